@@ -1,0 +1,128 @@
+/* frame.c — the outermost layer: facts the capture file records about each
+ * frame (when, how long), then hand-off to the link layer. */
+#include "iot-dissector.h"
+
+enum {
+  F_PROTO,
+  F_ENCAP_TYPE,
+  F_TIME,
+  F_OFFSET_SHIFT,
+  F_TIME_EPOCH,
+  F_TIME_DELTA,
+  F_TIME_DELTA_DISPLAYED,
+  F_TIME_RELATIVE,
+  F_NUMBER,
+  F_LEN,
+  F_CAP_LEN,
+  F_MARKED,
+  F_IGNORED,
+  F_PROTOCOLS,
+  N_FIELDS
+};
+
+/* Link-layer header types (LINKTYPE_*) we know by name. */
+static const IotValueName link_type_names[] = {
+  { 0, "BSD loopback" },
+  { 1, "Ethernet" },
+  { 101, "Raw IP" },
+  { 113, "Linux cooked-mode capture v1" },
+  { 228, "Raw IPv4" },
+  { 229, "Raw IPv6" },
+  { 276, "Linux cooked-mode capture v2" },
+  IOT_VALUE_NAMES_END
+};
+
+static IotField frame_fields[N_FIELDS] = {
+  [F_PROTO] = { "frame", "Frame", IOT_FT_PROTOCOL, .blurb =
+    "One packet as the capture recorded it: when it arrived and how many bytes were seen." },
+  [F_ENCAP_TYPE] = { "frame.encap_type", "Encapsulation type", IOT_FT_INT16, IOT_BASE_DEC, link_type_names, 0,
+    "The link-layer header type the capture file gives for this frame (LINKTYPE value)." },
+  [F_TIME] = { "frame.time", "Arrival Time", IOT_FT_ABSOLUTE_TIME, IOT_BASE_TIME_LOCAL, NULL, 0,
+    "Date and time the capturing machine saw the frame, in its local time zone." },
+  [F_OFFSET_SHIFT] = { "frame.offset_shift", "Time shift for this packet", IOT_FT_RELATIVE_TIME, .blurb =
+    "How far this frame's time was shifted after capture (0 unless the file was edited)." },
+  [F_TIME_EPOCH] = { "frame.time_epoch", "Epoch Time", IOT_FT_RELATIVE_TIME, .blurb =
+    "Arrival time as seconds since 1 January 1970 UTC: easy to compare across tools." },
+  [F_TIME_DELTA] = { "frame.time_delta", "Time delta from previous captured frame", IOT_FT_RELATIVE_TIME, .blurb =
+    "Seconds since the frame just before this one in the file." },
+  [F_TIME_DELTA_DISPLAYED] = { "frame.time_delta_displayed", "Time delta from previous displayed frame",
+    IOT_FT_RELATIVE_TIME, .blurb =
+    "Seconds since the previous frame that passed the display filter." },
+  [F_TIME_RELATIVE] = { "frame.time_relative", "Time since reference or first frame", IOT_FT_RELATIVE_TIME, .blurb =
+    "Seconds since the first frame of the capture (or since the time reference you set)." },
+  [F_NUMBER] = { "frame.number", "Frame Number", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Position of the frame in the capture file, counting from 1." },
+  [F_LEN] = { "frame.len", "Frame Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many bytes the frame had on the wire." },
+  [F_CAP_LEN] = { "frame.cap_len", "Capture Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many of the frame's bytes the capture kept; less than the frame length when a snap length cut it." },
+  [F_MARKED] = { "frame.marked", "Frame is marked", IOT_FT_BOOLEAN, .blurb =
+    "Whether you marked this frame.", .true_word = "True", .false_word = "False" },
+  [F_IGNORED] = { "frame.ignored", "Frame is ignored", IOT_FT_BOOLEAN, .blurb =
+    "Whether you told the analyzer to ignore this frame.", .true_word = "True", .false_word = "False" },
+  [F_PROTOCOLS] = { "frame.protocols", "Protocols in frame", IOT_FT_STRING, .blurb =
+    "Every layer found in the frame, outermost first, separated by colons." },
+};
+
+static int
+dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  guint32 number = iot_packet_frame_number (pkt);
+  guint32 wirelen = iot_packet_wirelen (pkt), caplen = iot_packet_caplen (pkt);
+  guint32 ref = iot_packet_time_ref (pkt), prev_displayed = iot_packet_prev_displayed (pkt);
+  guint16 link_type = iot_packet_link_type (pkt);
+  gint64 now = iot_packet_time_ns (pkt);
+  gint64 prev = number > 1 ? iot_frame_time_ns (pkt, number - 1) : now;
+  gint64 first = iot_frame_time_ns (pkt, ref ? ref : 1);
+  IotBuf link;
+  int tree, node;
+
+  tree = iot_tree_add_protocol (pkt, parent, &frame_fields[F_PROTO], buf, 0, -1);
+  iot_tree_set_label (pkt, tree, "Frame %u: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
+                      number, wirelen, wirelen * 8, caplen, caplen * 8);
+  iot_tree_add_int (pkt, tree, &frame_fields[F_ENCAP_TYPE], NULL, 0, 0, link_type);
+  iot_tree_add_time (pkt, tree, &frame_fields[F_TIME], NULL, 0, 0, now);
+  node = iot_tree_add_time (pkt, tree, &frame_fields[F_OFFSET_SHIFT], NULL, 0, 0, 0);
+  iot_tree_set_generated (pkt, node);
+  iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_EPOCH], NULL, 0, 0, now);
+  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA], NULL, 0, 0, now - prev);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA_DISPLAYED], NULL, 0, 0,
+                            prev_displayed ? now - iot_frame_time_ns (pkt, prev_displayed) : 0);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_RELATIVE], NULL, 0, 0, now - first);
+  iot_tree_set_generated (pkt, node);
+  iot_tree_add_uint (pkt, tree, &frame_fields[F_NUMBER], NULL, 0, 0, number);
+  node = iot_tree_add_uint (pkt, tree, &frame_fields[F_LEN], NULL, 0, 0, wirelen);
+  iot_tree_set_label (pkt, node, "Frame Length: %u bytes (%u bits)", wirelen, wirelen * 8);
+  node = iot_tree_add_uint (pkt, tree, &frame_fields[F_CAP_LEN], NULL, 0, 0, caplen);
+  iot_tree_set_label (pkt, node, "Capture Length: %u bytes (%u bits)", caplen, caplen * 8);
+  node = iot_tree_add_boolean (pkt, tree, &frame_fields[F_MARKED], NULL, 0, 0, 0);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_boolean (pkt, tree, &frame_fields[F_IGNORED], NULL, 0, 0, 0);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_string (pkt, tree, &frame_fields[F_PROTOCOLS], NULL, 0, 0, "", 0);
+  iot_tree_set_generated (pkt, node);
+  iot_packet_set_protocols_node (pkt, node);
+
+  /* Link layers are siblings of the frame row, not its children. */
+  link = *buf;
+  if (iot_call_table (pkt, "link", link_type, &link, -1) < 0)
+    {
+      iot_col_set_protocol (pkt, "UNKNOWN");
+      iot_col_set_info (pkt, "Unknown link-layer header type");
+      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                      "Link-layer header type %u is not supported", link_type);
+      iot_call_data (pkt, &link, -1);
+    }
+  return buf->length;
+}
+
+IotDissector iot_dissector_frame = {
+  .name = "Frame",
+  .abbrev = "frame",
+  .long_name = "Frame",
+  .fields = frame_fields,
+  .n_fields = N_FIELDS,
+  .dissect = dissect_frame,
+};

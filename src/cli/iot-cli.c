@@ -1,0 +1,303 @@
+/* iot-cli.c — iotscope-cli: the analyzer for scripts and terminals, with
+ * tshark's flags wherever the meaning is the same. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iot-engine.h"
+#include "iot-print.h"
+
+typedef enum {
+  OUTPUT_SUMMARY,
+  OUTPUT_FIELDS,
+  OUTPUT_JSON,
+  OUTPUT_EK,
+  OUTPUT_TEXT,
+} OutputFormat;
+
+typedef struct {
+  char           *read_file;
+  gint            count;
+  gboolean        verbose;
+  gboolean        hex;
+  gboolean        quiet;
+  char           *output_type;
+  char          **field_names;
+  char          **field_options;
+  char           *glossary;
+  gboolean        glossary_requested;
+  OutputFormat    format;
+  IotFieldsFormat fields_format;
+} CliOptions;
+
+static CliOptions opts;
+
+static gboolean
+on_glossary (const char *name, const char *value, gpointer data, GError **error)
+{
+  opts.glossary_requested = TRUE;
+  g_free (opts.glossary);
+  opts.glossary = g_strdup (value ? value : "fields");
+  return TRUE;
+}
+
+static const GOptionEntry entries[] = {
+  { "read-file", 'r', 0, G_OPTION_ARG_FILENAME, &opts.read_file, "Read frames from FILE (pcap or pcapng)", "FILE" },
+  { "count", 'c', 0, G_OPTION_ARG_INT, &opts.count, "Stop after N frames", "N" },
+  { "verbose", 'V', 0, G_OPTION_ARG_NONE, &opts.verbose, "Print the protocol tree of each frame", NULL },
+  { "hex", 'x', 0, G_OPTION_ARG_NONE, &opts.hex, "Print a hex and ASCII dump of each frame", NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Print no per-frame output", NULL },
+  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, fields, json or ek", "FORMAT" },
+  { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields (repeatable)", "FIELD" },
+  { "fields-option", 'E', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_options,
+    "-T fields options: header=y|n, separator=/t|/s|<c>, aggregator=,|/s|<c>, quote=d|s|n, occurrence=f|l|a", "OPTION" },
+  { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
+    "Print a glossary (fields, protocols) and exit", "REPORT" },
+  { NULL }
+};
+
+static int
+fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *fmt, ...)
+{
+  va_list ap;
+
+  fputs ("iotscope-cli: ", stderr);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+  return 2;
+}
+
+static void
+flush_out (GString *out)
+{
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_truncate (out, 0);
+}
+
+static int
+print_glossary (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (strcmp (opts.glossary, "fields") == 0)
+    iot_print_glossary (out);
+  else if (strcmp (opts.glossary, "protocols") == 0)
+    {
+      for (guint i = 0; i < iot_registry_n_dissectors (); i++)
+        {
+          const IotDissector *d = iot_registry_dissector_by_id (i);
+
+          g_string_append_printf (out, "%s\t%s\t%s\n", d->long_name ? d->long_name : d->name,
+                                  d->name, d->abbrev);
+        }
+    }
+  else
+    return fail ("unknown glossary report \"%s\" (known: fields, protocols)", opts.glossary);
+  flush_out (out);
+  return 0;
+}
+
+static gboolean
+parse_output_type (GError **error)
+{
+  const char *type = opts.output_type;
+
+  if (type == NULL)
+    opts.format = opts.verbose ? OUTPUT_TEXT : OUTPUT_SUMMARY;
+  else if (strcmp (type, "fields") == 0)
+    opts.format = OUTPUT_FIELDS;
+  else if (strcmp (type, "json") == 0)
+    opts.format = OUTPUT_JSON;
+  else if (strcmp (type, "ek") == 0)
+    opts.format = OUTPUT_EK;
+  else if (strcmp (type, "text") == 0 || strcmp (type, "tabs") == 0)
+    opts.format = OUTPUT_TEXT;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "invalid -T \"%s\" (expected text, fields, json or ek)", type);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Resolves -e names against the registry; an unknown one is an error. */
+static GPtrArray *
+resolve_fields (GError **error)
+{
+  g_autoptr (GPtrArray) fields = g_ptr_array_new ();
+
+  for (guint i = 0; opts.field_names && opts.field_names[i]; i++)
+    {
+      const IotField *field = iot_registry_field (opts.field_names[i]);
+
+      if (field == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "some fields aren't valid: \"%s\" is not a known field "
+                       "(iotscope-cli -G fields lists them)", opts.field_names[i]);
+          return NULL;
+        }
+      g_ptr_array_add (fields, (gpointer) field);
+    }
+  return g_steal_pointer (&fields);
+}
+
+static guint
+time_decimals (IotFile *file)
+{
+  return iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
+}
+
+static int
+run (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (GString) out = g_string_sized_new (1 << 16);
+  g_autoptr (GPtrArray) fields = NULL;
+  g_autoptr (IotFieldSet) wanted = NULL;
+  g_autoptr (IotFieldsPrinter) printer = NULL;
+  g_autoptr (JsonBuilder) json = NULL;
+  IotDissectOptions options = { 0 };
+  guint32 n, prev_displayed = 0;
+  gboolean first_json = TRUE;
+
+  if (!parse_output_type (&error))
+    return fail ("%s", error->message);
+  fields = resolve_fields (&error);
+  if (fields == NULL)
+    return fail ("%s", error->message);
+  if (opts.format == OUTPUT_FIELDS && fields->len == 0)
+    return fail ("-T fields was given, but no fields were specified with -e");
+
+  file = iot_file_open (opts.read_file, &error);
+  if (file == NULL)
+    return fail ("%s", error->message);
+  engine = iot_engine_new (file);
+  iot_engine_first_pass (engine, NULL);
+  n = iot_file_n_frames (file);
+  if (opts.count > 0 && (guint32) opts.count < n)
+    n = opts.count;
+
+  switch (opts.format)
+    {
+    case OUTPUT_SUMMARY:
+      options.flags = IOT_DISSECT_COLUMNS;
+      break;
+    case OUTPUT_FIELDS:
+      wanted = iot_field_set_new ();
+      for (guint i = 0; i < fields->len; i++)
+        iot_field_set_add (wanted, g_ptr_array_index (fields, i));
+      options.fields = wanted;
+      printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
+                                        &opts.fields_format);
+      if (opts.fields_format.header)
+        iot_fields_printer_header (printer, out);
+      break;
+    default:
+      options.flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
+      break;
+    }
+  if (opts.hex)
+    options.flags |= IOT_DISSECT_COLUMNS;
+  if (opts.format == OUTPUT_JSON)
+    g_string_append (out, "[\n");
+
+  for (guint32 number = 1; number <= n; number++)
+    {
+      options.prev_displayed = prev_displayed;
+      iot_engine_dissect (engine, pkt, number, &options);
+      prev_displayed = number;
+      if (opts.quiet)
+        continue;
+      switch (opts.format)
+        {
+        case OUTPUT_SUMMARY:
+          iot_print_summary (pkt, iot_file_frame (file, number)->ts_ns - iot_file_frame (file, 1)->ts_ns,
+                             time_decimals (file), out);
+          break;
+        case OUTPUT_TEXT:
+          iot_print_tree (pkt, out);
+          if (!opts.hex)
+            g_string_append_c (out, '\n');
+          break;
+        case OUTPUT_FIELDS:
+          iot_fields_printer_row (printer, pkt, out);
+          break;
+        case OUTPUT_JSON:
+          {
+            g_autoptr (JsonGenerator) generator = json_generator_new ();
+            g_autoptr (JsonNode) root = NULL;
+            g_autofree char *text = NULL;
+
+            json = json_builder_new ();
+            iot_print_json (pkt, json);
+            root = json_builder_get_root (json);
+            json_generator_set_root (generator, root);
+            json_generator_set_pretty (generator, TRUE);
+            json_generator_set_indent (generator, 2);
+            text = json_generator_to_data (generator, NULL);
+            if (!first_json)
+              g_string_append (out, ",\n");
+            g_string_append (out, text);
+            first_json = FALSE;
+            g_clear_object (&json);
+          }
+          break;
+        case OUTPUT_EK:
+          iot_print_ek (pkt, out);
+          break;
+        }
+      if (opts.hex)
+        iot_print_hex (pkt, out);
+      if (out->len > (1 << 15))
+        flush_out (out);
+    }
+  if (opts.format == OUTPUT_JSON)
+    g_string_append (out, first_json ? "]\n" : "\n]\n");
+  flush_out (out);
+  if (iot_file_damage (file) != NULL)
+    {
+      fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, iot_file_damage (file));
+      return 2;
+    }
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  iot_fields_format_init (&opts.fields_format);
+  context = g_option_context_new ("- analyze IoT network traffic");
+  g_option_context_set_summary (context,
+    "Reads a capture file and prints its frames as a summary, a protocol tree (-V),\n"
+    "a hex dump (-x), selected fields (-T fields -e …) or JSON (-T json, -T ek).");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("%s", error->message);
+  if (argc > 1)
+    return fail ("unexpected argument \"%s\" (see --help)", argv[1]);
+
+  iot_registry_init ();
+  if (opts.glossary_requested)
+    return print_glossary ();
+  for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
+    if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
+      return fail ("%s", error->message);
+  if (opts.read_file == NULL)
+    return fail ("no capture file given; use -r FILE (live capture is not available yet)");
+  return run ();
+}

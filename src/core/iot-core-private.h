@@ -1,0 +1,80 @@
+/* iot-core-private.h — structures shared inside src/core only. */
+#pragma once
+
+#include <setjmp.h>
+
+#include "iot-engine.h"
+
+G_BEGIN_DECLS
+
+#define IOT_MAX_SOURCES 8
+
+typedef struct _IotArenaBlock IotArenaBlock;
+
+struct _IotPacket {
+  IotEngine         *engine;
+  IotFile           *file;
+  guint32            number;
+  const IotFrame    *frame;
+  const guint8      *data;
+  gboolean           first_pass;
+  IotDissectFlags    flags;
+  const IotFieldSet *wanted;
+  guint32            prev_displayed;
+  guint32            time_ref;
+
+  GArray            *nodes;          /* IotNode */
+  IotArenaBlock     *arena;
+  gsize              arena_used;
+
+  IotDataSource      sources[IOT_MAX_SOURCES];
+  guint              n_sources;
+
+  /* Columns. */
+  const char        *protocol;
+  GString           *info;
+  gsize              info_fence;
+  IotAddress         net_src, net_dst;
+  IotAddress         dl_src, dl_dst;
+  guint16            src_port, dst_port;
+
+  GString           *protocols;      /* frame.protocols */
+  int                protocols_node;
+  IotSeverity        max_severity;
+
+  /* Layer unwinding. */
+  jmp_buf           *unwind;
+  IotLayerEnd        unwind_why;
+  const char        *unwind_reason;
+  const IotDissector *layer;
+  int                depth;
+};
+
+struct _IotFieldSet {
+  guint   n_bits;
+  guint8 *bits;
+};
+
+void   iot_packet_reset (IotPacket *pkt);
+void   iot_packet_finish (IotPacket *pkt);
+
+/* Registry internals used by the engine. */
+const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
+GPtrArray          *iot_registry_heuristics (const char *table);
+const char         *iot_registry_table_layer_name (const char *table);
+IotDissector       *iot_registry_frame_dissector (void);
+IotDissector       *iot_registry_data_dissector (void);
+extern IotField     iot_expert_fields[];
+enum {
+  IOT_EXPERT_F_EXPERT,
+  IOT_EXPERT_F_MESSAGE,
+  IOT_EXPERT_F_SEVERITY,
+  IOT_EXPERT_F_GROUP,
+  IOT_EXPERT_F_MALFORMED,
+  IOT_EXPERT_F_SHORT,
+  IOT_EXPERT_N_FIELDS
+};
+
+gpointer iot_engine_state (IotEngine *engine, const IotDissector *dissector);
+
+G_END_DECLS

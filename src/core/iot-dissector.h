@@ -1,0 +1,208 @@
+/* iot-dissector.h — the one header dissectors (built-in and plugins) use.
+ *
+ * A dissector is a table of fields plus a function that reads a buffer view
+ * and adds field instances to the packet.  It hands the rest of the bytes to
+ * the next layer through a hand-off table ("tcp.port", "ethertype" …).
+ *
+ * Two passes: during the first pass (frames in order, once each) a dissector
+ * may update per-capture state and record per-frame facts; afterwards any
+ * frame can be dissected again on its own, reading those facts back.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "iot-buf.h"
+#include "iot-field.h"
+
+G_BEGIN_DECLS
+
+#define IOT_PLUGIN_API_VERSION 1
+
+typedef int (*IotDissectFunc) (IotPacket *pkt, IotBuf *buf, int parent);
+typedef gboolean (*IotHeuristicFunc) (IotPacket *pkt, IotBuf *buf);
+
+typedef struct {
+  const char *table;     /* "ethertype", "ip.proto", "tcp.port", "udp.port", "link" */
+  guint32     key;
+} IotHandoff;
+
+#define IOT_MAX_HANDOFFS 8
+
+typedef struct {
+  const char        *name;       /* column name, e.g. "MQTT" */
+  const char        *abbrev;     /* filter name, e.g. "mqtt" */
+  const char        *long_name;  /* e.g. "MQ Telemetry Transport Protocol" */
+  IotField          *fields;     /* fields[0] must be the IOT_FT_PROTOCOL field */
+  guint              n_fields;
+  IotDissectFunc     dissect;    /* returns the number of bytes it consumed */
+  IotHandoff         handoff[IOT_MAX_HANDOFFS];
+  const char        *heuristic_table;   /* e.g. "tcp"; NULL for none */
+  IotHeuristicFunc   heuristic;
+  /* Per-capture state (conversations, first-pass facts); may be NULL. */
+  gpointer         (*state_new) (void);
+  void             (*state_free) (gpointer state);
+  /* Index of this dissector in the registry, set at registration. */
+  int                id;
+} IotDissector;
+
+/* ---- expert information ------------------------------------------------ */
+
+typedef enum {
+  IOT_SEV_COMMENT = 1,
+  IOT_SEV_CHAT,
+  IOT_SEV_NOTE,
+  IOT_SEV_WARN,
+  IOT_SEV_ERROR,
+} IotSeverity;
+
+typedef enum {
+  IOT_GROUP_CHECKSUM = 1,
+  IOT_GROUP_SEQUENCE,
+  IOT_GROUP_RESPONSE_CODE,
+  IOT_GROUP_REQUEST_CODE,
+  IOT_GROUP_UNDECODED,
+  IOT_GROUP_REASSEMBLE,
+  IOT_GROUP_MALFORMED,
+  IOT_GROUP_DEBUG,
+  IOT_GROUP_PROTOCOL,
+  IOT_GROUP_SECURITY,
+  IOT_GROUP_COMMENTS,
+} IotExpertGroup;
+
+/* ---- the packet being dissected ------------------------------------------ */
+
+guint32   iot_packet_frame_number (IotPacket *pkt);     /* 1-based */
+gboolean  iot_packet_first_pass (IotPacket *pkt);
+gint64    iot_packet_time_ns (IotPacket *pkt);         /* absolute, ns since 1970 */
+gint64    iot_frame_time_ns (IotPacket *pkt, guint32 frame_number);
+gpointer  iot_packet_state (IotPacket *pkt, const IotDissector *dissector);
+/* Facts about the frame, for the frame dissector and analyses. */
+guint32   iot_packet_caplen (IotPacket *pkt);
+guint32   iot_packet_wirelen (IotPacket *pkt);
+guint16   iot_packet_link_type (IotPacket *pkt);
+guint32   iot_packet_prev_displayed (IotPacket *pkt);  /* 0 = none */
+guint32   iot_packet_time_ref (IotPacket *pkt);        /* 0 = the first frame */
+/* The node whose string value becomes frame.protocols once dissection ends. */
+void      iot_packet_set_protocols_node (IotPacket *pkt, int node);
+/* Whether the caller wants the summary columns (Info, Protocol …). */
+gboolean  iot_packet_wants_columns (IotPacket *pkt);
+/* Whether anybody will read @field for this frame; dissectors may skip
+ * expensive work (string formatting, decoding) for unwanted fields. */
+gboolean  iot_packet_wants_field (IotPacket *pkt, const IotField *field);
+/* Whether the full tree is being built (-V, the GUI tree). */
+gboolean  iot_packet_wants_tree (IotPacket *pkt);
+
+/* Scratch memory that lives until the frame's dissection is over. */
+gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
+char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+char     *iot_packet_strndup (IotPacket *pkt, const char *s, gsize len);
+
+/* Network-layer addresses for the Source/Destination columns and for
+ * conversation keys.  @family is 4 (IPv4), 6 (IPv6) or 0 (link layer, 6-byte MAC). */
+typedef struct {
+  guint8 family;
+  guint8 bytes[16];
+} IotAddress;
+
+void      iot_packet_set_net_src (IotPacket *pkt, const IotAddress *addr);
+void      iot_packet_set_net_dst (IotPacket *pkt, const IotAddress *addr);
+const IotAddress *iot_packet_net_src (IotPacket *pkt);
+const IotAddress *iot_packet_net_dst (IotPacket *pkt);
+void      iot_packet_set_ports (IotPacket *pkt, guint16 src, guint16 dst);
+void      iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst);
+
+/* Columns.  The Protocol column is set automatically to the name of the
+ * last dissector called; a dissector may override it. */
+void      iot_col_set_protocol (IotPacket *pkt, const char *name);
+void      iot_col_set_info (IotPacket *pkt, const char *text);
+void      iot_col_clear_info (IotPacket *pkt);
+void      iot_col_append_info (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Appends with @sep only when the Info column is not empty. */
+void      iot_col_append_sep_info (IotPacket *pkt, const char *sep, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void      iot_col_prepend_info (IotPacket *pkt, const char *text);
+/* From here on the Info column keeps what it has (a layer's own text) and
+ * inner layers only append to it. */
+void      iot_col_fence_info (IotPacket *pkt);
+const char *iot_col_info (IotPacket *pkt);
+
+/* ---- adding fields ------------------------------------------------------ */
+
+/* All functions return the new node's index, or -1 if nobody wants the
+ * field (the value is still read and returned through *out where given).
+ * @off and @len are relative to @buf.  Integer values are read big-endian
+ * unless @little_endian; bitmask fields are masked and shifted. */
+
+int  iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field,
+                        const IotBuf *buf, guint off, guint len, gboolean little_endian);
+int  iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
+                                 const IotBuf *buf, guint off, guint len,
+                                 gboolean little_endian, guint64 *out);
+int  iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field,
+                        const IotBuf *buf, guint off, guint len, guint64 value);
+int  iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field,
+                       const IotBuf *buf, guint off, guint len, gint64 value);
+int  iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field,
+                           const IotBuf *buf, guint off, guint len, guint64 value);
+int  iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field,
+                          const IotBuf *buf, guint off, guint len, double value);
+/* @value need not be NUL-terminated; it is copied into packet scratch memory. */
+int  iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field,
+                          const IotBuf *buf, guint off, guint len,
+                          const char *value, gssize value_len);
+int  iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field,
+                         const IotBuf *buf, guint off, guint len,
+                         const guint8 *value, guint value_len);
+int  iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field,
+                        const IotBuf *buf, guint off, const guint8 addr[4]);
+int  iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field,
+                        const IotBuf *buf, guint off, const guint8 addr[16]);
+int  iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field,
+                         const IotBuf *buf, guint off, const guint8 addr[6]);
+/* Times in nanoseconds (absolute: since 1970). */
+int  iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field,
+                        const IotBuf *buf, guint off, guint len, gint64 ns);
+/* The protocol row of a layer; its length may be corrected with
+ * iot_tree_set_length() once known. */
+int  iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field,
+                            const IotBuf *buf, guint off, gint len);
+/* A label-only row (no field, not filterable). */
+int  iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                        const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+
+/* Replaces / extends the label shown for a node (default: "Name: value"). */
+void iot_tree_set_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void iot_tree_append_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void iot_tree_set_length (IotPacket *pkt, int node, guint len);
+/* Generated: computed by the analyzer, not present in the bytes ([brackets]). */
+void iot_tree_set_generated (IotPacket *pkt, int node);
+/* Hidden: filterable but not shown in the tree. */
+void iot_tree_set_hidden (IotPacket *pkt, int node);
+
+/* ---- expert items and layer ends ---------------------------------------- */
+
+int  iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
+                     const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+/* Ends the current layer as malformed with @reason (never returns). */
+G_NORETURN void iot_malformed (IotPacket *pkt, const char *reason);
+
+/* ---- hand-off ------------------------------------------------------------ */
+
+/* Calls @dissector on @buf under its own layer boundary: a truncated or
+ * malformed read inside it ends only that layer.  Returns bytes consumed. */
+int  iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, int parent);
+/* Looks @key up in hand-off table @table and calls what is registered.
+ * Returns bytes consumed, or -1 when nothing is registered for @key. */
+int  iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int parent);
+/* Tries the lower, then the higher of two ports (as Wireshark does). */
+int  iot_call_port_table (IotPacket *pkt, const char *table, guint16 port_a, guint16 port_b,
+                          IotBuf *buf, int parent);
+/* Tries every heuristic registered for @table; returns bytes consumed or -1. */
+int  iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int parent);
+/* Dissects the bytes as opaque data ("data" layer). */
+int  iot_call_data (IotPacket *pkt, IotBuf *buf, int parent);
+
+/* Marks a pseudo-layer in frame.protocols (e.g. "ethertype"). */
+void iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev);
+
+G_END_DECLS

@@ -1,0 +1,162 @@
+/* iot-engine.c — the first pass over a capture and random-access
+ * re-dissection of single frames. */
+#include "iot-core-private.h"
+
+#include <string.h>
+
+struct _IotEngine {
+  IotFile   *file;
+  gpointer  *states;      /* per dissector id */
+  guint      n_states;
+  guint32    n_passed;    /* frames covered by the first pass */
+  IotPacket *pass_packet;
+};
+
+IotEngine *
+iot_engine_new (IotFile *file)
+{
+  IotEngine *self = g_new0 (IotEngine, 1);
+
+  iot_registry_init ();
+  self->file = iot_file_ref (file);
+  self->n_states = iot_registry_n_dissectors ();
+  self->states = g_new0 (gpointer, self->n_states);
+  for (guint i = 0; i < self->n_states; i++)
+    {
+      const IotDissector *dissector = iot_registry_dissector_by_id (i);
+
+      if (dissector->state_new != NULL)
+        self->states[i] = dissector->state_new ();
+    }
+  self->pass_packet = iot_packet_new ();
+  return self;
+}
+
+void
+iot_engine_free (IotEngine *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n_states; i++)
+    {
+      const IotDissector *dissector = iot_registry_dissector_by_id (i);
+
+      if (self->states[i] != NULL && dissector->state_free != NULL)
+        dissector->state_free (self->states[i]);
+    }
+  g_free (self->states);
+  iot_packet_free (self->pass_packet);
+  iot_file_unref (self->file);
+  g_free (self);
+}
+
+IotFile *
+iot_engine_file (IotEngine *self)
+{
+  return self->file;
+}
+
+gpointer
+iot_engine_state (IotEngine *self, const IotDissector *dissector)
+{
+  if (dissector->id < 0 || (guint) dissector->id >= self->n_states)
+    return NULL;
+  return self->states[dissector->id];
+}
+
+static void
+run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_pass,
+                const IotDissectOptions *options)
+{
+  IotBuf buf;
+
+  iot_packet_reset (pkt);
+  pkt->engine = self;
+  pkt->file = self->file;
+  pkt->number = number;
+  pkt->frame = iot_file_frame (self->file, number);
+  pkt->data = iot_file_frame_data (self->file, number);
+  pkt->first_pass = first_pass;
+  pkt->flags = options ? options->flags : 0;
+  pkt->wanted = options ? options->fields : NULL;
+  pkt->prev_displayed = options ? options->prev_displayed : 0;
+  pkt->time_ref = options ? options->time_ref : 0;
+  pkt->sources[0].name = "Frame";
+  pkt->sources[0].data = pkt->data;
+  pkt->sources[0].length = pkt->frame->caplen;
+  pkt->n_sources = 1;
+
+  memset (&buf, 0, sizeof buf);
+  buf.data = pkt->data;
+  buf.length = pkt->frame->caplen;
+  buf.reported = MAX (pkt->frame->len, pkt->frame->caplen);
+  buf.pkt = pkt;
+  iot_call_dissector (pkt, iot_registry_frame_dissector (), &buf, -1);
+  iot_packet_finish (pkt);
+}
+
+gboolean
+iot_engine_first_pass (IotEngine *self, GCancellable *cancellable)
+{
+  guint32 n = iot_file_n_frames (self->file);
+
+  while (self->n_passed < n)
+    {
+      run_dissection (self, self->pass_packet, self->n_passed + 1, TRUE, NULL);
+      self->n_passed++;
+      if ((self->n_passed & 0x3fff) == 0 && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+guint32
+iot_engine_n_passed (IotEngine *self)
+{
+  return self->n_passed;
+}
+
+void
+iot_engine_dissect (IotEngine *self, IotPacket *pkt, guint32 number,
+                    const IotDissectOptions *options)
+{
+  g_return_if_fail (number >= 1 && number <= self->n_passed);
+  run_dissection (self, pkt, number, FALSE, options);
+}
+
+/* ---- field sets ---------------------------------------------------------- */
+
+IotFieldSet *
+iot_field_set_new (void)
+{
+  IotFieldSet *set = g_new0 (IotFieldSet, 1);
+
+  iot_registry_init ();
+  set->n_bits = iot_registry_n_fields ();
+  set->bits = g_new0 (guint8, (set->n_bits + 7) / 8);
+  return set;
+}
+
+void
+iot_field_set_free (IotFieldSet *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->bits);
+  g_free (set);
+}
+
+void
+iot_field_set_add (IotFieldSet *set, const IotField *field)
+{
+  g_return_if_fail (field->id >= 0 && (guint) field->id < set->n_bits);
+  set->bits[field->id / 8] |= 1u << (field->id % 8);
+}
+
+gboolean
+iot_field_set_contains (const IotFieldSet *set, const IotField *field)
+{
+  guint id = (guint) field->id;
+
+  return id < set->n_bits && (set->bits[id / 8] & (1u << (id % 8))) != 0;
+}

@@ -1,0 +1,60 @@
+/* iot-engine.h — dissection of a capture: the first pass and random access.
+ * GLib only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "iot-file.h"
+#include "iot-packet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _IotEngine IotEngine;
+
+/* Loads the built-in dissectors and plugins once per process. */
+void         iot_registry_init (void);
+
+IotEngine   *iot_engine_new (IotFile *file);
+void         iot_engine_free (IotEngine *engine);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotEngine, iot_engine_free)
+
+IotFile     *iot_engine_file (IotEngine *engine);
+
+/* Dissects every frame not yet seen, in order, recording what random
+ * access needs later.  Returns FALSE if cancelled. */
+gboolean     iot_engine_first_pass (IotEngine *engine, GCancellable *cancellable);
+guint32      iot_engine_n_passed (IotEngine *engine);
+
+/* Wanted fields for a dissection: a bitset over field ids, or NULL for
+ * "only what the flags ask for".  Built with iot_field_set_*(). */
+typedef struct _IotFieldSet IotFieldSet;
+IotFieldSet *iot_field_set_new (void);
+void         iot_field_set_free (IotFieldSet *set);
+void         iot_field_set_add (IotFieldSet *set, const IotField *field);
+gboolean     iot_field_set_contains (const IotFieldSet *set, const IotField *field);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFieldSet, iot_field_set_free)
+
+typedef struct {
+  IotDissectFlags    flags;
+  const IotFieldSet *fields;          /* may be NULL */
+  guint32            prev_displayed;  /* for frame.time_delta_displayed; 0 = none */
+  guint32            time_ref;        /* reference frame for frame.time_relative; 0 = first */
+} IotDissectOptions;
+
+/* Re-dissects one frame (1-based) into @pkt, independent of which frames
+ * were dissected before.  The first pass must have covered the frame. */
+void         iot_engine_dissect (IotEngine *engine, IotPacket *pkt, guint32 number,
+                                 const IotDissectOptions *options);
+
+/* Registry look-ups. */
+const IotField     *iot_registry_field (const char *abbrev);
+guint               iot_registry_n_fields (void);
+const IotField     *iot_registry_field_by_id (guint id);
+guint               iot_registry_n_dissectors (void);
+const IotDissector *iot_registry_dissector_by_id (guint id);
+const IotDissector *iot_registry_dissector (const char *abbrev);
+/* Registers an extra dissector (plugins); before any engine is created. */
+gboolean            iot_registry_add (IotDissector *dissector, GError **error);
+
+G_END_DECLS

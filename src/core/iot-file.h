@@ -1,0 +1,62 @@
+/* iot-file.h — the frame store: a capture file indexed once, bytes read back
+ * by offset from a read-only mapping.  GLib only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* One index entry per frame; 32 bytes. */
+typedef struct {
+  guint64 offset;      /* file offset of the first captured byte */
+  gint64  ts_ns;       /* capture time, ns since 1970 */
+  guint32 caplen;      /* bytes captured */
+  guint32 len;         /* bytes on the wire */
+  guint16 link_type;   /* LINKTYPE_* */
+  guint16 reserved;
+  guint32 reserved2;
+} IotFrame;
+
+typedef enum {
+  IOT_FILE_FORMAT_PCAP,
+  IOT_FILE_FORMAT_PCAP_NSEC,
+  IOT_FILE_FORMAT_PCAPNG,
+} IotFileFormat;
+
+#define IOT_FILE_ERROR (iot_file_error_quark ())
+GQuark iot_file_error_quark (void);
+
+typedef enum {
+  IOT_FILE_ERROR_OPEN,       /* cannot open / read the file */
+  IOT_FILE_ERROR_FORMAT,     /* not a capture file we understand */
+  IOT_FILE_ERROR_CANCELLED,
+} IotFileError;
+
+typedef struct _IotFile IotFile;
+
+/* Called about every 64k frames while indexing; return FALSE to stop. */
+typedef gboolean (*IotFileProgress) (guint64 bytes_done, guint64 bytes_total,
+                                     guint32 frames, gpointer user_data);
+
+IotFile       *iot_file_open (const char *path, GError **error);
+IotFile       *iot_file_open_full (const char *path, GCancellable *cancellable,
+                                   IotFileProgress progress, gpointer user_data,
+                                   GError **error);
+IotFile       *iot_file_ref (IotFile *file);
+void           iot_file_unref (IotFile *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFile, iot_file_unref)
+
+const char    *iot_file_path (IotFile *file);
+IotFileFormat  iot_file_format (IotFile *file);
+const char    *iot_file_format_name (IotFile *file);
+guint32        iot_file_n_frames (IotFile *file);
+/* @number is 1-based, as frames are numbered in the user interface. */
+const IotFrame *iot_file_frame (IotFile *file, guint32 number);
+const guint8  *iot_file_frame_data (IotFile *file, guint32 number);
+/* Set when the file is damaged: frames before the damage are indexed,
+ * and this says where and why reading stopped.  NULL when the file is whole. */
+const char    *iot_file_damage (IotFile *file);
+guint64        iot_file_size (IotFile *file);
+
+G_END_DECLS

@@ -1,0 +1,477 @@
+/* iot-format.c — value text for labels and for tshark-compatible output. */
+#include "iot-format.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+#define NS_PER_SEC G_GINT64_CONSTANT (1000000000)
+
+void
+iot_format_ipv4 (const guint8 addr[4], char *out, gsize size)
+{
+  g_snprintf (out, size, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+}
+
+void
+iot_format_ipv6 (const guint8 addr[16], char *out, gsize size)
+{
+  if (inet_ntop (AF_INET6, addr, out, size) == NULL && size > 0)
+    out[0] = '\0';
+}
+
+void
+iot_format_ether (const guint8 addr[6], char *out, gsize size)
+{
+  g_snprintf (out, size, "%02x:%02x:%02x:%02x:%02x:%02x",
+              addr[0], addr[1], addr[2], addr[3], addr[4], addr[5]);
+}
+
+static void
+split_ns (gint64 ns, gint64 *secs, gint32 *frac)
+{
+  *secs = ns / NS_PER_SEC;
+  *frac = (gint32) (ns % NS_PER_SEC);
+  if (*frac < 0)
+    {
+      *frac += NS_PER_SEC;
+      *secs -= 1;
+    }
+}
+
+void
+iot_format_abs_time (gint64 ns, gboolean utc, GString *out)
+{
+  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  gint64 secs;
+  gint32 frac;
+  time_t t;
+  struct tm tm;
+
+  split_ns (ns, &secs, &frac);
+  t = (time_t) secs;
+  if (utc ? gmtime_r (&t, &tm) == NULL : localtime_r (&t, &tm) == NULL)
+    {
+      g_string_append (out, "Not representable");
+      return;
+    }
+  g_string_append_printf (out, "%s %2d, %d %02d:%02d:%02d.%09d %s",
+                          months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900,
+                          tm.tm_hour, tm.tm_min, tm.tm_sec, frac,
+                          utc ? "UTC" : tm.tm_zone);
+}
+
+void
+iot_format_rel_time (gint64 ns, GString *out)
+{
+  guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
+
+  g_string_append_printf (out, "%s%" G_GUINT64_FORMAT ".%09u", ns < 0 ? "-" : "",
+                          mag / NS_PER_SEC, (guint) (mag % NS_PER_SEC));
+}
+
+void
+iot_format_epoch_time (gint64 ns, GString *out)
+{
+  gint64 secs;
+  gint32 frac;
+
+  split_ns (ns, &secs, &frac);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT ".%09d", secs, frac);
+}
+
+void
+iot_format_escaped (const guint8 *bytes, gsize len, GString *out)
+{
+  const char *p = (const char *) bytes, *end = p + len;
+
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x80)
+        {
+          gunichar ch = g_utf8_get_char_validated (p, end - p);
+
+          if (ch != (gunichar) -1 && ch != (gunichar) -2)
+            {
+              const char *next = g_utf8_next_char (p);
+
+              g_string_append_len (out, p, next - p);
+              p = next;
+              continue;
+            }
+          g_string_append_printf (out, "\\x%02x", c);
+        }
+      else if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\a')
+        g_string_append (out, "\\a");
+      else if (c == '\b')
+        g_string_append (out, "\\b");
+      else if (c == '\f')
+        g_string_append (out, "\\f");
+      else if (c == '\v')
+        g_string_append (out, "\\v");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, c);
+      p++;
+    }
+}
+
+void
+iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out)
+{
+  static const char digits[] = "0123456789abcdef";
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && sep)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[bytes[i] >> 4]);
+      g_string_append_c (out, digits[bytes[i] & 0xf]);
+    }
+}
+
+static void
+format_uint (const IotField *field, guint64 v, GString *out)
+{
+  guint width = iot_field_type_size (field->type) * 2;
+
+  switch (field->base)
+    {
+    case IOT_BASE_HEX:
+    case IOT_BASE_HEX_DEC:
+      g_string_append_printf (out, "0x%0*" G_GINT64_MODIFIER "x", (int) width, v);
+      break;
+    case IOT_BASE_OCT:
+      g_string_append_printf (out, "0%" G_GINT64_MODIFIER "o", v);
+      break;
+    default:
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, v);
+      break;
+    }
+}
+
+static void
+format_address (const IotNode *node, GString *out)
+{
+  char text[64];
+
+  switch (node->field->type)
+    {
+    case IOT_FT_IPV4:
+      iot_format_ipv4 (node->v.p, text, sizeof text);
+      break;
+    case IOT_FT_IPV6:
+      iot_format_ipv6 (node->v.p, text, sizeof text);
+      break;
+    default:
+      iot_format_ether (node->v.p, text, sizeof text);
+      break;
+    }
+  g_string_append (out, text);
+}
+
+static void
+format_abs_time_field (const IotField *field, gint64 ns, GString *out)
+{
+  if (field->base == IOT_BASE_TIME_EPOCH)
+    iot_format_epoch_time (ns, out);
+  else
+    iot_format_abs_time (ns, field->base == IOT_BASE_TIME_UTC, out);
+}
+
+void
+iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
+{
+  const IotField *field = node->field;
+
+  if (field == NULL)
+    return;
+  switch (field->type)
+    {
+    case IOT_FT_NONE:
+      break;
+    case IOT_FT_PROTOCOL:
+      iot_format_label (pkt, node, out);
+      break;
+    case IOT_FT_BOOLEAN:
+      g_string_append_c (out, node->v.u ? '1' : '0');
+      break;
+    case IOT_FT_UINT8:
+    case IOT_FT_UINT16:
+    case IOT_FT_UINT24:
+    case IOT_FT_UINT32:
+    case IOT_FT_UINT64:
+      format_uint (field, node->v.u, out);
+      break;
+    case IOT_FT_FRAMENUM:
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, node->v.u);
+      break;
+    case IOT_FT_INT8:
+    case IOT_FT_INT16:
+    case IOT_FT_INT32:
+    case IOT_FT_INT64:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, node->v.i);
+      break;
+    case IOT_FT_DOUBLE:
+      {
+        char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_string_append (out, g_ascii_formatd (text, sizeof text, "%.15g", node->v.d));
+      }
+      break;
+    case IOT_FT_STRING:
+      iot_format_escaped (node->v.p, node->vlen, out);
+      break;
+    case IOT_FT_BYTES:
+      iot_format_hex (node->v.p, node->vlen, NULL, out);
+      break;
+    case IOT_FT_ETHER:
+    case IOT_FT_IPV4:
+    case IOT_FT_IPV6:
+      format_address (node, out);
+      break;
+    case IOT_FT_ABSOLUTE_TIME:
+      format_abs_time_field (field, node->v.i, out);
+      break;
+    case IOT_FT_RELATIVE_TIME:
+      iot_format_rel_time (node->v.i, out);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+format_uint_display (const IotField *field, guint64 v, GString *out)
+{
+  const char *name = field->vals ? iot_value_name (field->vals, v) : NULL;
+
+  if (name != NULL)
+    {
+      g_string_append (out, name);
+      g_string_append (out, " (");
+      format_uint (field, v, out);
+      g_string_append_c (out, ')');
+      return;
+    }
+  format_uint (field, v, out);
+  if (field->base == IOT_BASE_DEC_HEX)
+    g_string_append_printf (out, " (0x%0*" G_GINT64_MODIFIER "x)",
+                            (int) iot_field_type_size (field->type) * 2, v);
+  else if (field->base == IOT_BASE_HEX_DEC)
+    g_string_append_printf (out, " (%" G_GUINT64_FORMAT ")", v);
+}
+
+void
+iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
+{
+  const IotField *field = node->field;
+
+  switch (field->type)
+    {
+    case IOT_FT_BOOLEAN:
+      g_string_append (out, node->v.u ? (field->true_word ? field->true_word : "Set")
+                                      : (field->false_word ? field->false_word : "Not set"));
+      break;
+    case IOT_FT_UINT8:
+    case IOT_FT_UINT16:
+    case IOT_FT_UINT24:
+    case IOT_FT_UINT32:
+    case IOT_FT_UINT64:
+      format_uint_display (field, node->v.u, out);
+      break;
+    case IOT_FT_INT8:
+    case IOT_FT_INT16:
+    case IOT_FT_INT32:
+    case IOT_FT_INT64:
+      {
+        const char *name = field->vals ? iot_value_name (field->vals, (guint64) node->v.i) : NULL;
+
+        if (name)
+          g_string_append_printf (out, "%s (%" G_GINT64_FORMAT ")", name, node->v.i);
+        else
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, node->v.i);
+      }
+      break;
+    case IOT_FT_STRING:
+      iot_format_escaped (node->v.p, node->vlen, out);
+      break;
+    case IOT_FT_BYTES:
+      if (node->vlen == 0)
+        g_string_append (out, "<MISSING>");
+      else
+        iot_format_hex (node->v.p, node->vlen, NULL, out);
+      break;
+    case IOT_FT_RELATIVE_TIME:
+      iot_format_rel_time (node->v.i, out);
+      g_string_append (out, " seconds");
+      break;
+    case IOT_FT_ABSOLUTE_TIME:
+      if (field->base == IOT_BASE_TIME_EPOCH)
+        {
+          iot_format_epoch_time (node->v.i, out);
+          g_string_append (out, " seconds");
+        }
+      else
+        format_abs_time_field (field, node->v.i, out);
+      break;
+    default:
+      iot_format_field_value (pkt, node, out);
+      break;
+    }
+}
+
+/* Width of a masked field's bit picture: its type's, or for booleans the
+ * bytes its mask reaches into. */
+static guint
+picture_bits (const IotField *field)
+{
+  guint bits = iot_field_type_size (field->type) * 8;
+
+  if (field->type == IOT_FT_BOOLEAN)
+    {
+      guint top = 64 - (guint) __builtin_clzll (field->bitmask);
+
+      bits = (top + 7) / 8 * 8;
+    }
+  return bits ? bits : 8;
+}
+
+/* ".... 0010" style picture of the bits a masked field covers. */
+static void
+format_bit_picture (const IotField *field, GString *out)
+{
+  guint bits = picture_bits (field);
+  for (guint i = 0; i < bits; i++)
+    {
+      guint bit = bits - 1 - i;
+
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (out, ' ');
+      if (field->bitmask & (G_GUINT64_CONSTANT (1) << bit))
+        {
+          /* The value's bit at this position. */
+          g_string_append_c (out, '?');
+        }
+      else
+        g_string_append_c (out, '.');
+    }
+}
+
+static void
+fill_bit_picture (const IotField *field, guint64 value, GString *out, gsize start)
+{
+  guint64 raw = value << iot_field_shift (field);
+  guint bits = picture_bits (field);
+  gsize pos = start;
+  for (guint i = 0; i < bits; i++)
+    {
+      guint bit = bits - 1 - i;
+
+      if (i > 0 && i % 4 == 0)
+        pos++;
+      if (out->str[pos] == '?')
+        out->str[pos] = (raw >> bit) & 1 ? '1' : '0';
+      pos++;
+    }
+}
+
+void
+iot_format_label (IotPacket *pkt, const IotNode *node, GString *out)
+{
+  const IotField *field = node->field;
+  gboolean generated = (node->flags & IOT_NODE_GENERATED) != 0 && !(node->flags & IOT_NODE_EXPERT);
+  gboolean brackets = generated && (node->label == NULL || node->label[0] != '[');
+
+  if (brackets)
+    g_string_append_c (out, '[');
+  if (node->label != NULL)
+    g_string_append (out, node->label);
+  else if (field == NULL)
+    ;
+  else if (field->type == IOT_FT_PROTOCOL || field->type == IOT_FT_NONE)
+    g_string_append (out, field->name);
+  else
+    {
+      if (field->bitmask != 0 && (iot_field_type_is_integer (field->type)
+                                  || field->type == IOT_FT_BOOLEAN))
+        {
+          gsize start = out->len;
+
+          format_bit_picture (field, out);
+          fill_bit_picture (field, iot_field_type_is_signed (field->type) ? (guint64) node->v.i
+                                                                           : node->v.u,
+                            out, start);
+          g_string_append (out, " = ");
+        }
+      g_string_append (out, field->name);
+      g_string_append (out, ": ");
+      iot_format_display_value (pkt, node, out);
+    }
+  if (brackets)
+    g_string_append_c (out, ']');
+}
+
+const char *
+iot_format_severity (IotSeverity severity)
+{
+  switch (severity)
+    {
+    case IOT_SEV_COMMENT:
+      return "Comment";
+    case IOT_SEV_CHAT:
+      return "Chat";
+    case IOT_SEV_NOTE:
+      return "Note";
+    case IOT_SEV_WARN:
+      return "Warning";
+    case IOT_SEV_ERROR:
+      return "Error";
+    default:
+      return "None";
+    }
+}
+
+const char *
+iot_format_expert_group (IotExpertGroup group)
+{
+  switch (group)
+    {
+    case IOT_GROUP_CHECKSUM:
+      return "Checksum";
+    case IOT_GROUP_SEQUENCE:
+      return "Sequence";
+    case IOT_GROUP_RESPONSE_CODE:
+      return "Response";
+    case IOT_GROUP_REQUEST_CODE:
+      return "Request";
+    case IOT_GROUP_UNDECODED:
+      return "Undecoded";
+    case IOT_GROUP_REASSEMBLE:
+      return "Reassemble";
+    case IOT_GROUP_MALFORMED:
+      return "Malformed";
+    case IOT_GROUP_DEBUG:
+      return "Debug";
+    case IOT_GROUP_PROTOCOL:
+      return "Protocol";
+    case IOT_GROUP_SECURITY:
+      return "Security";
+    case IOT_GROUP_COMMENTS:
+      return "Comment";
+    default:
+      return "Unknown";
+    }
+}

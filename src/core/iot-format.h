@@ -1,0 +1,37 @@
+/* iot-format.h — turning field values into text: the tree's labels and
+ * tshark's "-T fields" forms.  GLib only.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "iot-packet.h"
+
+G_BEGIN_DECLS
+
+void        iot_format_ipv4 (const guint8 addr[4], char *out, gsize size);
+void        iot_format_ipv6 (const guint8 addr[16], char *out, gsize size);
+void        iot_format_ether (const guint8 addr[6], char *out, gsize size);
+
+/* Absolute time as "Nov 26, 2026 12:24:01.125020000 UTC" (local zone). */
+void        iot_format_abs_time (gint64 ns, gboolean utc, GString *out);
+/* Seconds with nine decimals: "-0.000100000". */
+void        iot_format_rel_time (gint64 ns, GString *out);
+void        iot_format_epoch_time (gint64 ns, GString *out);
+
+/* Appends @len bytes as text, escaping what is not printable
+ * (\r, \n, \t, \\ and \xhh), as tshark prints strings. */
+void        iot_format_escaped (const guint8 *bytes, gsize len, GString *out);
+void        iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out);
+
+/* A node's value the way `tshark -T fields` prints it. */
+void        iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out);
+/* The value as shown after "Name: " in the tree. */
+void        iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out);
+/* The whole tree row, e.g. "0011 .... = Message Type: Publish Message (3)". */
+void        iot_format_label (IotPacket *pkt, const IotNode *node, GString *out);
+
+const char *iot_format_severity (IotSeverity severity);
+const char *iot_format_expert_group (IotExpertGroup group);
+
+G_END_DECLS

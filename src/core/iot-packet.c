@@ -1,0 +1,992 @@
+/* iot-packet.c — field instances, columns, expert items and layer
+ * boundaries for one frame's dissection.
+ */
+#include "iot-core-private.h"
+#include "iot-format.h"
+
+#include <string.h>
+
+#define ARENA_BLOCK_SIZE (64 * 1024)
+
+struct _IotArenaBlock {
+  IotArenaBlock *next;
+  gsize          size;
+  guint8         data[];
+};
+
+IotPacket *
+iot_packet_new (void)
+{
+  IotPacket *pkt = g_new0 (IotPacket, 1);
+
+  pkt->nodes = g_array_sized_new (FALSE, FALSE, sizeof (IotNode), 256);
+  pkt->info = g_string_sized_new (256);
+  pkt->protocols = g_string_sized_new (64);
+  pkt->arena = g_malloc (sizeof (IotArenaBlock) + ARENA_BLOCK_SIZE);
+  pkt->arena->next = NULL;
+  pkt->arena->size = ARENA_BLOCK_SIZE;
+  return pkt;
+}
+
+static void
+free_arena_blocks (IotArenaBlock *block)
+{
+  while (block != NULL)
+    {
+      IotArenaBlock *next = block->next;
+
+      g_free (block);
+      block = next;
+    }
+}
+
+void
+iot_packet_free (IotPacket *pkt)
+{
+  if (pkt == NULL)
+    return;
+  free_arena_blocks (pkt->arena);
+  g_array_unref (pkt->nodes);
+  g_string_free (pkt->info, TRUE);
+  g_string_free (pkt->protocols, TRUE);
+  g_free (pkt);
+}
+
+void
+iot_packet_reset (IotPacket *pkt)
+{
+  /* Keep the first (newest) block; big frames may have chained more. */
+  free_arena_blocks (pkt->arena->next);
+  pkt->arena->next = NULL;
+  pkt->arena_used = 0;
+  g_array_set_size (pkt->nodes, 0);
+  g_string_truncate (pkt->info, 0);
+  g_string_truncate (pkt->protocols, 0);
+  pkt->info_fence = 0;
+  pkt->protocol = "";
+  pkt->protocols_node = -1;
+  pkt->n_sources = 1;
+  memset (&pkt->net_src, 0, sizeof pkt->net_src);
+  memset (&pkt->net_dst, 0, sizeof pkt->net_dst);
+  memset (&pkt->dl_src, 0, sizeof pkt->dl_src);
+  memset (&pkt->dl_dst, 0, sizeof pkt->dl_dst);
+  pkt->src_port = pkt->dst_port = 0;
+  pkt->max_severity = 0;
+  pkt->unwind = NULL;
+  pkt->layer = NULL;
+  pkt->depth = 0;
+}
+
+void
+iot_packet_finish (IotPacket *pkt)
+{
+  if (pkt->protocols_node >= 0)
+    {
+      IotNode *node = &g_array_index (pkt->nodes, IotNode, pkt->protocols_node);
+
+      node->v.p = (const guint8 *) iot_packet_strndup (pkt, pkt->protocols->str, pkt->protocols->len);
+      node->vlen = pkt->protocols->len;
+    }
+}
+
+/* ---- scratch memory ------------------------------------------------------ */
+
+gpointer
+iot_packet_alloc (IotPacket *pkt, gsize size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (pkt->arena_used + size > pkt->arena->size)
+    {
+      gsize block_size = MAX (size, ARENA_BLOCK_SIZE);
+      IotArenaBlock *block = g_malloc (sizeof (IotArenaBlock) + block_size);
+
+      /* The new block goes second so that reset keeps the standard one. */
+      block->size = block_size;
+      block->next = pkt->arena->next;
+      pkt->arena->next = block;
+      if (size > ARENA_BLOCK_SIZE / 2)
+        return block->data;
+      /* Swap roles: continue filling the fresh block as the current one. */
+      pkt->arena->next = block->next;
+      block->next = pkt->arena;
+      pkt->arena = block;
+      pkt->arena_used = 0;
+    }
+  p = pkt->arena->data + pkt->arena_used;
+  pkt->arena_used += size;
+  return p;
+}
+
+char *
+iot_packet_strndup (IotPacket *pkt, const char *s, gsize len)
+{
+  char *copy = iot_packet_alloc (pkt, len + 1);
+
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+char *
+iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...)
+{
+  char stack[256];
+  va_list ap;
+  int n;
+
+  va_start (ap, fmt);
+  n = g_vsnprintf (stack, sizeof stack, fmt, ap);
+  va_end (ap);
+  if (n < (int) sizeof stack)
+    return iot_packet_strndup (pkt, stack, n);
+  else
+    {
+      char *big = iot_packet_alloc (pkt, n + 1);
+
+      va_start (ap, fmt);
+      g_vsnprintf (big, n + 1, fmt, ap);
+      va_end (ap);
+      return big;
+    }
+}
+
+/* ---- frame facts ------------------------------------------------------- */
+
+guint32
+iot_packet_frame_number (IotPacket *pkt)
+{
+  return pkt->number;
+}
+
+gboolean
+iot_packet_first_pass (IotPacket *pkt)
+{
+  return pkt->first_pass;
+}
+
+gint64
+iot_packet_time_ns (IotPacket *pkt)
+{
+  return pkt->frame->ts_ns;
+}
+
+gint64
+iot_frame_time_ns (IotPacket *pkt, guint32 number)
+{
+  return iot_file_frame (pkt->file, number)->ts_ns;
+}
+
+guint32
+iot_packet_caplen (IotPacket *pkt)
+{
+  return pkt->frame->caplen;
+}
+
+guint32
+iot_packet_wirelen (IotPacket *pkt)
+{
+  return pkt->frame->len;
+}
+
+guint16
+iot_packet_link_type (IotPacket *pkt)
+{
+  return pkt->frame->link_type;
+}
+
+guint32
+iot_packet_prev_displayed (IotPacket *pkt)
+{
+  return pkt->prev_displayed;
+}
+
+guint32
+iot_packet_time_ref (IotPacket *pkt)
+{
+  return pkt->time_ref;
+}
+
+void
+iot_packet_set_protocols_node (IotPacket *pkt, int node)
+{
+  pkt->protocols_node = node;
+}
+
+gpointer
+iot_packet_state (IotPacket *pkt, const IotDissector *dissector)
+{
+  return iot_engine_state (pkt->engine, dissector);
+}
+
+gboolean
+iot_packet_wants_columns (IotPacket *pkt)
+{
+  return (pkt->flags & IOT_DISSECT_COLUMNS) != 0;
+}
+
+gboolean
+iot_packet_wants_tree (IotPacket *pkt)
+{
+  return (pkt->flags & IOT_DISSECT_TREE) != 0;
+}
+
+gboolean
+iot_packet_wants_field (IotPacket *pkt, const IotField *field)
+{
+  if (pkt->flags & IOT_DISSECT_TREE)
+    return TRUE;
+  return pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, field);
+}
+
+/* ---- addresses and columns ------------------------------------------------ */
+
+void
+iot_packet_set_net_src (IotPacket *pkt, const IotAddress *addr)
+{
+  if (addr->family == 0)
+    pkt->dl_src = *addr;
+  else
+    pkt->net_src = *addr;
+}
+
+void
+iot_packet_set_net_dst (IotPacket *pkt, const IotAddress *addr)
+{
+  if (addr->family == 0)
+    pkt->dl_dst = *addr;
+  else
+    pkt->net_dst = *addr;
+}
+
+const IotAddress *
+iot_packet_net_src (IotPacket *pkt)
+{
+  return &pkt->net_src;
+}
+
+const IotAddress *
+iot_packet_net_dst (IotPacket *pkt)
+{
+  return &pkt->net_dst;
+}
+
+void
+iot_packet_set_ports (IotPacket *pkt, guint16 src, guint16 dst)
+{
+  pkt->src_port = src;
+  pkt->dst_port = dst;
+}
+
+void
+iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst)
+{
+  *src = pkt->src_port;
+  *dst = pkt->dst_port;
+}
+
+static void
+format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *dl,
+                       char *out, gsize size)
+{
+  (void) pkt;
+  if (net->family == 4)
+    iot_format_ipv4 (net->bytes, out, size);
+  else if (net->family == 6)
+    iot_format_ipv6 (net->bytes, out, size);
+  else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]
+           || dl->family == 0)
+    iot_format_ether (dl->bytes, out, size);
+  else
+    out[0] = '\0';
+}
+
+void
+iot_packet_format_src (IotPacket *pkt, char *out, gsize size)
+{
+  format_column_address (pkt, &pkt->net_src, &pkt->dl_src, out, size);
+}
+
+void
+iot_packet_format_dst (IotPacket *pkt, char *out, gsize size)
+{
+  format_column_address (pkt, &pkt->net_dst, &pkt->dl_dst, out, size);
+}
+
+void
+iot_col_set_protocol (IotPacket *pkt, const char *name)
+{
+  pkt->protocol = name;
+}
+
+const char *
+iot_col_protocol (IotPacket *pkt)
+{
+  return pkt->protocol;
+}
+
+void
+iot_col_set_info (IotPacket *pkt, const char *text)
+{
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  g_string_truncate (pkt->info, pkt->info_fence);
+  g_string_append (pkt->info, text);
+}
+
+void
+iot_col_clear_info (IotPacket *pkt)
+{
+  g_string_truncate (pkt->info, pkt->info_fence);
+}
+
+void
+iot_col_append_info (IotPacket *pkt, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  va_start (ap, fmt);
+  g_string_append_vprintf (pkt->info, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_col_append_sep_info (IotPacket *pkt, const char *sep, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  if (pkt->info->len > 0)
+    g_string_append (pkt->info, sep);
+  va_start (ap, fmt);
+  g_string_append_vprintf (pkt->info, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_col_prepend_info (IotPacket *pkt, const char *text)
+{
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  g_string_insert (pkt->info, pkt->info_fence, text);
+}
+
+void
+iot_col_fence_info (IotPacket *pkt)
+{
+  pkt->info_fence = pkt->info->len;
+}
+
+const char *
+iot_col_info (IotPacket *pkt)
+{
+  return pkt->info->str;
+}
+
+const char *
+iot_packet_protocols (IotPacket *pkt)
+{
+  return pkt->protocols->str;
+}
+
+void
+iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev)
+{
+  if (pkt->protocols->len > 0)
+    g_string_append_c (pkt->protocols, ':');
+  g_string_append (pkt->protocols, abbrev);
+}
+
+IotSeverity
+iot_packet_max_severity (IotPacket *pkt)
+{
+  return pkt->max_severity;
+}
+
+guint
+iot_packet_n_nodes (IotPacket *pkt)
+{
+  return pkt->nodes->len;
+}
+
+const IotNode *
+iot_packet_node (IotPacket *pkt, guint index)
+{
+  return &g_array_index (pkt->nodes, IotNode, index);
+}
+
+const IotNode *
+iot_packet_nodes (IotPacket *pkt)
+{
+  return (const IotNode *) pkt->nodes->data;
+}
+
+guint
+iot_packet_n_sources (IotPacket *pkt)
+{
+  return pkt->n_sources;
+}
+
+const IotDataSource *
+iot_packet_source (IotPacket *pkt, guint index)
+{
+  g_return_val_if_fail (index < pkt->n_sources, NULL);
+  return &pkt->sources[index];
+}
+
+/* ---- nodes ---------------------------------------------------------------- */
+
+static IotNode *
+new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+          guint off, guint len, int *index)
+{
+  IotNode *node;
+
+  *index = pkt->nodes->len;
+  g_array_set_size (pkt->nodes, pkt->nodes->len + 1);
+  node = &g_array_index (pkt->nodes, IotNode, *index);
+  node->field = field;
+  node->parent = parent;
+  node->offset = buf ? buf->origin + off : 0;
+  node->length = buf ? len : 0;
+  node->source = buf ? buf->source : 0;
+  node->flags = 0;
+  node->severity = 0;
+  node->group = 0;
+  node->label = NULL;
+  node->v.u = 0;
+  node->vlen = 0;
+  return node;
+}
+
+static IotNode *
+node_at (IotPacket *pkt, int index)
+{
+  if (index < 0 || (guint) index >= pkt->nodes->len)
+    return NULL;
+  return &g_array_index (pkt->nodes, IotNode, index);
+}
+
+static guint64
+apply_mask (const IotField *field, guint64 raw)
+{
+  if (field->bitmask == 0)
+    return raw;
+  return (raw & field->bitmask) >> iot_field_shift (field);
+}
+
+static guint64
+read_uint (const IotBuf *buf, guint off, guint len, gboolean little_endian)
+{
+  const guint8 *p = iot_buf_ptr (buf, off, len);
+  guint64 v = 0;
+
+  if (len > 8)
+    len = 8;
+  for (guint i = 0; i < len; i++)
+    v = little_endian ? v | (guint64) p[i] << (8 * i) : v << 8 | p[i];
+  return v;
+}
+
+static gint64
+sign_extend (guint64 v, guint bits)
+{
+  if (bits >= 64)
+    return (gint64) v;
+  if (v & (G_GUINT64_CONSTANT (1) << (bits - 1)))
+    v |= ~G_GUINT64_CONSTANT (0) << bits;
+  return (gint64) v;
+}
+
+int
+iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
+                            const IotBuf *buf, guint off, guint len, gboolean little_endian,
+                            guint64 *out)
+{
+  guint64 value = 0;
+  int index;
+  IotNode *node;
+
+  switch (field->type)
+    {
+    case IOT_FT_BOOLEAN:
+    case IOT_FT_UINT8:
+    case IOT_FT_UINT16:
+    case IOT_FT_UINT24:
+    case IOT_FT_UINT32:
+    case IOT_FT_UINT64:
+    case IOT_FT_FRAMENUM:
+    case IOT_FT_INT8:
+    case IOT_FT_INT16:
+    case IOT_FT_INT32:
+    case IOT_FT_INT64:
+      value = apply_mask (field, read_uint (buf, off, len, little_endian));
+      if (out)
+        *out = value;
+      if (!iot_packet_wants_field (pkt, field))
+        return -1;
+      node = new_node (pkt, parent, field, buf, off, len, &index);
+      if (iot_field_type_is_signed (field->type))
+        node->v.i = sign_extend (value, field->bitmask ? 64 : len * 8);
+      else
+        node->v.u = value;
+      return index;
+
+    case IOT_FT_STRING:
+      iot_buf_check (buf, off, len);
+      return iot_tree_add_string (pkt, parent, field, buf, off, len,
+                                  (const char *) buf->data + off, len);
+    case IOT_FT_BYTES:
+      return iot_tree_add_bytes (pkt, parent, field, buf, off, len, iot_buf_ptr (buf, off, len), len);
+    case IOT_FT_IPV4:
+      return iot_tree_add_ipv4 (pkt, parent, field, buf, off, iot_buf_ptr (buf, off, 4));
+    case IOT_FT_IPV6:
+      return iot_tree_add_ipv6 (pkt, parent, field, buf, off, iot_buf_ptr (buf, off, 16));
+    case IOT_FT_ETHER:
+      return iot_tree_add_ether (pkt, parent, field, buf, off, iot_buf_ptr (buf, off, 6));
+    case IOT_FT_PROTOCOL:
+      return iot_tree_add_protocol (pkt, parent, field, buf, off, len);
+    case IOT_FT_NONE:
+      iot_buf_check (buf, off, len);
+      if (!iot_packet_wants_field (pkt, field))
+        return -1;
+      new_node (pkt, parent, field, buf, off, len, &index);
+      return index;
+    case IOT_FT_DOUBLE:
+    case IOT_FT_ABSOLUTE_TIME:
+    case IOT_FT_RELATIVE_TIME:
+    default:
+      g_critical ("iot_tree_add_item: field %s of type %s needs a typed add function",
+                  field->abbrev, iot_field_type_name (field->type));
+      return -1;
+    }
+}
+
+int
+iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, guint len, gboolean little_endian)
+{
+  return iot_tree_add_item_ret_uint (pkt, parent, field, buf, off, len, little_endian, NULL);
+}
+
+int
+iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, guint len, guint64 value)
+{
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  new_node (pkt, parent, field, buf, off, len, &index)->v.u = value;
+  return index;
+}
+
+int
+iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                  guint off, guint len, gint64 value)
+{
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  new_node (pkt, parent, field, buf, off, len, &index)->v.i = value;
+  return index;
+}
+
+int
+iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                      guint off, guint len, guint64 value)
+{
+  return iot_tree_add_uint (pkt, parent, field, buf, off, len, value);
+}
+
+int
+iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                     guint off, guint len, double value)
+{
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  new_node (pkt, parent, field, buf, off, len, &index)->v.d = value;
+  return index;
+}
+
+int
+iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, guint len, gint64 ns)
+{
+  return iot_tree_add_int (pkt, parent, field, buf, off, len, ns);
+}
+
+int
+iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                     guint off, guint len, const char *value, gssize value_len)
+{
+  IotNode *node;
+  gsize n;
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  n = value_len < 0 ? strlen (value) : (gsize) value_len;
+  /* A string ends at its first NUL, as C strings do. */
+  n = strnlen (value, n);
+  node = new_node (pkt, parent, field, buf, off, len, &index);
+  node->v.p = (const guint8 *) iot_packet_strndup (pkt, value, n);
+  node->vlen = n;
+  return index;
+}
+
+static int
+add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, guint len, const guint8 *value, guint value_len)
+{
+  IotNode *node;
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  node = new_node (pkt, parent, field, buf, off, len, &index);
+  node->v.p = value;
+  node->vlen = value_len;
+  return index;
+}
+
+int
+iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                    guint off, guint len, const guint8 *value, guint value_len)
+{
+  return add_pointer_value (pkt, parent, field, buf, off, len, value, value_len);
+}
+
+static const guint8 *
+copy_value (IotPacket *pkt, const guint8 *value, guint len)
+{
+  guint8 *copy = iot_packet_alloc (pkt, len);
+
+  memcpy (copy, value, len);
+  return copy;
+}
+
+int
+iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, const guint8 addr[4])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return add_pointer_value (pkt, parent, field, buf, off, 4, copy_value (pkt, addr, 4), 4);
+}
+
+int
+iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                   guint off, const guint8 addr[16])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return add_pointer_value (pkt, parent, field, buf, off, 16, copy_value (pkt, addr, 16), 16);
+}
+
+int
+iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                    guint off, const guint8 addr[6])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return add_pointer_value (pkt, parent, field, buf, off, 6, copy_value (pkt, addr, 6), 6);
+}
+
+int
+iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                       guint off, gint len)
+{
+  guint length;
+  int index;
+
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  length = len < 0 ? iot_buf_remaining (buf, off) : (guint) len;
+  new_node (pkt, parent, field, buf, off, length, &index);
+  return index;
+}
+
+int
+iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                   const char *fmt, ...)
+{
+  IotNode *node;
+  va_list ap;
+  int index;
+
+  if (!(pkt->flags & IOT_DISSECT_TREE))
+    return -1;
+  node = new_node (pkt, parent, NULL, buf, off, len, &index);
+  va_start (ap, fmt);
+  {
+    char *text = g_strdup_vprintf (fmt, ap);
+
+    node->label = iot_packet_strndup (pkt, text, strlen (text));
+    g_free (text);
+  }
+  va_end (ap);
+  return index;
+}
+
+void
+iot_tree_set_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  IotNode *node = node_at (pkt, index);
+  char *text;
+  va_list ap;
+
+  if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
+    return;
+  va_start (ap, fmt);
+  text = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  node->label = iot_packet_strndup (pkt, text, strlen (text));
+  g_free (text);
+}
+
+void
+iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  IotNode *node = node_at (pkt, index);
+  g_autoptr (GString) label = NULL;
+  va_list ap;
+
+  if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
+    return;
+  label = g_string_new (NULL);
+  if (node->label)
+    g_string_append (label, node->label);
+  else
+    iot_format_label (pkt, node, label);
+  va_start (ap, fmt);
+  g_string_append_vprintf (label, fmt, ap);
+  va_end (ap);
+  node->label = iot_packet_strndup (pkt, label->str, label->len);
+}
+
+void
+iot_tree_set_length (IotPacket *pkt, int index, guint len)
+{
+  IotNode *node = node_at (pkt, index);
+
+  if (node)
+    node->length = len;
+}
+
+void
+iot_tree_set_generated (IotPacket *pkt, int index)
+{
+  IotNode *node = node_at (pkt, index);
+
+  if (node)
+    node->flags |= IOT_NODE_GENERATED;
+}
+
+void
+iot_tree_set_hidden (IotPacket *pkt, int index)
+{
+  IotNode *node = node_at (pkt, index);
+
+  if (node)
+    node->flags |= IOT_NODE_HIDDEN;
+}
+
+/* ---- expert items ---------------------------------------------------------- */
+
+static int
+add_expert_node (IotPacket *pkt, int parent, IotSeverity severity, IotExpertGroup group,
+                 const char *message)
+{
+  IotNode *node;
+  const char *msg = iot_packet_strndup (pkt, message, strlen (message));
+  int index, child;
+
+  node = new_node (pkt, parent, &iot_expert_fields[IOT_EXPERT_F_EXPERT], NULL, 0, 0, &index);
+  node->flags = IOT_NODE_EXPERT | IOT_NODE_GENERATED;
+  node->severity = severity;
+  node->group = group;
+  node->v.p = (const guint8 *) msg;
+  node->vlen = strlen (msg);
+  node->label = iot_packet_strdup_printf (pkt, "Expert Info (%s/%s): %s",
+                                          iot_format_severity (severity),
+                                          iot_format_expert_group (group), msg);
+
+  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_MESSAGE], NULL, 0, 0, &child);
+  node->flags = IOT_NODE_GENERATED;
+  node->v.p = (const guint8 *) msg;
+  node->vlen = strlen (msg);
+  node->label = msg;
+  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_SEVERITY], NULL, 0, 0, &child);
+  node->flags = IOT_NODE_GENERATED;
+  node->v.u = severity;
+  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_GROUP], NULL, 0, 0, &child);
+  node->flags = IOT_NODE_GENERATED;
+  node->v.u = group;
+
+  if (severity > pkt->max_severity)
+    pkt->max_severity = severity;
+  return index;
+}
+
+int
+iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
+                const char *fmt, ...)
+{
+  g_autofree char *message = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return add_expert_node (pkt, node, severity, group, message);
+}
+
+G_NORETURN void
+iot_buf_throw (const IotBuf *buf, IotLayerEnd why, const char *reason)
+{
+  IotPacket *pkt = buf->pkt;
+
+  g_assert (pkt != NULL && pkt->unwind != NULL);
+  pkt->unwind_why = why;
+  pkt->unwind_reason = reason;
+  longjmp (*pkt->unwind, 1);
+}
+
+G_NORETURN void
+iot_malformed (IotPacket *pkt, const char *reason)
+{
+  g_assert (pkt->unwind != NULL);
+  pkt->unwind_why = IOT_LAYER_MALFORMED;
+  pkt->unwind_reason = reason;
+  longjmp (*pkt->unwind, 1);
+}
+
+static void
+end_layer_early (IotPacket *pkt, const IotDissector *dissector)
+{
+  const char *name = dissector->name;
+  IotNode *node;
+  int index;
+
+  if (pkt->unwind_why == IOT_LAYER_TRUNCATED)
+    {
+      node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_SHORT], NULL, 0, 0, &index);
+      node->flags = IOT_NODE_GENERATED;
+      node->label = iot_packet_strdup_printf (pkt, "[Packet size limited during capture: %s truncated]",
+                                              name);
+      iot_col_append_info (pkt, " [Packet size limited during capture]");
+      return;
+    }
+  node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
+  node->flags = IOT_NODE_GENERATED;
+  node->label = iot_packet_strdup_printf (pkt, "[Malformed Packet: %s]", name);
+  add_expert_node (pkt, index, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                   pkt->unwind_reason ? pkt->unwind_reason
+                                      : "Malformed Packet (Exception occurred)");
+  iot_col_append_info (pkt, "[Malformed Packet]");
+}
+
+/* ---- hand-off ----------------------------------------------------------- */
+
+#define MAX_LAYER_DEPTH 32
+
+int
+iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, int parent)
+{
+  jmp_buf here;
+  jmp_buf *outer = pkt->unwind;
+  const IotDissector *outer_layer = pkt->layer;
+  volatile int consumed = 0;
+
+  if (pkt->depth >= MAX_LAYER_DEPTH)
+    {
+      iot_expert_add (pkt, parent, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "Too many nested layers; stopped at %s", dissector->name);
+      return -1;
+    }
+  buf->pkt = pkt;
+  /* frame.protocols lists the layers inside the frame, not the frame. */
+  if (pkt->depth > 0)
+    iot_packet_add_layer_name (pkt, dissector->abbrev);
+  pkt->unwind = &here;
+  pkt->layer = dissector;
+  pkt->depth++;
+  if (setjmp (here) == 0)
+    consumed = dissector->dissect (pkt, buf, parent);
+  else
+    {
+      end_layer_early (pkt, dissector);
+      consumed = buf->length;
+    }
+  pkt->depth--;
+  pkt->unwind = outer;
+  pkt->layer = outer_layer;
+  return consumed;
+}
+
+int
+iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int parent)
+{
+  const IotDissector *dissector = iot_registry_table_lookup (table, key);
+  const char *layer_name = iot_registry_table_layer_name (table);
+
+  if (layer_name != NULL)
+    iot_packet_add_layer_name (pkt, layer_name);
+  if (dissector == NULL)
+    return -1;
+  return iot_call_dissector (pkt, dissector, buf, parent);
+}
+
+int
+iot_call_port_table (IotPacket *pkt, const char *table, guint16 port_a, guint16 port_b,
+                     IotBuf *buf, int parent)
+{
+  guint16 low = MIN (port_a, port_b), high = MAX (port_a, port_b);
+  int consumed = iot_call_table (pkt, table, low, buf, parent);
+
+  if (consumed < 0 && high != low)
+    consumed = iot_call_table (pkt, table, high, buf, parent);
+  return consumed;
+}
+
+int
+iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int parent)
+{
+  GPtrArray *heuristics = iot_registry_heuristics (table);
+
+  if (heuristics == NULL)
+    return -1;
+  for (guint i = 0; i < heuristics->len; i++)
+    {
+      const IotDissector *dissector = g_ptr_array_index (heuristics, i);
+      jmp_buf here;
+      jmp_buf *outer = pkt->unwind;
+      volatile gboolean match = FALSE;
+
+      /* A heuristic that reads past the bytes simply does not match. */
+      buf->pkt = pkt;
+      pkt->unwind = &here;
+      if (setjmp (here) == 0)
+        match = dissector->heuristic (pkt, buf);
+      pkt->unwind = outer;
+      if (match)
+        return iot_call_dissector (pkt, dissector, buf, parent);
+    }
+  return -1;
+}
+
+int
+iot_call_data (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  if (buf->length == 0 && buf->reported == 0)
+    return 0;
+  return iot_call_dissector (pkt, iot_registry_data_dissector (), buf, parent);
+}

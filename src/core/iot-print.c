@@ -1,0 +1,618 @@
+/* iot-print.c — renderings of dissected frames in tshark's formats. */
+#include "iot-print.h"
+#include "iot-core-private.h"
+#include "iot-format.h"
+
+#include <string.h>
+
+/* ---- -E options --------------------------------------------------------- */
+
+void
+iot_fields_format_init (IotFieldsFormat *format)
+{
+  memset (format, 0, sizeof *format);
+  strcpy (format->separator, "\t");
+  strcpy (format->aggregator, ",");
+  format->occurrence = 'a';
+}
+
+static gboolean
+parse_separator (const char *value, char out[8])
+{
+  if (strcmp (value, "/t") == 0)
+    value = "\t";
+  else if (strcmp (value, "/s") == 0)
+    value = " ";
+  if (strlen (value) >= 8 || value[0] == '\0')
+    return FALSE;
+  strcpy (out, value);
+  return TRUE;
+}
+
+gboolean
+iot_fields_format_parse (IotFieldsFormat *format, const char *option, GError **error)
+{
+  const char *eq = strchr (option, '=');
+  g_autofree char *key = NULL;
+  const char *value;
+  gboolean ok = FALSE;
+
+  if (eq == NULL)
+    goto bad;
+  key = g_strndup (option, eq - option);
+  value = eq + 1;
+  if (strcmp (key, "header") == 0 && (value[0] == 'y' || value[0] == 'n') && value[1] == '\0')
+    {
+      format->header = value[0] == 'y';
+      ok = TRUE;
+    }
+  else if (strcmp (key, "separator") == 0)
+    ok = parse_separator (value, format->separator);
+  else if (strcmp (key, "aggregator") == 0)
+    ok = parse_separator (value, format->aggregator);
+  else if (strcmp (key, "quote") == 0 && value[1] == '\0')
+    {
+      ok = TRUE;
+      if (value[0] == 'd')
+        format->quote = '"';
+      else if (value[0] == 's')
+        format->quote = '\'';
+      else if (value[0] == 'n')
+        format->quote = 0;
+      else
+        ok = FALSE;
+    }
+  else if (strcmp (key, "occurrence") == 0 && value[1] == '\0'
+           && (value[0] == 'a' || value[0] == 'f' || value[0] == 'l'))
+    {
+      format->occurrence = value[0];
+      ok = TRUE;
+    }
+  if (ok)
+    return TRUE;
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "invalid -E option \"%s\" (expected header=y|n, separator=/t|/s|<char>, "
+               "aggregator=,|/s|<char>, quote=d|s|n or occurrence=f|l|a)", option);
+  return FALSE;
+}
+
+/* ---- summary ------------------------------------------------------------- */
+
+void
+iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
+{
+  char src[64], dst[64], time_text[40];
+  guint64 mag = relative_ns < 0 ? (guint64) -relative_ns : (guint64) relative_ns;
+  guint64 frac = mag % 1000000000;
+
+  for (guint i = decimals; i < 9; i++)
+    frac /= 10;
+  g_snprintf (time_text, sizeof time_text, "%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
+              relative_ns < 0 ? "-" : "", mag / 1000000000, (int) decimals, frac);
+  iot_packet_format_src (pkt, src, sizeof src);
+  iot_packet_format_dst (pkt, dst, sizeof dst);
+  g_string_append_printf (out, "%5u %10s %12s \xe2\x86\x92 %-12s %s %u %s\n",
+                          pkt->number, time_text, src, dst, iot_col_protocol (pkt),
+                          pkt->frame->len, iot_col_info (pkt));
+}
+
+/* ---- tree ---------------------------------------------------------------- */
+
+/* First-child / next-sibling links; parents always precede children. */
+typedef struct {
+  gint32 *first;
+  gint32 *next;
+  gint32  first_root;
+} IotTreeLinks;
+
+static void
+tree_links_build (IotPacket *pkt, IotTreeLinks *links)
+{
+  guint n = pkt->nodes->len;
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  g_autofree gint32 *last = g_new (gint32, n + 1);
+  gint32 *last_root = &last[n];
+
+  links->first = g_new (gint32, n);
+  links->next = g_new (gint32, n);
+  links->first_root = -1;
+  *last_root = -1;
+  for (guint i = 0; i < n; i++)
+    links->first[i] = links->next[i] = last[i] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      gint32 parent = nodes[i].parent;
+      gint32 *slot_last = parent >= 0 && (guint) parent < i ? &last[parent] : last_root;
+
+      if (*slot_last < 0)
+        {
+          if (parent >= 0 && (guint) parent < i)
+            links->first[parent] = i;
+          else
+            links->first_root = i;
+        }
+      else
+        links->next[*slot_last] = i;
+      *slot_last = i;
+    }
+}
+
+static void
+tree_links_clear (IotTreeLinks *links)
+{
+  g_free (links->first);
+  g_free (links->next);
+}
+
+static void
+print_tree_level (IotPacket *pkt, const IotTreeLinks *links, gint32 first, guint depth, GString *out)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+
+  for (gint32 i = first; i >= 0; i = links->next[i])
+    {
+      if (nodes[i].flags & IOT_NODE_HIDDEN)
+        continue;
+      for (guint d = 0; d < depth; d++)
+        g_string_append (out, "    ");
+      iot_format_label (pkt, &nodes[i], out);
+      g_string_append_c (out, '\n');
+      print_tree_level (pkt, links, links->first[i], depth + 1, out);
+    }
+}
+
+void
+iot_print_tree (IotPacket *pkt, GString *out)
+{
+  IotTreeLinks links;
+
+  tree_links_build (pkt, &links);
+  print_tree_level (pkt, &links, links.first_root, 0, out);
+  tree_links_clear (&links);
+}
+
+/* ---- hex ----------------------------------------------------------------- */
+
+static void
+print_hex_source (const guint8 *data, guint32 length, GString *out)
+{
+  for (guint32 line = 0; line < length; line += 16)
+    {
+      guint n = MIN (16, length - line);
+
+      g_string_append_printf (out, "%04x  ", line);
+      for (guint i = 0; i < 16; i++)
+        {
+          if (i < n)
+            g_string_append_printf (out, "%02x ", data[line + i]);
+          else
+            g_string_append (out, "   ");
+        }
+      g_string_append (out, "  ");
+      for (guint i = 0; i < n; i++)
+        {
+          guint8 c = data[line + i];
+
+          g_string_append_c (out, c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+void
+iot_print_hex (IotPacket *pkt, GString *out)
+{
+  for (guint i = 0; i < pkt->n_sources; i++)
+    {
+      const IotDataSource *source = &pkt->sources[i];
+
+      if (pkt->n_sources > 1)
+        g_string_append_printf (out, "%s (%u byte%s):\n", source->name, source->length,
+                                source->length == 1 ? "" : "s");
+      print_hex_source (source->data, source->length, out);
+    }
+  g_string_append_c (out, '\n');
+}
+
+/* ---- -T fields ------------------------------------------------------------ */
+
+struct _IotFieldsPrinter {
+  IotFieldsFormat  format;
+  const IotField **fields;
+  guint            n_fields;
+  GHashTable      *columns_of_id;   /* field id -> GArray of column indexes */
+  GString        **cells;
+  guint           *counts;
+};
+
+IotFieldsPrinter *
+iot_fields_printer_new (const IotField *const *fields, guint n_fields, const IotFieldsFormat *format)
+{
+  IotFieldsPrinter *self = g_new0 (IotFieldsPrinter, 1);
+
+  self->format = *format;
+  self->n_fields = n_fields;
+  self->fields = g_memdup2 (fields, sizeof (IotField *) * n_fields);
+  self->columns_of_id = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                               (GDestroyNotify) g_array_unref);
+  self->cells = g_new0 (GString *, n_fields);
+  self->counts = g_new0 (guint, n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      gpointer key = GINT_TO_POINTER (fields[i]->id);
+      GArray *columns = g_hash_table_lookup (self->columns_of_id, key);
+
+      if (columns == NULL)
+        {
+          columns = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (self->columns_of_id, key, columns);
+        }
+      g_array_append_val (columns, i);
+      self->cells[i] = g_string_sized_new (64);
+    }
+  return self;
+}
+
+void
+iot_fields_printer_free (IotFieldsPrinter *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n_fields; i++)
+    g_string_free (self->cells[i], TRUE);
+  g_free (self->cells);
+  g_free (self->counts);
+  g_free (self->fields);
+  g_hash_table_unref (self->columns_of_id);
+  g_free (self);
+}
+
+static void
+append_quoted (const IotFieldsFormat *format, const char *text, gsize len, GString *out)
+{
+  if (format->quote)
+    g_string_append_c (out, format->quote);
+  g_string_append_len (out, text, len);
+  if (format->quote)
+    g_string_append_c (out, format->quote);
+}
+
+void
+iot_fields_printer_header (IotFieldsPrinter *self, GString *out)
+{
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      if (i > 0)
+        g_string_append (out, self->format.separator);
+      append_quoted (&self->format, self->fields[i]->abbrev, strlen (self->fields[i]->abbrev), out);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+add_occurrence (IotFieldsPrinter *self, guint column, IotPacket *pkt, const IotNode *node)
+{
+  GString *cell = self->cells[column];
+
+  switch (self->format.occurrence)
+    {
+    case 'f':
+      if (self->counts[column] > 0)
+        return;
+      break;
+    case 'l':
+      g_string_truncate (cell, 0);
+      break;
+    default:
+      if (self->counts[column] > 0)
+        g_string_append (cell, self->format.aggregator);
+      break;
+    }
+  iot_format_field_value (pkt, node, cell);
+  self->counts[column]++;
+}
+
+void
+iot_fields_printer_row (IotFieldsPrinter *self, IotPacket *pkt, GString *out)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  guint n = iot_packet_n_nodes (pkt);
+
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      g_string_truncate (self->cells[i], 0);
+      self->counts[i] = 0;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      GArray *columns;
+
+      if (nodes[i].field == NULL)
+        continue;
+      columns = g_hash_table_lookup (self->columns_of_id, GINT_TO_POINTER (nodes[i].field->id));
+      if (columns == NULL)
+        continue;
+      for (guint c = 0; c < columns->len; c++)
+        add_occurrence (self, g_array_index (columns, guint, c), pkt, &nodes[i]);
+    }
+  for (guint i = 0; i < self->n_fields; i++)
+    {
+      if (i > 0)
+        g_string_append (out, self->format.separator);
+      if (self->counts[i] > 0)
+        append_quoted (&self->format, self->cells[i]->str, self->cells[i]->len, out);
+    }
+  g_string_append_c (out, '\n');
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Members with the same name within one object are merged into an array,
+ * so the output is plain JSON that every parser reads the same way. */
+typedef struct {
+  char      *name;
+  GPtrArray *values;   /* JsonNode* */
+} JsonMember;
+
+static void
+json_member_free (gpointer data)
+{
+  JsonMember *member = data;
+
+  g_free (member->name);
+  g_ptr_array_unref (member->values);
+  g_free (member);
+}
+
+static void
+members_add (GPtrArray *members, GHashTable *index, const char *name, JsonNode *value)
+{
+  JsonMember *member = g_hash_table_lookup (index, name);
+
+  if (member == NULL)
+    {
+      member = g_new0 (JsonMember, 1);
+      member->name = g_strdup (name);
+      member->values = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      g_ptr_array_add (members, member);
+      g_hash_table_insert (index, member->name, member);
+    }
+  g_ptr_array_add (member->values, value);
+}
+
+static JsonNode *members_to_object (GPtrArray *members);
+
+static JsonNode *
+json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 first)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (json_member_free);
+  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (gint32 i = first; i >= 0; i = links->next[i])
+    {
+      const IotNode *node = &nodes[i];
+      gint32 child = links->first[i];
+      const char *name;
+
+      g_string_truncate (text, 0);
+      if (node->field == NULL)
+        {
+          iot_format_label (pkt, node, text);
+          if (child >= 0)
+            members_add (members, index, text->str, json_object_for_children (pkt, links, child));
+          else
+            members_add (members, index, "_ws.text", json_node_init_string (json_node_alloc (), text->str));
+          continue;
+        }
+      name = node->field->abbrev;
+      if (node->field->type == IOT_FT_PROTOCOL && node->parent < 0)
+        {
+          members_add (members, index, name, json_object_for_children (pkt, links, child));
+          continue;
+        }
+      iot_format_field_value (pkt, node, text);
+      members_add (members, index, name, json_node_init_string (json_node_alloc (), text->str));
+      if (child >= 0)
+        {
+          g_autofree char *tree_name = g_strconcat (name, "_tree", NULL);
+
+          members_add (members, index, tree_name, json_object_for_children (pkt, links, child));
+        }
+    }
+  return members_to_object (members);
+}
+
+static JsonNode *
+members_to_object (GPtrArray *members)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      JsonMember *member = g_ptr_array_index (members, i);
+
+      if (member->values->len == 1)
+        json_object_set_member (object, member->name,
+                                json_node_ref (g_ptr_array_index (member->values, 0)));
+      else
+        {
+          JsonArray *array = json_array_sized_new (member->values->len);
+
+          for (guint v = 0; v < member->values->len; v++)
+            json_array_add_element (array, json_node_ref (g_ptr_array_index (member->values, v)));
+          json_object_set_array_member (object, member->name, array);
+        }
+    }
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+static char *
+index_name_for (gint64 ts_ns)
+{
+  g_autoptr (GDateTime) date = g_date_time_new_from_unix_utc (ts_ns / G_GINT64_CONSTANT (1000000000));
+
+  return date ? g_date_time_format (date, "packets-%Y-%m-%d") : g_strdup ("packets");
+}
+
+void
+iot_print_json (IotPacket *pkt, JsonBuilder *builder)
+{
+  IotTreeLinks links;
+  g_autofree char *index_name = index_name_for (pkt->frame->ts_ns);
+
+  tree_links_build (pkt, &links);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "_index");
+  json_builder_add_string_value (builder, index_name);
+  json_builder_set_member_name (builder, "_type");
+  json_builder_add_string_value (builder, "doc");
+  json_builder_set_member_name (builder, "_score");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "_source");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "layers");
+  json_builder_add_value (builder, json_object_for_children (pkt, &links, links.first_root));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  tree_links_clear (&links);
+}
+
+/* ---- -T ek ---------------------------------------------------------------- */
+
+static char *
+ek_key (const IotField *field)
+{
+  g_autofree char *key = g_strconcat (field->proto_abbrev, "_", field->abbrev, NULL);
+
+  return g_strdelimit (g_steal_pointer (&key), ".", '_');
+}
+
+static JsonNode *
+ek_value (IotPacket *pkt, const IotNode *node, GString *text)
+{
+  if (node->field->type == IOT_FT_BOOLEAN)
+    return json_node_init_boolean (json_node_alloc (), node->v.u != 0);
+  g_string_truncate (text, 0);
+  iot_format_field_value (pkt, node, text);
+  return json_node_init_string (json_node_alloc (), text->str);
+}
+
+static void
+ek_add_subtree (IotPacket *pkt, const IotTreeLinks *links, gint32 first, GPtrArray *members,
+                GHashTable *index, GString *text)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+
+  for (gint32 i = first; i >= 0; i = links->next[i])
+    {
+      const IotNode *node = &nodes[i];
+
+      if (node->field != NULL && node->field->type != IOT_FT_PROTOCOL
+          && node->field->type != IOT_FT_NONE)
+        {
+          g_autofree char *key = ek_key (node->field);
+
+          members_add (members, index, key, ek_value (pkt, node, text));
+        }
+      ek_add_subtree (pkt, links, links->first[i], members, index, text);
+    }
+}
+
+void
+iot_print_ek (IotPacket *pkt, GString *out)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  g_autofree char *index_name = index_name_for (pkt->frame->ts_ns);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func (json_member_free);
+  g_autoptr (GHashTable) layer_index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (JsonNode) doc = NULL;
+  JsonObject *object;
+  IotTreeLinks links;
+  g_autofree char *json = NULL;
+
+  g_string_append_printf (out, "{\"index\":{\"_index\":\"%s\",\"_type\":\"doc\"}}\n", index_name);
+
+  tree_links_build (pkt, &links);
+  for (gint32 i = links.first_root; i >= 0; i = links.next[i])
+    {
+      g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (json_member_free);
+      g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+      const char *layer = nodes[i].field ? nodes[i].field->proto_abbrev : "text";
+
+      ek_add_subtree (pkt, &links, links.first[i], members, index, text);
+      if (nodes[i].field && nodes[i].field->type != IOT_FT_PROTOCOL && nodes[i].field->type != IOT_FT_NONE)
+        {
+          g_autofree char *key = ek_key (nodes[i].field);
+
+          members_add (members, index, key, ek_value (pkt, &nodes[i], text));
+        }
+      members_add (layers, layer_index, layer, members_to_object (members));
+    }
+  tree_links_clear (&links);
+
+  object = json_object_new ();
+  g_string_printf (text, "%" G_GINT64_FORMAT, pkt->frame->ts_ns / 1000000);
+  json_object_set_string_member (object, "timestamp", text->str);
+  json_object_set_member (object, "layers", members_to_object (layers));
+  doc = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  json_generator_set_root (generator, doc);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append (out, json);
+  g_string_append_c (out, '\n');
+}
+
+/* ---- -G fields ---------------------------------------------------------------- */
+
+static const char *
+base_name (const IotField *field)
+{
+  if (!iot_field_type_is_integer (field->type))
+    return "";
+  switch (field->base)
+    {
+    case IOT_BASE_DEC:
+      return "BASE_DEC";
+    case IOT_BASE_HEX:
+      return "BASE_HEX";
+    case IOT_BASE_OCT:
+      return "BASE_OCT";
+    case IOT_BASE_DEC_HEX:
+      return "BASE_DEC_HEX";
+    case IOT_BASE_HEX_DEC:
+      return "BASE_HEX_DEC";
+    default:
+      return "BASE_NONE";
+    }
+}
+
+void
+iot_print_glossary (GString *out)
+{
+  iot_registry_init ();
+  for (guint d = 0; d < iot_registry_n_dissectors (); d++)
+    {
+      const IotDissector *dissector = iot_registry_dissector_by_id (d);
+
+      g_string_append_printf (out, "P\t%s\t%s\n", dissector->long_name ? dissector->long_name
+                                                                       : dissector->name,
+                              dissector->abbrev);
+      for (guint i = 1; i < dissector->n_fields; i++)
+        {
+          const IotField *field = &dissector->fields[i];
+
+          g_string_append_printf (out, "F\t%s\t%s\t%s\t%s\t%s\t0x%" G_GINT64_MODIFIER "x\t%s\n",
+                                  field->name, field->abbrev, iot_field_type_name (field->type),
+                                  dissector->abbrev, base_name (field), field->bitmask,
+                                  field->blurb ? field->blurb : "");
+        }
+    }
+}

@@ -1,0 +1,281 @@
+/* iot-registry.c — fields, dissectors, hand-off tables and plugins. */
+#include "iot-core-private.h"
+
+#include <gmodule.h>
+#include <string.h>
+
+extern IotDissector *const iot_builtin_dissectors[];
+
+typedef struct {
+  GHashTable *fields_by_abbrev;  /* IotField* by abbrev */
+  GPtrArray  *fields;       /* IotField* by id */
+  GPtrArray  *all;          /* IotDissector* by id */
+  GHashTable *by_abbrev;    /* IotDissector* by abbrev */
+  GHashTable *tables;       /* name -> GHashTable (key -> IotDissector*) */
+  GHashTable *heuristics;   /* name -> GPtrArray of IotDissector* */
+  IotDissector *frame;
+  IotDissector *data;
+} IotRegistry;
+
+static IotRegistry registry;
+
+IotField iot_expert_fields[] = {
+  [IOT_EXPERT_F_EXPERT] = { "_ws.expert", "Expert Info", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
+                            "A note the analyzer adds about this packet: a problem it found or a fact worth knowing." },
+  [IOT_EXPERT_F_MESSAGE] = { "_ws.expert.message", "Message", IOT_FT_STRING, IOT_BASE_NONE, NULL, 0,
+                             "The expert note in words." },
+  [IOT_EXPERT_F_SEVERITY] = { "_ws.expert.severity", "Severity level", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
+                              "How serious the note is: comment, chat, note, warning or error." },
+  [IOT_EXPERT_F_GROUP] = { "_ws.expert.group", "Group", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
+                           "What kind of note it is: checksum, sequence, malformed, protocol …" },
+  [IOT_EXPERT_F_MALFORMED] = { "_ws.malformed", "Malformed Packet", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
+                               "The packet broke its protocol's rules, so decoding stopped at that layer." },
+  [IOT_EXPERT_F_SHORT] = { "_ws.short", "Packet size limited during capture", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
+                           "The capture kept only the first bytes of this packet (snap length), so the rest could not be decoded." },
+};
+
+static gboolean
+register_field (IotField *field, const char *proto_abbrev, GError **error)
+{
+  if (g_hash_table_contains (registry.fields_by_abbrev, field->abbrev))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "field %s is registered twice", field->abbrev);
+      return FALSE;
+    }
+  field->id = registry.fields->len;
+  field->proto_abbrev = proto_abbrev;
+  g_ptr_array_add (registry.fields, field);
+  g_hash_table_insert (registry.fields_by_abbrev, (gpointer) field->abbrev, field);
+  return TRUE;
+}
+
+static void
+add_handoff (IotDissector *dissector, const IotHandoff *handoff)
+{
+  GHashTable *table = g_hash_table_lookup (registry.tables, handoff->table);
+
+  if (table == NULL)
+    {
+      table = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_hash_table_insert (registry.tables, (gpointer) handoff->table, table);
+    }
+  g_hash_table_insert (table, GUINT_TO_POINTER (handoff->key), dissector);
+}
+
+gboolean
+iot_registry_add (IotDissector *dissector, GError **error)
+{
+  if (dissector->n_fields == 0 || dissector->fields[0].type != IOT_FT_PROTOCOL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "dissector %s: its first field must be its protocol field", dissector->abbrev);
+      return FALSE;
+    }
+  if (g_hash_table_contains (registry.by_abbrev, dissector->abbrev))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "a dissector named %s is already registered", dissector->abbrev);
+      return FALSE;
+    }
+  for (guint i = 0; i < dissector->n_fields; i++)
+    if (!register_field (&dissector->fields[i], dissector->abbrev, error))
+      return FALSE;
+  dissector->id = registry.all->len;
+  g_ptr_array_add (registry.all, dissector);
+  g_hash_table_insert (registry.by_abbrev, (gpointer) dissector->abbrev, dissector);
+  for (guint i = 0; i < IOT_MAX_HANDOFFS && dissector->handoff[i].table != NULL; i++)
+    add_handoff (dissector, &dissector->handoff[i]);
+  if (dissector->heuristic_table != NULL && dissector->heuristic != NULL)
+    {
+      GPtrArray *list = g_hash_table_lookup (registry.heuristics, dissector->heuristic_table);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new ();
+          g_hash_table_insert (registry.heuristics, (gpointer) dissector->heuristic_table, list);
+        }
+      g_ptr_array_add (list, dissector);
+    }
+  if (strcmp (dissector->abbrev, "frame") == 0)
+    registry.frame = dissector;
+  else if (strcmp (dissector->abbrev, "data") == 0)
+    registry.data = dissector;
+  return TRUE;
+}
+
+/* A plugin is a shared object exporting "iot_plugin_dissector" (an
+ * IotDissector) and "iot_plugin_api_version" (an int). */
+static void
+load_plugin (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL);
+  gpointer dissector = NULL, version = NULL;
+
+  if (module == NULL)
+    {
+      g_warning ("cannot load plugin %s: %s", path, g_module_error ());
+      return;
+    }
+  if (!g_module_symbol (module, "iot_plugin_api_version", &version) || version == NULL
+      || *(const int *) version != IOT_PLUGIN_API_VERSION)
+    {
+      g_warning ("plugin %s was built for another plugin interface (expected version %d); skipped",
+                 path, IOT_PLUGIN_API_VERSION);
+      g_module_close (module);
+      return;
+    }
+  if (!g_module_symbol (module, "iot_plugin_dissector", &dissector) || dissector == NULL)
+    {
+      g_warning ("plugin %s exports no iot_plugin_dissector; skipped", path);
+      g_module_close (module);
+      return;
+    }
+  if (!iot_registry_add (dissector, &error))
+    {
+      g_warning ("plugin %s: %s", path, error->message);
+      g_module_close (module);
+      return;
+    }
+  g_module_make_resident (module);
+}
+
+static void
+load_plugins_from (const char *dir)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, "." G_MODULE_SUFFIX))
+      g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+  /* Load in a stable order, whatever the directory returns. */
+  g_ptr_array_sort (names, (GCompareFunc) (void (*) (void)) g_strcmp0);
+  for (guint i = 0; i < names->len; i++)
+    load_plugin (g_ptr_array_index (names, i));
+}
+
+static void
+load_plugins (void)
+{
+  const char *env = g_getenv ("IOTSCOPE_PLUGIN_PATH");
+  g_autofree char *user_dir = g_build_filename (g_get_user_data_dir (), "iotscope", "plugins", NULL);
+
+  if (env != NULL)
+    {
+      g_auto (GStrv) dirs = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (guint i = 0; dirs[i] != NULL; i++)
+        if (dirs[i][0] != '\0')
+          load_plugins_from (dirs[i]);
+    }
+  load_plugins_from (user_dir);
+}
+
+static gpointer
+init_once (gpointer unused)
+{
+  g_autoptr (GError) error = NULL;
+
+  (void) unused;
+  registry.fields_by_abbrev = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.fields = g_ptr_array_new ();
+  registry.all = g_ptr_array_new ();
+  registry.by_abbrev = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.tables = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.heuristics = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < IOT_EXPERT_N_FIELDS; i++)
+    if (!register_field (&iot_expert_fields[i], "_ws", &error))
+      g_error ("%s", error->message);
+  for (guint i = 0; iot_builtin_dissectors[i] != NULL; i++)
+    if (!iot_registry_add (iot_builtin_dissectors[i], &error))
+      g_error ("built-in dissectors: %s", error->message);
+  g_assert (registry.frame != NULL && registry.data != NULL);
+  load_plugins ();
+  return NULL;
+}
+
+void
+iot_registry_init (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, init_once, NULL);
+}
+
+const IotField *
+iot_registry_field (const char *abbrev)
+{
+  return g_hash_table_lookup (registry.fields_by_abbrev, abbrev);
+}
+
+guint
+iot_registry_n_fields (void)
+{
+  return registry.fields->len;
+}
+
+const IotField *
+iot_registry_field_by_id (guint id)
+{
+  g_return_val_if_fail (id < registry.fields->len, NULL);
+  return g_ptr_array_index (registry.fields, id);
+}
+
+guint
+iot_registry_n_dissectors (void)
+{
+  return registry.all->len;
+}
+
+const IotDissector *
+iot_registry_dissector_by_id (guint id)
+{
+  g_return_val_if_fail (id < registry.all->len, NULL);
+  return g_ptr_array_index (registry.all, id);
+}
+
+const IotDissector *
+iot_registry_dissector (const char *abbrev)
+{
+  return g_hash_table_lookup (registry.by_abbrev, abbrev);
+}
+
+const IotDissector *
+iot_registry_table_lookup (const char *table, guint32 key)
+{
+  GHashTable *entries = g_hash_table_lookup (registry.tables, table);
+
+  return entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL;
+}
+
+GPtrArray *
+iot_registry_heuristics (const char *table)
+{
+  return g_hash_table_lookup (registry.heuristics, table);
+}
+
+const char *
+iot_registry_table_layer_name (const char *table)
+{
+  /* Wireshark lists the EtherType dispatch as a layer of its own in
+   * frame.protocols ("eth:ethertype:ip"); so do we. */
+  return strcmp (table, "ethertype") == 0 ? "ethertype" : NULL;
+}
+
+IotDissector *
+iot_registry_frame_dissector (void)
+{
+  return registry.frame;
+}
+
+IotDissector *
+iot_registry_data_dissector (void)
+{
+  return registry.data;
+}
