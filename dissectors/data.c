@@ -13,7 +13,7 @@ static IotField data_fields[N_FIELDS] = {
     "Bytes no decoder recognised: shown raw, as hexadecimal." },
   [F_DATA] = { "data.data", "Data", IOT_FT_BYTES, .blurb =
     "The undecoded bytes themselves." },
-  [F_LEN] = { "data.len", "Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+  [F_LEN] = { "data.len", "Length", IOT_FT_INT32, IOT_BASE_DEC, NULL, 0,
     "How many undecoded bytes there are." },
 };
 
@@ -25,7 +25,7 @@ dissect_data (IotPacket *pkt, IotBuf *buf, int parent)
 
   iot_tree_set_label (pkt, tree, "Data (%u byte%s)", buf->reported, buf->reported == 1 ? "" : "s");
   iot_tree_add_item (pkt, tree, &data_fields[F_DATA], buf, 0, len, FALSE);
-  iot_tree_set_generated (pkt, iot_tree_add_uint (pkt, tree, &data_fields[F_LEN], buf, 0, 0, buf->reported));
+  iot_tree_set_generated (pkt, iot_tree_add_int (pkt, tree, &data_fields[F_LEN], buf, 0, 0, buf->reported));
   if (buf->reported > buf->length)
     iot_buf_check (buf, 0, buf->reported);
   return buf->reported;

@@ -22,6 +22,7 @@ struct _IotFile {
   gint           ref_count;
   char          *path;
   GMappedFile   *mapping;
+  GBytes        *owned;     /* in-memory captures */
   const guint8  *bytes;
   guint64        size;
   IotFileFormat  format;
@@ -45,7 +46,7 @@ detect_format (IotFile *self, GError **error)
 {
   guint32 magic;
 
-  if (self->size < 4)
+  if (self->size < 4 || self->bytes == NULL)
     {
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
                    "%s: the file is %s; it is not a capture file",
@@ -171,20 +172,58 @@ index_frames (IotFile *self, pcap_t *pcap, GCancellable *cancellable,
   return TRUE;
 }
 
+static IotFile *
+file_new (const char *name)
+{
+  IotFile *self = g_new0 (IotFile, 1);
+
+  self->ref_count = 1;
+  self->path = g_strdup (name);
+  self->frames = g_array_new (FALSE, FALSE, sizeof (IotFrame));
+  return self;
+}
+
+/* Indexes the bytes already held in self->bytes; libpcap reads them through
+ * a memory stream, so files and in-memory captures share one path. */
+static gboolean
+index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
+             gpointer user_data, GError **error)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  FILE *stream;
+  pcap_t *pcap;
+  gboolean ok;
+
+  if (!detect_format (self, error))
+    return FALSE;
+  stream = fmemopen ((void *) self->bytes, self->size, "rb");
+  if (stream == NULL)
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  pcap = pcap_fopen_offline_with_tstamp_precision (stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (pcap == NULL)
+    {
+      fclose (stream);
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
+                   "%s: cannot read this capture file: %s", self->path, errbuf);
+      return FALSE;
+    }
+  ok = index_frames (self, pcap, cancellable, progress, user_data, error);
+  pcap_close (pcap);   /* closes the stream too */
+  if (ok && progress)
+    progress (self->size, self->size, self->frames->len, user_data);
+  return ok;
+}
+
 IotFile *
 iot_file_open_full (const char *path, GCancellable *cancellable, IotFileProgress progress,
                     gpointer user_data, GError **error)
 {
   g_autoptr (GError) map_error = NULL;
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  IotFile *self;
-  pcap_t *pcap;
-  gboolean ok;
-
-  self = g_new0 (IotFile, 1);
-  self->ref_count = 1;
-  self->path = g_strdup (path);
-  self->frames = g_array_new (FALSE, FALSE, sizeof (IotFrame));
+  IotFile *self = file_new (path);
 
   self->mapping = g_mapped_file_new (path, FALSE, &map_error);
   if (self->mapping == NULL)
@@ -195,29 +234,28 @@ iot_file_open_full (const char *path, GCancellable *cancellable, IotFileProgress
     }
   self->bytes = (const guint8 *) g_mapped_file_get_contents (self->mapping);
   self->size = g_mapped_file_get_length (self->mapping);
-  if (!detect_format (self, error))
+  if (!index_bytes (self, cancellable, progress, user_data, error))
     {
       iot_file_unref (self);
       return NULL;
     }
+  return self;
+}
 
-  pcap = pcap_open_offline_with_tstamp_precision (path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-  if (pcap == NULL)
+IotFile *
+iot_file_open_bytes (GBytes *bytes, const char *name, GError **error)
+{
+  IotFile *self = file_new (name);
+  gsize size;
+
+  self->owned = g_bytes_ref (bytes);
+  self->bytes = g_bytes_get_data (bytes, &size);
+  self->size = size;
+  if (!index_bytes (self, NULL, NULL, NULL, error))
     {
-      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
-                   "%s: cannot read this capture file: %s", path, errbuf);
       iot_file_unref (self);
       return NULL;
     }
-  ok = index_frames (self, pcap, cancellable, progress, user_data, error);
-  pcap_close (pcap);
-  if (!ok)
-    {
-      iot_file_unref (self);
-      return NULL;
-    }
-  if (progress)
-    progress (self->size, self->size, self->frames->len, user_data);
   return self;
 }
 
@@ -240,6 +278,7 @@ iot_file_unref (IotFile *self)
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   g_clear_pointer (&self->mapping, g_mapped_file_unref);
+  g_clear_pointer (&self->owned, g_bytes_unref);
   g_array_unref (self->frames);
   g_free (self->damage);
   g_free (self->path);

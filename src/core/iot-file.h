@@ -43,6 +43,8 @@ IotFile       *iot_file_open (const char *path, GError **error);
 IotFile       *iot_file_open_full (const char *path, GCancellable *cancellable,
                                    IotFileProgress progress, gpointer user_data,
                                    GError **error);
+/* Indexes a capture held in memory (tests, fuzzing); @name names it in messages. */
+IotFile       *iot_file_open_bytes (GBytes *bytes, const char *name, GError **error);
 IotFile       *iot_file_ref (IotFile *file);
 void           iot_file_unref (IotFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFile, iot_file_unref)

@@ -292,8 +292,8 @@ stop_pid "$COAP_PID"
 log "http.pcap"
 mkdir -p "$WORK/www"
 printf 'Hello from iotscope test capture.\n' >"$WORK/www/hello.txt"
-python3 -c 'import sys; sys.stdout.write("".join("line %05d: the quick brown fox jumps over the lazy dog\n" % i for i in range(20480 // 64)))' \
-    >"$WORK/www/big.txt"
+python3 -c 'import sys; sys.stdout.write("".join("line %05d: the quick brown fox jumps over the lazy dog\n" % i for i in range(400))[:20480])' \
+    >"$WORK/www/big.txt"   # exactly 20480 bytes
 port_free tcp "$HTTP4_PORT"; port_free tcp "$HTTP6_PORT"
 bg http4 python3 -m http.server "$HTTP4_PORT" --bind 127.0.0.1 --directory "$WORK/www"
 HTTP4_PID=$LAST_PID
@@ -450,6 +450,6 @@ for f in "${FILES[@]}"; do
 done
 log "wrote ${#FILES[@]} files ($total bytes) to $OUT"
 for f in "${FILES[@]}"; do
-    printf '  %-24s %7d bytes  %s frames\n' "$f" "$(stat -c %s "$OUT/$f")" \
-        "$(capinfos -c -M "$OUT/$f" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}' || true)" >&2
+    n=$(capinfos -c -M "$OUT/$f" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}' || true)
+    printf '  %-24s %7d bytes  %s frames\n' "$f" "$(stat -c %s "$OUT/$f")" "${n:-n/a}" >&2
 done

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Bad user input reaches the user as a clear message and a non-zero exit.
+set -u
+cli=${IOTSCOPE_CLI:?}
+cd "${IOTSCOPE_SOURCE_ROOT:?}"
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_failure NAME EXPECTED-TEXT ARGS...: exit status non-zero and stderr mentions the text.
+expect_failure () {
+  local name=$1 text=$2
+  shift 2
+  if "$cli" "$@" >"$tmp/out" 2>"$tmp/err"; then
+    echo "FAIL $name: exit status 0"; failures=$((failures + 1)); return
+  fi
+  if ! grep -qF -- "$text" "$tmp/err"; then
+    echo "FAIL $name: stderr lacks \"$text\":"; cat "$tmp/err"; failures=$((failures + 1)); return
+  fi
+  echo "ok   $name"
+}
+
+expect_failure missing-file "no-such.pcap" -r tests/captures/no-such.pcap
+expect_failure garbage-file "not a pcap or pcapng capture file" -r tests/captures/garbage.pcap
+expect_failure unknown-field "\"mqtt.nonsense\" is not a known field" -r tests/captures/mqtt311.pcap -T fields -e mqtt.nonsense
+expect_failure no-fields "no fields were specified" -r tests/captures/mqtt311.pcap -T fields
+expect_failure bad-format "invalid -T" -r tests/captures/mqtt311.pcap -T yaml
+expect_failure bad-E "invalid -E option" -r tests/captures/mqtt311.pcap -T fields -e frame.number -E header=maybe
+expect_failure no-input "no capture file given"
+printf '' > "$tmp/empty.pcap"
+expect_failure empty-file "empty" -r "$tmp/empty.pcap"
+
+# A damaged tail: every whole frame is printed, then the damage is reported.
+whole=$("$cli" -r tests/captures/mqtt311.pcap | wc -l)
+"$cli" -r tests/captures/broken-tail.pcap >"$tmp/out" 2>"$tmp/err"
+status=$?
+got=$(wc -l <"$tmp/out")
+if [ "$status" -ne 0 ] && [ "$got" -eq $((whole - 1)) ] && grep -q "cut short or damaged after frame $got" "$tmp/err"; then
+  echo "ok   broken-tail"
+else
+  echo "FAIL broken-tail: status $status, $got of $whole frames, stderr: $(cat "$tmp/err")"; failures=$((failures + 1))
+fi
+
+# The glossary lists fields with type and explanation.
+if "$cli" -G fields | grep -qP '^F\tFrame Number\tframe\.number\tFT_UINT32\tframe\tBASE_DEC\t0x0\t.{10,}'; then
+  echo "ok   glossary"
+else
+  echo "FAIL glossary"; failures=$((failures + 1))
+fi
+
+[ "$failures" -eq 0 ]

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Differential test: iotscope-cli and tshark must print the same value for
+every field both know, on every test capture (-T fields, all occurrences).
+
+Exit status 77 (skipped) when tshark is not installed; 1 on any differing cell.
+"""
+import collections
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+CHUNK = 60                    # fields per run, to keep command lines short
+SKIP_TYPES = {"FT_PROTOCOL", "FT_NONE"}   # labels, not values
+UNREADABLE = {"garbage.pcap"}  # neither tool reads it; covered by the CLI tests
+
+
+def glossary(cmd):
+    out = subprocess.run(cmd + ["-G", "fields"], capture_output=True, text=True, check=True).stdout
+    fields = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 4 and cols[0] == "F":
+            fields[cols[2]] = cols[3]
+    return fields
+
+
+def run_fields(cmd, capture, fields):
+    args = cmd + ["-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in fields:
+        args += ["-e", f]
+    proc = subprocess.run(args, capture_output=True)
+    text = proc.stdout.decode("utf-8", errors="backslashreplace")
+    return [line.split("\t") for line in text.split("\n")[:-1]]
+
+
+# Cells that depend on which protocols are decoded at all: while tshark
+# decodes a layer we have no dissector for yet, these differ by construction.
+LAYER_DEPENDENT = ("frame.protocols", "data.")
+
+
+def missing_layers(capture, known):
+    """Per frame, the protocols tshark finds that we have no dissector for."""
+    out = run_fields(["tshark"], capture, ["frame.protocols"])
+    return [sorted(set(p for p in (row[0].split(":") if row else []) if p not in known))
+            for row in out]
+
+
+def main():
+    if shutil.which("tshark") is None:
+        print("tshark is not installed: differential test skipped")
+        return 77
+    cli = os.environ["IOTSCOPE_CLI"]
+    root = os.environ.get("IOTSCOPE_SOURCE_ROOT", ".")
+    os.environ["TZ"] = "UTC"
+    ours = glossary([cli])
+    theirs = glossary(["tshark"])
+    shared = sorted(f for f, t in ours.items() if f in theirs and t not in SKIP_TYPES)
+    type_mismatch = [f for f in shared if ours[f] != theirs[f].replace("FT_IPv", "FT_IPv")]
+    known = {line.split("\t")[2] for line in subprocess.run(
+        [cli, "-G", "protocols"], capture_output=True, text=True, check=True).stdout.splitlines()}
+    known.add("ethertype")
+    not_compared = collections.Counter()
+    captures = sorted(c for c in glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))
+                      if os.path.basename(c) not in UNREADABLE)
+
+    cells = 0
+    filled = set()
+    diffs = []
+    per_field = collections.Counter()
+    for capture in captures:
+        name = os.path.basename(capture)
+        gaps = missing_layers(capture, known)
+        for i in range(0, len(shared), CHUNK):
+            chunk = shared[i:i + CHUNK]
+            a = run_fields([cli], capture, chunk)
+            b = run_fields(["tshark"], capture, chunk)
+            if len(a) != len(b):
+                diffs.append((name, "-", "(row count)", str(len(a)), str(len(b))))
+                per_field["(row count)"] += 1
+            for row, (ra, rb) in enumerate(zip(a, b), start=1):
+                for col, field in enumerate(chunk):
+                    if row <= len(gaps) and gaps[row - 1] and field.startswith(LAYER_DEPENDENT):
+                        for p in gaps[row - 1]:
+                            not_compared[p] += 1
+                        continue
+                    va = ra[col] if col < len(ra) else ""
+                    vb = rb[col] if col < len(rb) else ""
+                    cells += 1
+                    if vb:
+                        filled.add(field)
+                    if va != vb:
+                        diffs.append((name, row, field, va, vb))
+                        per_field[field] += 1
+
+    print(f"captures: {len(captures)}, shared fields: {len(shared)}, "
+          f"fields with values in the captures: {len(filled)}, cells compared: {cells}, "
+          f"differing cells: {len(diffs)}")
+    if not_compared:
+        print("layer-dependent cells not compared because we do not decode yet: " + ", ".join(
+            f"{p} ({n} cells)" for p, n in not_compared.most_common()))
+    if type_mismatch:
+        print("fields whose type differs from tshark's: " + ", ".join(
+            f"{f} ({ours[f]} vs {theirs[f]})" for f in type_mismatch))
+    never = [f for f in shared if f not in filled]
+    if never:
+        print(f"shared fields never filled by these captures ({len(never)}): " + " ".join(never))
+    for field, count in per_field.most_common():
+        print(f"  {count:6d} differing cells in {field}")
+    for name, row, field, va, vb in diffs[:60]:
+        print(f"  {name} frame {row} {field}: iotscope={va!r} tshark={vb!r}")
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

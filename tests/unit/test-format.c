@@ -1,0 +1,67 @@
+/* test-format.c — value text as tshark prints it. */
+#include "iot-format.h"
+
+static void
+test_addresses (void)
+{
+  static const guint8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1 };
+  static const guint8 loop6[16] = { [15] = 1 };
+  static const guint8 v4[4] = { 192, 168, 0, 254 };
+  static const guint8 mac[6] = { 0x00, 0x1b, 0x44, 0x11, 0x3a, 0xb7 };
+  char text[64];
+
+  iot_format_ipv6 (v6, text, sizeof text);
+  g_assert_cmpstr (text, ==, "2001:db8::1:0:0:1");
+  iot_format_ipv6 (loop6, text, sizeof text);
+  g_assert_cmpstr (text, ==, "::1");
+  iot_format_ipv4 (v4, text, sizeof text);
+  g_assert_cmpstr (text, ==, "192.168.0.254");
+  iot_format_ether (mac, text, sizeof text);
+  g_assert_cmpstr (text, ==, "00:1b:44:11:3a:b7");
+}
+
+static void
+test_times (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  iot_format_rel_time (G_GINT64_CONSTANT (1500000000), out);
+  g_assert_cmpstr (out->str, ==, "1.500000000");
+  g_string_truncate (out, 0);
+  iot_format_rel_time (-100000, out);
+  g_assert_cmpstr (out->str, ==, "-0.000100000");
+  g_string_truncate (out, 0);
+  iot_format_epoch_time (G_GINT64_CONSTANT (1795695841125020000), out);
+  g_assert_cmpstr (out->str, ==, "1795695841.125020000");
+  g_string_truncate (out, 0);
+  iot_format_abs_time (G_GINT64_CONSTANT (1795695841125020000), TRUE, out);
+  g_assert_cmpstr (out->str, ==, "Nov 26, 2026 12:24:01.125020000 UTC");
+  g_string_truncate (out, 0);
+  /* Single-digit days are padded with a space, as tshark does. */
+  iot_format_abs_time (G_GINT64_CONSTANT (1700000000) * 1000000000 - G_GINT64_CONSTANT (86400) * 1000000000 * 9,
+                       TRUE, out);
+  g_assert_cmpstr (out->str, ==, "Nov  5, 2023 22:13:20.000000000 UTC");
+}
+
+static void
+test_escaping (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  static const guint8 text[] = "GET /\r\n\t\\\x01\x7f\xc3\xa9\xff";
+
+  iot_format_escaped (text, sizeof text - 1, out);
+  g_assert_cmpstr (out->str, ==, "GET /\\r\\n\\t\\\\\\x01\\x7fé\\xff");
+  g_string_truncate (out, 0);
+  iot_format_hex ((const guint8 *) "\x00\xab\x10", 3, ":", out);
+  g_assert_cmpstr (out->str, ==, "00:ab:10");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/format/addresses", test_addresses);
+  g_test_add_func ("/format/times", test_times);
+  g_test_add_func ("/format/escaping", test_escaping);
+  return g_test_run ();
+}

@@ -1,0 +1,24 @@
+/* test-util.h — building small captures in memory for unit tests. */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+/* A classic little-endian microsecond pcap holding @n frames. */
+static inline GBytes *
+test_make_pcap (guint32 link_type, const guint8 *const *frames, const guint32 *caplens,
+                const guint32 *lens, guint n)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint32 header[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, link_type };
+
+  g_byte_array_append (out, (const guint8 *) header, sizeof header);
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 record[4] = { 1700000000 + i, 250000 * i, caplens[i], lens[i] };
+
+      g_byte_array_append (out, (const guint8 *) record, sizeof record);
+      g_byte_array_append (out, frames[i], caplens[i]);
+    }
+  return g_byte_array_free_to_bytes (out);
+}
