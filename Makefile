@@ -1,0 +1,52 @@
+# iotscope — two commands do everything on a fresh Debian 12:
+#   make run     install dependencies, build, open the analyzer on a sample capture
+#   make check   the same set-up, then every test
+BUILD   ?= build
+SAMPLE  ?= tests/captures/mqtt311.pcap
+JOBS    ?= 2
+
+.PHONY: all deps build run check check-asan fuzz bench captures clean
+
+all: build
+
+deps:
+	@bash .ci/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+run: build
+	@if [ -x $(BUILD)/src/app/iotscope ]; then \
+	  $(BUILD)/src/app/iotscope $(SAMPLE); \
+	else \
+	  $(BUILD)/src/cli/iotscope-cli -r $(SAMPLE); \
+	fi
+
+check: build
+	-meson test -C $(BUILD) --num-processes $(JOBS) --print-errorlogs
+	@python3 tests/summarize.py $(BUILD)
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+check-asan: deps
+	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	ninja -C build-asan -j $(JOBS)
+	-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  meson test -C build-asan --num-processes $(JOBS) --print-errorlogs --no-suite diff
+	@python3 tests/summarize.py build-asan
+
+# Short libFuzzer runs of every fuzz target (FUZZ_SECONDS each).
+fuzz: deps
+	bash tests/fuzz/run-fuzz.sh
+
+bench: build
+	bash tests/bench/run-bench.sh
+
+# Re-create tests/captures from real loopback traffic (needs root).
+captures:
+	bash tests/captures/make-captures.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Seed corpora from the test captures: whole files for fuzz-file, and each
+frame (prefixed with its link-type selector) for fuzz-frame."""
+import glob
+import os
+import struct
+import sys
+
+LINK_SELECTOR = {1: 0, 0: 1, 101: 2, 113: 3, 276: 4, 228: 5, 229: 6}
+
+
+def frames(path):
+    data = open(path, "rb").read()
+    if len(data) < 24:
+        return
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic not in (0xa1b2c3d4, 0xa1b23c4d):
+        return
+    link = struct.unpack("<I", data[20:24])[0]
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack("<IIII", data[off:off + 16])
+        off += 16
+        if off + caplen > len(data):
+            return
+        yield link, data[off:off + caplen]
+        off += caplen
+
+
+def main(root, out):
+    os.makedirs(f"{out}/file", exist_ok=True)
+    os.makedirs(f"{out}/frame", exist_ok=True)
+    for path in sorted(glob.glob(f"{root}/tests/captures/*.pcap*")):
+        name = os.path.basename(path)
+        if os.path.getsize(path) < 64 * 1024:
+            open(f"{out}/file/{name}", "wb").write(open(path, "rb").read())
+        for i, (link, frame) in enumerate(frames(path)):
+            if link in LINK_SELECTOR:
+                open(f"{out}/frame/{name}-{i}", "wb").write(bytes([LINK_SELECTOR[link], 0]) + frame)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Prints 'N passed, N failed[, N skipped]' for one or more meson build
+directories, from their meson-logs/testlog.json, and exits non-zero if any
+test failed."""
+import json
+import sys
+
+passed = failed = skipped = 0
+for build in sys.argv[1:]:
+    with open(f"{build}/meson-logs/testlog.json") as log:
+        for line in log:
+            result = json.loads(line)["result"]
+            if result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
