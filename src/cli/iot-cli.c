@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "iot-engine.h"
+#include "iot-filter.h"
 #include "iot-print.h"
 
 typedef enum {
@@ -25,6 +26,9 @@ typedef struct {
   char           *output_type;
   char          **field_names;
   char          **field_options;
+  char           *display_filter;
+  char           *read_filter;
+  gboolean        two_pass;
   char           *glossary;
   gboolean        glossary_requested;
   OutputFormat    format;
@@ -52,6 +56,11 @@ static const GOptionEntry entries[] = {
   { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields (repeatable)", "FIELD" },
   { "fields-option", 'E', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_options,
     "-T fields options: header=y|n, separator=/t|/s|<c>, aggregator=,|/s|<c>, quote=d|s|n, occurrence=f|l|a", "OPTION" },
+  { "display-filter", 'Y', 0, G_OPTION_ARG_STRING, &opts.display_filter,
+    "Show only frames matching this display filter (Wireshark syntax)", "FILTER" },
+  { "read-filter", 'R', 0, G_OPTION_ARG_STRING, &opts.read_filter,
+    "With -2: a filter applied in the first pass", "FILTER" },
+  { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
     "Print a glossary (fields, protocols) and exit", "REPORT" },
   { NULL }
@@ -149,6 +158,41 @@ resolve_fields (GError **error)
   return g_steal_pointer (&fields);
 }
 
+/* Compiles a -Y or -R filter; prints problems as tshark does. */
+static IotFilter *
+compile_filter (const char *text, gboolean *ok)
+{
+  g_autoptr (IotFilterProblem) problem = NULL;
+  IotFilter *filter;
+
+  *ok = TRUE;
+  if (text == NULL)
+    return NULL;
+  filter = iot_filter_compile (text, &problem);
+  if (filter == NULL)
+    {
+      g_autofree char *message = iot_filter_problem_format (problem, text);
+
+      fprintf (stderr, "iotscope-cli: %s\n", message);
+      *ok = FALSE;
+      return NULL;
+    }
+  for (guint i = 0; i < iot_filter_n_warnings (filter); i++)
+    {
+      g_autofree char *message = iot_filter_problem_format (iot_filter_warning (filter, i), text);
+
+      fprintf (stderr, "iotscope-cli: warning: %s\n", message);
+    }
+  return filter;
+}
+
+static gboolean
+frame_passes (IotFilter *display, IotFilter *read, IotPacket *pkt)
+{
+  return (display == NULL || iot_filter_matches (display, pkt))
+         && (read == NULL || iot_filter_matches (read, pkt));
+}
+
 static guint
 time_decimals (IotFile *file)
 {
@@ -167,12 +211,22 @@ run (void)
   g_autoptr (IotFieldSet) wanted = NULL;
   g_autoptr (IotFieldsPrinter) printer = NULL;
   g_autoptr (JsonBuilder) json = NULL;
+  g_autoptr (IotFilter) display = NULL;
+  g_autoptr (IotFilter) read = NULL;
   IotDissectOptions options = { 0 };
   guint32 n, prev_displayed = 0;
-  gboolean first_json = TRUE;
+  gboolean first_json = TRUE, ok;
 
   if (!parse_output_type (&error))
     return fail ("%s", error->message);
+  display = compile_filter (opts.display_filter, &ok);
+  if (!ok)
+    return 2;
+  read = compile_filter (opts.read_filter, &ok);
+  if (!ok)
+    return 2;
+  if (read != NULL && !opts.two_pass)
+    fprintf (stderr, "iotscope-cli: warning: -R without -2 works like -Y here\n");
   fields = resolve_fields (&error);
   if (fields == NULL)
     return fail ("%s", error->message);
@@ -185,19 +239,21 @@ run (void)
   engine = iot_engine_new (file);
   iot_engine_first_pass (engine, NULL);
   n = iot_file_n_frames (file);
-  if (opts.count > 0 && (guint32) opts.count < n)
-    n = opts.count;
 
+  wanted = iot_field_set_new ();
+  if (display)
+    iot_filter_add_fields (display, wanted);
+  if (read)
+    iot_filter_add_fields (read, wanted);
+  options.fields = wanted;
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
       options.flags = IOT_DISSECT_COLUMNS;
       break;
     case OUTPUT_FIELDS:
-      wanted = iot_field_set_new ();
       for (guint i = 0; i < fields->len; i++)
         iot_field_set_add (wanted, g_ptr_array_index (fields, i));
-      options.fields = wanted;
       printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
                                         &opts.fields_format);
       if (opts.fields_format.header)
@@ -212,10 +268,15 @@ run (void)
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, "[\n");
 
+  /* Like tshark, -c counts frames read, not frames shown. */
+  if (opts.count > 0 && (guint32) opts.count < n)
+    n = opts.count;
   for (guint32 number = 1; number <= n; number++)
     {
       options.prev_displayed = prev_displayed;
       iot_engine_dissect (engine, pkt, number, &options);
+      if (!frame_passes (display, read, pkt))
+        continue;
       prev_displayed = number;
       if (opts.quiet)
         continue;
