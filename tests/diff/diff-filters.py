@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Differential test of display filters: for every filter in filters.txt and
+every test capture, the frames iotscope-cli -Y selects must be exactly the
+frames tshark -Y selects.  A line starting with "!" is a filter both tools
+must reject.  Exit 77 (skipped) without tshark, 1 on any disagreement.
+"""
+import concurrent.futures
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+UNREADABLE = {"garbage.pcap"}
+
+
+def frames(cmd, capture, flt):
+    proc = subprocess.run(cmd + ["-r", capture, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0 and not proc.stdout:
+        return None, proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "error"
+    return proc.stdout.split(), None
+
+
+def load_filters(path):
+    out = []
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.strip() and not line.lstrip().startswith("#"):
+            out.append(line)
+    return out
+
+
+def main():
+    if shutil.which("tshark") is None:
+        print("tshark is not installed: filter differential test skipped")
+        return 77
+    cli = os.environ["IOTSCOPE_CLI"]
+    root = os.environ.get("IOTSCOPE_SOURCE_ROOT", ".")
+    os.environ["TZ"] = "UTC"
+    filters = load_filters(os.path.join(root, "tests", "diff", "filters.txt"))
+    captures = sorted(c for c in glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))
+                      if os.path.basename(c) not in UNREADABLE and "broken" not in c)
+
+    jobs = [(c, f) for f in filters for c in captures]
+
+    def check(job):
+        capture, flt = job
+        must_fail = flt.startswith("!")
+        text = flt[1:] if must_fail else flt
+        ours, our_err = frames([cli], capture, text)
+        theirs, their_err = frames(["tshark"], capture, text)
+        name = os.path.basename(capture)
+        if must_fail:
+            if ours is not None or theirs is not None:
+                return f"{name}: {text!r} should be rejected (iotscope: {our_err or 'accepted'}, tshark: {their_err or 'accepted'})"
+            return None
+        if ours is None or theirs is None:
+            return f"{name}: {text!r}: iotscope: {our_err or 'ok'}; tshark: {their_err or 'ok'}"
+        if ours != theirs:
+            extra = sorted(set(ours) - set(theirs), key=int)[:10]
+            missing = sorted(set(theirs) - set(ours), key=int)[:10]
+            return f"{name}: {text!r}: only iotscope {extra}, only tshark {missing}"
+        return None
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        problems = [p for p in pool.map(check, jobs) if p]
+    print(f"filters: {len(filters)}, captures: {len(captures)}, runs: {len(jobs)}, "
+          f"disagreements: {len(problems)}")
+    for p in problems[:80]:
+        print("  " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
