@@ -91,8 +91,9 @@ add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int lg
   iot_tree_set_hidden (pkt, hidden);
 }
 
-/* What is left after the carried packet: padding in a minimum-size frame,
- * otherwise a trailer. */
+/* What is left after the carried packet: padding when the sender filled the
+ * frame up to Ethernet's 60-byte minimum, otherwise a trailer (a frame
+ * captured shorter than the minimum was never padded). */
 static void
 add_leftover (IotPacket *pkt, int tree, IotBuf *buf, guint used)
 {
@@ -100,7 +101,7 @@ add_leftover (IotPacket *pkt, int tree, IotBuf *buf, guint used)
 
   if (left == 0)
     return;
-  if (buf->reported <= 60)
+  if (buf->reported == 60)
     iot_tree_add_item (pkt, tree, &eth_fields[F_PADDING], buf, used, left, FALSE);
   else
     iot_tree_add_item (pkt, tree, &eth_fields[F_TRAILER], buf, used, left, FALSE);

@@ -20,23 +20,50 @@ enum {
   N_FIELDS
 };
 
-/* Link-layer header types (LINKTYPE_*) we know by name. */
+/* Encapsulation numbers as Wireshark shows them (its WTAP_ENCAP_* values,
+ * which differ from the LINKTYPE_* numbers stored in capture files). */
 static const IotValueName link_type_names[] = {
-  { 0, "BSD loopback" },
   { 1, "Ethernet" },
-  { 101, "Raw IP" },
-  { 113, "Linux cooked-mode capture v1" },
-  { 228, "Raw IPv4" },
-  { 229, "Raw IPv6" },
-  { 276, "Linux cooked-mode capture v2" },
+  { 7, "Raw IP" },
+  { 15, "NULL/Loopback" },
+  { 25, "Linux cooked-mode capture v1" },
+  { 129, "Raw IPv4" },
+  { 130, "Raw IPv6" },
+  { 210, "Linux cooked-mode capture v2" },
   IOT_VALUE_NAMES_END
 };
+
+/* LINKTYPE_* (file header) to the encapsulation number Wireshark prints;
+ * link types missing here are shown unchanged. */
+static const struct {
+  guint16 link_type;
+  gint16  encap;
+} link_to_encap[] = {
+  { 0, 15 },     /* BSD loopback */
+  { 1, 1 },      /* Ethernet */
+  { 12, 7 },     /* raw IP (DLT_RAW as some systems number it) */
+  { 14, 7 },     /* raw IP (DLT_RAW on OpenBSD) */
+  { 101, 7 },    /* raw IP */
+  { 113, 25 },   /* Linux cooked v1 */
+  { 228, 129 },  /* raw IPv4 */
+  { 229, 130 },  /* raw IPv6 */
+  { 276, 210 },  /* Linux cooked v2 */
+};
+
+static gint16
+encap_for_link_type (guint16 link_type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (link_to_encap); i++)
+    if (link_to_encap[i].link_type == link_type)
+      return link_to_encap[i].encap;
+  return (gint16) link_type;
+}
 
 static IotField frame_fields[N_FIELDS] = {
   [F_PROTO] = { "frame", "Frame", IOT_FT_PROTOCOL, .blurb =
     "One packet as the capture recorded it: when it arrived and how many bytes were seen." },
   [F_ENCAP_TYPE] = { "frame.encap_type", "Encapsulation type", IOT_FT_INT16, IOT_BASE_DEC, link_type_names, 0,
-    "The link-layer header type the capture file gives for this frame (LINKTYPE value)." },
+    "Which kind of link-layer header the frame starts with, as Wireshark numbers it (not the number stored in the file)." },
   [F_TIME] = { "frame.time", "Arrival Time", IOT_FT_ABSOLUTE_TIME, IOT_BASE_TIME_LOCAL, NULL, 0,
     "Date and time the capturing machine saw the frame, in its local time zone." },
   [F_OFFSET_SHIFT] = { "frame.offset_shift", "Time shift for this packet", IOT_FT_RELATIVE_TIME, .blurb =
@@ -80,7 +107,7 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   tree = iot_tree_add_protocol (pkt, parent, &frame_fields[F_PROTO], buf, 0, -1);
   iot_tree_set_label (pkt, tree, "Frame %u: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                       number, wirelen, wirelen * 8, caplen, caplen * 8);
-  iot_tree_add_int (pkt, tree, &frame_fields[F_ENCAP_TYPE], NULL, 0, 0, link_type);
+  iot_tree_add_int (pkt, tree, &frame_fields[F_ENCAP_TYPE], NULL, 0, 0, encap_for_link_type (link_type));
   iot_tree_add_time (pkt, tree, &frame_fields[F_TIME], NULL, 0, 0, now);
   node = iot_tree_add_time (pkt, tree, &frame_fields[F_OFFSET_SHIFT], NULL, 0, 0, 0);
   iot_tree_set_generated (pkt, node);

@@ -271,6 +271,9 @@ run (void)
   /* Like tshark, -c counts frames read, not frames shown. */
   if (opts.count > 0 && (guint32) opts.count < n)
     n = opts.count;
+  /* -q without a filter: nothing to print, nothing to select. */
+  if (opts.quiet && display == NULL && read == NULL)
+    n = 0;
   for (guint32 number = 1; number <= n; number++)
     {
       options.prev_displayed = prev_displayed;

@@ -55,6 +55,18 @@ struct _IotFieldSet {
   guint8 *bits;
 };
 
+/* The hot-path test every add function makes. */
+static inline gboolean
+packet_wants_field (const IotPacket *pkt, const IotField *field)
+{
+  guint id = (guint) field->id;
+
+  if (pkt->flags & IOT_DISSECT_TREE)
+    return TRUE;
+  return pkt->wanted != NULL && id < pkt->wanted->n_bits
+         && (pkt->wanted->bits[id / 8] & (1u << (id % 8))) != 0;
+}
+
 void   iot_packet_reset (IotPacket *pkt);
 void   iot_packet_finish (IotPacket *pkt);
 

@@ -66,6 +66,9 @@ struct _IotField {
   /* For booleans: the words shown for true and false (default Set/Not set). */
   const char         *true_word;
   const char         *false_word;
+  /* Booleans: width in bits of the value the mask applies to, for the bit
+   * picture in the tree (0 = the bytes the mask reaches into). */
+  guint8              bits;
   /* Filled in at registration. */
   int                 id;
   const char         *proto_abbrev;

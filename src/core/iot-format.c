@@ -340,7 +340,9 @@ picture_bits (const IotField *field)
 {
   guint bits = iot_field_type_size (field->type) * 8;
 
-  if (field->type == IOT_FT_BOOLEAN)
+  if (field->type == IOT_FT_BOOLEAN && field->bits != 0)
+    bits = field->bits;
+  else if (field->type == IOT_FT_BOOLEAN)
     {
       guint top = 64 - (guint) __builtin_clzll (field->bitmask);
 

@@ -235,9 +235,7 @@ iot_packet_wants_tree (IotPacket *pkt)
 gboolean
 iot_packet_wants_field (IotPacket *pkt, const IotField *field)
 {
-  if (pkt->flags & IOT_DISSECT_TREE)
-    return TRUE;
-  return pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, field);
+  return packet_wants_field (pkt, field);
 }
 
 /* ---- addresses and columns ------------------------------------------------ */
@@ -527,7 +525,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       value = apply_mask (field, read_uint (buf, off, len, little_endian));
       if (out)
         *out = value;
-      if (!iot_packet_wants_field (pkt, field))
+      if (!packet_wants_field (pkt, field))
         return -1;
       node = new_node (pkt, parent, field, buf, off, len, &index);
       if (iot_field_type_is_signed (field->type))
@@ -552,7 +550,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       return iot_tree_add_protocol (pkt, parent, field, buf, off, len);
     case IOT_FT_NONE:
       iot_buf_check (buf, off, len);
-      if (!iot_packet_wants_field (pkt, field))
+      if (!packet_wants_field (pkt, field))
         return -1;
       new_node (pkt, parent, field, buf, off, len, &index);
       return index;
@@ -570,6 +568,9 @@ int
 iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gboolean little_endian)
 {
+  /* Nobody asked for it and nobody needs the value: skip the read. */
+  if (!packet_wants_field (pkt, field))
+    return -1;
   return iot_tree_add_item_ret_uint (pkt, parent, field, buf, off, len, little_endian, NULL);
 }
 
@@ -579,7 +580,7 @@ iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotB
 {
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   new_node (pkt, parent, field, buf, off, len, &index)->v.u = value;
   return index;
@@ -591,7 +592,7 @@ iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBu
 {
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   new_node (pkt, parent, field, buf, off, len, &index)->v.i = value;
   return index;
@@ -610,7 +611,7 @@ iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const Io
 {
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   new_node (pkt, parent, field, buf, off, len, &index)->v.d = value;
   return index;
@@ -631,7 +632,7 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
   gsize n;
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   n = value_len < 0 ? strlen (value) : (gsize) value_len;
   /* A string ends at its first NUL, as C strings do. */
@@ -649,7 +650,7 @@ add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotB
   IotNode *node;
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   node = new_node (pkt, parent, field, buf, off, len, &index);
   node->v.p = value;
@@ -677,7 +678,7 @@ int
 iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[4])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   return add_pointer_value (pkt, parent, field, buf, off, 4, copy_value (pkt, addr, 4), 4);
 }
@@ -686,7 +687,7 @@ int
 iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[16])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   return add_pointer_value (pkt, parent, field, buf, off, 16, copy_value (pkt, addr, 16), 16);
 }
@@ -695,7 +696,7 @@ int
 iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                     guint off, const guint8 addr[6])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   return add_pointer_value (pkt, parent, field, buf, off, 6, copy_value (pkt, addr, 6), 6);
 }
@@ -707,7 +708,7 @@ iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const 
   guint length;
   int index;
 
-  if (!iot_packet_wants_field (pkt, field))
+  if (!packet_wants_field (pkt, field))
     return -1;
   length = len < 0 ? iot_buf_remaining (buf, off) : (guint) len;
   new_node (pkt, parent, field, buf, off, length, &index);
