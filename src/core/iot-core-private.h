@@ -38,6 +38,11 @@ struct _IotPacket {
   IotAddress         dl_src, dl_dst;
   guint16            src_port, dst_port;
 
+  /* A message dissector's request for more stream bytes. */
+  gboolean           more_requested;
+  guint              more_offset;
+  guint              more_needed;
+
   GString           *protocols;      /* frame.protocols */
   int                protocols_node;
   IotSeverity        max_severity;

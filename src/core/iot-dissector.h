@@ -202,6 +202,27 @@ int  iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int pa
 /* Dissects the bytes as opaque data ("data" layer). */
 int  iot_call_data (IotPacket *pkt, IotBuf *buf, int parent);
 
+/* ---- reassembly ------------------------------------------------------------ */
+
+/* Bytes of another frame (1-based), read back from the capture file; NULL
+ * if there is no such frame.  For rebuilding messages split across frames. */
+const guint8 *iot_packet_frame_bytes (IotPacket *pkt, guint32 number, guint32 *caplen);
+
+/* Adds a data source (reassembled or decoded bytes, copied into the
+ * packet's scratch memory) and returns a view of it.  Fields added through
+ * that view point into the new source; the hex pane shows it as a tab. */
+IotBuf iot_packet_add_source (IotPacket *pkt, const char *name, const guint8 *data, guint len);
+
+/* A message-based dissector on a byte stream (MQTT, HTTP …) whose message
+ * starting at @off of @buf is not complete calls this with how many more
+ * bytes it needs (0 = unknown, at least one more segment) and returns @off.
+ * The transport (TCP) then gathers the following segments and calls the
+ * dissector again on the whole message. */
+void   iot_packet_request_more (IotPacket *pkt, const IotBuf *buf, guint off, guint needed);
+/* For transports: takes the pending request, if any (offset within the
+ * buffer that was passed down, bytes still needed). */
+gboolean iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed);
+
 /* Marks a pseudo-layer in frame.protocols (e.g. "ethertype"). */
 void iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev);
 

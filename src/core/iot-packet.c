@@ -71,6 +71,7 @@ iot_packet_reset (IotPacket *pkt)
   memset (&pkt->dl_src, 0, sizeof pkt->dl_src);
   memset (&pkt->dl_dst, 0, sizeof pkt->dl_dst);
   pkt->src_port = pkt->dst_port = 0;
+  pkt->more_requested = FALSE;
   pkt->max_severity = 0;
   pkt->unwind = NULL;
   pkt->layer = NULL;
@@ -434,6 +435,62 @@ iot_packet_source (IotPacket *pkt, guint index)
 {
   g_return_val_if_fail (index < pkt->n_sources, NULL);
   return &pkt->sources[index];
+}
+
+/* ---- reassembly support ------------------------------------------------------- */
+
+const guint8 *
+iot_packet_frame_bytes (IotPacket *pkt, guint32 number, guint32 *caplen)
+{
+  if (number < 1 || number > iot_file_n_frames (pkt->file))
+    {
+      *caplen = 0;
+      return NULL;
+    }
+  *caplen = iot_file_frame (pkt->file, number)->caplen;
+  return iot_file_frame_data (pkt->file, number);
+}
+
+IotBuf
+iot_packet_add_source (IotPacket *pkt, const char *name, const guint8 *data, guint len)
+{
+  IotBuf buf = { 0 };
+  guint index = pkt->n_sources;
+  guint8 *copy = iot_packet_alloc (pkt, MAX (len, 1));
+
+  memcpy (copy, data, len);
+  if (index >= IOT_MAX_SOURCES)
+    index = IOT_MAX_SOURCES - 1;   /* reuse the last slot rather than fail */
+  else
+    pkt->n_sources++;
+  pkt->sources[index].name = iot_packet_strndup (pkt, name, strlen (name));
+  pkt->sources[index].data = copy;
+  pkt->sources[index].length = len;
+  buf.data = copy;
+  buf.length = buf.reported = len;
+  buf.source = (guint8) index;
+  buf.pkt = pkt;
+  return buf;
+}
+
+void
+iot_packet_request_more (IotPacket *pkt, const IotBuf *buf, guint off, guint needed)
+{
+  pkt->more_requested = TRUE;
+  pkt->more_offset = off;
+  pkt->more_needed = needed;
+  (void) buf;
+}
+
+gboolean
+iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed)
+{
+  if (!pkt->more_requested)
+    return FALSE;
+  pkt->more_requested = FALSE;
+  *off = pkt->more_offset;
+  *needed = pkt->more_needed;
+  return TRUE;
 }
 
 /* ---- nodes ---------------------------------------------------------------- */

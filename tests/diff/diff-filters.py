@@ -49,7 +49,7 @@ def main():
         must_fail = flt.startswith("!")
         text = flt[1:] if must_fail else flt
         ours, our_err = frames([cli], capture, text)
-        theirs, their_err = frames(["tshark"], capture, text)
+        theirs, their_err = frames(["tshark", "-2"], capture, text)
         name = os.path.basename(capture)
         if must_fail:
             if ours is not None or theirs is not None:
