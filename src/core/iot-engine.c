@@ -5,10 +5,13 @@
 #include <string.h>
 
 struct _IotEngine {
+  /* The first pass writes per-capture state that random access reads; the
+   * GUI runs the pass in a worker while rows are dissected for display. */
+  GRWLock    lock;
   IotFile   *file;
   gpointer  *states;      /* per dissector id */
   guint      n_states;
-  guint32    n_passed;    /* frames covered by the first pass */
+  gint       n_passed;    /* frames covered by the first pass (atomic) */
   IotPacket *pass_packet;
 };
 
@@ -29,6 +32,7 @@ iot_engine_new (IotFile *file)
         self->states[i] = dissector->state_new ();
     }
   self->pass_packet = iot_packet_new ();
+  g_rw_lock_init (&self->lock);
   return self;
 }
 
@@ -47,6 +51,7 @@ iot_engine_free (IotEngine *self)
   g_free (self->states);
   iot_packet_free (self->pass_packet);
   iot_file_unref (self->file);
+  g_rw_lock_clear (&self->lock);
   g_free (self);
 }
 
@@ -95,33 +100,52 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   iot_packet_finish (pkt);
 }
 
-gboolean
-iot_engine_first_pass (IotEngine *self, GCancellable *cancellable)
+guint32
+iot_engine_n_passed (IotEngine *self)
 {
-  guint32 n = iot_file_n_frames (self->file);
+  return (guint32) g_atomic_int_get (&self->n_passed);
+}
 
-  while (self->n_passed < n)
+/* Frames per write-locked step: short enough that a display dissection
+ * waiting for the lock is not noticed. */
+#define PASS_STEP 2048
+
+gboolean
+iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancellable)
+{
+  upto = MIN (upto, iot_file_n_frames (self->file));
+  while (iot_engine_n_passed (self) < upto)
     {
-      run_dissection (self, self->pass_packet, self->n_passed + 1, TRUE, NULL);
-      self->n_passed++;
-      if ((self->n_passed & 0x3fff) == 0 && g_cancellable_is_cancelled (cancellable))
+      guint32 end;
+
+      if (g_cancellable_is_cancelled (cancellable))
         return FALSE;
+      g_rw_lock_writer_lock (&self->lock);
+      end = MIN (upto, iot_engine_n_passed (self) + PASS_STEP);
+      while (iot_engine_n_passed (self) < end)
+        {
+          run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE, NULL);
+          g_atomic_int_inc (&self->n_passed);
+        }
+      g_rw_lock_writer_unlock (&self->lock);
     }
   return TRUE;
 }
 
-guint32
-iot_engine_n_passed (IotEngine *self)
+gboolean
+iot_engine_first_pass (IotEngine *self, GCancellable *cancellable)
 {
-  return self->n_passed;
+  return iot_engine_first_pass_upto (self, G_MAXUINT32, cancellable);
 }
 
 void
 iot_engine_dissect (IotEngine *self, IotPacket *pkt, guint32 number,
                     const IotDissectOptions *options)
 {
-  g_return_if_fail (number >= 1 && number <= self->n_passed);
+  g_return_if_fail (number >= 1 && number <= iot_engine_n_passed (self));
+  g_rw_lock_reader_lock (&self->lock);
   run_dissection (self, pkt, number, FALSE, options);
+  g_rw_lock_reader_unlock (&self->lock);
 }
 
 /* ---- field sets ---------------------------------------------------------- */

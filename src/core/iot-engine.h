@@ -24,6 +24,10 @@ IotFile     *iot_engine_file (IotEngine *engine);
 /* Dissects every frame not yet seen, in order, recording what random
  * access needs later.  Returns FALSE if cancelled. */
 gboolean     iot_engine_first_pass (IotEngine *engine, GCancellable *cancellable);
+/* The same for frames up to @upto (1-based, inclusive).  Safe to run in a
+ * worker thread while other threads call iot_engine_dissect() on frames
+ * already passed, each with its own IotPacket. */
+gboolean     iot_engine_first_pass_upto (IotEngine *engine, guint32 upto, GCancellable *cancellable);
 guint32      iot_engine_n_passed (IotEngine *engine);
 
 /* Wanted fields for a dissection: a bitset over field ids, or NULL for
