@@ -29,6 +29,7 @@ typedef struct {
   char           *display_filter;
   char           *read_filter;
   gboolean        two_pass;
+  char          **decode_as;
   char           *glossary;
   gboolean        glossary_requested;
   OutputFormat    format;
@@ -61,6 +62,8 @@ static const GOptionEntry entries[] = {
   { "read-filter", 'R', 0, G_OPTION_ARG_STRING, &opts.read_filter,
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
+  { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
+    "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
     "Print a glossary (fields, protocols) and exit", "REPORT" },
   { NULL }
@@ -358,6 +361,9 @@ main (int argc, char **argv)
   iot_registry_init ();
   if (opts.glossary_requested)
     return print_glossary ();
+  for (guint i = 0; opts.decode_as && opts.decode_as[i]; i++)
+    if (!iot_registry_decode_as (opts.decode_as[i], &error))
+      return fail ("%s", error->message);
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);

@@ -12,6 +12,7 @@ typedef struct {
   GPtrArray  *all;          /* IotDissector* by id */
   GHashTable *by_abbrev;    /* IotDissector* by abbrev */
   GHashTable *tables;       /* name -> GHashTable (key -> IotDissector*) */
+  GHashTable *table_names;  /* name -> the same name, owned by a dissector */
   GHashTable *heuristics;   /* name -> GPtrArray of IotDissector* */
   IotDissector *frame;
   IotDissector *data;
@@ -59,6 +60,7 @@ add_handoff (IotDissector *dissector, const IotHandoff *handoff)
     {
       table = g_hash_table_new (g_direct_hash, g_direct_equal);
       g_hash_table_insert (registry.tables, (gpointer) handoff->table, table);
+      g_hash_table_insert (registry.table_names, (gpointer) handoff->table, (gpointer) handoff->table);
     }
   g_hash_table_insert (table, GUINT_TO_POINTER (handoff->key), dissector);
 }
@@ -176,6 +178,8 @@ load_plugins (void)
   load_plugins_from (user_dir);
 }
 
+static const char *const standard_tables[] = { "link", "ethertype", "ip.proto", "tcp.port", "udp.port" };
+
 static gpointer
 init_once (gpointer unused)
 {
@@ -187,8 +191,18 @@ init_once (gpointer unused)
   registry.all = g_ptr_array_new ();
   registry.by_abbrev = g_hash_table_new (g_str_hash, g_str_equal);
   registry.tables = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.table_names = g_hash_table_new (g_str_hash, g_str_equal);
   registry.heuristics = g_hash_table_new (g_str_hash, g_str_equal);
 
+  /* Tables that exist even before anything is registered in them, so that
+   * "Decode As" can always name them. */
+  for (guint i = 0; i < G_N_ELEMENTS (standard_tables); i++)
+    {
+      g_hash_table_insert (registry.tables, (gpointer) standard_tables[i],
+                           g_hash_table_new (g_direct_hash, g_direct_equal));
+      g_hash_table_insert (registry.table_names, (gpointer) standard_tables[i],
+                           (gpointer) standard_tables[i]);
+    }
   for (guint i = 0; i < IOT_EXPERT_N_FIELDS; i++)
     if (!register_field (&iot_expert_fields[i], "_ws", &error))
       g_error ("%s", error->message);
@@ -244,6 +258,61 @@ const IotDissector *
 iot_registry_dissector (const char *abbrev)
 {
   return g_hash_table_lookup (registry.by_abbrev, abbrev);
+}
+
+/* "tcp.port==1884,mqtt" or "udp.port==5690-5699,coap", as tshark's -d takes. */
+gboolean
+iot_registry_decode_as (const char *spec, GError **error)
+{
+  g_auto (GStrv) sides = g_strsplit (spec, ",", 2);
+  g_auto (GStrv) selector = NULL;
+  IotDissector *dissector;
+  guint64 low, high;
+  char *end = NULL;
+  IotHandoff handoff;
+
+  if (g_strv_length (sides) != 2 || strstr (sides[0], "==") == NULL)
+    goto bad;
+  selector = g_strsplit (sides[0], "==", 2);
+  dissector = g_hash_table_lookup (registry.by_abbrev, g_strstrip (sides[1]));
+  if (dissector == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "-d %s: \"%s\" is not a known protocol (iotscope-cli -G protocols lists them)",
+                   spec, sides[1]);
+      return FALSE;
+    }
+  if (!g_hash_table_contains (registry.tables, g_strstrip (selector[0])))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "-d %s: \"%s\" is not a table to decode by (e.g. tcp.port, udp.port)", spec, selector[0]);
+      return FALSE;
+    }
+  low = g_ascii_strtoull (selector[1], &end, 0);
+  if (end == selector[1])
+    goto bad;
+  high = low;
+  if (*end == '-' || *end == ':')
+    {
+      const char *start = end + 1;
+
+      high = g_ascii_strtoull (start, &end, 0);
+      if (end == start)
+        goto bad;
+    }
+  if (*end != '\0' || high < low || high > G_MAXUINT32 || high - low > 65535)
+    goto bad;
+  handoff.table = g_hash_table_lookup (registry.table_names, selector[0]);
+  for (guint64 key = low; key <= high; key++)
+    {
+      handoff.key = (guint32) key;
+      add_handoff (dissector, &handoff);
+    }
+  return TRUE;
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "-d %s: expected TABLE==VALUE,PROTOCOL (e.g. tcp.port==1884,mqtt)", spec);
+  return FALSE;
 }
 
 const IotDissector *

@@ -27,6 +27,9 @@ expect_failure no-fields "no fields were specified" -r tests/captures/mqtt311.pc
 expect_failure bad-format "invalid -T" -r tests/captures/mqtt311.pcap -T yaml
 expect_failure bad-E "invalid -E option" -r tests/captures/mqtt311.pcap -T fields -e frame.number -E header=maybe
 expect_failure no-input "no capture file given"
+expect_failure bad-filter "neither a field nor a protocol name" -r tests/captures/mqtt311.pcap -Y 'tcp.port == 1 && nonsense'
+expect_failure bad-decode-as "not a known protocol" -r tests/captures/mqtt311.pcap -d tcp.port==1884,nonsense
+expect_failure bad-decode-as-syntax "expected TABLE==VALUE,PROTOCOL" -r tests/captures/mqtt311.pcap -d tcp.port=1884
 printf '' > "$tmp/empty.pcap"
 expect_failure empty-file "empty" -r "$tmp/empty.pcap"
 
@@ -39,6 +42,14 @@ if [ "$status" -ne 0 ] && [ "$got" -eq $((whole - 1)) ] && grep -q "cut short or
   echo "ok   broken-tail"
 else
   echo "FAIL broken-tail: status $status, $got of $whole frames, stderr: $(cat "$tmp/err")"; failures=$((failures + 1))
+fi
+
+# A filter error shows the filter with a caret under the problem, as tshark does.
+"$cli" -r tests/captures/mqtt311.pcap -Y 'frame.len == "x"' 2>"$tmp/err" >/dev/null
+if [ "$(sed -n 3p "$tmp/err")" = '                 ^~~' ]; then
+  echo "ok   filter-caret"
+else
+  echo "FAIL filter-caret:"; cat "$tmp/err"; failures=$((failures + 1))
 fi
 
 # The glossary lists fields with type and explanation.
