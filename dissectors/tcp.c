@@ -1,0 +1,1219 @@
+/* tcp.c — Transmission Control Protocol: the header, its options, and the
+ * per-connection facts (stream index, relative sequence numbers, window
+ * scaling, completeness, stream timing) that need the frames before.
+ *
+ * Two passes.  During the first pass (frames in order, once each) the
+ * connection table is updated and each frame's stream and predecessor in
+ * that stream are recorded.  Values that change over a connection's life
+ * (initial sequence numbers, window scale, completeness) are kept as short
+ * per-stream histories of (first frame, value), so a later dissection of
+ * any single frame reads exactly what the first pass saw at that frame.
+ */
+#include "iot-dissector.h"
+
+#include <string.h>
+
+extern IotDissector iot_dissector_tcp;
+
+enum {
+  F_PROTO,
+  F_SRCPORT,
+  F_DSTPORT,
+  F_PORT,
+  F_STREAM,
+  F_COMPLETENESS,
+  F_LEN,
+  F_SEQ,
+  F_SEQ_RAW,
+  F_NXTSEQ,
+  F_ACK,
+  F_ACK_RAW,
+  F_HDR_LEN,
+  F_FLAGS,
+  F_FLAGS_RES,
+  F_FLAGS_AE,
+  F_FLAGS_CWR,
+  F_FLAGS_ECE,
+  F_FLAGS_URG,
+  F_FLAGS_ACK,
+  F_FLAGS_PUSH,
+  F_FLAGS_RESET,
+  F_FLAGS_SYN,
+  F_FLAGS_FIN,
+  F_FLAGS_STR,
+  F_WINDOW_VALUE,
+  F_WINDOW_SIZE,
+  F_WINDOW_SCALEFACTOR,
+  F_CHECKSUM,
+  F_CHECKSUM_STATUS,
+  F_URGENT_POINTER,
+  F_OPTIONS,
+  F_OPT_EOL,
+  F_OPT_NOP,
+  F_OPT_MSS,
+  F_OPT_WSCALE,
+  F_OPT_SACK_PERM,
+  F_OPT_SACK,
+  F_OPT_TIMESTAMP,
+  F_OPT_UNKNOWN,
+  F_OPTION_KIND,
+  F_OPTION_LEN,
+  F_MSS_VAL,
+  F_WSCALE_SHIFT,
+  F_WSCALE_MULTIPLIER,
+  F_SACK_LE,
+  F_SACK_RE,
+  F_SACK_COUNT,
+  F_TSVAL,
+  F_TSECR,
+  F_UNKNOWN_PAYLOAD,
+  F_TIME_RELATIVE,
+  F_TIME_DELTA,
+  F_PAYLOAD,
+  N_FIELDS
+};
+
+/* Header flag bits (the 12 low bits of bytes 12–13). */
+enum {
+  TH_FIN = 0x001,
+  TH_SYN = 0x002,
+  TH_RST = 0x004,
+  TH_PUSH = 0x008,
+  TH_ACK = 0x010,
+  TH_URG = 0x020,
+  TH_ECE = 0x040,
+  TH_CWR = 0x080,
+  TH_AE = 0x100,
+  TH_RES = 0xe00,
+};
+
+/* Completeness bits: which parts of a connection's life were seen. */
+enum {
+  SEEN_SYN = 0x01,
+  SEEN_SYNACK = 0x02,
+  SEEN_ACK = 0x04,
+  SEEN_DATA = 0x08,
+  SEEN_FIN = 0x10,
+  SEEN_RST = 0x20,
+};
+
+/* Window scale states besides a shift count 0..14. */
+#define WSCALE_UNKNOWN (-1)
+#define WSCALE_NOT_USED (-2)
+
+static const IotValueName option_kind_names[] = {
+  { 0, "End of Option List" },
+  { 1, "No-Operation" },
+  { 2, "Maximum Segment Size" },
+  { 3, "Window Scale" },
+  { 4, "SACK Permitted" },
+  { 5, "SACK" },
+  { 8, "Time Stamp Option" },
+  { 19, "MD5 Signature Option" },
+  { 28, "User Timeout Option" },
+  { 29, "TCP Authentication Option" },
+  { 30, "Multipath TCP" },
+  { 34, "TCP Fast Open Cookie" },
+  { 253, "RFC3692-style Experiment 1" },
+  { 254, "RFC3692-style Experiment 2" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName checksum_status_names[] = {
+  { 0, "Bad" },
+  { 1, "Good" },
+  { 2, "Unverified" },
+  IOT_VALUE_NAMES_END
+};
+
+static IotField tcp_fields[N_FIELDS] = {
+  [F_PROTO] = { "tcp", "Transmission Control Protocol", IOT_FT_PROTOCOL, .blurb =
+    "TCP: a reliable, ordered byte stream between two ports, with acknowledgements and retransmission." },
+  [F_SRCPORT] = { "tcp.srcport", "Source Port", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Port of the program that sent this segment; clients usually pick a random high port." },
+  [F_DSTPORT] = { "tcp.dstport", "Destination Port", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Port of the program the segment is for; servers listen on well-known ports such as 80 or 1883." },
+  [F_PORT] = { "tcp.port", "Source or Destination Port", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Either port of the segment: filter on it to see both directions of a service." },
+  [F_STREAM] = { "tcp.stream", "Stream index", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Number of the TCP connection this segment belongs to, counting from 0 in order of appearance." },
+  [F_COMPLETENESS] = { "tcp.completeness", "Conversation completeness", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Which stages of the connection were seen so far, as bits: 1 SYN, 2 SYN-ACK, 4 ACK, 8 data, 16 FIN, 32 RST." },
+  [F_LEN] = { "tcp.len", "TCP Segment Len", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many bytes of application data this segment carries (after the TCP header)." },
+  [F_SEQ] = { "tcp.seq", "Sequence Number", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Position of the segment's first byte in the sender's stream, counted from the start of the connection." },
+  [F_SEQ_RAW] = { "tcp.seq_raw", "Sequence Number (raw)", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The sequence number exactly as sent; each side starts from a random value." },
+  [F_NXTSEQ] = { "tcp.nxtseq", "Next Sequence Number", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The sequence number the sender's next new segment will carry (this one plus its length; SYN and FIN count as one)." },
+  [F_ACK] = { "tcp.ack", "Acknowledgment Number", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The next byte the sender expects from the other side, counted from the start of the connection: everything before it arrived." },
+  [F_ACK_RAW] = { "tcp.ack_raw", "Acknowledgment number (raw)", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The acknowledgement number exactly as sent." },
+  [F_HDR_LEN] = { "tcp.hdr_len", "Header Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Size of the TCP header including options, in bytes (20 without options, at most 60)." },
+  [F_FLAGS] = { "tcp.flags", "Flags", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0x0fff,
+    "The control bits of the segment: SYN opens, FIN closes, RST aborts, ACK says the acknowledgement number is valid." },
+  [F_FLAGS_RES] = { "tcp.flags.res", "Reserved", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0e00,
+    "Three bits kept for future use; a sender should leave them zero." },
+  [F_FLAGS_AE] = { "tcp.flags.ae", "Accurate ECN", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0100,
+    "Accurate ECN bit (formerly the ECN nonce): helps count congestion marks precisely." },
+  [F_FLAGS_CWR] = { "tcp.flags.cwr", "Congestion Window Reduced", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0080,
+    "The sender slowed down in answer to a congestion signal." },
+  [F_FLAGS_ECE] = { "tcp.flags.ece", "ECN-Echo", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0040,
+    "Tells the other side that a router on the path signalled congestion (or, on a SYN, that ECN is supported)." },
+  [F_FLAGS_URG] = { "tcp.flags.urg", "Urgent", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0020,
+    "The urgent pointer field is meaningful (rarely used today)." },
+  [F_FLAGS_ACK] = { "tcp.flags.ack", "Acknowledgment", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0010,
+    "The acknowledgement number is valid; set on every segment after the first SYN." },
+  [F_FLAGS_PUSH] = { "tcp.flags.push", "Push", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0008,
+    "Asks the receiver to pass the data to the application right away." },
+  [F_FLAGS_RESET] = { "tcp.flags.reset", "Reset", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0004,
+    "Aborts the connection at once, for example when nothing listens on the port." },
+  [F_FLAGS_SYN] = { "tcp.flags.syn", "Syn", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0002,
+    "Opens a connection and announces the sender's starting sequence number." },
+  [F_FLAGS_FIN] = { "tcp.flags.fin", "Fin", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x0001,
+    "The sender has no more data to send: its half of the connection is closing." },
+  [F_FLAGS_STR] = { "tcp.flags.str", "TCP Flags", IOT_FT_STRING, .blurb =
+    "All twelve flag bits as letters (R R R A C E U A P R S F), a dot for each bit that is clear." },
+  [F_WINDOW_VALUE] = { "tcp.window_size_value", "Window", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "The receive window as written in the header, before window scaling." },
+  [F_WINDOW_SIZE] = { "tcp.window_size", "Calculated window size", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many more bytes the sender of this segment is ready to receive (the window after scaling)." },
+  [F_WINDOW_SCALEFACTOR] = { "tcp.window_size_scalefactor", "Window size scaling factor", IOT_FT_INT32,
+    IOT_BASE_DEC, NULL, 0,
+    "What the window field is multiplied by, agreed in the SYNs; -1 when the SYNs were not seen, -2 when scaling is off." },
+  [F_CHECKSUM] = { "tcp.checksum", "Checksum", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "Checksum over the segment and the IP addresses, to detect corruption (often filled in by the network card)." },
+  [F_CHECKSUM_STATUS] = { "tcp.checksum.status", "Checksum Status", IOT_FT_UINT8, IOT_BASE_DEC,
+    checksum_status_names, 0,
+    "Whether the checksum was checked: 2 means it was not verified." },
+  [F_URGENT_POINTER] = { "tcp.urgent_pointer", "Urgent Pointer", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Where urgent data ends, when the URG flag is set." },
+  [F_OPTIONS] = { "tcp.options", "TCP Options", IOT_FT_BYTES, .blurb =
+    "Extra header fields after the fixed 20 bytes: segment size, window scaling, timestamps, selective acks." },
+  [F_OPT_EOL] = { "tcp.options.eol", "TCP Option - End of Option List (EOL)", IOT_FT_BYTES, .blurb =
+    "Marks the end of the options; the rest of the header is padding." },
+  [F_OPT_NOP] = { "tcp.options.nop", "TCP Option - No-Operation (NOP)", IOT_FT_BYTES, .blurb =
+    "A one-byte filler used to align the next option." },
+  [F_OPT_MSS] = { "tcp.options.mss", "TCP Option - Maximum segment size", IOT_FT_BYTES, .blurb =
+    "Largest segment the sender can receive, announced in its SYN." },
+  [F_OPT_WSCALE] = { "tcp.options.wscale", "TCP Option - Window scale", IOT_FT_BYTES, .blurb =
+    "Announces in the SYN by how many bits the sender's window field is shifted, to allow windows above 64 KiB." },
+  [F_OPT_SACK_PERM] = { "tcp.options.sack_perm", "TCP Option - SACK permitted", IOT_FT_BYTES, .blurb =
+    "Says in the SYN that the sender understands selective acknowledgements." },
+  [F_OPT_SACK] = { "tcp.options.sack", "TCP Option - SACK", IOT_FT_BYTES, .blurb =
+    "Selective acknowledgement: blocks of data that arrived beyond a gap, so only the gap is resent." },
+  [F_OPT_TIMESTAMP] = { "tcp.options.timestamp", "TCP Option - Timestamps", IOT_FT_BYTES, .blurb =
+    "Sender's clock value and an echo of the other side's, used to measure round-trip time." },
+  [F_OPT_UNKNOWN] = { "tcp.options.unknown", "TCP Option - Unknown", IOT_FT_BYTES, .blurb =
+    "An option this analyzer does not decode." },
+  [F_OPTION_KIND] = { "tcp.option_kind", "Kind", IOT_FT_UINT8, IOT_BASE_DEC, option_kind_names, 0,
+    "Which option this is (2 segment size, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps)." },
+  [F_OPTION_LEN] = { "tcp.option_len", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Length of the option in bytes, counting its kind and length bytes." },
+  [F_MSS_VAL] = { "tcp.options.mss_val", "MSS Value", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Maximum segment size in bytes: the most data the sender accepts in one segment." },
+  [F_WSCALE_SHIFT] = { "tcp.options.wscale.shift", "Shift count", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "By how many bits the sender's window values are to be shifted left." },
+  [F_WSCALE_MULTIPLIER] = { "tcp.options.wscale.multiplier", "Multiplier", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Two to the power of the shift count: what the window field is multiplied by." },
+  [F_SACK_LE] = { "tcp.options.sack_le", "TCP SACK Left Edge", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "First sequence number of a block that arrived (relative)." },
+  [F_SACK_RE] = { "tcp.options.sack_re", "TCP SACK Right Edge", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Sequence number just after a block that arrived (relative)." },
+  [F_SACK_COUNT] = { "tcp.options.sack.count", "TCP SACK Count", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "How many received blocks this SACK option lists." },
+  [F_TSVAL] = { "tcp.options.timestamp.tsval", "Timestamp value", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The sender's clock when it sent the segment (units chosen by the sender)." },
+  [F_TSECR] = { "tcp.options.timestamp.tsecr", "Timestamp echo reply", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The latest timestamp value received from the other side, sent back so it can time the round trip." },
+  [F_UNKNOWN_PAYLOAD] = { "tcp.options.unknown.payload", "Payload", IOT_FT_BYTES, .blurb =
+    "The undecoded contents of an unknown option." },
+  [F_TIME_RELATIVE] = { "tcp.time_relative", "Time since first frame in this TCP stream", IOT_FT_RELATIVE_TIME,
+    .blurb = "Seconds since the first segment of this connection in the capture." },
+  [F_TIME_DELTA] = { "tcp.time_delta", "Time since previous frame in this TCP stream", IOT_FT_RELATIVE_TIME,
+    .blurb = "Seconds since the previous segment of this connection, in either direction." },
+  [F_PAYLOAD] = { "tcp.payload", "TCP payload", IOT_FT_BYTES, .blurb =
+    "The application bytes this segment carries." },
+};
+
+/* ---- per-capture state ---------------------------------------------------- */
+
+/* One change of a per-stream value: @value holds from frame @frame on. */
+typedef struct {
+  guint32 frame;
+  gint32  value;
+} Change;
+
+typedef struct {
+  Change *v;
+  guint32 n, cap;
+} History;
+
+typedef struct {
+  IotAddress addr[2];       /* side 0 sent the stream's first segment */
+  guint16    port[2];
+  guint32    first_frame;
+  guint32    last_frame;    /* first pass: latest frame of the stream */
+  /* First-pass "current" values, mirrored into the histories. */
+  guint32    base[2];
+  gboolean   base_set[2];
+  gint8      wscale[2];
+  guint8     completeness;
+  History    base_hist[2];
+  History    wscale_hist[2];
+  History    completeness_hist;
+} TcpStream;
+
+/* What the first pass recorded about one frame. */
+typedef struct {
+  guint32 stream_plus1;     /* 0 = no TCP segment recorded */
+  guint32 prev_frame;       /* previous frame of the same stream, 0 = none */
+} FrameFact;
+
+typedef struct {
+  GPtrArray  *streams;      /* TcpStream*, by index */
+  GHashTable *by_key;       /* first pass: connection key → stream index + 1 */
+  GArray     *facts;        /* FrameFact, by frame number */
+} TcpState;
+
+typedef struct {
+  guint8  family;
+  guint8  addr[2][16];
+  guint16 port[2];
+} ConnKey;
+
+static guint
+conn_key_hash (gconstpointer p)
+{
+  const ConnKey *k = p;
+  guint h = k->family;
+  guint n = k->family == 6 ? 16 : 4;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      for (guint i = 0; i < n; i++)
+        h = h * 31 + k->addr[s][i];
+      h = h * 31 + k->port[s];
+    }
+  return h;
+}
+
+static gboolean
+conn_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (ConnKey)) == 0;
+}
+
+static gpointer
+tcp_state_new (void)
+{
+  TcpState *st = g_new0 (TcpState, 1);
+
+  st->streams = g_ptr_array_new ();
+  st->by_key = g_hash_table_new_full (conn_key_hash, conn_key_equal, g_free, NULL);
+  st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
+  return st;
+}
+
+static void
+tcp_stream_free (TcpStream *s)
+{
+  for (guint d = 0; d < 2; d++)
+    {
+      g_free (s->base_hist[d].v);
+      g_free (s->wscale_hist[d].v);
+    }
+  g_free (s->completeness_hist.v);
+  g_free (s);
+}
+
+static void
+tcp_state_free (gpointer p)
+{
+  TcpState *st = p;
+
+  for (guint i = 0; i < st->streams->len; i++)
+    tcp_stream_free (g_ptr_array_index (st->streams, i));
+  g_ptr_array_unref (st->streams);
+  g_hash_table_unref (st->by_key);
+  g_array_unref (st->facts);
+  g_free (st);
+}
+
+/* Records that @value holds from @frame on (the first pass sees frames in
+ * order, so changes are appended sorted). */
+static void
+history_set (History *h, guint32 frame, gint32 value)
+{
+  if (h->n > 0 && h->v[h->n - 1].value == value)
+    return;
+  if (h->n > 0 && h->v[h->n - 1].frame == frame)
+    {
+      h->v[h->n - 1].value = value;
+      return;
+    }
+  if (h->n == h->cap)
+    {
+      h->cap = h->cap ? h->cap * 2 : 2;
+      h->v = g_renew (Change, h->v, h->cap);
+    }
+  h->v[h->n].frame = frame;
+  h->v[h->n].value = value;
+  h->n++;
+}
+
+/* The value in force at @frame, or @fallback before the first change. */
+static gint32
+history_at (const History *h, guint32 frame, gint32 fallback)
+{
+  guint lo = 0, hi = h->n;
+
+  if (h->n == 0 || h->v[0].frame > frame)
+    return fallback;
+  if (h->v[h->n - 1].frame <= frame)
+    return h->v[h->n - 1].value;
+  /* Binary search for the last change at or before @frame. */
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (h->v[mid].frame <= frame)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return h->v[lo].value;
+}
+
+static void
+make_key (ConnKey *key, const IotAddress *src, guint16 sport, const IotAddress *dst, guint16 dport)
+{
+  guint n = src->family == 6 ? 16 : 4;
+  int order;
+
+  memset (key, 0, sizeof *key);
+  key->family = src->family;
+  /* Same key for both directions: the smaller endpoint goes first. */
+  order = memcmp (src->bytes, dst->bytes, n);
+  if (order == 0)
+    order = (int) sport - (int) dport;
+  if (order <= 0)
+    {
+      memcpy (key->addr[0], src->bytes, n);
+      memcpy (key->addr[1], dst->bytes, n);
+      key->port[0] = sport;
+      key->port[1] = dport;
+    }
+  else
+    {
+      memcpy (key->addr[0], dst->bytes, n);
+      memcpy (key->addr[1], src->bytes, n);
+      key->port[0] = dport;
+      key->port[1] = sport;
+    }
+}
+
+static TcpStream *
+new_stream (TcpState *st, const ConnKey *key, const IotAddress *src, guint16 sport,
+            const IotAddress *dst, guint16 dport, guint32 frame)
+{
+  TcpStream *s = g_new0 (TcpStream, 1);
+
+  s->addr[0] = *src;
+  s->addr[1] = *dst;
+  s->port[0] = sport;
+  s->port[1] = dport;
+  s->first_frame = frame;
+  s->wscale[0] = s->wscale[1] = WSCALE_UNKNOWN;
+  g_ptr_array_add (st->streams, s);
+  g_hash_table_replace (st->by_key, g_memdup2 (key, sizeof *key), GUINT_TO_POINTER (st->streams->len));
+  return s;
+}
+
+/* 0 when the segment travels the way the stream's first segment did. */
+static guint
+stream_direction (const TcpStream *s, const IotAddress *src, guint16 sport)
+{
+  guint n = src->family == 6 ? 16 : 4;
+
+  return (sport == s->port[0] && memcmp (src->bytes, s->addr[0].bytes, n) == 0) ? 0 : 1;
+}
+
+/* ---- one segment ------------------------------------------------------------ */
+
+typedef struct {
+  guint16  sport, dport;
+  guint32  seq, ack;
+  guint16  flags;
+  guint32  len;             /* payload bytes, as reported */
+  /* Filled while reading options. */
+  gboolean options_done;    /* every option was read (none ran past the capture) */
+  gboolean has_wscale;
+  guint8   wscale_shift;
+} Segment;
+
+static void
+set_base (TcpStream *s, guint dir, guint32 frame, guint32 base)
+{
+  s->base[dir] = base;
+  s->base_set[dir] = TRUE;
+  history_set (&s->base_hist[dir], frame, (gint32) base);
+}
+
+static void
+set_wscale (TcpStream *s, guint dir, guint32 frame, gint8 scale)
+{
+  s->wscale[dir] = scale;
+  history_set (&s->wscale_hist[dir], frame, scale);
+}
+
+/* Remembers the frame's stream and, when @timed, its predecessor in the
+ * stream (for the stream timing fields). */
+static void
+record_fact (TcpState *st, const ConnKey *key, TcpStream *s, guint32 frame, gboolean timed)
+{
+  FrameFact *fact;
+
+  if (st->facts->len <= frame)
+    g_array_set_size (st->facts, MAX (frame + 1, st->facts->len * 2));
+  fact = &g_array_index (st->facts, FrameFact, frame);
+  if (fact->stream_plus1 != 0)
+    return;   /* a second TCP layer in the frame keeps the first one's facts */
+  fact->stream_plus1 = GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, key));
+  if (timed)
+    {
+      fact->prev_frame = s->last_frame;
+      s->last_frame = frame;
+    }
+}
+
+/* First pass, before the options: finds or opens the stream and learns
+ * initial sequence numbers and completeness.  Returns the stream index. */
+static guint32
+first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean analyze)
+{
+  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
+  guint32 frame = iot_packet_frame_number (pkt);
+  gboolean pure_syn = (seg->flags & (TH_SYN | TH_ACK)) == TH_SYN;
+  gboolean fresh = FALSE;
+  TcpStream *s = NULL;
+  ConnKey key;
+  gpointer found;
+  guint dir;
+
+  make_key (&key, src, seg->sport, dst, seg->dport);
+  found = g_hash_table_lookup (st->by_key, &key);
+  if (found == NULL)
+    {
+      s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+      fresh = TRUE;
+    }
+  else
+    {
+      s = g_ptr_array_index (st->streams, GPOINTER_TO_UINT (found) - 1);
+      dir = stream_direction (s, src, seg->sport);
+      /* A new SYN with another initial sequence number: the ports were
+       * reused for a new connection. */
+      if (analyze && pure_syn && s->base_set[dir] && seg->seq != s->base[dir])
+        {
+          s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+          s->completeness = SEEN_SYN;
+          history_set (&s->completeness_hist, frame, SEEN_SYN);
+        }
+    }
+  dir = stream_direction (s, src, seg->sport);
+  if (!analyze)
+    {
+      record_fact (st, &key, s, frame, TRUE);
+      return GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, &key)) - 1;
+    }
+
+  /* Initial sequence numbers: a SYN gives its own; otherwise the first
+   * segment seen stands for byte 1, and an acknowledgement tells the
+   * other side's. */
+  if (seg->flags & TH_SYN)
+    set_base (s, dir, frame, seg->seq);
+  else if (!s->base_set[dir])
+    set_base (s, dir, frame, seg->seq - 1);
+  if ((seg->flags & TH_ACK) && !s->base_set[1 - dir])
+    set_base (s, 1 - dir, frame, seg->ack - 1);
+
+  /* Completeness as shown is what was seen before this frame. */
+  if (!fresh || pure_syn)
+    {
+      guint8 c = s->completeness;
+
+      if (seg->flags & TH_SYN)
+        c |= (seg->flags & TH_ACK) ? SEEN_SYNACK : SEEN_SYN;
+      if (seg->flags & TH_FIN)
+        c |= SEEN_FIN;
+      if (seg->flags & TH_RST)
+        c |= SEEN_RST;
+      if (seg->len > 0)
+        c |= SEEN_DATA;
+      else if ((seg->flags & (TH_ACK | TH_SYN)) == TH_ACK)
+        c |= SEEN_ACK;
+      if (c != s->completeness)
+        {
+          s->completeness = c;
+          history_set (&s->completeness_hist, frame + 1, c);
+        }
+    }
+
+  record_fact (st, &key, s, frame, TRUE);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, &key)) - 1;
+}
+
+/* First pass, after the options: a SYN tells its window scale.  Scaling
+ * is on only when both SYNs offer it, so a SYN without the option turns
+ * it off for both directions. */
+static void
+first_pass_window_scale (TcpStream *s, guint dir, guint32 frame, const Segment *seg)
+{
+  if (!(seg->flags & TH_SYN) || !seg->options_done)
+    return;
+  if (!seg->has_wscale || ((seg->flags & TH_ACK) && s->wscale[1 - dir] == WSCALE_NOT_USED))
+    {
+      set_wscale (s, dir, frame, WSCALE_NOT_USED);
+      set_wscale (s, 1 - dir, frame, WSCALE_NOT_USED);
+    }
+  else
+    set_wscale (s, dir, frame, (gint8) MIN (seg->wscale_shift, 14));
+}
+
+static const char *
+completeness_text (guint8 c)
+{
+  if ((c & (SEEN_SYN | SEEN_SYNACK | SEEN_ACK)) == (SEEN_SYN | SEEN_SYNACK | SEEN_ACK)
+      && (c & (SEEN_FIN | SEEN_RST)))
+    return (c & SEEN_DATA) ? "Complete, WITH_DATA" : "Complete, NO_DATA";
+  switch (c)
+    {
+    case SEEN_SYN:
+      return "Incomplete, SYN_SENT";
+    case SEEN_SYN | SEEN_SYNACK:
+      return "Incomplete, CLIENT_ESTABLISHED";
+    case SEEN_SYN | SEEN_SYNACK | SEEN_ACK:
+      return "Incomplete, ESTABLISHED";
+    case SEEN_SYN | SEEN_SYNACK | SEEN_ACK | SEEN_DATA:
+      return "Incomplete, DATA";
+    default:
+      return "Incomplete";
+    }
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+typedef struct {
+  IotPacket *pkt;
+  IotBuf    *buf;
+  int        tree;           /* the options row */
+  GString   *summary;        /* names for the options row label */
+  Segment   *seg;
+  guint32    sack_base;      /* relative base for SACK edges */
+} OptionCtx;
+
+/* An option row with its kind (and length) children; NULL-safe on -1. */
+static int
+option_row (OptionCtx *ctx, int field, guint off, guint len, gboolean with_len)
+{
+  int row = iot_tree_add_item (ctx->pkt, ctx->tree, &tcp_fields[field], ctx->buf, off,
+                               MIN (len, iot_buf_remaining (ctx->buf, off)), FALSE);
+
+  iot_tree_set_length (ctx->pkt, row, len);
+  iot_tree_add_item (ctx->pkt, row, &tcp_fields[F_OPTION_KIND], ctx->buf, off, 1, FALSE);
+  if (with_len)
+    iot_tree_add_item (ctx->pkt, row, &tcp_fields[F_OPTION_LEN], ctx->buf, off + 1, 1, FALSE);
+  return row;
+}
+
+static void
+summary_add (OptionCtx *ctx, const char *name)
+{
+  if (ctx->summary != NULL)
+    g_string_append_printf (ctx->summary, ", %s", name);
+}
+
+/* Reads one option's value; returns FALSE if it ran past the capture. */
+static gboolean
+dissect_option (OptionCtx *ctx, guint8 kind, guint off, guint len)
+{
+  IotPacket *pkt = ctx->pkt;
+  IotBuf *buf = ctx->buf;
+  int row, node;
+
+  switch (kind)
+    {
+    case 2:
+      {
+        guint16 mss;
+
+        summary_add (ctx, "Maximum segment size");
+        row = option_row (ctx, F_OPT_MSS, off, len, TRUE);
+        if (!iot_buf_has (buf, off + 2, 2))
+          return FALSE;
+        mss = iot_buf_u16 (buf, off + 2);
+        iot_tree_add_item (pkt, row, &tcp_fields[F_MSS_VAL], buf, off + 2, 2, FALSE);
+        iot_tree_set_label (pkt, row, "TCP Option - Maximum segment size: %u bytes", mss);
+        iot_col_append_info (pkt, " MSS=%u", mss);
+        return TRUE;
+      }
+    case 3:
+      {
+        guint8 shift;
+
+        summary_add (ctx, "Window scale");
+        row = option_row (ctx, F_OPT_WSCALE, off, len, TRUE);
+        if (!iot_buf_has (buf, off + 2, 1))
+          return FALSE;
+        shift = iot_buf_u8 (buf, off + 2);
+        node = iot_tree_add_item (pkt, row, &tcp_fields[F_WSCALE_SHIFT], buf, off + 2, 1, FALSE);
+        if (shift > 14)
+          iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
+                          "Window scale shift exceeds 14 (%u)", shift);
+        shift = MIN (shift, 14);
+        node = iot_tree_add_uint (pkt, row, &tcp_fields[F_WSCALE_MULTIPLIER], buf, off + 2, 1, 1u << shift);
+        iot_tree_set_generated (pkt, node);
+        iot_tree_set_label (pkt, row, "TCP Option - Window scale: %u (multiply by %u)", shift, 1u << shift);
+        iot_col_append_info (pkt, " WS=%u", 1u << shift);
+        ctx->seg->has_wscale = TRUE;
+        ctx->seg->wscale_shift = shift;
+        return TRUE;
+      }
+    case 4:
+      summary_add (ctx, "SACK permitted");
+      row = option_row (ctx, F_OPT_SACK_PERM, off, len, TRUE);
+      iot_tree_set_label (pkt, row, "%s", tcp_fields[F_OPT_SACK_PERM].name);
+      iot_col_append_info (pkt, " SACK_PERM");
+      return TRUE;
+    case 5:
+      {
+        GString *label = iot_packet_wants_tree (pkt) ? g_string_new ("TCP Option - SACK") : NULL;
+        guint count = 0;
+
+        summary_add (ctx, "SACK");
+        row = option_row (ctx, F_OPT_SACK, off, len, TRUE);
+        for (guint p = off + 2; p + 8 <= off + len; p += 8, count++)
+          {
+            guint32 le, re;
+
+            if (!iot_buf_has (buf, p, 4))
+              {
+                if (label)
+                  g_string_free (label, TRUE);
+                return FALSE;
+              }
+            le = iot_buf_u32 (buf, p) - ctx->sack_base;
+            node = iot_tree_add_uint (pkt, row, &tcp_fields[F_SACK_LE], buf, p, 4, le);
+            iot_tree_set_label (pkt, node, "left edge = %u (relative)", le);
+            if (!iot_buf_has (buf, p + 4, 4))
+              {
+                if (label)
+                  g_string_free (label, TRUE);
+                return FALSE;
+              }
+            re = iot_buf_u32 (buf, p + 4) - ctx->sack_base;
+            node = iot_tree_add_uint (pkt, row, &tcp_fields[F_SACK_RE], buf, p + 4, 4, re);
+            iot_tree_set_label (pkt, node, "right edge = %u (relative)", re);
+            iot_col_append_info (pkt, " SLE=%u SRE=%u", le, re);
+            if (label)
+              g_string_append_printf (label, " %u-%u", le, re);
+          }
+        node = iot_tree_add_uint (pkt, row, &tcp_fields[F_SACK_COUNT], buf, off, 0, count);
+        iot_tree_set_generated (pkt, node);
+        if (label)
+          {
+            iot_tree_set_label (pkt, row, "%s", label->str);
+            g_string_free (label, TRUE);
+          }
+        return TRUE;
+      }
+    case 8:
+      {
+        guint32 tsval, tsecr;
+
+        summary_add (ctx, "Timestamps");
+        row = option_row (ctx, F_OPT_TIMESTAMP, off, len, TRUE);
+        if (!iot_buf_has (buf, off + 2, 4))
+          return FALSE;
+        tsval = iot_buf_u32 (buf, off + 2);
+        iot_tree_add_item (pkt, row, &tcp_fields[F_TSVAL], buf, off + 2, 4, FALSE);
+        if (!iot_buf_has (buf, off + 6, 4))
+          return FALSE;
+        tsecr = iot_buf_u32 (buf, off + 6);
+        iot_tree_add_item (pkt, row, &tcp_fields[F_TSECR], buf, off + 6, 4, FALSE);
+        iot_tree_set_label (pkt, row, "TCP Option - Timestamps: TSval %u, TSecr %u", tsval, tsecr);
+        iot_col_append_info (pkt, " TSval=%u TSecr=%u", tsval, tsecr);
+        return TRUE;
+      }
+    default:
+      summary_add (ctx, "Unknown");
+      row = option_row (ctx, F_OPT_UNKNOWN, off, len, TRUE);
+      iot_tree_set_label (pkt, row, "%s", tcp_fields[F_OPT_UNKNOWN].name);
+      if (len > 2)
+        {
+          if (!iot_buf_has (buf, off + 2, len - 2))
+            return FALSE;
+          iot_tree_add_item (pkt, row, &tcp_fields[F_UNKNOWN_PAYLOAD], buf, off + 2, len - 2, FALSE);
+        }
+      return TRUE;
+    }
+}
+
+/* The smallest valid length of an option with a fixed size, else 2. */
+static guint
+option_min_len (guint8 kind)
+{
+  switch (kind)
+    {
+    case 2:
+      return 4;
+    case 3:
+      return 3;
+    case 4:
+      return 2;
+    case 8:
+      return 10;
+    default:
+      return 2;
+    }
+}
+
+static const char *
+option_name (guint8 kind)
+{
+  switch (kind)
+    {
+    case 2:
+      return "Maximum segment size";
+    case 3:
+      return "Window scale";
+    case 4:
+      return "SACK permitted";
+    case 5:
+      return "SACK";
+    case 8:
+      return "Timestamps";
+    default:
+      return "Unknown";
+    }
+}
+
+/* Walks the options in [20, hdr_len).  Stops quietly at the end of the
+ * captured bytes (seg->options_done stays FALSE) so that the stream facts
+ * after the options are still shown; the caller reports the truncation. */
+static void
+dissect_options (IotPacket *pkt, IotBuf *buf, int tree, guint hdr_len, Segment *seg,
+                 guint32 sack_base)
+{
+  guint end = hdr_len, off = 20, optlen = hdr_len - 20;
+  g_autoptr (GString) summary = iot_packet_wants_tree (pkt) ? g_string_new (NULL) : NULL;
+  OptionCtx ctx = { pkt, buf, -1, summary, seg, sack_base };
+  guint captured = MIN (optlen, iot_buf_remaining (buf, 20));
+
+  ctx.tree = iot_tree_add_bytes (pkt, tree, &tcp_fields[F_OPTIONS], buf, 20, optlen,
+                                 buf->data + MIN (20u, buf->length), captured);
+  seg->options_done = FALSE;
+  while (off < end)
+    {
+      guint8 kind, len;
+
+      if (!iot_buf_has (buf, off, 1))
+        goto out;
+      kind = iot_buf_u8 (buf, off);
+      if (kind == 0 || kind == 1)
+        {
+          int row = iot_tree_add_item (pkt, ctx.tree, &tcp_fields[kind ? F_OPT_NOP : F_OPT_EOL],
+                                       buf, off, 1, FALSE);
+
+          iot_tree_set_label (pkt, row, "%s", tcp_fields[kind ? F_OPT_NOP : F_OPT_EOL].name);
+          iot_tree_add_item (pkt, row, &tcp_fields[F_OPTION_KIND], buf, off, 1, FALSE);
+          summary_add (&ctx, kind ? "No-Operation (NOP)" : "End of Option List (EOL)");
+          off++;
+          continue;
+        }
+      if (!iot_buf_has (buf, off + 1, 1))
+        goto out;
+      len = iot_buf_u8 (buf, off + 1);
+      if (len < option_min_len (kind))
+        {
+          iot_expert_add (pkt, ctx.tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+                          "%s (with too-short option length = %u byte%s)", option_name (kind),
+                          len, len == 1 ? "" : "s");
+          break;
+        }
+      if (off + len > end)
+        {
+          iot_expert_add (pkt, ctx.tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+                          "%s (option length = %u byte%s says option goes past end of options)",
+                          option_name (kind), len, len == 1 ? "" : "s");
+          break;
+        }
+      if (!dissect_option (&ctx, kind, off, len))
+        goto out;
+      off += len;
+    }
+  seg->options_done = TRUE;
+out:
+  if (summary != NULL)
+    iot_tree_set_label (pkt, ctx.tree, "Options: (%u bytes)%s", optlen, summary->str);
+}
+
+/* ---- the header ---------------------------------------------------------- */
+
+static const struct {
+  guint16     bit;
+  const char *name;
+} flag_names[] = {
+  { TH_FIN, "FIN" }, { TH_SYN, "SYN" }, { TH_RST, "RST" }, { TH_PUSH, "PSH" },
+  { TH_ACK, "ACK" }, { TH_URG, "URG" }, { TH_ECE, "ECE" }, { TH_CWR, "CWR" },
+  { TH_AE, "AE" }, { TH_RES, "Reserved" },
+};
+
+/* "SYN, ACK" — the set flags in the order tshark lists them. */
+static void
+append_flag_names (GString *out, guint16 flags)
+{
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flags & flag_names[i].bit)
+      {
+        g_string_append_printf (out, "%s%s", first ? "" : ", ", flag_names[i].name);
+        first = FALSE;
+      }
+  if (first)
+    g_string_append (out, "<None>");
+}
+
+/* Twelve characters, one per flag bit from the top, U+00B7 for clear bits. */
+static void
+flags_string (guint16 flags, char *out)
+{
+  static const char letters[] = "RRRACEUAPRSF";
+  char *p = out;
+
+  for (int bit = 11; bit >= 0; bit--)
+    {
+      if (flags & (1u << bit))
+        *p++ = letters[11 - bit];
+      else
+        {
+          *p++ = (char) 0xc2;
+          *p++ = (char) 0xb7;
+        }
+    }
+  *p = '\0';
+}
+
+/* "..1. .... ...." — the 12-bit picture tshark draws for one flag. */
+static void
+add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags)
+{
+  guint16 mask = (guint16) tcp_fields[field].bitmask;
+  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, 12, 2, FALSE);
+  char picture[16];
+  guint p = 0;
+
+  if (node < 0 || !iot_packet_wants_tree (pkt))
+    return;
+  for (int bit = 11; bit >= 0; bit--)
+    {
+      if (bit != 11 && bit % 4 == 3)
+        picture[p++] = ' ';
+      picture[p++] = (mask & (1u << bit)) ? ((flags & (1u << bit)) ? '1' : '0') : '.';
+    }
+  picture[p] = '\0';
+  iot_tree_set_label (pkt, node, "%s = %s: %s", picture, tcp_fields[field].name,
+                      (flags & mask) ? "Set" : "Not set");
+  if (field == F_FLAGS_SYN && (flags & TH_SYN))
+    {
+      if (flags & TH_ACK)
+        iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+                        "Connection establish acknowledge (SYN+ACK): server port %u",
+                        iot_buf_u16 (buf, 0));
+      else
+        iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+                        "Connection establish request (SYN): server port %u", iot_buf_u16 (buf, 2));
+    }
+  else if (field == F_FLAGS_FIN && (flags & TH_FIN))
+    iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "Connection finish (FIN)");
+  else if (field == F_FLAGS_RESET && (flags & TH_RST))
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Connection reset (RST)");
+}
+
+static int
+add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags)
+{
+  static const int each[] = {
+    F_FLAGS_RES, F_FLAGS_AE, F_FLAGS_CWR, F_FLAGS_ECE, F_FLAGS_URG, F_FLAGS_ACK,
+    F_FLAGS_PUSH, F_FLAGS_RESET, F_FLAGS_SYN, F_FLAGS_FIN,
+  };
+  int row = iot_tree_add_item (pkt, tree, &tcp_fields[F_FLAGS], buf, 12, 2, FALSE);
+  char str[40];
+  int node;
+
+  if (row >= 0 && iot_packet_wants_tree (pkt))
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+
+      append_flag_names (names, flags);
+      iot_tree_set_label (pkt, row, "Flags: 0x%03x (%s)", flags, names->str);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (each); i++)
+    add_flag (pkt, row, buf, each[i], flags);
+  flags_string (flags, str);
+  node = iot_tree_add_string (pkt, row, &tcp_fields[F_FLAGS_STR], buf, 12, 2, str, -1);
+  iot_tree_set_generated (pkt, node);
+  return row;
+}
+
+static void
+add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
+{
+  int hidden;
+
+  iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, off, 2, FALSE);
+  hidden = iot_tree_add_item (pkt, tree, &tcp_fields[F_PORT], buf, off, 2, FALSE);
+  iot_tree_set_hidden (pkt, hidden);
+}
+
+/* Info is built as the header is read, so that a header cut short by the
+ * snap length still shows what was there. */
+static void
+set_info_start (IotPacket *pkt, const Segment *seg, guint32 rel_seq, guint32 rel_ack)
+{
+  g_autoptr (GString) info = NULL;
+
+  if (!iot_packet_wants_columns (pkt))
+    return;
+  info = g_string_sized_new (96);
+  g_string_append_printf (info, "%u \u2192 %u [", seg->sport, seg->dport);
+  append_flag_names (info, seg->flags);
+  g_string_append_printf (info, "] Seq=%u", rel_seq);
+  if (seg->flags & TH_ACK)
+    g_string_append_printf (info, " Ack=%u", rel_ack);
+  iot_col_set_info (pkt, info->str);
+}
+
+static void
+add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
+{
+  gint64 now = iot_packet_time_ns (pkt);
+  int group = iot_tree_add_text (pkt, tree, NULL, 0, 0, "Timestamps");
+  int node;
+
+  iot_tree_set_generated (pkt, group);
+  node = iot_tree_add_time (pkt, group, &tcp_fields[F_TIME_RELATIVE], NULL, 0, 0,
+                            now - iot_frame_time_ns (pkt, s->first_frame));
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_time (pkt, group, &tcp_fields[F_TIME_DELTA], NULL, 0, 0,
+                            prev_frame ? now - iot_frame_time_ns (pkt, prev_frame) : 0);
+  iot_tree_set_generated (pkt, node);
+}
+
+static void
+hand_off (IotPacket *pkt, IotBuf *buf, int tree, guint hdr_len, const Segment *seg)
+{
+  IotBuf payload;
+  int node;
+
+  if (seg->len == 0)
+    return;
+  payload = iot_buf_sub (buf, hdr_len, (gint) seg->len);
+  node = iot_tree_add_bytes (pkt, tree, &tcp_fields[F_PAYLOAD], &payload, 0, payload.length,
+                             payload.data, payload.length);
+  iot_tree_set_label (pkt, node, "TCP payload (%u byte%s)", seg->len, seg->len == 1 ? "" : "s");
+  iot_tree_set_length (pkt, node, payload.length);
+  if (iot_call_port_table (pkt, "tcp.port", seg->sport, seg->dport, &payload, -1) >= 0)
+    return;
+  if (iot_call_heuristics (pkt, "tcp", &payload, -1) >= 0)
+    return;
+  iot_call_data (pkt, &payload, -1);
+}
+
+static int
+dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  TcpState *st = iot_packet_state (pkt, &iot_dissector_tcp);
+  guint32 frame = iot_packet_frame_number (pkt);
+  Segment seg = { 0 };
+  const FrameFact *fact = NULL;
+  TcpStream *s = NULL;
+  guint32 stream = 0, rel_seq, rel_ack, window;
+  guint hdr_len, dir = 0;
+  guint16 window_value, urgent;
+  gint32 scale = WSCALE_UNKNOWN;
+  guint8 completeness = 0;
+  gboolean bogus_short, bogus_long;
+  int tree, node;
+
+  iot_col_set_protocol (pkt, "TCP");
+  seg.sport = iot_buf_u16 (buf, 0);
+  seg.dport = iot_buf_u16 (buf, 2);
+  iot_packet_set_ports (pkt, seg.sport, seg.dport);
+  tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
+  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%u \u2192 %u", seg.sport, seg.dport));
+  add_port (pkt, tree, buf, F_SRCPORT, 0);
+  add_port (pkt, tree, buf, F_DSTPORT, 2);
+
+  seg.seq = iot_buf_u32 (buf, 4);
+  seg.ack = iot_buf_u32 (buf, 8);
+  hdr_len = (iot_buf_u8 (buf, 12) >> 4) * 4;
+  seg.flags = iot_buf_u16 (buf, 12) & 0x0fff;
+  window_value = iot_buf_u16 (buf, 14);
+  /* A header length below 20 ends the dissection after the sequence
+   * number; one beyond the segment skips the stream analysis. */
+  bogus_short = hdr_len < 20;
+  bogus_long = !bogus_short && hdr_len > buf->reported;
+  seg.len = bogus_long ? 0 : buf->reported - hdr_len;
+
+  /* Stream facts: learnt in the first pass, read back afterwards. */
+  if (iot_packet_first_pass (pkt))
+    stream = first_pass_segment (st, pkt, &seg, !bogus_long);
+  if (frame < st->facts->len)
+    fact = &g_array_index (st->facts, FrameFact, frame);
+  if (fact != NULL && fact->stream_plus1 != 0)
+    {
+      if (!iot_packet_first_pass (pkt))
+        stream = fact->stream_plus1 - 1;
+      s = g_ptr_array_index (st->streams, stream);
+      dir = stream_direction (s, iot_packet_net_src (pkt), seg.sport);
+    }
+  if (s != NULL && !bogus_long)
+    {
+      completeness = (guint8) history_at (&s->completeness_hist, frame, 0);
+      rel_seq = seg.seq - (guint32) history_at (&s->base_hist[dir], frame, 0);
+      rel_ack = (seg.flags & TH_ACK) ? seg.ack - (guint32) history_at (&s->base_hist[1 - dir], frame, 0)
+                                     : seg.ack;
+      scale = history_at (&s->wscale_hist[dir], frame, WSCALE_UNKNOWN);
+    }
+  else
+    {
+      if (s != NULL)
+        completeness = (guint8) history_at (&s->completeness_hist, frame, 0);
+      rel_seq = seg.seq;
+      rel_ack = seg.ack;
+    }
+  window = window_value;
+  if (!(seg.flags & TH_SYN) && scale >= 0)
+    window = (guint32) window_value << scale;
+
+  if (tree >= 0 && iot_packet_wants_tree (pkt))
+    {
+      iot_tree_set_length (pkt, tree, hdr_len);
+      iot_tree_set_label (pkt, tree, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u%s, Len: %u",
+                          seg.sport, seg.dport, rel_seq,
+                          (seg.flags & TH_ACK) ? iot_packet_strdup_printf (pkt, ", Ack: %u", rel_ack) : "",
+                          seg.len);
+    }
+  if (s != NULL)
+    {
+      node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_STREAM], buf, 0, 0, stream);
+      iot_tree_set_generated (pkt, node);
+      node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_COMPLETENESS], buf, 0, 0, completeness);
+      iot_tree_set_generated (pkt, node);
+      iot_tree_set_label (pkt, node, "Conversation completeness: %s (%u)", completeness_text (completeness),
+                          completeness);
+    }
+  if (!bogus_long)
+    {
+      node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_LEN], buf, 0, 0, seg.len);
+      iot_tree_set_generated (pkt, node);
+    }
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_SEQ], buf, 4, 4, rel_seq);
+  if (!bogus_long)
+    iot_tree_set_label (pkt, node, "Sequence Number: %u    (relative sequence number)", rel_seq);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_SEQ_RAW], buf, 4, 4, FALSE);
+  if (bogus_short)
+    {
+      node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_HDR_LEN], buf, 12, 1, hdr_len);
+      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "Bogus TCP header length (%u, must be at least 20)", hdr_len);
+      set_info_start (pkt, &seg, rel_seq, rel_ack);
+      iot_col_append_info (pkt, " Win=%u, bogus TCP header length (%u, must be at least 20)", window, hdr_len);
+      return buf->reported;
+    }
+  if (!bogus_long)
+  {
+    guint32 nxt = rel_seq + seg.len + ((seg.flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+
+    node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_NXTSEQ], buf, 0, 0, nxt);
+    iot_tree_set_generated (pkt, node);
+    iot_tree_set_label (pkt, node, "Next Sequence Number: %u    (relative sequence number)", nxt);
+  }
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_ACK], buf, 8, 4, rel_ack);
+  if ((seg.flags & TH_ACK) && !bogus_long)
+    iot_tree_set_label (pkt, node, "Acknowledgment Number: %u    (relative ack number)", rel_ack);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_ACK_RAW], buf, 8, 4, FALSE);
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_HDR_LEN], buf, 12, 1, hdr_len);
+  iot_tree_set_label (pkt, node, "%c%c%c%c .... = Header Length: %u bytes (%u)",
+                      '0' + ((hdr_len >> 5) & 1), '0' + ((hdr_len >> 4) & 1), '0' + ((hdr_len >> 3) & 1),
+                      '0' + ((hdr_len >> 2) & 1), hdr_len, hdr_len / 4);
+  add_flags (pkt, tree, buf, seg.flags);
+  set_info_start (pkt, &seg, rel_seq, rel_ack);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
+  iot_col_append_info (pkt, " Win=%u", window);
+  if (bogus_long)
+    iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                    "Bogus TCP header length (%u, greater than the %u bytes of the segment)",
+                    hdr_len, buf->reported);
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_WINDOW_SIZE], buf, 14, 2, window);
+  iot_tree_set_generated (pkt, node);
+  if (!(seg.flags & TH_SYN))
+    {
+      gint32 factor = scale >= 0 ? (1 << scale) : scale;
+
+      node = iot_tree_add_int (pkt, tree, &tcp_fields[F_WINDOW_SCALEFACTOR], buf, 14, 2, factor);
+      iot_tree_set_generated (pkt, node);
+      if (scale == WSCALE_UNKNOWN)
+        iot_tree_set_label (pkt, node, "Window size scaling factor: -1 (unknown)");
+      else if (scale == WSCALE_NOT_USED)
+        iot_tree_set_label (pkt, node, "Window size scaling factor: -2 (no window scaling used)");
+    }
+  node = iot_tree_add_item (pkt, tree, &tcp_fields[F_CHECKSUM], buf, 16, 2, FALSE);
+  iot_tree_append_label (pkt, node, " [unverified]");
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_CHECKSUM_STATUS], buf, 16, 2, 2);
+  iot_tree_set_generated (pkt, node);
+  iot_tree_set_label (pkt, node, "Checksum Status: Unverified");
+  urgent = iot_buf_u16 (buf, 18);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_URGENT_POINTER], buf, 18, 2, FALSE);
+  if (seg.flags & TH_URG)
+    iot_col_append_info (pkt, " Urg=%u", urgent);
+  if (!bogus_long)
+    iot_col_append_info (pkt, " Len=%u", seg.len);
+
+  seg.options_done = TRUE;
+  if (hdr_len > 20)
+    dissect_options (pkt, buf, tree, hdr_len, &seg,
+                     s ? (guint32) history_at (&s->base_hist[1 - dir], frame, 0) : 0);
+  if (iot_packet_first_pass (pkt) && s != NULL)
+    first_pass_window_scale (s, dir, frame, &seg);
+  if (s != NULL)
+    add_times (pkt, tree, s, fact->prev_frame);
+  /* Options cut short by the snap length end the layer here. */
+  if (!seg.options_done)
+    {
+      if (bogus_long)
+        iot_malformed (pkt, "Bogus TCP header length: the options run past the end of the segment");
+      iot_buf_check (buf, 20, hdr_len - 20);
+    }
+
+  hand_off (pkt, buf, tree, hdr_len, &seg);
+  return buf->reported;
+}
+
+IotDissector iot_dissector_tcp = {
+  .name = "TCP",
+  .abbrev = "tcp",
+  .long_name = "Transmission Control Protocol",
+  .fields = tcp_fields,
+  .n_fields = N_FIELDS,
+  .dissect = dissect_tcp,
+  .handoff = { { "ip.proto", 6 } },
+  .state_new = tcp_state_new,
+  .state_free = tcp_state_free,
+};
