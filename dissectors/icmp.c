@@ -142,7 +142,6 @@ static IotField icmp_fields[N_FIELDS] = {
 typedef struct {
   GHashTable *open;      /* key string -> request frame (first pass) */
   GHashTable *peer;      /* frame -> matching frame */
-  gboolean    in_error;  /* dissecting the packet quoted by an error */
 } IcmpState;
 
 static gpointer
@@ -326,12 +325,10 @@ dissect_quoted_packet (IotPacket *pkt, IcmpState *state, int tree, IotBuf *buf, 
     return NULL;
   iot_packet_get_ports (pkt, &sport, &dport);
   inner = iot_buf_sub (buf, off, -1);
-  if (state)
-    state->in_error = TRUE;
+  iot_packet_set_in_error (pkt, TRUE);
   if (iot_call_table (pkt, "ip.version", 4, &inner, tree) < 0)
     iot_call_data (pkt, &inner, tree);
-  if (state)
-    state->in_error = FALSE;
+  iot_packet_set_in_error (pkt, FALSE);
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
   iot_packet_set_ports (pkt, sport, dport);
@@ -354,7 +351,7 @@ static int
 dissect_icmp (IotPacket *pkt, IotBuf *buf, int parent)
 {
   IcmpState *state = iot_packet_state (pkt, &iot_dissector_icmp);
-  gboolean quoted = state != NULL && state->in_error;
+  gboolean quoted = iot_packet_in_error (pkt);
   guint8 type = iot_buf_u8 (buf, 0), code = iot_buf_u8 (buf, 1);
   const char *type_str = iot_value_name (type_names, type);
   const char *code_str = code_name (type, code);

@@ -163,7 +163,6 @@ static IotField icmpv6_fields[N_FIELDS] = {
 typedef struct {
   GHashTable *open;      /* key string -> request frame (first pass) */
   GHashTable *peer;      /* frame -> matching frame */
-  gboolean    in_error;  /* dissecting the packet quoted by an error */
 } Icmpv6State;
 
 static gpointer
@@ -374,12 +373,10 @@ dissect_quoted_packet (IotPacket *pkt, Icmpv6State *state, int tree, IotBuf *buf
     return NULL;
   iot_packet_get_ports (pkt, &sport, &dport);
   inner = iot_buf_sub (buf, off, -1);
-  if (state)
-    state->in_error = TRUE;
+  iot_packet_set_in_error (pkt, TRUE);
   if (iot_call_table (pkt, "ip.version", 6, &inner, tree) < 0)
     iot_call_data (pkt, &inner, tree);
-  if (state)
-    state->in_error = FALSE;
+  iot_packet_set_in_error (pkt, FALSE);
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
   iot_packet_set_ports (pkt, sport, dport);
@@ -402,7 +399,7 @@ static int
 dissect_icmpv6 (IotPacket *pkt, IotBuf *buf, int parent)
 {
   Icmpv6State *state = iot_packet_state (pkt, &iot_dissector_icmpv6);
-  gboolean quoted = state != NULL && state->in_error;
+  gboolean quoted = iot_packet_in_error (pkt);
   guint8 type = iot_buf_u8 (buf, 0), code = iot_buf_u8 (buf, 1);
   const char *type_str = iot_value_name (type_names, type);
   const char *code_str = code_name (type, code);

@@ -584,6 +584,16 @@ first_pass_window_scale (TcpStream *s, guint dir, guint32 frame, const Segment *
     set_wscale (s, dir, frame, (gint8) MIN (seg->wscale_shift, 14));
 }
 
+/* Once the first pass is over, every frame of a connection shows what the
+ * whole connection turned out to be, as a two-pass tshark does. */
+static guint8
+stream_completeness (IotPacket *pkt, const TcpStream *s, guint32 frame)
+{
+  if (iot_packet_first_pass (pkt))
+    return (guint8) history_at (&s->completeness_hist, frame, 0);
+  return s->completeness;
+}
+
 static const char *
 completeness_text (guint8 c)
 {
@@ -1085,7 +1095,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
     }
   if (s != NULL && !bogus_long)
     {
-      completeness = (guint8) history_at (&s->completeness_hist, frame, 0);
+      completeness = stream_completeness (pkt, s, frame);
       rel_seq = seg.seq - (guint32) history_at (&s->base_hist[dir], frame, 0);
       rel_ack = (seg.flags & TH_ACK) ? seg.ack - (guint32) history_at (&s->base_hist[1 - dir], frame, 0)
                                      : seg.ack;
@@ -1094,7 +1104,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   else
     {
       if (s != NULL)
-        completeness = (guint8) history_at (&s->completeness_hist, frame, 0);
+        completeness = stream_completeness (pkt, s, frame);
       rel_seq = seg.seq;
       rel_ack = seg.ack;
     }

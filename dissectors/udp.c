@@ -194,13 +194,11 @@ record_frame (UdpState *st, guint32 frame, guint32 stream)
 }
 
 /* Whether this UDP header is the quoted one inside an ICMP error.  Such a
- * copy belongs to the stream but gets no timing facts.  The dissector API
- * does not tell yet (see the report); until it does, every datagram counts. */
+ * copy belongs to the stream but gets no timing facts. */
 static gboolean
 in_error_packet (IotPacket *pkt)
 {
-  (void) pkt;
-  return FALSE;
+  return iot_packet_in_error (pkt);
 }
 
 static void

@@ -18,6 +18,7 @@ struct _IotPacket {
   const IotFrame    *frame;
   const guint8      *data;
   gboolean           first_pass;
+  gboolean           in_error;
   IotDissectFlags    flags;
   const IotFieldSet *wanted;
   guint32            prev_displayed;

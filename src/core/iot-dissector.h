@@ -98,6 +98,11 @@ gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
 char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 char     *iot_packet_strndup (IotPacket *pkt, const char *s, gsize len);
 
+/* Set while dissecting the packet quoted inside an ICMP error: layers in it
+ * describe another packet, so they must not update conversation state. */
+void      iot_packet_set_in_error (IotPacket *pkt, gboolean in_error);
+gboolean  iot_packet_in_error (IotPacket *pkt);
+
 /* Network-layer addresses for the Source/Destination columns and for
  * conversation keys.  @family is 4 (IPv4), 6 (IPv6) or 0 (link layer, 6-byte MAC). */
 typedef struct {

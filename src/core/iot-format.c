@@ -394,7 +394,7 @@ void
 iot_format_label (IotPacket *pkt, const IotNode *node, GString *out)
 {
   const IotField *field = node->field;
-  gboolean generated = (node->flags & IOT_NODE_GENERATED) != 0 && !(node->flags & IOT_NODE_EXPERT);
+  gboolean generated = (node->flags & IOT_NODE_GENERATED) != 0;
   gboolean brackets = generated && (node->label == NULL || node->label[0] != '[');
 
   if (brackets)

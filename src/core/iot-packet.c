@@ -72,6 +72,7 @@ iot_packet_reset (IotPacket *pkt)
   memset (&pkt->dl_dst, 0, sizeof pkt->dl_dst);
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
+  pkt->in_error = FALSE;
   pkt->max_severity = 0;
   pkt->unwind = NULL;
   pkt->layer = NULL;
@@ -219,6 +220,18 @@ gpointer
 iot_packet_state (IotPacket *pkt, const IotDissector *dissector)
 {
   return iot_engine_state (pkt->engine, dissector);
+}
+
+void
+iot_packet_set_in_error (IotPacket *pkt, gboolean in_error)
+{
+  pkt->in_error = in_error;
+}
+
+gboolean
+iot_packet_in_error (IotPacket *pkt)
+{
+  return pkt->in_error;
 }
 
 gboolean
@@ -488,6 +501,7 @@ iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed)
   if (!pkt->more_requested)
     return FALSE;
   pkt->more_requested = FALSE;
+  pkt->in_error = FALSE;
   *off = pkt->more_offset;
   *needed = pkt->more_needed;
   return TRUE;
@@ -859,6 +873,16 @@ iot_tree_set_hidden (IotPacket *pkt, int index)
 
 /* ---- expert items ---------------------------------------------------------- */
 
+/* Wireshark's numbering of severities, kept so _ws.expert.severity filters
+ * and prints the same. */
+static guint32
+expert_severity_code (IotSeverity severity)
+{
+  static const guint32 codes[] = { 0, 0x00100000, 0x00200000, 0x00400000, 0x00600000, 0x00800000 };
+
+  return (guint) severity < G_N_ELEMENTS (codes) ? codes[severity] : 0;
+}
+
 static int
 add_expert_node (IotPacket *pkt, int parent, IotSeverity severity, IotExpertGroup group,
                  const char *message)
@@ -884,10 +908,12 @@ add_expert_node (IotPacket *pkt, int parent, IotSeverity severity, IotExpertGrou
   node->label = msg;
   node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_SEVERITY], NULL, 0, 0, &child);
   node->flags = IOT_NODE_GENERATED;
-  node->v.u = severity;
+  node->v.u = expert_severity_code (severity);
+  node->label = iot_packet_strdup_printf (pkt, "Severity level: %s", iot_format_severity (severity));
   node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_GROUP], NULL, 0, 0, &child);
   node->flags = IOT_NODE_GENERATED;
-  node->v.u = group;
+  node->v.u = (guint64) group << 24;
+  node->label = iot_packet_strdup_printf (pkt, "Group: %s", iot_format_expert_group (group));
 
   if (severity > pkt->max_severity)
     pkt->max_severity = severity;
@@ -940,7 +966,7 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
       node->flags = IOT_NODE_GENERATED;
       node->label = iot_packet_strdup_printf (pkt, "[Packet size limited during capture: %s truncated]",
                                               name);
-      iot_col_append_info (pkt, " [Packet size limited during capture]");
+      iot_col_append_info (pkt, "[Packet size limited during capture]");
       return;
     }
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);

@@ -20,14 +20,27 @@ typedef struct {
 
 static IotRegistry registry;
 
+/* Wireshark encodes severity and group in the high bits of one word. */
+static const IotValueName expert_severity_names[] = {
+  { 0x00100000, "Comment" }, { 0x00200000, "Chat" }, { 0x00400000, "Note" },
+  { 0x00600000, "Warning" }, { 0x00800000, "Error" }, IOT_VALUE_NAMES_END
+};
+
+static const IotValueName expert_group_names[] = {
+  { 0x01000000, "Checksum" }, { 0x02000000, "Sequence" }, { 0x03000000, "Response" },
+  { 0x04000000, "Request" }, { 0x05000000, "Undecoded" }, { 0x06000000, "Reassemble" },
+  { 0x07000000, "Malformed" }, { 0x08000000, "Debug" }, { 0x09000000, "Protocol" },
+  { 0x0a000000, "Security" }, { 0x0b000000, "Comment" }, IOT_VALUE_NAMES_END
+};
+
 IotField iot_expert_fields[] = {
   [IOT_EXPERT_F_EXPERT] = { "_ws.expert", "Expert Info", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
                             "A note the analyzer adds about this packet: a problem it found or a fact worth knowing." },
   [IOT_EXPERT_F_MESSAGE] = { "_ws.expert.message", "Message", IOT_FT_STRING, IOT_BASE_NONE, NULL, 0,
                              "The expert note in words." },
-  [IOT_EXPERT_F_SEVERITY] = { "_ws.expert.severity", "Severity level", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
+  [IOT_EXPERT_F_SEVERITY] = { "_ws.expert.severity", "Severity level", IOT_FT_UINT32, IOT_BASE_HEX, expert_severity_names, 0,
                               "How serious the note is: comment, chat, note, warning or error." },
-  [IOT_EXPERT_F_GROUP] = { "_ws.expert.group", "Group", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
+  [IOT_EXPERT_F_GROUP] = { "_ws.expert.group", "Group", IOT_FT_UINT32, IOT_BASE_HEX, expert_group_names, 0,
                            "What kind of note it is: checksum, sequence, malformed, protocol …" },
   [IOT_EXPERT_F_MALFORMED] = { "_ws.malformed", "Malformed Packet", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
                                "The packet broke its protocol's rules, so decoding stopped at that layer." },

@@ -1,0 +1,64 @@
+/* iot-frame-list.h — the packet list's model: a lazy GListModel over the
+ * frames the first pass has covered, or over a filter's matches.  Items are
+ * created only when a view asks for them; their columns are computed on
+ * demand by dissecting that one frame, with a small LRU cache.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "iot-capture.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  IOT_TIME_RELATIVE,          /* seconds since the first frame */
+  IOT_TIME_DELTA_DISPLAYED,   /* seconds since the previous displayed frame */
+  IOT_TIME_DATE,              /* local date and time of day */
+  IOT_TIME_UTC,               /* UTC date and time of day */
+  IOT_TIME_EPOCH,             /* seconds since 1970 */
+} IotTimeFormat;
+
+/* What the Source … Info columns show for one frame. */
+typedef struct {
+  guint32     number;
+  guint32     length;
+  IotSeverity severity;     /* 0 = no expert items */
+  char        src[64];
+  char        dst[64];
+  char       *protocol;
+  char       *info;
+} IotRowSummary;
+
+#define IOT_TYPE_FRAME_ROW (iot_frame_row_get_type ())
+G_DECLARE_FINAL_TYPE (IotFrameRow, iot_frame_row, IOT, FRAME_ROW, GObject)
+
+guint32 iot_frame_row_get_number (IotFrameRow *self);
+guint   iot_frame_row_get_position (IotFrameRow *self);
+
+#define IOT_TYPE_FRAME_LIST (iot_frame_list_get_type ())
+G_DECLARE_FINAL_TYPE (IotFrameList, iot_frame_list, IOT, FRAME_LIST, GObject)
+
+IotFrameList *iot_frame_list_new (void);
+/* Forgets everything: no capture, no items. */
+void          iot_frame_list_set_capture (IotFrameList *self, IotCapture *capture);
+IotCapture   *iot_frame_list_get_capture (IotFrameList *self);
+/* Unfiltered: shows frames 1..@n_passed (it only grows). */
+void          iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed);
+/* Filtered: shows the sorted frame numbers in @matches (takes them), or all
+ * passed frames again when @matches is NULL. */
+void          iot_frame_list_set_matches (IotFrameList *self, GArray *matches);
+/* Filtered: more matches after the last one (a filter catching up with
+ * the first pass). */
+void          iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint n);
+gboolean      iot_frame_list_is_filtered (IotFrameList *self);
+
+guint32       iot_frame_list_number_at (IotFrameList *self, guint position);
+/* Position of frame @number, FALSE if it is not displayed. */
+gboolean      iot_frame_list_find (IotFrameList *self, guint32 number, guint *position);
+
+const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
+void          iot_frame_list_format_time (IotFrameList *self, guint position,
+                                          IotTimeFormat format, GString *out);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* iot-session.h — what the window shows: the open capture, its loading and
+ * filtering (in workers), the selected frame and tree node, and the view
+ * options.  The views observe it through properties and signals.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "iot-capture.h"
+#include "iot-frame-list.h"
+
+G_BEGIN_DECLS
+
+#define IOT_TYPE_SESSION (iot_session_get_type ())
+G_DECLARE_FINAL_TYPE (IotSession, iot_session, IOT, SESSION, GObject)
+
+IotSession   *iot_session_new (void);
+
+/* Opens @file in the background; "load-finished" or "load-failed" follows. */
+void          iot_session_open (IotSession *self, GFile *file);
+/* Stops what runs in the background (loading or filtering). */
+void          iot_session_cancel (IotSession *self);
+
+IotCapture   *iot_session_get_capture (IotSession *self);
+IotFrameList *iot_session_get_frames (IotSession *self);
+const char   *iot_session_get_path (IotSession *self);
+gboolean      iot_session_is_loading (IotSession *self);
+gboolean      iot_session_is_filtering (IotSession *self);
+gboolean      iot_session_is_busy (IotSession *self);
+double        iot_session_get_progress (IotSession *self);
+const char   *iot_session_get_busy_text (IotSession *self);
+/* Seconds from open to the end of the first pass (0 while loading). */
+double        iot_session_get_load_seconds (IotSession *self);
+guint32       iot_session_get_n_total (IotSession *self);
+guint         iot_session_get_n_displayed (IotSession *self);
+
+/* Applies a display filter (empty or NULL = none) in a worker; FALSE with
+ * @error when it does not compile. */
+gboolean      iot_session_apply_filter (IotSession *self, const char *text, GError **error);
+const char   *iot_session_get_filter_text (IotSession *self);
+
+/* 0 = none.  Dissects the frame for the tree and the hex pane. */
+void          iot_session_select_frame (IotSession *self, guint32 number);
+guint32       iot_session_get_selected_frame (IotSession *self);
+/* The selected frame, dissected with its tree; NULL when none. */
+IotPacket    *iot_session_get_packet (IotSession *self);
+/* -1 = none; an index into the packet's nodes. */
+void          iot_session_select_node (IotSession *self, int node);
+int           iot_session_get_selected_node (IotSession *self);
+/* The deepest visible node covering byte @offset of data source @source. */
+int           iot_session_node_at (IotSession *self, guint source, guint offset);
+
+IotTimeFormat iot_session_get_time_format (IotSession *self);
+void          iot_session_set_time_format (IotSession *self, IotTimeFormat format);
+gboolean      iot_session_get_colorize (IotSession *self);
+void          iot_session_set_colorize (IotSession *self, gboolean colorize);
+
+G_END_DECLS
