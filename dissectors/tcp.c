@@ -70,6 +70,13 @@ enum {
   F_TIME_RELATIVE,
   F_TIME_DELTA,
   F_PAYLOAD,
+  F_SEGMENT_DATA,
+  F_REASSEMBLED_IN,
+  F_SEGMENTS,
+  F_SEGMENT,
+  F_SEGMENT_COUNT,
+  F_REASSEMBLED_LENGTH,
+  F_REASSEMBLED_DATA,
   N_FIELDS
 };
 
@@ -237,6 +244,21 @@ static IotField tcp_fields[N_FIELDS] = {
     .blurb = "Seconds since the previous segment of this connection, in either direction." },
   [F_PAYLOAD] = { "tcp.payload", "TCP payload", IOT_FT_BYTES, .blurb =
     "The application bytes this segment carries." },
+  [F_SEGMENT_DATA] = { "tcp.segment_data", "TCP segment data", IOT_FT_BYTES, .blurb =
+    "The part of this segment's data that belongs to a message spread over several segments." },
+  [F_REASSEMBLED_IN] = { "tcp.reassembled_in", "Reassembled PDU in frame", IOT_FT_FRAMENUM, .blurb =
+    "This segment carries part of a longer message; the frame named here brings its last part, "
+    "and that is where the whole message is decoded." },
+  [F_SEGMENTS] = { "tcp.segments", "Reassembled TCP Segments", IOT_FT_NONE, .blurb =
+    "The segments whose data were joined to rebuild one message that did not fit in one segment." },
+  [F_SEGMENT] = { "tcp.segment", "TCP Segment", IOT_FT_FRAMENUM, .blurb =
+    "A frame that contributed part of the rebuilt message." },
+  [F_SEGMENT_COUNT] = { "tcp.segment.count", "Segment count", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many segments the rebuilt message was spread over." },
+  [F_REASSEMBLED_LENGTH] = { "tcp.reassembled.length", "Reassembled TCP length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the rebuilt message in bytes." },
+  [F_REASSEMBLED_DATA] = { "tcp.reassembled.data", "Reassembled TCP Data", IOT_FT_BYTES, .blurb =
+    "The bytes of the rebuilt message." },
 };
 
 /* ---- per-capture state ---------------------------------------------------- */
@@ -265,6 +287,8 @@ typedef struct {
   History    base_hist[2];
   History    wscale_hist[2];
   History    completeness_hist;
+  /* First pass: a message being gathered in each direction. */
+  struct _Gather *gather[2];
 } TcpStream;
 
 /* What the first pass recorded about one frame. */
@@ -277,6 +301,8 @@ typedef struct {
   GPtrArray  *streams;      /* TcpStream*, by index */
   GHashTable *by_key;       /* first pass: connection key → stream index + 1 */
   GArray     *facts;        /* FrameFact, by frame number */
+  GPtrArray  *pdus;         /* Pdu*: messages rebuilt from several segments */
+  GHashTable *seg_facts;    /* frame → SegFact*, only for segments in such messages */
 } TcpState;
 
 typedef struct {
@@ -307,6 +333,54 @@ conn_key_equal (gconstpointer a, gconstpointer b)
   return memcmp (a, b, sizeof (ConnKey)) == 0;
 }
 
+/* ---- messages spread over several segments ------------------------------------ */
+
+/* Where one part of a rebuilt message lies: @length bytes of frame @frame
+ * from byte @offset of the frame. */
+typedef struct {
+  guint32 frame;
+  guint32 offset;
+  guint32 length;
+} Piece;
+
+typedef struct {
+  guint32 completed_in;    /* 0 = the capture ended first */
+  GArray *pieces;          /* Piece */
+} Pdu;
+
+/* Which parts of a segment's payload belong to rebuilt messages. */
+typedef struct {
+  guint32 head_len;        /* bytes at the start that continue or end message head_pdu */
+  guint32 head_pdu;        /* index + 1, 0 = none */
+  guint32 tail_off;        /* payload offset where message tail_pdu starts */
+  guint32 tail_pdu;        /* index + 1, 0 = none */
+} SegFact;
+
+typedef struct _Gather {
+  guint32     pdu;         /* index + 1 of the message being gathered, 0 = none */
+  guint32     next_seq;    /* raw sequence number of the next byte expected */
+  guint32     needed;      /* total length the message needs, 0 = not known yet */
+  GByteArray *bytes;
+} Gather;
+
+static void
+pdu_free (gpointer p)
+{
+  Pdu *pdu = p;
+
+  g_array_unref (pdu->pieces);
+  g_free (pdu);
+}
+
+static void
+gather_free (Gather *g)
+{
+  if (g == NULL)
+    return;
+  g_byte_array_unref (g->bytes);
+  g_free (g);
+}
+
 static gpointer
 tcp_state_new (void)
 {
@@ -315,6 +389,8 @@ tcp_state_new (void)
   st->streams = g_ptr_array_new ();
   st->by_key = g_hash_table_new_full (conn_key_hash, conn_key_equal, g_free, NULL);
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
+  st->pdus = g_ptr_array_new_with_free_func (pdu_free);
+  st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return st;
 }
 
@@ -327,6 +403,8 @@ tcp_stream_free (TcpStream *s)
       g_free (s->wscale_hist[d].v);
     }
   g_free (s->completeness_hist.v);
+  for (guint d = 0; d < 2; d++)
+    gather_free (s->gather[d]);
   g_free (s);
 }
 
@@ -340,6 +418,8 @@ tcp_state_free (gpointer p)
   g_ptr_array_unref (st->streams);
   g_hash_table_unref (st->by_key);
   g_array_unref (st->facts);
+  g_ptr_array_unref (st->pdus);
+  g_hash_table_unref (st->seg_facts);
   g_free (st);
 }
 
@@ -1026,7 +1106,273 @@ add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
 }
 
 static void
-hand_off (IotPacket *pkt, IotBuf *buf, int tree, guint hdr_len, const Segment *seg)
+call_payload_dissector (IotPacket *pkt, const Segment *seg, IotBuf *payload)
+{
+  if (iot_call_port_table (pkt, "tcp.port", seg->sport, seg->dport, payload, -1) >= 0)
+    return;
+  if (iot_call_heuristics (pkt, "tcp", payload, -1) >= 0)
+    return;
+  iot_call_data (pkt, payload, -1);
+}
+
+static SegFact *
+seg_fact_for (TcpState *st, guint32 frame)
+{
+  SegFact *fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+
+  if (fact == NULL)
+    {
+      fact = g_new0 (SegFact, 1);
+      g_hash_table_insert (st->seg_facts, GUINT_TO_POINTER (frame), fact);
+    }
+  return fact;
+}
+
+static void
+gather_add (TcpState *st, Gather *g, guint32 frame, const IotBuf *payload, guint off, guint len)
+{
+  Pdu *pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
+  Piece piece = { frame, payload->origin + off, len };
+
+  g_array_append_val (pdu->pieces, piece);
+  g_byte_array_append (g->bytes, payload->data + off, len);
+}
+
+/* Starts gathering a message at @off of this segment's payload. */
+static void
+gather_start (TcpState *st, TcpStream *s, guint dir, guint32 frame, const IotBuf *payload,
+              guint off, guint needed)
+{
+  Gather *g = s->gather[dir];
+  Pdu *pdu = g_new0 (Pdu, 1);
+  SegFact *fact = seg_fact_for (st, frame);
+
+  if (g == NULL)
+    {
+      g = s->gather[dir] = g_new0 (Gather, 1);
+      g->bytes = g_byte_array_new ();
+    }
+  pdu->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+  g_ptr_array_add (st->pdus, pdu);
+  g->pdu = st->pdus->len;
+  g_byte_array_set_size (g->bytes, 0);
+  gather_add (st, g, frame, payload, off, payload->length - off);
+  g->needed = needed ? (payload->length - off) + needed : 0;
+  fact->tail_off = off;
+  fact->tail_pdu = g->pdu;
+}
+
+/* Dissects @payload from @off on; a message left incomplete starts a
+ * gathering.  First pass only. */
+static void
+dissect_rest_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, const Segment *seg,
+                         IotBuf *payload, guint off)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  IotBuf rest;
+  guint at, needed;
+
+  if (off >= payload->length)
+    return;
+  rest = iot_buf_sub (payload, off, (gint) (payload->length - off));
+  call_payload_dissector (pkt, seg, &rest);
+  if (iot_packet_take_request (pkt, &at, &needed) && at < rest.length)
+    gather_start (st, s, dir, frame, payload, off + at, needed);
+}
+
+/* First pass: follows messages across segments and records, per segment,
+ * which of its bytes belong to which rebuilt message. */
+static void
+reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, const Segment *seg,
+                       IotBuf *payload)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  Gather *g = s->gather[dir];
+  guint take, at, needed;
+  IotBuf whole;
+  Pdu *pdu;
+
+  if (g != NULL && g->pdu != 0 && seg->seq != g->next_seq)
+    {
+      /* A retransmission of bytes already gathered adds nothing; a gap
+       * means the message can never be completed. */
+      if ((gint32) (seg->seq - g->next_seq) < 0)
+        return;
+      g->pdu = 0;
+    }
+  if (g == NULL || g->pdu == 0)
+    {
+      dissect_rest_first_pass (st, s, dir, pkt, seg, payload, 0);
+      if (s->gather[dir] != NULL)
+        s->gather[dir]->next_seq = seg->seq + payload->length;
+      return;
+    }
+
+  g->next_seq = seg->seq + payload->length;
+  take = payload->length;
+  if (g->needed != 0)
+    take = MIN (take, g->needed - g->bytes->len);
+  gather_add (st, g, frame, payload, 0, take);
+  seg_fact_for (st, frame)->head_pdu = g->pdu;
+  seg_fact_for (st, frame)->head_len = take;
+  if (g->needed != 0 && g->bytes->len < g->needed)
+    return;
+
+  whole = iot_packet_add_source (pkt, "Reassembled TCP", g->bytes->data, g->bytes->len);
+  call_payload_dissector (pkt, seg, &whole);
+  if (iot_packet_take_request (pkt, &at, &needed))
+    {
+      guint before = g->bytes->len - take;
+
+      if (at == 0)
+        {
+          /* Still not enough: keep gathering, this whole segment included. */
+          if (take < payload->length)
+            gather_add (st, g, frame, payload, take, payload->length - take);
+          seg_fact_for (st, frame)->head_len = payload->length;
+          g->needed = needed ? g->bytes->len + needed : 0;
+          return;
+        }
+      if (at > before && at < g->bytes->len)
+        {
+          /* The message ended inside this segment; what follows is the
+           * start of the next one. */
+          Pdu *done = g_ptr_array_index (st->pdus, g->pdu - 1);
+          Piece *last = &g_array_index (done->pieces, Piece, done->pieces->len - 1);
+
+          last->length = at - before;
+          seg_fact_for (st, frame)->head_len = at - before;
+          take = at - before;
+        }
+    }
+  pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
+  pdu->completed_in = frame;
+  g->pdu = 0;
+  dissect_rest_first_pass (st, s, dir, pkt, seg, payload, take);
+}
+
+/* Rebuilds message @pdu from the frames it came from. */
+static IotBuf
+rebuild_pdu (IotPacket *pkt, const Pdu *pdu, int tree_parent)
+{
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  IotBuf whole;
+  int group, node;
+
+  for (guint i = 0; i < pdu->pieces->len; i++)
+    {
+      const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
+      guint32 caplen;
+      const guint8 *data = iot_packet_frame_bytes (pkt, piece->frame, &caplen);
+
+      if (data != NULL && piece->offset + piece->length <= caplen)
+        g_byte_array_append (bytes, data + piece->offset, piece->length);
+    }
+  whole = iot_packet_add_source (pkt, iot_packet_strdup_printf (pkt, "Reassembled TCP (%u bytes)", bytes->len),
+                                 bytes->data, bytes->len);
+  group = iot_tree_add_protocol (pkt, tree_parent, &tcp_fields[F_SEGMENTS], &whole, 0, (gint) whole.length);
+  iot_tree_set_generated (pkt, group);
+  if (group >= 0 && iot_packet_wants_tree (pkt))
+    {
+      g_autoptr (GString) label = g_string_new (NULL);
+
+      g_string_printf (label, "%u Reassembled TCP Segments (%u bytes):", pdu->pieces->len, whole.length);
+      for (guint i = 0; i < pdu->pieces->len; i++)
+        {
+          const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
+
+          g_string_append_printf (label, " #%u(%u)", piece->frame, piece->length);
+        }
+      iot_tree_set_label (pkt, group, "%s", label->str);
+    }
+  for (guint i = 0, pos = 0; i < pdu->pieces->len; i++)
+    {
+      const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
+
+      node = iot_tree_add_uint (pkt, group, &tcp_fields[F_SEGMENT], &whole, pos, piece->length, piece->frame);
+      iot_tree_set_label (pkt, node, "Frame: %u, payload: %u-%u (%u bytes)", piece->frame, pos,
+                          pos + piece->length - 1, piece->length);
+      iot_tree_set_generated (pkt, node);
+      pos += piece->length;
+    }
+  node = iot_tree_add_uint (pkt, group, &tcp_fields[F_SEGMENT_COUNT], &whole, 0, 0, pdu->pieces->len);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_uint (pkt, group, &tcp_fields[F_REASSEMBLED_LENGTH], &whole, 0, 0, whole.length);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_bytes (pkt, group, &tcp_fields[F_REASSEMBLED_DATA], &whole, 0, whole.length,
+                             whole.data, whole.length);
+  iot_tree_set_generated (pkt, node);
+  return whole;
+}
+
+/* Marks payload bytes [off, off+len) as part of message @pdu_plus1. */
+static void
+add_segment_part (TcpState *st, IotPacket *pkt, int tree, IotBuf *payload, guint off, guint len,
+                  guint32 pdu_plus1, gboolean completes_here)
+{
+  const Pdu *pdu = g_ptr_array_index (st->pdus, pdu_plus1 - 1);
+  int node;
+
+  if (!completes_here && pdu->completed_in != 0)
+    {
+      node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_REASSEMBLED_IN], payload, 0, 0, pdu->completed_in);
+      iot_tree_set_generated (pkt, node);
+    }
+  node = iot_tree_add_bytes (pkt, tree, &tcp_fields[F_SEGMENT_DATA], payload, off, len, payload->data + off, len);
+  iot_tree_set_label (pkt, node, "TCP segment data (%u byte%s)", len, len == 1 ? "" : "s");
+}
+
+/* Random access: dissects the payload the way the first pass split it. */
+static void
+dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segment *seg, IotBuf *payload)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  const SegFact *fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+  guint off = 0, end = payload->length, at, needed;
+  gboolean only_parts = TRUE;
+
+  if (fact == NULL)
+    {
+      call_payload_dissector (pkt, seg, payload);
+      iot_packet_take_request (pkt, &at, &needed);
+      return;
+    }
+  if (fact->tail_pdu != 0)
+    end = fact->tail_off;
+  if (fact->head_pdu != 0)
+    {
+      const Pdu *pdu = g_ptr_array_index (st->pdus, fact->head_pdu - 1);
+      gboolean here = pdu->completed_in == frame;
+
+      add_segment_part (st, pkt, tree, payload, 0, fact->head_len, fact->head_pdu, here);
+      if (here)
+        {
+          IotBuf whole = rebuild_pdu (pkt, pdu, -1);
+
+          call_payload_dissector (pkt, seg, &whole);
+          iot_packet_take_request (pkt, &at, &needed);
+          only_parts = FALSE;
+        }
+      off = fact->head_len;
+    }
+  if (fact->tail_pdu != 0)
+    add_segment_part (st, pkt, tree, payload, fact->tail_off, payload->length - fact->tail_off,
+                      fact->tail_pdu, FALSE);
+  if (end > off)
+    {
+      IotBuf middle = iot_buf_sub (payload, off, (gint) (end - off));
+
+      call_payload_dissector (pkt, seg, &middle);
+      iot_packet_take_request (pkt, &at, &needed);
+      only_parts = FALSE;
+    }
+  if (only_parts)
+    iot_col_append_info (pkt, " [TCP segment of a reassembled PDU]");
+}
+
+static void
+hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, int tree,
+          guint hdr_len, const Segment *seg)
 {
   IotBuf payload;
   int node;
@@ -1038,11 +1384,20 @@ hand_off (IotPacket *pkt, IotBuf *buf, int tree, guint hdr_len, const Segment *s
                              payload.data, payload.length);
   iot_tree_set_label (pkt, node, "TCP payload (%u byte%s)", seg->len, seg->len == 1 ? "" : "s");
   iot_tree_set_length (pkt, node, payload.length);
-  if (iot_call_port_table (pkt, "tcp.port", seg->sport, seg->dport, &payload, -1) >= 0)
-    return;
-  if (iot_call_heuristics (pkt, "tcp", &payload, -1) >= 0)
-    return;
-  iot_call_data (pkt, &payload, -1);
+  /* Messages are followed across segments only where every byte was
+   * captured and the segment belongs to a known connection. */
+  if (s == NULL || payload.length < payload.reported || iot_packet_in_error (pkt))
+    {
+      guint at, needed;
+
+      call_payload_dissector (pkt, seg, &payload);
+      iot_packet_take_request (pkt, &at, &needed);
+      return;
+    }
+  if (iot_packet_first_pass (pkt))
+    reassemble_first_pass (st, s, dir, pkt, seg, &payload);
+  else
+    dissect_payload_with_facts (st, pkt, tree, seg, &payload);
 }
 
 static int
@@ -1212,7 +1567,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       iot_buf_check (buf, 20, hdr_len - 20);
     }
 
-  hand_off (pkt, buf, tree, hdr_len, &seg);
+  hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg);
   return buf->reported;
 }
 
