@@ -186,27 +186,27 @@ dissect_arp (IotPacket *pkt, IotBuf *buf, int parent)
     {
     case OP_REQUEST:
       if (announcement)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "ARP Announcement for %s",
-                                                         format_proto (pkt, p_spa, plen, is_ipv4)));
+        iot_col_printf_info (pkt, "ARP Announcement for %s",
+                                                         format_proto (pkt, p_spa, plen, is_ipv4));
       else if (probe)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Who has %s? (ARP Probe)",
-                                                         format_proto (pkt, p_tpa, plen, is_ipv4)));
+        iot_col_printf_info (pkt, "Who has %s? (ARP Probe)",
+                                                         format_proto (pkt, p_tpa, plen, is_ipv4));
       else
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Who has %s? Tell %s",
+        iot_col_printf_info (pkt, "Who has %s? Tell %s",
                                                          format_proto (pkt, p_tpa, plen, is_ipv4),
-                                                         format_proto (pkt, p_spa, plen, is_ipv4)));
+                                                         format_proto (pkt, p_spa, plen, is_ipv4));
       break;
     case OP_REPLY:
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%s%s is at %s",
+      iot_col_printf_info (pkt, "%s%s is at %s",
                                                        gratuitous ? "Gratuitous ARP for " : "",
                                                        format_proto (pkt, p_spa, plen, is_ipv4),
-                                                       format_hw (pkt, p_sha, hlen)));
+                                                       format_hw (pkt, p_sha, hlen));
       if (gratuitous)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Gratuitous ARP for %s (Reply)",
-                                                         format_proto (pkt, p_spa, plen, is_ipv4)));
+        iot_col_printf_info (pkt, "Gratuitous ARP for %s (Reply)",
+                                                         format_proto (pkt, p_spa, plen, is_ipv4));
       break;
     default:
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Unknown ARP opcode 0x%04x", op));
+      iot_col_printf_info (pkt, "Unknown ARP opcode 0x%04x", op);
       break;
     }
   return end;

@@ -99,8 +99,12 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   guint32 ref = iot_packet_time_ref (pkt), prev_displayed = iot_packet_prev_displayed (pkt);
   guint16 link_type = iot_packet_link_type (pkt);
   gint64 now = iot_packet_time_ns (pkt);
-  gint64 prev = number > 1 ? iot_frame_time_ns (pkt, number - 1) : now;
-  gint64 first = iot_frame_time_ns (pkt, ref ? ref : 1);
+  /* Other frames' times cost cache misses on big captures: read them only
+   * when a field that needs them is wanted. */
+  gint64 prev = number > 1 && iot_packet_wants_field (pkt, &frame_fields[F_TIME_DELTA])
+                ? iot_frame_time_ns (pkt, number - 1) : now;
+  gint64 first = iot_packet_wants_field (pkt, &frame_fields[F_TIME_RELATIVE])
+                 ? iot_frame_time_ns (pkt, ref ? ref : 1) : now;
   IotBuf link;
   int tree, node;
 
@@ -115,7 +119,8 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA], NULL, 0, 0, now - prev);
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA_DISPLAYED], NULL, 0, 0,
-                            prev_displayed ? now - iot_frame_time_ns (pkt, prev_displayed) : 0);
+                            prev_displayed && iot_packet_wants_field (pkt, &frame_fields[F_TIME_DELTA_DISPLAYED])
+                            ? now - iot_frame_time_ns (pkt, prev_displayed) : 0);
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_RELATIVE], NULL, 0, 0, now - first);
   iot_tree_set_generated (pkt, node);

@@ -363,7 +363,7 @@ dissect_icmp (IotPacket *pkt, IotBuf *buf, int parent)
       /* Early, so that a truncated message still says what it is. */
       iot_col_set_protocol (pkt, "ICMP");
       if (type_str != NULL && code_str != NULL)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%-20s (%s)", type_str, code_str));
+        iot_col_printf_info (pkt, "%-20s (%s)", type_str, code_str);
       else
         iot_col_set_info (pkt, type_str ? type_str : "Unknown ICMP (obsolete or malformed?)");
     }
@@ -394,9 +394,9 @@ dissect_icmp (IotPacket *pkt, IotBuf *buf, int parent)
             info_tail = add_echo_match (pkt, state, tree, type);
           }
         if (iot_packet_wants_columns (pkt) && !quoted)
-          iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%-20s id=0x%04x, seq=%u/%u, ttl=%u%s",
+          iot_col_printf_info (pkt, "%-20s id=0x%04x, seq=%u/%u, ttl=%u%s",
                                                            type_str, ident, seq, GUINT16_SWAP_LE_BE (seq),
-                                                           iot_ip_current_ttl (pkt), info_tail));
+                                                           iot_ip_current_ttl (pkt), info_tail);
         off = add_data_time (pkt, tree, buf, 8);
         if (iot_buf_reported_remaining (buf, off) > 0)
           {
@@ -444,9 +444,9 @@ dissect_icmp (IotPacket *pkt, IotBuf *buf, int parent)
   if (type != T_ECHO_REQUEST && type != T_ECHO_REPLY)
     {
       if (type_str == NULL)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Unknown ICMP (obsolete or malformed?) (type %u)", type));
+        iot_col_printf_info (pkt, "Unknown ICMP (obsolete or malformed?) (type %u)", type);
       else if (code_str != NULL)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%-20s (%s)", type_str, code_str));
+        iot_col_printf_info (pkt, "%-20s (%s)", type_str, code_str);
       else
         iot_col_set_info (pkt, type_str);
       if (quoted_note != NULL)

@@ -411,7 +411,7 @@ dissect_icmpv6 (IotPacket *pkt, IotBuf *buf, int parent)
       /* Early, so that a truncated message still says what it is. */
       iot_col_set_protocol (pkt, "ICMPv6");
       if (type_str != NULL && code_str != NULL)
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%s (%s)", type_str, code_str));
+        iot_col_printf_info (pkt, "%s (%s)", type_str, code_str);
       else
         iot_col_set_info (pkt, type_str ? type_str : "Unknown");
     }

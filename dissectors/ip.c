@@ -40,12 +40,6 @@ enum {
   N_FIELDS
 };
 
-/* Per-capture state: the TTL of the IPv4 header being dissected, read by
- * ICMP for its Info column (ICMP cannot see the bytes before its own). */
-typedef struct {
-  guint8 ttl;
-} IpState;
-
 static const IotValueName dscp_names[] = {
   { 0, "Default" },
   { 8, "Class Selector 1" }, { 16, "Class Selector 2" }, { 24, "Class Selector 3" },
@@ -212,18 +206,6 @@ iot_ip_version_field (void)
   return &ip_fields[F_VERSION];
 }
 
-static gpointer
-ip_state_new (void)
-{
-  return g_new0 (IpState, 1);
-}
-
-static void
-ip_state_free (gpointer state)
-{
-  g_free (state);
-}
-
 extern IotDissector iot_dissector_ip;
 
 /* TTL of the IPv4 header dissected last in this frame (for ICMP's Info). */
@@ -232,19 +214,20 @@ guint8 iot_ip_current_ttl (IotPacket *pkt);
 guint8
 iot_ip_current_ttl (IotPacket *pkt)
 {
-  IpState *state = iot_packet_state (pkt, &iot_dissector_ip);
-
-  return state ? state->ttl : 0;
+  return (guint8) iot_packet_layer_value (pkt, &iot_dissector_ip);
 }
 
 static void
 add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int host_field)
 {
   const guint8 *a = iot_buf_ptr (buf, off, 4);
-  char *text = iot_packet_strdup_printf (pkt, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+  char *text;
 
   iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a);
   iot_tree_set_hidden (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a));
+  if (!iot_packet_wants_field (pkt, &ip_fields[host_field]) && !iot_packet_wants_field (pkt, &ip_fields[F_HOST]))
+    return;
+  text = iot_packet_strdup_printf (pkt, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[host_field], buf, off, 4, text, -1));
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[F_HOST], buf, off, 4, text, -1));
 }
@@ -358,7 +341,6 @@ label_frag_offset (IotPacket *pkt, int node, guint16 word)
 static int
 dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 {
-  IpState *state = iot_packet_state (pkt, &iot_dissector_ip);
   guint8 vhl = iot_buf_u8 (buf, 0);
   guint version = vhl >> 4, hl = (vhl & 0x0f) * 4;
   guint total, id, frag_word, frag_off, proto, ttl;
@@ -374,7 +356,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
                       version >> 1 & 1, version & 1, version);
   if (version != 4)
     {
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Bogus IPv4 version (%u, must be 4)", version));
+      iot_col_printf_info (pkt, "Bogus IPv4 version (%u, must be 4)", version);
       iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IP version");
       return buf->length;
     }
@@ -383,7 +365,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
                       vhl >> 2 & 1, vhl >> 1 & 1, vhl & 1, hl, hl / 4);
   if (hl < 20)
     {
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Bogus IPv4 header length (%u, must be at least 20)", hl));
+      iot_col_printf_info (pkt, "Bogus IPv4 header length (%u, must be at least 20)", hl);
       iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                       "Bogus IP header length (%u, must be at least 20)", hl);
       return buf->length;
@@ -393,8 +375,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   node = iot_tree_add_item (pkt, tree, &ip_fields[F_LEN], buf, 2, 2, FALSE);
   if (total < hl)
     {
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Bogus IP length (%u, less than header length %u)",
-                                                       total, hl));
+      iot_col_printf_info (pkt, "Bogus IP length (%u, less than header length %u)",
+                                                       total, hl);
       iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                       "Bogus IP length (%u, less than header length %u)", total, hl);
       return buf->length;
@@ -434,8 +416,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
                       dst.bytes[0], dst.bytes[1], dst.bytes[2], dst.bytes[3]);
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
-  if (state)
-    state->ttl = (guint8) ttl;
+  /* ICMP shows the TTL in its Info but cannot see the header before it. */
+  iot_packet_set_layer_value (pkt, &iot_dissector_ip, ttl);
 
   if (hl > 20)
     dissect_options (pkt, tree, buf, 20, MIN (hl, total));
@@ -450,9 +432,9 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
       {
         /* Fragments are not reassembled: show the piece as data. */
         proto_name = iot_value_name (ip_proto_names, proto);
-        iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)",
+        iot_col_printf_info (pkt, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)",
                                                          proto_name ? proto_name : "Unknown", proto,
-                                                         frag_off, id));
+                                                         frag_off, id);
         iot_call_data (pkt, &payload, parent);
         return total;
       }
@@ -471,6 +453,4 @@ IotDissector iot_dissector_ip = {
   .n_fields = N_FIELDS,
   .dissect = dissect_ip,
   .handoff = { { "ethertype", 0x0800 }, { "ip.version", 4 }, { "link", 228 }, { "ip.proto", 4 } },
-  .state_new = ip_state_new,
-  .state_free = ip_state_free,
 };

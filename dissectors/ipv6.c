@@ -46,11 +46,6 @@ enum {
 #define NH_FRAGMENT 44
 #define NH_DSTOPTS  60
 
-/* Per-capture state: hop limit of the header dissected last (ICMPv6 Info). */
-typedef struct {
-  guint8 hlim;
-} Ipv6State;
-
 static const IotValueName dscp_names[] = {
   { 0, "Default" },
   { 8, "Class Selector 1" }, { 16, "Class Selector 2" }, { 24, "Class Selector 3" },
@@ -195,27 +190,13 @@ extern IotDissector iot_dissector_ipv6;
  * so that "ip.version == 6" works as in Wireshark. */
 const IotField *iot_ip_version_field (void);
 
-static gpointer
-ipv6_state_new (void)
-{
-  return g_new0 (Ipv6State, 1);
-}
-
-static void
-ipv6_state_free (gpointer state)
-{
-  g_free (state);
-}
-
 /* Hop limit of the IPv6 header dissected last in this frame (ICMPv6 Info). */
 guint8 iot_ipv6_current_hop_limit (IotPacket *pkt);
 
 guint8
 iot_ipv6_current_hop_limit (IotPacket *pkt)
 {
-  Ipv6State *state = iot_packet_state (pkt, &iot_dissector_ipv6);
-
-  return state ? state->hlim : 0;
+  return (guint8) iot_packet_layer_value (pkt, &iot_dissector_ipv6);
 }
 
 static const char *
@@ -232,10 +213,13 @@ static void
 add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int host_field)
 {
   const guint8 *a = iot_buf_ptr (buf, off, 16);
-  const char *text = format_addr (pkt, a);
+  const char *text;
 
   iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[field], buf, off, a);
   iot_tree_set_hidden (pkt, iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[F_ADDR], buf, off, a));
+  if (!iot_packet_wants_field (pkt, &ipv6_fields[host_field]) && !iot_packet_wants_field (pkt, &ipv6_fields[F_HOST]))
+    return;
+  text = format_addr (pkt, a);
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ipv6_fields[host_field], buf, off, 16, text, -1));
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ipv6_fields[F_HOST], buf, off, 16, text, -1));
 }
@@ -337,15 +321,14 @@ dissect_fragment_header (IotPacket *pkt, int parent, IotBuf *buf, guint off)
   iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_IDENT], buf, off + 4, 4, FALSE);
   if (offset_bytes == 0 && !more)
     return FALSE;
-  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)",
-                                                   offset_bytes, more ? 'y' : 'n', ident, nxt));
+  iot_col_printf_info (pkt, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)",
+                                                   offset_bytes, more ? 'y' : 'n', ident, nxt);
   return TRUE;
 }
 
 static int
 dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
 {
-  Ipv6State *state = iot_packet_state (pkt, &iot_dissector_ipv6);
   guint version = iot_buf_u8 (buf, 0) >> 4;
   guint plen, nxt, off = 40, total;
   IotAddress src = { 6, { 0 } }, dst = { 6, { 0 } };
@@ -360,7 +343,7 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_hidden (pkt, iot_tree_add_uint (pkt, tree, iot_ip_version_field (), buf, 0, 1, version));
   if (version != 6)
     {
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Bogus IPv6 version (%u, must be 6)", version));
+      iot_col_printf_info (pkt, "Bogus IPv6 version (%u, must be 6)", version);
       iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IPv6 version");
       return buf->length;
     }
@@ -381,8 +364,8 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
                       format_addr (pkt, src.bytes), format_addr (pkt, dst.bytes));
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
-  if (state)
-    state->hlim = iot_buf_u8 (buf, 7);
+  /* ICMPv6 shows the hop limit in its Info but cannot see this header. */
+  iot_packet_set_layer_value (pkt, &iot_dissector_ipv6, iot_buf_u8 (buf, 7));
 
   total = 40 + plen;
   if (plen == 0 && nxt != NH_HOPOPTS)
@@ -447,6 +430,4 @@ IotDissector iot_dissector_ipv6 = {
   .n_fields = N_FIELDS,
   .dissect = dissect_ipv6,
   .handoff = { { "ethertype", 0x86dd }, { "ip.version", 6 }, { "link", 229 }, { "ip.proto", 41 } },
-  .state_new = ipv6_state_new,
-  .state_free = ipv6_state_free,
 };

@@ -86,7 +86,7 @@ dissect_null (IotPacket *pkt, IotBuf *buf, int parent)
     }
   if (used < 0)
     {
-      iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "Null/Loopback, family %u", value));
+      iot_col_printf_info (pkt, "Null/Loopback, family %u", value);
       iot_call_data (pkt, &payload, -1);
     }
   return buf->length;

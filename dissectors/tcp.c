@@ -1093,8 +1093,13 @@ static void
 add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
 {
   gint64 now = iot_packet_time_ns (pkt);
-  int group = iot_tree_add_text (pkt, tree, NULL, 0, 0, "Timestamps");
-  int node;
+  int group, node;
+
+  /* Looking up other frames' times costs cache misses: only when asked. */
+  if (!iot_packet_wants_field (pkt, &tcp_fields[F_TIME_RELATIVE])
+      && !iot_packet_wants_field (pkt, &tcp_fields[F_TIME_DELTA]))
+    return;
+  group = iot_tree_add_text (pkt, tree, NULL, 0, 0, "Timestamps");
 
   iot_tree_set_generated (pkt, group);
   node = iot_tree_add_time (pkt, group, &tcp_fields[F_TIME_RELATIVE], NULL, 0, 0,
@@ -1421,7 +1426,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   seg.dport = iot_buf_u16 (buf, 2);
   iot_packet_set_ports (pkt, seg.sport, seg.dport);
   tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
-  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%u \u2192 %u", seg.sport, seg.dport));
+  iot_col_printf_info (pkt, "%u \u2192 %u", seg.sport, seg.dport);
   add_port (pkt, tree, buf, F_SRCPORT, 0);
   add_port (pkt, tree, buf, F_DSTPORT, 2);
 

@@ -212,6 +212,10 @@ add_times (IotPacket *pkt, UdpState *st, int tree, guint32 stream)
 
   if (frame >= st->facts->len)
     return;
+  /* Looking up other frames' times costs cache misses: only when asked. */
+  if (!iot_packet_wants_field (pkt, &udp_fields[F_TIME_RELATIVE])
+      && !iot_packet_wants_field (pkt, &udp_fields[F_TIME_DELTA]))
+    return;
   fact = &g_array_index (st->facts, FrameFact, frame);
   if (fact->stream_plus1 != stream + 1)
     return;
@@ -281,7 +285,7 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_packet_set_ports (pkt, sport, dport);
   tree = iot_tree_add_protocol (pkt, parent, &udp_fields[F_PROTO], buf, 0, 8);
   iot_tree_set_label (pkt, tree, "User Datagram Protocol, Src Port: %u, Dst Port: %u", sport, dport);
-  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%u \u2192 %u", sport, dport));
+  iot_col_printf_info (pkt, "%u \u2192 %u", sport, dport);
   add_port (pkt, tree, buf, F_SRCPORT, 0);
   add_port (pkt, tree, buf, F_DSTPORT, 2);
 

@@ -61,7 +61,7 @@ dissect_vlan (IotPacket *pkt, IotBuf *buf, int parent)
   int tree, used;
 
   iot_col_set_protocol (pkt, "802.1Q");
-  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "PRI: %u  DEI: %u  ID: %u", prio, dei, id));
+  iot_col_printf_info (pkt, "PRI: %u  DEI: %u  ID: %u", prio, dei, id);
   tree = iot_tree_add_protocol (pkt, parent, &vlan_fields[F_PROTO], buf, 0, 4);
   iot_tree_set_label (pkt, tree, "802.1Q Virtual LAN, PRI: %u, DEI: %u, ID: %u", prio, dei, id);
   iot_tree_add_item (pkt, tree, &vlan_fields[F_PRIORITY], buf, 0, 2, FALSE);

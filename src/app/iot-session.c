@@ -196,8 +196,12 @@ session_poll (IotSession *self)
   if (self->capture != NULL)
     {
       guint before = iot_session_get_n_displayed (self);
+      gint64 t0 = g_get_monotonic_time ();
 
       iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
+      if (g_getenv ("IOTSCOPE_MEASURE_VERBOSE"))
+        g_printerr ("poll: %u -> %u took %.1f ms\n", before, iot_session_get_n_displayed (self),
+                    (g_get_monotonic_time () - t0) / 1000.0);
       if (iot_session_get_n_displayed (self) != before)
         notify_n_displayed (self);
     }

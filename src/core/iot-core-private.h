@@ -19,6 +19,8 @@ struct _IotPacket {
   const guint8      *data;
   gboolean           first_pass;
   gboolean           in_error;
+  guint64           *layer_values;    /* by dissector id */
+  guint              n_layer_values;
   IotDissectFlags    flags;
   const IotFieldSet *wanted;
   guint32            prev_displayed;
@@ -45,6 +47,7 @@ struct _IotPacket {
   guint              more_needed;
 
   GString           *protocols;      /* frame.protocols */
+  gboolean           wants_protocols;
   int                protocols_node;
   IotSeverity        max_severity;
 

@@ -98,6 +98,11 @@ gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
 char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 char     *iot_packet_strndup (IotPacket *pkt, const char *s, gsize len);
 
+/* A small value a layer leaves for the layers inside it in the same frame
+ * (e.g. the IPv4 TTL for ICMP's Info); 0 until set.  Lives for one frame. */
+void      iot_packet_set_layer_value (IotPacket *pkt, const IotDissector *dissector, guint64 value);
+guint64   iot_packet_layer_value (IotPacket *pkt, const IotDissector *dissector);
+
 /* Set while dissecting the packet quoted inside an ICMP error: layers in it
  * describe another packet, so they must not update conversation state. */
 void      iot_packet_set_in_error (IotPacket *pkt, gboolean in_error);
@@ -121,6 +126,9 @@ void      iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst);
  * last dissector called; a dissector may override it. */
 void      iot_col_set_protocol (IotPacket *pkt, const char *name);
 void      iot_col_set_info (IotPacket *pkt, const char *text);
+/* Replaces the Info column with formatted text; costs nothing when no one
+ * reads the columns. */
+void      iot_col_printf_info (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void      iot_col_clear_info (IotPacket *pkt);
 void      iot_col_append_info (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* Appends with @sep only when the Info column is not empty. */

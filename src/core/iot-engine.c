@@ -13,6 +13,7 @@ struct _IotEngine {
   guint      n_states;
   gint       n_passed;    /* frames covered by the first pass (atomic) */
   IotPacket *pass_packet;
+  const IotField *protocols_field;
 };
 
 IotEngine *
@@ -32,6 +33,7 @@ iot_engine_new (IotFile *file)
         self->states[i] = dissector->state_new ();
     }
   self->pass_packet = iot_packet_new ();
+  self->protocols_field = iot_registry_field ("frame.protocols");
   g_rw_lock_init (&self->lock);
   return self;
 }
@@ -86,6 +88,9 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->wanted = options ? options->fields : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;
   pkt->time_ref = options ? options->time_ref : 0;
+  /* frame.protocols is built only when someone will read it. */
+  pkt->wants_protocols = (pkt->flags & IOT_DISSECT_TREE)
+                         || (pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, self->protocols_field));
   pkt->sources[0].name = "Frame";
   pkt->sources[0].data = pkt->data;
   pkt->sources[0].length = pkt->frame->caplen;

@@ -43,6 +43,7 @@ typedef enum {
   IOT_BASE_TIME_LOCAL,   /* absolute time as calendar date in local time */
   IOT_BASE_TIME_UTC,
   IOT_BASE_TIME_EPOCH,   /* absolute time as seconds since 1970 */
+  IOT_BASE_TIME_NTP_UTC, /* like TIME_UTC, but time 0 (an all-zero NTP timestamp) shows "NULL" */
 } IotBase;
 
 typedef struct {

@@ -187,8 +187,10 @@ format_abs_time_field (const IotField *field, gint64 ns, GString *out)
 {
   if (field->base == IOT_BASE_TIME_EPOCH)
     iot_format_epoch_time (ns, out);
+  else if (field->base == IOT_BASE_TIME_NTP_UTC && ns == 0)
+    g_string_append (out, "NULL");
   else
-    iot_format_abs_time (ns, field->base == IOT_BASE_TIME_UTC, out);
+    iot_format_abs_time (ns, field->base == IOT_BASE_TIME_UTC || field->base == IOT_BASE_TIME_NTP_UTC, out);
 }
 
 void

@@ -49,6 +49,7 @@ iot_packet_free (IotPacket *pkt)
   g_array_unref (pkt->nodes);
   g_string_free (pkt->info, TRUE);
   g_string_free (pkt->protocols, TRUE);
+  g_free (pkt->layer_values);
   g_free (pkt);
 }
 
@@ -73,6 +74,8 @@ iot_packet_reset (IotPacket *pkt)
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
   pkt->in_error = FALSE;
+  if (pkt->layer_values != NULL)
+    memset (pkt->layer_values, 0, pkt->n_layer_values * sizeof (guint64));
   pkt->max_severity = 0;
   pkt->unwind = NULL;
   pkt->layer = NULL;
@@ -223,6 +226,30 @@ iot_packet_state (IotPacket *pkt, const IotDissector *dissector)
 }
 
 void
+iot_packet_set_layer_value (IotPacket *pkt, const IotDissector *dissector, guint64 value)
+{
+  guint id = (guint) dissector->id;
+
+  if (id >= pkt->n_layer_values)
+    {
+      guint n = MAX (id + 1, iot_registry_n_dissectors ());
+
+      pkt->layer_values = g_renew (guint64, pkt->layer_values, n);
+      memset (pkt->layer_values + pkt->n_layer_values, 0, (n - pkt->n_layer_values) * sizeof (guint64));
+      pkt->n_layer_values = n;
+    }
+  pkt->layer_values[id] = value;
+}
+
+guint64
+iot_packet_layer_value (IotPacket *pkt, const IotDissector *dissector)
+{
+  guint id = (guint) dissector->id;
+
+  return id < pkt->n_layer_values ? pkt->layer_values[id] : 0;
+}
+
+void
 iot_packet_set_in_error (IotPacket *pkt, gboolean in_error)
 {
   pkt->in_error = in_error;
@@ -348,6 +375,19 @@ iot_col_set_info (IotPacket *pkt, const char *text)
 }
 
 void
+iot_col_printf_info (IotPacket *pkt, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  g_string_truncate (pkt->info, pkt->info_fence);
+  va_start (ap, fmt);
+  g_string_append_vprintf (pkt->info, fmt, ap);
+  va_end (ap);
+}
+
+void
 iot_col_clear_info (IotPacket *pkt)
 {
   g_string_truncate (pkt->info, pkt->info_fence);
@@ -408,6 +448,8 @@ iot_packet_protocols (IotPacket *pkt)
 void
 iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev)
 {
+  if (!pkt->wants_protocols)
+    return;
   if (pkt->protocols->len > 0)
     g_string_append_c (pkt->protocols, ':');
   g_string_append (pkt->protocols, abbrev);
@@ -502,6 +544,8 @@ iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed)
     return FALSE;
   pkt->more_requested = FALSE;
   pkt->in_error = FALSE;
+  if (pkt->layer_values != NULL)
+    memset (pkt->layer_values, 0, pkt->n_layer_values * sizeof (guint64));
   *off = pkt->more_offset;
   *needed = pkt->more_needed;
   return TRUE;

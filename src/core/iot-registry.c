@@ -328,10 +328,37 @@ bad:
   return FALSE;
 }
 
+/* Every frame looks tables up by name several times; the names are string
+ * literals, so a small per-thread cache keyed by the pointer skips hashing
+ * the text.  The tables themselves never move once registered. */
+#define TABLE_CACHE_SIZE 16
+
+typedef struct {
+  const char *name;
+  GHashTable *entries;
+} TableCacheEntry;
+
+static GHashTable *
+table_entries (const char *table)
+{
+  static __thread TableCacheEntry cache[TABLE_CACHE_SIZE];
+  static __thread guint next;
+  GHashTable *entries;
+
+  for (guint i = 0; i < TABLE_CACHE_SIZE; i++)
+    if (cache[i].name == table)
+      return cache[i].entries;
+  entries = g_hash_table_lookup (registry.tables, table);
+  cache[next].name = table;
+  cache[next].entries = entries;
+  next = (next + 1) % TABLE_CACHE_SIZE;
+  return entries;
+}
+
 const IotDissector *
 iot_registry_table_lookup (const char *table, guint32 key)
 {
-  GHashTable *entries = g_hash_table_lookup (registry.tables, table);
+  GHashTable *entries = table_entries (table);
 
   return entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL;
 }
@@ -347,7 +374,7 @@ iot_registry_table_layer_name (const char *table)
 {
   /* Wireshark lists the EtherType dispatch as a layer of its own in
    * frame.protocols ("eth:ethertype:ip"); so do we. */
-  return strcmp (table, "ethertype") == 0 ? "ethertype" : NULL;
+  return table[0] == 'e' && strcmp (table, "ethertype") == 0 ? "ethertype" : NULL;
 }
 
 IotDissector *

@@ -1,0 +1,493 @@
+/* iot-application.c — command line, windows, style sheet, screenshots. */
+#include "iot-application.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#include "iot-engine.h"
+#include "iot-resources.h"
+#include "iot-window.h"
+
+#define APP_ID "org.iotscope.Iotscope"
+
+struct _IotApplication {
+  GtkApplication parent_instance;
+
+  GSettings     *settings;
+
+  /* Command line. */
+  char          *screenshot;
+  char          *filter;
+  gint           select;
+  gboolean       measure;
+
+  /* Scripted run (--screenshot, --measure, --select, --filter). */
+  IotWindow     *scripted;
+  gboolean       script_done;
+
+  /* Main-loop probe: the largest gap between 10 ms ticks. */
+  gint64         probe_last_us;
+  gint64         probe_worst_us;
+  gint64         open_us;
+  gint64         first_rows_us;
+  guint          probe_id;
+};
+
+G_DEFINE_FINAL_TYPE (IotApplication, iot_application, GTK_TYPE_APPLICATION)
+
+/* ---- resources ---------------------------------------------------------------- */
+
+void
+iot_application_init_resources (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      iot_register_resource ();
+      iot_registry_init ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+load_style (void)
+{
+  g_autoptr (GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/org/iotscope/Iotscope/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+/* The installed schema, else the one compiled into the build tree, so that
+ * the program runs from the build directory. */
+static GSettings *
+create_settings (gboolean ephemeral)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchemaSource) local = NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GSettingsBackend) backend = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+#ifdef IOTSCOPE_BUILD_SCHEMA_DIR
+  if (schema == NULL)
+    {
+      local = g_settings_schema_source_new_from_directory (IOTSCOPE_BUILD_SCHEMA_DIR, source, FALSE, NULL);
+      if (local != NULL)
+        schema = g_settings_schema_source_lookup (local, APP_ID, FALSE);
+    }
+#endif
+  if (schema == NULL)
+    return NULL;
+  /* Scripted runs must not depend on, nor change, what the user saved. */
+  if (ephemeral)
+    backend = g_memory_settings_backend_new ();
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+/* ---- screenshots -------------------------------------------------------------- */
+
+gboolean
+iot_application_save_screenshot (GtkWidget *widget, const char *path, GError **error)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  if (width <= 0 || height <= 0 || renderer == NULL)
+    {
+      g_object_unref (snapshot);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window is not shown");
+      return FALSE;
+    }
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing was drawn");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- main-loop probe ---------------------------------------------------------- */
+
+static gboolean
+probe_tick (gpointer data)
+{
+  IotApplication *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->probe_last_us != 0 && now - self->probe_last_us > self->probe_worst_us)
+    self->probe_worst_us = now - self->probe_last_us;
+  /* Where the long gaps are, for whoever hunts them. */
+  if (self->probe_last_us != 0 && now - self->probe_last_us > 50000 && g_getenv ("IOTSCOPE_MEASURE_VERBOSE"))
+    g_printerr ("iotscope: measure: gap of %.1f ms ending at %.1f ms\n",
+                (now - self->probe_last_us) / 1000.0, (now - self->open_us) / 1000.0);
+  self->probe_last_us = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, IotApplication *self)
+{
+  IotFrameList *frames;
+
+  if (self->scripted == NULL || self->first_rows_us != 0)
+    return;
+  frames = iot_session_get_frames (iot_window_get_session (self->scripted));
+  /* The first paint with rows in the model: the first rows are visible. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (frames)) > 0)
+    self->first_rows_us = g_get_monotonic_time ();
+}
+
+static void
+report_measure (IotApplication *self)
+{
+  IotSession *session = iot_window_get_session (self->scripted);
+
+  g_print ("iotscope: measure: file %s\n", iot_session_get_path (session));
+  g_print ("iotscope: measure: frames %u, displayed %u\n",
+           iot_session_get_n_total (session), iot_session_get_n_displayed (session));
+  g_print ("iotscope: measure: first rows visible after %.1f ms\n",
+           self->first_rows_us != 0 ? (self->first_rows_us - self->open_us) / 1000.0 : -1.0);
+  g_print ("iotscope: measure: loaded (indexed + first pass) after %.3f s\n",
+           iot_session_get_load_seconds (session));
+  g_print ("iotscope: measure: worst main-loop gap %.1f ms\n", self->probe_worst_us / 1000.0);
+}
+
+/* ---- scripted runs ------------------------------------------------------------ */
+
+static void
+script_finish (IotApplication *self)
+{
+  if (self->script_done)
+    return;
+  self->script_done = TRUE;
+  if (self->measure)
+    report_measure (self);
+  if (self->screenshot != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!iot_application_save_screenshot (GTK_WIDGET (self->scripted), self->screenshot, &error))
+        {
+          g_printerr ("iotscope: screenshot: %s\n", error->message);
+          g_application_quit (G_APPLICATION (self));
+          exit (1);
+        }
+    }
+  if (self->screenshot != NULL || self->measure)
+    g_application_quit (G_APPLICATION (self));
+}
+
+static gboolean
+script_snapshot_cb (gpointer data)
+{
+  script_finish (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opens the last protocol of the selected frame and selects its first
+ * field, so that a screenshot shows all three panes at work. */
+static void
+script_show_tree (IotApplication *self)
+{
+  IotProtoTree *tree = iot_window_get_proto_tree (self->scripted);
+  GtkSingleSelection *selection = iot_proto_tree_get_selection (tree);
+  GtkTreeListModel *model = GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (selection));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_autoptr (GtkTreeListRow) last = n > 0 ? gtk_tree_list_model_get_row (model, n - 1) : NULL;
+
+  if (last == NULL || !gtk_tree_list_row_is_expandable (last))
+    return;
+  gtk_tree_list_row_set_expanded (last, TRUE);
+  gtk_single_selection_set_selected (selection, n);
+}
+
+static void
+script_select (IotApplication *self)
+{
+  IotSession *session = iot_window_get_session (self->scripted);
+
+  if (self->select > 0)
+    {
+      IotFrameList *frames = iot_session_get_frames (session);
+      guint position;
+
+      if (iot_frame_list_find (frames, self->select, &position))
+        iot_packet_list_select_position (iot_window_get_packet_list (self->scripted), position);
+      else
+        iot_session_select_frame (session, self->select);
+      script_show_tree (self);
+    }
+  /* Let layout and painting catch up before rendering. */
+  g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+}
+
+static void
+script_filter_finished_cb (IotSession *session, IotApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
+  script_select (self);
+}
+
+static void
+script_load_finished_cb (IotSession *session, IotApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (session, script_load_finished_cb, self);
+  if (self->filter != NULL)
+    {
+      g_signal_connect (session, "filter-finished", G_CALLBACK (script_filter_finished_cb), self);
+      iot_filter_bar_set_text (iot_window_get_filter_bar (self->scripted), self->filter, TRUE);
+      if (iot_session_is_filtering (session))
+        return;
+      g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
+    }
+  script_select (self);
+}
+
+static void
+script_problem_cb (IotSession *session, const char *title, const char *detail, IotApplication *self)
+{
+  /* Nothing loaded at all: nothing to wait for. */
+  if (iot_session_get_capture (session) == NULL)
+    script_finish (self);
+}
+
+static gboolean
+is_scripted (IotApplication *self)
+{
+  return self->screenshot != NULL || self->measure || self->select > 0 || self->filter != NULL;
+}
+
+/* ---- windows ------------------------------------------------------------------ */
+
+static IotWindow *
+new_window (IotApplication *self)
+{
+  IotWindow *window = iot_window_new (GTK_APPLICATION (self), self->settings);
+
+  if (is_scripted (self) && self->scripted == NULL)
+    {
+      IotSession *session = iot_window_get_session (window);
+
+      self->scripted = window;
+      iot_window_set_show_dialogs (window, self->screenshot == NULL && !self->measure);
+      g_signal_connect (session, "load-finished", G_CALLBACK (script_load_finished_cb), self);
+      g_signal_connect (session, "problem", G_CALLBACK (script_problem_cb), self);
+    }
+  return window;
+}
+
+static void
+start_probe (IotApplication *self, IotWindow *window)
+{
+  if (!self->measure)
+    return;
+  self->open_us = g_get_monotonic_time ();
+  self->probe_last_us = 0;
+  self->probe_worst_us = 0;
+  if (self->probe_id == 0)
+    self->probe_id = g_timeout_add (10, probe_tick, self);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+iot_application_activate (GApplication *app)
+{
+  IotApplication *self = IOT_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (new_window (self));
+  gtk_window_present (window);
+  if (self->screenshot != NULL)
+    g_timeout_add (600, script_snapshot_cb, self);   /* no file: the empty window */
+}
+
+static void
+iot_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  IotApplication *self = IOT_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
+      IotWindow *window;
+
+      /* Reuse an empty window, else one window per file. */
+      if (active != NULL && iot_session_get_path (iot_window_get_session (IOT_WINDOW (active))) == NULL)
+        window = IOT_WINDOW (active);
+      else
+        window = new_window (self);
+      gtk_window_present (GTK_WINDOW (window));
+      if (window == self->scripted)
+        start_probe (self, window);
+      iot_window_open (window, files[i]);
+    }
+}
+
+/* ---- app actions -------------------------------------------------------------- */
+
+static void
+quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (data)));
+
+  /* Close windows properly, so that they save their settings. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  static const char *const authors[] = { "The iotscope authors", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (data)),
+                         "program-name", "iotscope",
+                         "logo-icon-name", APP_ID,
+                         "version", IOTSCOPE_VERSION,
+                         "comments", "A network traffic analyzer for the Internet of Things, "
+                                     "made to learn how MQTT, CoAP and friends work.",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+iot_application_startup (GApplication *app)
+{
+  IotApplication *self = IOT_APPLICATION (app);
+  static const GActionEntry entries[] = {
+    { .name = "quit", .activate = quit_activated },
+    { .name = "about", .activate = about_activated },
+  };
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.goto", { "<Control>g", NULL } },
+    { "win.go-next", { "<Control>Down", NULL } },
+    { "win.go-previous", { "<Control>Up", NULL } },
+    { "win.go-first", { "<Control>Home", NULL } },
+    { "win.go-last", { "<Control>End", NULL } },
+    { "win.expand-all", { "<Control>Right", NULL } },
+    { "win.collapse-all", { "<Control>Left", NULL } },
+    { "win.focus-filter", { "<Control>slash", NULL } },
+  };
+
+  G_APPLICATION_CLASS (iot_application_parent_class)->startup (app);
+  iot_application_init_resources ();
+  load_style ();
+  self->settings = create_settings (is_scripted (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+}
+
+static int
+iot_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  IotApplication *self = IOT_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("iotscope %s\n", IOTSCOPE_VERSION);
+      return 0;
+    }
+  g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "filter", "s", &self->filter);
+  g_variant_dict_lookup (options, "select", "i", &self->select);
+  self->measure = g_variant_dict_contains (options, "measure")
+                  || g_getenv ("IOTSCOPE_MEASURE") != NULL;
+  /* Scripted runs are independent processes, never handed to a running
+   * instance. */
+  if (is_scripted (self))
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+  return -1;
+}
+
+static void
+iot_application_shutdown (GApplication *app)
+{
+  IotApplication *self = IOT_APPLICATION (app);
+
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  G_APPLICATION_CLASS (iot_application_parent_class)->shutdown (app);
+}
+
+static void
+iot_application_finalize (GObject *object)
+{
+  IotApplication *self = IOT_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->screenshot);
+  g_free (self->filter);
+  G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
+}
+
+static void
+iot_application_class_init (IotApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = iot_application_finalize;
+  app_class->startup = iot_application_startup;
+  app_class->shutdown = iot_application_shutdown;
+  app_class->activate = iot_application_activate;
+  app_class->open = iot_application_open;
+  app_class->handle_local_options = iot_application_handle_local_options;
+}
+
+static void
+iot_application_init (IotApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      "Render the window to a PNG file once the capture is loaded, then quit", "OUT.png" },
+    { "select", 0, 0, G_OPTION_ARG_INT, NULL, "Select frame N once loaded", "N" },
+    { "filter", 0, 0, G_OPTION_ARG_STRING, NULL, "Apply display filter F once loaded", "F" },
+    { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
+      "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FILE…]");
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                             "Analyze IoT network traffic (pcap, pcapng).");
+}
+
+IotApplication *
+iot_application_new (void)
+{
+  return g_object_new (IOT_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/org/iotscope/Iotscope",
+                       NULL);
+}
+
+GSettings *
+iot_application_get_settings (IotApplication *self)
+{
+  return self->settings;
+}

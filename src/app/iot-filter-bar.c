@@ -1,0 +1,342 @@
+/* iot-filter-bar.c — the display filter entry. */
+#include "iot-filter-bar.h"
+
+#include "iot-filter.h"
+
+struct _IotFilterBar {
+  GtkWidget          parent_instance;
+
+  GtkEntry          *entry;
+  GtkButton         *apply_button;
+  GtkLabel          *message;
+
+  IotSession        *session;
+  IotFilterState     state;
+  GtkEntryCompletion *completion;
+};
+
+G_DEFINE_FINAL_TYPE (IotFilterBar, iot_filter_bar, GTK_TYPE_WIDGET)
+
+static const char *const state_classes[] = {
+  NULL, "filter-valid", "filter-deprecated", "filter-invalid",
+};
+
+static void
+set_state (IotFilterBar *self, IotFilterState state, const char *message, const char *tooltip)
+{
+  GtkWidget *entry = GTK_WIDGET (self->entry);
+
+  for (guint i = 1; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (entry, state_classes[i]);
+  if (state_classes[state] != NULL)
+    gtk_widget_add_css_class (entry, state_classes[state]);
+  self->state = state;
+  gtk_label_set_text (self->message, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message), message != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message), "warning");
+  if (state == IOT_FILTER_STATE_INVALID)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message), "error");
+  else if (state == IOT_FILTER_STATE_DEPRECATED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message), "warning");
+  gtk_widget_set_tooltip_markup (entry, tooltip);
+  gtk_widget_set_tooltip_markup (GTK_WIDGET (self->message), tooltip);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), state != IOT_FILTER_STATE_INVALID);
+}
+
+/* The filter with a caret under the problem, as tshark prints it, in a
+ * monospace tooltip. */
+static char *
+problem_markup (const IotFilterProblem *problem, const char *text)
+{
+  g_autofree char *formatted = iot_filter_problem_format (problem, text);
+  g_autofree char *escaped = g_markup_escape_text (formatted, -1);
+
+  return g_strdup_printf ("<tt>%s</tt>", escaped);
+}
+
+/* Wavy red underline under the offending part of the filter. */
+static void
+underline (IotFilterBar *self, guint start, guint length)
+{
+  g_autoptr (PangoAttrList) attrs = pango_attr_list_new ();
+  PangoAttribute *attr;
+
+  if (length > 0)
+    {
+      attr = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
+      attr->start_index = start;
+      attr->end_index = start + length;
+      pango_attr_list_insert (attrs, attr);
+    }
+  gtk_entry_set_attributes (self->entry, attrs);
+}
+
+static void
+check (IotFilterBar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  g_autoptr (IotFilterProblem) problem = NULL;
+  g_autoptr (IotFilter) filter = NULL;
+
+  underline (self, 0, 0);
+  if (*text == '\0' || strspn (text, " \t") == strlen (text))
+    {
+      set_state (self, IOT_FILTER_STATE_EMPTY, NULL, NULL);
+      return;
+    }
+  filter = iot_filter_compile (text, &problem);
+  if (filter == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s (at character %u)", problem->message, problem->start + 1);
+      g_autofree char *tooltip = problem_markup (problem, text);
+
+      underline (self, problem->start, MAX (problem->length, 1));
+      set_state (self, IOT_FILTER_STATE_INVALID, message, tooltip);
+      return;
+    }
+  if (iot_filter_n_warnings (filter) > 0)
+    {
+      const IotFilterProblem *warning = iot_filter_warning (filter, 0);
+      g_autofree char *tooltip = problem_markup (warning, text);
+
+      set_state (self, IOT_FILTER_STATE_DEPRECATED, warning->message, tooltip);
+      return;
+    }
+  set_state (self, IOT_FILTER_STATE_VALID, NULL, NULL);
+}
+
+static void
+changed_cb (GtkEditable *editable, IotFilterBar *self)
+{
+  check (self);
+}
+
+gboolean
+iot_filter_bar_apply (IotFilterBar *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (IOT_IS_FILTER_BAR (self), FALSE);
+  if (self->session == NULL || self->state == IOT_FILTER_STATE_INVALID)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->entry));
+      return FALSE;
+    }
+  if (!iot_session_apply_filter (self->session, gtk_editable_get_text (GTK_EDITABLE (self->entry)), &error))
+    {
+      set_state (self, IOT_FILTER_STATE_INVALID, error->message, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+activate_cb (GtkEntry *entry, IotFilterBar *self)
+{
+  iot_filter_bar_apply (self);
+}
+
+static void
+apply_clicked_cb (GtkButton *button, IotFilterBar *self)
+{
+  iot_filter_bar_apply (self);
+}
+
+static void
+icon_press_cb (GtkEntry *entry, GtkEntryIconPosition position, IotFilterBar *self)
+{
+  if (position != GTK_ENTRY_ICON_SECONDARY)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  iot_filter_bar_apply (self);
+}
+
+void
+iot_filter_bar_set_text (IotFilterBar *self, const char *text, gboolean apply)
+{
+  g_return_if_fail (IOT_IS_FILTER_BAR (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text != NULL ? text : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  if (apply)
+    iot_filter_bar_apply (self);
+}
+
+/* ---- completion of field names ----------------------------------------------- */
+
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '-';
+}
+
+/* Start (byte index) of the field name being typed before the cursor. */
+static int
+token_start (IotFilterBar *self, int *end)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  int cursor = gtk_editable_get_position (GTK_EDITABLE (self->entry));
+  const char *at = g_utf8_offset_to_pointer (text, cursor);
+  const char *start = at;
+
+  while (start > text && is_name_char (start[-1]))
+    start--;
+  *end = (int) (at - text);
+  return (int) (start - text);
+}
+
+static gboolean
+match_cb (GtkEntryCompletion *completion, const char *key, GtkTreeIter *iter, gpointer data)
+{
+  IotFilterBar *self = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  g_autofree char *name = NULL;
+  int start, end;
+
+  start = token_start (self, &end);
+  /* A digit starts a number, not a field name. */
+  if (end - start < 2 || g_ascii_isdigit (text[start]))
+    return FALSE;
+  gtk_tree_model_get (gtk_entry_completion_get_model (completion), iter, 0, &name, -1);
+  return strncmp (name, text + start, end - start) == 0 && name[end - start] != '\0';
+}
+
+static gboolean
+match_selected_cb (GtkEntryCompletion *completion, GtkTreeModel *model, GtkTreeIter *iter,
+                   IotFilterBar *self)
+{
+  g_autofree char *name = NULL;
+  int start, end, position;
+
+  gtk_tree_model_get (model, iter, 0, &name, -1);
+  start = token_start (self, &end);
+  /* Replace only the name being typed, not the whole entry. */
+  gtk_editable_delete_text (GTK_EDITABLE (self->entry),
+                            g_utf8_pointer_to_offset (gtk_editable_get_text (GTK_EDITABLE (self->entry)),
+                                                      gtk_editable_get_text (GTK_EDITABLE (self->entry)) + start),
+                            gtk_editable_get_position (GTK_EDITABLE (self->entry)));
+  position = gtk_editable_get_position (GTK_EDITABLE (self->entry));
+  gtk_editable_insert_text (GTK_EDITABLE (self->entry), name, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), position);
+  return TRUE;
+}
+
+static void
+setup_completion (IotFilterBar *self)
+{
+  GtkListStore *store = gtk_list_store_new (1, G_TYPE_STRING);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint id = 0; id < iot_registry_n_fields (); id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field == NULL || field->abbrev == NULL || !g_hash_table_add (seen, (gpointer) field->abbrev))
+        continue;
+      gtk_list_store_insert_with_values (store, NULL, -1, 0, field->abbrev, -1);
+    }
+  gtk_tree_sortable_set_sort_column_id (GTK_TREE_SORTABLE (store), 0, GTK_SORT_ASCENDING);
+  self->completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (self->completion, GTK_TREE_MODEL (store));
+  gtk_entry_completion_set_text_column (self->completion, 0);
+  gtk_entry_completion_set_minimum_key_length (self->completion, 2);
+  gtk_entry_completion_set_popup_set_width (self->completion, FALSE);
+  gtk_entry_completion_set_match_func (self->completion, match_cb, self, NULL);
+  g_signal_connect (self->completion, "match-selected", G_CALLBACK (match_selected_cb), self);
+  gtk_entry_set_completion (self->entry, self->completion);
+  g_object_unref (store);
+}
+
+/* ---- session ----------------------------------------------------------------- */
+
+static void
+filter_text_cb (IotSession *session, GParamSpec *pspec, IotFilterBar *self)
+{
+  const char *applied = iot_session_get_filter_text (session);
+
+  /* The session dropped the filter (cancelled, new file): say so. */
+  if (applied == NULL && !iot_session_is_filtering (session)
+      && self->state != IOT_FILTER_STATE_EMPTY && self->state != IOT_FILTER_STATE_INVALID)
+    gtk_widget_add_css_class (GTK_WIDGET (self->entry), "filter-not-applied");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "filter-not-applied");
+}
+
+void
+iot_filter_bar_set_session (IotFilterBar *self, IotSession *session)
+{
+  g_return_if_fail (IOT_IS_FILTER_BAR (self));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::filter-text", G_CALLBACK (filter_text_cb), self, 0);
+}
+
+GtkEntry *
+iot_filter_bar_get_entry (IotFilterBar *self)
+{
+  return self->entry;
+}
+
+GtkLabel *
+iot_filter_bar_get_message (IotFilterBar *self)
+{
+  return self->message;
+}
+
+IotFilterState
+iot_filter_bar_get_state (IotFilterBar *self)
+{
+  return self->state;
+}
+
+static gboolean
+iot_filter_bar_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (IOT_FILTER_BAR (widget)->entry));
+}
+
+static void
+iot_filter_bar_dispose (GObject *object)
+{
+  IotFilterBar *self = IOT_FILTER_BAR (object);
+
+  if (self->entry != NULL)
+    gtk_entry_set_completion (self->entry, NULL);
+  g_clear_object (&self->completion);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_FILTER_BAR);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (iot_filter_bar_parent_class)->dispose (object);
+}
+
+static void
+iot_filter_bar_class_init (IotFilterBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = iot_filter_bar_dispose;
+  widget_class->grab_focus = iot_filter_bar_grab_focus;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-filter-bar.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, entry);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, message);
+  gtk_widget_class_bind_template_callback (widget_class, changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, icon_press_cb);
+}
+
+static void
+iot_filter_bar_init (IotFilterBar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  setup_completion (self);
+}
+
+GtkWidget *
+iot_filter_bar_new (void)
+{
+  return g_object_new (IOT_TYPE_FILTER_BAR, NULL);
+}

@@ -1,0 +1,31 @@
+/* iot-filter-bar.h — the display filter entry: checks the filter while it
+ * is typed, completes field names, applies it on Enter. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "iot-session.h"
+
+G_BEGIN_DECLS
+
+#define IOT_TYPE_FILTER_BAR (iot_filter_bar_get_type ())
+G_DECLARE_FINAL_TYPE (IotFilterBar, iot_filter_bar, IOT, FILTER_BAR, GtkWidget)
+
+typedef enum {
+  IOT_FILTER_STATE_EMPTY,
+  IOT_FILTER_STATE_VALID,
+  IOT_FILTER_STATE_DEPRECATED,
+  IOT_FILTER_STATE_INVALID,
+} IotFilterState;
+
+GtkWidget     *iot_filter_bar_new (void);
+void           iot_filter_bar_set_session (IotFilterBar *self, IotSession *session);
+GtkEntry      *iot_filter_bar_get_entry (IotFilterBar *self);
+GtkLabel      *iot_filter_bar_get_message (IotFilterBar *self);
+IotFilterState iot_filter_bar_get_state (IotFilterBar *self);
+/* Puts @text in the entry (checked as if typed); applies it if @apply. */
+void           iot_filter_bar_set_text (IotFilterBar *self, const char *text, gboolean apply);
+/* Applies what the entry holds; FALSE when it does not compile. */
+gboolean       iot_filter_bar_apply (IotFilterBar *self);
+
+G_END_DECLS

@@ -1,0 +1,616 @@
+/* iot-window.c — the main window. */
+#include "iot-window.h"
+
+#define RECENT_MAX 10
+
+struct _IotWindow {
+  GtkApplicationWindow parent_instance;
+
+  IotFilterBar   *filter_bar;
+  GtkRevealer    *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkPaned       *outer_paned;
+  GtkPaned       *inner_paned;
+  IotPacketList  *packet_list;
+  IotProtoTree   *proto_tree;
+  IotHexView     *hex_view;
+  GtkLabel       *description;
+  GtkLabel       *status_file;
+  GtkLabel       *status_counts;
+  GtkMenuButton  *goto_button;
+  GtkPopover     *goto_popover;
+  GtkEntry       *goto_entry;
+  GtkButton      *goto_go;
+  GMenu          *recent_section;
+
+  IotSession     *session;
+  GSettings      *settings;
+  GtkFileChooserNative *chooser;
+  gboolean        show_dialogs;
+};
+
+G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static const char *const time_format_names[] = {
+  "relative", "delta-displayed", "date", "utc", "epoch",
+};
+
+/* ---- status ------------------------------------------------------------------- */
+
+static void
+update_status (IotWindow *self)
+{
+  const char *path = iot_session_get_path (self->session);
+  guint32 total = iot_session_get_n_total (self->session);
+  guint displayed = iot_session_get_n_displayed (self->session);
+  g_autoptr (GString) counts = g_string_new (NULL);
+  g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+
+  gtk_label_set_text (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
+  gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
+  if (path == NULL)
+    {
+      gtk_label_set_text (self->status_counts, "");
+      return;
+    }
+  g_string_append_printf (counts, "Frames: %u", total);
+  if (iot_session_get_filter_text (self->session) != NULL)
+    g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
+                            total > 0 ? 100.0 * displayed / total : 0.0);
+  if (iot_session_get_load_seconds (self->session) > 0)
+    g_string_append_printf (counts, " · Load time: %.2f s", iot_session_get_load_seconds (self->session));
+  gtk_label_set_text (self->status_counts, counts->str);
+}
+
+static void
+status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
+{
+  update_status (self);
+}
+
+static void
+busy_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->progress_revealer, iot_session_is_busy (session));
+  gtk_progress_bar_set_fraction (self->progress_bar, iot_session_get_progress (session));
+  gtk_progress_bar_set_text (self->progress_bar, iot_session_get_busy_text (session));
+}
+
+/* The teaching line: what the selected field is. */
+static void
+selected_node_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
+{
+  IotPacket *pkt = iot_session_get_packet (session);
+  int node = iot_session_get_selected_node (session);
+  const IotField *field = pkt != NULL && node >= 0 ? iot_packet_node (pkt, node)->field : NULL;
+  g_autofree char *markup = NULL;
+
+  if (field == NULL)
+    {
+      gtk_label_set_text (self->description,
+                          pkt != NULL ? "Select a row of the tree to see what it means."
+                                      : "Select a packet to see its protocol layers.");
+      return;
+    }
+  markup = g_markup_printf_escaped ("<b>%s</b> (<tt>%s</tt>)%s%s", field->name, field->abbrev,
+                                    field->blurb != NULL ? " — " : "",
+                                    field->blurb != NULL ? field->blurb : "");
+  gtk_label_set_markup (self->description, markup);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->description), field->blurb);
+}
+
+static void
+problem_cb (IotSession *session, const char *title, const char *detail, IotWindow *self)
+{
+  GtkWidget *dialog;
+
+  g_message ("%s: %s", title, detail);
+  if (!self->show_dialogs)
+    return;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- files -------------------------------------------------------------------- */
+
+void
+iot_window_open (IotWindow *self, GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .mime_type = (char *) "application/vnd.tcpdump.pcap",
+    .app_name = (char *) "iotscope",
+    .app_exec = (char *) "iotscope %f",
+  };
+
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  iot_session_open (self->session, file);
+  if (g_str_has_suffix (uri, ".pcapng"))
+    data.mime_type = (char *) "application/x-pcapng";
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        iot_window_open (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser, const char *name, const char *const *patterns,
+            const char *const *mime_types)
+{
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (; patterns != NULL && *patterns != NULL; patterns++)
+    gtk_file_filter_add_pattern (filter, *patterns);
+  for (; mime_types != NULL && *mime_types != NULL; mime_types++)
+    gtk_file_filter_add_mime_type (filter, *mime_types);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+open_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+  static const char *const capture_patterns[] = { "*.pcap", "*.pcapng", "*.cap", "*.pcap.gz", NULL };
+  static const char *const capture_types[] = { "application/vnd.tcpdump.pcap", "application/x-pcapng", NULL };
+  static const char *const all[] = { "*", NULL };
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new ("Open Capture File", GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  add_filter (GTK_FILE_CHOOSER (self->chooser), "Capture files (pcap, pcapng)", capture_patterns, capture_types);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), "All files", all, NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_recent_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  iot_window_open (IOT_WINDOW (widget), file);
+}
+
+static gboolean
+is_capture_uri (const char *uri)
+{
+  return g_str_has_suffix (uri, ".pcap") || g_str_has_suffix (uri, ".pcapng")
+         || g_str_has_suffix (uri, ".cap");
+}
+
+static void
+rebuild_recent (IotWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint added = 0;
+
+  g_menu_remove_all (self->recent_section);
+  for (GList *l = items; l != NULL && added < RECENT_MAX; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autoptr (GMenuItem) item = NULL;
+
+      if (!is_capture_uri (uri) || !gtk_recent_info_exists (info))
+        continue;
+      item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", uri);
+      g_menu_append_item (self->recent_section, item);
+      added++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static void
+recent_changed_cb (GtkRecentManager *manager, IotWindow *self)
+{
+  rebuild_recent (self);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, IotWindow *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+  iot_window_open (self, g_value_get_object (value));
+  return TRUE;
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static void
+cancel_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  iot_session_cancel (IOT_WINDOW (widget)->session);
+}
+
+static void
+time_format_changed (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  IotWindow *self = data;
+  const char *name = g_variant_get_string (state, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (time_format_names); i++)
+    if (g_str_equal (name, time_format_names[i]))
+      {
+        iot_session_set_time_format (self->session, i);
+        g_simple_action_set_state (action, state);
+        if (self->settings != NULL)
+          g_settings_set_string (self->settings, "time-format", name);
+      }
+}
+
+static void
+colorize_changed (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  IotWindow *self = data;
+
+  iot_session_set_colorize (self->session, g_variant_get_boolean (state));
+  g_simple_action_set_state (action, state);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "colorize", g_variant_get_boolean (state));
+}
+
+static void
+dark_style_changed (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  IotWindow *self = data;
+
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
+                g_variant_get_boolean (state), NULL);
+  g_simple_action_set_state (action, state);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "dark-style", g_variant_get_boolean (state));
+}
+
+static void
+expand_all_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  iot_proto_tree_expand_all (IOT_WINDOW (data)->proto_tree);
+}
+
+static void
+collapse_all_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  iot_proto_tree_collapse_all (IOT_WINDOW (data)->proto_tree);
+}
+
+static void
+go_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+
+  if (g_str_equal (name, "win.go-next"))
+    iot_packet_list_move (self->packet_list, 1);
+  else if (g_str_equal (name, "win.go-previous"))
+    iot_packet_list_move (self->packet_list, -1);
+  else if (g_str_equal (name, "win.go-first"))
+    iot_packet_list_move (self->packet_list, G_MININT);
+  else
+    iot_packet_list_move (self->packet_list, G_MAXINT);
+}
+
+static void
+goto_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  gtk_menu_button_popup (IOT_WINDOW (widget)->goto_button);
+}
+
+static void
+focus_filter_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (IOT_WINDOW (widget)->filter_bar));
+}
+
+/* Goes to frame N, or the nearest displayed frame after it. */
+static void
+goto_activate (IotWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->goto_entry));
+  IotFrameList *frames = iot_session_get_frames (self->session);
+  guint64 number = g_ascii_strtoull (text, NULL, 10);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (frames));
+  guint position = 0;
+
+  if (number == 0 || n == 0)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
+      return;
+    }
+  while (position < n && iot_frame_list_number_at (frames, position) < number)
+    {
+      /* Unfiltered lists map number → position directly. */
+      if (!iot_frame_list_is_filtered (frames))
+        {
+          position = (guint) MIN (number - 1, n - 1);
+          break;
+        }
+      position++;
+    }
+  gtk_popover_popdown (self->goto_popover);
+  iot_packet_list_select_position (self->packet_list, position);
+}
+
+static void
+goto_entry_activate_cb (GtkEntry *entry, IotWindow *self)
+{
+  goto_activate (self);
+}
+
+static void
+goto_clicked_cb (GtkButton *button, IotWindow *self)
+{
+  goto_activate (self);
+}
+
+static void
+filter_requested_cb (IotProtoTree *tree, const char *filter, gboolean apply, IotWindow *self)
+{
+  iot_filter_bar_set_text (self->filter_bar, filter, apply);
+  if (!apply)
+    gtk_widget_grab_focus (GTK_WIDGET (self->filter_bar));
+}
+
+/* ---- settings ----------------------------------------------------------------- */
+
+static void
+restore_settings (IotWindow *self)
+{
+  g_autoptr (GVariant) widths = NULL;
+  g_autofree char *time_format = NULL;
+  GActionGroup *group = G_ACTION_GROUP (self);
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->outer_paned, g_settings_get_int (self->settings, "list-pane-height"));
+  gtk_paned_set_position (self->inner_paned, g_settings_get_int (self->settings, "tree-pane-height"));
+  widths = g_settings_get_value (self->settings, "column-widths");
+  iot_packet_list_restore_widths (self->packet_list, widths);
+  time_format = g_settings_get_string (self->settings, "time-format");
+  g_action_group_change_action_state (group, "time-format", g_variant_new_string (time_format));
+  g_action_group_change_action_state (group, "colorize",
+                                      g_variant_new_boolean (g_settings_get_boolean (self->settings, "colorize")));
+  g_action_group_change_action_state (group, "dark-style",
+                                      g_variant_new_boolean (g_settings_get_boolean (self->settings, "dark-style")));
+}
+
+static void
+save_settings (IotWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_int (self->settings, "list-pane-height", gtk_paned_get_position (self->outer_paned));
+  g_settings_set_int (self->settings, "tree-pane-height", gtk_paned_get_position (self->inner_paned));
+  g_settings_set_value (self->settings, "column-widths", iot_packet_list_save_widths (self->packet_list));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+iot_window_close_request (GtkWindow *window)
+{
+  IotWindow *self = IOT_WINDOW (window);
+
+  save_settings (self);
+  iot_session_cancel (self->session);
+  return GTK_WINDOW_CLASS (iot_window_parent_class)->close_request (window);
+}
+
+/* ---- construction ------------------------------------------------------------- */
+
+static void
+add_state_actions (IotWindow *self)
+{
+  const GActionEntry entries[] = {
+    { .name = "time-format", .parameter_type = "s", .state = "'relative'", .change_state = time_format_changed },
+    { .name = "colorize", .state = "true", .change_state = colorize_changed },
+    { .name = "dark-style", .state = "false", .change_state = dark_style_changed },
+    { .name = "expand-all", .activate = expand_all_activated },
+    { .name = "collapse-all", .activate = collapse_all_activated },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+}
+
+IotWindow *
+iot_window_new (GtkApplication *app, GSettings *settings)
+{
+  IotWindow *self = g_object_new (IOT_TYPE_WINDOW, "application", app, NULL);
+
+  g_set_object (&self->settings, settings);
+  restore_settings (self);
+  return self;
+}
+
+IotSession *
+iot_window_get_session (IotWindow *self)
+{
+  return self->session;
+}
+
+IotFilterBar *
+iot_window_get_filter_bar (IotWindow *self)
+{
+  return self->filter_bar;
+}
+
+IotPacketList *
+iot_window_get_packet_list (IotWindow *self)
+{
+  return self->packet_list;
+}
+
+IotProtoTree *
+iot_window_get_proto_tree (IotWindow *self)
+{
+  return self->proto_tree;
+}
+
+IotHexView *
+iot_window_get_hex_view (IotWindow *self)
+{
+  return self->hex_view;
+}
+
+GtkLabel *
+iot_window_get_description (IotWindow *self)
+{
+  return self->description;
+}
+
+GtkLabel *
+iot_window_get_status_counts (IotWindow *self)
+{
+  return self->status_counts;
+}
+
+void
+iot_window_set_show_dialogs (IotWindow *self, gboolean show)
+{
+  self->show_dialogs = show;
+}
+
+static void
+iot_window_dispose (GObject *object)
+{
+  IotWindow *self = IOT_WINDOW (object);
+
+  g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (iot_window_parent_class)->dispose (object);
+}
+
+static void
+iot_window_finalize (GObject *object)
+{
+  IotWindow *self = IOT_WINDOW (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (iot_window_parent_class)->finalize (object);
+}
+
+static void
+iot_window_class_init (IotWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = iot_window_dispose;
+  object_class->finalize = iot_window_finalize;
+  window_class->close_request = iot_window_close_request;
+
+  g_type_ensure (IOT_TYPE_FILTER_BAR);
+  g_type_ensure (IOT_TYPE_PACKET_LIST);
+  g_type_ensure (IOT_TYPE_PROTO_TREE);
+  g_type_ensure (IOT_TYPE_HEX_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, packet_list);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, proto_tree);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, hex_view);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, description);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, status_file);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, status_counts);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_button);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_popover);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_go);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, recent_section);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.goto", NULL, goto_action);
+  gtk_widget_class_install_action (widget_class, "win.go-next", NULL, go_action);
+  gtk_widget_class_install_action (widget_class, "win.go-previous", NULL, go_action);
+  gtk_widget_class_install_action (widget_class, "win.go-first", NULL, go_action);
+  gtk_widget_class_install_action (widget_class, "win.go-last", NULL, go_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.goto", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK, "win.go-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK, "win.go-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_CONTROL_MASK, "win.go-first", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK, "win.go-last", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_slash, GDK_CONTROL_MASK, "win.focus-filter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}
+
+static void
+iot_window_init (IotWindow *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->show_dialogs = TRUE;
+  self->session = iot_session_new ();
+  add_state_actions (self);
+
+  iot_filter_bar_set_session (self->filter_bar, self->session);
+  iot_packet_list_set_session (self->packet_list, self->session);
+  iot_proto_tree_set_session (self->proto_tree, self->session);
+  iot_hex_view_set_session (self->hex_view, self->session);
+
+  g_signal_connect_object (self->session, "notify::path", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::n-displayed", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::loading", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::filter-text", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (busy_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::progress", G_CALLBACK (busy_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::busy-text", G_CALLBACK (busy_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::selected-node", G_CALLBACK (selected_node_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::selected-frame", G_CALLBACK (selected_node_cb), self, 0);
+  g_signal_connect_object (self->session, "problem", G_CALLBACK (problem_cb), self, 0);
+  g_signal_connect_object (self->proto_tree, "filter-requested", G_CALLBACK (filter_requested_cb), self, 0);
+  g_signal_connect (self->goto_entry, "activate", G_CALLBACK (goto_entry_activate_cb), self);
+  g_signal_connect (self->goto_go, "clicked", G_CALLBACK (goto_clicked_cb), self);
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect (gtk_recent_manager_get_default (), "changed", G_CALLBACK (recent_changed_cb), self);
+  rebuild_recent (self);
+  update_status (self);
+  selected_node_cb (self->session, NULL, self);
+}

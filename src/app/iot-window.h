@@ -1,0 +1,32 @@
+/* iot-window.h — the main window: filter bar, packet list, protocol tree,
+ * bytes pane, status bar. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "iot-filter-bar.h"
+#include "iot-hex-view.h"
+#include "iot-packet-list.h"
+#include "iot-proto-tree.h"
+#include "iot-session.h"
+
+G_BEGIN_DECLS
+
+#define IOT_TYPE_WINDOW (iot_window_get_type ())
+G_DECLARE_FINAL_TYPE (IotWindow, iot_window, IOT, WINDOW, GtkApplicationWindow)
+
+/* @settings may be NULL (no schema installed): nothing is remembered. */
+IotWindow     *iot_window_new (GtkApplication *app, GSettings *settings);
+void           iot_window_open (IotWindow *self, GFile *file);
+IotSession    *iot_window_get_session (IotWindow *self);
+IotFilterBar  *iot_window_get_filter_bar (IotWindow *self);
+IotPacketList *iot_window_get_packet_list (IotWindow *self);
+IotProtoTree  *iot_window_get_proto_tree (IotWindow *self);
+IotHexView    *iot_window_get_hex_view (IotWindow *self);
+GtkLabel      *iot_window_get_description (IotWindow *self);
+GtkLabel      *iot_window_get_status_counts (IotWindow *self);
+/* Whether problems are shown in dialogs (off for screenshots and tests,
+ * which read them from the "problem" signal). */
+void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
+
+G_END_DECLS
