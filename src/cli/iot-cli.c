@@ -1,6 +1,7 @@
 /* iot-cli.c — iotscope-cli: the analyzer for scripts and terminals, with
  * tshark's flags wherever the meaning is the same. */
 #include <locale.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -202,23 +203,225 @@ time_decimals (IotFile *file)
   return iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
 }
 
+/* Everything one thread needs to turn frames into output. */
+typedef struct {
+  IotEngine         *engine;
+  IotFile           *file;
+  IotDissectOptions  options;
+  IotPacket         *pkt;
+  IotFilter         *display;
+  IotFilter         *read;
+  IotFieldsPrinter  *printer;
+  GPtrArray         *fields;
+  guint32            prev_displayed;
+  gboolean           sequential;     /* prev_displayed follows the filter */
+} Renderer;
+
+static Renderer *
+renderer_new (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields, gboolean sequential)
+{
+  Renderer *r = g_new0 (Renderer, 1);
+  gboolean ok;
+
+  r->engine = engine;
+  r->file = iot_engine_file (engine);
+  r->options = *options;
+  r->pkt = iot_packet_new ();
+  /* A compiled filter keeps scratch space: one per thread. */
+  r->display = compile_filter (opts.display_filter, &ok);
+  r->read = compile_filter (opts.read_filter, &ok);
+  r->fields = fields;
+  r->sequential = sequential;
+  if (opts.format == OUTPUT_FIELDS)
+    r->printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
+                                         &opts.fields_format);
+  return r;
+}
+
+static void
+renderer_free (Renderer *r)
+{
+  iot_packet_free (r->pkt);
+  iot_filter_free (r->display);
+  iot_filter_free (r->read);
+  iot_fields_printer_free (r->printer);
+  g_free (r);
+}
+
+static void
+append_json (IotPacket *pkt, GString *out)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  iot_print_json (pkt, builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  /* Every element is preceded by a separator; the writer drops the first. */
+  g_string_append (out, ",\n");
+  g_string_append (out, text);
+}
+
+static void
+render_frame (Renderer *r, guint32 number, GString *out)
+{
+  IotPacket *pkt = r->pkt;
+
+  r->options.prev_displayed = r->sequential ? r->prev_displayed : number - 1;
+  iot_engine_dissect (r->engine, pkt, number, &r->options);
+  if (!frame_passes (r->display, r->read, pkt))
+    return;
+  r->prev_displayed = number;
+  if (opts.quiet)
+    return;
+  switch (opts.format)
+    {
+    case OUTPUT_SUMMARY:
+      iot_print_summary (pkt, iot_file_frame (r->file, number)->ts_ns - iot_file_frame (r->file, 1)->ts_ns,
+                         time_decimals (r->file), out);
+      break;
+    case OUTPUT_TEXT:
+      iot_print_tree (pkt, out);
+      if (!opts.hex)
+        g_string_append_c (out, '\n');
+      break;
+    case OUTPUT_FIELDS:
+      iot_fields_printer_row (r->printer, pkt, out);
+      break;
+    case OUTPUT_JSON:
+      append_json (pkt, out);
+      break;
+    case OUTPUT_EK:
+      iot_print_ek (pkt, out);
+      break;
+    }
+  if (opts.hex)
+    iot_print_hex (pkt, out);
+}
+
+/* Writes rendered text; the first JSON element loses its separator. */
+static void
+write_out (GString *out, gboolean *first_json)
+{
+  if (opts.format == OUTPUT_JSON && *first_json && out->len >= 2)
+    {
+      g_string_erase (out, 0, 2);
+      *first_json = FALSE;
+    }
+  flush_out (out);
+}
+
+/* ---- the second pass on several cores ---------------------------------------- */
+
+#define CHUNK_FRAMES 2048
+#define CHUNKS_AHEAD 64   /* how far workers may run ahead of the writer */
+
+typedef struct {
+  GString *out;
+  gboolean done;
+} Chunk;
+
+typedef struct {
+  IotEngine         *engine;
+  const IotDissectOptions *options;
+  GPtrArray         *fields;
+  guint32            n_frames;
+  Chunk             *chunks;
+  guint              n_chunks;
+  guint              next_chunk;     /* next to hand out */
+  guint              written;        /* chunks written so far */
+  GMutex             lock;
+  GCond              cond;
+} Parallel;
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  Parallel *par = data;
+  Renderer *r = renderer_new (par->engine, par->options, par->fields, FALSE);
+
+  for (;;)
+    {
+      guint index;
+      Chunk *chunk;
+      guint32 first, last;
+
+      g_mutex_lock (&par->lock);
+      while (par->next_chunk < par->n_chunks && par->next_chunk >= par->written + CHUNKS_AHEAD)
+        g_cond_wait (&par->cond, &par->lock);
+      index = par->next_chunk++;
+      g_mutex_unlock (&par->lock);
+      if (index >= par->n_chunks)
+        break;
+      chunk = &par->chunks[index];
+      chunk->out = g_string_sized_new (1 << 16);
+      first = index * CHUNK_FRAMES + 1;
+      last = MIN (par->n_frames, first + CHUNK_FRAMES - 1);
+      for (guint32 number = first; number <= last; number++)
+        render_frame (r, number, chunk->out);
+      g_mutex_lock (&par->lock);
+      chunk->done = TRUE;
+      g_cond_broadcast (&par->cond);
+      g_mutex_unlock (&par->lock);
+    }
+  renderer_free (r);
+  return NULL;
+}
+
+static void
+render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields,
+                 guint32 n, guint n_threads, gboolean *first_json)
+{
+  Parallel par = { engine, options, fields, n };
+  GThread **threads = g_new0 (GThread *, n_threads);
+
+  par.n_chunks = (n + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
+  par.chunks = g_new0 (Chunk, par.n_chunks);
+  g_mutex_init (&par.lock);
+  g_cond_init (&par.cond);
+  for (guint i = 0; i < n_threads; i++)
+    threads[i] = g_thread_new ("render", parallel_worker, &par);
+  for (guint c = 0; c < par.n_chunks; c++)
+    {
+      g_mutex_lock (&par.lock);
+      while (!par.chunks[c].done)
+        g_cond_wait (&par.cond, &par.lock);
+      g_mutex_unlock (&par.lock);
+      write_out (par.chunks[c].out, first_json);
+      g_string_free (par.chunks[c].out, TRUE);
+      g_mutex_lock (&par.lock);
+      par.written = c + 1;
+      g_cond_broadcast (&par.cond);
+      g_mutex_unlock (&par.lock);
+    }
+  for (guint i = 0; i < n_threads; i++)
+    g_thread_join (threads[i]);
+  g_free (threads);
+  g_free (par.chunks);
+  g_mutex_clear (&par.lock);
+  g_cond_clear (&par.cond);
+}
+
 static int
 run (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (IotFile) file = NULL;
   g_autoptr (IotEngine) engine = NULL;
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (GString) out = g_string_sized_new (1 << 16);
   g_autoptr (GPtrArray) fields = NULL;
   g_autoptr (IotFieldSet) wanted = NULL;
-  g_autoptr (IotFieldsPrinter) printer = NULL;
-  g_autoptr (JsonBuilder) json = NULL;
   g_autoptr (IotFilter) display = NULL;
   g_autoptr (IotFilter) read = NULL;
   IotDissectOptions options = { 0 };
-  guint32 n, prev_displayed = 0;
-  gboolean first_json = TRUE, ok;
+  gboolean first_json = TRUE, ok, sequential;
+  guint n_threads;
+  guint32 n;
 
   if (!parse_output_type (&error))
     return fail ("%s", error->message);
@@ -257,10 +460,13 @@ run (void)
     case OUTPUT_FIELDS:
       for (guint i = 0; i < fields->len; i++)
         iot_field_set_add (wanted, g_ptr_array_index (fields, i));
-      printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
-                                        &opts.fields_format);
       if (opts.fields_format.header)
-        iot_fields_printer_header (printer, out);
+        {
+          g_autoptr (IotFieldsPrinter) printer =
+            iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len, &opts.fields_format);
+
+          iot_fields_printer_header (printer, out);
+        }
       break;
     default:
       options.flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
@@ -270,6 +476,7 @@ run (void)
     options.flags |= IOT_DISSECT_COLUMNS;
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, "[\n");
+  flush_out (out);
 
   /* Like tshark, -c counts frames read, not frames shown. */
   if (opts.count > 0 && (guint32) opts.count < n)
@@ -277,57 +484,30 @@ run (void)
   /* -q without a filter: nothing to print, nothing to select. */
   if (opts.quiet && display == NULL && read == NULL)
     n = 0;
-  for (guint32 number = 1; number <= n; number++)
-    {
-      options.prev_displayed = prev_displayed;
-      iot_engine_dissect (engine, pkt, number, &options);
-      if (!frame_passes (display, read, pkt))
-        continue;
-      prev_displayed = number;
-      if (opts.quiet)
-        continue;
-      switch (opts.format)
-        {
-        case OUTPUT_SUMMARY:
-          iot_print_summary (pkt, iot_file_frame (file, number)->ts_ns - iot_file_frame (file, 1)->ts_ns,
-                             time_decimals (file), out);
-          break;
-        case OUTPUT_TEXT:
-          iot_print_tree (pkt, out);
-          if (!opts.hex)
-            g_string_append_c (out, '\n');
-          break;
-        case OUTPUT_FIELDS:
-          iot_fields_printer_row (printer, pkt, out);
-          break;
-        case OUTPUT_JSON:
-          {
-            g_autoptr (JsonGenerator) generator = json_generator_new ();
-            g_autoptr (JsonNode) root = NULL;
-            g_autofree char *text = NULL;
 
-            json = json_builder_new ();
-            iot_print_json (pkt, json);
-            root = json_builder_get_root (json);
-            json_generator_set_root (generator, root);
-            json_generator_set_pretty (generator, TRUE);
-            json_generator_set_indent (generator, 2);
-            text = json_generator_to_data (generator, NULL);
-            if (!first_json)
-              g_string_append (out, ",\n");
-            g_string_append (out, text);
-            first_json = FALSE;
-            g_clear_object (&json);
-          }
-          break;
-        case OUTPUT_EK:
-          iot_print_ek (pkt, out);
-          break;
+  /* Frames are independent after the first pass, so the second pass can
+   * use every core — unless "time since the previous displayed frame" is
+   * shown, which chains each frame to the filter result of the one before. */
+  sequential = (display != NULL || read != NULL)
+               && ((options.flags & IOT_DISSECT_TREE)
+                   || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
+  n_threads = MIN (g_get_num_processors (), 8);
+  if (g_getenv ("IOTSCOPE_THREADS"))
+    n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));
+  if (!sequential && n_threads > 1 && n >= 4 * CHUNK_FRAMES)
+    render_parallel (engine, &options, fields, n, n_threads, &first_json);
+  else
+    {
+      Renderer *r = renderer_new (engine, &options, fields, TRUE);
+
+      for (guint32 number = 1; number <= n; number++)
+        {
+          render_frame (r, number, out);
+          if (out->len > (1 << 15))
+            write_out (out, &first_json);
         }
-      if (opts.hex)
-        iot_print_hex (pkt, out);
-      if (out->len > (1 << 15))
-        flush_out (out);
+      write_out (out, &first_json);
+      renderer_free (r);
     }
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, first_json ? "]\n" : "\n]\n");
