@@ -37,6 +37,12 @@ enum {
   F_REC_RT,
   F_SRC_RT,
   F_EMPTY_RT,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAGMENT_COUNT,
+  F_REASSEMBLED_IN,
+  F_REASSEMBLED_LENGTH,
+  F_REASSEMBLED_DATA,
   N_FIELDS
 };
 
@@ -195,6 +201,18 @@ static IotField ip_fields[N_FIELDS] = {
     "Address of a router the sender wants the packet to pass." },
   [F_EMPTY_RT] = { "ip.empty_rt", "Empty Route", IOT_FT_IPV4, .blurb =
     "A route slot not yet filled in." },
+  [F_FRAGMENTS] = { "ip.fragments", "IPv4 Fragments", IOT_FT_BYTES, .blurb =
+    "The pieces an IPv4 packet too big for the link was cut into, joined again here." },
+  [F_FRAGMENT] = { "ip.fragment", "IPv4 Fragment", IOT_FT_FRAMENUM, .blurb =
+    "A frame that carried one piece of the original packet." },
+  [F_FRAGMENT_COUNT] = { "ip.fragment.count", "Fragment count", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many pieces the original packet was cut into." },
+  [F_REASSEMBLED_IN] = { "ip.reassembled_in", "Reassembled IPv4 in frame", IOT_FT_FRAMENUM, .blurb =
+    "This frame holds one piece of a larger packet; the frame named here completes it and shows it whole." },
+  [F_REASSEMBLED_LENGTH] = { "ip.reassembled.length", "Reassembled IPv4 length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the packet rebuilt from its fragments, without the IPv4 header." },
+  [F_REASSEMBLED_DATA] = { "ip.reassembled.data", "Reassembled IPv4 data", IOT_FT_BYTES, .blurb =
+    "The bytes of the packet rebuilt from its fragments." },
 };
 
 /* The version field, which the IPv6 layer also fills (as Wireshark does). */
@@ -338,6 +356,62 @@ label_frag_offset (IotPacket *pkt, int node, guint16 word)
   iot_tree_set_label (pkt, node, "%s = Fragment Offset: %u", picture, (word & 0x1fff) * 8u);
 }
 
+static const IotRebuildFields fragment_fields = {
+  &ip_fields[F_FRAGMENTS], &ip_fields[F_FRAGMENT], &ip_fields[F_FRAGMENT_COUNT],
+  &ip_fields[F_REASSEMBLED_LENGTH], &ip_fields[F_REASSEMBLED_DATA],
+  "IPv4 Fragments", "Reassembled IPv4",
+};
+
+/* Joins fragments: the frame bringing the last missing piece shows the
+ * whole packet; the others point to it.  Returns TRUE when the packet was
+ * rebuilt and handed on. */
+static gboolean
+defragment (IotPacket *pkt, int tree, int parent, IotBuf *payload, IotBuf *header,
+            guint16 id, guint8 proto, guint frag_off, gboolean more)
+{
+  IotDefrag *defrag = iot_packet_state (pkt, &iot_dissector_ip);
+  guint32 frame = iot_packet_frame_number (pkt), done;
+  guint8 key[11];
+  IotBuf whole;
+  int node;
+
+  if (defrag == NULL || payload->length < payload->reported || iot_packet_in_error (pkt))
+    return FALSE;
+  /* Fragments belong together by addresses, identification and protocol. */
+  memcpy (key, iot_buf_ptr (header, 12, 8), 8);
+  key[8] = id >> 8;
+  key[9] = id & 0xff;
+  key[10] = proto;
+  if (iot_packet_first_pass (pkt))
+    iot_defrag_add (defrag, pkt, key, sizeof key, frag_off, payload, 0, payload->length, !more);
+  done = iot_defrag_completed_in (defrag, frame);
+  if (done == 0)
+    return FALSE;
+  if (done != frame)
+    {
+      node = iot_tree_add_uint (pkt, tree, &ip_fields[F_REASSEMBLED_IN], payload, 0, 0, done);
+      iot_tree_set_generated (pkt, node);
+      iot_col_append_info (pkt, " [Reassembled in #%u]", done);
+      return FALSE;
+    }
+  whole = iot_defrag_rebuild (defrag, pkt, &fragment_fields, tree);
+  if (iot_call_table (pkt, "ip.proto", proto, &whole, parent) < 0)
+    iot_call_data (pkt, &whole, parent);
+  return TRUE;
+}
+
+static gpointer
+ip_state_new (void)
+{
+  return iot_defrag_new ();
+}
+
+static void
+ip_state_free (gpointer state)
+{
+  iot_defrag_free (state);
+}
+
 static int
 dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -430,12 +504,11 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 
     if (more_frags || frag_off > 0)
       {
-        /* Fragments are not reassembled: show the piece as data. */
         proto_name = iot_value_name (ip_proto_names, proto);
         iot_col_printf_info (pkt, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)",
-                                                         proto_name ? proto_name : "Unknown", proto,
-                                                         frag_off, id);
-        iot_call_data (pkt, &payload, parent);
+                             proto_name ? proto_name : "Unknown", proto, frag_off, id);
+        if (!defragment (pkt, tree, parent, &payload, buf, id, proto, frag_off, more_frags))
+          iot_call_data (pkt, &payload, parent);
         return total;
       }
     used = iot_call_table (pkt, "ip.proto", proto, &payload, parent);
@@ -452,5 +525,7 @@ IotDissector iot_dissector_ip = {
   .fields = ip_fields,
   .n_fields = N_FIELDS,
   .dissect = dissect_ip,
+  .state_new = ip_state_new,
+  .state_free = ip_state_free,
   .handoff = { { "ethertype", 0x0800 }, { "ip.version", 4 }, { "link", 228 }, { "ip.proto", 4 } },
 };

@@ -38,6 +38,12 @@ enum {
   F_FRAG_RESERVED_BITS,
   F_FRAG_MORE,
   F_FRAG_IDENT,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAGMENT_COUNT,
+  F_REASSEMBLED_IN,
+  F_REASSEMBLED_LENGTH,
+  F_REASSEMBLED_DATA,
   N_FIELDS
 };
 
@@ -182,6 +188,18 @@ static IotField ipv6_fields[N_FIELDS] = {
     "More fragments of the same packet follow this one.", "Yes", "No" },
   [F_FRAG_IDENT] = { "ipv6.fraghdr.ident", "Identification", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
     "Number shared by all fragments of one original packet." },
+  [F_FRAGMENTS] = { "ipv6.fragments", "IPv6 Fragments", IOT_FT_NONE, .blurb =
+    "The pieces an IPv6 packet too big for the path was cut into by its sender, joined again here." },
+  [F_FRAGMENT] = { "ipv6.fragment", "IPv6 Fragment", IOT_FT_FRAMENUM, .blurb =
+    "A frame that carried one piece of the original packet." },
+  [F_FRAGMENT_COUNT] = { "ipv6.fragment.count", "Fragment count", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many pieces the original packet was cut into." },
+  [F_REASSEMBLED_IN] = { "ipv6.reassembled.in", "Reassembled IPv6 in frame", IOT_FT_FRAMENUM, .blurb =
+    "This frame holds one piece of a larger packet; the frame named here completes it and shows it whole." },
+  [F_REASSEMBLED_LENGTH] = { "ipv6.reassembled.length", "Reassembled IPv6 length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the packet rebuilt from its fragments." },
+  [F_REASSEMBLED_DATA] = { "ipv6.reassembled.data", "Reassembled IPv6 data", IOT_FT_BYTES, .blurb =
+    "The bytes of the packet rebuilt from its fragments." },
 };
 
 extern IotDissector iot_dissector_ipv6;
@@ -298,9 +316,15 @@ dissect_routing_header (IotPacket *pkt, int parent, IotBuf *buf, guint off)
   return len;
 }
 
-/* Returns TRUE when the packet is a fragment (not reassembled here). */
+typedef struct {
+  guint    offset;
+  gboolean more;
+  guint32  ident;
+} Fragment;
+
+/* Returns TRUE when the packet is a fragment, described in *frag. */
 static gboolean
-dissect_fragment_header (IotPacket *pkt, int parent, IotBuf *buf, guint off)
+dissect_fragment_header (IotPacket *pkt, int parent, IotBuf *buf, guint off, Fragment *frag)
 {
   guint nxt = iot_buf_u8 (buf, off);
   guint16 word = iot_buf_u16 (buf, off + 2);
@@ -319,11 +343,70 @@ dissect_fragment_header (IotPacket *pkt, int parent, IotBuf *buf, guint off)
   node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_MORE], buf, off + 2, 2, FALSE);
   iot_tree_set_label (pkt, node, "%s = More Fragments: %s", bit_picture (pkt, word, 1, 16), more ? "Yes" : "No");
   iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_IDENT], buf, off + 4, 4, FALSE);
+  frag->offset = offset_bytes;
+  frag->more = more;
+  frag->ident = ident;
   if (offset_bytes == 0 && !more)
     return FALSE;
   iot_col_printf_info (pkt, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)",
                                                    offset_bytes, more ? 'y' : 'n', ident, nxt);
   return TRUE;
+}
+
+static const IotRebuildFields fragment_fields = {
+  &ipv6_fields[F_FRAGMENTS], &ipv6_fields[F_FRAGMENT], &ipv6_fields[F_FRAGMENT_COUNT],
+  &ipv6_fields[F_REASSEMBLED_LENGTH], &ipv6_fields[F_REASSEMBLED_DATA],
+  "IPv6 Fragments", "Reassembled IPv6",
+};
+
+/* Joins fragments: the frame bringing the last missing piece shows the
+ * whole packet; the others point to it.  Returns TRUE when the packet was
+ * rebuilt and handed on. */
+static gboolean
+defragment (IotPacket *pkt, int tree, int parent, IotBuf *payload, const IotAddress *src,
+            const IotAddress *dst, const Fragment *frag, guint nxt)
+{
+  IotDefrag *defrag = iot_packet_state (pkt, &iot_dissector_ipv6);
+  guint32 frame = iot_packet_frame_number (pkt), done;
+  guint8 key[36];
+  IotBuf whole;
+  int node;
+
+  if (defrag == NULL || payload->length < payload->reported || iot_packet_in_error (pkt))
+    return FALSE;
+  memcpy (key, src->bytes, 16);
+  memcpy (key + 16, dst->bytes, 16);
+  key[32] = frag->ident >> 24;
+  key[33] = frag->ident >> 16;
+  key[34] = frag->ident >> 8;
+  key[35] = frag->ident;
+  if (iot_packet_first_pass (pkt))
+    iot_defrag_add (defrag, pkt, key, sizeof key, frag->offset, payload, 0, payload->length, !frag->more);
+  done = iot_defrag_completed_in (defrag, frame);
+  if (done == 0)
+    return FALSE;
+  if (done != frame)
+    {
+      node = iot_tree_add_uint (pkt, tree, &ipv6_fields[F_REASSEMBLED_IN], payload, 0, 0, done);
+      iot_tree_set_generated (pkt, node);
+      return FALSE;
+    }
+  whole = iot_defrag_rebuild (defrag, pkt, &fragment_fields, tree);
+  if (iot_call_table (pkt, "ip.proto", nxt, &whole, parent) < 0)
+    iot_call_data (pkt, &whole, parent);
+  return TRUE;
+}
+
+static gpointer
+ipv6_state_new (void)
+{
+  return iot_defrag_new ();
+}
+
+static void
+ipv6_state_free (gpointer state)
+{
+  iot_defrag_free (state);
 }
 
 static int
@@ -333,6 +416,7 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   guint plen, nxt, off = 40, total;
   IotAddress src = { 6, { 0 } }, dst = { 6, { 0 } };
   gboolean fragment = FALSE;
+  Fragment frag = { 0 };
   int tree, node;
 
   iot_col_set_protocol (pkt, "IPv6");
@@ -398,7 +482,7 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
         {
           guint next = iot_buf_u8 (buf, off);
 
-          fragment = dissect_fragment_header (pkt, tree, buf, off);
+          fragment = dissect_fragment_header (pkt, tree, buf, off, &frag);
           off += 8;
           nxt = next;
           if (fragment)
@@ -414,7 +498,9 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
     IotBuf payload = iot_buf_sub (buf, MIN (off, total), total - MIN (off, total));
     int used = -1;
 
-    if (!fragment && nxt != 59)
+    if (fragment && defragment (pkt, tree, parent, &payload, &src, &dst, &frag, nxt))
+      used = payload.length;
+    else if (!fragment && nxt != 59)
       used = iot_call_table (pkt, "ip.proto", nxt, &payload, parent);
     if (used < 0)
       iot_call_data (pkt, &payload, parent);
@@ -429,5 +515,7 @@ IotDissector iot_dissector_ipv6 = {
   .fields = ipv6_fields,
   .n_fields = N_FIELDS,
   .dissect = dissect_ipv6,
+  .state_new = ipv6_state_new,
+  .state_free = ipv6_state_free,
   .handoff = { { "ethertype", 0x86dd }, { "ip.version", 6 }, { "link", 229 }, { "ip.proto", 41 } },
 };

@@ -335,17 +335,9 @@ conn_key_equal (gconstpointer a, gconstpointer b)
 
 /* ---- messages spread over several segments ------------------------------------ */
 
-/* Where one part of a rebuilt message lies: @length bytes of frame @frame
- * from byte @offset of the frame. */
-typedef struct {
-  guint32 frame;
-  guint32 offset;
-  guint32 length;
-} Piece;
-
 typedef struct {
   guint32 completed_in;    /* 0 = the capture ended first */
-  GArray *pieces;          /* Piece */
+  GArray *pieces;          /* IotPiece */
 } Pdu;
 
 /* Which parts of a segment's payload belong to rebuilt messages. */
@@ -1137,7 +1129,7 @@ static void
 gather_add (TcpState *st, Gather *g, guint32 frame, const IotBuf *payload, guint off, guint len)
 {
   Pdu *pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
-  Piece piece = { frame, payload->origin + off, len };
+  IotPiece piece = { frame, payload->origin + off, len, g->bytes->len };
 
   g_array_append_val (pdu->pieces, piece);
   g_byte_array_append (g->bytes, payload->data + off, len);
@@ -1157,7 +1149,7 @@ gather_start (TcpState *st, TcpStream *s, guint dir, guint32 frame, const IotBuf
       g = s->gather[dir] = g_new0 (Gather, 1);
       g->bytes = g_byte_array_new ();
     }
-  pdu->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+  pdu->pieces = g_array_new (FALSE, FALSE, sizeof (IotPiece));
   g_ptr_array_add (st->pdus, pdu);
   g->pdu = st->pdus->len;
   g_byte_array_set_size (g->bytes, 0);
@@ -1243,7 +1235,7 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
           /* The message ended inside this segment; what follows is the
            * start of the next one. */
           Pdu *done = g_ptr_array_index (st->pdus, g->pdu - 1);
-          Piece *last = &g_array_index (done->pieces, Piece, done->pieces->len - 1);
+          IotPiece *last = &g_array_index (done->pieces, IotPiece, done->pieces->len - 1);
 
           last->length = at - before;
           seg_fact_for (st, frame)->head_len = at - before;
@@ -1256,59 +1248,11 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
   dissect_rest_first_pass (st, s, dir, pkt, seg, payload, take);
 }
 
-/* Rebuilds message @pdu from the frames it came from. */
-static IotBuf
-rebuild_pdu (IotPacket *pkt, const Pdu *pdu, int tree_parent)
-{
-  g_autoptr (GByteArray) bytes = g_byte_array_new ();
-  IotBuf whole;
-  int group, node;
-
-  for (guint i = 0; i < pdu->pieces->len; i++)
-    {
-      const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
-      guint32 caplen;
-      const guint8 *data = iot_packet_frame_bytes (pkt, piece->frame, &caplen);
-
-      if (data != NULL && piece->offset + piece->length <= caplen)
-        g_byte_array_append (bytes, data + piece->offset, piece->length);
-    }
-  whole = iot_packet_add_source (pkt, iot_packet_strdup_printf (pkt, "Reassembled TCP (%u bytes)", bytes->len),
-                                 bytes->data, bytes->len);
-  group = iot_tree_add_protocol (pkt, tree_parent, &tcp_fields[F_SEGMENTS], &whole, 0, (gint) whole.length);
-  iot_tree_set_generated (pkt, group);
-  if (group >= 0 && iot_packet_wants_tree (pkt))
-    {
-      g_autoptr (GString) label = g_string_new (NULL);
-
-      g_string_printf (label, "%u Reassembled TCP Segments (%u bytes):", pdu->pieces->len, whole.length);
-      for (guint i = 0; i < pdu->pieces->len; i++)
-        {
-          const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
-
-          g_string_append_printf (label, " #%u(%u)", piece->frame, piece->length);
-        }
-      iot_tree_set_label (pkt, group, "%s", label->str);
-    }
-  for (guint i = 0, pos = 0; i < pdu->pieces->len; i++)
-    {
-      const Piece *piece = &g_array_index (pdu->pieces, Piece, i);
-
-      node = iot_tree_add_uint (pkt, group, &tcp_fields[F_SEGMENT], &whole, pos, piece->length, piece->frame);
-      iot_tree_set_label (pkt, node, "Frame: %u, payload: %u-%u (%u bytes)", piece->frame, pos,
-                          pos + piece->length - 1, piece->length);
-      iot_tree_set_generated (pkt, node);
-      pos += piece->length;
-    }
-  node = iot_tree_add_uint (pkt, group, &tcp_fields[F_SEGMENT_COUNT], &whole, 0, 0, pdu->pieces->len);
-  iot_tree_set_generated (pkt, node);
-  node = iot_tree_add_uint (pkt, group, &tcp_fields[F_REASSEMBLED_LENGTH], &whole, 0, 0, whole.length);
-  iot_tree_set_generated (pkt, node);
-  node = iot_tree_add_bytes (pkt, group, &tcp_fields[F_REASSEMBLED_DATA], &whole, 0, whole.length,
-                             whole.data, whole.length);
-  iot_tree_set_generated (pkt, node);
-  return whole;
-}
+static const IotRebuildFields segment_fields = {
+  &tcp_fields[F_SEGMENTS], &tcp_fields[F_SEGMENT], &tcp_fields[F_SEGMENT_COUNT],
+  &tcp_fields[F_REASSEMBLED_LENGTH], &tcp_fields[F_REASSEMBLED_DATA],
+  "Reassembled TCP Segments", "Reassembled TCP",
+};
 
 /* Marks payload bytes [off, off+len) as part of message @pdu_plus1. */
 static void
@@ -1352,7 +1296,8 @@ dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segmen
       add_segment_part (st, pkt, tree, payload, 0, fact->head_len, fact->head_pdu, here);
       if (here)
         {
-          IotBuf whole = rebuild_pdu (pkt, pdu, -1);
+          IotBuf whole = iot_rebuild_pieces (pkt, (const IotPiece *) pdu->pieces->data, pdu->pieces->len,
+                                             &segment_fields, -1);
 
           call_payload_dissector (pkt, seg, &whole);
           iot_packet_take_request (pkt, &at, &needed);

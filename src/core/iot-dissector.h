@@ -240,3 +240,5 @@ gboolean iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed);
 void iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev);
 
 G_END_DECLS
+
+#include "iot-reassembly.h"

@@ -203,6 +203,8 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
   switch (field->type)
     {
     case IOT_FT_NONE:
+      /* tshark prints a label-only field as present. */
+      g_string_append_c (out, '1');
       break;
     case IOT_FT_PROTOCOL:
       iot_format_label (pkt, node, out);
