@@ -23,4 +23,16 @@ IotEngine  *iot_capture_engine (IotCapture *self);
 guint32     iot_capture_n_passed (IotCapture *self);
 guint32     iot_capture_n_frames (IotCapture *self);
 
+/* The first pass, in short steps that give way to the main thread's
+ * dissections: the engine's writer lock is re-taken at once after each of
+ * its steps, so a reader could otherwise wait through many of them. */
+gboolean    iot_capture_first_pass_upto (IotCapture *self, guint32 upto, GCancellable *cancellable);
+/* iot_engine_dissect() for the main thread: announces itself so that the
+ * first pass pauses between steps. */
+void        iot_capture_dissect (IotCapture *self, IotPacket *pkt, guint32 number,
+                                 const IotDissectOptions *options);
+/* Holds the first pass between steps until the main loop is idle again:
+ * a view about to dissect a screenful of rows calls it once. */
+void        iot_capture_pause_until_idle (IotCapture *self);
+
 G_END_DECLS

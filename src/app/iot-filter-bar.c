@@ -305,6 +305,9 @@ iot_filter_bar_dispose (GObject *object)
     gtk_entry_set_completion (self->entry, NULL);
   g_clear_object (&self->completion);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_FILTER_BAR);
+  /* Template children that are not bound (the outer box) stay ours. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_filter_bar_parent_class)->dispose (object);
 }

@@ -52,6 +52,8 @@ void          iot_frame_list_set_matches (IotFrameList *self, GArray *matches);
  * the first pass). */
 void          iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint n);
 gboolean      iot_frame_list_is_filtered (IotFrameList *self);
+/* Frames the list may show (passed, and revealed to the views). */
+guint32       iot_frame_list_get_n_passed (IotFrameList *self);
 
 guint32       iot_frame_list_number_at (IotFrameList *self, guint position);
 /* Position of frame @number, FALSE if it is not displayed. */

@@ -310,6 +310,9 @@ iot_hex_view_dispose (GObject *object)
   IotHexView *self = IOT_HEX_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_HEX_VIEW);
+  /* Template children that are not bound (the outer box) stay ours. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_hex_view_parent_class)->dispose (object);
 }

@@ -115,6 +115,8 @@ bind_item (IotPacketList *self, GtkListItem *item, Column column)
       break;
     }
   summary = iot_frame_list_summary (frames, iot_frame_row_get_number (row));
+  if (summary == NULL)
+    return;
   switch (column)
     {
     case COL_SOURCE:
@@ -360,6 +362,9 @@ iot_packet_list_dispose (GObject *object)
   IotPacketList *self = IOT_PACKET_LIST (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_PACKET_LIST);
+  /* Template children that are not bound (the outer box) stay ours. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_packet_list_parent_class)->dispose (object);

@@ -570,6 +570,9 @@ iot_proto_tree_dispose (GObject *object)
   IotProtoTree *self = IOT_PROTO_TREE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_PROTO_TREE);
+  /* Template children that are not bound (the outer box) stay ours. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_proto_tree_parent_class)->dispose (object);

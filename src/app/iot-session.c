@@ -9,6 +9,7 @@
 /* Frames passed before the worker wakes the main loop, so that the first
  * rows show at once instead of at the next poll. */
 #define FIRST_ROWS 500
+#define FIRST_SCREEN 60
 
 typedef struct {
   GMutex      lock;
@@ -196,12 +197,13 @@ session_poll (IotSession *self)
   if (self->capture != NULL)
     {
       guint before = iot_session_get_n_displayed (self);
-      gint64 t0 = g_get_monotonic_time ();
+      guint32 passed = iot_capture_n_passed (self->capture);
 
-      iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
-      if (g_getenv ("IOTSCOPE_MEASURE_VERBOSE"))
-        g_printerr ("poll: %u -> %u took %.1f ms\n", before, iot_session_get_n_displayed (self),
-                    (g_get_monotonic_time () - t0) / 1000.0);
+      /* GtkListView builds up to 200 rows of widgets as items appear:
+       * a screenful per poll until then keeps each stall short. */
+      if (self->loading && before < 200 && !iot_frame_list_is_filtered (self->frames))
+        passed = MIN (passed, before + FIRST_SCREEN);
+      iot_frame_list_set_n_passed (self->frames, passed);
       if (iot_session_get_n_displayed (self) != before)
         notify_n_displayed (self);
     }
@@ -282,9 +284,9 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
   n = iot_file_n_frames (file);
   /* A first screenful, then wake the main loop to show it. */
-  iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (n, FIRST_ROWS), cancellable);
+  iot_capture_first_pass_upto (capture, MIN (n, FIRST_ROWS), cancellable);
   g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
-  if (!iot_engine_first_pass_upto (iot_capture_engine (capture), n, cancellable))
+  if (!iot_capture_first_pass_upto (capture, n, cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Loading was cancelled");
       return;
@@ -497,7 +499,7 @@ filter_catch_up (IotSession *self)
 
   if (self->filter_text == NULL || self->filter_job != NULL || self->capture == NULL)
     return;
-  passed = iot_capture_n_passed (self->capture);
+  passed = iot_frame_list_get_n_passed (self->frames);
   if (self->filtered_upto < passed)
     start_filter_job (self, self->filtered_upto + 1, passed, TRUE);
 }
@@ -537,7 +539,7 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
     }
   self->filter_text = g_steal_pointer (&stripped);
   self->filtering = TRUE;
-  start_filter_job (self, 1, MAX (iot_capture_n_passed (self->capture), 1), FALSE);
+  start_filter_job (self, 1, MAX (iot_frame_list_get_n_passed (self->frames), 1), FALSE);
   update_busy (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
@@ -575,7 +577,7 @@ iot_session_select_frame (IotSession *self, guint32 number)
       /* frame.time_delta_displayed needs the frame shown before this one. */
       if (iot_frame_list_find (self->frames, number, &position) && position > 0)
         options.prev_displayed = iot_frame_list_number_at (self->frames, position - 1);
-      iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
+      iot_capture_dissect (self->capture, self->pkt, number, &options);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_FRAME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);

@@ -8,6 +8,7 @@
 
 #include "iot-engine.h"
 #include "iot-filter.h"
+#include "iot-follow.h"
 #include "iot-print.h"
 
 typedef enum {
@@ -31,6 +32,7 @@ typedef struct {
   char           *read_filter;
   gboolean        two_pass;
   char          **decode_as;
+  char          **statistics;
   char           *glossary;
   gboolean        glossary_requested;
   OutputFormat    format;
@@ -63,6 +65,8 @@ static const GOptionEntry entries[] = {
   { "read-filter", 'R', 0, G_OPTION_ARG_STRING, &opts.read_filter,
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
+  { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
+    "Statistics after reading: follow,tcp|udp,ascii|hex|raw,STREAM (repeatable)", "STATS" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
@@ -407,6 +411,64 @@ render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray 
   g_cond_clear (&par.cond);
 }
 
+typedef struct {
+  IotFollowProtocol protocol;
+  IotFollowMode     mode;
+  guint32           stream;
+} FollowRequest;
+
+/* Checks every -z before any work is done. */
+static gboolean
+parse_statistics (GArray *follows, GError **error)
+{
+  for (guint i = 0; opts.statistics && opts.statistics[i]; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (opts.statistics[i], ",", -1);
+      FollowRequest req = { 0 };
+      char *end = NULL;
+
+      if (g_strv_length (parts) == 4 && strcmp (parts[0], "follow") == 0
+          && (strcmp (parts[1], "tcp") == 0 || strcmp (parts[1], "udp") == 0)
+          && iot_follow_mode_parse (parts[2], &req.mode))
+        {
+          req.protocol = strcmp (parts[1], "tcp") == 0 ? IOT_FOLLOW_TCP : IOT_FOLLOW_UDP;
+          req.stream = (guint32) g_ascii_strtoull (parts[3], &end, 10);
+          if (end != parts[3] && *end == '\0')
+            {
+              g_array_append_val (follows, req);
+              continue;
+            }
+        }
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "invalid -z \"%s\" (supported: follow,tcp|udp,ascii|hex|raw,STREAM)",
+                   opts.statistics[i]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+print_follows (IotEngine *engine, GArray *follows)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < follows->len; i++)
+    {
+      const FollowRequest *req = &g_array_index (follows, FollowRequest, i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFollow) follow = iot_follow_new (engine, req->protocol, req->stream, &error);
+
+      if (follow == NULL)
+        {
+          fprintf (stderr, "iotscope-cli: -z follow: %s\n", error->message);
+          return FALSE;
+        }
+      iot_follow_print (follow, req->mode, out);
+      flush_out (out);
+    }
+  return TRUE;
+}
+
 static int
 run (void)
 {
@@ -418,12 +480,13 @@ run (void)
   g_autoptr (IotFieldSet) wanted = NULL;
   g_autoptr (IotFilter) display = NULL;
   g_autoptr (IotFilter) read = NULL;
+  g_autoptr (GArray) follows = g_array_new (FALSE, FALSE, sizeof (FollowRequest));
   IotDissectOptions options = { 0 };
   gboolean first_json = TRUE, ok, sequential;
   guint n_threads;
   guint32 n;
 
-  if (!parse_output_type (&error))
+  if (!parse_output_type (&error) || !parse_statistics (follows, &error))
     return fail ("%s", error->message);
   display = compile_filter (opts.display_filter, &ok);
   if (!ok)
@@ -512,6 +575,8 @@ run (void)
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, first_json ? "]\n" : "\n]\n");
   flush_out (out);
+  if (!print_follows (engine, follows))
+    return 2;
   if (iot_file_damage (file) != NULL)
     {
       fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, iot_file_damage (file));

@@ -239,7 +239,11 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       iot_format_escaped (node->v.p, node->vlen, out);
       break;
     case IOT_FT_BYTES:
-      iot_format_hex (node->v.p, node->vlen, NULL, out);
+      /* tshark prints an empty byte string as "<MISSING>" in -T fields too. */
+      if (node->vlen == 0)
+        g_string_append (out, "<MISSING>");
+      else
+        iot_format_hex (node->v.p, node->vlen, NULL, out);
       break;
     case IOT_FT_ETHER:
     case IOT_FT_IPV4:

@@ -191,7 +191,7 @@ load_plugins (void)
   load_plugins_from (user_dir);
 }
 
-static const char *const standard_tables[] = { "link", "ethertype", "ip.proto", "tcp.port", "udp.port" };
+static const char *const standard_tables[] = { "link", "ethertype", "ip.proto", "tcp.port", "udp.port", "ws.port" };
 
 static gpointer
 init_once (gpointer unused)

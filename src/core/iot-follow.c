@@ -1,0 +1,287 @@
+/* iot-follow.c — following one TCP or UDP conversation. */
+#include "iot-follow.h"
+#include "iot-format.h"
+
+#include <string.h>
+
+struct _IotFollow {
+  IotFile          *file;
+  IotFollowProtocol protocol;
+  guint32           stream;
+  GArray           *chunks;        /* IotFollowChunk */
+  char             *node_name[2];
+  guint64           node_bytes[2];
+};
+
+typedef struct {
+  const IotField *stream;
+  const IotField *payload;
+  const IotField *seq;             /* TCP only */
+} FollowFields;
+
+static void
+format_node (const IotAddress *addr, guint16 port, char **out)
+{
+  char text[64];
+
+  if (addr->family == 6)
+    {
+      iot_format_ipv6 (addr->bytes, text, sizeof text);
+      *out = g_strdup_printf ("[%s]:%u", text, port);
+    }
+  else
+    {
+      iot_format_ipv4 (addr->bytes, text, sizeof text);
+      *out = g_strdup_printf ("%s:%u", text, port);
+    }
+}
+
+static gboolean
+same_endpoint (const IotAddress *a, guint16 port_a, const IotAddress *b, guint16 port_b)
+{
+  return port_a == port_b && a->family == b->family && memcmp (a->bytes, b->bytes, 16) == 0;
+}
+
+/* The first node of @field in the frame, or NULL. */
+static const IotNode *
+find_node (IotPacket *pkt, const IotField *field)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    if (nodes[i].field == field)
+      return &nodes[i];
+  return NULL;
+}
+
+/* TCP: a retransmission repeats bytes already taken; keep only the new. */
+static gboolean
+trim_to_new_bytes (guint32 seq, guint32 *next_seq, gboolean *have_next, IotFollowChunk *chunk)
+{
+  guint32 end = seq + chunk->length;
+
+  if (*have_next && (gint32) (end - *next_seq) <= 0)
+    return FALSE;
+  if (*have_next && (gint32) (seq - *next_seq) < 0)
+    {
+      guint32 skip = *next_seq - seq;
+
+      chunk->offset += skip;
+      chunk->length -= skip;
+    }
+  *next_seq = end;
+  *have_next = TRUE;
+  return TRUE;
+}
+
+IotFollow *
+iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, GError **error)
+{
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  IotFile *file = iot_engine_file (engine);
+  IotFollow *self = g_new0 (IotFollow, 1);
+  IotDissectOptions options = { 0 };
+  FollowFields f;
+  IotAddress node0_addr = { 0 };
+  guint16 node0_port = 0;
+  gboolean have_node0 = FALSE, have_next[2] = { FALSE, FALSE };
+  guint32 next_seq[2] = { 0, 0 };
+
+  self->file = iot_file_ref (file);
+  self->protocol = protocol;
+  self->stream = stream;
+  self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
+  f.stream = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.stream" : "udp.stream");
+  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload" : "udp.payload");
+  f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
+  g_assert (f.stream != NULL && f.payload != NULL);
+  iot_field_set_add (wanted, f.stream);
+  iot_field_set_add (wanted, f.payload);
+  if (f.seq)
+    iot_field_set_add (wanted, f.seq);
+  options.fields = wanted;
+
+  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+    {
+      const IotNode *stream_node, *payload_node;
+      IotFollowChunk chunk = { n };
+      guint16 sport, dport;
+      const IotAddress *src;
+
+      iot_engine_dissect (engine, pkt, n, &options);
+      stream_node = find_node (pkt, f.stream);
+      if (stream_node == NULL || stream_node->v.u != stream)
+        continue;
+      iot_packet_get_ports (pkt, &sport, &dport);
+      src = iot_packet_net_src (pkt);
+      if (!have_node0)
+        {
+          node0_addr = *src;
+          node0_port = sport;
+          have_node0 = TRUE;
+          format_node (src, sport, &self->node_name[0]);
+          format_node (iot_packet_net_dst (pkt), dport, &self->node_name[1]);
+        }
+      chunk.node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      payload_node = find_node (pkt, f.payload);
+      if (payload_node == NULL || payload_node->source != 0 || payload_node->length == 0)
+        continue;
+      chunk.offset = payload_node->offset;
+      chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
+      if (f.seq != NULL)
+        {
+          const IotNode *seq = find_node (pkt, f.seq);
+
+          if (seq != NULL && !trim_to_new_bytes ((guint32) seq->v.u, &next_seq[chunk.node],
+                                                 &have_next[chunk.node], &chunk))
+            continue;
+        }
+      self->node_bytes[chunk.node] += chunk.length;
+      g_array_append_val (self->chunks, chunk);
+    }
+  if (!have_node0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "there is no %s stream %u in this capture",
+                   protocol == IOT_FOLLOW_TCP ? "TCP" : "UDP", stream);
+      iot_follow_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+void
+iot_follow_free (IotFollow *self)
+{
+  if (self == NULL)
+    return;
+  iot_file_unref (self->file);
+  g_array_unref (self->chunks);
+  g_free (self->node_name[0]);
+  g_free (self->node_name[1]);
+  g_free (self);
+}
+
+guint
+iot_follow_n_chunks (IotFollow *self)
+{
+  return self->chunks->len;
+}
+
+const IotFollowChunk *
+iot_follow_chunk (IotFollow *self, guint index)
+{
+  return &g_array_index (self->chunks, IotFollowChunk, index);
+}
+
+const guint8 *
+iot_follow_chunk_data (IotFollow *self, guint index)
+{
+  const IotFollowChunk *chunk = iot_follow_chunk (self, index);
+
+  return iot_file_frame_data (self->file, chunk->frame) + chunk->offset;
+}
+
+const char *
+iot_follow_node_name (IotFollow *self, guint node)
+{
+  return self->node_name[node ? 1 : 0];
+}
+
+guint64
+iot_follow_node_bytes (IotFollow *self, guint node)
+{
+  return self->node_bytes[node ? 1 : 0];
+}
+
+gboolean
+iot_follow_mode_parse (const char *text, IotFollowMode *mode)
+{
+  if (strcmp (text, "ascii") == 0)
+    *mode = IOT_FOLLOW_ASCII;
+  else if (strcmp (text, "hex") == 0)
+    *mode = IOT_FOLLOW_HEX;
+  else if (strcmp (text, "raw") == 0)
+    *mode = IOT_FOLLOW_RAW;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static char
+printable (guint8 c)
+{
+  return c >= 0x20 && c < 0x7f ? (char) c : '.';
+}
+
+static void
+print_hex_chunk (const guint8 *data, guint32 length, guint32 *offset, const char *indent, GString *out)
+{
+  for (guint32 line = 0; line < length; line += 16)
+    {
+      guint n = MIN (16, length - line);
+      gsize start;
+
+      g_string_append_printf (out, "%s%08X  ", indent, *offset + line);
+      start = out->len;
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (out, "%02x %s", data[line + i], i == 7 ? " " : "");
+      while (out->len - start < 49)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, ' ');
+      for (guint i = 0; i < n; i++)
+        {
+          g_string_append_c (out, printable (data[line + i]));
+          if (i == 7 && n > 8)
+            g_string_append_c (out, ' ');
+        }
+      /* tshark drops one trailing blank from the text column. */
+      if (out->len > start && out->str[out->len - 1] == ' ')
+        g_string_truncate (out, out->len - 1);
+      g_string_append_c (out, '\n');
+    }
+  *offset += length;
+}
+
+void
+iot_follow_print (IotFollow *self, IotFollowMode mode, GString *out)
+{
+  static const char *const mode_names[] = { "ascii", "hex", "raw" };
+  const char *proto = self->protocol == IOT_FOLLOW_TCP ? "tcp" : "udp";
+  guint32 offsets[2] = { 0, 0 };
+  const char *rule = "===================================================================";
+
+  g_string_append_printf (out, "\n%s\nFollow: %s,%s\nFilter: %s.stream eq %u\n", rule, proto,
+                          mode_names[mode], proto, self->stream);
+  g_string_append_printf (out, "Node 0: %s\nNode 1: %s\n", self->node_name[0], self->node_name[1]);
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      const IotFollowChunk *chunk = iot_follow_chunk (self, i);
+      const guint8 *data = iot_follow_chunk_data (self, i);
+      const char *indent = chunk->node ? "\t" : "";
+
+      switch (mode)
+        {
+        case IOT_FOLLOW_ASCII:
+          g_string_append_printf (out, "%s%u\n", indent, chunk->length);
+          for (guint32 k = 0; k < chunk->length; k++)
+            {
+              guint8 c = data[k];
+
+              /* Line ends stay as they are so text reads as text. */
+              g_string_append_c (out, c == '\n' || c == '\r' ? (char) c : printable (c));
+            }
+          g_string_append_c (out, '\n');
+          break;
+        case IOT_FOLLOW_HEX:
+          print_hex_chunk (data, chunk->length, &offsets[chunk->node], indent, out);
+          break;
+        case IOT_FOLLOW_RAW:
+          g_string_append (out, indent);
+          iot_format_hex (data, chunk->length, NULL, out);
+          g_string_append_c (out, '\n');
+          break;
+        }
+    }
+  g_string_append_printf (out, "%s\n", rule);
+}

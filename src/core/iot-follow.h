@@ -1,0 +1,52 @@
+/* iot-follow.h — the data of one TCP or UDP conversation in order, each
+ * piece mapped back to its frame ("Follow Stream").  GLib only.
+ */
+#pragma once
+
+#include "iot-engine.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  IOT_FOLLOW_TCP,
+  IOT_FOLLOW_UDP,
+} IotFollowProtocol;
+
+typedef enum {
+  IOT_FOLLOW_ASCII,
+  IOT_FOLLOW_HEX,
+  IOT_FOLLOW_RAW,
+} IotFollowMode;
+
+/* One piece of data: @length bytes sent by node @node (0 = the side that
+ * spoke first) in frame @frame, at @offset in that frame's bytes. */
+typedef struct {
+  guint32 frame;
+  guint32 offset;
+  guint32 length;
+  guint8  node;
+} IotFollowChunk;
+
+typedef struct _IotFollow IotFollow;
+
+/* Collects stream @stream (tcp.stream / udp.stream).  Returns NULL with
+ * @error when no frame belongs to it. */
+IotFollow            *iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream,
+                                      GError **error);
+void                  iot_follow_free (IotFollow *follow);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFollow, iot_follow_free)
+
+guint                 iot_follow_n_chunks (IotFollow *follow);
+const IotFollowChunk *iot_follow_chunk (IotFollow *follow, guint index);
+/* The chunk's bytes (read from the capture file). */
+const guint8         *iot_follow_chunk_data (IotFollow *follow, guint index);
+/* "127.0.0.1:39024" for node 0 or 1. */
+const char           *iot_follow_node_name (IotFollow *follow, guint node);
+guint64               iot_follow_node_bytes (IotFollow *follow, guint node);
+
+/* Text as `tshark -q -z follow,tcp,ascii,N` prints it. */
+void                  iot_follow_print (IotFollow *follow, IotFollowMode mode, GString *out);
+/* Parses "ascii", "hex" or "raw". */
+gboolean              iot_follow_mode_parse (const char *text, IotFollowMode *mode);
+
+G_END_DECLS
