@@ -17,6 +17,7 @@ typedef struct {
   const IotField *stream;
   const IotField *payload;
   const IotField *seq;             /* TCP only */
+  const IotField *icmp, *icmpv6;   /* errors quote other packets */
 } FollowFields;
 
 static void
@@ -52,6 +53,17 @@ find_node (IotPacket *pkt, const IotField *field)
     if (nodes[i].field == field)
       return &nodes[i];
   return NULL;
+}
+
+static gboolean
+quoted_in_error (IotPacket *pkt, const FollowFields *f, const IotNode *stream_node)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+
+  for (const IotNode *node = nodes; node < stream_node; node++)
+    if (node->field != NULL && (node->field == f->icmp || node->field == f->icmpv6))
+      return TRUE;
+  return FALSE;
 }
 
 /* TCP: a retransmission repeats bytes already taken; keep only the new. */
@@ -96,6 +108,12 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload" : "udp.payload");
   f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
   g_assert (f.stream != NULL && f.payload != NULL);
+  f.icmp = iot_registry_field ("icmp");
+  f.icmpv6 = iot_registry_field ("icmpv6");
+  if (f.icmp)
+    iot_field_set_add (wanted, f.icmp);
+  if (f.icmpv6)
+    iot_field_set_add (wanted, f.icmpv6);
   iot_field_set_add (wanted, f.stream);
   iot_field_set_add (wanted, f.payload);
   if (f.seq)
@@ -109,9 +127,13 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
       guint16 sport, dport;
       const IotAddress *src;
 
+      /* Like tshark: only frames captured whole, and not the copy of a
+       * packet quoted inside an ICMP error. */
+      if (iot_file_frame (file, n)->caplen < iot_file_frame (file, n)->len)
+        continue;
       iot_engine_dissect (engine, pkt, n, &options);
       stream_node = find_node (pkt, f.stream);
-      if (stream_node == NULL || stream_node->v.u != stream)
+      if (stream_node == NULL || stream_node->v.u != stream || quoted_in_error (pkt, &f, stream_node))
         continue;
       iot_packet_get_ports (pkt, &sport, &dport);
       src = iot_packet_net_src (pkt);
@@ -142,10 +164,9 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
     }
   if (!have_node0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "there is no %s stream %u in this capture",
-                   protocol == IOT_FOLLOW_TCP ? "TCP" : "UDP", stream);
-      iot_follow_free (self);
-      return NULL;
+      /* tshark prints empty endpoints for a stream it never saw. */
+      self->node_name[0] = g_strdup (":0");
+      self->node_name[1] = g_strdup (":0");
     }
   return self;
 }

@@ -29,8 +29,8 @@ typedef struct {
 
 typedef struct _IotFollow IotFollow;
 
-/* Collects stream @stream (tcp.stream / udp.stream).  Returns NULL with
- * @error when no frame belongs to it. */
+/* Collects stream @stream (tcp.stream / udp.stream).  A stream no frame
+ * belongs to gives an empty result with ":0" endpoints, as tshark prints. */
 IotFollow            *iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream,
                                       GError **error);
 void                  iot_follow_free (IotFollow *follow);
