@@ -1,0 +1,1262 @@
+/* tls.c — Transport Layer Security: the record layer over TCP and the
+ * plaintext part of the handshake (hellos, extensions, certificates, key
+ * exchange).  Nothing is decrypted: encrypted records are shown as opaque
+ * bytes, which is all a passive observer can see.
+ *
+ * The handshake parser in the second half is shared with DTLS (dtls.c)
+ * through tls-common.h: the two protocols register the same fields under
+ * their own prefixes, and TlsHsCtx says which table to fill.
+ *
+ * Per conversation, the first pass remembers the negotiated version (the
+ * Protocol column shows it on every frame, as tshark's second pass does),
+ * the chosen cipher suite (it decides how key-exchange messages are laid
+ * out) and, per direction, whether a Change Cipher Spec was seen (after
+ * it, TLS 1.2 handshake records are encrypted).
+ */
+#include "iot-dissector.h"
+#include "tls-common.h"
+#include "x509.h"
+
+#include <string.h>
+
+extern IotDissector iot_dissector_tls;
+
+/* ---- value names ------------------------------------------------------------ */
+
+const IotValueName tls_content_type_names[] = {
+  { 20, "Change Cipher Spec" },
+  { 21, "Alert" },
+  { 22, "Handshake" },
+  { 23, "Application Data" },
+  { 24, "Heartbeat" },
+  { 25, "Connection ID" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_version_names[] = {
+  { 0x0002, "SSL 2.0" },
+  { 0x0300, "SSL 3.0" },
+  { 0x0301, "TLS 1.0" },
+  { 0x0302, "TLS 1.1" },
+  { 0x0303, "TLS 1.2" },
+  { 0x0304, "TLS 1.3" },
+  { 0x0100, "DTLS 1.0 (OpenSSL pre 0.9.8f)" },
+  { 0xfeff, "DTLS 1.0" },
+  { 0xfefd, "DTLS 1.2" },
+  { 0xfefc, "DTLS 1.3" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_alert_level_names[] = {
+  { 1, "Warning" },
+  { 2, "Fatal" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_alert_desc_names[] = {
+  { 0, "Close Notify" },
+  { 10, "Unexpected Message" },
+  { 20, "Bad Record MAC" },
+  { 21, "Decryption Failed" },
+  { 22, "Record Overflow" },
+  { 30, "Decompression Failure" },
+  { 40, "Handshake Failure" },
+  { 41, "No Certificate" },
+  { 42, "Bad Certificate" },
+  { 43, "Unsupported Certificate" },
+  { 44, "Certificate Revoked" },
+  { 45, "Certificate Expired" },
+  { 46, "Certificate Unknown" },
+  { 47, "Illegal Parameter" },
+  { 48, "Unknown CA" },
+  { 49, "Access Denied" },
+  { 50, "Decode Error" },
+  { 51, "Decrypt Error" },
+  { 60, "Export Restriction" },
+  { 70, "Protocol Version" },
+  { 71, "Insufficient Security" },
+  { 80, "Internal Error" },
+  { 86, "Inappropriate Fallback" },
+  { 90, "User Canceled" },
+  { 100, "No Renegotiation" },
+  { 109, "Missing Extension" },
+  { 110, "Unsupported Extension" },
+  { 111, "Certificate Unobtainable" },
+  { 112, "Unrecognized Name" },
+  { 113, "Bad Certificate Status Response" },
+  { 114, "Bad Certificate Hash Value" },
+  { 115, "Unknown PSK Identity" },
+  { 116, "Certificate Required" },
+  { 120, "No application Protocol" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_handshake_type_names[] = {
+  { 0, "Hello Request" },
+  { 1, "Client Hello" },
+  { 2, "Server Hello" },
+  { 3, "Hello Verify Request" },
+  { 4, "New Session Ticket" },
+  { 5, "End of Early Data" },
+  { 6, "Hello Retry Request" },
+  { 8, "Encrypted Extensions" },
+  { 11, "Certificate" },
+  { 12, "Server Key Exchange" },
+  { 13, "Certificate Request" },
+  { 14, "Server Hello Done" },
+  { 15, "Certificate Verify" },
+  { 16, "Client Key Exchange" },
+  { 20, "Finished" },
+  { 21, "Certificate URL" },
+  { 22, "Certificate Status" },
+  { 23, "Supplemental Data" },
+  { 24, "Key Update" },
+  { 25, "Compressed Certificate" },
+  { 254, "Message Hash" },
+  IOT_VALUE_NAMES_END
+};
+
+/* Names as registered by IANA. */
+const IotValueName tls_cipher_suite_names[] = {
+  { 0x0000, "TLS_NULL_WITH_NULL_NULL" },
+  { 0x0004, "TLS_RSA_WITH_RC4_128_MD5" },
+  { 0x0005, "TLS_RSA_WITH_RC4_128_SHA" },
+  { 0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA" },
+  { 0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA" },
+  { 0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA" },
+  { 0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA" },
+  { 0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA" },
+  { 0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256" },
+  { 0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256" },
+  { 0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256" },
+  { 0x006b, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256" },
+  { 0x008c, "TLS_PSK_WITH_AES_128_CBC_SHA" },
+  { 0x008d, "TLS_PSK_WITH_AES_256_CBC_SHA" },
+  { 0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256" },
+  { 0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384" },
+  { 0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256" },
+  { 0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384" },
+  { 0x00a8, "TLS_PSK_WITH_AES_128_GCM_SHA256" },
+  { 0x00a9, "TLS_PSK_WITH_AES_256_GCM_SHA384" },
+  { 0x00aa, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256" },
+  { 0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384" },
+  { 0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256" },
+  { 0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384" },
+  { 0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" },
+  { 0x1301, "TLS_AES_128_GCM_SHA256" },
+  { 0x1302, "TLS_AES_256_GCM_SHA384" },
+  { 0x1303, "TLS_CHACHA20_POLY1305_SHA256" },
+  { 0x1304, "TLS_AES_128_CCM_SHA256" },
+  { 0x1305, "TLS_AES_128_CCM_8_SHA256" },
+  { 0x5600, "TLS_FALLBACK_SCSV" },
+  { 0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" },
+  { 0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA" },
+  { 0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" },
+  { 0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
+  { 0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256" },
+  { 0xc024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384" },
+  { 0xc027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256" },
+  { 0xc028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384" },
+  { 0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+  { 0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
+  { 0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" },
+  { 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
+  { 0xc035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA" },
+  { 0xc036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA" },
+  { 0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256" },
+  { 0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384" },
+  { 0xc09c, "TLS_RSA_WITH_AES_128_CCM" },
+  { 0xc09d, "TLS_RSA_WITH_AES_256_CCM" },
+  { 0xc09e, "TLS_DHE_RSA_WITH_AES_128_CCM" },
+  { 0xc09f, "TLS_DHE_RSA_WITH_AES_256_CCM" },
+  { 0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8" },
+  { 0xc0a1, "TLS_RSA_WITH_AES_256_CCM_8" },
+  { 0xc0a4, "TLS_PSK_WITH_AES_128_CCM" },
+  { 0xc0a5, "TLS_PSK_WITH_AES_256_CCM" },
+  { 0xc0a8, "TLS_PSK_WITH_AES_128_CCM_8" },
+  { 0xc0a9, "TLS_PSK_WITH_AES_256_CCM_8" },
+  { 0xc0ac, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM" },
+  { 0xc0ad, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM" },
+  { 0xc0ae, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8" },
+  { 0xc0af, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8" },
+  { 0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xccab, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xccac, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xccad, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256" },
+  { 0xd001, "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256" },
+  { 0xd002, "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384" },
+  { 0xd005, "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_comp_method_names[] = {
+  { 0, "null" },
+  { 1, "DEFLATE" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_extension_names[] = {
+  { 0, "server_name" },
+  { 1, "max_fragment_length" },
+  { 2, "client_certificate_url" },
+  { 3, "trusted_ca_keys" },
+  { 4, "truncated_hmac" },
+  { 5, "status_request" },
+  { 9, "cert_type" },
+  { 10, "supported_groups" },
+  { 11, "ec_point_formats" },
+  { 12, "srp" },
+  { 13, "signature_algorithms" },
+  { 14, "use_srtp" },
+  { 15, "heartbeat" },
+  { 16, "application_layer_protocol_negotiation" },
+  { 17, "status_request_v2" },
+  { 18, "signed_certificate_timestamp" },
+  { 19, "client_certificate_type" },
+  { 20, "server_certificate_type" },
+  { 21, "padding" },
+  { 22, "encrypt_then_mac" },
+  { 23, "extended_master_secret" },
+  { 24, "token_binding" },
+  { 25, "cached_info" },
+  { 27, "compress_certificate" },
+  { 28, "record_size_limit" },
+  { 35, "session_ticket" },
+  { 41, "pre_shared_key" },
+  { 42, "early_data" },
+  { 43, "supported_versions" },
+  { 44, "cookie" },
+  { 45, "psk_key_exchange_modes" },
+  { 47, "certificate_authorities" },
+  { 48, "oid_filters" },
+  { 49, "post_handshake_auth" },
+  { 50, "signature_algorithms_cert" },
+  { 51, "key_share" },
+  { 57, "quic_transport_parameters" },
+  { 65281, "renegotiation_info" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_sni_type_names[] = {
+  { 0, "host_name" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_ec_point_format_names[] = {
+  { 0, "uncompressed" },
+  { 1, "ansiX962_compressed_prime" },
+  { 2, "ansiX962_compressed_char2" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_group_names[] = {
+  { 21, "secp224r1" },
+  { 22, "secp256k1" },
+  { 23, "secp256r1" },
+  { 24, "secp384r1" },
+  { 25, "secp521r1" },
+  { 26, "brainpoolP256r1" },
+  { 27, "brainpoolP384r1" },
+  { 28, "brainpoolP512r1" },
+  { 29, "x25519" },
+  { 30, "x448" },
+  { 256, "ffdhe2048" },
+  { 257, "ffdhe3072" },
+  { 258, "ffdhe4096" },
+  { 259, "ffdhe6144" },
+  { 260, "ffdhe8192" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_sig_alg_names[] = {
+  { 0x0201, "rsa_pkcs1_sha1" },
+  { 0x0203, "ecdsa_sha1" },
+  { 0x0401, "rsa_pkcs1_sha256" },
+  { 0x0403, "ecdsa_secp256r1_sha256" },
+  { 0x0501, "rsa_pkcs1_sha384" },
+  { 0x0503, "ecdsa_secp384r1_sha384" },
+  { 0x0601, "rsa_pkcs1_sha512" },
+  { 0x0603, "ecdsa_secp521r1_sha512" },
+  { 0x0804, "rsa_pss_rsae_sha256" },
+  { 0x0805, "rsa_pss_rsae_sha384" },
+  { 0x0806, "rsa_pss_rsae_sha512" },
+  { 0x0807, "ed25519" },
+  { 0x0808, "ed448" },
+  { 0x0809, "rsa_pss_pss_sha256" },
+  { 0x080a, "rsa_pss_pss_sha384" },
+  { 0x080b, "rsa_pss_pss_sha512" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_hash_names[] = {
+  { 0, "None" }, { 1, "MD5" }, { 2, "SHA1" }, { 3, "SHA224" },
+  { 4, "SHA256" }, { 5, "SHA384" }, { 6, "SHA512" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_sig_names[] = {
+  { 0, "Anonymous" }, { 1, "RSA" }, { 2, "DSA" }, { 3, "ECDSA" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_psk_ke_mode_names[] = {
+  { 0, "PSK-only key establishment (psk_ke)" },
+  { 1, "PSK with (EC)DHE key establishment (psk_dhe_ke)" },
+  IOT_VALUE_NAMES_END
+};
+
+const IotValueName tls_curve_type_names[] = {
+  { 1, "explicit_prime" },
+  { 2, "explicit_char2" },
+  { 3, "named_curve" },
+  IOT_VALUE_NAMES_END
+};
+
+/* ---- the TLS field table ---------------------------------------------------- */
+
+enum {
+  F_OPAQUE_TYPE = TF_N_COMMON,
+  N_FIELDS
+};
+
+#define TLS_SID_LEN_TYPE IOT_FT_UINT16
+#define TLS_ENTRY(id, sfx, name, type, base, vals, blurb) \
+  TLS_FIELD_ENTRY_PREFIX ("tls", id, sfx, name, type, base, vals, blurb)
+
+static IotField tls_fields[N_FIELDS] = {
+  [TF_PROTO] = { "tls", "Transport Layer Security", IOT_FT_PROTOCOL, .blurb =
+    "TLS: encryption and authentication for a TCP connection (HTTPS, MQTT over TLS …)." },
+  TLS_COMMON_FIELDS (TLS_ENTRY)
+  [F_OPAQUE_TYPE] = { "tls.record.opaque_type", "Opaque Type", IOT_FT_UINT8, IOT_BASE_DEC,
+    tls_content_type_names, 0,
+    "In TLS 1.3 every encrypted record claims to be application data; the real type is inside the encryption." },
+};
+
+/* ---- shared helpers ------------------------------------------------------------ */
+
+const char *
+tls_version_short_name (guint16 version)
+{
+  switch (version)
+    {
+    case 0x0002: return "SSLv2";
+    case 0x0300: return "SSLv3";
+    case 0x0301: return "TLSv1";
+    case 0x0302: return "TLSv1.1";
+    case 0x0303: return "TLSv1.2";
+    case 0x0304: return "TLSv1.3";
+    case 0x0100: return "DTLS 1.0 (OpenSSL pre 0.9.8f)";
+    case 0xfeff: return "DTLSv1.0";
+    case 0xfefd: return "DTLSv1.2";
+    case 0xfefc: return "DTLSv1.3";
+    default: return NULL;
+    }
+}
+
+static const char *
+app_proto_for_port (gboolean dtls, guint16 port)
+{
+  if (dtls)
+    switch (port)
+      {
+      case 5684: return "Constrained Application Protocol";
+      case 853: return "Domain Name System";
+      default: return NULL;
+      }
+  switch (port)
+    {
+    case 443: return "Hypertext Transfer Protocol";
+    case 8883: return "MQ Telemetry Transport Protocol";
+    default: return NULL;
+    }
+}
+
+const char *
+tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
+{
+  guint16 lo = MIN (port_a, port_b), hi = MAX (port_a, port_b);
+  const char *name = app_proto_for_port (dtls, lo);
+
+  return name ? name : app_proto_for_port (dtls, hi);
+}
+
+static gboolean
+is_grease (guint16 v)
+{
+  return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* Suites whose key exchange is ephemeral elliptic-curve Diffie-Hellman
+ * signed with the certificate's key: their Server and Client Key Exchange
+ * messages carry an EC point. */
+static gboolean
+suite_is_ecdhe_signed (guint16 s)
+{
+  return (s >= 0xc006 && s <= 0xc014) || (s >= 0xc023 && s <= 0xc02a)
+         || (s >= 0xc02b && s <= 0xc032) || s == 0xcca8 || s == 0xcca9
+         || (s >= 0xc0ac && s <= 0xc0af) || (s >= 0xc072 && s <= 0xc079);
+}
+
+static const guint8 hello_retry_magic[32] = {
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+#define ADD(tree, idx, off, len) iot_tree_add_item (pkt, (tree), &ctx->f[idx], buf, (off), (len), FALSE)
+/* A label-only list row, cut to the captured bytes so that a short capture
+ * still shows the entries that are there. */
+#define ADD_LIST(tree, idx, off, len) \
+  iot_tree_add_item (pkt, (tree), &ctx->f[idx], buf, (off), MIN ((guint) (len), iot_buf_remaining (buf, (off))), FALSE)
+
+static guint
+add_ret (IotPacket *pkt, TlsHsCtx *ctx, int tree, int idx, IotBuf *buf, guint off, guint len)
+{
+  guint64 v = 0;
+
+  iot_tree_add_item_ret_uint (pkt, tree, &ctx->f[idx], buf, off, len, FALSE, &v);
+  return (guint) v;
+}
+
+static void
+append_list (GString *s, guint v)
+{
+  if (s->len > 0)
+    g_string_append_c (s, '-');
+  g_string_append_printf (s, "%u", v);
+}
+
+/* What the JA3/JA3S fingerprints collect while a hello is read. */
+typedef struct {
+  GString *ciphers;
+  GString *exts;
+  GString *groups;
+  GString *formats;
+} Ja3;
+
+/* ---- extensions ----------------------------------------------------------------- */
+
+static void
+dissect_sig_algs (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint off, guint end)
+{
+  guint len = add_ret (pkt, ctx, tree, TF_SIG_ALGS_LEN, buf, off, 2);
+  int list = ADD_LIST (tree, TF_SIG_ALGS, off + 2, MIN (len, end - off - 2));
+
+  iot_tree_set_label (pkt, list, "Signature Hash Algorithms (%u algorithm%s)", len / 2, len / 2 == 1 ? "" : "s");
+  for (guint p = off + 2; p + 2 <= off + 2 + len && p + 2 <= end; p += 2)
+    {
+      int alg = ADD (list, TF_SIG_ALG, p, 2);
+
+      ADD (alg, TF_SIG_HASH, p, 1);
+      ADD (alg, TF_SIG_SIG, p + 1, 1);
+    }
+}
+
+static void
+dissect_key_share (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint off, guint end, guint hs_type)
+{
+  guint p = off, stop = end;
+
+  if (hs_type == 2 && ctx->hello_retry)
+    {
+      ADD (tree, TF_KS_SELECTED, off, 2);
+      return;
+    }
+  if (hs_type == 1)
+    {
+      guint len = add_ret (pkt, ctx, tree, TF_KS_CLIENT_LEN, buf, off, 2);
+
+      p = off + 2;
+      stop = MIN (end, p + len);
+    }
+  while (p + 4 <= stop)
+    {
+      guint16 group = iot_buf_u16 (buf, p), klen = iot_buf_u16 (buf, p + 2);
+      const char *gname = iot_value_name (tls_group_names, group);
+      int entry = iot_tree_add_text (pkt, tree, buf, p, 4 + klen, "Key Share Entry: Group: %s, Key Exchange length: %u",
+                                     gname ? gname : "Unknown", klen);
+
+      ADD (entry, TF_KS_GROUP, p, 2);
+      ADD (entry, TF_KS_KEX_LEN, p + 2, 2);
+      ADD (entry, TF_KS_KEX, p + 4, klen);
+      p += 4 + klen;
+      if (hs_type != 1)
+        break;
+    }
+}
+
+static void
+dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint type, guint off,
+                   guint len, guint hs_type, Ja3 *ja3)
+{
+  guint end = off + len, n, p;
+  int list;
+
+  switch (type)
+    {
+    case 0:   /* server_name; empty in a server's acknowledgement */
+      if (len == 0)
+        return;
+      n = add_ret (pkt, ctx, tree, TF_SNI_LIST_LEN, buf, off, 2);
+      for (p = off + 2; p + 3 <= MIN (end, off + 2 + n);)
+        {
+          guint nlen;
+
+          ADD (tree, TF_SNI_TYPE, p, 1);
+          nlen = add_ret (pkt, ctx, tree, TF_SNI_LEN, buf, p + 1, 2);
+          ADD (tree, TF_SNI, p + 3, nlen);
+          p += 3 + nlen;
+        }
+      return;
+    case 10:  /* supported_groups */
+      n = add_ret (pkt, ctx, tree, TF_GROUPS_LEN, buf, off, 2);
+      list = ADD_LIST (tree, TF_GROUPS, off + 2, MIN (n, len - 2));
+      iot_tree_set_label (pkt, list, "Supported Groups (%u group%s)", n / 2, n / 2 == 1 ? "" : "s");
+      for (p = off + 2; p + 2 <= MIN (end, off + 2 + n); p += 2)
+        {
+          guint g = add_ret (pkt, ctx, list, TF_GROUP, buf, p, 2);
+
+          if (ja3 && ja3->groups && !is_grease (g))
+            append_list (ja3->groups, g);
+        }
+      return;
+    case 11:  /* ec_point_formats */
+      n = add_ret (pkt, ctx, tree, TF_EC_PF_LEN, buf, off, 1);
+      list = ADD_LIST (tree, TF_EC_PFS, off + 1, MIN (n, len - 1));
+      iot_tree_set_label (pkt, list, "Elliptic curves point formats (%u)", n);
+      for (p = off + 1; p < MIN (end, off + 1 + n); p++)
+        {
+          guint f = add_ret (pkt, ctx, list, TF_EC_PF, buf, p, 1);
+
+          if (ja3 && ja3->formats)
+            append_list (ja3->formats, f);
+        }
+      return;
+    case 13:  /* signature_algorithms */
+    case 50:  /* signature_algorithms_cert */
+      dissect_sig_algs (pkt, ctx, tree, buf, off, end);
+      return;
+    case 16:  /* application_layer_protocol_negotiation */
+      n = add_ret (pkt, ctx, tree, TF_ALPN_LEN, buf, off, 2);
+      list = ADD_LIST (tree, TF_ALPN_LIST, off + 2, MIN (n, len - 2));
+      for (p = off + 2; p + 1 <= MIN (end, off + 2 + n);)
+        {
+          guint slen = add_ret (pkt, ctx, list, TF_ALPN_STR_LEN, buf, p, 1);
+
+          ADD (list, TF_ALPN_STR, p + 1, slen);
+          p += 1 + slen;
+        }
+      return;
+    case 28:  /* record_size_limit */
+      ADD (tree, TF_RECORD_SIZE_LIMIT, off, 2);
+      return;
+    case 43:  /* supported_versions: a list from the client, one value from the server */
+      if (hs_type != 1)
+        {
+          guint v = add_ret (pkt, ctx, tree, TF_SV, buf, off, 2);
+
+          if (hs_type == 2)
+            ctx->negotiated = v;
+          return;
+        }
+      n = add_ret (pkt, ctx, tree, TF_SV_LEN, buf, off, 1);
+      for (p = off + 1; p + 2 <= MIN (end, off + 1 + n); p += 2)
+        ADD (tree, TF_SV, p, 2);
+      return;
+    case 44:  /* cookie */
+      n = add_ret (pkt, ctx, tree, TF_EXT_COOKIE_LEN, buf, off, 2);
+      ADD (tree, TF_EXT_COOKIE, off + 2, n);
+      return;
+    case 45:  /* psk_key_exchange_modes */
+      n = add_ret (pkt, ctx, tree, TF_PSK_KE_LEN, buf, off, 1);
+      for (p = off + 1; p < MIN (end, off + 1 + n); p++)
+        ADD (tree, TF_PSK_KE_MODE, p, 1);
+      return;
+    case 51:  /* key_share */
+      dissect_key_share (pkt, ctx, tree, buf, off, end, hs_type);
+      return;
+    case 65281: /* renegotiation_info */
+      n = add_ret (pkt, ctx, tree, TF_RENEG_LEN, buf, off, 1);
+      if (n > 0)
+        ADD (tree, TF_RENEG_INFO, off + 1, n);
+      return;
+    case 22:  /* encrypt_then_mac, extended_master_secret, post_handshake_auth: */
+    case 23:  /* flags without contents */
+    case 49:
+      return;
+    case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41: case 42:
+    case 47: case 48: case 57:
+      /* Known extensions whose contents are not decoded here. */
+      if (len > 0)
+        iot_tree_add_text (pkt, tree, buf, off, len, "Extension contents (%u bytes, not decoded)", len);
+      return;
+    default:
+      {
+        int node = ADD (tree, TF_EXT_DATA, off, len);
+
+        iot_tree_set_label (pkt, node, "Data (%u byte%s)", len, len == 1 ? "" : "s");
+      }
+      return;
+    }
+}
+
+static void
+dissect_extensions (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint off, guint hs_type, Ja3 *ja3)
+{
+  guint total, end, p;
+
+  if (!iot_buf_has (buf, off, 1) && iot_buf_reported_remaining (buf, off) == 0)
+    return;   /* no extensions at all (very old clients) */
+  total = add_ret (pkt, ctx, tree, TF_EXTS_LEN, buf, off, 2);
+  end = off + 2 + total;
+  for (p = off + 2; p + 4 <= end;)
+    {
+      guint16 type = iot_buf_u16 (buf, p), len = iot_buf_u16 (buf, p + 2);
+      const char *name = iot_value_name (tls_extension_names, type);
+      int ext = iot_tree_add_text (pkt, tree, buf, p, 4 + len, "Extension: %s (len=%u)",
+                                   name ? name : "Unknown type", len);
+
+      ADD (ext, TF_EXT_TYPE, p, 2);
+      ADD (ext, TF_EXT_LEN, p + 2, 2);
+      if (ja3 && !is_grease (type))
+        append_list (ja3->exts, type);
+      {
+        /* The contents may not run past their own length. */
+        IotBuf sub = iot_buf_sub (buf, 0, (gint) MIN (p + 4 + len, buf->reported));
+
+        dissect_extension (pkt, ctx, ext, &sub, type, p + 4, len, hs_type, ja3);
+      }
+      p += 4 + len;
+    }
+}
+
+/* ---- hello messages ------------------------------------------------------------- */
+
+static void
+add_fingerprint (IotPacket *pkt, TlsHsCtx *ctx, int tree, int full_idx, int hash_idx, const char *full)
+{
+  g_autofree char *md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, full, -1);
+  int node;
+
+  node = iot_tree_add_string (pkt, tree, &ctx->f[full_idx], NULL, 0, 0, full, -1);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_string (pkt, tree, &ctx->f[hash_idx], NULL, 0, 0, md5, -1);
+  iot_tree_set_generated (pkt, node);
+}
+
+/* version, random and session ID, common to both hellos; returns the offset after them. */
+static guint
+dissect_hello_start (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint hs_type)
+{
+  guint sid_len;
+  int node;
+
+  ADD (tree, TF_HS_VERSION, 0, 2);
+  node = ADD (tree, TF_RANDOM, 2, 32);
+  if (hs_type == 2 && memcmp (iot_buf_ptr (buf, 2, 32), hello_retry_magic, 32) == 0)
+    {
+      ctx->hello_retry = TRUE;
+      iot_tree_append_label (pkt, node, " (HelloRetryRequest magic)");
+    }
+  else if (!ctx->tls13)
+    {
+      /* Before TLS 1.3 the first four bytes were meant to be a clock. */
+      iot_tree_add_time (pkt, node, &ctx->f[TF_RANDOM_TIME], buf, 2, 4,
+                         (gint64) iot_buf_u32 (buf, 2) * G_GINT64_CONSTANT (1000000000));
+      ADD (node, TF_RANDOM_BYTES, 6, 28);
+    }
+  sid_len = add_ret (pkt, ctx, tree, TF_SESSION_ID_LEN, buf, 34, 1);
+  if (sid_len > 0)
+    ADD (tree, TF_SESSION_ID, 35, sid_len);
+  return 35 + sid_len;
+}
+
+static void
+dissect_client_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  Ja3 ja3 = { g_string_new (NULL), g_string_new (NULL), g_string_new (NULL), g_string_new (NULL) };
+  guint p = dissect_hello_start (pkt, ctx, tree, buf, 1), n;
+  guint16 version = iot_buf_u16 (buf, 0);
+  int list;
+
+  if (ctx->dtls)
+    {
+      guint64 v = 0;
+
+      iot_tree_add_item_ret_uint (pkt, tree, ctx->cookie_len_field, buf, p, 1, FALSE, &v);
+      n = (guint) v;
+      if (n > 0)
+        iot_tree_add_item (pkt, tree, ctx->cookie_field, buf, p + 1, n, FALSE);
+      p += 1 + n;
+    }
+  n = add_ret (pkt, ctx, tree, TF_CIPHER_SUITES_LEN, buf, p, 2);
+  list = ADD_LIST (tree, TF_CIPHER_SUITES, p + 2, n);
+  iot_tree_set_label (pkt, list, "Cipher Suites (%u suite%s)", n / 2, n / 2 == 1 ? "" : "s");
+  for (guint q = p + 2; q + 2 <= p + 2 + n; q += 2)
+    {
+      guint s = add_ret (pkt, ctx, list, TF_CIPHER_SUITE, buf, q, 2);
+
+      if (!is_grease (s))
+        append_list (ja3.ciphers, s);
+    }
+  p += 2 + n;
+  n = add_ret (pkt, ctx, tree, TF_COMP_METHODS_LEN, buf, p, 1);
+  list = ADD_LIST (tree, TF_COMP_METHODS, p + 1, n);
+  iot_tree_set_label (pkt, list, "Compression Methods (%u method%s)", n, n == 1 ? "" : "s");
+  for (guint q = p + 1; q < p + 1 + n; q++)
+    ADD (list, TF_COMP_METHOD, q, 1);
+  p += 1 + n;
+  dissect_extensions (pkt, ctx, tree, buf, p, 1, &ja3);
+  {
+    g_autofree char *full = g_strdup_printf ("%u,%s,%s,%s,%s", version, ja3.ciphers->str, ja3.exts->str,
+                                             ja3.groups->str, ja3.formats->str);
+
+    add_fingerprint (pkt, ctx, tree, TF_JA3_FULL, TF_JA3, full);
+  }
+  g_string_free (ja3.ciphers, TRUE);
+  g_string_free (ja3.exts, TRUE);
+  g_string_free (ja3.groups, TRUE);
+  g_string_free (ja3.formats, TRUE);
+}
+
+static void
+dissect_server_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  Ja3 ja3 = { NULL, g_string_new (NULL), NULL, NULL };
+  guint16 version = iot_buf_u16 (buf, 0);
+  guint p = dissect_hello_start (pkt, ctx, tree, buf, 2);
+
+  ctx->negotiated = version;
+  ctx->chosen_cipher = add_ret (pkt, ctx, tree, TF_CIPHER_SUITE, buf, p, 2);
+  ADD (tree, TF_COMP_METHOD, p + 2, 1);
+  /* JA3S lists only the extension types. */
+  dissect_extensions (pkt, ctx, tree, buf, p + 3, 2, &ja3);
+  {
+    g_autofree char *full = g_strdup_printf ("%u,%u,%s", version, ctx->chosen_cipher, ja3.exts->str);
+
+    add_fingerprint (pkt, ctx, tree, TF_JA3S_FULL, TF_JA3S, full);
+  }
+  g_string_free (ja3.exts, TRUE);
+}
+
+/* ---- other plaintext messages --------------------------------------------------- */
+
+static void
+dissect_certificates (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  guint total = add_ret (pkt, ctx, tree, TF_CERTS_LEN, buf, 0, 3), p;
+  int list = ADD_LIST (tree, TF_CERTS, 3, total);
+
+  iot_tree_set_label (pkt, list, "Certificates (%u bytes)", total);
+  for (p = 3; p + 3 <= 3 + total;)
+    {
+      guint len = add_ret (pkt, ctx, list, TF_CERT_LEN, buf, p, 3);
+      int cert = ADD (list, TF_CERT, p + 3, len);
+      const char *subject;
+
+      subject = iot_x509_dissect_certificate (pkt, cert, buf, p + 3, len);
+      if (subject)
+        iot_tree_append_label (pkt, cert, " (%s)", subject);
+      p += 3 + len;
+    }
+}
+
+static gboolean
+uses_signature_scheme (const TlsHsCtx *ctx)
+{
+  /* TLS 1.2 and DTLS 1.2 name the signature algorithm before the signature. */
+  return ctx->dtls ? ctx->negotiated != 0xfeff && ctx->negotiated != 0x0100
+                   : ctx->negotiated >= 0x0303;
+}
+
+static void
+dissect_server_key_exchange (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  guint n, p;
+  int params, alg;
+
+  if (!suite_is_ecdhe_signed (ctx->cipher) || iot_buf_u8 (buf, 0) != 3)
+    return;
+  params = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "EC Diffie-Hellman Server Params");
+  ADD (params, TF_CURVE_TYPE, 0, 1);
+  ADD (params, TF_NAMED_CURVE, 1, 2);
+  n = add_ret (pkt, ctx, params, TF_SERVER_POINT_LEN, buf, 3, 1);
+  ADD (params, TF_SERVER_POINT, 4, n);
+  p = 4 + n;
+  if (uses_signature_scheme (ctx))
+    {
+      alg = ADD (params, TF_SIG_ALG, p, 2);
+      ADD (alg, TF_SIG_HASH, p, 1);
+      ADD (alg, TF_SIG_SIG, p + 1, 1);
+      p += 2;
+    }
+  n = add_ret (pkt, ctx, params, TF_KX_SIG_LEN, buf, p, 2);
+  ADD (params, TF_KX_SIG, p + 2, n);
+}
+
+static void
+dissect_client_key_exchange (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  guint n;
+  int params;
+
+  if (!suite_is_ecdhe_signed (ctx->cipher))
+    return;
+  params = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "EC Diffie-Hellman Client Params");
+  n = add_ret (pkt, ctx, params, TF_CLIENT_POINT_LEN, buf, 0, 1);
+  ADD (params, TF_CLIENT_POINT, 1, n);
+}
+
+static void
+dissect_new_session_ticket (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  guint n;
+
+  if (ctx->tls13)
+    return;   /* sent encrypted in TLS 1.3 */
+  ADD (tree, TF_TICKET_LIFETIME, 0, 4);
+  n = add_ret (pkt, ctx, tree, TF_TICKET_LEN, buf, 4, 2);
+  ADD (tree, TF_TICKET, 6, n);
+}
+
+void
+tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type)
+{
+  switch (type)
+    {
+    case 1:
+      dissect_client_hello (pkt, ctx, tree, body);
+      break;
+    case 2:
+      dissect_server_hello (pkt, ctx, tree, body);
+      break;
+    case 4:
+      dissect_new_session_ticket (pkt, ctx, tree, body);
+      break;
+    case 11:
+      if (!ctx->tls13)
+        dissect_certificates (pkt, ctx, tree, body);
+      break;
+    case 12:
+      dissect_server_key_exchange (pkt, ctx, tree, body);
+      break;
+    case 16:
+      dissect_client_key_exchange (pkt, ctx, tree, body);
+      break;
+    default:
+      break;
+    }
+}
+
+const char *
+tls_handshake_name (guint type, const TlsHsCtx *ctx)
+{
+  const char *name;
+
+  if (type == 2 && ctx->hello_retry)
+    return "Hello Retry Request";
+  name = iot_value_name (tls_handshake_type_names, type);
+  return name ? name : "Unknown Handshake Message";
+}
+
+#undef ADD
+#undef ADD_LIST
+
+/* ---- per-capture state ------------------------------------------------------------ */
+
+typedef struct {
+  guint8  family;
+  guint8  addr[2][16];
+  guint16 port[2];
+} ConvKey;
+
+typedef struct {
+  guint16  version;       /* negotiated (or first seen) version, 0 = unknown */
+  guint16  cipher;        /* suite the server chose */
+  gboolean ccs[2];        /* first pass: Change Cipher Spec seen, per direction */
+} TlsConv;
+
+typedef struct {
+  GHashTable *convs;      /* ConvKey → TlsConv */
+  GHashTable *facts;      /* frame number → CCS-seen flag + 1, at the frame's start */
+} TlsState;
+
+static guint
+conv_key_hash (gconstpointer p)
+{
+  const ConvKey *k = p;
+  guint h = k->family;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      for (guint i = 0; i < 16; i++)
+        h = h * 31 + k->addr[s][i];
+      h = h * 31 + k->port[s];
+    }
+  return h;
+}
+
+static gboolean
+conv_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (ConvKey)) == 0;
+}
+
+static gpointer
+tls_state_new (void)
+{
+  TlsState *st = g_new0 (TlsState, 1);
+
+  st->convs = g_hash_table_new_full (conv_key_hash, conv_key_equal, g_free, g_free);
+  st->facts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  return st;
+}
+
+static void
+tls_state_free (gpointer p)
+{
+  TlsState *st = p;
+
+  g_hash_table_unref (st->convs);
+  g_hash_table_unref (st->facts);
+  g_free (st);
+}
+
+/* The conversation of this packet and the direction (0 or 1) it travels in. */
+static TlsConv *
+find_conv (IotPacket *pkt, TlsState *st, guint *dir)
+{
+  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
+  ConvKey key = { 0 };
+  guint16 sport, dport;
+  guint n;
+  int order;
+  TlsConv *conv;
+
+  iot_packet_get_ports (pkt, &sport, &dport);
+  n = src && src->family == 6 ? 16 : 4;
+  order = src && dst ? memcmp (src->bytes, dst->bytes, n) : 0;
+  if (order == 0)
+    order = (int) sport - (int) dport;
+  *dir = order <= 0 ? 0 : 1;
+  key.family = src ? src->family : 0;
+  if (src && dst)
+    {
+      memcpy (key.addr[*dir], src->bytes, n);
+      memcpy (key.addr[1 - *dir], dst->bytes, n);
+    }
+  key.port[*dir] = sport;
+  key.port[1 - *dir] = dport;
+  conv = g_hash_table_lookup (st->convs, &key);
+  if (conv == NULL && !iot_packet_first_pass (pkt))
+    {
+      /* Only the first pass adds conversations (the second may run on
+       * several threads); a stray packet gets a blank one of its own. */
+      conv = iot_packet_alloc (pkt, sizeof *conv);
+      memset (conv, 0, sizeof *conv);
+      return conv;
+    }
+  if (conv == NULL)
+    {
+      conv = g_new0 (TlsConv, 1);
+      g_hash_table_insert (st->convs, g_memdup2 (&key, sizeof key), conv);
+    }
+  return conv;
+}
+
+/* ---- the record layer ---------------------------------------------------------------- */
+
+typedef struct {
+  IotPacket  *pkt;
+  TlsConv    *conv;
+  guint       dir;
+  gboolean    first_pass;
+  gboolean    ccs;          /* this direction already switched to encryption */
+  const char *app_proto;
+} RecordCtx;
+
+static gboolean
+is_tls_version (guint16 v)
+{
+  return v >= 0x0300 && v <= 0x0304;
+}
+
+/* Handshake records before the Change Cipher Spec are plaintext; after it
+ * (before TLS 1.3) they are the encrypted Finished message.  A first
+ * message header that does not fit the record is also taken as encrypted. */
+static gboolean
+handshake_is_encrypted (const RecordCtx *rc, IotBuf *body)
+{
+  guint8 type;
+  guint32 len;
+
+  if (rc->ccs && rc->conv->version != 0x0304)
+    return TRUE;
+  if (!iot_buf_has (body, 0, 4))
+    return FALSE;
+  type = iot_buf_u8 (body, 0);
+  len = iot_buf_u24 (body, 1);
+  return iot_value_name (tls_handshake_type_names, type) == NULL || len + 4 > body->reported;
+}
+
+static void
+dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
+{
+  IotPacket *pkt = rc->pkt;
+  TlsHsCtx ctx = { 0 };
+  guint off = 0;
+
+  ctx.f = tls_fields;
+  ctx.tls13 = rc->conv->version == 0x0304;
+  ctx.cipher = rc->conv->cipher;
+  ctx.negotiated = rc->conv->version;
+  /* Like tshark, an encrypted or Server Hello record cut short by the
+   * capture shows only its header. */
+  if (!iot_buf_has (body, 0, body->reported)
+      && (handshake_is_encrypted (rc, body) || !iot_buf_has (body, 0, 1) || iot_buf_u8 (body, 0) == 2))
+    iot_buf_check (body, 0, body->reported);
+  if (handshake_is_encrypted (rc, body))
+    {
+      int node = iot_tree_add_item (pkt, rec, &tls_fields[TF_HS], body, 0, body->length, FALSE);
+
+      iot_tree_set_label (pkt, node, "Handshake Protocol: Encrypted Handshake Message");
+      iot_col_append_sep_info (pkt, ", ", "Encrypted Handshake Message");
+      g_string_assign (what, "Encrypted Handshake Message");
+      return;
+    }
+  while (off + 4 <= body->reported)
+    {
+      int hs = iot_tree_add_item (pkt, rec, &tls_fields[TF_HS], body, off,
+                                  iot_buf_remaining (body, off), FALSE);
+      guint8 type = iot_buf_u8 (body, off);
+      guint32 len = iot_buf_u24 (body, off + 1);
+      IotBuf msg;
+
+      iot_tree_set_length (pkt, hs, MIN (4 + len, iot_buf_remaining (body, off)));
+
+      ctx.hello_retry = FALSE;
+      iot_tree_add_item (pkt, hs, &tls_fields[TF_HS_TYPE], body, off, 1, FALSE);
+      iot_tree_add_item (pkt, hs, &tls_fields[TF_HS_LENGTH], body, off + 1, 3, FALSE);
+      if (len > body->reported - off - 4)
+        {
+          /* The message continues in a later record; not reassembled. */
+          iot_tree_set_label (pkt, hs, "Handshake Protocol: %s (fragment)", tls_handshake_name (type, &ctx));
+          iot_col_append_sep_info (pkt, ", ", "%s", tls_handshake_name (type, &ctx));
+          g_string_assign (what, tls_handshake_name (type, &ctx));
+          return;
+        }
+      msg = iot_buf_sub (body, off + 4, (gint) len);
+      /* As in tshark, a session ticket cut short by the capture is not read. */
+      if (type == 4)
+        iot_buf_check (&msg, 0, len);
+      /* Name the message before reading it, so a cut-short body still shows up. */
+      iot_tree_set_label (pkt, hs, "Handshake Protocol: %s", tls_handshake_name (type, &ctx));
+      g_string_assign (what, what->len ? "Multiple Handshake Messages" : tls_handshake_name (type, &ctx));
+      if (type == 2 && iot_buf_has (&msg, 2, 32)
+          && memcmp (iot_buf_ptr (&msg, 2, 32), hello_retry_magic, 32) == 0)
+        ctx.hello_retry = TRUE;
+      iot_col_append_sep_info (pkt, ", ", "%s", tls_handshake_name (type, &ctx));
+      if (ctx.hello_retry)
+        iot_tree_set_label (pkt, hs, "Handshake Protocol: Hello Retry Request");
+      tls_dissect_handshake_body (pkt, &ctx, hs, &msg, type);
+      if (type == 2 && rc->first_pass)
+        {
+          if (ctx.negotiated)
+            rc->conv->version = ctx.negotiated;
+          rc->conv->cipher = ctx.chosen_cipher;
+        }
+      off += 4 + len;
+    }
+}
+
+static void
+dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
+{
+  IotPacket *pkt = rc->pkt;
+  int node = iot_tree_add_item (pkt, rec, &tls_fields[TF_ALERT], body, 0, body->length, FALSE);
+  guint64 level = 0, desc = 0;
+
+  if (body->reported != 2 || (rc->ccs && rc->conv->version != 0x0304))
+    {
+      iot_tree_set_label (pkt, node, "Alert Message: Encrypted Alert");
+      iot_col_append_sep_info (pkt, ", ", "Encrypted Alert");
+      g_string_assign (what, "Encrypted Alert");
+      return;
+    }
+  iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
+  iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
+  {
+    const char *l = iot_value_name (tls_alert_level_names, level);
+    const char *d = iot_value_name (tls_alert_desc_names, desc);
+    g_autofree char *text = g_strdup_printf ("Alert (Level: %s, Description: %s)",
+                                             l ? l : "Unknown", d ? d : "Unknown");
+
+    iot_col_append_sep_info (pkt, ", ", "%s", text);
+    g_string_assign (what, "Alert");
+  }
+}
+
+/* One record at @off (header complete and the record wholly reported). */
+static void
+dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
+{
+  IotPacket *pkt = rc->pkt;
+  guint8 type = iot_buf_u8 (buf, off);
+  guint16 version = iot_buf_u16 (buf, off + 1), len = iot_buf_u16 (buf, off + 3);
+  const char *vname = tls_version_short_name (rc->conv->version ? rc->conv->version : version);
+  const char *tname = iot_value_name (tls_content_type_names, type);
+  g_autoptr (GString) what = g_string_new (NULL);
+  int rec;
+  IotBuf body;
+
+  /* Rows that span more than was captured are cut to what is there. */
+  rec = iot_tree_add_item (pkt, tree, &tls_fields[TF_RECORD], buf, off,
+                           MIN (5u + len, iot_buf_remaining (buf, off)), FALSE);
+  iot_tree_set_label (pkt, rec, "%s Record Layer: %s Protocol", vname ? vname : "TLS",
+                      tname ? tname : "Unknown");
+  if (type == 23 && rc->conv->version == 0x0304)
+    iot_tree_add_item (pkt, rec, &tls_fields[F_OPAQUE_TYPE], buf, off, 1, FALSE);
+  else
+    iot_tree_add_item (pkt, rec, &tls_fields[TF_CONTENT_TYPE], buf, off, 1, FALSE);
+  iot_tree_add_item (pkt, rec, &tls_fields[TF_VERSION], buf, off + 1, 2, FALSE);
+  iot_tree_add_item (pkt, rec, &tls_fields[TF_LENGTH], buf, off + 3, 2, FALSE);
+
+  /* A version seen on the wire stands in until a Server Hello names one;
+   * a Client Hello's record version is only a compatibility value. */
+  if (rc->first_pass && rc->conv->version == 0 && is_tls_version (version)
+      && !(type == 22 && iot_buf_has (buf, off + 5, 1) && iot_buf_u8 (buf, off + 5) == 1))
+    rc->conv->version = version;
+
+  body = iot_buf_sub (buf, off + 5, len);
+  switch (type)
+    {
+    case 20:
+      iot_tree_add_item (pkt, rec, &tls_fields[TF_CCS], &body, 0, body.length, FALSE);
+      iot_col_append_sep_info (pkt, ", ", "Change Cipher Spec");
+      g_string_assign (what, "Change Cipher Spec");
+      rc->ccs = TRUE;
+      if (rc->first_pass)
+        rc->conv->ccs[rc->dir] = TRUE;
+      break;
+    case 21:
+      dissect_alert_record (rc, rec, &body, what);
+      break;
+    case 22:
+      dissect_handshake_record (rc, rec, &body, what);
+      break;
+    case 23:
+      {
+        int node = iot_tree_add_item (pkt, rec, &tls_fields[TF_APP_DATA], &body, 0, body.reported, FALSE);
+
+        (void) node;
+        if (rc->app_proto)
+          {
+            node = iot_tree_add_string (pkt, rec, &tls_fields[TF_APP_DATA_PROTO], NULL, 0, 0, rc->app_proto, -1);
+            iot_tree_set_generated (pkt, node);
+          }
+        iot_col_append_sep_info (pkt, ", ", "Application Data");
+        g_string_assign (what, rc->app_proto ? rc->app_proto : "Application Data");
+      }
+      break;
+    case 24:
+      iot_col_append_sep_info (pkt, ", ", "%s", rc->ccs ? "Encrypted Heartbeat" : "Heartbeat Request");
+      break;
+    default:
+      iot_col_append_sep_info (pkt, ", ", "Ignored Unknown Record");
+      break;
+    }
+  if (what->len)
+    iot_tree_append_label (pkt, rec, ": %s", what->str);
+}
+
+/* A record header: a known content type and an SSL 3/TLS version. */
+static gboolean
+looks_like_record (IotBuf *buf, guint off)
+{
+  guint8 type = iot_buf_u8 (buf, off);
+
+  return type >= 20 && type <= 25 && iot_buf_u8 (buf, off + 1) == 3 && iot_buf_u8 (buf, off + 2) <= 4;
+}
+
+static int
+dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  TlsState *st = iot_packet_state (pkt, &iot_dissector_tls);
+  guint32 frame = iot_packet_frame_number (pkt);
+  RecordCtx rc = { 0 };
+  guint16 sport = 0, dport = 0;
+  guint off = 0, records = 0;
+  guint16 first_version = 0;
+  int tree = -1;
+
+  rc.pkt = pkt;
+  rc.first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt);
+  rc.conv = find_conv (pkt, st, &rc.dir);
+  iot_packet_get_ports (pkt, &sport, &dport);
+  rc.app_proto = tls_app_proto_name (FALSE, sport, dport);
+  if (rc.first_pass && !g_hash_table_contains (st->facts, GUINT_TO_POINTER (frame)))
+    g_hash_table_insert (st->facts, GUINT_TO_POINTER (frame),
+                         GUINT_TO_POINTER ((guint) rc.conv->ccs[rc.dir] + 1));
+  rc.ccs = GPOINTER_TO_UINT (g_hash_table_lookup (st->facts, GUINT_TO_POINTER (frame))) == 2;
+
+  while (off < buf->reported)
+    {
+      guint left = buf->reported - off, len;
+
+      if (left < 5)
+        {
+          if (iot_buf_has (buf, off, left) && !looks_like_record (buf, off) && left >= 3)
+            break;
+          iot_packet_request_more (pkt, buf, off, 5 - left);
+          break;
+        }
+      if (!looks_like_record (buf, off))
+        {
+          if (records == 0)
+            return off;    /* not TLS at all: let the caller show the bytes */
+          break;
+        }
+      len = iot_buf_u16 (buf, off + 3);
+      if (left < 5 + len)
+        {
+          iot_packet_request_more (pkt, buf, off, 5 + len - left);
+          break;
+        }
+      if (records == 0)
+        {
+          tree = iot_tree_add_protocol (pkt, parent, &tls_fields[TF_PROTO], buf, 0, -1);
+          /* TCP may call us twice in one frame (a reassembled record, then
+           * the rest of the segment): both add to one Info text. */
+          if (iot_packet_layer_value (pkt, &iot_dissector_tls) == 0)
+            iot_col_clear_info (pkt);
+          iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
+          first_version = iot_buf_u16 (buf, off + 1);
+          iot_col_set_protocol (pkt, "TLS");
+        }
+      records++;
+      dissect_record (&rc, tree, buf, off);
+      off += 5 + len;
+      {
+        const char *v = tls_version_short_name (rc.conv->version ? rc.conv->version : first_version);
+
+        iot_col_set_protocol (pkt, v ? v : "TLS");
+      }
+    }
+  if (records > 0)
+    iot_tree_set_length (pkt, tree, off);
+  return off;
+}
+
+IotDissector iot_dissector_tls = {
+  .name = "TLS",
+  .abbrev = "tls",
+  .long_name = "Transport Layer Security",
+  .fields = tls_fields,
+  .n_fields = N_FIELDS,
+  .dissect = dissect_tls,
+  .handoff = { { "tcp.port", 443 }, { "tcp.port", 8883 }, { "tcp.port", 853 }, { "tcp.port", 993 },
+               { "tcp.port", 995 }, { "tcp.port", 465 }, { "tcp.port", 636 }, { "tcp.port", 5061 } },
+  .state_new = tls_state_new,
+  .state_free = tls_state_free,
+};
