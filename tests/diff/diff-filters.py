@@ -8,8 +8,10 @@ import concurrent.futures
 import glob
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 
 UNREADABLE = {"garbage.pcap"}
 
@@ -20,6 +22,30 @@ def frames(cmd, capture, flt):
     if proc.returncode != 0 and not proc.stdout:
         return None, proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "error"
     return proc.stdout.split(), None
+
+
+def link_type(path):
+    """The link type of a classic pcap; pcapng files here are Ethernet."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if len(head) == 24 and head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        return struct.unpack("<I", head[20:24])[0]
+    return 1
+
+
+def merged_captures(captures, workdir):
+    """Every capture, concatenated per link type: one tshark run per filter
+    and link type instead of one per filter and file."""
+    groups = {}
+    for c in captures:
+        groups.setdefault(link_type(c), []).append(c)
+    merged = []
+    for lt, files in sorted(groups.items()):
+        out = os.path.join(workdir, f"linktype-{lt}.pcap")
+        subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", out] + files, check=True,
+                       capture_output=True)
+        merged.append(out)
+    return merged
 
 
 def load_filters(path):
@@ -41,6 +67,8 @@ def main():
     filters = load_filters(os.path.join(root, "tests", "diff", "filters.txt"))
     captures = sorted(c for c in glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))
                       if os.path.basename(c) not in UNREADABLE and "broken" not in c)
+    workdir = tempfile.mkdtemp(prefix="iotscope-filters-")
+    captures = merged_captures(captures, workdir)
 
     jobs = [(c, f) for f in filters for c in captures]
 
@@ -65,7 +93,8 @@ def main():
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         problems = [p for p in pool.map(check, jobs) if p]
-    print(f"filters: {len(filters)}, captures: {len(captures)}, runs: {len(jobs)}, "
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(f"filters: {len(filters)}, merged captures: {len(captures)}, runs: {len(jobs)}, "
           f"disagreements: {len(problems)}")
     for p in problems[:80]:
         print("  " + p)

@@ -1,0 +1,1493 @@
+/* mqtt.c — MQTT (MQ Telemetry Transport) 3.1, 3.1.1 and 5.0 over TCP.
+ *
+ * A TCP segment may carry several MQTT messages, or only part of one: every
+ * complete message is dissected in turn, and for a cut one the dissector
+ * asks the transport for the missing bytes (iot_packet_request_more).
+ *
+ * The server's messages do not say which protocol version is in use; only
+ * the client's CONNECT does.  The first pass therefore remembers, per TCP
+ * connection, the version of the latest CONNECT and records for each frame
+ * the version in force when it starts.  MQTT 5 topic aliases are resolved
+ * the same way: the first pass tracks which topic each alias stands for (per
+ * connection and direction) and records, per message, the topic it found.
+ */
+#include "http.h"
+
+#include <string.h>
+
+#include "iot-engine.h"
+
+extern IotDissector iot_dissector_mqtt;
+
+#define MQTT_PORT 1883
+
+enum {
+  MQTT_V31 = 3,
+  MQTT_V311 = 4,
+  MQTT_V50 = 5,
+};
+
+enum {
+  T_RESERVED,
+  T_CONNECT,
+  T_CONNACK,
+  T_PUBLISH,
+  T_PUBACK,
+  T_PUBREC,
+  T_PUBREL,
+  T_PUBCOMP,
+  T_SUBSCRIBE,
+  T_SUBACK,
+  T_UNSUBSCRIBE,
+  T_UNSUBACK,
+  T_PINGREQ,
+  T_PINGRESP,
+  T_DISCONNECT,
+  T_AUTH,
+};
+
+enum {
+  F_PROTO,
+  F_HDRFLAGS,
+  F_MSGTYPE,
+  F_HDR_RESERVED,
+  F_RETAIN_RESERVED,
+  F_DUPFLAG,
+  F_QOS,
+  F_RETAIN,
+  F_LEN,
+  F_CONACK_FLAGS,
+  F_CONACK_RESERVED,
+  F_CONACK_SP,
+  F_CONACK_VAL,
+  F_MSGID,
+  F_SUB_QOS,
+  F_SUBACK_QOS,
+  F_TOPIC_LEN,
+  F_TOPIC,
+  F_WILLTOPIC_LEN,
+  F_WILLTOPIC,
+  F_WILLMSG_LEN,
+  F_WILLMSG,
+  F_USERNAME_LEN,
+  F_USERNAME,
+  F_PASSWD_LEN,
+  F_PASSWD,
+  F_MSG,
+  F_PROTO_LEN,
+  F_PROTONAME,
+  F_CLIENTID_LEN,
+  F_CLIENTID,
+  F_VER,
+  F_CONFLAGS,
+  F_CONFLAG_UNAME,
+  F_CONFLAG_PASSWD,
+  F_CONFLAG_RETAIN,
+  F_CONFLAG_QOS,
+  F_CONFLAG_WILLFLAG,
+  F_CONFLAG_CLEANSESS,
+  F_CONFLAG_RESERVED,
+  F_KALIVE,
+  F_SUBOPT,
+  F_SUBOPT_QOS,
+  F_SUBOPT_NL,
+  F_SUBOPT_RAP,
+  F_SUBOPT_RETAIN,
+  F_SUBOPT_RESERVED,
+  F_RC_CONNACK,
+  F_RC_PUBACK,
+  F_RC_PUBREC,
+  F_RC_PUBREL,
+  F_RC_PUBCOMP,
+  F_RC_SUBACK,
+  F_RC_UNSUBACK,
+  F_RC_DISCONNECT,
+  F_RC_AUTH,
+  F_PROPERTIES,
+  F_WILL_PROPERTIES,
+  F_PROPERTY_LEN,
+  F_PROPERTY_ID,
+  F_PROP_NUMBER,
+  F_PROP_CONTENT_TYPE,
+  F_PROP_MAX_QOS,
+  F_PROP_TOPIC_ALIAS,
+  F_PROP_UNKNOWN,
+  F_PROP_STRING_LEN,
+  F_PROP_STRING,
+  F_PROP_KEY_LEN,
+  F_PROP_KEY,
+  F_PROP_VALUE_LEN,
+  F_PROP_VALUE,
+  N_FIELDS
+};
+
+/* ---- value names ------------------------------------------------------------ */
+
+static const IotValueName msgtype_names[] = {
+  { T_RESERVED, "Reserved" },
+  { T_CONNECT, "Connect Command" },
+  { T_CONNACK, "Connect Ack" },
+  { T_PUBLISH, "Publish Message" },
+  { T_PUBACK, "Publish Ack" },
+  { T_PUBREC, "Publish Received" },
+  { T_PUBREL, "Publish Release" },
+  { T_PUBCOMP, "Publish Complete" },
+  { T_SUBSCRIBE, "Subscribe Request" },
+  { T_SUBACK, "Subscribe Ack" },
+  { T_UNSUBSCRIBE, "Unsubscribe Request" },
+  { T_UNSUBACK, "Unsubscribe Ack" },
+  { T_PINGREQ, "Ping Request" },
+  { T_PINGRESP, "Ping Response" },
+  { T_DISCONNECT, "Disconnect Req" },
+  { T_AUTH, "Authentication Exchange" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName qos_names[] = {
+  { 0, "At most once delivery (Fire and Forget)" },
+  { 1, "At least once delivery (Acknowledged deliver)" },
+  { 2, "Exactly once delivery (Assured Delivery)" },
+  { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName suback_qos_names[] = {
+  { 0, "At most once delivery (Fire and Forget)" },
+  { 1, "At least once delivery (Acknowledged deliver)" },
+  { 2, "Exactly once delivery (Assured Delivery)" },
+  { 3, "Reserved" },
+  { 128, "Failure" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName conack_names[] = {
+  { 0, "Connection Accepted" },
+  { 1, "Connection Refused: unacceptable protocol version" },
+  { 2, "Connection Refused: identifier rejected" },
+  { 3, "Connection Refused: server unavailable" },
+  { 4, "Connection Refused: bad user name or password" },
+  { 5, "Connection Refused: not authorized" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName version_names[] = {
+  { MQTT_V31, "MQTT v3.1" },
+  { MQTT_V311, "MQTT v3.1.1" },
+  { MQTT_V50, "MQTT v5.0" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName retain_handling_names[] = {
+  { 0, "Send msgs at subscription time" },
+  { 1, "Send msgs if subscription does not exist" },
+  { 2, "Do not send msgs at subscription time" },
+  { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+enum {
+  P_PAYLOAD_FORMAT_INDICATOR = 0x01,
+  P_MESSAGE_EXPIRY_INTERVAL = 0x02,
+  P_CONTENT_TYPE = 0x03,
+  P_RESPONSE_TOPIC = 0x08,
+  P_CORRELATION_DATA = 0x09,
+  P_SUBSCRIPTION_IDENTIFIER = 0x0b,
+  P_SESSION_EXPIRY_INTERVAL = 0x11,
+  P_ASSIGNED_CLIENT_IDENTIFIER = 0x12,
+  P_SERVER_KEEP_ALIVE = 0x13,
+  P_AUTH_METHOD = 0x15,
+  P_AUTH_DATA = 0x16,
+  P_REQUEST_PROBLEM_INFORMATION = 0x17,
+  P_WILL_DELAY_INTERVAL = 0x18,
+  P_REQUEST_RESPONSE_INFORMATION = 0x19,
+  P_RESPONSE_INFORMATION = 0x1a,
+  P_SERVER_REFERENCE = 0x1c,
+  P_REASON_STRING = 0x1f,
+  P_RECEIVE_MAXIMUM = 0x21,
+  P_TOPIC_ALIAS_MAXIMUM = 0x22,
+  P_TOPIC_ALIAS = 0x23,
+  P_MAXIMUM_QOS = 0x24,
+  P_RETAIN_AVAILABLE = 0x25,
+  P_USER_PROPERTY = 0x26,
+  P_MAXIMUM_PACKET_SIZE = 0x27,
+  P_WILDCARD_SUBSCRIPTION_AVAILABLE = 0x28,
+  P_SUBSCRIPTION_IDENTIFIER_AVAILABLE = 0x29,
+  P_SHARED_SUBSCRIPTION_AVAILABLE = 0x2a,
+};
+
+static const IotValueName property_names[] = {
+  { P_PAYLOAD_FORMAT_INDICATOR, "Payload Format Indicator" },
+  { P_MESSAGE_EXPIRY_INTERVAL, "Publication Expiry Interval" },
+  { P_CONTENT_TYPE, "Content Type" },
+  { P_RESPONSE_TOPIC, "Response Topic" },
+  { P_CORRELATION_DATA, "Correlation Data" },
+  { P_SUBSCRIPTION_IDENTIFIER, "Subscription Identifier" },
+  { P_SESSION_EXPIRY_INTERVAL, "Session Expiry Interval" },
+  { P_ASSIGNED_CLIENT_IDENTIFIER, "Assigned Client Identifier" },
+  { P_SERVER_KEEP_ALIVE, "Server Keep Alive" },
+  { P_AUTH_METHOD, "Authentication Method" },
+  { P_AUTH_DATA, "Authentication Data" },
+  { P_REQUEST_PROBLEM_INFORMATION, "Request Problem Information" },
+  { P_WILL_DELAY_INTERVAL, "Will Delay Interval" },
+  { P_REQUEST_RESPONSE_INFORMATION, "Request Response Information" },
+  { P_RESPONSE_INFORMATION, "Response Information" },
+  { P_SERVER_REFERENCE, "Server Reference" },
+  { P_REASON_STRING, "Reason String" },
+  { P_RECEIVE_MAXIMUM, "Receive Maximum" },
+  { P_TOPIC_ALIAS_MAXIMUM, "Topic Alias Maximum" },
+  { P_TOPIC_ALIAS, "Topic Alias" },
+  { P_MAXIMUM_QOS, "Maximum QoS" },
+  { P_RETAIN_AVAILABLE, "Retain Available" },
+  { P_USER_PROPERTY, "User Property" },
+  { P_MAXIMUM_PACKET_SIZE, "Maximum Packet Size" },
+  { P_WILDCARD_SUBSCRIPTION_AVAILABLE, "Wildcard Subscription Available" },
+  { P_SUBSCRIPTION_IDENTIFIER_AVAILABLE, "Subscription Identifier Available" },
+  { P_SHARED_SUBSCRIPTION_AVAILABLE, "Shared Subscription Available" },
+  IOT_VALUE_NAMES_END
+};
+
+/* MQTT 5 reason codes: one number space, but each message type allows its
+ * own subset, so each reason-code field has its own table. */
+static const IotValueName rc_connack_names[] = {
+  { 0x00, "Success" },
+  { 0x80, "Unspecified error" },
+  { 0x81, "Malformed Packet" },
+  { 0x82, "Protocol Error" },
+  { 0x83, "Implementation specific error" },
+  { 0x84, "Unsupported Protocol Version" },
+  { 0x85, "Client Identifier not valid" },
+  { 0x86, "Bad User Name or Password" },
+  { 0x87, "Not authorized" },
+  { 0x88, "Server unavailable" },
+  { 0x89, "Server busy" },
+  { 0x8a, "Banned" },
+  { 0x8c, "Bad authentication method" },
+  { 0x90, "Topic Name invalid" },
+  { 0x95, "Packet too large" },
+  { 0x97, "Quota exceeded" },
+  { 0x9a, "Retain not supported" },
+  { 0x9b, "QoS not supported" },
+  { 0x9c, "Use another server" },
+  { 0x9d, "Server moved" },
+  { 0x9f, "Connection rate exceeded" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_puback_names[] = {
+  { 0x00, "Success" },
+  { 0x10, "No matching subscribers" },
+  { 0x80, "Unspecified error" },
+  { 0x83, "Implementation specific error" },
+  { 0x87, "Not authorized" },
+  { 0x90, "Topic Name invalid" },
+  { 0x91, "Packet Identifier in use" },
+  { 0x97, "Quota exceeded" },
+  { 0x99, "Payload format invalid" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_pubrel_names[] = {
+  { 0x00, "Success" },
+  { 0x92, "Packet Identifier not found" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_suback_names[] = {
+  { 0x00, "Granted QoS 0" },
+  { 0x01, "Granted QoS 1" },
+  { 0x02, "Granted QoS 2" },
+  { 0x80, "Unspecified error" },
+  { 0x83, "Implementation specific error" },
+  { 0x87, "Not authorized" },
+  { 0x8f, "Topic Filter invalid" },
+  { 0x91, "Packet Identifier in use" },
+  { 0x97, "Quota exceeded" },
+  { 0x9e, "Shared Subscription not supported" },
+  { 0xa1, "Subscription Identifiers not supported" },
+  { 0xa2, "Wildcard Subscription not supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_unsuback_names[] = {
+  { 0x00, "Success" },
+  { 0x11, "No subscription existed" },
+  { 0x83, "Implementation specific error" },
+  { 0x87, "Not authorized" },
+  { 0x8f, "Topic Filter invalid" },
+  { 0x91, "Packet Identifier in use" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_disconnect_names[] = {
+  { 0x00, "Normal disconnection" },
+  { 0x04, "Disconnect with Will Message" },
+  { 0x80, "Unspecified error" },
+  { 0x81, "Malformed Packet" },
+  { 0x82, "Protocol Error" },
+  { 0x83, "Implementation specific error" },
+  { 0x87, "Not authorized" },
+  { 0x89, "Server busy" },
+  { 0x8b, "Server shutting down" },
+  { 0x8c, "Bad authentication method" },
+  { 0x8d, "Keep Alive timeout" },
+  { 0x8e, "Session taken over" },
+  { 0x8f, "Topic Filter invalid" },
+  { 0x90, "Topic Name invalid" },
+  { 0x93, "Receive Maximum exceeded" },
+  { 0x94, "Topic Alias invalid" },
+  { 0x95, "Packet too large" },
+  { 0x96, "Message rate too high" },
+  { 0x97, "Quota exceeded" },
+  { 0x98, "Administrative action" },
+  { 0x99, "Payload format invalid" },
+  { 0x9a, "Retain not supported" },
+  { 0x9b, "QoS not supported" },
+  { 0x9c, "Use another server" },
+  { 0x9d, "Server moved" },
+  { 0x9e, "Shared Subscription not supported" },
+  { 0x9f, "Connection rate exceeded" },
+  { 0xa0, "Maximum connect time" },
+  { 0xa1, "Subscription Identifiers not supported" },
+  { 0xa2, "Wildcard Subscription not supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rc_auth_names[] = {
+  { 0x00, "Success" },
+  { 0x18, "Continue authentication" },
+  { 0x19, "Re-authenticate" },
+  IOT_VALUE_NAMES_END
+};
+
+/* ---- fields ----------------------------------------------------------------- */
+
+#define RC_FIELD(abbrev, names, what) \
+  { abbrev, "Reason Code", IOT_FT_UINT8, IOT_BASE_DEC, names, 0, \
+    "MQTT 5 outcome of the " what ": 0 means success, 128 (0x80) and above are errors." }
+
+static IotField mqtt_fields[N_FIELDS] = {
+  [F_PROTO] = { "mqtt", "MQ Telemetry Transport Protocol", IOT_FT_PROTOCOL, .blurb =
+    "MQTT: the publish/subscribe messaging protocol of many IoT devices. Clients publish messages "
+    "on named topics to a broker, which forwards them to every client subscribed to those topics." },
+  [F_HDRFLAGS] = { "mqtt.hdrflags", "Header Flags", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "First byte of every MQTT message: the message type (high 4 bits) and 4 type-specific flag bits." },
+  [F_MSGTYPE] = { "mqtt.msgtype", "Message Type", IOT_FT_UINT8, IOT_BASE_DEC, msgtype_names, 0xf0,
+    "What kind of MQTT message this is: 1 CONNECT, 2 CONNACK, 3 PUBLISH, 8 SUBSCRIBE, 12 PINGREQ, 14 DISCONNECT …" },
+  [F_HDR_RESERVED] = { "mqtt.hdr_reserved", "Reserved", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x0f,
+    "The 4 flag bits of a message other than PUBLISH. They are fixed: 2 (0010) for PUBREL, SUBSCRIBE and "
+    "UNSUBSCRIBE, 0 for all others." },
+  [F_RETAIN_RESERVED] = { "mqtt.retain_reserved", "Reserved", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x01,
+    "MQTT 3.1: the unused lowest flag bit of PUBREL, SUBSCRIBE and UNSUBSCRIBE." },
+  [F_DUPFLAG] = { "mqtt.dupflag", "DUP Flag", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x08,
+    "Set when the sender is delivering this message again because it got no acknowledgement the first time." },
+  [F_QOS] = { "mqtt.qos", "QoS Level", IOT_FT_UINT8, IOT_BASE_DEC, qos_names, 0x06,
+    "Quality of Service: 0 = sent once, may be lost; 1 = repeated until acknowledged (PUBACK), may arrive "
+    "twice; 2 = four-message handshake (PUBREC/PUBREL/PUBCOMP) so it arrives exactly once. 3 is invalid." },
+  [F_RETAIN] = { "mqtt.retain", "Retain", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x01,
+    "Set when the broker should keep this message and hand it to every client that subscribes later "
+    "(e.g. a device's last known state)." },
+  [F_LEN] = { "mqtt.len", "Msg Len", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0,
+    "Remaining Length: how many bytes of the message follow this field. It is coded in 1 to 4 bytes, "
+    "7 bits each, so a message can be up to about 256 MB." },
+  [F_CONACK_FLAGS] = { "mqtt.conack.flags", "Acknowledge Flags", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Flag byte of the broker's CONNACK answer." },
+  [F_CONACK_RESERVED] = { "mqtt.conack.flags.reserved", "Reserved", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0xfe,
+    "Unused CONNACK flag bits; they must be 0." },
+  [F_CONACK_SP] = { "mqtt.conack.flags.sp", "Session Present", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x01,
+    "Set when the broker still had a stored session (subscriptions, queued messages) for this client ID." },
+  [F_CONACK_VAL] = { "mqtt.conack.val", "Return Code", IOT_FT_UINT8, IOT_BASE_DEC, conack_names, 0,
+    "MQTT 3.1/3.1.1 answer to CONNECT: 0 accepted; 1-5 refused (bad version, client ID, server "
+    "unavailable, bad user name or password, not authorized)." },
+  [F_MSGID] = { "mqtt.msgid", "Message Identifier", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Packet identifier: pairs a request with its acknowledgement (PUBLISH QoS>0 with PUBACK/PUBREC, "
+    "SUBSCRIBE with SUBACK …). Only messages that get an answer carry one." },
+  [F_SUB_QOS] = { "mqtt.sub.qos", "Requested QoS", IOT_FT_UINT8, IOT_BASE_DEC, qos_names, 0,
+    "The highest QoS the subscriber wants to receive messages of this topic filter with." },
+  [F_SUBACK_QOS] = { "mqtt.suback.qos", "Granted QoS", IOT_FT_UINT8, IOT_BASE_DEC, suback_qos_names, 0,
+    "The QoS the broker grants for one topic filter of the SUBSCRIBE, in the same order; 128 = refused." },
+  [F_TOPIC_LEN] = { "mqtt.topic_len", "Topic Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length in bytes of the topic name or topic filter that follows." },
+  [F_TOPIC] = { "mqtt.topic", "Topic", IOT_FT_STRING, .blurb =
+    "The topic: a '/'-separated name such as sensors/kitchen/temperature. In SUBSCRIBE it is a filter where "
+    "'+' matches one level and '#' all remaining levels. Shown in brackets when it was looked up from a "
+    "topic alias." },
+  [F_WILLTOPIC_LEN] = { "mqtt.willtopic_len", "Will Topic Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the will topic." },
+  [F_WILLTOPIC] = { "mqtt.willtopic", "Will Topic", IOT_FT_STRING, .blurb =
+    "Topic on which the broker publishes the will message if this client disappears without a DISCONNECT." },
+  [F_WILLMSG_LEN] = { "mqtt.willmsg_len", "Will Message Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the will message." },
+  [F_WILLMSG] = { "mqtt.willmsg", "Will Message", IOT_FT_BYTES, .blurb =
+    "The \"last will\": what the broker publishes for this client if the connection dies unexpectedly "
+    "(e.g. \"offline\")." },
+  [F_USERNAME_LEN] = { "mqtt.username_len", "User Name Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the user name." },
+  [F_USERNAME] = { "mqtt.username", "User Name", IOT_FT_STRING, .blurb =
+    "User name the client logs in with." },
+  [F_PASSWD_LEN] = { "mqtt.passwd_len", "Password Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the password." },
+  [F_PASSWD] = { "mqtt.passwd", "Password", IOT_FT_STRING, .blurb =
+    "Password, sent in clear text: anyone who can capture plain MQTT (port 1883) can read it. Use MQTT "
+    "over TLS (port 8883) to hide it." },
+  [F_MSG] = { "mqtt.msg", "Message", IOT_FT_BYTES, .blurb =
+    "The application payload of the PUBLISH: any bytes (text, JSON, binary sensor values); MQTT does not "
+    "look inside." },
+  [F_PROTO_LEN] = { "mqtt.proto_len", "Protocol Name Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the protocol name (4 for \"MQTT\", 6 for \"MQIsdp\")." },
+  [F_PROTONAME] = { "mqtt.protoname", "Protocol Name", IOT_FT_STRING, .blurb =
+    "\"MQTT\" (versions 3.1.1 and 5.0) or \"MQIsdp\" (version 3.1)." },
+  [F_CLIENTID_LEN] = { "mqtt.clientid_len", "Client ID Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Length of the client identifier; 0 asks the broker to make one up." },
+  [F_CLIENTID] = { "mqtt.clientid", "Client ID", IOT_FT_STRING, .blurb =
+    "Name that identifies the client to the broker; the broker keeps the client's session under it." },
+  [F_VER] = { "mqtt.ver", "Version", IOT_FT_UINT8, IOT_BASE_DEC, version_names, 0,
+    "Protocol level the client speaks: 3 = MQTT 3.1, 4 = MQTT 3.1.1, 5 = MQTT 5.0. It applies to the "
+    "whole connection, both directions." },
+  [F_CONFLAGS] = { "mqtt.conflags", "Connect Flags", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Flag byte of CONNECT: which optional parts follow (will, user name, password) and how to treat the "
+    "session." },
+  [F_CONFLAG_UNAME] = { "mqtt.conflag.uname", "User Name Flag", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
+    "Set when a user name follows." },
+  [F_CONFLAG_PASSWD] = { "mqtt.conflag.passwd", "Password Flag", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x40,
+    "Set when a password follows." },
+  [F_CONFLAG_RETAIN] = { "mqtt.conflag.retain", "Will Retain", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
+    "Set when the will message should be published as a retained message." },
+  [F_CONFLAG_QOS] = { "mqtt.conflag.qos", "QoS Level", IOT_FT_UINT8, IOT_BASE_DEC, qos_names, 0x18,
+    "QoS with which the will message will be published." },
+  [F_CONFLAG_WILLFLAG] = { "mqtt.conflag.willflag", "Will Flag", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x04,
+    "Set when the client leaves a will (topic and message) with the broker." },
+  [F_CONFLAG_CLEANSESS] = { "mqtt.conflag.cleansess", "Clean Session Flag", IOT_FT_BOOLEAN, IOT_BASE_NONE,
+    NULL, 0x02,
+    "Set when the broker should forget any earlier session of this client and start a fresh one "
+    "(\"Clean Start\" in MQTT 5)." },
+  [F_CONFLAG_RESERVED] = { "mqtt.conflag.reserved", "(Reserved)", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x01,
+    "Unused bit; it must be 0, otherwise the broker must close the connection." },
+  [F_KALIVE] = { "mqtt.kalive", "Keep Alive", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Seconds the client may stay silent; it sends PINGREQ if it has nothing else to say. The broker drops "
+    "the client after 1.5 times this without traffic. 0 turns it off." },
+  [F_SUBOPT] = { "mqtt.subscription_options", "Subscription Options", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "MQTT 5: the option byte after each topic filter in SUBSCRIBE." },
+  [F_SUBOPT_QOS] = { "mqtt.subscription_options_qos", "QoS", IOT_FT_UINT8, IOT_BASE_DEC, qos_names, 0x03,
+    "Highest QoS the subscriber wants to receive with." },
+  [F_SUBOPT_NL] = { "mqtt.subscription_options_nl", "No Local", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x04,
+    "Set when the client does not want its own publications on this topic sent back to it." },
+  [F_SUBOPT_RAP] = { "mqtt.subscription_options_rap", "Retain As Published", IOT_FT_BOOLEAN, IOT_BASE_NONE,
+    NULL, 0x08,
+    "Set when forwarded messages should keep the RETAIN flag they were published with." },
+  [F_SUBOPT_RETAIN] = { "mqtt.subscription_options_retain", "Retain Handling", IOT_FT_UINT8, IOT_BASE_DEC,
+    retain_handling_names, 0x30,
+    "Whether retained messages are sent when subscribing: 0 always, 1 only for a new subscription, 2 never." },
+  [F_SUBOPT_RESERVED] = { "mqtt.subscription_options_reserved", "Reserved", IOT_FT_UINT8, IOT_BASE_HEX, NULL,
+    0xc0, "Unused option bits; they must be 0." },
+  [F_RC_CONNACK] = RC_FIELD ("mqtt.connack.reason_code", rc_connack_names, "connection attempt (CONNACK)"),
+  [F_RC_PUBACK] = RC_FIELD ("mqtt.puback.reason_code", rc_puback_names, "QoS 1 publication (PUBACK)"),
+  [F_RC_PUBREC] = RC_FIELD ("mqtt.pubrec.reason_code", rc_puback_names, "QoS 2 publication, step 2 (PUBREC)"),
+  [F_RC_PUBREL] = RC_FIELD ("mqtt.pubrel.reason_code", rc_pubrel_names, "QoS 2 publication, step 3 (PUBREL)"),
+  [F_RC_PUBCOMP] = RC_FIELD ("mqtt.pubcomp.reason_code", rc_pubrel_names,
+                             "QoS 2 publication, step 4 (PUBCOMP)"),
+  [F_RC_SUBACK] = { "mqtt.suback.reason_code", "Reason Code", IOT_FT_UINT8, IOT_BASE_DEC, rc_suback_names, 0,
+    "MQTT 5 answer for one topic filter of the SUBSCRIBE: 0-2 = subscribed with that QoS, 128 (0x80) and "
+    "above = refused." },
+  [F_RC_UNSUBACK] = RC_FIELD ("mqtt.unsuback.reason_code", rc_unsuback_names,
+                              "removal of one topic filter (UNSUBACK)"),
+  [F_RC_DISCONNECT] = { "mqtt.disconnect.reason_code", "Reason Code", IOT_FT_UINT8, IOT_BASE_DEC,
+    rc_disconnect_names, 0,
+    "MQTT 5: why the connection is being closed: 0 normal, 4 \"please still publish my will\", 128 (0x80) "
+    "and above errors (e.g. 0x8e another client took over the session)." },
+  [F_RC_AUTH] = { "mqtt.auth.reason_code", "Reason Code", IOT_FT_UINT8, IOT_BASE_DEC, rc_auth_names, 0,
+    "MQTT 5 extended authentication step: 0 done, 0x18 continue, 0x19 start again." },
+  [F_PROPERTIES] = { "mqtt.properties", "Properties", IOT_FT_NONE, .blurb =
+    "MQTT 5 properties: optional tagged values (expiry times, content type, user key/value pairs …)." },
+  [F_WILL_PROPERTIES] = { "mqtt.will_properties", "Will Properties", IOT_FT_NONE, .blurb =
+    "MQTT 5 properties of the will message." },
+  [F_PROPERTY_LEN] = { "mqtt.property_len", "Total Length", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0,
+    "Length in bytes of all the properties that follow." },
+  [F_PROPERTY_ID] = { "mqtt.property_id", "ID", IOT_FT_UINT8, IOT_BASE_HEX, property_names, 0,
+    "Which property this is; the ID decides the type of the value that follows." },
+  [F_PROP_NUMBER] = { "mqtt.prop_number", "Value", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Numeric value of the property (seconds for expiry intervals, a count for maximums, 0/1 for flags)." },
+  [F_PROP_CONTENT_TYPE] = { "mqtt.property.content_type", "Content Type", IOT_FT_STRING, .blurb =
+    "MIME type of the payload chosen by the publisher, e.g. application/json or text/plain." },
+  [F_PROP_MAX_QOS] = { "mqtt.property.max_qos", "QoS", IOT_FT_UINT8, IOT_BASE_DEC, qos_names, 0,
+    "Highest QoS the broker supports." },
+  [F_PROP_TOPIC_ALIAS] = { "mqtt.property.topic_alias", "Topic Alias", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "A small number that stands for the topic, to save bytes: a PUBLISH with a topic and an alias sets it, "
+    "later PUBLISHes on the same connection send an empty topic and just the alias." },
+  [F_PROP_UNKNOWN] = { "mqtt.prop_unknown", "Unknown Property", IOT_FT_STRING, .blurb =
+    "The rest of the properties after an ID that is not defined; it cannot be decoded further." },
+  [F_PROP_STRING_LEN] = { "mqtt.prop_string_len", "Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the property's text or binary value." },
+  [F_PROP_STRING] = { "mqtt.prop_string", "Value", IOT_FT_STRING, .blurb =
+    "Text or binary value of the property (response topic, correlation data, reason string …)." },
+  [F_PROP_KEY_LEN] = { "mqtt.prop_key_len", "Key Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the user property's name." },
+  [F_PROP_KEY] = { "mqtt.prop_key", "Key", IOT_FT_STRING, .blurb =
+    "Name of a user property: an application-defined key/value pair attached to the message." },
+  [F_PROP_VALUE_LEN] = { "mqtt.prop_value_len", "Value Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the user property's value." },
+  [F_PROP_VALUE] = { "mqtt.prop_value", "Value", IOT_FT_STRING, .blurb =
+    "Value of a user property." },
+};
+
+/* ---- per-capture state ---------------------------------------------------- */
+
+typedef struct {
+  guint8  family;
+  guint8  addr[2][16];
+  guint16 port[2];
+} ConnKey;
+
+/* One TCP connection, as seen by the first pass. */
+typedef struct {
+  guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
+  GHashTable *alias[2];     /* per direction: topic alias → topic name */
+} MqttConn;
+
+/* The version in force where one call of the dissector starts.  A frame
+ * can be handed over in several parts (the end of a message rebuilt from
+ * earlier segments, then the messages after it), each with its own start. */
+typedef struct {
+  guint64 where;            /* message_key() of the first byte */
+  guint8  version;
+} VersionAt;
+
+/* What the first pass recorded about one frame. */
+typedef struct {
+  GArray     *versions;     /* VersionAt, in order of the calls */
+  GHashTable *topics;       /* message position → topic found for its alias (NULL value: unknown) */
+} FrameFact;
+
+typedef struct {
+  GHashTable *conns;        /* ConnKey → MqttConn */
+  GHashTable *facts;        /* frame number → FrameFact */
+} MqttState;
+
+static guint
+conn_key_hash (gconstpointer p)
+{
+  const ConnKey *k = p;
+  guint h = k->family;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      for (guint i = 0; i < 16; i++)
+        h = h * 31 + k->addr[s][i];
+      h = h * 31 + k->port[s];
+    }
+  return h;
+}
+
+static gboolean
+conn_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (ConnKey)) == 0;
+}
+
+static void
+conn_free (gpointer p)
+{
+  MqttConn *c = p;
+
+  g_hash_table_unref (c->alias[0]);
+  g_hash_table_unref (c->alias[1]);
+  g_free (c);
+}
+
+static void
+fact_free (gpointer p)
+{
+  FrameFact *f = p;
+
+  g_array_unref (f->versions);
+  if (f->topics)
+    g_hash_table_unref (f->topics);
+  g_free (f);
+}
+
+static gpointer
+mqtt_state_new (void)
+{
+  MqttState *st = g_new0 (MqttState, 1);
+
+  st->conns = g_hash_table_new_full (conn_key_hash, conn_key_equal, g_free, conn_free);
+  st->facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, fact_free);
+  return st;
+}
+
+static void
+mqtt_state_free (gpointer p)
+{
+  MqttState *st = p;
+
+  g_hash_table_unref (st->conns);
+  g_hash_table_unref (st->facts);
+  g_free (st);
+}
+
+/* The connection key is the same for both directions: the endpoint that
+ * sorts first goes first.  *dir is 0 when the sender is that endpoint. */
+static void
+conn_key_make (IotPacket *pkt, ConnKey *key, guint *dir)
+{
+  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
+  guint16 sport = 0, dport = 0;
+  int cmp;
+
+  memset (key, 0, sizeof *key);
+  iot_packet_get_ports (pkt, &sport, &dport);
+  key->family = src->family;
+  cmp = memcmp (src->bytes, dst->bytes, sizeof src->bytes);
+  if (cmp == 0)
+    cmp = sport < dport ? -1 : sport > dport;
+  *dir = cmp > 0;
+  memcpy (key->addr[*dir], src->bytes, 16);
+  memcpy (key->addr[!*dir], dst->bytes, 16);
+  key->port[*dir] = sport;
+  key->port[!*dir] = dport;
+}
+
+/* ---- dissection context ------------------------------------------------------ */
+
+typedef struct {
+  MqttState  *st;           /* NULL: no state (packet quoted in an ICMP error) */
+  MqttConn   *conn;         /* first pass only */
+  FrameFact  *fact;
+  guint       dir;
+  guint8      version;      /* in force for the message being dissected */
+  gboolean    first_pass;
+} Ctx;
+
+typedef struct {
+  const char *content_type;
+  guint32     topic_alias;
+} Props;
+
+/* Like iot_tree_add_item, but the bytes are checked even when nobody wants
+ * the field, so a message cut by the snap length always ends where tshark's
+ * does. */
+static int
+add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off, guint len,
+          gboolean little_endian)
+{
+  iot_buf_check (buf, off, len);
+  return iot_tree_add_item (pkt, parent, field, buf, off, len, little_endian);
+}
+
+/* The header field with its bit fields below it; the header's label lists
+ * the named values and set flags, as tshark's does. */
+static int
+add_bitmask (IotPacket *pkt, int parent, const IotBuf *buf, guint off, int header, const int *bits)
+{
+  guint8 value = iot_buf_u8 (buf, off);
+  int node = add_item (pkt, parent, &mqtt_fields[header], buf, off, 1, FALSE);
+
+  if (node >= 0 && iot_packet_wants_tree (pkt))
+    {
+      GString *label = g_string_new (NULL);
+
+      g_string_printf (label, "%s: 0x%02x", mqtt_fields[header].name, value);
+      for (const int *b = bits; *b >= 0; b++)
+        {
+          const IotField *f = &mqtt_fields[*b];
+          guint64 v = (value & f->bitmask) >> iot_field_shift (f);
+          const char *name;
+
+          if (f->type == IOT_FT_BOOLEAN)
+            {
+              if (v)
+                g_string_append_printf (label, ", %s", f->name);
+            }
+          else if (f->vals && (name = iot_value_name (f->vals, v)) != NULL)
+            g_string_append_printf (label, ", %s: %s", f->name, name);
+        }
+      iot_tree_set_label (pkt, node, "%s", label->str);
+      g_string_free (label, TRUE);
+    }
+  for (const int *b = bits; *b >= 0; b++)
+    {
+      int sub = add_item (pkt, node, &mqtt_fields[*b], buf, off, 1, FALSE);
+
+      /* A 2-bit hex field shows one hex digit, as tshark does. */
+      if (*b == F_SUBOPT_RESERVED && sub >= 0 && iot_packet_wants_tree (pkt))
+        iot_tree_set_label (pkt, sub, "%c%c.. .... = Reserved: 0x%x", '0' + ((value >> 7) & 1),
+                            '0' + ((value >> 6) & 1), value >> 6);
+    }
+  return node;
+}
+
+/* Payload bytes; the tree shows at most the first 36 of them, like tshark. */
+static void
+add_payload (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint len, int field)
+{
+  int node = add_item (pkt, tree, &mqtt_fields[field], buf, off, len, FALSE);
+
+  if (node >= 0 && len > 36 && iot_packet_wants_tree (pkt))
+    {
+      const guint8 *p = iot_buf_ptr (buf, off, 36);
+      GString *label = g_string_new (NULL);
+
+      g_string_printf (label, "%s: ", mqtt_fields[field].name);
+      for (guint i = 0; i < 36; i++)
+        g_string_append_printf (label, "%02x", p[i]);
+      g_string_append (label, "\u2026");
+      iot_tree_set_label (pkt, node, "%s", label->str);
+      g_string_free (label, TRUE);
+    }
+}
+
+/* A variable byte integer at @off: at most 4 bytes of 7 bits each.  Returns
+ * FALSE when a fifth byte would be needed (malformed). */
+static gboolean
+read_varint (const IotBuf *buf, guint off, guint32 *value, guint *n_bytes)
+{
+  guint32 v = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      guint8 b = iot_buf_u8 (buf, off + i);
+
+      v |= (guint32) (b & 0x7f) << (7 * i);
+      if (!(b & 0x80))
+        {
+          *value = v;
+          *n_bytes = i + 1;
+          return TRUE;
+        }
+    }
+  *value = v;
+  *n_bytes = 4;
+  return FALSE;
+}
+
+/* A 2-byte length and the UTF-8 string after it; returns the bytes used. */
+static guint
+add_string (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int len_field, int str_field,
+            const char **out)
+{
+  guint64 len = 0;
+  const guint8 *p;
+
+  iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[len_field], buf, off, 2, FALSE, &len);
+  p = iot_buf_ptr (buf, off + 2, (guint) len);
+  iot_tree_add_string (pkt, tree, &mqtt_fields[str_field], buf, off + 2, (guint) len,
+                       (const char *) p, (gssize) len);
+  if (out)
+    *out = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
+  return 2 + (guint) len;
+}
+
+static void
+add_reason_code (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint type)
+{
+  static const int rc_field[16] = {
+    [T_CONNACK] = F_RC_CONNACK, [T_PUBACK] = F_RC_PUBACK, [T_PUBREC] = F_RC_PUBREC,
+    [T_PUBREL] = F_RC_PUBREL, [T_PUBCOMP] = F_RC_PUBCOMP, [T_SUBACK] = F_RC_SUBACK,
+    [T_UNSUBACK] = F_RC_UNSUBACK, [T_DISCONNECT] = F_RC_DISCONNECT, [T_AUTH] = F_RC_AUTH,
+  };
+  int f = rc_field[type & 0xf];
+  guint64 rc = 0;
+  int node;
+
+  if (f == 0)
+    return;
+  node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[f], buf, off, 1, FALSE, &rc);
+  if (rc >= 0x80)
+    iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "%s: %s (0x%02x)",
+                    iot_value_name (msgtype_names, type),
+                    iot_value_name (mqtt_fields[f].vals, rc) ? iot_value_name (mqtt_fields[f].vals, rc)
+                                                            : "Unknown", (guint) rc);
+}
+
+/* MQTT 5 properties at @off; returns the bytes they take. */
+static guint
+dissect_properties (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int field, Props *props)
+{
+  guint32 len;
+  guint n, end;
+  int sub, node;
+
+  if (!read_varint (buf, off, &len, &n))
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "Property length uses more than 4 bytes");
+      iot_malformed (pkt, "MQTT property length uses more than 4 bytes");
+    }
+  sub = add_item (pkt, tree, &mqtt_fields[field], buf, off, 0, FALSE);
+  iot_tree_set_length (pkt, sub, MIN (n + len, iot_buf_reported_remaining (buf, off)));
+  iot_tree_add_uint (pkt, sub, &mqtt_fields[F_PROPERTY_LEN], buf, off, n, len);
+  off += n;
+  end = off + len;
+  if (end > buf->reported)
+    iot_expert_add (pkt, sub, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                    "The properties (%u bytes) run past the end of the message", len);
+  while (off < end)
+    {
+      guint64 id = 0;
+      guint32 vbi;
+      guint vn;
+
+      iot_tree_add_item_ret_uint (pkt, sub, &mqtt_fields[F_PROPERTY_ID], buf, off, 1, FALSE, &id);
+      off += 1;
+      switch (id)
+        {
+        case P_PAYLOAD_FORMAT_INDICATOR:
+        case P_REQUEST_PROBLEM_INFORMATION:
+        case P_REQUEST_RESPONSE_INFORMATION:
+        case P_RETAIN_AVAILABLE:
+        case P_WILDCARD_SUBSCRIPTION_AVAILABLE:
+        case P_SUBSCRIPTION_IDENTIFIER_AVAILABLE:
+        case P_SHARED_SUBSCRIPTION_AVAILABLE:
+          add_item (pkt, sub, &mqtt_fields[F_PROP_NUMBER], buf, off, 1, FALSE);
+          off += 1;
+          break;
+        case P_MAXIMUM_QOS:
+          add_item (pkt, sub, &mqtt_fields[F_PROP_MAX_QOS], buf, off, 1, FALSE);
+          off += 1;
+          break;
+        case P_TOPIC_ALIAS:
+          {
+            guint64 alias = 0;
+
+            iot_tree_add_item_ret_uint (pkt, sub, &mqtt_fields[F_PROP_TOPIC_ALIAS], buf, off, 2, FALSE, &alias);
+            props->topic_alias = (guint32) alias;
+            off += 2;
+          }
+          break;
+        case P_SERVER_KEEP_ALIVE:
+        case P_RECEIVE_MAXIMUM:
+        case P_TOPIC_ALIAS_MAXIMUM:
+          add_item (pkt, sub, &mqtt_fields[F_PROP_NUMBER], buf, off, 2, FALSE);
+          off += 2;
+          break;
+        case P_MESSAGE_EXPIRY_INTERVAL:
+        case P_SESSION_EXPIRY_INTERVAL:
+        case P_WILL_DELAY_INTERVAL:
+        case P_MAXIMUM_PACKET_SIZE:
+          add_item (pkt, sub, &mqtt_fields[F_PROP_NUMBER], buf, off, 4, FALSE);
+          off += 4;
+          break;
+        case P_SUBSCRIPTION_IDENTIFIER:
+          if (!read_varint (buf, off, &vbi, &vn))
+            iot_malformed (pkt, "MQTT subscription identifier uses more than 4 bytes");
+          iot_tree_add_uint (pkt, sub, &mqtt_fields[F_PROP_NUMBER], buf, off, vn, vbi);
+          off += vn;
+          break;
+        case P_CONTENT_TYPE:
+          {
+            guint16 slen = iot_buf_u16 (buf, off);
+            const char *s = (const char *) iot_buf_ptr (buf, off + 2, slen);
+
+            iot_tree_add_string (pkt, sub, &mqtt_fields[F_PROP_CONTENT_TYPE], buf, off, 2 + slen, s, slen);
+            props->content_type = iot_packet_strndup (pkt, s, strnlen (s, slen));
+            off += 2 + slen;
+          }
+          break;
+        case P_RESPONSE_TOPIC:
+        case P_CORRELATION_DATA:
+        case P_ASSIGNED_CLIENT_IDENTIFIER:
+        case P_AUTH_METHOD:
+        case P_AUTH_DATA:
+        case P_RESPONSE_INFORMATION:
+        case P_SERVER_REFERENCE:
+        case P_REASON_STRING:
+          off += add_string (pkt, sub, buf, off, F_PROP_STRING_LEN, F_PROP_STRING, NULL);
+          break;
+        case P_USER_PROPERTY:
+          off += add_string (pkt, sub, buf, off, F_PROP_KEY_LEN, F_PROP_KEY, NULL);
+          off += add_string (pkt, sub, buf, off, F_PROP_VALUE_LEN, F_PROP_VALUE, NULL);
+          break;
+        default:
+          {
+            guint rest = end > off ? end - off : 0;
+            const char *s = (const char *) iot_buf_ptr (buf, off, rest);
+
+            node = iot_tree_add_string (pkt, sub, &mqtt_fields[F_PROP_UNKNOWN], buf, off, rest, s, rest);
+            iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+                            "Unknown property ID 0x%02x: the remaining properties cannot be decoded",
+                            (guint) id);
+            off = end;
+          }
+          break;
+        }
+    }
+  return n + len;
+}
+
+/* ---- message types ---------------------------------------------------------- */
+
+static void
+dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
+{
+  static const int flag_bits[] = {
+    F_CONFLAG_UNAME, F_CONFLAG_PASSWD, F_CONFLAG_RETAIN, F_CONFLAG_QOS, F_CONFLAG_WILLFLAG,
+    F_CONFLAG_CLEANSESS, F_CONFLAG_RESERVED, -1
+  };
+  Props props = { 0 };
+  guint8 flags;
+  int node;
+
+  off += add_string (pkt, tree, msg, off, F_PROTO_LEN, F_PROTONAME, NULL);
+  ctx->version = iot_buf_u8 (msg, off);
+  if (ctx->first_pass && ctx->conn)
+    {
+      /* A new session: its aliases start afresh. */
+      ctx->conn->version = ctx->version;
+      g_hash_table_remove_all (ctx->conn->alias[0]);
+      g_hash_table_remove_all (ctx->conn->alias[1]);
+    }
+  node = add_item (pkt, tree, &mqtt_fields[F_VER], msg, off, 1, FALSE);
+  if (ctx->version < MQTT_V31 || ctx->version > MQTT_V50)
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Unknown MQTT protocol level %u",
+                    ctx->version);
+  off += 1;
+  flags = iot_buf_u8 (msg, off);
+  node = add_bitmask (pkt, tree, msg, off, F_CONFLAGS, flag_bits);
+  if (flags & 0x01)
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+                    "Reserved connect flag is set (it must be 0)");
+  if (((flags >> 3) & 3) == 3)
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Will QoS 3 is not a valid QoS");
+  off += 1;
+  add_item (pkt, tree, &mqtt_fields[F_KALIVE], msg, off, 2, FALSE);
+  off += 2;
+  if (ctx->version == MQTT_V50)
+    off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+  off += add_string (pkt, tree, msg, off, F_CLIENTID_LEN, F_CLIENTID, NULL);
+  if (flags & 0x04)
+    {
+      Props will = { 0 };
+      guint64 len = 0;
+
+      if (ctx->version == MQTT_V50)
+        off += dissect_properties (pkt, tree, msg, off, F_WILL_PROPERTIES, &will);
+      node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_WILLTOPIC_LEN], msg, off, 2, FALSE, &len);
+      off += 2;
+      if (len > 0)
+        add_item (pkt, tree, &mqtt_fields[F_WILLTOPIC], msg, off, (guint) len, FALSE);
+      else
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+      off += (guint) len;
+      iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_WILLMSG_LEN], msg, off, 2, FALSE, &len);
+      off += 2;
+      add_payload (pkt, tree, msg, off, (guint) len, F_WILLMSG);
+      off += (guint) len;
+    }
+  if ((flags & 0x80) && iot_buf_reported_remaining (msg, off) > 0)
+    off += add_string (pkt, tree, msg, off, F_USERNAME_LEN, F_USERNAME, NULL);
+  if ((flags & 0x40) && iot_buf_reported_remaining (msg, off) > 0)
+    add_string (pkt, tree, msg, off, F_PASSWD_LEN, F_PASSWD, NULL);
+}
+
+static void
+dissect_connack (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
+{
+  static const int ack_bits[] = { F_CONACK_RESERVED, F_CONACK_SP, -1 };
+  Props props = { 0 };
+  int node;
+
+  if (ctx->version == MQTT_V31)
+    {
+      /* 3.1 has no flags there, just an unused byte. */
+      guint8 b = iot_buf_u8 (msg, off);
+
+      node = iot_tree_add_boolean (pkt, tree, &mqtt_fields[F_CONACK_RESERVED], msg, off, 1, b != 0);
+      iot_tree_set_label (pkt, node, "Reserved: %s", b ? "Set" : "Not set");
+    }
+  else
+    {
+      add_bitmask (pkt, tree, msg, off, F_CONACK_FLAGS, ack_bits);
+    }
+  off += 1;
+  if (ctx->version == MQTT_V31 || ctx->version == MQTT_V311)
+    {
+      guint64 rc = 0;
+
+      node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_CONACK_VAL], msg, off, 1, FALSE, &rc);
+      if (rc != 0)
+        iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "%s",
+                        iot_value_name (conack_names, rc) ? iot_value_name (conack_names, rc)
+                                                          : "Connection Refused: unknown return code");
+    }
+  else
+    add_reason_code (pkt, tree, msg, off, T_CONNACK);
+  off += 1;
+  if (ctx->version == MQTT_V50)
+    dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+}
+
+/* Position of a message within the frame, as a key for per-frame facts. */
+static guint64
+message_key (const IotBuf *msg)
+{
+  return (guint64) msg->source << 32 | msg->origin;
+}
+
+/* Finds the topic an alias stands for.  The first pass looks it up in the
+ * connection's table and records what it found for this message; later
+ * passes read that back.  Returns NULL when the alias was never set. */
+static const char *
+resolve_alias (Ctx *ctx, const IotBuf *msg, guint32 alias)
+{
+  guint64 key = message_key (msg);
+  gpointer found = NULL;
+
+  if (ctx->fact == NULL)
+    return NULL;
+  if (ctx->first_pass && ctx->conn)
+    {
+      const char *topic = g_hash_table_lookup (ctx->conn->alias[ctx->dir], GUINT_TO_POINTER (alias));
+
+      if (ctx->fact->topics == NULL)
+        ctx->fact->topics = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      g_hash_table_replace (ctx->fact->topics, g_memdup2 (&key, sizeof key), g_strdup (topic));
+      return topic;
+    }
+  if (ctx->fact->topics && g_hash_table_lookup_extended (ctx->fact->topics, &key, NULL, &found))
+    return found;
+  return NULL;
+}
+
+/* Hands the payload to the layer for its MQTT 5 content type, as tshark
+ * does: text to the line-based text layer, octet streams to "data".  JSON
+ * has no layer of its own yet; the summary columns still say what tshark's
+ * JSON decoder would add to them. */
+static void
+dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type)
+{
+  IotBuf payload;
+  char *type;
+
+  if (content_type == NULL)
+    return;
+  type = g_ascii_strdown (content_type, -1);
+  payload = iot_buf_sub (msg, off, -1);
+  if (strcmp (type, "text/plain") == 0)
+    {
+      const IotDissector *text = iot_registry_dissector ("data-text-lines");
+
+      if (text != NULL)
+        {
+          iot_http_set_media_type (type);
+          iot_call_dissector (pkt, text, &payload, -1);
+          iot_http_set_media_type (NULL);
+        }
+    }
+  else if (strcmp (type, "application/octet-stream") == 0)
+    iot_call_data (pkt, &payload, -1);
+  else if (strcmp (type, "application/json") == 0 && iot_packet_wants_columns (pkt))
+    {
+      iot_col_set_protocol (pkt, "MQTT/JSON");
+      iot_col_append_sep_info (pkt, ", ", "JavaScript Object Notation (application/json)");
+      g_free (type);
+      return;
+    }
+  iot_col_set_protocol (pkt, "MQTT");
+  g_free (type);
+}
+
+static void
+dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx)
+{
+  Props props = { 0 };
+  const char *topic = "";
+  guint64 topic_len = 0, id = 0;
+  int len_node, node;
+
+  len_node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_TOPIC_LEN], msg, off, 2, FALSE, &topic_len);
+  off += 2;
+  if (topic_len > 0)
+    {
+      const guint8 *p = iot_buf_ptr (msg, off, (guint) topic_len);
+
+      iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) topic_len,
+                           (const char *) p, (gssize) topic_len);
+      topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) topic_len));
+      off += (guint) topic_len;
+    }
+  if (hdr & 0x06)
+    {
+      iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_MSGID], msg, off, 2, FALSE, &id);
+      off += 2;
+      iot_col_append_info (pkt, " (id=%u)", (guint) id);
+    }
+  if (ctx->version == MQTT_V50)
+    {
+      off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+      if (props.topic_alias != 0)
+        {
+          const char *shown;
+
+          if (topic_len > 0)
+            {
+              /* This message sets the alias: from here on it means this topic. */
+              if (ctx->first_pass && ctx->conn)
+                g_hash_table_replace (ctx->conn->alias[ctx->dir], GUINT_TO_POINTER (props.topic_alias),
+                                      g_strdup (topic));
+              shown = topic;
+            }
+          else
+            {
+              shown = resolve_alias (ctx, msg, props.topic_alias);
+              if (shown != NULL)
+                topic = iot_packet_strdup_printf (pkt, "%s", shown);
+            }
+          /* The topic this alias stands for, as a generated copy of the
+           * Topic field, so that a filter on mqtt.topic finds it. */
+          node = iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, 0, shown ? shown : "", -1);
+          iot_tree_set_generated (pkt, node);
+          if (shown == NULL)
+            iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_PROTOCOL,
+                            "Unknown topic alias %u: no earlier PUBLISH on this connection set it",
+                            props.topic_alias);
+          else if (topic_len == 0)
+            iot_tree_set_label (pkt, node, "Topic: %s (from topic alias %u)", shown, props.topic_alias);
+        }
+    }
+  if (topic_len == 0 && props.topic_alias == 0)
+    iot_expert_add (pkt, len_node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+  iot_col_append_info (pkt, " [%s]", topic);
+  add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
+  if (ctx->version == MQTT_V50)
+    dissect_content (pkt, msg, off, props.content_type);
+}
+
+static guint
+add_msgid (IotPacket *pkt, int tree, const IotBuf *msg, guint off)
+{
+  guint64 id = 0;
+
+  iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_MSGID], msg, off, 2, FALSE, &id);
+  iot_col_append_info (pkt, " (id=%u)", (guint) id);
+  return 2;
+}
+
+static void
+dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
+{
+  static const int option_bits[] = {
+    F_SUBOPT_RESERVED, F_SUBOPT_RETAIN, F_SUBOPT_RAP, F_SUBOPT_NL, F_SUBOPT_QOS, -1
+  };
+  Props props = { 0 };
+  const char *topic = "";
+
+  off += add_msgid (pkt, tree, msg, off);
+  if (ctx->version == MQTT_V50)
+    off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+  while (off < msg->reported)
+    {
+      guint64 len = 0;
+      int node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_TOPIC_LEN], msg, off, 2, FALSE, &len);
+      guint8 options;
+
+      off += 2;
+      if (len > 0)
+        {
+          const guint8 *p = iot_buf_ptr (msg, off, (guint) len);
+
+          iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len,
+                               (const char *) p, (gssize) len);
+          topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
+          off += (guint) len;
+        }
+      else
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+      iot_col_append_info (pkt, " [%s]", topic);
+      options = iot_buf_u8 (msg, off);
+      if (ctx->version == MQTT_V50)
+        node = add_bitmask (pkt, tree, msg, off, F_SUBOPT, option_bits);
+      else
+        node = add_item (pkt, tree, &mqtt_fields[F_SUB_QOS], msg, off, 1, FALSE);
+      if ((options & 3) == 3)
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS");
+      off += 1;
+    }
+}
+
+static void
+dissect_unsubscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
+{
+  Props props = { 0 };
+
+  off += add_msgid (pkt, tree, msg, off);
+  if (ctx->version == MQTT_V50)
+    off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+  while (off < msg->reported)
+    {
+      guint64 len = 0;
+      int node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_TOPIC_LEN], msg, off, 2, FALSE, &len);
+
+      off += 2;
+      if (len > 0)
+        add_item (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len, FALSE);
+      else
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+      off += (guint) len;
+    }
+}
+
+static void
+dissect_suback (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
+{
+  Props props = { 0 };
+
+  off += add_msgid (pkt, tree, msg, off);
+  if (ctx->version == MQTT_V50)
+    off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+  for (; off < msg->reported; off++)
+    {
+      if (ctx->version == MQTT_V31 || ctx->version == MQTT_V311)
+        {
+          guint64 qos = 0;
+          int node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_SUBACK_QOS], msg, off, 1, FALSE, &qos);
+
+          if (qos == 0x80)
+            iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "Subscription refused");
+        }
+      else
+        add_reason_code (pkt, tree, msg, off, T_SUBACK);
+    }
+}
+
+/* ---- one message ------------------------------------------------------------- */
+
+/* The flag bits every type but PUBLISH must carry. */
+static guint8
+expected_flags (guint type)
+{
+  return (type == T_PUBREL || type == T_SUBSCRIBE || type == T_UNSUBSCRIBE) ? 0x2 : 0x0;
+}
+
+static void
+dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 remaining, int parent, Ctx *ctx)
+{
+  static const int publish_bits[] = { F_MSGTYPE, F_DUPFLAG, F_QOS, F_RETAIN, -1 };
+  static const int v31_bits[] = { F_MSGTYPE, F_DUPFLAG, F_QOS, F_RETAIN_RESERVED, -1 };
+  static const int other_bits[] = { F_MSGTYPE, F_HDR_RESERVED, -1 };
+  guint8 hdr = iot_buf_u8 (msg, 0);
+  guint type = hdr >> 4;
+  const char *type_name = iot_value_name (msgtype_names, type);
+  guint off = 1 + len_bytes;
+  int tree, node;
+
+  iot_col_append_sep_info (pkt, ", ", "%s", type_name);
+  tree = iot_tree_add_protocol (pkt, parent, &mqtt_fields[F_PROTO], msg, 0, msg->reported);
+  iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
+  if (type != T_CONNECT && ctx->version == 0)
+    iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_PROTOCOL,
+                    "Unknown version (missing the CONNECT packet?)");
+
+  if (type == T_PUBLISH)
+    node = add_bitmask (pkt, tree, msg, 0, F_HDRFLAGS, publish_bits);
+  else if (ctx->version == MQTT_V31 && (type == T_PUBREL || type == T_SUBSCRIBE || type == T_UNSUBSCRIBE))
+    node = add_bitmask (pkt, tree, msg, 0, F_HDRFLAGS, v31_bits);
+  else
+    node = add_bitmask (pkt, tree, msg, 0, F_HDRFLAGS, other_bits);
+  if (type == T_PUBLISH && ((hdr >> 1) & 3) == 3)
+    iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS (must be 0, 1 or 2)");
+  else if (type == T_PUBLISH && (hdr & 0x08) && !(hdr & 0x06))
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "DUP flag set on a QoS 0 message");
+  else if (type != T_PUBLISH && ctx->version == MQTT_V31 && expected_flags (type) == 0x2)
+    {
+      if (((hdr >> 1) & 3) != 1)
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "%s must be sent with QoS 1", type_name);
+    }
+  else if (type != T_PUBLISH && (hdr & 0x0f) != expected_flags (type))
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+                    "Reserved flags of %s must be %u, not %u", type_name, expected_flags (type), hdr & 0x0fu);
+  if (type == T_RESERVED || (type == T_AUTH && ctx->version != MQTT_V50 && ctx->version != 0))
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Message type %u is reserved in this version",
+                    type);
+  iot_tree_add_uint (pkt, tree, &mqtt_fields[F_LEN], msg, 1, len_bytes, remaining);
+
+  switch (type)
+    {
+    case T_CONNECT:
+      dissect_connect (pkt, tree, msg, off, ctx);
+      break;
+    case T_CONNACK:
+      dissect_connack (pkt, tree, msg, off, ctx);
+      break;
+    case T_PUBLISH:
+      dissect_publish (pkt, tree, msg, off, hdr, ctx);
+      break;
+    case T_SUBSCRIBE:
+      dissect_subscribe (pkt, tree, msg, off, ctx);
+      break;
+    case T_UNSUBSCRIBE:
+      dissect_unsubscribe (pkt, tree, msg, off, ctx);
+      break;
+    case T_SUBACK:
+      dissect_suback (pkt, tree, msg, off, ctx);
+      break;
+    case T_PUBACK:
+    case T_PUBREC:
+    case T_PUBREL:
+    case T_PUBCOMP:
+      off += add_msgid (pkt, tree, msg, off);
+      /* MQTT 5 leaves out a success code and empty properties. */
+      if (ctx->version == MQTT_V50 && remaining > 2)
+        {
+          add_reason_code (pkt, tree, msg, off, type);
+          off += 1;
+          if (remaining > 3)
+            {
+              Props props = { 0 };
+              dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+            }
+        }
+      break;
+    case T_UNSUBACK:
+      off += add_msgid (pkt, tree, msg, off);
+      if (ctx->version == MQTT_V50)
+        {
+          Props props = { 0 };
+
+          off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+          for (; off < msg->reported; off++)
+            add_reason_code (pkt, tree, msg, off, type);
+        }
+      break;
+    case T_DISCONNECT:
+    case T_AUTH:
+      if (ctx->version == MQTT_V50 && remaining > 0)
+        {
+          add_reason_code (pkt, tree, msg, off, type);
+          off += 1;
+          if (remaining >= 2)
+            {
+              Props props = { 0 };
+              dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+            }
+        }
+      break;
+    default:
+      /* PINGREQ, PINGRESP: nothing after the fixed header. */
+      break;
+    }
+}
+
+/* ---- the byte stream ----------------------------------------------------------- */
+
+static void
+context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
+{
+  guint64 where = message_key (buf);
+  guint32 frame = iot_packet_frame_number (pkt);
+  ConnKey key;
+
+  memset (ctx, 0, sizeof *ctx);
+  ctx->first_pass = iot_packet_first_pass (pkt);
+  /* A packet quoted in an ICMP error is someone else's: no state. */
+  if (iot_packet_in_error (pkt))
+    return;
+  ctx->st = iot_packet_state (pkt, &iot_dissector_mqtt);
+  if (ctx->st == NULL)
+    return;
+  conn_key_make (pkt, &key, &ctx->dir);
+  ctx->fact = g_hash_table_lookup (ctx->st->facts, GUINT_TO_POINTER (frame));
+  if (ctx->first_pass)
+    {
+      ctx->conn = g_hash_table_lookup (ctx->st->conns, &key);
+      if (ctx->conn == NULL)
+        {
+          ctx->conn = g_new0 (MqttConn, 1);
+          ctx->conn->alias[0] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+          ctx->conn->alias[1] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+          g_hash_table_insert (ctx->st->conns, g_memdup2 (&key, sizeof key), ctx->conn);
+        }
+      if (ctx->fact == NULL)
+        {
+          ctx->fact = g_new0 (FrameFact, 1);
+          ctx->fact->versions = g_array_new (FALSE, FALSE, sizeof (VersionAt));
+          g_hash_table_insert (ctx->st->facts, GUINT_TO_POINTER (frame), ctx->fact);
+        }
+      ctx->version = ctx->conn->version;
+      g_array_append_val (ctx->fact->versions, ((VersionAt) { where, ctx->version }));
+      return;
+    }
+  if (ctx->fact == NULL)
+    return;
+  for (guint i = 0; i < ctx->fact->versions->len; i++)
+    {
+      const VersionAt *v = &g_array_index (ctx->fact->versions, VersionAt, i);
+
+      if (v->where == where)
+        ctx->version = v->version;
+    }
+}
+
+static int
+dissect_mqtt (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  guint off = 0;
+  Ctx ctx;
+
+  iot_col_set_protocol (pkt, "MQTT");
+  iot_col_clear_info (pkt);
+  context_init (pkt, buf, &ctx);
+
+  while (off < buf->reported)
+    {
+      guint32 remaining = 0;
+      guint n = 0, i;
+      guint64 total;
+      gboolean complete = FALSE;
+
+      /* The fixed header: type byte and 1-4 length bytes. */
+      for (i = 0; i < 4 && off + 1 + i < buf->reported; i++)
+        {
+          guint8 b = iot_buf_u8 (buf, off + 1 + i);
+
+          remaining |= (guint32) (b & 0x7f) << (7 * i);
+          if (!(b & 0x80))
+            {
+              n = i + 1;
+              complete = TRUE;
+              break;
+            }
+        }
+      if (!complete && i < 4)
+        {
+          /* The length itself continues in the next segment. */
+          iot_packet_request_more (pkt, buf, off, 0);
+          return off;
+        }
+      if (!complete)
+        {
+          int tree = iot_tree_add_protocol (pkt, parent, &mqtt_fields[F_PROTO], buf, off, -1);
+          const char *type_name = iot_value_name (msgtype_names, iot_buf_u8 (buf, off) >> 4);
+
+          iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
+          iot_col_append_sep_info (pkt, ", ", "%s", type_name);
+          add_item (pkt, tree, &mqtt_fields[F_HDRFLAGS], buf, off, 1, FALSE);
+          iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                          "Remaining Length uses more than 4 bytes");
+          iot_malformed (pkt, "MQTT Remaining Length uses more than 4 bytes");
+        }
+      total = 1 + (guint64) n + remaining;
+      if (off + total > buf->reported)
+        {
+          iot_packet_request_more (pkt, buf, off, (guint) (off + total - buf->reported));
+          return off;
+        }
+      {
+        IotBuf msg = iot_buf_sub (buf, off, (gint) total);
+
+        dissect_message (pkt, &msg, n, remaining, parent, &ctx);
+      }
+      off += (guint) total;
+    }
+  return off;
+}
+
+IotDissector iot_dissector_mqtt = {
+  .name = "MQTT",
+  .abbrev = "mqtt",
+  .long_name = "MQ Telemetry Transport Protocol",
+  .fields = mqtt_fields,
+  .n_fields = N_FIELDS,
+  .dissect = dissect_mqtt,
+  .handoff = { { "tcp.port", MQTT_PORT } },
+  .state_new = mqtt_state_new,
+  .state_free = mqtt_state_free,
+};
