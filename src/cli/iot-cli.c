@@ -174,7 +174,8 @@ compile_filter (const char *text, gboolean *ok)
   IotFilter *filter;
 
   *ok = TRUE;
-  if (text == NULL)
+  /* An empty filter selects everything, as in tshark. */
+  if (text == NULL || text[strspn (text, " \t\r\n")] == '\0')
     return NULL;
   filter = iot_filter_compile (text, &problem);
   if (filter == NULL)

@@ -1058,10 +1058,38 @@ set_literal_bytes (Expr *e, const guint8 *data, gsize len)
   e->value.len = len;
 }
 
+/* "001b.4411.3ab7": groups of four hex digits separated by dots. */
+static gboolean
+parse_dotted_quads (const char *text, GByteArray *out)
+{
+  g_auto (GStrv) groups = g_strsplit (text, ".", -1);
+
+  if (g_strv_length (groups) < 2)
+    return FALSE;
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (strlen (groups[i]) != 4)
+        return FALSE;
+      for (guint k = 0; k < 4; k += 2)
+        {
+          guint8 byte;
+
+          if (!g_ascii_isxdigit (groups[i][k]) || !g_ascii_isxdigit (groups[i][k + 1]))
+            return FALSE;
+          byte = (guint8) (g_ascii_xdigit_value (groups[i][k]) * 16 + g_ascii_xdigit_value (groups[i][k + 1]));
+          g_byte_array_append (out, &byte, 1);
+        }
+    }
+  return TRUE;
+}
+
 /* "00:1b:44", "00-1b-44", "001b.4411.3ab7", "7b" … */
 static gboolean
 parse_byte_string (const char *text, GByteArray *out)
 {
+  if (parse_dotted_quads (text, out))
+    return TRUE;
+  g_byte_array_set_size (out, 0);
   const char *s = text;
   char sep = 0;
 
@@ -1228,8 +1256,10 @@ convert_integer_literal (Expr *e, ValueClass cls, const IotField *field)
       if (!found)
         return FALSE;
     }
+  /* A negative number against an unsigned field is allowed (it matches
+   * nothing), as in Wireshark. */
   if (cls == CLASS_UINT && v < 0)
-    return FALSE;
+    cls = CLASS_INT;
   e->value.cls = cls;
   if (cls == CLASS_UINT)
     e->value.v.u = (guint64) v;
@@ -1293,7 +1323,20 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
             ok = TRUE;
           }
         else
-          ok = parse_byte_string (e->text, bytes);
+          {
+            gint64 number;
+
+            ok = parse_byte_string (e->text, bytes);
+            /* "eth.dst[0] == 0xff": a number stands for one byte. */
+            if (!ok && parse_int64 (e->text, &number) && number >= 0 && number <= 0xff)
+              {
+                guint8 byte = (guint8) number;
+
+                g_byte_array_set_size (bytes, 0);
+                g_byte_array_append (bytes, &byte, 1);
+                ok = TRUE;
+              }
+          }
         if (ok && field && field->type == IOT_FT_ETHER && bytes->len != 6)
           ok = FALSE;
         if (ok)
@@ -1356,12 +1399,7 @@ check_function (Parser *p, Expr *e)
   switch (e->func)
     {
     case FUNC_LEN:
-      if (!class_is_bytes_like (e->arg->cls))
-        {
-          p->problem = problem_new (e->arg->start, e->arg->length,
-                                    "len() needs a string or byte field, not %s.", class_name (e->arg->cls));
-          return FALSE;
-        }
+      /* Byte strings: their length; other fields: the bytes they occupy. */
       e->cls = CLASS_UINT;
       break;
     case FUNC_COUNT:
@@ -1421,9 +1459,9 @@ check_expr (Parser *p, Expr *e, gboolean needs_value)
     case EXPR_BITAND:
       if (!check_expr (p, e->arg, TRUE))
         return FALSE;
-      if (e->arg->cls != CLASS_UINT && e->arg->cls != CLASS_INT)
+      if (e->arg->cls != CLASS_UINT && e->arg->cls != CLASS_INT && e->arg->cls != CLASS_BYTES)
         {
-          p->problem = problem_new (e->arg->start, e->arg->length, "\"&\" needs an integer field.");
+          p->problem = problem_new (e->arg->start, e->arg->length, "\"&\" needs an integer field or bytes.");
           return FALSE;
         }
       if (e->arg2->kind != EXPR_LITERAL)
@@ -1743,6 +1781,8 @@ node_value (IotPacket *pkt, const IotNode *node, FValue *out)
 
   memset (out, 0, sizeof *out);
   out->cls = class_of_type (field->type);
+  /* What len() reports for values that are not byte strings. */
+  out->len = node->length;
   switch (out->cls)
     {
     case CLASS_UINT:
@@ -1777,12 +1817,14 @@ node_value (IotPacket *pkt, const IotNode *node, FValue *out)
         }
       else
         {
-          /* Protocols and labels: the bytes they cover. */
+          /* Protocols: their bytes to the end of their data; labels: the
+           * bytes they cover. */
           const IotDataSource *source = iot_packet_source (pkt, node->source);
           guint32 start = MIN (node->offset, source->length);
+          guint32 length = field->type == IOT_FT_PROTOCOL ? node->vlen : node->length;
 
           out->v.p = source->data + start;
-          out->len = MIN (node->length, source->length - start);
+          out->len = MIN (length, source->length - start);
         }
       out->cls = CLASS_BYTES;
       break;
@@ -1955,6 +1997,52 @@ eval_function (IotFilter *filter, Expr *e)
   g_array_unref (spans);
 }
 
+static void eval_expr (IotFilter *filter, Expr *e);
+
+/* "field & mask": integers bit by bit; bytes byte by byte (as long as the
+ * shorter of the two). */
+static void
+eval_bitand (IotFilter *filter, Expr *e)
+{
+  const FValue *mask = &e->arg2->value;
+  guint start = 0;
+
+  eval_expr (filter, e->arg);
+  if (e->cls != CLASS_BYTES)
+    {
+      for (guint i = 0; i < e->arg->values->len; i++)
+        {
+          FValue v = g_array_index (e->arg->values, FValue, i);
+
+          v.v.u &= mask->v.u;
+          g_array_append_val (e->values, v);
+        }
+      return;
+    }
+  for (guint i = 0; i < e->arg->values->len; i++)
+    {
+      const FValue *v = &g_array_index (e->arg->values, FValue, i);
+
+      for (guint k = 0; k < MIN (v->len, mask->len); k++)
+        {
+          guint8 b = v->v.p[k] & mask->v.p[k];
+
+          g_byte_array_append (e->bytes, &b, 1);
+        }
+    }
+  /* Point into the scratch bytes only once they stop moving. */
+  for (guint i = 0; i < e->arg->values->len; i++)
+    {
+      const FValue *v = &g_array_index (e->arg->values, FValue, i);
+      FValue out = { CLASS_BYTES };
+
+      out.len = MIN (v->len, mask->len);
+      out.v.p = e->bytes->data + start;
+      start += out.len;
+      g_array_append_val (e->values, out);
+    }
+}
+
 static void
 eval_expr (IotFilter *filter, Expr *e)
 {
@@ -1975,16 +2063,18 @@ eval_expr (IotFilter *filter, Expr *e)
       eval_function (filter, e);
       break;
     case EXPR_BITAND:
-      eval_expr (filter, e->arg);
-      for (guint i = 0; i < e->arg->values->len; i++)
-        {
-          FValue v = g_array_index (e->arg->values, FValue, i);
-
-          v.v.u &= e->arg2->value.v.u;
-          g_array_append_val (e->values, v);
-        }
+      eval_bitand (filter, e);
       break;
     }
+}
+
+static gboolean
+memchr_nonzero (const guint8 *p, guint len)
+{
+  for (guint i = 0; i < len; i++)
+    if (p[i] != 0)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -2095,8 +2185,12 @@ eval_test (IotFilter *filter, Test *t)
     case TEST_TRUTH:
       eval_expr (filter, t->lhs);
       for (guint i = 0; i < t->lhs->values->len; i++)
-        if (g_array_index (t->lhs->values, FValue, i).v.u != 0)
-          return TRUE;
+        {
+          const FValue *v = &g_array_index (t->lhs->values, FValue, i);
+
+          if (v->cls != CLASS_BYTES ? v->v.u != 0 : memchr_nonzero (v->v.p, v->len))
+            return TRUE;
+        }
       return FALSE;
     case TEST_CMP:
       return eval_comparison (filter, t);

@@ -826,7 +826,9 @@ iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const 
   if (!packet_wants_field (pkt, field))
     return -1;
   length = len < 0 ? iot_buf_remaining (buf, off) : (guint) len;
-  new_node (pkt, parent, field, buf, off, length, &index);
+  /* As a value (filters: "ip contains …") a protocol is every byte from
+   * its start to the end of what it was given, payload included. */
+  new_node (pkt, parent, field, buf, off, length, &index)->vlen = iot_buf_remaining (buf, off);
   return index;
 }
 
