@@ -77,6 +77,32 @@ enum {
   F_SEGMENT_COUNT,
   F_REASSEMBLED_LENGTH,
   F_REASSEMBLED_DATA,
+  F_ANALYSIS,
+  F_AN_FLAGS,
+  F_AN_ACKS_FRAME,
+  F_AN_ACK_RTT,
+  F_AN_INITIAL_RTT,
+  F_AN_BYTES_IN_FLIGHT,
+  F_AN_PUSH_BYTES_SENT,
+  F_AN_RETRANSMISSION,
+  F_AN_FAST_RETRANSMISSION,
+  F_AN_SPURIOUS_RETRANSMISSION,
+  F_AN_OUT_OF_ORDER,
+  F_AN_REUSED_PORTS,
+  F_AN_LOST_SEGMENT,
+  F_AN_ACK_LOST_SEGMENT,
+  F_AN_WINDOW_UPDATE,
+  F_AN_WINDOW_FULL,
+  F_AN_KEEP_ALIVE,
+  F_AN_KEEP_ALIVE_ACK,
+  F_AN_ZERO_WINDOW_PROBE,
+  F_AN_ZERO_WINDOW,
+  F_AN_ZERO_WINDOW_PROBE_ACK,
+  F_AN_DUPLICATE_ACK,
+  F_AN_DUPLICATE_ACK_NUM,
+  F_AN_DUPLICATE_ACK_FRAME,
+  F_AN_RTO,
+  F_AN_RTO_FRAME,
   N_FIELDS
 };
 
@@ -259,9 +285,159 @@ static IotField tcp_fields[N_FIELDS] = {
     "Length of the rebuilt message in bytes." },
   [F_REASSEMBLED_DATA] = { "tcp.reassembled.data", "Reassembled TCP Data", IOT_FT_BYTES, .blurb =
     "The bytes of the rebuilt message." },
+  [F_ANALYSIS] = { "tcp.analysis", "SEQ/ACK analysis", IOT_FT_NONE, .blurb =
+    "What the analyzer concluded about this segment by comparing it with the earlier segments of the "
+    "connection: which segment it acknowledges, how much data is unacknowledged, and any problems." },
+  [F_AN_FLAGS] = { "tcp.analysis.flags", "TCP Analysis Flags", IOT_FT_NONE, .blurb =
+    "Present when the analysis found something worth a look: a retransmission, a gap, a duplicate "
+    "acknowledgement, a full or zero window …" },
+  [F_AN_ACKS_FRAME] = { "tcp.analysis.acks_frame", "This is an ACK to the segment in frame", IOT_FT_FRAMENUM,
+    .blurb = "The earlier frame whose data this acknowledgement number covers exactly." },
+  [F_AN_ACK_RTT] = { "tcp.analysis.ack_rtt", "The RTT to ACK the segment was", IOT_FT_RELATIVE_TIME, .blurb =
+    "Seconds between the acknowledged segment and this acknowledgement, as seen at the capture point: "
+    "a measure of the round-trip time." },
+  [F_AN_INITIAL_RTT] = { "tcp.analysis.initial_rtt", "iRTT", IOT_FT_RELATIVE_TIME, .blurb =
+    "Round-trip time of the connection's handshake: from the client's SYN to its ACK of the SYN-ACK." },
+  [F_AN_BYTES_IN_FLIGHT] = { "tcp.analysis.bytes_in_flight", "Bytes in flight", IOT_FT_UINT32, IOT_BASE_DEC,
+    NULL, 0,
+    "Bytes this sender has sent that the other side has not acknowledged yet, counting this segment." },
+  [F_AN_PUSH_BYTES_SENT] = { "tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag", IOT_FT_UINT32,
+    IOT_BASE_DEC, NULL, 0,
+    "Bytes this sender has sent since its last segment with the PSH flag: roughly the size of the "
+    "application message being written." },
+  [F_AN_RETRANSMISSION] = { "tcp.analysis.retransmission", "This frame is a (suspected) retransmission",
+    IOT_FT_NONE, .blurb =
+    "The segment carries data sent before: the sender probably timed out waiting for an acknowledgement." },
+  [F_AN_FAST_RETRANSMISSION] = { "tcp.analysis.fast_retransmission",
+    "This frame is a (suspected) fast retransmission", IOT_FT_NONE, .blurb =
+    "A retransmission sent right after duplicate acknowledgements told the sender a segment was missing." },
+  [F_AN_SPURIOUS_RETRANSMISSION] = { "tcp.analysis.spurious_retransmission",
+    "This frame is a (suspected) spurious retransmission", IOT_FT_NONE, .blurb =
+    "A retransmission of data the receiver had already acknowledged: it was not needed." },
+  [F_AN_OUT_OF_ORDER] = { "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment",
+    IOT_FT_NONE, .blurb =
+    "The segment fills a gap shortly after later data was seen: it was reordered on the way, or it is a "
+    "quick retransmission." },
+  [F_AN_REUSED_PORTS] = { "tcp.analysis.reused_ports",
+    "A new tcp session is started with the same ports as an earlier session in this trace", IOT_FT_NONE,
+    .blurb = "A new connection (SYN with a new starting sequence number) uses the same addresses and ports "
+    "as an earlier one, for example a device reconnecting after a reset." },
+  [F_AN_LOST_SEGMENT] = { "tcp.analysis.lost_segment",
+    "Previous segment(s) not captured (common at capture start)", IOT_FT_NONE, .blurb =
+    "The segment starts beyond the data seen so far: something in between was lost or not captured." },
+  [F_AN_ACK_LOST_SEGMENT] = { "tcp.analysis.ack_lost_segment",
+    "ACKed segment that wasn't captured (common at capture start)", IOT_FT_NONE, .blurb =
+    "The acknowledgement covers data that never appeared in the capture." },
+  [F_AN_WINDOW_UPDATE] = { "tcp.analysis.window_update", "TCP window update", IOT_FT_NONE, .blurb =
+    "An empty segment whose only news is a changed receive window." },
+  [F_AN_WINDOW_FULL] = { "tcp.analysis.window_full",
+    "TCP window specified by the receiver is now completely full", IOT_FT_NONE, .blurb =
+    "This segment fills the receiver's window to the last byte: the sender must now wait for an "
+    "acknowledgement." },
+  [F_AN_KEEP_ALIVE] = { "tcp.analysis.keep_alive", "TCP keep-alive segment", IOT_FT_NONE, .blurb =
+    "A segment one byte before the next sequence number, sent to check that the peer is still there "
+    "(Linux also probes a zero window this way)." },
+  [F_AN_KEEP_ALIVE_ACK] = { "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", IOT_FT_NONE,
+    .blurb = "The peer's answer to a keep-alive: it repeats its last acknowledgement." },
+  [F_AN_ZERO_WINDOW_PROBE] = { "tcp.analysis.zero_window_probe", "TCP Zero Window Probe", IOT_FT_NONE,
+    .blurb = "One byte sent into a zero window, to learn when the receiver has room again." },
+  [F_AN_ZERO_WINDOW] = { "tcp.analysis.zero_window", "TCP Zero Window segment", IOT_FT_NONE, .blurb =
+    "The sender of this segment announces a receive window of zero: its application is not reading and "
+    "the other side must stop sending." },
+  [F_AN_ZERO_WINDOW_PROBE_ACK] = { "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe",
+    IOT_FT_NONE, .blurb = "The receiver's answer to a zero-window probe." },
+  [F_AN_DUPLICATE_ACK] = { "tcp.analysis.duplicate_ack", "Duplicate ACK", IOT_FT_NONE, .blurb =
+    "An empty segment repeating the previous acknowledgement and window: the receiver got data beyond a "
+    "gap and asks again for the missing part." },
+  [F_AN_DUPLICATE_ACK_NUM] = { "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", IOT_FT_UINT32,
+    IOT_BASE_DEC, NULL, 0,
+    "How many times in a row this acknowledgement has been repeated (three usually trigger a fast "
+    "retransmission)." },
+  [F_AN_DUPLICATE_ACK_FRAME] = { "tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame",
+    IOT_FT_FRAMENUM, .blurb = "The frame that first carried the acknowledgement being repeated." },
+  [F_AN_RTO] = { "tcp.analysis.rto", "The RTO for this segment was", IOT_FT_RELATIVE_TIME, .blurb =
+    "Seconds between the segment that brought the highest sequence number so far and this "
+    "retransmission: how long the sender waited (its retransmission timeout)." },
+  [F_AN_RTO_FRAME] = { "tcp.analysis.rto_frame", "RTO based on delta from frame", IOT_FT_FRAMENUM, .blurb =
+    "The frame the retransmission timeout is measured from." },
 };
 
 /* ---- per-capture state ---------------------------------------------------- */
+
+/* ---- sequence analysis: what is kept ------------------------------------------ */
+
+/* Analysis flags of one frame, with tshark's meanings. */
+enum {
+  TA_RETRANSMISSION = 0x0001,
+  TA_LOST_SEGMENT = 0x0002,
+  TA_ACK_LOST_SEGMENT = 0x0004,
+  TA_KEEP_ALIVE = 0x0008,
+  TA_DUPLICATE_ACK = 0x0010,
+  TA_ZERO_WINDOW = 0x0020,
+  TA_ZERO_WINDOW_PROBE = 0x0040,
+  TA_ZERO_WINDOW_PROBE_ACK = 0x0080,
+  TA_KEEP_ALIVE_ACK = 0x0100,
+  TA_OUT_OF_ORDER = 0x0200,
+  TA_FAST_RETRANSMISSION = 0x0400,
+  TA_WINDOW_UPDATE = 0x0800,
+  TA_WINDOW_FULL = 0x1000,
+  TA_REUSED_PORTS = 0x2000,
+  TA_SPURIOUS_RETRANSMISSION = 0x4000,
+  TA_PRESENT = 0x8000,      /* the frame has analysis results (even without a flag) */
+};
+
+#define TA_WARNINGS 0x7fff
+
+/* The analysis of one frame.  Times are not stored: the RTT and RTO are
+ * the differences between this frame's time and the frame named. */
+typedef struct {
+  guint32 frame;
+  guint16 flags;
+  guint16 has_rare;         /* a SeqRare entry exists for the frame */
+  guint32 acks_frame;       /* 0 = acknowledges no segment exactly */
+  guint32 bytes_in_flight;
+  guint32 push_bytes_sent;
+} SeqFact;
+
+typedef struct {
+  guint32 frame;
+  guint32 dupack_num;
+  guint32 dupack_frame;
+  guint32 rto_frame;
+} SeqRare;
+
+/* A segment waiting for its acknowledgement (raw sequence numbers). */
+typedef struct {
+  guint32 seq, nextseq, frame;
+} Unacked;
+
+/* First pass: one direction of a connection as the analysis follows it. */
+typedef struct {
+  gboolean started;
+  guint32  nextseq;         /* highest next sequence number seen; 0 = none yet */
+  guint32  nextseq_frame;
+  gint64   nextseq_time;
+  guint32  maxseqtobeacked; /* end of the data seen without a gap; 0 = none */
+  guint32  lastack;
+  gint64   lastack_time;
+  guint32  lastnondupack;   /* frame that last changed the acknowledgement number */
+  guint32  dupacknum;
+  guint32  window;          /* last (scaled) window; G_MAXUINT32 = none yet */
+  guint16  lastsegmentflags;
+  gboolean valid_bif;
+  gboolean push_set_last;
+  guint32  push_bytes_sent;
+  guint32  sack_bytes;      /* SACK blocks of this direction's latest segment */
+  /* Unacknowledged segments in the order they were sent: v[head .. head+n). */
+  Unacked *v;
+  guint32  head, n, cap;
+  guint32  last_nextseq;    /* of the newest entry */
+  /* While sorted, the segments follow each other without overlap, so
+   * acknowledgements remove a prefix and the extremes are the ends. */
+  gboolean sorted;
+  /* Extremes relative to min_base, kept up to date while appending. */
+  guint32  min_rel, max_rel, min_base;
+} SeqFlow;
 
 /* One change of a per-stream value: @value holds from frame @frame on. */
 typedef struct {
@@ -289,6 +465,16 @@ typedef struct {
   History    completeness_hist;
   /* First pass: a message being gathered in each direction. */
   struct _Gather *gather[2];
+  /* First pass: sequence analysis of each direction (NULL until needed). */
+  SeqFlow    flow[2];
+  /* Handshake round trip: time of the latest SYN, and the iRTT once the
+   * first ACK after it was seen (both 0 = not yet). */
+  gint64     syn_time;
+  gint64     irtt;
+  /* The SYN that opened this stream on the ports of an earlier one; 0 = none. */
+  guint32    reused_frame;
+  /* 1 + the direction that sent the first FIN; 0 = none yet. */
+  guint8     fin_side;
 } TcpStream;
 
 /* What the first pass recorded about one frame. */
@@ -303,6 +489,11 @@ typedef struct {
   GArray     *facts;        /* FrameFact, by frame number */
   GPtrArray  *pdus;         /* Pdu*: messages rebuilt from several segments */
   GHashTable *seg_facts;    /* frame → SegFact*, only for segments in such messages */
+  /* Sequence analysis results, sorted by frame, only for frames that have
+   * some (SeqFact), and the rarer numbers (SeqRare). */
+  GArray     *seq_facts;
+  GArray     *seq_rare;
+  guint32     last_analyzed;   /* first pass: the latest frame analysed */
 } TcpState;
 
 typedef struct {
@@ -355,6 +546,7 @@ typedef struct _Gather {
   GByteArray *bytes;
 } Gather;
 
+
 static void
 pdu_free (gpointer p)
 {
@@ -383,6 +575,8 @@ tcp_state_new (void)
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  st->seq_facts = g_array_new (FALSE, FALSE, sizeof (SeqFact));
+  st->seq_rare = g_array_new (FALSE, FALSE, sizeof (SeqRare));
   return st;
 }
 
@@ -396,7 +590,10 @@ tcp_stream_free (TcpStream *s)
     }
   g_free (s->completeness_hist.v);
   for (guint d = 0; d < 2; d++)
-    gather_free (s->gather[d]);
+    {
+      gather_free (s->gather[d]);
+      g_free (s->flow[d].v);
+    }
   g_free (s);
 }
 
@@ -412,6 +609,8 @@ tcp_state_free (gpointer p)
   g_array_unref (st->facts);
   g_ptr_array_unref (st->pdus);
   g_hash_table_unref (st->seg_facts);
+  g_array_unref (st->seq_facts);
+  g_array_unref (st->seq_rare);
   g_free (st);
 }
 
@@ -525,6 +724,7 @@ typedef struct {
   gboolean options_done;    /* every option was read (none ran past the capture) */
   gboolean has_wscale;
   guint8   wscale_shift;
+  guint32  sack_bytes;      /* sum of the SACK blocks' lengths */
 } Segment;
 
 static void
@@ -592,11 +792,15 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
       if (analyze && pure_syn && s->base_set[dir] && seg->seq != s->base[dir])
         {
           s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+          s->reused_frame = frame;
           s->completeness = SEEN_SYN;
           history_set (&s->completeness_hist, frame, SEEN_SYN);
         }
     }
   dir = stream_direction (s, src, seg->sport);
+  /* The side whose FIN comes first begins the closing. */
+  if ((seg->flags & TH_FIN) && s->fin_side == 0)
+    s->fin_side = (guint8) (dir + 1);
   if (!analyze)
     {
       record_fact (st, &key, s, frame, TRUE);
@@ -685,6 +889,577 @@ completeness_text (guint8 c)
     default:
       return "Incomplete";
     }
+}
+
+/* ---- sequence analysis ------------------------------------------------------ */
+
+/* The first pass follows each direction of a connection as tshark does:
+ * the next expected sequence number, the last acknowledgement and window,
+ * and the segments still waiting for their acknowledgement.  Each frame's
+ * conclusions are stored (SeqFact, SeqRare) and shown from there on every
+ * later dissection. */
+
+/* tshark remembers at most this many unacknowledged segments per direction. */
+#define MAX_UNACKED 10000
+
+/* Sequence-space comparisons that survive the wrap at 2^32. */
+#define GT_SEQ(a, b) ((gint32) ((guint32) (a) - (guint32) (b)) > 0)
+#define LT_SEQ(a, b) ((gint32) ((guint32) (a) - (guint32) (b)) < 0)
+#define LE_SEQ(a, b) ((gint32) ((guint32) (a) - (guint32) (b)) <= 0)
+
+typedef struct {
+  guint16 flags;
+  guint32 acks_frame, bytes_in_flight, push_bytes_sent;
+  guint32 dupack_num, dupack_frame, rto_frame;
+} SeqResult;
+
+static SeqFlow *
+seq_flow (TcpStream *s, guint dir)
+{
+  SeqFlow *f = &s->flow[dir];
+
+  if (!f->started)
+    {
+      f->started = TRUE;
+      f->window = G_MAXUINT32;
+      f->valid_bif = TRUE;
+      f->sorted = TRUE;
+    }
+  return f;
+}
+
+/* Recomputes the extremes and whether the list is sorted: after removals
+ * from an unsorted list, or when the relative base moved. */
+static void
+unacked_rescan (SeqFlow *f, guint32 base)
+{
+  const Unacked *u = f->v + f->head;
+
+  f->min_base = base;
+  f->sorted = TRUE;
+  if (f->n == 0)
+    return;
+  f->min_rel = u[0].seq - base;
+  f->max_rel = u[0].nextseq - base;
+  f->last_nextseq = u[f->n - 1].nextseq;
+  for (guint32 i = 0; i < f->n; i++)
+    {
+      f->min_rel = MIN (f->min_rel, u[i].seq - base);
+      f->max_rel = MAX (f->max_rel, u[i].nextseq - base);
+      if (u[i].nextseq - base <= u[i].seq - base
+          || (i > 0 && (!LE_SEQ (u[i - 1].nextseq, u[i].seq) || u[i].seq - base < u[i - 1].nextseq - base)))
+        f->sorted = FALSE;
+    }
+}
+
+static void
+unacked_append (SeqFlow *f, guint32 base, guint32 seq, guint32 nextseq, guint32 frame)
+{
+  guint32 last_nextseq;
+
+  if (f->head + f->n == f->cap)
+    {
+      if (f->head > 0 && f->head >= f->n)
+        {
+          memmove (f->v, f->v + f->head, f->n * sizeof (Unacked));
+          f->head = 0;
+        }
+      else
+        {
+          f->cap = f->cap ? f->cap * 2 : 8;
+          f->v = g_renew (Unacked, f->v, f->cap);
+        }
+    }
+  f->v[f->head + f->n] = (Unacked) { seq, nextseq, frame };
+  f->n++;
+  last_nextseq = f->last_nextseq;
+  f->last_nextseq = nextseq;
+  if (f->n == 1)
+    {
+      f->min_base = base;
+      f->sorted = nextseq - base > seq - base;
+      f->min_rel = seq - base;
+      f->max_rel = nextseq - base;
+      return;
+    }
+  if (f->min_base != base)
+    {
+      unacked_rescan (f, base);
+      return;
+    }
+  f->min_rel = MIN (f->min_rel, seq - base);
+  f->max_rel = MAX (f->max_rel, nextseq - base);
+  if (nextseq - base <= seq - base || !LE_SEQ (last_nextseq, seq) || seq - base < last_nextseq - base)
+    f->sorted = FALSE;
+}
+
+/* Applies acknowledgement number @ack to the other direction's list @f:
+ * segments it covers go, one it covers in part is cut.  Returns the frame
+ * of the oldest segment that ends exactly at @ack, or 0. */
+static guint32
+unacked_ack (SeqFlow *f, guint32 base, guint32 ack)
+{
+  guint32 acked = 0, out;
+
+  if (f->n == 0)
+    return 0;
+  if (f->sorted && f->min_base == base)
+    {
+      /* Segments follow each other: what @ack covers is a prefix. */
+      while (f->n > 0)
+        {
+          Unacked *u = &f->v[f->head];
+
+          if (u->nextseq == ack)
+            acked = acked ? acked : u->frame;
+          else if (GT_SEQ (ack, u->seq) && LE_SEQ (ack, u->nextseq))
+            {
+              u->seq = ack;
+              break;
+            }
+          else if (GT_SEQ (u->nextseq, ack))
+            break;
+          f->head++;
+          f->n--;
+        }
+      if (f->n == 0)
+        f->head = 0;
+      else
+        f->min_rel = f->v[f->head].seq - base;
+      return acked;
+    }
+  out = f->head;
+  for (guint32 i = f->head; i < f->head + f->n; i++)
+    {
+      Unacked u = f->v[i];
+
+      if (u.nextseq == ack)
+        {
+          acked = acked ? acked : u.frame;
+          continue;
+        }
+      if (GT_SEQ (ack, u.seq) && LE_SEQ (ack, u.nextseq))
+        u.seq = ack;
+      else if (!GT_SEQ (u.nextseq, ack))
+        continue;
+      f->v[out++] = u;
+    }
+  f->n = out - f->head;
+  if (f->n == 0)
+    f->head = 0;
+  unacked_rescan (f, base);
+  return acked;
+}
+
+/* A segment with data (or SYN/FIN) that does not advance the stream: a
+ * fast retransmission, an out-of-order segment, a spurious or an ordinary
+ * retransmission. */
+static void
+classify_resend (const TcpStream *s, const SeqFlow *fwd, const SeqFlow *rev, guint32 seq, guint32 seglen,
+                 guint16 flags, gint64 now, SeqResult *r)
+{
+  gboolean behind = fwd->nextseq != 0 && LT_SEQ (seq, fwd->nextseq);
+  guint64 threshold;
+
+  if (r->flags & TA_KEEP_ALIVE)
+    return;
+  /* Right after two or more duplicate ACKs asking for exactly this byte. */
+  if (behind && rev->dupacknum >= 2 && rev->lastack == seq && (guint64) (now - rev->lastack_time) < 20000000)
+    {
+      r->flags |= TA_FAST_RETRANSMISSION;
+      return;
+    }
+  /* Soon (within the handshake RTT, else 3 ms) after the newest data. */
+  threshold = s->irtt != 0 ? (guint64) s->irtt : 3000000;
+  if (behind && (guint64) (now - fwd->nextseq_time) < threshold
+      && fwd->nextseq != seq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0))
+    {
+      r->flags |= TA_OUT_OF_ORDER;
+      return;
+    }
+  /* Everything in it was acknowledged already. */
+  if (seglen > 0 && rev->lastack != 0 && LE_SEQ (seq + seglen, rev->lastack))
+    {
+      r->flags |= TA_SPURIOUS_RETRANSMISSION;
+      return;
+    }
+  if (behind)
+    {
+      r->flags |= TA_RETRANSMISSION;
+      /* The timeout ran from the oldest segment still unacknowledged, or
+       * else from the segment that brought the highest sequence number. */
+      r->rto_frame = fwd->n > 0 ? fwd->v[fwd->head].frame : fwd->nextseq_frame;
+    }
+}
+
+/* The checks on a segment before its acknowledgement is looked at; returns
+ * FALSE when a probe or its answer ends them early. */
+static gboolean
+classify_segment (const TcpStream *s, guint dir, SeqFlow *fwd, SeqFlow *rev, const Segment *seg,
+                  guint32 window, SeqResult *r)
+{
+  guint32 seq = seg->seq, ack = seg->ack, seglen = seg->len;
+  gboolean plain = (seg->flags & (TH_SYN | TH_FIN | TH_RST)) == 0;
+  gboolean same_ack = seglen == 0 && seq == fwd->nextseq && ack == fwd->lastack && plain;
+
+  /* One byte into a window the other side announced as zero. */
+  if (seglen == 1 && seq == fwd->nextseq && rev->window == 0)
+    {
+      r->flags |= TA_ZERO_WINDOW_PROBE;
+      return FALSE;
+    }
+  if (window == 0 && plain)
+    r->flags |= TA_ZERO_WINDOW;
+  if (fwd->nextseq != 0 && GT_SEQ (seq, fwd->nextseq) && !(seg->flags & TH_RST))
+    {
+      r->flags |= TA_LOST_SEGMENT;
+      /* Bytes in flight are unknown until the other side acknowledges again. */
+      fwd->valid_bif = FALSE;
+    }
+  if (seglen <= 1 && seq == fwd->nextseq - 1 && plain)
+    r->flags |= TA_KEEP_ALIVE;
+  if (same_ack && window != 0 && window != fwd->window)
+    r->flags |= TA_WINDOW_UPDATE;
+  if (seglen > 0 && s->wscale[1 - dir] != WSCALE_UNKNOWN && seq + seglen == rev->lastack + rev->window && plain)
+    r->flags |= TA_WINDOW_FULL;
+  if (same_ack && window != 0 && window == fwd->window && (rev->lastsegmentflags & TA_KEEP_ALIVE))
+    {
+      r->flags |= TA_KEEP_ALIVE_ACK;
+      return FALSE;
+    }
+  if (seglen == 0 && window == 0 && fwd->window == 0 && seq == fwd->nextseq && plain
+      && (ack == fwd->lastack || ack == fwd->lastack + 1) && (rev->lastsegmentflags & TA_ZERO_WINDOW_PROBE))
+    {
+      r->flags |= TA_ZERO_WINDOW_PROBE_ACK;
+      /* The receiver took the probe's byte after all. */
+      if (ack == fwd->lastack + 1)
+        {
+          rev->nextseq = ack;
+          rev->maxseqtobeacked = ack;
+        }
+      return FALSE;
+    }
+  if (same_ack && window != 0 && window == fwd->window)
+    {
+      fwd->dupacknum++;
+      r->flags |= TA_DUPLICATE_ACK;
+      r->dupack_num = fwd->dupacknum;
+      r->dupack_frame = fwd->lastnondupack;
+    }
+  return TRUE;
+}
+
+/* First pass: analyses one segment of direction @dir of @s. */
+static void
+analyze_segment (TcpStream *s, guint dir, const Segment *seg, guint32 window, guint32 frame, gint64 now,
+                 SeqResult *r)
+{
+  SeqFlow *fwd = seq_flow (s, dir), *rev = seq_flow (s, 1 - dir);
+  guint32 seq = seg->seq, ack = seg->ack, seglen = seg->len, nextseq, acked;
+  gboolean probe;
+
+  if (seg->flags & TH_ACK)
+    rev->valid_bif = TRUE;
+  classify_segment (s, dir, fwd, rev, seg, window, r);
+  if (ack != fwd->lastack)
+    {
+      fwd->lastnondupack = frame;
+      fwd->dupacknum = 0;
+    }
+  /* Acknowledges data never seen: the capture missed it. */
+  if (rev->maxseqtobeacked != 0 && GT_SEQ (ack, rev->maxseqtobeacked) && (seg->flags & TH_ACK))
+    {
+      r->flags |= TA_ACK_LOST_SEGMENT;
+      rev->maxseqtobeacked = rev->nextseq;
+    }
+  if (seglen > 0 || (seg->flags & (TH_SYN | TH_FIN)))
+    classify_resend (s, fwd, rev, seq, seglen, seg->flags, now, r);
+
+  nextseq = seq + seglen;
+  if ((seglen > 0 || (seg->flags & (TH_SYN | TH_FIN))) && fwd->n < MAX_UNACKED)
+    {
+      if (seg->flags & (TH_SYN | TH_FIN))
+        nextseq++;
+      unacked_append (fwd, s->base[dir], seq, nextseq, frame);
+    }
+  /* A zero-window probe does not move the stream forward. */
+  probe = (r->flags & TA_ZERO_WINDOW_PROBE) != 0;
+  if ((GT_SEQ (nextseq, fwd->nextseq) || fwd->nextseq == 0) && !probe)
+    {
+      fwd->nextseq = nextseq;
+      fwd->nextseq_frame = frame;
+      fwd->nextseq_time = now;
+    }
+  if ((seq == fwd->maxseqtobeacked || fwd->maxseqtobeacked == 0) && !probe)
+    fwd->maxseqtobeacked = fwd->nextseq;
+  fwd->window = window;
+  fwd->lastack = ack;
+  fwd->lastack_time = now;
+  fwd->lastsegmentflags = r->flags & TA_WARNINGS;
+  fwd->sack_bytes = seg->sack_bytes;
+
+  acked = unacked_ack (rev, s->base[1 - dir], ack);
+  if (acked != 0)
+    {
+      r->acks_frame = acked;
+      r->flags |= TA_PRESENT;
+    }
+  if (seglen != 0 && fwd->n > 0 && fwd->valid_bif)
+    {
+      /* Data the receiver reported in its latest SACK blocks arrived;
+       * a FIN is not data. */
+      guint32 in_flight = fwd->max_rel - fwd->min_rel - rev->sack_bytes - ((seg->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+
+      if (fwd->push_set_last)
+        {
+          fwd->push_bytes_sent = 0;
+          fwd->push_set_last = FALSE;
+        }
+      fwd->push_bytes_sent += seglen;
+      if (seg->flags & TH_PUSH)
+        fwd->push_set_last = TRUE;
+      if (in_flight > 0 && in_flight < 2000000000)
+        {
+          r->bytes_in_flight = in_flight;
+          r->push_bytes_sent = fwd->push_bytes_sent;
+          r->flags |= TA_PRESENT;
+        }
+    }
+  if (r->flags & TA_WARNINGS)
+    r->flags |= TA_PRESENT;
+}
+
+/* First pass: analyses the segment, notes the handshake RTT and stores
+ * what there is to show. */
+static guint16
+first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, const Segment *seg,
+                     guint32 window, gboolean reused)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  gint64 now = iot_packet_time_ns (pkt);
+  SeqResult r = { 0 };
+
+  if (frame <= st->last_analyzed)
+    return 0;   /* a second TCP layer in the frame */
+  st->last_analyzed = frame;
+  if (reused)
+    r.flags |= TA_REUSED_PORTS;
+  analyze_segment (s, dir, seg, window, frame, now, &r);
+
+  /* iRTT: from the latest SYN to the first ACK without SYN after it. */
+  if ((seg->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+    s->syn_time = now;
+  else if ((seg->flags & (TH_SYN | TH_ACK)) == TH_ACK && s->syn_time != 0 && s->irtt == 0)
+    s->irtt = now - s->syn_time;
+
+  if (r.flags & TA_PRESENT)
+    {
+      SeqFact fact = { frame, r.flags, r.dupack_num != 0 || r.rto_frame != 0, r.acks_frame,
+                       r.bytes_in_flight, r.push_bytes_sent };
+
+      g_array_append_val (st->seq_facts, fact);
+      if (fact.has_rare)
+        {
+          SeqRare rare = { frame, r.dupack_num, r.dupack_frame, r.rto_frame };
+
+          g_array_append_val (st->seq_rare, rare);
+        }
+    }
+  return r.flags;
+}
+
+/* Binary search in an array sorted by a leading guint32 frame number. */
+static gconstpointer
+find_by_frame (const GArray *a, gsize size, guint32 frame)
+{
+  guint lo = 0, hi = a->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      guint32 f = *(const guint32 *) (a->data + mid * size);
+
+      if (f == frame)
+        return a->data + mid * size;
+      if (f < frame)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* ---- sequence analysis: showing it -------------------------------------------- */
+
+/* tshark's order; each text is put in front of the Info column, so the
+ * last one shown comes first. */
+static const struct {
+  guint16     flag;
+  int         field;
+  IotSeverity severity;
+  const char *info;
+} flag_items[] = {
+  { TA_REUSED_PORTS, F_AN_REUSED_PORTS, IOT_SEV_NOTE, "[TCP Port numbers reused] " },
+  { TA_SPURIOUS_RETRANSMISSION, F_AN_SPURIOUS_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Spurious Retransmission] " },
+  { TA_RETRANSMISSION, F_AN_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Retransmission] " },
+  { TA_FAST_RETRANSMISSION, F_AN_FAST_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Fast Retransmission] " },
+  { TA_OUT_OF_ORDER, F_AN_OUT_OF_ORDER, IOT_SEV_WARN, "[TCP Out-Of-Order] " },
+  { TA_LOST_SEGMENT, F_AN_LOST_SEGMENT, IOT_SEV_WARN, "[TCP Previous segment not captured] " },
+  { TA_ACK_LOST_SEGMENT, F_AN_ACK_LOST_SEGMENT, IOT_SEV_WARN, "[TCP ACKed unseen segment] " },
+  { TA_WINDOW_UPDATE, F_AN_WINDOW_UPDATE, IOT_SEV_CHAT, "[TCP Window Update] " },
+  { TA_WINDOW_FULL, F_AN_WINDOW_FULL, IOT_SEV_WARN, "[TCP Window Full] " },
+  { TA_KEEP_ALIVE, F_AN_KEEP_ALIVE, IOT_SEV_NOTE, "[TCP Keep-Alive] " },
+  { TA_KEEP_ALIVE_ACK, F_AN_KEEP_ALIVE_ACK, IOT_SEV_NOTE, "[TCP Keep-Alive ACK] " },
+  { TA_DUPLICATE_ACK, F_AN_DUPLICATE_ACK, IOT_SEV_NOTE, NULL },
+  { TA_ZERO_WINDOW_PROBE, F_AN_ZERO_WINDOW_PROBE, IOT_SEV_NOTE, "[TCP ZeroWindowProbe] " },
+  { TA_ZERO_WINDOW, F_AN_ZERO_WINDOW, IOT_SEV_WARN, "[TCP ZeroWindow] " },
+  { TA_ZERO_WINDOW_PROBE_ACK, F_AN_ZERO_WINDOW_PROBE_ACK, IOT_SEV_NOTE, "[TCP ZeroWindowProbeAck] " },
+};
+
+/* An expert item that can also be filtered and extracted as @field (as
+ * tshark's expert items are, under their own names). */
+static void
+add_flag_expert (IotPacket *pkt, int anchor, IotBuf *buf, int field, IotSeverity severity, const char *msg)
+{
+  int expert = iot_expert_add (pkt, anchor, severity, IOT_GROUP_SEQUENCE, "%s", msg);
+  int node = iot_tree_add_item (pkt, expert, &tcp_fields[field], buf, 0, 0, FALSE);
+
+  /* The expert row already shows the message. */
+  iot_tree_set_generated (pkt, node);
+  iot_tree_set_hidden (pkt, node);
+}
+
+/* Puts @prefix in front of the Info column and keeps it there: inner
+ * layers that replace the Info text replace only what follows it. */
+static void
+info_prepend_fenced (IotPacket *pkt, const char *prefix)
+{
+  const char *all;
+  char *copy;
+  gsize kept;
+
+  if (!iot_packet_wants_columns (pkt))
+    return;
+  all = iot_col_info (pkt);
+  copy = iot_packet_strndup (pkt, all, strlen (all));
+  iot_col_clear_info (pkt);
+  kept = strlen (iot_col_info (pkt));
+  iot_col_append_info (pkt, "%s", prefix);
+  iot_col_fence_info (pkt);
+  iot_col_append_info (pkt, "%s", copy + kept);
+}
+
+static void
+add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqFact *fact, gint64 now)
+{
+  const SeqRare *rare = fact->has_rare ? find_by_frame (st->seq_rare, sizeof (SeqRare), fact->frame) : NULL;
+  const char *prefixes[G_N_ELEMENTS (flag_items)];
+  guint n_prefixes = 0;
+  int flags_node, anchor, node;
+
+  flags_node = iot_tree_add_item (pkt, group, &tcp_fields[F_AN_FLAGS], buf, 0, 0, FALSE);
+  iot_tree_set_generated (pkt, flags_node);
+  anchor = flags_node;
+  for (guint i = 0; i < G_N_ELEMENTS (flag_items); i++)
+    {
+      guint16 flag = flag_items[i].flag;
+
+      if (!(fact->flags & flag))
+        continue;
+      if (flag == TA_DUPLICATE_ACK)
+        {
+          guint32 num = rare ? rare->dupack_num : 0, from = rare ? rare->dupack_frame : 0;
+
+          node = iot_tree_add_item (pkt, flags_node, &tcp_fields[F_AN_DUPLICATE_ACK], buf, 0, 0, FALSE);
+          iot_tree_set_generated (pkt, node);
+          iot_tree_set_label (pkt, node, "This is a TCP duplicate ack");
+          if (iot_packet_wants_columns (pkt))
+            prefixes[n_prefixes++] = iot_packet_strdup_printf (pkt, "[TCP Dup ACK %u#%u] ", from, num);
+          node = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_DUPLICATE_ACK_NUM], buf, 0, 0, num);
+          iot_tree_set_generated (pkt, node);
+          anchor = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_DUPLICATE_ACK_FRAME], buf, 0, 0, from);
+          iot_tree_set_generated (pkt, anchor);
+          add_flag_expert (pkt, anchor, buf, F_AN_DUPLICATE_ACK, IOT_SEV_NOTE,
+                           iot_packet_strdup_printf (pkt, "Duplicate ACK (#%u)", num));
+          continue;
+        }
+      add_flag_expert (pkt, anchor, buf, flag_items[i].field, flag_items[i].severity,
+                       tcp_fields[flag_items[i].field].name);
+      /* A fast or spurious retransmission is a retransmission too. */
+      if (flag == TA_SPURIOUS_RETRANSMISSION || flag == TA_FAST_RETRANSMISSION)
+        add_flag_expert (pkt, anchor, buf, F_AN_RETRANSMISSION, IOT_SEV_NOTE,
+                         tcp_fields[F_AN_RETRANSMISSION].name);
+      if (flag == TA_RETRANSMISSION && rare != NULL && rare->rto_frame != 0)
+        {
+          gint64 rto = now - iot_frame_time_ns (pkt, rare->rto_frame);
+
+          /* Shown only when the timeout is not zero. */
+          if (rto != 0)
+            {
+              node = iot_tree_add_time (pkt, flags_node, &tcp_fields[F_AN_RTO], buf, 0, 0, rto);
+              iot_tree_set_generated (pkt, node);
+              node = iot_tree_add_uint (pkt, flags_node, &tcp_fields[F_AN_RTO_FRAME], buf, 0, 0,
+                                        rare->rto_frame);
+              iot_tree_set_generated (pkt, node);
+            }
+        }
+      prefixes[n_prefixes++] = flag_items[i].info;
+    }
+  if (n_prefixes > 0 && iot_packet_wants_columns (pkt))
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      while (n_prefixes > 0)
+        g_string_append (text, prefixes[--n_prefixes]);
+      info_prepend_fenced (pkt, text->str);
+    }
+}
+
+/* The [SEQ/ACK analysis] subtree of a frame, from the first pass's facts. */
+static const SeqFact *
+add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, IotBuf *buf)
+{
+  const SeqFact *fact = find_by_frame (st->seq_facts, sizeof (SeqFact), iot_packet_frame_number (pkt));
+  gint64 now = iot_packet_time_ns (pkt);
+  int group, node;
+
+  if (fact == NULL)
+    return NULL;
+  group = iot_tree_add_item (pkt, tree, &tcp_fields[F_ANALYSIS], buf, 0, 0, FALSE);
+  iot_tree_set_generated (pkt, group);
+  if (fact->acks_frame != 0)
+    {
+      node = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_ACKS_FRAME], buf, 0, 0, fact->acks_frame);
+      iot_tree_set_generated (pkt, node);
+      if (iot_packet_wants_field (pkt, &tcp_fields[F_AN_ACK_RTT]))
+        {
+          gint64 rtt = now - iot_frame_time_ns (pkt, fact->acks_frame);
+
+          if (rtt != 0)
+            {
+              node = iot_tree_add_time (pkt, group, &tcp_fields[F_AN_ACK_RTT], buf, 0, 0, rtt);
+              iot_tree_set_generated (pkt, node);
+            }
+        }
+    }
+  if (s->irtt != 0)
+    {
+      node = iot_tree_add_time (pkt, group, &tcp_fields[F_AN_INITIAL_RTT], buf, 0, 0, s->irtt);
+      iot_tree_set_generated (pkt, node);
+    }
+  if (fact->bytes_in_flight != 0)
+    {
+      node = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_BYTES_IN_FLIGHT], buf, 0, 0, fact->bytes_in_flight);
+      iot_tree_set_generated (pkt, node);
+    }
+  if (fact->push_bytes_sent != 0)
+    {
+      node = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_PUSH_BYTES_SENT], buf, 0, 0, fact->push_bytes_sent);
+      iot_tree_set_generated (pkt, node);
+    }
+  if (fact->flags & TA_WARNINGS)
+    add_flag_items (st, pkt, group, buf, fact, now);
+  return fact;
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -801,6 +1576,7 @@ dissect_option (OptionCtx *ctx, guint8 kind, guint off, guint len)
             node = iot_tree_add_uint (pkt, row, &tcp_fields[F_SACK_RE], buf, p + 4, 4, re);
             iot_tree_set_label (pkt, node, "right edge = %u (relative)", re);
             iot_col_append_info (pkt, " SLE=%u SRE=%u", le, re);
+            ctx->seg->sack_bytes += re - le;
             if (label)
               g_string_append_printf (label, " %u-%u", le, re);
           }
@@ -991,26 +1767,11 @@ flags_string (guint16 flags, char *out)
   *p = '\0';
 }
 
-/* "..1. .... ...." — the 12-bit picture tshark draws for one flag. */
+/* The expert items of the SYN, FIN and RST bits.  @fin_active: this FIN
+ * comes from the side that began closing the connection. */
 static void
-add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags)
+add_flag_expert_items (IotPacket *pkt, int node, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
 {
-  guint16 mask = (guint16) tcp_fields[field].bitmask;
-  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, 12, 2, FALSE);
-  char picture[16];
-  guint p = 0;
-
-  if (node < 0 || !iot_packet_wants_tree (pkt))
-    return;
-  for (int bit = 11; bit >= 0; bit--)
-    {
-      if (bit != 11 && bit % 4 == 3)
-        picture[p++] = ' ';
-      picture[p++] = (mask & (1u << bit)) ? ((flags & (1u << bit)) ? '1' : '0') : '.';
-    }
-  picture[p] = '\0';
-  iot_tree_set_label (pkt, node, "%s = %s: %s", picture, tcp_fields[field].name,
-                      (flags & mask) ? "Set" : "Not set");
   if (field == F_FLAGS_SYN && (flags & TH_SYN))
     {
       if (flags & TH_ACK)
@@ -1022,13 +1783,44 @@ add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags)
                         "Connection establish request (SYN): server port %u", iot_buf_u16 (buf, 2));
     }
   else if (field == F_FLAGS_FIN && (flags & TH_FIN))
-    iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "Connection finish (FIN)");
+    {
+      iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "Connection finish (FIN)");
+      iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, fin_active
+                      ? "This frame initiates the connection closing"
+                      : "This frame undergoes the connection closing");
+    }
   else if (field == F_FLAGS_RESET && (flags & TH_RST))
     iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Connection reset (RST)");
 }
 
+/* "..1. .... ...." — the 12-bit picture tshark draws for one flag. */
+static void
+add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
+{
+  guint16 mask = (guint16) tcp_fields[field].bitmask;
+  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, 12, 2, FALSE);
+  char picture[16];
+  guint p = 0;
+
+  /* Expert items cost a formatted string: in the first pass only when a
+   * tree is built. */
+  if (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt))
+    add_flag_expert_items (pkt, node, buf, field, flags, fin_active);
+  if (node < 0 || !iot_packet_wants_tree (pkt))
+    return;
+  for (int bit = 11; bit >= 0; bit--)
+    {
+      if (bit != 11 && bit % 4 == 3)
+        picture[p++] = ' ';
+      picture[p++] = (mask & (1u << bit)) ? ((flags & (1u << bit)) ? '1' : '0') : '.';
+    }
+  picture[p] = '\0';
+  iot_tree_set_label (pkt, node, "%s = %s: %s", picture, tcp_fields[field].name,
+                      (flags & mask) ? "Set" : "Not set");
+}
+
 static int
-add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags)
+add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_active)
 {
   static const int each[] = {
     F_FLAGS_RES, F_FLAGS_AE, F_FLAGS_CWR, F_FLAGS_ECE, F_FLAGS_URG, F_FLAGS_ACK,
@@ -1046,7 +1838,7 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags)
       iot_tree_set_label (pkt, row, "Flags: 0x%03x (%s)", flags, names->str);
     }
   for (guint i = 0; i < G_N_ELEMENTS (each); i++)
-    add_flag (pkt, row, buf, each[i], flags);
+    add_flag (pkt, row, buf, each[i], flags, fin_active);
   flags_string (flags, str);
   node = iot_tree_add_string (pkt, row, &tcp_fields[F_FLAGS_STR], buf, 12, 2, str, -1);
   iot_tree_set_generated (pkt, node);
@@ -1322,7 +2114,7 @@ dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segmen
 
 static void
 hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, int tree,
-          guint hdr_len, const Segment *seg)
+          guint hdr_len, const Segment *seg, guint16 analysis)
 {
   IotBuf payload;
   int node;
@@ -1334,6 +2126,18 @@ hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, in
                              payload.data, payload.length);
   iot_tree_set_label (pkt, node, "TCP payload (%u byte%s)", seg->len, seg->len == 1 ? "" : "s");
   iot_tree_set_length (pkt, node, payload.length);
+  /* Data sent before is not decoded again, as in tshark: an application
+   * protocol would see it twice or out of order. */
+  if (analysis & TA_RETRANSMISSION)
+    {
+      node = iot_tree_add_bytes (pkt, tree, &tcp_fields[F_SEGMENT_DATA], &payload, 0, payload.length,
+                                 payload.data, payload.length);
+      iot_tree_set_label (pkt, node, "Retransmitted TCP segment data (%u byte%s)", payload.length,
+                          payload.length == 1 ? "" : "s");
+      return;
+    }
+  if (analysis & (TA_OUT_OF_ORDER | TA_SPURIOUS_RETRANSMISSION))
+    return;
   /* Messages are followed across segments only where every byte was
    * captured and the segment belongs to a known connection. */
   if (s == NULL || payload.length < payload.reported || iot_packet_in_error (pkt))
@@ -1357,6 +2161,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   guint32 frame = iot_packet_frame_number (pkt);
   Segment seg = { 0 };
   const FrameFact *fact = NULL;
+  guint16 analysis = 0;
   TcpStream *s = NULL;
   guint32 stream = 0, rel_seq, rel_ack, window;
   guint hdr_len, dir = 0;
@@ -1468,7 +2273,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_label (pkt, node, "%c%c%c%c .... = Header Length: %u bytes (%u)",
                       '0' + ((hdr_len >> 5) & 1), '0' + ((hdr_len >> 4) & 1), '0' + ((hdr_len >> 3) & 1),
                       '0' + ((hdr_len >> 2) & 1), hdr_len, hdr_len / 4);
-  add_flags (pkt, tree, buf, seg.flags);
+  add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
   set_info_start (pkt, &seg, rel_seq, rel_ack);
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
   iot_col_append_info (pkt, " Win=%u", window);
@@ -1506,18 +2311,31 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
     dissect_options (pkt, buf, tree, hdr_len, &seg,
                      s ? (guint32) history_at (&s->base_hist[1 - dir], frame, 0) : 0);
   if (iot_packet_first_pass (pkt) && s != NULL)
-    first_pass_window_scale (s, dir, frame, &seg);
+    {
+      first_pass_window_scale (s, dir, frame, &seg);
+      if (!bogus_long && !iot_packet_in_error (pkt))
+        analysis = first_pass_analysis (st, s, dir, pkt, &seg, window, s->reused_frame == frame);
+    }
   if (s != NULL)
     add_times (pkt, tree, s, fact->prev_frame);
-  /* Options cut short by the snap length end the layer here. */
+  /* Options cut short by the snap length end the layer here (the analysis
+   * above still counted the segment, as tshark's does). */
   if (!seg.options_done)
     {
       if (bogus_long)
         iot_malformed (pkt, "Bogus TCP header length: the options run past the end of the segment");
       iot_buf_check (buf, 20, hdr_len - 20);
     }
+  /* The first pass shows the analysis only to those who look at it. */
+  if (s != NULL && !bogus_long && !iot_packet_in_error (pkt)
+      && (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt) || iot_packet_wants_columns (pkt)))
+    {
+      const SeqFact *seq_fact = add_seq_analysis (st, s, pkt, tree, buf);
 
-  hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg);
+      analysis = seq_fact ? seq_fact->flags : 0;
+    }
+
+  hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg, analysis);
   return buf->reported;
 }
 
