@@ -431,7 +431,8 @@ coap_state_new (void)
 {
   CoapState *state = g_new0 (CoapState, 1);
 
-  state->transactions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, transaction_free);
+  state->transactions = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                               transaction_free);
   state->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, run_free);
   state->results = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, result_free);
   return state;
@@ -459,27 +460,37 @@ append_address (GString *key, const IotAddress *addr)
 }
 
 /* The same key for both directions of a UDP conversation. */
+/* One end of a conversation as bytes: family, address, port. */
+#define ENDPOINT_LEN 19
+
 static void
-append_conversation (GString *key, IotPacket *pkt)
+pack_endpoint (guint8 out[ENDPOINT_LEN], const IotAddress *addr, guint16 port)
 {
-  GString *a = g_string_new (NULL), *b = g_string_new (NULL);
+  out[0] = addr->family;
+  memcpy (out + 1, addr->bytes, 16);
+  out[17] = port >> 8;
+  out[18] = port & 0xff;
+}
+
+/* The conversation (both ends, in a fixed order so either direction gives
+ * the same bytes) followed by the token: the key of a transaction.  Built
+ * in binary: it is looked up for every CoAP message. */
+static gsize
+transaction_key (IotPacket *pkt, const guint8 *token, guint token_len, guint8 *key)
+{
+  guint8 a[ENDPOINT_LEN], b[ENDPOINT_LEN];
   guint16 sport, dport;
+  gboolean swap;
 
   iot_packet_get_ports (pkt, &sport, &dport);
-  append_address (a, iot_packet_net_src (pkt));
-  g_string_append_printf (a, "/%u", sport);
-  append_address (b, iot_packet_net_dst (pkt));
-  g_string_append_printf (b, "/%u", dport);
-  if (strcmp (a->str, b->str) > 0)
-    {
-      GString *t = a;
-
-      a = b;
-      b = t;
-    }
-  g_string_append_printf (key, "%s-%s", a->str, b->str);
-  g_string_free (a, TRUE);
-  g_string_free (b, TRUE);
+  pack_endpoint (a, iot_packet_net_src (pkt), sport);
+  pack_endpoint (b, iot_packet_net_dst (pkt), dport);
+  swap = memcmp (a, b, ENDPOINT_LEN) > 0;
+  memcpy (key, swap ? b : a, ENDPOINT_LEN);
+  memcpy (key + ENDPOINT_LEN, swap ? a : b, ENDPOINT_LEN);
+  key[2 * ENDPOINT_LEN] = (guint8) token_len;
+  memcpy (key + 2 * ENDPOINT_LEN + 1, token, token_len);
+  return 2 * ENDPOINT_LEN + 1 + token_len;
 }
 
 /* ---- one message, as parsed ------------------------------------------- */
@@ -1190,23 +1201,18 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
 static CoapTransaction *
 find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboolean create)
 {
-  GString *key = g_string_new (NULL);
-  CoapTransaction *trans;
+  guint8 bytes[2 * ENDPOINT_LEN + 1 + 255];
+  gsize len = transaction_key (pkt, msg->token, MIN (msg->token_len, 255u), bytes);
+  g_autoptr (GBytes) key = g_bytes_new_static (bytes, len);
+  CoapTransaction *trans = g_hash_table_lookup (state->transactions, key);
 
-  append_conversation (key, pkt);
-  g_string_append_c (key, '|');
-  for (guint i = 0; i < msg->token_len; i++)
-    g_string_append_printf (key, "%02x", msg->token[i]);
-  trans = g_hash_table_lookup (state->transactions, key->str);
   if (trans == NULL && create)
     {
       trans = g_new0 (CoapTransaction, 1);
       trans->uri = g_strdup (msg->uri->str);
       trans->by_mid = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-      g_hash_table_insert (state->transactions, g_string_free (key, FALSE), trans);
-      return trans;
+      g_hash_table_insert (state->transactions, g_bytes_new (bytes, len), trans);
     }
-  g_string_free (key, TRUE);
   return trans;
 }
 

@@ -7,10 +7,47 @@
 
 #define NS_PER_SEC G_GINT64_CONSTANT (1000000000)
 
+/* Writes @v in decimal at @p and returns the end.  printf costs thousands
+ * of instructions a call; addresses and numbers are printed millions of
+ * times on big captures. */
+char *
+iot_format_put_uint (char *p, guint64 v)
+{
+  char digits[20];
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
 void
 iot_format_ipv4 (const guint8 addr[4], char *out, gsize size)
 {
-  g_snprintf (out, size, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+  char text[16], *p = text;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (i > 0)
+        *p++ = '.';
+      p = iot_format_put_uint (p, addr[i]);
+    }
+  *p = '\0';
+  g_strlcpy (out, text, size);
+}
+
+void
+iot_format_append_uint (GString *out, guint64 v)
+{
+  char text[24];
+
+  g_string_append_len (out, text, iot_format_put_uint (text, v) - text);
 }
 
 void
@@ -62,13 +99,30 @@ iot_format_abs_time (gint64 ns, gboolean utc, GString *out)
                           utc ? "UTC" : tm.tm_zone);
 }
 
+/* "12.000345000": seconds, a dot and nine digits. */
+static void
+append_seconds (GString *out, gboolean negative, guint64 secs, guint frac)
+{
+  char text[40], *p = text;
+
+  if (negative)
+    *p++ = '-';
+  p = iot_format_put_uint (p, secs);
+  *p++ = '.';
+  for (int i = 8; i >= 0; i--)
+    {
+      p[i] = (char) ('0' + frac % 10);
+      frac /= 10;
+    }
+  g_string_append_len (out, text, p + 9 - text);
+}
+
 void
 iot_format_rel_time (gint64 ns, GString *out)
 {
   guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
 
-  g_string_append_printf (out, "%s%" G_GUINT64_FORMAT ".%09u", ns < 0 ? "-" : "",
-                          mag / NS_PER_SEC, (guint) (mag % NS_PER_SEC));
+  append_seconds (out, ns < 0, mag / NS_PER_SEC, (guint) (mag % NS_PER_SEC));
 }
 
 void
@@ -78,7 +132,10 @@ iot_format_epoch_time (gint64 ns, GString *out)
   gint32 frac;
 
   split_ns (ns, &secs, &frac);
-  g_string_append_printf (out, "%" G_GINT64_FORMAT ".%09d", secs, frac);
+  if (secs < 0)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT ".%09d", secs, frac);
+  else
+    append_seconds (out, FALSE, (guint64) secs, (guint) frac);
 }
 
 void
@@ -157,7 +214,7 @@ format_uint (const IotField *field, guint64 v, GString *out)
       g_string_append_printf (out, "0%" G_GINT64_MODIFIER "o", v);
       break;
     default:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, v);
+      iot_format_append_uint (out, v);
       break;
     }
 }
@@ -220,7 +277,7 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       format_uint (field, node->v.u, out);
       break;
     case IOT_FT_FRAMENUM:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, node->v.u);
+      iot_format_append_uint (out, node->v.u);
       break;
     case IOT_FT_INT8:
     case IOT_FT_INT16:

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Decimal digits of @v at @p (no NUL); returns the end. */
+char       *iot_format_put_uint (char *p, guint64 v);
+void        iot_format_append_uint (GString *out, guint64 v);
 void        iot_format_ipv4 (const guint8 addr[4], char *out, gsize size);
 void        iot_format_ipv6 (const guint8 addr[16], char *out, gsize size);
 void        iot_format_ether (const guint8 addr[6], char *out, gsize size);

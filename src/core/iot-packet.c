@@ -355,6 +355,24 @@ iot_packet_format_dst (IotPacket *pkt, char *out, gsize size)
   format_column_address (pkt, &pkt->net_dst, &pkt->dl_dst, out, size);
 }
 
+/* g_string_append_vprintf() allocates a temporary string on every call;
+ * the Info column is written many times per frame, so format on the stack. */
+static void
+append_vprintf (GString *out, const char *fmt, va_list ap)
+{
+  char stack[512];
+  va_list copy;
+  int n;
+
+  va_copy (copy, ap);
+  n = g_vsnprintf (stack, sizeof stack, fmt, copy);
+  va_end (copy);
+  if (n >= 0 && n < (int) sizeof stack)
+    g_string_append_len (out, stack, n);
+  else
+    g_string_append_vprintf (out, fmt, ap);
+}
+
 void
 iot_col_set_protocol (IotPacket *pkt, const char *name)
 {
@@ -385,7 +403,7 @@ iot_col_printf_info (IotPacket *pkt, const char *fmt, ...)
     return;
   g_string_truncate (pkt->info, pkt->info_fence);
   va_start (ap, fmt);
-  g_string_append_vprintf (pkt->info, fmt, ap);
+  append_vprintf (pkt->info, fmt, ap);
   va_end (ap);
 }
 
@@ -403,7 +421,7 @@ iot_col_append_info (IotPacket *pkt, const char *fmt, ...)
   if (!(pkt->flags & IOT_DISSECT_COLUMNS))
     return;
   va_start (ap, fmt);
-  g_string_append_vprintf (pkt->info, fmt, ap);
+  append_vprintf (pkt->info, fmt, ap);
   va_end (ap);
 }
 
@@ -417,7 +435,7 @@ iot_col_append_sep_info (IotPacket *pkt, const char *sep, const char *fmt, ...)
   if (pkt->info->len > 0)
     g_string_append (pkt->info, sep);
   va_start (ap, fmt);
-  g_string_append_vprintf (pkt->info, fmt, ap);
+  append_vprintf (pkt->info, fmt, ap);
   va_end (ap);
 }
 

@@ -79,22 +79,61 @@ bad:
 
 /* ---- summary ------------------------------------------------------------- */
 
+static void
+append_padded (GString *out, const char *text, guint width, gboolean left)
+{
+  gsize len = strlen (text);
+
+  if (!left)
+    for (gsize i = len; i < width; i++)
+      g_string_append_c (out, ' ');
+  g_string_append_len (out, text, len);
+  if (left)
+    for (gsize i = len; i < width; i++)
+      g_string_append_c (out, ' ');
+}
+
+/* Assembled by hand: printf would dominate the cost of a summary line. */
 void
 iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
 {
-  char src[64], dst[64], time_text[40];
+  char src[64], dst[64], text[48], *p;
   guint64 mag = relative_ns < 0 ? (guint64) -relative_ns : (guint64) relative_ns;
   guint64 frac = mag % 1000000000;
 
+  /* No. */
+  p = iot_format_put_uint (text, pkt->number);
+  *p = '\0';
+  append_padded (out, text, 5, FALSE);
+  g_string_append_c (out, ' ');
+  /* Time, truncated to the capture's precision. */
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
-  g_snprintf (time_text, sizeof time_text, "%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
-              relative_ns < 0 ? "-" : "", mag / 1000000000, (int) decimals, frac);
+  p = text;
+  if (relative_ns < 0)
+    *p++ = '-';
+  p = iot_format_put_uint (p, mag / 1000000000);
+  *p++ = '.';
+  for (int i = (int) decimals - 1; i >= 0; i--)
+    {
+      p[i] = (char) ('0' + frac % 10);
+      frac /= 10;
+    }
+  p[decimals] = '\0';
+  append_padded (out, text, 10, FALSE);
+  g_string_append_c (out, ' ');
   iot_packet_format_src (pkt, src, sizeof src);
   iot_packet_format_dst (pkt, dst, sizeof dst);
-  g_string_append_printf (out, "%5u %10s %12s \xe2\x86\x92 %-12s %s %u %s\n",
-                          pkt->number, time_text, src, dst, iot_col_protocol (pkt),
-                          pkt->frame->len, iot_col_info (pkt));
+  append_padded (out, src, 12, FALSE);
+  g_string_append (out, " \xe2\x86\x92 ");
+  append_padded (out, dst, 12, TRUE);
+  g_string_append_c (out, ' ');
+  g_string_append (out, iot_col_protocol (pkt));
+  g_string_append_c (out, ' ');
+  iot_format_append_uint (out, pkt->frame->len);
+  g_string_append_c (out, ' ');
+  g_string_append (out, iot_col_info (pkt));
+  g_string_append_c (out, '\n');
 }
 
 /* ---- tree ---------------------------------------------------------------- */
