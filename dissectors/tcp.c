@@ -2009,6 +2009,9 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
 
   whole = iot_packet_add_source (pkt, "Reassembled TCP", g->bytes->data, g->bytes->len);
   call_payload_dissector (pkt, seg, &whole);
+  /* What the rebuilt message wrote in Info stays when the rest of the
+   * segment is dissected after it. */
+  iot_col_fence_info (pkt);
   if (iot_packet_take_request (pkt, &at, &needed))
     {
       guint before = g->bytes->len - take;
@@ -2092,6 +2095,7 @@ dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segmen
                                              &segment_fields, -1);
 
           call_payload_dissector (pkt, seg, &whole);
+          iot_col_fence_info (pkt);
           iot_packet_take_request (pkt, &at, &needed);
           only_parts = FALSE;
         }
