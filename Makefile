@@ -34,7 +34,7 @@ check-asan: deps
 	@[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 	ninja -C build-asan -j $(JOBS)
 	-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  meson test -C build-asan --num-processes $(JOBS) --print-errorlogs --no-suite diff
+	  meson test -C build-asan --num-processes $(JOBS) --print-errorlogs --no-suite diff --no-suite gui
 	@python3 tests/summarize.py build-asan
 
 # Short libFuzzer runs of every fuzz target (FUZZ_SECONDS each).
