@@ -10,6 +10,11 @@
  * the version in force when it starts.  MQTT 5 topic aliases are resolved
  * the same way: the first pass tracks which topic each alias stands for (per
  * connection and direction) and records, per message, the topic it found.
+ *
+ * Request/response matching (our own fields; tshark 4.0 has none) works the
+ * same way too: the first pass pairs each request with its answer and keeps,
+ * per message, only the frame numbers of its partners (MsgTx); any later
+ * dissection reads them back and computes times from the frame index.
  */
 #include "http.h"
 
@@ -118,6 +123,16 @@ enum {
   F_PROP_KEY,
   F_PROP_VALUE_LEN,
   F_PROP_VALUE,
+  /* Our own analysis (tshark 4.0 has no MQTT request/response matching). */
+  F_RESPONSE_IN,
+  F_RESPONSE_TO,
+  F_RESPONSE_TIME,
+  F_PUBREC_IN,
+  F_PUBREL_IN,
+  F_PUBCOMP_IN,
+  F_PUBLISH_IN,
+  F_HANDSHAKE_TIME,
+  F_DUP_OF,
   N_FIELDS
 };
 
@@ -527,6 +542,31 @@ static IotField mqtt_fields[N_FIELDS] = {
     "Length of the user property's value." },
   [F_PROP_VALUE] = { "mqtt.prop_value", "Value", IOT_FT_STRING, .blurb =
     "Value of a user property." },
+  [F_RESPONSE_IN] = { "mqtt.response_in", "Response In", IOT_FT_FRAMENUM, .blurb =
+    "Frame that answers this message on the same connection: the CONNACK of a CONNECT, the PUBACK of a "
+    "QoS 1 PUBLISH, the PUBREC of a QoS 2 PUBLISH, the PUBREL of a PUBREC, the PUBCOMP of a PUBREL, the "
+    "SUBACK/UNSUBACK of a (UN)SUBSCRIBE, the PINGRESP of a PINGREQ. Found by the analyzer, not sent." },
+  [F_RESPONSE_TO] = { "mqtt.response_to", "Request In", IOT_FT_FRAMENUM, .blurb =
+    "Frame holding the message this one answers (same connection, opposite direction, same message "
+    "identifier where there is one). Found by the analyzer, not sent." },
+  [F_RESPONSE_TIME] = { "mqtt.response_time", "Response Time", IOT_FT_RELATIVE_TIME, .blurb =
+    "How long the other side took to answer: time between the message this one answers and this one "
+    "(for a PUBACK: how long the broker or client took to acknowledge the QoS 1 message)." },
+  [F_PUBREC_IN] = { "mqtt.pubrec_in", "PUBREC In", IOT_FT_FRAMENUM, .blurb =
+    "QoS 2, step 2 of 4: frame in which the receiver confirmed it got this PUBLISH (PUBREC)." },
+  [F_PUBREL_IN] = { "mqtt.pubrel_in", "PUBREL In", IOT_FT_FRAMENUM, .blurb =
+    "QoS 2, step 3 of 4: frame in which the sender of this PUBLISH released it (PUBREL), telling the "
+    "receiver it may now hand the message on and forget the identifier." },
+  [F_PUBCOMP_IN] = { "mqtt.pubcomp_in", "PUBCOMP In", IOT_FT_FRAMENUM, .blurb =
+    "QoS 2, step 4 of 4: frame that completed the exactly-once handshake of this PUBLISH (PUBCOMP)." },
+  [F_PUBLISH_IN] = { "mqtt.publish_in", "PUBLISH In", IOT_FT_FRAMENUM, .blurb =
+    "Frame holding the QoS 2 PUBLISH whose four-step handshake this PUBREC, PUBREL or PUBCOMP belongs to." },
+  [F_HANDSHAKE_TIME] = { "mqtt.handshake_time", "QoS 2 Handshake Time", IOT_FT_RELATIVE_TIME, .blurb =
+    "Time the whole QoS 2 exchange took, from the PUBLISH to this PUBCOMP: two round trips between "
+    "sender and receiver." },
+  [F_DUP_OF] = { "mqtt.dup_of", "Re-delivery Of", IOT_FT_FRAMENUM, .blurb =
+    "This PUBLISH has its DUP flag set: it is a second try of the earlier PUBLISH in this frame, sent "
+    "with the same message identifier in the same direction because no acknowledgement came in time." },
 };
 
 /* ---- per-capture state ---------------------------------------------------- */
@@ -537,11 +577,50 @@ typedef struct {
   guint16 port[2];
 } ConnKey;
 
-/* One TCP connection, as seen by the first pass. */
+/* One message of a frame: (frame number, index into its FrameFact's msgs). */
+typedef struct {
+  guint32 frame;
+  guint32 index;
+} MsgRef;
+
+/* A message waiting for its answer (first pass only). */
+typedef struct {
+  MsgRef  self;
+  guint8  expects;          /* message type of the answer */
+} Pending;
+
+/* The open requests of one identifier and answer type: one message and
+ * its re-sent copies (first pass only). */
+typedef struct {
+  GQueue   open;            /* Pending, oldest first */
+  MsgRef   publish;         /* QoS 2 flow: its first PUBLISH; frame 0 = none */
+  gboolean answered;        /* some copy got its answer */
+} Chain;
+
+/* One TCP connection, as seen by the first pass.  Arrays of two are per
+ * direction (see conn_key_make): the side that sent the message. */
 typedef struct {
   guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
   GHashTable *alias[2];     /* per direction: topic alias → topic name */
+  GHashTable *pending[2];   /* (answer type << 16 | message id) → Chain of the most recent request */
+  GQueue     *waiting[2];   /* CONNECT, PINGREQ: Pending without an identifier, oldest first */
+  GHashTable *last_publish[2]; /* message id → MsgRef of the latest PUBLISH (QoS > 0) */
 } MqttConn;
+
+/* What matching found for one message that takes part in an exchange.
+ * Only frame numbers are kept; times are read back from the frame index. */
+typedef struct {
+  guint64 where;            /* message_key() */
+  guint32 response_in;      /* the answer (for a QoS 2 PUBLISH: its PUBREC) */
+  guint32 response_to;      /* the message this one answers */
+  guint32 publish_in;       /* PUBREC/PUBREL/PUBCOMP: the PUBLISH of the QoS 2 flow */
+  guint32 pubrel_in;        /* QoS 2 PUBLISH: later steps of its handshake */
+  guint32 pubcomp_in;
+  guint32 dup_of;           /* DUP PUBLISH: the earlier copy */
+  guint8  type;
+  guint8  expects;          /* type of the answer expected; 0 = none */
+  guint8  quiet;            /* sent again, or another copy was answered: no warning */
+} MsgTx;
 
 /* The version in force where one call of the dissector starts.  A frame
  * can be handed over in several parts (the end of a message rebuilt from
@@ -555,6 +634,7 @@ typedef struct {
 typedef struct {
   GArray     *versions;     /* VersionAt, in order of the calls */
   GHashTable *topics;       /* message position → topic found for its alias (NULL value: unknown) */
+  GArray     *msgs;         /* MsgTx, in message order; NULL until needed */
 } FrameFact;
 
 typedef struct {
@@ -584,12 +664,26 @@ conn_key_equal (gconstpointer a, gconstpointer b)
 }
 
 static void
+chain_free (gpointer p)
+{
+  Chain *chain = p;
+
+  g_queue_clear_full (&chain->open, g_free);
+  g_free (chain);
+}
+
+static void
 conn_free (gpointer p)
 {
   MqttConn *c = p;
 
-  g_hash_table_unref (c->alias[0]);
-  g_hash_table_unref (c->alias[1]);
+  for (guint d = 0; d < 2; d++)
+    {
+      g_hash_table_unref (c->alias[d]);
+      g_hash_table_unref (c->pending[d]);
+      g_queue_free_full (c->waiting[d], g_free);
+      g_hash_table_unref (c->last_publish[d]);
+    }
   g_free (c);
 }
 
@@ -601,6 +695,8 @@ fact_free (gpointer p)
   g_array_unref (f->versions);
   if (f->topics)
     g_hash_table_unref (f->topics);
+  if (f->msgs)
+    g_array_unref (f->msgs);
   g_free (f);
 }
 
@@ -1248,6 +1344,291 @@ dissect_suback (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx
     }
 }
 
+/* ---- request/response matching -------------------------------------------- */
+
+/* The message identifier of a message that has one, without reading past
+ * the captured bytes (a cut message is then simply not matched). */
+static gboolean
+message_id (const IotBuf *msg, guint off, guint type, guint8 hdr, guint16 *id)
+{
+  switch (type)
+    {
+    case T_PUBLISH:
+      if (!(hdr & 0x06) || !iot_buf_has (msg, off, 2))
+        return FALSE;
+      off += 2 + iot_buf_u16 (msg, off);
+      break;
+    case T_PUBACK:
+    case T_PUBREC:
+    case T_PUBREL:
+    case T_PUBCOMP:
+    case T_SUBSCRIBE:
+    case T_SUBACK:
+    case T_UNSUBSCRIBE:
+    case T_UNSUBACK:
+      break;
+    default:
+      return FALSE;
+    }
+  if (!iot_buf_has (msg, off, 2))
+    return FALSE;
+  *id = iot_buf_u16 (msg, off);
+  return TRUE;
+}
+
+/* The answer a message waits for (0: none). */
+static guint8
+expected_answer (guint type, guint8 hdr)
+{
+  switch (type)
+    {
+    case T_CONNECT: return T_CONNACK;
+    case T_PINGREQ: return T_PINGRESP;
+    case T_PUBLISH: return ((hdr >> 1) & 3) == 1 ? T_PUBACK : ((hdr >> 1) & 3) == 2 ? T_PUBREC : 0;
+    case T_PUBREC: return T_PUBREL;
+    case T_PUBREL: return T_PUBCOMP;
+    case T_SUBSCRIBE: return T_SUBACK;
+    case T_UNSUBSCRIBE: return T_UNSUBACK;
+    default: return 0;
+    }
+}
+
+/* Whether a message type answers another one; CONNACK and PINGRESP carry
+ * no identifier and answer the oldest open request of their kind. */
+static gboolean
+is_answer (guint type)
+{
+  return type == T_CONNACK || type == T_PINGRESP || type == T_PUBACK || type == T_PUBREC
+         || type == T_PUBREL || type == T_PUBCOMP || type == T_SUBACK || type == T_UNSUBACK;
+}
+
+static MsgTx *
+tx_at (MqttState *st, MsgRef ref)
+{
+  FrameFact *fact = g_hash_table_lookup (st->facts, GUINT_TO_POINTER (ref.frame));
+
+  return &g_array_index (fact->msgs, MsgTx, ref.index);
+}
+
+/* The record of the message at @where in the frame, or NULL. */
+static MsgTx *
+tx_find (FrameFact *fact, guint64 where, guint *index)
+{
+  if (fact == NULL || fact->msgs == NULL)
+    return NULL;
+  for (guint i = 0; i < fact->msgs->len; i++)
+    {
+      MsgTx *tx = &g_array_index (fact->msgs, MsgTx, i);
+
+      if (tx->where == where)
+        {
+          if (index)
+            *index = i;
+          return tx;
+        }
+    }
+  return NULL;
+}
+
+/* The oldest open CONNECT or PINGREQ of the other side waiting for @type. */
+static Pending *
+take_waiting (GQueue *queue, guint type)
+{
+  for (GList *l = queue->head; l != NULL; l = l->next)
+    {
+      Pending *p = l->data;
+
+      if (p->expects == type)
+        {
+          g_queue_delete_link (queue, l);
+          return p;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+same_ref (MsgRef a, MsgRef b)
+{
+  return a.frame == b.frame && a.index == b.index;
+}
+
+/* First pass: records what this message answers and what it waits for.
+ * Requests are matched by connection, direction and identifier, CONNECT
+ * and PINGREQ by order.  An identifier is in use until its answer comes,
+ * so a request with an identifier that still waits is a copy of the same
+ * message (a DUP re-delivery, a TCP retransmission the transport handed
+ * over again, a second PUBREC for a DUP copy): copies join the chain of
+ * that identifier and answers go to the oldest open copy, so the time is
+ * measured from the first send.  A request reusing an identifier whose
+ * message was answered starts a new chain: answers go to the most recent
+ * message. */
+static void
+tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean have_id, guint16 id, Ctx *ctx)
+{
+  guint8 expects = expected_answer (type, hdr);
+  gboolean keyed = type != T_CONNECT && type != T_PINGREQ && type != T_CONNACK && type != T_PINGRESP;
+  gboolean dup = type == T_PUBLISH && (hdr & 0x08);
+  guint64 where = message_key (msg);
+  MsgRef self = { iot_packet_frame_number (pkt), 0 }, flow = { 0, 0 };
+  MqttConn *conn = ctx->conn;
+  Pending *answered = NULL;
+  MsgTx rec = { where };
+
+  if (conn == NULL || ctx->fact == NULL || (expects == 0 && !is_answer (type)) || (keyed && !have_id))
+    return;
+  /* The same bytes handed over twice are one message. */
+  if (tx_find (ctx->fact, where, NULL) != NULL)
+    return;
+  if (ctx->fact->msgs == NULL)
+    ctx->fact->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
+  rec.type = type;
+  rec.expects = expects;
+  self.index = ctx->fact->msgs->len;
+  g_array_append_val (ctx->fact->msgs, rec);
+
+  /* What it answers. */
+  if (is_answer (type) && keyed)
+    {
+      Chain *chain = g_hash_table_lookup (conn->pending[!ctx->dir], GUINT_TO_POINTER ((guint) type << 16 | id));
+
+      if (chain != NULL && (answered = g_queue_pop_head (&chain->open)) != NULL)
+        {
+          chain->answered = TRUE;
+          flow = chain->publish;
+          for (GList *l = chain->open.head; l != NULL; l = l->next)
+            tx_at (ctx->st, ((Pending *) l->data)->self)->quiet = TRUE;
+        }
+    }
+  else if (is_answer (type))
+    answered = take_waiting (conn->waiting[!ctx->dir], type);
+  if (answered != NULL)
+    {
+      MsgTx *tx = tx_at (ctx->st, self);
+
+      tx_at (ctx->st, answered->self)->response_in = self.frame;
+      tx->response_to = answered->self.frame;
+      if (flow.frame != 0)
+        {
+          MsgTx *pub = tx_at (ctx->st, flow);
+
+          tx->publish_in = flow.frame;
+          if (type == T_PUBREL && pub->pubrel_in == 0)
+            pub->pubrel_in = self.frame;
+          else if (type == T_PUBCOMP && pub->pubcomp_in == 0)
+            pub->pubcomp_in = self.frame;
+        }
+      g_free (answered);
+    }
+
+  /* A DUP PUBLISH points to the previous copy, which needs no answer of
+   * its own any more. */
+  if (type == T_PUBLISH)
+    {
+      gpointer key = GUINT_TO_POINTER ((guint) id);
+      MsgRef *prev = g_hash_table_lookup (conn->last_publish[ctx->dir], key);
+
+      if (dup && prev != NULL)
+        {
+          tx_at (ctx->st, *prev)->quiet = TRUE;
+          tx_at (ctx->st, self)->dup_of = prev->frame;
+        }
+      g_hash_table_replace (conn->last_publish[ctx->dir], key, g_memdup2 (&self, sizeof self));
+      if (expects == T_PUBREC)
+        flow = self;
+    }
+
+  /* What it waits for. */
+  if (expects != 0)
+    {
+      Pending *p = g_new0 (Pending, 1);
+
+      p->self = self;
+      p->expects = expects;
+      if (keyed)
+        {
+          gpointer key = GUINT_TO_POINTER ((guint) expects << 16 | id);
+          Chain *chain = g_hash_table_lookup (conn->pending[ctx->dir], key);
+
+          if (chain != NULL
+              && (chain->open.length > 0 || dup
+                  || (type != T_PUBLISH && flow.frame != 0 && same_ref (flow, chain->publish))))
+            {
+              /* Another copy: the earlier ones were sent again, so only the
+               * newest may be warned about; if one was answered, none is. */
+              for (GList *l = chain->open.head; l != NULL; l = l->next)
+                tx_at (ctx->st, ((Pending *) l->data)->self)->quiet = TRUE;
+              if (chain->answered)
+                tx_at (ctx->st, self)->quiet = TRUE;
+            }
+          else
+            {
+              chain = g_new0 (Chain, 1);
+              g_queue_init (&chain->open);
+              chain->publish = flow;
+              g_hash_table_replace (conn->pending[ctx->dir], key, chain);
+            }
+          g_queue_push_tail (&chain->open, p);
+        }
+      else
+        g_queue_push_tail (conn->waiting[ctx->dir], p);
+    }
+}
+
+static void
+add_frame_link (IotPacket *pkt, int tree, int field, guint32 frame)
+{
+  if (frame != 0)
+    iot_tree_set_generated (pkt, iot_tree_add_uint (pkt, tree, &mqtt_fields[field], NULL, 0, 0, frame));
+}
+
+static void
+add_delay (IotPacket *pkt, int tree, int field, guint32 since_frame)
+{
+  gint64 ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, since_frame);
+
+  iot_tree_set_generated (pkt, iot_tree_add_time (pkt, tree, &mqtt_fields[field], NULL, 0, 0, ns));
+}
+
+/* Shows what matching found for this message.  "Never answered" is only
+ * known once the first pass has seen the whole capture. */
+static void
+tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ctx *ctx)
+{
+  MsgTx *tx = tx_find (ctx->fact, message_key (msg), NULL);
+
+  if (tx == NULL)
+    return;
+  add_frame_link (pkt, tree, F_DUP_OF, tx->dup_of);
+  if (tx->response_to != 0)
+    {
+      add_frame_link (pkt, tree, F_RESPONSE_TO, tx->response_to);
+      add_delay (pkt, tree, F_RESPONSE_TIME, tx->response_to);
+    }
+  else if (is_answer (type) && !ctx->first_pass)
+    iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+                    "No request seen for this %s", iot_value_name (msgtype_names, type));
+  add_frame_link (pkt, tree, F_PUBLISH_IN, tx->publish_in);
+  if (type == T_PUBCOMP && tx->publish_in != 0)
+    add_delay (pkt, tree, F_HANDSHAKE_TIME, tx->publish_in);
+  add_frame_link (pkt, tree, F_RESPONSE_IN, tx->response_in);
+  if (type == T_PUBLISH && tx->expects == T_PUBREC)
+    {
+      add_frame_link (pkt, tree, F_PUBREC_IN, tx->response_in);
+      add_frame_link (pkt, tree, F_PUBREL_IN, tx->pubrel_in);
+      add_frame_link (pkt, tree, F_PUBCOMP_IN, tx->pubcomp_in);
+    }
+  if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
+    return;
+  if (type == T_PUBLISH)
+    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+                    "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
+                    tx->expects == T_PUBACK ? "PUBACK" : "PUBREC");
+  else
+    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "No response seen (expected %s)",
+                    iot_value_name (msgtype_names, tx->expects));
+}
+
 /* ---- one message ------------------------------------------------------------- */
 
 /* The flag bits every type but PUBLISH must carry. */
@@ -1298,6 +1679,13 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
     iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Message type %u is reserved in this version",
                     type);
   iot_tree_add_uint (pkt, tree, &mqtt_fields[F_LEN], msg, 1, len_bytes, remaining);
+  if (ctx->first_pass && ctx->st != NULL)
+    {
+      guint16 id = 0;
+      gboolean have_id = message_id (msg, off, type, hdr, &id);
+
+      tx_record (pkt, msg, type, hdr, have_id, id, ctx);
+    }
 
   switch (type)
     {
@@ -1364,6 +1752,8 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
       /* PINGREQ, PINGRESP: nothing after the fixed header. */
       break;
     }
+  if (ctx->st != NULL)
+    tx_show (pkt, tree, msg, type, hdr, ctx);
 }
 
 /* ---- the byte stream ----------------------------------------------------------- */
@@ -1391,8 +1781,13 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
       if (ctx->conn == NULL)
         {
           ctx->conn = g_new0 (MqttConn, 1);
-          ctx->conn->alias[0] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-          ctx->conn->alias[1] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+          for (guint d = 0; d < 2; d++)
+            {
+              ctx->conn->alias[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+              ctx->conn->pending[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, chain_free);
+              ctx->conn->waiting[d] = g_queue_new ();
+              ctx->conn->last_publish[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+            }
           g_hash_table_insert (ctx->st->conns, g_memdup2 (&key, sizeof key), ctx->conn);
         }
       if (ctx->fact == NULL)

@@ -18,11 +18,14 @@ struct _IotApplication {
   /* Command line. */
   char          *screenshot;
   char          *filter;
+  char          *sort;
+  char          *follow;
   gint           select;
   gboolean       measure;
 
   /* Scripted run (--screenshot, --measure, --select, --filter). */
   IotWindow     *scripted;
+  IotFollowWindow *follow_window;
   gboolean       script_done;
 
   /* Main-loop probe: the largest gap between 10 ms ticks. */
@@ -166,6 +169,8 @@ report_measure (IotApplication *self)
            self->first_rows_us != 0 ? (self->first_rows_us - self->open_us) / 1000.0 : -1.0);
   g_print ("iotscope: measure: loaded (indexed + first pass) after %.3f s\n",
            iot_session_get_load_seconds (session));
+  if (self->sort != NULL)
+    g_print ("iotscope: measure: sorted by %s in %.3f s\n", self->sort, iot_session_get_sort_seconds (session));
   g_print ("iotscope: measure: worst main-loop gap %.1f ms\n", self->probe_worst_us / 1000.0);
 }
 
@@ -182,8 +187,11 @@ script_finish (IotApplication *self)
   if (self->screenshot != NULL)
     {
       g_autoptr (GError) error = NULL;
+      /* --follow renders the Follow window instead of the main one. */
+      GtkWidget *shown = self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
+                                                     : GTK_WIDGET (self->scripted);
 
-      if (!iot_application_save_screenshot (GTK_WIDGET (self->scripted), self->screenshot, &error))
+      if (!iot_application_save_screenshot (shown, self->screenshot, &error))
         {
           g_printerr ("iotscope: screenshot: %s\n", error->message);
           g_application_quit (G_APPLICATION (self));
@@ -219,6 +227,41 @@ script_show_tree (IotApplication *self)
 }
 
 static void
+script_follow_ready_cb (IotFollowWindow *follow, IotApplication *self)
+{
+  /* Let layout and painting catch up before rendering. */
+  g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+}
+
+/* --follow KIND[:MODE] */
+static void
+script_follow (IotApplication *self)
+{
+  IotFollowKind kind = IOT_FOLLOW_KIND_TCP;
+  g_auto (GStrv) parts = g_strsplit (self->follow, ":", 2);
+  IotFollowMode mode = IOT_FOLLOW_ASCII;
+
+  if (g_strcmp0 (parts[0], "udp") == 0)
+    kind = IOT_FOLLOW_KIND_UDP;
+  else if (g_strcmp0 (parts[0], "mqtt") == 0)
+    kind = IOT_FOLLOW_KIND_MQTT;
+  if (parts[1] != NULL)
+    iot_follow_mode_parse (parts[1], &mode);
+  self->follow_window = iot_window_follow (self->scripted, kind);
+  if (self->follow_window != NULL)
+    iot_follow_window_set_mode (self->follow_window, mode);
+  if (self->follow_window == NULL)
+    {
+      g_printerr ("iotscope: --follow %s: the selected frame has no such stream\n", self->follow);
+      g_timeout_add (50, script_snapshot_cb, self);
+      return;
+    }
+  g_object_add_weak_pointer (G_OBJECT (self->follow_window), (gpointer *) &self->follow_window);
+  gtk_window_set_default_size (GTK_WINDOW (self->follow_window), 820, 560);
+  g_signal_connect (self->follow_window, "ready", G_CALLBACK (script_follow_ready_cb), self);
+}
+
+static void
 script_select (IotApplication *self)
 {
   IotSession *session = iot_window_get_session (self->scripted);
@@ -234,15 +277,57 @@ script_select (IotApplication *self)
         iot_session_select_frame (session, self->select);
       script_show_tree (self);
     }
+  if (self->follow != NULL)
+    {
+      script_follow (self);
+      return;
+    }
   /* Let layout and painting catch up before rendering. */
   g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+}
+
+static void
+script_sort_finished_cb (IotSession *session, IotApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
+  script_select (self);
+}
+
+/* --sort COLUMN or COLUMN:desc */
+static void
+script_sort (IotApplication *self)
+{
+  IotSession *session = iot_window_get_session (self->scripted);
+  g_auto (GStrv) parts = NULL;
+  int column;
+
+  if (self->sort == NULL)
+    {
+      script_select (self);
+      return;
+    }
+  parts = g_strsplit (self->sort, ":", 2);
+  column = iot_column_from_id (parts[0]);
+  if (column < 0)
+    {
+      g_printerr ("iotscope: --sort: unknown column “%s”\n", parts[0]);
+      script_select (self);
+      return;
+    }
+  g_signal_connect (session, "sort-finished", G_CALLBACK (script_sort_finished_cb), self);
+  iot_session_sort (session, column, parts[1] != NULL && g_str_equal (parts[1], "desc"));
+  if (!iot_session_is_sorting (session))
+    {
+      g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
+      script_select (self);
+    }
 }
 
 static void
 script_filter_finished_cb (IotSession *session, IotApplication *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
-  script_select (self);
+  script_sort (self);
 }
 
 static void
@@ -257,7 +342,7 @@ script_load_finished_cb (IotSession *session, IotApplication *self)
         return;
       g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
     }
-  script_select (self);
+  script_sort (self);
 }
 
 static void
@@ -271,7 +356,8 @@ script_problem_cb (IotSession *session, const char *title, const char *detail, I
 static gboolean
 is_scripted (IotApplication *self)
 {
-  return self->screenshot != NULL || self->measure || self->select > 0 || self->filter != NULL;
+  return self->screenshot != NULL || self->measure || self->select > 0 || self->filter != NULL
+         || self->sort != NULL || self->follow != NULL;
 }
 
 /* ---- windows ------------------------------------------------------------------ */
@@ -414,6 +500,20 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
   g_variant_dict_lookup (options, "filter", "s", &self->filter);
   g_variant_dict_lookup (options, "select", "i", &self->select);
+  g_variant_dict_lookup (options, "sort", "s", &self->sort);
+  g_variant_dict_lookup (options, "follow", "s", &self->follow);
+  if (self->follow != NULL)
+    {
+      static const char *const valid[] = {
+        "tcp", "udp", "mqtt", "tcp:ascii", "tcp:hex", "tcp:raw", "udp:ascii", "udp:hex", "udp:raw", NULL
+      };
+
+      if (!g_strv_contains (valid, self->follow))
+        {
+          g_printerr ("iotscope: --follow takes tcp, udp or mqtt, and for tcp and udp :ascii, :hex or :raw\n");
+          return 1;
+        }
+    }
   self->measure = g_variant_dict_contains (options, "measure")
                   || g_getenv ("IOTSCOPE_MEASURE") != NULL;
   /* Scripted runs are independent processes, never handed to a running
@@ -440,6 +540,8 @@ iot_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_free (self->screenshot);
   g_free (self->filter);
+  g_free (self->sort);
+  g_free (self->follow);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
 
@@ -464,6 +566,12 @@ iot_application_init (IotApplication *self)
       "Render the window to a PNG file once the capture is loaded, then quit", "OUT.png" },
     { "select", 0, 0, G_OPTION_ARG_INT, NULL, "Select frame N once loaded", "N" },
     { "filter", 0, 0, G_OPTION_ARG_STRING, NULL, "Apply display filter F once loaded", "F" },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Sort by a column once loaded (number, time, source, destination, protocol, length, info; "
+      "append :desc for descending)", "COLUMN" },
+    { "follow", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Once the frame of --select is selected, follow its tcp, udp or mqtt stream (tcp and udp: "
+      "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },

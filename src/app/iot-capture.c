@@ -1,33 +1,58 @@
-/* iot-capture.c — a capture file and its engine, reference counted. */
+/* iot-capture.c — a capture file and its engine, reference counted, with
+ * the extract of its summary columns. */
 #include "iot-capture.h"
 
-/* Frames per first-pass step: about a millisecond of work. */
-#define PASS_STEP 1024
+#include <string.h>
+
+typedef struct {
+  GMutex        lock;
+  guint32       size;        /* entries in each id array (frames + 1) */
+  guint32      *ids[3];      /* per IotExtractColumn: frame number → string id, 0 = not yet */
+  guint8       *severity;    /* frame number → worst expert severity */
+  GHashTable   *string_ids;  /* text → id */
+  GPtrArray    *strings;     /* id → text; id 0 is unused */
+  GStringChunk *chunk;
+  guint32      *ranks;       /* id → rank; NULL when strings were added since */
+} Extract;
 
 struct _IotCapture {
   IotFile   *file;
   IotEngine *engine;
-  gint       waiting;   /* main-thread dissections in progress (atomic) */
-  gboolean   paused;    /* main thread only */
+  Extract    extract;
 };
 
 static void
 iot_capture_clear (gpointer data)
 {
   IotCapture *self = data;
+  Extract *x = &self->extract;
 
   /* The engine reads the file, so it goes first. */
   g_clear_pointer (&self->engine, iot_engine_free);
   g_clear_pointer (&self->file, iot_file_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (x->ids); i++)
+    g_free (x->ids[i]);
+  g_free (x->severity);
+  g_hash_table_unref (x->string_ids);
+  g_ptr_array_unref (x->strings);
+  g_string_chunk_free (x->chunk);
+  g_free (x->ranks);
+  g_mutex_clear (&x->lock);
 }
 
 IotCapture *
 iot_capture_new (IotFile *file)
 {
   IotCapture *self = g_rc_box_new0 (IotCapture);
+  Extract *x = &self->extract;
 
   self->file = iot_file_ref (file);
   self->engine = iot_engine_new (file);
+  g_mutex_init (&x->lock);
+  x->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  x->strings = g_ptr_array_new ();
+  g_ptr_array_add (x->strings, NULL);
+  x->chunk = g_string_chunk_new (4096);
   return self;
 }
 
@@ -67,50 +92,176 @@ iot_capture_n_frames (IotCapture *self)
   return iot_file_n_frames (self->file);
 }
 
-gboolean
-iot_capture_first_pass_upto (IotCapture *self, guint32 upto, GCancellable *cancellable)
-{
-  upto = MIN (upto, iot_file_n_frames (self->file));
-  while (iot_engine_n_passed (self->engine) < upto)
-    {
-      guint32 end = MIN (upto, iot_engine_n_passed (self->engine) + PASS_STEP);
+/* ---- the extract ---------------------------------------------------------- */
 
-      /* Between steps the lock is free: let a waiting reader have it. */
-      while (g_atomic_int_get (&self->waiting) > 0)
-        g_usleep (50);
-      if (!iot_engine_first_pass_upto (self->engine, end, cancellable))
-        return FALSE;
+/* Lock held. */
+static guint32
+intern (Extract *x, const char *text)
+{
+  gpointer id;
+
+  if (text == NULL)
+    text = "";
+  if (g_hash_table_lookup_extended (x->string_ids, text, NULL, &id))
+    return GPOINTER_TO_UINT (id);
+  text = g_string_chunk_insert (x->chunk, text);
+  g_ptr_array_add (x->strings, (gpointer) text);
+  g_hash_table_insert (x->string_ids, (gpointer) text, GUINT_TO_POINTER (x->strings->len - 1));
+  g_clear_pointer (&x->ranks, g_free);
+  return x->strings->len - 1;
+}
+
+/* Lock held. */
+static void
+ensure_size (IotCapture *self, guint32 number)
+{
+  Extract *x = &self->extract;
+  guint32 size;
+
+  if (number < x->size)
+    return;
+  size = MAX (number, iot_file_n_frames (self->file)) + 1;
+  for (guint i = 0; i < G_N_ELEMENTS (x->ids); i++)
+    {
+      x->ids[i] = g_renew (guint32, x->ids[i], size);
+      memset (x->ids[i] + x->size, 0, (size - x->size) * sizeof (guint32));
+    }
+  x->severity = g_renew (guint8, x->severity, size);
+  memset (x->severity + x->size, 0, size - x->size);
+  x->size = size;
+}
+
+void
+iot_capture_extract_record (IotCapture *self, guint32 number, IotPacket *pkt)
+{
+  Extract *x = &self->extract;
+  char src[64], dst[64];
+
+  iot_packet_format_src (pkt, src, sizeof src);
+  iot_packet_format_dst (pkt, dst, sizeof dst);
+  g_mutex_lock (&x->lock);
+  ensure_size (self, number);
+  x->ids[IOT_EXTRACT_PROTOCOL][number] = intern (x, iot_col_protocol (pkt));
+  x->ids[IOT_EXTRACT_SOURCE][number] = intern (x, src);
+  x->ids[IOT_EXTRACT_DESTINATION][number] = intern (x, dst);
+  x->severity[number] = (guint8) iot_packet_max_severity (pkt);
+  g_mutex_unlock (&x->lock);
+}
+
+static gboolean
+has_extract (IotCapture *self, guint32 number)
+{
+  Extract *x = &self->extract;
+  gboolean known;
+
+  g_mutex_lock (&x->lock);
+  known = number < x->size && x->ids[IOT_EXTRACT_PROTOCOL][number] != 0;
+  g_mutex_unlock (&x->lock);
+  return known;
+}
+
+gboolean
+iot_capture_extract_fill (IotCapture *self, const guint32 *numbers, guint n,
+                          GCancellable *cancellable, gint *done)
+{
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
+
+  for (guint i = 0; i < n; i++)
+    {
+      if ((i & 1023) == 0)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            return FALSE;
+          if (done != NULL)
+            g_atomic_int_set (done, i);
+        }
+      if (has_extract (self, numbers[i]))
+        continue;
+      iot_engine_dissect (self->engine, pkt, numbers[i], &options);
+      iot_capture_extract_record (self, numbers[i], pkt);
     }
   return TRUE;
 }
 
-void
-iot_capture_dissect (IotCapture *self, IotPacket *pkt, guint32 number,
-                     const IotDissectOptions *options)
+gboolean
+iot_capture_extract_count (IotCapture *self, guint32 from, guint32 to, guint *n_errors, guint *n_warnings)
 {
-  g_atomic_int_inc (&self->waiting);
-  iot_engine_dissect (self->engine, pkt, number, options);
-  g_atomic_int_dec_and_test (&self->waiting);
+  Extract *x = &self->extract;
+  gboolean complete = TRUE;
+
+  *n_errors = *n_warnings = 0;
+  g_mutex_lock (&x->lock);
+  for (guint32 number = from; number <= to; number++)
+    {
+      if (number >= x->size || x->ids[IOT_EXTRACT_PROTOCOL][number] == 0)
+        {
+          complete = FALSE;
+          break;
+        }
+      if (x->severity[number] >= IOT_SEV_ERROR)
+        (*n_errors)++;
+      else if (x->severity[number] >= IOT_SEV_WARN)
+        (*n_warnings)++;
+    }
+  g_mutex_unlock (&x->lock);
+  return complete;
 }
 
-static gboolean
-resume_cb (gpointer data)
-{
-  IotCapture *self = data;
+typedef struct {
+  guint32  id;
+  char    *key;
+} RankEntry;
 
-  self->paused = FALSE;
-  g_atomic_int_dec_and_test (&self->waiting);
-  return G_SOURCE_REMOVE;
+static int
+rank_entry_compare (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const RankEntry *) a)->key, ((const RankEntry *) b)->key);
 }
 
 void
-iot_capture_pause_until_idle (IotCapture *self)
+iot_capture_extract_rank_begin (IotCapture *self)
 {
-  if (self->paused)
+  Extract *x = &self->extract;
+  g_autofree RankEntry *entries = NULL;
+  guint n;
+
+  g_mutex_lock (&x->lock);
+  if (x->ranks != NULL)
     return;
-  self->paused = TRUE;
-  g_atomic_int_inc (&self->waiting);
-  /* Below the redraw priority: runs once layout and painting are done. */
-  g_idle_add_full (G_PRIORITY_LOW, resume_cb, iot_capture_ref (self),
-                   (GDestroyNotify) iot_capture_unref);
+  /* Distinct texts only: a few thousand at most, whatever the capture. */
+  n = x->strings->len;
+  entries = g_new (RankEntry, n);
+  for (guint id = 1; id < n; id++)
+    {
+      entries[id - 1].id = id;
+      entries[id - 1].key = g_utf8_collate_key_for_filename (g_ptr_array_index (x->strings, id), -1);
+    }
+  if (n > 1)
+    qsort (entries, n - 1, sizeof (RankEntry), rank_entry_compare);
+  x->ranks = g_new0 (guint32, n);
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      /* Equal keys share a rank, so ties fall back to frame order. */
+      x->ranks[entries[i].id] = i > 0 && strcmp (entries[i].key, entries[i - 1].key) == 0
+                                ? x->ranks[entries[i - 1].id] : i + 1;
+    }
+  for (guint i = 0; i + 1 < n; i++)
+    g_free (entries[i].key);
+}
+
+guint32
+iot_capture_extract_rank (IotCapture *self, guint32 number, IotExtractColumn column)
+{
+  Extract *x = &self->extract;
+
+  if (number >= x->size)
+    return 0;
+  return x->ranks[x->ids[column][number]];
+}
+
+void
+iot_capture_extract_rank_end (IotCapture *self)
+{
+  g_mutex_unlock (&self->extract.lock);
 }

@@ -1,6 +1,8 @@
 /* iot-capture.h — a capture file and its engine, shared by reference
- * between the main thread and the workers (loading, filtering), so neither
- * can outlive the other while a worker still reads them.
+ * between the main thread and the workers (loading, filtering, sorting,
+ * following), so neither can outlive the other while a worker still reads
+ * them.  It also keeps a compact extract of every frame's summary columns,
+ * filled by the workers, from which sort keys are taken.
  */
 #pragma once
 
@@ -23,16 +25,37 @@ IotEngine  *iot_capture_engine (IotCapture *self);
 guint32     iot_capture_n_passed (IotCapture *self);
 guint32     iot_capture_n_frames (IotCapture *self);
 
-/* The first pass, in short steps that give way to the main thread's
- * dissections: the engine's writer lock is re-taken at once after each of
- * its steps, so a reader could otherwise wait through many of them. */
-gboolean    iot_capture_first_pass_upto (IotCapture *self, guint32 upto, GCancellable *cancellable);
-/* iot_engine_dissect() for the main thread: announces itself so that the
- * first pass pauses between steps. */
-void        iot_capture_dissect (IotCapture *self, IotPacket *pkt, guint32 number,
-                                 const IotDissectOptions *options);
-/* Holds the first pass between steps until the main loop is idle again:
- * a view about to dissect a screenful of rows calls it once. */
-void        iot_capture_pause_until_idle (IotCapture *self);
+/* ---- the extract -------------------------------------------------------------
+ * Per frame: the Protocol, Source and Destination texts as ids into a
+ * table of distinct strings (a capture has few of each), and the worst
+ * expert severity.  Workers fill it as they dissect frames with columns
+ * anyway; a sort fills what is missing.  Thread-safe. */
+
+/* Records the columns of frame @number, dissected (with columns) in @pkt. */
+void        iot_capture_extract_record (IotCapture *self, guint32 number, IotPacket *pkt);
+/* Fills the extract for the frames in @numbers that lack it, dissecting
+ * them; FALSE if cancelled.  @done (atomic, may be NULL) counts frames. */
+gboolean    iot_capture_extract_fill (IotCapture *self, const guint32 *numbers, guint n,
+                                      GCancellable *cancellable, gint *done);
+
+/* Frames from..to whose worst expert item is an error / a warning; FALSE
+ * when some of them have no extract yet. */
+gboolean    iot_capture_extract_count (IotCapture *self, guint32 from, guint32 to,
+                                       guint *n_errors, guint *n_warnings);
+
+typedef enum {
+  IOT_EXTRACT_PROTOCOL,
+  IOT_EXTRACT_SOURCE,
+  IOT_EXTRACT_DESTINATION,
+} IotExtractColumn;
+
+/* A rank for frame @number's text in @column: frames sort by it as their
+ * texts sort (numbers inside texts compare as numbers, so 10.0.0.9 comes
+ * before 10.0.0.10).  Valid after iot_capture_extract_fill() until the
+ * next fill adds strings.  Call iot_capture_extract_rank_begin() first,
+ * _end() after (they hold the extract's lock). */
+void        iot_capture_extract_rank_begin (IotCapture *self);
+guint32     iot_capture_extract_rank (IotCapture *self, guint32 number, IotExtractColumn column);
+void        iot_capture_extract_rank_end (IotCapture *self);
 
 G_END_DECLS

@@ -4,6 +4,26 @@
 /* Enough for a few screens of rows scrolled back and forth. */
 #define SUMMARY_CACHE_SIZE 2048
 
+static const char *const column_ids[IOT_N_COLUMNS] = {
+  "number", "time", "source", "destination", "protocol", "length", "info",
+};
+
+const char *
+iot_column_id (IotColumn column)
+{
+  g_return_val_if_fail (column < IOT_N_COLUMNS, NULL);
+  return column_ids[column];
+}
+
+int
+iot_column_from_id (const char *id)
+{
+  for (int i = 0; i < IOT_N_COLUMNS; i++)
+    if (g_strcmp0 (id, column_ids[i]) == 0)
+      return i;
+  return -1;
+}
+
 /* ---- IotFrameRow ------------------------------------------------------------ */
 
 struct _IotFrameRow {
@@ -40,12 +60,23 @@ iot_frame_row_get_position (IotFrameRow *self)
 
 /* ---- IotFrameList ----------------------------------------------------------- */
 
+/* Row items kept per position before unused ones are dropped: well above
+ * the 200 rows a GtkListView keeps widgets for. */
+#define SLOT_SWEEP 4096
+
 struct _IotFrameList {
   GObject     parent_instance;
   IotCapture *capture;
   IotPacket  *pkt;        /* main-thread packet for the summaries */
   guint32     n_passed;
-  GArray     *matches;    /* guint32 frame numbers, or NULL = unfiltered */
+  GArray     *matches;    /* guint32 frame numbers ascending, or NULL = unfiltered */
+  GArray     *order;      /* guint32 frame numbers in display order, or NULL = frame order */
+  guint32    *positions;  /* with @order: frame number → position + 1 (0 = hidden); built lazily */
+  guint32     n_positions;
+  /* One row item per position, the same object for as long as a view
+   * holds it: GtkListView recognises its rows by item identity and keeps
+   * their widgets through an items-changed. */
+  GHashTable *slots;      /* position → IotFrameRow (a reference) */
   /* LRU cache: number → GList link (in @lru) whose data is an IotRowSummary. */
   GHashTable *cache;
   GQueue      lru;
@@ -55,6 +86,14 @@ static void iot_frame_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (IotFrameList, iot_frame_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, iot_frame_list_model_init))
+
+enum {
+  SIGNAL_ABOUT_TO_CHANGE,
+  SIGNAL_VIEW_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 summary_free (gpointer data)
@@ -87,6 +126,19 @@ iot_frame_list_get_item_type (GListModel *model)
   return IOT_TYPE_FRAME_ROW;
 }
 
+/* Drops the row items no view holds any more. */
+static void
+sweep_slots (IotFrameList *self)
+{
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    if (G_OBJECT (row)->ref_count == 1)
+      g_hash_table_iter_remove (&iter);
+}
+
 static gpointer
 iot_frame_list_get_item (GListModel *model, guint position)
 {
@@ -95,10 +147,17 @@ iot_frame_list_get_item (GListModel *model, guint position)
 
   if (position >= iot_frame_list_get_n_items (model))
     return NULL;
-  row = g_object_new (IOT_TYPE_FRAME_ROW, NULL);
+  row = g_hash_table_lookup (self->slots, GUINT_TO_POINTER (position));
+  if (row == NULL)
+    {
+      if (g_hash_table_size (self->slots) >= SLOT_SWEEP)
+        sweep_slots (self);
+      row = g_object_new (IOT_TYPE_FRAME_ROW, NULL);
+      row->position = position;
+      g_hash_table_insert (self->slots, GUINT_TO_POINTER (position), row);
+    }
   row->number = iot_frame_list_number_at (self, position);
-  row->position = position;
-  return row;
+  return g_object_ref (row);
 }
 
 static void
@@ -116,7 +175,10 @@ iot_frame_list_finalize (GObject *object)
 
   cache_clear (self);
   g_hash_table_unref (self->cache);
+  g_hash_table_unref (self->slots);
   g_clear_pointer (&self->matches, g_array_unref);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_free (self->positions);
   g_clear_pointer (&self->capture, iot_capture_unref);
   iot_packet_free (self->pkt);
   G_OBJECT_CLASS (iot_frame_list_parent_class)->finalize (object);
@@ -126,6 +188,17 @@ static void
 iot_frame_list_class_init (IotFrameListClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = iot_frame_list_finalize;
+
+  /* Before the whole content changes: a view drops its selection here
+   * (the selected row may show another frame next). */
+  signals[SIGNAL_ABOUT_TO_CHANGE] =
+    g_signal_new ("about-to-change", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* After iot_frame_list_set_view(): the rows a view shows may hold other
+   * frames now, in the same row items. */
+  signals[SIGNAL_VIEW_CHANGED] =
+    g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -133,6 +206,7 @@ iot_frame_list_init (IotFrameList *self)
 {
   self->pkt = iot_packet_new ();
   self->cache = g_hash_table_new (NULL, NULL);
+  self->slots = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   g_queue_init (&self->lru);
 }
 
@@ -142,37 +216,49 @@ iot_frame_list_new (void)
   return g_object_new (IOT_TYPE_FRAME_LIST, NULL);
 }
 
-/* Replaces the whole content: everything goes, then the new rows come.
- * GtkListView (4.8) takes that faster than one items-changed doing both. */
 static void
-replace_all (IotFrameList *self, IotCapture *capture, guint32 n_passed, GArray *matches)
+set_order (IotFrameList *self, GArray *order)
 {
-  guint old_n = iot_frame_list_get_n_items (G_LIST_MODEL (self));
-  guint new_n;
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->positions, g_free);
+  self->n_positions = 0;
+  self->order = order;
+}
 
-  g_clear_pointer (&self->matches, g_array_unref);
-  self->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
-  if (capture != self->capture)
+/* Row items keep their position; their frame follows the new content. */
+static void
+renumber_slots (IotFrameList *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      cache_clear (self);
-      g_clear_pointer (&self->capture, iot_capture_unref);
-      self->capture = capture != NULL ? iot_capture_ref (capture) : NULL;
+      IotFrameRow *row = value;
+
+      row->number = iot_frame_list_number_at (self, GPOINTER_TO_UINT (key));
     }
-  g_clear_pointer (&self->matches, g_array_unref);
-  self->matches = matches;
-  self->n_passed = n_passed;
-  new_n = iot_frame_list_get_n_items (G_LIST_MODEL (self));
-  if (new_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
 }
 
 void
 iot_frame_list_set_capture (IotFrameList *self, IotCapture *capture)
 {
+  guint old_n;
+
   g_return_if_fail (IOT_IS_FRAME_LIST (self));
-  replace_all (self, capture, 0, NULL);
+  old_n = iot_frame_list_get_n_items (G_LIST_MODEL (self));
+  g_signal_emit (self, signals[SIGNAL_ABOUT_TO_CHANGE], 0);
+  cache_clear (self);
+  g_clear_pointer (&self->capture, iot_capture_unref);
+  self->capture = capture != NULL ? iot_capture_ref (capture) : NULL;
+  g_clear_pointer (&self->matches, g_array_unref);
+  set_order (self, NULL);
+  self->n_passed = 0;
+  /* A new file: nothing to keep. */
+  g_hash_table_remove_all (self->slots);
+  if (old_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
 }
 
 IotCapture *
@@ -191,14 +277,45 @@ iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed)
     return;
   self->n_passed = n_passed;
   if (self->matches == NULL)
-    g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n_passed - old);
+    {
+      /* Frames arriving while sorted go at the end until the next sort. */
+      if (self->order != NULL)
+        {
+          for (guint32 number = old + 1; number <= n_passed; number++)
+            g_array_append_val (self->order, number);
+          g_clear_pointer (&self->positions, g_free);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n_passed - old);
+    }
 }
 
 void
-iot_frame_list_set_matches (IotFrameList *self, GArray *matches)
+iot_frame_list_set_view (IotFrameList *self, GArray *matches, GArray *order)
 {
+  guint old_n, new_n;
+
   g_return_if_fail (IOT_IS_FRAME_LIST (self));
-  replace_all (self, self->capture, self->n_passed, matches);
+  g_return_if_fail (order == NULL
+                    || order->len == (matches != NULL ? matches->len : self->n_passed));
+
+  old_n = iot_frame_list_get_n_items (G_LIST_MODEL (self));
+  g_signal_emit (self, signals[SIGNAL_ABOUT_TO_CHANGE], 0);
+  g_clear_pointer (&self->matches, g_array_unref);
+  self->matches = matches;
+  set_order (self, order);
+  new_n = iot_frame_list_get_n_items (G_LIST_MODEL (self));
+  renumber_slots (self);
+  /* Only the difference in length is announced.  An items-changed over
+   * the whole list costs GTK 4.8 either new widgets for every row on
+   * screen (removed, then added) or, when the rows it tracks (anchor,
+   * focus, selection) are among the removed ones, a get_item() for every
+   * added position.  The rows that stay keep their items, whose frames
+   * changed: "view-changed" has the views re-bind them. */
+  if (new_n < old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), new_n, old_n - new_n, 0);
+  else if (new_n > old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, new_n - old_n);
+  g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
 }
 
 void
@@ -212,6 +329,11 @@ iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint
     return;
   old = self->matches->len;
   g_array_append_vals (self->matches, numbers, n);
+  if (self->order != NULL)
+    {
+      g_array_append_vals (self->order, numbers, n);
+      g_clear_pointer (&self->positions, g_free);
+    }
   g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n);
 }
 
@@ -227,19 +349,91 @@ iot_frame_list_is_filtered (IotFrameList *self)
   return self->matches != NULL;
 }
 
+gboolean
+iot_frame_list_is_sorted (IotFrameList *self)
+{
+  return self->order != NULL;
+}
+
+GArray *
+iot_frame_list_dup_displayed (IotFrameList *self)
+{
+  GArray *copy;
+
+  if (self->matches != NULL)
+    {
+      copy = g_array_sized_new (FALSE, FALSE, sizeof (guint32), self->matches->len);
+      g_array_append_vals (copy, self->matches->data, self->matches->len);
+      return copy;
+    }
+  copy = g_array_sized_new (FALSE, FALSE, sizeof (guint32), self->n_passed);
+  g_array_set_size (copy, self->n_passed);
+  for (guint32 i = 0; i < self->n_passed; i++)
+    g_array_index (copy, guint32, i) = i + 1;
+  return copy;
+}
+
 guint32
 iot_frame_list_number_at (IotFrameList *self, guint position)
 {
+  if (self->order != NULL)
+    return position < self->order->len ? g_array_index (self->order, guint32, position) : 0;
   if (self->matches != NULL)
     return position < self->matches->len ? g_array_index (self->matches, guint32, position) : 0;
   return position < self->n_passed ? position + 1 : 0;
 }
 
+/* Position of @number among the ascending @matches, or where it would go. */
+static guint
+matches_search (GArray *matches, guint32 number, gboolean *found)
+{
+  guint lo = 0, hi = matches->len;
+
+  *found = FALSE;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint32 at = g_array_index (matches, guint32, mid);
+
+      if (at == number)
+        {
+          *found = TRUE;
+          return mid;
+        }
+      if (at < number)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 gboolean
 iot_frame_list_find (IotFrameList *self, guint32 number, guint *position)
 {
-  guint lo = 0, hi;
+  gboolean found;
+  guint at;
 
+  if (self->order != NULL)
+    {
+      /* The inverse of the order, built once per order: one pass. */
+      if (self->positions == NULL)
+        {
+          self->n_positions = MAX (self->n_passed, 1) + 1;
+          self->positions = g_new0 (guint32, self->n_positions);
+          for (guint i = 0; i < self->order->len; i++)
+            {
+              guint32 n = g_array_index (self->order, guint32, i);
+
+              if (n < self->n_positions)
+                self->positions[n] = i + 1;
+            }
+        }
+      if (number >= self->n_positions || self->positions[number] == 0)
+        return FALSE;
+      *position = self->positions[number] - 1;
+      return TRUE;
+    }
   if (self->matches == NULL)
     {
       if (number < 1 || number > self->n_passed)
@@ -247,24 +441,22 @@ iot_frame_list_find (IotFrameList *self, guint32 number, guint *position)
       *position = number - 1;
       return TRUE;
     }
-  /* Matches are sorted: binary search. */
-  hi = self->matches->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      guint32 at = g_array_index (self->matches, guint32, mid);
+  at = matches_search (self->matches, number, &found);
+  if (found)
+    *position = at;
+  return found;
+}
 
-      if (at == number)
-        {
-          *position = mid;
-          return TRUE;
-        }
-      if (at < number)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return FALSE;
+guint32
+iot_frame_list_prev_displayed (IotFrameList *self, guint32 number)
+{
+  gboolean found;
+  guint at;
+
+  if (self->matches == NULL)
+    return number > 1 ? number - 1 : 0;
+  at = matches_search (self->matches, number, &found);
+  return at > 0 ? g_array_index (self->matches, guint32, at - 1) : 0;
 }
 
 static IotRowSummary *
@@ -273,10 +465,8 @@ summary_compute (IotFrameList *self, guint32 number)
   IotRowSummary *summary = g_new0 (IotRowSummary, 1);
   IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
 
-  /* Rows come by the screenful (GtkListView binds up to 200 at once):
-   * keep the first pass out of their way until the frame is drawn. */
-  iot_capture_pause_until_idle (self->capture);
-  iot_capture_dissect (self->capture, self->pkt, number, &options);
+  /* The engine has the first pass give way while this runs. */
+  iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
   summary->number = number;
   summary->length = iot_file_frame (iot_capture_file (self->capture), number)->len;
   summary->severity = iot_packet_max_severity (self->pkt);
@@ -350,11 +540,10 @@ format_seconds (gint64 ns, guint decimals, GString *out)
 }
 
 void
-iot_frame_list_format_time (IotFrameList *self, guint position,
+iot_frame_list_format_time (IotFrameList *self, guint32 number,
                             IotTimeFormat format, GString *out)
 {
   IotFile *file;
-  guint32 number = iot_frame_list_number_at (self, position);
   gint64 ts;
   guint decimals;
 
@@ -370,9 +559,10 @@ iot_frame_list_format_time (IotFrameList *self, guint position,
       break;
     case IOT_TIME_DELTA_DISPLAYED:
       {
-        guint32 prev = position > 0 ? iot_frame_list_number_at (self, position - 1) : number;
+        /* The previous displayed frame in capture order, sorted or not. */
+        guint32 prev = iot_frame_list_prev_displayed (self, number);
 
-        format_seconds (ts - iot_file_frame (file, prev)->ts_ns, decimals, out);
+        format_seconds (ts - iot_file_frame (file, prev != 0 ? prev : number)->ts_ns, decimals, out);
       }
       break;
     case IOT_TIME_DATE:

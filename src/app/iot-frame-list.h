@@ -19,6 +19,22 @@ typedef enum {
   IOT_TIME_EPOCH,             /* seconds since 1970 */
 } IotTimeFormat;
 
+/* The packet list's columns. */
+typedef enum {
+  IOT_COLUMN_NUMBER,
+  IOT_COLUMN_TIME,
+  IOT_COLUMN_SOURCE,
+  IOT_COLUMN_DESTINATION,
+  IOT_COLUMN_PROTOCOL,
+  IOT_COLUMN_LENGTH,
+  IOT_COLUMN_INFO,
+  IOT_N_COLUMNS
+} IotColumn;
+
+/* "number", "time", "source", … (settings, command line); -1 if unknown. */
+const char   *iot_column_id (IotColumn column);
+int           iot_column_from_id (const char *id);
+
 /* What the Source … Info columns show for one frame. */
 typedef struct {
   guint32     number;
@@ -45,22 +61,33 @@ void          iot_frame_list_set_capture (IotFrameList *self, IotCapture *captur
 IotCapture   *iot_frame_list_get_capture (IotFrameList *self);
 /* Unfiltered: shows frames 1..@n_passed (it only grows). */
 void          iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed);
-/* Filtered: shows the sorted frame numbers in @matches (takes them), or all
- * passed frames again when @matches is NULL. */
-void          iot_frame_list_set_matches (IotFrameList *self, GArray *matches);
+/* Replaces what is shown, in one step: the displayed frames are @matches
+ * (ascending frame numbers; taken) or, when NULL, all passed frames; they
+ * show in the order of @order (a permutation of them; taken) or, when
+ * NULL, in frame order.  "about-to-change" is emitted first, then an
+ * items-changed for the difference in length only, then "view-changed":
+ * row items keep their identity per position, so the views keep their row
+ * widgets and re-bind them to the frames now at their positions. */
+void          iot_frame_list_set_view (IotFrameList *self, GArray *matches, GArray *order);
 /* Filtered: more matches after the last one (a filter catching up with
- * the first pass). */
+ * the first pass).  Not while sorted. */
 void          iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint n);
 gboolean      iot_frame_list_is_filtered (IotFrameList *self);
+gboolean      iot_frame_list_is_sorted (IotFrameList *self);
 /* Frames the list may show (passed, and revealed to the views). */
 guint32       iot_frame_list_get_n_passed (IotFrameList *self);
+/* A copy of the displayed frame numbers, ascending. */
+GArray       *iot_frame_list_dup_displayed (IotFrameList *self);
 
 guint32       iot_frame_list_number_at (IotFrameList *self, guint position);
 /* Position of frame @number, FALSE if it is not displayed. */
 gboolean      iot_frame_list_find (IotFrameList *self, guint32 number, guint *position);
+/* The displayed frame before @number in frame order (whatever the sort),
+ * for "delta displayed" times; 0 when none. */
+guint32       iot_frame_list_prev_displayed (IotFrameList *self, guint32 number);
 
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
-void          iot_frame_list_format_time (IotFrameList *self, guint position,
+void          iot_frame_list_format_time (IotFrameList *self, guint32 number,
                                           IotTimeFormat format, GString *out);
 
 G_END_DECLS

@@ -1,33 +1,42 @@
 /* iot-packet-list.c — the packet list. */
 #include "iot-packet-list.h"
 
-typedef enum {
-  COL_NUMBER,
-  COL_TIME,
-  COL_SOURCE,
-  COL_DESTINATION,
-  COL_PROTOCOL,
-  COL_LENGTH,
-  COL_INFO,
-  N_COLUMNS
-} Column;
+#include <string.h>
 
 struct _IotPacketList {
   GtkWidget           parent_instance;
 
   GtkScrolledWindow  *scroller;
   GtkColumnView      *view;
-  GtkColumnViewColumn *columns[N_COLUMNS];
+  GtkColumnViewColumn *columns[IOT_N_COLUMNS];
+  GtkPopoverMenu     *row_menu;
+  GtkPopoverMenu     *header_menu;
 
   IotSession         *session;
+  IotFrameList       *frames;
   GtkSingleSelection *selection;
-  /* Bound list items of the No. column, to repaint colours and times
-   * when the view options change without rebuilding the model. */
+  GSimpleActionGroup *column_actions;
+  /* Bound list items (all columns), to re-bind them when the view options
+   * or the whole content change without new row widgets. */
   GHashTable         *bound;
   gboolean            syncing;
+  gboolean            syncing_sort;
+  /* Set while a column's sorter is asked which column sorts first. */
+  int                 probed_column;
 };
 
 G_DEFINE_FINAL_TYPE (IotPacketList, iot_packet_list, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_COLUMNS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *const column_ui_ids[IOT_N_COLUMNS] = {
+  "col_number", "col_time", "col_source", "col_destination", "col_protocol", "col_length", "col_info",
+};
 
 /* Protocol colours: the class names style.css knows. */
 static const char *const protocol_classes[] = {
@@ -45,11 +54,14 @@ protocol_class (const IotRowSummary *summary)
     return "expert-error";
   if (summary->severity >= IOT_SEV_WARN)
     return "expert-warn";
+  if (g_str_has_prefix (lower, "icmpv6") || g_str_has_prefix (lower, "ipv6"))
+    return "proto-ipv6";
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_str_has_prefix (lower, known[i]))
       return protocol_classes[i];
-  if (g_str_has_prefix (lower, "icmpv6") || g_str_has_prefix (lower, "ipv6"))
-    return "proto-ipv6";
+  /* MQTT over WebSocket and TLS-protected MQTT still read as MQTT. */
+  if (strstr (lower, "mqtt") != NULL)
+    return "proto-mqtt";
   return "proto-other";
 }
 
@@ -72,67 +84,66 @@ style_row (IotPacketList *self, GtkWidget *label, const IotRowSummary *summary)
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
-  Column column = GPOINTER_TO_INT (data);
+  IotColumn column = GPOINTER_TO_INT (data);
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label),
-                        column == COL_NUMBER || column == COL_LENGTH ? 1.0 : 0.0);
-  if (column == COL_NUMBER || column == COL_LENGTH || column == COL_TIME)
+                        column == IOT_COLUMN_NUMBER || column == IOT_COLUMN_LENGTH ? 1.0 : 0.0);
+  if (column == IOT_COLUMN_NUMBER || column == IOT_COLUMN_LENGTH || column == IOT_COLUMN_TIME)
     gtk_widget_add_css_class (label, "numeric");
+  /* A right click finds its row through the label. */
+  g_object_set_data (G_OBJECT (label), "iot-list-item", item);
   gtk_list_item_set_child (item, label);
 }
 
 static void
-bind_item (IotPacketList *self, GtkListItem *item, Column column)
+bind_item (IotPacketList *self, GtkListItem *item, IotColumn column)
 {
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   IotFrameRow *row = gtk_list_item_get_item (item);
-  IotFrameList *frames = iot_session_get_frames (self->session);
+  IotFrameList *frames = self->frames;
   const IotRowSummary *summary;
+  guint32 number;
   char text[32];
 
   if (row == NULL || iot_frame_list_get_capture (frames) == NULL)
     return;
-  switch (column)
+  number = iot_frame_row_get_number (row);
+  if (number == 0)
+    return;
+  if (column == IOT_COLUMN_TIME)
     {
-    case COL_NUMBER:
-      g_snprintf (text, sizeof text, "%u", iot_frame_row_get_number (row));
-      gtk_label_set_text (label, text);
-      style_row (self, GTK_WIDGET (label), iot_frame_list_summary (frames, iot_frame_row_get_number (row)));
-      return;
-    case COL_TIME:
-      {
-        g_autoptr (GString) out = g_string_new (NULL);
+      g_autoptr (GString) out = g_string_new (NULL);
 
-        iot_frame_list_format_time (frames, iot_frame_row_get_position (row),
-                                    iot_session_get_time_format (self->session), out);
-        gtk_label_set_text (label, out->str);
-      }
+      iot_frame_list_format_time (frames, number, iot_session_get_time_format (self->session), out);
+      gtk_label_set_text (label, out->str);
       return;
-    default:
-      break;
     }
-  summary = iot_frame_list_summary (frames, iot_frame_row_get_number (row));
+  summary = iot_frame_list_summary (frames, number);
   if (summary == NULL)
     return;
   switch (column)
     {
-    case COL_SOURCE:
+    case IOT_COLUMN_NUMBER:
+      g_snprintf (text, sizeof text, "%u", number);
+      gtk_label_set_text (label, text);
+      break;
+    case IOT_COLUMN_SOURCE:
       gtk_label_set_text (label, summary->src);
       break;
-    case COL_DESTINATION:
+    case IOT_COLUMN_DESTINATION:
       gtk_label_set_text (label, summary->dst);
       break;
-    case COL_PROTOCOL:
+    case IOT_COLUMN_PROTOCOL:
       gtk_label_set_text (label, summary->protocol);
       break;
-    case COL_LENGTH:
+    case IOT_COLUMN_LENGTH:
       g_snprintf (text, sizeof text, "%u", summary->length);
       gtk_label_set_text (label, text);
       break;
-    case COL_INFO:
+    case IOT_COLUMN_INFO:
       gtk_label_set_text (label, summary->info);
       /* Long Info texts are cut: the whole text on hover. */
       gtk_widget_set_tooltip_text (GTK_WIDGET (label), summary->info);
@@ -140,17 +151,19 @@ bind_item (IotPacketList *self, GtkListItem *item, Column column)
     default:
       g_assert_not_reached ();
     }
+  /* Any visible column colours the row: the No. column may be hidden. */
+  style_row (self, GTK_WIDGET (label), summary);
 }
 
 static void
 bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   IotPacketList *self = g_object_get_data (G_OBJECT (factory), "packet-list");
-  Column column = GPOINTER_TO_INT (data);
+  IotColumn column = GPOINTER_TO_INT (data);
 
+  g_object_set_data (G_OBJECT (item), "column", data);
   bind_item (self, item, column);
-  if (column == COL_NUMBER || column == COL_TIME)
-    g_hash_table_add (self->bound, item);
+  g_hash_table_add (self->bound, item);
 }
 
 static void
@@ -161,7 +174,7 @@ unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   g_hash_table_remove (self->bound, item);
 }
 
-/* Re-binds the No. and Time cells on screen (colours, time format). */
+/* Re-binds the cells on screen (colours, time format, new content). */
 static void
 refresh_bound (IotPacketList *self)
 {
@@ -170,37 +183,169 @@ refresh_bound (IotPacketList *self)
 
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
-    {
-      Column column = GPOINTER_TO_INT (g_object_get_data (item, "column"));
+    bind_item (self, item, GPOINTER_TO_INT (g_object_get_data (item, "column")));
+}
 
-      bind_item (self, item, column);
-    }
+/* ---- sorting ---------------------------------------------------------------- */
+
+/* The columns' sorters never sort anything (the session does, in a
+ * worker); they make the headers clickable, with the arrow, and tell which
+ * column the view's sorter puts first: GtkColumnView 4.8 has no getter for
+ * that, so the view's sorter is asked to compare two probe items. */
+static int
+probe_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  IotPacketList *self = g_object_get_data (G_OBJECT (a), "packet-list");
+
+  if (self != NULL && self->probed_column < 0)
+    self->probed_column = GPOINTER_TO_INT (data);
+  return -1;
 }
 
 static void
-bind_tracked_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+view_sorter_changed_cb (GtkSorter *sorter, GtkSorterChange change, IotPacketList *self)
 {
-  g_object_set_data (G_OBJECT (item), "column", data);
+  g_autoptr (GObject) probe1 = NULL;
+  g_autoptr (GObject) probe2 = NULL;
+  GtkOrdering ordering;
+
+  if (self->syncing_sort || self->session == NULL)
+    return;
+  /* Two objects: a sorter finds an item equal to itself without asking. */
+  probe1 = g_object_new (G_TYPE_OBJECT, NULL);
+  probe2 = g_object_new (G_TYPE_OBJECT, NULL);
+  g_object_set_data (probe1, "packet-list", self);
+  g_object_set_data (probe2, "packet-list", self);
+  self->probed_column = -1;
+  ordering = gtk_sorter_compare (sorter, probe1, probe2);
+  if (self->probed_column < 0 || ordering == GTK_ORDERING_EQUAL)
+    iot_session_sort (self->session, IOT_COLUMN_NUMBER, FALSE);
+  else
+    iot_session_sort (self->session, self->probed_column, ordering == GTK_ORDERING_LARGER);
 }
+
+/* The arrow follows the session (a cancelled sort takes it back). */
+static void
+sort_notify_cb (IotSession *session, GParamSpec *pspec, IotPacketList *self)
+{
+  IotColumn column = iot_session_get_sort_column (session);
+  gboolean descending = iot_session_get_sort_descending (session);
+
+  self->syncing_sort = TRUE;
+  if (column == IOT_COLUMN_NUMBER && !descending)
+    gtk_column_view_sort_by_column (self->view, NULL, GTK_SORT_ASCENDING);
+  else
+    gtk_column_view_sort_by_column (self->view, self->columns[column],
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->syncing_sort = FALSE;
+}
+
+/* ---- columns ----------------------------------------------------------------- */
 
 static void
 setup_columns (IotPacketList *self)
 {
-  for (Column column = 0; column < N_COLUMNS; column++)
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
     {
       g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+      g_autoptr (GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, GINT_TO_POINTER (column), NULL));
 
       g_object_set_data (G_OBJECT (factory), "packet-list", self);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_tracked_cb), GINT_TO_POINTER (column));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), GINT_TO_POINTER (column));
       gtk_column_view_column_set_factory (self->columns[column], factory);
+      gtk_column_view_column_set_sorter (self->columns[column], sorter);
     }
+  g_signal_connect (gtk_column_view_get_sorter (self->view), "changed",
+                    G_CALLBACK (view_sorter_changed_cb), self);
 }
 
+static void
+column_visible_changed (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  IotPacketList *self = data;
+  int column = iot_column_from_id (g_action_get_name (G_ACTION (action)));
+
+  g_simple_action_set_state (action, state);
+  if (column < 0)
+    return;
+  gtk_column_view_column_set_visible (self->columns[column], g_variant_get_boolean (state));
+  g_signal_emit (self, signals[SIGNAL_COLUMNS_CHANGED], 0);
+}
+
+/* "columns.<id>" toggles a column; the header's context menu lists them. */
+static void
+setup_column_actions (IotPacketList *self)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+
+  self->column_actions = g_simple_action_group_new ();
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
+    {
+      g_autoptr (GSimpleAction) action =
+        g_simple_action_new_stateful (iot_column_id (column), NULL, g_variant_new_boolean (TRUE));
+      g_autofree char *detailed = g_strdup_printf ("columns.%s", iot_column_id (column));
+
+      g_signal_connect (action, "change-state", G_CALLBACK (column_visible_changed), self);
+      g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+      g_menu_append (menu, gtk_column_view_column_get_title (self->columns[column]), detailed);
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
+  gtk_popover_menu_set_menu_model (self->header_menu, G_MENU_MODEL (menu));
+}
+
+void
+iot_packet_list_set_column_visible (IotPacketList *self, IotColumn column, gboolean visible)
+{
+  g_return_if_fail (IOT_IS_PACKET_LIST (self));
+  g_return_if_fail (column < IOT_N_COLUMNS);
+  g_action_group_change_action_state (G_ACTION_GROUP (self->column_actions), iot_column_id (column),
+                                      g_variant_new_boolean (visible));
+}
+
+gboolean
+iot_packet_list_get_column_visible (IotPacketList *self, IotColumn column)
+{
+  g_return_val_if_fail (column < IOT_N_COLUMNS, FALSE);
+  return gtk_column_view_column_get_visible (self->columns[column]);
+}
+
+char **
+iot_packet_list_dup_hidden_columns (IotPacketList *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
+    if (!gtk_column_view_column_get_visible (self->columns[column]))
+      g_strv_builder_add (builder, iot_column_id (column));
+  return g_strv_builder_end (builder);
+}
+
+void
+iot_packet_list_set_hidden_columns (IotPacketList *self, const char *const *ids)
+{
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
+    iot_packet_list_set_column_visible (self, column,
+                                        ids == NULL || !g_strv_contains (ids, iot_column_id (column)));
+}
+
+GtkPopover *
+iot_packet_list_get_header_menu (IotPacketList *self)
+{
+  return GTK_POPOVER (self->header_menu);
+}
+
+GtkPopover *
+iot_packet_list_get_row_menu (IotPacketList *self)
+{
+  return GTK_POPOVER (self->row_menu);
+}
+
+/* ---- context menus ------------------------------------------------------------ */
+
 /* GtkColumnView 4.8 has no scroll_to(); its inner GtkListView has the
- * "list.scroll-to-item" action. */
+ * "list.scroll-to-item" action.  The other child is the header row. */
 static GtkWidget *
 inner_list_view (IotPacketList *self)
 {
@@ -210,6 +355,80 @@ inner_list_view (IotPacketList *self)
       return child;
   return NULL;
 }
+
+static GtkWidget *
+header_widget (IotPacketList *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (!GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+static void
+popup_at (IotPacketList *self, GtkPopover *popover, GtkWidget *widget, double x, double y)
+{
+  graphene_point_t point;
+
+  if (!gtk_widget_compute_point (widget, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
+    return;
+  gtk_popover_set_pointing_to (popover, &(GdkRectangle) { (int) point.x, (int) point.y, 1, 1 });
+  gtk_popover_popup (popover);
+}
+
+/* The list item of the cell under (x, y) of the inner list view. */
+static GtkListItem *
+item_at (GtkWidget *list, double x, double y)
+{
+  for (GtkWidget *widget = gtk_widget_pick (list, x, y, GTK_PICK_DEFAULT);
+       widget != NULL && widget != list; widget = gtk_widget_get_parent (widget))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (widget);
+      GtkListItem *item = g_object_get_data (G_OBJECT (widget), "iot-list-item");
+
+      if (item == NULL && child != NULL)
+        item = g_object_get_data (G_OBJECT (child), "iot-list-item");
+      if (item != NULL)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+row_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotPacketList *self)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkListItem *item = item_at (list, x, y);
+
+  if (item == NULL || gtk_list_item_get_position (item) == GTK_INVALID_LIST_POSITION)
+    return;
+  /* The menu acts on the selected frame, as in Wireshark. */
+  iot_packet_list_select_position (self, gtk_list_item_get_position (item));
+  popup_at (self, GTK_POPOVER (self->row_menu), list, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+header_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotPacketList *self)
+{
+  GtkWidget *header = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  popup_at (self, GTK_POPOVER (self->header_menu), header, x, y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+add_right_click (GtkWidget *widget, GCallback callback, IotPacketList *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", callback, self);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+}
+
+/* ---- selection ---------------------------------------------------------------- */
 
 static void
 scroll_to (IotPacketList *self, guint position)
@@ -275,7 +494,7 @@ sync_selection (IotPacketList *self, gboolean scroll)
   guint position = GTK_INVALID_LIST_POSITION;
 
   if (number != 0)
-    iot_frame_list_find (iot_session_get_frames (self->session), number, &position);
+    iot_frame_list_find (self->frames, number, &position);
   if (gtk_single_selection_get_selected (self->selection) == position)
     return;
   self->syncing = TRUE;
@@ -288,6 +507,26 @@ sync_selection (IotPacketList *self, gboolean scroll)
 static void
 selected_frame_cb (IotSession *session, GParamSpec *pspec, IotPacketList *self)
 {
+  sync_selection (self, TRUE);
+}
+
+/* The whole content is about to change: the selected row may show
+ * another frame next. */
+static void
+about_to_change_cb (IotFrameList *frames, IotPacketList *self)
+{
+  self->syncing = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->syncing = FALSE;
+}
+
+/* The row widgets stay (the row items keep their identity per position):
+ * re-bind them to the frames now at their positions, and select the
+ * session's frame again. */
+static void
+view_changed_cb (IotFrameList *frames, IotPacketList *self)
+{
+  refresh_bound (self);
   sync_selection (self, TRUE);
 }
 
@@ -310,15 +549,21 @@ iot_packet_list_set_session (IotPacketList *self, IotSession *session)
   g_return_if_fail (self->session == NULL);
 
   self->session = g_object_ref (session);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (iot_session_get_frames (session))));
+  self->frames = g_object_ref (iot_session_get_frames (session));
+  g_signal_connect_object (self->frames, "about-to-change", G_CALLBACK (about_to_change_cb), self, 0);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->frames)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->frames, "view-changed", G_CALLBACK (view_changed_cb), self, 0);
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_object (session, "notify::selected-frame", G_CALLBACK (selected_frame_cb), self, 0);
   g_signal_connect_object (session, "filter-finished", G_CALLBACK (filter_finished_cb), self, 0);
+  g_signal_connect_object (session, "sort-finished", G_CALLBACK (filter_finished_cb), self, 0);
   g_signal_connect_object (session, "notify::time-format", G_CALLBACK (view_options_cb), self, 0);
   g_signal_connect_object (session, "notify::colorize", G_CALLBACK (view_options_cb), self, 0);
+  g_signal_connect_object (session, "notify::sort-column", G_CALLBACK (sort_notify_cb), self, 0);
+  g_signal_connect_object (session, "notify::sort-descending", G_CALLBACK (sort_notify_cb), self, 0);
 }
 
 GtkColumnView *
@@ -333,13 +578,47 @@ iot_packet_list_get_selection (IotPacketList *self)
   return self->selection;
 }
 
+GtkColumnViewColumn *
+iot_packet_list_get_column (IotPacketList *self, IotColumn column)
+{
+  g_return_val_if_fail (column < IOT_N_COLUMNS, NULL);
+  return self->columns[column];
+}
+
+char *
+iot_packet_list_dup_cell_text (IotPacketList *self, guint position, IotColumn column)
+{
+  guint32 number = iot_frame_list_number_at (self->frames, position);
+  const IotRowSummary *summary;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (number == 0)
+    return NULL;
+  if (column == IOT_COLUMN_TIME)
+    {
+      iot_frame_list_format_time (self->frames, number, iot_session_get_time_format (self->session), out);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  summary = iot_frame_list_summary (self->frames, number);
+  switch (column)
+    {
+    case IOT_COLUMN_NUMBER: return g_strdup_printf ("%u", number);
+    case IOT_COLUMN_SOURCE: return g_strdup (summary->src);
+    case IOT_COLUMN_DESTINATION: return g_strdup (summary->dst);
+    case IOT_COLUMN_PROTOCOL: return g_strdup (summary->protocol);
+    case IOT_COLUMN_LENGTH: return g_strdup_printf ("%u", summary->length);
+    case IOT_COLUMN_INFO: return g_strdup (summary->info);
+    default: return NULL;
+    }
+}
+
 GVariant *
 iot_packet_list_save_widths (IotPacketList *self)
 {
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("ai"));
-  for (Column column = 0; column < N_COLUMNS; column++)
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
     g_variant_builder_add (&builder, "i", gtk_column_view_column_get_fixed_width (self->columns[column]));
   return g_variant_builder_end (&builder);
 }
@@ -351,9 +630,31 @@ iot_packet_list_restore_widths (IotPacketList *self, GVariant *widths)
   const gint32 *values = g_variant_get_fixed_array (widths, &n, sizeof (gint32));
 
   /* The Info column takes what is left, so its width is not restored. */
-  for (gsize i = 0; i < MIN (n, (gsize) COL_INFO); i++)
+  for (gsize i = 0; i < MIN (n, (gsize) IOT_COLUMN_INFO); i++)
     if (values[i] >= 24)
       gtk_column_view_column_set_fixed_width (self->columns[i], values[i]);
+}
+
+/* ---- GtkWidget: a scrolled list plus popovers, which we must present. -------- */
+
+static void
+iot_packet_list_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                         int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  IotPacketList *self = IOT_PACKET_LIST (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->scroller), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+iot_packet_list_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  IotPacketList *self = IOT_PACKET_LIST (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->scroller), width, height, baseline, NULL);
+  gtk_popover_present (GTK_POPOVER (self->row_menu));
+  gtk_popover_present (GTK_POPOVER (self->header_menu));
 }
 
 static void
@@ -361,12 +662,19 @@ iot_packet_list_dispose (GObject *object)
 {
   IotPacketList *self = IOT_PACKET_LIST (object);
 
+  /* Removing the columns changes the view's sorter: not a sort request. */
+  if (self->view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->view), self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_PACKET_LIST);
-  /* Template children that are not bound (the outer box) stay ours. */
+  /* Template children that are not bound stay ours. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->frames);
   g_clear_object (&self->session);
+  g_clear_object (&self->column_actions);
   G_OBJECT_CLASS (iot_packet_list_parent_class)->dispose (object);
 }
 
@@ -387,32 +695,40 @@ iot_packet_list_class_init (IotPacketListClass *klass)
 
   object_class->dispose = iot_packet_list_dispose;
   object_class->finalize = iot_packet_list_finalize;
+  widget_class->measure = iot_packet_list_measure;
+  widget_class->size_allocate = iot_packet_list_size_allocate;
+
+  /* A column was shown or hidden (to save it). */
+  signals[SIGNAL_COLUMNS_CHANGED] =
+    g_signal_new ("columns-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-packet-list.ui");
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, IotPacketList, scroller);
   gtk_widget_class_bind_template_child (widget_class, IotPacketList, view);
-  gtk_widget_class_bind_template_child_full (widget_class, "col_number", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_NUMBER]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_time", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_TIME]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_source", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_SOURCE]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_destination", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_DESTINATION]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_protocol", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_PROTOCOL]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_length", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_LENGTH]));
-  gtk_widget_class_bind_template_child_full (widget_class, "col_info", FALSE,
-                                             G_STRUCT_OFFSET (IotPacketList, columns[COL_INFO]));
+  gtk_widget_class_bind_template_child (widget_class, IotPacketList, row_menu);
+  gtk_widget_class_bind_template_child (widget_class, IotPacketList, header_menu);
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
+    gtk_widget_class_bind_template_child_full (widget_class, column_ui_ids[column], FALSE,
+                                               G_STRUCT_OFFSET (IotPacketList, columns[column]));
 }
 
 static void
 iot_packet_list_init (IotPacketList *self)
 {
+  GtkWidget *list, *header;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->bound = g_hash_table_new (NULL, NULL);
+  self->probed_column = -1;
   setup_columns (self);
+  setup_column_actions (self);
+  list = inner_list_view (self);
+  header = header_widget (self);
+  if (list != NULL)
+    add_right_click (list, G_CALLBACK (row_pressed_cb), self);
+  if (header != NULL)
+    add_right_click (header, G_CALLBACK (header_pressed_cb), self);
 }
 
 GtkWidget *

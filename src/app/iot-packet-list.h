@@ -14,6 +14,19 @@ GtkWidget         *iot_packet_list_new (void);
 void               iot_packet_list_set_session (IotPacketList *self, IotSession *session);
 GtkColumnView     *iot_packet_list_get_view (IotPacketList *self);
 GtkSingleSelection *iot_packet_list_get_selection (IotPacketList *self);
+GtkColumnViewColumn *iot_packet_list_get_column (IotPacketList *self, IotColumn column);
+/* The text of a cell as shown (for tests and copying). */
+char              *iot_packet_list_dup_cell_text (IotPacketList *self, guint position, IotColumn column);
+/* Columns shown or hidden (the header's context menu does the same);
+ * "columns-changed" follows a change. */
+void               iot_packet_list_set_column_visible (IotPacketList *self, IotColumn column, gboolean visible);
+gboolean           iot_packet_list_get_column_visible (IotPacketList *self, IotColumn column);
+/* Column ids ("time", "source", …) of the hidden columns, for settings. */
+char             **iot_packet_list_dup_hidden_columns (IotPacketList *self);
+void               iot_packet_list_set_hidden_columns (IotPacketList *self, const char *const *ids);
+/* The context menus: a right click on a row, on the header. */
+GtkPopover        *iot_packet_list_get_row_menu (IotPacketList *self);
+GtkPopover        *iot_packet_list_get_header_menu (IotPacketList *self);
 /* Selects the row at @position (clamped) and scrolls to it. */
 void               iot_packet_list_select_position (IotPacketList *self, guint position);
 /* Moves the selection by @delta rows (G_MININT/G_MAXINT: first/last). */

@@ -2,6 +2,7 @@
 #include "iot-session.h"
 
 #include "iot-filter.h"
+#include "iot-frame-sort.h"
 
 /* Progress reaches the main loop at about 10 Hz: workers only store
  * counters, a main-loop timer reads them. */
@@ -20,14 +21,30 @@ typedef struct {
   IotCapture *capture;     /* set by the worker once the file is indexed */
 } LoadJob;
 
+/* A job that computes what the list shows: which frames (a filter, or
+ * all), in which order (a sort), with the expert counts of the displayed
+ * frames.  One runs at a time; a newer one supersedes it. */
 typedef struct {
-  IotCapture *capture;
-  char       *text;
-  guint32     from;
-  guint32     to;
-  gboolean    append;
-  gint        done;        /* frames checked (atomic) */
-} FilterJob;
+  IotCapture     *capture;
+  char           *text;        /* filter; NULL = every frame matches */
+  GArray         *numbers;     /* instead of a range: these frames, no filter, no counting */
+  guint32         from;        /* else: frames to check */
+  guint32         to;
+  gboolean        append;      /* catch-up: the matches go after the current ones */
+  gboolean        quiet;       /* background counting: no progress shown */
+  gboolean        sort;        /* compute an order */
+  IotColumn       sort_column;
+  gboolean        sort_descending;
+  IotTimeFormat   time_format;
+  gint            done;        /* frames checked (atomic) */
+  IotSortProgress sort_progress;
+  gint            sorting;     /* the sort stage has begun (atomic) */
+  /* Results. */
+  GArray         *matches;     /* NULL with no filter */
+  GArray         *order;
+  guint           n_errors;    /* displayed frames whose worst expert item is an error */
+  guint           n_warnings;  /* … is a warning */
+} ViewJob;
 
 struct _IotSession {
   GObject        parent_instance;
@@ -43,11 +60,30 @@ struct _IotSession {
   gint64         load_start_us;
   double         load_seconds;
 
-  GCancellable  *filter_cancel;
-  FilterJob     *filter_job;     /* owned by its GTask */
+  GCancellable  *view_cancel;
+  ViewJob       *view_job;       /* owned by its GTask */
   char          *filter_text;    /* the applied filter; NULL = none */
   guint32        filtered_upto;  /* frames the applied filter has checked */
   gboolean       filtering;      /* an applied filter runs (progress shown) */
+
+  /* Sorting: what the user asked for, and what the list shows. */
+  IotColumn      sort_column;
+  gboolean       sort_descending;
+  IotColumn      shown_sort_column;
+  gboolean       shown_sort_descending;
+  gboolean       sorting;        /* a sort runs (progress shown) */
+  gint64         sort_start_us;
+  double         sort_seconds;   /* how long the last sort took */
+  gboolean       scan_stopped;   /* the background count was cancelled */
+
+  /* Expert counts of the displayed frames. */
+  gboolean       expert_known;
+  guint          n_errors;
+  guint          n_warnings;
+  /* The same for all frames, once a job has counted them. */
+  gboolean       all_expert_known;
+  guint          all_errors;
+  guint          all_warnings;
 
   guint          poll_id;
   double         progress;
@@ -77,12 +113,17 @@ enum {
   PROP_TIME_FORMAT,
   PROP_COLORIZE,
   PROP_N_DISPLAYED,
+  PROP_SORTING,
+  PROP_SORT_COLUMN,
+  PROP_SORT_DESCENDING,
+  PROP_EXPERT,
   N_PROPS
 };
 
 enum {
   SIGNAL_LOAD_FINISHED,
   SIGNAL_FILTER_FINISHED,
+  SIGNAL_SORT_FINISHED,
   SIGNAL_PROBLEM,
   N_SIGNALS
 };
@@ -91,7 +132,10 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void session_poll (IotSession *self);
-static void filter_catch_up (IotSession *self);
+static void schedule_jobs (IotSession *self);
+static void set_expert (IotSession *self, gboolean known, guint n_errors, guint n_warnings);
+static void set_sorting (IotSession *self, gboolean sorting);
+static gboolean is_natural_order (IotColumn column, gboolean descending);
 
 /* ---- jobs ------------------------------------------------------------------- */
 
@@ -107,12 +151,15 @@ load_job_free (gpointer data)
 }
 
 static void
-filter_job_free (gpointer data)
+view_job_free (gpointer data)
 {
-  FilterJob *job = data;
+  ViewJob *job = data;
 
   iot_capture_unref (job->capture);
   g_free (job->text);
+  g_clear_pointer (&job->numbers, g_array_unref);
+  g_clear_pointer (&job->matches, g_array_unref);
+  g_clear_pointer (&job->order, g_array_unref);
   g_free (job);
 }
 
@@ -207,15 +254,27 @@ session_poll (IotSession *self)
       if (iot_session_get_n_displayed (self) != before)
         notify_n_displayed (self);
     }
-  if (self->filtering && self->filter_job != NULL)
+  if (self->view_job != NULL && !self->view_job->quiet && !self->view_job->append)
     {
-      FilterJob *job = self->filter_job;
-      guint32 span = job->to - job->from + 1;
+      ViewJob *job = self->view_job;
 
-      set_busy_text (self, "Filtering…");
-      set_progress (self, (double) g_atomic_int_get (&job->done) / span);
+      if (g_atomic_int_get (&job->sorting))
+        {
+          gint total = g_atomic_int_get (&job->sort_progress.total);
+
+          /* Reading columns first (progress), then the sort itself. */
+          set_busy_text (self, total > 0 ? "Sorting: reading the column…" : "Sorting…");
+          set_progress (self, total > 0 ? (double) g_atomic_int_get (&job->sort_progress.done) / total : 1.0);
+        }
+      else if (job->numbers == NULL)
+        {
+          guint32 span = job->to - job->from + 1;
+
+          set_busy_text (self, job->text != NULL ? "Filtering…" : "Reading frames…");
+          set_progress (self, (double) g_atomic_int_get (&job->done) / span);
+        }
     }
-  filter_catch_up (self);
+  schedule_jobs (self);
 }
 
 static gboolean
@@ -284,9 +343,9 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 
   n = iot_file_n_frames (file);
   /* A first screenful, then wake the main loop to show it. */
-  iot_capture_first_pass_upto (capture, MIN (n, FIRST_ROWS), cancellable);
+  iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (n, FIRST_ROWS), cancellable);
   g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
-  if (!iot_capture_first_pass_upto (capture, n, cancellable))
+  if (!iot_engine_first_pass_upto (iot_capture_engine (capture), n, cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Loading was cancelled");
       return;
@@ -361,6 +420,20 @@ iot_session_open (IotSession *self, GFile *file)
   g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_pointer (&self->filter_text, g_free);
   self->filtered_upto = 0;
+  self->view_job = NULL;
+  self->filtering = FALSE;
+  self->scan_stopped = FALSE;
+  self->all_expert_known = FALSE;
+  set_expert (self, FALSE, 0, 0);
+  set_sorting (self, FALSE);
+  if (!is_natural_order (self->sort_column, self->sort_descending))
+    {
+      /* A new file starts in frame order. */
+      self->sort_column = IOT_COLUMN_NUMBER;
+      self->sort_descending = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
   iot_frame_list_set_capture (self->frames, NULL);
   g_free (self->path);
   self->path = g_file_get_path (file);
@@ -389,119 +462,344 @@ iot_session_open (IotSession *self, GFile *file)
   notify_n_displayed (self);
 }
 
-/* ---- filtering -------------------------------------------------------------- */
+/* ---- the view: filter, order, expert counts ---------------------------------- */
 
 static void
-filter_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+count_severity (ViewJob *job, IotPacket *pkt)
 {
-  FilterJob *job = task_data;
+  IotSeverity severity = iot_packet_max_severity (pkt);
+
+  if (severity >= IOT_SEV_ERROR)
+    job->n_errors++;
+  else if (severity >= IOT_SEV_WARN)
+    job->n_warnings++;
+}
+
+/* Checks frames from..to: the filter, the expert counts, and the extract
+ * (the columns are dissected anyway). */
+static gboolean
+view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
+{
   g_autoptr (IotFilterProblem) problem = NULL;
   /* A compiled filter is not thread-safe: this worker compiles its own. */
-  g_autoptr (IotFilter) filter = iot_filter_compile (job->text, &problem);
+  g_autoptr (IotFilter) filter = NULL;
   g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint32));
   IotEngine *engine = iot_capture_engine (job->capture);
   IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
 
-  if (filter == NULL)
+  if (job->text != NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", problem->message);
-      return;
+      filter = iot_filter_compile (job->text, &problem);
+      if (filter == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", problem->message);
+          return FALSE;
+        }
+      options.fields = iot_filter_fields (filter);
+      job->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
     }
-  options.fields = iot_filter_fields (filter);
   for (guint32 number = job->from; number <= job->to; number++)
     {
       if ((number & 1023) == 0)
         {
           if (g_cancellable_is_cancelled (cancellable))
             {
-              g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-              return;
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+              return FALSE;
             }
           g_atomic_int_set (&job->done, number - job->from);
         }
       iot_engine_dissect (engine, pkt, number, &options);
-      if (iot_filter_matches (filter, pkt))
+      iot_capture_extract_record (job->capture, number, pkt);
+      if (filter == NULL || iot_filter_matches (filter, pkt))
         {
-          g_array_append_val (matches, number);
-          options.prev_displayed = number;
+          if (filter != NULL)
+            {
+              g_array_append_val (job->matches, number);
+              options.prev_displayed = number;
+            }
+          count_severity (job, pkt);
         }
     }
-  g_task_return_pointer (task, g_steal_pointer (&matches), (GDestroyNotify) g_array_unref);
+  return TRUE;
 }
 
 static void
-filter_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ViewJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+
+  if (job->numbers == NULL && !view_scan (job, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (job->sort)
+    {
+      g_autoptr (GArray) all = NULL;
+      const GArray *numbers = job->numbers != NULL ? job->numbers : job->matches;
+
+      if (numbers == NULL)
+        {
+          /* No filter: every frame checked is shown. */
+          all = g_array_sized_new (FALSE, FALSE, sizeof (guint32), job->to);
+          for (guint32 number = 1; number <= job->to; number++)
+            g_array_append_val (all, number);
+          numbers = all;
+        }
+      g_atomic_int_set (&job->sorting, TRUE);
+      job->order = iot_frame_sort (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
+                                   job->sort_column, job->sort_descending, job->time_format,
+                                   cancellable, &job->sort_progress);
+      if (job->order == NULL)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+is_natural_order (IotColumn column, gboolean descending)
+{
+  return column == IOT_COLUMN_NUMBER && !descending;
+}
+
+static gboolean
+sort_is_shown (IotSession *self)
+{
+  if (is_natural_order (self->sort_column, self->sort_descending))
+    return !iot_frame_list_is_sorted (self->frames);
+  return self->shown_sort_column == self->sort_column
+         && self->shown_sort_descending == self->sort_descending
+         && iot_frame_list_is_sorted (self->frames);
+}
+
+static void
+set_expert (IotSession *self, gboolean known, guint n_errors, guint n_warnings)
+{
+  if (self->expert_known == known && self->n_errors == n_errors && self->n_warnings == n_warnings)
+    return;
+  self->expert_known = known;
+  self->n_errors = n_errors;
+  self->n_warnings = n_warnings;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPERT]);
+}
+
+static void
+set_sorting (IotSession *self, gboolean sorting)
+{
+  if (self->sorting == sorting)
+    return;
+  self->sorting = sorting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORTING]);
+}
+
+/* The sort asked for goes back to the one shown (a cancelled sort). */
+static void
+revert_sort (IotSession *self)
+{
+  gboolean sorted = iot_frame_list_is_sorted (self->frames);
+  IotColumn column = sorted ? self->shown_sort_column : IOT_COLUMN_NUMBER;
+  gboolean descending = sorted ? self->shown_sort_descending : FALSE;
+
+  if (self->sort_column == column && self->sort_descending == descending)
+    return;
+  self->sort_column = column;
+  self->sort_descending = descending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+}
+
+static void
+view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   IotSession *self = IOT_SESSION (source);
-  FilterJob *job = g_task_get_task_data (G_TASK (result));
+  ViewJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
-  GArray *matches;
   gboolean was_filtering = self->filtering;
+  gboolean was_sorting = self->sorting;
+  gboolean whole_view = !job->append && !job->quiet;
 
-  if (job != self->filter_job)
+  if (job != self->view_job)
     return;     /* superseded */
-  self->filter_job = NULL;
-  self->filtering = FALSE;
-  matches = g_task_propagate_pointer (G_TASK (result), &error);
-  if (matches == NULL)
+  self->view_job = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      /* Cancelled: back to no filter rather than a half-filtered list. */
-      if (!job->append)
+      if (!job->append && job->numbers == NULL && job->text != NULL)
         {
+          /* A cancelled filter: back to no filter rather than a
+           * half-filtered list. */
+          self->filtering = FALSE;
           g_clear_pointer (&self->filter_text, g_free);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+          if (iot_frame_list_is_filtered (self->frames))
+            {
+              iot_frame_list_set_view (self->frames, NULL, NULL);
+              set_expert (self, self->all_expert_known, self->all_errors, self->all_warnings);
+              notify_n_displayed (self);
+            }
         }
+      if (job->sort)
+        revert_sort (self);
+      set_sorting (self, FALSE);
       update_busy (self);
+      if (was_filtering)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
       return;
+    }
+
+  if (job->numbers == NULL && job->text == NULL)
+    {
+      /* Every frame up to job->to was counted. */
+      if (job->to >= iot_session_get_n_total (self) && !self->loading)
+        {
+          self->all_expert_known = TRUE;
+          self->all_errors = job->n_errors;
+          self->all_warnings = job->n_warnings;
+        }
+      if (self->filter_text == NULL)
+        set_expert (self, self->all_expert_known, job->n_errors, job->n_warnings);
     }
   if (job->append)
     {
-      iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) matches->data, matches->len);
-      g_array_unref (matches);
+      iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) job->matches->data,
+                                     job->matches->len);
+      set_expert (self, TRUE, self->n_errors + job->n_errors, self->n_warnings + job->n_warnings);
+      self->filtered_upto = job->to;
     }
-  else
-    iot_frame_list_set_matches (self->frames, matches);
-  self->filtered_upto = job->to;
+  else if (!job->quiet)
+    {
+      GArray *matches = job->numbers != NULL ? NULL : g_steal_pointer (&job->matches);
+      GArray *order = g_steal_pointer (&job->order);
+
+      if (job->numbers != NULL && iot_frame_list_is_filtered (self->frames))
+        matches = iot_frame_list_dup_displayed (self->frames);
+      if (job->text != NULL)
+        {
+          self->filtered_upto = job->to;
+          set_expert (self, TRUE, job->n_errors, job->n_warnings);
+        }
+      /* Frames passed since the job started go at the end. */
+      if (order != NULL && matches == NULL)
+        for (guint32 number = order->len + 1; number <= iot_frame_list_get_n_passed (self->frames); number++)
+          g_array_append_val (order, number);
+      if (job->sort)
+        {
+          self->shown_sort_column = job->sort_column;
+          self->shown_sort_descending = job->sort_descending;
+        }
+      iot_frame_list_set_view (self->frames, matches, order);
+    }
+  if (job->text != NULL && !job->append)
+    self->filtering = FALSE;
+  if (job->sort)
+    {
+      self->sort_seconds = (g_get_monotonic_time () - self->sort_start_us) / 1e6;
+      set_sorting (self, FALSE);
+    }
   update_busy (self);
-  if (was_filtering)
+  if (was_filtering && !self->filtering)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
   notify_n_displayed (self);
-  if (!job->append)
+  if (whole_view && job->text != NULL)
     g_signal_emit (self, signals[SIGNAL_FILTER_FINISHED], 0);
-  filter_catch_up (self);
+  if (job->sort && was_sorting)
+    g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
+  schedule_jobs (self);
 }
 
-static void
-start_filter_job (IotSession *self, guint32 from, guint32 to, gboolean append)
+static ViewJob *
+view_job_new (IotSession *self)
 {
-  g_autoptr (GTask) task = NULL;
-  FilterJob *job = g_new0 (FilterJob, 1);
+  ViewJob *job = g_new0 (ViewJob, 1);
 
   job->capture = iot_capture_ref (self->capture);
-  job->text = g_strdup (self->filter_text);
-  job->from = from;
-  job->to = to;
-  job->append = append;
-  self->filter_job = job;
-  g_clear_object (&self->filter_cancel);
-  self->filter_cancel = g_cancellable_new ();
-  task = g_task_new (self, self->filter_cancel, filter_done_cb, NULL);
-  g_task_set_task_data (task, job, filter_job_free);
-  g_task_run_in_thread (task, filter_thread);
+  job->time_format = self->time_format;
+  return job;
 }
 
-/* While the first pass goes on, an applied filter follows it in steps. */
+/* Starts @job, superseding (cancelling) the one running. */
 static void
-filter_catch_up (IotSession *self)
+start_view_job (IotSession *self, ViewJob *job)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->view_cancel != NULL)
+    g_cancellable_cancel (self->view_cancel);
+  /* The order the user asked for, unless the job does it. */
+  if (!job->sort && !job->append && !self->loading && !is_natural_order (self->sort_column, self->sort_descending))
+    {
+      job->sort = TRUE;
+      job->sort_column = self->sort_column;
+      job->sort_descending = self->sort_descending;
+    }
+  if (job->sort)
+    {
+      job->quiet = FALSE;
+      self->sort_start_us = g_get_monotonic_time ();
+      set_sorting (self, TRUE);
+    }
+  self->view_job = job;
+  g_clear_object (&self->view_cancel);
+  self->view_cancel = g_cancellable_new ();
+  task = g_task_new (self, self->view_cancel, view_done_cb, NULL);
+  g_task_set_task_data (task, job, view_job_free);
+  g_task_run_in_thread (task, view_thread);
+  update_busy (self);
+}
+
+/* What comes next once nothing runs: an applied filter follows the first
+ * pass in steps; once loaded, the order asked for, then (in the
+ * background) the expert counts of all frames. */
+static void
+schedule_jobs (IotSession *self)
 {
   guint32 passed;
+  ViewJob *job;
 
-  if (self->filter_text == NULL || self->filter_job != NULL || self->capture == NULL)
+  if (self->view_job != NULL || self->capture == NULL)
     return;
   passed = iot_frame_list_get_n_passed (self->frames);
-  if (self->filtered_upto < passed)
-    start_filter_job (self, self->filtered_upto + 1, passed, TRUE);
+  if (self->filter_text != NULL && self->filtered_upto < passed)
+    {
+      job = view_job_new (self);
+      job->text = g_strdup (self->filter_text);
+      job->from = self->filtered_upto + 1;
+      job->to = passed;
+      job->append = TRUE;
+      start_view_job (self, job);
+      return;
+    }
+  if (self->loading)
+    return;
+  if (!sort_is_shown (self))
+    {
+      job = view_job_new (self);
+      job->sort = TRUE;
+      job->sort_column = self->sort_column;
+      job->sort_descending = self->sort_descending;
+      if (self->filter_text == NULL && !self->all_expert_known)
+        {
+          /* Count while the frames are read anyway. */
+          job->from = 1;
+          job->to = passed;
+        }
+      else
+        job->numbers = iot_frame_list_dup_displayed (self->frames);
+      start_view_job (self, job);
+      return;
+    }
+  if (self->filter_text == NULL && !self->all_expert_known && !self->scan_stopped && passed > 0)
+    {
+      job = view_job_new (self);
+      job->from = 1;
+      job->to = passed;
+      job->quiet = TRUE;
+      start_view_job (self, job);
+    }
 }
 
 gboolean
@@ -510,6 +808,7 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   g_autoptr (IotFilterProblem) problem = NULL;
   g_autoptr (IotFilter) filter = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  ViewJob *job;
 
   g_return_val_if_fail (IOT_IS_SESSION (self), FALSE);
 
@@ -522,28 +821,113 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
           return FALSE;
         }
     }
-  if (self->filter_cancel != NULL)
-    g_cancellable_cancel (self->filter_cancel);
-  self->filter_job = NULL;
+  if (self->view_cancel != NULL)
+    g_cancellable_cancel (self->view_cancel);
+  self->view_job = NULL;
+  set_sorting (self, FALSE);
   g_clear_pointer (&self->filter_text, g_free);
   self->filtered_upto = 0;
+  self->scan_stopped = FALSE;
   if (*stripped == '\0' || self->capture == NULL)
     {
       self->filtering = FALSE;
-      iot_frame_list_set_matches (self->frames, NULL);
+      if (iot_frame_list_is_filtered (self->frames) || iot_frame_list_is_sorted (self->frames))
+        iot_frame_list_set_view (self->frames, NULL, NULL);
+      set_expert (self, self->all_expert_known, self->all_errors, self->all_warnings);
       update_busy (self);
       notify_n_displayed (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
       g_signal_emit (self, signals[SIGNAL_FILTER_FINISHED], 0);
+      /* The order asked for, the counts of all frames. */
+      schedule_jobs (self);
       return TRUE;
     }
   self->filter_text = g_steal_pointer (&stripped);
   self->filtering = TRUE;
-  start_filter_job (self, 1, MAX (iot_frame_list_get_n_passed (self->frames), 1), FALSE);
-  update_busy (self);
+  job = view_job_new (self);
+  job->text = g_strdup (self->filter_text);
+  job->from = 1;
+  job->to = MAX (iot_frame_list_get_n_passed (self->frames), 1);
+  start_view_job (self, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
   return TRUE;
+}
+
+void
+iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  g_return_if_fail (column < IOT_N_COLUMNS);
+
+  descending = !!descending;
+  if (self->sort_column == column && self->sort_descending == descending)
+    return;
+  self->sort_column = column;
+  self->sort_descending = descending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+  if (self->capture == NULL)
+    return;
+  /* A filter being applied or caught up finishes first; the sort
+   * follows (schedule_jobs). */
+  if (self->view_job != NULL && (self->view_job->text != NULL))
+    return;
+  if (self->view_job != NULL)
+    {
+      /* Another sort, or the background count: the new sort reads the
+       * frames too, and counts as it goes. */
+      g_cancellable_cancel (self->view_cancel);
+      self->view_job = NULL;
+      set_sorting (self, FALSE);
+    }
+  if (self->loading)
+    return;     /* sorted once loaded */
+  if (is_natural_order (column, descending))
+    {
+      /* Frame order needs no worker. */
+      if (iot_frame_list_is_sorted (self->frames))
+        iot_frame_list_set_view (self->frames,
+                                 iot_frame_list_is_filtered (self->frames) ? iot_frame_list_dup_displayed (self->frames) : NULL,
+                                 NULL);
+      g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
+    }
+  schedule_jobs (self);
+}
+
+IotColumn
+iot_session_get_sort_column (IotSession *self)
+{
+  return self->sort_column;
+}
+
+gboolean
+iot_session_get_sort_descending (IotSession *self)
+{
+  return self->sort_descending;
+}
+
+gboolean
+iot_session_is_sorting (IotSession *self)
+{
+  return self->sorting;
+}
+
+double
+iot_session_get_sort_seconds (IotSession *self)
+{
+  return self->sort_seconds;
+}
+
+gboolean
+iot_session_get_expert_counts (IotSession *self, guint *n_errors, guint *n_warnings)
+{
+  if (n_errors != NULL)
+    *n_errors = self->n_errors;
+  if (n_warnings != NULL)
+    *n_warnings = self->n_warnings;
+  return self->expert_known;
 }
 
 void
@@ -552,8 +936,12 @@ iot_session_cancel (IotSession *self)
   g_return_if_fail (IOT_IS_SESSION (self));
   if (self->load_cancel != NULL)
     g_cancellable_cancel (self->load_cancel);
-  if (self->filter_cancel != NULL)
-    g_cancellable_cancel (self->filter_cancel);
+  if (self->view_cancel != NULL)
+    {
+      /* The background count stops too, and is not restarted by itself. */
+      self->scan_stopped = TRUE;
+      g_cancellable_cancel (self->view_cancel);
+    }
 }
 
 /* ---- selection -------------------------------------------------------------- */
@@ -572,12 +960,11 @@ iot_session_select_frame (IotSession *self, guint32 number)
   if (number != 0)
     {
       IotDissectOptions options = { .flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS };
-      guint position;
 
-      /* frame.time_delta_displayed needs the frame shown before this one. */
-      if (iot_frame_list_find (self->frames, number, &position) && position > 0)
-        options.prev_displayed = iot_frame_list_number_at (self->frames, position - 1);
-      iot_capture_dissect (self->capture, self->pkt, number, &options);
+      /* frame.time_delta_displayed needs the frame displayed before this
+       * one, in frame order whatever the sort. */
+      options.prev_displayed = iot_frame_list_prev_displayed (self->frames, number);
+      iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_FRAME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
@@ -702,7 +1089,8 @@ iot_session_is_filtering (IotSession *self)
 gboolean
 iot_session_is_busy (IotSession *self)
 {
-  return self->loading || self->filtering || self->filter_job != NULL;
+  return self->loading || self->filtering || self->sorting
+         || (self->view_job != NULL && !self->view_job->quiet);
 }
 
 double
@@ -793,7 +1181,7 @@ iot_session_finalize (GObject *object)
   g_clear_object (&self->frames);
   g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_object (&self->load_cancel);
-  g_clear_object (&self->filter_cancel);
+  g_clear_object (&self->view_cancel);
   g_free (self->path);
   g_free (self->filter_text);
   g_free (self->busy_text);
@@ -820,6 +1208,10 @@ iot_session_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_TIME_FORMAT: g_value_set_int (value, self->time_format); break;
     case PROP_COLORIZE: g_value_set_boolean (value, self->colorize); break;
     case PROP_N_DISPLAYED: g_value_set_uint (value, iot_session_get_n_displayed (self)); break;
+    case PROP_SORTING: g_value_set_boolean (value, self->sorting); break;
+    case PROP_SORT_COLUMN: g_value_set_int (value, self->sort_column); break;
+    case PROP_SORT_DESCENDING: g_value_set_boolean (value, self->sort_descending); break;
+    case PROP_EXPERT: g_value_set_boolean (value, self->expert_known); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -864,6 +1256,12 @@ iot_session_class_init (IotSessionClass *klass)
                                                    IOT_TIME_EPOCH, IOT_TIME_RELATIVE, rw);
   properties[PROP_COLORIZE] = g_param_spec_boolean ("colorize", NULL, NULL, TRUE, rw);
   properties[PROP_N_DISPLAYED] = g_param_spec_uint ("n-displayed", NULL, NULL, 0, G_MAXUINT32, 0, ro);
+  properties[PROP_SORTING] = g_param_spec_boolean ("sorting", NULL, NULL, FALSE, ro);
+  properties[PROP_SORT_COLUMN] = g_param_spec_int ("sort-column", NULL, NULL, IOT_COLUMN_NUMBER,
+                                                   IOT_N_COLUMNS - 1, IOT_COLUMN_NUMBER, ro);
+  properties[PROP_SORT_DESCENDING] = g_param_spec_boolean ("sort-descending", NULL, NULL, FALSE, ro);
+  /* Notified whenever the expert counts change; TRUE once they are known. */
+  properties[PROP_EXPERT] = g_param_spec_boolean ("expert", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_LOAD_FINISHED] =
@@ -871,6 +1269,10 @@ iot_session_class_init (IotSessionClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_FILTER_FINISHED] =
     g_signal_new ("filter-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The list shows the order asked for with iot_session_sort(). */
+  signals[SIGNAL_SORT_FINISHED] =
+    g_signal_new ("sort-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (title, detail): something the user must be told about. */
   signals[SIGNAL_PROBLEM] =

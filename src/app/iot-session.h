@@ -39,6 +39,20 @@ guint         iot_session_get_n_displayed (IotSession *self);
 gboolean      iot_session_apply_filter (IotSession *self, const char *text, GError **error);
 const char   *iot_session_get_filter_text (IotSession *self);
 
+/* Shows the frames in the order of @column (in a worker, with progress;
+ * "sort-finished" follows).  Number ascending is frame order.  While a
+ * file loads, the sort waits for the end.  Cancelling goes back to the
+ * order shown before. */
+void          iot_session_sort (IotSession *self, IotColumn column, gboolean descending);
+IotColumn     iot_session_get_sort_column (IotSession *self);
+gboolean      iot_session_get_sort_descending (IotSession *self);
+gboolean      iot_session_is_sorting (IotSession *self);
+/* Seconds the last sort took, from request to result. */
+double        iot_session_get_sort_seconds (IotSession *self);
+/* Displayed frames whose worst expert item is an error / a warning;
+ * FALSE while they are not known yet (counted by the workers). */
+gboolean      iot_session_get_expert_counts (IotSession *self, guint *n_errors, guint *n_warnings);
+
 /* 0 = none.  Dissects the frame for the tree and the hex pane. */
 void          iot_session_select_frame (IotSession *self, guint32 number);
 guint32       iot_session_get_selected_frame (IotSession *self);

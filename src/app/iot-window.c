@@ -1,6 +1,8 @@
 /* iot-window.c — the main window. */
 #include "iot-window.h"
 
+#include "iot-follow-window.h"
+
 #define RECENT_MAX 10
 
 struct _IotWindow {
@@ -17,6 +19,7 @@ struct _IotWindow {
   GtkLabel       *description;
   GtkLabel       *status_file;
   GtkLabel       *status_counts;
+  GtkLabel       *status_expert;
   GtkMenuButton  *goto_button;
   GtkPopover     *goto_popover;
   GtkEntry       *goto_entry;
@@ -27,6 +30,12 @@ struct _IotWindow {
   GSettings      *settings;
   GtkFileChooserNative *chooser;
   gboolean        show_dialogs;
+  gboolean        restoring;
+
+  /* The selected frame's streams, for Follow; -1 = none. */
+  gint64          tcp_stream;
+  gint64          udp_stream;
+  gboolean        has_mqtt;
 };
 
 G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -62,10 +71,46 @@ update_status (IotWindow *self)
   gtk_label_set_text (self->status_counts, counts->str);
 }
 
+/* Expert info of the displayed frames, counted by the workers. */
+static void
+update_expert (IotWindow *self)
+{
+  guint n_errors = 0, n_warnings = 0;
+  GtkWidget *label = GTK_WIDGET (self->status_expert);
+  g_autofree char *text = NULL;
+
+  gtk_widget_remove_css_class (label, "expert-error");
+  gtk_widget_remove_css_class (label, "expert-warn");
+  gtk_widget_remove_css_class (label, "expert-none");
+  if (iot_session_get_path (self->session) == NULL)
+    {
+      gtk_widget_set_visible (label, FALSE);
+      return;
+    }
+  gtk_widget_set_visible (label, TRUE);
+  if (!iot_session_get_expert_counts (self->session, &n_errors, &n_warnings))
+    {
+      gtk_label_set_text (GTK_LABEL (label), "Expert: …");
+      gtk_widget_set_tooltip_text (label, "Expert info is being counted");
+      return;
+    }
+  if (n_errors > 0)
+    text = g_strdup_printf ("Errors: %u · Warnings: %u", n_errors, n_warnings);
+  else if (n_warnings > 0)
+    text = g_strdup_printf ("Warnings: %u", n_warnings);
+  else
+    text = g_strdup ("No expert warnings");
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_add_css_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
+  gtk_widget_set_tooltip_text (label, "Displayed frames whose most severe expert item is an error or a warning "
+                                      "(filter with _ws.expert.severity)");
+}
+
 static void
 status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
 {
   update_status (self);
+  update_expert (self);
 }
 
 static void
@@ -326,22 +371,24 @@ goto_activate (IotWindow *self)
   IotFrameList *frames = iot_session_get_frames (self->session);
   guint64 number = g_ascii_strtoull (text, NULL, 10);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (frames));
+  guint32 total = iot_session_get_n_total (self->session);
   guint position = 0;
+  gboolean found = FALSE;
 
   if (number == 0 || n == 0)
     {
       gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
       return;
     }
-  while (position < n && iot_frame_list_number_at (frames, position) < number)
+  /* The frame, else the next displayed one, else the one before. */
+  for (guint64 wanted = number; wanted <= total && !found; wanted++)
+    found = iot_frame_list_find (frames, (guint32) wanted, &position);
+  for (guint64 wanted = MIN (number, (guint64) total); wanted >= 1 && !found; wanted--)
+    found = iot_frame_list_find (frames, (guint32) wanted, &position);
+  if (!found)
     {
-      /* Unfiltered lists map number → position directly. */
-      if (!iot_frame_list_is_filtered (frames))
-        {
-          position = (guint) MIN (number - 1, n - 1);
-          break;
-        }
-      position++;
+      gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
+      return;
     }
   gtk_popover_popdown (self->goto_popover);
   iot_packet_list_select_position (self->packet_list, position);
@@ -367,6 +414,135 @@ filter_requested_cb (IotProtoTree *tree, const char *filter, gboolean apply, Iot
     gtk_widget_grab_focus (GTK_WIDGET (self->filter_bar));
 }
 
+/* ---- follow stream ------------------------------------------------------------ */
+
+/* The selected frame's tcp.stream / udp.stream, and whether it has MQTT:
+ * which Follow items apply.  The outer headers come first; a packet quoted
+ * in an ICMP error comes after its ICMP layer and is skipped. */
+static void
+update_follow_actions (IotWindow *self)
+{
+  IotPacket *pkt = iot_session_get_packet (self->session);
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean in_icmp = FALSE;
+
+  self->tcp_stream = -1;
+  self->udp_stream = -1;
+  self->has_mqtt = FALSE;
+  for (guint i = 0; pkt != NULL && i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const char *abbrev = node->field != NULL ? node->field->abbrev : NULL;
+
+      if (abbrev == NULL || in_icmp)
+        continue;
+      if (g_str_equal (abbrev, "icmp") || g_str_equal (abbrev, "icmpv6"))
+        in_icmp = TRUE;
+      else if (g_str_equal (abbrev, "tcp.stream") && self->tcp_stream < 0)
+        self->tcp_stream = (gint64) node->v.u;
+      else if (g_str_equal (abbrev, "udp.stream") && self->udp_stream < 0)
+        self->udp_stream = (gint64) node->v.u;
+      else if (g_str_equal (abbrev, "mqtt"))
+        self->has_mqtt = TRUE;
+    }
+  gtk_widget_action_set_enabled (widget, "win.follow-tcp", self->tcp_stream >= 0);
+  gtk_widget_action_set_enabled (widget, "win.follow-udp", self->udp_stream >= 0);
+  gtk_widget_action_set_enabled (widget, "win.follow-mqtt", self->has_mqtt && self->tcp_stream >= 0);
+  gtk_widget_action_set_enabled (widget, "win.filter-stream", self->tcp_stream >= 0 || self->udp_stream >= 0);
+  gtk_widget_action_set_enabled (widget, "win.copy-summary", pkt != NULL);
+}
+
+static void
+follow_filter_cb (IotFollowWindow *follow, const char *filter, IotWindow *self)
+{
+  iot_filter_bar_set_text (self->filter_bar, filter, TRUE);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+IotFollowWindow *
+iot_window_follow (IotWindow *self, IotFollowKind kind)
+{
+  gint64 stream = kind == IOT_FOLLOW_KIND_UDP ? self->udp_stream : self->tcp_stream;
+  IotFollowWindow *follow;
+
+  g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
+  if (stream < 0 || (kind == IOT_FOLLOW_KIND_MQTT && !self->has_mqtt))
+    return NULL;
+  follow = iot_follow_window_new (self->session, kind, (guint32) stream);
+  gtk_window_set_transient_for (GTK_WINDOW (follow), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (follow), TRUE);
+  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    gtk_window_set_application (GTK_WINDOW (follow), gtk_window_get_application (GTK_WINDOW (self)));
+  g_signal_connect_object (follow, "filter-requested", G_CALLBACK (follow_filter_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (follow));
+  return follow;
+}
+
+static void
+follow_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotFollowKind kind = g_str_equal (name, "win.follow-udp") ? IOT_FOLLOW_KIND_UDP
+                       : g_str_equal (name, "win.follow-mqtt") ? IOT_FOLLOW_KIND_MQTT
+                       : IOT_FOLLOW_KIND_TCP;
+
+  iot_window_follow (IOT_WINDOW (widget), kind);
+}
+
+static void
+filter_stream_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+  g_autofree char *filter = NULL;
+
+  if (self->tcp_stream >= 0)
+    filter = g_strdup_printf ("tcp.stream eq %" G_GINT64_FORMAT, self->tcp_stream);
+  else if (self->udp_stream >= 0)
+    filter = g_strdup_printf ("udp.stream eq %" G_GINT64_FORMAT, self->udp_stream);
+  if (filter != NULL)
+    iot_filter_bar_set_text (self->filter_bar, filter, TRUE);
+}
+
+/* The selected row as text, the columns shown separated by tabs. */
+static void
+copy_summary_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+  guint position = gtk_single_selection_get_selected (iot_packet_list_get_selection (self->packet_list));
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!iot_packet_list_get_column_visible (self->packet_list, column))
+        continue;
+      text = iot_packet_list_dup_cell_text (self->packet_list, position, column);
+      if (line->len > 0)
+        g_string_append_c (line, '\t');
+      g_string_append (line, text != NULL ? text : "");
+    }
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), line->str);
+}
+
+static void
+selected_frame_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
+{
+  update_follow_actions (self);
+}
+
+static void
+columns_changed_cb (IotPacketList *list, IotWindow *self)
+{
+  g_auto (GStrv) hidden = NULL;
+
+  if (self->settings == NULL || self->restoring)
+    return;
+  hidden = iot_packet_list_dup_hidden_columns (list);
+  g_settings_set_strv (self->settings, "hidden-columns", (const char *const *) hidden);
+}
+
 /* ---- settings ----------------------------------------------------------------- */
 
 static void
@@ -386,6 +562,13 @@ restore_settings (IotWindow *self)
   gtk_paned_set_position (self->inner_paned, g_settings_get_int (self->settings, "tree-pane-height"));
   widths = g_settings_get_value (self->settings, "column-widths");
   iot_packet_list_restore_widths (self->packet_list, widths);
+  {
+    g_auto (GStrv) hidden = g_settings_get_strv (self->settings, "hidden-columns");
+
+    self->restoring = TRUE;
+    iot_packet_list_set_hidden_columns (self->packet_list, (const char *const *) hidden);
+    self->restoring = FALSE;
+  }
   time_format = g_settings_get_string (self->settings, "time-format");
   g_action_group_change_action_state (group, "time-format", g_variant_new_string (time_format));
   g_action_group_change_action_state (group, "colorize",
@@ -493,6 +676,12 @@ iot_window_get_status_counts (IotWindow *self)
   return self->status_counts;
 }
 
+GtkLabel *
+iot_window_get_status_expert (IotWindow *self)
+{
+  return self->status_expert;
+}
+
 void
 iot_window_set_show_dialogs (IotWindow *self, gboolean show)
 {
@@ -550,6 +739,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotWindow, description);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_file);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_counts);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, status_expert);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_button);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_popover);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_entry);
@@ -565,6 +755,11 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-first", NULL, go_action);
   gtk_widget_class_install_action (widget_class, "win.go-last", NULL, go_action);
   gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-tcp", NULL, follow_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-udp", NULL, follow_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-mqtt", NULL, follow_action);
+  gtk_widget_class_install_action (widget_class, "win.filter-stream", NULL, filter_stream_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-summary", NULL, copy_summary_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.goto", NULL);
@@ -595,6 +790,9 @@ iot_window_init (IotWindow *self)
   g_signal_connect_object (self->session, "notify::n-displayed", G_CALLBACK (status_cb), self, 0);
   g_signal_connect_object (self->session, "notify::loading", G_CALLBACK (status_cb), self, 0);
   g_signal_connect_object (self->session, "notify::filter-text", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::expert", G_CALLBACK (status_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::selected-frame", G_CALLBACK (selected_frame_cb), self, 0);
+  g_signal_connect_object (self->packet_list, "columns-changed", G_CALLBACK (columns_changed_cb), self, 0);
   g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (busy_cb), self, 0);
   g_signal_connect_object (self->session, "notify::progress", G_CALLBACK (busy_cb), self, 0);
   g_signal_connect_object (self->session, "notify::busy-text", G_CALLBACK (busy_cb), self, 0);
@@ -612,5 +810,7 @@ iot_window_init (IotWindow *self)
   g_signal_connect (gtk_recent_manager_get_default (), "changed", G_CALLBACK (recent_changed_cb), self);
   rebuild_recent (self);
   update_status (self);
+  update_expert (self);
+  update_follow_actions (self);
   selected_node_cb (self->session, NULL, self);
 }

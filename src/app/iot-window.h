@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-filter-bar.h"
+#include "iot-follow-window.h"
 #include "iot-hex-view.h"
 #include "iot-packet-list.h"
 #include "iot-proto-tree.h"
@@ -25,6 +26,10 @@ IotProtoTree  *iot_window_get_proto_tree (IotWindow *self);
 IotHexView    *iot_window_get_hex_view (IotWindow *self);
 GtkLabel      *iot_window_get_description (IotWindow *self);
 GtkLabel      *iot_window_get_status_counts (IotWindow *self);
+GtkLabel      *iot_window_get_status_expert (IotWindow *self);
+/* Opens a Follow window for the selected frame's TCP or UDP stream, or
+ * its MQTT session; NULL when the frame has none. */
+IotFollowWindow *iot_window_follow (IotWindow *self, IotFollowKind kind);
 /* Whether problems are shown in dialogs (off for screenshots and tests,
  * which read them from the "problem" signal). */
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);

@@ -1,6 +1,9 @@
 /* iot-cli.c — iotscope-cli: the analyzer for scripts and terminals, with
  * tshark's flags wherever the meaning is the same. */
+#include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +12,10 @@
 #include "iot-engine.h"
 #include "iot-filter.h"
 #include "iot-follow.h"
+#include "iot-live.h"
+#include "iot-follow-mqtt.h"
 #include "iot-print.h"
+#include "iot-stats.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -37,6 +43,18 @@ typedef struct {
   gboolean        glossary_requested;
   OutputFormat    format;
   IotFieldsFormat fields_format;
+  /* Live capture. */
+  gboolean        list_interfaces;
+  char          **interfaces;
+  char           *capture_filter;
+  gboolean        no_promiscuous;
+  gboolean        monitor;
+  gint            snaplen;
+  gint            buffer_mib;
+  char           *write_file;
+  char          **autostop;
+  char          **ring_buffer;
+  gboolean        print_when_writing;
 } CliOptions;
 
 static CliOptions opts;
@@ -66,11 +84,33 @@ static const GOptionEntry entries[] = {
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
-    "Statistics after reading: follow,tcp|udp,ascii|hex|raw,STREAM (repeatable)", "STATS" },
+    "Statistics after reading: follow,tcp|udp,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
+    "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER] (repeatable)",
+    "STATS" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
     "Print a glossary (fields, protocols) and exit", "REPORT" },
+  { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opts.list_interfaces,
+    "List the capture interfaces and exit (with -V: addresses and flags)", NULL },
+  { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &opts.interfaces,
+    "Capture live on this interface: a name or a number from -D (repeatable)", "IFACE" },
+  { "capture-filter", 'f', 0, G_OPTION_ARG_STRING, &opts.capture_filter,
+    "Capture filter in libpcap (BPF) syntax, e.g. \"port 1883\"", "FILTER" },
+  { "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &opts.no_promiscuous,
+    "Don't capture in promiscuous mode", NULL },
+  { "monitor-mode", 'I', 0, G_OPTION_ARG_NONE, &opts.monitor, "Capture in monitor mode (Wi-Fi)", NULL },
+  { "snapshot-length", 's', 0, G_OPTION_ARG_INT, &opts.snaplen,
+    "Bytes kept of each packet (default 262144)", "SNAPLEN" },
+  { "buffer-size", 'B', 0, G_OPTION_ARG_INT, &opts.buffer_mib, "Kernel buffer size in MiB (default 2)", "MiB" },
+  { "write-file", 'w', 0, G_OPTION_ARG_FILENAME, &opts.write_file,
+    "Write the captured packets to FILE (pcap)", "FILE" },
+  { "autostop", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &opts.autostop,
+    "Stop the capture: duration:SECONDS, filesize:KB or packets:N (repeatable)", "COND" },
+  { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opts.ring_buffer,
+    "Ring buffer: filesize:KB (switch files), files:N (keep N files)", "OPT" },
+  { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
+    "Print packets even when writing them to a file with -w", NULL },
   { NULL }
 };
 
@@ -272,6 +312,18 @@ append_json (IotPacket *pkt, GString *out)
   g_string_append (out, text);
 }
 
+/* -z reports (conversations, io,phs …), filled while frames are rendered. */
+static IotStats *reports;
+
+/* Like tshark's taps, the reports see every frame -R keeps, whatever -Y
+ * shows. */
+static void
+count_stats (Renderer *r, IotPacket *pkt)
+{
+  if (reports != NULL && (r->read == NULL || iot_filter_matches (r->read, pkt)))
+    iot_stats_add_packet (reports, pkt);
+}
+
 static void
 render_frame (Renderer *r, guint32 number, GString *out)
 {
@@ -279,6 +331,7 @@ render_frame (Renderer *r, guint32 number, GString *out)
 
   r->options.prev_displayed = r->sequential ? r->prev_displayed : number - 1;
   iot_engine_dissect (r->engine, pkt, number, &r->options);
+  count_stats (r, pkt);
   if (!frame_passes (r->display, r->read, pkt))
     return;
   r->prev_displayed = number;
@@ -416,7 +469,27 @@ typedef struct {
   IotFollowProtocol protocol;
   IotFollowMode     mode;
   guint32           stream;
+  gboolean          mqtt;     /* follow,mqtt,N: the MQTT messages of TCP stream N */
 } FollowRequest;
+
+static gboolean
+parse_stream (const char *text, guint32 *stream)
+{
+  char *end = NULL;
+
+  *stream = (guint32) g_ascii_strtoull (text, &end, 10);
+  return end != text && *end == '\0';
+}
+
+/* -z io,phs, io,stat, conv, endpoints and expert; FALSE with @error set
+ * when the report is known but its arguments are not. */
+static gboolean
+parse_stat_request (const char *spec, GError **error)
+{
+  if (reports == NULL)
+    reports = iot_stats_new ();
+  return iot_stats_add_request (reports, spec, error);
+}
 
 /* Checks every -z before any work is done. */
 static gboolean
@@ -426,22 +499,33 @@ parse_statistics (GArray *follows, GError **error)
     {
       g_auto (GStrv) parts = g_strsplit (opts.statistics[i], ",", -1);
       FollowRequest req = { 0 };
-      char *end = NULL;
 
       if (g_strv_length (parts) == 4 && strcmp (parts[0], "follow") == 0
           && (strcmp (parts[1], "tcp") == 0 || strcmp (parts[1], "udp") == 0)
           && iot_follow_mode_parse (parts[2], &req.mode))
         {
           req.protocol = strcmp (parts[1], "tcp") == 0 ? IOT_FOLLOW_TCP : IOT_FOLLOW_UDP;
-          req.stream = (guint32) g_ascii_strtoull (parts[3], &end, 10);
-          if (end != parts[3] && *end == '\0')
+          if (parse_stream (parts[3], &req.stream))
             {
               g_array_append_val (follows, req);
               continue;
             }
         }
+      if (g_strv_length (parts) == 3 && strcmp (parts[0], "follow") == 0 && strcmp (parts[1], "mqtt") == 0
+          && parse_stream (parts[2], &req.stream))
+        {
+          req.mqtt = TRUE;
+          g_array_append_val (follows, req);
+          continue;
+        }
+      if (iot_stats_handles (opts.statistics[i]))
+        {
+          if (!parse_stat_request (opts.statistics[i], error))
+            return FALSE;
+          continue;
+        }
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -z \"%s\" (supported: follow,tcp|udp,ascii|hex|raw,STREAM)",
+                   "invalid -z \"%s\" (supported: follow,tcp|udp,ascii|hex|raw,STREAM and follow,mqtt,STREAM)",
                    opts.statistics[i]);
       return FALSE;
     }
@@ -457,8 +541,22 @@ print_follows (IotEngine *engine, GArray *follows)
     {
       const FollowRequest *req = &g_array_index (follows, FollowRequest, i);
       g_autoptr (GError) error = NULL;
-      g_autoptr (IotFollow) follow = iot_follow_new (engine, req->protocol, req->stream, &error);
+      g_autoptr (IotFollow) follow = NULL;
 
+      if (req->mqtt)
+        {
+          g_autoptr (IotMqttFollow) session = iot_mqtt_follow_new (engine, req->stream, &error);
+
+          if (session == NULL)
+            {
+              fprintf (stderr, "iotscope-cli: -z follow,mqtt: %s\n", error->message);
+              return FALSE;
+            }
+          iot_mqtt_follow_print (session, out);
+          flush_out (out);
+          continue;
+        }
+      follow = iot_follow_new (engine, req->protocol, req->stream, &error);
       if (follow == NULL)
         {
           fprintf (stderr, "iotscope-cli: -z follow: %s\n", error->message);
@@ -468,6 +566,387 @@ print_follows (IotEngine *engine, GArray *follows)
       flush_out (out);
     }
   return TRUE;
+}
+
+/* Adds what the -z reports read to the dissection; they need every frame,
+ * in order. */
+static void
+prepare_stats (IotDissectOptions *options, IotFieldSet *wanted, IotFile *file, guint32 n,
+               gboolean *sequential)
+{
+  if (reports == NULL)
+    return;
+  iot_stats_add_wanted (reports, wanted, &options->flags);
+  iot_stats_begin (reports, file, n);
+  *sequential = TRUE;
+}
+
+static void
+print_stats (void)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (reports == NULL)
+    return;
+  iot_stats_print (reports, out);
+  flush_out (out);
+  g_clear_pointer (&reports, iot_stats_free);
+}
+
+/* What to dissect for the chosen output, and the output's header. */
+static void
+setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields,
+              IotFilter *display, IotFilter *read, GString *out)
+{
+  if (display)
+    iot_filter_add_fields (display, wanted);
+  if (read)
+    iot_filter_add_fields (read, wanted);
+  options->fields = wanted;
+  switch (opts.format)
+    {
+    case OUTPUT_SUMMARY:
+      options->flags = IOT_DISSECT_COLUMNS;
+      break;
+    case OUTPUT_FIELDS:
+      for (guint i = 0; i < fields->len; i++)
+        iot_field_set_add (wanted, g_ptr_array_index (fields, i));
+      if (opts.fields_format.header)
+        {
+          g_autoptr (IotFieldsPrinter) printer =
+            iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len, &opts.fields_format);
+
+          iot_fields_printer_header (printer, out);
+        }
+      break;
+    default:
+      options->flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
+      break;
+    }
+  if (opts.hex)
+    options->flags |= IOT_DISSECT_COLUMNS;
+  if (opts.format == OUTPUT_JSON)
+    g_string_append (out, "[\n");
+  flush_out (out);
+}
+
+/* ---- live capture ------------------------------------------------------------ */
+
+/* -D, numbered as tshark numbers them; with -V, addresses and flags too. */
+static int
+list_interfaces (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = iot_live_list_interfaces (&error);
+
+  if (list == NULL)
+    return fail ("%s", error->message);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const IotLiveInterface *iface = g_ptr_array_index (list, i);
+
+      printf ("%u. %s%s\n", i + 1, iface->name, iface->loopback ? " (Loopback)" : "");
+      if (!opts.verbose)
+        continue;
+      if (iface->description != NULL)
+        printf ("\tDescription: %s\n", iface->description);
+      printf ("\tFlags: %s%s%s%s\n", iface->up ? "up" : "down", iface->running ? ", running" : "",
+              iface->loopback ? ", loopback" : "", iface->wireless ? ", wireless" : "");
+      for (guint a = 0; iface->addresses[a] != NULL; a++)
+        printf ("\tAddress: %s\n", iface->addresses[a]);
+    }
+  return 0;
+}
+
+/* -i accepts a number from -D as well as a name. */
+static char **
+resolve_interfaces (GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) list = NULL;
+
+  for (guint i = 0; opts.interfaces[i] != NULL; i++)
+    {
+      const char *spec = opts.interfaces[i];
+      guint64 number;
+
+      if (!g_ascii_string_to_unsigned (spec, 10, 1, G_MAXUINT, &number, NULL))
+        {
+          g_ptr_array_add (names, g_strdup (spec));
+          continue;
+        }
+      if (list == NULL && (list = iot_live_list_interfaces (error)) == NULL)
+        return NULL;
+      if (number > list->len)
+        {
+          g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_NO_SUCH_INTERFACE,
+                       "there is no interface number %s; there are %u (iotscope-cli -D lists them)",
+                       spec, list->len);
+          return NULL;
+        }
+      g_ptr_array_add (names, g_strdup (((IotLiveInterface *) g_ptr_array_index (list, number - 1))->name));
+    }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/* Reads "key:NUMBER" of -a and -b. */
+static gboolean
+parse_condition (const char *flag, const char *spec, const char *const *keys, double *values, GError **error)
+{
+  const char *colon = strchr (spec, ':');
+
+  for (guint k = 0; colon != NULL && keys[k] != NULL; k++)
+    {
+      char *end = NULL;
+      double value;
+
+      if (strlen (keys[k]) != (gsize) (colon - spec) || strncmp (spec, keys[k], colon - spec) != 0)
+        continue;
+      value = g_ascii_strtod (colon + 1, &end);
+      if (end == colon + 1 || *end != '\0' || !(value > 0))
+        break;
+      values[k] = value;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid %s \"%s\" (expected %s:N with N > 0%s%s%s%s)",
+               flag, spec, keys[0], keys[1] ? ", " : "", keys[1] ? keys[1] : "", keys[2] ? " or " : "",
+               keys[2] ? keys[2] : "");
+  return FALSE;
+}
+
+static gboolean
+parse_capture_options (IotLiveOptions *options, GError **error)
+{
+  static const char *const autostop_keys[] = { "duration", "filesize", "packets", NULL };
+  static const char *const ring_keys[] = { "filesize", "files", NULL, NULL };
+  double autostop[3] = { 0 }, ring[2] = { 0 };
+
+  for (guint i = 0; opts.autostop && opts.autostop[i]; i++)
+    if (!parse_condition ("-a", opts.autostop[i], autostop_keys, autostop, error))
+      return FALSE;
+  for (guint i = 0; opts.ring_buffer && opts.ring_buffer[i]; i++)
+    if (!parse_condition ("-b", opts.ring_buffer[i], ring_keys, ring, error))
+      return FALSE;
+  if (opts.ring_buffer != NULL && opts.write_file == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "a ring buffer (-b) needs a file name (-w FILE)");
+      return FALSE;
+    }
+  if (opts.snaplen < 0 || opts.buffer_mib < 0 || opts.count < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-s, -B and -c take a number above 0");
+      return FALSE;
+    }
+  options->filter = opts.capture_filter;
+  options->no_promiscuous = opts.no_promiscuous;
+  options->monitor = opts.monitor;
+  options->snaplen = opts.snaplen;
+  options->buffer_mib = opts.buffer_mib;
+  options->output = opts.write_file;
+  options->stop_seconds = autostop[0];
+  options->stop_filesize_kb = (guint64) autostop[1];
+  options->stop_packets = (guint64) autostop[2];
+  if (opts.count > 0 && (options->stop_packets == 0 || (guint64) opts.count < options->stop_packets))
+    options->stop_packets = (guint64) opts.count;
+  options->ring_filesize_kb = (guint64) ring[0];
+  options->ring_files = (guint) ring[1];
+  return TRUE;
+}
+
+typedef struct {
+  GMainLoop         *loop;
+  gboolean           print;          /* dissect and print each frame */
+  gboolean           show_count;     /* a running count on a terminal */
+  IotDissectOptions  options;
+  GPtrArray         *fields;
+  /* The file being printed; a ring buffer switch starts a new one. */
+  IotFile           *file;
+  IotEngine         *engine;
+  Renderer          *renderer;
+  guint              file_number;
+  guint32            printed;        /* frames of this file rendered */
+  GString           *out;
+  gboolean           first_json;
+  guint64            captured;
+  GError            *error;
+  gboolean           stopping;
+} LiveRun;
+
+static void
+live_close_file (LiveRun *run)
+{
+  g_clear_pointer (&run->renderer, renderer_free);
+  g_clear_pointer (&run->engine, iot_engine_free);
+  g_clear_pointer (&run->file, iot_file_unref);
+  run->printed = 0;
+}
+
+/* Dissects and prints what the capture file gained: a single pass, as
+ * tshark's live output (no "reply in" and other look-ahead values). */
+static void
+live_print (LiveRun *run, const IotLiveBatch *batch)
+{
+  g_autoptr (GError) error = NULL;
+  guint32 n;
+
+  if (run->file == NULL || batch->file_number != run->file_number)
+    {
+      live_close_file (run);
+      run->file = iot_file_open_growing (batch->path, &error);
+      if (run->file == NULL)
+        {
+          fprintf (stderr, "iotscope-cli: %s\n", error->message);
+          return;
+        }
+      run->file_number = batch->file_number;
+      run->engine = iot_engine_new (run->file);
+      run->renderer = renderer_new (run->engine, &run->options, run->fields, TRUE);
+    }
+  else if (!iot_file_refresh (run->file, NULL, &error))
+    {
+      fprintf (stderr, "iotscope-cli: %s\n", error->message);
+      return;
+    }
+  n = iot_file_n_frames (run->file);
+  iot_engine_first_pass_upto (run->engine, n, NULL);
+  for (guint32 number = run->printed + 1; number <= n; number++)
+    {
+      render_frame (run->renderer, number, run->out);
+      if (run->out->len > (1 << 15))
+        write_out (run->out, &run->first_json);
+    }
+  run->printed = n;
+  write_out (run->out, &run->first_json);
+  fflush (stdout);
+}
+
+static void
+on_live_batch (IotLive *live, const IotLiveBatch *batch, gpointer data)
+{
+  LiveRun *run = data;
+
+  run->captured += batch->n_frames;
+  if (run->print)
+    live_print (run, batch);
+  else if (run->show_count)
+    fprintf (stderr, "\r%" G_GUINT64_FORMAT " ", run->captured);
+}
+
+static void
+on_live_finished (IotLive *live, const GError *error, gpointer data)
+{
+  LiveRun *run = data;
+
+  if (error != NULL)
+    run->error = g_error_copy (error);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  IotLive *live = data;
+
+  iot_live_stop (live);
+  return G_SOURCE_CONTINUE;
+}
+
+/* tshark's capture: packets are written to -w FILE (or a temporary file,
+ * deleted at the end) and, unless only writing, dissected as they come. */
+static int
+run_live (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) fields = NULL;
+  g_autoptr (IotFieldSet) wanted = NULL;
+  g_autoptr (IotFilter) display = NULL;
+  g_autoptr (IotLive) live = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *path = NULL;
+  IotLiveOptions options = { 0 };
+  IotLiveCallbacks callbacks = { on_live_batch, on_live_finished };
+  IotLiveStats stats;
+  LiveRun run = { 0 };
+  guint signals[3];
+  gboolean ok;
+
+  if (!parse_output_type (&error) || !parse_capture_options (&options, &error))
+    return fail ("%s", error->message);
+  if (opts.statistics != NULL || opts.read_filter != NULL)
+    return fail ("-z and -R work on capture files (-r), not on a live capture");
+  display = compile_filter (opts.display_filter, &ok);
+  if (!ok)
+    return 2;
+  fields = resolve_fields (&error);
+  if (fields == NULL)
+    return fail ("%s", error->message);
+  if (opts.format == OUTPUT_FIELDS && fields->len == 0)
+    return fail ("-T fields was given, but no fields were specified with -e");
+  names = resolve_interfaces (&error);
+  if (names == NULL)
+    return fail ("%s", error->message);
+  options.interfaces = (const char *const *) names;
+
+  live = iot_live_new (&options, &error);
+  if (live == NULL)
+    {
+      if (g_error_matches (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_NO_SUCH_INTERFACE))
+        return fail ("%s; iotscope-cli -D lists the interfaces", error->message);
+      return fail ("%s", error->message);
+    }
+  for (const char *const *w = iot_live_warnings (live); *w != NULL; w++)
+    fprintf (stderr, "iotscope-cli: warning: %s\n", *w);
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.print = !opts.quiet && (opts.write_file == NULL || opts.print_when_writing);
+  run.show_count = !run.print && !opts.quiet && isatty (STDERR_FILENO);
+  run.fields = fields;
+  run.out = g_string_sized_new (1 << 16);
+  run.first_json = TRUE;
+  wanted = iot_field_set_new ();
+  if (run.print)
+    setup_output (&run.options, wanted, fields, display, NULL, run.out);
+
+  signals[0] = g_unix_signal_add (SIGINT, on_stop_signal, live);
+  signals[1] = g_unix_signal_add (SIGTERM, on_stop_signal, live);
+  signals[2] = g_unix_signal_add (SIGHUP, on_stop_signal, live);
+  joined = g_strjoinv ("' and '", names);
+  fprintf (stderr, "Capturing on '%s'\n", joined);
+  iot_live_start (live, NULL, &callbacks, &run);
+  g_main_loop_run (run.loop);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_source_remove (signals[i]);
+
+  if (run.print && opts.format == OUTPUT_JSON)
+    g_string_append (run.out, run.first_json ? "]\n" : "\n]\n");
+  flush_out (run.out);
+  fflush (stdout);
+  live_close_file (&run);
+  g_string_free (run.out, TRUE);
+  g_main_loop_unref (run.loop);
+
+  iot_live_get_stats (live, &stats);
+  if (run.show_count)
+    fputc ('\n', stderr);
+  fprintf (stderr, "%" G_GUINT64_FORMAT " packet%s captured\n", stats.captured, stats.captured == 1 ? "" : "s");
+  if (stats.dropped > 0 || stats.if_dropped > 0)
+    fprintf (stderr, "%" G_GUINT64_FORMAT " packet%s dropped by the kernel, %" G_GUINT64_FORMAT
+             " by the interface\n", stats.dropped, stats.dropped == 1 ? "" : "s", stats.if_dropped);
+  path = iot_live_dup_path (live);
+  if (opts.write_file == NULL)
+    g_unlink (path);
+  if (run.error != NULL)
+    {
+      if (opts.write_file != NULL)
+        fprintf (stderr, "iotscope-cli: %s (in %s)\n", run.error->message, path);
+      else
+        fprintf (stderr, "iotscope-cli: %s\n", run.error->message);
+      g_error_free (run.error);
+      return 2;
+    }
+  return 0;
 }
 
 static int
@@ -511,42 +990,13 @@ run (void)
   n = iot_file_n_frames (file);
 
   wanted = iot_field_set_new ();
-  if (display)
-    iot_filter_add_fields (display, wanted);
-  if (read)
-    iot_filter_add_fields (read, wanted);
-  options.fields = wanted;
-  switch (opts.format)
-    {
-    case OUTPUT_SUMMARY:
-      options.flags = IOT_DISSECT_COLUMNS;
-      break;
-    case OUTPUT_FIELDS:
-      for (guint i = 0; i < fields->len; i++)
-        iot_field_set_add (wanted, g_ptr_array_index (fields, i));
-      if (opts.fields_format.header)
-        {
-          g_autoptr (IotFieldsPrinter) printer =
-            iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len, &opts.fields_format);
-
-          iot_fields_printer_header (printer, out);
-        }
-      break;
-    default:
-      options.flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
-      break;
-    }
-  if (opts.hex)
-    options.flags |= IOT_DISSECT_COLUMNS;
-  if (opts.format == OUTPUT_JSON)
-    g_string_append (out, "[\n");
-  flush_out (out);
+  setup_output (&options, wanted, fields, display, read, out);
 
   /* Like tshark, -c counts frames read, not frames shown. */
   if (opts.count > 0 && (guint32) opts.count < n)
     n = opts.count;
   /* -q without a filter: nothing to print, nothing to select. */
-  if (opts.quiet && display == NULL && read == NULL)
+  if (opts.quiet && display == NULL && read == NULL && reports == NULL)
     n = 0;
 
   /* Frames are independent after the first pass, so the second pass can
@@ -555,6 +1005,7 @@ run (void)
   sequential = (display != NULL || read != NULL)
                && ((options.flags & IOT_DISSECT_TREE)
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
+  prepare_stats (&options, wanted, file, n, &sequential);
   n_threads = MIN (g_get_num_processors (), 8);
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));
@@ -578,6 +1029,7 @@ run (void)
   flush_out (out);
   if (!print_follows (engine, follows))
     return 2;
+  print_stats ();
   if (iot_file_damage (file) != NULL)
     {
       fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, iot_file_damage (file));
@@ -596,8 +1048,10 @@ main (int argc, char **argv)
   iot_fields_format_init (&opts.fields_format);
   context = g_option_context_new ("- analyze IoT network traffic");
   g_option_context_set_summary (context,
-    "Reads a capture file and prints its frames as a summary, a protocol tree (-V),\n"
-    "a hex dump (-x), selected fields (-T fields -e …) or JSON (-T json, -T ek).");
+    "Reads a capture file (-r) or captures live (-i, see -D), and prints the frames as a\n"
+    "summary, a protocol tree (-V), a hex dump (-x), selected fields (-T fields -e …) or\n"
+    "JSON (-T json, -T ek).  Live capture needs root or the capabilities that\n"
+    "src/cli/set-capture-caps.sh gives the binary.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("%s", error->message);
@@ -613,7 +1067,15 @@ main (int argc, char **argv)
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);
+  if (opts.list_interfaces)
+    return list_interfaces ();
+  if (opts.interfaces != NULL)
+    {
+      if (opts.read_file != NULL)
+        return fail ("-r and -i can't be used together: read a file or capture live");
+      return run_live ();
+    }
   if (opts.read_file == NULL)
-    return fail ("no capture file given; use -r FILE (live capture is not available yet)");
+    return fail ("no capture file given; use -r FILE, or -i IFACE to capture live (-D lists the interfaces)");
   return run ();
 }

@@ -8,6 +8,10 @@ struct _IotEngine {
   /* The first pass writes per-capture state that random access reads; the
    * GUI runs the pass in a worker while rows are dissected for display. */
   GRWLock    lock;
+  /* Readers announced and not yet holding the lock (atomic): the first
+   * pass gives way to them between frames, so that a display dissection
+   * never waits through a whole step, nor through the next one. */
+  gint       readers_waiting;
   IotFile   *file;
   gpointer  *states;      /* per dissector id */
   guint      n_states;
@@ -111,9 +115,13 @@ iot_engine_n_passed (IotEngine *self)
   return (guint32) g_atomic_int_get (&self->n_passed);
 }
 
-/* Frames per write-locked step: short enough that a display dissection
- * waiting for the lock is not noticed. */
+/* Frames per write-locked step when nobody else wants the lock. */
 #define PASS_STEP 2048
+/* Frames a step covers at least before it gives way to waiting readers:
+ * a reader waits at most that long (tens of microseconds), and a worker
+ * reading frame after frame cannot reduce the pass to one frame per lock
+ * hand-off. */
+#define PASS_MIN_STEP 16
 
 gboolean
 iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancellable)
@@ -121,16 +129,25 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
   upto = MIN (upto, iot_file_n_frames (self->file));
   while (iot_engine_n_passed (self) < upto)
     {
-      guint32 end;
+      guint32 start, end;
 
       if (g_cancellable_is_cancelled (cancellable))
         return FALSE;
+      /* Fair hand-off: GRWLock lets the writer re-take the lock at once,
+       * ahead of readers that have been waiting for it.  Wait until they
+       * have it. */
+      while (g_atomic_int_get (&self->readers_waiting) > 0)
+        g_thread_yield ();
       g_rw_lock_writer_lock (&self->lock);
-      end = MIN (upto, iot_engine_n_passed (self) + PASS_STEP);
+      start = iot_engine_n_passed (self);
+      end = MIN (upto, start + PASS_STEP);
       while (iot_engine_n_passed (self) < end)
         {
           run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE, NULL);
           g_atomic_int_inc (&self->n_passed);
+          if (iot_engine_n_passed (self) - start >= PASS_MIN_STEP
+              && g_atomic_int_get (&self->readers_waiting) > 0)
+            break;
         }
       g_rw_lock_writer_unlock (&self->lock);
     }
@@ -147,8 +164,16 @@ void
 iot_engine_dissect (IotEngine *self, IotPacket *pkt, guint32 number,
                     const IotDissectOptions *options)
 {
+  gboolean announce;
+
   g_return_if_fail (number >= 1 && number <= iot_engine_n_passed (self));
+  /* Once the pass is complete no writer is left: no need to announce. */
+  announce = iot_engine_n_passed (self) < iot_file_n_frames (self->file);
+  if (announce)
+    g_atomic_int_inc (&self->readers_waiting);
   g_rw_lock_reader_lock (&self->lock);
+  if (announce)
+    g_atomic_int_dec_and_test (&self->readers_waiting);
   run_dissection (self, pkt, number, FALSE, options);
   g_rw_lock_reader_unlock (&self->lock);
 }

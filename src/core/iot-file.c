@@ -7,8 +7,12 @@
 #include "iot-file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PCAP_MAGIC_USEC      0xa1b2c3d4u
 #define PCAP_MAGIC_NSEC      0xa1b23c4du
@@ -17,6 +21,35 @@
 #define PCAPNG_BLOCK_PB      2u
 #define PCAPNG_BLOCK_SPB     3u
 #define PCAPNG_BLOCK_EPB     6u
+
+/* A growing file is mapped with room to spare, and remapped (the old
+ * mapping kept) only when the file outgrows it; frames live in fixed
+ * chunks.  So a pointer handed out never moves while the writer appends. */
+#define GROW_CHUNK_BITS   16
+#define GROW_CHUNK_FRAMES (1u << GROW_CHUNK_BITS)
+#define GROW_N_CHUNKS     (1u << (32 - GROW_CHUNK_BITS))
+#define GROW_MIN_MAP      (G_GUINT64_CONSTANT (64) << 20)
+#define PCAP_FILE_HEADER  24
+#define PCAP_RECORD       16
+
+typedef struct {
+  int          fd;
+  GArray      *maps;          /* Mapping: every mapping made, unmapped at the end */
+  guint64      map_len;       /* length of the newest mapping */
+  IotFrame   **chunks;        /* GROW_N_CHUNKS pointers */
+  gint         n_frames;      /* published (atomic) */
+  guint64      indexed_end;   /* file offset after the last complete record */
+  gboolean     swapped;
+  gboolean     nsec;
+  guint32      snaplen;
+  guint16      link_type;
+  gboolean     stopped;       /* a bad record was met: follow no further */
+} GrowingState;
+
+typedef struct {
+  void  *base;
+  gsize  length;
+} Mapping;
 
 struct _IotFile {
   gint           ref_count;
@@ -28,9 +61,12 @@ struct _IotFile {
   IotFileFormat  format;
   GArray        *frames;   /* IotFrame */
   char          *damage;
+  GrowingState  *growing;  /* NULL unless opened with iot_file_open_growing */
 };
 
 G_DEFINE_QUARK (iot-file-error-quark, iot_file_error)
+
+static void growing_free (GrowingState *g);
 
 static guint32
 read_u32 (const guint8 *p, gboolean swapped)
@@ -126,10 +162,12 @@ locate_packet_bytes (IotFile *self, pcap_t *pcap, const guint8 *pkt_data, guint3
 static void
 set_damage (IotFile *self, const char *why)
 {
+  guint32 n = iot_file_n_frames (self);
+
   g_free (self->damage);
   self->damage = g_strdup_printf ("the file is cut short or damaged after frame %u "
                                   "(%s); the %u frames before it were loaded",
-                                  self->frames->len, why, self->frames->len);
+                                  n, why, n);
 }
 
 static gboolean
@@ -277,6 +315,8 @@ iot_file_unref (IotFile *self)
 {
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
+  if (self->growing != NULL)
+    growing_free (self->growing);
   g_clear_pointer (&self->mapping, g_mapped_file_unref);
   g_clear_pointer (&self->owned, g_bytes_unref);
   g_array_unref (self->frames);
@@ -315,13 +355,21 @@ iot_file_format_name (IotFile *self)
 guint32
 iot_file_n_frames (IotFile *self)
 {
+  if (self->growing != NULL)
+    return (guint32) g_atomic_int_get (&self->growing->n_frames);
   return self->frames->len;
 }
 
 const IotFrame *
 iot_file_frame (IotFile *self, guint32 number)
 {
-  g_return_val_if_fail (number >= 1 && number <= self->frames->len, NULL);
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), NULL);
+  if (self->growing != NULL)
+    {
+      guint32 i = number - 1;
+
+      return &self->growing->chunks[i >> GROW_CHUNK_BITS][i & (GROW_CHUNK_FRAMES - 1)];
+    }
   return &g_array_index (self->frames, IotFrame, number - 1);
 }
 
@@ -329,8 +377,9 @@ const guint8 *
 iot_file_frame_data (IotFile *self, guint32 number)
 {
   const IotFrame *frame = iot_file_frame (self, number);
+  const guint8 *bytes = g_atomic_pointer_get (&self->bytes);
 
-  return frame ? self->bytes + frame->offset : NULL;
+  return frame ? bytes + frame->offset : NULL;
 }
 
 const char *
@@ -343,4 +392,206 @@ guint64
 iot_file_size (IotFile *self)
 {
   return self->size;
+}
+
+/* ---- growing files ---------------------------------------------------------- */
+
+static void
+growing_free (GrowingState *g)
+{
+  for (guint i = 0; i < g->maps->len; i++)
+    {
+      Mapping *m = &g_array_index (g->maps, Mapping, i);
+
+      munmap (m->base, m->length);
+    }
+  g_array_unref (g->maps);
+  for (guint i = 0; i < GROW_N_CHUNKS && g->chunks[i] != NULL; i++)
+    g_free (g->chunks[i]);
+  g_free (g->chunks);
+  if (g->fd >= 0)
+    close (g->fd);
+  g_free (g);
+}
+
+/* Maps at least @size bytes.  The mapping reaches past the end of the file
+ * (those pages are never touched: only indexed records are read), so most
+ * appends need no new mapping. */
+static gboolean
+growing_map (IotFile *self, guint64 size, GError **error)
+{
+  GrowingState *g = self->growing;
+  Mapping m;
+  guint64 length = MAX (GROW_MIN_MAP, size * 2);
+
+  if (length > G_MAXSIZE)
+    length = size;
+  m.length = (gsize) length;
+  m.base = mmap (NULL, m.length, PROT_READ, MAP_SHARED, g->fd, 0);
+  if (m.base == MAP_FAILED)
+    {
+      int saved = errno;
+
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: cannot map the file: %s",
+                   self->path, g_strerror (saved));
+      return FALSE;
+    }
+  g_array_append_val (g->maps, m);
+  g->map_len = m.length;
+  g_atomic_pointer_set (&self->bytes, (const guint8 *) m.base);
+  return TRUE;
+}
+
+/* The file header, through libpcap, so that the link type is the same
+ * DLT value iot_file_open() reports. */
+static gboolean
+growing_read_header (IotFile *self, GError **error)
+{
+  GrowingState *g = self->growing;
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  FILE *stream;
+  pcap_t *pcap;
+
+  if (self->size < PCAP_FILE_HEADER)
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
+                   "%s: the file is too short to hold a pcap header", self->path);
+      return FALSE;
+    }
+  if (!detect_format (self, error))
+    return FALSE;
+  if (self->format == IOT_FILE_FORMAT_PCAPNG)
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
+                   "%s: only pcap files can be followed while they grow, not pcapng", self->path);
+      return FALSE;
+    }
+  g->swapped = read_u32 (self->bytes, FALSE) != PCAP_MAGIC_USEC
+               && read_u32 (self->bytes, FALSE) != PCAP_MAGIC_NSEC;
+  g->nsec = self->format == IOT_FILE_FORMAT_PCAP_NSEC;
+  g->snaplen = read_u32 (self->bytes + 16, g->swapped);
+  stream = fmemopen ((void *) self->bytes, PCAP_FILE_HEADER, "rb");
+  if (stream == NULL)
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  pcap = pcap_fopen_offline_with_tstamp_precision (stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (pcap == NULL)
+    {
+      fclose (stream);
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
+                   "%s: cannot read this capture file: %s", self->path, errbuf);
+      return FALSE;
+    }
+  g->link_type = (guint16) pcap_datalink (pcap);
+  pcap_close (pcap);
+  g->indexed_end = PCAP_FILE_HEADER;
+  return TRUE;
+}
+
+/* Indexes the complete records between indexed_end and the end of the
+ * file, then publishes them all at once. */
+static guint32
+growing_index (IotFile *self)
+{
+  GrowingState *g = self->growing;
+  guint32 n = (guint32) g->n_frames, first = n;
+  /* libpcap accepts records up to this length; more means damage. */
+  guint32 max_caplen = MAX (g->snaplen, 262144u);
+
+  while (!g->stopped && g->indexed_end + PCAP_RECORD <= self->size)
+    {
+      const guint8 *rec = self->bytes + g->indexed_end;
+      guint32 sec = read_u32 (rec, g->swapped), frac = read_u32 (rec + 4, g->swapped);
+      guint32 caplen = read_u32 (rec + 8, g->swapped), len = read_u32 (rec + 12, g->swapped);
+      IotFrame *frame;
+
+      if (caplen > max_caplen || n == G_MAXUINT32)
+        {
+          g->n_frames = (gint) n;   /* set_damage counts the frames */
+          set_damage (self, "a record has an impossible length");
+          g->stopped = TRUE;
+          break;
+        }
+      if (g->indexed_end + PCAP_RECORD + caplen > self->size)
+        break;   /* still being written */
+      if (g->chunks[n >> GROW_CHUNK_BITS] == NULL)
+        g->chunks[n >> GROW_CHUNK_BITS] = g_new (IotFrame, GROW_CHUNK_FRAMES);
+      frame = &g->chunks[n >> GROW_CHUNK_BITS][n & (GROW_CHUNK_FRAMES - 1)];
+      memset (frame, 0, sizeof *frame);
+      frame->offset = g->indexed_end + PCAP_RECORD;
+      frame->ts_ns = (gint64) sec * G_GINT64_CONSTANT (1000000000) + (gint64) frac * (g->nsec ? 1 : 1000);
+      frame->caplen = caplen;
+      frame->len = len;
+      frame->link_type = g->link_type;
+      g->indexed_end += PCAP_RECORD + caplen;
+      n++;
+    }
+  g_atomic_int_set (&g->n_frames, (gint) n);
+  return n - first;
+}
+
+IotFile *
+iot_file_open_growing (const char *path, GError **error)
+{
+  IotFile *self = file_new (path);
+
+  self->growing = g_new0 (GrowingState, 1);
+  self->growing->maps = g_array_new (FALSE, FALSE, sizeof (Mapping));
+  self->growing->chunks = g_new0 (IotFrame *, GROW_N_CHUNKS);
+  self->growing->fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (self->growing->fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", path, g_strerror (saved));
+      iot_file_unref (self);
+      return NULL;
+    }
+  if (!iot_file_refresh (self, NULL, error))
+    {
+      iot_file_unref (self);
+      return NULL;
+    }
+  return self;
+}
+
+gboolean
+iot_file_refresh (IotFile *self, guint32 *n_new, GError **error)
+{
+  GrowingState *g = self->growing;
+  struct stat st;
+  guint32 added;
+
+  if (n_new != NULL)
+    *n_new = 0;
+  if (g == NULL || g->stopped)
+    return TRUE;
+  if (fstat (g->fd, &st) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if ((guint64) st.st_size <= self->size && g->maps->len > 0)
+    return TRUE;
+  if ((guint64) st.st_size > g->map_len && !growing_map (self, (guint64) st.st_size, error))
+    return FALSE;
+  self->size = (guint64) st.st_size;
+  if (g->indexed_end == 0 && !growing_read_header (self, error))
+    return FALSE;
+  added = growing_index (self);
+  if (n_new != NULL)
+    *n_new = added;
+  return TRUE;
+}
+
+gboolean
+iot_file_is_growing (IotFile *self)
+{
+  return self->growing != NULL;
 }

@@ -61,4 +61,20 @@ const guint8  *iot_file_frame_data (IotFile *file, guint32 number);
 const char    *iot_file_damage (IotFile *file);
 guint64        iot_file_size (IotFile *file);
 
+/* A pcap file that a live capture is still appending to.  The frames
+ * complete when it is opened are indexed; iot_file_refresh() indexes the
+ * ones appended since (a record still being written waits for the next
+ * refresh).  Only pcap files (µs or ns) can be followed this way.
+ *
+ * Call iot_file_refresh() from one thread at a time.  Other threads may
+ * keep reading frames already counted by iot_file_n_frames() while it
+ * runs: their IotFrame entries and bytes never move. */
+IotFile       *iot_file_open_growing (const char *path, GError **error);
+/* Indexes frames appended since the last call; @n_new (may be NULL)
+ * receives how many.  Returns FALSE on a read error.  A record that
+ * cannot be right (an impossible length) stops the following for good
+ * and is reported by iot_file_damage(). */
+gboolean       iot_file_refresh (IotFile *file, guint32 *n_new, GError **error);
+gboolean       iot_file_is_growing (IotFile *file);
+
 G_END_DECLS

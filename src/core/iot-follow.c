@@ -66,24 +66,116 @@ quoted_in_error (IotPacket *pkt, const FollowFields *f, const IotNode *stream_no
   return FALSE;
 }
 
-/* TCP: a retransmission repeats bytes already taken; keep only the new. */
+/* TCP delivers bytes in sequence order, whatever order the segments were
+ * captured in: like tshark, a segment after a gap waits until the gap is
+ * filled, and bytes seen before are dropped. */
+typedef struct {
+  guint32  next_seq;
+  gboolean have_next;
+  GArray  *waiting;   /* Pending: segments beyond a gap */
+} Direction;
+
+typedef struct {
+  guint32        seq;
+  IotFollowChunk chunk;
+} Pending;
+
+static void
+emit (IotFollow *self, IotFollowChunk *chunk)
+{
+  self->node_bytes[chunk->node] += chunk->length;
+  g_array_append_val (self->chunks, *chunk);
+}
+
+/* Takes the part of @chunk (starting at @seq) not delivered yet; FALSE if
+ * it brings nothing new. */
 static gboolean
-trim_to_new_bytes (guint32 seq, guint32 *next_seq, gboolean *have_next, IotFollowChunk *chunk)
+trim_to_new_bytes (Direction *dir, guint32 seq, IotFollowChunk *chunk)
 {
   guint32 end = seq + chunk->length;
 
-  if (*have_next && (gint32) (end - *next_seq) <= 0)
+  if ((gint32) (end - dir->next_seq) <= 0)
     return FALSE;
-  if (*have_next && (gint32) (seq - *next_seq) < 0)
+  if ((gint32) (seq - dir->next_seq) < 0)
     {
-      guint32 skip = *next_seq - seq;
+      guint32 skip = dir->next_seq - seq;
 
       chunk->offset += skip;
       chunk->length -= skip;
     }
-  *next_seq = end;
-  *have_next = TRUE;
+  dir->next_seq = end;
   return TRUE;
+}
+
+/* Delivers every waiting segment the sequence has now reached. */
+static void
+deliver_waiting (IotFollow *self, Direction *dir)
+{
+  gboolean progress = TRUE;
+
+  while (progress)
+    {
+      progress = FALSE;
+      for (guint i = 0; i < dir->waiting->len; i++)
+        {
+          Pending *p = &g_array_index (dir->waiting, Pending, i);
+
+          if ((gint32) (p->seq - dir->next_seq) > 0)
+            continue;
+          if (trim_to_new_bytes (dir, p->seq, &p->chunk))
+            emit (self, &p->chunk);
+          g_array_remove_index (dir->waiting, i);
+          progress = TRUE;
+          break;
+        }
+    }
+}
+
+static void
+add_tcp_chunk (IotFollow *self, Direction *dir, guint32 seq, IotFollowChunk *chunk)
+{
+  if (!dir->have_next)
+    {
+      dir->have_next = TRUE;
+      dir->next_seq = seq;
+    }
+  if ((gint32) (seq - dir->next_seq) > 0)
+    {
+      Pending p = { seq, *chunk };
+
+      g_array_append_val (dir->waiting, p);
+      return;
+    }
+  if (trim_to_new_bytes (dir, seq, chunk))
+    emit (self, chunk);
+  deliver_waiting (self, dir);
+}
+
+static int
+compare_pending (gconstpointer a, gconstpointer b)
+{
+  const Pending *x = a, *y = b;
+
+  return (gint32) (x->seq - y->seq) < 0 ? -1 : x->seq != y->seq;
+}
+
+/* At the end, what still waits behind a gap that never filled. */
+static void
+flush_waiting (IotFollow *self, Direction *dir)
+{
+  g_array_sort (dir->waiting, compare_pending);
+  for (guint i = 0; i < dir->waiting->len; i++)
+    {
+      Pending *p = &g_array_index (dir->waiting, Pending, i);
+
+      if ((gint32) (p->seq + p->chunk.length - dir->next_seq) > 0)
+        {
+          dir->next_seq = MAX (dir->next_seq, p->seq);
+          if (trim_to_new_bytes (dir, p->seq, &p->chunk))
+            emit (self, &p->chunk);
+        }
+    }
+  g_array_set_size (dir->waiting, 0);
 }
 
 IotFollow *
@@ -97,8 +189,8 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   FollowFields f;
   IotAddress node0_addr = { 0 };
   guint16 node0_port = 0;
-  gboolean have_node0 = FALSE, have_next[2] = { FALSE, FALSE };
-  guint32 next_seq[2] = { 0, 0 };
+  gboolean have_node0 = FALSE;
+  Direction dirs[2] = { { 0 }, { 0 } };
 
   self->file = iot_file_ref (file);
   self->protocol = protocol;
@@ -155,13 +247,24 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
         {
           const IotNode *seq = find_node (pkt, f.seq);
 
-          if (seq != NULL && !trim_to_new_bytes ((guint32) seq->v.u, &next_seq[chunk.node],
-                                                 &have_next[chunk.node], &chunk))
-            continue;
+          if (seq != NULL)
+            {
+              Direction *dir = &dirs[chunk.node];
+
+              if (dir->waiting == NULL)
+                dir->waiting = g_array_new (FALSE, FALSE, sizeof (Pending));
+              add_tcp_chunk (self, dir, (guint32) seq->v.u, &chunk);
+              continue;
+            }
         }
-      self->node_bytes[chunk.node] += chunk.length;
-      g_array_append_val (self->chunks, chunk);
+      emit (self, &chunk);
     }
+  for (guint d = 0; d < 2; d++)
+    if (dirs[d].waiting != NULL)
+      {
+        flush_waiting (self, &dirs[d]);
+        g_array_unref (dirs[d].waiting);
+      }
   if (!have_node0)
     {
       /* tshark prints empty endpoints for a stream it never saw. */

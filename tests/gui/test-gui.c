@@ -1,5 +1,6 @@
 /* test-gui.c — the main window on real widgets: packet list, protocol
- * tree, bytes pane, display filter.  Run under Xvfb (run-xvfb.sh). */
+ * tree, bytes pane, display filter, sorting, columns, expert counts, and
+ * the Follow Stream window.  Run under Xvfb (run-xvfb.sh). */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -9,6 +10,43 @@
 #define TIMEOUT_US (30 * G_USEC_PER_SEC)
 
 static char *capture_path;
+
+/* Standard output of `iotscope-cli -r CAPTURE ARGS…` (NULL-terminated). */
+static char *
+cli_run (const char *capture, ...)
+{
+  const char *cli = g_getenv ("IOTSCOPE_CLI");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  g_ptr_array_add (argv, (gpointer) "-r");
+  g_ptr_array_add (argv, (gpointer) capture);
+  va_start (ap, capture);
+  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint lines = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    lines += *p == '\n';
+  return lines;
+}
 
 /* Lines that `iotscope-cli -r FILE [-Y FILTER]` prints. */
 static guint
@@ -72,11 +110,17 @@ settle (void)
       g_usleep (2000);
 }
 
-static IotWindow *
-open_window (void)
+static char *
+capture_file (const char *name)
 {
-  IotWindow *window = iot_window_new (NULL, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (capture_path);
+  return g_build_filename (g_getenv ("IOTSCOPE_SOURCE_ROOT"), "tests", "captures", name, NULL);
+}
+
+static IotWindow *
+open_window_full (const char *path, GSettings *settings)
+{
+  IotWindow *window = iot_window_new (NULL, settings);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   gboolean loaded = FALSE;
   gulong id;
 
@@ -89,6 +133,12 @@ open_window (void)
   g_signal_handler_disconnect (iot_window_get_session (window), id);
   settle ();
   return window;
+}
+
+static IotWindow *
+open_window (void)
+{
+  return open_window_full (capture_path, NULL);
 }
 
 static int
@@ -285,6 +335,396 @@ test_damaged_file (void)
   capture_path = g_steal_pointer (&saved);
 }
 
+
+/* ---- follow stream ------------------------------------------------------------ */
+
+/* The payload text of `-q -z follow,tcp,ascii,N`: the header and the
+ * closing rule stripped, and each chunk's length line; the bytes each
+ * node sent added up in @bytes. */
+static GString *
+cli_follow_payload (const char *path, guint stream, guint64 bytes[2])
+{
+  g_autofree char *spec = g_strdup_printf ("follow,tcp,ascii,%u", stream);
+  g_autofree char *out = cli_run (path, "-q", "-z", spec, NULL);
+  GString *payload = g_string_new (NULL);
+  const char *p = strstr (out, "\nNode 1: ");
+
+  g_assert_nonnull (p);
+  p = strchr (p + 1, '\n') + 1;
+  bytes[0] = bytes[1] = 0;
+  while (!g_str_has_prefix (p, "====="))
+    {
+      guint node = *p == '\t' ? 1 : 0;
+      char *end;
+      guint64 length = g_ascii_strtoull (p + node, &end, 10);
+
+      g_assert_true (*end == '\n');
+      p = end + 1;
+      g_assert_cmpuint (strlen (p), >, length);
+      g_string_append_len (payload, p, (gssize) length);
+      bytes[node] += length;
+      p += length;
+      g_assert_true (*p == '\n');
+      p++;
+    }
+  return payload;
+}
+
+static IotFollowWindow *
+follow_and_wait (IotWindow *window, IotFollowKind kind)
+{
+  IotFollowWindow *follow = iot_window_follow (window, kind);
+  gboolean ready = FALSE;
+
+  g_assert_nonnull (follow);
+  g_signal_connect (follow, "ready", G_CALLBACK (flag_cb), &ready);
+  wait_for (&ready);
+  settle ();
+  g_assert_true (iot_follow_window_is_ready (follow));
+  return follow;
+}
+
+static void
+test_follow_tcp (void)
+{
+  g_autofree char *path = capture_file ("http.pcap");
+  IotWindow *window = open_window_full (path, NULL);
+  IotSession *session = iot_window_get_session (window);
+  IotFollowWindow *follow;
+  g_autoptr (GString) expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *filter = NULL;
+  guint64 bytes[2];
+  gboolean done = FALSE;
+  guint32 frame;
+
+  /* The Follow items apply to TCP frames only. */
+  iot_packet_list_select_position (iot_window_get_packet_list (window), 3);
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-tcp", NULL));
+  g_assert_null (iot_window_follow (window, IOT_FOLLOW_KIND_UDP));
+  g_assert_null (iot_window_follow (window, IOT_FOLLOW_KIND_MQTT));
+
+  follow = follow_and_wait (window, IOT_FOLLOW_KIND_TCP);
+  g_assert_cmpuint (iot_follow_window_get_stream (follow), ==, 0);
+  expected = cli_follow_payload (path, 0, bytes);
+  text = iot_follow_window_dup_text (follow);
+  g_assert_cmpuint (strlen (text), >, 0);
+  g_assert_cmpstr (text, ==, expected->str);
+  g_assert_cmpuint (iot_follow_window_get_node_total (follow, 0), ==, bytes[0]);
+  g_assert_cmpuint (iot_follow_window_get_node_total (follow, 1), ==, bytes[1]);
+
+  /* The other modes show the same chunks. */
+  iot_follow_window_set_mode (follow, IOT_FOLLOW_HEX);
+  g_free (text);
+  text = iot_follow_window_dup_text (follow);
+  g_assert_true (g_str_has_prefix (text, "00000000  47 45 54 20"));   /* "GET " */
+  iot_follow_window_set_mode (follow, IOT_FOLLOW_RAW);
+  g_free (text);
+  text = iot_follow_window_dup_text (follow);
+  g_assert_true (g_str_has_prefix (text, "474554"));
+  g_assert_cmpuint (count_lines (text), ==, iot_follow_window_get_n_pieces (follow));
+
+  /* Clicking a chunk selects its frame in the main window. */
+  g_assert_cmpuint (iot_follow_window_get_n_pieces (follow), >=, 2);
+  frame = iot_follow_window_get_piece_frame (follow, 1);
+  iot_follow_window_activate_piece (follow, 1);
+  settle ();
+  g_assert_cmpuint (iot_session_get_selected_frame (session), ==, frame);
+  {
+    guint position = gtk_single_selection_get_selected (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
+    g_autofree char *number = iot_packet_list_dup_cell_text (iot_window_get_packet_list (window), position, IOT_COLUMN_NUMBER);
+
+    g_assert_cmpuint (g_ascii_strtoull (number, NULL, 10), ==, frame);
+  }
+
+  /* "Filter on This Stream" filters the main list. */
+  filter = iot_follow_window_dup_filter (follow);
+  g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
+  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (iot_follow_window_get_filter_button (follow))));
+  g_signal_emit_by_name (iot_follow_window_get_filter_button (follow), "clicked");
+  wait_for (&done);
+  g_assert_cmpstr (iot_session_get_filter_text (session), ==, "tcp.stream eq 0");
+  {
+    g_autofree char *saved = capture_path;
+
+    capture_path = path;
+    g_assert_cmpuint (iot_session_get_n_displayed (session), ==, cli_count ("tcp.stream eq 0"));
+    capture_path = g_steal_pointer (&saved);
+  }
+  gtk_window_destroy (GTK_WINDOW (follow));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_follow_mqtt (void)
+{
+  IotWindow *window = open_window ();
+  IotFollowWindow *follow;
+  g_autofree char *out = cli_run (capture_path, "-q", "-z", "follow,mqtt,0", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+
+  /* Frame 8 is a SUBSCRIBE. */
+  iot_session_select_frame (iot_window_get_session (window), 8);
+  settle ();
+  follow = follow_and_wait (window, IOT_FOLLOW_KIND_MQTT);
+  /* The message lines of the CLI's output, in the same words. */
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] == ' ')
+      g_string_append_printf (expected, "%s\n", lines[i]);
+  text = iot_follow_window_dup_text (follow);
+  g_assert_cmpuint (expected->len, >, 0);
+  g_assert_cmpstr (text, ==, expected->str);
+  g_assert_cmpuint (iot_follow_window_get_n_pieces (follow), ==, count_lines (expected->str));
+  g_assert_cmpuint (iot_follow_window_get_piece_frame (follow, 0), ==, 4);   /* CONNECT */
+  gtk_window_destroy (GTK_WINDOW (follow));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- sorting ------------------------------------------------------------------ */
+
+static guint
+cell_number (IotPacketList *list, guint position, IotColumn column)
+{
+  g_autofree char *text = iot_packet_list_dup_cell_text (list, position, column);
+
+  g_assert_nonnull (text);
+  return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
+/* Sorts through the column header, as a click does; waits for the end. */
+static void
+sort_by (IotWindow *window, IotColumn column, GtkSortType order)
+{
+  IotPacketList *list = iot_window_get_packet_list (window);
+  IotSession *session = iot_window_get_session (window);
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (session, "sort-finished", G_CALLBACK (flag_cb), &done);
+
+  gtk_column_view_sort_by_column (iot_packet_list_get_view (list), iot_packet_list_get_column (list, column), order);
+  g_assert_cmpint (iot_session_get_sort_column (session), ==, column);
+  g_assert_cmpint (iot_session_get_sort_descending (session), ==, order == GTK_SORT_DESCENDING);
+  wait_for (&done);
+  g_signal_handler_disconnect (session, id);
+  settle ();
+}
+
+static void
+frame_lengths (const char *filter, guint *min, guint *max, guint *n)
+{
+  g_autofree char *out = filter != NULL
+                         ? cli_run (capture_path, "-Y", filter, "-T", "fields", "-e", "frame.len", NULL)
+                         : cli_run (capture_path, "-T", "fields", "-e", "frame.len", NULL);
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+
+  *min = G_MAXUINT;
+  *max = 0;
+  *n = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      {
+        guint len = (guint) g_ascii_strtoull (lines[i], NULL, 10);
+
+        *min = MIN (*min, len);
+        *max = MAX (*max, len);
+        (*n)++;
+      }
+}
+
+static void
+test_sort (void)
+{
+  IotWindow *window = open_window ();
+  IotPacketList *list = iot_window_get_packet_list (window);
+  IotSession *session = iot_window_get_session (window);
+  GListModel *model = G_LIST_MODEL (iot_packet_list_get_selection (list));
+  guint min, max, n, previous;
+  gboolean done = FALSE;
+
+  frame_lengths (NULL, &min, &max, &n);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+
+  /* Length ascending: the first row is the shortest frame, and no row is
+   * shorter than the one above it. */
+  iot_session_select_frame (session, 8);
+  sort_by (window, IOT_COLUMN_LENGTH, GTK_SORT_ASCENDING);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_cmpuint (cell_number (list, 0, IOT_COLUMN_LENGTH), ==, min);
+  previous = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      guint length = cell_number (list, i, IOT_COLUMN_LENGTH);
+
+      g_assert_cmpuint (length, >=, previous);
+      previous = length;
+    }
+  /* The selected frame stays selected, wherever it went. */
+  {
+    guint position = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
+
+    g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+    g_assert_cmpuint (cell_number (list, position, IOT_COLUMN_NUMBER), ==, 8);
+  }
+
+  sort_by (window, IOT_COLUMN_LENGTH, GTK_SORT_DESCENDING);
+  g_assert_cmpuint (cell_number (list, 0, IOT_COLUMN_LENGTH), ==, max);
+
+  /* Text columns: Protocol ascending groups the rows by protocol. */
+  sort_by (window, IOT_COLUMN_PROTOCOL, GTK_SORT_ASCENDING);
+  {
+    g_autofree char *first = iot_packet_list_dup_cell_text (list, 0, IOT_COLUMN_PROTOCOL);
+    g_autofree char *last = iot_packet_list_dup_cell_text (list, n - 1, IOT_COLUMN_PROTOCOL);
+
+    g_assert_cmpstr (first, ==, "MQTT");
+    g_assert_cmpstr (last, ==, "TCP");
+  }
+
+  /* No. ascending is frame order again. */
+  sort_by (window, IOT_COLUMN_NUMBER, GTK_SORT_ASCENDING);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (cell_number (list, i, IOT_COLUMN_NUMBER), ==, i + 1);
+
+  /* A filter keeps the order asked for. */
+  sort_by (window, IOT_COLUMN_LENGTH, GTK_SORT_DESCENDING);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  iot_filter_bar_set_text (iot_window_get_filter_bar (window), "mqtt", TRUE);
+  wait_for (&done);
+  done = FALSE;
+  g_signal_connect (session, "sort-finished", G_CALLBACK (flag_cb), &done);
+  if (iot_session_is_sorting (session))
+    wait_for (&done);
+  settle ();
+  frame_lengths ("mqtt", &min, &max, &n);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_cmpuint (cell_number (list, 0, IOT_COLUMN_LENGTH), ==, max);
+  g_assert_cmpuint (cell_number (list, n - 1, IOT_COLUMN_LENGTH), ==, min);
+
+  /* Cancel: the order shown before stays, and the header says so. */
+  iot_session_sort (session, IOT_COLUMN_INFO, FALSE);
+  g_assert_true (iot_session_is_sorting (session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
+  while (iot_session_is_sorting (session))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (iot_session_get_sort_column (session), ==, IOT_COLUMN_LENGTH);
+  g_assert_true (iot_session_get_sort_descending (session));
+  g_assert_cmpuint (cell_number (list, 0, IOT_COLUMN_LENGTH), ==, max);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- columns and status --------------------------------------------------------- */
+
+static void
+test_columns (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  IotWindow *window = open_window_full (capture_path, settings);
+  IotPacketList *list = iot_window_get_packet_list (window);
+  g_auto (GStrv) hidden = NULL;
+
+  g_assert_true (iot_packet_list_get_column_visible (list, IOT_COLUMN_TIME));
+  /* What the header's context menu does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "columns.time", NULL));
+  g_assert_false (iot_packet_list_get_column_visible (list, IOT_COLUMN_TIME));
+  g_assert_false (gtk_column_view_column_get_visible (iot_packet_list_get_column (list, IOT_COLUMN_TIME)));
+  hidden = g_settings_get_strv (settings, "hidden-columns");
+  g_assert_true (g_strv_contains ((const char *const *) hidden, "time"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A new window remembers. */
+  window = open_window_full (capture_path, settings);
+  list = iot_window_get_packet_list (window);
+  g_assert_false (iot_packet_list_get_column_visible (list, IOT_COLUMN_TIME));
+  g_assert_true (iot_packet_list_get_column_visible (list, IOT_COLUMN_INFO));
+  iot_packet_list_set_column_visible (list, IOT_COLUMN_TIME, TRUE);
+  g_clear_pointer (&hidden, g_strfreev);
+  hidden = g_settings_get_strv (settings, "hidden-columns");
+  g_assert_cmpuint (g_strv_length (hidden), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+wait_for_expert (IotSession *session)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+
+  while (!iot_session_get_expert_counts (session, NULL, NULL) || iot_session_is_busy (session))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+/* Frames with an error item, and frames whose worst item is a warning. */
+static void
+cli_expert (const char *path, const char *filter, guint *n_errors, guint *n_warnings)
+{
+  g_autofree char *errors = g_strdup_printf ("(%s) && _ws.expert.severity == 0x00800000", filter);
+  g_autofree char *warnings = g_strdup_printf ("(%s) && _ws.expert.severity >= 0x00600000", filter);
+  g_autofree char *out_errors = cli_run (path, "-Y", errors, NULL);
+  g_autofree char *out_warnings = cli_run (path, "-Y", warnings, NULL);
+
+  *n_errors = count_lines (out_errors);
+  *n_warnings = count_lines (out_warnings) - *n_errors;
+}
+
+static void
+test_status_counts (void)
+{
+  g_autofree char *path = capture_file ("coap.pcap");
+  g_autofree char *saved = g_steal_pointer (&capture_path);
+  IotWindow *window;
+  IotSession *session;
+  GtkLabel *counts, *expert;
+  guint n_errors, n_warnings, want_errors, want_warnings, total, displayed;
+  g_autofree char *want_counts = NULL;
+  gboolean done = FALSE;
+
+  capture_path = g_strdup (path);
+  window = open_window ();
+  session = iot_window_get_session (window);
+  counts = iot_window_get_status_counts (window);
+  expert = iot_window_get_status_expert (window);
+  total = cli_count (NULL);
+
+  /* Unfiltered: all frames, counted in the background after loading. */
+  wait_for_expert (session);
+  settle ();
+  cli_expert (path, "frame", &want_errors, &want_warnings);
+  g_assert_cmpuint (want_warnings, >, 0);
+  iot_session_get_expert_counts (session, &n_errors, &n_warnings);
+  g_assert_cmpuint (n_errors, ==, want_errors);
+  g_assert_cmpuint (n_warnings, ==, want_warnings);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (expert)));
+  g_assert_nonnull (strstr (gtk_label_get_text (expert), "Warnings"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (counts), "Frames: "));
+
+  /* Filtered: the counts of the displayed frames. */
+  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  iot_filter_bar_set_text (iot_window_get_filter_bar (window), "coap.code == 1", TRUE);
+  wait_for (&done);
+  wait_for_expert (session);
+  settle ();
+  displayed = cli_count ("coap.code == 1");
+  g_assert_cmpuint (displayed, >, 0);
+  g_assert_cmpuint (displayed, <, total);
+  want_counts = g_strdup_printf ("Frames: %u · Displayed: %u (%.1f%%)", total, displayed, 100.0 * displayed / total);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (counts), want_counts));
+  cli_expert (path, "coap.code == 1", &want_errors, &want_warnings);
+  iot_session_get_expert_counts (session, &n_errors, &n_warnings);
+  g_assert_cmpuint (n_errors, ==, want_errors);
+  g_assert_cmpuint (n_warnings, ==, want_warnings);
+  if (want_errors == 0 && want_warnings == 0)
+    g_assert_cmpstr (gtk_label_get_text (expert), ==, "No expert warnings");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (capture_path);
+  capture_path = g_steal_pointer (&saved);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,5 +740,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/filter", test_filter);
   g_test_add_func ("/gui/screenshot", test_screenshot);
   g_test_add_func ("/gui/damaged-file", test_damaged_file);
+  g_test_add_func ("/gui/follow-tcp", test_follow_tcp);
+  g_test_add_func ("/gui/follow-mqtt", test_follow_mqtt);
+  g_test_add_func ("/gui/sort", test_sort);
+  g_test_add_func ("/gui/columns", test_columns);
+  g_test_add_func ("/gui/status-counts", test_status_counts);
   return g_test_run ();
 }

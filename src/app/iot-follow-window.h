@@ -1,0 +1,48 @@
+/* iot-follow-window.h — "Follow Stream": the conversation of one TCP or
+ * UDP stream as text, the client's and the server's parts in two
+ * colours, or the MQTT messages of one connection with their latencies.
+ * The stream is collected in a worker (it scans the whole capture).
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "iot-follow.h"
+#include "iot-session.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  IOT_FOLLOW_KIND_TCP,
+  IOT_FOLLOW_KIND_UDP,
+  IOT_FOLLOW_KIND_MQTT,    /* the MQTT messages of TCP stream N */
+} IotFollowKind;
+
+#define IOT_TYPE_FOLLOW_WINDOW (iot_follow_window_get_type ())
+G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, GtkWindow)
+
+/* Starts collecting stream @stream (tcp.stream / udp.stream) of the
+ * session's capture; "ready" follows. */
+IotFollowWindow *iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream);
+IotFollowKind    iot_follow_window_get_kind (IotFollowWindow *self);
+guint32          iot_follow_window_get_stream (IotFollowWindow *self);
+gboolean         iot_follow_window_is_ready (IotFollowWindow *self);
+/* TCP and UDP: ASCII (default), hex dump or raw hex. */
+void             iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode);
+IotFollowMode    iot_follow_window_get_mode (IotFollowWindow *self);
+/* The text shown. */
+char            *iot_follow_window_dup_text (IotFollowWindow *self);
+GtkTextView     *iot_follow_window_get_text_view (IotFollowWindow *self);
+/* Pieces shown (data chunks, or MQTT messages), their frame and side. */
+guint            iot_follow_window_get_n_pieces (IotFollowWindow *self);
+guint32          iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index);
+/* Bytes (TCP/UDP) or messages (MQTT) sent by node 0 (client) or 1. */
+guint64          iot_follow_window_get_node_total (IotFollowWindow *self, guint node);
+/* What a click on piece @index does: selects its frame in the session. */
+void             iot_follow_window_activate_piece (IotFollowWindow *self, guint index);
+/* The filter the "Filter on This Stream" button asks for, with the
+ * "filter-requested" signal. */
+char            *iot_follow_window_dup_filter (IotFollowWindow *self);
+GtkButton       *iot_follow_window_get_filter_button (IotFollowWindow *self);
+
+G_END_DECLS

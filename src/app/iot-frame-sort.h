@@ -1,0 +1,26 @@
+/* iot-frame-sort.h — the display order of a set of frames by one column,
+ * computed in a worker from the capture's extract (no widgets, no items).
+ */
+#pragma once
+
+#include "iot-capture.h"
+#include "iot-frame-list.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint done;     /* frames read so far (atomic) */
+  gint total;    /* frames to read; 0 while only sorting (atomic) */
+} IotSortProgress;
+
+/* The frames of @numbers (ascending) in the order of @column, ties in
+ * frame order; NULL if cancelled.  Time sorts by the time itself (delta
+ * displayed: by the delta to the previous frame of @numbers); Source,
+ * Destination and Protocol by their text (numbers inside compare as
+ * numbers); Info by its text, dissecting each frame.  @progress may be
+ * NULL. */
+GArray *iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
+                        IotColumn column, gboolean descending, IotTimeFormat time_format,
+                        GCancellable *cancellable, IotSortProgress *progress);
+
+G_END_DECLS

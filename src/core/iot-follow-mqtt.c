@@ -1,0 +1,452 @@
+/* iot-follow-mqtt.c — the MQTT messages of one TCP connection, readably.
+ *
+ * Every frame of the stream is dissected asking only for the MQTT fields
+ * needed here; each "mqtt" protocol row starts a message and the MQTT
+ * fields after it (up to the next one) belong to it.
+ */
+#include "iot-follow-mqtt.h"
+#include "iot-format.h"
+
+#include <string.h>
+
+#define PAYLOAD_TEXT_MAX 60   /* characters of a text payload shown */
+#define PAYLOAD_HEX_MAX  24   /* bytes of a binary payload shown */
+
+struct _IotMqttFollow {
+  guint32  stream;
+  GArray  *messages;          /* IotMqttMessage */
+  char    *endpoint[2];       /* client, broker */
+};
+
+typedef struct {
+  const IotField *stream, *icmp, *icmpv6;
+  const IotField *mqtt, *msgtype, *qos, *dup, *msgid, *topic, *msg;
+  const IotField *response_in, *response_to, *response_time, *pubcomp_in, *handshake_time, *dup_of;
+  const IotField *publish_in;
+} Fields;
+
+static const char *const type_names[16] = {
+  "RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
+  "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
+};
+
+const char *
+iot_mqtt_type_name (guint type)
+{
+  return type < 16 ? type_names[type] : "?";
+}
+
+static void
+fields_init (Fields *f, IotFieldSet *wanted)
+{
+  const IotField **all[] = {
+    &f->stream, &f->icmp, &f->icmpv6, &f->mqtt, &f->msgtype, &f->qos, &f->dup, &f->msgid, &f->topic,
+    &f->msg, &f->response_in, &f->response_to, &f->response_time, &f->pubcomp_in, &f->handshake_time,
+    &f->dup_of, &f->publish_in,
+  };
+  static const char *const names[] = {
+    "tcp.stream", "icmp", "icmpv6", "mqtt", "mqtt.msgtype", "mqtt.qos", "mqtt.dupflag", "mqtt.msgid",
+    "mqtt.topic", "mqtt.msg", "mqtt.response_in", "mqtt.response_to", "mqtt.response_time",
+    "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of", "mqtt.publish_in",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (all) == G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      *all[i] = iot_registry_field (names[i]);
+      if (*all[i] != NULL)
+        iot_field_set_add (wanted, *all[i]);
+    }
+}
+
+static char *
+format_endpoint (const IotAddress *addr, guint16 port)
+{
+  char text[64];
+
+  if (addr->family == 6)
+    {
+      iot_format_ipv6 (addr->bytes, text, sizeof text);
+      return g_strdup_printf ("[%s]:%u", text, port);
+    }
+  iot_format_ipv4 (addr->bytes, text, sizeof text);
+  return g_strdup_printf ("%s:%u", text, port);
+}
+
+static void
+message_clear (gpointer p)
+{
+  IotMqttMessage *m = p;
+
+  g_free (m->topic);
+  if (m->payload)
+    g_bytes_unref (m->payload);
+}
+
+/* Adds a topic; a topic alias repeats the same name as a generated row. */
+static void
+add_topic (IotMqttMessage *m, const IotNode *node)
+{
+  const char *topic = (const char *) node->v.p;
+  char *joined;
+
+  if (topic == NULL || *topic == '\0')
+    return;
+  if (m->topic == NULL)
+    {
+      m->topic = g_strdup (topic);
+      return;
+    }
+  if (g_str_has_suffix (m->topic, topic))
+    return;
+  joined = g_strdup_printf ("%s, %s", m->topic, topic);
+  g_free (m->topic);
+  m->topic = joined;
+}
+
+/* The MQTT messages of one dissected frame, appended to @out. */
+static void
+collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, gboolean from_first,
+               GArray *out)
+{
+  IotMqttMessage *m = NULL;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const IotField *field = node->field;
+
+      if (m != NULL && (node->flags & IOT_NODE_EXPERT) && node->severity == IOT_SEV_WARN
+          && node->group == IOT_GROUP_SEQUENCE)
+        {
+          /* The dissector's "never acknowledged" / "No response seen":
+           * it alone knows which copies of a message still needed one. */
+          m->unanswered = TRUE;
+          continue;
+        }
+      if (field == NULL)
+        continue;
+      if (field == f->mqtt)
+        {
+          IotMqttMessage fresh = { number, time_ns, from_first };
+
+          fresh.qos = -1;
+          fresh.msgid = -1;
+          fresh.response_time_ns = -1;
+          fresh.handshake_time_ns = -1;
+          g_array_append_val (out, fresh);
+          m = &g_array_index (out, IotMqttMessage, out->len - 1);
+          continue;
+        }
+      if (m == NULL)
+        continue;
+      if (field == f->msgtype)
+        m->type = (guint8) node->v.u;
+      else if (field == f->qos)
+        m->qos = (gint8) node->v.u;
+      else if (field == f->dup)
+        m->dup = node->v.u != 0;
+      else if (field == f->msgid)
+        m->msgid = (gint32) node->v.u;
+      else if (field == f->topic)
+        add_topic (m, node);
+      else if (field == f->msg && m->payload == NULL)
+        m->payload = g_bytes_new (node->v.p, node->vlen);
+      else if (field == f->response_in)
+        m->response_in = (guint32) node->v.u;
+      else if (field == f->response_to)
+        m->response_to = (guint32) node->v.u;
+      else if (field == f->response_time)
+        m->response_time_ns = node->v.i;
+      else if (field == f->pubcomp_in)
+        m->pubcomp_in = (guint32) node->v.u;
+      else if (field == f->handshake_time)
+        m->handshake_time_ns = node->v.i;
+      else if (field == f->dup_of)
+        m->dup_of = (guint32) node->v.u;
+      else if (field == f->publish_in)
+        m->publish_in = (guint32) node->v.u;
+    }
+}
+
+/* Whether the frame belongs to the stream (and is not a copy quoted in an
+ * ICMP error). */
+static gboolean
+in_stream (IotPacket *pkt, const Fields *f, guint32 stream)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  gboolean quoted = FALSE;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      if (nodes[i].field == NULL)
+        continue;
+      if (nodes[i].field == f->icmp || nodes[i].field == f->icmpv6)
+        quoted = TRUE;
+      else if (nodes[i].field == f->stream)
+        return !quoted && nodes[i].v.u == stream;
+    }
+  return FALSE;
+}
+
+IotMqttFollow *
+iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
+{
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  IotFile *file = iot_engine_file (engine);
+  IotDissectOptions options = { 0 };
+  IotMqttFollow *self;
+  Fields f;
+  IotAddress first_addr = { 0 };
+  guint16 first_port = 0, ports[2] = { 0, 0 };
+  char *names[2] = { NULL, NULL };
+  gint64 t0 = 0;
+  gboolean seen = FALSE;
+  int client = -1;
+
+  fields_init (&f, wanted);
+  if (f.stream == NULL || f.mqtt == NULL || f.msgtype == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the TCP or MQTT dissector is missing");
+      return NULL;
+    }
+  options.fields = wanted;
+  self = g_new0 (IotMqttFollow, 1);
+  self->stream = stream;
+  self->messages = g_array_new (FALSE, FALSE, sizeof (IotMqttMessage));
+  g_array_set_clear_func (self->messages, message_clear);
+
+  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+    {
+      gint64 ts = iot_file_frame (file, n)->ts_ns;
+      guint16 sport, dport;
+      gboolean from_first;
+      guint before = self->messages->len;
+
+      iot_engine_dissect (engine, pkt, n, &options);
+      if (!in_stream (pkt, &f, stream))
+        continue;
+      iot_packet_get_ports (pkt, &sport, &dport);
+      if (!seen)
+        {
+          seen = TRUE;
+          t0 = ts;
+          first_addr = *iot_packet_net_src (pkt);
+          first_port = sport;
+          ports[0] = sport;
+          ports[1] = dport;
+          names[0] = format_endpoint (iot_packet_net_src (pkt), sport);
+          names[1] = format_endpoint (iot_packet_net_dst (pkt), dport);
+        }
+      from_first = sport == first_port
+                   && memcmp (iot_packet_net_src (pkt)->bytes, first_addr.bytes, 16) == 0;
+      collect_frame (pkt, &f, n, ts - t0, from_first, self->messages);
+      for (guint i = before; i < self->messages->len && client < 0; i++)
+        if (g_array_index (self->messages, IotMqttMessage, i).type == IOT_MQTT_CONNECT)
+          client = from_first ? 0 : 1;
+    }
+
+  /* The client is who sent CONNECT; without one, the side not on an MQTT
+   * port, else the side that spoke first (it opened the connection). */
+  if (client < 0)
+    client = (ports[0] == 1883 || ports[0] == 8883) && ports[1] != 1883 && ports[1] != 8883 ? 1 : 0;
+  self->endpoint[0] = names[client] ? names[client] : g_strdup (":0");
+  self->endpoint[1] = names[!client] ? names[!client] : g_strdup (":0");
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      IotMqttMessage *m = &g_array_index (self->messages, IotMqttMessage, i);
+
+      /* from_client held "sent by the first speaker" until now. */
+      m->from_client = client == 0 ? m->from_client : !m->from_client;
+    }
+  return self;
+}
+
+void
+iot_mqtt_follow_free (IotMqttFollow *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->messages);
+  g_free (self->endpoint[0]);
+  g_free (self->endpoint[1]);
+  g_free (self);
+}
+
+guint
+iot_mqtt_follow_n_messages (IotMqttFollow *self)
+{
+  return self->messages->len;
+}
+
+const IotMqttMessage *
+iot_mqtt_follow_message (IotMqttFollow *self, guint index)
+{
+  g_return_val_if_fail (index < self->messages->len, NULL);
+  return &g_array_index (self->messages, IotMqttMessage, index);
+}
+
+const char *
+iot_mqtt_follow_endpoint (IotMqttFollow *self, gboolean broker)
+{
+  return self->endpoint[broker ? 1 : 0];
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void
+append_duration (gint64 ns, GString *out)
+{
+  if (ns < 1000000000)
+    g_string_append_printf (out, "%.3f ms", ns / 1e6);
+  else
+    g_string_append_printf (out, "%.3f s", ns / 1e9);
+}
+
+static gboolean
+is_text (const guint8 *p, gsize len)
+{
+  if (!g_utf8_validate ((const char *) p, (gssize) len, NULL))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+      return FALSE;
+    else if (p[i] == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/* Printable payloads as quoted text (line ends escaped), others in hex;
+ * both cut short with "…" and the full size. */
+static void
+append_payload (GBytes *payload, GString *out)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (payload, &len);
+
+  if (len == 0)
+    {
+      g_string_append (out, "(empty)");
+      return;
+    }
+  if (is_text (p, len))
+    {
+      const char *s = (const char *) p, *end = s + len;
+      guint chars = 0;
+
+      g_string_append_c (out, '"');
+      for (; s < end && chars < PAYLOAD_TEXT_MAX; s = g_utf8_next_char (s), chars++)
+        {
+          if (*s == '\n')
+            g_string_append (out, "\\n");
+          else if (*s == '\r')
+            g_string_append (out, "\\r");
+          else if (*s == '\t')
+            g_string_append (out, "\\t");
+          else
+            g_string_append_len (out, s, g_utf8_next_char (s) - s);
+        }
+      g_string_append_c (out, '"');
+      if (s < end)
+        g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", len);
+      return;
+    }
+  g_string_append (out, "0x");
+  iot_format_hex (p, MIN (len, PAYLOAD_HEX_MAX), NULL, out);
+  if (len > PAYLOAD_HEX_MAX)
+    g_string_append_printf (out, "… (%" G_GSIZE_FORMAT " bytes)", len);
+}
+
+/* The message of this stream in frame @frame that answers @request. */
+static const IotMqttMessage *
+find_answer (IotMqttFollow *self, guint32 frame, guint32 request)
+{
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      const IotMqttMessage *m = &g_array_index (self->messages, IotMqttMessage, i);
+
+      if (m->frame == frame && m->response_to == request)
+        return m;
+    }
+  return NULL;
+}
+
+void
+iot_mqtt_follow_format_message (IotMqttFollow *self, guint index, GString *out)
+{
+  const IotMqttMessage *m = iot_mqtt_follow_message (self, index);
+  const IotMqttMessage *answer;
+  gsize start = out->len;
+
+  g_return_if_fail (m != NULL);
+  g_string_append_printf (out, "%4" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT "  %s  #%-5u %-11s",
+                          m->time_ns / 1000000000, (m->time_ns % 1000000000) / 1000,
+                          m->from_client ? "C→B" : "B→C", m->frame, iot_mqtt_type_name (m->type));
+  if (m->topic)
+    g_string_append_printf (out, "  %s", m->topic);
+  if (m->qos >= 0)
+    g_string_append_printf (out, "  QoS %d", m->qos);
+  if (m->dup)
+    g_string_append (out, "  DUP");
+  if (m->msgid >= 0)
+    g_string_append_printf (out, "  id=%d", m->msgid);
+  if (m->payload)
+    {
+      g_string_append (out, "  ");
+      append_payload (m->payload, out);
+    }
+  if (m->dup_of)
+    g_string_append_printf (out, "  (again, first sent in #%u)", m->dup_of);
+  if (m->response_in)
+    {
+      answer = find_answer (self, m->response_in, m->frame);
+      g_string_append_printf (out, "  → %s #%u", answer ? iot_mqtt_type_name (answer->type) : "answer",
+                              m->response_in);
+      if (answer && answer->response_time_ns >= 0)
+        {
+          g_string_append (out, " in ");
+          append_duration (answer->response_time_ns, out);
+        }
+      if (m->pubcomp_in)
+        {
+          answer = NULL;
+          for (guint i = 0; i < self->messages->len && answer == NULL; i++)
+            {
+              const IotMqttMessage *c = &g_array_index (self->messages, IotMqttMessage, i);
+
+              if (c->frame == m->pubcomp_in && c->type == IOT_MQTT_PUBCOMP && c->publish_in == m->frame)
+                answer = c;
+            }
+          g_string_append_printf (out, ", PUBCOMP #%u", m->pubcomp_in);
+          if (answer)
+            {
+              g_string_append (out, " after ");
+              append_duration (answer->handshake_time_ns, out);
+            }
+        }
+    }
+  else if (m->unanswered)
+    g_string_append (out, "  → no answer seen");
+  if (m->response_to)
+    g_string_append_printf (out, "  (answers #%u)", m->response_to);
+  /* The padded type column leaves blanks when nothing follows it. */
+  while (out->len > start && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+}
+
+void
+iot_mqtt_follow_print (IotMqttFollow *self, GString *out)
+{
+  const char *rule = "===================================================================";
+
+  g_string_append_printf (out, "\n%s\nFollow: mqtt\nFilter: tcp.stream eq %u\n", rule, self->stream);
+  g_string_append_printf (out, "Node 0: %s (client, C)\nNode 1: %s (broker, B)\n", self->endpoint[0],
+                          self->endpoint[1]);
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      iot_mqtt_follow_format_message (self, i, out);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_printf (out, "%s\n", rule);
+}

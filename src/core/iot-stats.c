@@ -1,0 +1,2272 @@
+/* iot-stats.c — conversations, endpoints, protocol hierarchy, expert
+ * summary and I/O intervals, printed as tshark 4.0 prints its -z reports.
+ *
+ * The layouts (column widths, units, sort order) follow tshark's output
+ * so scripts written for one work with the other; the code is our own.
+ */
+#include "iot-stats.h"
+#include "iot-format.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define NS_PER_SEC G_GINT64_CONSTANT (1000000000)
+#define US_PER_SEC G_GUINT64_CONSTANT (1000000)
+
+static const char report_rule[] =
+  "================================================================================\n";
+
+/* ---- names and numbers ------------------------------------------------------- */
+
+/* Vendor prefixes (OUI → short name).  Wireshark's "manuf" list is read
+ * when it is installed; without it only the all-zero prefix is named, as
+ * loopback captures are full of it. */
+static gpointer
+load_vendor_names (gpointer data)
+{
+  GHashTable *names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  const char *path = g_getenv ("IOTSCOPE_MANUF");
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_hash_table_insert (names, GUINT_TO_POINTER (1u << 24), g_strdup ("00:00:00"));
+  if (path == NULL)
+    path = "/usr/share/wireshark/manuf";
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return names;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) cols = g_strsplit (lines[i], "\t", 3);
+      guint b[3];
+      char end;
+
+      /* Only whole 24-bit prefixes ("00:1A:2B"); longer ones are rare. */
+      if (g_strv_length (cols) < 2 || strlen (cols[0]) != 8
+          || sscanf (cols[0], "%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &end) != 3)
+        continue;
+      g_strstrip (cols[1]);
+      if (cols[1][0] != '\0')
+        g_hash_table_replace (names, GUINT_TO_POINTER ((1u << 24) | (b[0] << 16) | (b[1] << 8) | b[2]),
+                              g_strdup (cols[1]));
+    }
+  return names;
+}
+
+static const char *
+vendor_name (const guint8 *mac)
+{
+  static GOnce once = G_ONCE_INIT;
+  GHashTable *names = g_once (&once, load_vendor_names, NULL);
+
+  return g_hash_table_lookup (names, GUINT_TO_POINTER ((1u << 24) | (mac[0] << 16) | (mac[1] << 8) | mac[2]));
+}
+
+/* Multicast ranges with a name.  Like Wireshark, a range is found by
+ * clearing more and more low bits of the address until it equals the
+ * range's base; the bytes below the cleared boundary are printed. */
+static const struct {
+  guint8      base[6];
+  const char *name;
+} mac_ranges[] = {
+  { { 0x01, 0x00, 0x5e, 0, 0, 0 }, "IPv4mcast" },
+  { { 0x33, 0x33, 0, 0, 0, 0 }, "IPv6mcast" },
+};
+
+static char *
+ether_name (const guint8 *mac)
+{
+  static const guint8 broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+  const char *vendor;
+
+  if (memcmp (mac, broadcast, 6) == 0)
+    return g_strdup ("Broadcast");
+  vendor = vendor_name (mac);
+  if (vendor != NULL)
+    return g_strdup_printf ("%s_%02x:%02x:%02x", vendor, mac[3], mac[4], mac[5]);
+  for (int bits = 47; bits >= 8; bits--)
+    {
+      guint8 masked[6] = { 0 };
+      guint whole = (guint) bits / 8;
+
+      memcpy (masked, mac, whole);
+      if (bits % 8)
+        masked[whole] = mac[whole] & (guint8) (0xff << (8 - bits % 8));
+      for (guint r = 0; r < G_N_ELEMENTS (mac_ranges); r++)
+        if (memcmp (masked, mac_ranges[r].base, 6) == 0)
+          {
+            GString *name = g_string_new (mac_ranges[r].name);
+
+            for (guint i = whole; i < 6; i++)
+              g_string_append_printf (name, i == whole ? "_%02x" : ":%02x",
+                                      i == whole ? mac[i] & (0xff >> (bits % 8)) : mac[i]);
+            return g_string_free (name, FALSE);
+          }
+    }
+  return g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+char *
+iot_stats_address_name (const IotAddress *addr)
+{
+  char text[64];
+
+  switch (addr->family)
+    {
+    case 4:
+      iot_format_ipv4 (addr->bytes, text, sizeof text);
+      return g_strdup (text);
+    case 6:
+      iot_format_ipv6 (addr->bytes, text, sizeof text);
+      return g_strdup (text);
+    default:
+      return ether_name (addr->bytes);
+    }
+}
+
+char *
+iot_stats_format_size (guint64 bytes)
+{
+  gint64 size = (gint64) bytes;
+  gint64 k = size / 1000, m = k / 1000, g = m / 1000, t = g / 1000;
+
+  /* The largest unit that still shows at least two digits, cut (not
+   * rounded) to a whole number; thousands grouped as the locale says. */
+  if (t >= 10)
+    return g_strdup_printf ("%'" G_GINT64_FORMAT " TB", t);
+  if (g >= 10)
+    return g_strdup_printf ("%'" G_GINT64_FORMAT " GB", g);
+  if (m >= 10)
+    return g_strdup_printf ("%'" G_GINT64_FORMAT " MB", m);
+  if (k >= 10)
+    return g_strdup_printf ("%'" G_GINT64_FORMAT " kB", k);
+  return g_strdup_printf ("%'" G_GINT64_FORMAT " bytes", size);
+}
+
+/* Seconds as a double the way Wireshark turns a time into one: whole
+ * seconds plus the fraction, each converted on its own. */
+static double
+ns_to_seconds (gint64 ns)
+{
+  gint64 secs = ns / NS_PER_SEC;
+  gint64 frac = ns % NS_PER_SEC;
+
+  return (double) secs + (double) frac / 1e9;
+}
+
+/* An address with the bytes its family does not use cleared, so two
+ * copies compare equal byte for byte. */
+static IotAddress
+clean_address (const IotAddress *addr)
+{
+  IotAddress out = { 0 };
+  guint len = addr->family == 4 ? 4 : addr->family == 6 ? 16 : 6;
+
+  out.family = addr->family;
+  memcpy (out.bytes, addr->bytes, len);
+  return out;
+}
+
+/* ---- conversation types --------------------------------------------------------- */
+
+static const struct {
+  const char *arg;
+  const char *title;
+} conv_types[IOT_CONV_N_TYPES] = {
+  [IOT_CONV_ETH] = { "eth", "Ethernet" },
+  [IOT_CONV_IPV4] = { "ip", "IPv4" },
+  [IOT_CONV_IPV6] = { "ipv6", "IPv6" },
+  [IOT_CONV_TCP] = { "tcp", "TCP" },
+  [IOT_CONV_UDP] = { "udp", "UDP" },
+};
+
+gboolean
+iot_conv_type_parse (const char *text, IotConvType *type)
+{
+  for (guint i = 0; i < IOT_CONV_N_TYPES; i++)
+    if (strcmp (text, conv_types[i].arg) == 0)
+      {
+        *type = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+iot_conv_type_title (IotConvType type)
+{
+  return type < IOT_CONV_N_TYPES ? conv_types[type].title : "?";
+}
+
+gboolean
+iot_conv_type_has_ports (IotConvType type)
+{
+  return type == IOT_CONV_TCP || type == IOT_CONV_UDP;
+}
+
+/* ---- conversations ------------------------------------------------------------------ */
+
+typedef struct {
+  IotAddress a, b;
+  guint32    stream;
+  guint16    port_a, port_b;
+} ConvKey;
+
+static guint
+key_hash (gconstpointer data, gsize len)
+{
+  const guint8 *p = data;
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+static guint
+conv_key_hash (gconstpointer key)
+{
+  return key_hash (key, sizeof (ConvKey));
+}
+
+static gboolean
+conv_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (ConvKey)) == 0;
+}
+
+struct _IotConversationTable {
+  IotConvType type;
+  GArray     *rows;      /* IotConversation */
+  GHashTable *index;     /* ConvKey → row + 1 */
+};
+
+IotConversationTable *
+iot_conversation_table_new (IotConvType type)
+{
+  IotConversationTable *table = g_new0 (IotConversationTable, 1);
+
+  table->type = type;
+  table->rows = g_array_new (FALSE, TRUE, sizeof (IotConversation));
+  table->index = g_hash_table_new_full (conv_key_hash, conv_key_equal, g_free, NULL);
+  return table;
+}
+
+void
+iot_conversation_table_free (IotConversationTable *table)
+{
+  if (table == NULL)
+    return;
+  g_array_unref (table->rows);
+  g_hash_table_unref (table->index);
+  g_free (table);
+}
+
+IotConvType
+iot_conversation_table_type (IotConversationTable *table)
+{
+  return table->type;
+}
+
+static void
+fill_conv_key (ConvKey *key, const IotAddress *a, const IotAddress *b, guint16 port_a, guint16 port_b,
+               guint32 stream)
+{
+  memset (key, 0, sizeof *key);
+  key->a = clean_address (a);
+  key->b = clean_address (b);
+  key->port_a = port_a;
+  key->port_b = port_b;
+  key->stream = stream;
+}
+
+void
+iot_conversation_table_add (IotConversationTable *table, const IotAddress *src, const IotAddress *dst,
+                            guint16 src_port, guint16 dst_port, guint32 stream, guint64 bytes,
+                            gint64 rel_ns)
+{
+  ConvKey key;
+  guint row;
+  gboolean forward = TRUE;
+  IotConversation *conv;
+
+  /* The first frame fixes which side is A; later frames match either way. */
+  fill_conv_key (&key, src, dst, src_port, dst_port, stream);
+  row = GPOINTER_TO_UINT (g_hash_table_lookup (table->index, &key));
+  if (row == 0)
+    {
+      ConvKey reverse;
+
+      fill_conv_key (&reverse, dst, src, dst_port, src_port, stream);
+      row = GPOINTER_TO_UINT (g_hash_table_lookup (table->index, &reverse));
+      forward = row == 0;
+    }
+  if (row == 0)
+    {
+      IotConversation fresh = { 0 };
+
+      fresh.addr_a = key.a;
+      fresh.addr_b = key.b;
+      fresh.port_a = src_port;
+      fresh.port_b = dst_port;
+      fresh.stream = stream;
+      fresh.start_ns = fresh.stop_ns = rel_ns;
+      g_array_append_val (table->rows, fresh);
+      row = table->rows->len;
+      g_hash_table_insert (table->index, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (row));
+    }
+  conv = &g_array_index (table->rows, IotConversation, row - 1);
+  if (forward)
+    {
+      conv->frames_ab++;
+      conv->bytes_ab += bytes;
+    }
+  else
+    {
+      conv->frames_ba++;
+      conv->bytes_ba += bytes;
+    }
+  if (rel_ns > conv->stop_ns)
+    conv->stop_ns = rel_ns;
+  else if (rel_ns < conv->start_ns)
+    conv->start_ns = rel_ns;
+}
+
+guint
+iot_conversation_table_n_rows (IotConversationTable *table)
+{
+  return table->rows->len;
+}
+
+const IotConversation *
+iot_conversation_table_row (IotConversationTable *table, guint index)
+{
+  g_return_val_if_fail (index < table->rows->len, NULL);
+  return &g_array_index (table->rows, IotConversation, index);
+}
+
+static double
+conv_sort_value (const IotConversation *conv, IotConvSort key)
+{
+  switch (key)
+    {
+    case IOT_CONV_SORT_BYTES:
+      return (double) (conv->bytes_ab + conv->bytes_ba);
+    case IOT_CONV_SORT_START:
+      return (double) conv->start_ns;
+    case IOT_CONV_SORT_DURATION:
+      return (double) (conv->stop_ns - conv->start_ns);
+    case IOT_CONV_SORT_FRAMES:
+    default:
+      return (double) (conv->frames_ab + conv->frames_ba);
+    }
+}
+
+typedef struct {
+  IotConvSort key;
+  gboolean    descending;
+} ConvSortSpec;
+
+/* Rows live in one array, so their addresses give the order in which
+ * they appeared: ties fall back to it. */
+static int
+compare_conversations (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+  const ConvSortSpec *spec = data;
+  const IotConversation *a = *(const IotConversation *const *) pa;
+  const IotConversation *b = *(const IotConversation *const *) pb;
+  double va = conv_sort_value (a, spec->key), vb = conv_sort_value (b, spec->key);
+
+  if (va != vb)
+    return (va < vb) == spec->descending ? 1 : -1;
+  return a < b ? -1 : a > b;
+}
+
+GPtrArray *
+iot_conversation_table_sorted (IotConversationTable *table, IotConvSort key, gboolean descending)
+{
+  GPtrArray *rows = g_ptr_array_sized_new (table->rows->len);
+  ConvSortSpec spec = { key, descending };
+
+  for (guint i = 0; i < table->rows->len; i++)
+    g_ptr_array_add (rows, &g_array_index (table->rows, IotConversation, i));
+  g_ptr_array_sort_with_data (rows, compare_conversations, &spec);
+  return rows;
+}
+
+static char *
+endpoint_label (const IotAddress *addr, guint16 port, gboolean with_port)
+{
+  g_autofree char *name = iot_stats_address_name (addr);
+
+  return with_port ? g_strdup_printf ("%s:%u", name, port) : g_steal_pointer (&name);
+}
+
+void
+iot_conversation_table_print (IotConversationTable *table, const char *filter, GString *out)
+{
+  gboolean ports = iot_conv_type_has_ports (table->type);
+  const char *indent = ports ? "            " : "";
+  g_autoptr (GPtrArray) rows = iot_conversation_table_sorted (table, IOT_CONV_SORT_FRAMES, TRUE);
+
+  g_string_append (out, report_rule);
+  g_string_append_printf (out, "%s Conversations\n", iot_conv_type_title (table->type));
+  g_string_append_printf (out, "Filter:%s\n", filter ? filter : "<No Filter>");
+  g_string_append_printf (out, "%s                                               |       <-      | |       ->      "
+                          "| |     Total     |    Relative    |   Duration   |\n", indent);
+  g_string_append_printf (out, "%s                                               | Frames  Bytes | | Frames  Bytes "
+                          "| | Frames  Bytes |      Start     |              |\n", indent);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const IotConversation *conv = g_ptr_array_index (rows, i);
+      g_autofree char *a = endpoint_label (&conv->addr_a, conv->port_a, ports);
+      g_autofree char *b = endpoint_label (&conv->addr_b, conv->port_b, ports);
+      g_autofree char *ba = iot_stats_format_size (conv->bytes_ba);
+      g_autofree char *ab = iot_stats_format_size (conv->bytes_ab);
+      g_autofree char *total = iot_stats_format_size (conv->bytes_ab + conv->bytes_ba);
+      int width = ports ? 26 : 20;
+
+      g_string_append_printf (out, "%-*s <-> %-*s  %6" G_GUINT64_FORMAT " %-9s  %6" G_GUINT64_FORMAT
+                              " %-9s  %6" G_GUINT64_FORMAT " %-9s  ",
+                              width, a, width, b, conv->frames_ba, ba, conv->frames_ab, ab,
+                              conv->frames_ab + conv->frames_ba, total);
+      g_string_append_printf (out, "%14.9f   %12.4f\n", ns_to_seconds (conv->start_ns),
+                              ns_to_seconds (conv->stop_ns) - ns_to_seconds (conv->start_ns));
+    }
+  g_string_append (out, report_rule);
+}
+
+/* ---- endpoints ----------------------------------------------------------------------- */
+
+typedef struct {
+  IotAddress addr;
+  guint16    port;
+} EndpointKey;
+
+static guint
+endpoint_key_hash (gconstpointer key)
+{
+  return key_hash (key, sizeof (EndpointKey));
+}
+
+static gboolean
+endpoint_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (EndpointKey)) == 0;
+}
+
+struct _IotEndpointTable {
+  IotConvType type;
+  GArray     *rows;      /* IotEndpoint */
+  GHashTable *index;     /* EndpointKey → row + 1 */
+};
+
+IotEndpointTable *
+iot_endpoint_table_new (IotConvType type)
+{
+  IotEndpointTable *table = g_new0 (IotEndpointTable, 1);
+
+  table->type = type;
+  table->rows = g_array_new (FALSE, TRUE, sizeof (IotEndpoint));
+  table->index = g_hash_table_new_full (endpoint_key_hash, endpoint_key_equal, g_free, NULL);
+  return table;
+}
+
+void
+iot_endpoint_table_free (IotEndpointTable *table)
+{
+  if (table == NULL)
+    return;
+  g_array_unref (table->rows);
+  g_hash_table_unref (table->index);
+  g_free (table);
+}
+
+IotConvType
+iot_endpoint_table_type (IotEndpointTable *table)
+{
+  return table->type;
+}
+
+static IotEndpoint *
+endpoint_row (IotEndpointTable *table, const IotAddress *addr, guint16 port)
+{
+  EndpointKey key;
+  guint row;
+
+  memset (&key, 0, sizeof key);
+  key.addr = clean_address (addr);
+  key.port = port;
+  row = GPOINTER_TO_UINT (g_hash_table_lookup (table->index, &key));
+  if (row == 0)
+    {
+      IotEndpoint fresh = { 0 };
+
+      fresh.addr = key.addr;
+      fresh.port = port;
+      g_array_append_val (table->rows, fresh);
+      row = table->rows->len;
+      g_hash_table_insert (table->index, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (row));
+    }
+  return &g_array_index (table->rows, IotEndpoint, row - 1);
+}
+
+void
+iot_endpoint_table_add (IotEndpointTable *table, const IotAddress *src, const IotAddress *dst,
+                        guint16 src_port, guint16 dst_port, guint64 bytes)
+{
+  IotEndpoint *sender = endpoint_row (table, src, src_port);
+  IotEndpoint *receiver;
+
+  sender->tx_frames++;
+  sender->tx_bytes += bytes;
+  /* Looked up after the sender: adding a row may move the array. */
+  receiver = endpoint_row (table, dst, dst_port);
+  receiver->rx_frames++;
+  receiver->rx_bytes += bytes;
+}
+
+guint
+iot_endpoint_table_n_rows (IotEndpointTable *table)
+{
+  return table->rows->len;
+}
+
+const IotEndpoint *
+iot_endpoint_table_row (IotEndpointTable *table, guint index)
+{
+  g_return_val_if_fail (index < table->rows->len, NULL);
+  return &g_array_index (table->rows, IotEndpoint, index);
+}
+
+static int
+compare_endpoints (gconstpointer pa, gconstpointer pb)
+{
+  const IotEndpoint *a = *(const IotEndpoint *const *) pa;
+  const IotEndpoint *b = *(const IotEndpoint *const *) pb;
+  guint64 fa = a->tx_frames + a->rx_frames, fb = b->tx_frames + b->rx_frames;
+
+  if (fa != fb)
+    return fa < fb ? 1 : -1;
+  return a < b ? -1 : a > b;
+}
+
+GPtrArray *
+iot_endpoint_table_sorted (IotEndpointTable *table)
+{
+  GPtrArray *rows = g_ptr_array_sized_new (table->rows->len);
+
+  for (guint i = 0; i < table->rows->len; i++)
+    g_ptr_array_add (rows, &g_array_index (table->rows, IotEndpoint, i));
+  g_ptr_array_sort (rows, compare_endpoints);
+  return rows;
+}
+
+void
+iot_endpoint_table_print (IotEndpointTable *table, const char *filter, GString *out)
+{
+  gboolean ports = iot_conv_type_has_ports (table->type);
+  g_autoptr (GPtrArray) rows = iot_endpoint_table_sorted (table);
+
+  g_string_append (out, report_rule);
+  g_string_append_printf (out, "%s Endpoints\n", iot_conv_type_title (table->type));
+  g_string_append_printf (out, "Filter:%s\n", filter ? filter : "<No Filter>");
+  g_string_append_printf (out, "                       |  %sPackets  | |  Bytes  | | Tx Packets | | Tx Bytes "
+                          "| | Rx Packets | | Rx Bytes |\n", ports ? "Port  ||  " : "");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const IotEndpoint *ep = g_ptr_array_index (rows, i);
+      g_autofree char *name = iot_stats_address_name (&ep->addr);
+
+      g_string_append_printf (out, "%-20s      ", name);
+      if (ports)
+        g_string_append_printf (out, "%5u     ", ep->port);
+      g_string_append_printf (out, "%6" G_GUINT64_FORMAT "     %9" G_GUINT64_FORMAT "     %6" G_GUINT64_FORMAT
+                              "       %9" G_GUINT64_FORMAT "      %6" G_GUINT64_FORMAT "       %9"
+                              G_GUINT64_FORMAT "   \n",
+                              ep->tx_frames + ep->rx_frames, ep->tx_bytes + ep->rx_bytes,
+                              ep->tx_frames, ep->tx_bytes, ep->rx_frames, ep->rx_bytes);
+    }
+  g_string_append (out, report_rule);
+}
+
+/* ---- protocol hierarchy ---------------------------------------------------------------- */
+
+struct _IotProtocolHierarchy {
+  IotPhsNode *first;       /* first top-level node */
+  GPtrArray  *nodes;       /* every node, for freeing */
+  GStringChunk *names;
+  guint64     frames;
+  guint64     bytes;
+  gboolean    include_frame;
+};
+
+IotProtocolHierarchy *
+iot_protocol_hierarchy_new (void)
+{
+  IotProtocolHierarchy *phs = g_new0 (IotProtocolHierarchy, 1);
+
+  phs->nodes = g_ptr_array_new_with_free_func (g_free);
+  phs->names = g_string_chunk_new (256);
+  return phs;
+}
+
+void
+iot_protocol_hierarchy_free (IotProtocolHierarchy *phs)
+{
+  if (phs == NULL)
+    return;
+  g_ptr_array_unref (phs->nodes);
+  g_string_chunk_free (phs->names);
+  g_free (phs);
+}
+
+void
+iot_protocol_hierarchy_add_path (IotProtocolHierarchy *phs, const char *const *abbrevs, guint n,
+                                 guint64 bytes)
+{
+  IotPhsNode **level = &phs->first;
+  IotPhsNode *parent = NULL;
+
+  phs->frames++;
+  phs->bytes += bytes;
+  for (guint i = 0; i < n; i++)
+    {
+      IotPhsNode **slot = level;
+      IotPhsNode *node;
+
+      while (*slot != NULL && strcmp ((*slot)->abbrev, abbrevs[i]) != 0)
+        slot = &(*slot)->next_sibling;
+      if (*slot == NULL)
+        {
+          node = g_new0 (IotPhsNode, 1);
+          node->abbrev = g_string_chunk_insert_const (phs->names, abbrevs[i]);
+          node->parent = parent;
+          g_ptr_array_add (phs->nodes, node);
+          *slot = node;
+        }
+      node = *slot;
+      node->frames++;
+      node->bytes += bytes;
+      parent = node;
+      level = &node->first_child;
+    }
+}
+
+void
+iot_protocol_hierarchy_set_include_frame (IotProtocolHierarchy *phs, gboolean include)
+{
+  phs->include_frame = include;
+}
+
+/* The layers of a frame as tshark's hierarchy sees them: every top-level
+ * row of the tree, in tree order, except that a "[N Reassembled …
+ * Segments]" row counts after the layers decoded from the bytes it
+ * gathered. */
+void
+iot_protocol_hierarchy_add_packet (IotProtocolHierarchy *phs, IotPacket *pkt)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  guint n_nodes = iot_packet_n_nodes (pkt);
+  g_autoptr (GArray) top = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) path = g_ptr_array_new ();
+
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i].parent < 0 && nodes[i].field != NULL
+        && (phs->include_frame || strcmp (nodes[i].field->abbrev, "frame") != 0))
+      g_array_append_val (top, i);
+  for (guint t = 0; t < top->len; t++)
+    {
+      const IotNode *node = &nodes[g_array_index (top, guint, t)];
+      guint run = t + 1;
+
+      /* Sources are numbered as they are made: the reassembled bytes and
+       * anything decoded from them (a de-chunked body) come after. */
+      if (g_str_has_suffix (node->field->abbrev, ".segments"))
+        while (run < top->len && nodes[g_array_index (top, guint, run)].source >= node->source
+               && !g_str_has_suffix (nodes[g_array_index (top, guint, run)].field->abbrev, ".segments"))
+          run++;
+      for (guint k = t + 1; k < run; k++)
+        g_ptr_array_add (path, (gpointer) nodes[g_array_index (top, guint, k)].field->abbrev);
+      g_ptr_array_add (path, (gpointer) node->field->abbrev);
+      t = run - 1;
+    }
+  iot_protocol_hierarchy_add_path (phs, (const char *const *) path->pdata, path->len,
+                                   iot_packet_wirelen (pkt));
+}
+
+const IotPhsNode *
+iot_protocol_hierarchy_root (IotProtocolHierarchy *phs)
+{
+  return phs->first;
+}
+
+guint64
+iot_protocol_hierarchy_total_frames (IotProtocolHierarchy *phs)
+{
+  return phs->frames;
+}
+
+guint64
+iot_protocol_hierarchy_total_bytes (IotProtocolHierarchy *phs)
+{
+  return phs->bytes;
+}
+
+double
+iot_phs_node_frames_percent (IotProtocolHierarchy *phs, const IotPhsNode *node)
+{
+  return phs->frames ? 100.0 * (double) node->frames / (double) phs->frames : 0.0;
+}
+
+double
+iot_phs_node_bytes_percent (IotProtocolHierarchy *phs, const IotPhsNode *node)
+{
+  return phs->bytes ? 100.0 * (double) node->bytes / (double) phs->bytes : 0.0;
+}
+
+static void
+print_phs_level (const IotPhsNode *node, guint depth, GString *out)
+{
+  for (; node != NULL; node = node->next_sibling)
+    {
+      GString *line = g_string_new (NULL);
+
+      /* Two spaces a level; past 16 levels one "..." stands for the rest. */
+      for (guint i = 0; i < depth; i++)
+        {
+          if (i > 15)
+            {
+              g_string_append (line, "...");
+              break;
+            }
+          g_string_append (line, "  ");
+        }
+      g_string_append (line, node->abbrev);
+      if (line->len > 79)
+        g_string_truncate (line, 79);
+      g_string_append_printf (out, "%-40s frames:%" G_GUINT64_FORMAT " bytes:%" G_GUINT64_FORMAT "\n",
+                              line->str, node->frames, node->bytes);
+      g_string_free (line, TRUE);
+      print_phs_level (node->first_child, depth + 1, out);
+    }
+}
+
+void
+iot_protocol_hierarchy_print (IotProtocolHierarchy *phs, const char *filter, GString *out)
+{
+  g_string_append (out, "\n===================================================================\n");
+  g_string_append (out, "Protocol Hierarchy Statistics\n");
+  g_string_append_printf (out, "Filter: %s\n\n", filter ? filter : "");
+  print_phs_level (phs->first, 0, out);
+  g_string_append (out, "===================================================================\n");
+}
+
+/* ---- expert summary --------------------------------------------------------------------- */
+
+#define N_SEVERITIES (IOT_SEV_ERROR + 1)
+
+struct _IotExpertSummary {
+  IotSeverity   min_severity;
+  GArray       *entries[N_SEVERITIES];   /* IotExpertEntry */
+  GHashTable   *index[N_SEVERITIES];     /* "protocol\x1fsummary" → entry + 1 */
+  GStringChunk *text;
+};
+
+IotExpertSummary *
+iot_expert_summary_new (IotSeverity min_severity)
+{
+  IotExpertSummary *summary = g_new0 (IotExpertSummary, 1);
+
+  summary->min_severity = min_severity;
+  for (guint i = 0; i < N_SEVERITIES; i++)
+    {
+      summary->entries[i] = g_array_new (FALSE, TRUE, sizeof (IotExpertEntry));
+      summary->index[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  summary->text = g_string_chunk_new (1024);
+  return summary;
+}
+
+void
+iot_expert_summary_free (IotExpertSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  for (guint i = 0; i < N_SEVERITIES; i++)
+    {
+      g_array_unref (summary->entries[i]);
+      g_hash_table_unref (summary->index[i]);
+    }
+  g_string_chunk_free (summary->text);
+  g_free (summary);
+}
+
+void
+iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity, IotExpertGroup group,
+                        const char *protocol, const char *message)
+{
+  g_autofree char *key = NULL;
+  guint row;
+
+  if (severity < summary->min_severity || severity >= N_SEVERITIES)
+    return;
+  /* Same protocol and message: one entry, whatever the group. */
+  key = g_strconcat (protocol, "\x1f", message, NULL);
+  row = GPOINTER_TO_UINT (g_hash_table_lookup (summary->index[severity], key));
+  if (row == 0)
+    {
+      IotExpertEntry entry = { severity, group,
+                               g_string_chunk_insert_const (summary->text, protocol),
+                               g_string_chunk_insert_const (summary->text, message), 0 };
+
+      g_array_append_val (summary->entries[severity], entry);
+      row = summary->entries[severity]->len;
+      g_hash_table_insert (summary->index[severity], g_steal_pointer (&key), GUINT_TO_POINTER (row));
+    }
+  g_array_index (summary->entries[severity], IotExpertEntry, row - 1).count++;
+}
+
+/* The protocol an expert item belongs to: the nearest protocol row above
+ * it, or — for items hanging off a top-level marker such as "[Malformed
+ * Packet]" — the last top-level protocol before it. */
+static const struct {
+  const char *abbrev;
+  const char *name;
+} short_names[] = {
+  { "arp", "ARP/RARP" }, { "dhcp", "DHCP/BOOTP" }, { "mdns", "mDNS" }, { "vlan", "VLAN" },
+};
+
+static const char *
+expert_protocol (const IotNode *nodes, guint index)
+{
+  const IotField *proto = NULL;
+  const IotDissector *dissector;
+
+  for (gint32 p = nodes[index].parent; p >= 0 && proto == NULL; p = nodes[p].parent)
+    if (nodes[p].field != NULL && nodes[p].field->type == IOT_FT_PROTOCOL)
+      proto = nodes[p].field;
+  for (gint32 i = (gint32) index - 1; i >= 0 && proto == NULL; i--)
+    if (nodes[i].parent < 0 && nodes[i].field != NULL && nodes[i].field->type == IOT_FT_PROTOCOL)
+      proto = nodes[i].field;
+  if (proto == NULL)
+    return "Frame";
+  /* Wireshark's short names, where they differ from the column's. */
+  for (guint i = 0; i < G_N_ELEMENTS (short_names); i++)
+    if (strcmp (proto->proto_abbrev, short_names[i].abbrev) == 0)
+      return short_names[i].name;
+  dissector = iot_registry_dissector (proto->proto_abbrev);
+  return dissector != NULL && dissector->name != NULL ? dissector->name : proto->abbrev;
+}
+
+void
+iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  guint n = iot_packet_n_nodes (pkt);
+
+  for (guint i = 0; i < n; i++)
+    if ((nodes[i].flags & IOT_NODE_EXPERT) && nodes[i].v.p != NULL)
+      {
+        g_autoptr (GString) message = g_string_new (NULL);
+
+        /* Control characters (a request line's CR LF) as escapes, so
+         * each item stays on one line. */
+        iot_format_escaped (nodes[i].v.p, nodes[i].vlen, message);
+        iot_expert_summary_add (summary, nodes[i].severity, nodes[i].group, expert_protocol (nodes, i),
+                                message->str);
+      }
+}
+
+guint
+iot_expert_summary_n_entries (IotExpertSummary *summary, IotSeverity severity)
+{
+  return severity < N_SEVERITIES ? summary->entries[severity]->len : 0;
+}
+
+const IotExpertEntry *
+iot_expert_summary_entry (IotExpertSummary *summary, IotSeverity severity, guint index)
+{
+  g_return_val_if_fail (severity < N_SEVERITIES && index < summary->entries[severity]->len, NULL);
+  return &g_array_index (summary->entries[severity], IotExpertEntry, index);
+}
+
+void
+iot_expert_summary_print (IotExpertSummary *summary, GString *out)
+{
+  static const struct {
+    IotSeverity severity;
+    const char *title;
+  } order[] = {
+    { IOT_SEV_ERROR, "Errors" },
+    { IOT_SEV_WARN, "Warns" },
+    { IOT_SEV_NOTE, "Notes" },
+    { IOT_SEV_CHAT, "Chats" },
+    { IOT_SEV_COMMENT, "Comments" },
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (order); s++)
+    {
+      GArray *entries = summary->entries[order[s].severity];
+      guint total = 0;
+
+      if (entries->len == 0)
+        continue;
+      for (guint i = 0; i < entries->len; i++)
+        total += g_array_index (entries, IotExpertEntry, i).count;
+      g_string_append_printf (out, "\n%s (%u)\n", order[s].title, total);
+      g_string_append (out, "=============\n");
+      g_string_append (out, "   Frequency      Group           Protocol  Summary\n");
+      for (guint i = 0; i < entries->len; i++)
+        {
+          const IotExpertEntry *e = &g_array_index (entries, IotExpertEntry, i);
+
+          g_string_append_printf (out, "%12u %10s %18s  %s\n", e->count, iot_format_expert_group (e->group),
+                                  e->protocol, e->summary);
+        }
+    }
+}
+
+/* ---- I/O statistics ------------------------------------------------------------------------ */
+
+typedef struct {
+  guint32 frames;
+  guint32 num;        /* values seen (AVG) */
+  guint64 counter;    /* integers (signed ones bit for bit) and times in ns */
+  double  dcounter;   /* floating-point fields */
+} IoItem;
+
+typedef struct {
+  IotIoCalc       calc;
+  const IotField *field;
+  IotFilter      *filter;
+  char           *text;       /* heading; NULL = "Frames and bytes" */
+  GArray         *items;      /* IoItem per interval */
+  guint64         max_value;  /* widest value, for the column width */
+  guint32         max_frames;
+} IoColumn;
+
+struct _IotIoStat {
+  guint64    interval;        /* µs; G_MAXUINT64 = the whole capture */
+  guint      precision;
+  GPtrArray *columns;
+  gint64     duration_ns;
+  guint64    last_rel_us;
+};
+
+static void
+io_column_free (gpointer data)
+{
+  IoColumn *col = data;
+
+  iot_filter_free (col->filter);
+  g_free (col->text);
+  g_array_unref (col->items);
+  g_free (col);
+}
+
+IotIoStat *
+iot_io_stat_new (guint64 interval_us, guint precision)
+{
+  IotIoStat *io = g_new0 (IotIoStat, 1);
+
+  io->interval = interval_us ? interval_us : G_MAXUINT64;
+  io->precision = MIN (precision, 6);
+  io->columns = g_ptr_array_new_with_free_func (io_column_free);
+  return io;
+}
+
+void
+iot_io_stat_free (IotIoStat *io)
+{
+  if (io == NULL)
+    return;
+  g_ptr_array_unref (io->columns);
+  g_free (io);
+}
+
+void
+iot_io_stat_add_column (IotIoStat *io, IotIoCalc calc, const IotField *field, IotFilter *filter,
+                        const char *text)
+{
+  IoColumn *col = g_new0 (IoColumn, 1);
+  IoItem first = { 0 };
+
+  col->calc = calc;
+  col->field = field;
+  col->filter = filter;
+  col->text = g_strdup (text);
+  col->items = g_array_new (FALSE, TRUE, sizeof (IoItem));
+  g_array_append_val (col->items, first);
+  g_ptr_array_add (io->columns, col);
+}
+
+void
+iot_io_stat_add_fields (IotIoStat *io, IotFieldSet *set)
+{
+  for (guint i = 0; i < io->columns->len; i++)
+    {
+      IoColumn *col = g_ptr_array_index (io->columns, i);
+
+      if (col->filter)
+        iot_filter_add_fields (col->filter, set);
+      if (col->field)
+        iot_field_set_add (set, col->field);
+    }
+}
+
+static gboolean
+field_is_float (const IotField *field)
+{
+  return field != NULL && field->type == IOT_FT_DOUBLE;
+}
+
+static gboolean
+field_is_time (const IotField *field)
+{
+  return field != NULL && field->type == IOT_FT_RELATIVE_TIME;
+}
+
+static gboolean
+field_is_signed (const IotField *field)
+{
+  return field != NULL && iot_field_type_is_signed (field->type);
+}
+
+/* Folds one value of the column's field into @item. */
+static void
+io_item_take (IoColumn *col, IoItem *item, const IotNode *node, gboolean first_value)
+{
+  guint64 v = node->v.u;
+  double d = node->v.d;
+
+  if (field_is_float (col->field))
+    {
+      switch (col->calc)
+        {
+        case IOT_IO_SUM:
+        case IOT_IO_AVG:
+          item->dcounter += d;
+          break;
+        case IOT_IO_MIN:
+          if (first_value || d < item->dcounter)
+            item->dcounter = d;
+          break;
+        case IOT_IO_MAX:
+          if (d > item->dcounter)
+            item->dcounter = d;
+          break;
+        default:
+          break;
+        }
+      return;
+    }
+  switch (col->calc)
+    {
+    case IOT_IO_SUM:
+    case IOT_IO_AVG:
+      item->counter += v;
+      break;
+    case IOT_IO_MIN:
+      if (first_value || (field_is_signed (col->field) ? (gint64) v < (gint64) item->counter : v < item->counter))
+        item->counter = v;
+      break;
+    case IOT_IO_MAX:
+      if (field_is_signed (col->field) ? (gint64) v > (gint64) item->counter : v > item->counter)
+        item->counter = v;
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+io_column_note_width (IoColumn *col, const IoItem *item)
+{
+  switch (col->calc)
+    {
+    case IOT_IO_FRAMES:
+    case IOT_IO_FRAMES_BYTES:
+      col->max_frames = MAX (col->max_frames, item->frames);
+      if (col->calc == IOT_IO_FRAMES_BYTES)
+        col->max_value = MAX (col->max_value, item->counter);
+      break;
+    case IOT_IO_BYTES:
+    case IOT_IO_COUNT:
+      col->max_value = MAX (col->max_value, item->counter);
+      break;
+    case IOT_IO_SUM:
+    case IOT_IO_MIN:
+    case IOT_IO_MAX:
+      if (field_is_float (col->field))
+        col->max_value = MAX (col->max_value, (guint64) (item->dcounter + 0.5));
+      else
+        col->max_value = MAX (col->max_value, item->counter);
+      break;
+    case IOT_IO_AVG:
+      if (item->num == 0)
+        break;
+      if (field_is_float (col->field))
+        col->max_value = MAX (col->max_value, (guint64) item->dcounter / item->num);
+      else if (field_is_time (col->field))
+        col->max_value = MAX (col->max_value, (item->counter / item->num + 500000000) / (guint64) NS_PER_SEC);
+      else
+        col->max_value = MAX (col->max_value, item->counter / item->num);
+      break;
+    }
+}
+
+void
+iot_io_stat_add_packet (IotIoStat *io, IotPacket *pkt, gint64 rel_ns)
+{
+  guint64 rel_us;
+
+  /* A frame stamped before the first one counts at the latest time seen. */
+  if (rel_ns >= 0)
+    {
+      rel_us = (guint64) (rel_ns / NS_PER_SEC) * US_PER_SEC + (guint64) ((rel_ns % NS_PER_SEC + 500) / 1000);
+      io->last_rel_us = rel_us;
+    }
+  else
+    rel_us = io->last_rel_us;
+
+  for (guint c = 0; c < io->columns->len; c++)
+    {
+      IoColumn *col = g_ptr_array_index (io->columns, c);
+      guint target = col->items->len - 1;
+      IoItem *item;
+
+      if (col->filter != NULL && !iot_filter_matches (col->filter, pkt))
+        continue;
+      /* Intervals open in order; a late frame joins the newest one. */
+      if (io->interval != G_MAXUINT64 && rel_us / io->interval > target)
+        target = (guint) (rel_us / io->interval);
+      if (target >= col->items->len)
+        g_array_set_size (col->items, target + 1);
+      item = &g_array_index (col->items, IoItem, target);
+      item->frames++;
+      switch (col->calc)
+        {
+        case IOT_IO_FRAMES:
+        case IOT_IO_BYTES:
+        case IOT_IO_FRAMES_BYTES:
+          item->counter += iot_packet_wirelen (pkt);
+          break;
+        default:
+          {
+            const IotNode *nodes = iot_packet_nodes (pkt);
+            guint n = iot_packet_n_nodes (pkt), seen = 0;
+
+            for (guint i = 0; i < n; i++)
+              {
+                if (nodes[i].field != col->field)
+                  continue;
+                if (col->calc == IOT_IO_COUNT)
+                  item->counter++;
+                else
+                  {
+                    if (col->calc == IOT_IO_AVG)
+                      item->num++;
+                    io_item_take (col, item, &nodes[i], item->frames == 1 && seen == 0);
+                  }
+                seen++;
+              }
+          }
+          break;
+        }
+      io_column_note_width (col, item);
+    }
+}
+
+void
+iot_io_stat_set_duration (IotIoStat *io, gint64 duration_ns)
+{
+  io->duration_ns = MAX (duration_ns, 0);
+}
+
+guint
+iot_io_stat_n_columns (IotIoStat *io)
+{
+  return io->columns->len;
+}
+
+guint
+iot_io_stat_n_intervals (IotIoStat *io, guint column)
+{
+  g_return_val_if_fail (column < io->columns->len, 0);
+  return ((IoColumn *) g_ptr_array_index (io->columns, column))->items->len;
+}
+
+static double
+io_item_value (const IoColumn *col, const IoItem *item)
+{
+  guint num = item->num ? item->num : 1;
+
+  switch (col->calc)
+    {
+    case IOT_IO_FRAMES:
+      return item->frames;
+    case IOT_IO_FRAMES_BYTES:
+    case IOT_IO_BYTES:
+    case IOT_IO_COUNT:
+      return (double) item->counter;
+    case IOT_IO_AVG:
+      if (field_is_float (col->field))
+        return item->dcounter / num;
+      if (field_is_time (col->field))
+        return (double) (item->counter / num) / 1e9;
+      return field_is_signed (col->field) ? (double) ((gint64) item->counter / (gint64) num)
+                                          : (double) (item->counter / num);
+    default:
+      if (field_is_float (col->field))
+        return item->dcounter;
+      if (field_is_time (col->field))
+        return (double) item->counter / 1e9;
+      return field_is_signed (col->field) ? (double) (gint64) item->counter : (double) item->counter;
+    }
+}
+
+void
+iot_io_stat_cell (IotIoStat *io, guint column, guint row, guint64 *frames, double *value)
+{
+  const IoColumn *col;
+  const IoItem *item;
+
+  g_return_if_fail (column < io->columns->len);
+  col = g_ptr_array_index (io->columns, column);
+  if (row >= col->items->len)
+    {
+      *frames = 0;
+      *value = 0;
+      return;
+    }
+  item = &g_array_index (col->items, IoItem, row);
+  *frames = item->frames;
+  *value = io_item_value (col, item);
+}
+
+static guint
+magnitude (guint64 value, guint max_digits)
+{
+  guint digits = 0;
+
+  for (guint i = 0; i < max_digits; i++)
+    {
+      digits++;
+      if ((value /= 10) == 0)
+        break;
+    }
+  return digits;
+}
+
+static const char *
+calc_name (IotIoCalc calc)
+{
+  static const char *const names[] = {
+    [IOT_IO_FRAMES_BYTES] = "FRAMES BYTES", [IOT_IO_FRAMES] = "FRAMES", [IOT_IO_BYTES] = "BYTES",
+    [IOT_IO_COUNT] = "COUNT", [IOT_IO_SUM] = "SUM", [IOT_IO_MIN] = "MIN", [IOT_IO_MAX] = "MAX",
+    [IOT_IO_AVG] = "AVG",
+  };
+
+  return names[calc];
+}
+
+/* A label centred in a column of @width characters (tshark's rounding). */
+static void
+append_centered (GString *out, const char *label, int width)
+{
+  static const char spaces[] = "      ";
+  int label_len = (int) strlen (label);
+  int len = 6 - ((width - label_len) / 2 + 1);
+
+  if (len > 0 && len < 6)
+    {
+      const char *pad = &spaces[len];
+
+      g_string_append_printf (out, "%s%s%s|", (width - label_len) % 2 == 0 ? pad : pad - 1, label, pad);
+    }
+  else if (len > 0 && len <= 15)
+    g_string_append_printf (out, "%s|", label);
+}
+
+typedef struct {
+  int frames;        /* width of the frame count, 0 if none */
+  int value;         /* width of the value, 0 if none */
+  int value_decimals;
+} IoWidths;
+
+static void
+io_column_widths (IoColumn *col, IoWidths *w)
+{
+  guint64 max_value = col->max_value;
+
+  memset (w, 0, sizeof *w);
+  switch (col->calc)
+    {
+    case IOT_IO_FRAMES:
+      w->frames = MAX (6, (int) magnitude (col->max_frames, 15));
+      return;
+    case IOT_IO_FRAMES_BYTES:
+      w->frames = MAX (6, (int) magnitude (col->max_frames, 15));
+      w->value = MAX (5, (int) magnitude (max_value, 15));
+      return;
+    case IOT_IO_BYTES:
+    case IOT_IO_COUNT:
+      w->value = MAX (5, (int) magnitude (max_value, 15));
+      return;
+    default:
+      break;
+    }
+  if (field_is_float (col->field))
+    {
+      w->value = (int) magnitude (max_value, 15) + 7;
+      w->value_decimals = 6;
+    }
+  else if (field_is_time (col->field))
+    {
+      if (col->calc != IOT_IO_AVG)
+        max_value = (max_value + 500000000) / (guint64) NS_PER_SEC;
+      w->value = (int) magnitude (max_value, 15) + 7;
+      w->value_decimals = 6;
+    }
+  else
+    w->value = MAX ((int) strlen (calc_name (col->calc)), (int) magnitude (max_value, 15));
+}
+
+static void
+io_append_value (GString *out, IoColumn *col, const IoWidths *w, const IoItem *item)
+{
+  static const IoItem empty = { 0 };
+  guint num;
+
+  if (item == NULL)
+    item = &empty;
+  num = item->num ? item->num : 1;
+  switch (col->calc)
+    {
+    case IOT_IO_FRAMES:
+      g_string_append_printf (out, " %*u |", w->frames, item->frames);
+      return;
+    case IOT_IO_FRAMES_BYTES:
+      g_string_append_printf (out, " %*u | %*" G_GUINT64_FORMAT " |", w->frames, item->frames, w->value,
+                              item->counter);
+      return;
+    case IOT_IO_BYTES:
+    case IOT_IO_COUNT:
+      g_string_append_printf (out, " %*" G_GUINT64_FORMAT " |", w->value, item->counter);
+      return;
+    default:
+      break;
+    }
+  if (field_is_float (col->field))
+    {
+      double d = col->calc == IOT_IO_AVG ? item->dcounter / num : item->dcounter;
+
+      g_string_append_printf (out, " %*.6f |", w->value - 7, d);
+    }
+  else if (field_is_time (col->field))
+    {
+      guint64 us = ((col->calc == IOT_IO_AVG ? item->counter / num : item->counter) + 500) / 1000;
+
+      g_string_append_printf (out, " %*u.%06u |", w->value - 7, (guint) (us / US_PER_SEC),
+                              (guint) (us % US_PER_SEC));
+    }
+  else if (field_is_signed (col->field))
+    {
+      gint64 v = col->calc == IOT_IO_AVG ? (gint64) (item->counter / num) : (gint64) item->counter;
+
+      g_string_append_printf (out, " %*" G_GINT64_FORMAT " |", w->value, v);
+    }
+  else
+    g_string_append_printf (out, " %*" G_GUINT64_FORMAT " |", w->value,
+                            col->calc == IOT_IO_AVG ? item->counter / num : item->counter);
+}
+
+/* Seconds with @decimals digits, the fraction cut, not rounded. */
+static char *
+format_seconds (gint64 ns, guint decimals)
+{
+  gint64 unit = 1;
+
+  if (decimals == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, ns / NS_PER_SEC);
+  for (guint i = decimals; i < 9; i++)
+    unit *= 10;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%0*" G_GINT64_FORMAT, ns / NS_PER_SEC, (int) decimals,
+                          (ns % NS_PER_SEC) / unit);
+}
+
+static gint64
+round_ns (gint64 ns, guint decimals)
+{
+  gint64 unit = 1;
+
+  for (guint i = decimals; i < 9; i++)
+    unit *= 10;
+  return (ns + unit / 2) / unit * unit;
+}
+
+/* "| text      |": @text left-aligned, the closing bar at @width. */
+static void
+append_boxed_line (GString *out, const char *text, guint width)
+{
+  gsize start = out->len;
+
+  g_string_append (out, text);
+  if (out->len - start + 1 < width)
+    g_string_append_printf (out, "%*s", (int) (width - (out->len - start)), "|");
+  else
+    g_string_append_c (out, '|');
+  g_string_append_c (out, '\n');
+}
+
+static void
+io_append_filters (IotIoStat *io, guint borderlen, GString *out)
+{
+  for (guint j = 0; j < io->columns->len; j++)
+    {
+      IoColumn *col = g_ptr_array_index (io->columns, j);
+      g_autoptr (GString) line = g_string_new (NULL);
+      const char *text = col->text;
+
+      g_string_append_printf (line, j == 0 ? "| Col%2u: " : "|    %2u: ", j + 1);
+      if (text == NULL)
+        {
+          g_string_append (line, "Frames and bytes");
+          append_boxed_line (out, line->str, borderlen);
+          continue;
+        }
+      /* Too wide: wrap at the last space that fits, or hard at the edge. */
+      while (strlen (text) + 11 > borderlen)
+        {
+          gsize max_w = borderlen - 11, len;
+          const char *space = g_strrstr_len (text, (gssize) max_w, " ");
+          gsize next;
+
+          len = space ? (gsize) (space - text) : max_w;
+          next = space ? len + 1 : len;
+          g_string_append_len (line, text, (gssize) len);
+          append_boxed_line (out, line->str, borderlen);
+          g_string_assign (line, "|        ");
+          text += next;
+        }
+      g_string_append (line, text);
+      append_boxed_line (out, line->str, borderlen);
+    }
+}
+
+void
+iot_io_stat_print (IotIoStat *io, GString *out)
+{
+  guint64 duration, interval, dv, t = 0;
+  guint dur_mag, invl_mag, prec, invl_col_w, tabrow_w, borderlen, maxfltr_w = 0, num_rows, header_mag;
+  gboolean whole;
+  g_autofree IoWidths *widths = g_new0 (IoWidths, MAX (io->columns->len, 1));
+  g_autofree char *dur_text = NULL, *invl_text = NULL;
+  g_autoptr (GString) line = g_string_new (NULL);
+  gint64 elapsed = io->duration_ns;
+
+  duration = (guint64) (elapsed / NS_PER_SEC) * US_PER_SEC + (guint64) ((elapsed % NS_PER_SEC + 500) / 1000);
+  whole = io->interval == G_MAXUINT64 || io->interval > duration;
+  interval = whole ? duration : io->interval;
+  dur_mag = magnitude (duration / US_PER_SEC, 5);
+  invl_mag = magnitude (interval / US_PER_SEC, 5);
+  if (interval == duration)
+    {
+      /* One interval for everything: decimals by how long the capture is. */
+      prec = dur_mag >= 2 ? 1 : dur_mag == 1 ? 3 : 6;
+      borderlen = 30 + dur_mag + (prec ? prec + 1 : 0);
+    }
+  else
+    {
+      prec = io->precision;
+      borderlen = 25 + MAX (invl_mag, dur_mag) + (prec ? prec + 1 : 0);
+    }
+  dv = US_PER_SEC;
+  for (guint i = 0; i < prec; i++)
+    dv /= 10;
+  if (duration % dv > 5 * (dv / 10))
+    {
+      duration = (duration + 5 * (dv / 10)) / dv * dv;
+      dur_mag = magnitude (duration / US_PER_SEC, 5);
+    }
+  if (whole)
+    interval = duration;
+  invl_col_w = prec == 0 ? 2 * dur_mag + 8 : 2 * dur_mag + 2 * prec + 10;
+  invl_col_w = MAX (invl_col_w, 12);
+
+  tabrow_w = invl_col_w;
+  for (guint j = 0; j < io->columns->len; j++)
+    {
+      IoWidths *w = &widths[j];
+
+      io_column_widths (g_ptr_array_index (io->columns, j), w);
+      tabrow_w += (w->frames ? w->frames + 3 : 0) + (w->value ? w->value + 3 : 0);
+    }
+  borderlen = MAX (borderlen, tabrow_w);
+  for (guint j = 0; j < io->columns->len; j++)
+    {
+      IoColumn *col = g_ptr_array_index (io->columns, j);
+
+      maxfltr_w = MAX (maxfltr_w, col->text ? (guint) strlen (col->text) + 11 : 26);
+    }
+  if (maxfltr_w > borderlen && borderlen < 102)
+    borderlen = MIN (maxfltr_w, 102);
+  if (borderlen - tabrow_w == 1)
+    borderlen++;
+
+  /* Title box. */
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < borderlen; i++)
+    g_string_append_c (out, '=');
+  g_string_append_printf (out, "\n|%-*s|\n", borderlen - 2, " IO Statistics");
+  g_string_append_printf (out, "|%-*s|\n", borderlen - 2, "");
+  header_mag = magnitude ((guint64) (elapsed / NS_PER_SEC), 5);
+  if (prec == 0)
+    {
+      /* tshark 4.0 pads these microseconds with spaces ("1. 63056"). */
+      gint64 rounded = round_ns (elapsed, 6);
+
+      dur_text = g_strdup_printf ("%" G_GINT64_FORMAT ".%6d", rounded / NS_PER_SEC,
+                                  (int) (rounded % NS_PER_SEC / 1000));
+    }
+  else
+    dur_text = format_seconds (round_ns (elapsed, prec), prec);
+  invl_text = format_seconds ((gint64) interval * 1000, prec);
+  g_string_printf (line, "| Duration: %*s secs", (int) (header_mag + (prec ? prec + 1 : 0)), dur_text);
+  append_boxed_line (out, line->str, borderlen);
+  g_string_printf (line, "| Interval: %*s secs", (int) (header_mag + (prec ? prec + 1 : 0)), invl_text);
+  append_boxed_line (out, line->str, borderlen);
+  g_string_append_printf (out, "|%-*s|\n", borderlen - 2, "");
+  io_append_filters (io, borderlen, out);
+  g_string_append (out, "|-");
+  for (guint i = 0; i + 3 < borderlen; i++)
+    g_string_append_c (out, '-');
+  g_string_append (out, "|\n");
+
+  /* Column headings. */
+  g_string_append_printf (out, "|%*s", (int) invl_col_w - 1, "|");
+  for (guint j = 0; j < io->columns->len; j++)
+    {
+      const IoWidths *w = &widths[j];
+      int pad = w->frames && w->value ? w->frames + w->value + 3 : w->frames ? w->frames : w->value;
+
+      g_string_append_printf (out, "%-2u%*s|", j + 1, pad, "");
+    }
+  if (tabrow_w < borderlen)
+    g_string_append_printf (out, "%*s", (int) (borderlen - tabrow_w), "|");
+  g_string_append_printf (out, "\n| Interval%*s", (int) invl_col_w - 10, "|");
+  for (guint j = 0; j < io->columns->len; j++)
+    {
+      IoColumn *col = g_ptr_array_index (io->columns, j);
+      const IoWidths *w = &widths[j];
+
+      if (col->calc == IOT_IO_FRAMES_BYTES)
+        {
+          append_centered (out, "Frames", w->frames);
+          append_centered (out, "Bytes", w->value);
+        }
+      else
+        append_centered (out, calc_name (col->calc), w->frames ? w->frames : w->value);
+    }
+  if (tabrow_w < borderlen)
+    g_string_append_printf (out, "%*s", (int) (borderlen - tabrow_w), "|");
+  g_string_append (out, "\n|-");
+  for (guint i = 0; i + 3 < tabrow_w; i++)
+    g_string_append_c (out, '-');
+  g_string_append_c (out, '|');
+  if (tabrow_w < borderlen)
+    g_string_append_printf (out, "%*s", (int) (borderlen - tabrow_w), "|");
+  g_string_append_c (out, '\n');
+
+  /* One row per interval. */
+  num_rows = interval == 0 || duration == 0 ? 0 : (guint) (duration / interval) + (duration % interval > 0);
+  for (guint row = 0; row < num_rows; row++)
+    {
+      gboolean last = row == num_rows - 1;
+      guint64 end = last ? duration : t + interval;
+
+      if (prec == 0)
+        {
+          const char *pad = dur_mag == 1 ? " " : "";
+
+          if (last)
+            g_string_append_printf (out, "| %s%*u <> %-*s|", pad, (int) dur_mag, (guint) (t / US_PER_SEC),
+                                    dur_mag >= 3 ? (int) dur_mag + 1 : 3, "Dur");
+          else
+            g_string_append_printf (out, "| %s%*u <> %*u %s|", pad, (int) dur_mag, (guint) (t / US_PER_SEC),
+                                    (int) dur_mag, (guint) (end / US_PER_SEC), pad);
+        }
+      else
+        g_string_append_printf (out, "| %*u.%0*u <> %*u.%0*u |", (int) dur_mag, (guint) (t / US_PER_SEC),
+                                (int) prec, (guint) (t % US_PER_SEC / dv), (int) dur_mag,
+                                (guint) (end / US_PER_SEC), (int) prec, (guint) (end % US_PER_SEC / dv));
+      for (guint j = 0; j < io->columns->len; j++)
+        {
+          IoColumn *col = g_ptr_array_index (io->columns, j);
+
+          io_append_value (out, col, &widths[j],
+                           row < col->items->len ? &g_array_index (col->items, IoItem, row) : NULL);
+        }
+      if (tabrow_w < borderlen)
+        g_string_append_printf (out, "%*s", (int) (borderlen - tabrow_w), "|");
+      g_string_append_c (out, '\n');
+      t += interval;
+    }
+  for (guint i = 0; i < borderlen; i++)
+    g_string_append_c (out, '=');
+  g_string_append_c (out, '\n');
+}
+
+/* Compiles a filter of a -z argument; NULL text or "" means none. */
+static gboolean
+compile_report_filter (const char *text, IotFilter **filter, GError **error)
+{
+  g_autoptr (IotFilterProblem) problem = NULL;
+
+  *filter = NULL;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  *filter = iot_filter_compile (text, &problem);
+  if (*filter == NULL)
+    {
+      g_autofree char *message = iot_filter_problem_format (problem, text);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const struct {
+  const char *name;
+  IotIoCalc   calc;
+} io_calcs[] = {
+  { "FRAMES", IOT_IO_FRAMES }, { "BYTES", IOT_IO_BYTES }, { "COUNT", IOT_IO_COUNT },
+  { "SUM", IOT_IO_SUM }, { "MIN", IOT_IO_MIN }, { "MAX", IOT_IO_MAX }, { "AVG", IOT_IO_AVG },
+};
+
+static gboolean
+field_allows (const IotField *field, IotIoCalc calc)
+{
+  if (calc == IOT_IO_COUNT)
+    return TRUE;
+  return (iot_field_type_is_integer (field->type) && field->type != IOT_FT_FRAMENUM
+          && field->type != IOT_FT_BOOLEAN)
+         || field->type == IOT_FT_DOUBLE || field->type == IOT_FT_RELATIVE_TIME;
+}
+
+/* One column: "filter", or "CALC(field)filter". */
+static gboolean
+io_parse_column (IotIoStat *io, const char *spec, GError **error)
+{
+  IotIoCalc calc = IOT_IO_FRAMES_BYTES;
+  const IotField *field = NULL;
+  const char *filter_text = spec;
+  IotFilter *filter = NULL;
+
+  for (guint i = 0; spec != NULL && i < G_N_ELEMENTS (io_calcs); i++)
+    {
+      gsize len = strlen (io_calcs[i].name);
+      const char *close;
+      g_autofree char *name = NULL;
+
+      if (strncmp (spec, io_calcs[i].name, len) != 0 || spec[len] != '(')
+        continue;
+      close = strchr (spec + len + 1, ')');
+      if (close == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "closing parenthesis missing from calculated expression \"%s\"", spec);
+          return FALSE;
+        }
+      calc = io_calcs[i].calc;
+      name = g_strndup (spec + len + 1, close - (spec + len + 1));
+      filter_text = close + 1;
+      if (calc == IOT_IO_FRAMES || calc == IOT_IO_BYTES)
+        {
+          if (*name != '\0')
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "%s does not require or allow a field name within the parens", io_calcs[i].name);
+              return FALSE;
+            }
+          break;
+        }
+      field = iot_registry_field (name);
+      if (field == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       *name ? "there is no field named '%s'" : "you didn't specify a field name for %s(*)",
+                       *name ? name : io_calcs[i].name);
+          return FALSE;
+        }
+      if (!field_allows (field, calc))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "%s doesn't have integral values, so %s(*) calculations are not supported on it",
+                       name, io_calcs[i].name);
+          return FALSE;
+        }
+      break;
+    }
+  if (!compile_report_filter (filter_text, &filter, error))
+    return FALSE;
+  iot_io_stat_add_column (io, calc, field, filter, spec);
+  return TRUE;
+}
+
+/* Decimals the user wrote for the interval ("1.00" → 2). */
+static guint
+interval_precision (guint64 interval_us, const char *text)
+{
+  guint prec = 6;
+  const char *dot;
+  gsize len;
+
+  for (guint64 i = 10; i < 10000000; i *= 10)
+    {
+      if (interval_us % i > 0)
+        break;
+      prec--;
+    }
+  if (prec > 0)
+    return prec;
+  len = strcspn (text, ",");
+  dot = memchr (text, '.', len);
+  if (dot != NULL && len - (gsize) (dot - text) - 1 > 0)
+    return MIN (len - (gsize) (dot - text) - 1, 6);
+  return 0;
+}
+
+IotIoStat *
+iot_io_stat_parse (const char *spec, GError **error)
+{
+  g_autoptr (IotIoStat) io = NULL;
+  const char *args, *rest;
+  char *end = NULL;
+  double seconds;
+  guint64 interval;
+  g_auto (GStrv) columns = NULL;
+
+  if (!g_str_has_prefix (spec, "io,stat,") || spec[strlen (spec) - 1] == ',')
+    goto invalid;
+  args = spec + strlen ("io,stat,");
+  seconds = g_ascii_strtod (args, &end);
+  if (end == args || (*end != '\0' && *end != ',') || seconds < 0)
+    goto invalid;
+  interval = seconds == 0 ? 0 : (guint64) (seconds * 1000000.0 + 0.5);
+  if (seconds != 0 && interval < 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "\"-z\" interval must be >=0.000001 seconds or \"0\" for the entire capture duration");
+      return NULL;
+    }
+  io = iot_io_stat_new (interval, interval ? interval_precision (interval, args) : 0);
+  rest = *end == ',' ? end + 1 : NULL;
+  if (rest == NULL)
+    {
+      iot_io_stat_add_column (io, IOT_IO_FRAMES_BYTES, NULL, NULL, NULL);
+      return g_steal_pointer (&io);
+    }
+  columns = g_strsplit (rest, ",", -1);
+  for (guint i = 0; columns[i] != NULL; i++)
+    {
+      char *text = g_strstrip (columns[i]);
+
+      if (*text == '\0')
+        iot_io_stat_add_column (io, IOT_IO_FRAMES_BYTES, NULL, NULL, NULL);
+      else if (!io_parse_column (io, text, error))
+        return NULL;
+    }
+  return g_steal_pointer (&io);
+
+invalid:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "invalid \"-z io,stat,<interval>[,<filter>][,<filter>]...\" argument");
+  return NULL;
+}
+
+/* ---- several reports from one pass ------------------------------------------------------------ */
+
+typedef enum {
+  REPORT_PHS,
+  REPORT_CONV,
+  REPORT_ENDPOINTS,
+  REPORT_EXPERT,
+  REPORT_IO,
+} ReportKind;
+
+typedef struct {
+  ReportKind  kind;
+  char       *filter_text;
+  IotFilter  *filter;
+  IotConvType conv_type;
+  IotProtocolHierarchy *phs;
+  IotConversationTable *conv;
+  IotEndpointTable     *endpoints;
+  IotExpertSummary     *expert;
+  IotIoStat            *io;
+} Report;
+
+static void
+report_free (gpointer data)
+{
+  Report *r = data;
+
+  g_free (r->filter_text);
+  iot_filter_free (r->filter);
+  iot_protocol_hierarchy_free (r->phs);
+  iot_conversation_table_free (r->conv);
+  iot_endpoint_table_free (r->endpoints);
+  iot_expert_summary_free (r->expert);
+  iot_io_stat_free (r->io);
+  g_free (r);
+}
+
+/* The fields the conversation and endpoint tables read. */
+typedef struct {
+  const IotField *proto[IOT_CONV_N_TYPES];
+  const IotField *src[IOT_CONV_N_TYPES];
+  const IotField *dst[IOT_CONV_N_TYPES];
+  const IotField *stream[IOT_CONV_N_TYPES];
+  const IotField *short_marker, *malformed_marker;
+  const IotField *fraghdr, *reassembled_in, *data;
+} ConvFields;
+
+struct _IotStats {
+  GPtrArray *reports;
+  gboolean   wants_conversations;
+  ConvFields f;
+  gint64     first_ns;
+};
+
+IotStats *
+iot_stats_new (void)
+{
+  IotStats *stats = g_new0 (IotStats, 1);
+  static const char *const names[IOT_CONV_N_TYPES][4] = {
+    [IOT_CONV_ETH] = { "eth", "eth.src", "eth.dst", NULL },
+    [IOT_CONV_IPV4] = { "ip", "ip.src", "ip.dst", NULL },
+    [IOT_CONV_IPV6] = { "ipv6", "ipv6.src", "ipv6.dst", NULL },
+    [IOT_CONV_TCP] = { "tcp", "tcp.srcport", "tcp.dstport", "tcp.stream" },
+    [IOT_CONV_UDP] = { "udp", "udp.srcport", "udp.dstport", "udp.stream" },
+  };
+
+  stats->reports = g_ptr_array_new_with_free_func (report_free);
+  stats->f.short_marker = iot_registry_field ("_ws.short");
+  stats->f.malformed_marker = iot_registry_field ("_ws.malformed");
+  stats->f.fraghdr = iot_registry_field ("ipv6.fraghdr");
+  stats->f.reassembled_in = iot_registry_field ("ipv6.reassembled.in");
+  stats->f.data = iot_registry_field ("data");
+  for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
+    {
+      stats->f.proto[t] = iot_registry_field (names[t][0]);
+      stats->f.src[t] = iot_registry_field (names[t][1]);
+      stats->f.dst[t] = iot_registry_field (names[t][2]);
+      stats->f.stream[t] = names[t][3] ? iot_registry_field (names[t][3]) : NULL;
+    }
+  return stats;
+}
+
+void
+iot_stats_free (IotStats *stats)
+{
+  if (stats == NULL)
+    return;
+  g_ptr_array_unref (stats->reports);
+  g_free (stats);
+}
+
+gboolean
+iot_stats_handles (const char *spec)
+{
+  return strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,")
+         || g_str_has_prefix (spec, "io,stat,") || g_str_has_prefix (spec, "conv,")
+         || g_str_has_prefix (spec, "endpoints,") || g_str_has_prefix (spec, "expert");
+}
+
+/* "TYPE" or "TYPE,FILTER" after "conv," / "endpoints,". */
+static gboolean
+parse_conv_args (Report *r, const char *args, GError **error)
+{
+  const char *comma = strchr (args, ',');
+  g_autofree char *type = comma ? g_strndup (args, comma - args) : g_strdup (args);
+
+  if (!iot_conv_type_parse (type, &r->conv_type))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown conversation type \"%s\" (supported: eth, ip, ipv6, tcp, udp)", type);
+      return FALSE;
+    }
+  if (comma != NULL)
+    r->filter_text = g_strdup (comma + 1);
+  return TRUE;
+}
+
+/* After "expert": an optional ",error|warn|note|chat|comment" (matched as
+ * a prefix, as tshark does), then an optional ",FILTER". */
+static IotSeverity
+parse_expert_args (Report *r, const char *args)
+{
+  static const struct {
+    const char *word;
+    IotSeverity severity;
+  } levels[] = {
+    { ",error", IOT_SEV_ERROR }, { ",warn", IOT_SEV_WARN }, { ",note", IOT_SEV_NOTE },
+    { ",chat", IOT_SEV_CHAT }, { ",comment", IOT_SEV_COMMENT },
+  };
+  IotSeverity min = IOT_SEV_COMMENT;
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    if (g_ascii_strncasecmp (args, levels[i].word, strlen (levels[i].word)) == 0)
+      {
+        min = levels[i].severity;
+        args += strlen (levels[i].word);
+        break;
+      }
+  if (args[0] == ',')
+    r->filter_text = g_strdup (args + 1);
+  return min;
+}
+
+gboolean
+iot_stats_add_request (IotStats *stats, const char *spec, GError **error)
+{
+  Report *r = g_new0 (Report, 1);
+
+  if (strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,"))
+    {
+      r->kind = REPORT_PHS;
+      if (spec[6] == ',')
+        r->filter_text = g_strdup (spec + 7);
+      r->phs = iot_protocol_hierarchy_new ();
+    }
+  else if (g_str_has_prefix (spec, "io,stat,"))
+    {
+      r->kind = REPORT_IO;
+      r->io = iot_io_stat_parse (spec, error);
+      if (r->io == NULL)
+        goto fail;
+    }
+  else if (g_str_has_prefix (spec, "conv,"))
+    {
+      r->kind = REPORT_CONV;
+      if (!parse_conv_args (r, spec + strlen ("conv,"), error))
+        goto fail;
+      r->conv = iot_conversation_table_new (r->conv_type);
+    }
+  else if (g_str_has_prefix (spec, "endpoints,"))
+    {
+      r->kind = REPORT_ENDPOINTS;
+      if (!parse_conv_args (r, spec + strlen ("endpoints,"), error))
+        goto fail;
+      r->endpoints = iot_endpoint_table_new (r->conv_type);
+    }
+  else if (g_str_has_prefix (spec, "expert"))
+    {
+      r->kind = REPORT_EXPERT;
+      r->expert = iot_expert_summary_new (parse_expert_args (r, spec + strlen ("expert")));
+    }
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unknown statistics \"%s\"", spec);
+      goto fail;
+    }
+  if (!compile_report_filter (r->filter_text, &r->filter, error))
+    goto fail;
+  if (r->kind == REPORT_CONV || r->kind == REPORT_ENDPOINTS)
+    stats->wants_conversations = TRUE;
+  g_ptr_array_add (stats->reports, r);
+  return TRUE;
+
+fail:
+  report_free (r);
+  return FALSE;
+}
+
+guint
+iot_stats_n_requests (IotStats *stats)
+{
+  return stats->reports->len;
+}
+
+/* Whether any frame.* field is read: then tshark builds the frame's own
+ * row and its hierarchy starts with "frame". */
+static gboolean
+wants_frame_fields (const IotFieldSet *wanted)
+{
+  for (guint id = 0; id < iot_registry_n_fields (); id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field->proto_abbrev != NULL && strcmp (field->proto_abbrev, "frame") == 0
+          && iot_field_set_contains (wanted, field))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  gboolean full_tree = (*flags & IOT_DISSECT_TREE) != 0;
+  gboolean with_frame;
+
+  for (guint i = 0; i < stats->reports->len; i++)
+    {
+      Report *r = g_ptr_array_index (stats->reports, i);
+
+      if (r->filter)
+        iot_filter_add_fields (r->filter, wanted);
+      /* The hierarchy walks every top-level row and the expert summary
+       * needs each item's place in the tree. */
+      if (r->kind == REPORT_PHS || r->kind == REPORT_EXPERT)
+        *flags |= IOT_DISSECT_TREE;
+      if (r->kind == REPORT_IO)
+        iot_io_stat_add_fields (r->io, wanted);
+    }
+  /* Like tshark, whose frame row exists only when printed or filtered on. */
+  with_frame = full_tree || wants_frame_fields (wanted);
+  for (guint i = 0; i < stats->reports->len; i++)
+    {
+      Report *r = g_ptr_array_index (stats->reports, i);
+
+      if (r->phs)
+        iot_protocol_hierarchy_set_include_frame (r->phs, with_frame);
+    }
+  if (stats->wants_conversations)
+    for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
+      {
+        const IotField *fields[] = { stats->f.proto[t], stats->f.src[t], stats->f.dst[t], stats->f.stream[t],
+                                     stats->f.short_marker, stats->f.malformed_marker, stats->f.fraghdr,
+                                     stats->f.reassembled_in, stats->f.data };
+
+        for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+          if (fields[k] != NULL)
+            iot_field_set_add (wanted, fields[k]);
+      }
+}
+
+void
+iot_stats_begin (IotStats *stats, IotFile *file, guint32 n_frames)
+{
+  gint64 last = 0;
+
+  if (n_frames == 0 || iot_file_n_frames (file) == 0)
+    return;
+  n_frames = MIN (n_frames, iot_file_n_frames (file));
+  stats->first_ns = iot_file_frame (file, 1)->ts_ns;
+  /* The capture lasts until its latest time stamp, even out of order. */
+  for (guint32 n = 1; n <= n_frames; n++)
+    last = MAX (last, iot_file_frame (file, n)->ts_ns - stats->first_ns);
+  for (guint i = 0; i < stats->reports->len; i++)
+    {
+      Report *r = g_ptr_array_index (stats->reports, i);
+
+      if (r->io)
+        iot_io_stat_set_duration (r->io, last);
+    }
+}
+
+/* One layer's worth of conversation facts, as tshark's taps see it. */
+typedef struct {
+  IotConvType type;
+  IotAddress  src, dst;
+  guint16     sport, dport;
+  guint32     stream;
+  gboolean    have_src, have_dst;
+  gboolean    cut;           /* the layer ended early: tshark counts nothing */
+  gboolean    fragment;      /* IPv6: carries a fragment header */
+} Tap;
+
+static void
+read_address (const IotNode *node, IotAddress *addr)
+{
+  memset (addr, 0, sizeof *addr);
+  switch (node->field->type)
+    {
+    case IOT_FT_IPV4:
+      addr->family = 4;
+      memcpy (addr->bytes, node->v.p, 4);
+      break;
+    case IOT_FT_IPV6:
+      addr->family = 6;
+      memcpy (addr->bytes, node->v.p, 16);
+      break;
+    default:
+      addr->family = 0;
+      memcpy (addr->bytes, node->v.p, 6);
+      break;
+    }
+}
+
+/* Collects, for every top-level Ethernet, IP and transport layer of the
+ * frame, its addresses or ports.  Layers nested in another (the packet an
+ * ICMP error quotes) are not the frame's own traffic and are left out. */
+static GArray *
+collect_taps (IotStats *stats, IotPacket *pkt)
+{
+  const IotNode *nodes = iot_packet_nodes (pkt);
+  guint n = iot_packet_n_nodes (pkt);
+  GArray *taps = g_array_new (FALSE, TRUE, sizeof (Tap));
+  const ConvFields *f = &stats->f;
+  gint32 current = -1;
+  Tap *tap = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotNode *node = &nodes[i];
+
+      if (node->field == NULL)
+        continue;
+      if (node->parent < 0 && (node->field == f->short_marker || node->field == f->malformed_marker))
+        {
+          /* The layer just before a truncation or malformation marker
+           * stopped before it was counted. */
+          if (tap != NULL)
+            tap->cut = TRUE;
+          continue;
+        }
+      if (node->parent < 0 && node->field->type == IOT_FT_PROTOCOL)
+        {
+          /* tshark leaves out an IPv6 fragment not reassembled in this
+           * frame (its payload is shown as data). */
+          if (tap != NULL && tap->fragment && node->field == f->data)
+            tap->cut = TRUE;
+          current = -1;
+          tap = NULL;
+          for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
+            if (node->field == f->proto[t])
+              {
+                Tap fresh = { t };
+
+                fresh.stream = IOT_CONV_NO_STREAM;
+                g_array_append_val (taps, fresh);
+                tap = &g_array_index (taps, Tap, taps->len - 1);
+                current = (gint32) i;
+              }
+          continue;
+        }
+      if (tap != NULL && tap->type == IOT_CONV_IPV6 && node->field == f->fraghdr)
+        tap->fragment = TRUE;
+      if (tap != NULL && tap->type == IOT_CONV_IPV6 && node->field == f->reassembled_in)
+        tap->cut = TRUE;
+      if (tap == NULL || node->parent != current)
+        continue;
+      if (node->field == f->src[tap->type])
+        {
+          if (iot_conv_type_has_ports (tap->type))
+            tap->sport = (guint16) node->v.u;
+          else
+            read_address (node, &tap->src);
+          tap->have_src = TRUE;
+        }
+      else if (node->field == f->dst[tap->type])
+        {
+          if (iot_conv_type_has_ports (tap->type))
+            tap->dport = (guint16) node->v.u;
+          else
+            read_address (node, &tap->dst);
+          tap->have_dst = TRUE;
+        }
+      else if (f->stream[tap->type] != NULL && node->field == f->stream[tap->type])
+        tap->stream = (guint32) node->v.u;
+    }
+  /* Transport layers take their addresses from the network layer below. */
+  for (guint i = 0, net = G_MAXUINT; i < taps->len; i++)
+    {
+      Tap *t = &g_array_index (taps, Tap, i);
+
+      if (t->type == IOT_CONV_IPV4 || t->type == IOT_CONV_IPV6)
+        net = i;
+      else if (iot_conv_type_has_ports (t->type))
+        {
+          if (net == G_MAXUINT)
+            {
+              t->have_src = FALSE;
+              continue;
+            }
+          t->src = g_array_index (taps, Tap, net).src;
+          t->dst = g_array_index (taps, Tap, net).dst;
+        }
+    }
+  return taps;
+}
+
+static void
+feed_taps (Report *r, GArray *taps, guint64 bytes, gint64 rel_ns)
+{
+  for (guint i = 0; i < taps->len; i++)
+    {
+      const Tap *t = &g_array_index (taps, Tap, i);
+
+      if (t->type != r->conv_type || !t->have_src || !t->have_dst || t->cut)
+        continue;
+      if (r->conv)
+        iot_conversation_table_add (r->conv, &t->src, &t->dst, t->sport, t->dport, t->stream, bytes, rel_ns);
+      else
+        iot_endpoint_table_add (r->endpoints, &t->src, &t->dst, t->sport, t->dport, bytes);
+    }
+}
+
+void
+iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
+{
+  g_autoptr (GArray) taps = stats->wants_conversations ? collect_taps (stats, pkt) : NULL;
+  gint64 rel_ns = iot_packet_time_ns (pkt) - stats->first_ns;
+  guint64 bytes = iot_packet_wirelen (pkt);
+
+  for (guint i = 0; i < stats->reports->len; i++)
+    {
+      Report *r = g_ptr_array_index (stats->reports, i);
+
+      if (r->filter != NULL && !iot_filter_matches (r->filter, pkt))
+        continue;
+      switch (r->kind)
+        {
+        case REPORT_PHS:
+          iot_protocol_hierarchy_add_packet (r->phs, pkt);
+          break;
+        case REPORT_CONV:
+        case REPORT_ENDPOINTS:
+          feed_taps (r, taps, bytes, rel_ns);
+          break;
+        case REPORT_EXPERT:
+          iot_expert_summary_add_packet (r->expert, pkt);
+          break;
+        case REPORT_IO:
+          iot_io_stat_add_packet (r->io, pkt, rel_ns);
+          break;
+        }
+    }
+}
+
+void
+iot_stats_print (IotStats *stats, GString *out)
+{
+  /* tshark draws its reports newest first. */
+  for (guint i = stats->reports->len; i-- > 0;)
+    {
+      Report *r = g_ptr_array_index (stats->reports, i);
+
+      switch (r->kind)
+        {
+        case REPORT_PHS:
+          iot_protocol_hierarchy_print (r->phs, r->filter_text, out);
+          break;
+        case REPORT_CONV:
+          iot_conversation_table_print (r->conv, r->filter_text, out);
+          break;
+        case REPORT_ENDPOINTS:
+          iot_endpoint_table_print (r->endpoints, r->filter_text, out);
+          break;
+        case REPORT_EXPERT:
+          iot_expert_summary_print (r->expert, out);
+          break;
+        case REPORT_IO:
+          iot_io_stat_print (r->io, out);
+          break;
+        }
+    }
+}

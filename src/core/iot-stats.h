@@ -1,0 +1,243 @@
+/* iot-stats.h — capture statistics: conversations, endpoints, protocol
+ * hierarchy, expert summary and I/O intervals, with the text tshark 4.0
+ * prints for its -z reports.  GLib only.
+ *
+ * Every table is built from frames handed to it one at a time, so a caller
+ * (the CLI, the GUI) can fill all of them in a single pass over a capture
+ * and then list, sort or print the rows.
+ */
+#pragma once
+
+#include "iot-engine.h"
+#include "iot-filter.h"
+
+G_BEGIN_DECLS
+
+/* "00:00:00_00:00:00", "Broadcast", "127.0.0.1", "::1": an address the way
+ * tshark names it in its statistics (MAC vendor and well-known names). */
+char *iot_stats_address_name (const IotAddress *addr);
+/* The text tshark prints for a byte count: "1434 bytes", "16 kB". */
+char *iot_stats_format_size (guint64 bytes);
+
+/* ---- conversations ------------------------------------------------------ */
+
+typedef enum {
+  IOT_CONV_ETH,
+  IOT_CONV_IPV4,
+  IOT_CONV_IPV6,
+  IOT_CONV_TCP,
+  IOT_CONV_UDP,
+  IOT_CONV_N_TYPES
+} IotConvType;
+
+/* "eth", "ip", "ipv6", "tcp", "udp" as in -z conv,ip. */
+gboolean    iot_conv_type_parse (const char *text, IotConvType *type);
+/* "Ethernet", "IPv4", "IPv6", "TCP", "UDP". */
+const char *iot_conv_type_title (IotConvType type);
+gboolean    iot_conv_type_has_ports (IotConvType type);
+
+#define IOT_CONV_NO_STREAM G_MAXUINT32
+
+/* One conversation.  A is the side that sent the first frame seen; "ab"
+ * counts frames from A to B (tshark's "->"), "ba" the replies ("<-"). */
+typedef struct {
+  IotAddress addr_a, addr_b;
+  guint16    port_a, port_b;      /* TCP and UDP only */
+  guint32    stream;              /* tcp.stream / udp.stream, else IOT_CONV_NO_STREAM */
+  guint64    frames_ab, bytes_ab;
+  guint64    frames_ba, bytes_ba;
+  gint64     start_ns;            /* first frame, relative to the capture's first frame */
+  gint64     stop_ns;             /* last frame, same reference */
+} IotConversation;
+
+typedef struct _IotConversationTable IotConversationTable;
+
+IotConversationTable  *iot_conversation_table_new (IotConvType type);
+void                   iot_conversation_table_free (IotConversationTable *table);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotConversationTable, iot_conversation_table_free)
+
+IotConvType            iot_conversation_table_type (IotConversationTable *table);
+/* Counts one frame of @bytes sent from @src to @dst at @rel_ns. */
+void                   iot_conversation_table_add (IotConversationTable *table,
+                                                   const IotAddress *src, const IotAddress *dst,
+                                                   guint16 src_port, guint16 dst_port,
+                                                   guint32 stream, guint64 bytes, gint64 rel_ns);
+/* Rows in the order they first appeared. */
+guint                  iot_conversation_table_n_rows (IotConversationTable *table);
+const IotConversation *iot_conversation_table_row (IotConversationTable *table, guint index);
+
+typedef enum {
+  IOT_CONV_SORT_FRAMES,     /* frames both ways */
+  IOT_CONV_SORT_BYTES,      /* bytes both ways */
+  IOT_CONV_SORT_START,
+  IOT_CONV_SORT_DURATION,
+} IotConvSort;
+
+/* The rows (const IotConversation *) sorted by @key; rows that tie keep
+ * the order in which they first appeared.  Free with g_ptr_array_unref. */
+GPtrArray             *iot_conversation_table_sorted (IotConversationTable *table, IotConvSort key,
+                                                      gboolean descending);
+/* Appends tshark's "-z conv,TYPE[,FILTER]" report; @filter may be NULL. */
+void                   iot_conversation_table_print (IotConversationTable *table, const char *filter,
+                                                     GString *out);
+
+/* ---- endpoints ------------------------------------------------------------ */
+
+typedef struct {
+  IotAddress addr;
+  guint16    port;                /* TCP and UDP only */
+  guint64    tx_frames, tx_bytes;
+  guint64    rx_frames, rx_bytes;
+} IotEndpoint;
+
+typedef struct _IotEndpointTable IotEndpointTable;
+
+IotEndpointTable  *iot_endpoint_table_new (IotConvType type);
+void               iot_endpoint_table_free (IotEndpointTable *table);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotEndpointTable, iot_endpoint_table_free)
+
+IotConvType        iot_endpoint_table_type (IotEndpointTable *table);
+/* Counts one frame for both its sender and its receiver. */
+void               iot_endpoint_table_add (IotEndpointTable *table,
+                                           const IotAddress *src, const IotAddress *dst,
+                                           guint16 src_port, guint16 dst_port, guint64 bytes);
+guint              iot_endpoint_table_n_rows (IotEndpointTable *table);
+const IotEndpoint *iot_endpoint_table_row (IotEndpointTable *table, guint index);
+/* Rows (const IotEndpoint *) by frames sent and received, most first;
+ * ties keep the order of first appearance. */
+GPtrArray         *iot_endpoint_table_sorted (IotEndpointTable *table);
+void               iot_endpoint_table_print (IotEndpointTable *table, const char *filter, GString *out);
+
+/* ---- protocol hierarchy ----------------------------------------------------- */
+
+typedef struct _IotPhsNode IotPhsNode;
+
+/* One protocol at one place in the stack, e.g. "mqtt" inside eth/ip/tcp.
+ * Children are the layers seen directly inside it, in order of appearance. */
+struct _IotPhsNode {
+  const char *abbrev;
+  guint64     frames;
+  guint64     bytes;
+  IotPhsNode *parent;
+  IotPhsNode *first_child;
+  IotPhsNode *next_sibling;
+};
+
+typedef struct _IotProtocolHierarchy IotProtocolHierarchy;
+
+IotProtocolHierarchy *iot_protocol_hierarchy_new (void);
+void                  iot_protocol_hierarchy_free (IotProtocolHierarchy *phs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotProtocolHierarchy, iot_protocol_hierarchy_free)
+
+/* Counts a frame whose layers are @abbrevs[0..n) (outermost first). */
+void                  iot_protocol_hierarchy_add_path (IotProtocolHierarchy *phs, const char *const *abbrevs,
+                                                       guint n, guint64 bytes);
+/* Whether the frame's own row ("frame") is the root of every path, as in
+ * Wireshark's window; tshark's text leaves it out unless a filter reads a
+ * frame field.  Off by default. */
+void                  iot_protocol_hierarchy_set_include_frame (IotProtocolHierarchy *phs, gboolean include);
+/* Counts a frame dissected with the full tree (IOT_DISSECT_TREE). */
+void                  iot_protocol_hierarchy_add_packet (IotProtocolHierarchy *phs, IotPacket *pkt);
+/* The first top-level node (its siblings are the others), or NULL. */
+const IotPhsNode     *iot_protocol_hierarchy_root (IotProtocolHierarchy *phs);
+guint64               iot_protocol_hierarchy_total_frames (IotProtocolHierarchy *phs);
+guint64               iot_protocol_hierarchy_total_bytes (IotProtocolHierarchy *phs);
+/* Share of all counted frames / bytes that contain @node, 0..100. */
+double                iot_phs_node_frames_percent (IotProtocolHierarchy *phs, const IotPhsNode *node);
+double                iot_phs_node_bytes_percent (IotProtocolHierarchy *phs, const IotPhsNode *node);
+void                  iot_protocol_hierarchy_print (IotProtocolHierarchy *phs, const char *filter,
+                                                    GString *out);
+
+/* ---- expert summary -------------------------------------------------------------- */
+
+typedef struct {
+  IotSeverity    severity;
+  IotExpertGroup group;
+  const char    *protocol;        /* "TCP", "MQTT" … */
+  const char    *summary;         /* the message */
+  guint          count;
+} IotExpertEntry;
+
+typedef struct _IotExpertSummary IotExpertSummary;
+
+/* Keeps items of @min_severity and above. */
+IotExpertSummary     *iot_expert_summary_new (IotSeverity min_severity);
+void                  iot_expert_summary_free (IotExpertSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExpertSummary, iot_expert_summary_free)
+
+void                  iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity,
+                                              IotExpertGroup group, const char *protocol,
+                                              const char *message);
+/* Counts every expert item of a frame dissected with the full tree. */
+void                  iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt);
+/* Entries of one severity in order of first appearance. */
+guint                 iot_expert_summary_n_entries (IotExpertSummary *summary, IotSeverity severity);
+const IotExpertEntry *iot_expert_summary_entry (IotExpertSummary *summary, IotSeverity severity,
+                                                guint index);
+void                  iot_expert_summary_print (IotExpertSummary *summary, GString *out);
+
+/* ---- I/O statistics ---------------------------------------------------------------- */
+
+typedef enum {
+  IOT_IO_FRAMES_BYTES,    /* plain filter: frames and bytes */
+  IOT_IO_FRAMES,
+  IOT_IO_BYTES,
+  IOT_IO_COUNT,           /* occurrences of a field */
+  IOT_IO_SUM,
+  IOT_IO_MIN,
+  IOT_IO_MAX,
+  IOT_IO_AVG,
+} IotIoCalc;
+
+typedef struct _IotIoStat IotIoStat;
+
+/* Intervals of @interval_us microseconds (0: one interval for the whole
+ * capture), shown with @precision decimals (0..6). */
+IotIoStat *iot_io_stat_new (guint64 interval_us, guint precision);
+void       iot_io_stat_free (IotIoStat *io);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotIoStat, iot_io_stat_free)
+
+/* Parses "io,stat,INTERVAL[,COL]…" as tshark does; each COL is a filter or
+ * CALC(field)filter.  Columns name fields the dissection must provide:
+ * see iot_io_stat_add_fields(). */
+IotIoStat *iot_io_stat_parse (const char *spec, GError **error);
+/* Adds a column; @filter (may be NULL) is taken over.  @text is the
+ * column's heading (NULL: "Frames and bytes"). */
+void       iot_io_stat_add_column (IotIoStat *io, IotIoCalc calc, const IotField *field,
+                                   IotFilter *filter, const char *text);
+void       iot_io_stat_add_fields (IotIoStat *io, IotFieldSet *set);
+/* Counts a dissected frame at @rel_ns from the capture's first frame. */
+void       iot_io_stat_add_packet (IotIoStat *io, IotPacket *pkt, gint64 rel_ns);
+/* How long the capture lasts (its last frame relative to the first). */
+void       iot_io_stat_set_duration (IotIoStat *io, gint64 duration_ns);
+guint      iot_io_stat_n_columns (IotIoStat *io);
+/* Intervals holding counted frames so far (the printout may show more). */
+guint      iot_io_stat_n_intervals (IotIoStat *io, guint column);
+/* Frames and the column's value in interval @row (0 when none). */
+void       iot_io_stat_cell (IotIoStat *io, guint column, guint row, guint64 *frames, double *value);
+void       iot_io_stat_print (IotIoStat *io, GString *out);
+
+/* ---- several -z reports from one pass ----------------------------------------------- */
+
+typedef struct _IotStats IotStats;
+
+IotStats  *iot_stats_new (void);
+void       iot_stats_free (IotStats *stats);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotStats, iot_stats_free)
+
+/* Whether @spec names one of the reports below (io,phs, io,stat, conv,
+ * endpoints, expert); then iot_stats_add_request() accepts or rejects it. */
+gboolean   iot_stats_handles (const char *spec);
+/* Adds a report from tshark's -z syntax. */
+gboolean   iot_stats_add_request (IotStats *stats, const char *spec, GError **error);
+guint      iot_stats_n_requests (IotStats *stats);
+/* What the dissection of each frame must provide for the requested reports. */
+void       iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *flags);
+/* Before the first frame: the capture, and how many frames will be read. */
+void       iot_stats_begin (IotStats *stats, IotFile *file, guint32 n_frames);
+/* Counts one dissected frame in every report. */
+void       iot_stats_add_packet (IotStats *stats, IotPacket *pkt);
+/* Appends every report, in the order tshark prints them (last requested first). */
+void       iot_stats_print (IotStats *stats, GString *out);
+
+G_END_DECLS

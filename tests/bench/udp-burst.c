@@ -1,0 +1,50 @@
+/* udp-burst.c — a bounded loopback UDP burst for capture-burst.sh:
+ *     udp-burst PORT COUNT SIZE
+ * sends COUNT datagrams of SIZE bytes (each starting with its 32-bit
+ * sequence number) to 127.0.0.1:PORT as fast as the kernel takes them,
+ * and prints "sent SECONDS". */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+main (int argc, char **argv)
+{
+  struct sockaddr_in to = { .sin_family = AF_INET };
+  struct timespec t0, t1;
+  unsigned char buf[65536] = { 0 };
+  unsigned long count, sent = 0;
+  size_t size;
+  int fd;
+
+  if (argc != 4)
+    {
+      fprintf (stderr, "usage: udp-burst PORT COUNT SIZE\n");
+      return 2;
+    }
+  to.sin_port = htons ((unsigned short) atoi (argv[1]));
+  to.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  count = strtoul (argv[2], NULL, 10);
+  size = (size_t) atoi (argv[3]);
+  if (size < 4 || size > sizeof buf)
+    size = 64;
+  fd = socket (AF_INET, SOCK_DGRAM, 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  for (unsigned long i = 0; i < count; i++)
+    {
+      unsigned int seq = htonl ((unsigned int) i);
+
+      memcpy (buf, &seq, 4);
+      if (sendto (fd, buf, size, 0, (struct sockaddr *) &to, sizeof to) == (ssize_t) size)
+        sent++;
+    }
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  printf ("%lu %.3f\n", sent, (double) (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+  close (fd);
+  return 0;
+}
