@@ -5,7 +5,7 @@ BUILD   ?= build
 SAMPLE  ?= tests/captures/mqtt311.pcap
 JOBS    ?= 2
 
-.PHONY: all deps build run check check-asan fuzz bench captures clean
+.PHONY: all deps build run check check-asan fuzz bench captures caps clean
 
 all: build
 
@@ -47,6 +47,12 @@ bench: build
 # Re-create tests/captures from real loopback traffic (needs root).
 captures:
 	bash tests/captures/make-captures.sh
+
+# Let an ordinary user capture live without root: file capabilities on the
+# built programs (asks for sudo when not root).
+caps: build
+	@if [ "$$(id -u)" -eq 0 ]; then bash src/cli/set-capture-caps.sh $(BUILD); \
+	 else sudo bash src/cli/set-capture-caps.sh $(BUILD); fi
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
