@@ -945,9 +945,17 @@ dissect_options (IotPacket *pkt, int tree, const IotBuf *buf, guint off, CoapMes
 
       info = option_info (number);
       /* Option 0 is reserved; tshark names it but treats it as unknown. */
-      name = info ? info->name : number == 0 ? "No-Op" : iot_packet_strdup_printf (pkt, "Unknown Option (%u)", number);
-      node = iot_tree_add_string (pkt, tree, &coap_fields[F_OPT_NAME], buf, off, pos - off + len,
-                                  iot_packet_strdup_printf (pkt, "#%u: %s", count, name), -1);
+      name = info ? info->name : number == 0 ? "No-Op" : "Unknown Option";
+      node = -1;
+      /* Names are formatted only for someone who will read them: the first
+       * pass sees every option of every message. */
+      if (iot_packet_wants_field (pkt, &coap_fields[F_OPT_NAME]))
+        {
+          if (info == NULL && number != 0)
+            name = iot_packet_strdup_printf (pkt, "Unknown Option (%u)", number);
+          node = iot_tree_add_string (pkt, tree, &coap_fields[F_OPT_NAME], buf, off, pos - off + len,
+                                      iot_packet_strdup_printf (pkt, "#%u: %s", count, name), -1);
+        }
       if (info == NULL)
         {
           if (number >= 2048 && number <= 65535)
@@ -967,7 +975,7 @@ dissect_options (IotPacket *pkt, int tree, const IotBuf *buf, guint off, CoapMes
         iot_tree_add_uint (pkt, node, &coap_fields[F_OPT_LENGTH_EXT], buf, off + 1 + delta_ext_len,
                            len_ext_len, len_ext);
       shown = add_option_value (pkt, node, msg, number, buf, pos, len);
-      if (shown != NULL)
+      if (shown != NULL && node >= 0 && iot_packet_wants_tree (pkt))
         iot_tree_set_label (pkt, node, "Opt Name: #%u: %s: %s", count, name, escape_text (pkt, shown));
       off = pos + len;
     }
@@ -1356,9 +1364,8 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
   msg.mid = iot_buf_u16 (buf, 2);
   iot_tree_add_item (pkt, tree, &coap_fields[F_MID], buf, 2, 2, FALSE);
 
-  iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%s, MID:%u, %s",
-                                                   iot_value_name (type_short_names, msg.type),
-                                                   msg.mid, code_str));
+  iot_col_printf_info (pkt, "%s, MID:%u, %s", iot_value_name (type_short_names, msg.type),
+                       msg.mid, code_str);
   iot_tree_set_label (pkt, tree, "Constrained Application Protocol, %s, %s, MID:%u",
                       iot_value_name (type_names, msg.type), code_str, msg.mid);
 
@@ -1411,7 +1418,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
   }
   show_match (pkt, state, tree, &msg, &retransmission);
 
-  if (msg.token_len > 0)
+  if (msg.token_len > 0 && iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, ", TKN:%s", spaced_hex (pkt, msg.token, msg.token_len));
   if (msg.has_block)
     {
@@ -1420,9 +1427,9 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
       iot_col_append_info (pkt, ", %sBlock #%u", describes_body && !msg.block_more ? "End of " : "",
                            msg.block_number);
     }
-  if (msg.uri->len > 0)
+  if (msg.uri->len > 0 && iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, ", %s", escape_text (pkt, msg.uri->str));
-  if (msg.query->len > 0)
+  if (msg.query->len > 0 && iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, "%s", escape_text (pkt, msg.query->str));
   if (retransmission)
     iot_col_append_info (pkt, " [Retransmission]");
