@@ -357,6 +357,8 @@ iot_packet_format_dst (IotPacket *pkt, char *out, gsize size)
 
 /* g_string_append_vprintf() allocates a temporary string on every call;
  * the Info column is written many times per frame, so format on the stack. */
+static void append_vprintf (GString *out, const char *fmt, va_list ap) G_GNUC_PRINTF (2, 0);
+
 static void
 append_vprintf (GString *out, const char *fmt, va_list ap)
 {

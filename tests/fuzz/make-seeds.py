@@ -30,6 +30,11 @@ def frames(path):
 def main(root, out):
     os.makedirs(f"{out}/file", exist_ok=True)
     os.makedirs(f"{out}/frame", exist_ok=True)
+    os.makedirs(f"{out}/filter", exist_ok=True)
+    for i, line in enumerate(open(f"{root}/tests/diff/filters.txt")):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            open(f"{out}/filter/{i}", "w").write(line.removeprefix("REJECT "))
     for path in sorted(glob.glob(f"{root}/tests/captures/*.pcap*")):
         name = os.path.basename(path)
         if os.path.getsize(path) < 64 * 1024:

@@ -264,6 +264,7 @@ test_lines (void)
   g_autoptr (IotPacket) pkt = run_scenario (read_lines, 16, 16);
 
   g_assert_true (scenario_finished);
+  g_assert_false (has_field (pkt, "_ws.malformed"));
 }
 
 int
