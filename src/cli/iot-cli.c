@@ -16,6 +16,7 @@
 #include "iot-follow-mqtt.h"
 #include "iot-print.h"
 #include "iot-stats.h"
+#include "iot-insight.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -58,6 +59,17 @@ typedef struct {
 } CliOptions;
 
 static CliOptions opts;
+
+/* IoT insight options (see "IoT insight" below). */
+static struct {
+  gboolean  text;              /* -z insight */
+  char     *report_json;
+  char     *report_html;
+  char     *save_baseline;
+  char     *compare_baseline;
+  char    **compare;           /* --compare A.pcap [B.pcap] */
+  gboolean  compare_nat;
+} insight_opts;
 
 static gboolean
 on_glossary (const char *name, const char *value, gpointer data, GError **error)
@@ -518,6 +530,11 @@ parse_statistics (GArray *follows, GError **error)
           g_array_append_val (follows, req);
           continue;
         }
+      if (strcmp (opts.statistics[i], "insight") == 0)
+        {
+          insight_opts.text = TRUE;
+          continue;
+        }
       if (iot_stats_handles (opts.statistics[i]))
         {
           if (!parse_stat_request (opts.statistics[i], error))
@@ -628,6 +645,131 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, "[\n");
   flush_out (out);
+}
+
+/* ---- IoT insight (-z insight, reports, baselines, two capture points) ---------- */
+
+static const GOptionEntry insight_entries[] = {
+  { "report-json", 0, 0, G_OPTION_ARG_FILENAME, &insight_opts.report_json,
+    "Write the IoT insight (topics, sessions, latencies, diagnoses, security audit) as JSON", "FILE" },
+  { "report-html", 0, 0, G_OPTION_ARG_FILENAME, &insight_opts.report_html,
+    "Write the IoT insight as one self-contained HTML page", "FILE" },
+  { "save-baseline", 0, 0, G_OPTION_ARG_FILENAME, &insight_opts.save_baseline,
+    "Save the capture's behaviour (per device and topic) as a baseline", "FILE" },
+  { "compare-baseline", 0, 0, G_OPTION_ARG_FILENAME, &insight_opts.compare_baseline,
+    "List how the capture deviates from a saved baseline (printed with -z insight and in the reports)", "FILE" },
+  { "compare", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &insight_opts.compare,
+    "Compare two captures of the same traffic taken at two points: --compare A.pcap B.pcap", "A.pcap" },
+  { "compare-nat", 0, 0, G_OPTION_ARG_NONE, &insight_opts.compare_nat,
+    "With --compare: match frames ignoring addresses and ports (NAT between the points)", NULL },
+  { NULL }
+};
+
+static gboolean
+insight_requested (void)
+{
+  return insight_opts.text || insight_opts.report_json || insight_opts.report_html
+         || insight_opts.save_baseline || insight_opts.compare_baseline;
+}
+
+/* One more pass over the capture for the insight, then its outputs. */
+static gboolean
+run_insight (IotEngine *engine)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotInsight) insight = iot_insight_analyze (engine, NULL, &error);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (insight == NULL)
+    {
+      fprintf (stderr, "iotscope-cli: insight: %s\n", error->message);
+      return FALSE;
+    }
+  if (insight_opts.compare_baseline
+      && iot_insight_compare_baseline (insight, insight_opts.compare_baseline, &error) < 0)
+    {
+      fprintf (stderr, "iotscope-cli: --compare-baseline: %s\n", error->message);
+      return FALSE;
+    }
+  if (insight_opts.save_baseline && !iot_insight_save_baseline (insight, insight_opts.save_baseline, &error))
+    {
+      fprintf (stderr, "iotscope-cli: --save-baseline: %s\n", error->message);
+      return FALSE;
+    }
+  if (insight_opts.report_json && !iot_insight_write_json (insight, insight_opts.report_json, &error))
+    {
+      fprintf (stderr, "iotscope-cli: --report-json: %s\n", error->message);
+      return FALSE;
+    }
+  if (insight_opts.report_html && !iot_insight_write_html (insight, insight_opts.report_html, &error))
+    {
+      fprintf (stderr, "iotscope-cli: --report-html: %s\n", error->message);
+      return FALSE;
+    }
+  /* Deviations are printed when asked for, even without -z insight. */
+  if (insight_opts.text || insight_opts.compare_baseline)
+    iot_insight_print (insight, out);
+  flush_out (out);
+  return TRUE;
+}
+
+/* --compare A.pcap B.pcap: @rest holds what followed the options. */
+static int
+run_compare (int argc, char **argv)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GString) out = g_string_new (NULL);
+  IotEngine *engines[2] = { NULL, NULL };
+  IotFile *files[2] = { NULL, NULL };
+  g_autoptr (IotCompare) compare = NULL;
+  g_autoptr (GError) error = NULL;
+  int rc = 0;
+
+  for (guint i = 0; insight_opts.compare[i] != NULL; i++)
+    g_ptr_array_add (paths, insight_opts.compare[i]);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (paths, argv[i]);
+  if (paths->len != 2)
+    return fail ("--compare needs two capture files: --compare A.pcap B.pcap");
+  for (guint i = 0; i < 2; i++)
+    {
+      files[i] = iot_file_open (g_ptr_array_index (paths, i), &error);
+      if (files[i] == NULL)
+        {
+          rc = fail ("%s", error->message);
+          goto out;
+        }
+      engines[i] = iot_engine_new (files[i]);
+      iot_engine_first_pass (engines[i], NULL);
+    }
+  compare = iot_compare_new (engines[0], engines[1], insight_opts.compare_nat, &error);
+  if (compare == NULL)
+    {
+      rc = fail ("--compare: %s", error->message);
+      goto out;
+    }
+  iot_compare_print (compare, out);
+  flush_out (out);
+  if (insight_opts.report_json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) root = NULL;
+
+      iot_compare_to_json (compare, builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      if (!json_generator_to_file (generator, insight_opts.report_json, &error))
+        rc = fail ("--report-json: %s", error->message);
+    }
+out:
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&engines[i], iot_engine_free);
+      g_clear_pointer (&files[i], iot_file_unref);
+    }
+  return rc;
 }
 
 /* ---- live capture ------------------------------------------------------------ */
@@ -1030,6 +1172,8 @@ run (void)
   if (!print_follows (engine, follows))
     return 2;
   print_stats ();
+  if (insight_requested () && !run_insight (engine))
+    return 2;
   if (iot_file_damage (file) != NULL)
     {
       fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, iot_file_damage (file));
@@ -1053,8 +1197,23 @@ main (int argc, char **argv)
     "JSON (-T json, -T ek).  Live capture needs root or the capabilities that\n"
     "src/cli/set-capture-caps.sh gives the binary.");
   g_option_context_add_main_entries (context, entries, NULL);
+  {
+    GOptionGroup *group = g_option_group_new ("insight", "IoT insight options:", "Show the IoT insight options",
+                                              NULL, NULL);
+
+    g_option_group_add_entries (group, insight_entries);
+    g_option_context_add_group (context, group);
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("%s", error->message);
+  if (insight_opts.compare != NULL)
+    {
+      iot_registry_init ();
+      for (guint i = 0; opts.decode_as && opts.decode_as[i]; i++)
+        if (!iot_registry_decode_as (opts.decode_as[i], &error))
+          return fail ("%s", error->message);
+      return run_compare (argc, argv);
+    }
   if (argc > 1)
     return fail ("unexpected argument \"%s\" (see --help)", argv[1]);
 

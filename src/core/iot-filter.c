@@ -1160,7 +1160,7 @@ parse_seconds (const char *text, gint64 *ns)
   char *end = NULL;
   double seconds = g_ascii_strtod (text, &end);
 
-  if (end == text || *end != '\0')
+  if (end == text || *end != '\0' || !(seconds > -9.2e9 && seconds < 9.2e9))
     return FALSE;
   *ns = (gint64) (seconds * 1e9 + (seconds < 0 ? -0.5 : 0.5));
   return TRUE;
@@ -1227,6 +1227,9 @@ parse_abs_time (const char *text, gint64 *ns)
   tm.tm_sec = sec;
   tm.tm_isdst = -1;
   t = utc ? (gint64) timegm (&tm) : (gint64) mktime (&tm);
+  /* Nanoseconds since 1970 reach from 1677 to 2262. */
+  if (t < G_MININT64 / 1000000000 + 1 || t > G_MAXINT64 / 1000000000 - 1)
+    return FALSE;
   *ns = t * G_GINT64_CONSTANT (1000000000) + nanos;
   return TRUE;
 }

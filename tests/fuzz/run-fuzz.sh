@@ -16,6 +16,7 @@ passed=0 failed=0
 # One target per dissector, each briefly: the input goes straight to it.
 per_dissector=${FUZZ_DISSECTOR_SECONDS:-5}
 for exe in build-fuzz/tests/fuzz/fuzz-dissector-*; do
+  [ -f "$exe" ] && [ -x "$exe" ] || continue
   name=${exe##*/fuzz-dissector-}
   mkdir -p "build-fuzz/crashes-$name"
   if UBSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \

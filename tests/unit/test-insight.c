@@ -1,0 +1,640 @@
+/* test-insight.c — the IoT insight on real captures: every expected
+ * diagnosis is found with exactly the evidence frames that an independent
+ * look at the dissected fields gives, credentials never leak into any
+ * output, and the comparison of the two captures of a lossy router finds
+ * exactly the frames the router dropped. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "iot-insight.h"
+#include "iot-packet.h"
+
+static IotEngine *
+open_capture (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  /* tls-weak.pcap lives apart from the captures compared with tshark. */
+  g_autofree char *path = g_build_filename ("tests", strcmp (name, "tls-weak.pcap") == 0 ? "insight" : "captures",
+                                            name, NULL);
+  g_autoptr (IotFile) file = iot_file_open (path, &error);
+  IotEngine *engine;
+
+  g_assert_no_error (error);
+  engine = iot_engine_new (file);
+  iot_engine_first_pass (engine, NULL);
+  return engine;
+}
+
+static IotInsight *
+analyze (IotEngine *engine)
+{
+  g_autoptr (GError) error = NULL;
+  IotInsight *insight = iot_insight_analyze (engine, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (insight);
+  return insight;
+}
+
+/* The values of @abbrev in frame @number (every occurrence). */
+static GArray *
+field_values (IotEngine *engine, guint32 number, const char *abbrev)
+{
+  g_autoptr (IotFieldSet) set = iot_field_set_new ();
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  IotDissectOptions options = { 0 };
+  const IotField *field = iot_registry_field (abbrev);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  g_assert_nonnull (field);
+  iot_field_set_add (set, field);
+  options.fields = set;
+  iot_engine_dissect (engine, pkt, number, &options);
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    if (iot_packet_node (pkt, i)->field == field)
+      g_array_append_val (out, iot_packet_node (pkt, i)->v.u);
+  return out;
+}
+
+/* Frames where @abbrev occurs with @value (G_MAXUINT64: with any value). */
+static GArray *
+frames_with (IotEngine *engine, const char *abbrev, guint64 value)
+{
+  GArray *frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+    {
+      g_autoptr (GArray) values = field_values (engine, n, abbrev);
+
+      for (guint i = 0; i < values->len; i++)
+        if (value == G_MAXUINT64 || g_array_index (values, guint64, i) == value)
+          {
+            g_array_append_val (frames, n);
+            break;
+          }
+    }
+  return frames;
+}
+
+static void
+assert_frames (const GArray *got, const guint32 *want, guint n)
+{
+  g_assert_cmpuint (got->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (g_array_index (got, guint32, i), ==, want[i]);
+}
+
+static void
+assert_same_frames (const GArray *got, const GArray *want)
+{
+  assert_frames (got, (const guint32 *) want->data, want->len);
+}
+
+static gboolean
+has_frame (const GArray *frames, guint32 n)
+{
+  for (guint i = 0; i < frames->len; i++)
+    if (g_array_index (frames, guint32, i) == n)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_items (IotInsight *insight, const char *id)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < iot_insight_n_items (insight); i++)
+    n += strcmp (iot_insight_item (insight, i)->id, id) == 0;
+  return n;
+}
+
+/* Text, JSON and HTML of the whole insight. */
+static char *
+all_outputs (IotInsight *insight)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  iot_insight_print (insight, out);
+  iot_insight_to_html (insight, out);
+  iot_insight_to_json (insight, builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (gen, root);
+  json = json_generator_to_data (gen, NULL);
+  g_string_append (out, json);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- helpers on their own ---------------------------------------------------- */
+
+static void
+test_mask (void)
+{
+  g_autofree char *a = iot_insight_mask_secret ("s3cret");
+  g_autofree char *b = iot_insight_mask_secret ("x");
+  g_autofree char *c = iot_insight_mask_secret ("");
+
+  g_assert_cmpstr (a, ==, "s*** (6 characters)");
+  g_assert_cmpstr (b, ==, "x*** (1 character)");
+  g_assert_cmpstr (c, ==, "(empty)");
+}
+
+/* ---- MQTT ------------------------------------------------------------------------ */
+
+static void
+test_reset_reconnect (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("tcp-rst-reconnect.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) rst = frames_with (engine, "tcp.flags.reset", 1);
+  g_autoptr (GArray) connects = frames_with (engine, "mqtt.msgtype", 1);
+  g_autoptr (GArray) qos0 = frames_with (engine, "mqtt.qos", 0);
+  const IotInsightItem *item = iot_insight_find (insight, "mqtt-reset-reconnect", "iot-valve-7");
+  guint32 want[3];
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (rst->len, ==, 1);
+  g_assert_cmpuint (connects->len, ==, 2);
+  /* CONNECT of the first session, the RST, CONNECT of the reconnection. */
+  want[0] = g_array_index (connects, guint32, 0);
+  want[1] = g_array_index (rst, guint32, 0);
+  want[2] = g_array_index (connects, guint32, 1);
+  assert_frames (item->frames, want, 3);
+  /* The QoS 0 PUBLISH sent before the reset is at risk; the one after is not. */
+  g_assert_cmpuint (qos0->len, ==, 2);
+  assert_frames (item->related, (const guint32 *) qos0->data, 1);
+  g_assert_cmpuint (item->severity, ==, IOT_SEV_WARN);
+  g_assert_nonnull (strstr (item->explanation, "QoS 0"));
+
+  g_assert_cmpuint (iot_insight_n_sessions (insight), ==, 2);
+  g_assert_cmpstr (iot_insight_session (insight, 0)->end_reason, ==, "RST");
+  g_assert_cmpuint (iot_insight_session (insight, 1)->reconnect, ==, 1);
+  g_assert_cmpuint (iot_insight_session (insight, 0)->keepalive_s, ==, 30);
+  g_assert_null (iot_insight_find (insight, "mqtt-keepalive", NULL));
+}
+
+static void
+test_dup_unacked (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-dup.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) dups = frames_with (engine, "mqtt.dupflag", 1);
+  g_autoptr (GArray) originals = frames_with (engine, "mqtt.dup_of", G_MAXUINT64);
+  g_autoptr (GArray) orig_numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const IotInsightItem *dup = iot_insight_find (insight, "mqtt-dup", "iot-dup");
+  const IotInsightItem *unacked = iot_insight_find (insight, "mqtt-unacknowledged", "iot-dup");
+  static const guint32 never_acked[] = { 41 };
+  IotDistribution latency = iot_insight_mqtt_latency (insight);
+
+  g_assert_nonnull (dup);
+  /* Every PUBLISH with DUP set (frame 8's copy, the QoS 2 copy, the
+   * re-delivery after the reconnect) … */
+  g_assert_cmpuint (dups->len, ==, 3);
+  assert_same_frames (dup->frames, dups);
+  /* … and the first copies they point to. */
+  for (guint i = 0; i < originals->len; i++)
+    {
+      g_autoptr (GArray) v = field_values (engine, g_array_index (originals, guint32, i), "mqtt.dup_of");
+      guint32 n = (guint32) g_array_index (v, guint64, 0);
+
+      g_array_append_val (orig_numbers, n);
+    }
+  assert_same_frames (dup->related, orig_numbers);
+
+  /* The broker's forwarded QoS 1 PUBLISH that the client never answered. */
+  g_assert_nonnull (unacked);
+  assert_frames (unacked->frames, never_acked, 1);
+  g_assert_cmpuint (count_items (insight, "mqtt-unacknowledged"), ==, 1);
+
+  /* Seven PUBACK/PUBREC answers, each with the dissector's time. */
+  {
+    g_autoptr (GArray) pubacks = frames_with (engine, "mqtt.msgtype", 4);
+    g_autoptr (GArray) pubrecs = frames_with (engine, "mqtt.msgtype", 5);
+
+    g_assert_cmpuint (latency.count, ==, pubacks->len + pubrecs->len);
+    g_assert_cmpuint (latency.count, ==, 7);
+  }
+  g_assert_cmpfloat (latency.min, <=, latency.median);
+  g_assert_cmpfloat (latency.median, <=, latency.p95);
+  g_assert_cmpfloat (latency.p95, <=, latency.max);
+}
+
+static void
+test_auth (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-auth.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) refused31 = frames_with (engine, "mqtt.conack.val", 5);
+  g_autoptr (GArray) refused5 = frames_with (engine, "mqtt.connack.reason_code", 0x87);
+  g_autoptr (GArray) with_password = frames_with (engine, "mqtt.passwd_len", G_MAXUINT64);
+  g_autofree char *text = all_outputs (insight);
+  guint refusals = 0, creds = 0;
+
+  g_assert_cmpuint (refused31->len + refused5->len, ==, 4);
+  for (guint i = 0; i < iot_insight_n_items (insight); i++)
+    {
+      const IotInsightItem *item = iot_insight_item (insight, i);
+
+      if (strcmp (item->id, "mqtt-connack-refused") == 0)
+        {
+          guint32 connack = g_array_index (item->frames, guint32, item->frames->len - 1);
+
+          /* Evidence: the CONNECT and its refusing CONNACK. */
+          g_assert_cmpuint (item->frames->len, ==, 2);
+          g_assert_true (has_frame (refused31, connack) || has_frame (refused5, connack));
+          g_assert_cmpuint (item->severity, ==, IOT_SEV_ERROR);
+          refusals++;
+        }
+      else if (strcmp (item->id, "cleartext-credentials") == 0)
+        {
+          g_assert_cmpuint (item->frames->len, ==, 1);
+          g_assert_true (has_frame (with_password, g_array_index (item->frames, guint32, 0)));
+          g_assert_nonnull (strstr (item->summary, "user name s*** (6 characters)"));
+          creds++;
+        }
+    }
+  g_assert_cmpuint (refusals, ==, 4);
+  g_assert_cmpuint (creds, ==, with_password->len);
+  g_assert_nonnull (strstr (text, "password s*** (6 characters)"));
+  g_assert_nonnull (strstr (text, "password w*** (5 characters)"));
+  /* The secrets themselves appear nowhere. */
+  g_assert_null (strstr (text, "s3cret"));
+  g_assert_null (strstr (text, "wrong"));
+  g_assert_nonnull (iot_insight_find (insight, "cleartext", "port 1883"));
+}
+
+/* The topic tree counts every PUBLISH of a topic, as a display filter does. */
+static void
+test_topic_counts (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt311.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *argv[] = { g_getenv ("IOTSCOPE_CLI"), "-r", "tests/captures/mqtt311.pcap", "-Y", "mqtt.msgtype==3",
+                         "-T", "fields", "-e", "mqtt.topic", NULL };
+  g_auto (GStrv) lines = NULL;
+  int status = 0;
+  guint64 total = 0;
+
+  if (argv[0] == NULL)
+    {
+      g_test_skip ("IOTSCOPE_CLI is not set");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) topics = g_strsplit (lines[i], ",", -1);
+
+      for (guint k = 0; topics[k] != NULL; k++)
+        if (*topics[k] != '\0')
+          {
+            gpointer old = g_hash_table_lookup (counts, topics[k]);
+
+            g_hash_table_insert (counts, g_strdup (topics[k]), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+          }
+    }
+  g_assert_cmpuint (iot_insight_n_topics (insight), ==, g_hash_table_size (counts));
+  for (guint i = 0; i < iot_insight_n_topics (insight); i++)
+    {
+      const IotTopicStats *t = iot_insight_topic (insight, i);
+
+      g_assert_cmpuint (t->messages, ==, GPOINTER_TO_UINT (g_hash_table_lookup (counts, t->topic)));
+      g_assert_cmpuint (t->published + t->delivered, ==, t->messages);
+      total += t->messages;
+    }
+  g_assert_cmpuint (total, ==, 12);
+  /* The subscriber on sensors/# shows under every topic. */
+  g_assert_cmpuint (iot_insight_topic_by_name (insight, "sensors/temperature")->subscribers->len, >=, 1);
+}
+
+/* The scenario of make-insight.sh: three sensors every 0.2 s, one of them
+ * every 0.02 s, one skipping two readings. */
+static void
+test_periodic (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("insight-periodic.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  const IotInsightItem *chatty = iot_insight_find (insight, "chatty-device", NULL);
+  const IotInsightItem *gap = iot_insight_find (insight, "periodic-gap", "sensor-b");
+  const IotTopicStats *b = iot_insight_topic_by_name (insight, "sensors/sensor-b/temperature");
+  g_autoptr (GArray) publishes = frames_with (engine, "mqtt.msgtype", 3);
+  g_autoptr (GArray) b_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  IotFile *file = iot_engine_file (engine);
+  gint64 longest = 0;
+  guint32 before = 0, after = 0, b_stream = G_MAXUINT32;
+
+  /* Only sensor-c is chatty. */
+  g_assert_nonnull (chatty);
+  g_assert_cmpstr (chatty->subject, ==, "sensor-c");
+  g_assert_cmpuint (count_items (insight, "chatty-device"), ==, 1);
+  for (guint i = 0; i < chatty->frames->len; i++)
+    g_assert_true (has_frame (publishes, g_array_index (chatty->frames, guint32, i)));
+
+  /* The gap: between the two sensor-b publications furthest apart. */
+  for (guint i = 0; i < iot_insight_n_sessions (insight); i++)
+    if (strcmp (iot_insight_session (insight, i)->client_id, "sensor-b") == 0)
+      b_stream = iot_insight_session (insight, i)->stream;
+  g_assert_cmpuint (b_stream, !=, G_MAXUINT32);
+  for (guint i = 0; i < publishes->len; i++)
+    {
+      guint32 n = g_array_index (publishes, guint32, i);
+      g_autoptr (GArray) stream = field_values (engine, n, "tcp.stream");
+      g_autoptr (GArray) dport = field_values (engine, n, "tcp.dstport");
+
+      if (g_array_index (stream, guint64, 0) == b_stream && g_array_index (dport, guint64, 0) == 1883)
+        g_array_append_val (b_frames, n);
+    }
+  g_assert_cmpuint (b_frames->len, ==, 13);
+  for (guint i = 1; i < b_frames->len; i++)
+    {
+      guint32 p = g_array_index (b_frames, guint32, i - 1), n = g_array_index (b_frames, guint32, i);
+      gint64 dt = iot_file_frame (file, n)->ts_ns - iot_file_frame (file, p)->ts_ns;
+
+      if (dt > longest)
+        {
+          longest = dt;
+          before = p;
+          after = n;
+        }
+    }
+  g_assert_nonnull (gap);
+  g_assert_cmpuint (gap->frames->len, ==, 2);
+  g_assert_cmpuint (g_array_index (gap->frames, guint32, 0), ==, before);
+  g_assert_cmpuint (g_array_index (gap->frames, guint32, 1), ==, after);
+  g_assert_cmpuint (b->gaps, ==, 1);
+  g_assert_cmpfloat (b->period_s, >, 0.18);
+  g_assert_cmpfloat (b->period_s, <, 0.23);
+  g_assert_cmpuint (b->published, ==, 13);
+  g_assert_null (iot_insight_find (insight, "periodic-gap", "sensor-a"));
+  g_assert_cmpuint (iot_insight_topic_by_name (insight, "sensors/sensor-a/temperature")->gaps, ==, 0);
+  /* sensor-a publishes at QoS 1: fifteen PUBACKs. */
+  g_assert_cmpuint (iot_insight_mqtt_latency (insight).count, ==, 15);
+}
+
+/* ---- CoAP, DNS, TLS --------------------------------------------------------------- */
+
+static void
+test_coap (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("coap-lossy.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) req = frames_with (engine, "coap.request_first_in", G_MAXUINT64);
+  g_autoptr (GArray) resp = frames_with (engine, "coap.response_first_in", G_MAXUINT64);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const IotInsightItem *item = iot_insight_find (insight, "coap-retransmission", NULL);
+  IotDistribution latency = iot_insight_coap_latency (insight);
+
+  g_array_append_vals (all, req->data, req->len);
+  g_array_append_vals (all, resp->data, resp->len);
+  g_assert_nonnull (item);
+  g_assert_cmpuint (item->frames->len, ==, all->len);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (has_frame (item->frames, g_array_index (all, guint32, i)));
+  g_assert_cmpuint (all->len, ==, 8);
+  /* Every confirmable message got its ACK in the end. */
+  g_assert_null (iot_insight_find (insight, "coap-unanswered", NULL));
+  g_assert_cmpuint (latency.count, >, 0);
+  g_assert_nonnull (iot_insight_find (insight, "cleartext", "port 5683"));
+}
+
+static void
+test_dns (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("dns.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) nx = frames_with (engine, "dns.flags.rcode", 3);
+  const IotInsightItem *item = iot_insight_find (insight, "dns-failure", "missing.iot.lan");
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (nx->len, ==, 1);
+  assert_same_frames (item->frames, nx);
+  g_assert_cmpuint (count_items (insight, "dns-failure"), ==, 1);
+  g_assert_nonnull (strstr (item->summary, "NXDOMAIN"));
+}
+
+static void
+test_tls (void)
+{
+  const char *good[] = { "tls12.pcap", "tls13.pcap", "mqtt-tls.pcap", "dtls12.pcap" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (IotEngine) engine = open_capture (good[i]);
+      g_autoptr (IotInsight) insight = analyze (engine);
+
+      g_assert_null (iot_insight_find (insight, "weak-tls-version", NULL));
+      g_assert_null (iot_insight_find (insight, "weak-cipher", NULL));
+      g_assert_null (iot_insight_find (insight, "cleartext", NULL));
+    }
+  {
+    g_autoptr (IotEngine) engine = open_capture ("tls-weak.pcap");
+    g_autoptr (IotInsight) insight = analyze (engine);
+    g_autoptr (GArray) hellos = frames_with (engine, "tls.handshake.type", 2);
+    const IotInsightItem *cipher = iot_insight_find (insight, "weak-cipher", NULL);
+    const IotInsightItem *version = NULL;
+
+    g_assert_cmpuint (hellos->len, ==, 2);
+    for (guint i = 0; i < iot_insight_n_items (insight); i++)
+      if (strcmp (iot_insight_item (insight, i)->id, "weak-tls-version") == 0
+          && strstr (iot_insight_item (insight, i)->summary, "negotiated"))
+        version = iot_insight_item (insight, i);
+    /* TLS 1.0 in the first Server Hello, NULL-SHA256 in the second. */
+    g_assert_nonnull (version);
+    g_assert_nonnull (strstr (version->summary, "TLS 1.0"));
+    assert_frames (version->frames, (const guint32 *) hellos->data, 1);
+    g_assert_nonnull (cipher);
+    g_assert_nonnull (strstr (cipher->explanation, "NULL"));
+    assert_frames (cipher->frames, (const guint32 *) hellos->data + 1, 1);
+  }
+}
+
+/* ---- two capture points -------------------------------------------------------------- */
+
+/* Frames of @engine sent by @src whose IP id never shows up at the other
+ * side: with one counter per connection and direction, a hole in the ids
+ * seen at the receiver is exactly a datagram that did not get there. */
+static GHashTable *
+ids_from (IotEngine *engine, const char *src)
+{
+  GHashTable *ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) frames = frames_with (engine, "ip.id", G_MAXUINT64);
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      guint32 n = g_array_index (frames, guint32, i);
+      g_autoptr (GArray) id = field_values (engine, n, "ip.id");
+      char text[16];
+
+      {
+        g_autoptr (IotPacket) pkt = iot_packet_new ();
+        IotDissectOptions options = { 0 };
+        const IotAddress *a;
+
+        iot_engine_dissect (engine, pkt, n, &options);
+        a = iot_packet_net_src (pkt);
+        g_snprintf (text, sizeof text, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2], a->bytes[3]);
+      }
+      if (strcmp (text, src) == 0 && g_array_index (id, guint64, 0) != 0)
+        g_hash_table_insert (ids, GUINT_TO_POINTER ((guint) g_array_index (id, guint64, 0) + 1), GUINT_TO_POINTER (n));
+    }
+  return ids;
+}
+
+/* Frames of the sender's capture whose id the receiver never saw.  The
+ * sender's ids must be one unbroken run (one per datagram, counting up),
+ * so each missing id is exactly one datagram lost on the way. */
+static GArray *
+dropped (GHashTable *sent, GHashTable *received)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GList) keys = g_hash_table_get_keys (sent);
+  guint min = G_MAXUINT, max = 0;
+
+  for (GList *l = keys; l; l = l->next)
+    {
+      min = MIN (min, GPOINTER_TO_UINT (l->data) - 1);
+      max = MAX (max, GPOINTER_TO_UINT (l->data) - 1);
+    }
+  g_assert_cmpuint (max - min + 1, ==, g_hash_table_size (sent));
+  for (guint id = min; id <= max; id++)
+    if (!g_hash_table_contains (received, GUINT_TO_POINTER (id + 1)))
+      {
+        guint32 frame = GPOINTER_TO_UINT (g_hash_table_lookup (sent, GUINT_TO_POINTER (id + 1)));
+
+        g_array_append_val (out, frame);
+      }
+  return out;
+}
+
+static int
+cmp_u32 (gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+test_two_points (void)
+{
+  g_autoptr (IotEngine) a = open_capture ("tcp-loss-device.pcap");
+  g_autoptr (IotEngine) b = open_capture ("tcp-loss-broker.pcap");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotCompare) compare = iot_compare_new (a, b, FALSE, &error);
+  g_autoptr (IotCompare) nat = iot_compare_new (a, b, TRUE, &error);
+  g_autoptr (GHashTable) dev_at_a = ids_from (a, "10.77.1.2");
+  g_autoptr (GHashTable) dev_at_b = ids_from (b, "10.77.1.2");
+  g_autoptr (GHashTable) brk_at_a = ids_from (a, "10.77.2.2");
+  g_autoptr (GHashTable) brk_at_b = ids_from (b, "10.77.2.2");
+  g_autoptr (GArray) lost_up = dropped (dev_at_a, dev_at_b);     /* device → broker */
+  g_autoptr (GArray) lost_down = dropped (brk_at_b, brk_at_a);   /* broker → device */
+  const IotCompareFlow *flow;
+
+  g_assert_no_error (error);
+  g_array_sort (lost_up, cmp_u32);
+  g_array_sort (lost_down, cmp_u32);
+  g_assert_cmpuint (lost_up->len, >, 0);
+  g_assert_cmpuint (lost_down->len, >, 0);
+  g_assert_cmpuint (iot_compare_n_flows (compare), ==, 1);
+  flow = iot_compare_flow (compare, 0);
+  /* Exactly the frames the router dropped, no more, no less. */
+  assert_same_frames (flow->only_a_frames, lost_up);
+  assert_same_frames (flow->only_b_frames, lost_down);
+  g_assert_cmpuint (flow->both + flow->only_a, ==, iot_file_n_frames (iot_engine_file (a)));
+  g_assert_cmpuint (flow->both + flow->only_b, ==, iot_file_n_frames (iot_engine_file (b)));
+  g_assert_cmpuint (flow->delay_ab.count + flow->delay_ba.count, ==, flow->both);
+  g_assert_cmpuint (flow->delay_ab.count, >, 0);
+  g_assert_cmpuint (flow->delay_ba.count, >, 0);
+  /* Ignoring addresses and ports (NAT) finds the same pairs here. */
+  assert_same_frames (iot_compare_flow (nat, 0)->only_a_frames, lost_up);
+  assert_same_frames (iot_compare_flow (nat, 0)->only_b_frames, lost_down);
+}
+
+/* ---- baseline ------------------------------------------------------------------------------ */
+
+static void
+test_baseline (void)
+{
+  g_autoptr (IotEngine) base_engine = open_capture ("insight-periodic.pcap");
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-dup.pcap");
+  g_autoptr (IotEngine) slow_engine = open_capture ("mqtt311.pcap");
+  g_autoptr (IotInsight) base = analyze (base_engine);
+  g_autoptr (IotInsight) same = analyze (base_engine);
+  g_autoptr (IotInsight) other = analyze (engine);
+  g_autoptr (IotInsight) slow = analyze (slow_engine);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("insight-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "base.json", NULL);
+  g_autoptr (GArray) pubrec = frames_with (engine, "mqtt.msgtype", 5);
+  const IotInsightItem *item;
+  gint n;
+
+  g_assert_no_error (error);
+  g_assert_true (iot_insight_save_baseline (base, path, &error));
+  g_assert_no_error (error);
+  /* A capture compared with its own baseline deviates in nothing. */
+  n = iot_insight_compare_baseline (same, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+
+  n = iot_insight_compare_baseline (other, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  g_assert_nonnull (iot_insight_find (other, "new-topic", "dup/qos1"));
+  g_assert_nonnull (iot_insight_find (other, "new-device", "iot-dup"));
+  /* The periodic sensors never used QoS 2: PUBREC is new; its evidence is
+   * the first PUBREC of the capture. */
+  for (guint i = 0; i < iot_insight_n_items (other); i++)
+    {
+      item = iot_insight_item (other, i);
+      if (strcmp (item->id, "new-message-type") == 0 && strstr (item->summary, "mqtt:PUBREC")
+          && strcmp (item->subject, "127.0.0.1") == 0)
+        break;
+      item = NULL;
+    }
+  g_assert_nonnull (item);
+  g_assert_cmpuint (g_array_index (item->frames, guint32, 0), ==, g_array_index (pubrec, guint32, 0));
+  g_assert_null (iot_insight_find (other, "new-peer", "127.0.0.1"));
+
+  /* mqtt311.pcap sends far fewer packets per minute than the sensors. */
+  n = iot_insight_compare_baseline (slow, path, &error);
+  g_assert_no_error (error);
+  item = iot_insight_find (slow, "rate-change", "127.0.0.1");
+  g_assert_nonnull (item);
+  g_assert_cmpuint (item->kind, ==, IOT_INSIGHT_DEVIATION);
+
+  /* Not a baseline. */
+  g_assert_cmpint (iot_insight_compare_baseline (slow, "tests/captures/README.md", &error), ==, -1);
+  g_assert_nonnull (error);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  iot_registry_init ();
+  g_test_add_func ("/insight/mask", test_mask);
+  g_test_add_func ("/insight/reset-reconnect", test_reset_reconnect);
+  g_test_add_func ("/insight/dup-unacked", test_dup_unacked);
+  g_test_add_func ("/insight/auth", test_auth);
+  g_test_add_func ("/insight/topic-counts", test_topic_counts);
+  g_test_add_func ("/insight/periodic", test_periodic);
+  g_test_add_func ("/insight/coap", test_coap);
+  g_test_add_func ("/insight/dns", test_dns);
+  g_test_add_func ("/insight/tls", test_tls);
+  g_test_add_func ("/insight/two-points", test_two_points);
+  g_test_add_func ("/insight/baseline", test_baseline);
+  return g_test_run ();
+}
