@@ -19,6 +19,9 @@ struct _IotApplication {
   char          *screenshot;
   char          *filter;
   char          *sort;
+  char         **sorts;        /* --sort, split at commas */
+  guint          sort_index;
+  GString       *sort_times;
   char          *follow;
   gint           select;
   gboolean       measure;
@@ -31,6 +34,7 @@ struct _IotApplication {
   /* Main-loop probe: the largest gap between 10 ms ticks. */
   gint64         probe_last_us;
   gint64         probe_worst_us;
+  gint64         probe_verbose_us;
   gint64         open_us;
   gint64         first_rows_us;
   guint          probe_id;
@@ -136,8 +140,9 @@ probe_tick (gpointer data)
 
   if (self->probe_last_us != 0 && now - self->probe_last_us > self->probe_worst_us)
     self->probe_worst_us = now - self->probe_last_us;
-  /* Where the long gaps are, for whoever hunts them. */
-  if (self->probe_last_us != 0 && now - self->probe_last_us > 50000 && g_getenv ("IOTSCOPE_MEASURE_VERBOSE"))
+  /* Where the long gaps are, for whoever hunts them (IOTSCOPE_MEASURE_VERBOSE
+   * = the smallest gap to print in ms; 1 or empty: 50). */
+  if (self->probe_last_us != 0 && self->probe_verbose_us > 0 && now - self->probe_last_us > self->probe_verbose_us)
     g_printerr ("iotscope: measure: gap of %.1f ms ending at %.1f ms\n",
                 (now - self->probe_last_us) / 1000.0, (now - self->open_us) / 1000.0);
   self->probe_last_us = now;
@@ -169,8 +174,8 @@ report_measure (IotApplication *self)
            self->first_rows_us != 0 ? (self->first_rows_us - self->open_us) / 1000.0 : -1.0);
   g_print ("iotscope: measure: loaded (indexed + first pass) after %.3f s\n",
            iot_session_get_load_seconds (session));
-  if (self->sort != NULL)
-    g_print ("iotscope: measure: sorted by %s in %.3f s\n", self->sort, iot_session_get_sort_seconds (session));
+  if (self->sort_times != NULL)
+    g_print ("%s", self->sort_times->str);
   g_print ("iotscope: measure: worst main-loop gap %.1f ms\n", self->probe_worst_us / 1000.0);
 }
 
@@ -257,7 +262,6 @@ script_follow (IotApplication *self)
       return;
     }
   g_object_add_weak_pointer (G_OBJECT (self->follow_window), (gpointer *) &self->follow_window);
-  gtk_window_set_default_size (GTK_WINDOW (self->follow_window), 820, 560);
   g_signal_connect (self->follow_window, "ready", G_CALLBACK (script_follow_ready_cb), self);
 }
 
@@ -286,14 +290,21 @@ script_select (IotApplication *self)
   g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
 }
 
+static void script_sort (IotApplication *self);
+
 static void
 script_sort_finished_cb (IotSession *session, IotApplication *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
-  script_select (self);
+  if (self->sort_times == NULL)
+    self->sort_times = g_string_new (NULL);
+  g_string_append_printf (self->sort_times, "iotscope: measure: sorted by %s in %.3f s\n",
+                          self->sorts[self->sort_index], iot_session_get_sort_seconds (session));
+  self->sort_index++;
+  script_sort (self);
 }
 
-/* --sort COLUMN or COLUMN:desc */
+/* --sort COLUMN[:desc][,COLUMN[:desc]…]: one sort after the other. */
 static void
 script_sort (IotApplication *self)
 {
@@ -301,12 +312,14 @@ script_sort (IotApplication *self)
   g_auto (GStrv) parts = NULL;
   int column;
 
-  if (self->sort == NULL)
+  if (self->sort != NULL && self->sorts == NULL)
+    self->sorts = g_strsplit (self->sort, ",", -1);
+  if (self->sorts == NULL || self->sorts[self->sort_index] == NULL)
     {
       script_select (self);
       return;
     }
-  parts = g_strsplit (self->sort, ":", 2);
+  parts = g_strsplit (self->sorts[self->sort_index], ":", 2);
   column = iot_column_from_id (parts[0]);
   if (column < 0)
     {
@@ -316,11 +329,6 @@ script_sort (IotApplication *self)
     }
   g_signal_connect (session, "sort-finished", G_CALLBACK (script_sort_finished_cb), self);
   iot_session_sort (session, column, parts[1] != NULL && g_str_equal (parts[1], "desc"));
-  if (!iot_session_is_sorting (session))
-    {
-      g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
-      script_select (self);
-    }
 }
 
 static void
@@ -386,6 +394,12 @@ start_probe (IotApplication *self, IotWindow *window)
     return;
   self->open_us = g_get_monotonic_time ();
   self->probe_last_us = 0;
+  if (g_getenv ("IOTSCOPE_MEASURE_VERBOSE") != NULL)
+    {
+      gint64 ms = g_ascii_strtoll (g_getenv ("IOTSCOPE_MEASURE_VERBOSE"), NULL, 10);
+
+      self->probe_verbose_us = (ms > 1 ? ms : 50) * 1000;
+    }
   self->probe_worst_us = 0;
   if (self->probe_id == 0)
     self->probe_id = g_timeout_add (10, probe_tick, self);
@@ -541,6 +555,9 @@ iot_application_finalize (GObject *object)
   g_free (self->screenshot);
   g_free (self->filter);
   g_free (self->sort);
+  g_strfreev (self->sorts);
+  if (self->sort_times != NULL)
+    g_string_free (self->sort_times, TRUE);
   g_free (self->follow);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
@@ -568,7 +585,7 @@ iot_application_init (IotApplication *self)
     { "filter", 0, 0, G_OPTION_ARG_STRING, NULL, "Apply display filter F once loaded", "F" },
     { "sort", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Sort by a column once loaded (number, time, source, destination, protocol, length, info; "
-      "append :desc for descending)", "COLUMN" },
+      "append :desc for descending; several, separated by commas, one after the other)", "COLUMN" },
     { "follow", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Once the frame of --select is selected, follow its tcp, udp or mqtt stream (tcp and udp: "
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },

@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 typedef struct {
   GMutex        lock;
   guint32       size;        /* entries in each id array (frames + 1) */
@@ -90,6 +96,19 @@ guint32
 iot_capture_n_frames (IotCapture *self)
 {
   return iot_file_n_frames (self->file);
+}
+
+void
+iot_worker_lower_priority (void)
+{
+#ifdef __linux__
+  /* Per thread on Linux.  Unprivileged, a thread cannot go back up: a
+   * pool thread stays lower for later jobs, which are background work. */
+  id_t tid = (id_t) syscall (SYS_gettid);
+
+  if (getpriority (PRIO_PROCESS, tid) < 5)
+    setpriority (PRIO_PROCESS, tid, 5);
+#endif
 }
 
 /* ---- the extract ---------------------------------------------------------- */

@@ -25,6 +25,12 @@ IotEngine  *iot_capture_engine (IotCapture *self);
 guint32     iot_capture_n_passed (IotCapture *self);
 guint32     iot_capture_n_frames (IotCapture *self);
 
+/* Called first by every worker (loading, filtering, sorting, following):
+ * workers run below the main thread's CPU priority, so that on a machine
+ * with few cores the first pass does not take the time the main loop and
+ * the display server need to draw. */
+void        iot_worker_lower_priority (void);
+
 /* ---- the extract -------------------------------------------------------------
  * Per frame: the Protocol, Source and Destination texts as ids into a
  * table of distinct strings (a capture has few of each), and the worst

@@ -6,8 +6,8 @@
 /* Tints over the theme's own background, so the text keeps the theme's
  * colour and reads in the light and the dark style alike; the same tints
  * as .follow-client / .follow-server in style.css. */
-#define CLIENT_TINT "rgba(224,27,36,0.16)"
-#define SERVER_TINT "rgba(28,113,216,0.18)"
+#define CLIENT_TINT "rgba(224,27,36,0.20)"
+#define SERVER_TINT "rgba(28,113,216,0.22)"
 
 /* One piece of the text: a data chunk or an MQTT message. */
 typedef struct {
@@ -47,7 +47,7 @@ struct _IotFollowWindow {
   IotFollow     *follow;       /* TCP, UDP */
   IotMqttFollow *mqtt;         /* MQTT */
   GArray        *pieces;       /* Piece, in buffer order */
-  GtkTextTag    *tags[2];
+  GtkTextTag    *tags[2][2];   /* per side, two of the same colour */
 };
 
 G_DEFINE_FINAL_TYPE (IotFollowWindow, iot_follow_window, GTK_TYPE_WINDOW)
@@ -80,6 +80,7 @@ collect_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   IotEngine *engine = iot_capture_engine (job->capture);
   g_autoptr (GError) error = NULL;
 
+  iot_worker_lower_priority ();
   if (job->kind == IOT_FOLLOW_KIND_MQTT)
     job->mqtt = iot_mqtt_follow_new (engine, job->stream, &error);
   else
@@ -271,21 +272,20 @@ show_content (IotFollowWindow *self)
       g_string_assign (text, valid);
     }
   gtk_text_buffer_set_text (buffer, text->str, text->len);
-  /* One tag per run of pieces from the same side. */
-  for (guint i = 0; i < self->pieces->len;)
+  /* A tag per piece.  Consecutive pieces of one side alternate between
+   * two tags of the same colour: one tag over several lines loses the
+   * tops of the glyphs of its later lines to its own background (GTK 4.8,
+   * translucent backgrounds). */
+  for (guint i = 0; i < self->pieces->len; i++)
     {
       const Piece *piece = &g_array_index (self->pieces, Piece, i);
-      guint j = i + 1;
 
-      while (j < self->pieces->len && g_array_index (self->pieces, Piece, j).node == piece->node)
-        j++;
       gtk_text_buffer_get_iter_at_offset (buffer, &start, piece->start);
-      if (j < self->pieces->len)
-        gtk_text_buffer_get_iter_at_offset (buffer, &end, g_array_index (self->pieces, Piece, j).start);
+      if (i + 1 < self->pieces->len)
+        gtk_text_buffer_get_iter_at_offset (buffer, &end, g_array_index (self->pieces, Piece, i + 1).start);
       else
         gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_apply_tag (buffer, self->tags[piece->node], &start, &end);
-      i = j;
+      gtk_text_buffer_apply_tag (buffer, self->tags[piece->node][i % 2], &start, &end);
     }
   gtk_text_buffer_get_start_iter (buffer, &start);
   gtk_text_buffer_place_cursor (buffer, &start);
@@ -382,8 +382,13 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   if (kind == IOT_FOLLOW_KIND_MQTT)
     {
       gtk_label_set_text (self->loading_label, "Collecting the MQTT messages from the capture…");
-      /* Lines of words: break them between words. */
+      /* Lines of words: wider, broken between words, and a long line's
+       * continuation indented under its start. */
+      gtk_window_set_default_size (GTK_WINDOW (self), 1040, 600);
       gtk_text_view_set_wrap_mode (self->text_view, GTK_WRAP_WORD_CHAR);
+      gtk_text_view_set_left_margin (self->text_view, 40);
+      gtk_text_view_set_indent (self->text_view, -32);
+      gtk_text_view_set_pixels_below_lines (self->text_view, 1);
     }
   gtk_spinner_start (self->spinner);
 
@@ -561,12 +566,12 @@ iot_follow_window_init (IotFollowWindow *self)
   self->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
   self->cancellable = g_cancellable_new ();
   buffer = gtk_text_view_get_buffer (self->text_view);
-  gdk_rgba_parse (&tint, CLIENT_TINT);
-  self->tags[0] = gtk_text_buffer_create_tag (buffer, "client", "background-rgba", &tint,
-                                              "background-full-height", TRUE, NULL);
-  gdk_rgba_parse (&tint, SERVER_TINT);
-  self->tags[1] = gtk_text_buffer_create_tag (buffer, "server", "background-rgba", &tint,
-                                              "background-full-height", TRUE, NULL);
+  for (guint node = 0; node < 2; node++)
+    for (guint k = 0; k < 2; k++)
+      {
+        gdk_rgba_parse (&tint, node == 0 ? CLIENT_TINT : SERVER_TINT);
+        self->tags[node][k] = gtk_text_buffer_create_tag (buffer, NULL, "background-rgba", &tint, NULL);
+      }
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (text_released_cb), self);

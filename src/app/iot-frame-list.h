@@ -1,7 +1,10 @@
 /* iot-frame-list.h — the packet list's model: a lazy GListModel over the
- * frames the first pass has covered, or over a filter's matches.  Items are
- * created only when a view asks for them; their columns are computed on
- * demand by dissecting that one frame, with a small LRU cache.
+ * frames the first pass has covered, or over a filter's matches, in frame
+ * order or in a sort's order (a permutation computed by a worker).  Items
+ * are created only when a view asks for them, one per position, and keep
+ * their identity while the content changes under them (see
+ * iot_frame_list_set_view()); their columns are computed on demand by
+ * dissecting that one frame, with a small LRU cache.
  */
 #pragma once
 
@@ -49,6 +52,8 @@ typedef struct {
 #define IOT_TYPE_FRAME_ROW (iot_frame_row_get_type ())
 G_DECLARE_FINAL_TYPE (IotFrameRow, iot_frame_row, IOT, FRAME_ROW, GObject)
 
+/* The frame the row shows now (it changes with the view), and the row's
+ * position (it does not). */
 guint32 iot_frame_row_get_number (IotFrameRow *self);
 guint   iot_frame_row_get_position (IotFrameRow *self);
 

@@ -19,6 +19,11 @@ struct _IotPacketList {
   /* Bound list items (all columns), to re-bind them when the view options
    * or the whole content change without new row widgets. */
   GHashTable         *bound;
+  /* Bound items off screen still to re-bind, a few at a time when idle. */
+  GHashTable         *stale;
+  guint               stale_id;
+  guint               scroll_tick_id;
+  guint               pending_scroll;
   gboolean            syncing;
   gboolean            syncing_sort;
   /* Set while a column's sorter is asked which column sorts first. */
@@ -164,6 +169,7 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   g_object_set_data (G_OBJECT (item), "column", data);
   bind_item (self, item, column);
   g_hash_table_add (self->bound, item);
+  g_hash_table_remove (self->stale, item);
 }
 
 static void
@@ -172,18 +178,65 @@ unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   IotPacketList *self = g_object_get_data (G_OBJECT (factory), "packet-list");
 
   g_hash_table_remove (self->bound, item);
+  g_hash_table_remove (self->stale, item);
 }
 
-/* Re-binds the cells on screen (colours, time format, new content). */
+static GtkWidget *inner_list_view (IotPacketList *self);
+
+/* Cells per idle run when re-binding the rows off screen. */
+#define STALE_BATCH 96
+
+static gboolean
+refresh_stale_cb (gpointer data)
+{
+  IotPacketList *self = data;
+  GHashTableIter iter;
+  gpointer item;
+  guint done = 0;
+
+  g_hash_table_iter_init (&iter, self->stale);
+  while (done < STALE_BATCH && g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      bind_item (self, item, GPOINTER_TO_INT (g_object_get_data (item, "column")));
+      g_hash_table_iter_remove (&iter);
+      done++;
+    }
+  if (g_hash_table_size (self->stale) > 0)
+    return G_SOURCE_CONTINUE;
+  self->stale_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Re-binds the cells (colours, time format, new content): the ones on
+ * screen at once, the rows GtkListView keeps off screen (up to 200 in all)
+ * when idle, so that the next frame is drawn soon. */
 static void
 refresh_bound (IotPacketList *self)
 {
+  GtkWidget *list = inner_list_view (self);
+  int height = list != NULL ? gtk_widget_get_height (list) : 0;
   GHashTableIter iter;
   gpointer item;
 
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
-    bind_item (self, item, GPOINTER_TO_INT (g_object_get_data (item, "column")));
+    {
+      GtkWidget *child = gtk_list_item_get_child (item);
+      graphene_rect_t bounds;
+
+      /* Rows off screen are not mapped (nor allocated). */
+      if (child != NULL && list != NULL && gtk_widget_get_mapped (child)
+          && gtk_widget_compute_bounds (child, list, &bounds)
+          && bounds.origin.y + bounds.size.height >= 0 && bounds.origin.y <= height)
+        {
+          bind_item (self, item, GPOINTER_TO_INT (g_object_get_data (item, "column")));
+          g_hash_table_remove (self->stale, item);
+        }
+      else
+        g_hash_table_add (self->stale, item);
+    }
+  if (g_hash_table_size (self->stale) > 0 && self->stale_id == 0)
+    self->stale_id = g_idle_add_full (G_PRIORITY_LOW, refresh_stale_cb, self, NULL);
 }
 
 /* ---- sorting ---------------------------------------------------------------- */
@@ -430,13 +483,40 @@ add_right_click (GtkWidget *widget, GCallback callback, IotPacketList *self)
 
 /* ---- selection ---------------------------------------------------------------- */
 
+static gboolean
+scroll_tick_cb (GtkWidget *list, GdkFrameClock *clock, gpointer data)
+{
+  IotPacketList *self = data;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
+
+  /* Not laid out yet: the scroll would be lost. */
+  if (adjustment == NULL || gtk_adjustment_get_page_size (adjustment) <= 0)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick_id = 0;
+  if (self->pending_scroll < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", self->pending_scroll);
+  self->pending_scroll = GTK_INVALID_LIST_POSITION;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 scroll_to (IotPacketList *self, guint position)
 {
   GtkWidget *list = inner_list_view (self);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->view));
 
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  if (list == NULL)
+    return;
+  /* GtkListView 4.8 drops a scroll asked for before its first layout with
+   * rows (a file that loads at once): do it once laid out. */
+  if (adjustment == NULL || gtk_adjustment_get_page_size (adjustment) <= 0)
+    {
+      self->pending_scroll = position;
+      if (self->scroll_tick_id == 0)
+        self->scroll_tick_id = gtk_widget_add_tick_callback (list, scroll_tick_cb, self, NULL);
+      return;
+    }
+  gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
 }
 
 void
@@ -662,6 +742,9 @@ iot_packet_list_dispose (GObject *object)
 {
   IotPacketList *self = IOT_PACKET_LIST (object);
 
+  if (self->scroll_tick_id != 0 && self->view != NULL && inner_list_view (self) != NULL)
+    gtk_widget_remove_tick_callback (inner_list_view (self), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   /* Removing the columns changes the view's sorter: not a sort request. */
   if (self->view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->view), self);
@@ -675,6 +758,7 @@ iot_packet_list_dispose (GObject *object)
   g_clear_object (&self->frames);
   g_clear_object (&self->session);
   g_clear_object (&self->column_actions);
+  g_clear_handle_id (&self->stale_id, g_source_remove);
   G_OBJECT_CLASS (iot_packet_list_parent_class)->dispose (object);
 }
 
@@ -684,6 +768,7 @@ iot_packet_list_finalize (GObject *object)
   IotPacketList *self = IOT_PACKET_LIST (object);
 
   g_hash_table_unref (self->bound);
+  g_hash_table_unref (self->stale);
   G_OBJECT_CLASS (iot_packet_list_parent_class)->finalize (object);
 }
 
@@ -720,7 +805,9 @@ iot_packet_list_init (IotPacketList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->bound = g_hash_table_new (NULL, NULL);
+  self->stale = g_hash_table_new (NULL, NULL);
   self->probed_column = -1;
+  self->pending_scroll = GTK_INVALID_LIST_POSITION;
   setup_columns (self);
   setup_column_actions (self);
   list = inner_list_view (self);

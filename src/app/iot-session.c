@@ -11,6 +11,9 @@
  * rows show at once instead of at the next poll. */
 #define FIRST_ROWS 500
 #define FIRST_SCREEN 60
+/* Frames per background counting job: one is lost at most when a request
+ * of the user cancels it. */
+#define SCAN_CHUNK 65536
 
 typedef struct {
   GMutex      lock;
@@ -31,7 +34,8 @@ typedef struct {
   guint32         from;        /* else: frames to check */
   guint32         to;
   gboolean        append;      /* catch-up: the matches go after the current ones */
-  gboolean        quiet;       /* background counting: no progress shown */
+  gboolean        quiet;       /* background counting of all frames (from..to): no progress shown */
+  gboolean        counted;     /* quiet: all frames up to ->to counted */
   gboolean        sort;        /* compute an order */
   IotColumn       sort_column;
   gboolean        sort_descending;
@@ -82,6 +86,7 @@ struct _IotSession {
   guint          n_warnings;
   /* The same for all frames, once a job has counted them. */
   gboolean       all_expert_known;
+  guint32        all_scanned_upto;  /* frames the background counting has read */
   guint          all_errors;
   guint          all_warnings;
 
@@ -330,6 +335,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   IotCapture *capture;
   guint32 n;
 
+  iot_worker_lower_priority ();
   file = iot_file_open_full (job->path, cancellable, load_progress_cb, job, &error);
   if (file == NULL)
     {
@@ -424,6 +430,7 @@ iot_session_open (IotSession *self, GFile *file)
   self->filtering = FALSE;
   self->scan_stopped = FALSE;
   self->all_expert_known = FALSE;
+  self->all_scanned_upto = 0;
   set_expert (self, FALSE, 0, 0);
   set_sorting (self, FALSE);
   if (!is_natural_order (self->sort_column, self->sort_descending))
@@ -524,12 +531,37 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
   return TRUE;
 }
 
+/* Background counting: the extract of frames from..to, and the counts of
+ * all frames once every frame up to ->to has its extract. */
+static gboolean
+view_count (ViewJob *job, GCancellable *cancellable)
+{
+  g_autoptr (GArray) numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), job->to - job->from + 1);
+
+  for (guint32 number = job->from; number <= job->to; number++)
+    g_array_append_val (numbers, number);
+  if (!iot_capture_extract_fill (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
+                                 cancellable, &job->done))
+    return FALSE;
+  job->counted = iot_capture_extract_count (job->capture, 1, job->to, &job->n_errors, &job->n_warnings);
+  return TRUE;
+}
+
 static void
 view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   ViewJob *job = task_data;
   g_autoptr (GError) error = NULL;
 
+  iot_worker_lower_priority ();
+  if (job->quiet)
+    {
+      if (!view_count (job, cancellable))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
   if (job->numbers == NULL && !view_scan (job, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -642,8 +674,8 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
               notify_n_displayed (self);
             }
         }
-      if (job->sort)
-        revert_sort (self);
+      /* The arrow goes back to the order shown. */
+      revert_sort (self);
       set_sorting (self, FALSE);
       update_busy (self);
       if (was_filtering)
@@ -651,17 +683,17 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (job->numbers == NULL && job->text == NULL)
+  if (job->quiet)
     {
-      /* Every frame up to job->to was counted. */
-      if (job->to >= iot_session_get_n_total (self) && !self->loading)
+      self->all_scanned_upto = job->to;
+      if (job->counted && job->to >= iot_session_get_n_total (self) && !self->loading)
         {
           self->all_expert_known = TRUE;
           self->all_errors = job->n_errors;
           self->all_warnings = job->n_warnings;
+          if (self->filter_text == NULL)
+            set_expert (self, TRUE, job->n_errors, job->n_warnings);
         }
-      if (self->filter_text == NULL)
-        set_expert (self, self->all_expert_known, job->n_errors, job->n_warnings);
     }
   if (job->append)
     {
@@ -729,8 +761,9 @@ start_view_job (IotSession *self, ViewJob *job)
 
   if (self->view_cancel != NULL)
     g_cancellable_cancel (self->view_cancel);
-  /* The order the user asked for, unless the job does it. */
-  if (!job->sort && !job->append && !self->loading && !is_natural_order (self->sort_column, self->sort_descending))
+  /* A filter shows its matches in the order asked for at once. */
+  if (job->text != NULL && !job->append && !self->loading
+      && !is_natural_order (self->sort_column, self->sort_descending))
     {
       job->sort = TRUE;
       job->sort_column = self->sort_column;
@@ -781,23 +814,18 @@ schedule_jobs (IotSession *self)
       job->sort = TRUE;
       job->sort_column = self->sort_column;
       job->sort_descending = self->sort_descending;
-      if (self->filter_text == NULL && !self->all_expert_known)
-        {
-          /* Count while the frames are read anyway. */
-          job->from = 1;
-          job->to = passed;
-        }
-      else
-        job->numbers = iot_frame_list_dup_displayed (self->frames);
+      job->numbers = iot_frame_list_dup_displayed (self->frames);
       start_view_job (self, job);
       return;
     }
   if (self->filter_text == NULL && !self->all_expert_known && !self->scan_stopped && passed > 0)
     {
       job = view_job_new (self);
-      job->from = 1;
-      job->to = passed;
       job->quiet = TRUE;
+      /* In chunks, from where the last one stopped; the last chunk also
+       * counts (quickly, from the extract). */
+      job->from = MIN (self->all_scanned_upto + 1, passed);
+      job->to = MIN ((guint64) self->all_scanned_upto + SCAN_CHUNK, passed);
       start_view_job (self, job);
     }
 }
@@ -863,7 +891,12 @@ iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
 
   descending = !!descending;
   if (self->sort_column == column && self->sort_descending == descending)
-    return;
+    {
+      /* Shown already (or on its way): "sort-finished" all the same. */
+      if (!self->sorting)
+        g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
+      return;
+    }
   self->sort_column = column;
   self->sort_descending = descending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
@@ -886,11 +919,14 @@ iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
     return;     /* sorted once loaded */
   if (is_natural_order (column, descending))
     {
+      gint64 start = g_get_monotonic_time ();
+
       /* Frame order needs no worker. */
       if (iot_frame_list_is_sorted (self->frames))
         iot_frame_list_set_view (self->frames,
                                  iot_frame_list_is_filtered (self->frames) ? iot_frame_list_dup_displayed (self->frames) : NULL,
                                  NULL);
+      self->sort_seconds = (g_get_monotonic_time () - start) / 1e6;
       g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
     }
   schedule_jobs (self);

@@ -1392,6 +1392,12 @@ want_field (Parser *p, const IotField *field)
 static gboolean
 check_function (Parser *p, Expr *e)
 {
+  if (e->arg->kind == EXPR_LITERAL)
+    {
+      p->problem = problem_new (e->arg->start, e->arg->length,
+                                "\"%s\" is neither a field nor a protocol name.", e->arg->text);
+      return FALSE;
+    }
   if (!check_expr (p, e->arg, e->func != FUNC_COUNT))
     return FALSE;
   if (e->func == FUNC_COUNT && e->arg->kind != EXPR_FIELD)
@@ -1834,6 +1840,14 @@ node_value (IotPacket *pkt, const IotNode *node, FValue *out)
     }
 }
 
+/* A pointer into an expression's scratch bytes (which may still be empty,
+ * and then have no storage at all). */
+static const guint8 *
+scratch_at (Expr *e, guint offset)
+{
+  return e->bytes->data != NULL ? e->bytes->data + offset : (const guint8 *) "";
+}
+
 static void eval_expr (IotFilter *filter, Expr *e);
 
 static void
@@ -1909,7 +1923,7 @@ eval_slice (IotFilter *filter, Expr *e)
       guint *span = &g_array_index (spans, guint, i * 2);
       FValue v = { CLASS_BYTES };
 
-      v.v.p = e->bytes->data + span[0];
+      v.v.p = scratch_at (e, span[0]);
       v.len = span[1];
       g_array_append_val (e->values, v);
     }
@@ -1993,7 +2007,7 @@ eval_function (IotFilter *filter, Expr *e)
       guint *span = &g_array_index (spans, guint, i * 2);
       FValue v = { CLASS_STRING };
 
-      v.v.p = e->bytes->data + span[0];
+      v.v.p = scratch_at (e, span[0]);
       v.len = span[1];
       g_array_append_val (e->values, v);
     }
@@ -2040,7 +2054,7 @@ eval_bitand (IotFilter *filter, Expr *e)
       FValue out = { CLASS_BYTES };
 
       out.len = MIN (v->len, mask->len);
-      out.v.p = e->bytes->data + start;
+      out.v.p = scratch_at (e, start);
       start += out.len;
       g_array_append_val (e->values, out);
     }

@@ -51,6 +51,7 @@ static const CompileCase compile_cases[] = {
   /* Found by fuzzing: times outside what nanoseconds since 1970 can hold. */
   { "frame.time < \"1389-01-01 00:00\"", "not a valid value", 13 },
   { "frame.time_delta > 99999999999", "not a valid value", 19 },
+  { "string(nosuch_field) matches \"^18\"", "neither a field nor a protocol", 7 },
 };
 
 static void
