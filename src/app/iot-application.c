@@ -24,6 +24,7 @@ struct _IotApplication {
   GString       *sort_times;
   char          *follow;
   gint           select;
+  gint           time_ref;
   gboolean       measure;
 
   /* Scripted run (--screenshot, --measure, --select, --filter). */
@@ -281,6 +282,8 @@ script_select (IotApplication *self)
         iot_session_select_frame (session, self->select);
       script_show_tree (self);
     }
+  if (self->time_ref > 0)
+    iot_session_set_time_ref (session, (guint32) self->time_ref);
   if (self->follow != NULL)
     {
       script_follow (self);
@@ -364,7 +367,7 @@ script_problem_cb (IotSession *session, const char *title, const char *detail, I
 static gboolean
 is_scripted (IotApplication *self)
 {
-  return self->screenshot != NULL || self->measure || self->select > 0 || self->filter != NULL
+  return self->screenshot != NULL || self->measure || self->select > 0 || self->time_ref > 0 || self->filter != NULL
          || self->sort != NULL || self->follow != NULL;
 }
 
@@ -514,6 +517,7 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
   g_variant_dict_lookup (options, "filter", "s", &self->filter);
   g_variant_dict_lookup (options, "select", "i", &self->select);
+  g_variant_dict_lookup (options, "time-ref", "i", &self->time_ref);
   g_variant_dict_lookup (options, "sort", "s", &self->sort);
   g_variant_dict_lookup (options, "follow", "s", &self->follow);
   if (self->follow != NULL)
@@ -582,6 +586,7 @@ iot_application_init (IotApplication *self)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       "Render the window to a PNG file once the capture is loaded, then quit", "OUT.png" },
     { "select", 0, 0, G_OPTION_ARG_INT, NULL, "Select frame N once loaded", "N" },
+    { "time-ref", 0, 0, G_OPTION_ARG_INT, NULL, "Make frame N the time reference once loaded", "N" },
     { "filter", 0, 0, G_OPTION_ARG_STRING, NULL, "Apply display filter F once loaded", "F" },
     { "sort", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Sort by a column once loaded (number, time, source, destination, protocol, length, info; "

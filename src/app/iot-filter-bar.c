@@ -9,6 +9,16 @@ struct _IotFilterBar {
   GtkEntry          *entry;
   GtkButton         *apply_button;
   GtkLabel          *message;
+  GtkMenuButton     *history_button;
+  GtkMenuButton     *save_button;
+  GtkPopover        *save_popover;
+  GtkEntry          *name_entry;
+  GtkBox            *saved_box;
+  GMenu             *history_section;
+
+  GSettings         *settings;
+  GtkStringList     *history;     /* most recent first */
+  GPtrArray         *saved;       /* SavedFilter, in button order */
 
   IotSession        *session;
   IotFilterState     state;
@@ -16,6 +26,22 @@ struct _IotFilterBar {
 };
 
 G_DEFINE_FINAL_TYPE (IotFilterBar, iot_filter_bar, GTK_TYPE_WIDGET)
+
+typedef struct {
+  char *name;
+  char *text;
+} SavedFilter;
+
+static void
+saved_filter_free (SavedFilter *saved)
+{
+  g_free (saved->name);
+  g_free (saved->text);
+  g_free (saved);
+}
+
+static void remember (IotFilterBar *self, const char *text);
+static void update_save_button (IotFilterBar *self);
 
 static const char *const state_classes[] = {
   NULL, "filter-valid", "filter-deprecated", "filter-invalid",
@@ -31,6 +57,7 @@ set_state (IotFilterBar *self, IotFilterState state, const char *message, const 
   if (state_classes[state] != NULL)
     gtk_widget_add_css_class (entry, state_classes[state]);
   self->state = state;
+  update_save_button (self);
   gtk_label_set_text (self->message, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message), message != NULL);
   gtk_widget_remove_css_class (GTK_WIDGET (self->message), "error");
@@ -128,6 +155,7 @@ iot_filter_bar_apply (IotFilterBar *self)
       set_state (self, IOT_FILTER_STATE_INVALID, error->message, NULL);
       return FALSE;
     }
+  remember (self, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
   return TRUE;
 }
 
@@ -247,6 +275,270 @@ setup_completion (IotFilterBar *self)
   g_object_unref (store);
 }
 
+/* ---- history -------------------------------------------------------------------- */
+
+static void
+rebuild_history_menu (IotFilterBar *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+
+  g_menu_remove_all (self->history_section);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *text = gtk_string_list_get_string (self->history, i);
+      g_autoptr (GMenuItem) item = g_menu_item_new (NULL, NULL);
+      g_auto (GStrv) parts = g_strsplit (text, "_", -1);
+      /* Menu labels read '_' as a mnemonic: double it. */
+      g_autofree char *label = g_strjoinv ("__", parts);
+
+      g_menu_item_set_label (item, label);
+      g_menu_item_set_action_and_target (item, "filter.apply-text", "s", text);
+      g_menu_append_item (self->history_section, item);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->history_button), n > 0);
+}
+
+static void
+save_history (IotFilterBar *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+  g_autoptr (GPtrArray) strv = g_ptr_array_new ();
+
+  if (self->settings == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (strv, (gpointer) gtk_string_list_get_string (self->history, i));
+  g_ptr_array_add (strv, NULL);
+  g_settings_set_strv (self->settings, "filter-history", (const char *const *) strv->pdata);
+}
+
+/* An applied filter goes to the top of the history, once. */
+static void
+remember (IotFilterBar *self, const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+
+  if (*stripped == '\0')
+    return;
+  if (n > 0 && g_str_equal (gtk_string_list_get_string (self->history, 0), stripped))
+    return;
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (gtk_string_list_get_string (self->history, i), stripped))
+      {
+        gtk_string_list_remove (self->history, i);
+        n--;
+        break;
+      }
+  gtk_string_list_splice (self->history, 0, 0, (const char *const[]) { stripped, NULL });
+  n++;
+  if (n > IOT_FILTER_HISTORY_MAX)
+    gtk_string_list_splice (self->history, IOT_FILTER_HISTORY_MAX, n - IOT_FILTER_HISTORY_MAX, NULL);
+  rebuild_history_menu (self);
+  save_history (self);
+}
+
+GListModel *
+iot_filter_bar_get_history (IotFilterBar *self)
+{
+  g_return_val_if_fail (IOT_IS_FILTER_BAR (self), NULL);
+  return G_LIST_MODEL (self->history);
+}
+
+static void
+apply_text_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  iot_filter_bar_set_text (IOT_FILTER_BAR (widget), g_variant_get_string (param, NULL), TRUE);
+}
+
+/* ---- saved filter buttons -------------------------------------------------------- */
+
+static void
+save_saved (IotFilterBar *self)
+{
+  GVariantBuilder builder;
+
+  if (self->settings == NULL)
+    return;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < self->saved->len; i++)
+    {
+      SavedFilter *saved = g_ptr_array_index (self->saved, i);
+
+      g_variant_builder_add (&builder, "(ss)", saved->name, saved->text);
+    }
+  g_settings_set_value (self->settings, "saved-filters", g_variant_builder_end (&builder));
+}
+
+static void
+saved_clicked_cb (GtkButton *button, IotFilterBar *self)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "filter-text");
+
+  iot_filter_bar_set_text (self, text, TRUE);
+}
+
+/* Right-click (or long press) removes the button. */
+static void
+saved_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotFilterBar *self)
+{
+  GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  g_autofree char *name = g_strdup (gtk_button_get_label (GTK_BUTTON (button)));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  iot_filter_bar_remove_saved (self, name);
+}
+
+static void
+rebuild_saved_buttons (IotFilterBar *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->saved_box))) != NULL)
+    gtk_box_remove (self->saved_box, child);
+  for (guint i = 0; i < self->saved->len; i++)
+    {
+      SavedFilter *saved = g_ptr_array_index (self->saved, i);
+      GtkWidget *button = gtk_button_new_with_label (saved->name);
+      GtkGesture *click = gtk_gesture_click_new ();
+      g_autofree char *tooltip = g_strdup_printf ("%s\n(right-click to remove)", saved->text);
+
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "saved-filter");
+      g_object_set_data_full (G_OBJECT (button), "filter-text", g_strdup (saved->text), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (saved_clicked_cb), self);
+      gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+      g_signal_connect (click, "pressed", G_CALLBACK (saved_pressed_cb), self);
+      gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (click));
+      gtk_box_append (self->saved_box, button);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->saved_box), self->saved->len > 0);
+}
+
+static int
+find_saved (IotFilterBar *self, const char *name)
+{
+  for (guint i = 0; i < self->saved->len; i++)
+    if (g_str_equal (((SavedFilter *) g_ptr_array_index (self->saved, i))->name, name))
+      return (int) i;
+  return -1;
+}
+
+void
+iot_filter_bar_add_saved (IotFilterBar *self, const char *name, const char *text)
+{
+  SavedFilter *saved;
+  int index;
+
+  g_return_if_fail (IOT_IS_FILTER_BAR (self));
+  g_return_if_fail (name != NULL && text != NULL);
+  index = find_saved (self, name);
+  if (index >= 0)
+    {
+      saved = g_ptr_array_index (self->saved, index);
+      g_free (saved->text);
+      saved->text = g_strdup (text);
+    }
+  else
+    {
+      saved = g_new0 (SavedFilter, 1);
+      saved->name = g_strdup (name);
+      saved->text = g_strdup (text);
+      g_ptr_array_add (self->saved, saved);
+    }
+  rebuild_saved_buttons (self);
+  save_saved (self);
+}
+
+void
+iot_filter_bar_remove_saved (IotFilterBar *self, const char *name)
+{
+  int index;
+
+  g_return_if_fail (IOT_IS_FILTER_BAR (self));
+  index = find_saved (self, name);
+  if (index < 0)
+    return;
+  g_ptr_array_remove_index (self->saved, index);
+  rebuild_saved_buttons (self);
+  save_saved (self);
+}
+
+GtkWidget *
+iot_filter_bar_get_saved_box (IotFilterBar *self)
+{
+  return GTK_WIDGET (self->saved_box);
+}
+
+static void
+save_popover_show_cb (GtkPopover *popover, IotFilterBar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+
+  /* The filter itself is a fine first name; short ones fit a button. */
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), g_utf8_strlen (text, -1) <= 24 ? text : "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
+static void
+save_clicked_cb (GtkWidget *widget, IotFilterBar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_entry))));
+
+  if (*name == '\0' || *text == '\0' || self->state == IOT_FILTER_STATE_INVALID)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  iot_filter_bar_add_saved (self, name, text);
+  gtk_popover_popdown (self->save_popover);
+}
+
+static void
+update_save_button (IotFilterBar *self)
+{
+  if (self->save_button == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
+                            self->state == IOT_FILTER_STATE_VALID || self->state == IOT_FILTER_STATE_DEPRECATED);
+}
+
+void
+iot_filter_bar_set_settings (IotFilterBar *self, GSettings *settings)
+{
+  g_auto (GStrv) history = NULL;
+  g_autoptr (GVariant) saved = NULL;
+  GVariantIter iter;
+  const char *name, *text;
+  guint n;
+
+  g_return_if_fail (IOT_IS_FILTER_BAR (self));
+  g_set_object (&self->settings, settings);
+  if (settings == NULL)
+    return;
+  history = g_settings_get_strv (settings, "filter-history");
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->history));
+  if (g_strv_length (history) > IOT_FILTER_HISTORY_MAX)
+    g_clear_pointer (&history[IOT_FILTER_HISTORY_MAX], g_free);
+  gtk_string_list_splice (self->history, 0, n, (const char *const *) history);
+  rebuild_history_menu (self);
+
+  g_ptr_array_set_size (self->saved, 0);
+  saved = g_settings_get_value (settings, "saved-filters");
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &text))
+    {
+      SavedFilter *entry = g_new0 (SavedFilter, 1);
+
+      entry->name = g_strdup (name);
+      entry->text = g_strdup (text);
+      g_ptr_array_add (self->saved, entry);
+    }
+  rebuild_saved_buttons (self);
+}
+
 /* ---- session ----------------------------------------------------------------- */
 
 static void
@@ -309,6 +601,9 @@ iot_filter_bar_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->saved, g_ptr_array_unref);
   G_OBJECT_CLASS (iot_filter_bar_parent_class)->dispose (object);
 }
 
@@ -325,6 +620,15 @@ iot_filter_bar_class_init (IotFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotFilterBar, entry);
   gtk_widget_class_bind_template_child (widget_class, IotFilterBar, apply_button);
   gtk_widget_class_bind_template_child (widget_class, IotFilterBar, message);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, history_button);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, save_button);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, save_popover);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, saved_box);
+  gtk_widget_class_bind_template_child (widget_class, IotFilterBar, history_section);
+  gtk_widget_class_bind_template_callback (widget_class, save_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "filter.apply-text", "s", apply_text_action);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
@@ -334,8 +638,12 @@ iot_filter_bar_class_init (IotFilterBarClass *klass)
 static void
 iot_filter_bar_init (IotFilterBar *self)
 {
+  self->history = gtk_string_list_new (NULL);
+  self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_filter_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   setup_completion (self);
+  rebuild_history_menu (self);
+  update_save_button (self);
 }
 
 GtkWidget *

@@ -28,4 +28,18 @@ void           iot_filter_bar_set_text (IotFilterBar *self, const char *text, gb
 /* Applies what the entry holds; FALSE when it does not compile. */
 gboolean       iot_filter_bar_apply (IotFilterBar *self);
 
+#define IOT_FILTER_HISTORY_MAX 20
+
+/* Where the history and the saved buttons are kept; NULL (the default)
+ * keeps them for this window only. */
+void           iot_filter_bar_set_settings (IotFilterBar *self, GSettings *settings);
+/* Applied filters, most recent first (a GtkStringList). */
+GListModel    *iot_filter_bar_get_history (IotFilterBar *self);
+/* Saves @text as a button named @name under the entry (replacing one of
+ * the same name); iot_filter_bar_remove_saved() takes it away. */
+void           iot_filter_bar_add_saved (IotFilterBar *self, const char *name, const char *text);
+void           iot_filter_bar_remove_saved (IotFilterBar *self, const char *name);
+/* The saved buttons' box (tests). */
+GtkWidget     *iot_filter_bar_get_saved_box (IotFilterBar *self);
+
 G_END_DECLS

@@ -80,6 +80,7 @@ struct _IotFrameList {
   /* LRU cache: number → GList link (in @lru) whose data is an IotRowSummary. */
   GHashTable *cache;
   GQueue      lru;
+  guint32     time_ref;   /* the time reference frame, 0 = none */
 };
 
 static void iot_frame_list_model_init (GListModelInterface *iface);
@@ -255,6 +256,7 @@ iot_frame_list_set_capture (IotFrameList *self, IotCapture *capture)
   g_clear_pointer (&self->matches, g_array_unref);
   set_order (self, NULL);
   self->n_passed = 0;
+  self->time_ref = 0;
   /* A new file: nothing to keep. */
   g_hash_table_remove_all (self->slots);
   if (old_n > 0)
@@ -506,6 +508,25 @@ iot_frame_list_summary (IotFrameList *self, guint32 number)
   return self->lru.head->data;
 }
 
+void
+iot_frame_list_set_time_ref (IotFrameList *self, guint32 number)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  self->time_ref = number;
+}
+
+guint32
+iot_frame_list_get_time_ref (IotFrameList *self)
+{
+  return self->time_ref;
+}
+
+guint32
+iot_frame_list_time_base (IotFrameList *self, guint32 number)
+{
+  return self->time_ref != 0 && number >= self->time_ref ? self->time_ref : 1;
+}
+
 /* "2026-11-26 12:24:01.125020" from nanoseconds since 1970. */
 static void
 format_date (gint64 ns, gboolean utc, guint decimals, GString *out)
@@ -552,10 +573,17 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
   ts = iot_file_frame (file, number)->ts_ns;
   /* Show the precision the capture has, as Wireshark does. */
   decimals = iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
+  /* The reference frame itself reads *REF* in the relative formats, as
+   * in Wireshark. */
+  if (number == self->time_ref && (format == IOT_TIME_RELATIVE || format == IOT_TIME_DELTA_DISPLAYED))
+    {
+      g_string_append (out, "*REF*");
+      return;
+    }
   switch (format)
     {
     case IOT_TIME_RELATIVE:
-      format_seconds (ts - iot_file_frame (file, 1)->ts_ns, decimals, out);
+      format_seconds (ts - iot_file_frame (file, iot_frame_list_time_base (self, number))->ts_ns, decimals, out);
       break;
     case IOT_TIME_DELTA_DISPLAYED:
       {

@@ -91,6 +91,13 @@ gboolean      iot_frame_list_find (IotFrameList *self, guint32 number, guint *po
  * for "delta displayed" times; 0 when none. */
 guint32       iot_frame_list_prev_displayed (IotFrameList *self, guint32 number);
 
+/* The time reference frame (0 = none): the frames from it on count their
+ * relative time from it, the ones before from the first frame. */
+void          iot_frame_list_set_time_ref (IotFrameList *self, guint32 number);
+guint32       iot_frame_list_get_time_ref (IotFrameList *self);
+/* The frame @number's relative time counts from. */
+guint32       iot_frame_list_time_base (IotFrameList *self, guint32 number);
+
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
 void          iot_frame_list_format_time (IotFrameList *self, guint32 number,
                                           IotTimeFormat format, GString *out);

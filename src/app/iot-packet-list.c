@@ -641,6 +641,7 @@ iot_packet_list_set_session (IotPacketList *self, IotSession *session)
   g_signal_connect_object (session, "filter-finished", G_CALLBACK (filter_finished_cb), self, 0);
   g_signal_connect_object (session, "sort-finished", G_CALLBACK (filter_finished_cb), self, 0);
   g_signal_connect_object (session, "notify::time-format", G_CALLBACK (view_options_cb), self, 0);
+  g_signal_connect_object (session, "notify::time-ref", G_CALLBACK (view_options_cb), self, 0);
   g_signal_connect_object (session, "notify::colorize", G_CALLBACK (view_options_cb), self, 0);
   g_signal_connect_object (session, "notify::sort-column", G_CALLBACK (sort_notify_cb), self, 0);
   g_signal_connect_object (session, "notify::sort-descending", G_CALLBACK (sort_notify_cb), self, 0);

@@ -122,6 +122,7 @@ enum {
   PROP_SORT_COLUMN,
   PROP_SORT_DESCENDING,
   PROP_EXPERT,
+  PROP_TIME_REF,
   N_PROPS
 };
 
@@ -1000,6 +1001,7 @@ iot_session_select_frame (IotSession *self, guint32 number)
       /* frame.time_delta_displayed needs the frame displayed before this
        * one, in frame order whatever the sort. */
       options.prev_displayed = iot_frame_list_prev_displayed (self->frames, number);
+      options.time_ref = iot_frame_list_time_base (self->frames, number);
       iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_FRAME]);
@@ -1165,6 +1167,36 @@ iot_session_get_filter_text (IotSession *self)
   return self->filter_text;
 }
 
+void
+iot_session_set_time_ref (IotSession *self, guint32 number)
+{
+  guint32 selected;
+
+  g_return_if_fail (IOT_IS_SESSION (self));
+  if (self->capture == NULL || number > iot_capture_n_passed (self->capture))
+    number = 0;
+  if (number == iot_frame_list_get_time_ref (self->frames))
+    return;
+  iot_frame_list_set_time_ref (self->frames, number);
+  /* The tree shows frame.time_relative: dissect the selection again. */
+  selected = self->selected_frame;
+  if (selected != 0)
+    {
+      int node = self->selected_node;
+
+      self->selected_frame = 0;
+      iot_session_select_frame (self, selected);
+      iot_session_select_node (self, node);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_REF]);
+}
+
+guint32
+iot_session_get_time_ref (IotSession *self)
+{
+  return iot_frame_list_get_time_ref (self->frames);
+}
+
 IotTimeFormat
 iot_session_get_time_format (IotSession *self)
 {
@@ -1248,6 +1280,7 @@ iot_session_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_SORT_COLUMN: g_value_set_int (value, self->sort_column); break;
     case PROP_SORT_DESCENDING: g_value_set_boolean (value, self->sort_descending); break;
     case PROP_EXPERT: g_value_set_boolean (value, self->expert_known); break;
+    case PROP_TIME_REF: g_value_set_uint (value, iot_session_get_time_ref (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1298,6 +1331,7 @@ iot_session_class_init (IotSessionClass *klass)
   properties[PROP_SORT_DESCENDING] = g_param_spec_boolean ("sort-descending", NULL, NULL, FALSE, ro);
   /* Notified whenever the expert counts change; TRUE once they are known. */
   properties[PROP_EXPERT] = g_param_spec_boolean ("expert", NULL, NULL, FALSE, ro);
+  properties[PROP_TIME_REF] = g_param_spec_uint ("time-ref", NULL, NULL, 0, G_MAXUINT32, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_LOAD_FINISHED] =

@@ -64,6 +64,11 @@ int           iot_session_get_selected_node (IotSession *self);
 /* The deepest visible node covering byte @offset of data source @source. */
 int           iot_session_node_at (IotSession *self, guint source, guint offset);
 
+/* Makes frame @number the time reference (0 = none): the Time column and
+ * frame.time_relative count from it for it and the frames after it. */
+void          iot_session_set_time_ref (IotSession *self, guint32 number);
+guint32       iot_session_get_time_ref (IotSession *self);
+
 IotTimeFormat iot_session_get_time_format (IotSession *self);
 void          iot_session_set_time_format (IotSession *self, IotTimeFormat format);
 gboolean      iot_session_get_colorize (IotSession *self);

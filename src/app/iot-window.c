@@ -1,6 +1,7 @@
 /* iot-window.c — the main window. */
 #include "iot-window.h"
 
+#include "iot-export.h"
 #include "iot-follow-window.h"
 
 #define RECENT_MAX 10
@@ -29,6 +30,8 @@ struct _IotWindow {
   IotSession     *session;
   GSettings      *settings;
   GtkFileChooserNative *chooser;
+  GtkFileChooserNative *save_chooser;
+  GtkFileFilter  *pcapng_filter;
   gboolean        show_dialogs;
   gboolean        restoring;
 
@@ -106,11 +109,14 @@ update_expert (IotWindow *self)
                                       "(filter with _ws.expert.severity)");
 }
 
+static void update_save_actions (IotWindow *self);
+
 static void
 status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
 {
   update_status (self);
   update_expert (self);
+  update_save_actions (self);
 }
 
 static void
@@ -277,6 +283,198 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, IotWind
   return TRUE;
 }
 
+/* ---- save / export ------------------------------------------------------------ */
+
+static void
+show_error (IotWindow *self, const char *title, const char *detail)
+{
+  problem_cb (self->session, title, detail, self);
+}
+
+static int
+compare_numbers (gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The frames of @range, in frame order (whatever the sort shown). */
+static GArray *
+range_numbers (IotWindow *self, IotExportRange range)
+{
+  IotFrameList *frames = iot_session_get_frames (self->session);
+  GArray *numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  switch (range)
+    {
+    case IOT_EXPORT_RANGE_ALL:
+      for (guint32 n = 1; n <= iot_frame_list_get_n_passed (frames); n++)
+        g_array_append_val (numbers, n);
+      break;
+    case IOT_EXPORT_RANGE_DISPLAYED:
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (frames)); i++)
+        {
+          guint32 n = iot_frame_list_number_at (frames, i);
+
+          g_array_append_val (numbers, n);
+        }
+      g_array_sort (numbers, compare_numbers);
+      break;
+    case IOT_EXPORT_RANGE_SELECTED:
+      {
+        guint32 n = iot_session_get_selected_frame (self->session);
+
+        if (n != 0)
+          g_array_append_val (numbers, n);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return numbers;
+}
+
+gboolean
+iot_window_export (IotWindow *self, const char *path, IotExportRange range, GError **error)
+{
+  IotCapture *capture = iot_session_get_capture (self->session);
+  g_autoptr (GArray) numbers = NULL;
+
+  g_return_val_if_fail (IOT_IS_WINDOW (self), FALSE);
+  if (capture == NULL || iot_session_is_loading (self->session))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           "The capture is not loaded yet: wait until loading finishes");
+      return FALSE;
+    }
+  numbers = range_numbers (self, range);
+  if (numbers->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           range == IOT_EXPORT_RANGE_SELECTED ? "No frame is selected"
+                                                              : "There are no frames to save");
+      return FALSE;
+    }
+  return iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
+                            path, iot_export_format_for_path (path), error);
+}
+
+/* The chosen name, with the extension of the chosen format when it has
+ * none of ours. */
+static char *
+chosen_path (IotWindow *self, GtkFileChooser *chooser)
+{
+  g_autoptr (GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+  gboolean pcapng = gtk_file_chooser_get_filter (chooser) == self->pcapng_filter;
+  g_autofree char *lower = path != NULL ? g_ascii_strdown (path, -1) : NULL;
+
+  if (path == NULL)
+    return NULL;
+  if (g_str_has_suffix (lower, ".pcap") || g_str_has_suffix (lower, ".pcapng")
+      || g_str_has_suffix (lower, ".cap") || g_str_has_suffix (lower, ".ntar"))
+    return g_steal_pointer (&path);
+  return g_strconcat (path, pcapng ? ".pcapng" : ".pcap", NULL);
+}
+
+static void
+save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+      g_autofree char *path = chosen_path (self, chooser);
+      const char *choice = gtk_file_chooser_get_choice (chooser, "range");
+      IotExportRange range = IOT_EXPORT_RANGE_ALL;
+      g_autoptr (GError) error = NULL;
+
+      if (g_strcmp0 (choice, "displayed") == 0)
+        range = IOT_EXPORT_RANGE_DISPLAYED;
+      else if (g_strcmp0 (choice, "selected") == 0)
+        range = IOT_EXPORT_RANGE_SELECTED;
+      if (path == NULL)
+        show_error (self, "Cannot save the capture", "Only local files can be written.");
+      else if (!iot_window_export (self, path, range, &error))
+        show_error (self, "Cannot save the capture", error->message);
+    }
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+  g_clear_object (&self->save_chooser);
+  self->pcapng_filter = NULL;
+}
+
+static void
+open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
+{
+  static const char *const pcap_patterns[] = { "*.pcap", "*.cap", NULL };
+  static const char *const pcap_types[] = { "application/vnd.tcpdump.pcap", NULL };
+  static const char *const pcapng_patterns[] = { "*.pcapng", "*.ntar", NULL };
+  static const char *const pcapng_types[] = { "application/x-pcapng", NULL };
+  const char *path = iot_session_get_path (self->session);
+  GtkFileChooser *chooser;
+  g_autoptr (GListModel) filters = NULL;
+
+  if (self->save_chooser != NULL || path == NULL)
+    return;
+  self->save_chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                    "_Save", "_Cancel");
+  chooser = GTK_FILE_CHOOSER (self->save_chooser);
+  add_filter (chooser, "pcapng (*.pcapng)", pcapng_patterns, pcapng_types);
+  add_filter (chooser, "pcap (*.pcap)", pcap_patterns, pcap_types);
+  filters = gtk_file_chooser_get_filters (chooser);
+  self->pcapng_filter = g_list_model_get_item (filters, 0);
+  g_object_unref (self->pcapng_filter);  /* the chooser keeps it */
+  /* Offer the format the capture already has. */
+  if (!g_str_has_suffix (path, ".pcapng"))
+    {
+      g_autoptr (GtkFileFilter) pcap = g_list_model_get_item (filters, 1);
+
+      gtk_file_chooser_set_filter (chooser, pcap);
+    }
+  if (choose_range)
+    {
+      const char *ids[] = { "all", "displayed", "selected", NULL };
+      const char *labels[] = { "All frames", "Displayed frames", "Selected frame only", NULL };
+
+      gtk_file_chooser_add_choice (chooser, "range", "Frames", ids, labels);
+      gtk_file_chooser_set_choice (chooser, "range",
+                                   iot_session_get_filter_text (self->session) != NULL ? "displayed" : "all");
+    }
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autoptr (GFile) folder = g_file_new_for_path (dir);
+    g_autofree char *name = g_strconcat (choose_range ? "export-" : "copy-of-", base, NULL);
+
+    gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+    gtk_file_chooser_set_current_name (chooser, name);
+  }
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
+  g_signal_connect (self->save_chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+}
+
+static void
+save_as_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  open_save_chooser (IOT_WINDOW (widget), "Save Capture As", FALSE);
+}
+
+static void
+export_frames_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  open_save_chooser (IOT_WINDOW (widget), "Export Specified Frames", TRUE);
+}
+
+static void
+update_save_actions (IotWindow *self)
+{
+  gboolean ready = iot_session_get_capture (self->session) != NULL && !iot_session_is_loading (self->session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-frames", ready);
+}
+
 /* ---- actions ------------------------------------------------------------------ */
 
 static void
@@ -355,6 +553,19 @@ static void
 goto_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   gtk_menu_button_popup (IOT_WINDOW (widget)->goto_button);
+}
+
+/* Ctrl+T: the selected frame becomes the time reference, or stops being it. */
+static void
+time_ref_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+  guint32 selected = iot_session_get_selected_frame (self->session);
+
+  if (selected == 0)
+    return;
+  iot_session_set_time_ref (self->session,
+                            iot_session_get_time_ref (self->session) == selected ? 0 : selected);
 }
 
 static void
@@ -450,6 +661,7 @@ update_follow_actions (IotWindow *self)
   gtk_widget_action_set_enabled (widget, "win.follow-mqtt", self->has_mqtt && self->tcp_stream >= 0);
   gtk_widget_action_set_enabled (widget, "win.filter-stream", self->tcp_stream >= 0 || self->udp_stream >= 0);
   gtk_widget_action_set_enabled (widget, "win.copy-summary", pkt != NULL);
+  gtk_widget_action_set_enabled (widget, "win.time-ref", pkt != NULL);
 }
 
 static void
@@ -630,6 +842,7 @@ iot_window_new (GtkApplication *app, GSettings *settings)
   IotWindow *self = g_object_new (IOT_TYPE_WINDOW, "application", app, NULL);
 
   g_set_object (&self->settings, settings);
+  iot_filter_bar_set_settings (self->filter_bar, settings);
   restore_settings (self);
   return self;
 }
@@ -697,6 +910,9 @@ iot_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->save_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+  g_clear_object (&self->save_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (iot_window_parent_class)->dispose (object);
@@ -748,6 +964,8 @@ iot_window_class_init (IotWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.export-frames", NULL, export_frames_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.goto", NULL, goto_action);
   gtk_widget_class_install_action (widget_class, "win.go-next", NULL, go_action);
@@ -755,6 +973,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-first", NULL, go_action);
   gtk_widget_class_install_action (widget_class, "win.go-last", NULL, go_action);
   gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
+  gtk_widget_class_install_action (widget_class, "win.time-ref", NULL, time_ref_action);
   gtk_widget_class_install_action (widget_class, "win.follow-tcp", NULL, follow_action);
   gtk_widget_class_install_action (widget_class, "win.follow-udp", NULL, follow_action);
   gtk_widget_class_install_action (widget_class, "win.follow-mqtt", NULL, follow_action);
@@ -762,12 +981,15 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-summary", NULL, copy_summary_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.goto", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK, "win.go-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK, "win.go-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_CONTROL_MASK, "win.go-first", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK, "win.go-last", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_slash, GDK_CONTROL_MASK, "win.focus-filter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.time-ref", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
 
@@ -812,5 +1034,6 @@ iot_window_init (IotWindow *self)
   update_status (self);
   update_expert (self);
   update_follow_actions (self);
+  update_save_actions (self);
   selected_node_cb (self->session, NULL, self);
 }

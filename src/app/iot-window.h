@@ -32,6 +32,17 @@ GtkLabel      *iot_window_get_status_expert (IotWindow *self);
 IotFollowWindow *iot_window_follow (IotWindow *self, IotFollowKind kind);
 /* Whether problems are shown in dialogs (off for screenshots and tests,
  * which read them from the "problem" signal). */
+typedef enum {
+  IOT_EXPORT_RANGE_ALL,
+  IOT_EXPORT_RANGE_DISPLAYED,
+  IOT_EXPORT_RANGE_SELECTED,
+} IotExportRange;
+
+/* Writes the frames of @range to @path, as pcapng when the name ends in
+ * .pcapng, else as pcap.  Also what "Save As…" and "Export Specified
+ * Frames…" do once a file name is chosen. */
+gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRange range,
+                                  GError **error);
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
 
 G_END_DECLS

@@ -48,9 +48,9 @@ count_lines (const char *text)
   return lines;
 }
 
-/* Lines that `iotscope-cli -r FILE [-Y FILTER]` prints. */
+/* Lines that `iotscope-cli -r PATH [-Y FILTER]` prints. */
 static guint
-cli_count (const char *filter)
+cli_count_file (const char *path, const char *filter)
 {
   const char *cli = g_getenv ("IOTSCOPE_CLI");
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -62,7 +62,7 @@ cli_count (const char *filter)
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, (gpointer) cli);
   g_ptr_array_add (argv, (gpointer) "-r");
-  g_ptr_array_add (argv, capture_path);
+  g_ptr_array_add (argv, (gpointer) path);
   if (filter != NULL)
     {
       g_ptr_array_add (argv, (gpointer) "-Y");
@@ -75,6 +75,12 @@ cli_count (const char *filter)
   for (const char *p = out; *p != '\0'; p++)
     lines += *p == '\n';
   return lines;
+}
+
+static guint
+cli_count (const char *filter)
+{
+  return cli_count_file (capture_path, filter);
 }
 
 static void
@@ -725,6 +731,179 @@ test_status_counts (void)
   capture_path = g_steal_pointer (&saved);
 }
 
+/* ---- time reference and export ------------------------------------------------- */
+
+/* "0.123456" → nanoseconds. */
+static gint64
+parse_seconds (const char *text)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ".", 2);
+  gint64 ns;
+
+  g_assert_nonnull (parts[1]);
+  ns = g_ascii_strtoll (parts[0], NULL, 10) * G_GINT64_CONSTANT (1000000000);
+  ns += g_ascii_strtoll (parts[1], NULL, 10) * (strlen (parts[1]) == 6 ? 1000 : 1);
+  return ns;
+}
+
+static void
+test_time_ref (void)
+{
+  IotWindow *window = open_window ();
+  IotSession *session = iot_window_get_session (window);
+  IotPacketList *list = iot_window_get_packet_list (window);
+  IotFile *file = iot_capture_file (iot_session_get_capture (session));
+  g_autofree char *ref_cell = NULL;
+  g_autofree char *next_cell = NULL;
+  g_autofree char *before_cell = NULL;
+  g_autofree char *after_unset = NULL;
+  gint64 expected;
+
+  /* Ctrl+T on frame 5. */
+  iot_session_select_frame (session, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.time-ref", NULL));
+  settle ();
+  g_assert_cmpuint (iot_session_get_time_ref (session), ==, 5);
+  ref_cell = iot_packet_list_dup_cell_text (list, 4, IOT_COLUMN_TIME);
+  g_assert_cmpstr (ref_cell, ==, "*REF*");
+  next_cell = iot_packet_list_dup_cell_text (list, 5, IOT_COLUMN_TIME);
+  expected = iot_file_frame (file, 6)->ts_ns - iot_file_frame (file, 5)->ts_ns;
+  g_assert_cmpint (parse_seconds (next_cell), ==, expected);
+  /* Frames before the reference still count from the first one. */
+  before_cell = iot_packet_list_dup_cell_text (list, 3, IOT_COLUMN_TIME);
+  g_assert_cmpint (parse_seconds (before_cell), ==,
+                   iot_file_frame (file, 4)->ts_ns - iot_file_frame (file, 1)->ts_ns);
+  /* The tree agrees: frame.time_relative of the reference is 0. */
+  iot_proto_tree_expand_all (iot_window_get_proto_tree (window));
+  settle ();
+  g_assert_cmpint (find_row (iot_window_get_proto_tree (window), "[Time since reference or first frame: 0.000000000"),
+                   >=, 0);
+
+  /* Ctrl+T again takes it away. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.time-ref", NULL));
+  settle ();
+  g_assert_cmpuint (iot_session_get_time_ref (session), ==, 0);
+  after_unset = iot_packet_list_dup_cell_text (list, 4, IOT_COLUMN_TIME);
+  g_assert_cmpint (parse_seconds (after_unset), ==,
+                   iot_file_frame (file, 5)->ts_ns - iot_file_frame (file, 1)->ts_ns);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_export (void)
+{
+  IotWindow *window = open_window ();
+  IotSession *session = iot_window_get_session (window);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("iot-gui-export-XXXXXX", &error);
+  g_autofree char *all = g_build_filename (dir, "all.pcapng", NULL);
+  g_autofree char *shown = g_build_filename (dir, "shown.pcap", NULL);
+  g_autofree char *one = g_build_filename (dir, "one.pcap", NULL);
+  guint expected = cli_count ("mqtt");
+  gboolean done = FALSE;
+  g_autoptr (IotFile) copy = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (iot_window_export (window, all, IOT_EXPORT_RANGE_ALL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cli_count_file (all, NULL), ==, cli_count (NULL));
+
+  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  iot_filter_bar_set_text (iot_window_get_filter_bar (window), "mqtt", TRUE);
+  wait_for (&done);
+  g_assert_true (iot_window_export (window, shown, IOT_EXPORT_RANGE_DISPLAYED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cli_count_file (shown, NULL), ==, expected);
+
+  /* Nothing selected: an error that says so. */
+  g_assert_false (iot_window_export (window, one, IOT_EXPORT_RANGE_SELECTED, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  iot_session_select_frame (session, 7);
+  g_assert_true (iot_window_export (window, one, IOT_EXPORT_RANGE_SELECTED, &error));
+  g_assert_no_error (error);
+  copy = iot_file_open (one, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (copy), ==, 1);
+
+  g_unlink (all);
+  g_unlink (shown);
+  g_unlink (one);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- filter history and saved buttons -------------------------------------------- */
+
+static void
+apply_and_wait (IotWindow *window, const char *text)
+{
+  IotSession *session = iot_window_get_session (window);
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+
+  iot_filter_bar_set_text (iot_window_get_filter_bar (window), text, TRUE);
+  wait_for (&done);
+  g_signal_handler_disconnect (session, id);
+}
+
+static void
+test_filter_history (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  IotWindow *window = open_window_full (capture_path, settings);
+  IotFilterBar *bar = iot_window_get_filter_bar (window);
+  GtkStringList *history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
+  GtkWidget *saved_box = iot_filter_bar_get_saved_box (bar);
+  GListModel *rows = G_LIST_MODEL (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
+  g_auto (GStrv) stored = NULL;
+  g_autoptr (GVariant) saved = NULL;
+
+  apply_and_wait (window, "tcp");
+  apply_and_wait (window, "mqtt");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "mqtt");
+  g_assert_cmpstr (gtk_string_list_get_string (history, 1), ==, "tcp");
+  /* Applying an older one again moves it to the top, once. */
+  apply_and_wait (window, "tcp");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+  g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "tcp");
+  stored = g_settings_get_strv (settings, "filter-history");
+  g_assert_cmpuint (g_strv_length (stored), ==, 2);
+  g_assert_cmpstr (stored[0], ==, "tcp");
+  /* The drop-down's item applies it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "filter.apply-text", "s", "mqtt"));
+  g_assert_cmpstr (iot_session_get_filter_text (iot_window_get_session (window)), ==, "mqtt");
+  apply_and_wait (window, "");
+
+  /* A saved button applies its filter; removing it hides the bar. */
+  g_assert_false (gtk_widget_get_visible (saved_box));
+  iot_filter_bar_add_saved (bar, "Publishes", "mqtt.msgtype == 3");
+  g_assert_true (gtk_widget_get_visible (saved_box));
+  saved = g_settings_get_value (settings, "saved-filters");
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
+  {
+    gboolean done = FALSE;
+    gulong id = g_signal_connect (iot_window_get_session (window), "filter-finished", G_CALLBACK (flag_cb), &done);
+
+    g_signal_emit_by_name (gtk_widget_get_first_child (saved_box), "clicked");
+    wait_for (&done);
+    g_signal_handler_disconnect (iot_window_get_session (window), id);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, cli_count ("mqtt.msgtype == 3"));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A new window has both. */
+  window = open_window_full (capture_path, settings);
+  bar = iot_window_get_filter_bar (window);
+  history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
+  g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "mqtt.msgtype == 3");
+  g_assert_true (gtk_widget_get_visible (iot_filter_bar_get_saved_box (bar)));
+  iot_filter_bar_remove_saved (bar, "Publishes");
+  g_assert_false (gtk_widget_get_visible (iot_filter_bar_get_saved_box (bar)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -745,5 +924,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/sort", test_sort);
   g_test_add_func ("/gui/columns", test_columns);
   g_test_add_func ("/gui/status-counts", test_status_counts);
+  g_test_add_func ("/gui/time-ref", test_time_ref);
+  g_test_add_func ("/gui/export", test_export);
+  g_test_add_func ("/gui/filter-history", test_filter_history);
   return g_test_run ();
 }
