@@ -54,41 +54,14 @@ static IotField dtls_fields[N_FIELDS] = {
 /* ---- per-capture state ------------------------------------------------------ */
 
 typedef struct {
-  guint8  family;
-  guint8  addr[2][16];
-  guint16 port[2];
-} ConvKey;
-
-typedef struct {
   guint16 version;
   guint16 cipher;
 } DtlsConv;
 
-static guint
-conv_key_hash (gconstpointer p)
-{
-  const ConvKey *k = p;
-  guint h = k->family;
-
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < 16; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
-}
-
-static gboolean
-conv_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (ConvKey)) == 0;
-}
-
 static gpointer
 dtls_state_new (void)
 {
-  return g_hash_table_new_full (conv_key_hash, conv_key_equal, g_free, g_free);
+  return g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, g_free);
 }
 
 static void
@@ -100,27 +73,10 @@ dtls_state_free (gpointer p)
 static DtlsConv *
 find_conv (IotPacket *pkt, GHashTable *convs)
 {
-  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
-  ConvKey key = { 0 };
-  guint16 sport, dport;
-  guint n, dir;
-  int order;
+  IotConvKey key;
   DtlsConv *conv;
 
-  iot_packet_get_ports (pkt, &sport, &dport);
-  n = src && src->family == 6 ? 16 : 4;
-  order = src && dst ? memcmp (src->bytes, dst->bytes, n) : 0;
-  if (order == 0)
-    order = (int) sport - (int) dport;
-  dir = order <= 0 ? 0 : 1;
-  key.family = src ? src->family : 0;
-  if (src && dst)
-    {
-      memcpy (key.addr[dir], src->bytes, n);
-      memcpy (key.addr[1 - dir], dst->bytes, n);
-    }
-  key.port[dir] = sport;
-  key.port[1 - dir] = dport;
+  iot_conv_key_from_packet (&key, pkt);
   conv = g_hash_table_lookup (convs, &key);
   if (conv == NULL && !iot_packet_first_pass (pkt))
     {

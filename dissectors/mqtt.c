@@ -571,12 +571,6 @@ static IotField mqtt_fields[N_FIELDS] = {
 
 /* ---- per-capture state ---------------------------------------------------- */
 
-typedef struct {
-  guint8  family;
-  guint8  addr[2][16];
-  guint16 port[2];
-} ConnKey;
-
 /* One message of a frame: (frame number, index into its FrameFact's msgs). */
 typedef struct {
   guint32 frame;
@@ -598,7 +592,7 @@ typedef struct {
 } Chain;
 
 /* One TCP connection, as seen by the first pass.  Arrays of two are per
- * direction (see conn_key_make): the side that sent the message. */
+ * direction (see iot_conv_key_from_packet): the side that sent the message. */
 typedef struct {
   guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
   GHashTable *alias[2];     /* per direction: topic alias → topic name */
@@ -638,30 +632,9 @@ typedef struct {
 } FrameFact;
 
 typedef struct {
-  GHashTable *conns;        /* ConnKey → MqttConn */
+  GHashTable *conns;        /* IotConvKey → MqttConn */
   GHashTable *facts;        /* frame number → FrameFact */
 } MqttState;
-
-static guint
-conn_key_hash (gconstpointer p)
-{
-  const ConnKey *k = p;
-  guint h = k->family;
-
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < 16; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
-}
-
-static gboolean
-conn_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (ConnKey)) == 0;
-}
 
 static void
 chain_free (gpointer p)
@@ -705,7 +678,7 @@ mqtt_state_new (void)
 {
   MqttState *st = g_new0 (MqttState, 1);
 
-  st->conns = g_hash_table_new_full (conn_key_hash, conn_key_equal, g_free, conn_free);
+  st->conns = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, conn_free);
   st->facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, fact_free);
   return st;
 }
@@ -718,28 +691,6 @@ mqtt_state_free (gpointer p)
   g_hash_table_unref (st->conns);
   g_hash_table_unref (st->facts);
   g_free (st);
-}
-
-/* The connection key is the same for both directions: the endpoint that
- * sorts first goes first.  *dir is 0 when the sender is that endpoint. */
-static void
-conn_key_make (IotPacket *pkt, ConnKey *key, guint *dir)
-{
-  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
-  guint16 sport = 0, dport = 0;
-  int cmp;
-
-  memset (key, 0, sizeof *key);
-  iot_packet_get_ports (pkt, &sport, &dport);
-  key->family = src->family;
-  cmp = memcmp (src->bytes, dst->bytes, sizeof src->bytes);
-  if (cmp == 0)
-    cmp = sport < dport ? -1 : sport > dport;
-  *dir = cmp > 0;
-  memcpy (key->addr[*dir], src->bytes, 16);
-  memcpy (key->addr[!*dir], dst->bytes, 16);
-  key->port[*dir] = sport;
-  key->port[!*dir] = dport;
 }
 
 /* ---- dissection context ------------------------------------------------------ */
@@ -1763,7 +1714,7 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
 {
   guint64 where = message_key (buf);
   guint32 frame = iot_packet_frame_number (pkt);
-  ConnKey key;
+  IotConvKey key;
 
   memset (ctx, 0, sizeof *ctx);
   ctx->first_pass = iot_packet_first_pass (pkt);
@@ -1773,7 +1724,7 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
   ctx->st = iot_packet_state (pkt, &iot_dissector_mqtt);
   if (ctx->st == NULL)
     return;
-  conn_key_make (pkt, &key, &ctx->dir);
+  ctx->dir = iot_conv_key_from_packet (&key, pkt);
   ctx->fact = g_hash_table_lookup (ctx->st->facts, GUINT_TO_POINTER (frame));
   if (ctx->first_pass)
     {

@@ -496,34 +496,6 @@ typedef struct {
   guint32     last_analyzed;   /* first pass: the latest frame analysed */
 } TcpState;
 
-typedef struct {
-  guint8  family;
-  guint8  addr[2][16];
-  guint16 port[2];
-} ConnKey;
-
-static guint
-conn_key_hash (gconstpointer p)
-{
-  const ConnKey *k = p;
-  guint h = k->family;
-  guint n = k->family == 6 ? 16 : 4;
-
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < n; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
-}
-
-static gboolean
-conn_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (ConnKey)) == 0;
-}
-
 /* ---- messages spread over several segments ------------------------------------ */
 
 typedef struct {
@@ -571,7 +543,7 @@ tcp_state_new (void)
   TcpState *st = g_new0 (TcpState, 1);
 
   st->streams = g_ptr_array_new ();
-  st->by_key = g_hash_table_new_full (conn_key_hash, conn_key_equal, g_free, NULL);
+  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -659,36 +631,8 @@ history_at (const History *h, guint32 frame, gint32 fallback)
   return h->v[lo].value;
 }
 
-static void
-make_key (ConnKey *key, const IotAddress *src, guint16 sport, const IotAddress *dst, guint16 dport)
-{
-  guint n = src->family == 6 ? 16 : 4;
-  int order;
-
-  memset (key, 0, sizeof *key);
-  key->family = src->family;
-  /* Same key for both directions: the smaller endpoint goes first. */
-  order = memcmp (src->bytes, dst->bytes, n);
-  if (order == 0)
-    order = (int) sport - (int) dport;
-  if (order <= 0)
-    {
-      memcpy (key->addr[0], src->bytes, n);
-      memcpy (key->addr[1], dst->bytes, n);
-      key->port[0] = sport;
-      key->port[1] = dport;
-    }
-  else
-    {
-      memcpy (key->addr[0], dst->bytes, n);
-      memcpy (key->addr[1], src->bytes, n);
-      key->port[0] = dport;
-      key->port[1] = sport;
-    }
-}
-
 static TcpStream *
-new_stream (TcpState *st, const ConnKey *key, const IotAddress *src, guint16 sport,
+new_stream (TcpState *st, const IotConvKey *key, const IotAddress *src, guint16 sport,
             const IotAddress *dst, guint16 dport, guint32 frame)
 {
   TcpStream *s = g_new0 (TcpStream, 1);
@@ -745,7 +689,7 @@ set_wscale (TcpStream *s, guint dir, guint32 frame, gint8 scale)
 /* Remembers the frame's stream and, when @timed, its predecessor in the
  * stream (for the stream timing fields). */
 static void
-record_fact (TcpState *st, const ConnKey *key, TcpStream *s, guint32 frame, gboolean timed)
+record_fact (TcpState *st, const IotConvKey *key, TcpStream *s, guint32 frame, gboolean timed)
 {
   FrameFact *fact;
 
@@ -772,11 +716,11 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
   gboolean pure_syn = (seg->flags & (TH_SYN | TH_ACK)) == TH_SYN;
   gboolean fresh = FALSE;
   TcpStream *s = NULL;
-  ConnKey key;
+  IotConvKey key;
   gpointer found;
   guint dir;
 
-  make_key (&key, src, seg->sport, dst, seg->dport);
+  iot_conv_key_make (&key, src, seg->sport, dst, seg->dport);
   found = g_hash_table_lookup (st->by_key, &key);
   if (found == NULL)
     {

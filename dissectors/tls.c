@@ -866,49 +866,22 @@ tls_handshake_name (guint type, const TlsHsCtx *ctx)
 /* ---- per-capture state ------------------------------------------------------------ */
 
 typedef struct {
-  guint8  family;
-  guint8  addr[2][16];
-  guint16 port[2];
-} ConvKey;
-
-typedef struct {
   guint16  version;       /* negotiated (or first seen) version, 0 = unknown */
   guint16  cipher;        /* suite the server chose */
   gboolean ccs[2];        /* first pass: Change Cipher Spec seen, per direction */
 } TlsConv;
 
 typedef struct {
-  GHashTable *convs;      /* ConvKey → TlsConv */
+  GHashTable *convs;      /* IotConvKey → TlsConv */
   GHashTable *facts;      /* frame number → CCS-seen flag + 1, at the frame's start */
 } TlsState;
-
-static guint
-conv_key_hash (gconstpointer p)
-{
-  const ConvKey *k = p;
-  guint h = k->family;
-
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < 16; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
-}
-
-static gboolean
-conv_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (ConvKey)) == 0;
-}
 
 static gpointer
 tls_state_new (void)
 {
   TlsState *st = g_new0 (TlsState, 1);
 
-  st->convs = g_hash_table_new_full (conv_key_hash, conv_key_equal, g_free, g_free);
+  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, g_free);
   st->facts = g_hash_table_new (g_direct_hash, g_direct_equal);
   return st;
 }
@@ -927,27 +900,10 @@ tls_state_free (gpointer p)
 static TlsConv *
 find_conv (IotPacket *pkt, TlsState *st, guint *dir)
 {
-  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
-  ConvKey key = { 0 };
-  guint16 sport, dport;
-  guint n;
-  int order;
+  IotConvKey key;
   TlsConv *conv;
 
-  iot_packet_get_ports (pkt, &sport, &dport);
-  n = src && src->family == 6 ? 16 : 4;
-  order = src && dst ? memcmp (src->bytes, dst->bytes, n) : 0;
-  if (order == 0)
-    order = (int) sport - (int) dport;
-  *dir = order <= 0 ? 0 : 1;
-  key.family = src ? src->family : 0;
-  if (src && dst)
-    {
-      memcpy (key.addr[*dir], src->bytes, n);
-      memcpy (key.addr[1 - *dir], dst->bytes, n);
-    }
-  key.port[*dir] = sport;
-  key.port[1 - *dir] = dport;
+  *dir = iot_conv_key_from_packet (&key, pkt);
   conv = g_hash_table_lookup (st->convs, &key);
   if (conv == NULL && !iot_packet_first_pass (pkt))
     {

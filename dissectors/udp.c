@@ -71,12 +71,6 @@ static IotField udp_fields[N_FIELDS] = {
 /* ---- per-capture state ---------------------------------------------------- */
 
 typedef struct {
-  guint8  family;
-  guint8  addr[2][16];
-  guint16 port[2];
-} ConvKey;
-
-typedef struct {
   guint32 first_frame;      /* first datagram with data */
   guint32 last_frame;       /* first pass: latest datagram with data */
 } UdpStream;
@@ -87,38 +81,17 @@ typedef struct {
 } FrameFact;
 
 typedef struct {
-  GHashTable *by_key;       /* ConvKey → stream index + 1 (UDP streams never split) */
+  GHashTable *by_key;       /* IotConvKey → stream index + 1 (UDP streams never split) */
   GArray     *streams;      /* UdpStream */
   GArray     *facts;        /* FrameFact, by frame number */
 } UdpState;
-
-static guint
-conv_key_hash (gconstpointer p)
-{
-  const ConvKey *k = p;
-  guint n = k->family == 6 ? 16 : 4, h = k->family;
-
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < n; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
-}
-
-static gboolean
-conv_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (ConvKey)) == 0;
-}
 
 static gpointer
 udp_state_new (void)
 {
   UdpState *st = g_new0 (UdpState, 1);
 
-  st->by_key = g_hash_table_new_full (conv_key_hash, conv_key_equal, g_free, NULL);
+  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
   st->streams = g_array_new (FALSE, TRUE, sizeof (UdpStream));
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   return st;
@@ -135,33 +108,16 @@ udp_state_free (gpointer p)
   g_free (st);
 }
 
-static void
-make_key (ConvKey *key, const IotAddress *src, guint16 sport, const IotAddress *dst, guint16 dport)
-{
-  guint n = src->family == 6 ? 16 : 4;
-  int order = memcmp (src->bytes, dst->bytes, n);
-
-  memset (key, 0, sizeof *key);
-  key->family = src->family;
-  if (order == 0)
-    order = (int) sport - (int) dport;
-  /* Both directions share one key: the smaller endpoint goes first. */
-  memcpy (key->addr[order <= 0 ? 0 : 1], src->bytes, n);
-  memcpy (key->addr[order <= 0 ? 1 : 0], dst->bytes, n);
-  key->port[order <= 0 ? 0 : 1] = sport;
-  key->port[order <= 0 ? 1 : 0] = dport;
-}
-
 /* The stream of the datagram's address/port pair, opened if new.  The
  * same pair always maps to the same stream, so this is also how later
  * dissections find it. */
 static guint32
 lookup_stream (UdpState *st, IotPacket *pkt, guint16 sport, guint16 dport)
 {
-  ConvKey key;
+  IotConvKey key;
   gpointer found;
 
-  make_key (&key, iot_packet_net_src (pkt), sport, iot_packet_net_dst (pkt), dport);
+  iot_conv_key_make (&key, iot_packet_net_src (pkt), sport, iot_packet_net_dst (pkt), dport);
   found = g_hash_table_lookup (st->by_key, &key);
   if (found == NULL)
     {

@@ -242,3 +242,4 @@ void iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev);
 G_END_DECLS
 
 #include "iot-reassembly.h"
+#include "iot-conversation.h"

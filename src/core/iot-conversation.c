@@ -1,0 +1,55 @@
+/* iot-conversation.c — direction-independent conversation keys. */
+#include "iot-conversation.h"
+
+#include <string.h>
+
+guint
+iot_conv_key_make (IotConvKey *key, const IotAddress *src, guint16 sport, const IotAddress *dst,
+                   guint16 dport)
+{
+  guint n = src->family == 6 ? 16 : 4;
+  int order = memcmp (src->bytes, dst->bytes, n);
+  guint dir;
+
+  /* Zeroed first: keys are compared as bytes, padding included. */
+  memset (key, 0, sizeof *key);
+  key->family = src->family;
+  if (order == 0)
+    order = (int) sport - (int) dport;
+  dir = order <= 0 ? 0 : 1;
+  memcpy (key->addr[dir], src->bytes, n);
+  memcpy (key->addr[1 - dir], dst->bytes, n);
+  key->port[dir] = sport;
+  key->port[1 - dir] = dport;
+  return dir;
+}
+
+guint
+iot_conv_key_from_packet (IotConvKey *key, IotPacket *pkt)
+{
+  guint16 sport = 0, dport = 0;
+
+  iot_packet_get_ports (pkt, &sport, &dport);
+  return iot_conv_key_make (key, iot_packet_net_src (pkt), sport, iot_packet_net_dst (pkt), dport);
+}
+
+guint
+iot_conv_key_hash (gconstpointer p)
+{
+  const IotConvKey *k = p;
+  guint h = k->family;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      for (guint i = 0; i < 16; i++)
+        h = h * 31 + k->addr[s][i];
+      h = h * 31 + k->port[s];
+    }
+  return h;
+}
+
+gboolean
+iot_conv_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (IotConvKey)) == 0;
+}
