@@ -771,6 +771,12 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
 
   if (!packet_wants_field (pkt, field))
     return -1;
+  /* No text at all counts as the empty string (an empty DNS name …). */
+  if (value == NULL)
+    {
+      value = "";
+      value_len = 0;
+    }
   n = value_len < 0 ? strlen (value) : (gsize) value_len;
   /* A string ends at its first NUL, as C strings do. */
   n = strnlen (value, n);
