@@ -26,6 +26,11 @@ struct _IotApplication {
   gint           select;
   gint           time_ref;
   gboolean       measure;
+  gboolean       capture_dialog;
+  char          *capture;        /* --capture IFACE[,IFACE…] */
+  char          *capture_filter;
+  double         capture_seconds;
+  GtkWidget     *dialog_shown;
 
   /* Scripted run (--screenshot, --measure, --select, --filter). */
   IotWindow     *scripted;
@@ -194,8 +199,9 @@ script_finish (IotApplication *self)
     {
       g_autoptr (GError) error = NULL;
       /* --follow renders the Follow window instead of the main one. */
-      GtkWidget *shown = self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
-                                                     : GTK_WIDGET (self->scripted);
+      GtkWidget *shown = self->dialog_shown != NULL ? self->dialog_shown
+                         : self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
+                         : GTK_WIDGET (self->scripted);
 
       if (!iot_application_save_screenshot (shown, self->screenshot, &error))
         {
@@ -259,7 +265,7 @@ script_follow (IotApplication *self)
   if (self->follow_window == NULL)
     {
       g_printerr ("iotscope: --follow %s: the selected frame has no such stream\n", self->follow);
-      g_timeout_add (50, script_snapshot_cb, self);
+      g_timeout_add (600, script_snapshot_cb, self);   /* the window must be mapped */
       return;
     }
   g_object_add_weak_pointer (G_OBJECT (self->follow_window), (gpointer *) &self->follow_window);
@@ -368,7 +374,7 @@ static gboolean
 is_scripted (IotApplication *self)
 {
   return self->screenshot != NULL || self->measure || self->select > 0 || self->time_ref > 0 || self->filter != NULL
-         || self->sort != NULL || self->follow != NULL;
+         || self->sort != NULL || self->follow != NULL || self->capture_dialog || self->capture != NULL;
 }
 
 /* ---- windows ------------------------------------------------------------------ */
@@ -411,6 +417,40 @@ start_probe (IotApplication *self, IotWindow *window)
 }
 
 static void
+capture_finished_cb (IotWindow *window, IotApplication *self)
+{
+  script_finish (self);
+}
+
+static gboolean
+capture_stop_cb (gpointer data)
+{
+  iot_window_stop_capture (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* --capture: capture live for --capture-seconds, then (with --measure)
+ * report the worst main-loop gap of the whole capture. */
+static void
+start_capture (IotApplication *self, IotWindow *window)
+{
+  g_auto (GStrv) names = g_strsplit (self->capture, ",", -1);
+  g_autoptr (GError) error = NULL;
+
+  start_probe (self, window);
+  g_signal_connect (window, "capture-finished", G_CALLBACK (capture_finished_cb), self);
+  if (!iot_window_start_capture (window, (const char *const *) names, self->capture_filter, TRUE, FALSE, &error))
+    {
+      g_printerr ("iotscope: capture: %s\n", error->message);
+      script_finish (self);
+      return;
+    }
+  g_print ("iotscope: capturing on %s\n", self->capture);
+  g_timeout_add ((guint) ((self->capture_seconds > 0 ? self->capture_seconds : 5.0) * 1000),
+                 capture_stop_cb, window);
+}
+
+static void
 iot_application_activate (GApplication *app)
 {
   IotApplication *self = IOT_APPLICATION (app);
@@ -419,8 +459,22 @@ iot_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (new_window (self));
   gtk_window_present (window);
+  if (self->capture != NULL)
+    {
+      start_capture (self, IOT_WINDOW (window));
+      return;
+    }
+  if (self->capture_dialog)
+    {
+      IotCaptureDialog *dialog = iot_window_show_capture_dialog (IOT_WINDOW (window));
+
+      iot_capture_dialog_select_interface (dialog, "lo");
+      iot_capture_dialog_set_filter (dialog, "udp port 5683");
+      self->dialog_shown = GTK_WIDGET (dialog);
+    }
+  /* A dialog maps after its parent: give it longer. */
   if (self->screenshot != NULL)
-    g_timeout_add (600, script_snapshot_cb, self);   /* no file: the empty window */
+    g_timeout_add (self->capture_dialog ? 1200 : 600, script_snapshot_cb, self);   /* no file: the empty window */
 }
 
 static void
@@ -520,6 +574,10 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "time-ref", "i", &self->time_ref);
   g_variant_dict_lookup (options, "sort", "s", &self->sort);
   g_variant_dict_lookup (options, "follow", "s", &self->follow);
+  g_variant_dict_lookup (options, "capture", "s", &self->capture);
+  g_variant_dict_lookup (options, "capture-filter", "s", &self->capture_filter);
+  g_variant_dict_lookup (options, "capture-seconds", "d", &self->capture_seconds);
+  self->capture_dialog = g_variant_dict_contains (options, "capture-dialog");
   if (self->follow != NULL)
     {
       static const char *const valid[] = {
@@ -547,6 +605,10 @@ iot_application_shutdown (GApplication *app)
   IotApplication *self = IOT_APPLICATION (app);
 
   g_clear_handle_id (&self->probe_id, g_source_remove);
+  /* Disposing the windows stops live captures and deletes their
+   * temporary files, also when quitting without closing them. */
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   G_APPLICATION_CLASS (iot_application_parent_class)->shutdown (app);
 }
 
@@ -563,6 +625,8 @@ iot_application_finalize (GObject *object)
   if (self->sort_times != NULL)
     g_string_free (self->sort_times, TRUE);
   g_free (self->follow);
+  g_free (self->capture);
+  g_free (self->capture_filter);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
 
@@ -596,6 +660,13 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
+    { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,
+      "Show the Capture Options dialog (with --screenshot, render it)", NULL },
+    { "capture", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Capture live on these interfaces (separated by commas) for --capture-seconds, then quit "
+      "(with --measure, report the worst main-loop gap)", "IFACE" },
+    { "capture-filter", 0, 0, G_OPTION_ARG_STRING, NULL, "The capture filter of --capture", "BPF" },
+    { "capture-seconds", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "How long --capture captures (default 5)", "S" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
     { NULL }
   };

@@ -100,6 +100,8 @@ struct _IotSession {
 
   IotTimeFormat  time_format;
   gboolean       colorize;
+
+  gboolean       live;           /* following a capture file being written */
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
@@ -412,15 +414,10 @@ reset_selection (IotSession *self)
   iot_session_select_frame (self, 0);
 }
 
-void
-iot_session_open (IotSession *self, GFile *file)
+/* Forgets the open capture (and its filter, sort and counts). */
+static void
+reset_capture (IotSession *self)
 {
-  g_autoptr (GTask) task = NULL;
-  LoadJob *job;
-
-  g_return_if_fail (IOT_IS_SESSION (self));
-  g_return_if_fail (G_IS_FILE (file));
-
   iot_session_cancel (self);
   reset_selection (self);
   self->generation++;
@@ -443,6 +440,19 @@ iot_session_open (IotSession *self, GFile *file)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
     }
   iot_frame_list_set_capture (self->frames, NULL);
+  self->live = FALSE;
+}
+
+void
+iot_session_open (IotSession *self, GFile *file)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadJob *job;
+
+  g_return_if_fail (IOT_IS_SESSION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  reset_capture (self);
   g_free (self->path);
   self->path = g_file_get_path (file);
   if (self->path == NULL)
@@ -463,6 +473,92 @@ iot_session_open (IotSession *self, GFile *file)
   g_task_run_in_thread (task, load_thread);
 
   self->loading = TRUE;
+  update_busy (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+  notify_n_displayed (self);
+}
+
+/* ---- live captures ------------------------------------------------------------ */
+
+/* Frames dissected per main-loop turn while following a live capture:
+ * a burst is shown in slices, so the main loop keeps drawing. */
+#define LIVE_SLICE 1000
+
+gboolean
+iot_session_open_live (IotSession *self, const char *path, GError **error)
+{
+  g_autoptr (IotFile) file = NULL;
+
+  g_return_val_if_fail (IOT_IS_SESSION (self), FALSE);
+  file = iot_file_open_growing (path, error);
+  if (file == NULL)
+    return FALSE;
+  reset_capture (self);
+  g_free (self->path);
+  self->path = g_strdup (path);
+  self->capture = iot_capture_new (file);
+  iot_frame_list_set_capture (self->frames, self->capture);
+  self->live = TRUE;
+  self->load_seconds = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+  notify_n_displayed (self);
+  return TRUE;
+}
+
+gboolean
+iot_session_live_update (IotSession *self)
+{
+  IotFile *file;
+  guint32 n, passed, upto;
+  guint before;
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (IOT_IS_SESSION (self), FALSE);
+  if (!self->live || self->capture == NULL)
+    return FALSE;
+  file = iot_capture_file (self->capture);
+  if (!iot_file_refresh (file, NULL, &error))
+    g_warning ("Live capture: %s", error->message);
+  n = iot_file_n_frames (file);
+  passed = iot_capture_n_passed (self->capture);
+  upto = MIN (n, passed + LIVE_SLICE);
+  if (upto > passed)
+    iot_engine_first_pass_upto (iot_capture_engine (self->capture), upto, NULL);
+  before = iot_session_get_n_displayed (self);
+  /* A sorted view keeps its order until sorted again. */
+  if (!iot_frame_list_is_sorted (self->frames))
+    iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
+  if (iot_session_get_n_displayed (self) != before)
+    notify_n_displayed (self);
+  schedule_jobs (self);
+  return iot_capture_n_passed (self->capture) < n;
+}
+
+void
+iot_session_end_live (IotSession *self)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  while (iot_session_live_update (self))
+    ;
+  self->live = FALSE;
+}
+
+gboolean
+iot_session_is_live (IotSession *self)
+{
+  return self->live;
+}
+
+void
+iot_session_close (IotSession *self)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  reset_capture (self);
+  g_clear_pointer (&self->path, g_free);
+  self->loading = FALSE;
   update_busy (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);

@@ -21,6 +21,17 @@ void          iot_session_open (IotSession *self, GFile *file);
 /* Stops what runs in the background (loading or filtering). */
 void          iot_session_cancel (IotSession *self);
 
+/* Live captures: shows the pcap file @path that a capture is writing;
+ * iot_session_live_update() shows the frames appended since (a slice at
+ * a time: TRUE when more are waiting), iot_session_end_live() all of
+ * them once the capture has stopped. */
+gboolean      iot_session_open_live (IotSession *self, const char *path, GError **error);
+gboolean      iot_session_live_update (IotSession *self);
+void          iot_session_end_live (IotSession *self);
+gboolean      iot_session_is_live (IotSession *self);
+/* Shows nothing any more. */
+void          iot_session_close (IotSession *self);
+
 IotCapture   *iot_session_get_capture (IotSession *self);
 IotFrameList *iot_session_get_frames (IotSession *self);
 const char   *iot_session_get_path (IotSession *self);

@@ -1,8 +1,15 @@
 /* iot-window.c — the main window. */
 #include "iot-window.h"
 
+#include <glib/gstdio.h>
+
+#include "iot-capture-dialog.h"
 #include "iot-export.h"
 #include "iot-follow-window.h"
+#include "iot-live.h"
+
+/* Captured / dropped counts refresh at about 2 Hz. */
+#define STATS_INTERVAL_MS 500
 
 #define RECENT_MAX 10
 
@@ -39,6 +46,21 @@ struct _IotWindow {
   gint64          tcp_stream;
   gint64          udp_stream;
   gboolean        has_mqtt;
+
+  /* Live capture.  The options of the last start, for Ctrl+E and restart. */
+  IotLive        *live;
+  char           *live_path;        /* our temporary capture file; deleted at the end */
+  gboolean        live_unsaved;     /* frames captured and not saved yet */
+  gboolean        auto_scroll;
+  char          **live_interfaces;
+  char           *live_filter;
+  gboolean        live_promiscuous;
+  gboolean        live_monitor;
+  guint           stats_id;
+  guint           follow_id;        /* more frames waiting to be shown */
+  IotCaptureDialog *capture_dialog;
+  gboolean        close_confirmed;
+  gboolean        restarting;
 };
 
 G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -65,6 +87,16 @@ update_status (IotWindow *self)
       gtk_label_set_text (self->status_counts, "");
       return;
     }
+  if (self->live != NULL)
+    {
+      IotLiveStats stats;
+
+      iot_live_get_stats (self->live, &stats);
+      g_string_append_printf (counts, "Capturing · Captured: %" G_GUINT64_FORMAT " · Dropped: %" G_GUINT64_FORMAT " · ",
+                              stats.captured, stats.dropped + stats.if_dropped);
+    }
+  else if (self->live_unsaved)
+    g_string_append (counts, "Unsaved capture · ");
   g_string_append_printf (counts, "Frames: %u", total);
   if (iot_session_get_filter_text (self->session) != NULL)
     g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
@@ -397,6 +429,11 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
         show_error (self, "Cannot save the capture", "Only local files can be written.");
       else if (!iot_window_export (self, path, range, &error))
         show_error (self, "Cannot save the capture", error->message);
+      else if (range == IOT_EXPORT_RANGE_ALL && self->live == NULL)
+        {
+          self->live_unsaved = FALSE;
+          update_status (self);
+        }
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
@@ -469,7 +506,8 @@ export_frames_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 update_save_actions (IotWindow *self)
 {
-  gboolean ready = iot_session_get_capture (self->session) != NULL && !iot_session_is_loading (self->session);
+  gboolean ready = iot_session_get_capture (self->session) != NULL && !iot_session_is_loading (self->session)
+                   && self->live == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-frames", ready);
@@ -755,6 +793,398 @@ columns_changed_cb (IotPacketList *list, IotWindow *self)
   g_settings_set_strv (self->settings, "hidden-columns", (const char *const *) hidden);
 }
 
+/* ---- live capture ------------------------------------------------------------- */
+
+static void update_capture_actions (IotWindow *self);
+
+static void
+remove_live_file (IotWindow *self)
+{
+  if (self->live_path != NULL)
+    g_unlink (self->live_path);
+  g_clear_pointer (&self->live_path, g_free);
+}
+
+static gboolean
+stats_cb (gpointer data)
+{
+  update_status (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scroll_to_newest (IotWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (self->session)));
+  GtkColumnView *view = iot_packet_list_get_view (self->packet_list);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+
+  if (!self->auto_scroll || n == 0 || scrolled == NULL)
+    return;
+  /* Scrolling, not selecting: a selection would dissect every new
+   * frame for the tree and the bytes pane. */
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static gboolean
+follow_more_cb (gpointer data)
+{
+  IotWindow *self = data;
+
+  if (iot_session_live_update (self->session))
+    return G_SOURCE_CONTINUE;
+  self->follow_id = 0;
+  scroll_to_newest (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows what the capture flushed: a slice now, the rest in idle turns. */
+static void
+show_new_frames (IotWindow *self)
+{
+  if (iot_session_live_update (self->session) && self->follow_id == 0)
+    self->follow_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, follow_more_cb, self, NULL);
+  scroll_to_newest (self);
+}
+
+static void
+live_batch_cb (IotLive *live, const IotLiveBatch *batch, gpointer user_data)
+{
+  IotWindow *self = user_data;
+
+  if (live != self->live)
+    return;
+  self->live_unsaved = TRUE;
+  show_new_frames (self);
+}
+
+static void discard_action (GtkWidget *widget, const char *name, GVariant *param);
+
+static void
+stopped_response_cb (GtkDialog *dialog, int response, IotWindow *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.save-as", NULL);
+  else if (response == GTK_RESPONSE_REJECT)
+    discard_action (GTK_WIDGET (self), "win.capture-discard", NULL);
+}
+
+/* The capture is in a temporary file: save it, keep looking at it, or drop it. */
+static void
+ask_after_stop (IotWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (!self->show_dialogs)
+    return;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Capture stopped");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "The packets are in a temporary file. Save them, or discard them?");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT, "_Keep Looking", GTK_RESPONSE_CLOSE,
+                          "_Save As…", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_signal_connect (dialog, "response", G_CALLBACK (stopped_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
+{
+  IotWindow *self = user_data;
+  g_autoptr (IotLive) ended = NULL;
+
+  if (live != self->live)
+    return;
+  ended = g_steal_pointer (&self->live);
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  iot_session_end_live (self->session);
+  scroll_to_newest (self);
+  update_capture_actions (self);
+  update_save_actions (self);
+  update_status (self);
+  if (error != NULL)
+    show_error (self, "The capture stopped", error->message);
+  else if (self->live_unsaved && !self->restarting)
+    ask_after_stop (self);
+  g_signal_emit_by_name (self, "capture-finished");
+}
+
+/* The error of a start, with what to do about it. */
+static void
+show_start_error (IotWindow *self, const GError *error)
+{
+  g_autofree char *detail = NULL;
+
+  if (g_error_matches (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_PERMISSION))
+    detail = g_strdup_printf ("%s\n\n"
+                              "Capturing needs the capabilities cap_net_raw and cap_net_admin. Give them to "
+                              "the programs once with “make caps” (it runs src/cli/set-capture-caps.sh, which "
+                              "sets them as file capabilities with setcap), or run iotscope as root.",
+                              error->message);
+  else
+    detail = g_strdup (error->message);
+  show_error (self, "Cannot start the capture", detail);
+}
+
+gboolean
+iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
+                          gboolean promiscuous, gboolean monitor, GError **error)
+{
+  IotLiveOptions options = { 0 };
+  const IotLiveCallbacks callbacks = { .batch = live_batch_cb, .finished = live_finished_cb };
+  g_autoptr (IotLive) live = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (IOT_IS_WINDOW (self), FALSE);
+  if (self->live != NULL)
+    {
+      g_set_error_literal (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID, "A capture is already running");
+      return FALSE;
+    }
+  options.interfaces = interfaces;
+  options.filter = filter != NULL && filter[0] != '\0' ? filter : NULL;
+  options.no_promiscuous = !promiscuous;
+  options.monitor = monitor;
+  live = iot_live_new (&options, error);
+  if (live == NULL)
+    return FALSE;
+  path = iot_live_dup_path (live);
+  if (!iot_session_open_live (self->session, path, error))
+    {
+      g_unlink (path);
+      return FALSE;
+    }
+  /* The previous capture's file, when it was not saved, goes now. */
+  remove_live_file (self);
+  self->live_path = g_steal_pointer (&path);
+  self->live_unsaved = FALSE;
+  if (interfaces != (const char *const *) self->live_interfaces)
+    {
+      g_strfreev (self->live_interfaces);
+      self->live_interfaces = g_strdupv ((char **) interfaces);
+    }
+  if (filter != self->live_filter)
+    {
+      g_free (self->live_filter);
+      self->live_filter = g_strdup (options.filter);
+    }
+  self->live_promiscuous = promiscuous;
+  self->live_monitor = monitor;
+  self->live = g_steal_pointer (&live);
+  iot_live_start (self->live, NULL, &callbacks, self);
+  self->stats_id = g_timeout_add (STATS_INTERVAL_MS, stats_cb, self);
+  update_capture_actions (self);
+  update_save_actions (self);
+  update_status (self);
+  return TRUE;
+}
+
+void
+iot_window_stop_capture (IotWindow *self)
+{
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  if (self->live != NULL)
+    iot_live_stop (self->live);
+}
+
+gboolean
+iot_window_is_capturing (IotWindow *self)
+{
+  return self->live != NULL;
+}
+
+gboolean
+iot_window_has_unsaved_capture (IotWindow *self)
+{
+  return self->live_unsaved;
+}
+
+static void
+start_with_last_options (IotWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!iot_window_start_capture (self, (const char *const *) self->live_interfaces, self->live_filter,
+                                 self->live_promiscuous, self->live_monitor, &error))
+    show_start_error (self, error);
+}
+
+static void
+capture_dialog_start_cb (IotCaptureDialog *dialog, IotWindow *self)
+{
+  g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (dialog);
+  g_autoptr (GError) error = NULL;
+
+  if (!iot_window_start_capture (self, (const char *const *) names, iot_capture_dialog_get_filter (dialog),
+                                 iot_capture_dialog_get_promiscuous (dialog),
+                                 iot_capture_dialog_get_monitor (dialog), &error))
+    {
+      show_start_error (self, error);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+IotCaptureDialog *
+iot_window_show_capture_dialog (IotWindow *self)
+{
+  g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
+  if (self->capture_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->capture_dialog));
+      return self->capture_dialog;
+    }
+  self->capture_dialog = iot_capture_dialog_new (GTK_WINDOW (self));
+  g_object_add_weak_pointer (G_OBJECT (self->capture_dialog), (gpointer *) &self->capture_dialog);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (self->capture_dialog), TRUE);
+  if (self->live_filter != NULL)
+    iot_capture_dialog_set_filter (self->capture_dialog, self->live_filter);
+  for (guint i = 0; self->live_interfaces != NULL && self->live_interfaces[i] != NULL; i++)
+    iot_capture_dialog_select_interface (self->capture_dialog, self->live_interfaces[i]);
+  g_signal_connect_object (self->capture_dialog, "start", G_CALLBACK (capture_dialog_start_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (self->capture_dialog));
+  return self->capture_dialog;
+}
+
+static void
+capture_options_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  iot_window_show_capture_dialog (IOT_WINDOW (widget));
+}
+
+static void
+capture_start_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+
+  if (self->live != NULL)
+    return;
+  if (self->live_interfaces == NULL)
+    iot_window_show_capture_dialog (self);
+  else
+    start_with_last_options (self);
+}
+
+static void
+capture_stop_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  iot_window_stop_capture (IOT_WINDOW (widget));
+}
+
+/* Ctrl+E, as in Wireshark: starts or stops. */
+static void
+capture_toggle_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+
+  if (self->live != NULL)
+    iot_window_stop_capture (self);
+  else
+    capture_start_action (widget, name, param);
+}
+
+static void
+restart_finished_cb (IotWindow *self, gpointer data)
+{
+  g_signal_handlers_disconnect_by_func (self, restart_finished_cb, data);
+  self->restarting = FALSE;
+  start_with_last_options (self);
+}
+
+/* A new capture with the same options; the stopped one's file is
+ * dropped, as Wireshark does. */
+static void
+capture_restart_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+
+  if (self->live == NULL)
+    {
+      if (self->live_interfaces != NULL)
+        start_with_last_options (self);
+      return;
+    }
+  self->restarting = TRUE;
+  g_signal_connect (self, "capture-finished", G_CALLBACK (restart_finished_cb), NULL);
+  iot_live_stop (self->live);
+}
+
+static void
+auto_scroll_changed (GSimpleAction *action, GVariant *state, gpointer data)
+{
+  IotWindow *self = data;
+
+  self->auto_scroll = g_variant_get_boolean (state);
+  g_simple_action_set_state (action, state);
+  scroll_to_newest (self);
+}
+
+static void
+update_capture_actions (IotWindow *self)
+{
+  gboolean running = self->live != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.capture-start", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.capture-stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.capture-restart",
+                                 running || self->live_interfaces != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.capture-options", !running);
+}
+
+/* Closing with captured frames not saved: ask. */
+static void
+close_confirm_response_cb (GtkDialog *dialog, int response, IotWindow *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.save-as", NULL);
+  else if (response == GTK_RESPONSE_REJECT)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static gboolean
+confirm_close (IotWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (self->close_confirmed || !self->show_dialogs || (!self->live_unsaved && self->live == NULL))
+    return TRUE;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Save the captured packets before closing?");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "The capture is in a temporary file that is deleted on closing.");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT, "_Cancel", GTK_RESPONSE_CANCEL,
+                          "_Save As…", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_signal_connect (dialog, "response", G_CALLBACK (close_confirm_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+/* After a stop: discarding closes the capture and deletes its file. */
+static void
+discard_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+
+  if (self->live != NULL || self->live_path == NULL)
+    return;
+  iot_session_close (self->session);
+  remove_live_file (self);
+  self->live_unsaved = FALSE;
+  update_status (self);
+  update_save_actions (self);
+}
+
 /* ---- settings ----------------------------------------------------------------- */
 
 static void
@@ -815,6 +1245,8 @@ iot_window_close_request (GtkWindow *window)
 {
   IotWindow *self = IOT_WINDOW (window);
 
+  if (!confirm_close (self))
+    return TRUE;
   save_settings (self);
   iot_session_cancel (self->session);
   return GTK_WINDOW_CLASS (iot_window_parent_class)->close_request (window);
@@ -829,6 +1261,7 @@ add_state_actions (IotWindow *self)
     { .name = "time-format", .parameter_type = "s", .state = "'relative'", .change_state = time_format_changed },
     { .name = "colorize", .state = "true", .change_state = colorize_changed },
     { .name = "dark-style", .state = "false", .change_state = dark_style_changed },
+    { .name = "auto-scroll", .state = "true", .change_state = auto_scroll_changed },
     { .name = "expand-all", .activate = expand_all_activated },
     { .name = "collapse-all", .activate = collapse_all_activated },
   };
@@ -913,6 +1346,15 @@ iot_window_dispose (GObject *object)
   if (self->save_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->follow_id, g_source_remove);
+  /* The last unref stops the capture and waits for its threads. */
+  g_clear_pointer (&self->live, iot_live_unref);
+  remove_live_file (self);
+  g_clear_pointer (&self->live_interfaces, g_strfreev);
+  g_clear_pointer (&self->live_filter, g_free);
+  if (self->capture_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->capture_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_WINDOW);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (iot_window_parent_class)->dispose (object);
@@ -979,6 +1421,18 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.follow-mqtt", NULL, follow_action);
   gtk_widget_class_install_action (widget_class, "win.filter-stream", NULL, filter_stream_action);
   gtk_widget_class_install_action (widget_class, "win.copy-summary", NULL, copy_summary_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-options", NULL, capture_options_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-start", NULL, capture_start_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-stop", NULL, capture_stop_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-toggle", NULL, capture_toggle_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-restart", NULL, capture_restart_action);
+  gtk_widget_class_install_action (widget_class, "win.capture-discard", NULL, discard_action);
+
+  g_signal_new ("capture-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.capture-toggle", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.capture-restart", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.capture-options", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -1001,6 +1455,7 @@ iot_window_init (IotWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->show_dialogs = TRUE;
   self->session = iot_session_new ();
+  self->auto_scroll = TRUE;
   add_state_actions (self);
 
   iot_filter_bar_set_session (self->filter_bar, self->session);
@@ -1035,5 +1490,6 @@ iot_window_init (IotWindow *self)
   update_expert (self);
   update_follow_actions (self);
   update_save_actions (self);
+  update_capture_actions (self);
   selected_node_cb (self->session, NULL, self);
 }

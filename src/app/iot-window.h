@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-capture-dialog.h"
 #include "iot-filter-bar.h"
 #include "iot-follow-window.h"
 #include "iot-hex-view.h"
@@ -44,5 +45,15 @@ typedef enum {
 gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRange range,
                                   GError **error);
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
+
+/* Live capture into a temporary file shown as it grows ("capture-finished"
+ * is emitted once it has stopped and every frame is shown). */
+gboolean       iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
+                                         gboolean promiscuous, gboolean monitor, GError **error);
+void           iot_window_stop_capture (IotWindow *self);
+gboolean       iot_window_is_capturing (IotWindow *self);
+gboolean       iot_window_has_unsaved_capture (IotWindow *self);
+/* Capture Options (Ctrl+K); Start there starts the capture. */
+IotCaptureDialog *iot_window_show_capture_dialog (IotWindow *self);
 
 G_END_DECLS

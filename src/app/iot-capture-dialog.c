@@ -1,0 +1,375 @@
+/* iot-capture-dialog.c — Capture Options. */
+#include "iot-capture-dialog.h"
+
+#include "iot-live.h"
+
+/* Filters are checked for Ethernet framing: Linux shows every usual
+ * interface (loopback included) as Ethernet. */
+#define CHECK_LINK_TYPE 1
+
+struct _IotCaptureDialog {
+  GtkWindow       parent_instance;
+
+  GtkListBox     *interface_list;
+  GtkLabel       *interface_message;
+  GtkEntry       *filter_entry;
+  GtkLabel       *filter_message;
+  GtkCheckButton *promiscuous_check;
+  GtkCheckButton *monitor_check;
+  GtkLabel       *monitor_message;
+  GtkButton      *start_button;
+  GtkButton      *cancel_button;
+
+  gboolean        filter_valid;
+};
+
+G_DEFINE_FINAL_TYPE (IotCaptureDialog, iot_capture_dialog, GTK_TYPE_WINDOW)
+
+enum {
+  SIGNAL_START,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- the interface list ---------------------------------------------------- */
+
+static char *
+describe_flags (const IotLiveInterface *iface)
+{
+  g_autoptr (GPtrArray) flags = g_ptr_array_new ();
+
+  g_ptr_array_add (flags, (gpointer) (iface->up ? "up" : "down"));
+  if (iface->running)
+    g_ptr_array_add (flags, (gpointer) "running");
+  if (iface->loopback)
+    g_ptr_array_add (flags, (gpointer) "loopback");
+  if (iface->wireless)
+    g_ptr_array_add (flags, (gpointer) "wireless");
+  g_ptr_array_add (flags, NULL);
+  return g_strjoinv (" · ", (char **) flags->pdata);
+}
+
+static GtkWidget *
+interface_row (const IotLiveInterface *iface)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *details = gtk_label_new (NULL);
+  g_autofree char *markup = NULL;
+  g_autofree char *flags = describe_flags (iface);
+  g_autofree char *addresses = iface->addresses != NULL && iface->addresses[0] != NULL
+                               ? g_strjoinv (", ", iface->addresses) : g_strdup ("no addresses");
+  g_autofree char *text = g_strdup_printf ("%s — %s", flags, addresses);
+
+  markup = g_markup_printf_escaped ("<b>%s</b>%s%s", iface->name,
+                                    iface->description != NULL ? "  " : "",
+                                    iface->description != NULL ? iface->description : "");
+  gtk_label_set_markup (GTK_LABEL (title), markup);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_text (GTK_LABEL (details), text);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (details, "capture-flags");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "iot-interface", g_strdup (iface->name), g_free);
+  /* A down interface captures nothing: still listed, but dimmed. */
+  if (!iface->up)
+    gtk_widget_add_css_class (row, "dim-label");
+  return row;
+}
+
+static void
+fill_interfaces (IotCaptureDialog *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ifaces = iot_live_list_interfaces (&error);
+
+  if (ifaces == NULL)
+    {
+      gtk_label_set_text (self->interface_message, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->interface_message), TRUE);
+      return;
+    }
+  if (ifaces->len == 0)
+    {
+      gtk_label_set_text (self->interface_message,
+                          "No interfaces found: capturing needs the rights to (run “make caps” or use root).");
+      gtk_widget_set_visible (GTK_WIDGET (self->interface_message), TRUE);
+    }
+  for (guint i = 0; i < ifaces->len; i++)
+    gtk_list_box_append (self->interface_list, interface_row (g_ptr_array_index (ifaces, i)));
+}
+
+const char *
+iot_capture_dialog_row_interface (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), "iot-interface");
+}
+
+char **
+iot_capture_dialog_dup_interfaces (IotCaptureDialog *self)
+{
+  GList *rows = gtk_list_box_get_selected_rows (self->interface_list);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+
+  /* In list order, not in the order of clicking. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->interface_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && g_list_find (rows, child) != NULL)
+      g_strv_builder_add (names, iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)));
+  g_list_free (rows);
+  return g_strv_builder_end (names);
+}
+
+gboolean
+iot_capture_dialog_select_interface (IotCaptureDialog *self, const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->interface_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child)
+        && g_strcmp0 (iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)), name) == 0)
+      {
+        gtk_list_box_select_row (self->interface_list, GTK_LIST_BOX_ROW (child));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* ---- checks ------------------------------------------------------------------ */
+
+static void
+update_start (IotCaptureDialog *self)
+{
+  g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (self);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), names[0] != NULL && self->filter_valid);
+}
+
+/* Monitor mode is offered when every selected interface supports it. */
+static void
+update_monitor (IotCaptureDialog *self)
+{
+  g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (self);
+  g_autofree char *reason = NULL;
+
+  if (names[0] == NULL)
+    reason = g_strdup ("Select an interface first.");
+  for (guint i = 0; reason == NULL && names[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!iot_live_can_monitor (names[i], &error))
+        reason = g_strdup_printf ("%s: %s", names[i],
+                                  error != NULL ? error->message : "monitor mode is not supported");
+    }
+  if (reason != NULL)
+    gtk_check_button_set_active (self->monitor_check, FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->monitor_check), reason == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->monitor_check), reason);
+  gtk_label_set_text (self->monitor_message, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->monitor_message), reason != NULL);
+}
+
+static void
+selection_changed_cb (GtkListBox *list, IotCaptureDialog *self)
+{
+  update_monitor (self);
+  update_start (self);
+}
+
+static void
+check_filter (IotCaptureDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+  GtkWidget *entry = GTK_WIDGET (self->filter_entry);
+  GtkWidget *message = GTK_WIDGET (self->filter_message);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  gtk_widget_remove_css_class (entry, "filter-valid");
+  gtk_widget_remove_css_class (entry, "filter-invalid");
+  gtk_widget_remove_css_class (message, "error");
+  if (stripped[0] == '\0')
+    {
+      self->filter_valid = TRUE;
+      gtk_label_set_text (self->filter_message, "No filter: every packet is captured.");
+    }
+  else if (iot_live_check_filter (CHECK_LINK_TYPE, stripped, &error))
+    {
+      self->filter_valid = TRUE;
+      gtk_widget_add_css_class (entry, "filter-valid");
+      gtk_label_set_text (self->filter_message, "Valid capture filter.");
+    }
+  else
+    {
+      self->filter_valid = FALSE;
+      gtk_widget_add_css_class (entry, "filter-invalid");
+      gtk_widget_add_css_class (message, "error");
+      gtk_label_set_text (self->filter_message, error != NULL ? error->message : "Invalid capture filter");
+    }
+  update_start (self);
+}
+
+static void
+filter_changed_cb (GtkEditable *editable, IotCaptureDialog *self)
+{
+  check_filter (self);
+}
+
+gboolean
+iot_capture_dialog_filter_is_valid (IotCaptureDialog *self)
+{
+  return self->filter_valid;
+}
+
+void
+iot_capture_dialog_set_filter (IotCaptureDialog *self, const char *filter)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), filter != NULL ? filter : "");
+}
+
+const char *
+iot_capture_dialog_get_filter (IotCaptureDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+
+  return text[0] != '\0' ? text : NULL;
+}
+
+gboolean
+iot_capture_dialog_get_promiscuous (IotCaptureDialog *self)
+{
+  return gtk_check_button_get_active (self->promiscuous_check);
+}
+
+gboolean
+iot_capture_dialog_get_monitor (IotCaptureDialog *self)
+{
+  return gtk_check_button_get_active (self->monitor_check);
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static void
+use_filter_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotCaptureDialog *self = IOT_CAPTURE_DIALOG (widget);
+
+  iot_capture_dialog_set_filter (self, g_variant_get_string (param, NULL));
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
+
+static void
+start_clicked_cb (GtkButton *button, IotCaptureDialog *self)
+{
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->start_button)))
+    g_signal_emit (self, signals[SIGNAL_START], 0);
+}
+
+static void
+cancel_clicked_cb (GtkButton *button, IotCaptureDialog *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+row_activated_cb (GtkListBox *list, GtkListBoxRow *row, IotCaptureDialog *self)
+{
+  start_clicked_cb (self->start_button, self);
+}
+
+/* ---- accessors, construction -------------------------------------------------- */
+
+GtkListBox *
+iot_capture_dialog_get_interface_list (IotCaptureDialog *self)
+{
+  return self->interface_list;
+}
+
+GtkEntry *
+iot_capture_dialog_get_filter_entry (IotCaptureDialog *self)
+{
+  return self->filter_entry;
+}
+
+GtkLabel *
+iot_capture_dialog_get_filter_message (IotCaptureDialog *self)
+{
+  return self->filter_message;
+}
+
+GtkCheckButton *
+iot_capture_dialog_get_monitor_check (IotCaptureDialog *self)
+{
+  return self->monitor_check;
+}
+
+GtkButton *
+iot_capture_dialog_get_start_button (IotCaptureDialog *self)
+{
+  return self->start_button;
+}
+
+IotCaptureDialog *
+iot_capture_dialog_new (GtkWindow *parent)
+{
+  return g_object_new (IOT_TYPE_CAPTURE_DIALOG, "transient-for", parent, NULL);
+}
+
+static void
+iot_capture_dialog_dispose (GObject *object)
+{
+  IotCaptureDialog *self = IOT_CAPTURE_DIALOG (object);
+
+  /* Rows leaving the list change its selection. */
+  if (self->interface_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->interface_list, self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), IOT_TYPE_CAPTURE_DIALOG);
+  G_OBJECT_CLASS (iot_capture_dialog_parent_class)->dispose (object);
+}
+
+static void
+iot_capture_dialog_class_init (IotCaptureDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = iot_capture_dialog_dispose;
+  signals[SIGNAL_START] = g_signal_new ("start", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-capture-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, interface_list);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, interface_message);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, filter_message);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, promiscuous_check);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, monitor_check);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, monitor_message);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, start_button);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, cancel_button);
+  gtk_widget_class_install_action (widget_class, "capture.use-filter", "s", use_filter_action);
+  gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Escape, 0, "close-request", NULL);
+}
+
+static void
+iot_capture_dialog_init (IotCaptureDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fill_interfaces (self);
+  g_signal_connect (self->interface_list, "selected-rows-changed", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (self->interface_list, "row-activated", G_CALLBACK (row_activated_cb), self);
+  g_signal_connect (self->filter_entry, "changed", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect (self->filter_entry, "activate", G_CALLBACK (start_clicked_cb), self);
+  g_signal_connect (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
+  g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  check_filter (self);
+  update_monitor (self);
+  update_start (self);
+  /* Focus in the list would select its first row when shown. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->filter_entry));
+}
