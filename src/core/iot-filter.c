@@ -732,6 +732,9 @@ parse_slice_ranges (Parser *p, const Token *tok, Expr *slice)
       char *sep;
       gint64 a = 0, b = 0;
 
+      if (part[0] == '\0')
+        goto bad;
+
       if ((sep = strchr (part, ':')) != NULL)
         {
           *sep = '\0';

@@ -48,6 +48,8 @@ static const CompileCase compile_cases[] = {
   { "eth.src == frame.len", "not of compatible types", 0 },
   { "frame.len matches \"x\"", "needs a string or bytes", 0 },
   { "eth.src[x] == 00", "not a valid slice", 7 },
+  /* Found by fuzzing: an empty range read past its text. */
+  { "ip[,] < 25", "not a valid slice", 2 },
   /* Found by fuzzing: times outside what nanoseconds since 1970 can hold. */
   { "frame.time < \"1389-01-01 00:00\"", "not a valid value", 13 },
   { "frame.time_delta > 99999999999", "not a valid value", 19 },
