@@ -99,7 +99,8 @@ class_is_bytes_like (ValueClass cls)
 static int
 cmp_bytes (const FValue *a, const FValue *b)
 {
-  int c = memcmp (a->v.p, b->v.p, MIN (a->len, b->len));
+  /* An empty value may have no storage at all: memcmp must not see it. */
+  int c = MIN (a->len, b->len) > 0 ? memcmp (a->v.p, b->v.p, MIN (a->len, b->len)) : 0;
 
   if (c != 0)
     return c;

@@ -176,6 +176,8 @@ test_semantics (void)
     { "frame.len == 15 or frame.len == 16 and frame.number == 1", "1" },
     { "not eth.dst.ig == 1 and data", "1,3" },
     { "string(frame.number) == \"2\"", "2" },
+    /* Found by fuzzing: an empty literal has no bytes at all. */
+    { "frame > \"\"", "1,2,3" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
