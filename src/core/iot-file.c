@@ -170,6 +170,18 @@ set_damage (IotFile *self, const char *why)
                                   n, why, n);
 }
 
+/* Seconds and nanoseconds (libpcap hands nanoseconds in tv_usec when asked
+ * for them) as one count; a damaged or hostile file can carry seconds
+ * beyond what fits, which are clamped rather than overflowed. */
+static gint64
+timestamp_ns (gint64 sec, gint64 nsec)
+{
+  const gint64 limit = G_MAXINT64 / G_GINT64_CONSTANT (1000000000) - 1;
+
+  sec = CLAMP (sec, -limit, limit);
+  return sec * G_GINT64_CONSTANT (1000000000) + nsec;
+}
+
 static gboolean
 index_frames (IotFile *self, pcap_t *pcap, GCancellable *cancellable,
               IotFileProgress progress, gpointer user_data, GError **error)
@@ -188,7 +200,7 @@ index_frames (IotFile *self, pcap_t *pcap, GCancellable *cancellable,
           set_damage (self, "a packet's bytes could not be located in the file");
           return TRUE;
         }
-      frame.ts_ns = (gint64) hdr->ts.tv_sec * G_GINT64_CONSTANT (1000000000) + hdr->ts.tv_usec;
+      frame.ts_ns = timestamp_ns (hdr->ts.tv_sec, hdr->ts.tv_usec);
       frame.caplen = hdr->caplen;
       frame.len = hdr->len;
       frame.link_type = (guint16) link_type;
