@@ -2,6 +2,7 @@
  * error reports routers and hosts send back about packets they could
  * not deliver. */
 #include "iot-dissector.h"
+#include "ip.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -341,9 +342,6 @@ dissect_quoted_packet (IotPacket *pkt, IcmpState *state, int tree, IotBuf *buf, 
     note = " [Malformed Packet]";
   return note;
 }
-
-/* TTL of the IPv4 header around this message (from the IPv4 layer). */
-guint8 iot_ip_current_ttl (IotPacket *pkt);
 
 extern IotDissector iot_dissector_icmp;
 

@@ -1,6 +1,7 @@
 /* icmpv6.c — Internet Control Message Protocol for IPv6: ping, error
  * reports, and neighbour discovery (IPv6's replacement for ARP). */
 #include "iot-dissector.h"
+#include "ip.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -389,9 +390,6 @@ dissect_quoted_packet (IotPacket *pkt, Icmpv6State *state, int tree, IotBuf *buf
     note = " [Malformed Packet]";
   return note;
 }
-
-/* Hop limit of the IPv6 header around this message (from the IPv6 layer). */
-guint8 iot_ipv6_current_hop_limit (IotPacket *pkt);
 
 extern IotDissector iot_dissector_icmpv6;
 

@@ -1,5 +1,5 @@
 /* ip.c — Internet Protocol version 4. */
-#include "iot-dissector.h"
+#include "ip.h"
 
 #include <string.h>
 
@@ -46,7 +46,7 @@ enum {
   N_FIELDS
 };
 
-static const IotValueName dscp_names[] = {
+const IotValueName iot_ip_dscp_names[] = {
   { 0, "Default" },
   { 8, "Class Selector 1" }, { 16, "Class Selector 2" }, { 24, "Class Selector 3" },
   { 32, "Class Selector 4" }, { 40, "Class Selector 5" }, { 48, "Class Selector 6" },
@@ -62,7 +62,7 @@ static const IotValueName dscp_names[] = {
 };
 
 /* Short DSCP names for the summary of the DS field. */
-static const IotValueName dscp_short_names[] = {
+const IotValueName iot_ip_dscp_short_names[] = {
   { 0, "CS0" }, { 8, "CS1" }, { 16, "CS2" }, { 24, "CS3" }, { 32, "CS4" }, { 40, "CS5" },
   { 48, "CS6" }, { 56, "CS7" },
   { 10, "AF11" }, { 12, "AF12" }, { 14, "AF13" }, { 18, "AF21" }, { 20, "AF22" }, { 22, "AF23" },
@@ -71,7 +71,7 @@ static const IotValueName dscp_short_names[] = {
   IOT_VALUE_NAMES_END
 };
 
-static const IotValueName ecn_names[] = {
+const IotValueName iot_ip_ecn_names[] = {
   { 0, "Not ECN-Capable Transport" },
   { 1, "ECN-Capable Transport codepoint '01'" },
   { 2, "ECN-Capable Transport codepoint '10'" },
@@ -79,13 +79,13 @@ static const IotValueName ecn_names[] = {
   IOT_VALUE_NAMES_END
 };
 
-static const IotValueName ecn_short_names[] = {
+const IotValueName iot_ip_ecn_short_names[] = {
   { 0, "Not-ECT" }, { 1, "ECT(1)" }, { 2, "ECT(0)" }, { 3, "CE" },
   IOT_VALUE_NAMES_END
 };
 
 /* IP protocol numbers (shared with IPv6's next header). */
-static const IotValueName ip_proto_names[] = {
+const IotValueName iot_ip_proto_names[] = {
   { 0, "IPv6 Hop-by-Hop Option" },
   { 1, "ICMP" },
   { 2, "IGMP" },
@@ -142,9 +142,9 @@ static IotField ip_fields[N_FIELDS] = {
     "Size of the IPv4 header in bytes: 20, plus any options (the field counts 4-byte words)." },
   [F_DSFIELD] = { "ip.dsfield", "Differentiated Services Field", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
     "One byte of quality-of-service marking: the DSCP traffic class and the ECN congestion bits." },
-  [F_DSCP] = { "ip.dsfield.dscp", "Differentiated Services Codepoint", IOT_FT_UINT8, IOT_BASE_DEC, dscp_names, 0xfc,
+  [F_DSCP] = { "ip.dsfield.dscp", "Differentiated Services Codepoint", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_dscp_names, 0xfc,
     "Traffic class the sender asks for (0 = ordinary, 46 = expedited, e.g. voice)." },
-  [F_ECN] = { "ip.dsfield.ecn", "Explicit Congestion Notification", IOT_FT_UINT8, IOT_BASE_DEC, ecn_names, 0x03,
+  [F_ECN] = { "ip.dsfield.ecn", "Explicit Congestion Notification", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_ecn_names, 0x03,
     "Lets routers signal congestion without dropping the packet, if both ends support it." },
   [F_LEN] = { "ip.len", "Total Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Size of the whole IP packet, header included, in bytes." },
@@ -162,7 +162,7 @@ static IotField ip_fields[N_FIELDS] = {
     "Where this fragment's data belongs in the original packet, counted in 8-byte units (the tree shows bytes)." },
   [F_TTL] = { "ip.ttl", "Time to Live", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Hop budget: each router lowers it by one and drops the packet at zero, so loops cannot last forever." },
-  [F_PROTOCOL] = { "ip.proto", "Protocol", IOT_FT_UINT8, IOT_BASE_DEC, ip_proto_names, 0,
+  [F_PROTOCOL] = { "ip.proto", "Protocol", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "Which protocol the packet carries (1 ICMP, 6 TCP, 17 UDP)." },
   [F_CHECKSUM] = { "ip.checksum", "Header Checksum", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
     "Checksum over the header only, recomputed by every router because the TTL changes." },
@@ -216,8 +216,6 @@ static IotField ip_fields[N_FIELDS] = {
 };
 
 /* The version field, which the IPv6 layer also fills (as Wireshark does). */
-const IotField *iot_ip_version_field (void);
-
 const IotField *
 iot_ip_version_field (void)
 {
@@ -227,8 +225,6 @@ iot_ip_version_field (void)
 extern IotDissector iot_dissector_ip;
 
 /* TTL of the IPv4 header dissected last in this frame (for ICMP's Info). */
-guint8 iot_ip_current_ttl (IotPacket *pkt);
-
 guint8
 iot_ip_current_ttl (IotPacket *pkt)
 {
@@ -311,15 +307,15 @@ static void
 add_dsfield (IotPacket *pkt, int tree, IotBuf *buf)
 {
   guint8 ds = iot_buf_u8 (buf, 1);
-  const char *dscp = iot_value_name (dscp_short_names, ds >> 2);
+  const char *dscp = iot_value_name (iot_ip_dscp_short_names, ds >> 2);
   int node = iot_tree_add_item (pkt, tree, &ip_fields[F_DSFIELD], buf, 1, 1, FALSE);
 
   if (dscp != NULL)
     iot_tree_set_label (pkt, node, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", ds,
-                        dscp, iot_value_name (ecn_short_names, ds & 3));
+                        dscp, iot_value_name (iot_ip_ecn_short_names, ds & 3));
   else
     iot_tree_set_label (pkt, node, "Differentiated Services Field: 0x%02x (DSCP: Unknown, ECN: %s)", ds,
-                        iot_value_name (ecn_short_names, ds & 3));
+                        iot_value_name (iot_ip_ecn_short_names, ds & 3));
   iot_tree_add_item (pkt, node, &ip_fields[F_DSCP], buf, 1, 1, FALSE);
   iot_tree_add_item (pkt, node, &ip_fields[F_ECN], buf, 1, 1, FALSE);
 }
@@ -504,7 +500,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 
     if (more_frags || frag_off > 0)
       {
-        proto_name = iot_value_name (ip_proto_names, proto);
+        proto_name = iot_value_name (iot_ip_proto_names, proto);
         iot_col_printf_info (pkt, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)",
                              proto_name ? proto_name : "Unknown", proto, frag_off, id);
         if (!defragment (pkt, tree, parent, &payload, buf, id, proto, frag_off, more_frags))

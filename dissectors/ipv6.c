@@ -1,6 +1,6 @@
 /* ipv6.c — Internet Protocol version 6 and its extension headers
  * (hop-by-hop options, routing, fragment, destination options). */
-#include "iot-dissector.h"
+#include "ip.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -52,67 +52,6 @@ enum {
 #define NH_FRAGMENT 44
 #define NH_DSTOPTS  60
 
-static const IotValueName dscp_names[] = {
-  { 0, "Default" },
-  { 8, "Class Selector 1" }, { 16, "Class Selector 2" }, { 24, "Class Selector 3" },
-  { 32, "Class Selector 4" }, { 40, "Class Selector 5" }, { 48, "Class Selector 6" },
-  { 56, "Class Selector 7" },
-  { 10, "Assured Forwarding 11" }, { 12, "Assured Forwarding 12" }, { 14, "Assured Forwarding 13" },
-  { 18, "Assured Forwarding 21" }, { 20, "Assured Forwarding 22" }, { 22, "Assured Forwarding 23" },
-  { 26, "Assured Forwarding 31" }, { 28, "Assured Forwarding 32" }, { 30, "Assured Forwarding 33" },
-  { 34, "Assured Forwarding 41" }, { 36, "Assured Forwarding 42" }, { 38, "Assured Forwarding 43" },
-  { 44, "Voice Admit" },
-  { 46, "Expedited Forwarding" },
-  { 1, "Lower Effort" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName dscp_short_names[] = {
-  { 0, "CS0" }, { 8, "CS1" }, { 16, "CS2" }, { 24, "CS3" }, { 32, "CS4" }, { 40, "CS5" },
-  { 48, "CS6" }, { 56, "CS7" },
-  { 10, "AF11" }, { 12, "AF12" }, { 14, "AF13" }, { 18, "AF21" }, { 20, "AF22" }, { 22, "AF23" },
-  { 26, "AF31" }, { 28, "AF32" }, { 30, "AF33" }, { 34, "AF41" }, { 36, "AF42" }, { 38, "AF43" },
-  { 44, "VA" }, { 46, "EF" }, { 1, "LE" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName ecn_names[] = {
-  { 0, "Not ECN-Capable Transport" },
-  { 1, "ECN-Capable Transport codepoint '01'" },
-  { 2, "ECN-Capable Transport codepoint '10'" },
-  { 3, "Congestion Experienced" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName ecn_short_names[] = {
-  { 0, "Not-ECT" }, { 1, "ECT(1)" }, { 2, "ECT(0)" }, { 3, "CE" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName next_header_names[] = {
-  { 0, "IPv6 Hop-by-Hop Option" },
-  { 1, "ICMP" },
-  { 2, "IGMP" },
-  { 4, "IPIP" },
-  { 6, "TCP" },
-  { 17, "UDP" },
-  { 41, "IPv6" },
-  { 43, "Routing Header for IPv6" },
-  { 44, "Fragment Header for IPv6" },
-  { 47, "Generic Routing Encapsulation" },
-  { 50, "Encap Security Payload" },
-  { 51, "Authentication Header" },
-  { 58, "ICMPv6" },
-  { 59, "IPv6 No Next Header" },
-  { 60, "Destination Options for IPv6" },
-  { 89, "OSPF IGP" },
-  { 103, "PIM" },
-  { 112, "Virtual Router Redundancy Protocol" },
-  { 132, "SCTP" },
-  { 136, "UDPLite" },
-  IOT_VALUE_NAMES_END
-};
-
 static const IotValueName routing_type_names[] = {
   { 0, "Source Route" },
   { 2, "Type 2 Routing" },
@@ -129,16 +68,16 @@ static IotField ipv6_fields[N_FIELDS] = {
   [F_TCLASS] = { "ipv6.tclass", "Traffic Class", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0x0ff00000,
     "Quality-of-service byte, the same as IPv4's DS field: DSCP class plus ECN bits." },
   [F_TCLASS_DSCP] = { "ipv6.tclass.dscp", "Differentiated Services Codepoint", IOT_FT_UINT32, IOT_BASE_DEC,
-    dscp_names, 0x0fc00000,
+    iot_ip_dscp_names, 0x0fc00000,
     "Traffic class the sender asks for (0 = ordinary, 46 = expedited, e.g. voice)." },
   [F_TCLASS_ECN] = { "ipv6.tclass.ecn", "Explicit Congestion Notification", IOT_FT_UINT32, IOT_BASE_DEC,
-    ecn_names, 0x00300000,
+    iot_ip_ecn_names, 0x00300000,
     "Lets routers signal congestion without dropping the packet, if both ends support it." },
   [F_FLOW] = { "ipv6.flow", "Flow Label", IOT_FT_UINT24, IOT_BASE_HEX, NULL, 0xfffff,
     "Number the sender gives all packets of one flow so that routers can keep them on the same path." },
   [F_PLEN] = { "ipv6.plen", "Payload Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Bytes after the 40-byte fixed header, extension headers included." },
-  [F_NXT] = { "ipv6.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, next_header_names, 0,
+  [F_NXT] = { "ipv6.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "What follows the fixed header: an extension header or the carried protocol (6 TCP, 17 UDP, 58 ICMPv6)." },
   [F_HLIM] = { "ipv6.hlim", "Hop Limit", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Hop budget: each router lowers it by one and drops the packet at zero (IPv4 calls it TTL)." },
@@ -154,19 +93,19 @@ static IotField ipv6_fields[N_FIELDS] = {
     "IPv6 address the packet is for (ff02::… addresses are link-local multicast groups)." },
   [F_DST_HOST] = { "ipv6.dst_host", "Destination Host", IOT_FT_STRING, .blurb =
     "Destination address as text (a host name if names are resolved)." },
-  [F_HOPOPTS_NXT] = { "ipv6.hopopts.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, next_header_names, 0,
+  [F_HOPOPTS_NXT] = { "ipv6.hopopts.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "What follows the hop-by-hop options header." },
   [F_HOPOPTS_LEN] = { "ipv6.hopopts.len", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Size of the hop-by-hop header in 8-byte units, not counting the first 8 bytes." },
   [F_HOPOPTS_LEN_OCT] = { "ipv6.hopopts.len_oct", "Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Size of the hop-by-hop header in bytes." },
-  [F_DSTOPTS_NXT] = { "ipv6.dstopts.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, next_header_names, 0,
+  [F_DSTOPTS_NXT] = { "ipv6.dstopts.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "What follows the destination options header." },
   [F_DSTOPTS_LEN] = { "ipv6.dstopts.len", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Size of the destination options header in 8-byte units, not counting the first 8 bytes." },
   [F_DSTOPTS_LEN_OCT] = { "ipv6.dstopts.len_oct", "Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Size of the destination options header in bytes." },
-  [F_ROUTING_NXT] = { "ipv6.routing.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, next_header_names, 0,
+  [F_ROUTING_NXT] = { "ipv6.routing.nxt", "Next Header", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "What follows the routing header." },
   [F_ROUTING_LEN] = { "ipv6.routing.len", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Size of the routing header in 8-byte units, not counting the first 8 bytes." },
@@ -176,7 +115,7 @@ static IotField ipv6_fields[N_FIELDS] = {
     "Kind of routing header (e.g. 4 = segment routing)." },
   [F_ROUTING_SEGLEFT] = { "ipv6.routing.segleft", "Segments Left", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "How many listed waypoints the packet still has to visit." },
-  [F_FRAG_NXT] = { "ipv6.fraghdr.nxt", "Next header", IOT_FT_UINT8, IOT_BASE_DEC, next_header_names, 0,
+  [F_FRAG_NXT] = { "ipv6.fraghdr.nxt", "Next header", IOT_FT_UINT8, IOT_BASE_DEC, iot_ip_proto_names, 0,
     "Protocol of the original packet that was cut into fragments." },
   [F_FRAG_RESERVED_OCTET] = { "ipv6.fraghdr.reserved_octet", "Reserved octet", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
     "Unused; zero." },
@@ -206,11 +145,8 @@ extern IotDissector iot_dissector_ipv6;
 
 /* ip.version lives in the IPv4 layer; an IPv6 header fills it too, hidden,
  * so that "ip.version == 6" works as in Wireshark. */
-const IotField *iot_ip_version_field (void);
 
 /* Hop limit of the IPv6 header dissected last in this frame (ICMPv6 Info). */
-guint8 iot_ipv6_current_hop_limit (IotPacket *pkt);
-
 guint8
 iot_ipv6_current_hop_limit (IotPacket *pkt)
 {
@@ -264,12 +200,12 @@ add_traffic_class (IotPacket *pkt, int tree, IotBuf *buf)
 {
   guint32 word = iot_buf_u32 (buf, 0);
   guint tclass = (word >> 20) & 0xff;
-  const char *dscp = iot_value_name (dscp_short_names, tclass >> 2);
+  const char *dscp = iot_value_name (iot_ip_dscp_short_names, tclass >> 2);
   int node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_TCLASS], buf, 0, 4, FALSE);
 
   iot_tree_set_label (pkt, node, "%s = Traffic Class: 0x%02x (DSCP: %s, ECN: %s)",
                       bit_picture (pkt, word, 0x0ff00000, 32), tclass, dscp ? dscp : "Unknown",
-                      iot_value_name (ecn_short_names, tclass & 3));
+                      iot_value_name (iot_ip_ecn_short_names, tclass & 3));
   iot_tree_add_item (pkt, node, &ipv6_fields[F_TCLASS_DSCP], buf, 0, 4, FALSE);
   iot_tree_add_item (pkt, node, &ipv6_fields[F_TCLASS_ECN], buf, 0, 4, FALSE);
 }
