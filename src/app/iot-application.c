@@ -1,6 +1,8 @@
 /* iot-application.c — command line, windows, style sheet, screenshots. */
 #include "iot-application.h"
 
+#include <time.h>
+
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
@@ -23,6 +25,7 @@ struct _IotApplication {
   guint          sort_index;
   GString       *sort_times;
   char          *follow;
+  char          *analysis;       /* --window NAME */
   gint           select;
   gint           time_ref;
   gboolean       measure;
@@ -35,11 +38,14 @@ struct _IotApplication {
   /* Scripted run (--screenshot, --measure, --select, --filter). */
   IotWindow     *scripted;
   IotFollowWindow *follow_window;
+  GtkWindow     *analysis_window;
   gboolean       script_done;
 
   /* Main-loop probe: the largest gap between 10 ms ticks. */
   gint64         probe_last_us;
+  gint64         probe_last_cpu_us;   /* the main thread's CPU time at the last tick */
   gint64         probe_worst_us;
+  gint64         probe_worst_cpu_us;  /* of the worst gap, the time the main thread ran */
   gint64         probe_verbose_us;
   gint64         open_us;
   gint64         first_rows_us;
@@ -138,20 +144,39 @@ iot_application_save_screenshot (GtkWidget *widget, const char *path, GError **e
 
 /* ---- main-loop probe ---------------------------------------------------------- */
 
+/* CPU time of the calling thread: tells a main loop busy with our own
+ * work from one merely waiting for a CPU that other threads and processes
+ * (the capture thread, a traffic generator) keep busy. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gboolean
 probe_tick (gpointer data)
 {
   IotApplication *self = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
   if (self->probe_last_us != 0 && now - self->probe_last_us > self->probe_worst_us)
-    self->probe_worst_us = now - self->probe_last_us;
+    {
+      self->probe_worst_us = now - self->probe_last_us;
+      self->probe_worst_cpu_us = cpu - self->probe_last_cpu_us;
+    }
   /* Where the long gaps are, for whoever hunts them (IOTSCOPE_MEASURE_VERBOSE
    * = the smallest gap to print in ms; 1 or empty: 50). */
   if (self->probe_last_us != 0 && self->probe_verbose_us > 0 && now - self->probe_last_us > self->probe_verbose_us)
-    g_printerr ("iotscope: measure: gap of %.1f ms ending at %.1f ms\n",
-                (now - self->probe_last_us) / 1000.0, (now - self->open_us) / 1000.0);
+    g_printerr ("iotscope: measure: gap of %.1f ms (main thread ran %.1f ms of it) ending at %.1f ms\n",
+                (now - self->probe_last_us) / 1000.0, (cpu - self->probe_last_cpu_us) / 1000.0,
+                (now - self->open_us) / 1000.0);
   self->probe_last_us = now;
+  self->probe_last_cpu_us = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -182,7 +207,8 @@ report_measure (IotApplication *self)
            iot_session_get_load_seconds (session));
   if (self->sort_times != NULL)
     g_print ("%s", self->sort_times->str);
-  g_print ("iotscope: measure: worst main-loop gap %.1f ms\n", self->probe_worst_us / 1000.0);
+  g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it)\n",
+           self->probe_worst_us / 1000.0, self->probe_worst_cpu_us / 1000.0);
 }
 
 /* ---- scripted runs ------------------------------------------------------------ */
@@ -201,6 +227,7 @@ script_finish (IotApplication *self)
       /* --follow renders the Follow window instead of the main one. */
       GtkWidget *shown = self->dialog_shown != NULL ? self->dialog_shown
                          : self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
+                         : self->analysis_window != NULL ? GTK_WIDGET (self->analysis_window)
                          : GTK_WIDGET (self->scripted);
 
       if (!iot_application_save_screenshot (shown, self->screenshot, &error))
@@ -273,6 +300,30 @@ script_follow (IotApplication *self)
 }
 
 static void
+script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
+{
+  /* Let layout and painting catch up before rendering. */
+  g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+}
+
+/* --window NAME */
+static void
+script_analysis (IotApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  self->analysis_window = iot_window_show_analysis (self->scripted, self->analysis, &error);
+  if (self->analysis_window == NULL)
+    {
+      g_printerr ("iotscope: --window: %s\n", error->message);
+      g_timeout_add (600, script_snapshot_cb, self);
+      return;
+    }
+  g_object_add_weak_pointer (G_OBJECT (self->analysis_window), (gpointer *) &self->analysis_window);
+  g_signal_connect (self->analysis_window, "ready", G_CALLBACK (script_analysis_ready_cb), self);
+}
+
+static void
 script_select (IotApplication *self)
 {
   IotSession *session = iot_window_get_session (self->scripted);
@@ -293,6 +344,11 @@ script_select (IotApplication *self)
   if (self->follow != NULL)
     {
       script_follow (self);
+      return;
+    }
+  if (self->analysis != NULL)
+    {
+      script_analysis (self);
       return;
     }
   /* Let layout and painting catch up before rendering. */
@@ -374,7 +430,8 @@ static gboolean
 is_scripted (IotApplication *self)
 {
   return self->screenshot != NULL || self->measure || self->select > 0 || self->time_ref > 0 || self->filter != NULL
-         || self->sort != NULL || self->follow != NULL || self->capture_dialog || self->capture != NULL;
+         || self->sort != NULL || self->follow != NULL || self->analysis != NULL || self->capture_dialog
+         || self->capture != NULL;
 }
 
 /* ---- windows ------------------------------------------------------------------ */
@@ -574,6 +631,7 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "time-ref", "i", &self->time_ref);
   g_variant_dict_lookup (options, "sort", "s", &self->sort);
   g_variant_dict_lookup (options, "follow", "s", &self->follow);
+  g_variant_dict_lookup (options, "window", "s", &self->analysis);
   g_variant_dict_lookup (options, "capture", "s", &self->capture);
   g_variant_dict_lookup (options, "capture-filter", "s", &self->capture_filter);
   g_variant_dict_lookup (options, "capture-seconds", "d", &self->capture_seconds);
@@ -625,6 +683,7 @@ iot_application_finalize (GObject *object)
   if (self->sort_times != NULL)
     g_string_free (self->sort_times, TRUE);
   g_free (self->follow);
+  g_free (self->analysis);
   g_free (self->capture);
   g_free (self->capture_filter);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
@@ -658,6 +717,9 @@ iot_application_init (IotApplication *self)
     { "follow", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Once the frame of --select is selected, follow its tcp, udp or mqtt stream (tcp and udp: "
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
+      "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
+      "insight[:PAGE] (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,

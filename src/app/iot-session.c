@@ -50,6 +50,22 @@ typedef struct {
   guint           n_warnings;  /* … is a warning */
 } ViewJob;
 
+/* Following a live capture: a worker indexes what the capture appended
+ * and runs the first pass over it, so a burst never holds up the main
+ * loop; the main loop only learns how far the pass got. */
+typedef struct {
+  IotCapture *capture;
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  gboolean    kicked;          /* the capture flushed frames */
+  gboolean    finishing;       /* the capture stopped: catch up, then end */
+  gboolean    cancelled;       /* the session shows something else */
+  gint        update_pending;  /* atomic: an update idle is queued */
+  gint        ended;           /* atomic: the worker has caught up for good */
+  char       *error;           /* the last indexing error, reported once */
+} LiveJob;
+
 struct _IotSession {
   GObject        parent_instance;
 
@@ -102,9 +118,12 @@ struct _IotSession {
   gboolean       colorize;
 
   gboolean       live;           /* following a capture file being written */
+  LiveJob       *live_job;       /* its worker: indexing and first pass */
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
+
+static void live_job_stop (IotSession *self);
 
 enum {
   PROP_0,
@@ -133,6 +152,7 @@ enum {
   SIGNAL_FILTER_FINISHED,
   SIGNAL_SORT_FINISHED,
   SIGNAL_PROBLEM,
+  SIGNAL_LIVE_ENDED,
   N_SIGNALS
 };
 
@@ -439,6 +459,7 @@ reset_capture (IotSession *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
     }
+  live_job_stop (self);
   iot_frame_list_set_capture (self->frames, NULL);
   self->live = FALSE;
 }
@@ -482,14 +503,182 @@ iot_session_open (IotSession *self, GFile *file)
 
 /* ---- live captures ------------------------------------------------------------ */
 
-/* Frames dissected per main-loop turn while following a live capture:
- * a burst is shown in slices, so the main loop keeps drawing. */
-#define LIVE_SLICE 1000
+/* Frames the live worker passes before the list hears of them. */
+#define LIVE_STEP 4096
+
+static void
+live_job_free (LiveJob *job)
+{
+  iot_capture_unref (job->capture);
+  g_mutex_clear (&job->lock);
+  g_cond_clear (&job->cond);
+  g_free (job->error);
+  g_free (job);
+}
+
+typedef struct {
+  IotSession *session;
+  LiveJob    *job;
+} LiveUpdate;
+
+static void
+live_update_free (gpointer data)
+{
+  LiveUpdate *update = data;
+
+  g_object_unref (update->session);
+  g_free (update);
+}
+
+static void
+live_show_passed (IotSession *self)
+{
+  guint before = iot_session_get_n_displayed (self);
+
+  /* A sorted view keeps its order until sorted again. */
+  if (!iot_frame_list_is_sorted (self->frames))
+    iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
+  if (iot_session_get_n_displayed (self) != before)
+    notify_n_displayed (self);
+  schedule_jobs (self);
+}
+
+/* On the main loop: show the frames the worker has passed so far. */
+static gboolean
+live_update_cb (gpointer data)
+{
+  LiveUpdate *update = data;
+  IotSession *self = update->session;
+  LiveJob *job = update->job;
+  g_autofree char *error = NULL;
+
+  if (self->live_job != job)
+    return G_SOURCE_REMOVE;    /* the job is gone: @job may be freed */
+  g_atomic_int_set (&job->update_pending, 0);
+  g_mutex_lock (&job->lock);
+  error = g_steal_pointer (&job->error);
+  g_mutex_unlock (&job->lock);
+  if (error != NULL)
+    g_warning ("Live capture: %s", error);
+  live_show_passed (self);
+  if (g_atomic_int_get (&job->ended))
+    {
+      live_job_stop (self);
+      self->live = FALSE;
+      g_signal_emit (self, signals[SIGNAL_LIVE_ENDED], 0);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: at most one update waits on the main loop. */
+static void
+live_post_update (IotSession *self, LiveJob *job)
+{
+  LiveUpdate *update;
+
+  if (!g_atomic_int_compare_and_exchange (&job->update_pending, 0, 1))
+    return;
+  update = g_new0 (LiveUpdate, 1);
+  update->session = g_object_ref (self);
+  update->job = job;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, live_update_cb, update, live_update_free);
+}
+
+/* Indexes what was appended and passes it, a step at a time.  FALSE
+ * when nothing new was there. */
+static gboolean
+live_catch_up (IotSession *self, LiveJob *job)
+{
+  IotFile *file = iot_capture_file (job->capture);
+  IotEngine *engine = iot_capture_engine (job->capture);
+  g_autoptr (GError) error = NULL;
+  guint32 n_new = 0;
+
+  if (!iot_file_refresh (file, &n_new, &error))
+    {
+      g_mutex_lock (&job->lock);
+      g_free (job->error);
+      job->error = g_strdup (error->message);
+      g_mutex_unlock (&job->lock);
+    }
+  while (iot_engine_n_passed (engine) < iot_file_n_frames (file))
+    {
+      if (g_atomic_int_get (&job->cancelled))
+        return FALSE;
+      iot_engine_first_pass_upto (engine, iot_engine_n_passed (engine) + LIVE_STEP, NULL);
+      live_post_update (self, job);
+    }
+  return n_new > 0;
+}
+
+typedef struct {
+  IotSession *session;   /* not a reference: the session joins the thread first */
+  LiveJob    *job;
+} LiveThreadData;
+
+static gpointer
+live_thread (gpointer data)
+{
+  LiveThreadData *start = data;
+  IotSession *self = start->session;
+  LiveJob *job = start->job;
+
+  g_free (start);
+  iot_worker_lower_priority ();
+  for (;;)
+    {
+      gboolean finishing;
+
+      g_mutex_lock (&job->lock);
+      while (!job->kicked && !job->finishing && !job->cancelled)
+        g_cond_wait (&job->cond, &job->lock);
+      job->kicked = FALSE;
+      finishing = job->finishing;
+      g_mutex_unlock (&job->lock);
+      if (g_atomic_int_get (&job->cancelled))
+        break;
+      /* After the stop, the capture has flushed its last batch: once a
+       * refresh finds nothing new, everything is shown. */
+      if (!live_catch_up (self, job) && finishing)
+        {
+          g_atomic_int_set (&job->ended, 1);
+          g_atomic_int_set (&job->update_pending, 0);
+          live_post_update (self, job);
+          break;
+        }
+    }
+  return NULL;
+}
+
+static void
+live_job_signal (LiveJob *job, gboolean *flag)
+{
+  g_mutex_lock (&job->lock);
+  *flag = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
+/* Ends the worker (at most one pass step away) and forgets it. */
+static void
+live_job_stop (IotSession *self)
+{
+  LiveJob *job = g_steal_pointer (&self->live_job);
+
+  if (job == NULL)
+    return;
+  g_atomic_int_set (&job->cancelled, 1);
+  live_job_signal (job, &job->cancelled);
+  g_thread_join (job->thread);
+  live_job_free (job);
+}
 
 gboolean
 iot_session_open_live (IotSession *self, const char *path, GError **error)
 {
   g_autoptr (IotFile) file = NULL;
+  LiveThreadData *start;
+  LiveJob *job;
 
   g_return_val_if_fail (IOT_IS_SESSION (self), FALSE);
   file = iot_file_open_growing (path, error);
@@ -502,48 +691,37 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   iot_frame_list_set_capture (self->frames, self->capture);
   self->live = TRUE;
   self->load_seconds = 0;
+
+  job = g_new0 (LiveJob, 1);
+  job->capture = iot_capture_ref (self->capture);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  start = g_new0 (LiveThreadData, 1);
+  start->session = self;
+  start->job = job;
+  self->live_job = job;
+  job->thread = g_thread_new ("iotscope-live", live_thread, start);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
   notify_n_displayed (self);
   return TRUE;
 }
 
-gboolean
+void
 iot_session_live_update (IotSession *self)
 {
-  IotFile *file;
-  guint32 n, passed, upto;
-  guint before;
-  g_autoptr (GError) error = NULL;
-
-  g_return_val_if_fail (IOT_IS_SESSION (self), FALSE);
-  if (!self->live || self->capture == NULL)
-    return FALSE;
-  file = iot_capture_file (self->capture);
-  if (!iot_file_refresh (file, NULL, &error))
-    g_warning ("Live capture: %s", error->message);
-  n = iot_file_n_frames (file);
-  passed = iot_capture_n_passed (self->capture);
-  upto = MIN (n, passed + LIVE_SLICE);
-  if (upto > passed)
-    iot_engine_first_pass_upto (iot_capture_engine (self->capture), upto, NULL);
-  before = iot_session_get_n_displayed (self);
-  /* A sorted view keeps its order until sorted again. */
-  if (!iot_frame_list_is_sorted (self->frames))
-    iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
-  if (iot_session_get_n_displayed (self) != before)
-    notify_n_displayed (self);
-  schedule_jobs (self);
-  return iot_capture_n_passed (self->capture) < n;
+  g_return_if_fail (IOT_IS_SESSION (self));
+  if (self->live_job != NULL)
+    live_job_signal (self->live_job, &self->live_job->kicked);
 }
 
 void
 iot_session_end_live (IotSession *self)
 {
   g_return_if_fail (IOT_IS_SESSION (self));
-  while (iot_session_live_update (self))
-    ;
-  self->live = FALSE;
+  if (self->live_job != NULL)
+    live_job_signal (self->live_job, &self->live_job->finishing);
 }
 
 gboolean
@@ -1333,6 +1511,7 @@ iot_session_dispose (GObject *object)
   IotSession *self = IOT_SESSION (object);
 
   iot_session_cancel (self);
+  live_job_stop (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   G_OBJECT_CLASS (iot_session_parent_class)->dispose (object);
 }
@@ -1439,6 +1618,10 @@ iot_session_class_init (IotSessionClass *klass)
   /* The list shows the order asked for with iot_session_sort(). */
   signals[SIGNAL_SORT_FINISHED] =
     g_signal_new ("sort-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A live capture's frames are all shown; the session is no longer live. */
+  signals[SIGNAL_LIVE_ENDED] =
+    g_signal_new ("live-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (title, detail): something the user must be told about. */
   signals[SIGNAL_PROBLEM] =

@@ -21,12 +21,14 @@ void          iot_session_open (IotSession *self, GFile *file);
 /* Stops what runs in the background (loading or filtering). */
 void          iot_session_cancel (IotSession *self);
 
-/* Live captures: shows the pcap file @path that a capture is writing;
- * iot_session_live_update() shows the frames appended since (a slice at
- * a time: TRUE when more are waiting), iot_session_end_live() all of
- * them once the capture has stopped. */
+/* Live captures: shows the pcap file @path that a capture is writing.
+ * A worker indexes and dissects what is appended, so the main loop never
+ * waits for a burst: iot_session_live_update() says the capture flushed
+ * frames (the list grows once they are dissected),
+ * iot_session_end_live() that it stopped ("live-ended" follows once every
+ * frame is shown; then the session is no longer live). */
 gboolean      iot_session_open_live (IotSession *self, const char *path, GError **error);
-gboolean      iot_session_live_update (IotSession *self);
+void          iot_session_live_update (IotSession *self);
 void          iot_session_end_live (IotSession *self);
 gboolean      iot_session_is_live (IotSession *self);
 /* Shows nothing any more. */

@@ -57,7 +57,7 @@ struct _IotWindow {
   gboolean        live_promiscuous;
   gboolean        live_monitor;
   guint           stats_id;
-  guint           follow_id;        /* more frames waiting to be shown */
+  char           *live_error;       /* why the capture stopped, until its frames are shown */
   IotCaptureDialog *capture_dialog;
   gboolean        close_confirmed;
   gboolean        restarting;
@@ -143,9 +143,13 @@ update_expert (IotWindow *self)
 
 static void update_save_actions (IotWindow *self);
 
+static void scroll_to_newest (IotWindow *self);
+
 static void
 status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
 {
+  if (iot_session_is_live (session) && g_str_equal (pspec->name, "n-displayed"))
+    scroll_to_newest (self);
   update_status (self);
   update_expert (self);
   update_save_actions (self);
@@ -507,10 +511,12 @@ static void
 update_save_actions (IotWindow *self)
 {
   gboolean ready = iot_session_get_capture (self->session) != NULL && !iot_session_is_loading (self->session)
-                   && self->live == NULL;
+                   && self->live == NULL && !iot_session_is_live (self->session);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-frames", ready);
+  /* The analyses read the whole capture: not while it still grows. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.analysis", ready);
 }
 
 /* ---- actions ------------------------------------------------------------------ */
@@ -612,35 +618,41 @@ focus_filter_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_widget_grab_focus (GTK_WIDGET (IOT_WINDOW (widget)->filter_bar));
 }
 
-/* Goes to frame N, or the nearest displayed frame after it. */
-static void
-goto_activate (IotWindow *self)
+/* Goes to frame @number, or the nearest displayed frame after it (else
+ * the one before); FALSE when no frame is displayed. */
+gboolean
+iot_window_go_to_frame (IotWindow *self, guint32 number)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->goto_entry));
   IotFrameList *frames = iot_session_get_frames (self->session);
-  guint64 number = g_ascii_strtoull (text, NULL, 10);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (frames));
   guint32 total = iot_session_get_n_total (self->session);
   guint position = 0;
   gboolean found = FALSE;
 
+  g_return_val_if_fail (IOT_IS_WINDOW (self), FALSE);
   if (number == 0 || n == 0)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
-      return;
-    }
-  /* The frame, else the next displayed one, else the one before. */
+    return FALSE;
   for (guint64 wanted = number; wanted <= total && !found; wanted++)
     found = iot_frame_list_find (frames, (guint32) wanted, &position);
   for (guint64 wanted = MIN (number, (guint64) total); wanted >= 1 && !found; wanted--)
     found = iot_frame_list_find (frames, (guint32) wanted, &position);
-  if (!found)
+  if (found)
+    iot_packet_list_select_position (self->packet_list, position);
+  return found;
+}
+
+static void
+goto_activate (IotWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->goto_entry));
+  guint64 number = g_ascii_strtoull (text, NULL, 10);
+
+  if (number == 0 || number > G_MAXUINT32 || !iot_window_go_to_frame (self, (guint32) number))
     {
       gtk_widget_error_bell (GTK_WIDGET (self->goto_entry));
       return;
     }
   gtk_popover_popdown (self->goto_popover);
-  iot_packet_list_select_position (self->packet_list, position);
 }
 
 static void
@@ -661,6 +673,79 @@ filter_requested_cb (IotProtoTree *tree, const char *filter, gboolean apply, Iot
   iot_filter_bar_set_text (self->filter_bar, filter, apply);
   if (!apply)
     gtk_widget_grab_focus (GTK_WIDGET (self->filter_bar));
+}
+
+/* ---- analysis windows --------------------------------------------------------- */
+
+static void
+analysis_filter_cb (GtkWindow *analysis, const char *filter, IotWindow *self)
+{
+  iot_filter_bar_set_text (self->filter_bar, filter, TRUE);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+analysis_frame_cb (GtkWindow *analysis, guint frame, IotWindow *self)
+{
+  /* A frame hidden by the display filter cannot be shown: say so rather
+   * than select a neighbour silently. */
+  if (!iot_window_go_to_frame (self, frame) || iot_session_get_selected_frame (self->session) != frame)
+    g_signal_emit_by_name (self->session, "problem", "Frame not displayed",
+                           "The frame is hidden by the display filter; clear the filter to see it.");
+}
+
+static GtkWindow *
+new_analysis_window (IotWindow *self, const char *name)
+{
+  if (g_str_equal (name, "phs") || g_str_equal (name, "conv") || g_str_equal (name, "endpoints")
+      || g_str_equal (name, "expert") || g_str_equal (name, "histograms"))
+    return GTK_WINDOW (iot_stats_window_new (self->session, name));
+  if (g_str_equal (name, "io-graph"))
+    return GTK_WINDOW (iot_io_graph_window_new (self->session));
+  if (g_str_equal (name, "insight"))
+    return GTK_WINDOW (iot_insight_window_new (self->session, NULL));
+  if (g_str_has_prefix (name, "insight:"))
+    return GTK_WINDOW (iot_insight_window_new (self->session, name + strlen ("insight:")));
+  return NULL;
+}
+
+GtkWindow *
+iot_window_show_analysis (IotWindow *self, const char *name, GError **error)
+{
+  GtkWindow *analysis;
+
+  g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
+  if (iot_session_get_capture (self->session) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No capture is open");
+      return NULL;
+    }
+  analysis = new_analysis_window (self, name);
+  if (analysis == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Unknown analysis window \"%s\" (phs, conv, endpoints, expert, histograms, io-graph, "
+                   "insight[:diagnoses|security|topics|sessions|latency])", name);
+      return NULL;
+    }
+  gtk_window_set_transient_for (analysis, GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (analysis, TRUE);
+  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    gtk_window_set_application (analysis, gtk_window_get_application (GTK_WINDOW (self)));
+  g_signal_connect_object (analysis, "filter-requested", G_CALLBACK (analysis_filter_cb), self, 0);
+  g_signal_connect_object (analysis, "frame-activated", G_CALLBACK (analysis_frame_cb), self, 0);
+  gtk_window_present (analysis);
+  return analysis;
+}
+
+static void
+analysis_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  IotWindow *self = IOT_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (iot_window_show_analysis (self, g_variant_get_string (param, NULL), &error) == NULL)
+    g_signal_emit_by_name (self->session, "problem", "Cannot open the window", error->message);
 }
 
 /* ---- follow stream ------------------------------------------------------------ */
@@ -828,27 +913,6 @@ scroll_to_newest (IotWindow *self)
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
-static gboolean
-follow_more_cb (gpointer data)
-{
-  IotWindow *self = data;
-
-  if (iot_session_live_update (self->session))
-    return G_SOURCE_CONTINUE;
-  self->follow_id = 0;
-  scroll_to_newest (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Shows what the capture flushed: a slice now, the rest in idle turns. */
-static void
-show_new_frames (IotWindow *self)
-{
-  if (iot_session_live_update (self->session) && self->follow_id == 0)
-    self->follow_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, follow_more_cb, self, NULL);
-  scroll_to_newest (self);
-}
-
 static void
 live_batch_cb (IotLive *live, const IotLiveBatch *batch, gpointer user_data)
 {
@@ -857,7 +921,7 @@ live_batch_cb (IotLive *live, const IotLiveBatch *batch, gpointer user_data)
   if (live != self->live)
     return;
   self->live_unsaved = TRUE;
-  show_new_frames (self);
+  iot_session_live_update (self->session);
 }
 
 static void discard_action (GtkWidget *widget, const char *name, GVariant *param);
@@ -891,6 +955,23 @@ ask_after_stop (IotWindow *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Every captured frame is shown: the capture has really ended. */
+static void
+live_ended_cb (IotSession *session, IotWindow *self)
+{
+  g_autofree char *error = g_steal_pointer (&self->live_error);
+
+  scroll_to_newest (self);
+  update_capture_actions (self);
+  update_save_actions (self);
+  update_status (self);
+  if (error != NULL)
+    show_error (self, "The capture stopped", error);
+  else if (self->live_unsaved && !self->restarting)
+    ask_after_stop (self);
+  g_signal_emit_by_name (self, "capture-finished");
+}
+
 static void
 live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
 {
@@ -901,17 +982,11 @@ live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
     return;
   ended = g_steal_pointer (&self->live);
   g_clear_handle_id (&self->stats_id, g_source_remove);
-  g_clear_handle_id (&self->follow_id, g_source_remove);
-  iot_session_end_live (self->session);
-  scroll_to_newest (self);
+  g_free (self->live_error);
+  self->live_error = error != NULL ? g_strdup (error->message) : NULL;
   update_capture_actions (self);
-  update_save_actions (self);
-  update_status (self);
-  if (error != NULL)
-    show_error (self, "The capture stopped", error->message);
-  else if (self->live_unsaved && !self->restarting)
-    ask_after_stop (self);
-  g_signal_emit_by_name (self, "capture-finished");
+  /* The frames of the last batches are still being dissected. */
+  iot_session_end_live (self->session);
 }
 
 /* The error of a start, with what to do about it. */
@@ -1347,7 +1422,7 @@ iot_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
   g_clear_handle_id (&self->stats_id, g_source_remove);
-  g_clear_handle_id (&self->follow_id, g_source_remove);
+  g_clear_pointer (&self->live_error, g_free);
   /* The last unref stops the capture and waits for its threads. */
   g_clear_pointer (&self->live, iot_live_unref);
   remove_live_file (self);
@@ -1427,6 +1502,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.capture-toggle", NULL, capture_toggle_action);
   gtk_widget_class_install_action (widget_class, "win.capture-restart", NULL, capture_restart_action);
   gtk_widget_class_install_action (widget_class, "win.capture-discard", NULL, discard_action);
+  gtk_widget_class_install_action (widget_class, "win.analysis", "s", analysis_action);
 
   g_signal_new ("capture-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 0);
@@ -1476,6 +1552,7 @@ iot_window_init (IotWindow *self)
   g_signal_connect_object (self->session, "notify::selected-node", G_CALLBACK (selected_node_cb), self, 0);
   g_signal_connect_object (self->session, "notify::selected-frame", G_CALLBACK (selected_node_cb), self, 0);
   g_signal_connect_object (self->session, "problem", G_CALLBACK (problem_cb), self, 0);
+  g_signal_connect_object (self->session, "live-ended", G_CALLBACK (live_ended_cb), self, 0);
   g_signal_connect_object (self->proto_tree, "filter-requested", G_CALLBACK (filter_requested_cb), self, 0);
   g_signal_connect (self->goto_entry, "activate", G_CALLBACK (goto_entry_activate_cb), self);
   g_signal_connect (self->goto_go, "clicked", G_CALLBACK (goto_clicked_cb), self);

@@ -8,9 +8,12 @@
 #include "iot-filter-bar.h"
 #include "iot-follow-window.h"
 #include "iot-hex-view.h"
+#include "iot-insight-window.h"
+#include "iot-io-graph-window.h"
 #include "iot-packet-list.h"
 #include "iot-proto-tree.h"
 #include "iot-session.h"
+#include "iot-stats-window.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +48,16 @@ typedef enum {
 gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRange range,
                                   GError **error);
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
+/* Selects frame @number, or the nearest displayed frame after it (else
+ * before); FALSE when no frame is displayed. */
+gboolean       iot_window_go_to_frame (IotWindow *self, guint32 number);
+
+/* Opens an analysis window of the current capture: "phs", "conv",
+ * "endpoints", "expert", "histograms" (Statistics), "io-graph", or
+ * "insight[:PAGE]" (PAGE: diagnoses, security, topics, sessions, latency).
+ * Each has a "ready" signal.  NULL with @error for an unknown name or
+ * when no capture is open. */
+GtkWindow     *iot_window_show_analysis (IotWindow *self, const char *name, GError **error);
 
 /* Live capture into a temporary file shown as it grows ("capture-finished"
  * is emitted once it has stopped and every frame is shown). */

@@ -1,0 +1,2 @@
+/* placeholder being replaced (not for commit) */
+int main (void) { return 77; }
