@@ -529,9 +529,10 @@ iot_application_activate (GApplication *app)
       iot_capture_dialog_set_filter (dialog, "udp port 5683");
       self->dialog_shown = GTK_WIDGET (dialog);
     }
-  /* A dialog maps after its parent: give it longer. */
+  /* A dialog maps after its parent, and its rates need a few samples:
+   * give it longer. */
   if (self->screenshot != NULL)
-    g_timeout_add (self->capture_dialog ? 1200 : 600, script_snapshot_cb, self);   /* no file: the empty window */
+    g_timeout_add (self->capture_dialog ? 4000 : 600, script_snapshot_cb, self);   /* no file: the empty window */
 }
 
 static void

@@ -3,6 +3,8 @@
 
 #include "iot-live.h"
 
+#include <string.h>
+
 /* Filters are checked for Ethernet framing: Linux shows every usual
  * interface (loopback included) as Ethernet. */
 #define CHECK_LINK_TYPE 1
@@ -19,9 +21,31 @@ struct _IotCaptureDialog {
   GtkLabel       *monitor_message;
   GtkButton      *start_button;
   GtkButton      *cancel_button;
+  GtkSpinButton  *snaplen_spin;
+  GtkSpinButton  *buffer_spin;
+  GtkCheckButton *stop_packets_check;
+  GtkSpinButton  *stop_packets_spin;
+  GtkCheckButton *stop_seconds_check;
+  GtkSpinButton  *stop_seconds_spin;
+  GtkCheckButton *stop_size_check;
+  GtkSpinButton  *stop_size_spin;
 
   gboolean        filter_valid;
+  guint           rate_id;
+  gint64          rate_sampled_us;
 };
+
+/* How often the interface rates are sampled. */
+#define RATE_INTERVAL_MS 500
+
+/* What a row remembers for its rate. */
+typedef struct {
+  char         *name;
+  IotSparkline *sparkline;   /* NULL: no counters for this interface */
+  GtkLabel     *rate_label;
+  guint64       last_packets;
+  gboolean      have_last;
+} RowRate;
 
 G_DEFINE_FINAL_TYPE (IotCaptureDialog, iot_capture_dialog, GTK_TYPE_WINDOW)
 
@@ -50,13 +74,56 @@ describe_flags (const IotLiveInterface *iface)
   return g_strjoinv (" · ", (char **) flags->pdata);
 }
 
+static void
+row_rate_free (gpointer data)
+{
+  RowRate *rate = data;
+
+  g_free (rate->name);
+  g_free (rate);
+}
+
+/* The rate column of a row: the sparkline of the last half minute and
+ * the current rate as a number. */
+static GtkWidget *
+rate_box (RowRate *rate)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label = gtk_label_new ("");
+  guint64 packets;
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "numeric");
+  rate->rate_label = GTK_LABEL (label);
+  if (iot_live_interface_packets (rate->name, &packets))
+    {
+      GtkWidget *sparkline = iot_sparkline_new ();
+
+      gtk_widget_set_tooltip_text (sparkline, "Packets per second sent and received on this interface "
+                                              "over the last 30 seconds (the kernel's counters)");
+      rate->sparkline = IOT_SPARKLINE (sparkline);
+      rate->last_packets = packets;
+      rate->have_last = TRUE;
+      gtk_box_append (GTK_BOX (box), sparkline);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), "no counters");
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
 static GtkWidget *
 interface_row (const IotLiveInterface *iface)
 {
   GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *details = gtk_label_new (NULL);
+  RowRate *rate = g_new0 (RowRate, 1);
   g_autofree char *markup = NULL;
   g_autofree char *flags = describe_flags (iface);
   g_autofree char *addresses = iface->addresses != NULL && iface->addresses[0] != NULL
@@ -74,14 +141,75 @@ interface_row (const IotLiveInterface *iface)
   gtk_label_set_wrap (GTK_LABEL (details), TRUE);
   gtk_widget_add_css_class (details, "dim-label");
   gtk_widget_add_css_class (details, "capture-flags");
+  gtk_widget_set_hexpand (box, TRUE);
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), details);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_box_append (GTK_BOX (hbox), box);
+  rate->name = g_strdup (iface->name);
+  gtk_box_append (GTK_BOX (hbox), rate_box (rate));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
   g_object_set_data_full (G_OBJECT (row), "iot-interface", g_strdup (iface->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "iot-rate", rate, row_rate_free);
   /* A down interface captures nothing: still listed, but dimmed. */
   if (!iface->up)
     gtk_widget_add_css_class (row, "dim-label");
   return row;
+}
+
+/* ---- packet rates ------------------------------------------------------------ */
+
+static void
+sample_row (RowRate *rate, double seconds)
+{
+  guint64 packets;
+  double per_second;
+  char text[48];
+
+  if (rate->sparkline == NULL || !iot_live_interface_packets (rate->name, &packets))
+    return;
+  /* Counters restart when an interface is re-created. */
+  per_second = rate->have_last && packets >= rate->last_packets && seconds > 0
+               ? (double) (packets - rate->last_packets) / seconds : 0.0;
+  rate->last_packets = packets;
+  rate->have_last = TRUE;
+  iot_sparkline_push (rate->sparkline, per_second);
+  if (per_second >= 10000)
+    g_snprintf (text, sizeof text, "%.0fk pkt/s", per_second / 1000);
+  else
+    g_snprintf (text, sizeof text, "%.0f pkt/s", per_second);
+  gtk_label_set_text (rate->rate_label, text);
+}
+
+void
+iot_capture_dialog_sample_rates (IotCaptureDialog *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  double seconds = self->rate_sampled_us != 0 ? (now - self->rate_sampled_us) / (double) G_USEC_PER_SEC : 0;
+
+  self->rate_sampled_us = now;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->interface_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      RowRate *rate = g_object_get_data (G_OBJECT (child), "iot-rate");
+
+      if (rate != NULL)
+        sample_row (rate, seconds);
+    }
+}
+
+static gboolean
+sample_rates_cb (gpointer data)
+{
+  iot_capture_dialog_sample_rates (data);
+  return G_SOURCE_CONTINUE;
+}
+
+IotSparkline *
+iot_capture_dialog_row_sparkline (GtkListBoxRow *row)
+{
+  RowRate *rate = g_object_get_data (G_OBJECT (row), "iot-rate");
+
+  return rate != NULL ? rate->sparkline : NULL;
 }
 
 static void
@@ -254,6 +382,50 @@ iot_capture_dialog_get_monitor (IotCaptureDialog *self)
   return gtk_check_button_get_active (self->monitor_check);
 }
 
+/* ---- limits ------------------------------------------------------------------ */
+
+void
+iot_capture_limits_init (IotCaptureLimits *limits)
+{
+  memset (limits, 0, sizeof *limits);
+  limits->snaplen = 262144;
+  limits->buffer_mib = 16;
+}
+
+static double
+checked_value (GtkCheckButton *check, GtkSpinButton *spin)
+{
+  return gtk_check_button_get_active (check) ? gtk_spin_button_get_value (spin) : 0;
+}
+
+void
+iot_capture_dialog_get_limits (IotCaptureDialog *self, IotCaptureLimits *limits)
+{
+  limits->snaplen = gtk_spin_button_get_value_as_int (self->snaplen_spin);
+  limits->buffer_mib = gtk_spin_button_get_value_as_int (self->buffer_spin);
+  limits->stop_packets = (guint64) checked_value (self->stop_packets_check, self->stop_packets_spin);
+  limits->stop_seconds = checked_value (self->stop_seconds_check, self->stop_seconds_spin);
+  limits->stop_filesize_kb = (guint64) checked_value (self->stop_size_check, self->stop_size_spin);
+}
+
+static void
+set_checked_value (GtkCheckButton *check, GtkSpinButton *spin, double value)
+{
+  gtk_check_button_set_active (check, value > 0);
+  if (value > 0)
+    gtk_spin_button_set_value (spin, value);
+}
+
+void
+iot_capture_dialog_set_limits (IotCaptureDialog *self, const IotCaptureLimits *limits)
+{
+  gtk_spin_button_set_value (self->snaplen_spin, limits->snaplen);
+  gtk_spin_button_set_value (self->buffer_spin, limits->buffer_mib);
+  set_checked_value (self->stop_packets_check, self->stop_packets_spin, (double) limits->stop_packets);
+  set_checked_value (self->stop_seconds_check, self->stop_seconds_spin, limits->stop_seconds);
+  set_checked_value (self->stop_size_check, self->stop_size_spin, (double) limits->stop_filesize_kb);
+}
+
 /* ---- actions ------------------------------------------------------------------ */
 
 static void
@@ -330,6 +502,7 @@ iot_capture_dialog_dispose (GObject *object)
   /* Rows leaving the list change its selection. */
   if (self->interface_list != NULL)
     g_signal_handlers_disconnect_by_data (self->interface_list, self);
+  g_clear_handle_id (&self->rate_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), IOT_TYPE_CAPTURE_DIALOG);
   G_OBJECT_CLASS (iot_capture_dialog_parent_class)->dispose (object);
 }
@@ -352,6 +525,14 @@ iot_capture_dialog_class_init (IotCaptureDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, monitor_message);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, start_button);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, snaplen_spin);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, buffer_spin);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_packets_check);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_packets_spin);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_seconds_check);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_seconds_spin);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_size_check);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, stop_size_spin);
   gtk_widget_class_install_action (widget_class, "capture.use-filter", "s", use_filter_action);
   gtk_widget_class_add_binding_signal (widget_class, GDK_KEY_Escape, 0, "close-request", NULL);
 }
@@ -367,9 +548,18 @@ iot_capture_dialog_init (IotCaptureDialog *self)
   g_signal_connect (self->filter_entry, "activate", G_CALLBACK (start_clicked_cb), self);
   g_signal_connect (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
   g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  /* A stop value counts only when its box is ticked. */
+  g_object_bind_property (self->stop_packets_check, "active", self->stop_packets_spin, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->stop_seconds_check, "active", self->stop_seconds_spin, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->stop_size_check, "active", self->stop_size_spin, "sensitive",
+                          G_BINDING_SYNC_CREATE);
   check_filter (self);
   update_monitor (self);
   update_start (self);
+  iot_capture_dialog_sample_rates (self);
+  self->rate_id = g_timeout_add (RATE_INTERVAL_MS, sample_rates_cb, self);
   /* Focus in the list would select its first row when shown. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->filter_entry));
 }

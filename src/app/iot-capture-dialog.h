@@ -4,7 +4,22 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-sparkline.h"
+
 G_BEGIN_DECLS
+
+/* What bounds a capture: the dialog's Options. */
+typedef struct {
+  int     snaplen;            /* bytes kept of each packet */
+  int     buffer_mib;         /* kernel buffer */
+  guint64 stop_packets;       /* 0 = no limit */
+  double  stop_seconds;       /* 0 = no limit */
+  guint64 stop_filesize_kb;   /* 0 = no limit; kB = 1000 bytes */
+} IotCaptureLimits;
+
+/* 262144-byte snapshots and a 16 MiB buffer: a GUI capture is often
+ * started on a busy link, and libpcap's 2 MiB drop much in a burst. */
+void iot_capture_limits_init (IotCaptureLimits *limits);
 
 #define IOT_TYPE_CAPTURE_DIALOG (iot_capture_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (IotCaptureDialog, iot_capture_dialog, IOT, CAPTURE_DIALOG, GtkWindow)
@@ -19,6 +34,8 @@ char      **iot_capture_dialog_dup_interfaces (IotCaptureDialog *self);
 const char *iot_capture_dialog_get_filter (IotCaptureDialog *self);
 gboolean    iot_capture_dialog_get_promiscuous (IotCaptureDialog *self);
 gboolean    iot_capture_dialog_get_monitor (IotCaptureDialog *self);
+void        iot_capture_dialog_get_limits (IotCaptureDialog *self, IotCaptureLimits *limits);
+void        iot_capture_dialog_set_limits (IotCaptureDialog *self, const IotCaptureLimits *limits);
 /* Whether the filter compiles (an empty one does). */
 gboolean    iot_capture_dialog_filter_is_valid (IotCaptureDialog *self);
 
@@ -35,5 +52,9 @@ GtkCheckButton *iot_capture_dialog_get_monitor_check (IotCaptureDialog *self);
 GtkButton      *iot_capture_dialog_get_start_button (IotCaptureDialog *self);
 /* The interface name a row of the list shows. */
 const char     *iot_capture_dialog_row_interface (GtkListBoxRow *row);
+/* The row's packet-rate sparkline (NULL when the system has no counters
+ * for the interface), and a refresh of every rate now. */
+IotSparkline   *iot_capture_dialog_row_sparkline (GtkListBoxRow *row);
+void            iot_capture_dialog_sample_rates (IotCaptureDialog *self);
 
 G_END_DECLS

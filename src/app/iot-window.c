@@ -56,6 +56,7 @@ struct _IotWindow {
   char           *live_filter;
   gboolean        live_promiscuous;
   gboolean        live_monitor;
+  IotCaptureLimits live_limits;
   guint           stats_id;
   char           *live_error;       /* why the capture stopped, until its frames are shown */
   IotCaptureDialog *capture_dialog;
@@ -1025,6 +1026,11 @@ iot_window_start_capture (IotWindow *self, const char *const *interfaces, const 
   options.filter = filter != NULL && filter[0] != '\0' ? filter : NULL;
   options.no_promiscuous = !promiscuous;
   options.monitor = monitor;
+  options.snaplen = self->live_limits.snaplen;
+  options.buffer_mib = self->live_limits.buffer_mib;
+  options.stop_packets = self->live_limits.stop_packets;
+  options.stop_seconds = self->live_limits.stop_seconds;
+  options.stop_filesize_kb = self->live_limits.stop_filesize_kb;
   live = iot_live_new (&options, error);
   if (live == NULL)
     return FALSE;
@@ -1089,12 +1095,20 @@ start_with_last_options (IotWindow *self)
     show_start_error (self, error);
 }
 
+void
+iot_window_set_capture_limits (IotWindow *self, const IotCaptureLimits *limits)
+{
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  self->live_limits = *limits;
+}
+
 static void
 capture_dialog_start_cb (IotCaptureDialog *dialog, IotWindow *self)
 {
   g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (dialog);
   g_autoptr (GError) error = NULL;
 
+  iot_capture_dialog_get_limits (dialog, &self->live_limits);
   if (!iot_window_start_capture (self, (const char *const *) names, iot_capture_dialog_get_filter (dialog),
                                  iot_capture_dialog_get_promiscuous (dialog),
                                  iot_capture_dialog_get_monitor (dialog), &error))
@@ -1119,6 +1133,7 @@ iot_window_show_capture_dialog (IotWindow *self)
   gtk_window_set_destroy_with_parent (GTK_WINDOW (self->capture_dialog), TRUE);
   if (self->live_filter != NULL)
     iot_capture_dialog_set_filter (self->capture_dialog, self->live_filter);
+  iot_capture_dialog_set_limits (self->capture_dialog, &self->live_limits);
   for (guint i = 0; self->live_interfaces != NULL && self->live_interfaces[i] != NULL; i++)
     iot_capture_dialog_select_interface (self->capture_dialog, self->live_interfaces[i]);
   g_signal_connect_object (self->capture_dialog, "start", G_CALLBACK (capture_dialog_start_cb), self, 0);
@@ -1532,6 +1547,7 @@ iot_window_init (IotWindow *self)
   self->show_dialogs = TRUE;
   self->session = iot_session_new ();
   self->auto_scroll = TRUE;
+  iot_capture_limits_init (&self->live_limits);
   add_state_actions (self);
 
   iot_filter_bar_set_session (self->filter_bar, self->session);

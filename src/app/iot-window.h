@@ -60,7 +60,9 @@ gboolean       iot_window_go_to_frame (IotWindow *self, guint32 number);
 GtkWindow     *iot_window_show_analysis (IotWindow *self, const char *name, GError **error);
 
 /* Live capture into a temporary file shown as it grows ("capture-finished"
- * is emitted once it has stopped and every frame is shown). */
+ * is emitted once it has stopped and every frame is shown), bounded by
+ * the limits last chosen in Capture Options (or set here). */
+void           iot_window_set_capture_limits (IotWindow *self, const IotCaptureLimits *limits);
 gboolean       iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
                                          gboolean promiscuous, gboolean monitor, GError **error);
 void           iot_window_stop_capture (IotWindow *self);

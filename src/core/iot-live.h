@@ -52,6 +52,11 @@ void        iot_live_interface_free (IotLiveInterface *iface);
 GPtrArray  *iot_live_list_interfaces (GError **error);
 /* Whether @iface supports monitor mode; FALSE with the reason otherwise. */
 gboolean    iot_live_can_monitor (const char *iface, GError **error);
+/* Packets @iface has sent and received since it came up, from the
+ * kernel's counters (Linux sysfs: no capture rights needed; "any" sums
+ * every interface).  FALSE where the system does not say.  For showing
+ * how busy an interface is before capturing on it. */
+gboolean    iot_live_interface_packets (const char *iface, guint64 *packets);
 /* Compiles @filter for @link_type (DLT_*, e.g. 1 for Ethernet) without
  * opening anything: for checking a filter while it is typed. */
 gboolean    iot_live_check_filter (int link_type, const char *filter, GError **error);

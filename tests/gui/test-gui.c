@@ -960,6 +960,74 @@ test_capture_dialog (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "capture.use-filter", "s", "udp port 5683");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "udp port 5683");
   g_assert_true (gtk_widget_has_css_class (entry, "filter-valid"));
+  /* The limits go in and out as they were set. */
+  {
+    IotCaptureLimits limits, back;
+
+    iot_capture_limits_init (&limits);
+    iot_capture_dialog_get_limits (dialog, &back);
+    g_assert_cmpint (back.snaplen, ==, limits.snaplen);
+    g_assert_cmpint (back.buffer_mib, ==, limits.buffer_mib);
+    g_assert_cmpuint (back.stop_packets, ==, 0);
+    limits.snaplen = 128;
+    limits.buffer_mib = 64;
+    limits.stop_packets = 5;
+    limits.stop_seconds = 30;
+    iot_capture_dialog_set_limits (dialog, &limits);
+    iot_capture_dialog_get_limits (dialog, &back);
+    g_assert_cmpint (back.snaplen, ==, 128);
+    g_assert_cmpint (back.buffer_mib, ==, 64);
+    g_assert_cmpuint (back.stop_packets, ==, 5);
+    g_assert_cmpfloat (back.stop_seconds, ==, 30);
+    g_assert_cmpuint (back.stop_filesize_kb, ==, 0);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkListBoxRow *
+interface_row (IotCaptureDialog *dialog, const char *name)
+{
+  GtkWidget *list = GTK_WIDGET (iot_capture_dialog_get_interface_list (dialog));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child)
+        && g_strcmp0 (iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)), name) == 0)
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static gboolean send_datagrams (guint n);
+
+/* Each interface's sparkline follows its packet rate. */
+static void
+test_capture_rates (void)
+{
+  IotWindow *window;
+  IotCaptureDialog *dialog;
+  IotSparkline *sparkline;
+  GtkListBoxRow *row;
+  guint n;
+
+  if (!can_capture ())
+    return;
+  window = iot_window_new (NULL, NULL);
+  iot_window_set_show_dialogs (window, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  dialog = iot_window_show_capture_dialog (window);
+  settle ();
+  row = interface_row (dialog, "lo");
+  g_assert_nonnull (row);
+  sparkline = iot_capture_dialog_row_sparkline (row);
+  g_assert_nonnull (sparkline);
+  n = iot_sparkline_get_n_values (sparkline);
+  /* 50 datagrams in ~100 ms: lo counts each as sent and received. */
+  send_datagrams (50);
+  iot_capture_dialog_sample_rates (dialog);
+  g_assert_cmpuint (iot_sparkline_get_n_values (sparkline), ==, n + 1);
+  g_test_message ("lo: %.0f packets/s", iot_sparkline_get_last (sparkline));
+  g_assert_cmpfloat (iot_sparkline_get_last (sparkline), >, 0);
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1051,6 +1119,46 @@ test_live_capture (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A stop condition from the dialog's limits ends the capture by itself. */
+static void
+test_live_stop_condition (void)
+{
+  IotWindow *window;
+  GListModel *rows;
+  const char *const lo[] = { "lo", NULL };
+  IotCaptureLimits limits;
+  g_autoptr (GError) error = NULL;
+  gboolean finished = FALSE;
+
+  if (!can_capture ())
+    return;
+  window = iot_window_new (NULL, NULL);
+  iot_window_set_show_dialogs (window, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  rows = G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window)));
+  iot_capture_limits_init (&limits);
+  limits.stop_packets = 7;
+  limits.snaplen = 40;
+  iot_window_set_capture_limits (window, &limits);
+  g_signal_connect (window, "capture-finished", G_CALLBACK (flag_cb), &finished);
+  g_assert_true (iot_window_start_capture (window, lo, "udp port 47999", TRUE, FALSE, &error));
+  g_assert_no_error (error);
+  settle ();
+  send_datagrams (20);
+  wait_for (&finished);
+  g_assert_false (iot_window_is_capturing (window));
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 7);
+  /* The snapshot length cut each frame: 40 of 14 + 20 + 8 + 20 bytes. */
+  {
+    IotCapture *capture = iot_session_get_capture (iot_window_get_session (window));
+    const IotFrame *frame = iot_file_frame (iot_capture_file (capture), 1);
+
+    g_assert_cmpuint (frame->caplen, ==, 40);
+    g_assert_cmpuint (frame->len, ==, 62);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1076,5 +1184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/filter-history", test_filter_history);
   g_test_add_func ("/gui/capture-dialog", test_capture_dialog);
   g_test_add_func ("/gui/live-capture", test_live_capture);
+  g_test_add_func ("/gui/capture-rates", test_capture_rates);
+  g_test_add_func ("/gui/live-stop-condition", test_live_stop_condition);
   return g_test_run ();
 }
