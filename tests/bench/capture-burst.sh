@@ -5,8 +5,16 @@
 # Reports sent, captured and kernel drops for each, with libpcap's
 # default 2 MiB buffer and with -B BURST_BUFFER_MIB (default 64).
 #
+# Then the window (under Xvfb, when xvfb-run and the app are there)
+# capturing the same burst: what it captured, and the worst interval the
+# GTK main loop was held up (and how much of it the main thread itself
+# ran: the rest is waiting for a CPU the sender and the capture thread
+# keep busy).  A short warm-up first fills the visible page of the packet
+# list, whose one-time cost of creating row widgets would else be counted.
+#
 # Needs root.  Environment: IOTSCOPE_CLI (default build/src/cli/iotscope-cli),
-# BURST_PACKETS, BURST_SIZE (UDP payload bytes, default 100), BURST_BUFFER_MIB.
+# IOTSCOPE_APP (default build/src/app/iotscope), BURST_PACKETS, BURST_SIZE
+# (UDP payload bytes, default 100), BURST_BUFFER_MIB.
 #
 # Note: on lo (MTU 65536) libpcap's immediate mode uses TPACKET_V2 rings
 # with one 64 KiB slot per packet, so 2 MiB holds only ~30 packets; and
@@ -18,6 +26,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CLI=${IOTSCOPE_CLI:-build/src/cli/iotscope-cli}
 case $CLI in /*) ;; *) CLI=$ROOT/$CLI ;; esac
+APP=${IOTSCOPE_APP:-build/src/app/iotscope}
+case $APP in /*) ;; *) APP=$ROOT/$APP ;; esac
 PACKETS=${BURST_PACKETS:-200000}
 SIZE=${BURST_SIZE:-100}
 BIG=${BURST_BUFFER_MIB:-64}
@@ -66,3 +76,30 @@ run "tcpdump (-B 2 MiB)"       tcpdump -i lo --immediate-mode -f "$FILTER" -w "$
 run "iotscope-cli (-B $BIG)"   "$CLI" -i lo -f "$FILTER" -w "$T/out.pcap" -B "$BIG"
 run "tcpdump (-B $BIG MiB)"    tcpdump -i lo --immediate-mode -f "$FILTER" -w "$T/out.pcap" -B $((BIG * 1024))
 run "iotscope-cli -T fields (-B $BIG)" "$CLI" -i lo -f "$FILTER" -w "$T/out.pcap" -P -T fields -e frame.number -e udp.length -B "$BIG"
+
+# The window: --capture with --measure prints what it captured and the
+# worst main-loop gap once the capture has stopped.
+gui() {
+    local warmup=$1 log=$T/gui.log
+    if ! command -v xvfb-run >/dev/null || [ ! -x "$APP" ]; then
+        echo "window: skipped (needs xvfb-run and $APP)"
+        return
+    fi
+    GSK_RENDERER=cairo GSETTINGS_SCHEMA_DIR=$(dirname "$APP") \
+        xvfb-run -a "$APP" --capture lo --capture-filter "$FILTER" --capture-seconds 8 --measure \
+        >"$log" 2>&1 &
+    CAP=$!
+    wait_for "$log" "capturing on"
+    sleep 1.5
+    [ "$warmup" = 0 ] || "$T/udp-burst" "$PORT" "$warmup" "$SIZE" >/dev/null
+    sleep 1
+    read -r sent secs < <("$T/udp-burst" "$PORT" "$PACKETS" "$SIZE")
+    wait "$CAP" || true; CAP=
+    local frames gap
+    frames=$(sed -n 's/^iotscope: measure: frames \([0-9]*\).*/\1/p' "$log")
+    gap=$(sed -n 's/^iotscope: measure: worst main-loop gap //p' "$log")
+    printf "%-32s %9s %9s %9s %8.1f%%   worst main-loop gap %s\n" "window (16 MiB, warm-up $warmup)" \
+        "$sent" "$((frames - warmup))" "-" "$(python3 -c "print(100.0 * ($frames - $warmup) / $sent)")" "$gap"
+}
+gui 0
+gui 200
