@@ -213,6 +213,36 @@ report_measure (IotApplication *self)
 
 /* ---- scripted runs ------------------------------------------------------------ */
 
+static GtkWidget *
+script_shown_widget (IotApplication *self)
+{
+  /* --follow, --window and --capture-dialog render their window instead
+   * of the main one. */
+  return self->dialog_shown != NULL ? self->dialog_shown
+         : self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
+         : self->analysis_window != NULL ? GTK_WIDGET (self->analysis_window)
+         : GTK_WIDGET (self->scripted);
+}
+
+/* Right after a paint, the window's layout is up to date: a widget that
+ * has just changed size (a label with a new text) would else render as
+ * nothing. */
+static void
+screenshot_after_paint_cb (GdkFrameClock *clock, IotApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, screenshot_after_paint_cb, self);
+  if (!iot_application_save_screenshot (script_shown_widget (self), self->screenshot, &error))
+    {
+      g_printerr ("iotscope: screenshot: %s\n", error->message);
+      g_application_quit (G_APPLICATION (self));
+      exit (1);
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
 static void
 script_finish (IotApplication *self)
 {
@@ -223,21 +253,19 @@ script_finish (IotApplication *self)
     report_measure (self);
   if (self->screenshot != NULL)
     {
-      g_autoptr (GError) error = NULL;
-      /* --follow renders the Follow window instead of the main one. */
-      GtkWidget *shown = self->dialog_shown != NULL ? self->dialog_shown
-                         : self->follow_window != NULL ? GTK_WIDGET (self->follow_window)
-                         : self->analysis_window != NULL ? GTK_WIDGET (self->analysis_window)
-                         : GTK_WIDGET (self->scripted);
+      GtkWidget *shown = script_shown_widget (self);
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (shown);
 
-      if (!iot_application_save_screenshot (shown, self->screenshot, &error))
+      if (clock != NULL)
         {
-          g_printerr ("iotscope: screenshot: %s\n", error->message);
-          g_application_quit (G_APPLICATION (self));
-          exit (1);
+          g_signal_connect (clock, "after-paint", G_CALLBACK (screenshot_after_paint_cb), self);
+          gtk_widget_queue_draw (shown);
+          return;
         }
+      screenshot_after_paint_cb (NULL, self);
+      return;
     }
-  if (self->screenshot != NULL || self->measure)
+  if (self->measure)
     g_application_quit (G_APPLICATION (self));
 }
 
