@@ -2,6 +2,7 @@
 #include "iot-io-graph.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Fixed margins around the plot: the layout is known without measuring
  * text, so hit tests need no drawing context. */
@@ -207,7 +208,8 @@ layout_values (IotIoGraph *self, Layout *layout)
   if (all_integer && layout->v_step < 1)
     layout->v_step = 1;
   layout->v0 = floor (lo / layout->v_step) * layout->v_step;
-  layout->v1 = ceil (hi / layout->v_step) * layout->v_step;
+  /* A little room above the highest point, so peaks do not touch the frame. */
+  layout->v1 = ceil (hi * 1.04 / layout->v_step) * layout->v_step;
   if (layout->v1 <= layout->v0)
     layout->v1 = layout->v0 + layout->v_step;
 }
@@ -389,7 +391,10 @@ draw_value_tick (cairo_t *cr, const Layout *layout, PangoLayout *text, double va
 {
   double y = round (value_to_y (layout, value)) + 0.5;
 
-  cairo_set_source_rgb (cr, minor ? INK_MINOR_GRID : INK_GRID);
+  if (minor)
+    cairo_set_source_rgb (cr, INK_MINOR_GRID);
+  else
+    cairo_set_source_rgb (cr, INK_GRID);
   cairo_move_to (cr, layout->x, y);
   cairo_line_to (cr, layout->x + layout->w, y);
   cairo_stroke (cr);
@@ -935,8 +940,15 @@ iot_io_graph_set_data (IotIoGraph *self, GPtrArray *series, guint n_intervals, d
   self->y_label = g_strdup (y_label);
   if (!same_axis && self->zoomed)
     iot_io_graph_reset_zoom (self);
-  if (self->hovering && find_series (self, self->hover_id) == NULL)
+  if (self->hovering && (find_series (self, self->hover_id) == NULL || self->hover_interval >= n_intervals))
     set_hover (self, FALSE, 0, 0);
+  else if (self->hovering)
+    {
+      /* Same point, new numbers (a recount, a rate instead of totals). */
+      g_autofree char *readout = iot_io_graph_dup_readout (self, self->hover_id, self->hover_interval);
+
+      g_signal_emit (self, signals[SIGNAL_HOVER_CHANGED], 0, readout);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
