@@ -112,6 +112,21 @@ list_item_row (GtkListItem *item)
 
 /* ---- list columns ------------------------------------------------------------ */
 
+/* Long summaries and subjects wrap once, then end in an ellipsis: rows
+ * that start alike (one per client) stay apart. */
+static void
+set_two_lines (GtkWidget *label)
+{
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Without a width of its own, a wrapping label asks for its whole text. */
+  gtk_label_set_width_chars (GTK_LABEL (label), 10);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
+}
+
 static void
 severity_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
@@ -145,8 +160,7 @@ summary_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer
   gtk_widget_add_css_class (tag, "insight-tag");
   gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (tag, "Differs from the baseline this capture was compared with");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  set_two_lines (label);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), tag);
   gtk_box_append (GTK_BOX (box), label);
@@ -171,8 +185,7 @@ subject_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer
 {
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  set_two_lines (label);
   gtk_list_item_set_child (item, label);
 }
 

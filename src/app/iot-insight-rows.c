@@ -210,12 +210,31 @@ child_get (GListStore *store, const char *level, const char *path)
   return row;
 }
 
+static int
+cmp_levels (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (((const IotInsightTopicRow *) a)->level, ((const IotInsightTopicRow *) b)->level);
+}
+
+/* Siblings in name order, at every level. */
+static void
+sort_tree (GListStore *store)
+{
+  g_list_store_sort (store, cmp_levels, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr (IotInsightTopicRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (row->children != NULL)
+        sort_tree (row->children);
+    }
+}
+
 GListStore *
 iot_insight_topic_row_build_tree (IotInsight *insight)
 {
   GListStore *top = g_list_store_new (IOT_TYPE_INSIGHT_TOPIC_ROW);
 
-  /* Topics come sorted by name, so siblings appear in name order. */
   for (guint i = 0; i < iot_insight_n_topics (insight); i++)
     {
       const IotTopicStats *topic = iot_insight_topic (insight, i);
@@ -242,6 +261,7 @@ iot_insight_topic_row_build_tree (IotInsight *insight)
       row->stats.period_s = topic->period_s;
       row->stats.jitter_s = topic->jitter_s;
     }
+  sort_tree (top);
   return top;
 }
 

@@ -1,61 +1,1413 @@
-/* iot-insight-window.c — PLACEHOLDER being replaced (not for commit). */
+/* iot-insight-window.c — the IoT Insight window: diagnoses, security audit,
+ * MQTT topic tree, sessions and latency plots of the session's capture. */
 #include "iot-insight-window.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "iot-insight-rows.h"
+
+/* Colours over the theme's background, readable in the light and the dark
+ * style; loaded once per display. */
+static const char insight_css[] =
+  ".insight-error { color: #c01c28; }\n"
+  ".insight-warning { color: #c64600; }\n"
+  ".insight-note { color: #1a5fb4; }\n"
+  "label.insight-tag { background-color: alpha(#9141ac, 0.16); color: #813d9c; border-radius: 9px;"
+  " padding: 0 7px; font-size: smaller; font-weight: bold; }\n"
+  ".insight-banner { background-color: alpha(#3584e4, 0.14); padding: 4px 6px 4px 14px; }\n"
+  ".insight-banner.error { background-color: alpha(#e01b24, 0.18); }\n"
+  "columnview.insight-table { font-feature-settings: \"tnum\"; }\n"
+  "label.insight-exceeded { color: #c01c28; font-weight: bold; }\n"
+  "label.insight-level { font-weight: bold; }\n"
+  "image.insight-empty-icon { color: #26a269; }\n"
+  "listview.insight-frames > row { padding: 2px 8px; }\n"
+  "label.insight-frame-number { font-weight: bold; }\n"
+  "label.insight-explanation { line-height: 1.25; }\n"
+  "label.insight-plot-stats { font-feature-settings: \"tnum\"; line-height: 1.4; }\n"
+  "label.insight-legend { font-size: smaller; }\n"
+  /* On the selection's background the row's own text colour reads best. */
+  "row:selected .insight-error, row:selected .insight-warning, row:selected .insight-note,"
+  " row:selected .insight-exceeded { color: inherit; }\n"
+  "row:selected label.insight-tag { color: inherit; background-color: alpha(white, 0.22); }\n";
+
+typedef struct {
+  IotCapture *capture;
+  IotInsight *insight;
+} Job;
+
 struct _IotInsightWindow {
-  GtkWindow parent_instance;
-  gboolean  ready;
+  GtkWindow           parent_instance;
+
+  GtkStack           *outer_stack;
+  GtkSpinner         *spinner;
+  GtkLabel           *loading_label;
+  GtkStack           *pages;
+  GtkRevealer        *banner;
+  GtkWidget          *banner_box;
+  GtkLabel           *banner_label;
+  GtkButton          *banner_close;
+  IotInsightFindings *diagnoses;
+  IotInsightFindings *security;
+  GtkStack           *topics_stack;
+  GtkColumnView      *topics_view;
+  GtkStack           *sessions_stack;
+  GtkColumnView      *sessions_view;
+  GtkDrawingArea     *mqtt_plot;
+  GtkLabel           *mqtt_stats;
+  GtkDrawingArea     *coap_plot;
+  GtkLabel           *coap_stats;
+  GtkLabel           *summary_label;
+
+  IotSession         *session;
+  IotCapture         *capture;      /* the analysed capture: the session may open another */
+  GCancellable       *cancellable;
+  IotInsight         *insight;
+  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (IotInsightWindow, iot_insight_window, GTK_TYPE_WINDOW)
 
-static guint ready_signal;
+enum {
+  SIGNAL_READY,
+  SIGNAL_FILTER_REQUESTED,
+  SIGNAL_FRAME_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *const page_names[] = { "diagnoses", "security", "topics", "sessions", "latency", NULL };
+
+/* ---- formatting -------------------------------------------------------------- */
+
+/* A time in seconds with a unit that keeps two or three digits. */
+static void
+format_duration (double s, char *buf, gsize size)
+{
+  if (s < 0)
+    g_snprintf (buf, size, "—");
+  else if (s == 0)
+    g_snprintf (buf, size, "0");
+  else if (s < 1e-3)
+    g_snprintf (buf, size, "%.0f µs", s * 1e6);
+  else if (s < 10e-3)
+    g_snprintf (buf, size, "%.2f ms", s * 1e3);
+  else if (s < 1)
+    g_snprintf (buf, size, "%.1f ms", s * 1e3);
+  else if (s < 60)
+    g_snprintf (buf, size, "%.3f s", s);
+  else
+    g_snprintf (buf, size, "%.1f min", s / 60);
+}
+
+/* An axis label: three significant digits at most ("10 ms", "126 µs"). */
+static void
+format_tick (double s, char *buf, gsize size)
+{
+  if (s <= 0)
+    g_snprintf (buf, size, "0");
+  else if (s < 1e-3)
+    g_snprintf (buf, size, "%.3g µs", s * 1e6);
+  else if (s < 1)
+    g_snprintf (buf, size, "%.3g ms", s * 1e3);
+  else
+    g_snprintf (buf, size, "%.3g s", s);
+}
+
+static char *
+plural (guint64 n, const char *one, const char *many)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", n, n == 1 ? one : many);
+}
+
+static char *
+join_names (const GPtrArray *names)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", (const char *) names->pdata[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- banner ---------------------------------------------------------------------- */
+
+static void
+show_banner (IotInsightWindow *self, const char *text, gboolean error)
+{
+  gtk_label_set_text (self->banner_label, text);
+  if (error)
+    gtk_widget_add_css_class (self->banner_box, "error");
+  else
+    gtk_widget_remove_css_class (self->banner_box, "error");
+  gtk_revealer_set_reveal_child (self->banner, TRUE);
+}
+
+static void
+banner_close_cb (GtkButton *button, IotInsightWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+  gtk_label_set_text (self->banner_label, "");
+}
+
+/* ---- findings ---------------------------------------------------------------------- */
+
+static void
+set_page_title (IotInsightWindow *self, const char *name, const char *title, guint count)
+{
+  GtkStackPage *page = gtk_stack_get_page (self->pages, gtk_stack_get_child_by_name (self->pages, name));
+  g_autofree char *text = count > 0 ? g_strdup_printf ("%s (%u)", title, count) : g_strdup (title);
+
+  gtk_stack_page_set_title (page, text);
+}
+
+static int
+cmp_severity (gconstpointer a, gconstpointer b)
+{
+  const IotInsightItem *x = *(const IotInsightItem *const *) a, *y = *(const IotInsightItem *const *) b;
+
+  return (int) y->severity - (int) x->severity;
+}
+
+/* Appends the findings of @kind, the most severe first (in capture order
+ * among equals: the sort is stable). */
+static guint
+add_findings (IotInsightWindow *self, GListStore *store, IotInsightKind kind)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+
+  for (guint i = 0; i < iot_insight_n_items (self->insight); i++)
+    if (iot_insight_item (self->insight, i)->kind == kind)
+      g_ptr_array_add (items, (gpointer) iot_insight_item (self->insight, i));
+  g_ptr_array_sort (items, cmp_severity);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr (IotInsightFindingRow) row = iot_insight_finding_row_new (items->pdata[i]);
+
+      g_list_store_append (store, row);
+    }
+  return items->len;
+}
+
+static void
+fill_findings (IotInsightWindow *self)
+{
+  g_autoptr (GListStore) diagnoses = g_list_store_new (IOT_TYPE_INSIGHT_FINDING_ROW);
+  g_autoptr (GListStore) security = g_list_store_new (IOT_TYPE_INSIGHT_FINDING_ROW);
+  guint32 frames = iot_insight_n_frames (self->insight);
+  g_autofree char *frames_text = plural (frames, "frame", "frames");
+  g_autofree char *diag_title = g_strdup_printf ("No problems found in %s", frames_text);
+  g_autofree char *sec_title = g_strdup_printf ("No security weaknesses found in %s", frames_text);
+  /* Deviations first: the comparison was asked for. */
+  guint deviations = add_findings (self, diagnoses, IOT_INSIGHT_DEVIATION);
+  guint n_diag = add_findings (self, diagnoses, IOT_INSIGHT_DIAGNOSIS);
+  guint n_sec = add_findings (self, security, IOT_INSIGHT_SECURITY);
+
+  iot_insight_findings_set_rows (self->diagnoses, G_LIST_MODEL (diagnoses), diag_title,
+                                 "MQTT sessions, acknowledgements and duplicates, periodic publications, CoAP "
+                                 "retransmissions, TCP retransmissions and zero windows, DNS failures and "
+                                 "malformed packets were checked, and none of them showed anything wrong.");
+  iot_insight_findings_set_rows (self->security, G_LIST_MODEL (security), sec_title,
+                                 "No credentials in clear text, no unencrypted IoT protocols, no old TLS or "
+                                 "DTLS versions, no weak cipher suites and no unexpected peers on the "
+                                 "Internet were seen.");
+  set_page_title (self, "diagnoses", "Diagnoses", n_diag + deviations);
+  set_page_title (self, "security", "Security", n_sec);
+}
+
+static void
+findings_frame_cb (IotInsightFindings *findings, guint frame, IotInsightWindow *self)
+{
+  /* Another file is open now: its frame N is not this one. */
+  if (iot_session_get_capture (self->session) != self->capture)
+    {
+      show_banner (self, "The main window shows another capture now: its frames are not these.", TRUE);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
+}
+
+static void
+findings_filter_cb (IotInsightFindings *findings, const char *filter, IotInsightWindow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+}
+
+/* ---- topic tree ---------------------------------------------------------------------- */
+
+typedef enum {
+  T_TOPIC, T_MESSAGES, T_BYTES, T_QOS, T_RETAINED, T_PUBLISHERS, T_SUBSCRIBERS, T_RATE, T_PERIOD, T_JITTER,
+  T_GAPS,
+} TopicColumn;
+
+typedef struct {
+  const char *title;
+  int         width;      /* -1: expands */
+  gboolean    numeric;
+  const char *tooltip;
+} ColumnSpec;
+
+static const ColumnSpec topic_columns[] = {
+  [T_TOPIC] = { "Topic", -1, FALSE, "A level of the topic tree; a topic is the path of levels from the top, "
+                "such as plant/line1/temp. Levels above a topic show the sums of everything below them. "
+                "Double-click to filter the main window on it." },
+  [T_MESSAGES] = { "Messages", 90, TRUE, "PUBLISH messages with this topic, in both directions: from the "
+                   "publisher to the broker, and from the broker to each subscriber" },
+  [T_BYTES] = { "Bytes", 90, TRUE, "Payload bytes of those messages (the application data, without MQTT "
+                "headers)" },
+  [T_QOS] = { "QoS 0 / 1 / 2", 120, TRUE, "How many messages used each quality of service: 0 = at most once "
+              "(never confirmed), 1 = at least once (PUBACK), 2 = exactly once (PUBREC, PUBREL, PUBCOMP)" },
+  [T_RETAINED] = { "Retained", 80, TRUE, "Messages with the RETAIN flag: the broker keeps the last one and "
+                   "hands it to every new subscriber at once" },
+  [T_PUBLISHERS] = { "Publishers", 140, FALSE, "The clients that published on this topic (client id, or "
+                     "address:port when the CONNECT was not captured)" },
+  [T_SUBSCRIBERS] = { "Subscribers", 140, FALSE, "The clients that received these messages or subscribed "
+                      "with a matching filter" },
+  [T_RATE] = { "Rate/min", 85, TRUE, "Messages published per minute over the whole capture" },
+  [T_PERIOD] = { "Period", 85, TRUE, "Period: the usual time between two publications of this topic by its "
+                 "main publisher (the median interval). Sensors that report on a timer have a steady period; "
+                 "— means the publications are not regular" },
+  [T_JITTER] = { "Jitter", 80, TRUE, "Jitter: how far the intervals typically stray from the period (the "
+                 "median distance). Small jitter means a steady clock; large jitter, a busy device or network" },
+  [T_GAPS] = { "Gaps", 60, TRUE, "Gaps: pauses longer than one and a half periods, where at least one "
+               "expected reading never arrived (see the periodic-gap diagnoses)" },
+};
+
+/* The row's topic level; the tree keeps it alive. */
+static IotInsightTopicRow *
+topic_item_row (GtkListItem *item)
+{
+  g_autoptr (GObject) topic = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+
+  return IOT_INSIGHT_TOPIC_ROW (topic);
+}
+
+static void
+topic_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  TopicColumn column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == T_TOPIC)
+    {
+      GtkWidget *expander = gtk_tree_expander_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+      gtk_list_item_set_child (item, expander);
+      return;
+    }
+  gtk_label_set_xalign (GTK_LABEL (label), topic_columns[column].numeric ? 1 : 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static char *
+topic_cell_text (IotInsightTopicRow *row, TopicColumn column, char **tooltip)
+{
+  const IotTopicStats *st = iot_insight_topic_row_get_stats (row);
+  char buf[64];
+
+  switch (column)
+    {
+    case T_TOPIC:
+      *tooltip = g_strdup (iot_insight_topic_row_get_path (row));
+      return g_strdup (*iot_insight_topic_row_get_level (row) ? iot_insight_topic_row_get_level (row) : "(empty)");
+    case T_MESSAGES:
+      *tooltip = g_strdup_printf ("%" G_GUINT64_FORMAT " published by clients, %" G_GUINT64_FORMAT
+                                  " delivered by the broker", st->published, st->delivered);
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, st->messages);
+    case T_BYTES:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, st->bytes);
+    case T_QOS:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
+                              st->qos[0], st->qos[1], st->qos[2]);
+    case T_RETAINED:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, st->retained);
+    case T_PUBLISHERS:
+    case T_SUBSCRIBERS:
+      {
+        const GPtrArray *names = column == T_PUBLISHERS ? st->publishers : st->subscribers;
+
+        *tooltip = names->len > 0 ? join_names (names) : g_strdup ("None seen");
+        if (names->len == 0)
+          return g_strdup ("—");
+        if (names->len > 2)
+          return g_strdup_printf ("%u clients", names->len);
+        return join_names (names);
+      }
+    case T_RATE:
+      return g_strdup_printf ("%.1f", st->rate_per_min);
+    case T_PERIOD:
+      if (st->period_s < 0)
+        return g_strdup ("—");
+      format_duration (st->period_s, buf, sizeof buf);
+      return g_strdup (buf);
+    case T_JITTER:
+      if (st->period_s < 0 || st->jitter_s < 0)
+        return g_strdup ("—");
+      format_duration (st->jitter_s, buf, sizeof buf);
+      return g_strdup_printf ("± %s", buf);
+    case T_GAPS:
+    default:
+      return g_strdup_printf ("%u", st->gaps);
+    }
+}
+
+static void
+topic_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  TopicColumn column = GPOINTER_TO_INT (data);
+  IotInsightTopicRow *row = topic_item_row (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *label = child;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *text = NULL;
+
+  if (column == T_TOPIC)
+    {
+      gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), gtk_list_item_get_item (item));
+      label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+      /* Levels that are only a prefix of topics read as headings. */
+      if (iot_insight_topic_row_get_children (row) != NULL)
+        gtk_widget_add_css_class (label, "insight-level");
+      else
+        gtk_widget_remove_css_class (label, "insight-level");
+    }
+  text = topic_cell_text (row, column, &tooltip);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : topic_columns[column].tooltip);
+  if (column == T_GAPS)
+    {
+      if (iot_insight_topic_row_get_stats (row)->gaps > 0)
+        gtk_widget_add_css_class (label, "insight-warning");
+      else
+        gtk_widget_remove_css_class (label, "insight-warning");
+    }
+}
+
+static void
+topic_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  if (GPOINTER_TO_INT (data) == T_TOPIC)
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
+}
+
+static GtkColumnViewColumn *
+new_column (const char *title, int width, GCallback setup, GCallback bind, GCallback unbind, gpointer data)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", setup, data);
+  g_signal_connect (factory, "bind", bind, data);
+  if (unbind != NULL)
+    g_signal_connect (factory, "unbind", unbind, data);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (width < 0)
+    gtk_column_view_column_set_expand (column, TRUE);
+  else
+    gtk_column_view_column_set_fixed_width (column, width);
+  return column;
+}
+
+static void
+setup_topic_columns (IotInsightWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (topic_columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column =
+        new_column (topic_columns[i].title, topic_columns[i].width, G_CALLBACK (topic_setup_cb),
+                    G_CALLBACK (topic_bind_cb), G_CALLBACK (topic_unbind_cb), GINT_TO_POINTER (i));
+
+      gtk_column_view_append_column (self->topics_view, column);
+    }
+}
+
+static GListModel *
+topic_children_cb (gpointer item, gpointer data)
+{
+  GListModel *children = iot_insight_topic_row_get_children (item);
+
+  return children != NULL ? g_object_ref (children) : NULL;
+}
+
+static void
+fill_topics (IotInsightWindow *self)
+{
+  GListStore *top = iot_insight_topic_row_build_tree (self->insight);
+  GtkTreeListModel *tree;
+  g_autoptr (GtkSingleSelection) selection = NULL;
+
+  /* Expanded: a capture has few topics, and the tree is the overview. */
+  tree = gtk_tree_list_model_new (G_LIST_MODEL (top), FALSE, TRUE, topic_children_cb, NULL, NULL);
+  selection = gtk_single_selection_new (G_LIST_MODEL (tree));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  gtk_column_view_set_model (self->topics_view, GTK_SELECTION_MODEL (selection));
+  gtk_stack_set_visible_child_name (self->topics_stack, iot_insight_n_topics (self->insight) > 0 ? "list" : "empty");
+  set_page_title (self, "topics", "MQTT Topics", iot_insight_n_topics (self->insight));
+}
+
+static void
+topics_activate_cb (GtkColumnView *view, guint position, IotInsightWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_autoptr (GtkTreeListRow) row = g_list_model_get_item (model, position);
+  g_autoptr (IotInsightTopicRow) topic = NULL;
+  g_autofree char *filter = NULL;
+
+  if (row == NULL)
+    return;
+  topic = gtk_tree_list_row_get_item (row);
+  filter = iot_insight_topic_row_dup_filter (topic);
+  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+}
+
+/* ---- sessions ---------------------------------------------------------------------- */
+
+typedef enum {
+  S_CLIENT_ID, S_CLIENT, S_BROKER, S_START, S_DURATION, S_END, S_KEEPALIVE, S_SILENCE, S_RECONNECT, S_SENT,
+  S_RECEIVED,
+} SessionColumn;
+
+static const ColumnSpec session_columns[] = {
+  [S_CLIENT_ID] = { "Client ID", -1, FALSE, "The name the device gave itself in its CONNECT message. "
+                    "Double-click a row to filter the main window on its TCP connection." },
+  [S_CLIENT] = { "Client", 140, FALSE, "The device's address and TCP port" },
+  [S_BROKER] = { "Broker", 125, FALSE, "The broker's address and TCP port" },
+  [S_START] = { "Connected", 95, TRUE, "When the CONNECT was sent, in seconds since the first frame" },
+  [S_DURATION] = { "Duration", 85, TRUE, "How long the session lasted (until the end of the capture when "
+                   "it was still open)" },
+  [S_END] = { "Ended by", 195, FALSE, "How the session ended: DISCONNECT (the client said goodbye), RST (the "
+              "connection was torn down, a crash or a network problem), FIN (closed without DISCONNECT) or "
+              "still open when the capture stopped" },
+  [S_KEEPALIVE] = { "Keep-alive", 95, TRUE, "The longest the client promised to stay silent (in its CONNECT): "
+                    "it must send something, at least a PINGREQ, before this runs out" },
+  [S_SILENCE] = { "Longest silence", 130, TRUE, "The longest time the client sent no MQTT message; red when it "
+                  "exceeds the promised keep-alive (brokers drop a client after 1.5 times the keep-alive)" },
+  [S_RECONNECT] = { "Reconnect", 88, TRUE, "0 for the client's first session in the capture, n for its n-th "
+                    "reconnection" },
+  [S_SENT] = { "Sent", 60, TRUE, "MQTT messages the client sent to the broker" },
+  [S_RECEIVED] = { "Received", 80, TRUE, "MQTT messages the broker sent to the client" },
+};
+
+static void
+session_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  SessionColumn column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (label), session_columns[column].numeric ? 1 : 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static char *
+session_cell_text (IotInsightSessionRow *row, SessionColumn column, char **tooltip)
+{
+  const IotMqttSession *s = iot_insight_session_row_get_session (row);
+  char buf[64];
+
+  switch (column)
+    {
+    case S_CLIENT_ID:
+      return g_strdup (*s->client_id ? s->client_id : "(empty)");
+    case S_CLIENT:
+      return g_strdup (s->client);
+    case S_BROKER:
+      return g_strdup (s->broker);
+    case S_START:
+      *tooltip = g_strdup_printf ("CONNECT in frame %u", s->connect_frame);
+      return g_strdup_printf ("%.3f s", s->start_ns / 1e9);
+    case S_DURATION:
+      format_duration ((s->end_ns - s->start_ns) / 1e9, buf, sizeof buf);
+      return g_strdup (buf);
+    case S_END:
+      if (s->end_frame == 0 || g_strcmp0 (s->end_reason, "open") == 0)
+        return g_strdup ("still open");
+      *tooltip = g_strdup_printf ("%s in frame %u", s->end_reason, s->end_frame);
+      return g_strdup_printf ("%s (frame %u)", s->end_reason, s->end_frame);
+    case S_KEEPALIVE:
+      if (s->keepalive_s == 0)
+        return g_strdup ("off");
+      return g_strdup_printf ("%u s", s->keepalive_s);
+    case S_SILENCE:
+      format_duration (s->longest_silence_s, buf, sizeof buf);
+      if (s->silence_from != 0)
+        *tooltip = g_strdup_printf ("%s between frames %u and %u%s", buf, s->silence_from, s->silence_to,
+                                    iot_insight_session_row_silence_exceeded (row)
+                                    ? ": longer than the keep-alive the client promised" : "");
+      return g_strdup (buf);
+    case S_RECONNECT:
+      return s->reconnect == 0 ? g_strdup ("—") : g_strdup_printf ("%u", s->reconnect);
+    case S_SENT:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->sent);
+    case S_RECEIVED:
+    default:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->received);
+    }
+}
+
+static void
+session_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  SessionColumn column = GPOINTER_TO_INT (data);
+  IotInsightSessionRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *tooltip = NULL;
+  g_autofree char *text = session_cell_text (row, column, &tooltip);
+  const IotMqttSession *s = iot_insight_session_row_get_session (row);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : session_columns[column].tooltip);
+  gtk_widget_remove_css_class (label, "insight-exceeded");
+  gtk_widget_remove_css_class (label, "insight-warning");
+  if (column == S_SILENCE && iot_insight_session_row_silence_exceeded (row))
+    gtk_widget_add_css_class (label, "insight-exceeded");
+  if (column == S_END && g_strcmp0 (s->end_reason, "RST") == 0)
+    gtk_widget_add_css_class (label, "insight-warning");
+}
+
+static void
+setup_session_columns (IotInsightWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (session_columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column =
+        new_column (session_columns[i].title, session_columns[i].width, G_CALLBACK (session_setup_cb),
+                    G_CALLBACK (session_bind_cb), NULL, GINT_TO_POINTER (i));
+
+      gtk_column_view_append_column (self->sessions_view, column);
+    }
+}
+
+static void
+fill_sessions (IotInsightWindow *self)
+{
+  g_autoptr (GListStore) store = g_list_store_new (IOT_TYPE_INSIGHT_SESSION_ROW);
+  g_autoptr (GtkSingleSelection) selection = NULL;
+  guint n = iot_insight_n_sessions (self->insight);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (IotInsightSessionRow) row = iot_insight_session_row_new (iot_insight_session (self->insight, i));
+
+      g_list_store_append (store, row);
+    }
+  selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&store)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  gtk_column_view_set_model (self->sessions_view, GTK_SELECTION_MODEL (selection));
+  gtk_stack_set_visible_child_name (self->sessions_stack, n > 0 ? "list" : "empty");
+  set_page_title (self, "sessions", "Sessions", n);
+}
+
+static void
+sessions_activate_cb (GtkColumnView *view, guint position, IotInsightWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_autoptr (IotInsightSessionRow) row = g_list_model_get_item (model, position);
+  g_autofree char *filter = NULL;
+
+  if (row == NULL)
+    return;
+  filter = iot_insight_session_row_dup_filter (row);
+  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+}
+
+/* ---- latency plots ------------------------------------------------------------------ */
+
+#define PLOT_LEFT   56.0
+#define PLOT_RIGHT  16.0
+#define PLOT_TOP    22.0
+#define PLOT_BOTTOM 40.0
+
+typedef struct {
+  const double *samples;
+  guint         n;
+  double        lo, hi;       /* the x range, seconds (log10 of it when logarithmic) */
+  gboolean      log;
+  guint         n_bins;
+  guint         n_ticks;      /* intervals between x labels */
+  guint        *bins;
+  guint         max_count;
+} Histogram;
+
+static double
+hist_x_value (const Histogram *h, double s)
+{
+  if (!h->log)
+    return s;
+  return log10 (MAX (s, pow (10, h->lo)));
+}
+
+/* Linear bins from 0 for a narrow spread; logarithmic (five bins per
+ * decade) when the answers range over two decades or more, so that a few
+ * slow retransmitted requests do not squash the fast ones into one bar. */
+static void
+hist_build (Histogram *h, const double *samples, guint n)
+{
+  double min_pos = G_MAXDOUBLE, max = 0;
+
+  h->samples = samples;
+  h->n = n;
+  for (guint i = 0; i < n; i++)
+    {
+      max = MAX (max, samples[i]);
+      if (samples[i] > 0)
+        min_pos = MIN (min_pos, samples[i]);
+    }
+  h->log = max > 0 && min_pos < G_MAXDOUBLE && max / min_pos >= 100;
+  if (h->log)
+    {
+      h->lo = floor (log10 (min_pos));
+      h->hi = ceil (log10 (max) + 1e-9);
+      h->n_ticks = (guint) (h->hi - h->lo);
+      h->n_bins = h->n_ticks * 5;
+    }
+  else
+    {
+      /* Ticks on round steps (1, 2 or 5 times a power of ten), a whole
+       * number of bins between two ticks. */
+      double raw = (max > 0 ? max : 1e-3) / 5, step = pow (10, floor (log10 (raw)));
+      guint steps, per_step;
+
+      step *= raw <= step ? 1 : raw <= 2 * step ? 2 : raw <= 5 * step ? 5 : 10;
+      steps = (guint) ceil ((max > 0 ? max : 1e-3) / step * (1 - 1e-9));
+      steps = MAX (steps, 1);
+      per_step = MAX (1, (guint) round (CLAMP (sqrt (n) * 2, 8, 40) / steps));
+      h->lo = 0;
+      h->hi = steps * step;
+      h->n_ticks = steps;
+      h->n_bins = steps * per_step;
+    }
+  h->bins = g_new0 (guint, h->n_bins);
+  h->max_count = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      double x = hist_x_value (h, samples[i]);
+      gint bin = (gint) floor ((x - h->lo) / (h->hi - h->lo) * h->n_bins);
+
+      bin = CLAMP (bin, 0, (gint) h->n_bins - 1);
+      h->bins[bin]++;
+      h->max_count = MAX (h->max_count, h->bins[bin]);
+    }
+}
+
+static void
+draw_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double y, double xalign, double yalign,
+           gboolean small)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  int w, h;
+
+  if (small)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w * xalign, y - h * yalign);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static void
+draw_empty (cairo_t *cr, GtkWidget *widget, int width, int height, const char *text, const GdkRGBA *fg)
+{
+  const double dash[] = { 6, 4 };
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.65);
+  draw_text (cr, widget, text, width / 2.0, height / 2.0, 0.5, 0.5, FALSE);
+}
+
+static double
+hist_px (const Histogram *h, double x, double x0, double w)
+{
+  return x0 + (x - h->lo) / (h->hi - h->lo) * w;
+}
+
+static void
+draw_marker (cairo_t *cr, GtkWidget *widget, const Histogram *h, double value, const char *name,
+             double r, double g, double b, double x0, double y0, double w, double ph)
+{
+  const double dash[] = { 4, 3 };
+  double x = hist_px (h, hist_x_value (h, value), x0, w);
+  char buf[64], label[96];
+
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_move_to (cr, x, y0);
+  cairo_line_to (cr, x, y0 + ph);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  format_duration (value, buf, sizeof buf);
+  g_snprintf (label, sizeof label, "%s %s", name, buf);
+  draw_text (cr, widget, label, x + 3, y0 - 2, x > x0 + w * 0.75 ? 1.05 : 0, 1, TRUE);
+}
+
+static void
+draw_x_ticks (cairo_t *cr, GtkWidget *widget, const Histogram *h, const GdkRGBA *fg,
+              double x0, double y0, double w, double ph)
+{
+  char buf[64];
+  guint n = h->n_ticks;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      double x = h->lo + (h->hi - h->lo) * i / n;
+      double px = hist_px (h, x, x0, w);
+
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.5);
+      cairo_move_to (cr, px, y0 + ph);
+      cairo_line_to (cr, px, y0 + ph + 4);
+      cairo_stroke (cr);
+      format_tick (h->log ? pow (10, x) : x, buf, sizeof buf);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.8);
+      draw_text (cr, widget, buf, px, y0 + ph + 6, i == 0 ? 0 : i == n ? 1 : 0.5, 0, TRUE);
+    }
+}
+
+static void
+draw_y_ticks (cairo_t *cr, GtkWidget *widget, const Histogram *h, const GdkRGBA *fg,
+              double x0, double y0, double w, double ph)
+{
+  guint top = MAX (h->max_count, 1);
+  guint step = top <= 5 ? 1 : (top + 3) / 4;
+  char buf[32];
+
+  for (guint c = 0; c <= top; c += step)
+    {
+      double y = y0 + ph - (double) c / top * ph;
+
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, c == 0 ? 0.5 : 0.12);
+      cairo_move_to (cr, x0, floor (y) + 0.5);
+      cairo_line_to (cr, x0 + w, floor (y) + 0.5);
+      cairo_stroke (cr);
+      g_snprintf (buf, sizeof buf, "%u", c);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.8);
+      draw_text (cr, widget, buf, x0 - 6, y, 1, 0.5, TRUE);
+    }
+}
+
+static void
+draw_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  IotInsightWindow *self = g_object_get_data (G_OBJECT (area), "insight-window");
+  gboolean coap = GPOINTER_TO_INT (data);
+  GtkWidget *widget = GTK_WIDGET (area);
+  const double *samples = NULL;
+  guint n = 0;
+  Histogram h = { 0 };
+  IotDistribution dist;
+  GdkRGBA fg;
+  double x0 = PLOT_LEFT, y0 = PLOT_TOP, w = width - PLOT_LEFT - PLOT_RIGHT, ph = height - PLOT_TOP - PLOT_BOTTOM;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  cairo_set_line_width (cr, 1);
+  if (self->insight != NULL)
+    samples = coap ? iot_insight_coap_latency_samples (self->insight, &n)
+                   : iot_insight_mqtt_latency_samples (self->insight, &n);
+  if (n == 0)
+    {
+      draw_empty (cr, widget, width, height,
+                  coap ? "No CoAP request was answered in this capture, so there are no response times."
+                       : "No QoS 1 or QoS 2 PUBLISH was acknowledged in this capture, so there are no times "
+                         "to show (QoS 0 messages are never acknowledged).", &fg);
+      return;
+    }
+  dist = coap ? iot_insight_coap_latency (self->insight) : iot_insight_mqtt_latency (self->insight);
+  hist_build (&h, samples, n);
+  draw_y_ticks (cr, widget, &h, &fg, x0, y0, w, ph);
+  /* Bars, one pixel apart. */
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.85);
+  for (guint i = 0; i < h.n_bins; i++)
+    {
+      double bx = x0 + w * i / h.n_bins, bw = w / h.n_bins;
+      double bh = (double) h.bins[i] / MAX (h.max_count, 1) * ph;
+
+      if (h.bins[i] == 0)
+        continue;
+      cairo_rectangle (cr, bx + 0.5, y0 + ph - bh, MAX (bw - 1, 1), bh);
+    }
+  cairo_fill (cr);
+  draw_x_ticks (cr, widget, &h, &fg, x0, y0, w, ph);
+  draw_marker (cr, widget, &h, dist.median, "median", 0.15, 0.64, 0.41, x0, y0, w, ph);
+  draw_marker (cr, widget, &h, dist.p95, "p95", 0.78, 0.27, 0.0, x0, y0, w, ph);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+  draw_text (cr, widget, h.log ? "time until the answer (logarithmic scale)" : "time until the answer",
+             x0 + w / 2, height, 0.5, 1, TRUE);
+  cairo_save (cr);
+  cairo_translate (cr, 2, y0 + ph / 2);
+  cairo_rotate (cr, -G_PI / 2);
+  draw_text (cr, widget, coap ? "requests" : "messages", 0, 0, 0.5, 0, TRUE);
+  cairo_restore (cr);
+  g_free (h.bins);
+}
+
+static void
+set_latency_text (GtkLabel *label, IotDistribution dist, const char *noun)
+{
+  char min[32], median[32], p95[32], max[32];
+  g_autofree char *markup = NULL;
+
+  if (dist.count == 0)
+    {
+      gtk_label_set_markup (label, "<span alpha=\"65%\">No samples</span>");
+      return;
+    }
+  format_duration (dist.min, min, sizeof min);
+  format_duration (dist.median, median, sizeof median);
+  format_duration (dist.p95, p95, sizeof p95);
+  format_duration (dist.max, max, sizeof max);
+  markup = g_strdup_printf ("<b>%u</b> %s\n"
+                            "Minimum\t%s\n"
+                            "<span foreground=\"#26a269\">Median</span>\t%s\n"
+                            "<span foreground=\"#c64600\">95th percentile</span>\t%s\n"
+                            "Maximum\t%s",
+                            dist.count, noun, min, median, p95, max);
+  gtk_label_set_markup (label, markup);
+}
+
+static void
+fill_latency (IotInsightWindow *self)
+{
+  IotDistribution mqtt = iot_insight_mqtt_latency (self->insight);
+  IotDistribution coap = iot_insight_coap_latency (self->insight);
+
+  set_latency_text (self->mqtt_stats, mqtt, mqtt.count == 1 ? "acknowledged PUBLISH message" : "acknowledged PUBLISH messages");
+  set_latency_text (self->coap_stats, coap, coap.count == 1 ? "answered request" : "answered requests");
+  gtk_widget_queue_draw (GTK_WIDGET (self->mqtt_plot));
+  gtk_widget_queue_draw (GTK_WIDGET (self->coap_plot));
+}
+
+/* ---- analysis ------------------------------------------------------------------------ */
+
+static void
+fill_summary (IotInsightWindow *self)
+{
+  g_autofree char *name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+  g_autofree char *frames = plural (iot_insight_n_frames (self->insight), "frame", "frames");
+  g_autofree char *topics = plural (iot_insight_n_topics (self->insight), "MQTT topic", "MQTT topics");
+  g_autofree char *sessions = plural (iot_insight_n_sessions (self->insight), "session", "sessions");
+  g_autofree char *text = g_strdup_printf ("%s · %s analysed · %s · %s · double-click a topic or a session to "
+                                           "filter the main window on it", name, frames, topics, sessions);
+
+  gtk_label_set_text (self->summary_label, text);
+}
+
+static void
+fill_all (IotInsightWindow *self)
+{
+  fill_findings (self);
+  fill_topics (self);
+  fill_sessions (self);
+  fill_latency (self);
+  fill_summary (self);
+}
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_clear_pointer (&job->insight, iot_insight_free);
+  iot_capture_unref (job->capture);
+  g_free (job);
+}
+
+static void
+analyze_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr (GError) error = NULL;
+
+  iot_worker_lower_priority ();
+  job->insight = iot_insight_analyze (iot_capture_engine (job->capture), cancellable, &error);
+  if (job->insight == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+analyze_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (IotInsightWindow) self = user_data;
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf ("The analysis failed: %s", error->message);
+
+          gtk_spinner_stop (self->spinner);
+          gtk_label_set_text (self->loading_label, text);
+        }
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->insight = g_steal_pointer (&job->insight);
+  fill_all (self);
+  gtk_spinner_stop (self->spinner);
+  gtk_stack_set_visible_child_name (self->outer_stack, "content");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.export", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.save-baseline", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.compare-baseline", TRUE);
+  g_signal_emit (self, signals[SIGNAL_READY], 0);
+}
 
 static gboolean
-emit_ready (gpointer data)
+check_ready (IotInsightWindow *self, GError **error)
 {
-  IotInsightWindow *self = data;
+  if (self->insight != NULL)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "The analysis has not finished yet");
+  return FALSE;
+}
 
-  self->ready = TRUE;
-  g_signal_emit (self, ready_signal, 0);
-  return G_SOURCE_REMOVE;
+/* ---- file choosers ------------------------------------------------------------------- */
+
+typedef enum {
+  CHOOSE_EXPORT,
+  CHOOSE_SAVE_BASELINE,
+  CHOOSE_COMPARE_BASELINE,
+} ChooseWhat;
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog, int response, IotInsightWindow *self)
+{
+  ChooseWhat what = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "choose-what"));
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *done = NULL;
+  gboolean ok = TRUE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->chooser);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    return;
+  switch (what)
+    {
+    case CHOOSE_EXPORT:
+      ok = iot_insight_window_export_report (self, path, &error);
+      done = g_strdup_printf ("Report written to %s.", path);
+      break;
+    case CHOOSE_SAVE_BASELINE:
+      ok = iot_insight_window_save_baseline (self, path, &error);
+      done = g_strdup_printf ("Baseline saved to %s. Open a later capture of the same devices and compare it "
+                              "with this file to see what changed.", path);
+      break;
+    case CHOOSE_COMPARE_BASELINE:
+    default:
+      /* The comparison writes its own message. */
+      ok = iot_insight_window_compare_baseline (self, path, &error);
+      break;
+    }
+  if (!ok)
+    show_banner (self, error->message, TRUE);
+  else if (done != NULL)
+    show_banner (self, done, FALSE);
 }
 
 static void
-iot_insight_window_class_init (IotInsightWindowClass *klass)
+add_filter (GtkFileChooser *chooser, const char *name, const char *pattern)
 {
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-insight-window.ui");
-  ready_signal = g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                               G_TYPE_NONE, 0);
-  g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                G_TYPE_NONE, 1, G_TYPE_UINT);
-  g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                G_TYPE_NONE, 1, G_TYPE_STRING);
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 static void
-iot_insight_window_init (IotInsightWindow *self)
+choose_file (IotInsightWindow *self, ChooseWhat what)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  static const char *const titles[] = { "Export Report", "Save Baseline", "Compare with Baseline" };
+  static const char *const suffixes[] = { "insight.html", "baseline.json", NULL };
+  gboolean save = what != CHOOSE_COMPARE_BASELINE;
+  GtkFileChooser *chooser;
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (titles[what], GTK_WINDOW (self),
+                                               save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               save ? "_Save" : "_Open", "_Cancel");
+  chooser = GTK_FILE_CHOOSER (self->chooser);
+  if (what == CHOOSE_EXPORT)
+    {
+      add_filter (chooser, "HTML page with charts (*.html)", "*.html");
+      add_filter (chooser, "JSON data (*.json)", "*.json");
+    }
+  else
+    add_filter (chooser, "Baselines (*.json)", "*.json");
+  if (suffixes[what] != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+      char *dot = strrchr (base, '.');
+      g_autofree char *name = NULL;
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      name = g_strdup_printf ("%s-%s", base, suffixes[what]);
+      gtk_file_chooser_set_current_name (chooser, name);
+    }
+  g_object_set_data (G_OBJECT (self->chooser), "choose-what", GINT_TO_POINTER (what));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (IOT_INSIGHT_WINDOW (widget), CHOOSE_EXPORT);
+}
+
+static void
+save_baseline_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (IOT_INSIGHT_WINDOW (widget), CHOOSE_SAVE_BASELINE);
+}
+
+static void
+compare_baseline_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_file (IOT_INSIGHT_WINDOW (widget), CHOOSE_COMPARE_BASELINE);
+}
+
+/* ---- public ------------------------------------------------------------------------------ */
 
 IotInsightWindow *
 iot_insight_window_new (IotSession *session, const char *page)
 {
-  IotInsightWindow *self = g_object_new (IOT_TYPE_INSIGHT_WINDOW, NULL);
+  IotInsightWindow *self;
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *loading = NULL;
+  Job *job;
 
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, emit_ready, g_object_ref (self), g_object_unref);
+  g_return_val_if_fail (IOT_IS_SESSION (session), NULL);
+  g_return_val_if_fail (iot_session_get_capture (session) != NULL, NULL);
+
+  self = g_object_new (IOT_TYPE_INSIGHT_WINDOW, NULL);
+  self->session = g_object_ref (session);
+  self->capture = iot_capture_ref (iot_session_get_capture (session));
+  iot_insight_findings_set_capture (self->diagnoses, self->capture);
+  iot_insight_findings_set_capture (self->security, self->capture);
+  name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+  title = g_strdup_printf ("IoT Insight — %s", name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  loading = g_strdup_printf ("Analysing %u frames…", iot_capture_n_passed (self->capture));
+  gtk_label_set_text (self->loading_label, loading);
+  if (page != NULL)
+    iot_insight_window_set_page (self, page);
+  gtk_spinner_start (self->spinner);
+
+  job = g_new0 (Job, 1);
+  job->capture = iot_capture_ref (self->capture);
+  task = g_task_new (NULL, self->cancellable, analyze_done_cb, g_object_ref (self));
+  g_task_set_task_data (task, job, job_free);
+  g_task_run_in_thread (task, analyze_thread);
   return self;
 }
 
 gboolean
 iot_insight_window_is_ready (IotInsightWindow *self)
 {
-  return self->ready;
+  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), FALSE);
+  return self->insight != NULL;
 }
 
 void
 iot_insight_window_set_page (IotInsightWindow *self, const char *page)
 {
+  g_return_if_fail (IOT_IS_INSIGHT_WINDOW (self));
+
+  if (page == NULL || *page == '\0')
+    page = page_names[0];
+  if (!g_strv_contains (page_names, page))
+    {
+      g_warning ("Unknown IoT Insight page \"%s\"", page);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->pages, page);
+}
+
+const char *
+iot_insight_window_get_page (IotInsightWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->pages);
+}
+
+static gboolean
+has_suffix_nocase (const char *path, const char *suffix)
+{
+  gsize n = strlen (path), m = strlen (suffix);
+
+  return n >= m && g_ascii_strcasecmp (path + n - m, suffix) == 0;
+}
+
+gboolean
+iot_insight_window_export_report (IotInsightWindow *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_ready (self, error))
+    return FALSE;
+  if (has_suffix_nocase (path, ".json"))
+    return iot_insight_write_json (self->insight, path, error);
+  return iot_insight_write_html (self->insight, path, error);
+}
+
+gboolean
+iot_insight_window_save_baseline (IotInsightWindow *self, const char *path, GError **error)
+{
+  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return check_ready (self, error) && iot_insight_save_baseline (self->insight, path, error);
+}
+
+gboolean
+iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  gint n;
+
+  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_ready (self, error))
+    return FALSE;
+  n = iot_insight_compare_baseline (self->insight, path, error);
+  if (n < 0)
+    return FALSE;
+  fill_findings (self);
+  name = g_path_get_basename (path);
+  if (n == 0)
+    text = g_strdup_printf ("Compared with the baseline %s: this capture behaves like it (no deviations).", name);
+  else
+    text = g_strdup_printf ("Compared with the baseline %s: %d %s, tagged “Deviation” at the top of the "
+                            "Diagnoses list.", name, n, n == 1 ? "deviation" : "deviations");
+  show_banner (self, text, FALSE);
+  iot_insight_window_set_page (self, "diagnoses");
+  return TRUE;
+}
+
+IotInsight *
+iot_insight_window_get_insight (IotInsightWindow *self)
+{
+  return self->insight;
+}
+
+IotInsightFindings *
+iot_insight_window_get_diagnoses (IotInsightWindow *self)
+{
+  return self->diagnoses;
+}
+
+IotInsightFindings *
+iot_insight_window_get_security (IotInsightWindow *self)
+{
+  return self->security;
+}
+
+GtkColumnView *
+iot_insight_window_get_topics_view (IotInsightWindow *self)
+{
+  return self->topics_view;
+}
+
+GtkColumnView *
+iot_insight_window_get_sessions_view (IotInsightWindow *self)
+{
+  return self->sessions_view;
+}
+
+GtkDrawingArea *
+iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which)
+{
+  return which == 0 ? self->mqtt_plot : self->coap_plot;
+}
+
+const char *
+iot_insight_window_get_latency_text (IotInsightWindow *self, guint which)
+{
+  return gtk_label_get_text (which == 0 ? self->mqtt_stats : self->coap_stats);
+}
+
+guint
+iot_insight_window_get_latency_count (IotInsightWindow *self, guint which)
+{
+  guint n = 0;
+
+  if (self->insight == NULL)
+    return 0;
+  if (which == 0)
+    iot_insight_mqtt_latency_samples (self->insight, &n);
+  else
+    iot_insight_coap_latency_samples (self->insight, &n);
+  return n;
+}
+
+const char *
+iot_insight_window_get_summary (IotInsightWindow *self)
+{
+  return gtk_label_get_text (self->summary_label);
+}
+
+const char *
+iot_insight_window_get_banner (IotInsightWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->banner) ? gtk_label_get_text (self->banner_label) : "";
+}
+
+/* ---- GObject -------------------------------------------------------------------------------- */
+
+static void
+iot_insight_window_dispose (GObject *object)
+{
+  IotInsightWindow *self = IOT_INSIGHT_WINDOW (object);
+
+  /* The worker stops at its next check; its result is dropped. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_INSIGHT_WINDOW);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (iot_insight_window_parent_class)->dispose (object);
+}
+
+static void
+iot_insight_window_finalize (GObject *object)
+{
+  IotInsightWindow *self = IOT_INSIGHT_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->capture, iot_capture_unref);
+  g_clear_pointer (&self->insight, iot_insight_free);
+  G_OBJECT_CLASS (iot_insight_window_parent_class)->finalize (object);
+}
+
+static void
+iot_insight_window_class_init (IotInsightWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = iot_insight_window_dispose;
+  object_class->finalize = iot_insight_window_finalize;
+
+  /* The analysis is finished and shown. */
+  signals[SIGNAL_READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (filter): show only what a topic, a session or a finding covers. */
+  signals[SIGNAL_FILTER_REQUESTED] =
+    g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (frame): an evidence or related frame was clicked. */
+  signals[SIGNAL_FRAME_ACTIVATED] =
+    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  g_type_ensure (IOT_TYPE_INSIGHT_FINDINGS);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-insight-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, outer_stack);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, banner_close);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, diagnoses);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, security);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, topics_stack);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, topics_view);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, sessions_stack);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, sessions_view);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, mqtt_plot);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, mqtt_stats);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, coap_plot);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, coap_stats);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, summary_label);
+
+  gtk_widget_class_install_action (widget_class, "insight.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "insight.save-baseline", NULL, save_baseline_action);
+  gtk_widget_class_install_action (widget_class, "insight.compare-baseline", NULL, compare_baseline_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+load_css (GtkWidget *widget)
+{
+  static GdkDisplay *loaded_for;
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  g_autoptr (GtkCssProvider) provider = NULL;
+
+  if (display == loaded_for)
+    return;
+  loaded_for = display;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, insight_css, -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+iot_insight_window_init (IotInsightWindow *self)
+{
+  PangoTabArray *tabs;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  load_css (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.save-baseline", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.compare-baseline", FALSE);
+  setup_topic_columns (self);
+  setup_session_columns (self);
+  /* The figures beside a plot line up after their names. */
+  tabs = pango_tab_array_new_with_positions (1, TRUE, PANGO_TAB_LEFT, 120);
+  gtk_label_set_tabs (self->mqtt_stats, tabs);
+  gtk_label_set_tabs (self->coap_stats, tabs);
+  pango_tab_array_free (tabs);
+  g_object_set_data (G_OBJECT (self->mqtt_plot), "insight-window", self);
+  g_object_set_data (G_OBJECT (self->coap_plot), "insight-window", self);
+  gtk_drawing_area_set_draw_func (self->mqtt_plot, draw_plot_cb, GINT_TO_POINTER (FALSE), NULL);
+  gtk_drawing_area_set_draw_func (self->coap_plot, draw_plot_cb, GINT_TO_POINTER (TRUE), NULL);
+  g_signal_connect (self->banner_close, "clicked", G_CALLBACK (banner_close_cb), self);
+  g_signal_connect (self->topics_view, "activate", G_CALLBACK (topics_activate_cb), self);
+  g_signal_connect (self->sessions_view, "activate", G_CALLBACK (sessions_activate_cb), self);
+  g_signal_connect (self->diagnoses, "frame-activated", G_CALLBACK (findings_frame_cb), self);
+  g_signal_connect (self->security, "frame-activated", G_CALLBACK (findings_frame_cb), self);
+  g_signal_connect (self->diagnoses, "filter-requested", G_CALLBACK (findings_filter_cb), self);
+  g_signal_connect (self->security, "filter-requested", G_CALLBACK (findings_filter_cb), self);
 }

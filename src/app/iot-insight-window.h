@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-insight-findings.h"
 #include "iot-session.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,32 @@ G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW,
 IotInsightWindow *iot_insight_window_new (IotSession *session, const char *page);
 gboolean          iot_insight_window_is_ready (IotInsightWindow *self);
 void              iot_insight_window_set_page (IotInsightWindow *self, const char *page);
+const char       *iot_insight_window_get_page (IotInsightWindow *self);
+
+/* What the buttons of the header bar do once a file is chosen; FALSE with
+ * @error before the analysis is ready or when the file cannot be used.
+ * The report is JSON when @path ends in ".json", else an HTML page.
+ * Comparing shows the deviations in the Diagnoses list (tagged
+ * "Deviation", first) and switches to that page. */
+gboolean          iot_insight_window_export_report (IotInsightWindow *self, const char *path, GError **error);
+gboolean          iot_insight_window_save_baseline (IotInsightWindow *self, const char *path, GError **error);
+gboolean          iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, GError **error);
+
+/* For scripts and tests: the analysis (NULL until ready) and the pages. */
+IotInsight         *iot_insight_window_get_insight (IotInsightWindow *self);
+IotInsightFindings *iot_insight_window_get_diagnoses (IotInsightWindow *self);
+IotInsightFindings *iot_insight_window_get_security (IotInsightWindow *self);
+/* Rows: GtkTreeListRow of IotInsightTopicRow, expanded. */
+GtkColumnView      *iot_insight_window_get_topics_view (IotInsightWindow *self);
+/* Rows: IotInsightSessionRow. */
+GtkColumnView      *iot_insight_window_get_sessions_view (IotInsightWindow *self);
+/* The latency plots: 0 = MQTT, 1 = CoAP; the text beside a plot and the
+ * number of samples it draws. */
+GtkDrawingArea     *iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which);
+const char         *iot_insight_window_get_latency_text (IotInsightWindow *self, guint which);
+guint               iot_insight_window_get_latency_count (IotInsightWindow *self, guint which);
+/* The line at the bottom and the message banner ("" when hidden). */
+const char         *iot_insight_window_get_summary (IotInsightWindow *self);
+const char         *iot_insight_window_get_banner (IotInsightWindow *self);
 
 G_END_DECLS

@@ -88,6 +88,26 @@ iot_insight_coap_latency (IotInsight *self)
   return distribution_of (self->coap_latency);
 }
 
+const double *
+iot_insight_mqtt_latency_samples (IotInsight *self, guint *n)
+{
+  *n = self->mqtt_latency->len;
+  return (const double *) self->mqtt_latency->data;
+}
+
+const double *
+iot_insight_coap_latency_samples (IotInsight *self, guint *n)
+{
+  *n = self->coap_latency->len;
+  return (const double *) self->coap_latency->data;
+}
+
+guint32
+iot_insight_n_frames (IotInsight *self)
+{
+  return self->n_frames;
+}
+
 const char *
 insight_severity_name (IotSeverity severity)
 {
@@ -1038,6 +1058,11 @@ iot_insight_compare_baseline (IotInsight *self, const char *path, GError **error
                    "(made with --save-baseline)", path);
       return -1;
     }
+  /* Comparing again (with another baseline) replaces the deviations. */
+  for (guint i = self->items->len; i > 0; i--)
+    if (((IotInsightItem *) g_ptr_array_index (self->items, i - 1))->kind == IOT_INSIGHT_DEVIATION)
+      g_ptr_array_remove_index (self->items, i - 1);
+  before = self->items->len;
   self->compared = TRUE;
   g_free (self->baseline_name);
   self->baseline_name = g_path_get_basename (path);

@@ -117,6 +117,12 @@ const IotMqttSession *iot_insight_session (IotInsight *insight, guint index);
 /* PUBLISH → PUBACK/PUBREC and CoAP request → response times, in seconds. */
 IotDistribution       iot_insight_mqtt_latency (IotInsight *insight);
 IotDistribution       iot_insight_coap_latency (IotInsight *insight);
+/* The samples behind those distributions (seconds, in capture order), for
+ * plots; valid as long as @insight. */
+const double         *iot_insight_mqtt_latency_samples (IotInsight *insight, guint *n);
+const double         *iot_insight_coap_latency_samples (IotInsight *insight, guint *n);
+/* Frames the analysis covered. */
+guint32               iot_insight_n_frames (IotInsight *insight);
 
 /* "s*** (6 characters)": the first character and the length only. */
 char         *iot_insight_mask_secret (const char *secret);
@@ -138,7 +144,8 @@ gboolean      iot_insight_write_html (IotInsight *insight, const char *path, GEr
 void          iot_insight_baseline (IotInsight *insight, JsonBuilder *builder);
 gboolean      iot_insight_save_baseline (IotInsight *insight, const char *path, GError **error);
 /* Compares with a saved baseline; the deviations become items of kind
- * IOT_INSIGHT_DEVIATION.  Returns how many, or -1 with @error set. */
+ * IOT_INSIGHT_DEVIATION (replacing those of an earlier comparison).
+ * Returns how many, or -1 with @error set. */
 gint          iot_insight_compare_baseline (IotInsight *insight, const char *path, GError **error);
 
 /* ---- two capture points ------------------------------------------------------------ */
