@@ -499,7 +499,7 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
     {
       if (t != NULL && t->req_frame != frame)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+          iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
                           "DNS query retransmission. Original request in frame %u", t->req_frame);
           add_generated_frame (pkt, tree, F_RETRANSMIT_REQUEST_IN, t->req_frame);
           node = iot_tree_add_boolean (pkt, tree, &dns_fields[F_RETRANSMISSION], NULL, 0, 0, TRUE);
@@ -518,7 +518,7 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
     }
   if (t->rep_frame != frame)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
                       "DNS response retransmission. Original response in frame %u", t->rep_frame);
       add_generated_frame (pkt, tree, F_RETRANSMIT_RESPONSE_IN, t->rep_frame);
       node = iot_tree_add_boolean (pkt, tree, &dns_fields[F_RETRANSMISSION], NULL, 0, 0, TRUE);

@@ -408,6 +408,44 @@ ip_state_free (gpointer state)
   iot_defrag_free (state);
 }
 
+/* RFC 3171 (now 5771): 224.0.0.0/24 is the Local Network Control Block,
+ * never forwarded by routers.  Senders use TTL 1 there, except protocols
+ * that want to prove the packet came from the link itself by sending TTL
+ * 255 (VRRP 224.0.0.18, 224.0.0.102, mDNS 224.0.0.251); LLMNR
+ * (224.0.0.252) accepts any TTL.  0 = any. */
+static guint
+expected_lncb_ttl (guint8 last_octet)
+{
+  switch (last_octet)
+    {
+    case 18: case 102: case 251:
+      return 255;
+    case 252:
+      return 0;
+    default:
+      return 1;
+    }
+}
+
+/* A TTL that looks wrong: a link-local multicast sent with another TTL than
+ * its protocol uses, or a unicast packet about to expire (traceroute, or
+ * a routing loop). */
+static void
+check_ttl (IotPacket *pkt, int node, guint ttl, guint proto, const guint8 *dst)
+{
+  if (dst[0] == 224 && dst[1] == 0 && dst[2] == 0)
+    {
+      guint expected = expected_lncb_ttl (dst[3]);
+
+      if (expected != 0 && ttl != expected)
+        iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+                        "\"Time To Live\" != %u for a packet sent to the Local Network Control Block "
+                        "(see RFC 3171)", expected);
+    }
+  else if ((dst[0] & 0xf0) != 0xe0 && ttl < 5 && proto != 103 /* PIM */ && proto != 89 /* OSPF */)
+    iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "\"Time To Live\" only %u", ttl);
+}
+
 static int
 dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -417,7 +455,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   gboolean more_frags;
   IotAddress src = { 4, { 0 } }, dst = { 4, { 0 } };
   const char *proto_name;
-  int tree, node;
+  int tree, node, ttl_node;
 
   iot_col_set_protocol (pkt, "IPv4");
   tree = iot_tree_add_protocol (pkt, parent, &ip_fields[F_PROTO], buf, 0, MIN (MAX (hl, 20u), buf->length));
@@ -468,7 +506,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   node = iot_tree_add_uint (pkt, tree, &ip_fields[F_FRAG_OFFSET], buf, 6, 2, frag_word & 0x1fff);
   label_frag_offset (pkt, node, frag_word);
   ttl = iot_buf_u8 (buf, 8);
-  iot_tree_add_item (pkt, tree, &ip_fields[F_TTL], buf, 8, 1, FALSE);
+  ttl_node = iot_tree_add_item (pkt, tree, &ip_fields[F_TTL], buf, 8, 1, FALSE);
   proto = iot_buf_u8 (buf, 9);
   iot_tree_add_item (pkt, tree, &ip_fields[F_PROTOCOL], buf, 9, 1, FALSE);
   node = iot_tree_add_item (pkt, tree, &ip_fields[F_CHECKSUM], buf, 10, 2, FALSE);
@@ -479,6 +517,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 
   memcpy (src.bytes, iot_buf_ptr (buf, 12, 4), 4);
   memcpy (dst.bytes, iot_buf_ptr (buf, 16, 4), 4);
+  check_ttl (pkt, ttl_node, ttl, proto, dst.bytes);
   add_address (pkt, tree, buf, 12, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 16, F_DST, F_DST_HOST);
   iot_tree_set_label (pkt, tree, "Internet Protocol Version 4, Src: %u.%u.%u.%u, Dst: %u.%u.%u.%u",
