@@ -97,7 +97,8 @@ static const GOptionEntry entries[] = {
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
     "Statistics after reading: follow,tcp|udp,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
-    "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER] (repeatable)",
+    "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
+    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
     "STATS" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },

@@ -7,6 +7,7 @@
 #include "iot-stats.h"
 #include "iot-format.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -802,29 +803,40 @@ iot_expert_summary_free (IotExpertSummary *summary)
   g_free (summary);
 }
 
-void
-iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity, IotExpertGroup group,
-                        const char *protocol, const char *message)
+/* Counts one item; returns its entry, or NULL when below the minimum. */
+static IotExpertEntry *
+expert_entry_add (IotExpertSummary *summary, IotSeverity severity, IotExpertGroup group,
+                  const char *protocol, const char *message)
 {
   g_autofree char *key = NULL;
+  IotExpertEntry *entry;
   guint row;
 
   if (severity < summary->min_severity || severity >= N_SEVERITIES)
-    return;
+    return NULL;
   /* Same protocol and message: one entry, whatever the group. */
   key = g_strconcat (protocol, "\x1f", message, NULL);
   row = GPOINTER_TO_UINT (g_hash_table_lookup (summary->index[severity], key));
   if (row == 0)
     {
-      IotExpertEntry entry = { severity, group,
+      IotExpertEntry fresh = { severity, group,
                                g_string_chunk_insert_const (summary->text, protocol),
-                               g_string_chunk_insert_const (summary->text, message), 0 };
+                               g_string_chunk_insert_const (summary->text, message), 0, 0 };
 
-      g_array_append_val (summary->entries[severity], entry);
+      g_array_append_val (summary->entries[severity], fresh);
       row = summary->entries[severity]->len;
       g_hash_table_insert (summary->index[severity], g_steal_pointer (&key), GUINT_TO_POINTER (row));
     }
-  g_array_index (summary->entries[severity], IotExpertEntry, row - 1).count++;
+  entry = &g_array_index (summary->entries[severity], IotExpertEntry, row - 1);
+  entry->count++;
+  return entry;
+}
+
+void
+iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity, IotExpertGroup group,
+                        const char *protocol, const char *message)
+{
+  expert_entry_add (summary, severity, group, protocol, message);
 }
 
 /* The protocol an expert item belongs to: the nearest protocol row above
@@ -869,12 +881,16 @@ iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt)
     if ((nodes[i].flags & IOT_NODE_EXPERT) && nodes[i].v.p != NULL)
       {
         g_autoptr (GString) message = g_string_new (NULL);
+        IotExpertEntry *entry;
 
         /* Control characters (a request line's CR LF) as escapes, so
          * each item stays on one line. */
         iot_format_escaped (nodes[i].v.p, nodes[i].vlen, message);
-        iot_expert_summary_add (summary, nodes[i].severity, nodes[i].group, expert_protocol (nodes, i),
-                                message->str);
+        entry = expert_entry_add (summary, nodes[i].severity, nodes[i].group, expert_protocol (nodes, i),
+                                  message->str);
+        /* Frames come in order in one pass: the first one seen stays. */
+        if (entry != NULL && entry->first_frame == 0)
+          entry->first_frame = iot_packet_frame_number (pkt);
       }
 }
 
@@ -1618,6 +1634,400 @@ iot_io_stat_print (IotIoStat *io, GString *out)
   g_string_append_c (out, '\n');
 }
 
+/* ---- histograms ------------------------------------------------------------------------------ */
+
+/* The "burst" columns of a stats_tree table: the most values counted in
+ * any 100 ms window, the window sliding in 5 ms steps, and when that
+ * window started. */
+#define BURST_WINDOW_MS 100
+#define BURST_STEP_MS   5
+
+typedef struct {
+  double  step;        /* floor (ms / BURST_STEP_MS) */
+  guint64 count;
+  double  start_ms;    /* earliest value counted in this step */
+} BurstStep;
+
+typedef struct {
+  GQueue  steps;       /* BurstStep, oldest first; never empty */
+  guint64 in_window;
+  guint64 max;
+  double  max_start_ms;
+} Burst;
+
+typedef struct {
+  IotHistogramBucket row;
+  Burst              burst;
+} HistRow;
+
+struct _IotHistogram {
+  IotHistogramKind kind;
+  HistRow          total;
+  HistRow         *buckets;
+  guint            n_buckets;
+  double           start_ms;    /* first frame counted; < 0 before it */
+  double           elapsed_ms;  /* latest frame counted minus the first */
+  gboolean         have_prev;
+  gint64           prev_ns;     /* inter-frame: the previous frame's time */
+};
+
+static const struct {
+  const char *label;
+  gint64      low;
+} plen_buckets[] = {
+  { "0-19", 0 }, { "20-39", 20 }, { "40-79", 40 }, { "80-159", 80 }, { "160-319", 160 },
+  { "320-639", 320 }, { "640-1279", 640 }, { "1280-2559", 1280 }, { "2560-5119", 2560 },
+  { "5120 and greater", 5120 },
+};
+
+/* Decades from 10 µs to 10 s: a sensor's reply is microseconds away, its
+ * next reading seconds away, and both show up here at once. */
+static const struct {
+  const char *label;
+  gint64      low;
+} iat_buckets[] = {
+  { "< 10 us", G_MININT64 }, { "10-100 us", 10000 }, { "100 us-1 ms", 100000 }, { "1-10 ms", 1000000 },
+  { "10-100 ms", 10000000 }, { "100 ms-1 s", 100000000 }, { "1-10 s", 1000000000 },
+  { "10 s and greater", G_GINT64_CONSTANT (10000000000) },
+};
+
+static void
+burst_init (Burst *burst)
+{
+  /* Like tshark, a window starts out at 0 ms with nothing in it. */
+  g_queue_init (&burst->steps);
+  g_queue_push_tail (&burst->steps, g_new0 (BurstStep, 1));
+}
+
+static BurstStep *
+burst_step_new (double step, double now_ms)
+{
+  BurstStep *s = g_new0 (BurstStep, 1);
+
+  s->step = step;
+  s->count = 1;
+  s->start_ms = now_ms;
+  return s;
+}
+
+/* Counts one value at @now_ms: values out of time order join the step
+ * they belong to, or are dropped when older than the whole window. */
+static void
+burst_add (Burst *burst, double now_ms)
+{
+  double step = floor (now_ms / BURST_STEP_MS);
+  double window = (double) BURST_WINDOW_MS / BURST_STEP_MS;
+  BurstStep *head = g_queue_peek_head (&burst->steps);
+  BurstStep *tail = g_queue_peek_tail (&burst->steps);
+
+  if (step > tail->step)
+    {
+      g_queue_push_tail (&burst->steps, burst_step_new (step, now_ms));
+      burst->in_window++;
+      while (step >= ((BurstStep *) g_queue_peek_head (&burst->steps))->step + window)
+        {
+          BurstStep *old = g_queue_pop_head (&burst->steps);
+
+          burst->in_window -= old->count;
+          g_free (old);
+        }
+    }
+  else if (step < head->step)
+    {
+      if (step + window > tail->step)
+        {
+          g_queue_push_head (&burst->steps, burst_step_new (step, now_ms));
+          burst->in_window++;
+        }
+    }
+  else
+    {
+      GList *link = burst->steps.tail;
+
+      while (step < ((BurstStep *) link->data)->step)
+        link = link->prev;
+      if (step == ((BurstStep *) link->data)->step)
+        {
+          BurstStep *s = link->data;
+
+          s->count++;
+          s->start_ms = MIN (s->start_ms, now_ms);
+        }
+      else
+        g_queue_insert_after (&burst->steps, link, burst_step_new (step, now_ms));
+      burst->in_window++;
+    }
+  if (burst->in_window > burst->max)
+    {
+      burst->max = burst->in_window;
+      burst->max_start_ms = ((BurstStep *) g_queue_peek_head (&burst->steps))->start_ms;
+    }
+}
+
+static void
+hist_row_init (HistRow *row, const char *label, gint64 low, gint64 high)
+{
+  row->row.label = label;
+  row->row.low = low;
+  row->row.high = high;
+  burst_init (&row->burst);
+}
+
+IotHistogram *
+iot_histogram_new (IotHistogramKind kind)
+{
+  IotHistogram *hist = g_new0 (IotHistogram, 1);
+  guint n = kind == IOT_HISTOGRAM_FRAME_LENGTH ? G_N_ELEMENTS (plen_buckets) : G_N_ELEMENTS (iat_buckets);
+
+  hist->kind = kind;
+  hist->start_ms = -1.0;
+  hist->n_buckets = n;
+  hist->buckets = g_new0 (HistRow, n);
+  hist_row_init (&hist->total, iot_histogram_title (hist), G_MININT64, G_MAXINT64);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = kind == IOT_HISTOGRAM_FRAME_LENGTH ? plen_buckets[i].label : iat_buckets[i].label;
+      gint64 low = kind == IOT_HISTOGRAM_FRAME_LENGTH ? plen_buckets[i].low : iat_buckets[i].low;
+      gint64 next = i + 1 < n ? (kind == IOT_HISTOGRAM_FRAME_LENGTH ? plen_buckets[i + 1].low
+                                                                     : iat_buckets[i + 1].low)
+                              : G_MAXINT64;
+
+      hist_row_init (&hist->buckets[i], label, low, i + 1 < n ? next - 1 : G_MAXINT64);
+    }
+  return hist;
+}
+
+void
+iot_histogram_free (IotHistogram *hist)
+{
+  if (hist == NULL)
+    return;
+  g_queue_clear_full (&hist->total.burst.steps, g_free);
+  for (guint i = 0; i < hist->n_buckets; i++)
+    g_queue_clear_full (&hist->buckets[i].burst.steps, g_free);
+  g_free (hist->buckets);
+  g_free (hist);
+}
+
+IotHistogramKind
+iot_histogram_kind (IotHistogram *hist)
+{
+  return hist->kind;
+}
+
+const char *
+iot_histogram_title (IotHistogram *hist)
+{
+  return hist->kind == IOT_HISTOGRAM_FRAME_LENGTH ? "Packet Lengths" : "Inter-frame Times";
+}
+
+/* Milliseconds the way tshark turns a relative time into them: seconds
+ * and nanoseconds converted on their own. */
+static double
+ns_to_ms (gint64 ns)
+{
+  return (double) (ns / NS_PER_SEC) * 1000.0 + (double) (ns % NS_PER_SEC) / 1000000.0;
+}
+
+static void
+hist_row_add (HistRow *row, gint64 value, double now_ms)
+{
+  if (row->row.count == 0 || value < row->row.min)
+    row->row.min = value;
+  if (row->row.count == 0 || value > row->row.max)
+    row->row.max = value;
+  row->row.count++;
+  row->row.total += value;
+  burst_add (&row->burst, now_ms);
+}
+
+/* The clock of the rate column: from the first frame counted to the
+ * latest. */
+static double
+hist_tick (IotHistogram *hist, gint64 rel_ns)
+{
+  double now_ms = ns_to_ms (rel_ns);
+
+  if (hist->start_ms < 0.0)
+    hist->start_ms = now_ms;
+  hist->elapsed_ms = now_ms - hist->start_ms;
+  return now_ms;
+}
+
+static void
+hist_count (IotHistogram *hist, gint64 value, double now_ms)
+{
+  hist_row_add (&hist->total, value, now_ms);
+  for (guint i = 0; i < hist->n_buckets; i++)
+    if (value <= hist->buckets[i].row.high || i + 1 == hist->n_buckets)
+      {
+        hist_row_add (&hist->buckets[i], value, now_ms);
+        break;
+      }
+}
+
+void
+iot_histogram_add_value (IotHistogram *hist, gint64 value, gint64 rel_ns)
+{
+  hist_count (hist, value, hist_tick (hist, rel_ns));
+}
+
+void
+iot_histogram_add_frame (IotHistogram *hist, guint32 wirelen, gint64 rel_ns)
+{
+  double now_ms = hist_tick (hist, rel_ns);
+
+  if (hist->kind == IOT_HISTOGRAM_FRAME_LENGTH)
+    {
+      hist_count (hist, wirelen, now_ms);
+      return;
+    }
+  /* A gap needs two frames; the capture's order counts, not the time
+   * stamps' (a negative gap lands in the first bucket). */
+  if (hist->have_prev)
+    hist_count (hist, rel_ns - hist->prev_ns, now_ms);
+  hist->prev_ns = rel_ns;
+  hist->have_prev = TRUE;
+}
+
+guint
+iot_histogram_n_buckets (IotHistogram *hist)
+{
+  return hist->n_buckets;
+}
+
+const IotHistogramBucket *
+iot_histogram_bucket (IotHistogram *hist, guint index)
+{
+  g_return_val_if_fail (index < hist->n_buckets, NULL);
+  return &hist->buckets[index].row;
+}
+
+const IotHistogramBucket *
+iot_histogram_total (IotHistogram *hist)
+{
+  return &hist->total.row;
+}
+
+double
+iot_histogram_bucket_average (const IotHistogramBucket *bucket)
+{
+  return bucket->count ? (double) bucket->total / (double) bucket->count : 0.0;
+}
+
+/* stats_tree's plain text: a name column as wide as the longest name with
+ * its indent, then eight columns of 12 characters, each with a space on
+ * either side. */
+#define TREE_COLUMN_WIDTH 12
+#define TREE_N_COLUMNS    8
+
+static void
+tree_append_row (GString *out, guint indent, int name_width, const char *const *cells)
+{
+  g_string_append_printf (out, "%*s%-*s", (int) indent, "", name_width - (int) indent, cells[0]);
+  for (guint c = 1; c <= TREE_N_COLUMNS; c++)
+    g_string_append_printf (out, " %-*s ", TREE_COLUMN_WIDTH, cells[c]);
+  g_string_append_c (out, '\n');
+}
+
+static char *
+hist_format_value (IotHistogram *hist, gint64 value)
+{
+  if (hist->kind == IOT_HISTOGRAM_FRAME_LENGTH)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  return g_strdup_printf ("%.3f", (double) value / 1e6);
+}
+
+static char *
+hist_format_average (IotHistogram *hist, const IotHistogramBucket *row)
+{
+  /* tshark averages integer values in single precision. */
+  if (hist->kind == IOT_HISTOGRAM_FRAME_LENGTH)
+    {
+      float average = (float) row->total / (float) row->count;
+
+      return g_strdup_printf ("%.2f", (double) average);
+    }
+  return g_strdup_printf ("%.3f", iot_histogram_bucket_average (row) / 1e6);
+}
+
+/* @parent_count: the count of the row above, or -1 for the top row. */
+static void
+hist_append_row (IotHistogram *hist, const HistRow *row, guint indent, int name_width, gint64 parent_count,
+                 GString *out)
+{
+  const IotHistogramBucket *b = &row->row;
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, b->count);
+  g_autofree char *average = NULL, *min = NULL, *max = NULL;
+  g_autofree char *rate = NULL, *percent = NULL, *burst = NULL, *burst_start = NULL;
+  const char *none = parent_count < 0 ? "" : "-";     /* the top row leaves empty cells empty */
+  const char *cells[TREE_N_COLUMNS + 1];
+
+  if (b->count > 0)
+    {
+      average = hist_format_average (hist, b);
+      min = hist_format_value (hist, b->min);
+      max = hist_format_value (hist, b->max);
+    }
+  if (hist->elapsed_ms != 0.0)
+    rate = g_strdup_printf ("%.4f", (double) (float) b->count / hist->elapsed_ms);
+  if (parent_count < 0)
+    percent = g_strdup ("100%");
+  else if (parent_count > 0)
+    percent = g_strdup_printf ("%.2f%%", (double) b->count * 100.0 / (double) parent_count);
+  if (row->burst.max > 0)
+    {
+      burst = g_strdup_printf ("%.4f", (double) row->burst.max / BURST_WINDOW_MS);
+      burst_start = g_strdup_printf ("%.3f", row->burst.max_start_ms / 1000.0);
+    }
+  cells[0] = b->label;
+  cells[1] = count;
+  cells[2] = average ? average : none;
+  cells[3] = min ? min : none;
+  cells[4] = max ? max : none;
+  cells[5] = rate ? rate : "";
+  cells[6] = percent ? percent : "";
+  cells[7] = burst ? burst : "-";
+  cells[8] = burst_start ? burst_start : "-";
+  tree_append_row (out, indent, name_width, cells);
+}
+
+void
+iot_histogram_print (IotHistogram *hist, GString *out)
+{
+  static const char *const headings[TREE_N_COLUMNS + 1] = {
+    "Topic / Item", "Count", "Average", "Min Val", "Max Val", "Rate (ms)", "Percent", "Burst Rate", "Burst Start",
+  };
+  g_autofree char *top_label = hist->kind == IOT_HISTOGRAM_FRAME_LENGTH
+                                 ? g_strdup (hist->total.row.label)
+                                 : g_strdup_printf ("%s (ms)", hist->total.row.label);
+  HistRow top = hist->total;
+  int name_width = (int) strlen (top_label) + 1;
+  int rule_width;
+
+  /* Names count with the indent of their depth below the tree's root. */
+  for (guint i = 0; i < hist->n_buckets; i++)
+    name_width = MAX (name_width, (int) strlen (hist->buckets[i].row.label) + 2);
+  rule_width = name_width + TREE_N_COLUMNS * (TREE_COLUMN_WIDTH + 2);
+
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < rule_width; i++)
+    g_string_append_c (out, '=');
+  g_string_append_printf (out, "\n%s:\n", hist->total.row.label);
+  tree_append_row (out, 0, name_width, headings);
+  for (int i = 0; i < rule_width; i++)
+    g_string_append_c (out, '-');
+  g_string_append_c (out, '\n');
+  top.row.label = top_label;
+  hist_append_row (hist, &top, 0, name_width, -1, out);
+  for (guint i = 0; i < hist->n_buckets; i++)
+    hist_append_row (hist, &hist->buckets[i], 1, name_width, (gint64) hist->total.row.count, out);
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < rule_width; i++)
+    g_string_append_c (out, '-');
+  g_string_append_c (out, '\n');
+}
+
 /* Compiles a filter of a -z argument; NULL text or "" means none. */
 static gboolean
 compile_report_filter (const char *text, IotFilter **filter, GError **error)
@@ -1795,6 +2205,7 @@ typedef enum {
   REPORT_ENDPOINTS,
   REPORT_EXPERT,
   REPORT_IO,
+  REPORT_HISTOGRAM,
 } ReportKind;
 
 typedef struct {
@@ -1807,6 +2218,7 @@ typedef struct {
   IotEndpointTable     *endpoints;
   IotExpertSummary     *expert;
   IotIoStat            *io;
+  IotHistogram         *histogram;
 } Report;
 
 static void
@@ -1821,6 +2233,7 @@ report_free (gpointer data)
   iot_endpoint_table_free (r->endpoints);
   iot_expert_summary_free (r->expert);
   iot_io_stat_free (r->io);
+  iot_histogram_free (r->histogram);
   g_free (r);
 }
 
@@ -1878,12 +2291,39 @@ iot_stats_free (IotStats *stats)
   g_free (stats);
 }
 
+/* "plen,tree[,FILTER]" (tshark's) or "iat,tree[,FILTER]" (ours): returns
+ * where the filter would start (possibly ""), NULL for another spec. */
+static const char *
+histogram_spec_kind (const char *spec, IotHistogramKind *kind)
+{
+  static const struct {
+    const char      *prefix;
+    IotHistogramKind kind;
+  } trees[] = {
+    { "plen,tree", IOT_HISTOGRAM_FRAME_LENGTH },
+    { "iat,tree", IOT_HISTOGRAM_INTER_FRAME },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (trees); i++)
+    {
+      gsize len = strlen (trees[i].prefix);
+
+      if (strncmp (spec, trees[i].prefix, len) != 0 || (spec[len] != '\0' && spec[len] != ','))
+        continue;
+      if (kind != NULL)
+        *kind = trees[i].kind;
+      return spec[len] == ',' ? spec + len + 1 : spec + len;
+    }
+  return NULL;
+}
+
 gboolean
 iot_stats_handles (const char *spec)
 {
   return strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,")
          || g_str_has_prefix (spec, "io,stat,") || g_str_has_prefix (spec, "conv,")
-         || g_str_has_prefix (spec, "endpoints,") || g_str_has_prefix (spec, "expert");
+         || g_str_has_prefix (spec, "endpoints,") || g_str_has_prefix (spec, "expert")
+         || histogram_spec_kind (spec, NULL) != NULL;
 }
 
 /* "TYPE" or "TYPE,FILTER" after "conv," / "endpoints,". */
@@ -1934,8 +2374,17 @@ gboolean
 iot_stats_add_request (IotStats *stats, const char *spec, GError **error)
 {
   Report *r = g_new0 (Report, 1);
+  IotHistogramKind histogram_kind;
+  const char *histogram_filter = histogram_spec_kind (spec, &histogram_kind);
 
-  if (strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,"))
+  if (histogram_filter != NULL)
+    {
+      r->kind = REPORT_HISTOGRAM;
+      if (*histogram_filter != '\0')
+        r->filter_text = g_strdup (histogram_filter);
+      r->histogram = iot_histogram_new (histogram_kind);
+    }
+  else if (strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,"))
     {
       r->kind = REPORT_PHS;
       if (spec[6] == ',')
@@ -2238,6 +2687,9 @@ iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
         case REPORT_IO:
           iot_io_stat_add_packet (r->io, pkt, rel_ns);
           break;
+        case REPORT_HISTOGRAM:
+          iot_histogram_add_frame (r->histogram, (guint32) bytes, rel_ns);
+          break;
         }
     }
 }
@@ -2267,6 +2719,56 @@ iot_stats_print (IotStats *stats, GString *out)
         case REPORT_IO:
           iot_io_stat_print (r->io, out);
           break;
+        case REPORT_HISTOGRAM:
+          iot_histogram_print (r->histogram, out);
+          break;
         }
     }
+}
+
+static Report *
+report_at (IotStats *stats, guint index)
+{
+  g_return_val_if_fail (index < stats->reports->len, NULL);
+  return g_ptr_array_index (stats->reports, index);
+}
+
+IotProtocolHierarchy *
+iot_stats_get_hierarchy (IotStats *stats, guint index)
+{
+  Report *r = report_at (stats, index);
+
+  return r ? r->phs : NULL;
+}
+
+IotConversationTable *
+iot_stats_get_conversations (IotStats *stats, guint index)
+{
+  Report *r = report_at (stats, index);
+
+  return r ? r->conv : NULL;
+}
+
+IotEndpointTable *
+iot_stats_get_endpoints (IotStats *stats, guint index)
+{
+  Report *r = report_at (stats, index);
+
+  return r ? r->endpoints : NULL;
+}
+
+IotExpertSummary *
+iot_stats_get_expert (IotStats *stats, guint index)
+{
+  Report *r = report_at (stats, index);
+
+  return r ? r->expert : NULL;
+}
+
+IotHistogram *
+iot_stats_get_histogram (IotStats *stats, guint index)
+{
+  Report *r = report_at (stats, index);
+
+  return r ? r->histogram : NULL;
 }

@@ -156,6 +156,7 @@ typedef struct {
   const char    *protocol;        /* "TCP", "MQTT" … */
   const char    *summary;         /* the message */
   guint          count;
+  guint32        first_frame;     /* the first frame with the item; 0 = not known */
 } IotExpertEntry;
 
 typedef struct _IotExpertSummary IotExpertSummary;
@@ -168,7 +169,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExpertSummary, iot_expert_summary_free)
 void                  iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity,
                                               IotExpertGroup group, const char *protocol,
                                               const char *message);
-/* Counts every expert item of a frame dissected with the full tree. */
+/* Counts every expert item of a frame dissected with the full tree (and
+ * notes the frame number of each entry's first item). */
 void                  iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt);
 /* Entries of one severity in order of first appearance. */
 guint                 iot_expert_summary_n_entries (IotExpertSummary *summary, IotSeverity severity);
@@ -217,6 +219,51 @@ guint      iot_io_stat_n_intervals (IotIoStat *io, guint column);
 void       iot_io_stat_cell (IotIoStat *io, guint column, guint row, guint64 *frames, double *value);
 void       iot_io_stat_print (IotIoStat *io, GString *out);
 
+/* ---- histograms (-z plen,tree and -z iat,tree) ----------------------------------------- */
+
+typedef enum {
+  IOT_HISTOGRAM_FRAME_LENGTH,   /* bytes on the wire, as tshark's "Packet Lengths" tree */
+  IOT_HISTOGRAM_INTER_FRAME,    /* time since the previous counted frame, in ns */
+} IotHistogramKind;
+
+/* One row of a histogram: a bucket, or the whole (iot_histogram_total()).
+ * @low..@high is the range of values counted (both inclusive; the first
+ * bucket of the inter-frame times also takes negative gaps, the last of
+ * each kind everything above its @low).  @min, @max and @total are in the
+ * kind's unit (bytes or ns) and meaningful when @count > 0. */
+typedef struct {
+  const char *label;          /* "40-79", "1-10 ms" */
+  gint64      low, high;
+  guint64     count;
+  gint64      total;
+  gint64      min, max;
+} IotHistogramBucket;
+
+typedef struct _IotHistogram IotHistogram;
+
+IotHistogram             *iot_histogram_new (IotHistogramKind kind);
+void                      iot_histogram_free (IotHistogram *hist);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotHistogram, iot_histogram_free)
+
+IotHistogramKind          iot_histogram_kind (IotHistogram *hist);
+/* "Packet Lengths", "Inter-frame Times". */
+const char               *iot_histogram_title (IotHistogram *hist);
+/* Counts a frame of @wirelen bytes seen at @rel_ns from the capture's
+ * first frame: its length, or the gap since the previous frame counted
+ * here (the first frame only starts the clock). */
+void                      iot_histogram_add_frame (IotHistogram *hist, guint32 wirelen, gint64 rel_ns);
+/* Counts one value (bytes or ns) at @rel_ns directly. */
+void                      iot_histogram_add_value (IotHistogram *hist, gint64 value, gint64 rel_ns);
+guint                     iot_histogram_n_buckets (IotHistogram *hist);
+const IotHistogramBucket *iot_histogram_bucket (IotHistogram *hist, guint index);
+/* Every value counted: count, min, max and total over all buckets. */
+const IotHistogramBucket *iot_histogram_total (IotHistogram *hist);
+/* Mean of a row's values in its unit; 0 when it is empty. */
+double                    iot_histogram_bucket_average (const IotHistogramBucket *bucket);
+/* Appends the stats_tree table tshark prints for -z plen,tree (our own
+ * -z iat,tree has the same layout, its values in milliseconds). */
+void                      iot_histogram_print (IotHistogram *hist, GString *out);
+
 /* ---- several -z reports from one pass ----------------------------------------------- */
 
 typedef struct _IotStats IotStats;
@@ -226,7 +273,8 @@ void       iot_stats_free (IotStats *stats);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotStats, iot_stats_free)
 
 /* Whether @spec names one of the reports below (io,phs, io,stat, conv,
- * endpoints, expert); then iot_stats_add_request() accepts or rejects it. */
+ * endpoints, expert, plen,tree, iat,tree); then iot_stats_add_request()
+ * accepts or rejects it. */
 gboolean   iot_stats_handles (const char *spec);
 /* Adds a report from tshark's -z syntax. */
 gboolean   iot_stats_add_request (IotStats *stats, const char *spec, GError **error);
@@ -239,5 +287,14 @@ void       iot_stats_begin (IotStats *stats, IotFile *file, guint32 n_frames);
 void       iot_stats_add_packet (IotStats *stats, IotPacket *pkt);
 /* Appends every report, in the order tshark prints them (last requested first). */
 void       iot_stats_print (IotStats *stats, GString *out);
+
+/* The table behind request @index (in the order added), for a caller that
+ * shows it itself; NULL when that request is of another kind.  Owned by
+ * @stats. */
+IotProtocolHierarchy *iot_stats_get_hierarchy (IotStats *stats, guint index);
+IotConversationTable *iot_stats_get_conversations (IotStats *stats, guint index);
+IotEndpointTable     *iot_stats_get_endpoints (IotStats *stats, guint index);
+IotExpertSummary     *iot_stats_get_expert (IotStats *stats, guint index);
+IotHistogram         *iot_stats_get_histogram (IotStats *stats, guint index);
 
 G_END_DECLS

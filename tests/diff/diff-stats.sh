@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Statistics: for every test capture, iotscope-cli's -z reports (io,phs,
-# io,stat, conv, endpoints, expert) must read exactly as tshark's.  Each
+# io,stat, conv, endpoints, expert, plen,tree) must read exactly as tshark's.  Each
 # tool runs twice per capture, each time with many -z at once; tshark
 # prints its reports in an order of its own, so reports are compared as
 # a set.  (Two runs because tshark keeps one expert level for all
@@ -13,13 +13,14 @@ export TZ=UTC
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-run_a=(-z io,phs -z expert -z io,stat,1 -z io,stat,0)
+run_a=(-z io,phs -z expert -z io,stat,1 -z io,stat,0 -z plen,tree)
 for type in eth ip ipv6 tcp udp; do
   run_a+=(-z "conv,$type" -z "endpoints,$type")
 done
 run_b=(-z "io,phs,udp || tcp.len > 0" -z "expert,warn" -z "conv,tcp,tcp.len > 0" -z "endpoints,udp,udp"
        -z "io,stat,0.25,tcp,udp,COUNT(tcp.len)tcp.len,SUM(frame.len)frame.len,MIN(tcp.len)tcp.len,MAX(ip.ttl)ip.ttl,AVG(frame.len)frame.len"
-       -z "io,stat,0.001,ip.src==127.0.0.1 && tcp.port==1883 && tcp.len > 0 || udp.length > 100 && !(ip.ttl == 1)")
+       -z "io,stat,0.001,ip.src==127.0.0.1 && tcp.port==1883 && tcp.len > 0 || udp.length > 100 && !(ip.ttl == 1)"
+       -z "plen,tree,mqtt" -z "plen,tree,tcp.len > 0 || udp")
 
 # Splits a file of -z output into its reports (an expert summary into its
 # severity sections) and prints them sorted, so order does not matter.
@@ -39,6 +40,14 @@ while i < len(lines):
     elif line == "" and i + 1 < len(lines) and lines[i + 1] == rule67:
         j = i + 2
         while j < len(lines) and lines[j] != rule67:
+            j += 1
+        blocks.append("\n".join(lines[i:j + 1])); i = j + 1
+    elif (line == "" and i + 2 < len(lines) and re.fullmatch(r"=+", lines[i + 1])
+          and lines[i + 2].endswith(":")):
+        # A stats_tree table (plen,tree): title, headings, rule, rows,
+        # an empty line and a closing rule of dashes.
+        j = i + 5
+        while j < len(lines) and not re.fullmatch(r"-+", lines[j]):
             j += 1
         blocks.append("\n".join(lines[i:j + 1])); i = j + 1
     elif line == "" and i + 2 < len(lines) and lines[i + 2].startswith("| IO Statistics"):

@@ -231,6 +231,106 @@ udp_frame (gboolean forward, guint payload, guint32 *len)
   return f;
 }
 
+/* Frame lengths: tshark's buckets, the single-precision average, the rate
+ * over the time between the first and the last frame, and the most frames
+ * in 100 ms (three in the first 5 ms step, which starts at 0). */
+static void
+test_histogram_lengths (void)
+{
+  g_autoptr (IotHistogram) hist = iot_histogram_new (IOT_HISTOGRAM_FRAME_LENGTH);
+  g_autoptr (GString) out = g_string_new (NULL);
+  const IotHistogramBucket *total, *b;
+
+  iot_histogram_add_frame (hist, 60, 0);
+  iot_histogram_add_frame (hist, 100, 1000000);
+  iot_histogram_add_frame (hist, 100, 2000000);
+  iot_histogram_add_frame (hist, 6000, 1000000000);
+
+  g_assert_cmpstr (iot_histogram_title (hist), ==, "Packet Lengths");
+  g_assert_cmpuint (iot_histogram_n_buckets (hist), ==, 10);
+  total = iot_histogram_total (hist);
+  g_assert_cmpuint (total->count, ==, 4);
+  g_assert_cmpint (total->min, ==, 60);
+  g_assert_cmpint (total->max, ==, 6000);
+  g_assert_cmpfloat (iot_histogram_bucket_average (total), ==, 1565.0);
+  b = iot_histogram_bucket (hist, 2);
+  g_assert_cmpstr (b->label, ==, "40-79");
+  g_assert_cmpint (b->low, ==, 40);
+  g_assert_cmpint (b->high, ==, 79);
+  g_assert_cmpuint (b->count, ==, 1);
+  g_assert_cmpuint (iot_histogram_bucket (hist, 3)->count, ==, 2);
+  g_assert_cmpuint (iot_histogram_bucket (hist, 9)->count, ==, 1);
+  g_assert_cmpint (iot_histogram_bucket (hist, 9)->high, ==, G_MAXINT64);
+
+  iot_histogram_print (hist, out);
+  g_assert_true (g_str_has_prefix (out->str, "\n====="));
+  g_assert_nonnull (strstr (out->str, "\nPacket Lengths:\nTopic / Item       Count         Average       Min Val"));
+  g_assert_nonnull (strstr (out->str,
+    "\nPacket Lengths     4             1565.00       60            6000          0.0040        100%"
+    "          0.0300        0.000        \n"));
+  g_assert_nonnull (strstr (out->str,
+    "\n 0-19              0             -             -             -             0.0000        0.00%"
+    "         -             -            \n"));
+  g_assert_nonnull (strstr (out->str,
+    "\n 80-159            2             100.00        100           100           0.0020        50.00%"
+    "        0.0200        0.000        \n"));
+  g_assert_nonnull (strstr (out->str,
+    "\n 5120 and greater  1             6000.00       6000          6000          0.0010        25.00%"
+    "        0.0100        1.000        \n"));
+  g_assert_true (g_str_has_suffix (out->str, "        \n\n" "----------"
+                                   "----------------------------------------------------------------------------------"
+                                   "--------------------------------------\n"));
+}
+
+/* Inter-frame times: five gaps between six frames, one of them negative
+ * (a frame stamped before the one ahead of it), in decades of time. */
+static void
+test_histogram_gaps (void)
+{
+  g_autoptr (IotHistogram) hist = iot_histogram_new (IOT_HISTOGRAM_INTER_FRAME);
+  g_autoptr (GString) out = g_string_new (NULL);
+  static const gint64 times[] = { 0, 5000, 55000, 2055000, 1002055000, 1002052000 };
+  static const guint64 expected[] = { 2, 1, 0, 1, 0, 0, 1, 0 };
+  const IotHistogramBucket *total;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    iot_histogram_add_frame (hist, 60, times[i]);
+
+  g_assert_cmpstr (iot_histogram_title (hist), ==, "Inter-frame Times");
+  g_assert_cmpuint (iot_histogram_n_buckets (hist), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (iot_histogram_bucket (hist, i)->count, ==, expected[i]);
+  g_assert_cmpstr (iot_histogram_bucket (hist, 3)->label, ==, "1-10 ms");
+  g_assert_cmpint (iot_histogram_bucket (hist, 3)->low, ==, 1000000);
+  g_assert_cmpint (iot_histogram_bucket (hist, 3)->high, ==, 9999999);
+  /* Exactly one second is the first value of "1-10 s". */
+  g_assert_cmpint (iot_histogram_bucket (hist, 6)->min, ==, 1000000000);
+  total = iot_histogram_total (hist);
+  g_assert_cmpuint (total->count, ==, 5);
+  g_assert_cmpint (total->min, ==, -3000);
+  g_assert_cmpint (total->max, ==, 1000000000);
+  g_assert_cmpint (total->total, ==, 1002052000);
+  g_assert_cmpfloat (iot_histogram_bucket_average (total), ==, 200410400.0);
+  g_assert_cmpint (iot_histogram_bucket (hist, 0)->min, ==, -3000);
+  g_assert_cmpint (iot_histogram_bucket (hist, 0)->max, ==, 5000);
+
+  /* In milliseconds; 5 gaps over 1002.055 ms. */
+  iot_histogram_print (hist, out);
+  g_assert_nonnull (strstr (out->str, "\nInter-frame Times:\nTopic / Item            Count"));
+  g_assert_nonnull (strstr (out->str,
+    "\nInter-frame Times (ms)  5             200.410       -0.003        1000.000      0.0050        100%"));
+  g_assert_nonnull (strstr (out->str,
+    "\n < 10 us                2             0.001         -0.003        0.005         0.0020        40.00%"));
+  g_assert_nonnull (strstr (out->str,
+    "\n 10 s and greater       0             -             -             -             0.0000        0.00%"));
+
+  /* A single frame gives no gap. */
+  g_clear_pointer (&hist, iot_histogram_free);
+  hist = iot_histogram_new (IOT_HISTOGRAM_INTER_FRAME);
+  iot_histogram_add_frame (hist, 60, 42);
+  g_assert_cmpuint (iot_histogram_total (hist)->count, ==, 0);
+}
+
 /* Several reports filled from one pass over a dissected capture. */
 static void
 test_one_pass (void)
@@ -257,6 +357,9 @@ test_one_pass (void)
 
   g_assert_true (iot_stats_handles ("conv,udp"));
   g_assert_false (iot_stats_handles ("follow,tcp,ascii,0"));
+  g_assert_true (iot_stats_handles ("plen,tree"));
+  g_assert_true (iot_stats_handles ("iat,tree,udp"));
+  g_assert_false (iot_stats_handles ("plen,treex"));
   g_assert_true (iot_stats_add_request (stats, "io,phs", &error));
   g_assert_true (iot_stats_add_request (stats, "conv,udp", &error));
   g_assert_true (iot_stats_add_request (stats, "endpoints,eth", &error));
@@ -267,7 +370,14 @@ test_one_pass (void)
   g_clear_error (&error);
   g_assert_false (iot_stats_add_request (stats, "io,stat,1,MAX(nosuch.field)", &error));
   g_clear_error (&error);
-  g_assert_cmpuint (iot_stats_n_requests (stats), ==, 4);
+  g_assert_true (iot_stats_add_request (stats, "plen,tree", &error));
+  g_assert_true (iot_stats_add_request (stats, "iat,tree,udp.srcport==5683", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_stats_n_requests (stats), ==, 6);
+  g_assert_null (iot_stats_get_histogram (stats, 0));
+  g_assert_nonnull (iot_stats_get_hierarchy (stats, 0));
+  g_assert_nonnull (iot_stats_get_conversations (stats, 1));
+  g_assert_nonnull (iot_stats_get_endpoints (stats, 2));
 
   iot_stats_add_wanted (stats, wanted, &options.flags);
   g_assert_true (options.flags & IOT_DISSECT_TREE);
@@ -296,6 +406,14 @@ test_one_pass (void)
                                       "  ip                                     frames:6 bytes:402\n"
                                       "    udp                                  frames:6 bytes:402\n"));
   g_assert_true (strstr (out->str, "Protocol Hierarchy") > strstr (out->str, "UDP Conversations"));
+  /* Six frames of 42 + 10 i bytes; every other one from port 5683, 2.5 s
+   * apart. */
+  g_assert_cmpuint (iot_histogram_total (iot_stats_get_histogram (stats, 4))->count, ==, 6);
+  g_assert_cmpuint (iot_histogram_bucket (iot_stats_get_histogram (stats, 4), 2)->count, ==, 4);
+  g_assert_cmpuint (iot_histogram_bucket (iot_stats_get_histogram (stats, 4), 3)->count, ==, 2);
+  g_assert_cmpuint (iot_histogram_total (iot_stats_get_histogram (stats, 5))->count, ==, 2);
+  g_assert_cmpuint (iot_histogram_bucket (iot_stats_get_histogram (stats, 5), 6)->count, ==, 2);
+  g_assert_true (strstr (out->str, "Inter-frame Times:") < strstr (out->str, "Packet Lengths:"));
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
     g_free (frames[i]);
 }
@@ -312,6 +430,8 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/endpoints", test_endpoints);
   g_test_add_func ("/stats/hierarchy", test_hierarchy);
   g_test_add_func ("/stats/expert", test_expert);
+  g_test_add_func ("/stats/histogram-lengths", test_histogram_lengths);
+  g_test_add_func ("/stats/histogram-gaps", test_histogram_gaps);
   g_test_add_func ("/stats/one-pass", test_one_pass);
   return g_test_run ();
 }
