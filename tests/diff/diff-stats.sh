@@ -78,7 +78,6 @@ declare -A known=(
   [modbus-1502.pcap]="Modbus on port 1502 is meant for -d; tshark's RPCAP heuristic takes two frames"
   [mqtt5.pcap]="tshark decodes two JSON payloads; there is no JSON dissector here yet"
   [tls-smallmtu.pcap]="tshark keeps a second tls row for a record still incomplete in frame 7"
-  [mdns.pcap]="expert: no 'Time To Live != 255' note from IPv4 for mDNS yet; retransmission severity differs"
   [mqtt-auth.pcap]="expert: MQTT transaction warnings (no answer seen) that tshark does not make"
   [mqtt-dup.pcap]="expert: MQTT transaction warnings (never acknowledged, duplicates) that tshark does not make"
   [mqtt5-alias.pcap]="expert: MQTT transaction notes that tshark does not make"
