@@ -1684,7 +1684,9 @@ append_flag_names (GString *out, guint16 flags)
   for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
     if (flags & flag_names[i].bit)
       {
-        g_string_append_printf (out, "%s%s", first ? "" : ", ", flag_names[i].name);
+        if (!first)
+          g_string_append (out, ", ");
+        g_string_append (out, flag_names[i].name);
         first = FALSE;
       }
   if (first)
@@ -1801,20 +1803,32 @@ add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
 
 /* Info is built as the header is read, so that a header cut short by the
  * snap length still shows what was there. */
+/* "54932 → 1883 [ACK] Seq=1 Ack=1": written piece by piece, as every TCP
+ * frame's summary starts so (printf would be the largest cost of a
+ * summary line). */
 static void
 set_info_start (IotPacket *pkt, const Segment *seg, guint32 rel_seq, guint32 rel_ack)
 {
-  g_autoptr (GString) info = NULL;
+  const char *sep = "";
 
   if (!iot_packet_wants_columns (pkt))
     return;
-  info = g_string_sized_new (96);
-  g_string_append_printf (info, "%u \u2192 %u [", seg->sport, seg->dport);
-  append_flag_names (info, seg->flags);
-  g_string_append_printf (info, "] Seq=%u", rel_seq);
+  iot_col_clear_info (pkt);
+  iot_col_append_uint (pkt, NULL, seg->sport);
+  iot_col_append_uint (pkt, " \u2192 ", seg->dport);
+  iot_col_append_text (pkt, " [");
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (seg->flags & flag_names[i].bit)
+      {
+        iot_col_append_text (pkt, sep);
+        iot_col_append_text (pkt, flag_names[i].name);
+        sep = ", ";
+      }
+  if (sep[0] == '\0')
+    iot_col_append_text (pkt, "<None>");
+  iot_col_append_uint (pkt, "] Seq=", rel_seq);
   if (seg->flags & TH_ACK)
-    g_string_append_printf (info, " Ack=%u", rel_ack);
-  iot_col_set_info (pkt, info->str);
+    iot_col_append_uint (pkt, " Ack=", rel_ack);
 }
 
 static void
@@ -2224,7 +2238,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
   set_info_start (pkt, &seg, rel_seq, rel_ack);
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
-  iot_col_append_info (pkt, " Win=%u", window);
+  iot_col_append_uint (pkt, " Win=", window);
   if (bogus_long)
     iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                     "Bogus TCP header length (%u, greater than the %u bytes of the segment)",
@@ -2252,7 +2266,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (seg.flags & TH_URG)
     iot_col_append_info (pkt, " Urg=%u", urgent);
   if (!bogus_long)
-    iot_col_append_info (pkt, " Len=%u", seg.len);
+    iot_col_append_uint (pkt, " Len=", seg.len);
 
   seg.options_done = TRUE;
   if (hdr_len > 20)

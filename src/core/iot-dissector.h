@@ -134,6 +134,10 @@ void      iot_col_append_info (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRIN
 /* Appends with @sep only when the Info column is not empty. */
 void      iot_col_append_sep_info (IotPacket *pkt, const char *sep, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 void      iot_col_prepend_info (IotPacket *pkt, const char *text);
+/* Appends @text as it is, or @prefix and a decimal number, without the
+ * cost of printf: for the few layers whose Info every frame shows. */
+void      iot_col_append_text (IotPacket *pkt, const char *text);
+void      iot_col_append_uint (IotPacket *pkt, const char *prefix, guint64 value);
 /* From here on the Info column keeps what it has (a layer's own text) and
  * inner layers only append to it. */
 void      iot_col_fence_info (IotPacket *pkt);

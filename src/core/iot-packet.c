@@ -410,6 +410,32 @@ iot_col_printf_info (IotPacket *pkt, const char *fmt, ...)
 }
 
 void
+iot_col_append_text (IotPacket *pkt, const char *text)
+{
+  if (pkt->flags & IOT_DISSECT_COLUMNS)
+    g_string_append (pkt->info, text);
+}
+
+void
+iot_col_append_uint (IotPacket *pkt, const char *prefix, guint64 value)
+{
+  char digits[20];
+  guint n = sizeof digits;
+
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  if (prefix != NULL)
+    g_string_append (pkt->info, prefix);
+  do
+    {
+      digits[--n] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value != 0);
+  g_string_append_len (pkt->info, digits + n, sizeof digits - n);
+}
+
+void
 iot_col_clear_info (IotPacket *pkt)
 {
   g_string_truncate (pkt->info, pkt->info_fence);
