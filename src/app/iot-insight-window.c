@@ -64,6 +64,7 @@ struct _IotInsightWindow {
   GCancellable       *cancellable;
   IotInsight         *insight;
   GtkFileChooserNative *chooser;
+  gboolean              report_when_ready;   /* "Export IoT Report…" of the main window */
 };
 
 G_DEFINE_FINAL_TYPE (IotInsightWindow, iot_insight_window, GTK_TYPE_WINDOW)
@@ -973,6 +974,8 @@ analyze_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.save-baseline", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.compare-baseline", TRUE);
   g_signal_emit (self, signals[SIGNAL_READY], 0);
+  if (self->report_when_ready)
+    iot_insight_window_choose_report (self);
 }
 
 static gboolean
@@ -992,6 +995,39 @@ typedef enum {
   CHOOSE_COMPARE_BASELINE,
 } ChooseWhat;
 
+/* The chosen name without its extension: the report is written twice,
+ * as a page to read (.html, with the charts) and as data (.json). */
+static char *
+report_base (const char *path)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, '/');
+
+  if (dot != NULL && (slash == NULL || dot > slash)
+      && (g_ascii_strcasecmp (dot, ".html") == 0 || g_ascii_strcasecmp (dot, ".htm") == 0
+          || g_ascii_strcasecmp (dot, ".json") == 0))
+    return g_strndup (path, dot - path);
+  return g_strdup (path);
+}
+
+gboolean
+iot_insight_window_export_reports (IotInsightWindow *self, const char *path, char **html_path,
+                                   char **json_path, GError **error)
+{
+  g_autofree char *base = report_base (path);
+  g_autofree char *html = g_strconcat (base, ".html", NULL);
+  g_autofree char *json = g_strconcat (base, ".json", NULL);
+
+  if (!iot_insight_window_export_report (self, html, error)
+      || !iot_insight_window_export_report (self, json, error))
+    return FALSE;
+  if (html_path != NULL)
+    *html_path = g_steal_pointer (&html);
+  if (json_path != NULL)
+    *json_path = g_steal_pointer (&json);
+  return TRUE;
+}
+
 static void
 chooser_response_cb (GtkNativeDialog *dialog, int response, IotInsightWindow *self)
 {
@@ -1010,8 +1046,14 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, IotInsightWindow *se
   switch (what)
     {
     case CHOOSE_EXPORT:
-      ok = iot_insight_window_export_report (self, path, &error);
-      done = g_strdup_printf ("Report written to %s.", path);
+      {
+        g_autofree char *html = NULL;
+        g_autofree char *json = NULL;
+
+        ok = iot_insight_window_export_reports (self, path, &html, &json, &error);
+        if (ok)
+          done = g_strdup_printf ("Report written to %s (to read, with charts) and %s (data).", html, json);
+      }
       break;
     case CHOOSE_SAVE_BASELINE:
       ok = iot_insight_window_save_baseline (self, path, &error);
@@ -1056,8 +1098,8 @@ choose_file (IotInsightWindow *self, ChooseWhat what)
   chooser = GTK_FILE_CHOOSER (self->chooser);
   if (what == CHOOSE_EXPORT)
     {
-      add_filter (chooser, "HTML page with charts (*.html)", "*.html");
-      add_filter (chooser, "JSON data (*.json)", "*.json");
+      /* Both files are written: the page and the data beside it. */
+      add_filter (chooser, "HTML page with charts, and JSON data beside it (*.html)", "*.html");
     }
   else
     add_filter (chooser, "Baselines (*.json)", "*.json");
@@ -1166,6 +1208,15 @@ has_suffix_nocase (const char *path, const char *suffix)
   gsize n = strlen (path), m = strlen (suffix);
 
   return n >= m && g_ascii_strcasecmp (path + n - m, suffix) == 0;
+}
+
+void
+iot_insight_window_choose_report (IotInsightWindow *self)
+{
+  g_return_if_fail (IOT_IS_INSIGHT_WINDOW (self));
+  self->report_when_ready = self->insight == NULL;
+  if (self->insight != NULL)
+    choose_file (self, CHOOSE_EXPORT);
 }
 
 gboolean

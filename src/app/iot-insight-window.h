@@ -30,6 +30,14 @@ const char       *iot_insight_window_get_page (IotInsightWindow *self);
  * Comparing shows the deviations in the Diagnoses list (tagged
  * "Deviation", first) and switches to that page. */
 gboolean          iot_insight_window_export_report (IotInsightWindow *self, const char *path, GError **error);
+/* The whole report, twice: BASE.html (to read, with the charts) and
+ * BASE.json (data), BASE being @path without an .html/.json extension;
+ * the names written are returned in @html_path and @json_path (may be NULL). */
+gboolean          iot_insight_window_export_reports (IotInsightWindow *self, const char *path,
+                                                     char **html_path, char **json_path, GError **error);
+/* Asks where to write the report (both files), now or once the analysis
+ * is ready. */
+void              iot_insight_window_choose_report (IotInsightWindow *self);
 gboolean          iot_insight_window_save_baseline (IotInsightWindow *self, const char *path, GError **error);
 gboolean          iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, GError **error);
 

@@ -705,6 +705,15 @@ new_analysis_window (IotWindow *self, const char *name)
     return GTK_WINDOW (iot_io_graph_window_new (self->session));
   if (g_str_equal (name, "insight"))
     return GTK_WINDOW (iot_insight_window_new (self->session, NULL));
+  if (g_str_equal (name, "insight:report"))
+    {
+      IotInsightWindow *insight = iot_insight_window_new (self->session, NULL);
+
+      /* Only with dialogs: scripts and tests call the export themselves. */
+      if (self->show_dialogs)
+        iot_insight_window_choose_report (insight);
+      return GTK_WINDOW (insight);
+    }
   if (g_str_has_prefix (name, "insight:"))
     return GTK_WINDOW (iot_insight_window_new (self->session, name + strlen ("insight:")));
   return NULL;
@@ -726,7 +735,7 @@ iot_window_show_analysis (IotWindow *self, const char *name, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "Unknown analysis window \"%s\" (phs, conv, endpoints, expert, histograms, io-graph, "
-                   "insight[:diagnoses|security|topics|sessions|latency])", name);
+                   "insight[:diagnoses|security|topics|sessions|latency|report])", name);
       return NULL;
     }
   gtk_window_set_transient_for (analysis, GTK_WINDOW (self));

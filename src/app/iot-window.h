@@ -54,7 +54,8 @@ gboolean       iot_window_go_to_frame (IotWindow *self, guint32 number);
 
 /* Opens an analysis window of the current capture: "phs", "conv",
  * "endpoints", "expert", "histograms" (Statistics), "io-graph", or
- * "insight[:PAGE]" (PAGE: diagnoses, security, topics, sessions, latency).
+ * "insight[:PAGE]" (PAGE: diagnoses, security, topics, sessions, latency;
+ * "report" opens it and asks where to write the HTML and JSON reports).
  * Each has a "ready" signal.  NULL with @error for an unknown name or
  * when no capture is open. */
 GtkWindow     *iot_window_show_analysis (IotWindow *self, const char *name, GError **error);

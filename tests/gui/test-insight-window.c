@@ -591,6 +591,27 @@ test_periodic_baseline (void)
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "security")), ==, 1);
   }
 
+  /* "Export IoT Report…": one name, both files. */
+  {
+    g_autofree char *where = g_path_get_dirname (html);
+    g_autofree char *chosen = g_build_filename (where, "both.html", NULL);
+    g_autofree char *html2 = NULL;
+    g_autofree char *json2 = NULL;
+    g_autofree char *page = NULL;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+
+    g_assert_true (iot_insight_window_export_reports (insight, chosen, &html2, &json2, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_suffix (html2, "/both.html"));
+    g_assert_true (g_str_has_suffix (json2, "/both.json"));
+    page = read_text (html2);
+    g_assert_nonnull (strstr (page, "<svg"));
+    json_parser_load_from_file (parser, json2, &error);
+    g_assert_no_error (error);
+    g_unlink (html2);
+    g_unlink (json2);
+  }
+
   /* Baseline of this capture. */
   g_assert_true (iot_insight_window_save_baseline (insight, baseline, &error));
   g_assert_no_error (error);
