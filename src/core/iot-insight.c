@@ -148,6 +148,16 @@ cmp_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Topics by name (the elements are Topic pointers). */
+static int
+cmp_topics (gconstpointer a, gconstpointer b)
+{
+  const Topic *x = *(const Topic *const *) a;
+  const Topic *y = *(const Topic *const *) b;
+
+  return strcmp (x->stats.topic, y->stats.topic);
+}
+
 static int
 cmp_u32 (gconstpointer a, gconstpointer b)
 {
@@ -1702,7 +1712,7 @@ finish_mqtt (IotInsight *self)
   find_chatty (self, all);
 
   self->topic_order = insight_values (self->topics);
-  g_ptr_array_sort (self->topic_order, cmp_strings);   /* a Topic starts with its name */
+  g_ptr_array_sort (self->topic_order, cmp_topics);
   for (guint i = 0; i < self->topic_order->len; i++)
     {
       Topic *t = g_ptr_array_index (self->topic_order, i);
