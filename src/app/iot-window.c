@@ -139,7 +139,7 @@ update_expert (IotWindow *self)
   gtk_label_set_text (GTK_LABEL (label), text);
   gtk_widget_add_css_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
   gtk_widget_set_tooltip_text (label, "Displayed frames whose most severe expert item is an error or a warning "
-                                      "(filter with _ws.expert.severity)");
+                                      "(filter with _ws.expert.severity); click for Expert Information");
 }
 
 static void update_save_actions (IotWindow *self);
@@ -1547,10 +1547,20 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
 
+/* The expert counts in the status bar open Expert Information, as users
+ * of other analyzers expect. */
+static void
+expert_clicked_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotWindow *self)
+{
+  /* Does nothing while the action is disabled (loading, capturing). */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.analysis", "s", "expert");
+}
+
 static void
 iot_window_init (IotWindow *self)
 {
   GtkDropTarget *drop;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->show_dialogs = TRUE;
@@ -1580,6 +1590,10 @@ iot_window_init (IotWindow *self)
   g_signal_connect_object (self->session, "live-ended", G_CALLBACK (live_ended_cb), self, 0);
   g_signal_connect_object (self->proto_tree, "filter-requested", G_CALLBACK (filter_requested_cb), self, 0);
   g_signal_connect (self->goto_entry, "activate", G_CALLBACK (goto_entry_activate_cb), self);
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (expert_clicked_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->status_expert), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->status_expert), "pointer");
   g_signal_connect (self->goto_go, "clicked", G_CALLBACK (goto_clicked_cb), self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
