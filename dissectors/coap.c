@@ -1180,8 +1180,7 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
   sub = iot_tree_add_uint (pkt, node, &coap_fields[F_PAYLOAD_LENGTH], NULL, 0, 0, payload->reported);
   iot_tree_set_generated (pkt, sub);
 
-  /* Only the formats tshark hands to a decoder we also have.  JSON has
-   * no decoder here yet: the columns say what tshark's would. */
+  /* Only the formats tshark hands to a decoder we also have. */
   if (ctype == CF_OCTET_STREAM)
     iot_call_data (pkt, payload, -1);
   else if (ctype == CF_TEXT_PLAIN)
@@ -1197,8 +1196,15 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
     }
   else if (is_json_format (ctype))
     {
+      const IotDissector *json = iot_registry_dissector ("json");
+
+      if (json != NULL)
+        {
+          iot_http_set_media_type (ctype_name);
+          iot_call_dissector (pkt, json, payload, -1);
+          iot_http_set_media_type (NULL);
+        }
       iot_col_set_protocol (pkt, "CoAP/JSON");
-      iot_col_append_sep_info (pkt, ", ", "JavaScript Object Notation (%s)", ctype_name);
       return;
     }
   iot_col_set_protocol (pkt, "CoAP");

@@ -674,6 +674,23 @@ walk_chunks (const IotBuf *buf, guint off, GArray *chunks)
     }
 }
 
+/* Media types tshark 4.0 decodes as JSON. */
+static const char *const json_media_types[] = {
+  "application/json", "application/json-patch+json", "application/merge-patch+json",
+  "application/problem+json", "application/senml+json", "application/sensml+json",
+  "application/vnd.oma.lwm2m+json", "application/dds-web+json", "application/json-rpc",
+  "application/jsonrequest", "application/x-ndjson",
+};
+
+gboolean
+iot_http_is_json_media (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (json_media_types); i++)
+    if (strcmp (type, json_media_types[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 is_text_media (const char *type)
 {
@@ -688,6 +705,8 @@ static void
 dissect_body (IotPacket *pkt, IotBuf *body, const Message *msg, int tree)
 {
   const IotDissector *text = iot_registry_dissector ("data-text-lines");
+  const IotDissector *json = iot_registry_dissector ("json");
+  const char *protocol = "HTTP";
   char *type = NULL;
 
   if (msg->content_type != NULL)
@@ -704,9 +723,16 @@ dissect_body (IotPacket *pkt, IotBuf *body, const Message *msg, int tree)
       iot_call_dissector (pkt, text, body, -1);
       iot_http_set_media_type (NULL);
     }
+  else if (type != NULL && json != NULL && iot_http_is_json_media (type))
+    {
+      iot_http_set_media_type (type);
+      iot_call_dissector (pkt, json, body, -1);
+      iot_http_set_media_type (NULL);
+      protocol = "HTTP/JSON";
+    }
   else
     iot_call_data (pkt, body, -1);
-  iot_col_set_protocol (pkt, "HTTP");
+  iot_col_set_protocol (pkt, protocol);
   g_free (type);
   (void) tree;
 }

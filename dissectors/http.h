@@ -20,4 +20,8 @@ const char *iot_http_websocket_protocol (IotPacket *pkt);
 void        iot_http_set_media_type (const char *media_type);
 const char *iot_http_media_type (void);
 
+/* Whether tshark 4.0 decodes a body of media type @type (lower case,
+ * without parameters) as JSON ("application/json", "application/senml+json" …). */
+gboolean    iot_http_is_json_media (const char *type);
+
 G_END_DECLS

@@ -1095,9 +1095,8 @@ resolve_alias (Ctx *ctx, const IotBuf *msg, guint32 alias)
 }
 
 /* Hands the payload to the layer for its MQTT 5 content type, as tshark
- * does: text to the line-based text layer, octet streams to "data".  JSON
- * has no layer of its own yet; the summary columns still say what tshark's
- * JSON decoder would add to them. */
+ * does: text to the line-based text layer, JSON to the JSON layer, octet
+ * streams to "data". */
 static void
 dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type)
 {
@@ -1121,10 +1120,17 @@ dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *conte
     }
   else if (strcmp (type, "application/octet-stream") == 0)
     iot_call_data (pkt, &payload, -1);
-  else if (strcmp (type, "application/json") == 0 && iot_packet_wants_columns (pkt))
+  else if (iot_http_is_json_media (type))
     {
+      const IotDissector *json = iot_registry_dissector ("json");
+
+      if (json != NULL)
+        {
+          iot_http_set_media_type (type);
+          iot_call_dissector (pkt, json, &payload, -1);
+          iot_http_set_media_type (NULL);
+        }
       iot_col_set_protocol (pkt, "MQTT/JSON");
-      iot_col_append_sep_info (pkt, ", ", "JavaScript Object Notation (application/json)");
       g_free (type);
       return;
     }

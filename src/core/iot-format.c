@@ -161,8 +161,6 @@ iot_format_escaped (const guint8 *bytes, gsize len, GString *out)
             }
           g_string_append_printf (out, "\\x%02x", c);
         }
-      else if (c == '\\')
-        g_string_append (out, "\\\\");
       else if (c == '\r')
         g_string_append (out, "\\r");
       else if (c == '\n')
