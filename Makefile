@@ -46,7 +46,7 @@ bench: build
 
 # Re-create tests/captures from real loopback traffic (needs root).
 captures:
-	bash tests/captures/make-captures.sh
+	set -e; for script in tests/captures/make-*.sh; do bash "$$script"; done
 
 # Let an ordinary user capture live without root: file capabilities on the
 # built programs (asks for sudo when not root).

@@ -76,7 +76,6 @@ PY
 declare -A known=(
   [mqtt-ws.pcap]="MQTT inside WebSocket is decoded here; tshark 4.0 shows data"
   [modbus-1502.pcap]="Modbus on port 1502 is meant for -d; tshark's RPCAP heuristic takes two frames"
-  [mqtt5.pcap]="tshark decodes two JSON payloads; there is no JSON dissector here yet"
   [tls-smallmtu.pcap]="tshark keeps a second tls row for a record still incomplete in frame 7"
   [mqtt-auth.pcap]="expert: MQTT transaction warnings (no answer seen) that tshark does not make"
   [mqtt-dup.pcap]="expert: MQTT transaction warnings (never acknowledged, duplicates) that tshark does not make"
