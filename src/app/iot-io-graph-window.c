@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "iot-filter.h"
+#include "iot-stats.h"
 
-#define NS_PER_SEC     G_GINT64_CONSTANT (1000000000)
 #define US_PER_SEC     G_GUINT64_CONSTANT (1000000)
 /* More intervals than this take too much memory and say nothing on screen. */
 #define MAX_INTERVALS  200000
@@ -48,11 +48,8 @@ static const char *const palette[] = {
 
 /* What one interval of one series collected (as `-z io,stat` keeps it). */
 typedef struct {
-  guint32 frames;
-  guint32 num;        /* values seen (AVG) */
-  guint32 first;      /* first frame counted here, 0 = none */
-  guint64 counter;    /* bytes, occurrences, integer values (signed ones bit for bit), times in ns */
-  double  dcounter;   /* floating-point values */
+  IotIoItem item;
+  guint32   first;    /* first frame counted here, 0 = none */
 } Bucket;
 
 typedef struct _Row Row;
@@ -141,63 +138,25 @@ kind_is_additive (YKind kind)
   return kind == Y_FRAMES || kind == Y_BYTES || kind == Y_BITS || kind == Y_SUM || kind == Y_COUNT;
 }
 
-static gboolean
-field_is_float (const IotField *field)
+/* What `-z io,stat` counts for a kind of value (bits are bytes, times 8). */
+static IotIoCalc
+kind_calc (YKind kind)
 {
-  return field != NULL && field->type == IOT_FT_DOUBLE;
-}
+  static const IotIoCalc calcs[N_Y_KINDS] = {
+    [Y_FRAMES] = IOT_IO_FRAMES, [Y_BYTES] = IOT_IO_BYTES, [Y_BITS] = IOT_IO_BYTES, [Y_SUM] = IOT_IO_SUM,
+    [Y_MIN] = IOT_IO_MIN, [Y_MAX] = IOT_IO_MAX, [Y_AVG] = IOT_IO_AVG, [Y_COUNT] = IOT_IO_COUNT,
+  };
 
-static gboolean
-field_is_time (const IotField *field)
-{
-  return field != NULL && field->type == IOT_FT_RELATIVE_TIME;
-}
-
-static gboolean
-field_is_signed (const IotField *field)
-{
-  return field != NULL && iot_field_type_is_signed (field->type);
-}
-
-/* Which fields a calculation accepts: any for COUNT, numbers for the rest. */
-static gboolean
-field_allows (const IotField *field, YKind kind)
-{
-  if (kind == Y_COUNT)
-    return TRUE;
-  return (iot_field_type_is_integer (field->type) && field->type != IOT_FT_FRAMENUM
-          && field->type != IOT_FT_BOOLEAN)
-         || field->type == IOT_FT_DOUBLE || field->type == IOT_FT_RELATIVE_TIME;
+  return calcs[kind];
 }
 
 /* The value of a bucket, as `-z io,stat` prints it. */
 static double
 bucket_value (YKind kind, const IotField *field, const Bucket *b)
 {
-  guint num = b->num ? b->num : 1;
+  double value = iot_io_item_value (&b->item, kind_calc (kind), field);
 
-  switch (kind)
-    {
-    case Y_FRAMES:
-      return b->frames;
-    case Y_BYTES:
-    case Y_COUNT:
-      return (double) b->counter;
-    case Y_BITS:
-      return (double) b->counter * 8;
-    case Y_AVG:
-      if (field_is_float (field))
-        return b->dcounter / num;
-      if (field_is_time (field))
-        return (double) (b->counter / num) / 1e9;
-      return field_is_signed (field) ? (double) ((gint64) b->counter / (gint64) num) : (double) (b->counter / num);
-    default:
-      if (field_is_float (field))
-        return b->dcounter;
-      if (field_is_time (field))
-        return (double) b->counter / 1e9;
-      return field_is_signed (field) ? (double) (gint64) b->counter : (double) b->counter;
-    }
+  return kind == Y_BITS ? value * 8 : value;
 }
 
 /* ---- counting (worker) -------------------------------------------------------------- */
@@ -240,32 +199,6 @@ job_free (gpointer data)
   g_free (job);
 }
 
-/* Folds one value of the series' field into @b. */
-static void
-bucket_take (const JobSeries *js, Bucket *b, const IotNode *node, gboolean first_value)
-{
-  guint64 v = node->v.u;
-  double d = node->v.d;
-  gboolean is_signed = field_is_signed (js->field);
-
-  if (field_is_float (js->field))
-    {
-      if (js->kind == Y_SUM || js->kind == Y_AVG)
-        b->dcounter += d;
-      else if (js->kind == Y_MIN && (first_value || d < b->dcounter))
-        b->dcounter = d;
-      else if (js->kind == Y_MAX && d > b->dcounter)
-        b->dcounter = d;
-      return;
-    }
-  if (js->kind == Y_SUM || js->kind == Y_AVG)
-    b->counter += v;
-  else if (js->kind == Y_MIN && (first_value || (is_signed ? (gint64) v < (gint64) b->counter : v < b->counter)))
-    b->counter = v;
-  else if (js->kind == Y_MAX && (is_signed ? (gint64) v > (gint64) b->counter : v > b->counter))
-    b->counter = v;
-}
-
 static void
 count_frame (JobSeries *js, IotPacket *pkt, guint32 number, guint64 index)
 {
@@ -281,34 +214,10 @@ count_frame (JobSeries *js, IotPacket *pkt, guint32 number, guint64 index)
   if (target >= js->buckets->len)
     g_array_set_size (js->buckets, target + 1);
   b = &g_array_index (js->buckets, Bucket, target);
-  b->frames++;
   js->matched++;
   if (b->first == 0)
     b->first = number;
-  if (!kind_is_calc (js->kind))
-    {
-      b->counter += iot_packet_wirelen (pkt);
-      return;
-    }
-  {
-    const IotNode *nodes = iot_packet_nodes (pkt);
-    guint n = iot_packet_n_nodes (pkt), seen = 0;
-
-    for (guint i = 0; i < n; i++)
-      {
-        if (nodes[i].field != js->field)
-          continue;
-        if (js->kind == Y_COUNT)
-          b->counter++;
-        else
-          {
-            if (js->kind == Y_AVG)
-              b->num++;
-            bucket_take (js, b, &nodes[i], b->frames == 1 && seen == 0);
-          }
-        seen++;
-      }
-  }
+  iot_io_item_add_packet (&b->item, kind_calc (js->kind), js->field, pkt);
 }
 
 static void
@@ -338,7 +247,6 @@ count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   first_ns = job->n_frames > 0 ? iot_file_frame (file, 1)->ts_ns : 0;
   for (guint32 number = 1; number <= job->n_frames; number++)
     {
-      gint64 rel_ns;
       guint64 rel_us;
 
       if ((number & 255) == 0)
@@ -353,16 +261,8 @@ count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       /* As the CLI dissects in order: the previous frame was displayed. */
       options.prev_displayed = number - 1;
       iot_engine_dissect (engine, pkt, number, &options);
-      /* Microseconds, rounded, as `-z io,stat` places frames; a frame
-       * stamped before the first one counts at the latest time seen. */
-      rel_ns = iot_packet_time_ns (pkt) - first_ns;
-      if (rel_ns >= 0)
-        {
-          rel_us = (guint64) (rel_ns / NS_PER_SEC) * US_PER_SEC + (guint64) ((rel_ns % NS_PER_SEC + 500) / 1000);
-          last_rel_us = rel_us;
-        }
-      else
-        rel_us = last_rel_us;
+      /* Placed in its interval as `-z io,stat` places frames. */
+      rel_us = iot_io_stat_time_us (iot_packet_time_ns (pkt) - first_ns, &last_rel_us);
       for (guint s = 0; s < job->series->len; s++)
         count_frame (g_ptr_array_index (job->series, s), pkt, number, rel_us / job->interval_us);
     }
@@ -484,7 +384,7 @@ validate_field (Row *row)
     message = g_strdup_printf ("%s needs a field, for example frame.len", y_names[kind]);
   else if (row->y_field == NULL)
     message = g_strdup_printf ("There is no field named \"%s\"", stripped);
-  else if (!field_allows (row->y_field, kind))
+  else if (!iot_io_calc_allows (kind_calc (kind), row->y_field))
     message = g_strdup_printf ("%s has no numeric values, so %s cannot be computed on it (COUNT can)",
                                stripped, y_names[kind]);
   row->field_ok = message == NULL;
@@ -1355,7 +1255,7 @@ iot_io_graph_window_get_frames (IotIoGraphWindow *self, guint series, guint inte
 {
   const Bucket *b = row_bucket (row_at (self, series), interval);
 
-  return b ? b->frames : 0;
+  return b ? b->item.frames : 0;
 }
 
 double

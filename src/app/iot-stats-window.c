@@ -1229,25 +1229,6 @@ limit_toggled_cb (GtkCheckButton *check, GParamSpec *pspec, IotStatsWindow *self
 
 /* ---- filters and frames ------------------------------------------------------------ */
 
-static char *
-address_filter_value (const IotAddress *addr)
-{
-  char text[64];
-
-  switch (addr->family)
-    {
-    case 4:
-      iot_format_ipv4 (addr->bytes, text, sizeof text);
-      return g_strdup (text);
-    case 6:
-      iot_format_ipv6 (addr->bytes, text, sizeof text);
-      return g_strdup (text);
-    default:
-      return g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", addr->bytes[0], addr->bytes[1], addr->bytes[2],
-                              addr->bytes[3], addr->bytes[4], addr->bytes[5]);
-    }
-}
-
 static const char *
 address_field (const IotAddress *addr)
 {
@@ -1257,8 +1238,8 @@ address_field (const IotAddress *addr)
 static char *
 conversation_filter (const IotConversation *c, IotConvType layer)
 {
-  g_autofree char *a = address_filter_value (&c->addr_a);
-  g_autofree char *b = address_filter_value (&c->addr_b);
+  g_autofree char *a = iot_stats_address_value (&c->addr_a);
+  g_autofree char *b = iot_stats_address_value (&c->addr_b);
   const char *proto = layer == IOT_CONV_TCP ? "tcp" : "udp";
 
   /* A stream number names a TCP or UDP conversation exactly. */
@@ -1273,7 +1254,7 @@ conversation_filter (const IotConversation *c, IotConvType layer)
 static char *
 endpoint_filter (const IotEndpoint *e, IotConvType layer)
 {
-  g_autofree char *a = address_filter_value (&e->addr);
+  g_autofree char *a = iot_stats_address_value (&e->addr);
 
   if (iot_conv_type_has_ports (layer))
     return g_strdup_printf ("%s==%s && %s.port==%u", address_field (&e->addr), a,

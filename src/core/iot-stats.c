@@ -108,7 +108,7 @@ ether_name (const guint8 *mac)
 }
 
 char *
-iot_stats_address_name (const IotAddress *addr)
+iot_stats_address_value (const IotAddress *addr)
 {
   char text[64];
 
@@ -116,13 +116,24 @@ iot_stats_address_name (const IotAddress *addr)
     {
     case 4:
       iot_format_ipv4 (addr->bytes, text, sizeof text);
-      return g_strdup (text);
+      break;
     case 6:
       iot_format_ipv6 (addr->bytes, text, sizeof text);
-      return g_strdup (text);
+      break;
     default:
-      return ether_name (addr->bytes);
+      iot_format_ether (addr->bytes, text, sizeof text);
+      break;
     }
+  return g_strdup (text);
+}
+
+char *
+iot_stats_address_name (const IotAddress *addr)
+{
+  /* Only MAC addresses get names (vendor prefixes, broadcast). */
+  if (addr->family == 4 || addr->family == 6)
+    return iot_stats_address_value (addr);
+  return ether_name (addr->bytes);
 }
 
 char *
@@ -946,18 +957,11 @@ iot_expert_summary_print (IotExpertSummary *summary, GString *out)
 /* ---- I/O statistics ------------------------------------------------------------------------ */
 
 typedef struct {
-  guint32 frames;
-  guint32 num;        /* values seen (AVG) */
-  guint64 counter;    /* integers (signed ones bit for bit) and times in ns */
-  double  dcounter;   /* floating-point fields */
-} IoItem;
-
-typedef struct {
   IotIoCalc       calc;
   const IotField *field;
   IotFilter      *filter;
   char           *text;       /* heading; NULL = "Frames and bytes" */
-  GArray         *items;      /* IoItem per interval */
+  GArray         *items;      /* IotIoItem per interval */
   guint64         max_value;  /* widest value, for the column width */
   guint32         max_frames;
 } IoColumn;
@@ -1006,13 +1010,13 @@ iot_io_stat_add_column (IotIoStat *io, IotIoCalc calc, const IotField *field, Io
                         const char *text)
 {
   IoColumn *col = g_new0 (IoColumn, 1);
-  IoItem first = { 0 };
+  IotIoItem first = { 0 };
 
   col->calc = calc;
   col->field = field;
   col->filter = filter;
   col->text = g_strdup (text);
-  col->items = g_array_new (FALSE, TRUE, sizeof (IoItem));
+  col->items = g_array_new (FALSE, TRUE, sizeof (IotIoItem));
   g_array_append_val (col->items, first);
   g_ptr_array_add (io->columns, col);
 }
@@ -1049,16 +1053,17 @@ field_is_signed (const IotField *field)
   return field != NULL && iot_field_type_is_signed (field->type);
 }
 
-/* Folds one value of the column's field into @item. */
+/* Folds one value of @field into @item. */
 static void
-io_item_take (IoColumn *col, IoItem *item, const IotNode *node, gboolean first_value)
+io_item_take (IotIoItem *item, IotIoCalc calc, const IotField *field, const IotNode *node,
+              gboolean first_value)
 {
   guint64 v = node->v.u;
   double d = node->v.d;
 
-  if (field_is_float (col->field))
+  if (field_is_float (field))
     {
-      switch (col->calc)
+      switch (calc)
         {
         case IOT_IO_SUM:
         case IOT_IO_AVG:
@@ -1077,18 +1082,18 @@ io_item_take (IoColumn *col, IoItem *item, const IotNode *node, gboolean first_v
         }
       return;
     }
-  switch (col->calc)
+  switch (calc)
     {
     case IOT_IO_SUM:
     case IOT_IO_AVG:
       item->counter += v;
       break;
     case IOT_IO_MIN:
-      if (first_value || (field_is_signed (col->field) ? (gint64) v < (gint64) item->counter : v < item->counter))
+      if (first_value || (field_is_signed (field) ? (gint64) v < (gint64) item->counter : v < item->counter))
         item->counter = v;
       break;
     case IOT_IO_MAX:
-      if (field_is_signed (col->field) ? (gint64) v > (gint64) item->counter : v > item->counter)
+      if (field_is_signed (field) ? (gint64) v > (gint64) item->counter : v > item->counter)
         item->counter = v;
       break;
     default:
@@ -1097,7 +1102,7 @@ io_item_take (IoColumn *col, IoItem *item, const IotNode *node, gboolean first_v
 }
 
 static void
-io_column_note_width (IoColumn *col, const IoItem *item)
+io_column_note_width (IoColumn *col, const IotIoItem *item)
 {
   switch (col->calc)
     {
@@ -1133,24 +1138,65 @@ io_column_note_width (IoColumn *col, const IoItem *item)
 }
 
 void
+iot_io_item_add_packet (IotIoItem *item, IotIoCalc calc, const IotField *field, IotPacket *pkt)
+{
+  item->frames++;
+  switch (calc)
+    {
+    case IOT_IO_FRAMES:
+    case IOT_IO_BYTES:
+    case IOT_IO_FRAMES_BYTES:
+      item->counter += iot_packet_wirelen (pkt);
+      break;
+    default:
+      {
+        const IotNode *nodes = iot_packet_nodes (pkt);
+        guint n = iot_packet_n_nodes (pkt), seen = 0;
+
+        for (guint i = 0; i < n; i++)
+          {
+            if (nodes[i].field != field)
+              continue;
+            if (calc == IOT_IO_COUNT)
+              item->counter++;
+            else
+              {
+                if (calc == IOT_IO_AVG)
+                  item->num++;
+                io_item_take (item, calc, field, &nodes[i], item->frames == 1 && seen == 0);
+              }
+            seen++;
+          }
+      }
+      break;
+    }
+}
+
+/* Nanoseconds to microseconds, rounded to the nearest. */
+static guint64
+ns_to_us (gint64 ns)
+{
+  return (guint64) (ns / NS_PER_SEC) * US_PER_SEC + (guint64) ((ns % NS_PER_SEC + 500) / 1000);
+}
+
+guint64
+iot_io_stat_time_us (gint64 rel_ns, guint64 *last_us)
+{
+  if (rel_ns >= 0)
+    *last_us = ns_to_us (rel_ns);
+  return *last_us;
+}
+
+void
 iot_io_stat_add_packet (IotIoStat *io, IotPacket *pkt, gint64 rel_ns)
 {
-  guint64 rel_us;
-
-  /* A frame stamped before the first one counts at the latest time seen. */
-  if (rel_ns >= 0)
-    {
-      rel_us = (guint64) (rel_ns / NS_PER_SEC) * US_PER_SEC + (guint64) ((rel_ns % NS_PER_SEC + 500) / 1000);
-      io->last_rel_us = rel_us;
-    }
-  else
-    rel_us = io->last_rel_us;
+  guint64 rel_us = iot_io_stat_time_us (rel_ns, &io->last_rel_us);
 
   for (guint c = 0; c < io->columns->len; c++)
     {
       IoColumn *col = g_ptr_array_index (io->columns, c);
       guint target = col->items->len - 1;
-      IoItem *item;
+      IotIoItem *item;
 
       if (col->filter != NULL && !iot_filter_matches (col->filter, pkt))
         continue;
@@ -1159,37 +1205,8 @@ iot_io_stat_add_packet (IotIoStat *io, IotPacket *pkt, gint64 rel_ns)
         target = (guint) (rel_us / io->interval);
       if (target >= col->items->len)
         g_array_set_size (col->items, target + 1);
-      item = &g_array_index (col->items, IoItem, target);
-      item->frames++;
-      switch (col->calc)
-        {
-        case IOT_IO_FRAMES:
-        case IOT_IO_BYTES:
-        case IOT_IO_FRAMES_BYTES:
-          item->counter += iot_packet_wirelen (pkt);
-          break;
-        default:
-          {
-            const IotNode *nodes = iot_packet_nodes (pkt);
-            guint n = iot_packet_n_nodes (pkt), seen = 0;
-
-            for (guint i = 0; i < n; i++)
-              {
-                if (nodes[i].field != col->field)
-                  continue;
-                if (col->calc == IOT_IO_COUNT)
-                  item->counter++;
-                else
-                  {
-                    if (col->calc == IOT_IO_AVG)
-                      item->num++;
-                    io_item_take (col, item, &nodes[i], item->frames == 1 && seen == 0);
-                  }
-                seen++;
-              }
-          }
-          break;
-        }
+      item = &g_array_index (col->items, IotIoItem, target);
+      iot_io_item_add_packet (item, col->calc, col->field, pkt);
       io_column_note_width (col, item);
     }
 }
@@ -1213,12 +1230,12 @@ iot_io_stat_n_intervals (IotIoStat *io, guint column)
   return ((IoColumn *) g_ptr_array_index (io->columns, column))->items->len;
 }
 
-static double
-io_item_value (const IoColumn *col, const IoItem *item)
+double
+iot_io_item_value (const IotIoItem *item, IotIoCalc calc, const IotField *field)
 {
   guint num = item->num ? item->num : 1;
 
-  switch (col->calc)
+  switch (calc)
     {
     case IOT_IO_FRAMES:
       return item->frames;
@@ -1227,18 +1244,18 @@ io_item_value (const IoColumn *col, const IoItem *item)
     case IOT_IO_COUNT:
       return (double) item->counter;
     case IOT_IO_AVG:
-      if (field_is_float (col->field))
+      if (field_is_float (field))
         return item->dcounter / num;
-      if (field_is_time (col->field))
+      if (field_is_time (field))
         return (double) (item->counter / num) / 1e9;
-      return field_is_signed (col->field) ? (double) ((gint64) item->counter / (gint64) num)
-                                          : (double) (item->counter / num);
+      return field_is_signed (field) ? (double) ((gint64) item->counter / (gint64) num)
+                                     : (double) (item->counter / num);
     default:
-      if (field_is_float (col->field))
+      if (field_is_float (field))
         return item->dcounter;
-      if (field_is_time (col->field))
+      if (field_is_time (field))
         return (double) item->counter / 1e9;
-      return field_is_signed (col->field) ? (double) (gint64) item->counter : (double) item->counter;
+      return field_is_signed (field) ? (double) (gint64) item->counter : (double) item->counter;
     }
 }
 
@@ -1246,7 +1263,7 @@ void
 iot_io_stat_cell (IotIoStat *io, guint column, guint row, guint64 *frames, double *value)
 {
   const IoColumn *col;
-  const IoItem *item;
+  const IotIoItem *item;
 
   g_return_if_fail (column < io->columns->len);
   col = g_ptr_array_index (io->columns, column);
@@ -1256,9 +1273,9 @@ iot_io_stat_cell (IotIoStat *io, guint column, guint row, guint64 *frames, doubl
       *value = 0;
       return;
     }
-  item = &g_array_index (col->items, IoItem, row);
+  item = &g_array_index (col->items, IotIoItem, row);
   *frames = item->frames;
-  *value = io_item_value (col, item);
+  *value = iot_io_item_value (item, col->calc, col->field);
 }
 
 static guint
@@ -1350,9 +1367,9 @@ io_column_widths (IoColumn *col, IoWidths *w)
 }
 
 static void
-io_append_value (GString *out, IoColumn *col, const IoWidths *w, const IoItem *item)
+io_append_value (GString *out, IoColumn *col, const IoWidths *w, const IotIoItem *item)
 {
-  static const IoItem empty = { 0 };
+  static const IotIoItem empty = { 0 };
   guint num;
 
   if (item == NULL)
@@ -1482,7 +1499,7 @@ iot_io_stat_print (IotIoStat *io, GString *out)
   g_autoptr (GString) line = g_string_new (NULL);
   gint64 elapsed = io->duration_ns;
 
-  duration = (guint64) (elapsed / NS_PER_SEC) * US_PER_SEC + (guint64) ((elapsed % NS_PER_SEC + 500) / 1000);
+  duration = ns_to_us (elapsed);
   whole = io->interval == G_MAXUINT64 || io->interval > duration;
   interval = whole ? duration : io->interval;
   dur_mag = magnitude (duration / US_PER_SEC, 5);
@@ -1622,7 +1639,7 @@ iot_io_stat_print (IotIoStat *io, GString *out)
           IoColumn *col = g_ptr_array_index (io->columns, j);
 
           io_append_value (out, col, &widths[j],
-                           row < col->items->len ? &g_array_index (col->items, IoItem, row) : NULL);
+                           row < col->items->len ? &g_array_index (col->items, IotIoItem, row) : NULL);
         }
       if (tabrow_w < borderlen)
         g_string_append_printf (out, "%*s", (int) (borderlen - tabrow_w), "|");
@@ -2056,8 +2073,8 @@ static const struct {
   { "SUM", IOT_IO_SUM }, { "MIN", IOT_IO_MIN }, { "MAX", IOT_IO_MAX }, { "AVG", IOT_IO_AVG },
 };
 
-static gboolean
-field_allows (const IotField *field, IotIoCalc calc)
+gboolean
+iot_io_calc_allows (IotIoCalc calc, const IotField *field)
 {
   if (calc == IOT_IO_COUNT)
     return TRUE;
@@ -2111,7 +2128,7 @@ io_parse_column (IotIoStat *io, const char *spec, GError **error)
                        *name ? name : io_calcs[i].name);
           return FALSE;
         }
-      if (!field_allows (field, calc))
+      if (!iot_io_calc_allows (calc, field))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        "%s doesn't have integral values, so %s(*) calculations are not supported on it",

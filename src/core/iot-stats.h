@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 /* "00:00:00_00:00:00", "Broadcast", "127.0.0.1", "::1": an address the way
  * tshark names it in its statistics (MAC vendor and well-known names). */
 char *iot_stats_address_name (const IotAddress *addr);
+/* "00:1a:2b:3c:4d:5e", "127.0.0.1", "::1": an address in its plain
+ * numeric form, as a display filter takes it (no names). */
+char *iot_stats_address_value (const IotAddress *addr);
 /* The text tshark prints for a byte count: "1434 bytes", "16 kB". */
 char *iot_stats_format_size (guint64 bytes);
 
@@ -190,6 +193,32 @@ typedef enum {
   IOT_IO_MAX,
   IOT_IO_AVG,
 } IotIoCalc;
+
+/* What one interval of one column collected, as -z io,stat keeps it; the
+ * I/O graph keeps its intervals the same way so that its numbers match. */
+typedef struct {
+  guint32 frames;
+  guint32 num;        /* values seen (AVG) */
+  guint64 counter;    /* bytes, occurrences, integers (signed ones bit for bit), times in ns */
+  double  dcounter;   /* floating-point fields */
+} IotIoItem;
+
+/* Whether @calc can be computed over @field: COUNT takes any field, the
+ * other calculations numbers and times. */
+gboolean   iot_io_calc_allows (IotIoCalc calc, const IotField *field);
+/* Counts a frame that passed the column's filter into @item: its bytes,
+ * or (COUNT, SUM, MIN, MAX, AVG) the occurrences or values of @field it
+ * holds.  The dissection must have provided @field. */
+void       iot_io_item_add_packet (IotIoItem *item, IotIoCalc calc, const IotField *field,
+                                   IotPacket *pkt);
+/* The value of @item as -z io,stat prints it: frames, bytes, or the
+ * calculation over @field (times in seconds). */
+double     iot_io_item_value (const IotIoItem *item, IotIoCalc calc, const IotField *field);
+/* A frame's time since the first frame in whole microseconds, rounded as
+ * -z io,stat places frames in intervals.  A frame stamped before the
+ * first one (@rel_ns < 0) counts at the latest time seen so far, which
+ * @last_us keeps (start it at 0). */
+guint64    iot_io_stat_time_us (gint64 rel_ns, guint64 *last_us);
 
 typedef struct _IotIoStat IotIoStat;
 

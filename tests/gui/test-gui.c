@@ -6,147 +6,22 @@
 #include <unistd.h>
 #include <gtk/gtk.h>
 
+#include "gui-test-util.h"
 #include "iot-application.h"
 #include "iot-window.h"
 
-#define TIMEOUT_US (30 * G_USEC_PER_SEC)
-
 static char *capture_path;
-
-/* Standard output of `iotscope-cli -r CAPTURE ARGS…` (NULL-terminated). */
-static char *
-cli_run (const char *capture, ...)
-{
-  const char *cli = g_getenv ("IOTSCOPE_CLI");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "-r");
-  g_ptr_array_add (argv, (gpointer) capture);
-  va_start (ap, capture);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-static guint
-count_lines (const char *text)
-{
-  guint lines = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines;
-}
-
-/* Lines that `iotscope-cli -r PATH [-Y FILTER]` prints. */
-static guint
-cli_count_file (const char *path, const char *filter)
-{
-  const char *cli = g_getenv ("IOTSCOPE_CLI");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  guint lines = 0;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "-r");
-  g_ptr_array_add (argv, (gpointer) path);
-  if (filter != NULL)
-    {
-      g_ptr_array_add (argv, (gpointer) "-Y");
-      g_ptr_array_add (argv, (gpointer) filter);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  for (const char *p = out; *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines;
-}
 
 static guint
 cli_count (const char *filter)
 {
-  return cli_count_file (capture_path, filter);
-}
-
-static void
-flag_cb (gpointer instance, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* Runs the main loop until *flag is set. */
-static void
-wait_for (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-      if (!*flag)
-        g_usleep (1000);
-    }
-}
-
-/* Lets layout and painting happen. */
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 200000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static char *
-capture_file (const char *name)
-{
-  return g_build_filename (g_getenv ("IOTSCOPE_SOURCE_ROOT"), "tests", "captures", name, NULL);
-}
-
-static IotWindow *
-open_window_full (const char *path, GSettings *settings)
-{
-  IotWindow *window = iot_window_new (NULL, settings);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  gboolean loaded = FALSE;
-  gulong id;
-
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  id = g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (flag_cb), &loaded);
-  iot_window_open (window, file);
-  wait_for (&loaded);
-  g_signal_handler_disconnect (iot_window_get_session (window), id);
-  settle ();
-  return window;
+  return gui_test_cli_count_file (capture_path, filter);
 }
 
 static IotWindow *
 open_window (void)
 {
-  return open_window_full (capture_path, NULL);
+  return gui_test_open_window (capture_path, NULL);
 }
 
 static int
@@ -193,7 +68,7 @@ test_tree_and_hex (void)
 
   /* Selecting a row of the packet list selects the frame everywhere. */
   iot_packet_list_select_position (iot_window_get_packet_list (window), 3);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 4);
   g_assert_cmpint (find_row (tree, "Frame 4:"), ==, 0);
 
@@ -209,7 +84,7 @@ test_tree_and_hex (void)
 
   /* Selecting the tree row highlights exactly its four bytes. */
   gtk_single_selection_set_selected (tree_selection, src);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpint (iot_session_get_selected_node (session), ==, node);
   g_assert_cmpuint (iot_hex_view_get_n_sources (hex), >=, 1);
   for (guint i = 0; i < 66; i++)
@@ -224,7 +99,7 @@ test_tree_and_hex (void)
 
   /* Clicking a byte of the destination address selects that field's row. */
   iot_hex_view_click_byte (hex, 0, 31);
-  settle ();
+  gui_test_settle ();
   n = iot_packet_node (iot_session_get_packet (session), iot_session_get_selected_node (session));
   g_assert_cmpstr (n->field->abbrev, ==, "ip.dst");
   {
@@ -281,17 +156,17 @@ test_filter (void)
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_VALID);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-valid"));
   g_assert_false (gtk_widget_has_css_class (entry, "filter-invalid"));
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   g_signal_emit_by_name (entry, "activate");
-  wait_for (&done);
-  settle ();
+  gui_test_wait_for (&done);
+  gui_test_settle ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
   g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), displayed));
 
   /* Clearing it shows every frame again. */
   done = FALSE;
   iot_filter_bar_set_text (bar, "", TRUE);
-  wait_for (&done);
+  gui_test_wait_for (&done);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, cli_count (NULL));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -307,7 +182,7 @@ test_screenshot (void)
 
   g_assert_no_error (error);
   iot_packet_list_select_position (iot_window_get_packet_list (window), 0);
-  settle ();
+  gui_test_settle ();
   g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
   g_assert_no_error (error);
   texture = gdk_texture_new_from_filename (path, &error);
@@ -353,7 +228,7 @@ static GString *
 cli_follow_payload (const char *path, guint stream, guint64 bytes[2])
 {
   g_autofree char *spec = g_strdup_printf ("follow,tcp,ascii,%u", stream);
-  g_autofree char *out = cli_run (path, "-q", "-z", spec, NULL);
+  g_autofree char *out = gui_test_cli_run (path, "-q", "-z", spec, NULL);
   GString *payload = g_string_new (NULL);
   const char *p = strstr (out, "\nNode 1: ");
 
@@ -385,9 +260,9 @@ follow_and_wait (IotWindow *window, IotFollowKind kind)
   gboolean ready = FALSE;
 
   g_assert_nonnull (follow);
-  g_signal_connect (follow, "ready", G_CALLBACK (flag_cb), &ready);
-  wait_for (&ready);
-  settle ();
+  g_signal_connect (follow, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
+  gui_test_wait_for (&ready);
+  gui_test_settle ();
   g_assert_true (iot_follow_window_is_ready (follow));
   return follow;
 }
@@ -395,8 +270,8 @@ follow_and_wait (IotWindow *window, IotFollowKind kind)
 static void
 test_follow_tcp (void)
 {
-  g_autofree char *path = capture_file ("http.pcap");
-  IotWindow *window = open_window_full (path, NULL);
+  g_autofree char *path = gui_test_capture_file ("http.pcap");
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotSession *session = iot_window_get_session (window);
   IotFollowWindow *follow;
   g_autoptr (GString) expected = NULL;
@@ -408,7 +283,7 @@ test_follow_tcp (void)
 
   /* The Follow items apply to TCP frames only. */
   iot_packet_list_select_position (iot_window_get_packet_list (window), 3);
-  settle ();
+  gui_test_settle ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-tcp", NULL));
   g_assert_null (iot_window_follow (window, IOT_FOLLOW_KIND_UDP));
   g_assert_null (iot_window_follow (window, IOT_FOLLOW_KIND_MQTT));
@@ -431,13 +306,13 @@ test_follow_tcp (void)
   g_free (text);
   text = iot_follow_window_dup_text (follow);
   g_assert_true (g_str_has_prefix (text, "474554"));
-  g_assert_cmpuint (count_lines (text), ==, iot_follow_window_get_n_pieces (follow));
+  g_assert_cmpuint (gui_test_count_lines (text), ==, iot_follow_window_get_n_pieces (follow));
 
   /* Clicking a chunk selects its frame in the main window. */
   g_assert_cmpuint (iot_follow_window_get_n_pieces (follow), >=, 2);
   frame = iot_follow_window_get_piece_frame (follow, 1);
   iot_follow_window_activate_piece (follow, 1);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, frame);
   {
     guint position = gtk_single_selection_get_selected (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
@@ -449,10 +324,10 @@ test_follow_tcp (void)
   /* "Filter on This Stream" filters the main list. */
   filter = iot_follow_window_dup_filter (follow);
   g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (iot_follow_window_get_filter_button (follow))));
   g_signal_emit_by_name (iot_follow_window_get_filter_button (follow), "clicked");
-  wait_for (&done);
+  gui_test_wait_for (&done);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, "tcp.stream eq 0");
   {
     g_autofree char *saved = capture_path;
@@ -470,14 +345,14 @@ test_follow_mqtt (void)
 {
   IotWindow *window = open_window ();
   IotFollowWindow *follow;
-  g_autofree char *out = cli_run (capture_path, "-q", "-z", "follow,mqtt,0", NULL);
+  g_autofree char *out = gui_test_cli_run (capture_path, "-q", "-z", "follow,mqtt,0", NULL);
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
   g_autoptr (GString) expected = g_string_new (NULL);
 
   /* Frame 8 is a SUBSCRIBE. */
   iot_session_select_frame (iot_window_get_session (window), 8);
-  settle ();
+  gui_test_settle ();
   follow = follow_and_wait (window, IOT_FOLLOW_KIND_MQTT);
   /* The message lines of the CLI's output, in the same words. */
   lines = g_strsplit (out, "\n", -1);
@@ -487,7 +362,7 @@ test_follow_mqtt (void)
   text = iot_follow_window_dup_text (follow);
   g_assert_cmpuint (expected->len, >, 0);
   g_assert_cmpstr (text, ==, expected->str);
-  g_assert_cmpuint (iot_follow_window_get_n_pieces (follow), ==, count_lines (expected->str));
+  g_assert_cmpuint (iot_follow_window_get_n_pieces (follow), ==, gui_test_count_lines (expected->str));
   g_assert_cmpuint (iot_follow_window_get_piece_frame (follow, 0), ==, 4);   /* CONNECT */
   gtk_window_destroy (GTK_WINDOW (follow));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -511,22 +386,22 @@ sort_by (IotWindow *window, IotColumn column, GtkSortType order)
   IotPacketList *list = iot_window_get_packet_list (window);
   IotSession *session = iot_window_get_session (window);
   gboolean done = FALSE;
-  gulong id = g_signal_connect (session, "sort-finished", G_CALLBACK (flag_cb), &done);
+  gulong id = g_signal_connect (session, "sort-finished", G_CALLBACK (gui_test_flag_cb), &done);
 
   gtk_column_view_sort_by_column (iot_packet_list_get_view (list), iot_packet_list_get_column (list, column), order);
   g_assert_cmpint (iot_session_get_sort_column (session), ==, column);
   g_assert_cmpint (iot_session_get_sort_descending (session), ==, order == GTK_SORT_DESCENDING);
-  wait_for (&done);
+  gui_test_wait_for (&done);
   g_signal_handler_disconnect (session, id);
-  settle ();
+  gui_test_settle ();
 }
 
 static void
 frame_lengths (const char *filter, guint *min, guint *max, guint *n)
 {
   g_autofree char *out = filter != NULL
-                         ? cli_run (capture_path, "-Y", filter, "-T", "fields", "-e", "frame.len", NULL)
-                         : cli_run (capture_path, "-T", "fields", "-e", "frame.len", NULL);
+                         ? gui_test_cli_run (capture_path, "-Y", filter, "-T", "fields", "-e", "frame.len", NULL)
+                         : gui_test_cli_run (capture_path, "-T", "fields", "-e", "frame.len", NULL);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
 
   *min = G_MAXUINT;
@@ -598,14 +473,14 @@ test_sort (void)
 
   /* A filter keeps the order asked for. */
   sort_by (window, IOT_COLUMN_LENGTH, GTK_SORT_DESCENDING);
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   iot_filter_bar_set_text (iot_window_get_filter_bar (window), "mqtt", TRUE);
-  wait_for (&done);
+  gui_test_wait_for (&done);
   done = FALSE;
-  g_signal_connect (session, "sort-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "sort-finished", G_CALLBACK (gui_test_flag_cb), &done);
   if (iot_session_is_sorting (session))
-    wait_for (&done);
-  settle ();
+    gui_test_wait_for (&done);
+  gui_test_settle ();
   frame_lengths ("mqtt", &min, &max, &n);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
   g_assert_cmpuint (cell_number (list, 0, IOT_COLUMN_LENGTH), ==, max);
@@ -629,7 +504,7 @@ static void
 test_columns (void)
 {
   g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
-  IotWindow *window = open_window_full (capture_path, settings);
+  IotWindow *window = gui_test_open_window (capture_path, settings);
   IotPacketList *list = iot_window_get_packet_list (window);
   g_auto (GStrv) hidden = NULL;
 
@@ -643,7 +518,7 @@ test_columns (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A new window remembers. */
-  window = open_window_full (capture_path, settings);
+  window = gui_test_open_window (capture_path, settings);
   list = iot_window_get_packet_list (window);
   g_assert_false (iot_packet_list_get_column_visible (list, IOT_COLUMN_TIME));
   g_assert_true (iot_packet_list_get_column_visible (list, IOT_COLUMN_INFO));
@@ -657,7 +532,7 @@ test_columns (void)
 static void
 wait_for_expert (IotSession *session)
 {
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  gint64 deadline = g_get_monotonic_time () + GUI_TEST_TIMEOUT_US;
 
   while (!iot_session_get_expert_counts (session, NULL, NULL) || iot_session_is_busy (session))
     {
@@ -673,17 +548,17 @@ cli_expert (const char *path, const char *filter, guint *n_errors, guint *n_warn
 {
   g_autofree char *errors = g_strdup_printf ("(%s) && _ws.expert.severity == 0x00800000", filter);
   g_autofree char *warnings = g_strdup_printf ("(%s) && _ws.expert.severity >= 0x00600000", filter);
-  g_autofree char *out_errors = cli_run (path, "-Y", errors, NULL);
-  g_autofree char *out_warnings = cli_run (path, "-Y", warnings, NULL);
+  g_autofree char *out_errors = gui_test_cli_run (path, "-Y", errors, NULL);
+  g_autofree char *out_warnings = gui_test_cli_run (path, "-Y", warnings, NULL);
 
-  *n_errors = count_lines (out_errors);
-  *n_warnings = count_lines (out_warnings) - *n_errors;
+  *n_errors = gui_test_count_lines (out_errors);
+  *n_warnings = gui_test_count_lines (out_warnings) - *n_errors;
 }
 
 static void
 test_status_counts (void)
 {
-  g_autofree char *path = capture_file ("coap.pcap");
+  g_autofree char *path = gui_test_capture_file ("coap.pcap");
   g_autofree char *saved = g_steal_pointer (&capture_path);
   IotWindow *window;
   IotSession *session;
@@ -701,7 +576,7 @@ test_status_counts (void)
 
   /* Unfiltered: all frames, counted in the background after loading. */
   wait_for_expert (session);
-  settle ();
+  gui_test_settle ();
   cli_expert (path, "frame", &want_errors, &want_warnings);
   g_assert_cmpuint (want_warnings, >, 0);
   iot_session_get_expert_counts (session, &n_errors, &n_warnings);
@@ -712,11 +587,11 @@ test_status_counts (void)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (counts), "Frames: "));
 
   /* Filtered: the counts of the displayed frames. */
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   iot_filter_bar_set_text (iot_window_get_filter_bar (window), "coap.code == 1", TRUE);
-  wait_for (&done);
+  gui_test_wait_for (&done);
   wait_for_expert (session);
-  settle ();
+  gui_test_settle ();
   displayed = cli_count ("coap.code == 1");
   g_assert_cmpuint (displayed, >, 0);
   g_assert_cmpuint (displayed, <, total);
@@ -764,7 +639,7 @@ test_time_ref (void)
   /* Ctrl+T on frame 5. */
   iot_session_select_frame (session, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.time-ref", NULL));
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_time_ref (session), ==, 5);
   ref_cell = iot_packet_list_dup_cell_text (list, 4, IOT_COLUMN_TIME);
   g_assert_cmpstr (ref_cell, ==, "*REF*");
@@ -777,13 +652,13 @@ test_time_ref (void)
                    iot_file_frame (file, 4)->ts_ns - iot_file_frame (file, 1)->ts_ns);
   /* The tree agrees: frame.time_relative of the reference is 0. */
   iot_proto_tree_expand_all (iot_window_get_proto_tree (window));
-  settle ();
+  gui_test_settle ();
   g_assert_cmpint (find_row (iot_window_get_proto_tree (window), "[Time since reference or first frame: 0.000000000"),
                    >=, 0);
 
   /* Ctrl+T again takes it away. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.time-ref", NULL));
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_time_ref (session), ==, 0);
   after_unset = iot_packet_list_dup_cell_text (list, 4, IOT_COLUMN_TIME);
   g_assert_cmpint (parse_seconds (after_unset), ==,
@@ -808,14 +683,14 @@ test_export (void)
   g_assert_no_error (error);
   g_assert_true (iot_window_export (window, all, IOT_EXPORT_RANGE_ALL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cli_count_file (all, NULL), ==, cli_count (NULL));
+  g_assert_cmpuint (gui_test_cli_count_file (all, NULL), ==, cli_count (NULL));
 
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   iot_filter_bar_set_text (iot_window_get_filter_bar (window), "mqtt", TRUE);
-  wait_for (&done);
+  gui_test_wait_for (&done);
   g_assert_true (iot_window_export (window, shown, IOT_EXPORT_RANGE_DISPLAYED, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (cli_count_file (shown, NULL), ==, expected);
+  g_assert_cmpuint (gui_test_cli_count_file (shown, NULL), ==, expected);
 
   /* Nothing selected: an error that says so. */
   g_assert_false (iot_window_export (window, one, IOT_EXPORT_RANGE_SELECTED, &error));
@@ -838,22 +713,10 @@ test_export (void)
 /* ---- filter history and saved buttons -------------------------------------------- */
 
 static void
-apply_and_wait (IotWindow *window, const char *text)
-{
-  IotSession *session = iot_window_get_session (window);
-  gboolean done = FALSE;
-  gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
-
-  iot_filter_bar_set_text (iot_window_get_filter_bar (window), text, TRUE);
-  wait_for (&done);
-  g_signal_handler_disconnect (session, id);
-}
-
-static void
 test_filter_history (void)
 {
   g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
-  IotWindow *window = open_window_full (capture_path, settings);
+  IotWindow *window = gui_test_open_window (capture_path, settings);
   IotFilterBar *bar = iot_window_get_filter_bar (window);
   GtkStringList *history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
   GtkWidget *saved_box = iot_filter_bar_get_saved_box (bar);
@@ -861,13 +724,13 @@ test_filter_history (void)
   g_auto (GStrv) stored = NULL;
   g_autoptr (GVariant) saved = NULL;
 
-  apply_and_wait (window, "tcp");
-  apply_and_wait (window, "mqtt");
+  gui_test_apply_filter (window, "tcp");
+  gui_test_apply_filter (window, "mqtt");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
   g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "mqtt");
   g_assert_cmpstr (gtk_string_list_get_string (history, 1), ==, "tcp");
   /* Applying an older one again moves it to the top, once. */
-  apply_and_wait (window, "tcp");
+  gui_test_apply_filter (window, "tcp");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
   g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "tcp");
   stored = g_settings_get_strv (settings, "filter-history");
@@ -876,7 +739,7 @@ test_filter_history (void)
   /* The drop-down's item applies it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "filter.apply-text", "s", "mqtt"));
   g_assert_cmpstr (iot_session_get_filter_text (iot_window_get_session (window)), ==, "mqtt");
-  apply_and_wait (window, "");
+  gui_test_apply_filter (window, "");
 
   /* A saved button applies its filter; removing it hides the bar. */
   g_assert_false (gtk_widget_get_visible (saved_box));
@@ -885,18 +748,19 @@ test_filter_history (void)
   saved = g_settings_get_value (settings, "saved-filters");
   g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
   {
+    IotSession *session = iot_window_get_session (window);
     gboolean done = FALSE;
-    gulong id = g_signal_connect (iot_window_get_session (window), "filter-finished", G_CALLBACK (flag_cb), &done);
+    gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
 
     g_signal_emit_by_name (gtk_widget_get_first_child (saved_box), "clicked");
-    wait_for (&done);
-    g_signal_handler_disconnect (iot_window_get_session (window), id);
+    gui_test_wait_for (&done);
+    g_signal_handler_disconnect (session, id);
   }
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, cli_count ("mqtt.msgtype == 3"));
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A new window has both. */
-  window = open_window_full (capture_path, settings);
+  window = gui_test_open_window (capture_path, settings);
   bar = iot_window_get_filter_bar (window);
   history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
   g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "mqtt.msgtype == 3");
@@ -922,6 +786,20 @@ can_capture (void)
   return TRUE;
 }
 
+/* The capture dialog of a new main window with no capture open. */
+static IotCaptureDialog *
+show_capture_dialog (IotWindow **window)
+{
+  IotCaptureDialog *dialog;
+
+  *window = iot_window_new (NULL, NULL);
+  iot_window_set_show_dialogs (*window, FALSE);
+  gtk_window_present (GTK_WINDOW (*window));
+  dialog = iot_window_show_capture_dialog (*window);
+  gui_test_settle ();
+  return dialog;
+}
+
 static void
 test_capture_dialog (void)
 {
@@ -932,11 +810,7 @@ test_capture_dialog (void)
 
   if (!can_capture ())
     return;
-  window = iot_window_new (NULL, NULL);
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_present (GTK_WINDOW (window));
-  dialog = iot_window_show_capture_dialog (window);
-  settle ();
+  dialog = show_capture_dialog (&window);
   g_assert_true (iot_capture_dialog_select_interface (dialog, "lo"));
   {
     g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (dialog);
@@ -1012,11 +886,7 @@ test_capture_rates (void)
 
   if (!can_capture ())
     return;
-  window = iot_window_new (NULL, NULL);
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_present (GTK_WINDOW (window));
-  dialog = iot_window_show_capture_dialog (window);
-  settle ();
+  dialog = show_capture_dialog (&window);
   row = interface_row (dialog, "lo");
   g_assert_nonnull (row);
   sparkline = iot_capture_dialog_row_sparkline (row);
@@ -1079,9 +949,9 @@ test_live_capture (void)
   g_assert_no_error (error);
   g_assert_true (iot_window_is_capturing (window));
   g_assert_true (iot_session_is_live (session));
-  settle ();
+  gui_test_settle ();
   send_datagrams (20);
-  deadline = g_get_monotonic_time () + TIMEOUT_US;
+  deadline = g_get_monotonic_time () + GUI_TEST_TIMEOUT_US;
   while (g_list_model_get_n_items (rows) < 20)
     {
       g_main_context_iteration (NULL, FALSE);
@@ -1089,13 +959,13 @@ test_live_capture (void)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
   /* Captured count in the status bar (refreshed at 2 Hz). */
-  settle ();
-  settle ();
-  settle ();
+  gui_test_settle ();
+  gui_test_settle ();
+  gui_test_settle ();
   g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), "Captured: 20"));
-  g_signal_connect (window, "capture-finished", G_CALLBACK (flag_cb), &finished);
+  g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-toggle", NULL);   /* Ctrl+E */
-  wait_for (&finished);
+  gui_test_wait_for (&finished);
   g_assert_false (iot_window_is_capturing (window));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 20);
   g_assert_true (iot_window_has_unsaved_capture (window));
@@ -1112,7 +982,7 @@ test_live_capture (void)
 
     g_assert_true (iot_window_export (window, out, IOT_EXPORT_RANGE_ALL, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (cli_count_file (out, NULL), ==, 20);
+    g_assert_cmpuint (gui_test_cli_count_file (out, NULL), ==, 20);
     g_unlink (out);
     g_rmdir (dir);
   }
@@ -1140,12 +1010,12 @@ test_live_stop_condition (void)
   limits.stop_packets = 7;
   limits.snaplen = 40;
   iot_window_set_capture_limits (window, &limits);
-  g_signal_connect (window, "capture-finished", G_CALLBACK (flag_cb), &finished);
+  g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   g_assert_true (iot_window_start_capture (window, lo, "udp port 47999", TRUE, FALSE, &error));
   g_assert_no_error (error);
-  settle ();
+  gui_test_settle ();
   send_datagrams (20);
-  wait_for (&finished);
+  gui_test_wait_for (&finished);
   g_assert_false (iot_window_is_capturing (window));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 7);
   /* The snapshot length cut each frame: 40 of 14 + 20 + 8 + 20 bytes. */
@@ -1164,9 +1034,7 @@ main (int argc, char **argv)
 {
   const char *root = g_getenv ("IOTSCOPE_SOURCE_ROOT");
 
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  iot_application_init_resources ();
+  gui_test_init (&argc, &argv);
   capture_path = g_build_filename (root != NULL ? root : ".", "tests", "captures", "mqtt311.pcap", NULL);
 
   g_test_add_func ("/gui/list-count", test_list_count);

@@ -12,90 +12,10 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
-#include "iot-application.h"
+#include "gui-test-util.h"
 #include "iot-window.h"
 
-#define TIMEOUT_US (60 * G_USEC_PER_SEC)
-
 /* ---- helpers ------------------------------------------------------------------ */
-
-static void
-flag_cb (gpointer instance, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* Runs the main loop until *flag is set. */
-static void
-wait_for (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-      if (!*flag)
-        g_usleep (1000);
-    }
-}
-
-/* Lets layout and painting happen. */
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 200000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static char *
-capture_file (const char *name)
-{
-  return g_build_filename (g_getenv ("IOTSCOPE_SOURCE_ROOT"), "tests", "captures", name, NULL);
-}
-
-/* Lines that `iotscope-cli -r PATH -Y FILTER` prints. */
-static guint
-cli_count (const char *path, const char *filter)
-{
-  const char *argv[] = { g_getenv ("IOTSCOPE_CLI"), "-r", path, "-Y", filter, NULL };
-  g_autofree char *out = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  guint lines = 0;
-
-  g_assert_nonnull (argv[0]);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  for (const char *p = out; *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines;
-}
-
-static IotWindow *
-open_main (const char *name)
-{
-  IotWindow *window = iot_window_new (NULL, NULL);
-  g_autofree char *path = capture_file (name);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  gboolean loaded = FALSE;
-  gulong id;
-
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  id = g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (flag_cb), &loaded);
-  iot_window_open (window, file);
-  wait_for (&loaded);
-  g_signal_handler_disconnect (iot_window_get_session (window), id);
-  settle ();
-  return window;
-}
 
 /* Opens the insight window the way the menu does and waits for "ready". */
 static IotInsightWindow *
@@ -107,10 +27,10 @@ open_insight (IotWindow *window, const char *name)
 
   g_assert_no_error (error);
   g_assert_true (IOT_IS_INSIGHT_WINDOW (insight));
-  g_signal_connect (insight, "ready", G_CALLBACK (flag_cb), &ready);
-  wait_for (&ready);
+  g_signal_connect (insight, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
+  gui_test_wait_for (&ready);
   g_assert_true (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
-  settle ();
+  gui_test_settle ();
   return IOT_INSIGHT_WINDOW (insight);
 }
 
@@ -166,19 +86,6 @@ count_kind (IotInsightFindings *findings, IotInsightKind kind, const char *id)
   return n;
 }
 
-static void
-frame_cb (IotInsightWindow *insight, guint frame, guint *out)
-{
-  *out = frame;
-}
-
-static void
-filter_cb (IotInsightWindow *insight, const char *filter, char **out)
-{
-  g_free (*out);
-  *out = g_strdup (filter);
-}
-
 /* The topic tree row at @position. */
 static IotInsightTopicRow *
 topic_at (GtkColumnView *view, guint position)
@@ -220,8 +127,8 @@ topic_by_path (GtkColumnView *view, const char *path, guint *position)
 static void
 test_reset (void)
 {
-  g_autofree char *path = capture_file ("tcp-rst-reconnect.pcap");
-  IotWindow *window = open_main ("tcp-rst-reconnect.pcap");
+  g_autofree char *path = gui_test_capture_file ("tcp-rst-reconnect.pcap");
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotSession *session = iot_window_get_session (window);
   IotInsightWindow *insight = open_insight (window, "insight:diagnoses");
   IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
@@ -267,26 +174,26 @@ test_reset (void)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (iot_insight_findings_get_related_view (diagnoses))));
 
   /* Clicking an evidence frame selects it in the main window. */
-  g_signal_connect (insight, "frame-activated", G_CALLBACK (frame_cb), &frame);
-  g_signal_connect (insight, "filter-requested", G_CALLBACK (filter_cb), &filter);
+  g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
+  g_signal_connect (insight, "filter-requested", G_CALLBACK (gui_test_filter_cb), &filter);
   g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 1);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (frame, ==, 10);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 10);
   g_signal_emit_by_name (iot_insight_findings_get_related_view (diagnoses), "activate", 0);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (frame, ==, 8);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 8);
 
   /* "Filter These Frames": evidence and related frames, applied by the
    * main window (tshark 4.0 shows the same 4 frames for this filter). */
-  g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &filtered);
+  g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &filtered);
   g_signal_emit_by_name (iot_insight_findings_get_filter_button (diagnoses), "clicked");
   g_assert_cmpstr (filter, ==, "frame.number in {4, 8, 10, 14}");
-  wait_for (&filtered);
+  gui_test_wait_for (&filtered);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, filter);
   g_assert_cmpuint (iot_session_get_n_displayed (session), ==, 4);
-  g_assert_cmpuint (cli_count (path, filter), ==, 4);
+  g_assert_cmpuint (gui_test_cli_count_file (path, filter), ==, 4);
 
   /* Security: MQTT in clear text on port 1883, 7 frames. */
   iot_insight_window_set_page (insight, "security");
@@ -304,7 +211,7 @@ test_reset (void)
     guint leaf_pos = 0;
 
     iot_insight_window_set_page (insight, "topics");
-    settle ();
+    gui_test_settle ();
     g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
     top = topic_at (view, 0);
     g_assert_cmpstr (iot_insight_topic_row_get_level (top), ==, "plant");
@@ -324,10 +231,10 @@ test_reset (void)
     /* Activating a topic filters on it; a level on everything below. */
     g_signal_emit_by_name (view, "activate", 2);
     g_assert_cmpstr (filter, ==, "mqtt.topic == \"plant/valve/state\"");
-    g_assert_cmpuint (cli_count (path, filter), ==, 2);
+    g_assert_cmpuint (gui_test_cli_count_file (path, filter), ==, 2);
     g_signal_emit_by_name (view, "activate", 0);
     g_assert_cmpstr (filter, ==, "mqtt.topic matches \"^plant/\"");
-    g_assert_cmpuint (cli_count (path, filter), ==, 2);
+    g_assert_cmpuint (gui_test_cli_count_file (path, filter), ==, 2);
   }
 
   /* Sessions: the reset one, then the reconnection. */
@@ -339,7 +246,7 @@ test_reset (void)
     const IotMqttSession *s;
 
     iot_insight_window_set_page (insight, "sessions");
-    settle ();
+    gui_test_settle ();
     g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
     first = g_list_model_get_item (rows, 0);
     second = g_list_model_get_item (rows, 1);
@@ -361,7 +268,7 @@ test_reset (void)
 
   /* No QoS 1 message and no CoAP: both plots say so. */
   iot_insight_window_set_page (insight, "latency");
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 0), ==, 0);
   g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 1), ==, 0);
   g_assert_cmpstr (iot_insight_window_get_latency_text (insight, 0), ==, "No samples");
@@ -378,7 +285,7 @@ test_reset (void)
 static void
 test_unacknowledged (void)
 {
-  IotWindow *window = open_main ("mqtt-dup.pcap");
+  IotWindow *window = gui_test_open_capture ("mqtt-dup.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:diagnoses");
   IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
   const guint32 unacked_frames[] = { 41 };
@@ -400,12 +307,12 @@ test_unacknowledged (void)
 
   /* Selecting the second finding shows its frames. */
   gtk_single_selection_set_selected (iot_insight_findings_get_selection (diagnoses), position);
-  settle ();
+  gui_test_settle ();
   evidence = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_evidence_view (diagnoses)));
   g_assert_cmpuint (g_list_model_get_n_items (evidence), ==, 3);
-  g_signal_connect (insight, "frame-activated", G_CALLBACK (frame_cb), &frame);
+  g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
   g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 2);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (frame, ==, 54);
   g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 54);
 
@@ -459,7 +366,7 @@ assert_no_secret (IotInsightFindings *findings, const char *secret)
 static void
 test_credentials (void)
 {
-  IotWindow *window = open_main ("mqtt-auth.pcap");
+  IotWindow *window = gui_test_open_capture ("mqtt-auth.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:security");
   IotInsightFindings *security = iot_insight_window_get_security (insight);
   IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
@@ -518,7 +425,7 @@ test_periodic_baseline (void)
   g_autofree char *baseline = g_build_filename (dir, "base.json", NULL);
   g_autofree char *html = g_build_filename (dir, "report.html", NULL);
   g_autofree char *json = g_build_filename (dir, "report.json", NULL);
-  IotWindow *window = open_main ("insight-periodic.pcap");
+  IotWindow *window = gui_test_open_capture ("insight-periodic.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:topics");
   IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
   const guint32 gap_frames[] = { 296, 432 };
@@ -619,13 +526,13 @@ test_periodic_baseline (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Another capture compared with it: deviations first, tagged. */
-  window = open_main ("mqtt-dup.pcap");
+  window = gui_test_open_capture ("mqtt-dup.pcap");
   insight = open_insight (window, "insight:latency");
   diagnoses = iot_insight_window_get_diagnoses (insight);
   g_assert_cmpuint (count_kind (diagnoses, IOT_INSIGHT_DEVIATION, NULL), ==, 0);
   g_assert_true (iot_insight_window_compare_baseline (insight, baseline, &error));
   g_assert_no_error (error);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
   g_assert_nonnull (strstr (iot_insight_window_get_banner (insight), "base.json"));
   {
@@ -664,7 +571,7 @@ test_periodic_baseline (void)
 static void
 test_empty_and_coap (void)
 {
-  IotWindow *window = open_main ("mqtt311.pcap");
+  IotWindow *window = gui_test_open_capture ("mqtt311.pcap");
   IotInsightWindow *insight = open_insight (window, "insight");
   IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
 
@@ -675,7 +582,7 @@ test_empty_and_coap (void)
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
 
-  window = open_main ("tls13.pcap");
+  window = gui_test_open_capture ("tls13.pcap");
   insight = open_insight (window, "insight:security");
   g_assert_true (iot_insight_findings_is_empty (iot_insight_window_get_security (insight)));
   g_assert_cmpstr (iot_insight_findings_get_empty_title (iot_insight_window_get_security (insight)), ==,
@@ -685,9 +592,9 @@ test_empty_and_coap (void)
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
 
-  window = open_main ("coap-lossy.pcap");
+  window = gui_test_open_capture ("coap-lossy.pcap");
   insight = open_insight (window, "insight:latency");
-  settle ();
+  gui_test_settle ();
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "latency");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (iot_insight_window_get_latency_plot (insight, 1))));
   g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 1), ==, 9);
@@ -705,7 +612,7 @@ test_empty_and_coap (void)
 static void
 test_close_early (void)
 {
-  IotWindow *window = open_main ("insight-periodic.pcap");
+  IotWindow *window = gui_test_open_capture ("insight-periodic.pcap");
   g_autoptr (GError) error = NULL;
   GtkWindow *insight = iot_window_show_analysis (window, "insight:sessions", &error);
 
@@ -714,17 +621,15 @@ test_close_early (void)
   g_assert_false (iot_insight_window_export_report (IOT_INSIGHT_WINDOW (insight), "/nonexistent/x.html", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   gtk_window_destroy (insight);
-  settle ();
+  gui_test_settle ();
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  iot_application_init_resources ();
+  gui_test_init (&argc, &argv);
 
   g_test_add_func ("/insight-window/reset", test_reset);
   g_test_add_func ("/insight-window/unacknowledged", test_unacknowledged);

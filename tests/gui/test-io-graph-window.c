@@ -7,56 +7,11 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
-#include "iot-application.h"
+#include "gui-test-util.h"
 #include "iot-io-graph-window.h"
 #include "iot-window.h"
 
-#define TIMEOUT_US (60 * G_USEC_PER_SEC)
-
 /* ---- helpers ------------------------------------------------------------------ */
-
-static char *
-capture_file (const char *name)
-{
-  return g_build_filename (g_getenv ("IOTSCOPE_SOURCE_ROOT"), "tests", "captures", name, NULL);
-}
-
-/* Standard output of `iotscope-cli -r CAPTURE ARGS…` (NULL-terminated). */
-static char *
-cli_run (const char *capture, ...)
-{
-  const char *cli = g_getenv ("IOTSCOPE_CLI");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "-r");
-  g_ptr_array_add (argv, (gpointer) capture);
-  va_start (ap, capture);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-static guint
-count_lines (const char *text)
-{
-  guint lines = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines;
-}
 
 /* The rows of a `-z io,stat` table: per interval, the numbers of its
  * cells left to right (a plain filter column gives frames and bytes, a
@@ -64,7 +19,7 @@ count_lines (const char *text)
 static GPtrArray *
 cli_io_stat (const char *capture, const char *spec)
 {
-  g_autofree char *out = cli_run (capture, "-q", "-z", spec, NULL);
+  g_autofree char *out = gui_test_cli_run (capture, "-q", "-z", spec, NULL);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
@@ -103,71 +58,18 @@ cell (GPtrArray *rows, guint row, guint index)
   return g_array_index (numbers, double, index);
 }
 
-static void
-flag_cb (gpointer instance, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-/* Runs the main loop until *flag is set. */
-static void
-wait_for (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-      if (!*flag)
-        g_usleep (1000);
-    }
-}
-
-/* Lets layout and painting happen. */
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 200000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static IotWindow *
-open_window (const char *name)
-{
-  g_autofree char *path = capture_file (name);
-  IotWindow *window = iot_window_new (NULL, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  gboolean loaded = FALSE;
-  gulong id;
-
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  id = g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (flag_cb), &loaded);
-  iot_window_open (window, file);
-  wait_for (&loaded);
-  g_signal_handler_disconnect (iot_window_get_session (window), id);
-  settle ();
-  return window;
-}
-
 /* Waits for the next "ready" (a finished count). */
 static void
 wait_ready (IotIoGraphWindow *graph)
 {
   gboolean ready = FALSE;
-  gulong id = g_signal_connect (graph, "ready", G_CALLBACK (flag_cb), &ready);
+  gulong id = g_signal_connect (graph, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
 
-  wait_for (&ready);
+  gui_test_wait_for (&ready);
   g_signal_handler_disconnect (graph, id);
   g_assert_true (iot_io_graph_window_is_ready (graph));
   g_assert_false (iot_io_graph_window_is_counting (graph));
-  settle ();
+  gui_test_settle ();
 }
 
 /* Opens the I/O Graph through the main window, as the menu does. */
@@ -208,8 +110,8 @@ static void
 test_counts (gconstpointer data)
 {
   const char *name = data;
-  g_autofree char *path = capture_file (name);
-  IotWindow *window = open_window (name);
+  g_autofree char *path = gui_test_capture_file (name);
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotIoGraphWindow *graph = show_io_graph (window);
   g_autoptr (GPtrArray) rows = NULL;
   g_autofree char *spec = NULL;
@@ -263,35 +165,35 @@ test_counts (gconstpointer data)
   iot_io_graph_window_set_per_second (graph, FALSE);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 static void
 test_tcp_errors (void)
 {
-  g_autofree char *path = capture_file ("tcp-loss-device.pcap");
-  IotWindow *window = open_window ("tcp-loss-device.pcap");
+  g_autofree char *path = gui_test_capture_file ("tcp-loss-device.pcap");
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotIoGraphWindow *graph = show_io_graph (window);
-  g_autofree char *errors = cli_run (path, "-Y", "tcp.analysis.flags", NULL);
+  g_autofree char *errors = gui_test_cli_run (path, "-Y", "tcp.analysis.flags", NULL);
   guint64 total = 0;
 
   /* The capture really has TCP errors, and the series counts all of them. */
-  g_assert_cmpuint (count_lines (errors), >, 10);
+  g_assert_cmpuint (gui_test_count_lines (errors), >, 10);
   for (guint i = 0; i < iot_io_graph_window_get_n_intervals (graph); i++)
     total += iot_io_graph_window_get_frames (graph, 1, i);
-  g_assert_cmpuint (total, ==, count_lines (errors));
+  g_assert_cmpuint (total, ==, gui_test_count_lines (errors));
   /* No CoAP in it: that default series is unticked, MQTT stays. */
   g_assert_false (iot_io_graph_window_get_series_enabled (graph, 3));
   g_assert_true (iot_io_graph_window_get_series_enabled (graph, 2));
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 static void
 test_invalid_filter (void)
 {
-  g_autofree char *path = capture_file ("mqtt311.pcap");
-  IotWindow *window = open_window ("mqtt311.pcap");
+  g_autofree char *path = gui_test_capture_file ("mqtt311.pcap");
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotIoGraphWindow *graph = show_io_graph (window);
   GtkEditable *entry = iot_io_graph_window_get_filter_entry (graph, 2);
   const char *tooltip;
@@ -308,7 +210,7 @@ test_invalid_filter (void)
   g_assert_nonnull (strstr (tooltip, "mqtt.msgtype =="));
   /* Nothing counted for it, and the others still drawn. */
   g_assert_cmpuint (iot_io_graph_window_get_frames (graph, 2, 0), ==, 0);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_io_graph_window_get_frames (graph, 0, 0), >, 0);
 
   /* Corrected and confirmed with Enter: counted again. */
@@ -318,8 +220,8 @@ test_invalid_filter (void)
   wait_ready (graph);
   for (guint i = 0; i < iot_io_graph_window_get_n_intervals (graph); i++)
     total += iot_io_graph_window_get_frames (graph, 2, i);
-  expected = cli_run (path, "-Y", "mqtt.msgtype == 3", NULL);
-  g_assert_cmpuint (total, ==, count_lines (expected));
+  expected = gui_test_cli_run (path, "-Y", "mqtt.msgtype == 3", NULL);
+  g_assert_cmpuint (total, ==, gui_test_count_lines (expected));
   g_assert_cmpuint (total, >, 0);
 
   /* A calculation on a field that is not a number is refused too. */
@@ -329,20 +231,14 @@ test_invalid_filter (void)
   iot_io_graph_window_remove_series (graph, 4);
   g_assert_cmpuint (iot_io_graph_window_get_n_series (graph), ==, 4);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
-}
-
-static void
-frame_cb (IotIoGraphWindow *graph, guint frame, guint *out)
-{
-  *out = frame;
+  gui_test_settle ();
 }
 
 static void
 test_click (void)
 {
-  g_autofree char *path = capture_file ("mqtt311.pcap");
-  IotWindow *window = open_window ("mqtt311.pcap");
+  g_autofree char *path = gui_test_capture_file ("mqtt311.pcap");
+  IotWindow *window = gui_test_open_window (path, NULL);
   IotIoGraphWindow *graph = show_io_graph (window);
   IotIoGraph *plot = iot_io_graph_window_get_graph (graph);
   guint activated = 0, target = G_MAXUINT, id = 0, interval = 0;
@@ -356,7 +252,7 @@ test_click (void)
   iot_io_graph_window_set_series_enabled (graph, 0, FALSE);
   iot_io_graph_window_set_series_enabled (graph, 1, FALSE);
   iot_io_graph_window_set_series_enabled (graph, 3, FALSE);
-  settle ();
+  gui_test_settle ();
   /* The second interval holding MQTT frames (not simply the first frame). */
   for (guint i = 0, seen = 0; i < iot_io_graph_window_get_n_intervals (graph); i++)
     if (iot_io_graph_window_get_frames (graph, 2, i) > 0 && ++seen == 2)
@@ -373,7 +269,7 @@ test_click (void)
   g_assert_true (g_str_has_prefix (readout, "t = "));
   g_assert_nonnull (strstr (readout, "frames (MQTT)"));
 
-  g_signal_connect (graph, "frame-activated", G_CALLBACK (frame_cb), &activated);
+  g_signal_connect (graph, "frame-activated", G_CALLBACK (gui_test_frame_cb), &activated);
   iot_io_graph_click (plot, x, y);
   g_assert_cmpuint (activated, ==, iot_io_graph_window_get_first_frame (graph, 2, target));
   g_assert_cmpuint (activated, >, 1);
@@ -381,15 +277,15 @@ test_click (void)
   filter = g_strdup_printf ("mqtt && frame.number == %u && frame.time_relative >= %u.%02u "
                             "&& frame.time_relative < %u.%02u", activated, target / 100, target % 100,
                             (target + 1) / 100, (target + 1) % 100);
-  in_series = cli_run (path, "-Y", filter, NULL);
-  g_assert_cmpuint (count_lines (in_series), ==, 1);
+  in_series = gui_test_cli_run (path, "-Y", filter, NULL);
+  g_assert_cmpuint (gui_test_count_lines (in_series), ==, 1);
   g_free (filter);
   filter = g_strdup_printf ("mqtt && frame.number < %u && frame.time_relative >= %u.%02u", activated,
                             target / 100, target % 100);
-  earlier = cli_run (path, "-Y", filter, NULL);
-  g_assert_cmpuint (count_lines (earlier), ==, 0);
+  earlier = gui_test_cli_run (path, "-Y", filter, NULL);
+  g_assert_cmpuint (gui_test_count_lines (earlier), ==, 0);
   /* The main window went there. */
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, activated);
 
   /* A click beside the plot does nothing. */
@@ -406,13 +302,13 @@ test_click (void)
   iot_io_graph_reset_zoom (plot);
   g_assert_false (iot_io_graph_is_zoomed (plot));
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 static void
 test_export (void)
 {
-  IotWindow *window = open_window ("mqtt311.pcap");
+  IotWindow *window = gui_test_open_capture ("mqtt311.pcap");
   IotIoGraphWindow *graph = show_io_graph (window);
   GtkWidget *plot = GTK_WIDGET (iot_io_graph_window_get_graph (graph));
   g_autofree char *dir = g_dir_make_tmp ("iot-io-graph-XXXXXX", NULL);
@@ -452,31 +348,29 @@ test_export (void)
   g_unlink (svg);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 /* Closing the window while it counts drops the count without harm. */
 static void
 test_close_while_counting (void)
 {
-  IotWindow *window = open_window ("tcp-loss-device.pcap");
+  IotWindow *window = gui_test_open_capture ("tcp-loss-device.pcap");
   g_autoptr (GError) error = NULL;
   GtkWindow *graph = iot_window_show_analysis (window, "io-graph", &error);
 
   g_assert_no_error (error);
   gtk_drop_down_set_selected (iot_io_graph_window_get_interval_dropdown (IOT_IO_GRAPH_WINDOW (graph)), 0);
   gtk_window_destroy (graph);
-  settle ();
+  gui_test_settle ();
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  gui_test_settle ();
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  iot_application_init_resources ();
+  gui_test_init (&argc, &argv);
 
   g_test_add_data_func ("/io-graph/counts-mqtt", "mqtt311.pcap", test_counts);
   g_test_add_data_func ("/io-graph/counts-tcp-loss", "tcp-loss-device.pcap", test_counts);

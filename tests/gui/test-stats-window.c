@@ -8,47 +8,8 @@
 #include <string.h>
 #include <gtk/gtk.h>
 
-#include "iot-application.h"
+#include "gui-test-util.h"
 #include "iot-window.h"
-
-#define TIMEOUT_US (60 * G_USEC_PER_SEC)
-
-/* Standard output of `iotscope-cli -r CAPTURE ARGS…` (NULL-terminated). */
-static char *
-cli_run (const char *capture, ...)
-{
-  const char *cli = g_getenv ("IOTSCOPE_CLI");
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "-r");
-  g_ptr_array_add (argv, (gpointer) capture);
-  va_start (ap, capture);
-  for (const char *arg; (arg = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-static guint
-count_lines (const char *text)
-{
-  guint lines = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    lines += *p == '\n';
-  return lines;
-}
 
 /* Lines of a -z report that contain @needle. */
 static guint
@@ -83,74 +44,6 @@ endpoint_rows (const char *report)
   return n;
 }
 
-static void
-flag_cb (gpointer instance, gpointer data)
-{
-  *(gboolean *) data = TRUE;
-}
-
-static void
-wait_for (gboolean *flag)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting");
-      if (!*flag)
-        g_usleep (1000);
-    }
-}
-
-static void
-settle (void)
-{
-  gint64 until = g_get_monotonic_time () + 200000;
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static char *
-capture_file (const char *name)
-{
-  return g_build_filename (g_getenv ("IOTSCOPE_SOURCE_ROOT"), "tests", "captures", name, NULL);
-}
-
-static IotWindow *
-open_main_window (const char *path)
-{
-  IotWindow *window = iot_window_new (NULL, NULL);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  gboolean loaded = FALSE;
-  gulong id;
-
-  iot_window_set_show_dialogs (window, FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
-  gtk_window_present (GTK_WINDOW (window));
-  id = g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (flag_cb), &loaded);
-  iot_window_open (window, file);
-  wait_for (&loaded);
-  g_signal_handler_disconnect (iot_window_get_session (window), id);
-  settle ();
-  return window;
-}
-
-static void
-apply_main_filter (IotWindow *window, const char *filter)
-{
-  IotSession *session = iot_window_get_session (window);
-  gboolean done = FALSE;
-  gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
-
-  iot_filter_bar_set_text (iot_window_get_filter_bar (window), filter, TRUE);
-  wait_for (&done);
-  g_signal_handler_disconnect (session, id);
-}
-
 /* Opens the Statistics window on @page through the main window, as the
  * Statistics menu does, and waits until it shows its counts. */
 static IotStatsWindow *
@@ -163,11 +56,11 @@ open_stats (IotWindow *window, const char *page)
   g_assert_no_error (error);
   g_assert_true (IOT_IS_STATS_WINDOW (stats));
   g_assert_true (gtk_window_get_transient_for (stats) == GTK_WINDOW (window));
-  g_signal_connect (stats, "ready", G_CALLBACK (flag_cb), &ready);
-  wait_for (&ready);
+  g_signal_connect (stats, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
+  gui_test_wait_for (&ready);
   g_assert_true (iot_stats_window_is_ready (IOT_STATS_WINDOW (stats)));
   g_assert_cmpstr (iot_stats_window_get_page (IOT_STATS_WINDOW (stats)), ==, page);
-  settle ();
+  gui_test_settle ();
   return IOT_STATS_WINDOW (stats);
 }
 
@@ -185,7 +78,7 @@ cell_number (IotStatsWindow *stats, const char *page, guint row, const char *tit
 static void
 check_hierarchy (IotStatsWindow *stats, const char *capture, guint n_frames)
 {
-  g_autofree char *out = cli_run (capture, "-q", "-z", "io,phs", NULL);
+  g_autofree char *out = gui_test_cli_run (capture, "-q", "-z", "io,phs", NULL);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   GtkColumnView *view = iot_stats_window_get_view (stats, "phs");
   g_autofree char *root = iot_stats_window_dup_cell_text (stats, "phs", 0, "Protocol");
@@ -233,7 +126,7 @@ static void
 check_histogram (IotStatsWindow *stats, IotHistogramKind kind, const char *capture, const char *spec)
 {
   IotHistogram *hist = iot_stats_window_get_histogram (stats, kind);
-  g_autofree char *out = cli_run (capture, "-q", "-z", spec, NULL);
+  g_autofree char *out = gui_test_cli_run (capture, "-q", "-z", spec, NULL);
   g_autofree char *text = NULL;
   guint64 sum = 0;
 
@@ -250,36 +143,24 @@ check_histogram (IotStatsWindow *stats, IotHistogramKind kind, const char *captu
   g_assert_nonnull (strstr (text, out));
 }
 
-static void
-filter_cb (IotStatsWindow *stats, const char *filter, char **out)
-{
-  g_free (*out);
-  *out = g_strdup (filter);
-}
-
-static void
-frame_cb (IotStatsWindow *stats, guint frame, guint *out)
-{
-  *out = frame;
-}
-
 /* mqtt311.pcap: one host talking MQTT over nine TCP connections. */
 static void
 test_mqtt311 (void)
 {
-  g_autofree char *capture = capture_file ("mqtt311.pcap");
-  IotWindow *window = open_main_window (capture);
+  g_autofree char *capture = gui_test_capture_file ("mqtt311.pcap");
+  IotWindow *window = gui_test_open_window (capture, NULL);
   IotSession *session = iot_window_get_session (window);
   IotStatsWindow *stats = open_stats (window, "phs");
-  g_autofree char *all = cli_run (capture, NULL);
-  g_autofree char *conv_tcp = cli_run (capture, "-q", "-z", "conv,tcp", NULL);
-  g_autofree char *ep = cli_run (capture, "-q", "-z", "endpoints,ip", "-z", "endpoints,tcp", NULL);
-  g_autofree char *expert = cli_run (capture, "-q", "-z", "expert", NULL);
-  g_autofree char *first_fin = cli_run (capture, "-Y", "_ws.expert.message == \"This frame initiates the connection "
-                                        "closing\"", "-T", "fields", "-e", "frame.number", NULL);
+  g_autofree char *all = gui_test_cli_run (capture, NULL);
+  g_autofree char *conv_tcp = gui_test_cli_run (capture, "-q", "-z", "conv,tcp", NULL);
+  g_autofree char *ep = gui_test_cli_run (capture, "-q", "-z", "endpoints,ip", "-z", "endpoints,tcp", NULL);
+  g_autofree char *expert = gui_test_cli_run (capture, "-q", "-z", "expert", NULL);
+  g_autofree char *first_fin = gui_test_cli_run (capture, "-Y", "_ws.expert.message == \"This frame initiates "
+                                                 "the connection closing\"", "-T", "fields", "-e", "frame.number",
+                                                 NULL);
   g_autofree char *filter = NULL;
   g_autofree char *stream_frames = NULL;
-  guint n_frames = count_lines (all), conv_rows, frame = 0;
+  guint n_frames = gui_test_count_lines (all), conv_rows, frame = 0;
   GtkColumnViewColumn *bytes_column;
 
   /* Protocol hierarchy: eth / ip / tcp / mqtt as the command line counts. */
@@ -300,7 +181,7 @@ test_mqtt311 (void)
 
   /* Conversations: TCP shown first, one row per connection. */
   iot_stats_window_set_page (stats, "conv");
-  settle ();
+  gui_test_settle ();
   g_assert_cmpstr (iot_stats_window_get_page (stats), ==, "conv");
   g_assert_cmpint (iot_stats_window_get_layer (stats, "conv"), ==, IOT_CONV_TCP);
   conv_rows = count_matching (conv_tcp, "<->");
@@ -323,39 +204,39 @@ test_mqtt311 (void)
   g_assert_nonnull (bytes_column);
   g_assert_nonnull (gtk_column_view_column_get_sorter (bytes_column));
   gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes"), ==, 5633);
   g_assert_cmpuint (cell_number (stats, "conv", 1, "Bytes"), ==, 3933);
   for (guint i = 1; i < conv_rows; i++)
     g_assert_cmpuint (cell_number (stats, "conv", i - 1, "Bytes"), >=, cell_number (stats, "conv", i, "Bytes"));
   gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_ASCENDING);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes"), ==, 876);
   gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
-  settle ();
+  gui_test_settle ();
 
   /* "Apply as Filter": the stream of the biggest conversation, which the
    * main window's filter bar then shows and applies. */
-  g_signal_connect (stats, "filter-requested", G_CALLBACK (filter_cb), &filter);
+  g_signal_connect (stats, "filter-requested", G_CALLBACK (gui_test_filter_cb), &filter);
   {
     gboolean done = FALSE;
-    gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (flag_cb), &done);
+    gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
 
     iot_stats_window_apply_row_filter (stats, "conv", 0);
     g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_filter_bar_get_entry (iot_window_get_filter_bar (
                        window)))), ==, "tcp.stream eq 0");
-    wait_for (&done);
+    gui_test_wait_for (&done);
     g_signal_handler_disconnect (session, id);
   }
-  stream_frames = cli_run (capture, "-Y", "tcp.stream eq 0", NULL);
-  g_assert_cmpuint (iot_session_get_n_displayed (session), ==, count_lines (stream_frames));
-  g_assert_cmpuint (count_lines (stream_frames), ==, 36);
+  stream_frames = gui_test_cli_run (capture, "-Y", "tcp.stream eq 0", NULL);
+  g_assert_cmpuint (iot_session_get_n_displayed (session), ==, gui_test_count_lines (stream_frames));
+  g_assert_cmpuint (gui_test_count_lines (stream_frames), ==, 36);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, "tcp.stream eq 0");
 
   /* IPv4 conversations: addresses instead of a stream. */
   iot_stats_window_set_layer (stats, "conv", IOT_CONV_IPV4);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, 1);
   g_clear_pointer (&filter, g_free);
   filter = iot_stats_window_dup_row_filter (stats, "conv", 0);
@@ -365,20 +246,20 @@ test_mqtt311 (void)
   /* Endpoints. */
   iot_stats_window_set_page (stats, "endpoints");
   iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_IPV4);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, 1);
   g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Frames"), ==, 298);
   g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Bytes"), ==, 33680);
   g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Tx Frames"), ==, 149);
   iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_TCP);
-  settle ();
+  gui_test_settle ();
   /* Nine client ports and the broker's. */
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, endpoint_rows (strstr (ep, "TCP Endpoints")));
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, 10);
 
   /* Expert information: worst first, each with its first frame. */
   iot_stats_window_set_page (stats, "expert");
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "expert"), ==, 5);
   g_assert_nonnull (strstr (expert, "\nNotes (18)\n"));
   {
@@ -396,16 +277,16 @@ test_mqtt311 (void)
   g_assert_cmpuint (iot_stats_window_get_expert_frame (stats, 0), ==, 19);
   /* Double-clicking the row (the view's "activate") asks for frame 19;
    * once the stream filter is cleared, the main window selects it. */
-  apply_main_filter (window, "");
-  g_signal_connect (stats, "frame-activated", G_CALLBACK (frame_cb), &frame);
+  gui_test_apply_filter (window, "");
+  g_signal_connect (stats, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
   g_signal_emit_by_name (iot_stats_window_get_view (stats, "expert"), "activate", 0);
   g_assert_cmpuint (frame, ==, 19);
-  settle ();
+  gui_test_settle ();
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 19);
 
   /* Histograms: the same buckets as -z plen,tree and -z iat,tree. */
   iot_stats_window_set_page (stats, "histograms");
-  settle ();
+  gui_test_settle ();
   check_histogram (stats, IOT_HISTOGRAM_FRAME_LENGTH, capture, "plen,tree");
   check_histogram (stats, IOT_HISTOGRAM_INTER_FRAME, capture, "iat,tree");
   g_assert_cmpuint (iot_histogram_bucket (iot_stats_window_get_histogram (stats, IOT_HISTOGRAM_FRAME_LENGTH), 2)->count,
@@ -422,21 +303,21 @@ test_mqtt311 (void)
 static void
 test_netns_limited (void)
 {
-  g_autofree char *capture = capture_file ("netns.pcap");
-  IotWindow *window = open_main_window (capture);
-  g_autofree char *all = cli_run (capture, NULL);
-  g_autofree char *icmp = cli_run (capture, "-Y", "icmp || icmpv6", NULL);
-  g_autofree char *icmp_phs = cli_run (capture, "-q", "-z", "io,phs,icmp || icmpv6", NULL);
-  g_autofree char *conv_eth = cli_run (capture, "-q", "-z", "conv,eth", NULL);
-  g_autofree char *conv_ipv6 = cli_run (capture, "-q", "-z", "conv,ipv6", NULL);
-  g_autofree char *ep_ipv6 = cli_run (capture, "-q", "-z", "endpoints,ipv6", NULL);
+  g_autofree char *capture = gui_test_capture_file ("netns.pcap");
+  IotWindow *window = gui_test_open_window (capture, NULL);
+  g_autofree char *all = gui_test_cli_run (capture, NULL);
+  g_autofree char *icmp = gui_test_cli_run (capture, "-Y", "icmp || icmpv6", NULL);
+  g_autofree char *icmp_phs = gui_test_cli_run (capture, "-q", "-z", "io,phs,icmp || icmpv6", NULL);
+  g_autofree char *conv_eth = gui_test_cli_run (capture, "-q", "-z", "conv,eth", NULL);
+  g_autofree char *conv_ipv6 = gui_test_cli_run (capture, "-q", "-z", "conv,ipv6", NULL);
+  g_autofree char *ep_ipv6 = gui_test_cli_run (capture, "-q", "-z", "endpoints,ipv6", NULL);
   IotStatsWindow *stats;
   GtkCheckButton *limit;
   gboolean ready = FALSE;
 
   /* Unlimited first: every layer of the capture. */
   stats = open_stats (window, "conv");
-  check_hierarchy (stats, capture, count_lines (all));
+  check_hierarchy (stats, capture, gui_test_count_lines (all));
   iot_stats_window_set_layer (stats, "conv", IOT_CONV_ETH);
   g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, count_matching (conv_eth, "<->"));
   iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_IPV6);
@@ -454,25 +335,25 @@ test_netns_limited (void)
   gtk_window_destroy (GTK_WINDOW (stats));
 
   /* With a display filter in the main window, only its frames count. */
-  apply_main_filter (window, "icmp || icmpv6");
+  gui_test_apply_filter (window, "icmp || icmpv6");
   stats = open_stats (window, "phs");
   limit = iot_stats_window_get_limit_check (stats);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (limit)));
   g_assert_true (gtk_check_button_get_active (limit));
-  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, count_lines (icmp));
-  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, count_lines (icmp));
+  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, gui_test_count_lines (icmp));
+  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, gui_test_count_lines (icmp));
   {
     g_autofree char *text = iot_stats_window_dup_page_text (stats, "phs");
 
     g_assert_cmpstr (text, ==, icmp_phs);
   }
   /* Unticking counts everything again, in the worker. */
-  g_signal_connect (stats, "ready", G_CALLBACK (flag_cb), &ready);
+  g_signal_connect (stats, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
   gtk_check_button_set_active (limit, FALSE);
   g_assert_false (iot_stats_window_is_ready (stats));
-  wait_for (&ready);
-  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, count_lines (all));
-  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, count_lines (all));
+  gui_test_wait_for (&ready);
+  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, gui_test_count_lines (all));
+  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, gui_test_count_lines (all));
   gtk_window_destroy (GTK_WINDOW (stats));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -481,23 +362,21 @@ test_netns_limited (void)
 static void
 test_close_while_counting (void)
 {
-  g_autofree char *capture = capture_file ("tcp-loss-broker.pcap");
-  IotWindow *window = open_main_window (capture);
+  g_autofree char *capture = gui_test_capture_file ("tcp-loss-broker.pcap");
+  IotWindow *window = gui_test_open_window (capture, NULL);
   g_autoptr (GError) error = NULL;
   GtkWindow *stats = iot_window_show_analysis (window, "histograms", &error);
 
   g_assert_no_error (error);
   gtk_window_destroy (stats);
-  settle ();
+  gui_test_settle ();
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  iot_application_init_resources ();
+  gui_test_init (&argc, &argv);
 
   g_test_add_func ("/stats-window/mqtt311", test_mqtt311);
   g_test_add_func ("/stats-window/netns-limited", test_netns_limited);

@@ -59,6 +59,35 @@ test_names (void)
   check_name (v6, "fd99::1");
 }
 
+/* Filter values are the plain numbers, never names. */
+static void
+test_address_values (void)
+{
+  IotAddress bcast = { 0, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+  IotAddress v6 = { 6, { 0xfd, 0x99, [15] = 1 } };
+  IotAddress v4 = ipv4 (192, 168, 1, 20);
+  g_autofree char *mac = iot_stats_address_value (&bcast);
+  g_autofree char *ip6 = iot_stats_address_value (&v6);
+  g_autofree char *ip4 = iot_stats_address_value (&v4);
+
+  g_assert_cmpstr (mac, ==, "ff:ff:ff:ff:ff:ff");
+  g_assert_cmpstr (ip6, ==, "fd99::1");
+  g_assert_cmpstr (ip4, ==, "192.168.1.20");
+}
+
+/* Rounded to the nearest microsecond; a frame stamped before the first
+ * one stays at the latest time seen. */
+static void
+test_io_time (void)
+{
+  guint64 last = 0;
+
+  g_assert_cmpuint (iot_io_stat_time_us (1499, &last), ==, 1);
+  g_assert_cmpuint (iot_io_stat_time_us (G_GINT64_CONSTANT (2000000500), &last), ==, 2000001);
+  g_assert_cmpuint (iot_io_stat_time_us (-5000, &last), ==, 2000001);
+  g_assert_cmpuint (last, ==, 2000001);
+}
+
 static void
 test_conversations (void)
 {
@@ -426,6 +455,8 @@ main (int argc, char **argv)
   iot_registry_init ();
   g_test_add_func ("/stats/sizes", test_sizes);
   g_test_add_func ("/stats/names", test_names);
+  g_test_add_func ("/stats/address-values", test_address_values);
+  g_test_add_func ("/stats/io-time", test_io_time);
   g_test_add_func ("/stats/conversations", test_conversations);
   g_test_add_func ("/stats/endpoints", test_endpoints);
   g_test_add_func ("/stats/hierarchy", test_hierarchy);
