@@ -126,6 +126,16 @@ gui_test_wait_for (gboolean *flag)
     }
 }
 
+void
+gui_test_wait_signal (gpointer instance, const char *signal)
+{
+  gboolean emitted = FALSE;
+  gulong id = g_signal_connect (instance, signal, G_CALLBACK (gui_test_flag_cb), &emitted);
+
+  gui_test_wait_for (&emitted);
+  g_signal_handler_disconnect (instance, id);
+}
+
 /* Lets layout and painting happen (200 ms of main loop). */
 void
 gui_test_settle (void)

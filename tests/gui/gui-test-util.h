@@ -11,6 +11,10 @@
 G_BEGIN_DECLS
 
 /* How long gui_test_wait_for() waits before the test fails. */
+/* Runs the main loop until @instance emits @signal (a signal without
+ * arguments, e.g. "ready"); the handler is gone again on return, so a
+ * later emission cannot write into a finished stack frame. */
+void     gui_test_wait_signal (gpointer instance, const char *signal);
 #define GUI_TEST_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
 void       gui_test_init (int *argc, char ***argv);

@@ -257,11 +257,9 @@ static IotFollowWindow *
 follow_and_wait (IotWindow *window, IotFollowKind kind)
 {
   IotFollowWindow *follow = iot_window_follow (window, kind);
-  gboolean ready = FALSE;
 
   g_assert_nonnull (follow);
-  g_signal_connect (follow, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
-  gui_test_wait_for (&ready);
+  gui_test_wait_signal (follow, "ready");
   gui_test_settle ();
   g_assert_true (iot_follow_window_is_ready (follow));
   return follow;

@@ -23,12 +23,10 @@ open_insight (IotWindow *window, const char *name)
 {
   g_autoptr (GError) error = NULL;
   GtkWindow *insight = iot_window_show_analysis (window, name, &error);
-  gboolean ready = FALSE;
 
   g_assert_no_error (error);
   g_assert_true (IOT_IS_INSIGHT_WINDOW (insight));
-  g_signal_connect (insight, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
-  gui_test_wait_for (&ready);
+  gui_test_wait_signal (insight, "ready");
   g_assert_true (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
   gui_test_settle ();
   return IOT_INSIGHT_WINDOW (insight);

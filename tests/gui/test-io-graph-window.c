@@ -62,11 +62,7 @@ cell (GPtrArray *rows, guint row, guint index)
 static void
 wait_ready (IotIoGraphWindow *graph)
 {
-  gboolean ready = FALSE;
-  gulong id = g_signal_connect (graph, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
-
-  gui_test_wait_for (&ready);
-  g_signal_handler_disconnect (graph, id);
+  gui_test_wait_signal (graph, "ready");
   g_assert_true (iot_io_graph_window_is_ready (graph));
   g_assert_false (iot_io_graph_window_is_counting (graph));
   gui_test_settle ();

@@ -51,13 +51,11 @@ open_stats (IotWindow *window, const char *page)
 {
   g_autoptr (GError) error = NULL;
   GtkWindow *stats = iot_window_show_analysis (window, page, &error);
-  gboolean ready = FALSE;
 
   g_assert_no_error (error);
   g_assert_true (IOT_IS_STATS_WINDOW (stats));
   g_assert_true (gtk_window_get_transient_for (stats) == GTK_WINDOW (window));
-  g_signal_connect (stats, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
-  gui_test_wait_for (&ready);
+  gui_test_wait_signal (stats, "ready");
   g_assert_true (iot_stats_window_is_ready (IOT_STATS_WINDOW (stats)));
   g_assert_cmpstr (iot_stats_window_get_page (IOT_STATS_WINDOW (stats)), ==, page);
   gui_test_settle ();
