@@ -1,14 +1,15 @@
-/* iot-file.c — indexing capture files through libpcap.
+/* iot-file.c — the frame store: capture files indexed in place.
  *
- * The file is read once, sequentially, by libpcap; for each packet we keep
- * only an IotFrame (where its bytes are, when, how long).  The bytes are
- * read back later from a read-only mapping of the same file.
+ * The file is mapped read-only and walked once by our own pcap / pcapng
+ * parsers (iot-file-format.c); for each packet we keep only an IotFrame
+ * (where its bytes are, when, how long, which link type).  The bytes are
+ * read back later from the same mapping, never copied.
  */
 #include "iot-file.h"
+#include "iot-file-format.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pcap/pcap.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,10 +19,6 @@
 #define PCAP_MAGIC_NSEC      0xa1b23c4du
 #define PCAPNG_MAGIC_SHB     0x0a0d0d0au
 
-#define PCAPNG_BLOCK_PB      2u
-#define PCAPNG_BLOCK_SPB     3u
-#define PCAPNG_BLOCK_EPB     6u
-
 /* A growing file is mapped with room to spare, and remapped (the old
  * mapping kept) only when the file outgrows it; frames live in fixed
  * chunks.  So a pointer handed out never moves while the writer appends. */
@@ -29,21 +26,16 @@
 #define GROW_CHUNK_FRAMES (1u << GROW_CHUNK_BITS)
 #define GROW_N_CHUNKS     (1u << (32 - GROW_CHUNK_BITS))
 #define GROW_MIN_MAP      (G_GUINT64_CONSTANT (64) << 20)
-#define PCAP_FILE_HEADER  24
-#define PCAP_RECORD       16
 
 typedef struct {
-  int          fd;
-  GArray      *maps;          /* Mapping: every mapping made, unmapped at the end */
-  guint64      map_len;       /* length of the newest mapping */
-  IotFrame   **chunks;        /* GROW_N_CHUNKS pointers */
-  gint         n_frames;      /* published (atomic) */
-  guint64      indexed_end;   /* file offset after the last complete record */
-  gboolean     swapped;
-  gboolean     nsec;
-  guint32      snaplen;
-  guint16      link_type;
-  gboolean     stopped;       /* a bad record was met: follow no further */
+  int            fd;
+  GArray        *maps;          /* Mapping: every mapping made, unmapped at the end */
+  guint64        map_len;       /* length of the newest mapping */
+  IotFrame     **chunks;        /* GROW_N_CHUNKS pointers */
+  gint           n_frames;      /* published (atomic) */
+  guint64        indexed_end;   /* file offset after the last complete record */
+  IotPcapHeader  header;
+  gboolean       stopped;       /* a bad record was met: follow no further */
 } GrowingState;
 
 typedef struct {
@@ -107,58 +99,6 @@ detect_format (IotFile *self, GError **error)
   return TRUE;
 }
 
-/* In pcapng, libpcap leaves the stream just after the packet's block; the
- * block's trailing length field tells where it began. */
-static gboolean
-pcapng_data_offset (IotFile *self, guint64 block_end, const guint8 *pkt_data, guint32 caplen,
-                    guint64 *out)
-{
-  for (int swapped = 0; swapped < 2; swapped++)
-    {
-      guint32 total, type;
-      guint64 start, data;
-
-      if (block_end < 12 || block_end > self->size)
-        return FALSE;
-      total = read_u32 (self->bytes + block_end - 4, swapped);
-      if (total < 12 || total > block_end)
-        continue;
-      start = block_end - total;
-      type = read_u32 (self->bytes + start, swapped);
-      if (type == PCAPNG_BLOCK_EPB || type == PCAPNG_BLOCK_PB)
-        data = start + 28;
-      else if (type == PCAPNG_BLOCK_SPB)
-        data = start + 12;
-      else
-        continue;
-      if (data + caplen > block_end)
-        continue;
-      if (memcmp (self->bytes + data, pkt_data, MIN (caplen, 64)) != 0)
-        continue;
-      *out = data;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-locate_packet_bytes (IotFile *self, pcap_t *pcap, const guint8 *pkt_data, guint32 caplen,
-                     guint64 *out)
-{
-  long end = ftell (pcap_file (pcap));
-
-  if (end < 0)
-    return FALSE;
-  if (self->format != IOT_FILE_FORMAT_PCAPNG)
-    {
-      if ((guint64) end < caplen || (guint64) end > self->size)
-        return FALSE;
-      *out = (guint64) end - caplen;
-      return caplen == 0 || memcmp (self->bytes + *out, pkt_data, MIN (caplen, 64)) == 0;
-    }
-  return pcapng_data_offset (self, (guint64) end, pkt_data, caplen, out);
-}
-
 static void
 set_damage (IotFile *self, const char *why)
 {
@@ -170,55 +110,25 @@ set_damage (IotFile *self, const char *why)
                                   n, why, n);
 }
 
-/* Seconds and nanoseconds (libpcap hands nanoseconds in tv_usec when asked
- * for them) as one count; a damaged or hostile file can carry seconds
- * beyond what fits, which are clamped rather than overflowed. */
-static gint64
-timestamp_ns (gint64 sec, gint64 nsec)
-{
-  const gint64 limit = G_MAXINT64 / G_GINT64_CONSTANT (1000000000) - 1;
-
-  sec = CLAMP (sec, -limit, limit);
-  return sec * G_GINT64_CONSTANT (1000000000) + nsec;
-}
+typedef struct {
+  IotFile         *file;
+  GCancellable    *cancellable;
+  IotFileProgress  progress;
+  gpointer         user_data;
+} IndexTicks;
 
 static gboolean
-index_frames (IotFile *self, pcap_t *pcap, GCancellable *cancellable,
-              IotFileProgress progress, gpointer user_data, GError **error)
+index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error)
 {
-  struct pcap_pkthdr *hdr;
-  const u_char *data;
-  int link_type = pcap_datalink (pcap);
-  int rc;
+  IndexTicks *t = user_data;
 
-  while ((rc = pcap_next_ex (pcap, &hdr, &data)) == 1)
+  if (g_cancellable_set_error_if_cancelled (t->cancellable, error))
+    return FALSE;
+  if (t->progress && !t->progress (offset, t->file->size, n_frames, t->user_data))
     {
-      IotFrame frame = { 0 };
-
-      if (!locate_packet_bytes (self, pcap, data, hdr->caplen, &frame.offset))
-        {
-          set_damage (self, "a packet's bytes could not be located in the file");
-          return TRUE;
-        }
-      frame.ts_ns = timestamp_ns (hdr->ts.tv_sec, hdr->ts.tv_usec);
-      frame.caplen = hdr->caplen;
-      frame.len = hdr->len;
-      frame.link_type = (guint16) link_type;
-      g_array_append_val (self->frames, frame);
-
-      if ((self->frames->len & 0xffff) == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
-          if (progress && !progress (frame.offset, self->size, self->frames->len, user_data))
-            {
-              g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED, "loading was cancelled");
-              return FALSE;
-            }
-        }
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED, "loading was cancelled");
+      return FALSE;
     }
-  if (rc == PCAP_ERROR)
-    set_damage (self, pcap_geterr (pcap));
   return TRUE;
 }
 
@@ -233,39 +143,38 @@ file_new (const char *name)
   return self;
 }
 
-/* Indexes the bytes already held in self->bytes; libpcap reads them through
- * a memory stream, so files and in-memory captures share one path. */
+/* Indexes the bytes already held in self->bytes, read in place: files and
+ * in-memory captures share one path.  IOTSCOPE_TIMING=1 prints how long
+ * it took (stderr). */
 static gboolean
 index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
              gpointer user_data, GError **error)
 {
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  FILE *stream;
-  pcap_t *pcap;
+  IndexTicks ticks = { self, cancellable, progress, user_data };
+  g_autofree char *damage = NULL;
+  gint64 started = g_get_monotonic_time ();
   gboolean ok;
 
   if (!detect_format (self, error))
     return FALSE;
-  stream = fmemopen ((void *) self->bytes, self->size, "rb");
-  if (stream == NULL)
+  if (self->format == IOT_FILE_FORMAT_PCAPNG)
+    ok = iot_pcapng_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage, error);
+  else
+    ok = iot_pcap_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage, error);
+  if (!ok)
     {
-      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
-                   g_strerror (errno));
+      if (error != NULL && *error != NULL && (*error)->code == IOT_FILE_ERROR_FORMAT)
+        g_prefix_error (error, "%s: cannot read this capture file: ", self->path);
       return FALSE;
     }
-  pcap = pcap_fopen_offline_with_tstamp_precision (stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-  if (pcap == NULL)
-    {
-      fclose (stream);
-      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
-                   "%s: cannot read this capture file: %s", self->path, errbuf);
-      return FALSE;
-    }
-  ok = index_frames (self, pcap, cancellable, progress, user_data, error);
-  pcap_close (pcap);   /* closes the stream too */
-  if (ok && progress)
+  if (damage != NULL)
+    set_damage (self, damage);
+  if (g_getenv ("IOTSCOPE_TIMING") != NULL)
+    g_printerr ("iotscope: indexed %u frames (%" G_GUINT64_FORMAT " bytes) in %.1f ms\n",
+                self->frames->len, self->size, (g_get_monotonic_time () - started) / 1000.0);
+  if (progress)
     progress (self->size, self->size, self->frames->len, user_data);
-  return ok;
+  return TRUE;
 }
 
 IotFile *
@@ -454,17 +363,15 @@ growing_map (IotFile *self, guint64 size, GError **error)
   return TRUE;
 }
 
-/* The file header, through libpcap, so that the link type is the same
- * DLT value iot_file_open() reports. */
+/* The file header, read by the same parser as whole files, so the link
+ * type and time stamps agree with iot_file_open(). */
 static gboolean
 growing_read_header (IotFile *self, GError **error)
 {
   GrowingState *g = self->growing;
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  FILE *stream;
-  pcap_t *pcap;
+  g_autofree char *why = NULL;
 
-  if (self->size < PCAP_FILE_HEADER)
+  if (self->size < IOT_PCAP_FILE_HEADER)
     {
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
                    "%s: the file is too short to hold a pcap header", self->path);
@@ -478,28 +385,13 @@ growing_read_header (IotFile *self, GError **error)
                    "%s: only pcap files can be followed while they grow, not pcapng", self->path);
       return FALSE;
     }
-  g->swapped = read_u32 (self->bytes, FALSE) != PCAP_MAGIC_USEC
-               && read_u32 (self->bytes, FALSE) != PCAP_MAGIC_NSEC;
-  g->nsec = self->format == IOT_FILE_FORMAT_PCAP_NSEC;
-  g->snaplen = read_u32 (self->bytes + 16, g->swapped);
-  stream = fmemopen ((void *) self->bytes, PCAP_FILE_HEADER, "rb");
-  if (stream == NULL)
+  if (!iot_pcap_read_header (self->bytes, self->size, &g->header, &why))
     {
-      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  pcap = pcap_fopen_offline_with_tstamp_precision (stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-  if (pcap == NULL)
-    {
-      fclose (stream);
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT,
-                   "%s: cannot read this capture file: %s", self->path, errbuf);
+                   "%s: cannot read this capture file: %s", self->path, why);
       return FALSE;
     }
-  g->link_type = (guint16) pcap_datalink (pcap);
-  pcap_close (pcap);
-  g->indexed_end = PCAP_FILE_HEADER;
+  g->indexed_end = IOT_PCAP_FILE_HEADER;
   return TRUE;
 }
 
@@ -510,35 +402,31 @@ growing_index (IotFile *self)
 {
   GrowingState *g = self->growing;
   guint32 n = (guint32) g->n_frames, first = n;
-  /* libpcap accepts records up to this length; more means damage. */
-  guint32 max_caplen = MAX (g->snaplen, 262144u);
 
-  while (!g->stopped && g->indexed_end + PCAP_RECORD <= self->size)
+  while (!g->stopped)
     {
-      const guint8 *rec = self->bytes + g->indexed_end;
-      guint32 sec = read_u32 (rec, g->swapped), frac = read_u32 (rec + 4, g->swapped);
-      guint32 caplen = read_u32 (rec + 8, g->swapped), len = read_u32 (rec + 12, g->swapped);
-      IotFrame *frame;
+      IotFrame frame;
+      char *why = NULL;
+      IotRecordStatus status = iot_pcap_read_record (&g->header, self->bytes, self->size,
+                                                     &g->indexed_end, &frame, &why);
 
-      if (caplen > max_caplen || n == G_MAXUINT32)
+      if (status == IOT_RECORD_OK && n == G_MAXUINT32 - 1)
+        {
+          status = IOT_RECORD_BAD;
+          why = g_strdup ("more frames than can be numbered");
+        }
+      if (status == IOT_RECORD_BAD)
         {
           g->n_frames = (gint) n;   /* set_damage counts the frames */
-          set_damage (self, "a record has an impossible length");
+          set_damage (self, why);
           g->stopped = TRUE;
-          break;
         }
-      if (g->indexed_end + PCAP_RECORD + caplen > self->size)
-        break;   /* still being written */
+      g_free (why);
+      if (status != IOT_RECORD_OK)
+        break;   /* at the end, or a record still being written */
       if (g->chunks[n >> GROW_CHUNK_BITS] == NULL)
         g->chunks[n >> GROW_CHUNK_BITS] = g_new (IotFrame, GROW_CHUNK_FRAMES);
-      frame = &g->chunks[n >> GROW_CHUNK_BITS][n & (GROW_CHUNK_FRAMES - 1)];
-      memset (frame, 0, sizeof *frame);
-      frame->offset = g->indexed_end + PCAP_RECORD;
-      frame->ts_ns = (gint64) sec * G_GINT64_CONSTANT (1000000000) + (gint64) frac * (g->nsec ? 1 : 1000);
-      frame->caplen = caplen;
-      frame->len = len;
-      frame->link_type = g->link_type;
-      g->indexed_end += PCAP_RECORD + caplen;
+      g->chunks[n >> GROW_CHUNK_BITS][n & (GROW_CHUNK_FRAMES - 1)] = frame;
       n++;
     }
   g_atomic_int_set (&g->n_frames, (gint) n);

@@ -13,10 +13,15 @@ typedef struct {
   gint64  ts_ns;       /* capture time, ns since 1970 */
   guint32 caplen;      /* bytes captured */
   guint32 len;         /* bytes on the wire */
-  guint16 link_type;   /* LINKTYPE_* */
-  guint16 reserved;
+  guint16 link_type;   /* DLT_* as libpcap numbers it (the LINKTYPE_* of the
+                        * file's header or of the packet's pcapng interface) */
+  guint16 flags;       /* IOT_FRAME_* */
   guint32 reserved2;
 } IotFrame;
+
+/* The frame carries no capture time (a pcapng Simple Packet Block):
+ * ts_ns is 0, and tshark shows no time fields for it. */
+#define IOT_FRAME_NO_TIME (1u << 0)
 
 typedef enum {
   IOT_FILE_FORMAT_PCAP,

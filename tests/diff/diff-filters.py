@@ -30,13 +30,30 @@ def frames(cmd, capture, flt):
     return proc.stdout.split(), None
 
 
+def pcapng_link_types(data):
+    """The link types of a (little-endian) pcapng file's interfaces."""
+    types, off = set(), 0
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack_from("<II", data, off)
+        if blen < 12:
+            break
+        if btype == 1:
+            types.add(struct.unpack_from("<H", data, off + 8)[0])
+        off += blen
+    return types
+
+
 def link_type(path):
-    """The link type of a classic pcap; pcapng files here are Ethernet."""
+    """The link type of a classic pcap or a one-link-type pcapng; a pcapng
+    with several (multi-link.pcapng) is its own group, kept as it is."""
     with open(path, "rb") as f:
-        head = f.read(24)
-    if len(head) == 24 and head[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        return struct.unpack("<I", head[20:24])[0]
-    return 1
+        data = f.read()
+    if len(data) >= 24 and data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        return struct.unpack("<I", data[20:24])[0]
+    types = pcapng_link_types(data)
+    if len(types) > 1:
+        return "own:" + path
+    return types.pop() if types else 1
 
 
 def merged_captures(captures, workdir):
@@ -46,7 +63,10 @@ def merged_captures(captures, workdir):
     for c in captures:
         groups.setdefault(link_type(c), []).append(c)
     merged = []
-    for lt, files in sorted(groups.items()):
+    for lt, files in sorted(groups.items(), key=lambda g: str(g[0])):
+        if isinstance(lt, str):
+            merged.extend(files)
+            continue
         out = os.path.join(workdir, f"linktype-{lt}.pcap")
         subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", out] + files, check=True,
                        capture_output=True)
