@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "iot-engine.h"
+#include "iot-export.h"
 #include "iot-filter.h"
 #include "iot-follow.h"
 #include "iot-live.h"
@@ -56,6 +57,7 @@ typedef struct {
   char          **autostop;
   char          **ring_buffer;
   gboolean        print_when_writing;
+  char           *write_format;     /* -F pcap|pcapng */
 } CliOptions;
 
 static CliOptions opts;
@@ -117,7 +119,10 @@ static const GOptionEntry entries[] = {
     "Bytes kept of each packet (default 262144)", "SNAPLEN" },
   { "buffer-size", 'B', 0, G_OPTION_ARG_INT, &opts.buffer_mib, "Kernel buffer size in MiB (default 2)", "MiB" },
   { "write-file", 'w', 0, G_OPTION_ARG_FILENAME, &opts.write_file,
-    "Write the captured packets to FILE (pcap)", "FILE" },
+    "Write the captured packets to FILE (pcap); with -r, the frames that pass -Y/-R (as -F says, else "
+    "pcapng when FILE ends in .pcapng, else pcap)", "FILE" },
+  { "file-format", 'F', 0, G_OPTION_ARG_STRING, &opts.write_format,
+    "Format of the file -w writes from -r: pcap or pcapng", "FORMAT" },
   { "autostop", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &opts.autostop,
     "Stop the capture: duration:SECONDS, filesize:KB or packets:N (repeatable)", "COND" },
   { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opts.ring_buffer,
@@ -1092,6 +1097,48 @@ run_live (void)
   return 0;
 }
 
+/* -r IN -w OUT: the frames that pass the filters, saved as they were
+ * captured.  Only the filters' fields are dissected. */
+static gboolean
+save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, GError **error)
+{
+  IotFile *file = iot_engine_file (engine);
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  IotExportFormat format = iot_export_format_for_path (opts.write_file);
+  IotDissectOptions options = { 0 };
+
+  if (opts.write_format != NULL && g_str_equal (opts.write_format, "pcap"))
+    format = IOT_EXPORT_PCAP;
+  else if (opts.write_format != NULL && g_str_equal (opts.write_format, "pcapng"))
+    format = IOT_EXPORT_PCAPNG;
+  else if (opts.write_format != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "-F %s: only pcap and pcapng can be written", opts.write_format);
+      return FALSE;
+    }
+  if (display != NULL)
+    iot_filter_add_fields (display, wanted);
+  if (read != NULL)
+    iot_filter_add_fields (read, wanted);
+  options.fields = wanted;
+  for (guint32 number = 1; number <= n; number++)
+    {
+      if (display != NULL || read != NULL)
+        {
+          iot_engine_dissect (engine, pkt, number, &options);
+          if ((display != NULL && !iot_filter_matches (display, pkt))
+              || (read != NULL && !iot_filter_matches (read, pkt)))
+            continue;
+        }
+      g_array_append_val (numbers, number);
+    }
+  return iot_export_frames (file, (const guint32 *) (gpointer) numbers->data, numbers->len, opts.write_file,
+                            format, error);
+}
+
 static int
 run (void)
 {
@@ -1119,6 +1166,9 @@ run (void)
     return 2;
   if (read != NULL && !opts.two_pass)
     fprintf (stderr, "iotscope-cli: warning: -R without -2 works like -Y here\n");
+  /* As tshark: frames written to a file are not printed too, unless -P. */
+  if (opts.write_file != NULL && !opts.print_when_writing)
+    opts.quiet = TRUE;
   fields = resolve_fields (&error);
   if (fields == NULL)
     return fail ("%s", error->message);
@@ -1138,6 +1188,8 @@ run (void)
   /* Like tshark, -c counts frames read, not frames shown. */
   if (opts.count > 0 && (guint32) opts.count < n)
     n = opts.count;
+  if (opts.write_file != NULL && !save_frames (engine, display, read, n, &error))
+    return fail ("%s", error->message);
   /* -q without a filter: nothing to print, nothing to select. */
   if (opts.quiet && display == NULL && read == NULL && reports == NULL)
     n = 0;

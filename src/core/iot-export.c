@@ -3,6 +3,8 @@
  * link type, one Enhanced Packet per frame). */
 #include "iot-export.h"
 
+#include "iot-file-format.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -207,7 +209,9 @@ write_idb (GByteArray *out, guint16 link_type, guint32 snaplen, gboolean nsec)
 {
   guint start = begin_block (out, BT_IDB);
 
-  put16 (out, link_type);
+  /* Frames carry libpcap's DLT_* numbers; files want LINKTYPE_* ones
+   * (raw IP is DLT 12 but LINKTYPE 101). */
+  put16 (out, (guint16) iot_link_type_to_file (link_type));
   put16 (out, 0);
   put32 (out, snaplen);
   if (nsec)

@@ -128,6 +128,18 @@ iot_link_type_from_file (guint32 linktype)
     }
 }
 
+guint32
+iot_link_type_to_file (guint16 link_type)
+{
+  /* The LINKTYPE_* values that differ from their DLT_* on some systems. */
+  static const guint32 differing[] = { 100, 101, 102, 103, 106, 108, 246, 258 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (differing); i++)
+    if (iot_link_type_from_file (differing[i]) == link_type)
+      return differing[i];
+  return link_type;
+}
+
 /* ---- pcap ------------------------------------------------------------------- */
 
 enum {

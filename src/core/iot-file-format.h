@@ -60,6 +60,8 @@ gboolean        iot_pcapng_index (const guint8 *bytes, guint64 size, GArray *fra
 /* Exposed for the unit test: LINKTYPE_* (as files store it) to the DLT_*
  * value libpcap reports on this system. */
 guint16         iot_link_type_from_file (guint32 linktype);
+/* The other way: the LINKTYPE_* a file must store for a DLT_* value. */
+guint32         iot_link_type_to_file (guint16 link_type);
 /* Capture time in ns since 1970 from a pcapng timestamp, as the interface's
  * if_tsresol byte and if_tsoffset seconds define it. */
 gint64          iot_pcapng_timestamp_ns (guint64 units, guint8 tsresol, gint64 tsoffset);

@@ -153,6 +153,52 @@ test_nanoseconds (void)
   g_rmdir (dir);
 }
 
+/* Several link types (Ethernet, Linux cooked, raw IP) in one pcapng:
+ * each interface keeps its link type, written as files number it. */
+static void
+test_multi_link (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) source = iot_file_open ("tests/captures/multi-link.pcapng", &error);
+  g_autofree char *dir = g_dir_make_tmp ("iot-export-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "multi.pcapng", NULL);
+  g_autofree char *pcap = g_build_filename (dir, "multi.pcap", NULL);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (IotFile) copy = NULL;
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+
+  g_assert_no_error (error);
+  for (guint32 n = 1; n <= iot_file_n_frames (source); n++)
+    g_array_append_val (all, n);
+  g_assert_true (iot_export_frames (source, NULL, 0, path, IOT_EXPORT_PCAPNG, &error));
+  g_assert_no_error (error);
+  copy = iot_file_open (path, &error);
+  g_assert_no_error (error);
+  assert_same_frames (source, (const guint32 *) all->data, all->len, copy);
+  if (tshark != NULL)
+    {
+      /* tshark names the same encapsulations in the copy as in the source. */
+      const char *argv[] = { tshark, "-r", NULL, "-T", "fields", "-e", "frame.encap_type", NULL };
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+
+      argv[2] = "tests/captures/multi-link.pcapng";
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                   &before, NULL, NULL, &error));
+      argv[2] = path;
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                   &after, NULL, NULL, &error));
+      g_assert_cmpstr (after, ==, before);
+    }
+  /* A pcap file has one link type for all its frames: refused, clearly. */
+  g_assert_false (iot_export_frames (source, NULL, 0, pcap, IOT_EXPORT_PCAP, &error));
+  g_assert_nonnull (error);
+  g_test_message ("pcap: %s", error->message);
+  g_assert_false (g_file_test (pcap, G_FILE_TEST_EXISTS));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_errors (void)
 {
@@ -180,6 +226,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/pcap", test_pcap);
   g_test_add_func ("/export/pcapng", test_pcapng);
   g_test_add_func ("/export/nanoseconds", test_nanoseconds);
+  g_test_add_func ("/export/multi-link", test_multi_link);
   g_test_add_func ("/export/errors", test_errors);
   return g_test_run ();
 }
