@@ -112,18 +112,21 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_label (pkt, tree, "Frame %u: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                       number, wirelen, wirelen * 8, caplen, caplen * 8);
   iot_tree_add_int (pkt, tree, &frame_fields[F_ENCAP_TYPE], NULL, 0, 0, encap_for_link_type (link_type));
-  iot_tree_add_time (pkt, tree, &frame_fields[F_TIME], NULL, 0, 0, now);
-  node = iot_tree_add_time (pkt, tree, &frame_fields[F_OFFSET_SHIFT], NULL, 0, 0, 0);
-  iot_tree_set_generated (pkt, node);
-  iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_EPOCH], NULL, 0, 0, now);
-  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA], NULL, 0, 0, now - prev);
-  iot_tree_set_generated (pkt, node);
-  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA_DISPLAYED], NULL, 0, 0,
-                            prev_displayed && iot_packet_wants_field (pkt, &frame_fields[F_TIME_DELTA_DISPLAYED])
-                            ? now - iot_frame_time_ns (pkt, prev_displayed) : 0);
-  iot_tree_set_generated (pkt, node);
-  node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_RELATIVE], NULL, 0, 0, now - first);
-  iot_tree_set_generated (pkt, node);
+  if (iot_packet_has_time (pkt))
+    {
+      iot_tree_add_time (pkt, tree, &frame_fields[F_TIME], NULL, 0, 0, now);
+      node = iot_tree_add_time (pkt, tree, &frame_fields[F_OFFSET_SHIFT], NULL, 0, 0, 0);
+      iot_tree_set_generated (pkt, node);
+      iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_EPOCH], NULL, 0, 0, now);
+      node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA], NULL, 0, 0, now - prev);
+      iot_tree_set_generated (pkt, node);
+      node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_DELTA_DISPLAYED], NULL, 0, 0,
+                                prev_displayed && iot_packet_wants_field (pkt, &frame_fields[F_TIME_DELTA_DISPLAYED])
+                                ? now - iot_frame_time_ns (pkt, prev_displayed) : 0);
+      iot_tree_set_generated (pkt, node);
+      node = iot_tree_add_time (pkt, tree, &frame_fields[F_TIME_RELATIVE], NULL, 0, 0, now - first);
+      iot_tree_set_generated (pkt, node);
+    }
   iot_tree_add_uint (pkt, tree, &frame_fields[F_NUMBER], NULL, 0, 0, number);
   node = iot_tree_add_uint (pkt, tree, &frame_fields[F_LEN], NULL, 0, 0, wirelen);
   iot_tree_set_label (pkt, node, "Frame Length: %u bytes (%u bits)", wirelen, wirelen * 8);

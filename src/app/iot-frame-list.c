@@ -571,6 +571,8 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
   g_return_if_fail (self->capture != NULL && number != 0);
   file = iot_capture_file (self->capture);
   ts = iot_file_frame (file, number)->ts_ns;
+  if (iot_file_frame (file, number)->flags & IOT_FRAME_NO_TIME)
+    return;   /* stored without a capture time: nothing to show */
   /* Show the precision the capture has, as Wireshark does. */
   decimals = iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
   /* The reference frame itself reads *REF* in the relative formats, as

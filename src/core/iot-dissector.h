@@ -74,6 +74,9 @@ typedef enum {
 
 guint32   iot_packet_frame_number (IotPacket *pkt);     /* 1-based */
 gboolean  iot_packet_first_pass (IotPacket *pkt);
+/* FALSE for a frame stored without a capture time (a pcapng Simple
+ * Packet Block): its time fields are left out, as tshark leaves them. */
+gboolean  iot_packet_has_time (IotPacket *pkt);
 gint64    iot_packet_time_ns (IotPacket *pkt);         /* absolute, ns since 1970 */
 gint64    iot_frame_time_ns (IotPacket *pkt, guint32 frame_number);
 gpointer  iot_packet_state (IotPacket *pkt, const IotDissector *dissector);

@@ -171,6 +171,12 @@ iot_packet_first_pass (IotPacket *pkt)
   return pkt->first_pass;
 }
 
+gboolean
+iot_packet_has_time (IotPacket *pkt)
+{
+  return !(pkt->frame->flags & IOT_FRAME_NO_TIME);
+}
+
 gint64
 iot_packet_time_ns (IotPacket *pkt)
 {

@@ -106,7 +106,8 @@ iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *
   *p = '\0';
   append_padded (out, text, 5, FALSE);
   g_string_append_c (out, ' ');
-  /* Time, truncated to the capture's precision. */
+  /* Time, truncated to the capture's precision; none for a frame stored
+   * without one. */
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
   p = text;
@@ -120,6 +121,8 @@ iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *
       frac /= 10;
     }
   p[decimals] = '\0';
+  if (!iot_packet_has_time (pkt))
+    text[0] = '\0';
   append_padded (out, text, 10, FALSE);
   g_string_append_c (out, ' ');
   iot_packet_format_src (pkt, src, sizeof src);

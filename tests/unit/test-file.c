@@ -1,5 +1,7 @@
 /* test-file.c — loading pcap (µs and ns), pcapng, damaged and foreign files. */
+#include "iot-engine.h"
 #include "iot-file.h"
+#include "iot-filter.h"
 #include "iot-file-format.h"
 #include "test-util.h"
 
@@ -483,6 +485,34 @@ check_built_pcapng (gboolean big_endian)
   g_unlink (path);
 }
 
+/* A frame without a capture time has no time fields, as in tshark: a
+ * filter on them passes the timed frames only. */
+static void
+test_pcapng_no_time_fields (void)
+{
+  g_autoptr (GBytes) bytes = build_pcapng (FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open_bytes (bytes, "built", &error);
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotFilterProblem) problem = NULL;
+  g_autoptr (IotFilter) filter = iot_filter_compile ("frame.time_epoch || frame.time_relative", &problem);
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  IotDissectOptions options = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (filter);
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  options.fields = iot_filter_fields (filter);
+  for (guint32 n = 1; n <= iot_file_n_frames (file); n++)
+    {
+      gboolean timed = !(iot_file_frame (file, n)->flags & IOT_FRAME_NO_TIME);
+
+      iot_engine_dissect (engine, pkt, n, &options);
+      g_assert_cmpint (iot_filter_matches (filter, pkt), ==, timed);
+    }
+}
+
 static void
 test_pcapng_built (void)
 {
@@ -732,6 +762,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  iot_registry_init ();
   g_test_add_func ("/file/entry-size", test_entry_size);
   g_test_add_func ("/file/pcap-pcapng", test_pcap_and_pcapng_agree);
   g_test_add_func ("/file/nanosecond", test_nanosecond);
@@ -741,6 +772,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/missing", test_missing);
   g_test_add_func ("/file/memory", test_memory_edge_cases);
   g_test_add_func ("/file/pcapng-built", test_pcapng_built);
+  g_test_add_func ("/file/pcapng-no-time-fields", test_pcapng_no_time_fields);
   g_test_add_func ("/file/multi-link", test_multi_link);
   g_test_add_func ("/file/pcapng-custom-block", test_pcapng_custom_block);
   g_test_add_func ("/file/pcap-big-endian", test_pcap_big_endian);
