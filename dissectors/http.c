@@ -951,8 +951,18 @@ add_chunks (IotPacket *pkt, int tree, const IotBuf *buf, GArray *chunks, guint e
 
 /* ---- one message ------------------------------------------------------------------ */
 
+extern IotDissector iot_dissector_tls;
+
+/* HTTP read from the plaintext of a TLS record (a NULL-cipher connection):
+ * TLS leaves a non-zero layer value in every frame it dissects. */
+static gboolean
+carried_by_tls (IotPacket *pkt)
+{
+  return iot_packet_layer_value (pkt, &iot_dissector_tls) != 0;
+}
+
 static char *
-make_full_uri (const Message *msg, const IotBuf *buf, guint off)
+make_full_uri (IotPacket *pkt, const Message *msg, const IotBuf *buf, guint off)
 {
   const guint8 *uri = buf->data + off + msg->start.uri_off;
 
@@ -960,7 +970,8 @@ make_full_uri (const Message *msg, const IotBuf *buf, guint off)
     return g_strndup ((const char *) uri, msg->start.uri_len);
   if (msg->host == NULL)
     return NULL;
-  return g_strdup_printf ("http://%.*s%.*s", (int) msg->host_len, (const char *) msg->host,
+  return g_strdup_printf ("%s://%.*s%.*s", carried_by_tls (pkt) ? "https" : "http",
+                          (int) msg->host_len, (const char *) msg->host,
                           (int) msg->start.uri_len, (const char *) uri);
 }
 
@@ -980,7 +991,7 @@ record_message (IotPacket *pkt, HttpState *st, Conv *conv, const IotBuf *buf, gu
       ex = g_new0 (Exchange, 1);
       ex->req_frame = frame;
       ex->method = g_strndup ((const char *) msg->start.line, msg->start.method_len);
-      ex->full_uri = make_full_uri (msg, buf, off);
+      ex->full_uri = make_full_uri (pkt, msg, buf, off);
       g_ptr_array_add (conv->exchanges, ex);
       fact->request = TRUE;
       fact->exchange = conv->exchanges->len;

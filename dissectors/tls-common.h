@@ -177,7 +177,9 @@
   X (TF_JA3S_FULL, ".handshake.ja3s_full", "JA3S Fullstring", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
      "Server fingerprint: version, chosen suite and extensions of the Server Hello.") \
   X (TF_JA3S, ".handshake.ja3s", "JA3S", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
-     "MD5 of the JA3S string.")
+     "MD5 of the JA3S string.") \
+  X (TF_VERIFY_DATA, ".handshake.verify_data", "Verify Data", IOT_FT_NONE, IOT_BASE_NONE, NULL, \
+     "Checksum over the whole handshake in a Finished message; readable only when the record is not encrypted.")
 
 #define TLS_FIELD_INDEX(id, sfx, name, type, base, vals, blurb) id,
 enum {
@@ -228,6 +230,10 @@ typedef struct {
 const char *tls_version_short_name (guint16 version);
 /* The protocol carried on @port, by long name, for tls.app_data_proto. */
 const char *tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b);
+/* For a suite that authenticates but does not encrypt (a "NULL cipher",
+ * e.g. TLS_RSA_WITH_NULL_SHA256): the length of the MAC that ends each
+ * protected record.  0 for every suite that does encrypt (or is unknown). */
+guint tls_null_cipher_mac_len (guint16 suite);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

@@ -16,6 +16,7 @@
 #include "iot-dissector.h"
 #include "tls-common.h"
 #include "x509.h"
+#include "http.h"
 
 #include <string.h>
 
@@ -119,6 +120,8 @@ const IotValueName tls_handshake_type_names[] = {
 /* Names as registered by IANA. */
 const IotValueName tls_cipher_suite_names[] = {
   { 0x0000, "TLS_NULL_WITH_NULL_NULL" },
+  { 0x0001, "TLS_RSA_WITH_NULL_MD5" },
+  { 0x0002, "TLS_RSA_WITH_NULL_SHA" },
   { 0x0004, "TLS_RSA_WITH_RC4_128_MD5" },
   { 0x0005, "TLS_RSA_WITH_RC4_128_SHA" },
   { 0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA" },
@@ -126,6 +129,7 @@ const IotValueName tls_cipher_suite_names[] = {
   { 0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA" },
   { 0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA" },
   { 0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA" },
+  { 0x003b, "TLS_RSA_WITH_NULL_SHA256" },
   { 0x003c, "TLS_RSA_WITH_AES_128_CBC_SHA256" },
   { 0x003d, "TLS_RSA_WITH_AES_256_CBC_SHA256" },
   { 0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256" },
@@ -142,6 +146,8 @@ const IotValueName tls_cipher_suite_names[] = {
   { 0x00ab, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384" },
   { 0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256" },
   { 0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384" },
+  { 0x00b0, "TLS_PSK_WITH_NULL_SHA256" },
+  { 0x00b1, "TLS_PSK_WITH_NULL_SHA384" },
   { 0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV" },
   { 0x1301, "TLS_AES_128_GCM_SHA256" },
   { 0x1302, "TLS_AES_256_GCM_SHA384" },
@@ -149,8 +155,10 @@ const IotValueName tls_cipher_suite_names[] = {
   { 0x1304, "TLS_AES_128_CCM_SHA256" },
   { 0x1305, "TLS_AES_128_CCM_8_SHA256" },
   { 0x5600, "TLS_FALLBACK_SCSV" },
+  { 0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA" },
   { 0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA" },
   { 0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA" },
+  { 0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA" },
   { 0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" },
   { 0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" },
   { 0xc023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256" },
@@ -373,6 +381,21 @@ app_proto_for_port (gboolean dtls, guint16 port)
     }
 }
 
+/* The dissector for the plaintext of a NULL-cipher connection on @port:
+ * the same ports as app_proto_for_port, as a decrypting analyzer would. */
+static const IotDissector *
+app_dissector_for_port (guint16 port)
+{
+  extern IotDissector iot_dissector_mqtt;
+
+  switch (port)
+    {
+    case 443: return &iot_dissector_http;
+    case 8883: return &iot_dissector_mqtt;
+    default: return NULL;
+    }
+}
+
 const char *
 tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
 {
@@ -397,6 +420,25 @@ suite_is_ecdhe_signed (guint16 s)
   return (s >= 0xc006 && s <= 0xc014) || (s >= 0xc023 && s <= 0xc02a)
          || (s >= 0xc02b && s <= 0xc032) || s == 0xcca8 || s == 0xcca9
          || (s >= 0xc0ac && s <= 0xc0af) || (s >= 0xc072 && s <= 0xc079);
+}
+
+guint
+tls_null_cipher_mac_len (guint16 s)
+{
+  switch (s)
+    {
+    case 0x0001:                 /* RSA_WITH_NULL_MD5 */
+      return 16;
+    case 0x0002: case 0x002c: case 0x002d: case 0x002e:
+    case 0xc001: case 0xc006: case 0xc00b: case 0xc010: case 0xc015: case 0xc039:
+      return 20;                 /* …_WITH_NULL_SHA: HMAC-SHA1 */
+    case 0x003b: case 0x00b0: case 0x00b4: case 0x00b8: case 0xc03a:
+      return 32;                 /* …_WITH_NULL_SHA256 */
+    case 0x00b1: case 0x00b5: case 0x00b9: case 0xc03b:
+      return 48;                 /* …_WITH_NULL_SHA384 */
+    default:
+      return 0;
+    }
 }
 
 static const guint8 hello_retry_magic[32] = {
@@ -808,6 +850,15 @@ dissect_client_key_exchange (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *bu
   ADD (params, TF_CLIENT_POINT, 1, n);
 }
 
+/* Readable only when the record carrying it is not encrypted (NULL cipher). */
+static void
+dissect_finished (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  if (ctx->negotiated == 0x0300)
+    return;   /* SSL 3.0 sends two hashes instead */
+  ADD (tree, TF_VERIFY_DATA, 0, buf->length);
+}
+
 static void
 dissect_new_session_ticket (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 {
@@ -843,6 +894,9 @@ tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *bod
       break;
     case 16:
       dissect_client_key_exchange (pkt, ctx, tree, body);
+      break;
+    case 20:
+      dissect_finished (pkt, ctx, tree, body);
       break;
     default:
       break;
@@ -929,7 +983,10 @@ typedef struct {
   guint       dir;
   gboolean    first_pass;
   gboolean    ccs;          /* this direction already switched to encryption */
+  gboolean    plain;        /* the record being read is protected by a NULL cipher */
   const char *app_proto;
+  int         parent;       /* where the layers carried in the records go */
+  gboolean    handed_off;   /* an application protocol took a record's plaintext */
 } RecordCtx;
 
 static gboolean
@@ -947,7 +1004,7 @@ handshake_is_encrypted (const RecordCtx *rc, IotBuf *body)
   guint8 type;
   guint32 len;
 
-  if (rc->ccs && rc->conv->version != 0x0304)
+  if (rc->ccs && rc->conv->version != 0x0304 && !rc->plain)
     return TRUE;
   if (!iot_buf_has (body, 0, 4))
     return FALSE;
@@ -1033,7 +1090,7 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
   int node = iot_tree_add_item (pkt, rec, &tls_fields[TF_ALERT], body, 0, body->length, FALSE);
   guint64 level = 0, desc = 0;
 
-  if (body->reported != 2 || (rc->ccs && rc->conv->version != 0x0304))
+  if (body->reported != 2 || (rc->ccs && rc->conv->version != 0x0304 && !rc->plain))
     {
       iot_tree_set_label (pkt, node, "Alert Message: Encrypted Alert");
       iot_col_append_sep_info (pkt, ", ", "Encrypted Alert");
@@ -1045,12 +1102,53 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
   {
     const char *l = iot_value_name (tls_alert_level_names, level);
     const char *d = iot_value_name (tls_alert_desc_names, desc);
-    g_autofree char *text = g_strdup_printf ("Alert (Level: %s, Description: %s)",
-                                             l ? l : "Unknown", d ? d : "Unknown");
 
-    iot_col_append_sep_info (pkt, ", ", "%s", text);
-    g_string_assign (what, "Alert");
+    g_string_printf (what, "Alert (Level: %s, Description: %s)", l ? l : "Unknown", d ? d : "Unknown");
+    iot_col_append_sep_info (pkt, ", ", "%s", what->str);
   }
+}
+
+/* The plaintext of a record protected by a NULL cipher: the record body
+ * without the MAC at its end, as a data source of its own (as a decrypted
+ * record would be).  FALSE when the record is encrypted, too short for its
+ * MAC, or not wholly captured. */
+static gboolean
+null_cipher_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint len, IotBuf *plain)
+{
+  guint mac = tls_null_cipher_mac_len (rc->conv->cipher);
+
+  if (!rc->ccs || mac == 0 || rc->conv->version == 0x0304 || len < mac
+      || type < 21 || type > 23 || !iot_buf_has (buf, off + 5, len - mac))
+    return FALSE;
+  *plain = iot_packet_add_source (rc->pkt, "Decrypted TLS", iot_buf_ptr (buf, off + 5, len - mac), len - mac);
+  return TRUE;
+}
+
+/* Hands readable application data to the protocol of the well-known port.
+ * Records are not joined: a message split across records shows its start. */
+static void
+hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
+{
+  IotPacket *pkt = rc->pkt;
+  guint16 sport = 0, dport = 0;
+  const IotDissector *next;
+  guint at, needed;
+
+  if (plain->length == 0)
+    return;
+  iot_packet_get_ports (pkt, &sport, &dport);
+  next = app_dissector_for_port (MIN (sport, dport));
+  if (next == NULL)
+    next = app_dissector_for_port (MAX (sport, dport));
+  if (next != NULL)
+    iot_call_dissector (pkt, next, plain, rc->parent);
+  else
+    iot_call_data (pkt, plain, rc->parent);
+  /* A request for more bytes refers to the plaintext, not to the TCP
+   * stream: TCP must not act on it. */
+  if (iot_packet_take_request (pkt, &at, &needed))
+    iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
+  rc->handed_off = TRUE;
 }
 
 /* One record at @off (header complete and the record wholly reported). */
@@ -1064,7 +1162,7 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
   const char *tname = iot_value_name (tls_content_type_names, type);
   g_autoptr (GString) what = g_string_new (NULL);
   int rec;
-  IotBuf body;
+  IotBuf body, plain;
 
   /* Rows that span more than was captured are cut to what is there. */
   rec = iot_tree_add_item (pkt, tree, &tls_fields[TF_RECORD], buf, off,
@@ -1085,6 +1183,7 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
     rc->conv->version = version;
 
   body = iot_buf_sub (buf, off + 5, len);
+  rc->plain = null_cipher_plaintext (rc, buf, off, type, len, &plain);
   switch (type)
     {
     case 20:
@@ -1096,10 +1195,10 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
         rc->conv->ccs[rc->dir] = TRUE;
       break;
     case 21:
-      dissect_alert_record (rc, rec, &body, what);
+      dissect_alert_record (rc, rec, rc->plain ? &plain : &body, what);
       break;
     case 22:
-      dissect_handshake_record (rc, rec, &body, what);
+      dissect_handshake_record (rc, rec, rc->plain ? &plain : &body, what);
       break;
     case 23:
       {
@@ -1113,6 +1212,8 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
           }
         iot_col_append_sep_info (pkt, ", ", "Application Data");
         g_string_assign (what, rc->app_proto ? rc->app_proto : "Application Data");
+        if (rc->plain)
+          hand_off_plaintext (rc, &plain);
       }
       break;
     case 24:
@@ -1122,7 +1223,10 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
       iot_col_append_sep_info (pkt, ", ", "Ignored Unknown Record");
       break;
     }
-  if (what->len)
+  /* An alert record is named by the alert alone, as tshark does. */
+  if (type == 21 && what->len)
+    iot_tree_set_label (pkt, rec, "%s Record Layer: %s", vname ? vname : "TLS", what->str);
+  else if (what->len)
     iot_tree_append_label (pkt, rec, ": %s", what->str);
 }
 
@@ -1147,6 +1251,7 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   int tree = -1;
 
   rc.pkt = pkt;
+  rc.parent = parent;
   rc.first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt);
   rc.conv = find_conv (pkt, st, &rc.dir);
   iot_packet_get_ports (pkt, &sport, &dport);
@@ -1193,11 +1298,13 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
       records++;
       dissect_record (&rc, tree, buf, off);
       off += 5 + len;
-      {
-        const char *v = tls_version_short_name (rc.conv->version ? rc.conv->version : first_version);
+      /* The protocol found in a NULL-cipher record keeps the column. */
+      if (!rc.handed_off)
+        {
+          const char *v = tls_version_short_name (rc.conv->version ? rc.conv->version : first_version);
 
-        iot_col_set_protocol (pkt, v ? v : "TLS");
-      }
+          iot_col_set_protocol (pkt, v ? v : "TLS");
+        }
     }
   if (records > 0)
     iot_tree_set_length (pkt, tree, off);

@@ -43,7 +43,7 @@ static const char *const field_names[N_F] = {
   [F_DNS] = "dns", [F_DNS_RESPONSE] = "dns.flags.response", [F_DNS_RCODE] = "dns.flags.rcode",
   [F_DNS_QNAME] = "dns.qry.name",
   [F_HTTP] = "http", [F_HTTP_METHOD] = "http.request.method", [F_HTTP_AUTH] = "http.authorization",
-  [F_HTTP_RESPONSE] = "http.response",
+  [F_HTTP_RESPONSE] = "http.response", [F_HTTP_URI] = "http.request.uri",
   [F_TLS] = "tls", [F_TLS_HS_TYPE] = "tls.handshake.type", [F_TLS_HS_VERSION] = "tls.handshake.version",
   [F_TLS_CIPHER] = "tls.handshake.ciphersuite", [F_TLS_SV] = "tls.handshake.extensions.supported_version",
   [F_DTLS] = "dtls", [F_DTLS_HS_TYPE] = "dtls.handshake.type",
@@ -591,7 +591,7 @@ typedef struct {
   gint     dns_rcode;
   const char *dns_qname;
   gboolean http, http_response;
-  const char *http_method, *http_auth;
+  const char *http_method, *http_auth, *http_uri;
   gboolean tls, dtls;
   GArray  *hs;                  /* TlsHs */
   const char *malformed;        /* the protocol that broke */
@@ -770,6 +770,7 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_HTTP_RESPONSE: ff->http_response = node->v.u != 0; break;
         case F_HTTP_METHOD: ff->http_method = node_string (node); break;
         case F_HTTP_AUTH: ff->http_auth = node_string (node); break;
+        case F_HTTP_URI: if (ff->http_uri == NULL) ff->http_uri = node_string (node); break;
         case F_TLS: ff->tls = TRUE; break;
         case F_DTLS: ff->dtls = TRUE; break;
         case F_TLS_HS_TYPE:
@@ -1360,6 +1361,55 @@ tls_frame (IotInsight *self, const FrameFacts *ff)
     }
 }
 
+/* "27, 28, 30" for the first @max frames of @frames, "…" if there are more. */
+static char *
+frame_numbers_text (const GArray *frames, guint max)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < MIN (frames->len, max); i++)
+    g_string_append_printf (out, "%s%u", i ? ", " : "", g_array_index (frames, guint32, i));
+  if (frames->len > max)
+    g_string_append (out, " …");
+  return g_string_free (out, FALSE);
+}
+
+/* An application message found inside a TLS or DTLS record: the
+ * connection uses a NULL cipher, so its payload is readable.  Collected per
+ * client and server, named like the weak-cipher finding, which reports it. */
+static void
+readable_frame (IotInsight *self, const FrameFacts *ff, gboolean to_server)
+{
+  g_autofree char *client = insight_address_text (to_server ? &ff->src : &ff->dst);
+  g_autofree char *server = to_server ? insight_endpoint_text (&ff->dst, ff->dport)
+                                      : insight_endpoint_text (&ff->src, ff->sport);
+  g_autofree char *key = g_strdup_printf ("%s\x1f%s", client, server);
+  FrameList *l = frame_list_get (self->lists[L_READABLE], key);
+
+  frame_list_add (l, ff->number);
+  if (l->label != NULL)
+    return;
+  if (ff->http && !ff->http_response)
+    {
+      /* The path only: a query string may hold a key or a password. */
+      const char *uri = ff->http_uri ? ff->http_uri : "";
+
+      l->label = g_strdup_printf ("HTTP %s %.*s", ff->http_method ? ff->http_method : "request",
+                                  (int) strcspn (uri, "?"), uri);
+    }
+  else if (ff->http)
+    l->label = g_strdup ("an HTTP response");
+  else if (ff->mqtt->len > 0)
+    {
+      const MqttMsg *m = &g_array_index (ff->mqtt, MqttMsg, 0);
+
+      l->label = g_strdup_printf ("MQTT %s%s%s", insight_mqtt_type_name (m->type), m->topic ? " " : "",
+                                  m->topic ? m->topic : "");
+    }
+  else
+    l->label = g_strdup_printf ("CoAP %s", ff->coap_uri ? ff->coap_uri : "message");
+}
+
 /* Clear-text application protocols, per device and server port. */
 static void
 cleartext_frame (IotInsight *self, const FrameFacts *ff)
@@ -1388,6 +1438,12 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
     }
   else
     return;
+  if (ff->tls || ff->dtls)
+    {
+      /* Not a clear-text protocol: a TLS connection that does not encrypt. */
+      readable_frame (self, ff, to_server);
+      return;
+    }
   device = insight_address_text (to_server ? &ff->src : &ff->dst);
   key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, device, to_server ? ff->dport : ff->sport);
   frame_list_add (frame_list_get (self->lists[L_CLEARTEXT], key), ff->number);
@@ -2154,12 +2210,28 @@ finish_security (IotInsight *self)
       FrameList *l = g_hash_table_lookup (self->lists[L_WEAK_CIPHER], keys->pdata[i]);
       g_auto (GStrv) p = key_parts (keys->pdata[i]);
       g_autofree char *subject = g_strdup_printf ("%s → %s", p[0], p[1]);
-      IotInsightItem *item = insight_add_item (self, IOT_INSIGHT_SECURITY, "weak-cipher", IOT_SEV_ERROR, subject,
+      g_autofree char *pair = g_strdup_printf ("%s\x1f%s", p[0], p[1]);
+      FrameList *readable = g_hash_table_lookup (self->lists[L_READABLE], pair);
+      g_autofree char *shown = NULL, *numbers = NULL;
+      IotInsightItem *item;
+
+      /* A NULL cipher leaves the payload readable: show where, and what. */
+      if (readable != NULL)
+        {
+          numbers = frame_numbers_text (readable->frames, 10);
+          shown = g_strdup_printf (" The application data of %s %s is readable in this capture: %s.",
+                                   readable->frames->len == 1 ? "frame" : "frames", numbers, readable->label);
+        }
+      item = insight_add_item (self, IOT_INSIGHT_SECURITY, "weak-cipher", IOT_SEV_ERROR, subject,
         g_strdup_printf ("%s agreed on the weak cipher suite %s", subject, p[2]),
         g_strdup_printf ("The server chose a cipher suite that uses %s. Such a connection looks encrypted but can "
-                         "be read or forged by an attacker with modest effort. Configure both sides to allow only "
-                         "modern suites (AES-GCM or ChaCha20 with ECDHE).", p[3]));
+                         "be read or forged by an attacker with modest effort.%s Configure both sides to allow only "
+                         "modern suites (AES-GCM or ChaCha20 with ECDHE).", p[3], shown ? shown : ""));
       insight_item_add_frames (item->frames, l->frames);
+      if (readable != NULL)
+        for (guint k = 0; k < MIN (readable->frames->len, 10u); k++)
+          g_array_append_val (item->frames, g_array_index (readable->frames, guint32, k));
+      insight_item_add_frames (item->frames, NULL);   /* in order */
     }
   g_ptr_array_unref (keys);
   keys = sorted_keys (self->lists[L_EXTERNAL]);

@@ -5,13 +5,9 @@
 #
 #     sudo bash tests/captures/make-insight.sh
 #
-# Writes insight-periodic.pcap into ${CAPTURES_OUT:-this folder} and
-# tls-weak.pcap into ${INSIGHT_OUT:-tests/insight}: kept out of this folder
-# because tshark decodes the records of its NULL-cipher connection (they are
-# plain text) and our TLS dissector does not, which the differential test
-# (every capture here against tshark) would count as differences.  Everything
-# runs on the loopback interface of a throw-away network namespace (deleted
-# on exit).  Time is compressed: a "reading" every 0.2 s instead of every
+# Writes insight-periodic.pcap and tls-weak.pcap into ${CAPTURES_OUT:-this
+# folder}.  Everything runs on the loopback interface of a throw-away network
+# namespace (deleted on exit).  Time is compressed: a "reading" every 0.2 s instead of every
 # minute, so the whole capture lasts about 3.5 s.
 #  - sensor-a publishes sensors/sensor-a/temperature every 0.2 s at QoS 1;
 #  - sensor-b publishes sensors/sensor-b/temperature every 0.2 s at QoS 0,
@@ -19,10 +15,13 @@
 #  - sensor-c publishes sensors/sensor-c/temperature every 0.02 s (ten times
 #    as often as its peers: the "chatty device");
 #  - a dashboard (mosquitto_sub) subscribes to sensors/+/temperature.
-# tls-weak.pcap: `openssl s_server` on 127.0.0.1:443 of the namespace and
-# `openssl s_client`, twice: TLS 1.0 (AES128-SHA), then TLS 1.2 with the
-# NULL-SHA256 suite (no encryption at all).  OpenSSL 3 only agrees to these
-# with "@SECLEVEL=0"; the key is a throw-away RSA-2048 self-signed one.
+# tls-weak.pcap: `openssl s_server -HTTP` on 127.0.0.1:443 of the namespace
+# and `openssl s_client`, twice: TLS 1.0 (AES128-SHA), then TLS 1.2 with the
+# NULL-SHA256 suite (no encryption at all); each time the client asks for
+# /status.json and the server answers with a small JSON document, which in
+# the second connection travels readable (only a MAC is added).  OpenSSL 3
+# only agrees to these with "@SECLEVEL=0"; the key is a throw-away RSA-2048
+# self-signed one.
 # Each sensor is one `mosquitto_pub -l` that publishes every line a shell
 # loop writes into its stdin, so all readings of a sensor share one
 # connection, as a real device's would.
@@ -30,7 +29,6 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${CAPTURES_OUT:-$HERE}
-INSIGHT_OUT=${INSIGHT_OUT:-$HERE/../insight}
 NS=iotscope-insight
 PORT=1883
 
@@ -99,26 +97,34 @@ done
 # ------------------------------------------------------------ tls-weak.pcap
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/weak.key" -out "$WORK/weak.crt" \
     -subj /CN=weak-device.local -days 2 >/dev/null 2>&1 || die "openssl req failed"
+# s_server -HTTP sends the file as it is: it holds the whole HTTP response.
+mkdir -p "$WORK/www"
+printf 'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"temp":21.5}\n' \
+    >"$WORK/www/status.json"
 cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/tls-weak.pcap" tcp port 443
 for spec in "-tls1 AES128-SHA" "-tls1_2 NULL-SHA256"; do
     set -- $spec
-    bg s_server "${N[@]}" openssl s_server -accept 127.0.0.1:443 -cert "$WORK/weak.crt" \
-        -key "$WORK/weak.key" "$1" -cipher "$2:@SECLEVEL=0" -quiet
-    SRV=$LAST_PID
+    (cd "$WORK/www" && exec "${N[@]}" openssl s_server -accept 127.0.0.1:443 -cert "$WORK/weak.crt" \
+        -key "$WORK/weak.key" "$1" -cipher "$2:@SECLEVEL=0" -quiet -HTTP) >"$WORK/s_server.log" 2>&1 &
+    SRV=$!
+    PIDS+=("$SRV")
     wait_listen tcp 443 "$NS"
-    echo reading | timeout 5 "${N[@]}" openssl s_client -connect 127.0.0.1:443 "$1" \
-        -cipher "$2:@SECLEVEL=0" -quiet >/dev/null 2>&1 || true
+    # stdin stays open a moment so that the answer arrives before s_client quits.
+    { printf 'GET /status.json HTTP/1.0\r\nHost: weak-device.local\r\n\r\n'; sleep 1; } \
+        | timeout 5 "${N[@]}" openssl s_client -connect 127.0.0.1:443 "$1" \
+            -cipher "$2:@SECLEVEL=0" -quiet >"$WORK/s_client.out" 2>/dev/null || true
+    grep -q '"temp"' "$WORK/s_client.out" || die "tls-weak.pcap: no answer over $2"
     stop_pid "$SRV"
 done
 cap_stop
 [ "$(tshark -r "$WORK/tls-weak.pcap" -Y 'tls.handshake.type == 2' 2>/dev/null | wc -l)" = 2 ] \
     || die "tls-weak.pcap: want two Server Hellos"
+[ "$(tshark -r "$WORK/tls-weak.pcap" -Y 'http.request' 2>/dev/null | wc -l)" = 1 ] \
+    || die "tls-weak.pcap: want the request of the NULL-cipher connection readable"
 
-mkdir -p "$INSIGHT_OUT"
-for spec in "insight-periodic $OUT" "tls-weak $INSIGHT_OUT"; do
-    set -- $spec
-    size=$(stat -c %s "$WORK/$1.pcap")
-    [ "$size" -lt 100000 ] || die "$1.pcap is $size bytes (limit 100 KB)"
-    cp "$WORK/$1.pcap" "$2/$1.pcap"
-    log "$1.pcap: $(capinfos -c -M "$2/$1.pcap" | awk '/Number of packets/ {print $4}') frames, $size bytes"
+for name in insight-periodic tls-weak; do
+    size=$(stat -c %s "$WORK/$name.pcap")
+    [ "$size" -lt 100000 ] || die "$name.pcap is $size bytes (limit 100 KB)"
+    cp "$WORK/$name.pcap" "$OUT/$name.pcap"
+    log "$name.pcap: $(capinfos -c -M "$OUT/$name.pcap" | awk '/Number of packets/ {print $4}') frames, $size bytes"
 done
