@@ -977,7 +977,8 @@ live_ended_cb (IotSession *session, IotWindow *self)
   update_status (self);
   if (error != NULL)
     show_error (self, "The capture stopped", error);
-  else if (self->live_unsaved && !self->restarting)
+  else if (self->live_unsaved && !self->restarting
+           && g_strcmp0 (iot_session_get_path (self->session), self->live_path) == 0)
     ask_after_stop (self);
   g_signal_emit_by_name (self, "capture-finished");
 }
@@ -995,8 +996,12 @@ live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
   g_free (self->live_error);
   self->live_error = error != NULL ? g_strdup (error->message) : NULL;
   update_capture_actions (self);
-  /* The frames of the last batches are still being dissected. */
-  iot_session_end_live (self->session);
+  /* The frames of the last batches are still being dissected; unless the
+   * window already shows something else. */
+  if (iot_session_is_live (self->session))
+    iot_session_end_live (self->session);
+  else
+    live_ended_cb (self->session, self);
 }
 
 /* The error of a start, with what to do about it. */
