@@ -2,6 +2,7 @@
  * error reports routers and hosts send back about packets they could
  * not deliver. */
 #include "iot-dissector.h"
+#include "iot-match.h"
 #include "ip.h"
 
 #include <stdlib.h>
@@ -140,65 +141,40 @@ static IotField icmp_fields[N_FIELDS] = {
 
 /* ---- request/reply matching ------------------------------------------- */
 
-typedef struct {
-  GHashTable *open;      /* key string -> request frame (first pass) */
-  GHashTable *peer;      /* frame -> matching frame */
-} IcmpState;
+typedef IotMatcher IcmpState;
 
 static gpointer
 icmp_state_new (void)
 {
-  IcmpState *state = g_new0 (IcmpState, 1);
-
-  state->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  state->peer = g_hash_table_new (g_direct_hash, g_direct_equal);
-  return state;
+  return iot_matcher_new ();
 }
 
 static void
 icmp_state_free (gpointer data)
 {
-  IcmpState *state = data;
-
-  g_hash_table_destroy (state->open);
-  g_hash_table_destroy (state->peer);
-  g_free (state);
+  iot_matcher_free (data);
 }
 
-static char *
-match_key (guint16 ident, guint16 seq, const IotAddress *from, const IotAddress *to)
-{
-  GString *key = g_string_new (NULL);
-
-  g_string_append_printf (key, "%u/%u/", ident, seq);
-  for (guint i = 0; i < 4; i++)
-    g_string_append_printf (key, "%02x", from->bytes[i]);
-  g_string_append_c (key, '>');
-  for (guint i = 0; i < 4; i++)
-    g_string_append_printf (key, "%02x", to->bytes[i]);
-  return g_string_free (key, FALSE);
-}
-
-/* First pass: remember requests, pair replies with them. */
+/* First pass: remember requests, pair replies with them.  The key: the
+ * identifier, the sequence number and the addresses, requester first. */
 static void
 record_echo (IotPacket *pkt, IcmpState *state, guint8 type, guint16 ident, guint16 seq)
 {
   guint32 frame = iot_packet_frame_number (pkt);
   const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
+  gboolean request = type == T_ECHO_REQUEST;
+  guint8 key[4 + 2 * 4];
 
-  if (type == T_ECHO_REQUEST)
-    g_hash_table_replace (state->open, match_key (ident, seq, src, dst), GUINT_TO_POINTER (frame));
+  key[0] = ident >> 8;
+  key[1] = ident & 0xff;
+  key[2] = seq >> 8;
+  key[3] = seq & 0xff;
+  memcpy (key + 4, (request ? src : dst)->bytes, 4);
+  memcpy (key + 4 + 4, (request ? dst : src)->bytes, 4);
+  if (request)
+    iot_matcher_request (state, key, sizeof key, frame);
   else
-    {
-      g_autofree char *key = match_key (ident, seq, dst, src);
-      guint32 request = GPOINTER_TO_UINT (g_hash_table_lookup (state->open, key));
-
-      if (request != 0 && !g_hash_table_contains (state->peer, GUINT_TO_POINTER (request)))
-        {
-          g_hash_table_insert (state->peer, GUINT_TO_POINTER (request), GUINT_TO_POINTER (frame));
-          g_hash_table_insert (state->peer, GUINT_TO_POINTER (frame), GUINT_TO_POINTER (request));
-        }
-    }
+    iot_matcher_response (state, key, sizeof key, frame);
 }
 
 /* Adds the resp_in / resp_to rows; returns the Info suffix. */
@@ -206,7 +182,7 @@ static const char *
 add_echo_match (IotPacket *pkt, IcmpState *state, int tree, guint8 type)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  guint32 peer = GPOINTER_TO_UINT (g_hash_table_lookup (state->peer, GUINT_TO_POINTER (frame)));
+  guint32 peer = iot_matcher_peer (state, frame);
   int node;
 
   if (type == T_ECHO_REQUEST)
