@@ -346,18 +346,36 @@ static IotField coap_fields[N_FIELDS] = {
 
 /* ---- per-capture state ------------------------------------------------ */
 
-/* One request and its answer, found by message ID within a transaction. */
-typedef struct {
-  guint32 req_frame;
-  guint32 rsp_frame;
-  gint64  req_time;
-} CoapExchange;
+/* Transactions and exchanges are written by the first pass only, one
+ * small record each, kept in blocks that never move (so hash sets can
+ * hold pointers to them) rather than one allocation and table each. */
 
 /* Everything sent with one token in one conversation. */
 typedef struct {
-  char       *uri;        /* path of the request that opened it */
-  GHashTable *by_mid;     /* message ID -> CoapExchange */
+  guint32     conv;       /* conversation number */
+  guint32     id;         /* transaction number */
+  const char *uri;        /* path of the request that opened it (interned) */
+  guint8      token_len;
+  guint8      token[15];
 } CoapTransaction;
+
+/* One request and its answer, found by message ID within a transaction.
+ * The request's time is read back from the frame index when shown. */
+typedef struct {
+  guint32 trans;          /* CoapTransaction id */
+  guint32 req_frame;
+  guint32 rsp_frame;
+  guint16 mid;
+} CoapExchange;
+
+/* Fixed-size records handed out from blocks that are never moved. */
+#define BLOCK_RECORDS 1024
+
+typedef struct {
+  GPtrArray *blocks;
+  gsize      size;
+  guint      used;        /* records used in the newest block */
+} RecordStore;
 
 typedef struct {
   guint32 frame;
@@ -381,19 +399,63 @@ typedef struct {
 } CoapBlockResult;
 
 typedef struct {
-  GHashTable *transactions;   /* "conversation|token" -> CoapTransaction */
+  GHashTable *convs;          /* IotConvKey -> conversation number + 1 */
+  GHashTable *transactions;   /* set of CoapTransaction (conversation, token) */
+  GHashTable *exchanges;      /* set of CoapExchange (transaction, message ID) */
+  GHashTable *uris;           /* set of the URIs transactions name */
+  RecordStore trans_store;
+  RecordStore exchange_store;
   GHashTable *runs;           /* "src>dst" -> CoapBlockRun */
   GHashTable *results;        /* frame -> CoapBlockResult */
 } CoapState;
 
-static void
-transaction_free (gpointer data)
+static gpointer
+record_new (RecordStore *store)
 {
-  CoapTransaction *trans = data;
+  guint8 *block;
 
-  g_free (trans->uri);
-  g_hash_table_destroy (trans->by_mid);
-  g_free (trans);
+  if (store->blocks->len == 0 || store->used == BLOCK_RECORDS)
+    {
+      g_ptr_array_add (store->blocks, g_malloc0 (BLOCK_RECORDS * store->size));
+      store->used = 0;
+    }
+  block = g_ptr_array_index (store->blocks, store->blocks->len - 1);
+  return block + store->size * store->used++;
+}
+
+static guint
+transaction_hash (gconstpointer p)
+{
+  const CoapTransaction *t = p;
+  guint h = t->conv * 16777619u ^ t->token_len;
+
+  for (guint i = 0; i < t->token_len; i++)
+    h = (h ^ t->token[i]) * 16777619u;
+  return h;
+}
+
+static gboolean
+transaction_equal (gconstpointer a, gconstpointer b)
+{
+  const CoapTransaction *x = a, *y = b;
+
+  return x->conv == y->conv && x->token_len == y->token_len && memcmp (x->token, y->token, x->token_len) == 0;
+}
+
+static guint
+exchange_hash (gconstpointer p)
+{
+  const CoapExchange *e = p;
+
+  return e->trans * 2654435761u ^ e->mid;
+}
+
+static gboolean
+exchange_equal (gconstpointer a, gconstpointer b)
+{
+  const CoapExchange *x = a, *y = b;
+
+  return x->trans == y->trans && x->mid == y->mid;
 }
 
 static void
@@ -431,8 +493,12 @@ coap_state_new (void)
 {
   CoapState *state = g_new0 (CoapState, 1);
 
-  state->transactions = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
-                                               transaction_free);
+  state->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
+  state->transactions = g_hash_table_new (transaction_hash, transaction_equal);
+  state->exchanges = g_hash_table_new (exchange_hash, exchange_equal);
+  state->uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->trans_store = (RecordStore) { g_ptr_array_new_with_free_func (g_free), sizeof (CoapTransaction), 0 };
+  state->exchange_store = (RecordStore) { g_ptr_array_new_with_free_func (g_free), sizeof (CoapExchange), 0 };
   state->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, run_free);
   state->results = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, result_free);
   return state;
@@ -443,7 +509,12 @@ coap_state_free (gpointer data)
 {
   CoapState *state = data;
 
+  g_hash_table_destroy (state->convs);
   g_hash_table_destroy (state->transactions);
+  g_hash_table_destroy (state->exchanges);
+  g_hash_table_destroy (state->uris);
+  g_ptr_array_unref (state->trans_store.blocks);
+  g_ptr_array_unref (state->exchange_store.blocks);
   g_hash_table_destroy (state->runs);
   g_hash_table_destroy (state->results);
   g_free (state);
@@ -457,40 +528,6 @@ append_address (GString *key, const IotAddress *addr)
   g_string_append_printf (key, "%u:", addr->family);
   for (guint i = 0; i < n; i++)
     g_string_append_printf (key, "%02x", addr->bytes[i]);
-}
-
-/* The same key for both directions of a UDP conversation. */
-/* One end of a conversation as bytes: family, address, port. */
-#define ENDPOINT_LEN 19
-
-static void
-pack_endpoint (guint8 out[ENDPOINT_LEN], const IotAddress *addr, guint16 port)
-{
-  out[0] = addr->family;
-  memcpy (out + 1, addr->bytes, 16);
-  out[17] = port >> 8;
-  out[18] = port & 0xff;
-}
-
-/* The conversation (both ends, in a fixed order so either direction gives
- * the same bytes) followed by the token: the key of a transaction.  Built
- * in binary: it is looked up for every CoAP message. */
-static gsize
-transaction_key (IotPacket *pkt, const guint8 *token, guint token_len, guint8 *key)
-{
-  guint8 a[ENDPOINT_LEN], b[ENDPOINT_LEN];
-  guint16 sport, dport;
-  gboolean swap;
-
-  iot_packet_get_ports (pkt, &sport, &dport);
-  pack_endpoint (a, iot_packet_net_src (pkt), sport);
-  pack_endpoint (b, iot_packet_net_dst (pkt), dport);
-  swap = memcmp (a, b, ENDPOINT_LEN) > 0;
-  memcpy (key, swap ? b : a, ENDPOINT_LEN);
-  memcpy (key + ENDPOINT_LEN, swap ? a : b, ENDPOINT_LEN);
-  key[2 * ENDPOINT_LEN] = (guint8) token_len;
-  memcpy (key + 2 * ENDPOINT_LEN + 1, token, token_len);
-  return 2 * ENDPOINT_LEN + 1 + token_len;
 }
 
 /* ---- one message, as parsed ------------------------------------------- */
@@ -536,9 +573,16 @@ static char *
 option_string (IotPacket *pkt, const IotBuf *buf, guint off, guint len)
 {
   const guint8 *p = iot_buf_ptr (buf, off, len);
-  GString *s = g_string_sized_new (len);
+  GString *s;
   char *out;
+  guint ascii = 0;
 
+  /* Plain ASCII, the usual case, is copied as it is. */
+  while (ascii < len && p[ascii] < 0x80)
+    ascii++;
+  if (ascii == len)
+    return iot_packet_strndup (pkt, len ? (const char *) p : "", len);
+  s = g_string_sized_new (len);
   for (guint i = 0; i < len; i++)
     {
       if (p[i] < 0x80)
@@ -760,6 +804,13 @@ add_oscore_option (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint
     }
 }
 
+/* The text of a number for an Opt Name label: only the tree shows it. */
+static const char *
+shown_uint (IotPacket *pkt, guint32 value)
+{
+  return iot_packet_wants_tree (pkt) ? iot_packet_strdup_printf (pkt, "%u", value) : "";
+}
+
 /* Adds the value rows of one option; returns the text for its Opt Name
  * row (NULL for options shown without a value). */
 static const char *
@@ -794,13 +845,13 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       else
         iot_tree_set_label (pkt, node, "Observe: %s (%u)",
                             value == 0 ? "Register" : value == 1 ? "Deregister" : "Unknown", value);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     case OPT_URI_PORT:
       value = option_uint (buf, off, len);
       iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_URI_PORT], buf, off, len, value);
       g_string_append_printf (msg->uri, ":%u", value);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     case OPT_LOCATION_PATH:
       add_string_option (pkt, tree, F_OPT_LOCATION_PATH, buf, off, len, &shown);
@@ -810,7 +861,8 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       break;
     case OPT_URI_PATH:
       add_string_option (pkt, tree, F_OPT_URI_PATH, buf, off, len, &shown);
-      g_string_append_printf (msg->uri, "/%s", option_string (pkt, buf, off, len));
+      g_string_append_c (msg->uri, '/');
+      g_string_append (msg->uri, option_string (pkt, buf, off, len));
       break;
     case OPT_CONTENT_FORMAT:
       value = option_uint (buf, off, len);
@@ -823,7 +875,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
     case OPT_MAX_AGE:
       value = option_uint (buf, off, len);
       iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_MAX_AGE], buf, off, len, value);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     case OPT_URI_QUERY:
       add_string_option (pkt, tree, F_OPT_URI_QUERY, buf, off, len, &shown);
@@ -833,7 +885,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
     case OPT_HOP_LIMIT:
       value = option_uint (buf, off, len);
       iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_HOP_LIMIT], buf, off, len, value);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     case OPT_ACCEPT:
       /* An empty Accept has no value at all (tshark prints "(null)"). */
@@ -851,7 +903,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       /* tshark shows only the low three bits, as an encoded block size. */
       value = option_uint (buf, off, len);
       iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_BLOCK_SIZE], buf, off, len, value & 0x07);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     case OPT_PROXY_URI:
       add_string_option (pkt, tree, F_OPT_PROXY_URI, buf, off, len, &shown);
@@ -862,7 +914,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
     case OPT_SIZE1:
       value = option_uint (buf, off, len);
       iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_SIZE1], buf, off, len, value);
-      shown = iot_packet_strdup_printf (pkt, "%u", value);
+      shown = shown_uint (pkt, value);
       break;
     default:
       add_bytes_option (pkt, tree, F_OPT_UNKNOWN, buf, off, len, &shown);
@@ -966,7 +1018,8 @@ dissect_options (IotPacket *pkt, int tree, const IotBuf *buf, guint off, CoapMes
       else if (len < info->min_len || len > info->max_len)
         iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid Option Range: %u (%u < x < %u)",
                         len, info->min_len, info->max_len);
-      iot_tree_add_string (pkt, node, &coap_fields[F_OPT_DESC], buf, off, 1, option_desc (pkt, number), -1);
+      if (iot_packet_wants_field (pkt, &coap_fields[F_OPT_DESC]))
+        iot_tree_add_string (pkt, node, &coap_fields[F_OPT_DESC], buf, off, 1, option_desc (pkt, number), -1);
       iot_tree_add_item (pkt, node, &coap_fields[F_OPT_DELTA], buf, off, 1, FALSE);
       iot_tree_add_item (pkt, node, &coap_fields[F_OPT_LENGTH], buf, off, 1, FALSE);
       if (delta_ext_len)
@@ -1167,15 +1220,20 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
   guint class = msg->code >> 5;
   guint32 ctype = msg->has_ctype ? msg->ctype : (class == 4 || class == 5) ? CF_TEXT_PLAIN : CF_OCTET_STREAM;
   const char *ctype_name = content_format_name (pkt, ctype);
-  char *summary = iot_packet_strdup_printf (pkt, "Payload Content-Format: %s%s, Length: %u", ctype_name,
-                                            msg->has_ctype ? "" : " (no Content-Format)",
-                                            payload->reported);
-  int node, sub;
+  int node = -1, sub;
 
-  if (strlen (summary) > PAYLOAD_SUMMARY_MAX)
-    summary[PAYLOAD_SUMMARY_MAX] = '\0';
-  node = iot_tree_add_string (pkt, tree, &coap_fields[F_PAYLOAD], payload, 0, payload->length, summary, -1);
-  iot_tree_set_label (pkt, node, "Payload: %s", summary);
+  /* The summary is formatted only for someone who reads it. */
+  if (iot_packet_wants_field (pkt, &coap_fields[F_PAYLOAD]))
+    {
+      char *summary = iot_packet_strdup_printf (pkt, "Payload Content-Format: %s%s, Length: %u", ctype_name,
+                                                msg->has_ctype ? "" : " (no Content-Format)",
+                                                payload->reported);
+
+      if (strlen (summary) > PAYLOAD_SUMMARY_MAX)
+        summary[PAYLOAD_SUMMARY_MAX] = '\0';
+      node = iot_tree_add_string (pkt, tree, &coap_fields[F_PAYLOAD], payload, 0, payload->length, summary, -1);
+      iot_tree_set_label (pkt, node, "Payload: %s", summary);
+    }
   iot_tree_add_string (pkt, node, &coap_fields[F_PAYLOAD_DESC], payload, 0, payload->length, ctype_name, -1);
   sub = iot_tree_add_uint (pkt, node, &coap_fields[F_PAYLOAD_LENGTH], NULL, 0, 0, payload->reported);
   iot_tree_set_generated (pkt, sub);
@@ -1212,22 +1270,65 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
 
 /* ---- request/response matching -------------------------------------------- */
 
+/* The transaction of the message's token in its conversation, or NULL;
+ * @create (first pass only) opens it if it is new. */
 static CoapTransaction *
 find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboolean create)
 {
-  guint8 bytes[2 * ENDPOINT_LEN + 1 + 255];
-  gsize len = transaction_key (pkt, msg->token, MIN (msg->token_len, 255u), bytes);
-  g_autoptr (GBytes) key = g_bytes_new_static (bytes, len);
-  CoapTransaction *trans = g_hash_table_lookup (state->transactions, key);
+  CoapTransaction probe = { 0 }, *trans;
+  IotConvKey key;
+  gpointer conv;
 
+  iot_conv_key_from_packet (&key, pkt);
+  conv = g_hash_table_lookup (state->convs, &key);
+  if (conv == NULL)
+    {
+      if (!create)
+        return NULL;
+      conv = GUINT_TO_POINTER (g_hash_table_size (state->convs) + 1);
+      g_hash_table_insert (state->convs, g_memdup2 (&key, sizeof key), conv);
+    }
+  probe.conv = GPOINTER_TO_UINT (conv);
+  probe.token_len = (guint8) MIN (msg->token_len, sizeof probe.token);
+  memcpy (probe.token, msg->token, probe.token_len);
+  trans = g_hash_table_lookup (state->transactions, &probe);
   if (trans == NULL && create)
     {
-      trans = g_new0 (CoapTransaction, 1);
-      trans->uri = g_strdup (msg->uri->str);
-      trans->by_mid = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-      g_hash_table_insert (state->transactions, g_bytes_new (bytes, len), trans);
+      const char *uri = g_hash_table_lookup (state->uris, msg->uri->str);
+
+      if (uri == NULL)
+        {
+          char *copy = g_strdup (msg->uri->str);
+
+          g_hash_table_add (state->uris, copy);
+          uri = copy;
+        }
+      trans = record_new (&state->trans_store);
+      *trans = probe;
+      trans->id = g_hash_table_size (state->transactions);
+      trans->uri = uri;
+      g_hash_table_add (state->transactions, trans);
     }
   return trans;
+}
+
+/* The exchange of message ID @mid in @trans, or NULL. */
+static CoapExchange *
+find_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
+{
+  CoapExchange probe = { trans->id, 0, 0, mid };
+
+  return g_hash_table_lookup (state->exchanges, &probe);
+}
+
+static CoapExchange *
+add_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
+{
+  CoapExchange *ex = record_new (&state->exchange_store);
+
+  *ex = (CoapExchange) { trans->id, 0, 0, mid };
+  g_hash_table_add (state->exchanges, ex);
+  return ex;
 }
 
 static gboolean
@@ -1248,7 +1349,6 @@ static void
 record_message (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  gpointer mid_key = GUINT_TO_POINTER ((guint) msg->mid + 1);
   CoapTransaction *trans;
   CoapExchange *ex;
 
@@ -1257,22 +1357,21 @@ record_message (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
   trans = find_transaction (pkt, state, msg, is_request (msg));
   if (trans == NULL)
     return;
-  ex = g_hash_table_lookup (trans->by_mid, mid_key);
+  ex = find_exchange (state, trans, msg->mid);
   if (is_request (msg) && (ex == NULL || ex->req_frame == 0))
     {
       /* A request after responses with its ID starts the exchange over. */
-      ex = g_new0 (CoapExchange, 1);
+      if (ex == NULL)
+        ex = add_exchange (state, trans, msg->mid);
       ex->req_frame = frame;
-      ex->req_time = iot_packet_time_ns (pkt);
-      g_hash_table_replace (trans->by_mid, mid_key, ex);
+      ex->rsp_frame = 0;
     }
   else if (!is_request (msg) && ex == NULL)
     {
       /* A response nobody asked for under this ID (a separate response
        * or a notification): remembered so that resends are recognised. */
-      ex = g_new0 (CoapExchange, 1);
+      ex = add_exchange (state, trans, msg->mid);
       ex->rsp_frame = frame;
-      g_hash_table_insert (trans->by_mid, mid_key, ex);
     }
   else if (!is_request (msg) && ex->rsp_frame == 0)
     ex->rsp_frame = frame;
@@ -1294,7 +1393,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
   trans = find_transaction (pkt, state, msg, FALSE);
   if (trans == NULL)
     return;
-  ex = g_hash_table_lookup (trans->by_mid, GUINT_TO_POINTER ((guint) msg->mid + 1));
+  ex = find_exchange (state, trans, msg->mid);
   if (ex == NULL)
     return;
 
@@ -1319,7 +1418,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
       node = iot_tree_add_uint (pkt, tree, &coap_fields[F_RESPONSE_TO], NULL, 0, 0, ex->req_frame);
       iot_tree_set_generated (pkt, node);
       node = iot_tree_add_time (pkt, tree, &coap_fields[F_RESPONSE_TIME], NULL, 0, 0,
-                                iot_packet_time_ns (pkt) - ex->req_time);
+                                iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, ex->req_frame));
       iot_tree_set_generated (pkt, node);
     }
   /* Acknowledgements and resets are never counted as resent responses. */

@@ -373,10 +373,33 @@ typedef struct {
   gint64  req_time;
 } DnsTrans;
 
+/* The key of a transaction: the conversation (the same in both
+ * directions), the transport and the ID.  Compared as bytes, so it is
+ * zeroed before it is filled. */
 typedef struct {
-  /* "conversation/id" -> GArray of DnsTrans in request-frame order */
+  IotConvKey conv;
+  guint16    id;
+  guint8     tcp;
+} DnsKey;
+
+typedef struct {
+  /* DnsKey -> GArray of DnsTrans in request-frame order */
   GHashTable *trans;
 } DnsState;
+
+static guint
+dns_key_hash (gconstpointer p)
+{
+  const DnsKey *k = p;
+
+  return iot_conv_key_hash (&k->conv) ^ (k->id * 2654435761u) ^ k->tcp;
+}
+
+static gboolean
+dns_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (DnsKey)) == 0;
+}
 
 static void
 trans_array_free (gpointer p)
@@ -389,7 +412,7 @@ dns_state_new (void)
 {
   DnsState *st = g_new0 (DnsState, 1);
 
-  st->trans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, trans_array_free);
+  st->trans = g_hash_table_new_full (dns_key_hash, dns_key_equal, g_free, trans_array_free);
   return st;
 }
 
@@ -402,32 +425,15 @@ dns_state_free (gpointer p)
   g_free (st);
 }
 
+/* Built in binary, without formatting: every DNS message looks its
+ * transaction up. */
 static void
-append_endpoint (GString *key, const IotAddress *addr, guint16 port)
+trans_key (IotPacket *pkt, gboolean tcp, guint16 id, DnsKey *key)
 {
-  guint n = addr->family == 6 ? 16 : addr->family == 4 ? 4 : 6;
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (key, "%02x", addr->bytes[i]);
-  g_string_append_printf (key, ":%u", port);
-}
-
-/* Both directions of an address/port pair share one conversation, so the
- * key puts the smaller endpoint first. */
-static char *
-trans_key (IotPacket *pkt, gboolean tcp, guint16 id)
-{
-  const IotAddress *src = iot_packet_net_src (pkt), *dst = iot_packet_net_dst (pkt);
-  g_autoptr (GString) a = g_string_new (NULL);
-  g_autoptr (GString) b = g_string_new (NULL);
-  guint16 sport, dport;
-
-  iot_packet_get_ports (pkt, &sport, &dport);
-  append_endpoint (a, src, sport);
-  append_endpoint (b, dst, dport);
-  if (strcmp (a->str, b->str) > 0)
-    return g_strdup_printf ("%s/%s-%s/%u", tcp ? "t" : "u", b->str, a->str, id);
-  return g_strdup_printf ("%s/%s-%s/%u", tcp ? "t" : "u", a->str, b->str, id);
+  memset (key, 0, sizeof *key);
+  iot_conv_key_from_packet (&key->conv, pkt);
+  key->id = id;
+  key->tcp = tcp ? 1 : 0;
 }
 
 /* The transaction with this ID whose request is the latest at or before
@@ -451,7 +457,7 @@ trans_lookup (GArray *list, guint32 frame)
 #define RETRANSMISSION_NS (G_GINT64_CONSTANT (5) * 1000000000)
 
 static void
-record_message (IotPacket *pkt, DnsState *st, const char *key, gboolean response)
+record_message (IotPacket *pkt, DnsState *st, const DnsKey *key, gboolean response)
 {
   guint32 frame = iot_packet_frame_number (pkt);
   GArray *list = g_hash_table_lookup (st->trans, key);
@@ -466,7 +472,7 @@ record_message (IotPacket *pkt, DnsState *st, const char *key, gboolean response
       if (list == NULL)
         {
           list = g_array_new (FALSE, FALSE, sizeof (DnsTrans));
-          g_hash_table_insert (st->trans, g_strdup (key), list);
+          g_hash_table_insert (st->trans, g_memdup2 (key, sizeof *key), list);
         }
       g_array_append_val (list, fresh);
     }
@@ -486,14 +492,15 @@ static void
 add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response)
 {
   DnsState *st = iot_packet_state (pkt, &iot_dissector_dns);
-  g_autofree char *key = trans_key (pkt, tcp, id);
   guint32 frame = iot_packet_frame_number (pkt);
   DnsTrans *t;
+  DnsKey key;
   int node;
 
+  trans_key (pkt, tcp, id, &key);
   if (iot_packet_first_pass (pkt))
-    record_message (pkt, st, key, response);
-  t = trans_lookup (g_hash_table_lookup (st->trans, key), frame);
+    record_message (pkt, st, &key, response);
+  t = trans_lookup (g_hash_table_lookup (st->trans, &key), frame);
 
   if (!response)
     {

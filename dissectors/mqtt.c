@@ -571,79 +571,92 @@ static IotField mqtt_fields[N_FIELDS] = {
 
 /* ---- per-capture state ---------------------------------------------------- */
 
-/* One message of a frame: (frame number, index into its FrameFact's msgs). */
+/* The first pass sees frames in order, so what it records about frames is
+ * appended to flat arrays sorted by frame number and found again by binary
+ * search: a message costs a few bytes, not a hash-table entry and several
+ * small allocations.  Every record starts with its frame number. */
+
+/* The version in force where one call of the dissector starts.  A frame
+ * can be handed over in several parts (the end of a message rebuilt from
+ * earlier segments, then the messages after it), each with its own start,
+ * named by the position of its first byte (source and origin). */
 typedef struct {
   guint32 frame;
-  guint32 index;
-} MsgRef;
-
-/* A message waiting for its answer (first pass only). */
-typedef struct {
-  MsgRef  self;
-  guint8  expects;          /* message type of the answer */
-} Pending;
-
-/* The open requests of one identifier and answer type: one message and
- * its re-sent copies (first pass only). */
-typedef struct {
-  GQueue   open;            /* Pending, oldest first */
-  MsgRef   publish;         /* QoS 2 flow: its first PUBLISH; frame 0 = none */
-  gboolean answered;        /* some copy got its answer */
-} Chain;
-
-/* One TCP connection, as seen by the first pass.  Arrays of two are per
- * direction (see iot_conv_key_from_packet): the side that sent the message. */
-typedef struct {
-  guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
-  GHashTable *alias[2];     /* per direction: topic alias → topic name */
-  GHashTable *pending[2];   /* (answer type << 16 | message id) → Chain of the most recent request */
-  GQueue     *waiting[2];   /* CONNECT, PINGREQ: Pending without an identifier, oldest first */
-  GHashTable *last_publish[2]; /* message id → MsgRef of the latest PUBLISH (QoS > 0) */
-} MqttConn;
+  guint32 origin;
+  guint8  source;
+  guint8  version;
+} CallFact;
 
 /* What matching found for one message that takes part in an exchange.
- * Only frame numbers are kept; times are read back from the frame index. */
+ * Only frame numbers are kept; times are read back from the frame index.
+ * The links only QoS 2 flows and DUP copies have are kept in MsgExtra. */
 typedef struct {
-  guint64 where;            /* message_key() */
+  guint32 frame;
+  guint32 origin;           /* position of the message: origin and source */
   guint32 response_in;      /* the answer (for a QoS 2 PUBLISH: its PUBREC) */
   guint32 response_to;      /* the message this one answers */
-  guint32 publish_in;       /* PUBREC/PUBREL/PUBCOMP: the PUBLISH of the QoS 2 flow */
-  guint32 pubrel_in;        /* QoS 2 PUBLISH: later steps of its handshake */
-  guint32 pubcomp_in;
-  guint32 dup_of;           /* DUP PUBLISH: the earlier copy */
+  guint8  source;
   guint8  type;
   guint8  expects;          /* type of the answer expected; 0 = none */
   guint8  quiet;            /* sent again, or another copy was answered: no warning */
 } MsgTx;
 
-/* The version in force where one call of the dissector starts.  A frame
- * can be handed over in several parts (the end of a message rebuilt from
- * earlier segments, then the messages after it), each with its own start. */
 typedef struct {
-  guint64 where;            /* message_key() of the first byte */
-  guint8  version;
-} VersionAt;
+  guint32 publish_in;       /* PUBREC/PUBREL/PUBCOMP: the PUBLISH of the QoS 2 flow */
+  guint32 pubrel_in;        /* QoS 2 PUBLISH: later steps of its handshake */
+  guint32 pubcomp_in;
+  guint32 dup_of;           /* DUP PUBLISH: the earlier copy */
+} MsgExtra;
 
-/* What the first pass recorded about one frame. */
+/* Where an alias was resolved: a message of a frame. */
 typedef struct {
-  GArray     *versions;     /* VersionAt, in order of the calls */
-  GHashTable *topics;       /* message position → topic found for its alias (NULL value: unknown) */
-  GArray     *msgs;         /* MsgTx, in message order; NULL until needed */
-} FrameFact;
+  guint32 frame;
+  guint32 origin;
+  guint8  source;
+} TopicKey;
+
+/* A message waiting for its answer (first pass only): an entry of a list
+ * kept in the pool of such entries.  Links are pool index + 1, 0 = none. */
+typedef struct {
+  guint32 msg;              /* index into msgs */
+  guint32 next;
+} Pending;
 
 typedef struct {
-  GHashTable *conns;        /* IotConvKey → MqttConn */
-  GHashTable *facts;        /* frame number → FrameFact */
+  guint32 head, tail;       /* oldest first */
+} PendingList;
+
+/* The open requests of one identifier and answer type: one message and
+ * its re-sent copies (first pass only). */
+typedef struct {
+  PendingList open;
+  guint32     publish;      /* QoS 2 flow: msgs index + 1 of its first PUBLISH; 0 = none */
+  gboolean    answered;     /* some copy got its answer */
+} Chain;
+
+/* One TCP connection, as seen by the first pass.  Per direction (see
+ * iot_conv_key_from_packet): the side that sent the message.  Tables are
+ * made when first needed. */
+typedef struct {
+  guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
+  GHashTable *alias[2];     /* topic alias → topic name */
+  GHashTable *pending;      /* (dir << 20 | answer type << 16 | message id) → chains index + 1 */
+  GHashTable *last_publish; /* (dir << 16 | message id) → msgs index + 1 of the latest PUBLISH (QoS > 0) */
+  PendingList waiting[2];   /* CONNECT, PINGREQ: requests without an identifier */
+} MqttConn;
+
+typedef struct {
+  GHashTable *conns;        /* first pass: IotConvKey → MqttConn */
+  GArray     *calls;        /* CallFact, by frame */
+  GArray     *msgs;         /* MsgTx, by frame, in message order */
+  GArray     *extras;       /* MsgExtra */
+  GHashTable *extra_of;     /* msgs index + 1 → extras index + 1 */
+  GHashTable *topics;       /* TopicKey → topic found for its alias (NULL: unknown); NULL until needed */
+  /* First pass only. */
+  GArray     *chains;       /* Chain */
+  GArray     *pool;         /* Pending */
+  guint32     free_pending; /* pool index + 1 of the first unused entry */
 } MqttState;
-
-static void
-chain_free (gpointer p)
-{
-  Chain *chain = p;
-
-  g_queue_clear_full (&chain->open, g_free);
-  g_free (chain);
-}
 
 static void
 conn_free (gpointer p)
@@ -651,26 +664,29 @@ conn_free (gpointer p)
   MqttConn *c = p;
 
   for (guint d = 0; d < 2; d++)
-    {
+    if (c->alias[d])
       g_hash_table_unref (c->alias[d]);
-      g_hash_table_unref (c->pending[d]);
-      g_queue_free_full (c->waiting[d], g_free);
-      g_hash_table_unref (c->last_publish[d]);
-    }
+  if (c->pending)
+    g_hash_table_unref (c->pending);
+  if (c->last_publish)
+    g_hash_table_unref (c->last_publish);
   g_free (c);
 }
 
-static void
-fact_free (gpointer p)
+static guint
+topic_key_hash (gconstpointer p)
 {
-  FrameFact *f = p;
+  const TopicKey *k = p;
 
-  g_array_unref (f->versions);
-  if (f->topics)
-    g_hash_table_unref (f->topics);
-  if (f->msgs)
-    g_array_unref (f->msgs);
-  g_free (f);
+  return k->frame * 31u + k->origin * 7u + k->source;
+}
+
+static gboolean
+topic_key_equal (gconstpointer a, gconstpointer b)
+{
+  const TopicKey *x = a, *y = b;
+
+  return x->frame == y->frame && x->origin == y->origin && x->source == y->source;
 }
 
 static gpointer
@@ -679,7 +695,12 @@ mqtt_state_new (void)
   MqttState *st = g_new0 (MqttState, 1);
 
   st->conns = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, conn_free);
-  st->facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, fact_free);
+  st->calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
+  st->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
+  st->extras = g_array_new (FALSE, TRUE, sizeof (MsgExtra));
+  st->extra_of = g_hash_table_new (g_direct_hash, g_direct_equal);
+  st->chains = g_array_new (FALSE, FALSE, sizeof (Chain));
+  st->pool = g_array_new (FALSE, FALSE, sizeof (Pending));
   return st;
 }
 
@@ -689,8 +710,79 @@ mqtt_state_free (gpointer p)
   MqttState *st = p;
 
   g_hash_table_unref (st->conns);
-  g_hash_table_unref (st->facts);
+  g_array_unref (st->calls);
+  g_array_unref (st->msgs);
+  g_array_unref (st->extras);
+  g_hash_table_unref (st->extra_of);
+  if (st->topics)
+    g_hash_table_unref (st->topics);
+  g_array_unref (st->chains);
+  g_array_unref (st->pool);
   g_free (st);
+}
+
+/* The first record of @a (records of @size bytes starting with a guint32
+ * frame number, sorted by it) whose frame is @frame or later. */
+static guint
+first_of_frame (const GArray *a, gsize size, guint32 frame)
+{
+  guint lo = 0, hi = a->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (*(const guint32 *) (a->data + mid * size) < frame)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static Pending *
+pool_at (MqttState *st, guint32 link)
+{
+  return &g_array_index (st->pool, Pending, link - 1);
+}
+
+/* Appends message @msg to @list. */
+static void
+pending_push (MqttState *st, PendingList *list, guint32 msg)
+{
+  guint32 link = st->free_pending;
+
+  if (link != 0)
+    st->free_pending = pool_at (st, link)->next;
+  else
+    {
+      g_array_set_size (st->pool, st->pool->len + 1);
+      link = st->pool->len;
+    }
+  *pool_at (st, link) = (Pending) { msg, 0 };
+  if (list->tail != 0)
+    pool_at (st, list->tail)->next = link;
+  else
+    list->head = link;
+  list->tail = link;
+}
+
+/* Takes the entry after @prev (0: the head) out of @list; returns its message. */
+static guint32
+pending_unlink (MqttState *st, PendingList *list, guint32 prev, guint32 link)
+{
+  Pending *p = pool_at (st, link);
+  guint32 msg = p->msg, next = p->next;
+
+  if (prev != 0)
+    pool_at (st, prev)->next = next;
+  else
+    list->head = next;
+  if (list->tail == link)
+    list->tail = prev;
+  p->next = st->free_pending;
+  st->free_pending = link;
+  return msg;
 }
 
 /* ---- dissection context ------------------------------------------------------ */
@@ -698,7 +790,6 @@ mqtt_state_free (gpointer p)
 typedef struct {
   MqttState  *st;           /* NULL: no state (packet quoted in an ICMP error) */
   MqttConn   *conn;         /* first pass only */
-  FrameFact  *fact;
   guint       dir;
   guint8      version;      /* in force for the message being dissected */
   gboolean    first_pass;
@@ -979,8 +1070,9 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
     {
       /* A new session: its aliases start afresh. */
       ctx->conn->version = ctx->version;
-      g_hash_table_remove_all (ctx->conn->alias[0]);
-      g_hash_table_remove_all (ctx->conn->alias[1]);
+      for (guint d = 0; d < 2; d++)
+        if (ctx->conn->alias[d])
+          g_hash_table_remove_all (ctx->conn->alias[d]);
     }
   node = add_item (pkt, tree, &mqtt_fields[F_VER], msg, off, 1, FALSE);
   if (ctx->version < MQTT_V31 || ctx->version > MQTT_V50)
@@ -1062,34 +1154,28 @@ dissect_connack (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
     dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
 }
 
-/* Position of a message within the frame, as a key for per-frame facts. */
-static guint64
-message_key (const IotBuf *msg)
-{
-  return (guint64) msg->source << 32 | msg->origin;
-}
-
 /* Finds the topic an alias stands for.  The first pass looks it up in the
  * connection's table and records what it found for this message; later
  * passes read that back.  Returns NULL when the alias was never set. */
 static const char *
-resolve_alias (Ctx *ctx, const IotBuf *msg, guint32 alias)
+resolve_alias (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint32 alias)
 {
-  guint64 key = message_key (msg);
+  TopicKey key = { iot_packet_frame_number (pkt), msg->origin, msg->source };
   gpointer found = NULL;
 
-  if (ctx->fact == NULL)
+  if (ctx->st == NULL)
     return NULL;
   if (ctx->first_pass && ctx->conn)
     {
-      const char *topic = g_hash_table_lookup (ctx->conn->alias[ctx->dir], GUINT_TO_POINTER (alias));
+      GHashTable *aliases = ctx->conn->alias[ctx->dir];
+      const char *topic = aliases ? g_hash_table_lookup (aliases, GUINT_TO_POINTER (alias)) : NULL;
 
-      if (ctx->fact->topics == NULL)
-        ctx->fact->topics = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-      g_hash_table_replace (ctx->fact->topics, g_memdup2 (&key, sizeof key), g_strdup (topic));
+      if (ctx->st->topics == NULL)
+        ctx->st->topics = g_hash_table_new_full (topic_key_hash, topic_key_equal, g_free, g_free);
+      g_hash_table_replace (ctx->st->topics, g_memdup2 (&key, sizeof key), g_strdup (topic));
       return topic;
     }
-  if (ctx->fact->topics && g_hash_table_lookup_extended (ctx->fact->topics, &key, NULL, &found))
+  if (ctx->st->topics && g_hash_table_lookup_extended (ctx->st->topics, &key, NULL, &found))
     return found;
   return NULL;
 }
@@ -1174,13 +1260,18 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
             {
               /* This message sets the alias: from here on it means this topic. */
               if (ctx->first_pass && ctx->conn)
-                g_hash_table_replace (ctx->conn->alias[ctx->dir], GUINT_TO_POINTER (props.topic_alias),
-                                      g_strdup (topic));
+                {
+                  if (ctx->conn->alias[ctx->dir] == NULL)
+                    ctx->conn->alias[ctx->dir] = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                                                        NULL, g_free);
+                  g_hash_table_replace (ctx->conn->alias[ctx->dir], GUINT_TO_POINTER (props.topic_alias),
+                                        g_strdup (topic));
+                }
               shown = topic;
             }
           else
             {
-              shown = resolve_alias (ctx, msg, props.topic_alias);
+              shown = resolve_alias (pkt, ctx, msg, props.topic_alias);
               if (shown != NULL)
                 topic = iot_packet_strdup_printf (pkt, "%s", shown);
             }
@@ -1360,54 +1451,92 @@ is_answer (guint type)
 }
 
 static MsgTx *
-tx_at (MqttState *st, MsgRef ref)
+tx_at (MqttState *st, guint32 index)
 {
-  FrameFact *fact = g_hash_table_lookup (st->facts, GUINT_TO_POINTER (ref.frame));
-
-  return &g_array_index (fact->msgs, MsgTx, ref.index);
-}
-
-/* The record of the message at @where in the frame, or NULL. */
-static MsgTx *
-tx_find (FrameFact *fact, guint64 where, guint *index)
-{
-  if (fact == NULL || fact->msgs == NULL)
-    return NULL;
-  for (guint i = 0; i < fact->msgs->len; i++)
-    {
-      MsgTx *tx = &g_array_index (fact->msgs, MsgTx, i);
-
-      if (tx->where == where)
-        {
-          if (index)
-            *index = i;
-          return tx;
-        }
-    }
-  return NULL;
-}
-
-/* The oldest open CONNECT or PINGREQ of the other side waiting for @type. */
-static Pending *
-take_waiting (GQueue *queue, guint type)
-{
-  for (GList *l = queue->head; l != NULL; l = l->next)
-    {
-      Pending *p = l->data;
-
-      if (p->expects == type)
-        {
-          g_queue_delete_link (queue, l);
-          return p;
-        }
-    }
-  return NULL;
+  return &g_array_index (st->msgs, MsgTx, index);
 }
 
 static gboolean
-same_ref (MsgRef a, MsgRef b)
+tx_is_at (const MsgTx *tx, const IotBuf *msg)
 {
-  return a.frame == b.frame && a.index == b.index;
+  return tx->origin == msg->origin && tx->source == msg->source;
+}
+
+/* The index of the record of the message at @msg's position in @frame,
+ * or -1.  The first pass looks only at the newest records: the frame
+ * being dissected is the last one recorded. */
+static gint
+tx_find (MqttState *st, guint32 frame, const IotBuf *msg, gboolean first_pass)
+{
+  if (first_pass)
+    {
+      for (guint i = st->msgs->len; i > 0 && tx_at (st, i - 1)->frame == frame; i--)
+        if (tx_is_at (tx_at (st, i - 1), msg))
+          return (gint) i - 1;
+      return -1;
+    }
+  for (guint i = first_of_frame (st->msgs, sizeof (MsgTx), frame);
+       i < st->msgs->len && tx_at (st, i)->frame == frame; i++)
+    if (tx_is_at (tx_at (st, i), msg))
+      return (gint) i;
+  return -1;
+}
+
+/* The rarer links of message @index; made when first written. */
+static MsgExtra *
+extra_for_write (MqttState *st, guint32 index)
+{
+  gpointer key = GUINT_TO_POINTER (index + 1);
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (st->extra_of, key));
+
+  if (found == 0)
+    {
+      g_array_set_size (st->extras, st->extras->len + 1);
+      found = st->extras->len;
+      g_hash_table_insert (st->extra_of, key, GUINT_TO_POINTER (found));
+    }
+  return &g_array_index (st->extras, MsgExtra, found - 1);
+}
+
+static const MsgExtra *
+extra_at (MqttState *st, guint32 index)
+{
+  static const MsgExtra none = { 0 };
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (st->extra_of, GUINT_TO_POINTER (index + 1)));
+
+  return found ? &g_array_index (st->extras, MsgExtra, found - 1) : &none;
+}
+
+/* Marks every message still open in @list as not to be warned about. */
+static void
+quiet_all (MqttState *st, const PendingList *list)
+{
+  for (guint32 l = list->head; l != 0; l = pool_at (st, l)->next)
+    tx_at (st, pool_at (st, l)->msg)->quiet = TRUE;
+}
+
+/* The oldest open CONNECT or PINGREQ of the other side waiting for @type:
+ * its msgs index + 1, or 0. */
+static guint32
+take_waiting (MqttState *st, PendingList *list, guint type)
+{
+  for (guint32 prev = 0, l = list->head; l != 0; prev = l, l = pool_at (st, l)->next)
+    {
+      guint32 msg = pool_at (st, l)->msg;
+
+      if (tx_at (st, msg)->expects == type)
+        return pending_unlink (st, list, prev, l) + 1;
+    }
+  return 0;
+}
+
+/* A per-connection table of small numbers, made when first needed. */
+static GHashTable *
+conn_table (GHashTable **table)
+{
+  if (*table == NULL)
+    *table = g_hash_table_new (g_direct_hash, g_direct_equal);
+  return *table;
 }
 
 /* First pass: records what this message answers and what it waits for.
@@ -1426,109 +1555,110 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   guint8 expects = expected_answer (type, hdr);
   gboolean keyed = type != T_CONNECT && type != T_PINGREQ && type != T_CONNACK && type != T_PINGRESP;
   gboolean dup = type == T_PUBLISH && (hdr & 0x08);
-  guint64 where = message_key (msg);
-  MsgRef self = { iot_packet_frame_number (pkt), 0 }, flow = { 0, 0 };
+  guint32 frame = iot_packet_frame_number (pkt);
+  MqttState *st = ctx->st;
   MqttConn *conn = ctx->conn;
-  Pending *answered = NULL;
-  MsgTx rec = { where };
+  guint32 self, answered = 0, flow = 0;   /* answered, flow: msgs index + 1, 0 = none */
+  MsgTx rec = { 0 };
 
-  if (conn == NULL || ctx->fact == NULL || (expects == 0 && !is_answer (type)) || (keyed && !have_id))
+  if (conn == NULL || (expects == 0 && !is_answer (type)) || (keyed && !have_id))
     return;
   /* The same bytes handed over twice are one message. */
-  if (tx_find (ctx->fact, where, NULL) != NULL)
+  if (tx_find (st, frame, msg, TRUE) >= 0)
     return;
-  if (ctx->fact->msgs == NULL)
-    ctx->fact->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
-  rec.type = type;
+  rec.frame = frame;
+  rec.origin = msg->origin;
+  rec.source = msg->source;
+  rec.type = (guint8) type;
   rec.expects = expects;
-  self.index = ctx->fact->msgs->len;
-  g_array_append_val (ctx->fact->msgs, rec);
+  self = st->msgs->len;
+  g_array_append_val (st->msgs, rec);
 
   /* What it answers. */
   if (is_answer (type) && keyed)
     {
-      Chain *chain = g_hash_table_lookup (conn->pending[!ctx->dir], GUINT_TO_POINTER ((guint) type << 16 | id));
+      gpointer key = GUINT_TO_POINTER ((guint) !ctx->dir << 20 | (guint) type << 16 | id);
+      guint chain_id = conn->pending ? GPOINTER_TO_UINT (g_hash_table_lookup (conn->pending, key)) : 0;
+      Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
 
-      if (chain != NULL && (answered = g_queue_pop_head (&chain->open)) != NULL)
+      if (chain != NULL && chain->open.head != 0)
         {
+          answered = pending_unlink (st, &chain->open, 0, chain->open.head) + 1;
           chain->answered = TRUE;
           flow = chain->publish;
-          for (GList *l = chain->open.head; l != NULL; l = l->next)
-            tx_at (ctx->st, ((Pending *) l->data)->self)->quiet = TRUE;
+          quiet_all (st, &chain->open);
         }
     }
   else if (is_answer (type))
-    answered = take_waiting (conn->waiting[!ctx->dir], type);
-  if (answered != NULL)
+    answered = take_waiting (st, &conn->waiting[!ctx->dir], type);
+  if (answered != 0)
     {
-      MsgTx *tx = tx_at (ctx->st, self);
-
-      tx_at (ctx->st, answered->self)->response_in = self.frame;
-      tx->response_to = answered->self.frame;
-      if (flow.frame != 0)
+      tx_at (st, answered - 1)->response_in = frame;
+      tx_at (st, self)->response_to = tx_at (st, answered - 1)->frame;
+      if (flow != 0)
         {
-          MsgTx *pub = tx_at (ctx->st, flow);
+          guint32 flow_frame = tx_at (st, flow - 1)->frame;
+          MsgExtra *pub;
 
-          tx->publish_in = flow.frame;
+          extra_for_write (st, self)->publish_in = flow_frame;
+          pub = extra_for_write (st, flow - 1);
           if (type == T_PUBREL && pub->pubrel_in == 0)
-            pub->pubrel_in = self.frame;
+            pub->pubrel_in = frame;
           else if (type == T_PUBCOMP && pub->pubcomp_in == 0)
-            pub->pubcomp_in = self.frame;
+            pub->pubcomp_in = frame;
         }
-      g_free (answered);
     }
 
   /* A DUP PUBLISH points to the previous copy, which needs no answer of
    * its own any more. */
   if (type == T_PUBLISH)
     {
-      gpointer key = GUINT_TO_POINTER ((guint) id);
-      MsgRef *prev = g_hash_table_lookup (conn->last_publish[ctx->dir], key);
+      GHashTable *last = conn_table (&conn->last_publish);
+      gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 16 | id);
+      guint32 prev = GPOINTER_TO_UINT (g_hash_table_lookup (last, key));
 
-      if (dup && prev != NULL)
+      if (dup && prev != 0)
         {
-          tx_at (ctx->st, *prev)->quiet = TRUE;
-          tx_at (ctx->st, self)->dup_of = prev->frame;
+          tx_at (st, prev - 1)->quiet = TRUE;
+          extra_for_write (st, self)->dup_of = tx_at (st, prev - 1)->frame;
         }
-      g_hash_table_replace (conn->last_publish[ctx->dir], key, g_memdup2 (&self, sizeof self));
+      g_hash_table_replace (last, key, GUINT_TO_POINTER (self + 1));
       if (expects == T_PUBREC)
-        flow = self;
+        flow = self + 1;
     }
 
   /* What it waits for. */
   if (expects != 0)
     {
-      Pending *p = g_new0 (Pending, 1);
-
-      p->self = self;
-      p->expects = expects;
       if (keyed)
         {
-          gpointer key = GUINT_TO_POINTER ((guint) expects << 16 | id);
-          Chain *chain = g_hash_table_lookup (conn->pending[ctx->dir], key);
+          GHashTable *pending = conn_table (&conn->pending);
+          gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 20 | (guint) expects << 16 | id);
+          guint chain_id = GPOINTER_TO_UINT (g_hash_table_lookup (pending, key));
+          Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
 
           if (chain != NULL
-              && (chain->open.length > 0 || dup
-                  || (type != T_PUBLISH && flow.frame != 0 && same_ref (flow, chain->publish))))
+              && (chain->open.head != 0 || dup
+                  || (type != T_PUBLISH && flow != 0 && flow == chain->publish)))
             {
               /* Another copy: the earlier ones were sent again, so only the
                * newest may be warned about; if one was answered, none is. */
-              for (GList *l = chain->open.head; l != NULL; l = l->next)
-                tx_at (ctx->st, ((Pending *) l->data)->self)->quiet = TRUE;
+              quiet_all (st, &chain->open);
               if (chain->answered)
-                tx_at (ctx->st, self)->quiet = TRUE;
+                tx_at (st, self)->quiet = TRUE;
             }
           else
             {
-              chain = g_new0 (Chain, 1);
-              g_queue_init (&chain->open);
-              chain->publish = flow;
-              g_hash_table_replace (conn->pending[ctx->dir], key, chain);
+              Chain fresh = { { 0, 0 }, flow, FALSE };
+
+              g_array_append_val (st->chains, fresh);
+              chain = &g_array_index (st->chains, Chain, st->chains->len - 1);
+              g_hash_table_replace (pending, key, GUINT_TO_POINTER (st->chains->len));
             }
-          g_queue_push_tail (&chain->open, p);
+          pending_push (st, &chain->open, self);
         }
       else
-        g_queue_push_tail (conn->waiting[ctx->dir], p);
+        pending_push (st, &conn->waiting[ctx->dir], self);
     }
 }
 
@@ -1552,11 +1682,15 @@ add_delay (IotPacket *pkt, int tree, int field, guint32 since_frame)
 static void
 tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ctx *ctx)
 {
-  MsgTx *tx = tx_find (ctx->fact, message_key (msg), NULL);
+  gint index = tx_find (ctx->st, iot_packet_frame_number (pkt), msg, ctx->first_pass);
+  const MsgExtra *extra;
+  const MsgTx *tx;
 
-  if (tx == NULL)
+  if (index < 0)
     return;
-  add_frame_link (pkt, tree, F_DUP_OF, tx->dup_of);
+  tx = tx_at (ctx->st, (guint32) index);
+  extra = extra_at (ctx->st, (guint32) index);
+  add_frame_link (pkt, tree, F_DUP_OF, extra->dup_of);
   if (tx->response_to != 0)
     {
       add_frame_link (pkt, tree, F_RESPONSE_TO, tx->response_to);
@@ -1565,15 +1699,15 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   else if (is_answer (type) && !ctx->first_pass)
     iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
                     "No request seen for this %s", iot_value_name (msgtype_names, type));
-  add_frame_link (pkt, tree, F_PUBLISH_IN, tx->publish_in);
-  if (type == T_PUBCOMP && tx->publish_in != 0)
-    add_delay (pkt, tree, F_HANDSHAKE_TIME, tx->publish_in);
+  add_frame_link (pkt, tree, F_PUBLISH_IN, extra->publish_in);
+  if (type == T_PUBCOMP && extra->publish_in != 0)
+    add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
   add_frame_link (pkt, tree, F_RESPONSE_IN, tx->response_in);
   if (type == T_PUBLISH && tx->expects == T_PUBREC)
     {
       add_frame_link (pkt, tree, F_PUBREC_IN, tx->response_in);
-      add_frame_link (pkt, tree, F_PUBREL_IN, tx->pubrel_in);
-      add_frame_link (pkt, tree, F_PUBCOMP_IN, tx->pubcomp_in);
+      add_frame_link (pkt, tree, F_PUBREL_IN, extra->pubrel_in);
+      add_frame_link (pkt, tree, F_PUBCOMP_IN, extra->pubcomp_in);
     }
   if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
     return;
@@ -1718,7 +1852,6 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
 static void
 context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
 {
-  guint64 where = message_key (buf);
   guint32 frame = iot_packet_frame_number (pkt);
   IotConvKey key;
 
@@ -1731,40 +1864,29 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
   if (ctx->st == NULL)
     return;
   ctx->dir = iot_conv_key_from_packet (&key, pkt);
-  ctx->fact = g_hash_table_lookup (ctx->st->facts, GUINT_TO_POINTER (frame));
   if (ctx->first_pass)
     {
+      CallFact call = { frame, buf->origin, buf->source, 0 };
+
       ctx->conn = g_hash_table_lookup (ctx->st->conns, &key);
       if (ctx->conn == NULL)
         {
           ctx->conn = g_new0 (MqttConn, 1);
-          for (guint d = 0; d < 2; d++)
-            {
-              ctx->conn->alias[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-              ctx->conn->pending[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, chain_free);
-              ctx->conn->waiting[d] = g_queue_new ();
-              ctx->conn->last_publish[d] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-            }
           g_hash_table_insert (ctx->st->conns, g_memdup2 (&key, sizeof key), ctx->conn);
         }
-      if (ctx->fact == NULL)
-        {
-          ctx->fact = g_new0 (FrameFact, 1);
-          ctx->fact->versions = g_array_new (FALSE, FALSE, sizeof (VersionAt));
-          g_hash_table_insert (ctx->st->facts, GUINT_TO_POINTER (frame), ctx->fact);
-        }
-      ctx->version = ctx->conn->version;
-      g_array_append_val (ctx->fact->versions, ((VersionAt) { where, ctx->version }));
+      ctx->version = call.version = ctx->conn->version;
+      g_array_append_val (ctx->st->calls, call);
       return;
     }
-  if (ctx->fact == NULL)
-    return;
-  for (guint i = 0; i < ctx->fact->versions->len; i++)
+  /* The last record of this start wins, as the first pass left it. */
+  for (guint i = first_of_frame (ctx->st->calls, sizeof (CallFact), frame); i < ctx->st->calls->len; i++)
     {
-      const VersionAt *v = &g_array_index (ctx->fact->versions, VersionAt, i);
+      const CallFact *c = &g_array_index (ctx->st->calls, CallFact, i);
 
-      if (v->where == where)
-        ctx->version = v->version;
+      if (c->frame != frame)
+        break;
+      if (c->origin == buf->origin && c->source == buf->source)
+        ctx->version = c->version;
     }
 }
 

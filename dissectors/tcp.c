@@ -389,15 +389,26 @@ enum {
 #define TA_WARNINGS 0x7fff
 
 /* The analysis of one frame.  Times are not stored: the RTT and RTO are
- * the differences between this frame's time and the frame named. */
+ * the differences between this frame's time and the frame named.  Most
+ * frames have one, so it is kept small: numbers that do not fit in 16
+ * bits are in a SeqWide entry instead. */
 typedef struct {
   guint32 frame;
   guint16 flags;
-  guint16 has_rare;         /* a SeqRare entry exists for the frame */
+  guint16 acks_back;        /* frame - the frame acknowledged exactly; 0 = none; SEQ_WIDE: see SeqWide */
+  guint16 bytes_in_flight;
+  guint16 push_bytes_sent;
+} SeqFact;
+
+#define SEQ_WIDE G_MAXUINT16
+
+/* The numbers of a frame's analysis in full (SeqFact.acks_back == SEQ_WIDE). */
+typedef struct {
+  guint32 frame;
   guint32 acks_frame;       /* 0 = acknowledges no segment exactly */
   guint32 bytes_in_flight;
   guint32 push_bytes_sent;
-} SeqFact;
+} SeqWide;
 
 typedef struct {
   guint32 frame;
@@ -492,6 +503,7 @@ typedef struct {
   /* Sequence analysis results, sorted by frame, only for frames that have
    * some (SeqFact), and the rarer numbers (SeqRare). */
   GArray     *seq_facts;
+  GArray     *seq_wide;
   GArray     *seq_rare;
   guint32     last_analyzed;   /* first pass: the latest frame analysed */
 } TcpState;
@@ -548,6 +560,7 @@ tcp_state_new (void)
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   st->seq_facts = g_array_new (FALSE, FALSE, sizeof (SeqFact));
+  st->seq_wide = g_array_new (FALSE, FALSE, sizeof (SeqWide));
   st->seq_rare = g_array_new (FALSE, FALSE, sizeof (SeqRare));
   return st;
 }
@@ -582,6 +595,7 @@ tcp_state_free (gpointer p)
   g_ptr_array_unref (st->pdus);
   g_hash_table_unref (st->seg_facts);
   g_array_unref (st->seq_facts);
+  g_array_unref (st->seq_wide);
   g_array_unref (st->seq_rare);
   g_free (st);
 }
@@ -689,16 +703,18 @@ set_wscale (TcpStream *s, guint dir, guint32 frame, gint8 scale)
 /* Remembers the frame's stream and, when @timed, its predecessor in the
  * stream (for the stream timing fields). */
 static void
-record_fact (TcpState *st, const IotConvKey *key, TcpStream *s, guint32 frame, gboolean timed)
+record_fact (TcpState *st, guint32 stream_plus1, TcpStream *s, guint32 frame, gboolean timed)
 {
   FrameFact *fact;
 
   if (st->facts->len <= frame)
-    g_array_set_size (st->facts, MAX (frame + 1, st->facts->len * 2));
+    /* Just long enough: the array's own doubling keeps this cheap, and
+     * only the entries in use are cleared (and so paged in). */
+    g_array_set_size (st->facts, frame + 1);
   fact = &g_array_index (st->facts, FrameFact, frame);
   if (fact->stream_plus1 != 0)
     return;   /* a second TCP layer in the frame keeps the first one's facts */
-  fact->stream_plus1 = GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, key));
+  fact->stream_plus1 = stream_plus1;
   if (timed)
     {
       fact->prev_frame = s->last_frame;
@@ -725,6 +741,7 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
   if (found == NULL)
     {
       s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+      found = GUINT_TO_POINTER (st->streams->len);
       fresh = TRUE;
     }
   else
@@ -736,6 +753,7 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
       if (analyze && pure_syn && s->base_set[dir] && seg->seq != s->base[dir])
         {
           s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+          found = GUINT_TO_POINTER (st->streams->len);
           s->reused_frame = frame;
           s->completeness = SEEN_SYN;
           history_set (&s->completeness_hist, frame, SEEN_SYN);
@@ -747,8 +765,8 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
     s->fin_side = (guint8) (dir + 1);
   if (!analyze)
     {
-      record_fact (st, &key, s, frame, TRUE);
-      return GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, &key)) - 1;
+      record_fact (st, GPOINTER_TO_UINT (found), s, frame, TRUE);
+      return GPOINTER_TO_UINT (found) - 1;
     }
 
   /* Initial sequence numbers: a SYN gives its own; otherwise the first
@@ -783,8 +801,8 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
         }
     }
 
-  record_fact (st, &key, s, frame, TRUE);
-  return GPOINTER_TO_UINT (g_hash_table_lookup (st->by_key, &key)) - 1;
+  record_fact (st, GPOINTER_TO_UINT (found), s, frame, TRUE);
+  return GPOINTER_TO_UINT (found) - 1;
 }
 
 /* First pass, after the options: a SYN tells its window scale.  Scaling
@@ -1198,11 +1216,20 @@ first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, cons
 
   if (r.flags & TA_PRESENT)
     {
-      SeqFact fact = { frame, r.flags, r.dupack_num != 0 || r.rto_frame != 0, r.acks_frame,
-                       r.bytes_in_flight, r.push_bytes_sent };
+      guint32 acks_back = r.acks_frame != 0 ? frame - r.acks_frame : 0;
+      SeqFact fact = { frame, r.flags, (guint16) acks_back, (guint16) r.bytes_in_flight,
+                       (guint16) r.push_bytes_sent };
 
+      if (acks_back >= SEQ_WIDE || (r.acks_frame != 0 && acks_back == 0) || r.bytes_in_flight > G_MAXUINT16
+          || r.push_bytes_sent > G_MAXUINT16)
+        {
+          SeqWide wide = { frame, r.acks_frame, r.bytes_in_flight, r.push_bytes_sent };
+
+          fact.acks_back = SEQ_WIDE;
+          g_array_append_val (st->seq_wide, wide);
+        }
       g_array_append_val (st->seq_facts, fact);
-      if (fact.has_rare)
+      if (r.dupack_num != 0 || r.rto_frame != 0)
         {
           SeqRare rare = { frame, r.dupack_num, r.dupack_frame, r.rto_frame };
 
@@ -1296,7 +1323,7 @@ info_prepend_fenced (IotPacket *pkt, const char *prefix)
 static void
 add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqFact *fact, gint64 now)
 {
-  const SeqRare *rare = fact->has_rare ? find_by_frame (st->seq_rare, sizeof (SeqRare), fact->frame) : NULL;
+  const SeqRare *rare = find_by_frame (st->seq_rare, sizeof (SeqRare), fact->frame);
   const char *prefixes[G_N_ELEMENTS (flag_items)];
   guint n_prefixes = 0;
   int flags_node, anchor, node;
@@ -1363,12 +1390,18 @@ add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqF
 static const SeqFact *
 add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, IotBuf *buf)
 {
-  const SeqFact *fact = find_by_frame (st->seq_facts, sizeof (SeqFact), iot_packet_frame_number (pkt));
+  const SeqFact *stored = find_by_frame (st->seq_facts, sizeof (SeqFact), iot_packet_frame_number (pkt));
   gint64 now = iot_packet_time_ns (pkt);
+  SeqWide numbers, *fact = &numbers;
   int group, node;
 
-  if (fact == NULL)
+  if (stored == NULL)
     return NULL;
+  if (stored->acks_back == SEQ_WIDE)
+    numbers = *(const SeqWide *) find_by_frame (st->seq_wide, sizeof (SeqWide), stored->frame);
+  else
+    numbers = (SeqWide) { stored->frame, stored->acks_back ? stored->frame - stored->acks_back : 0,
+                          stored->bytes_in_flight, stored->push_bytes_sent };
   group = iot_tree_add_item (pkt, tree, &tcp_fields[F_ANALYSIS], buf, 0, 0, FALSE);
   iot_tree_set_generated (pkt, group);
   if (fact->acks_frame != 0)
@@ -1401,9 +1434,9 @@ add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, Io
       node = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_PUSH_BYTES_SENT], buf, 0, 0, fact->push_bytes_sent);
       iot_tree_set_generated (pkt, node);
     }
-  if (fact->flags & TA_WARNINGS)
-    add_flag_items (st, pkt, group, buf, fact, now);
-  return fact;
+  if (stored->flags & TA_WARNINGS)
+    add_flag_items (st, pkt, group, buf, stored, now);
+  return stored;
 }
 
 /* ---- options ------------------------------------------------------------- */

@@ -75,15 +75,18 @@ typedef struct {
   guint32 last_frame;       /* first pass: latest datagram with data */
 } UdpStream;
 
+/* Only frames with a datagram have one: the first pass appends them in
+ * frame order, later dissections find them by binary search. */
 typedef struct {
-  guint32 stream_plus1;     /* 0 = nothing recorded for the frame */
+  guint32 frame;
+  guint32 stream_plus1;
   guint32 prev_frame;       /* previous frame with data in the stream, 0 = none */
 } FrameFact;
 
 typedef struct {
   GHashTable *by_key;       /* IotConvKey → stream index + 1 (UDP streams never split) */
   GArray     *streams;      /* UdpStream */
-  GArray     *facts;        /* FrameFact, by frame number */
+  GArray     *facts;        /* FrameFact, sorted by frame */
 } UdpState;
 
 static gpointer
@@ -93,7 +96,7 @@ udp_state_new (void)
 
   st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
   st->streams = g_array_new (FALSE, TRUE, sizeof (UdpStream));
-  st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
+  st->facts = g_array_new (FALSE, FALSE, sizeof (FrameFact));
   return st;
 }
 
@@ -135,15 +138,11 @@ static void
 record_frame (UdpState *st, guint32 frame, guint32 stream)
 {
   UdpStream *s = &g_array_index (st->streams, UdpStream, stream);
-  FrameFact *fact;
+  FrameFact fact = { frame, stream + 1, s->last_frame };
 
-  if (st->facts->len <= frame)
-    g_array_set_size (st->facts, MAX (frame + 1, st->facts->len * 2));
-  fact = &g_array_index (st->facts, FrameFact, frame);
-  if (fact->stream_plus1 != 0)
+  if (st->facts->len > 0 && g_array_index (st->facts, FrameFact, st->facts->len - 1).frame == frame)
     return;   /* a second UDP layer in the frame: keep the first one's facts */
-  fact->stream_plus1 = stream + 1;
-  fact->prev_frame = s->last_frame;
+  g_array_append_val (st->facts, fact);
   if (s->first_frame == 0)
     s->first_frame = frame;
   s->last_frame = frame;
@@ -161,19 +160,32 @@ static void
 add_times (IotPacket *pkt, UdpState *st, int tree, guint32 stream)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  const FrameFact *fact;
+  const FrameFact *fact = NULL;
   const UdpStream *s;
   gint64 now = iot_packet_time_ns (pkt);
+  guint lo = 0, hi = st->facts->len;
   int group, node;
 
-  if (frame >= st->facts->len)
-    return;
   /* Looking up other frames' times costs cache misses: only when asked. */
   if (!iot_packet_wants_field (pkt, &udp_fields[F_TIME_RELATIVE])
       && !iot_packet_wants_field (pkt, &udp_fields[F_TIME_DELTA]))
     return;
-  fact = &g_array_index (st->facts, FrameFact, frame);
-  if (fact->stream_plus1 != stream + 1)
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const FrameFact *f = &g_array_index (st->facts, FrameFact, mid);
+
+      if (f->frame == frame)
+        {
+          fact = f;
+          break;
+        }
+      if (f->frame < frame)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (fact == NULL || fact->stream_plus1 != stream + 1)
     return;
   s = &g_array_index (st->streams, UdpStream, stream);
   group = iot_tree_add_text (pkt, tree, NULL, 0, 0, "Timestamps");

@@ -37,15 +37,16 @@ guint
 iot_conv_key_hash (gconstpointer p)
 {
   const IotConvKey *k = p;
+  guint32 words[sizeof k->addr / 4];
   guint h = k->family;
 
-  for (guint s = 0; s < 2; s++)
-    {
-      for (guint i = 0; i < 16; i++)
-        h = h * 31 + k->addr[s][i];
-      h = h * 31 + k->port[s];
-    }
-  return h;
+  /* Word by word (every frame looks its conversation up): the unused
+   * bytes of short addresses are zero, so the key's bytes decide alone. */
+  memcpy (words, k->addr, sizeof words);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    h = (h ^ words[i]) * 0x9e3779b1u;
+  h = (h ^ ((guint) k->port[0] << 16 | k->port[1])) * 0x9e3779b1u;
+  return h ^ (h >> 16);
 }
 
 gboolean
