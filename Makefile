@@ -26,8 +26,9 @@ run: build
 	fi
 
 check: build
+	@rm -f $(BUILD)/meson-logs/testlog*.json
 	-meson test -C $(BUILD) --num-processes $(JOBS) --print-errorlogs
-	@python3 tests/summarize.py $(BUILD)
+	@python3 tests/summarize.py --label tests $(BUILD)
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan: deps
@@ -40,7 +41,7 @@ check-asan: deps
 	-@if [ -x build-asan/src/app/iotscope ]; then \
 	  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C build-asan --num-processes 1 --print-errorlogs --suite gui --logbase testlog-gui; fi
-	@python3 tests/summarize.py build-asan
+	@python3 tests/summarize.py --label sanitizer-reruns build-asan
 
 # Short libFuzzer runs of every fuzz target (FUZZ_SECONDS each).
 fuzz: deps

@@ -1609,7 +1609,17 @@ iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **erro
 
 /* ---- findings ----------------------------------------------------------------------- */
 
+/* Scheduling and network jitter make some tens of milliseconds of lateness
+ * normal even for a fast publisher, but for a publisher faster than that a
+ * fixed floor would hide every missed reading: the floor shrinks with the
+ * period, and a missed reading (one period late) always clears it. */
 #define GAP_MIN_LATE_S 0.025
+
+static double
+gap_min_lateness (const Series *s)
+{
+  return MAX (MAX (0.5 * s->period, MIN (GAP_MIN_LATE_S, 0.75 * s->period)), 3 * s->jitter);
+}
 
 static void
 analyze_series (IotInsight *self, Series *s)
@@ -1655,9 +1665,7 @@ analyze_series (IotInsight *self, Series *s)
       IotInsightItem *item;
       guint missing;
 
-      /* Some tens of milliseconds of lateness are scheduling and network
-       * jitter, not a missing reading, even for a fast publisher. */
-      if (v <= 1.5 * s->period || v - s->period <= GAP_MIN_LATE_S)
+      if (v - s->period <= gap_min_lateness (s))
         continue;
       s->gaps++;
       missing = (guint) floor (v / s->period + 0.5) - 1;

@@ -153,14 +153,18 @@ def ip_bytes(s):
 BROKER_IP = ip_bytes('10.20.255.1')
 COAP_SRV_IP = ip_bytes('10.20.255.2')
 DNS_IP = ip_bytes('10.20.255.53')
-BROKER_MAC = bytes.fromhex('001b21a0ff01')
-COAP_SRV_MAC = bytes.fromhex('001b21a0ff02')
-DNS_MAC = bytes.fromhex('001b21a0ff35')
+# Locally administered MAC addresses (second bit of the first byte set, and
+# not 02:xx, which Wireshark names MS-NLB): no vendor owns them, so tshark's
+# default name resolution prints them as they are, and its summary lines can
+# be compared with ours byte for byte.
+BROKER_MAC = bytes.fromhex('061b21a0ff01')
+COAP_SRV_MAC = bytes.fromhex('061b21a0ff02')
+DNS_MAC = bytes.fromhex('061b21a0ff35')
 BCAST_MAC = b'\xff' * 6
 ETH_IP = b'\x08\x00'
 ETH_ARP = b'\x08\x06'
 SYN_OPTS = b'\x02\x04\x05\xb4\x01\x01\x04\x02'   # MSS 1460, NOP, NOP, SACK_PERM
-OUIS = [bytes.fromhex(x) for x in ('240ac4', 'b827eb', 'dca632', '18fe34', '5ccf7f')]
+OUIS = [bytes.fromhex(x) for x in ('260ac4', 'ba27eb', 'dea632', '1afe34', '5ecf7f')]
 METRICS = ('temp', 'humidity', 'battery', 'pressure', 'status')
 DNS_NAMES = ('broker.iot.example', 'ntp.iot.example', 'ota.vendor.example',
              'coap.iot.example', 'api.vendor.example')

@@ -6,6 +6,7 @@
 #   BENCH_FRAMES       frames in the generated capture (default 1000000)
 #   BENCH_SKIP_TSHARK  1 = do not run tshark
 #   BENCH_TIMEOUT      per-command time limit in seconds (default 1800)
+#   BENCH_RUNS         runs per tool and case; medians are reported (default 3)
 #   IOTSCOPE_CLI       path of iotscope-cli (default build/src/cli/iotscope-cli,
 #                      relative to the repository root)
 #   TSHARK             tshark binary (default tshark)
@@ -38,9 +39,11 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 
 mkdir -p "$OUT"
-CAP=$OUT/iot-$FRAMES.pcap
-CAP1=$OUT/iot-$FRAMES-one-direction.pcap
-TINY=$OUT/iot-tiny.pcap
+# The generator's checksum is in the names: a changed generator makes new files.
+GEN_ID=$(cksum < "$SCRIPT_DIR/gen-capture.py" | cut -d' ' -f1)
+CAP=$OUT/iot-$FRAMES-$GEN_ID.pcap
+CAP1=$OUT/iot-$FRAMES-$GEN_ID-one-direction.pcap
+TINY=$OUT/iot-tiny-$GEN_ID.pcap
 
 gen() {  # gen FILE FRAMES [--one-direction]
     local f=$1 n=$2; shift 2
@@ -61,54 +64,99 @@ fi
 
 LOG=$OUT/bench.log
 : > "$LOG"
+RUNS=${BENCH_RUNS:-3}
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
 
-# measure NAME CMD...  -> sets WALL (s), RSS (KiB), RC; logs stderr
+# measure NAME CMD...  -> sets WALL (s), RSS (KiB), RC and SUM (cksum of the
+# standard output: CRC and byte count); logs stderr.  The output goes
+# through cksum on the other core instead of to /dev/null, so the two
+# tools' results can be compared before any ratio is printed.
 measure() {
     local name=$1; shift
-    local tv=$OUT/.time.$$ err=$OUT/.err.$$ t0 t1
+    local tv=$OUT/.time.$$ err=$OUT/.err.$$ sum=$OUT/.sum.$$ t0 t1
     echo "== $name: $*" >> "$LOG"
     t0=$(date +%s%N)
     set +e
-    /usr/bin/time -v -o "$tv" timeout -k 10 "$TIMEOUT" "$@" > /dev/null 2> "$err"
+    /usr/bin/time -v -o "$tv" bash -c 'set -o pipefail; "${@:2}" | cksum > "$1"' _ "$sum" \
+        timeout -k 10 "$TIMEOUT" "$@" 2> "$err"
     RC=$?
     set -e
     t1=$(date +%s%N)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
     RSS=${RSS:-0}
+    SUM=$(cat "$sum" 2>/dev/null || echo "-")
     grep -v 'Running as user "root"' "$err" | head -n 20 >> "$LOG" || true
-    echo "   rc=$RC wall=${WALL}s maxrss=${RSS}KiB" >> "$LOG"
+    echo "   rc=$RC wall=${WALL}s maxrss=${RSS}KiB output(cksum bytes)=$SUM" >> "$LOG"
     if [[ $RC != 0 ]]; then
         echo "run-bench: '$name' exited with status $RC (see $LOG)" >&2
     fi
     printf '  %-34s %8ss %8.1f MiB%s\n' "$name" "$WALL" "$(awk -v k="$RSS" 'BEGIN { print k / 1024 }')" \
         "$([[ $RC == 0 ]] || echo "  (exit $RC)")" >&2
-    rm -f "$tv" "$err"
+    rm -f "$tv" "$err" "$sum"
 }
 
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 ROWS=()
-# pair NAME IOTSCOPE-ARGS... -- TSHARK-ARGS...
+# pair NAME CHECK IOTSCOPE-ARGS... -- TSHARK-ARGS...
+# Runs both tools RUNS times, alternating which goes first, and keeps the
+# median time and memory.  CHECK says how the outputs are compared: "same"
+# (byte-identical standard output) or "none" (the case prints nothing).
 pair() {
-    local name=$1; shift
-    local -a ia=() ta=()
+    local name=$1 check=$2; shift 2
+    local -a ia=() ta=() iws=() irs=() tws=() trs=()
     while [[ $1 != -- ]]; do ia+=("$1"); shift; done
     shift
     ta=("$@")
-    local iw ir irc tw=- tr=- trc=0
-    measure "iotscope $name" "$CLI" "${ia[@]}"
-    iw=$WALL ir=$RSS irc=$RC
-    if [[ $SKIP_TSHARK != 1 ]]; then
-        measure "tshark $name" "$TSHARK" "${ta[@]}"
-        tw=$WALL tr=$RSS trc=$RC
+    local irc=0 trc=0 isum=- tsum=- run verdict
+    for ((run = 1; run <= RUNS; run++)); do
+        local order=(i t)
+        (( run % 2 == 0 )) && order=(t i)
+        for who in "${order[@]}"; do
+            if [[ $who == i ]]; then
+                measure "iotscope $name (run $run)" "$CLI" "${ia[@]}"
+                iws+=("$WALL") irs+=("$RSS"); [[ $RC == 0 ]] || irc=$RC; isum=$SUM
+            elif [[ $SKIP_TSHARK != 1 ]]; then
+                measure "tshark $name (run $run)" "$TSHARK" "${ta[@]}"
+                tws+=("$WALL") trs+=("$RSS"); [[ $RC == 0 ]] || trc=$RC; tsum=$SUM
+            fi
+        done
+    done
+    if [[ $SKIP_TSHARK == 1 ]]; then verdict="not compared (tshark not run)"
+    elif [[ $check == none ]]; then verdict="nothing printed by either"
+    elif [[ $isum == "$tsum" ]]; then verdict="identical (${isum#* } bytes)"
+    else verdict="DIFFERENT (iotscope ${isum#* } bytes, tshark ${tsum#* } bytes)"
     fi
-    ROWS+=("$name|$iw|$ir|$irc|$tw|$tr|$trc")
+    local tw=- tr=-
+    if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tr=$(median "${trs[@]}"); fi
+    ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict")
 }
 
-echo "capture: $CAP ($(stat -c %s "$CAP") bytes, $FRAMES frames)" >&2
+echo "capture: $CAP ($(stat -c %s "$CAP") bytes, $FRAMES frames), $RUNS runs per tool and case" >&2
 echo "running (details in $LOG):" >&2
 
-measure "libpcap read" "$PCAP_READ" "$CAP"
-PW=$WALL PR=$RSS
+# The generated capture is checked against tshark once: both tools must
+# find the same protocol hierarchy, and tshark nothing malformed in it.
+CAPTURE_CHECK="not checked (tshark not run)"
+if [[ $SKIP_TSHARK != 1 ]]; then
+    "$TSHARK" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.tshark" || true
+    "$CLI" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.iotscope" || true
+    if grep -q '_ws.malformed' "$OUT/phs.tshark"; then
+        CAPTURE_CHECK="BAD: tshark finds malformed packets in it (see $OUT/phs.tshark)"
+    elif cmp -s "$OUT/phs.tshark" "$OUT/phs.iotscope"; then
+        CAPTURE_CHECK="tshark and iotscope find the same protocol hierarchy, nothing malformed"
+    else
+        CAPTURE_CHECK="BAD: the protocol hierarchies differ (diff $OUT/phs.tshark $OUT/phs.iotscope)"
+    fi
+fi
+
+PWS=() PRS=()
+for ((run = 1; run <= RUNS; run++)); do
+    measure "libpcap read (run $run)" "$PCAP_READ" "$CAP"
+    PWS+=("$WALL") PRS+=("$RSS")
+done
+PW=$(median "${PWS[@]}") PR=$(median "${PRS[@]}")
 
 # Probe optional CLI features on a tiny file.
 HAVE_Q=0 HAVE_Y=0
@@ -116,40 +164,42 @@ if "$CLI" -r "$TINY" -q > /dev/null 2>&1; then HAVE_Q=1; fi
 if "$CLI" -r "$TINY" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' > /dev/null 2>&1; then HAVE_Y=1; fi
 
 if [[ $HAVE_Q == 1 ]]; then
-    pair "-q (index + first pass)" -r "$CAP" -q -- -r "$CAP" -q
+    pair "-q (index + first pass)" none -r "$CAP" -q -- -r "$CAP" -q
 else
     echo "run-bench: iotscope-cli -q not supported, skipping the -q case" >&2
 fi
-pair "summary" -r "$CAP" -- -r "$CAP"
-pair "-T fields (3 fields)" -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport \
+pair "summary" same -r "$CAP" -- -r "$CAP"
+pair "-T fields (3 fields)" same -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport \
     -- -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport
 if [[ $HAVE_Y == 1 ]]; then
-    pair "-Y mqtt publish qos 1" -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' \
+    pair "-Y mqtt publish qos 1" same -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' \
         -- -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1'
 else
     echo "run-bench: iotscope-cli -Y not supported (probe failed), skipping the -Y case" >&2
 fi
-pair "summary, one-direction TCP" -r "$CAP1" -- -r "$CAP1"
+pair "summary, one-direction TCP" same -r "$CAP1" -- -r "$CAP1"
 
 # ---- table
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
 
 echo
-printf '%d frames, %s\n\n' "$FRAMES" "$(basename "$CAP")"
-printf '%-28s %12s %12s %8s %12s %12s %8s\n' case "iotscope s" "tshark s" speed \
-    "iotscope MiB" "tshark MiB" memory
+printf '%d frames, %s; medians of %d runs per tool, alternating which runs first\n' \
+    "$FRAMES" "$(basename "$CAP")" "$RUNS"
+printf 'generated capture: %s\n\n' "$CAPTURE_CHECK"
+printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' case "iotscope s" "tshark s" speed \
+    "iotscope MiB" "tshark MiB" memory "outputs"
 printf '%-28s %12s %12s %8s %12s %12s %8s\n' "" "" "" "ts/iots" "" "" "ts/iots"
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r name iw ir irc tw tr trc <<< "$row"
+    IFS='|' read -r name iw ir irc tw tr trc verdict <<< "$row"
     sr=$(ratio "$tw" "$iw") mr=$(ratio "$tr" "$ir")
-    # a ratio against a failed run means nothing
-    if [[ $irc != 0 || $trc != 0 ]]; then sr=n/a mr=n/a; fi
+    # A ratio against a failed run, or between different results, means nothing.
+    if [[ $irc != 0 || $trc != 0 || $verdict == DIFFERENT* ]]; then sr=n/a mr=n/a; fi
     [[ $irc == 0 ]] || iw="$iw!"
     [[ $trc == 0 ]] || tw="$tw!"
     trm=-; [[ $tr == - ]] || trm=$(mib "$tr")
-    printf '%-28s %12s %12s %8s %12s %12s %8s\n' "$name" "$iw" "$tw" "$sr" \
-        "$(mib "$ir")" "$trm" "$mr"
+    printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' "$name" "$iw" "$tw" "$sr" \
+        "$(mib "$ir")" "$trm" "$mr" "$verdict"
 done
 echo
 printf 'bare libpcap read: %ss, %s MiB\n' "$PW" "$(mib "$PR")"

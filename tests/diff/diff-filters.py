@@ -13,13 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-UNREADABLE = {"garbage.pcap"}
-# We decode MQTT inside WebSocket, tshark 4.0 does not: frame sets differ by
-# design there (diff-tshark.py compares that capture's shared layers).
-BEYOND_TSHARK = {"mqtt-ws.pcap"}
-# Modbus on a non-standard port is meant to be read with -d; without it
-# tshark's heuristics claim two of its frames for another protocol.
-DECODE_AS_ONLY = {"modbus-1502.pcap"}
+import exclusions
 
 
 def frames(cmd, capture, flt):
@@ -43,9 +37,12 @@ def pcapng_link_types(data):
     return types
 
 
-def link_type(path):
+def link_type(path, cli):
     """The link type of a classic pcap or a one-link-type pcapng; a pcapng
-    with several (multi-link.pcapng) is its own group, kept as it is."""
+    with several (multi-link.pcapng) or a damaged file (mergecap stops at
+    the damage) is its own group, kept as it is."""
+    if subprocess.run([cli, "-r", path, "-q"], capture_output=True).returncode != 0:
+        return "own:" + path
     with open(path, "rb") as f:
         data = f.read()
     if len(data) >= 24 and data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
@@ -56,12 +53,12 @@ def link_type(path):
     return types.pop() if types else 1
 
 
-def merged_captures(captures, workdir):
+def merged_captures(captures, workdir, cli):
     """Every capture, concatenated per link type: one tshark run per filter
     and link type instead of one per filter and file."""
     groups = {}
     for c in captures:
-        groups.setdefault(link_type(c), []).append(c)
+        groups.setdefault(link_type(c, cli), []).append(c)
     merged = []
     for lt, files in sorted(groups.items(), key=lambda g: str(g[0])):
         if isinstance(lt, str):
@@ -91,10 +88,9 @@ def main():
     root = os.environ.get("IOTSCOPE_SOURCE_ROOT", ".")
     os.environ["TZ"] = "UTC"
     filters = load_filters(os.path.join(root, "tests", "diff", "filters.txt"))
-    captures = sorted(c for c in glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))
-                      if os.path.basename(c) not in UNREADABLE | BEYOND_TSHARK | DECODE_AS_ONLY and "broken" not in c)
+    captures = exclusions.split("filters", sorted(glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))))
     workdir = tempfile.mkdtemp(prefix="iotscope-filters-")
-    captures = merged_captures(captures, workdir)
+    captures = merged_captures(captures, workdir, cli)
 
     jobs = [(c, f) for f in filters for c in captures]
 

@@ -6,12 +6,13 @@ set -u
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
+source tests/diff/lib-diff.sh
 export TZ=UTC
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 checked=0 failed=0
 for capture in tests/captures/*.pcap*; do
-  case $capture in *garbage*|*broken*) continue ;; esac
+  excluded follow "$capture" && continue
   args=()
   for proto in tcp udp; do
     for stream in $("$cli" -r "$capture" -T fields -e $proto.stream 2>/dev/null | tr ',' '\n' | sort -un); do
@@ -23,7 +24,7 @@ for capture in tests/captures/*.pcap*; do
   [ ${#args[@]} -gt 0 ] || continue
   checked=$((checked + ${#args[@]} / 2))
   tshark -r "$capture" -q "${args[@]}" >"$tmp/theirs" 2>/dev/null
-  "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours" 2>&1
+  "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours" 2>"$tmp/ours.err"
   # tshark prints several -z reports in an order of its own: compare the
   # reports, not their order.
   if ! python3 - "$tmp/theirs" "$tmp/ours" <<'PY'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Statistics: for every test capture, iotscope-cli's -z reports (io,phs,
-# io,stat, conv, endpoints, expert, plen,tree) must read exactly as tshark's.  Each
+# io,stat, conv, endpoints, expert, plen,tree) must read exactly as
+# tshark -2's (we always make two passes).  Each
 # tool runs twice per capture, each time with many -z at once; tshark
 # prints its reports in an order of its own, so reports are compared as
 # a set.  (Two runs because tshark keeps one expert level for all
@@ -9,6 +10,7 @@ set -u
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
+source tests/diff/lib-diff.sh
 export TZ=UTC
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -71,34 +73,16 @@ for b in sorted(blocks):
 PY
 }
 
-# Captures whose reports differ for reasons outside the statistics code,
-# each with its reason (printed, so the gaps stay visible):
-declare -A known=(
-  [mqtt-ws.pcap]="MQTT inside WebSocket is decoded here; tshark 4.0 shows data"
-  [modbus-1502.pcap]="Modbus on port 1502 is meant for -d; tshark's RPCAP heuristic takes two frames"
-  [tls-smallmtu.pcap]="tshark keeps a second tls row for a record still incomplete in frame 7"
-  [mqtt-auth.pcap]="expert: MQTT transaction warnings (no answer seen) that tshark does not make"
-  [mqtt-dup.pcap]="expert: MQTT transaction warnings (never acknowledged, duplicates) that tshark does not make"
-  [mqtt5-alias.pcap]="expert: MQTT transaction notes that tshark does not make"
-  [tcp-loss-broker.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
-  [tcp-loss-device.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
-)
-
 checked=0 failed=0
 for capture in tests/captures/*.pcap*; do
-  case $capture in *garbage*|*broken*) continue ;; esac
-  reason=${known[$(basename "$capture")]:-}
+  excluded stats "$capture" && continue
   skip_expert=0
-  case $reason in
-    "") ;;
-    expert:*) skip_expert=1; echo "expert report not compared: $(basename "$capture"): ${reason#expert: }" ;;
-    *) echo "not compared: $(basename "$capture"): $reason"; continue ;;
-  esac
+  if excluded stats-expert "$capture"; then skip_expert=1; fi
   for run in a b; do
     if [ $run = a ]; then args=("${run_a[@]}"); else args=("${run_b[@]}"); fi
     checked=$((checked + 1))
-    tshark -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
-    "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>&1
+    tshark -2 -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
+    "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>"$tmp/ours.err"
     split_reports "$tmp/theirs.raw" >"$tmp/theirs"
     split_reports "$tmp/ours.raw" >"$tmp/ours"
     if [ $skip_expert = 1 ]; then

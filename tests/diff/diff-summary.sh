@@ -5,16 +5,11 @@ set -u
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
+source tests/diff/lib-diff.sh
 export TZ=UTC
 checked=0 failed=0
 for capture in tests/captures/*.pcap*; do
-  case $(basename "$capture") in
-    garbage.pcap|broken-tail.pcap) continue ;;
-    # We decode MQTT inside WebSocket; tshark 4.0 shows it as data.
-    mqtt-ws.pcap) continue ;;
-    # Modbus on port 1502 is meant for -d; tshark's heuristics take two frames.
-    modbus-1502.pcap) continue ;;
-  esac
+  excluded summary "$capture" && continue
   checked=$((checked + 1))
   if ! cmp -s <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null); then
     failed=$((failed + 1))
