@@ -326,6 +326,7 @@ show_detail (IotInsightFindings *self)
   const IotInsightItem *finding;
   g_autofree char *subject = NULL;
   g_autofree char *meta = NULL;
+  g_autofree char *explanation = NULL;
   g_autofree char *evidence = NULL;
   g_autofree char *related = NULL;
 
@@ -340,7 +341,11 @@ show_detail (IotInsightFindings *self)
   meta = g_strdup_printf ("%s · %s · about <b>%s</b> · <tt>%s</tt>", severity_label (finding->severity),
                           kind_label (finding->kind), subject, finding->id);
   gtk_label_set_markup (self->detail_meta, meta);
-  gtk_label_set_text (self->detail_explanation, finding->explanation);
+  explanation = g_strdup_printf ("%s%s%s%s%s", finding->explanation,
+                                 finding->confidence ? "\n\nConfidence: " : "",
+                                 finding->confidence ? finding->confidence : "",
+                                 finding->confirm ? "\n\nTo confirm: " : "", finding->confirm ? finding->confirm : "");
+  gtk_label_set_text (self->detail_explanation, explanation);
   evidence = g_strdup_printf ("Evidence: %u %s", finding->frames->len, finding->frames->len == 1 ? "frame" : "frames");
   gtk_label_set_text (self->evidence_title, evidence);
   fill_frames (self->evidence_frames, finding->frames);

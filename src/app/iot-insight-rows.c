@@ -49,6 +49,7 @@ iot_insight_finding_row_finalize (GObject *object)
   g_free (self->item.subject);
   g_free (self->item.summary);
   g_free (self->item.explanation);
+  g_free (self->item.confirm);
   g_array_unref (self->item.frames);
   g_array_unref (self->item.related);
   G_OBJECT_CLASS (iot_insight_finding_row_parent_class)->finalize (object);
@@ -78,6 +79,8 @@ iot_insight_finding_row_new (const IotInsightItem *item)
   self->item.subject = g_strdup (item->subject != NULL ? item->subject : "");
   self->item.summary = g_strdup (item->summary != NULL ? item->summary : "");
   self->item.explanation = g_strdup (item->explanation != NULL ? item->explanation : "");
+  self->item.confidence = item->confidence;
+  self->item.confirm = g_strdup (item->confirm);
   self->item.frames = copy_frames (item->frames);
   self->item.related = copy_frames (item->related);
   return self;

@@ -12,6 +12,7 @@ enum {
   F_IP, F_IP_ID, F_IPV6, F_ICMP, F_ICMPV6,
   F_TCP, F_TCP_STREAM, F_TCP_SEQ_RAW, F_TCP_ACK_RAW, F_TCP_LEN, F_TCP_FLAGS,
   F_TCP_RETRANS, F_TCP_FAST_RETRANS, F_TCP_SPURIOUS, F_TCP_ZERO_WINDOW, F_TCP_PAYLOAD,
+  F_TCP_LOST_SEGMENT, F_TCP_OUT_OF_ORDER, F_TCP_DUP_ACK,
   F_UDP, F_UDP_PAYLOAD,
   F_MQTT,
   /* MQTT fields of one message: keep F_MQTT_TYPE … F_MQTT_DUP_OF together. */
@@ -91,7 +92,45 @@ typedef struct {
   guint32    broker_ack;    /* highest ACK the broker sent */
   gboolean   have_ack;
   GArray    *qos0;          /* Qos0 sent by the client */
+  GArray    *inflight;      /* InflightPublish: QoS 1/2 PUBLISHes of the client not yet answered */
+  gint64     last_loss_ns;  /* last sign of loss in either direction (retransmission, gap, dup ACK) */
+  gboolean   had_loss;
 } Stream;
+
+/* One topic filter of a SUBSCRIBE. */
+typedef struct {
+  char   *client;           /* client id (or address:port) */
+  char   *filter;
+  guint32 frame;            /* the SUBSCRIBE */
+} Subscription;
+
+/* A QoS 1/2 PUBLISH of a client, waiting for its PUBACK/PUBREC. */
+typedef struct {
+  gint32  msgid;
+  guint32 frame;
+  gint64  rel_ns;
+  guint32 seq_end;          /* TCP sequence number after the PUBLISH */
+  gint64  tcp_ack_ns;       /* when the broker's TCP acknowledged it; -1: not yet */
+} InflightPublish;
+
+/* Where the time between a PUBLISH and its answer went: the network's
+ * share ends with the broker's TCP ACK, the rest is the broker's. */
+typedef struct {
+  guint32 publish_frame, answer_frame;
+  gint64  publish_ns;
+  double  network_s;        /* PUBLISH → TCP ACK; < 0: no ACK seen */
+  double  total_s;          /* PUBLISH → PUBACK/PUBREC */
+  gint    session;
+  gboolean loss;            /* the connection showed loss meanwhile: the wait may be TCP recovering */
+} AckTiming;
+
+/* A periodic gap that a cause found before it explains. */
+typedef struct {
+  guint32 before, after;    /* the publications around the gap */
+  guint   ack;              /* index in IotInsight.ack_timings */
+  char   *series;           /* "publisher on topic" */
+  double  seconds;
+} ExplainedGap;
 
 typedef struct {
   guint32  frame;
@@ -123,7 +162,10 @@ struct _IotInsight {
   GArray      *sessions;               /* IotMqttSession */
   GHashTable  *streams;                /* tcp.stream + 1 → Stream */
   GArray      *resets;                 /* Reset */
-  GPtrArray   *subscriptions;          /* "client\x1ffilter" */
+  GArray      *subscriptions;          /* Subscription */
+  gboolean     acks_sorted;            /* ack_timings sorted by publish_frame */
+  GArray      *ack_timings;            /* AckTiming */
+  GArray      *explained_gaps;         /* ExplainedGap */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
   GHashTable  *clients;                /* MQTT client → Profile */
@@ -150,5 +192,17 @@ void            insight_item_add_frames (GArray *dest, const GArray *frames);
 GPtrArray      *insight_sorted_keys (GHashTable *table);
 GPtrArray      *insight_values (GHashTable *table);
 const char     *insight_severity_name (IotSeverity severity);
+void            insight_item_add_frame (IotInsightItem *item, guint32 frame);
+
+/* iot-insight-causes.c: rules that correlate sessions, topics and timing. */
+void            insight_causes_init (IotInsight *self);
+void            insight_causes_clear (IotInsight *self);
+void            insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid,
+                                       guint32 seq_end);
+void            insight_track_broker_ack (Stream *st, gint64 rel_ns, guint32 ack);
+void            insight_track_answer (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid);
+gboolean        insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after,
+                                     double seconds);
+void            insight_finish_causes (IotInsight *self);
 
 G_END_DECLS

@@ -328,6 +328,16 @@ print_items (IotInsight *self, IotInsightKind kind, const char *title, GString *
           g_string_append_c (out, '\n');
         }
       append_wrapped (item->explanation, 6, out);
+      if (item->confidence != NULL || item->confirm != NULL)
+        {
+          g_autofree char *tail = g_strdup_printf ("%s%s%s%s%s", item->confidence ? "Confidence: " : "",
+                                                   item->confidence ? item->confidence : "",
+                                                   item->confidence && item->confirm ? ". " : "",
+                                                   item->confirm ? "To confirm: " : "",
+                                                   item->confirm ? item->confirm : "");
+
+          append_wrapped (tail, 6, out);
+        }
     }
 }
 
@@ -525,6 +535,16 @@ json_item (JsonBuilder *b, const IotInsightItem *item)
   json_builder_add_string_value (b, item->summary);
   json_builder_set_member_name (b, "explanation");
   json_builder_add_string_value (b, item->explanation);
+  if (item->confidence != NULL)
+    {
+      json_builder_set_member_name (b, "confidence");
+      json_builder_add_string_value (b, item->confidence);
+    }
+  if (item->confirm != NULL)
+    {
+      json_builder_set_member_name (b, "confirm");
+      json_builder_add_string_value (b, item->confirm);
+    }
   json_frames (b, "frames", item->frames);
   if (item->related->len)
     {
@@ -772,6 +792,16 @@ html_items (GString *out, IotInsight *self, IotInsightKind kind, const char *tit
         }
       g_string_append (out, "</td><td>");
       html_text (out, item->explanation);
+      if (item->confidence != NULL)
+        {
+          g_string_append (out, "<br><i>Confidence:</i> ");
+          html_text (out, item->confidence);
+        }
+      if (item->confirm != NULL)
+        {
+          g_string_append (out, "<br><i>To confirm:</i> ");
+          html_text (out, item->confirm);
+        }
       g_string_append (out, "</td></tr>\n");
     }
   g_string_append (out, "</table>\n");

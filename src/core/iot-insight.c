@@ -25,6 +25,8 @@ static const char *const field_names[N_F] = {
   [F_TCP_FAST_RETRANS] = "tcp.analysis.fast_retransmission",
   [F_TCP_SPURIOUS] = "tcp.analysis.spurious_retransmission",
   [F_TCP_ZERO_WINDOW] = "tcp.analysis.zero_window", [F_TCP_PAYLOAD] = "tcp.payload",
+  [F_TCP_LOST_SEGMENT] = "tcp.analysis.lost_segment", [F_TCP_OUT_OF_ORDER] = "tcp.analysis.out_of_order",
+  [F_TCP_DUP_ACK] = "tcp.analysis.duplicate_ack",
   [F_UDP] = "udp", [F_UDP_PAYLOAD] = "udp.payload",
   [F_MQTT] = "mqtt", [F_MQTT_TYPE] = "mqtt.msgtype", [F_MQTT_QOS] = "mqtt.qos",
   [F_MQTT_DUP] = "mqtt.dupflag", [F_MQTT_RETAIN] = "mqtt.retain", [F_MQTT_MSGID] = "mqtt.msgid",
@@ -235,6 +237,7 @@ item_free (gpointer p)
   g_free (item->subject);
   g_free (item->summary);
   g_free (item->explanation);
+  g_free (item->confirm);
   g_array_unref (item->frames);
   g_array_unref (item->related);
   g_free (item);
@@ -273,8 +276,8 @@ insight_item_add_frames (GArray *dest, const GArray *frames)
   g_array_set_size (dest, out);
 }
 
-static void
-item_add_frame (IotInsightItem *item, guint32 frame)
+void
+insight_item_add_frame (IotInsightItem *item, guint32 frame)
 {
   g_array_append_val (item->frames, frame);
   insight_item_add_frames (item->frames, NULL);
@@ -469,11 +472,21 @@ session_clear (gpointer data)
 }
 
 static void
+subscription_clear (gpointer data)
+{
+  Subscription *sub = data;
+
+  g_free (sub->client);
+  g_free (sub->filter);
+}
+
+static void
 stream_free (gpointer data)
 {
   Stream *st = data;
 
   g_array_unref (st->qos0);
+  g_array_unref (st->inflight);
   g_free (st);
 }
 
@@ -491,7 +504,8 @@ iot_insight_new (void)
   self->sessions = g_array_new (FALSE, TRUE, sizeof (IotMqttSession));
   g_array_set_clear_func (self->sessions, session_clear);
   self->streams = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, stream_free);
-  self->subscriptions = g_ptr_array_new_with_free_func (g_free);
+  self->subscriptions = g_array_new (FALSE, FALSE, sizeof (Subscription));
+  g_array_set_clear_func (self->subscriptions, subscription_clear);
   self->resets = g_array_new (FALSE, FALSE, sizeof (Reset));
   self->mqtt_latency = g_array_new (FALSE, FALSE, sizeof (double));
   self->coap_latency = g_array_new (FALSE, FALSE, sizeof (double));
@@ -502,6 +516,7 @@ iot_insight_new (void)
     self->lists[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->coap_cons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->first_ns = -1;
+  insight_causes_init (self);
   return self;
 }
 
@@ -517,7 +532,8 @@ iot_insight_free (IotInsight *self)
   g_hash_table_unref (self->series);
   g_array_unref (self->sessions);
   g_hash_table_unref (self->streams);
-  g_ptr_array_unref (self->subscriptions);
+  g_array_unref (self->subscriptions);
+  insight_causes_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -579,6 +595,7 @@ typedef struct {
   guint32  seq_raw, ack_raw, tcp_len;
   guint16  tcp_flags;
   gboolean retrans, zero_window;
+  gboolean loss_sign;           /* a retransmission, a segment not captured, out of order, a duplicate ACK */
   guint    payload_len;
   /* Applications. */
   GArray  *mqtt;                /* MqttMsg */
@@ -690,6 +707,12 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_TCP_FAST_RETRANS:
         case F_TCP_SPURIOUS:
           ff->retrans = TRUE;
+          ff->loss_sign = TRUE;
+          break;
+        case F_TCP_LOST_SEGMENT:
+        case F_TCP_OUT_OF_ORDER:
+        case F_TCP_DUP_ACK:
+          ff->loss_sign = TRUE;
           break;
         case F_TCP_ZERO_WINDOW:
           ff->zero_window = TRUE;
@@ -855,6 +878,7 @@ stream_get (IotInsight *self, guint32 id)
       st = g_new0 (Stream, 1);
       st->session = -1;
       st->qos0 = g_array_new (FALSE, FALSE, sizeof (Qos0));
+      st->inflight = g_array_new (FALSE, FALSE, sizeof (InflightPublish));
       g_hash_table_insert (self->streams, GUINT_TO_POINTER (id + 1), st);
     }
   return st;
@@ -940,6 +964,7 @@ session_end (IotInsight *self, Stream *st, const FrameFacts *ff, const char *rea
   s->end_frame = ff->number;
   s->end_ns = ff->rel_ns;
   s->end_reason = reason;
+  s->closed_by_broker = !by_client;
   /* A broker that closes a silent client: the silence lasted until now. */
   if (!by_client)
     {
@@ -1071,6 +1096,8 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
 
                 g_array_append_val (st->qos0, q);
               }
+            else if (!m->dup)
+              insight_track_publish (self, st, ff->number, ff->rel_ns, m->msgid, ff->seq_raw + ff->tcp_len);
           }
         else
           {
@@ -1094,6 +1121,8 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
       break;
     case 4:
     case 5:
+      if (!from_client)
+        insight_track_answer (self, st, ff->number, ff->rel_ns, m->msgid);
       /* The dissector puts the time since the PUBLISH on its answer. */
       if (m->response_time_ns >= 0)
         {
@@ -1108,7 +1137,11 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
           g_auto (GStrv) filters = g_strsplit (m->topic, "\n", -1);
 
           for (guint i = 0; filters[i] != NULL; i++)
-            g_ptr_array_add (self->subscriptions, g_strdup_printf ("%s\x1f%s", client, filters[i]));
+            {
+              Subscription sub = { g_strdup (client), g_strdup (filters[i]), ff->number };
+
+              g_array_append_val (self->subscriptions, sub);
+            }
         }
       break;
     case 14:
@@ -1136,6 +1169,11 @@ mqtt_frame (IotInsight *self, FrameFacts *ff)
   if (ff->mqtt->len == 0 && !g_hash_table_contains (self->streams, GUINT_TO_POINTER (ff->stream + 1)))
     return;
   st = stream_get (self, ff->stream);
+  if (ff->loss_sign)
+    {
+      st->had_loss = TRUE;
+      st->last_loss_ns = ff->rel_ns;
+    }
   for (guint i = 0; i < ff->mqtt->len; i++)
     mqtt_message (self, ff, &g_array_index (ff->mqtt, MqttMsg, i), st);
   if (!st->client_known)
@@ -1147,6 +1185,7 @@ mqtt_frame (IotInsight *self, FrameFacts *ff)
       if (!st->have_ack || (gint32) (ff->ack_raw - st->broker_ack) > 0)
         st->broker_ack = ff->ack_raw;
       st->have_ack = TRUE;
+      insight_track_broker_ack (st, ff->rel_ns, ff->ack_raw);
     }
   if (rst || fin)
     {
@@ -1615,6 +1654,8 @@ iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **erro
  * period, and a missed reading (one period late) always clears it. */
 #define GAP_MIN_LATE_S 0.025
 
+static void report_gaps (IotInsight *self, const Series *s, GArray *intervals, GArray *gaps);
+
 static double
 gap_min_lateness (const Series *s)
 {
@@ -1659,28 +1700,83 @@ analyze_series (IotInsight *self, Series *s)
       s->period = -1;
       return;
     }
-  for (guint i = 0; i < intervals->len; i++)
-    {
-      double v = g_array_index (intervals, double, i);
-      IotInsightItem *item;
-      guint missing;
+  {
+    g_autoptr (GArray) gaps = g_array_new (FALSE, FALSE, sizeof (guint));
 
-      if (v - s->period <= gap_min_lateness (s))
-        continue;
-      s->gaps++;
-      missing = (guint) floor (v / s->period + 0.5) - 1;
+    for (guint i = 0; i < intervals->len; i++)
+      {
+        double v = g_array_index (intervals, double, i);
+
+        if (v - s->period <= gap_min_lateness (s))
+          continue;
+        s->gaps++;
+        /* A gap that a cause before it explains (a broker slow to answer a
+         * device with one message in flight) is that cause's evidence. */
+        if (!insight_explain_gap (self, s, g_array_index (s->frames, guint32, i),
+                                  g_array_index (s->frames, guint32, i + 1), v))
+          g_array_append_val (gaps, i);
+      }
+    if (gaps->len > 0)
+      report_gaps (self, s, intervals, gaps);
+  }
+}
+
+static guint
+readings_missing (const Series *s, double interval)
+{
+  return MAX ((guint) floor (interval / s->period + 0.5) - 1, 1u);
+}
+
+/* One finding per series, however many gaps it has. */
+static void
+report_gaps (IotInsight *self, const Series *s, GArray *intervals, GArray *gaps)
+{
+  g_autoptr (GString) where = g_string_new (NULL);
+  IotInsightItem *item;
+  double longest = 0;
+  guint missing = 0;
+
+  for (guint k = 0; k < gaps->len; k++)
+    {
+      guint i = g_array_index (gaps, guint, k);
+      double v = g_array_index (intervals, double, i);
+
+      longest = MAX (longest, v);
+      missing += readings_missing (s, v);
+      g_string_append_printf (where, "%s%u–%u (%.3f s)", k ? ", " : "", g_array_index (s->frames, guint32, i),
+                              g_array_index (s->frames, guint32, i + 1), v);
+    }
+  if (gaps->len == 1)
+    {
+      guint i = g_array_index (gaps, guint, 0);
+
       item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap", IOT_SEV_WARN, s->topic,
         g_strdup_printf ("%s: %s publishes every %.3f s, but nothing came for %.3f s (about %u reading%s missing)",
-                         s->topic, s->publisher, s->period, v, MAX (missing, 1u), MAX (missing, 1u) == 1 ? "" : "s"),
+                         s->topic, s->publisher, s->period, longest, missing, missing == 1 ? "" : "s"),
         g_strdup_printf ("The device \"%s\" normally sends a message on this topic every %.3f seconds (give or "
                          "take %.1f ms). Between frame %u and frame %u the pause was %.3f seconds, more than one and "
                          "a half periods, so at least one expected reading never reached the broker. Common causes "
                          "are a device that reset or went to sleep, a lost radio link, or a sensor that failed to "
                          "read; a dashboard would show a hole in the chart here.",
                          s->publisher, s->period, s->jitter * 1000, g_array_index (s->frames, guint32, i),
-                         g_array_index (s->frames, guint32, i + 1), v));
-      item_add_frame (item, g_array_index (s->frames, guint32, i));
-      item_add_frame (item, g_array_index (s->frames, guint32, i + 1));
+                         g_array_index (s->frames, guint32, i + 1), longest));
+    }
+  else
+    item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap", IOT_SEV_WARN, s->topic,
+      g_strdup_printf ("%s: %s publishes every %.3f s, but %u times nothing came for longer (up to %.3f s, about "
+                       "%u readings missing in all)", s->topic, s->publisher, s->period, gaps->len, longest, missing),
+      g_strdup_printf ("The device \"%s\" normally sends a message on this topic every %.3f seconds (give or take "
+                       "%.1f ms), but %u pauses lasted more than one and a half periods, so expected readings never "
+                       "reached the broker: between frames %s. Nothing else in the capture explains them (no "
+                       "reconnect, no broker slow to answer), so look at the device: a reset, sleep, a lost radio "
+                       "link or a sensor that failed to read. A dashboard would show holes in the chart there.",
+                       s->publisher, s->period, s->jitter * 1000, gaps->len, where->str));
+  for (guint k = 0; k < gaps->len; k++)
+    {
+      guint i = g_array_index (gaps, guint, k);
+
+      insight_item_add_frame (item, g_array_index (s->frames, guint32, i));
+      insight_item_add_frame (item, g_array_index (s->frames, guint32, i + 1));
     }
 }
 
@@ -1784,12 +1880,10 @@ finish_mqtt (IotInsight *self)
       t->stats.rate_per_min = t->stats.published / minutes;
       for (guint k = 0; k < self->subscriptions->len; k++)
         {
-          const char *entry = g_ptr_array_index (self->subscriptions, k);
-          const char *sep = strchr (entry, '\x1f');
-          g_autofree char *who = g_strndup (entry, sep - entry);
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
 
-          if (insight_topic_matches (sep + 1, t->stats.topic))
-            add_unique (t->stats.subscribers, who);
+          if (insight_topic_matches (sub->filter, t->stats.topic))
+            add_unique (t->stats.subscribers, sub->client);
         }
     }
 }
@@ -1909,10 +2003,10 @@ finish_sessions (IotInsight *self)
         }
       item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, next ? "mqtt-reset-reconnect" : "mqtt-reset",
                                IOT_SEV_WARN, *s->client_id ? s->client_id : s->client, NULL, NULL);
-      item_add_frame (item, s->connect_frame);
-      item_add_frame (item, r->frame);
+      insight_item_add_frame (item, s->connect_frame);
+      insight_item_add_frame (item, r->frame);
       if (next)
-        item_add_frame (item, next->connect_frame);
+        insight_item_add_frame (item, next->connect_frame);
       /* QoS 0 messages of the last 5 s: nobody confirms them, and a reset
        * throws away whatever was still queued. */
       for (guint k = 0; k < r->qos0->len; k++)
@@ -1978,11 +2072,11 @@ finish_sessions (IotInsight *self)
                          "for %.1f s. The device may have hung, lost its network, or be sleeping longer than it "
                          "told the broker.", s->connect_frame, s->keepalive_s, 1.5 * s->keepalive_s,
                          s->longest_silence_s));
-      item_add_frame (item, s->connect_frame);
+      insight_item_add_frame (item, s->connect_frame);
       if (s->silence_from)
-        item_add_frame (item, s->silence_from);
+        insight_item_add_frame (item, s->silence_from);
       if (s->silence_to)
-        item_add_frame (item, s->silence_to);
+        insight_item_add_frame (item, s->silence_to);
     }
 }
 
@@ -2283,6 +2377,7 @@ iot_insight_finish (IotInsight *self)
   finish_mqtt (self);
   finish_sessions (self);
   finish_lists (self);
+  insight_finish_causes (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

@@ -43,6 +43,8 @@ typedef struct {
   GArray        *frames;        /* guint32 evidence frames, ascending */
   GArray        *related;       /* guint32 frames of a second list (e.g. messages at risk) */
   const char    *related_label; /* what @related holds; NULL when empty */
+  const char    *confidence;    /* "high", "medium", "low"; NULL: not stated (a fact, not an inference) */
+  char          *confirm;       /* what would confirm the diagnosis; NULL: nothing to add */
 } IotInsightItem;
 
 /* ---- distributions ------------------------------------------------------- */
@@ -85,6 +87,7 @@ typedef struct {
   double   longest_silence_s; /* longest time without an MQTT message from the client */
   guint32  silence_from, silence_to;  /* frames around that silence */
   guint    reconnect;         /* 0: the client's first session, n: the n-th reconnection */
+  gboolean closed_by_broker;  /* the broker ended it (DISCONNECT, FIN or RST from its side) */
   guint64  sent, received;    /* MQTT messages */
 } IotMqttSession;
 

@@ -625,6 +625,120 @@ test_baseline (void)
   g_rmdir (dir);
 }
 
+
+/* ---- causes (make-insight-causes.sh) ------------------------------------------------ */
+
+/* The MQTT message type of frame @n (0: none). */
+static guint64
+mqtt_type (IotEngine *engine, guint32 n)
+{
+  g_autoptr (GArray) types = field_values (engine, n, "mqtt.msgtype");
+
+  return types->len ? g_array_index (types, guint64, 0) : 0;
+}
+
+/* Two subscribers with one client id: every CONNECT but the publisher's is
+ * evidence, every connection the broker closed is a take-over. */
+static void
+test_clientid_clash (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-clientid-clash.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) connects = frames_with (engine, "mqtt.msgtype", 1);
+  const IotInsightItem *item = iot_insight_find (insight, "mqtt-clientid-clash", "kitchen-display");
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (count_items (insight, "mqtt-clientid-clash"), ==, 1);
+  g_assert_null (iot_insight_find (insight, "mqtt-reconnect-storm", NULL));
+  g_assert_cmpuint (item->frames->len, ==, connects->len - 1);
+  for (guint i = 0; i < item->frames->len; i++)
+    g_assert_true (has_frame (connects, g_array_index (item->frames, guint32, i)));
+  /* Each take-over: a FIN (or MQTT 5 DISCONNECT) from port 1883 after the next CONNECT. */
+  g_assert_cmpuint (item->related->len, >=, 2);
+  for (guint i = 0; i < item->related->len; i++)
+    {
+      guint32 n = g_array_index (item->related, guint32, i);
+      g_autoptr (GArray) sport = field_values (engine, n, "tcp.srcport");
+
+      g_assert_cmpuint (g_array_index (sport, guint64, 0), ==, 1883);
+      g_assert_cmpuint (n, >, g_array_index (item->frames, guint32, 0));
+    }
+  g_assert_nonnull (strstr (item->summary, "take-overs"));
+  g_assert_nonnull (item->confirm);
+}
+
+/* A broker that answers every fifth QoS 1 PUBLISH 0.9 s late, while its TCP
+ * acknowledges at once: the gaps in the device's readings are the broker's. */
+static void
+test_slow_broker (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-slow-broker.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  const IotInsightItem *item = iot_insight_find (insight, "mqtt-broker-slow", "127.0.0.1:1883");
+  IotFile *file = iot_engine_file (engine);
+
+  g_assert_nonnull (item);
+  g_assert_null (iot_insight_find (insight, "periodic-gap", NULL));
+  g_assert_cmpuint (iot_insight_topic_by_name (insight, "plant/boiler/pressure")->gaps, ==, 3);
+  /* Evidence: PUBLISH, PUBACK pairs 0.9 s apart. */
+  g_assert_cmpuint (item->frames->len, ==, 6);
+  for (guint i = 0; i < item->frames->len; i += 2)
+    {
+      guint32 pub = g_array_index (item->frames, guint32, i), ack = g_array_index (item->frames, guint32, i + 1);
+      gint64 wait = iot_file_frame (file, ack)->ts_ns - iot_file_frame (file, pub)->ts_ns;
+
+      g_assert_cmpuint (mqtt_type (engine, pub), ==, 3);
+      g_assert_cmpuint (mqtt_type (engine, ack), ==, 4);
+      g_assert_cmpint (wait, >, 850000000);
+    }
+  /* The gaps: the PUBLISH that waited, and the next reading a second later. */
+  g_assert_cmpuint (item->related->len, ==, 6);
+  for (guint i = 0; i < item->related->len; i += 2)
+    {
+      guint32 a = g_array_index (item->related, guint32, i), b = g_array_index (item->related, guint32, i + 1);
+      gint64 gap = iot_file_frame (file, b)->ts_ns - iot_file_frame (file, a)->ts_ns;
+
+      g_assert_true (has_frame (item->frames, a));
+      g_assert_cmpuint (mqtt_type (engine, b), ==, 3);
+      g_assert_cmpint (gap, >, 900000000);
+    }
+}
+
+/* Topics and subscriptions that never meet, each with its near miss. */
+static void
+test_topic_mismatch (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-topic-mismatch.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) subscribes = frames_with (engine, "mqtt.msgtype", 8);
+  g_autoptr (GArray) publishes = frames_with (engine, "mqtt.msgtype", 3);
+  const char *near[][2] = {
+    { "sensor/kitchen/temperature", "a typo" },
+    { "Home/Kitchen/light", "case" },
+    { "sensors/temperature", "lacks level 2" },
+    { "alerts/door/open", "alerts/#" },
+  };
+  const IotInsightItem *lonely = iot_insight_find (insight, "mqtt-no-subscriber", NULL);
+
+  g_assert_cmpuint (subscribes->len, ==, 1);
+  g_assert_cmpuint (count_items (insight, "mqtt-topic-near-miss"), ==, G_N_ELEMENTS (near));
+  for (guint i = 0; i < G_N_ELEMENTS (near); i++)
+    {
+      const IotInsightItem *item = iot_insight_find (insight, "mqtt-topic-near-miss", near[i][0]);
+
+      g_assert_nonnull (item);
+      g_assert_nonnull (strstr (item->summary, near[i][1]));
+      g_assert_cmpuint (item->related->len, ==, 1);
+      g_assert_cmpuint (g_array_index (item->related, guint32, 0), ==, g_array_index (subscribes, guint32, 0));
+      for (guint k = 0; k < item->frames->len; k++)
+        g_assert_true (has_frame (publishes, g_array_index (item->frames, guint32, k)));
+    }
+  g_assert_null (iot_insight_find (insight, "mqtt-topic-near-miss", "sensors/hall/temperature"));
+  g_assert_nonnull (lonely);
+  g_assert_cmpstr (lonely->subject, ==, "diag/uptime");
+  g_assert_cmpint (lonely->severity, ==, IOT_SEV_NOTE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -641,5 +755,8 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/tls", test_tls);
   g_test_add_func ("/insight/two-points", test_two_points);
   g_test_add_func ("/insight/baseline", test_baseline);
+  g_test_add_func ("/insight/clientid-clash", test_clientid_clash);
+  g_test_add_func ("/insight/slow-broker", test_slow_broker);
+  g_test_add_func ("/insight/topic-mismatch", test_topic_mismatch);
   return g_test_run ();
 }

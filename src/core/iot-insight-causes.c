@@ -1,0 +1,698 @@
+/* iot-insight-causes.c — insight rules that name a cause by correlating what
+ * the per-message rules see one at a time: where the time between a PUBLISH
+ * and its answer went (network or broker), two clients fighting over one
+ * client id, reconnect storms, and topics and subscriptions that never meet
+ * (with the near miss that explains it). */
+#include <math.h>
+#include <string.h>
+
+#include "iot-insight-private.h"
+
+#define NS_PER_S 1e9
+
+/* A broker answer counts as slow when it took this long … */
+#define SLOW_ANSWER_S 0.2
+/* … and the broker's TCP had acknowledged the PUBLISH within this share of
+ * that time: the bytes had arrived, the broker sat on them. */
+#define NETWORK_SHARE_MAX 0.25
+
+/* Take-overs closer than this to the CONNECT that caused them. */
+#define TAKEOVER_WINDOW_NS (2 * G_GINT64_CONSTANT (1000000000))
+
+/* A reconnect storm: at least this many CONNECTs of one client … */
+#define STORM_MIN_CONNECTS 5
+/* … with a median time between them below this. */
+#define STORM_MAX_MEDIAN_S 10.0
+
+static void
+explained_gap_clear (gpointer data)
+{
+  g_free (((ExplainedGap *) data)->series);
+}
+
+void
+insight_causes_init (IotInsight *self)
+{
+  self->ack_timings = g_array_new (FALSE, FALSE, sizeof (AckTiming));
+  self->explained_gaps = g_array_new (FALSE, FALSE, sizeof (ExplainedGap));
+  g_array_set_clear_func (self->explained_gaps, explained_gap_clear);
+}
+
+void
+insight_causes_clear (IotInsight *self)
+{
+  g_clear_pointer (&self->ack_timings, g_array_unref);
+  g_clear_pointer (&self->explained_gaps, g_array_unref);
+}
+
+/* ---- where the time goes ----------------------------------------------------------- */
+
+/* A client that never gets answers must not grow the list forever. */
+#define MAX_INFLIGHT 1024
+
+void
+insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid, guint32 seq_end)
+{
+  InflightPublish p = { msgid, frame, rel_ns, seq_end, -1 };
+
+  if (st->inflight->len >= MAX_INFLIGHT)
+    g_array_remove_index (st->inflight, 0);
+  g_array_append_val (st->inflight, p);
+}
+
+void
+insight_track_broker_ack (Stream *st, gint64 rel_ns, guint32 ack)
+{
+  for (guint i = 0; i < st->inflight->len; i++)
+    {
+      InflightPublish *p = &g_array_index (st->inflight, InflightPublish, i);
+
+      if (p->tcp_ack_ns < 0 && (gint32) (ack - p->seq_end) >= 0)
+        p->tcp_ack_ns = rel_ns;
+    }
+}
+
+void
+insight_track_answer (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid)
+{
+  for (guint i = 0; i < st->inflight->len; i++)
+    {
+      InflightPublish *p = &g_array_index (st->inflight, InflightPublish, i);
+      AckTiming t;
+
+      if (p->msgid != msgid)
+        continue;
+      t.publish_frame = p->frame;
+      t.answer_frame = frame;
+      t.publish_ns = p->rel_ns;
+      t.network_s = p->tcp_ack_ns >= 0 ? (p->tcp_ack_ns - p->rel_ns) / NS_PER_S : -1;
+      t.total_s = (rel_ns - p->rel_ns) / NS_PER_S;
+      t.session = st->session;
+      t.loss = st->had_loss && st->last_loss_ns >= p->rel_ns;
+      g_array_append_val (self->ack_timings, t);
+      self->acks_sorted = FALSE;
+      g_array_remove_index (st->inflight, i);
+      return;
+    }
+}
+
+static gboolean
+answer_is_slow (const AckTiming *t)
+{
+  return !t->loss && t->total_s >= SLOW_ANSWER_S && t->network_s >= 0
+         && t->network_s <= NETWORK_SHARE_MAX * t->total_s;
+}
+
+static gint
+cmp_ack_by_publish (gconstpointer a, gconstpointer b)
+{
+  guint32 x = ((const AckTiming *) a)->publish_frame, y = ((const AckTiming *) b)->publish_frame;
+
+  return x < y ? -1 : x > y;
+}
+
+static const AckTiming *
+ack_for_publish (IotInsight *self, guint32 frame, guint *index)
+{
+  guint lo = 0, hi;
+
+  if (!self->acks_sorted)
+    {
+      g_array_sort (self->ack_timings, cmp_ack_by_publish);
+      self->acks_sorted = TRUE;
+    }
+  hi = self->ack_timings->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const AckTiming *t = &g_array_index (self->ack_timings, AckTiming, mid);
+
+      if (t->publish_frame == frame)
+        {
+          *index = mid;
+          return t;
+        }
+      if (t->publish_frame < frame)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* A device with one message in flight cannot publish while it waits for an
+ * answer: when the PUBLISH before a gap waited for most of the gap, the gap
+ * is the broker's doing and becomes the evidence of mqtt-broker-slow. */
+gboolean
+insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after, double seconds)
+{
+  guint index = 0;
+  const AckTiming *t = ack_for_publish (self, before, &index);
+  ExplainedGap gap;
+
+  if (t == NULL || !answer_is_slow (t) || t->total_s < seconds - 1.5 * s->period)
+    return FALSE;
+  gap.before = before;
+  gap.after = after;
+  gap.ack = index;
+  gap.series = g_strdup_printf ("%s on %s", s->publisher, s->topic);
+  gap.seconds = seconds;
+  g_array_append_val (self->explained_gaps, gap);
+  return TRUE;
+}
+
+static const IotMqttSession *
+session_at (IotInsight *self, gint index)
+{
+  return index >= 0 && (guint) index < self->sessions->len
+           ? &g_array_index (self->sessions, IotMqttSession, index) : NULL;
+}
+
+/* The gaps a slow answer of @broker explained: their frames go to @item's
+ * related list, the first three into @text. */
+static guint
+gaps_of_broker (IotInsight *self, const char *broker, IotInsightItem *item, GString *text)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->explained_gaps->len; i++)
+    {
+      const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, i);
+      const IotMqttSession *s = session_at (self, g_array_index (self->ack_timings, AckTiming, g->ack).session);
+
+      if (s == NULL || g_strcmp0 (s->broker, broker) != 0)
+        continue;
+      n++;
+      if (item != NULL)
+        {
+          g_array_append_val (item->related, g->before);
+          g_array_append_val (item->related, g->after);
+        }
+      if (text != NULL && n <= 3)
+        g_string_append_printf (text, "%s%s between frames %u and %u (%.3f s)", n > 1 ? "; " : "", g->series,
+                                g->before, g->after, g->seconds);
+    }
+  if (text != NULL && n > 3)
+    g_string_append (text, " …");
+  return n;
+}
+
+static void
+report_slow_broker (IotInsight *self, const char *broker, GArray *acks)
+{
+  g_autoptr (GString) gaps = g_string_new (NULL);
+  g_autofree char *caused = NULL, *consequence = NULL;
+  IotInsightItem *item;
+  guint slow = 0, n_gaps = gaps_of_broker (self, broker, NULL, NULL);
+  double worst = 0, network_max = 0;
+
+  for (guint i = 0; i < acks->len; i++)
+    {
+      const AckTiming *t = &g_array_index (self->ack_timings, AckTiming, g_array_index (acks, guint, i));
+
+      if (!answer_is_slow (t))
+        continue;
+      slow++;
+      worst = MAX (worst, t->total_s);
+      network_max = MAX (network_max, t->network_s);
+    }
+  if (slow == 0 || (slow < 2 && n_gaps == 0))
+    return;
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-broker-slow", IOT_SEV_WARN, broker, NULL, NULL);
+  for (guint i = 0; i < acks->len; i++)
+    {
+      const AckTiming *t = &g_array_index (self->ack_timings, AckTiming, g_array_index (acks, guint, i));
+
+      if (!answer_is_slow (t))
+        continue;
+      insight_item_add_frame (item, t->publish_frame);
+      insight_item_add_frame (item, t->answer_frame);
+    }
+  gaps_of_broker (self, broker, item, gaps);
+  insight_item_add_frames (item->related, NULL);
+  if (n_gaps > 0)
+    {
+      item->related_label = "Gaps in periodic readings caused by the waiting";
+      caused = g_strdup_printf (", and it caused %u gap%s in periodic readings", n_gaps, n_gaps == 1 ? "" : "s");
+      consequence = g_strdup_printf ("A device that keeps one message in flight cannot send while it waits, so "
+                                     "the readings that fell due meanwhile were lost: %s. These gaps are not the "
+                                     "device's fault.", gaps->str);
+    }
+  item->summary = g_strdup_printf ("The broker %s was slow to answer %u of %u QoS 1/2 messages (up to %.3f s) while "
+                                   "its TCP acknowledged them within %.1f ms: the delay is in the broker, not the "
+                                   "network%s", broker, slow, acks->len, worst, network_max * 1000,
+                                   caused ? caused : "");
+  item->explanation = g_strdup_printf (
+    "Where the time went: each of these PUBLISH messages reached the broker's computer quickly (its TCP "
+    "acknowledged the bytes within %.1f ms, so the network is fine), but the broker's PUBACK/PUBREC came up to "
+    "%.3f s later. The broker itself was busy: a slow disk for persistence, a blocking authorisation or bridge "
+    "plugin, or too little CPU. %s",
+    network_max * 1000, worst,
+    consequence ? consequence : "Devices that wait for each acknowledgement slow down with it.");
+  item->confidence = slow >= 3 ? "high" : "medium";
+  item->confirm = g_strdup ("The broker's log and load (disk writes, plugin calls) at these times; a capture on the "
+                            "broker's host shows the same split between TCP ACK and PUBACK.");
+}
+
+static void
+find_slow_brokers (IotInsight *self)
+{
+  g_autoptr (GHashTable) by_broker = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            (GDestroyNotify) g_array_unref);
+  g_autoptr (GPtrArray) brokers = NULL;
+
+  for (guint i = 0; i < self->ack_timings->len; i++)
+    {
+      const IotMqttSession *s = session_at (self, g_array_index (self->ack_timings, AckTiming, i).session);
+      GArray *list;
+
+      if (s == NULL)
+        continue;
+      list = g_hash_table_lookup (by_broker, s->broker);
+      if (list == NULL)
+        {
+          list = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (by_broker, s->broker, list);
+        }
+      g_array_append_val (list, i);
+    }
+  brokers = insight_sorted_keys (by_broker);
+  for (guint i = 0; i < brokers->len; i++)
+    report_slow_broker (self, brokers->pdata[i], g_hash_table_lookup (by_broker, brokers->pdata[i]));
+}
+
+/* ---- one client id, several clients; reconnect storms ------------------------------ */
+
+/* Whether @next's CONNECT made the broker close @prev (same client id). */
+static gboolean
+took_over (const IotMqttSession *prev, const IotMqttSession *next)
+{
+  return prev->end_frame != 0 && prev->closed_by_broker && prev->end_ns >= next->start_ns
+         && prev->end_ns - next->start_ns <= TAKEOVER_WINDOW_NS;
+}
+
+static void
+report_clash (IotInsight *self, const char *client_id, GArray *sessions, guint takeovers)
+{
+  const IotMqttSession *first = session_at (self, g_array_index (sessions, gint, 0));
+  const IotMqttSession *last = session_at (self, g_array_index (sessions, gint, sessions->len - 1));
+  double span = (last->start_ns - first->start_ns) / NS_PER_S;
+  IotInsightItem *item;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-clientid-clash", IOT_SEV_WARN, client_id,
+    g_strdup_printf ("Two clients use the client id \"%s\": each new connection made the broker close the other "
+                     "(%u take-overs, %u connections in %.1f s)", client_id, takeovers, sessions->len, span),
+    g_strdup_printf ("A broker keeps one session per client id. When a second client connects with an id already "
+                     "in use, the broker closes the first connection (MQTT 5 says so with DISCONNECT reason 0x8E, "
+                     "\"Session taken over\"); when that client reconnects on its own, it throws the other one out "
+                     "in turn. Here the session of \"%s\" changed hands %u times. Each client misses what is "
+                     "published while it is out, and with a persistent session the two even steal each other's "
+                     "queued messages. Give every device its own client id (from its serial number or MAC address).",
+                     client_id, takeovers));
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const IotMqttSession *s = session_at (self, g_array_index (sessions, gint, i));
+
+      insight_item_add_frame (item, s->connect_frame);
+      if (s->end_frame != 0 && s->closed_by_broker)
+        g_array_append_val (item->related, s->end_frame);
+    }
+  insight_item_add_frames (item->related, NULL);
+  item->related_label = "Connections closed by the broker";
+  item->confidence = takeovers >= 3 ? "high" : "medium";
+  item->confirm = g_strdup ("The broker log names it (mosquitto: \"Client … already connected, closing old "
+                            "connection\"); the connections alternate between two devices' addresses, or between "
+                            "two programs on one host.");
+}
+
+static const char *
+session_end_cause (const IotMqttSession *s)
+{
+  if (s->connack_code > 0)
+    return "refused by the broker";
+  if (s->end_frame == 0)
+    return "still open";
+  if (g_strcmp0 (s->end_reason, "RST") == 0)
+    return "reset";
+  if (s->closed_by_broker)
+    return "closed by the broker";
+  return "closed by the client";
+}
+
+static void
+report_storm (IotInsight *self, const char *client_id, GArray *sessions, double median_s)
+{
+  g_autoptr (GHashTable) causes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) how = g_string_new (NULL);
+  g_autoptr (GPtrArray) keys = NULL;
+  const IotMqttSession *first = session_at (self, g_array_index (sessions, gint, 0));
+  const IotMqttSession *last = session_at (self, g_array_index (sessions, gint, sessions->len - 1));
+  IotInsightItem *item;
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const char *cause = session_end_cause (session_at (self, g_array_index (sessions, gint, i)));
+
+      g_hash_table_insert (causes, (gpointer) cause,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (causes, cause)) + 1));
+    }
+  keys = insight_sorted_keys (causes);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (how, "%s%u %s", i ? ", " : "",
+                            GPOINTER_TO_UINT (g_hash_table_lookup (causes, keys->pdata[i])), (char *) keys->pdata[i]);
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-reconnect-storm", IOT_SEV_WARN, client_id,
+    g_strdup_printf ("%s connected %u times in %.1f s, every %.1f s at the median (sessions: %s)", client_id,
+                     sessions->len, (last->start_ns - first->start_ns) / NS_PER_S, median_s, how->str),
+    g_strdup_printf ("A device that connects again and again loads the broker, loses what is published between "
+                     "its sessions and drains its battery. How its sessions ended points at the cause: %s. Refusals "
+                     "mean wrong credentials or a client id the broker rejects; resets and closes by the broker mean "
+                     "the broker (or a firewall) drops it, for example for exceeding a limit; closes by the client "
+                     "mean the device's own code gives up. A well-behaved client waits longer after each failure "
+                     "(exponential back-off).", how->str));
+  for (guint i = 0; i < sessions->len; i++)
+    insight_item_add_frame (item, session_at (self, g_array_index (sessions, gint, i))->connect_frame);
+  item->confidence = "high";
+  item->confirm = g_strdup ("The device's log around the reconnects; the broker's log for why it refused or "
+                            "closed the sessions.");
+}
+
+static double
+median_connect_interval (IotInsight *self, GArray *sessions)
+{
+  g_autoptr (GArray) gaps = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 1; i < sessions->len; i++)
+    {
+      double v = (session_at (self, g_array_index (sessions, gint, i))->start_ns
+                  - session_at (self, g_array_index (sessions, gint, i - 1))->start_ns) / NS_PER_S;
+
+      g_array_append_val (gaps, v);
+    }
+  return insight_distribution (gaps).median;
+}
+
+static void
+find_session_fights (IotInsight *self)
+{
+  g_autoptr (GHashTable) by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr (GPtrArray) ids = NULL;
+
+  for (guint i = 0; i < self->sessions->len; i++)
+    {
+      const IotMqttSession *s = session_at (self, i);
+      GArray *list;
+
+      if (*s->client_id == '\0')
+        continue;
+      list = g_hash_table_lookup (by_id, s->client_id);
+      if (list == NULL)
+        {
+          list = g_array_new (FALSE, FALSE, sizeof (gint));
+          g_hash_table_insert (by_id, s->client_id, list);
+        }
+      g_array_append_val (list, i);
+    }
+  ids = insight_sorted_keys (by_id);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      GArray *sessions = g_hash_table_lookup (by_id, ids->pdata[i]);
+      guint takeovers = 0;
+      double median;
+
+      for (guint k = 1; k < sessions->len; k++)
+        for (guint j = 0; j < k; j++)
+          if (took_over (session_at (self, g_array_index (sessions, gint, j)),
+                         session_at (self, g_array_index (sessions, gint, k))))
+            {
+              takeovers++;
+              break;
+            }
+      /* One take-over can be a device that reconnected before its old
+       * connection died; a clash repeats. */
+      if (takeovers >= 2)
+        {
+          report_clash (self, ids->pdata[i], sessions, takeovers);
+          continue;
+        }
+      if (sessions->len < STORM_MIN_CONNECTS)
+        continue;
+      median = median_connect_interval (self, sessions);
+      if (median < STORM_MAX_MEDIAN_S)
+        report_storm (self, ids->pdata[i], sessions, median);
+    }
+}
+
+/* ---- topics that never meet ----------------------------------------------------------- */
+
+static guint
+edit_distance (const char *a, const char *b)
+{
+  guint n = strlen (a), m = strlen (b);
+  g_autofree guint *row = NULL;
+
+  if (n > 64 || m > 64)
+    return G_MAXUINT;
+  row = g_new (guint, m + 1);
+  for (guint j = 0; j <= m; j++)
+    row[j] = j;
+  for (guint i = 1; i <= n; i++)
+    {
+      guint diag = row[0];
+
+      row[0] = i;
+      for (guint j = 1; j <= m; j++)
+        {
+          guint up = row[j];
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] != b[j - 1]));
+          diag = up;
+        }
+    }
+  return row[m];
+}
+
+/* The filter with level @skip left out. */
+static char *
+filter_without_level (char **levels, guint skip)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  for (guint i = 0; levels[i] != NULL; i++)
+    if (i != skip)
+      g_string_append_printf (out, "%s%s", out->len ? "/" : "", levels[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Why @topic almost matches @filter, or NULL: the mistakes people make. */
+static char *
+near_miss (const char *filter, const char *topic)
+{
+  g_autofree char *lf = g_ascii_strdown (filter, -1), *lt = g_ascii_strdown (topic, -1);
+  g_auto (GStrv) fl = g_strsplit (filter, "/", -1);
+  g_auto (GStrv) tl = g_strsplit (topic, "/", -1);
+  guint nf = g_strv_length (fl), nt = g_strv_length (tl);
+
+  if (insight_topic_matches (lf, lt))
+    return g_strdup ("they differ only in upper and lower case, and MQTT topics are case-sensitive");
+  if (nf >= 1 && strcmp (fl[nf - 1], "+") == 0 && nt > nf)
+    {
+      g_autofree char *hash = g_strdup_printf ("%.*s#", (int) strlen (filter) - 1, filter);
+
+      if (insight_topic_matches (hash, topic))
+        return g_strdup_printf ("\"+\" matches exactly one level, and the topic has %u levels there: the filter "
+                                "\"%s\" would match", nt - nf + 1, hash);
+    }
+  if (nf == nt)
+    {
+      gint differ = -1;
+
+      for (guint i = 0; i < nf; i++)
+        if (strcmp (fl[i], "+") != 0 && strcmp (fl[i], "#") != 0 && strcmp (fl[i], tl[i]) != 0)
+          {
+            if (differ >= 0)
+              return NULL;
+            differ = (gint) i;
+          }
+      if (differ >= 0 && strlen (fl[differ]) >= 3 && edit_distance (fl[differ], tl[differ]) <= 2)
+        return g_strdup_printf ("level %d is \"%s\" in the topic but \"%s\" in the subscription (a typo?)", differ + 1,
+                                tl[differ], fl[differ]);
+    }
+  /* A level missing: try the wildcard levels first, they are what the
+   * publisher most likely left out. */
+  if (nt + 1 == nf && strstr (filter, "#") == NULL)
+    for (guint pass = 0; pass < 2; pass++)
+      for (guint i = 0; i < nf; i++)
+        {
+          g_autofree char *shorter = NULL;
+
+          if ((strcmp (fl[i], "+") == 0) != (pass == 0))
+            continue;
+          shorter = filter_without_level (fl, i);
+          if (insight_topic_matches (shorter, topic))
+            return g_strdup_printf ("the topic lacks level %u, where the subscription expects \"%s\"", i + 1,
+                                    fl[i]);
+        }
+  return NULL;
+}
+
+/* The PUBLISH frames of @topic from clients (not the broker's deliveries). */
+static void
+add_topic_frames (IotInsight *self, const char *topic, GArray *dest)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->series);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Series *s = value;
+
+      if (strcmp (s->topic, topic) == 0)
+        insight_item_add_frames (dest, s->frames);
+    }
+}
+
+static gboolean
+published_anywhere (IotInsight *self, const char *filter)
+{
+  for (guint i = 0; i < self->topic_order->len; i++)
+    {
+      const Topic *t = g_ptr_array_index (self->topic_order, i);
+
+      if (t->stats.published > 0 && insight_topic_matches (filter, t->stats.topic))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+report_near_miss (IotInsight *self, const Topic *t, const Subscription *sub, const char *why)
+{
+  IotInsightItem *item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-topic-near-miss", IOT_SEV_WARN,
+    t->stats.topic,
+    g_strdup_printf ("Nobody receives %s: it almost matches the subscription \"%s\" of %s, but %s", t->stats.topic,
+                     sub->filter, sub->client, why),
+    g_strdup_printf ("Messages published to a topic that no subscription matches are accepted by the broker and "
+                     "then dropped without a word, so publisher and subscriber both look healthy while the "
+                     "readings go nowhere. The topic \"%s\" and the filter \"%s\" were surely meant for each "
+                     "other: %s. Correct the topic in the device or the filter in the subscriber.",
+                     t->stats.topic, sub->filter, why));
+
+  add_topic_frames (self, t->stats.topic, item->frames);
+  g_array_append_val (item->related, sub->frame);
+  item->related_label = "The subscription";
+  item->confidence = "high";
+  item->confirm = g_strdup ("The device's configuration (topic prefix) and the subscriber's; after the fix the "
+                            "broker forwards the PUBLISH to the subscriber.");
+}
+
+static char *
+join_names (GPtrArray *names)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (out, "%s%s", i ? ", " : "", (const char *) names->pdata[i]);
+  return g_string_free (out, FALSE);
+}
+
+static void
+report_unmatched (IotInsight *self, GPtrArray *topics, GPtrArray *filters, GArray *topic_frames, GArray *sub_frames)
+{
+  IotInsightItem *item;
+
+  if (topics->len > 0)
+    {
+      g_autofree char *list = join_names (topics);
+
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-no-subscriber", IOT_SEV_NOTE, list,
+        g_strdup_printf ("%u topic%s published that no subscription in this capture matches: %s", topics->len,
+                         topics->len == 1 ? "" : "s", list),
+        g_strdup ("The broker accepts a PUBLISH even when nobody subscribes to its topic and then drops it. That "
+                  "is normal for data nobody needs yet, or when the subscribers are not in this capture; if a "
+                  "dashboard should show these values, check its topic filters."));
+      insight_item_add_frames (item->frames, topic_frames);
+      item->confidence = "low";
+      item->confirm = g_strdup ("A capture that holds every subscriber's SUBSCRIBE, or the broker's list of "
+                                "subscriptions.");
+    }
+  if (filters->len > 0)
+    {
+      g_autofree char *list = join_names (filters);
+
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-subscription-unmatched", IOT_SEV_NOTE, list,
+        g_strdup_printf ("%u subscription%s that nothing published in this capture matches: %s", filters->len,
+                         filters->len == 1 ? "" : "s", list),
+        g_strdup ("These subscribers wait for topics nobody published while the capture ran. That is normal for "
+                  "rare events (alarms, commands); for periodic readings it means the publisher is silent or "
+                  "uses another topic."));
+      insight_item_add_frames (item->frames, sub_frames);
+      item->confidence = "low";
+      item->confirm = g_strdup ("A longer capture, or the publishers' configured topics.");
+    }
+}
+
+static void
+find_topic_mismatches (IotInsight *self)
+{
+  g_autoptr (GPtrArray) lonely_topics = g_ptr_array_new ();
+  g_autoptr (GPtrArray) lonely_filters = g_ptr_array_new ();
+  g_autoptr (GArray) topic_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GArray) sub_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree gboolean *explained = NULL;
+
+  /* Without a SUBSCRIBE in the capture nothing can be said about matching. */
+  if (self->subscriptions->len == 0 || self->topic_order == NULL)
+    return;
+  explained = g_new0 (gboolean, self->subscriptions->len);
+  for (guint i = 0; i < self->topic_order->len; i++)
+    {
+      const Topic *t = g_ptr_array_index (self->topic_order, i);
+      gboolean matched = FALSE, near = FALSE;
+
+      /* An empty name is a PUBLISH by topic alias whose topic is unknown. */
+      if (t->stats.published == 0 || t->stats.delivered > 0 || *t->stats.topic == '\0')
+        continue;
+      for (guint k = 0; k < self->subscriptions->len && !matched; k++)
+        matched = insight_topic_matches (g_array_index (self->subscriptions, Subscription, k).filter,
+                                         t->stats.topic);
+      if (matched)
+        continue;
+      for (guint k = 0; k < self->subscriptions->len && !near; k++)
+        {
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+          g_autofree char *why = near_miss (sub->filter, t->stats.topic);
+
+          if (why != NULL)
+            {
+              report_near_miss (self, t, sub, why);
+              explained[k] = near = TRUE;
+            }
+        }
+      if (!near)
+        {
+          g_ptr_array_add (lonely_topics, t->stats.topic);
+          add_topic_frames (self, t->stats.topic, topic_frames);
+        }
+    }
+  for (guint k = 0; k < self->subscriptions->len; k++)
+    {
+      const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+
+      if (explained[k] || published_anywhere (self, sub->filter))
+        continue;
+      g_ptr_array_add (lonely_filters, sub->filter);
+      g_array_append_val (sub_frames, sub->frame);
+    }
+  insight_item_add_frames (sub_frames, NULL);
+  report_unmatched (self, lonely_topics, lonely_filters, topic_frames, sub_frames);
+}
+
+void
+insight_finish_causes (IotInsight *self)
+{
+  find_slow_brokers (self);
+  find_session_fights (self);
+  find_topic_mismatches (self);
+}

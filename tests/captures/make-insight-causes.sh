@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# make-insight-causes.sh -- captures of IoT field failures whose cause is only
+# seen by correlating sessions, topics and timing, for the insight rules.
+# Run as root:
+#
+#     sudo bash tests/captures/make-insight-causes.sh
+#
+# Writes into ${CAPTURES_OUT:-this folder}; everything runs on the loopback
+# interface of a throw-away network namespace (deleted on exit):
+#
+# mqtt-clientid-clash.pcap: two subscribers on the same host connect to a
+#   real mosquitto with the same client id ("kitchen-display"), one with
+#   MQTT 3.1.1 and one with MQTT 5.  Each CONNECT makes the broker close the
+#   other's connection (the v5 one gets DISCONNECT 0x8E "Session taken
+#   over"), and both clients reconnect on their own, so the session goes
+#   back and forth about once a second.  A third client publishes a reading
+#   every 0.5 s to show what the two subscribers miss.
+#
+# mqtt-topic-mismatch.pcap: a real mosquitto; a dashboard subscribes to
+#   sensors/+/temperature, home/kitchen/# and alerts/+ ; devices publish to
+#   sensors/hall/temperature (matches), sensor/kitchen/temperature (typo:
+#   "sensor" for "sensors"), Home/Kitchen/light (case), sensors/temperature
+#   (a level missing), alerts/door/open (one level too many for "+") and
+#   diag/uptime (nobody subscribes, nothing near).
+#
+# mqtt-slow-broker.pcap: mqtt_slow_broker.py as the broker: it answers every
+#   fifth QoS 1 PUBLISH 0.9 s late (the kernel's TCP ACK still comes at
+#   once).  The device publishes a pressure reading every 0.2 s with one
+#   message in flight and drops readings that fall due while it waits, so
+#   the broker's stalls become holes in the device's series.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${CAPTURES_OUT:-$HERE}
+NS=iotscope-causes
+PORT=1883
+
+. "$HERE/lib.sh"
+
+ip netns del "$NS" 2>/dev/null || true
+NAMESPACES=("$NS")
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+N=(ip netns exec "$NS")
+
+cat >"$WORK/mosquitto.conf" <<EOF
+listener $PORT 127.0.0.1
+allow_anonymous true
+persistence false
+log_dest stderr
+EOF
+
+start_broker() {
+    bg mosquitto "${N[@]}" mosquitto -c "$WORK/mosquitto.conf"
+    BROKER=$LAST_PID
+    wait_listen tcp "$PORT" "$NS"
+}
+
+# ---- two clients, one client id
+start_broker
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-clientid-clash.pcap" tcp port "$PORT"
+bg publisher "${N[@]}" bash -c "for i in \$(seq 1 12); do echo \"{\\\"lux\\\":\$((300 + i))}\"; sleep 0.5; done \
+    | mosquitto_pub -i light-sensor-3 -t home/kitchen/lux -l -q 0"
+PUB=$LAST_PID
+sleep 0.2
+bg display-a "${N[@]}" timeout 5 mosquitto_sub -i kitchen-display -t 'home/kitchen/#' -V mqttv311
+sleep 0.4
+bg display-b "${N[@]}" timeout 4.4 mosquitto_sub -i kitchen-display -t 'home/kitchen/#' -V mqttv5
+sleep 5.2
+stop_pid "$PUB"
+cap_stop
+stop_pid "$BROKER"
+grep -c "already connected" "$WORK/mosquitto.log" >/dev/null || die "the broker saw no session take-over"
+
+# ---- topics that do not meet
+start_broker
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-topic-mismatch.pcap" tcp port "$PORT"
+bg dashboard "${N[@]}" mosquitto_sub -i dashboard -t 'sensors/+/temperature' -t 'home/kitchen/#' -t 'alerts/+' -q 1
+DASH=$LAST_PID
+sleep 0.4
+publish() {   # publish CLIENT TOPIC MESSAGE...: one connection, one message per line
+    local client=$1 topic=$2; shift 2
+    printf '%s\n' "$@" | "${N[@]}" mosquitto_pub -i "$client" -t "$topic" -l -q 1
+}
+publish hall-thermo sensors/hall/temperature '{"c":21.5}' '{"c":21.6}'
+publish kitchen-thermo sensor/kitchen/temperature '{"c":23.1}' '{"c":23.0}' '{"c":23.2}'
+publish kitchen-lamp Home/Kitchen/light on off
+publish attic-thermo sensors/temperature '{"c":12.9}'
+publish door-7 alerts/door/open 1
+publish gw-uptime diag/uptime 86400
+sleep 0.4
+stop_pid "$DASH"
+cap_stop
+stop_pid "$BROKER"
+
+# ---- a broker that is slow to acknowledge
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-slow-broker.pcap" tcp port "$PORT"
+bg slow-broker "${N[@]}" python3 "$HERE/mqtt_slow_broker.py" broker "$PORT" 5 0.9
+wait_listen tcp "$PORT" "$NS"
+"${N[@]}" python3 "$HERE/mqtt_slow_broker.py" device "$PORT" baro-12 plant/boiler/pressure 0.2 30
+cap_stop
+
+for f in mqtt-clientid-clash mqtt-topic-mismatch mqtt-slow-broker; do
+    n=$(tshark -r "$WORK/$f.pcap" -Y mqtt 2>/dev/null | wc -l)
+    [ "$n" -gt 5 ] || die "$f.pcap: only $n MQTT frames"
+    cp "$WORK/$f.pcap" "$OUT/$f.pcap"
+    log "$f.pcap: $(capinfos -c -M "$OUT/$f.pcap" | awk '/Number of packets/ {print $NF}') frames"
+done
