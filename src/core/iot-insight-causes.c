@@ -34,6 +34,7 @@ void
 insight_causes_init (IotInsight *self)
 {
   self->ack_timings = g_array_new (FALSE, FALSE, sizeof (AckTiming));
+  self->oversize = g_array_new (FALSE, FALSE, sizeof (Oversize));
   self->explained_gaps = g_array_new (FALSE, FALSE, sizeof (ExplainedGap));
   g_array_set_clear_func (self->explained_gaps, explained_gap_clear);
 }
@@ -42,6 +43,7 @@ void
 insight_causes_clear (IotInsight *self)
 {
   g_clear_pointer (&self->ack_timings, g_array_unref);
+  g_clear_pointer (&self->oversize, g_array_unref);
   g_clear_pointer (&self->explained_gaps, g_array_unref);
 }
 
@@ -51,10 +53,17 @@ insight_causes_clear (IotInsight *self)
 #define MAX_INFLIGHT 1024
 
 void
-insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid, guint32 seq_end)
+insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint qos, gint32 msgid,
+                       guint32 seq_end, guint size)
 {
-  InflightPublish p = { msgid, frame, rel_ns, seq_end, -1 };
+  InflightPublish p = { msgid, frame, rel_ns, seq_end, size, -1 };
 
+  st->last_publish_frame = frame;
+  st->last_publish_ns = rel_ns;
+  st->last_publish_size = size;
+  st->last_publish_answered = FALSE;
+  if (qos <= 0)
+    return;
   if (st->inflight->len >= MAX_INFLIGHT)
     g_array_remove_index (st->inflight, 0);
   g_array_append_val (st->inflight, p);
@@ -89,6 +98,9 @@ insight_track_answer (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns
       t.total_s = (rel_ns - p->rel_ns) / NS_PER_S;
       t.session = st->session;
       t.loss = st->had_loss && st->last_loss_ns >= p->rel_ns;
+      self->largest_answered = MAX (self->largest_answered, p->size);
+      if (p->frame == st->last_publish_frame)
+        st->last_publish_answered = TRUE;
       g_array_append_val (self->ack_timings, t);
       self->acks_sorted = FALSE;
       g_array_remove_index (st->inflight, i);
@@ -689,10 +701,201 @@ find_topic_mismatches (IotInsight *self)
   report_unmatched (self, lonely_topics, lonely_filters, topic_frames, sub_frames);
 }
 
+/* ---- messages the broker would not take ------------------------------------------------ */
+
+/* The broker closing the connection this soon after an unanswered PUBLISH
+ * is answering that PUBLISH. */
+#define CLOSE_AFTER_PUBLISH_NS (G_GINT64_CONSTANT (1000000000))
+
+void
+insight_track_session_end (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gboolean by_client)
+{
+  Oversize o;
+
+  if (by_client || st->last_publish_frame == 0 || st->last_publish_answered
+      || rel_ns - st->last_publish_ns > CLOSE_AFTER_PUBLISH_NS)
+    return;
+  o.publish_frame = st->last_publish_frame;
+  o.end_frame = frame;
+  o.size = st->last_publish_size;
+  o.session = st->session;
+  g_array_append_val (self->oversize, o);
+}
+
+static gboolean
+frames_contain (const GArray *frames, guint32 frame)
+{
+  for (guint i = 0; i < frames->len; i++)
+    if (g_array_index (frames, guint32, i) == frame)
+      return TRUE;
+  return FALSE;
+}
+
+/* Root cause first: a finding of kind @id that only reports a symptom of
+ * @root (all its evidence among @symptom_frames) is folded into @root's
+ * related frames instead of standing as a finding of its own. */
+static guint
+absorb_symptoms (IotInsight *self, IotInsightItem *root, const char *id, const GArray *symptom_frames)
+{
+  guint absorbed = 0;
+
+  for (guint i = 0; i < self->items->len;)
+    {
+      IotInsightItem *item = g_ptr_array_index (self->items, i);
+      gboolean inside = item != root && strcmp (item->id, id) == 0 && item->frames->len > 0;
+
+      for (guint k = 0; inside && k < item->frames->len; k++)
+        inside = frames_contain (symptom_frames, g_array_index (item->frames, guint32, k));
+      if (!inside)
+        {
+          i++;
+          continue;
+        }
+      insight_item_add_frames (root->related, item->frames);
+      g_ptr_array_remove_index (self->items, i);
+      absorbed++;
+    }
+  return absorbed;
+}
+
+static void
+find_too_large (IotInsight *self)
+{
+  for (guint i = 0; i < self->oversize->len; i++)
+    {
+      const Oversize *o = &g_array_index (self->oversize, Oversize, i);
+      const IotMqttSession *s = session_at (self, o->session);
+      const char *who = s && *s->client_id ? s->client_id : s ? s->client : "?";
+      IotInsightItem *item;
+
+      /* Only a message clearly larger than what the broker took is "too
+       * large"; a small one refused is another story (ACL, malformed). */
+      if (o->size < 1024 || o->size < 2 * self->largest_answered)
+        continue;
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-packet-too-large", IOT_SEV_WARN, who,
+        g_strdup_printf ("The broker closed %s's connection (frame %u) right after a PUBLISH with a %u-byte payload "
+                         "(frame %u), larger than any message it accepted%s", who, o->end_frame, o->size,
+                         o->publish_frame,
+                         self->largest_answered ? "" : " (no larger than a few hundred bytes went through)"),
+        g_strdup_printf ("Brokers limit the size of a packet (mosquitto: max_packet_size; MQTT 5 announces the limit "
+                         "in the CONNACK as Maximum Packet Size) and drop the connection of a client that sends a "
+                         "larger one; an MQTT 3.1.1 client is not even told why. The message is lost, and a device "
+                         "that sends it again after reconnecting loops for ever. Send large data (logs, images, "
+                         "firmware) in chunks, or raise the broker's limit. The largest message the broker "
+                         "acknowledged here carried %u bytes.", self->largest_answered));
+      insight_item_add_frame (item, o->publish_frame);
+      insight_item_add_frame (item, o->end_frame);
+      {
+        g_autoptr (GArray) symptoms = g_array_new (FALSE, FALSE, sizeof (guint32));
+        const IotMqttSession *next = NULL;
+
+        for (gint k = o->session + 1; s != NULL && (guint) k < self->sessions->len && next == NULL; k++)
+          if (strcmp (session_at (self, k)->client_id, s->client_id) == 0)
+            next = session_at (self, k);
+        g_array_append_val (symptoms, o->publish_frame);
+        g_array_append_val (symptoms, o->end_frame);
+        if (s != NULL)
+          g_array_append_val (symptoms, s->connect_frame);
+        if (next != NULL)
+          g_array_append_val (symptoms, next->connect_frame);
+        if (absorb_symptoms (self, item, "mqtt-reset-reconnect", symptoms)
+            + absorb_symptoms (self, item, "mqtt-reset", symptoms)
+            + absorb_symptoms (self, item, "mqtt-unacknowledged", symptoms) > 0)
+          item->related_label = "Its symptoms: the reset, the unanswered PUBLISH, the reconnect";
+      }
+      item->confidence = self->largest_answered > 0 ? "high" : "medium";
+      item->confirm = g_strdup ("The broker's limit in its configuration and its log (mosquitto: \"disconnected "
+                                "due to oversize packet\").");
+    }
+}
+
+/* ---- accepted, never forwarded ------------------------------------------------------------ */
+
+static gboolean
+has_name (GPtrArray *names, const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (strcmp (g_ptr_array_index (names, i), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a session of @client was open at @frame and had subscribed before. */
+static gboolean
+listening_at (IotInsight *self, const Subscription *sub, guint32 frame)
+{
+  if (frame <= sub->frame)
+    return FALSE;
+  for (guint i = 0; i < self->sessions->len; i++)
+    {
+      const IotMqttSession *s = session_at (self, i);
+
+      if ((strcmp (s->client_id, sub->client) == 0 || strcmp (s->client, sub->client) == 0)
+          && s->connect_frame < sub->frame && (s->end_frame == 0 || s->end_frame > frame))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+report_not_forwarded (IotInsight *self, const Topic *t, const Subscription *sub, GArray *missed)
+{
+  IotInsightItem *item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-not-forwarded", IOT_SEV_WARN,
+    t->stats.topic,
+    g_strdup_printf ("The broker accepted %u message%s on %s but never forwarded %s to %s, whose subscription "
+                     "\"%s\" matches", missed->len, missed->len == 1 ? "" : "s", t->stats.topic,
+                     missed->len == 1 ? "it" : "them", sub->client, sub->filter),
+    g_strdup_printf ("Both sides of the broker are in this capture: the publisher's message came in (and was "
+                     "acknowledged when sent with QoS 1 or 2), and %s was connected with a matching subscription "
+                     "(frame %u), yet nothing on %s reached it. The broker decided not to deliver: most often an "
+                     "access control list that lets the subscriber subscribe but not read this topic, or a bridge "
+                     "or rule that drops it. Publisher and subscriber both look healthy, which makes this hard to "
+                     "find from either end.", sub->client, sub->frame, t->stats.topic));
+  insight_item_add_frames (item->frames, missed);
+  g_array_append_val (item->related, sub->frame);
+  item->related_label = "The subscription";
+  item->confidence = "high";
+  item->confirm = g_strdup ("The broker's access control list for the subscriber (mosquitto: acl_file, \"topic read "
+                            "…\") and its bridge configuration.");
+}
+
+static void
+find_not_forwarded (IotInsight *self)
+{
+  if (self->topic_order == NULL)
+    return;
+  for (guint i = 0; i < self->topic_order->len; i++)
+    {
+      const Topic *t = g_ptr_array_index (self->topic_order, i);
+      g_autoptr (GArray) publishes = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      if (t->stats.published == 0 || *t->stats.topic == '\0')
+        continue;
+      add_topic_frames (self, t->stats.topic, publishes);
+      for (guint k = 0; k < self->subscriptions->len; k++)
+        {
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+          g_autoptr (GArray) missed = NULL;
+
+          if (!insight_topic_matches (sub->filter, t->stats.topic) || has_name (t->recipients, sub->client))
+            continue;
+          missed = g_array_new (FALSE, FALSE, sizeof (guint32));
+          for (guint j = 0; j < publishes->len; j++)
+            if (listening_at (self, sub, g_array_index (publishes, guint32, j)))
+              g_array_append_val (missed, g_array_index (publishes, guint32, j));
+          /* Several filters of one client may match: report the client once. */
+          if (missed->len > 0 && !iot_insight_find (self, "mqtt-not-forwarded", t->stats.topic))
+            report_not_forwarded (self, t, sub, missed);
+        }
+    }
+}
+
 void
 insight_finish_causes (IotInsight *self)
 {
   find_slow_brokers (self);
   find_session_fights (self);
   find_topic_mismatches (self);
+  find_not_forwarded (self);
+  find_too_large (self);
 }

@@ -63,6 +63,7 @@ typedef struct {
 typedef struct {
   IotTopicStats stats;
   guint         main_count; /* messages of the busiest publisher */
+  GPtrArray    *recipients; /* char *: clients the broker delivered it to */
 } Topic;
 
 /* The publications of one publisher on one topic. */
@@ -95,6 +96,10 @@ typedef struct {
   GArray    *inflight;      /* InflightPublish: QoS 1/2 PUBLISHes of the client not yet answered */
   gint64     last_loss_ns;  /* last sign of loss in either direction (retransmission, gap, dup ACK) */
   gboolean   had_loss;
+  guint32    last_publish_frame;   /* the client's last PUBLISH, 0: none */
+  gint64     last_publish_ns;
+  guint      last_publish_size;    /* its payload bytes */
+  gboolean   last_publish_answered;
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -110,6 +115,7 @@ typedef struct {
   guint32 frame;
   gint64  rel_ns;
   guint32 seq_end;          /* TCP sequence number after the PUBLISH */
+  guint   size;             /* payload bytes */
   gint64  tcp_ack_ns;       /* when the broker's TCP acknowledged it; -1: not yet */
 } InflightPublish;
 
@@ -123,6 +129,13 @@ typedef struct {
   gint    session;
   gboolean loss;            /* the connection showed loss meanwhile: the wait may be TCP recovering */
 } AckTiming;
+
+/* A PUBLISH right after which the broker closed the connection. */
+typedef struct {
+  guint32 publish_frame, end_frame;
+  guint   size;             /* payload bytes */
+  gint    session;
+} Oversize;
 
 /* A periodic gap that a cause found before it explains. */
 typedef struct {
@@ -166,6 +179,8 @@ struct _IotInsight {
   gboolean     acks_sorted;            /* ack_timings sorted by publish_frame */
   GArray      *ack_timings;            /* AckTiming */
   GArray      *explained_gaps;         /* ExplainedGap */
+  GArray      *oversize;               /* Oversize */
+  guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
   GHashTable  *clients;                /* MQTT client → Profile */
@@ -197,8 +212,10 @@ void            insight_item_add_frame (IotInsightItem *item, guint32 frame);
 /* iot-insight-causes.c: rules that correlate sessions, topics and timing. */
 void            insight_causes_init (IotInsight *self);
 void            insight_causes_clear (IotInsight *self);
-void            insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid,
-                                       guint32 seq_end);
+void            insight_track_publish (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint qos,
+                                       gint32 msgid, guint32 seq_end, guint size);
+void            insight_track_session_end (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns,
+                                           gboolean by_client);
 void            insight_track_broker_ack (Stream *st, gint64 rel_ns, guint32 ack);
 void            insight_track_answer (IotInsight *self, Stream *st, guint32 frame, gint64 rel_ns, gint32 msgid);
 gboolean        insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after,

@@ -400,6 +400,7 @@ topic_free (gpointer data)
   g_free (t->stats.topic);
   g_ptr_array_unref (t->stats.publishers);
   g_ptr_array_unref (t->stats.subscribers);
+  g_ptr_array_unref (t->recipients);
   g_free (t);
 }
 
@@ -423,6 +424,7 @@ topic_get (IotInsight *self, const char *name)
       t->stats.topic = g_strdup (name);
       t->stats.publishers = g_ptr_array_new_with_free_func (g_free);
       t->stats.subscribers = g_ptr_array_new_with_free_func (g_free);
+      t->recipients = g_ptr_array_new_with_free_func (g_free);
       t->stats.period_s = -1;
       t->stats.jitter_s = -1;
       g_hash_table_insert (self->topics, t->stats.topic, t);
@@ -965,6 +967,7 @@ session_end (IotInsight *self, Stream *st, const FrameFacts *ff, const char *rea
   s->end_ns = ff->rel_ns;
   s->end_reason = reason;
   s->closed_by_broker = !by_client;
+  insight_track_session_end (self, st, ff->number, ff->rel_ns, by_client);
   /* A broker that closes a silent client: the silence lasted until now. */
   if (!by_client)
     {
@@ -1096,13 +1099,15 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
 
                 g_array_append_val (st->qos0, q);
               }
-            else if (!m->dup)
-              insight_track_publish (self, st, ff->number, ff->rel_ns, m->msgid, ff->seq_raw + ff->tcp_len);
+            if (!m->dup)
+              insight_track_publish (self, st, ff->number, ff->rel_ns, m->qos, m->msgid, ff->seq_raw + ff->tcp_len,
+                                     m->payload_len);
           }
         else
           {
             t->stats.delivered++;
             add_unique (t->stats.subscribers, client);
+            add_unique (t->recipients, client);
           }
         if (m->dup)
           {

@@ -23,6 +23,17 @@
 #   (a level missing), alerts/door/open (one level too many for "+") and
 #   diag/uptime (nobody subscribes, nothing near).
 #
+# mqtt-acl-not-forwarded.pcap: mosquitto with an access control list that
+#   lets the user "dashboard" read sensors/# only; the dashboard subscribes to
+#   sensors/# and secret/# (both granted), the user "thermo" publishes
+#   sensors/attic/temperature (delivered) and secret/door (acknowledged, never
+#   delivered).
+#
+# mqtt-too-large.pcap: mosquitto with max_packet_size 2048; a device sends
+#   three small readings at QoS 1 (acknowledged), then a 4000-byte log as
+#   MQTT 3.1.1 -- the broker drops the connection without a word -- and
+#   reconnects to send one more reading.
+#
 # mqtt-slow-broker.pcap: mqtt_slow_broker.py as the broker: it answers every
 #   fifth QoS 1 PUBLISH 0.9 s late (the kernel's TCP ACK still comes at
 #   once).  The device publishes a pressure reading every 0.2 s with one
@@ -93,6 +104,48 @@ stop_pid "$DASH"
 cap_stop
 stop_pid "$BROKER"
 
+# ---- an access control list that lets a subscriber subscribe but not read
+cat >"$WORK/acl" <<EOF
+user dashboard
+topic read sensors/#
+user thermo
+topic write sensors/#
+topic write secret/#
+EOF
+chmod 644 "$WORK/acl"
+cat >"$WORK/mosquitto-limits.conf" <<EOF
+listener $PORT 127.0.0.1
+allow_anonymous true
+persistence false
+log_dest stderr
+acl_file $WORK/acl
+max_packet_size 2048
+EOF
+bg mosquitto-limits "${N[@]}" mosquitto -c "$WORK/mosquitto-limits.conf"
+BROKER=$LAST_PID
+wait_listen tcp "$PORT" "$NS"
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-acl-not-forwarded.pcap" tcp port "$PORT"
+bg dashboard-acl "${N[@]}" mosquitto_sub -i wall-panel -u dashboard -t 'sensors/#' -t 'secret/#' -q 1
+DASH=$LAST_PID
+sleep 0.4
+"${N[@]}" mosquitto_pub -i attic-thermo -u thermo -t sensors/attic/temperature -m '{"c":17.2}' -q 1
+"${N[@]}" mosquitto_pub -i door-sensor -u thermo -t secret/door -m open -q 1
+"${N[@]}" mosquitto_pub -i door-sensor -u thermo -t secret/door -m closed -q 1
+sleep 0.4
+stop_pid "$DASH"
+cap_stop
+
+# ---- a message larger than the broker takes
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-too-large.pcap" tcp port "$PORT"
+printf '{"v":%s}\n' 3.31 3.30 3.29 | "${N[@]}" mosquitto_pub -i logger-5 -t site/logger-5/battery -l -q 1
+head -c 4000 /dev/zero | tr '\0' 'L' >"$WORK/log.txt"
+"${N[@]}" mosquitto_pub -i logger-5 -t site/logger-5/log -f "$WORK/log.txt" -q 1 -V mqttv311 \
+    && die "the broker took a packet over its max_packet_size"
+"${N[@]}" mosquitto_pub -i logger-5 -t site/logger-5/battery -m '{"v":3.28}' -q 1
+cap_stop
+stop_pid "$BROKER"
+grep -q "oversize packet" "$WORK/mosquitto-limits.log" || die "the broker did not drop the oversize packet"
+
 # ---- a broker that is slow to acknowledge
 cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-slow-broker.pcap" tcp port "$PORT"
 bg slow-broker "${N[@]}" python3 "$HERE/mqtt_slow_broker.py" broker "$PORT" 5 0.9
@@ -100,7 +153,7 @@ wait_listen tcp "$PORT" "$NS"
 "${N[@]}" python3 "$HERE/mqtt_slow_broker.py" device "$PORT" baro-12 plant/boiler/pressure 0.2 30
 cap_stop
 
-for f in mqtt-clientid-clash mqtt-topic-mismatch mqtt-slow-broker; do
+for f in mqtt-clientid-clash mqtt-topic-mismatch mqtt-acl-not-forwarded mqtt-too-large mqtt-slow-broker; do
     n=$(tshark -r "$WORK/$f.pcap" -Y mqtt 2>/dev/null | wc -l)
     [ "$n" -gt 5 ] || die "$f.pcap: only $n MQTT frames"
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"

@@ -739,6 +739,61 @@ test_topic_mismatch (void)
   g_assert_cmpint (lonely->severity, ==, IOT_SEV_NOTE);
 }
 
+/* An access control list lets the subscriber subscribe to secret/# but not
+ * read it: both messages on secret/door were acknowledged to the publisher
+ * and never delivered, while sensors/ went through. */
+static void
+test_not_forwarded (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-acl-not-forwarded.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) publishes = frames_with (engine, "mqtt.msgtype", 3);
+  g_autoptr (GArray) subscribes = frames_with (engine, "mqtt.msgtype", 8);
+  const IotInsightItem *item = iot_insight_find (insight, "mqtt-not-forwarded", "secret/door");
+  guint from_clients = 0;
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (count_items (insight, "mqtt-not-forwarded"), ==, 1);
+  /* Four PUBLISH frames: three from devices, one delivery (sensors/). */
+  g_assert_cmpuint (publishes->len, ==, 4);
+  for (guint i = 0; i < publishes->len; i++)
+    {
+      g_autoptr (GArray) dport = field_values (engine, g_array_index (publishes, guint32, i), "tcp.dstport");
+
+      from_clients += g_array_index (dport, guint64, 0) == 1883;
+    }
+  g_assert_cmpuint (from_clients, ==, 3);
+  g_assert_cmpuint (item->frames->len, ==, 2);
+  for (guint i = 0; i < item->frames->len; i++)
+    g_assert_true (has_frame (publishes, g_array_index (item->frames, guint32, i)));
+  g_assert_cmpuint (g_array_index (item->related, guint32, 0), ==, g_array_index (subscribes, guint32, 0));
+}
+
+/* A 4000-byte PUBLISH over the broker's max_packet_size: the reset, the
+ * unanswered PUBLISH and the reconnect are its symptoms, not findings. */
+static void
+test_too_large (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-too-large.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) rsts = frames_with (engine, "tcp.flags.reset", 1);
+  const IotInsightItem *item = iot_insight_find (insight, "mqtt-packet-too-large", "logger-5");
+  guint32 publish, reset;
+  g_autoptr (GArray) size = NULL;
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (item->frames->len, ==, 2);
+  publish = g_array_index (item->frames, guint32, 0);
+  reset = g_array_index (item->frames, guint32, 1);
+  g_assert_cmpuint (mqtt_type (engine, publish), ==, 3);
+  size = field_values (engine, publish, "mqtt.len");
+  g_assert_cmpuint (g_array_index (size, guint64, 0), >, 4000);
+  g_assert_true (has_frame (rsts, reset));
+  g_assert_null (iot_insight_find (insight, "mqtt-reset-reconnect", NULL));
+  g_assert_null (iot_insight_find (insight, "mqtt-unacknowledged", NULL));
+  g_assert_true (has_frame (item->related, reset));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -758,5 +813,7 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/clientid-clash", test_clientid_clash);
   g_test_add_func ("/insight/slow-broker", test_slow_broker);
   g_test_add_func ("/insight/topic-mismatch", test_topic_mismatch);
+  g_test_add_func ("/insight/not-forwarded", test_not_forwarded);
+  g_test_add_func ("/insight/too-large", test_too_large);
   return g_test_run ();
 }
