@@ -27,6 +27,7 @@ enum {
   F_HTTP, F_HTTP_METHOD, F_HTTP_AUTH, F_HTTP_RESPONSE, F_HTTP_URI,
   F_TLS, F_TLS_HS_TYPE, F_TLS_HS_VERSION, F_TLS_CIPHER, F_TLS_SV,
   F_DTLS, F_DTLS_HS_TYPE, F_DTLS_HS_VERSION, F_DTLS_CIPHER, F_DTLS_SV,
+  F_TLS_ALERT_LEVEL, F_TLS_ALERT_DESC, F_X509_UTCTIME, F_X509_DNSNAME, F_TLS_SNI, F_NTP_MODE,
   F_MALFORMED,
   N_F
 };
@@ -36,6 +37,70 @@ typedef struct {
   gint16         *map;      /* registry id → our index, -1 */
   guint           n_map;
 } InsightFields;
+
+/* What one frame says, as the rules need it (filled by read_frame). */
+typedef struct {
+  guint8   type;
+  gint8    qos;
+  gboolean dup, retain, unanswered;
+  gint32   msgid;
+  char    *topic;               /* several SUBSCRIBE filters: '\n'-separated */
+  guint    payload_len;
+  const char *client_id, *username, *passwd;
+  gboolean has_username, has_passwd;
+  gint     keepalive;           /* -1: none */
+  gint     connack;             /* -1: none */
+  gint     error_rc;            /* first reason code >= 0x80 (5.0), -1: none */
+  const char *error_field;
+  gint64   response_time_ns;    /* -1: none */
+  guint32  dup_of;
+} MqttMsg;
+
+typedef struct {
+  guint8  type;   /* 0 handshake type */
+  guint16 version, cipher, max_sv;
+  gboolean has_cipher;
+} TlsHs;
+
+typedef struct {
+  guint32  number;
+  gint64   rel_ns;
+  guint32  wirelen;
+  IotAddress src, dst;
+  guint16  sport, dport;
+  guint8   l4;                  /* 6 TCP, 17 UDP, 0 other */
+  gboolean ip, quoted;
+  guint32  ip_id;
+  gboolean has_stream;
+  guint32  stream;
+  guint32  seq_raw, ack_raw, tcp_len;
+  guint16  tcp_flags;
+  gboolean retrans, zero_window;
+  gboolean loss_sign;           /* a retransmission, a segment not captured, out of order, a duplicate ACK */
+  guint    payload_len;
+  /* Applications. */
+  GArray  *mqtt;                /* MqttMsg */
+  gboolean coap;
+  guint    coap_type, coap_code, coap_mid;
+  gint64   coap_response_time;  /* -1: none */
+  gboolean coap_retrans;
+  const char *coap_uri;
+  gboolean dns, dns_response;
+  gint     dns_rcode;
+  const char *dns_qname;
+  gboolean http, http_response;
+  const char *http_method, *http_auth, *http_uri;
+  gboolean tls, dtls;
+  GArray  *hs;                  /* TlsHs */
+  const char *malformed;        /* the protocol that broke */
+  /* TLS failures: alerts, the first certificate's validity and names, SNI. */
+  guint8   n_alerts, alert_level[4], alert_desc[4];
+  guint8   n_x509_times, n_x509_names;
+  const char *x509_times[2];    /* notBefore, notAfter of the first certificate */
+  const char *x509_names[4];    /* its subjectAltName DNS names */
+  const char *sni;
+  gint     ntp_mode;            /* -1: not NTP */
+} FrameFacts;
 
 /* Frames collected under one key (a device, a name …). */
 typedef struct {
@@ -180,6 +245,8 @@ struct _IotInsight {
   GArray      *ack_timings;            /* AckTiming */
   GArray      *explained_gaps;         /* ExplainedGap */
   GArray      *oversize;               /* Oversize */
+  GHashTable  *tls_conns;              /* tcp.stream + 1 → TlsConn (iot-insight-tls-causes.c) */
+  GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
@@ -221,5 +288,11 @@ void            insight_track_answer (IotInsight *self, Stream *st, guint32 fram
 gboolean        insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after,
                                      double seconds);
 void            insight_finish_causes (IotInsight *self);
+
+/* iot-insight-tls-causes.c: why TLS handshakes failed. */
+void            insight_tls_init (IotInsight *self);
+void            insight_tls_clear (IotInsight *self);
+void            insight_tls_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_tls (IotInsight *self);
 
 G_END_DECLS

@@ -51,6 +51,9 @@ static const char *const field_names[N_F] = {
   [F_DTLS] = "dtls", [F_DTLS_HS_TYPE] = "dtls.handshake.type",
   [F_DTLS_HS_VERSION] = "dtls.handshake.version", [F_DTLS_CIPHER] = "dtls.handshake.ciphersuite",
   [F_DTLS_SV] = "dtls.handshake.extensions.supported_version",
+  [F_TLS_ALERT_LEVEL] = "tls.alert_message.level", [F_TLS_ALERT_DESC] = "tls.alert_message.desc",
+  [F_X509_UTCTIME] = "x509af.utcTime", [F_X509_DNSNAME] = "x509ce.dNSName",
+  [F_TLS_SNI] = "tls.handshake.extensions_server_name", [F_NTP_MODE] = "ntp.flags.mode",
   [F_MALFORMED] = "_ws.malformed",
 };
 
@@ -519,6 +522,7 @@ iot_insight_new (void)
   self->coap_cons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->first_ns = -1;
   insight_causes_init (self);
+  insight_tls_init (self);
   return self;
 }
 
@@ -536,6 +540,7 @@ iot_insight_free (IotInsight *self)
   g_hash_table_unref (self->streams);
   g_array_unref (self->subscriptions);
   insight_causes_clear (self);
+  insight_tls_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -560,61 +565,7 @@ iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 
 /* ---- reading one frame ------------------------------------------------------------ */
 
-typedef struct {
-  guint8   type;
-  gint8    qos;
-  gboolean dup, retain, unanswered;
-  gint32   msgid;
-  char    *topic;               /* several SUBSCRIBE filters: '\n'-separated */
-  guint    payload_len;
-  const char *client_id, *username, *passwd;
-  gboolean has_username, has_passwd;
-  gint     keepalive;           /* -1: none */
-  gint     connack;             /* -1: none */
-  gint     error_rc;            /* first reason code >= 0x80 (5.0), -1: none */
-  const char *error_field;
-  gint64   response_time_ns;    /* -1: none */
-  guint32  dup_of;
-} MqttMsg;
-
-typedef struct {
-  guint8  type;   /* 0 handshake type */
-  guint16 version, cipher, max_sv;
-  gboolean has_cipher;
-} TlsHs;
-
-typedef struct {
-  guint32  number;
-  gint64   rel_ns;
-  guint32  wirelen;
-  IotAddress src, dst;
-  guint16  sport, dport;
-  guint8   l4;                  /* 6 TCP, 17 UDP, 0 other */
-  gboolean ip, quoted;
-  guint32  ip_id;
-  gboolean has_stream;
-  guint32  stream;
-  guint32  seq_raw, ack_raw, tcp_len;
-  guint16  tcp_flags;
-  gboolean retrans, zero_window;
-  gboolean loss_sign;           /* a retransmission, a segment not captured, out of order, a duplicate ACK */
-  guint    payload_len;
-  /* Applications. */
-  GArray  *mqtt;                /* MqttMsg */
-  gboolean coap;
-  guint    coap_type, coap_code, coap_mid;
-  gint64   coap_response_time;  /* -1: none */
-  gboolean coap_retrans;
-  const char *coap_uri;
-  gboolean dns, dns_response;
-  gint     dns_rcode;
-  const char *dns_qname;
-  gboolean http, http_response;
-  const char *http_method, *http_auth, *http_uri;
-  gboolean tls, dtls;
-  GArray  *hs;                  /* TlsHs */
-  const char *malformed;        /* the protocol that broke */
-} FrameFacts;
+/* MqttMsg, TlsHs and FrameFacts: iot-insight-private.h. */
 
 static const char *
 node_string (const IotNode *node)
@@ -818,6 +769,28 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
               hs->cipher = (guint16) node->v.u;
               hs->has_cipher = TRUE;
             }
+          break;
+        case F_TLS_ALERT_LEVEL:
+          if (ff->n_alerts < G_N_ELEMENTS (ff->alert_level))
+            ff->alert_level[ff->n_alerts++] = (guint8) node->v.u;
+          break;
+        case F_TLS_ALERT_DESC:
+          if (ff->n_alerts > 0)
+            ff->alert_desc[ff->n_alerts - 1] = (guint8) node->v.u;
+          break;
+        case F_X509_UTCTIME:
+          if (ff->n_x509_times < G_N_ELEMENTS (ff->x509_times))
+            ff->x509_times[ff->n_x509_times++] = node_string (node);
+          break;
+        case F_X509_DNSNAME:
+          if (ff->n_x509_names < G_N_ELEMENTS (ff->x509_names))
+            ff->x509_names[ff->n_x509_names++] = node_string (node);
+          break;
+        case F_TLS_SNI:
+          ff->sni = node_string (node);
+          break;
+        case F_NTP_MODE:
+          ff->ntp_mode = (gint) node->v.u;
           break;
         case F_TLS_SV:
         case F_DTLS_SV:
@@ -1599,6 +1572,7 @@ add_frame (IotInsight *self, FrameFacts *ff)
     dns_frame (self, ff);
   if (ff->hs->len > 0)
     tls_frame (self, ff);
+  insight_tls_frame (self, ff);
   cleartext_frame (self, ff);
 }
 
@@ -1617,6 +1591,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   ff.dns_rcode = -1;
   ff.coap_response_time = -1;
+  ff.ntp_mode = -1;
   read_frame (self, pkt, &ff);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
@@ -2383,6 +2358,7 @@ iot_insight_finish (IotInsight *self)
   finish_sessions (self);
   finish_lists (self);
   insight_finish_causes (self);
+  insight_finish_tls (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

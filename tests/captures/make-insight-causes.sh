@@ -39,6 +39,15 @@
 #   once).  The device publishes a pressure reading every 0.2 s with one
 #   message in flight and drops readings that fall due while it waits, so
 #   the broker's stalls become holes in the device's series.
+# tls-failures.pcap: openssl s_server on 127.0.0.1:8883 (TLS 1.2, so the
+#   certificate is readable) and openssl s_client -verify_return_error,
+#   one connection each: a certificate that expired in 2024; one valid only
+#   from 2030; a client without the CA certificate (unknown_ca); a client
+#   that asks for other.plant.test (name mismatch); two connections of a
+#   device whose clock says 2001 (-attime) and whose two NTP requests (to a
+#   server that does not answer) went unanswered; a client that insists on
+#   TLS 1.3 (protocol_version).  The CA and certificates are made by the
+#   script with openssl ca.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -146,6 +155,65 @@ cap_stop
 stop_pid "$BROKER"
 grep -q "oversize packet" "$WORK/mosquitto-limits.log" || die "the broker did not drop the oversize packet"
 
+# ---- TLS handshakes that fail, each for its own reason
+(
+    cd "$WORK"
+    cat >ca.cnf <<'EOF'
+[ ca ]
+default_ca = ca_default
+[ ca_default ]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = policy_any
+copy_extensions = copy
+[ policy_any ]
+commonName = supplied
+EOF
+    : >index.txt; echo "unique_subject = no" >index.txt.attr; echo 1000 >serial
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 -subj "/CN=Plant Test CA"
+    openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "/CN=broker.plant.test" \
+        -addext "subjectAltName=DNS:broker.plant.test"
+    for spec in "expired 20230101000000Z 20240101000000Z" "future 20300101000000Z 20310101000000Z" \
+                "good 20250101000000Z 20350101000000Z"; do
+        set -- $spec
+        openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in srv.csr -out "$1.pem" \
+            -startdate "$2" -enddate "$3"
+    done
+) >"$WORK/ca.log" 2>&1 || die "could not make the test certificates"
+cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/tls-failures.pcap" tcp port 8883 or udp port 123
+tls_try() {   # tls_try CERT SERVER-OPTIONS -- CLIENT-OPTIONS: one handshake, which must fail
+    local cert=$1 sopts=() copts=()
+    shift
+    while [ "$1" != -- ]; do sopts+=("$1"); shift; done
+    shift
+    copts=("$@")
+    bg s_server "${N[@]}" openssl s_server -accept 127.0.0.1:8883 -cert "$WORK/$cert" -key "$WORK/srv.key" \
+        -quiet -naccept 1 -tls1_2 "${sopts[@]}"
+    wait_listen tcp 8883 "$NS"
+    if echo | "${N[@]}" timeout 5 openssl s_client -connect 127.0.0.1:8883 -verify_return_error "${copts[@]}" \
+        >"$WORK/s_client.log" 2>&1; then
+        die "the TLS handshake with $cert ${copts[*]} should have failed"
+    fi
+    stop_pid "$LAST_PID"
+}
+ntp_ask() {   # one SNTP request (mode 3) to a server that does not answer
+    "${N[@]}" python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(bytes([0x23]) + bytes(47), ("127.0.0.1", 123))'
+}
+cd "$WORK"
+tls_try expired.pem -- -CAfile ca.pem -servername broker.plant.test
+tls_try future.pem -- -CAfile ca.pem -servername broker.plant.test
+tls_try good.pem -- -servername broker.plant.test
+tls_try good.pem -- -CAfile ca.pem -servername other.plant.test -verify_hostname other.plant.test
+ntp_ask; sleep 0.3; ntp_ask
+tls_try good.pem -- -CAfile ca.pem -servername broker.plant.test -attime 1000000000
+tls_try good.pem -- -CAfile ca.pem -servername broker.plant.test -attime 1000000000
+tls_try good.pem -- -CAfile ca.pem -servername broker.plant.test -tls1_3
+cd "$HERE"
+cap_stop
+
 # ---- a broker that is slow to acknowledge
 cap_start "${N[@]}" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-slow-broker.pcap" tcp port "$PORT"
 bg slow-broker "${N[@]}" python3 "$HERE/mqtt_slow_broker.py" broker "$PORT" 5 0.9
@@ -153,9 +221,11 @@ wait_listen tcp "$PORT" "$NS"
 "${N[@]}" python3 "$HERE/mqtt_slow_broker.py" device "$PORT" baro-12 plant/boiler/pressure 0.2 30
 cap_stop
 
-for f in mqtt-clientid-clash mqtt-topic-mismatch mqtt-acl-not-forwarded mqtt-too-large mqtt-slow-broker; do
-    n=$(tshark -r "$WORK/$f.pcap" -Y mqtt 2>/dev/null | wc -l)
-    [ "$n" -gt 5 ] || die "$f.pcap: only $n MQTT frames"
+n=$(tshark -r "$WORK/tls-failures.pcap" -Y 'tls.alert_message.level == 2' 2>/dev/null | wc -l)
+[ "$n" -eq 7 ] || die "tls-failures.pcap: $n fatal alerts instead of 7"
+for f in mqtt-clientid-clash mqtt-topic-mismatch mqtt-acl-not-forwarded mqtt-too-large mqtt-slow-broker tls-failures; do
+    n=$(tshark -r "$WORK/$f.pcap" -Y 'mqtt || tls' 2>/dev/null | wc -l)
+    [ "$n" -gt 5 ] || die "$f.pcap: only $n MQTT/TLS frames"
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
     log "$f.pcap: $(capinfos -c -M "$OUT/$f.pcap" | awk '/Number of packets/ {print $NF}') frames"
 done

@@ -794,6 +794,45 @@ test_too_large (void)
   g_assert_true (has_frame (item->related, reset));
 }
 
+/* Seven TLS handshakes that fail, each named for its cause from the alert,
+ * the certificate's dates against the capture's time, and the names. */
+static void
+test_tls_failures (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("tls-failures.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) alerts = frames_with (engine, "tls.alert_message.level", 2);
+  g_autoptr (GArray) ntp = frames_with (engine, "ntp.flags.mode", 3);
+  const char *ids[] = { "tls-certificate-expired", "tls-certificate-not-yet-valid", "tls-unknown-ca",
+                        "tls-name-mismatch", "tls-client-clock", "tls-version-mismatch" };
+  const IotInsightItem *clock = iot_insight_find (insight, "tls-client-clock", NULL);
+  guint alerts_seen = 0;
+
+  g_assert_cmpuint (alerts->len, ==, 7);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      const IotInsightItem *item = iot_insight_find (insight, ids[i], NULL);
+
+      g_assert_nonnull (item);
+      g_assert_cmpuint (count_items (insight, ids[i]), ==, 1);
+      g_assert_nonnull (item->confidence);
+      for (guint k = 0; k < item->frames->len; k++)
+        alerts_seen += has_frame (alerts, g_array_index (item->frames, guint32, k));
+    }
+  /* Every fatal alert is the evidence of exactly one finding. */
+  g_assert_cmpuint (alerts_seen, ==, alerts->len);
+  /* The device with the wrong clock: two handshakes, one finding, and its
+   * unanswered NTP request instead of a separate ntp-unanswered. */
+  g_assert_nonnull (strstr (clock->summary, "2 failed handshakes"));
+  g_assert_nonnull (strstr (clock->summary, "NTP"));
+  g_assert_cmpuint (ntp->len, ==, 2);
+  g_assert_cmpuint (clock->related->len, ==, 1);
+  g_assert_cmpuint (g_array_index (clock->related, guint32, 0), ==, g_array_index (ntp, guint32, 0));
+  g_assert_null (iot_insight_find (insight, "ntp-unanswered", NULL));
+  g_assert_nonnull (strstr (iot_insight_find (insight, "tls-name-mismatch", NULL)->summary, "other.plant.test"));
+  g_assert_nonnull (strstr (iot_insight_find (insight, "tls-certificate-expired", NULL)->summary, "2024-01-01"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -815,5 +854,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/topic-mismatch", test_topic_mismatch);
   g_test_add_func ("/insight/not-forwarded", test_not_forwarded);
   g_test_add_func ("/insight/too-large", test_too_large);
+  g_test_add_func ("/insight/tls-failures", test_tls_failures);
   return g_test_run ();
 }
