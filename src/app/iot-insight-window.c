@@ -906,10 +906,13 @@ fill_summary (IotInsightWindow *self)
   g_autofree char *frames = plural (iot_insight_n_frames (self->insight), "frame", "frames");
   g_autofree char *topics = plural (iot_insight_n_topics (self->insight), "MQTT topic", "MQTT topics");
   g_autofree char *sessions = plural (iot_insight_n_sessions (self->insight), "session", "sessions");
-  g_autofree char *text = g_strdup_printf ("%s · %s analysed · %s · %s · double-click a topic or a session to "
-                                           "filter the main window on it", name, frames, topics, sessions);
+  const IotInsightItem *point = iot_insight_capture_point (self->insight);
+  g_autofree char *text = g_strdup_printf ("%s · %s analysed · %s · %s%s%s · double-click a topic or a session to "
+                                           "filter the main window on it", name, frames, topics, sessions,
+                                           point ? " · captured " : "", point ? point->subject : "");
 
   gtk_label_set_text (self->summary_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), point ? point->explanation : NULL);
 }
 
 static void

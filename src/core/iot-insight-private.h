@@ -247,6 +247,8 @@ struct _IotInsight {
   GArray      *oversize;               /* Oversize */
   GHashTable  *tls_conns;              /* tcp.stream + 1 → TlsConn (iot-insight-tls-causes.c) */
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
+  GHashTable  *handshakes;             /* tcp.stream + 1 → Handshake (iot-insight-vantage.c) */
+  IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
@@ -294,5 +296,11 @@ void            insight_tls_init (IotInsight *self);
 void            insight_tls_clear (IotInsight *self);
 void            insight_tls_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_tls (IotInsight *self);
+
+/* iot-insight-vantage.c: from where the capture was taken. */
+void            insight_vantage_init (IotInsight *self);
+void            insight_vantage_clear (IotInsight *self);
+void            insight_vantage_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_vantage (IotInsight *self);
 
 G_END_DECLS

@@ -370,6 +370,14 @@ iot_insight_print (IotInsight *self, GString *out)
   g_string_append_printf (out, "IoT insight: %s, %u frames, %.3f s\n", self->capture_name ? self->capture_name : "capture",
                           self->n_frames, self->last_ns / 1e9);
   g_string_append (out, "===================================================================\n");
+  if (self->capture_point != NULL)
+    {
+      g_autofree char *line = g_strdup_printf ("Capture point: %s", self->capture_point->summary);
+
+      append_wrapped (line, 0, out);
+      append_wrapped (self->capture_point->explanation, 2, out);
+      g_string_append_c (out, '\n');
+    }
   g_string_append_printf (out, "MQTT topic tree (%u topic%s)\n", iot_insight_n_topics (self),
                           iot_insight_n_topics (self) == 1 ? "" : "s");
   if (iot_insight_n_topics (self) == 0)
@@ -567,6 +575,11 @@ iot_insight_to_json (IotInsight *self, JsonBuilder *b)
   json_builder_add_int_value (b, self->n_frames);
   json_builder_set_member_name (b, "duration_s");
   json_builder_add_double_value (b, self->last_ns / 1e9);
+  if (self->capture_point != NULL)
+    {
+      json_builder_set_member_name (b, "capture_point");
+      json_item (b, self->capture_point);
+    }
 
   json_builder_set_member_name (b, "mqtt");
   json_builder_begin_object (b);
@@ -820,6 +833,14 @@ iot_insight_to_html (IotInsight *self, GString *out)
                    "</style></head><body>\n<h1>IoT insight: ");
   html_text (out, self->capture_name ? self->capture_name : "capture");
   g_string_append_printf (out, "</h1>\n<p>%u frames, %.3f seconds.</p>\n", self->n_frames, self->last_ns / 1e9);
+  if (self->capture_point != NULL)
+    {
+      g_string_append (out, "<p><b>Capture point:</b> ");
+      html_text (out, self->capture_point->summary);
+      g_string_append (out, "<br>");
+      html_text (out, self->capture_point->explanation);
+      g_string_append (out, "</p>\n");
+    }
 
   html_items (out, self, IOT_INSIGHT_DIAGNOSIS, "Diagnoses");
   html_items (out, self, IOT_INSIGHT_SECURITY, "Security audit");

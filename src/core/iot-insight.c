@@ -523,6 +523,7 @@ iot_insight_new (void)
   self->first_ns = -1;
   insight_causes_init (self);
   insight_tls_init (self);
+  insight_vantage_init (self);
   return self;
 }
 
@@ -541,6 +542,7 @@ iot_insight_free (IotInsight *self)
   g_array_unref (self->subscriptions);
   insight_causes_clear (self);
   insight_tls_clear (self);
+  insight_vantage_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -1573,6 +1575,7 @@ add_frame (IotInsight *self, FrameFacts *ff)
   if (ff->hs->len > 0)
     tls_frame (self, ff);
   insight_tls_frame (self, ff);
+  insight_vantage_frame (self, ff);
   cleartext_frame (self, ff);
 }
 
@@ -2359,6 +2362,7 @@ iot_insight_finish (IotInsight *self)
   finish_lists (self);
   insight_finish_causes (self);
   insight_finish_tls (self);
+  insight_finish_vantage (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

@@ -126,6 +126,10 @@ const double         *iot_insight_mqtt_latency_samples (IotInsight *insight, gui
 const double         *iot_insight_coap_latency_samples (IotInsight *insight, guint *n);
 /* Frames the analysis covered. */
 guint32               iot_insight_n_frames (IotInsight *insight);
+/* From where the capture was taken (next to the clients, the servers, in
+ * between), judged from TCP handshakes; NULL without one. Context for the
+ * findings, not one of them. */
+const IotInsightItem *iot_insight_capture_point (IotInsight *insight);
 
 /* "s*** (6 characters)": the first character and the length only. */
 char         *iot_insight_mask_secret (const char *secret);

@@ -833,6 +833,26 @@ test_tls_failures (void)
   g_assert_nonnull (strstr (iot_insight_find (insight, "tls-certificate-expired", NULL)->summary, "2024-01-01"));
 }
 
+/* The capture point from the handshakes: the broker's side of the lossy
+ * router (the client's ACK comes a round trip later), and loopback. */
+static void
+test_capture_point (void)
+{
+  g_autoptr (IotEngine) broker_side = open_capture ("tcp-loss-broker.pcap");
+  g_autoptr (IotInsight) at_broker = analyze (broker_side);
+  g_autoptr (IotEngine) loopback = open_capture ("mqtt311.pcap");
+  g_autoptr (IotInsight) local = analyze (loopback);
+  g_autoptr (IotEngine) udp_only = open_capture ("coap.pcap");
+  g_autoptr (IotInsight) none = analyze (udp_only);
+
+  g_assert_nonnull (iot_insight_capture_point (at_broker));
+  g_assert_cmpstr (iot_insight_capture_point (at_broker)->subject, ==, "next to the servers (broker)");
+  g_assert_nonnull (strstr (iot_insight_capture_point (local)->subject, "within a millisecond"));
+  g_assert_cmpstr (iot_insight_capture_point (local)->confidence, ==, "high");
+  g_assert_null (iot_insight_capture_point (none));
+  g_assert_null (iot_insight_find (local, "capture-point", NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -855,5 +875,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/not-forwarded", test_not_forwarded);
   g_test_add_func ("/insight/too-large", test_too_large);
   g_test_add_func ("/insight/tls-failures", test_tls_failures);
+  g_test_add_func ("/insight/capture-point", test_capture_point);
   return g_test_run ();
 }
