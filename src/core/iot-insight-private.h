@@ -28,6 +28,7 @@ enum {
   F_TLS, F_TLS_HS_TYPE, F_TLS_HS_VERSION, F_TLS_CIPHER, F_TLS_SV,
   F_DTLS, F_DTLS_HS_TYPE, F_DTLS_HS_VERSION, F_DTLS_CIPHER, F_DTLS_SV,
   F_TLS_ALERT_LEVEL, F_TLS_ALERT_DESC, F_X509_UTCTIME, F_X509_DNSNAME, F_TLS_SNI, F_NTP_MODE,
+  F_ARP_OPCODE, F_ARP_SPA, F_ARP_TPA, F_DHCP_TYPE, F_DHCP_MAC, F_DHCP_REQUESTED, F_DHCP_XID,
   F_MALFORMED,
   N_F
 };
@@ -100,6 +101,13 @@ typedef struct {
   const char *x509_names[4];    /* its subjectAltName DNS names */
   const char *sni;
   gint     ntp_mode;            /* -1: not NTP */
+  gint     arp_op;              /* -1: not ARP */
+  guint32  arp_spa, arp_tpa;    /* sender and target IPv4 addresses, host order */
+  gint     dhcp_type;           /* DHCP message type, -1: not DHCP */
+  guint8   dhcp_mac[6];
+  gboolean has_dhcp_mac;
+  guint32  dhcp_requested;      /* requested IP address option, 0: none */
+  guint32  dhcp_xid;            /* transaction ID */
 } FrameFacts;
 
 /* Frames collected under one key (a device, a name …). */
@@ -249,6 +257,9 @@ struct _IotInsight {
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   GHashTable  *handshakes;             /* tcp.stream + 1 → Handshake (iot-insight-vantage.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
+  GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
+  GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
+  GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
@@ -296,6 +307,12 @@ void            insight_tls_init (IotInsight *self);
 void            insight_tls_clear (IotInsight *self);
 void            insight_tls_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_tls (IotInsight *self);
+
+/* iot-insight-network.c: a device that cannot join the network. */
+void            insight_network_init (IotInsight *self);
+void            insight_network_clear (IotInsight *self);
+void            insight_network_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_network (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_init (IotInsight *self);

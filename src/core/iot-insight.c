@@ -54,6 +54,9 @@ static const char *const field_names[N_F] = {
   [F_TLS_ALERT_LEVEL] = "tls.alert_message.level", [F_TLS_ALERT_DESC] = "tls.alert_message.desc",
   [F_X509_UTCTIME] = "x509af.utcTime", [F_X509_DNSNAME] = "x509ce.dNSName",
   [F_TLS_SNI] = "tls.handshake.extensions_server_name", [F_NTP_MODE] = "ntp.flags.mode",
+  [F_ARP_OPCODE] = "arp.opcode", [F_ARP_SPA] = "arp.src.proto_ipv4", [F_ARP_TPA] = "arp.dst.proto_ipv4",
+  [F_DHCP_TYPE] = "dhcp.option.dhcp", [F_DHCP_MAC] = "dhcp.hw.mac_addr",
+  [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
   [F_MALFORMED] = "_ws.malformed",
 };
 
@@ -524,6 +527,7 @@ iot_insight_new (void)
   insight_causes_init (self);
   insight_tls_init (self);
   insight_vantage_init (self);
+  insight_network_init (self);
   return self;
 }
 
@@ -543,6 +547,7 @@ iot_insight_free (IotInsight *self)
   insight_causes_clear (self);
   insight_tls_clear (self);
   insight_vantage_clear (self);
+  insight_network_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -589,6 +594,15 @@ set_error_rc (MqttMsg *m, guint64 value, const char *field)
       m->error_rc = (gint) value;
       m->error_field = field;
     }
+}
+
+/* An IPv4 address field, in host order (0: none). */
+static guint32
+node_ipv4 (const IotNode *node)
+{
+  const guint8 *p = node->v.p;
+
+  return p != NULL ? (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3] : 0;
 }
 
 static void
@@ -793,6 +807,31 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           break;
         case F_NTP_MODE:
           ff->ntp_mode = (gint) node->v.u;
+          break;
+        case F_ARP_OPCODE:
+          ff->arp_op = (gint) node->v.u;
+          break;
+        case F_ARP_SPA:
+          ff->arp_spa = node_ipv4 (node);
+          break;
+        case F_ARP_TPA:
+          ff->arp_tpa = node_ipv4 (node);
+          break;
+        case F_DHCP_TYPE:
+          ff->dhcp_type = (gint) node->v.u;
+          break;
+        case F_DHCP_MAC:
+          if (node->v.p != NULL)
+            {
+              memcpy (ff->dhcp_mac, node->v.p, 6);
+              ff->has_dhcp_mac = TRUE;
+            }
+          break;
+        case F_DHCP_XID:
+          ff->dhcp_xid = (guint32) node->v.u;
+          break;
+        case F_DHCP_REQUESTED:
+          ff->dhcp_requested = node_ipv4 (node);
           break;
         case F_TLS_SV:
         case F_DTLS_SV:
@@ -1576,6 +1615,7 @@ add_frame (IotInsight *self, FrameFacts *ff)
     tls_frame (self, ff);
   insight_tls_frame (self, ff);
   insight_vantage_frame (self, ff);
+  insight_network_frame (self, ff);
   cleartext_frame (self, ff);
 }
 
@@ -1595,6 +1635,8 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dns_rcode = -1;
   ff.coap_response_time = -1;
   ff.ntp_mode = -1;
+  ff.arp_op = -1;
+  ff.dhcp_type = -1;
   read_frame (self, pkt, &ff);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
@@ -2363,6 +2405,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_causes (self);
   insight_finish_tls (self);
   insight_finish_vantage (self);
+  insight_finish_network (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

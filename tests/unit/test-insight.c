@@ -853,6 +853,39 @@ test_capture_point (void)
   g_assert_null (iot_insight_find (local, "capture-point", NULL));
 }
 
+/* A device that cannot join: four DISCOVERs of one transaction nobody
+ * answers, a NAK it recovers from, ARP for a broker that is not there. */
+static void
+test_network_join (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("network-join.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) discovers = frames_with (engine, "dhcp.option.dhcp", 1);
+  g_autoptr (GArray) offers = frames_with (engine, "dhcp.option.dhcp", 2);
+  g_autoptr (GArray) naks = frames_with (engine, "dhcp.option.dhcp", 6);
+  g_autoptr (GArray) arp_requests = frames_with (engine, "arp.opcode", 1);
+  const IotInsightItem *no_offer = iot_insight_find (insight, "dhcp-no-offer", "02:97:00:00:00:0a");
+  const IotInsightItem *nak = iot_insight_find (insight, "dhcp-nak", NULL);
+  const IotInsightItem *arp = iot_insight_find (insight, "arp-unanswered", "10.97.0.77");
+
+  g_assert_nonnull (no_offer);
+  g_assert_cmpuint (offers->len, ==, 1);
+  /* Every DISCOVER before the one that was offered an address. */
+  g_assert_cmpuint (no_offer->frames->len, ==, discovers->len - 1);
+  for (guint i = 0; i < no_offer->frames->len; i++)
+    g_assert_cmpuint (g_array_index (no_offer->frames, guint32, i), <, g_array_index (offers, guint32, 0));
+  g_assert_nonnull (nak);
+  g_assert_cmpint (nak->severity, ==, IOT_SEV_NOTE);
+  g_assert_true (has_frame (nak->frames, g_array_index (naks, guint32, 0)));
+  g_assert_nonnull (strstr (nak->summary, "10.42.0.17"));
+  g_assert_nonnull (arp);
+  g_assert_cmpuint (arp->frames->len, ==, 3);
+  for (guint i = 0; i < arp->frames->len; i++)
+    g_assert_true (has_frame (arp_requests, g_array_index (arp->frames, guint32, i)));
+  /* The gateway answered: no finding about it. */
+  g_assert_null (iot_insight_find (insight, "arp-unanswered", "10.97.0.1"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -876,5 +909,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/too-large", test_too_large);
   g_test_add_func ("/insight/tls-failures", test_tls_failures);
   g_test_add_func ("/insight/capture-point", test_capture_point);
+  g_test_add_func ("/insight/network-join", test_network_join);
   return g_test_run ();
 }
