@@ -734,8 +734,8 @@ frames_contain (const GArray *frames, guint32 frame)
 /* Root cause first: a finding of kind @id that only reports a symptom of
  * @root (all its evidence among @symptom_frames) is folded into @root's
  * related frames instead of standing as a finding of its own. */
-static guint
-absorb_symptoms (IotInsight *self, IotInsightItem *root, const char *id, const GArray *symptom_frames)
+guint
+insight_absorb_symptoms (IotInsight *self, IotInsightItem *root, const char *id, const GArray *symptom_frames)
 {
   guint absorbed = 0;
 
@@ -798,9 +798,9 @@ find_too_large (IotInsight *self)
           g_array_append_val (symptoms, s->connect_frame);
         if (next != NULL)
           g_array_append_val (symptoms, next->connect_frame);
-        if (absorb_symptoms (self, item, "mqtt-reset-reconnect", symptoms)
-            + absorb_symptoms (self, item, "mqtt-reset", symptoms)
-            + absorb_symptoms (self, item, "mqtt-unacknowledged", symptoms) > 0)
+        if (insight_absorb_symptoms (self, item, "mqtt-reset-reconnect", symptoms)
+            + insight_absorb_symptoms (self, item, "mqtt-reset", symptoms)
+            + insight_absorb_symptoms (self, item, "mqtt-unacknowledged", symptoms) > 0)
           item->related_label = "Its symptoms: the reset, the unanswered PUBLISH, the reconnect";
       }
       item->confidence = self->largest_answered > 0 ? "high" : "medium";

@@ -260,6 +260,7 @@ struct _IotInsight {
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
+  GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
@@ -301,6 +302,16 @@ void            insight_track_answer (IotInsight *self, Stream *st, guint32 fram
 gboolean        insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after,
                                      double seconds);
 void            insight_finish_causes (IotInsight *self);
+/* Root cause first: folds the findings of kind @id whose evidence all lies
+ * in @symptom_frames into @root's related frames; how many it folded. */
+guint           insight_absorb_symptoms (IotInsight *self, IotInsightItem *root, const char *id,
+                                         const GArray *symptom_frames);
+
+/* iot-insight-path.c: a path that forgets idle connections (NAT, firewall). */
+void            insight_path_init (IotInsight *self);
+void            insight_path_clear (IotInsight *self);
+void            insight_path_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_path (IotInsight *self);
 
 /* iot-insight-tls-causes.c: why TLS handshakes failed. */
 void            insight_tls_init (IotInsight *self);

@@ -528,6 +528,7 @@ iot_insight_new (void)
   insight_tls_init (self);
   insight_vantage_init (self);
   insight_network_init (self);
+  insight_path_init (self);
   return self;
 }
 
@@ -548,6 +549,7 @@ iot_insight_free (IotInsight *self)
   insight_tls_clear (self);
   insight_vantage_clear (self);
   insight_network_clear (self);
+  insight_path_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -1616,6 +1618,7 @@ add_frame (IotInsight *self, FrameFacts *ff)
   insight_tls_frame (self, ff);
   insight_vantage_frame (self, ff);
   insight_network_frame (self, ff);
+  insight_path_frame (self, ff);
   cleartext_frame (self, ff);
 }
 
@@ -2403,6 +2406,7 @@ iot_insight_finish (IotInsight *self)
   finish_sessions (self);
   finish_lists (self);
   insight_finish_causes (self);
+  insight_finish_path (self);
   insight_finish_tls (self);
   insight_finish_vantage (self);
   insight_finish_network (self);

@@ -886,6 +886,40 @@ test_network_join (void)
   g_assert_null (iot_insight_find (insight, "arp-unanswered", "10.97.0.1"));
 }
 
+/* A NAT router that forgets connections idle for 3 s: the message after a
+ * 6 s silence gets a reset (and the reconnect works at once), or vanishes
+ * into retransmissions; the 2 s pause before went through. */
+static void
+test_path_idle (void)
+{
+  g_autoptr (IotEngine) reset_engine = open_capture ("nat-idle-reset.pcap");
+  g_autoptr (IotInsight) reset = analyze (reset_engine);
+  g_autoptr (IotEngine) drop_engine = open_capture ("nat-idle-drop.pcap");
+  g_autoptr (IotInsight) drop = analyze (drop_engine);
+  g_autoptr (GArray) rsts = frames_with (reset_engine, "tcp.flags.reset", 1);
+  g_autoptr (GArray) syns = frames_with (reset_engine, "tcp.flags.syn", 1);
+  g_autoptr (GArray) retrans = frames_with (drop_engine, "tcp.analysis.retransmission", G_MAXUINT64);
+  const IotInsightItem *r = iot_insight_find (reset, "path-idle-timeout", "10.96.2.2:1883");
+  const IotInsightItem *d = iot_insight_find (drop, "path-idle-timeout", "10.96.2.2:1883");
+
+  g_assert_nonnull (r);
+  g_assert_cmpuint (count_items (reset, "path-idle-timeout"), ==, 1);
+  /* Every reset is evidence; the reset-and-reconnect is a symptom now. */
+  for (guint i = 0; i < rsts->len; i++)
+    g_assert_true (has_frame (r->frames, g_array_index (rsts, guint32, i)));
+  g_assert_null (iot_insight_find (reset, "mqtt-reset-reconnect", NULL));
+  g_assert_true (has_frame (r->related, g_array_index (syns, guint32, 2)));   /* the second connection's SYN */
+  g_assert_nonnull (strstr (r->explanation, "between 2.0 and"));
+  g_assert_cmpstr (r->confidence, ==, "high");
+
+  g_assert_nonnull (d);
+  g_assert_cmpuint (retrans->len, >=, 3);
+  for (guint i = 0; i < retrans->len; i++)
+    g_assert_true (has_frame (d->frames, g_array_index (retrans, guint32, i)));
+  g_assert_null (iot_insight_find (drop, "tcp-retransmissions", NULL));
+  g_assert_nonnull (strstr (d->explanation, "keep-alive is 30 s"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -910,5 +944,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/tls-failures", test_tls_failures);
   g_test_add_func ("/insight/capture-point", test_capture_point);
   g_test_add_func ("/insight/network-join", test_network_join);
+  g_test_add_func ("/insight/path-idle", test_path_idle);
   return g_test_run ();
 }
