@@ -146,11 +146,11 @@ static IotField icmpv6_fields[N_FIELDS] = {
     "Kind of neighbour-discovery option." },
   [F_OPT_LENGTH] = { "icmpv6.opt.length", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Size of the option in 8-byte units." },
-  [F_OPT_LINKADDR] = { "icmpv6.opt.linkaddr", "Link-layer address", IOT_FT_ETHER, .blurb =
+  [F_OPT_LINKADDR] = { "icmpv6.opt.linkaddr", "Link-layer address", IOT_FT_BYTES, IOT_BASE_SEP_COLON, .blurb =
     "A hardware (MAC) address carried in the option." },
-  [F_OPT_SRC_LINKADDR] = { "icmpv6.opt.src_linkaddr", "Source Link-layer address", IOT_FT_ETHER, .blurb =
+  [F_OPT_SRC_LINKADDR] = { "icmpv6.opt.src_linkaddr", "Source Link-layer address", IOT_FT_BYTES, IOT_BASE_SEP_COLON, .blurb =
     "Hardware address of the sender of the message." },
-  [F_OPT_TARGET_LINKADDR] = { "icmpv6.opt.target_linkaddr", "Target Link-layer address", IOT_FT_ETHER, .blurb =
+  [F_OPT_TARGET_LINKADDR] = { "icmpv6.opt.target_linkaddr", "Target Link-layer address", IOT_FT_BYTES, IOT_BASE_SEP_COLON, .blurb =
     "Hardware address of the target the message is about." },
   [F_RESP_IN] = { "icmpv6.resp_in", "Response In", IOT_FT_FRAMENUM, .blurb =
     "Frame that carries the reply to this ping request." },

@@ -44,6 +44,7 @@ typedef enum {
   IOT_BASE_TIME_UTC,
   IOT_BASE_TIME_EPOCH,   /* absolute time as seconds since 1970 */
   IOT_BASE_TIME_NTP_UTC, /* like TIME_UTC, but time 0 (an all-zero NTP timestamp) shows "NULL" */
+  IOT_BASE_SEP_COLON,    /* bytes shown as colon-separated hex (tshark's SEP_COLON) */
 } IotBase;
 
 typedef struct {

@@ -298,7 +298,7 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       if (node->vlen == 0)
         g_string_append (out, "<MISSING>");
       else
-        iot_format_hex (node->v.p, node->vlen, NULL, out);
+        iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
       break;
     case IOT_FT_ETHER:
     case IOT_FT_IPV4:
@@ -375,7 +375,7 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       if (node->vlen == 0)
         g_string_append (out, "<MISSING>");
       else
-        iot_format_hex (node->v.p, node->vlen, NULL, out);
+        iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
       break;
     case IOT_FT_RELATIVE_TIME:
       iot_format_rel_time (node->v.i, out);
