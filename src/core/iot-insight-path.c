@@ -17,26 +17,8 @@
 /* Retransmissions without any answer before a silent drop counts. */
 #define SILENT_MIN_RETRANS 2
 
-enum { FATE_NONE, FATE_RESET, FATE_SILENT };
 
-typedef struct {
-  IotAddress client, server;
-  guint16    client_port, server_port;
-  guint32    stream, syn_frame;
-  gint64     syn_ns, last_ns;
-  gint64     survived_ns;      /* longest silence after which the server still answered */
-  /* The client's first segment after a silence, until answered. */
-  gboolean   pending;
-  guint32    pending_frame;
-  gint64     pending_ns, pending_idle_ns;
-  guint32    pending_seq_end;
-  GArray    *retrans;          /* guint32 frames */
-  /* What became of it. */
-  guint      fate;
-  guint32    end_frame;        /* the RST, or the last retransmission */
-  guint32    fail_frame;
-  gint64     fail_ns, fail_idle_ns;
-} PathStream;
+/* PathStream: iot-insight-private.h (the capture point reads its handshake). */
 
 static void
 path_stream_free (gpointer data)
@@ -100,10 +82,16 @@ insight_path_frame (IotInsight *self, const FrameFacts *ff)
       p->stream = ff->stream;
       p->syn_frame = ff->number;
       p->syn_ns = p->last_ns = ff->rel_ns;
+      p->synack_ns = p->ack_ns = -1;
       p->retrans = g_array_new (FALSE, FALSE, sizeof (guint32));
       g_hash_table_insert (self->paths, GUINT_TO_POINTER (ff->stream + 1), p);
       return;
     }
+  /* The handshake's times, for the capture point. */
+  if (syn && ack && p->synack_ns < 0)
+    p->synack_ns = ff->rel_ns;
+  else if (!syn && ack && p->synack_ns >= 0 && p->ack_ns < 0 && from_client (p, ff))
+    p->ack_ns = ff->rel_ns;
   if (p->fate != FATE_NONE)
     return;
   silence = ff->rel_ns - p->last_ns;

@@ -203,6 +203,29 @@ typedef struct {
   gboolean loss;            /* the connection showed loss meanwhile: the wait may be TCP recovering */
 } AckTiming;
 
+/* A TCP connection whose start is in the capture (iot-insight-path.c). */
+enum { FATE_NONE, FATE_RESET, FATE_SILENT };
+
+typedef struct {
+  IotAddress client, server;
+  guint16    client_port, server_port;
+  guint32    stream, syn_frame;
+  gint64     syn_ns, synack_ns, ack_ns;   /* the handshake; -1: not seen */
+  gint64     last_ns;
+  gint64     survived_ns;      /* longest silence after which the server still answered */
+  /* The client's first segment after a silence, until answered. */
+  gboolean   pending;
+  guint32    pending_frame;
+  gint64     pending_ns, pending_idle_ns;
+  guint32    pending_seq_end;
+  GArray    *retrans;          /* guint32 frames */
+  /* What became of it. */
+  guint      fate;
+  guint32    end_frame;        /* the RST, or the last retransmission */
+  guint32    fail_frame;
+  gint64     fail_ns, fail_idle_ns;
+} PathStream;
+
 /* A PUBLISH right after which the broker closed the connection. */
 typedef struct {
   guint32 publish_frame, end_frame;
@@ -255,7 +278,6 @@ struct _IotInsight {
   GArray      *oversize;               /* Oversize */
   GHashTable  *tls_conns;              /* tcp.stream + 1 → TlsConn (iot-insight-tls-causes.c) */
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
-  GHashTable  *handshakes;             /* tcp.stream + 1 → Handshake (iot-insight-vantage.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
@@ -326,9 +348,7 @@ void            insight_network_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_network (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
-void            insight_vantage_init (IotInsight *self);
 void            insight_vantage_clear (IotInsight *self);
-void            insight_vantage_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_vantage (IotInsight *self);
 
 G_END_DECLS

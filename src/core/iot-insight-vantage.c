@@ -15,22 +15,12 @@
 /* Below this both halves are local (one host, or one LAN switch away). */
 #define LOCAL_MS 1.0
 
-typedef struct {
-  gint64 syn_ns, synack_ns, ack_ns;   /* -1: not seen */
-} Handshake;
-
+/* The handshakes are the ones iot-insight-path.c records (PathStream). */
 enum { AT_CLIENT, AT_SERVER, BETWEEN, LOCAL, N_POINTS };
-
-void
-insight_vantage_init (IotInsight *self)
-{
-  self->handshakes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-}
 
 void
 insight_vantage_clear (IotInsight *self)
 {
-  g_clear_pointer (&self->handshakes, g_hash_table_unref);
   if (self->capture_point != NULL)
     {
       g_free (self->capture_point->subject);
@@ -47,32 +37,6 @@ const IotInsightItem *
 iot_insight_capture_point (IotInsight *self)
 {
   return self->capture_point;
-}
-
-void
-insight_vantage_frame (IotInsight *self, const FrameFacts *ff)
-{
-  gboolean syn = (ff->tcp_flags & 0x02) != 0, ack = (ff->tcp_flags & 0x10) != 0;
-  Handshake *h;
-
-  if (ff->l4 != 6 || !ff->has_stream || ff->quoted)
-    return;
-  h = g_hash_table_lookup (self->handshakes, GUINT_TO_POINTER (ff->stream + 1));
-  if (h == NULL)
-    {
-      /* Only connections whose handshake starts in the capture. */
-      if (!syn || ack)
-        return;
-      h = g_new (Handshake, 1);
-      h->syn_ns = ff->rel_ns;
-      h->synack_ns = h->ack_ns = -1;
-      g_hash_table_insert (self->handshakes, GUINT_TO_POINTER (ff->stream + 1), h);
-      return;
-    }
-  if (syn && ack && h->synack_ns < 0)
-    h->synack_ns = ff->rel_ns;
-  else if (!syn && ack && h->synack_ns >= 0 && h->ack_ns < 0)
-    h->ack_ns = ff->rel_ns;
 }
 
 static guint
@@ -128,10 +92,10 @@ insight_finish_vantage (IotInsight *self)
   IotInsightItem *item;
   double server_ms, client_ms;
 
-  g_hash_table_iter_init (&iter, self->handshakes);
+  g_hash_table_iter_init (&iter, self->paths);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      const Handshake *h = value;
+      const PathStream *h = value;
       double a, b;
 
       if (h->synack_ns < 0 || h->ack_ns < 0)

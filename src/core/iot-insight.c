@@ -526,7 +526,6 @@ iot_insight_new (void)
   self->first_ns = -1;
   insight_causes_init (self);
   insight_tls_init (self);
-  insight_vantage_init (self);
   insight_network_init (self);
   insight_path_init (self);
   return self;
@@ -1616,7 +1615,6 @@ add_frame (IotInsight *self, FrameFacts *ff)
   if (ff->hs->len > 0)
     tls_frame (self, ff);
   insight_tls_frame (self, ff);
-  insight_vantage_frame (self, ff);
   insight_network_frame (self, ff);
   insight_path_frame (self, ff);
   cleartext_frame (self, ff);
