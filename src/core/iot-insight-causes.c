@@ -609,40 +609,41 @@ join_names (GPtrArray *names)
   return g_string_free (out, FALSE);
 }
 
+/* One note for all the topics (or filters) of one kind that met nothing. */
+static void
+report_lonely (IotInsight *self, const char *id, GPtrArray *names, const GArray *frames, const char *one,
+               const char *many, const char *explanation, const char *confirm)
+{
+  g_autofree char *list = join_names (names);
+  IotInsightItem *item;
+
+  if (names->len == 0)
+    return;
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, id, IOT_SEV_NOTE, list,
+                           g_strdup_printf ("%u %s: %s", names->len, names->len == 1 ? one : many, list),
+                           g_strdup (explanation));
+  insight_item_add_frames (item->frames, frames);
+  item->confidence = "low";
+  item->confirm = g_strdup (confirm);
+}
+
 static void
 report_unmatched (IotInsight *self, GPtrArray *topics, GPtrArray *filters, GArray *topic_frames, GArray *sub_frames)
 {
-  IotInsightItem *item;
-
-  if (topics->len > 0)
-    {
-      g_autofree char *list = join_names (topics);
-
-      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-no-subscriber", IOT_SEV_NOTE, list,
-        g_strdup_printf ("%u topic%s published that no subscription in this capture matches: %s", topics->len,
-                         topics->len == 1 ? "" : "s", list),
-        g_strdup ("The broker accepts a PUBLISH even when nobody subscribes to its topic and then drops it. That "
-                  "is normal for data nobody needs yet, or when the subscribers are not in this capture; if a "
-                  "dashboard should show these values, check its topic filters."));
-      insight_item_add_frames (item->frames, topic_frames);
-      item->confidence = "low";
-      item->confirm = g_strdup ("A capture that holds every subscriber's SUBSCRIBE, or the broker's list of "
-                                "subscriptions.");
-    }
-  if (filters->len > 0)
-    {
-      g_autofree char *list = join_names (filters);
-
-      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "mqtt-subscription-unmatched", IOT_SEV_NOTE, list,
-        g_strdup_printf ("%u subscription%s that nothing published in this capture matches: %s", filters->len,
-                         filters->len == 1 ? "" : "s", list),
-        g_strdup ("These subscribers wait for topics nobody published while the capture ran. That is normal for "
-                  "rare events (alarms, commands); for periodic readings it means the publisher is silent or "
-                  "uses another topic."));
-      insight_item_add_frames (item->frames, sub_frames);
-      item->confidence = "low";
-      item->confirm = g_strdup ("A longer capture, or the publishers' configured topics.");
-    }
+  report_lonely (self, "mqtt-no-subscriber", topics, topic_frames,
+                 "topic published that no subscription in this capture matches",
+                 "topics published that no subscription in this capture matches",
+                 "The broker accepts a PUBLISH even when nobody subscribes to its topic and then drops it. That is "
+                 "normal for data nobody needs yet, or when the subscribers are not in this capture; if a "
+                 "dashboard should show these values, check its topic filters.",
+                 "A capture that holds every subscriber's SUBSCRIBE, or the broker's list of subscriptions.");
+  report_lonely (self, "mqtt-subscription-unmatched", filters, sub_frames,
+                 "subscription that nothing published in this capture matches",
+                 "subscriptions that nothing published in this capture matches",
+                 "These subscribers wait for topics nobody published while the capture ran. That is normal for "
+                 "rare events (alarms, commands); for periodic readings it means the publisher is silent or uses "
+                 "another topic.",
+                 "A longer capture, or the publishers' configured topics.");
 }
 
 static void

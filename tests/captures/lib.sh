@@ -123,3 +123,20 @@ cap_stop() {
 }
 
 TCPDUMP=(tcpdump --immediate-mode -U -Z root -n)
+
+# loopback_namespace NAME: a fresh namespace with only lo up, deleted on exit.
+loopback_namespace() {
+    ip netns del "$1" 2>/dev/null || true
+    ip netns add "$1"
+    ip -n "$1" link set lo up
+    NAMESPACES+=("$1")
+}
+
+# mosquitto_conf FILE LISTEN-ADDRESS [EXTRA-LINE...]: a broker configuration
+# for the tests: anonymous clients, no persistence, log to stderr.
+mosquitto_conf() {
+    local file=$1 addr=$2
+    shift 2
+    { echo "listener 1883 $addr"; echo "allow_anonymous true"; echo "persistence false"
+      echo "log_dest stderr"; printf '%s\n' "$@"; } >"$file"
+}

@@ -57,18 +57,9 @@ PORT=1883
 
 . "$HERE/lib.sh"
 
-ip netns del "$NS" 2>/dev/null || true
-NAMESPACES=("$NS")
-ip netns add "$NS"
-ip -n "$NS" link set lo up
+loopback_namespace "$NS"
 N=(ip netns exec "$NS")
-
-cat >"$WORK/mosquitto.conf" <<EOF
-listener $PORT 127.0.0.1
-allow_anonymous true
-persistence false
-log_dest stderr
-EOF
+mosquitto_conf "$WORK/mosquitto.conf" 127.0.0.1
 
 start_broker() {
     bg mosquitto "${N[@]}" mosquitto -c "$WORK/mosquitto.conf"
@@ -122,14 +113,7 @@ topic write sensors/#
 topic write secret/#
 EOF
 chmod 644 "$WORK/acl"
-cat >"$WORK/mosquitto-limits.conf" <<EOF
-listener $PORT 127.0.0.1
-allow_anonymous true
-persistence false
-log_dest stderr
-acl_file $WORK/acl
-max_packet_size 2048
-EOF
+mosquitto_conf "$WORK/mosquitto-limits.conf" 127.0.0.1 "acl_file $WORK/acl" "max_packet_size 2048"
 bg mosquitto-limits "${N[@]}" mosquitto -c "$WORK/mosquitto-limits.conf"
 BROKER=$LAST_PID
 wait_listen tcp "$PORT" "$NS"

@@ -27,13 +27,9 @@ NS_B=iotscope-join-b
 command -v udhcpc >/dev/null || apt-get install -y udhcpc
 command -v dnsmasq >/dev/null || apt-get install -y dnsmasq-base
 
-for ns in "$NS_A" "$NS_B"; do ip netns del "$ns" 2>/dev/null || true; done
-NAMESPACES=("$NS_A" "$NS_B")
-ip netns add "$NS_A"
-ip netns add "$NS_B"
 for ns in "$NS_A" "$NS_B"; do
+    loopback_namespace "$ns"
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-    ip -n "$ns" link set lo up
 done
 ip -n "$NS_A" link add vethA address 02:97:00:00:00:0a type veth \
     peer name vethB address 02:97:00:00:00:0b netns "$NS_B"

@@ -32,12 +32,8 @@ command -v nft >/dev/null || apt-get install -y nftables
 
 setup() {   # setup reject|drop: the three namespaces and the router's rules
     local action=$1 ns
-    for ns in "$NS_D" "$NS_R" "$NS_B"; do
-        ip netns del "$ns" 2>/dev/null || true
-        ip netns add "$ns"
-        ip -n "$ns" link set lo up
-    done
-    NAMESPACES=("$NS_D" "$NS_R" "$NS_B")
+    NAMESPACES=()
+    for ns in "$NS_D" "$NS_R" "$NS_B"; do loopback_namespace "$ns"; done
     ip -n "$NS_D" link add v0 type veth peer name r0 netns "$NS_R"
     ip -n "$NS_B" link add v1 type veth peer name r1 netns "$NS_R"
     ip -n "$NS_D" addr add 10.96.1.2/24 dev v0
@@ -70,12 +66,7 @@ EOF
     ip netns exec "$NS_R" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 }
 
-cat >"$WORK/mosquitto.conf" <<EOF
-listener 1883 10.96.2.2
-allow_anonymous true
-persistence false
-log_dest stderr
-EOF
+mosquitto_conf "$WORK/mosquitto.conf" 10.96.2.2
 
 run() {   # run reject|drop FILE
     setup "$1"
