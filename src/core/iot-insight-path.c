@@ -16,6 +16,10 @@
 #define RECOVERY_WINDOW_NS (15 * G_GINT64_CONSTANT (1000000000))
 /* Retransmissions without any answer before a silent drop counts. */
 #define SILENT_MIN_RETRANS 2
+/* Segments this long count as "full size" for the MTU black hole. */
+#define BIG_SEGMENT 1000
+/* Resends of one full-size segment, never acknowledged, before it counts. */
+#define BIG_MIN_RESENDS 3
 
 
 /* PathStream: iot-insight-private.h (the capture point reads its handshake). */
@@ -58,6 +62,47 @@ settle (PathStream *p, guint fate, guint32 end_frame)
   p->pending = FALSE;
 }
 
+static void
+track_mtu (PathStream *p, const FrameFacts *ff)
+{
+  if (from_client (p, ff))
+    {
+      if (ff->tcp_len > 0 && !ff->retrans)
+        {
+          guint k = p->n_sent++ % G_N_ELEMENTS (p->sent_frame);
+
+          p->sent_frame[k] = ff->number;
+          p->sent_seq[k] = ff->seq_raw;
+          p->sent_len[k] = ff->tcp_len;
+        }
+      if (ff->retrans && p->n_resent < G_N_ELEMENTS (p->resent))
+        p->resent[p->n_resent++] = ff->number;
+      if (!ff->retrans || ff->tcp_len < BIG_SEGMENT)
+        return;
+      if (p->big_seq_end == 0)
+        {
+          p->big_seq_end = ff->seq_raw + ff->tcp_len;
+          p->big_len = ff->tcp_len;
+          /* The segment that first carried these bytes. */
+          for (guint k = 0; k < MIN (p->n_sent, (guint) G_N_ELEMENTS (p->sent_frame)); k++)
+            if ((gint32) (ff->seq_raw - p->sent_seq[k]) >= 0
+                && (gint32) (ff->seq_raw - p->sent_seq[k] - p->sent_len[k]) < 0)
+              p->big_original = p->sent_frame[k];
+        }
+      if (p->big_resends < G_N_ELEMENTS (p->big_frames))
+        p->big_frames[p->big_resends] = ff->number;
+      p->big_resends++;
+      return;
+    }
+  if (!(ff->tcp_flags & 0x10))
+    return;
+  if (p->big_seq_end != 0 && (gint32) (ff->ack_raw - p->big_seq_end) >= 0)
+    p->big_acked = TRUE;
+  /* Anything acknowledged beyond the handshake: small segments get through. */
+  else if (p->big_seq_end == 0 && p->synack_ns >= 0 && ff->tcp_len == 0 && ff->number > p->syn_frame + 2)
+    p->small_acked = TRUE;
+}
+
 void
 insight_path_frame (IotInsight *self, const FrameFacts *ff)
 {
@@ -66,6 +111,10 @@ insight_path_frame (IotInsight *self, const FrameFacts *ff)
   PathStream *p;
   gint64 silence;
 
+  /* ICMP "fragmentation needed" (type 3 code 4), ICMPv6 "packet too big"
+   * (type 2): the path does report its MTU. */
+  if ((ff->icmp_type == 3 && ff->icmp_code == 4) || ff->icmpv6_type == 2)
+    self->icmp_too_big++;
   if (ff->l4 != 6 || !ff->has_stream || ff->quoted)
     return;
   p = g_hash_table_lookup (self->paths, GUINT_TO_POINTER (ff->stream + 1));
@@ -92,6 +141,7 @@ insight_path_frame (IotInsight *self, const FrameFacts *ff)
     p->synack_ns = ff->rel_ns;
   else if (!syn && ack && p->synack_ns >= 0 && p->ack_ns < 0 && from_client (p, ff))
     p->ack_ns = ff->rel_ns;
+  track_mtu (p, ff);
   if (p->fate != FATE_NONE)
     return;
   silence = ff->rel_ns - p->last_ns;
@@ -291,6 +341,50 @@ cmp_by_stream (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
+static void
+report_mtu (IotInsight *self, const PathStream *p)
+{
+  g_autofree char *client = insight_address_text (&p->client);
+  g_autofree char *server = insight_endpoint_text (&p->server, p->server_port);
+  IotInsightItem *item;
+  guint shown = MIN (p->big_resends, (guint) G_N_ELEMENTS (p->big_frames));
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "path-mtu-blackhole", IOT_SEV_WARN, server,
+    g_strdup_printf ("%s's full-size segments (%u bytes) to %s were sent %u more times and never acknowledged, "
+                     "while smaller ones got through: a path MTU black hole", client, p->big_len, server,
+                     p->big_resends),
+    g_strdup_printf ("Somewhere between %s and %s a link carries smaller packets than the two ends use (a VPN, a "
+                     "cellular or PPPoE link), and the router there drops the large packets. It should send back "
+                     "ICMP \"fragmentation needed\" so the sender shrinks them, but %s, so the sender keeps "
+                     "resending a packet that can never pass: small messages work, large ones (firmware, images, "
+                     "batches of readings) stall for ever.", client, server,
+                     self->icmp_too_big ? "the ones in this capture did not stop the resends"
+                                        : "no such message appears in this capture (a firewall filtering all ICMP is "
+                                          "the usual reason)"));
+  for (guint i = 0; i < shown; i++)
+    insight_item_add_frame (item, p->big_frames[i]);
+  item->confidence = self->icmp_too_big ? "medium" : "high";
+  item->confirm = g_strdup ("ping -M do -s 1472 from the device towards the server fails while -s 1200 works; "
+                            "allowing ICMP type 3 code 4 through the firewall, or clamping the TCP MSS on the "
+                            "router, fixes it.");
+  {
+    g_autoptr (GArray) symptoms = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+    g_array_append_vals (symptoms, p->resent, p->n_resent);
+    if (p->big_original)
+      {
+        g_array_append_val (symptoms, p->big_original);
+        g_array_append_val (item->related, p->big_original);
+        item->related_label = "The message that could not pass";
+      }
+    insight_item_add_frames (symptoms, NULL);
+    if (insight_absorb_symptoms (self, item, "tcp-retransmissions", symptoms)
+        + insight_absorb_symptoms (self, item, "mqtt-unacknowledged", symptoms) > 0)
+      item->related_label = "The message that could not pass, and the retransmissions and missing "
+                            "acknowledgement it explains";
+  }
+}
+
 void
 insight_finish_path (IotInsight *self)
 {
@@ -303,6 +397,13 @@ insight_finish_path (IotInsight *self)
 
       if (p->pending && p->retrans->len >= SILENT_MIN_RETRANS)
         settle (p, FATE_SILENT, g_array_index (p->retrans, guint32, p->retrans->len - 1));
+    }
+  for (guint i = 0; i < streams->len; i++)
+    {
+      const PathStream *p = g_ptr_array_index (streams, i);
+
+      if (p->big_resends >= BIG_MIN_RESENDS && !p->big_acked && p->small_acked)
+        report_mtu (self, p);
     }
   /* One finding per path, reported at its first failed connection. */
   for (guint i = 0; i < streams->len; i++)

@@ -29,6 +29,7 @@ enum {
   F_DTLS, F_DTLS_HS_TYPE, F_DTLS_HS_VERSION, F_DTLS_CIPHER, F_DTLS_SV,
   F_TLS_ALERT_LEVEL, F_TLS_ALERT_DESC, F_X509_UTCTIME, F_X509_DNSNAME, F_TLS_SNI, F_NTP_MODE,
   F_ARP_OPCODE, F_ARP_SPA, F_ARP_TPA, F_DHCP_TYPE, F_DHCP_MAC, F_DHCP_REQUESTED, F_DHCP_XID,
+  F_ICMP_TYPE, F_ICMP_CODE, F_ICMPV6_TYPE,
   F_MALFORMED,
   N_F
 };
@@ -108,6 +109,7 @@ typedef struct {
   gboolean has_dhcp_mac;
   guint32  dhcp_requested;      /* requested IP address option, 0: none */
   guint32  dhcp_xid;            /* transaction ID */
+  gint     icmp_type, icmp_code, icmpv6_type;   /* -1: none */
 } FrameFacts;
 
 /* Frames collected under one key (a device, a name …). */
@@ -219,6 +221,18 @@ typedef struct {
   gint64     pending_ns, pending_idle_ns;
   guint32    pending_seq_end;
   GArray    *retrans;          /* guint32 frames */
+  /* Full-size segments of the client retransmitted and never acknowledged
+   * while smaller ones got through: a path MTU black hole. */
+  guint32    big_seq_end;      /* end of the first full-size segment resent, 0: none */
+  guint32    big_original;     /* the frame that first carried it, 0: not seen */
+  guint32    sent_frame[4], sent_seq[4], sent_len[4];   /* the client's last data segments */
+  guint      n_sent;
+  guint32    resent[16];       /* the client's retransmissions */
+  guint      n_resent;
+  guint      big_resends;
+  guint32    big_frames[8];
+  guint      big_len;
+  gboolean   big_acked, small_acked;
   /* What became of it. */
   guint      fate;
   guint32    end_frame;        /* the RST, or the last retransmission */
@@ -283,6 +297,7 @@ struct _IotInsight {
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
+  guint        icmp_too_big;           /* ICMP fragmentation needed / ICMPv6 packet too big seen */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */

@@ -57,6 +57,7 @@ static const char *const field_names[N_F] = {
   [F_ARP_OPCODE] = "arp.opcode", [F_ARP_SPA] = "arp.src.proto_ipv4", [F_ARP_TPA] = "arp.dst.proto_ipv4",
   [F_DHCP_TYPE] = "dhcp.option.dhcp", [F_DHCP_MAC] = "dhcp.hw.mac_addr",
   [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
+  [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
   [F_MALFORMED] = "_ws.malformed",
 };
 
@@ -827,6 +828,18 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
               memcpy (ff->dhcp_mac, node->v.p, 6);
               ff->has_dhcp_mac = TRUE;
             }
+          break;
+        case F_ICMP_TYPE:
+          if (ff->icmp_type < 0)
+            ff->icmp_type = (gint) node->v.u;
+          break;
+        case F_ICMP_CODE:
+          if (ff->icmp_code < 0)
+            ff->icmp_code = (gint) node->v.u;
+          break;
+        case F_ICMPV6_TYPE:
+          if (ff->icmpv6_type < 0)
+            ff->icmpv6_type = (gint) node->v.u;
           break;
         case F_DHCP_XID:
           ff->dhcp_xid = (guint32) node->v.u;
@@ -1638,6 +1651,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.ntp_mode = -1;
   ff.arp_op = -1;
   ff.dhcp_type = -1;
+  ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);

@@ -19,6 +19,13 @@
 #   reading again.
 # nat-idle-drop.pcap: the router drops them silently: the device
 #   retransmits the reading into the void until it is stopped 6 s later.
+#
+# path-mtu-blackhole.pcap: the same three namespaces without NAT, but the
+#   router's link towards the broker has an MTU of 1280 and the router drops
+#   the ICMP "fragmentation needed" messages it would send.  The device
+#   (mosquitto_pub -l, QoS 1) sends two small readings (acknowledged), then
+#   a 3000-byte snapshot: its full-size segments never pass and are resent
+#   until the device is stopped.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,7 +37,7 @@ NS_B=iotscope-path-brk
 . "$HERE/lib.sh"
 command -v nft >/dev/null || apt-get install -y nftables
 
-setup() {   # setup reject|drop: the three namespaces and the router's rules
+setup() {   # setup reject|drop|mtu: the three namespaces and the router's rules
     local action=$1 ns
     NAMESPACES=()
     for ns in "$NS_D" "$NS_R" "$NS_B"; do loopback_namespace "$ns"; done
@@ -47,6 +54,18 @@ setup() {   # setup reject|drop: the three namespaces and the router's rules
     ip -n "$NS_D" route add default via 10.96.1.1
     ip -n "$NS_B" route add default via 10.96.2.1
     ip netns exec "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+    if [ "$action" = mtu ]; then
+        ip -n "$NS_R" link set r1 mtu 1280
+        ip netns exec "$NS_R" nft -f - <<EOF
+table ip filter {
+  chain out {
+    type filter hook output priority 0;
+    icmp type destination-unreachable drop
+  }
+}
+EOF
+        return
+    fi
     if [ "$action" = reject ]; then action="reject with tcp reset"; fi
     ip netns exec "$NS_R" nft -f - <<EOF
 table ip nat {
@@ -87,11 +106,28 @@ run() {   # run reject|drop FILE
 run reject nat-idle-reset.pcap
 run drop nat-idle-drop.pcap
 
+# The MTU black hole.
+setup mtu
+bg mosquitto ip netns exec "$NS_B" mosquitto -c "$WORK/mosquitto.conf"
+broker=$LAST_PID
+wait_listen tcp 1883 "$NS_B"
+cap_start ip netns exec "$NS_D" "${TCPDUMP[@]}" -i v0 -w "$WORK/path-mtu-blackhole.pcap" tcp port 1883
+head -c 3000 /dev/zero | tr '\0' 'J' >"$WORK/snapshot.txt"
+{ echo '{"lux":410}'; sleep 0.3; echo '{"lux":412}'; sleep 0.3; cat "$WORK/snapshot.txt"; echo; sleep 6; } \
+    | ip netns exec "$NS_D" timeout 8 mosquitto_pub -h 10.96.2.2 -i cam-2 -t site/cam-2/snapshot -l -q 1 \
+    >"$WORK/pub-mtu.log" 2>&1 || true
+cap_stop
+stop_pid "$broker"
+for ns in "$NS_D" "$NS_R" "$NS_B"; do ip netns del "$ns"; done
+NAMESPACES=()
+
 n=$(tshark -r "$WORK/nat-idle-reset.pcap" -Y 'tcp.flags.reset == 1' 2>/dev/null | wc -l)
 [ "$n" -ge 1 ] || die "nat-idle-reset.pcap: the router sent no reset"
 n=$(tshark -r "$WORK/nat-idle-drop.pcap" -Y 'tcp.analysis.retransmission' 2>/dev/null | wc -l)
 [ "$n" -ge 3 ] || die "nat-idle-drop.pcap: only $n retransmissions"
-for f in nat-idle-reset nat-idle-drop; do
+n=$(tshark -r "$WORK/path-mtu-blackhole.pcap" -Y 'tcp.analysis.retransmission && tcp.len > 1000' 2>/dev/null | wc -l)
+[ "$n" -ge 3 ] || die "path-mtu-blackhole.pcap: only $n full-size retransmissions"
+for f in nat-idle-reset nat-idle-drop path-mtu-blackhole; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
     log "$f.pcap: $(tshark -r "$OUT/$f.pcap" 2>/dev/null | wc -l) frames"
 done

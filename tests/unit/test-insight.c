@@ -920,6 +920,38 @@ test_path_idle (void)
   g_assert_nonnull (strstr (d->explanation, "keep-alive is 30 s"));
 }
 
+/* A router link with a smaller MTU and the ICMP that would say so dropped:
+ * two small readings pass, the 3000-byte snapshot's full-size segments are
+ * resent for ever. */
+static void
+test_mtu_blackhole (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("path-mtu-blackhole.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) resent = frames_with (engine, "tcp.analysis.retransmission", G_MAXUINT64);
+  g_autoptr (GArray) pubacks = frames_with (engine, "mqtt.msgtype", 4);
+  const IotInsightItem *item = iot_insight_find (insight, "path-mtu-blackhole", "10.96.2.2:1883");
+  guint big = 0;
+
+  g_assert_nonnull (item);
+  g_assert_cmpuint (pubacks->len, ==, 2);   /* the two small readings */
+  for (guint i = 0; i < resent->len; i++)
+    {
+      guint32 n = g_array_index (resent, guint32, i);
+      g_autoptr (GArray) len = field_values (engine, n, "tcp.len");
+
+      if (g_array_index (len, guint64, 0) > 1000)
+        {
+          g_assert_true (has_frame (item->frames, n));
+          big++;
+        }
+    }
+  g_assert_cmpuint (big, >=, 3);
+  g_assert_cmpuint (item->frames->len, ==, big);
+  g_assert_null (iot_insight_find (insight, "tcp-retransmissions", NULL));
+  g_assert_null (iot_insight_find (insight, "mqtt-unacknowledged", NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -945,5 +977,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/capture-point", test_capture_point);
   g_test_add_func ("/insight/network-join", test_network_join);
   g_test_add_func ("/insight/path-idle", test_path_idle);
+  g_test_add_func ("/insight/mtu-blackhole", test_mtu_blackhole);
   return g_test_run ();
 }
