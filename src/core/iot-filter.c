@@ -5,6 +5,12 @@
  * field they are compared with, errors with their position) → a tree of
  * typed tests evaluated per frame without re-parsing.
  *
+ * Hostile input must not exhaust the stack: chains of "and"/"or" become one
+ * node with a list of operands and runs of "not" collapse as they are read,
+ * so only parentheses, function calls and slices nest, and those are
+ * limited to MAX_NESTING levels (every recursive pass over the tree then
+ * goes at most that deep).
+ *
  * Repeated fields follow Wireshark 4.0: "==" is true if any value matches,
  * "!=" only if all values differ, "===" if all match, "!==" / "~=" if any
  * differs.
@@ -239,7 +245,8 @@ typedef struct _Test Test;
 struct _Test {
   TestKind kind;
   CmpOp    op;
-  Test    *a, *b;
+  Test    *a;          /* TEST_NOT */
+  GPtrArray *operands; /* TEST_AND / TEST_OR: Test, two or more */
   Expr    *lhs, *rhs;
   GArray  *set;        /* SetItem */
   GPtrArray *set_exprs;
@@ -329,11 +336,18 @@ typedef struct {
   gboolean deprecated;
 } Token;
 
+/* How deep parentheses, function calls and slices may nest.  Far more
+ * than any hand-written filter needs (tshark stops below 100 parentheses),
+ * and shallow enough for the recursive passes to run on a small thread
+ * stack. */
+#define MAX_NESTING 256
+
 typedef struct {
   const char       *src;
   guint             pos;
   GArray           *tokens;   /* Token */
   guint             next;     /* parser cursor */
+  guint             depth;    /* current nesting while parsing */
   IotFilterProblem *problem;
   IotFilter        *filter;
 } Parser;
@@ -688,6 +702,29 @@ test_new (Parser *p, TestKind kind)
   return t;
 }
 
+/* Enters one more level of nesting at @tok; FALSE (and a problem) past
+ * MAX_NESTING. */
+static gboolean
+nest (Parser *p, const Token *tok)
+{
+  if (p->depth < MAX_NESTING)
+    {
+      p->depth++;
+      return TRUE;
+    }
+  if (p->problem == NULL)
+    p->problem = problem_new (tok->start, tok->length,
+                              "The filter nests parentheses, function calls or slices more than %d levels deep.",
+                              MAX_NESTING);
+  return FALSE;
+}
+
+static void
+unnest (Parser *p)
+{
+  p->depth--;
+}
+
 static gboolean
 parse_int64 (const char *text, gint64 *out)
 {
@@ -790,8 +827,11 @@ parse_function (Parser *p, Token *name, FuncKind kind)
   Token *close;
 
   e->func = kind;
+  if (!nest (p, name))
+    return NULL;
   advance (p);   /* ( */
   e->arg = parse_value (p);
+  unnest (p);
   if (e->arg == NULL)
     return NULL;
   close = advance (p);
@@ -848,10 +888,21 @@ parse_value (Parser *p)
       unexpected (p, tok);
       return NULL;
     }
-  while (peek (p)->kind == TOK_SLICE)
+  /* Each slice wraps what it slices: a nesting level for the passes that
+   * follow. */
+  for (guint slices = 0; peek (p)->kind == TOK_SLICE; slices++)
     {
       Token *slice_tok = advance (p);
-      Expr *slice = expr_new (p, EXPR_SLICE, slice_tok);
+      Expr *slice;
+
+      if (p->depth + slices >= MAX_NESTING)
+        {
+          p->problem = problem_new (slice_tok->start, slice_tok->length,
+                                    "The filter nests parentheses, function calls or slices more than %d levels deep.",
+                                    MAX_NESTING);
+          return NULL;
+        }
+      slice = expr_new (p, EXPR_SLICE, slice_tok);
 
       slice->start = e->start;
       slice->length = slice_tok->start + slice_tok->length - e->start;
@@ -943,8 +994,11 @@ parse_relation (Parser *p)
     {
       Token *close;
 
+      if (!nest (p, tok))
+        return NULL;
       advance (p);
       t = parse_or (p);
+      unnest (p);
       if (t == NULL)
         return NULL;
       close = advance (p);
@@ -983,53 +1037,63 @@ parse_relation (Parser *p)
   return t;
 }
 
+/* "not not … x": read in a loop; an even number of "not" is no "not". */
 static Test *
 parse_not (Parser *p)
 {
-  if (peek (p)->kind == TOK_NOT)
+  gboolean negated = FALSE;
+  Test *inner, *t;
+
+  while (peek (p)->kind == TOK_NOT)
     {
-      Test *t;
+      advance (p);
+      negated = !negated;
+    }
+  inner = parse_relation (p);
+  if (inner == NULL || !negated)
+    return inner;
+  t = test_new (p, TEST_NOT);
+  t->a = inner;
+  return t;
+}
+
+typedef Test *(*ParseFunc) (Parser *p);
+
+/* operand { separator operand }: one node holding every operand, so a long
+ * chain costs no depth. */
+static Test *
+parse_chain (Parser *p, TokKind separator, TestKind kind, ParseFunc parse_operand_test)
+{
+  Test *first = parse_operand_test (p), *t;
+
+  if (first == NULL || peek (p)->kind != separator)
+    return first;
+  t = test_new (p, kind);
+  t->operands = g_ptr_array_new ();
+  g_ptr_array_add (t->operands, first);
+  while (peek (p)->kind == separator)
+    {
+      Test *next;
 
       advance (p);
-      t = test_new (p, TEST_NOT);
-      t->a = parse_not (p);
-      return t->a ? t : NULL;
+      next = parse_operand_test (p);
+      if (next == NULL)
+        return NULL;
+      g_ptr_array_add (t->operands, next);
     }
-  return parse_relation (p);
+  return t;
 }
 
 static Test *
 parse_and (Parser *p)
 {
-  Test *left = parse_not (p);
-
-  while (left != NULL && peek (p)->kind == TOK_AND)
-    {
-      Test *t = test_new (p, TEST_AND);
-
-      advance (p);
-      t->a = left;
-      t->b = parse_not (p);
-      left = t->b ? t : NULL;
-    }
-  return left;
+  return parse_chain (p, TOK_AND, TEST_AND, parse_not);
 }
 
 static Test *
 parse_or (Parser *p)
 {
-  Test *left = parse_and (p);
-
-  while (left != NULL && peek (p)->kind == TOK_OR)
-    {
-      Test *t = test_new (p, TEST_OR);
-
-      advance (p);
-      t->a = left;
-      t->b = parse_and (p);
-      left = t->b ? t : NULL;
-    }
-  return left;
+  return parse_chain (p, TOK_OR, TEST_OR, parse_and);
 }
 
 /* ---- semantic check: types and literals ---------------------------------------- */
@@ -1649,7 +1713,10 @@ check_test (Parser *p, Test *t)
     {
     case TEST_AND:
     case TEST_OR:
-      return check_test (p, t->a) && check_test (p, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (!check_test (p, g_ptr_array_index (t->operands, i)))
+          return FALSE;
+      return TRUE;
     case TEST_NOT:
       return check_test (p, t->a);
     case TEST_EXISTS:
@@ -1690,6 +1757,8 @@ test_free (Test *t)
     g_array_unref (t->set);
   if (t->set_exprs)
     g_ptr_array_unref (t->set_exprs);
+  if (t->operands)
+    g_ptr_array_unref (t->operands);
   g_clear_pointer (&t->regex, g_regex_unref);
   g_free (t);
 }
@@ -2195,9 +2264,15 @@ eval_test (IotFilter *filter, Test *t)
   switch (t->kind)
     {
     case TEST_AND:
-      return eval_test (filter, t->a) && eval_test (filter, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (!eval_test (filter, g_ptr_array_index (t->operands, i)))
+          return FALSE;
+      return TRUE;
     case TEST_OR:
-      return eval_test (filter, t->a) || eval_test (filter, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (eval_test (filter, g_ptr_array_index (t->operands, i)))
+          return TRUE;
+      return FALSE;
     case TEST_NOT:
       return !eval_test (filter, t->a);
     case TEST_EXISTS:
