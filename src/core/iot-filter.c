@@ -320,6 +320,8 @@ iot_filter_problem_format (const IotFilterProblem *problem, const char *text)
 
 /* Messages quote the filter, which may hold any bytes inside quotes; what
  * is shown to the user must be valid UTF-8. */
+static char *message_vprintf (const char *fmt, va_list ap) G_GNUC_PRINTF (1, 0);
+
 static char *
 message_vprintf (const char *fmt, va_list ap)
 {

@@ -174,7 +174,7 @@ expect_error_at (const char *text, const char *error, guint column)
 static char *matching (IotEngine *engine, const char *text);
 static IotEngine *make_engine (void);
 
-/* Runs on a 1 MiB stack: without the nesting limit and the iterative
+/* Runs on a 2 MiB stack: without the nesting limit and the iterative
  * chains any of these would overflow it many times over. */
 static gpointer
 deep_filters (gpointer data)
@@ -225,7 +225,7 @@ test_nesting_limit (void)
   pthread_t thread;
 
   g_assert_cmpint (pthread_attr_init (&attr), ==, 0);
-  g_assert_cmpint (pthread_attr_setstacksize (&attr, 1024 * 1024), ==, 0);
+  g_assert_cmpint (pthread_attr_setstacksize (&attr, 2 * 1024 * 1024), ==, 0);
   g_assert_cmpint (pthread_create (&thread, &attr, deep_filters, NULL), ==, 0);
   g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
   pthread_attr_destroy (&attr);
