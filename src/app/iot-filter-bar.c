@@ -23,7 +23,28 @@ struct _IotFilterBar {
   IotSession        *session;
   IotFilterState     state;
   GtkEntryCompletion *completion;
+
+  /* Long filters are checked in a worker; only the latest check counts. */
+  guint              check_serial;
+  gboolean           checking;
+  gboolean           apply_when_checked;
+  GCancellable      *check_cancellable;
 };
+
+/* Filters up to this long are checked as they are typed, on the main
+ * thread: compiling is linear and the nesting limited, so that takes well
+ * under a millisecond.  Longer ones (pasted) go to a worker so the window
+ * never waits for them. */
+#define INLINE_CHECK_MAX 4096
+/* The longest filter the entry takes.  GTK lays out the whole line on
+ * every change, at some milliseconds per thousand characters, and a GtkEntry
+ * silently cuts what is longer than 65,535 characters (a cut filter may
+ * well be a valid, different one): a longer paste is refused whole, with a
+ * message.  Far beyond any filter written by hand; the CLI takes longer
+ * ones. */
+#define ENTRY_MAX_CHARS 16384
+/* A long filter's tooltip shows this many characters around the problem. */
+#define EXCERPT_CONTEXT 60
 
 G_DEFINE_FINAL_TYPE (IotFilterBar, iot_filter_bar, GTK_TYPE_WIDGET)
 
@@ -72,13 +93,33 @@ set_state (IotFilterBar *self, IotFilterState state, const char *message, const 
 }
 
 /* The filter with a caret under the problem, as tshark prints it, in a
- * monospace tooltip. */
+ * monospace tooltip; of a long filter, only the part around the problem. */
 static char *
 problem_markup (const IotFilterProblem *problem, const char *text)
 {
-  g_autofree char *formatted = iot_filter_problem_format (problem, text);
-  g_autofree char *escaped = g_markup_escape_text (formatted, -1);
+  glong n_chars = g_utf8_strlen (text, -1);
+  glong column = iot_filter_problem_column (problem, text);
+  g_autofree char *formatted = NULL;
+  g_autofree char *escaped = NULL;
 
+  if (n_chars > 2 * EXCERPT_CONTEXT)
+    {
+      glong from = MAX (column - EXCERPT_CONTEXT, 0);
+      glong to = MIN (column + EXCERPT_CONTEXT, n_chars);
+      const char *start = g_utf8_offset_to_pointer (text, from);
+      const char *end = g_utf8_offset_to_pointer (start, to - from);
+      g_autofree char *excerpt = g_strdup_printf ("%s%.*s%s", from > 0 ? "…" : "", (int) (end - start), start,
+                                                  to < n_chars ? "…" : "");
+      IotFilterProblem shifted = *problem;
+      guint lead = from > 0 ? strlen ("…") : 0;
+
+      shifted.start = problem->start - (guint) (start - text) + lead;
+      shifted.length = MIN (problem->length, (guint) (end - text) - problem->start);
+      formatted = iot_filter_problem_format (&shifted, excerpt);
+    }
+  else
+    formatted = iot_filter_problem_format (problem, text);
+  escaped = g_markup_escape_text (formatted, -1);
   return g_strdup_printf ("<tt>%s</tt>", escaped);
 }
 
@@ -99,26 +140,22 @@ underline (IotFilterBar *self, guint start, guint length)
   gtk_entry_set_attributes (self->entry, attrs);
 }
 
+/* Shows what compiling @text gave. */
 static void
-check (IotFilterBar *self)
+show_check (IotFilterBar *self, const char *text, IotFilter *filter, const IotFilterProblem *problem)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
-  g_autoptr (IotFilterProblem) problem = NULL;
-  g_autoptr (IotFilter) filter = NULL;
-
-  underline (self, 0, 0);
-  if (*text == '\0' || strspn (text, " \t") == strlen (text))
-    {
-      set_state (self, IOT_FILTER_STATE_EMPTY, NULL, NULL);
-      return;
-    }
-  filter = iot_filter_compile (text, &problem);
+  self->checking = FALSE;
   if (filter == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("%s (at character %u)", problem->message, problem->start + 1);
+      g_autofree char *message = g_strdup_printf ("%s (at character %u)", problem->message,
+                                                  iot_filter_problem_column (problem, text) + 1);
       g_autofree char *tooltip = problem_markup (problem, text);
 
-      underline (self, problem->start, MAX (problem->length, 1));
+      /* Attributes make GTK lay the whole line out again, at once: tens of
+       * milliseconds for a long filter, whose message and tooltip say
+       * where the problem is anyway. */
+      if (strlen (text) <= INLINE_CHECK_MAX)
+        underline (self, problem->start, MAX (problem->length, 1));
       set_state (self, IOT_FILTER_STATE_INVALID, message, tooltip);
       return;
     }
@@ -133,10 +170,111 @@ check (IotFilterBar *self)
   set_state (self, IOT_FILTER_STATE_VALID, NULL, NULL);
 }
 
+typedef struct {
+  char             *text;
+  guint             serial;
+  IotFilter        *filter;
+  IotFilterProblem *problem;
+} CheckJob;
+
+static void
+check_job_free (CheckJob *job)
+{
+  g_free (job->text);
+  g_clear_pointer (&job->filter, iot_filter_free);
+  g_clear_pointer (&job->problem, iot_filter_problem_free);
+  g_free (job);
+}
+
+static void
+check_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  CheckJob *job = data;
+
+  job->filter = iot_filter_compile (job->text, &job->problem);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  IotFilterBar *self = IOT_FILTER_BAR (source);
+  CheckJob *job = g_task_get_task_data (G_TASK (result));
+
+  /* Gone (the bar was disposed) or overtaken by later typing. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))) || job->serial != self->check_serial)
+    return;
+  show_check (self, job->text, job->filter, job->problem);
+  if (self->apply_when_checked)
+    {
+      self->apply_when_checked = FALSE;
+      iot_filter_bar_apply (self);
+    }
+}
+
+static void
+check (IotFilterBar *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  size_t length = strlen (text);
+
+  self->check_serial++;
+  self->apply_when_checked = FALSE;
+  underline (self, 0, 0);
+  if (length == strspn (text, " \t"))
+    {
+      self->checking = FALSE;
+      set_state (self, IOT_FILTER_STATE_EMPTY, NULL, NULL);
+      return;
+    }
+  if (length <= INLINE_CHECK_MAX)
+    {
+      g_autoptr (IotFilterProblem) problem = NULL;
+      g_autoptr (IotFilter) filter = iot_filter_compile (text, &problem);
+
+      show_check (self, text, filter, problem);
+      return;
+    }
+  {
+    g_autoptr (GTask) task = g_task_new (self, self->check_cancellable, check_done_cb, NULL);
+    CheckJob *job = g_new0 (CheckJob, 1);
+
+    job->text = g_strdup (text);
+    job->serial = self->check_serial;
+    g_task_set_task_data (task, job, (GDestroyNotify) check_job_free);
+    g_task_set_source_tag (task, check);
+    self->checking = TRUE;
+    /* Not valid until the worker says so: nothing to apply meanwhile. */
+    set_state (self, IOT_FILTER_STATE_EMPTY, "Checking the filter…", NULL);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
+    g_task_run_in_thread (task, check_thread);
+  }
+}
+
 static void
 changed_cb (GtkEditable *editable, IotFilterBar *self)
 {
   check (self);
+}
+
+/* Refuses text the entry could only keep part of, and says so. */
+static void
+insert_text_cb (GtkEditable *editable, const char *text, int length, int *position, IotFilterBar *self)
+{
+  glong current = g_utf8_strlen (gtk_editable_get_text (editable), -1);
+  glong adding = length < 0 ? g_utf8_strlen (text, -1) : g_utf8_strlen (text, length);
+  g_autofree char *message = NULL;
+
+  if (current + adding < ENTRY_MAX_CHARS)
+    return;
+  g_signal_stop_emission_by_name (editable, "insert-text");
+  self->check_serial++;
+  self->checking = FALSE;
+  self->apply_when_checked = FALSE;
+  message = g_strdup_printf ("The filter is too long for the filter bar: %ld characters, at most %d.",
+                             current + adding, ENTRY_MAX_CHARS - 1);
+  set_state (self, IOT_FILTER_STATE_INVALID, message, NULL);
+  gtk_widget_error_bell (GTK_WIDGET (self->entry));
 }
 
 gboolean
@@ -145,6 +283,12 @@ iot_filter_bar_apply (IotFilterBar *self)
   g_autoptr (GError) error = NULL;
 
   g_return_val_if_fail (IOT_IS_FILTER_BAR (self), FALSE);
+  if (self->checking)
+    {
+      /* Applied as soon as the worker has checked it (if valid). */
+      self->apply_when_checked = TRUE;
+      return FALSE;
+    }
   if (self->session == NULL || self->state == IOT_FILTER_STATE_INVALID)
     {
       gtk_widget_error_bell (GTK_WIDGET (self->entry));
@@ -221,6 +365,11 @@ match_cb (GtkEntryCompletion *completion, const char *key, GtkTreeIter *iter, gp
   g_autofree char *name = NULL;
   int start, end;
 
+  /* Called for every field name on each change, and finding the name
+   * before the cursor walks the text: in a long (pasted) filter that
+   * would take seconds, and there is no name being typed to complete. */
+  if (gtk_entry_buffer_get_bytes (gtk_entry_get_buffer (self->entry)) > INLINE_CHECK_MAX)
+    return FALSE;
   start = token_start (self, &end);
   /* A digit starts a number, not a field name. */
   if (end - start < 2 || g_ascii_isdigit (text[start]))
@@ -593,6 +742,8 @@ iot_filter_bar_dispose (GObject *object)
 {
   IotFilterBar *self = IOT_FILTER_BAR (object);
 
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   if (self->entry != NULL)
     gtk_entry_set_completion (self->entry, NULL);
   g_clear_object (&self->completion);
@@ -639,8 +790,11 @@ static void
 iot_filter_bar_init (IotFilterBar *self)
 {
   self->history = gtk_string_list_new (NULL);
+  self->check_cancellable = g_cancellable_new ();
   self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_filter_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (gtk_editable_get_delegate (GTK_EDITABLE (self->entry)), "insert-text",
+                    G_CALLBACK (insert_text_cb), self);
   setup_completion (self);
   rebuild_history_menu (self);
   update_save_button (self);

@@ -5,6 +5,12 @@
  * field they are compared with, errors with their position) → a tree of
  * typed tests evaluated per frame without re-parsing.
  *
+ * Hostile input must not exhaust the stack: chains of "and"/"or" become one
+ * node with a list of operands and runs of "not" collapse as they are read,
+ * so only parentheses, function calls and slices nest, and those are
+ * limited to MAX_NESTING levels (every recursive pass over the tree then
+ * goes at most that deep).
+ *
  * Repeated fields follow Wireshark 4.0: "==" is true if any value matches,
  * "!=" only if all values differ, "===" if all match, "!==" / "~=" if any
  * differs.
@@ -17,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +202,9 @@ struct _Expr {
   LiteralKind     lit_kind;
   char           *text;
   FValue          value;
+  /* A negative number against an unsigned field: Wireshark negates the
+   * number at run time, which fails, so the literal has no value. */
+  gboolean        no_value;
   GBytes         *storage;         /* bytes the literal value points into */
   /* EXPR_SLICE / EXPR_FUNC / EXPR_BITAND */
   Expr           *arg;
@@ -233,13 +243,15 @@ typedef enum {
 typedef struct {
   FValue low, high;
   gboolean range;
+  gboolean empty;   /* a bound without a value (see no_value): matches nothing */
 } SetItem;
 
 typedef struct _Test Test;
 struct _Test {
   TestKind kind;
   CmpOp    op;
-  Test    *a, *b;
+  Test    *a;          /* TEST_NOT */
+  GPtrArray *operands; /* TEST_AND / TEST_OR: Test, two or more */
   Expr    *lhs, *rhs;
   GArray  *set;        /* SetItem */
   GPtrArray *set_exprs;
@@ -267,18 +279,55 @@ iot_filter_problem_free (IotFilterProblem *problem)
   g_free (problem);
 }
 
+/* Characters (not bytes) in text[from, to): a byte that is not part of
+ * valid UTF-8 counts as one character, as a terminal shows it. */
+static guint
+count_characters (const char *text, guint from, guint to)
+{
+  guint n = 0;
+
+  for (guint i = from; i < to && text[i] != '\0'; n++)
+    {
+      gunichar c = (guchar) text[i] < 0x80 ? (gunichar) text[i]
+                   : g_utf8_get_char_validated (text + i, to - i);
+
+      i += c == (gunichar) -1 || c == (gunichar) -2 ? 1 : (guint) g_utf8_skip[(guchar) text[i]];
+    }
+  return n;
+}
+
+guint
+iot_filter_problem_column (const IotFilterProblem *problem, const char *text)
+{
+  return count_characters (text, 0, problem->start);
+}
+
 char *
 iot_filter_problem_format (const IotFilterProblem *problem, const char *text)
 {
   GString *out = g_string_new (problem->message);
+  guint column = iot_filter_problem_column (problem, text);
+  guint width = count_characters (text, problem->start, problem->start + problem->length);
 
   g_string_append_printf (out, "\n    %s\n    ", text);
-  for (guint i = 0; i < problem->start; i++)
+  for (guint i = 0; i < column; i++)
     g_string_append_c (out, ' ');
   g_string_append_c (out, '^');
-  for (guint i = 1; i < problem->length; i++)
+  for (guint i = 1; i < width; i++)
     g_string_append (out, "~");
   return g_string_free (out, FALSE);
+}
+
+/* Messages quote the filter, which may hold any bytes inside quotes; what
+ * is shown to the user must be valid UTF-8. */
+static char *message_vprintf (const char *fmt, va_list ap) G_GNUC_PRINTF (1, 0);
+
+static char *
+message_vprintf (const char *fmt, va_list ap)
+{
+  g_autofree char *message = g_strdup_vprintf (fmt, ap);
+
+  return g_utf8_make_valid (message, -1);
 }
 
 static IotFilterProblem *
@@ -291,7 +340,7 @@ problem_new (guint start, guint length, const char *fmt, ...)
   va_list ap;
 
   va_start (ap, fmt);
-  problem->message = g_strdup_vprintf (fmt, ap);
+  problem->message = message_vprintf (fmt, ap);
   va_end (ap);
   problem->start = start;
   problem->length = MAX (length, 1);
@@ -329,11 +378,18 @@ typedef struct {
   gboolean deprecated;
 } Token;
 
+/* How deep parentheses, function calls and slices may nest.  Far more
+ * than any hand-written filter needs (tshark stops below 100 parentheses),
+ * and shallow enough for the recursive passes to run on a small thread
+ * stack. */
+#define MAX_NESTING 256
+
 typedef struct {
   const char       *src;
   guint             pos;
   GArray           *tokens;   /* Token */
   guint             next;     /* parser cursor */
+  guint             depth;    /* current nesting while parsing */
   IotFilterProblem *problem;
   IotFilter        *filter;
 } Parser;
@@ -376,10 +432,17 @@ lex_escape (Parser *p, GString *out)
     default:
       if (c >= '0' && c <= '7')
         {
-          guint v = 0, n = 0;
+          guint v = 0, n = 0, at = p->pos;
 
           while (n < 3 && s[p->pos] >= '0' && s[p->pos] <= '7')
             v = v * 8 + (guint) (s[p->pos++] - '0'), n++;
+          /* An escape is one byte: "\400" would silently wrap. */
+          if (v > 0xff)
+            {
+              p->problem = problem_new (at - 1, n + 1, "The escape \\%.*s is larger than 255 (\\377): an escape is one byte.",
+                                        (int) n, s + at);
+              return FALSE;
+            }
           g_string_append_c (out, (char) v);
           return TRUE;
         }
@@ -407,7 +470,8 @@ lex_string (Parser *p, Token *tok, gboolean raw)
 
           if (!lex_escape (p, out))
             {
-              p->problem = problem_new (at, 2, "Invalid escape sequence in a string.");
+              if (p->problem == NULL)
+                p->problem = problem_new (at, 2, "Invalid escape sequence in a string.");
               g_string_free (out, TRUE);
               return FALSE;
             }
@@ -447,7 +511,8 @@ lex_char (Parser *p, Token *tok)
   return TRUE;
 bad:
   g_string_free (out, TRUE);
-  p->problem = problem_new (tok->start, 3, "Invalid character constant.");
+  if (p->problem == NULL)
+    p->problem = problem_new (tok->start, 3, "Invalid character constant.");
   return FALSE;
 }
 
@@ -547,6 +612,30 @@ push_word (Parser *p, Token *tok)
   g_array_append_val (p->tokens, *tok);
 }
 
+/* Outside quotes a filter is printable ASCII, as in Wireshark. */
+static void
+report_unprintable (Parser *p)
+{
+  const char *at = p->src + p->pos;
+  guchar byte = (guchar) *at;
+  gunichar c;
+
+  if (byte < 0x80)
+    {
+      p->problem = problem_new (p->pos, 1, "The control character 0x%02x may only appear inside double quotes "
+                                "(write it as \\x%02x).", byte, byte);
+      return;
+    }
+  c = g_utf8_get_char_validated (at, -1);
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    p->problem = problem_new (p->pos, 1, "Byte 0x%02x is not valid UTF-8; "
+                              "non-ASCII text may only appear inside double quotes.", byte);
+  else
+    p->problem = problem_new (p->pos, g_utf8_skip[byte], "\"%.*s\" (U+%04X): "
+                              "non-ASCII characters may only appear inside double quotes.",
+                              (int) g_utf8_skip[byte], at, c);
+}
+
 static gboolean
 lex (Parser *p)
 {
@@ -566,6 +655,11 @@ lex (Parser *p)
           tok.kind = TOK_END;
           g_array_append_val (p->tokens, tok);
           return TRUE;
+        }
+      if ((guchar) c >= 0x80 || g_ascii_iscntrl (c))
+        {
+          report_unprintable (p);
+          return FALSE;
         }
       if (c == '(' || c == ')' || c == '{' || c == '}' || c == ',')
         {
@@ -657,7 +751,7 @@ warn (Parser *p, guint start, guint length, const char *fmt, ...)
   va_list ap;
 
   va_start (ap, fmt);
-  problem->message = g_strdup_vprintf (fmt, ap);
+  problem->message = message_vprintf (fmt, ap);
   va_end (ap);
   problem->start = start;
   problem->length = MAX (length, 1);
@@ -688,15 +782,47 @@ test_new (Parser *p, TestKind kind)
   return t;
 }
 
+/* Enters one more level of nesting at @tok; FALSE (and a problem) past
+ * MAX_NESTING. */
 static gboolean
-parse_int64 (const char *text, gint64 *out)
+nest (Parser *p, const Token *tok)
+{
+  if (p->depth < MAX_NESTING)
+    {
+      p->depth++;
+      return TRUE;
+    }
+  if (p->problem == NULL)
+    p->problem = problem_new (tok->start, tok->length,
+                              "The filter nests parentheses, function calls or slices more than %d levels deep.",
+                              MAX_NESTING);
+  return FALSE;
+}
+
+static void
+unnest (Parser *p)
+{
+  p->depth--;
+}
+
+typedef enum {
+  NUMBER_OK,
+  NUMBER_INVALID,
+  NUMBER_OVERFLOW,   /* a number, but more than 64 bits */
+} NumberParse;
+
+/* "[-+]digits", decimal, 0x hex, 0b binary or 0 octal: its sign and
+ * magnitude.  The sign is Wireshark's unary minus: the magnitude is the
+ * value checked against a field. */
+static NumberParse
+parse_number (const char *text, gboolean *negative, guint64 *magnitude)
 {
   char *end = NULL;
-  gboolean negative = text[0] == '-';
-  const char *digits = negative || text[0] == '+' ? text + 1 : text;
-  guint64 magnitude;
+  const char *digits;
   int base = 10;
 
+  *negative = text[0] == '-';
+  digits = *negative || text[0] == '+' ? text + 1 : text;
   if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
     base = 16, digits += 2;
   else if (digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B'))
@@ -704,10 +830,21 @@ parse_int64 (const char *text, gint64 *out)
   else if (digits[0] == '0' && digits[1] != '\0')
     base = 8, digits += 1;
   if (!g_ascii_isxdigit (digits[0]))
-    return FALSE;
+    return NUMBER_INVALID;
   errno = 0;
-  magnitude = g_ascii_strtoull (digits, &end, base);
-  if (errno != 0 || end == digits || *end != '\0')
+  *magnitude = g_ascii_strtoull (digits, &end, base);
+  if (end == digits || *end != '\0')
+    return NUMBER_INVALID;
+  return errno == ERANGE ? NUMBER_OVERFLOW : errno == 0 ? NUMBER_OK : NUMBER_INVALID;
+}
+
+static gboolean
+parse_int64 (const char *text, gint64 *out)
+{
+  gboolean negative;
+  guint64 magnitude;
+
+  if (parse_number (text, &negative, &magnitude) != NUMBER_OK)
     return FALSE;
   if (negative)
     {
@@ -723,16 +860,30 @@ parse_int64 (const char *text, gint64 *out)
 static gboolean
 parse_slice_ranges (Parser *p, const Token *tok, Expr *slice)
 {
-  g_auto (GStrv) parts = g_strsplit (tok->text, ",", -1);
-  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (SliceRange));
+  GArray *ranges;
+  const char *inside = tok->text;   /* at tok->start + 1 in the filter */
 
-  for (guint i = 0; parts[i] != NULL; i++)
+  if (inside[strspn (inside, " \t")] == '\0')
     {
-      char *part = g_strstrip (parts[i]);
+      p->problem = problem_new (tok->start, tok->length, "The slice \"[%s]\" selects nothing: give an offset or a range.",
+                                inside);
+      return FALSE;
+    }
+  ranges = g_array_new (FALSE, FALSE, sizeof (SliceRange));
+  for (const char *from = inside; from != NULL; )
+    {
+      const char *comma = strchr (from, ',');
+      guint lead = strspn (from, " \t");
+      guint span = comma != NULL ? (guint) (comma - from) : strlen (from);
+      g_autofree char *part = NULL;
+      guint part_start;
       SliceRange r = { 0, 1, FALSE };
       char *sep;
       gint64 a = 0, b = 0;
 
+      part = g_strstrip (g_strndup (from, span));
+      part_start = tok->start + 1 + (guint) (from - inside) + MIN (lead, span);
+      from = comma != NULL ? comma + 1 : NULL;
       if (part[0] == '\0')
         goto bad;
 
@@ -746,6 +897,14 @@ parse_slice_ranges (Parser *p, const Token *tok, Expr *slice)
             r.to_end = TRUE;
           else if (!parse_int64 (sep + 1, &b) || b < 0)
             goto bad;
+          else if (b == 0)
+            {
+              *sep = ':';
+              g_array_free (ranges, TRUE);
+              p->problem = problem_new (part_start, strlen (part),
+                                        "The range %s selects nothing: its length must be at least 1.", part);
+              return FALSE;
+            }
           r.length = b;
         }
       else if ((sep = strchr (part + 1, '-')) != NULL)
@@ -790,8 +949,11 @@ parse_function (Parser *p, Token *name, FuncKind kind)
   Token *close;
 
   e->func = kind;
+  if (!nest (p, name))
+    return NULL;
   advance (p);   /* ( */
   e->arg = parse_value (p);
+  unnest (p);
   if (e->arg == NULL)
     return NULL;
   close = advance (p);
@@ -848,10 +1010,21 @@ parse_value (Parser *p)
       unexpected (p, tok);
       return NULL;
     }
-  while (peek (p)->kind == TOK_SLICE)
+  /* Each slice wraps what it slices: a nesting level for the passes that
+   * follow. */
+  for (guint slices = 0; peek (p)->kind == TOK_SLICE; slices++)
     {
       Token *slice_tok = advance (p);
-      Expr *slice = expr_new (p, EXPR_SLICE, slice_tok);
+      Expr *slice;
+
+      if (p->depth + slices >= MAX_NESTING)
+        {
+          p->problem = problem_new (slice_tok->start, slice_tok->length,
+                                    "The filter nests parentheses, function calls or slices more than %d levels deep.",
+                                    MAX_NESTING);
+          return NULL;
+        }
+      slice = expr_new (p, EXPR_SLICE, slice_tok);
 
       slice->start = e->start;
       slice->length = slice_tok->start + slice_tok->length - e->start;
@@ -943,8 +1116,11 @@ parse_relation (Parser *p)
     {
       Token *close;
 
+      if (!nest (p, tok))
+        return NULL;
       advance (p);
       t = parse_or (p);
+      unnest (p);
       if (t == NULL)
         return NULL;
       close = advance (p);
@@ -983,53 +1159,63 @@ parse_relation (Parser *p)
   return t;
 }
 
+/* "not not … x": read in a loop; an even number of "not" is no "not". */
 static Test *
 parse_not (Parser *p)
 {
-  if (peek (p)->kind == TOK_NOT)
+  gboolean negated = FALSE;
+  Test *inner, *t;
+
+  while (peek (p)->kind == TOK_NOT)
     {
-      Test *t;
+      advance (p);
+      negated = !negated;
+    }
+  inner = parse_relation (p);
+  if (inner == NULL || !negated)
+    return inner;
+  t = test_new (p, TEST_NOT);
+  t->a = inner;
+  return t;
+}
+
+typedef Test *(*ParseFunc) (Parser *p);
+
+/* operand { separator operand }: one node holding every operand, so a long
+ * chain costs no depth. */
+static Test *
+parse_chain (Parser *p, TokKind separator, TestKind kind, ParseFunc parse_operand_test)
+{
+  Test *first = parse_operand_test (p), *t;
+
+  if (first == NULL || peek (p)->kind != separator)
+    return first;
+  t = test_new (p, kind);
+  t->operands = g_ptr_array_new ();
+  g_ptr_array_add (t->operands, first);
+  while (peek (p)->kind == separator)
+    {
+      Test *next;
 
       advance (p);
-      t = test_new (p, TEST_NOT);
-      t->a = parse_not (p);
-      return t->a ? t : NULL;
+      next = parse_operand_test (p);
+      if (next == NULL)
+        return NULL;
+      g_ptr_array_add (t->operands, next);
     }
-  return parse_relation (p);
+  return t;
 }
 
 static Test *
 parse_and (Parser *p)
 {
-  Test *left = parse_not (p);
-
-  while (left != NULL && peek (p)->kind == TOK_AND)
-    {
-      Test *t = test_new (p, TEST_AND);
-
-      advance (p);
-      t->a = left;
-      t->b = parse_not (p);
-      left = t->b ? t : NULL;
-    }
-  return left;
+  return parse_chain (p, TOK_AND, TEST_AND, parse_not);
 }
 
 static Test *
 parse_or (Parser *p)
 {
-  Test *left = parse_and (p);
-
-  while (left != NULL && peek (p)->kind == TOK_OR)
-    {
-      Test *t = test_new (p, TEST_OR);
-
-      advance (p);
-      t->a = left;
-      t->b = parse_and (p);
-      left = t->b ? t : NULL;
-    }
-  return left;
+  return parse_chain (p, TOK_OR, TEST_OR, parse_and);
 }
 
 /* ---- semantic check: types and literals ---------------------------------------- */
@@ -1136,10 +1322,12 @@ parse_byte_string (const char *text, GByteArray *out)
   return TRUE;
 }
 
+/* "10.0.0.1", "10.0.0.0/8", "fe80::/10" for literal @e. */
 static gboolean
-parse_ip_literal (const char *text, int family, FValue *out)
+parse_ip_literal (Parser *p, Expr *e, int family)
 {
-  g_autofree char *addr = g_strdup (text);
+  FValue *out = &e->value;
+  g_autofree char *addr = g_strdup (e->text);
   char *slash = strchr (addr, '/');
   guint max = family == AF_INET ? 32 : 128;
   gint64 prefix = max;
@@ -1147,8 +1335,14 @@ parse_ip_literal (const char *text, int family, FValue *out)
   if (slash != NULL)
     {
       *slash = '\0';
-      if (!parse_int64 (slash + 1, &prefix) || prefix < 0 || prefix > max)
+      if (!parse_int64 (slash + 1, &prefix) || prefix < 0)
         return FALSE;
+      if (prefix > max)
+        {
+          p->problem = problem_new (e->start, e->length, "The prefix length %s is larger than %u, the bits of an %s address.",
+                                    slash + 1, max, family == AF_INET ? "IPv4" : "IPv6");
+          return FALSE;
+        }
     }
   memset (out, 0, sizeof *out);
   if (inet_pton (family, addr, out->v.ip) != 1)
@@ -1238,48 +1432,125 @@ parse_abs_time (const char *text, gint64 *ns)
   return TRUE;
 }
 
-static gboolean
-convert_integer_literal (Expr *e, ValueClass cls, const IotField *field)
+/* The largest value a field of @field's type (or, without a field, of
+ * class @cls) holds. */
+static guint64
+integer_max (ValueClass cls, const IotField *field)
 {
-  gint64 v;
+  switch (field != NULL ? field->type : IOT_FT_NONE)
+    {
+    case IOT_FT_UINT8: return G_MAXUINT8;
+    case IOT_FT_UINT16: return G_MAXUINT16;
+    case IOT_FT_UINT24: return 0xffffff;
+    case IOT_FT_UINT32: case IOT_FT_FRAMENUM: return G_MAXUINT32;
+    case IOT_FT_INT8: return G_MAXINT8;
+    case IOT_FT_INT16: return G_MAXINT16;
+    case IOT_FT_INT32: return G_MAXINT32;
+    case IOT_FT_INT64: return G_MAXINT64;
+    default: return cls == CLASS_INT ? G_MAXINT64 : G_MAXUINT64;
+    }
+}
+
+/* A value name ("IPv4" for eth.type) or a boolean's name. */
+static gboolean
+lookup_value_name (const char *text, const IotField *field, guint64 *out)
+{
+  if (field == NULL)
+    return FALSE;
+  if (field->type == IOT_FT_BOOLEAN)
+    {
+      if (strcmp (text, "True") == 0 || strcmp (text, "TRUE") == 0)
+        return *out = 1, TRUE;
+      if (strcmp (text, "False") == 0 || strcmp (text, "FALSE") == 0)
+        return *out = 0, TRUE;
+    }
+  for (const IotValueName *vals = field->vals; vals != NULL && vals->name != NULL; vals++)
+    if (g_ascii_strcasecmp (vals->name, text) == 0)
+      return *out = vals->value, TRUE;
+  return FALSE;
+}
+
+/* Numbers are range-checked against the field's type, never wrapped: the
+ * sign is an operator, so "-5" checks 5 (and, like Wireshark, rejects the
+ * most negative value of a signed type).  A @mask keeps the two's
+ * complement of a negative number. */
+static gboolean
+convert_integer_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field, gboolean mask)
+{
+  gboolean negative = FALSE;
+  guint64 magnitude, max = integer_max (cls, field);
+  guint sign = e->lit_kind == LIT_UNPARSED && (e->text[0] == '-' || e->text[0] == '+');
+  const char *what = field != NULL ? field->abbrev : class_name (cls);
 
   if (e->lit_kind == LIT_CHAR)
-    v = (guchar) e->text[0];
-  else if (!parse_int64 (e->text, &v))
-    {
-      const IotValueName *vals = field ? field->vals : NULL;
-      gboolean found = FALSE;
-
-      if (field && field->type == IOT_FT_BOOLEAN)
-        {
-          if (strcmp (e->text, "True") == 0 || strcmp (e->text, "TRUE") == 0)
-            v = 1, found = TRUE;
-          else if (strcmp (e->text, "False") == 0 || strcmp (e->text, "FALSE") == 0)
-            v = 0, found = TRUE;
-        }
-      for (; !found && vals && vals->name; vals++)
-        if (g_ascii_strcasecmp (vals->name, e->text) == 0)
-          v = (gint64) vals->value, found = TRUE;
-      if (!found)
-        return FALSE;
-    }
-  /* A negative number against an unsigned field is allowed (it matches
-   * nothing), as in Wireshark. */
-  if (cls == CLASS_UINT && v < 0)
-    cls = CLASS_INT;
-  e->value.cls = cls;
-  if (cls == CLASS_UINT)
-    e->value.v.u = (guint64) v;
+    magnitude = (guchar) e->text[0];
   else
-    e->value.v.i = v;
-  if (field && field->type == IOT_FT_BOOLEAN)
-    e->value.v.u = v != 0;
+    switch (parse_number (e->text, &negative, &magnitude))
+      {
+      case NUMBER_OVERFLOW:
+        p->problem = problem_new (e->start + sign, e->length - sign,
+                                  "\"%s\" causes an integer overflow: it does not fit in 64 bits.", e->text + sign);
+        return FALSE;
+      case NUMBER_INVALID:
+        if (!lookup_value_name (e->text, field, &magnitude))
+          return FALSE;
+        break;
+      case NUMBER_OK:
+        break;
+      }
+  if (magnitude > max)
+    {
+      p->problem = problem_new (e->start + sign, e->length - sign, "\"%.*s\" is too big for %s: the maximum is %"
+                                G_GUINT64_FORMAT ".", (int) (e->length - sign), p->src + e->start + sign, what, max);
+      return FALSE;
+    }
+  if (negative && field != NULL && field->type == IOT_FT_BOOLEAN)
+    {
+      p->problem = problem_new (e->start, 1, "%s is a boolean: it has no negative values.", what);
+      return FALSE;
+    }
+  e->value.cls = cls;
+  if (cls == CLASS_INT)
+    e->value.v.i = negative ? -(gint64) magnitude : (gint64) magnitude;
+  else if (negative && mask)
+    e->value.v.u = 0 - magnitude;
+  else if (negative)
+    e->no_value = magnitude != 0;
+  else
+    e->value.v.u = magnitude;
+  if (field != NULL && field->type == IOT_FT_BOOLEAN)
+    e->value.v.u = e->value.v.u != 0;
   return TRUE;
 }
 
-/* Gives literal @e the class @cls, interpreting its text for @field. */
 static gboolean
-convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
+convert_double_literal (Parser *p, Expr *e)
+{
+  guint sign = e->text[0] == '-' || e->text[0] == '+';
+  char *end = NULL;
+  double d;
+
+  if (e->lit_kind != LIT_UNPARSED)
+    return FALSE;
+  errno = 0;
+  d = g_ascii_strtod (e->text, &end);
+  if (end == e->text || *end != '\0' || isnan (d))
+    return FALSE;
+  if (errno == ERANGE)
+    {
+      p->problem = problem_new (e->start + sign, e->length - sign, "\"%s\" causes floating-point %s.",
+                                e->text + sign, fabs (d) > 1 ? "overflow" : "underflow");
+      return FALSE;
+    }
+  e->value.cls = CLASS_DOUBLE;
+  e->value.v.d = d;
+  return TRUE;
+}
+
+/* Gives literal @e the class @cls, interpreting its text for @field (and
+ * as the mask of "&" if @mask). */
+static gboolean
+convert_literal_full (Parser *p, Expr *e, ValueClass cls, const IotField *field, gboolean mask)
 {
   const char *what = field ? field->abbrev : class_name (cls);
   gboolean ok = FALSE;
@@ -1289,16 +1560,10 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
     {
     case CLASS_UINT:
     case CLASS_INT:
-      ok = e->lit_kind != LIT_STRING && convert_integer_literal (e, cls, field);
+      ok = e->lit_kind != LIT_STRING && convert_integer_literal (p, e, cls, field, mask);
       break;
     case CLASS_DOUBLE:
-      {
-        char *end = NULL;
-
-        e->value.cls = CLASS_DOUBLE;
-        e->value.v.d = g_ascii_strtod (e->text, &end);
-        ok = e->lit_kind == LIT_UNPARSED && end != e->text && *end == '\0';
-      }
+      ok = convert_double_literal (p, e);
       break;
     case CLASS_STRING:
       if (e->lit_kind == LIT_CHAR)
@@ -1345,16 +1610,20 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
               }
           }
         if (ok && field && field->type == IOT_FT_ETHER && bytes->len != 6)
-          ok = FALSE;
+          {
+            p->problem = problem_new (e->start, e->length, "\"%s\" has too %s bytes (%u) for an Ethernet address (6).",
+                                      e->text, bytes->len < 6 ? "few" : "many", bytes->len);
+            ok = FALSE;
+          }
         if (ok)
           set_literal_bytes (e, bytes->data, bytes->len);
       }
       break;
     case CLASS_IPV4:
-      ok = parse_ip_literal (e->text, AF_INET, &e->value);
+      ok = parse_ip_literal (p, e, AF_INET);
       break;
     case CLASS_IPV6:
-      ok = parse_ip_literal (e->text, AF_INET6, &e->value);
+      ok = parse_ip_literal (p, e, AF_INET6);
       break;
     case CLASS_ABSTIME:
       e->value.cls = CLASS_ABSTIME;
@@ -1369,7 +1638,7 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
                                 field ? field->abbrev : "This field");
       return FALSE;
     }
-  if (!ok)
+  if (!ok && p->problem == NULL)
     {
       if (e->lit_kind == LIT_UNPARSED && iot_registry_field (e->text) == NULL && strchr (e->text, '.')
           && cls != CLASS_IPV4 && cls != CLASS_DOUBLE && cls != CLASS_RELTIME && cls != CLASS_BYTES)
@@ -1385,7 +1654,14 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
   return ok;
 }
 
+static gboolean
+convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
+{
+  return convert_literal_full (p, e, cls, field, FALSE);
+}
+
 static gboolean check_expr (Parser *p, Expr *e, gboolean needs_value);
+static const IotField *type_context (Expr *e);
 
 static void
 want_field (Parser *p, const IotField *field)
@@ -1482,7 +1758,9 @@ check_expr (Parser *p, Expr *e, gboolean needs_value)
           p->problem = problem_new (e->arg2->start, e->arg2->length, "The mask of \"&\" must be a number.");
           return FALSE;
         }
-      if (!convert_literal (p, e->arg2, e->arg->cls, NULL))
+      /* The field bounds an integer mask; a byte mask has any length. */
+      if (!convert_literal_full (p, e->arg2, e->arg->cls, e->arg->cls == CLASS_BYTES ? NULL : type_context (e->arg),
+                                 TRUE))
         return FALSE;
       e->cls = e->arg->cls;
       return TRUE;
@@ -1630,12 +1908,14 @@ check_set (Parser *p, Test *t)
       if (!convert_literal (p, low, t->lhs->cls, type_context (t->lhs)))
         return FALSE;
       item.low = item.high = low->value;
+      item.empty = low->no_value;
       if (high != NULL)
         {
           if (!convert_literal (p, high, t->lhs->cls, type_context (t->lhs)))
             return FALSE;
           item.high = high->value;
           item.range = TRUE;
+          item.empty |= high->no_value;
         }
       g_array_append_val (t->set, item);
     }
@@ -1649,7 +1929,10 @@ check_test (Parser *p, Test *t)
     {
     case TEST_AND:
     case TEST_OR:
-      return check_test (p, t->a) && check_test (p, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (!check_test (p, g_ptr_array_index (t->operands, i)))
+          return FALSE;
+      return TRUE;
     case TEST_NOT:
       return check_test (p, t->a);
     case TEST_EXISTS:
@@ -1690,6 +1973,8 @@ test_free (Test *t)
     g_array_unref (t->set);
   if (t->set_exprs)
     g_ptr_array_unref (t->set_exprs);
+  if (t->operands)
+    g_ptr_array_unref (t->operands);
   g_clear_pointer (&t->regex, g_regex_unref);
   g_free (t);
 }
@@ -2075,7 +2360,8 @@ eval_expr (IotFilter *filter, Expr *e)
       eval_field (filter, e);
       break;
     case EXPR_LITERAL:
-      g_array_append_val (e->values, e->value);
+      if (!e->no_value)
+        g_array_append_val (e->values, e->value);
       break;
     case EXPR_SLICE:
       eval_slice (filter, e);
@@ -2154,8 +2440,12 @@ eval_comparison (IotFilter *filter, Test *t)
     eval_expr (filter, t->rhs);
   a = t->lhs->values;
   b = t->op == OP_MATCHES ? t->lhs->values : t->rhs->values;
-  if (a->len == 0 || b->len == 0)
+  if (a->len == 0)
     return FALSE;
+  /* A literal without a value (see no_value): as in Wireshark, no pair
+   * holds, so "all" is vacuously true and "any" false. */
+  if (b->len == 0)
+    return t->op != OP_MATCHES && t->rhs->kind == EXPR_LITERAL && t->rhs->no_value ? all : FALSE;
   for (guint i = 0; i < a->len; i++)
     for (guint j = 0; j < (t->op == OP_MATCHES ? 1 : b->len); j++)
       {
@@ -2182,6 +2472,8 @@ eval_in (IotFilter *filter, Test *t)
         const SetItem *item = &g_array_index (t->set, SetItem, k);
         const FValue *v = &g_array_index (values, FValue, i);
 
+        if (item->empty)
+          continue;
         if (item->range ? compare_values (v, &item->low) >= 0 && compare_values (v, &item->high) <= 0
                         : compare_values (v, &item->low) == 0)
           return TRUE;
@@ -2195,9 +2487,15 @@ eval_test (IotFilter *filter, Test *t)
   switch (t->kind)
     {
     case TEST_AND:
-      return eval_test (filter, t->a) && eval_test (filter, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (!eval_test (filter, g_ptr_array_index (t->operands, i)))
+          return FALSE;
+      return TRUE;
     case TEST_OR:
-      return eval_test (filter, t->a) || eval_test (filter, t->b);
+      for (guint i = 0; i < t->operands->len; i++)
+        if (eval_test (filter, g_ptr_array_index (t->operands, i)))
+          return TRUE;
+      return FALSE;
     case TEST_NOT:
       return !eval_test (filter, t->a);
     case TEST_EXISTS:

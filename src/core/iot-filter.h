@@ -18,7 +18,11 @@ typedef struct {
 } IotFilterProblem;
 
 void   iot_filter_problem_free (IotFilterProblem *problem);
-/* "message\n    filter text\n    ^~~~" as tshark prints it. */
+/* Where the problem starts, in characters (not bytes) from the start of
+ * @text: what a user counts. */
+guint  iot_filter_problem_column (const IotFilterProblem *problem, const char *text);
+/* "message\n    filter text\n    ^~~~" as tshark prints it, the caret
+ * under the problem's character (not byte) position. */
 char  *iot_filter_problem_format (const IotFilterProblem *problem, const char *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFilterProblem, iot_filter_problem_free)
 

@@ -52,6 +52,36 @@ else
   echo "FAIL filter-caret:"; cat "$tmp/err"; failures=$((failures + 1))
 fi
 
+# Hostile filters: a clear message, never a crash, even on a 2 MiB stack.
+deep=$(printf '%60000s' '' | tr ' ' '('; printf 'frame'; printf '%60000s' '' | tr ' ' ')')
+(ulimit -s 2048; exec "$cli" -r tests/captures/mqtt311.pcap -Y "$deep") >"$tmp/out" 2>"$tmp/err"
+status=$?
+# Not a signal (a stack overflow is SIGSEGV, 139), but an error exit.
+if [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && grep -qF "more than 256 levels deep" "$tmp/err"; then
+  echo "ok   filter-60000-deep"
+else
+  echo "FAIL filter-60000-deep: status $status, stderr: $(head -c 300 "$tmp/err")"; failures=$((failures + 1))
+fi
+nots=$(printf 'not %.0s' $(seq 30000); printf 'frame')
+# An even number of "not": every frame.
+if (ulimit -s 2048; exec "$cli" -r tests/captures/mqtt311.pcap -Y "$nots") >"$tmp/out" 2>"$tmp/err" \
+   && [ "$(wc -l <"$tmp/out")" -eq "$whole" ]; then
+  echo "ok   filter-30000-nots"
+else
+  echo "FAIL filter-30000-nots: $(head -c 300 "$tmp/err")"; failures=$((failures + 1))
+fi
+expect_failure filter-too-big '"65536" is too big for tcp.port: the maximum is 65535' -r tests/captures/mqtt311.pcap -Y 'tcp.port == 65536'
+expect_failure filter-octal-escape '\400 is larger than 255' -r tests/captures/mqtt311.pcap -Y 'frame contains "\400"'
+expect_failure filter-empty-slice 'The range 0:0 selects nothing' -r tests/captures/mqtt311.pcap -Y 'eth.src[0:0] == 00'
+# Non-ASCII outside quotes: the caret under the character, not the byte.
+"$cli" -r tests/captures/mqtt311.pcap -Y 'frame contains "é" && é' 2>"$tmp/err" >/dev/null
+if grep -qF 'non-ASCII characters may only appear inside double quotes' "$tmp/err" \
+   && [ "$(sed -n 3p "$tmp/err")" = '                          ^' ]; then
+  echo "ok   filter-non-ascii-caret"
+else
+  echo "FAIL filter-non-ascii-caret:"; cat "$tmp/err"; failures=$((failures + 1))
+fi
+
 # The glossary lists fields with type and explanation.
 if "$cli" -G fields | grep -qP '^F\tFrame Number\tframe\.number\tFT_UINT32\tframe\tBASE_DEC\t0x0\t.{10,}'; then
   echo "ok   glossary"
