@@ -1913,8 +1913,15 @@ gather_add (TcpState *st, Gather *g, guint32 frame, const IotBuf *payload, guint
 {
   Pdu *pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
   IotPiece piece = { frame, payload->origin + off, len, g->bytes->len };
+  IotPiece *last = pdu->pieces->len ? &g_array_index (pdu->pieces, IotPiece, pdu->pieces->len - 1) : NULL;
 
-  g_array_append_val (pdu->pieces, piece);
+  /* A segment gathered in two steps (its first bytes, then the rest once
+   * they turned out to be needed too) is still one piece. */
+  if (last != NULL && last->frame == frame && last->offset + last->length == piece.offset
+      && last->position + last->length == piece.position)
+    last->length += len;
+  else
+    g_array_append_val (pdu->pieces, piece);
   g_byte_array_append (g->bytes, payload->data + off, len);
 }
 
@@ -2009,11 +2016,15 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
 
       if (at == 0)
         {
-          /* Still not enough: keep gathering, this whole segment included. */
+          /* Still not enough: keep gathering, this whole segment included.
+           * @needed counts from the end of what was just dissected, which
+           * did not include the bytes of this segment beyond @take. */
+          guint32 dissected = g->bytes->len;
+
           if (take < payload->length)
             gather_add (st, g, frame, payload, take, payload->length - take);
           seg_fact_for (st, frame)->head_len = payload->length;
-          g->needed = needed ? g->bytes->len + needed : 0;
+          g->needed = needed ? dissected + needed : 0;
           return;
         }
       if (at > before && at < g->bytes->len)

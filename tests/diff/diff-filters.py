@@ -16,7 +16,7 @@ import tempfile
 UNREADABLE = {"garbage.pcap"}
 # We decode MQTT inside WebSocket, tshark 4.0 does not: frame sets differ by
 # design there (diff-tshark.py compares that capture's shared layers).
-BEYOND_TSHARK = {"mqtt-ws.pcap"}
+BEYOND_TSHARK = {"mqtt-ws.pcap", "mqtt-ws-split.pcap"}
 # Modbus on a non-standard port is meant to be read with -d; without it
 # tshark's heuristics claim two of its frames for another protocol.
 DECODE_AS_ONLY = {"modbus-1502.pcap"}

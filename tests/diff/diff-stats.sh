@@ -75,6 +75,7 @@ PY
 # each with its reason (printed, so the gaps stay visible):
 declare -A known=(
   [mqtt-ws.pcap]="MQTT inside WebSocket is decoded here; tshark 4.0 shows data"
+  [mqtt-ws-split.pcap]="MQTT inside WebSocket is decoded here; tshark 4.0 shows data"
   [modbus-1502.pcap]="Modbus on port 1502 is meant for -d; tshark's RPCAP heuristic takes two frames"
   [tls-smallmtu.pcap]="tshark keeps a second tls row for a record still incomplete in frame 7"
   [mqtt-auth.pcap]="expert: MQTT transaction warnings (no answer seen) that tshark does not make"
