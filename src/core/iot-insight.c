@@ -49,7 +49,7 @@ static const char *const field_names[N_F] = {
   [F_DTLS] = "dtls", [F_DTLS_HS_TYPE] = "dtls.handshake.type",
   [F_DTLS_HS_VERSION] = "dtls.handshake.version", [F_DTLS_CIPHER] = "dtls.handshake.ciphersuite",
   [F_DTLS_SV] = "dtls.handshake.extensions.supported_version",
-  [F_MALFORMED] = "_ws.malformed",
+  [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
 };
 
 void
@@ -579,6 +579,7 @@ typedef struct {
   guint32  seq_raw, ack_raw, tcp_len;
   guint16  tcp_flags;
   gboolean retrans, zero_window;
+  gboolean reassembly_error;     /* bytes TCP could not fit into their message */
   guint    payload_len;
   /* Applications. */
   GArray  *mqtt;                /* MqttMsg */
@@ -712,6 +713,9 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           break;
         case F_MALFORMED:
           ff->malformed = last_proto ? last_proto : "frame";
+          break;
+        case F_REASSEMBLY_ERROR:
+          ff->reassembly_error = TRUE;
           break;
         default:
           break;
@@ -1540,7 +1544,10 @@ add_frame (IotInsight *self, FrameFacts *ff)
 {
   self->n_frames++;
   self->last_ns = MAX (self->last_ns, ff->rel_ns);
-  if (ff->malformed != NULL)
+  /* Bytes TCP resent (a retransmission, or an out-of-order copy) of a
+   * message already rebuilt are not a malformed message: the sender did
+   * nothing wrong, and the losses are reported as such. */
+  if (ff->malformed != NULL && !ff->reassembly_error)
     frame_list_add (frame_list_get (self->lists[L_MALFORMED], ff->malformed), ff->number);
   if (ff->quoted)
     {
