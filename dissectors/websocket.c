@@ -372,9 +372,9 @@ dissect_binary (IotPacket *pkt, FrameCtx *ctx, int tree, IotBuf *payload)
         {
           fact_for (ctx)->skip_inner = TRUE;
           g_byte_array_append (flow->stream, payload->data, payload->length);
-          return FALSE;
         }
-      fact_for (ctx)->stream = g_bytes_new (flow->stream->data, flow->stream->len);
+      else
+        fact_for (ctx)->stream = g_bytes_new (flow->stream->data, flow->stream->len);
     }
   if (ctx->fact != NULL && ctx->fact->skip_inner)
     {
@@ -386,7 +386,7 @@ dissect_binary (IotPacket *pkt, FrameCtx *ctx, int tree, IotBuf *payload)
   if (ctx->fact != NULL && ctx->fact->stream != NULL)
     {
       iot_tree_add_text (pkt, tree, payload, 0, payload->length,
-                         "[Completes a message begun in earlier WebSocket frames (%" G_GSIZE_FORMAT " bytes)]",
+                         "[Follows %" G_GSIZE_FORMAT " bytes of a message begun in earlier WebSocket frames]",
                          g_bytes_get_size (ctx->fact->stream));
       whole = join_source (pkt, "Reassembled WebSocket payload", ctx->fact->stream, payload);
     }
@@ -440,8 +440,8 @@ add_fragment_tree (IotPacket *pkt, int tree, const GArray *list, IotBuf *message
   iot_tree_set_generated (pkt, node);
 }
 
-/* First pass: gathers the frames of a fragmented message.  Returns TRUE on
- * the last one, whose fact then holds the frames before it. */
+/* First pass: gathers the frames of a fragmented message.  On its last
+ * frame, the fact of that frame receives the frames before it. */
 static void
 gather_fragment (IotPacket *pkt, FrameCtx *ctx, guint opcode, gboolean fin, const IotBuf *payload)
 {
