@@ -512,6 +512,8 @@ typedef struct {
 
 typedef struct {
   guint32 completed_in;    /* 0 = the capture ended first */
+  guint32 start_seq;       /* raw sequence numbers of its first byte and of */
+  guint32 end_seq;         /* the byte after it (set once completed) */
   GArray *pieces;          /* IotPiece */
 } Pdu;
 
@@ -521,6 +523,7 @@ typedef struct {
   guint32 head_pdu;        /* index + 1, 0 = none */
   guint32 tail_off;        /* payload offset where message tail_pdu starts */
   guint32 tail_pdu;        /* index + 1, 0 = none */
+  gboolean resent;         /* a resend of bytes of a message already rebuilt */
 } SegFact;
 
 typedef struct _Gather {
@@ -528,6 +531,15 @@ typedef struct _Gather {
   guint32     next_seq;    /* raw sequence number of the next byte expected */
   guint32     needed;      /* total length the message needs, 0 = not known yet */
   GByteArray *bytes;
+  /* A message that a gap made impossible to rebuild: its bytes up to
+   * lost_end (raw sequence number) are still its own, not the start of
+   * new messages. */
+  guint32     lost_pdu;    /* index + 1, 0 = none */
+  guint32     lost_end;
+  /* The latest messages rebuilt in this direction (index + 1), oldest
+   * first, for recognising resent bytes of them. */
+  guint32     rebuilt[16];
+  guint       n_rebuilt;
 } Gather;
 
 
@@ -1913,14 +1925,21 @@ gather_add (TcpState *st, Gather *g, guint32 frame, const IotBuf *payload, guint
 {
   Pdu *pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
   IotPiece piece = { frame, payload->origin + off, len, g->bytes->len };
+  IotPiece *last = pdu->pieces->len ? &g_array_index (pdu->pieces, IotPiece, pdu->pieces->len - 1) : NULL;
 
-  g_array_append_val (pdu->pieces, piece);
+  /* A segment gathered in two steps (its first bytes, then the rest once
+   * they turned out to be needed too) is still one piece. */
+  if (last != NULL && last->frame == frame && last->offset + last->length == piece.offset
+      && last->position + last->length == piece.position)
+    last->length += len;
+  else
+    g_array_append_val (pdu->pieces, piece);
   g_byte_array_append (g->bytes, payload->data + off, len);
 }
 
 /* Starts gathering a message at @off of this segment's payload. */
 static void
-gather_start (TcpState *st, TcpStream *s, guint dir, guint32 frame, const IotBuf *payload,
+gather_start (TcpState *st, TcpStream *s, guint dir, guint32 frame, guint32 seq, const IotBuf *payload,
               guint off, guint needed)
 {
   Gather *g = s->gather[dir];
@@ -1933,6 +1952,7 @@ gather_start (TcpState *st, TcpStream *s, guint dir, guint32 frame, const IotBuf
       g->bytes = g_byte_array_new ();
     }
   pdu->pieces = g_array_new (FALSE, FALSE, sizeof (IotPiece));
+  pdu->start_seq = seq + off;
   g_ptr_array_add (st->pdus, pdu);
   g->pdu = st->pdus->len;
   g_byte_array_set_size (g->bytes, 0);
@@ -1957,7 +1977,83 @@ dissect_rest_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, 
   rest = iot_buf_sub (payload, off, (gint) (payload->length - off));
   call_payload_dissector (pkt, seg, &rest);
   if (iot_packet_take_request (pkt, &at, &needed) && at < rest.length)
-    gather_start (st, s, dir, frame, payload, off + at, needed);
+    gather_start (st, s, dir, frame, seg->seq, payload, off + at, needed);
+}
+
+static void
+remember_rebuilt (Gather *g, guint32 pdu_plus1)
+{
+  if (g->n_rebuilt == G_N_ELEMENTS (g->rebuilt))
+    {
+      memmove (g->rebuilt, g->rebuilt + 1, sizeof g->rebuilt - sizeof g->rebuilt[0]);
+      g->n_rebuilt--;
+    }
+  g->rebuilt[g->n_rebuilt++] = pdu_plus1;
+}
+
+/* First pass, for a fast retransmission or an out-of-order segment: whether
+ * it starts inside a message already rebuilt from several segments, or
+ * inside the one being gathered.  tshark's reassembly then refuses the
+ * bytes ("New fragment overlaps old data") or keeps them out of the
+ * message being gathered, and nothing is decoded from them: decoding them
+ * from their first byte would invent messages out of payload bytes. */
+static gboolean
+resends_gathered_bytes (TcpState *st, TcpStream *s, guint dir, guint32 frame, const Segment *seg)
+{
+  Gather *g = s->gather[dir];
+
+  if (g == NULL)
+    return FALSE;
+  for (guint i = g->n_rebuilt; i-- > 0;)
+    {
+      const Pdu *pdu = g_ptr_array_index (st->pdus, g->rebuilt[i] - 1);
+
+      if (!LT_SEQ (seg->seq, pdu->start_seq) && LT_SEQ (seg->seq, pdu->end_seq))
+        {
+          seg_fact_for (st, frame)->resent = TRUE;
+          return TRUE;
+        }
+    }
+  if (g->pdu != 0)
+    {
+      const Pdu *pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
+
+      if (!LT_SEQ (seg->seq, pdu->start_seq) && LT_SEQ (seg->seq, g->next_seq))
+        {
+          SegFact *fact = seg_fact_for (st, frame);
+
+          fact->head_pdu = g->pdu;
+          fact->head_len = seg->len;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* After a gap inside a message of known length: the bytes of this segment
+ * that still belong to that message (they would otherwise be read as the
+ * start of new messages: phantom messages made of payload bytes), as
+ * tshark keeps them.  Returns how many there are. */
+static guint
+skip_lost_message (TcpState *st, Gather *g, guint32 frame, const Segment *seg, const IotBuf *payload)
+{
+  gint32 inside;
+  SegFact *fact;
+
+  if (g->lost_pdu == 0)
+    return 0;
+  inside = (gint32) (g->lost_end - seg->seq);
+  if (inside <= 0 || (gint32) (seg->seq - g->next_seq) < 0)
+    {
+      g->lost_pdu = 0;
+      return 0;
+    }
+  fact = seg_fact_for (st, frame);
+  fact->head_pdu = g->lost_pdu;
+  fact->head_len = MIN ((guint) inside, payload->length);
+  if ((guint) inside <= payload->length)
+    g->lost_pdu = 0;
+  return fact->head_len;
 }
 
 /* First pass: follows messages across segments and records, per segment,
@@ -1978,11 +2074,19 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
        * means the message can never be completed. */
       if ((gint32) (seg->seq - g->next_seq) < 0)
         return;
+      if (g->needed != 0)
+        {
+          g->lost_pdu = g->pdu;
+          g->lost_end = g->next_seq + (g->needed - g->bytes->len);
+        }
       g->pdu = 0;
     }
   if (g == NULL || g->pdu == 0)
     {
-      dissect_rest_first_pass (st, s, dir, pkt, seg, payload, 0);
+      guint skip = g != NULL ? skip_lost_message (st, g, frame, seg, payload) : 0;
+
+      if (skip < payload->length)
+        dissect_rest_first_pass (st, s, dir, pkt, seg, payload, skip);
       if (s->gather[dir] != NULL)
         s->gather[dir]->next_seq = seg->seq + payload->length;
       return;
@@ -2009,11 +2113,15 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
 
       if (at == 0)
         {
-          /* Still not enough: keep gathering, this whole segment included. */
+          /* Still not enough: keep gathering, this whole segment included.
+           * @needed counts from the end of what was just dissected, which
+           * did not include the bytes of this segment beyond @take. */
+          guint32 dissected = g->bytes->len;
+
           if (take < payload->length)
             gather_add (st, g, frame, payload, take, payload->length - take);
           seg_fact_for (st, frame)->head_len = payload->length;
-          g->needed = needed ? g->bytes->len + needed : 0;
+          g->needed = needed ? dissected + needed : 0;
           return;
         }
       if (at > before && at < g->bytes->len)
@@ -2030,6 +2138,8 @@ reassemble_first_pass (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, co
     }
   pdu = g_ptr_array_index (st->pdus, g->pdu - 1);
   pdu->completed_in = frame;
+  pdu->end_seq = seg->seq + take;
+  remember_rebuilt (g, g->pdu);
   g->pdu = 0;
   dissect_rest_first_pass (st, s, dir, pkt, seg, payload, take);
 }
@@ -2130,6 +2240,26 @@ hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, in
       iot_tree_set_label (pkt, node, "Retransmitted TCP segment data (%u byte%s)", payload.length,
                           payload.length == 1 ? "" : "s");
       return;
+    }
+  if ((analysis & (TA_OUT_OF_ORDER | TA_FAST_RETRANSMISSION)) && s != NULL && payload.length == payload.reported
+      && !iot_packet_in_error (pkt))
+    {
+      const SegFact *fact;
+
+      if (iot_packet_first_pass (pkt))
+        resends_gathered_bytes (st, s, dir, iot_packet_frame_number (pkt), seg);
+      fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (iot_packet_frame_number (pkt)));
+      if (fact != NULL && fact->resent)
+        {
+          iot_packet_add_reassembly_error (pkt, "TCP", "New fragment overlaps old data (retransmission?)");
+          return;
+        }
+      if (fact != NULL && fact->head_pdu != 0)
+        {
+          add_segment_part (st, pkt, tree, &payload, 0, payload.length, fact->head_pdu, FALSE);
+          iot_col_append_info (pkt, " [TCP segment of a reassembled PDU]");
+          return;
+        }
     }
   if (analysis & (TA_OUT_OF_ORDER | TA_SPURIOUS_RETRANSMISSION))
     return;

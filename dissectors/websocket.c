@@ -9,12 +9,26 @@
  * Payloads a client sends are masked (XORed with a 4-byte key); the
  * unmasked bytes become a data source of their own, and the inner layer
  * reads those.
+ *
+ * Two kinds of reassembly happen above the frames:
+ *  - a message sent as several frames (a data frame without FIN, then
+ *    continuation frames) is rebuilt on its last frame, as tshark does
+ *    (websocket.fragment, websocket.reassembled.length);
+ *  - a byte-stream protocol inside (MQTT: "the receiver MUST NOT assume
+ *    that MQTT Control Packets are aligned on WebSocket frame boundaries")
+ *    is followed across messages the way TCP follows it across segments:
+ *    a message cut at a frame boundary is completed from the next frames.
+ * Both keep, from the first pass, only the bytes of messages that really
+ * span frames (unmasked, so they cannot be re-read from the file as they
+ * are), attached to the frame that completes them; any other frame is
+ * dissected from its own bytes.
  */
 #include "http.h"
 
 #include <string.h>
 
 #include "iot-engine.h"
+#include "iot-conversation.h"
 
 enum {
   F_PROTO,
@@ -36,6 +50,10 @@ enum {
   F_PING,
   F_PONG,
   F_UNKNOWN,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAGMENT_COUNT,
+  F_REASSEMBLED_LENGTH,
   N_FIELDS
 };
 
@@ -131,7 +149,165 @@ static IotField ws_fields[N_FIELDS] = {
     "The answer to a ping, echoing its bytes." },
   [F_UNKNOWN] = { "websocket.payload.unknown", "Unknown", IOT_FT_BYTES, .blurb =
     "Payload of a frame whose opcode is not defined." },
+  [F_FRAGMENTS] = { "websocket.fragments", "Reassembled websocket Fragments", IOT_FT_NONE, .blurb =
+    "The frames whose payloads together make this message: a sender may cut one message into "
+    "a first frame and continuation frames." },
+  [F_FRAGMENT] = { "websocket.fragment", "Websocket Fragment", IOT_FT_FRAMENUM, .blurb =
+    "A frame that carried part of this message." },
+  [F_FRAGMENT_COUNT] = { "websocket.fragment.count", "Fragment count", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many frames the message was cut into." },
+  [F_REASSEMBLED_LENGTH] = { "websocket.reassembled.length", "Reassembled websocket Payload length",
+    IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Length of the whole message once its frames are put together." },
 };
+
+/* ---- per-capture state ---------------------------------------------------- */
+
+/* Where a WebSocket frame starts: frame number, data source, offset in it.
+ * The same in the first pass and in random access. */
+typedef struct {
+  guint32 frame;
+  guint32 origin;
+  guint32 source;
+} Place;
+
+typedef struct {
+  guint32 frame;
+  guint32 length;
+} Fragment;
+
+/* What the first pass learnt about one WebSocket frame; only frames that
+ * complete a fragmented message or continue a cut inner message have one. */
+typedef struct {
+  /* Last frame of a fragmented message: the opcode of its first frame, the
+   * payloads of the frames before (unmasked) and where they came from. */
+  guint8  message_opcode;
+  GBytes *fragments;
+  GArray *fragment_list;   /* Fragment, this frame included */
+  /* Inner protocol: bytes of a message cut in earlier frames that this
+   * frame's payload continues, or skip_inner when this payload only adds
+   * to that message without completing it. */
+  GBytes  *stream;
+  gboolean skip_inner;
+} WsFact;
+
+/* One direction of a connection, first pass only. */
+typedef struct {
+  guint8      message_opcode;   /* of the fragmented message being gathered; 0 = none */
+  GByteArray *fragments;
+  GArray     *fragment_list;    /* Fragment */
+  GByteArray *stream;           /* inner bytes still waiting for the rest of their message */
+  guint32     stream_needed;    /* total the waiting message needs; 0 = not known yet */
+} WsFlow;
+
+typedef struct {
+  WsFlow flow[2];
+} WsConv;
+
+typedef struct {
+  GHashTable *convs;   /* IotConvKey -> WsConv* */
+  GHashTable *facts;   /* Place -> WsFact* */
+} WsState;
+
+static guint
+place_hash (gconstpointer p)
+{
+  const Place *place = p;
+
+  return place->frame * 2654435761u ^ place->origin * 40503u ^ place->source;
+}
+
+static gboolean
+place_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (Place)) == 0;
+}
+
+static void
+fact_free (gpointer p)
+{
+  WsFact *fact = p;
+
+  g_clear_pointer (&fact->fragments, g_bytes_unref);
+  g_clear_pointer (&fact->fragment_list, g_array_unref);
+  g_clear_pointer (&fact->stream, g_bytes_unref);
+  g_free (fact);
+}
+
+static void
+conv_free (gpointer p)
+{
+  WsConv *conv = p;
+
+  for (guint d = 0; d < 2; d++)
+    {
+      g_byte_array_unref (conv->flow[d].fragments);
+      g_array_unref (conv->flow[d].fragment_list);
+      g_byte_array_unref (conv->flow[d].stream);
+    }
+  g_free (conv);
+}
+
+static gpointer
+ws_state_new (void)
+{
+  WsState *st = g_new0 (WsState, 1);
+
+  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, conv_free);
+  st->facts = g_hash_table_new_full (place_hash, place_equal, g_free, fact_free);
+  return st;
+}
+
+static void
+ws_state_free (gpointer p)
+{
+  WsState *st = p;
+
+  g_hash_table_unref (st->convs);
+  g_hash_table_unref (st->facts);
+  g_free (st);
+}
+
+/* Everything one WebSocket frame's dissection needs to know about where it
+ * is and what the first pass found. */
+typedef struct {
+  WsState *st;
+  Place    place;
+  WsFlow  *flow;       /* first pass only, else NULL */
+  WsFact  *fact;       /* the first pass's, or NULL */
+} FrameCtx;
+
+static WsFlow *
+flow_for (WsState *st, IotPacket *pkt)
+{
+  IotConvKey key;
+  guint dir = iot_conv_key_from_packet (&key, pkt);
+  WsConv *conv = g_hash_table_lookup (st->convs, &key);
+
+  if (conv == NULL)
+    {
+      conv = g_new0 (WsConv, 1);
+      for (guint d = 0; d < 2; d++)
+        {
+          conv->flow[d].fragments = g_byte_array_new ();
+          conv->flow[d].fragment_list = g_array_new (FALSE, FALSE, sizeof (Fragment));
+          conv->flow[d].stream = g_byte_array_new ();
+        }
+      g_hash_table_insert (st->convs, g_memdup2 (&key, sizeof key), conv);
+    }
+  return &conv->flow[dir];
+}
+
+static WsFact *
+fact_for (FrameCtx *ctx)
+{
+  if (ctx->fact == NULL)
+    {
+      ctx->fact = g_new0 (WsFact, 1);
+      g_hash_table_insert (ctx->st->facts, g_memdup2 (&ctx->place, sizeof ctx->place), ctx->fact);
+    }
+  return ctx->fact;
+}
 
 static void
 dissect_close (IotPacket *pkt, int tree, IotBuf *payload)
@@ -145,46 +321,197 @@ dissect_close (IotPacket *pkt, int tree, IotBuf *payload)
                          (const char *) payload->data + 2, payload->length - 2);
 }
 
-/* Binary data: Decode As (ws.port), the negotiated subprotocol, or data. */
-static void
-dissect_binary (IotPacket *pkt, IotBuf *payload)
+/* The protocol inside binary messages: Decode As (ws.port), else the
+ * negotiated subprotocol.  Returns the bytes it consumed, -1 if none. */
+static int
+call_inner (IotPacket *pkt, IotBuf *buf)
 {
+  const IotDissector *inner;
   guint16 sport, dport;
+  int used;
 
   iot_packet_get_ports (pkt, &sport, &dport);
-  if (iot_call_port_table (pkt, "ws.port", sport, dport, payload, -1) >= 0)
-    return;
-  {
-    const IotDissector *inner = subprotocol_dissector (iot_http_websocket_protocol (pkt));
-
-    if (inner != NULL && iot_call_dissector (pkt, inner, payload, -1) >= 0)
-      return;
-  }
-  iot_call_data (pkt, payload, -1);
-  iot_col_set_protocol (pkt, "WebSocket");
+  used = iot_call_port_table (pkt, "ws.port", sport, dport, buf, -1);
+  if (used >= 0)
+    return used;
+  inner = subprotocol_dissector (iot_http_websocket_protocol (pkt));
+  return inner != NULL ? iot_call_dissector (pkt, inner, buf, -1) : -1;
 }
 
+/* @before followed by @buf, as a data source of its own. */
+static IotBuf
+join_source (IotPacket *pkt, const char *name, GBytes *before, const IotBuf *buf)
+{
+  gsize n;
+  const guint8 *head = g_bytes_get_data (before, &n);
+  guint8 *bytes = iot_packet_alloc (pkt, n + buf->length + 1);
+
+  memcpy (bytes, head, n);
+  memcpy (bytes + n, buf->data, buf->length);
+  return iot_packet_add_source (pkt, iot_packet_strdup_printf (pkt, "%s (%" G_GSIZE_FORMAT " bytes)", name,
+                                                               n + buf->length),
+                                bytes, (guint) (n + buf->length));
+}
+
+/* Binary data: the inner protocol, followed across frames as TCP follows it
+ * across segments, or data.  Returns whether the inner protocol decoded a
+ * message here (and so wrote the Info column). */
+static gboolean
+dissect_binary (IotPacket *pkt, FrameCtx *ctx, int tree, IotBuf *payload)
+{
+  WsFlow *flow = ctx->flow;
+  IotBuf whole = *payload;
+  guint at = 0, needed = 0;
+  gboolean asked;
+
+  if (flow != NULL && flow->stream->len > 0)
+    {
+      /* Not enough yet for the message cut earlier: keep its bytes, and
+       * do not decode it again until it can be complete. */
+      if (flow->stream_needed != 0 && (guint64) flow->stream->len + payload->length < flow->stream_needed)
+        {
+          fact_for (ctx)->skip_inner = TRUE;
+          g_byte_array_append (flow->stream, payload->data, payload->length);
+        }
+      else
+        fact_for (ctx)->stream = g_bytes_new (flow->stream->data, flow->stream->len);
+    }
+  if (ctx->fact != NULL && ctx->fact->skip_inner)
+    {
+      iot_tree_add_text (pkt, tree, payload, 0, payload->length,
+                         "[Continues a message cut at an earlier WebSocket frame]");
+      iot_call_data (pkt, payload, -1);
+      return FALSE;
+    }
+  if (ctx->fact != NULL && ctx->fact->stream != NULL)
+    {
+      iot_tree_add_text (pkt, tree, payload, 0, payload->length,
+                         "[Follows %" G_GSIZE_FORMAT " bytes of a message begun in earlier WebSocket frames]",
+                         g_bytes_get_size (ctx->fact->stream));
+      whole = join_source (pkt, "Reassembled WebSocket payload", ctx->fact->stream, payload);
+    }
+  if (call_inner (pkt, &whole) < 0)
+    {
+      iot_call_data (pkt, payload, -1);
+      return FALSE;
+    }
+  /* A message cut at the end of this payload waits for the next frames;
+   * the transport below must not see the request. */
+  asked = iot_packet_take_request (pkt, &at, &needed);
+  if (flow != NULL)
+    {
+      g_byte_array_set_size (flow->stream, 0);
+      flow->stream_needed = 0;
+      if (asked && at < whole.length)
+        {
+          g_byte_array_append (flow->stream, whole.data + at, whole.length - at);
+          flow->stream_needed = needed ? flow->stream->len + needed : 0;
+        }
+    }
+  return !asked || at > 0;
+}
+
+/* The frames of a fragmented message, listed as tshark lists them. */
 static void
-dissect_payload (IotPacket *pkt, int tree, guint opcode, IotBuf *payload)
+add_fragment_tree (IotPacket *pkt, int tree, const GArray *list, IotBuf *message)
+{
+  g_autoptr (GString) label = g_string_new (NULL);
+  guint32 position = 0;
+  int group, node;
+
+  group = iot_tree_add_item (pkt, tree, &ws_fields[F_FRAGMENTS], message, 0, message->length, FALSE);
+  iot_tree_set_generated (pkt, group);
+  g_string_printf (label, "%u Reassembled websocket Fragments (%u bytes):", list->len, message->length);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const Fragment *f = &g_array_index (list, Fragment, i);
+
+      g_string_append_printf (label, "%s #%u(%u)", i ? "," : "", f->frame, f->length);
+      node = iot_tree_add_uint (pkt, group, &ws_fields[F_FRAGMENT], message, position, f->length, f->frame);
+      iot_tree_set_label (pkt, node, "Frame: %u, payload: %u-%u (%u bytes)", f->frame, position,
+                          position + f->length - (f->length ? 1 : 0), f->length);
+      iot_tree_set_generated (pkt, node);
+      position += f->length;
+    }
+  iot_tree_set_label (pkt, group, "%s", label->str);
+  node = iot_tree_add_uint (pkt, group, &ws_fields[F_FRAGMENT_COUNT], message, 0, 0, list->len);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_uint (pkt, group, &ws_fields[F_REASSEMBLED_LENGTH], message, 0, 0, message->length);
+  iot_tree_set_generated (pkt, node);
+}
+
+/* First pass: gathers the frames of a fragmented message.  On its last
+ * frame, the fact of that frame receives the frames before it. */
+static void
+gather_fragment (IotPacket *pkt, FrameCtx *ctx, guint opcode, gboolean fin, const IotBuf *payload)
+{
+  WsFlow *flow = ctx->flow;
+  Fragment piece = { iot_packet_frame_number (pkt), payload->length };
+  WsFact *fact;
+
+  if (opcode != OP_CONTINUATION)
+    {
+      /* A new message: whatever was gathered before never ended. */
+      g_byte_array_set_size (flow->fragments, 0);
+      g_array_set_size (flow->fragment_list, 0);
+      flow->message_opcode = (guint8) opcode;
+    }
+  else if (flow->message_opcode == OP_CONTINUATION)
+    return;   /* its first frame was not captured */
+  if (!fin)
+    {
+      g_byte_array_append (flow->fragments, payload->data, payload->length);
+      g_array_append_val (flow->fragment_list, piece);
+      return;
+    }
+  fact = fact_for (ctx);
+  fact->message_opcode = flow->message_opcode;
+  fact->fragments = g_bytes_new (flow->fragments->data, flow->fragments->len);
+  fact->fragment_list = g_array_copy (flow->fragment_list);
+  g_array_append_val (fact->fragment_list, piece);
+  g_byte_array_set_size (flow->fragments, 0);
+  g_array_set_size (flow->fragment_list, 0);
+  flow->message_opcode = OP_CONTINUATION;
+}
+
+/* Returns whether an inner protocol decoded a message here. */
+static gboolean
+dissect_payload (IotPacket *pkt, FrameCtx *ctx, int tree, guint opcode, gboolean fin, IotBuf *payload)
 {
   int node = iot_tree_add_item (pkt, tree, &ws_fields[F_PAYLOAD], payload, 0, payload->length, FALSE);
   const IotDissector *text = iot_registry_dissector ("data-text-lines");
+  gboolean data_frame = opcode == OP_CONTINUATION || opcode == OP_TEXT || opcode == OP_BINARY;
+  IotBuf message;
+
+  if (data_frame && ctx->flow != NULL && (opcode == OP_CONTINUATION || !fin))
+    gather_fragment (pkt, ctx, opcode, fin, payload);
+  /* The first frame of a fragmented message shows nothing yet. */
+  if (data_frame && opcode != OP_CONTINUATION && !fin)
+    return FALSE;
+  if (opcode == OP_CONTINUATION)
+    {
+      if (!fin || ctx->fact == NULL || ctx->fact->fragment_list == NULL)
+        {
+          iot_tree_add_item (pkt, node, &ws_fields[F_CONTINUE], payload, 0, payload->length, FALSE);
+          return FALSE;
+        }
+      message = join_source (pkt, "Reassembled Message", ctx->fact->fragments, payload);
+      add_fragment_tree (pkt, tree, ctx->fact->fragment_list, &message);
+      payload = &message;
+      opcode = ctx->fact->message_opcode;
+    }
 
   switch (opcode)
     {
-    case OP_CONTINUATION:
-      iot_tree_add_item (pkt, node, &ws_fields[F_CONTINUE], payload, 0, payload->length, FALSE);
-      break;
     case OP_TEXT:
       iot_tree_add_string (pkt, node, &ws_fields[F_TEXT], payload, 0, payload->length,
                            (const char *) payload->data, payload->length);
       if (text != NULL && payload->length > 0)
         iot_call_dissector (pkt, text, payload, -1);
-      iot_col_set_protocol (pkt, "WebSocket");
       break;
     case OP_BINARY:
       if (payload->length > 0)
-        dissect_binary (pkt, payload);
+        return dissect_binary (pkt, ctx, tree, payload);
       break;
     case OP_CLOSE:
       dissect_close (pkt, node, payload);
@@ -199,19 +526,36 @@ dissect_payload (IotPacket *pkt, int tree, guint opcode, IotBuf *payload)
       iot_tree_add_item (pkt, node, &ws_fields[F_UNKNOWN], payload, 0, payload->length, FALSE);
       break;
     }
+  return FALSE;
 }
 
-/* One frame at @off.  Returns its length, or 0 after asking for more. */
+/* Info of one frame, as tshark writes it ("WebSocket Binary [FIN] [MASKED]",
+ * "WebSocket Binary[FRAGMENT]  [MASKED]"). */
+static const char *
+frame_info (IotPacket *pkt, guint opcode, gboolean fin, gboolean masked)
+{
+  const char *name = iot_value_name (opcode_names, opcode);
+
+  return iot_packet_strdup_printf (pkt, "WebSocket %s%s%s", name ? name : "Unknown Opcode",
+                                   fin ? " [FIN] " : "[FRAGMENT] ",
+                                   !masked ? "" : fin ? "[MASKED]" : " [MASKED]");
+}
+
+/* One frame at @off.  Returns its length, or 0 after asking for more.
+ * @shown says an inner protocol already wrote the Info column for an
+ * earlier frame of this segment: its text stays. */
 static int
-dissect_frame (IotPacket *pkt, IotBuf *buf, guint off, int parent, gboolean first)
+dissect_frame (IotPacket *pkt, WsState *st, IotBuf *buf, guint off, int parent, gboolean *shown)
 {
   gboolean can_wait = buf->length == buf->reported && !iot_packet_in_error (pkt);
   guint8 b0, b1;
   guint hdr = 2, opcode;
   guint64 len;
   gboolean fin, masked;
+  const char *info;
   int tree, node;
   IotBuf payload;
+  FrameCtx ctx = { st, { iot_packet_frame_number (pkt), buf->origin + off, buf->source }, NULL, NULL };
 
   if (can_wait && !iot_buf_has (buf, off, 2))
     {
@@ -247,14 +591,16 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, guint off, int parent, gboolean firs
       return 0;
     }
 
+  if (st != NULL)
+    {
+      ctx.fact = g_hash_table_lookup (st->facts, &ctx.place);
+      if (iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt) && ctx.fact == NULL)
+        ctx.flow = flow_for (st, pkt);
+    }
+  info = frame_info (pkt, opcode, fin, masked);
   iot_col_set_protocol (pkt, "WebSocket");
-  if (first)
-    iot_col_set_info (pkt, "WebSocket");
-  else
-    iot_col_append_info (pkt, " WebSocket");
-  iot_col_append_info (pkt, " %s%s%s", iot_value_name (opcode_names, opcode) ? iot_value_name (opcode_names, opcode)
-                                                                                : "Unknown Opcode",
-                       fin ? " [FIN] " : " ", masked ? "[MASKED]" : "");
+  if (!*shown)
+    iot_col_set_info (pkt, info);
 
   tree = iot_tree_add_protocol (pkt, parent, &ws_fields[F_PROTO], buf, off,
                                 (gint) MIN ((guint64) hdr + len, (guint64) G_MAXINT32));
@@ -291,7 +637,24 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, guint off, int parent, gboolean firs
       payload = iot_packet_add_source (pkt, "Unmasked data", clear, payload.length);
       g_free (clear);
     }
-  dissect_payload (pkt, tree, opcode, &payload);
+  if (payload.length < len)
+    {
+      /* Cut by the snap length: nothing to follow across frames. */
+      ctx.flow = NULL;
+      ctx.fact = NULL;
+    }
+  if (dissect_payload (pkt, &ctx, tree, opcode, fin, &payload))
+    {
+      /* Later frames of this segment add to what the inner protocol wrote. */
+      iot_col_fence_info (pkt);
+      *shown = TRUE;
+    }
+  else
+    {
+      iot_col_set_protocol (pkt, "WebSocket");
+      if (!*shown)
+        iot_col_set_info (pkt, info);
+    }
   if (payload.length < len)
     iot_buf_check (buf, off + hdr, len);   /* cut by the snap length */
   return (int) (hdr + len);
@@ -300,17 +663,17 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, guint off, int parent, gboolean firs
 static int
 dissect_websocket (IotPacket *pkt, IotBuf *buf, int parent)
 {
+  WsState *st = iot_packet_state (pkt, &iot_dissector_websocket);
   guint off = 0;
-  gboolean first = TRUE;
+  gboolean shown = FALSE;
 
   while (off < buf->length)
     {
-      int used = dissect_frame (pkt, buf, off, parent, first);
+      int used = dissect_frame (pkt, st, buf, off, parent, &shown);
 
       if (used <= 0)
         break;
       off += (guint) used;
-      first = FALSE;
     }
   return (int) off;
 }
@@ -322,4 +685,6 @@ IotDissector iot_dissector_websocket = {
   .fields = ws_fields,
   .n_fields = N_FIELDS,
   .dissect = dissect_websocket,
+  .state_new = ws_state_new,
+  .state_free = ws_state_free,
 };

@@ -243,6 +243,12 @@ void   iot_packet_request_more (IotPacket *pkt, const IotBuf *buf, guint off, gu
  * buffer that was passed down, bytes still needed). */
 gboolean iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed);
 
+/* A transport that cannot fit these bytes into the message they belong to
+ * (e.g. a retransmission overlapping a message already rebuilt) says so as
+ * tshark does: "[Reassembly error, protocol TCP: @message]" in the Info
+ * column, a _ws.malformed.reassembly item and an error expert item. */
+void   iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const char *message);
+
 /* Marks a pseudo-layer in frame.protocols (e.g. "ethertype"). */
 void iot_packet_add_layer_name (IotPacket *pkt, const char *abbrev);
 

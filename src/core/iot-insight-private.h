@@ -31,6 +31,7 @@ enum {
   F_ARP_OPCODE, F_ARP_SPA, F_ARP_TPA, F_DHCP_TYPE, F_DHCP_MAC, F_DHCP_REQUESTED, F_DHCP_XID,
   F_ICMP_TYPE, F_ICMP_CODE, F_ICMPV6_TYPE,
   F_MALFORMED,
+  F_REASSEMBLY_ERROR,
   N_F
 };
 
@@ -78,6 +79,7 @@ typedef struct {
   guint32  seq_raw, ack_raw, tcp_len;
   guint16  tcp_flags;
   gboolean retrans, zero_window;
+  gboolean reassembly_error;     /* bytes TCP could not fit into their message */
   gboolean loss_sign;           /* a retransmission, a segment not captured, out of order, a duplicate ACK */
   guint    payload_len;
   /* Applications. */

@@ -58,7 +58,7 @@ static const char *const field_names[N_F] = {
   [F_DHCP_TYPE] = "dhcp.option.dhcp", [F_DHCP_MAC] = "dhcp.hw.mac_addr",
   [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
   [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
-  [F_MALFORMED] = "_ws.malformed",
+  [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
 };
 
 void
@@ -706,6 +706,9 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           break;
         case F_MALFORMED:
           ff->malformed = last_proto ? last_proto : "frame";
+          break;
+        case F_REASSEMBLY_ERROR:
+          ff->reassembly_error = TRUE;
           break;
         default:
           break;
@@ -1612,7 +1615,10 @@ add_frame (IotInsight *self, FrameFacts *ff)
 {
   self->n_frames++;
   self->last_ns = MAX (self->last_ns, ff->rel_ns);
-  if (ff->malformed != NULL)
+  /* Bytes TCP resent (a retransmission, or an out-of-order copy) of a
+   * message already rebuilt are not a malformed message: the sender did
+   * nothing wrong, and the losses are reported as such. */
+  if (ff->malformed != NULL && !ff->reassembly_error)
     frame_list_add (frame_list_get (self->lists[L_MALFORMED], ff->malformed), ff->number);
   if (ff->quoted)
     {

@@ -1084,6 +1084,23 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
   iot_col_append_info (pkt, "[Malformed Packet]");
 }
 
+void
+iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const char *message)
+{
+  const char *label = iot_packet_strdup_printf (pkt, "[Reassembly error, protocol %s: %s]", protocol, message);
+  IotNode *node;
+  int index, expert, child;
+
+  node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
+  node->flags = IOT_NODE_GENERATED;
+  node->label = label;
+  expert = add_expert_node (pkt, index, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, message);
+  node = new_node (pkt, expert, &iot_expert_fields[IOT_EXPERT_F_REASSEMBLY], NULL, 0, 0, &child);
+  node->flags = IOT_NODE_GENERATED;
+  node->label = iot_packet_strndup (pkt, message, strlen (message));
+  iot_col_append_info (pkt, "%s", label);
+}
+
 /* ---- hand-off ----------------------------------------------------------- */
 
 #define MAX_LAYER_DEPTH 32

@@ -46,6 +46,9 @@ IotField iot_expert_fields[] = {
                                "The packet broke its protocol's rules, so decoding stopped at that layer." },
   [IOT_EXPERT_F_SHORT] = { "_ws.short", "Packet size limited during capture", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
                            "The capture kept only the first bytes of this packet (snap length), so the rest could not be decoded." },
+  [IOT_EXPERT_F_REASSEMBLY] = { "_ws.malformed.reassembly", "Reassembly error", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
+                                "The bytes of this packet could not be put together with the others of its message, "
+                                "e.g. a retransmission of data that was already rebuilt." },
 };
 
 static gboolean

@@ -2260,7 +2260,7 @@ typedef struct {
   const IotField *src[IOT_CONV_N_TYPES];
   const IotField *dst[IOT_CONV_N_TYPES];
   const IotField *stream[IOT_CONV_N_TYPES];
-  const IotField *short_marker, *malformed_marker;
+  const IotField *short_marker, *malformed_marker, *reassembly_error;
   const IotField *fraghdr, *reassembled_in, *data;
 } ConvFields;
 
@@ -2286,6 +2286,7 @@ iot_stats_new (void)
   stats->reports = g_ptr_array_new_with_free_func (report_free);
   stats->f.short_marker = iot_registry_field ("_ws.short");
   stats->f.malformed_marker = iot_registry_field ("_ws.malformed");
+  stats->f.reassembly_error = iot_registry_field ("_ws.malformed.reassembly");
   stats->f.fraghdr = iot_registry_field ("ipv6.fraghdr");
   stats->f.reassembled_in = iot_registry_field ("ipv6.reassembled.in");
   stats->f.data = iot_registry_field ("data");
@@ -2505,7 +2506,8 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
     for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
       {
         const IotField *fields[] = { stats->f.proto[t], stats->f.src[t], stats->f.dst[t], stats->f.stream[t],
-                                     stats->f.short_marker, stats->f.malformed_marker, stats->f.fraghdr,
+                                     stats->f.short_marker, stats->f.malformed_marker,
+                                     stats->f.reassembly_error, stats->f.fraghdr,
                                      stats->f.reassembled_in, stats->f.data };
 
         for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
@@ -2567,6 +2569,18 @@ read_address (const IotNode *node, IotAddress *addr)
     }
 }
 
+/* Whether the marker at @i reports bytes a transport could not fit into
+ * their message (the layer itself was decoded to its end).  Its items
+ * follow it: nodes are added in order. */
+static gboolean
+is_reassembly_error (const ConvFields *f, const IotNode *nodes, guint n, guint i)
+{
+  for (guint j = i + 1; j < n && nodes[j].parent >= (gint) i; j++)
+    if (nodes[j].field == f->reassembly_error)
+      return TRUE;
+  return FALSE;
+}
+
 /* Collects, for every top-level Ethernet, IP and transport layer of the
  * frame, its addresses or ports.  Layers nested in another (the packet an
  * ICMP error quotes) are not the frame's own traffic and are left out. */
@@ -2586,7 +2600,8 @@ collect_taps (IotStats *stats, IotPacket *pkt)
 
       if (node->field == NULL)
         continue;
-      if (node->parent < 0 && (node->field == f->short_marker || node->field == f->malformed_marker))
+      if (node->parent < 0 && (node->field == f->short_marker || node->field == f->malformed_marker)
+          && !is_reassembly_error (f, nodes, n, i))
         {
           /* The layer just before a truncation or malformation marker
            * stopped before it was counted. */

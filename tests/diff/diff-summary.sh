@@ -8,13 +8,27 @@ command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 
 source tests/diff/lib-diff.sh
 export TZ=UTC
 checked=0 failed=0
+# Summary lines without the frames listed in $1 (numbers, space-separated).
+without_frames() {
+  awk -v skip="$1" 'BEGIN { n = split(skip, f, " "); for (i = 1; i <= n; i++) drop[f[i]] = 1 }
+                    !($1 in drop)'
+}
 for capture in tests/captures/*.pcap*; do
   excluded summary "$capture" && continue
+  # Where we decode MQTT inside WebSocket and tshark 4.0 shows data, the
+  # frames with MQTT are left out; every other line must match.
+  beyond=
+  if why=$(python3 tests/diff/exclusions.py summary-mqtt-frames "$capture"); then
+    beyond=$("$cli" -r "$capture" -Y mqtt -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
+    echo "partly compared (summary): $(basename "$capture"): $(wc -w <<<"$beyond") frames with MQTT left out: $why"
+  fi
   checked=$((checked + 1))
-  if ! cmp -s <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null); then
+  theirs=$(tshark -2 -r "$capture" 2>/dev/null | without_frames "$beyond")
+  ours=$("$cli" -r "$capture" 2>/dev/null | without_frames "$beyond")
+  if [ "$theirs" != "$ours" ]; then
     failed=$((failed + 1))
     echo "DIFF $capture"
-    diff <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null) | head -6
+    diff <(echo "$theirs") <(echo "$ours") | head -6
   fi
 done
 echo "captures compared: $checked, differing: $failed"
