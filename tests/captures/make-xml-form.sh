@@ -13,6 +13,11 @@
 #     empty value, a key without '=', percent-encoded UTF-8, '+' for space).
 #   * coap-client against libcoap's coap-server (127.0.0.1:5683): PUT of an
 #     XML document with Content-Format 41 (application/xml), GET it back.
+#   * mosquitto_pub -V mqttv5 against mosquitto (127.0.0.1:1883): PUBLISHes
+#     whose content-type property is "Application/XML" (matched whatever the
+#     case), "application/xml; charset=utf-8" (not matched: MQTT hands the
+#     whole property to the media-type table, parameters included),
+#     application/x-www-form-urlencoded and text/html.
 #
 # Run as root on Debian 12:   sudo bash tests/captures/make-xml-form.sh
 set -euo pipefail
@@ -21,6 +26,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${CAPTURES_OUT:-$HERE}
 HTTP_PORT=8094
 COAP_PORT=5683
+MQTT_PORT=1883
 
 . "$HERE/lib.sh"
 
@@ -97,16 +103,21 @@ XML
 
 port_free tcp "$HTTP_PORT"
 port_free udp "$COAP_PORT"
+port_free tcp "$MQTT_PORT"
+printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$MQTT_PORT" >"$WORK/mosquitto.conf"
+bg mosquitto mosquitto -c "$WORK/mosquitto.conf"
+MQTT_PID=$LAST_PID
 bg api python3 "$WORK/api.py" "$HTTP_PORT"
 API_PID=$LAST_PID
 bg coap-server coap-server-notls -A 127.0.0.1 -p "$COAP_PORT" -v 3
 COAP_PID=$LAST_PID
 wait_listen tcp "$HTTP_PORT"
 wait_listen udp "$COAP_PORT"
+wait_listen tcp "$MQTT_PORT"
 
 log "xml-form.pcap"
 cap_start "${TCPDUMP[@]}" -i lo -w "$WORK/xml-form.pcap" \
-    "(tcp port $HTTP_PORT or udp port $COAP_PORT) and host 127.0.0.1"
+    "(tcp port $HTTP_PORT or udp port $COAP_PORT or tcp port $MQTT_PORT) and host 127.0.0.1"
 B=http://127.0.0.1:$HTTP_PORT
 CURL=(curl -sS --http1.1 -A iotscope-capture/1.0 -o /dev/null --max-time 5)
 "${CURL[@]}" -H 'Content-Type: application/xml; charset=utf-8' --data-binary @"$WORK/reading.xml" \
@@ -122,13 +133,19 @@ U=coap://127.0.0.1
 coap() { coap-client-notls -B 5 "$@" >>"$WORK/coap-client.log" 2>&1; sleep 0.2; }
 coap -m put -t 41 -e '<sensor id="s1"><temp unit="Cel">19.0</temp><ok/></sensor>' "$U/example_data"
 coap -A 41 "$U/example_data"
+pub() { mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -V mqttv5 -q 1 "$@"; sleep 0.2; }
+pub -t lab/thermo/config -D publish content-type 'Application/XML' \
+    -m '<config xmlns="urn:iotscope:cfg"><interval unit="s">30</interval><led on="true"/></config>'
+pub -t lab/thermo/config -D publish content-type 'application/xml; charset=utf-8' -m '<config/>'
+pub -t lab/thermo/form -D publish content-type 'application/x-www-form-urlencoded' -m 'mode=eco&target=20.5'
+pub -t lab/thermo/page -D publish content-type 'text/html' -m '<p>Thermostat OK</p>'
 cap_stop
-stop_pid "$API_PID"; stop_pid "$COAP_PID"
+stop_pid "$API_PID"; stop_pid "$COAP_PID"; stop_pid "$MQTT_PID"
 
 n=$(tshark -r "$WORK/xml-form.pcap" -Y xml 2>/dev/null | wc -l)
-[ "$n" -ge 7 ] || die "xml-form.pcap: only $n frames with XML (want >= 7)"
+[ "$n" -ge 10 ] || die "xml-form.pcap: only $n frames with XML (want >= 10)"
 f=$(tshark -r "$WORK/xml-form.pcap" -Y urlencoded-form 2>/dev/null | wc -l)
-[ "$f" -ge 2 ] || die "xml-form.pcap: only $f frames with a form (want >= 2)"
+[ "$f" -ge 3 ] || die "xml-form.pcap: only $f frames with a form (want >= 3)"
 s=$(stat -c %s "$WORK/xml-form.pcap")
 [ "$s" -lt 102400 ] || die "xml-form.pcap is too large ($s bytes)"
 cp "$WORK/xml-form.pcap" "$OUT/xml-form.pcap.tmp" && mv "$OUT/xml-form.pcap.tmp" "$OUT/xml-form.pcap"
