@@ -20,18 +20,19 @@
  * what tshark shows: a declaration that ends with '>' (<!…>) is only found
  * when that '>' is not the last byte of the body, unless it starts there.
  *
- * Nothing here recurses: open elements live on an explicit stack, and the
- * tree nests at most MAX_TREE_DEPTH levels (deeper elements are shown flat
- * at that level, with a note), so hostile nesting costs neither C stack in
- * the dissector nor in whatever prints the tree.  Searches for a token's
- * end remember where they found nothing, so a body full of unterminated
- * comments or quotes costs linear time.
+ * Nothing here recurses: open elements live on an explicit stack.  Rows
+ * nest at most MAX_ROW_LEVEL levels below the protocol row; the first row
+ * that would go deeper ends the layer with an error, where tshark's tree
+ * depth limit (500 levels counting the protocol rows) ends it too, so the
+ * same rows are shown and hostile nesting cannot exhaust whatever prints
+ * the tree.  Searches for a token's end remember where they found nothing,
+ * so a body full of unterminated comments or quotes costs linear time.
  */
 #include <string.h>
 
 #include "iot-dissector.h"
 
-#define MAX_TREE_DEPTH 64
+#define MAX_ROW_LEVEL 498
 
 enum {
   F_PROTO,
@@ -92,10 +93,9 @@ typedef enum {
 typedef struct {
   FrameKind kind;
   int       item;        /* the element's row (the protocol row for the root) */
-  int       tree;        /* where rows inside it go */
   int       last_item;   /* the row ">" or "/>" is appended to */
   guint     start;
-  guint     depth;       /* nesting of its rows in the tree */
+  guint     level;       /* of its row: 0 for the protocol row */
 } Frame;
 
 /* The remembered outcome of the last search for a token's end. */
@@ -120,7 +120,7 @@ typedef struct {
   GArray       *attrs;      /* Attr: those of the token being read */
   Search        gt, comment_end, cdata_end;
   gint64        no_quote[2];  /* from here on no closing " (0) or ' (1); -1 unknown */
-  gboolean      flattened;
+  gboolean      too_deep;   /* a row went past MAX_ROW_LEVEL: stop */
 } Parser;
 
 /* ---- reading tokens ------------------------------------------------------------- */
@@ -294,7 +294,7 @@ match_attributes (Parser *x, guint off)
   return end;
 }
 
-/* prefix:name or name; *name_end is where the label of the tag stops. */
+/* prefix:name or name: the end of the name, where the label of a tag stops. */
 static gint
 match_tag_name (const Parser *x, guint off)
 {
@@ -379,13 +379,23 @@ label_text (Parser *x, guint start, guint end)
   return iot_packet_strndup (x->pkt, valid, strlen (valid));
 }
 
-/* A string row for bytes [start, end), labelled with bytes [lstart, lend). */
+/* Whether a row may go at @level below the protocol row; the first that
+ * may not ends the layer. */
+static gboolean
+room_at (Parser *x, guint level)
+{
+  if (level > MAX_ROW_LEVEL)
+    x->too_deep = TRUE;
+  return !x->too_deep;
+}
+
+/* A string row at @level for bytes [start, end), labelled with bytes [lstart, lend). */
 static int
-add_row (Parser *x, int parent, int field, guint start, guint end, guint lstart, guint lend)
+add_row (Parser *x, int parent, guint level, int field, guint start, guint end, guint lstart, guint lend)
 {
   int row;
 
-  if (!iot_packet_wants_field (x->pkt, &xml_fields[field]))
+  if (!room_at (x, level) || !iot_packet_wants_field (x->pkt, &xml_fields[field]))
     return -1;
   row = iot_tree_add_string (x->pkt, parent, &xml_fields[field], x->buf, start, end - start,
                              value_text (x, start, end), -1);
@@ -395,18 +405,22 @@ add_row (Parser *x, int parent, int field, guint start, guint end, guint lstart,
 }
 
 static int
-add_text_row (Parser *x, int parent, guint start, guint end)
+add_text_row (Parser *x, int parent, guint level, guint start, guint end)
 {
-  if (!x->tree)
+  if (!room_at (x, level) || !x->tree)
     return -1;
   return iot_tree_add_text (x->pkt, parent, x->buf, start, end - start, "%s", label_text (x, start, end));
 }
 
 static void
-add_expert_row (Parser *x, int parent, guint start, guint end, IotSeverity severity,
+add_expert_row (Parser *x, int parent, guint level, guint start, guint end, IotSeverity severity,
                 IotExpertGroup group, const char *message)
 {
-  int row = x->tree ? iot_tree_add_text (x->pkt, parent, x->buf, start, end - start, "%s", message) : -1;
+  int row;
+
+  if (!room_at (x, level))
+    return;
+  row = x->tree ? iot_tree_add_text (x->pkt, parent, x->buf, start, end - start, "%s", message) : -1;
 
   iot_expert_add (x->pkt, row >= 0 ? row : parent, severity, group, "%s", message);
 }
@@ -417,27 +431,15 @@ pop_frame (Parser *x, guint start, guint end)
   if (x->stack->len > 1)
     g_array_set_size (x->stack, x->stack->len - 1);
   else
-    add_expert_row (x, top (x)->tree, start, end, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                    "Closing an unopened tag");
+    add_expert_row (x, top (x)->item, top (x)->level + 1, start, end, IOT_SEV_ERROR,
+                    IOT_GROUP_MALFORMED, "Closing an unopened tag");
 }
 
 static void
 push_frame (Parser *x, FrameKind kind, int item, guint start)
 {
-  Frame *parent = top (x);
-  Frame frame = { kind, item, item, item, start, parent->depth + 1 };
+  Frame frame = { kind, item, item, start, top (x)->level + 1 };
 
-  /* Past the depth limit rows stay at the level of the deepest allowed one. */
-  if (parent->depth >= MAX_TREE_DEPTH)
-    {
-      frame.tree = parent->tree;
-      frame.depth = parent->depth;
-      if (!x->flattened)
-        iot_expert_add (x->pkt, item >= 0 ? item : parent->tree, IOT_SEV_NOTE, IOT_GROUP_PROTOCOL,
-                        "XML nested deeper than %d levels; deeper elements are shown at that level",
-                        MAX_TREE_DEPTH);
-      x->flattened = TRUE;
-    }
   g_array_append_val (x->stack, frame);
 }
 
@@ -452,7 +454,7 @@ append_label (Parser *x, int row, const char *text)
  * declaration that tshark knows get fields of their own, holding the value
  * without its quotes. */
 static void
-add_attributes (Parser *x, int parent, gboolean declaration, int *last)
+add_attributes (Parser *x, int parent, guint level, gboolean declaration, int *last)
 {
   static const struct { const char *name; int field; } known[] = {
     { "version", F_XMLPI_XML_VERSION },
@@ -475,7 +477,7 @@ add_attributes (Parser *x, int parent, gboolean declaration, int *last)
             start = a->value_start + (a->quoted ? 1 : 0);
             end = a->value_end - (a->quoted ? 1 : 0);
           }
-      *last = add_row (x, parent, field, start, end, a->name_start, a->value_end);
+      *last = add_row (x, parent, level, field, start, end, a->name_start, a->value_end);
     }
 }
 
@@ -495,7 +497,7 @@ try_delimited (Parser *x, guint off, const char *open, const char *close, Search
   if (at < 0)
     return -1;
   at += strlen (close);
-  add_row (x, top (x)->tree, field, off, at, off, at);
+  add_row (x, top (x)->item, top (x)->level + 1, field, off, at, off, at);
   return (gint) at;
 }
 
@@ -506,6 +508,7 @@ try_pi (Parser *x, guint off)
   guint at, name_start;
   gint name_end, end;
   gboolean declaration;
+  guint level;
   int row, last;
 
   if (!has_text (x, off, "<?", FALSE))
@@ -527,10 +530,11 @@ try_pi (Parser *x, guint off)
     }
   end = (gint) at + 2;
   declaration = (guint) name_end - name_start == 3 && memcmp (x->p + name_start, "xml", 3) == 0;
-  row = add_row (x, top (x)->tree, declaration ? F_XMLPI_XML : F_XMLPI, off, end, off, name_end);
+  level = top (x)->level + 1;
+  row = add_row (x, top (x)->item, level, declaration ? F_XMLPI_XML : F_XMLPI, off, end, off, name_end);
   last = row;
-  add_attributes (x, row, declaration, &last);
-  add_text_row (x, row, at, end);
+  add_attributes (x, row, level + 1, declaration, &last);
+  add_text_row (x, row, level + 1, at, end);
   return end;
 }
 
@@ -550,7 +554,7 @@ try_closing_tag (Parser *x, guint off)
     return -1;
   frame = top (x);
   iot_tree_set_length (x->pkt, frame->item, gt + 1 - frame->start);
-  add_text_row (x, frame->tree, off, gt + 1);
+  add_text_row (x, frame->item, frame->level + 1, off, gt + 1);
   pop_frame (x, off, gt + 1);
   return (gint) gt + 1;
 }
@@ -584,7 +588,7 @@ try_doctype (Parser *x, guint off)
     end = until_gt (x, skip_blanks (x, after + 6));
   if (end < 0)
     return -1;
-  row = add_row (x, top (x)->tree, F_DOCTYPE, name_start, name_end, off, end);
+  row = add_row (x, top (x)->item, top (x)->level + 1, F_DOCTYPE, name_start, name_end, off, end);
   if (subset)
     push_frame (x, KIND_DOCTYPE, row, off);
   return end;
@@ -601,7 +605,7 @@ try_dtd_close (Parser *x, guint off)
   gt = skip_blanks (x, off + 1);
   if (gt >= x->len || x->p[gt] != '>')
     return -1;
-  add_text_row (x, top (x)->tree, off, gt + 1);
+  add_text_row (x, top (x)->item, top (x)->level + 1, off, gt + 1);
   pop_frame (x, off, gt + 1);
   return (gint) gt + 1;
 }
@@ -615,7 +619,7 @@ try_dtd_tag (Parser *x, guint off)
 
   if (at < 0 || (end = until_gt (x, skip_blanks (x, at))) < 0)
     return -1;
-  add_row (x, top (x)->tree, F_DTDTAG, off, end, off, end);
+  add_row (x, top (x)->item, top (x)->level + 1, F_DTDTAG, off, end, off, end);
   return end;
 }
 
@@ -652,11 +656,11 @@ try_tag (Parser *x, guint off)
     return -1;
   end = (gint) at + (empty ? 2 : 1);
 
-  row = add_row (x, top (x)->tree, F_TAG, off, end, off, name_end);
+  row = add_row (x, top (x)->item, top (x)->level + 1, F_TAG, off, end, off, name_end);
   push_frame (x, KIND_ELEMENT, row, off);
   frame = top (x);
   last = row;
-  add_attributes (x, frame->tree, FALSE, &last);
+  add_attributes (x, frame->item, frame->level + 1, FALSE, &last);
   append_label (x, last, empty ? "/>" : ">");
   if (empty)
     pop_frame (x, at, end);
@@ -673,7 +677,8 @@ try_text (Parser *x, guint off)
 
   if (end == off)
     return -1;
-  add_row (x, frame->tree, frame->kind == KIND_ELEMENT ? F_CDATA : F_UNKNOWN, off, end, off, end);
+  add_row (x, frame->item, frame->level + 1, frame->kind == KIND_ELEMENT ? F_CDATA : F_UNKNOWN,
+           off, end, off, end);
   return (gint) end;
 }
 
@@ -685,7 +690,8 @@ unrecognized (Parser *x, guint off)
 
   while (end < x->len && !is_blank (x->p[end]))
     end++;
-  add_expert_row (x, top (x)->tree, off, end, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Unrecognized text");
+  add_expert_row (x, top (x)->item, top (x)->level + 1, off, end, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
+                  "Unrecognized text");
   return (gint) end;
 }
 
@@ -715,7 +721,7 @@ dissect_xml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
   int tree = iot_tree_add_protocol (pkt, parent, &xml_fields[F_PROTO], buf, 0, -1);
   Parser x = { pkt, buf, NULL, buf->length, iot_packet_wants_tree (pkt) };
-  Frame root = { KIND_ROOT, tree, tree, tree, 0, 0 };
+  Frame root = { KIND_ROOT, tree, tree, 0, 0 };
   guint off;
 
   (void) data;
@@ -729,8 +735,12 @@ dissect_xml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   x.no_quote[0] = x.no_quote[1] = -1;
   g_array_append_val (x.stack, root);
 
-  for (off = skip_blanks (&x, 0); off < x.len; off = skip_blanks (&x, next_token (&x, off)))
+  for (off = skip_blanks (&x, 0); off < x.len && !x.too_deep; off = skip_blanks (&x, next_token (&x, off)))
     ;
+  if (x.too_deep)
+    iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                    "XML nested deeper than %d levels (tshark's tree limit); the rest is not decoded",
+                    MAX_ROW_LEVEL);
   g_array_free (x.stack, TRUE);
   g_array_free (x.attrs, TRUE);
   return buf->length;
