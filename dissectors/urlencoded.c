@@ -22,9 +22,9 @@ enum {
 static IotField form_fields[N_FIELDS] = {
   [F_PROTO] = { "urlencoded-form", "HTML Form URL Encoded", IOT_FT_PROTOCOL, .blurb =
     "A filled-in web form: name=value pairs joined by '&', with special characters written as %XX." },
-  [F_KEY] = { "urlencoded-form.key", "Key", IOT_FT_STRING, .blurb =
+  [F_KEY] = { "urlencoded-form.key", "Key", IOT_FT_STRINGZ, .blurb =
     "The name of one form field, with %XX escapes and '+' (a space) decoded." },
-  [F_VALUE] = { "urlencoded-form.value", "Value", IOT_FT_STRING, .blurb =
+  [F_VALUE] = { "urlencoded-form.value", "Value", IOT_FT_STRINGZ, .blurb =
     "What was entered for that field, with %XX escapes and '+' (a space) decoded; may be empty." },
 };
 

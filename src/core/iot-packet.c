@@ -712,6 +712,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       return index;
 
     case IOT_FT_STRING:
+    case IOT_FT_STRINGZ:
       iot_buf_check (buf, off, len);
       return iot_tree_add_string (pkt, parent, field, buf, off, len,
                                   (const char *) buf->data + off, len);
