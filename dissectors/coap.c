@@ -12,7 +12,6 @@
  * ID (piggybacked in the ACK, or a separate response reusing it).  Blocks of
  * a block-wise transfer are collected per address pair and the whole body is
  * shown in the frame that completes it. */
-#include "http.h"          /* the media type handed to the text layer */
 #include "iot-dissector.h"
 #include "iot-engine.h"
 
@@ -1202,18 +1201,6 @@ dissect_block (IotPacket *pkt, CoapState *state, int tree, const CoapMessage *ms
 
 /* ---- payload ------------------------------------------------------------- */
 
-/* Content-Formats whose media type tshark decodes as JSON. */
-static gboolean
-is_json_format (guint32 ctype)
-{
-  static const guint32 json[] = { 50, 51, 52, 110, 111, 1543, 11543 };
-
-  for (guint i = 0; i < G_N_ELEMENTS (json); i++)
-    if (json[i] == ctype)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *payload)
 {
@@ -1238,34 +1225,13 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
   sub = iot_tree_add_uint (pkt, node, &coap_fields[F_PAYLOAD_LENGTH], NULL, 0, 0, payload->reported);
   iot_tree_set_generated (pkt, sub);
 
-  /* Only the formats tshark hands to a decoder we also have. */
+  /* The payload goes to the layer registered for the media type of its
+   * Content-Format (e.g. 41, application/xml); unknown formats stay bytes. */
+  iot_col_set_protocol (pkt, "CoAP");
   if (ctype == CF_OCTET_STREAM)
     iot_call_data (pkt, payload, -1);
-  else if (ctype == CF_TEXT_PLAIN)
-    {
-      const IotDissector *text = iot_registry_dissector ("data-text-lines");
-
-      if (text != NULL)
-        {
-          iot_http_set_media_type ("text/plain");
-          iot_call_dissector (pkt, text, payload, -1);
-          iot_http_set_media_type (NULL);
-        }
-    }
-  else if (is_json_format (ctype))
-    {
-      const IotDissector *json = iot_registry_dissector ("json");
-
-      if (json != NULL)
-        {
-          iot_http_set_media_type (ctype_name);
-          iot_call_dissector (pkt, json, payload, -1);
-          iot_http_set_media_type (NULL);
-        }
-      iot_col_set_protocol (pkt, "CoAP/JSON");
-      return;
-    }
-  iot_col_set_protocol (pkt, "CoAP");
+  else
+    iot_call_media_type (pkt, ctype_name, -1, payload, -1);
 }
 
 /* ---- request/response matching -------------------------------------------- */

@@ -262,12 +262,6 @@ static const IotValueName status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
-/* Media types tshark shows as lines of text. */
-static const char *const text_media_types[] = {
-  "text/plain", "text/html", "text/css", "text/javascript", "application/javascript",
-  "application/x-javascript", "text/vcard", "text/x-vcard",
-};
-
 /* ---- per-capture state ---------------------------------------------------- */
 
 /* One request and its response on a connection. */
@@ -674,66 +668,15 @@ walk_chunks (const IotBuf *buf, guint off, GArray *chunks)
     }
 }
 
-/* Media types tshark 4.0 decodes as JSON. */
-static const char *const json_media_types[] = {
-  "application/json", "application/json-patch+json", "application/merge-patch+json",
-  "application/problem+json", "application/senml+json", "application/sensml+json",
-  "application/vnd.oma.lwm2m+json", "application/dds-web+json", "application/json-rpc",
-  "application/jsonrequest", "application/x-ndjson",
-};
-
-gboolean
-iot_http_is_json_media (const char *type)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (json_media_types); i++)
-    if (strcmp (type, json_media_types[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-is_text_media (const char *type)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (text_media_types); i++)
-    if (strcmp (type, text_media_types[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The body goes to the layer that knows its media type. */
+/* The body goes to the layer registered for its media type (the
+ * "media_type" table), or to "data". */
 static void
 dissect_body (IotPacket *pkt, IotBuf *body, const Message *msg, int tree)
 {
-  const IotDissector *text = iot_registry_dissector ("data-text-lines");
-  const IotDissector *json = iot_registry_dissector ("json");
-  const char *protocol = "HTTP";
-  char *type = NULL;
-
-  if (msg->content_type != NULL)
-    {
-      guint n = 0;
-
-      while (n < msg->content_type_len && msg->content_type[n] != ';' && msg->content_type[n] != ' ')
-        n++;
-      type = g_ascii_strdown ((const char *) msg->content_type, n);
-    }
-  if (type != NULL && text != NULL && is_text_media (type))
-    {
-      iot_http_set_media_type (type);
-      iot_call_dissector (pkt, text, body, -1);
-      iot_http_set_media_type (NULL);
-    }
-  else if (type != NULL && json != NULL && iot_http_is_json_media (type))
-    {
-      iot_http_set_media_type (type);
-      iot_call_dissector (pkt, json, body, -1);
-      iot_http_set_media_type (NULL);
-      protocol = "HTTP/JSON";
-    }
-  else
+  iot_col_set_protocol (pkt, "HTTP");
+  if (msg->content_type == NULL
+      || iot_call_media_type (pkt, (const char *) msg->content_type, msg->content_type_len, body, -1) < 0)
     iot_call_data (pkt, body, -1);
-  iot_col_set_protocol (pkt, protocol);
-  g_free (type);
   (void) tree;
 }
 
@@ -1300,20 +1243,6 @@ iot_http_websocket_protocol (IotPacket *pkt)
   Conv *conv = conv_find (st, pkt, FALSE);
 
   return conv ? conv->ws_protocol : NULL;
-}
-
-static _Thread_local const char *current_media_type;
-
-void
-iot_http_set_media_type (const char *media_type)
-{
-  current_media_type = media_type;
-}
-
-const char *
-iot_http_media_type (void)
-{
-  return current_media_type;
 }
 
 IotDissector iot_dissector_http = {

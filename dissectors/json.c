@@ -19,7 +19,6 @@
  */
 #include <string.h>
 
-#include "http.h"
 #include "iot-engine.h"
 
 enum {
@@ -850,10 +849,11 @@ wants_rows (IotPacket *pkt)
 /* ---- the layer ------------------------------------------------------------------------ */
 
 static int
-dissect_json (IotPacket *pkt, IotBuf *buf, int parent)
+dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
   static gsize grammar_ready;
-  const char *media_type = iot_http_media_type ();
+  const IotMediaInfo *info = data;
+  const char *media_type = info != NULL ? info->media_type : NULL;
   int tree = iot_tree_add_protocol (pkt, parent, &json_fields[F_PROTO], buf, 0, -1);
   Matcher m = { NULL, buf->length, 0, FALSE, NULL };
   gboolean rows = wants_rows (pkt);
@@ -913,12 +913,29 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent)
       IotBuf rest = iot_buf_sub (buf, off, -1);
 
       if (text != NULL)
-        iot_call_dissector (pkt, text, &rest, parent);
+        iot_call_dissector_with_data (pkt, text, &rest, parent, data);
     }
   else if (media_type != NULL)
     iot_col_append_sep_info (pkt, " ", "(%s)", media_type);
+  iot_col_append_protocol (pkt, "JSON");
   return buf->length;
 }
+
+/* The media types tshark 4.0 decodes as JSON. */
+static const IotStringHandoff json_media_types[] = {
+  { "media_type", "application/json" },
+  { "media_type", "application/json-patch+json" },
+  { "media_type", "application/merge-patch+json" },
+  { "media_type", "application/problem+json" },
+  { "media_type", "application/senml+json" },
+  { "media_type", "application/sensml+json" },
+  { "media_type", "application/vnd.oma.lwm2m+json" },
+  { "media_type", "application/dds-web+json" },
+  { "media_type", "application/json-rpc" },
+  { "media_type", "application/jsonrequest" },
+  { "media_type", "application/x-ndjson" },
+  { NULL },
+};
 
 IotDissector iot_dissector_json = {
   .name = "JSON",
@@ -926,5 +943,6 @@ IotDissector iot_dissector_json = {
   .long_name = "JavaScript Object Notation",
   .fields = json_fields,
   .n_fields = N_FIELDS,
-  .dissect = dissect_json,
+  .dissect_with_data = dissect_json,
+  .string_handoff = json_media_types,
 };

@@ -16,7 +16,6 @@
  * per message, only the frame numbers of its partners (MsgTx); any later
  * dissection reads them back and computes times from the frame index.
  */
-#include "http.h"
 
 #include <string.h>
 
@@ -1180,48 +1179,25 @@ resolve_alias (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint32 alias)
   return NULL;
 }
 
-/* Hands the payload to the layer for its MQTT 5 content type, as tshark
- * does: text to the line-based text layer, JSON to the JSON layer, octet
- * streams to "data". */
+/* Hands the payload to the layer registered for its MQTT 5 content type in
+ * the "media_type" table, as tshark does: the whole property is the key
+ * (parameters included, case aside); octet streams go to "data". */
 static void
 dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type)
 {
+  IotMediaInfo info = { NULL, NULL };
   IotBuf payload;
-  char *type;
 
   if (content_type == NULL)
     return;
-  type = g_ascii_strdown (content_type, -1);
+  info.media_type = g_ascii_strdown (content_type, -1);
   payload = iot_buf_sub (msg, off, -1);
-  if (strcmp (type, "text/plain") == 0)
-    {
-      const IotDissector *text = iot_registry_dissector ("data-text-lines");
-
-      if (text != NULL)
-        {
-          iot_http_set_media_type (type);
-          iot_call_dissector (pkt, text, &payload, -1);
-          iot_http_set_media_type (NULL);
-        }
-    }
-  else if (strcmp (type, "application/octet-stream") == 0)
-    iot_call_data (pkt, &payload, -1);
-  else if (iot_http_is_json_media (type))
-    {
-      const IotDissector *json = iot_registry_dissector ("json");
-
-      if (json != NULL)
-        {
-          iot_http_set_media_type (type);
-          iot_call_dissector (pkt, json, &payload, -1);
-          iot_http_set_media_type (NULL);
-        }
-      iot_col_set_protocol (pkt, "MQTT/JSON");
-      g_free (type);
-      return;
-    }
   iot_col_set_protocol (pkt, "MQTT");
-  g_free (type);
+  if (strcmp (info.media_type, "application/octet-stream") == 0)
+    iot_call_data (pkt, &payload, -1);
+  else
+    iot_call_string_table (pkt, "media_type", info.media_type, &payload, -1, &info);
+  g_free ((char *) info.media_type);
 }
 
 static void

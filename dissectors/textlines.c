@@ -1,6 +1,6 @@
 /* textlines.c — a body of text shown line by line ("data-text-lines"), the
  * way tshark shows text/plain, text/html and WebSocket text messages. */
-#include "http.h"
+#include "iot-dissector.h"
 
 enum {
   F_PROTO,
@@ -37,9 +37,10 @@ escaped (IotPacket *pkt, const guint8 *p, guint len)
 }
 
 static int
-dissect_text_lines (IotPacket *pkt, IotBuf *buf, int parent)
+dissect_text_lines (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
-  const char *media_type = iot_http_media_type ();
+  const IotMediaInfo *info = data;
+  const char *media_type = info != NULL ? info->media_type : NULL;
   int tree = iot_tree_add_protocol (pkt, parent, &text_fields[F_PROTO], buf, 0, -1);
   guint off = 0, lines = 0;
 
@@ -65,11 +66,25 @@ dissect_text_lines (IotPacket *pkt, IotBuf *buf, int parent)
   return buf->length;
 }
 
+/* Media types tshark shows as lines of text. */
+static const IotStringHandoff text_media_types[] = {
+  { "media_type", "text/plain" },
+  { "media_type", "text/html" },
+  { "media_type", "text/css" },
+  { "media_type", "text/javascript" },
+  { "media_type", "application/javascript" },
+  { "media_type", "application/x-javascript" },
+  { "media_type", "text/vcard" },
+  { "media_type", "text/x-vcard" },
+  { NULL },
+};
+
 IotDissector iot_dissector_textlines = {
   .name = "Line-based text data",
   .abbrev = "data-text-lines",
   .long_name = "Line-based text data",
   .fields = text_fields,
   .n_fields = N_FIELDS,
-  .dissect = dissect_text_lines,
+  .dissect_with_data = dissect_text_lines,
+  .string_handoff = text_media_types,
 };

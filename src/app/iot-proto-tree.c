@@ -391,7 +391,8 @@ unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 static gboolean
 field_is_text (const IotField *field)
 {
-  return field->type == IOT_FT_STRING || field->type == IOT_FT_ABSOLUTE_TIME;
+  return field->type == IOT_FT_STRING || field->type == IOT_FT_STRINGZ
+         || field->type == IOT_FT_ABSOLUTE_TIME;
 }
 
 char *

@@ -81,6 +81,7 @@ void   iot_packet_finish (IotPacket *pkt);
 
 /* Registry internals used by the engine. */
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
+const IotDissector *iot_registry_string_table_lookup (const char *table, const char *key);
 GPtrArray          *iot_registry_heuristics (const char *table);
 const char         *iot_registry_table_layer_name (const char *table);
 IotDissector       *iot_registry_frame_dissector (void);

@@ -17,10 +17,13 @@
 
 G_BEGIN_DECLS
 
-#define IOT_PLUGIN_API_VERSION 1
+#define IOT_PLUGIN_API_VERSION 2
 
 typedef int (*IotDissectFunc) (IotPacket *pkt, IotBuf *buf, int parent);
 typedef gboolean (*IotHeuristicFunc) (IotPacket *pkt, IotBuf *buf);
+/* A dissector reached through a string hand-off table gets the caller's
+ * @data (for "media_type": an IotMediaInfo, or NULL when called otherwise). */
+typedef int (*IotDissectDataFunc) (IotPacket *pkt, IotBuf *buf, int parent, gpointer data);
 
 typedef struct {
   const char *table;     /* "ethertype", "ip.proto", "tcp.port", "udp.port", "link" */
@@ -28,6 +31,21 @@ typedef struct {
 } IotHandoff;
 
 #define IOT_MAX_HANDOFFS 8
+
+/* An entry of a hand-off table keyed by text, as Wireshark's
+ * dissector_add_string: e.g. { "media_type", "application/xml" }. */
+typedef struct {
+  const char *table;
+  const char *key;       /* media types: lower case, without parameters */
+} IotStringHandoff;
+
+/* What the "media_type" table hands to the dissector it calls: the media
+ * type in lower case without parameters ("application/xml") and the
+ * parameters as sent ("charset=utf-8"), or NULL when there were none. */
+typedef struct {
+  const char *media_type;
+  const char *parameters;
+} IotMediaInfo;
 
 typedef struct {
   const char        *name;       /* column name, e.g. "MQTT" */
@@ -42,6 +60,11 @@ typedef struct {
   /* Per-capture state (conversations, first-pass facts); may be NULL. */
   gpointer         (*state_new) (void);
   void             (*state_free) (gpointer state);
+  /* Entries in string tables, ended by { NULL }; may be NULL. */
+  const IotStringHandoff *string_handoff;
+  /* Used instead of dissect when set: the same, plus the data a hand-off
+   * passes along (NULL when called without any). */
+  IotDissectDataFunc dissect_with_data;
   /* Index of this dissector in the registry, set at registration. */
   int                id;
 } IotDissector;
@@ -128,6 +151,8 @@ void      iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst);
 /* Columns.  The Protocol column is set automatically to the name of the
  * last dissector called; a dissector may override it. */
 void      iot_col_set_protocol (IotPacket *pkt, const char *name);
+/* Appends "/@name" to the Protocol column ("HTTP" becomes "HTTP/XML"). */
+void      iot_col_append_protocol (IotPacket *pkt, const char *name);
 void      iot_col_set_info (IotPacket *pkt, const char *text);
 /* Replaces the Info column with formatted text; costs nothing when no one
  * reads the columns. */
@@ -211,11 +236,25 @@ G_NORETURN void iot_malformed (IotPacket *pkt, const char *reason);
 /* Calls @dissector on @buf under its own layer boundary: a truncated or
  * malformed read inside it ends only that layer.  Returns bytes consumed. */
 int  iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, int parent);
+/* The same, handing @data to a dissector that takes it (dissect_with_data). */
+int  iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf,
+                                   int parent, gpointer data);
 /* Looks @key up in hand-off table @table and calls what is registered.
  * Returns bytes consumed, or -1 when nothing is registered for @key. */
 int  iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int parent);
 /* Tries the lower, then the higher of two ports (as Wireshark does). */
 int  iot_call_port_table (IotPacket *pkt, const char *table, guint16 port_a, guint16 port_b,
+                          IotBuf *buf, int parent);
+/* Looks @key up in string hand-off table @table (exact match) and calls what
+ * is registered with @data.  Returns bytes consumed, or -1 when nothing is. */
+int  iot_call_string_table (IotPacket *pkt, const char *table, const char *key,
+                            IotBuf *buf, int parent, gpointer data);
+/* Hands a body to the dissector registered in the "media_type" table for
+ * @content_type, a Content-Type value such as "text/xml; charset=UTF-8"
+ * (@len bytes, or -1 if NUL-terminated): the type is matched in lower case
+ * without its parameters, and the dissector receives an IotMediaInfo.
+ * Returns bytes consumed, or -1 when no dissector is registered. */
+int  iot_call_media_type (IotPacket *pkt, const char *content_type, gssize len,
                           IotBuf *buf, int parent);
 /* Tries every heuristic registered for @table; returns bytes consumed or -1. */
 int  iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int parent);

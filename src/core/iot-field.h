@@ -30,6 +30,9 @@ typedef enum {
   IOT_FT_IPV6,
   IOT_FT_ABSOLUTE_TIME,
   IOT_FT_RELATIVE_TIME,
+  /* Text, like IOT_FT_STRING; only its name differs, as in Wireshark, for
+   * fields read from a NUL-terminated string. */
+  IOT_FT_STRINGZ,
 } IotFieldType;
 
 /* How integers are shown; time display for absolute times. */

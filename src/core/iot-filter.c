@@ -78,6 +78,7 @@ class_of_type (IotFieldType type)
     case IOT_FT_DOUBLE:
       return CLASS_DOUBLE;
     case IOT_FT_STRING:
+    case IOT_FT_STRINGZ:
       return CLASS_STRING;
     case IOT_FT_BYTES:
     case IOT_FT_ETHER:

@@ -291,6 +291,7 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       }
       break;
     case IOT_FT_STRING:
+    case IOT_FT_STRINGZ:
       iot_format_escaped (node->v.p, node->vlen, out);
       break;
     case IOT_FT_BYTES:
@@ -369,6 +370,7 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       }
       break;
     case IOT_FT_STRING:
+    case IOT_FT_STRINGZ:
       iot_format_escaped (node->v.p, node->vlen, out);
       break;
     case IOT_FT_BYTES:

@@ -387,6 +387,14 @@ iot_col_set_protocol (IotPacket *pkt, const char *name)
   pkt->protocol = name;
 }
 
+void
+iot_col_append_protocol (IotPacket *pkt, const char *name)
+{
+  if (!(pkt->flags & IOT_DISSECT_COLUMNS))
+    return;
+  pkt->protocol = iot_packet_strdup_printf (pkt, "%s/%s", pkt->protocol, name);
+}
+
 const char *
 iot_col_protocol (IotPacket *pkt)
 {
@@ -704,6 +712,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       return index;
 
     case IOT_FT_STRING:
+    case IOT_FT_STRINGZ:
       iot_buf_check (buf, off, len);
       return iot_tree_add_string (pkt, parent, field, buf, off, len,
                                   (const char *) buf->data + off, len);
@@ -1108,6 +1117,13 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
 int
 iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, int parent)
 {
+  return iot_call_dissector_with_data (pkt, dissector, buf, parent, NULL);
+}
+
+int
+iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf,
+                              int parent, gpointer data)
+{
   jmp_buf here;
   jmp_buf *outer = pkt->unwind;
   const IotDissector *outer_layer = pkt->layer;
@@ -1127,7 +1143,9 @@ iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, 
   pkt->layer = dissector;
   pkt->depth++;
   if (setjmp (here) == 0)
-    consumed = dissector->dissect (pkt, buf, parent);
+    consumed = dissector->dissect_with_data != NULL
+               ? dissector->dissect_with_data (pkt, buf, parent, data)
+               : dissector->dissect (pkt, buf, parent);
   else
     {
       end_layer_early (pkt, dissector);
@@ -1150,6 +1168,53 @@ iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int
   if (dissector == NULL)
     return -1;
   return iot_call_dissector (pkt, dissector, buf, parent);
+}
+
+int
+iot_call_string_table (IotPacket *pkt, const char *table, const char *key,
+                       IotBuf *buf, int parent, gpointer data)
+{
+  const IotDissector *dissector = iot_registry_string_table_lookup (table, key);
+
+  if (dissector == NULL)
+    return -1;
+  return iot_call_dissector_with_data (pkt, dissector, buf, parent, data);
+}
+
+/* Content-Type values are short; a longer one is no media type we know. */
+#define MEDIA_TYPE_MAX 128
+
+int
+iot_call_media_type (IotPacket *pkt, const char *content_type, gssize len,
+                     IotBuf *buf, int parent)
+{
+  char type[MEDIA_TYPE_MAX];
+  IotMediaInfo info = { type, NULL };
+  gsize n = 0, total = len < 0 ? strlen (content_type) : (gsize) len;
+  gsize rest;
+
+  /* The type ends at its parameters (or at a blank, as HTTP senders put
+   * one before the ';'); it is matched in lower case, as tshark does. */
+  while (n < total && content_type[n] != ';' && content_type[n] != ' ' && content_type[n] != '\t')
+    {
+      if (n + 1 >= sizeof type)
+        return -1;
+      type[n] = g_ascii_tolower (content_type[n]);
+      n++;
+    }
+  type[n] = '\0';
+  rest = n;
+  while (rest < total && content_type[rest] != ';')
+    rest++;
+  if (rest < total)
+    {
+      rest++;
+      while (rest < total && (content_type[rest] == ' ' || content_type[rest] == '\t'))
+        rest++;
+      info.parameters = iot_packet_strndup (pkt, content_type + rest, total - rest);
+    }
+  info.media_type = iot_packet_strndup (pkt, type, n);
+  return iot_call_string_table (pkt, "media_type", info.media_type, buf, parent, &info);
 }
 
 int

@@ -14,6 +14,7 @@ typedef struct {
   GHashTable *tables;       /* name -> GHashTable (key -> IotDissector*) */
   GHashTable *table_names;  /* name -> the same name, owned by a dissector */
   GHashTable *heuristics;   /* name -> GPtrArray of IotDissector* */
+  GHashTable *string_tables;  /* name -> GHashTable (text key -> IotDissector*) */
   IotDissector *frame;
   IotDissector *data;
 } IotRegistry;
@@ -81,6 +82,31 @@ add_handoff (IotDissector *dissector, const IotHandoff *handoff)
   g_hash_table_insert (table, GUINT_TO_POINTER (handoff->key), dissector);
 }
 
+/* A text key is registered once: a second dissector for the same media
+ * type is a mistake to report, not a silent override. */
+static gboolean
+add_string_handoff (IotDissector *dissector, const IotStringHandoff *handoff, GError **error)
+{
+  GHashTable *table = g_hash_table_lookup (registry.string_tables, handoff->table);
+  const IotDissector *existing;
+
+  if (table == NULL)
+    {
+      table = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (registry.string_tables, (gpointer) handoff->table, table);
+    }
+  existing = g_hash_table_lookup (table, handoff->key);
+  if (existing != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   "dissector %s: %s \"%s\" is already handed to %s",
+                   dissector->abbrev, handoff->table, handoff->key, existing->abbrev);
+      return FALSE;
+    }
+  g_hash_table_insert (table, (gpointer) handoff->key, dissector);
+  return TRUE;
+}
+
 gboolean
 iot_registry_add (IotDissector *dissector, GError **error)
 {
@@ -96,6 +122,14 @@ iot_registry_add (IotDissector *dissector, GError **error)
                    "a dissector named %s is already registered", dissector->abbrev);
       return FALSE;
     }
+  for (guint i = 0; dissector->string_handoff != NULL && dissector->string_handoff[i].table != NULL; i++)
+    {
+      const IotStringHandoff *handoff = &dissector->string_handoff[i];
+      GHashTable *table = g_hash_table_lookup (registry.string_tables, handoff->table);
+
+      if (table != NULL && g_hash_table_contains (table, handoff->key))
+        return add_string_handoff (dissector, handoff, error);
+    }
   for (guint i = 0; i < dissector->n_fields; i++)
     if (!register_field (&dissector->fields[i], dissector->abbrev, error))
       return FALSE;
@@ -104,6 +138,8 @@ iot_registry_add (IotDissector *dissector, GError **error)
   g_hash_table_insert (registry.by_abbrev, (gpointer) dissector->abbrev, dissector);
   for (guint i = 0; i < IOT_MAX_HANDOFFS && dissector->handoff[i].table != NULL; i++)
     add_handoff (dissector, &dissector->handoff[i]);
+  for (guint i = 0; dissector->string_handoff != NULL && dissector->string_handoff[i].table != NULL; i++)
+    add_string_handoff (dissector, &dissector->string_handoff[i], NULL);
   if (dissector->heuristic_table != NULL && dissector->heuristic != NULL)
     {
       GPtrArray *list = g_hash_table_lookup (registry.heuristics, dissector->heuristic_table);
@@ -209,6 +245,7 @@ init_once (gpointer unused)
   registry.tables = g_hash_table_new (g_str_hash, g_str_equal);
   registry.table_names = g_hash_table_new (g_str_hash, g_str_equal);
   registry.heuristics = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.string_tables = g_hash_table_new (g_str_hash, g_str_equal);
 
   /* Tables that exist even before anything is registered in them, so that
    * "Decode As" can always name them. */
@@ -364,6 +401,14 @@ iot_registry_table_lookup (const char *table, guint32 key)
   GHashTable *entries = table_entries (table);
 
   return entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL;
+}
+
+const IotDissector *
+iot_registry_string_table_lookup (const char *table, const char *key)
+{
+  GHashTable *entries = g_hash_table_lookup (registry.string_tables, table);
+
+  return entries ? g_hash_table_lookup (entries, key) : NULL;
 }
 
 GPtrArray *

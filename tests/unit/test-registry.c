@@ -1,5 +1,8 @@
 /* test-registry.c — the field and dissector registry. */
+#include "iot-core-private.h"
 #include "iot-engine.h"
+#include "iot-packet.h"
+#include "test-util.h"
 
 #include <string.h>
 
@@ -80,6 +83,124 @@ test_field_set (void)
   g_assert_false (iot_field_set_contains (set, eth_src));
 }
 
+/* ---- the media-type hand-off table ---------------------------------------------- */
+
+static char *probe_type, *probe_parameters;
+static int probe_unknown_result;
+
+static int
+dissect_probe_inner (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
+{
+  const IotMediaInfo *info = data;
+
+  (void) pkt;
+  (void) parent;
+  g_assert_nonnull (info);
+  g_free (probe_type);
+  g_free (probe_parameters);
+  probe_type = g_strdup (info->media_type);
+  probe_parameters = g_strdup (info->parameters);
+  return buf->length;
+}
+
+/* Hands its bytes on by a Content-Type as a sender could write it. */
+static int
+dissect_probe_outer (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  probe_unknown_result = iot_call_media_type (pkt, "application/x-iotscope-none", -1, buf, parent);
+  return iot_call_media_type (pkt, "Application/X-IotScope-Probe ; charset=\"utf-8\"; v=1", -1,
+                              buf, parent);
+}
+
+static IotField probe_inner_fields[] = {
+  { "iotprobein", "Probe (inner)", IOT_FT_PROTOCOL, .blurb = "A test layer reached by media type." },
+};
+static const IotStringHandoff probe_types[] = {
+  { "media_type", "application/x-iotscope-probe" },
+  { NULL },
+};
+static IotDissector probe_inner = {
+  .name = "PROBEIN", .abbrev = "iotprobein", .fields = probe_inner_fields, .n_fields = 1,
+  .dissect_with_data = dissect_probe_inner, .string_handoff = probe_types,
+};
+static IotField probe_outer_fields[] = {
+  { "iotprobeout", "Probe (outer)", IOT_FT_PROTOCOL, .blurb = "A test layer that hands bytes on by media type." },
+};
+static IotDissector probe_outer = {
+  .name = "PROBEOUT", .abbrev = "iotprobeout", .fields = probe_outer_fields, .n_fields = 1,
+  .dissect = dissect_probe_outer,
+};
+
+static void
+test_media_types_registered (void)
+{
+  static const struct { const char *type, *abbrev; } expected[] = {
+    { "application/xml", "xml" }, { "text/xml", "xml" }, { "application/soap+xml", "xml" },
+    { "application/json", "json" }, { "application/senml+json", "json" },
+    { "application/x-www-form-urlencoded", "urlencoded-form" }, { "text/plain", "data-text-lines" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const IotDissector *d = iot_registry_string_table_lookup ("media_type", expected[i].type);
+
+      g_assert_nonnull (d);
+      g_assert_cmpstr (d->abbrev, ==, expected[i].abbrev);
+    }
+  g_assert_null (iot_registry_string_table_lookup ("media_type", "application/octet-stream"));
+  g_assert_null (iot_registry_string_table_lookup ("no-such-table", "application/xml"));
+}
+
+static void
+test_media_type_taken_twice (void)
+{
+  static IotField fields[] = {
+    { "xmlagain", "XML again", IOT_FT_PROTOCOL, .blurb = "A second XML decoder." },
+  };
+  static const IotStringHandoff taken[] = { { "media_type", "application/xml" }, { NULL } };
+  static IotDissector again = { .name = "XML2", .abbrev = "xmlagain", .fields = fields, .n_fields = 1,
+                                .dissect_with_data = dissect_probe_inner, .string_handoff = taken };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (iot_registry_add (&again, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_null (iot_registry_dissector ("xmlagain"));
+  g_assert_cmpstr (iot_registry_string_table_lookup ("media_type", "application/xml")->abbrev, ==, "xml");
+}
+
+static void
+test_media_type_data (void)
+{
+  static const guint8 body[] = "<probe/>";
+  const guint8 *frames[1] = { body };
+  guint32 lens[1] = { sizeof body - 1 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pcap = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  IotDissectOptions options = { IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS };
+
+  g_assert_true (iot_registry_add (&probe_inner, &error));
+  g_assert_true (iot_registry_add (&probe_outer, &error));
+  g_assert_true (iot_registry_decode_as ("link==147,iotprobeout", &error));
+  pcap = test_make_pcap (147, frames, lens, lens, 1);
+  file = iot_file_open_bytes (pcap, "probe", &error);
+  g_assert_nonnull (file);
+  engine = iot_engine_new (file);
+  iot_engine_first_pass (engine, NULL);
+  iot_engine_dissect (engine, pkt, 1, &options);
+
+  /* Matched in lower case without parameters; the parameters reach the
+   * dissector as sent; an unregistered type finds nobody. */
+  g_assert_cmpstr (probe_type, ==, "application/x-iotscope-probe");
+  g_assert_cmpstr (probe_parameters, ==, "charset=\"utf-8\"; v=1");
+  g_assert_cmpint (probe_unknown_result, ==, -1);
+  g_assert_cmpstr (iot_packet_protocols (pkt), ==, "iotprobeout:iotprobein");
+  g_clear_pointer (&probe_type, g_free);
+  g_clear_pointer (&probe_parameters, g_free);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -89,5 +210,8 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/dissectors", test_dissectors);
   g_test_add_func ("/registry/duplicates", test_duplicates_refused);
   g_test_add_func ("/registry/field-set", test_field_set);
+  g_test_add_func ("/registry/media-types", test_media_types_registered);
+  g_test_add_func ("/registry/media-type-taken-twice", test_media_type_taken_twice);
+  g_test_add_func ("/registry/media-type-data", test_media_type_data);
   return g_test_run ();
 }
