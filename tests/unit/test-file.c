@@ -1,5 +1,6 @@
 /* test-file.c — loading pcap (µs and ns), pcapng, damaged and foreign files. */
 #include "iot-engine.h"
+#include "iot-export.h"
 #include "iot-file.h"
 #include "iot-filter.h"
 #include "iot-file-format.h"
@@ -758,6 +759,189 @@ test_link_types (void)
   g_assert_cmpuint (iot_link_type_from_file (0x03ffffff), ==, G_MAXUINT16);
 }
 
+/* ---- a file truncated while it is read ------------------------------------ */
+
+#define SHRINK_FRAME 100   /* captured bytes per frame of the shrink tests */
+
+/* A pcap of @n frames of SHRINK_FRAME bytes (frame i filled with i + 1)
+ * written to a new temporary file (free the path; unlink it). */
+static char *
+write_shrink_pcap (guint32 n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint32 header[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 };
+  char *path = NULL;
+  int fd = g_file_open_tmp ("file-output-shrink-XXXXXX.pcap", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_byte_array_append (out, (const guint8 *) header, sizeof header);
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint32 record[4] = { 1700000000 + i, 0, SHRINK_FRAME, SHRINK_FRAME };
+      guint8 frame[SHRINK_FRAME];
+
+      memset (frame, (int) ((i + 1) & 0xff), sizeof frame);
+      g_byte_array_append (out, (const guint8 *) record, sizeof record);
+      g_byte_array_append (out, frame, sizeof frame);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* File offset just past frame @number of write_shrink_pcap(). */
+static guint64
+shrink_frame_end (guint32 number)
+{
+  return 24 + (guint64) number * (16 + SHRINK_FRAME);
+}
+
+typedef struct {
+  IotFile *file;
+  guint64  zero_bytes;
+} ShrinkReader;
+
+/* Reads every byte of every frame, as the window's views do from several
+ * threads: lost pages must read as zeros, never raise SIGBUS. */
+static gpointer
+read_all_frames (gpointer data)
+{
+  ShrinkReader *reader = data;
+
+  for (guint32 n = 1; n <= iot_file_n_frames (reader->file); n++)
+    {
+      const guint8 *bytes = iot_file_frame_data (reader->file, n);
+
+      for (guint32 i = 0; i < iot_file_frame (reader->file, n)->caplen; i++)
+        reader->zero_bytes += bytes[i] == 0;
+    }
+  return NULL;
+}
+
+static void
+test_shrink_after_index (void)
+{
+  const guint32 n = 3000, keep = 1234;
+  g_autofree char *path = write_shrink_pcap (n);
+  g_autofree char *copy = g_strconcat (path, ".copy.pcap", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open (path, &error);
+  g_autofree char *message = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  ShrinkReader readers[4];
+  GThread *threads[4];
+  guint32 all[2] = { 1, n };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, n);
+  g_assert_true (iot_file_frame_intact (file, n));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, 0);
+
+  /* Another program cuts the file inside frame keep + 1. */
+  g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (keep) + 50), ==, 0);
+
+  /* The frames before the cut are whole and read back unchanged. */
+  g_assert_true (iot_file_frame_intact (file, 1));
+  g_assert_true (iot_file_frame_intact (file, keep));
+  g_assert_cmpuint (iot_file_frame_data (file, keep)[SHRINK_FRAME - 1], ==, keep & 0xff);
+  /* Reading a lost frame's page is no crash, and says the frame is gone. */
+  g_assert_false (iot_file_frame_intact (file, n - 10));
+  g_assert_false (iot_file_frame_intact (file, keep + 1));
+  g_assert_true (iot_file_frame_gone (file, keep + 1));
+  g_assert_false (iot_file_frame_gone (file, keep));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, keep + 1);
+  message = iot_file_lost_message (file, keep + 1);
+  g_assert_nonnull (strstr (message, "after frame 1234"));
+  g_assert_nonnull (strstr (message, "shrank"));
+
+  /* Several threads reading every frame's bytes survive, and see zeros
+   * where the lost bytes were. */
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      readers[t] = (ShrinkReader) { file, 0 };
+      threads[t] = g_thread_new ("shrink-reader", read_all_frames, &readers[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpuint (readers[t].zero_bytes, >=, (guint64) (n - keep - 1) * SHRINK_FRAME);
+    }
+
+  /* The first pass and random access dissect lost frames without bytes. */
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  iot_engine_dissect (engine, pkt, n, NULL);
+  iot_engine_dissect (engine, pkt, keep, NULL);
+
+  /* Saving lost frames fails instead of writing zeros; the rest saves. */
+  g_assert_false (iot_export_frames (file, NULL, 0, copy, IOT_EXPORT_PCAP, &error));
+  g_assert_error (error, IOT_EXPORT_ERROR, IOT_EXPORT_ERROR_FRAME);
+  g_assert_nonnull (strstr (error->message, "shrank"));
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  all[1] = keep;
+  g_assert_true (iot_export_frames (file, all, 2, copy, IOT_EXPORT_PCAPNG, &error));
+  g_assert_no_error (error);
+  g_unlink (copy);
+  g_unlink (path);
+}
+
+static gboolean
+truncate_at_first_tick (guint64 bytes_done, guint64 bytes_total, guint32 frames, gpointer user_data)
+{
+  const char *path = user_data;
+
+  /* Called first after 64k frames, then once at the end. */
+  if (frames == 65536)
+    g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (1000) + 7), ==, 0);
+  return TRUE;
+}
+
+/* The file shrinks while it is indexed: the zeros that replace the lost
+ * pages are not taken for records, and the frames before are kept. */
+static void
+test_shrink_while_indexing (void)
+{
+  g_autofree char *path = write_shrink_pcap (70000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open_full (path, NULL, truncate_at_first_tick, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (file);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 1000);
+  g_assert_nonnull (iot_file_damage (file));
+  g_assert_nonnull (strstr (iot_file_damage (file), "after frame 1000"));
+  g_assert_nonnull (strstr (iot_file_damage (file), "shrank"));
+  g_assert_true (iot_file_frame_intact (file, 1000));
+  g_assert_cmpuint (iot_file_frame_data (file, 1000)[0], ==, 1000 & 0xff);
+  g_unlink (path);
+}
+
+/* A file that grows shorter while a live view follows it stops being
+ * followed, and says which frames went. */
+static void
+test_shrink_growing (void)
+{
+  g_autofree char *path = write_shrink_pcap (500);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open_growing (path, &error);
+  guint32 added = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 500);
+  g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (100)), ==, 0);
+  g_assert_true (iot_file_refresh (file, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_true (iot_file_frame_intact (file, 100));
+  g_assert_false (iot_file_frame_intact (file, 101));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, 101);
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -781,5 +965,8 @@ main (int argc, char **argv)
   g_test_add_func ("/file/pcapng-damage", test_pcapng_damage);
   g_test_add_func ("/file/pcapng-timestamps", test_pcapng_timestamps);
   g_test_add_func ("/file/link-types", test_link_types);
+  g_test_add_func ("/file/shrink-after-index", test_shrink_after_index);
+  g_test_add_func ("/file/shrink-while-indexing", test_shrink_while_indexing);
+  g_test_add_func ("/file/shrink-growing", test_shrink_growing);
   return g_test_run ();
 }
