@@ -23,6 +23,7 @@
 
 #define PCAP_MAGIC_USEC      0xa1b2c3d4u
 #define PCAP_MAGIC_NSEC      0xa1b23c4du
+#define PCAP_MAGIC_MODIFIED  0xa1b2cd34u
 #define PCAPNG_MAGIC_SHB     0x0a0d0d0au
 
 /* A growing file is mapped with room to spare, and remapped (the old
@@ -95,6 +96,8 @@ detect_format (IotFile *self, GError **error)
     self->format = IOT_FILE_FORMAT_PCAP;
   else if (magic == PCAP_MAGIC_NSEC || GUINT32_SWAP_LE_BE (magic) == PCAP_MAGIC_NSEC)
     self->format = IOT_FILE_FORMAT_PCAP_NSEC;
+  else if (magic == PCAP_MAGIC_MODIFIED || GUINT32_SWAP_LE_BE (magic) == PCAP_MAGIC_MODIFIED)
+    self->format = IOT_FILE_FORMAT_PCAP_MODIFIED;
   else if (magic == PCAPNG_MAGIC_SHB)
     self->format = IOT_FILE_FORMAT_PCAPNG;
   else
@@ -379,6 +382,8 @@ iot_file_format_name (IotFile *self)
       return "pcap";
     case IOT_FILE_FORMAT_PCAP_NSEC:
       return "pcap (nanosecond)";
+    case IOT_FILE_FORMAT_PCAP_MODIFIED:
+      return "modified pcap (Kuznetsov)";
     case IOT_FILE_FORMAT_PCAPNG:
     default:
       return "pcapng";

@@ -27,6 +27,7 @@ typedef enum {
   IOT_FILE_FORMAT_PCAP,
   IOT_FILE_FORMAT_PCAP_NSEC,
   IOT_FILE_FORMAT_PCAPNG,
+  IOT_FILE_FORMAT_PCAP_MODIFIED,   /* a1b2cd34: 24-byte record headers, µs */
 } IotFileFormat;
 
 #define IOT_FILE_ERROR (iot_file_error_quark ())

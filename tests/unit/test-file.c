@@ -759,6 +759,82 @@ test_link_types (void)
   g_assert_cmpuint (iot_link_type_from_file (0x03ffffff), ==, G_MAXUINT16);
 }
 
+/* The "modified" pcap of Kuznetsov's patched libpcap (magic a1b2cd34,
+ * 24-byte record headers), made from mqtt311.pcap by make-modified.sh
+ * (which checks that tcpdump and tshark read the same frames from both):
+ * the same frames, times and bytes as the original. */
+static void
+test_modified_pcap (void)
+{
+  g_autoptr (IotFile) original = open_capture ("mqtt311.pcap");
+  g_autoptr (IotFile) modified = open_capture ("mqtt311-modified.pcap");
+
+  g_assert_cmpint (iot_file_format (modified), ==, IOT_FILE_FORMAT_PCAP_MODIFIED);
+  g_assert_null (iot_file_damage (modified));
+  g_assert_cmpuint (iot_file_n_frames (modified), ==, 149);
+  g_assert_cmpuint (iot_file_n_frames (modified), ==, iot_file_n_frames (original));
+  for (guint32 n = 1; n <= iot_file_n_frames (original); n++)
+    {
+      const IotFrame *a = iot_file_frame (original, n), *b = iot_file_frame (modified, n);
+
+      g_assert_cmpint (a->ts_ns, ==, b->ts_ns);
+      g_assert_cmpuint (a->len, ==, b->len);
+      g_assert_cmpuint (a->link_type, ==, b->link_type);
+      /* Each record header is 8 bytes longer. */
+      g_assert_cmpuint (b->offset, ==, a->offset + 8 * n);
+      g_assert_cmpmem (iot_file_frame_data (original, n), a->caplen, iot_file_frame_data (modified, n), b->caplen);
+    }
+}
+
+/* A big-endian modified pcap built here: the extra fields are skipped in
+ * either byte order, and a record cut inside them is damage. */
+static void
+test_modified_pcap_built (void)
+{
+  static const guint8 frame[6] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint32 header[6] = { GUINT32_TO_BE (0xa1b2cd34), GUINT32_TO_BE (0x00020004), 0, 0,
+                        GUINT32_TO_BE (65535), GUINT32_TO_BE (1) };
+  g_autoptr (GBytes) whole = NULL;
+  g_autoptr (GBytes) cut = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotFile) partial = NULL;
+
+  g_byte_array_append (out, (const guint8 *) header, sizeof header);
+  for (guint32 i = 0; i < 3; i++)
+    {
+      guint32 record[5] = { GUINT32_TO_BE (1700000000 + i), GUINT32_TO_BE (500000), GUINT32_TO_BE (6),
+                            GUINT32_TO_BE (60), GUINT32_TO_BE (3) };
+      guint8 extra[4] = { 0x08, 0x00, (guint8) (i == 1 ? 4 : 0), 0 };   /* protocol, type, pad */
+
+      g_byte_array_append (out, (const guint8 *) record, sizeof record);
+      g_byte_array_append (out, extra, sizeof extra);
+      g_byte_array_append (out, frame, sizeof frame);
+    }
+  whole = g_bytes_new (out->data, out->len);
+  file = iot_file_open_bytes (whole, "modified", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (iot_file_format (file), ==, IOT_FILE_FORMAT_PCAP_MODIFIED);
+  g_assert_null (iot_file_damage (file));
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 3);
+  for (guint32 n = 1; n <= 3; n++)
+    {
+      g_assert_cmpuint (iot_file_frame (file, n)->caplen, ==, 6);
+      g_assert_cmpuint (iot_file_frame (file, n)->len, ==, 60);
+      g_assert_cmpint (iot_file_frame (file, n)->ts_ns, ==,
+                       (gint64) (1700000000 + n - 1) * 1000000000 + 500000000);
+      g_assert_cmpmem (iot_file_frame_data (file, n), 6, frame, 6);
+    }
+  /* Cut inside the third record's extra fields. */
+  cut = g_bytes_new (out->data, 24 + 2 * 30 + 20);
+  partial = iot_file_open_bytes (cut, "modified-cut", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (partial), ==, 2);
+  g_assert_nonnull (iot_file_damage (partial));
+  g_assert_nonnull (strstr (iot_file_damage (partial), "20 of its 24 bytes"));
+}
+
 /* ---- a file truncated while it is read ------------------------------------ */
 
 #define SHRINK_FRAME 100   /* captured bytes per frame of the shrink tests */
@@ -965,6 +1041,8 @@ main (int argc, char **argv)
   g_test_add_func ("/file/pcapng-damage", test_pcapng_damage);
   g_test_add_func ("/file/pcapng-timestamps", test_pcapng_timestamps);
   g_test_add_func ("/file/link-types", test_link_types);
+  g_test_add_func ("/file/modified-pcap", test_modified_pcap);
+  g_test_add_func ("/file/modified-pcap-built", test_modified_pcap_built);
   g_test_add_func ("/file/shrink-after-index", test_shrink_after_index);
   g_test_add_func ("/file/shrink-while-indexing", test_shrink_while_indexing);
   g_test_add_func ("/file/shrink-growing", test_shrink_growing);
