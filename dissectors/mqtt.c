@@ -1224,6 +1224,17 @@ dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *conte
   g_free (type);
 }
 
+/* A topic in the Info column: decoded as UTF-8 like the field, and its
+ * control characters escaped as tshark escapes DNS names and HTTP lines,
+ * so that a frame stays one line (tshark 4.0 itself prints them raw). */
+static const char *
+info_text (IotPacket *pkt, const char *topic)
+{
+  const char *valid = iot_packet_valid_utf8 (pkt, (const guint8 *) topic, strlen (topic));
+
+  return iot_packet_format_text (pkt, (const guint8 *) valid, strlen (valid));
+}
+
 static void
 dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx)
 {
@@ -1289,7 +1300,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     }
   if (topic_len == 0 && props.topic_alias == 0)
     iot_expert_add (pkt, len_node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
-  iot_col_append_info (pkt, " [%s]", topic);
+  iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   if (ctx->version == MQTT_V50)
     dissect_content (pkt, msg, off, props.content_type);
@@ -1335,7 +1346,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
         }
       else
         iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
-      iot_col_append_info (pkt, " [%s]", topic);
+      iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
       options = iot_buf_u8 (msg, off);
       if (ctx->version == MQTT_V50)
         node = add_bitmask (pkt, tree, msg, off, F_SUBOPT, option_bits);

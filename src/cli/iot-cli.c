@@ -327,7 +327,7 @@ append_json (IotPacket *pkt, GString *out)
   text = json_generator_to_data (generator, NULL);
   /* Every element is preceded by a separator; the writer drops the first. */
   g_string_append (out, ",\n");
-  g_string_append (out, text);
+  iot_print_append_json_text (out, text);
 }
 
 /* -z reports (conversations, io,phs …), filled while frames are rendered. */

@@ -498,8 +498,20 @@ lookup_interface (Reader *r, guint32 id)
 {
   if (id >= r->interfaces->len)
     {
-      stop (r, "the %s block at offset %" G_GUINT64_FORMAT " names interface %u, but the "
-            "section describes %u", block_name (r->type), r->start, id, r->interfaces->len);
+      guint32 n = r->interfaces->len;
+      /* Interfaces are numbered from 0 in each section: name the count
+       * and the numbers that exist, not a count that reads like a number. */
+      g_autofree char *described =
+        n == 0 ? g_strdup ("no interface is described before it in its section")
+        : n == 1 ? g_strdup ("its section describes only one interface (number 0)")
+        : g_strdup_printf ("its section describes only %u interfaces (numbers 0 to %u)", n, n - 1);
+
+      if (r->type == PCAPNG_BLOCK_SPB)
+        stop (r, "the simple packet block at offset %" G_GUINT64_FORMAT " belongs to "
+              "interface 0, but %s", r->start, described);
+      else
+        stop (r, "the %s block at offset %" G_GUINT64_FORMAT " names interface %u, but %s",
+              block_name (r->type), r->start, id, described);
       return NULL;
     }
   return &g_array_index (r->interfaces, Interface, id);

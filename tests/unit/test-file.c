@@ -722,6 +722,61 @@ test_pcapng_damage (void)
     }
 }
 
+/* A packet naming an interface its section does not describe: the message
+ * counts the interfaces that exist and their numbers (tshark: "interface
+ * index 2 is not less than section interface count 2"). */
+static void
+test_pcapng_interface_count (void)
+{
+  static const struct {
+    guint n_interfaces;
+    guint32 named;
+    gboolean simple;
+    const char *expect;
+  } cases[] = {
+    { 2, 2, FALSE, "names interface 2, but its section describes only 2 interfaces (numbers 0 to 1)" },
+    { 3, 7, FALSE, "names interface 7, but its section describes only 3 interfaces (numbers 0 to 2)" },
+    { 1, 1, FALSE, "names interface 1, but its section describes only one interface (number 0)" },
+    { 0, 0, FALSE, "names interface 0, but no interface is described before it in its section" },
+    { 0, 0, TRUE, "simple packet block at offset 28 belongs to interface 0, but no interface" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      NgWriter w = { g_byte_array_new (), FALSE, 0 };
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = NULL;
+      guint32 good = cases[c].n_interfaces > 0 ? 1 : 0;
+
+      ng_section (&w, FALSE);
+      for (guint i = 0; i < cases[c].n_interfaces; i++)
+        ng_interface (&w, 1, 0, -1, 0);
+      if (good)
+        ng_enhanced (&w, 0, 1, 10, 10);
+      if (cases[c].simple)
+        ng_simple (&w, 10, 10);
+      else
+        ng_enhanced (&w, cases[c].named, 2, 10, 10);
+      bytes = g_byte_array_free_to_bytes (w.out);
+      file = iot_file_open_bytes (bytes, "interfaces", &error);
+      if (file == NULL)
+        {
+          /* The very first block after the header is wrong: no capture. */
+          g_assert_cmpuint (good, ==, 0);
+          if (strstr (error->message, cases[c].expect) == NULL)
+            g_error ("case %u: \"%s\" lacks \"%s\"", c, error->message, cases[c].expect);
+          continue;
+        }
+      g_assert_cmpuint (iot_file_n_frames (file), ==, good);
+      if (strstr (iot_file_damage (file), cases[c].expect) == NULL)
+        g_error ("case %u: \"%s\" lacks \"%s\"", c, iot_file_damage (file), cases[c].expect);
+      g_assert_nonnull (strstr (iot_file_damage (file), good ? "after frame 1 (" : "after frame 0 ("));
+      g_assert_nonnull (strstr (iot_file_damage (file), good ? "the frame before it was loaded"
+                                                             : "no frame could be loaded"));
+    }
+}
+
 static void
 test_pcapng_timestamps (void)
 {
@@ -1040,6 +1095,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/pcapng-truncated", test_pcapng_truncated);
   g_test_add_func ("/file/pcapng-damage", test_pcapng_damage);
   g_test_add_func ("/file/pcapng-timestamps", test_pcapng_timestamps);
+  g_test_add_func ("/file/pcapng-interface-count", test_pcapng_interface_count);
   g_test_add_func ("/file/link-types", test_link_types);
   g_test_add_func ("/file/modified-pcap", test_modified_pcap);
   g_test_add_func ("/file/modified-pcap-built", test_modified_pcap_built);
