@@ -15,11 +15,18 @@ for capture in tests/captures/*.pcap*; do
     # Modbus on port 1502 is meant for -d; tshark's heuristics take two frames.
     modbus-1502.pcap) continue ;;
   esac
+  only=()
+  case $(basename "$capture") in
+    # tshark 4.0 prints control characters of MQTT topics raw in Info (a
+    # line feed breaks the frame's line); we escape them as it escapes DNS
+    # names and HTTP lines.  Those frames are compared by diff-tshark.
+    hostile-strings.pcap) only=(-Y 'not mqtt.topic matches "[\\x00-\\x1f\\x7f-\\x9f]"') ;;
+  esac
   checked=$((checked + 1))
-  if ! cmp -s <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null); then
+  if ! cmp -s <(tshark -2 -r "$capture" "${only[@]}" 2>/dev/null) <("$cli" -r "$capture" "${only[@]}" 2>/dev/null); then
     failed=$((failed + 1))
     echo "DIFF $capture"
-    diff <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null) | head -6
+    diff <(tshark -2 -r "$capture" "${only[@]}" 2>/dev/null) <("$cli" -r "$capture" "${only[@]}" 2>/dev/null) | head -6
   fi
 done
 echo "captures compared: $checked, differing: $failed"
