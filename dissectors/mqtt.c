@@ -1224,6 +1224,19 @@ dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *conte
   g_free (type);
 }
 
+/* A topic as sent.  A NUL inside it ends the string (as C strings end),
+ * and tshark warns about the bytes after it. */
+static void
+add_topic (IotPacket *pkt, int tree, const IotBuf *msg, guint off, const guint8 *p, guint len)
+{
+  int node = iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, len,
+                                  (const char *) p, (gssize) len);
+
+  if (memchr (p, 0, len) != NULL)
+    iot_expert_add (pkt, node >= 0 ? node : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                    "Trailing stray characters");
+}
+
 /* A topic in the Info column: decoded as UTF-8 like the field, and its
  * control characters escaped as tshark escapes DNS names and HTTP lines,
  * so that a frame stays one line (tshark 4.0 itself prints them raw). */
@@ -1249,8 +1262,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     {
       const guint8 *p = iot_buf_ptr (msg, off, (guint) topic_len);
 
-      iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) topic_len,
-                           (const char *) p, (gssize) topic_len);
+      add_topic (pkt, tree, msg, off, p, (guint) topic_len);
       topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) topic_len));
       off += (guint) topic_len;
     }
@@ -1339,8 +1351,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
         {
           const guint8 *p = iot_buf_ptr (msg, off, (guint) len);
 
-          iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len,
-                               (const char *) p, (gssize) len);
+          add_topic (pkt, tree, msg, off, p, (guint) len);
           topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
           off += (guint) len;
         }
