@@ -595,13 +595,17 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
         }
       {
         const guint8 *label = iot_buf_ptr (msg, pos + 1, len);
+        /* As tshark: each label as format_text shows it (\022, \n, U+FFFD
+         * …), so the name is one line of valid UTF-8 wherever it goes. */
+        const char *shown = iot_packet_format_text (pkt, label, len);
+        gsize shown_len = strlen (shown);
 
-        if (text_len + len + 1 <= MAX_NAME_TEXT)
+        if (text_len + shown_len + 1 <= MAX_NAME_TEXT)
           {
             if (text_len > 0)
               text[text_len++] = '.';
-            memcpy (text + text_len, label, len);
-            text_len += len;
+            memcpy (text + text_len, shown, shown_len);
+            text_len += shown_len;
           }
       }
       out->labels++;
@@ -742,7 +746,7 @@ add_character_string (IotPacket *pkt, int tree, const IotBuf *msg, guint off,
   const guint8 *p = iot_buf_ptr (msg, off + 1, len);
 
   iot_tree_add_item (pkt, tree, &dns_fields[len_field], msg, off, 1, FALSE);
-  iot_tree_add_string (pkt, tree, &dns_fields[text_field], msg, off + 1, len, (const char *) p, len);
+  iot_tree_add_ascii_string (pkt, tree, &dns_fields[text_field], msg, off + 1, len, (const char *) p, len);
   if (text)
     *text = iot_packet_strndup (pkt, (const char *) p, len);
 }

@@ -694,26 +694,12 @@ add_frame_link (IotPacket *pkt, int tree, int field, guint32 frame)
   return node;
 }
 
+/* A line from the wire as labels and the Info column show it: control
+ * characters escaped (\r\n included), as tshark's format_text. */
 static char *
 escaped_line (IotPacket *pkt, const guint8 *p, guint len)
 {
-  GString *s = g_string_sized_new (len + 8);
-  char *out;
-
-  for (guint i = 0; i < len; i++)
-    {
-      if (p[i] == '\r')
-        g_string_append (s, "\\r");
-      else if (p[i] == '\n')
-        g_string_append (s, "\\n");
-      else if (p[i] < 0x20 || p[i] >= 0x7f)
-        g_string_append_printf (s, "\\x%02x", p[i]);
-      else
-        g_string_append_c (s, (char) p[i]);
-    }
-  out = iot_packet_strndup (pkt, s->str, s->len);
-  g_string_free (s, TRUE);
-  return out;
+  return iot_packet_format_text (pkt, p, len);
 }
 
 static void
@@ -726,28 +712,18 @@ add_start_line (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const Me
                                 escaped_line (pkt, p, line_full));
   int hidden;
 
-  int expert;
-
-  /* The message keeps the real line ending (tshark's value prints it as
-   * \r\n); the labels show it escaped.  The message row is the expert
-   * row's first child. */
-  expert = iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "%.*s", (int) line_full, (const char *) p);
-  if (expert >= 0 && iot_packet_wants_tree (pkt))
-    {
-      const char *text = escaped_line (pkt, p, line_full);
-
-      iot_tree_set_label (pkt, expert, "Expert Info (Chat/Sequence): %s", text);
-      iot_tree_set_label (pkt, expert + 1, "%s", text);
-    }
+  /* The message is the line as the label shows it (tshark's too). */
+  iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "%s",
+                           escaped_line (pkt, p, line_full));
   if (sl->request)
     {
       hidden = iot_tree_add_boolean (pkt, tree, &http_fields[F_REQUEST], NULL, 0, 0, 1);
       iot_tree_set_hidden (pkt, hidden);
-      iot_tree_add_string (pkt, node, &http_fields[F_METHOD], buf, off, sl->method_len,
+      iot_tree_add_ascii_string (pkt, node, &http_fields[F_METHOD], buf, off, sl->method_len,
                            (const char *) p, sl->method_len);
-      iot_tree_add_string (pkt, node, &http_fields[F_URI], buf, off + sl->uri_off, sl->uri_len,
+      iot_tree_add_ascii_string (pkt, node, &http_fields[F_URI], buf, off + sl->uri_off, sl->uri_len,
                            (const char *) p + sl->uri_off, sl->uri_len);
-      iot_tree_add_string (pkt, node, &http_fields[F_REQ_VERSION], buf, off + sl->version_off,
+      iot_tree_add_ascii_string (pkt, node, &http_fields[F_REQ_VERSION], buf, off + sl->version_off,
                            sl->version_len, (const char *) p + sl->version_off, sl->version_len);
     }
   else
@@ -756,13 +732,13 @@ add_start_line (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const Me
 
       hidden = iot_tree_add_boolean (pkt, tree, &http_fields[F_RESPONSE], NULL, 0, 0, 1);
       iot_tree_set_hidden (pkt, hidden);
-      iot_tree_add_string (pkt, node, &http_fields[F_RES_VERSION], buf, off, sl->version_len,
+      iot_tree_add_ascii_string (pkt, node, &http_fields[F_RES_VERSION], buf, off, sl->version_len,
                            (const char *) p, sl->version_len);
       iot_tree_add_uint (pkt, node, &http_fields[F_CODE], buf, off + sl->version_len + 1, 3, sl->code);
       hidden = iot_tree_add_string (pkt, node, &http_fields[F_CODE_DESC], NULL, 0, 0,
                                     desc ? desc : "Unknown", -1);
       iot_tree_set_generated (pkt, hidden);
-      iot_tree_add_string (pkt, node, &http_fields[F_PHRASE], buf, off + sl->phrase_off, sl->phrase_len,
+      iot_tree_add_ascii_string (pkt, node, &http_fields[F_PHRASE], buf, off + sl->phrase_off, sl->phrase_len,
                            (const char *) p + sl->phrase_off, sl->phrase_len);
     }
 }
@@ -780,13 +756,13 @@ add_headers (IotPacket *pkt, int tree, const IotBuf *buf, const Message *msg)
 
       if (h->field >= 0)
         {
-          node = iot_tree_add_string (pkt, tree, &http_fields[h->field], buf, h->off, h->len,
+          node = iot_tree_add_ascii_string (pkt, tree, &http_fields[h->field], buf, h->off, h->len,
                                       (const char *) buf->data + h->value_off, h->value_len);
           iot_tree_set_label (pkt, node, "%s", label);
         }
       else
         node = iot_tree_add_text (pkt, tree, buf, h->off, h->len, "%s", label);
-      hidden = iot_tree_add_string (pkt, tree, &http_fields[line_field], buf, h->off, h->len,
+      hidden = iot_tree_add_ascii_string (pkt, tree, &http_fields[line_field], buf, h->off, h->len,
                                     (const char *) buf->data + h->off, h->len);
       iot_tree_set_hidden (pkt, hidden);
       if (h->field == F_CONTENT_LENGTH_HEADER && msg->has_length)
@@ -810,7 +786,7 @@ add_request_facts (IotPacket *pkt, int tree, const Conv *conv, guint index, cons
 
   if (full_uri != NULL)
     {
-      node = iot_tree_add_string (pkt, tree, &http_fields[F_FULL_URI], NULL, 0, 0, full_uri, -1);
+      node = iot_tree_add_ascii_string (pkt, tree, &http_fields[F_FULL_URI], NULL, 0, 0, full_uri, -1);
       iot_tree_set_generated (pkt, node);
     }
   node = iot_tree_add_uint (pkt, tree, &http_fields[F_REQUEST_NUMBER], NULL, 0, 0, index + 1);
@@ -845,7 +821,7 @@ add_response_facts (IotPacket *pkt, int tree, const Conv *conv, guint index)
   add_frame_link (pkt, tree, F_NEXT_RESPONSE_IN, next ? next->res_frame : 0);
   if (ex->full_uri != NULL)
     {
-      node = iot_tree_add_string (pkt, tree, &http_fields[F_RESPONSE_FOR_URI], NULL, 0, 0, ex->full_uri, -1);
+      node = iot_tree_add_ascii_string (pkt, tree, &http_fields[F_RESPONSE_FOR_URI], NULL, 0, 0, ex->full_uri, -1);
       iot_tree_set_generated (pkt, node);
     }
 }
@@ -1146,7 +1122,7 @@ dissect_message (IotPacket *pkt, HttpState *st, Conv *conv, IotBuf *buf, guint o
   body_len = body.length;
   if (body_len > 0)
     {
-      int node = iot_tree_add_string (pkt, tree, &http_fields[F_FILE_DATA], &body, 0, body_len,
+      int node = iot_tree_add_ascii_string (pkt, tree, &http_fields[F_FILE_DATA], &body, 0, body_len,
                                       (const char *) body.data, body_len);
 
       iot_tree_set_label (pkt, node, "File Data: %u bytes", body_len);

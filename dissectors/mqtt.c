@@ -1200,6 +1200,30 @@ dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *conte
   g_free ((char *) info.media_type);
 }
 
+/* A topic as sent.  A NUL inside it ends the string (as C strings end),
+ * and tshark warns about the bytes after it. */
+static void
+add_topic (IotPacket *pkt, int tree, const IotBuf *msg, guint off, const guint8 *p, guint len)
+{
+  int node = iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, len,
+                                  (const char *) p, (gssize) len);
+
+  if (memchr (p, 0, len) != NULL)
+    iot_expert_add (pkt, node >= 0 ? node : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                    "Trailing stray characters");
+}
+
+/* A topic in the Info column: decoded as UTF-8 like the field, and its
+ * control characters escaped as tshark escapes DNS names and HTTP lines,
+ * so that a frame stays one line (tshark 4.0 itself prints them raw). */
+static const char *
+info_text (IotPacket *pkt, const char *topic)
+{
+  const char *valid = iot_packet_valid_utf8 (pkt, (const guint8 *) topic, strlen (topic));
+
+  return iot_packet_format_text (pkt, (const guint8 *) valid, strlen (valid));
+}
+
 static void
 dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx)
 {
@@ -1214,8 +1238,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     {
       const guint8 *p = iot_buf_ptr (msg, off, (guint) topic_len);
 
-      iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) topic_len,
-                           (const char *) p, (gssize) topic_len);
+      add_topic (pkt, tree, msg, off, p, (guint) topic_len);
       topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) topic_len));
       off += (guint) topic_len;
     }
@@ -1265,7 +1288,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     }
   if (topic_len == 0 && props.topic_alias == 0)
     iot_expert_add (pkt, len_node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
-  iot_col_append_info (pkt, " [%s]", topic);
+  iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   if (ctx->version == MQTT_V50)
     dissect_content (pkt, msg, off, props.content_type);
@@ -1304,14 +1327,13 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
         {
           const guint8 *p = iot_buf_ptr (msg, off, (guint) len);
 
-          iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len,
-                               (const char *) p, (gssize) len);
+          add_topic (pkt, tree, msg, off, p, (guint) len);
           topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
           off += (guint) len;
         }
       else
         iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
-      iot_col_append_info (pkt, " [%s]", topic);
+      iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
       options = iot_buf_u8 (msg, off);
       if (ctx->version == MQTT_V50)
         node = add_bitmask (pkt, tree, msg, off, F_SUBOPT, option_bits);

@@ -12,28 +12,12 @@ static IotField text_fields[N_FIELDS] = {
     "A body made of text: each line is shown as it was sent." },
 };
 
+/* Each line as tshark shows it (format_text): control characters escaped,
+ * what is not UTF-8 as U+FFFD. */
 static char *
 escaped (IotPacket *pkt, const guint8 *p, guint len)
 {
-  GString *s = g_string_sized_new (len + 8);
-  char *out;
-
-  for (guint i = 0; i < len; i++)
-    {
-      if (p[i] == '\r')
-        g_string_append (s, "\\r");
-      else if (p[i] == '\n')
-        g_string_append (s, "\\n");
-      else if (p[i] == '\t')
-        g_string_append (s, "\\t");
-      else if (p[i] < 0x20 || p[i] == 0x7f)
-        g_string_append_printf (s, "\\x%02x", p[i]);
-      else
-        g_string_append_c (s, (char) p[i]);
-    }
-  out = iot_packet_strndup (pkt, s->str, s->len);
-  g_string_free (s, TRUE);
-  return out;
+  return iot_packet_format_text (pkt, p, len);
 }
 
 static int

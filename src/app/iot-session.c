@@ -7,6 +7,8 @@
 /* Progress reaches the main loop at about 10 Hz: workers only store
  * counters, a main-loop timer reads them. */
 #define POLL_INTERVAL_MS 100
+/* How often an open file is asked whether another program truncated it. */
+#define SHRINK_CHECK_MS  1000
 /* Frames passed before the worker wakes the main loop, so that the first
  * rows show at once instead of at the next poll. */
 #define FIRST_ROWS 500
@@ -107,6 +109,7 @@ struct _IotSession {
   guint          all_warnings;
 
   guint          poll_id;
+  guint          shrink_check_id;
   double         progress;
   char          *busy_text;
 
@@ -124,6 +127,7 @@ struct _IotSession {
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
 
 static void live_job_stop (IotSession *self);
+static gboolean shrink_check_cb (gpointer data);
 
 enum {
   PROP_0,
@@ -416,6 +420,8 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       report_problem (self, title, error->message);
       return;
     }
+  if (self->capture != NULL && self->shrink_check_id == 0)
+    self->shrink_check_id = g_timeout_add (SHRINK_CHECK_MS, shrink_check_cb, self);
   if (self->capture != NULL && iot_file_damage (iot_capture_file (self->capture)) != NULL)
     {
       g_autofree char *title = g_strdup_printf ("“%s” is damaged", base);
@@ -426,6 +432,37 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       report_problem (self, title, detail);
     }
   g_signal_emit (self, signals[SIGNAL_LOAD_FINISHED], 0);
+}
+
+/* Another program (a `tcpdump -w` reusing the name) may truncate the file
+ * we show.  Reading its lost frames is safe (the frame store gives them no
+ * bytes), but the user must be told, once. */
+static gboolean
+shrink_check_cb (gpointer data)
+{
+  IotSession *self = data;
+  IotFile *file;
+  guint32 lost;
+
+  if (self->capture == NULL || self->live)
+    return G_SOURCE_CONTINUE;
+  file = iot_capture_file (self->capture);
+  lost = iot_file_first_lost (file);
+  if (lost != 0)
+    {
+      g_autofree char *base = g_path_get_basename (iot_file_path (file));
+      g_autofree char *title = g_strdup_printf ("“%s” changed while it was open", base);
+      g_autofree char *message = iot_file_lost_message (file, lost);
+      g_autofree char *detail = g_strdup_printf ("%s.\n\nFrame %u and the frames after it are no "
+                                                 "longer in the file: they are shown without "
+                                                 "their bytes.  Open the file again to see what "
+                                                 "it holds now.", message, lost);
+
+      self->shrink_check_id = 0;
+      report_problem (self, title, detail);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -441,6 +478,7 @@ reset_capture (IotSession *self)
   iot_session_cancel (self);
   reset_selection (self);
   self->generation++;
+  g_clear_handle_id (&self->shrink_check_id, g_source_remove);
   g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_pointer (&self->filter_text, g_free);
   self->filtered_upto = 0;
@@ -1512,6 +1550,7 @@ iot_session_dispose (GObject *object)
 
   iot_session_cancel (self);
   live_job_stop (self);
+  g_clear_handle_id (&self->shrink_check_id, g_source_remove);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   G_OBJECT_CLASS (iot_session_parent_class)->dispose (object);
 }

@@ -327,7 +327,7 @@ append_json (IotPacket *pkt, GString *out)
   text = json_generator_to_data (generator, NULL);
   /* Every element is preceded by a separator; the writer drops the first. */
   g_string_append (out, ",\n");
-  g_string_append (out, text);
+  iot_print_append_json_text (out, text);
 }
 
 /* -z reports (conversations, io,phs …), filled while frames are rendered. */
@@ -342,19 +342,24 @@ count_stats (Renderer *r, IotPacket *pkt)
     iot_stats_add_packet (reports, pkt);
 }
 
-static void
+/* FALSE when the frame's bytes are no longer in the file (another
+ * program truncated it while we read): it and the frames after it are not
+ * shown, as with a file cut short. */
+static gboolean
 render_frame (Renderer *r, guint32 number, GString *out)
 {
   IotPacket *pkt = r->pkt;
 
   r->options.prev_displayed = r->sequential ? r->prev_displayed : number - 1;
   iot_engine_dissect (r->engine, pkt, number, &r->options);
+  if (!iot_file_frame_intact (r->file, number))
+    return FALSE;
   count_stats (r, pkt);
   if (!frame_passes (r->display, r->read, pkt))
-    return;
+    return TRUE;
   r->prev_displayed = number;
   if (opts.quiet)
-    return;
+    return TRUE;
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
@@ -378,6 +383,7 @@ render_frame (Renderer *r, guint32 number, GString *out)
     }
   if (opts.hex)
     iot_print_hex (pkt, out);
+  return TRUE;
 }
 
 /* Writes rendered text; the first JSON element loses its separator. */
@@ -400,6 +406,7 @@ write_out (GString *out, gboolean *first_json)
 typedef struct {
   GString *out;
   gboolean done;
+  guint32  lost;      /* the frame whose bytes were gone, which ended the chunk */
 } Chunk;
 
 typedef struct {
@@ -411,6 +418,7 @@ typedef struct {
   guint              n_chunks;
   guint              next_chunk;     /* next to hand out */
   guint              written;        /* chunks written so far */
+  gboolean           stopping;       /* frames were lost: hand out no more */
   GMutex             lock;
   GCond              cond;
 } Parallel;
@@ -428,9 +436,10 @@ parallel_worker (gpointer data)
       guint32 first, last;
 
       g_mutex_lock (&par->lock);
-      while (par->next_chunk < par->n_chunks && par->next_chunk >= par->written + CHUNKS_AHEAD)
+      while (!par->stopping && par->next_chunk < par->n_chunks
+             && par->next_chunk >= par->written + CHUNKS_AHEAD)
         g_cond_wait (&par->cond, &par->lock);
-      index = par->next_chunk++;
+      index = par->stopping ? par->n_chunks : par->next_chunk++;
       g_mutex_unlock (&par->lock);
       if (index >= par->n_chunks)
         break;
@@ -438,8 +447,9 @@ parallel_worker (gpointer data)
       chunk->out = g_string_sized_new (1 << 16);
       first = index * CHUNK_FRAMES + 1;
       last = MIN (par->n_frames, first + CHUNK_FRAMES - 1);
-      for (guint32 number = first; number <= last; number++)
-        render_frame (r, number, chunk->out);
+      for (guint32 number = first; number <= last && chunk->lost == 0; number++)
+        if (!render_frame (r, number, chunk->out))
+          chunk->lost = number;
       g_mutex_lock (&par->lock);
       chunk->done = TRUE;
       g_cond_broadcast (&par->cond);
@@ -449,11 +459,13 @@ parallel_worker (gpointer data)
   return NULL;
 }
 
-static void
+/* Returns the first frame found lost (0: none). */
+static guint32
 render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields,
                  guint32 n, guint n_threads, gboolean *first_json)
 {
   Parallel par = { engine, options, fields, n };
+  guint32 lost = 0;
   GThread **threads = g_new0 (GThread *, n_threads);
 
   par.n_chunks = (n + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
@@ -470,17 +482,25 @@ render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray 
       g_mutex_unlock (&par.lock);
       write_out (par.chunks[c].out, first_json);
       g_string_free (par.chunks[c].out, TRUE);
+      lost = par.chunks[c].lost;
       g_mutex_lock (&par.lock);
       par.written = c + 1;
+      par.stopping = lost != 0;
       g_cond_broadcast (&par.cond);
       g_mutex_unlock (&par.lock);
+      if (lost != 0)
+        break;
     }
   for (guint i = 0; i < n_threads; i++)
     g_thread_join (threads[i]);
   g_free (threads);
+  for (guint c = 0; c < par.n_chunks; c++)
+    if (par.chunks[c].out != NULL && c >= par.written)
+      g_string_free (par.chunks[c].out, TRUE);
   g_free (par.chunks);
   g_mutex_clear (&par.lock);
   g_cond_clear (&par.cond);
+  return lost;
 }
 
 typedef struct {
@@ -1154,7 +1174,7 @@ run (void)
   IotDissectOptions options = { 0 };
   gboolean first_json = TRUE, ok, sequential;
   guint n_threads;
-  guint32 n;
+  guint32 n, lost = 0;
 
   if (!parse_output_type (&error) || !parse_statistics (follows, &error))
     return fail ("%s", error->message);
@@ -1205,14 +1225,15 @@ run (void)
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));
   if (!sequential && n_threads > 1 && n >= 4 * CHUNK_FRAMES)
-    render_parallel (engine, &options, fields, n, n_threads, &first_json);
+    lost = render_parallel (engine, &options, fields, n, n_threads, &first_json);
   else
     {
       Renderer *r = renderer_new (engine, &options, fields, TRUE);
 
-      for (guint32 number = 1; number <= n; number++)
+      for (guint32 number = 1; number <= n && lost == 0; number++)
         {
-          render_frame (r, number, out);
+          if (!render_frame (r, number, out))
+            lost = number;
           if (out->len > (1 << 15))
             write_out (out, &first_json);
         }
@@ -1227,6 +1248,17 @@ run (void)
   print_stats ();
   if (insight_requested () && !run_insight (engine))
     return 2;
+  /* Frames not printed were still read by the first pass: were they all
+   * there? */
+  if (lost == 0 && n == 0)
+    lost = iot_file_first_lost (file);
+  if (lost != 0)
+    {
+      g_autofree char *message = iot_file_lost_message (file, lost);
+
+      fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, message);
+      return 2;
+    }
   if (iot_file_damage (file) != NULL)
     {
       fprintf (stderr, "iotscope-cli: %s: %s\n", opts.read_file, iot_file_damage (file));

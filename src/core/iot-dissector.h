@@ -123,6 +123,13 @@ gboolean  iot_packet_wants_tree (IotPacket *pkt);
 gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
 char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 char     *iot_packet_strndup (IotPacket *pkt, const char *s, gsize len);
+/* Bytes from the wire as labels and the Info column show them (tshark's
+ * format_text): control characters escaped (\022, \r …), what is not
+ * UTF-8 as U+FFFD; one line of valid UTF-8, in packet scratch memory. */
+char     *iot_packet_format_text (IotPacket *pkt, const guint8 *bytes, gsize len);
+/* Bytes decoded as UTF-8 the way tshark decodes strings: each ill-formed
+ * part becomes U+FFFD, nothing is escaped.  Packet scratch memory. */
+char     *iot_packet_valid_utf8 (IotPacket *pkt, const guint8 *bytes, gsize len);
 
 /* A small value a layer leaves for the layers inside it in the same frame
  * (e.g. the IPv4 TTL for ICMP's Info); 0 until set.  Lives for one frame. */
@@ -195,6 +202,13 @@ int  iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field,
 int  iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field,
                           const IotBuf *buf, guint off, guint len,
                           const char *value, gssize value_len);
+/* The same for a value tshark decodes as ASCII (ENC_ASCII: HTTP, DNS
+ * character strings): every byte above 0x7f becomes U+FFFD.  Strings added
+ * by iot_tree_add_string() are decoded as UTF-8: what is not becomes
+ * U+FFFD. */
+int  iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field,
+                                const IotBuf *buf, guint off, guint len,
+                                const char *value, gssize value_len);
 int  iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field,
                          const IotBuf *buf, guint off, guint len,
                          const guint8 *value, guint value_len);

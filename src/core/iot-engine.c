@@ -80,6 +80,7 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
                 const IotDissectOptions *options)
 {
   IotBuf buf;
+  guint32 caplen;
 
   iot_packet_reset (pkt);
   pkt->engine = self;
@@ -95,14 +96,16 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   /* frame.protocols is built only when someone will read it. */
   pkt->wants_protocols = (pkt->flags & IOT_DISSECT_TREE)
                          || (pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, self->protocols_field));
+  /* Bytes another program truncated away are not shown as zeros. */
+  caplen = iot_file_frame_gone (self->file, number) ? 0 : pkt->frame->caplen;
   pkt->sources[0].name = "Frame";
   pkt->sources[0].data = pkt->data;
-  pkt->sources[0].length = pkt->frame->caplen;
+  pkt->sources[0].length = caplen;
   pkt->n_sources = 1;
 
   memset (&buf, 0, sizeof buf);
   buf.data = pkt->data;
-  buf.length = pkt->frame->caplen;
+  buf.length = caplen;
   buf.reported = MAX (pkt->frame->len, pkt->frame->caplen);
   buf.pkt = pkt;
   iot_call_dissector (pkt, iot_registry_frame_dissector (), &buf, -1);

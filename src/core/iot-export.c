@@ -74,6 +74,21 @@ max_caplen (IotFile *file, const guint32 *numbers, guint n)
 
 /* ---- pcap ------------------------------------------------------------------ */
 
+/* Another program may have truncated the source while we save from it:
+ * a copy with zeros for the lost bytes would be no copy, so saving fails. */
+static gboolean
+source_intact (IotFile *file, guint32 number, const char *display, GError **error)
+{
+  g_autofree char *why = NULL;
+
+  if (iot_file_frame_intact (file, number))
+    return TRUE;
+  why = iot_file_lost_message (file, number);
+  g_set_error (error, IOT_EXPORT_ERROR, IOT_EXPORT_ERROR_FRAME, "Cannot save “%s”: %s: %s",
+               display, iot_file_path (file), why);
+  return FALSE;
+}
+
 static gboolean
 write_pcap (IotFile *file, const guint32 *numbers, guint n, FILE *out,
             const char *display, GError **error)
@@ -127,9 +142,14 @@ write_pcap (IotFile *file, const guint32 *numbers, guint n, FILE *out,
       header.ts.tv_usec = (suseconds_t) (nsec ? frac : frac / 1000);
       header.caplen = frame->caplen;
       header.len = frame->len;
+      if (!source_intact (file, number, display, error))
+        {
+          ok = FALSE;
+          break;
+        }
       pcap_dump ((u_char *) dumper, &header, iot_file_frame_data (file, number));
     }
-  if (pcap_dump_flush (dumper) != 0 || ferror (out))
+  if (ok && (pcap_dump_flush (dumper) != 0 || ferror (out)))
     {
       g_set_error (error, IOT_EXPORT_ERROR, IOT_EXPORT_ERROR_WRITE,
                    "Cannot write “%s”: %s", display, g_strerror (errno));
@@ -284,6 +304,8 @@ write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
           id = ++n_interfaces;
           g_hash_table_insert (interfaces, GUINT_TO_POINTER (frame->link_type), GUINT_TO_POINTER (id));
         }
+      if (!(ok = source_intact (file, number, display, error)))
+        break;
       write_epb (blocks, id - 1, nsec, frame, iot_file_frame_data (file, number));
       if (blocks->len >= (1 << 16))
         ok = flush_blocks (blocks, out, display, error);

@@ -8,7 +8,11 @@
  *
  * pcap: a 24-byte file header (magic a1b2c3d4 for microseconds or
  * a1b23c4d for nanoseconds, in either byte order), then 16-byte record
- * headers each followed by the captured bytes.
+ * headers each followed by the captured bytes.  The "modified" pcap of
+ * Alexey Kuznetsov's patched libpcap (magic a1b2cd34, microseconds) has
+ * 24-byte record headers: the usual four fields, then the interface index
+ * (32 bits), the protocol (16), the packet type (8) and a padding byte.
+ * As libpcap does, we read its time stamps and lengths and skip the rest.
  *
  * pcapng: a sequence of blocks "type, total length, body, total length",
  * padded to 32 bits.  A Section Header Block starts each section and fixes
@@ -24,6 +28,8 @@
 
 #define PCAP_MAGIC_USEC     0xa1b2c3d4u
 #define PCAP_MAGIC_NSEC     0xa1b23c4du
+#define PCAP_MAGIC_MODIFIED 0xa1b2cd34u
+#define PCAP_RECORD_MODIFIED 24
 
 #define PCAPNG_BLOCK_SHB    0x0a0d0d0au
 #define PCAPNG_BLOCK_IDB    1u
@@ -163,10 +169,10 @@ iot_pcap_read_header (const guint8 *bytes, guint64 size, IotPcapHeader *header, 
       return FALSE;
     }
   get_u32 (bytes, size, 0, FALSE, &magic);
-  swapped = magic != PCAP_MAGIC_USEC && magic != PCAP_MAGIC_NSEC;
+  swapped = magic != PCAP_MAGIC_USEC && magic != PCAP_MAGIC_NSEC && magic != PCAP_MAGIC_MODIFIED;
   if (swapped)
     magic = GUINT32_SWAP_LE_BE (magic);
-  if (magic != PCAP_MAGIC_USEC && magic != PCAP_MAGIC_NSEC)
+  if (magic != PCAP_MAGIC_USEC && magic != PCAP_MAGIC_NSEC && magic != PCAP_MAGIC_MODIFIED)
     {
       *why = g_strdup ("it is not a pcap file");
       return FALSE;
@@ -183,6 +189,7 @@ iot_pcap_read_header (const guint8 *bytes, guint64 size, IotPcapHeader *header, 
     }
   header->swapped = swapped;
   header->nsec = magic == PCAP_MAGIC_NSEC;
+  header->record_size = magic == PCAP_MAGIC_MODIFIED ? PCAP_RECORD_MODIFIED : IOT_PCAP_RECORD;
   header->swap_lengths = major != 2 ? LENGTHS_AS_WRITTEN
                          : minor < 3 ? LENGTHS_SWAPPED
                          : minor == 3 ? LENGTHS_MAYBE_SWAPPED : LENGTHS_AS_WRITTEN;
@@ -198,17 +205,18 @@ iot_pcap_read_record (const IotPcapHeader *header, const guint8 *bytes, guint64 
                       guint64 *offset, IotFrame *frame, char **why)
 {
   guint64 off = *offset;
-  guint32 sec, frac, caplen, len;
+  guint32 sec, frac, caplen, len, record = header->record_size;
 
   if (off >= size)
     return IOT_RECORD_END;
   if (!get_u32 (bytes, size, off, header->swapped, &sec)
       || !get_u32 (bytes, size, off + 4, header->swapped, &frac)
       || !get_u32 (bytes, size, off + 8, header->swapped, &caplen)
-      || !get_u32 (bytes, size, off + 12, header->swapped, &len))
+      || !get_u32 (bytes, size, off + 12, header->swapped, &len)
+      || !fits (size, off, record))
     {
       *why = g_strdup_printf ("truncated: the last record header has %" G_GUINT64_FORMAT
-                              " of its %u bytes", size - off, IOT_PCAP_RECORD);
+                              " of its %u bytes", size - off, record);
       return IOT_RECORD_TRUNCATED;
     }
   if (header->swap_lengths == LENGTHS_SWAPPED
@@ -225,19 +233,19 @@ iot_pcap_read_record (const IotPcapHeader *header, const guint8 *bytes, guint64 
                               "more than the maximum of %u", caplen, header->max_caplen);
       return IOT_RECORD_BAD;
     }
-  if (!fits (size, off + IOT_PCAP_RECORD, caplen))
+  if (!fits (size, off + record, caplen))
     {
       *why = g_strdup_printf ("truncated: the last record holds %" G_GUINT64_FORMAT
-                              " of its %u captured bytes", size - off - IOT_PCAP_RECORD, caplen);
+                              " of its %u captured bytes", size - off - record, caplen);
       return IOT_RECORD_TRUNCATED;
     }
   memset (frame, 0, sizeof *frame);
-  frame->offset = off + IOT_PCAP_RECORD;
+  frame->offset = off + record;
   frame->ts_ns = timestamp_ns (sec, (gint64) frac * (header->nsec ? 1 : 1000));
   frame->caplen = caplen;
   frame->len = len;
   frame->link_type = header->link_type;
-  *offset = off + IOT_PCAP_RECORD + caplen;
+  *offset = off + record + caplen;
   return IOT_RECORD_OK;
 }
 
@@ -490,8 +498,20 @@ lookup_interface (Reader *r, guint32 id)
 {
   if (id >= r->interfaces->len)
     {
-      stop (r, "the %s block at offset %" G_GUINT64_FORMAT " names interface %u, but the "
-            "section describes %u", block_name (r->type), r->start, id, r->interfaces->len);
+      guint32 n = r->interfaces->len;
+      /* Interfaces are numbered from 0 in each section: name the count
+       * and the numbers that exist, not a count that reads like a number. */
+      g_autofree char *described =
+        n == 0 ? g_strdup ("no interface is described before it in its section")
+        : n == 1 ? g_strdup ("its section describes only one interface (number 0)")
+        : g_strdup_printf ("its section describes only %u interfaces (numbers 0 to %u)", n, n - 1);
+
+      if (r->type == PCAPNG_BLOCK_SPB)
+        stop (r, "the simple packet block at offset %" G_GUINT64_FORMAT " belongs to "
+              "interface 0, but %s", r->start, described);
+      else
+        stop (r, "the %s block at offset %" G_GUINT64_FORMAT " names interface %u, but %s",
+              block_name (r->type), r->start, id, described);
       return NULL;
     }
   return &g_array_index (r->interfaces, Interface, id);

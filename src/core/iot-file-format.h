@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef struct {
   gboolean swapped;        /* written in the other byte order */
   gboolean nsec;           /* fractions are nanoseconds, not microseconds */
+  guint8   record_size;    /* bytes of each record header: 16, or 24 in a modified pcap */
   guint8   swap_lengths;   /* pcap 2.0–2.3 wrote caplen and len the other way round */
   guint32  snaplen;
   guint32  max_caplen;     /* a record claiming more is damage */

@@ -4,9 +4,15 @@
  * parsers (iot-file-format.c); for each packet we keep only an IotFrame
  * (where its bytes are, when, how long, which link type).  The bytes are
  * read back later from the same mapping, never copied.
+ *
+ * Another program may truncate the file while we read it (a `tcpdump -w`
+ * reusing its name): a guard (iot-file-guard.c) keeps such a mapping
+ * readable, and iot_file_frame_intact() / iot_file_first_lost() say which
+ * frames' bytes are gone, so that a shrunk file ends like a damaged one.
  */
 #include "iot-file.h"
 #include "iot-file-format.h"
+#include "iot-file-guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +23,7 @@
 
 #define PCAP_MAGIC_USEC      0xa1b2c3d4u
 #define PCAP_MAGIC_NSEC      0xa1b23c4du
+#define PCAP_MAGIC_MODIFIED  0xa1b2cd34u
 #define PCAPNG_MAGIC_SHB     0x0a0d0d0au
 
 /* A growing file is mapped with room to spare, and remapped (the old
@@ -46,7 +53,10 @@ typedef struct {
 struct _IotFile {
   gint           ref_count;
   char          *path;
-  GMappedFile   *mapping;
+  int            fd;        /* whole files: kept open to ask for the size */
+  void          *map_base;  /* whole files: the mapping, map_length bytes */
+  gsize          map_length;
+  IotFileGuard  *guard;     /* NULL for in-memory captures */
   GBytes        *owned;     /* in-memory captures */
   const guint8  *bytes;
   guint64        size;
@@ -86,6 +96,8 @@ detect_format (IotFile *self, GError **error)
     self->format = IOT_FILE_FORMAT_PCAP;
   else if (magic == PCAP_MAGIC_NSEC || GUINT32_SWAP_LE_BE (magic) == PCAP_MAGIC_NSEC)
     self->format = IOT_FILE_FORMAT_PCAP_NSEC;
+  else if (magic == PCAP_MAGIC_MODIFIED || GUINT32_SWAP_LE_BE (magic) == PCAP_MAGIC_MODIFIED)
+    self->format = IOT_FILE_FORMAT_PCAP_MODIFIED;
   else if (magic == PCAPNG_MAGIC_SHB)
     self->format = IOT_FILE_FORMAT_PCAPNG;
   else
@@ -105,9 +117,10 @@ set_damage (IotFile *self, const char *why)
   guint32 n = iot_file_n_frames (self);
 
   g_free (self->damage);
-  self->damage = g_strdup_printf ("the file is cut short or damaged after frame %u "
-                                  "(%s); the %u frames before it were loaded",
-                                  n, why, n);
+  self->damage = g_strdup_printf ("the file is cut short or damaged after frame %u (%s); %s",
+                                  n, why, n == 0 ? "no frame could be loaded"
+                                  : n == 1 ? "the frame before it was loaded"
+                                  : "the frames before it were loaded");
 }
 
 typedef struct {
@@ -124,6 +137,13 @@ index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error
 
   if (g_cancellable_set_error_if_cancelled (t->cancellable, error))
     return FALSE;
+  /* Zero pages stand where the lost ones were: stop before reading them
+   * as records. */
+  if (t->file->guard != NULL && iot_file_guard_gone_from (t->file->guard) < offset)
+    {
+      g_set_error_literal (error, IOT_FILE_ERROR, IOT_FILE_ERROR_SHRUNK, "the file shrank");
+      return FALSE;
+    }
   if (t->progress && !t->progress (offset, t->file->size, n_frames, t->user_data))
     {
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED, "loading was cancelled");
@@ -138,9 +158,57 @@ file_new (const char *name)
   IotFile *self = g_new0 (IotFile, 1);
 
   self->ref_count = 1;
+  self->fd = -1;
   self->path = g_strdup (name);
   self->frames = g_array_new (FALSE, FALSE, sizeof (IotFrame));
   return self;
+}
+
+/* How many of the indexed frames (from the first) still have all their
+ * bytes in the file, as far as is known. */
+static guint32
+count_intact (IotFile *self, guint64 gone_from)
+{
+  guint32 lo = 0, hi = iot_file_n_frames (self);
+
+  /* Frames lie in the file in the order they are numbered. */
+  while (lo < hi)
+    {
+      guint32 mid = lo + (hi - lo) / 2;
+      const IotFrame *frame = iot_file_frame (self, mid + 1);
+
+      if (frame->offset + frame->caplen <= gone_from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static char *
+shrink_reason (IotFile *self)
+{
+  guint64 gone_from = iot_file_guard_gone_from (self->guard);
+
+  return g_strdup_printf ("the file shrank from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                          " bytes while it was being read: another program truncated or "
+                          "overwrote it", self->size, gone_from);
+}
+
+/* After indexing: when the file shrank meanwhile, the frames whose bytes
+ * went are dropped and the shrink is the damage.  TRUE if it shrank. */
+static gboolean
+drop_lost_frames (IotFile *self)
+{
+  g_autofree char *why = NULL;
+
+  iot_file_guard_check (self->guard, self->size);
+  if (iot_file_guard_gone_from (self->guard) >= self->size)
+    return FALSE;
+  g_array_set_size (self->frames, count_intact (self, iot_file_guard_gone_from (self->guard)));
+  why = shrink_reason (self);
+  set_damage (self, why);
+  return TRUE;
 }
 
 /* Indexes the bytes already held in self->bytes, read in place: files and
@@ -152,22 +220,29 @@ index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
 {
   IndexTicks ticks = { self, cancellable, progress, user_data };
   g_autofree char *damage = NULL;
+  g_autoptr (GError) local_error = NULL;
   gint64 started = g_get_monotonic_time ();
-  gboolean ok;
+  gboolean ok = detect_format (self, &local_error), indexed = ok;
 
-  if (!detect_format (self, error))
-    return FALSE;
-  if (self->format == IOT_FILE_FORMAT_PCAPNG)
-    ok = iot_pcapng_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage, error);
-  else
-    ok = iot_pcap_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage, error);
-  if (!ok)
+  if (ok && self->format == IOT_FILE_FORMAT_PCAPNG)
+    ok = iot_pcapng_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage,
+                           &local_error);
+  else if (ok)
+    ok = iot_pcap_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage,
+                         &local_error);
+  /* A file that shrank while it was indexed (whatever the zeros that
+   * replaced its end looked like) is reported as such, with the frames
+   * read before the point it was cut at. */
+  if (self->guard != NULL && drop_lost_frames (self))
+    g_clear_error (&local_error);
+  else if (!ok)
     {
-      if (error != NULL && *error != NULL && (*error)->code == IOT_FILE_ERROR_FORMAT)
-        g_prefix_error (error, "%s: cannot read this capture file: ", self->path);
+      if (indexed && g_error_matches (local_error, IOT_FILE_ERROR, IOT_FILE_ERROR_FORMAT))
+        g_prefix_error (&local_error, "%s: cannot read this capture file: ", self->path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (damage != NULL)
+  else if (damage != NULL)
     set_damage (self, damage);
   if (g_getenv ("IOTSCOPE_TIMING") != NULL)
     g_printerr ("iotscope: indexed %u frames (%" G_GUINT64_FORMAT " bytes) in %.1f ms\n",
@@ -177,23 +252,56 @@ index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
   return TRUE;
 }
 
+/* Maps the whole file read-only, under a guard. */
+static gboolean
+map_file (IotFile *self, GError **error)
+{
+  struct stat st;
+  int saved;
+
+  self->fd = open (self->path, O_RDONLY | O_CLOEXEC);
+  if (self->fd < 0 || fstat (self->fd, &st) < 0)
+    goto failed;
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: not a regular file", self->path);
+      return FALSE;
+    }
+  self->size = (guint64) st.st_size;
+  if (self->size == 0)
+    return TRUE;   /* detect_format says it is empty */
+  if (self->size > G_MAXSIZE)
+    {
+      errno = EFBIG;
+      goto failed;
+    }
+  self->map_length = (gsize) self->size;
+  self->map_base = mmap (NULL, self->map_length, PROT_READ, MAP_SHARED, self->fd, 0);
+  if (self->map_base == MAP_FAILED)
+    {
+      self->map_base = NULL;
+      goto failed;
+    }
+  self->bytes = self->map_base;
+  self->guard = iot_file_guard_new (self->fd);
+  iot_file_guard_watch (self->guard, self->map_base, self->map_length);
+  return TRUE;
+
+failed:
+  saved = errno;
+  g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "Failed to open file “%s”: %s",
+               self->path, g_strerror (saved));
+  return FALSE;
+}
+
 IotFile *
 iot_file_open_full (const char *path, GCancellable *cancellable, IotFileProgress progress,
                     gpointer user_data, GError **error)
 {
-  g_autoptr (GError) map_error = NULL;
   IotFile *self = file_new (path);
 
-  self->mapping = g_mapped_file_new (path, FALSE, &map_error);
-  if (self->mapping == NULL)
-    {
-      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s", map_error->message);
-      iot_file_unref (self);
-      return NULL;
-    }
-  self->bytes = (const guint8 *) g_mapped_file_get_contents (self->mapping);
-  self->size = g_mapped_file_get_length (self->mapping);
-  if (!index_bytes (self, cancellable, progress, user_data, error))
+  if (!map_file (self, error)
+      || !index_bytes (self, cancellable, progress, user_data, error))
     {
       iot_file_unref (self);
       return NULL;
@@ -238,7 +346,14 @@ iot_file_unref (IotFile *self)
     return;
   if (self->growing != NULL)
     growing_free (self->growing);
-  g_clear_pointer (&self->mapping, g_mapped_file_unref);
+  if (self->map_base != NULL)
+    {
+      iot_file_guard_unwatch (self->map_base);
+      munmap (self->map_base, self->map_length);
+    }
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_pointer (&self->guard, iot_file_guard_free);
   g_clear_pointer (&self->owned, g_bytes_unref);
   g_array_unref (self->frames);
   g_free (self->damage);
@@ -267,6 +382,8 @@ iot_file_format_name (IotFile *self)
       return "pcap";
     case IOT_FILE_FORMAT_PCAP_NSEC:
       return "pcap (nanosecond)";
+    case IOT_FILE_FORMAT_PCAP_MODIFIED:
+      return "modified pcap (Kuznetsov)";
     case IOT_FILE_FORMAT_PCAPNG:
     default:
       return "pcapng";
@@ -315,6 +432,68 @@ iot_file_size (IotFile *self)
   return self->size;
 }
 
+gboolean
+iot_file_frame_intact (IotFile *self, guint32 number)
+{
+  const IotFrame *frame = iot_file_frame (self, number);
+  guint64 end, next_page;
+  gsize page;
+
+  if (frame == NULL || self->guard == NULL)
+    return frame != NULL;
+  end = frame->offset + frame->caplen;
+  if (end > iot_file_guard_gone_from (self->guard))
+    return FALSE;
+  /* Reading the page after the frame's last byte proves the file still
+   * reaches past it, or faults and has the guard record how far it does
+   * reach.  One load from a page the next frames use anyway, instead of
+   * asking the file (a system call) for every frame. */
+  page = iot_file_guard_page_size ();
+  next_page = (end + page - 1) / page * page;
+  if (next_page < self->size)
+    {
+      const guint8 *bytes = g_atomic_pointer_get (&self->bytes);
+
+      (void) *(volatile const guint8 *) (bytes + next_page);
+    }
+  else
+    iot_file_guard_check (self->guard, self->size);   /* the last page */
+  return end <= iot_file_guard_gone_from (self->guard);
+}
+
+gboolean
+iot_file_frame_gone (IotFile *self, guint32 number)
+{
+  const IotFrame *frame = iot_file_frame (self, number);
+
+  return self->guard != NULL && frame != NULL
+         && frame->offset + frame->caplen > iot_file_guard_gone_from (self->guard);
+}
+
+guint32
+iot_file_first_lost (IotFile *self)
+{
+  guint32 intact;
+
+  if (self->guard == NULL)
+    return 0;
+  iot_file_guard_check (self->guard, self->size);
+  intact = count_intact (self, iot_file_guard_gone_from (self->guard));
+  return intact < iot_file_n_frames (self) ? intact + 1 : 0;
+}
+
+char *
+iot_file_lost_message (IotFile *self, guint32 first_lost)
+{
+  g_autofree char *why = shrink_reason (self);
+  guint32 n = first_lost - 1;
+
+  return g_strdup_printf ("the file is cut short or damaged after frame %u (%s); %s", n, why,
+                          n == 0 ? "no frame could be read"
+                          : n == 1 ? "the frame before it was read"
+                          : "the frames before it were read");
+}
+
 /* ---- growing files ---------------------------------------------------------- */
 
 static void
@@ -324,6 +503,7 @@ growing_free (GrowingState *g)
     {
       Mapping *m = &g_array_index (g->maps, Mapping, i);
 
+      iot_file_guard_unwatch (m->base);
       munmap (m->base, m->length);
     }
   g_array_unref (g->maps);
@@ -358,6 +538,7 @@ growing_map (IotFile *self, guint64 size, GError **error)
       return FALSE;
     }
   g_array_append_val (g->maps, m);
+  iot_file_guard_watch (self->guard, m.base, m.length);
   g->map_len = m.length;
   g_atomic_pointer_set (&self->bytes, (const guint8 *) m.base);
   return TRUE;
@@ -450,6 +631,7 @@ iot_file_open_growing (const char *path, GError **error)
       iot_file_unref (self);
       return NULL;
     }
+  self->guard = iot_file_guard_new (self->growing->fd);
   if (!iot_file_refresh (self, NULL, error))
     {
       iot_file_unref (self);
@@ -476,6 +658,14 @@ iot_file_refresh (IotFile *self, guint32 *n_new, GError **error)
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: %s", self->path,
                    g_strerror (saved));
       return FALSE;
+    }
+  if ((guint64) st.st_size < g->indexed_end)
+    {
+      /* Truncated under us: frames past the new end are lost, and what
+       * is written next is no continuation of what we indexed. */
+      iot_file_guard_check (self->guard, g->indexed_end);
+      g->stopped = TRUE;
+      return TRUE;
     }
   if ((guint64) st.st_size <= self->size && g->maps->len > 0)
     return TRUE;

@@ -27,6 +27,7 @@ typedef enum {
   IOT_FILE_FORMAT_PCAP,
   IOT_FILE_FORMAT_PCAP_NSEC,
   IOT_FILE_FORMAT_PCAPNG,
+  IOT_FILE_FORMAT_PCAP_MODIFIED,   /* a1b2cd34: 24-byte record headers, µs */
 } IotFileFormat;
 
 #define IOT_FILE_ERROR (iot_file_error_quark ())
@@ -36,6 +37,7 @@ typedef enum {
   IOT_FILE_ERROR_OPEN,       /* cannot open / read the file */
   IOT_FILE_ERROR_FORMAT,     /* not a capture file we understand */
   IOT_FILE_ERROR_CANCELLED,
+  IOT_FILE_ERROR_SHRUNK,     /* the file shrank while it was read */
 } IotFileError;
 
 typedef struct _IotFile IotFile;
@@ -65,6 +67,26 @@ const guint8  *iot_file_frame_data (IotFile *file, guint32 number);
  * and this says where and why reading stopped.  NULL when the file is whole. */
 const char    *iot_file_damage (IotFile *file);
 guint64        iot_file_size (IotFile *file);
+
+/* Another program may truncate a file while we read it.  Its mapping stays
+ * readable (lost pages read as zeros, never a crash), and these say which
+ * frames' bytes are gone.  Frames lie in the file in number order, so the
+ * lost ones are always the last.
+ *
+ * TRUE when all of frame @number's bytes are still in the file.  Call it
+ * after reading the frame's bytes: then they were the file's.  Cheap (one
+ * memory load; a system call only for frames in the file's last page);
+ * any thread. */
+gboolean       iot_file_frame_intact (IotFile *file, guint32 number);
+/* TRUE when frame @number's bytes are known to be gone; unlike
+ * iot_file_frame_intact() it only looks at what is already known. */
+gboolean       iot_file_frame_gone (IotFile *file, guint32 number);
+/* Asks the file for its size (one system call): the number of the first
+ * frame whose bytes are gone, or 0 when none is. */
+guint32        iot_file_first_lost (IotFile *file);
+/* A damage message for a file whose frames from @first_lost on are gone
+ * (free it). */
+char          *iot_file_lost_message (IotFile *file, guint32 first_lost);
 
 /* A pcap file that a live capture is still appending to.  The frames
  * complete when it is opened are indexed; iot_file_refresh() indexes the

@@ -183,6 +183,191 @@ iot_format_escaped (const guint8 *bytes, gsize len, GString *out)
     }
 }
 
+#define REPLACEMENT_CHARACTER "\xef\xbf\xbd"
+
+/* Bytes of the well-formed UTF-8 sequence starting with @lead (0 if no
+ * sequence starts so), and the range its second byte must fall in. */
+static guint
+utf8_sequence (guint8 lead, guint8 *lo, guint8 *hi)
+{
+  *lo = 0x80;
+  *hi = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf)
+    return 2;
+  if (lead >= 0xe0 && lead <= 0xef)
+    {
+      if (lead == 0xe0)
+        *lo = 0xa0;
+      else if (lead == 0xed)
+        *hi = 0x9f;   /* no surrogates */
+      return 3;
+    }
+  if (lead >= 0xf0 && lead <= 0xf4)
+    {
+      if (lead == 0xf0)
+        *lo = 0x90;
+      else if (lead == 0xf4)
+        *hi = 0x8f;   /* nothing past U+10FFFF */
+      return 4;
+    }
+  return 0;
+}
+
+void
+iot_format_valid_utf8 (const guint8 *bytes, gsize len, GString *out)
+{
+  gsize i = 0;
+
+  while (i < len)
+    {
+      guint8 lo, hi;
+      guint n, k;
+
+      if (bytes[i] < 0x80)
+        {
+          gsize start = i;
+
+          while (i < len && bytes[i] < 0x80)
+            i++;
+          g_string_append_len (out, (const char *) bytes + start, (gssize) (i - start));
+          continue;
+        }
+      n = utf8_sequence (bytes[i], &lo, &hi);
+      for (k = 1; k < n && i + k < len; k++)
+        {
+          guint8 b = bytes[i + k];
+
+          if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf))
+            break;
+        }
+      if (n != 0 && k == n)
+        g_string_append_len (out, (const char *) bytes + i, n);
+      else
+        g_string_append (out, REPLACEMENT_CHARACTER);
+      /* The ill-formed part is the bytes that could still have begun a
+       * sequence; the byte that broke it starts the next part. */
+      i += k;
+    }
+}
+
+void
+iot_format_valid_ascii (const guint8 *bytes, gsize len, GString *out)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (bytes[i] < 0x80)
+        g_string_append_c (out, (char) bytes[i]);
+      else
+        g_string_append (out, REPLACEMENT_CHARACTER);
+    }
+}
+
+static void
+append_escaped_ascii (guint8 c, GString *out)
+{
+  static const char letters[] = "abtnvfr";   /* \a (7) … \r (13) */
+
+  if (c >= 0x20 && c < 0x7f)
+    g_string_append_c (out, (char) c);
+  else if (c >= '\a' && c <= '\r')
+    {
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, letters[c - '\a']);
+    }
+  else
+    g_string_append_printf (out, "\\%03o", c);
+}
+
+void
+iot_format_text (const guint8 *bytes, gsize len, GString *out)
+{
+  gsize i = 0;
+
+  while (i < len)
+    {
+      guint8 c = bytes[i];
+      gunichar uc;
+      guint n, k;
+
+      if (c < 0x80)
+        {
+          append_escaped_ascii (c, out);
+          i++;
+          continue;
+        }
+      /* As tshark: the lead byte says how many continuation bytes follow,
+       * and what they spell is taken as it is (even an overlong form);
+       * a missing continuation byte, a surrogate or a value past
+       * U+10FFFF is U+FFFD. */
+      if ((c & 0xe0) == 0xc0)
+        n = 2, uc = c & 0x1f;
+      else if ((c & 0xf0) == 0xe0)
+        n = 3, uc = c & 0x0f;
+      else if ((c & 0xf8) == 0xf0)
+        n = 4, uc = c & 0x07;
+      else
+        {
+          g_string_append (out, REPLACEMENT_CHARACTER);
+          i++;
+          continue;
+        }
+      for (k = 1; k < n && i + k < len && (bytes[i + k] & 0xc0) == 0x80; k++)
+        uc = (uc << 6) | (bytes[i + k] & 0x3f);
+      i += k;
+      if (k < n || (uc >= 0xd800 && uc <= 0xdfff) || uc > 0x10ffff)
+        g_string_append (out, REPLACEMENT_CHARACTER);
+      else if (uc < 0x80)
+        append_escaped_ascii ((guint8) uc, out);
+      else if (g_unichar_isprint (uc))
+        g_string_append_unichar (out, uc);
+      else if (uc <= 0xffff)
+        g_string_append_printf (out, "\\u%04x", uc);
+      else
+        g_string_append_printf (out, "\\U%08x", uc);
+    }
+}
+
+char *
+iot_format_text_dup (const guint8 *bytes, gsize len)
+{
+  GString *out = g_string_sized_new (len + 8);
+
+  iot_format_text (bytes, len, out);
+  return g_string_free (out, FALSE);
+}
+
+void
+iot_format_field_string (const guint8 *bytes, gsize len, GString *out)
+{
+  g_autoptr (GString) valid = NULL;
+
+  if (!g_utf8_validate ((const char *) bytes, (gssize) len, NULL))
+    {
+      valid = g_string_sized_new (len + 8);
+      iot_format_valid_utf8 (bytes, len, valid);
+      bytes = (const guint8 *) valid->str;
+      len = valid->len;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      switch (bytes[i])
+        {
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        default:
+          g_string_append_c (out, (char) bytes[i]);
+          break;
+        }
+    }
+}
+
 void
 iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out)
 {
@@ -292,7 +477,7 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       break;
     case IOT_FT_STRING:
     case IOT_FT_STRINGZ:
-      iot_format_escaped (node->v.p, node->vlen, out);
+      iot_format_field_string (node->v.p, node->vlen, out);
       break;
     case IOT_FT_BYTES:
       /* tshark prints an empty byte string as "<MISSING>" in -T fields too. */
@@ -371,7 +556,7 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       break;
     case IOT_FT_STRING:
     case IOT_FT_STRINGZ:
-      iot_format_escaped (node->v.p, node->vlen, out);
+      iot_format_text (node->v.p, node->vlen, out);
       break;
     case IOT_FT_BYTES:
       if (node->vlen == 0)

@@ -25,6 +25,25 @@ void        iot_format_epoch_time (gint64 ns, GString *out);
 /* Appends @len bytes as text, escaping what is not printable
  * (\r, \n, \t, \\ and \xhh), as tshark prints strings. */
 void        iot_format_escaped (const guint8 *bytes, gsize len, GString *out);
+
+/* Strings from the wire, as tshark 4.0 shows them.
+ *
+ * iot_format_valid_utf8() decodes @bytes as UTF-8: each ill-formed part
+ * (the longest start of a well-formed sequence, or one byte) becomes
+ * U+FFFD, as tshark decodes ENC_UTF_8 strings.  iot_format_valid_ascii()
+ * makes every byte above 0x7f U+FFFD (tshark's ENC_ASCII).  Neither escapes
+ * anything: the result is valid UTF-8 that may hold control characters. */
+void        iot_format_valid_utf8 (const guint8 *bytes, gsize len, GString *out);
+void        iot_format_valid_ascii (const guint8 *bytes, gsize len, GString *out);
+/* For labels, the tree and the Info column (tshark's format_text): C0
+ * controls and DEL as \a \b \f \n \r \t \v or three octal digits,
+ * other unprintable characters as \uXXXX, what cannot be decoded as
+ * U+FFFD.  The result is one line of valid UTF-8. */
+void        iot_format_text (const guint8 *bytes, gsize len, GString *out);
+char       *iot_format_text_dup (const guint8 *bytes, gsize len);
+/* A string value in -T fields: tab, CR and LF escaped (\t \r \n), so a
+ * frame stays one line; everything else as it is (made valid UTF-8). */
+void        iot_format_field_string (const guint8 *bytes, gsize len, GString *out);
 void        iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out);
 
 /* A node's value the way `tshark -T fields` prints it. */

@@ -822,9 +822,58 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
   /* A string ends at its first NUL, as C strings do. */
   n = strnlen (value, n);
   node = new_node (pkt, parent, field, buf, off, len, &index);
-  node->v.p = (const guint8 *) iot_packet_strndup (pkt, value, n);
+  if (g_utf8_validate (value, (gssize) n, NULL))
+    node->v.p = (const guint8 *) iot_packet_strndup (pkt, value, n);
+  else
+    {
+      /* Bytes from the wire that are not UTF-8 become U+FFFD, as tshark
+       * decodes strings: every output (and JSON above all) stays valid. */
+      g_autoptr (GString) valid = g_string_sized_new (n + 8);
+
+      iot_format_valid_utf8 ((const guint8 *) value, n, valid);
+      n = valid->len;
+      node->v.p = (const guint8 *) iot_packet_strndup (pkt, valid->str, n);
+    }
   node->vlen = n;
   return index;
+}
+
+int
+iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                           guint off, guint len, const char *value, gssize value_len)
+{
+  g_autoptr (GString) ascii = NULL;
+  gsize n;
+
+  if (value == NULL || !packet_wants_field (pkt, field))
+    return iot_tree_add_string (pkt, parent, field, buf, off, len, value, value_len);
+  n = value_len < 0 ? strlen (value) : (gsize) value_len;
+  for (gsize i = 0; i < n; i++)
+    if ((guint8) value[i] >= 0x80)
+      {
+        ascii = g_string_sized_new (n + 16);
+        iot_format_valid_ascii ((const guint8 *) value, strnlen (value, n), ascii);
+        return iot_tree_add_string (pkt, parent, field, buf, off, len, ascii->str, (gssize) ascii->len);
+      }
+  return iot_tree_add_string (pkt, parent, field, buf, off, len, value, value_len);
+}
+
+char *
+iot_packet_valid_utf8 (IotPacket *pkt, const guint8 *bytes, gsize len)
+{
+  g_autoptr (GString) text = g_string_sized_new (len + 8);
+
+  iot_format_valid_utf8 (bytes, len, text);
+  return iot_packet_strndup (pkt, text->str, text->len);
+}
+
+char *
+iot_packet_format_text (IotPacket *pkt, const guint8 *bytes, gsize len)
+{
+  g_autoptr (GString) text = g_string_sized_new (len + 8);
+
+  iot_format_text (bytes, len, text);
+  return iot_packet_strndup (pkt, text->str, text->len);
 }
 
 static int

@@ -407,10 +407,45 @@ json_member_free (gpointer data)
   g_free (member);
 }
 
+/* JSON must be valid UTF-8 whatever came off the wire: strings are decoded
+ * when dissected, and this catches any label built from raw bytes. */
+static const char *
+valid_utf8 (const char *text, GString **fixed)
+{
+  if (g_utf8_validate (text, -1, NULL))
+    return text;
+  *fixed = g_string_new (NULL);
+  iot_format_valid_utf8 ((const guint8 *) text, strlen (text), *fixed);
+  return (*fixed)->str;
+}
+
+static JsonNode *
+json_text_node (const char *text)
+{
+  g_autoptr (GString) fixed = NULL;
+
+  return json_node_init_string (json_node_alloc (), valid_utf8 (text, &fixed));
+}
+
+/* A value as tshark's JSON holds it: a string as it is (JSON escapes its
+ * control characters), anything else as -T fields prints it. */
+static void
+json_value_text (IotPacket *pkt, const IotNode *node, GString *text)
+{
+  if (node->field->type == IOT_FT_STRING)
+    g_string_append_len (text, (const char *) node->v.p, (gssize) node->vlen);
+  else
+    iot_format_field_value (pkt, node, text);
+}
+
 static void
 members_add (GPtrArray *members, GHashTable *index, const char *name, JsonNode *value)
 {
-  JsonMember *member = g_hash_table_lookup (index, name);
+  g_autoptr (GString) fixed = NULL;
+  JsonMember *member;
+
+  name = valid_utf8 (name, &fixed);
+  member = g_hash_table_lookup (index, name);
 
   if (member == NULL)
     {
@@ -446,7 +481,7 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
           if (child >= 0)
             members_add (members, index, text->str, json_object_for_children (pkt, links, child));
           else
-            members_add (members, index, "_ws.text", json_node_init_string (json_node_alloc (), text->str));
+            members_add (members, index, "_ws.text", json_text_node (text->str));
           continue;
         }
       name = node->field->abbrev;
@@ -455,8 +490,8 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
           members_add (members, index, name, json_object_for_children (pkt, links, child));
           continue;
         }
-      iot_format_field_value (pkt, node, text);
-      members_add (members, index, name, json_node_init_string (json_node_alloc (), text->str));
+      json_value_text (pkt, node, text);
+      members_add (members, index, name, json_text_node (text->str));
       if (child >= 0)
         {
           g_autofree char *tree_name = g_strconcat (name, "_tree", NULL);
@@ -541,8 +576,8 @@ ek_value (IotPacket *pkt, const IotNode *node, GString *text)
   if (node->field->type == IOT_FT_BOOLEAN)
     return json_node_init_boolean (json_node_alloc (), node->v.u != 0);
   g_string_truncate (text, 0);
-  iot_format_field_value (pkt, node, text);
-  return json_node_init_string (json_node_alloc (), text->str);
+  json_value_text (pkt, node, text);
+  return json_text_node (text->str);
 }
 
 static void
@@ -608,8 +643,25 @@ iot_print_ek (IotPacket *pkt, GString *out)
   json_object_unref (object);
   json_generator_set_root (generator, doc);
   json = json_generator_to_data (generator, NULL);
-  g_string_append (out, json);
+  iot_print_append_json_text (out, json);
   g_string_append_c (out, '\n');
+}
+
+void
+iot_print_append_json_text (GString *out, const char *json)
+{
+  /* Outside strings JSON text has no control characters but white space
+   * (tab, LF, CR) that json-glib writes itself: any other is inside a
+   * string and must be escaped. */
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
 }
 
 /* ---- -G fields ---------------------------------------------------------------- */

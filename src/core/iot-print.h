@@ -42,6 +42,10 @@ void     iot_fields_printer_row (IotFieldsPrinter *printer, IotPacket *pkt, GStr
 void     iot_print_json (IotPacket *pkt, JsonBuilder *builder);
 /* -T ek: the index line and the document line. */
 void     iot_print_ek (IotPacket *pkt, GString *out);
+/* Appends JSON text made by json-glib, escaping the control characters it
+ * leaves raw in strings (json-glib 1.6 forgets U+001F), so the output is
+ * always valid JSON. */
+void     iot_print_append_json_text (GString *out, const char *json);
 
 /* -G fields. */
 void     iot_print_glossary (GString *out);

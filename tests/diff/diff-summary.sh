@@ -22,9 +22,18 @@ for capture in tests/captures/*.pcap*; do
     beyond=$("$cli" -r "$capture" -Y mqtt -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
     echo "partly compared (summary): $(basename "$capture"): $(wc -w <<<"$beyond") frames with MQTT left out: $why"
   fi
+  only=()
+  case $(basename "$capture") in
+    # tshark 4.0 prints control characters of MQTT topics raw in Info (a
+    # line feed breaks the frame's line); we escape them as it escapes DNS
+    # names and HTTP lines.  Those frames are compared by diff-tshark.
+    hostile-strings.pcap)
+      only=(-Y 'not mqtt.topic matches "[\\x00-\\x1f\\x7f-\\x9f]"')
+      echo "partly compared (summary): hostile-strings.pcap: MQTT topics with control characters left out: tshark 4.0 prints them raw in Info" ;;
+  esac
   checked=$((checked + 1))
-  theirs=$(tshark -2 -r "$capture" 2>/dev/null | without_frames "$beyond")
-  ours=$("$cli" -r "$capture" 2>/dev/null | without_frames "$beyond")
+  theirs=$(tshark -2 -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
+  ours=$("$cli" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
   if [ "$theirs" != "$ours" ]; then
     failed=$((failed + 1))
     echo "DIFF $capture"

@@ -1,5 +1,6 @@
 /* test-file.c — loading pcap (µs and ns), pcapng, damaged and foreign files. */
 #include "iot-engine.h"
+#include "iot-export.h"
 #include "iot-file.h"
 #include "iot-filter.h"
 #include "iot-file-format.h"
@@ -721,6 +722,61 @@ test_pcapng_damage (void)
     }
 }
 
+/* A packet naming an interface its section does not describe: the message
+ * counts the interfaces that exist and their numbers (tshark: "interface
+ * index 2 is not less than section interface count 2"). */
+static void
+test_pcapng_interface_count (void)
+{
+  static const struct {
+    guint n_interfaces;
+    guint32 named;
+    gboolean simple;
+    const char *expect;
+  } cases[] = {
+    { 2, 2, FALSE, "names interface 2, but its section describes only 2 interfaces (numbers 0 to 1)" },
+    { 3, 7, FALSE, "names interface 7, but its section describes only 3 interfaces (numbers 0 to 2)" },
+    { 1, 1, FALSE, "names interface 1, but its section describes only one interface (number 0)" },
+    { 0, 0, FALSE, "names interface 0, but no interface is described before it in its section" },
+    { 0, 0, TRUE, "simple packet block at offset 28 belongs to interface 0, but no interface" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      NgWriter w = { g_byte_array_new (), FALSE, 0 };
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = NULL;
+      guint32 good = cases[c].n_interfaces > 0 ? 1 : 0;
+
+      ng_section (&w, FALSE);
+      for (guint i = 0; i < cases[c].n_interfaces; i++)
+        ng_interface (&w, 1, 0, -1, 0);
+      if (good)
+        ng_enhanced (&w, 0, 1, 10, 10);
+      if (cases[c].simple)
+        ng_simple (&w, 10, 10);
+      else
+        ng_enhanced (&w, cases[c].named, 2, 10, 10);
+      bytes = g_byte_array_free_to_bytes (w.out);
+      file = iot_file_open_bytes (bytes, "interfaces", &error);
+      if (file == NULL)
+        {
+          /* The very first block after the header is wrong: no capture. */
+          g_assert_cmpuint (good, ==, 0);
+          if (strstr (error->message, cases[c].expect) == NULL)
+            g_error ("case %u: \"%s\" lacks \"%s\"", c, error->message, cases[c].expect);
+          continue;
+        }
+      g_assert_cmpuint (iot_file_n_frames (file), ==, good);
+      if (strstr (iot_file_damage (file), cases[c].expect) == NULL)
+        g_error ("case %u: \"%s\" lacks \"%s\"", c, iot_file_damage (file), cases[c].expect);
+      g_assert_nonnull (strstr (iot_file_damage (file), good ? "after frame 1 (" : "after frame 0 ("));
+      g_assert_nonnull (strstr (iot_file_damage (file), good ? "the frame before it was loaded"
+                                                             : "no frame could be loaded"));
+    }
+}
+
 static void
 test_pcapng_timestamps (void)
 {
@@ -758,6 +814,265 @@ test_link_types (void)
   g_assert_cmpuint (iot_link_type_from_file (0x03ffffff), ==, G_MAXUINT16);
 }
 
+/* The "modified" pcap of Kuznetsov's patched libpcap (magic a1b2cd34,
+ * 24-byte record headers), made from mqtt311.pcap by make-modified.sh
+ * (which checks that tcpdump and tshark read the same frames from both):
+ * the same frames, times and bytes as the original. */
+static void
+test_modified_pcap (void)
+{
+  g_autoptr (IotFile) original = open_capture ("mqtt311.pcap");
+  g_autoptr (IotFile) modified = open_capture ("mqtt311-modified.pcap");
+
+  g_assert_cmpint (iot_file_format (modified), ==, IOT_FILE_FORMAT_PCAP_MODIFIED);
+  g_assert_null (iot_file_damage (modified));
+  g_assert_cmpuint (iot_file_n_frames (modified), ==, 149);
+  g_assert_cmpuint (iot_file_n_frames (modified), ==, iot_file_n_frames (original));
+  for (guint32 n = 1; n <= iot_file_n_frames (original); n++)
+    {
+      const IotFrame *a = iot_file_frame (original, n), *b = iot_file_frame (modified, n);
+
+      g_assert_cmpint (a->ts_ns, ==, b->ts_ns);
+      g_assert_cmpuint (a->len, ==, b->len);
+      g_assert_cmpuint (a->link_type, ==, b->link_type);
+      /* Each record header is 8 bytes longer. */
+      g_assert_cmpuint (b->offset, ==, a->offset + 8 * n);
+      g_assert_cmpmem (iot_file_frame_data (original, n), a->caplen, iot_file_frame_data (modified, n), b->caplen);
+    }
+}
+
+/* A big-endian modified pcap built here: the extra fields are skipped in
+ * either byte order, and a record cut inside them is damage. */
+static void
+test_modified_pcap_built (void)
+{
+  static const guint8 frame[6] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint32 header[6] = { GUINT32_TO_BE (0xa1b2cd34), GUINT32_TO_BE (0x00020004), 0, 0,
+                        GUINT32_TO_BE (65535), GUINT32_TO_BE (1) };
+  g_autoptr (GBytes) whole = NULL;
+  g_autoptr (GBytes) cut = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotFile) partial = NULL;
+
+  g_byte_array_append (out, (const guint8 *) header, sizeof header);
+  for (guint32 i = 0; i < 3; i++)
+    {
+      guint32 record[5] = { GUINT32_TO_BE (1700000000 + i), GUINT32_TO_BE (500000), GUINT32_TO_BE (6),
+                            GUINT32_TO_BE (60), GUINT32_TO_BE (3) };
+      guint8 extra[4] = { 0x08, 0x00, (guint8) (i == 1 ? 4 : 0), 0 };   /* protocol, type, pad */
+
+      g_byte_array_append (out, (const guint8 *) record, sizeof record);
+      g_byte_array_append (out, extra, sizeof extra);
+      g_byte_array_append (out, frame, sizeof frame);
+    }
+  whole = g_bytes_new (out->data, out->len);
+  file = iot_file_open_bytes (whole, "modified", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (iot_file_format (file), ==, IOT_FILE_FORMAT_PCAP_MODIFIED);
+  g_assert_null (iot_file_damage (file));
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 3);
+  for (guint32 n = 1; n <= 3; n++)
+    {
+      g_assert_cmpuint (iot_file_frame (file, n)->caplen, ==, 6);
+      g_assert_cmpuint (iot_file_frame (file, n)->len, ==, 60);
+      g_assert_cmpint (iot_file_frame (file, n)->ts_ns, ==,
+                       (gint64) (1700000000 + n - 1) * 1000000000 + 500000000);
+      g_assert_cmpmem (iot_file_frame_data (file, n), 6, frame, 6);
+    }
+  /* Cut inside the third record's extra fields. */
+  cut = g_bytes_new (out->data, 24 + 2 * 30 + 20);
+  partial = iot_file_open_bytes (cut, "modified-cut", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (partial), ==, 2);
+  g_assert_nonnull (iot_file_damage (partial));
+  g_assert_nonnull (strstr (iot_file_damage (partial), "20 of its 24 bytes"));
+}
+
+/* ---- a file truncated while it is read ------------------------------------ */
+
+#define SHRINK_FRAME 100   /* captured bytes per frame of the shrink tests */
+
+/* A pcap of @n frames of SHRINK_FRAME bytes (frame i filled with i + 1)
+ * written to a new temporary file (free the path; unlink it). */
+static char *
+write_shrink_pcap (guint32 n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint32 header[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 262144, 1 };
+  char *path = NULL;
+  int fd = g_file_open_tmp ("file-output-shrink-XXXXXX.pcap", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_byte_array_append (out, (const guint8 *) header, sizeof header);
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint32 record[4] = { 1700000000 + i, 0, SHRINK_FRAME, SHRINK_FRAME };
+      guint8 frame[SHRINK_FRAME];
+
+      memset (frame, (int) ((i + 1) & 0xff), sizeof frame);
+      g_byte_array_append (out, (const guint8 *) record, sizeof record);
+      g_byte_array_append (out, frame, sizeof frame);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* File offset just past frame @number of write_shrink_pcap(). */
+static guint64
+shrink_frame_end (guint32 number)
+{
+  return 24 + (guint64) number * (16 + SHRINK_FRAME);
+}
+
+typedef struct {
+  IotFile *file;
+  guint64  zero_bytes;
+} ShrinkReader;
+
+/* Reads every byte of every frame, as the window's views do from several
+ * threads: lost pages must read as zeros, never raise SIGBUS. */
+static gpointer
+read_all_frames (gpointer data)
+{
+  ShrinkReader *reader = data;
+
+  for (guint32 n = 1; n <= iot_file_n_frames (reader->file); n++)
+    {
+      const guint8 *bytes = iot_file_frame_data (reader->file, n);
+
+      for (guint32 i = 0; i < iot_file_frame (reader->file, n)->caplen; i++)
+        reader->zero_bytes += bytes[i] == 0;
+    }
+  return NULL;
+}
+
+static void
+test_shrink_after_index (void)
+{
+  const guint32 n = 3000, keep = 1234;
+  g_autofree char *path = write_shrink_pcap (n);
+  g_autofree char *copy = g_strconcat (path, ".copy.pcap", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open (path, &error);
+  g_autofree char *message = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  ShrinkReader readers[4];
+  GThread *threads[4];
+  guint32 all[2] = { 1, n };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, n);
+  g_assert_true (iot_file_frame_intact (file, n));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, 0);
+
+  /* Another program cuts the file inside frame keep + 1. */
+  g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (keep) + 50), ==, 0);
+
+  /* The frames before the cut are whole and read back unchanged. */
+  g_assert_true (iot_file_frame_intact (file, 1));
+  g_assert_true (iot_file_frame_intact (file, keep));
+  g_assert_cmpuint (iot_file_frame_data (file, keep)[SHRINK_FRAME - 1], ==, keep & 0xff);
+  /* Reading a lost frame's page is no crash, and says the frame is gone. */
+  g_assert_false (iot_file_frame_intact (file, n - 10));
+  g_assert_false (iot_file_frame_intact (file, keep + 1));
+  g_assert_true (iot_file_frame_gone (file, keep + 1));
+  g_assert_false (iot_file_frame_gone (file, keep));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, keep + 1);
+  message = iot_file_lost_message (file, keep + 1);
+  g_assert_nonnull (strstr (message, "after frame 1234"));
+  g_assert_nonnull (strstr (message, "shrank"));
+
+  /* Several threads reading every frame's bytes survive, and see zeros
+   * where the lost bytes were. */
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      readers[t] = (ShrinkReader) { file, 0 };
+      threads[t] = g_thread_new ("shrink-reader", read_all_frames, &readers[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpuint (readers[t].zero_bytes, >=, (guint64) (n - keep - 1) * SHRINK_FRAME);
+    }
+
+  /* The first pass and random access dissect lost frames without bytes. */
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  iot_engine_dissect (engine, pkt, n, NULL);
+  iot_engine_dissect (engine, pkt, keep, NULL);
+
+  /* Saving lost frames fails instead of writing zeros; the rest saves. */
+  g_assert_false (iot_export_frames (file, NULL, 0, copy, IOT_EXPORT_PCAP, &error));
+  g_assert_error (error, IOT_EXPORT_ERROR, IOT_EXPORT_ERROR_FRAME);
+  g_assert_nonnull (strstr (error->message, "shrank"));
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  all[1] = keep;
+  g_assert_true (iot_export_frames (file, all, 2, copy, IOT_EXPORT_PCAPNG, &error));
+  g_assert_no_error (error);
+  g_unlink (copy);
+  g_unlink (path);
+}
+
+static gboolean
+truncate_at_first_tick (guint64 bytes_done, guint64 bytes_total, guint32 frames, gpointer user_data)
+{
+  const char *path = user_data;
+
+  /* Called first after 64k frames, then once at the end. */
+  if (frames == 65536)
+    g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (1000) + 7), ==, 0);
+  return TRUE;
+}
+
+/* The file shrinks while it is indexed: the zeros that replace the lost
+ * pages are not taken for records, and the frames before are kept. */
+static void
+test_shrink_while_indexing (void)
+{
+  g_autofree char *path = write_shrink_pcap (70000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open_full (path, NULL, truncate_at_first_tick, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (file);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 1000);
+  g_assert_nonnull (iot_file_damage (file));
+  g_assert_nonnull (strstr (iot_file_damage (file), "after frame 1000"));
+  g_assert_nonnull (strstr (iot_file_damage (file), "shrank"));
+  g_assert_true (iot_file_frame_intact (file, 1000));
+  g_assert_cmpuint (iot_file_frame_data (file, 1000)[0], ==, 1000 & 0xff);
+  g_unlink (path);
+}
+
+/* A file that grows shorter while a live view follows it stops being
+ * followed, and says which frames went. */
+static void
+test_shrink_growing (void)
+{
+  g_autofree char *path = write_shrink_pcap (500);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open_growing (path, &error);
+  guint32 added = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (file), ==, 500);
+  g_assert_cmpint (truncate (path, (off_t) shrink_frame_end (100)), ==, 0);
+  g_assert_true (iot_file_refresh (file, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_true (iot_file_frame_intact (file, 100));
+  g_assert_false (iot_file_frame_intact (file, 101));
+  g_assert_cmpuint (iot_file_first_lost (file), ==, 101);
+  g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -780,6 +1095,12 @@ main (int argc, char **argv)
   g_test_add_func ("/file/pcapng-truncated", test_pcapng_truncated);
   g_test_add_func ("/file/pcapng-damage", test_pcapng_damage);
   g_test_add_func ("/file/pcapng-timestamps", test_pcapng_timestamps);
+  g_test_add_func ("/file/pcapng-interface-count", test_pcapng_interface_count);
   g_test_add_func ("/file/link-types", test_link_types);
+  g_test_add_func ("/file/modified-pcap", test_modified_pcap);
+  g_test_add_func ("/file/modified-pcap-built", test_modified_pcap_built);
+  g_test_add_func ("/file/shrink-after-index", test_shrink_after_index);
+  g_test_add_func ("/file/shrink-while-indexing", test_shrink_while_indexing);
+  g_test_add_func ("/file/shrink-growing", test_shrink_growing);
   return g_test_run ();
 }

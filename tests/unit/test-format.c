@@ -56,6 +56,48 @@ test_escaping (void)
   g_assert_cmpstr (out->str, ==, "00:ab:10");
 }
 
+#define FFFD "\xef\xbf\xbd"
+
+static char *
+run (void (*format) (const guint8 *, gsize, GString *), const char *bytes, gsize len)
+{
+  GString *out = g_string_new (NULL);
+
+  format ((const guint8 *) bytes, len, out);
+  g_assert_true (g_utf8_validate (out->str, (gssize) out->len, NULL));
+  return g_string_free (out, FALSE);
+}
+
+#define RUN(format, literal) run (format, literal, sizeof literal - 1)
+
+/* The strings of hostile-strings.pcap and what tshark 4.0 printed for them. */
+static void
+test_wire_strings (void)
+{
+  g_autofree char *utf8 = RUN (iot_format_valid_utf8, "bad\xff\xfeutf8-\x80-\xc3(-\xe2\x82");
+  g_autofree char *overlong = RUN (iot_format_valid_utf8, "overlong-\xc0\xaf-surrogate-\xed\xa0\x80-end");
+  g_autofree char *cut = RUN (iot_format_valid_utf8, "emoji\xf0\x9f\x98\x80-cut\xf0\x9f");
+  g_autofree char *ascii = RUN (iot_format_valid_ascii, "/caf\xc3\xa9/\x12");
+  g_autofree char *dns = RUN (iot_format_text, "sens\x12or\x07\x1b\x7f\n\\\x00x");
+  g_autofree char *line = RUN (iot_format_text, "GET /caf\xc3\xa9/\xff\xfe/\xc0\xaf/\xed\xa0\x80/\xc2\x85/"
+                                                "\xf4\x90\x80\x80/\xe2\x82 HTTP/1.1\r\n");
+  g_autofree char *field = RUN (iot_format_field_string, "tab\there-cr\rlf\n\x12\\\xff");
+
+  /* Decoding: one U+FFFD per ill-formed part (the longest start of a
+   * well-formed sequence, or one byte), as tshark decodes ENC_UTF_8. */
+  g_assert_cmpstr (utf8, ==, "bad" FFFD FFFD "utf8-" FFFD "-" FFFD "(-" FFFD);
+  g_assert_cmpstr (overlong, ==, "overlong-" FFFD FFFD "-surrogate-" FFFD FFFD FFFD "-end");
+  g_assert_cmpstr (cut, ==, "emoji\xf0\x9f\x98\x80-cut" FFFD);
+  g_assert_cmpstr (ascii, ==, "/caf" FFFD FFFD "/\x12");
+  /* Display (tshark's format_text): C escapes, octal, \u for other
+   * unprintable characters; backslash as it is. */
+  g_assert_cmpstr (dns, ==, "sens\\022or\\a\\033\\177\\n\\\\000x");
+  g_assert_cmpstr (line, ==, "GET /caf\xc3\xa9/" FFFD FFFD "///" FFFD "/\\u0085/" FFFD "/" FFFD
+                             " HTTP/1.1\\r\\n");
+  /* -T fields: only tab, CR and LF escaped. */
+  g_assert_cmpstr (field, ==, "tab\\there-cr\\rlf\\n\x12\\" FFFD);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -63,5 +105,6 @@ main (int argc, char **argv)
   g_test_add_func ("/format/addresses", test_addresses);
   g_test_add_func ("/format/times", test_times);
   g_test_add_func ("/format/escaping", test_escaping);
+  g_test_add_func ("/format/wire-strings", test_wire_strings);
   return g_test_run ();
 }
