@@ -7,6 +7,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "iot-engine.h"
+#include "iot-privileges.h"
 #include "iot-resources.h"
 #include "iot-window.h"
 
@@ -614,6 +615,16 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
                          NULL);
 }
 
+/* As tshark does; the capture itself never needs root (iotscope-capture). */
+static void
+warn_if_root (void)
+{
+  g_autofree char *warning = iot_privileges_root_warning ("iotscope");
+
+  if (warning != NULL)
+    g_printerr ("iotscope: warning: %s\n", warning);
+}
+
 static void
 iot_application_startup (GApplication *app)
 {
@@ -636,6 +647,7 @@ iot_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (iot_application_parent_class)->startup (app);
+  warn_if_root ();
   iot_application_init_resources ();
   load_style ();
   self->settings = create_settings (is_scripted (self));
