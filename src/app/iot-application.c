@@ -208,6 +208,15 @@ report_measure (IotApplication *self)
            iot_session_get_load_seconds (session));
   if (self->sort_times != NULL)
     g_print ("%s", self->sort_times->str);
+  {
+    IotLiveStats stats;
+
+    iot_window_get_capture_stats (self->scripted, &stats);
+    if (self->capture != NULL)
+      g_print ("iotscope: measure: dropped %" G_GUINT64_FORMAT " (kernel %" G_GUINT64_FORMAT ", interface %"
+               G_GUINT64_FORMAT "), captured %" G_GUINT64_FORMAT "\n", stats.dropped + stats.if_dropped,
+               stats.dropped, stats.if_dropped, stats.captured);
+  }
   g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it)\n",
            self->probe_worst_us / 1000.0, self->probe_worst_cpu_us / 1000.0);
 }
