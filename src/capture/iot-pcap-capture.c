@@ -19,8 +19,13 @@
 
 #define DEFAULT_SNAPLEN      262144
 #define DEFAULT_BUFFER_KIB   2048
-/* Asked of libpcap, but in immediate mode a dispatch may block until a
- * packet comes: the duration stop has a timer thread of its own. */
+/* Not immediate mode, as dumpcap: libpcap then uses TPACKET_V3 on Linux,
+ * whose ring packs packets into blocks handed over when full or after
+ * this timeout.  Immediate mode (TPACKET_V2) gives every packet a slot
+ * as large as the biggest packet — 64 KiB on lo, so a 2 MiB buffer held
+ * ~30 packets and a burst overflowed it.  The price is up to this much
+ * latency at a low packet rate.  The duration stop has a timer thread of
+ * its own. */
 #define DISPATCH_TIMEOUT_MS  100
 #define STATS_INTERVAL_US    (100 * G_TIME_SPAN_MILLISECOND)
 /* The shortest time between two deliveries to the consumer. */
@@ -197,7 +202,6 @@ iface_open (IotPcapCapture *self, const char *name, const IotPcapOptions *option
   pcap_set_snaplen (iface->pcap, self->snaplen);
   pcap_set_promisc (iface->pcap, !options->no_promiscuous);
   pcap_set_timeout (iface->pcap, DISPATCH_TIMEOUT_MS);
-  pcap_set_immediate_mode (iface->pcap, 1);
   pcap_set_buffer_size (iface->pcap, (options->buffer_kib > 0 ? options->buffer_kib : DEFAULT_BUFFER_KIB) << 10);
   pcap_set_tstamp_precision (iface->pcap, PCAP_TSTAMP_PRECISION_NANO);
   if (options->monitor)
@@ -735,26 +739,43 @@ is_done (IotPcapCapture *self)
   return done;
 }
 
-/* After Stop: what the kernel already holds, without blocking. */
-static void
-drain (CaptureIface *iface)
+/* Reads what the ring holds, without blocking; FALSE after a fault. */
+static gboolean
+drain_ring (CaptureIface *iface)
 {
   IotPcapCapture *self = iface->capture;
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
   int rc;
 
-  if (pcap_setnonblock (iface->pcap, 1, errbuf) != 0)
-    return;
   while ((rc = pcap_dispatch (iface->pcap, -1, on_packet, (u_char *) iface)) > 0)
     {
       g_mutex_lock (&self->lock);
       publish_locked (self);
       g_mutex_unlock (&self->lock);
       if (is_done (self))
-        break;
+        return TRUE;
     }
   if (rc == PCAP_ERROR)
-    dispatch_failed (iface);
+    {
+      dispatch_failed (iface);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* After Stop: what the kernel already holds.  The ring's open block
+ * becomes readable only when the kernel retires it, at the latest one
+ * timeout after it was opened: read, wait that long, read again. */
+static void
+drain (CaptureIface *iface)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+
+  if (pcap_setnonblock (iface->pcap, 1, errbuf) != 0)
+    return;
+  if (!drain_ring (iface) || is_done (iface->capture))
+    return;
+  g_usleep ((DISPATCH_TIMEOUT_MS + 20) * G_TIME_SPAN_MILLISECOND);
+  drain_ring (iface);
 }
 
 static void

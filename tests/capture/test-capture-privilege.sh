@@ -100,7 +100,7 @@ else
 fi
 check "the capturing analyzer holds no capability" grep -q 'CapEff:.0000000000000000' "/proc/$USER_CAP/status"
 python3 "$HERE/udp-sender.py" "$PORT" 200 0 2000 >/dev/null
-sleep 0.5
+sleep 1
 kill -INT "$USER_CAP" "$TCPDUMP"
 wait_exit "$USER_CAP" 10; rc=$?
 wait_exit "$TCPDUMP" 10
@@ -109,8 +109,13 @@ check "live capture as the user: the plugin holds no capability" markers_ok
 check "the user's capture file belongs to the user" test "$(stat -c %U "$H/out/user.pcap")" = nobody
 packets() { tcpdump -r "$1" -nn -t -x 2>/dev/null; }
 check "the user's capture has the 200 datagrams" test "$(packets "$H/out/user.pcap" | grep -c '^IP ')" = 200
-check "the user's capture holds what tcpdump captured, byte for byte" \
-    cmp -s <(packets "$H/out/user.pcap") <(packets "$T/tcpdump.pcap")
+same_as_tcpdump() {
+    cmp -s <(packets "$H/out/user.pcap") <(packets "$T/tcpdump.pcap") && return 0
+    echo "tcpdump captured $(packets "$T/tcpdump.pcap" | grep -c '^IP '); first difference:"
+    diff <(packets "$H/out/user.pcap") <(packets "$T/tcpdump.pcap") | head -5
+    return 1
+}
+check "the user's capture holds what tcpdump captured, byte for byte" same_as_tcpdump
 
 # 3. An analyzer that does hold capabilities loads no plugin.
 cp "$B/src/cli/iotscope-cli" "$T/privileged-cli"
