@@ -1035,7 +1035,8 @@ live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
     live_ended_cb (self->session, self);
 }
 
-/* The error of a start, with what to do about it. */
+/* The error of a start, with what to do about it (a permission error
+ * from iotscope-capture already says how to get the rights). */
 static void
 show_start_error (IotWindow *self, const GError *error)
 {
@@ -1043,10 +1044,8 @@ show_start_error (IotWindow *self, const GError *error)
 
   if (g_error_matches (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_PERMISSION))
     detail = g_strdup_printf ("%s\n\n"
-                              "Capturing needs the capabilities cap_net_raw and cap_net_admin. Give them to "
-                              "the programs once with “make caps” (it runs src/cli/set-capture-caps.sh, which "
-                              "sets them as file capabilities with setcap), or run iotscope as root.",
-                              error->message);
+                              "iotscope itself never holds capture rights: it runs iotscope-capture, the only "
+                              "program that needs them.", error->message);
   else
     detail = g_strdup (error->message);
   show_error (self, "Cannot start the capture", detail);
