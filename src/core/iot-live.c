@@ -15,6 +15,7 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/socket.h>
@@ -341,26 +342,19 @@ iot_live_capture_program (void)
 
 /* ---- records -------------------------------------------------------------------- */
 
+/* One record without its newline (g_free it), or NULL at the end. */
 static char *
 read_record (FILE *stream)
 {
   char *line = NULL;
   size_t size = 0;
   ssize_t n = getline (&line, &size, stream);
+  char *record = NULL;
 
-  if (n <= 0)
-    {
-      free (line);
-      return NULL;
-    }
-  if (line[n - 1] == '\n')
-    line[n - 1] = '\0';
-  {
-    char *copy = g_strdup (line);
-
-    free (line);
-    return copy;
-  }
+  if (n > 0)
+    record = g_strndup (line, line[n - 1] == '\n' ? n - 1 : n);
+  free (line);
+  return record;
 }
 
 /* "error CODE TEXT" → a GError of the same code. */
