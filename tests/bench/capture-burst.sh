@@ -18,7 +18,8 @@
 # of the packet list, whose one-time cost of creating row widgets would
 # else be counted.
 #
-# Needs root.  Environment: IOTSCOPE_CLI (default build/src/cli/iotscope-cli),
+# Needs root.  Environment: BURST_PARTS (cli, window or cli,window, the
+# default), IOTSCOPE_CLI (default build/src/cli/iotscope-cli),
 # IOTSCOPE_APP (default build/src/app/iotscope), BURST_PACKETS, BURST_SIZE
 # (UDP payload bytes, default 100), BURST_BUFFER_MIB.
 #
@@ -82,6 +83,8 @@ run() {
 
 echo "burst: $PACKETS UDP datagrams of $SIZE bytes to 127.0.0.1:$PORT; $(nproc) CPUs"
 printf "%-32s %9s %9s %9s %9s %8s\n" "capture" "sent" "captured" "k.drops" "kept" "pkt/s"
+PARTS=${BURST_PARTS:-cli,window}
+if [[ ,$PARTS, == *,cli,* ]]; then
 run "iotscope-cli (-B 2)"      "$CLI" -i lo -f "$FILTER" -w "$T/out.pcap" -B 2
 run "tcpdump (-B 2 MiB)"       tcpdump -i lo --immediate-mode -f "$FILTER" -w "$T/out.pcap" -B 2048
 run "iotscope-cli (-B $BIG)"   "$CLI" -i lo -f "$FILTER" -w "$T/out.pcap" -B "$BIG"
@@ -93,6 +96,7 @@ run "tshark -P (-B 2)"           tshark -i lo -f "$FILTER" -F pcap -w "$T/out.pc
 run "tshark -w (-B 2)"           tshark -i lo -f "$FILTER" -F pcap -w "$T/out.pcap" -B 2
 run "iotscope-cli -P (-B $BIG)"  "$CLI" -i lo -f "$FILTER" -w "$T/out.pcap" -P -B "$BIG"
 run "tshark -P (-B $BIG)"        tshark -i lo -f "$FILTER" -F pcap -w "$T/out.pcap" -P -B "$BIG"
+fi
 
 # The window: --capture with --measure prints what it captured, the drops
 # and the worst main-loop gap once the capture has stopped.
@@ -104,7 +108,7 @@ gui() {
     fi
     GSK_RENDERER=cairo GSETTINGS_SCHEMA_DIR=$(dirname "$APP") \
         xvfb-run -a "$APP" --capture lo --capture-filter "$FILTER" \
-        --capture-seconds $(( ${rate:+PACKETS / rate +} 8 )) --measure \
+        --capture-seconds $(( PACKETS / ${rate:-20000} + 8 )) --measure \
         >"$log" 2>&1 &
     CAP=$!
     wait_for "$log" "capturing on"
@@ -117,10 +121,14 @@ gui() {
     frames=$(sed -n 's/^iotscope: measure: frames \([0-9]*\).*/\1/p' "$log")
     drops=$(sed -n 's/^iotscope: measure: dropped \([0-9]*\).*/\1/p' "$log")
     gap=$(sed -n 's/^iotscope: measure: worst main-loop gap //p' "$log")
+    long=$(sed -n 's/^iotscope: measure: main-loop gaps over 50 ms: //p' "$log")
     printf "%-32s %9s %9s %9s %8.1f%% %8s   worst main-loop gap %s\n" "window (warm-up $warmup)" \
         "$sent" "$((frames - warmup))" "${drops:--}" "$(python3 -c "print(100.0 * ($frames - $warmup) / $sent)")" \
         "$(python3 -c "print(int($sent / $secs))")" "$gap"
+    echo "    gaps over 50 ms: $long"
 }
-gui 0
-gui 200
-gui 200 "$RATE"
+if [[ ,$PARTS, == *,window,* ]]; then
+    gui 0
+    gui 200
+    gui 200 "$RATE"
+fi
