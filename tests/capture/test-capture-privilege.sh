@@ -86,7 +86,9 @@ rm -f "$MARKER"
 # (setpriv and env exec: the pid is the analyzer's.)
 "${AS_USER[@]}" "$B/src/cli/iotscope-cli" -i lo -f "udp dst port $PORT" -w "$H/out/user.pcap" >/dev/null 2>"$T/err" &
 USER_CAP=$!; PIDS+=("$USER_CAP")
-tcpdump -i lo --immediate-mode -f "udp dst port $PORT" -w "$T/tcpdump.pcap" >/dev/null 2>"$T/tcpdump.err" &
+# (tcpdump without immediate mode and with a large buffer: its immediate
+# mode ring holds ~30 packets on lo and drops some on a busy machine.)
+tcpdump -i lo -B 65536 -f "udp dst port $PORT" -w "$T/tcpdump.pcap" >/dev/null 2>"$T/tcpdump.err" &
 TCPDUMP=$!; PIDS+=("$TCPDUMP")
 wait_for "$T/err" "Capturing on" && wait_for "$T/tcpdump.err" "listening on"
 # The capture program while it runs: no capability left, not the analyzer's.
