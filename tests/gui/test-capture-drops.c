@@ -1,11 +1,14 @@
 /* test-capture-drops.c — the status bar shows the packets a live capture
  * lost, as iotscope-capture reports them (root only; skipped otherwise).
  *
- * Real drops: a 256 KiB kernel buffer on lo (one ring slot of 64 KiB per
- * packet there) and a burst of datagrams sent at once overflow it. */
+ * Real drops: iotscope-capture is paused (SIGSTOP) while a burst of
+ * datagrams overflows its small (256 KiB) kernel buffer, as a program too
+ * slow to keep up would let it overflow; then it goes on (SIGCONT). */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "gui-test-util.h"
@@ -28,6 +31,32 @@ send_burst (void)
       sendto (fd, &seq, sizeof seq, 0, (struct sockaddr *) &to, sizeof to);
     }
   close (fd);
+}
+
+/* The iotscope-capture this process runs (its child), or 0. */
+static pid_t
+capture_program_pid (void)
+{
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      const char *close_paren;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* "PID (COMM) STATE PPID ..." */
+      close_paren = strrchr (stat, ')');
+      if (close_paren == NULL || strstr (stat, "(iotscope-captur") == NULL
+          || sscanf (close_paren + 2, "%*c %d", &ppid) != 1 || ppid != getpid ())
+        continue;
+      return (pid_t) atoi (name);
+    }
+  return 0;
 }
 
 /* "Dropped: N" in @text, or -1. */
@@ -70,7 +99,15 @@ test_drops_in_status_bar (void)
   gui_test_settle ();
   g_assert_cmpint (shown_drops (gtk_label_get_text (iot_window_get_status_counts (window))), ==, 0);
 
-  send_burst ();
+  {
+    pid_t capture = capture_program_pid ();
+
+    g_assert_cmpint (capture, >, 0);
+    kill (capture, SIGSTOP);
+    send_burst ();
+    g_usleep (200 * 1000);
+    kill (capture, SIGCONT);
+  }
   /* The capture program reports its counters every 100 ms; the status
    * bar shows them at 2 Hz. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
