@@ -55,7 +55,7 @@ captures:
 	set -e; for script in tests/captures/make-*.sh; do bash "$$script"; done
 
 # Let an ordinary user capture live without root: file capabilities on the
-# built programs (asks for sudo when not root).
+# capture program iotscope-capture only (asks for sudo when not root).
 caps: build
 	@if [ "$$(id -u)" -eq 0 ]; then bash src/cli/set-capture-caps.sh $(BUILD); \
 	 else sudo bash src/cli/set-capture-caps.sh $(BUILD); fi

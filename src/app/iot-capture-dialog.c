@@ -227,7 +227,7 @@ fill_interfaces (IotCaptureDialog *self)
   if (ifaces->len == 0)
     {
       gtk_label_set_text (self->interface_message,
-                          "No interfaces found: capturing needs the rights to (run “make caps” or use root).");
+                          "No interfaces found: capturing needs the rights to (run “make caps”, which gives them to iotscope-capture, or use root).");
       gtk_widget_set_visible (GTK_WIDGET (self->interface_message), TRUE);
     }
   for (guint i = 0; i < ifaces->len; i++)

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct {
   int     snaplen;            /* bytes kept of each packet */
   int     buffer_mib;         /* kernel buffer */
+  int     buffer_kib;         /* when > 0, the buffer in KiB instead (tiny buffers, for tests) */
   guint64 stop_packets;       /* 0 = no limit */
   double  stop_seconds;       /* 0 = no limit */
   guint64 stop_filesize_kb;   /* 0 = no limit; kB = 1000 bytes */

@@ -66,6 +66,7 @@ typedef struct {
   gint        update_pending;  /* atomic: an update idle is queued */
   gint        ended;           /* atomic: the worker has caught up for good */
   char       *error;           /* the last indexing error, reported once */
+  gint64      last_shown;      /* monotonic µs of the last update shown, under lock */
 } LiveJob;
 
 struct _IotSession {
@@ -543,6 +544,11 @@ iot_session_open (IotSession *self, GFile *file)
 
 /* Frames the live worker passes before the list hears of them. */
 #define LIVE_STEP 4096
+/* The shortest time between two updates of the list while capturing.
+ * An update at a high packet rate binds a whole page of new rows (some
+ * 25 ms of the main thread's time): more than a few a second would keep
+ * the main loop busy and take CPU time the capture needs. */
+#define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
 
 static void
 live_job_free (LiveJob *job)
@@ -595,6 +601,7 @@ live_update_cb (gpointer data)
   g_atomic_int_set (&job->update_pending, 0);
   g_mutex_lock (&job->lock);
   error = g_steal_pointer (&job->error);
+  job->last_shown = g_get_monotonic_time ();
   g_mutex_unlock (&job->lock);
   if (error != NULL)
     g_warning ("Live capture: %s", error);
@@ -613,13 +620,22 @@ static void
 live_post_update (IotSession *self, LiveJob *job)
 {
   LiveUpdate *update;
+  gint64 wait_us;
 
   if (!g_atomic_int_compare_and_exchange (&job->update_pending, 0, 1))
     return;
   update = g_new0 (LiveUpdate, 1);
   update->session = g_object_ref (self);
   update->job = job;
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, live_update_cb, update, live_update_free);
+  g_mutex_lock (&job->lock);
+  wait_us = job->last_shown + LIVE_UPDATE_INTERVAL_US - g_get_monotonic_time ();
+  g_mutex_unlock (&job->lock);
+  /* The last update (all caught up) is not held back. */
+  if (wait_us > 0 && !g_atomic_int_get (&job->ended))
+    g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, (guint) (wait_us / 1000) + 1, live_update_cb, update,
+                        live_update_free);
+  else
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, live_update_cb, update, live_update_free);
 }
 
 /* Indexes what was appended and passes it, a step at a time.  FALSE

@@ -51,6 +51,7 @@ struct _IotWindow {
   IotLive        *live;
   char           *live_path;        /* our temporary capture file; deleted at the end */
   gboolean        live_unsaved;     /* frames captured and not saved yet */
+  IotLiveStats    live_stats;       /* of the running or the last capture */
   gboolean        auto_scroll;
   char          **live_interfaces;
   char           *live_filter;
@@ -72,6 +73,23 @@ static const char *const time_format_names[] = {
 
 /* ---- status ------------------------------------------------------------------- */
 
+/* Packets lost before they reached the file: the kernel's buffer was
+ * full, or the interface dropped them.  Always shown while capturing (a
+ * zero says none were lost); after, only when some were. */
+static void
+append_drops (GString *counts, const IotLiveStats *stats, gboolean always)
+{
+  guint64 dropped = stats->dropped + stats->if_dropped;
+
+  if (dropped == 0 && !always)
+    return;
+  g_string_append_printf (counts, "Dropped: %" G_GUINT64_FORMAT, dropped);
+  if (stats->if_dropped > 0)
+    g_string_append_printf (counts, " (kernel %" G_GUINT64_FORMAT ", interface %" G_GUINT64_FORMAT ")",
+                            stats->dropped, stats->if_dropped);
+  g_string_append (counts, " · ");
+}
+
 static void
 update_status (IotWindow *self)
 {
@@ -90,14 +108,17 @@ update_status (IotWindow *self)
     }
   if (self->live != NULL)
     {
-      IotLiveStats stats;
-
-      iot_live_get_stats (self->live, &stats);
-      g_string_append_printf (counts, "Capturing · Captured: %" G_GUINT64_FORMAT " · Dropped: %" G_GUINT64_FORMAT " · ",
-                              stats.captured, stats.dropped + stats.if_dropped);
+      iot_live_get_stats (self->live, &self->live_stats);
+      g_string_append_printf (counts, "Capturing · Captured: %" G_GUINT64_FORMAT " · ", self->live_stats.captured);
+      append_drops (counts, &self->live_stats, TRUE);
     }
-  else if (self->live_unsaved)
-    g_string_append (counts, "Unsaved capture · ");
+  else if (self->live_path != NULL && g_strcmp0 (path, self->live_path) == 0)
+    {
+      /* The file of the last capture: what it lost stays in view. */
+      if (self->live_unsaved)
+        g_string_append (counts, "Unsaved capture · ");
+      append_drops (counts, &self->live_stats, FALSE);
+    }
   g_string_append_printf (counts, "Frames: %u", total);
   if (iot_session_get_filter_text (self->session) != NULL)
     g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
@@ -900,6 +921,15 @@ remove_live_file (IotWindow *self)
   g_clear_pointer (&self->live_path, g_free);
 }
 
+void
+iot_window_get_capture_stats (IotWindow *self, IotLiveStats *stats)
+{
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  if (self->live != NULL)
+    iot_live_get_stats (self->live, &self->live_stats);
+  *stats = self->live_stats;
+}
+
 static gboolean
 stats_cb (gpointer data)
 {
@@ -992,6 +1022,7 @@ live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
   if (live != self->live)
     return;
   ended = g_steal_pointer (&self->live);
+  iot_live_get_stats (ended, &self->live_stats);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_free (self->live_error);
   self->live_error = error != NULL ? g_strdup (error->message) : NULL;
@@ -1004,7 +1035,8 @@ live_finished_cb (IotLive *live, const GError *error, gpointer user_data)
     live_ended_cb (self->session, self);
 }
 
-/* The error of a start, with what to do about it. */
+/* The error of a start, with what to do about it (a permission error
+ * from iotscope-capture already says how to get the rights). */
 static void
 show_start_error (IotWindow *self, const GError *error)
 {
@@ -1012,10 +1044,8 @@ show_start_error (IotWindow *self, const GError *error)
 
   if (g_error_matches (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_PERMISSION))
     detail = g_strdup_printf ("%s\n\n"
-                              "Capturing needs the capabilities cap_net_raw and cap_net_admin. Give them to "
-                              "the programs once with “make caps” (it runs src/cli/set-capture-caps.sh, which "
-                              "sets them as file capabilities with setcap), or run iotscope as root.",
-                              error->message);
+                              "iotscope itself never holds capture rights: it runs iotscope-capture, the only "
+                              "program that needs them.", error->message);
   else
     detail = g_strdup (error->message);
   show_error (self, "Cannot start the capture", detail);
@@ -1042,6 +1072,7 @@ iot_window_start_capture (IotWindow *self, const char *const *interfaces, const 
   options.monitor = monitor;
   options.snaplen = self->live_limits.snaplen;
   options.buffer_mib = self->live_limits.buffer_mib;
+  options.buffer_kib = self->live_limits.buffer_kib;
   options.stop_packets = self->live_limits.stop_packets;
   options.stop_seconds = self->live_limits.stop_seconds;
   options.stop_filesize_kb = self->live_limits.stop_filesize_kb;
@@ -1070,6 +1101,7 @@ iot_window_start_capture (IotWindow *self, const char *const *interfaces, const 
     }
   self->live_promiscuous = promiscuous;
   self->live_monitor = monitor;
+  memset (&self->live_stats, 0, sizeof self->live_stats);
   self->live = g_steal_pointer (&live);
   iot_live_start (self->live, NULL, &callbacks, self);
   self->stats_id = g_timeout_add (STATS_INTERVAL_MS, stats_cb, self);

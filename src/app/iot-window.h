@@ -10,6 +10,7 @@
 #include "iot-hex-view.h"
 #include "iot-insight-window.h"
 #include "iot-io-graph-window.h"
+#include "iot-live.h"
 #include "iot-packet-list.h"
 #include "iot-proto-tree.h"
 #include "iot-session.h"
@@ -67,6 +68,10 @@ void           iot_window_set_capture_limits (IotWindow *self, const IotCaptureL
 gboolean       iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
                                          gboolean promiscuous, gboolean monitor, GError **error);
 void           iot_window_stop_capture (IotWindow *self);
+/* The counters of the running capture, or of the last one once it ended
+ * (packets captured, dropped by the kernel and by the interface, as
+ * iotscope-capture reports them); zeros before any capture. */
+void           iot_window_get_capture_stats (IotWindow *self, IotLiveStats *stats);
 gboolean       iot_window_is_capturing (IotWindow *self);
 gboolean       iot_window_has_unsaved_capture (IotWindow *self);
 /* Capture Options (Ctrl+K); Start there starts the capture. */

@@ -14,6 +14,7 @@
 #include "iot-filter.h"
 #include "iot-follow.h"
 #include "iot-live.h"
+#include "iot-privileges.h"
 #include "iot-follow-mqtt.h"
 #include "iot-print.h"
 #include "iot-stats.h"
@@ -901,6 +902,13 @@ parse_capture_options (IotLiveOptions *options, GError **error)
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "a ring buffer (-b) needs a file name (-w FILE)");
       return FALSE;
     }
+  if (opts.write_format != NULL && !g_str_equal (opts.write_format, "pcap")
+      && !g_str_equal (opts.write_format, "pcapng"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "-F %s: a live capture is written as pcap or pcapng", opts.write_format);
+      return FALSE;
+    }
   if (opts.snaplen < 0 || opts.buffer_mib < 0 || opts.count < 0)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-s, -B and -c take a number above 0");
@@ -912,6 +920,8 @@ parse_capture_options (IotLiveOptions *options, GError **error)
   options->snaplen = opts.snaplen;
   options->buffer_mib = opts.buffer_mib;
   options->output = opts.write_file;
+  options->pcapng = opts.write_format != NULL ? g_str_equal (opts.write_format, "pcapng")
+                    : opts.write_file != NULL && g_str_has_suffix (opts.write_file, ".pcapng");
   options->stop_seconds = autostop[0];
   options->stop_filesize_kb = (guint64) autostop[1];
   options->stop_packets = (guint64) autostop[2];
@@ -1038,7 +1048,7 @@ run_live (void)
   IotLiveStats stats;
   LiveRun run = { 0 };
   guint signals[3];
-  gboolean ok;
+  gboolean ok, print;
 
   if (!parse_output_type (&error) || !parse_capture_options (&options, &error))
     return fail ("%s", error->message);
@@ -1056,6 +1066,12 @@ run_live (void)
   if (names == NULL)
     return fail ("%s", error->message);
   options.interfaces = (const char *const *) names;
+  print = !opts.quiet && (opts.write_file == NULL || opts.print_when_writing);
+  /* Printing follows the file as it grows, which only pcap allows. */
+  if (print && options.pcapng)
+    return fail ("can't print packets while writing a pcapng file: frames are printed from the file as it "
+                 "grows, and only pcap can be followed that way; write pcap (-F pcap, or a .pcap name), "
+                 "or drop -P");
 
   live = iot_live_new (&options, &error);
   if (live == NULL)
@@ -1068,7 +1084,7 @@ run_live (void)
     fprintf (stderr, "iotscope-cli: warning: %s\n", *w);
 
   run.loop = g_main_loop_new (NULL, FALSE);
-  run.print = !opts.quiet && (opts.write_file == NULL || opts.print_when_writing);
+  run.print = print;
   run.show_count = !run.print && !opts.quiet && isatty (STDERR_FILENO);
   run.fields = fields;
   run.out = g_string_sized_new (1 << 16);
@@ -1279,8 +1295,8 @@ main (int argc, char **argv)
   g_option_context_set_summary (context,
     "Reads a capture file (-r) or captures live (-i, see -D), and prints the frames as a\n"
     "summary, a protocol tree (-V), a hex dump (-x), selected fields (-T fields -e …) or\n"
-    "JSON (-T json, -T ek).  Live capture needs root or the capabilities that\n"
-    "src/cli/set-capture-caps.sh gives the binary.");
+    "JSON (-T json, -T ek).  Live capture runs iotscope-capture, which needs root or the\n"
+    "capabilities that \"make caps\" (src/cli/set-capture-caps.sh) gives it.");
   g_option_context_add_main_entries (context, entries, NULL);
   {
     GOptionGroup *group = g_option_group_new ("insight", "IoT insight options:", "Show the IoT insight options",
@@ -1291,6 +1307,12 @@ main (int argc, char **argv)
   }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("%s", error->message);
+  {
+    g_autofree char *warning = iot_privileges_root_warning ("iotscope-cli");
+
+    if (warning != NULL)
+      fprintf (stderr, "iotscope-cli: warning: %s\n", warning);
+  }
   if (insight_opts.compare != NULL)
     {
       iot_registry_init ();

@@ -1,11 +1,10 @@
-/* iot-live.c — live capture through libpcap, one thread per interface.
+/* iot-live.c — live capture from the analyzer's side: interface listing
+ * (libpcap, no privileges needed on Linux) and a capture session that runs
+ * iotscope-capture and reads its status records (see
+ * src/capture/iotscope-capture.c for the record format).
  *
- * Each thread loops on pcap_dispatch().  Every packet goes straight into
- * the (shared) pcap dumper under one lock; after each dispatch the file is
- * flushed and the frames written so far become a batch, queued for the
- * consumer's main context.  Nothing reaches the consumer before it is in
- * the file, so a consumer that reads the file back (iot_file_refresh) never
- * looks past what was written.
+ * No capture privilege is ever needed here: only the capture program gets
+ * capabilities (make caps), and this process starts it like any program.
  */
 #include "iot-live.h"
 
@@ -14,89 +13,52 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define DEFAULT_SNAPLEN      262144
-#define DEFAULT_BUFFER_MIB   2
-/* Asked of libpcap, but in immediate mode a dispatch may block until a
- * packet comes: the duration stop has a timer thread of its own. */
-#define DISPATCH_TIMEOUT_MS  100
-#define STATS_INTERVAL_US    (100 * G_TIME_SPAN_MILLISECOND)
 /* The shortest time between two deliveries to the consumer. */
 #define DELIVERY_INTERVAL_US (10 * G_TIME_SPAN_MILLISECOND)
-#define PCAP_FILE_HEADER     24
-#define PCAP_RECORD_HEADER   16
-#define WRITE_BUFFER         (1 << 20)
 
 G_DEFINE_QUARK (iot-live-error-quark, iot_live_error)
-
-typedef struct {
-  IotLive          *live;
-  char             *name;
-  pcap_t           *pcap;
-  GThread          *thread;
-  gboolean          nano;          /* this handle's timestamps are in ns */
-  struct pcap_stat  stat;          /* last pcap_stats(), under live->lock */
-  gint64            stats_time;
-} LiveIface;
 
 /* A queued delivery: a batch of one file, or the end. */
 typedef struct {
   char     *path;
   guint     file_number;
   guint32   first_number;
-  GArray   *frames;                /* IotFrame; NULL for the end marker */
+  guint     n_frames;
+  gboolean  end;
 } Pending;
 
 struct _IotLive {
   gint              ref_count;
-  GPtrArray        *ifaces;        /* LiveIface */
+  GPid              pid;
+  int               control_fd;    /* the program's stdin; closing it stops it */
+  FILE             *records;       /* the program's stdout */
   GPtrArray        *warnings;      /* char *, NULL-terminated */
   int               link_type;
-  gboolean          file_nano;
-
-  /* Options, copied. */
-  guint64           stop_packets;
-  double            stop_seconds;
-  guint64           stop_filesize;      /* bytes */
-  guint64           ring_filesize;      /* bytes */
-  guint             ring_files;
-  char             *ring_prefix;        /* NULL without a ring buffer */
-  char             *ring_suffix;
+  GThread          *reader;
 
   GMutex            lock;          /* everything below */
-  pcap_dumper_t    *dumper;
   char             *path;
-  guint             file_number;
-  guint64           file_size;
-  guint32           frames_in_file;
-  GArray           *batch;         /* IotFrame written but not yet flushed */
-  guint32           batch_first;
+  IotLiveStats      stats;
   GQueue            pending;       /* Pending */
-  GQueue            ring_paths;    /* char *, oldest first */
   GSource          *idle;          /* the one pending delivery, or NULL */
   GMainContext     *context;
   IotLiveCallbacks  callbacks;
   gpointer          user_data;
-  guint64           captured;
-  guint64           bytes;
-  gboolean          done;          /* write nothing more */
-  GError           *error;         /* the first fault */
-  guint             threads_running;
+  GError           *error;         /* the fault the program reported */
   gboolean          started;
-  gboolean          finished;      /* every thread is done */
-  gint64            deadline;      /* monotonic µs; 0 = none */
+  gboolean          finished;      /* the program ended */
   gint64            last_delivery; /* monotonic µs */
-  GCond             finished_cond;
-  GThread          *timer;
-
-  gint              stop_requested;   /* atomic */
 };
-
-static void publish_locked (IotLive *self);
 
 /* ---- interfaces -------------------------------------------------------------- */
 
@@ -204,10 +166,9 @@ set_permission_error (GError **error, const char *iface, const char *detail)
 {
   g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_PERMISSION,
                "you don't have permission to capture on \"%s\" (%s).\n"
-               "Capturing needs the capabilities cap_net_raw and cap_net_admin. Give them to the "
-               "programs once, as root, with\n"
-               "    src/cli/set-capture-caps.sh BUILD_DIR\n"
-               "(it runs setcap cap_net_raw,cap_net_admin+eip on iotscope-cli and iotscope), "
+               "Capturing needs the capabilities cap_net_raw and cap_net_admin on the capture "
+               "program iotscope-capture (and only there). Give them once, as root, with\n"
+               "    make caps    (or: src/cli/set-capture-caps.sh BUILD_DIR)\n"
                "or capture as root.", iface, detail);
 }
 
@@ -342,260 +303,91 @@ iot_live_check_filter (int link_type, const char *filter, GError **error)
   return ok;
 }
 
-/* ---- opening ------------------------------------------------------------------- */
 
-static void
-iface_free (LiveIface *iface)
-{
-  if (iface->pcap != NULL)
-    pcap_close (iface->pcap);
-  g_free (iface->name);
-  g_free (iface);
-}
+/* ---- finding the capture program -------------------------------------------------- */
 
+/* Set-user-ID, set-group-ID or file capabilities: the environment comes
+ * from someone with fewer rights than this process. */
 static gboolean
-apply_filter (LiveIface *iface, const char *filter, GError **error)
+running_privileged (void)
 {
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
-  struct bpf_program program;
-
-  if (filter == NULL || filter[strspn (filter, " \t\r\n")] == '\0')
-    return TRUE;
-  /* The netmask only matters for "ip broadcast". */
-  if (pcap_lookupnet (iface->name, &net, &mask, errbuf) != 0)
-    mask = PCAP_NETMASK_UNKNOWN;
-  if (pcap_compile (iface->pcap, &program, filter, 1, mask) != 0)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILTER,
-                   "invalid capture filter \"%s\" for interface \"%s\": %s",
-                   filter, iface->name, pcap_geterr (iface->pcap));
-      return FALSE;
-    }
-  if (pcap_setfilter (iface->pcap, &program) != 0)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILTER,
-                   "cannot set the capture filter on \"%s\": %s", iface->name, pcap_geterr (iface->pcap));
-      pcap_freecode (&program);
-      return FALSE;
-    }
-  pcap_freecode (&program);
-  return TRUE;
+  return getauxval (AT_SECURE) != 0 || getuid () != geteuid () || getgid () != getegid ();
 }
 
-static LiveIface *
-iface_open (IotLive *self, const char *name, const IotLiveOptions *options, GError **error)
+char *
+iot_live_capture_program (void)
 {
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  LiveIface *iface = g_new0 (LiveIface, 1);
-  int rc;
+  const char *env = g_getenv ("IOTSCOPE_CAPTURE_PROGRAM");
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
 
-  iface->live = self;
-  iface->name = g_strdup (name);
-  iface->pcap = pcap_create (name, errbuf);
-  if (iface->pcap == NULL)
+  if (env != NULL && *env != '\0' && !running_privileged ())
+    return g_strdup (env);
+  if (self_path != NULL)
     {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED, "cannot capture on \"%s\": %s", name, errbuf);
-      iface_free (iface);
-      return NULL;
-    }
-  pcap_set_snaplen (iface->pcap, options->snaplen > 0 ? options->snaplen : DEFAULT_SNAPLEN);
-  pcap_set_promisc (iface->pcap, !options->no_promiscuous);
-  pcap_set_timeout (iface->pcap, DISPATCH_TIMEOUT_MS);
-  pcap_set_immediate_mode (iface->pcap, 1);
-  pcap_set_buffer_size (iface->pcap, (options->buffer_mib > 0 ? options->buffer_mib : DEFAULT_BUFFER_MIB) << 20);
-  pcap_set_tstamp_precision (iface->pcap, PCAP_TSTAMP_PRECISION_NANO);
-  if (options->monitor)
-    {
-      rc = pcap_can_set_rfmon (iface->pcap);
-      if (rc != 1)
+      g_autofree char *dir = g_path_get_dirname (self_path);
+      /* Installed: next to iotscope and iotscope-cli.  Build tree:
+       * src/capture/ beside src/cli/ and src/app/. */
+      const char *const candidates[] = { "iotscope-capture", "../capture/iotscope-capture" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
         {
-          if (rc == 0)
-            rc = PCAP_ERROR_RFMON_NOTSUP;
-          set_status_error (error, iface->pcap, name, rc);
-          iface_free (iface);
-          return NULL;
-        }
-      pcap_set_rfmon (iface->pcap, 1);
-    }
-  rc = pcap_activate (iface->pcap);
-  if (rc < 0)
-    {
-      set_status_error (error, iface->pcap, name, rc);
-      iface_free (iface);
-      return NULL;
-    }
-  if (rc > 0)
-    {
-      const char *detail = pcap_geterr (iface->pcap);
+          g_autofree char *path = g_build_filename (dir, candidates[i], NULL);
 
-      g_ptr_array_insert (self->warnings, self->warnings->len - 1,
-                          g_strdup_printf ("%s: %s", name, detail && *detail ? detail : pcap_statustostr (rc)));
+          if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (path, G_FILE_TEST_IS_DIR))
+            return g_canonicalize_filename (path, NULL);
+        }
     }
-  iface->nano = pcap_get_tstamp_precision (iface->pcap) == PCAP_TSTAMP_PRECISION_NANO;
-  if (!apply_filter (iface, options->filter, error))
-    {
-      iface_free (iface);
-      return NULL;
-    }
-  return iface;
+  return g_build_filename (IOTSCOPE_BINDIR, "iotscope-capture", NULL);
 }
 
-/* dumpcap's ring buffer names: PREFIX_00001_20240131120000.pcap */
+/* ---- records -------------------------------------------------------------------- */
+
+/* One record without its newline (g_free it), or NULL at the end. */
 static char *
-ring_path (IotLive *self)
+read_record (FILE *stream)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d%H%M%S");
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t n = getline (&line, &size, stream);
+  char *record = NULL;
 
-  return g_strdup_printf ("%s_%05u_%s%s", self->ring_prefix, self->file_number, stamp, self->ring_suffix);
+  if (n > 0)
+    record = g_strndup (line, line[n - 1] == '\n' ? n - 1 : n);
+  free (line);
+  return record;
 }
 
-/* Creates self->path (or the temporary file) with a pcap header, flushed
- * so that the file is a valid, empty capture from the start. */
-static gboolean
-open_dumper (IotLive *self, gboolean temporary, GError **error)
+/* "error CODE TEXT" → a GError of the same code. */
+static GError *
+parse_error_record (const char *rest)
 {
-  LiveIface *first = g_ptr_array_index (self->ifaces, 0);
-  FILE *stream;
+  char *end = NULL;
+  guint64 code = g_ascii_strtoull (rest, &end, 10);
+  g_autofree char *text = NULL;
 
-  if (temporary)
-    {
-      g_autoptr (GError) tmp_error = NULL;
-      int fd = g_file_open_tmp ("iotscope-XXXXXX.pcap", &self->path, &tmp_error);
-
-      if (fd < 0)
-        {
-          g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILE, "cannot create a temporary capture file: %s",
-                       tmp_error->message);
-          return FALSE;
-        }
-      stream = fdopen (fd, "wb");
-      if (stream == NULL)
-        close (fd);
-    }
-  else
-    stream = fopen (self->path, "wb");
-  if (stream == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILE, "cannot create the capture file %s: %s",
-                   self->path, g_strerror (saved));
-      return FALSE;
-    }
-  /* Flushed after each dispatch anyway; a large buffer only saves system
-   * calls when a dispatch returns many packets. */
-  setvbuf (stream, NULL, _IOFBF, WRITE_BUFFER);
-  self->dumper = pcap_dump_fopen (first->pcap, stream);
-  if (self->dumper == NULL)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILE, "cannot write the capture file %s: %s",
-                   self->path, pcap_geterr (first->pcap));
-      fclose (stream);
-      return FALSE;
-    }
-  if (pcap_dump_flush (self->dumper) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILE, "cannot write the capture file %s: %s",
-                   self->path, g_strerror (saved));
-      return FALSE;
-    }
-  self->file_size = PCAP_FILE_HEADER;
-  self->frames_in_file = 0;
-  self->batch_first = 1;
-  self->bytes += PCAP_FILE_HEADER;
-  if (self->ring_prefix != NULL)
-    g_queue_push_tail (&self->ring_paths, g_strdup (self->path));
-  return TRUE;
+  if (end == rest || code > IOT_LIVE_ERROR_FAILED)
+    code = IOT_LIVE_ERROR_FAILED;
+  text = g_strcompress (*end == ' ' ? end + 1 : end);
+  return g_error_new_literal (IOT_LIVE_ERROR, (int) code, text);
 }
 
-IotLive *
-iot_live_new (const IotLiveOptions *options, GError **error)
+/* Why the program ended without saying so. */
+static GError *
+exit_error (const char *program, int status)
 {
-  g_autoptr (IotLive) self = g_new0 (IotLive, 1);
-
-  self->ref_count = 1;
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->finished_cond);
-  g_queue_init (&self->pending);
-  g_queue_init (&self->ring_paths);
-  self->ifaces = g_ptr_array_new_with_free_func ((GDestroyNotify) iface_free);
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (self->warnings, NULL);
-  self->batch = g_array_new (FALSE, FALSE, sizeof (IotFrame));
-  self->stop_packets = options->stop_packets;
-  self->stop_seconds = options->stop_seconds;
-  self->stop_filesize = options->stop_filesize_kb * 1000;
-  self->ring_filesize = options->ring_filesize_kb * 1000;
-  self->ring_files = options->ring_files;
-  self->file_number = 1;
-
-  if (options->interfaces == NULL || options->interfaces[0] == NULL)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID, "no capture interface given");
-      return NULL;
-    }
-  if (options->ring_files > 0 && options->ring_filesize_kb == 0)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID,
-                   "a ring buffer of %u files needs a size to switch files at (filesize:KB)", options->ring_files);
-      return NULL;
-    }
-  if (options->ring_filesize_kb > 0 && options->output == NULL)
-    {
-      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID,
-                   "a ring buffer needs an output file name to number its files after");
-      return NULL;
-    }
-  for (guint i = 0; options->interfaces[i] != NULL; i++)
-    {
-      LiveIface *iface = iface_open (self, options->interfaces[i], options, error);
-
-      if (iface == NULL)
-        return NULL;
-      g_ptr_array_add (self->ifaces, iface);
-      if (i == 0)
-        self->link_type = pcap_datalink (iface->pcap);
-      else if (pcap_datalink (iface->pcap) != self->link_type)
-        {
-          /* One pcap file holds one link type. */
-          g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID,
-                       "\"%s\" (%s) and \"%s\" (%s) have different link types; they can't be captured "
-                       "into one file together", options->interfaces[0],
-                       pcap_datalink_val_to_name (self->link_type), iface->name,
-                       pcap_datalink_val_to_name (pcap_datalink (iface->pcap)));
-          return NULL;
-        }
-    }
-  self->file_nano = ((LiveIface *) g_ptr_array_index (self->ifaces, 0))->nano;
-
-  if (options->ring_filesize_kb > 0)
-    {
-      const char *base = strrchr (options->output, '/');
-      const char *dot = strrchr (base ? base + 1 : options->output, '.');
-
-      self->ring_prefix = dot ? g_strndup (options->output, dot - options->output) : g_strdup (options->output);
-      self->ring_suffix = g_strdup (dot ? dot : "");
-      self->path = ring_path (self);
-    }
-  else
-    self->path = g_strdup (options->output);
-  if (!open_dumper (self, options->output == NULL, error))
-    return NULL;
-  return g_steal_pointer (&self);
+  if (WIFSIGNALED (status))
+    return g_error_new (IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
+                        "the capture program %s was killed (signal %d); the packets it wrote before were kept",
+                        program, WTERMSIG (status));
+  return g_error_new (IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
+                      "the capture program %s ended unexpectedly (status %d)", program,
+                      WIFEXITED (status) ? WEXITSTATUS (status) : status);
 }
-
-/* ---- delivery ------------------------------------------------------------------- */
 
 static void
 pending_free (Pending *p)
 {
   g_free (p->path);
-  if (p->frames != NULL)
-    g_array_unref (p->frames);
   g_free (p);
 }
 
@@ -615,14 +407,13 @@ deliver (gpointer data)
 
   while ((p = g_queue_pop_head (&items)) != NULL)
     {
-      if (p->frames != NULL && self->callbacks.batch != NULL)
+      if (!p->end && self->callbacks.batch != NULL)
         {
-          IotLiveBatch batch = { p->path, p->file_number, p->first_number,
-                                 (const IotFrame *) p->frames->data, p->frames->len };
+          IotLiveBatch batch = { p->path, p->file_number, p->first_number, p->n_frames };
 
           self->callbacks.batch (self, &batch, self->user_data);
         }
-      else if (p->frames == NULL && self->callbacks.finished != NULL)
+      else if (p->end && self->callbacks.finished != NULL)
         self->callbacks.finished (self, self->error, self->user_data);
       pending_free (p);
     }
@@ -639,7 +430,7 @@ queue_locked (IotLive *self, Pending *p)
     {
       gint64 since = g_get_monotonic_time () - self->last_delivery;
 
-      /* Under load, waking the consumer for every dispatch would cost more
+      /* Under load, waking the consumer for every record would cost more
        * than the batches are worth: at most one delivery per interval. */
       if (since < DELIVERY_INTERVAL_US)
         self->idle = g_timeout_source_new ((guint) ((DELIVERY_INTERVAL_US - since) / 1000) + 1);
@@ -652,282 +443,214 @@ queue_locked (IotLive *self, Pending *p)
     }
 }
 
-/* Flushes the file and hands the frames written since the last flush on. */
+/* "packets FILE FIRST COUNT PATH": merged into the batch not yet
+ * delivered when it is of the same file. */
 static void
-publish_locked (IotLive *self)
+add_batch_locked (IotLive *self, const char *rest)
 {
+  guint file_number = 0, first = 0, count = 0;
+  int consumed = 0;
   Pending *p;
 
-  if (self->batch->len == 0 || self->dumper == NULL)
+  if (sscanf (rest, "%u %u %u %n", &file_number, &first, &count, &consumed) != 3 || consumed == 0 || count == 0)
     return;
-  if (pcap_dump_flush (self->dumper) != 0 && self->error == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (&self->error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FILE, "cannot write the capture file %s: %s",
-                   self->path, g_strerror (saved));
-      self->done = TRUE;
-    }
-  /* Batches not delivered yet are merged: the consumer gets one call per
-   * file per idle, however far behind it is. */
   p = g_queue_peek_tail (&self->pending);
-  if (p != NULL && p->frames != NULL && p->file_number == self->file_number)
+  if (p != NULL && !p->end && p->file_number == file_number && p->first_number + p->n_frames == first)
     {
-      g_array_append_vals (p->frames, self->batch->data, self->batch->len);
-      self->batch_first += self->batch->len;
-      g_array_set_size (self->batch, 0);
+      p->n_frames += count;
       return;
     }
   p = g_new0 (Pending, 1);
-  p->path = g_strdup (self->path);
-  p->file_number = self->file_number;
-  p->first_number = self->batch_first;
-  p->frames = self->batch;
-  self->batch_first += self->batch->len;
-  self->batch = g_array_new (FALSE, FALSE, sizeof (IotFrame));
+  p->path = g_strcompress (rest + consumed);
+  p->file_number = file_number;
+  p->first_number = first;
+  p->n_frames = count;
+  g_free (self->path);
+  self->path = g_strdup (p->path);
   queue_locked (self, p);
 }
 
-/* ---- capturing ------------------------------------------------------------------- */
-
 static void
-break_all_locked (IotLive *self)
+set_stats_locked (IotLive *self, const char *rest)
 {
-  for (guint i = 0; i < self->ifaces->len; i++)
-    pcap_breakloop (((LiveIface *) g_ptr_array_index (self->ifaces, i))->pcap);
+  IotLiveStats stats = { 0 };
+
+  if (sscanf (rest, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+              " %" G_GUINT64_FORMAT, &stats.received, &stats.dropped, &stats.if_dropped, &stats.captured,
+              &stats.bytes) == 5)
+    self->stats = stats;
 }
 
-static void
-fail_locked (IotLive *self, GError *error)
+/* Splits "kind rest". */
+static const char *
+record_kind (char *line)
 {
-  if (self->error == NULL)
-    self->error = error;
-  else
-    g_error_free (error);
-  self->done = TRUE;
-  break_all_locked (self);
+  char *space = strchr (line, ' ');
+
+  if (space == NULL)
+    return "";
+  *space = '\0';
+  return space + 1;
 }
 
-/* Closes the current ring file and starts the next; the oldest beyond
- * ring_files is deleted. */
-static void
-rotate_locked (IotLive *self)
-{
-  g_autoptr (GError) error = NULL;
-
-  publish_locked (self);
-  pcap_dump_close (self->dumper);
-  self->dumper = NULL;
-  while (self->ring_files > 0 && g_queue_get_length (&self->ring_paths) >= self->ring_files)
-    {
-      g_autofree char *oldest = g_queue_pop_head (&self->ring_paths);
-
-      g_unlink (oldest);
-    }
-  self->file_number++;
-  g_free (self->path);
-  self->path = ring_path (self);
-  if (!open_dumper (self, FALSE, &error))
-    fail_locked (self, g_steal_pointer (&error));
-}
-
-static void
-on_packet (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-  LiveIface *iface = (LiveIface *) user;
-  IotLive *self = iface->live;
-  struct pcap_pkthdr hdr = *h;
-  IotFrame frame = { 0 };
-  gint64 frac;
-
-  g_mutex_lock (&self->lock);
-  if (self->done)
-    {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
-  if (self->ring_filesize > 0 && self->frames_in_file > 0 && self->file_size >= self->ring_filesize)
-    {
-      rotate_locked (self);
-      if (self->done)
-        {
-          g_mutex_unlock (&self->lock);
-          return;
-        }
-    }
-  /* The file takes the first interface's precision. */
-  if (iface->nano && !self->file_nano)
-    hdr.ts.tv_usec /= 1000;
-  else if (!iface->nano && self->file_nano)
-    hdr.ts.tv_usec *= 1000;
-  pcap_dump ((u_char *) self->dumper, &hdr, bytes);
-
-  frac = hdr.ts.tv_usec;
-  frame.offset = self->file_size + PCAP_RECORD_HEADER;
-  frame.ts_ns = (gint64) hdr.ts.tv_sec * G_GINT64_CONSTANT (1000000000) + (self->file_nano ? frac : frac * 1000);
-  frame.caplen = hdr.caplen;
-  frame.len = hdr.len;
-  frame.link_type = (guint16) self->link_type;
-  g_array_append_val (self->batch, frame);
-  self->file_size += PCAP_RECORD_HEADER + hdr.caplen;
-  self->bytes += PCAP_RECORD_HEADER + hdr.caplen;
-  self->frames_in_file++;
-  self->captured++;
-
-  if ((self->stop_packets > 0 && self->captured >= self->stop_packets)
-      || (self->stop_filesize > 0 && self->ring_filesize == 0 && self->file_size >= self->stop_filesize))
-    {
-      self->done = TRUE;
-      break_all_locked (self);
-    }
-  g_mutex_unlock (&self->lock);
-}
-
-static void
-update_stats (LiveIface *iface, gboolean force)
-{
-  IotLive *self = iface->live;
-  gint64 now = g_get_monotonic_time ();
-  struct pcap_stat stat;
-
-  if (!force && now - iface->stats_time < STATS_INTERVAL_US)
-    return;
-  iface->stats_time = now;
-  if (pcap_stats (iface->pcap, &stat) != 0)
-    return;
-  g_mutex_lock (&self->lock);
-  iface->stat = stat;
-  g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-interface_exists (const char *name)
-{
-  return if_nametoindex (name) != 0;
-}
-
-static void
-dispatch_failed (LiveIface *iface)
-{
-  IotLive *self = iface->live;
-  const char *detail = pcap_geterr (iface->pcap);
-  GError *error;
-
-  if (!interface_exists (iface->name) || strstr (detail, "went down") != NULL
-      || strstr (detail, "disappeared") != NULL)
-    error = g_error_new (IOT_LIVE_ERROR, IOT_LIVE_ERROR_INTERFACE_GONE,
-                         "the capture on \"%s\" stopped: the interface went down or was removed "
-                         "(libpcap: %s); every packet captured before was kept", iface->name, detail);
-  else
-    error = g_error_new (IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
-                         "the capture on \"%s\" stopped: %s; every packet captured before was kept",
-                         iface->name, detail);
-  g_mutex_lock (&self->lock);
-  fail_locked (self, error);
-  g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-is_done (IotLive *self)
-{
-  gboolean done;
-
-  g_mutex_lock (&self->lock);
-  done = self->done;
-  g_mutex_unlock (&self->lock);
-  return done;
-}
-
-/* After Stop: what the kernel already holds, without blocking. */
-static void
-drain (LiveIface *iface)
-{
-  IotLive *self = iface->live;
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  int rc;
-
-  if (pcap_setnonblock (iface->pcap, 1, errbuf) != 0)
-    return;
-  while ((rc = pcap_dispatch (iface->pcap, -1, on_packet, (u_char *) iface)) > 0)
-    {
-      g_mutex_lock (&self->lock);
-      publish_locked (self);
-      g_mutex_unlock (&self->lock);
-      if (is_done (self))
-        break;
-    }
-  if (rc == PCAP_ERROR)
-    dispatch_failed (iface);
-}
-
-static void
-finish_thread (LiveIface *iface)
-{
-  IotLive *self = iface->live;
-
-  update_stats (iface, TRUE);
-  g_mutex_lock (&self->lock);
-  publish_locked (self);
-  if (--self->threads_running == 0)
-    {
-      self->finished = TRUE;
-      self->done = TRUE;
-      if (self->dumper != NULL)
-        {
-          pcap_dump_close (self->dumper);
-          self->dumper = NULL;
-        }
-      queue_locked (self, g_new0 (Pending, 1));
-      g_cond_broadcast (&self->finished_cond);
-    }
-  g_mutex_unlock (&self->lock);
-}
-
-/* The duration stop: wakes at the deadline unless the capture ended. */
 static gpointer
-timer_thread (gpointer data)
+reader_thread (gpointer data)
 {
   IotLive *self = data;
+  g_autofree char *program = iot_live_capture_program ();
+  gboolean ended = FALSE;
+  char *line;
+  int status = 0;
 
+  while (!ended && (line = read_record (self->records)) != NULL)
+    {
+      const char *rest = record_kind (line);
+
+      g_mutex_lock (&self->lock);
+      if (g_str_equal (line, "packets"))
+        add_batch_locked (self, rest);
+      else if (g_str_equal (line, "stats"))
+        set_stats_locked (self, rest);
+      else if (g_str_equal (line, "error") && self->error == NULL)
+        self->error = parse_error_record (rest);
+      else if (g_str_equal (line, "end"))
+        ended = TRUE;
+      g_mutex_unlock (&self->lock);
+      g_free (line);
+    }
+  waitpid (self->pid, &status, 0);
   g_mutex_lock (&self->lock);
-  while (!self->finished && !g_atomic_int_get (&self->stop_requested))
-    if (!g_cond_wait_until (&self->finished_cond, &self->lock, self->deadline))
-      {
-        self->done = TRUE;
-        break_all_locked (self);
-        break;
-      }
+  if (!ended && self->error == NULL)
+    self->error = exit_error (program, status);
+  self->finished = TRUE;
+  {
+    Pending *end = g_new0 (Pending, 1);
+
+    end->end = TRUE;
+    queue_locked (self, end);
+  }
   g_mutex_unlock (&self->lock);
   return NULL;
 }
 
-static gpointer
-capture_thread (gpointer data)
+/* ---- a capture session ------------------------------------------------------------ */
+
+/* "-FLAG VALUE"; takes @value. */
+static void
+add_option (GPtrArray *argv, const char *flag, char *value)
 {
-  LiveIface *iface = data;
-  IotLive *self = iface->live;
-  gboolean faulted = FALSE;
+  g_ptr_array_add (argv, g_strdup (flag));
+  g_ptr_array_add (argv, value);
+}
 
-  while (!g_atomic_int_get (&self->stop_requested))
+static GPtrArray *
+program_arguments (const char *program, const IotLiveOptions *options)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (argv, g_strdup (program));
+  g_ptr_array_add (argv, g_strdup ("--stop-on-eof"));
+  for (guint i = 0; options->interfaces[i] != NULL; i++)
+    add_option (argv, "-i", g_strdup (options->interfaces[i]));
+  if (options->filter != NULL && options->filter[strspn (options->filter, " \t\r\n")] != '\0')
+    add_option (argv, "-f", g_strdup (options->filter));
+  if (options->no_promiscuous)
+    g_ptr_array_add (argv, g_strdup ("-p"));
+  if (options->monitor)
+    g_ptr_array_add (argv, g_strdup ("-I"));
+  if (options->snaplen > 0)
+    add_option (argv, "-s", g_strdup_printf ("%d", options->snaplen));
+  if (options->buffer_kib > 0)
+    add_option (argv, "--buffer-kib", g_strdup_printf ("%d", options->buffer_kib));
+  else if (options->buffer_mib > 0)
+    add_option (argv, "-B", g_strdup_printf ("%d", options->buffer_mib));
+  if (options->output != NULL)
     {
-      int rc = pcap_dispatch (iface->pcap, -1, on_packet, (u_char *) iface);
+      add_option (argv, "-w", g_strdup (options->output));
+      add_option (argv, "-F", g_strdup (options->pcapng ? "pcapng" : "pcap"));
+    }
+  if (options->stop_packets > 0)
+    add_option (argv, "-a", g_strdup_printf ("packets:%" G_GUINT64_FORMAT, options->stop_packets));
+  if (options->stop_seconds > 0)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-      g_mutex_lock (&self->lock);
-      publish_locked (self);
-      g_mutex_unlock (&self->lock);
-      update_stats (iface, FALSE);
-      if (rc == PCAP_ERROR)
+      add_option (argv, "-a", g_strconcat ("duration:", g_ascii_dtostr (number, sizeof number, options->stop_seconds),
+                                           NULL));
+    }
+  if (options->stop_filesize_kb > 0)
+    add_option (argv, "-a", g_strdup_printf ("filesize:%" G_GUINT64_FORMAT, options->stop_filesize_kb));
+  if (options->ring_filesize_kb > 0)
+    add_option (argv, "-b", g_strdup_printf ("filesize:%" G_GUINT64_FORMAT, options->ring_filesize_kb));
+  if (options->ring_files > 0)
+    add_option (argv, "-b", g_strdup_printf ("files:%u", options->ring_files));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+IotLive *
+iot_live_new (const IotLiveOptions *options, GError **error)
+{
+  g_autoptr (IotLive) self = g_new0 (IotLive, 1);
+  g_autofree char *program = iot_live_capture_program ();
+  g_autoptr (GPtrArray) argv = NULL;
+  g_autoptr (GError) spawn_error = NULL;
+  int out_fd = -1;
+  char *line;
+
+  self->ref_count = 1;
+  self->control_fd = -1;
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->pending);
+  self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->warnings, NULL);
+
+  if (options->interfaces == NULL || options->interfaces[0] == NULL)
+    {
+      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID, "no capture interface given");
+      return NULL;
+    }
+  argv = program_arguments (program, options);
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES, NULL, NULL,
+                                 &self->pid, &self->control_fd, &out_fd, NULL, &spawn_error))
+    {
+      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
+                   "cannot run the capture program %s: %s", program, spawn_error->message);
+      return NULL;
+    }
+  self->records = fdopen (out_fd, "r");
+  /* Until the file is there: warnings, then "started", or an error. */
+  while ((line = read_record (self->records)) != NULL)
+    {
+      const char *rest = record_kind (line);
+      gboolean started = FALSE;
+
+      if (g_str_equal (line, "warning"))
+        g_ptr_array_insert (self->warnings, self->warnings->len - 1, g_strcompress (rest));
+      else if (g_str_equal (line, "error") && self->error == NULL)
+        self->error = parse_error_record (rest);
+      else if (g_str_equal (line, "started"))
         {
-          dispatch_failed (iface);
-          faulted = TRUE;
-          break;
+          int nano = 0, consumed = 0;
+
+          if (sscanf (rest, "%d %d %n", &self->link_type, &nano, &consumed) == 2 && consumed > 0)
+            {
+              self->path = g_strcompress (rest + consumed);
+              started = TRUE;
+            }
         }
-      if (is_done (self))
+      g_free (line);
+      if (started)
+        return g_steal_pointer (&self);
+      if (self->error != NULL)
         break;
     }
-  if (!faulted && !is_done (self))
-    drain (iface);
-  finish_thread (iface);
+  if (self->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&self->error));
+  else
+    g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
+                 "the capture program %s ended without starting a capture", program);
   return NULL;
 }
 
@@ -940,28 +663,20 @@ iot_live_start (IotLive *self, GMainContext *context, const IotLiveCallbacks *ca
   if (callbacks != NULL)
     self->callbacks = *callbacks;
   self->user_data = user_data;
-  if (self->stop_seconds > 0)
-    self->deadline = g_get_monotonic_time () + (gint64) (self->stop_seconds * G_USEC_PER_SEC);
-  g_mutex_lock (&self->lock);
-  self->threads_running = self->ifaces->len;
-  for (guint i = 0; i < self->ifaces->len; i++)
-    {
-      LiveIface *iface = g_ptr_array_index (self->ifaces, i);
-
-      iface->thread = g_thread_new ("iot-capture", capture_thread, iface);
-    }
-  if (self->deadline != 0)
-    self->timer = g_thread_new ("iot-capture-timer", timer_thread, self);
-  g_mutex_unlock (&self->lock);
+  self->reader = g_thread_new ("iot-capture-records", reader_thread, self);
 }
 
 void
 iot_live_stop (IotLive *self)
 {
-  g_atomic_int_set (&self->stop_requested, 1);
   g_mutex_lock (&self->lock);
-  break_all_locked (self);
-  g_cond_broadcast (&self->finished_cond);
+  /* The program stops when its input closes, and then reads what the
+   * kernel already holds. */
+  if (self->control_fd >= 0)
+    {
+      close (self->control_fd);
+      self->control_fd = -1;
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -979,18 +694,8 @@ iot_live_is_running (IotLive *self)
 void
 iot_live_get_stats (IotLive *self, IotLiveStats *stats)
 {
-  memset (stats, 0, sizeof *stats);
   g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->ifaces->len; i++)
-    {
-      LiveIface *iface = g_ptr_array_index (self->ifaces, i);
-
-      stats->received += iface->stat.ps_recv;
-      stats->dropped += iface->stat.ps_drop;
-      stats->if_dropped += iface->stat.ps_ifdrop;
-    }
-  stats->captured = self->captured;
-  stats->bytes = self->bytes;
+  *stats = self->stats;
   g_mutex_unlock (&self->lock);
 }
 
@@ -1030,33 +735,31 @@ iot_live_unref (IotLive *self)
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   iot_live_stop (self);
-  for (guint i = 0; i < self->ifaces->len; i++)
+  if (self->reader != NULL)
+    g_thread_join (self->reader);
+  else if (self->pid > 0)
     {
-      LiveIface *iface = g_ptr_array_index (self->ifaces, i);
+      /* Never started (or failed to): let the program end and reap it. */
+      char *line;
 
-      if (iface->thread != NULL)
-        g_thread_join (iface->thread);
+      while (self->records != NULL && (line = read_record (self->records)) != NULL)
+        g_free (line);
+      waitpid (self->pid, NULL, 0);
     }
-  if (self->timer != NULL)
-    g_thread_join (self->timer);
+  if (self->pid > 0)
+    g_spawn_close_pid (self->pid);
+  if (self->records != NULL)
+    fclose (self->records);
   if (self->idle != NULL)
     {
       g_source_destroy (self->idle);
       g_source_unref (self->idle);
     }
   g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
-  g_queue_clear_full (&self->ring_paths, g_free);
-  if (self->dumper != NULL)
-    pcap_dump_close (self->dumper);
-  g_ptr_array_unref (self->ifaces);
   g_ptr_array_unref (self->warnings);
-  g_array_unref (self->batch);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_error (&self->error);
   g_free (self->path);
-  g_free (self->ring_prefix);
-  g_free (self->ring_suffix);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->finished_cond);
   g_free (self);
 }

@@ -1,16 +1,19 @@
-/* iot-live.h — live capture: libpcap capture threads writing a pcap file,
- * with index entries delivered in batches on a GMainContext.  GLib only.
+/* iot-live.h — live capture, driven from the analyzer's side.  GLib only.
  *
  * (Named "live" rather than "capture": the GUI already has an IotCapture,
  * a loaded capture document.)
  *
- * Every packet is written to the capture file first; the file is flushed
- * after each libpcap dispatch batch, and only then are the batch's index
- * entries handed on.  So the file is a readable capture up to the last
- * batch at any moment, even if the process is killed.
+ * The packets are captured by a separate program, iotscope-capture (see
+ * src/capture/), the only one that ever holds capture privileges: an
+ * IotLive runs it, reads its status records on a thread of its own and
+ * delivers them in batches on a GMainContext.  The program writes every
+ * packet to the capture file and flushes it before it reports the batch,
+ * so the file is a readable capture up to the last batch at any moment;
+ * the consumer reads the frames from the file (iot_file_refresh), at its
+ * own pace: a slow consumer never slows the capture down.
  *
- * Several interfaces: one thread each, all writing into one merged pcap
- * file in arrival order (so they must share a link type).
+ * Several interfaces: all written into one merged file in arrival order
+ * (so they must share a link type).
  */
 #pragma once
 
@@ -60,6 +63,10 @@ gboolean    iot_live_interface_packets (const char *iface, guint64 *packets);
 /* Compiles @filter for @link_type (DLT_*, e.g. 1 for Ethernet) without
  * opening anything: for checking a filter while it is typed. */
 gboolean    iot_live_check_filter (int link_type, const char *filter, GError **error);
+/* The capture program's path: $IOTSCOPE_CAPTURE_PROGRAM (ignored in a
+ * privileged process), else next to the running program (installed) or
+ * in the build tree, else the installed one. */
+char       *iot_live_capture_program (void);
 
 /* ---- a capture session ----------------------------------------------------- */
 
@@ -70,10 +77,12 @@ typedef struct {
   gboolean    monitor;             /* rfmon; an error where unsupported */
   int         snaplen;             /* 0 = 262144 */
   int         buffer_mib;          /* kernel buffer; 0 = 2 MiB as tshark */
+  int         buffer_kib;          /* when > 0, the buffer in KiB instead */
   /* The capture file; NULL = a temporary file (iot_live_path() says
    * where; the caller deletes it).  With a ring buffer, the files are
    * named PREFIX_NNNNN_YYYYmmddHHMMSS.EXT as dumpcap names them. */
   const char *output;
+  gboolean    pcapng;              /* write pcapng (else pcap) */
   /* Stop conditions; 0 = none. */
   guint64     stop_packets;
   double      stop_seconds;
@@ -85,14 +94,13 @@ typedef struct {
 
 typedef struct _IotLive IotLive;
 
-/* A batch of frames just flushed to one capture file.  Entries are in
- * file order; frame i of the batch is frame (first_number + i) of
- * the file, 1-based. */
+/* A batch of frames just flushed to one capture file: frames
+ * first_number … first_number + n_frames - 1 of the file, 1-based.  Read
+ * them from the file (iot_file_open_growing, iot_file_refresh). */
 typedef struct {
   const char     *path;          /* the file holding these frames */
   guint           file_number;   /* 1-based; grows at each ring switch */
   guint32         first_number;
-  const IotFrame *frames;
   guint           n_frames;
 } IotLiveBatch;
 
@@ -113,22 +121,23 @@ typedef struct {
   void (*finished) (IotLive *live, const GError *error, gpointer user_data);
 } IotLiveCallbacks;
 
-/* Opens and configures every interface (errors: unknown interface,
- * permission, monitor mode, bad filter) and creates the first file.
- * Nothing is captured until iot_live_start(). */
+/* Runs the capture program, which opens and configures every interface
+ * (errors: unknown interface, permission, monitor mode, bad filter) and
+ * creates the first file; returns once it has.  Packets the kernel gets
+ * from then on are captured; batches are reported after iot_live_start(). */
 IotLive     *iot_live_new (const IotLiveOptions *options, GError **error);
 /* Starts one thread per interface.  Callbacks run on @context (NULL =
  * the thread-default context of the caller), with at most one idle
  * source pending there at any time. */
 void         iot_live_start (IotLive *live, GMainContext *context,
                              const IotLiveCallbacks *callbacks, gpointer user_data);
-/* Asks the threads to stop: pcap_breakloop(), then what the kernel
- * already holds is read without blocking until empty, so no packet seen
- * before the call is lost.  Returns at once; `finished` follows.
- * Safe from any thread. */
+/* Asks the capture program to stop: it reads what the kernel already
+ * holds, so no packet seen before the call is lost.  Returns at once;
+ * `finished` follows.  Safe from any thread. */
 void         iot_live_stop (IotLive *live);
 gboolean     iot_live_is_running (IotLive *live);
-/* Counters, refreshed about every 100 ms by the capture threads. */
+/* Counters, as the capture program last reported them (about every
+ * 100 ms, and at the end). */
 void         iot_live_get_stats (IotLive *live, IotLiveStats *stats);
 /* The current capture file. */
 char        *iot_live_dup_path (IotLive *live);
@@ -136,7 +145,7 @@ int          iot_live_link_type (IotLive *live);
 /* Warnings from libpcap at activation (e.g. promiscuous mode refused). */
 const char *const *iot_live_warnings (IotLive *live);
 IotLive     *iot_live_ref (IotLive *live);
-/* The last unref stops the capture and waits for the threads. */
+/* The last unref stops the capture and waits for the program to end. */
 void         iot_live_unref (IotLive *live);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotLive, iot_live_unref)
 

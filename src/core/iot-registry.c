@@ -4,6 +4,8 @@
 #include <gmodule.h>
 #include <string.h>
 
+#include "iot-privileges.h"
+
 extern IotDissector *const iot_builtin_dissectors[];
 
 typedef struct {
@@ -218,7 +220,21 @@ load_plugins (void)
 {
   const char *env = g_getenv ("IOTSCOPE_PLUGIN_PATH");
   g_autofree char *user_dir = g_build_filename (g_get_user_data_dir (), "iotscope", "plugins", NULL);
+  g_autofree char *why = NULL;
 
+  /* A plugin is code from the user's directories: in a process with more
+   * rights than the user (root, set-user-ID, capabilities) it would get
+   * them too. */
+  if (!iot_privileges_allow_plugins ())
+    {
+      if ((env != NULL && *env != '\0') || g_file_test (user_dir, G_FILE_TEST_IS_DIR))
+        {
+          iot_privileges_elevated (&why);
+          g_printerr ("iotscope: plugins are not loaded: this process runs with elevated privileges (%s)\n",
+                      why ? why : "unknown");
+        }
+      return;
+    }
   if (env != NULL)
     {
       g_auto (GStrv) dirs = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);

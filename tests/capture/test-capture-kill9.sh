@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # kill -9 during a busy capture leaves a readable capture file: every
-# record but at most one cut short at the very end.
+# record but at most one cut short at the very end.  Round 1 kills
+# iotscope-cli (iotscope-capture, which writes the file, then stops on its
+# own and the file is whole); rounds 2 and 3 kill iotscope-capture itself
+# (iotscope-cli says so and exits 2).
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib-capture.sh"
 
@@ -12,8 +15,21 @@ for round in 1 2 3; do
     wait_for "$T/ours.err" "Capturing on" || { bad "round $round: no start"; continue; }
     python3 "$HERE/udp-sender.py" "$PORT" 200000 0 40000 >/dev/null &
     SENDER=$!; PIDS+=($SENDER)
-    sleep "0.$((3 + round * 2))"
-    kill -KILL "$OURS"; wait "$OURS" 2>/dev/null; forget "$OURS"
+    # Busy: records are being written (the first within 5 s on a loaded machine).
+    for _ in $(seq 1 50); do [ "$(stat -c %s "$out" 2>/dev/null || echo 0)" -gt 2000 ] && break; sleep 0.1; done
+    sleep "0.$((1 + round * 2))"
+    WRITER=$(pgrep -P "$OURS" -x iotscope-captur | head -1)
+    if [ "$round" = 1 ]; then
+        kill -KILL "$OURS"; wait "$OURS" 2>/dev/null; forget "$OURS"
+        # The capture program stops when the analyzer's pipe closes.
+        for _ in $(seq 1 50); do kill -0 "$WRITER" 2>/dev/null || break; sleep 0.1; done
+        check "round 1: iotscope-capture stops when iotscope-cli is killed" bash -c "! kill -0 '$WRITER' 2>/dev/null"
+    else
+        kill -KILL "$WRITER"
+        wait_exit "$OURS" 10; rc=$?
+        check "round $round: iotscope-cli exits 2 when iotscope-capture is killed" test "$rc" = 2
+        check "round $round: ... and says so" grep -q "was killed (signal 9)" "$T/ours.err"
+    fi
     kill "$SENDER" 2>/dev/null; wait "$SENDER" 2>/dev/null; forget "$SENDER"
 
     if ! read -r complete partial < <(pcap_records "$out"); then

@@ -1,6 +1,7 @@
 /* test-live.c — the live-capture API on lo (root only; skipped otherwise):
  * batches arrive in order on the main context, each batch's frames are
- * already in the file, Stop keeps everything sent before it. */
+ * already in the file, Stop keeps everything sent before it.  The packets
+ * are captured by iotscope-capture ($IOTSCOPE_CAPTURE_PROGRAM here). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -43,13 +44,10 @@ on_batch (IotLive *live, const IotLiveBatch *batch, gpointer data)
   g_assert_cmpuint (iot_file_n_frames (ctx->file), >=, batch->first_number + batch->n_frames - 1);
   for (guint i = 0; i < batch->n_frames; i++)
     {
-      const IotFrame *entry = &batch->frames[i];
       const IotFrame *frame = iot_file_frame (ctx->file, batch->first_number + i);
 
-      g_assert_cmpuint (entry->offset, ==, frame->offset);
-      g_assert_cmpint (entry->ts_ns, ==, frame->ts_ns);
-      g_assert_cmpuint (entry->caplen, ==, frame->caplen);
-      g_assert_cmpuint (entry->link_type, ==, 1);
+      g_assert_cmpuint (frame->caplen, ==, 14 + 20 + 8 + 4);
+      g_assert_cmpuint (frame->link_type, ==, 1);
     }
 }
 
