@@ -224,6 +224,11 @@ typedef struct {
   guint16         negotiated;
   guint16         chosen_cipher;
   gboolean        hello_retry;
+  /* Set by either hello, for decryption. */
+  guint8          random[32];
+  gboolean        has_random;
+  gboolean        encrypt_then_mac;        /* a Server Hello agreed to RFC 7366 */
+  gboolean        extended_master_secret;  /* a Server Hello agreed to RFC 7627 */
 } TlsHsCtx;
 
 /* Version names as the Protocol column shows them ("TLSv1.2", "DTLSv1.2"). */

@@ -15,6 +15,7 @@
  */
 #include "iot-dissector.h"
 #include "tls-common.h"
+#include "tls-crypto.h"
 #include "x509.h"
 #include "http.h"
 
@@ -626,6 +627,11 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
     case 22:  /* encrypt_then_mac, extended_master_secret, post_handshake_auth: */
     case 23:  /* flags without contents */
     case 49:
+      /* What the server accepts is what the connection uses. */
+      if (hs_type == 2 && type == 22)
+        ctx->encrypt_then_mac = TRUE;
+      if (hs_type == 2 && type == 23)
+        ctx->extended_master_secret = TRUE;
       return;
     case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41: case 42:
     case 47: case 48: case 57:
@@ -696,6 +702,11 @@ dissect_hello_start (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint
 
   ADD (tree, TF_HS_VERSION, 0, 2);
   node = ADD (tree, TF_RANDOM, 2, 32);
+  if (iot_buf_has (buf, 2, 32))
+    {
+      memcpy (ctx->random, iot_buf_ptr (buf, 2, 32), 32);
+      ctx->has_random = TRUE;
+    }
   if (hs_type == 2 && memcmp (iot_buf_ptr (buf, 2, 32), hello_retry_magic, 32) == 0)
     {
       ctx->hello_retry = TRUE;
@@ -923,20 +934,56 @@ typedef struct {
   guint16  version;       /* negotiated (or first seen) version, 0 = unknown */
   guint16  cipher;        /* suite the server chose */
   gboolean ccs[2];        /* first pass: Change Cipher Spec seen, per direction */
+  /* First pass, for decryption. */
+  guint8   random[2][32];         /* client's, server's */
+  guint8   have_random;           /* bit 0: client's, bit 1: server's */
+  guint8   client_dir;            /* direction of the Client Hello + 1; 0 = not seen */
+  gboolean encrypt_then_mac;
+  TlsDecoder *dec[2];             /* per direction, once its keys are known */
+  const char *no_keys[2];         /* why a direction has no keys */
+  gboolean reported[2];           /* the first failure or missing key was recorded */
 } TlsConv;
+
+/* What the first pass found for one protected record. */
+enum {
+  PLAIN_OK,
+  PLAIN_BAD_MAC,
+  PLAIN_NO_KEYS,
+};
+
+typedef struct {
+  guint8      status;
+  guint8      inner_type;     /* the real content type (TLS 1.3 hides it) */
+  gboolean    first;          /* the first record of its direction that failed */
+  const char *reason;         /* PLAIN_NO_KEYS: why */
+  guint32     len;
+  guint8      data[];
+} TlsPlain;
 
 typedef struct {
   GHashTable *convs;      /* IotConvKey → TlsConv */
   GHashTable *facts;      /* frame number → CCS-seen flag + 1, at the frame's start */
+  GHashTable *plain;      /* record key (frame, bytes) → TlsPlain */
 } TlsState;
+
+static void
+tls_conv_free (gpointer p)
+{
+  TlsConv *conv = p;
+
+  g_free (conv->dec[0]);
+  g_free (conv->dec[1]);
+  g_free (conv);
+}
 
 static gpointer
 tls_state_new (void)
 {
   TlsState *st = g_new0 (TlsState, 1);
 
-  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, g_free);
+  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, tls_conv_free);
   st->facts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  st->plain = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return st;
 }
 
@@ -947,6 +994,7 @@ tls_state_free (gpointer p)
 
   g_hash_table_unref (st->convs);
   g_hash_table_unref (st->facts);
+  g_hash_table_unref (st->plain);
   g_free (st);
 }
 
@@ -979,6 +1027,7 @@ find_conv (IotPacket *pkt, TlsState *st, guint *dir)
 
 typedef struct {
   IotPacket  *pkt;
+  TlsState   *st;
   TlsConv    *conv;
   guint       dir;
   gboolean    first_pass;
@@ -1011,6 +1060,206 @@ handshake_is_encrypted (const RecordCtx *rc, IotBuf *body)
   type = iot_buf_u8 (body, 0);
   len = iot_buf_u24 (body, 1);
   return iot_value_name (tls_handshake_type_names, type) == NULL || len + 4 > body->reported;
+}
+
+/* ---- decryption ------------------------------------------------------------------ */
+
+/* Keys for direction @dir from the secrets store: the handshake or the
+ * application traffic secret (TLS 1.3), the master secret (TLS 1.2).
+ * NULL when the direction can now be decrypted, else why not. */
+static const char *
+start_decoder (TlsConv *conv, guint dir, gboolean application)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
+  gboolean client = conv->client_dir == dir + 1;
+  g_autofree TlsDecoder *dec = g_new0 (TlsDecoder, 1);
+  guint8 secret[64];
+  gsize len;
+
+  if (conv->client_dir == 0 || (conv->have_random & 3) != 3)
+    return "the handshake was not captured";
+  if (suite == NULL)
+    return "unsupported cipher suite";
+  if (conv->version == 0x0304)
+    {
+      IotKeylogLabel label = application
+        ? (client ? IOT_KEYLOG_CLIENT_TRAFFIC_SECRET_0 : IOT_KEYLOG_SERVER_TRAFFIC_SECRET_0)
+        : (client ? IOT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET : IOT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET);
+
+      len = iot_secrets_lookup_keylog (secrets, label, conv->random[0], secret, sizeof secret);
+      if (len == 0)
+        return "no key log entry for this client random";
+      if (!tls_decoder_init_tls13 (dec, suite, FALSE, secret, len))
+        return "unsupported cipher suite";
+    }
+  else
+    {
+      len = iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], secret, sizeof secret);
+      if (len != 48)
+        return "no key log entry for this client random";
+      if (!tls_decoder_init_tls12 (dec, suite, FALSE, conv->encrypt_then_mac, secret,
+                                   conv->random[0], conv->random[1], client))
+        return "unsupported cipher suite";
+    }
+  g_free (conv->dec[dir]);
+  conv->dec[dir] = g_steal_pointer (&dec);
+  conv->no_keys[dir] = NULL;
+  return NULL;
+}
+
+static void
+start_or_explain (TlsConv *conv, guint dir, gboolean application)
+{
+  const char *why = start_decoder (conv, dir, application);
+
+  if (why != NULL)
+    {
+      g_clear_pointer (&conv->dec[dir], g_free);
+      conv->no_keys[dir] = why;
+    }
+}
+
+/* First pass: the randoms of both hellos; in TLS 1.3 the handshake is
+ * encrypted right after the Server Hello, so both directions get keys. */
+static void
+remember_hello (RecordCtx *rc, guint type, const TlsHsCtx *ctx)
+{
+  TlsConv *conv = rc->conv;
+
+  if (type == 1)
+    {
+      memcpy (conv->random[0], ctx->random, 32);
+      conv->have_random |= 1;
+      conv->client_dir = rc->dir + 1;
+      return;
+    }
+  memcpy (conv->random[1], ctx->random, 32);
+  conv->have_random |= 2;
+  conv->encrypt_then_mac = ctx->encrypt_then_mac;
+  if (conv->version == 0x0304 && !iot_secrets_is_empty (iot_secrets_default ()))
+    {
+      start_or_explain (conv, 0, FALSE);
+      start_or_explain (conv, 1, FALSE);
+    }
+}
+
+/* A record is looked up by frame and a hash of its bytes: TCP may hand
+ * us several buffers in one frame, and the second pass must find each
+ * record's plaintext again without counting. */
+static gint64
+record_key (IotPacket *pkt, const guint8 *data, guint len)
+{
+  guint32 h = 2166136261u;
+
+  for (guint i = 0; i < len; i++)
+    h = (h ^ data[i]) * 16777619u;
+  return (gint64) ((guint64) iot_packet_frame_number (pkt) << 32 | h);
+}
+
+/* TLS 1.3: a decrypted Finished ends this direction's handshake keys,
+ * a KeyUpdate moves it to the next traffic secret. */
+static void
+follow_key_schedule (TlsConv *conv, guint dir, const guint8 *msg, gsize len)
+{
+  gsize off = 0;
+
+  while (off + 4 <= len)
+    {
+      guint8 type = msg[off];
+      gsize mlen = (gsize) msg[off + 1] << 16 | msg[off + 2] << 8 | msg[off + 3];
+
+      if (type == 20)
+        start_or_explain (conv, dir, TRUE);
+      else if (type == 24 && conv->dec[dir] != NULL)
+        tls_decoder_key_update (conv->dec[dir]);
+      off += 4 + mlen;
+    }
+}
+
+/* Whether the record at @off is protected by this direction's keys. */
+static gboolean
+record_is_protected (const RecordCtx *rc, guint8 type)
+{
+  if (rc->conv->version == 0x0304)
+    return type == 23 && (rc->conv->have_random & 2);
+  return rc->ccs && type >= 21 && type <= 23;
+}
+
+/* First pass: decrypts the record and keeps its plaintext; afterwards:
+ * finds it again.  NULL for records that are not protected (or when no
+ * secrets were given at all). */
+static const TlsPlain *
+record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 version, guint len)
+{
+  TlsConv *conv = rc->conv;
+  const guint8 *data;
+  TlsPlain *plain;
+  gint64 key;
+  gsize out_len = 0;
+  guint8 inner = type;
+  int r;
+
+  if (!iot_buf_has (buf, off + 5, len))
+    return NULL;
+  data = iot_buf_ptr (buf, off + 5, len);
+  key = record_key (rc->pkt, data, len);
+  plain = g_hash_table_lookup (rc->st->plain, &key);
+  if (plain != NULL || !rc->first_pass || iot_secrets_is_empty (iot_secrets_default ()))
+    return plain;
+  if (!record_is_protected (rc, type))
+    return NULL;
+  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304)
+    start_or_explain (conv, rc->dir, FALSE);
+  if (conv->dec[rc->dir] == NULL)
+    {
+      if (conv->reported[rc->dir])
+        return NULL;
+      conv->reported[rc->dir] = TRUE;
+      plain = g_malloc0 (sizeof *plain);
+      plain->status = PLAIN_NO_KEYS;
+      plain->reason = conv->no_keys[rc->dir] ? conv->no_keys[rc->dir] : "the handshake was not captured";
+    }
+  else
+    {
+      plain = g_malloc0 (sizeof *plain + len);
+      r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
+                               plain->data, &out_len, &inner);
+      plain->status = r == TLS_DECRYPT_OK ? PLAIN_OK : PLAIN_BAD_MAC;
+      plain->inner_type = inner;
+      plain->len = r == TLS_DECRYPT_OK ? out_len : 0;
+      if (r != TLS_DECRYPT_OK && !conv->reported[rc->dir])
+        plain->first = conv->reported[rc->dir] = TRUE;
+      if (r == TLS_DECRYPT_OK && conv->version == 0x0304 && inner == 22)
+        follow_key_schedule (conv, rc->dir, plain->data, out_len);
+    }
+  g_hash_table_insert (rc->st->plain, g_memdup2 (&key, sizeof key), plain);
+  return plain;
+}
+
+/* Shows the outcome of a record's decryption; TRUE with @out set to the
+ * plaintext source when there is one. */
+static gboolean
+decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *type, guint len, IotBuf *out)
+{
+  const TlsPlain *plain = record_plaintext (rc, buf, off, *type, iot_buf_u16 (buf, off + 1), len);
+
+  if (plain == NULL)
+    return FALSE;
+  switch (plain->status)
+    {
+    case PLAIN_OK:
+      *out = iot_packet_add_source (rc->pkt, "Decrypted TLS", plain->data, plain->len);
+      *type = plain->inner_type;
+      return TRUE;
+    case PLAIN_BAD_MAC:
+      if (plain->first)
+        iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+      return FALSE;
+    default:
+      iot_expert_add (rc->pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain->reason);
+      return FALSE;
+    }
 }
 
 static void
@@ -1079,6 +1328,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
             rc->conv->version = ctx.negotiated;
           rc->conv->cipher = ctx.chosen_cipher;
         }
+      if (rc->first_pass && (type == 1 || type == 2) && ctx.has_random && !ctx.hello_retry)
+        remember_hello (rc, type, &ctx);
       off += 4 + len;
     }
 }
@@ -1184,6 +1435,23 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
 
   body = iot_buf_sub (buf, off + 5, len);
   rc->plain = null_cipher_plaintext (rc, buf, off, type, len, &plain);
+  if (!rc->plain && type != 20)
+    {
+      guint8 inner = type;
+
+      rc->plain = decrypted_plaintext (rc, rec, buf, off, &inner, len, &plain);
+      if (rc->plain && rc->conv->version == 0x0304)
+        {
+          /* The real type, found inside the encryption. */
+          int node = iot_tree_add_uint (pkt, rec, &tls_fields[TF_CONTENT_TYPE], NULL, 0, 0, inner);
+
+          iot_tree_set_generated (pkt, node);
+          type = inner;
+          tname = iot_value_name (tls_content_type_names, type);
+          iot_tree_set_label (pkt, rec, "%s Record Layer: %s Protocol", vname ? vname : "TLS",
+                              tname ? tname : "Unknown");
+        }
+    }
   switch (type)
     {
     case 20:
@@ -1251,6 +1519,7 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   int tree = -1;
 
   rc.pkt = pkt;
+  rc.st = st;
   rc.parent = parent;
   rc.first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt);
   rc.conv = find_conv (pkt, st, &rc.dir);

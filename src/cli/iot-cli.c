@@ -18,6 +18,7 @@
 #include "iot-print.h"
 #include "iot-stats.h"
 #include "iot-insight.h"
+#include "iot-cli-prefs.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -102,6 +103,8 @@ static const GOptionEntry entries[] = {
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
     "STATS" },
+  { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
+    "Set a preference (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX)", "NAME:VALUE" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
