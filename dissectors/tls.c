@@ -327,6 +327,7 @@ const IotValueName tls_curve_type_names[] = {
 
 enum {
   F_OPAQUE_TYPE = TF_N_COMMON,
+  F_SEGMENTS,
   N_FIELDS
 };
 
@@ -341,6 +342,8 @@ static IotField tls_fields[N_FIELDS] = {
   [F_OPAQUE_TYPE] = { "tls.record.opaque_type", "Opaque Type", IOT_FT_UINT8, IOT_BASE_DEC,
     tls_content_type_names, 0,
     "In TLS 1.3 every encrypted record claims to be application data; the real type is inside the encryption." },
+  [F_SEGMENTS] = { "tls.segments", "Reassembled TLS segments", IOT_FT_NONE, .blurb =
+    "Decrypted application data of several records joined to rebuild one message of the protocol inside." },
 };
 
 /* ---- shared helpers ------------------------------------------------------------ */
@@ -798,11 +801,13 @@ dissect_server_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 static void
 dissect_certificates (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 {
-  guint total = add_ret (pkt, ctx, tree, TF_CERTS_LEN, buf, 0, 3), p;
-  int list = ADD_LIST (tree, TF_CERTS, 3, total);
+  /* TLS 1.3 puts a request context first and extensions after each certificate. */
+  guint start = ctx->tls13 ? 1 + iot_buf_u8 (buf, 0) : 0;
+  guint total = add_ret (pkt, ctx, tree, TF_CERTS_LEN, buf, start, 3), p;
+  int list = ADD_LIST (tree, TF_CERTS, start + 3, total);
 
   iot_tree_set_label (pkt, list, "Certificates (%u bytes)", total);
-  for (p = 3; p + 3 <= 3 + total;)
+  for (p = start + 3; p + 3 <= start + 3 + total;)
     {
       guint len = add_ret (pkt, ctx, list, TF_CERT_LEN, buf, p, 3);
       int cert = ADD (list, TF_CERT, p + 3, len);
@@ -812,7 +817,31 @@ dissect_certificates (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
       if (subject)
         iot_tree_append_label (pkt, cert, " (%s)", subject);
       p += 3 + len;
+      if (ctx->tls13)
+        {
+          dissect_extensions (pkt, ctx, list, buf, p, 11, NULL);
+          p += 2 + iot_buf_u16 (buf, p);
+        }
     }
+}
+
+static gboolean uses_signature_scheme (const TlsHsCtx *ctx);
+
+/* TLS 1.3 Certificate Verify (and TLS 1.2's, which has the same layout
+ * since signature schemes): the scheme, then the signature. */
+static void
+dissect_certificate_verify (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  int alg;
+  guint len;
+
+  if (!uses_signature_scheme (ctx))
+    return;
+  alg = ADD (tree, TF_SIG_ALG, 0, 2);
+  ADD (alg, TF_SIG_HASH, 0, 1);
+  ADD (alg, TF_SIG_SIG, 1, 1);
+  len = add_ret (pkt, ctx, tree, TF_CV_SIG_LEN, buf, 2, 2);
+  ADD (tree, TF_CV_SIG, 4, len);
 }
 
 static gboolean
@@ -875,9 +904,17 @@ dissect_new_session_ticket (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf
 {
   guint n;
 
-  if (ctx->tls13)
-    return;   /* sent encrypted in TLS 1.3 */
   ADD (tree, TF_TICKET_LIFETIME, 0, 4);
+  if (ctx->tls13)
+    {
+      /* Seen once decrypted: age add, nonce, ticket, extensions. */
+      guint nonce = iot_buf_u8 (buf, 8);
+
+      n = add_ret (pkt, ctx, tree, TF_TICKET_LEN, buf, 9 + nonce, 2);
+      ADD (tree, TF_TICKET, 11 + nonce, n);
+      dissect_extensions (pkt, ctx, tree, buf, 11 + nonce + n, 4, NULL);
+      return;
+    }
   n = add_ret (pkt, ctx, tree, TF_TICKET_LEN, buf, 4, 2);
   ADD (tree, TF_TICKET, 6, n);
 }
@@ -896,9 +933,14 @@ tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *bod
     case 4:
       dissect_new_session_ticket (pkt, ctx, tree, body);
       break;
+    case 8:   /* Encrypted Extensions: seen once decrypted */
+      dissect_extensions (pkt, ctx, tree, body, 0, 8, NULL);
+      break;
     case 11:
-      if (!ctx->tls13)
-        dissect_certificates (pkt, ctx, tree, body);
+      dissect_certificates (pkt, ctx, tree, body);
+      break;
+    case 15:
+      dissect_certificate_verify (pkt, ctx, tree, body);
       break;
     case 12:
       dissect_server_key_exchange (pkt, ctx, tree, body);
@@ -942,6 +984,8 @@ typedef struct {
   TlsDecoder *dec[2];             /* per direction, once its keys are known */
   const char *no_keys[2];         /* why a direction has no keys */
   gboolean reported[2];           /* the first failure or missing key was recorded */
+  GByteArray *pending[2];         /* application data an inner protocol wants more of */
+  GPtrArray  *waiting[2];         /* the TlsPlain records that data came from */
 } TlsConv;
 
 /* What the first pass found for one protected record. */
@@ -956,7 +1000,10 @@ typedef struct {
   guint8      inner_type;     /* the real content type (TLS 1.3 hides it) */
   gboolean    first;          /* the first record of its direction that failed */
   const char *reason;         /* PLAIN_NO_KEYS: why */
-  guint32     len;
+  guint32     len;            /* of data: the carried-in start of a message, then this record's plaintext */
+  guint32     carried;        /* bytes at the start of data that earlier records carried */
+  guint32     hand_len;       /* bytes handed to the inner protocol; the rest waits for the next record */
+  gboolean    continued;      /* a later record carried this one's waiting bytes on */
   guint8      data[];
 } TlsPlain;
 
@@ -973,6 +1020,13 @@ tls_conv_free (gpointer p)
 
   g_free (conv->dec[0]);
   g_free (conv->dec[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (conv->pending[i])
+        g_byte_array_unref (conv->pending[i]);
+      if (conv->waiting[i])
+        g_ptr_array_unref (conv->waiting[i]);
+    }
   g_free (conv);
 }
 
@@ -1036,6 +1090,7 @@ typedef struct {
   const char *app_proto;
   int         parent;       /* where the layers carried in the records go */
   gboolean    handed_off;   /* an application protocol took a record's plaintext */
+  TlsPlain   *decrypted;    /* the record's decrypted plaintext, if it has one */
 } RecordCtx;
 
 static gboolean
@@ -1222,12 +1277,27 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
     }
   else
     {
-      plain = g_malloc0 (sizeof *plain + len);
+      GByteArray *pending = conv->pending[rc->dir];
+      guint carried = pending ? pending->len : 0;
+
+      plain = g_malloc0 (sizeof *plain + carried + len);
       r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
-                               plain->data, &out_len, &inner);
+                               plain->data + carried, &out_len, &inner);
       plain->status = r == TLS_DECRYPT_OK ? PLAIN_OK : PLAIN_BAD_MAC;
       plain->inner_type = inner;
       plain->len = r == TLS_DECRYPT_OK ? out_len : 0;
+      /* Application data continues the message the records before began. */
+      if (r == TLS_DECRYPT_OK && inner == 23 && carried > 0)
+        {
+          memcpy (plain->data, pending->data, carried);
+          plain->carried = carried;
+          plain->len += carried;
+          g_byte_array_set_size (pending, 0);
+          for (guint i = 0; i < conv->waiting[rc->dir]->len; i++)
+            ((TlsPlain *) g_ptr_array_index (conv->waiting[rc->dir], i))->continued = TRUE;
+          g_ptr_array_set_size (conv->waiting[rc->dir], 0);
+        }
+      plain->hand_len = plain->len;
       if (r != TLS_DECRYPT_OK && !conv->reported[rc->dir])
         plain->first = conv->reported[rc->dir] = TRUE;
       if (r == TLS_DECRYPT_OK && conv->version == 0x0304 && inner == 22)
@@ -1242,15 +1312,18 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
 static gboolean
 decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *type, guint len, IotBuf *out)
 {
-  const TlsPlain *plain = record_plaintext (rc, buf, off, *type, iot_buf_u16 (buf, off + 1), len);
+  TlsPlain *plain = (TlsPlain *) record_plaintext (rc, buf, off, *type, iot_buf_u16 (buf, off + 1), len);
 
+  rc->decrypted = NULL;
   if (plain == NULL)
     return FALSE;
   switch (plain->status)
     {
     case PLAIN_OK:
-      *out = iot_packet_add_source (rc->pkt, "Decrypted TLS", plain->data, plain->len);
+      *out = iot_packet_add_source (rc->pkt, plain->carried ? "Reassembled TLS" : "Decrypted TLS",
+                                    plain->data, plain->len);
       *type = plain->inner_type;
+      rc->decrypted = plain;
       return TRUE;
     case PLAIN_BAD_MAC:
       if (plain->first)
@@ -1381,25 +1454,53 @@ static void
 hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
 {
   IotPacket *pkt = rc->pkt;
+  TlsPlain *decrypted = rc->decrypted;
   guint16 sport = 0, dport = 0;
   const IotDissector *next;
+  IotBuf view = *plain;
   guint at, needed;
 
-  if (plain->length == 0)
+  /* Of decrypted data, only what the first pass found complete; the
+   * rest is handed on with the next record of this direction. */
+  if (decrypted != NULL)
+    view = iot_buf_sub (plain, 0, decrypted->hand_len);
+  if (view.length == 0)
     return;
   iot_packet_get_ports (pkt, &sport, &dport);
   next = app_dissector_for_port (MIN (sport, dport));
   if (next == NULL)
     next = app_dissector_for_port (MAX (sport, dport));
   if (next != NULL)
-    iot_call_dissector (pkt, next, plain, rc->parent);
+    iot_call_dissector (pkt, next, &view, rc->parent);
   else
-    iot_call_data (pkt, plain, rc->parent);
+    iot_call_data (pkt, &view, rc->parent);
   /* A request for more bytes refers to the plaintext, not to the TCP
    * stream: TCP must not act on it. */
   if (iot_packet_take_request (pkt, &at, &needed))
-    iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
-  rc->handed_off = TRUE;
+    {
+      iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
+      if (decrypted != NULL && rc->first_pass && at < decrypted->hand_len)
+        {
+          GByteArray **pending = &rc->conv->pending[rc->dir];
+
+          if (*pending == NULL)
+            {
+              *pending = g_byte_array_new ();
+              rc->conv->waiting[rc->dir] = g_ptr_array_new ();
+            }
+          g_ptr_array_add (rc->conv->waiting[rc->dir], decrypted);
+          g_byte_array_append (*pending, decrypted->data + at, decrypted->len - at);
+          decrypted->hand_len = at;
+        }
+    }
+  rc->handed_off = decrypted == NULL || decrypted->hand_len > 0;
+  /* A message rebuilt from several records says so, after its layers. */
+  if (decrypted != NULL && decrypted->carried > 0 && decrypted->hand_len > 0)
+    {
+      int node = iot_tree_add_item (pkt, -1, &tls_fields[F_SEGMENTS], plain, 0, decrypted->hand_len, FALSE);
+
+      iot_tree_set_label (pkt, node, "[Reassembled TLS segments (%u bytes)]", decrypted->hand_len);
+    }
 }
 
 /* One record at @off (header complete and the record wholly reported). */
@@ -1478,7 +1579,11 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
             node = iot_tree_add_string (pkt, rec, &tls_fields[TF_APP_DATA_PROTO], NULL, 0, 0, rc->app_proto, -1);
             iot_tree_set_generated (pkt, node);
           }
-        iot_col_append_sep_info (pkt, ", ", "Application Data");
+        /* Decrypted data that waits for the next record names nothing yet. */
+        if (rc->decrypted == NULL || rc->decrypted->hand_len > 0)
+          iot_col_append_sep_info (pkt, ", ", "Application Data");
+        else if (rc->decrypted->continued)
+          iot_col_append_sep_info (pkt, ", ", "[TLS segment of a reassembled PDU]");
         g_string_assign (what, rc->app_proto ? rc->app_proto : "Application Data");
         if (rc->plain)
           hand_off_plaintext (rc, &plain);

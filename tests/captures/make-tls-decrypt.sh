@@ -6,7 +6,7 @@
 #
 # Real peers in a throw-away network namespace (deleted on exit): mosquitto
 # with a TLS listener and a Python ssl MQTT client that writes a key log
-# (SSLKEYLOGFILE format), curl against openssl s_server -www.  Each capture
+# (SSLKEYLOGFILE format), curl against a Python HTTPS server.  Each capture
 # gets its key log beside it (test secrets, committed on purpose) and a
 # <capture name>.opts file (without .pcap, so the *.pcap* globs skip it) with the options that make tshark and iotscope-cli use it.
 #
@@ -15,7 +15,8 @@
 #                          (encrypt-then-MAC and MAC-then-encrypt) and
 #                          AES-256-CBC-SHA; one more session whose secrets
 #                          are left out of the key log.
-#   https-decrypt.pcap     HTTP on 443: curl, TLS 1.3 and TLS 1.2 GCM.
+#   https-decrypt.pcap     HTTP on 443: curl and a Python HTTPS server, TLS 1.3
+#                          and TLS 1.2 AES-256-GCM.
 #   https-dsb.pcapng       the same with its key log in a Decryption Secrets
 #                          Block (editcap --inject-secrets).
 set -euo pipefail
@@ -96,21 +97,40 @@ cp "$WORK/keys-without-last" "$KEYS"
 log "https-decrypt.pcap"
 HKEYS=$WORK/https-decrypt.keys
 cap_start in_ns "${TCPDUMP[@]}" -i lo -w "$WORK/https-decrypt.pcap" "tcp port $HTTPS_PORT"
+# A Python HTTPS server: one sensor reading per request, with a length.
+cat >"$WORK/https_server.py" <<'PY'
+import http.server, ssl, sys
+class Sensor(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"sensor":7,"t":21.5,"unit":"C"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Sensor)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+for _ in range(int(sys.argv[4])):
+    server.handle_request()
+PY
+bg https-server in_ns python3 "$WORK/https_server.py" "$HTTPS_PORT" "$CERT" "$KEY" 2
+spid=$LAST_PID
+for _ in $(seq 50); do
+    in_ns ss -ltn "sport = :$HTTPS_PORT" | grep -q LISTEN && break
+    sleep 0.1
+done
 for v in "--tlsv1.3" "--tlsv1.2 --tls-max 1.2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384"; do
-    bg s_server in_ns openssl s_server -accept "127.0.0.1:$HTTPS_PORT" -naccept 1 \
-        -cert "$CERT" -key "$KEY" -www </dev/null
-    spid=$LAST_PID
-    for _ in $(seq 50); do
-        in_ns ss -ltn "sport = :$HTTPS_PORT" | grep -q LISTEN && break
-        sleep 0.1
-    done
     # shellcheck disable=SC2086
     SSLKEYLOGFILE=$HKEYS in_ns curl -sS --insecure --http1.1 $v -o /dev/null \
         "https://127.0.0.1:$HTTPS_PORT/sensors?id=7" >>"$WORK/curl.log" 2>&1 \
         || die "curl failed (see $WORK/curl.log)"
     sleep 0.3
-    stop_pid "$spid"
 done
+stop_pid "$spid"
 cap_stop
 
 log "https-dsb.pcapng"
@@ -126,7 +146,7 @@ expect() {   # expect FILE OPTS FILTER N: exactly N frames match
 }
 expect "$WORK/mqtt-tls-decrypt.pcap" "-o tls.keylog_file:$KEYS" 'mqtt.msgtype == 3 && mqtt.qos == 1' 14
 expect "$WORK/https-decrypt.pcap" "-o tls.keylog_file:$HKEYS" 'http.request' 2
-expect "$WORK/https-dsb.pcapng" "" 'http.request' 2
+expect "$WORK/https-dsb.pcapng" "" 'http.response.code == 200' 2
 
 for f in mqtt-tls-decrypt.pcap https-decrypt.pcap https-dsb.pcapng; do
     cp "$WORK/$f" "$OUT/$f"

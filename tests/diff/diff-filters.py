@@ -11,6 +11,8 @@ import shutil
 import struct
 import subprocess
 import sys
+
+from captureopts import capture_opts
 import tempfile
 
 UNREADABLE = {"garbage.pcap"}
@@ -94,6 +96,15 @@ def main():
     captures = sorted(c for c in glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))
                       if os.path.basename(c) not in UNREADABLE | BEYOND_TSHARK | DECODE_AS_ONLY and "broken" not in c)
     workdir = tempfile.mkdtemp(prefix="iotscope-filters-")
+    # The captures' key logs, joined: the merged files keep their sessions.
+    keylogs = [w.split("keylog_file:", 1)[1] for c in captures for w in capture_opts(c) if "keylog_file:" in w]
+    opts = []
+    if keylogs:
+        joined = os.path.join(workdir, "all.keys")
+        with open(joined, "w", encoding="utf-8") as out:
+            for k in keylogs:
+                out.write(open(k, encoding="utf-8").read())
+        opts = ["-o", "tls.keylog_file:" + joined]
     captures = merged_captures(captures, workdir)
 
     jobs = [(c, f) for f in filters for c in captures]
@@ -102,8 +113,8 @@ def main():
         capture, flt = job
         must_fail = flt.startswith("REJECT ")
         text = flt[len("REJECT "):] if must_fail else flt
-        ours, our_err = frames([cli], capture, text)
-        theirs, their_err = frames(["tshark", "-2"], capture, text)
+        ours, our_err = frames([cli] + opts, capture, text)
+        theirs, their_err = frames(["tshark", "-2"] + opts, capture, text)
         name = os.path.basename(capture)
         if must_fail:
             if ours is not None or theirs is not None:

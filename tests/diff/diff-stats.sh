@@ -6,6 +6,7 @@
 # a set.  (Two runs because tshark keeps one expert level for all
 # "-z expert" reports of a run.)
 set -u
+. "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
@@ -82,6 +83,7 @@ declare -A known=(
   [mqtt5-alias.pcap]="expert: MQTT transaction notes that tshark does not make"
   [tcp-loss-broker.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
   [tcp-loss-device.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
+  [mqtt-tls-decrypt.pcap]="expert: notes naming why a session is not decrypted (no key for its client random), which tshark does not make"
 )
 
 checked=0 failed=0
@@ -97,8 +99,9 @@ for capture in tests/captures/*.pcap*; do
   for run in a b; do
     if [ $run = a ]; then args=("${run_a[@]}"); else args=("${run_b[@]}"); fi
     checked=$((checked + 1))
-    tshark -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
-    "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>&1
+    mapfile -t opts < <(capture_opts "$capture")
+    tshark "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
+    "$cli" "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>&1
     split_reports "$tmp/theirs.raw" >"$tmp/theirs"
     split_reports "$tmp/ours.raw" >"$tmp/ours"
     if [ $skip_expert = 1 ]; then

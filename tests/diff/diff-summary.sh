@@ -2,6 +2,7 @@
 # The default one-line output (No., Time, Source, Destination, Protocol,
 # Length, Info) must equal `tshark -2 -r` line for line on every capture.
 set -u
+. "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
@@ -16,10 +17,11 @@ for capture in tests/captures/*.pcap*; do
     modbus-1502.pcap) continue ;;
   esac
   checked=$((checked + 1))
-  if ! cmp -s <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null); then
+  mapfile -t opts < <(capture_opts "$capture")
+  if ! cmp -s <(tshark -2 "${opts[@]}" -r "$capture" 2>/dev/null) <("$cli" "${opts[@]}" -r "$capture" 2>/dev/null); then
     failed=$((failed + 1))
     echo "DIFF $capture"
-    diff <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null) | head -6
+    diff <(tshark -2 "${opts[@]}" -r "$capture" 2>/dev/null) <("$cli" "${opts[@]}" -r "$capture" 2>/dev/null) | head -6
   fi
 done
 echo "captures compared: $checked, differing: $failed"
