@@ -19,6 +19,10 @@
 #                          and TLS 1.2 AES-256-GCM.
 #   https-dsb.pcapng       the same with its key log in a Decryption Secrets
 #                          Block (editcap --inject-secrets).
+#   dtls-psk-decrypt.pcap  CoAP over DTLS 1.2 with a PSK (openssl s_server and
+#                          s_client): PSK-AES128-CCM8, PSK-AES128-CCM, PSK-AES128-GCM.
+#   dtls-psk-chacha.pcap   the same with PSK-CHACHA20-POLY1305 (no .opts: tshark
+#                          4.0 cannot decrypt it; the CLI test checks it).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -50,10 +54,14 @@ chmod 644 "$KEY" "$CERT"
 log "mqtt-tls-decrypt.pcap"
 KEYS=$WORK/mqtt-tls-decrypt.keys
 : >"$KEYS"
-cap_start in_ns "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-tls-decrypt.pcap" "tcp port $MQTTS_PORT"
+cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/mqtt-tls-decrypt.pcap" "tcp port $MQTTS_PORT"
 
 # broker TLS13-SUITES: one mosquitto for the sessions below it.
 broker() {
+    for _ in $(seq 50); do   # the previous broker has let go of the port
+        in_ns ss -ltn "sport = :$MQTTS_PORT" | grep -q LISTEN || break
+        sleep 0.1
+    done
     cat >"$WORK/mosquitto.conf" <<CONF
 listener $MQTTS_PORT 127.0.0.1
 certfile $CERT
@@ -63,7 +71,7 @@ allow_anonymous true
 persistence false
 log_dest stderr
 CONF
-    bg "mosquitto-$1" in_ns mosquitto -c "$WORK/mosquitto.conf"
+    bg "mosquitto-$1" ip netns exec "$NS" mosquitto -c "$WORK/mosquitto.conf"
     BROKER=$LAST_PID
     for _ in $(seq 50); do
         in_ns ss -ltn "sport = :$MQTTS_PORT" | grep -q LISTEN && return 0
@@ -96,7 +104,7 @@ cp "$WORK/keys-without-last" "$KEYS"
 # ---------------------------------------------------------- https-decrypt.pcap
 log "https-decrypt.pcap"
 HKEYS=$WORK/https-decrypt.keys
-cap_start in_ns "${TCPDUMP[@]}" -i lo -w "$WORK/https-decrypt.pcap" "tcp port $HTTPS_PORT"
+cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/https-decrypt.pcap" "tcp port $HTTPS_PORT"
 # A Python HTTPS server: one sensor reading per request, with a length.
 cat >"$WORK/https_server.py" <<'PY'
 import http.server, ssl, sys
@@ -117,7 +125,7 @@ server.socket = ctx.wrap_socket(server.socket, server_side=True)
 for _ in range(int(sys.argv[4])):
     server.handle_request()
 PY
-bg https-server in_ns python3 "$WORK/https_server.py" "$HTTPS_PORT" "$CERT" "$KEY" 2
+bg https-server ip netns exec "$NS" python3 "$WORK/https_server.py" "$HTTPS_PORT" "$CERT" "$KEY" 2
 spid=$LAST_PID
 for _ in $(seq 50); do
     in_ns ss -ltn "sport = :$HTTPS_PORT" | grep -q LISTEN && break
@@ -137,6 +145,40 @@ log "https-dsb.pcapng"
 editcap --inject-secrets "tls,$HKEYS" "$WORK/https-decrypt.pcap" "$WORK/https-dsb.pcapng" \
     || die "editcap --inject-secrets failed"
 
+# ------------------------------------------------------- dtls-psk-decrypt.pcap
+# OpenSSL DTLS 1.2 with a plain PSK (RFC 4279) carrying CoAP: the client
+# POSTs a reading, the server answers 2.04 Changed.  CCM_8 is CoAP's
+# mandatory suite; CCM and GCM beside it.  ChaCha20 goes to a capture of
+# its own: tshark 4.0 computes the DTLS ChaCha20 nonce wrongly, so that one
+# is checked against what the peers sent (tests/cli/test-decrypt.sh).
+PSK=696f7473636f70652d646576696365   # "iotscope-device"
+DTLS_PORT=5684
+# CoAP CON POST /sensors "t=21.5" (message ID 0x1234) and its ACK 2.04 "ok".
+printf '\x40\x02\x12\x34\xb7sensors\xfft=21.5' >"$WORK/coap-request"
+printf '\x60\x44\x12\x34\xffok' >"$WORK/coap-response"
+dtls_session() {   # dtls_session CIPHER
+    ( sleep 1.5; cat "$WORK/coap-response"; sleep 1 ) | \
+        in_ns timeout 10 openssl s_server -dtls1_2 -accept "127.0.0.1:$DTLS_PORT" -naccept 1 \
+        -nocert -psk "$PSK" -cipher "$1" -quiet >>"$WORK/s_server-dtls.log" 2>&1 &
+    local spid=$!
+    sleep 0.5
+    ( sleep 0.5; cat "$WORK/coap-request"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -dtls1_2 -connect "127.0.0.1:$DTLS_PORT" \
+        -psk "$PSK" -psk_identity iotscope-device -cipher "$1" -quiet >>"$WORK/s_client-dtls.log" 2>&1 || true
+    wait "$spid" || true
+    sleep 0.2
+}
+log "dtls-psk-decrypt.pcap"
+cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/dtls-psk-decrypt.pcap" "udp port $DTLS_PORT"
+dtls_session PSK-AES128-CCM8
+dtls_session PSK-AES128-CCM
+dtls_session PSK-AES128-GCM-SHA256
+cap_stop
+log "dtls-psk-chacha.pcap"
+cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/dtls-psk-chacha.pcap" "udp port $DTLS_PORT"
+dtls_session PSK-CHACHA20-POLY1305
+cap_stop
+
 # ------------------------------------------------------------------- checks
 expect() {   # expect FILE OPTS FILTER N: exactly N frames match
     local n
@@ -146,13 +188,20 @@ expect() {   # expect FILE OPTS FILTER N: exactly N frames match
 }
 expect "$WORK/mqtt-tls-decrypt.pcap" "-o tls.keylog_file:$KEYS" 'mqtt.msgtype == 3 && mqtt.qos == 1' 14
 expect "$WORK/https-decrypt.pcap" "-o tls.keylog_file:$HKEYS" 'http.request' 2
+expect "$WORK/mqtt-tls-decrypt.pcap" "" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x1303' 2
+expect "$WORK/mqtt-tls-decrypt.pcap" "" 'tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x1302' 1
+expect "$WORK/dtls-psk-decrypt.pcap" "" 'dtls.handshake.type == 2' 3
+expect "$WORK/dtls-psk-chacha.pcap" "" 'dtls.handshake.ciphersuite == 0xccab && dtls.handshake.type == 2' 1
+expect "$WORK/dtls-psk-decrypt.pcap" "-o dtls.psk:$PSK" 'coap.code == 2' 3
+expect "$WORK/dtls-psk-decrypt.pcap" "-o dtls.psk:$PSK" 'coap.code == 68' 3
 expect "$WORK/https-dsb.pcapng" "" 'http.response.code == 200' 2
 
-for f in mqtt-tls-decrypt.pcap https-decrypt.pcap https-dsb.pcapng; do
+for f in mqtt-tls-decrypt.pcap https-decrypt.pcap https-dsb.pcapng dtls-psk-decrypt.pcap dtls-psk-chacha.pcap; do
     cp "$WORK/$f" "$OUT/$f"
 done
 cp "$KEYS" "$OUT/mqtt-tls-decrypt.keys"
 cp "$HKEYS" "$OUT/https-decrypt.keys"
 echo "-o tls.keylog_file:mqtt-tls-decrypt.keys" >"$OUT/mqtt-tls-decrypt.opts"
 echo "-o tls.keylog_file:https-decrypt.keys" >"$OUT/https-decrypt.opts"
-log "done: mqtt-tls-decrypt.pcap https-decrypt.pcap https-dsb.pcapng"
+echo "-o dtls.psk:$PSK" >"$OUT/dtls-psk-decrypt.opts"
+log "done: mqtt-tls-decrypt.pcap https-decrypt.pcap https-dsb.pcapng dtls-psk-decrypt.pcap dtls-psk-chacha.pcap"
