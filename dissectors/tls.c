@@ -328,6 +328,8 @@ const IotValueName tls_curve_type_names[] = {
 enum {
   F_OPAQUE_TYPE = TF_N_COMMON,
   F_SEGMENTS,
+  F_DECRYPTED_RECORD,
+  F_DECRYPTED_APP_DATA,
   N_FIELDS
 };
 
@@ -344,6 +346,11 @@ static IotField tls_fields[N_FIELDS] = {
     "In TLS 1.3 every encrypted record claims to be application data; the real type is inside the encryption." },
   [F_SEGMENTS] = { "tls.segments", "Reassembled TLS segments", IOT_FT_NONE, .blurb =
     "Decrypted application data of several records joined to rebuild one message of the protocol inside." },
+  /* Hidden: what Follow TLS Stream reads. */
+  [F_DECRYPTED_RECORD] = { "tls.decrypted_record", "Decrypted Record", IOT_FT_UINT8, IOT_BASE_DEC,
+    tls_content_type_names, 0, "The content type of a record whose protection was removed with the session's secrets." },
+  [F_DECRYPTED_APP_DATA] = { "tls.decrypted_app_data", "Decrypted Application Data", IOT_FT_BYTES, .blurb =
+    "The plaintext of one application data record, as the peers exchanged it." },
 };
 
 /* ---- shared helpers ------------------------------------------------------------ */
@@ -1541,6 +1548,12 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
       guint8 inner = type;
 
       rc->plain = decrypted_plaintext (rc, rec, buf, off, &inner, len, &plain);
+      if (rc->plain)
+        {
+          int node = iot_tree_add_uint (pkt, rec, &tls_fields[F_DECRYPTED_RECORD], NULL, 0, 0, inner);
+
+          iot_tree_set_hidden (pkt, node);
+        }
       if (rc->plain && rc->conv->version == 0x0304)
         {
           /* The real type, found inside the encryption. */
@@ -1578,6 +1591,14 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
           {
             node = iot_tree_add_string (pkt, rec, &tls_fields[TF_APP_DATA_PROTO], NULL, 0, 0, rc->app_proto, -1);
             iot_tree_set_generated (pkt, node);
+          }
+        if (rc->decrypted != NULL)
+          {
+            guint carried = rc->decrypted->carried;
+            int hidden = iot_tree_add_item (pkt, rec, &tls_fields[F_DECRYPTED_APP_DATA], &plain, carried,
+                                            rc->decrypted->len - carried, FALSE);
+
+            iot_tree_set_hidden (pkt, hidden);
           }
         /* Decrypted data that waits for the next record names nothing yet. */
         if (rc->decrypted == NULL || rc->decrypted->hand_len > 0)

@@ -41,13 +41,16 @@ def pcapng_link_types(data):
             break
         if btype == 1:
             types.add(struct.unpack_from("<H", data, off + 8)[0])
+        if btype == 10:
+            types.add("secrets")   # a Decryption Secrets Block cannot be merged into a pcap
         off += blen
     return types
 
 
 def link_type(path):
     """The link type of a classic pcap or a one-link-type pcapng; a pcapng
-    with several (multi-link.pcapng) is its own group, kept as it is."""
+    with several (multi-link.pcapng) or with secrets (https-dsb.pcapng) is
+    its own group, kept as it is."""
     with open(path, "rb") as f:
         data = f.read()
     if len(data) >= 24 and data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):

@@ -22,6 +22,14 @@ for capture in tests/captures/*.pcap*; do
       done
     done
   done
+  # Decrypted TLS: follow,tls on every TCP stream of a capture we decrypt.
+  if [ -n "$("$cli" "${opts[@]}" -r "$capture" -Y tls.decrypted_record 2>/dev/null | head -1)" ]; then
+    for stream in $("$cli" -r "$capture" -T fields -e tcp.stream 2>/dev/null | sort -un); do
+      for mode in ascii hex raw; do
+        args+=(-z "follow,tls,$mode,$stream")
+      done
+    done
+  fi
   [ ${#args[@]} -gt 0 ] || continue
   checked=$((checked + ${#args[@]} / 2))
   tshark "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/theirs" 2>/dev/null
