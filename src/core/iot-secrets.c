@@ -336,3 +336,52 @@ iot_secrets_is_empty (IotSecrets *self)
   g_rw_lock_reader_unlock (&self->lock);
   return empty && iot_secrets_n_keylog_entries (self) == 0;
 }
+
+static void
+append_hex (GString *out, GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+}
+
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+char *
+iot_secrets_to_keylog (IotSecrets *self)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  g_rw_lock_reader_lock (&self->lock);
+  for (guint label = 0; label < IOT_KEYLOG_N_LABELS; label++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->keylog[label]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          GString *line = g_string_new (label_names[label]);
+
+          g_string_append_c (line, ' ');
+          append_hex (line, key);
+          g_string_append_c (line, ' ');
+          append_hex (line, value);
+          g_string_append_c (line, '\n');
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+        }
+    }
+  g_rw_lock_reader_unlock (&self->lock);
+  /* Sorted, so the same secrets always make the same file. */
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append (out, g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
+}

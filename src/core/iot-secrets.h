@@ -75,4 +75,8 @@ guint    iot_secrets_n_keylog_entries (IotSecrets *self);
 
 const char *iot_keylog_label_name (IotKeylogLabel label);
 
+/* Every key log entry as NSS key log text, one line each, sorted (for a
+ * pcapng Decryption Secrets Block); "" when there are none. */
+char       *iot_secrets_to_keylog (IotSecrets *self);
+
 G_END_DECLS

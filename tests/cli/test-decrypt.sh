@@ -70,6 +70,23 @@ check "bad-psk" "$([ $? -ne 0 ] && grep -q 'not hex' "$tmp/err"; echo $?)"
 n=$(count -r tests/captures/https-dsb.pcapng -Y 'http.response.code == 200')
 check "dsb-decrypts" "$([ "$n" -eq 2 ]; echo $?)" "($n responses)"
 
+# Saving as pcapng writes the known key log entries into a secrets block:
+# the capture's own (re-saved) and those given with -o (embedded), so the
+# file decrypts by itself, for us and for tshark.
+"$cli" -r tests/captures/https-dsb.pcapng -w "$tmp/resaved.pcapng" 2>"$tmp/err"
+n=$(count -r "$tmp/resaved.pcapng" -Y 'http.response.code == 200')
+check "dsb-kept-on-save" "$([ "$n" -eq 2 ]; echo $?)" "($n responses) $(cat "$tmp/err")"
+"$cli" -o "tls.keylog_file:$keys" -r "$cap" -w "$tmp/embedded.pcapng" 2>"$tmp/err"
+n=$(count -r "$tmp/embedded.pcapng" -Y 'mqtt.msgtype == 1')
+check "secrets-embedded-on-save" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs) $(cat "$tmp/err")"
+if command -v tshark >/dev/null; then
+  n=$(tshark -r "$tmp/embedded.pcapng" -Y 'mqtt.msgtype == 1' 2>/dev/null | wc -l)
+  check "embedded-secrets-read-by-tshark" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs)"
+fi
+"$cli" -r tests/captures/mqtt311.pcap -w "$tmp/plain.pcapng" 2>/dev/null
+! grep -q "CLIENT_RANDOM" "$tmp/plain.pcapng"
+check "no-secrets-no-block" $?
+
 # DTLS 1.2 with a PSK.  ChaCha20-Poly1305 is not decrypted by tshark 4.0
 # (it builds the DTLS nonce wrongly), so the plaintext is compared with
 # what the peers sent (make-tls-decrypt.sh): CoAP POST /sensors "t=21.5",
