@@ -108,6 +108,12 @@ def main():
             for k in keylogs:
                 out.write(open(k, encoding="utf-8").read())
         opts = ["-o", "tls.keylog_file:" + joined]
+    # PSKs (one per preference, as tshark takes them) go as they are.
+    for c in captures:
+        words = capture_opts(c)
+        for i, w in enumerate(words):
+            if w.startswith(("dtls.psk:", "tls.psk:")) and i > 0 and words[i - 1] == "-o" and w not in opts:
+                opts += ["-o", w]
     captures = merged_captures(captures, workdir)
 
     jobs = [(c, f) for f in filters for c in captures]
