@@ -11,6 +11,9 @@
  */
 #include "iot-dissector.h"
 #include "tls-common.h"
+#include "tls-crypto.h"
+
+#include <gcrypt.h>
 
 #include <string.h>
 
@@ -56,27 +59,75 @@ static IotField dtls_fields[N_FIELDS] = {
 typedef struct {
   guint16 version;
   guint16 cipher;
+  /* First pass, for decryption (DTLS 1.2). */
+  guint8      random[2][32];       /* client's, server's */
+  guint8      have_random;         /* bit 0: client's, bit 1: server's */
+  guint8      client_dir;          /* direction of the Client Hello + 1 */
+  gboolean    ems;                 /* extended master secret (RFC 7627) */
+  gboolean    have_master;
+  guint8      master[48];
+  const char *no_master;           /* why there is no master secret */
+  GByteArray *transcript;          /* handshake messages for the session hash */
+  guint64     seen_seq[2];         /* message_seq values already in the transcript */
+  TlsDecoder *dec[2];
+  const char *no_keys[2];
+  gboolean    reported[2];
 } DtlsConv;
+
+/* What the first pass found for one protected record. */
+typedef struct {
+  gboolean    ok;
+  gboolean    first;              /* the first failing record of its direction */
+  const char *reason;             /* no keys: why */
+  guint8      inner_type;
+  guint32     len;
+  guint8      data[];
+} DtlsPlain;
+
+typedef struct {
+  GHashTable *convs;   /* IotConvKey → DtlsConv */
+  GHashTable *plain;   /* record key (frame, bytes) → DtlsPlain */
+} DtlsState;
+
+static void
+dtls_conv_free (gpointer p)
+{
+  DtlsConv *conv = p;
+
+  if (conv->transcript)
+    g_byte_array_unref (conv->transcript);
+  g_free (conv->dec[0]);
+  g_free (conv->dec[1]);
+  g_free (conv);
+}
 
 static gpointer
 dtls_state_new (void)
 {
-  return g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, g_free);
+  DtlsState *st = g_new0 (DtlsState, 1);
+
+  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, dtls_conv_free);
+  st->plain = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  return st;
 }
 
 static void
 dtls_state_free (gpointer p)
 {
-  g_hash_table_unref (p);
+  DtlsState *st = p;
+
+  g_hash_table_unref (st->convs);
+  g_hash_table_unref (st->plain);
+  g_free (st);
 }
 
 static DtlsConv *
-find_conv (IotPacket *pkt, GHashTable *convs)
+find_conv (IotPacket *pkt, GHashTable *convs, guint *dir)
 {
   IotConvKey key;
   DtlsConv *conv;
 
-  iot_conv_key_from_packet (&key, pkt);
+  *dir = iot_conv_key_from_packet (&key, pkt);
   conv = g_hash_table_lookup (convs, &key);
   if (conv == NULL && !iot_packet_first_pass (pkt))
     {
@@ -104,9 +155,13 @@ is_dtls_version (guint16 v)
 
 typedef struct {
   IotPacket  *pkt;
+  DtlsState  *st;
   DtlsConv   *conv;
+  guint       dir;
   gboolean    first_pass;
   const char *app_proto;
+  int         parent;       /* where the layers carried in the records go */
+  gboolean    handed_off;   /* an application protocol took a record's plaintext */
 } RecordCtx;
 
 static void
@@ -120,8 +175,209 @@ dissect_hello_verify_request (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *m
     iot_tree_add_item (pkt, tree, &dtls_fields[F_COOKIE], msg, 3, (guint) n, FALSE);
 }
 
+/* ---- decryption (DTLS 1.2) ------------------------------------------------------ */
+
+/* Suites that mix the PSK with a Diffie-Hellman exchange: the PSK alone
+ * does not give their keys. */
+static gboolean
+is_dh_psk_suite (guint16 s)
+{
+  return (s >= 0xc033 && s <= 0xc03b) || (s >= 0xd001 && s <= 0xd005) || s == 0xccac || s == 0xccad
+         || (s >= 0x008e && s <= 0x0091) || s == 0x00aa || s == 0x00ab || s == 0x00b2 || s == 0x00b3
+         || s == 0xc0a6 || s == 0xc0a7 || s == 0xc0aa || s == 0xc0ab;
+}
+
+/* First pass: one handshake message for the session hash.  RFC 6347
+ * 4.2.6: each message counts once, as if it were sent unfragmented, and
+ * the first Client Hello and the Hello Verify Request do not count. */
+static void
+add_to_transcript (RecordCtx *rc, IotBuf *body, guint off, guint type, guint32 len, guint seq)
+{
+  DtlsConv *conv = rc->conv;
+  guint8 header[12];
+
+  if (conv->transcript == NULL)
+    conv->transcript = g_byte_array_new ();
+  if (type == 3)
+    {
+      g_byte_array_set_size (conv->transcript, 0);
+      conv->seen_seq[0] = conv->seen_seq[1] = 0;
+      return;
+    }
+  if (seq >= 64 || (conv->seen_seq[rc->dir] & G_GUINT64_CONSTANT (1) << seq) || !iot_buf_has (body, off, 12 + len))
+    return;   /* a retransmission, or not captured whole */
+  conv->seen_seq[rc->dir] |= G_GUINT64_CONSTANT (1) << seq;
+  memcpy (header, iot_buf_ptr (body, off, 12), 12);
+  memset (header + 6, 0, 3);
+  header[9] = len >> 16;
+  header[10] = len >> 8;
+  header[11] = len;
+  g_byte_array_append (conv->transcript, header, 12);
+  g_byte_array_append (conv->transcript, iot_buf_ptr (body, off + 12, len), len);
+}
+
+/* First pass, at the Client Key Exchange: the master secret from the key
+ * log, or from the PSK named by the client's identity (RFC 4279). */
+static const char *
+derive_master (DtlsConv *conv, IotBuf *msg)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
+  guint8 psk[64], pre[4 + 2 * 64], hash[64];
+  gsize psk_len, pre_len, id_len;
+
+  if ((conv->have_random & 3) != 3)
+    return "the handshake was not captured";
+  if (iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], conv->master, 48) == 48)
+    return NULL;
+  if (suite == NULL)
+    return "unsupported cipher suite";
+  if (!suite->plain_psk)
+    return is_dh_psk_suite (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
+                                          : "no key log entry for this client random";
+  if (!iot_buf_has (msg, 0, 2) || !iot_buf_has (msg, 2, iot_buf_u16 (msg, 0)))
+    return "the handshake was not captured";
+  id_len = iot_buf_u16 (msg, 0);
+  psk_len = iot_secrets_lookup_psk (secrets, iot_buf_ptr (msg, 2, id_len), id_len, psk, sizeof psk);
+  if (psk_len == 0)
+    return "no pre-shared key for this identity";
+  pre_len = tls_psk_premaster (psk, psk_len, pre);
+  if (conv->ems)
+    {
+      gcry_md_hash_buffer (suite->prf_md, hash, conv->transcript->data, conv->transcript->len);
+      if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
+                                hash, gcry_md_get_algo_dlen (suite->prf_md), conv->master))
+        return "unsupported cipher suite";
+    }
+  else if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
+                                 NULL, 0, conv->master))
+    return "unsupported cipher suite";
+  return NULL;
+}
+
+/* First pass: what a plaintext handshake message tells the decryption. */
+static void
+follow_handshake (RecordCtx *rc, guint type, const TlsHsCtx *ctx, IotBuf *msg)
+{
+  DtlsConv *conv = rc->conv;
+
+  if (iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  if (type == 1 && ctx->has_random)
+    {
+      memcpy (conv->random[0], ctx->random, 32);
+      conv->have_random |= 1;
+      conv->client_dir = rc->dir + 1;
+    }
+  else if (type == 2 && ctx->has_random)
+    {
+      memcpy (conv->random[1], ctx->random, 32);
+      conv->have_random |= 2;
+      conv->ems = ctx->extended_master_secret;
+    }
+  else if (type == 16)
+    {
+      conv->no_master = derive_master (conv, msg);
+      conv->have_master = conv->no_master == NULL;
+    }
+}
+
+/* First pass, at a Change Cipher Spec: this direction's keys. */
+static void
+start_decoder (RecordCtx *rc)
+{
+  DtlsConv *conv = rc->conv;
+  g_autofree TlsDecoder *dec = g_new0 (TlsDecoder, 1);
+
+  if (iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  g_clear_pointer (&conv->dec[rc->dir], g_free);
+  conv->no_keys[rc->dir] = NULL;
+  if (!conv->have_master)
+    conv->no_keys[rc->dir] = conv->no_master ? conv->no_master : "the handshake was not captured";
+  else if (!tls_decoder_init_tls12 (dec, tls_suite_info (conv->cipher), TRUE, FALSE, conv->master,
+                                    conv->random[0], conv->random[1], conv->client_dir == rc->dir + 1))
+    conv->no_keys[rc->dir] = "unsupported cipher suite";
+  else
+    conv->dec[rc->dir] = g_steal_pointer (&dec);
+}
+
+static gint64
+record_key (IotPacket *pkt, const guint8 *data, guint len)
+{
+  guint32 h = 2166136261u;
+
+  for (guint i = 0; i < len; i++)
+    h = (h ^ data[i]) * 16777619u;
+  return (gint64) ((guint64) iot_packet_frame_number (pkt) << 32 | h);
+}
+
+/* First pass: decrypts a protected record (epoch > 0) and keeps the
+ * plaintext; afterwards finds it again.  The record's epoch and sequence
+ * number go into the nonce and the authenticated data. */
+static const DtlsPlain *
+record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 epoch, guint64 seq, guint len)
+{
+  DtlsConv *conv = rc->conv;
+  DtlsPlain *plain;
+  const guint8 *data;
+  guint64 explicit_seq = (guint64) epoch << 48 | seq;
+  gsize out_len = 0;
+  guint8 inner = type;
+  gint64 key;
+
+  if (epoch == 0 || !iot_buf_has (buf, off + 13, len))
+    return NULL;
+  /* Without secrets (the common case) no record is even hashed. */
+  if (rc->first_pass ? iot_secrets_is_empty (iot_secrets_default ()) : g_hash_table_size (rc->st->plain) == 0)
+    return NULL;
+  data = iot_buf_ptr (buf, off + 13, len);
+  key = record_key (rc->pkt, data, len);
+  plain = g_hash_table_lookup (rc->st->plain, &key);
+  if (plain != NULL || !rc->first_pass)
+    return plain;
+  if (conv->dec[rc->dir] == NULL)
+    {
+      if (conv->reported[rc->dir])
+        return NULL;
+      conv->reported[rc->dir] = TRUE;
+      plain = g_malloc0 (sizeof *plain);
+      plain->reason = conv->no_keys[rc->dir] ? conv->no_keys[rc->dir] : "the handshake was not captured";
+    }
+  else
+    {
+      plain = g_malloc0 (sizeof *plain + len);
+      plain->ok = tls_decoder_decrypt (conv->dec[rc->dir], type, iot_buf_u16 (buf, off + 1), &explicit_seq,
+                                       data, len, plain->data, &out_len, &inner) == TLS_DECRYPT_OK;
+      plain->len = plain->ok ? out_len : 0;
+      plain->inner_type = inner;
+      if (!plain->ok && !conv->reported[rc->dir])
+        plain->first = conv->reported[rc->dir] = TRUE;
+    }
+  g_hash_table_insert (rc->st->plain, g_memdup2 (&key, sizeof key), plain);
+  return plain;
+}
+
+/* Decrypted application data goes to the protocol of the well-known port. */
+static void
+hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
+{
+  extern IotDissector iot_dissector_coap;
+  guint16 sport = 0, dport = 0;
+
+  if (plain->length == 0)
+    return;
+  iot_packet_get_ports (rc->pkt, &sport, &dport);
+  if (sport == 5684 || dport == 5684)
+    iot_call_dissector (rc->pkt, &iot_dissector_coap, plain, rc->parent);
+  else
+    iot_call_data (rc->pkt, plain, rc->parent);
+  rc->handed_off = TRUE;
+}
+
 static void
 dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, GString *what)
+/* (epoch is 0 for a decrypted record's plaintext) */
 {
   IotPacket *pkt = rc->pkt;
   TlsHsCtx ctx = { 0 };
@@ -178,6 +434,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
           continue;
         }
       msg = iot_buf_sub (body, off + 12, (gint) len);
+      if (rc->first_pass && epoch == 0)
+        add_to_transcript (rc, body, off, type, len, iot_buf_u16 (body, off + 4));
       /* As in tshark, a session ticket cut short by the capture is not read. */
       if (type == 4)
         iot_buf_check (&msg, 0, len);
@@ -191,6 +449,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
             rc->conv->version = ctx.negotiated;
           rc->conv->cipher = ctx.chosen_cipher;
         }
+      if (rc->first_pass)
+        follow_handshake (rc, type, &ctx, &msg);
       off += 12 + len;
     }
 }
@@ -230,8 +490,10 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
   const char *tname = iot_value_name (tls_content_type_names, type);
   g_autoptr (GString) what = g_string_new (NULL);
   guint64 seq = (guint64) iot_buf_u16 (buf, off + 5) << 32 | iot_buf_u32 (buf, off + 7);
+  const DtlsPlain *plain_rec;
+  gboolean decrypted = FALSE;
   int rec;
-  IotBuf body;
+  IotBuf body, plain;
 
   /* Rows that span more than was captured are cut to what is there. */
   rec = iot_tree_add_item (pkt, tree, &dtls_fields[TF_RECORD], buf, off,
@@ -249,18 +511,30 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
     rc->conv->version = version;
 
   body = iot_buf_sub (buf, off + 13, len);
+  plain_rec = type == 20 ? NULL : record_plaintext (rc, buf, off, type, epoch, seq, len);
+  if (plain_rec != NULL && plain_rec->ok)
+    {
+      plain = iot_packet_add_source (pkt, "Decrypted DTLS", plain_rec->data, plain_rec->len);
+      decrypted = TRUE;
+    }
+  else if (plain_rec != NULL && plain_rec->first)
+    iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+  else if (plain_rec != NULL && plain_rec->reason)
+    iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
   switch (type)
     {
     case 20:
       iot_tree_add_item (pkt, rec, &dtls_fields[TF_CCS], &body, 0, body.length, FALSE);
       iot_col_append_sep_info (pkt, ", ", "Change Cipher Spec");
       g_string_assign (what, "Change Cipher Spec");
+      if (rc->first_pass)
+        start_decoder (rc);
       break;
     case 21:
-      dissect_alert_record (rc, rec, &body, epoch, what);
+      dissect_alert_record (rc, rec, decrypted ? &plain : &body, decrypted ? 0 : epoch, what);
       break;
     case 22:
-      dissect_handshake_record (rc, rec, &body, epoch, what);
+      dissect_handshake_record (rc, rec, decrypted ? &plain : &body, decrypted ? 0 : epoch, what);
       break;
     case 23:
       iot_tree_add_item (pkt, rec, &dtls_fields[TF_APP_DATA], &body, 0, body.reported, FALSE);
@@ -273,6 +547,8 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
         }
       iot_col_append_sep_info (pkt, ", ", "Application Data");
       g_string_assign (what, rc->app_proto ? rc->app_proto : "Application Data");
+      if (decrypted)
+        hand_off_plaintext (rc, &plain);
       break;
     case 24:
       iot_col_append_sep_info (pkt, ", ", "%s", epoch > 0 ? "Encrypted Heartbeat" : "Heartbeat Request");
@@ -294,8 +570,10 @@ dissect_dtls (IotPacket *pkt, IotBuf *buf, int parent)
   int tree;
 
   rc.pkt = pkt;
+  rc.parent = parent;
+  rc.st = iot_packet_state (pkt, &iot_dissector_dtls);
   rc.first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt);
-  rc.conv = find_conv (pkt, iot_packet_state (pkt, &iot_dissector_dtls));
+  rc.conv = find_conv (pkt, rc.st->convs, &rc.dir);
   iot_packet_get_ports (pkt, &sport, &dport);
   rc.app_proto = tls_app_proto_name (TRUE, sport, dport);
 
@@ -316,8 +594,12 @@ dissect_dtls (IotPacket *pkt, IotBuf *buf, int parent)
         }
       dissect_record (&rc, tree, buf, off);
       off += 13 + len;
-      v = tls_version_short_name (rc.conv->version ? rc.conv->version : first_version);
-      iot_col_set_protocol (pkt, v ? v : "DTLS");
+      /* The protocol found in a decrypted record keeps the column. */
+      if (!rc.handed_off)
+        {
+          v = tls_version_short_name (rc.conv->version ? rc.conv->version : first_version);
+          iot_col_set_protocol (pkt, v ? v : "DTLS");
+        }
     }
   return buf->length;
 }

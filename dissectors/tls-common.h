@@ -179,7 +179,11 @@
   X (TF_JA3S, ".handshake.ja3s", "JA3S", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
      "MD5 of the JA3S string.") \
   X (TF_VERIFY_DATA, ".handshake.verify_data", "Verify Data", IOT_FT_NONE, IOT_BASE_NONE, NULL, \
-     "Checksum over the whole handshake in a Finished message; readable only when the record is not encrypted.")
+     "Checksum over the whole handshake in a Finished message; readable only when the record is not encrypted.") \
+  X (TF_CV_SIG_LEN, ".handshake.client_cert_vrfy.sig_len", "Signature length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, \
+     "Length of the Certificate Verify signature.") \
+  X (TF_CV_SIG, ".handshake.client_cert_vrfy.sig", "Signature", IOT_FT_BYTES, IOT_BASE_NONE, NULL, \
+     "Signature over the handshake so far, proving the sender holds its certificate's private key.")
 
 #define TLS_FIELD_INDEX(id, sfx, name, type, base, vals, blurb) id,
 enum {
@@ -224,6 +228,11 @@ typedef struct {
   guint16         negotiated;
   guint16         chosen_cipher;
   gboolean        hello_retry;
+  /* Set by either hello, for decryption. */
+  guint8          random[32];
+  gboolean        has_random;
+  gboolean        encrypt_then_mac;        /* a Server Hello agreed to RFC 7366 */
+  gboolean        extended_master_secret;  /* a Server Hello agreed to RFC 7627 */
 } TlsHsCtx;
 
 /* Version names as the Protocol column shows them ("TLSv1.2", "DTLSv1.2"). */

@@ -15,6 +15,7 @@
  */
 #include "iot-dissector.h"
 #include "tls-common.h"
+#include "tls-crypto.h"
 #include "x509.h"
 #include "http.h"
 
@@ -326,6 +327,9 @@ const IotValueName tls_curve_type_names[] = {
 
 enum {
   F_OPAQUE_TYPE = TF_N_COMMON,
+  F_SEGMENTS,
+  F_DECRYPTED_RECORD,
+  F_DECRYPTED_APP_DATA,
   N_FIELDS
 };
 
@@ -340,6 +344,13 @@ static IotField tls_fields[N_FIELDS] = {
   [F_OPAQUE_TYPE] = { "tls.record.opaque_type", "Opaque Type", IOT_FT_UINT8, IOT_BASE_DEC,
     tls_content_type_names, 0,
     "In TLS 1.3 every encrypted record claims to be application data; the real type is inside the encryption." },
+  [F_SEGMENTS] = { "tls.segments", "Reassembled TLS segments", IOT_FT_NONE, .blurb =
+    "Decrypted application data of several records joined to rebuild one message of the protocol inside." },
+  /* Hidden: what Follow TLS Stream reads. */
+  [F_DECRYPTED_RECORD] = { "tls.decrypted_record", "Decrypted Record", IOT_FT_UINT8, IOT_BASE_DEC,
+    tls_content_type_names, 0, "The content type of a record whose protection was removed with the session's secrets." },
+  [F_DECRYPTED_APP_DATA] = { "tls.decrypted_app_data", "Decrypted Application Data", IOT_FT_BYTES, .blurb =
+    "The plaintext of one application data record, as the peers exchanged it." },
 };
 
 /* ---- shared helpers ------------------------------------------------------------ */
@@ -626,6 +637,11 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
     case 22:  /* encrypt_then_mac, extended_master_secret, post_handshake_auth: */
     case 23:  /* flags without contents */
     case 49:
+      /* What the server accepts is what the connection uses. */
+      if (hs_type == 2 && type == 22)
+        ctx->encrypt_then_mac = TRUE;
+      if (hs_type == 2 && type == 23)
+        ctx->extended_master_secret = TRUE;
       return;
     case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41: case 42:
     case 47: case 48: case 57:
@@ -696,6 +712,11 @@ dissect_hello_start (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint
 
   ADD (tree, TF_HS_VERSION, 0, 2);
   node = ADD (tree, TF_RANDOM, 2, 32);
+  if (iot_buf_has (buf, 2, 32))
+    {
+      memcpy (ctx->random, iot_buf_ptr (buf, 2, 32), 32);
+      ctx->has_random = TRUE;
+    }
   if (hs_type == 2 && memcmp (iot_buf_ptr (buf, 2, 32), hello_retry_magic, 32) == 0)
     {
       ctx->hello_retry = TRUE;
@@ -787,11 +808,13 @@ dissect_server_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 static void
 dissect_certificates (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 {
-  guint total = add_ret (pkt, ctx, tree, TF_CERTS_LEN, buf, 0, 3), p;
-  int list = ADD_LIST (tree, TF_CERTS, 3, total);
+  /* TLS 1.3 puts a request context first and extensions after each certificate. */
+  guint start = ctx->tls13 ? 1 + iot_buf_u8 (buf, 0) : 0;
+  guint total = add_ret (pkt, ctx, tree, TF_CERTS_LEN, buf, start, 3), p;
+  int list = ADD_LIST (tree, TF_CERTS, start + 3, total);
 
   iot_tree_set_label (pkt, list, "Certificates (%u bytes)", total);
-  for (p = 3; p + 3 <= 3 + total;)
+  for (p = start + 3; p + 3 <= start + 3 + total;)
     {
       guint len = add_ret (pkt, ctx, list, TF_CERT_LEN, buf, p, 3);
       int cert = ADD (list, TF_CERT, p + 3, len);
@@ -801,7 +824,31 @@ dissect_certificates (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
       if (subject)
         iot_tree_append_label (pkt, cert, " (%s)", subject);
       p += 3 + len;
+      if (ctx->tls13)
+        {
+          dissect_extensions (pkt, ctx, list, buf, p, 11, NULL);
+          p += 2 + iot_buf_u16 (buf, p);
+        }
     }
+}
+
+static gboolean uses_signature_scheme (const TlsHsCtx *ctx);
+
+/* TLS 1.3 Certificate Verify (and TLS 1.2's, which has the same layout
+ * since signature schemes): the scheme, then the signature. */
+static void
+dissect_certificate_verify (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
+{
+  int alg;
+  guint len;
+
+  if (!uses_signature_scheme (ctx))
+    return;
+  alg = ADD (tree, TF_SIG_ALG, 0, 2);
+  ADD (alg, TF_SIG_HASH, 0, 1);
+  ADD (alg, TF_SIG_SIG, 1, 1);
+  len = add_ret (pkt, ctx, tree, TF_CV_SIG_LEN, buf, 2, 2);
+  ADD (tree, TF_CV_SIG, 4, len);
 }
 
 static gboolean
@@ -864,9 +911,17 @@ dissect_new_session_ticket (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf
 {
   guint n;
 
-  if (ctx->tls13)
-    return;   /* sent encrypted in TLS 1.3 */
   ADD (tree, TF_TICKET_LIFETIME, 0, 4);
+  if (ctx->tls13)
+    {
+      /* Seen once decrypted: age add, nonce, ticket, extensions. */
+      guint nonce = iot_buf_u8 (buf, 8);
+
+      n = add_ret (pkt, ctx, tree, TF_TICKET_LEN, buf, 9 + nonce, 2);
+      ADD (tree, TF_TICKET, 11 + nonce, n);
+      dissect_extensions (pkt, ctx, tree, buf, 11 + nonce + n, 4, NULL);
+      return;
+    }
   n = add_ret (pkt, ctx, tree, TF_TICKET_LEN, buf, 4, 2);
   ADD (tree, TF_TICKET, 6, n);
 }
@@ -885,9 +940,14 @@ tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *bod
     case 4:
       dissect_new_session_ticket (pkt, ctx, tree, body);
       break;
+    case 8:   /* Encrypted Extensions: seen once decrypted */
+      dissect_extensions (pkt, ctx, tree, body, 0, 8, NULL);
+      break;
     case 11:
-      if (!ctx->tls13)
-        dissect_certificates (pkt, ctx, tree, body);
+      dissect_certificates (pkt, ctx, tree, body);
+      break;
+    case 15:
+      dissect_certificate_verify (pkt, ctx, tree, body);
       break;
     case 12:
       dissect_server_key_exchange (pkt, ctx, tree, body);
@@ -923,20 +983,68 @@ typedef struct {
   guint16  version;       /* negotiated (or first seen) version, 0 = unknown */
   guint16  cipher;        /* suite the server chose */
   gboolean ccs[2];        /* first pass: Change Cipher Spec seen, per direction */
+  /* First pass, for decryption. */
+  guint8   random[2][32];         /* client's, server's */
+  guint8   have_random;           /* bit 0: client's, bit 1: server's */
+  guint8   client_dir;            /* direction of the Client Hello + 1; 0 = not seen */
+  gboolean encrypt_then_mac;
+  TlsDecoder *dec[2];             /* per direction, once its keys are known */
+  const char *no_keys[2];         /* why a direction has no keys */
+  gboolean reported[2];           /* the first failure or missing key was recorded */
+  GByteArray *pending[2];         /* application data an inner protocol wants more of */
+  GPtrArray  *waiting[2];         /* the TlsPlain records that data came from */
 } TlsConv;
+
+/* What the first pass found for one protected record. */
+enum {
+  PLAIN_OK,
+  PLAIN_BAD_MAC,
+  PLAIN_NO_KEYS,
+};
+
+typedef struct {
+  guint8      status;
+  guint8      inner_type;     /* the real content type (TLS 1.3 hides it) */
+  gboolean    first;          /* the first record of its direction that failed */
+  const char *reason;         /* PLAIN_NO_KEYS: why */
+  guint32     len;            /* of data: the carried-in start of a message, then this record's plaintext */
+  guint32     carried;        /* bytes at the start of data that earlier records carried */
+  guint32     hand_len;       /* bytes handed to the inner protocol; the rest waits for the next record */
+  gboolean    continued;      /* a later record carried this one's waiting bytes on */
+  guint8      data[];
+} TlsPlain;
 
 typedef struct {
   GHashTable *convs;      /* IotConvKey → TlsConv */
   GHashTable *facts;      /* frame number → CCS-seen flag + 1, at the frame's start */
+  GHashTable *plain;      /* record key (frame, bytes) → TlsPlain */
 } TlsState;
+
+static void
+tls_conv_free (gpointer p)
+{
+  TlsConv *conv = p;
+
+  g_free (conv->dec[0]);
+  g_free (conv->dec[1]);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (conv->pending[i])
+        g_byte_array_unref (conv->pending[i]);
+      if (conv->waiting[i])
+        g_ptr_array_unref (conv->waiting[i]);
+    }
+  g_free (conv);
+}
 
 static gpointer
 tls_state_new (void)
 {
   TlsState *st = g_new0 (TlsState, 1);
 
-  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, g_free);
+  st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, tls_conv_free);
   st->facts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  st->plain = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return st;
 }
 
@@ -947,6 +1055,7 @@ tls_state_free (gpointer p)
 
   g_hash_table_unref (st->convs);
   g_hash_table_unref (st->facts);
+  g_hash_table_unref (st->plain);
   g_free (st);
 }
 
@@ -979,6 +1088,7 @@ find_conv (IotPacket *pkt, TlsState *st, guint *dir)
 
 typedef struct {
   IotPacket  *pkt;
+  TlsState   *st;
   TlsConv    *conv;
   guint       dir;
   gboolean    first_pass;
@@ -987,6 +1097,7 @@ typedef struct {
   const char *app_proto;
   int         parent;       /* where the layers carried in the records go */
   gboolean    handed_off;   /* an application protocol took a record's plaintext */
+  TlsPlain   *decrypted;    /* the record's decrypted plaintext, if it has one */
 } RecordCtx;
 
 static gboolean
@@ -1011,6 +1122,227 @@ handshake_is_encrypted (const RecordCtx *rc, IotBuf *body)
   type = iot_buf_u8 (body, 0);
   len = iot_buf_u24 (body, 1);
   return iot_value_name (tls_handshake_type_names, type) == NULL || len + 4 > body->reported;
+}
+
+/* ---- decryption ------------------------------------------------------------------ */
+
+/* Keys for direction @dir from the secrets store: the handshake or the
+ * application traffic secret (TLS 1.3), the master secret (TLS 1.2).
+ * NULL when the direction can now be decrypted, else why not. */
+static const char *
+start_decoder (TlsConv *conv, guint dir, gboolean application)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
+  gboolean client = conv->client_dir == dir + 1;
+  g_autofree TlsDecoder *dec = g_new0 (TlsDecoder, 1);
+  guint8 secret[64];
+  gsize len;
+
+  if (conv->client_dir == 0 || (conv->have_random & 3) != 3)
+    return "the handshake was not captured";
+  if (suite == NULL)
+    return "unsupported cipher suite";
+  if (conv->version == 0x0304)
+    {
+      IotKeylogLabel label = application
+        ? (client ? IOT_KEYLOG_CLIENT_TRAFFIC_SECRET_0 : IOT_KEYLOG_SERVER_TRAFFIC_SECRET_0)
+        : (client ? IOT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET : IOT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET);
+
+      len = iot_secrets_lookup_keylog (secrets, label, conv->random[0], secret, sizeof secret);
+      if (len == 0)
+        return "no key log entry for this client random";
+      if (!tls_decoder_init_tls13 (dec, suite, FALSE, secret, len))
+        return "unsupported cipher suite";
+    }
+  else
+    {
+      len = iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], secret, sizeof secret);
+      if (len != 48)
+        return "no key log entry for this client random";
+      if (!tls_decoder_init_tls12 (dec, suite, FALSE, conv->encrypt_then_mac, secret,
+                                   conv->random[0], conv->random[1], client))
+        return "unsupported cipher suite";
+    }
+  g_free (conv->dec[dir]);
+  conv->dec[dir] = g_steal_pointer (&dec);
+  conv->no_keys[dir] = NULL;
+  return NULL;
+}
+
+static void
+start_or_explain (TlsConv *conv, guint dir, gboolean application)
+{
+  const char *why = start_decoder (conv, dir, application);
+
+  if (why != NULL)
+    {
+      g_clear_pointer (&conv->dec[dir], g_free);
+      conv->no_keys[dir] = why;
+    }
+}
+
+/* First pass: the randoms of both hellos; in TLS 1.3 the handshake is
+ * encrypted right after the Server Hello, so both directions get keys. */
+static void
+remember_hello (RecordCtx *rc, guint type, const TlsHsCtx *ctx)
+{
+  TlsConv *conv = rc->conv;
+
+  if (type == 1)
+    {
+      memcpy (conv->random[0], ctx->random, 32);
+      conv->have_random |= 1;
+      conv->client_dir = rc->dir + 1;
+      return;
+    }
+  memcpy (conv->random[1], ctx->random, 32);
+  conv->have_random |= 2;
+  conv->encrypt_then_mac = ctx->encrypt_then_mac;
+  if (conv->version == 0x0304 && !iot_secrets_is_empty (iot_secrets_default ()))
+    {
+      start_or_explain (conv, 0, FALSE);
+      start_or_explain (conv, 1, FALSE);
+    }
+}
+
+/* A record is looked up by frame and a hash of its bytes: TCP may hand
+ * us several buffers in one frame, and the second pass must find each
+ * record's plaintext again without counting. */
+static gint64
+record_key (IotPacket *pkt, const guint8 *data, guint len)
+{
+  guint32 h = 2166136261u;
+
+  for (guint i = 0; i < len; i++)
+    h = (h ^ data[i]) * 16777619u;
+  return (gint64) ((guint64) iot_packet_frame_number (pkt) << 32 | h);
+}
+
+/* TLS 1.3: a decrypted Finished ends this direction's handshake keys,
+ * a KeyUpdate moves it to the next traffic secret. */
+static void
+follow_key_schedule (TlsConv *conv, guint dir, const guint8 *msg, gsize len)
+{
+  gsize off = 0;
+
+  while (off + 4 <= len)
+    {
+      guint8 type = msg[off];
+      gsize mlen = (gsize) msg[off + 1] << 16 | msg[off + 2] << 8 | msg[off + 3];
+
+      if (type == 20)
+        start_or_explain (conv, dir, TRUE);
+      else if (type == 24 && conv->dec[dir] != NULL)
+        tls_decoder_key_update (conv->dec[dir]);
+      off += 4 + mlen;
+    }
+}
+
+/* Whether the record at @off is protected by this direction's keys. */
+static gboolean
+record_is_protected (const RecordCtx *rc, guint8 type)
+{
+  if (rc->conv->version == 0x0304)
+    return type == 23 && (rc->conv->have_random & 2);
+  return rc->ccs && type >= 21 && type <= 23;
+}
+
+/* First pass: decrypts the record and keeps its plaintext; afterwards:
+ * finds it again.  NULL for records that are not protected (or when no
+ * secrets were given at all). */
+static const TlsPlain *
+record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 version, guint len)
+{
+  TlsConv *conv = rc->conv;
+  const guint8 *data;
+  TlsPlain *plain;
+  gint64 key;
+  gsize out_len = 0;
+  guint8 inner = type;
+  int r;
+
+  if (!iot_buf_has (buf, off + 5, len))
+    return NULL;
+  /* Without secrets (the common case) no record is even hashed. */
+  if (rc->first_pass ? iot_secrets_is_empty (iot_secrets_default ()) : g_hash_table_size (rc->st->plain) == 0)
+    return NULL;
+  data = iot_buf_ptr (buf, off + 5, len);
+  key = record_key (rc->pkt, data, len);
+  plain = g_hash_table_lookup (rc->st->plain, &key);
+  if (plain != NULL || !rc->first_pass)
+    return plain;
+  if (!record_is_protected (rc, type))
+    return NULL;
+  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304)
+    start_or_explain (conv, rc->dir, FALSE);
+  if (conv->dec[rc->dir] == NULL)
+    {
+      if (conv->reported[rc->dir])
+        return NULL;
+      conv->reported[rc->dir] = TRUE;
+      plain = g_malloc0 (sizeof *plain);
+      plain->status = PLAIN_NO_KEYS;
+      plain->reason = conv->no_keys[rc->dir] ? conv->no_keys[rc->dir] : "the handshake was not captured";
+    }
+  else
+    {
+      GByteArray *pending = conv->pending[rc->dir];
+      guint carried = pending ? pending->len : 0;
+
+      plain = g_malloc0 (sizeof *plain + carried + len);
+      r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
+                               plain->data + carried, &out_len, &inner);
+      plain->status = r == TLS_DECRYPT_OK ? PLAIN_OK : PLAIN_BAD_MAC;
+      plain->inner_type = inner;
+      plain->len = r == TLS_DECRYPT_OK ? out_len : 0;
+      /* Application data continues the message the records before began. */
+      if (r == TLS_DECRYPT_OK && inner == 23 && carried > 0)
+        {
+          memcpy (plain->data, pending->data, carried);
+          plain->carried = carried;
+          plain->len += carried;
+          g_byte_array_set_size (pending, 0);
+          for (guint i = 0; i < conv->waiting[rc->dir]->len; i++)
+            ((TlsPlain *) g_ptr_array_index (conv->waiting[rc->dir], i))->continued = TRUE;
+          g_ptr_array_set_size (conv->waiting[rc->dir], 0);
+        }
+      plain->hand_len = plain->len;
+      if (r != TLS_DECRYPT_OK && !conv->reported[rc->dir])
+        plain->first = conv->reported[rc->dir] = TRUE;
+      if (r == TLS_DECRYPT_OK && conv->version == 0x0304 && inner == 22)
+        follow_key_schedule (conv, rc->dir, plain->data, out_len);
+    }
+  g_hash_table_insert (rc->st->plain, g_memdup2 (&key, sizeof key), plain);
+  return plain;
+}
+
+/* Shows the outcome of a record's decryption; TRUE with @out set to the
+ * plaintext source when there is one. */
+static gboolean
+decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *type, guint len, IotBuf *out)
+{
+  TlsPlain *plain = (TlsPlain *) record_plaintext (rc, buf, off, *type, iot_buf_u16 (buf, off + 1), len);
+
+  rc->decrypted = NULL;
+  if (plain == NULL)
+    return FALSE;
+  switch (plain->status)
+    {
+    case PLAIN_OK:
+      *out = iot_packet_add_source (rc->pkt, plain->carried ? "Reassembled TLS" : "Decrypted TLS",
+                                    plain->data, plain->len);
+      *type = plain->inner_type;
+      rc->decrypted = plain;
+      return TRUE;
+    case PLAIN_BAD_MAC:
+      if (plain->first)
+        iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+      return FALSE;
+    default:
+      iot_expert_add (rc->pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain->reason);
+      return FALSE;
+    }
 }
 
 static void
@@ -1079,6 +1411,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
             rc->conv->version = ctx.negotiated;
           rc->conv->cipher = ctx.chosen_cipher;
         }
+      if (rc->first_pass && (type == 1 || type == 2) && ctx.has_random && !ctx.hello_retry)
+        remember_hello (rc, type, &ctx);
       off += 4 + len;
     }
 }
@@ -1130,25 +1464,53 @@ static void
 hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
 {
   IotPacket *pkt = rc->pkt;
+  TlsPlain *decrypted = rc->decrypted;
   guint16 sport = 0, dport = 0;
   const IotDissector *next;
+  IotBuf view = *plain;
   guint at, needed;
 
-  if (plain->length == 0)
+  /* Of decrypted data, only what the first pass found complete; the
+   * rest is handed on with the next record of this direction. */
+  if (decrypted != NULL)
+    view = iot_buf_sub (plain, 0, decrypted->hand_len);
+  if (view.length == 0)
     return;
   iot_packet_get_ports (pkt, &sport, &dport);
   next = app_dissector_for_port (MIN (sport, dport));
   if (next == NULL)
     next = app_dissector_for_port (MAX (sport, dport));
   if (next != NULL)
-    iot_call_dissector (pkt, next, plain, rc->parent);
+    iot_call_dissector (pkt, next, &view, rc->parent);
   else
-    iot_call_data (pkt, plain, rc->parent);
+    iot_call_data (pkt, &view, rc->parent);
   /* A request for more bytes refers to the plaintext, not to the TCP
    * stream: TCP must not act on it. */
   if (iot_packet_take_request (pkt, &at, &needed))
-    iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
-  rc->handed_off = TRUE;
+    {
+      iot_packet_set_layer_value (pkt, &iot_dissector_tls, 1);
+      if (decrypted != NULL && rc->first_pass && at < decrypted->hand_len)
+        {
+          GByteArray **pending = &rc->conv->pending[rc->dir];
+
+          if (*pending == NULL)
+            {
+              *pending = g_byte_array_new ();
+              rc->conv->waiting[rc->dir] = g_ptr_array_new ();
+            }
+          g_ptr_array_add (rc->conv->waiting[rc->dir], decrypted);
+          g_byte_array_append (*pending, decrypted->data + at, decrypted->len - at);
+          decrypted->hand_len = at;
+        }
+    }
+  rc->handed_off = decrypted == NULL || decrypted->hand_len > 0;
+  /* A message rebuilt from several records says so, after its layers. */
+  if (decrypted != NULL && decrypted->carried > 0 && decrypted->hand_len > 0)
+    {
+      int node = iot_tree_add_item (pkt, -1, &tls_fields[F_SEGMENTS], plain, 0, decrypted->hand_len, FALSE);
+
+      iot_tree_set_label (pkt, node, "[Reassembled TLS segments (%u bytes)]", decrypted->hand_len);
+    }
 }
 
 /* One record at @off (header complete and the record wholly reported). */
@@ -1184,6 +1546,29 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
 
   body = iot_buf_sub (buf, off + 5, len);
   rc->plain = null_cipher_plaintext (rc, buf, off, type, len, &plain);
+  if (!rc->plain && type != 20)
+    {
+      guint8 inner = type;
+
+      rc->plain = decrypted_plaintext (rc, rec, buf, off, &inner, len, &plain);
+      if (rc->plain)
+        {
+          int node = iot_tree_add_uint (pkt, rec, &tls_fields[F_DECRYPTED_RECORD], NULL, 0, 0, inner);
+
+          iot_tree_set_hidden (pkt, node);
+        }
+      if (rc->plain && rc->conv->version == 0x0304)
+        {
+          /* The real type, found inside the encryption. */
+          int node = iot_tree_add_uint (pkt, rec, &tls_fields[TF_CONTENT_TYPE], NULL, 0, 0, inner);
+
+          iot_tree_set_generated (pkt, node);
+          type = inner;
+          tname = iot_value_name (tls_content_type_names, type);
+          iot_tree_set_label (pkt, rec, "%s Record Layer: %s Protocol", vname ? vname : "TLS",
+                              tname ? tname : "Unknown");
+        }
+    }
   switch (type)
     {
     case 20:
@@ -1210,7 +1595,19 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
             node = iot_tree_add_string (pkt, rec, &tls_fields[TF_APP_DATA_PROTO], NULL, 0, 0, rc->app_proto, -1);
             iot_tree_set_generated (pkt, node);
           }
-        iot_col_append_sep_info (pkt, ", ", "Application Data");
+        if (rc->decrypted != NULL)
+          {
+            guint carried = rc->decrypted->carried;
+            int hidden = iot_tree_add_item (pkt, rec, &tls_fields[F_DECRYPTED_APP_DATA], &plain, carried,
+                                            rc->decrypted->len - carried, FALSE);
+
+            iot_tree_set_hidden (pkt, hidden);
+          }
+        /* Decrypted data that waits for the next record names nothing yet. */
+        if (rc->decrypted == NULL || rc->decrypted->hand_len > 0)
+          iot_col_append_sep_info (pkt, ", ", "Application Data");
+        else if (rc->decrypted->continued)
+          iot_col_append_sep_info (pkt, ", ", "[TLS segment of a reassembled PDU]");
         g_string_assign (what, rc->app_proto ? rc->app_proto : "Application Data");
         if (rc->plain)
           hand_off_plaintext (rc, &plain);
@@ -1251,6 +1648,7 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   int tree = -1;
 
   rc.pkt = pkt;
+  rc.st = st;
   rc.parent = parent;
   rc.first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt);
   rc.conv = find_conv (pkt, st, &rc.dir);

@@ -19,6 +19,7 @@
 #include "iot-print.h"
 #include "iot-stats.h"
 #include "iot-insight.h"
+#include "iot-cli-prefs.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -99,10 +100,12 @@ static const GOptionEntry entries[] = {
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
-    "Statistics after reading: follow,tcp|udp,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
+    "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
     "STATS" },
+  { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
+    "Set a preference (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX)", "NAME:VALUE" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
@@ -540,10 +543,9 @@ parse_statistics (GArray *follows, GError **error)
       FollowRequest req = { 0 };
 
       if (g_strv_length (parts) == 4 && strcmp (parts[0], "follow") == 0
-          && (strcmp (parts[1], "tcp") == 0 || strcmp (parts[1], "udp") == 0)
+          && iot_follow_protocol_parse (parts[1], &req.protocol)
           && iot_follow_mode_parse (parts[2], &req.mode))
         {
-          req.protocol = strcmp (parts[1], "tcp") == 0 ? IOT_FOLLOW_TCP : IOT_FOLLOW_UDP;
           if (parse_stream (parts[3], &req.stream))
             {
               g_array_append_val (follows, req);
@@ -569,7 +571,7 @@ parse_statistics (GArray *follows, GError **error)
           continue;
         }
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -z \"%s\" (supported: follow,tcp|udp,ascii|hex|raw,STREAM and follow,mqtt,STREAM)",
+                   "invalid -z \"%s\" (supported: follow,tcp|udp|tls,ascii|hex|raw,STREAM and follow,mqtt,STREAM)",
                    opts.statistics[i]);
       return FALSE;
     }

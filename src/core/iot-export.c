@@ -2,6 +2,7 @@
  * (blocks written here: one Section Header, one Interface Description per
  * link type, one Enhanced Packet per frame). */
 #include "iot-export.h"
+#include "iot-secrets.h"
 
 #include "iot-file-format.h"
 
@@ -165,6 +166,8 @@ write_pcap (IotFile *file, const guint32 *numbers, guint n, FILE *out,
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u
+#define BT_DSB 0x0000000Au      /* Decryption Secrets Block */
+#define SECRETS_TLS 0x544c534bu /* TLS key log */
 #define BT_EPB 0x00000006u
 #define OPT_ENDOFOPT 0
 #define OPT_IF_TSRESOL 9
@@ -221,6 +224,25 @@ write_shb (GByteArray *out)
   put16 (out, 0);
   put32 (out, 0xFFFFFFFF);  /* section length unknown: -1 as 64 bits */
   put32 (out, 0xFFFFFFFF);
+  end_block (out, start);
+}
+
+/* The key log entries known to the secrets store (those of the capture's
+ * own secrets blocks and those given with -o), so the saved file decrypts
+ * by itself, as editcap --inject-secrets makes it. */
+static void
+write_secrets (GByteArray *out)
+{
+  g_autofree char *keylog = iot_secrets_to_keylog (iot_secrets_default ());
+  guint start, len = strlen (keylog);
+
+  if (len == 0)
+    return;
+  start = begin_block (out, BT_DSB);
+  put32 (out, SECRETS_TLS);
+  put32 (out, len);
+  g_byte_array_append (out, (const guint8 *) keylog, len);
+  pad4 (out);
   end_block (out, start);
 }
 
@@ -291,6 +313,7 @@ write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
   gboolean ok = TRUE;
 
   write_shb (blocks);
+  write_secrets (blocks);
   for (guint i = 0; i < n && ok; i++)
     {
       guint32 number = frame_number (numbers, i);

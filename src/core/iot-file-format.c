@@ -22,6 +22,7 @@
  * other block is skipped by its length.
  */
 #include "iot-file-format.h"
+#include "iot-secrets.h"
 
 #include <pcap/dlt.h>
 #include <string.h>
@@ -36,6 +37,8 @@
 #define PCAPNG_BLOCK_PB     2u
 #define PCAPNG_BLOCK_SPB    3u
 #define PCAPNG_BLOCK_EPB    6u
+#define PCAPNG_BLOCK_DSB    10u          /* Decryption Secrets Block */
+#define PCAPNG_SECRETS_TLS  0x544c534bu  /* "TLSK": NSS key log lines */
 #define PCAPNG_BYTE_ORDER   0x1a2b3c4du
 
 #define PCAPNG_OPT_END      0
@@ -441,6 +444,24 @@ read_block_frame (Reader *r, guint64 offset)
   return TRUE;
 }
 
+/* A Decryption Secrets Block: TLS key log lines go to the secrets store,
+ * so the capture decrypts itself as in tshark.  Other secret types and
+ * unreadable lines are skipped: they never stop the frames from loading. */
+static void
+read_secrets (Reader *r)
+{
+  guint32 type = 0, len = 0;
+  g_autoptr (GError) error = NULL;
+
+  if (!block_u32 (r, 8, &type) || !block_u32 (r, 12, &len) || (guint64) 16 + len > (guint64) r->total - 4)
+    return;
+  if (type != PCAPNG_SECRETS_TLS)
+    return;
+  if (!iot_secrets_add_keylog (iot_secrets_default (), (const char *) r->bytes + r->start + 16, len,
+                               "decryption secrets block", NULL, &error))
+    g_debug ("%s", error->message);
+}
+
 static gboolean
 read_section_header (Reader *r)
 {
@@ -614,8 +635,11 @@ iot_pcapng_index (const guint8 *bytes, guint64 size, GArray *frames, IotIndexTic
         case PCAPNG_BLOCK_SPB:
           ok = is_frame = read_simple_packet (&r, &frame);
           break;
+        case PCAPNG_BLOCK_DSB:
+          read_secrets (&r);
+          break;
         default:
-          break;   /* name resolution, statistics, secrets, custom…: not ours */
+          break;   /* name resolution, statistics, custom…: not ours */
         }
       if (!ok)
         break;

@@ -9,6 +9,7 @@ struct _IotFollow {
   IotFollowProtocol protocol;
   guint32           stream;
   GArray           *chunks;        /* IotFollowChunk */
+  GByteArray       *plaintext;     /* TLS: the decrypted bytes chunks point into */
   char             *node_name[2];
   guint64           node_bytes[2];
 };
@@ -18,6 +19,7 @@ typedef struct {
   const IotField *payload;
   const IotField *seq;             /* TCP only */
   const IotField *icmp, *icmpv6;   /* errors quote other packets */
+  const IotField *decrypted;       /* TLS: any decrypted record */
 } FollowFields;
 
 static void
@@ -178,6 +180,71 @@ flush_waiting (IotFollow *self, Direction *dir)
   g_array_set_size (dir->waiting, 0);
 }
 
+/* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
+ * data record; node 0 is the sender of the stream's first decrypted
+ * record, and node 1 stays unnamed (":0"). */
+static void
+collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
+             const FollowFields *f)
+{
+  IotAddress node0_addr = { 0 };
+  guint16 node0_port = 0;
+  gboolean have_node0 = FALSE;
+
+  self->plaintext = g_byte_array_new ();
+  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+    {
+      const IotNode *stream_node, *nodes;
+      guint16 sport, dport;
+      const IotAddress *src;
+      guint8 node;
+
+      iot_engine_dissect (engine, pkt, n, options);
+      stream_node = find_node (pkt, f->stream);
+      if (stream_node == NULL || stream_node->v.u != self->stream || quoted_in_error (pkt, f, stream_node))
+        continue;
+      if (find_node (pkt, f->decrypted) == NULL)
+        continue;
+      iot_packet_get_ports (pkt, &sport, &dport);
+      src = iot_packet_net_src (pkt);
+      if (!have_node0)
+        {
+          node0_addr = *src;
+          node0_port = sport;
+          have_node0 = TRUE;
+          format_node (src, sport, &self->node_name[0]);
+        }
+      node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      nodes = iot_packet_nodes (pkt);
+      for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+        if (nodes[i].field == f->payload && nodes[i].length > 0)
+          {
+            const IotDataSource *source = iot_packet_source (pkt, nodes[i].source);
+            IotFollowChunk chunk = { n, self->plaintext->len, nodes[i].length, node };
+
+            g_byte_array_append (self->plaintext, source->data + nodes[i].offset, nodes[i].length);
+            emit (self, &chunk);
+          }
+    }
+  if (!have_node0)
+    self->node_name[0] = g_strdup (":0");
+  self->node_name[1] = g_strdup (":0");
+}
+
+gboolean
+iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol)
+{
+  if (strcmp (text, "tcp") == 0)
+    *protocol = IOT_FOLLOW_TCP;
+  else if (strcmp (text, "udp") == 0)
+    *protocol = IOT_FOLLOW_UDP;
+  else if (strcmp (text, "tls") == 0)
+    *protocol = IOT_FOLLOW_TLS;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 IotFollow *
 iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, GError **error)
 {
@@ -196,10 +263,14 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   self->protocol = protocol;
   self->stream = stream;
   self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
-  f.stream = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.stream" : "udp.stream");
-  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload" : "udp.payload");
+  f.stream = iot_registry_field (protocol == IOT_FOLLOW_UDP ? "udp.stream" : "tcp.stream");
+  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload"
+                                  : protocol == IOT_FOLLOW_UDP ? "udp.payload" : "tls.decrypted_app_data");
   f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
+  f.decrypted = protocol == IOT_FOLLOW_TLS ? iot_registry_field ("tls.decrypted_record") : NULL;
   g_assert (f.stream != NULL && f.payload != NULL);
+  if (f.decrypted)
+    iot_field_set_add (wanted, f.decrypted);
   f.icmp = iot_registry_field ("icmp");
   f.icmpv6 = iot_registry_field ("icmpv6");
   if (f.icmp)
@@ -212,6 +283,11 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
     iot_field_set_add (wanted, f.seq);
   options.fields = wanted;
 
+  if (protocol == IOT_FOLLOW_TLS)
+    {
+      collect_tls (self, engine, pkt, &options, &f);
+      return self;
+    }
   for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
     {
       const IotNode *stream_node, *payload_node;
@@ -281,6 +357,8 @@ iot_follow_free (IotFollow *self)
     return;
   iot_file_unref (self->file);
   g_array_unref (self->chunks);
+  if (self->plaintext)
+    g_byte_array_unref (self->plaintext);
   g_free (self->node_name[0]);
   g_free (self->node_name[1]);
   g_free (self);
@@ -303,6 +381,8 @@ iot_follow_chunk_data (IotFollow *self, guint index)
 {
   const IotFollowChunk *chunk = iot_follow_chunk (self, index);
 
+  if (self->plaintext)
+    return self->plaintext->data + chunk->offset;
   return iot_file_frame_data (self->file, chunk->frame) + chunk->offset;
 }
 
@@ -371,12 +451,13 @@ void
 iot_follow_print (IotFollow *self, IotFollowMode mode, GString *out)
 {
   static const char *const mode_names[] = { "ascii", "hex", "raw" };
-  const char *proto = self->protocol == IOT_FOLLOW_TCP ? "tcp" : "udp";
+  const char *proto = self->protocol == IOT_FOLLOW_TCP ? "tcp" : self->protocol == IOT_FOLLOW_UDP ? "udp" : "tls";
+  const char *filter_proto = self->protocol == IOT_FOLLOW_UDP ? "udp" : "tcp";
   guint32 offsets[2] = { 0, 0 };
   const char *rule = "===================================================================";
 
   g_string_append_printf (out, "\n%s\nFollow: %s,%s\nFilter: %s.stream eq %u\n", rule, proto,
-                          mode_names[mode], proto, self->stream);
+                          mode_names[mode], filter_proto, self->stream);
   g_string_append_printf (out, "Node 0: %s\nNode 1: %s\n", self->node_name[0], self->node_name[1]);
   for (guint i = 0; i < self->chunks->len; i++)
     {

@@ -1,4 +1,5 @@
-/* iot-follow.h — the data of one TCP or UDP conversation in order, each
+/* iot-follow.h — the data of one TCP or UDP conversation (or the decrypted
+ * TLS inside a TCP one) in order, each
  * piece mapped back to its frame ("Follow Stream").  GLib only.
  */
 #pragma once
@@ -10,6 +11,7 @@ G_BEGIN_DECLS
 typedef enum {
   IOT_FOLLOW_TCP,
   IOT_FOLLOW_UDP,
+  IOT_FOLLOW_TLS,     /* the decrypted application data of a TCP stream */
 } IotFollowProtocol;
 
 typedef enum {
@@ -46,6 +48,8 @@ guint64               iot_follow_node_bytes (IotFollow *follow, guint node);
 
 /* Text as `tshark -q -z follow,tcp,ascii,N` prints it. */
 void                  iot_follow_print (IotFollow *follow, IotFollowMode mode, GString *out);
+/* Parses "tcp", "udp" or "tls". */
+gboolean              iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol);
 /* Parses "ascii", "hex" or "raw". */
 gboolean              iot_follow_mode_parse (const char *text, IotFollowMode *mode);
 

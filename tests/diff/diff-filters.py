@@ -11,6 +11,8 @@ import shutil
 import struct
 import subprocess
 import sys
+
+from captureopts import capture_opts
 import tempfile
 
 import exclusions
@@ -33,14 +35,17 @@ def pcapng_link_types(data):
             break
         if btype == 1:
             types.add(struct.unpack_from("<H", data, off + 8)[0])
+        if btype == 10:
+            types.add("secrets")   # a Decryption Secrets Block cannot be merged into a pcap
         off += blen
     return types
 
 
 def link_type(path, cli):
     """The link type of a classic pcap or a one-link-type pcapng; a pcapng
-    with several (multi-link.pcapng) or a damaged file (mergecap stops at
-    the damage) is its own group, kept as it is."""
+    with several (multi-link.pcapng), with secrets (https-dsb.pcapng) or a
+    damaged file (mergecap stops at the damage) is its own group, kept as it
+    is."""
     if subprocess.run([cli, "-r", path, "-q"], capture_output=True).returncode != 0:
         return "own:" + path
     with open(path, "rb") as f:
@@ -90,6 +95,21 @@ def main():
     filters = load_filters(os.path.join(root, "tests", "diff", "filters.txt"))
     captures = exclusions.split("filters", sorted(glob.glob(os.path.join(root, "tests", "captures", "*.pcap*"))))
     workdir = tempfile.mkdtemp(prefix="iotscope-filters-")
+    # The captures' key logs, joined: the merged files keep their sessions.
+    keylogs = [w.split("keylog_file:", 1)[1] for c in captures for w in capture_opts(c) if "keylog_file:" in w]
+    opts = []
+    if keylogs:
+        joined = os.path.join(workdir, "all.keys")
+        with open(joined, "w", encoding="utf-8") as out:
+            for k in keylogs:
+                out.write(open(k, encoding="utf-8").read())
+        opts = ["-o", "tls.keylog_file:" + joined]
+    # PSKs (one per preference, as tshark takes them) go as they are.
+    for c in captures:
+        words = capture_opts(c)
+        for i, w in enumerate(words):
+            if w.startswith(("dtls.psk:", "tls.psk:")) and i > 0 and words[i - 1] == "-o" and w not in opts:
+                opts += ["-o", w]
     captures = merged_captures(captures, workdir, cli)
 
     # Whether a filter compiles does not depend on the capture: a filter both
@@ -100,8 +120,8 @@ def main():
         capture, flt = job
         must_fail = flt.startswith("REJECT ")
         text = flt[len("REJECT "):] if must_fail else flt
-        ours, our_err = frames([cli], capture, text)
-        theirs, their_err = frames(["tshark", "-2"], capture, text)
+        ours, our_err = frames([cli] + opts, capture, text)
+        theirs, their_err = frames(["tshark", "-2"] + opts, capture, text)
         name = os.path.basename(capture)
         if must_fail:
             if ours is not None or theirs is not None:

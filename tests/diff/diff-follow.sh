@@ -3,6 +3,7 @@
 # every mode, iotscope-cli -z follow must print exactly what tshark prints.
 # One run of each tool per capture, with every -z at once.
 set -u
+. "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
@@ -13,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 checked=0 failed=0
 for capture in tests/captures/*.pcap*; do
   excluded follow "$capture" && continue
+  mapfile -t opts < <(capture_opts "$capture")
   args=()
   for proto in tcp udp; do
     for stream in $("$cli" -r "$capture" -T fields -e $proto.stream 2>/dev/null | tr ',' '\n' | sort -un); do
@@ -21,10 +23,18 @@ for capture in tests/captures/*.pcap*; do
       done
     done
   done
+  # Decrypted TLS: follow,tls on every TCP stream of a capture we decrypt.
+  if [ -n "$("$cli" "${opts[@]}" -r "$capture" -Y tls.decrypted_record 2>/dev/null | head -1)" ]; then
+    for stream in $("$cli" -r "$capture" -T fields -e tcp.stream 2>/dev/null | sort -un); do
+      for mode in ascii hex raw; do
+        args+=(-z "follow,tls,$mode,$stream")
+      done
+    done
+  fi
   [ ${#args[@]} -gt 0 ] || continue
   checked=$((checked + ${#args[@]} / 2))
-  tshark -r "$capture" -q "${args[@]}" >"$tmp/theirs" 2>/dev/null
-  "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours" 2>"$tmp/ours.err"
+  tshark "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/theirs" 2>/dev/null
+  "$cli" "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/ours" 2>"$tmp/ours.err"
   # tshark prints several -z reports in an order of its own: compare the
   # reports, not their order.
   if ! python3 - "$tmp/theirs" "$tmp/ours" <<'PY'

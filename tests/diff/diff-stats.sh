@@ -7,6 +7,7 @@
 # a set.  (Two runs because tshark keeps one expert level for all
 # "-z expert" reports of a run.)
 set -u
+. "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
@@ -81,8 +82,9 @@ for capture in tests/captures/*.pcap*; do
   for run in a b; do
     if [ $run = a ]; then args=("${run_a[@]}"); else args=("${run_b[@]}"); fi
     checked=$((checked + 1))
-    tshark -2 -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
-    "$cli" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>"$tmp/ours.err"
+    mapfile -t opts < <(capture_opts "$capture")
+    tshark -2 "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/theirs.raw" 2>/dev/null
+    "$cli" "${opts[@]}" -r "$capture" -q "${args[@]}" >"$tmp/ours.raw" 2>"$tmp/ours.err"
     split_reports "$tmp/theirs.raw" >"$tmp/theirs"
     split_reports "$tmp/ours.raw" >"$tmp/ours"
     if [ $skip_expert = 1 ]; then

@@ -2,6 +2,7 @@
 # The default one-line output (No., Time, Source, Destination, Protocol,
 # Length, Info) must equal `tshark -2 -r` line for line on every capture.
 set -u
+. "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
@@ -32,8 +33,9 @@ for capture in tests/captures/*.pcap*; do
       echo "partly compared (summary): hostile-strings.pcap: MQTT topics with control characters left out: tshark 4.0 prints them raw in Info" ;;
   esac
   checked=$((checked + 1))
-  theirs=$(tshark -2 -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
-  ours=$("$cli" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
+  mapfile -t opts < <(capture_opts "$capture")
+  theirs=$(tshark -2 "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
+  ours=$("$cli" "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
   if [ "$theirs" != "$ours" ]; then
     failed=$((failed + 1))
     echo "DIFF $capture"

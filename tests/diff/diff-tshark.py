@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import exclusions
+from captureopts import capture_opts
 
 CHUNK = 60                    # fields per run, to keep command lines short
 SKIP_TYPES = {"FT_PROTOCOL"}   # protocol rows print their label text
@@ -40,7 +41,7 @@ def glossary(cmd):
 
 
 def run_fields(cmd, capture, fields):
-    args = cmd + ["-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+    args = cmd + capture_opts(capture) + ["-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
     for f in fields:
         args += ["-e", f]
     proc = subprocess.run(args, capture_output=True)

@@ -31,6 +31,14 @@ def main(root, out):
     os.makedirs(f"{out}/file", exist_ok=True)
     os.makedirs(f"{out}/frame", exist_ok=True)
     os.makedirs(f"{out}/filter", exist_ok=True)
+    os.makedirs(f"{out}/secrets", exist_ok=True)
+    # fuzz-secrets: 0x01 + key log text, or 0x00 + suite, flags, type, secret, record.
+    for path in sorted(glob.glob(f"{root}/tests/captures/*.keys")):
+        open(f"{out}/secrets/{os.path.basename(path)}", "wb").write(b"\x01" + open(path, "rb").read())
+    for i, (suite, flags) in enumerate([(0x1301, 1), (0x1303, 1), (0xc02b, 0), (0xcca9, 0),
+                                        (0xc023, 2), (0xc023, 0), (0xc0a8, 4 | 16), (0xc0ae, 4 | 16)]):
+        open(f"{out}/secrets/record-{i}", "wb").write(
+            bytes([0, suite >> 8, suite & 0xff, flags, 23]) + bytes(range(48)) + bytes(range(64)))
     for i, line in enumerate(open(f"{root}/tests/diff/filters.txt")):
         line = line.strip()
         if line and not line.startswith("#"):

@@ -1,0 +1,387 @@
+/* iot-secrets.c — the store of decryption secrets (see iot-secrets.h). */
+#include "iot-secrets.h"
+
+#include <string.h>
+
+#define CLIENT_RANDOM_LEN 32
+#define RSA_KEY_LEN 8
+#define MAX_SECRET_LEN 64
+
+struct _IotSecrets {
+  GRWLock     lock;
+  GHashTable *keylog[IOT_KEYLOG_N_LABELS];   /* GBytes client random → GBytes secret */
+  GHashTable *psks;                          /* GBytes identity ("" = any) → GBytes key */
+};
+
+static const char *const label_names[IOT_KEYLOG_N_LABELS] = {
+  [IOT_KEYLOG_CLIENT_RANDOM] = "CLIENT_RANDOM",
+  [IOT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET] = "CLIENT_EARLY_TRAFFIC_SECRET",
+  [IOT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET] = "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+  [IOT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET] = "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+  [IOT_KEYLOG_CLIENT_TRAFFIC_SECRET_0] = "CLIENT_TRAFFIC_SECRET_0",
+  [IOT_KEYLOG_SERVER_TRAFFIC_SECRET_0] = "SERVER_TRAFFIC_SECRET_0",
+  [IOT_KEYLOG_EARLY_EXPORTER_SECRET] = "EARLY_EXPORTER_SECRET",
+  [IOT_KEYLOG_EXPORTER_SECRET] = "EXPORTER_SECRET",
+  [IOT_KEYLOG_RSA] = "RSA",
+};
+
+G_DEFINE_QUARK (iot-secrets-error-quark, iot_secrets_error)
+
+const char *
+iot_keylog_label_name (IotKeylogLabel label)
+{
+  return label < IOT_KEYLOG_N_LABELS ? label_names[label] : NULL;
+}
+
+static GHashTable *
+bytes_table_new (void)
+{
+  return g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                (GDestroyNotify) g_bytes_unref, (GDestroyNotify) g_bytes_unref);
+}
+
+IotSecrets *
+iot_secrets_new (void)
+{
+  IotSecrets *self = g_new0 (IotSecrets, 1);
+
+  g_rw_lock_init (&self->lock);
+  for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+    self->keylog[i] = bytes_table_new ();
+  self->psks = bytes_table_new ();
+  return self;
+}
+
+void
+iot_secrets_free (IotSecrets *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+    g_hash_table_unref (self->keylog[i]);
+  g_hash_table_unref (self->psks);
+  g_rw_lock_clear (&self->lock);
+  g_free (self);
+}
+
+void
+iot_secrets_clear (IotSecrets *self)
+{
+  g_rw_lock_writer_lock (&self->lock);
+  for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+    g_hash_table_remove_all (self->keylog[i]);
+  g_hash_table_remove_all (self->psks);
+  g_rw_lock_writer_unlock (&self->lock);
+}
+
+IotSecrets *
+iot_secrets_default (void)
+{
+  static gsize store;
+
+  if (g_once_init_enter (&store))
+    g_once_init_leave (&store, (gsize) iot_secrets_new ());
+  return (IotSecrets *) store;
+}
+
+/* Hex text of @len characters into bytes; NULL unless every character is
+ * a hex digit and there is an even number of them. */
+static GBytes *
+bytes_from_hex (const char *hex, gsize len)
+{
+  guint8 *data;
+
+  if (len == 0 || len % 2 != 0)
+    return NULL;
+  data = g_malloc (len / 2);
+  for (gsize i = 0; i < len; i += 2)
+    {
+      int hi = g_ascii_xdigit_value (hex[i]), lo = g_ascii_xdigit_value (hex[i + 1]);
+
+      if (hi < 0 || lo < 0)
+        {
+          g_free (data);
+          return NULL;
+        }
+      data[i / 2] = (guint8) (hi << 4 | lo);
+    }
+  return g_bytes_new_take (data, len / 2);
+}
+
+static int
+label_from_name (const char *name, gsize len)
+{
+  for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+    if (strlen (label_names[i]) == len && memcmp (label_names[i], name, len) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* Splits @line at spaces/tabs into at most @max words. */
+static guint
+split_words (const char *line, gsize len, const char **words, gsize *lens, guint max)
+{
+  guint n = 0;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      gsize start;
+
+      while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+      if (i >= len)
+        break;
+      start = i;
+      while (i < len && line[i] != ' ' && line[i] != '\t')
+        i++;
+      if (n == max)
+        return max + 1;
+      words[n] = line + start;
+      lens[n] = i - start;
+      n++;
+    }
+  return n;
+}
+
+/* One line: NULL when it was added or is blank, else why it is malformed. */
+static const char *
+add_keylog_line (IotSecrets *self, const char *line, gsize len)
+{
+  const char *words[3];
+  gsize lens[3];
+  guint n = split_words (line, len, words, lens, 3);
+  g_autoptr (GBytes) random = NULL;
+  g_autoptr (GBytes) secret = NULL;
+  int label;
+
+  if (n == 0 || words[0][0] == '#')
+    return NULL;
+  if (n != 3)
+    return "expected a label, a client random and a secret";
+  label = label_from_name (words[0], lens[0]);
+  if (label < 0)
+    return "unknown label";
+  random = bytes_from_hex (words[1], lens[1]);
+  if (random == NULL)
+    return "the client random is not hex";
+  if (g_bytes_get_size (random) != (label == IOT_KEYLOG_RSA ? RSA_KEY_LEN : CLIENT_RANDOM_LEN))
+    return label == IOT_KEYLOG_RSA ? "the encrypted pre-master prefix is not 8 bytes"
+                                   : "the client random is not 32 bytes";
+  secret = bytes_from_hex (words[2], lens[2]);
+  if (secret == NULL)
+    return "the secret is not hex";
+  if (g_bytes_get_size (secret) > MAX_SECRET_LEN
+      || (label == IOT_KEYLOG_CLIENT_RANDOM && g_bytes_get_size (secret) != 48))
+    return label == IOT_KEYLOG_CLIENT_RANDOM ? "the master secret is not 48 bytes" : "the secret is too long";
+  g_hash_table_replace (self->keylog[label], g_steal_pointer (&random), g_steal_pointer (&secret));
+  return NULL;
+}
+
+gboolean
+iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
+                        const char *origin, guint *n_added, GError **error)
+{
+  const char *p = text, *end = text + len;
+  guint line_no = 0, added = 0;
+  gboolean ok = TRUE;
+
+  g_rw_lock_writer_lock (&self->lock);
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', end - p);
+      gsize line_len = (eol ? eol : end) - p;
+      const char *why;
+
+      line_no++;
+      if (line_len > 0 && p[line_len - 1] == '\r')
+        line_len--;
+      why = add_keylog_line (self, p, line_len);
+      if (why != NULL && ok)
+        {
+          g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_KEYLOG_LINE,
+                       "%s:%u: %s", origin ? origin : "key log", line_no, why);
+          ok = FALSE;
+        }
+      else if (why == NULL && line_len > 0 && p[0] != '#')
+        added++;
+      p = eol ? eol + 1 : end;
+    }
+  g_rw_lock_writer_unlock (&self->lock);
+  if (n_added)
+    *n_added = added;
+  return ok;
+}
+
+gboolean
+iot_secrets_add_keylog_file (IotSecrets *self, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &text, &len, error))
+    return FALSE;
+  return iot_secrets_add_keylog (self, text, len, path, NULL, error);
+}
+
+gboolean
+iot_secrets_add_psk (IotSecrets *self, const char *identity, const char *hex, GError **error)
+{
+  g_autoptr (GBytes) key = bytes_from_hex (hex, strlen (hex));
+
+  if (key == NULL || g_bytes_get_size (key) > MAX_SECRET_LEN)
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "pre-shared key \"%s\" is not hex (at most %u bytes)", hex, MAX_SECRET_LEN);
+      return FALSE;
+    }
+  g_rw_lock_writer_lock (&self->lock);
+  g_hash_table_replace (self->psks, g_bytes_new (identity ? identity : "", identity ? strlen (identity) : 0),
+                        g_steal_pointer (&key));
+  g_rw_lock_writer_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **error)
+{
+  const char *colon = strchr (name_value, ':');
+  g_autofree char *name = NULL;
+  const char *value;
+
+  if (colon == NULL)
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "\"%s\" is not NAME:VALUE", name_value);
+      return FALSE;
+    }
+  name = g_strndup (name_value, colon - name_value);
+  value = colon + 1;
+  /* tshark keeps the old ssl.* names as aliases of tls.*. */
+  if (g_str_equal (name, "tls.keylog_file") || g_str_equal (name, "ssl.keylog_file"))
+    return *value == '\0' || iot_secrets_add_keylog_file (self, value, error);
+  if (g_str_equal (name, "tls.psk") || g_str_equal (name, "ssl.psk") || g_str_equal (name, "dtls.psk"))
+    return *value == '\0' || iot_secrets_add_psk (self, NULL, value, error);
+  g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_UNKNOWN_PREF,
+               "unknown preference \"%s\"", name);
+  return FALSE;
+}
+
+static gsize
+copy_out (GBytes *value, guint8 *out, gsize out_size)
+{
+  gsize len;
+  const guint8 *data;
+
+  if (value == NULL)
+    return 0;
+  data = g_bytes_get_data (value, &len);
+  if (len > out_size)
+    return 0;
+  memcpy (out, data, len);
+  return len;
+}
+
+gsize
+iot_secrets_lookup_keylog (IotSecrets *self, IotKeylogLabel label,
+                           const guint8 *client_random, guint8 *out, gsize out_size)
+{
+  g_autoptr (GBytes) key = NULL;
+  gsize len;
+
+  if (label >= IOT_KEYLOG_N_LABELS)
+    return 0;
+  key = g_bytes_new_static (client_random, label == IOT_KEYLOG_RSA ? RSA_KEY_LEN : CLIENT_RANDOM_LEN);
+  g_rw_lock_reader_lock (&self->lock);
+  len = copy_out (g_hash_table_lookup (self->keylog[label], key), out, out_size);
+  g_rw_lock_reader_unlock (&self->lock);
+  return len;
+}
+
+gsize
+iot_secrets_lookup_psk (IotSecrets *self, const guint8 *identity, gsize identity_len,
+                        guint8 *out, gsize out_size)
+{
+  g_autoptr (GBytes) key = g_bytes_new_static (identity ? (gconstpointer) identity : "", identity ? identity_len : 0);
+  g_autoptr (GBytes) any = g_bytes_new_static ("", 0);
+  gsize len;
+
+  g_rw_lock_reader_lock (&self->lock);
+  len = copy_out (g_hash_table_lookup (self->psks, key), out, out_size);
+  if (len == 0)
+    len = copy_out (g_hash_table_lookup (self->psks, any), out, out_size);
+  g_rw_lock_reader_unlock (&self->lock);
+  return len;
+}
+
+guint
+iot_secrets_n_keylog_entries (IotSecrets *self)
+{
+  guint n = 0;
+
+  g_rw_lock_reader_lock (&self->lock);
+  for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+    n += g_hash_table_size (self->keylog[i]);
+  g_rw_lock_reader_unlock (&self->lock);
+  return n;
+}
+
+gboolean
+iot_secrets_is_empty (IotSecrets *self)
+{
+  gboolean empty;
+
+  g_rw_lock_reader_lock (&self->lock);
+  empty = g_hash_table_size (self->psks) == 0;
+  g_rw_lock_reader_unlock (&self->lock);
+  return empty && iot_secrets_n_keylog_entries (self) == 0;
+}
+
+static void
+append_hex (GString *out, GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (out, "%02x", data[i]);
+}
+
+static int
+compare_lines (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+char *
+iot_secrets_to_keylog (IotSecrets *self)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  g_rw_lock_reader_lock (&self->lock);
+  for (guint label = 0; label < IOT_KEYLOG_N_LABELS; label++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->keylog[label]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          GString *line = g_string_new (label_names[label]);
+
+          g_string_append_c (line, ' ');
+          append_hex (line, key);
+          g_string_append_c (line, ' ');
+          append_hex (line, value);
+          g_string_append_c (line, '\n');
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+        }
+    }
+  g_rw_lock_reader_unlock (&self->lock);
+  /* Sorted, so the same secrets always make the same file. */
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append (out, g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
+}

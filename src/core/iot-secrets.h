@@ -1,0 +1,82 @@
+/* iot-secrets.h — the one store of decryption secrets.
+ *
+ * Key log files (NSS SSLKEYLOGFILE lines), pcapng Decryption Secrets
+ * Blocks and pre-shared keys all end up here; the TLS and DTLS dissectors
+ * look them up while they read a session.  The store is process-wide,
+ * filled before a capture is read (the CLI's -o, a capture's secrets
+ * blocks) and safe to read from several threads.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The labels of an NSS key log line. */
+typedef enum {
+  IOT_KEYLOG_CLIENT_RANDOM,                   /* TLS 1.2 and older: master secret */
+  IOT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET,
+  IOT_KEYLOG_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+  IOT_KEYLOG_SERVER_HANDSHAKE_TRAFFIC_SECRET,
+  IOT_KEYLOG_CLIENT_TRAFFIC_SECRET_0,
+  IOT_KEYLOG_SERVER_TRAFFIC_SECRET_0,
+  IOT_KEYLOG_EARLY_EXPORTER_SECRET,
+  IOT_KEYLOG_EXPORTER_SECRET,
+  IOT_KEYLOG_RSA,                             /* keyed by the first 8 bytes of the encrypted pre-master */
+  IOT_KEYLOG_N_LABELS
+} IotKeylogLabel;
+
+#define IOT_SECRETS_ERROR (iot_secrets_error_quark ())
+GQuark iot_secrets_error_quark (void);
+
+typedef enum {
+  IOT_SECRETS_ERROR_MALFORMED,    /* a key that cannot be read */
+  IOT_SECRETS_ERROR_KEYLOG_LINE,  /* a key log line that cannot be read (the others were added) */
+  IOT_SECRETS_ERROR_UNKNOWN_PREF, /* -o NAME that is not a preference we have */
+} IotSecretsError;
+
+typedef struct _IotSecrets IotSecrets;
+
+/* The store every dissector reads. */
+IotSecrets *iot_secrets_default (void);
+
+IotSecrets *iot_secrets_new (void);
+void        iot_secrets_free (IotSecrets *self);
+void        iot_secrets_clear (IotSecrets *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSecrets, iot_secrets_free)
+
+/* Reads key log text.  Blank lines and '#' comments are skipped.  Every
+ * well-formed line is added even when others are not; the first malformed
+ * line is reported ("ORIGIN:LINE: why").  Returns the number of lines added
+ * through @n_added. */
+gboolean iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
+                                 const char *origin, guint *n_added, GError **error);
+gboolean iot_secrets_add_keylog_file (IotSecrets *self, const char *path, GError **error);
+
+/* A pre-shared key as hex; @identity NULL or "" is the key for any identity
+ * (tshark's single tls.psk / dtls.psk preference). */
+gboolean iot_secrets_add_psk (IotSecrets *self, const char *identity, const char *hex, GError **error);
+
+/* tshark's -o NAME:VALUE for the preferences we have: tls.keylog_file,
+ * tls.psk, dtls.psk.  Other names give IOT_SECRETS_ERROR_UNKNOWN_PREF. */
+gboolean iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **error);
+
+/* The secret logged for @label and @client_random (32 bytes; 8 for RSA),
+ * copied into @out (at most @out_size bytes).  Returns its length, 0 when
+ * none is known. */
+gsize    iot_secrets_lookup_keylog (IotSecrets *self, IotKeylogLabel label,
+                                    const guint8 *client_random, guint8 *out, gsize out_size);
+/* The PSK for @identity (or the one for any identity), as above. */
+gsize    iot_secrets_lookup_psk (IotSecrets *self, const guint8 *identity, gsize identity_len,
+                                 guint8 *out, gsize out_size);
+/* Whether anything at all was loaded (dissectors skip work otherwise). */
+gboolean iot_secrets_is_empty (IotSecrets *self);
+guint    iot_secrets_n_keylog_entries (IotSecrets *self);
+
+const char *iot_keylog_label_name (IotKeylogLabel label);
+
+/* Every key log entry as NSS key log text, one line each, sorted (for a
+ * pcapng Decryption Secrets Block); "" when there are none. */
+char       *iot_secrets_to_keylog (IotSecrets *self);
+
+G_END_DECLS

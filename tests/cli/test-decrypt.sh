@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# TLS decryption from the CLI: -o options, key log errors, a wrong key, a
+# session without keys, and decrypted MQTT analysed as cleartext MQTT.
+set -u
+cli=${IOTSCOPE_CLI:?}
+cd "${IOTSCOPE_SOURCE_ROOT:?}"
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cap=tests/captures/mqtt-tls-decrypt.pcap
+keys=tests/captures/mqtt-tls-decrypt.keys
+
+check () {   # check NAME CONDITION-STATUS [DETAIL]
+  if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1 ${3:-}"; failures=$((failures + 1)); fi
+}
+count () {   # count ARGS...: lines of output
+  "$cli" "$@" 2>/dev/null | wc -l
+}
+
+# Without secrets nothing is decrypted; with the key log every session
+# whose secrets are in it is (7 of 8: the last one's are left out).
+n=$(count -r "$cap" -Y mqtt)
+check "no-secrets-no-mqtt" "$([ "$n" -eq 0 ]; echo $?)" "($n MQTT frames)"
+n=$(count -o "tls.keylog_file:$keys" -r "$cap" -Y 'mqtt.msgtype == 1')
+check "seven-sessions-decrypted" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs)"
+n=$("$cli" -o "tls.keylog_file:$keys" -r "$cap" -T fields -e mqtt.clientid -Y 'mqtt.msgtype == 1' | sort -u | grep -c tls12)
+check "tls12-suites" "$([ "$n" -eq 5 ]; echo $?)" "($n TLS 1.2 sessions)"
+
+# The session whose secrets are missing says why, once per direction.
+"$cli" -o "tls.keylog_file:$keys" -r "$cap" -q -z expert,note >"$tmp/expert" 2>&1
+grep -q "Not decrypted: no key log entry for this client random" "$tmp/expert"
+check "missing-key-named" $?
+
+# A wrong secret: a bad record MAC on the first record of each direction,
+# and nothing shown as MQTT.
+# (every secret with its first byte's bits flipped)
+python3 -c '
+import sys
+for line in open(sys.argv[1]):
+    if line.startswith("#"):
+        continue
+    label, random, secret = line.split()
+    print(label, random, "%02x" % (int(secret[:2], 16) ^ 0xff) + secret[2:])
+' "$keys" >"$tmp/wrong.keys"
+n=$(count -o "tls.keylog_file:$tmp/wrong.keys" -r "$cap" -Y mqtt)
+check "wrong-key-no-mqtt" "$([ "$n" -eq 0 ]; echo $?)" "($n MQTT frames)"
+"$cli" -o "tls.keylog_file:$tmp/wrong.keys" -r "$cap" -q -z expert >"$tmp/expert" 2>&1
+n=$(grep -c "Decryption failed (bad record MAC)" "$tmp/expert")
+check "wrong-key-bad-mac" "$([ "$n" -ge 1 ]; echo $?)" "$(cat "$tmp/expert")"
+n=$(count -o "tls.keylog_file:$tmp/wrong.keys" -r "$cap" -Y '_ws.expert.message contains "bad record MAC"')
+check "bad-mac-first-record-only" "$([ "$n" -eq 14 ]; echo $?)" "($n frames; want one per direction of 7 sessions)"
+
+# A malformed key log line is named by its line; the other lines still work.
+{ echo "# test"; echo "CLIENT_RANDOM 1234 abcd"; cat "$keys"; } >"$tmp/bad-line.keys"
+"$cli" -o "tls.keylog_file:$tmp/bad-line.keys" -r "$cap" -Y 'mqtt.msgtype == 1' >"$tmp/out" 2>"$tmp/err"
+grep -q "bad-line.keys:2: the client random is not 32 bytes" "$tmp/err"
+check "malformed-line-named" $? "$(cat "$tmp/err")"
+n=$(wc -l <"$tmp/out")
+check "malformed-line-rest-used" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs)"
+
+# -o errors.
+"$cli" -o "tls.keylog_file:$tmp/none.keys" -r "$cap" >/dev/null 2>"$tmp/err"
+check "missing-keylog-file" "$([ $? -ne 0 ] && grep -q none.keys "$tmp/err"; echo $?)"
+"$cli" -o "nosuch.pref:1" -r "$cap" >/dev/null 2>"$tmp/err"
+check "unknown-preference" "$([ $? -ne 0 ] && grep -q 'unknown preference "nosuch.pref"' "$tmp/err"; echo $?)"
+"$cli" -o "dtls.psk:xyz" -r "$cap" >/dev/null 2>"$tmp/err"
+check "bad-psk" "$([ $? -ne 0 ] && grep -q 'not hex' "$tmp/err"; echo $?)"
+
+# Secrets inside the capture (a pcapng Decryption Secrets Block).
+n=$(count -r tests/captures/https-dsb.pcapng -Y 'http.response.code == 200')
+check "dsb-decrypts" "$([ "$n" -eq 2 ]; echo $?)" "($n responses)"
+
+# Saving as pcapng writes the known key log entries into a secrets block:
+# the capture's own (re-saved) and those given with -o (embedded), so the
+# file decrypts by itself, for us and for tshark.
+"$cli" -r tests/captures/https-dsb.pcapng -w "$tmp/resaved.pcapng" 2>"$tmp/err"
+n=$(count -r "$tmp/resaved.pcapng" -Y 'http.response.code == 200')
+check "dsb-kept-on-save" "$([ "$n" -eq 2 ]; echo $?)" "($n responses) $(cat "$tmp/err")"
+"$cli" -o "tls.keylog_file:$keys" -r "$cap" -w "$tmp/embedded.pcapng" 2>"$tmp/err"
+n=$(count -r "$tmp/embedded.pcapng" -Y 'mqtt.msgtype == 1')
+check "secrets-embedded-on-save" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs) $(cat "$tmp/err")"
+if command -v tshark >/dev/null; then
+  n=$(tshark -r "$tmp/embedded.pcapng" -Y 'mqtt.msgtype == 1' 2>/dev/null | wc -l)
+  check "embedded-secrets-read-by-tshark" "$([ "$n" -eq 7 ]; echo $?)" "($n CONNECTs)"
+fi
+"$cli" -r tests/captures/mqtt311.pcap -w "$tmp/plain.pcapng" 2>/dev/null
+! grep -q "CLIENT_RANDOM" "$tmp/plain.pcapng"
+check "no-secrets-no-block" $?
+
+# DTLS 1.2 with a PSK.  ChaCha20-Poly1305 is not decrypted by tshark 4.0
+# (it builds the DTLS nonce wrongly), so the plaintext is compared with
+# what the peers sent (make-tls-decrypt.sh): CoAP POST /sensors "t=21.5",
+# answered 2.04 "ok".
+psk=696f7473636f70652d646576696365
+"$cli" -o "dtls.psk:$psk" -r tests/captures/dtls-psk-chacha.pcap -T fields \
+  -e coap.code -e coap.mid -e coap.opt.uri_path -e data.data -Y coap >"$tmp/coap" 2>&1
+printf '2\t4660\tsensors\t743d32312e35\n68\t4660\t\t6f6b\n' | diff - "$tmp/coap" >/dev/null
+check "dtls-chacha20-coap" $? "$(cat "$tmp/coap")"
+n=$(count -o "dtls.psk:$psk" -r tests/captures/dtls-psk-decrypt.pcap -Y 'coap.opt.uri_path == "sensors"')
+check "dtls-ccm8-ccm-gcm-coap" "$([ "$n" -eq 3 ]; echo $?)" "($n requests)"
+"$cli" -o "dtls.psk:00$psk" -r tests/captures/dtls-psk-decrypt.pcap -q -z expert >"$tmp/expert" 2>&1
+n=$(grep -c "Decryption failed (bad record MAC)" "$tmp/expert")
+check "dtls-wrong-psk-bad-mac" "$([ "$n" -ge 1 ] && ! grep -q CoAP "$tmp/expert"; echo $?)" "$(cat "$tmp/expert")"
+n=$(count -o "dtls.psk:00$psk" -r tests/captures/dtls-psk-decrypt.pcap -Y coap)
+check "dtls-wrong-psk-no-coap" "$([ "$n" -eq 0 ]; echo $?)" "($n CoAP frames)"
+# libcoap's GnuTLS build negotiates ECDHE-PSK: the PSK alone is not enough, and we say so.
+"$cli" -o "dtls.psk:$(printf iot-secret-key | od -An -tx1 | tr -d ' \n')" -r tests/captures/dtls-psk.pcap -q -z expert,note >"$tmp/expert" 2>&1
+grep -q "Not decrypted: ECDHE-PSK needs a key log, not just the PSK" "$tmp/expert"
+check "ecdhe-psk-needs-keylog" $? "$(cat "$tmp/expert")"
+
+[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
