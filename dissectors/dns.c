@@ -545,8 +545,9 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
 typedef struct {
   const char *text;      /* "<Root>" for the root */
   guint       text_len;
+  guint       raw_len;   /* the name's length before escaping (tshark's dns.qry.name.len) */
   guint       wire_len;  /* bytes the name takes where it starts */
-  guint       labels;
+  guint       labels;    /* as tshark counts them: a '.' inside a label counts too */
 } DnsName;
 
 /* Reads the (possibly compressed) name at @off of the message @msg.  A
@@ -560,6 +561,7 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
   gboolean jumped = FALSE;
 
   out->labels = 0;
+  out->raw_len = 0;
   out->wire_len = 0;
   for (;;)
     {
@@ -606,6 +608,9 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
               text[text_len++] = '.';
             memcpy (text + text_len, shown, shown_len);
             text_len += shown_len;
+            out->raw_len += (out->raw_len > 0 ? 1 : 0) + len;
+            for (guint i = 0; i < len; i++)
+              out->labels += label[i] == '.';
           }
       }
       out->labels++;
@@ -615,6 +620,7 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
     {
       strcpy (text, "<Root>");
       text_len = 6;
+      out->raw_len = 6;
     }
   out->text = iot_packet_strndup (pkt, text, text_len);
   out->text_len = text_len;
@@ -915,7 +921,7 @@ dissect_question (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboo
   tree = iot_tree_add_text (pkt, parent, msg, off, name.wire_len + 4, "%s: type %s, class %s",
                             name.text, type_name (pkt, type), class_name (cls & (is_mdns ? 0x7fff : 0xffff)));
   iot_tree_add_string (pkt, tree, &dns_fields[F_QRY_NAME], msg, off, name.wire_len, name.text, name.text_len);
-  node = iot_tree_add_uint (pkt, tree, &dns_fields[F_QRY_NAME_LEN], msg, off, name.wire_len, name.text_len);
+  node = iot_tree_add_uint (pkt, tree, &dns_fields[F_QRY_NAME_LEN], msg, off, name.wire_len, name.raw_len);
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_uint (pkt, tree, &dns_fields[F_COUNT_LABELS], msg, off, name.wire_len, name.labels);
   iot_tree_set_generated (pkt, node);

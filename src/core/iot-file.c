@@ -233,7 +233,10 @@ index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
   /* A file that shrank while it was indexed (whatever the zeros that
    * replaced its end looked like) is reported as such, with the frames
    * read before the point it was cut at. */
-  if (self->guard != NULL && drop_lost_frames (self))
+  if (self->guard != NULL
+      && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (local_error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED)
+      && drop_lost_frames (self))
     g_clear_error (&local_error);
   else if (!ok)
     {
