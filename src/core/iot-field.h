@@ -30,6 +30,7 @@ typedef enum {
   IOT_FT_IPV6,
   IOT_FT_ABSOLUTE_TIME,
   IOT_FT_RELATIVE_TIME,
+  IOT_FT_EUI64,         /* 8 bytes in display order, shown 00:11:…:77 */
 } IotFieldType;
 
 /* How integers are shown; time display for absolute times. */

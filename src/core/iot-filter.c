@@ -74,6 +74,7 @@ class_of_type (IotFieldType type)
       return CLASS_STRING;
     case IOT_FT_BYTES:
     case IOT_FT_ETHER:
+    case IOT_FT_EUI64:
     case IOT_FT_PROTOCOL:
       return CLASS_BYTES;
     case IOT_FT_IPV4:
@@ -1346,6 +1347,8 @@ convert_literal (Parser *p, Expr *e, ValueClass cls, const IotField *field)
           }
         if (ok && field && field->type == IOT_FT_ETHER && bytes->len != 6)
           ok = FALSE;
+        if (ok && field && field->type == IOT_FT_EUI64 && bytes->len != 8)
+          ok = FALSE;
         if (ok)
           set_literal_bytes (e, bytes->data, bytes->len);
       }
@@ -1823,7 +1826,7 @@ node_value (IotPacket *pkt, const IotNode *node, FValue *out)
       break;
     case CLASS_BYTES:
     case CLASS_NONE:
-      if (field->type == IOT_FT_BYTES || field->type == IOT_FT_ETHER)
+      if (field->type == IOT_FT_BYTES || field->type == IOT_FT_ETHER || field->type == IOT_FT_EUI64)
         {
           out->v.p = node->v.p;
           out->len = node->vlen;

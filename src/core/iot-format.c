@@ -305,6 +305,9 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
     case IOT_FT_IPV6:
       format_address (node, out);
       break;
+    case IOT_FT_EUI64:
+      iot_format_hex (node->v.p, node->vlen, ":", out);
+      break;
     case IOT_FT_ABSOLUTE_TIME:
       format_abs_time_field (field, node->v.i, out);
       break;
@@ -376,6 +379,9 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
         g_string_append (out, "<MISSING>");
       else
         iot_format_hex (node->v.p, node->vlen, NULL, out);
+      break;
+    case IOT_FT_EUI64:
+      iot_format_hex (node->v.p, node->vlen, ":", out);
       break;
     case IOT_FT_RELATIVE_TIME:
       iot_format_rel_time (node->v.i, out);

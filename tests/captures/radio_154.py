@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Byte-level generator of IEEE 802.15.4 sniffer captures (no radio here).
+
+Usage: radio_154.py OUTDIR          writes the link-type captures
+       radio_154.py --zep HOST PORT sends ZEP v1/v2 datagrams over UDP
+
+Only the Python standard library is used.  Every frame is written by hand
+from the IEEE 802.15.4-2006/2015 frame formats; the FCS is the ITU-T
+CRC-16 the standard specifies (polynomial x^16+x^12+x^5+1, bits reflected,
+initial value 0, sent least significant byte first).
+
+Files written:
+  wpan-fcs.pcap    LINKTYPE_IEEE802_15_4_WITHFCS (195)
+  wpan-nonask.pcap LINKTYPE_IEEE802_15_4_NONASK_PHY (215)
+  wpan-nofcs.pcap  LINKTYPE_IEEE802_15_4_NOFCS (230)
+  wpan-tap.pcap    LINKTYPE_IEEE802_15_4_TAP (283)
+"""
+import socket
+import struct
+import sys
+import time
+
+# The MAC payloads of data frames start with 0x00 ("not a LoWPAN frame"),
+# so no upper layer claims them: this capture is about the MAC itself.
+NALP = b"\x00"
+
+
+def crc16_kermit(data):
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x8408 if crc & 1 else crc >> 1
+    return crc
+
+
+def with_fcs(mpdu, good=True):
+    crc = crc16_kermit(mpdu)
+    if not good:
+        crc ^= 0x5a5a
+    return mpdu + struct.pack("<H", crc)
+
+
+def fcf(ftype, security=0, pending=0, ack_req=0, panid_comp=0, seq_supp=0, ie=0,
+        dst_mode=0, version=0, src_mode=0):
+    v = (ftype | security << 3 | pending << 4 | ack_req << 5 | panid_comp << 6
+         | seq_supp << 8 | ie << 9 | dst_mode << 10 | version << 12 | src_mode << 14)
+    return struct.pack("<H", v)
+
+
+def short(a):
+    return struct.pack("<H", a)
+
+
+def long_addr(eui):
+    """An EUI-64 written as text (most significant first) goes on air reversed."""
+    return bytes(reversed(bytes.fromhex(eui.replace(":", ""))))
+
+
+COORD = 0x0000
+PAN = 0x1a62
+DEV_EUI = "00:12:4b:00:01:02:03:04"
+COORD_EUI = "00:12:4b:00:0a:0b:0c:0d"
+
+
+def mac_frames():
+    """(MPDU without FCS, FCS good?) in capture order."""
+    frames = []
+    # Beacon request: command 0x07, broadcast destination, no source.
+    frames.append((fcf(3, dst_mode=2) + bytes([1]) + short(0xffff) + short(0xffff) + b"\x07", True))
+    # Beacon from the PAN coordinator: superframe spec, no GTS, no pending,
+    # then a beacon payload (Zigbee-style bytes).
+    sf = 0x0f | 0x0f << 4 | 0x0f << 8 | 1 << 14 | 1 << 15
+    frames.append((fcf(0, src_mode=2) + bytes([0x55]) + short(PAN) + short(COORD)
+                   + struct.pack("<H", sf) + b"\x00" + b"\x00" + b"\xaa\x01", True))
+    # Association request: long source, PAN id 0xffff as source PAN.
+    frames.append((fcf(3, ack_req=1, dst_mode=2, src_mode=3) + bytes([0x10]) + short(PAN)
+                   + short(COORD) + short(0xffff) + long_addr(DEV_EUI) + b"\x01\x8e", True))
+    # Its acknowledgement.
+    frames.append((fcf(2) + bytes([0x10]), True))
+    # Data request from the device (long source, PAN compressed).
+    frames.append((fcf(3, ack_req=1, panid_comp=1, dst_mode=2, src_mode=3) + bytes([0x11])
+                   + short(PAN) + short(COORD) + long_addr(DEV_EUI) + b"\x04", True))
+    frames.append((fcf(2, pending=1) + bytes([0x11]), True))
+    # Association response: long to long, short address 0x4f21 granted.
+    frames.append((fcf(3, ack_req=1, panid_comp=1, dst_mode=3, src_mode=3) + bytes([0x56])
+                   + short(PAN) + long_addr(DEV_EUI) + long_addr(COORD_EUI)
+                   + b"\x02" + short(0x4f21) + b"\x00", True))
+    frames.append((fcf(2) + bytes([0x56]), True))
+    # Data frames, short addresses, PAN id compression, with and without ack.
+    frames.append((fcf(1, ack_req=1, panid_comp=1, dst_mode=2, src_mode=2) + bytes([0x12])
+                   + short(PAN) + short(COORD) + short(0x4f21) + NALP + b"hello", True))
+    frames.append((fcf(2) + bytes([0x12]), True))
+    frames.append((fcf(1, panid_comp=1, dst_mode=2, src_mode=2) + bytes([0x57])
+                   + short(PAN) + short(0xffff) + short(COORD) + NALP + b"all", True))
+    # The same data frame sent again (a retry) with a corrupted FCS.
+    frames.append((fcf(1, ack_req=1, panid_comp=1, dst_mode=2, src_mode=2) + bytes([0x13])
+                   + short(PAN) + short(COORD) + short(0x4f21) + NALP + b"bad", False))
+    # Data without PAN id compression: both PAN ids present.
+    frames.append((fcf(1, dst_mode=2, src_mode=2) + bytes([0x14]) + short(PAN) + short(0x0001)
+                   + short(0xbeef) + short(0x4f21) + NALP + b"pan", True))
+    # Disassociation notification (reason 2: device wishes to leave).
+    frames.append((fcf(3, ack_req=1, panid_comp=1, dst_mode=3, src_mode=3) + bytes([0x15])
+                   + short(PAN) + long_addr(COORD_EUI) + long_addr(DEV_EUI) + b"\x03\x02", True))
+    # 802.15.4-2015 frame (version 2) with header IEs: CSL (0x1a) then
+    # header termination 1 (0x7e) ... here termination 2 (0x7f): payload follows.
+    csl = struct.pack("<HH", (0x1a << 7) | 4, 0) + struct.pack("<hh", 100, 500)
+    ht2 = struct.pack("<H", (0x7f << 7) | 0)
+    frames.append((fcf(1, ack_req=1, panid_comp=1, ie=1, dst_mode=2, src_mode=2, version=2)
+                   + bytes([0x16]) + short(PAN) + short(COORD) + short(0x4f21)
+                   + csl[0:2] + csl[4:8] + ht2 + NALP + b"ie", True))
+    # Enhanced ack (version 2) with a time correction IE.
+    tc = struct.pack("<H", (0x1e << 7) | 2) + struct.pack("<H", 0x0010)
+    frames.append((fcf(2, ie=1, version=2) + bytes([0x16]) + tc, True))
+    # Orphan notification and coordinator realignment.
+    frames.append((fcf(3, dst_mode=2, src_mode=3) + bytes([0x17]) + short(0xffff) + short(0xffff)
+                   + short(0xffff) + long_addr(DEV_EUI) + b"\x06", True))
+    frames.append((fcf(3, panid_comp=0, dst_mode=3, src_mode=3) + bytes([0x58]) + short(0xffff)
+                   + long_addr(DEV_EUI) + short(PAN) + long_addr(COORD_EUI)
+                   + b"\x08" + short(PAN) + short(COORD) + b"\x0f" + short(0x4f21), True))
+    # A beacon with a pending short and long address, GTS permit.
+    sf = 0x0f | 0x0f << 4 | 0x0e << 8 | 1 << 14
+    frames.append((fcf(0, src_mode=2) + bytes([0x59]) + short(PAN) + short(COORD)
+                   + struct.pack("<H", sf) + b"\x80" + bytes([0x11]) + short(0x4f21)
+                   + long_addr(DEV_EUI), True))
+    # MAC-layer security (2006 frame): security level 5 (ENC-MIC-32), key
+    # index mode with key index 1, frame counter 7; the payload stays opaque.
+    frames.append((fcf(1, security=1, panid_comp=1, dst_mode=2, src_mode=2, version=1)
+                   + bytes([0x5a]) + short(PAN) + short(COORD) + short(0x4f21)
+                   + b"\x0d" + struct.pack("<I", 7) + b"\x01" + b"\x9a\x3c\x55" + b"\xde\xad\xbe\xef", True))
+    # A CSL IE with a rendezvous time (length 6) on a 2015 data frame.
+    csl6 = struct.pack("<H", (0x1a << 7) | 6) + struct.pack("<hhh", -5, 320, 12)
+    frames.append((fcf(1, panid_comp=1, ie=1, dst_mode=2, src_mode=2, version=2)
+                   + bytes([0x5b]) + short(PAN) + short(0x4f21) + short(COORD)
+                   + csl6 + struct.pack("<H", (0x7f << 7)) + NALP + b"r", True))
+    # Coordinator realignment in a 2006 frame, with its channel page.
+    frames.append((fcf(3, panid_comp=0, dst_mode=3, src_mode=3, version=1) + bytes([0x5c])
+                   + short(0xffff) + long_addr(DEV_EUI) + short(PAN) + long_addr(COORD_EUI)
+                   + b"\x08" + short(PAN) + short(COORD) + b"\x14" + short(0x4f21) + b"\x00", True))
+    return frames
+
+
+def with_fcs32(mpdu):
+    import zlib
+    return mpdu + struct.pack("<I", zlib.crc32(mpdu) & 0xffffffff)
+
+
+def pcap(linktype, records, t0=1796601600):
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, linktype)
+    for i, data in enumerate(records):
+        sec, usec = t0 + i // 10, (i % 10) * 100000 + 1234
+        out += struct.pack("<IIII", sec, usec, len(data), len(data)) + data
+    return out
+
+
+def tap_header(fcs_type, channel=15, lqi=200, rss=-61.5, extra=b""):
+    tlvs = b""
+
+    def tlv(t, value):
+        pad = (-len(value)) % 4
+        return struct.pack("<HH", t, len(value)) + value + b"\x00" * pad
+
+    tlvs += tlv(0, bytes([fcs_type]))
+    tlvs += tlv(1, struct.pack("<f", rss))
+    tlvs += tlv(3, struct.pack("<HB", channel, 0))
+    tlvs += tlv(10, bytes([lqi]))
+    if extra:
+        tlvs += tlv(40, extra)   # a TLV type not defined (yet): shown as unknown
+    return struct.pack("<BBH", 0, 0, 4 + len(tlvs)) + tlvs
+
+
+def write_captures(outdir):
+    frames = mac_frames()
+    with_crc = [with_fcs(m, good) for m, good in frames]
+    files = {
+        "wpan-fcs.pcap": pcap(195, with_crc),
+        "wpan-nonask.pcap": pcap(215, [b"\x00\x00\x00\x00\xa7" + bytes([len(f)]) + f
+                                       for f in with_crc]),
+        "wpan-nofcs.pcap": pcap(230, [m for m, _ in frames]),
+        "wpan-tap.pcap": pcap(283, [tap_header(1, lqi=100 + i) + f
+                                    for i, f in enumerate(with_crc)]
+                              + [tap_header(0) + frames[8][0],
+                                 tap_header(2, channel=20, extra=b"\x01\x02\x03") + with_fcs32(frames[8][0])]),
+    }
+    for name, data in files.items():
+        with open(f"{outdir}/{name}", "wb") as f:
+            f.write(data)
+
+
+def ntp_now():
+    now = time.time()
+    return struct.pack(">II", int(now) + 2208988800, int((now % 1) * 2**32))
+
+
+def zep_datagrams():
+    """ZEP as a border router or a sniffer bridge sends it."""
+    frames = mac_frames()
+    out = []
+    seq = 1
+    for i, (mpdu, good) in enumerate(frames):
+        full = with_fcs(mpdu, good)
+        if i % 3 == 0:
+            # Version 1: channel, device id, CRC mode, LQI, 7 reserved bytes.
+            out.append(b"EX\x01" + struct.pack(">BHBB", 11 + i, 0x1234, 1, 180)
+                       + b"\x00" * 7 + bytes([len(full)]) + full)
+        else:
+            # Version 2 data: adds an NTP timestamp and a sequence number.
+            out.append(b"EX\x02\x01" + struct.pack(">BHBB", 15, 0x0042, 1, 200 + i) + ntp_now()
+                       + struct.pack(">I", seq) + b"\x00" * 10 + bytes([len(full)]) + full)
+            seq += 1
+    # Version 2 ack datagram.
+    out.append(b"EX\x02\x02" + struct.pack(">I", seq))
+    # Version 2 in LQI mode: the last two bytes carry RSSI and correlation.
+    data = frames[8][0] + bytes([0xc4, 0x80 | 100])
+    out.append(b"EX\x02\x01" + struct.pack(">BHBB", 15, 0x0042, 0, 99) + ntp_now()
+               + struct.pack(">I", seq + 1) + b"\x00" * 10 + bytes([len(data)]) + data)
+    return out
+
+
+def send_zep(host, port):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for d in zep_datagrams():
+            s.sendto(d, (host, port))
+            time.sleep(0.02)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--zep":
+        send_zep(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 2:
+        write_captures(sys.argv[1])
+    else:
+        sys.exit(__doc__)
