@@ -469,29 +469,41 @@ trailer_length (IotWpanFcs fcs)
   return fcs == IOT_WPAN_FCS_32 ? 4 : fcs == IOT_WPAN_FCS_NONE ? 0 : 2;
 }
 
-/* Adds the trailer's fields; returns whether the frame is intact. */
+/* Whether the frame arrived intact, as its trailer says. */
 static gboolean
-add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fcs)
+frame_intact (IotBuf *buf, guint mac_len, IotWpanFcs fcs)
 {
-  gboolean ok = TRUE;
+  switch (fcs)
+    {
+    case IOT_WPAN_FCS_16:
+      return crc16 (iot_buf_ptr (buf, 0, mac_len), mac_len) == iot_buf_u16le (buf, mac_len);
+    case IOT_WPAN_FCS_32:
+      return crc32 (iot_buf_ptr (buf, 0, mac_len), mac_len) == iot_buf_u32le (buf, mac_len);
+    case IOT_WPAN_FCS_CC24XX:
+      return (iot_buf_u8 (buf, mac_len + 1) & 0x80) != 0;
+    case IOT_WPAN_FCS_NONE:
+    default:
+      return TRUE;
+    }
+}
+
+/* Adds the trailer's fields (last in the tree, where the bytes are). */
+static void
+add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fcs, gboolean ok,
+             int expert_tree)
+{
   int node;
 
   switch (fcs)
     {
     case IOT_WPAN_FCS_16:
       {
-        guint16 sent = iot_buf_u16le (buf, mac_len);
-
-        ok = crc16 (iot_buf_ptr (buf, 0, mac_len), mac_len) == sent;
         node = iot_tree_add_item (pkt, tree, &wpan_fields[F_FCS], buf, mac_len, 2, TRUE);
         iot_tree_append_label (pkt, node, ok ? " (Correct)" : " (Incorrect)");
       }
       break;
     case IOT_WPAN_FCS_32:
       {
-        guint32 sent = iot_buf_u32le (buf, mac_len);
-
-        ok = crc32 (iot_buf_ptr (buf, 0, mac_len), mac_len) == sent;
         node = iot_tree_add_item (pkt, tree, &wpan_fields[F_FCS32], buf, mac_len, 4, TRUE);
         iot_tree_append_label (pkt, node, ok ? " (Correct)" : " (Incorrect)");
       }
@@ -500,7 +512,6 @@ add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fc
       {
         guint8 meta = iot_buf_u8 (buf, mac_len + 1);
 
-        ok = (meta & 0x80) != 0;
         iot_tree_add_int (pkt, tree, &wpan_fields[F_RSSI], buf, mac_len, 1, (gint8) iot_buf_u8 (buf, mac_len));
         iot_tree_add_uint (pkt, tree, &wpan_fields[F_CORRELATION], buf, mac_len + 1, 1, meta & 0x7f);
       }
@@ -512,8 +523,7 @@ add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fc
   node = iot_tree_add_boolean (pkt, tree, &wpan_fields[F_FCS_OK], buf, mac_len, trailer_length (fcs), ok);
   iot_tree_set_hidden (pkt, node);
   if (!ok)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad FCS");
-  return ok;
+    iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad FCS");
 }
 
 /* ---- addresses ------------------------------------------------------------- */
@@ -747,6 +757,33 @@ dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
   return mic_len[control & 7];
 }
 
+/* The addresses live in the frame's scratch memory; the wpan layer value
+ * points at them once the MAC header is read (before that it may hold the
+ * FCS mode a carrier asked for). */
+static void
+publish_addresses (IotPacket *pkt, const WpanAddr *src, const WpanAddr *dst, guint16 pan)
+{
+  IotWpanAddresses *a = iot_packet_alloc (pkt, sizeof *a);
+
+  a->src_mode = src->mode;
+  a->dst_mode = dst->mode;
+  a->src16 = src->short_addr;
+  a->dst16 = dst->short_addr;
+  a->pan = pan;
+  memcpy (a->src64, src->eui, 8);
+  memcpy (a->dst64, dst->eui, 8);
+  iot_packet_set_layer_value (pkt, &iot_dissector_wpan, (guint64) (guintptr) a);
+}
+
+const IotWpanAddresses *
+iot_wpan_addresses (IotPacket *pkt)
+{
+  guint64 v = iot_packet_layer_value (pkt, &iot_dissector_wpan);
+
+  /* Small values are FCS modes set by a carrier, not pointers. */
+  return v > IOT_WPAN_FCS_CC24XX ? (const IotWpanAddresses *) (guintptr) v : NULL;
+}
+
 /* ---- frame bodies ------------------------------------------------------------ */
 
 static void
@@ -921,6 +958,16 @@ info_addresses (IotPacket *pkt, const WpanAddr *dst, const WpanAddr *src)
     }
 }
 
+/* The layer's row repeats the summary, as "IEEE 802.15.4 Data, Dst: …". */
+static void
+label_layer (IotPacket *pkt, int tree)
+{
+  const char *info = iot_col_info (pkt);
+
+  if (iot_packet_wants_tree (pkt) && info != NULL && *info != '\0')
+    iot_tree_set_label (pkt, tree, "IEEE 802.15.4 %s", info);
+}
+
 /* The extended address a short source was given, shown as tshark does. */
 static void
 add_known_source (IotPacket *pkt, int tree, guint16 pan, const WpanAddr *src)
@@ -939,7 +986,7 @@ add_known_source (IotPacket *pkt, int tree, guint16 pan, const WpanAddr *src)
 }
 
 int
-iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
+iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, int expert_tree)
 {
   guint trailer = trailer_length (fcs);
   guint mac_len, off = 2, end, mic = 0;
@@ -953,7 +1000,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
   if (buf->reported < 2 + trailer)
     iot_malformed (pkt, "Frame shorter than a frame control and FCS");
   mac_len = buf->reported - trailer;
-  tree = iot_tree_add_protocol (pkt, -1, &wpan_fields[F_PROTO], buf, 0, buf->reported);
+  tree = iot_tree_add_protocol (pkt, parent, &wpan_fields[F_PROTO], buf, 0, buf->reported);
   node = iot_tree_add_uint (pkt, tree, &wpan_fields[F_FRAME_LENGTH], NULL, 0, 0, mac_len);
   iot_tree_set_hidden (pkt, node);
   fcf = iot_buf_u16le (buf, 0);
@@ -993,13 +1040,14 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
     add_known_source (pkt, tree, src_pan, &src);
   set_column_address (pkt, &src, TRUE);
   set_column_address (pkt, &dst, FALSE);
+  publish_addresses (pkt, &src, &dst, dst_pan);
 
   end = mac_len;
   if ((fcf & 0x0008) && version < 3)
     mic = dissect_aux_security (pkt, tree, buf, &off);
   if ((fcf & 0x0200) && version == 2)
     off = dissect_header_ies (pkt, tree, buf, off, end, &payload_ies);
-  fcs_ok = add_trailer (pkt, tree, buf, mac_len, fcs);
+  fcs_ok = frame_intact (buf, mac_len, fcs);
 
   if (mic > 0 && end >= off + mic)
     {
@@ -1011,10 +1059,15 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
   if ((fcf & 0x0008) || payload_ies)
     {
       /* Encrypted or carrying payload IEs we do not decode: opaque. */
+      if (fcf & 0x0008)
+        iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                        "No encryption key set - can't decrypt");
       info_addresses (pkt, &dst, &src);
       if (!fcs_ok)
         iot_col_append_info (pkt, ", Bad FCS");
+      label_layer (pkt, tree);
       dissect_opaque (pkt, buf, off, end);
+      add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
       return buf->length;
     }
   if (type == FRAME_COMMAND)
@@ -1023,6 +1076,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
     info_addresses (pkt, type == FRAME_BEACON ? &(WpanAddr) { 0 } : &dst, &src);
   if (!fcs_ok)
     iot_col_append_info (pkt, ", Bad FCS");
+  label_layer (pkt, tree);
   switch (type)
     {
     case FRAME_BEACON:
@@ -1038,6 +1092,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs)
       dissect_opaque (pkt, buf, off, end);
       break;
     }
+  add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
   return buf->length;
 }
 
@@ -1050,7 +1105,7 @@ dissect_wpan (IotPacket *pkt, IotBuf *buf, int parent)
                    : iot_packet_link_type (pkt) == 230 ? IOT_WPAN_FCS_NONE : IOT_WPAN_FCS_16;
 
   (void) parent;
-  return iot_wpan_dissect_mac (pkt, buf, fcs);
+  return iot_wpan_dissect_mac (pkt, buf, fcs, -1, -1);
 }
 
 int

@@ -16,10 +16,29 @@ typedef enum {
 
 extern IotDissector iot_dissector_wpan;
 
+/* The MAC addresses of the frame being dissected, for the layers inside
+ * it (6LoWPAN derives IPv6 addresses from them).  Modes as in the frame
+ * control: 0 none, 2 short, 3 extended (EUI-64, most significant first). */
+typedef struct {
+  guint8  src_mode;
+  guint8  dst_mode;
+  guint16 src16;
+  guint16 dst16;
+  guint16 pan;
+  guint8  src64[8];
+  guint8  dst64[8];
+} IotWpanAddresses;
+
+/* NULL outside an 802.15.4 frame. */
+const IotWpanAddresses *iot_wpan_addresses (IotPacket *pkt);
+
 /* Dissects one MAC frame (with its trailer as @fcs says) in the current
  * layer, without adding "wpan" to frame.protocols (tshark leaves it out
- * under the TAP and non-ASK PHY headers).  Returns the bytes used. */
-int iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs);
+ * under the TAP and non-ASK PHY headers).  The MAC's row goes under
+ * @parent (-1: a layer of its own in the tree).  Expert items go under
+ * @expert_tree (the carrier's row, so they count for the carrier as in
+ * tshark), or under the MAC's own row if it is -1.  Returns the bytes used. */
+int iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, int expert_tree);
 
 /* Calls the MAC as its own layer (as ZEP does): @fcs says what trails it. */
 int iot_wpan_call (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs);

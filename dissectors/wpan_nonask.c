@@ -44,7 +44,9 @@ dissect_nonask (IotPacket *pkt, IotBuf *buf, int parent)
   if (len > iot_buf_reported_remaining (buf, 6))
     iot_expert_add (pkt, phr, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                     "PHY header claims %u bytes, the frame has %u", len, iot_buf_reported_remaining (buf, 6));
-  iot_wpan_dissect_mac (pkt, &frame, IOT_WPAN_FCS_16);
+  /* tshark shows the MAC inside the PHY row (and leaves it out of the
+   * protocol hierarchy statistics). */
+  iot_wpan_dissect_mac (pkt, &frame, IOT_WPAN_FCS_16, tree, tree);
   return buf->length;
 }
 

@@ -130,6 +130,8 @@ dissect_tlv (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint type, guint
         }
       break;
     default:
+      if (iot_value_name (tlv_names, type) == NULL)
+        iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid TLV type");
       break;
     }
   if (len > 0)
@@ -171,7 +173,7 @@ dissect_wpan_tap (IotPacket *pkt, IotBuf *buf, int parent)
   frame = iot_buf_sub (buf, hdr_len, -1);
   frame.pkt = pkt;
   iot_wpan_dissect_mac (pkt, &frame, fcs_type == 2 ? IOT_WPAN_FCS_32
-                                     : fcs_type == 1 ? IOT_WPAN_FCS_16 : IOT_WPAN_FCS_NONE);
+                                     : fcs_type == 1 ? IOT_WPAN_FCS_16 : IOT_WPAN_FCS_NONE, -1, tree);
   return buf->length;
 }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# make-radio-154.sh -- IEEE 802.15.4 sniffer captures for dissectors/wpan.c
-# and dissectors/zep.c; see README.md, section "Low-power radio".
+# make-radio-154.sh -- IEEE 802.15.4 sniffer captures for dissectors/wpan.c,
+# wpan_tap.c, wpan_nonask.c, zep.c and lowpan.c; see README.md, section
+# "Low-power radio".
 #
 # There is no radio on the capture machine, so:
 #   * the four sniffer link types (195 WITHFCS, 215 NONASK_PHY, 230 NOFCS,
 #     283 TAP) are written byte by byte by radio_154.py (standard library
-#     only, every frame built from the 802.15.4 frame formats, FCS computed);
+#     only, every frame built from the 802.15.4 frame formats, FCS computed),
+#     and so is lowpan-coap.pcap: CoAP over 6LoWPAN (IPHC, NHC, mesh header,
+#     fragments), since no 6LoWPAN stack runs without a radio here;
 #   * zep.pcap is real kernel traffic: radio_154.py --zep sends ZEP v1/v2
 #     datagrams (the way a border router or a sniffer bridge forwards radio
 #     frames) from namespace radio-154-a to radio-154-b over a veth pair,
@@ -27,8 +30,8 @@ python3 "$HERE/radio_154.py" "$WORK"
 ip netns add "$NS_A"; NAMESPACES+=("$NS_A")
 ip netns add "$NS_B"; NAMESPACES+=("$NS_B")
 ip link add r154-veth-a netns "$NS_A" type veth peer name r154-veth-b netns "$NS_B"
-ip -n "$NS_A" link set r154-veth-a address 02:15:40:00:00:0a
-ip -n "$NS_B" link set r154-veth-b address 02:15:40:00:00:0b
+ip -n "$NS_A" link set r154-veth-a address 02:99:54:00:00:0a
+ip -n "$NS_B" link set r154-veth-b address 02:99:54:00:00:0b
 ip -n "$NS_A" addr add 10.154.0.1/24 dev r154-veth-a
 ip -n "$NS_B" addr add 10.154.0.2/24 dev r154-veth-b
 for ns in "$NS_A" "$NS_B"; do
@@ -38,8 +41,8 @@ done
 ip -n "$NS_A" link set r154-veth-a up
 ip -n "$NS_B" link set r154-veth-b up
 # Static neighbours: the capture holds the datagrams only, no ARP.
-ip -n "$NS_A" neigh add 10.154.0.2 lladdr 02:15:40:00:00:0b dev r154-veth-a
-ip -n "$NS_B" neigh add 10.154.0.1 lladdr 02:15:40:00:00:0a dev r154-veth-b
+ip -n "$NS_A" neigh add 10.154.0.2 lladdr 02:99:54:00:00:0b dev r154-veth-a
+ip -n "$NS_B" neigh add 10.154.0.1 lladdr 02:99:54:00:00:0a dev r154-veth-b
 
 # A receiver, so that no ICMP port-unreachable answers the datagrams.
 bg zep-sink ip netns exec "$NS_B" python3 -c "
@@ -64,8 +67,12 @@ done
     || die "wpan-fcs.pcap: expected exactly one bad FCS"
 [ "$(tshark -r "$WORK/zep.pcap" -Y 'zep.version == 1' 2>/dev/null | wc -l)" -ge 3 ] \
     || die "zep.pcap: ZEP v1 datagrams missing"
+[ "$(tshark -2 -r "$WORK/lowpan-coap.pcap" -Y 'coap' 2>/dev/null | wc -l)" -ge 10 ] \
+    || die "lowpan-coap.pcap: CoAP over 6LoWPAN not decoded"
+[ "$(tshark -2 -r "$WORK/lowpan-coap.pcap" -Y '6lowpan.reassembled.length' 2>/dev/null | wc -l)" = 1 ] \
+    || die "lowpan-coap.pcap: the fragmented datagram was not reassembled"
 
-for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep; do
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
 done
-log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap"
+log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap"

@@ -169,6 +169,150 @@ def tap_header(fcs_type, channel=15, lqi=200, rss=-61.5, extra=b""):
     return struct.pack("<BBH", 0, 0, 4 + len(tlvs)) + tlvs
 
 
+# ---- 6LoWPAN (RFC 4944, RFC 6282) carrying CoAP (RFC 7252) ----------------
+
+def coap(mtype, code, mid, token, options=b"", payload=b""):
+    out = bytes([0x40 | mtype << 4 | len(token), code]) + struct.pack(">H", mid) + token + options
+    return out + (b"\xff" + payload if payload else b"")
+
+
+def coap_uri_path(*segments):
+    out, prev = b"", 0
+    for seg in segments:
+        out += bytes([(11 - prev) << 4 | len(seg)]) + seg
+        prev = 11
+    return out
+
+
+def udp_checksum(src, dst, udp):
+    pseudo = src + dst + struct.pack(">I", len(udp)) + b"\x00\x00\x00\x11"
+    data = pseudo + udp + (b"\x00" if len(udp) % 2 else b"")
+    total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return (~total & 0xffff) or 0xffff
+
+
+def ll_from_short(a):
+    return bytes.fromhex("fe80000000000000000000fffe00") + struct.pack(">H", a)
+
+
+def ll_from_eui(eui):
+    b = bytearray(bytes.fromhex(eui.replace(":", "")))
+    b[0] ^= 0x02
+    return bytes.fromhex("fe80000000000000") + bytes(b)
+
+
+def iphc(tf, nh, hlim, sam, dam, m=0, sac=0, dac=0, cid=0):
+    return struct.pack(">H", 0x6000 | tf << 11 | nh << 10 | hlim << 8 | cid << 7 | sac << 6
+                       | sam << 4 | m << 3 | dac << 2 | dam)
+
+
+def nhc_udp(sport, dport, payload, src, dst, ports_mode=0, elide_checksum=False):
+    """The NHC UDP header (RFC 6282 4.3.3) for the datagram, and the datagram."""
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    csum = udp_checksum(src, dst, udp)
+    head = bytes([0xf0 | (4 if elide_checksum else 0) | ports_mode])
+    if ports_mode == 0:
+        head += struct.pack(">HH", sport, dport)
+    elif ports_mode == 1:
+        head += struct.pack(">HB", sport, dport & 0xff)
+    elif ports_mode == 2:
+        head += struct.pack(">BH", sport & 0xff, dport)
+    else:
+        head += bytes([(sport & 0xf) << 4 | (dport & 0xf)])
+    if not elide_checksum:
+        head += struct.pack(">H", csum)
+    return head
+
+
+def data_frame(seq, dst, src, payload, dst_long=None, src_long=None, ack=1):
+    """A data frame in PAN 0x1a62 between short (or long) addresses."""
+    dmode, smode = (3 if dst_long else 2), (3 if src_long else 2)
+    head = fcf(1, ack_req=ack, panid_comp=1, dst_mode=dmode, src_mode=smode) + bytes([seq]) + short(PAN)
+    head += long_addr(dst_long) if dst_long else short(dst)
+    head += long_addr(src_long) if src_long else short(src)
+    return head + payload
+
+
+def lowpan_frames():
+    frames = []
+    node, border = 0x4f21, 0x0000
+    src, dst = ll_from_short(node), ll_from_short(border)
+    get = coap(0, 1, 0x1201, b"\xa1\xb2", coap_uri_path(b"sensors", b"temp"))
+    # 1: everything derived from the MAC, UDP ports and checksum inline.
+    frames.append(data_frame(0x30, border, node, iphc(3, 1, 2, 3, 3)
+                             + nhc_udp(5683, 5683, get, src, dst) + get))
+    # 2: the answer with the IPv6 header almost uncompressed: traffic class
+    # and flow label inline, next header inline, hop limit inline, source
+    # 64 bits inline, destination 16 bits inline, UDP header inline.
+    rsp = coap(2, 0x45, 0x1201, b"\xa1\xb2", b"\xc1\x00", b"21.5 C")
+    udp = struct.pack(">HHHH", 5683, 5683, 8 + len(rsp), 0) + rsp
+    udp = udp[:6] + struct.pack(">H", udp_checksum(dst, src, udp)) + udp[8:]
+    frames.append(data_frame(0x31, node, border, iphc(0, 0, 0, 1, 2)
+                             + bytes([0x2e, 0x0a, 0xbc, 0xde]) + b"\x11" + b"\x3f"
+                             + dst[8:] + src[14:] + udp))
+    # 3: extended MAC addresses; ECN + flow label (TF=1); hop limit 1;
+    # ports 0xf0b1 -> 0xf0b3 in one byte; checksum elided.
+    esrc, edst = ll_from_eui(DEV_EUI), ll_from_eui(COORD_EUI)
+    obs = coap(1, 1, 0x1202, b"\x07", coap_uri_path(b"led"))
+    frames.append(data_frame(0x32, None, None, iphc(1, 1, 1, 3, 3)
+                             + bytes([0x40, 0x01, 0x23]) + nhc_udp(0xf0b1, 0xf0b3, obs, esrc, edst, 3, True) + obs,
+                             dst_long=COORD_EUI, src_long=DEV_EUI))
+    # 4: ECN + DSCP (TF=2); hop limit 255; source 16 bits inline; multicast
+    # ff02::1 in one byte (DAM=3); destination port 0xf0xx in one byte.
+    disc = coap(1, 1, 0x1203, b"", coap_uri_path(b".well-known", b"core"))
+    mdst = bytes.fromhex("ff020000000000000000000000000001")
+    frames.append(data_frame(0x33, 0xffff, node, iphc(2, 1, 3, 2, 3, m=1) + bytes([0x28])
+                             + struct.pack(">H", node) + b"\x01"
+                             + nhc_udp(5683, 0xf012, disc, src, mdst, 1) + disc, ack=0))
+    # 5: the unspecified source (SAC=1, SAM=0) to ff02::fb (DAM=3), and a
+    # 48-bit multicast form (DAM=1: ff05::1:3) and a 32-bit one (DAM=2).
+    for seq, dam, inline, group in (
+            (0x34, 1, bytes([0x05, 0x00, 0x00, 0x01, 0x00, 0x03]), "ff050000000000000000000000010003"),
+            (0x35, 2, bytes([0x03, 0x00, 0x00, 0xfc]), "ff0300000000000000000000000000fc"),
+            (0x36, 0, bytes.fromhex("ff0e0000000000000000000000000123"), "ff0e0000000000000000000000000123")):
+        gdst = bytes.fromhex(group)
+        msg = coap(1, 2, 0x1300 + seq, b"", coap_uri_path(b"rd"))
+        frames.append(data_frame(seq, 0xffff, node, iphc(3, 1, 2, 0, dam, m=1, sac=1) + inline
+                                 + nhc_udp(0xf0b2 + seq - 0x34, 5683, msg, bytes(16), gdst, 2) + msg, ack=0))
+    # 6: a hop-by-hop options header compressed as NHC (EID 0), then UDP.
+    hbh = bytes([0xe1, 0x06]) + b"\x01\x04\x00\x00\x00\x00"   # PadN over 6 bytes
+    ping = coap(0, 0, 0x1207, b"")
+    frames.append(data_frame(0x37, border, node, iphc(3, 1, 2, 3, 3) + hbh
+                             + nhc_udp(5683, 5683, ping, src, dst) + ping))
+    # 7: the uncompressed IPv6 dispatch (0x41).
+    ack = coap(2, 0, 0x1207, b"")
+    udp = struct.pack(">HHHH", 5683, 5683, 8 + len(ack), 0) + ack
+    udp = udp[:6] + struct.pack(">H", udp_checksum(dst, src, udp)) + udp[8:]
+    ip6 = struct.pack(">IHBB", 0x60000000, len(udp), 17, 64) + dst + src
+    frames.append(data_frame(0x38, node, border, b"\x41" + ip6 + udp))
+    # 8: a mesh header (originator 0x4f21, final 0x0000, 5 hops left) before IPHC.
+    mesh = bytes([0x80 | 0x30 | 5]) + struct.pack(">HH", node, border)
+    frames.append(data_frame(0x39, 0x0001, node, mesh + iphc(3, 1, 2, 3, 3)
+                             + nhc_udp(5683, 5683, get, src, dst) + get))
+    # 9-11: a CoAP answer too big for one frame, in FRAG1 + 2 FRAGN.
+    big = coap(2, 0x45, 0x1208, b"\x55", b"\xc1\x32", (b'{"t":21.5,"rh":48,"log":"' + b"x" * 140 + b'"}'))
+    head = iphc(3, 1, 2, 3, 3) + nhc_udp(5683, 5683, big, dst, src)
+    datagram = 40 + 8 + len(big)
+    # Compressed header + first 56 bytes of the uncompressed datagram after the IPv6+UDP headers.
+    first = big[:40]   # 48 header bytes + 40 = 88: later offsets stay multiples of 8
+    chunks = [big[40:40 + 64], big[104:]]
+    tag = 0x0b0b
+    frames.append(data_frame(0x3a, node, border, struct.pack(">HH", 0xc000 | datagram, tag) + head + first))
+    off = 48 + 40
+    for i, c in enumerate(chunks):
+        frames.append(data_frame(0x3b + i, node, border,
+                                 struct.pack(">HHB", 0xe000 | datagram, tag, off // 8) + c))
+        off += len(c)
+    # 12-13: another fragmented datagram whose middle fragment never arrives.
+    tag = 0x0b0c
+    frames.append(data_frame(0x3d, node, border, struct.pack(">HH", 0xc000 | datagram, tag) + head + first))
+    frames.append(data_frame(0x3f, node, border,
+                             struct.pack(">HHB", 0xe000 | datagram, tag, (48 + 40 + 64) // 8) + chunks[1]))
+    return frames
+
+
 def write_captures(outdir):
     frames = mac_frames()
     with_crc = [with_fcs(m, good) for m, good in frames]
@@ -182,6 +326,7 @@ def write_captures(outdir):
                               + [tap_header(0) + frames[8][0],
                                  tap_header(2, channel=20, extra=b"\x01\x02\x03") + with_fcs32(frames[8][0])]),
     }
+    files["lowpan-coap.pcap"] = pcap(195, [with_fcs(f) for f in lowpan_frames()])
     for name, data in files.items():
         with open(f"{outdir}/{name}", "wb") as f:
             f.write(data)

@@ -82,6 +82,7 @@ declare -A known=(
   [mqtt5-alias.pcap]="expert: MQTT transaction notes that tshark does not make"
   [tcp-loss-broker.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
   [tcp-loss-device.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
+  [lowpan-coap.pcap]="expert: 6LoWPAN notes on fragments of a datagram that never completes, which tshark does not make"
 )
 
 checked=0 failed=0
