@@ -9,6 +9,9 @@ struct _IotFollow {
   IotFollowProtocol protocol;
   guint32           stream;
   GArray           *chunks;        /* IotFollowChunk */
+  /* Payloads that live in a rebuilt data source (UDP in 6LoWPAN), by
+   * frame: copies, since the capture file does not hold those bytes. */
+  GHashTable       *rebuilt;       /* frame → GBytes */
   char             *node_name[2];
   guint64           node_bytes[2];
 };
@@ -29,6 +32,12 @@ format_node (const IotAddress *addr, guint16 port, char **out)
     {
       iot_format_ipv6 (addr->bytes, text, sizeof text);
       *out = g_strdup_printf ("[%s]:%u", text, port);
+    }
+  else if (addr->family >= IOT_ADDR_WPAN_NONE && addr->family <= IOT_ADDR_WPAN_LONG)
+    {
+      /* ZEP: the 802.15.4 addresses inside replaced the IP ones, as in tshark. */
+      iot_format_wpan_address (addr, text, sizeof text);
+      *out = g_strdup_printf ("%s:%u", text, port);
     }
   else
     {
@@ -196,6 +205,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   self->protocol = protocol;
   self->stream = stream;
   self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
+  self->rebuilt = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
   f.stream = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.stream" : "udp.stream");
   f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload" : "udp.payload");
   f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
@@ -239,8 +249,21 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
         }
       chunk.node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
       payload_node = find_node (pkt, f.payload);
-      if (payload_node == NULL || payload_node->source != 0 || payload_node->length == 0)
+      if (payload_node == NULL || payload_node->length == 0)
         continue;
+      if (payload_node->source != 0)
+        {
+          const IotDataSource *source = iot_packet_source (pkt, payload_node->source);
+
+          if (f.seq != NULL || source == NULL || payload_node->offset >= source->length)
+            continue;
+          chunk.offset = 0;
+          chunk.length = MIN (payload_node->length, source->length - payload_node->offset);
+          g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n),
+                               g_bytes_new (source->data + payload_node->offset, chunk.length));
+          emit (self, &chunk);
+          continue;
+        }
       chunk.offset = payload_node->offset;
       chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
       if (f.seq != NULL)
@@ -281,6 +304,7 @@ iot_follow_free (IotFollow *self)
     return;
   iot_file_unref (self->file);
   g_array_unref (self->chunks);
+  g_hash_table_unref (self->rebuilt);
   g_free (self->node_name[0]);
   g_free (self->node_name[1]);
   g_free (self);
@@ -302,7 +326,10 @@ const guint8 *
 iot_follow_chunk_data (IotFollow *self, guint index)
 {
   const IotFollowChunk *chunk = iot_follow_chunk (self, index);
+  GBytes *copy = g_hash_table_lookup (self->rebuilt, GUINT_TO_POINTER (chunk->frame));
 
+  if (copy != NULL)
+    return (const guint8 *) g_bytes_get_data (copy, NULL) + chunk->offset;
   return iot_file_frame_data (self->file, chunk->frame) + chunk->offset;
 }
 

@@ -183,6 +183,23 @@ iot_format_escaped (const guint8 *bytes, gsize len, GString *out)
     }
 }
 
+/* As tshark shows 802.15.4 addresses: 0x1234, Broadcast, or the EUI-64. */
+void
+iot_format_wpan_address (const IotAddress *addr, char *out, gsize size)
+{
+  const guint8 *b = addr->bytes;
+
+  if (addr->family == IOT_ADDR_WPAN_SHORT && b[0] == 0xff && b[1] == 0xff)
+    g_strlcpy (out, "Broadcast", size);
+  else if (addr->family == IOT_ADDR_WPAN_SHORT)
+    g_snprintf (out, size, "0x%02x%02x", b[0], b[1]);
+  else if (addr->family == IOT_ADDR_WPAN_LONG)
+    g_snprintf (out, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+  else
+    out[0] = '\0';
+}
+
 void
 iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out)
 {

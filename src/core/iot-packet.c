@@ -331,23 +331,6 @@ iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst)
   *dst = pkt->dst_port;
 }
 
-/* As tshark shows 802.15.4 addresses: 0x1234, Broadcast, or the EUI-64. */
-static void
-format_wpan_address (const IotAddress *addr, char *out, gsize size)
-{
-  const guint8 *b = addr->bytes;
-
-  if (addr->family == IOT_ADDR_WPAN_SHORT && b[0] == 0xff && b[1] == 0xff)
-    g_strlcpy (out, "Broadcast", size);
-  else if (addr->family == IOT_ADDR_WPAN_SHORT)
-    g_snprintf (out, size, "0x%02x%02x", b[0], b[1]);
-  else if (addr->family == IOT_ADDR_WPAN_LONG)
-    g_snprintf (out, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-  else
-    out[0] = '\0';
-}
-
 static void
 format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *dl,
                        char *out, gsize size)
@@ -358,7 +341,7 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
   else if (net->family == 6)
     iot_format_ipv6 (net->bytes, out, size);
   else if (net->family >= IOT_ADDR_WPAN_NONE && net->family <= IOT_ADDR_WPAN_LONG)
-    format_wpan_address (net, out, size);
+    iot_format_wpan_address (net, out, size);
   else if ((dl->bytes[0] & dl->bytes[1] & dl->bytes[2] & dl->bytes[3] & dl->bytes[4] & dl->bytes[5]) == 0xff)
     g_strlcpy (out, "Broadcast", size);   /* the one name every analyzer shows */
   else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]
