@@ -428,7 +428,24 @@ lookup_mapping (IotPacket *pkt, guint16 pan, guint16 short_addr)
   if (st == NULL)
     return NULL;
   m = g_hash_table_lookup (st->by_short, GUINT_TO_POINTER ((guint) pan << 16 | short_addr));
-  return m != NULL && m->frame < iot_packet_frame_number (pkt) ? m : NULL;
+  return m != NULL && m->frame <= iot_packet_frame_number (pkt) ? m : NULL;
+}
+
+void
+iot_wpan_remember_address (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 eui[8])
+{
+  remember_mapping (pkt, pan, short_addr, eui);
+}
+
+const guint8 *
+iot_wpan_lookup_address (IotPacket *pkt, guint16 pan, guint16 short_addr, guint32 *origin)
+{
+  const WpanMapping *m = lookup_mapping (pkt, pan, short_addr);
+
+  if (m == NULL)
+    return NULL;
+  *origin = m->frame;
+  return m->eui;
 }
 
 /* ---- frame check sequences --------------------------------------------------- */

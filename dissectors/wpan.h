@@ -32,6 +32,13 @@ typedef struct {
 /* NULL outside an 802.15.4 frame. */
 const IotWpanAddresses *iot_wpan_addresses (IotPacket *pkt);
 
+/* The capture's map of short addresses to EUI-64s, per PAN: filled from
+ * association responses and by upper layers that carry both (the Zigbee
+ * NWK header); first pass only.  Lookups see mappings made up to and
+ * including the current frame; *origin is the frame that made it. */
+void          iot_wpan_remember_address (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 eui[8]);
+const guint8 *iot_wpan_lookup_address (IotPacket *pkt, guint16 pan, guint16 short_addr, guint32 *origin);
+
 /* Dissects one MAC frame (with its trailer as @fcs says) in the current
  * layer, without adding "wpan" to frame.protocols (tshark leaves it out
  * under the TAP and non-ASK PHY headers).  The MAC's row goes under

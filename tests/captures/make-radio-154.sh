@@ -7,8 +7,9 @@
 #   * the four sniffer link types (195 WITHFCS, 215 NONASK_PHY, 230 NOFCS,
 #     283 TAP) are written byte by byte by radio_154.py (standard library
 #     only, every frame built from the 802.15.4 frame formats, FCS computed),
-#     and so is lowpan-coap.pcap: CoAP over 6LoWPAN (IPHC, NHC, mesh header,
-#     fragments), since no 6LoWPAN stack runs without a radio here;
+#     and so are lowpan-coap.pcap (CoAP over 6LoWPAN: IPHC, NHC, mesh
+#     header, fragments) and zigbee.pcap (Zigbee PRO NWK/APS/ZCL between a
+#     coordinator and a light), since no such stack runs without a radio;
 #   * zep.pcap is real kernel traffic: radio_154.py --zep sends ZEP v1/v2
 #     datagrams (the way a border router or a sniffer bridge forwards radio
 #     frames) from namespace radio-154-a to radio-154-b over a veth pair,
@@ -72,7 +73,10 @@ done
 [ "$(tshark -2 -r "$WORK/lowpan-coap.pcap" -Y '6lowpan.reassembled.length' 2>/dev/null | wc -l)" = 1 ] \
     || die "lowpan-coap.pcap: the fragmented datagram was not reassembled"
 
-for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap; do
+[ "$(tshark -2 -r "$WORK/zigbee.pcap" -Y 'zbee_zcl' 2>/dev/null | wc -l)" -ge 12 ] \
+    || die "zigbee.pcap: ZCL not decoded"
+
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
 done
-log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap"
+log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap"

@@ -313,6 +313,73 @@ def lowpan_frames():
     return frames
 
 
+# ---- Zigbee PRO (NWK, APS, ZCL), without security ------------------------------
+
+def zb_nwk(dst, src, seq, payload, frame_type=0, discovery=0, radius=30, security=0):
+    fc = frame_type | 2 << 2 | discovery << 6 | security << 9
+    return struct.pack("<HHHBB", fc, dst, src, radius, seq) + payload
+
+
+def zb_aps_data(cluster, counter, payload, dst_ep=1, src_ep=1, profile=0x0104, ack_req=0, group=None):
+    if group is not None:
+        return (struct.pack("<BHHHBB", 0x0c | ack_req << 6, group, cluster, profile, src_ep, counter)
+                + payload)
+    return struct.pack("<BBHHBB", ack_req << 6, dst_ep, cluster, profile, src_ep, counter) + payload
+
+
+def zb_aps_ack(cluster, counter, dst_ep=1, src_ep=1, profile=0x0104):
+    return struct.pack("<BBHHBB", 0x02, dst_ep, cluster, profile, src_ep, counter)
+
+
+def zcl(frame_type, seq, cmd, payload=b"", server_to_client=0, no_default_rsp=0, mfr=None):
+    fc = frame_type | (4 if mfr is not None else 0) | server_to_client << 3 | no_default_rsp << 4
+    head = bytes([fc]) + (struct.pack("<H", mfr) if mfr is not None else b"")
+    return head + bytes([seq, cmd]) + payload
+
+
+def zigbee_frames():
+    light, coord = 0x4f21, 0x0000
+    out = []
+    seq = [0x70]
+
+    def frame(dst, src, payload):
+        seq[0] += 1
+        return data_frame(seq[0], dst, src, payload, ack=0 if dst == 0xffff else 1)
+
+    # On/Off commands from the coordinator to the light, and its answers.
+    out.append(frame(light, coord, zb_nwk(light, coord, 1, zb_aps_data(0x0006, 1, zcl(1, 10, 0x02), ack_req=1))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 50, zb_aps_ack(0x0006, 1))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 51, zb_aps_data(
+        0x0006, 7, zcl(0, 10, 0x0b, b"\x02\x00", server_to_client=1, no_default_rsp=1)))))
+    out.append(frame(light, coord, zb_nwk(light, coord, 2, zb_aps_data(0x0006, 2, zcl(1, 11, 0x01)))))
+    out.append(frame(light, coord, zb_nwk(light, coord, 3, zb_aps_data(0x0006, 3, zcl(1, 12, 0x00)))))
+    # Read attributes (On/Off of the On/Off cluster, ZCL version of Basic) and responses.
+    out.append(frame(light, coord, zb_nwk(light, coord, 4, zb_aps_data(0x0006, 4, zcl(0, 13, 0x00, b"\x00\x00")))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 52, zb_aps_data(
+        0x0006, 8, zcl(0, 13, 0x01, b"\x00\x00\x00\x10\x00", server_to_client=1, no_default_rsp=1)))))
+    out.append(frame(light, coord, zb_nwk(light, coord, 5, zb_aps_data(0x0000, 5, zcl(0, 14, 0x00, b"\x00\x00\x04\x00")))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 53, zb_aps_data(
+        0x0000, 9, zcl(0, 14, 0x01, b"\x00\x00\x00\x20\x03\x04\x00\x86", server_to_client=1, no_default_rsp=1)))))
+    # Report attributes: temperature 21.50 C, humidity 48.00 %, occupancy.
+    out.append(frame(coord, light, zb_nwk(coord, light, 54, zb_aps_data(
+        0x0402, 10, zcl(0, 15, 0x0a, b"\x00\x00\x29" + struct.pack("<h", 2150), server_to_client=1, no_default_rsp=1)))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 55, zb_aps_data(
+        0x0405, 11, zcl(0, 16, 0x0a, b"\x00\x00\x21" + struct.pack("<H", 4800), server_to_client=1, no_default_rsp=1)))))
+    # Write attributes and its response, manufacturer specific.
+    out.append(frame(light, coord, zb_nwk(light, coord, 6, zb_aps_data(
+        0xfc00, 6, zcl(0, 17, 0x02, b"\x01\x00\x20\x05", mfr=0x115f)))))
+    out.append(frame(coord, light, zb_nwk(coord, light, 56, zb_aps_data(
+        0xfc00, 12, zcl(0, 17, 0x04, b"\x00", server_to_client=1, no_default_rsp=1, mfr=0x115f)))))
+    # NWK header with both extended addresses (destination and source EUI-64).
+    ext = zb_nwk(light, coord, 8, b"")
+    ext = struct.pack("<H", 0x0008 | 0x0800 | 0x1000) + ext[2:] + long_addr(DEV_EUI) + long_addr(COORD_EUI)
+    out.append(frame(light, coord, ext + zb_aps_data(0x0006, 14, zcl(1, 19, 0x01))))
+    # A group-addressed Toggle, broadcast on the MAC and NWK (0xfffd).
+    out.append(frame(0xffff, coord, zb_nwk(0xfffd, coord, 7, zb_aps_data(
+        0x0006, 13, zcl(1, 18, 0x02), group=0x0001), radius=8)))
+    return out
+
+
 def write_captures(outdir):
     frames = mac_frames()
     with_crc = [with_fcs(m, good) for m, good in frames]
@@ -327,6 +394,7 @@ def write_captures(outdir):
                                  tap_header(2, channel=20, extra=b"\x01\x02\x03") + with_fcs32(frames[8][0])]),
     }
     files["lowpan-coap.pcap"] = pcap(195, [with_fcs(f) for f in lowpan_frames()])
+    files["zigbee.pcap"] = pcap(195, [with_fcs(f) for f in zigbee_frames()])
     for name, data in files.items():
         with open(f"{outdir}/{name}", "wb") as f:
             f.write(data)
