@@ -469,6 +469,8 @@ nhc_extension (IotPacket *pkt, int tree, IotBuf *buf, guint off, Rebuilt *r, gbo
   guint8 *h;
   IotBuf opts;
 
+  if (r->hdr_len + 16 > MAX_DATAGRAM)
+    iot_malformed (pkt, "Compressed headers rebuild to more than an IPv6 packet can hold");
   iot_tree_add_uint (pkt, node, &lowpan_fields[F_NHC_PATTERN], buf, off, 1, NHC_EXT);
   iot_tree_add_item (pkt, node, &lowpan_fields[F_EXT_EID], buf, off, 1, FALSE);
   iot_tree_add_item (pkt, node, &lowpan_fields[F_EXT_NH], buf, off, 1, FALSE);
@@ -519,6 +521,8 @@ nhc_udp (IotPacket *pkt, int tree, IotBuf *buf, guint off, Rebuilt *r)
   int node = iot_tree_add_text (pkt, tree, buf, off, 1, "UDP header compression");
   guint8 *u = r->hdr + r->hdr_len;
 
+  if (r->hdr_len + 8 > MAX_DATAGRAM)
+    iot_malformed (pkt, "Compressed headers rebuild to more than an IPv6 packet can hold");
   iot_tree_add_uint (pkt, node, &lowpan_fields[F_NHC_PATTERN], buf, off, 1, NHC_UDP);
   iot_tree_add_item (pkt, node, &lowpan_fields[F_UDP_CHECKSUM_FLAG], buf, off, 1, FALSE);
   iot_tree_add_item (pkt, node, &lowpan_fields[F_UDP_PORTS], buf, off, 1, FALSE);
