@@ -30,6 +30,10 @@ static const IotValueName link_type_names[] = {
   { 129, "Raw IPv4" },
   { 130, "Raw IPv6" },
   { 210, "Linux cooked-mode capture v2" },
+  { 104, "IEEE 802.15.4 Wireless PAN" },
+  { 113, "IEEE 802.15.4 Wireless PAN non-ASK PHY" },
+  { 127, "IEEE 802.15.4 Wireless PAN with FCS not present" },
+  { 206, "IEEE 802.15.4 Wireless with TAP pseudo-header" },
   IOT_VALUE_NAMES_END
 };
 
@@ -48,6 +52,10 @@ static const struct {
   { 228, 129 },  /* raw IPv4 */
   { 229, 130 },  /* raw IPv6 */
   { 276, 210 },  /* Linux cooked v2 */
+  { 195, 104 },  /* IEEE 802.15.4 with FCS */
+  { 215, 113 },  /* IEEE 802.15.4 non-ASK PHY */
+  { 230, 127 },  /* IEEE 802.15.4 without FCS */
+  { 283, 206 },  /* IEEE 802.15.4 TAP */
 };
 
 static gint16

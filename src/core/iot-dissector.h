@@ -148,6 +148,16 @@ typedef struct {
   guint8 bytes[16];
 } IotAddress;
 
+/* IEEE 802.15.4 radio addresses, for layers without IP: a short address
+ * (bytes[0..1], most significant first), an extended one (EUI-64, 8 bytes
+ * most significant first), or none at all (an acknowledgement): the
+ * columns then stay empty even when a carrier (ZEP over UDP) set others. */
+enum {
+  IOT_ADDR_WPAN_NONE = 0x40,
+  IOT_ADDR_WPAN_SHORT,
+  IOT_ADDR_WPAN_LONG,
+};
+
 void      iot_packet_set_net_src (IotPacket *pkt, const IotAddress *addr);
 void      iot_packet_set_net_dst (IotPacket *pkt, const IotAddress *addr);
 const IotAddress *iot_packet_net_src (IotPacket *pkt);

@@ -27,6 +27,7 @@ iot_field_type_name (IotFieldType type)
     [IOT_FT_ABSOLUTE_TIME] = "FT_ABSOLUTE_TIME",
     [IOT_FT_RELATIVE_TIME] = "FT_RELATIVE_TIME",
     [IOT_FT_STRINGZ] = "FT_STRINGZ",
+    [IOT_FT_EUI64] = "FT_EUI64",
   };
 
   if ((guint) type >= G_N_ELEMENTS (names) || names[type] == NULL)

@@ -33,6 +33,7 @@ typedef enum {
   /* Text, like IOT_FT_STRING; only its name differs, as in Wireshark, for
    * fields read from a NUL-terminated string. */
   IOT_FT_STRINGZ,
+  IOT_FT_EUI64,         /* 8 bytes in display order, shown 00:11:…:77 */
 } IotFieldType;
 
 /* How integers are shown; time display for absolute times. */

@@ -82,6 +82,7 @@ class_of_type (IotFieldType type)
       return CLASS_STRING;
     case IOT_FT_BYTES:
     case IOT_FT_ETHER:
+    case IOT_FT_EUI64:
     case IOT_FT_PROTOCOL:
       return CLASS_BYTES;
     case IOT_FT_IPV4:
@@ -1616,6 +1617,12 @@ convert_literal_full (Parser *p, Expr *e, ValueClass cls, const IotField *field,
                                       e->text, bytes->len < 6 ? "few" : "many", bytes->len);
             ok = FALSE;
           }
+        if (ok && field && field->type == IOT_FT_EUI64 && bytes->len != 8)
+          {
+            p->problem = problem_new (e->start, e->length, "\"%s\" has too %s bytes (%u) for an EUI-64 address (8).",
+                                      e->text, bytes->len < 8 ? "few" : "many", bytes->len);
+            ok = FALSE;
+          }
         if (ok)
           set_literal_bytes (e, bytes->data, bytes->len);
       }
@@ -2109,7 +2116,7 @@ node_value (IotPacket *pkt, const IotNode *node, FValue *out)
       break;
     case CLASS_BYTES:
     case CLASS_NONE:
-      if (field->type == IOT_FT_BYTES || field->type == IOT_FT_ETHER)
+      if (field->type == IOT_FT_BYTES || field->type == IOT_FT_ETHER || field->type == IOT_FT_EUI64)
         {
           out->v.p = node->v.p;
           out->len = node->vlen;

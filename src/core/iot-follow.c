@@ -10,6 +10,9 @@ struct _IotFollow {
   guint32           stream;
   GArray           *chunks;        /* IotFollowChunk */
   GByteArray       *plaintext;     /* TLS: the decrypted bytes chunks point into */
+  /* Payloads that live in a rebuilt data source (UDP in 6LoWPAN), by
+   * frame: copies, since the capture file does not hold those bytes. */
+  GHashTable       *rebuilt;       /* frame → GBytes */
   char             *node_name[2];
   guint64           node_bytes[2];
 };
@@ -31,6 +34,12 @@ format_node (const IotAddress *addr, guint16 port, char **out)
     {
       iot_format_ipv6 (addr->bytes, text, sizeof text);
       *out = g_strdup_printf ("[%s]:%u", text, port);
+    }
+  else if (addr->family >= IOT_ADDR_WPAN_NONE && addr->family <= IOT_ADDR_WPAN_LONG)
+    {
+      /* ZEP: the 802.15.4 addresses inside replaced the IP ones, as in tshark. */
+      iot_format_wpan_address (addr, text, sizeof text);
+      *out = g_strdup_printf ("%s:%u", text, port);
     }
   else
     {
@@ -263,6 +272,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   self->protocol = protocol;
   self->stream = stream;
   self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
+  self->rebuilt = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
   f.stream = iot_registry_field (protocol == IOT_FOLLOW_UDP ? "udp.stream" : "tcp.stream");
   f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload"
                                   : protocol == IOT_FOLLOW_UDP ? "udp.payload" : "tls.decrypted_app_data");
@@ -315,8 +325,21 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
         }
       chunk.node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
       payload_node = find_node (pkt, f.payload);
-      if (payload_node == NULL || payload_node->source != 0 || payload_node->length == 0)
+      if (payload_node == NULL || payload_node->length == 0)
         continue;
+      if (payload_node->source != 0)
+        {
+          const IotDataSource *source = iot_packet_source (pkt, payload_node->source);
+
+          if (f.seq != NULL || source == NULL || payload_node->offset >= source->length)
+            continue;
+          chunk.offset = 0;
+          chunk.length = MIN (payload_node->length, source->length - payload_node->offset);
+          g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n),
+                               g_bytes_new (source->data + payload_node->offset, chunk.length));
+          emit (self, &chunk);
+          continue;
+        }
       chunk.offset = payload_node->offset;
       chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
       if (f.seq != NULL)
@@ -359,6 +382,7 @@ iot_follow_free (IotFollow *self)
   g_array_unref (self->chunks);
   if (self->plaintext)
     g_byte_array_unref (self->plaintext);
+  g_hash_table_unref (self->rebuilt);
   g_free (self->node_name[0]);
   g_free (self->node_name[1]);
   g_free (self);
@@ -380,9 +404,12 @@ const guint8 *
 iot_follow_chunk_data (IotFollow *self, guint index)
 {
   const IotFollowChunk *chunk = iot_follow_chunk (self, index);
+  GBytes *copy = g_hash_table_lookup (self->rebuilt, GUINT_TO_POINTER (chunk->frame));
 
   if (self->plaintext)
     return self->plaintext->data + chunk->offset;
+  if (copy != NULL)
+    return (const guint8 *) g_bytes_get_data (copy, NULL) + chunk->offset;
   return iot_file_frame_data (self->file, chunk->frame) + chunk->offset;
 }
 

@@ -40,7 +40,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFollow, iot_follow_free)
 
 guint                 iot_follow_n_chunks (IotFollow *follow);
 const IotFollowChunk *iot_follow_chunk (IotFollow *follow, guint index);
-/* The chunk's bytes (read from the capture file). */
+/* The chunk's bytes (read from the capture file, or kept from a rebuilt
+ * data source such as a decompressed 6LoWPAN packet). */
 const guint8         *iot_follow_chunk_data (IotFollow *follow, guint index);
 /* "127.0.0.1:39024" for node 0 or 1. */
 const char           *iot_follow_node_name (IotFollow *follow, guint node);

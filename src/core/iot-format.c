@@ -368,6 +368,23 @@ iot_format_field_string (const guint8 *bytes, gsize len, GString *out)
     }
 }
 
+/* As tshark shows 802.15.4 addresses: 0x1234, Broadcast, or the EUI-64. */
+void
+iot_format_wpan_address (const IotAddress *addr, char *out, gsize size)
+{
+  const guint8 *b = addr->bytes;
+
+  if (addr->family == IOT_ADDR_WPAN_SHORT && b[0] == 0xff && b[1] == 0xff)
+    g_strlcpy (out, "Broadcast", size);
+  else if (addr->family == IOT_ADDR_WPAN_SHORT)
+    g_snprintf (out, size, "0x%02x%02x", b[0], b[1]);
+  else if (addr->family == IOT_ADDR_WPAN_LONG)
+    g_snprintf (out, size, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+  else
+    out[0] = '\0';
+}
+
 void
 iot_format_hex (const guint8 *bytes, gsize len, const char *sep, GString *out)
 {
@@ -491,6 +508,9 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
     case IOT_FT_IPV6:
       format_address (node, out);
       break;
+    case IOT_FT_EUI64:
+      iot_format_hex (node->v.p, node->vlen, ":", out);
+      break;
     case IOT_FT_ABSOLUTE_TIME:
       format_abs_time_field (field, node->v.i, out);
       break;
@@ -563,6 +583,9 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
         g_string_append (out, "<MISSING>");
       else
         iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+      break;
+    case IOT_FT_EUI64:
+      iot_format_hex (node->v.p, node->vlen, ":", out);
       break;
     case IOT_FT_RELATIVE_TIME:
       iot_format_rel_time (node->v.i, out);

@@ -14,6 +14,9 @@ char       *iot_format_put_uint (char *p, guint64 v);
 void        iot_format_append_uint (GString *out, guint64 v);
 void        iot_format_ipv4 (const guint8 addr[4], char *out, gsize size);
 void        iot_format_ipv6 (const guint8 addr[16], char *out, gsize size);
+/* An IEEE 802.15.4 address (IOT_ADDR_WPAN_*) as tshark shows it: 0x1234,
+ * Broadcast, the EUI-64, or nothing. */
+void        iot_format_wpan_address (const IotAddress *addr, char *out, gsize size);
 void        iot_format_ether (const guint8 addr[6], char *out, gsize size);
 
 /* Absolute time as "Nov 26, 2026 12:24:01.125020000 UTC" (local zone). */

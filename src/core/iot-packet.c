@@ -340,6 +340,8 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
     iot_format_ipv4 (net->bytes, out, size);
   else if (net->family == 6)
     iot_format_ipv6 (net->bytes, out, size);
+  else if (net->family >= IOT_ADDR_WPAN_NONE && net->family <= IOT_ADDR_WPAN_LONG)
+    iot_format_wpan_address (net, out, size);
   else if ((dl->bytes[0] & dl->bytes[1] & dl->bytes[2] & dl->bytes[3] & dl->bytes[4] & dl->bytes[5]) == 0xff)
     g_strlcpy (out, "Broadcast", size);   /* the one name every analyzer shows */
   else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make-radio-154.sh -- IEEE 802.15.4 sniffer captures for dissectors/wpan.c,
+# wpan_tap.c, wpan_nonask.c, zep.c and lowpan.c; see README.md, section
+# "Low-power radio".
+#
+# There is no radio on the capture machine, so:
+#   * the four sniffer link types (195 WITHFCS, 215 NONASK_PHY, 230 NOFCS,
+#     283 TAP) are written byte by byte by radio_154.py (standard library
+#     only, every frame built from the 802.15.4 frame formats, FCS computed),
+#     and so are lowpan-coap.pcap (CoAP over 6LoWPAN: IPHC, NHC, mesh
+#     header, fragments) and zigbee.pcap (Zigbee PRO NWK/APS/ZCL between a
+#     coordinator and a light), since no such stack runs without a radio;
+#   * zep.pcap is real kernel traffic: radio_154.py --zep sends ZEP v1/v2
+#     datagrams (the way a border router or a sniffer bridge forwards radio
+#     frames) from namespace radio-154-a to radio-154-b over a veth pair,
+#     captured with tcpdump on the veth.
+#
+# Run as root on Debian 12:   sudo bash tests/captures/make-radio-154.sh
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${CAPTURES_OUT:-$HERE}
+ZEP_PORT=17754
+NS_A=radio-154-a
+NS_B=radio-154-b
+
+. "$HERE/lib.sh"
+
+python3 "$HERE/radio_154.py" "$WORK"
+
+ip netns add "$NS_A"; NAMESPACES+=("$NS_A")
+ip netns add "$NS_B"; NAMESPACES+=("$NS_B")
+ip link add r154-veth-a netns "$NS_A" type veth peer name r154-veth-b netns "$NS_B"
+ip -n "$NS_A" link set r154-veth-a address 02:99:54:00:00:0a
+ip -n "$NS_B" link set r154-veth-b address 02:99:54:00:00:0b
+ip -n "$NS_A" addr add 10.154.0.1/24 dev r154-veth-a
+ip -n "$NS_B" addr add 10.154.0.2/24 dev r154-veth-b
+for ns in "$NS_A" "$NS_B"; do
+    ip -n "$ns" link set lo up
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+done
+ip -n "$NS_A" link set r154-veth-a up
+ip -n "$NS_B" link set r154-veth-b up
+# Static neighbours: the capture holds the datagrams only, no ARP.
+ip -n "$NS_A" neigh add 10.154.0.2 lladdr 02:99:54:00:00:0b dev r154-veth-a
+ip -n "$NS_B" neigh add 10.154.0.1 lladdr 02:99:54:00:00:0a dev r154-veth-b
+
+# A receiver, so that no ICMP port-unreachable answers the datagrams.
+bg zep-sink ip netns exec "$NS_B" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('10.154.0.2', $ZEP_PORT))
+while True:
+    s.recv(2048)
+"
+wait_listen udp "$ZEP_PORT" "$NS_B"
+
+cap_start ip netns exec "$NS_A" "${TCPDUMP[@]}" -i r154-veth-a -w "$WORK/zep.pcap" "udp port $ZEP_PORT"
+ip netns exec "$NS_A" python3 "$HERE/radio_154.py" --zep 10.154.0.2 "$ZEP_PORT"
+cap_stop
+
+# Checks before anything is copied into place.
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep; do
+    n=$(tshark -r "$WORK/$f.pcap" -Y wpan 2>/dev/null | wc -l)
+    [ "$n" -ge 12 ] || die "$f.pcap: only $n 802.15.4 frames"
+done
+[ "$(tshark -r "$WORK/wpan-fcs.pcap" -Y 'wpan.fcs_ok == 0' 2>/dev/null | wc -l)" = 1 ] \
+    || die "wpan-fcs.pcap: expected exactly one bad FCS"
+[ "$(tshark -r "$WORK/zep.pcap" -Y 'zep.version == 1' 2>/dev/null | wc -l)" -ge 3 ] \
+    || die "zep.pcap: ZEP v1 datagrams missing"
+[ "$(tshark -2 -r "$WORK/lowpan-coap.pcap" -Y 'coap' 2>/dev/null | wc -l)" -ge 10 ] \
+    || die "lowpan-coap.pcap: CoAP over 6LoWPAN not decoded"
+[ "$(tshark -2 -r "$WORK/lowpan-coap.pcap" -Y '6lowpan.reassembled.length' 2>/dev/null | wc -l)" = 1 ] \
+    || die "lowpan-coap.pcap: the fragmented datagram was not reassembled"
+
+[ "$(tshark -2 -r "$WORK/zigbee.pcap" -Y 'zbee_zcl' 2>/dev/null | wc -l)" -ge 12 ] \
+    || die "zigbee.pcap: ZCL not decoded"
+
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee; do
+    cp "$WORK/$f.pcap" "$OUT/$f.pcap"
+done
+log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap"
