@@ -118,6 +118,10 @@ typedef struct {
   guint8 bytes[16];
 } IotAddress;
 
+/* A Bluetooth LE connection known only by its access address (bytes[0..3],
+ * big-endian), shown as "Unknown_0x…" in the address columns. */
+#define IOT_ADDRESS_BLE_ACCESS 0x41
+
 void      iot_packet_set_net_src (IotPacket *pkt, const IotAddress *addr);
 void      iot_packet_set_net_dst (IotPacket *pkt, const IotAddress *addr);
 const IotAddress *iot_packet_net_src (IotPacket *pkt);

@@ -340,6 +340,8 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
     iot_format_ipv4 (net->bytes, out, size);
   else if (net->family == 6)
     iot_format_ipv6 (net->bytes, out, size);
+  else if (net->family == IOT_ADDRESS_BLE_ACCESS)
+    g_snprintf (out, size, "Unknown_0x%02x%02x%02x%02x", net->bytes[0], net->bytes[1], net->bytes[2], net->bytes[3]);
   else if ((dl->bytes[0] & dl->bytes[1] & dl->bytes[2] & dl->bytes[3] & dl->bytes[4] & dl->bytes[5]) == 0xff)
     g_strlcpy (out, "Broadcast", size);   /* the one name every analyzer shows */
   else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]
