@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential meson ninja-build pkg-config
-  libglib2.0-dev libgtk-4-dev libpcap-dev libjson-glib-dev
+  libglib2.0-dev libgtk-4-dev libpcap-dev libjson-glib-dev libgcrypt20-dev
   # tests: reference decoder, real peers, capture, GUI under Xvfb, fuzzing
   tshark tcpdump mosquitto mosquitto-clients libcoap3-bin curl openssl python3
   iproute2 iputils-ping arping xvfb xauth clang libclang-rt-14-dev time

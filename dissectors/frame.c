@@ -27,6 +27,8 @@ static const IotValueName link_type_names[] = {
   { 7, "Raw IP" },
   { 15, "NULL/Loopback" },
   { 25, "Linux cooked-mode capture v1" },
+  { 20, "IEEE 802.11 Wireless LAN" },
+  { 23, "IEEE 802.11 plus radiotap radio header" },
   { 154, "Bluetooth Low Energy Link Layer" },
   { 161, "Bluetooth Low Energy Link Layer RF" },
   { 129, "Raw IPv4" },
@@ -49,6 +51,8 @@ static const struct {
   { 113, 25 },   /* Linux cooked v1 */
   { 228, 129 },  /* raw IPv4 */
   { 229, 130 },  /* raw IPv6 */
+  { 105, 20 },   /* IEEE 802.11 without a radio header */
+  { 127, 23 },   /* IEEE 802.11 with radiotap */
   { 251, 154 },  /* Bluetooth LE link layer */
   { 256, 161 },  /* Bluetooth LE link layer with radio header */
   { 276, 210 },  /* Linux cooked v2 */

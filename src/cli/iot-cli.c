@@ -18,6 +18,7 @@
 #include "iot-print.h"
 #include "iot-stats.h"
 #include "iot-insight.h"
+#include "iot-wpa.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -58,6 +59,7 @@ typedef struct {
   char          **ring_buffer;
   gboolean        print_when_writing;
   char           *write_format;     /* -F pcap|pcapng */
+  char          **preferences;      /* -o name:value */
 } CliOptions;
 
 static CliOptions opts;
@@ -72,6 +74,25 @@ static struct {
   char    **compare;           /* --compare A.pcap [B.pcap] */
   gboolean  compare_nat;
 } insight_opts;
+
+/* The tshark preferences this program knows (-o NAME:VALUE). */
+static gboolean
+apply_preference (const char *pref, GError **error)
+{
+  const char *colon = strchr (pref, ':');
+  g_autofree char *name = colon ? g_strndup (pref, colon - pref) : g_strdup (pref);
+  const char *value = colon ? colon + 1 : "";
+
+  if (g_strcmp0 (name, "wlan.enable_decryption") == 0)
+    {
+      iot_wpa_set_enabled (g_ascii_strcasecmp (value, "TRUE") == 0);
+      return TRUE;
+    }
+  if (g_strcmp0 (name, "uat") == 0 && g_str_has_prefix (value, "80211_keys:"))
+    return iot_wpa_add_uat_entry (value + strlen ("80211_keys:"), error);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unknown preference \"%s\"", pref);
+  return FALSE;
+}
 
 static gboolean
 on_glossary (const char *name, const char *value, gpointer data, GError **error)
@@ -102,6 +123,9 @@ static const GOptionEntry entries[] = {
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
     "STATS" },
+  { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &opts.preferences,
+    "Set a preference as tshark does: wlan.enable_decryption:TRUE, uat:80211_keys:\"wpa-pwd\",\"pass:SSID\"",
+    "NAME:VALUE" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
@@ -1273,6 +1297,9 @@ main (int argc, char **argv)
   iot_registry_init ();
   if (opts.glossary_requested)
     return print_glossary ();
+  for (guint i = 0; opts.preferences && opts.preferences[i]; i++)
+    if (!apply_preference (opts.preferences[i], &error))
+      return fail ("%s", error->message);
   for (guint i = 0; opts.decode_as && opts.decode_as[i]; i++)
     if (!iot_registry_decode_as (opts.decode_as[i], &error))
       return fail ("%s", error->message);

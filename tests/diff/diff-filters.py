@@ -7,6 +7,7 @@ both tools must reject.  Exit 77 (skipped) without tshark, 1 on any disagreement
 import concurrent.futures
 import glob
 import os
+import shlex
 import shutil
 import struct
 import subprocess
@@ -22,8 +23,19 @@ BEYOND_TSHARK = {"mqtt-ws.pcap"}
 DECODE_AS_ONLY = {"modbus-1502.pcap"}
 
 
+def capture_options(capture):
+    """Options a capture needs on both sides (decryption keys), from
+    tests/captures/<name>.opts; such a capture is never merged with others."""
+    path = os.path.splitext(capture)[0] + ".opts"
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return shlex.split(f.read(), comments=True)
+
+
 def frames(cmd, capture, flt):
-    proc = subprocess.run(cmd + ["-r", capture, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+    proc = subprocess.run(cmd + ["-r", capture] + capture_options(capture)
+                          + ["-Y", flt, "-T", "fields", "-e", "frame.number"],
                           capture_output=True, text=True)
     if proc.returncode != 0 and not proc.stdout:
         return None, proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "error"
@@ -46,6 +58,8 @@ def pcapng_link_types(data):
 def link_type(path):
     """The link type of a classic pcap or a one-link-type pcapng; a pcapng
     with several (multi-link.pcapng) is its own group, kept as it is."""
+    if capture_options(path):
+        return "own:" + path
     with open(path, "rb") as f:
         data = f.read()
     if len(data) >= 24 and data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):

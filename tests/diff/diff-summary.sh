@@ -16,10 +16,15 @@ for capture in tests/captures/*.pcap*; do
     modbus-1502.pcap) continue ;;
   esac
   checked=$((checked + 1))
-  if ! cmp -s <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null); then
+  # Options the capture needs on both sides (decryption keys), if any.
+  opts=()
+  if [ -f "${capture%.*}.opts" ]; then
+    eval "opts=($(grep -v '^[[:space:]]*#' "${capture%.*}.opts"))"
+  fi
+  if ! cmp -s <(tshark -2 -r "$capture" "${opts[@]}" 2>/dev/null) <("$cli" -r "$capture" "${opts[@]}" 2>/dev/null); then
     failed=$((failed + 1))
     echo "DIFF $capture"
-    diff <(tshark -2 -r "$capture" 2>/dev/null) <("$cli" -r "$capture" 2>/dev/null) | head -6
+    diff <(tshark -2 -r "$capture" "${opts[@]}" 2>/dev/null) <("$cli" -r "$capture" "${opts[@]}" 2>/dev/null) | head -6
   fi
 done
 echo "captures compared: $checked, differing: $failed"

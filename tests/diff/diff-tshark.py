@@ -9,6 +9,7 @@ Exit status 77 (skipped) when tshark is not installed; 1 on any differing cell.
 import collections
 import glob
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,8 +29,19 @@ def glossary(cmd):
     return fields
 
 
+def capture_options(capture):
+    """Extra options a capture needs on both sides (keys for decryption),
+    from tests/captures/<name>.opts: shell words, '#' starts a comment."""
+    path = os.path.splitext(capture)[0] + ".opts"
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return shlex.split(f.read(), comments=True)
+
+
 def run_fields(cmd, capture, fields):
-    args = cmd + ["-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+    args = cmd + ["-r", capture] + capture_options(capture) + [
+        "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
     for f in fields:
         args += ["-e", f]
     proc = subprocess.run(args, capture_output=True)
