@@ -116,6 +116,27 @@ static IotField eapol_fields[N_FIELDS] = {
 
 extern IotDissector iot_dissector_eapol;
 
+/* Frames whose message 2 no configured key could verify. */
+typedef struct {
+  GHashTable *mic_failures;
+} EapolState;
+
+static gpointer
+eapol_state_new (void)
+{
+  EapolState *state = g_new0 (EapolState, 1);
+  state->mic_failures = g_hash_table_new (g_direct_hash, g_direct_equal);
+  return state;
+}
+
+static void
+eapol_state_free (gpointer data)
+{
+  EapolState *state = data;
+  g_hash_table_destroy (state->mic_failures);
+  g_free (state);
+}
+
 static guint
 message_number (guint info, gboolean zero_nonce)
 {
@@ -173,6 +194,8 @@ check_message_2 (IotPacket *pkt, const IotBuf *buf, guint version)
         }
     }
   pair->failed_frame = iot_packet_frame_number (pkt);
+  g_hash_table_add (((EapolState *) iot_packet_state (pkt, &iot_dissector_eapol))->mic_failures,
+                    GUINT_TO_POINTER (iot_packet_frame_number (pkt)));
 }
 
 static void
@@ -272,7 +295,19 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
             }
         }
       if (msgnr == 2)
-        check_message_2 (pkt, &body, info & 0x7);
+        {
+          EapolState *state = iot_packet_state (pkt, &iot_dissector_eapol);
+          IotWlanPair *pair = iot_wlan_current_pair (pkt);
+
+          check_message_2 (pkt, &body, info & 0x7);
+          if (g_hash_table_contains (state->mic_failures, GUINT_TO_POINTER (iot_packet_frame_number (pkt))))
+            iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
+                            "No configured WPA key produces this handshake's MIC: the station used another "
+                            "passphrase (a failed join), or the key list lacks this network's");
+          else if (pair && pair->has_ptk && pair->ptk_frame == iot_packet_frame_number (pkt))
+            iot_expert_add (pkt, tree, IOT_SEV_CHAT, IOT_GROUP_SECURITY,
+                            "Handshake verified with a configured key: this session's traffic can be decrypted");
+        }
       if (data_len)
         dissect_key_data (pkt, &body, 99, data_len, msgnr, info, tree);
     }
@@ -287,4 +322,6 @@ IotDissector iot_dissector_eapol = {
   .n_fields = N_FIELDS,
   .dissect = dissect_eapol,
   .handoff = { { "ethertype", 0x888e } },
+  .state_new = eapol_state_new,
+  .state_free = eapol_state_free,
 };

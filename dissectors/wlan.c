@@ -130,6 +130,11 @@ enum {
 
 enum { TYPE_MGMT = 0, TYPE_CTRL = 1, TYPE_DATA = 2 };
 
+/* This many deauthentications or disassociations within one second look
+ * like an attack (or a badly broken AP) rather than stations leaving. */
+#define DEAUTH_STORM_COUNT 5
+#define DEAUTH_STORM_WINDOW_NS G_GINT64_CONSTANT (1000000000)
+
 static const IotValueName type_subtype_names[] = {
   { 0x00, "Association Request" }, { 0x01, "Association Response" },
   { 0x02, "Reassociation Request" }, { 0x03, "Reassociation Response" },
@@ -429,6 +434,10 @@ extern IotDissector iot_dissector_llc;
 typedef struct {
   GHashTable *ssids;      /* BSSID (6-byte key in a GBytes) → GBytes SSID */
   GHashTable *pairs;      /* AP|STA (12 bytes) → IotWlanPair */
+  /* Deauthentication/disassociation storms: times of the recent ones. */
+  gint64      recent_deauth[DEAUTH_STORM_COUNT];
+  guint       n_deauth;
+  GHashTable *storm_frames;   /* frame number → count within the window */
 } WlanState;
 
 static gpointer
@@ -438,6 +447,7 @@ wlan_state_new (void)
   state->ssids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
                                         (GDestroyNotify) g_bytes_unref);
   state->pairs = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_free);
+  state->storm_frames = g_hash_table_new (g_direct_hash, g_direct_equal);
   return state;
 }
 
@@ -447,6 +457,7 @@ wlan_state_free (gpointer data)
   WlanState *state = data;
   g_hash_table_destroy (state->ssids);
   g_hash_table_destroy (state->pairs);
+  g_hash_table_destroy (state->storm_frames);
   g_free (state);
 }
 
@@ -685,6 +696,42 @@ note_ssid (IotPacket *pkt, WlanState *state, const IotBuf *body, guint off, cons
     }
 }
 
+/* A station told to leave (deauthentication/disassociation): why, and
+ * whether too many arrive at once. */
+static void
+note_disconnect (IotPacket *pkt, WlanState *state, const IotBuf *body, int tree)
+{
+  guint reason = iot_buf_u16le (body, 0);
+  const char *why = iot_value_name (reason_names, reason);
+  gint64 now = iot_packet_time_ns (pkt);
+  guint count;
+
+  if (iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt))
+    {
+      guint in_window = 1;
+
+      memmove (state->recent_deauth + 1, state->recent_deauth,
+               (DEAUTH_STORM_COUNT - 1) * sizeof state->recent_deauth[0]);
+      state->recent_deauth[0] = now;
+      state->n_deauth = MIN (state->n_deauth + 1, DEAUTH_STORM_COUNT);
+      for (guint i = 1; i < state->n_deauth; i++)
+        if (now - state->recent_deauth[i] <= DEAUTH_STORM_WINDOW_NS)
+          in_window++;
+      if (in_window >= DEAUTH_STORM_COUNT)
+        g_hash_table_insert (state->storm_frames, GUINT_TO_POINTER (iot_packet_frame_number (pkt)),
+                             GUINT_TO_POINTER (in_window));
+    }
+  iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Station disconnected: %s (reason %u)",
+                  why ? why : "unknown reason", reason);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (state->storm_frames,
+                                                 GUINT_TO_POINTER (iot_packet_frame_number (pkt))));
+  if (count)
+    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
+                    "%u deauthentications/disassociations within one second: a deauthentication attack "
+                    "(forged frames kick stations off to capture their handshake) or a failing access point",
+                    count);
+}
+
 static void
 dissect_management (IotPacket *pkt, const IotBuf *body, guint subtype, int parent, WlanState *state,
                     const guint8 bssid[6])
@@ -729,6 +776,7 @@ dissect_management (IotPacket *pkt, const IotBuf *body, guint subtype, int paren
         case 0xa:
         case 0xc:
           iot_tree_add_item (pkt, all, &wlan_fields[F_REASON_CODE], body, 0, 2, TRUE);
+          note_disconnect (pkt, state, body, all);
           break;
         case 0xb:
           iot_tree_add_item (pkt, all, &wlan_fields[F_AUTH_ALG], body, 0, 2, TRUE);
@@ -810,11 +858,12 @@ dissect_protected (IotPacket *pkt, const IotBuf *buf, guint hdr_len, int tree, I
 
 /* ---- the frame -------------------------------------------------------------------- */
 
+/* In packet scratch memory: a truncated frame unwinds past the caller. */
 static char *
-flag_string (guint flags)
+flag_string (IotPacket *pkt, guint flags)
 {
   static const char letters[] = "opmPRMFT";
-  char *s = g_malloc (9);
+  char *s = iot_packet_alloc (pkt, 9);
 
   for (int i = 0; i < 8; i++)
     s[i] = flags & (0x80 >> i) ? letters[i] : '.';
@@ -866,7 +915,7 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
   guint fc0 = iot_buf_u8 (buf, 0), flags = iot_buf_u8 (buf, 1);
   guint type = (fc0 >> 2) & 3, subtype = fc0 >> 4, ts = type << 4 | subtype;
   const char *name = iot_value_name (type_subtype_names, ts);
-  g_autofree char *flag_text = flag_string (flags);
+  const char *flag_text = flag_string (pkt, flags);
   WlanFrame *frame = iot_packet_alloc (pkt, sizeof *frame);
   guint hdr_len = 24;
   int tree, node;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make-wifi.sh -- wifi-wpa2.pcap: a Wi-Fi monitor-mode capture (radiotap)
-# of an ESP32-like station joining a WPA2-PSK network and talking MQTT,
+# of an ESP32-like station joining a WPA2-PSK network and talking MQTT, and
+# wifi-attack.pcap: a join with a wrong passphrase and a deauthentication
+# storm,
 # for the radiotap/wlan_radio/wlan/llc/eapol dissectors and CCMP
 # decryption; see README.md, section "Wi-Fi monitor mode".
 #
@@ -37,5 +39,12 @@ check "wlan.fc.type_subtype == 0x0008" 5
 [ "$(tshark -r "$WORK/wifi-wpa2.pcap" -Y "tcp || arp" 2>/dev/null | wc -l)" = 0 ] \
     || { echo "make-wifi: frames readable without the key" >&2; exit 1; }
 
-cp "$WORK/wifi-wpa2.pcap" "$OUT/"
-echo "make-wifi: wrote $OUT/wifi-wpa2.pcap"
+python3 "$HERE/wifi_gen.py" "$WORK/wifi-attack.pcap" attack
+attack() { tshark -r "$WORK/wifi-attack.pcap" "${keys[@]}" -Y "$1" 2>/dev/null | wc -l; }
+[ "$(attack frame)" = 28 ] && [ "$(attack '_ws.malformed')" = 0 ] \
+    && [ "$(attack 'wlan_rsna_eapol.keydes.msgnr == 2')" = 2 ] \
+    && [ "$(attack 'wlan.fixed.reason_code == 7')" = 8 ] \
+    || { echo "make-wifi: wifi-attack.pcap is not as expected" >&2; exit 1; }
+
+cp "$WORK/wifi-wpa2.pcap" "$WORK/wifi-attack.pcap" "$OUT/"
+echo "make-wifi: wrote $OUT/wifi-wpa2.pcap and $OUT/wifi-attack.pcap"

@@ -7,7 +7,7 @@ made, so the frames are built here after IEEE 802.11-2020 and RFC 3610
 below, since the standard library has none; PBKDF2 and HMAC-SHA1 come from
 hashlib/hmac).
 
-Usage: wifi_gen.py OUT.pcap
+Usage: wifi_gen.py OUT.pcap [attack]
 
 The story, on channel 6 (2437 MHz), radiotap link type (127):
   access point   02:ab:cd:00:00:01  SSID "iot-lab", WPA2-PSK (CCMP),
@@ -19,6 +19,12 @@ the EAPOL-Key 4-way handshake, ACK/RTS/CTS, then CCMP-protected QoS data:
 ARP, and an MQTT 3.1.1 session over TCP (CONNECT, CONNACK, PUBLISH at QoS 0
 and 1, PUBACK, PINGREQ/PINGRESP, DISCONNECT, FIN), finally a
 disassociation and a deauthentication.
+
+With "attack": a second station (02:ee:32:00:00:02) joins with a wrong
+passphrase ("correct horse batterz"): the AP answers its message 2 with a
+deauthentication (reason 15, 4-way handshake timeout), and a forged burst of
+eight broadcast deauthentications in 0.35 s follows (a deauthentication
+attack).
 """
 import hashlib
 import hmac
@@ -400,10 +406,46 @@ def build():
     return cap
 
 
+def build_attack():
+    global STA, KCK
+    cap = Capture()
+    victim = bytes.fromhex("02ee32000002")
+    STA = victim
+    wrong_pmk = hashlib.pbkdf2_hmac("sha1", b"correct horse batterz", SSID, 4096, 32)
+    wrong_ptk = prf(wrong_pmk, b"Pairwise key expansion",
+                    min(AP, victim) + max(AP, victim) + min(ANONCE, SNONCE) + max(ANONCE, SNONCE), 48)
+    cap.add(mgmt(8, BROADCAST, AP, AP, beacon_body(), AP), 0.1024, rate=2, signal=-41, ofdm=False)
+    cap.add(mgmt(11, AP, victim, AP, struct.pack("<HHH", 0, 1, 0), victim), 0.01, signal=-60)
+    cap.ack(victim)
+    cap.add(mgmt(11, victim, AP, AP, struct.pack("<HHH", 0, 2, 0), AP), 0.0003, signal=-42)
+    cap.ack(AP)
+    cap.add(mgmt(0, AP, victim, AP, struct.pack("<HH", 0x0431, 10) + tag(0, SSID) + RATES + RSN, victim), 0.001,
+            signal=-60)
+    cap.ack(victim)
+    cap.add(mgmt(1, victim, AP, AP, struct.pack("<HHH", 0x0431, 0, 0xC002) + RATES, AP), 0.0004, signal=-42)
+    cap.ack(AP)
+    for attempt in (1, 2):
+        hdr = data_header(False, True, False, AP, tid=7)
+        cap.add(hdr + llc_snap(0x888E, eapol_key(0x008A, attempt, ANONCE)), 0.003, signal=-42)
+        cap.ack(victim)
+        KCK = wrong_ptk[:16]
+        hdr = data_header(True, True, False, victim, tid=7)
+        cap.add(hdr + llc_snap(0x888E, eapol_key(0x010A, attempt, SNONCE, mic=True, data=RSN, key_len=0)), 0.004,
+                signal=-60)
+        cap.ack(AP)
+    cap.add(mgmt(12, victim, AP, AP, struct.pack("<H", 15), AP), 1.0, signal=-42)
+    cap.ack(AP)
+    # forged broadcast deauthentications "from the AP"
+    for i in range(8):
+        cap.add(mgmt(12, BROADCAST, AP, AP, struct.pack("<H", 7), AP), 0.05, rate=2, signal=-30, ofdm=False)
+    cap.add(mgmt(8, BROADCAST, AP, AP, beacon_body(), AP), 0.1024, rate=2, signal=-41, ofdm=False)
+    return cap
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         raise SystemExit(__doc__)
-    build().write(sys.argv[1])
+    (build_attack() if len(sys.argv) == 3 and sys.argv[2] == "attack" else build()).write(sys.argv[1])
 
 
 if __name__ == "__main__":
