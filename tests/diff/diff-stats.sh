@@ -82,6 +82,10 @@ declare -A known=(
   [mqtt5-alias.pcap]="expert: MQTT transaction notes that tshark does not make"
   [tcp-loss-broker.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
   [tcp-loss-device.pcap]="expert: MQTT transaction warnings under packet loss that tshark does not make"
+  [ble.pcap]="expert: the SMP Just Works finding that tshark does not make; tshark warns of 'invalid usage' on two ATT reads"
+  [ble-ll.pcap]="expert: as ble.pcap, plus tshark's 'CRC unchecked' notes on data PDUs without a radio header"
+  [wifi-wpa2.pcap]="tshark's io,phs counts the management body (wlan.mgt) as a layer of its own; disconnect notes tshark does not make"
+  [wifi-attack.pcap]="as wifi-wpa2.pcap, plus the failed-handshake and deauthentication-storm findings tshark does not make"
 )
 
 checked=0 failed=0
