@@ -27,6 +27,10 @@ static const IotValueName link_type_names[] = {
   { 7, "Raw IP" },
   { 15, "NULL/Loopback" },
   { 25, "Linux cooked-mode capture v1" },
+  { 20, "IEEE 802.11 Wireless LAN" },
+  { 23, "IEEE 802.11 plus radiotap radio header" },
+  { 154, "Bluetooth Low Energy Link Layer" },
+  { 161, "Bluetooth Low Energy Link Layer RF" },
   { 129, "Raw IPv4" },
   { 130, "Raw IPv6" },
   { 210, "Linux cooked-mode capture v2" },
@@ -51,6 +55,10 @@ static const struct {
   { 113, 25 },   /* Linux cooked v1 */
   { 228, 129 },  /* raw IPv4 */
   { 229, 130 },  /* raw IPv6 */
+  { 105, 20 },   /* IEEE 802.11 without a radio header */
+  { 127, 23 },   /* IEEE 802.11 with radiotap */
+  { 251, 154 },  /* Bluetooth LE link layer */
+  { 256, 161 },  /* Bluetooth LE link layer with radio header */
   { 276, 210 },  /* Linux cooked v2 */
   { 195, 104 },  /* IEEE 802.15.4 with FCS */
   { 215, 113 },  /* IEEE 802.15.4 non-ASK PHY */

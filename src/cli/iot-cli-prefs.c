@@ -1,19 +1,53 @@
 /* iot-cli-prefs.c — tshark's -o NAME:VALUE.
  *
- * The preferences we have are decryption secrets (tls.keylog_file,
- * tls.psk, dtls.psk); they go to the core's secrets store before any
+ * The preferences we have are decryption secrets: tls.keylog_file,
+ * tls.psk and dtls.psk go to the core's secrets store, the Wi-Fi ones
+ * (wlan.enable_decryption, uat:80211_keys) to the WPA key list, before any
  * capture is read.  A name tshark knows and we do not is an error, so a
  * script never believes a setting took effect when it did not.
  */
+#include <string.h>
+
 #include "iot-cli-prefs.h"
 #include "iot-secrets.h"
+#include "iot-wpa.h"
+
+/* The Wi-Fi preferences: TRUE when @value was one of them (then @error
+ * says whether it was well formed). */
+static gboolean
+wlan_preference (const char *value, gboolean *ok, GError **error)
+{
+  const char *colon = strchr (value, ':');
+  g_autofree char *name = colon ? g_strndup (value, colon - value) : g_strdup (value);
+  const char *setting = colon ? colon + 1 : "";
+
+  if (g_strcmp0 (name, "wlan.enable_decryption") == 0)
+    {
+      iot_wpa_set_enabled (g_ascii_strcasecmp (setting, "TRUE") == 0);
+      *ok = TRUE;
+      return TRUE;
+    }
+  if (g_strcmp0 (name, "uat") == 0 && g_str_has_prefix (setting, "80211_keys:"))
+    {
+      *ok = iot_wpa_add_uat_entry (setting + strlen ("80211_keys:"), error);
+      return TRUE;
+    }
+  return FALSE;
+}
 
 gboolean
 iot_cli_on_preference (const char *option_name, const char *value,
                        gpointer data, GError **error)
 {
   g_autoptr (GError) local = NULL;
+  gboolean ok = FALSE;
 
+  if (wlan_preference (value, &ok, &local))
+    {
+      if (!ok)
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-o %s: %s", value, local->message);
+      return ok;
+    }
   if (iot_secrets_set_preference (iot_secrets_default (), value, &local))
     return TRUE;
   /* tshark skips key log lines it cannot read; we name them and go on. */

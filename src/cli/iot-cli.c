@@ -105,7 +105,8 @@ static const GOptionEntry entries[] = {
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
-    "Set a preference (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX)", "NAME:VALUE" },
+    "Set a preference as tshark does (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
+    "wlan.enable_decryption:TRUE, uat:80211_keys:\"wpa-pwd\",\"PASS:SSID\")", "NAME:VALUE" },
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,

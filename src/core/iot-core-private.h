@@ -39,6 +39,7 @@ struct _IotPacket {
   gsize              info_fence;
   IotAddress         net_src, net_dst;
   IotAddress         dl_src, dl_dst;
+  const char        *src_text, *dst_text;   /* link-layer text addresses, packet scratch */
   guint16            src_port, dst_port;
 
   /* A message dissector's request for more stream bytes. */

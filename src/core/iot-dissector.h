@@ -158,6 +158,14 @@ enum {
   IOT_ADDR_WPAN_LONG,
 };
 
+/* A Bluetooth LE connection known only by its access address (bytes[0..3],
+ * big-endian), shown as "Unknown_0x…" in the address columns. */
+#define IOT_ADDRESS_BLE_ACCESS 0x48   /* after the 802.15.4 families (0x40–0x42) */
+
+/* Address column text for links whose ends are not plain addresses
+ * ("02:ab:… (02:ab:…) (RA)"); NULL leaves a side unchanged, "" empties it.
+ * Network-layer addresses set later still win. */
+void      iot_packet_set_address_text (IotPacket *pkt, const char *src, const char *dst);
 void      iot_packet_set_net_src (IotPacket *pkt, const IotAddress *addr);
 void      iot_packet_set_net_dst (IotPacket *pkt, const IotAddress *addr);
 const IotAddress *iot_packet_net_src (IotPacket *pkt);

@@ -71,6 +71,7 @@ iot_packet_reset (IotPacket *pkt)
   memset (&pkt->net_dst, 0, sizeof pkt->net_dst);
   memset (&pkt->dl_src, 0, sizeof pkt->dl_src);
   memset (&pkt->dl_dst, 0, sizeof pkt->dl_dst);
+  pkt->src_text = pkt->dst_text = NULL;
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
   pkt->in_error = FALSE;
@@ -331,17 +332,30 @@ iot_packet_get_ports (IotPacket *pkt, guint16 *src, guint16 *dst)
   *dst = pkt->dst_port;
 }
 
+void
+iot_packet_set_address_text (IotPacket *pkt, const char *src, const char *dst)
+{
+  if (src)
+    pkt->src_text = iot_packet_strndup (pkt, src, strlen (src));
+  if (dst)
+    pkt->dst_text = iot_packet_strndup (pkt, dst, strlen (dst));
+}
+
 static void
 format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *dl,
-                       char *out, gsize size)
+                       const char *text, char *out, gsize size)
 {
   (void) pkt;
-  if (net->family == 4)
+  if (text && net->family != 4 && net->family != 6)
+    g_strlcpy (out, text, size);
+  else if (net->family == 4)
     iot_format_ipv4 (net->bytes, out, size);
   else if (net->family == 6)
     iot_format_ipv6 (net->bytes, out, size);
   else if (net->family >= IOT_ADDR_WPAN_NONE && net->family <= IOT_ADDR_WPAN_LONG)
     iot_format_wpan_address (net, out, size);
+  else if (net->family == IOT_ADDRESS_BLE_ACCESS)
+    g_snprintf (out, size, "Unknown_0x%02x%02x%02x%02x", net->bytes[0], net->bytes[1], net->bytes[2], net->bytes[3]);
   else if ((dl->bytes[0] & dl->bytes[1] & dl->bytes[2] & dl->bytes[3] & dl->bytes[4] & dl->bytes[5]) == 0xff)
     g_strlcpy (out, "Broadcast", size);   /* the one name every analyzer shows */
   else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]
@@ -354,13 +368,13 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
 void
 iot_packet_format_src (IotPacket *pkt, char *out, gsize size)
 {
-  format_column_address (pkt, &pkt->net_src, &pkt->dl_src, out, size);
+  format_column_address (pkt, &pkt->net_src, &pkt->dl_src, pkt->src_text, out, size);
 }
 
 void
 iot_packet_format_dst (IotPacket *pkt, char *out, gsize size)
 {
-  format_column_address (pkt, &pkt->net_dst, &pkt->dl_dst, out, size);
+  format_column_address (pkt, &pkt->net_dst, &pkt->dl_dst, pkt->dst_text, out, size);
 }
 
 /* g_string_append_vprintf() allocates a temporary string on every call;

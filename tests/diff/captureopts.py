@@ -1,9 +1,13 @@
 """The options a test capture needs, for both tools: tests/captures/NAME.opts
-(NAME without .pcap/.pcapng) holds tshark -o options such as
-"-o tls.keylog_file:NAME.keys"; file paths in it are relative to the
-captures folder."""
+(NAME without .pcap/.pcapng) holds tshark -o options as shell words ('#'
+starts a comment, quotes group), such as "-o tls.keylog_file:NAME.keys" or
+-o 'uat:80211_keys:"wpa-pwd","pass:SSID"'; key log paths are relative to
+the captures folder.  As a program: `captureopts.py CAPTURE` prints the
+words one per line, for the shell suites."""
 import os
 import re
+import shlex
+import sys
 
 
 def capture_opts(capture):
@@ -12,5 +16,10 @@ def capture_opts(capture):
         return []
     folder = os.path.dirname(os.path.abspath(capture))
     with open(path, encoding="utf-8") as f:
-        words = f.read().split()
+        words = shlex.split(f.read(), comments=True)
     return [re.sub(r"(keylog_file:)(?!/)", r"\g<1>" + folder + "/", w) for w in words]
+
+
+if __name__ == "__main__":
+    for word in capture_opts(sys.argv[1]):
+        print(word)

@@ -11,15 +11,30 @@ import shutil
 import struct
 import subprocess
 import sys
-
-from captureopts import capture_opts
 import tempfile
 
 import exclusions
+from captureopts import capture_opts
+
+
+def own_options(capture):
+    """The options of a capture that cannot be joined with the others' (all
+    but key logs and PSKs, which are joined for the merged files); such a
+    capture is never merged."""
+    words = capture_opts(capture)
+    out = []
+    for i, w in enumerate(words):
+        if w == "-o" and i + 1 < len(words) and words[i + 1].startswith(("tls.keylog_file:", "tls.psk:", "dtls.psk:")):
+            continue
+        if i > 0 and words[i - 1] == "-o" and w.startswith(("tls.keylog_file:", "tls.psk:", "dtls.psk:")):
+            continue
+        out.append(w)
+    return out
 
 
 def frames(cmd, capture, flt):
-    proc = subprocess.run(cmd + ["-r", capture, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+    proc = subprocess.run(cmd + ["-r", capture] + own_options(capture)
+                          + ["-Y", flt, "-T", "fields", "-e", "frame.number"],
                           capture_output=True, text=True)
     if proc.returncode != 0 and not proc.stdout:
         return None, proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "error"
@@ -45,8 +60,8 @@ def link_type(path, cli):
     """The link type of a classic pcap or a one-link-type pcapng; a pcapng
     with several (multi-link.pcapng), with secrets (https-dsb.pcapng) or a
     damaged file (mergecap stops at the damage) is its own group, kept as it
-    is."""
-    if subprocess.run([cli, "-r", path, "-q"], capture_output=True).returncode != 0:
+    is; so is one with options of its own (Wi-Fi keys)."""
+    if own_options(path) or subprocess.run([cli, "-r", path, "-q"], capture_output=True).returncode != 0:
         return "own:" + path
     with open(path, "rb") as f:
         data = f.read()

@@ -1,0 +1,37 @@
+/* ieee80211.h — what the radio header of a monitor-mode capture tells the
+ * 802.11 layers, whatever its format (radiotap today). */
+#pragma once
+
+#include "iot-dissector.h"
+
+typedef struct {
+  gboolean has_flags, has_signal, has_noise;
+  guint8   flags;          /* radiotap flags (preamble, FCS…) */
+  guint8   rate_500k;      /* 0 = unknown */
+  guint16  frequency;      /* MHz, 0 = unknown */
+  guint16  channel_flags;
+  gint8    signal_dbm, noise_dbm;
+} IotRadioInfo;
+
+/* Adds the "802.11 radio information" layer for @radio. */
+void iot_wlan_radio_summary (IotPacket *pkt, const IotBuf *buf, const IotRadioInfo *radio);
+
+/* A station's association with an access point, as the 4-way handshake
+ * builds it (per capture, owned by the wlan dissector). */
+typedef struct {
+  guint8   ap[6], sta[6];
+  guint8   anonce[32];
+  gboolean has_anonce;
+  gboolean has_ptk;        /* a configured key matched message 2's MIC */
+  guint8   pmk[32];
+  guint8   ptk[48];        /* KCK | KEK | TK */
+  guint32  ptk_frame;      /* frame of the message 2 that proved it */
+  guint32  failed_frame;   /* last message 2 no configured key matched (0 = none) */
+} IotWlanPair;
+
+/* The pair of the data frame being dissected (NULL outside one), and the
+ * SSID of its network when a beacon or probe response named it. */
+IotWlanPair  *iot_wlan_current_pair (IotPacket *pkt);
+const guint8 *iot_wlan_current_ssid (IotPacket *pkt, gsize *len);
+/* Tagged parameters (information elements) from @off to the end of @buf. */
+void          iot_wlan_dissect_tags (IotPacket *pkt, const IotBuf *buf, guint off, int tree);

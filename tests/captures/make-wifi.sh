@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make-wifi.sh -- wifi-wpa2.pcap: a Wi-Fi monitor-mode capture (radiotap)
+# of an ESP32-like station joining a WPA2-PSK network and talking MQTT, and
+# wifi-attack.pcap: a join with a wrong passphrase and a deauthentication
+# storm,
+# for the radiotap/wlan_radio/wlan/llc/eapol dissectors and CCMP
+# decryption; see README.md, section "Wi-Fi monitor mode".
+#
+# No Wi-Fi card with monitor mode is available, so wifi_gen.py builds the
+# frames byte by byte (standard library only; it carries its own AES-128).
+# Before the file is copied into place, tshark must decrypt it with the
+# passphrase in wifi-wpa2.opts: every protected frame must decode to IP,
+# ARP or TCP/MQTT, and nothing may be malformed.
+#
+# Needs python3 and tshark; no root, no network:   bash tests/captures/make-wifi.sh
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${CAPTURES_OUT:-$HERE}
+WORK=$(mktemp -d /tmp/iotscope-make-wifi.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+python3 "$HERE/wifi_gen.py" "$WORK/wifi-wpa2.pcap"
+eval "keys=($(grep -v '^[[:space:]]*#' "$HERE/wifi-wpa2.opts"))"
+count() { tshark -r "$WORK/wifi-wpa2.pcap" "${keys[@]}" -Y "$1" 2>/dev/null | wc -l; }
+check() {
+    local got
+    got=$(count "$1")
+    [ "$got" = "$2" ] || { echo "make-wifi: '$1' matched $got frames, expected $2" >&2; exit 1; }
+}
+check "frame" 64
+check "_ws.malformed" 0
+check "wlan.fc.protected == 1" 17
+check "wlan.fc.protected == 1 && (arp || tcp)" 17
+check "mqtt" 8
+check "eapol" 4
+check "wlan.fc.type_subtype == 0x0008" 5
+# Without the key the protected frames stay opaque.
+[ "$(tshark -r "$WORK/wifi-wpa2.pcap" -Y "tcp || arp" 2>/dev/null | wc -l)" = 0 ] \
+    || { echo "make-wifi: frames readable without the key" >&2; exit 1; }
+
+python3 "$HERE/wifi_gen.py" "$WORK/wifi-attack.pcap" attack
+attack() { tshark -r "$WORK/wifi-attack.pcap" "${keys[@]}" -Y "$1" 2>/dev/null | wc -l; }
+[ "$(attack frame)" = 28 ] && [ "$(attack '_ws.malformed')" = 0 ] \
+    && [ "$(attack 'wlan_rsna_eapol.keydes.msgnr == 2')" = 2 ] \
+    && [ "$(attack 'wlan.fixed.reason_code == 7')" = 8 ] \
+    || { echo "make-wifi: wifi-attack.pcap is not as expected" >&2; exit 1; }
+
+cp "$WORK/wifi-wpa2.pcap" "$WORK/wifi-attack.pcap" "$OUT/"
+echo "make-wifi: wrote $OUT/wifi-wpa2.pcap and $OUT/wifi-attack.pcap"

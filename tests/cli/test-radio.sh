@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Radio captures from the command line: WPA2 decryption with tshark's -o
+# key syntax (right, wrong and malformed keys, a raw PSK), the security
+# findings of Wi-Fi and Bluetooth LE (failed handshakes, deauthentication
+# storms, Just Works pairing) and decoded GATT values.
+set -u
+cli=${IOTSCOPE_CLI:?}
+cd "${IOTSCOPE_SOURCE_ROOT:?}"
+failures=0
+wifi=tests/captures/wifi-wpa2.pcap
+attack=tests/captures/wifi-attack.pcap
+ble=tests/captures/ble.pcap
+key=(-o wlan.enable_decryption:TRUE -o 'uat:80211_keys:"wpa-pwd","correct horse battery:iot-lab"')
+
+# expect NAME WANTED-COUNT ARGS...: the number of output lines.
+expect_lines () {
+  local name=$1 want=$2 got
+  shift 2
+  got=$("$cli" "$@" 2>/dev/null | wc -l)
+  if [ "$got" = "$want" ]; then echo "ok   $name"; else echo "FAIL $name: $got lines, expected $want"; failures=$((failures + 1)); fi
+}
+# expect_text NAME TEXT ARGS...: the output (stdout and stderr) contains TEXT.
+expect_text () {
+  local name=$1 text=$2 out
+  shift 2
+  out=$("$cli" "$@" 2>&1)
+  if grep -qF -- "$text" <<<"$out"; then echo "ok   $name"; else echo "FAIL $name: no \"$text\""; failures=$((failures + 1)); fi
+}
+
+expect_lines wpa2-decrypted-mqtt 8 -r "$wifi" "${key[@]}" -Y mqtt
+expect_lines wpa2-decrypted-tcp 15 -r "$wifi" "${key[@]}" -Y tcp
+expect_lines wpa2-no-key 0 -r "$wifi" -Y 'tcp || arp'
+expect_lines wpa2-disabled 0 -r "$wifi" -o 'uat:80211_keys:"wpa-pwd","correct horse battery:iot-lab"' -Y tcp
+expect_lines wpa2-wrong-key 0 -r "$wifi" -o wlan.enable_decryption:TRUE \
+  -o 'uat:80211_keys:"wpa-pwd","correct horse batterz:iot-lab"' -Y tcp
+expect_lines wpa2-other-ssid 0 -r "$wifi" -o wlan.enable_decryption:TRUE \
+  -o 'uat:80211_keys:"wpa-pwd","correct horse battery:other-net"' -Y tcp
+expect_lines wpa2-psk 8 -r "$wifi" -o wlan.enable_decryption:TRUE \
+  -o 'uat:80211_keys:"wpa-psk","baf61dbbfe411643a90e61143b2b563a2a2aac5c9175423291127c46e791917c"' -Y mqtt
+expect_text wpa2-topic 'sensors/esp32-thermo/temperature' -r "$wifi" "${key[@]}" -Y 'mqtt.msgtype == 3' \
+  -T fields -e mqtt.topic
+expect_text bad-passphrase "8 to 63" -r "$wifi" -o 'uat:80211_keys:"wpa-pwd","short:iot-lab"'
+expect_text bad-key-type "unsupported 802.11 key type" -r "$wifi" -o 'uat:80211_keys:"wep","0102030405"'
+expect_text bad-preference "unknown preference" -r "$wifi" -o no.such.pref:1
+
+expect_lines handshake-messages-2 2 -r "$attack" "${key[@]}" -Y 'wlan_rsna_eapol.keydes.msgnr == 2'
+expect_text handshake-failure-expert "No configured WPA key produces this handshake's MIC" \
+  -r "$attack" "${key[@]}" -z expert -q
+expect_text handshake-verified-expert "Handshake verified with a configured key" -r "$wifi" "${key[@]}" -z expert -q
+expect_text deauth-storm "deauthentications/disassociations within one second" -r "$attack" -z expert -q
+expect_text deauth-reason "4-Way Handshake timeout" -r "$attack" -V -Y 'wlan.fixed.reason_code == 15'
+
+expect_text just-works "LE Secure Connections, Just Works" -r "$ble" -z expert -q
+expect_lines pairing-method 1 -r "$ble" -Y 'btsmp.pairing_method contains "Just Works"'
+expect_text gatt-temperature "Temperature: 22.15 °C" -r "$ble" -V -Y 'btatt.opcode == 0x1b'
+expect_text gatt-handle-name "Environmental Sensing: Temperature" -r "$ble" -Y 'btatt.opcode == 0x1b'
+expect_lines ble-notifications 3 -r "$ble" -Y 'btatt.temperature >= 2215'
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
