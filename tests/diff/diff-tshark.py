@@ -33,7 +33,7 @@ TYPE_DIFFERENCES = {
 }
 
 
-def string_family(ftype):
+def type_family(ftype):
     if ftype in STRING_TYPES:
         return "FT_STRING"
     return "FT_DOUBLE" if ftype == "FT_FLOAT" else ftype
@@ -93,7 +93,7 @@ def main():
     ours = glossary([cli])
     theirs = glossary(["tshark"])
     shared = sorted(f for f, t in ours.items() if f in theirs and t not in SKIP_TYPES)
-    type_mismatch = [f for f in shared if string_family(ours[f]) != string_family(theirs[f])
+    type_mismatch = [f for f in shared if type_family(ours[f]) != type_family(theirs[f])
                      and f not in TYPE_DIFFERENCES]
     for f, why in TYPE_DIFFERENCES.items():
         if f in shared and ours[f] != theirs[f]:
