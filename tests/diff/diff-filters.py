@@ -36,8 +36,11 @@ def frames(cmd, capture, flt):
     proc = subprocess.run(cmd + ["-r", capture] + own_options(capture)
                           + ["-Y", flt, "-T", "fields", "-e", "frame.number"],
                           capture_output=True, text=True)
-    if proc.returncode != 0 and not proc.stdout:
-        return None, proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else "error"
+    # A damaged file ends with an error after its frames: when none match,
+    # that is an empty answer, not a rejected filter.
+    if proc.returncode != 0 and not proc.stdout and "cut short" not in proc.stderr:
+        errors = [l for l in proc.stderr.splitlines() if l.strip() and "Running as user" not in l]
+        return None, errors[0] if errors else "error"
     return proc.stdout.split(), None
 
 
