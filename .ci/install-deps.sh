@@ -10,7 +10,7 @@ packages=(
   # tests: reference decoder, real peers, capture, GUI under Xvfb, fuzzing
   tshark tcpdump mosquitto mosquitto-clients libcoap3-bin curl openssl python3
   iproute2 iputils-ping arping xvfb xauth clang libclang-rt-14-dev time
-  desktop-file-utils appstream
+  desktop-file-utils appstream libcap2-bin
 )
 
 missing=()
