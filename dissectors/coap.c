@@ -13,7 +13,7 @@
  * a block-wise transfer are collected per address pair and the whole body is
  * shown in the frame that completes it. */
 #include "iot-dissector.h"
-#include "iot-engine.h"
+#include "iot-dissector.h"
 
 #include <string.h>
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iot-engine.h"
+#include "iot-dissector.h"
 
 enum {
   F_PROTO,
