@@ -346,8 +346,11 @@ join_source (IotPacket *pkt, const char *name, GBytes *before, const IotBuf *buf
   const guint8 *head = g_bytes_get_data (before, &n);
   guint8 *bytes = iot_packet_alloc (pkt, n + buf->length + 1);
 
-  memcpy (bytes, head, n);
-  memcpy (bytes + n, buf->data, buf->length);
+  /* An empty GBytes may hold no pointer at all. */
+  if (n > 0)
+    memcpy (bytes, head, n);
+  if (buf->length > 0)
+    memcpy (bytes + n, buf->data, buf->length);
   return iot_packet_add_source (pkt, iot_packet_strdup_printf (pkt, "%s (%" G_GSIZE_FORMAT " bytes)", name,
                                                                n + buf->length),
                                 bytes, (guint) (n + buf->length));
