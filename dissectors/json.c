@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "iot-engine.h"
+#include "iot-dissector.h"
 
 enum {
   F_PROTO,

@@ -27,7 +27,7 @@
 
 #include <string.h>
 
-#include "iot-engine.h"
+#include "iot-dissector.h"
 #include "iot-conversation.h"
 
 enum {

@@ -265,6 +265,10 @@ G_NORETURN void iot_malformed (IotPacket *pkt, const char *reason);
 
 /* ---- hand-off ------------------------------------------------------------ */
 
+/* Another dissector by its abbreviation ("mqtt"), as Wireshark's
+ * find_dissector; NULL when none is registered. */
+const IotDissector *iot_registry_dissector (const char *abbrev);
+
 /* Calls @dissector on @buf under its own layer boundary: a truncated or
  * malformed read inside it ends only that layer.  Returns bytes consumed. */
 int  iot_call_dissector (IotPacket *pkt, const IotDissector *dissector, IotBuf *buf, int parent);

@@ -57,7 +57,6 @@ guint               iot_registry_n_fields (void);
 const IotField     *iot_registry_field_by_id (guint id);
 guint               iot_registry_n_dissectors (void);
 const IotDissector *iot_registry_dissector_by_id (guint id);
-const IotDissector *iot_registry_dissector (const char *abbrev);
 /* "Decode As": maps a table key to a protocol, as tshark's -d
  * "tcp.port==1884,mqtt" (a range "5690-5699" is allowed). */
 gboolean            iot_registry_decode_as (const char *spec, GError **error);
