@@ -71,42 +71,80 @@ protocol_class (const IotRowSummary *summary)
 }
 
 /* Colours go on the row widget, which GtkColumnView 4.8 does not expose:
- * it is the parent of the cell holding our label. */
+ * it is the parent of the cell holding our text.  Every column's bind
+ * calls this: only a real change touches the row's classes, since each
+ * change restyles the row and all its cells. */
 static void
-style_row (IotPacketList *self, GtkWidget *label, const IotRowSummary *summary)
+style_row (IotPacketList *self, GtkWidget *text, const IotRowSummary *summary)
 {
-  GtkWidget *cell = gtk_widget_get_parent (label);
+  GtkWidget *cell = gtk_widget_get_parent (text);
   GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  const char *wanted = NULL;
 
   if (row == NULL)
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (protocol_classes); i++)
-    gtk_widget_remove_css_class (row, protocol_classes[i]);
   if (summary != NULL && iot_session_get_colorize (self->session))
-    gtk_widget_add_css_class (row, protocol_class (summary));
+    wanted = protocol_class (summary);
+  for (guint i = 0; i < G_N_ELEMENTS (protocol_classes); i++)
+    if (protocol_classes[i] != wanted && gtk_widget_has_css_class (row, protocol_classes[i]))
+      gtk_widget_remove_css_class (row, protocol_classes[i]);
+  if (wanted != NULL && !gtk_widget_has_css_class (row, wanted))
+    gtk_widget_add_css_class (row, wanted);
 }
 
+/* The Info text in full, asked for only when the pointer rests on a
+ * cell: setting a tooltip on every bind would cost GTK 4.8 several
+ * round trips to the display server per row (it looks for the pointer). */
+static gboolean
+info_tooltip_cb (GtkWidget *cell_text, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                 IotPacketList *self)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (cell_text), "iot-list-item");
+  IotFrameRow *row = item != NULL ? gtk_list_item_get_item (item) : NULL;
+  guint32 number = row != NULL ? iot_frame_row_get_number (row) : 0;
+  const IotRowSummary *summary;
+
+  if (number == 0 || iot_frame_list_get_capture (self->frames) == NULL
+      || number > iot_frame_list_get_n_passed (self->frames))
+    return FALSE;
+  summary = iot_frame_list_summary (self->frames, number);
+  if (summary == NULL || summary->info == NULL || summary->info[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, summary->info);
+  return TRUE;
+}
+
+/* A GtkInscription, not a GtkLabel: its size comes from the font, not
+ * from its text, so binding a row to another frame re-measures nothing
+ * and only the rows on screen ever lay their text out.  Live capture
+ * re-binds a whole page of rows at each update. */
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
+  IotPacketList *self = g_object_get_data (G_OBJECT (factory), "packet-list");
   IotColumn column = GPOINTER_TO_INT (data);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *text = gtk_inscription_new (NULL);
 
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (label),
-                        column == IOT_COLUMN_NUMBER || column == IOT_COLUMN_LENGTH ? 1.0 : 0.0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (text), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (text),
+                              column == IOT_COLUMN_NUMBER || column == IOT_COLUMN_LENGTH ? 1.0 : 0.0);
   if (column == IOT_COLUMN_NUMBER || column == IOT_COLUMN_LENGTH || column == IOT_COLUMN_TIME)
-    gtk_widget_add_css_class (label, "numeric");
-  /* A right click finds its row through the label. */
-  g_object_set_data (G_OBJECT (label), "iot-list-item", item);
-  gtk_list_item_set_child (item, label);
+    gtk_widget_add_css_class (text, "numeric");
+  /* A right click finds its row through the cell text. */
+  g_object_set_data (G_OBJECT (text), "iot-list-item", item);
+  if (column == IOT_COLUMN_INFO)
+    {
+      /* Long Info texts are cut: the whole text on hover. */
+      gtk_widget_set_has_tooltip (text, TRUE);
+      g_signal_connect (text, "query-tooltip", G_CALLBACK (info_tooltip_cb), self);
+    }
+  gtk_list_item_set_child (item, text);
 }
 
 static void
 bind_item (IotPacketList *self, GtkListItem *item, IotColumn column)
 {
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkInscription *text_widget = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   IotFrameRow *row = gtk_list_item_get_item (item);
   IotFrameList *frames = self->frames;
   const IotRowSummary *summary;
@@ -123,7 +161,7 @@ bind_item (IotPacketList *self, GtkListItem *item, IotColumn column)
       g_autoptr (GString) out = g_string_new (NULL);
 
       iot_frame_list_format_time (frames, number, iot_session_get_time_format (self->session), out);
-      gtk_label_set_text (label, out->str);
+      gtk_inscription_set_text (text_widget, out->str);
       return;
     }
   summary = iot_frame_list_summary (frames, number);
@@ -133,31 +171,29 @@ bind_item (IotPacketList *self, GtkListItem *item, IotColumn column)
     {
     case IOT_COLUMN_NUMBER:
       g_snprintf (text, sizeof text, "%u", number);
-      gtk_label_set_text (label, text);
+      gtk_inscription_set_text (text_widget, text);
       break;
     case IOT_COLUMN_SOURCE:
-      gtk_label_set_text (label, summary->src);
+      gtk_inscription_set_text (text_widget, summary->src);
       break;
     case IOT_COLUMN_DESTINATION:
-      gtk_label_set_text (label, summary->dst);
+      gtk_inscription_set_text (text_widget, summary->dst);
       break;
     case IOT_COLUMN_PROTOCOL:
-      gtk_label_set_text (label, summary->protocol);
+      gtk_inscription_set_text (text_widget, summary->protocol);
       break;
     case IOT_COLUMN_LENGTH:
       g_snprintf (text, sizeof text, "%u", summary->length);
-      gtk_label_set_text (label, text);
+      gtk_inscription_set_text (text_widget, text);
       break;
     case IOT_COLUMN_INFO:
-      gtk_label_set_text (label, summary->info);
-      /* Long Info texts are cut: the whole text on hover. */
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), summary->info);
+      gtk_inscription_set_text (text_widget, summary->info);
       break;
     default:
       g_assert_not_reached ();
     }
   /* Any visible column colours the row: the No. column may be hidden. */
-  style_row (self, GTK_WIDGET (label), summary);
+  style_row (self, GTK_WIDGET (text_widget), summary);
 }
 
 static void

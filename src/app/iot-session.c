@@ -545,10 +545,18 @@ iot_session_open (IotSession *self, GFile *file)
 /* Frames the live worker passes before the list hears of them. */
 #define LIVE_STEP 4096
 /* The shortest time between two updates of the list while capturing.
- * An update at a high packet rate binds a whole page of new rows (some
- * 25 ms of the main thread's time): more than a few a second would keep
- * the main loop busy and take CPU time the capture needs. */
+ * With autoscroll every update shows a new page: GtkListView re-binds
+ * the rows it keeps widgets for (some 8 ms of the main thread's time),
+ * whatever the number of new frames. */
 #define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+/* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
+ * shows.  Until it has them, each new row costs a row of new widgets
+ * (with their first style and layout, about 0.7 ms): the first rows of
+ * a capture are shown this many per frame, so that the burst that fills
+ * the list never holds the main loop up. */
+#define LIST_WIDGET_ROWS 200
+#define NEW_WIDGET_ROWS_PER_STEP 20
+#define NEW_WIDGET_STEP_MS 16
 
 static void
 live_job_free (LiveJob *job)
@@ -574,17 +582,46 @@ live_update_free (gpointer data)
   g_free (update);
 }
 
-static void
+/* Shows the frames the worker has passed; FALSE when some wait for the
+ * next step (the list is still making its row widgets). */
+static gboolean
 live_show_passed (IotSession *self)
 {
   guint before = iot_session_get_n_displayed (self);
+  guint32 passed = iot_capture_n_passed (self->capture);
+  gboolean all = TRUE;
 
   /* A sorted view keeps its order until sorted again. */
   if (!iot_frame_list_is_sorted (self->frames))
-    iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
+    {
+      if (!iot_frame_list_is_filtered (self->frames) && before < LIST_WIDGET_ROWS
+          && passed > before + NEW_WIDGET_ROWS_PER_STEP)
+        {
+          passed = before + NEW_WIDGET_ROWS_PER_STEP;
+          all = FALSE;
+        }
+      iot_frame_list_set_n_passed (self->frames, passed);
+    }
   if (iot_session_get_n_displayed (self) != before)
     notify_n_displayed (self);
   schedule_jobs (self);
+  return all;
+}
+
+static gboolean live_update_cb (gpointer data);
+
+/* From the main loop: the next step of new rows, after this frame. */
+static void
+live_post_step (IotSession *self, LiveJob *job)
+{
+  LiveUpdate *update;
+
+  if (!g_atomic_int_compare_and_exchange (&job->update_pending, 0, 1))
+    return;
+  update = g_new0 (LiveUpdate, 1);
+  update->session = g_object_ref (self);
+  update->job = job;
+  g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_WIDGET_STEP_MS, live_update_cb, update, live_update_free);
 }
 
 /* On the main loop: show the frames the worker has passed so far. */
@@ -605,8 +642,9 @@ live_update_cb (gpointer data)
   g_mutex_unlock (&job->lock);
   if (error != NULL)
     g_warning ("Live capture: %s", error);
-  live_show_passed (self);
-  if (g_atomic_int_get (&job->ended))
+  if (!live_show_passed (self))
+    live_post_step (self, job);
+  else if (g_atomic_int_get (&job->ended))
     {
       live_job_stop (self);
       self->live = FALSE;
