@@ -123,6 +123,7 @@ struct _IotSession {
 
   gboolean       live;           /* following a capture file being written */
   LiveJob       *live_job;       /* its worker: indexing and first pass */
+  guint          new_rows_step;  /* rows shown at once while the list makes row widgets */
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
@@ -550,13 +551,17 @@ iot_session_open (IotSession *self, GFile *file)
  * whatever the number of new frames. */
 #define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
 /* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
- * shows.  Until it has them, each new row costs a row of new widgets
- * (with their first style and layout, about 0.7 ms): the first rows of
- * a capture are shown this many per frame, so that the burst that fills
- * the list never holds the main loop up. */
+ * shows.  Until it has them, each new row costs a row of new widgets,
+ * made at once when the list hears of it (some 0.7 ms each, more on a
+ * busy machine): the first rows of a capture come a few per frame, as
+ * many as fit in a time budget by what the last step cost, so that the
+ * burst that fills the list never holds the main loop up. */
 #define LIST_WIDGET_ROWS 200
-#define NEW_WIDGET_ROWS_PER_STEP 20
-#define NEW_WIDGET_STEP_MS 16
+#define NEW_ROWS_BUDGET_US (6 * G_TIME_SPAN_MILLISECOND)
+#define NEW_ROWS_FIRST_STEP 8
+#define NEW_ROWS_MIN_STEP 2
+#define NEW_ROWS_MAX_STEP 50
+#define NEW_ROWS_STEP_MS 16
 
 static void
 live_job_free (LiveJob *job)
@@ -594,13 +599,21 @@ live_show_passed (IotSession *self)
   /* A sorted view keeps its order until sorted again. */
   if (!iot_frame_list_is_sorted (self->frames))
     {
-      if (!iot_frame_list_is_filtered (self->frames) && before < LIST_WIDGET_ROWS
-          && passed > before + NEW_WIDGET_ROWS_PER_STEP)
+      gboolean new_widgets = !iot_frame_list_is_filtered (self->frames) && before < LIST_WIDGET_ROWS;
+      gint64 start = g_get_monotonic_time ();
+
+      if (new_widgets && passed > before + self->new_rows_step)
         {
-          passed = before + NEW_WIDGET_ROWS_PER_STEP;
+          passed = before + self->new_rows_step;
           all = FALSE;
         }
       iot_frame_list_set_n_passed (self->frames, passed);
+      if (new_widgets && passed > before)
+        {
+          gint64 per_row = MAX ((g_get_monotonic_time () - start) / (passed - before), 1);
+
+          self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
+        }
     }
   if (iot_session_get_n_displayed (self) != before)
     notify_n_displayed (self);
@@ -621,7 +634,7 @@ live_post_step (IotSession *self, LiveJob *job)
   update = g_new0 (LiveUpdate, 1);
   update->session = g_object_ref (self);
   update->job = job;
-  g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_WIDGET_STEP_MS, live_update_cb, update, live_update_free);
+  g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, live_update_cb, update, live_update_free);
 }
 
 /* On the main loop: show the frames the worker has passed so far. */
@@ -783,6 +796,7 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   iot_frame_list_set_capture (self->frames, self->capture);
   self->live = TRUE;
   self->load_seconds = 0;
+  self->new_rows_step = NEW_ROWS_FIRST_STEP;
 
   job = g_new0 (LiveJob, 1);
   job->capture = iot_capture_ref (self->capture);

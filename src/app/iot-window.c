@@ -90,6 +90,36 @@ append_drops (GString *counts, const IotLiveStats *stats, gboolean always)
   g_string_append (counts, " · ");
 }
 
+/* The status bar changes at every live update: only what differs goes to
+ * the widgets.  A tooltip set again costs GTK 4.8 round trips to the X
+ * server (it looks for the pointer), and a style class taken off and put
+ * back restyles the label. */
+static void
+set_tooltip_if_changed (GtkWidget *widget, const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+static void
+set_label_if_changed (GtkLabel *label, const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static void
+set_expert_class (GtkWidget *label, const char *wanted)
+{
+  static const char *const classes[] = { "expert-error", "expert-warn", "expert-none" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (g_strcmp0 (classes[i], wanted) != 0 && gtk_widget_has_css_class (label, classes[i]))
+      gtk_widget_remove_css_class (label, classes[i]);
+  if (wanted != NULL && !gtk_widget_has_css_class (label, wanted))
+    gtk_widget_add_css_class (label, wanted);
+}
+
 static void
 update_status (IotWindow *self)
 {
@@ -99,8 +129,11 @@ update_status (IotWindow *self)
   g_autoptr (GString) counts = g_string_new (NULL);
   g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
 
-  gtk_label_set_text (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
-  gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
+  /* Called at each live update: the title goes to the display server
+   * only when it changes. */
+  set_label_if_changed (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
+  if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), base != NULL ? base : "iotscope") != 0)
+    gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
   if (path == NULL)
     {
       gtk_label_set_text (self->status_counts, "");
@@ -125,7 +158,7 @@ update_status (IotWindow *self)
                             total > 0 ? 100.0 * displayed / total : 0.0);
   if (iot_session_get_load_seconds (self->session) > 0)
     g_string_append_printf (counts, " · Load time: %.2f s", iot_session_get_load_seconds (self->session));
-  gtk_label_set_text (self->status_counts, counts->str);
+  set_label_if_changed (self->status_counts, counts->str);
 }
 
 /* Expert info of the displayed frames, counted by the workers. */
@@ -136,19 +169,18 @@ update_expert (IotWindow *self)
   GtkWidget *label = GTK_WIDGET (self->status_expert);
   g_autofree char *text = NULL;
 
-  gtk_widget_remove_css_class (label, "expert-error");
-  gtk_widget_remove_css_class (label, "expert-warn");
-  gtk_widget_remove_css_class (label, "expert-none");
   if (iot_session_get_path (self->session) == NULL)
     {
+      set_expert_class (label, NULL);
       gtk_widget_set_visible (label, FALSE);
       return;
     }
   gtk_widget_set_visible (label, TRUE);
   if (!iot_session_get_expert_counts (self->session, &n_errors, &n_warnings))
     {
-      gtk_label_set_text (GTK_LABEL (label), "Expert: …");
-      gtk_widget_set_tooltip_text (label, "Expert info is being counted");
+      set_expert_class (label, NULL);
+      set_label_if_changed (GTK_LABEL (label), "Expert: …");
+      set_tooltip_if_changed (label, "Expert info is being counted");
       return;
     }
   if (n_errors > 0)
@@ -157,10 +189,10 @@ update_expert (IotWindow *self)
     text = g_strdup_printf ("Warnings: %u", n_warnings);
   else
     text = g_strdup ("No expert warnings");
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_add_css_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
-  gtk_widget_set_tooltip_text (label, "Displayed frames whose most severe expert item is an error or a warning "
-                                      "(filter with _ws.expert.severity); click for Expert Information");
+  set_label_if_changed (GTK_LABEL (label), text);
+  set_expert_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
+  set_tooltip_if_changed (label, "Displayed frames whose most severe expert item is an error or a warning "
+                                 "(filter with _ws.expert.severity); click for Expert Information");
 }
 
 static void update_save_actions (IotWindow *self);
