@@ -1,6 +1,7 @@
 /* iot-application.c — command line, windows, style sheet, screenshots. */
 #include "iot-application.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #define G_SETTINGS_ENABLE_BACKEND
@@ -47,6 +48,8 @@ struct _IotApplication {
   gint64         probe_last_cpu_us;   /* the main thread's CPU time at the last tick */
   gint64         probe_worst_us;
   gint64         probe_worst_cpu_us;  /* of the worst gap, the time the main thread ran */
+  gint64         probe_last_wait_us;  /* the time it waited for a CPU, at the last tick */
+  gint64         probe_worst_wait_us; /* of the worst gap, the time it waited for a CPU */
   guint          probe_ticks;
   guint          probe_long;          /* gaps over 50 ms */
   gint64         probe_verbose_us;
@@ -147,17 +150,28 @@ iot_application_save_screenshot (GtkWidget *widget, const char *path, GError **e
 
 /* ---- main-loop probe ---------------------------------------------------------- */
 
-/* CPU time of the calling thread: tells a main loop busy with our own
- * work from one merely waiting for a CPU that other threads and processes
- * (the capture thread, a traffic generator) keep busy. */
-static gint64
-thread_cpu_us (void)
+/* Time the calling thread ran, and (Linux, /proc/thread-self/schedstat)
+ * the time it was ready to run but waited for a CPU: tells a main loop
+ * busy with our own work from one merely waiting for a CPU that other
+ * threads and processes (the capture program, a traffic generator, other
+ * programs) keep busy. */
+static void
+thread_times (gint64 *run_us, gint64 *wait_us)
 {
   struct timespec ts;
+  g_autofree char *text = NULL;
+  gint64 run_ns, wait_ns;
 
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+  *run_us = *wait_us = 0;
+  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
+      && sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &run_ns, &wait_ns) == 2)
+    {
+      *run_us = run_ns / 1000;
+      *wait_us = wait_ns / 1000;
+      return;
+    }
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    *run_us = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static gboolean
@@ -165,8 +179,9 @@ probe_tick (gpointer data)
 {
   IotApplication *self = data;
   gint64 now = g_get_monotonic_time ();
-  gint64 cpu = thread_cpu_us ();
+  gint64 cpu, wait;
 
+  thread_times (&cpu, &wait);
   if (self->probe_last_us != 0)
     {
       self->probe_ticks++;
@@ -177,15 +192,18 @@ probe_tick (gpointer data)
     {
       self->probe_worst_us = now - self->probe_last_us;
       self->probe_worst_cpu_us = cpu - self->probe_last_cpu_us;
+      self->probe_worst_wait_us = wait - self->probe_last_wait_us;
     }
   /* Where the long gaps are, for whoever hunts them (IOTSCOPE_MEASURE_VERBOSE
    * = the smallest gap to print in ms; 1 or empty: 50). */
   if (self->probe_last_us != 0 && self->probe_verbose_us > 0 && now - self->probe_last_us > self->probe_verbose_us)
-    g_printerr ("iotscope: measure: gap of %.1f ms (main thread ran %.1f ms of it) ending at %.1f ms\n",
+    g_printerr ("iotscope: measure: gap of %.1f ms (main thread ran %.1f ms of it, waited %.1f ms for a CPU) "
+                "ending at %.1f ms\n",
                 (now - self->probe_last_us) / 1000.0, (cpu - self->probe_last_cpu_us) / 1000.0,
-                (now - self->open_us) / 1000.0);
+                (wait - self->probe_last_wait_us) / 1000.0, (now - self->open_us) / 1000.0);
   self->probe_last_us = now;
   self->probe_last_cpu_us = cpu;
+  self->probe_last_wait_us = wait;
   return G_SOURCE_CONTINUE;
 }
 
@@ -225,8 +243,9 @@ report_measure (IotApplication *self)
                G_GUINT64_FORMAT "), captured %" G_GUINT64_FORMAT "\n", stats.dropped + stats.if_dropped,
                stats.dropped, stats.if_dropped, stats.captured);
   }
-  g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it)\n",
-           self->probe_worst_us / 1000.0, self->probe_worst_cpu_us / 1000.0);
+  g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it, waited %.1f ms "
+           "for a CPU)\n", self->probe_worst_us / 1000.0, self->probe_worst_cpu_us / 1000.0,
+           self->probe_worst_wait_us / 1000.0);
   /* One worst gap on a shared machine is mostly waiting for a CPU: how
    * often the loop was held up says more. */
   g_print ("iotscope: measure: main-loop gaps over 50 ms: %u of %u ticks (10 ms each)\n", self->probe_long,
