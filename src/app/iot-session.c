@@ -124,6 +124,7 @@ struct _IotSession {
   gboolean       live;           /* following a capture file being written */
   LiveJob       *live_job;       /* its worker: indexing and first pass */
   guint          new_rows_step;  /* rows shown at once while the list makes row widgets */
+  guint          live_step_id;   /* the next step of those rows */
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
@@ -621,20 +622,40 @@ live_show_passed (IotSession *self)
   return all;
 }
 
-static gboolean live_update_cb (gpointer data);
+static gboolean live_step_cb (gpointer data);
 
-/* From the main loop: the next step of new rows, after this frame. */
+/* On the main loop: shows what the worker has passed; once everything
+ * is shown after the capture ended, the session is no longer live. */
 static void
-live_post_step (IotSession *self, LiveJob *job)
+live_refresh (IotSession *self)
 {
-  LiveUpdate *update;
+  LiveJob *job = self->live_job;
 
-  if (!g_atomic_int_compare_and_exchange (&job->update_pending, 0, 1))
-    return;
-  update = g_new0 (LiveUpdate, 1);
-  update->session = g_object_ref (self);
-  update->job = job;
-  g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, live_update_cb, update, live_update_free);
+  if (!live_show_passed (self))
+    {
+      /* The next step after this frame.  Not an update of the worker's,
+       * which waits for the update interval. */
+      if (self->live_step_id == 0)
+        self->live_step_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, live_step_cb, self, NULL);
+      return;
+    }
+  if (g_atomic_int_get (&job->ended))
+    {
+      live_job_stop (self);
+      self->live = FALSE;
+      g_signal_emit (self, signals[SIGNAL_LIVE_ENDED], 0);
+    }
+}
+
+static gboolean
+live_step_cb (gpointer data)
+{
+  IotSession *self = data;
+
+  self->live_step_id = 0;
+  if (self->live_job != NULL)
+    live_refresh (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* On the main loop: show the frames the worker has passed so far. */
@@ -655,14 +676,7 @@ live_update_cb (gpointer data)
   g_mutex_unlock (&job->lock);
   if (error != NULL)
     g_warning ("Live capture: %s", error);
-  if (!live_show_passed (self))
-    live_post_step (self, job);
-  else if (g_atomic_int_get (&job->ended))
-    {
-      live_job_stop (self);
-      self->live = FALSE;
-      g_signal_emit (self, signals[SIGNAL_LIVE_ENDED], 0);
-    }
+  live_refresh (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -770,6 +784,7 @@ live_job_stop (IotSession *self)
 {
   LiveJob *job = g_steal_pointer (&self->live_job);
 
+  g_clear_handle_id (&self->live_step_id, g_source_remove);
   if (job == NULL)
     return;
   g_atomic_int_set (&job->cancelled, 1);
