@@ -125,6 +125,7 @@ struct _IotSession {
   LiveJob       *live_job;       /* its worker: indexing and first pass */
   guint          new_rows_step;  /* rows shown at once while the list makes row widgets */
   guint          live_step_id;   /* the next step of those rows */
+  gboolean       live_rows_held; /* passed frames wait for a step */
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
@@ -616,6 +617,7 @@ live_show_passed (IotSession *self)
           self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
         }
     }
+  self->live_rows_held = !all;
   if (iot_session_get_n_displayed (self) != before)
     notify_n_displayed (self);
   schedule_jobs (self);
@@ -812,6 +814,7 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   self->live = TRUE;
   self->load_seconds = 0;
   self->new_rows_step = NEW_ROWS_FIRST_STEP;
+  self->live_rows_held = FALSE;
 
   job = g_new0 (LiveJob, 1);
   job->capture = iot_capture_ref (self->capture);
@@ -849,6 +852,12 @@ gboolean
 iot_session_is_live (IotSession *self)
 {
   return self->live;
+}
+
+gboolean
+iot_session_live_rows_held (IotSession *self)
+{
+  return self->live && self->live_rows_held;
 }
 
 void

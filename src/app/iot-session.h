@@ -31,6 +31,10 @@ gboolean      iot_session_open_live (IotSession *self, const char *path, GError 
 void          iot_session_live_update (IotSession *self);
 void          iot_session_end_live (IotSession *self);
 gboolean      iot_session_is_live (IotSession *self);
+/* While a live capture's first rows are shown a few at a time (the list
+ * is still making its row widgets): TRUE from the notification of
+ * "n-displayed" of a step on, until the step that shows them all. */
+gboolean      iot_session_live_rows_held (IotSession *self);
 /* Shows nothing any more. */
 void          iot_session_close (IotSession *self);
 

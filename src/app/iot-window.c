@@ -202,7 +202,10 @@ static void scroll_to_newest (IotWindow *self);
 static void
 status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
 {
-  if (iot_session_is_live (session) && g_str_equal (pspec->name, "n-displayed"))
+  /* Not while the list makes its first row widgets a step at a time:
+   * each step would scroll, and so repaint, the whole list. */
+  if (iot_session_is_live (session) && g_str_equal (pspec->name, "n-displayed")
+      && !iot_session_live_rows_held (session))
     scroll_to_newest (self);
   update_status (self);
   update_expert (self);
