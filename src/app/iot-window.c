@@ -53,6 +53,7 @@ struct _IotWindow {
   gboolean        live_unsaved;     /* frames captured and not saved yet */
   IotLiveStats    live_stats;       /* of the running or the last capture */
   gboolean        auto_scroll;
+  guint           scroll_id;        /* a scroll to the newest rows, queued */
   char          **live_interfaces;
   char           *live_filter;
   gboolean        live_promiscuous;
@@ -199,6 +200,26 @@ static void update_save_actions (IotWindow *self);
 
 static void scroll_to_newest (IotWindow *self);
 
+static gboolean
+scroll_idle_cb (gpointer data)
+{
+  IotWindow *self = data;
+
+  self->scroll_id = 0;
+  scroll_to_newest (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolling re-binds every row the list keeps widgets for (up to 200):
+ * in a main-loop iteration of its own, not in the one that gave the list
+ * its new rows; still before the next frame is drawn. */
+static void
+queue_scroll_to_newest (IotWindow *self)
+{
+  if (self->scroll_id == 0)
+    self->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, scroll_idle_cb, self, NULL);
+}
+
 static void
 status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
 {
@@ -206,7 +227,7 @@ status_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
    * each step would scroll, and so repaint, the whole list. */
   if (iot_session_is_live (session) && g_str_equal (pspec->name, "n-displayed")
       && !iot_session_live_rows_held (session))
-    scroll_to_newest (self);
+    queue_scroll_to_newest (self);
   update_status (self);
   update_expert (self);
   update_save_actions (self);
@@ -1518,6 +1539,7 @@ iot_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   g_clear_pointer (&self->live_error, g_free);
   /* The last unref stops the capture and waits for its threads. */
   g_clear_pointer (&self->live, iot_live_unref);
