@@ -1223,7 +1223,11 @@ schedule_jobs (IotSession *self)
       start_view_job (self, job);
       return;
     }
-  if (self->filter_text == NULL && !self->all_expert_known && !self->scan_stopped && passed > 0)
+  /* While a capture grows, the file holds frames not passed yet: counting
+   * waits for new frames rather than counting the last one again and
+   * again (a job per main-loop iteration). */
+  if (self->filter_text == NULL && !self->all_expert_known && !self->scan_stopped && passed > 0
+      && self->all_scanned_upto < passed)
     {
       job = view_job_new (self);
       job->quiet = TRUE;
