@@ -31,6 +31,7 @@ typedef enum {
   OUTPUT_JSON,
   OUTPUT_EK,
   OUTPUT_TEXT,
+  OUTPUT_PSML,
 } OutputFormat;
 
 typedef struct {
@@ -69,6 +70,7 @@ typedef struct {
   gboolean        quiet_stderr;     /* -Q */
   char           *separator;        /* -S */
   gboolean        version;          /* -v */
+  gboolean        tabs;             /* -T tabs */
 } CliOptions;
 
 static CliOptions opts;
@@ -176,7 +178,8 @@ static const GOptionEntry entries[] = {
   { "seconds-format", 'u', 0, G_OPTION_ARG_CALLBACK, on_seconds_format,
     "Relative and delta times as s (seconds, the default) or hms (hours, minutes and seconds)", "s|hms" },
   { "line-buffered", 'l', 0, G_OPTION_ARG_NONE, &opts.line_buffered, "Flush standard output after each frame", NULL },
-  { "quieter", 'Q', 0, G_OPTION_ARG_NONE, &opts.quiet_stderr, "Only report true errors on standard error", NULL },
+  { "quieter", 'Q', 0, G_OPTION_ARG_NONE, &opts.quiet_stderr,
+    "Like -q, and only report true errors on standard error", NULL },
   { "separator", 'S', 0, G_OPTION_ARG_STRING, &opts.separator,
     "The line printed between frames in -V and -x output", "SEPARATOR" },
   { "no-name-resolution", 'n', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_no_resolution,
@@ -269,11 +272,17 @@ parse_output_type (GError **error)
   else if (strcmp (type, "ek") == 0)
     opts.format = OUTPUT_EK;
   else if (strcmp (type, "text") == 0 || strcmp (type, "tabs") == 0)
-    opts.format = OUTPUT_TEXT;
+    {
+      /* As tshark: the summary, or the tree with -V. */
+      opts.format = opts.verbose ? OUTPUT_TEXT : OUTPUT_SUMMARY;
+      opts.tabs = type[1] == 'a';
+    }
+  else if (strcmp (type, "psml") == 0)
+    opts.format = OUTPUT_PSML;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -T \"%s\" (expected text, fields, json or ek)", type);
+                   "invalid -T \"%s\" (expected text, tabs, fields, json, ek or psml)", type);
       return FALSE;
     }
   return TRUE;
@@ -423,6 +432,17 @@ time_reference (Renderer *r, guint32 number)
   return iot_file_frame (r->file, reference)->ts_ns;
 }
 
+static void
+append_summary (Renderer *r, guint32 number, GString *out)
+{
+  char time_text[64];
+
+  iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
+                         time_reference (r, number), time_decimals (r->file),
+                         time_text, sizeof time_text);
+  iot_print_summary_timed (r->pkt, time_text, opts.tabs, out);
+}
+
 /* Like tshark's taps, the reports see every frame -R keeps, whatever -Y
  * shows. */
 static void
@@ -457,21 +477,26 @@ render_frame (Renderer *r, guint32 number, GString *out)
        * summary line and a blank line before them. */
       if (opts.hex && !opts.print_when_writing)
         break;
+      append_summary (r, number, out);
+      if (opts.hex)
+        g_string_append_c (out, '\n');
+      break;
+    case OUTPUT_PSML:
       {
         char time_text[64];
 
         iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
                                time_reference (r, number), time_decimals (r->file),
                                time_text, sizeof time_text);
-        iot_print_summary_timed (pkt, time_text, out);
-        if (opts.hex)
-          g_string_append_c (out, '\n');
+        iot_print_psml (pkt, time_text, out);
       }
       break;
     case OUTPUT_TEXT:
+      /* -P puts the summary line above the tree. */
+      if (opts.print_when_writing)
+        append_summary (r, number, out);
       iot_print_tree (pkt, out);
-      if (!opts.hex)
-        g_string_append_c (out, '\n');
+      g_string_append_c (out, '\n');
       break;
     case OUTPUT_FIELDS:
       iot_fields_printer_row (r->printer, pkt, out);
@@ -759,6 +784,7 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
+    case OUTPUT_PSML:
       options->flags = IOT_DISSECT_COLUMNS;
       break;
     case OUTPUT_FIELDS:
@@ -780,6 +806,8 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
     options->flags |= IOT_DISSECT_COLUMNS;
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, "[\n");
+  if (opts.format == OUTPUT_PSML)
+    iot_print_psml_header (out);
   flush_out (out);
 }
 
@@ -1368,6 +1396,8 @@ run (void)
     }
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, first_json ? "]\n" : "\n]\n");
+  if (opts.format == OUTPUT_PSML)
+    iot_print_psml_footer (out);
   flush_out (out);
   if (!print_follows (engine, follows))
     return 2;
@@ -1430,6 +1460,8 @@ main (int argc, char **argv)
     return fail ("%s", error->message);
   if (opts.version)
     return print_version ();
+  if (opts.quiet_stderr)
+    opts.quiet = TRUE;
   {
     g_autofree char *warning = iot_privileges_root_warning ("iotscope-cli");
 

@@ -124,34 +124,110 @@ iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *
   char text[48];
 
   *put_seconds (text, relative_ns, decimals) = '\0';
-  iot_print_summary_timed (pkt, text, out);
+  iot_print_summary_timed (pkt, text, FALSE, out);
 }
 
 void
-iot_print_summary_timed (IotPacket *pkt, const char *time_text, GString *out)
+iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out)
 {
   char src[64], dst[64], text[24], *p;
+  char sep = tabs ? '\t' : ' ';
 
   /* No. */
   p = iot_format_put_uint (text, pkt->number);
   *p = '\0';
   append_padded (out, text, 5, FALSE);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   /* Time; none for a frame stored without one. */
   append_padded (out, iot_packet_has_time (pkt) ? time_text : "", 10, FALSE);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   iot_packet_format_src (pkt, src, sizeof src);
   iot_packet_format_dst (pkt, dst, sizeof dst);
   append_padded (out, src, 12, FALSE);
-  g_string_append (out, " \xe2\x86\x92 ");
+  g_string_append (out, tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ");
   append_padded (out, dst, 12, TRUE);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   g_string_append (out, iot_col_protocol (pkt));
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   iot_format_append_uint (out, pkt->frame->len);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   g_string_append (out, iot_col_info (pkt));
   g_string_append_c (out, '\n');
+}
+
+/* ---- PSML ----------------------------------------------------------------- */
+
+void
+iot_print_append_xml_text (GString *out, const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '&':
+        g_string_append (out, "&amp;");
+        break;
+      case '<':
+        g_string_append (out, "&lt;");
+        break;
+      case '>':
+        g_string_append (out, "&gt;");
+        break;
+      case '"':
+        g_string_append (out, "&quot;");
+        break;
+      case '\'':
+        g_string_append (out, "&#x27;");
+        break;
+      default:
+        g_string_append_c (out, *p);
+        break;
+      }
+}
+
+static const char *const psml_columns[] = { "No.", "Time", "Source", "Destination", "Protocol", "Length", "Info" };
+
+void
+iot_print_psml_header (GString *out)
+{
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                        "<psml version=\"0\" creator=\"iotscope/" IOTSCOPE_VERSION "\">\n<structure>\n");
+  for (guint i = 0; i < G_N_ELEMENTS (psml_columns); i++)
+    g_string_append_printf (out, "<section>%s</section>\n", psml_columns[i]);
+  g_string_append (out, "</structure>\n\n");
+}
+
+static void
+psml_section (GString *out, const char *text)
+{
+  g_string_append (out, "<section>");
+  iot_print_append_xml_text (out, text);
+  g_string_append (out, "</section>\n");
+}
+
+void
+iot_print_psml (IotPacket *pkt, const char *time_text, GString *out)
+{
+  char text[64];
+
+  g_string_append (out, "<packet>\n");
+  *iot_format_put_uint (text, pkt->number) = '\0';
+  psml_section (out, text);
+  psml_section (out, iot_packet_has_time (pkt) ? time_text : "");
+  iot_packet_format_src (pkt, text, sizeof text);
+  psml_section (out, text);
+  iot_packet_format_dst (pkt, text, sizeof text);
+  psml_section (out, text);
+  psml_section (out, iot_col_protocol (pkt));
+  *iot_format_put_uint (text, pkt->frame->len) = '\0';
+  psml_section (out, text);
+  psml_section (out, iot_col_info (pkt));
+  g_string_append (out, "</packet>\n\n");
+}
+
+void
+iot_print_psml_footer (GString *out)
+{
+  g_string_append (out, "</psml>\n");
 }
 
 /* ---- the Time column (-t, -u) ------------------------------------------- */
@@ -231,13 +307,11 @@ put_hms (char *p, gint64 ns, guint decimals)
     p += sprintf (p, "%" G_GUINT64_FORMAT "h %2um ", secs / 3600, (guint) (secs / 60 % 60));
   else if (secs >= 60)
     p += sprintf (p, "%um ", (guint) (secs / 60));
+  /* The seconds (of the minute) always take two columns. */
+  if (secs % 60 < 10)
+    *p++ = ' ';
   if (secs >= 60)
-    {
-      /* The seconds of the minute take two columns. */
-      if (secs % 60 < 10)
-        *p++ = ' ';
-      mag = (secs % 60) * 1000000000 + mag % 1000000000;
-    }
+    mag = (secs % 60) * 1000000000 + mag % 1000000000;
   p = put_seconds (p, (gint64) mag, decimals);
   *p++ = 's';
   *p = '\0';

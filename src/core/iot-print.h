@@ -25,8 +25,14 @@ gboolean iot_fields_format_parse (IotFieldsFormat *format, const char *option, G
  * @decimals: 6 for microsecond captures, 9 for nanosecond ones. */
 void     iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out);
 /* The same line with the Time column's text made by the caller
- * (iot_time_style_format). */
-void     iot_print_summary_timed (IotPacket *pkt, const char *time_text, GString *out);
+ * (iot_time_style_format); @tabs: columns separated by tabs (-T tabs). */
+void     iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out);
+/* -T psml: the header, one <packet> of column sections, the footer. */
+void     iot_print_psml_header (GString *out);
+void     iot_print_psml (IotPacket *pkt, const char *time_text, GString *out);
+void     iot_print_psml_footer (GString *out);
+/* Appends @text with XML's special characters escaped as tshark does. */
+void     iot_print_append_xml_text (GString *out, const char *text);
 
 /* tshark's -t: what the Time column shows. */
 typedef enum {
