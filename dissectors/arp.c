@@ -163,7 +163,8 @@ dissect_arp (IotPacket *pkt, IotBuf *buf, int parent)
   kind = announcement ? "ARP Announcement" : probe ? "ARP Probe" : op_name ? op_name : "opcode unknown";
   tree = iot_tree_add_protocol (pkt, parent, &arp_fields[F_PROTO], buf, 0, end);
   iot_tree_set_label (pkt, tree, "Address Resolution Protocol (%s%s)", kind,
-                      gratuitous && !announcement && op == OP_REPLY ? ", gratuitous" : "");
+                      gratuitous && !announcement && op == OP_REPLY ? ", gratuitous"
+                      : gratuitous && !announcement ? "/gratuitous ARP" : "");
   iot_tree_add_item (pkt, tree, &arp_fields[F_HW_TYPE], buf, 0, 2, FALSE);
   iot_tree_add_item (pkt, tree, &arp_fields[F_PROTO_TYPE], buf, 2, 2, FALSE);
   iot_tree_add_item (pkt, tree, &arp_fields[F_HW_SIZE], buf, 4, 1, FALSE);
@@ -191,6 +192,9 @@ dissect_arp (IotPacket *pkt, IotBuf *buf, int parent)
       else if (probe)
         iot_col_printf_info (pkt, "Who has %s? (ARP Probe)",
                                                          format_proto (pkt, p_tpa, plen, is_ipv4));
+      else if (gratuitous)
+        iot_col_printf_info (pkt, "Gratuitous ARP for %s (Request)",
+                                                         format_proto (pkt, p_spa, plen, is_ipv4));
       else
         iot_col_printf_info (pkt, "Who has %s? Tell %s",
                                                          format_proto (pkt, p_tpa, plen, is_ipv4),

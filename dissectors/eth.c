@@ -12,6 +12,16 @@ enum {
   F_SRC_LG,
   F_SRC_IG,
   F_ADDR,
+  F_DST_RESOLVED,
+  F_DST_OUI,
+  F_DST_OUI_RESOLVED,
+  F_SRC_RESOLVED,
+  F_SRC_OUI,
+  F_SRC_OUI_RESOLVED,
+  F_ADDR_RESOLVED,
+  F_ADDR_OUI,
+  F_ADDR_OUI_RESOLVED,
+  F_SRC_NOT_GROUP,
   F_LG,
   F_IG,
   F_TYPE,
@@ -56,6 +66,28 @@ static IotField eth_fields[N_FIELDS] = {
     "Group address (multicast/broadcast)", "Individual address (unicast)" },
   [F_ADDR] = { "eth.addr", "Address", IOT_FT_ETHER, .blurb =
     "Either hardware address of the frame: filter on it to see traffic to or from one card." },
+  [F_DST_RESOLVED] = { "eth.dst_resolved", "Destination (resolved)", IOT_FT_STRING, .blurb =
+    "The destination's name: a well-known address (Broadcast, IPv4mcast…) or its maker's short name and the rest of the address." },
+  [F_DST_OUI] = { "eth.dst.oui", "Destination OUI", IOT_FT_UINT24, IOT_BASE_DEC, .blurb =
+    "The first three bytes of the destination address: the maker's IEEE-assigned prefix." },
+  [F_DST_OUI_RESOLVED] = { "eth.dst.oui_resolved", "Destination OUI (resolved)", IOT_FT_STRING, .blurb =
+    "The full name of the maker the destination's prefix is assigned to." },
+  [F_SRC_RESOLVED] = { "eth.src_resolved", "Source (resolved)", IOT_FT_STRING, .blurb =
+    "The source's name: its maker's short name and the rest of the address, or a well-known address." },
+  [F_SRC_OUI] = { "eth.src.oui", "Source OUI", IOT_FT_UINT24, IOT_BASE_DEC, .blurb =
+    "The first three bytes of the source address: the maker's IEEE-assigned prefix." },
+  [F_SRC_OUI_RESOLVED] = { "eth.src.oui_resolved", "Source OUI (resolved)", IOT_FT_STRING, .blurb =
+    "The full name of the maker the source's prefix is assigned to: often enough to tell an ESP32 from a Raspberry Pi." },
+  [F_ADDR_RESOLVED] = { "eth.addr_resolved", "Address (resolved)", IOT_FT_STRING, .blurb =
+    "Either address's name: filter on it to find every frame of one maker's devices." },
+  [F_ADDR_OUI] = { "eth.addr.oui", "Address OUI", IOT_FT_UINT24, IOT_BASE_DEC, .blurb =
+    "The maker prefix of either address." },
+  [F_ADDR_OUI_RESOLVED] = { "eth.addr.oui_resolved", "Address OUI (resolved)", IOT_FT_STRING, .blurb =
+    "The maker's full name for either address." },
+  [F_SRC_NOT_GROUP] = { "eth.src_not_group",
+    "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", IOT_FT_NONE, .blurb =
+    "The sender's address has the group bit set: no card may send as a multicast or broadcast address, "
+    "so the frame was forged or mangled." },
   [F_LG] = { "eth.lg", "LG bit", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x020000,
     "The locally-administered bit of either address.",
     "Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)" },
@@ -72,21 +104,57 @@ static IotField eth_fields[N_FIELDS] = {
     "Bytes after the carried packet that belong to none of its protocols." },
 };
 
+/* The hidden name and maker fields under an address, as tshark adds them
+ * (the name is the address itself with resolution off). */
 static void
-add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int lg, int ig)
+add_resolved (IotPacket *pkt, int node, IotBuf *buf, guint off, int resolved, int oui, int oui_resolved)
 {
   const guint8 *mac = iot_buf_ptr (buf, off, 6);
-  int node = iot_tree_add_ether (pkt, tree, &eth_fields[field], buf, off, mac);
+  char name[96];
+  const char *maker = iot_resolve_oui ((guint32) mac[0] << 16 | mac[1] << 8 | mac[2]);
+  int item;
+
+  if (!iot_resolve_ether (mac, name, sizeof name))
+    g_snprintf (name, sizeof name, "%02x:%02x:%02x:%02x:%02x:%02x",
+                mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+  item = iot_tree_add_string (pkt, node, &eth_fields[resolved], buf, off, 6, name, strlen (name));
+  iot_tree_set_hidden (pkt, item);
+  item = iot_tree_add_item (pkt, node, &eth_fields[oui], buf, off, 3, FALSE);
+  iot_tree_set_hidden (pkt, item);
+  if (maker != NULL)
+    {
+      item = iot_tree_add_string (pkt, node, &eth_fields[oui_resolved], buf, off, 3, maker, strlen (maker));
+      iot_tree_set_hidden (pkt, item);
+    }
+}
+
+static void
+add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, gboolean is_dst)
+{
+  const guint8 *mac = iot_buf_ptr (buf, off, 6);
+  int node = iot_tree_add_ether (pkt, tree, &eth_fields[is_dst ? F_DST : F_SRC], buf, off, mac);
   int hidden;
 
-  iot_tree_set_label (pkt, node, "%s: %02x:%02x:%02x:%02x:%02x:%02x", eth_fields[field].name,
-                      mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-  hidden = iot_tree_add_ether (pkt, node, &eth_fields[F_ADDR], buf, off, mac);
-  iot_tree_set_hidden (pkt, hidden);
-  iot_tree_add_item (pkt, node, &eth_fields[lg], buf, off, 3, FALSE);
+  if (!is_dst && (mac[0] & 0x01))
+    {
+      int expert = iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "%s",
+                                   eth_fields[F_SRC_NOT_GROUP].name);
+      int flag = iot_tree_add_item (pkt, expert, &eth_fields[F_SRC_NOT_GROUP], buf, off, 0, FALSE);
+
+      /* The expert row already shows the message. */
+      iot_tree_set_generated (pkt, flag);
+      iot_tree_set_hidden (pkt, flag);
+    }
+  if (is_dst)
+    add_resolved (pkt, node, buf, off, F_DST_RESOLVED, F_DST_OUI, F_DST_OUI_RESOLVED);
+  else
+    add_resolved (pkt, node, buf, off, F_SRC_RESOLVED, F_SRC_OUI, F_SRC_OUI_RESOLVED);
+  iot_tree_add_ether (pkt, node, &eth_fields[F_ADDR], buf, off, mac);
+  add_resolved (pkt, node, buf, off, F_ADDR_RESOLVED, F_ADDR_OUI, F_ADDR_OUI_RESOLVED);
+  iot_tree_add_item (pkt, node, &eth_fields[is_dst ? F_DST_LG : F_SRC_LG], buf, off, 3, FALSE);
   hidden = iot_tree_add_item (pkt, node, &eth_fields[F_LG], buf, off, 3, FALSE);
   iot_tree_set_hidden (pkt, hidden);
-  iot_tree_add_item (pkt, node, &eth_fields[ig], buf, off, 3, FALSE);
+  iot_tree_add_item (pkt, node, &eth_fields[is_dst ? F_DST_IG : F_SRC_IG], buf, off, 3, FALSE);
   hidden = iot_tree_add_item (pkt, node, &eth_fields[F_IG], buf, off, 3, FALSE);
   iot_tree_set_hidden (pkt, hidden);
 }
@@ -117,12 +185,15 @@ dissect_eth (IotPacket *pkt, IotBuf *buf, int parent)
 
   iot_col_set_protocol (pkt, "Ethernet");
   tree = iot_tree_add_protocol (pkt, parent, &eth_fields[F_PROTO], buf, 0, 14);
-  iot_tree_set_label (pkt, tree,
-                      "Ethernet II, Src: %02x:%02x:%02x:%02x:%02x:%02x, Dst: %02x:%02x:%02x:%02x:%02x:%02x",
-                      src[0], src[1], src[2], src[3], src[4], src[5],
-                      dst[0], dst[1], dst[2], dst[3], dst[4], dst[5]);
-  add_address (pkt, tree, buf, 0, F_DST, F_DST_LG, F_DST_IG);
-  add_address (pkt, tree, buf, 6, F_SRC, F_SRC_LG, F_SRC_IG);
+  {
+    char src_text[128], dst_text[128];
+
+    iot_resolve_ether_label (src, src_text, sizeof src_text);
+    iot_resolve_ether_label (dst, dst_text, sizeof dst_text);
+    iot_tree_set_label (pkt, tree, "Ethernet II, Src: %s, Dst: %s", src_text, dst_text);
+  }
+  add_address (pkt, tree, buf, 0, TRUE);
+  add_address (pkt, tree, buf, 6, FALSE);
   memcpy (dl_src.bytes, src, 6);
   memcpy (dl_dst.bytes, dst, 6);
   iot_packet_set_net_src (pkt, &dl_src);

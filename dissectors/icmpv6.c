@@ -206,7 +206,14 @@ add_echo_match (IotPacket *pkt, Icmpv6State *state, int tree, guint8 type)
   int node;
 
   if (peer == 0)
-    return "";
+    {
+      const IotAddress *dst = iot_packet_net_dst (pkt);
+
+      /* A ping to a group has no one reply to point to; say so as tshark does. */
+      if (type == T_ECHO_REQUEST && dst->family == 6 && dst->bytes[0] == 0xff)
+        return " (multicast)";
+      return "";
+    }
   if (type == T_ECHO_REQUEST)
     {
       node = iot_tree_add_uint (pkt, tree, &icmpv6_fields[F_RESP_IN], NULL, 0, 0, peer);

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gcrypt.h>
+#include <pcap/pcap.h>
+
 #include "iot-engine.h"
 #include "iot-export.h"
 #include "iot-filter.h"
@@ -17,6 +20,7 @@
 #include "iot-privileges.h"
 #include "iot-follow-mqtt.h"
 #include "iot-print.h"
+#include "iot-resolve.h"
 #include "iot-stats.h"
 #include "iot-insight.h"
 #include "iot-cli-prefs.h"
@@ -27,6 +31,7 @@ typedef enum {
   OUTPUT_JSON,
   OUTPUT_EK,
   OUTPUT_TEXT,
+  OUTPUT_PSML,
 } OutputFormat;
 
 typedef struct {
@@ -60,6 +65,12 @@ typedef struct {
   char          **ring_buffer;
   gboolean        print_when_writing;
   char           *write_format;     /* -F pcap|pcapng */
+  IotTimeStyle    time_style;       /* -t, -u */
+  gboolean        line_buffered;    /* -l */
+  gboolean        quiet_stderr;     /* -Q */
+  char           *separator;        /* -S */
+  gboolean        version;          /* -v */
+  gboolean        tabs;             /* -T tabs */
 } CliOptions;
 
 static CliOptions opts;
@@ -74,6 +85,36 @@ static struct {
   char    **compare;           /* --compare A.pcap [B.pcap] */
   gboolean  compare_nat;
 } insight_opts;
+
+static gboolean
+on_time_format (const char *name, const char *value, gpointer data, GError **error)
+{
+  return iot_time_style_parse_format (&opts.time_style, value, error);
+}
+
+static gboolean
+on_seconds_format (const char *name, const char *value, gpointer data, GError **error)
+{
+  return iot_time_style_parse_seconds (&opts.time_style, value, error);
+}
+
+static gboolean
+on_no_resolution (const char *name, const char *value, gpointer data, GError **error)
+{
+  iot_resolve_set_flags (0);
+  return TRUE;
+}
+
+static gboolean
+on_resolution_flags (const char *name, const char *value, gpointer data, GError **error)
+{
+  IotResolveFlags flags;
+
+  if (!iot_resolve_parse_flags (value, &flags, error))
+    return FALSE;
+  iot_resolve_set_flags (flags);
+  return TRUE;
+}
 
 static gboolean
 on_glossary (const char *name, const char *value, gpointer data, GError **error)
@@ -132,6 +173,20 @@ static const GOptionEntry entries[] = {
     "Stop the capture: duration:SECONDS, filesize:KB or packets:N (repeatable)", "COND" },
   { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opts.ring_buffer,
     "Ring buffer: filesize:KB (switch files), files:N (keep N files)", "OPT" },
+  { "time-format", 't', 0, G_OPTION_ARG_CALLBACK, on_time_format,
+    "Time column: a, ad, adoy, d, dd, e, r (default: relative), u, ud or udoy, optionally with .N decimals", "FORMAT" },
+  { "seconds-format", 'u', 0, G_OPTION_ARG_CALLBACK, on_seconds_format,
+    "Relative and delta times as s (seconds, the default) or hms (hours, minutes and seconds)", "s|hms" },
+  { "line-buffered", 'l', 0, G_OPTION_ARG_NONE, &opts.line_buffered, "Flush standard output after each frame", NULL },
+  { "quieter", 'Q', 0, G_OPTION_ARG_NONE, &opts.quiet_stderr,
+    "Like -q, and only report true errors on standard error", NULL },
+  { "separator", 'S', 0, G_OPTION_ARG_STRING, &opts.separator,
+    "The line printed between frames in -V and -x output", "SEPARATOR" },
+  { "no-name-resolution", 'n', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_no_resolution,
+    "Disable all name resolution (default: MAC address makers and well-known addresses)", NULL },
+  { "name-resolution", 'N', 0, G_OPTION_ARG_CALLBACK, on_resolution_flags,
+    "Enable only these name resolutions: m (MAC makers and well-known addresses), n, N, t, d, v", "FLAGS" },
+  { "version", 'v', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
   { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
     "Print packets even when writing them to a file with -w", NULL },
   { NULL }
@@ -153,10 +208,30 @@ fail (const char *fmt, ...)
   return 2;
 }
 
+/* A warning, unless -Q asked for true errors only. */
+static void
+warn (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+warn (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (opts.quiet_stderr)
+    return;
+  fputs ("iotscope-cli: warning: ", stderr);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+}
+
 static void
 flush_out (GString *out)
 {
   fwrite (out->str, 1, out->len, stdout);
+  if (opts.line_buffered)
+    fflush (stdout);
   g_string_truncate (out, 0);
 }
 
@@ -197,11 +272,17 @@ parse_output_type (GError **error)
   else if (strcmp (type, "ek") == 0)
     opts.format = OUTPUT_EK;
   else if (strcmp (type, "text") == 0 || strcmp (type, "tabs") == 0)
-    opts.format = OUTPUT_TEXT;
+    {
+      /* As tshark: the summary, or the tree with -V. */
+      opts.format = opts.verbose ? OUTPUT_TEXT : OUTPUT_SUMMARY;
+      opts.tabs = type[1] == 'a';
+    }
+  else if (strcmp (type, "psml") == 0)
+    opts.format = OUTPUT_PSML;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -T \"%s\" (expected text, fields, json or ek)", type);
+                   "invalid -T \"%s\" (expected text, tabs, fields, json, ek or psml)", type);
       return FALSE;
     }
   return TRUE;
@@ -253,7 +334,7 @@ compile_filter (const char *text, gboolean *ok)
     {
       g_autofree char *message = iot_filter_problem_format (iot_filter_warning (filter, i), text);
 
-      fprintf (stderr, "iotscope-cli: warning: %s\n", message);
+      warn ("%s", message);
     }
   return filter;
 }
@@ -338,6 +419,30 @@ append_json (IotPacket *pkt, GString *out)
 /* -z reports (conversations, io,phs …), filled while frames are rendered. */
 static IotStats *reports;
 
+/* What the Time column's relative and delta formats subtract. */
+static gint64
+time_reference (Renderer *r, guint32 number)
+{
+  guint32 reference = 1;
+
+  if (opts.time_style.format == IOT_TIME_DELTA)
+    reference = number > 1 ? number - 1 : number;
+  else if (opts.time_style.format == IOT_TIME_DELTA_DISPLAYED)
+    reference = r->options.prev_displayed != 0 ? r->options.prev_displayed : number;
+  return iot_file_frame (r->file, reference)->ts_ns;
+}
+
+static void
+append_summary (Renderer *r, guint32 number, GString *out)
+{
+  char time_text[64];
+
+  iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
+                         time_reference (r, number), time_decimals (r->file),
+                         time_text, sizeof time_text);
+  iot_print_summary_timed (r->pkt, time_text, opts.tabs, out);
+}
+
 /* Like tshark's taps, the reports see every frame -R keeps, whatever -Y
  * shows. */
 static void
@@ -368,13 +473,30 @@ render_frame (Renderer *r, guint32 number, GString *out)
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
-      iot_print_summary (pkt, iot_file_frame (r->file, number)->ts_ns - iot_file_frame (r->file, 1)->ts_ns,
-                         time_decimals (r->file), out);
+      /* As tshark 4.0: -x alone prints only the bytes; -P adds the
+       * summary line and a blank line before them. */
+      if (opts.hex && !opts.print_when_writing)
+        break;
+      append_summary (r, number, out);
+      if (opts.hex)
+        g_string_append_c (out, '\n');
+      break;
+    case OUTPUT_PSML:
+      {
+        char time_text[64];
+
+        iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
+                               time_reference (r, number), time_decimals (r->file),
+                               time_text, sizeof time_text);
+        iot_print_psml (pkt, time_text, out);
+      }
       break;
     case OUTPUT_TEXT:
+      /* -P puts the summary line above the tree. */
+      if (opts.print_when_writing)
+        append_summary (r, number, out);
       iot_print_tree (pkt, out);
-      if (!opts.hex)
-        g_string_append_c (out, '\n');
+      g_string_append_c (out, '\n');
       break;
     case OUTPUT_FIELDS:
       iot_fields_printer_row (r->printer, pkt, out);
@@ -388,6 +510,15 @@ render_frame (Renderer *r, guint32 number, GString *out)
     }
   if (opts.hex)
     iot_print_hex (pkt, out);
+  /* -S: the separator takes the place of the blank line that ends a
+   * frame's tree or hex dump, as in tshark. */
+  if (opts.separator != NULL && (opts.format == OUTPUT_TEXT || opts.hex)
+      && out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+    {
+      g_string_truncate (out, out->len - 1);
+      g_string_append (out, opts.separator);
+      g_string_append_c (out, '\n');
+    }
   return TRUE;
 }
 
@@ -653,6 +784,7 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
+    case OUTPUT_PSML:
       options->flags = IOT_DISSECT_COLUMNS;
       break;
     case OUTPUT_FIELDS:
@@ -674,6 +806,8 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
     options->flags |= IOT_DISSECT_COLUMNS;
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, "[\n");
+  if (opts.format == OUTPUT_PSML)
+    iot_print_psml_header (out);
   flush_out (out);
 }
 
@@ -1084,7 +1218,7 @@ run_live (void)
       return fail ("%s", error->message);
     }
   for (const char *const *w = iot_live_warnings (live); *w != NULL; w++)
-    fprintf (stderr, "iotscope-cli: warning: %s\n", *w);
+    warn ("%s", *w);
 
   run.loop = g_main_loop_new (NULL, FALSE);
   run.print = print;
@@ -1204,7 +1338,7 @@ run (void)
   if (!ok)
     return 2;
   if (read != NULL && !opts.two_pass)
-    fprintf (stderr, "iotscope-cli: warning: -R without -2 works like -Y here\n");
+    warn ("-R without -2 works like -Y here");
   /* As tshark: frames written to a file are not printed too, unless -P. */
   if (opts.write_file != NULL && !opts.print_when_writing)
     opts.quiet = TRUE;
@@ -1238,6 +1372,7 @@ run (void)
    * shown, which chains each frame to the filter result of the one before. */
   sequential = (display != NULL || read != NULL)
                && ((options.flags & IOT_DISSECT_TREE)
+                   || opts.time_style.format == IOT_TIME_DELTA_DISPLAYED
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
   prepare_stats (&options, wanted, file, n, &sequential);
   n_threads = MIN (g_get_num_processors (), 8);
@@ -1253,7 +1388,7 @@ run (void)
         {
           if (!render_frame (r, number, out))
             lost = number;
-          if (out->len > (1 << 15))
+          if (out->len > (1 << 15) || opts.line_buffered)
             write_out (out, &first_json);
         }
       write_out (out, &first_json);
@@ -1261,6 +1396,8 @@ run (void)
     }
   if (opts.format == OUTPUT_JSON)
     g_string_append (out, first_json ? "]\n" : "\n]\n");
+  if (opts.format == OUTPUT_PSML)
+    iot_print_psml_footer (out);
   flush_out (out);
   if (!print_follows (engine, follows))
     return 2;
@@ -1286,6 +1423,16 @@ run (void)
   return 0;
 }
 
+static int
+print_version (void)
+{
+  printf ("iotscope-cli %s (IoT network traffic analyzer)\n\n"
+          "Built with GLib %u.%u.%u, libpcap (%s), json-glib %s, libgcrypt %s.\n",
+          IOTSCOPE_VERSION, glib_major_version, glib_minor_version, glib_micro_version,
+          pcap_lib_version (), JSON_VERSION_S, gcry_check_version (NULL));
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1294,6 +1441,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   iot_fields_format_init (&opts.fields_format);
+  iot_time_style_init (&opts.time_style);
   context = g_option_context_new ("- analyze IoT network traffic");
   g_option_context_set_summary (context,
     "Reads a capture file (-r) or captures live (-i, see -D), and prints the frames as a\n"
@@ -1310,11 +1458,15 @@ main (int argc, char **argv)
   }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("%s", error->message);
+  if (opts.version)
+    return print_version ();
+  if (opts.quiet_stderr)
+    opts.quiet = TRUE;
   {
     g_autofree char *warning = iot_privileges_root_warning ("iotscope-cli");
 
     if (warning != NULL)
-      fprintf (stderr, "iotscope-cli: warning: %s\n", warning);
+      warn ("%s", warning);
   }
   if (insight_opts.compare != NULL)
     {

@@ -332,3 +332,4 @@ G_END_DECLS
 #include "iot-reassembly.h"
 #include "iot-conversation.h"
 #include "iot-secrets.h"
+#include "iot-resolve.h"

@@ -14,6 +14,8 @@
 #include "iot-file-format.h"
 #include "iot-file-guard.h"
 
+#include <gio/gio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -297,12 +299,153 @@ failed:
   return FALSE;
 }
 
+/* Everything a pipe, FIFO or standard input (fd) holds, until its end. */
+static GBytes *
+read_stream (int fd, const char *name, GError **error)
+{
+  g_autoptr (GByteArray) data = g_byte_array_sized_new (1 << 20);
+  guint8 chunk[1 << 16];
+
+  for (;;)
+    {
+      gssize n = read (fd, chunk, sizeof chunk);
+
+      if (n == 0)
+        break;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "%s: read failed: %s", name,
+                       g_strerror (saved));
+          return NULL;
+        }
+      g_byte_array_append (data, chunk, (guint) n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+static gboolean
+is_gzip (const guint8 *data, gsize size)
+{
+  return size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+}
+
+/* The capture inside a gzip stream (.pcap.gz, .pcapng.gz). */
+static GBytes *
+gunzip (GBytes *compressed, const char *name, GError **error)
+{
+  g_autoptr (GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr (GInputStream) raw = g_memory_input_stream_new_from_bytes (compressed);
+  g_autoptr (GInputStream) stream = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) local = NULL;
+
+  if (g_output_stream_splice (out, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &local) < 0)
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN,
+                   "%s: the gzip-compressed data is cut short or damaged (%s)", name, local->message);
+      return NULL;
+    }
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* "-" (standard input), a FIFO or a gzip-compressed file: read into memory
+ * and opened from there.  NULL with no error: open @path as a mapped file. */
+static IotFile *
+open_unmappable (const char *path, GCancellable *cancellable, IotFileProgress progress,
+                 gpointer user_data, GError **error, gboolean *handled)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  struct stat st;
+  const char *name = strcmp (path, "-") == 0 ? "standard input" : path;
+
+  *handled = TRUE;
+  if (strcmp (path, "-") == 0)
+    bytes = read_stream (STDIN_FILENO, name, error);
+  else if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN,
+                   "%s: is a directory, not a capture file", path);
+      return NULL;
+    }
+  else if (stat (path, &st) == 0 && (S_ISFIFO (st.st_mode) || S_ISCHR (st.st_mode)))
+    {
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_OPEN, "Failed to open file “%s”: %s",
+                       path, g_strerror (saved));
+          return NULL;
+        }
+      bytes = read_stream (fd, name, error);
+      close (fd);
+    }
+  else
+    {
+      guint8 magic[2] = { 0, 0 };
+      int fd = open (path, O_RDONLY | O_CLOEXEC);
+      gboolean gz = fd >= 0 && read (fd, magic, 2) == 2 && is_gzip (magic, 2);
+
+      if (fd >= 0)
+        close (fd);
+      if (!gz)
+        {
+          *handled = FALSE;
+          return NULL;
+        }
+      {
+        g_autofree char *contents = NULL;
+        gsize length;
+
+        if (!g_file_get_contents (path, &contents, &length, error))
+          return NULL;
+        bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+      }
+    }
+  if (bytes == NULL)
+    return NULL;
+  if (is_gzip (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    {
+      GBytes *plain = gunzip (bytes, name, error);
+
+      if (plain == NULL)
+        return NULL;
+      g_bytes_unref (bytes);
+      bytes = plain;
+    }
+  {
+    IotFile *self = file_new (name);
+    gsize size;
+
+    self->owned = g_bytes_ref (bytes);
+    self->bytes = g_bytes_get_data (bytes, &size);
+    self->size = size;
+    if (!index_bytes (self, cancellable, progress, user_data, error))
+      {
+        iot_file_unref (self);
+        return NULL;
+      }
+    return self;
+  }
+}
+
 IotFile *
 iot_file_open_full (const char *path, GCancellable *cancellable, IotFileProgress progress,
                     gpointer user_data, GError **error)
 {
-  IotFile *self = file_new (path);
+  IotFile *self;
+  gboolean handled;
 
+  self = open_unmappable (path, cancellable, progress, user_data, error, &handled);
+  if (handled)
+    return self;
+  self = file_new (path);
   if (!map_file (self, error)
       || !index_bytes (self, cancellable, progress, user_data, error))
     {

@@ -1,5 +1,6 @@
 /* iot-format.c — value text for labels and for tshark-compatible output. */
 #include "iot-format.h"
+#include "iot-resolve.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -583,6 +584,16 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
         g_string_append (out, "<MISSING>");
       else
         iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+      break;
+    case IOT_FT_ETHER:
+      {
+        /* With MAC resolution on, tshark labels every hardware address
+         * "Name (aa:bb:cc:dd:ee:ff)". */
+        char text[128];
+
+        iot_resolve_ether_label (node->v.p, text, sizeof text);
+        g_string_append (out, text);
+      }
       break;
     case IOT_FT_EUI64:
       iot_format_hex (node->v.p, node->vlen, ":", out);

@@ -3,6 +3,7 @@
  */
 #include "iot-core-private.h"
 #include "iot-format.h"
+#include "iot-resolve.h"
 
 #include <string.h>
 
@@ -356,11 +357,12 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
     iot_format_wpan_address (net, out, size);
   else if (net->family == IOT_ADDRESS_BLE_ACCESS)
     g_snprintf (out, size, "Unknown_0x%02x%02x%02x%02x", net->bytes[0], net->bytes[1], net->bytes[2], net->bytes[3]);
-  else if ((dl->bytes[0] & dl->bytes[1] & dl->bytes[2] & dl->bytes[3] & dl->bytes[4] & dl->bytes[5]) == 0xff)
-    g_strlcpy (out, "Broadcast", size);   /* the one name every analyzer shows */
   else if (dl->bytes[0] | dl->bytes[1] | dl->bytes[2] | dl->bytes[3] | dl->bytes[4] | dl->bytes[5]
            || dl->family == 0)
-    iot_format_ether (dl->bytes, out, size);
+    {
+      if (!iot_resolve_ether (dl->bytes, out, size))
+        iot_format_ether (dl->bytes, out, size);
+    }
   else
     out[0] = '\0';
 }

@@ -3,6 +3,7 @@
 #include "iot-core-private.h"
 #include "iot-format.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- -E options --------------------------------------------------------- */
@@ -93,50 +94,285 @@ append_padded (GString *out, const char *text, guint width, gboolean left)
       g_string_append_c (out, ' ');
 }
 
-/* Assembled by hand: printf would dominate the cost of a summary line. */
-void
-iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
+/* Seconds as "75.000031", truncated to @decimals, with a '-' when negative. */
+static char *
+put_seconds (char *p, gint64 ns, guint decimals)
 {
-  char src[64], dst[64], text[48], *p;
-  guint64 mag = relative_ns < 0 ? (guint64) -relative_ns : (guint64) relative_ns;
+  guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
   guint64 frac = mag % 1000000000;
 
-  /* No. */
-  p = iot_format_put_uint (text, pkt->number);
-  *p = '\0';
-  append_padded (out, text, 5, FALSE);
-  g_string_append_c (out, ' ');
-  /* Time, truncated to the capture's precision; none for a frame stored
-   * without one. */
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
-  p = text;
-  if (relative_ns < 0)
+  if (ns < 0)
     *p++ = '-';
   p = iot_format_put_uint (p, mag / 1000000000);
+  if (decimals == 0)
+    return p;
   *p++ = '.';
   for (int i = (int) decimals - 1; i >= 0; i--)
     {
       p[i] = (char) ('0' + frac % 10);
       frac /= 10;
     }
-  p[decimals] = '\0';
-  if (!iot_packet_has_time (pkt))
-    text[0] = '\0';
-  append_padded (out, text, 10, FALSE);
-  g_string_append_c (out, ' ');
+  return p + decimals;
+}
+
+/* Assembled by hand: printf would dominate the cost of a summary line. */
+void
+iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
+{
+  char text[48];
+
+  *put_seconds (text, relative_ns, decimals) = '\0';
+  iot_print_summary_timed (pkt, text, FALSE, out);
+}
+
+void
+iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out)
+{
+  char src[64], dst[64], text[24], *p;
+  char sep = tabs ? '\t' : ' ';
+
+  /* No. */
+  p = iot_format_put_uint (text, pkt->number);
+  *p = '\0';
+  append_padded (out, text, 5, FALSE);
+  g_string_append_c (out, sep);
+  /* Time; none for a frame stored without one. */
+  append_padded (out, iot_packet_has_time (pkt) ? time_text : "", 10, FALSE);
+  g_string_append_c (out, sep);
   iot_packet_format_src (pkt, src, sizeof src);
   iot_packet_format_dst (pkt, dst, sizeof dst);
   append_padded (out, src, 12, FALSE);
-  g_string_append (out, " \xe2\x86\x92 ");
+  g_string_append (out, tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ");
   append_padded (out, dst, 12, TRUE);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   g_string_append (out, iot_col_protocol (pkt));
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   iot_format_append_uint (out, pkt->frame->len);
-  g_string_append_c (out, ' ');
+  g_string_append_c (out, sep);
   g_string_append (out, iot_col_info (pkt));
   g_string_append_c (out, '\n');
+}
+
+/* ---- PSML ----------------------------------------------------------------- */
+
+void
+iot_print_append_xml_text (GString *out, const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '&':
+        g_string_append (out, "&amp;");
+        break;
+      case '<':
+        g_string_append (out, "&lt;");
+        break;
+      case '>':
+        g_string_append (out, "&gt;");
+        break;
+      case '"':
+        g_string_append (out, "&quot;");
+        break;
+      case '\'':
+        g_string_append (out, "&#x27;");
+        break;
+      default:
+        g_string_append_c (out, *p);
+        break;
+      }
+}
+
+static const char *const psml_columns[] = { "No.", "Time", "Source", "Destination", "Protocol", "Length", "Info" };
+
+void
+iot_print_psml_header (GString *out)
+{
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                        "<psml version=\"0\" creator=\"iotscope/" IOTSCOPE_VERSION "\">\n<structure>\n");
+  for (guint i = 0; i < G_N_ELEMENTS (psml_columns); i++)
+    g_string_append_printf (out, "<section>%s</section>\n", psml_columns[i]);
+  g_string_append (out, "</structure>\n\n");
+}
+
+static void
+psml_section (GString *out, const char *text)
+{
+  g_string_append (out, "<section>");
+  iot_print_append_xml_text (out, text);
+  g_string_append (out, "</section>\n");
+}
+
+void
+iot_print_psml (IotPacket *pkt, const char *time_text, GString *out)
+{
+  char text[64];
+
+  g_string_append (out, "<packet>\n");
+  *iot_format_put_uint (text, pkt->number) = '\0';
+  psml_section (out, text);
+  psml_section (out, iot_packet_has_time (pkt) ? time_text : "");
+  iot_packet_format_src (pkt, text, sizeof text);
+  psml_section (out, text);
+  iot_packet_format_dst (pkt, text, sizeof text);
+  psml_section (out, text);
+  psml_section (out, iot_col_protocol (pkt));
+  *iot_format_put_uint (text, pkt->frame->len) = '\0';
+  psml_section (out, text);
+  psml_section (out, iot_col_info (pkt));
+  g_string_append (out, "</packet>\n\n");
+}
+
+void
+iot_print_psml_footer (GString *out)
+{
+  g_string_append (out, "</psml>\n");
+}
+
+/* ---- the Time column (-t, -u) ------------------------------------------- */
+
+void
+iot_time_style_init (IotTimeStyle *style)
+{
+  style->format = IOT_TIME_RELATIVE;
+  style->hms = FALSE;
+  style->precision = -1;
+}
+
+static const struct {
+  const char    *name;
+  IotTimeFormat  format;
+} time_formats[] = {
+  { "a", IOT_TIME_ABSOLUTE }, { "ad", IOT_TIME_ABSOLUTE_DATE }, { "adoy", IOT_TIME_ABSOLUTE_DOY },
+  { "d", IOT_TIME_DELTA }, { "dd", IOT_TIME_DELTA_DISPLAYED }, { "e", IOT_TIME_EPOCH },
+  { "r", IOT_TIME_RELATIVE }, { "u", IOT_TIME_UTC }, { "ud", IOT_TIME_UTC_DATE },
+  { "udoy", IOT_TIME_UTC_DOY },
+};
+
+gboolean
+iot_time_style_parse_format (IotTimeStyle *style, const char *text, GError **error)
+{
+  const char *dot = strchr (text, '.');
+  g_autofree char *name = g_strndup (text, dot ? (gsize) (dot - text) : strlen (text));
+  gboolean named = name[0] == '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (time_formats) && !named; i++)
+    if (strcmp (name, time_formats[i].name) == 0)
+      {
+        style->format = time_formats[i].format;
+        named = TRUE;
+      }
+  if (named && dot != NULL)
+    {
+      if (dot[1] == '\0')
+        style->precision = -1;
+      else if (g_ascii_isdigit (dot[1]) && dot[1] <= '9' && dot[2] == '\0')
+        style->precision = dot[1] - '0';
+      else
+        named = FALSE;
+    }
+  if (named)
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "invalid time stamp type \"%s\": it must be one of a, ad, adoy, d, dd, e, r, u, ud "
+               "or udoy, optionally followed by .N for N decimals (0-9)", text);
+  return FALSE;
+}
+
+gboolean
+iot_time_style_parse_seconds (IotTimeStyle *style, const char *text, GError **error)
+{
+  if (strcmp (text, "s") == 0 || strcmp (text, "hms") == 0)
+    {
+      style->hms = text[0] == 'h';
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "invalid seconds type \"%s\": it must be s (seconds) or hms "
+               "(hours, minutes and seconds)", text);
+  return FALSE;
+}
+
+/* A duration as tshark's -u hms writes it: "1h  2m  5.000179s". */
+static void
+put_hms (char *p, gint64 ns, guint decimals)
+{
+  guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
+  guint64 secs = mag / 1000000000;
+
+  if (ns < 0)
+    *p++ = '-';
+  if (secs >= 3600)
+    p += sprintf (p, "%" G_GUINT64_FORMAT "h %2um ", secs / 3600, (guint) (secs / 60 % 60));
+  else if (secs >= 60)
+    p += sprintf (p, "%um ", (guint) (secs / 60));
+  /* The seconds (of the minute) always take two columns. */
+  if (secs % 60 < 10)
+    *p++ = ' ';
+  if (secs >= 60)
+    mag = (secs % 60) * 1000000000 + mag % 1000000000;
+  p = put_seconds (p, (gint64) mag, decimals);
+  *p++ = 's';
+  *p = '\0';
+}
+
+static void
+put_calendar (char *p, gsize size, gint64 ts_ns, gboolean utc, const char *date_format, guint decimals)
+{
+  gint64 secs = ts_ns >= 0 ? ts_ns / 1000000000 : -((-ts_ns + 999999999) / 1000000000);
+  g_autoptr (GDateTime) date = utc ? g_date_time_new_from_unix_utc (secs)
+                                   : g_date_time_new_from_unix_local (secs);
+  g_autofree char *text = NULL;
+  char frac[16];
+  char *q;
+
+  if (date == NULL)
+    {
+      g_strlcpy (p, "", size);
+      return;
+    }
+  text = g_date_time_format (date, date_format);
+  q = put_seconds (frac, ts_ns - secs * 1000000000, decimals);
+  *q = '\0';
+  /* frac is "0.ffffff": its first character is the whole second, dropped. */
+  g_snprintf (p, size, "%s%s", text, frac + 1);
+}
+
+void
+iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference_ns,
+                       guint decimals, char *out, gsize size)
+{
+  char text[64];
+  guint d = style->precision >= 0 ? (guint) style->precision : decimals;
+
+  switch (style->format)
+    {
+    case IOT_TIME_RELATIVE:
+    case IOT_TIME_DELTA:
+    case IOT_TIME_DELTA_DISPLAYED:
+      if (style->hms)
+        put_hms (text, ts_ns - reference_ns, d);
+      else
+        *put_seconds (text, ts_ns - reference_ns, d) = '\0';
+      break;
+    case IOT_TIME_EPOCH:
+      *put_seconds (text, ts_ns, d) = '\0';
+      break;
+    case IOT_TIME_ABSOLUTE:
+    case IOT_TIME_UTC:
+      put_calendar (text, sizeof text, ts_ns, style->format == IOT_TIME_UTC, "%H:%M:%S", d);
+      break;
+    case IOT_TIME_ABSOLUTE_DATE:
+    case IOT_TIME_UTC_DATE:
+      put_calendar (text, sizeof text, ts_ns, style->format == IOT_TIME_UTC_DATE, "%Y-%m-%d %H:%M:%S", d);
+      break;
+    case IOT_TIME_ABSOLUTE_DOY:
+    case IOT_TIME_UTC_DOY:
+      put_calendar (text, sizeof text, ts_ns, style->format == IOT_TIME_UTC_DOY, "%Y/%j %H:%M:%S", d);
+      break;
+    }
+  g_strlcpy (out, text, size);
 }
 
 /* ---- tree ---------------------------------------------------------------- */

@@ -24,6 +24,48 @@ gboolean iot_fields_format_parse (IotFieldsFormat *format, const char *option, G
 /* The summary line: "    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 …".
  * @decimals: 6 for microsecond captures, 9 for nanosecond ones. */
 void     iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out);
+/* The same line with the Time column's text made by the caller
+ * (iot_time_style_format); @tabs: columns separated by tabs (-T tabs). */
+void     iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out);
+/* -T psml: the header, one <packet> of column sections, the footer. */
+void     iot_print_psml_header (GString *out);
+void     iot_print_psml (IotPacket *pkt, const char *time_text, GString *out);
+void     iot_print_psml_footer (GString *out);
+/* Appends @text with XML's special characters escaped as tshark does. */
+void     iot_print_append_xml_text (GString *out, const char *text);
+
+/* tshark's -t: what the Time column shows. */
+typedef enum {
+  IOT_TIME_RELATIVE,          /* r: since the first frame */
+  IOT_TIME_ABSOLUTE,          /* a: local time of day */
+  IOT_TIME_ABSOLUTE_DATE,     /* ad: local date and time */
+  IOT_TIME_ABSOLUTE_DOY,      /* adoy: local year/day-of-year and time */
+  IOT_TIME_DELTA,             /* d: since the previous captured frame */
+  IOT_TIME_DELTA_DISPLAYED,   /* dd: since the previous displayed frame */
+  IOT_TIME_EPOCH,             /* e: seconds since 1970 */
+  IOT_TIME_UTC,               /* u: UTC time of day */
+  IOT_TIME_UTC_DATE,          /* ud */
+  IOT_TIME_UTC_DOY,           /* udoy */
+} IotTimeFormat;
+
+typedef struct {
+  IotTimeFormat format;
+  gboolean      hms;          /* -u hms: relative and delta times as 1h  2m  5.000179s */
+  int           precision;    /* decimals; -1: the capture's own (6 or 9) */
+} IotTimeStyle;
+
+void     iot_time_style_init (IotTimeStyle *style);
+/* Parses -t's argument ("ad", "r", and, beyond tshark 4.0, a ".N" suffix
+ * or ".N" alone for N decimals); FALSE with @error on a bad one. */
+gboolean iot_time_style_parse_format (IotTimeStyle *style, const char *text, GError **error);
+/* Parses -u's argument (s or hms). */
+gboolean iot_time_style_parse_seconds (IotTimeStyle *style, const char *text, GError **error);
+/* The Time column for a frame at @ts_ns (ns since 1970).  @reference_ns is
+ * what relative and delta formats subtract (first, previous or previous
+ * displayed frame); @decimals is the capture's precision, used when the
+ * style has none of its own. */
+void     iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference_ns,
+                                guint decimals, char *out, gsize size);
 /* The protocol tree, indented by four spaces per level (-V). */
 void     iot_print_tree (IotPacket *pkt, GString *out);
 /* Offset / hex / ASCII dump of every data source (-x). */

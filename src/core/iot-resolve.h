@@ -1,0 +1,44 @@
+/* iot-resolve.h — name resolution as tshark's -n / -N: hardware maker
+ * names from the installed manuf and well-known-address lists.
+ * GLib only.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* tshark's -N letters. */
+typedef enum {
+  IOT_RESOLVE_MAC         = 1 << 0,   /* m: MAC address makers and well-known addresses */
+  IOT_RESOLVE_NETWORK     = 1 << 1,   /* n: IP addresses */
+  IOT_RESOLVE_EXTERNAL    = 1 << 2,   /* N: external resolvers (not used: we never query the network) */
+  IOT_RESOLVE_TRANSPORT   = 1 << 3,   /* t: port names */
+  IOT_RESOLVE_DNS_PACKETS = 1 << 4,   /* d: names from DNS answers in the capture */
+  IOT_RESOLVE_VLAN        = 1 << 5,   /* v: VLAN names */
+} IotResolveFlags;
+
+/* tshark's default, "mNd". */
+#define IOT_RESOLVE_DEFAULT (IOT_RESOLVE_MAC | IOT_RESOLVE_EXTERNAL | IOT_RESOLVE_DNS_PACKETS)
+
+/* Process-wide, like tshark's: set before dissecting. */
+void            iot_resolve_set_flags (IotResolveFlags flags);
+IotResolveFlags iot_resolve_get_flags (void);
+/* Parses -N's letters; FALSE with @error naming a bad one. */
+gboolean        iot_resolve_parse_flags (const char *text, IotResolveFlags *flags, GError **error);
+
+/* The name tshark shows for a hardware address: "Broadcast",
+ * "Raspberr_12:34:56", "IPv4mcast_7f:ff:fa", or the address itself when
+ * no list knows it.  FALSE (and @out untouched) when MAC resolution is
+ * off. */
+gboolean        iot_resolve_ether (const guint8 mac[6], char *out, gsize size);
+/* "Name (aa:bb:cc:dd:ee:ff)" with MAC resolution on, else the address. */
+void            iot_resolve_ether_label (const guint8 mac[6], char *out, gsize size);
+/* The maker's full name for a 24-bit OUI, or NULL; NULL too with MAC
+ * resolution off. */
+const char     *iot_resolve_oui (guint32 oui);
+
+/* Reads the lists from @dir instead of the installed ones (tests). */
+void            iot_resolve_set_data_dir (const char *dir);
+
+G_END_DECLS

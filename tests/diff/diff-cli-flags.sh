@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tshark's everyday flags: for each case below, on several captures,
+# iotscope-cli's standard output must be byte-identical to tshark's.
+# Absolute times are checked in a zone with daylight saving, so local and
+# UTC formats differ.  Only PSML's creator attribute (the program's name) is
+# left out of the comparison.
+set -u
+. "$(dirname "$0")/capture-opts.sh"
+cli=${IOTSCOPE_CLI:?}
+cd "${IOTSCOPE_SOURCE_ROOT:?}"
+command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
+export TZ=America/New_York
+
+captures=(tests/captures/mqtt311.pcap tests/captures/mqtt5.pcap tests/captures/coap-lossy.pcap
+          tests/captures/mac-names.pcap tests/captures/network-join.pcap tests/captures/sll2.pcap)
+cases=(
+  "-t r" "-t a" "-t ad" "-t adoy" "-t d" "-t dd" "-t e" "-t u" "-t ud" "-t udoy"
+  "-u hms" "-u hms -t d" "-u s -t dd"
+  "-t dd -Y tcp.len>0" "-t dd -u hms -Y udp" "-t d -Y arp||icmp"
+  "-x" "-x -P" "-x -c 3 -t e" "-x -S ===="
+  "-n" "-N m" "-N n" "-l" "-Q" "-Q -z io,phs"
+  "-T text" "-T tabs" "-T tabs -t ad" "-T psml" "-T psml -t e -Y frame.len>60"
+)
+# Cases that print the protocol tree, on captures whose whole tree we show
+# as tshark does.
+tree_captures=(tests/captures/mac-names.pcap tests/captures/dhcp.pcap tests/captures/ntp.pcap)
+tree_cases=("-V -S ----" "-V -x" "-V -x -S ~~" "-V -P" "-x -V -P" "-n -V" "-N m -V" "-T text -V")
+checked=0 failed=0
+compare() {
+  local capture=$1 case=$2 opts args ours theirs
+  mapfile -t opts < <(capture_opts "$capture")
+  read -r -a args <<<"$case"
+  checked=$((checked + 1))
+  ours=$("$cli" "${opts[@]}" -r "$capture" "${args[@]}" 2>/dev/null | sed 's/creator="[^"]*"//')
+  theirs=$(tshark -2 "${opts[@]}" -r "$capture" "${args[@]}" 2>/dev/null | sed 's/creator="[^"]*"//')
+  if [ "$ours" != "$theirs" ]; then
+    failed=$((failed + 1))
+    echo "DIFFERS: $(basename "$capture") $case"
+    diff <(printf '%s\n' "$ours") <(printf '%s\n' "$theirs") | head -6
+  fi
+}
+for capture in "${captures[@]}"; do
+  for case in "${cases[@]}"; do compare "$capture" "$case"; done
+done
+for capture in "${tree_captures[@]}"; do
+  for case in "${tree_cases[@]}"; do compare "$capture" "$case"; done
+done
+echo "flag cases compared: $checked (${#cases[@]} cases on ${#captures[@]} captures," \
+     "${#tree_cases[@]} tree cases on ${#tree_captures[@]}), differing: $failed"
+[ "$failed" -eq 0 ]
