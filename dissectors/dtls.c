@@ -67,17 +67,21 @@ typedef struct {
   gboolean    have_master;
   guint8      master[48];
   const char *no_master;           /* why there is no master secret */
+  IotSecretKind kind;              /* which secret gave it */
   GByteArray *transcript;          /* handshake messages for the session hash */
   guint64     seen_seq[2];         /* message_seq values already in the transcript */
   TlsDecoder *dec[2];
   const char *no_keys[2];
   gboolean    reported[2];
+  gboolean    announced[2];        /* the first decrypted record said which secret opened it */
 } DtlsConv;
 
 /* What the first pass found for one protected record. */
 typedef struct {
   gboolean    ok;
   gboolean    first;              /* the first failing record of its direction */
+  gboolean    announce;           /* the first decrypted record of its direction */
+  IotSecretKind kind;             /* the secret that decrypted it */
   const char *reason;             /* no keys: why */
   guint8      inner_type;
   guint32     len;
@@ -177,16 +181,6 @@ dissect_hello_verify_request (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *m
 
 /* ---- decryption (DTLS 1.2) ------------------------------------------------------ */
 
-/* Suites that mix the PSK with a Diffie-Hellman exchange: the PSK alone
- * does not give their keys. */
-static gboolean
-is_dh_psk_suite (guint16 s)
-{
-  return (s >= 0xc033 && s <= 0xc03b) || (s >= 0xd001 && s <= 0xd005) || s == 0xccac || s == 0xccad
-         || (s >= 0x008e && s <= 0x0091) || s == 0x00aa || s == 0x00ab || s == 0x00b2 || s == 0x00b3
-         || s == 0xc0a6 || s == 0xc0a7 || s == 0xc0aa || s == 0xc0ab;
-}
-
 /* First pass: one handshake message for the session hash.  RFC 6347
  * 4.2.6: each message counts once, as if it were sent unfragmented, and
  * the first Client Hello and the Hello Verify Request do not count. */
@@ -223,17 +217,21 @@ derive_master (DtlsConv *conv, IotBuf *msg)
 {
   IotSecrets *secrets = iot_secrets_default ();
   const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
-  guint8 psk[64], pre[4 + 2 * 64], hash[64];
-  gsize psk_len, pre_len, id_len;
+  guint8 psk[64];
+  gsize psk_len, id_len;
 
   if ((conv->have_random & 3) != 3)
     return "the handshake was not captured";
   if (iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], conv->master, 48) == 48)
-    return NULL;
+    {
+      conv->kind = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                   ? IOT_SECRET_EMBEDDED_MASTER : IOT_SECRET_KEYLOG_MASTER;
+      return NULL;
+    }
   if (suite == NULL)
     return "unsupported cipher suite";
   if (!suite->plain_psk)
-    return is_dh_psk_suite (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
+    return tls_suite_is_dh_psk (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
                                           : "no key log entry for this client random";
   if (!iot_buf_has (msg, 0, 2) || !iot_buf_has (msg, 2, iot_buf_u16 (msg, 0)))
     return "the handshake was not captured";
@@ -241,17 +239,11 @@ derive_master (DtlsConv *conv, IotBuf *msg)
   psk_len = iot_secrets_lookup_psk (secrets, iot_buf_ptr (msg, 2, id_len), id_len, psk, sizeof psk);
   if (psk_len == 0)
     return "no pre-shared key for this identity";
-  pre_len = tls_psk_premaster (psk, psk_len, pre);
-  if (conv->ems)
-    {
-      gcry_md_hash_buffer (suite->prf_md, hash, conv->transcript->data, conv->transcript->len);
-      if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
-                                hash, gcry_md_get_algo_dlen (suite->prf_md), conv->master))
-        return "unsupported cipher suite";
-    }
-  else if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
-                                 NULL, 0, conv->master))
+  if (!tls12_psk_master_secret (suite, psk, psk_len, conv->random[0], conv->random[1],
+                                conv->transcript ? conv->transcript->data : NULL,
+                                conv->transcript ? conv->transcript->len : 0, conv->ems, conv->master))
     return "unsupported cipher suite";
+  conv->kind = IOT_SECRET_PSK;
   return NULL;
 }
 
@@ -353,6 +345,11 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ep
       plain->inner_type = inner;
       if (!plain->ok && !conv->reported[rc->dir])
         plain->first = conv->reported[rc->dir] = TRUE;
+      if (plain->ok && !conv->announced[rc->dir])
+        {
+          plain->announce = conv->announced[rc->dir] = TRUE;
+          plain->kind = conv->kind;
+        }
     }
   g_hash_table_insert (rc->st->plain, g_memdup2 (&key, sizeof key), plain);
   return plain;
@@ -516,11 +513,19 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
     {
       plain = iot_packet_add_source (pkt, "Decrypted DTLS", plain_rec->data, plain_rec->len);
       decrypted = TRUE;
+      if (plain_rec->announce)
+        tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_SECRET], iot_secret_kind_name (plain_rec->kind));
     }
   else if (plain_rec != NULL && plain_rec->first)
-    iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+    {
+      iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+      tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], "decryption failed (bad record MAC)");
+    }
   else if (plain_rec != NULL && plain_rec->reason)
-    iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
+    {
+      iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
+      tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], plain_rec->reason);
+    }
   switch (type)
     {
     case 20:

@@ -183,7 +183,12 @@
   X (TF_CV_SIG_LEN, ".handshake.client_cert_vrfy.sig_len", "Signature length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, \
      "Length of the Certificate Verify signature.") \
   X (TF_CV_SIG, ".handshake.client_cert_vrfy.sig", "Signature", IOT_FT_BYTES, IOT_BASE_NONE, NULL, \
-     "Signature over the handshake so far, proving the sender holds its certificate's private key.")
+     "Signature over the handshake so far, proving the sender holds its certificate's private key.") \
+  X (TF_DECRYPTION_SECRET, ".decryption.secret", "Decrypted With", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
+     "Which secret opened this direction of the session: a key log's TLS 1.3 traffic secrets or CLIENT_RANDOM " \
+     "master secret, a pre-shared key, or secrets embedded in the capture (hidden; on its first decrypted record).") \
+  X (TF_DECRYPTION_FAILURE, ".decryption.failure", "Not Decrypted", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
+     "Why this direction of the session could not be decrypted (hidden; on its first protected record).")
 
 #define TLS_FIELD_INDEX(id, sfx, name, type, base, vals, blurb) id,
 enum {
@@ -243,6 +248,9 @@ const char *tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b);
  * e.g. TLS_RSA_WITH_NULL_SHA256): the length of the MAC that ends each
  * protected record.  0 for every suite that does encrypt (or is unknown). */
 guint tls_null_cipher_mac_len (guint16 suite);
+/* A hidden note on record @rec: which secret decrypted its direction
+ * (TF_DECRYPTION_SECRET) or why none did (TF_DECRYPTION_FAILURE). */
+void tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const char *text);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

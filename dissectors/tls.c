@@ -416,6 +416,14 @@ tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
   return name ? name : app_proto_for_port (dtls, hi);
 }
 
+void
+tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const char *text)
+{
+  int node = iot_tree_add_string (pkt, rec, field, NULL, 0, 0, text, -1);
+
+  iot_tree_set_hidden (pkt, node);
+}
+
 static gboolean
 is_grease (guint16 v)
 {
@@ -990,7 +998,15 @@ typedef struct {
   gboolean encrypt_then_mac;
   TlsDecoder *dec[2];             /* per direction, once its keys are known */
   const char *no_keys[2];         /* why a direction has no keys */
+  IotSecretKind kind[2];          /* which secret gave a direction its keys */
   gboolean reported[2];           /* the first failure or missing key was recorded */
+  gboolean announced[2];          /* the first decrypted record said which secret opened it */
+  /* TLS 1.2 with a plain PSK key exchange: the master secret from the PSK. */
+  GByteArray *transcript;         /* handshake messages up to the Client Key Exchange, for RFC 7627 */
+  gboolean    extended_master_secret;
+  gboolean    have_psk_master;
+  guint8      psk_master[48];
+  const char *no_psk_master;      /* why the PSK gave no master secret */
   GByteArray *pending[2];         /* application data an inner protocol wants more of */
   GPtrArray  *waiting[2];         /* the TlsPlain records that data came from */
 } TlsConv;
@@ -1006,6 +1022,8 @@ typedef struct {
   guint8      status;
   guint8      inner_type;     /* the real content type (TLS 1.3 hides it) */
   gboolean    first;          /* the first record of its direction that failed */
+  gboolean    announce;       /* the first record of its direction that was decrypted */
+  IotSecretKind kind;         /* PLAIN_OK: the secret that decrypted it */
   const char *reason;         /* PLAIN_NO_KEYS: why */
   guint32     len;            /* of data: the carried-in start of a message, then this record's plaintext */
   guint32     carried;        /* bytes at the start of data that earlier records carried */
@@ -1027,6 +1045,8 @@ tls_conv_free (gpointer p)
 
   g_free (conv->dec[0]);
   g_free (conv->dec[1]);
+  if (conv->transcript)
+    g_byte_array_unref (conv->transcript);
   for (guint i = 0; i < 2; i++)
     {
       if (conv->pending[i])
@@ -1154,15 +1174,27 @@ start_decoder (TlsConv *conv, guint dir, gboolean application)
         return "no key log entry for this client random";
       if (!tls_decoder_init_tls13 (dec, suite, FALSE, secret, len))
         return "unsupported cipher suite";
+      conv->kind[dir] = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                        ? IOT_SECRET_EMBEDDED_TLS13 : IOT_SECRET_KEYLOG_TLS13;
     }
   else
     {
+      IotSecretKind kind = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                           ? IOT_SECRET_EMBEDDED_MASTER : IOT_SECRET_KEYLOG_MASTER;
+
       len = iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], secret, sizeof secret);
+      if (len != 48 && conv->have_psk_master)
+        {
+          memcpy (secret, conv->psk_master, 48);
+          len = 48;
+          kind = IOT_SECRET_PSK;
+        }
       if (len != 48)
-        return "no key log entry for this client random";
+        return conv->no_psk_master ? conv->no_psk_master : "no key log entry for this client random";
       if (!tls_decoder_init_tls12 (dec, suite, FALSE, conv->encrypt_then_mac, secret,
                                    conv->random[0], conv->random[1], client))
         return "unsupported cipher suite";
+      conv->kind[dir] = kind;
     }
   g_free (conv->dec[dir]);
   conv->dec[dir] = g_steal_pointer (&dec);
@@ -1199,11 +1231,72 @@ remember_hello (RecordCtx *rc, guint type, const TlsHsCtx *ctx)
   memcpy (conv->random[1], ctx->random, 32);
   conv->have_random |= 2;
   conv->encrypt_then_mac = ctx->encrypt_then_mac;
+  conv->extended_master_secret = ctx->extended_master_secret;
   if (conv->version == 0x0304 && !iot_secrets_is_empty (iot_secrets_default ()))
     {
       start_or_explain (conv, 0, FALSE);
       start_or_explain (conv, 1, FALSE);
     }
+}
+
+/* The handshake transcript grows only until the Client Key Exchange,
+ * and never beyond this (a PSK handshake is small). */
+#define TRANSCRIPT_MAX (256 * 1024)
+
+/* First pass, TLS 1.2: one plaintext handshake message (type, length and
+ * body) for the session hash of the extended master secret. */
+static void
+add_to_transcript (TlsConv *conv, IotBuf *body, guint off, guint32 len)
+{
+  if (conv->version == 0x0304 || conv->have_psk_master || conv->no_psk_master != NULL
+      || !iot_buf_has (body, off, 4 + len) || iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  if (conv->transcript == NULL)
+    conv->transcript = g_byte_array_new ();
+  if (conv->transcript->len + 4 + len > TRANSCRIPT_MAX)
+    return;
+  g_byte_array_append (conv->transcript, iot_buf_ptr (body, off, 4 + len), 4 + len);
+}
+
+/* First pass, at a TLS 1.2 Client Key Exchange of a plain PSK suite: the
+ * master secret from the PSK the client's identity names (RFC 4279 2). */
+static const char *
+derive_psk_master (TlsConv *conv, IotBuf *msg)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
+  guint8 psk[64];
+  gsize psk_len, id_len;
+
+  if ((conv->have_random & 3) != 3)
+    return "the handshake was not captured";
+  if (suite == NULL)
+    return "unsupported cipher suite";
+  if (!suite->plain_psk)
+    return tls_suite_is_dh_psk (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
+                                              : "no key log entry for this client random";
+  if (!iot_buf_has (msg, 0, 2) || !iot_buf_has (msg, 2, iot_buf_u16 (msg, 0)))
+    return "the handshake was not captured";
+  id_len = iot_buf_u16 (msg, 0);
+  psk_len = iot_secrets_lookup_psk (secrets, iot_buf_ptr (msg, 2, id_len), id_len, psk, sizeof psk);
+  if (psk_len == 0)
+    return "no pre-shared key for this identity";
+  if (!tls12_psk_master_secret (suite, psk, psk_len, conv->random[0], conv->random[1],
+                                conv->transcript ? conv->transcript->data : NULL,
+                                conv->transcript ? conv->transcript->len : 0,
+                                conv->extended_master_secret, conv->psk_master))
+    return "unsupported cipher suite";
+  return NULL;
+}
+
+static void
+follow_client_key_exchange (TlsConv *conv, IotBuf *msg)
+{
+  if (conv->version == 0x0304 || iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  conv->no_psk_master = derive_psk_master (conv, msg);
+  conv->have_psk_master = conv->no_psk_master == NULL;
+  g_clear_pointer (&conv->transcript, g_byte_array_unref);
 }
 
 /* A record is looked up by frame and a hash of its bytes: TCP may hand
@@ -1310,6 +1403,11 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
       plain->hand_len = plain->len;
       if (r != TLS_DECRYPT_OK && !conv->reported[rc->dir])
         plain->first = conv->reported[rc->dir] = TRUE;
+      if (r == TLS_DECRYPT_OK && !conv->announced[rc->dir])
+        {
+          plain->announce = conv->announced[rc->dir] = TRUE;
+          plain->kind = conv->kind[rc->dir];
+        }
       if (r == TLS_DECRYPT_OK && conv->version == 0x0304 && inner == 22)
         follow_key_schedule (conv, rc->dir, plain->data, out_len);
     }
@@ -1334,13 +1432,20 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
                                     plain->data, plain->len);
       *type = plain->inner_type;
       rc->decrypted = plain;
+      if (plain->announce)
+        tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_SECRET], iot_secret_kind_name (plain->kind));
       return TRUE;
     case PLAIN_BAD_MAC:
       if (plain->first)
-        iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+        {
+          iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+          tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE],
+                                   "decryption failed (bad record MAC)");
+        }
       return FALSE;
     default:
       iot_expert_add (rc->pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain->reason);
+      tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE], plain->reason);
       return FALSE;
     }
 }
@@ -1413,6 +1518,10 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
         }
       if (rc->first_pass && (type == 1 || type == 2) && ctx.has_random && !ctx.hello_retry)
         remember_hello (rc, type, &ctx);
+      if (rc->first_pass && type != 0)
+        add_to_transcript (rc->conv, body, off, len);
+      if (rc->first_pass && type == 16)
+        follow_client_key_exchange (rc->conv, &msg);
       off += 4 + len;
     }
 }
