@@ -238,7 +238,22 @@ typedef struct {
   gboolean        has_random;
   gboolean        encrypt_then_mac;        /* a Server Hello agreed to RFC 7366 */
   gboolean        extended_master_secret;  /* a Server Hello agreed to RFC 7627 */
+  /* The protocol a Server Hello or Encrypted Extensions selected by ALPN
+   * (points into the message; NUL-free, alpn_len bytes). */
+  const guint8   *alpn;
+  guint           alpn_len;
 } TlsHsCtx;
+
+/* Application protocols chosen by ALPN that the decrypted records are
+ * handed to when the port names none. */
+typedef struct {
+  const char         *alpn;        /* as on the wire: "mqtt", "http/1.1" … */
+  const IotDissector *dissector;   /* NULL: shown as data */
+  const char         *proto_name;  /* for tls.app_data_proto; NULL where tshark 4.0 shows none */
+} TlsAlpnProto;
+
+/* The entry for @alpn (@len bytes), or NULL for a protocol we do not know. */
+const TlsAlpnProto *tls_alpn_proto (const guint8 *alpn, gsize len);
 
 /* Version names as the Protocol column shows them ("TLSv1.2", "DTLSv1.2"). */
 const char *tls_version_short_name (guint16 version);

@@ -407,6 +407,29 @@ app_dissector_for_port (guint16 port)
     }
 }
 
+const TlsAlpnProto *
+tls_alpn_proto (const guint8 *alpn, gsize len)
+{
+  extern IotDissector iot_dissector_mqtt;
+  /* RFC 7301's registry names.  tshark 4.0 hands "http/1.1" to HTTP and
+   * names it in tls.app_data_proto; it has no entry for "mqtt", so MQTT
+   * found by ALPN is decoded here without that name.  "coap" (RFC 8323,
+   * CoAP over TLS) uses a TCP framing we do not decode, and "h2" is
+   * HTTP/2: both are only named by their ALPN and shown as data. */
+  static const TlsAlpnProto protos[] = {
+    { "mqtt", &iot_dissector_mqtt, NULL },
+    { "http/1.1", &iot_dissector_http, "Hypertext Transfer Protocol" },
+    { "http/1.0", &iot_dissector_http, "Hypertext Transfer Protocol" },
+    { "coap", NULL, NULL },
+    { "h2", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (protos); i++)
+    if (strlen (protos[i].alpn) == len && memcmp (protos[i].alpn, alpn, len) == 0)
+      return &protos[i];
+  return NULL;
+}
+
 const char *
 tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
 {
@@ -606,6 +629,12 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
           guint slen = add_ret (pkt, ctx, list, TF_ALPN_STR_LEN, buf, p, 1);
 
           ADD (list, TF_ALPN_STR, p + 1, slen);
+          /* A server names the one protocol it selected (RFC 7301 3.1). */
+          if ((hs_type == 2 || hs_type == 8) && ctx->alpn == NULL && slen > 0 && iot_buf_has (buf, p + 1, slen))
+            {
+              ctx->alpn = iot_buf_ptr (buf, p + 1, slen);
+              ctx->alpn_len = slen;
+            }
           p += 1 + slen;
         }
       return;
@@ -995,6 +1024,8 @@ typedef struct {
   guint8   random[2][32];         /* client's, server's */
   guint8   have_random;           /* bit 0: client's, bit 1: server's */
   guint8   client_dir;            /* direction of the Client Hello + 1; 0 = not seen */
+  const TlsAlpnProto *alpn;       /* the protocol the server selected by ALPN, if we know it */
+  guint32  heur_start;            /* found on a port of its own: from this frame on; 0 = not */
   gboolean encrypt_then_mac;
   TlsDecoder *dec[2];             /* per direction, once its keys are known */
   const char *no_keys[2];         /* why a direction has no keys */
@@ -1518,6 +1549,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
         }
       if (rc->first_pass && (type == 1 || type == 2) && ctx.has_random && !ctx.hello_retry)
         remember_hello (rc, type, &ctx);
+      if (rc->first_pass && (type == 2 || type == 8) && ctx.alpn != NULL)
+        rc->conv->alpn = tls_alpn_proto (ctx.alpn, ctx.alpn_len);
       if (rc->first_pass && type != 0)
         add_to_transcript (rc->conv, body, off, len);
       if (rc->first_pass && type == 16)
@@ -1589,6 +1622,9 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
   next = app_dissector_for_port (MIN (sport, dport));
   if (next == NULL)
     next = app_dissector_for_port (MAX (sport, dport));
+  /* The port says nothing: what the server agreed to by ALPN. */
+  if (next == NULL && rc->conv->alpn != NULL)
+    next = rc->conv->alpn->dissector;
   if (next != NULL)
     iot_call_dissector (pkt, next, &view, rc->parent);
   else
@@ -1763,6 +1799,8 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   rc.conv = find_conv (pkt, st, &rc.dir);
   iot_packet_get_ports (pkt, &sport, &dport);
   rc.app_proto = tls_app_proto_name (FALSE, sport, dport);
+  if (rc.app_proto == NULL && rc.conv->alpn != NULL)
+    rc.app_proto = rc.conv->alpn->proto_name;
   if (rc.first_pass && !g_hash_table_contains (st->facts, GUINT_TO_POINTER (frame)))
     g_hash_table_insert (st->facts, GUINT_TO_POINTER (frame),
                          GUINT_TO_POINTER ((guint) rc.conv->ccs[rc.dir] + 1));
@@ -1818,6 +1856,34 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   return off;
 }
 
+/* TLS on a port no table names: a conversation that opens with a Client
+ * or Server Hello record is TLS from there on (tshark's heuristic does the
+ * same), so ALPN can then tell what it carries. */
+static gboolean
+heuristic_tls (IotPacket *pkt, IotBuf *buf)
+{
+  TlsState *st = iot_packet_state (pkt, &iot_dissector_tls);
+  guint32 frame = iot_packet_frame_number (pkt);
+  IotConvKey key;
+  TlsConv *conv;
+  guint dir;
+
+  iot_conv_key_from_packet (&key, pkt);
+  conv = g_hash_table_lookup (st->convs, &key);
+  if (conv != NULL && conv->heur_start != 0 && conv->heur_start <= frame)
+    return TRUE;
+  if (!iot_buf_has (buf, 0, 6) || iot_buf_u8 (buf, 0) != 22 || !looks_like_record (buf, 0)
+      || (iot_buf_u8 (buf, 5) != 1 && iot_buf_u8 (buf, 5) != 2))
+    return FALSE;
+  if (iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt))
+    {
+      conv = find_conv (pkt, st, &dir);
+      if (conv->heur_start == 0)
+        conv->heur_start = frame;
+    }
+  return TRUE;
+}
+
 IotDissector iot_dissector_tls = {
   .name = "TLS",
   .abbrev = "tls",
@@ -1827,6 +1893,8 @@ IotDissector iot_dissector_tls = {
   .dissect = dissect_tls,
   .handoff = { { "tcp.port", 443 }, { "tcp.port", 8883 }, { "tcp.port", 853 }, { "tcp.port", 993 },
                { "tcp.port", 995 }, { "tcp.port", 465 }, { "tcp.port", 636 }, { "tcp.port", 5061 } },
+  .heuristic_table = "tcp",
+  .heuristic = heuristic_tls,
   .state_new = tls_state_new,
   .state_free = tls_state_free,
 };

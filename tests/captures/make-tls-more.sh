@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# make-tls-more.sh -- more TLS/DTLS decryption captures from real peers in a
+# network namespace (run as root):
+#
+#   tls-alpn.pcap          MQTT over TLS (42883) and HTTPS (42443) on odd
+#                          ports, where only ALPN ("mqtt", "http/1.1") says
+#                          what the records carry
+#   tls13-early-data.pcap  TLS 1.3 0-RTT: a resumed session whose first
+#                          request travels as early data
+#   tls12-psk.pcap         TLS 1.2 PSK suites over TCP, decrypted from the
+#                          PSK alone (no key log), and one ECDHE-PSK session
+#   dtls-fragments.pcap    DTLS 1.2 with a certificate and a small MTU: the
+#                          Certificate message split across records
+#
+# Each capture gets the .keys and .opts sidecars the differential suites read.
+# Usage: make-tls-more.sh [NAME...] (default: all four, by the names above
+# without .pcap).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${CAPTURES_OUT:-$HERE}
+NS=t14-tls
+
+. "$HERE/lib.sh"
+chmod 755 "$WORK"     # mosquitto drops privileges before reading its key
+
+in_ns() { ip netns exec "$NS" "$@"; }
+loopback_namespace "$NS"
+
+wait_port() {   # wait_port tcp|udp PORT: bounded wait for a listener in the namespace
+    wait_listen "$1" "$2" "$NS"
+}
+
+CERT=$WORK/gateway.crt
+KEY=$WORK/gateway.key
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$KEY" -out "$CERT" -days 365 \
+    -subj "/C=DE/O=iotscope test/CN=iot-gateway.local" \
+    -addext "subjectAltName=DNS:iot-gateway.local" 2>"$WORK/req.log" || die "openssl req failed"
+chmod 644 "$KEY" "$CERT"
+
+# ------------------------------------------------------------ ALPN, odd port
+# A TLS front end that, like the cloud brokers' ALPN listeners, selects
+# "mqtt" and relays the plaintext to a mosquitto inside the namespace.
+make_alpn() {
+    local port=42883 hport=42443 keys=$WORK/tls-alpn.keys
+    log "tls-alpn.pcap"
+    mosquitto_conf "$WORK/alpn-mosquitto.conf" 127.0.0.1
+    bg alpn-mosquitto ip netns exec "$NS" mosquitto -c "$WORK/alpn-mosquitto.conf"
+    local broker=$LAST_PID
+    wait_port tcp 1883
+    cat >"$WORK/alpn_front.py" <<'PY'
+import socket, ssl, sys, threading
+port, cert, key, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+ctx.set_alpn_protocols(["mqtt"])
+srv = socket.create_server(("127.0.0.1", port))
+def pump(a, b):
+    try:
+        while True:
+            data = a.recv(65536)
+            if not data:
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+for _ in range(n):
+    conn, _ = srv.accept()
+    tls = ctx.wrap_socket(conn, server_side=True)
+    assert tls.selected_alpn_protocol() == "mqtt", tls.selected_alpn_protocol()
+    up = socket.create_connection(("127.0.0.1", 1883))
+    t = threading.Thread(target=pump, args=(up, tls))
+    t.start()
+    pump(tls, up)
+    t.join()
+PY
+    bg alpn-front ip netns exec "$NS" python3 "$WORK/alpn_front.py" "$port" "$CERT" "$KEY" 2
+    local front=$LAST_PID
+    wait_port tcp "$port"
+    : >"$keys"
+    cat >"$WORK/alpn_https.py" <<'PY'
+import http.server, ssl, sys
+class Sensor(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = b'{"sensor":9,"rh":40}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Sensor)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+ctx.set_alpn_protocols(["http/1.1"])
+server.socket = ctx.wrap_socket(server.socket, server_side=True)
+for _ in range(int(sys.argv[4])):
+    server.handle_request()
+PY
+    bg alpn-https ip netns exec "$NS" python3 "$WORK/alpn_https.py" "$hport" "$CERT" "$KEY" 1
+    local https=$LAST_PID
+    wait_port tcp "$hport"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/tls-alpn.pcap" "tcp port $port or tcp port $hport"
+    in_ns python3 "$HERE/mqtt_tls_client.py" "$port" "$keys" 1.3 - alpn-tls13 >>"$WORK/alpn-client.log" 2>&1 \
+        || die "MQTT/TLS client failed (see $WORK/alpn-client.log)"
+    sleep 0.2
+    in_ns python3 "$HERE/mqtt_tls_client.py" "$port" "$keys" 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 alpn-tls12 \
+        >>"$WORK/alpn-client.log" 2>&1 || die "MQTT/TLS client failed (see $WORK/alpn-client.log)"
+    sleep 0.2
+    SSLKEYLOGFILE=$keys in_ns curl -sS --insecure --http1.1 --tlsv1.3 -o /dev/null \
+        "https://127.0.0.1:$hport/sensors?id=9" >>"$WORK/alpn-curl.log" 2>&1 || die "curl failed (see $WORK/alpn-curl.log)"
+    sleep 0.2
+    cap_stop
+    stop_pid "$https"
+    stop_pid "$front"
+    stop_pid "$broker"
+    echo "-o tls.keylog_file:tls-alpn.keys" >"$WORK/tls-alpn.opts"
+    RESULTS+=(tls-alpn.pcap tls-alpn.keys tls-alpn.opts)
+}
+
+RESULTS=()
+what=("$@")
+[ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments)
+for name in "${what[@]}"; do
+    case $name in
+        tls-alpn) make_alpn ;;
+        tls13-early-data) make_early_data ;;
+        tls12-psk) make_tls12_psk ;;
+        dtls-fragments) make_dtls_fragments ;;
+        *) die "unknown capture $name" ;;
+    esac
+done
+for f in "${RESULTS[@]}"; do
+    cp "$WORK/$f" "$OUT/$f"
+    log "wrote $OUT/$f"
+done
