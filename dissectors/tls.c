@@ -1208,6 +1208,8 @@ start_decoder (TlsConv *conv, guint dir, gboolean application)
       conv->kind[dir] = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
                         ? IOT_SECRET_EMBEDDED_TLS13 : IOT_SECRET_KEYLOG_TLS13;
     }
+  else if (conv->version != 0x0303)
+    return "unsupported version (only TLS 1.2 and 1.3 are decrypted)";
   else
     {
       IotSecretKind kind = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
