@@ -242,6 +242,11 @@ typedef struct {
    * (points into the message; NUL-free, alpn_len bytes). */
   const guint8   *alpn;
   guint           alpn_len;
+  /* Set by a Client Hello: its TLS 1.3 suites (the ones 0-RTT data may
+   * use) and whether it announces early data. */
+  guint16         offered13[8];
+  guint           n_offered13;
+  gboolean        early_data;
 } TlsHsCtx;
 
 /* Application protocols chosen by ALPN that the decrypted records are

@@ -19,6 +19,8 @@
 #include "x509.h"
 #include "http.h"
 
+#include <gcrypt.h>
+
 #include <string.h>
 
 extern IotDissector iot_dissector_tls;
@@ -680,7 +682,13 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
       if (hs_type == 2 && type == 23)
         ctx->extended_master_secret = TRUE;
       return;
-    case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41: case 42:
+    case 42:  /* early_data: a client that sends 0-RTT data says so */
+      if (hs_type == 1)
+        ctx->early_data = TRUE;
+      if (len > 0)
+        iot_tree_add_text (pkt, tree, buf, off, len, "Extension contents (%u bytes, not decoded)", len);
+      return;
+    case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41:
     case 47: case 48: case 57:
       /* Known extensions whose contents are not decoded here. */
       if (len > 0)
@@ -799,6 +807,8 @@ dissect_client_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 
       if (!is_grease (s))
         append_list (ja3.ciphers, s);
+      if (s >> 8 == 0x13 && ctx->n_offered13 < G_N_ELEMENTS (ctx->offered13))
+        ctx->offered13[ctx->n_offered13++] = s;
     }
   p += 2 + n;
   n = add_ret (pkt, ctx, tree, TF_COMP_METHODS_LEN, buf, p, 1);
@@ -1026,6 +1036,13 @@ typedef struct {
   guint8   client_dir;            /* direction of the Client Hello + 1; 0 = not seen */
   const TlsAlpnProto *alpn;       /* the protocol the server selected by ALPN, if we know it */
   guint32  heur_start;            /* found on a port of its own: from this frame on; 0 = not */
+  /* TLS 1.3 0-RTT: the client's early data keys, from its Client Hello
+   * until its End of Early Data. */
+  guint16  offered13[8];
+  guint    n_offered13;
+  gboolean early_data;            /* the Client Hello announced early data */
+  TlsDecoder *early;              /* keys found by the first early record that decrypted */
+  gboolean early_done;            /* End of Early Data seen, or the early keys did not fit */
   gboolean encrypt_then_mac;
   TlsDecoder *dec[2];             /* per direction, once its keys are known */
   const char *no_keys[2];         /* why a direction has no keys */
@@ -1076,6 +1093,7 @@ tls_conv_free (gpointer p)
 
   g_free (conv->dec[0]);
   g_free (conv->dec[1]);
+  g_free (conv->early);
   if (conv->transcript)
     g_byte_array_unref (conv->transcript);
   for (guint i = 0; i < 2; i++)
@@ -1259,6 +1277,9 @@ remember_hello (RecordCtx *rc, guint type, const TlsHsCtx *ctx)
       memcpy (conv->random[0], ctx->random, 32);
       conv->have_random |= 1;
       conv->client_dir = rc->dir + 1;
+      conv->early_data = ctx->early_data;
+      memcpy (conv->offered13, ctx->offered13, sizeof conv->offered13);
+      conv->n_offered13 = ctx->n_offered13;
       return;
     }
   memcpy (conv->random[1], ctx->random, 32);
@@ -1365,13 +1386,81 @@ follow_key_schedule (TlsConv *conv, guint dir, const guint8 *msg, gsize len)
     }
 }
 
+/* Whether this record may be 0-RTT data: sent by a client that announced
+ * early data, before it ended it. */
+static gboolean
+record_may_be_early (const RecordCtx *rc, guint8 type)
+{
+  const TlsConv *conv = rc->conv;
+
+  return type == 23 && conv->early_data && !conv->early_done && conv->client_dir == rc->dir + 1;
+}
+
 /* Whether the record at @off is protected by this direction's keys. */
 static gboolean
 record_is_protected (const RecordCtx *rc, guint8 type)
 {
+  if (record_may_be_early (rc, type))
+    return TRUE;
   if (rc->conv->version == 0x0304)
     return type == 23 && (rc->conv->have_random & 2);
   return rc->ccs && type >= 21 && type <= 23;
+}
+
+/* 0-RTT data is protected with the suite of the resumed session, which
+ * the Client Hello does not name: each TLS 1.3 suite it offers whose hash
+ * fits the logged secret is tried on the first early record, and the one
+ * whose tag verifies is kept (RFC 8446 4.2.10, 7.1). */
+static TlsDecryptResult
+decrypt_early (TlsConv *conv, guint8 type, guint16 version, const guint8 *in, gsize len,
+               guint8 *out, gsize *out_len, guint8 *inner)
+{
+  guint8 secret[64];
+  gsize secret_len;
+
+  if (conv->early != NULL)
+    return tls_decoder_decrypt (conv->early, type, version, NULL, in, len, out, out_len, inner);
+  secret_len = iot_secrets_lookup_keylog (iot_secrets_default (), IOT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET,
+                                          conv->random[0], secret, sizeof secret);
+  for (guint i = 0; secret_len > 0 && i < conv->n_offered13; i++)
+    {
+      const TlsSuiteInfo *suite = tls_suite_info (conv->offered13[i]);
+      g_autofree TlsDecoder *dec = g_new0 (TlsDecoder, 1);
+
+      if (suite == NULL || (gsize) gcry_md_get_algo_dlen (suite->prf_md) != secret_len
+          || !tls_decoder_init_tls13 (dec, suite, FALSE, secret, secret_len)
+          || tls_decoder_decrypt (dec, type, version, NULL, in, len, out, out_len, inner) != TLS_DECRYPT_OK)
+        continue;
+      conv->early = g_steal_pointer (&dec);
+      conv->kind[conv->client_dir - 1] = iot_secrets_keylog_is_embedded (iot_secrets_default (), conv->random[0])
+                                         ? IOT_SECRET_EMBEDDED_TLS13 : IOT_SECRET_KEYLOG_TLS13;
+      return TLS_DECRYPT_OK;
+    }
+  return TLS_DECRYPT_BAD_MAC;
+}
+
+/* The client's record while 0-RTT may still run: early data (until its End
+ * of Early Data), else — the server refused it, or it is over — what the
+ * handshake keys make of it. */
+static TlsDecryptResult
+decrypt_client_early_phase (TlsConv *conv, guint dir, guint8 type, guint16 version, const guint8 *in, gsize len,
+                            guint8 *out, gsize *out_len, guint8 *inner)
+{
+  TlsDecryptResult r = decrypt_early (conv, type, version, in, len, out, out_len, inner);
+
+  if (r == TLS_DECRYPT_OK)
+    {
+      /* End of Early Data: the handshake keys take over. */
+      if (*inner == 22 && *out_len >= 4 && out[0] == 5)
+        conv->early_done = TRUE;
+      return r;
+    }
+  if (conv->dec[dir] == NULL)
+    return r;
+  r = tls_decoder_decrypt (conv->dec[dir], type, version, NULL, in, len, out, out_len, inner);
+  if (r == TLS_DECRYPT_OK)
+    conv->early_done = TRUE;
+  return r;
 }
 
 /* First pass: decrypts the record and keeps its plaintext; afterwards:
@@ -1400,9 +1489,10 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
     return plain;
   if (!record_is_protected (rc, type))
     return NULL;
-  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304)
+  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304
+      && !record_may_be_early (rc, type))
     start_or_explain (conv, rc->dir, FALSE);
-  if (conv->dec[rc->dir] == NULL)
+  if (conv->dec[rc->dir] == NULL && !record_may_be_early (rc, type))
     {
       if (conv->reported[rc->dir])
         return NULL;
@@ -1417,8 +1507,16 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
       guint carried = pending ? pending->len : 0;
 
       plain = g_malloc0 (sizeof *plain + carried + len);
-      r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
-                               plain->data + carried, &out_len, &inner);
+      if (record_may_be_early (rc, type))
+        r = decrypt_client_early_phase (conv, rc->dir, type, version, data, len, plain->data + carried,
+                                        &out_len, &inner);
+      else
+        r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
+                                 plain->data + carried, &out_len, &inner);
+      /* Only application data continues what earlier records began: any
+       * other record's plaintext starts at the beginning. */
+      if (r == TLS_DECRYPT_OK && inner != 23 && carried > 0)
+        memmove (plain->data, plain->data + carried, out_len);
       plain->status = r == TLS_DECRYPT_OK ? PLAIN_OK : PLAIN_BAD_MAC;
       plain->inner_type = inner;
       plain->len = r == TLS_DECRYPT_OK ? out_len : 0;

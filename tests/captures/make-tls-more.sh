@@ -160,6 +160,70 @@ make_tls12_psk() {
     RESULTS+=(tls12-psk.pcap tls12-psk.opts)
 }
 
+# ------------------------------------------------------------ TLS 1.3 0-RTT
+# openssl s_client resumes a session with a ticket and sends an MQTT
+# CONNECT as early data (CLIENT_EARLY_TRAFFIC_SECRET in its key log); the
+# s_server accepts it.  (s_server's input goes to the connection open at
+# the time: both CONNACKs travel in the first session.)
+make_early_data() {
+    local port=8883 keys=$WORK/tls13-early-data.keys
+    log "tls13-early-data.pcap"
+    printf '\x10\x17\x00\x04MQTT\x04\x02\x00\x1e\x00\x0bearly-data1' >"$WORK/connect-early"
+    printf '\x20\x02\x00\x00' >"$WORK/connack"
+    : >"$keys"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/tls13-early-data.pcap" "tcp port $port"
+    ( sleep 1.5; cat "$WORK/connack"; sleep 3.5; cat "$WORK/connack"; sleep 2 ) | \
+        in_ns timeout 15 openssl s_server -tls1_3 -accept "127.0.0.1:$port" -naccept 2 -early_data \
+        -cert "$CERT" -key "$KEY" -quiet >>"$WORK/s_server-early.log" 2>&1 &
+    local spid=$!
+    wait_port tcp "$port"
+    ( sleep 0.5; cat "$WORK/mqtt-connect"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -tls1_3 -connect "127.0.0.1:$port" -sess_out "$WORK/session.pem" \
+        -keylogfile "$keys" -quiet >>"$WORK/s_client-early.log" 2>&1 || true
+    [ -s "$WORK/session.pem" ] || die "no session ticket saved (see $WORK/s_client-early.log)"
+    sleep 0.5
+    ( sleep 2.5 ) | \
+        in_ns timeout 10 openssl s_client -tls1_3 -connect "127.0.0.1:$port" -sess_in "$WORK/session.pem" \
+        -early_data "$WORK/connect-early" -keylogfile "$keys" -quiet >>"$WORK/s_client-early.log" 2>&1 || true
+    wait "$spid" || true
+    cap_stop
+    grep -q CLIENT_EARLY_TRAFFIC_SECRET "$keys" || die "the client logged no early traffic secret"
+    echo "-o tls.keylog_file:tls13-early-data.keys" >"$WORK/tls13-early-data.opts"
+    RESULTS+=(tls13-early-data.pcap tls13-early-data.keys tls13-early-data.opts)
+}
+
+# ------------------------------------------------------------ DTLS fragments
+# openssl s_server/s_client -dtls1_2 with an RSA certificate and a 400-byte
+# MTU: the Certificate (and other long handshake messages) travel in
+# fragments across records and datagrams.  CoAP on 5684, key log from the
+# client.
+make_dtls_fragments() {
+    local port=5684 keys=$WORK/dtls-fragments.keys
+    log "dtls-fragments.pcap"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/rsa.key" -out "$WORK/rsa.crt" -days 365 \
+        -subj "/C=DE/O=iotscope test/OU=constrained devices/CN=coap-gateway.local" \
+        -addext "subjectAltName=DNS:coap-gateway.local,DNS:gateway.iot.example" 2>>"$WORK/req.log" \
+        || die "openssl req (RSA) failed"
+    printf '\x40\x02\x12\x35\xb7sensors\xfft=22.0' >"$WORK/coap-request"
+    printf '\x60\x44\x12\x35\xffok' >"$WORK/coap-response"
+    : >"$keys"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/dtls-fragments.pcap" "udp port $port"
+    ( sleep 1.5; cat "$WORK/coap-response"; sleep 1 ) | \
+        in_ns timeout 10 openssl s_server -dtls1_2 -accept "127.0.0.1:$port" -naccept 1 -mtu 400 \
+        -cert "$WORK/rsa.crt" -key "$WORK/rsa.key" -cipher ECDHE-RSA-AES128-GCM-SHA256 -quiet \
+        >>"$WORK/s_server-frag.log" 2>&1 &
+    local spid=$!
+    wait_port udp "$port"
+    ( sleep 0.5; cat "$WORK/coap-request"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -dtls1_2 -connect "127.0.0.1:$port" -mtu 400 \
+        -cipher ECDHE-RSA-AES128-GCM-SHA256 -keylogfile "$keys" -quiet >>"$WORK/s_client-frag.log" 2>&1 || true
+    wait "$spid" || true
+    cap_stop
+    grep -q CLIENT_RANDOM "$keys" || die "the client logged no secret"
+    echo "-o tls.keylog_file:dtls-fragments.keys" >"$WORK/dtls-fragments.opts"
+    RESULTS+=(dtls-fragments.pcap dtls-fragments.keys dtls-fragments.opts)
+}
+
 RESULTS=()
 what=("$@")
 [ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments)

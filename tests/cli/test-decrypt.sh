@@ -161,4 +161,27 @@ check "alpn-mqtt-topic" "$([ "$n" -eq 3 ]; echo $?)" "($n frames)"
 n=$(count -r "$alpn" -Y 'tls.handshake.type == 1')
 check "tls-on-odd-ports" "$([ "$n" -eq 3 ]; echo $?)" "($n Client Hellos)"
 
+# TLS 1.3 0-RTT (make-tls-more.sh): the MQTT CONNECT the client sent as
+# early data, with the Client Hello, then End of Early Data and Finished.
+ed=tests/captures/tls13-early-data.pcap
+"$cli" -o "tls.keylog_file:tests/captures/tls13-early-data.keys" -r "$ed" -T fields -e frame.number \
+  -e mqtt.clientid -e tls.handshake.type -Y 'mqtt.msgtype == 1 or tls.handshake.type == 5' >"$tmp/early" 2>&1
+grep -qP '^\d+\tearly-data1\t1$' "$tmp/early" && grep -qP '^\d+\t\t5,20$' "$tmp/early"
+check "early-data-mqtt" $? "$(cat "$tmp/early")"
+n=$(count -o "tls.keylog_file:tests/captures/tls13-early-data.keys" -r "$ed" -Y '_ws.expert.message contains "bad record MAC"')
+check "early-data-no-bad-mac" "$([ "$n" -eq 0 ]; echo $?)" "($n frames)"
+
+# DTLS handshake messages in fragments (make-tls-more.sh): the Certificate
+# rebuilt from four datagrams, its certificate read, and the CoAP exchange
+# decrypted behind it.
+fr=tests/captures/dtls-fragments.pcap
+"$cli" -r "$fr" -T fields -e frame.number -e dtls.fragment -e dtls.fragment.count -e dtls.reassembled.length \
+  -Y dtls.fragment.count -E occurrence=a -E aggregator=, >"$tmp/frag" 2>&1
+printf '7\t4,5,6,7\t4\t993\n8\t7,8\t2\t296\n' | diff - "$tmp/frag" >/dev/null
+check "dtls-fragments-rebuilt" $? "$(cat "$tmp/frag")"
+n=$(count -r "$fr" -Y 'x509sat.uTF8String == "coap-gateway.local"')
+check "dtls-fragmented-certificate-read" "$([ "$n" -eq 1 ]; echo $?)" "($n frames)"
+n=$(count -o "tls.keylog_file:tests/captures/dtls-fragments.keys" -r "$fr" -Y 'coap.opt.uri_path == "sensors"')
+check "dtls-fragments-coap" "$([ "$n" -eq 1 ]; echo $?)" "($n requests)"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
