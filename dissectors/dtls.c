@@ -27,6 +27,10 @@ enum {
   F_FRAGMENT_LENGTH,
   F_COOKIE_LENGTH,
   F_COOKIE,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAGMENT_COUNT,
+  F_REASSEMBLED_LENGTH,
   N_FIELDS
 };
 
@@ -52,6 +56,14 @@ static IotField dtls_fields[N_FIELDS] = {
     "Length of the cookie; 0 in a client's first hello." },
   [F_COOKIE] = { "dtls.handshake.cookie", "Cookie", IOT_FT_BYTES, .blurb =
     "Value from the server's Hello Verify Request that the client echoes, proving its address is real." },
+  [F_FRAGMENTS] = { "dtls.fragments", "Message fragments", IOT_FT_NONE, .blurb =
+    "A handshake message too long for one datagram, rebuilt from its fragments (RFC 6347 4.2.3)." },
+  [F_FRAGMENT] = { "dtls.fragment", "Message fragment", IOT_FT_FRAMENUM, .blurb =
+    "A frame holding one fragment of the rebuilt handshake message." },
+  [F_FRAGMENT_COUNT] = { "dtls.fragment.count", "Message fragment count", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "How many fragments the handshake message was rebuilt from." },
+  [F_REASSEMBLED_LENGTH] = { "dtls.reassembled.length", "Reassembled DTLS length", IOT_FT_UINT32, IOT_BASE_DEC,
+    NULL, 0, "Bytes of the rebuilt handshake message body." },
 };
 
 /* ---- per-capture state ------------------------------------------------------ */
@@ -67,27 +79,68 @@ typedef struct {
   gboolean    have_master;
   guint8      master[48];
   const char *no_master;           /* why there is no master secret */
+  IotSecretKind kind;              /* which secret gave it */
   GByteArray *transcript;          /* handshake messages for the session hash */
   guint64     seen_seq[2];         /* message_seq values already in the transcript */
   TlsDecoder *dec[2];
   const char *no_keys[2];
   gboolean    reported[2];
+  gboolean    announced[2];        /* the first decrypted record said which secret opened it */
 } DtlsConv;
+
+/* The longest handshake message rebuilt from fragments (a certificate
+ * chain of a few certificates). */
+#define MAX_MESSAGE (64 * 1024)
 
 /* What the first pass found for one protected record. */
 typedef struct {
   gboolean    ok;
   gboolean    first;              /* the first failing record of its direction */
+  gboolean    announce;           /* the first decrypted record of its direction */
+  IotSecretKind kind;             /* the secret that decrypted it */
   const char *reason;             /* no keys: why */
   guint8      inner_type;
   guint32     len;
   guint8      data[];
 } DtlsPlain;
 
+/* A handshake message sent in fragments (RFC 6347 4.2.3), rebuilt by the
+ * first pass.  Handshake messages are small: their bytes are kept. */
+typedef struct {
+  guint8   type;
+  guint16  seq;            /* message_seq */
+  guint32  len;
+  guint8  *data;           /* len bytes */
+  guint8  *have;           /* len flags: which bytes arrived */
+  guint32  missing;        /* bytes still to come */
+  GArray  *pieces;         /* Piece, in arrival order */
+  guint32  completed_in;   /* frame of the fragment that completed it; 0: still open */
+} DtlsMsg;
+
+typedef struct {
+  guint32 frame;
+  guint32 offset;          /* fragment offset */
+  guint32 length;
+} Piece;
+
 typedef struct {
   GHashTable *convs;   /* IotConvKey → DtlsConv */
   GHashTable *plain;   /* record key (frame, bytes) → DtlsPlain */
+  GHashTable *open;    /* first pass: (conv, direction, message_seq) → DtlsMsg being rebuilt */
+  GHashTable *done;    /* frame → GPtrArray of the DtlsMsg it completed */
+  GPtrArray  *msgs;    /* every DtlsMsg, owned */
 } DtlsState;
+
+static void
+dtls_msg_free (gpointer data)
+{
+  DtlsMsg *msg = data;
+
+  g_free (msg->data);
+  g_free (msg->have);
+  g_array_unref (msg->pieces);
+  g_free (msg);
+}
 
 static void
 dtls_conv_free (gpointer p)
@@ -108,6 +161,9 @@ dtls_state_new (void)
 
   st->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, dtls_conv_free);
   st->plain = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  st->open = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  st->done = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  st->msgs = g_ptr_array_new_with_free_func (dtls_msg_free);
   return st;
 }
 
@@ -118,6 +174,9 @@ dtls_state_free (gpointer p)
 
   g_hash_table_unref (st->convs);
   g_hash_table_unref (st->plain);
+  g_hash_table_unref (st->open);
+  g_hash_table_unref (st->done);
+  g_ptr_array_unref (st->msgs);
   g_free (st);
 }
 
@@ -177,24 +236,14 @@ dissect_hello_verify_request (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *m
 
 /* ---- decryption (DTLS 1.2) ------------------------------------------------------ */
 
-/* Suites that mix the PSK with a Diffie-Hellman exchange: the PSK alone
- * does not give their keys. */
-static gboolean
-is_dh_psk_suite (guint16 s)
-{
-  return (s >= 0xc033 && s <= 0xc03b) || (s >= 0xd001 && s <= 0xd005) || s == 0xccac || s == 0xccad
-         || (s >= 0x008e && s <= 0x0091) || s == 0x00aa || s == 0x00ab || s == 0x00b2 || s == 0x00b3
-         || s == 0xc0a6 || s == 0xc0a7 || s == 0xc0aa || s == 0xc0ab;
-}
-
 /* First pass: one handshake message for the session hash.  RFC 6347
  * 4.2.6: each message counts once, as if it were sent unfragmented, and
  * the first Client Hello and the Hello Verify Request do not count. */
 static void
-add_to_transcript (RecordCtx *rc, IotBuf *body, guint off, guint type, guint32 len, guint seq)
+add_to_transcript (RecordCtx *rc, guint type, guint32 len, guint seq, const guint8 *body)
 {
   DtlsConv *conv = rc->conv;
-  guint8 header[12];
+  guint8 header[12] = { type, len >> 16, len >> 8, len, seq >> 8, seq, 0, 0, 0, len >> 16, len >> 8, len };
 
   if (conv->transcript == NULL)
     conv->transcript = g_byte_array_new ();
@@ -204,16 +253,11 @@ add_to_transcript (RecordCtx *rc, IotBuf *body, guint off, guint type, guint32 l
       conv->seen_seq[0] = conv->seen_seq[1] = 0;
       return;
     }
-  if (seq >= 64 || (conv->seen_seq[rc->dir] & G_GUINT64_CONSTANT (1) << seq) || !iot_buf_has (body, off, 12 + len))
+  if (seq >= 64 || (conv->seen_seq[rc->dir] & G_GUINT64_CONSTANT (1) << seq) || body == NULL)
     return;   /* a retransmission, or not captured whole */
   conv->seen_seq[rc->dir] |= G_GUINT64_CONSTANT (1) << seq;
-  memcpy (header, iot_buf_ptr (body, off, 12), 12);
-  memset (header + 6, 0, 3);
-  header[9] = len >> 16;
-  header[10] = len >> 8;
-  header[11] = len;
   g_byte_array_append (conv->transcript, header, 12);
-  g_byte_array_append (conv->transcript, iot_buf_ptr (body, off + 12, len), len);
+  g_byte_array_append (conv->transcript, body, len);
 }
 
 /* First pass, at the Client Key Exchange: the master secret from the key
@@ -223,17 +267,21 @@ derive_master (DtlsConv *conv, IotBuf *msg)
 {
   IotSecrets *secrets = iot_secrets_default ();
   const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
-  guint8 psk[64], pre[4 + 2 * 64], hash[64];
-  gsize psk_len, pre_len, id_len;
+  guint8 psk[64];
+  gsize psk_len, id_len;
 
   if ((conv->have_random & 3) != 3)
     return "the handshake was not captured";
   if (iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], conv->master, 48) == 48)
-    return NULL;
+    {
+      conv->kind = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                   ? IOT_SECRET_EMBEDDED_MASTER : IOT_SECRET_KEYLOG_MASTER;
+      return NULL;
+    }
   if (suite == NULL)
     return "unsupported cipher suite";
   if (!suite->plain_psk)
-    return is_dh_psk_suite (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
+    return tls_suite_is_dh_psk (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
                                           : "no key log entry for this client random";
   if (!iot_buf_has (msg, 0, 2) || !iot_buf_has (msg, 2, iot_buf_u16 (msg, 0)))
     return "the handshake was not captured";
@@ -241,17 +289,11 @@ derive_master (DtlsConv *conv, IotBuf *msg)
   psk_len = iot_secrets_lookup_psk (secrets, iot_buf_ptr (msg, 2, id_len), id_len, psk, sizeof psk);
   if (psk_len == 0)
     return "no pre-shared key for this identity";
-  pre_len = tls_psk_premaster (psk, psk_len, pre);
-  if (conv->ems)
-    {
-      gcry_md_hash_buffer (suite->prf_md, hash, conv->transcript->data, conv->transcript->len);
-      if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
-                                hash, gcry_md_get_algo_dlen (suite->prf_md), conv->master))
-        return "unsupported cipher suite";
-    }
-  else if (!tls12_master_secret (suite->prf_md, pre, pre_len, conv->random[0], conv->random[1],
-                                 NULL, 0, conv->master))
+  if (!tls12_psk_master_secret (suite, psk, psk_len, conv->random[0], conv->random[1],
+                                conv->transcript ? conv->transcript->data : NULL,
+                                conv->transcript ? conv->transcript->len : 0, conv->ems, conv->master))
     return "unsupported cipher suite";
+  conv->kind = IOT_SECRET_PSK;
   return NULL;
 }
 
@@ -353,6 +395,11 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ep
       plain->inner_type = inner;
       if (!plain->ok && !conv->reported[rc->dir])
         plain->first = conv->reported[rc->dir] = TRUE;
+      if (plain->ok && !conv->announced[rc->dir])
+        {
+          plain->announce = conv->announced[rc->dir] = TRUE;
+          plain->kind = conv->kind;
+        }
     }
   g_hash_table_insert (rc->st->plain, g_memdup2 (&key, sizeof key), plain);
   return plain;
@@ -373,6 +420,140 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
   else
     iot_call_data (rc->pkt, plain, rc->parent);
   rc->handed_off = TRUE;
+}
+
+/* One whole handshake message (@msg holds its body): its fields, and in
+ * the first pass what decryption learns from it.  @bytes (the body, NULL
+ * when not captured whole or when the record was protected) goes into the
+ * session hash. */
+static void
+dissect_message (RecordCtx *rc, TlsHsCtx *ctx, int hs, IotBuf *msg, guint type, guint32 len, guint seq,
+                 const guint8 *bytes)
+{
+  if (rc->first_pass && bytes != NULL)
+    add_to_transcript (rc, type, len, seq, bytes);
+  /* As in tshark, a session ticket cut short by the capture is not read. */
+  if (type == 4)
+    iot_buf_check (msg, 0, len);
+  if (type == 3)
+    dissect_hello_verify_request (rc->pkt, ctx, hs, msg);
+  else
+    tls_dissect_handshake_body (rc->pkt, ctx, hs, msg, type);
+  if (type == 2 && rc->first_pass)
+    {
+      if (ctx->negotiated)
+        rc->conv->version = ctx->negotiated;
+      rc->conv->cipher = ctx->chosen_cipher;
+    }
+  if (rc->first_pass)
+    follow_handshake (rc, type, ctx, msg);
+}
+
+/* The message of a fragment if this fragment completed it (in the first
+ * pass, also adds the fragment to it). */
+static const DtlsMsg *
+fragment_of (RecordCtx *rc, IotBuf *body, guint off, guint8 type, guint32 len, guint32 frag_off, guint32 frag_len)
+{
+  DtlsState *st = rc->st;
+  guint32 frame = iot_packet_frame_number (rc->pkt);
+  guint16 seq = iot_buf_u16 (body, off + 4);
+  GPtrArray *done;
+
+  if (rc->first_pass && frag_len > 0 && (guint64) frag_off + frag_len <= len && len <= MAX_MESSAGE
+      && iot_buf_has (body, off + 12, frag_len))
+    {
+      struct { gpointer conv; guint dir; guint16 seq; } k = { rc->conv, rc->dir, seq };
+      g_autoptr (GBytes) key = g_bytes_new (&k, sizeof k);
+      DtlsMsg *msg = g_hash_table_lookup (st->open, key);
+      Piece piece = { frame, frag_off, frag_len };
+
+      if (msg != NULL && (msg->len != len || msg->type != type))
+        msg = NULL;   /* not the same message after all: start again */
+      if (msg == NULL)
+        {
+          msg = g_new0 (DtlsMsg, 1);
+          msg->type = type;
+          msg->seq = seq;
+          msg->len = msg->missing = len;
+          msg->data = g_malloc0 (MAX (len, 1));
+          msg->have = g_malloc0 (MAX (len, 1));
+          msg->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+          g_ptr_array_add (st->msgs, msg);
+          g_hash_table_replace (st->open, g_bytes_ref (key), msg);
+        }
+      memcpy (msg->data + frag_off, iot_buf_ptr (body, off + 12, frag_len), frag_len);
+      for (guint32 i = frag_off; i < frag_off + frag_len; i++)
+        if (!msg->have[i])
+          {
+            msg->have[i] = 1;
+            msg->missing--;
+          }
+      g_array_append_val (msg->pieces, piece);
+      if (msg->missing == 0)
+        {
+          msg->completed_in = frame;
+          g_hash_table_remove (st->open, key);
+          done = g_hash_table_lookup (st->done, GUINT_TO_POINTER (frame));
+          if (done == NULL)
+            {
+              done = g_ptr_array_new ();
+              g_hash_table_insert (st->done, GUINT_TO_POINTER (frame), done);
+            }
+          g_ptr_array_add (done, msg);
+        }
+    }
+  done = g_hash_table_lookup (st->done, GUINT_TO_POINTER (frame));
+  for (guint i = 0; done != NULL && i < done->len; i++)
+    {
+      const DtlsMsg *msg = g_ptr_array_index (done, i);
+
+      if (msg->seq == seq && msg->type == type && msg->len == len)
+        {
+          const Piece *last = &g_array_index (msg->pieces, Piece, msg->pieces->len - 1);
+
+          /* The fragment that completed it, not an earlier one of this frame. */
+          if (last->offset == frag_off && last->length == frag_len)
+            return msg;
+        }
+    }
+  return NULL;
+}
+
+/* The rebuilt message as a data source, with the fragments it came from
+ * listed below the record (as tshark lists them). */
+static IotBuf
+rebuilt_message (RecordCtx *rc, int rec, const DtlsMsg *msg)
+{
+  IotPacket *pkt = rc->pkt;
+  IotBuf whole = iot_packet_add_source (pkt, iot_packet_strdup_printf (pkt, "Reassembled DTLS (%u bytes)", msg->len),
+                                        msg->data, msg->len);
+  int group = iot_tree_add_item (pkt, rec, &dtls_fields[F_FRAGMENTS], &whole, 0, whole.length, FALSE);
+  g_autoptr (GString) label = g_string_new (NULL);
+  int node;
+
+  g_string_printf (label, "%u Message fragments (%u bytes):", msg->pieces->len, msg->len);
+  for (guint i = 0; i < msg->pieces->len; i++)
+    {
+      const Piece *p = &g_array_index (msg->pieces, Piece, i);
+
+      g_string_append_printf (label, "%s #%u(%u)", i ? "," : "", p->frame, p->length);
+    }
+  iot_tree_set_label (pkt, group, "%s", label->str);
+  iot_tree_set_generated (pkt, group);
+  for (guint i = 0; i < msg->pieces->len; i++)
+    {
+      const Piece *p = &g_array_index (msg->pieces, Piece, i);
+
+      node = iot_tree_add_uint (pkt, group, &dtls_fields[F_FRAGMENT], &whole, p->offset, p->length, p->frame);
+      iot_tree_set_label (pkt, node, "Frame: %u, payload: %u-%u (%u bytes)", p->frame, p->offset,
+                          p->offset + p->length - 1, p->length);
+      iot_tree_set_generated (pkt, node);
+    }
+  node = iot_tree_add_uint (pkt, group, &dtls_fields[F_FRAGMENT_COUNT], &whole, 0, 0, msg->pieces->len);
+  iot_tree_set_generated (pkt, node);
+  node = iot_tree_add_uint (pkt, group, &dtls_fields[F_REASSEMBLED_LENGTH], &whole, 0, 0, msg->len);
+  iot_tree_set_generated (pkt, node);
+  return whole;
 }
 
 static void
@@ -418,39 +599,36 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
       iot_tree_add_item (pkt, hs, &dtls_fields[F_FRAGMENT_LENGTH], body, off + 9, 3, FALSE);
       name = tls_handshake_name (type, &ctx);
       iot_tree_set_label (pkt, hs, "Handshake Protocol: %s", name);
-      iot_col_append_sep_info (pkt, ", ", "%s", name);
-      g_string_assign (what, what->len ? "Multiple Handshake Messages" : name);
       if (frag_len > body->reported - off - 12)
         {
+          iot_col_append_sep_info (pkt, ", ", "%s", name);
+          g_string_assign (what, what->len ? "Multiple Handshake Messages" : name);
           iot_expert_add (pkt, hs, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                           "Fragment length is larger than the record");
           return;
         }
       if (frag_off != 0 || frag_len != len)
         {
-          /* Part of a message split over several records; not reassembled. */
-          iot_tree_append_label (pkt, hs, " (fragment)");
+          /* Part of a message split over several records: the last part
+           * shows the whole message, rebuilt. */
+          const DtlsMsg *whole = fragment_of (rc, body, off, type, len, frag_off, frag_len);
+          g_autofree char *label = g_strdup_printf ("%s (%s)", name, whole ? "Reassembled" : "Fragment");
+
+          iot_tree_set_label (pkt, hs, "Handshake Protocol: %s", label);
+          iot_col_append_sep_info (pkt, ", ", "%s", label);
+          g_string_assign (what, what->len ? "Multiple Handshake Messages" : label);
           off += 12 + frag_len;
+          if (whole == NULL)
+            continue;
+          msg = rebuilt_message (rc, rec, whole);
+          dissect_message (rc, &ctx, hs, &msg, type, len, whole->seq, whole->data);
           continue;
         }
+      iot_col_append_sep_info (pkt, ", ", "%s", name);
+      g_string_assign (what, what->len ? "Multiple Handshake Messages" : name);
       msg = iot_buf_sub (body, off + 12, (gint) len);
-      if (rc->first_pass && epoch == 0)
-        add_to_transcript (rc, body, off, type, len, iot_buf_u16 (body, off + 4));
-      /* As in tshark, a session ticket cut short by the capture is not read. */
-      if (type == 4)
-        iot_buf_check (&msg, 0, len);
-      if (type == 3)
-        dissect_hello_verify_request (pkt, &ctx, hs, &msg);
-      else
-        tls_dissect_handshake_body (pkt, &ctx, hs, &msg, type);
-      if (type == 2 && rc->first_pass)
-        {
-          if (ctx.negotiated)
-            rc->conv->version = ctx.negotiated;
-          rc->conv->cipher = ctx.chosen_cipher;
-        }
-      if (rc->first_pass)
-        follow_handshake (rc, type, &ctx, &msg);
+      dissect_message (rc, &ctx, hs, &msg, type, len, iot_buf_u16 (body, off + 4),
+                       epoch > 0 ? NULL : iot_buf_has (body, off + 12, len) ? iot_buf_ptr (body, off + 12, len) : NULL);
       off += 12 + len;
     }
 }
@@ -516,11 +694,19 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
     {
       plain = iot_packet_add_source (pkt, "Decrypted DTLS", plain_rec->data, plain_rec->len);
       decrypted = TRUE;
+      if (plain_rec->announce)
+        tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_SECRET], iot_secret_kind_name (plain_rec->kind));
     }
   else if (plain_rec != NULL && plain_rec->first)
-    iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+    {
+      iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+      tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], "decryption failed (bad record MAC)");
+    }
   else if (plain_rec != NULL && plain_rec->reason)
-    iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
+    {
+      iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
+      tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], plain_rec->reason);
+    }
   switch (type)
     {
     case 20:

@@ -183,7 +183,12 @@
   X (TF_CV_SIG_LEN, ".handshake.client_cert_vrfy.sig_len", "Signature length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, \
      "Length of the Certificate Verify signature.") \
   X (TF_CV_SIG, ".handshake.client_cert_vrfy.sig", "Signature", IOT_FT_BYTES, IOT_BASE_NONE, NULL, \
-     "Signature over the handshake so far, proving the sender holds its certificate's private key.")
+     "Signature over the handshake so far, proving the sender holds its certificate's private key.") \
+  X (TF_DECRYPTION_SECRET, ".decryption.secret", "Decrypted With", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
+     "Which secret opened this direction of the session: a key log's TLS 1.3 traffic secrets or CLIENT_RANDOM " \
+     "master secret, a pre-shared key, or secrets embedded in the capture (hidden; on its first decrypted record).") \
+  X (TF_DECRYPTION_FAILURE, ".decryption.failure", "Not Decrypted", IOT_FT_STRING, IOT_BASE_NONE, NULL, \
+     "Why this direction of the session could not be decrypted (hidden; on its first protected record).")
 
 #define TLS_FIELD_INDEX(id, sfx, name, type, base, vals, blurb) id,
 enum {
@@ -233,7 +238,27 @@ typedef struct {
   gboolean        has_random;
   gboolean        encrypt_then_mac;        /* a Server Hello agreed to RFC 7366 */
   gboolean        extended_master_secret;  /* a Server Hello agreed to RFC 7627 */
+  /* The protocol a Server Hello or Encrypted Extensions selected by ALPN
+   * (points into the message; NUL-free, alpn_len bytes). */
+  const guint8   *alpn;
+  guint           alpn_len;
+  /* Set by a Client Hello: its TLS 1.3 suites (the ones 0-RTT data may
+   * use) and whether it announces early data. */
+  guint16         offered13[8];
+  guint           n_offered13;
+  gboolean        early_data;
 } TlsHsCtx;
+
+/* Application protocols chosen by ALPN that the decrypted records are
+ * handed to when the port names none. */
+typedef struct {
+  const char         *alpn;        /* as on the wire: "mqtt", "http/1.1" … */
+  const IotDissector *dissector;   /* NULL: shown as data */
+  const char         *proto_name;  /* for tls.app_data_proto; NULL where tshark 4.0 shows none */
+} TlsAlpnProto;
+
+/* The entry for @alpn (@len bytes), or NULL for a protocol we do not know. */
+const TlsAlpnProto *tls_alpn_proto (const guint8 *alpn, gsize len);
 
 /* Version names as the Protocol column shows them ("TLSv1.2", "DTLSv1.2"). */
 const char *tls_version_short_name (guint16 version);
@@ -243,6 +268,9 @@ const char *tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b);
  * e.g. TLS_RSA_WITH_NULL_SHA256): the length of the MAC that ends each
  * protected record.  0 for every suite that does encrypt (or is unknown). */
 guint tls_null_cipher_mac_len (guint16 suite);
+/* A hidden note on record @rec: which secret decrypted its direction
+ * (TF_DECRYPTION_SECRET) or why none did (TF_DECRYPTION_FAILURE). */
+void tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const char *text);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

@@ -217,6 +217,32 @@ tls12_master_secret (int prf_md, const guint8 *pre, gsize pre_len,
   return tls12_prf (prf_md, pre, pre_len, "master secret", seed, 64, master, 48);
 }
 
+gboolean
+tls_suite_is_dh_psk (guint16 s)
+{
+  return (s >= 0xc033 && s <= 0xc03b) || (s >= 0xd001 && s <= 0xd005) || s == 0xccac || s == 0xccad
+         || (s >= 0x008e && s <= 0x0091) || s == 0x00aa || s == 0x00ab || s == 0x00b2 || s == 0x00b3
+         || s == 0xc0a6 || s == 0xc0a7 || s == 0xc0aa || s == 0xc0ab;
+}
+
+gboolean
+tls12_psk_master_secret (const TlsSuiteInfo *suite, const guint8 *psk, gsize psk_len,
+                         const guint8 client_random[32], const guint8 server_random[32],
+                         const guint8 *transcript, gsize transcript_len, gboolean ems, guint8 master[48])
+{
+  guint8 pre[4 + 2 * 64], hash[64];
+  gsize pre_len;
+
+  if (psk_len > 64)
+    return FALSE;
+  pre_len = tls_psk_premaster (psk, psk_len, pre);
+  if (!ems)
+    return tls12_master_secret (suite->prf_md, pre, pre_len, client_random, server_random, NULL, 0, master);
+  gcry_md_hash_buffer (suite->prf_md, hash, transcript, transcript_len);
+  return tls12_master_secret (suite->prf_md, pre, pre_len, client_random, server_random,
+                              hash, gcry_md_get_algo_dlen (suite->prf_md), master);
+}
+
 static gsize
 fixed_iv_len (const TlsSuiteInfo *suite, gboolean tls13)
 {

@@ -47,6 +47,17 @@ gboolean tls12_prf (int md, const guint8 *secret, gsize secret_len, const char *
  * holds 4 + 2 × psk_len bytes); returns its length. */
 gsize tls_psk_premaster (const guint8 *psk, gsize psk_len, guint8 *out);
 
+/* Suites that mix the PSK with a Diffie-Hellman exchange (or RSA): the
+ * PSK alone does not give their keys. */
+gboolean tls_suite_is_dh_psk (guint16 suite);
+/* The master secret of a plain PSK key exchange (RFC 4279) from the PSK;
+ * with @ems (RFC 7627) from the hash of @transcript, the handshake
+ * messages up to the Client Key Exchange. */
+gboolean tls12_psk_master_secret (const TlsSuiteInfo *suite, const guint8 *psk, gsize psk_len,
+                                  const guint8 client_random[32], const guint8 server_random[32],
+                                  const guint8 *transcript, gsize transcript_len, gboolean ems,
+                                  guint8 master[48]);
+
 /* The state of one direction of a protected connection. */
 typedef struct {
   const TlsSuiteInfo *suite;

@@ -19,6 +19,8 @@
 #include "x509.h"
 #include "http.h"
 
+#include <gcrypt.h>
+
 #include <string.h>
 
 extern IotDissector iot_dissector_tls;
@@ -407,6 +409,29 @@ app_dissector_for_port (guint16 port)
     }
 }
 
+const TlsAlpnProto *
+tls_alpn_proto (const guint8 *alpn, gsize len)
+{
+  extern IotDissector iot_dissector_mqtt;
+  /* RFC 7301's registry names.  tshark 4.0 hands "http/1.1" to HTTP and
+   * names it in tls.app_data_proto; it has no entry for "mqtt", so MQTT
+   * found by ALPN is decoded here without that name.  "coap" (RFC 8323,
+   * CoAP over TLS) uses a TCP framing we do not decode, and "h2" is
+   * HTTP/2: both are only named by their ALPN and shown as data. */
+  static const TlsAlpnProto protos[] = {
+    { "mqtt", &iot_dissector_mqtt, NULL },
+    { "http/1.1", &iot_dissector_http, "Hypertext Transfer Protocol" },
+    { "http/1.0", &iot_dissector_http, "Hypertext Transfer Protocol" },
+    { "coap", NULL, NULL },
+    { "h2", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (protos); i++)
+    if (strlen (protos[i].alpn) == len && memcmp (protos[i].alpn, alpn, len) == 0)
+      return &protos[i];
+  return NULL;
+}
+
 const char *
 tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
 {
@@ -414,6 +439,14 @@ tls_app_proto_name (gboolean dtls, guint16 port_a, guint16 port_b)
   const char *name = app_proto_for_port (dtls, lo);
 
   return name ? name : app_proto_for_port (dtls, hi);
+}
+
+void
+tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const char *text)
+{
+  int node = iot_tree_add_string (pkt, rec, field, NULL, 0, 0, text, -1);
+
+  iot_tree_set_hidden (pkt, node);
 }
 
 static gboolean
@@ -598,6 +631,12 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
           guint slen = add_ret (pkt, ctx, list, TF_ALPN_STR_LEN, buf, p, 1);
 
           ADD (list, TF_ALPN_STR, p + 1, slen);
+          /* A server names the one protocol it selected (RFC 7301 3.1). */
+          if ((hs_type == 2 || hs_type == 8) && ctx->alpn == NULL && slen > 0 && iot_buf_has (buf, p + 1, slen))
+            {
+              ctx->alpn = iot_buf_ptr (buf, p + 1, slen);
+              ctx->alpn_len = slen;
+            }
           p += 1 + slen;
         }
       return;
@@ -643,7 +682,13 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
       if (hs_type == 2 && type == 23)
         ctx->extended_master_secret = TRUE;
       return;
-    case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41: case 42:
+    case 42:  /* early_data: a client that sends 0-RTT data says so */
+      if (hs_type == 1)
+        ctx->early_data = TRUE;
+      if (len > 0)
+        iot_tree_add_text (pkt, tree, buf, off, len, "Extension contents (%u bytes, not decoded)", len);
+      return;
+    case 1: case 5: case 14: case 15: case 18: case 21: case 27: case 41:
     case 47: case 48: case 57:
       /* Known extensions whose contents are not decoded here. */
       if (len > 0)
@@ -762,6 +807,8 @@ dissect_client_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 
       if (!is_grease (s))
         append_list (ja3.ciphers, s);
+      if (s >> 8 == 0x13 && ctx->n_offered13 < G_N_ELEMENTS (ctx->offered13))
+        ctx->offered13[ctx->n_offered13++] = s;
     }
   p += 2 + n;
   n = add_ret (pkt, ctx, tree, TF_COMP_METHODS_LEN, buf, p, 1);
@@ -987,10 +1034,27 @@ typedef struct {
   guint8   random[2][32];         /* client's, server's */
   guint8   have_random;           /* bit 0: client's, bit 1: server's */
   guint8   client_dir;            /* direction of the Client Hello + 1; 0 = not seen */
+  const TlsAlpnProto *alpn;       /* the protocol the server selected by ALPN, if we know it */
+  guint32  heur_start;            /* found on a port of its own: from this frame on; 0 = not */
+  /* TLS 1.3 0-RTT: the client's early data keys, from its Client Hello
+   * until its End of Early Data. */
+  guint16  offered13[8];
+  guint    n_offered13;
+  gboolean early_data;            /* the Client Hello announced early data */
+  TlsDecoder *early;              /* keys found by the first early record that decrypted */
+  gboolean early_done;            /* End of Early Data seen, or the early keys did not fit */
   gboolean encrypt_then_mac;
   TlsDecoder *dec[2];             /* per direction, once its keys are known */
   const char *no_keys[2];         /* why a direction has no keys */
+  IotSecretKind kind[2];          /* which secret gave a direction its keys */
   gboolean reported[2];           /* the first failure or missing key was recorded */
+  gboolean announced[2];          /* the first decrypted record said which secret opened it */
+  /* TLS 1.2 with a plain PSK key exchange: the master secret from the PSK. */
+  GByteArray *transcript;         /* handshake messages up to the Client Key Exchange, for RFC 7627 */
+  gboolean    extended_master_secret;
+  gboolean    have_psk_master;
+  guint8      psk_master[48];
+  const char *no_psk_master;      /* why the PSK gave no master secret */
   GByteArray *pending[2];         /* application data an inner protocol wants more of */
   GPtrArray  *waiting[2];         /* the TlsPlain records that data came from */
 } TlsConv;
@@ -1006,6 +1070,8 @@ typedef struct {
   guint8      status;
   guint8      inner_type;     /* the real content type (TLS 1.3 hides it) */
   gboolean    first;          /* the first record of its direction that failed */
+  gboolean    announce;       /* the first record of its direction that was decrypted */
+  IotSecretKind kind;         /* PLAIN_OK: the secret that decrypted it */
   const char *reason;         /* PLAIN_NO_KEYS: why */
   guint32     len;            /* of data: the carried-in start of a message, then this record's plaintext */
   guint32     carried;        /* bytes at the start of data that earlier records carried */
@@ -1027,6 +1093,9 @@ tls_conv_free (gpointer p)
 
   g_free (conv->dec[0]);
   g_free (conv->dec[1]);
+  g_free (conv->early);
+  if (conv->transcript)
+    g_byte_array_unref (conv->transcript);
   for (guint i = 0; i < 2; i++)
     {
       if (conv->pending[i])
@@ -1154,15 +1223,29 @@ start_decoder (TlsConv *conv, guint dir, gboolean application)
         return "no key log entry for this client random";
       if (!tls_decoder_init_tls13 (dec, suite, FALSE, secret, len))
         return "unsupported cipher suite";
+      conv->kind[dir] = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                        ? IOT_SECRET_EMBEDDED_TLS13 : IOT_SECRET_KEYLOG_TLS13;
     }
+  else if (conv->version != 0x0303)
+    return "unsupported version (only TLS 1.2 and 1.3 are decrypted)";
   else
     {
+      IotSecretKind kind = iot_secrets_keylog_is_embedded (secrets, conv->random[0])
+                           ? IOT_SECRET_EMBEDDED_MASTER : IOT_SECRET_KEYLOG_MASTER;
+
       len = iot_secrets_lookup_keylog (secrets, IOT_KEYLOG_CLIENT_RANDOM, conv->random[0], secret, sizeof secret);
+      if (len != 48 && conv->have_psk_master)
+        {
+          memcpy (secret, conv->psk_master, 48);
+          len = 48;
+          kind = IOT_SECRET_PSK;
+        }
       if (len != 48)
-        return "no key log entry for this client random";
+        return conv->no_psk_master ? conv->no_psk_master : "no key log entry for this client random";
       if (!tls_decoder_init_tls12 (dec, suite, FALSE, conv->encrypt_then_mac, secret,
                                    conv->random[0], conv->random[1], client))
         return "unsupported cipher suite";
+      conv->kind[dir] = kind;
     }
   g_free (conv->dec[dir]);
   conv->dec[dir] = g_steal_pointer (&dec);
@@ -1194,16 +1277,80 @@ remember_hello (RecordCtx *rc, guint type, const TlsHsCtx *ctx)
       memcpy (conv->random[0], ctx->random, 32);
       conv->have_random |= 1;
       conv->client_dir = rc->dir + 1;
+      conv->early_data = ctx->early_data;
+      memcpy (conv->offered13, ctx->offered13, sizeof conv->offered13);
+      conv->n_offered13 = ctx->n_offered13;
       return;
     }
   memcpy (conv->random[1], ctx->random, 32);
   conv->have_random |= 2;
   conv->encrypt_then_mac = ctx->encrypt_then_mac;
+  conv->extended_master_secret = ctx->extended_master_secret;
   if (conv->version == 0x0304 && !iot_secrets_is_empty (iot_secrets_default ()))
     {
       start_or_explain (conv, 0, FALSE);
       start_or_explain (conv, 1, FALSE);
     }
+}
+
+/* The handshake transcript grows only until the Client Key Exchange,
+ * and never beyond this (a PSK handshake is small). */
+#define TRANSCRIPT_MAX (256 * 1024)
+
+/* First pass, TLS 1.2: one plaintext handshake message (type, length and
+ * body) for the session hash of the extended master secret. */
+static void
+add_to_transcript (TlsConv *conv, IotBuf *body, guint off, guint32 len)
+{
+  if (conv->version == 0x0304 || conv->have_psk_master || conv->no_psk_master != NULL
+      || !iot_buf_has (body, off, 4 + len) || iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  if (conv->transcript == NULL)
+    conv->transcript = g_byte_array_new ();
+  if (conv->transcript->len + 4 + len > TRANSCRIPT_MAX)
+    return;
+  g_byte_array_append (conv->transcript, iot_buf_ptr (body, off, 4 + len), 4 + len);
+}
+
+/* First pass, at a TLS 1.2 Client Key Exchange of a plain PSK suite: the
+ * master secret from the PSK the client's identity names (RFC 4279 2). */
+static const char *
+derive_psk_master (TlsConv *conv, IotBuf *msg)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  const TlsSuiteInfo *suite = tls_suite_info (conv->cipher);
+  guint8 psk[64];
+  gsize psk_len, id_len;
+
+  if ((conv->have_random & 3) != 3)
+    return "the handshake was not captured";
+  if (suite == NULL)
+    return "unsupported cipher suite";
+  if (!suite->plain_psk)
+    return tls_suite_is_dh_psk (conv->cipher) ? "ECDHE-PSK needs a key log, not just the PSK"
+                                              : "no key log entry for this client random";
+  if (!iot_buf_has (msg, 0, 2) || !iot_buf_has (msg, 2, iot_buf_u16 (msg, 0)))
+    return "the handshake was not captured";
+  id_len = iot_buf_u16 (msg, 0);
+  psk_len = iot_secrets_lookup_psk (secrets, iot_buf_ptr (msg, 2, id_len), id_len, psk, sizeof psk);
+  if (psk_len == 0)
+    return "no pre-shared key for this identity";
+  if (!tls12_psk_master_secret (suite, psk, psk_len, conv->random[0], conv->random[1],
+                                conv->transcript ? conv->transcript->data : NULL,
+                                conv->transcript ? conv->transcript->len : 0,
+                                conv->extended_master_secret, conv->psk_master))
+    return "unsupported cipher suite";
+  return NULL;
+}
+
+static void
+follow_client_key_exchange (TlsConv *conv, IotBuf *msg)
+{
+  if (conv->version == 0x0304 || iot_secrets_is_empty (iot_secrets_default ()))
+    return;
+  conv->no_psk_master = derive_psk_master (conv, msg);
+  conv->have_psk_master = conv->no_psk_master == NULL;
+  g_clear_pointer (&conv->transcript, g_byte_array_unref);
 }
 
 /* A record is looked up by frame and a hash of its bytes: TCP may hand
@@ -1239,13 +1386,81 @@ follow_key_schedule (TlsConv *conv, guint dir, const guint8 *msg, gsize len)
     }
 }
 
+/* Whether this record may be 0-RTT data: sent by a client that announced
+ * early data, before it ended it. */
+static gboolean
+record_may_be_early (const RecordCtx *rc, guint8 type)
+{
+  const TlsConv *conv = rc->conv;
+
+  return type == 23 && conv->early_data && !conv->early_done && conv->client_dir == rc->dir + 1;
+}
+
 /* Whether the record at @off is protected by this direction's keys. */
 static gboolean
 record_is_protected (const RecordCtx *rc, guint8 type)
 {
+  if (record_may_be_early (rc, type))
+    return TRUE;
   if (rc->conv->version == 0x0304)
     return type == 23 && (rc->conv->have_random & 2);
   return rc->ccs && type >= 21 && type <= 23;
+}
+
+/* 0-RTT data is protected with the suite of the resumed session, which
+ * the Client Hello does not name: each TLS 1.3 suite it offers whose hash
+ * fits the logged secret is tried on the first early record, and the one
+ * whose tag verifies is kept (RFC 8446 4.2.10, 7.1). */
+static TlsDecryptResult
+decrypt_early (TlsConv *conv, guint8 type, guint16 version, const guint8 *in, gsize len,
+               guint8 *out, gsize *out_len, guint8 *inner)
+{
+  guint8 secret[64];
+  gsize secret_len;
+
+  if (conv->early != NULL)
+    return tls_decoder_decrypt (conv->early, type, version, NULL, in, len, out, out_len, inner);
+  secret_len = iot_secrets_lookup_keylog (iot_secrets_default (), IOT_KEYLOG_CLIENT_EARLY_TRAFFIC_SECRET,
+                                          conv->random[0], secret, sizeof secret);
+  for (guint i = 0; secret_len > 0 && i < conv->n_offered13; i++)
+    {
+      const TlsSuiteInfo *suite = tls_suite_info (conv->offered13[i]);
+      g_autofree TlsDecoder *dec = g_new0 (TlsDecoder, 1);
+
+      if (suite == NULL || (gsize) gcry_md_get_algo_dlen (suite->prf_md) != secret_len
+          || !tls_decoder_init_tls13 (dec, suite, FALSE, secret, secret_len)
+          || tls_decoder_decrypt (dec, type, version, NULL, in, len, out, out_len, inner) != TLS_DECRYPT_OK)
+        continue;
+      conv->early = g_steal_pointer (&dec);
+      conv->kind[conv->client_dir - 1] = iot_secrets_keylog_is_embedded (iot_secrets_default (), conv->random[0])
+                                         ? IOT_SECRET_EMBEDDED_TLS13 : IOT_SECRET_KEYLOG_TLS13;
+      return TLS_DECRYPT_OK;
+    }
+  return TLS_DECRYPT_BAD_MAC;
+}
+
+/* The client's record while 0-RTT may still run: early data (until its End
+ * of Early Data), else — the server refused it, or it is over — what the
+ * handshake keys make of it. */
+static TlsDecryptResult
+decrypt_client_early_phase (TlsConv *conv, guint dir, guint8 type, guint16 version, const guint8 *in, gsize len,
+                            guint8 *out, gsize *out_len, guint8 *inner)
+{
+  TlsDecryptResult r = decrypt_early (conv, type, version, in, len, out, out_len, inner);
+
+  if (r == TLS_DECRYPT_OK)
+    {
+      /* End of Early Data: the handshake keys take over. */
+      if (*inner == 22 && *out_len >= 4 && out[0] == 5)
+        conv->early_done = TRUE;
+      return r;
+    }
+  if (conv->dec[dir] == NULL)
+    return r;
+  r = tls_decoder_decrypt (conv->dec[dir], type, version, NULL, in, len, out, out_len, inner);
+  if (r == TLS_DECRYPT_OK)
+    conv->early_done = TRUE;
+  return r;
 }
 
 /* First pass: decrypts the record and keeps its plaintext; afterwards:
@@ -1274,9 +1489,10 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
     return plain;
   if (!record_is_protected (rc, type))
     return NULL;
-  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304)
+  if (conv->dec[rc->dir] == NULL && conv->no_keys[rc->dir] == NULL && conv->version != 0x0304
+      && !record_may_be_early (rc, type))
     start_or_explain (conv, rc->dir, FALSE);
-  if (conv->dec[rc->dir] == NULL)
+  if (conv->dec[rc->dir] == NULL && !record_may_be_early (rc, type))
     {
       if (conv->reported[rc->dir])
         return NULL;
@@ -1291,8 +1507,16 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
       guint carried = pending ? pending->len : 0;
 
       plain = g_malloc0 (sizeof *plain + carried + len);
-      r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
-                               plain->data + carried, &out_len, &inner);
+      if (record_may_be_early (rc, type))
+        r = decrypt_client_early_phase (conv, rc->dir, type, version, data, len, plain->data + carried,
+                                        &out_len, &inner);
+      else
+        r = tls_decoder_decrypt (conv->dec[rc->dir], type, version, NULL, data, len,
+                                 plain->data + carried, &out_len, &inner);
+      /* Only application data continues what earlier records began: any
+       * other record's plaintext starts at the beginning. */
+      if (r == TLS_DECRYPT_OK && inner != 23 && carried > 0)
+        memmove (plain->data, plain->data + carried, out_len);
       plain->status = r == TLS_DECRYPT_OK ? PLAIN_OK : PLAIN_BAD_MAC;
       plain->inner_type = inner;
       plain->len = r == TLS_DECRYPT_OK ? out_len : 0;
@@ -1310,6 +1534,11 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ve
       plain->hand_len = plain->len;
       if (r != TLS_DECRYPT_OK && !conv->reported[rc->dir])
         plain->first = conv->reported[rc->dir] = TRUE;
+      if (r == TLS_DECRYPT_OK && !conv->announced[rc->dir])
+        {
+          plain->announce = conv->announced[rc->dir] = TRUE;
+          plain->kind = conv->kind[rc->dir];
+        }
       if (r == TLS_DECRYPT_OK && conv->version == 0x0304 && inner == 22)
         follow_key_schedule (conv, rc->dir, plain->data, out_len);
     }
@@ -1334,13 +1563,20 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
                                     plain->data, plain->len);
       *type = plain->inner_type;
       rc->decrypted = plain;
+      if (plain->announce)
+        tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_SECRET], iot_secret_kind_name (plain->kind));
       return TRUE;
     case PLAIN_BAD_MAC:
       if (plain->first)
-        iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+        {
+          iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+          tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE],
+                                   "decryption failed (bad record MAC)");
+        }
       return FALSE;
     default:
       iot_expert_add (rc->pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain->reason);
+      tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE], plain->reason);
       return FALSE;
     }
 }
@@ -1413,6 +1649,12 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
         }
       if (rc->first_pass && (type == 1 || type == 2) && ctx.has_random && !ctx.hello_retry)
         remember_hello (rc, type, &ctx);
+      if (rc->first_pass && (type == 2 || type == 8) && ctx.alpn != NULL)
+        rc->conv->alpn = tls_alpn_proto (ctx.alpn, ctx.alpn_len);
+      if (rc->first_pass && type != 0)
+        add_to_transcript (rc->conv, body, off, len);
+      if (rc->first_pass && type == 16)
+        follow_client_key_exchange (rc->conv, &msg);
       off += 4 + len;
     }
 }
@@ -1480,6 +1722,9 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
   next = app_dissector_for_port (MIN (sport, dport));
   if (next == NULL)
     next = app_dissector_for_port (MAX (sport, dport));
+  /* The port says nothing: what the server agreed to by ALPN. */
+  if (next == NULL && rc->conv->alpn != NULL)
+    next = rc->conv->alpn->dissector;
   if (next != NULL)
     iot_call_dissector (pkt, next, &view, rc->parent);
   else
@@ -1654,6 +1899,8 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   rc.conv = find_conv (pkt, st, &rc.dir);
   iot_packet_get_ports (pkt, &sport, &dport);
   rc.app_proto = tls_app_proto_name (FALSE, sport, dport);
+  if (rc.app_proto == NULL && rc.conv->alpn != NULL)
+    rc.app_proto = rc.conv->alpn->proto_name;
   if (rc.first_pass && !g_hash_table_contains (st->facts, GUINT_TO_POINTER (frame)))
     g_hash_table_insert (st->facts, GUINT_TO_POINTER (frame),
                          GUINT_TO_POINTER ((guint) rc.conv->ccs[rc.dir] + 1));
@@ -1709,6 +1956,34 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
   return off;
 }
 
+/* TLS on a port no table names: a conversation that opens with a Client
+ * or Server Hello record is TLS from there on (tshark's heuristic does the
+ * same), so ALPN can then tell what it carries. */
+static gboolean
+heuristic_tls (IotPacket *pkt, IotBuf *buf)
+{
+  TlsState *st = iot_packet_state (pkt, &iot_dissector_tls);
+  guint32 frame = iot_packet_frame_number (pkt);
+  IotConvKey key;
+  TlsConv *conv;
+  guint dir;
+
+  iot_conv_key_from_packet (&key, pkt);
+  conv = g_hash_table_lookup (st->convs, &key);
+  if (conv != NULL && conv->heur_start != 0 && conv->heur_start <= frame)
+    return TRUE;
+  if (!iot_buf_has (buf, 0, 6) || iot_buf_u8 (buf, 0) != 22 || !looks_like_record (buf, 0)
+      || (iot_buf_u8 (buf, 5) != 1 && iot_buf_u8 (buf, 5) != 2))
+    return FALSE;
+  if (iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt))
+    {
+      conv = find_conv (pkt, st, &dir);
+      if (conv->heur_start == 0)
+        conv->heur_start = frame;
+    }
+  return TRUE;
+}
+
 IotDissector iot_dissector_tls = {
   .name = "TLS",
   .abbrev = "tls",
@@ -1718,6 +1993,8 @@ IotDissector iot_dissector_tls = {
   .dissect = dissect_tls,
   .handoff = { { "tcp.port", 443 }, { "tcp.port", 8883 }, { "tcp.port", 853 }, { "tcp.port", 993 },
                { "tcp.port", 995 }, { "tcp.port", 465 }, { "tcp.port", 636 }, { "tcp.port", 5061 } },
+  .heuristic_table = "tcp",
+  .heuristic = heuristic_tls,
   .state_new = tls_state_new,
   .state_free = tls_state_free,
 };

@@ -2,13 +2,16 @@
 #include "iot-application.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
 #include "iot-engine.h"
+#include "iot-preferences-window.h"
 #include "iot-privileges.h"
+#include "iot-secrets-settings.h"
 #include "iot-resources.h"
 #include "iot-window.h"
 
@@ -35,7 +38,9 @@ struct _IotApplication {
   char          *capture;        /* --capture IFACE[,IFACE…] */
   char          *capture_filter;
   double         capture_seconds;
+  char         **prefs;          /* -o NAME:VALUE, as tshark */
   GtkWidget     *dialog_shown;
+  IotPreferencesWindow *preferences;
 
   /* Scripted run (--screenshot, --measure, --select, --filter). */
   IotWindow     *scripted;
@@ -375,12 +380,21 @@ script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
   g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
 }
 
+static void show_preferences (IotApplication *self);
+
 /* --window NAME */
 static void
 script_analysis (IotApplication *self)
 {
   g_autoptr (GError) error = NULL;
 
+  if (g_str_equal (self->analysis, "preferences"))
+    {
+      show_preferences (self);
+      self->dialog_shown = GTK_WIDGET (self->preferences);
+      g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+      return;
+    }
   self->analysis_window = iot_window_show_analysis (self->scripted, self->analysis, &error);
   if (self->analysis_window == NULL)
     {
@@ -656,6 +670,67 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
                          NULL);
 }
 
+static void
+show_preferences (IotApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->settings == NULL)
+    return;
+  if (self->preferences == NULL)
+    {
+      self->preferences = iot_preferences_window_new (self->settings);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      gtk_window_set_application (GTK_WINDOW (self->preferences), GTK_APPLICATION (self));
+    }
+  if (active != NULL && active != GTK_WINDOW (self->preferences))
+    gtk_window_set_transient_for (GTK_WINDOW (self->preferences), active);
+  gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_preferences (data);
+}
+
+/* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
+ * them.  Scripted runs keep their settings in memory, so there they are
+ * the preferences, shown in the Preferences window too; otherwise they
+ * add to the saved ones for this run only. */
+static void
+apply_command_line_prefs (IotApplication *self)
+{
+  g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+
+  for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
+    {
+      const char *pref = self->prefs[i];
+
+      if (self->settings != NULL && is_scripted (self) && g_str_has_prefix (pref, "tls.keylog_file:"))
+        g_settings_set_string (self->settings, "tls-keylog-file", pref + strlen ("tls.keylog_file:"));
+      else if (self->settings != NULL && is_scripted (self)
+               && (g_str_has_prefix (pref, "tls.psk:") || g_str_has_prefix (pref, "dtls.psk:")))
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!iot_secrets_settings_add_psk (self->settings, "", strchr (pref, ':') + 1, &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+        }
+      else
+        g_ptr_array_add (rest, (gpointer) pref);
+    }
+  g_ptr_array_add (rest, NULL);
+  iot_secrets_settings_watch (self->settings, (const char *const *) rest->pdata);
+  if (self->settings == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!iot_secrets_settings_apply (NULL, (const char *const *) rest->pdata, &error))
+        g_printerr ("iotscope: -o: %s\n", error->message);
+    }
+}
+
 /* As tshark does; the capture itself never needs root (iotscope-capture). */
 static void
 warn_if_root (void)
@@ -673,9 +748,11 @@ iot_application_startup (GApplication *app)
   static const GActionEntry entries[] = {
     { .name = "quit", .activate = quit_activated },
     { .name = "about", .activate = about_activated },
+    { .name = "preferences", .activate = preferences_activated },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.goto", { "<Control>g", NULL } },
     { "win.go-next", { "<Control>Down", NULL } },
@@ -692,6 +769,7 @@ iot_application_startup (GApplication *app)
   iot_application_init_resources ();
   load_style ();
   self->settings = create_settings (is_scripted (self));
+  apply_command_line_prefs (self);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
@@ -717,6 +795,22 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "capture", "s", &self->capture);
   g_variant_dict_lookup (options, "capture-filter", "s", &self->capture_filter);
   g_variant_dict_lookup (options, "capture-seconds", "d", &self->capture_seconds);
+  g_variant_dict_lookup (options, "option", "^as", &self->prefs);
+  for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
+    {
+      static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
+                                           "dtls.psk:", NULL };
+      gboolean ok = FALSE;
+
+      for (guint k = 0; known[k] != NULL; k++)
+        ok |= g_str_has_prefix (self->prefs[i], known[k]);
+      if (!ok)
+        {
+          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk)\n",
+                      self->prefs[i]);
+          return 1;
+        }
+    }
   self->capture_dialog = g_variant_dict_contains (options, "capture-dialog");
   if (self->follow != NULL)
     {
@@ -768,6 +862,7 @@ iot_application_finalize (GObject *object)
   g_free (self->analysis);
   g_free (self->capture);
   g_free (self->capture_filter);
+  g_strfreev (self->prefs);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
 
@@ -801,7 +896,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE] (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], or preferences (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -811,6 +906,8 @@ iot_application_init (IotApplication *self)
       "(with --measure, report the worst main-loop gap)", "IFACE" },
     { "capture-filter", 0, 0, G_OPTION_ARG_STRING, NULL, "The capture filter of --capture", "BPF" },
     { "capture-seconds", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "How long --capture captures (default 5)", "S" },
+    { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX", "NAME:VALUE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
     { NULL }
   };

@@ -7,6 +7,9 @@
 #include "iot-export.h"
 #include "iot-follow-window.h"
 #include "iot-live.h"
+#include "iot-secrets.h"
+#include "iot-secrets-settings.h"
+#include "iot-tls-sessions.h"
 
 /* Captured / dropped counts refresh at about 2 Hz. */
 #define STATS_INTERVAL_MS 500
@@ -28,6 +31,7 @@ struct _IotWindow {
   GtkLabel       *status_file;
   GtkLabel       *status_counts;
   GtkLabel       *status_expert;
+  GtkLabel       *status_tls;
   GtkMenuButton  *goto_button;
   GtkPopover     *goto_popover;
   GtkEntry       *goto_entry;
@@ -64,6 +68,8 @@ struct _IotWindow {
   IotCaptureDialog *capture_dialog;
   gboolean        close_confirmed;
   gboolean        restarting;
+
+  GCancellable   *tls_count;        /* the running count of decrypted TLS sessions */
 };
 
 G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -194,6 +200,153 @@ update_expert (IotWindow *self)
   set_expert_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
   set_tooltip_if_changed (label, "Displayed frames whose most severe expert item is an error or a warning "
                                  "(filter with _ws.expert.severity); click for Expert Information");
+}
+
+/* ---- TLS sessions decrypted ---------------------------------------------------- */
+
+typedef struct {
+  IotCapture *capture;
+  guint       n, n_decrypted;
+} TlsCountJob;
+
+static void
+tls_count_job_free (gpointer data)
+{
+  TlsCountJob *job = data;
+
+  iot_capture_unref (job->capture);
+  g_free (job);
+}
+
+static void
+tls_count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TlsCountJob *job = task_data;
+  g_autoptr (IotTlsSessions) sessions = iot_tls_sessions_new ();
+
+  iot_worker_lower_priority ();
+  if (!iot_tls_sessions_scan (sessions, iot_capture_engine (job->capture), cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+      return;
+    }
+  job->n = iot_tls_sessions_n (sessions);
+  job->n_decrypted = iot_tls_sessions_n_decrypted (sessions);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+tls_count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  IotWindow *self = IOT_WINDOW (source);
+  TlsCountJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;   /* cancelled: another count replaces it */
+  g_clear_object (&self->tls_count);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_tls), job->n > 0);
+  text = g_strdup_printf ("%u of %u TLS session%s decrypted", job->n_decrypted, job->n, job->n == 1 ? "" : "s");
+  gtk_label_set_text (self->status_tls, job->n > 0 ? text : "");
+  g_signal_emit_by_name (self, "tls-status-changed");
+}
+
+/* Counts, in a worker, the TLS and DTLS sessions of the loaded capture
+ * and those the secrets decrypt. */
+static void
+count_tls_sessions (IotWindow *self)
+{
+  IotCapture *capture = iot_session_get_capture (self->session);
+  g_autoptr (GTask) task = NULL;
+  TlsCountJob *job;
+
+  if (self->tls_count != NULL)
+    g_cancellable_cancel (self->tls_count);
+  g_clear_object (&self->tls_count);
+  if (capture == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->status_tls), FALSE);
+      return;
+    }
+  self->tls_count = g_cancellable_new ();
+  job = g_new0 (TlsCountJob, 1);
+  job->capture = iot_capture_ref (capture);
+  task = g_task_new (self, self->tls_count, tls_count_done_cb, NULL);
+  g_task_set_task_data (task, job, tls_count_job_free);
+  g_task_run_in_thread (task, tls_count_thread);
+}
+
+static void
+load_finished_cb (IotSession *session, IotWindow *self)
+{
+  if (!iot_session_is_live (session))
+    count_tls_sessions (self);
+}
+
+/* The count in the status bar opens the place to add secrets. */
+static void
+tls_status_clicked_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+}
+
+void
+iot_window_reload (IotWindow *self)
+{
+  const char *path = iot_session_get_path (self->session);
+  g_autoptr (GFile) file = NULL;
+
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  if (path == NULL || self->live != NULL)
+    return;
+  file = g_file_new_for_path (path);
+  iot_session_open (self->session, file);
+}
+
+static void
+secrets_changed_cb (GSettings *settings, const char *key, IotWindow *self)
+{
+  iot_window_reload (self);
+}
+
+/* Whether @file starts as an NSS key log does (the first 64 KiB decide;
+ * a capture file fails at once on its binary header). */
+static gboolean
+file_is_keylog (GFile *file)
+{
+  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autofree char *head = g_malloc (65536);
+  gsize n = 0;
+
+  if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), head, 65536, &n, NULL, NULL))
+    return FALSE;
+  return iot_secrets_looks_like_keylog (head, n);
+}
+
+void
+iot_window_drop_file (IotWindow *self, GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  if (path == NULL || !file_is_keylog (file))
+    {
+      iot_window_open (self, file);
+      return;
+    }
+  if (self->settings != NULL)
+    {
+      /* The settings' watcher loads it; every window dissects again. */
+      g_settings_set_string (self->settings, "tls-keylog-file", path);
+      return;
+    }
+  {
+    g_autoptr (GError) error = NULL;
+
+    if (!iot_secrets_add_keylog_file (iot_secrets_default (), path, &error))
+      g_signal_emit_by_name (self->session, "problem", "Some key log lines could not be read", error->message);
+    iot_window_reload (self);
+  }
 }
 
 static void update_save_actions (IotWindow *self);
@@ -393,7 +546,7 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, IotWind
 {
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
     return FALSE;
-  iot_window_open (self, g_value_get_object (value));
+  iot_window_drop_file (self, g_value_get_object (value));
   return TRUE;
 }
 
@@ -1468,6 +1621,13 @@ iot_window_new (GtkApplication *app, GSettings *settings)
 
   g_set_object (&self->settings, settings);
   iot_filter_bar_set_settings (self->filter_bar, settings);
+  /* The store follows the settings before this window dissects again. */
+  iot_secrets_settings_watch (settings, NULL);
+  if (settings != NULL)
+    {
+      g_signal_connect_object (settings, "changed::tls-keylog-file", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (secrets_changed_cb), self, 0);
+    }
   restore_settings (self);
   return self;
 }
@@ -1520,6 +1680,12 @@ iot_window_get_status_expert (IotWindow *self)
   return self->status_expert;
 }
 
+GtkLabel *
+iot_window_get_status_tls (IotWindow *self)
+{
+  return self->status_tls;
+}
+
 void
 iot_window_set_show_dialogs (IotWindow *self, gboolean show)
 {
@@ -1541,6 +1707,9 @@ iot_window_dispose (GObject *object)
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   g_clear_pointer (&self->live_error, g_free);
+  if (self->tls_count != NULL)
+    g_cancellable_cancel (self->tls_count);
+  g_clear_object (&self->tls_count);
   /* The last unref stops the capture and waits for its threads. */
   g_clear_pointer (&self->live, iot_live_unref);
   remove_live_file (self);
@@ -1591,6 +1760,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_file);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_counts);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_expert);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, status_tls);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_button);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_popover);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_entry);
@@ -1622,6 +1792,8 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.capture-discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "win.analysis", "s", analysis_action);
 
+  g_signal_new ("tls-status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 0);
   g_signal_new ("capture-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.capture-toggle", NULL);
@@ -1682,12 +1854,17 @@ iot_window_init (IotWindow *self)
   g_signal_connect_object (self->session, "notify::selected-frame", G_CALLBACK (selected_node_cb), self, 0);
   g_signal_connect_object (self->session, "problem", G_CALLBACK (problem_cb), self, 0);
   g_signal_connect_object (self->session, "live-ended", G_CALLBACK (live_ended_cb), self, 0);
+  g_signal_connect_object (self->session, "load-finished", G_CALLBACK (load_finished_cb), self, 0);
   g_signal_connect_object (self->proto_tree, "filter-requested", G_CALLBACK (filter_requested_cb), self, 0);
   g_signal_connect (self->goto_entry, "activate", G_CALLBACK (goto_entry_activate_cb), self);
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "released", G_CALLBACK (expert_clicked_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->status_expert), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->status_expert), "pointer");
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (tls_status_clicked_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->status_tls), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->status_tls), "pointer");
   g_signal_connect (self->goto_go, "clicked", G_CALLBACK (goto_clicked_cb), self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);

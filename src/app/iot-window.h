@@ -32,6 +32,16 @@ IotHexView    *iot_window_get_hex_view (IotWindow *self);
 GtkLabel      *iot_window_get_description (IotWindow *self);
 GtkLabel      *iot_window_get_status_counts (IotWindow *self);
 GtkLabel      *iot_window_get_status_expert (IotWindow *self);
+/* "N of M TLS sessions decrypted"; hidden while the capture has none.
+ * "tls-status-changed" is emitted when it was counted again. */
+GtkLabel      *iot_window_get_status_tls (IotWindow *self);
+/* What dropping @file on the window does: an NSS key log (by its content,
+ * whatever its name) becomes the key log preference and the capture is
+ * dissected again; anything else is opened as a capture. */
+void           iot_window_drop_file (IotWindow *self, GFile *file);
+/* Dissects the open capture file again (after the secrets changed);
+ * nothing while capturing. */
+void           iot_window_reload (IotWindow *self);
 /* Opens a Follow window for the selected frame's TCP or UDP stream, or
  * its MQTT session; NULL when the frame has none. */
 IotFollowWindow *iot_window_follow (IotWindow *self, IotFollowKind kind);

@@ -457,8 +457,8 @@ read_secrets (Reader *r)
     return;
   if (type != PCAPNG_SECRETS_TLS)
     return;
-  if (!iot_secrets_add_keylog (iot_secrets_default (), (const char *) r->bytes + r->start + 16, len,
-                               "decryption secrets block", NULL, &error))
+  if (!iot_secrets_add_embedded_keylog (iot_secrets_default (), (const char *) r->bytes + r->start + 16, len,
+                                        "decryption secrets block", NULL, &error))
     g_debug ("%s", error->message);
 }
 

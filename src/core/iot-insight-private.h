@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "iot-insight.h"
+#include "iot-tls-sessions.h"
 
 G_BEGIN_DECLS
 
@@ -276,6 +277,7 @@ enum {
 
 struct _IotInsight {
   InsightFields f;
+  IotTlsSessions *tls_sessions;        /* decryption outcome per TLS/DTLS session */
   char        *capture_name;
   gint64       first_ns, last_ns;      /* last: relative to the first */
   guint32      n_frames;

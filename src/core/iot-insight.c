@@ -508,6 +508,7 @@ iot_insight_new (void)
   insight_fields_init (&self->f);
   fields_build_map (&self->f);
   self->items = g_ptr_array_new_with_free_func (item_free);
+  self->tls_sessions = iot_tls_sessions_new ();
   self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, topic_free);
   self->series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, series_free);
   self->sessions = g_array_new (FALSE, TRUE, sizeof (IotMqttSession));
@@ -539,6 +540,7 @@ iot_insight_free (IotInsight *self)
     return;
   g_free (self->f.map);
   g_ptr_array_unref (self->items);
+  iot_tls_sessions_free (self->tls_sessions);
   g_hash_table_unref (self->topics);
   g_clear_pointer (&self->topic_order, g_ptr_array_unref);
   g_hash_table_unref (self->series);
@@ -570,6 +572,7 @@ void
 iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
+  iot_tls_sessions_add_wanted (self->tls_sessions, wanted);
 }
 
 /* ---- reading one frame ------------------------------------------------------------ */
@@ -1659,6 +1662,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
+  iot_tls_sessions_add_packet (self->tls_sessions, pkt);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
@@ -2304,9 +2308,46 @@ finish_lists (IotInsight *self)
     }
 }
 
+/* Once secrets are at work (a key log, a PSK, a capture's secrets
+ * block), every TLS/DTLS session says whether it was decrypted, with
+ * which kind of secret, or why not. */
+static void
+finish_decryption (IotInsight *self)
+{
+  IotTlsSessions *sessions = self->tls_sessions;
+
+  if (!iot_tls_sessions_any_note (sessions))
+    return;
+  for (guint i = 0; i < iot_tls_sessions_n (sessions); i++)
+    {
+      const IotTlsSession *s = iot_tls_sessions_get (sessions, i);
+      const char *proto = s->dtls ? "DTLS" : "TLS";
+      g_autofree char *subject = g_strdup_printf ("%s → %s", s->client, s->server);
+      IotInsightItem *item;
+
+      if (s->secret != NULL)
+        item = insight_add_item (self, IOT_INSIGHT_SECURITY, "tls-decrypted", IOT_SEV_NOTE, subject,
+          g_strdup_printf ("%s session %s decrypted with %s", proto, subject, s->secret),
+          g_strdup_printf ("The secrets given for this capture open this session, so what it carries is analysed "
+                           "like clear text. Whoever holds the same secret (%s) can read it too: keep key logs "
+                           "and pre-shared keys as safe as the devices' private keys, and remove them from "
+                           "captures before sharing them.", s->secret));
+      else
+        item = insight_add_item (self, IOT_INSIGHT_SECURITY, "tls-not-decrypted", IOT_SEV_NOTE, subject,
+          g_strdup_printf ("%s session %s not decrypted: %s", proto, subject,
+                           s->failure ? s->failure : "no protected record was captured"),
+          g_strdup_printf ("Secrets were given for this capture, but none opens this session (%s), so its "
+                           "content stays hidden from the analysis. A key log written by the client while the "
+                           "session ran (SSLKEYLOGFILE), or for plain PSK suites the pre-shared key, makes it "
+                           "readable.", s->failure ? s->failure : "no protected record was captured"));
+      insight_item_add_frame (item, s->note_frame ? s->note_frame : s->first_frame);
+    }
+}
+
 static void
 finish_security (IotInsight *self)
 {
+  finish_decryption (self);
   g_autoptr (GPtrArray) keys = sorted_keys (self->lists[L_CLEARTEXT]);
 
   for (guint i = 0; i < keys->len; i++)

@@ -32,7 +32,7 @@ typedef enum {
  * "tcp-zero-window", "dns-failure", "malformed", "cleartext",
  * "cleartext-credentials", "weak-tls-version", "weak-cipher",
  * "external-peer", "new-device", "new-topic", "new-peer", "rate-change",
- * "new-message-type"). */
+ * "new-message-type", "tls-decrypted", "tls-not-decrypted"). */
 typedef struct {
   IotInsightKind kind;
   const char    *id;

@@ -11,6 +11,7 @@ struct _IotSecrets {
   GRWLock     lock;
   GHashTable *keylog[IOT_KEYLOG_N_LABELS];   /* GBytes client random → GBytes secret */
   GHashTable *psks;                          /* GBytes identity ("" = any) → GBytes key */
+  GHashTable *embedded;                      /* GBytes client randoms whose entries a capture carried */
 };
 
 static const char *const label_names[IOT_KEYLOG_N_LABELS] = {
@@ -33,6 +34,20 @@ iot_keylog_label_name (IotKeylogLabel label)
   return label < IOT_KEYLOG_N_LABELS ? label_names[label] : NULL;
 }
 
+const char *
+iot_secret_kind_name (IotSecretKind kind)
+{
+  switch (kind)
+    {
+    case IOT_SECRET_KEYLOG_TLS13: return "key log: TLS 1.3 traffic secrets";
+    case IOT_SECRET_KEYLOG_MASTER: return "key log: CLIENT_RANDOM master secret";
+    case IOT_SECRET_PSK: return "pre-shared key";
+    case IOT_SECRET_EMBEDDED_TLS13: return "embedded in the capture (DSB): TLS 1.3 traffic secrets";
+    case IOT_SECRET_EMBEDDED_MASTER: return "embedded in the capture (DSB): CLIENT_RANDOM master secret";
+    default: return NULL;
+    }
+}
+
 static GHashTable *
 bytes_table_new (void)
 {
@@ -49,6 +64,7 @@ iot_secrets_new (void)
   for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
     self->keylog[i] = bytes_table_new ();
   self->psks = bytes_table_new ();
+  self->embedded = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
   return self;
 }
 
@@ -60,6 +76,7 @@ iot_secrets_free (IotSecrets *self)
   for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
     g_hash_table_unref (self->keylog[i]);
   g_hash_table_unref (self->psks);
+  g_hash_table_unref (self->embedded);
   g_rw_lock_clear (&self->lock);
   g_free (self);
 }
@@ -71,6 +88,7 @@ iot_secrets_clear (IotSecrets *self)
   for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
     g_hash_table_remove_all (self->keylog[i]);
   g_hash_table_remove_all (self->psks);
+  g_hash_table_remove_all (self->embedded);
   g_rw_lock_writer_unlock (&self->lock);
 }
 
@@ -146,7 +164,7 @@ split_words (const char *line, gsize len, const char **words, gsize *lens, guint
 
 /* One line: NULL when it was added or is blank, else why it is malformed. */
 static const char *
-add_keylog_line (IotSecrets *self, const char *line, gsize len)
+add_keylog_line (IotSecrets *self, const char *line, gsize len, gboolean embedded)
 {
   const char *words[3];
   gsize lens[3];
@@ -174,13 +192,17 @@ add_keylog_line (IotSecrets *self, const char *line, gsize len)
   if (g_bytes_get_size (secret) > MAX_SECRET_LEN
       || (label == IOT_KEYLOG_CLIENT_RANDOM && g_bytes_get_size (secret) != 48))
     return label == IOT_KEYLOG_CLIENT_RANDOM ? "the master secret is not 48 bytes" : "the secret is too long";
+  if (embedded)
+    g_hash_table_add (self->embedded, g_bytes_ref (random));
+  else
+    g_hash_table_remove (self->embedded, random);
   g_hash_table_replace (self->keylog[label], g_steal_pointer (&random), g_steal_pointer (&secret));
   return NULL;
 }
 
-gboolean
-iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
-                        const char *origin, guint *n_added, GError **error)
+static gboolean
+add_keylog_text (IotSecrets *self, const char *text, gsize len, const char *origin,
+                 gboolean embedded, guint *n_added, GError **error)
 {
   const char *p = text, *end = text + len;
   guint line_no = 0, added = 0;
@@ -196,7 +218,7 @@ iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
       line_no++;
       if (line_len > 0 && p[line_len - 1] == '\r')
         line_len--;
-      why = add_keylog_line (self, p, line_len);
+      why = add_keylog_line (self, p, line_len, embedded);
       if (why != NULL && ok)
         {
           g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_KEYLOG_LINE,
@@ -211,6 +233,51 @@ iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
   if (n_added)
     *n_added = added;
   return ok;
+}
+
+gboolean
+iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
+                        const char *origin, guint *n_added, GError **error)
+{
+  return add_keylog_text (self, text, len, origin, FALSE, n_added, error);
+}
+
+gboolean
+iot_secrets_add_embedded_keylog (IotSecrets *self, const char *text, gsize len,
+                                 const char *origin, guint *n_added, GError **error)
+{
+  return add_keylog_text (self, text, len, origin, TRUE, n_added, error);
+}
+
+gboolean
+iot_secrets_keylog_is_embedded (IotSecrets *self, const guint8 *client_random)
+{
+  g_autoptr (GBytes) key = g_bytes_new_static (client_random, CLIENT_RANDOM_LEN);
+  gboolean embedded;
+
+  g_rw_lock_reader_lock (&self->lock);
+  embedded = g_hash_table_contains (self->embedded, key);
+  g_rw_lock_reader_unlock (&self->lock);
+  return embedded;
+}
+
+/* Whether @text reads as an NSS key log: at least one line with a known
+ * label, a 32-byte client random and a secret, and every other line blank
+ * or a comment (the first 64 KiB decide). */
+gboolean
+iot_secrets_looks_like_keylog (const char *text, gsize len)
+{
+  g_autoptr (IotSecrets) probe = iot_secrets_new ();
+  guint added = 0;
+  gsize cut = MIN (len, 65536);
+
+  /* A file cut mid-line: judge the complete lines only. */
+  if (cut < len)
+    while (cut > 0 && text[cut - 1] != '\n')
+      cut--;
+  if (memchr (text, '\0', cut) != NULL)
+    return FALSE;
+  return iot_secrets_add_keylog (probe, text, cut, NULL, &added, NULL) && added > 0;
 }
 
 gboolean

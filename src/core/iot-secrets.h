@@ -52,6 +52,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSecrets, iot_secrets_free)
 gboolean iot_secrets_add_keylog (IotSecrets *self, const char *text, gsize len,
                                  const char *origin, guint *n_added, GError **error);
 gboolean iot_secrets_add_keylog_file (IotSecrets *self, const char *path, GError **error);
+/* The same for key log text a capture carries (a pcapng Decryption
+ * Secrets Block): the entries remember where they came from. */
+gboolean iot_secrets_add_embedded_keylog (IotSecrets *self, const char *text, gsize len,
+                                          const char *origin, guint *n_added, GError **error);
+/* Whether the key log entries of @client_random (32 bytes) came from a capture. */
+gboolean iot_secrets_keylog_is_embedded (IotSecrets *self, const guint8 *client_random);
+/* Whether @text is an NSS key log, judged by its content (any file name). */
+gboolean iot_secrets_looks_like_keylog (const char *text, gsize len);
+
+/* Which secret opened a session, as the security audit reports it. */
+typedef enum {
+  IOT_SECRET_NONE,
+  IOT_SECRET_KEYLOG_TLS13,      /* CLIENT_/SERVER_*_TRAFFIC_SECRET lines */
+  IOT_SECRET_KEYLOG_MASTER,     /* a CLIENT_RANDOM line */
+  IOT_SECRET_PSK,               /* RFC 4279: the pre-shared key alone */
+  IOT_SECRET_EMBEDDED_TLS13,    /* the same lines from a Decryption Secrets Block */
+  IOT_SECRET_EMBEDDED_MASTER,
+} IotSecretKind;
+
+const char *iot_secret_kind_name (IotSecretKind kind);
 
 /* A pre-shared key as hex; @identity NULL or "" is the key for any identity
  * (tshark's single tls.psk / dtls.psk preference). */

@@ -108,4 +108,80 @@ check "dtls-wrong-psk-no-coap" "$([ "$n" -eq 0 ]; echo $?)" "($n CoAP frames)"
 grep -q "Not decrypted: ECDHE-PSK needs a key log, not just the PSK" "$tmp/expert"
 check "ecdhe-psk-needs-keylog" $? "$(cat "$tmp/expert")"
 
+# TLS 1.2 PSK suites over TCP from the PSK alone (make-tls-more.sh): the
+# MQTT CONNECT and CONNACK the peers piped through openssl, in the three
+# plain PSK sessions; ECDHE-PSK and ARIA-GCM stay closed and say why.
+pskopt="tls.psk:$psk"
+"$cli" -o "$pskopt" -r tests/captures/tls12-psk.pcap -T fields -e tls.handshake.ciphersuite \
+  -e mqtt.clientid -e mqtt.conack.val -Y 'mqtt or tls.handshake.type == 2' >"$tmp/psk" 2>&1
+printf '0x00a8\t\t\n\tpsk-sensor1\t\n\t\t0\n0x00af\t\t\n\tpsk-sensor1\t\n\t\t0\n0xccab\t\t\n\tpsk-sensor1\t\n\t\t0\n0xc037\t\t\n0xc06a\t\t\n' \
+  | diff - "$tmp/psk" >/dev/null
+check "tls12-psk-mqtt" $? "$(cat "$tmp/psk")"
+
+# The security audit: each session, the kind of secret that opened it or
+# why none did.
+audit () {   # audit CAPTURE [OPTION]: the tls-* lines of the insight
+  "$cli" ${2:+-o "$2"} -r "$1" -q -z insight 2>/dev/null | grep -o 'tls-[a-z-]*decrypted: .*'
+}
+a=$(audit tests/captures/mqtt-tls-decrypt.pcap "tls.keylog_file:$keys")
+n=$(grep -c "decrypted with key log: TLS 1.3 traffic secrets" <<<"$a")
+m=$(grep -c "decrypted with key log: CLIENT_RANDOM master secret" <<<"$a")
+check "audit-keylog-kinds" "$([ "$n" -eq 2 ] && [ "$m" -eq 5 ]; echo $?)" "$a"
+grep -q "tls-not-decrypted: TLS session 127.0.0.1:34458 → 127.0.0.1:8883 not decrypted: no key log entry for this client random" <<<"$a"
+check "audit-no-key-for-client-random" $? "$a"
+a=$(audit tests/captures/https-dsb.pcapng)
+n=$(grep -c "decrypted with embedded in the capture (DSB)" <<<"$a")
+check "audit-dsb" "$([ "$n" -eq 2 ]; echo $?)" "$a"
+a=$(audit tests/captures/tls12-psk.pcap "$pskopt")
+n=$(grep -c "decrypted with pre-shared key" <<<"$a")
+check "audit-psk" "$([ "$n" -eq 3 ]; echo $?)" "$a"
+grep -q "not decrypted: ECDHE-PSK needs a key log, not just the PSK" <<<"$a"
+check "audit-ecdhe-psk" $? "$a"
+grep -q "not decrypted: unsupported cipher suite" <<<"$a"
+check "audit-unsupported-suite" $? "$a"
+a=$(audit tests/captures/dtls-psk-decrypt.pcap "dtls.psk:$psk")
+n=$(grep -c "tls-decrypted: DTLS session .* decrypted with pre-shared key" <<<"$a")
+check "audit-dtls-psk" "$([ "$n" -eq 3 ]; echo $?)" "$a"
+a=$(audit tests/captures/tls-weak.pcap "tls.keylog_file:$keys")
+grep -q "not decrypted: unsupported version (only TLS 1.2 and 1.3 are decrypted)" <<<"$a"
+check "audit-old-version" $? "$a"
+# Without any secret the audit says nothing about decryption.
+a=$(audit tests/captures/mqtt-tls-decrypt.pcap)
+check "audit-silent-without-secrets" "$([ -z "$a" ]; echo $?)" "$a"
+
+# ALPN on odd ports (make-tls-more.sh): the MQTT the client sent on 42883
+# (tshark 4.0 shows it as data) and the HTTP request on 42443.
+alpn=tests/captures/tls-alpn.pcap
+"$cli" -o "tls.keylog_file:tests/captures/tls-alpn.keys" -r "$alpn" -T fields -e tcp.dstport -e mqtt.clientid \
+  -e http.request.uri -Y 'mqtt.msgtype == 1 or http.request' >"$tmp/alpn" 2>&1
+printf '42883\talpn-tls13\t\n42883\talpn-tls12\t\n42443\t\t/sensors?id=9\n' | diff - "$tmp/alpn" >/dev/null
+check "alpn-mqtt-and-http" $? "$(cat "$tmp/alpn")"
+n=$(count -o "tls.keylog_file:tests/captures/tls-alpn.keys" -r "$alpn" -Y 'mqtt.topic == "sensors/alpn-tls12/temperature"')
+check "alpn-mqtt-topic" "$([ "$n" -eq 3 ]; echo $?)" "($n frames)"
+n=$(count -r "$alpn" -Y 'tls.handshake.type == 1')
+check "tls-on-odd-ports" "$([ "$n" -eq 3 ]; echo $?)" "($n Client Hellos)"
+
+# TLS 1.3 0-RTT (make-tls-more.sh): the MQTT CONNECT the client sent as
+# early data, with the Client Hello, then End of Early Data and Finished.
+ed=tests/captures/tls13-early-data.pcap
+"$cli" -o "tls.keylog_file:tests/captures/tls13-early-data.keys" -r "$ed" -T fields -e frame.number \
+  -e mqtt.clientid -e tls.handshake.type -Y 'mqtt.msgtype == 1 or tls.handshake.type == 5' >"$tmp/early" 2>&1
+grep -qP '^\d+\tearly-data1\t1$' "$tmp/early" && grep -qP '^\d+\t\t5,20$' "$tmp/early"
+check "early-data-mqtt" $? "$(cat "$tmp/early")"
+n=$(count -o "tls.keylog_file:tests/captures/tls13-early-data.keys" -r "$ed" -Y '_ws.expert.message contains "bad record MAC"')
+check "early-data-no-bad-mac" "$([ "$n" -eq 0 ]; echo $?)" "($n frames)"
+
+# DTLS handshake messages in fragments (make-tls-more.sh): the Certificate
+# rebuilt from four datagrams, its certificate read, and the CoAP exchange
+# decrypted behind it.
+fr=tests/captures/dtls-fragments.pcap
+"$cli" -r "$fr" -T fields -e frame.number -e dtls.fragment -e dtls.fragment.count -e dtls.reassembled.length \
+  -Y dtls.fragment.count -E occurrence=a -E aggregator=, >"$tmp/frag" 2>&1
+printf '7\t4,5,6,7\t4\t993\n8\t7,8\t2\t296\n' | diff - "$tmp/frag" >/dev/null
+check "dtls-fragments-rebuilt" $? "$(cat "$tmp/frag")"
+n=$(count -r "$fr" -Y 'x509sat.uTF8String == "coap-gateway.local"')
+check "dtls-fragmented-certificate-read" "$([ "$n" -eq 1 ]; echo $?)" "($n frames)"
+n=$(count -o "tls.keylog_file:tests/captures/dtls-fragments.keys" -r "$fr" -Y 'coap.opt.uri_path == "sensors"')
+check "dtls-fragments-coap" "$([ "$n" -eq 1 ]; echo $?)" "($n requests)"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

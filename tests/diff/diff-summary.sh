@@ -19,8 +19,10 @@ for capture in tests/captures/*.pcap*; do
   # Where we decode MQTT inside WebSocket and tshark 4.0 shows data, the
   # frames with MQTT are left out; every other line must match.
   beyond=
+  # (with the capture's options: MQTT inside decrypted TLS needs its keys)
+  mapfile -t opts < <(capture_opts "$capture")
   if why=$(python3 tests/diff/exclusions.py summary-mqtt-frames "$capture"); then
-    beyond=$("$cli" -r "$capture" -Y mqtt -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
+    beyond=$("$cli" "${opts[@]}" -r "$capture" -Y mqtt -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
     echo "partly compared (summary): $(basename "$capture"): $(wc -w <<<"$beyond") frames with MQTT left out: $why"
   fi
   only=()
@@ -33,7 +35,6 @@ for capture in tests/captures/*.pcap*; do
       echo "partly compared (summary): hostile-strings.pcap: MQTT topics with control characters left out: tshark 4.0 prints them raw in Info" ;;
   esac
   checked=$((checked + 1))
-  mapfile -t opts < <(capture_opts "$capture")
   theirs=$(tshark -2 "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
   ours=$("$cli" "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")
   if [ "$theirs" != "$ours" ]; then

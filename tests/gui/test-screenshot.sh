@@ -34,3 +34,8 @@ check_png "$out/mqtt.png" 5000
 run --screenshot "$out/none.png" --select 4 --follow udp "$captures/mqtt311.pcap"
 grep -q "no such stream" "$out/err" || { echo "expected a message for --follow udp on TCP:" >&2; cat "$out/err" >&2; exit 1; }
 check_png "$out/none.png" 10000
+
+# The Preferences window's TLS page, with a key log and a PSK from -o.
+run -o "tls.keylog_file:$captures/mqtt-tls-decrypt.keys" -o dtls.psk:696f7473636f70652d646576696365 \
+  --window preferences --screenshot "$out/prefs.png" "$captures/mqtt-tls-decrypt.pcap"
+check_png "$out/prefs.png" 5000

@@ -205,6 +205,49 @@ test_psk_and_preferences (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+/* A key log is recognised by its content (a dropped file may have any
+ * name); a capture file, plain text or a log with only comments is not. */
+static void
+test_looks_like_keylog (void)
+{
+  static const char keylog[] =
+    "# SSL/TLS secrets log file\n"
+    "CLIENT_RANDOM 0101010101010101010101010101010101010101010101010101010101010101 "
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f\n";
+  static const guint8 pcap[] = { 0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, 0, 0, 0, 0 };
+  static const char text[] = "temperature=21.5\nhumidity=40\n";
+  static const char comments[] = "# nothing but a comment\n\n";
+
+  g_assert_true (iot_secrets_looks_like_keylog (keylog, strlen (keylog)));
+  g_assert_false (iot_secrets_looks_like_keylog ((const char *) pcap, sizeof pcap));
+  g_assert_false (iot_secrets_looks_like_keylog (text, strlen (text)));
+  g_assert_false (iot_secrets_looks_like_keylog (comments, strlen (comments)));
+  g_assert_false (iot_secrets_looks_like_keylog ("", 0));
+}
+
+/* Entries from a capture's secrets block remember it (the audit names
+ * them "embedded"); the same line from a key log file clears the mark. */
+static void
+test_embedded_origin (void)
+{
+  static const char line[] =
+    "CLIENT_RANDOM 0202020202020202020202020202020202020202020202020202020202020202 "
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f\n";
+  g_autoptr (IotSecrets) secrets = iot_secrets_new ();
+  guint8 random[32];
+  guint n = 0;
+
+  memset (random, 2, sizeof random);
+  g_assert_true (iot_secrets_add_embedded_keylog (secrets, line, strlen (line), "dsb", &n, NULL));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_true (iot_secrets_keylog_is_embedded (secrets, random));
+  g_assert_true (iot_secrets_add_keylog (secrets, line, strlen (line), "file", NULL, NULL));
+  g_assert_false (iot_secrets_keylog_is_embedded (secrets, random));
+  g_assert_cmpstr (iot_secret_kind_name (IOT_SECRET_PSK), ==, "pre-shared key");
+  iot_secrets_clear (secrets);
+  g_assert_false (iot_secrets_keylog_is_embedded (secrets, random));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,5 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/secrets/keylog-labels", test_keylog_labels);
   g_test_add_func ("/secrets/keylog-malformed", test_keylog_malformed);
   g_test_add_func ("/secrets/psk-and-preferences", test_psk_and_preferences);
+  g_test_add_func ("/secrets/looks-like-keylog", test_looks_like_keylog);
+  g_test_add_func ("/secrets/embedded-origin", test_embedded_origin);
   return g_test_run ();
 }

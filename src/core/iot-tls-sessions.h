@@ -1,0 +1,48 @@
+/* iot-tls-sessions.h — which TLS and DTLS sessions of a capture could be
+ * decrypted, with which kind of secret, and why the others could not.
+ *
+ * The TLS and DTLS dissectors leave a hidden note on the first protected
+ * record of each direction (tls.decryption.secret / .failure); this
+ * collector gathers them per session (TCP or UDP stream) while frames are
+ * dissected in order, for the security audit and the window's status bar.
+ * GLib only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "iot-engine.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gboolean dtls;
+  guint32  stream;          /* tcp.stream or udp.stream */
+  guint32  first_frame;
+  char    *client;          /* "addr:port" of the sender of the first frame seen */
+  char    *server;
+  char    *secret;          /* which secret decrypted it; NULL: not decrypted */
+  char    *failure;         /* why (a direction) could not be decrypted; NULL: no reason recorded */
+  guint32  note_frame;      /* the frame of the first note; 0: none */
+} IotTlsSession;
+
+typedef struct _IotTlsSessions IotTlsSessions;
+
+IotTlsSessions *iot_tls_sessions_new (void);
+void            iot_tls_sessions_free (IotTlsSessions *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotTlsSessions, iot_tls_sessions_free)
+
+/* The fields a dissection must produce for iot_tls_sessions_add_packet(). */
+void            iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted);
+void            iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt);
+/* Dissects every frame the engine's first pass covered.  FALSE when cancelled. */
+gboolean        iot_tls_sessions_scan (IotTlsSessions *self, IotEngine *engine, GCancellable *cancellable);
+
+/* Sessions in the order they began. */
+guint                iot_tls_sessions_n (IotTlsSessions *self);
+const IotTlsSession *iot_tls_sessions_get (IotTlsSessions *self, guint index);
+guint                iot_tls_sessions_n_decrypted (IotTlsSessions *self);
+/* Whether any session carries a decryption note (secrets were at work). */
+gboolean             iot_tls_sessions_any_note (IotTlsSessions *self);
+
+G_END_DECLS

@@ -1,0 +1,245 @@
+/* test-tls-preferences.c — TLS decryption from the GUI: the key log file
+ * and the PSKs set on the Preferences window's TLS page (its real entries
+ * and buttons) reach the secrets store, the open capture is dissected
+ * again, MQTT inside TLS appears in the packet list's model, and the
+ * status bar counts "N of M TLS sessions decrypted".  A key log dropped on
+ * the window is recognised by its content, whatever its name.
+ * Run under Xvfb (run-xvfb.sh). */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "gui-test-util.h"
+#include "iot-preferences-window.h"
+#include "iot-window.h"
+
+/* Runs the main loop until @label says @text (the count runs in a worker
+ * after each load). */
+static void
+wait_for_label (GtkLabel *label, const char *text)
+{
+  gint64 until = g_get_monotonic_time () + GUI_TEST_TIMEOUT_US;
+
+  while (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    {
+      if (g_get_monotonic_time () > until)
+        g_error ("the label says \"%s\", not \"%s\"", gtk_label_get_text (label), text);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+/* Frames the main window's model holds under @filter. */
+static guint
+displayed_with (IotWindow *window, const char *filter)
+{
+  gui_test_apply_filter (window, filter);
+  return g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window))));
+}
+
+/* What the CLI counts with the same secrets. */
+static guint
+cli_count (const char *capture, const char *option, const char *filter)
+{
+  g_autofree char *out = gui_test_cli_run (capture, "-o", option, "-Y", filter, NULL);
+
+  return gui_test_count_lines (out);
+}
+
+static void
+reset_settings (GSettings *settings)
+{
+  g_settings_reset (settings, "tls-keylog-file");
+  g_settings_reset (settings, "tls-psks");
+}
+
+static void
+test_keylog_on_preferences_page (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("mqtt-tls-decrypt.pcap");
+  g_autofree char *keys = gui_test_capture_file ("mqtt-tls-decrypt.keys");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  IotWindow *window;
+  IotPreferencesWindow *prefs;
+  GtkLabel *status;
+  GtkEntry *entry;
+  guint expected;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  status = iot_window_get_status_tls (window);
+  /* Without secrets: eight TLS sessions, none readable, no MQTT. */
+  wait_for_label (status, "0 of 8 TLS sessions decrypted");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status)));
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+
+  /* Type the path in the key log entry and press Enter. */
+  prefs = iot_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  entry = iot_preferences_window_get_keylog_entry (prefs);
+  gtk_editable_set_text (GTK_EDITABLE (entry), keys);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, keys);
+  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_keylog_status (prefs)), ==,
+                   "15 secrets loaded.");
+
+  /* The window dissects again: seven sessions have keys (the key log
+   * leaves out the last one on purpose), and MQTT appears. */
+  wait_for_label (status, "7 of 8 TLS sessions decrypted");
+  {
+    g_autofree char *option = g_strconcat ("tls.keylog_file:", keys, NULL);
+
+    expected = cli_count (capture, option, "mqtt");
+  }
+  g_assert_cmpuint (expected, >, 20);
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+  g_assert_cmpuint (displayed_with (window, "mqtt.topic contains \"tls13-aes256gcm\""), >, 0);
+
+  /* The clear button forgets it again. */
+  g_signal_emit_by_name (iot_preferences_window_get_clear_keylog_button (prefs), "clicked");
+  g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, "");
+  wait_for_label (status, "0 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+/* Finds the first button below @widget. */
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_psk_list (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("dtls-psk-decrypt.pcap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  /* The key of dtls-psk-decrypt.opts, for the identity the client sends. */
+  const char *key = "696f7473636f70652d646576696365";
+  IotWindow *window;
+  IotPreferencesWindow *prefs;
+  GListModel *psks;
+  GtkListBoxRow *row;
+  GtkLabel *status;
+  GtkWidget *identity_entry, *key_entry, *add;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) stored = NULL;
+  guint expected;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  status = iot_window_get_status_tls (window);
+  wait_for_label (status, "0 of 3 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "coap"), ==, 0);
+
+  prefs = iot_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  psks = iot_preferences_window_get_psks (prefs);
+  g_assert_cmpuint (g_list_model_get_n_items (psks), ==, 0);
+
+  /* A key that is not hex is refused, with a message; nothing is stored. */
+  g_assert_false (iot_preferences_window_add_psk (prefs, "iotscope-device", "not hex", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (g_list_model_get_n_items (psks), ==, 0);
+
+  /* Identity and key typed in their entries, then Add. */
+  identity_entry = GTK_WIDGET (iot_preferences_window_get_psk_identity_entry (prefs));
+  key_entry = GTK_WIDGET (iot_preferences_window_get_psk_key_entry (prefs));
+  add = GTK_WIDGET (iot_preferences_window_get_psk_add_button (prefs));
+  gtk_editable_set_text (GTK_EDITABLE (identity_entry), "iotscope-device");
+  gtk_editable_set_text (GTK_EDITABLE (key_entry), key);
+  g_signal_emit_by_name (add, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (psks), ==, 1);
+  {
+    g_autoptr (IotPskItem) item = g_list_model_get_item (psks, 0);
+
+    g_assert_cmpstr (iot_psk_item_get_identity (item), ==, "iotscope-device");
+    g_assert_cmpstr (iot_psk_item_get_key (item), ==, key);
+  }
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_entry)), ==, "");
+  stored = g_settings_get_value (settings, "tls-psks");
+  g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
+  row = gtk_list_box_get_row_at_index (iot_preferences_window_get_psk_list (prefs), 0);
+  g_assert_nonnull (row);
+
+  /* All three DTLS sessions open; CoAP appears as the CLI shows it. */
+  wait_for_label (status, "3 of 3 TLS sessions decrypted");
+  {
+    g_autofree char *option = g_strconcat ("dtls.psk:", key, NULL);
+
+    expected = cli_count (capture, option, "coap");
+  }
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (displayed_with (window, "coap"), ==, expected);
+
+  /* The row's remove button takes it away again. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (row)), "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (psks), ==, 0);
+  wait_for_label (status, "0 of 3 TLS sessions decrypted");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+static void
+test_drop_keylog (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("mqtt-tls-decrypt.pcap");
+  g_autofree char *keys = gui_test_capture_file ("mqtt-tls-decrypt.keys");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *dir = g_dir_make_tmp ("t14-drop-XXXXXX", NULL);
+  /* A name that says nothing: the content decides. */
+  g_autofree char *renamed = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GFile) dropped = g_file_new_for_path (renamed);
+  g_autoptr (GFile) pcap = g_file_new_for_path (capture);
+  IotWindow *window;
+  GtkLabel *status;
+  gsize len;
+
+  reset_settings (settings);
+  g_assert_true (g_file_get_contents (keys, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (renamed, text, len, NULL));
+  window = gui_test_open_window (capture, settings);
+  status = iot_window_get_status_tls (window);
+  wait_for_label (status, "0 of 8 TLS sessions decrypted");
+
+  iot_window_drop_file (window, dropped);
+  g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, renamed);
+  wait_for_label (status, "7 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), >, 0);
+  /* The capture itself is still the one shown. */
+  g_assert_cmpstr (iot_session_get_path (iot_window_get_session (window)), ==, capture);
+
+  /* A capture dropped is opened, not taken for a key log. */
+  iot_window_drop_file (window, pcap);
+  g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, renamed);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+  g_unlink (renamed);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  gui_test_init (&argc, &argv);
+  g_test_add_func ("/tls-preferences/keylog", test_keylog_on_preferences_page);
+  g_test_add_func ("/tls-preferences/psk-list", test_psk_list);
+  g_test_add_func ("/tls-preferences/drop-keylog", test_drop_keylog);
+  return g_test_run ();
+}
