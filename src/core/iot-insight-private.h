@@ -22,7 +22,8 @@ enum {
   F_MQTT_SUBACK_QOS, F_MQTT_UNSUBACK_RC, F_MQTT_DISCONNECT_RC, F_MQTT_AUTH_RC,
   F_MQTT_RESPONSE_TIME, F_MQTT_DUP_OF,
   F_COAP, F_COAP_TYPE, F_COAP_CODE, F_COAP_MID, F_COAP_RESPONSE_TIME, F_COAP_REQ_FIRST,
-  F_COAP_RESP_FIRST, F_COAP_URI,
+  F_COAP_RESP_FIRST, F_COAP_URI, F_COAP_TOKEN, F_COAP_OBSERVE, F_COAP_OPT_NAME, F_COAP_BLOCK_NUMBER,
+  F_COAP_BLOCK_MORE, F_COAP_BLOCK_SIZE,
   F_DNS, F_DNS_RESPONSE, F_DNS_RCODE, F_DNS_QNAME,
   F_HTTP, F_HTTP_METHOD, F_HTTP_AUTH, F_HTTP_RESPONSE, F_HTTP_URI,
   F_TLS, F_TLS_HS_TYPE, F_TLS_HS_VERSION, F_TLS_CIPHER, F_TLS_SV,
@@ -89,6 +90,15 @@ typedef struct {
   gint64   coap_response_time;  /* -1: none */
   gboolean coap_retrans;
   const char *coap_uri;
+  const guint8 *coap_token;
+  guint    coap_token_len;
+  gint64   coap_observe;        /* -1: no Observe option */
+  guint    coap_block_option;   /* 1: Block1, 2: Block2, 0: none */
+  guint32  coap_block_number;
+  gboolean coap_block_more;
+  guint    coap_block_size;     /* bytes */
+  guint    coap_next_block;     /* while reading: the option a Block Number belongs to */
+  gint     quoted_coap_mid;     /* the CoAP message an ICMP error quotes, -1: none */
   gboolean dns, dns_response;
   gint     dns_rcode;
   const char *dns_qname;
@@ -307,6 +317,7 @@ struct _IotInsight {
   GHashTable  *topic_profiles;         /* topic → Profile */
   GHashTable  *lists[N_LISTS];         /* key → FrameList */
   GHashTable  *coap_cons;              /* "src>dst#mid" → FrameList */
+  struct _InsightCoap *coap;           /* iot-insight-coap.c */
   gboolean     compared;               /* a baseline comparison ran */
   char        *baseline_name;
 };
@@ -363,6 +374,12 @@ void            insight_network_init (IotInsight *self);
 void            insight_network_clear (IotInsight *self);
 void            insight_network_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_network (IotInsight *self);
+
+/* iot-insight-coap.c: CoAP resets, stalled block-wise transfers, cancelled observations. */
+void            insight_coap_init (IotInsight *self);
+void            insight_coap_clear (IotInsight *self);
+void            insight_coap_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_coap (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

@@ -42,6 +42,9 @@ static const char *const field_names[N_F] = {
   [F_COAP] = "coap", [F_COAP_TYPE] = "coap.type", [F_COAP_CODE] = "coap.code", [F_COAP_MID] = "coap.mid",
   [F_COAP_RESPONSE_TIME] = "coap.response_time", [F_COAP_REQ_FIRST] = "coap.request_first_in",
   [F_COAP_RESP_FIRST] = "coap.response_first_in", [F_COAP_URI] = "coap.opt.uri_path_recon",
+  [F_COAP_TOKEN] = "coap.token", [F_COAP_OBSERVE] = "coap.opt.observe", [F_COAP_OPT_NAME] = "coap.opt.name",
+  [F_COAP_BLOCK_NUMBER] = "coap.opt.block_number", [F_COAP_BLOCK_MORE] = "coap.opt.block_mflag",
+  [F_COAP_BLOCK_SIZE] = "coap.opt.block_size",
   [F_DNS] = "dns", [F_DNS_RESPONSE] = "dns.flags.response", [F_DNS_RCODE] = "dns.flags.rcode",
   [F_DNS_QNAME] = "dns.qry.name",
   [F_HTTP] = "http", [F_HTTP_METHOD] = "http.request.method", [F_HTTP_AUTH] = "http.authorization",
@@ -528,6 +531,7 @@ iot_insight_new (void)
   insight_causes_init (self);
   insight_tls_init (self);
   insight_network_init (self);
+  insight_coap_init (self);
   insight_path_init (self);
   return self;
 }
@@ -549,6 +553,7 @@ iot_insight_free (IotInsight *self)
   insight_tls_clear (self);
   insight_vantage_clear (self);
   insight_network_clear (self);
+  insight_coap_clear (self);
   insight_path_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
@@ -634,8 +639,12 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
       idx = field_index (f, node->field);
       if (idx < 0)
         continue;
-      if (ff->quoted && idx != F_MALFORMED)
-        continue;   /* the copy of another packet inside an ICMP error */
+      if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
+        ff->quoted_coap_mid = (gint) node->v.u;
+      /* The copy of another packet inside an ICMP error is not this frame's
+       * own traffic; the ICMP header's type and code are. */
+      if (ff->quoted && idx != F_MALFORMED && idx != F_ICMP_TYPE && idx != F_ICMP_CODE && idx != F_ICMPV6_TYPE)
+        continue;
       switch (idx)
         {
         case F_IP:
@@ -759,6 +768,38 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_COAP_REQ_FIRST:
         case F_COAP_RESP_FIRST: ff->coap_retrans = TRUE; break;
         case F_COAP_URI: ff->coap_uri = node_string (node); break;
+        case F_COAP_TOKEN:
+          ff->coap_token = node->v.p;
+          ff->coap_token_len = node->vlen;
+          break;
+        case F_COAP_OBSERVE: ff->coap_observe = (gint64) node->v.u; break;
+        case F_COAP_OPT_NAME:
+          /* "#2: Block1": the Block Number that follows is that option's. */
+          ff->coap_next_block = g_str_has_suffix (node_string (node), ": Block1") ? 1
+                                : g_str_has_suffix (node_string (node), ": Block2") ? 2 : 0;
+          break;
+        case F_COAP_BLOCK_NUMBER:
+          /* A message may carry both: the option that describes its own
+           * body (Block1 in a request, Block2 in a response) wins. */
+          if (ff->coap_next_block != 0
+              && (ff->coap_block_option == 0
+                  || ff->coap_next_block == (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
+            {
+              ff->coap_block_option = ff->coap_next_block;
+              ff->coap_block_number = (guint32) node->v.u;
+            }
+          break;
+        case F_COAP_BLOCK_MORE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            ff->coap_block_more = node->v.u != 0;
+          break;
+        case F_COAP_BLOCK_SIZE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            {
+              ff->coap_block_size = 16u << MIN (node->v.u, 6u);
+              ff->coap_next_block = 0;
+            }
+          break;
         case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
         case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
         case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
@@ -1623,12 +1664,14 @@ add_frame (IotInsight *self, FrameFacts *ff)
   if (ff->quoted)
     {
       device_frame (self, ff);
+      insight_coap_frame (self, ff);
       return;
     }
   device_frame (self, ff);
   mqtt_frame (self, ff);
   if (ff->coap)
     coap_frame (self, ff);
+  insight_coap_frame (self, ff);
   if (ff->dns)
     dns_frame (self, ff);
   if (ff->hs->len > 0)
@@ -1654,6 +1697,8 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   ff.dns_rcode = -1;
   ff.coap_response_time = -1;
+  ff.coap_observe = -1;
+  ff.quoted_coap_mid = -1;
   ff.ntp_mode = -1;
   ff.arp_op = -1;
   ff.dhcp_type = -1;
@@ -2428,6 +2473,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_tls (self);
   insight_finish_vantage (self);
   insight_finish_network (self);
+  insight_finish_coap (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }
