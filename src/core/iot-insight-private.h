@@ -159,6 +159,7 @@ typedef struct {
   char   *topic;
   GArray *times;            /* gint64 ns */
   GArray *frames;           /* guint32 */
+  GArray *streams;          /* guint32: the tcp.stream of each publication */
   double  period, jitter;   /* seconds; period < 0: not periodic */
   guint   gaps;
 } Series;
@@ -187,6 +188,7 @@ typedef struct {
   gint64     last_publish_ns;
   guint      last_publish_size;    /* its payload bytes */
   gboolean   last_publish_answered;
+  GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -262,9 +264,12 @@ typedef struct {
 /* A periodic gap that a cause found before it explains. */
 typedef struct {
   guint32 before, after;    /* the publications around the gap */
-  guint   ack;              /* index in IotInsight.ack_timings */
+  guint   ack;              /* index in IotInsight.ack_timings; retrans == NULL only */
   char   *series;           /* "publisher on topic" */
+  char   *topic;
   double  seconds;
+  GArray *retrans;          /* guint32: TCP retransmissions on the publisher's connection
+                             * inside the gap; NULL: a slow answer explains it */
 } ExplainedGap;
 
 typedef struct {

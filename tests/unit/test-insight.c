@@ -331,12 +331,10 @@ test_periodic (void)
   gint64 longest = 0;
   guint32 before = 0, after = 0, b_stream = G_MAXUINT32;
 
-  /* Only sensor-c is chatty. */
-  g_assert_nonnull (chatty);
-  g_assert_cmpstr (chatty->subject, ==, "sensor-c");
-  g_assert_cmpuint (count_items (insight, "chatty-device"), ==, 1);
-  for (guint i = 0; i < chatty->frames->len; i++)
-    g_assert_true (has_frame (publishes, g_array_index (chatty->frames, guint32, i)));
+  /* sensor-c publishes ten times as fast as the two others, but two peers
+   * make no usual rate, and its own rate never changed: not chatty
+   * (tests/unit/insight-rates.py has the cases that are). */
+  g_assert_null (chatty);
 
   /* The gap: between the two sensor-b publications furthest apart. */
   for (guint i = 0; i < iot_insight_n_sessions (insight); i++)
