@@ -310,6 +310,7 @@ struct _IotInsight {
   GHashTable  *tls_conns;              /* tcp.stream + 1 → TlsConn (iot-insight-tls-causes.c) */
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
+  GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */

@@ -535,6 +535,7 @@ iot_insight_new (void)
   insight_tls_init (self);
   insight_network_init (self);
   insight_coap_init (self);
+  self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
   insight_path_init (self);
   return self;
 }
@@ -557,6 +558,7 @@ iot_insight_free (IotInsight *self)
   insight_vantage_clear (self);
   insight_network_clear (self);
   insight_coap_clear (self);
+  g_array_unref (self->first_seen_resent);
   insight_path_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
@@ -1675,6 +1677,10 @@ add_frame (IotInsight *self, FrameFacts *ff)
       return;
     }
   device_frame (self, ff);
+  /* The TCP dissector decodes a retransmission only when this capture
+   * point never saw its bytes before (the original was lost on the way). */
+  if (ff->retrans && ff->mqtt->len > 0)
+    g_array_append_val (self->first_seen_resent, ff->number);
   mqtt_frame (self, ff);
   if (ff->coap)
     coap_frame (self, ff);
@@ -1940,8 +1946,23 @@ speed_up_point (const Series *s, double *before_s, double *after_s)
     }
   if (best == 0)
     return 0;
+  /* Windows that straddle the change rate alike; the first publication at
+   * the new rate is the first whose interval is nearer the new one. */
+  {
+    double local_before = median_interval (s, best > w ? best - w : 1, best);
+    double local_after = median_interval (s, best + 1, MIN (n, best + 1 + w));
+    double middle = sqrt (local_before * local_after);
+    guint first = best > w ? best - w : 1;
+
+    while (first < n - 1
+           && (g_array_index (s->times, gint64, first) - g_array_index (s->times, gint64, first - 1)) / 1e9 > middle)
+      first++;
+    best = first;
+  }
+  if (best < CHATTY_MIN_HISTORY + 1 || best + CHATTY_MIN_HISTORY > n)
+    return 0;
   *before_s = median_interval (s, 1, best);
-  *after_s = median_interval (s, best + 1, n);
+  *after_s = median_interval (s, best, n);
   return *before_s > 0 && *after_s > 0 && *before_s / *after_s > CHATTY_FACTOR ? best : 0;
 }
 

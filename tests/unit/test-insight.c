@@ -1113,6 +1113,63 @@ test_coap_rst (void)
       g_assert_false (has_frame (iot_insight_item (insight, i)->frames, g_array_index (pings, guint32, 0)));
 }
 
+/* mqtt-puback-first-seen.pcap: a router before the capture point dropped
+ * the broker's first PUBACK; the capture sees it only in the broker's
+ * retransmission.  Those bytes are new here, so they are decoded (tshark
+ * 4.0 does not decode any retransmission) and the PUBLISH is answered; the
+ * device's own retransmitted PUBLISH, seen before, is not decoded twice. */
+static void
+test_puback_first_seen (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-puback-first-seen.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) resent = frames_with (engine, "tcp.analysis.retransmission", G_MAXUINT64);
+  g_autoptr (GArray) lost = frames_with (engine, "tcp.analysis.lost_segment", G_MAXUINT64);
+  g_autoptr (GArray) pubacks = frames_with (engine, "mqtt.msgtype", 4);
+  g_autoptr (GArray) publishes = frames_with_both (engine, "mqtt.qos", 1, "tcp.dstport", 1883);
+  guint32 from_broker = 0, from_device = 0;
+
+  g_assert_cmpuint (resent->len, ==, 2);
+  for (guint i = 0; i < resent->len; i++)
+    {
+      guint32 n = g_array_index (resent, guint32, i);
+      g_autoptr (GArray) sport = field_values (engine, n, "tcp.srcport");
+
+      if (g_array_index (sport, guint64, 0) == 1883)
+        from_broker = n;
+      else
+        from_device = n;
+    }
+  g_assert_cmpuint (from_broker, !=, 0);
+  g_assert_cmpuint (from_device, !=, 0);
+  /* The command the broker sent after the lost PUBACK came first. */
+  g_assert_cmpuint (lost->len, >=, 1);
+  g_assert_cmpuint (g_array_index (lost, guint32, 0), <, from_broker);
+  /* The broker's retransmission carries PUBACK 10 for the first reading. */
+  {
+    g_autoptr (GArray) type = field_values (engine, from_broker, "mqtt.msgtype");
+    g_autoptr (GArray) msgid = field_values (engine, from_broker, "mqtt.msgid");
+    g_autoptr (GArray) data = field_values (engine, from_broker, "tcp.segment_data");
+
+    g_assert_cmpuint (type->len, ==, 1);
+    g_assert_cmpuint (g_array_index (type, guint64, 0), ==, 4);
+    g_assert_cmpuint (g_array_index (msgid, guint64, 0), ==, 10);
+    g_assert_cmpuint (data->len, ==, 0);
+  }
+  /* The device's retransmitted PUBLISH was seen before: not decoded again. */
+  {
+    g_autoptr (GArray) type = field_values (engine, from_device, "mqtt.msgtype");
+    g_autoptr (GArray) data = field_values (engine, from_device, "tcp.segment_data");
+
+    g_assert_cmpuint (type->len, ==, 0);
+    g_assert_cmpuint (data->len, ==, 1);
+  }
+  g_assert_cmpuint (publishes->len, ==, 3);
+  g_assert_cmpuint (pubacks->len, ==, 3);
+  g_assert_null (iot_insight_find (insight, "mqtt-unacknowledged", NULL));
+  g_assert_cmpuint (iot_insight_mqtt_latency (insight).count, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1143,5 +1200,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/coap-observe-cancel", test_coap_observe_cancel);
   g_test_add_func ("/insight/coap-block-stall", test_coap_block_stall);
   g_test_add_func ("/insight/coap-rst", test_coap_rst);
+  g_test_add_func ("/insight/puback-first-seen", test_puback_first_seen);
   return g_test_run ();
 }
