@@ -624,30 +624,29 @@ report_notify_after_cancel (IotInsight *self, const Observation *o, const Notify
                             "removes the observer on GET Observe=1 and on RST.");
 }
 
+/* An observer that ended its observation by resetting a notification (RFC
+ * 7641 §3.6) without any sign of having been away: a choice, or a client
+ * that lost the token without restarting; the server did stop. */
 static void
-report_cancelled (IotInsight *self, const Observation *o, gboolean by_reset)
+report_reset_cancel (IotInsight *self, const Observation *o)
 {
-  guint32 cancel = by_reset ? o->reset_frame : o->cancel_frame;
   IotInsightItem *item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "coap-observe-cancelled", IOT_SEV_NOTE,
                                            o->client,
-    g_strdup_printf ("%s cancelled its observation of %s on %s (%s, frame %u) after %u notification%s, and the "
-                     "server stopped", o->client, o->uri, o->server,
-                     by_reset ? "RST to a notification" : "GET with Observe=1", cancel, o->notifications->len,
-                     o->notifications->len == 1 ? "" : "s"),
-    g_strdup_printf ("An observation (RFC 7641) makes the server send a notification whenever the resource "
-                     "changes, until the observer cancels it: with a GET carrying Observe=1 and the same token, "
-                     "or by answering a notification with RST. %s Nothing wrong, as long as the device meant to "
-                     "stop; a device that still needs the values must register again.",
-                     by_reset ? "This observer reset a notification it had been acknowledging, which a client "
-                                "does when it no longer wants them (or no longer knows the token)."
-                              : "This observer deregistered explicitly and the server confirmed it."));
+    g_strdup_printf ("%s cancelled its observation of %s on %s by resetting a notification (RST, frame %u) after "
+                     "%u notification%s, and the server stopped", o->client, o->uri, o->server, o->reset_frame,
+                     o->notifications->len, o->notifications->len == 1 ? "" : "s"),
+    g_strdup ("An observation (RFC 7641) makes the server send a notification whenever the resource changes, "
+              "until the observer cancels it: with a GET carrying Observe=1 and the same token, or by answering a "
+              "notification with RST. This observer reset a notification after acknowledging the earlier ones, "
+              "which a client does when it no longer wants them, or when it no longer knows the token (its "
+              "state was lost). Nothing wrong if the device meant to stop; one that still needs the values must "
+              "register again."));
   add_registration (item, o);
-  if (by_reset && o->reset_of)
+  if (o->reset_of)
     insight_item_add_frame (item, o->reset_of);
-  insight_item_add_frame (item, cancel);
-  if (!by_reset && o->cancel_answer)
-    insight_item_add_frame (item, o->cancel_answer);
-  item->confidence = "high";
+  insight_item_add_frame (item, o->reset_frame);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("The device's log: whether it meant to stop observing.");
 }
 
 static void
@@ -717,8 +716,11 @@ find_observations (IotInsight *self, GHashTable *by_frame)
         report_observer_gone (self, o, &fate);
       else if (ended != 0 && fate.n_after >= NOTIFY_AFTER_CANCEL_MIN)
         report_notify_after_cancel (self, o, &fate, o->cancel_frame == 0);
-      else if (ended != 0)
-        report_cancelled (self, o, o->cancel_frame == 0);
+      /* A GET with Observe=1 that the server honours is how an observation
+         is meant to end: nothing to report.  A RST may be a choice or a
+         client that lost the token: worth a note. */
+      else if (ended != 0 && o->cancel_frame == 0)
+        report_reset_cancel (self, o);
       notify_fate_clear (&fate);
     }
 }
