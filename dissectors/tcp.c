@@ -486,6 +486,10 @@ typedef struct {
   guint32    reused_frame;
   /* 1 + the direction that sent the first FIN; 0 = none yet. */
   guint8     fin_side;
+  /* First pass: the stretches of each direction's bytes the capture has not
+   * seen (a segment lost before the capture point), to recognise their
+   * retransmission as the first sight of those bytes. */
+  struct _Unseen *unseen[2];
 } TcpStream;
 
 /* What the first pass recorded about one frame. */
@@ -524,7 +528,22 @@ typedef struct {
   guint32 tail_off;        /* payload offset where message tail_pdu starts */
   guint32 tail_pdu;        /* index + 1, 0 = none */
   gboolean resent;         /* a resend of bytes of a message already rebuilt */
+  gboolean first_seen;     /* a retransmission of bytes the capture had not seen: decoded */
 } SegFact;
+
+/* Bytes of one direction the capture has not seen: at most a few holes,
+ * oldest first.  A hole whose first byte starts a message (the bytes before
+ * it ended one) can be decoded when its retransmission comes. */
+typedef struct {
+  guint32  start, end;     /* raw sequence numbers */
+  gboolean at_boundary;
+} Hole;
+
+typedef struct _Unseen {
+  guint32  next_seq;       /* after the highest byte seen */
+  Hole     holes[8];
+  guint    n_holes;
+} Unseen;
 
 typedef struct _Gather {
   guint32     pdu;         /* index + 1 of the message being gathered, 0 = none */
@@ -589,6 +608,7 @@ tcp_stream_free (TcpStream *s)
   for (guint d = 0; d < 2; d++)
     {
       gather_free (s->gather[d]);
+      g_free (s->unseen[d]);
       g_free (s->flow[d].v);
     }
   g_free (s);
@@ -2217,6 +2237,110 @@ dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segmen
     iot_col_append_info (pkt, " [TCP segment of a reassembled PDU]");
 }
 
+/* First pass: records the bytes of @seg as seen, and the hole before them
+ * when the capture missed some.  Bytes resent into a hole fill it (they
+ * are no longer unseen), from its start only as far as they reach. */
+static void
+unseen_track (TcpStream *s, guint dir, const Segment *seg)
+{
+  Unseen *u = s->unseen[dir];
+  const Gather *g = s->gather[dir];
+  guint32 end = seg->seq + seg->len;
+
+  if (u == NULL)
+    {
+      u = s->unseen[dir] = g_new0 (Unseen, 1);
+      u->next_seq = end;
+      return;
+    }
+  for (guint i = 0; i < u->n_holes; i++)
+    {
+      Hole *h = &u->holes[i];
+
+      if (LE_SEQ (seg->seq, h->start) && GT_SEQ (end, h->start))
+        {
+          h->start = LT_SEQ (end, h->end) ? end : h->end;
+          h->at_boundary = FALSE;    /* where these bytes' messages end is not known */
+        }
+    }
+  if (GT_SEQ (seg->seq, u->next_seq))
+    {
+      Hole h = { u->next_seq, seg->seq, g == NULL || (g->pdu == 0 && g->lost_pdu == 0) };
+
+      if (u->n_holes == G_N_ELEMENTS (u->holes))
+        {
+          memmove (u->holes, u->holes + 1, sizeof u->holes - sizeof u->holes[0]);
+          u->n_holes--;
+        }
+      u->holes[u->n_holes++] = h;
+    }
+  if (GT_SEQ (end, u->next_seq))
+    u->next_seq = end;
+}
+
+/* A hole that @seg's bytes fall into from its first byte, at the start of a
+ * message; NULL: none. */
+static Hole *
+unseen_hole_for (Unseen *u, const Segment *seg)
+{
+  for (guint i = 0; u != NULL && i < u->n_holes; i++)
+    {
+      Hole *h = &u->holes[i];
+
+      if (h->at_boundary && seg->seq == h->start && LE_SEQ (seg->seq + seg->len, h->end))
+        return h;
+    }
+  return NULL;
+}
+
+/* A retransmission whose original never reached the capture point (it was
+ * lost before it) carries bytes seen here for the first time: they are
+ * decoded like any new data, so that a message which arrived only in the
+ * retransmission (a PUBACK) is not missing.  tshark 4.0 decodes no
+ * retransmission at all; a resend of bytes already seen stays undecoded
+ * here too.  Only a resend that starts where a message starts is decoded:
+ * from the middle of one it would invent messages out of payload bytes. */
+static gboolean
+decode_first_seen (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, const Segment *seg, IotBuf *payload)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  guint at, needed;
+  gboolean more;
+
+  if (iot_packet_first_pass (pkt))
+    {
+      Unseen *u = s->unseen[dir];
+      Hole *h = unseen_hole_for (u, seg);
+
+      if (h == NULL)
+        return FALSE;
+      seg_fact_for (st, frame)->first_seen = TRUE;
+      call_payload_dissector (pkt, seg, payload);
+      more = iot_packet_take_request (pkt, &at, &needed);
+      h->start = seg->seq + seg->len;
+      /* A message cut at the segment's end leaves the rest of the hole
+       * without a known start. */
+      h->at_boundary = !more;
+      if (h->start == h->end)
+        {
+          guint i = (guint) (h - u->holes);
+
+          memmove (u->holes + i, u->holes + i + 1, (u->n_holes - i - 1) * sizeof u->holes[0]);
+          u->n_holes--;
+        }
+      return TRUE;
+    }
+  {
+    const SegFact *fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+
+    if (fact == NULL || !fact->first_seen)
+      return FALSE;
+  }
+  call_payload_dissector (pkt, seg, payload);
+  iot_packet_take_request (pkt, &at, &needed);
+  return TRUE;
+}
+
 static void
 hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, int tree,
           guint hdr_len, const Segment *seg, guint16 analysis)
@@ -2232,7 +2356,13 @@ hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, in
   iot_tree_set_label (pkt, node, "TCP payload (%u byte%s)", seg->len, seg->len == 1 ? "" : "s");
   iot_tree_set_length (pkt, node, payload.length);
   /* Data sent before is not decoded again, as in tshark: an application
-   * protocol would see it twice or out of order. */
+   * protocol would see it twice or out of order.  Data this capture point
+   * sees for the first time is (decode_first_seen). */
+  if ((analysis & TA_RETRANSMISSION) && s != NULL && payload.length == payload.reported
+      && !iot_packet_in_error (pkt) && decode_first_seen (st, s, dir, pkt, seg, &payload))
+    return;
+  if (s != NULL && iot_packet_first_pass (pkt))
+    unseen_track (s, dir, seg);
   if (analysis & TA_RETRANSMISSION)
     {
       node = iot_tree_add_bytes (pkt, tree, &tcp_fields[F_SEGMENT_DATA], &payload, 0, payload.length,

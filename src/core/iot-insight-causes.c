@@ -27,7 +27,11 @@
 static void
 explained_gap_clear (gpointer data)
 {
-  g_free (((ExplainedGap *) data)->series);
+  ExplainedGap *gap = data;
+
+  g_free (gap->series);
+  g_free (gap->topic);
+  g_clear_pointer (&gap->retrans, g_array_unref);
 }
 
 void
@@ -50,6 +54,9 @@ insight_causes_clear (IotInsight *self)
 /* ---- where the time goes ----------------------------------------------------------- */
 
 /* A client that never gets answers must not grow the list forever. */
+/* TCP retransmissions inside a gap that make a burst of losses. */
+#define GAP_RETRANS_MIN 2
+
 #define MAX_INFLIGHT 1024
 
 void
@@ -152,25 +159,110 @@ ack_for_publish (IotInsight *self, guint32 frame, guint *index)
   return NULL;
 }
 
-/* A device with one message in flight cannot publish while it waits for an
- * answer: when the PUBLISH before a gap waited for most of the gap, the gap
- * is the broker's doing and becomes the evidence of mqtt-broker-slow. */
+/* The TCP retransmissions on the connection that carried publication
+ * @after of @s, sent between @before and @after. */
+static GArray *
+retransmissions_in_gap (IotInsight *self, const Series *s, guint32 before, guint32 after)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const Stream *st = NULL;
+
+  for (guint i = 0; i < s->frames->len && st == NULL; i++)
+    if (g_array_index (s->frames, guint32, i) == after)
+      st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (g_array_index (s->streams, guint32, i) + 1));
+  for (guint i = 0; st != NULL && i < st->retrans->len; i++)
+    {
+      guint32 frame = g_array_index (st->retrans, guint32, i);
+
+      if (frame > before && frame <= after)
+        g_array_append_val (found, frame);
+    }
+  return found;
+}
+
+/* What happened just before a gap explains it before the device is
+ * blamed.  A device with one message in flight cannot publish while it
+ * waits for an answer: when the PUBLISH before a gap waited for most of the
+ * gap, the gap is the broker's doing and becomes the evidence of
+ * mqtt-broker-slow.  When TCP had to resend on the publisher's connection
+ * during the gap, the readings were held up by losses on the path (the
+ * later ones queue behind the lost segment), not missed by the device. */
 gboolean
 insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after, double seconds)
 {
   guint index = 0;
   const AckTiming *t = ack_for_publish (self, before, &index);
-  ExplainedGap gap;
+  ExplainedGap gap = { before, after, index, NULL, NULL, seconds, NULL };
+  g_autoptr (GArray) retrans = NULL;
 
   if (t == NULL || !answer_is_slow (t) || t->total_s < seconds - 1.5 * s->period)
-    return FALSE;
-  gap.before = before;
-  gap.after = after;
-  gap.ack = index;
+    {
+      retrans = retransmissions_in_gap (self, s, before, after);
+      /* A burst, or the very segment that ends the gap. */
+      if (retrans->len < GAP_RETRANS_MIN
+          && !(retrans->len > 0 && g_array_index (retrans, guint32, retrans->len - 1) == after))
+        return FALSE;
+      gap.retrans = g_steal_pointer (&retrans);
+    }
   gap.series = g_strdup_printf ("%s on %s", s->publisher, s->topic);
-  gap.seconds = seconds;
+  gap.topic = g_strdup (s->topic);
   g_array_append_val (self->explained_gaps, gap);
   return TRUE;
+}
+
+/* Gaps that losses on the path explain: one finding per series. */
+static void
+report_gaps_of_losses (IotInsight *self)
+{
+  g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < self->explained_gaps->len; i++)
+    {
+      const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, i);
+      g_autoptr (GString) where = g_string_new (NULL);
+      g_autoptr (GArray) resent = g_array_new (FALSE, FALSE, sizeof (guint32));
+      IotInsightItem *item;
+      guint n = 0;
+      double longest = 0;
+
+      if (g->retrans == NULL || g_hash_table_contains (done, g->series))
+        continue;
+      g_hash_table_add (done, g->series);
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-losses", IOT_SEV_WARN, g->topic, NULL,
+                               NULL);
+      for (guint k = i; k < self->explained_gaps->len; k++)
+        {
+          const ExplainedGap *o = &g_array_index (self->explained_gaps, ExplainedGap, k);
+
+          if (o->retrans == NULL || strcmp (o->series, g->series) != 0)
+            continue;
+          n++;
+          longest = MAX (longest, o->seconds);
+          insight_item_add_frame (item, o->before);
+          insight_item_add_frame (item, o->after);
+          insight_item_add_frames (resent, o->retrans);
+          if (n <= 3)
+            g_string_append_printf (where, "%sframes %u–%u (%.3f s, %u retransmission%s)", n > 1 ? "; " : "",
+                                    o->before, o->after, o->seconds, o->retrans->len,
+                                    o->retrans->len == 1 ? "" : "s");
+        }
+      if (n > 3)
+        g_string_append (where, " …");
+      item->summary = g_strdup_printf ("%s: %u gap%s in %s's readings (up to %.3f s) come with TCP retransmissions "
+                                       "on its connection: losses on the path, not the device", g->topic, n,
+                                       n == 1 ? "" : "s", g->series, longest);
+      item->explanation = g_strdup_printf ("The publications of %s are regular except where TCP had to resend on "
+                                           "the same connection during the pause: %s. A lost segment holds up "
+                                           "everything behind it until its copy gets through, so the readings "
+                                           "arrive late and together instead of missing; the device kept "
+                                           "publishing. Look at the path (radio signal, a congested or lossy "
+                                           "link), not at the device.", g->series, where->str);
+      insight_item_add_frames (item->related, resent);
+      item->related_label = "The TCP retransmissions in the gaps";
+      item->confidence = "medium";
+      item->confirm = g_strdup ("A capture at the device shows the PUBLISHes leaving on time; the link's loss "
+                                "counters (radio RSSI, interface errors) at that time.");
+    }
 }
 
 static const IotMqttSession *
@@ -190,7 +282,8 @@ gaps_of_broker (IotInsight *self, const char *broker, IotInsightItem *item, GStr
   for (guint i = 0; i < self->explained_gaps->len; i++)
     {
       const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, i);
-      const IotMqttSession *s = session_at (self, g_array_index (self->ack_timings, AckTiming, g->ack).session);
+      const IotMqttSession *s = g->retrans != NULL ? NULL
+                                : session_at (self, g_array_index (self->ack_timings, AckTiming, g->ack).session);
 
       if (s == NULL || g_strcmp0 (s->broker, broker) != 0)
         continue;
@@ -899,4 +992,5 @@ insight_finish_causes (IotInsight *self)
   find_topic_mismatches (self);
   find_not_forwarded (self);
   find_too_large (self);
+  report_gaps_of_losses (self);
 }

@@ -23,7 +23,8 @@ enum {
   F_MQTT_SUBACK_QOS, F_MQTT_UNSUBACK_RC, F_MQTT_DISCONNECT_RC, F_MQTT_AUTH_RC,
   F_MQTT_RESPONSE_TIME, F_MQTT_DUP_OF,
   F_COAP, F_COAP_TYPE, F_COAP_CODE, F_COAP_MID, F_COAP_RESPONSE_TIME, F_COAP_REQ_FIRST,
-  F_COAP_RESP_FIRST, F_COAP_URI,
+  F_COAP_RESP_FIRST, F_COAP_URI, F_COAP_TOKEN, F_COAP_OBSERVE, F_COAP_OPT_NAME, F_COAP_BLOCK_NUMBER,
+  F_COAP_BLOCK_MORE, F_COAP_BLOCK_SIZE,
   F_DNS, F_DNS_RESPONSE, F_DNS_RCODE, F_DNS_QNAME,
   F_HTTP, F_HTTP_METHOD, F_HTTP_AUTH, F_HTTP_RESPONSE, F_HTTP_URI,
   F_TLS, F_TLS_HS_TYPE, F_TLS_HS_VERSION, F_TLS_CIPHER, F_TLS_SV,
@@ -90,6 +91,15 @@ typedef struct {
   gint64   coap_response_time;  /* -1: none */
   gboolean coap_retrans;
   const char *coap_uri;
+  const guint8 *coap_token;
+  guint    coap_token_len;
+  gint64   coap_observe;        /* -1: no Observe option */
+  guint    coap_block_option;   /* 1: Block1, 2: Block2, 0: none */
+  guint32  coap_block_number;
+  gboolean coap_block_more;
+  guint    coap_block_size;     /* bytes */
+  guint    coap_next_block;     /* while reading: the option a Block Number belongs to */
+  gint     quoted_coap_mid;     /* the CoAP message an ICMP error quotes, -1: none */
   gboolean dns, dns_response;
   gint     dns_rcode;
   const char *dns_qname;
@@ -150,6 +160,7 @@ typedef struct {
   char   *topic;
   GArray *times;            /* gint64 ns */
   GArray *frames;           /* guint32 */
+  GArray *streams;          /* guint32: the tcp.stream of each publication */
   double  period, jitter;   /* seconds; period < 0: not periodic */
   guint   gaps;
 } Series;
@@ -178,6 +189,7 @@ typedef struct {
   gint64     last_publish_ns;
   guint      last_publish_size;    /* its payload bytes */
   gboolean   last_publish_answered;
+  GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -253,9 +265,12 @@ typedef struct {
 /* A periodic gap that a cause found before it explains. */
 typedef struct {
   guint32 before, after;    /* the publications around the gap */
-  guint   ack;              /* index in IotInsight.ack_timings */
+  guint   ack;              /* index in IotInsight.ack_timings; retrans == NULL only */
   char   *series;           /* "publisher on topic" */
+  char   *topic;
   double  seconds;
+  GArray *retrans;          /* guint32: TCP retransmissions on the publisher's connection
+                             * inside the gap; NULL: a slow answer explains it */
 } ExplainedGap;
 
 typedef struct {
@@ -297,6 +312,7 @@ struct _IotInsight {
   GHashTable  *tls_conns;              /* tcp.stream + 1 → TlsConn (iot-insight-tls-causes.c) */
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
+  GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
@@ -309,6 +325,7 @@ struct _IotInsight {
   GHashTable  *topic_profiles;         /* topic → Profile */
   GHashTable  *lists[N_LISTS];         /* key → FrameList */
   GHashTable  *coap_cons;              /* "src>dst#mid" → FrameList */
+  struct _InsightCoap *coap;           /* iot-insight-coap.c */
   gboolean     compared;               /* a baseline comparison ran */
   char        *baseline_name;
 };
@@ -365,6 +382,12 @@ void            insight_network_init (IotInsight *self);
 void            insight_network_clear (IotInsight *self);
 void            insight_network_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_network (IotInsight *self);
+
+/* iot-insight-coap.c: CoAP resets, stalled block-wise transfers, cancelled observations. */
+void            insight_coap_init (IotInsight *self);
+void            insight_coap_clear (IotInsight *self);
+void            insight_coap_frame (IotInsight *self, const FrameFacts *ff);
+void            insight_finish_coap (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

@@ -130,6 +130,27 @@ insight_finish_vantage (IotInsight *self)
                                        "point: from the client's SYN to the server's SYN/ACK is the way to the "
                                        "server and back, from the SYN/ACK to the client's ACK the way to the client "
                                        "and back. %s", point_hides[best]);
+  if (self->first_seen_resent->len > 0)
+    {
+      guint n = self->first_seen_resent->len;
+      g_autoptr (GString) which = g_string_new (NULL);
+      char *more;
+
+      for (guint i = 0; i < MIN (n, 5u); i++)
+        g_string_append_printf (which, "%s%u", i ? ", " : "", g_array_index (self->first_seen_resent, guint32, i));
+      if (n > 5)
+        g_string_append (which, ", …");
+      more = g_strdup_printf ("%s %u frame%s of MQTT (%s) reached this point only inside a TCP retransmission: "
+                              "the original segment was lost between the sender and here. Their messages are "
+                              "decoded and counted like the others (tshark leaves every retransmission "
+                              "undecoded), so an answer that came only in a retransmission is not reported "
+                              "missing.", item->explanation, n, n == 1 ? "" : "s", which->str);
+
+      g_free (item->explanation);
+      item->explanation = more;
+      insight_item_add_frames (item->related, self->first_seen_resent);
+      item->related_label = "Messages first seen in a retransmission";
+    }
   item->confidence = counts[best] == total && total >= 3 ? "high" : counts[best] * 2 > total ? "medium" : "low";
   if (counts[best] != total)
     item->confirm = g_strdup_printf ("The handshakes disagree (%u next to the clients, %u next to the servers, %u "

@@ -42,6 +42,9 @@ static const char *const field_names[N_F] = {
   [F_COAP] = "coap", [F_COAP_TYPE] = "coap.type", [F_COAP_CODE] = "coap.code", [F_COAP_MID] = "coap.mid",
   [F_COAP_RESPONSE_TIME] = "coap.response_time", [F_COAP_REQ_FIRST] = "coap.request_first_in",
   [F_COAP_RESP_FIRST] = "coap.response_first_in", [F_COAP_URI] = "coap.opt.uri_path_recon",
+  [F_COAP_TOKEN] = "coap.token", [F_COAP_OBSERVE] = "coap.opt.observe", [F_COAP_OPT_NAME] = "coap.opt.name",
+  [F_COAP_BLOCK_NUMBER] = "coap.opt.block_number", [F_COAP_BLOCK_MORE] = "coap.opt.block_mflag",
+  [F_COAP_BLOCK_SIZE] = "coap.opt.block_size",
   [F_DNS] = "dns", [F_DNS_RESPONSE] = "dns.flags.response", [F_DNS_RCODE] = "dns.flags.rcode",
   [F_DNS_QNAME] = "dns.qry.name",
   [F_HTTP] = "http", [F_HTTP_METHOD] = "http.request.method", [F_HTTP_AUTH] = "http.authorization",
@@ -448,6 +451,7 @@ series_free (gpointer data)
   g_free (s->topic);
   g_array_unref (s->times);
   g_array_unref (s->frames);
+  g_array_unref (s->streams);
   g_free (s);
 }
 
@@ -464,6 +468,7 @@ series_get (IotInsight *self, const char *publisher, const char *topic)
       s->topic = g_strdup (topic);
       s->times = g_array_new (FALSE, FALSE, sizeof (gint64));
       s->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+      s->streams = g_array_new (FALSE, FALSE, sizeof (guint32));
       s->period = -1;
       g_hash_table_insert (self->series, g_steal_pointer (&key), s);
     }
@@ -496,6 +501,7 @@ stream_free (gpointer data)
 
   g_array_unref (st->qos0);
   g_array_unref (st->inflight);
+  g_array_unref (st->retrans);
   g_free (st);
 }
 
@@ -529,6 +535,8 @@ iot_insight_new (void)
   insight_causes_init (self);
   insight_tls_init (self);
   insight_network_init (self);
+  insight_coap_init (self);
+  self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
   insight_path_init (self);
   return self;
 }
@@ -551,6 +559,8 @@ iot_insight_free (IotInsight *self)
   insight_tls_clear (self);
   insight_vantage_clear (self);
   insight_network_clear (self);
+  insight_coap_clear (self);
+  g_array_unref (self->first_seen_resent);
   insight_path_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
@@ -637,8 +647,12 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
       idx = field_index (f, node->field);
       if (idx < 0)
         continue;
-      if (ff->quoted && idx != F_MALFORMED)
-        continue;   /* the copy of another packet inside an ICMP error */
+      if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
+        ff->quoted_coap_mid = (gint) node->v.u;
+      /* The copy of another packet inside an ICMP error is not this frame's
+       * own traffic; the ICMP header's type and code are. */
+      if (ff->quoted && idx != F_MALFORMED && idx != F_ICMP_TYPE && idx != F_ICMP_CODE && idx != F_ICMPV6_TYPE)
+        continue;
       switch (idx)
         {
         case F_IP:
@@ -762,6 +776,38 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_COAP_REQ_FIRST:
         case F_COAP_RESP_FIRST: ff->coap_retrans = TRUE; break;
         case F_COAP_URI: ff->coap_uri = node_string (node); break;
+        case F_COAP_TOKEN:
+          ff->coap_token = node->v.p;
+          ff->coap_token_len = node->vlen;
+          break;
+        case F_COAP_OBSERVE: ff->coap_observe = (gint64) node->v.u; break;
+        case F_COAP_OPT_NAME:
+          /* "#2: Block1": the Block Number that follows is that option's. */
+          ff->coap_next_block = g_str_has_suffix (node_string (node), ": Block1") ? 1
+                                : g_str_has_suffix (node_string (node), ": Block2") ? 2 : 0;
+          break;
+        case F_COAP_BLOCK_NUMBER:
+          /* A message may carry both: the option that describes its own
+           * body (Block1 in a request, Block2 in a response) wins. */
+          if (ff->coap_next_block != 0
+              && (ff->coap_block_option == 0
+                  || ff->coap_next_block == (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
+            {
+              ff->coap_block_option = ff->coap_next_block;
+              ff->coap_block_number = (guint32) node->v.u;
+            }
+          break;
+        case F_COAP_BLOCK_MORE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            ff->coap_block_more = node->v.u != 0;
+          break;
+        case F_COAP_BLOCK_SIZE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            {
+              ff->coap_block_size = 16u << MIN (node->v.u, 6u);
+              ff->coap_next_block = 0;
+            }
+          break;
         case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
         case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
         case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
@@ -915,6 +961,7 @@ stream_get (IotInsight *self, guint32 id)
       st->session = -1;
       st->qos0 = g_array_new (FALSE, FALSE, sizeof (Qos0));
       st->inflight = g_array_new (FALSE, FALSE, sizeof (InflightPublish));
+      st->retrans = g_array_new (FALSE, FALSE, sizeof (guint32));
       g_hash_table_insert (self->streams, GUINT_TO_POINTER (id + 1), st);
     }
   return st;
@@ -1120,6 +1167,7 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
 
                 g_array_append_val (se->times, ff->rel_ns);
                 g_array_append_val (se->frames, ff->number);
+                g_array_append_val (se->streams, ff->stream);
               }
             tp = profile_get (self->topic_profiles, topic);
             {
@@ -1213,6 +1261,8 @@ mqtt_frame (IotInsight *self, FrameFacts *ff)
       st->had_loss = TRUE;
       st->last_loss_ns = ff->rel_ns;
     }
+  if (ff->retrans)
+    g_array_append_val (st->retrans, ff->number);
   for (guint i = 0; i < ff->mqtt->len; i++)
     mqtt_message (self, ff, &g_array_index (ff->mqtt, MqttMsg, i), st);
   if (!st->client_known)
@@ -1626,12 +1676,18 @@ add_frame (IotInsight *self, FrameFacts *ff)
   if (ff->quoted)
     {
       device_frame (self, ff);
+      insight_coap_frame (self, ff);
       return;
     }
   device_frame (self, ff);
+  /* The TCP dissector decodes a retransmission only when this capture
+   * point never saw its bytes before (the original was lost on the way). */
+  if (ff->retrans && ff->mqtt->len > 0)
+    g_array_append_val (self->first_seen_resent, ff->number);
   mqtt_frame (self, ff);
   if (ff->coap)
     coap_frame (self, ff);
+  insight_coap_frame (self, ff);
   if (ff->dns)
     dns_frame (self, ff);
   if (ff->hs->len > 0)
@@ -1657,6 +1713,8 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   ff.dns_rcode = -1;
   ff.coap_response_time = -1;
+  ff.coap_observe = -1;
+  ff.quoted_coap_mid = -1;
   ff.ntp_mode = -1;
   ff.arp_op = -1;
   ff.dhcp_type = -1;
@@ -1845,6 +1903,119 @@ topics_are_siblings (const char *a, const char *b)
   return diff <= 1;
 }
 
+/* A rate is judged against something: at least this many other devices
+ * publishing on neighbouring topics (fewer make no "usual" rate), or the
+ * device's own earlier rate with at least this many intervals on either
+ * side of the change. */
+#define CHATTY_MIN_PEERS 3
+#define CHATTY_MIN_HISTORY 8
+#define CHATTY_FACTOR 5.0
+
+/* Median of intervals [from, to) of @s, in seconds. */
+static double
+median_interval (const Series *s, guint from, guint to)
+{
+  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = MAX (from, 1u); i < to; i++)
+    {
+      double d = (g_array_index (s->times, gint64, i) - g_array_index (s->times, gint64, i - 1)) / 1e9;
+
+      g_array_append_val (v, d);
+    }
+  return v->len ? insight_distribution (v).median : -1;
+}
+
+/* Where @s became faster than it was, as the index of the publication it
+ * sped up at (0: it did not, by CHATTY_FACTOR): the split where the
+ * intervals just before and just after differ most, kept only when the
+ * whole history before it and everything after it differ as much (a short
+ * burst in a slow series is not a new rate). */
+static guint
+speed_up_point (const Series *s, double *before_s, double *after_s)
+{
+  guint n = s->times->len, best = 0, w = 2 * CHATTY_MIN_HISTORY;
+  double best_ratio = CHATTY_FACTOR;
+
+  for (guint k = CHATTY_MIN_HISTORY + 1; k + CHATTY_MIN_HISTORY <= n; k++)
+    {
+      double before = median_interval (s, k > w ? k - w : 1, k);
+      double after = median_interval (s, k + 1, MIN (n, k + 1 + w));
+
+      if (before > 0 && after > 0 && before / after > best_ratio)
+        {
+          best_ratio = before / after;
+          best = k;
+        }
+    }
+  if (best == 0)
+    return 0;
+  /* Windows that straddle the change rate alike; the first publication at
+   * the new rate is the first whose interval is nearer the new one. */
+  {
+    double local_before = median_interval (s, best > w ? best - w : 1, best);
+    double local_after = median_interval (s, best + 1, MIN (n, best + 1 + w));
+    double middle = sqrt (local_before * local_after);
+    guint first = best > w ? best - w : 1;
+
+    while (first < n - 1
+           && (g_array_index (s->times, gint64, first) - g_array_index (s->times, gint64, first - 1)) / 1e9 > middle)
+      first++;
+    best = first;
+  }
+  if (best < CHATTY_MIN_HISTORY + 1 || best + CHATTY_MIN_HISTORY > n)
+    return 0;
+  *before_s = median_interval (s, 1, best);
+  *after_s = median_interval (s, best, n);
+  return *before_s > 0 && *after_s > 0 && *before_s / *after_s > CHATTY_FACTOR ? best : 0;
+}
+
+static void
+report_chatty_peers (IotInsight *self, const Series *s, double rate, GArray *peers)
+{
+  double median = insight_distribution (peers).median;
+  IotInsightItem *item;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "chatty-device", IOT_SEV_WARN, s->publisher,
+    g_strdup_printf ("%s publishes %.0f messages/min on %s, %.1f× the median of its %u peers (%.0f/min)",
+                     s->publisher, rate, s->topic, rate / MAX (median, 1e-9), peers->len, median),
+    g_strdup_printf ("Devices that publish on neighbouring topics (the same topic with one level changed) send "
+                     "a median of %.0f messages per minute, but \"%s\" sends %.0f. A device this chatty drains "
+                     "its battery, uses up radio time and broker capacity, and often points to a wrong "
+                     "configuration (a reporting interval in milliseconds instead of seconds) or a sensor "
+                     "reporting every tiny change.", median, s->publisher, rate));
+  for (guint k = 0; k < MIN (s->frames->len, 20u); k++)
+    g_array_append_val (item->frames, g_array_index (s->frames, guint32, k));
+  insight_item_add_frames (item->frames, NULL);
+  item->confidence = peers->len >= 2 * CHATTY_MIN_PEERS ? "high" : "medium";
+  item->confirm = g_strdup ("The device's reporting interval in its configuration, against its peers'.");
+}
+
+static void
+report_chatty_history (IotInsight *self, const Series *s, guint at, double before_s, double after_s)
+{
+  IotInsightItem *item;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "chatty-device", IOT_SEV_WARN, s->publisher,
+    g_strdup_printf ("%s publishes on %s every %.3f s since frame %u, %.1f× faster than before (every %.3f s)",
+                     s->publisher, s->topic, after_s, g_array_index (s->frames, guint32, at), before_s / after_s,
+                     before_s),
+    g_strdup_printf ("For its first %u messages \"%s\" published on this topic every %.3f seconds; from frame %u "
+                     "on it publishes every %.3f seconds. A device that suddenly reports this much faster than "
+                     "its own history drains its battery and the broker's capacity; usually a configuration "
+                     "change (an interval in milliseconds instead of seconds), a firmware update, or a sensor "
+                     "that started reporting every tiny change (a noisy or failing sensor).",
+                     at, s->publisher, before_s, g_array_index (s->frames, guint32, at), after_s));
+  for (guint k = at; k < MIN (s->frames->len, at + 20u); k++)
+    g_array_append_val (item->frames, g_array_index (s->frames, guint32, k));
+  for (guint k = at > 3 ? at - 3 : 0; k < at; k++)
+    g_array_append_val (item->related, g_array_index (s->frames, guint32, k));
+  item->related_label = "The last messages at the old rate";
+  item->confidence = "high";
+  item->confirm = g_strdup ("What changed on the device at that time (configuration, firmware, the sensor's "
+                            "readings).");
+}
+
 static void
 find_chatty (IotInsight *self, GPtrArray *all)
 {
@@ -1854,8 +2025,9 @@ find_chatty (IotInsight *self, GPtrArray *all)
     {
       Series *s = g_ptr_array_index (all, i);
       g_autoptr (GArray) peers = g_array_new (FALSE, FALSE, sizeof (double));
-      double rate = s->times->len / minutes, median;
-      IotInsightItem *item;
+      g_autoptr (GHashTable) devices = g_hash_table_new (g_str_hash, g_str_equal);
+      double rate = s->times->len / minutes, before_s = 0, after_s = 0;
+      guint at;
 
       if (s->times->len < 10)
         continue;
@@ -1865,25 +2037,18 @@ find_chatty (IotInsight *self, GPtrArray *all)
           double r = o->times->len / minutes;
 
           if (o != s && strcmp (o->publisher, s->publisher) != 0 && topics_are_siblings (o->topic, s->topic))
-            g_array_append_val (peers, r);
+            {
+              g_array_append_val (peers, r);
+              g_hash_table_add (devices, o->publisher);
+            }
         }
-      if (peers->len == 0)
-        continue;
-      median = insight_distribution (peers).median;
-      if (rate <= 5 * median)
-        continue;
-      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "chatty-device", IOT_SEV_WARN, s->publisher,
-        g_strdup_printf ("%s publishes %.0f messages/min on %s, %.1f× the median of its %u peer%s (%.0f/min)",
-                         s->publisher, rate, s->topic, rate / MAX (median, 1e-9), peers->len,
-                         peers->len == 1 ? "" : "s", median),
-        g_strdup_printf ("Devices that publish on neighbouring topics (the same topic with one level changed) send "
-                         "a median of %.0f messages per minute, but \"%s\" sends %.0f. A device this chatty drains "
-                         "its battery, uses up radio time and broker capacity, and often points to a wrong "
-                         "configuration (a reporting interval in milliseconds instead of seconds) or a sensor "
-                         "reporting every tiny change.", median, s->publisher, rate));
-      for (guint k = 0; k < MIN (s->frames->len, 20u); k++)
-        g_array_append_val (item->frames, g_array_index (s->frames, guint32, k));
-      insight_item_add_frames (item->frames, NULL);
+      /* Two or three other devices make no "usual" rate: one of them may be
+       * the odd one. */
+      if (g_hash_table_size (devices) >= CHATTY_MIN_PEERS
+          && rate > CHATTY_FACTOR * insight_distribution (peers).median)
+        report_chatty_peers (self, s, rate, peers);
+      else if ((at = speed_up_point (s, &before_s, &after_s)) > 0)
+        report_chatty_history (self, s, at, before_s, after_s);
     }
 }
 
@@ -2469,6 +2634,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_tls (self);
   insight_finish_vantage (self);
   insight_finish_network (self);
+  insight_finish_coap (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

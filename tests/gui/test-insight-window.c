@@ -412,8 +412,8 @@ read_text (const char *path)
   return text;
 }
 
-/* insight-periodic.pcap: chatty-device (sensor-c), periodic-gap for
- * sensor-b between frames 296 and 432 and for sensor-c; the topic tree
+/* insight-periodic.pcap: periodic-gap for sensor-b between frames 296
+ * and 432 and for sensor-c (no chatty-device: two peers are too few); the topic tree
  * sensors › sensor-a|b|c › temperature with 296 messages in all, 240 of
  * them on sensors/sensor-c/temperature (1 gap); 15 acknowledged QoS 1
  * PUBLISHes.  Its baseline, compared with mqtt-dup.pcap, finds the new
@@ -435,10 +435,10 @@ test_periodic_baseline (void)
 
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "topics");
   n_diagnoses = g_list_model_get_n_items (findings_model (diagnoses));
-  g_assert_cmpuint (n_diagnoses, ==, 3);
-  row = find_row (diagnoses, "chatty-device", "sensor-c", NULL);
-  g_assert_nonnull (row);
-  g_assert_cmpuint (iot_insight_finding_row_get_item (row)->frames->len, ==, 14);
+  /* sensor-c is ten times as fast as its two peers, but two are too few
+   * to call that chatty. */
+  g_assert_cmpuint (n_diagnoses, ==, 2);
+  g_assert_null (find_row (diagnoses, "chatty-device", "sensor-c", NULL));
   row = find_row (diagnoses, "periodic-gap", "sensor-b", NULL);
   g_assert_nonnull (row);
   assert_frames (iot_insight_finding_row_get_item (row)->frames, gap_frames, 2);
