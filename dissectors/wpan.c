@@ -779,6 +779,12 @@ dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
   return mic_len[control & 7];
 }
 
+guint
+iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
+{
+  return dissect_aux_security (pkt, parent, buf, off);
+}
+
 /* The addresses live in the frame's scratch memory; the wpan layer value
  * points at them once the MAC header is read (before that it may hold the
  * FCS mode a carrier asked for). */

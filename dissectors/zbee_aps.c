@@ -297,6 +297,15 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
     }
 }
 
+const char *iot_zbee_cluster_name (guint16 cluster);
+
+/* For ZDP's Info column: the cluster's name, NULL when unknown. */
+const char *
+iot_zbee_cluster_name (guint16 cluster)
+{
+  return iot_value_name (cluster_names, cluster);
+}
+
 guint64
 iot_zbee_aps_cluster_profile (IotPacket *pkt)
 {
@@ -394,12 +403,9 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
     {
       IotBuf payload = iot_buf_sub (buf, off, -1);
 
-      /* Profile 0 is the device profile (ZDP), not decoded yet; the
-       * others carry the Zigbee Cluster Library. */
-      if (profile != 0)
-        iot_call_dissector (pkt, &iot_dissector_zbee_zcl, &payload, -1);
-      else
-        iot_call_data (pkt, &payload, -1);
+      /* Profile 0 is the device profile (ZDP); the others carry the
+       * Zigbee Cluster Library. */
+      iot_call_dissector (pkt, profile == 0 ? &iot_dissector_zbee_zdp : &iot_dissector_zbee_zcl, &payload, -1);
     }
   return buf->length;
 }

@@ -456,11 +456,89 @@ def zdp_capture():
     return pcap(195, frames)
 
 
+# ---- Thread MLE (UDP 19788 over 6LoWPAN), secured with the MLE key -------
+
+THREAD_MASTER_KEY = bytes.fromhex("00112233445566778899aabbccddeeff")
+THREAD_KEY_SEQ = 0
+LEADER_EUI = "12:34:56:78:9a:bc:de:01"
+CHILD_EUI = "12:34:56:78:9a:bc:de:02"
+
+
+def thread_mle_key(master, seq):
+    """Thread 1.x: HMAC-SHA256(master key, key sequence | "Thread"); the
+    first 16 bytes key the MAC layer, the last 16 MLE."""
+    import hashlib
+    import hmac
+    return hmac.new(master, struct.pack(">I", seq) + b"Thread", hashlib.sha256).digest()[16:]
+
+
+def mle_frame(seq, src_eui, dst_eui, command, tlvs, counter, secure=True, dst_multicast=False):
+    """An 802.15.4 data frame (extended addresses, PAN 0xface) carrying
+    IPHC + NHC UDP 19788 -> 19788 + MLE."""
+    src_ll = r.ll_from_eui(src_eui)
+    dst_ll = bytes.fromhex("ff020000000000000000000000000001") if dst_multicast else r.ll_from_eui(dst_eui)
+    body = bytes([command]) + tlvs
+    if secure:
+        # Security control: level 5, key id mode 2 (key source 4 bytes + index).
+        aux = bytes([0x15]) + struct.pack("<I", counter) + struct.pack(">I", THREAD_KEY_SEQ) + bytes([(THREAD_KEY_SEQ & 0x7f) + 1])
+        nonce = bytes.fromhex(src_eui.replace(":", "")) + struct.pack(">I", counter) + b"\x05"
+        aad = src_ll + dst_ll + aux
+        mle = b"\x00" + aux + AESCCM(thread_mle_key(THREAD_MASTER_KEY, THREAD_KEY_SEQ), tag_length=4).encrypt(
+            nonce, body, aad)
+    else:
+        mle = b"\xff" + body
+    iphc = r.iphc(3, 1, 3, 3, 3 if dst_multicast else 3, m=1 if dst_multicast else 0) + (b"\x01" if dst_multicast else b"")
+    udp = r.nhc_udp(19788, 19788, mle, src_ll, dst_ll)
+    dmode = 2 if dst_multicast else 3
+    head = r.fcf(1, ack_req=0 if dst_multicast else 1, panid_comp=1, dst_mode=dmode, src_mode=3) + bytes([seq])
+    head += r.short(0xface) + (r.short(0xffff) if dst_multicast else r.long_addr(dst_eui)) + r.long_addr(src_eui)
+    return head + iphc + udp + mle
+
+
+def tlv(t, value):
+    return bytes([t, len(value)]) + value
+
+
+def mle_capture():
+    frames = []
+    t = T0 + 10800
+    leader16 = 0x0400
+    route64 = bytes([0x05]) + bytes.fromhex("0200000000000000") + bytes([0x00])
+    leader = tlv(11, struct.pack(">IBBBB", 0x12345678, 64, 1, 1, 1))
+    items = [
+        # Unsecured (suite 255): a Link Request from a router that lost its keys.
+        (LEADER_EUI, None, 0, tlv(0, r.short(leader16)) + tlv(18, struct.pack(">H", 2))
+         + tlv(3, bytes.fromhex("0102030405060708")) + tlv(13, bytes([10, 12])), False, True),
+        (LEADER_EUI, None, 4, tlv(0, r.short(leader16)) + leader + tlv(9, route64), True, True),
+        (CHILD_EUI, None, 9, tlv(1, bytes([0x0f])) + tlv(3, bytes.fromhex("a1a2a3a4a5a6a7a8"))
+         + tlv(14, bytes([0x80])) + tlv(18, struct.pack(">H", 2)), True, True),
+        (LEADER_EUI, CHILD_EUI, 10, tlv(0, r.short(leader16)) + leader + tlv(5, struct.pack(">I", 0))
+         + tlv(8, struct.pack(">I", 3)) + tlv(4, bytes.fromhex("a1a2a3a4a5a6a7a8"))
+         + tlv(3, bytes.fromhex("b1b2b3b4b5b6b7b8")) + tlv(16, bytes([38])) + tlv(18, struct.pack(">H", 2)), True, False),
+        (CHILD_EUI, LEADER_EUI, 11, tlv(4, bytes.fromhex("b1b2b3b4b5b6b7b8")) + tlv(5, struct.pack(">I", 0))
+         + tlv(8, struct.pack(">I", 2)) + tlv(1, bytes([0x0f])) + tlv(2, struct.pack(">I", 240))
+         + tlv(18, struct.pack(">H", 2)) + tlv(13, bytes([10, 12, 9])), True, False),
+        (LEADER_EUI, CHILD_EUI, 12, tlv(0, r.short(leader16)) + leader + tlv(10, r.short(0x0401))
+         + tlv(2, struct.pack(">I", 240)) + tlv(9, route64), True, False),
+        (LEADER_EUI, CHILD_EUI, 0, tlv(0, r.short(leader16)) + tlv(18, struct.pack(">H", 2))
+         + tlv(3, bytes.fromhex("c1c2c3c4c5c6c7c8")) + tlv(13, bytes([10, 12])), True, False),
+        (CHILD_EUI, LEADER_EUI, 1, tlv(0, r.short(0x0401)) + tlv(4, bytes.fromhex("c1c2c3c4c5c6c7c8"))
+         + tlv(5, struct.pack(">I", 7)) + tlv(8, struct.pack(">I", 5)) + tlv(18, struct.pack(">H", 2)), True, False),
+    ]
+    counters = {LEADER_EUI: 100, CHILD_EUI: 1}
+    for i, (src, dst, cmd, tlvs, secure, multicast) in enumerate(items):
+        counters[src] += 1
+        mpdu = mle_frame(0x70 + i, src, dst, cmd, tlvs, counters[src], secure=secure, dst_multicast=multicast)
+        frames.append((t + i * 0.5, r.with_fcs(mpdu)))
+    return pcap(195, frames)
+
+
 def write_captures(outdir):
     files = {
         "zigbee-join.pcap": join_capture(),
         "zigbee-nwkkey.pcap": nwkkey_capture(),
         "zigbee-zdp.pcap": zdp_capture(),
+        "thread-mle.pcap": mle_capture(),
     }
     for name, data in files.items():
         with open(os.path.join(outdir, name), "wb") as f:
