@@ -373,8 +373,9 @@ static IotField wpan_fields[N_FIELDS] = {
 /* ---- per-capture state: short addresses handed out -------------------------- */
 
 typedef struct {
-  guint8  eui[8];
-  guint32 frame;
+  guint8   eui[8];
+  guint32  frame;
+  gboolean from_upper;   /* learned from a layer above the MAC (Zigbee NWK) */
 } WpanMapping;
 
 typedef struct {
@@ -400,9 +401,12 @@ wpan_state_free (gpointer p)
 }
 
 /* First pass: @eui now answers to @short_addr in @pan.  An unchanged
- * mapping keeps the frame that first made it. */
+ * mapping keeps the frame that first made it, except that the first
+ * upper-layer sighting replaces one made by a MAC association response
+ * (tshark keeps the NWK layer's mappings apart and prefers them). */
 static void
-remember_mapping (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 eui[8])
+remember_mapping (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 eui[8],
+                  gboolean from_upper)
 {
   WpanState *st = iot_packet_state (pkt, &iot_dissector_wpan);
   gpointer key = GUINT_TO_POINTER ((guint) pan << 16 | short_addr);
@@ -411,11 +415,12 @@ remember_mapping (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 
   if (st == NULL || !iot_packet_first_pass (pkt) || short_addr >= 0xfffe)
     return;
   m = g_hash_table_lookup (st->by_short, key);
-  if (m != NULL && memcmp (m->eui, eui, 8) == 0)
+  if (m != NULL && memcmp (m->eui, eui, 8) == 0 && (m->from_upper || !from_upper))
     return;
   m = g_new (WpanMapping, 1);
   memcpy (m->eui, eui, 8);
   m->frame = iot_packet_frame_number (pkt);
+  m->from_upper = from_upper;
   g_hash_table_replace (st->by_short, key, m);
 }
 
@@ -434,7 +439,7 @@ lookup_mapping (IotPacket *pkt, guint16 pan, guint16 short_addr)
 void
 iot_wpan_remember_address (IotPacket *pkt, guint16 pan, guint16 short_addr, const guint8 eui[8])
 {
-  remember_mapping (pkt, pan, short_addr, eui);
+  remember_mapping (pkt, pan, short_addr, eui, TRUE);
 }
 
 const guint8 *
@@ -774,6 +779,12 @@ dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
   return mic_len[control & 7];
 }
 
+guint
+iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
+{
+  return dissect_aux_security (pkt, parent, buf, off);
+}
+
 /* The addresses live in the frame's scratch memory; the wpan layer value
  * points at them once the MAC header is read (before that it may hold the
  * FCS mode a carrier asked for). */
@@ -892,7 +903,7 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint end,
           {
             iot_col_append_info (pkt, ", PAN: 0x%04x Addr: 0x%04x", dst_pan, addr);
             if (dst->mode == ADDR_LONG)
-              remember_mapping (pkt, dst_pan, addr, dst->eui);
+              remember_mapping (pkt, dst_pan, addr, dst->eui, FALSE);
           }
         else
           iot_col_append_info (pkt, ", Unsuccessful");
@@ -922,7 +933,7 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint end,
             off += 1;
           }
         if (dst->mode == ADDR_LONG)
-          remember_mapping (pkt, pan, addr, dst->eui);
+          remember_mapping (pkt, pan, addr, dst->eui, FALSE);
       }
       break;
     default:

@@ -49,3 +49,8 @@ int iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int paren
 
 /* Calls the MAC as its own layer (as ZEP does): @fcs says what trails it. */
 int iot_wpan_call (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs);
+
+/* The 802.15.4 auxiliary security header at *@off of @buf (also used by
+ * Thread MLE, which borrows it): its rows under @parent, *@off moved past
+ * it.  Returns the length of the MIC its security level puts at the end. */
+guint iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off);

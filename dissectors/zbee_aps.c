@@ -1,10 +1,15 @@
 /* zbee_aps.c — the Zigbee application support sublayer (APS): which
  * application (endpoint, profile, cluster) on the destination device a
- * message is for, end-to-end acknowledgements, and group delivery. */
+ * message is for, end-to-end acknowledgements, and group delivery; and
+ * the security commands a trust centre uses to hand out keys. */
 #include "iot-dissector.h"
+#include "zbee-security.h"
+
+#include <string.h>
 
 extern IotDissector iot_dissector_zbee_aps;
 extern IotDissector iot_dissector_zbee_zcl;
+extern IotDissector iot_dissector_zbee_zdp;
 
 /* For the ZCL inside: the cluster (low 16 bits) and profile of the frame. */
 guint64 iot_zbee_aps_cluster_profile (IotPacket *pkt);
@@ -20,10 +25,40 @@ enum {
   F_DST,
   F_GROUP,
   F_CLUSTER,
+  F_ZDP_CLUSTER,
   F_PROFILE,
   F_SRC,
   F_COUNTER,
+  F_CMD_ID,
+  F_CMD_KEY_TYPE,
+  F_CMD_KEY,
+  F_CMD_SEQNO,
+  F_CMD_DST,
+  F_CMD_SRC,
+  F_CMD_PARTNER,
+  F_CMD_INIT_FLAG,
+  F_CMD_DEVICE,
+  F_CMD_ADDR,
+  F_CMD_UPDATE_STATUS,
+  F_CMD_STATUS,
+  F_CMD_KEY_HASH,
   N_FIELDS
+};
+
+enum {
+  CMD_TRANSPORT_KEY = 0x05,
+  CMD_UPDATE_DEVICE = 0x06,
+  CMD_REMOVE_DEVICE = 0x07,
+  CMD_REQUEST_KEY = 0x08,
+  CMD_SWITCH_KEY = 0x09,
+  CMD_VERIFY_KEY = 0x0f,
+  CMD_CONFIRM_KEY = 0x10,
+};
+
+enum {
+  KEY_NWK = 0x01,
+  KEY_APP_LINK = 0x03,
+  KEY_TC_LINK = 0x04,
 };
 
 enum {
@@ -80,6 +115,36 @@ static const IotValueName profile_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+static const IotValueName cmd_names[] = {
+  { CMD_TRANSPORT_KEY, "Transport Key" },
+  { CMD_UPDATE_DEVICE, "Update Device" },
+  { CMD_REMOVE_DEVICE, "Remove Device" },
+  { CMD_REQUEST_KEY, "Request Key" },
+  { CMD_SWITCH_KEY, "Switch Key" },
+  { 0x0e, "Tunnel" },
+  { CMD_VERIFY_KEY, "Verify Key" },
+  { CMD_CONFIRM_KEY, "Confirm Key" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName key_type_names[] = {
+  { 0x00, "Trust Center Master Key" },
+  { KEY_NWK, "Standard Network Key" },
+  { 0x02, "Application Master Key" },
+  { KEY_APP_LINK, "Application Link Key" },
+  { KEY_TC_LINK, "Trust Center Link Key" },
+  { 0x05, "High-Security Network Key" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName update_status_names[] = {
+  { 0x00, "Standard Device Secured Rejoin" },
+  { 0x01, "Standard Device Unsecured Join" },
+  { 0x02, "Device Left" },
+  { 0x03, "Standard Device Trust Center Rejoin" },
+  IOT_VALUE_NAMES_END
+};
+
 #define BOOL_TF .true_word = "True", .false_word = "False"
 
 static IotField aps_fields[N_FIELDS] = {
@@ -103,13 +168,143 @@ static IotField aps_fields[N_FIELDS] = {
     "Group the message is for: every device that joined it acts on it." },
   [F_CLUSTER] = { "zbee_aps.cluster", "Cluster", IOT_FT_UINT16, IOT_BASE_HEX, cluster_names, 0,
     "The function the message is about: On/Off, Level Control, Temperature Measurement …" },
+  [F_ZDP_CLUSTER] = { "zbee_aps.zdp_cluster", "Cluster", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "For the device profile (ZDP): which request or response this is — device announce, descriptor requests, bind, management …" },
   [F_PROFILE] = { "zbee_aps.profile", "Profile", IOT_FT_UINT16, IOT_BASE_HEX, profile_names, 0,
     "The application profile: Home Automation (0x0104) covers most smart-home devices; 0 is the device profile (ZDP)." },
   [F_SRC] = { "zbee_aps.src", "Source Endpoint", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Which application on the source device sent the message." },
   [F_COUNTER] = { "zbee_aps.counter", "Counter", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "The sender's APS message counter; an ack repeats it." },
+  [F_CMD_ID] = { "zbee_aps.cmd.id", "Command Identifier", IOT_FT_UINT8, IOT_BASE_HEX, cmd_names, 0,
+    "Which security command: Transport Key (the trust centre hands out a key), Update Device, Request Key …" },
+  [F_CMD_KEY_TYPE] = { "zbee_aps.cmd.key_type", "Key Type", IOT_FT_UINT8, IOT_BASE_HEX, key_type_names, 0,
+    "Which key is carried or asked for: the network key every device shares, or a link key between two devices." },
+  [F_CMD_KEY] = { "zbee_aps.cmd.key", "Key", IOT_FT_BYTES, .blurb =
+    "The key itself. Whoever can read this frame can decrypt the network from now on." },
+  [F_CMD_SEQNO] = { "zbee_aps.cmd.seqno", "Sequence Number", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Number of the network key, so devices can tell an old key from a new one." },
+  [F_CMD_DST] = { "zbee_aps.cmd.dst", "Extended Destination", IOT_FT_EUI64, .blurb =
+    "EUI-64 of the device the key is meant for." },
+  [F_CMD_SRC] = { "zbee_aps.cmd.src", "Extended Source", IOT_FT_EUI64, .blurb =
+    "EUI-64 of the device that sends the key (the trust centre)." },
+  [F_CMD_PARTNER] = { "zbee_aps.cmd.partner", "Partner Address", IOT_FT_EUI64, .blurb =
+    "The other device of an application link key." },
+  [F_CMD_INIT_FLAG] = { "zbee_aps.cmd.init_flag", "Initiator", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0,
+    "Whether the receiver asked for this application link key.", BOOL_TF },
+  [F_CMD_DEVICE] = { "zbee_aps.cmd.device", "Device Address", IOT_FT_EUI64, .blurb =
+    "EUI-64 of the device the command is about." },
+  [F_CMD_ADDR] = { "zbee_aps.cmd.addr", "Device Address", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "Network address of the device the command is about." },
+  [F_CMD_UPDATE_STATUS] = { "zbee_aps.cmd.update_status", "Device Status", IOT_FT_UINT8, IOT_BASE_HEX, update_status_names, 0,
+    "What a router tells the trust centre: a device joined (secured or not), rejoined or left." },
+  [F_CMD_STATUS] = { "zbee_aps.cmd.status", "Status", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Outcome of the key verification (0 = success)." },
+  [F_CMD_KEY_HASH] = { "zbee_aps.cmd.key_hash", "Key Hash", IOT_FT_BYTES, .blurb =
+    "Proof that the device holds the trust-centre link key, without sending the key." },
 };
+
+static void
+add_eui64 (IotPacket *pkt, int tree, int field, IotBuf *buf, guint off)
+{
+  const guint8 *p = iot_buf_ptr (buf, off, 8);
+  guint8 *eui = iot_packet_alloc (pkt, 8);
+
+  for (int i = 0; i < 8; i++)
+    eui[i] = p[7 - i];
+  iot_tree_add_bytes (pkt, tree, &aps_fields[field], buf, off, 8, eui, 8);
+}
+
+/* Transport Key: the key in the clear inside this (possibly decrypted)
+ * payload; a network or link key read here decrypts later frames. */
+static void
+dissect_transport_key (IotPacket *pkt, int cmd, IotBuf *buf)
+{
+  guint8 type = iot_buf_u8 (buf, 1);
+
+  iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
+  iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY], buf, 2, 16, FALSE);
+  iot_zbee_sec_learn_network_key (pkt, iot_buf_ptr (buf, 2, 16));
+  switch (type)
+    {
+    case KEY_NWK:
+    case 0x05:
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_SEQNO], buf, 18, 1, FALSE);
+      add_eui64 (pkt, cmd, F_CMD_DST, buf, 19);
+      add_eui64 (pkt, cmd, F_CMD_SRC, buf, 27);
+      break;
+    case KEY_APP_LINK:
+      add_eui64 (pkt, cmd, F_CMD_PARTNER, buf, 18);
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_INIT_FLAG], buf, 26, 1, FALSE);
+      break;
+    default:
+      add_eui64 (pkt, cmd, F_CMD_DST, buf, 18);
+      add_eui64 (pkt, cmd, F_CMD_SRC, buf, 26);
+      break;
+    }
+}
+
+/* An APS command's payload (decrypted when the frame was secured). */
+static void
+dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
+{
+  guint8 id = iot_buf_u8 (buf, 0);
+  const char *name = iot_value_name (cmd_names, id);
+  int cmd = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "Command Frame: %s",
+                               name ? name : "Unknown Command");
+
+  iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_ID], buf, 0, 1, FALSE);
+  iot_col_set_info (pkt, name ? name : "Unknown Command");
+  switch (id)
+    {
+    case CMD_TRANSPORT_KEY:
+      dissect_transport_key (pkt, cmd, buf);
+      break;
+    case CMD_UPDATE_DEVICE:
+      add_eui64 (pkt, cmd, F_CMD_DEVICE, buf, 1);
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_ADDR], buf, 9, 2, TRUE);
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_UPDATE_STATUS], buf, 11, 1, FALSE);
+      break;
+    case CMD_REMOVE_DEVICE:
+      add_eui64 (pkt, cmd, F_CMD_DEVICE, buf, 1);
+      break;
+    case CMD_REQUEST_KEY:
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
+      if (iot_buf_u8 (buf, 1) == KEY_APP_LINK)
+        add_eui64 (pkt, cmd, F_CMD_PARTNER, buf, 2);
+      break;
+    case CMD_SWITCH_KEY:
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_SEQNO], buf, 1, 1, FALSE);
+      break;
+    case CMD_VERIFY_KEY:
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
+      add_eui64 (pkt, cmd, F_CMD_SRC, buf, 2);
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_HASH], buf, 10, 16, FALSE);
+      break;
+    case CMD_CONFIRM_KEY:
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_STATUS], buf, 1, 1, FALSE);
+      iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 2, 1, FALSE);
+      add_eui64 (pkt, cmd, F_CMD_DST, buf, 3);
+      break;
+    default:
+      if (buf->length > 1)
+        {
+          IotBuf rest = iot_buf_sub (buf, 1, -1);
+
+          iot_call_data (pkt, &rest, -1);
+        }
+      break;
+    }
+}
+
+const char *iot_zbee_cluster_name (guint16 cluster);
+
+/* For ZDP's Info column: the cluster's name, NULL when unknown. */
+const char *
+iot_zbee_cluster_name (guint16 cluster)
+{
+  return iot_value_name (cluster_names, cluster);
+}
 
 guint64
 iot_zbee_aps_cluster_profile (IotPacket *pkt)
@@ -133,12 +328,39 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, node, &aps_fields[F_SECURITY], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &aps_fields[F_ACK_REQ], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &aps_fields[F_EXT_HEADER], buf, 0, 1, FALSE);
-  if (type == TYPE_COMMAND || (type == TYPE_ACK && (fcf & 0x10)) || (fcf & 0xa0) || type == 3)
+  if (type == TYPE_COMMAND)
     {
-      /* Commands, secured and extended frames are not decoded yet. */
+      iot_tree_add_item (pkt, tree, &aps_fields[F_COUNTER], buf, off, 1, FALSE);
+      off += 1;
+      iot_tree_set_label (pkt, tree, "ZigBee Application Support Layer Command");
+      iot_col_set_info (pkt, "APS: Command");
+      if (fcf & 0x20)
+        {
+          IotZbeeSecResult sec;
+          IotBuf plain;
+
+          if (iot_zbee_sec_dissect (pkt, tree, buf, off, NULL, &sec, &plain))
+            dissect_command (pkt, tree, &plain);
+          else if (plain.length > 0)
+            iot_call_data (pkt, &plain, -1);
+          return buf->length;
+        }
+      iot_tree_set_length (pkt, tree, off);
+      if (off < buf->length)
+        {
+          IotBuf rest = iot_buf_sub (buf, off, -1);
+
+          dissect_command (pkt, tree, &rest);
+        }
+      return buf->length;
+    }
+  if ((type == TYPE_ACK && (fcf & 0x10)) || (fcf & 0xa0) || type == 3)
+    {
+      /* Acks of commands, secured data, extended headers and inter-PAN
+       * frames are not decoded yet. */
       IotBuf rest = iot_buf_sub (buf, off, -1);
 
-      iot_col_set_info (pkt, type == TYPE_COMMAND ? "APS: Command" : "APS");
+      iot_col_set_info (pkt, "APS");
       iot_call_data (pkt, &rest, -1);
       return buf->length;
     }
@@ -155,7 +377,8 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
     }
   cluster = iot_buf_u16le (buf, off);
   profile = iot_buf_u16le (buf, off + 2);
-  iot_tree_add_item (pkt, tree, &aps_fields[F_CLUSTER], buf, off, 2, TRUE);
+  /* The device profile numbers its messages in the same place. */
+  iot_tree_add_item (pkt, tree, &aps_fields[profile == 0 ? F_ZDP_CLUSTER : F_CLUSTER], buf, off, 2, TRUE);
   iot_tree_add_item (pkt, tree, &aps_fields[F_PROFILE], buf, off + 2, 2, TRUE);
   src_ep = iot_buf_u8 (buf, off + 4);
   iot_tree_add_item (pkt, tree, &aps_fields[F_SRC], buf, off + 4, 1, FALSE);
@@ -180,12 +403,9 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
     {
       IotBuf payload = iot_buf_sub (buf, off, -1);
 
-      /* Profile 0 is the device profile (ZDP), not decoded yet; the
-       * others carry the Zigbee Cluster Library. */
-      if (profile != 0)
-        iot_call_dissector (pkt, &iot_dissector_zbee_zcl, &payload, -1);
-      else
-        iot_call_data (pkt, &payload, -1);
+      /* Profile 0 is the device profile (ZDP); the others carry the
+       * Zigbee Cluster Library. */
+      iot_call_dissector (pkt, profile == 0 ? &iot_dissector_zbee_zdp : &iot_dissector_zbee_zcl, &payload, -1);
     }
   return buf->length;
 }

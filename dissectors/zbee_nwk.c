@@ -3,10 +3,12 @@
  *
  * It says who the packet is really from and for across the mesh (the MAC
  * addresses only name this radio hop), how many more hops it may take, and
- * whether the layers above are encrypted with the network key.  Secured
- * frames are shown with their header only until decryption is added.
+ * whether the layers above are encrypted with the network key (see
+ * zbee-security.c).  Command frames are the network's own housekeeping;
+ * joins and rejoins among them.
  */
 #include "wpan.h"
+#include "zbee-security.h"
 
 extern IotDissector iot_dissector_zbee_nwk;
 extern IotDissector iot_dissector_zbee_aps;
@@ -32,7 +34,59 @@ enum {
   F_SRC64,
   F_ADDR64,
   F_SRC64_ORIGIN,
-  N_FIELDS
+  F_CMD_ID,
+  F_CMD_ADDR,
+  F_CMD_CINFO,
+  F_CMD_CINFO_ALT_COORD,
+  F_CMD_CINFO_FFD,
+  F_CMD_CINFO_POWER,
+  F_CMD_CINFO_ON_IDLE,
+  F_CMD_CINFO_SECURITY,
+  F_CMD_CINFO_ALLOC,
+  F_CMD_REJOIN_STATUS,
+  F_CMD_LEAVE_REJOIN,
+  F_CMD_LEAVE_REQUEST,
+  F_CMD_LEAVE_CHILDREN,
+  F_SEC_FIRST,
+  N_FIELDS = F_SEC_FIRST + ZBEE_SEC_N_FIELDS
+};
+
+enum {
+  CMD_LEAVE = 0x04,
+  CMD_REJOIN_REQUEST = 0x06,
+  CMD_REJOIN_RESPONSE = 0x07,
+};
+
+static const IotValueName cmd_names[] = {
+  { 0x01, "Route Request" },
+  { 0x02, "Route Reply" },
+  { 0x03, "Network Status" },
+  { CMD_LEAVE, "Leave" },
+  { 0x05, "Route Record" },
+  { CMD_REJOIN_REQUEST, "Rejoin Request" },
+  { CMD_REJOIN_RESPONSE, "Rejoin Response" },
+  { 0x08, "Link Status" },
+  { 0x09, "Network Report" },
+  { 0x0a, "Network Update" },
+  { 0x0b, "End Device Timeout Request" },
+  { 0x0c, "End Device Timeout Response" },
+  { 0x0d, "Link Power Delta" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rejoin_status_names[] = {
+  { 0x00, "Success" },
+  { 0x01, "PAN Full" },
+  { 0x02, "PAN Access Denied" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName sec_key_id_names[] = {
+  { 0, "Link Key" },
+  { 1, "Network Key" },
+  { 2, "Key-Transport Key" },
+  { 3, "Key-Load Key" },
+  IOT_VALUE_NAMES_END
 };
 
 static const IotValueName frame_type_names[] = {
@@ -92,7 +146,59 @@ static IotField nwk_fields[N_FIELDS] = {
     "Either 64-bit address of the NWK header." },
   [F_SRC64_ORIGIN] = { "zbee_nwk.src64.origin", "Origin", IOT_FT_FRAMENUM, .blurb =
     "Frame where the capture learned which 64-bit address this network address belongs to." },
+  [F_CMD_ID] = { "zbee_nwk.cmd.id", "Command Identifier", IOT_FT_UINT8, IOT_BASE_HEX, cmd_names, 0,
+    "Which network command: route discovery, link status, leave, rejoin …" },
+  [F_CMD_ADDR] = { "zbee_nwk.cmd.addr", "Address", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "In a Rejoin Response: the network address the device is to use from now on." },
+  [F_CMD_CINFO] = { "zbee_nwk.cmd.cinfo", "Capability Information", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "What kind of device is (re)joining: router or end device, mains or battery, listening or sleeping." },
+  [F_CMD_CINFO_ALT_COORD] = { "zbee_nwk.cmd.cinfo.alt_coord", "Alternate Coordinator", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x01,
+    "The device could act as the PAN coordinator.", BOOL_TF, .bits = 8 },
+  [F_CMD_CINFO_FFD] = { "zbee_nwk.cmd.cinfo.ffd", "Full-Function Device", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x02,
+    "A router (it can relay for others); clear for an end device.", BOOL_TF, .bits = 8 },
+  [F_CMD_CINFO_POWER] = { "zbee_nwk.cmd.cinfo.power", "AC Power", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x04,
+    "Mains powered; clear for a battery device.", BOOL_TF, .bits = 8 },
+  [F_CMD_CINFO_ON_IDLE] = { "zbee_nwk.cmd.cinfo.on_idle", "Rx On When Idle", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x08,
+    "The receiver stays on; clear for a sleepy device that polls its parent for messages.", BOOL_TF, .bits = 8 },
+  [F_CMD_CINFO_SECURITY] = { "zbee_nwk.cmd.cinfo.security", "Security Capability", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x40,
+    "The device can secure MAC frames (unused by Zigbee PRO, which secures at the NWK layer).", BOOL_TF, .bits = 8 },
+  [F_CMD_CINFO_ALLOC] = { "zbee_nwk.cmd.cinfo.alloc", "Allocate Short Address", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
+    "The device asks its parent to give it a network address.", BOOL_TF, .bits = 8 },
+  [F_CMD_REJOIN_STATUS] = { "zbee_nwk.cmd.rejoin_status", "Status", IOT_FT_UINT8, IOT_BASE_HEX, rejoin_status_names, 0,
+    "Whether the parent let the device back in." },
+  [F_CMD_LEAVE_REJOIN] = { "zbee_nwk.cmd.leave.rejoin", "Rejoin", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
+    "The device will (or should) join again right after leaving.", BOOL_TF, .bits = 8 },
+  [F_CMD_LEAVE_REQUEST] = { "zbee_nwk.cmd.leave.request", "Request", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x40,
+    "Set: another device tells the destination to leave; clear: the sender announces it is leaving.", BOOL_TF, .bits = 8 },
+  [F_CMD_LEAVE_CHILDREN] = { "zbee_nwk.cmd.leave.children", "Remove Children", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
+    "The device's children must leave too.", BOOL_TF, .bits = 8 },
+  [F_SEC_FIRST + ZBEE_SEC_F_FIELD] = { "zbee.sec.field", "Security Control Field", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "First byte of the security header: which key protects the frame and whether the sender's 64-bit address follows." },
+  [F_SEC_FIRST + ZBEE_SEC_F_KEY_ID] = { "zbee.sec.key_id", "Key Id", IOT_FT_UINT8, IOT_BASE_HEX, sec_key_id_names, 0x18,
+    "Network key (shared by every device of the network), a link key (between two devices), or a key derived from a link key for sending keys." },
+  [F_SEC_FIRST + ZBEE_SEC_F_EXT_NONCE] = { "zbee.sec.ext_nonce", "Extended Nonce", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
+    "The sender's 64-bit address is included: the receiver needs it to build the nonce.", BOOL_TF, .bits = 8 },
+  [F_SEC_FIRST + ZBEE_SEC_F_COUNTER] = { "zbee.sec.counter", "Frame Counter", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "The sender's count of secured frames; receivers drop a frame whose counter does not grow (replay protection)." },
+  [F_SEC_FIRST + ZBEE_SEC_F_SRC64] = { "zbee.sec.src64", "Extended Source", IOT_FT_EUI64, .blurb =
+    "The sender's EUI-64, part of the nonce." },
+  [F_SEC_FIRST + ZBEE_SEC_F_KEY_SEQNO] = { "zbee.sec.key_seqno", "Key Sequence Number", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Which network key (the trust centre can switch to a new one)." },
+  [F_SEC_FIRST + ZBEE_SEC_F_MIC] = { "zbee.sec.mic", "Message Integrity Code", IOT_FT_BYTES, .blurb =
+    "4-byte tag proving the frame was made by someone holding the key and was not changed on the way." },
+  [F_SEC_FIRST + ZBEE_SEC_F_KEY] = { "zbee.sec.key", "Key", IOT_FT_BYTES, .blurb =
+    "The key that decrypted this frame." },
+  [F_SEC_FIRST + ZBEE_SEC_F_KEY_ORIGIN] = { "zbee.sec.key.origin", "Key Origin", IOT_FT_FRAMENUM, .blurb =
+    "Frame where this key was seen being sent (an APS Transport-Key the capture could read)." },
+  [F_SEC_FIRST + ZBEE_SEC_F_DECRYPTION_KEY] = { "zbee.sec.decryption_key", "Key Label", IOT_FT_STRING, .blurb =
+    "Name of the key, as given in the Zigbee keys preference." },
 };
+
+const IotField *
+iot_zbee_sec_fields (void)
+{
+  return &nwk_fields[F_SEC_FIRST];
+}
 
 static const guint8 *
 read_eui64 (IotPacket *pkt, IotBuf *buf, guint off)
@@ -116,8 +222,9 @@ add_eui64 (IotPacket *pkt, int tree, int field, IotBuf *buf, guint off)
   iot_tree_set_hidden (pkt, node);
 }
 
-/* A source sent without its 64-bit address, known from an earlier frame. */
-static void
+/* A source sent without its 64-bit address, known from an earlier frame;
+ * returns it (NULL when unknown). */
+static const guint8 *
 add_known_source (IotPacket *pkt, int tree, guint16 src)
 {
   const IotWpanAddresses *mac = iot_wpan_addresses (pkt);
@@ -126,13 +233,79 @@ add_known_source (IotPacket *pkt, int tree, guint16 src)
   int node;
 
   if (mac == NULL || (eui = iot_wpan_lookup_address (pkt, mac->pan, src, &origin)) == NULL)
-    return;
+    return NULL;
   node = iot_tree_add_bytes (pkt, tree, &nwk_fields[F_SRC64], NULL, 0, 0, eui, 8);
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_bytes (pkt, tree, &nwk_fields[F_ADDR64], NULL, 0, 0, eui, 8);
   iot_tree_set_hidden (pkt, node);
   node = iot_tree_add_uint (pkt, tree, &nwk_fields[F_SRC64_ORIGIN], NULL, 0, 0, origin);
   iot_tree_set_generated (pkt, node);
+  return eui;
+}
+
+static void
+add_capability (IotPacket *pkt, int tree, IotBuf *buf, guint off)
+{
+  static const int bits[] = {
+    F_CMD_CINFO_ALT_COORD, F_CMD_CINFO_FFD, F_CMD_CINFO_POWER, F_CMD_CINFO_ON_IDLE,
+    F_CMD_CINFO_SECURITY, F_CMD_CINFO_ALLOC,
+  };
+  int node = iot_tree_add_item (pkt, tree, &nwk_fields[F_CMD_CINFO], buf, off, 1, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bits); i++)
+    iot_tree_add_item (pkt, node, &nwk_fields[bits[i]], buf, off, 1, FALSE);
+}
+
+/* A NWK command frame's payload (decrypted when the frame was secured). */
+static void
+dissect_command (IotPacket *pkt, int tree, IotBuf *buf, guint16 src)
+{
+  guint8 id = iot_buf_u8 (buf, 0);
+  const char *name = iot_value_name (cmd_names, id);
+  int cmd = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "Command Frame: %s",
+                               name ? name : "Unknown Command");
+
+  iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_ID], buf, 0, 1, FALSE);
+  switch (id)
+    {
+    case CMD_REJOIN_REQUEST:
+      add_capability (pkt, cmd, buf, 1);
+      iot_col_printf_info (pkt, "Rejoin Request, Device: 0x%04x", src);
+      break;
+    case CMD_REJOIN_RESPONSE:
+      iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_ADDR], buf, 1, 2, TRUE);
+      iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_REJOIN_STATUS], buf, 3, 1, FALSE);
+      iot_col_printf_info (pkt, "Rejoin Response, New Address: 0x%04x", iot_buf_u16le (buf, 1));
+      break;
+    case CMD_LEAVE:
+      iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_LEAVE_REJOIN], buf, 1, 1, FALSE);
+      iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_LEAVE_REQUEST], buf, 1, 1, FALSE);
+      iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_LEAVE_CHILDREN], buf, 1, 1, FALSE);
+      iot_col_printf_info (pkt, "Leave, Device: 0x%04x", src);
+      break;
+    default:
+      /* The other commands (routing, link status …) are named only. */
+      iot_col_set_info (pkt, name ? name : "Unknown Command");
+      if (buf->length > 1)
+        {
+          IotBuf rest = iot_buf_sub (buf, 1, -1);
+
+          iot_call_data (pkt, &rest, -1);
+        }
+      break;
+    }
+}
+
+/* The frame's payload, handed on once it is readable. */
+static void
+dissect_payload (IotPacket *pkt, int tree, guint type, IotBuf *payload, guint16 src)
+{
+  if (type == 0)
+    iot_call_dissector (pkt, &iot_dissector_zbee_aps, payload, -1);
+  else if (type == 1)
+    dissect_command (pkt, tree, payload, src);
+  else
+    iot_call_data (pkt, payload, -1);
 }
 
 static int
@@ -142,6 +315,8 @@ dissect_zbee_nwk (IotPacket *pkt, IotBuf *buf, int parent)
   guint type = fcf & 3, off = 8;
   int tree = iot_tree_add_protocol (pkt, parent, &nwk_fields[F_PROTO], buf, 0, -1);
   int node;
+  const guint8 *src64 = NULL;
+  char dst_text[16];
   static const int bits[] = {
     F_FRAME_TYPE, F_PROTO_VERSION, F_DISCOVERY, F_MULTICAST, F_SECURITY, F_SRC_ROUTE,
     F_EXT_DST, F_EXT_SRC, F_END_DEVICE_INITIATOR,
@@ -168,17 +343,23 @@ dissect_zbee_nwk (IotPacket *pkt, IotBuf *buf, int parent)
     {
       const IotWpanAddresses *mac = iot_wpan_addresses (pkt);
 
+      src64 = read_eui64 (pkt, buf, off);
       add_eui64 (pkt, tree, F_SRC64, buf, off);
       if (mac != NULL)
         iot_wpan_remember_address (pkt, mac->pan, src, read_eui64 (pkt, buf, off));
       off += 8;
     }
   else
-    add_known_source (pkt, tree, src);
-  iot_col_printf_info (pkt, "%s, Dst: 0x%04x, Src: 0x%04x",
-                       type == 1 ? "Command" : "Data", dst, src);
-  iot_tree_set_label (pkt, tree, "ZigBee Network Layer %s, Dst: 0x%04x, Src: 0x%04x",
-                      type == 1 ? "Command" : "Data", dst, src);
+    src64 = add_known_source (pkt, tree, src);
+  /* 0xfffb-0xffff are the broadcast groups (all, awake, routers …). */
+  if (dst >= 0xfffb)
+    g_strlcpy (dst_text, "Broadcast", sizeof dst_text);
+  else
+    g_snprintf (dst_text, sizeof dst_text, "0x%04x", dst);
+  iot_col_printf_info (pkt, "%s, Dst: %s, Src: 0x%04x",
+                       type == 1 ? "Command" : "Data", dst_text, src);
+  iot_tree_set_label (pkt, tree, "ZigBee Network Layer %s, Dst: %s, Src: 0x%04x",
+                      type == 1 ? "Command" : "Data", dst_text, src);
   if (fcf & 0x0100)
     iot_malformed (pkt, "Multicast control is not decoded");
   if (fcf & 0x0400)
@@ -187,20 +368,23 @@ dissect_zbee_nwk (IotPacket *pkt, IotBuf *buf, int parent)
 
       off += 2 + 2 * n;   /* relay count, relay index, relay list */
     }
+  if (fcf & 0x0200)
+    {
+      IotZbeeSecResult sec;
+      IotBuf plain;
+
+      if (iot_zbee_sec_dissect (pkt, tree, buf, off, src64, &sec, &plain))
+        dissect_payload (pkt, tree, type, &plain, src);
+      else if (plain.length > 0)
+        iot_call_data (pkt, &plain, -1);
+      return buf->length;
+    }
   iot_tree_set_length (pkt, tree, off);
   if (off < buf->length)
     {
       IotBuf payload = iot_buf_sub (buf, off, -1);
 
-      if (type == 0 && !(fcf & 0x0200))
-        iot_call_dissector (pkt, &iot_dissector_zbee_aps, &payload, -1);
-      else
-        {
-          if (fcf & 0x0200)
-            iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                            "Encrypted with the network key, which was not given");
-          iot_call_data (pkt, &payload, -1);
-        }
+      dissect_payload (pkt, tree, type, &payload, src);
     }
   return buf->length;
 }
@@ -231,4 +415,6 @@ IotDissector iot_dissector_zbee_nwk = {
   .dissect = dissect_zbee_nwk,
   .heuristic_table = "wpan",
   .heuristic = zbee_nwk_heuristic,
+  .state_new = iot_zbee_sec_state_new,
+  .state_free = iot_zbee_sec_state_free,
 };

@@ -105,6 +105,63 @@ static const IotValueName onoff_cmd_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+static const IotValueName level_cmd_names[] = {
+  { 0x00, "Move to Level" },
+  { 0x01, "Move" },
+  { 0x02, "Step" },
+  { 0x03, "Stop" },
+  { 0x04, "Move to Level with OnOff" },
+  { 0x05, "Move with OnOff" },
+  { 0x06, "Step with OnOff" },
+  { 0x07, "Stop with OnOff" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName color_cmd_names[] = {
+  { 0x00, "Move to Hue" },
+  { 0x01, "Move Hue" },
+  { 0x02, "Step Hue" },
+  { 0x03, "Move to Saturation" },
+  { 0x04, "Move Saturation" },
+  { 0x05, "Step Saturation" },
+  { 0x06, "Move to Hue and Saturation" },
+  { 0x07, "Move to Color" },
+  { 0x08, "Move Color" },
+  { 0x09, "Step Color" },
+  { 0x0a, "Move to Color Temperature" },
+  IOT_VALUE_NAMES_END
+};
+
+/* IAS Zone: client to server (the alarm panel answers the sensor) and
+ * server to client (the sensor reports). */
+static const IotValueName ias_zone_rx_names[] = {
+  { 0x00, "Zone Enroll Response" },
+  { 0x01, "Initiate Normal Operation Mode" },
+  { 0x02, "Initiate Test Mode" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName ias_zone_tx_names[] = {
+  { 0x00, "Zone Status Change Notification" },
+  { 0x01, "Zone Enroll Request" },
+  IOT_VALUE_NAMES_END
+};
+
+/* Cluster-specific commands named in the Info column, per cluster and
+ * direction (FALSE: client to server). */
+static const struct {
+  guint16             cluster;
+  gboolean            to_client;
+  const char         *cluster_name;
+  const IotValueName *commands;
+} cluster_commands[] = {
+  { 0x0006, FALSE, "OnOff", onoff_cmd_names },
+  { 0x0008, FALSE, "Level Control", level_cmd_names },
+  { 0x0300, FALSE, "Color Control", color_cmd_names },
+  { 0x0500, FALSE, "IAS Zone", ias_zone_rx_names },
+  { 0x0500, TRUE, "IAS Zone", ias_zone_tx_names },
+};
+
 #define BOOL_TF .true_word = "True", .false_word = "False"
 
 static IotField zcl_fields[N_FIELDS] = {
@@ -286,18 +343,27 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
                           name ? name : "Unknown Command", tsn);
       dissect_general (pkt, tree, buf, off, cmd);
     }
-  else if (cluster == 0x0006 && !(fcf & 0x08))
-    {
-      const char *name = iot_value_name (onoff_cmd_names, cmd);
-
-      iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: %s (0x%02x)", name ? name : "Unknown", cmd);
-      iot_col_printf_info (pkt, "ZCL OnOff: %s, Seq: %u", name ? name : "Unknown Command", tsn);
-      iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame");
-    }
   else
     {
-      iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: 0x%02x", cmd);
-      iot_col_printf_info (pkt, "ZCL Cluster 0x%04x: Command 0x%02x, Seq: %u", cluster, cmd, tsn);
+      const char *cluster_name = NULL, *name = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (cluster_commands); i++)
+        if (cluster_commands[i].cluster == cluster && cluster_commands[i].to_client == ((fcf & 0x08) != 0))
+          {
+            cluster_name = cluster_commands[i].cluster_name;
+            name = iot_value_name (cluster_commands[i].commands, cmd);
+          }
+      if (cluster_name != NULL)
+        {
+          iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: %s (0x%02x)", name ? name : "Unknown", cmd);
+          iot_col_printf_info (pkt, "ZCL %s: %s, Seq: %u", cluster_name, name ? name : "Unknown Command", tsn);
+          iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame");
+        }
+      else
+        {
+          iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: 0x%02x", cmd);
+          iot_col_printf_info (pkt, "ZCL Cluster 0x%04x: Command 0x%02x, Seq: %u", cluster, cmd, tsn);
+        }
     }
   return buf->length;
 }

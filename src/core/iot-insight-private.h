@@ -34,6 +34,11 @@ enum {
   F_ICMP_TYPE, F_ICMP_CODE, F_ICMPV6_TYPE,
   F_MALFORMED,
   F_REASSEMBLY_ERROR,
+  /* Low-power radio (iot-insight-wpan.c): keep F_WPAN_FRAME_TYPE first. */
+  F_WPAN_FRAME_TYPE, F_WPAN_SEQ, F_WPAN_ACK_REQ, F_WPAN_DST_PAN, F_WPAN_SRC16, F_WPAN_DST16,
+  F_WPAN_SRC64, F_WPAN_DST64, F_WPAN_CMD, F_WPAN_TAP_RSS, F_WPAN_RSSI, F_WPAN_TAP_LQI, F_ZEP_LQI,
+  F_ZBEE_NWK_CMD, F_ZBEE_APS_ZDP_CLUSTER, F_ZBEE_APS_CLUSTER, F_ZBEE_APS_SECURITY, F_ZBEE_APS_CMD,
+  F_ZBEE_APS_KEY_TYPE, F_ZBEE_SEC_KEY, F_ZBEE_ZCL_CMD,
   N_F
 };
 
@@ -123,6 +128,16 @@ typedef struct {
   guint32  dhcp_requested;      /* requested IP address option, 0: none */
   guint32  dhcp_xid;            /* transaction ID */
   gint     icmp_type, icmp_code, icmpv6_type;   /* -1: none */
+  /* IEEE 802.15.4 and Zigbee; numbers -1: none. */
+  gboolean wpan, wpan_ack_req, wpan_retry;
+  guint8   wpan_type;
+  gint     wpan_seq, wpan_pan, wpan_cmd;
+  char    *wpan_src, *wpan_dst, *wpan_src64;   /* "0x6a3c" or EUI-64 text; owned */
+  gboolean has_rssi;
+  double   rssi;
+  gint     lqi;
+  gint     nwk_cmd, zdp_cluster, aps_cluster, aps_cmd, aps_key_type, zcl_cmd;
+  gboolean aps_secured, sec_default_key;
 } FrameFacts;
 
 /* Frames collected under one key (a device, a name …). */
@@ -328,6 +343,16 @@ struct _IotInsight {
   struct _InsightCoap *coap;           /* iot-insight-coap.c */
   gboolean     compared;               /* a baseline comparison ran */
   char        *baseline_name;
+  /* iot-insight-wpan.c */
+  GHashTable  *radio_devices;          /* name → RadioDevice */
+  GPtrArray   *radio_order;            /* RadioDevice, first heard first */
+  GHashTable  *zcl_reports;            /* "device\x1fcluster" → ReportSeries */
+  GArray      *key_in_clear;           /* guint32 frames: network key readable */
+  GArray      *default_key_frames;     /* guint32 frames decrypted with ZigBeeAlliance09 */
+  guint32      pending_ack_frame;      /* frame waiting for its MAC ack, 0: none */
+  gint         pending_ack_seq;
+  guint        acks_seen;              /* MAC acknowledgements in the capture */
+  char         pending_ack_src[32];
 };
 
 void            insight_fields_init (InsightFields *f);
@@ -388,6 +413,13 @@ void            insight_coap_init (IotInsight *self);
 void            insight_coap_clear (IotInsight *self);
 void            insight_coap_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_coap (IotInsight *self);
+/* iot-insight-wpan.c: 802.15.4 devices, retries, missing acks, Zigbee
+ * joins, attribute reports and key exposure. */
+void            insight_wpan_init (IotInsight *self);
+void            insight_wpan_clear (IotInsight *self);
+void            insight_wpan_field (FrameFacts *ff, int idx, const IotNode *node);
+void            insight_wpan_frame (IotInsight *self, FrameFacts *ff);
+void            insight_finish_wpan (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

@@ -62,6 +62,14 @@ static const char *const field_names[N_F] = {
   [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
   [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
   [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
+  [F_WPAN_FRAME_TYPE] = "wpan.frame_type", [F_WPAN_SEQ] = "wpan.seq_no", [F_WPAN_ACK_REQ] = "wpan.ack_request",
+  [F_WPAN_DST_PAN] = "wpan.dst_pan", [F_WPAN_SRC16] = "wpan.src16", [F_WPAN_DST16] = "wpan.dst16",
+  [F_WPAN_SRC64] = "wpan.src64", [F_WPAN_DST64] = "wpan.dst64", [F_WPAN_CMD] = "wpan.cmd",
+  [F_WPAN_TAP_RSS] = "wpan-tap.rss", [F_WPAN_RSSI] = "wpan.rssi", [F_WPAN_TAP_LQI] = "wpan-tap.lqi",
+  [F_ZEP_LQI] = "zep.lqi", [F_ZBEE_NWK_CMD] = "zbee_nwk.cmd.id", [F_ZBEE_APS_ZDP_CLUSTER] = "zbee_aps.zdp_cluster",
+  [F_ZBEE_APS_CLUSTER] = "zbee_aps.cluster", [F_ZBEE_APS_SECURITY] = "zbee_aps.security",
+  [F_ZBEE_APS_CMD] = "zbee_aps.cmd.id", [F_ZBEE_APS_KEY_TYPE] = "zbee_aps.cmd.key_type",
+  [F_ZBEE_SEC_KEY] = "zbee.sec.key", [F_ZBEE_ZCL_CMD] = "zbee_zcl.cmd.id",
 };
 
 void
@@ -537,6 +545,7 @@ iot_insight_new (void)
   insight_network_init (self);
   insight_coap_init (self);
   self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
+  insight_wpan_init (self);
   insight_path_init (self);
   return self;
 }
@@ -561,6 +570,7 @@ iot_insight_free (IotInsight *self)
   insight_network_clear (self);
   insight_coap_clear (self);
   g_array_unref (self->first_seen_resent);
+  insight_wpan_clear (self);
   insight_path_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
@@ -728,6 +738,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           ff->reassembly_error = TRUE;
           break;
         default:
+          if (idx >= F_WPAN_FRAME_TYPE)
+            insight_wpan_field (ff, idx, node);
           break;
         }
       if (idx >= F_MQTT_TYPE && idx <= F_MQTT_DUP_OF && m != NULL)
@@ -1694,6 +1706,7 @@ add_frame (IotInsight *self, FrameFacts *ff)
     tls_frame (self, ff);
   insight_tls_frame (self, ff);
   insight_network_frame (self, ff);
+  insight_wpan_frame (self, ff);
   insight_path_frame (self, ff);
   cleartext_frame (self, ff);
 }
@@ -1719,12 +1732,17 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.arp_op = -1;
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
+  ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
+  ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
   add_frame (self, &ff);
+  g_free (ff.wpan_src);
+  g_free (ff.wpan_dst);
+  g_free (ff.wpan_src64);
   for (guint i = 0; i < ff.mqtt->len; i++)
     g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
   g_array_unref (ff.mqtt);
@@ -2635,6 +2653,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_vantage (self);
   insight_finish_network (self);
   insight_finish_coap (self);
+  insight_finish_wpan (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

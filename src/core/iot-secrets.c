@@ -12,7 +12,16 @@ struct _IotSecrets {
   GHashTable *keylog[IOT_KEYLOG_N_LABELS];   /* GBytes client random → GBytes secret */
   GHashTable *psks;                          /* GBytes identity ("" = any) → GBytes key */
   GHashTable *embedded;                      /* GBytes client randoms whose entries a capture carried */
+  GArray     *zigbee_keys;                   /* ZigbeeKey, in the order given */
 };
+
+#define ZIGBEE_KEY_LEN 16
+#define ZIGBEE_LABEL_MAX 64
+
+typedef struct {
+  guint8 key[ZIGBEE_KEY_LEN];
+  char   label[ZIGBEE_LABEL_MAX];
+} ZigbeeKey;
 
 static const char *const label_names[IOT_KEYLOG_N_LABELS] = {
   [IOT_KEYLOG_CLIENT_RANDOM] = "CLIENT_RANDOM",
@@ -65,6 +74,7 @@ iot_secrets_new (void)
     self->keylog[i] = bytes_table_new ();
   self->psks = bytes_table_new ();
   self->embedded = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  self->zigbee_keys = g_array_new (FALSE, TRUE, sizeof (ZigbeeKey));
   return self;
 }
 
@@ -77,6 +87,7 @@ iot_secrets_free (IotSecrets *self)
     g_hash_table_unref (self->keylog[i]);
   g_hash_table_unref (self->psks);
   g_hash_table_unref (self->embedded);
+  g_array_unref (self->zigbee_keys);
   g_rw_lock_clear (&self->lock);
   g_free (self);
 }
@@ -89,6 +100,7 @@ iot_secrets_clear (IotSecrets *self)
     g_hash_table_remove_all (self->keylog[i]);
   g_hash_table_remove_all (self->psks);
   g_hash_table_remove_all (self->embedded);
+  g_array_set_size (self->zigbee_keys, 0);
   g_rw_lock_writer_unlock (&self->lock);
 }
 
@@ -310,6 +322,136 @@ iot_secrets_add_psk (IotSecrets *self, const char *identity, const char *hex, GE
 }
 
 gboolean
+iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean reversed,
+                            const char *label, GError **error)
+{
+  ZigbeeKey entry = { { 0 }, { 0 } };
+  guint n = 0;
+
+  for (const char *p = key; *p; p++)
+    {
+      int hi, lo;
+
+      if (*p == ':' || *p == '-' || *p == ' ')
+        continue;
+      hi = g_ascii_xdigit_value (p[0]);
+      lo = hi < 0 ? -1 : g_ascii_xdigit_value (p[1]);
+      if (lo < 0 || n == ZIGBEE_KEY_LEN)
+        {
+          n = 0;
+          break;
+        }
+      entry.key[n++] = (guint8) (hi << 4 | lo);
+      p++;
+    }
+  if (n != ZIGBEE_KEY_LEN)
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "Zigbee key \"%s\" is not 16 bytes of hex", key);
+      return FALSE;
+    }
+  if (reversed)
+    for (guint i = 0; i < ZIGBEE_KEY_LEN / 2; i++)
+      {
+        guint8 b = entry.key[i];
+
+        entry.key[i] = entry.key[ZIGBEE_KEY_LEN - 1 - i];
+        entry.key[ZIGBEE_KEY_LEN - 1 - i] = b;
+      }
+  g_strlcpy (entry.label, label ? label : "", sizeof entry.label);
+  g_rw_lock_writer_lock (&self->lock);
+  g_array_append_val (self->zigbee_keys, entry);
+  g_rw_lock_writer_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+iot_secrets_zigbee_key (IotSecrets *self, guint index, guint8 key[16],
+                        char *label_out, gsize label_size)
+{
+  gboolean found = FALSE;
+
+  g_rw_lock_reader_lock (&self->lock);
+  if (index < self->zigbee_keys->len)
+    {
+      const ZigbeeKey *entry = &g_array_index (self->zigbee_keys, ZigbeeKey, index);
+
+      memcpy (key, entry->key, ZIGBEE_KEY_LEN);
+      if (label_out != NULL && label_size > 0)
+        g_strlcpy (label_out, entry->label, label_size);
+      found = TRUE;
+    }
+  g_rw_lock_reader_unlock (&self->lock);
+  return found;
+}
+
+/* One quoted value of a UAT record ("a","b\"c"); advances *p past it and
+ * the comma after it.  NULL when *p does not start with a quoted value. */
+static char *
+uat_field (const char **p)
+{
+  GString *out;
+  const char *s = *p;
+
+  while (*s == ' ')
+    s++;
+  if (*s != '"')
+    return NULL;
+  out = g_string_new (NULL);
+  for (s++; *s && *s != '"'; s++)
+    {
+      if (*s == '\\' && s[1])
+        s++;
+      g_string_append_c (out, *s);
+    }
+  if (*s != '"')
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  for (s++; *s == ' '; s++)
+    ;
+  if (*s == ',')
+    s++;
+  *p = s;
+  return g_string_free (out, FALSE);
+}
+
+/* tshark's zigbee_pc_keys record: "KEY","Normal" or "Reverse","LABEL". */
+static gboolean
+add_zigbee_uat_entry (IotSecrets *self, const char *entry, GError **error)
+{
+  const char *p = entry;
+  g_autofree char *key = uat_field (&p);
+  g_autofree char *order = key ? uat_field (&p) : NULL;
+  g_autofree char *label = order ? uat_field (&p) : NULL;
+
+  if (label == NULL || *p != '\0'
+      || (g_ascii_strcasecmp (order, "Normal") != 0 && g_ascii_strcasecmp (order, "Reverse") != 0))
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "expected \"KEY\",\"Normal\" (or \"Reverse\"),\"LABEL\" in a zigbee_pc_keys entry, got %s",
+                   entry);
+      return FALSE;
+    }
+  return iot_secrets_add_zigbee_key (self, key, g_ascii_strcasecmp (order, "Reverse") == 0, label, error);
+}
+
+/* zbee_nwk.seclevel: Zigbee PRO always uses level 5 (sent as 0 in the
+ * frame); the other levels exist only in Zigbee 2004 networks. */
+static gboolean
+set_zigbee_security_level (const char *value, GError **error)
+{
+  if (g_ascii_strcasecmp (value, "AES-128 Encryption, 32-bit Integrity Protection") == 0
+      || g_str_equal (value, "5"))
+    return TRUE;
+  g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+               "only \"AES-128 Encryption, 32-bit Integrity Protection\" is supported for zbee_nwk.seclevel, not \"%s\"",
+               value);
+  return FALSE;
+}
+
+gboolean
 iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **error)
 {
   const char *colon = strchr (name_value, ':');
@@ -329,6 +471,10 @@ iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **e
     return *value == '\0' || iot_secrets_add_keylog_file (self, value, error);
   if (g_str_equal (name, "tls.psk") || g_str_equal (name, "ssl.psk") || g_str_equal (name, "dtls.psk"))
     return *value == '\0' || iot_secrets_add_psk (self, NULL, value, error);
+  if (g_str_equal (name, "uat") && g_str_has_prefix (value, "zigbee_pc_keys:"))
+    return add_zigbee_uat_entry (self, value + strlen ("zigbee_pc_keys:"), error);
+  if (g_str_equal (name, "zbee_nwk.seclevel"))
+    return set_zigbee_security_level (value, error);
   g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_UNKNOWN_PREF,
                "unknown preference \"%s\"", name);
   return FALSE;

@@ -1,8 +1,8 @@
 /* iot-secrets.h — the one store of decryption secrets.
  *
  * Key log files (NSS SSLKEYLOGFILE lines), pcapng Decryption Secrets
- * Blocks and pre-shared keys all end up here; the TLS and DTLS dissectors
- * look them up while they read a session.  The store is process-wide,
+ * Blocks, pre-shared keys and Zigbee keys all end up here; the TLS, DTLS
+ * and Zigbee dissectors look them up while they read a session.  The store is process-wide,
  * filled before a capture is read (the CLI's -o, a capture's secrets
  * blocks) and safe to read from several threads.
  */
@@ -77,8 +77,24 @@ const char *iot_secret_kind_name (IotSecretKind kind);
  * (tshark's single tls.psk / dtls.psk preference). */
 gboolean iot_secrets_add_psk (IotSecrets *self, const char *identity, const char *hex, GError **error);
 
+/* A Zigbee key (network or link key) as tshark's zigbee_pc_keys table
+ * takes it: 16 bytes in hex, with or without ':', '-' or ' ' between
+ * bytes; @reversed for the table's "Reverse" byte order (the key as some
+ * stacks print it, least significant byte first); @label names it in
+ * zbee.sec.decryption_key. */
+gboolean iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean reversed,
+                                     const char *label, GError **error);
+/* The @index-th Zigbee key (in the order given) and its label (packet
+ * lifetime not needed: copied into @label_out, at most @label_size bytes
+ * with the NUL); FALSE past the last. */
+gboolean iot_secrets_zigbee_key (IotSecrets *self, guint index, guint8 key[16],
+                                 char *label_out, gsize label_size);
+
 /* tshark's -o NAME:VALUE for the preferences we have: tls.keylog_file,
- * tls.psk, dtls.psk.  Other names give IOT_SECRETS_ERROR_UNKNOWN_PREF. */
+ * tls.psk, dtls.psk, uat:zigbee_pc_keys:"KEY","Normal|Reverse","LABEL" and
+ * zbee_nwk.seclevel (only the level every Zigbee PRO network uses, AES-128
+ * encryption with a 32-bit MIC).  Other names give
+ * IOT_SECRETS_ERROR_UNKNOWN_PREF. */
 gboolean iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **error);
 
 /* The secret logged for @label and @client_random (32 bytes; 8 for RSA),

@@ -10,6 +10,15 @@
 #     and so are lowpan-coap.pcap (CoAP over 6LoWPAN: IPHC, NHC, mesh
 #     header, fragments) and zigbee.pcap (Zigbee PRO NWK/APS/ZCL between a
 #     coordinator and a light), since no such stack runs without a radio;
+#   * zigbee-join.pcap, zigbee-nwkkey.pcap and zigbee-zdp.pcap are written
+#     by zigbee_sec_gen.py (Debian's python3-cryptography for AES-CCM* and
+#     the MMO hash): a join whose network key travels under the default
+#     trust-centre link key, NWK-encrypted traffic under a key given in
+#     zigbee-nwkkey.opts, and ZDP/ZCL cluster exchanges in the clear; and
+#     thread-mle.pcap, Thread MLE over 6LoWPAN (one message in the clear,
+#     the others encrypted with the MLE key of network key
+#     00112233445566778899aabbccddeeff; tshark 4.0 does not decrypt them,
+#     even with that key as a "Thread hash" ieee802154_keys entry);
 #   * zep.pcap is real kernel traffic: radio_154.py --zep sends ZEP v1/v2
 #     datagrams (the way a border router or a sniffer bridge forwards radio
 #     frames) from namespace radio-154-a to radio-154-b over a veth pair,
@@ -27,6 +36,7 @@ NS_B=radio-154-b
 . "$HERE/lib.sh"
 
 python3 "$HERE/radio_154.py" "$WORK"
+/usr/bin/python3 "$HERE/zigbee_sec_gen.py" "$WORK"
 
 ip netns add "$NS_A"; NAMESPACES+=("$NS_A")
 ip netns add "$NS_B"; NAMESPACES+=("$NS_B")
@@ -76,7 +86,19 @@ done
 [ "$(tshark -2 -r "$WORK/zigbee.pcap" -Y 'zbee_zcl' 2>/dev/null | wc -l)" -ge 12 ] \
     || die "zigbee.pcap: ZCL not decoded"
 
-for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee; do
+# tshark must decrypt what iotscope decrypts, with the keys of the .opts files.
+[ "$(tshark -2 -o 'uat:zigbee_pc_keys:"5A6967426565416C6C69616E63653039","Normal","ZigBeeAlliance09"' \
+    -r "$WORK/zigbee-join.pcap" -Y 'zbee.sec.key.origin == 9' 2>/dev/null | wc -l)" -ge 20 ] \
+    || die "zigbee-join.pcap: the network key from the Transport-Key does not decrypt the NWK frames"
+[ "$(tshark -2 -o 'uat:zigbee_pc_keys:"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf","Normal","lab network"' \
+    -r "$WORK/zigbee-nwkkey.pcap" -Y 'zbee_zcl' 2>/dev/null | wc -l)" = 4 ] \
+    || die "zigbee-nwkkey.pcap: expected four decrypted ZCL frames"
+[ "$(tshark -2 -r "$WORK/zigbee-zdp.pcap" -Y 'zbee_zdp' 2>/dev/null | wc -l)" -ge 25 ] \
+    || die "zigbee-zdp.pcap: ZDP not decoded"
+[ "$(tshark -2 -r "$WORK/thread-mle.pcap" -Y 'mle' 2>/dev/null | wc -l)" = 8 ] \
+    || die "thread-mle.pcap: MLE not decoded"
+
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee zigbee-join zigbee-nwkkey zigbee-zdp thread-mle; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
 done
-log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap"
+log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap zigbee-join.pcap zigbee-nwkkey.pcap zigbee-zdp.pcap thread-mle.pcap"
