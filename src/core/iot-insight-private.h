@@ -274,6 +274,8 @@ enum {
   N_LISTS
 };
 
+typedef struct _InsightRadio InsightRadio;
+
 struct _IotInsight {
   InsightFields f;
   char        *capture_name;
@@ -299,6 +301,7 @@ struct _IotInsight {
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
+  InsightRadio *radio;                 /* BLE and Wi-Fi facts (iot-insight-radio.c) */
   guint        icmp_too_big;           /* ICMP fragmentation needed / ICMPv6 packet too big seen */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
@@ -363,6 +366,14 @@ void            insight_network_init (IotInsight *self);
 void            insight_network_clear (IotInsight *self);
 void            insight_network_frame (IotInsight *self, const FrameFacts *ff);
 void            insight_finish_network (IotInsight *self);
+
+/* iot-insight-radio.c: BLE advertising, connections, notifications and
+ * pairing; Wi-Fi signal, retries, deauthentication storms, handshakes. */
+void            insight_radio_init (IotInsight *self);
+void            insight_radio_clear (IotInsight *self);
+void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
+void            insight_finish_radio (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

@@ -529,6 +529,7 @@ iot_insight_new (void)
   insight_tls_init (self);
   insight_network_init (self);
   insight_path_init (self);
+  insight_radio_init (self);
   return self;
 }
 
@@ -550,6 +551,7 @@ iot_insight_free (IotInsight *self)
   insight_vantage_clear (self);
   insight_network_clear (self);
   insight_path_clear (self);
+  insight_radio_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -570,6 +572,7 @@ void
 iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
+  insight_radio_add_wanted (self, wanted);
 }
 
 /* ---- reading one frame ------------------------------------------------------------ */
@@ -1659,6 +1662,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
+  insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
@@ -2428,6 +2432,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_tls (self);
   insight_finish_vantage (self);
   insight_finish_network (self);
+  insight_finish_radio (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }
