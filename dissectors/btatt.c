@@ -7,6 +7,7 @@
  * in the first pass), so a later read or notification can be named
  * ("Battery: Battery Level") and its value decoded. */
 #include "iot-dissector.h"
+#include "bt-radio.h"
 #include "bt-names.h"
 
 enum {
@@ -921,7 +922,7 @@ dissect_btatt (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_AUTH_SIG], buf, 0, 1, TRUE);
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_COMMAND], buf, 0, 1, TRUE);
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_METHOD], buf, 0, 1, TRUE);
-  iot_col_printf_info (pkt, "UnknownDirection %s", name ? name : "Unknown");
+  iot_col_printf_info (pkt, "%s %s", bt_direction_word (pkt), name ? name : "Unknown");
 
   if ((opcode == 0x0a || opcode == 0x0c || opcode == 0x12 || opcode == 0x1d) && iot_buf_has (buf, 1, 2))
     handle = iot_buf_u16le (buf, 1);

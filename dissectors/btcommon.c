@@ -293,9 +293,9 @@ extern IotDissector iot_dissector_btcommon;
 /* The 5-byte map of data channels in CONNECT_IND and LL_CHANNEL_MAP_REQ;
  * the link layer asks for it by setting this layer's value to 1. */
 static void
-dissect_channel_map (IotPacket *pkt, IotBuf *buf, int parent)
+dissect_channel_map (IotPacket *pkt, IotBuf *buf, int parent, guint n_bits)
 {
-  for (guint ch = 0; ch < 40; ch++)
+  for (guint ch = 0; ch < n_bits; ch++)
     iot_tree_add_item (pkt, parent, &btcommon_fields[F_CHANNEL_MAP_0 + ch], buf, ch / 8, 1, TRUE);
 }
 
@@ -305,11 +305,21 @@ dissect_btcommon (IotPacket *pkt, IotBuf *buf, int parent)
   guint off = 0;
   int tree;
 
-  if (iot_packet_layer_value (pkt, &iot_dissector_btcommon) == 1)
+  /* 1: a channel map as CONNECT_IND and LL control PDUs carry it, shown
+   * with its three reserved top bits; 2: the one in a SyncInfo, whose top
+   * bits hold the sleep clock accuracy instead. */
+  switch (iot_packet_layer_value (pkt, &iot_dissector_btcommon))
     {
+    case 1:
       iot_packet_set_layer_value (pkt, &iot_dissector_btcommon, 0);
-      dissect_channel_map (pkt, buf, parent);
+      dissect_channel_map (pkt, buf, parent, 40);
       return 5;
+    case 2:
+      iot_packet_set_layer_value (pkt, &iot_dissector_btcommon, 0);
+      dissect_channel_map (pkt, buf, parent, 37);
+      return 5;
+    default:
+      break;
     }
   tree = iot_tree_add_protocol (pkt, parent, &btcommon_fields[F_PROTO], buf, 0, -1);
 

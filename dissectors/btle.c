@@ -3,6 +3,7 @@
  * (link-layer control procedures and L2CAP fragments). */
 #include "iot-dissector.h"
 #include "bt-names.h"
+#include "bt-radio.h"
 
 enum {
   F_PROTO,
@@ -90,7 +91,57 @@ enum {
   F_L2CAP_INDEX,
   F_CONN_PARAMS_IN,
   F_CRC,
+  F_ADV_RFU3,
+  F_EXT_HEADER,
+  F_EXT_LENGTH,
+  F_EXT_MODE,
+  F_EXT_FLAGS,
+  F_EXT_FLAG_ADVA,
+  F_EXT_FLAG_TARGETA,
+  F_EXT_FLAG_CTE,
+  F_EXT_FLAG_ADI,
+  F_EXT_FLAG_AUXPTR,
+  F_EXT_FLAG_SYNC,
+  F_EXT_FLAG_TXPOWER,
+  F_EXT_FLAG_RESERVED,
+  F_CTE_INFO,
+  F_CTE_TIME,
+  F_CTE_RFU,
+  F_CTE_TYPE,
+  F_ADI,
+  F_ADI_DID,
+  F_ADI_SID,
+  F_AUXPTR,
+  F_AUXPTR_CHANNEL,
+  F_AUXPTR_CA,
+  F_AUXPTR_UNITS,
+  F_AUXPTR_OFFSET,
+  F_AUXPTR_PHY,
+  F_SYNC,
+  F_SYNC_OFFSET,
+  F_SYNC_UNITS,
+  F_SYNC_ADJUST,
+  F_SYNC_INTERVAL,
+  F_SYNC_CHANNEL_MAP,
+  F_SYNC_SCA,
+  F_SYNC_AA,
+  F_SYNC_CRC_INIT,
+  F_SYNC_EVENT,
+  F_TX_POWER,
+  F_ACAD,
+  F_HAD_FRAGMENT,
   N_FIELDS
+};
+
+/* Extended header flags (Core Specification Vol 6 Part B 2.3.4.1). */
+enum {
+  EXT_ADVA = 0x01,
+  EXT_TARGETA = 0x02,
+  EXT_CTE_INFO = 0x04,
+  EXT_ADI = 0x08,
+  EXT_AUX_PTR = 0x10,
+  EXT_SYNC_INFO = 0x20,
+  EXT_TX_POWER = 0x40,
 };
 
 enum {
@@ -100,7 +151,6 @@ enum {
 #define ADVERTISING_AA 0x8e89bed6u
 
 extern IotDissector iot_dissector_btle;
-extern IotDissector iot_dissector_btle_rf;
 extern IotDissector iot_dissector_btcommon;
 extern IotDissector iot_dissector_btl2cap;
 
@@ -179,6 +229,28 @@ static const IotValueName sca_names[] = {
   { 6, "21 ppm to 30 ppm" }, { 7, "0 ppm to 20 ppm" },
   IOT_VALUE_NAMES_END
 };
+
+static const IotValueName adv_mode_names[] = {
+  { 0, "Non-connectable Non-scannable" },
+  { 1, "Connectable Non-scannable" },
+  { 2, "Non-connectable Scannable" },
+  { 3, "Reserved for future use" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName cte_type_names[] = {
+  { 0, "AoA Constant Tone Extension" },
+  { 1, "AoD Constant Tone Extension with 1 usec slots" },
+  { 2, "AoD Constant Tone Extension with 2 usec slots" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName aux_phy_names[] = {
+  { 0, "LE 1M" }, { 1, "LE 2M" }, { 2, "LE Coded" },
+  IOT_VALUE_NAMES_END
+};
+
+static const char *const aux_pdu_names[] = { "AUX_ADV_IND", "AUX_CHAIN_IND", "AUX_SYNC_IND", "AUX_SCAN_RSP" };
 
 #define FEATURE(abbrev, name, mask, blurb) \
   { "btle.control.feature_set." abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, blurb, "True", "False", 8 }
@@ -355,6 +427,86 @@ static IotField btle_fields[N_FIELDS] = {
     IOT_BASE_NONE, NULL, 0, "The frame with the CONNECT_IND that set up this connection." },
   [F_CRC] = { "btle.crc", "CRC", IOT_FT_UINT24, IOT_BASE_HEX, NULL, 0,
     "24-bit checksum over header and payload; a mismatch means the radio garbled the packet." },
+  [F_ADV_RFU3] = { "btle.advertising_header.rfu.3", "Reserved", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x40,
+    "Reserved bit here: this extended advertising PDU carries no advertiser address." },
+  [F_EXT_HEADER] = { "btle.extended_advertising_header", "Extended Advertising Header", IOT_FT_NONE, .blurb =
+    "Bluetooth 5 extended advertising: a flags byte says which optional fields follow (addresses, set id, "
+    "pointer to an auxiliary packet, periodic-advertising sync, TX power)." },
+  [F_EXT_LENGTH] = { "btle.extended_advertising_header.length", "Extended Header Length", IOT_FT_UINT8,
+    IOT_BASE_DEC, NULL, 0x3f, "Bytes of extended header after this byte." },
+  [F_EXT_MODE] = { "btle.extended_advertising_header.mode", "Advertising Mode", IOT_FT_UINT8, IOT_BASE_HEX,
+    adv_mode_names, 0xc0, "Whether a scanner may connect to or scan this advertiser." },
+  [F_EXT_FLAGS] = { "btle.extended_advertising_header.flags", "Extended Header Flags", IOT_FT_UINT8,
+    IOT_BASE_HEX, NULL, 0, "Which optional fields follow, in this order." },
+  [F_EXT_FLAG_ADVA] = HDR_BOOL ("btle.extended_advertising_header.flags.advertiser_address", "Advertiser Address",
+    EXT_ADVA, "The advertiser's address follows (absent: an anonymous advertisement).", "Present", "Not Present"),
+  [F_EXT_FLAG_TARGETA] = HDR_BOOL ("btle.extended_advertising_header.flags.target_address", "Target Address",
+    EXT_TARGETA, "The address of the one device addressed follows.", "Present", "Not Present"),
+  [F_EXT_FLAG_CTE] = HDR_BOOL ("btle.extended_advertising_header.flags.cte_info", "CTE Info", EXT_CTE_INFO,
+    "A constant tone extension for direction finding follows the packet.", "Present", "Not Present"),
+  [F_EXT_FLAG_ADI] = HDR_BOOL ("btle.extended_advertising_header.advertiser_data_info", "Advertiser Data Info",
+    EXT_ADI, "The advertising set id and data id follow.", "Present", "Not Present"),
+  [F_EXT_FLAG_AUXPTR] = HDR_BOOL ("btle.extended_advertising_header.flags.aux_pointer", "Aux pointer",
+    EXT_AUX_PTR, "Where and when the auxiliary packet with more data will be sent.", "Present", "Not Present"),
+  [F_EXT_FLAG_SYNC] = HDR_BOOL ("btle.extended_advertising_header.flags.sync_info", "Sync Info", EXT_SYNC_INFO,
+    "How to follow this advertiser's periodic advertising train.", "Present", "Not Present"),
+  [F_EXT_FLAG_TXPOWER] = HDR_BOOL ("btle.extended_advertising_header.flags.tx_power", "TX Power", EXT_TX_POWER,
+    "The transmit power follows: with the RSSI it gives the path loss (distance).", "Present", "Not Present"),
+  [F_EXT_FLAG_RESERVED] = HDR_BOOL ("btle.extended_advertising_header.flags.reserved", "Reserved", 0x80,
+    "Reserved for future use.", "Present", "Not Present"),
+  [F_CTE_INFO] = { "btle.extended_advertising_header.cte_info", "CTE Info", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Length and kind of the constant tone extension." },
+  [F_CTE_TIME] = { "btle.extended_advertising_header.cte_info.time", "CTE Time", IOT_FT_UINT8, IOT_BASE_HEX,
+    NULL, 0x1f, "Length of the tone in units of 8 microseconds." },
+  [F_CTE_RFU] = { "btle.extended_advertising_header.cte_info.rfu", "RFU", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0x20,
+    "Reserved bit." },
+  [F_CTE_TYPE] = { "btle.extended_advertising_header.cte_info.type", "CTE Type", IOT_FT_UINT8, IOT_BASE_HEX,
+    cte_type_names, 0xc0, "Angle of arrival or angle of departure, and the switching slot length." },
+  [F_ADI] = { "btle.extended_advertising.advertising_data_info", "Advertiser Data Info", IOT_FT_UINT16,
+    IOT_BASE_HEX, NULL, 0, "Which advertising set (SID) and which version of its data (DID) this is: "
+    "scanners skip data they already have." },
+  [F_ADI_DID] = { "btle.extended_advertising.advertising_data_info.did", "Advertiser Data Identifier",
+    IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0x0fff, "Changes whenever the advertiser changes its data." },
+  [F_ADI_SID] = { "btle.extended_advertising.advertising_data_info.sid", "Advertiser Set Identifier",
+    IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0xf000, "One device can run several advertising sets at once." },
+  [F_AUXPTR] = { "btle.extended_advertising.aux_pointer", "Advertiser Aux Pointer", IOT_FT_NONE, .blurb =
+    "Where (channel, PHY) and when (offset) the auxiliary packet follows on a secondary channel." },
+  [F_AUXPTR_CHANNEL] = { "btle.extended_advertising_header.aux_pointer.channel", "Channel Index", IOT_FT_UINT8,
+    IOT_BASE_DEC, NULL, 0x3f, "The secondary channel (0-36) of the auxiliary packet." },
+  [F_AUXPTR_CA] = HDR_BOOL ("btle.extended_advertising_header.aux_pointer.ca", "Clock Accuracy", 0x40,
+    "How precise the advertiser's sleep clock is.", "0 ppm to 50 ppm", "51 ppm to 500 ppm"),
+  [F_AUXPTR_UNITS] = HDR_BOOL ("btle.extended_advertising_header.aux_pointer.offset_units", "Offset units", 0x80,
+    "Unit of the aux offset.", "300 usec", "30 usec"),
+  [F_AUXPTR_OFFSET] = { "btle.extended_advertising_header.aux_pointer.aux_offset", "Aux Offset", IOT_FT_UINT16,
+    IOT_BASE_HEX, NULL, 0x1fff, "Time from this packet to the auxiliary one, in offset units." },
+  [F_AUXPTR_PHY] = { "btle.extended_advertising_header.aux_pointer.aux_phy", "Aux PHY", IOT_FT_UINT16,
+    IOT_BASE_DEC, aux_phy_names, 0xe000, "Radio mode of the auxiliary packet (it may be faster or longer range)." },
+  [F_SYNC] = { "btle.extended_advertising.sync_info", "Advertiser Sync Info", IOT_FT_NONE, .blurb =
+    "How to find the periodic advertising train: offset, interval, channels, access address." },
+  [F_SYNC_OFFSET] = { "btle.extended_advertising_header.sync_info.sync_offset", "Sync Offset", IOT_FT_UINT16,
+    IOT_BASE_HEX, NULL, 0x1fff, "Time to the first periodic advertising packet, in offset units." },
+  [F_SYNC_UNITS] = { "btle.extended_advertising_header.sync_info.offset_units", "Offset Units", IOT_FT_BOOLEAN,
+    IOT_BASE_NONE, NULL, 0x2000, "Unit of the sync offset.", "300 usec", "30 usec", 16 },
+  [F_SYNC_ADJUST] = { "btle.extended_advertising_header.sync_info.offset_adjust", "Offset Adjust", IOT_FT_BOOLEAN,
+    IOT_BASE_NONE, NULL, 0x4000, "Whether 2.4576 s are added to the offset.", "Adjusted", "No adjust", 16 },
+  [F_SYNC_INTERVAL] = { "btle.extended_advertising_header.sync_info.interval", "Interval", IOT_FT_UINT16,
+    IOT_BASE_HEX, NULL, 0, "Period of the periodic advertising train in units of 1.25 ms." },
+  [F_SYNC_CHANNEL_MAP] = { "btle.extended_advertising_header.sync_info.channel_map", "Channel Map", IOT_FT_BYTES,
+    .blurb = "Which data channels the periodic train hops over." },
+  [F_SYNC_SCA] = { "btle.extended_advertising_header.sync_info.sleep_clock_accuracy", "Sleep Clock Accuracy",
+    IOT_FT_UINT8, IOT_BASE_DEC, sca_names, 0xe0, "How precise the advertiser's sleep clock is." },
+  [F_SYNC_AA] = { "btle.extended_advertising_header.sync_info.access_address", "Access Address", IOT_FT_UINT32,
+    IOT_BASE_HEX, NULL, 0, "Access address of the periodic advertising packets." },
+  [F_SYNC_CRC_INIT] = { "btle.extended_advertising_header.sync_info.crc_init", "CRC Init", IOT_FT_UINT24,
+    IOT_BASE_HEX, NULL, 0, "CRC seed of the periodic advertising packets." },
+  [F_SYNC_EVENT] = { "btle.extended_advertising_header.sync_info.event_counter", "Event counter", IOT_FT_UINT16,
+    IOT_BASE_DEC, NULL, 0, "Periodic advertising event the offset points at." },
+  [F_TX_POWER] = { "btle.extended_advertising_header.tx_power", "TX Power", IOT_FT_INT8, IOT_BASE_DEC, NULL, 0,
+    "Transmit power in dBm; TX power minus RSSI is the path loss." },
+  [F_ACAD] = { "btle.extended_advertising_header.acad", "Additional Controller Advertising Data", IOT_FT_NONE,
+    .blurb = "Extra controller data after the optional fields (e.g. a channel map update)." },
+  [F_HAD_FRAGMENT] = { "btle.extended_advertising.had_fragment", "Host Advertising Data Fragment", IOT_FT_NONE,
+    .blurb = "Part of advertising data that continues in an AUX_CHAIN_IND." },
 };
 
 /* ---- per-capture state: connections seen in CONNECT_IND ------------------- */
@@ -443,7 +595,8 @@ add_channel_map (IotPacket *pkt, int tree, int field, const IotBuf *buf, guint o
   int node = iot_tree_add_item (pkt, tree, &btle_fields[field], buf, off, 5, FALSE);
   IotBuf map = iot_buf_sub (buf, off, 5);
 
-  iot_packet_set_layer_value (pkt, &iot_dissector_btcommon, 1);
+  /* See dissect_btcommon: 2 asks for the 37 data channels only. */
+  iot_packet_set_layer_value (pkt, &iot_dissector_btcommon, field == F_SYNC_CHANNEL_MAP ? 2 : 1);
   iot_call_dissector (pkt, &iot_dissector_btcommon, &map, node);
 }
 
@@ -481,10 +634,156 @@ dissect_connect_ind (IotPacket *pkt, const IotBuf *buf, guint off, int tree,
 static gboolean
 on_primary_channel (IotPacket *pkt)
 {
-  guint64 rf = iot_packet_layer_value (pkt, &iot_dissector_btle_rf);
-  guint channel = rf & 0xff;
+  return bt_radio_get (pkt).primary_channel;
+}
 
-  return (rf >> 32) != 0 && (channel == 0 || channel == 12 || channel == 39);
+/* ---- extended advertising (Bluetooth 5) ------------------------------------ */
+
+/* Which name a PDU of type 7 goes by: ADV_EXT_IND on a primary channel,
+ * on a secondary one the auxiliary PDU the sniffer says it is. */
+static const char *
+extended_pdu_name (IotPacket *pkt)
+{
+  BtRadioInfo radio = bt_radio_get (pkt);
+
+  if (radio.secondary_channel && radio.aux_type_known)
+    return aux_pdu_names[radio.aux_type & 0x03];
+  return "ADV_EXT_IND";
+}
+
+static guint
+extended_header_flags (const IotBuf *buf)
+{
+  /* Extended header length 0 means no flags byte at all. */
+  return iot_buf_has (buf, 6, 2) && (iot_buf_u8 (buf, 6) & 0x3f) != 0 ? iot_buf_u8 (buf, 7) : 0;
+}
+
+static void
+dissect_aux_pointer (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
+{
+  int node = iot_tree_add_item (pkt, tree, &btle_fields[F_AUXPTR], buf, off, 3, TRUE);
+  guint units = iot_buf_u8 (buf, off) & 0x80 ? 300 : 30;
+  guint offset = iot_buf_u16le (buf, off + 1) & 0x1fff;
+  int child;
+
+  add_uint_le (pkt, node, F_AUXPTR_CHANNEL, buf, off, 1);
+  add_uint_le (pkt, node, F_AUXPTR_CA, buf, off, 1);
+  add_uint_le (pkt, node, F_AUXPTR_UNITS, buf, off, 1);
+  child = iot_tree_add_item (pkt, node, &btle_fields[F_AUXPTR_OFFSET], buf, off + 1, 2, TRUE);
+  iot_tree_append_label (pkt, child, " (%u usec)", offset * units);
+  add_uint_le (pkt, node, F_AUXPTR_PHY, buf, off + 1, 2);
+}
+
+static void
+dissect_sync_info (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
+{
+  int node = iot_tree_add_item (pkt, tree, &btle_fields[F_SYNC], buf, off, 18, TRUE);
+  guint word = iot_buf_u16le (buf, off);
+  int child;
+
+  child = iot_tree_add_item (pkt, node, &btle_fields[F_SYNC_OFFSET], buf, off, 2, TRUE);
+  iot_tree_append_label (pkt, child, " (%u usec)", (word & 0x1fff) * (word & 0x2000 ? 300 : 30));
+  add_uint_le (pkt, node, F_SYNC_UNITS, buf, off, 2);
+  add_uint_le (pkt, node, F_SYNC_ADJUST, buf, off, 2);
+  /* tshark shows the reserved top bit under the offset-units name. */
+  child = iot_tree_add_boolean (pkt, node, &btle_fields[F_SYNC_UNITS], buf, off, 2, (word & 0x8000) != 0);
+  iot_tree_set_label (pkt, child, "Reserved: %s", word & 0x8000 ? "True" : "False");
+  child = iot_tree_add_item (pkt, node, &btle_fields[F_SYNC_INTERVAL], buf, off + 2, 2, TRUE);
+  iot_tree_append_label (pkt, child, " (%g msec)", iot_buf_u16le (buf, off + 2) * 1.25);
+  add_channel_map (pkt, node, F_SYNC_CHANNEL_MAP, buf, off + 4);
+  add_uint_le (pkt, node, F_SYNC_SCA, buf, off + 8, 1);
+  add_uint_le (pkt, node, F_SYNC_AA, buf, off + 9, 4);
+  add_uint_le (pkt, node, F_SYNC_CRC_INIT, buf, off + 13, 3);
+  add_uint_le (pkt, node, F_SYNC_EVENT, buf, off + 16, 2);
+}
+
+/* The Common Extended Advertising Payload Format: a length/mode byte, a
+ * flags byte, the optional fields in flag order, then advertising data. */
+static void
+dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint length)
+{
+  guint ext_len = iot_buf_u8 (buf, 6) & 0x3f, flags = extended_header_flags (buf);
+  guint off = 8, end = 7 + ext_len;
+  guint8 adva[6], targeta[6];
+  gboolean have_adva = FALSE, have_targeta = FALSE;
+  int ext, node;
+
+  if (ext_len + 1 > length)
+    iot_malformed (pkt, "Extended header longer than the PDU");
+  ext = iot_tree_add_item (pkt, tree, &btle_fields[F_EXT_HEADER], buf, 6, 1 + ext_len, TRUE);
+  add_uint_le (pkt, ext, F_EXT_LENGTH, buf, 6, 1);
+  add_uint_le (pkt, ext, F_EXT_MODE, buf, 6, 1);
+  if (ext_len > 0)
+    {
+      node = iot_tree_add_item (pkt, ext, &btle_fields[F_EXT_FLAGS], buf, 7, 1, TRUE);
+      for (int f = F_EXT_FLAG_ADVA; f <= F_EXT_FLAG_RESERVED; f++)
+        add_uint_le (pkt, node, f, buf, 7, 1);
+    }
+  if (flags & EXT_ADVA)
+    {
+      add_address (pkt, ext, F_ADV_ADDRESS, buf, off, adva);
+      have_adva = TRUE;
+      off += 6;
+    }
+  if (flags & EXT_TARGETA)
+    {
+      add_address (pkt, ext, F_TARGET_ADDRESS, buf, off, targeta);
+      have_targeta = TRUE;
+      off += 6;
+    }
+  if (flags & EXT_CTE_INFO)
+    {
+      node = iot_tree_add_item (pkt, ext, &btle_fields[F_CTE_INFO], buf, off, 1, TRUE);
+      for (int f = F_CTE_TIME; f <= F_CTE_TYPE; f++)
+        add_uint_le (pkt, node, f, buf, off, 1);
+      off += 1;
+    }
+  if (flags & EXT_ADI)
+    {
+      node = iot_tree_add_item (pkt, ext, &btle_fields[F_ADI], buf, off, 2, TRUE);
+      add_uint_le (pkt, node, F_ADI_DID, buf, off, 2);
+      add_uint_le (pkt, node, F_ADI_SID, buf, off, 2);
+      off += 2;
+    }
+  if (flags & EXT_AUX_PTR)
+    {
+      dissect_aux_pointer (pkt, ext, buf, off);
+      off += 3;
+    }
+  if (flags & EXT_SYNC_INFO)
+    {
+      dissect_sync_info (pkt, ext, buf, off);
+      off += 18;
+    }
+  if (flags & EXT_TX_POWER)
+    {
+      add_uint_le (pkt, ext, F_TX_POWER, buf, off, 1);
+      off += 1;
+    }
+  if (off > end)
+    iot_malformed (pkt, "Extended header fields longer than the extended header length");
+  if (off < end)
+    iot_tree_add_item (pkt, ext, &btle_fields[F_ACAD], buf, off, end - off, TRUE);
+
+  if (have_adva)
+    set_columns_address (pkt, adva, have_targeta ? targeta : NULL);
+  else
+    {
+      static const guint8 broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+      iot_packet_set_address_text (pkt, "Anonymous", NULL);
+      set_columns_address (pkt, broadcast, have_targeta ? targeta : NULL);
+    }
+
+  /* Advertising data: complete here, or its first part when an AuxPtr
+   * says an AUX_CHAIN_IND carries the rest. */
+  if (length > 1 + ext_len)
+    {
+      if (flags & EXT_AUX_PTR)
+        iot_tree_add_item (pkt, tree, &btle_fields[F_HAD_FRAGMENT], buf, 6 + 1 + ext_len,
+                           length - 1 - ext_len, TRUE);
+      else
+        dissect_ad_data (pkt, buf, 6 + 1 + ext_len, length - 1 - ext_len, tree);
+    }
 }
 
 static void
@@ -497,9 +796,20 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
   gboolean uses_chsel = type == ADV_IND
                         || ((type == ADV_DIRECT_IND || type == CONNECT_IND) && on_primary_channel (pkt));
   gboolean uses_rxadd = type == ADV_DIRECT_IND || type == SCAN_REQ || type == CONNECT_IND;
+  gboolean uses_txadd = TRUE;
   guint8 a[6], b[6];
   int node;
   const char *name = iot_value_name (adv_pdu_type_names, type);
+
+  if (type == ADV_EXT_IND)
+    {
+      /* TxAdd and RxAdd only mean something when the extended header
+       * carries the address they describe. */
+      guint flags = extended_header_flags (buf);
+      uses_txadd = (flags & EXT_ADVA) != 0;
+      uses_rxadd = (flags & EXT_TARGETA) != 0;
+      name = extended_pdu_name (pkt);
+    }
 
   node = iot_tree_add_item (pkt, tree, &btle_fields[F_ADV_HEADER], buf, 4, 2, TRUE);
   iot_tree_set_label (pkt, node, "Packet Header: 0x%04x (PDU Type: %s)", iot_buf_u16le (buf, 4),
@@ -507,7 +817,7 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
   iot_tree_add_item (pkt, node, &btle_fields[F_ADV_PDU_TYPE], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[F_ADV_RFU1], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[uses_chsel ? F_ADV_CHSEL : F_ADV_RFU2], buf, 4, 1, TRUE);
-  iot_tree_add_item (pkt, node, &btle_fields[F_ADV_TXADD], buf, 4, 1, TRUE);
+  iot_tree_add_item (pkt, node, &btle_fields[uses_txadd ? F_ADV_TXADD : F_ADV_RFU3], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[uses_rxadd ? F_ADV_RXADD : F_ADV_RFU4], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[F_ADV_LENGTH], buf, 5, 1, TRUE);
   node = iot_tree_add_item (pkt, node, &btle_fields[F_LENGTH], buf, 5, 1, TRUE);
@@ -542,6 +852,9 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
       add_address (pkt, tree, F_ADV_ADDRESS, buf, 12, b);
       set_columns_address (pkt, a, b);
       dissect_connect_ind (pkt, buf, 18, tree, a, b);
+      break;
+    case ADV_EXT_IND:
+      dissect_extended_advertising (pkt, buf, tree, length);
       break;
     default:
       iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_UNDECODED,
@@ -639,8 +952,19 @@ static void
 set_columns_link (IotPacket *pkt, guint32 aa)
 {
   /* Without a direction from the sniffer, both ends are only known by
-   * the connection's access address. */
+   * the connection's access address; with one, by their role. */
   IotAddress a = { .family = IOT_ADDRESS_BLE_ACCESS };
+  BtDirection direction = bt_radio_get (pkt).direction;
+
+  if (direction != BT_DIRECTION_UNKNOWN)
+    {
+      char central[24], peripheral[24];
+      gboolean from_central = direction == BT_DIRECTION_CENTRAL_TO_PERIPHERAL;
+
+      g_snprintf (central, sizeof central, "Master_0x%08x", aa);
+      g_snprintf (peripheral, sizeof peripheral, "Slave_0x%08x", aa);
+      iot_packet_set_address_text (pkt, from_central ? central : peripheral, from_central ? peripheral : central);
+    }
 
   a.bytes[0] = aa >> 24;
   a.bytes[1] = aa >> 16;

@@ -2,6 +2,7 @@
  * each packet (LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR): RF channel, signal and
  * noise, and what the sniffer already checked (whitening, CRC, MIC). */
 #include "iot-dissector.h"
+#include "bt-radio.h"
 
 enum {
   F_PROTO,
@@ -112,8 +113,9 @@ static IotField btle_rf_fields[N_FIELDS] = {
 static int
 dissect_btle_rf (IotPacket *pkt, IotBuf *buf, int parent)
 {
+  BtRadioInfo radio = { 0 };
   IotBuf ll;
-  guint flags;
+  guint flags, channel, pdu_type;
   int tree, node;
 
   tree = iot_tree_add_protocol (pkt, parent, &btle_rf_fields[F_PROTO], buf, 0, 10);
@@ -131,9 +133,18 @@ dissect_btle_rf (IotPacket *pkt, IotBuf *buf, int parent)
   for (int f = F_FLAG_DEWHITENED; f <= F_PHY; f++)
     iot_tree_add_item (pkt, node, &btle_rf_fields[f], buf, 8, 2, TRUE);
 
-  /* The link layer reads the channel and direction from here. */
-  iot_packet_set_layer_value (pkt, &iot_dissector_btle_rf,
-                              (guint64) iot_buf_u8 (buf, 0) | (guint64) flags << 8 | G_GUINT64_CONSTANT (1) << 32);
+  /* The link layer reads the channel and direction from here: RF
+   * channels 0, 12 and 39 are advertising channels 37, 38 and 39; PDU
+   * types 2 and 3 name the direction of a data packet. */
+  channel = iot_buf_u8 (buf, 0);
+  radio.known = TRUE;
+  radio.primary_channel = channel == 0 || channel == 12 || channel == 39;
+  radio.channel = channel;
+  radio.rssi = flags & FLAG_SIGNAL_VALID ? (gint8) iot_buf_u8 (buf, 1) : 0;
+  pdu_type = (flags >> 7) & 0x07;
+  radio.direction = pdu_type == 2 ? BT_DIRECTION_CENTRAL_TO_PERIPHERAL
+                    : pdu_type == 3 ? BT_DIRECTION_PERIPHERAL_TO_CENTRAL : BT_DIRECTION_UNKNOWN;
+  bt_radio_set (pkt, &radio);
   ll = iot_buf_sub (buf, 10, -1);
   iot_call_dissector (pkt, &iot_dissector_btle, &ll, parent);
   return buf->length;

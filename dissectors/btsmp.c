@@ -1,6 +1,7 @@
 /* btsmp.c — the Security Manager Protocol: how two BLE devices pair,
  * agree on keys and choose how to authenticate each other. */
 #include "iot-dissector.h"
+#include "bt-radio.h"
 
 enum {
   F_PROTO,
@@ -332,7 +333,7 @@ dissect_btsmp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_col_set_protocol (pkt, "SMP");
   tree = iot_tree_add_protocol (pkt, parent, &btsmp_fields[F_PROTO], buf, 0, -1);
   iot_tree_add_item (pkt, tree, &btsmp_fields[F_OPCODE], buf, 0, 1, TRUE);
-  iot_col_printf_info (pkt, "UnknownDirection %s", name ? name : "Unknown");
+  iot_col_printf_info (pkt, "%s %s", bt_direction_word (pkt), name ? name : "Unknown");
   switch (opcode)
     {
     case 0x01:

@@ -212,7 +212,7 @@ dissect_eth (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, tree, &eth_fields[F_TYPE], buf, 12, 2, FALSE);
   {
     IotBuf payload = iot_buf_sub (buf, 14, -1);
-    int used = iot_call_table (pkt, "ethertype", type, &payload, -1);
+    int used = iot_call_ethertype (pkt, type, &payload, -1);
 
     if (used < 0)
       {

@@ -31,6 +31,7 @@ static const IotValueName link_type_names[] = {
   { 23, "IEEE 802.11 plus radiotap radio header" },
   { 154, "Bluetooth Low Energy Link Layer" },
   { 161, "Bluetooth Low Energy Link Layer RF" },
+  { 186, "nRF Sniffer for Bluetooth LE" },
   { 129, "Raw IPv4" },
   { 130, "Raw IPv6" },
   { 210, "Linux cooked-mode capture v2" },
@@ -59,6 +60,7 @@ static const struct {
   { 127, 23 },   /* IEEE 802.11 with radiotap */
   { 251, 154 },  /* Bluetooth LE link layer */
   { 256, 161 },  /* Bluetooth LE link layer with radio header */
+  { 272, 186 },  /* nRF Sniffer for Bluetooth LE */
   { 276, 210 },  /* Linux cooked v2 */
   { 195, 104 },  /* IEEE 802.15.4 with FCS */
   { 215, 113 },  /* IEEE 802.15.4 non-ASK PHY */

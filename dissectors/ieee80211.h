@@ -11,7 +11,24 @@ typedef struct {
   guint16  frequency;      /* MHz, 0 = unknown */
   guint16  channel_flags;
   gint8    signal_dbm, noise_dbm;
+  /* 802.11n: the radiotap MCS field (known bits, flags, index). */
+  gboolean has_mcs;
+  guint8   mcs_known, mcs_flags, mcs_index;
+  /* 802.11ac: the radiotap VHT field. */
+  gboolean has_vht;
+  guint16  vht_known;
+  guint8   vht_flags, vht_bandwidth, vht_mcs_nss[4], vht_coding, vht_group_id;
+  guint16  vht_partial_aid;
 } IotRadioInfo;
+
+/* PHY data rates in Mb/s (IEEE 802.11-2020 19.5 and 21.5): data
+ * subcarriers x coded bits per subcarrier x coding rate x streams over the
+ * symbol time (4 µs, 3.6 µs with the short guard interval); 0 when the
+ * index is outside the table.  @width_index: 0 20, 1 40, 2 80, 3 160 MHz. */
+double iot_ieee80211_ht_rate (guint mcs, guint width_index, gboolean short_gi);
+double iot_ieee80211_vht_rate (guint mcs, guint nss, guint width_index, gboolean short_gi);
+/* The width index of a radiotap VHT bandwidth value (0-25), or -1. */
+int    iot_ieee80211_vht_width_index (guint bandwidth);
 
 /* Adds the "802.11 radio information" layer for @radio. */
 void iot_wlan_radio_summary (IotPacket *pkt, const IotBuf *buf, const IotRadioInfo *radio);

@@ -74,7 +74,7 @@ dissect_null (IotPacket *pkt, IotBuf *buf, int parent)
     {
       /* An EtherType rather than a family. */
       iot_tree_add_uint (pkt, tree, &null_fields[F_TYPE], buf, 0, 4, value & 0xffff);
-      used = iot_call_table (pkt, "ethertype", value & 0xffff, &payload, -1);
+      used = iot_call_ethertype (pkt, value & 0xffff, &payload, -1);
     }
   else
     {

@@ -5,6 +5,8 @@
 #include "iot-dissector.h"
 #include "ieee80211.h"
 
+#include <math.h>
+
 enum {
   F_PROTO,
   F_VERSION,
@@ -44,6 +46,47 @@ enum {
   F_ANTSIGNAL,
   F_ANTNOISE,
   F_ANTENNA,
+  F_MCS,
+  F_MCS_KNOWN,
+  F_MCS_HAVE_BW,
+  F_MCS_HAVE_INDEX,
+  F_MCS_HAVE_GI,
+  F_MCS_HAVE_FORMAT,
+  F_MCS_HAVE_FEC,
+  F_MCS_HAVE_STBC,
+  F_MCS_HAVE_NESS,
+  F_MCS_NESS_BIT1,
+  F_MCS_BW,
+  F_MCS_GI,
+  F_MCS_FORMAT,
+  F_MCS_FEC,
+  F_MCS_STBC,
+  F_MCS_NESS_BIT0,
+  F_MCS_INDEX,
+  F_VHT,
+  F_VHT_KNOWN,
+  F_VHT_HAVE_STBC,
+  F_VHT_HAVE_TXOP_PS,
+  F_VHT_HAVE_GI,
+  F_VHT_HAVE_SGI_NSYM_DA,
+  F_VHT_LDPC_EXTRA,
+  F_VHT_HAVE_BEAMFORMED,
+  F_VHT_HAVE_GID,
+  F_VHT_HAVE_PAID,
+  F_VHT_STBC,
+  F_VHT_TXOP_PS,
+  F_VHT_GI,
+  F_VHT_SGI_NSYM_DA,
+  F_VHT_BEAMFORMED,
+  F_VHT_BW,
+  F_VHT_USER,
+  F_VHT_MCS0,
+  F_VHT_NSS0 = F_VHT_MCS0 + 4,
+  F_VHT_NSTS0 = F_VHT_NSS0 + 4,
+  F_VHT_CODING0 = F_VHT_NSTS0 + 4,
+  F_VHT_DATARATE0 = F_VHT_CODING0 + 4,
+  F_VHT_GID = F_VHT_DATARATE0 + 4,
+  F_VHT_PAID,
   N_FIELDS
 };
 
@@ -52,7 +95,44 @@ enum {
 enum {
   P_TSFT = 0, P_FLAGS = 1, P_RATE = 2, P_CHANNEL = 3, P_FHSS = 4, P_ANTSIGNAL = 5, P_ANTNOISE = 6,
   P_LOCK_QUALITY = 7, P_TX_ATTEN = 8, P_DB_TX_ATTEN = 9, P_DBM_TX_POWER = 10, P_ANTENNA = 11,
-  P_DB_ANTSIGNAL = 12, P_DB_ANTNOISE = 13, P_RX_FLAGS = 14, P_EXT = 31,
+  P_DB_ANTSIGNAL = 12, P_DB_ANTNOISE = 13, P_RX_FLAGS = 14, P_TX_FLAGS = 15, P_RTS_RETRIES = 16,
+  P_DATA_RETRIES = 17, P_XCHANNEL = 18, P_MCS = 19, P_AMPDU = 20, P_VHT = 21, P_EXT = 31,
+};
+
+/* Known bits of the MCS field. */
+enum {
+  MCS_HAVE_BW = 0x01, MCS_HAVE_INDEX = 0x02, MCS_HAVE_GI = 0x04, MCS_HAVE_FORMAT = 0x08,
+  MCS_HAVE_FEC = 0x10, MCS_HAVE_STBC = 0x20, MCS_HAVE_NESS = 0x40,
+};
+
+/* Known bits of the VHT field. */
+enum {
+  VHT_HAVE_STBC = 0x0001, VHT_HAVE_TXOP_PS = 0x0002, VHT_HAVE_GI = 0x0004, VHT_HAVE_SGI_NSYM_DA = 0x0008,
+  VHT_HAVE_LDPC_EXTRA = 0x0010, VHT_HAVE_BEAMFORMED = 0x0020, VHT_HAVE_BW = 0x0040, VHT_HAVE_GID = 0x0080,
+  VHT_HAVE_PAID = 0x0100,
+};
+
+static const IotValueName mcs_bw_names[] = {
+  { 0, "20 MHz" }, { 1, "40 MHz" }, { 2, "20 MHz lower" }, { 3, "20 MHz upper" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName gi_names[] = { { 0, "long" }, { 1, "short" }, IOT_VALUE_NAMES_END };
+static const IotValueName format_names[] = { { 0, "mixed" }, { 1, "greenfield" }, IOT_VALUE_NAMES_END };
+static const IotValueName fec_names[] = { { 0, "BCC" }, { 1, "LDPC" }, IOT_VALUE_NAMES_END };
+
+static const IotValueName vht_bw_names[] = {
+  { 0, "20 MHz" }, { 1, "40 MHz" }, { 2, "40 MHz, 20 MHz sideband 0" }, { 3, "40 MHz, 20 MHz sideband 1" },
+  { 4, "80 MHz" }, { 5, "80 MHz, 40 MHz sideband 0" }, { 6, "80 MHz, 40 MHz sideband 1" },
+  { 7, "80 MHz, 20 MHz sideband 0" }, { 8, "80 MHz, 20 MHz sideband 1" }, { 9, "80 MHz, 20 MHz sideband 2" },
+  { 10, "80 MHz, 20 MHz sideband 3" }, { 11, "160 MHz" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_mcs_names[] = {
+  { 0, "BPSK 1/2" }, { 1, "QPSK 1/2" }, { 2, "QPSK 3/4" }, { 3, "16-QAM 1/2" }, { 4, "16-QAM 3/4" },
+  { 5, "64-QAM 2/3" }, { 6, "64-QAM 3/4" }, { 7, "64-QAM 5/6" }, { 8, "256-QAM 3/4" }, { 9, "256-QAM 5/6" },
+  IOT_VALUE_NAMES_END
 };
 
 #define PRESENT(index, bit, abbrev, name) \
@@ -122,7 +202,7 @@ static IotField radiotap_fields[N_FIELDS] = {
   FLAG (F_FLAG_SHORTGI, "shortgi", "Short GI", 0x80, "Short guard interval (802.11n).", "True", "False"),
   [F_DATARATE] = { "radiotap.datarate", "Data rate (Mb/s)", IOT_FT_DOUBLE, .blurb =
     "Bit rate the frame was sent at. Management frames use the lowest rate so every station hears them; "
-    "a low rate for data means a poor link." },
+    "a low rate for data means a poor link.", .bits = IOT_FLOAT_DIGITS },
   [F_CHANNEL_FREQ] = { "radiotap.channel.freq", "Channel frequency", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
     "Centre frequency in MHz: 2412-2472 for channels 1-13, 5 GHz above 5000." },
   [F_CHANNEL_FLAGS] = { "radiotap.channel.flags", "Channel flags", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
@@ -149,6 +229,86 @@ static IotField radiotap_fields[N_FIELDS] = {
     "Background noise in dBm; signal minus noise (SNR) above 25 dB is a good link." },
   [F_ANTENNA] = { "radiotap.antenna", "Antenna", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
     "Which antenna of the card received the frame." },
+#define HAVE(f, abbrev, name, mask, bits, blurb) \
+  [f] = { abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, blurb, "Present", "Absent", bits }
+  [F_MCS] = { "radiotap.mcs", "MCS information", IOT_FT_NONE, .blurb =
+    "802.11n (HT) transmission: the modulation and coding scheme index, channel width and guard interval "
+    "give the bit rate." },
+  [F_MCS_KNOWN] = { "radiotap.mcs.known", "Known MCS information", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Which of the MCS details the card reported." },
+  HAVE (F_MCS_HAVE_BW, "radiotap.mcs.have_bw", "Bandwidth", MCS_HAVE_BW, 8, "Channel width is reported."),
+  HAVE (F_MCS_HAVE_INDEX, "radiotap.mcs.have_index", "MCS index", MCS_HAVE_INDEX, 8, "MCS index is reported."),
+  HAVE (F_MCS_HAVE_GI, "radiotap.mcs.have_gi", "Guard interval", MCS_HAVE_GI, 8, "Guard interval is reported."),
+  HAVE (F_MCS_HAVE_FORMAT, "radiotap.mcs.have_format", "Format", MCS_HAVE_FORMAT, 8,
+        "Preamble format is reported."),
+  HAVE (F_MCS_HAVE_FEC, "radiotap.mcs.have_fec", "FEC type", MCS_HAVE_FEC, 8, "Error-correction code is reported."),
+  HAVE (F_MCS_HAVE_STBC, "radiotap.mcs.have_stbc", "STBC streams", MCS_HAVE_STBC, 8,
+        "Space-time block coding is reported."),
+  HAVE (F_MCS_HAVE_NESS, "radiotap.mcs.have_ness", "Number of extension spatial streams", MCS_HAVE_NESS, 8,
+        "Extension spatial streams are reported."),
+  [F_MCS_NESS_BIT1] = { "radiotap.mcs.ness_bit1", "Number of extension spatial streams bit 1", IOT_FT_UINT8,
+    IOT_BASE_DEC, NULL, 0x80, "High bit of the number of extension spatial streams." },
+  [F_MCS_BW] = { "radiotap.mcs.bw", "Bandwidth", IOT_FT_UINT8, IOT_BASE_DEC, mcs_bw_names, 0x03,
+    "Channel width: 40 MHz doubles the rate but collides more with neighbours in 2.4 GHz." },
+  [F_MCS_GI] = { "radiotap.mcs.gi", "Guard interval", IOT_FT_UINT8, IOT_BASE_DEC, gi_names, 0x04,
+    "Pause between symbols: short (400 ns) is about 11 % faster, long (800 ns) more robust to echoes." },
+  [F_MCS_FORMAT] = { "radiotap.mcs.format", "Format", IOT_FT_UINT8, IOT_BASE_DEC, format_names, 0x08,
+    "Mixed preamble (legacy stations can decode its start) or greenfield (802.11n only)." },
+  [F_MCS_FEC] = { "radiotap.mcs.fec", "FEC type", IOT_FT_UINT8, IOT_BASE_DEC, fec_names, 0x10,
+    "Forward error correction: BCC (convolutional) or LDPC (stronger)." },
+  [F_MCS_STBC] = { "radiotap.mcs.stbc", "STBC streams", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x60,
+    "Space-time block coding: the same data sent over several antennas for robustness." },
+  [F_MCS_NESS_BIT0] = { "radiotap.mcs.ness_bit0", "Number of extension spatial streams bit 0", IOT_FT_UINT8,
+    IOT_BASE_DEC, NULL, 0x80, "Low bit of the number of extension spatial streams." },
+  [F_MCS_INDEX] = { "radiotap.mcs.index", "MCS index", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Modulation and coding scheme 0-31: index mod 8 is the modulation (BPSK … 64-QAM), index / 8 + 1 "
+    "the number of spatial streams. A station falling back to low indices has a poor link." },
+  [F_VHT] = { "radiotap.vht", "VHT information", IOT_FT_NONE, .blurb =
+    "802.11ac (VHT) transmission: per-user MCS, spatial streams and coding, channel width up to 160 MHz." },
+  [F_VHT_KNOWN] = { "radiotap.vht.known", "Known VHT information", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Which of the VHT details the card reported." },
+  HAVE (F_VHT_HAVE_STBC, "radiotap.vht.have_stbc", "STBC", VHT_HAVE_STBC, 16, "STBC is reported."),
+  HAVE (F_VHT_HAVE_TXOP_PS, "radiotap.vht.have_txop_ps", "TXOP_PS_NOT_ALLOWED", VHT_HAVE_TXOP_PS, 16,
+        "TXOP power save is reported."),
+  HAVE (F_VHT_HAVE_GI, "radiotap.vht.have_gi", "Guard interval", VHT_HAVE_GI, 16, "Guard interval is reported."),
+  HAVE (F_VHT_HAVE_SGI_NSYM_DA, "radiotap.vht.have_sgi_nsym_da", "SGI Nsym disambiguation", VHT_HAVE_SGI_NSYM_DA,
+        16, "Short-GI symbol count disambiguation is reported."),
+  HAVE (F_VHT_LDPC_EXTRA, "radiotap.vht.ldpc_extra", "LDPC extra OFDM symbol", VHT_HAVE_LDPC_EXTRA, 16,
+        "Whether LDPC needed an extra OFDM symbol (as known bit and as flag)."),
+  HAVE (F_VHT_HAVE_BEAMFORMED, "radiotap.vht.have_beamformed", "Beamformed", VHT_HAVE_BEAMFORMED, 16,
+        "Beamforming is reported."),
+  HAVE (F_VHT_HAVE_GID, "radiotap.mcs.have_gid", "Group ID", VHT_HAVE_GID, 16, "Group id is reported."),
+  HAVE (F_VHT_HAVE_PAID, "radiotap.mcs.have_paid", "Partial AID", VHT_HAVE_PAID, 16, "Partial AID is reported."),
+  [F_VHT_STBC] = { "radiotap.vht.stbc", "STBC", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x01,
+    "Space-time block coding in use.", "On", "Off", 8 },
+  [F_VHT_TXOP_PS] = { "radiotap.vht.txop_ps", "TXOP_PS_NOT_ALLOWED", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x02,
+    "Whether stations may doze during the transmit opportunity.", "True", "False", 8 },
+  [F_VHT_GI] = { "radiotap.vht.gi", "Guard interval", IOT_FT_UINT8, IOT_BASE_DEC, gi_names, 0x04,
+    "Short (400 ns) or long (800 ns) pause between symbols." },
+  [F_VHT_SGI_NSYM_DA] = { "radiotap.vht.sgi_nsym_da", "SGI Nsym disambiguation", IOT_FT_BOOLEAN, IOT_BASE_NONE,
+    NULL, 0x08, "Short guard interval symbol count disambiguation.", "True", "False", 8 },
+  [F_VHT_BEAMFORMED] = { "radiotap.vht.beamformed", "Beamformed", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
+    "Sent beamformed: the antennas steered the signal towards the receiver.", "True", "False", 8 },
+  [F_VHT_BW] = { "radiotap.vht.bw", "Bandwidth", IOT_FT_UINT8, IOT_BASE_DEC, vht_bw_names, 0,
+    "Channel width, 20 to 160 MHz: wider is faster but finds fewer free channels." },
+  [F_VHT_USER] = { "radiotap.vht.user", "User", IOT_FT_NONE, .blurb =
+    "One receiver of the transmission (several with multi-user MIMO)." },
+#define VHT_USER(i) \
+  [F_VHT_MCS0 + i] = { "radiotap.vht.mcs." #i, "MCS index " #i, IOT_FT_UINT8, IOT_BASE_DEC, vht_mcs_names, 0xf0, \
+    "Modulation and coding scheme 0-9 of this user." }, \
+  [F_VHT_NSS0 + i] = { "radiotap.vht.nss." #i, "Spatial streams " #i, IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x0f, \
+    "Number of spatial streams sent to this user." }, \
+  [F_VHT_NSTS0 + i] = { "radiotap.vht.nsts." #i, "Space-time streams " #i, IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0, \
+    "Space-time streams: spatial streams, doubled with STBC." }, \
+  [F_VHT_CODING0 + i] = { "radiotap.vht.coding." #i, "Coding " #i, IOT_FT_UINT8, IOT_BASE_DEC, fec_names, 1 << i, \
+    "Forward error correction of this user: BCC or LDPC." }, \
+  [F_VHT_DATARATE0 + i] = { "radiotap.vht.datarate." #i, "Data rate (Mb/s) " #i, IOT_FT_DOUBLE, .blurb = \
+    "Bit rate to this user, from MCS, streams, width and guard interval.", .bits = IOT_FLOAT_DIGITS }
+  VHT_USER (0), VHT_USER (1), VHT_USER (2), VHT_USER (3),
+  [F_VHT_GID] = { "radiotap.vht.gid", "Group Id", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Multi-user group: 0 or 63 for a single-user transmission." },
+  [F_VHT_PAID] = { "radiotap.vht.paid", "Partial AID", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Part of the receiver's association id, so other stations can sleep through the frame." },
 };
 
 /* Alignment and size of each radiotap field (radiotap.org). */
@@ -156,8 +316,132 @@ static const struct { guint8 align, size; } field_layout[] = {
   [P_TSFT] = { 8, 8 }, [P_FLAGS] = { 1, 1 }, [P_RATE] = { 1, 1 }, [P_CHANNEL] = { 2, 4 },
   [P_FHSS] = { 1, 2 }, [P_ANTSIGNAL] = { 1, 1 }, [P_ANTNOISE] = { 1, 1 }, [P_LOCK_QUALITY] = { 2, 2 },
   [P_TX_ATTEN] = { 2, 2 }, [P_DB_TX_ATTEN] = { 2, 2 }, [P_DBM_TX_POWER] = { 1, 1 }, [P_ANTENNA] = { 1, 1 },
-  [P_DB_ANTSIGNAL] = { 1, 1 }, [P_DB_ANTNOISE] = { 1, 1 }, [P_RX_FLAGS] = { 2, 2 },
+  [P_DB_ANTSIGNAL] = { 1, 1 }, [P_DB_ANTNOISE] = { 1, 1 }, [P_RX_FLAGS] = { 2, 2 }, [P_TX_FLAGS] = { 2, 2 },
+  [P_RTS_RETRIES] = { 1, 1 }, [P_DATA_RETRIES] = { 1, 1 }, [P_XCHANNEL] = { 4, 8 }, [P_MCS] = { 1, 3 },
+  [P_AMPDU] = { 4, 8 }, [P_VHT] = { 2, 12 },
 };
+
+static void
+dissect_mcs (IotPacket *pkt, int tree, const IotBuf *buf, guint off, IotRadioInfo *radio)
+{
+  int node = iot_tree_add_item (pkt, tree, &radiotap_fields[F_MCS], buf, off, 3, TRUE);
+  guint known = iot_buf_u8 (buf, off);
+  int known_node = iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_KNOWN], buf, off, 1, TRUE);
+
+  for (int f = F_MCS_HAVE_BW; f <= F_MCS_HAVE_NESS; f++)
+    iot_tree_add_item (pkt, known_node, &radiotap_fields[f], buf, off, 1, TRUE);
+  if (known & MCS_HAVE_NESS)
+    iot_tree_add_item (pkt, known_node, &radiotap_fields[F_MCS_NESS_BIT1], buf, off, 1, TRUE);
+  if (known & MCS_HAVE_BW)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_BW], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_GI)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_GI], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_FORMAT)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_FORMAT], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_FEC)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_FEC], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_STBC)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_STBC], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_NESS)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_NESS_BIT0], buf, off + 1, 1, TRUE);
+  if (known & MCS_HAVE_INDEX)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_MCS_INDEX], buf, off + 2, 1, TRUE);
+  /* With index, width and guard interval known the bit rate follows;
+   * tshark files it under the legacy rate's name, hidden. */
+  if ((known & (MCS_HAVE_INDEX | MCS_HAVE_BW | MCS_HAVE_GI)) == (MCS_HAVE_INDEX | MCS_HAVE_BW | MCS_HAVE_GI))
+    {
+      guint flags = iot_buf_u8 (buf, off + 1);
+      double rate = iot_ieee80211_ht_rate (iot_buf_u8 (buf, off + 2), (flags & 0x03) == 1 ? 1 : 0, (flags & 0x04) != 0);
+
+      if (rate > 0)
+        {
+          int rate_node = iot_tree_add_double (pkt, node, &radiotap_fields[F_DATARATE], buf, off, 3, rate);
+          iot_tree_set_hidden (pkt, rate_node);
+        }
+    }
+  radio->has_mcs = TRUE;
+  radio->mcs_known = known;
+  radio->mcs_flags = iot_buf_u8 (buf, off + 1);
+  radio->mcs_index = iot_buf_u8 (buf, off + 2);
+}
+
+/* Per-stream VHT rate as tshark's table lists it (one decimal), times
+ * the number of streams. */
+static double
+vht_table_rate (guint mcs, guint nss, int width_index, gboolean short_gi)
+{
+  double per_stream = iot_ieee80211_vht_rate (mcs, 1, width_index, short_gi);
+
+  return floor (per_stream * 10 + 0.5) / 10 * nss;
+}
+
+static void
+dissect_vht (IotPacket *pkt, int tree, const IotBuf *buf, guint off, IotRadioInfo *radio)
+{
+  int node = iot_tree_add_item (pkt, tree, &radiotap_fields[F_VHT], buf, off, 12, TRUE);
+  guint known = iot_buf_u16le (buf, off), flags = iot_buf_u8 (buf, off + 2), bw = iot_buf_u8 (buf, off + 3);
+  int width = iot_ieee80211_vht_width_index (bw);
+  int known_node, user;
+
+  /* tshark declares the known word 8 bits wide and keeps the second of
+   * its two bytes. */
+  known_node = iot_tree_add_uint (pkt, node, &radiotap_fields[F_VHT_KNOWN], buf, off, 2, iot_buf_u8 (buf, off + 1));
+  iot_tree_set_label (pkt, known_node, "Known VHT information: 0x%04x", known);
+  for (int f = F_VHT_HAVE_STBC; f <= F_VHT_HAVE_BEAMFORMED; f++)
+    iot_tree_add_item (pkt, known_node, &radiotap_fields[f], buf, off, 2, TRUE);
+  /* The bandwidth-known bit shows under the MCS field's name, as tshark. */
+  iot_tree_add_boolean (pkt, known_node, &radiotap_fields[F_MCS_HAVE_BW], buf, off, 2, (known & VHT_HAVE_BW) != 0);
+  iot_tree_add_item (pkt, known_node, &radiotap_fields[F_VHT_HAVE_GID], buf, off, 2, TRUE);
+  iot_tree_add_item (pkt, known_node, &radiotap_fields[F_VHT_HAVE_PAID], buf, off, 2, TRUE);
+  if (known & VHT_HAVE_STBC)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_STBC], buf, off + 2, 1, TRUE);
+  if (known & VHT_HAVE_TXOP_PS)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_TXOP_PS], buf, off + 2, 1, TRUE);
+  if (known & VHT_HAVE_GI)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_GI], buf, off + 2, 1, TRUE);
+  if (known & VHT_HAVE_SGI_NSYM_DA)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_SGI_NSYM_DA], buf, off + 2, 1, TRUE);
+  if (known & VHT_HAVE_LDPC_EXTRA)
+    iot_tree_add_boolean (pkt, node, &radiotap_fields[F_VHT_LDPC_EXTRA], buf, off + 2, 1, (flags & 0x10) != 0);
+  if (known & VHT_HAVE_BEAMFORMED)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_BEAMFORMED], buf, off + 2, 1, TRUE);
+  if (known & VHT_HAVE_BW)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_BW], buf, off + 3, 1, TRUE);
+  for (guint i = 0; i < 4; i++)
+    {
+      guint mcs_nss = iot_buf_u8 (buf, off + 4 + i), mcs = mcs_nss >> 4, nss = mcs_nss & 0x0f;
+      guint nsts = nss * ((known & VHT_HAVE_STBC) && (flags & 0x01) ? 2 : 1);
+      int child;
+
+      if (nss == 0)
+        continue;
+      user = iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_USER], buf, off + 4 + i, 5 - i, TRUE);
+      iot_tree_set_label (pkt, user, "User %u: MCS %u", i, mcs);
+      iot_tree_add_item (pkt, user, &radiotap_fields[F_VHT_MCS0 + i], buf, off + 4 + i, 1, TRUE);
+      iot_tree_add_item (pkt, user, &radiotap_fields[F_VHT_NSS0 + i], buf, off + 4 + i, 1, TRUE);
+      iot_tree_add_uint (pkt, user, &radiotap_fields[F_VHT_NSTS0 + i], buf, off + 4 + i, 1, nsts);
+      iot_tree_add_item (pkt, user, &radiotap_fields[F_VHT_CODING0 + i], buf, off + 8, 1, TRUE);
+      if ((known & VHT_HAVE_GI) && (known & VHT_HAVE_BW) && width >= 0 && mcs <= 9)
+        {
+          double rate = vht_table_rate (mcs, nss, width, (flags & 0x04) != 0);
+          child = iot_tree_add_double (pkt, user, &radiotap_fields[F_VHT_DATARATE0 + i], buf, off, 12, rate);
+          iot_tree_set_label (pkt, child, "Data Rate: %.1f Mb/s", rate);
+        }
+    }
+  if (known & VHT_HAVE_GID)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_GID], buf, off + 9, 1, TRUE);
+  if (known & VHT_HAVE_PAID)
+    iot_tree_add_item (pkt, node, &radiotap_fields[F_VHT_PAID], buf, off + 10, 2, TRUE);
+  radio->has_vht = TRUE;
+  radio->vht_known = known;
+  radio->vht_flags = flags;
+  radio->vht_bandwidth = bw;
+  for (guint i = 0; i < 4; i++)
+    radio->vht_mcs_nss[i] = iot_buf_u8 (buf, off + 4 + i);
+  radio->vht_coding = iot_buf_u8 (buf, off + 8);
+  radio->vht_group_id = iot_buf_u8 (buf, off + 9);
+  radio->vht_partial_aid = iot_buf_u16le (buf, off + 10);
+}
 
 extern IotDissector iot_dissector_wlan_radio;
 extern IotDissector iot_dissector_wlan;
@@ -238,6 +522,12 @@ dissect_radiotap (IotPacket *pkt, IotBuf *buf, int parent)
           break;
         case P_ANTENNA:
           iot_tree_add_uint (pkt, tree, &radiotap_fields[F_ANTENNA], buf, off, 1, iot_buf_u8 (buf, off));
+          break;
+        case P_MCS:
+          dissect_mcs (pkt, tree, buf, off, &radio);
+          break;
+        case P_VHT:
+          dissect_vht (pkt, tree, buf, off, &radio);
           break;
         default:
           break;

@@ -138,7 +138,7 @@ dissect_payload (IotPacket *pkt, IotBuf *buf, guint hdr_len, guint proto_off)
 
   /* Linux link-protocol numbers (802.2 LLC, CAN …) are not decoded. */
   if (proto >= 0x0600)
-    used = iot_call_table (pkt, "ethertype", proto, &payload, -1);
+    used = iot_call_ethertype (pkt, proto, &payload, -1);
   if (used < 0)
     used = iot_call_data (pkt, &payload, -1);
   return MAX (used, 0);

@@ -77,7 +77,7 @@ dissect_vlan (IotPacket *pkt, IotBuf *buf, int parent)
       return 4 + MAX (used, 0);
     }
   iot_tree_add_item (pkt, tree, &vlan_fields[F_ETYPE], buf, 2, 2, FALSE);
-  used = iot_call_table (pkt, "ethertype", type, &payload, -1);
+  used = iot_call_ethertype (pkt, type, &payload, -1);
   if (used < 0)
     used = iot_call_data (pkt, &payload, -1);
   /* What the inner packet leaves over is the Ethernet layer's trailer. */

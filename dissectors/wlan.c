@@ -125,7 +125,24 @@ enum {
   F_GTK_RES1,
   F_GTK_RES2,
   F_GTK_GTK,
+  F_BA_CONTROL,
+  F_BA_ACK_POLICY,
+  F_BA_TYPE,
+  F_BA_RESERVED,
+  F_BA_TID,
+  F_SSC,
+  F_SSC_FRAG,
+  F_SSC_SEQ,
+  F_BA_BITMAP,
+  F_BA_MISSING,
   N_FIELDS
+};
+
+static const IotValueName ba_type_names[] = {
+  { 0x0, "Basic BlockAck" }, { 0x1, "Extended Compressed BlockAck" }, { 0x2, "Compressed BlockAck" },
+  { 0x3, "Multi-TID BlockAck" }, { 0x6, "GCR BlockAck" }, { 0xa, "GLK-GCR BlockAck" },
+  { 0xb, "Multi-STA BlockAck" },
+  IOT_VALUE_NAMES_END
 };
 
 enum { TYPE_MGMT = 0, TYPE_CTRL = 1, TYPE_DATA = 2 };
@@ -424,6 +441,28 @@ static IotField wlan_fields[N_FIELDS] = {
   [F_GTK_RES2] = { "wlan.rsn.ie.gtk_kde.res2", "Reserved", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0, "Reserved byte, always 0." },
   [F_GTK_GTK] = { "wlan.rsn.ie.gtk_kde.gtk", "GTK", IOT_FT_BYTES, .blurb =
     "The group key for broadcast frames, delivered encrypted in message 3." },
+  [F_BA_CONTROL] = { "wlan.ba.control", "Block Ack Control", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "How the block acknowledgement works: policy, bitmap kind and the traffic class (TID) it covers." },
+  [F_BA_ACK_POLICY] = BOOL ("wlan.ba.control.ackpolicy", "BA Ack Policy", 0x0001, 16,
+    "Whether the receiver must answer at once.", "Sender Does Not Require Immediate Acknowledgement",
+    "Immediate Acknowledgement Required"),
+  [F_BA_TYPE] = { "wlan.ba.control.ba_type", "BA Type", IOT_FT_UINT16, IOT_BASE_HEX, ba_type_names, 0x001e,
+    "Basic (128-byte bitmap per fragment), compressed (64 frames, one bit each) or multi-TID." },
+  [F_BA_RESERVED] = { "wlan.ba.control.reserved", "Reserved", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0x0fe0,
+    "Reserved bits." },
+  [F_BA_TID] = { "wlan.ba.basic.tidinfo", "TID for which a Basic BlockAck frame is requested", IOT_FT_UINT16,
+    IOT_BASE_HEX, NULL, 0xf000, "Traffic class (0 best effort … 7 voice) the acknowledgement covers." },
+  [F_SSC] = { "wlan.fixed.ssc", "Block Ack Starting Sequence Control (SSC)", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "The first sequence number the bitmap (or request) covers." },
+  [F_SSC_FRAG] = { "wlan.fixed.ssc.fragment", "Fragment", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0x000f,
+    "Fragment number, 0." },
+  [F_SSC_SEQ] = { "wlan.fixed.ssc.sequence", "Starting Sequence Number", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0xfff0,
+    "Sequence number of the first frame covered." },
+  [F_BA_BITMAP] = { "wlan.ba.bm", "Block Ack Bitmap", IOT_FT_BYTES, .blurb =
+    "One bit per frame from the starting sequence number: set = received. A block ack replaces one ACK per "
+    "frame when frames are aggregated (802.11n and later)." },
+  [F_BA_MISSING] = { "wlan.ba.bm.missing_frame", "Missing frame", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "A sequence number the bitmap says did not arrive: the sender will retry it." },
 };
 
 extern IotDissector iot_dissector_wlan;
@@ -908,6 +947,33 @@ role_text (IotPacket *pkt, const guint8 *mac, const char *role)
                                    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], role);
 }
 
+/* Block Ack Request and Block Ack (IEEE 802.11-2020 9.3.1.7, 9.3.1.8):
+ * control, starting sequence control and, in a compressed Block Ack, a
+ * 64-bit bitmap of the frames received.  Other variants (multi-TID,
+ * GCR, multi-STA) show their control word only. */
+static void
+dissect_block_ack (IotPacket *pkt, const IotBuf *buf, int tree, gboolean is_ack)
+{
+  guint control = iot_buf_u16le (buf, 16), ba_type = (control >> 1) & 0x0f;
+  guint ssn = iot_buf_u16le (buf, 18) >> 4;
+  int node;
+
+  node = iot_tree_add_item (pkt, tree, &wlan_fields[F_BA_CONTROL], buf, 16, 2, TRUE);
+  for (int f = F_BA_ACK_POLICY; f <= F_BA_TID; f++)
+    iot_tree_add_item (pkt, node, &wlan_fields[f], buf, 16, 2, TRUE);
+  if (ba_type != 0x0 && ba_type != 0x2)
+    return;
+  node = iot_tree_add_item (pkt, tree, &wlan_fields[F_SSC], buf, 18, 2, TRUE);
+  iot_tree_add_item (pkt, node, &wlan_fields[F_SSC_FRAG], buf, 18, 2, TRUE);
+  iot_tree_add_item (pkt, node, &wlan_fields[F_SSC_SEQ], buf, 18, 2, TRUE);
+  if (!is_ack || ba_type != 0x2)
+    return;
+  node = iot_tree_add_item (pkt, tree, &wlan_fields[F_BA_BITMAP], buf, 20, 8, FALSE);
+  for (guint i = 0; i < 64; i++)
+    if (!(iot_buf_u8 (buf, 20 + i / 8) & (1u << (i % 8))))
+      iot_tree_add_uint (pkt, node, &wlan_fields[F_BA_MISSING], buf, 20 + i / 8, 1, (ssn + i) & 0x0fff);
+}
+
 static int
 dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -931,7 +997,14 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, node, &wlan_fields[F_FC_SUBTYPE], buf, 0, 1, FALSE);
   node = iot_tree_add_item (pkt, node, &wlan_fields[F_FLAGS], buf, 1, 1, FALSE);
   for (int f = F_FC_DS; f <= F_FC_ORDER; f++)
-    iot_tree_add_item (pkt, node, &wlan_fields[f], buf, 1, 1, FALSE);
+    {
+      int flag = iot_tree_add_item (pkt, node, &wlan_fields[f], buf, 1, 1, FALSE);
+
+      /* A retry means the first transmission went unacknowledged: many of
+       * them point at interference, distance or a hidden station. */
+      if (f == F_FC_RETRY && (flags & 0x08))
+        iot_expert_add (pkt, flag, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmission (retry)");
+    }
   iot_tree_add_item (pkt, tree, &wlan_fields[F_DURATION], buf, 2, 2, TRUE);
 
   if (type == TYPE_CTRL)
@@ -948,6 +1021,8 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
         }
       else
         iot_packet_set_address_text (pkt, "", role_text (pkt, iot_buf_ptr (buf, 4, 6), "RA"));
+      if (subtype == 0x8 || subtype == 0x9)
+        dissect_block_ack (pkt, buf, tree, subtype == 0x9);
       return buf->length;
     }
 

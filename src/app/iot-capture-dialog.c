@@ -19,6 +19,9 @@ struct _IotCaptureDialog {
   GtkCheckButton *promiscuous_check;
   GtkCheckButton *monitor_check;
   GtkLabel       *monitor_message;
+  GtkDropDown    *link_type_dropdown;
+  GtkLabel       *link_type_message;
+  GArray         *link_types;        /* int DLTs of the dropdown's entries */
   GtkButton      *start_button;
   GtkButton      *cancel_button;
   GtkSpinButton  *snaplen_spin;
@@ -115,6 +118,47 @@ rate_box (RowRate *rate)
   return box;
 }
 
+/* Names for the link types of the radio sniffers an IoT lab meets, where
+ * libpcap's descriptions are terse. */
+static const struct {
+  int         dlt;
+  const char *text;
+} radio_link_types[] = {
+  { 127, "Wi-Fi monitor mode, radiotap header" },
+  { 195, "IEEE 802.15.4 with FCS (Zigbee, Thread)" },
+  { 215, "IEEE 802.15.4, non-ASK PHY" },
+  { 230, "IEEE 802.15.4 without FCS" },
+  { 283, "IEEE 802.15.4 with TAP header" },
+  { 251, "Bluetooth LE link layer" },
+  { 256, "Bluetooth LE link layer with radio header" },
+  { 272, "Bluetooth LE, nRF Sniffer" },
+};
+
+static char *
+link_type_text (const IotLiveLinkType *lt)
+{
+  const char *text = lt->description != NULL && lt->description[0] != '\0' ? lt->description : lt->name;
+
+  for (guint i = 0; i < G_N_ELEMENTS (radio_link_types); i++)
+    if (radio_link_types[i].dlt == lt->link_type)
+      text = radio_link_types[i].text;
+  return g_strdup_printf ("%s (%s, %d)", text, lt->name, lt->link_type);
+}
+
+/* Monitor mode needs a wireless driver (libpcap asks the same of Linux
+ * for pcap_can_set_rfmon); only those interfaces are asked, through the
+ * capture program when this process may not open them. */
+static gboolean
+interface_can_monitor (const IotLiveInterface *iface)
+{
+  g_autoptr (IotLiveCapabilities) caps = NULL;
+
+  if (!iface->wireless)
+    return FALSE;
+  caps = iot_live_interface_capabilities (iface->name, FALSE, NULL);
+  return caps != NULL && caps->can_monitor;
+}
+
 static GtkWidget *
 interface_row (const IotLiveInterface *iface)
 {
@@ -128,7 +172,9 @@ interface_row (const IotLiveInterface *iface)
   g_autofree char *flags = describe_flags (iface);
   g_autofree char *addresses = iface->addresses != NULL && iface->addresses[0] != NULL
                                ? g_strjoinv (", ", iface->addresses) : g_strdup ("no addresses");
-  g_autofree char *text = g_strdup_printf ("%s — %s", flags, addresses);
+  gboolean can_monitor = interface_can_monitor (iface);
+  g_autofree char *text = g_strdup_printf ("%s — %s — monitor mode: %s", flags, addresses,
+                                           can_monitor ? "supported" : "not supported");
 
   markup = g_markup_printf_escaped ("<b>%s</b>%s%s", iface->name,
                                     iface->description != NULL ? "  " : "",
@@ -150,6 +196,7 @@ interface_row (const IotLiveInterface *iface)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), hbox);
   g_object_set_data_full (G_OBJECT (row), "iot-interface", g_strdup (iface->name), g_free);
   g_object_set_data_full (G_OBJECT (row), "iot-rate", rate, row_rate_free);
+  g_object_set_data (G_OBJECT (row), "iot-can-monitor", GINT_TO_POINTER (can_monitor));
   /* A down interface captures nothing: still listed, but dimmed. */
   if (!iface->up)
     gtk_widget_add_css_class (row, "dim-label");
@@ -240,6 +287,12 @@ iot_capture_dialog_row_interface (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), "iot-interface");
 }
 
+gboolean
+iot_capture_dialog_row_can_monitor (GtkListBoxRow *row)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "iot-can-monitor"));
+}
+
 char **
 iot_capture_dialog_dup_interfaces (IotCaptureDialog *self)
 {
@@ -288,14 +341,12 @@ update_monitor (IotCaptureDialog *self)
 
   if (names[0] == NULL)
     reason = g_strdup ("Select an interface first.");
-  for (guint i = 0; reason == NULL && names[i] != NULL; i++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!iot_live_can_monitor (names[i], &error))
-        reason = g_strdup_printf ("%s: %s", names[i],
-                                  error != NULL ? error->message : "monitor mode is not supported");
-    }
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->interface_list));
+       reason == NULL && child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (child))
+        && !iot_capture_dialog_row_can_monitor (GTK_LIST_BOX_ROW (child)))
+      reason = g_strdup_printf ("%s: monitor mode is not supported (it needs a Wi-Fi interface whose driver "
+                                "allows it)", iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)));
   if (reason != NULL)
     gtk_check_button_set_active (self->monitor_check, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->monitor_check), reason == NULL);
@@ -304,11 +355,63 @@ update_monitor (IotCaptureDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->monitor_message), reason != NULL);
 }
 
+/* The link types of the first selected interface, in the monitor mode
+ * chosen: radiotap appears only in monitor mode on most Wi-Fi drivers;
+ * 802.15.4 and BLE sniffers offer theirs always. */
+static void
+update_link_types (IotCaptureDialog *self)
+{
+  g_auto (GStrv) names = iot_capture_dialog_dup_interfaces (self);
+  g_autoptr (GtkStringList) model = gtk_string_list_new (NULL);
+  g_autoptr (IotLiveCapabilities) caps = NULL;
+  g_autoptr (GError) error = NULL;
+  int zero = 0;
+
+  g_array_set_size (self->link_types, 0);
+  gtk_string_list_append (model, "Default of the interface");
+  g_array_append_val (self->link_types, zero);
+  if (names[0] != NULL)
+    caps = iot_live_interface_capabilities (names[0], gtk_check_button_get_active (self->monitor_check), &error);
+  for (guint i = 0; caps != NULL && i < caps->link_types->len; i++)
+    {
+      const IotLiveLinkType *lt = &g_array_index (caps->link_types, IotLiveLinkType, i);
+      g_autofree char *text = link_type_text (lt);
+
+      gtk_string_list_append (model, text);
+      g_array_append_val (self->link_types, lt->link_type);
+    }
+  gtk_drop_down_set_model (self->link_type_dropdown, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (self->link_type_dropdown, 0);
+  /* Several interfaces write one file: they must share a link type. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->link_type_dropdown), names[0] != NULL && names[1] == NULL
+                            && caps != NULL && caps->link_types->len > 1);
+  if (names[0] == NULL)
+    gtk_label_set_text (self->link_type_message, "Select an interface to see its link types.");
+  else if (caps == NULL)
+    gtk_label_set_text (self->link_type_message, error != NULL ? error->message : "");
+  else if (names[1] != NULL)
+    gtk_label_set_text (self->link_type_message, "Several interfaces capture with their default link type.");
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("%s offers %u link type%s%s.", names[0], caps->link_types->len,
+                                               caps->link_types->len == 1 ? "" : "s",
+                                               caps->via_program ? " (asked through iotscope-capture)" : "");
+      gtk_label_set_text (self->link_type_message, text);
+    }
+}
+
 static void
 selection_changed_cb (GtkListBox *list, IotCaptureDialog *self)
 {
   update_monitor (self);
+  update_link_types (self);
   update_start (self);
+}
+
+static void
+monitor_toggled_cb (GtkCheckButton *check, IotCaptureDialog *self)
+{
+  update_link_types (self);
 }
 
 static void
@@ -398,9 +501,18 @@ checked_value (GtkCheckButton *check, GtkSpinButton *spin)
   return gtk_check_button_get_active (check) ? gtk_spin_button_get_value (spin) : 0;
 }
 
+int
+iot_capture_dialog_get_link_type (IotCaptureDialog *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->link_type_dropdown);
+
+  return selected < self->link_types->len ? g_array_index (self->link_types, int, selected) : 0;
+}
+
 void
 iot_capture_dialog_get_limits (IotCaptureDialog *self, IotCaptureLimits *limits)
 {
+  limits->link_type = iot_capture_dialog_get_link_type (self);
   limits->snaplen = gtk_spin_button_get_value_as_int (self->snaplen_spin);
   limits->buffer_mib = gtk_spin_button_get_value_as_int (self->buffer_spin);
   limits->stop_packets = (guint64) checked_value (self->stop_packets_check, self->stop_packets_spin);
@@ -488,6 +600,12 @@ iot_capture_dialog_get_start_button (IotCaptureDialog *self)
   return self->start_button;
 }
 
+GtkDropDown *
+iot_capture_dialog_get_link_type_dropdown (IotCaptureDialog *self)
+{
+  return self->link_type_dropdown;
+}
+
 IotCaptureDialog *
 iot_capture_dialog_new (GtkWindow *parent)
 {
@@ -503,6 +621,7 @@ iot_capture_dialog_dispose (GObject *object)
   if (self->interface_list != NULL)
     g_signal_handlers_disconnect_by_data (self->interface_list, self);
   g_clear_handle_id (&self->rate_id, g_source_remove);
+  g_clear_pointer (&self->link_types, g_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), IOT_TYPE_CAPTURE_DIALOG);
   G_OBJECT_CLASS (iot_capture_dialog_parent_class)->dispose (object);
 }
@@ -523,6 +642,8 @@ iot_capture_dialog_class_init (IotCaptureDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, promiscuous_check);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, monitor_check);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, monitor_message);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, link_type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, link_type_message);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, start_button);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, IotCaptureDialog, snaplen_spin);
@@ -541,7 +662,9 @@ static void
 iot_capture_dialog_init (IotCaptureDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->link_types = g_array_new (FALSE, FALSE, sizeof (int));
   fill_interfaces (self);
+  g_signal_connect (self->monitor_check, "toggled", G_CALLBACK (monitor_toggled_cb), self);
   g_signal_connect (self->interface_list, "selected-rows-changed", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect (self->interface_list, "row-activated", G_CALLBACK (row_activated_cb), self);
   g_signal_connect (self->filter_entry, "changed", G_CALLBACK (filter_changed_cb), self);
@@ -557,6 +680,7 @@ iot_capture_dialog_init (IotCaptureDialog *self)
                           G_BINDING_SYNC_CREATE);
   check_filter (self);
   update_monitor (self);
+  update_link_types (self);
   update_start (self);
   iot_capture_dialog_sample_rates (self);
   self->rate_id = g_timeout_add (RATE_INTERVAL_MS, sample_rates_cb, self);

@@ -16,6 +16,7 @@ typedef struct {
   guint64 stop_packets;       /* 0 = no limit */
   double  stop_seconds;       /* 0 = no limit */
   guint64 stop_filesize_kb;   /* 0 = no limit; kB = 1000 bytes */
+  int     link_type;          /* DLT to capture with; 0 = the interface's default */
 } IotCaptureLimits;
 
 /* 262144-byte snapshots and a 16 MiB buffer: a GUI capture is often
@@ -51,6 +52,14 @@ GtkEntry       *iot_capture_dialog_get_filter_entry (IotCaptureDialog *self);
 GtkLabel       *iot_capture_dialog_get_filter_message (IotCaptureDialog *self);
 GtkCheckButton *iot_capture_dialog_get_monitor_check (IotCaptureDialog *self);
 GtkButton      *iot_capture_dialog_get_start_button (IotCaptureDialog *self);
+/* The link types the selected interface offers (in the current monitor
+ * mode): a GtkStringList of "description (NAME, DLT)", the first entry
+ * being the interface's default. */
+GtkDropDown    *iot_capture_dialog_get_link_type_dropdown (IotCaptureDialog *self);
+/* The DLT chosen, 0 when the default is kept or nothing is known. */
+int             iot_capture_dialog_get_link_type (IotCaptureDialog *self);
+/* Whether @row's interface supports monitor mode, as its row shows it. */
+gboolean        iot_capture_dialog_row_can_monitor (GtkListBoxRow *row);
 /* The interface name a row of the list shows. */
 const char     *iot_capture_dialog_row_interface (GtkListBoxRow *row);
 /* The row's packet-rate sparkline (NULL when the system has no counters

@@ -1285,6 +1285,7 @@ iot_window_start_capture (IotWindow *self, const char *const *interfaces, const 
   options.stop_packets = self->live_limits.stop_packets;
   options.stop_seconds = self->live_limits.stop_seconds;
   options.stop_filesize_kb = self->live_limits.stop_filesize_kb;
+  options.link_type = self->live_limits.link_type;
   live = iot_live_new (&options, error);
   if (live == NULL)
     return FALSE;

@@ -231,6 +231,13 @@ iface_open (IotPcapCapture *self, const char *name, const IotPcapOptions *option
       g_ptr_array_insert (self->warnings, self->warnings->len - 1,
                           g_strdup_printf ("%s: %s", name, detail && *detail ? detail : pcap_statustostr (rc)));
     }
+  if (options->link_type > 0 && pcap_set_datalink (iface->pcap, options->link_type) != 0)
+    {
+      g_set_error (error, IOT_PCAP_ERROR, IOT_PCAP_ERROR_INVALID, "\"%s\" cannot capture with link type %d: %s",
+                   name, options->link_type, pcap_geterr (iface->pcap));
+      iface_free (iface);
+      return NULL;
+    }
   iface->nano = pcap_get_tstamp_precision (iface->pcap) == PCAP_TSTAMP_PRECISION_NANO;
   if (!apply_filter (iface, options->filter, error))
     {
@@ -965,4 +972,52 @@ iot_pcap_capture_free (IotPcapCapture *self)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->finished_cond);
   g_free (self);
+}
+
+/* ---- what an interface offers ------------------------------------------------ */
+
+gboolean
+iot_pcap_describe_interface (const char *name, gboolean monitor, GString *out, GError **error)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *pcap = pcap_create (name, errbuf);
+  int *dlts = NULL;
+  int rc, n;
+
+  if (pcap == NULL)
+    {
+      g_set_error (error, IOT_PCAP_ERROR, IOT_PCAP_ERROR_FAILED, "cannot open \"%s\": %s", name, errbuf);
+      return FALSE;
+    }
+  rc = pcap_can_set_rfmon (pcap);
+  if (rc < 0)
+    {
+      set_status_error (error, pcap, name, rc);
+      pcap_close (pcap);
+      return FALSE;
+    }
+  g_string_append_printf (out, "monitor %d\n", rc == 1);
+  if (monitor && rc == 1)
+    pcap_set_rfmon (pcap, 1);
+  /* The link types are only known once the interface is active. */
+  rc = pcap_activate (pcap);
+  if (rc < 0)
+    {
+      set_status_error (error, pcap, name, rc);
+      pcap_close (pcap);
+      return FALSE;
+    }
+  n = pcap_list_datalinks (pcap, &dlts);
+  for (int i = 0; i < n; i++)
+    {
+      const char *dlt_name = pcap_datalink_val_to_name (dlts[i]);
+      const char *description = pcap_datalink_val_to_description (dlts[i]);
+
+      g_string_append_printf (out, "link %d %s %s\n", dlts[i], dlt_name ? dlt_name : "-",
+                              description ? description : "");
+    }
+  if (dlts != NULL)
+    pcap_free_datalinks (dlts);
+  pcap_close (pcap);
+  return TRUE;
 }

@@ -42,6 +42,7 @@ typedef struct {
   const char *filter;              /* BPF capture filter, NULL = everything */
   gboolean    no_promiscuous;
   gboolean    monitor;
+  int         link_type;           /* DLT to select (pcap_set_datalink); 0 = the interface's default */
   int         snaplen;             /* 0 = 262144 */
   int         buffer_kib;          /* kernel buffer; 0 = 2 MiB as tshark */
   const char *output;              /* NULL = a temporary pcap file */
@@ -54,6 +55,11 @@ typedef struct {
 } IotPcapOptions;
 
 typedef struct _IotPcapCapture IotPcapCapture;
+
+/* What @name offers, as text for the capture program's --capabilities:
+ * "monitor 0|1", then one "link DLT NAME DESCRIPTION" line per link type
+ * pcap_list_datalinks() gives (in monitor mode when @monitor). */
+gboolean iot_pcap_describe_interface (const char *name, gboolean monitor, GString *out, GError **error);
 
 /* Frames first_number … first_number + n_frames - 1 of file file_number
  * (1-based) are in the file and flushed. */

@@ -200,6 +200,11 @@ drop_capabilities (void)
 
 /* ---- arguments ----------------------------------------------------------------------- */
 
+/* --capabilities: print what the interface offers (monitor mode, link
+ * types) and exit, for the analyzer's capture dialog, which has no
+ * capture rights of its own. */
+static gboolean describe_only;
+
 static gboolean
 valid_interface_name (const char *name)
 {
@@ -296,6 +301,10 @@ parse_arguments (int argc, char **argv, IotPcapOptions *options, gboolean *stop_
         options->no_promiscuous = TRUE;
       else if (g_str_equal (arg, "-I"))
         options->monitor = TRUE;
+      else if (g_str_equal (arg, "-y"))
+        options->link_type = (int) parse_number ("-y", next_value (argc, argv, &i), 1, 65535);
+      else if (g_str_equal (arg, "--capabilities"))
+        describe_only = TRUE;
       else if (g_str_equal (arg, "-s"))
         options->snaplen = (int) parse_number ("-s", next_value (argc, argv, &i), 1, 262144);
       else if (g_str_equal (arg, "-B"))
@@ -332,6 +341,25 @@ parse_arguments (int argc, char **argv, IotPcapOptions *options, gboolean *stop_
     usage_error ("-F %s: only pcap and pcapng can be written", format);
 }
 
+static int
+describe_interface (const IotPcapOptions *options)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  if (options->interfaces == NULL || options->interfaces[0] == NULL || options->interfaces[1] != NULL)
+    usage_error ("--capabilities needs exactly one interface (-i)");
+  if (!iot_pcap_describe_interface (options->interfaces[0], options->monitor, out, &error))
+    {
+      g_autofree char *escaped = g_strescape (error->message, NULL);
+
+      printf ("error %d %s\nend\n", error->code, escaped);
+      return 2;
+    }
+  printf ("%send\n", out->str);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,6 +381,8 @@ main (int argc, char **argv)
     usage_error ("iotscope-capture must not be set-user-ID or set-group-ID; "
                  "give it file capabilities instead (make caps)");
   parse_arguments (argc, argv, &options, &stop_on_eof);
+  if (describe_only)
+    return describe_interface (&options);
 
   capture = iot_pcap_capture_new (&options, &error);
   if (capture == NULL || !drop_capabilities ())

@@ -84,7 +84,6 @@ void   iot_packet_finish (IotPacket *pkt);
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
 const IotDissector *iot_registry_string_table_lookup (const char *table, const char *key);
 GPtrArray          *iot_registry_heuristics (const char *table);
-const char         *iot_registry_table_layer_name (const char *table);
 IotDissector       *iot_registry_frame_dissector (void);
 IotDissector       *iot_registry_data_dissector (void);
 extern IotField     iot_expert_fields[];

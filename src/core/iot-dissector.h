@@ -278,6 +278,11 @@ int  iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector
 /* Looks @key up in hand-off table @table and calls what is registered.
  * Returns bytes consumed, or -1 when nothing is registered for @key. */
 int  iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int parent);
+/* Hands a payload on by EtherType as Wireshark's "ethertype" dissector does
+ * for Ethernet, SLL, VLAN and Null: that dispatch is a layer of its own in
+ * frame.protocols ("eth:ethertype:ip").  LLC/SNAP looks the same table up
+ * directly ("llc:ip") and calls iot_call_table instead. */
+int  iot_call_ethertype (IotPacket *pkt, guint16 type, IotBuf *buf, int parent);
 /* Tries the lower, then the higher of two ports (as Wireshark does). */
 int  iot_call_port_table (IotPacket *pkt, const char *table, guint16 port_a, guint16 port_b,
                           IotBuf *buf, int parent);

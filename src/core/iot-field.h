@@ -59,6 +59,9 @@ typedef struct {
 /* A value-name table ends with an entry whose name is NULL. */
 #define IOT_VALUE_NAMES_END { 0, NULL }
 
+/* IotField.bits of a double shown as tshark shows an FT_FLOAT. */
+#define IOT_FLOAT_DIGITS 6
+
 typedef struct _IotField IotField;
 
 struct _IotField {
@@ -73,7 +76,9 @@ struct _IotField {
   const char         *true_word;
   const char         *false_word;
   /* Booleans: width in bits of the value the mask applies to, for the bit
-   * picture in the tree (0 = the bytes the mask reaches into). */
+   * picture in the tree (0 = the bytes the mask reaches into).
+   * Doubles: significant digits printed (0 = 15); IOT_FLOAT_DIGITS for
+   * what tshark declares FT_FLOAT, which it prints with 6. */
   guint8              bits;
   /* Filled in at registration. */
   int                 id;

@@ -490,7 +490,8 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
       {
         char text[G_ASCII_DTOSTR_BUF_SIZE];
 
-        g_string_append (out, g_ascii_formatd (text, sizeof text, "%.15g", node->v.d));
+        g_string_append (out, g_ascii_formatd (text, sizeof text, field->bits == IOT_FLOAT_DIGITS ? "%.6g" : "%.15g",
+                                               node->v.d));
       }
       break;
     case IOT_FT_STRING:

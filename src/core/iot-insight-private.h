@@ -305,6 +305,8 @@ enum {
   N_LISTS
 };
 
+typedef struct _InsightRadio InsightRadio;
+
 struct _IotInsight {
   InsightFields f;
   IotTlsSessions *tls_sessions;        /* decryption outcome per TLS/DTLS session */
@@ -332,6 +334,7 @@ struct _IotInsight {
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
+  InsightRadio *radio;                 /* BLE and Wi-Fi facts (iot-insight-radio.c) */
   guint        icmp_too_big;           /* ICMP fragmentation needed / ICMPv6 packet too big seen */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
@@ -420,6 +423,13 @@ void            insight_wpan_clear (IotInsight *self);
 void            insight_wpan_field (FrameFacts *ff, int idx, const IotNode *node);
 void            insight_wpan_frame (IotInsight *self, FrameFacts *ff);
 void            insight_finish_wpan (IotInsight *self);
+/* iot-insight-radio.c: BLE advertising, connections, notifications and
+ * pairing; Wi-Fi signal, retries, deauthentication storms, handshakes. */
+void            insight_radio_init (IotInsight *self);
+void            insight_radio_clear (IotInsight *self);
+void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
+void            insight_finish_radio (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

@@ -547,6 +547,7 @@ iot_insight_new (void)
   self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
   insight_wpan_init (self);
   insight_path_init (self);
+  insight_radio_init (self);
   return self;
 }
 
@@ -572,6 +573,7 @@ iot_insight_free (IotInsight *self)
   g_array_unref (self->first_seen_resent);
   insight_wpan_clear (self);
   insight_path_clear (self);
+  insight_radio_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
   g_array_unref (self->resets);
@@ -593,6 +595,7 @@ iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
   iot_tls_sessions_add_wanted (self->tls_sessions, wanted);
+  insight_radio_add_wanted (self, wanted);
 }
 
 /* ---- reading one frame ------------------------------------------------------------ */
@@ -1736,6 +1739,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
+  insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
@@ -2654,6 +2658,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_network (self);
   insight_finish_coap (self);
   insight_finish_wpan (self);
+  insight_finish_radio (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
 }

@@ -281,6 +281,149 @@ iot_live_can_monitor (const char *iface, GError **error)
   return rc == 1;
 }
 
+/* ---- what an interface offers ------------------------------------------------ */
+
+static GError *parse_error_record (const char *rest);
+
+static void
+link_type_clear (gpointer data)
+{
+  IotLiveLinkType *lt = data;
+
+  g_free (lt->name);
+  g_free (lt->description);
+}
+
+static IotLiveCapabilities *
+capabilities_new (void)
+{
+  IotLiveCapabilities *caps = g_new0 (IotLiveCapabilities, 1);
+
+  caps->link_types = g_array_new (FALSE, TRUE, sizeof (IotLiveLinkType));
+  g_array_set_clear_func (caps->link_types, link_type_clear);
+  return caps;
+}
+
+void
+iot_live_capabilities_free (IotLiveCapabilities *caps)
+{
+  if (caps == NULL)
+    return;
+  g_array_unref (caps->link_types);
+  g_free (caps);
+}
+
+static void
+add_link_type (IotLiveCapabilities *caps, int dlt, const char *name, const char *description)
+{
+  IotLiveLinkType lt = { dlt, g_strdup (name), g_strdup (description) };
+
+  g_array_append_val (caps->link_types, lt);
+}
+
+/* libpcap in this process; NULL with @permission_denied set when only the
+ * capture program may open the interface. */
+static IotLiveCapabilities *
+capabilities_here (const char *iface, gboolean monitor, gboolean *permission_denied, GError **error)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  g_autoptr (IotLiveCapabilities) caps = capabilities_new ();
+  pcap_t *pcap = pcap_create (iface, errbuf);
+  int *dlts = NULL;
+  int rc, n;
+
+  if (pcap == NULL)
+    {
+      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED, "cannot open \"%s\": %s", iface, errbuf);
+      return NULL;
+    }
+  rc = pcap_can_set_rfmon (pcap);
+  if (rc >= 0)
+    {
+      caps->can_monitor = rc == 1;
+      if (monitor && rc == 1)
+        pcap_set_rfmon (pcap, 1);
+      rc = pcap_activate (pcap);
+    }
+  if (rc < 0)
+    {
+      *permission_denied = rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED;
+      set_status_error (error, pcap, iface, rc);
+      pcap_close (pcap);
+      return NULL;
+    }
+  n = pcap_list_datalinks (pcap, &dlts);
+  for (int i = 0; i < n; i++)
+    add_link_type (caps, dlts[i], pcap_datalink_val_to_name (dlts[i]), pcap_datalink_val_to_description (dlts[i]));
+  if (dlts != NULL)
+    pcap_free_datalinks (dlts);
+  pcap_close (pcap);
+  return g_steal_pointer (&caps);
+}
+
+/* The capture program's answer to --capabilities: "monitor 0|1", "link
+ * DLT NAME DESCRIPTION" lines, "end"; or "error CODE TEXT". */
+static IotLiveCapabilities *
+capabilities_from_program (const char *iface, gboolean monitor, GError **error)
+{
+  g_autofree char *program = iot_live_capture_program ();
+  const char *argv[] = { program, "--capabilities", "-i", iface, monitor ? "-I" : NULL, NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (IotLiveCapabilities) caps = capabilities_new ();
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
+                     error))
+    return NULL;
+  caps->via_program = TRUE;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "error "))
+        {
+          g_propagate_error (error, parse_error_record (line + 6));
+          return NULL;
+        }
+      if (g_str_has_prefix (line, "monitor "))
+        caps->can_monitor = line[8] == '1';
+      else if (g_str_has_prefix (line, "link "))
+        {
+          g_auto (GStrv) parts = g_strsplit (line + 5, " ", 3);
+
+          if (parts[0] != NULL && parts[1] != NULL)
+            add_link_type (caps, (int) g_ascii_strtoll (parts[0], NULL, 10), parts[1],
+                           parts[2] != NULL ? parts[2] : "");
+        }
+    }
+  if (caps->link_types->len == 0)
+    {
+      g_set_error (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_FAILED,
+                   "the capture program %s could not say what \"%s\" offers", program, iface);
+      return NULL;
+    }
+  return g_steal_pointer (&caps);
+}
+
+IotLiveCapabilities *
+iot_live_interface_capabilities (const char *iface, gboolean monitor, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  gboolean permission_denied = FALSE;
+  IotLiveCapabilities *caps = capabilities_here (iface, monitor, &permission_denied, &local_error);
+
+  if (caps != NULL)
+    return caps;
+  if (!permission_denied)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return capabilities_from_program (iface, monitor, error);
+}
+
 gboolean
 iot_live_check_filter (int link_type, const char *filter, GError **error)
 {
@@ -558,6 +701,8 @@ program_arguments (const char *program, const IotLiveOptions *options)
     g_ptr_array_add (argv, g_strdup ("-p"));
   if (options->monitor)
     g_ptr_array_add (argv, g_strdup ("-I"));
+  if (options->link_type > 0)
+    add_option (argv, "-y", g_strdup_printf ("%d", options->link_type));
   if (options->snaplen > 0)
     add_option (argv, "-s", g_strdup_printf ("%d", options->snaplen));
   if (options->buffer_kib > 0)

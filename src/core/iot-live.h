@@ -55,6 +55,26 @@ void        iot_live_interface_free (IotLiveInterface *iface);
 GPtrArray  *iot_live_list_interfaces (GError **error);
 /* Whether @iface supports monitor mode; FALSE with the reason otherwise. */
 gboolean    iot_live_can_monitor (const char *iface, GError **error);
+/* What an interface offers: monitor mode and its link types (DLT_*
+ * numbers with libpcap's names), in monitor mode when asked.  Asked of
+ * libpcap directly where this process may open the interface, else of
+ * the capture program (which alone holds capture rights). */
+typedef struct {
+  int   link_type;
+  char *name;              /* "IEEE802_11_RADIO" */
+  char *description;       /* "802.11 plus radiotap header" */
+} IotLiveLinkType;
+
+typedef struct {
+  gboolean  can_monitor;
+  GArray   *link_types;    /* IotLiveLinkType, in libpcap's order */
+  gboolean  via_program;   /* the capture program answered */
+} IotLiveCapabilities;
+
+IotLiveCapabilities *iot_live_interface_capabilities (const char *iface, gboolean monitor, GError **error);
+void                 iot_live_capabilities_free (IotLiveCapabilities *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotLiveCapabilities, iot_live_capabilities_free)
+
 /* Packets @iface has sent and received since it came up, from the
  * kernel's counters (Linux sysfs: no capture rights needed; "any" sums
  * every interface).  FALSE where the system does not say.  For showing
@@ -75,6 +95,7 @@ typedef struct {
   const char *filter;              /* BPF capture filter, NULL = everything */
   gboolean    no_promiscuous;
   gboolean    monitor;             /* rfmon; an error where unsupported */
+  int         link_type;           /* DLT to capture with; 0 = the interface's default */
   int         snaplen;             /* 0 = 262144 */
   int         buffer_mib;          /* kernel buffer; 0 = 2 MiB as tshark */
   int         buffer_kib;          /* when > 0, the buffer in KiB instead */

@@ -1228,13 +1228,17 @@ int
 iot_call_table (IotPacket *pkt, const char *table, guint32 key, IotBuf *buf, int parent)
 {
   const IotDissector *dissector = iot_registry_table_lookup (table, key);
-  const char *layer_name = iot_registry_table_layer_name (table);
 
-  if (layer_name != NULL)
-    iot_packet_add_layer_name (pkt, layer_name);
   if (dissector == NULL)
     return -1;
   return iot_call_dissector (pkt, dissector, buf, parent);
+}
+
+int
+iot_call_ethertype (IotPacket *pkt, guint16 type, IotBuf *buf, int parent)
+{
+  iot_packet_add_layer_name (pkt, "ethertype");
+  return iot_call_table (pkt, "ethertype", type, buf, parent);
 }
 
 int

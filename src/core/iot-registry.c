@@ -433,14 +433,6 @@ iot_registry_heuristics (const char *table)
   return g_hash_table_lookup (registry.heuristics, table);
 }
 
-const char *
-iot_registry_table_layer_name (const char *table)
-{
-  /* Wireshark lists the EtherType dispatch as a layer of its own in
-   * frame.protocols ("eth:ethertype:ip"); so do we. */
-  return table[0] == 'e' && strcmp (table, "ethertype") == 0 ? "ethertype" : NULL;
-}
-
 IotDissector *
 iot_registry_frame_dissector (void)
 {

@@ -45,10 +45,25 @@ if command -v setpriv >/dev/null 2>&1; then
         else
             bad "capture still refused after set-capture-caps.sh:"; cat "$T/err"
         fi
+        # The capture dialog asks the capture program what an interface
+        # offers when the analyzer itself has no capture rights.
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+            "$T/iotscope-capture" --capabilities -i lo >"$T/caps" 2>&1
+        check "an ordinary user learns lo's link types through the capture program" \
+            grep -q '^link 1 EN10MB' "$T/caps"
     fi
 else
     echo "skip no-permission checks: setpriv missing"
 fi
+
+# What an interface offers (the capture dialog's monitor mode and link
+# types), and the link type chosen there.
+CAPTURE=${IOTSCOPE_CAPTURE_PROGRAM:?}
+"$CAPTURE" --capabilities -i lo >"$T/caps" 2>&1
+check "--capabilities: lo has no monitor mode" grep -qx 'monitor 0' "$T/caps"
+check "--capabilities: lo offers Ethernet framing" grep -q '^link 1 EN10MB' "$T/caps"
+"$CAPTURE" -i lo -y 127 -a duration:0.2 >"$T/out" 2>&1
+check "-y 127 on lo is refused with the reason" grep -q 'cannot capture with link type 127' "$T/out"
 
 # -D: tshark's numbering and format for libpcap's interfaces.
 "$CLI" -D >"$T/ours.D"

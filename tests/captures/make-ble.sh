@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make-ble.sh -- ble.pcap and ble-ll.pcap: Bluetooth Low Energy sniffer
 # captures for the btle_rf/btle/btcommon/btl2cap/btatt/btsmp dissectors;
+# ble-nordic.pcap: an nRF Sniffer for Bluetooth LE capture (link type 272)
+# with extended advertising and periodic notifications (ble_nordic_gen.py);
 # see README.md, section "Bluetooth Low Energy".
 #
 # No BLE radio or sniffer is available, so ble_gen.py builds the link-layer
@@ -37,5 +39,20 @@ for f in "$WORK/ble.pcap" "$WORK/ble-ll.pcap"; do
 done
 check "$WORK/ble.pcap" "btle_rf.flags.crc_valid == 1" 88
 
-cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$OUT/"
-echo "make-ble: wrote $OUT/ble.pcap and $OUT/ble-ll.pcap"
+(cd "$HERE" && python3 ble_nordic_gen.py "$WORK/ble-nordic.pcap")
+n="$WORK/ble-nordic.pcap"
+check "$n" "frame" 424
+check "$n" "nordic_ble.crcok == 1" 424
+check "$n" "_ws.malformed || _ws.expert.severity >= warning" 0
+check "$n" "btle.crc.incorrect" 0
+check "$n" "btle.advertising_header.pdu_type == 7" 12
+check "$n" "btle.extended_advertising.sync_info" 2
+check "$n" "btle.target_address && btle.extended_advertising_header" 1
+check "$n" "nordic_ble.aux_type == 0" 3
+check "$n" "nordic_ble.phy == 1" 1
+check "$n" "nordic_ble.direction == 1" 203
+check "$n" "btatt.opcode == 0x1b" 20
+check "$n" "btcommon.eir_ad.entry.device_name == \"env-sensor\"" 2
+
+cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$OUT/"
+echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap and $OUT/ble-nordic.pcap"

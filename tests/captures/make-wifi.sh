@@ -2,7 +2,8 @@
 # make-wifi.sh -- wifi-wpa2.pcap: a Wi-Fi monitor-mode capture (radiotap)
 # of an ESP32-like station joining a WPA2-PSK network and talking MQTT, and
 # wifi-attack.pcap: a join with a wrong passphrase and a deauthentication
-# storm,
+# storm, and wifi-ht.pcap: 802.11n/ac (radiotap MCS and VHT fields) QoS
+# data with retries and Block Ack Request / Block Ack (wifi_ht_gen.py),
 # for the radiotap/wlan_radio/wlan/llc/eapol dissectors and CCMP
 # decryption; see README.md, section "Wi-Fi monitor mode".
 #
@@ -46,5 +47,14 @@ attack() { tshark -r "$WORK/wifi-attack.pcap" "${keys[@]}" -Y "$1" 2>/dev/null |
     && [ "$(attack 'wlan.fixed.reason_code == 7')" = 8 ] \
     || { echo "make-wifi: wifi-attack.pcap is not as expected" >&2; exit 1; }
 
-cp "$WORK/wifi-wpa2.pcap" "$WORK/wifi-attack.pcap" "$OUT/"
-echo "make-wifi: wrote $OUT/wifi-wpa2.pcap and $OUT/wifi-attack.pcap"
+(cd "$HERE" && python3 wifi_ht_gen.py "$WORK/wifi-ht.pcap")
+ht() { tshark -r "$WORK/wifi-ht.pcap" -Y "$1" 2>/dev/null | wc -l; }
+for check in "frame:27" "_ws.malformed:0" "_ws.expert:3" "radiotap.mcs:13" "radiotap.vht:4" \
+             "wlan.fc.retry == 1:3" "wlan.fc.type_subtype == 0x0018:1" "wlan.fc.type_subtype == 0x0019:2" \
+             "udp && wlan.fc.type_subtype == 0x0028:17" "wlan_radio.phy == 8:4"; do
+    [ "$(ht "${check%:*}")" = "${check##*:}" ] \
+        || { echo "make-wifi: wifi-ht.pcap: '${check%:*}' is not ${check##*:}" >&2; exit 1; }
+done
+
+cp "$WORK/wifi-wpa2.pcap" "$WORK/wifi-attack.pcap" "$WORK/wifi-ht.pcap" "$OUT/"
+echo "make-wifi: wrote $OUT/wifi-wpa2.pcap, $OUT/wifi-attack.pcap and $OUT/wifi-ht.pcap"

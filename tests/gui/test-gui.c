@@ -853,6 +853,47 @@ test_capture_dialog (void)
     g_assert_cmpfloat (back.stop_seconds, ==, 30);
     g_assert_cmpuint (back.stop_filesize_kb, ==, 0);
   }
+  /* Monitor mode and link types of the loopback interface: no monitor
+   * mode (not Wi-Fi), and Ethernet framing as its one link type, which
+   * the drop-down offers after the default and hands on when chosen. */
+  {
+    GtkListBox *list = iot_capture_dialog_get_interface_list (dialog);
+    GtkDropDown *dropdown = iot_capture_dialog_get_link_type_dropdown (dialog);
+    GListModel *model = gtk_drop_down_get_model (dropdown);
+    GtkCheckButton *monitor = iot_capture_dialog_get_monitor_check (dialog);
+    GtkListBoxRow *lo_row = NULL;
+    IotCaptureLimits back;
+    gboolean found = FALSE;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LIST_BOX_ROW (child)
+          && g_strcmp0 (iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)), "lo") == 0)
+        lo_row = GTK_LIST_BOX_ROW (child);
+    g_assert_nonnull (lo_row);
+    g_assert_false (iot_capture_dialog_row_can_monitor (lo_row));
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (monitor)));
+    g_assert_false (gtk_check_button_get_active (monitor));
+    g_assert_cmpuint (g_list_model_get_n_items (model), >=, 2);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), ==, "Default of the interface");
+    for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+      {
+        const char *text = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+
+        g_test_message ("lo link type %u: %s", i, text);
+        if (strstr (text, "(EN10MB, 1)") != NULL)
+          {
+            found = TRUE;
+            gtk_drop_down_set_selected (dropdown, i);
+            g_assert_cmpint (iot_capture_dialog_get_link_type (dialog), ==, 1);
+            iot_capture_dialog_get_limits (dialog, &back);
+            g_assert_cmpint (back.link_type, ==, 1);
+          }
+      }
+    g_assert_true (found);
+    gtk_drop_down_set_selected (dropdown, 0);
+    g_assert_cmpint (iot_capture_dialog_get_link_type (dialog), ==, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Byte-level generator of an 802.11n/ac monitor-mode capture (radiotap).
+
+No Wi-Fi card that can do monitor mode is available where the captures are
+made, so the frames are built here after IEEE 802.11-2020 and the radiotap
+field definitions (radiotap.org: MCS is field 19, VHT field 21), with the
+Python standard library only.  Helpers come from wifi_gen.py.
+
+Usage: wifi_ht_gen.py OUT.pcap
+
+The story, on an open network "iot-open" (AP 02:ab:cd:00:00:02):
+  2.4 GHz channel 6, 802.11n (HT): a beacon, then an ESP32-like sensor
+  (02:ee:32:aa:bb:01, 192.168.5.20) sends UDP readings to 192.168.5.1 in
+  QoS data frames at HT MCS 7 (20 MHz, long and short guard interval);
+  one reading is not acknowledged and is retried three times (Retry bit
+  set, same sequence number), at a lower MCS each time, as rate control
+  does on a poor link; the AP acknowledges the rest.  A Block Ack
+  Request / Block Ack pair (compressed bitmap, TID 0) acknowledges a
+  burst of aggregated frames.
+  5 GHz channel 36, 802.11ac (VHT): a camera (02:ee:32:aa:bb:02) sends
+  QoS data at VHT MCS 9 with 2 spatial streams on 80 MHz, and MCS 4 with
+  one stream on 20 MHz, also acknowledged with a Block Ack.
+"""
+import struct
+import sys
+
+import wifi_gen as w
+
+AP = bytes.fromhex("02abcd000002")
+SENSOR = bytes.fromhex("02ee32aabb01")
+CAMERA = bytes.fromhex("02ee32aabb02")
+AP_IP = bytes([192, 168, 5, 1])
+SENSOR_IP = bytes([192, 168, 5, 20])
+CAMERA_IP = bytes([192, 168, 5, 30])
+
+P_FLAGS, P_RATE, P_CHANNEL, P_SIGNAL, P_NOISE, P_ANTENNA, P_MCS, P_VHT = 1, 2, 3, 5, 6, 11, 19, 21
+
+
+def radiotap(freq, signal, rate_500k=None, mcs=None, vht=None):
+    """Fields in radiotap order, each aligned to its natural size."""
+    present = (1 << P_FLAGS) | (1 << P_CHANNEL) | (1 << P_SIGNAL) | (1 << P_NOISE) | (1 << P_ANTENNA)
+    if rate_500k is not None:
+        present |= 1 << P_RATE
+    if mcs is not None:
+        present |= 1 << P_MCS
+    if vht is not None:
+        present |= 1 << P_VHT
+    body = bytearray()
+
+    def put(data, align):
+        while (8 + len(body)) % align:
+            body.append(0)
+        body.extend(data)
+
+    ghz2 = freq < 3000
+    chan_flags = (0x0080 if ghz2 else 0x0100) | (0x0040 if rate_500k is None or rate_500k >= 12 else 0x0020)
+    put(b"\x00", 1)                                   # flags
+    if rate_500k is not None:
+        put(bytes([rate_500k]), 1)
+    put(struct.pack("<HH", freq, chan_flags), 2)
+    put(struct.pack("<b", signal), 1)
+    put(struct.pack("<b", -92), 1)
+    put(b"\x01", 1)                                   # antenna
+    if mcs is not None:
+        put(mcs, 1)
+    if vht is not None:
+        put(vht, 2)
+    return struct.pack("<BBHI", 0, 0, 8 + len(body), present) + bytes(body)
+
+
+def ht_mcs(index, short_gi=False, bw40=False, greenfield=False, ldpc=False, stbc=0):
+    """known: bandwidth, MCS index, guard interval, format, FEC, STBC, NESS."""
+    known = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x20 | 0x40
+    flags = (1 if bw40 else 0) | (0x04 if short_gi else 0) | (0x08 if greenfield else 0) \
+        | (0x10 if ldpc else 0) | (stbc << 5)
+    return bytes([known, flags, index])
+
+
+def vht_info(mcs, nss, bw, short_gi=False, group_id=0, partial_aid=0, ldpc=False, beamformed=False):
+    """known: STBC, TXOP_PS, GI, SGI Nsym, LDPC extra, beamformed, bandwidth,
+    group id, partial AID.  bandwidth: 0 = 20, 1 = 40, 4 = 80, 11 = 160 MHz."""
+    known = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0040 | 0x0080 | 0x0100
+    flags = (0x04 if short_gi else 0) | (0x20 if beamformed else 0)
+    mcs_nss = bytes([(mcs << 4) | nss, 0, 0, 0])
+    coding = 0x01 if ldpc else 0
+    return struct.pack("<HBB", known, flags, bw) + mcs_nss + struct.pack("<BBH", coding, group_id, partial_aid)
+
+
+class Capture(w.Capture):
+    def add_raw(self, rt, frame, dt):
+        self.t += dt
+        self.records.append((self.t, rt + frame))
+
+
+def qos_data(sta, seq, payload, retry=False, tid=0, to_ds=True):
+    flags = (0x01 if to_ds else 0x02) | (0x08 if retry else 0)
+    fc = struct.pack("<BB", 0x88, flags)
+    a1, a2, a3 = (AP, sta, AP) if to_ds else (sta, AP, AP)
+    return fc + struct.pack("<H", 44) + a1 + a2 + a3 + struct.pack("<H", seq << 4) + struct.pack("<H", tid) \
+        + payload
+
+
+def udp_ipv4(src, dst, sport, dport, data, ident):
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(data), 0) + data
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), ident, 0x4000, 64, 17, 0, src, dst)
+    ip = ip[:10] + struct.pack(">H", w.checksum(ip)) + ip[12:]
+    return w.llc_snap(0x0800, ip + udp)
+
+
+def ack(ra):
+    return struct.pack("<BBH", 0xD4, 0, 0) + ra
+
+
+def block_ack_req(ra, ta, tid, ssn):
+    control = 0x0004 | (tid << 12)             # compressed bitmap, normal ack
+    return struct.pack("<BBH", 0x84, 0, 60) + ra + ta + struct.pack("<HH", control, ssn << 4)
+
+
+def block_ack(ra, ta, tid, ssn, bitmap):
+    control = 0x0004 | (tid << 12)
+    return struct.pack("<BBH", 0x94, 0, 0) + ra + ta + struct.pack("<HH", control, ssn << 4) \
+        + struct.pack("<Q", bitmap)
+
+
+def build():
+    cap = Capture()
+    beacon = w.mgmt(8, w.BROADCAST, AP, AP,
+                    struct.pack("<QHH", 2_345_678, 100, 0x0421) + w.tag(0, b"iot-open") + w.RATES
+                    + w.tag(3, b"\x06"), AP)
+    cap.add_raw(radiotap(2437, -40, rate_500k=2), beacon, 0.1)
+    seq = 100
+    for i in range(6):
+        reading = b"t=%d.%d" % (21 + i // 3, i * 3 % 10)
+        payload = udp_ipv4(SENSOR_IP, AP_IP, 40000, 9999, reading, 0x1000 + i)
+        if i == 3:
+            # lost on air: three retries, rate control stepping down
+            for attempt, index in enumerate((7, 7, 5, 3)):
+                cap.add_raw(radiotap(2437, -78, mcs=ht_mcs(index)), qos_data(SENSOR, seq, payload, retry=attempt > 0),
+                            0.0002 if attempt else 0.5)
+            cap.add_raw(radiotap(2437, -45, rate_500k=12), ack(SENSOR), 0.000044)
+        else:
+            cap.add_raw(radiotap(2437, -58, mcs=ht_mcs(7, short_gi=i % 2 == 1)), qos_data(SENSOR, seq, payload), 0.5)
+            cap.add_raw(radiotap(2437, -45, rate_500k=12), ack(SENSOR), 0.000044)
+        seq += 1
+    # an aggregated burst acknowledged by a Block Ack
+    for i in range(4):
+        payload = udp_ipv4(SENSOR_IP, AP_IP, 40000, 9999, b"burst %d" % i, 0x2000 + i)
+        cap.add_raw(radiotap(2437, -57, mcs=ht_mcs(7, bw40=True, ldpc=True)), qos_data(SENSOR, seq + i, payload),
+                    0.0001)
+    cap.add_raw(radiotap(2437, -57, rate_500k=48), block_ack_req(AP, SENSOR, 0, seq), 0.00005)
+    cap.add_raw(radiotap(2437, -45, rate_500k=48), block_ack(SENSOR, AP, 0, seq, 0x0B), 0.000044)
+    seq += 4
+    # 5 GHz, 802.11ac
+    cam_seq = 7
+    for i, (mcs, nss, bw, sgi) in enumerate(((9, 2, 4, True), (9, 2, 4, False), (4, 1, 0, False), (0, 1, 1, True))):
+        payload = udp_ipv4(CAMERA_IP, AP_IP, 5004, 5004, bytes(range(40)), 0x3000 + i)
+        cap.add_raw(radiotap(5180, -55, vht=vht_info(mcs, nss, bw, short_gi=sgi, group_id=0, partial_aid=0x1234,
+                                                     ldpc=mcs == 9, beamformed=i == 0)),
+                    qos_data(CAMERA, cam_seq + i, payload, tid=5), 0.02)
+    cap.add_raw(radiotap(5180, -50, rate_500k=48), block_ack(CAMERA, AP, 5, cam_seq, 0x0F), 0.000044)
+    return cap
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    build().write(sys.argv[1])
+
+
+if __name__ == "__main__":
+    main()
