@@ -52,9 +52,9 @@ typedef struct {
 gboolean iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
                                const guint8 *src64, IotZbeeSecResult *result, IotBuf *plain);
 
-/* A network key carried in the clear (or under a key the capture
- * revealed) in an APS Transport-Key: later frames are decrypted with it.
- * First pass only; @frame is where it was seen (zbee.sec.key.origin). */
+/* A key read from an APS Transport-Key (in the clear, or decrypted under
+ * a key already known): later frames are decrypted with it, and show the
+ * current frame as zbee.sec.key.origin.  First pass only. */
 void iot_zbee_sec_learn_network_key (IotPacket *pkt, const guint8 key[16]);
 
 /* Per-capture state of the learned keys, owned by zbee_nwk. */

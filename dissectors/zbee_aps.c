@@ -5,7 +5,6 @@
 #include "iot-dissector.h"
 #include "zbee-security.h"
 
-#include <string.h>
 
 extern IotDissector iot_dissector_zbee_aps;
 extern IotDissector iot_dissector_zbee_zcl;
