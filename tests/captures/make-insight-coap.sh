@@ -44,8 +44,8 @@ for ns in "$NS_D" "$NS_S"; do
     loopback_namespace "$ns"
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 done
-ip -n "$NS_D" link add i15a address 02:15:00:00:00:0a type veth \
-    peer name i15b address 02:15:00:00:00:0b netns "$NS_S"
+ip -n "$NS_D" link add i15a address 02:97:15:00:00:0a type veth \
+    peer name i15b address 02:97:15:00:00:0b netns "$NS_S"
 ip -n "$NS_D" addr add 10.15.0.2/24 dev i15a
 ip -n "$NS_S" addr add 10.15.0.1/24 dev i15b
 for a in 11 12 13 14; do ip -n "$NS_S" addr add "10.15.0.$a/24" dev i15b; done
