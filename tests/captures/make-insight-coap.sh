@@ -17,6 +17,8 @@
 #      is retransmitted into ICMP port unreachable; the restarted client
 #      (same port, new token) observes again and answers the old
 #      notification with RST (it does not know the token).
+#  coap-observer-gone.pcap  the same up to the restart: an observer that went
+#      away and did not come back.
 #  coap-observe-cancel.pcap coap-client -s 4 deregisters with GET Observe=1
 #      (normal); a fake client RSTs the third notification of coap-server
 #      (deregistration by reset); coap-client -s 3 against a fake server
@@ -44,8 +46,8 @@ for ns in "$NS_D" "$NS_S"; do
     loopback_namespace "$ns"
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 done
-ip -n "$NS_D" link add i15a address 02:15:00:00:00:0a type veth \
-    peer name i15b address 02:15:00:00:00:0b netns "$NS_S"
+ip -n "$NS_D" link add i15a address 02:97:15:00:00:0a type veth \
+    peer name i15b address 02:97:15:00:00:0b netns "$NS_S"
 ip -n "$NS_D" addr add 10.15.0.2/24 dev i15a
 ip -n "$NS_S" addr add 10.15.0.1/24 dev i15b
 for a in 11 12 13 14; do ip -n "$NS_S" addr add "10.15.0.$a/24" dev i15b; done
@@ -127,7 +129,13 @@ expect coap-block-stall.pcap "coap.opt.name contains \"Block1\"" 10
 expect coap-block-stall.pcap "coap.opt.block_number == 5 && ip.dst == 10.15.0.11" 2
 expect coap-block-stall.pcap "coap.opt.block_number == 3 && ip.dst == 10.15.0.12" 2
 expect coap-rst.pcap "coap.type == 3" 2
-for f in coap-observe-gone coap-observe-cancel coap-block-stall coap-rst; do
+# The same observer when the capture ends before it comes back: everything
+# before its second registration.
+again=$(tshark -r "$WORK/coap-observe-gone.pcap" -Y "coap.code == 1 && coap.opt.observe == 0" \
+        -T fields -e frame.number 2>/dev/null | sed -n 2p)
+[ -n "$again" ] || die "coap-observe-gone.pcap: the observer did not register again"
+editcap -r "$WORK/coap-observe-gone.pcap" "$WORK/coap-observer-gone.pcap" "1-$((again - 1))"
+for f in coap-observe-gone coap-observer-gone coap-observe-cancel coap-block-stall coap-rst; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
     log "$f.pcap: $(tshark -r "$OUT/$f.pcap" 2>/dev/null | wc -l) frames"
 done

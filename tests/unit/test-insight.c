@@ -1005,6 +1005,33 @@ test_coap_observer_restarted (void)
   g_assert_null (iot_insight_find (insight, "coap-observer-gone", NULL));
 }
 
+/* The same observer, the capture ending before it came back: gone, with
+ * every copy of the notification nobody acknowledged and the ICMP errors. */
+static void
+test_coap_observer_gone (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("coap-observer-gone.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) unreachable = frames_with (engine, "icmp.type", 3);
+  g_autoptr (GArray) acks = frames_with (engine, "coap.type", 2);
+  g_autoptr (GArray) copies = NULL, mid = NULL;
+  const IotInsightItem *item = iot_insight_find (insight, "coap-observer-gone", "10.15.0.2:43700");
+  guint32 last = 0;
+
+  g_assert_nonnull (item);
+  g_assert_null (iot_insight_find (insight, "coap-observer-restarted", NULL));
+  g_assert_cmpuint (unreachable->len, ==, 2);
+  assert_all_in (unreachable, item->frames);
+  /* The notification after the last ACK, every copy of it. */
+  last = g_array_index (acks, guint32, acks->len - 1);
+  mid = field_values (engine, last + 1, "coap.mid");
+  copies = frames_with_both (engine, "coap.mid", g_array_index (mid, guint64, 0), "coap.type", 0);
+  g_assert_cmpuint (copies->len, >=, 2);
+  assert_all_in (copies, item->frames);
+  g_assert_null (iot_insight_find (insight, "coap-unanswered", NULL));
+  g_assert_null (iot_insight_find (insight, "coap-retransmission", NULL));
+}
+
 static void
 test_coap_observe_cancel (void)
 {
@@ -1197,6 +1224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/path-idle", test_path_idle);
   g_test_add_func ("/insight/mtu-blackhole", test_mtu_blackhole);
   g_test_add_func ("/insight/coap-observer-restarted", test_coap_observer_restarted);
+  g_test_add_func ("/insight/coap-observer-gone", test_coap_observer_gone);
   g_test_add_func ("/insight/coap-observe-cancel", test_coap_observe_cancel);
   g_test_add_func ("/insight/coap-block-stall", test_coap_block_stall);
   g_test_add_func ("/insight/coap-rst", test_coap_rst);
