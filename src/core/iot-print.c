@@ -301,17 +301,20 @@ put_hms (char *p, gint64 ns, guint decimals)
   guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
   guint64 secs = mag / 1000000000;
 
+  /* tshark 4.0 writes a negative duration under a minute as "- 0.000006s". */
   if (ns < 0)
-    *p++ = '-';
+    p += sprintf (p, secs < 60 ? "- " : "-");
   if (secs >= 3600)
     p += sprintf (p, "%" G_GUINT64_FORMAT "h %2um ", secs / 3600, (guint) (secs / 60 % 60));
   else if (secs >= 60)
     p += sprintf (p, "%um ", (guint) (secs / 60));
-  /* The seconds (of the minute) always take two columns. */
-  if (secs % 60 < 10)
-    *p++ = ' ';
+  /* After minutes, the seconds take two columns. */
   if (secs >= 60)
-    mag = (secs % 60) * 1000000000 + mag % 1000000000;
+    {
+      if (secs % 60 < 10)
+        *p++ = ' ';
+      mag = (secs % 60) * 1000000000 + mag % 1000000000;
+    }
   p = put_seconds (p, (gint64) mag, decimals);
   *p++ = 's';
   *p = '\0';
