@@ -19,6 +19,41 @@ enum {
   F_CMD_ID_RSP,
   F_DATA_TYPE,
   F_STATUS,
+  /* Attribute identifiers, one field per cluster (tshark's names). */
+  F_BASIC_ATTR_ID,
+  F_ONOFF_ATTR_ID,
+  F_LEVEL_ATTR_ID,
+  F_COLOR_ATTR_ID,
+  F_TEMP_ATTR_ID,
+  F_RH_ATTR_ID,
+  F_OCC_ATTR_ID,
+  F_IAS_ZONE_ATTR_ID,
+  F_MET_ATTR_ID,
+  /* Attribute values with a meaning of their own. */
+  F_BASIC_PWR_SRC,
+  F_ONOFF_ONOFF,
+  F_ONOFF_GLOBAL_SCENE,
+  F_ONOFF_ON_TIME,
+  F_ONOFF_OFF_WAIT,
+  F_ONOFF_STARTUP,
+  F_LEVEL_CURRENT,
+  F_LEVEL_ON_LEVEL,
+  F_COLOR_HUE,
+  F_COLOR_SATURATION,
+  F_COLOR_X,
+  F_COLOR_Y,
+  F_COLOR_TEMPERATURE,
+  F_COLOR_MODE,
+  F_TEMP_VALUE,
+  F_TEMP_MIN,
+  F_TEMP_MAX,
+  F_TEMP_TOLERANCE,
+  F_RH_VALUE,
+  F_RH_MIN,
+  F_RH_MAX,
+  F_RH_TOLERANCE,
+  F_OCC_OCCUPANCY,
+  F_OCC_SENSOR_TYPE,
   N_FIELDS
 };
 
@@ -187,7 +222,146 @@ static IotField zcl_fields[N_FIELDS] = {
     "How the attribute's value is encoded: boolean, unsigned or signed integer of some size, string …" },
   [F_STATUS] = { "zbee_zcl.attr.status", "Status", IOT_FT_UINT8, IOT_BASE_HEX, status_names, 0,
     "Outcome for one attribute or command: Success, or why not (unsupported attribute, read only …)." },
+#define ATTR_ID(idx, abbrev, what) \
+  [idx] = { abbrev, "Attribute", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0, \
+            "Which attribute of the " what " cluster is read, written or reported." }
+  ATTR_ID (F_BASIC_ATTR_ID, "zbee_zcl_general.basic.attr_id", "Basic (device information)"),
+  ATTR_ID (F_ONOFF_ATTR_ID, "zbee_zcl_general.onoff.attr_id", "On/Off"),
+  ATTR_ID (F_LEVEL_ATTR_ID, "zbee_zcl_general.level_control.attr_id", "Level Control"),
+  ATTR_ID (F_COLOR_ATTR_ID, "zbee_zcl_lighting.color_control.attr_id", "Color Control"),
+  ATTR_ID (F_TEMP_ATTR_ID, "zbee_zcl_meas_sensing.tempmeas.attr_idd", "Temperature Measurement"),
+  ATTR_ID (F_RH_ATTR_ID, "zbee_zcl_meas_sensing.relhummeas.attr_id", "Relative Humidity Measurement"),
+  ATTR_ID (F_OCC_ATTR_ID, "zbee_zcl_meas_sensing.occsen.attr_id", "Occupancy Sensing"),
+  ATTR_ID (F_IAS_ZONE_ATTR_ID, "zbee_zcl_ias.zone.attr_id", "IAS Zone (alarm sensors)"),
+  ATTR_ID (F_MET_ATTR_ID, "zbee_zcl_se.met.attr_id", "Metering"),
+#undef ATTR_ID
+  [F_BASIC_PWR_SRC] = { "zbee_zcl_general.basic.attr.pwr_src", "Power Source", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "How the device is powered: mains (single or three phase), battery, DC …" },
+  [F_ONOFF_ONOFF] = { "zbee_zcl_general.onoff.attr.onoff", "On/off Control", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Whether the device (a lamp, a plug) is on (1) or off (0)." },
+  [F_ONOFF_GLOBAL_SCENE] = { "zbee_zcl_general.onoff.attr.globalscenecontrol", "Global Scene Control", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Whether the state before the last Off is remembered for the next On." },
+  [F_ONOFF_ON_TIME] = { "zbee_zcl_general.onoff.attr.ontime", "On Time", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Tenths of a second the device stays on after a timed On." },
+  [F_ONOFF_OFF_WAIT] = { "zbee_zcl_general.onoff.attr.offwaittime", "Off Wait Time", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Tenths of a second during which a timed On is ignored after an Off." },
+  [F_ONOFF_STARTUP] = { "zbee_zcl_general.onoff.attr.startuponoff", "Startup On Off", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "State after power returns: off, on, toggle, or the previous state (0xff)." },
+  [F_LEVEL_CURRENT] = { "zbee_zcl_general.level_control.attr.current_level", "Current Level", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "The present level (brightness of a lamp), 0-254." },
+  [F_LEVEL_ON_LEVEL] = { "zbee_zcl_general.level_control.attr.on_level", "On Level", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Level the device goes to when switched on." },
+  [F_COLOR_HUE] = { "zbee_zcl_lighting.color_control.attr.current_hue", "Hue", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "The lamp's hue, 0-254 around the colour wheel." },
+  [F_COLOR_SATURATION] = { "zbee_zcl_lighting.color_control.attr.current_saturation", "Saturation", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "The lamp's saturation, 0 (white) to 254 (full colour)." },
+  [F_COLOR_X] = { "zbee_zcl_lighting.color_control.attr.color_x", "Color X", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "CIE 1931 x chromaticity of the light, in 1/65536." },
+  [F_COLOR_Y] = { "zbee_zcl_lighting.color_control.attr.color_y", "Color Y", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "CIE 1931 y chromaticity of the light, in 1/65536." },
+  [F_COLOR_TEMPERATURE] = { "zbee_zcl_lighting.color_control.attr.color_temperature", "Color Temperature", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "White colour temperature in mireds (1 000 000 / kelvin): 370 is about 2700 K, warm white." },
+  [F_COLOR_MODE] = { "zbee_zcl_lighting.color_control.attr.color_mode", "Color Mode", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Which attributes set the colour now: hue/saturation (0), x/y (1) or colour temperature (2)." },
+  [F_TEMP_VALUE] = { "zbee_zcl_meas_sensing.tempmeas.attr.value", "Measured Value", IOT_FT_INT16, IOT_BASE_DEC, NULL, 0,
+    "The temperature in hundredths of a degree Celsius (2150 = 21.50 °C)." },
+  [F_TEMP_MIN] = { "zbee_zcl_meas_sensing.tempmeas.attr.value.min", "Min Measured Value", IOT_FT_INT16, IOT_BASE_DEC, NULL, 0,
+    "Lowest temperature the sensor can measure, in hundredths of a degree." },
+  [F_TEMP_MAX] = { "zbee_zcl_meas_sensing.tempmeas.attr.value.max", "Max Measured Value", IOT_FT_INT16, IOT_BASE_DEC, NULL, 0,
+    "Highest temperature the sensor can measure, in hundredths of a degree." },
+  [F_TEMP_TOLERANCE] = { "zbee_zcl_meas_sensing.tempmeas.attr.tolerance", "Tolerance", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "How far off the reading may be, in hundredths of a degree." },
+  [F_RH_VALUE] = { "zbee_zcl_meas_sensing.relhummeas.attr.value", "Measured Value", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Relative humidity in hundredths of a percent (4800 = 48.00 %)." },
+  [F_RH_MIN] = { "zbee_zcl_meas_sensing.relhummeas.attr.value.min", "Min Measured Value", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Lowest humidity the sensor can measure." },
+  [F_RH_MAX] = { "zbee_zcl_meas_sensing.relhummeas.attr.value.max", "Max Measured Value", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "Highest humidity the sensor can measure." },
+  [F_RH_TOLERANCE] = { "zbee_zcl_meas_sensing.relhummeas.attr.tolerance", "Tolerance", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "How far off the reading may be, in hundredths of a percent." },
+  [F_OCC_OCCUPANCY] = { "zbee_zcl_meas_sensing.occsen.attr.occupancy", "Occupancy", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "Bit 0 set: someone is in the room." },
+  [F_OCC_SENSOR_TYPE] = { "zbee_zcl_meas_sensing.occsen.attr.occ_sensor_type", "Occupancy Sensor Type", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
+    "How the sensor detects people: passive infrared (0), ultrasonic (1) or both (2)." },
 };
+
+/* Which field names a cluster's attribute identifiers. */
+static const struct {
+  guint16 cluster;
+  int     field;
+} attr_id_fields[] = {
+  { 0x0000, F_BASIC_ATTR_ID },
+  { 0x0006, F_ONOFF_ATTR_ID },
+  { 0x0008, F_LEVEL_ATTR_ID },
+  { 0x0300, F_COLOR_ATTR_ID },
+  { 0x0402, F_TEMP_ATTR_ID },
+  { 0x0405, F_RH_ATTR_ID },
+  { 0x0406, F_OCC_ATTR_ID },
+  { 0x0500, F_IAS_ZONE_ATTR_ID },
+  { 0x0702, F_MET_ATTR_ID },
+};
+
+/* Attributes whose value has a field of its own (the others are shown by
+ * data type only). */
+static const struct {
+  guint16 cluster;
+  guint16 attr;
+  int     field;
+} attr_value_fields[] = {
+  { 0x0000, 0x0007, F_BASIC_PWR_SRC },
+  { 0x0006, 0x0000, F_ONOFF_ONOFF },
+  { 0x0006, 0x4000, F_ONOFF_GLOBAL_SCENE },
+  { 0x0006, 0x4001, F_ONOFF_ON_TIME },
+  { 0x0006, 0x4002, F_ONOFF_OFF_WAIT },
+  { 0x0006, 0x4003, F_ONOFF_STARTUP },
+  { 0x0008, 0x0000, F_LEVEL_CURRENT },
+  { 0x0008, 0x0011, F_LEVEL_ON_LEVEL },
+  { 0x0300, 0x0000, F_COLOR_HUE },
+  { 0x0300, 0x0001, F_COLOR_SATURATION },
+  { 0x0300, 0x0003, F_COLOR_X },
+  { 0x0300, 0x0004, F_COLOR_Y },
+  { 0x0300, 0x0007, F_COLOR_TEMPERATURE },
+  { 0x0300, 0x0008, F_COLOR_MODE },
+  { 0x0402, 0x0000, F_TEMP_VALUE },
+  { 0x0402, 0x0001, F_TEMP_MIN },
+  { 0x0402, 0x0002, F_TEMP_MAX },
+  { 0x0402, 0x0003, F_TEMP_TOLERANCE },
+  { 0x0405, 0x0000, F_RH_VALUE },
+  { 0x0405, 0x0001, F_RH_MIN },
+  { 0x0405, 0x0002, F_RH_MAX },
+  { 0x0405, 0x0003, F_RH_TOLERANCE },
+  { 0x0406, 0x0000, F_OCC_OCCUPANCY },
+  { 0x0406, 0x0001, F_OCC_SENSOR_TYPE },
+};
+
+static int
+attr_id_field (guint cluster)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (attr_id_fields); i++)
+    if (attr_id_fields[i].cluster == cluster)
+      return attr_id_fields[i].field;
+  return -1;
+}
+
+static int
+attr_value_field (guint cluster, guint attr)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (attr_value_fields); i++)
+    if (attr_value_fields[i].cluster == cluster && attr_value_fields[i].attr == attr)
+      return attr_value_fields[i].field;
+  return -1;
+}
+
+/* An attribute identifier: the cluster's own field when it has one. */
+static int
+add_attr_id (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint cluster)
+{
+  int field = attr_id_field (cluster);
+
+  if (field < 0)
+    return iot_tree_add_text (pkt, tree, buf, off, 2, "Attribute: 0x%04x", iot_buf_u16le (buf, off));
+  return iot_tree_add_item (pkt, tree, &zcl_fields[field], buf, off, 2, TRUE);
+}
 
 /* Bytes of a value of ZCL data type @type at @off; strings carry their length. */
 static guint
@@ -238,21 +412,26 @@ value_length (IotBuf *buf, guint off, guint8 type)
 /* An attribute value: its type, then the bytes (values are shown by the
  * cluster-specific fields tshark uses; here only as a tree label). */
 static guint
-add_typed_value (IotPacket *pkt, int tree, IotBuf *buf, guint off)
+add_typed_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint cluster, guint attr)
 {
   guint8 type = iot_buf_u8 (buf, off);
+  int field = attr_value_field (cluster, attr);
   guint len;
 
   iot_tree_add_item (pkt, tree, &zcl_fields[F_DATA_TYPE], buf, off, 1, FALSE);
   len = value_length (buf, off + 1, type);
   iot_buf_check (buf, off + 1, len);
-  if (len > 0)
+  /* The attribute's own field when the value has the size it expects. */
+  if (field >= 0 && (len == 1 || len == 2)
+      && len == ((zcl_fields[field].type == IOT_FT_UINT8) ? 1u : 2u))
+    iot_tree_add_item (pkt, tree, &zcl_fields[field], buf, off + 1, len, TRUE);
+  else if (len > 0)
     iot_tree_add_text (pkt, tree, buf, off + 1, len, "Value (%u bytes)", len);
   return 1 + len;
 }
 
 static void
-dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd)
+dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd, guint cluster)
 {
   guint end = buf->length;
 
@@ -260,19 +439,20 @@ dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd)
     {
     case CMD_READ_ATTR:
       for (; off + 2 <= end; off += 2)
-        iot_tree_add_text (pkt, tree, buf, off, 2, "Attribute: 0x%04x", iot_buf_u16le (buf, off));
+        add_attr_id (pkt, tree, buf, off, cluster);
       break;
     case CMD_READ_ATTR_RSP:
       while (off + 3 <= end)
         {
+          guint attr = iot_buf_u16le (buf, off);
           guint8 status = iot_buf_u8 (buf, off + 2);
-          int rec = iot_tree_add_text (pkt, tree, buf, off, 3, "Status Record, Attribute: 0x%04x",
-                                       iot_buf_u16le (buf, off));
+          int rec = iot_tree_add_text (pkt, tree, buf, off, 3, "Status Record, Attribute: 0x%04x", attr);
 
+          add_attr_id (pkt, rec, buf, off, cluster);
           iot_tree_add_item (pkt, rec, &zcl_fields[F_STATUS], buf, off + 2, 1, FALSE);
           off += 3;
           if (status == 0)
-            off += add_typed_value (pkt, rec, buf, off);
+            off += add_typed_value (pkt, rec, buf, off, cluster, attr);
         }
       break;
     case CMD_WRITE_ATTR:
@@ -281,11 +461,12 @@ dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd)
     case CMD_REPORT_ATTR:
       while (off + 3 <= end)
         {
-          int rec = iot_tree_add_text (pkt, tree, buf, off, 2, "Attribute Field, Attribute: 0x%04x",
-                                       iot_buf_u16le (buf, off));
+          guint attr = iot_buf_u16le (buf, off);
+          int rec = iot_tree_add_text (pkt, tree, buf, off, 2, "Attribute Field, Attribute: 0x%04x", attr);
 
+          add_attr_id (pkt, rec, buf, off, cluster);
           off += 2;
-          off += add_typed_value (pkt, rec, buf, off);
+          off += add_typed_value (pkt, rec, buf, off, cluster, attr);
         }
       break;
     case CMD_WRITE_ATTR_RSP:
@@ -341,7 +522,7 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
       iot_col_printf_info (pkt, "ZCL: %s, Seq: %u", name ? name : "Unknown Command", tsn);
       iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame, Command: %s, Seq: %u",
                           name ? name : "Unknown Command", tsn);
-      dissect_general (pkt, tree, buf, off, cmd);
+      dissect_general (pkt, tree, buf, off, cmd, cluster);
     }
   else
     {
