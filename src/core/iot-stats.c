@@ -858,6 +858,7 @@ static const struct {
   const char *name;
 } short_names[] = {
   { "arp", "ARP/RARP" }, { "dhcp", "DHCP/BOOTP" }, { "mdns", "mDNS" }, { "vlan", "VLAN" },
+  { "wlan", "IEEE 802.11" },
 };
 
 static const char *
