@@ -1440,6 +1440,18 @@ round_ns (gint64 ns, guint decimals)
   return (ns + unit / 2) / unit * unit;
 }
 
+/* @ns rounded to @decimals as tshark rounds the IO statistics' duration:
+ * printf of a double in seconds, so 65.350 s shows as 65.3 (65.35 is
+ * 65.3499… in binary). */
+static gint64
+round_ns_as_double (gint64 ns, guint decimals)
+{
+  char text[64];
+
+  g_snprintf (text, sizeof text, "%.*f", (int) decimals, (double) ns / NS_PER_SEC);
+  return (gint64) llround (g_ascii_strtod (text, NULL) * NS_PER_SEC);
+}
+
 /* "| text      |": @text left-aligned, the closing bar at @width. */
 static void
 append_boxed_line (GString *out, const char *text, guint width)
@@ -1565,7 +1577,7 @@ iot_io_stat_print (IotIoStat *io, GString *out)
                                   (int) (rounded % NS_PER_SEC / 1000));
     }
   else
-    dur_text = format_seconds (round_ns (elapsed, prec), prec);
+    dur_text = format_seconds (round_ns_as_double (elapsed, prec), prec);
   invl_text = format_seconds ((gint64) interval * 1000, prec);
   g_string_printf (line, "| Duration: %*s secs", (int) (header_mag + (prec ? prec + 1 : 0)), dur_text);
   append_boxed_line (out, line->str, borderlen);
