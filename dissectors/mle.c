@@ -243,8 +243,10 @@ dissect_value (IotPacket *pkt, int tree, IotBuf *buf, guint type, guint off, gui
       return NULL;
     case TLV_LINK_MARGIN:
     case TLV_STATUS:
+      /* A one-byte value: an empty TLV ends the layer as cut short. */
+      iot_buf_check (buf, off, 1);
       iot_tree_add_item (pkt, tree, &mle_fields[type == TLV_LINK_MARGIN ? F_LINK_MARGIN : F_STATUS], buf, off, 1, FALSE);
-      return iot_packet_strdup_printf (pkt, "%u", p[0]);
+      return iot_packet_strdup_printf (pkt, "%u", iot_buf_u8 (buf, off));
     case TLV_VERSION:
       iot_buf_check (buf, off, 2);
       iot_tree_add_item (pkt, tree, &mle_fields[F_VERSION], buf, off, 2, FALSE);
