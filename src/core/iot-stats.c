@@ -5,6 +5,7 @@
  * so scripts written for one work with the other; the code is our own.
  */
 #include "iot-stats.h"
+#include "iot-resolve.h"
 #include "iot-format.h"
 
 #include <math.h>
@@ -19,92 +20,17 @@ static const char report_rule[] =
 
 /* ---- names and numbers ------------------------------------------------------- */
 
-/* Vendor prefixes (OUI → short name).  Wireshark's "manuf" list is read
- * when it is installed; without it only the all-zero prefix is named, as
- * loopback captures are full of it. */
-static gpointer
-load_vendor_names (gpointer data)
-{
-  GHashTable *names = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  const char *path = g_getenv ("IOTSCOPE_MANUF");
-  g_autofree char *text = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  g_hash_table_insert (names, GUINT_TO_POINTER (1u << 24), g_strdup ("00:00:00"));
-  if (path == NULL)
-    path = "/usr/share/wireshark/manuf";
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return names;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto (GStrv) cols = g_strsplit (lines[i], "\t", 3);
-      guint b[3];
-      char end;
-
-      /* Only whole 24-bit prefixes ("00:1A:2B"); longer ones are rare. */
-      if (g_strv_length (cols) < 2 || strlen (cols[0]) != 8
-          || sscanf (cols[0], "%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &end) != 3)
-        continue;
-      g_strstrip (cols[1]);
-      if (cols[1][0] != '\0')
-        g_hash_table_replace (names, GUINT_TO_POINTER ((1u << 24) | (b[0] << 16) | (b[1] << 8) | b[2]),
-                              g_strdup (cols[1]));
-    }
-  return names;
-}
-
-static const char *
-vendor_name (const guint8 *mac)
-{
-  static GOnce once = G_ONCE_INIT;
-  GHashTable *names = g_once (&once, load_vendor_names, NULL);
-
-  return g_hash_table_lookup (names, GUINT_TO_POINTER ((1u << 24) | (mac[0] << 16) | (mac[1] << 8) | mac[2]));
-}
-
-/* Multicast ranges with a name.  Like Wireshark, a range is found by
- * clearing more and more low bits of the address until it equals the
- * range's base; the bytes below the cleared boundary are printed. */
-static const struct {
-  guint8      base[6];
-  const char *name;
-} mac_ranges[] = {
-  { { 0x01, 0x00, 0x5e, 0, 0, 0 }, "IPv4mcast" },
-  { { 0x33, 0x33, 0, 0, 0, 0 }, "IPv6mcast" },
-};
-
+/* A hardware address in the conversation and endpoint tables: its maker or
+ * well-known name when MAC resolution is on (tshark's default), as the
+ * packet list shows it. */
 static char *
 ether_name (const guint8 *mac)
 {
-  static const guint8 broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-  const char *vendor;
+  char text[96];
 
-  if (memcmp (mac, broadcast, 6) == 0)
-    return g_strdup ("Broadcast");
-  vendor = vendor_name (mac);
-  if (vendor != NULL)
-    return g_strdup_printf ("%s_%02x:%02x:%02x", vendor, mac[3], mac[4], mac[5]);
-  for (int bits = 47; bits >= 8; bits--)
-    {
-      guint8 masked[6] = { 0 };
-      guint whole = (guint) bits / 8;
-
-      memcpy (masked, mac, whole);
-      if (bits % 8)
-        masked[whole] = mac[whole] & (guint8) (0xff << (8 - bits % 8));
-      for (guint r = 0; r < G_N_ELEMENTS (mac_ranges); r++)
-        if (memcmp (masked, mac_ranges[r].base, 6) == 0)
-          {
-            GString *name = g_string_new (mac_ranges[r].name);
-
-            for (guint i = whole; i < 6; i++)
-              g_string_append_printf (name, i == whole ? "_%02x" : ":%02x",
-                                      i == whole ? mac[i] & (0xff >> (bits % 8)) : mac[i]);
-            return g_string_free (name, FALSE);
-          }
-    }
-  return g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+  if (!iot_resolve_ether (mac, text, sizeof text))
+    iot_format_ether (mac, text, sizeof text);
+  return g_strdup (text);
 }
 
 char *
