@@ -17,7 +17,7 @@ import sys
 import exclusions
 from captureopts import capture_opts
 
-CHUNK = 60                    # fields per run, to keep command lines short
+CHUNK = 240                   # fields per run: few tshark start-ups (each costs more than 240 fields)
 SKIP_TYPES = {"FT_PROTOCOL"}   # protocol rows print their label text
 
 
