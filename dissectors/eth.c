@@ -111,9 +111,14 @@ add_resolved (IotPacket *pkt, int node, IotBuf *buf, guint off, int resolved, in
 {
   const guint8 *mac = iot_buf_ptr (buf, off, 6);
   char name[96];
-  const char *maker = iot_resolve_oui ((guint32) mac[0] << 16 | mac[1] << 8 | mac[2]);
+  const char *maker;
   int item;
 
+  /* Names cost lookups: only when a tree, a filter or a field wants them. */
+  if (!iot_packet_wants_field (pkt, &eth_fields[resolved]) && !iot_packet_wants_field (pkt, &eth_fields[oui])
+      && !iot_packet_wants_field (pkt, &eth_fields[oui_resolved]))
+    return;
+  maker = iot_resolve_oui ((guint32) mac[0] << 16 | mac[1] << 8 | mac[2]);
   if (!iot_resolve_ether (mac, name, sizeof name))
     g_snprintf (name, sizeof name, "%02x:%02x:%02x:%02x:%02x:%02x",
                 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);

@@ -37,6 +37,9 @@ typedef struct {
   GStringChunk *strings;
   GHashTable   *wka[MAX_MASK + 1];     /* by mask length; raw address */
   GHashTable   *maker[MAX_MASK + 1];   /* by mask length; group bit cleared */
+  guint8        masks[MAX_MASK + 1];   /* the mask lengths in use, longest first */
+  guint         n_masks;
+  GHashTable   *names;                 /* address → name already worked out */
 } Tables;
 
 static IotResolveFlags resolve_flags = IOT_RESOLVE_DEFAULT;
@@ -225,6 +228,10 @@ get_tables (void)
       t->strings = g_string_chunk_new (1 << 16);
       load_list (t, dir, "wka", FALSE);
       load_list (t, dir, "manuf", TRUE);
+      for (guint mask = MAX_MASK; mask > 0; mask--)
+        if (t->wka[mask] != NULL || t->maker[mask] != NULL)
+          t->masks[t->n_masks++] = (guint8) mask;
+      t->names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       tables = t;
     }
   t = tables;
@@ -256,18 +263,15 @@ format_range (const Entry *e, gint64 value, guint mask, char *out, gsize size)
                        (guint) ((rest >> (8 * i)) & 0xff));
 }
 
-gboolean
-iot_resolve_ether (const guint8 mac[6], char *out, gsize size)
+/* The name of @value, from the lists (longest match first). */
+static void
+lookup_name (Tables *t, const guint8 mac[6], gint64 value, char *out, gsize size)
 {
-  Tables *t;
-  gint64 value = address_value (mac);
   gint64 maker_value = value & ~(G_GINT64_CONSTANT (1) << 40);
 
-  if (!(resolve_flags & IOT_RESOLVE_MAC))
-    return FALSE;
-  t = get_tables ();
-  for (guint mask = MAX_MASK; mask > 0; mask--)
+  for (guint i = 0; i < t->n_masks; i++)
     {
+      guint mask = t->masks[i];
       const Entry *e = lookup (t->wka[mask], value, mask);
 
       if (e == NULL)
@@ -280,9 +284,36 @@ iot_resolve_ether (const guint8 mac[6], char *out, gsize size)
         g_snprintf (out, size, "%s_%02x:%02x:%02x", e->name, mac[3], mac[4], mac[5]);
       else
         format_range (e, value, mask, out, size);
-      return TRUE;
+      return;
     }
   g_snprintf (out, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+gboolean
+iot_resolve_ether (const guint8 mac[6], char *out, gsize size)
+{
+  Tables *t;
+  gint64 value = address_value (mac);
+  const char *known;
+
+  if (!(resolve_flags & IOT_RESOLVE_MAC))
+    return FALSE;
+  t = get_tables ();
+  /* A capture has few addresses and many frames: each is worked out once. */
+  g_mutex_lock (&tables_lock);
+  known = g_hash_table_lookup (t->names, &value);
+  if (known == NULL)
+    {
+      char name[128];
+      gint64 *key = g_new (gint64, 1);
+
+      lookup_name (t, mac, value, name, sizeof name);
+      *key = value;
+      known = g_string_chunk_insert_const (t->strings, name);
+      g_hash_table_insert (t->names, key, (gpointer) known);
+    }
+  g_strlcpy (out, known, size);
+  g_mutex_unlock (&tables_lock);
   return TRUE;
 }
 
