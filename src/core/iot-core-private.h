@@ -47,6 +47,8 @@ struct _IotPacket {
   guint              more_offset;
   guint              more_needed;
 
+  GArray            *readings;       /* IotReading, strings in the arena */
+
   GString           *protocols;      /* frame.protocols */
   gboolean           wants_protocols;
   int                protocols_node;

@@ -119,6 +119,24 @@ gboolean  iot_packet_wants_field (IotPacket *pkt, const IotField *field);
 /* Whether the full tree is being built (-V, the GUI tree). */
 gboolean  iot_packet_wants_tree (IotPacket *pkt);
 
+/* A numeric reading a payload carried (a JSON member, a SenML record, a
+ * CBOR map entry, a LwM2M resource, a Sparkplug metric, a ZCL attribute
+ * report), published for the listeners that chart values over time.  The
+ * strings are copied; NULL where not known. */
+typedef struct {
+  const char *device;   /* who reported it (client id, endpoint, long address); NULL: the frame's source */
+  const char *series;   /* where it was reported: MQTT topic, CoAP/LwM2M path, cluster */
+  const char *name;     /* member, SenML name, resource, metric or attribute name */
+  const char *unit;     /* "Cel", "%RH" …  */
+  double      value;
+  gint64      time_ns;  /* the reading's own time (SenML bt+t, Sparkplug timestamp); 0: the frame's */
+} IotReading;
+
+/* Whether a listener wants this frame's readings: check before decoding
+ * a payload only to publish them. */
+gboolean  iot_packet_wants_readings (IotPacket *pkt);
+void      iot_packet_add_reading (IotPacket *pkt, const IotReading *reading);
+
 /* Scratch memory that lives until the frame's dissection is over. */
 gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
 char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

@@ -23,6 +23,7 @@ iot_packet_new (void)
   pkt->nodes = g_array_sized_new (FALSE, FALSE, sizeof (IotNode), 256);
   pkt->info = g_string_sized_new (256);
   pkt->protocols = g_string_sized_new (64);
+  pkt->readings = g_array_new (FALSE, FALSE, sizeof (IotReading));
   pkt->arena = g_malloc (sizeof (IotArenaBlock) + ARENA_BLOCK_SIZE);
   pkt->arena->next = NULL;
   pkt->arena->size = ARENA_BLOCK_SIZE;
@@ -50,6 +51,7 @@ iot_packet_free (IotPacket *pkt)
   g_array_unref (pkt->nodes);
   g_string_free (pkt->info, TRUE);
   g_string_free (pkt->protocols, TRUE);
+  g_array_unref (pkt->readings);
   g_free (pkt->layer_values);
   g_free (pkt);
 }
@@ -64,6 +66,7 @@ iot_packet_reset (IotPacket *pkt)
   g_array_set_size (pkt->nodes, 0);
   g_string_truncate (pkt->info, 0);
   g_string_truncate (pkt->protocols, 0);
+  g_array_set_size (pkt->readings, 0);
   pkt->info_fence = 0;
   pkt->protocol = "";
   pkt->protocols_node = -1;
@@ -1332,4 +1335,43 @@ iot_call_data (IotPacket *pkt, IotBuf *buf, int parent)
   if (buf->length == 0 && buf->reported == 0)
     return 0;
   return iot_call_dissector (pkt, iot_registry_data_dissector (), buf, parent);
+}
+
+gboolean
+iot_packet_wants_readings (IotPacket *pkt)
+{
+  return (pkt->flags & IOT_DISSECT_READINGS) != 0;
+}
+
+static const char *
+arena_copy (IotPacket *pkt, const char *s)
+{
+  return s != NULL ? iot_packet_strndup (pkt, s, strlen (s)) : NULL;
+}
+
+void
+iot_packet_add_reading (IotPacket *pkt, const IotReading *reading)
+{
+  IotReading copy = *reading;
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  copy.device = arena_copy (pkt, reading->device);
+  copy.series = arena_copy (pkt, reading->series);
+  copy.name = arena_copy (pkt, reading->name);
+  copy.unit = arena_copy (pkt, reading->unit);
+  g_array_append_val (pkt->readings, copy);
+}
+
+guint
+iot_packet_n_readings (IotPacket *pkt)
+{
+  return pkt->readings->len;
+}
+
+const IotReading *
+iot_packet_reading (IotPacket *pkt, guint index)
+{
+  g_return_val_if_fail (index < pkt->readings->len, NULL);
+  return &g_array_index (pkt->readings, IotReading, index);
 }

@@ -37,6 +37,7 @@ typedef struct {
 typedef enum {
   IOT_DISSECT_TREE    = 1 << 0,   /* every field, for the tree / -V / JSON */
   IOT_DISSECT_COLUMNS = 1 << 1,   /* the summary columns */
+  IOT_DISSECT_READINGS = 1 << 2,  /* the numeric readings payloads carry */
 } IotDissectFlags;
 
 /* A reassembled or decoded data source other than the frame itself. */
@@ -62,5 +63,9 @@ void             iot_packet_format_dst (IotPacket *pkt, char *out, gsize size);
 /* frame.protocols, e.g. "eth:ethertype:ip:tcp:mqtt". */
 const char      *iot_packet_protocols (IotPacket *pkt);
 IotSeverity      iot_packet_max_severity (IotPacket *pkt);
+/* The readings dissectors published for this frame (only when dissected
+ * with IOT_DISSECT_READINGS); valid until the packet is reset. */
+guint            iot_packet_n_readings (IotPacket *pkt);
+const IotReading *iot_packet_reading (IotPacket *pkt, guint index);
 
 G_END_DECLS
