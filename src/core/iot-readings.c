@@ -165,12 +165,13 @@ iot_readings_collect (IotEngine *engine, IotFilter *filter, GCancellable *cancel
     }
   for (guint32 i = 1; i <= n; i++)
     {
-      if ((i & 0xfff) == 0)
+      /* Every 4096 frames, from the first on. */
+      if ((i & 0xfff) == 1)
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
           if (progress != NULL)
-            progress (i, n, user_data);
+            progress (i - 1, n, user_data);
         }
       iot_engine_dissect (engine, pkt, i, &options);
       if (i == 1 && !self->started)
@@ -286,9 +287,9 @@ iot_readings_print (IotReadings *self, const char *filter, GString *out)
       char **cells = g_new0 (char *, N_COLUMNS + 1);
 
       cells[0] = g_strdup (s->device);
-      cells[1] = g_strdup (s->series);
+      cells[1] = g_strdup (*s->series != '\0' ? s->series : "-");
       cells[2] = g_strdup (s->name);
-      cells[3] = g_strdup (s->unit != NULL ? s->unit : "");
+      cells[3] = g_strdup (s->unit != NULL ? s->unit : "-");
       cells[4] = g_strdup_printf ("%u", s->count);
       cells[5] = iot_readings_format_value (s->min);
       cells[6] = iot_readings_format_value (s->max);

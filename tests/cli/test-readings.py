@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""-z readings against what was sent and against tshark.
+
+1. readings.pcap (tests/captures/make-readings.sh): every series -z readings
+   lists must be one of readings.expected (the readings the script's
+   generator sent), with the same count, min, max and last value; no series
+   missing, none extra.  The JSON report carries every point: its values,
+   in order, must be the ones sent.  A filter keeps only matching frames.
+2. zigbee*.pcap: the ZCL Temperature and Humidity Measured Values must be
+   tshark's zbee_zcl_meas_sensing.* fields, scaled by 0.01 (°C, %RH).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import OrderedDict
+
+CLI = os.environ["IOTSCOPE_CLI"]
+ROOT = os.environ.get("IOTSCOPE_SOURCE_ROOT", ".")
+CAPS = os.path.join(ROOT, "tests", "captures")
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    if not ok:
+        failures += 1
+        print("FAIL:", what)
+
+
+def cli(*args):
+    return subprocess.run([CLI, *args], check=True, capture_output=True, text=True).stdout
+
+
+def table(text):
+    """The rows of a -z readings table as dicts (cells are separated by two
+    spaces or more; empty cells are printed as "-")."""
+    lines = text.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("Device"))
+    names = re.split(r"\s{2,}", lines[head].strip())
+    rows = []
+    for line in lines[head + 1:]:
+        if line.startswith("====="):
+            break
+        cells = re.split(r"\s{2,}", line.strip())
+        check(len(cells) == len(names), "row with %d cells: %r" % (len(cells), line))
+        rows.append(dict(zip(names, cells)))
+    return rows
+
+
+def expected_series(path):
+    series = OrderedDict()
+    with open(path) as f:
+        for line in f:
+            device, topic, name, value = line.rstrip("\n").split("\t")
+            series.setdefault((device, topic, name), []).append(float(value))
+    return series
+
+
+def check_readings_pcap():
+    pcap = os.path.join(CAPS, "readings.pcap")
+    want = expected_series(os.path.join(CAPS, "readings.expected"))
+    rows = table(cli("-r", pcap, "-q", "-z", "readings"))
+    got = {(r["Device"], r["Series"], r["Name"]): r for r in rows}
+    check(set(got) == set(want), "series differ: missing %s, extra %s"
+          % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+    for key, values in want.items():
+        row = got.get(key)
+        if row is None:
+            continue
+        check(int(row["Count"]) == len(values), "%s: count %s, sent %d" % (key, row["Count"], len(values)))
+        for column, value in (("Min", min(values)), ("Max", max(values)), ("Last", values[-1])):
+            check(float(row[column]) == value, "%s: %s %s, sent %r" % (key, column, row[column], value))
+        check(row["Unit"] == "-", "%s: unit %s, none sent" % (key, row["Unit"]))
+
+    # Every point, in order, from the JSON report.
+    tmp = tempfile.mkdtemp()
+    try:
+        report = os.path.join(tmp, "r.json")
+        cli("-r", pcap, "-q", "--report-json", report)
+        with open(report) as f:
+            doc = json.load(f)
+    finally:
+        shutil.rmtree(tmp)
+    points = {(s["device"], s["series"], s["name"]): [p[2] for p in s["points"]] for s in doc["readings"]}
+    check(points == {k: v for k, v in want.items()}, "JSON report points differ from what was sent")
+    n = sum(len(v) for v in want.values())
+    print("readings.pcap: %d series, %d points as sent" % (len(want), n))
+
+    # The silent pump: its points straddle a gap of about 2 s.
+    pump = [s for s in doc["readings"] if s["device"] == "pump-3" and s["name"] == "/flow"][0]
+    times = [p[1] for p in pump["points"]]
+    check(max(b - a for a, b in zip(times, times[1:])) > 1.9, "pump-3 shows no silence")
+
+    # A filter keeps only the frames it matches.
+    rows = table(cli("-r", pcap, "-q", "-z", "readings,coap"))
+    check({r["Series"] for r in rows} == {"/sensors/soil", "/actuators/valve"},
+          "readings,coap kept %s" % sorted({r["Series"] for r in rows}))
+    out = cli("-r", pcap, "-q", "-z", "readings,mqtt.topic == \"plant/pump-3\"")
+    check("Filter: mqtt.topic == \"plant/pump-3\"" in out, "filter line missing")
+    check({r["Device"] for r in table(out)} == {"pump-3"}, "pump filter kept other devices")
+
+
+def tshark_values(pcap, field, extra=()):
+    out = subprocess.run(["tshark", "-r", pcap, *extra, "-Y", field, "-T", "fields", "-e", field],
+                         check=True, capture_output=True, text=True).stdout
+    return [int(v) for line in out.split() for v in line.split(",")]
+
+
+def check_zigbee():
+    if shutil.which("tshark") is None:
+        print("tshark not installed: ZCL values not compared")
+        return
+    compared = 0
+    for name in ("zigbee.pcap", "zigbee-zdp.pcap"):
+        pcap = os.path.join(CAPS, name)
+        rows = table(cli("-r", pcap, "-q", "-z", "readings"))
+        for cluster, field, unit in (
+                ("Temperature Measurement", "zbee_zcl_meas_sensing.tempmeas.attr.value", "Cel"),
+                ("Relative Humidity Measurement", "zbee_zcl_meas_sensing.relhummeas.attr.value", "%RH")):
+            want = tshark_values(pcap, field)
+            got = [r for r in rows if r["Series"] == cluster and r["Name"] == "Measured Value"]
+            if not want:
+                check(not got, "%s: readings of %s tshark does not show" % (name, cluster))
+                continue
+            check(len(got) == 1, "%s: %d series for %s" % (name, len(got), cluster))
+            if not got:
+                continue
+            row = got[0]
+            scaled = [v / 100 for v in want]
+            check(int(row["Count"]) == len(want), "%s %s: count %s, tshark %d" % (name, cluster, row["Count"], len(want)))
+            check(float(row["Min"]) == min(scaled) and float(row["Max"]) == max(scaled)
+                  and float(row["Last"]) == scaled[-1],
+                  "%s %s: %s..%s last %s, tshark %r" % (name, cluster, row["Min"], row["Max"], row["Last"], scaled))
+            check(row["Unit"] == unit, "%s %s: unit %s" % (name, cluster, row["Unit"]))
+            compared += len(want)
+    check(compared >= 4, "only %d ZCL values compared" % compared)
+    print("zigbee: %d ZCL measured values equal to tshark's" % compared)
+
+
+check_readings_pcap()
+check_zigbee()
+print("%d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
+sys.exit(1 if failures else 0)
