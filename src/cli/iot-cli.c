@@ -144,7 +144,8 @@ static const GOptionEntry entries[] = {
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
     "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
-    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
+    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), readings[,FILTER] (numbers payloads carried, "
+    "per device, series and name) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
     "Set a preference as tshark does (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "

@@ -102,6 +102,9 @@ def check_readings_pcap():
     out = cli("-r", pcap, "-q", "-z", "readings,mqtt.topic == \"plant/pump-3\"")
     check("Filter: mqtt.topic == \"plant/pump-3\"" in out, "filter line missing")
     check({r["Device"] for r in table(out)} == {"pump-3"}, "pump filter kept other devices")
+    bad = subprocess.run([CLI, "-r", pcap, "-q", "-z", "readings,mqtt.topic =="], capture_output=True, text=True)
+    check(bad.returncode != 0 and "-z readings:" in bad.stderr and bad.stdout == "",
+          "a broken filter: rc %d, %r" % (bad.returncode, bad.stderr))
 
 
 def tshark_values(pcap, field, extra=()):
