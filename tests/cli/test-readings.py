@@ -80,11 +80,19 @@ def check_readings_pcap():
     tmp = tempfile.mkdtemp()
     try:
         report = os.path.join(tmp, "r.json")
-        cli("-r", pcap, "-q", "--report-json", report)
+        page = os.path.join(tmp, "r.html")
+        cli("-r", pcap, "-q", "--report-json", report, "--report-html", page)
         with open(report) as f:
             doc = json.load(f)
+        with open(page) as f:
+            html = f.read()
     finally:
         shutil.rmtree(tmp)
+    section = html[html.index("<h2>Readings</h2>"):]
+    check(section.count("<polyline") == len(want), "HTML report: %d charts for %d series"
+          % (section.count("<polyline"), len(want)))
+    check("<td>pump-3</td><td>plant/pump-3</td><td>/flow</td><td></td><td>20</td><td>12.25</td><td>17</td>"
+          "<td>17</td>" in section, "HTML report: pump-3's row")
     points = {(s["device"], s["series"], s["name"]): [p[2] for p in s["points"]] for s in doc["readings"]}
     check(points == {k: v for k, v in want.items()}, "JSON report points differ from what was sent")
     n = sum(len(v) for v in want.values())
