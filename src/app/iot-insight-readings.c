@@ -313,6 +313,20 @@ chart_frame (IotInsightReadings *self, const IotReadingSeries *s, double start_s
   f->v_max = s->max + pad;
 }
 
+/* Whether a silence the insight found lies between two points. */
+static gboolean
+follows_gap (IotInsightReadings *self, const IotReadingPoint *before, const IotReadingPoint *after)
+{
+  for (guint k = 0; k < self->gaps->len; k++)
+    {
+      const Gap *g = &g_array_index (self->gaps, Gap, k);
+
+      if (before->time_ns <= g->from_ns && after->time_ns >= g->to_ns)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
@@ -320,7 +334,8 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   GtkWidget *widget = GTK_WIDGET (area);
   const IotReadingSeries *s = selected_series (self);
   IotReadings *readings = self->insight != NULL ? iot_insight_readings (self->insight) : NULL;
-  double start_s;
+  double start_s, col_lo = G_MAXDOUBLE, col_hi = -G_MAXDOUBLE;
+  gboolean dense;
   GdkRGBA fg;
   Frame f;
 
@@ -350,29 +365,47 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
   draw_text (cr, widget, "time since the first frame", f.x0 + f.w / 2, height, 0.5, 1);
 
-  /* The line, broken across a gap: no reading came there. */
+  /* The line, broken across a gap: no reading came there.  A series with
+   * more points than the chart has pixels across is drawn one pixel
+   * column at a time (its lowest, highest and last value), without dots,
+   * so that a long capture draws as fast as a short one; the last point
+   * of each column stays clickable. */
+  dense = s->points->len > f.w;
   cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1);
   cairo_set_line_width (cr, 1.5);
   for (guint i = 0; i < s->points->len; i++)
     {
       const IotReadingPoint *p = &g_array_index (s->points, IotReadingPoint, i);
+      const IotReadingPoint *next = i + 1 < s->points->len ? p + 1 : NULL;
       DrawnPoint d = { 0, 0, p->frame, p->value, p->time_ns / 1e9 - start_s };
-      gboolean after_gap = FALSE;
+      gboolean starts_line = i == 0 || follows_gap (self, p - 1, p);
 
       d.x = x_of (&f, d.time_s);
       d.y = y_of (&f, p->value);
-      for (guint k = 0; k < self->gaps->len && i > 0; k++)
-        if (p->time_ns >= g_array_index (self->gaps, Gap, k).to_ns
-            && g_array_index (s->points, IotReadingPoint, i - 1).time_ns <= g_array_index (self->gaps, Gap, k).from_ns)
-          after_gap = TRUE;
-      if (i == 0 || after_gap)
+      if (dense && !starts_line && next != NULL && !follows_gap (self, p, next)
+          && floor (x_of (&f, next->time_ns / 1e9 - start_s)) == floor (d.x))
+        {
+          /* More to come in this pixel column: only widen its span. */
+          col_lo = MIN (col_lo, d.y);
+          col_hi = MAX (col_hi, d.y);
+          continue;
+        }
+      if (starts_line)
         cairo_move_to (cr, d.x, d.y);
+      else if (dense)
+        {
+          cairo_line_to (cr, d.x, MIN (col_lo, d.y));
+          cairo_line_to (cr, d.x, MAX (col_hi, d.y));
+          cairo_line_to (cr, d.x, d.y);
+        }
       else
         cairo_line_to (cr, d.x, d.y);
+      col_lo = G_MAXDOUBLE;
+      col_hi = -G_MAXDOUBLE;
       g_array_append_val (self->drawn, d);
     }
   cairo_stroke (cr);
-  for (guint i = 0; i < self->drawn->len; i++)
+  for (guint i = 0; !dense && i < self->drawn->len; i++)
     {
       const DrawnPoint *d = &g_array_index (self->drawn, DrawnPoint, i);
 
