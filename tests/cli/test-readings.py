@@ -115,10 +115,33 @@ def check_readings_pcap():
           "a broken filter: rc %d, %r" % (bad.returncode, bad.stderr))
 
 
-def tshark_values(pcap, field, extra=()):
-    out = subprocess.run(["tshark", "-r", pcap, *extra, "-Y", field, "-T", "fields", "-e", field],
-                         check=True, capture_output=True, text=True).stdout
-    return [int(v) for line in out.split() for v in line.split(",")]
+def tshark_values(pcap, fields):
+    """Every value of each field, in frame order, from one tshark run."""
+    argv = ["tshark", "-r", pcap, "-Y", "zbee_zcl", "-T", "fields"]
+    for field in fields:
+        argv += ["-e", field]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    values = {field: [] for field in fields}
+    for line in out.splitlines():
+        for field, cell in zip(fields, line.split("\t")):
+            values[field] += [int(v, 0) for v in cell.split(",") if v]
+    return values
+
+
+# (cluster, attribute, tshark field, scale to the reading's unit, unit): the
+# ZCL specification's units (0.01 °C, 0.01 %RH, 0.1 s); tshark 4.0 gives the
+# raw attribute value in these fields.
+ZCL_FIELDS = (
+    ("Temperature Measurement", "Measured Value", "zbee_zcl_meas_sensing.tempmeas.attr.value", 0.01, "Cel"),
+    ("Temperature Measurement", "Min Measured Value", "zbee_zcl_meas_sensing.tempmeas.attr.value.min", 0.01, "Cel"),
+    ("Temperature Measurement", "Max Measured Value", "zbee_zcl_meas_sensing.tempmeas.attr.value.max", 0.01, "Cel"),
+    ("Temperature Measurement", "Tolerance", "zbee_zcl_meas_sensing.tempmeas.attr.tolerance", 0.01, "Cel"),
+    ("Relative Humidity Measurement", "Measured Value", "zbee_zcl_meas_sensing.relhummeas.attr.value", 0.01, "%RH"),
+    ("Level Control", "Current Level", "zbee_zcl_general.level_control.attr.current_level", 1, "-"),
+    ("On/Off", "OnOff", "zbee_zcl_general.onoff.attr.onoff", 1, "-"),
+    ("On/Off", "OnTime", "zbee_zcl_general.onoff.attr.ontime", 0.1, "s"),
+    ("Color Control", "Color Temperature", "zbee_zcl_lighting.color_control.attr.color_temperature", 1, "mired"),
+)
 
 
 def check_zigbee():
@@ -129,27 +152,26 @@ def check_zigbee():
     for name in ("zigbee.pcap", "zigbee-zdp.pcap"):
         pcap = os.path.join(CAPS, name)
         rows = table(cli("-r", pcap, "-q", "-z", "readings"))
-        for cluster, field, unit in (
-                ("Temperature Measurement", "zbee_zcl_meas_sensing.tempmeas.attr.value", "Cel"),
-                ("Relative Humidity Measurement", "zbee_zcl_meas_sensing.relhummeas.attr.value", "%RH")):
-            want = tshark_values(pcap, field)
-            got = [r for r in rows if r["Series"] == cluster and r["Name"] == "Measured Value"]
+        values = tshark_values(pcap, [f[2] for f in ZCL_FIELDS])
+        for cluster, attribute, field, scale, unit in ZCL_FIELDS:
+            want = values[field]
+            got = [r for r in rows if r["Series"] == cluster and r["Name"] == attribute]
+            what = "%s %s/%s" % (name, cluster, attribute)
             if not want:
-                check(not got, "%s: readings of %s tshark does not show" % (name, cluster))
+                check(not got, "%s: readings tshark does not show" % what)
                 continue
-            check(len(got) == 1, "%s: %d series for %s" % (name, len(got), cluster))
+            check(len(got) == 1, "%s: %d series" % (what, len(got)))
             if not got:
                 continue
             row = got[0]
-            scaled = [v / 100 for v in want]
-            check(int(row["Count"]) == len(want), "%s %s: count %s, tshark %d" % (name, cluster, row["Count"], len(want)))
-            check(float(row["Min"]) == min(scaled) and float(row["Max"]) == max(scaled)
-                  and float(row["Last"]) == scaled[-1],
-                  "%s %s: %s..%s last %s, tshark %r" % (name, cluster, row["Min"], row["Max"], row["Last"], scaled))
-            check(row["Unit"] == unit, "%s %s: unit %s" % (name, cluster, row["Unit"]))
+            scaled = [v * scale for v in want]
+            check(int(row["Count"]) == len(want), "%s: count %s, tshark %d" % (what, row["Count"], len(want)))
+            for column, value in (("Min", min(scaled)), ("Max", max(scaled)), ("Last", scaled[-1])):
+                check(abs(float(row[column]) - value) < 1e-9, "%s: %s %s, tshark %r" % (what, column, row[column], value))
+            check(row["Unit"] == unit, "%s: unit %s, want %s" % (what, row["Unit"], unit))
             compared += len(want)
-    check(compared >= 4, "only %d ZCL values compared" % compared)
-    print("zigbee: %d ZCL measured values equal to tshark's" % compared)
+    check(compared >= 12, "only %d ZCL values compared" % compared)
+    print("zigbee: %d ZCL attribute values equal to tshark's (%d fields)" % (compared, len(ZCL_FIELDS)))
 
 
 check_readings_pcap()
