@@ -1401,6 +1401,25 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
 
 extern IotDissector iot_dissector_coap;
 
+/* While readings are wanted: the path the payload's readings belong to,
+ * the request's own for a request, its request's for a response. */
+static void
+set_reading_origin (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
+{
+  const char *path = msg->uri->str;
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  if (is_tracked (state, msg) && !is_request (msg))
+    {
+      CoapTransaction *trans = find_transaction (pkt, state, msg, FALSE);
+
+      path = trans != NULL ? trans->uri : NULL;
+    }
+  if (path != NULL && *path != '\0')
+    iot_packet_set_reading_origin (pkt, NULL, path);
+}
+
 static void
 message_free_strings (CoapMessage *msg)
 {
@@ -1458,6 +1477,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
   record_message (pkt, state, &msg);
   if (has_marker && iot_buf_reported_remaining (buf, after) > 0)
     {
+      set_reading_origin (pkt, state, &msg);
       IotBuf payload = iot_buf_sub (buf, after, -1), body;
 
       /* A payload cut short by the snap length ends the message here. */

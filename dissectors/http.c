@@ -826,6 +826,28 @@ add_response_facts (IotPacket *pkt, int tree, const Conv *conv, guint index)
     }
 }
 
+/* While readings are wanted: the path of the exchange's request (without
+ * scheme, host and query), for the readings of the body. */
+static void
+set_reading_origin (IotPacket *pkt, const Exchange *ex)
+{
+  const char *path = ex->full_uri, *scheme;
+  char *query;
+
+  if (!iot_packet_wants_readings (pkt) || path == NULL)
+    return;
+  scheme = strstr (path, "://");
+  if (scheme != NULL)
+    path = strchr (scheme + 3, '/');
+  if (path == NULL)
+    return;
+  path = iot_packet_strndup (pkt, path, strlen (path));
+  query = strchr (path, '?');
+  if (query != NULL)
+    *query = '\0';
+  iot_packet_set_reading_origin (pkt, NULL, path);
+}
+
 /* Shows the chunks and returns the body without its framing, as a new
  * data source. */
 static IotBuf
@@ -1104,6 +1126,7 @@ dissect_message (IotPacket *pkt, HttpState *st, Conv *conv, IotBuf *buf, guint o
 
       if (fact != NULL && fact->exchange > 0 && fact->exchange <= conv->exchanges->len)
         {
+          set_reading_origin (pkt, g_ptr_array_index (conv->exchanges, fact->exchange - 1));
           if (fact->request)
             {
               const Exchange *ex = g_ptr_array_index (conv->exchanges, fact->exchange - 1);

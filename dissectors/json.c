@@ -17,6 +17,7 @@
  * the C stack small however deep the input nests.  Bytes after the last
  * decoded document go to the line-based text layer.
  */
+#include <math.h>
 #include <string.h>
 
 #include "iot-dissector.h"
@@ -648,12 +649,24 @@ unescape (IotPacket *pkt, const guint8 *p, guint len)
 
 /* ---- building the tree --------------------------------------------------------------- */
 
+/* Where a value sits, for its reading's name: the tree's paths with an
+ * index in each array ("/accel/[2]"), so that the elements of an array
+ * are series of their own.  @next is the index of the next element when
+ * the place is an array, -1 otherwise. */
+typedef struct {
+  const char *path;
+  gint        next;
+} Place;
+
 typedef struct {
   IotPacket *pkt;
   IotBuf    *buf;
   Matcher   *m;
+  gboolean   rows;      /* build the tree's rows */
+  gboolean   readings;  /* publish the numbers as readings */
   GArray    *parents;   /* int: the row new rows go under */
   GPtrArray *paths;     /* pairs (path, key) of the enclosing member or array */
+  GArray    *places;    /* Place, when publishing readings */
 } Builder;
 
 static int
@@ -712,11 +725,87 @@ add_generated (Builder *b, int parent, int field, const Tok *t, const char *text
     iot_tree_set_generated (b->pkt, row);
 }
 
+static Place *
+place_top (Builder *b)
+{
+  return &g_array_index (b->places, Place, b->places->len - 1);
+}
+
+static void
+push_place (Builder *b, const char *path, gint next)
+{
+  Place place = { path, next };
+
+  g_array_append_val (b->places, place);
+}
+
+/* Keeps track of where the value being matched sits, for its reading. */
+static void
+enter_place (Builder *b, const Tok *t)
+{
+  Place *top = place_top (b);
+
+  switch (t->rule->action)
+    {
+    case A_ARRAY:
+      push_place (b, top->path, 0);
+      break;
+    case A_MEMBER:
+      push_place (b, iot_packet_strdup_printf (b->pkt, "%s/%s", top->path,
+                                               string_text (b, tok_at (b->m, t->sub))), -1);
+      break;
+    case A_VALUE:
+      if (top->next >= 0)
+        push_place (b, iot_packet_strdup_printf (b->pkt, "%s/[%d]", top->path, top->next++), -1);
+      else
+        push_place (b, top->path, -1);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+leave_place (Builder *b, const Tok *t)
+{
+  if (t->rule->action == A_ARRAY || t->rule->action == A_MEMBER || t->rule->action == A_VALUE)
+    g_array_set_size (b->places, b->places->len - 1);
+}
+
+/* A number becomes a reading of the place it sits at, reported by the
+ * device and in the series the carrier named (see
+ * iot_packet_set_reading_origin()).  Numbers too large for a double are
+ * left out rather than charted as infinity. */
+static void
+publish_number (Builder *b, const Tok *t)
+{
+  const Tok *v = tok_at (b->m, t->sub);
+  char text[64];
+  IotReading reading = { 0 };
+  char *end = NULL;
+
+  if (v->id != T_NUMBER || v->len >= sizeof text)
+    return;
+  memcpy (text, b->m->data + v->off, v->len);
+  text[v->len] = '\0';
+  reading.value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (reading.value))
+    return;
+  reading.device = iot_packet_reading_device (b->pkt);
+  reading.series = iot_packet_reading_series (b->pkt);
+  reading.name = place_top (b)->path;
+  iot_packet_add_reading (b->pkt, &reading);
+}
+
 static void
 before (Builder *b, const Tok *t)
 {
   int row;
 
+  if (b->readings)
+    enter_place (b, t);
+  if (!b->rows)
+    return;
   switch (t->rule->action)
     {
     case A_OBJECT:
@@ -773,6 +862,14 @@ add_value (Builder *b, const Tok *t)
 static void
 after (Builder *b, const Tok *t)
 {
+  if (b->readings)
+    {
+      if (t->rule->action == A_VALUE)
+        publish_number (b, t);
+      leave_place (b, t);
+    }
+  if (!b->rows)
+    return;
   switch (t->rule->action)
     {
     case A_OBJECT:
@@ -848,16 +945,71 @@ wants_rows (IotPacket *pkt)
 
 /* ---- the layer ------------------------------------------------------------------------ */
 
+static void
+builder_init (Builder *b, IotBuf *buf, int tree)
+{
+  Matcher *m = b->m;
+
+  m->data = buf->length > 0 ? iot_buf_ptr (buf, 0, buf->length) : NULL;
+  m->toks = g_array_new (FALSE, FALSE, sizeof (Tok));
+  b->parents = g_array_new (FALSE, FALSE, sizeof (int));
+  b->paths = g_ptr_array_new ();
+  b->places = g_array_new (FALSE, FALSE, sizeof (Place));
+  g_array_append_val (b->parents, tree);
+  push_path (b, (char *) "", "");
+  push_place (b, "", -1);
+}
+
+static void
+builder_clear (Builder *b)
+{
+  g_array_free (b->m->toks, TRUE);
+  g_array_free (b->parents, TRUE);
+  g_ptr_array_free (b->paths, TRUE);
+  g_array_free (b->places, TRUE);
+}
+
+/* A payload handed on only for its readings (an MQTT message without a
+ * content type): every document is read for its numbers, and nothing is
+ * added to the tree or the columns, so the dissection stays what tshark
+ * shows.  Anything that is not a JSON object or array is left alone. */
+static int
+read_numbers_only (IotPacket *pkt, IotBuf *buf, Builder *b)
+{
+  Matcher *m = b->m;
+  guint off = 0;
+
+  if (!b->readings)
+    return 0;
+  builder_init (b, buf, -1);
+  while (m->data != NULL)
+    {
+      guint start = off + skip_blanks (m, off);
+      gint top = -1;
+      int n;
+
+      g_array_set_size (m->toks, 0);
+      n = match (m, start, rule_top, &top);
+      if (n < 0)
+        break;
+      build (b, top);
+      off = start + n;
+    }
+  builder_clear (b);
+  (void) pkt;
+  return (int) off;
+}
+
 static int
 dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
   static gsize grammar_ready;
   const IotMediaInfo *info = data;
   const char *media_type = info != NULL ? info->media_type : NULL;
-  int tree = iot_tree_add_protocol (pkt, parent, &json_fields[F_PROTO], buf, 0, -1);
+  gboolean readings_only = info != NULL && info->readings_only;
+  int tree = -1;
   Matcher m = { NULL, buf->length, 0, FALSE, NULL };
-  gboolean rows = wants_rows (pkt);
-  Builder b = { pkt, buf, &m, NULL, NULL };
+  Builder b = { pkt, buf, &m, FALSE, FALSE, NULL, NULL, NULL };
   guint off = 0, docs = 0;
 
   if (g_once_init_enter (&grammar_ready))
@@ -865,16 +1017,16 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
       build_grammar ();
       g_once_init_leave (&grammar_ready, 1);
     }
+  b.readings = iot_packet_wants_readings (pkt);
+  if (readings_only)
+    return read_numbers_only (pkt, buf, &b);
+  tree = iot_tree_add_protocol (pkt, parent, &json_fields[F_PROTO], buf, 0, -1);
+  b.rows = wants_rows (pkt);
   if (media_type != NULL)
     iot_tree_set_label (pkt, tree, "JavaScript Object Notation: %s", media_type);
   iot_col_append_sep_info (pkt, ", ", "JavaScript Object Notation");
 
-  m.data = buf->length > 0 ? iot_buf_ptr (buf, 0, buf->length) : NULL;
-  m.toks = g_array_new (FALSE, FALSE, sizeof (Tok));
-  b.parents = g_array_new (FALSE, FALSE, sizeof (int));
-  b.paths = g_ptr_array_new ();
-  g_array_append_val (b.parents, tree);
-  push_path (&b, (char *) "", "");
+  builder_init (&b, buf, tree);
 
   /* One document after the other (newline-delimited JSON works too),
    * until something that is not a whole object or array. */
@@ -888,14 +1040,12 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
       n = match (&m, start, rule_top, &top);
       if (n < 0)
         break;
-      if (rows)
+      if (b.rows || b.readings)
         build (&b, top);
       off = start + n;
       docs++;
     }
-  g_array_free (m.toks, TRUE);
-  g_array_free (b.parents, TRUE);
-  g_ptr_array_free (b.paths, TRUE);
+  builder_clear (&b);
   iot_tree_set_length (pkt, tree, off);
 
   if (m.too_deep)

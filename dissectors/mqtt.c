@@ -651,11 +651,26 @@ typedef struct {
   GArray     *extras;       /* MsgExtra */
   GHashTable *extra_of;     /* msgs index + 1 → extras index + 1 */
   GHashTable *topics;       /* TopicKey → topic found for its alias (NULL: unknown); NULL until needed */
+  GHashTable *clients;      /* IotConvKey → GArray of ClientFact, by frame; NULL until needed */
   /* First pass only. */
   GArray     *chains;       /* Chain */
   GArray     *pool;         /* Pending */
   guint32     free_pending; /* pool index + 1 of the first unused entry */
 } MqttState;
+
+/* A CONNECT: who the client on a connection says it is, from that frame
+ * on, for the readings its messages carry. */
+typedef struct {
+  guint32 frame;
+  guint8  dir;              /* the client's side (see iot_conv_key_from_packet) */
+  char   *client_id;
+} ClientFact;
+
+static void
+client_fact_clear (gpointer p)
+{
+  g_free (((ClientFact *) p)->client_id);
+}
 
 static void
 conn_free (gpointer p)
@@ -715,6 +730,8 @@ mqtt_state_free (gpointer p)
   g_hash_table_unref (st->extra_of);
   if (st->topics)
     g_hash_table_unref (st->topics);
+  if (st->clients)
+    g_hash_table_unref (st->clients);
   g_array_unref (st->chains);
   g_array_unref (st->pool);
   g_free (st);
@@ -789,6 +806,7 @@ pending_unlink (MqttState *st, PendingList *list, guint32 prev, guint32 link)
 typedef struct {
   MqttState  *st;           /* NULL: no state (packet quoted in an ICMP error) */
   MqttConn   *conn;         /* first pass only */
+  IotConvKey  key;
   guint       dir;
   guint8      version;      /* in force for the message being dissected */
   gboolean    first_pass;
@@ -1052,6 +1070,84 @@ dissect_properties (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int 
 
 /* ---- message types ---------------------------------------------------------- */
 
+/* First pass: the client id of a CONNECT (at @off of @msg), kept per
+ * connection so that the readings of the client's messages name it. */
+static void
+remember_client (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint off)
+{
+  ClientFact fact = { iot_packet_frame_number (pkt), (guint8) ctx->dir, NULL };
+  guint len = iot_buf_u16 (msg, off);
+  GArray *facts;
+
+  if (!ctx->first_pass || ctx->st == NULL)
+    return;
+  fact.client_id = g_strndup ((const char *) iot_buf_ptr (msg, off + 2, len), len);
+  if (ctx->st->clients == NULL)
+    ctx->st->clients = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free,
+                                              (GDestroyNotify) g_array_unref);
+  facts = g_hash_table_lookup (ctx->st->clients, &ctx->key);
+  if (facts == NULL)
+    {
+      facts = g_array_new (FALSE, FALSE, sizeof (ClientFact));
+      g_array_set_clear_func (facts, client_fact_clear);
+      g_hash_table_insert (ctx->st->clients, g_memdup2 (&ctx->key, sizeof ctx->key), facts);
+    }
+  g_array_append_val (facts, fact);
+}
+
+/* The client id of the connection's latest CONNECT before this frame when
+ * the message comes from that client; NULL for what the broker sends (a
+ * copy of someone else's message) or when no CONNECT was seen. */
+static const char *
+sender_client_id (IotPacket *pkt, const Ctx *ctx)
+{
+  guint32 frame = iot_packet_frame_number (pkt);
+  const ClientFact *latest = NULL;
+  GArray *facts;
+
+  if (ctx->st == NULL || ctx->st->clients == NULL
+      || (facts = g_hash_table_lookup (ctx->st->clients, &ctx->key)) == NULL)
+    return NULL;
+  for (guint i = 0; i < facts->len && g_array_index (facts, ClientFact, i).frame <= frame; i++)
+    latest = &g_array_index (facts, ClientFact, i);
+  return latest != NULL && latest->dir == ctx->dir ? latest->client_id : NULL;
+}
+
+/* The blanks JSON allows before a document. */
+static gboolean
+json_blank (guint8 c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* While readings are wanted: who published the message and on which
+ * topic, for the payload's dissector; a message without a content type
+ * that looks like a JSON document is read for its numbers (tshark shows
+ * such a payload as bytes only, and so does the tree). */
+static void
+publish_readings (IotPacket *pkt, const IotBuf *msg, guint off, const char *topic, const Props *props,
+                  const Ctx *ctx)
+{
+  IotMediaInfo info = { NULL, NULL, TRUE };
+  const IotDissector *json = iot_registry_dissector ("json");
+  IotBuf payload;
+  guint i;
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  iot_packet_set_reading_origin (pkt, sender_client_id (pkt, ctx), topic);
+  if (props->content_type != NULL || json == NULL)
+    return;
+  payload = iot_buf_sub (msg, off, -1);
+  for (i = 0; i < payload.length && json_blank (iot_buf_u8 (&payload, i)); i++)
+    ;
+  if (i < payload.length && (iot_buf_u8 (&payload, i) == '{' || iot_buf_u8 (&payload, i) == '['))
+    {
+      iot_call_dissector_with_data (pkt, json, &payload, -1, &info);
+      iot_col_set_protocol (pkt, "MQTT");
+    }
+}
+
 static void
 dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx)
 {
@@ -1061,6 +1157,7 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
   };
   Props props = { 0 };
   guint8 flags;
+  guint id_off;
   int node;
 
   off += add_string (pkt, tree, msg, off, F_PROTO_LEN, F_PROTONAME, NULL);
@@ -1090,7 +1187,9 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
   off += 2;
   if (ctx->version == MQTT_V50)
     off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
+  id_off = off;
   off += add_string (pkt, tree, msg, off, F_CLIENTID_LEN, F_CLIENTID, NULL);
+  remember_client (pkt, ctx, msg, id_off);
   if (flags & 0x04)
     {
       Props will = { 0 };
@@ -1290,6 +1389,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     iot_expert_add (pkt, len_node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
   iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
+  publish_readings (pkt, msg, off, topic, &props, ctx);
   if (ctx->version == MQTT_V50)
     dissect_content (pkt, msg, off, props.content_type);
 }
@@ -1862,6 +1962,7 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
   if (ctx->st == NULL)
     return;
   ctx->dir = iot_conv_key_from_packet (&key, pkt);
+  ctx->key = key;
   if (ctx->first_pass)
     {
       CallFact call = { frame, buf->origin, buf->source, 0 };

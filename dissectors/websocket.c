@@ -338,6 +338,32 @@ call_inner (IotPacket *pkt, IotBuf *buf)
   return inner != NULL ? iot_call_dissector (pkt, inner, buf, -1) : -1;
 }
 
+/* While readings are wanted: a text message holding a JSON document is
+ * read for its numbers (tshark shows it as lines of text only, and so
+ * does the tree).  The message names no topic: the series stays unnamed. */
+static void
+publish_text_readings (IotPacket *pkt, IotBuf *payload)
+{
+  IotMediaInfo info = { NULL, NULL, TRUE };
+  const IotDissector *json;
+  guint i;
+
+  if (!iot_packet_wants_readings (pkt) || (json = iot_registry_dissector ("json")) == NULL)
+    return;
+  for (i = 0; i < payload->length; i++)
+    {
+      guint8 c = iot_buf_u8 (payload, i);
+
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+        break;
+    }
+  if (i < payload->length && (iot_buf_u8 (payload, i) == '{' || iot_buf_u8 (payload, i) == '['))
+    {
+      iot_call_dissector_with_data (pkt, json, payload, -1, &info);
+      iot_col_set_protocol (pkt, "WebSocket");
+    }
+}
+
 /* @before followed by @buf, as a data source of its own. */
 static IotBuf
 join_source (IotPacket *pkt, const char *name, GBytes *before, const IotBuf *buf)
@@ -511,6 +537,7 @@ dissect_payload (IotPacket *pkt, FrameCtx *ctx, int tree, guint opcode, gboolean
                            (const char *) payload->data, payload->length);
       if (text != NULL && payload->length > 0)
         iot_call_dissector (pkt, text, payload, -1);
+      publish_text_readings (pkt, payload);
       break;
     case OP_BINARY:
       if (payload->length > 0)

@@ -243,6 +243,21 @@ add_known_source (IotPacket *pkt, int tree, guint16 src)
   return eui;
 }
 
+/* While readings are wanted: the source names the device that reports
+ * what the frame carries (ZCL attributes), by its EUI-64 when known. */
+static void
+set_reading_device (IotPacket *pkt, guint16 src, const guint8 *src64)
+{
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  if (src64 != NULL)
+    iot_packet_set_reading_origin (pkt, iot_packet_strdup_printf (pkt,
+                                   "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x", src64[0], src64[1],
+                                   src64[2], src64[3], src64[4], src64[5], src64[6], src64[7]), NULL);
+  else
+    iot_packet_set_reading_origin (pkt, iot_packet_strdup_printf (pkt, "0x%04x", src), NULL);
+}
+
 static void
 add_capability (IotPacket *pkt, int tree, IotBuf *buf, guint off)
 {
@@ -351,6 +366,7 @@ dissect_zbee_nwk (IotPacket *pkt, IotBuf *buf, int parent)
     }
   else
     src64 = add_known_source (pkt, tree, src);
+  set_reading_device (pkt, src, src64);
   /* 0xfffb-0xffff are the broadcast groups (all, awake, routers …). */
   if (dst >= 0xfffb)
     g_strlcpy (dst_text, "Broadcast", sizeof dst_text);

@@ -2,10 +2,15 @@
  * devices exchange — read, write and report attributes (a lamp's on/off
  * state, a sensor's temperature), default responses, and each cluster's
  * own commands (On, Off, Toggle …). */
+#include <string.h>
+
 #include "iot-dissector.h"
+
+#include <math.h>
 
 extern IotDissector iot_dissector_zbee_zcl;
 guint64 iot_zbee_aps_cluster_profile (IotPacket *pkt);
+const char *iot_zbee_cluster_name (guint16 cluster);
 
 enum {
   F_PROTO,
@@ -430,6 +435,160 @@ add_typed_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint cluster
   return 1 + len;
 }
 
+/* ---- readings -------------------------------------------------------------- */
+
+/* What a reported attribute means in real units (ZCL specification,
+ * chapter 4: measurement and sensing, and the Power Configuration and
+ * Metering clusters), with the names tshark gives the attributes.  A
+ * value of @invalid (as read, before scaling) means "not known" and is
+ * not a reading.  @log_lux: Illuminance's MeasuredValue is
+ * 10000 × log10(lux) + 1. */
+typedef struct {
+  guint16     cluster, attr;
+  const char *name;
+  const char *unit;
+  double      scale;
+  gboolean    has_invalid;
+  gint64      invalid;
+  gboolean    log_lux;
+} AttrReading;
+
+#define MEASURED(cl, unit, scale, invalid) \
+  { cl, 0x0000, "Measured Value", unit, scale, TRUE, invalid, FALSE }, \
+  { cl, 0x0001, "Min Measured Value", unit, scale, TRUE, invalid, FALSE }, \
+  { cl, 0x0002, "Max Measured Value", unit, scale, TRUE, invalid, FALSE }, \
+  { cl, 0x0003, "Tolerance", unit, scale, FALSE, 0, FALSE }
+
+static const AttrReading attr_readings[] = {
+  { 0x0000, 0x0000, "ZCL Version", NULL, 1, FALSE, 0, FALSE },
+  { 0x0000, 0x0007, "Power Source", NULL, 1, FALSE, 0, FALSE },
+  { 0x0001, 0x0020, "Battery Voltage", "V", 0.1, TRUE, 0xff, FALSE },
+  { 0x0001, 0x0021, "Battery Percentage Remaining", "%", 0.5, TRUE, 0xff, FALSE },
+  { 0x0006, 0x0000, "OnOff", NULL, 1, FALSE, 0, FALSE },
+  { 0x0006, 0x4000, "GlobalSceneControl", NULL, 1, FALSE, 0, FALSE },
+  { 0x0006, 0x4001, "OnTime", "s", 0.1, FALSE, 0, FALSE },
+  { 0x0006, 0x4002, "OffWaitTime", "s", 0.1, FALSE, 0, FALSE },
+  { 0x0006, 0x4003, "StartUpOnOff", NULL, 1, FALSE, 0, FALSE },
+  { 0x0008, 0x0000, "Current Level", NULL, 1, FALSE, 0, FALSE },
+  { 0x0008, 0x0011, "On Level", NULL, 1, FALSE, 0, FALSE },
+  { 0x0300, 0x0000, "Current Hue", NULL, 1, FALSE, 0, FALSE },
+  { 0x0300, 0x0001, "Current Saturation", NULL, 1, FALSE, 0, FALSE },
+  { 0x0300, 0x0003, "Current X", NULL, 1.0 / 65536, FALSE, 0, FALSE },
+  { 0x0300, 0x0004, "Current Y", NULL, 1.0 / 65536, FALSE, 0, FALSE },
+  { 0x0300, 0x0007, "Color Temperature", "mired", 1, FALSE, 0, FALSE },
+  { 0x0300, 0x0008, "Color Mode", NULL, 1, FALSE, 0, FALSE },
+  { 0x0400, 0x0000, "Measured Value", "lx", 1, TRUE, 0xffff, TRUE },
+  { 0x0400, 0x0001, "Min Measured Value", "lx", 1, TRUE, 0xffff, TRUE },
+  { 0x0400, 0x0002, "Max Measured Value", "lx", 1, TRUE, 0xffff, TRUE },
+  MEASURED (0x0402, "Cel", 0.01, -0x8000),
+  MEASURED (0x0403, "kPa", 0.1, -0x8000),
+  MEASURED (0x0405, "%RH", 0.01, 0xffff),
+  { 0x0406, 0x0000, "Occupancy", NULL, 1, FALSE, 0, FALSE },
+  { 0x0406, 0x0001, "Occupancy Sensor Type", NULL, 1, FALSE, 0, FALSE },
+  { 0x0500, 0x0000, "ZoneState", NULL, 1, FALSE, 0, FALSE },
+  { 0x0500, 0x0001, "ZoneType", NULL, 1, FALSE, 0, FALSE },
+  { 0x0500, 0x0002, "ZoneStatus", NULL, 1, FALSE, 0, FALSE },
+  /* Metering values are in the meter's own unit (Unit of Measure) times
+   * Multiplier / Divisor, attributes a meter usually sends apart from its
+   * readings: they are published as sent. */
+  { 0x0702, 0x0000, "Current Summation Delivered", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0001, "Current Summation Received", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0300, "Unit of Measure", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0301, "Multiplier", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0302, "Divisor", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0303, "Summation Formatting", NULL, 1, FALSE, 0, FALSE },
+  { 0x0702, 0x0400, "Instantaneous Demand", NULL, 1, FALSE, 0, FALSE },
+};
+
+static const AttrReading *
+attr_reading (guint cluster, guint attr)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (attr_readings); i++)
+    if (attr_readings[i].cluster == cluster && attr_readings[i].attr == attr)
+      return &attr_readings[i];
+  return NULL;
+}
+
+/* The number a value of ZCL data type @type (@len bytes at @off, little
+ * endian) holds: booleans, bitmaps, enumerations, integers and floats;
+ * FALSE for the other types (strings, times, addresses). */
+static gboolean
+numeric_value (IotBuf *buf, guint off, guint8 type, guint len, double *value, gint64 *raw)
+{
+  guint64 u = 0;
+
+  if (type == 0x39 && len == 4)
+    {
+      guint32 bits = (guint32) iot_buf_u32le (buf, off);
+      float f;
+
+      memcpy (&f, &bits, sizeof f);
+      *value = f;
+      *raw = 0;
+      return isfinite (*value);
+    }
+  if (type == 0x3a && len == 8)
+    {
+      guint64 bits = iot_buf_u64le (buf, off);
+      double d;
+
+      memcpy (&d, &bits, sizeof d);
+      *value = d;
+      *raw = 0;
+      return isfinite (*value);
+    }
+  if (!(type == 0x10 || (type >= 0x18 && type <= 0x1f) || (type >= 0x20 && type <= 0x2f)
+        || type == 0x30 || type == 0x31) || len == 0 || len > 8)
+    return FALSE;
+  for (guint i = 0; i < len; i++)
+    u |= (guint64) iot_buf_u8 (buf, off + i) << (8 * i);
+  if (type >= 0x28 && type <= 0x2f && len < 8 && (u >> (8 * len - 1)) & 1)
+    u |= ~(guint64) 0 << (8 * len);    /* sign-extend */
+  *raw = type >= 0x28 && type <= 0x2f ? (gint64) u : (gint64) MIN (u, (guint64) G_MAXINT64);
+  *value = type >= 0x28 && type <= 0x2f ? (double) (gint64) u : (double) u;
+  return TRUE;
+}
+
+/* Publishes attribute @attr of @cluster whose typed value is at @off. */
+static void
+publish_attr (IotPacket *pkt, IotBuf *buf, guint off, guint cluster, guint attr)
+{
+  const AttrReading *known = attr_reading (cluster, attr);
+  guint8 type = iot_buf_u8 (buf, off);
+  guint len = value_length (buf, off + 1, type);
+  const char *cluster_name = iot_zbee_cluster_name ((guint16) cluster);
+  IotReading reading = { 0 };
+  gint64 raw;
+
+  if (!numeric_value (buf, off + 1, type, len, &reading.value, &raw))
+    return;
+  if (known != NULL && known->has_invalid && raw == known->invalid)
+    return;
+  if (known != NULL && known->log_lux)
+    reading.value = raw == 0 ? 0 : pow (10, (reading.value - 1) / 10000);
+  else if (known != NULL)
+    reading.value *= known->scale;
+  reading.device = iot_packet_reading_device (pkt);
+  reading.series = cluster_name != NULL ? cluster_name
+                                        : iot_packet_strdup_printf (pkt, "Cluster 0x%04x", cluster);
+  reading.name = known != NULL ? known->name : iot_packet_strdup_printf (pkt, "Attribute 0x%04x", attr);
+  reading.unit = known != NULL ? known->unit : NULL;
+  iot_packet_add_reading (pkt, &reading);
+}
+
+/* A typed value, and the reading it is when @reported (a report or a read
+ * response says what the attribute is now; a write says what it should be). */
+static guint
+add_value_and_reading (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint cluster, guint attr,
+                       gboolean reported)
+{
+  guint used = add_typed_value (pkt, tree, buf, off, cluster, attr);
+
+  if (reported && iot_packet_wants_readings (pkt))
+    publish_attr (pkt, buf, off, cluster, attr);
+  return used;
+}
+
 static void
 dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd, guint cluster)
 {
@@ -452,7 +611,7 @@ dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd, g
           iot_tree_add_item (pkt, rec, &zcl_fields[F_STATUS], buf, off + 2, 1, FALSE);
           off += 3;
           if (status == 0)
-            off += add_typed_value (pkt, rec, buf, off, cluster, attr);
+            off += add_value_and_reading (pkt, rec, buf, off, cluster, attr, TRUE);
         }
       break;
     case CMD_WRITE_ATTR:
@@ -466,7 +625,7 @@ dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd, g
 
           add_attr_id (pkt, rec, buf, off, cluster);
           off += 2;
-          off += add_typed_value (pkt, rec, buf, off, cluster, attr);
+          off += add_value_and_reading (pkt, rec, buf, off, cluster, attr, cmd == CMD_REPORT_ATTR);
         }
       break;
     case CMD_WRITE_ATTR_RSP:

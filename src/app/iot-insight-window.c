@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "iot-insight-readings.h"
 #include "iot-insight-rows.h"
 
 /* Colours over the theme's background, readable in the light and the dark
@@ -58,6 +59,7 @@ struct _IotInsightWindow {
   GtkDrawingArea     *coap_plot;
   GtkLabel           *coap_stats;
   GtkLabel           *summary_label;
+  IotInsightReadings *readings;
 
   IotSession         *session;
   IotCapture         *capture;      /* the analysed capture: the session may open another */
@@ -78,7 +80,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static const char *const page_names[] = { "diagnoses", "security", "topics", "sessions", "latency", NULL };
+static const char *const page_names[] = { "diagnoses", "security", "topics", "sessions", "readings", "latency", NULL };
 
 /* ---- formatting -------------------------------------------------------------- */
 
@@ -227,6 +229,12 @@ findings_frame_cb (IotInsightFindings *findings, guint frame, IotInsightWindow *
       return;
     }
   g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
+}
+
+static void
+readings_frame_cb (IotInsightReadings *readings, guint frame, IotInsightWindow *self)
+{
+  findings_frame_cb (NULL, frame, self);
 }
 
 static void
@@ -916,12 +924,20 @@ fill_summary (IotInsightWindow *self)
 }
 
 static void
+fill_readings (IotInsightWindow *self)
+{
+  iot_insight_readings_set_insight (self->readings, self->insight, self->capture);
+  set_page_title (self, "readings", "Readings", iot_readings_n_series (iot_insight_readings (self->insight)));
+}
+
+static void
 fill_all (IotInsightWindow *self)
 {
   fill_findings (self);
   fill_topics (self);
   fill_sessions (self);
   fill_latency (self);
+  fill_readings (self);
   fill_summary (self);
 }
 
@@ -1391,6 +1407,7 @@ iot_insight_window_class_init (IotInsightWindowClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (IOT_TYPE_INSIGHT_FINDINGS);
+  g_type_ensure (IOT_TYPE_INSIGHT_READINGS);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-insight-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, outer_stack);
   gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, spinner);
@@ -1411,6 +1428,7 @@ iot_insight_window_class_init (IotInsightWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, coap_plot);
   gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, coap_stats);
   gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, IotInsightWindow, readings);
 
   gtk_widget_class_install_action (widget_class, "insight.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "insight.save-baseline", NULL, save_baseline_action);
@@ -1462,6 +1480,14 @@ iot_insight_window_init (IotInsightWindow *self)
   g_signal_connect (self->sessions_view, "activate", G_CALLBACK (sessions_activate_cb), self);
   g_signal_connect (self->diagnoses, "frame-activated", G_CALLBACK (findings_frame_cb), self);
   g_signal_connect (self->security, "frame-activated", G_CALLBACK (findings_frame_cb), self);
+  g_signal_connect (self->readings, "frame-activated", G_CALLBACK (readings_frame_cb), self);
   g_signal_connect (self->diagnoses, "filter-requested", G_CALLBACK (findings_filter_cb), self);
   g_signal_connect (self->security, "filter-requested", G_CALLBACK (findings_filter_cb), self);
+}
+
+IotInsightReadings *
+iot_insight_window_get_readings (IotInsightWindow *self)
+{
+  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), NULL);
+  return self->readings;
 }

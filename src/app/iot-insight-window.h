@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-insight-findings.h"
+#include "iot-insight-readings.h"
 #include "iot-session.h"
 
 G_BEGIN_DECLS
@@ -57,5 +58,7 @@ guint               iot_insight_window_get_latency_count (IotInsightWindow *self
 /* The line at the bottom and the message banner ("" when hidden). */
 const char         *iot_insight_window_get_summary (IotInsightWindow *self);
 const char         *iot_insight_window_get_banner (IotInsightWindow *self);
+/* The Readings page. */
+IotInsightReadings *iot_insight_window_get_readings (IotInsightWindow *self);
 
 G_END_DECLS

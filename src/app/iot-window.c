@@ -965,7 +965,7 @@ iot_window_show_analysis (IotWindow *self, const char *name, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "Unknown analysis window \"%s\" (phs, conv, endpoints, expert, histograms, io-graph, "
-                   "insight[:diagnoses|security|topics|sessions|latency|report])", name);
+                   "insight[:diagnoses|security|topics|sessions|readings|latency|report])", name);
       return NULL;
     }
   gtk_window_set_transient_for (analysis, GTK_WINDOW (self));

@@ -23,6 +23,7 @@
 #include "iot-resolve.h"
 #include "iot-stats.h"
 #include "iot-insight.h"
+#include "iot-readings.h"
 #include "iot-cli-prefs.h"
 
 typedef enum {
@@ -143,7 +144,8 @@ static const GOptionEntry entries[] = {
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
     "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
-    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
+    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), readings[,FILTER] (numbers payloads carried, "
+    "per device, series and name) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
     "Set a preference as tshark does (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
@@ -665,6 +667,75 @@ parse_stat_request (const char *spec, GError **error)
   return iot_stats_add_request (reports, spec, error);
 }
 
+/* -z readings[,FILTER]: the numeric readings payloads carried, one row
+ * per series (requests in the order given). */
+static GPtrArray *readings_requests;   /* ReadingsRequest * */
+
+typedef struct {
+  char      *text;      /* the filter as given; NULL: every frame */
+  IotFilter *filter;
+} ReadingsRequest;
+
+static void
+readings_request_free (gpointer data)
+{
+  ReadingsRequest *req = data;
+
+  g_free (req->text);
+  if (req->filter != NULL)
+    iot_filter_free (req->filter);
+  g_free (req);
+}
+
+static gboolean
+parse_readings_request (const char *spec, GError **error)
+{
+  g_autoptr (IotFilterProblem) problem = NULL;
+  ReadingsRequest *req = g_new0 (ReadingsRequest, 1);
+  const char *text = spec[strlen ("readings")] == ',' ? spec + strlen ("readings,") : NULL;
+
+  if (text != NULL && text[strspn (text, " \t")] != '\0')
+    {
+      req->text = g_strdup (text);
+      req->filter = iot_filter_compile (text, &problem);
+      if (req->filter == NULL)
+        {
+          g_autofree char *message = iot_filter_problem_format (problem, text);
+
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-z readings: %s", message);
+          readings_request_free (req);
+          return FALSE;
+        }
+    }
+  if (readings_requests == NULL)
+    readings_requests = g_ptr_array_new_with_free_func (readings_request_free);
+  g_ptr_array_add (readings_requests, req);
+  return TRUE;
+}
+
+/* One pass per request, after the frames and the other reports. */
+static gboolean
+print_readings (IotEngine *engine)
+{
+  for (guint i = 0; readings_requests != NULL && i < readings_requests->len; i++)
+    {
+      ReadingsRequest *req = g_ptr_array_index (readings_requests, i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotReadings) readings = iot_readings_collect (engine, req->filter, NULL, NULL, NULL, &error);
+      g_autoptr (GString) out = g_string_new (NULL);
+
+      if (readings == NULL)
+        {
+          fprintf (stderr, "iotscope-cli: -z readings: %s\n", error->message);
+          return FALSE;
+        }
+      iot_readings_print (readings, req->text, out);
+      flush_out (out);
+    }
+  g_clear_pointer (&readings_requests, g_ptr_array_unref);
+  return TRUE;
+}
+
 /* Checks every -z before any work is done. */
 static gboolean
 parse_statistics (GArray *follows, GError **error)
@@ -694,6 +765,12 @@ parse_statistics (GArray *follows, GError **error)
       if (strcmp (opts.statistics[i], "insight") == 0)
         {
           insight_opts.text = TRUE;
+          continue;
+        }
+      if (strcmp (opts.statistics[i], "readings") == 0 || g_str_has_prefix (opts.statistics[i], "readings,"))
+        {
+          if (!parse_readings_request (opts.statistics[i], error))
+            return FALSE;
           continue;
         }
       if (iot_stats_handles (opts.statistics[i]))
@@ -1402,6 +1479,8 @@ run (void)
   if (!print_follows (engine, follows))
     return 2;
   print_stats ();
+  if (!print_readings (engine))
+    return 2;
   if (insight_requested () && !run_insight (engine))
     return 2;
   /* Frames not printed were still read by the first pass: were they all

@@ -48,6 +48,8 @@ struct _IotPacket {
   guint              more_needed;
 
   GArray            *readings;       /* IotReading, strings in the arena */
+  const char        *reading_device; /* the carrier's reading origin, in the arena; NULL: none */
+  const char        *reading_series;
 
   GString           *protocols;      /* frame.protocols */
   gboolean           wants_protocols;

@@ -45,6 +45,10 @@ typedef struct {
 typedef struct {
   const char *media_type;
   const char *parameters;
+  /* Set by a carrier that hands a payload on only for its readings (an
+   * MQTT message without a content type, while readings are wanted): the
+   * dissector publishes them and adds no rows and no column text. */
+  gboolean    readings_only;
 } IotMediaInfo;
 
 typedef struct {
@@ -136,6 +140,17 @@ typedef struct {
  * a payload only to publish them. */
 gboolean  iot_packet_wants_readings (IotPacket *pkt);
 void      iot_packet_add_reading (IotPacket *pkt, const IotReading *reading);
+
+/* Where the payload about to be handed on was reported, for the payload's
+ * dissector to put into its readings: a carrier sets it before it hands a
+ * body on (MQTT: the client id and the topic; CoAP and HTTP: the request's
+ * path; the Zigbee NWK layer: the source address), and a payload dissector
+ * (JSON, CBOR …) reads it back.  NULL keeps what an outer layer set, so an
+ * inner carrier adds to it.  Strings are copied; lives for one frame and
+ * only while readings are wanted (otherwise both read back NULL). */
+void        iot_packet_set_reading_origin (IotPacket *pkt, const char *device, const char *series);
+const char *iot_packet_reading_device (IotPacket *pkt);
+const char *iot_packet_reading_series (IotPacket *pkt);
 
 /* Scratch memory that lives until the frame's dissection is over. */
 gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);

@@ -309,6 +309,7 @@ typedef struct _InsightRadio InsightRadio;
 
 struct _IotInsight {
   InsightFields f;
+  IotReadings *readings;               /* values over time, from frames dissected with IOT_DISSECT_READINGS */
   IotTlsSessions *tls_sessions;        /* decryption outcome per TLS/DTLS session */
   char        *capture_name;
   gint64       first_ns, last_ns;      /* last: relative to the first */

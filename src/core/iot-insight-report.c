@@ -658,6 +658,8 @@ iot_insight_to_json (IotInsight *self, JsonBuilder *b)
         }
       json_builder_end_array (b);
     }
+  json_builder_set_member_name (b, "readings");
+  iot_readings_to_json (self->readings, b);
   json_builder_end_object (b);
 }
 
@@ -820,6 +822,67 @@ html_items (GString *out, IotInsight *self, IotInsightKind kind, const char *tit
   g_string_append (out, "</table>\n");
 }
 
+/* A series as a small line chart: time across, min to max up. */
+static void
+svg_sparkline (GString *out, const IotReadingSeries *s)
+{
+  const double w = 240, h = 40;
+  const IotReadingPoint *first = &g_array_index (s->points, IotReadingPoint, 0);
+  double span_t = (s->last_ns - first->time_ns) / 1e9, span_v = s->max - s->min;
+
+  g_string_append_printf (out, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"-2 -2 %.0f %.0f\">"
+                          "<polyline fill=\"none\" stroke=\"#1c71d8\" stroke-width=\"1.5\" points=\"",
+                          w + 4, h + 4, w + 4, h + 4);
+  for (guint i = 0; i < s->points->len; i++)
+    {
+      const IotReadingPoint *pt = &g_array_index (s->points, IotReadingPoint, i);
+      double x = span_t > 0 ? (pt->time_ns - first->time_ns) / 1e9 / span_t * w : w / 2;
+      double y = span_v > 0 ? h - (pt->value - s->min) / span_v * h : h / 2;
+
+      g_string_append_printf (out, "%s%.1f,%.1f", i ? " " : "", x, y);
+    }
+  g_string_append (out, "\"/></svg>");
+}
+
+/* Values over time: one row per series, with its chart. */
+static void
+html_readings (GString *out, IotReadings *readings)
+{
+  g_string_append (out, "<h2>Readings</h2>\n");
+  if (iot_readings_n_series (readings) == 0)
+    {
+      g_string_append (out, "<p class=\"none\">No numeric readings in the payloads.</p>\n");
+      return;
+    }
+  g_string_append (out, "<table><tr><th>Device</th><th>Series</th><th>Name</th><th>Unit</th><th>Count</th>"
+                   "<th>Min</th><th>Max</th><th>Last</th><th>Over time</th></tr>\n");
+  for (guint i = 0; i < iot_readings_n_series (readings); i++)
+    {
+      const IotReadingSeries *s = iot_readings_series (readings, i);
+      const char *cells[] = { s->device, s->series, s->name, s->unit != NULL ? s->unit : "" };
+      double values[] = { s->min, s->max, s->last };
+
+      g_string_append (out, "<tr>");
+      for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+        {
+          g_string_append (out, "<td>");
+          html_text (out, cells[c]);
+          g_string_append (out, "</td>");
+        }
+      g_string_append_printf (out, "<td>%u</td>", s->count);
+      for (guint c = 0; c < G_N_ELEMENTS (values); c++)
+        {
+          g_autofree char *text = iot_readings_format_value (values[c]);
+
+          g_string_append_printf (out, "<td>%s</td>", text);
+        }
+      g_string_append (out, "<td>");
+      svg_sparkline (out, s);
+      g_string_append (out, "</td></tr>\n");
+    }
+  g_string_append (out, "</table>\n");
+}
+
 void
 iot_insight_to_html (IotInsight *self, GString *out)
 {
@@ -904,6 +967,7 @@ iot_insight_to_html (IotInsight *self, GString *out)
   g_string_append (out, "</table>\n<h2>Latency</h2>\n");
   svg_histogram (out, self->mqtt_latency, "MQTT PUBLISH → PUBACK/PUBREC");
   svg_histogram (out, self->coap_latency, "CoAP request → response");
+  html_readings (out, self->readings);
   g_string_append (out, "<p>Made by iotscope.</p>\n</body></html>\n");
 }
 

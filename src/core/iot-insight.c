@@ -519,6 +519,7 @@ iot_insight_new (void)
   IotInsight *self = g_new0 (IotInsight, 1);
 
   iot_registry_init ();
+  self->readings = iot_readings_new ();
   insight_fields_init (&self->f);
   fields_build_map (&self->f);
   self->items = g_ptr_array_new_with_free_func (item_free);
@@ -557,6 +558,7 @@ iot_insight_free (IotInsight *self)
   if (self == NULL)
     return;
   g_free (self->f.map);
+  iot_readings_free (self->readings);
   g_ptr_array_unref (self->items);
   iot_tls_sessions_free (self->tls_sessions);
   g_hash_table_unref (self->topics);
@@ -1738,6 +1740,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
   ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
+  iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
   insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
   ff.src = *iot_packet_net_src (pkt);
@@ -1764,6 +1767,7 @@ iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **erro
 
   iot_insight_add_wanted (self, wanted);
   options.fields = wanted;
+  options.flags = IOT_DISSECT_READINGS;
   self->capture_name = g_path_get_basename (iot_file_path (iot_engine_file (engine)));
   for (guint32 i = 1; i <= n; i++)
     {
@@ -2648,6 +2652,7 @@ iot_insight_finish (IotInsight *self)
   if (self->finished)
     return;
   self->finished = TRUE;
+  iot_readings_finish (self->readings);
   finish_mqtt (self);
   finish_sessions (self);
   finish_lists (self);
@@ -2661,4 +2666,10 @@ iot_insight_finish (IotInsight *self)
   insight_finish_radio (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);
+}
+
+IotReadings *
+iot_insight_readings (IotInsight *self)
+{
+  return self->readings;
 }

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "iot-engine.h"
+#include "iot-readings.h"
 
 G_BEGIN_DECLS
 
@@ -126,6 +127,10 @@ const double         *iot_insight_mqtt_latency_samples (IotInsight *insight, gui
 const double         *iot_insight_coap_latency_samples (IotInsight *insight, guint *n);
 /* Frames the analysis covered. */
 guint32               iot_insight_n_frames (IotInsight *insight);
+/* The numeric readings of the frames added (those dissected with
+ * IOT_DISSECT_READINGS, as iot_insight_analyze() does), as series; owned
+ * by @insight. */
+IotReadings          *iot_insight_readings (IotInsight *insight);
 /* From where the capture was taken (next to the clients, the servers, in
  * between), judged from TCP handshakes; NULL without one. Context for the
  * findings, not one of them. */

@@ -67,6 +67,8 @@ iot_packet_reset (IotPacket *pkt)
   g_string_truncate (pkt->info, 0);
   g_string_truncate (pkt->protocols, 0);
   g_array_set_size (pkt->readings, 0);
+  pkt->reading_device = NULL;
+  pkt->reading_series = NULL;
   pkt->info_fence = 0;
   pkt->protocol = "";
   pkt->protocols_node = -1;
@@ -1374,4 +1376,27 @@ iot_packet_reading (IotPacket *pkt, guint index)
 {
   g_return_val_if_fail (index < pkt->readings->len, NULL);
   return &g_array_index (pkt->readings, IotReading, index);
+}
+
+void
+iot_packet_set_reading_origin (IotPacket *pkt, const char *device, const char *series)
+{
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  if (device != NULL)
+    pkt->reading_device = arena_copy (pkt, device);
+  if (series != NULL)
+    pkt->reading_series = arena_copy (pkt, series);
+}
+
+const char *
+iot_packet_reading_device (IotPacket *pkt)
+{
+  return pkt->reading_device;
+}
+
+const char *
+iot_packet_reading_series (IotPacket *pkt)
+{
+  return pkt->reading_series;
 }

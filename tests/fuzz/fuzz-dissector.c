@@ -7,6 +7,20 @@
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
+/* Reads every string of the readings published, so that a dangling one
+ * shows under ASan. */
+static void
+touch_readings (IotPacket *pkt, GString *out)
+{
+  for (guint i = 0; i < iot_packet_n_readings (pkt); i++)
+    {
+      const IotReading *r = iot_packet_reading (pkt, i);
+
+      g_string_append_printf (out, "%s %s %s %s %g\n", r->device ? r->device : "", r->series ? r->series : "",
+                              r->name ? r->name : "", r->unit ? r->unit : "", r->value);
+    }
+}
+
 #define LINKTYPE_USER0 147
 
 int
@@ -20,7 +34,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autoptr (IotEngine) engine = NULL;
   g_autoptr (IotPacket) pkt = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
-  IotDissectOptions options = { IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS };
+  IotDissectOptions options = { IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS | IOT_DISSECT_READINGS };
 
   if (!initialised)
     {
@@ -45,6 +59,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       iot_engine_dissect (engine, pkt, n, &options);
       iot_print_tree (pkt, out);
       iot_print_summary (pkt, 0, 6, out);
+      touch_readings (pkt, out);
       g_string_truncate (out, 0);
     }
   return 0;

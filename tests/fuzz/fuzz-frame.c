@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_autoptr (IotFile) file = NULL;
   g_autoptr (IotEngine) engine = NULL;
   g_autoptr (IotPacket) pkt = NULL;
-  IotDissectOptions options = { IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS };
+  IotDissectOptions options = { IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS | IOT_DISSECT_READINGS };
 
   if (!initialised)
     {
