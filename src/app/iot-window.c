@@ -11,6 +11,7 @@
 #include "iot-secrets-settings.h"
 #include "iot-tls-sessions.h"
 #include "iot-window-notes.h"
+#include "iot-column-prefs.h"
 #include "iot-frame-notes.h"
 
 /* Captured / dropped counts refresh at about 2 Hz. */
@@ -1643,6 +1644,8 @@ iot_window_new (GtkApplication *app, GSettings *settings)
       g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (secrets_changed_cb), self, 0);
     }
   restore_settings (self);
+  /* After the hidden columns are restored: the arrangement starts from them. */
+  iot_column_prefs_attach (GTK_WIDGET (self), self->packet_list, self->session, settings);
   return self;
 }
 

@@ -269,15 +269,16 @@ iot_finder_matches (IotFinder *self, IotEngine *engine, IotPacket *pkt, guint32 
 
   if (frame == NULL)
     return FALSE;
-  if (self->mode == IOT_FIND_HEX || self->scope == IOT_FIND_IN_BYTES)
-    return bytes_match (self, iot_file_frame_data (file, number),
-                        iot_file_frame_gone (file, number) ? 0 : frame->caplen);
+  /* Where to look matters only for strings and regular expressions. */
   if (self->mode == IOT_FIND_FILTER)
     {
       options.fields = iot_filter_fields (self->filter);
       iot_engine_dissect (engine, pkt, number, &options);
       return iot_filter_matches (self->filter, pkt);
     }
+  if (self->mode == IOT_FIND_HEX || self->scope == IOT_FIND_IN_BYTES)
+    return bytes_match (self, iot_file_frame_data (file, number),
+                        iot_file_frame_gone (file, number) ? 0 : frame->caplen);
   options.flags = self->scope == IOT_FIND_IN_TREE ? IOT_DISSECT_TREE : IOT_DISSECT_COLUMNS;
   iot_engine_dissect (engine, pkt, number, &options);
   return self->scope == IOT_FIND_IN_TREE ? tree_matches (self, pkt) : list_matches (self, pkt, number, frame);
