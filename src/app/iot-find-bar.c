@@ -43,7 +43,9 @@ typedef struct {
   IotFindScope  scope;
   gboolean      case_sensitive;
   char         *text;
-  GArray       *order;       /* displayed frame numbers, in the order shown */
+  GArray       *order;       /* displayed frame numbers, in the order shown;
+                              * NULL: frames 1..n_items in frame order */
+  guint         n_items;
   guint         start;       /* the first position checked */
   gboolean      backwards;
   /* Result. */
@@ -57,9 +59,15 @@ find_job_free (gpointer data)
   FindJob *job = data;
 
   iot_capture_unref (job->capture);
-  g_array_unref (job->order);
+  g_clear_pointer (&job->order, g_array_unref);
   g_free (job->text);
   g_free (job);
+}
+
+static guint32
+number_at (FindJob *job, guint position)
+{
+  return job->order != NULL ? g_array_index (job->order, guint32, position) : position + 1;
 }
 
 static void
@@ -70,7 +78,7 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (GError) error = NULL;
   IotEngine *engine = iot_capture_engine (job->capture);
-  guint n = job->order->len;
+  guint n = job->n_items;
 
   iot_worker_lower_priority ();
   finder = iot_finder_new (job->mode, job->scope, job->text, job->case_sensitive, NULL, &error);
@@ -89,7 +97,7 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
           return;
         }
-      if (iot_finder_matches (finder, engine, pkt, g_array_index (job->order, guint32, position)))
+      if (iot_finder_matches (finder, engine, pkt, number_at (job, position)))
         {
           job->found = position;
           job->wrapped = job->backwards ? position > job->start : position < job->start;
@@ -152,7 +160,7 @@ find_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      number = g_array_index (job->order, guint32, job->found);
+      number = number_at (job, job->found);
       if (job->wrapped)
         text = g_strdup_printf ("Packet %u (wrapped past the %s)", number, job->backwards ? "first packet" : "last packet");
       else
@@ -188,14 +196,18 @@ current_scope (IotFindBar *self)
   return (IotFindScope) gtk_drop_down_get_selected (self->scope_dropdown);
 }
 
-/* The displayed frames in the order the list shows them. */
+/* The displayed frames in the order the list shows them; NULL when that
+ * is every frame in frame order (nothing to copy for a million frames). */
 static GArray *
 displayed_order (IotFindBar *self)
 {
   IotFrameList *frames = iot_session_get_frames (self->session);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (frames));
-  GArray *order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  GArray *order;
 
+  if (!iot_frame_list_is_sorted (frames))
+    return iot_frame_list_is_filtered (frames) ? iot_frame_list_dup_displayed (frames) : NULL;
+  order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   for (guint position = 0; position < n; position++)
     {
       guint32 number = iot_frame_list_number_at (frames, position);
@@ -241,15 +253,17 @@ iot_find_bar_find (IotFindBar *self, gboolean backwards)
   job->case_sensitive = gtk_check_button_get_active (self->case_check);
   job->text = g_strdup (text);
   job->order = displayed_order (self);
+  job->n_items = g_list_model_get_n_items (G_LIST_MODEL (frames));
+  if (job->order != NULL)
+    job->n_items = MIN (job->n_items, job->order->len);
   job->backwards = backwards;
   selected = iot_session_get_selected_frame (self->session);
   /* From the frame after (before) the selected one; the selected one
    * itself is checked last, after going round. */
   if (selected != 0 && iot_frame_list_find (frames, selected, &position))
-    job->start = backwards ? (position + job->order->len - 1) % job->order->len
-                           : (position + 1) % job->order->len;
+    job->start = backwards ? (position + job->n_items - 1) % job->n_items : (position + 1) % job->n_items;
   else
-    job->start = backwards ? job->order->len - 1 : 0;
+    job->start = backwards ? job->n_items - 1 : 0;
 
   self->search = g_cancellable_new ();
   set_searching (self, TRUE);
