@@ -376,6 +376,9 @@ test_marks (void)
   }
   gui_test_apply_filter (window, "tcp && frame.number <= 3");
   g_assert_cmpuint (iot_session_get_n_displayed (session), ==, 2);
+  gui_test_apply_filter (window, "frame.ignored == 1");
+  g_assert_cmpuint (iot_session_get_n_displayed (session), ==, 1);
+  g_assert_cmpuint (iot_frame_list_number_at (iot_session_get_frames (session), 0), ==, 3);
   gui_test_apply_filter (window, "");
   select_frame (window, 3);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.ignore", NULL));
