@@ -570,6 +570,39 @@ test_big_capture (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The shortcuts window lists the shortcuts this window adds. */
+static gboolean
+lists_accelerator (GtkWidget *widget, const char *accelerator)
+{
+  g_autofree char *value = NULL;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_object_get (widget, "accelerator", &value, NULL);
+      if (g_strcmp0 (value, accelerator) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (lists_accelerator (child, accelerator))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_shortcuts_listed (void)
+{
+  g_autoptr (GtkBuilder) builder = gtk_builder_new_from_resource ("/org/iotscope/Iotscope/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  const char *const accelerators[] = {
+    "<Control>f", "<Control>n", "<Control>b", "<Control>m", "<Shift><Control>n", "<Control>d", "<Control><Alt>c",
+  };
+
+  g_assert_nonnull (overlay);
+  for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
+    g_assert_true (lists_accelerator (overlay, accelerators[i]));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -585,6 +618,7 @@ main (int argc, char **argv)
   g_test_add_func ("/find-notes/find", test_find);
   g_test_add_func ("/find-notes/marks", test_marks);
   g_test_add_func ("/find-notes/comments", test_comments);
+  g_test_add_func ("/find-notes/shortcuts-listed", test_shortcuts_listed);
   g_test_add_func ("/find-notes/big-capture", test_big_capture);
   return g_test_run ();
 }
