@@ -231,6 +231,7 @@ iot_find_bar_find (IotFindBar *self, gboolean backwards)
   guint position, column = 0;
 
   g_return_val_if_fail (IOT_IS_FIND_BAR (self), FALSE);
+  g_return_val_if_fail (self->session != NULL, FALSE);
   cancel_search (self);
   check = iot_finder_new (current_mode (self), current_scope (self), text,
                           gtk_check_button_get_active (self->case_check), &column, &error);
