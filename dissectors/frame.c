@@ -17,6 +17,8 @@ enum {
   F_MARKED,
   F_IGNORED,
   F_PROTOCOLS,
+  F_PKT_COMMENT,
+  F_COMMENT,
   N_FIELDS
 };
 
@@ -107,7 +109,43 @@ static IotField frame_fields[N_FIELDS] = {
     "Whether you told the analyzer to ignore this frame.", .true_word = "True", .false_word = "False" },
   [F_PROTOCOLS] = { "frame.protocols", "Protocols in frame", IOT_FT_STRING, .blurb =
     "Every layer found in the frame, outermost first, separated by colons." },
+  [F_PKT_COMMENT] = { "pkt_comment", "Packet comments", IOT_FT_PROTOCOL, .blurb =
+    "Notes someone wrote about this frame, kept in the pcapng file with it." },
+  [F_COMMENT] = { "frame.comment", "Comment", IOT_FT_STRING, .blurb =
+    "One note about this frame, as stored in the capture file (pcapng) or added in the window." },
 };
+
+/* tshark shows a frame's comments above the frame itself, each with a
+ * Comment expert item. */
+static void
+add_comments (IotPacket *pkt, IotBuf *buf)
+{
+  g_auto (GStrv) comments = iot_packet_frame_comments (pkt);
+  int tree, node;
+
+  if (comments == NULL)
+    return;
+  tree = iot_tree_add_protocol (pkt, -1, &frame_fields[F_PKT_COMMENT], buf, 0, 0);
+  for (guint i = 0; comments[i] != NULL; i++)
+    {
+      node = iot_tree_add_string (pkt, tree, &frame_fields[F_COMMENT], buf, 0, 0, comments[i], -1);
+      iot_tree_set_label (pkt, node, "%s", comments[i]);
+      iot_expert_add (pkt, node, IOT_SEV_COMMENT, IOT_GROUP_COMMENTS, "%s", comments[i]);
+    }
+}
+
+/* An ignored frame is not dissected at all, as in Wireshark: its row says
+ * so and its tree holds only that fact. */
+static int
+dissect_ignored (IotPacket *pkt, IotBuf *buf)
+{
+  int node = iot_tree_add_boolean (pkt, -1, &frame_fields[F_IGNORED], buf, 0, 0, 1);
+
+  iot_tree_set_label (pkt, node, "This frame is marked as ignored");
+  iot_col_set_protocol (pkt, "");
+  iot_col_set_info (pkt, "<Ignored>");
+  return buf->length;
+}
 
 static int
 dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
@@ -126,6 +164,9 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   IotBuf link;
   int tree, node;
 
+  if (iot_packet_frame_ignored (pkt))
+    return dissect_ignored (pkt, buf);
+  add_comments (pkt, buf);
   tree = iot_tree_add_protocol (pkt, parent, &frame_fields[F_PROTO], buf, 0, -1);
   iot_tree_set_label (pkt, tree, "Frame %u: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                       number, wirelen, wirelen * 8, caplen, caplen * 8);
@@ -150,7 +191,7 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_label (pkt, node, "Frame Length: %u bytes (%u bits)", wirelen, wirelen * 8);
   node = iot_tree_add_uint (pkt, tree, &frame_fields[F_CAP_LEN], NULL, 0, 0, caplen);
   iot_tree_set_label (pkt, node, "Capture Length: %u bytes (%u bits)", caplen, caplen * 8);
-  node = iot_tree_add_boolean (pkt, tree, &frame_fields[F_MARKED], NULL, 0, 0, 0);
+  node = iot_tree_add_boolean (pkt, tree, &frame_fields[F_MARKED], NULL, 0, 0, iot_packet_frame_marked (pkt));
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_boolean (pkt, tree, &frame_fields[F_IGNORED], NULL, 0, 0, 0);
   iot_tree_set_generated (pkt, node);

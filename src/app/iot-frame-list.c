@@ -509,6 +509,25 @@ iot_frame_list_summary (IotFrameList *self, guint32 number)
 }
 
 void
+iot_frame_list_forget_summary (IotFrameList *self, guint32 number)
+{
+  GList *link;
+
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  if (number == 0)
+    {
+      cache_clear (self);
+      return;
+    }
+  link = g_hash_table_lookup (self->cache, GUINT_TO_POINTER (number));
+  if (link == NULL)
+    return;
+  g_hash_table_remove (self->cache, GUINT_TO_POINTER (number));
+  summary_free (link->data);
+  g_queue_delete_link (&self->lru, link);
+}
+
+void
 iot_frame_list_set_time_ref (IotFrameList *self, guint32 number)
 {
   g_return_if_fail (IOT_IS_FRAME_LIST (self));

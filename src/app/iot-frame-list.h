@@ -98,6 +98,9 @@ guint32       iot_frame_list_get_time_ref (IotFrameList *self);
 /* The frame @number's relative time counts from. */
 guint32       iot_frame_list_time_base (IotFrameList *self, guint32 number);
 
+/* Frame @number's columns changed (it was ignored or no longer is): they
+ * are computed again when next asked for.  0: every frame's. */
+void          iot_frame_list_forget_summary (IotFrameList *self, guint32 number);
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
 void          iot_frame_list_format_time (IotFrameList *self, guint32 number,
                                           IotTimeFormat format, GString *out);

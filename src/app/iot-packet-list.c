@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "iot-frame-notes.h"
+
 struct _IotPacketList {
   GtkWidget           parent_instance;
 
@@ -70,6 +72,20 @@ protocol_class (const IotRowSummary *summary)
   return "proto-other";
 }
 
+/* Marked rows stand out whatever the colouring; ignored ones fade. */
+static void
+style_row_notes (IotPacketList *self, GtkWidget *row, const IotRowSummary *summary)
+{
+  IotFile *file = iot_capture_file (iot_frame_list_get_capture (self->frames));
+  gboolean marked = summary != NULL && iot_file_frame_marked (file, summary->number);
+  gboolean ignored = summary != NULL && iot_file_frame_ignored (file, summary->number);
+
+  if (marked != gtk_widget_has_css_class (row, "marked"))
+    (marked ? gtk_widget_add_css_class : gtk_widget_remove_css_class) (row, "marked");
+  if (ignored != gtk_widget_has_css_class (row, "ignored"))
+    (ignored ? gtk_widget_add_css_class : gtk_widget_remove_css_class) (row, "ignored");
+}
+
 /* Colours go on the row widget, which GtkColumnView 4.8 does not expose:
  * it is the parent of the cell holding our text.  Every column's bind
  * calls this: only a real change touches the row's classes, since each
@@ -90,6 +106,7 @@ style_row (IotPacketList *self, GtkWidget *text, const IotRowSummary *summary)
       gtk_widget_remove_css_class (row, protocol_classes[i]);
   if (wanted != NULL && !gtk_widget_has_css_class (row, wanted))
     gtk_widget_add_css_class (row, wanted);
+  style_row_notes (self, row, summary);
 }
 
 /* The Info text in full, asked for only when the pointer rests on a
@@ -679,6 +696,7 @@ iot_packet_list_set_session (IotPacketList *self, IotSession *session)
   g_signal_connect_object (session, "notify::time-format", G_CALLBACK (view_options_cb), self, 0);
   g_signal_connect_object (session, "notify::time-ref", G_CALLBACK (view_options_cb), self, 0);
   g_signal_connect_object (session, "notify::colorize", G_CALLBACK (view_options_cb), self, 0);
+  g_signal_connect_object (session, "notes-changed", G_CALLBACK (refresh_bound), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::sort-column", G_CALLBACK (sort_notify_cb), self, 0);
   g_signal_connect_object (session, "notify::sort-descending", G_CALLBACK (sort_notify_cb), self, 0);
 }

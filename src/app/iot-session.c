@@ -161,6 +161,7 @@ enum {
   SIGNAL_SORT_FINISHED,
   SIGNAL_PROBLEM,
   SIGNAL_LIVE_ENDED,
+  SIGNAL_NOTES_CHANGED,
   N_SIGNALS
 };
 
@@ -1599,6 +1600,22 @@ iot_session_set_time_ref (IotSession *self, guint32 number)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_REF]);
 }
 
+void
+iot_session_notes_changed (IotSession *self, guint32 number)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  iot_frame_list_forget_summary (self->frames, number);
+  /* The tree shows the marks and comments: dissect the selection again. */
+  if (self->selected_frame != 0 && (number == 0 || number == self->selected_frame))
+    {
+      guint32 selected = self->selected_frame;
+
+      self->selected_frame = 0;
+      iot_session_select_frame (self, selected);
+    }
+  g_signal_emit (self, signals[SIGNAL_NOTES_CHANGED], 0, number);
+}
+
 guint32
 iot_session_get_time_ref (IotSession *self)
 {
@@ -1758,6 +1775,10 @@ iot_session_class_init (IotSessionClass *klass)
   signals[SIGNAL_LIVE_ENDED] =
     g_signal_new ("live-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (frame number, 0 = many): a frame was marked, ignored or commented. */
+  signals[SIGNAL_NOTES_CHANGED] =
+    g_signal_new ("notes-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   /* (title, detail): something the user must be told about. */
   signals[SIGNAL_PROBLEM] =
     g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -86,6 +86,11 @@ int           iot_session_node_at (IotSession *self, guint source, guint offset)
 void          iot_session_set_time_ref (IotSession *self, guint32 number);
 guint32       iot_session_get_time_ref (IotSession *self);
 
+/* Frame @number (0: several) was marked, ignored or commented (see
+ * iot-frame-notes.h): its row and, when selected, its tree are made again,
+ * and "notes-changed" is emitted. */
+void          iot_session_notes_changed (IotSession *self, guint32 number);
+
 IotTimeFormat iot_session_get_time_format (IotSession *self);
 void          iot_session_set_time_format (IotSession *self, IotTimeFormat format);
 gboolean      iot_session_get_colorize (IotSession *self);

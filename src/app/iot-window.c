@@ -10,6 +10,9 @@
 #include "iot-secrets.h"
 #include "iot-secrets-settings.h"
 #include "iot-tls-sessions.h"
+#include "iot-window-notes.h"
+#include "iot-column-prefs.h"
+#include "iot-frame-notes.h"
 
 /* Captured / dropped counts refresh at about 2 Hz. */
 #define STATS_INTERVAL_MS 500
@@ -20,6 +23,7 @@ struct _IotWindow {
   GtkApplicationWindow parent_instance;
 
   IotFilterBar   *filter_bar;
+  IotFindBar     *find_bar;
   GtkRevealer    *progress_revealer;
   GtkProgressBar *progress_bar;
   GtkPaned       *outer_paned;
@@ -588,6 +592,10 @@ range_numbers (IotWindow *self, IotExportRange range)
         }
       g_array_sort (numbers, compare_numbers);
       break;
+    case IOT_EXPORT_RANGE_MARKED:
+      g_array_unref (numbers);
+      numbers = iot_file_dup_marked (iot_capture_file (iot_session_get_capture (self->session)));
+      break;
     case IOT_EXPORT_RANGE_SELECTED:
       {
         guint32 n = iot_session_get_selected_frame (self->session);
@@ -620,11 +628,15 @@ iot_window_export (IotWindow *self, const char *path, IotExportRange range, GErr
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            range == IOT_EXPORT_RANGE_SELECTED ? "No frame is selected"
+                           : range == IOT_EXPORT_RANGE_MARKED ? "No frame is marked"
                                                               : "There are no frames to save");
       return FALSE;
     }
-  return iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
-                            path, iot_export_format_for_path (path), error);
+  if (!iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
+                          path, iot_export_format_for_path (path), error))
+    return FALSE;
+  iot_window_notes_check_saved (self, path, (const guint32 *) numbers->data, numbers->len);
+  return TRUE;
 }
 
 /* The chosen name, with the extension of the chosen format when it has
@@ -660,6 +672,8 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
         range = IOT_EXPORT_RANGE_DISPLAYED;
       else if (g_strcmp0 (choice, "selected") == 0)
         range = IOT_EXPORT_RANGE_SELECTED;
+      else if (g_strcmp0 (choice, "marked") == 0)
+        range = IOT_EXPORT_RANGE_MARKED;
       if (path == NULL)
         show_error (self, "Cannot save the capture", "Only local files can be written.");
       else if (!iot_window_export (self, path, range, &error))
@@ -705,8 +719,8 @@ open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
     }
   if (choose_range)
     {
-      const char *ids[] = { "all", "displayed", "selected", NULL };
-      const char *labels[] = { "All frames", "Displayed frames", "Selected frame only", NULL };
+      const char *ids[] = { "all", "displayed", "selected", "marked", NULL };
+      const char *labels[] = { "All frames", "Displayed frames", "Selected frame only", "Marked frames only", NULL };
 
       gtk_file_chooser_add_choice (chooser, "range", "Frames", ids, labels);
       gtk_file_chooser_set_choice (chooser, "range",
@@ -1630,6 +1644,8 @@ iot_window_new (GtkApplication *app, GSettings *settings)
       g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (secrets_changed_cb), self, 0);
     }
   restore_settings (self);
+  /* After the hidden columns are restored: the arrangement starts from them. */
+  iot_column_prefs_attach (GTK_WIDGET (self), self->packet_list, self->session, settings);
   return self;
 }
 
@@ -1643,6 +1659,12 @@ IotFilterBar *
 iot_window_get_filter_bar (IotWindow *self)
 {
   return self->filter_bar;
+}
+
+IotFindBar *
+iot_window_get_find_bar (IotWindow *self)
+{
+  return self->find_bar;
 }
 
 IotPacketList *
@@ -1744,12 +1766,14 @@ iot_window_class_init (IotWindowClass *klass)
   window_class->close_request = iot_window_close_request;
 
   g_type_ensure (IOT_TYPE_FILTER_BAR);
+  g_type_ensure (IOT_TYPE_FIND_BAR);
   g_type_ensure (IOT_TYPE_PACKET_LIST);
   g_type_ensure (IOT_TYPE_PROTO_TREE);
   g_type_ensure (IOT_TYPE_HEX_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IotWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, find_bar);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, outer_paned);
@@ -1837,6 +1861,8 @@ iot_window_init (IotWindow *self)
   add_state_actions (self);
 
   iot_filter_bar_set_session (self->filter_bar, self->session);
+  iot_find_bar_set_session (self->find_bar, self->session);
+  iot_window_notes_setup (self, self->find_bar);
   iot_packet_list_set_session (self->packet_list, self->session);
   iot_proto_tree_set_session (self->proto_tree, self->session);
   iot_hex_view_set_session (self->hex_view, self->session);

@@ -6,6 +6,7 @@
 
 #include "iot-capture-dialog.h"
 #include "iot-filter-bar.h"
+#include "iot-find-bar.h"
 #include "iot-follow-window.h"
 #include "iot-hex-view.h"
 #include "iot-insight-window.h"
@@ -26,6 +27,7 @@ IotWindow     *iot_window_new (GtkApplication *app, GSettings *settings);
 void           iot_window_open (IotWindow *self, GFile *file);
 IotSession    *iot_window_get_session (IotWindow *self);
 IotFilterBar  *iot_window_get_filter_bar (IotWindow *self);
+IotFindBar    *iot_window_get_find_bar (IotWindow *self);
 IotPacketList *iot_window_get_packet_list (IotWindow *self);
 IotProtoTree  *iot_window_get_proto_tree (IotWindow *self);
 IotHexView    *iot_window_get_hex_view (IotWindow *self);
@@ -51,6 +53,7 @@ typedef enum {
   IOT_EXPORT_RANGE_ALL,
   IOT_EXPORT_RANGE_DISPLAYED,
   IOT_EXPORT_RANGE_SELECTED,
+  IOT_EXPORT_RANGE_MARKED,
 } IotExportRange;
 
 /* Writes the frames of @range to @path, as pcapng when the name ends in

@@ -9,6 +9,14 @@ G_BEGIN_DECLS
 
 #define IOT_MAX_SOURCES 8
 
+/* The notes a user keeps on frames (iot-frame-notes.c), one set per file. */
+typedef struct _IotFrameNotes IotFrameNotes;
+IotFrameNotes *iot_frame_notes_new (void);
+void           iot_frame_notes_free (IotFrameNotes *notes);
+IotFrameNotes *iot_file_notes (IotFile *file);
+/* The comments the file itself holds for frame @number (NULL when none). */
+char         **iot_file_read_frame_comments (IotFile *file, guint32 number);
+
 typedef struct _IotArenaBlock IotArenaBlock;
 
 struct _IotPacket {

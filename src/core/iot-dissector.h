@@ -113,6 +113,11 @@ guint32   iot_packet_wirelen (IotPacket *pkt);
 guint16   iot_packet_link_type (IotPacket *pkt);
 guint32   iot_packet_prev_displayed (IotPacket *pkt);  /* 0 = none */
 guint32   iot_packet_time_ref (IotPacket *pkt);        /* 0 = the first frame */
+/* What the user noted on the frame (marked, ignored) and its comments
+ * (free with g_strfreev(); NULL when none), for the frame dissector. */
+gboolean  iot_packet_frame_marked (IotPacket *pkt);
+gboolean  iot_packet_frame_ignored (IotPacket *pkt);
+char    **iot_packet_frame_comments (IotPacket *pkt);
 /* The node whose string value becomes frame.protocols once dissection ends. */
 void      iot_packet_set_protocols_node (IotPacket *pkt, int node);
 /* Whether the caller wants the summary columns (Info, Protocol …). */

@@ -2,6 +2,7 @@
  * (blocks written here: one Section Header, one Interface Description per
  * link type, one Enhanced Packet per frame). */
 #include "iot-export.h"
+#include "iot-frame-notes.h"
 #include "iot-secrets.h"
 
 #include "iot-file-format.h"
@@ -170,6 +171,7 @@ write_pcap (IotFile *file, const guint32 *numbers, guint n, FILE *out,
 #define SECRETS_TLS 0x544c534bu /* TLS key log */
 #define BT_EPB 0x00000006u
 #define OPT_ENDOFOPT 0
+#define OPT_COMMENT 1
 #define OPT_IF_TSRESOL 9
 
 static void
@@ -269,9 +271,32 @@ write_idb (GByteArray *out, guint16 link_type, guint32 snaplen, gboolean nsec)
   end_block (out, start);
 }
 
+/* The frame's comments (the file's own or edited) as opt_comment options;
+ * an option holds at most 65535 bytes, so a longer comment is cut at a
+ * character boundary. */
+static void
+write_comments (GByteArray *out, char **comments)
+{
+  if (comments == NULL)
+    return;
+  for (guint i = 0; comments[i] != NULL; i++)
+    {
+      gsize len = strlen (comments[i]);
+
+      if (len > G_MAXUINT16)
+        len = g_utf8_find_prev_char (comments[i], comments[i] + G_MAXUINT16 + 1) - comments[i];
+      put16 (out, OPT_COMMENT);
+      put16 (out, (guint16) len);
+      g_byte_array_append (out, (const guint8 *) comments[i], len);
+      pad4 (out);
+    }
+  put16 (out, OPT_ENDOFOPT);
+  put16 (out, 0);
+}
+
 static void
 write_epb (GByteArray *out, guint32 interface, gboolean nsec, const IotFrame *frame,
-           const guint8 *data)
+           const guint8 *data, char **comments)
 {
   guint64 ts = nsec ? (guint64) frame->ts_ns : (guint64) (frame->ts_ns / 1000);
 
@@ -284,6 +309,7 @@ write_epb (GByteArray *out, guint32 interface, gboolean nsec, const IotFrame *fr
   put32 (out, frame->len);
   g_byte_array_append (out, data, frame->caplen);
   pad4 (out);
+  write_comments (out, comments);
   end_block (out, start);
 }
 
@@ -319,6 +345,7 @@ write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
       guint32 number = frame_number (numbers, i);
       const IotFrame *frame = iot_file_frame (file, number);
       guint32 id = GPOINTER_TO_UINT (g_hash_table_lookup (interfaces, GUINT_TO_POINTER (frame->link_type)));
+      g_auto (GStrv) comments = NULL;
 
       /* An IDB may come anywhere before the first packet using it. */
       if (id == 0)
@@ -329,7 +356,8 @@ write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
         }
       if (!(ok = source_intact (file, number, display, error)))
         break;
-      write_epb (blocks, id - 1, nsec, frame, iot_file_frame_data (file, number));
+      comments = iot_file_dup_frame_comments (file, number);
+      write_epb (blocks, id - 1, nsec, frame, iot_file_frame_data (file, number), comments);
       if (blocks->len >= (1 << 16))
         ok = flush_blocks (blocks, out, display, error);
     }

@@ -42,6 +42,7 @@
 #define PCAPNG_BYTE_ORDER   0x1a2b3c4du
 
 #define PCAPNG_OPT_END      0
+#define PCAPNG_OPT_COMMENT  1
 #define PCAPNG_IF_TSRESOL   9
 #define PCAPNG_IF_TSOFFSET  14
 
@@ -538,6 +539,54 @@ lookup_interface (Reader *r, guint32 id)
   return &g_array_index (r->interfaces, Interface, id);
 }
 
+/* The opt_comment options of the packet block at @start (@total bytes
+ * long), whose options begin @options bytes into it.  Appends each comment
+ * to @out (may be NULL) and returns how many there are.  Options that run
+ * past the block end the list: the frame itself is not damaged by them. */
+static guint
+packet_comments (const guint8 *bytes, guint64 size, guint64 start, guint32 total, guint32 options,
+                 gboolean swapped, GPtrArray *out)
+{
+  guint64 pos = start + options, end = start + total - 4;
+  guint n = 0;
+
+  while (pos + 4 <= end)
+    {
+      guint16 code = 0, len = 0;
+
+      if (!get_u16 (bytes, size, pos, swapped, &code) || !get_u16 (bytes, size, pos + 2, swapped, &len)
+          || code == PCAPNG_OPT_END || pos + 4 + len > end)
+        break;
+      if (code == PCAPNG_OPT_COMMENT)
+        {
+          n++;
+          if (out != NULL)
+            g_ptr_array_add (out, g_utf8_make_valid ((const char *) bytes + pos + 4, len));
+        }
+      pos += 4 + ((len + 3u) & ~3u);
+    }
+  return n;
+}
+
+char **
+iot_pcapng_frame_comments (const guint8 *bytes, guint64 size, const IotFrame *frame)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  gboolean swapped = (frame->flags & IOT_FRAME_SWAPPED) != 0;
+  guint64 start;
+  guint32 total = 0;
+
+  if (!(frame->flags & IOT_FRAME_HAS_COMMENT) || frame->offset < 28)
+    return NULL;
+  start = frame->offset - 28;
+  if (!get_u32 (bytes, size, start + 4, swapped, &total) || !fits (size, start, total) || total < 32)
+    return NULL;
+  if (packet_comments (bytes, size, start, total, 28 + ((frame->caplen + 3u) & ~3u), swapped, out) == 0)
+    return NULL;
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
 /* Enhanced (6) and obsolete (2) packet blocks: interface, 64-bit time
  * stamp, captured and original length, then the bytes from offset 28. */
 static gboolean
@@ -572,6 +621,10 @@ read_packet (Reader *r, IotFrame *frame)
   frame->caplen = caplen;
   frame->len = len;
   frame->link_type = iface->link_type;
+  /* Comments are rare: the index only says where there are some, and
+   * they are read back from the block when a frame is shown. */
+  if (packet_comments (r->bytes, r->size, r->start, r->total, 28 + ((caplen + 3u) & ~3u), r->swapped, NULL))
+    frame->flags |= IOT_FRAME_HAS_COMMENT | (r->swapped ? IOT_FRAME_SWAPPED : 0);
   return TRUE;
 }
 

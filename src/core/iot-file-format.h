@@ -58,6 +58,11 @@ gboolean        iot_pcapng_index (const guint8 *bytes, guint64 size, GArray *fra
                                   IotIndexTick tick, gpointer user_data,
                                   char **damage, GError **error);
 
+/* The comments (opt_comment) of a pcapng packet block whose frame was
+ * indexed with IOT_FRAME_HAS_COMMENT, read back from the file's bytes;
+ * NULL when it has none.  Free with g_strfreev(). */
+char          **iot_pcapng_frame_comments (const guint8 *bytes, guint64 size, const IotFrame *frame);
+
 /* Exposed for the unit test: LINKTYPE_* (as files store it) to the DLT_*
  * value libpcap reports on this system. */
 guint16         iot_link_type_from_file (guint32 linktype);

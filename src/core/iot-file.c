@@ -11,6 +11,7 @@
  * frames' bytes are gone, so that a shrunk file ends like a damaged one.
  */
 #include "iot-file.h"
+#include "iot-core-private.h"
 #include "iot-file-format.h"
 #include "iot-file-guard.h"
 
@@ -66,6 +67,7 @@ struct _IotFile {
   GArray        *frames;   /* IotFrame */
   char          *damage;
   GrowingState  *growing;  /* NULL unless opened with iot_file_open_growing */
+  IotFrameNotes *notes;    /* marks, ignores, comment edits */
 };
 
 G_DEFINE_QUARK (iot-file-error-quark, iot_file_error)
@@ -163,6 +165,7 @@ file_new (const char *name)
   self->fd = -1;
   self->path = g_strdup (name);
   self->frames = g_array_new (FALSE, FALSE, sizeof (IotFrame));
+  self->notes = iot_frame_notes_new ();
   return self;
 }
 
@@ -502,6 +505,7 @@ iot_file_unref (IotFile *self)
   g_clear_pointer (&self->guard, iot_file_guard_free);
   g_clear_pointer (&self->owned, g_bytes_unref);
   g_array_unref (self->frames);
+  iot_frame_notes_free (self->notes);
   g_free (self->damage);
   g_free (self->path);
   g_free (self);
@@ -564,6 +568,23 @@ iot_file_frame_data (IotFile *self, guint32 number)
   const guint8 *bytes = g_atomic_pointer_get (&self->bytes);
 
   return frame ? bytes + frame->offset : NULL;
+}
+
+IotFrameNotes *
+iot_file_notes (IotFile *self)
+{
+  return self->notes;
+}
+
+char **
+iot_file_read_frame_comments (IotFile *self, guint32 number)
+{
+  const IotFrame *frame = iot_file_frame (self, number);
+  const guint8 *bytes = g_atomic_pointer_get (&self->bytes);
+
+  if (frame == NULL || !(frame->flags & IOT_FRAME_HAS_COMMENT) || bytes == NULL)
+    return NULL;
+  return iot_pcapng_frame_comments (bytes, self->size, frame);
 }
 
 const char *

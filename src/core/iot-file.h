@@ -22,6 +22,11 @@ typedef struct {
 /* The frame carries no capture time (a pcapng Simple Packet Block):
  * ts_ns is 0, and tshark shows no time fields for it. */
 #define IOT_FRAME_NO_TIME (1u << 0)
+/* The frame's pcapng block has comments (read with
+ * iot_file_dup_frame_comments()), and its section is in the other byte
+ * order (to read them back). */
+#define IOT_FRAME_HAS_COMMENT (1u << 1)
+#define IOT_FRAME_SWAPPED     (1u << 2)
 
 typedef enum {
   IOT_FILE_FORMAT_PCAP,
