@@ -13,6 +13,7 @@
 #include "iot-privileges.h"
 #include "iot-secrets-settings.h"
 #include "iot-resources.h"
+#include "iot-style.h"
 #include "iot-window.h"
 
 #define APP_ID "org.iotscope.Iotscope"
@@ -764,13 +765,23 @@ iot_application_startup (GApplication *app)
     { "win.focus-filter", { "<Control>slash", NULL } },
   };
 
+  /* GtkApplication looks for gtk/help-overlay.ui while it starts up: the
+   * resources must be registered before, or the shortcuts window never
+   * exists and its action stays disabled. */
+  iot_application_init_resources ();
   G_APPLICATION_CLASS (iot_application_parent_class)->startup (app);
   warn_if_root ();
-  iot_application_init_resources ();
   load_style ();
   self->settings = create_settings (is_scripted (self));
   apply_command_line_prefs (self);
+  iot_style_init (self->settings);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  if (self->settings != NULL)
+    {
+      g_autoptr (GAction) scheme = g_settings_create_action (self->settings, "color-scheme");
+
+      g_action_map_add_action (G_ACTION_MAP (app), scheme);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 }

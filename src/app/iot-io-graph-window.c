@@ -540,6 +540,8 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   row->widgets[6] = gtk_entry_new ();
   row->widgets[7] = gtk_label_new ("…");
   row->widgets[8] = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->widgets[8]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Remove this series", -1);
 
   row->enabled = GTK_CHECK_BUTTON (row->widgets[0]);
   row->name = GTK_EDITABLE (row->widgets[1]);

@@ -786,18 +786,6 @@ colorize_changed (GSimpleAction *action, GVariant *state, gpointer data)
 }
 
 static void
-dark_style_changed (GSimpleAction *action, GVariant *state, gpointer data)
-{
-  IotWindow *self = data;
-
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
-                g_variant_get_boolean (state), NULL);
-  g_simple_action_set_state (action, state);
-  if (self->settings != NULL)
-    g_settings_set_boolean (self->settings, "dark-style", g_variant_get_boolean (state));
-}
-
-static void
 expand_all_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   iot_proto_tree_expand_all (IOT_WINDOW (data)->proto_tree);
@@ -1561,8 +1549,6 @@ restore_settings (IotWindow *self)
   g_action_group_change_action_state (group, "time-format", g_variant_new_string (time_format));
   g_action_group_change_action_state (group, "colorize",
                                       g_variant_new_boolean (g_settings_get_boolean (self->settings, "colorize")));
-  g_action_group_change_action_state (group, "dark-style",
-                                      g_variant_new_boolean (g_settings_get_boolean (self->settings, "dark-style")));
 }
 
 static void
@@ -1606,7 +1592,6 @@ add_state_actions (IotWindow *self)
   const GActionEntry entries[] = {
     { .name = "time-format", .parameter_type = "s", .state = "'relative'", .change_state = time_format_changed },
     { .name = "colorize", .state = "true", .change_state = colorize_changed },
-    { .name = "dark-style", .state = "false", .change_state = dark_style_changed },
     { .name = "auto-scroll", .state = "true", .change_state = auto_scroll_changed },
     { .name = "expand-all", .activate = expand_all_activated },
     { .name = "collapse-all", .activate = collapse_all_activated },
