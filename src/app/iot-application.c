@@ -8,6 +8,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "iot-dissect-settings.h"
 #include "iot-engine.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
@@ -389,9 +390,11 @@ script_analysis (IotApplication *self)
 {
   g_autoptr (GError) error = NULL;
 
-  if (g_str_equal (self->analysis, "preferences"))
+  if (g_str_equal (self->analysis, "preferences") || g_str_has_prefix (self->analysis, "preferences:"))
     {
       show_preferences (self);
+      if (self->preferences != NULL && strchr (self->analysis, ':') != NULL)
+        iot_preferences_window_show_page (self->preferences, strchr (self->analysis, ':') + 1);
       self->dialog_shown = GTK_WIDGET (self->preferences);
       g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
       return;
@@ -695,6 +698,39 @@ preferences_activated (GSimpleAction *action, GVariant *param, gpointer data)
   show_preferences (data);
 }
 
+/* "mqtt.tcp.port:1884": a port preference (checked when applied). */
+static gboolean
+is_port_preference (const char *pref)
+{
+  const char *colon = strchr (pref, ':');
+  g_autofree char *name = colon ? g_strndup (pref, colon - pref) : NULL;
+
+  return name != NULL && (g_str_has_suffix (name, ".tcp.port") || g_str_has_suffix (name, ".udp.port"));
+}
+
+/* One entry of tshark's zigbee_pc_keys table, "KEY","Normal|Reverse","LABEL"
+ * (the quotes optional), into the settings' key list. */
+static gboolean
+add_zigbee_uat_entry (GSettings *settings, const char *entry, GError **error)
+{
+  g_auto (GStrv) fields = g_strsplit (entry, ",", 3);
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      char *field = g_strstrip (fields[i]);
+      gsize len = strlen (field);
+
+      if (len >= 2 && field[0] == '"' && field[len - 1] == '"')
+        {
+          memmove (field, field + 1, len - 2);
+          field[len - 2] = '\0';
+        }
+    }
+  return iot_secrets_settings_add_zigbee_key (settings, fields[0] ? fields[0] : "",
+                                              fields[0] && fields[1] && g_ascii_strcasecmp (fields[1], "Reverse") == 0,
+                                              fields[0] && fields[1] && fields[2] ? fields[2] : "", error);
+}
+
 /* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
  * them.  Scripted runs keep their settings in memory, so there they are
  * the preferences, shown in the Preferences window too; otherwise they
@@ -703,6 +739,7 @@ static void
 apply_command_line_prefs (IotApplication *self)
 {
   g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+  g_autoptr (GPtrArray) port_prefs = g_ptr_array_new ();
 
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
@@ -718,11 +755,43 @@ apply_command_line_prefs (IotApplication *self)
           if (!iot_secrets_settings_add_psk (self->settings, "", strchr (pref, ':') + 1, &error))
             g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
         }
+      else if (self->settings != NULL && is_scripted (self) && g_str_has_prefix (pref, "uat:zigbee_pc_keys:"))
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!add_zigbee_uat_entry (self->settings, pref + strlen ("uat:zigbee_pc_keys:"), &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+        }
+      else if (is_port_preference (pref))
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto (GStrv) ports = NULL;
+
+          /* Checked now; kept in the (scripted: in-memory) settings, so
+           * that the Protocols page shows it; otherwise for this run. */
+          if (!iot_registry_set_port_preference (pref, &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+          else if (self->settings != NULL && is_scripted (self))
+            {
+              g_auto (GStrv) old = g_settings_get_strv (self->settings, "protocol-ports");
+
+              g_strv_builder_addv (builder, (const char **) old);
+              g_strv_builder_add (builder, pref);
+              ports = g_strv_builder_end (builder);
+              g_settings_set_strv (self->settings, "protocol-ports", (const char *const *) ports);
+            }
+          else
+            g_ptr_array_add (port_prefs, (gpointer) pref);
+        }
       else
         g_ptr_array_add (rest, (gpointer) pref);
     }
   g_ptr_array_add (rest, NULL);
   iot_secrets_settings_watch (self->settings, (const char *const *) rest->pdata);
+  iot_dissect_settings_watch (self->settings);
+  for (guint i = 0; i < port_prefs->len; i++)
+    iot_registry_set_port_preference (g_ptr_array_index (port_prefs, i), NULL);
   if (self->settings == NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -810,15 +879,15 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
-                                           "dtls.psk:", NULL };
-      gboolean ok = FALSE;
+                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:", NULL };
+      gboolean ok = is_port_preference (self->prefs[i]);
 
       for (guint k = 0; known[k] != NULL; k++)
         ok |= g_str_has_prefix (self->prefs[i], known[k]);
       if (!ok)
         {
-          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk)\n",
-                      self->prefs[i]);
+          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
+                      "uat:zigbee_pc_keys, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }
@@ -907,7 +976,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE], or preferences (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], or preferences[:general|protocols|tls|zigbee] (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -918,7 +987,8 @@ iot_application_init (IotApplication *self)
     { "capture-filter", 0, 0, G_OPTION_ARG_STRING, NULL, "The capture filter of --capture", "BPF" },
     { "capture-seconds", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "How long --capture captures (default 5)", "S" },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-      "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX", "NAME:VALUE" },
+      "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
+      "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
     { NULL }
   };

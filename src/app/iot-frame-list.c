@@ -527,9 +527,49 @@ iot_frame_list_time_base (IotFrameList *self, guint32 number)
   return self->time_ref != 0 && number >= self->time_ref ? self->time_ref : 1;
 }
 
-/* "2026-11-26 12:24:01.125020" from nanoseconds since 1970. */
+static const struct {
+  const char *id;
+  const char *tshark;
+} time_formats[IOT_N_TIME_FORMATS] = {
+  [IOT_TIME_RELATIVE] = { "relative", "r" },
+  [IOT_TIME_DELTA_DISPLAYED] = { "delta-displayed", "dd" },
+  [IOT_TIME_DATE] = { "date", "ad" },
+  [IOT_TIME_UTC] = { "utc", "ud" },
+  [IOT_TIME_EPOCH] = { "epoch", "e" },
+  [IOT_TIME_OF_DAY] = { "time-of-day", "a" },
+  [IOT_TIME_DAY_OF_YEAR] = { "day-of-year", "adoy" },
+  [IOT_TIME_DELTA] = { "delta", "d" },
+  [IOT_TIME_UTC_OF_DAY] = { "utc-time-of-day", "u" },
+  [IOT_TIME_UTC_DAY_OF_YEAR] = { "utc-day-of-year", "udoy" },
+};
+
+const char *
+iot_time_format_id (IotTimeFormat format)
+{
+  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
+  return time_formats[format].id;
+}
+
+const char *
+iot_time_format_tshark (IotTimeFormat format)
+{
+  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
+  return time_formats[format].tshark;
+}
+
+int
+iot_time_format_from_id (const char *id)
+{
+  for (guint i = 0; i < IOT_N_TIME_FORMATS; i++)
+    if (g_strcmp0 (id, time_formats[i].id) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* "2026-11-26 12:24:01.125020" (or as @pattern says) from nanoseconds
+ * since 1970. */
 static void
-format_date (gint64 ns, gboolean utc, guint decimals, GString *out)
+format_calendar (gint64 ns, gboolean utc, const char *pattern, guint decimals, GString *out)
 {
   g_autoptr (GDateTime) dt = NULL;
   g_autofree char *text = NULL;
@@ -542,7 +582,7 @@ format_date (gint64 ns, gboolean utc, guint decimals, GString *out)
       g_string_append (out, "?");
       return;
     }
-  text = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+  text = g_date_time_format (dt, pattern);
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
   g_string_append_printf (out, "%s.%0*" G_GUINT64_FORMAT, text, (int) decimals, frac);
@@ -577,7 +617,8 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
   decimals = iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
   /* The reference frame itself reads *REF* in the relative formats, as
    * in Wireshark. */
-  if (number == self->time_ref && (format == IOT_TIME_RELATIVE || format == IOT_TIME_DELTA_DISPLAYED))
+  if (number == self->time_ref
+      && (format == IOT_TIME_RELATIVE || format == IOT_TIME_DELTA_DISPLAYED || format == IOT_TIME_DELTA))
     {
       g_string_append (out, "*REF*");
       return;
@@ -595,11 +636,20 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
         format_seconds (ts - iot_file_frame (file, prev != 0 ? prev : number)->ts_ns, decimals, out);
       }
       break;
-    case IOT_TIME_DATE:
-      format_date (ts, FALSE, decimals, out);
+    case IOT_TIME_DELTA:
+      format_seconds (ts - iot_file_frame (file, number > 1 ? number - 1 : number)->ts_ns, decimals, out);
       break;
+    case IOT_TIME_DATE:
     case IOT_TIME_UTC:
-      format_date (ts, TRUE, decimals, out);
+      format_calendar (ts, format == IOT_TIME_UTC, "%Y-%m-%d %H:%M:%S", decimals, out);
+      break;
+    case IOT_TIME_OF_DAY:
+    case IOT_TIME_UTC_OF_DAY:
+      format_calendar (ts, format == IOT_TIME_UTC_OF_DAY, "%H:%M:%S", decimals, out);
+      break;
+    case IOT_TIME_DAY_OF_YEAR:
+    case IOT_TIME_UTC_DAY_OF_YEAR:
+      format_calendar (ts, format == IOT_TIME_UTC_DAY_OF_YEAR, "%Y/%j %H:%M:%S", decimals, out);
       break;
     case IOT_TIME_EPOCH:
       format_seconds (ts, decimals, out);

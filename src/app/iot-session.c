@@ -1614,7 +1614,7 @@ iot_session_get_time_format (IotSession *self)
 void
 iot_session_set_time_format (IotSession *self, IotTimeFormat format)
 {
-  g_return_if_fail (format <= IOT_TIME_EPOCH);
+  g_return_if_fail (format < IOT_N_TIME_FORMATS);
   if (self->time_format == format)
     return;
   self->time_format = format;
@@ -1732,7 +1732,7 @@ iot_session_class_init (IotSessionClass *klass)
   properties[PROP_SELECTED_FRAME] = g_param_spec_uint ("selected-frame", NULL, NULL, 0, G_MAXUINT32, 0, rw);
   properties[PROP_SELECTED_NODE] = g_param_spec_int ("selected-node", NULL, NULL, -1, G_MAXINT, -1, rw);
   properties[PROP_TIME_FORMAT] = g_param_spec_int ("time-format", NULL, NULL, IOT_TIME_RELATIVE,
-                                                   IOT_TIME_EPOCH, IOT_TIME_RELATIVE, rw);
+                                                   IOT_N_TIME_FORMATS - 1, IOT_TIME_RELATIVE, rw);
   properties[PROP_COLORIZE] = g_param_spec_boolean ("colorize", NULL, NULL, TRUE, rw);
   properties[PROP_N_DISPLAYED] = g_param_spec_uint ("n-displayed", NULL, NULL, 0, G_MAXUINT32, 0, ro);
   properties[PROP_SORTING] = g_param_spec_boolean ("sorting", NULL, NULL, FALSE, ro);

@@ -9,6 +9,7 @@
 #include "iot-live.h"
 #include "iot-secrets.h"
 #include "iot-secrets-settings.h"
+#include "iot-dissect-settings.h"
 #include "iot-tls-sessions.h"
 
 /* Captured / dropped counts refresh at about 2 Hz. */
@@ -74,9 +75,6 @@ struct _IotWindow {
 
 G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static const char *const time_format_names[] = {
-  "relative", "delta-displayed", "date", "utc", "epoch",
-};
 
 /* ---- status ------------------------------------------------------------------- */
 
@@ -764,14 +762,29 @@ time_format_changed (GSimpleAction *action, GVariant *state, gpointer data)
   IotWindow *self = data;
   const char *name = g_variant_get_string (state, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (time_format_names); i++)
-    if (g_str_equal (name, time_format_names[i]))
-      {
-        iot_session_set_time_format (self->session, i);
-        g_simple_action_set_state (action, state);
-        if (self->settings != NULL)
-          g_settings_set_string (self->settings, "time-format", name);
-      }
+  int format = iot_time_format_from_id (name);
+
+  if (format < 0)
+    return;
+  iot_session_set_time_format (self->session, format);
+  g_simple_action_set_state (action, state);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "time-format", name);
+}
+
+/* The Preferences window changes the same keys the menu does. */
+static void
+view_settings_changed_cb (GSettings *settings, const char *key, IotWindow *self)
+{
+  if (g_str_equal (key, "time-format"))
+    {
+      g_autofree char *name = g_settings_get_string (settings, key);
+
+      g_action_group_change_action_state (G_ACTION_GROUP (self), key, g_variant_new_string (name));
+    }
+  else
+    g_action_group_change_action_state (G_ACTION_GROUP (self), key,
+                                        g_variant_new_boolean (g_settings_get_boolean (settings, key)));
 }
 
 static void
@@ -1609,10 +1622,17 @@ iot_window_new (GtkApplication *app, GSettings *settings)
   iot_filter_bar_set_settings (self->filter_bar, settings);
   /* The store follows the settings before this window dissects again. */
   iot_secrets_settings_watch (settings, NULL);
+  iot_dissect_settings_watch (settings);
   if (settings != NULL)
     {
       g_signal_connect_object (settings, "changed::tls-keylog-file", G_CALLBACK (secrets_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::zigbee-keys", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::resolve-mac", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::protocol-ports", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::decode-as", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::time-format", G_CALLBACK (view_settings_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::colorize", G_CALLBACK (view_settings_changed_cb), self, 0);
     }
   restore_settings (self);
   return self;
