@@ -8,6 +8,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "iot-colour-rules-dialog.h"
 #include "iot-dissect-settings.h"
 #include "iot-engine.h"
 #include "iot-preferences-window.h"
@@ -383,6 +384,7 @@ script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
 }
 
 static void show_preferences (IotApplication *self);
+static GtkWindow *show_colour_rules (IotApplication *self);
 
 /* --window NAME */
 static void
@@ -396,6 +398,12 @@ script_analysis (IotApplication *self)
       if (self->preferences != NULL && strchr (self->analysis, ':') != NULL)
         iot_preferences_window_show_page (self->preferences, strchr (self->analysis, ':') + 1);
       self->dialog_shown = GTK_WIDGET (self->preferences);
+      g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "colour-rules"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_colour_rules (self));
       g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
       return;
     }
@@ -698,6 +706,38 @@ preferences_activated (GSimpleAction *action, GVariant *param, gpointer data)
   show_preferences (data);
 }
 
+/* A dialog of the active window, closed with it. */
+static void
+present_for_active (IotApplication *self, GtkWindow *dialog)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (active != NULL)
+    {
+      gtk_window_set_transient_for (dialog, active);
+      gtk_window_set_destroy_with_parent (dialog, TRUE);
+    }
+  gtk_window_present (dialog);
+}
+
+static GtkWindow *
+show_colour_rules (IotApplication *self)
+{
+  GtkWindow *dialog;
+
+  if (self->settings == NULL)
+    return NULL;
+  dialog = GTK_WINDOW (iot_colour_rules_dialog_new (self->settings));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+colour_rules_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_colour_rules (data);
+}
+
 /* "mqtt.tcp.port:1884": a port preference (checked when applied). */
 static gboolean
 is_port_preference (const char *pref)
@@ -819,6 +859,7 @@ iot_application_startup (GApplication *app)
     { .name = "quit", .activate = quit_activated },
     { .name = "about", .activate = about_activated },
     { .name = "preferences", .activate = preferences_activated },
+    { .name = "colour-rules", .activate = colour_rules_activated },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
@@ -976,7 +1017,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE], or preferences[:general|protocols|tls|zigbee] (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,

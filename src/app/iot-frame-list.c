@@ -1,6 +1,8 @@
 /* iot-frame-list.c — the lazy packet-list model. */
 #include "iot-frame-list.h"
 
+#include "iot-colour-rules.h"
+
 /* Enough for a few screens of rows scrolled back and forth. */
 #define SUMMARY_CACHE_SIZE 2048
 
@@ -81,6 +83,7 @@ struct _IotFrameList {
   GHashTable *cache;
   GQueue      lru;
   guint32     time_ref;   /* the time reference frame, 0 = none */
+  IotColourRuleSet *colour_rules;   /* compiled for this (the main) thread, or NULL */
 };
 
 static void iot_frame_list_model_init (GListModelInterface *iface);
@@ -182,6 +185,7 @@ iot_frame_list_finalize (GObject *object)
   g_free (self->positions);
   g_clear_pointer (&self->capture, iot_capture_unref);
   iot_packet_free (self->pkt);
+  g_clear_pointer (&self->colour_rules, iot_colour_rule_set_free);
   G_OBJECT_CLASS (iot_frame_list_parent_class)->finalize (object);
 }
 
@@ -467,8 +471,13 @@ summary_compute (IotFrameList *self, guint32 number)
   IotRowSummary *summary = g_new0 (IotRowSummary, 1);
   IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
 
+  /* The one dissection of the row serves its colouring rules too: they
+   * were compiled once, and only add the fields they read. */
+  if (self->colour_rules != NULL)
+    options.fields = iot_colour_rule_set_fields (self->colour_rules);
   /* The engine has the first pass give way while this runs. */
   iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
+  summary->colour_rule = self->colour_rules != NULL ? iot_colour_rule_set_match (self->colour_rules, self->pkt) : -1;
   summary->number = number;
   summary->length = iot_file_frame (iot_capture_file (self->capture), number)->len;
   summary->severity = iot_packet_max_severity (self->pkt);
@@ -506,6 +515,21 @@ iot_frame_list_summary (IotFrameList *self, guint32 number)
   g_queue_push_head (&self->lru, summary_compute (self, number));
   g_hash_table_insert (self->cache, GUINT_TO_POINTER (number), self->lru.head);
   return self->lru.head->data;
+}
+
+void
+iot_frame_list_set_colour_rules (IotFrameList *self, IotColourRuleSet *rules)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  g_clear_pointer (&self->colour_rules, iot_colour_rule_set_free);
+  self->colour_rules = rules;
+  cache_clear (self);
+}
+
+gboolean
+iot_frame_list_has_colour_rules (IotFrameList *self)
+{
+  return self->colour_rules != NULL;
 }
 
 void

@@ -60,7 +60,10 @@ typedef struct {
   char        dst[64];
   char       *protocol;
   char       *info;
+  int         colour_rule;  /* the colouring rule the frame matches, -1 none */
 } IotRowSummary;
+
+typedef struct _IotColourRuleSet IotColourRuleSet;
 
 #define IOT_TYPE_FRAME_ROW (iot_frame_row_get_type ())
 G_DECLARE_FINAL_TYPE (IotFrameRow, iot_frame_row, IOT, FRAME_ROW, GObject)
@@ -112,6 +115,10 @@ guint32       iot_frame_list_get_time_ref (IotFrameList *self);
 guint32       iot_frame_list_time_base (IotFrameList *self, guint32 number);
 
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
+/* The colouring rules the summaries are matched against (taken; NULL for
+ * none); the summaries made so far are dropped. */
+void          iot_frame_list_set_colour_rules (IotFrameList *self, IotColourRuleSet *rules);
+gboolean      iot_frame_list_has_colour_rules (IotFrameList *self);
 void          iot_frame_list_format_time (IotFrameList *self, guint32 number,
                                           IotTimeFormat format, GString *out);
 

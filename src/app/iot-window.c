@@ -9,6 +9,7 @@
 #include "iot-live.h"
 #include "iot-secrets.h"
 #include "iot-secrets-settings.h"
+#include "iot-colour-rules.h"
 #include "iot-dissect-settings.h"
 #include "iot-tls-sessions.h"
 
@@ -1635,6 +1636,7 @@ iot_window_new (GtkApplication *app, GSettings *settings)
       g_signal_connect_object (settings, "changed::colorize", G_CALLBACK (view_settings_changed_cb), self, 0);
     }
   restore_settings (self);
+  iot_colour_rules_attach (self, settings);
   return self;
 }
 
