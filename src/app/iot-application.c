@@ -10,6 +10,7 @@
 
 #include "iot-colour-rules-dialog.h"
 #include "iot-dissect-settings.h"
+#include "iot-file-properties.h"
 #include "iot-engine.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
@@ -385,6 +386,7 @@ script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
 
 static void show_preferences (IotApplication *self);
 static GtkWindow *show_colour_rules (IotApplication *self);
+static GtkWindow *show_file_properties (IotApplication *self);
 
 /* --window NAME */
 static void
@@ -399,6 +401,15 @@ script_analysis (IotApplication *self)
         iot_preferences_window_show_page (self->preferences, strchr (self->analysis, ':') + 1);
       self->dialog_shown = GTK_WIDGET (self->preferences);
       g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "file-properties"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_file_properties (self));
+      if (self->dialog_shown != NULL)
+        g_signal_connect (self->dialog_shown, "ready", G_CALLBACK (script_analysis_ready_cb), self);
+      else
+        g_timeout_add (600, script_snapshot_cb, self);
       return;
     }
   if (g_str_equal (self->analysis, "colour-rules"))
@@ -738,6 +749,25 @@ colour_rules_activated (GSimpleAction *action, GVariant *param, gpointer data)
   show_colour_rules (data);
 }
 
+static GtkWindow *
+show_file_properties (IotApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog;
+
+  if (!IOT_IS_WINDOW (active))
+    return NULL;
+  dialog = GTK_WINDOW (iot_file_properties_new (iot_window_get_session (IOT_WINDOW (active))));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+file_properties_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_file_properties (data);
+}
+
 /* "mqtt.tcp.port:1884": a port preference (checked when applied). */
 static gboolean
 is_port_preference (const char *pref)
@@ -860,10 +890,12 @@ iot_application_startup (GApplication *app)
     { .name = "about", .activate = about_activated },
     { .name = "preferences", .activate = preferences_activated },
     { .name = "colour-rules", .activate = colour_rules_activated },
+    { .name = "file-properties", .activate = file_properties_activated },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
+  { "app.file-properties", { "<Control><Alt><Shift>c", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.goto", { "<Control>g", NULL } },
     { "win.go-next", { "<Control>Down", NULL } },
@@ -1017,7 +1049,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules, file-properties (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,

@@ -32,7 +32,8 @@ check_shortcuts_window (GtkApplication *app, GtkApplicationWindow *window)
   g_autoptr (GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   static const char *const capture[] = { "<Control>e", "<Control>r", "<Control>k", NULL };
   static const char *const app_actions[] = { "app.quit", "app.preferences", "win.open", "win.goto",
-                                             "win.go-next", "win.focus-filter", "win.show-help-overlay", NULL };
+                                             "win.go-next", "win.focus-filter", "win.show-help-overlay",
+                                             "app.file-properties", NULL };
 
   g_assert_nonnull (help);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "show-help-overlay"));
