@@ -117,8 +117,10 @@ format_seconds (gint64 ns, guint decimals)
 
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
-  return g_strdup_printf (_("%" G_GINT64_FORMAT ".%0*" G_GUINT64_FORMAT " seconds"), ns / 1000000000,
-                          (int) decimals, frac);
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT ".%0*" G_GUINT64_FORMAT, ns / 1000000000,
+                                             (int) decimals, frac);
+
+  return g_strdup_printf (_("%s seconds"), number);
 }
 
 static char *
@@ -335,7 +337,7 @@ fill (IotFileProperties *self)
   g_autoptr (IotFileInfo) info = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
-  g_autofree char *size = NULL, *packets = NULL, *displayed = NULL, *links = NULL;
+  g_autofree char *bytes = NULL, *size = NULL, *packets = NULL, *displayed = NULL, *links = NULL;
   guint n_total, n_displayed;
 
   if (file == NULL || path == NULL)
@@ -349,8 +351,8 @@ fill (IotFileProperties *self)
   add_heading (self, _("File"));
   set_row (self, "name", _("Name"), path);
   set_row (self, "format", _("Format"), iot_file_format_name (file));
-  size = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " byte", "%" G_GUINT64_FORMAT " bytes", iot_file_size (file)),
-                          iot_file_size (file));
+  bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, iot_file_size (file));
+  size = g_strdup_printf (ngettext ("%s byte", "%s bytes", iot_file_size (file)), bytes);
   set_row (self, "size", _("Size"), size);
   set_row (self, "sha256", "SHA-256", _("computing…"));
   set_row (self, "sha1", "SHA-1", _("computing…"));
