@@ -9,6 +9,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "iot-colour-rules-dialog.h"
+#include "iot-decode-as-dialog.h"
 #include "iot-dissect-settings.h"
 #include "iot-file-properties.h"
 #include "iot-engine.h"
@@ -43,6 +44,7 @@ struct _IotApplication {
   char          *capture_filter;
   double         capture_seconds;
   char         **prefs;          /* -o NAME:VALUE, as tshark */
+  char         **decode_as;      /* -d TABLE==VALUE,PROTOCOL, as tshark */
   GtkWidget     *dialog_shown;
   IotPreferencesWindow *preferences;
 
@@ -387,6 +389,7 @@ script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
 static void show_preferences (IotApplication *self);
 static GtkWindow *show_colour_rules (IotApplication *self);
 static GtkWindow *show_file_properties (IotApplication *self);
+static GtkWindow *show_decode_as (IotApplication *self);
 
 /* --window NAME */
 static void
@@ -410,6 +413,12 @@ script_analysis (IotApplication *self)
         g_signal_connect (self->dialog_shown, "ready", G_CALLBACK (script_analysis_ready_cb), self);
       else
         g_timeout_add (600, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "decode-as"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_decode_as (self));
+      g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
       return;
     }
   if (g_str_equal (self->analysis, "colour-rules"))
@@ -768,6 +777,26 @@ file_properties_activated (GSimpleAction *action, GVariant *param, gpointer data
   show_file_properties (data);
 }
 
+static GtkWindow *
+show_decode_as (IotApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog;
+
+  if (self->settings == NULL)
+    return NULL;
+  dialog = GTK_WINDOW (iot_decode_as_dialog_new (self->settings, IOT_IS_WINDOW (active)
+                                                 ? iot_window_get_session (IOT_WINDOW (active)) : NULL));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+decode_as_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_decode_as (data);
+}
+
 /* "mqtt.tcp.port:1884": a port preference (checked when applied). */
 static gboolean
 is_port_preference (const char *pref)
@@ -862,6 +891,18 @@ apply_command_line_prefs (IotApplication *self)
   iot_dissect_settings_watch (self->settings);
   for (guint i = 0; i < port_prefs->len; i++)
     iot_registry_set_port_preference (g_ptr_array_index (port_prefs, i), NULL);
+  /* -d: kept in the (scripted: in-memory) settings, so that the Decode As
+   * dialog lists them; otherwise for this run only. */
+  for (guint i = 0; self->decode_as != NULL && self->decode_as[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean ok = self->settings != NULL && is_scripted (self)
+                    ? iot_dissect_settings_add_decode_as (self->settings, self->decode_as[i], &error)
+                    : iot_registry_decode_as (self->decode_as[i], &error);
+
+      if (!ok)
+        g_printerr ("iotscope: %s\n", error->message);
+    }
   if (self->settings == NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -891,6 +932,7 @@ iot_application_startup (GApplication *app)
     { .name = "preferences", .activate = preferences_activated },
     { .name = "colour-rules", .activate = colour_rules_activated },
     { .name = "file-properties", .activate = file_properties_activated },
+    { .name = "decode-as", .activate = decode_as_activated },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
@@ -949,6 +991,7 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "capture-filter", "s", &self->capture_filter);
   g_variant_dict_lookup (options, "capture-seconds", "d", &self->capture_seconds);
   g_variant_dict_lookup (options, "option", "^as", &self->prefs);
+  g_variant_dict_lookup (options, "decode-as", "^as", &self->decode_as);
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
@@ -1016,6 +1059,7 @@ iot_application_finalize (GObject *object)
   g_free (self->capture);
   g_free (self->capture_filter);
   g_strfreev (self->prefs);
+  g_strfreev (self->decode_as);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
 
@@ -1049,7 +1093,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules, file-properties (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules, decode-as, file-properties (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -1062,6 +1106,8 @@ iot_application_init (IotApplication *self)
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
       "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
+    { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Decode traffic as tshark's -d does, e.g. tcp.port==1884,mqtt", "TABLE==VALUE,PROTOCOL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
     { NULL }
   };
