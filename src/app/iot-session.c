@@ -98,6 +98,7 @@ struct _IotSession {
   gint64         sort_start_us;
   double         sort_seconds;   /* how long the last sort took */
   gboolean       scan_stopped;   /* the background count was cancelled */
+  gboolean       load_partial;   /* loading was cancelled: the frames before are shown */
 
   /* Expert counts of the displayed frames. */
   gboolean       expert_known;
@@ -416,6 +417,13 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   update_busy (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
+  if (error != NULL && self->capture == NULL)
+    {
+      /* Nothing of the file is shown: the window shows no file either
+       * (its title and status bar go back to "iotscope"). */
+      g_clear_pointer (&self->path, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+    }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !g_error_matches (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED))
     {
@@ -423,6 +431,11 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       report_problem (self, title, error->message);
       return;
+    }
+  if (error != NULL && self->capture != NULL)
+    {
+      self->load_partial = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
     }
   if (self->capture != NULL && self->shrink_check_id == 0)
     self->shrink_check_id = g_timeout_add (SHRINK_CHECK_MS, shrink_check_cb, self);
@@ -489,6 +502,7 @@ reset_capture (IotSession *self)
   self->view_job = NULL;
   self->filtering = FALSE;
   self->scan_stopped = FALSE;
+  self->load_partial = FALSE;
   self->all_expert_known = FALSE;
   self->all_scanned_upto = 0;
   set_expert (self, FALSE, 0, 0);
@@ -522,6 +536,7 @@ iot_session_open (IotSession *self, GFile *file)
     self->path = g_file_get_uri (file);
   self->load_start_us = g_get_monotonic_time ();
   self->load_seconds = 0;
+  self->load_partial = FALSE;
 
   job = g_new0 (LoadJob, 1);
   g_mutex_init (&job->lock);
@@ -1619,6 +1634,18 @@ iot_session_set_time_format (IotSession *self, IotTimeFormat format)
     return;
   self->time_format = format;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_FORMAT]);
+}
+
+gboolean
+iot_session_get_load_partial (IotSession *self)
+{
+  return self->load_partial;
+}
+
+guint32
+iot_session_get_n_in_file (IotSession *self)
+{
+  return self->capture != NULL ? iot_capture_n_frames (self->capture) : 0;
 }
 
 gboolean

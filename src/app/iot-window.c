@@ -162,7 +162,10 @@ update_status (IotWindow *self)
   if (iot_session_get_filter_text (self->session) != NULL)
     g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
                             total > 0 ? 100.0 * displayed / total : 0.0);
-  if (iot_session_get_load_seconds (self->session) > 0)
+  if (iot_session_get_load_partial (self->session))
+    g_string_append_printf (counts, " · Loading cancelled: the first %u of %u frames are shown", total,
+                            iot_session_get_n_in_file (self->session));
+  else if (iot_session_get_load_seconds (self->session) > 0)
     g_string_append_printf (counts, " · Load time: %.2f s", iot_session_get_load_seconds (self->session));
   set_label_if_changed (self->status_counts, counts->str);
 }
