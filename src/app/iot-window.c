@@ -11,6 +11,7 @@
 #include "iot-secrets-settings.h"
 #include "iot-colour-rules.h"
 #include "iot-dissect-settings.h"
+#include "iot-welcome-page.h"
 #include "iot-tls-sessions.h"
 
 /* Captured / dropped counts refresh at about 2 Hz. */
@@ -32,6 +33,7 @@ struct _IotWindow {
   GtkLabel       *description;
   GtkLabel       *status_file;
   GtkLabel       *status_counts;
+  GtkStack       *content_stack;    /* the welcome page with no capture open */
   GtkLabel       *status_expert;
   GtkLabel       *status_tls;
   GtkMenuButton  *goto_button;
@@ -140,6 +142,8 @@ update_status (IotWindow *self)
   set_label_if_changed (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
   if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), base != NULL ? base : "iotscope") != 0)
     gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), path != NULL ? "capture" : "welcome") != 0)
+    gtk_stack_set_visible_child_name (self->content_stack, path != NULL ? "capture" : "welcome");
   if (path == NULL)
     {
       gtk_label_set_text (self->status_counts, "");
@@ -1756,6 +1760,7 @@ iot_window_class_init (IotWindowClass *klass)
   g_type_ensure (IOT_TYPE_FILTER_BAR);
   g_type_ensure (IOT_TYPE_PACKET_LIST);
   g_type_ensure (IOT_TYPE_PROTO_TREE);
+  g_type_ensure (IOT_TYPE_WELCOME_PAGE);
   g_type_ensure (IOT_TYPE_HEX_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-window.ui");
@@ -1770,6 +1775,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotWindow, description);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_file);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_counts);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_expert);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_tls);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_button);
