@@ -188,19 +188,12 @@ clear_interface (gpointer data)
 }
 
 IotFileInfo *
-iot_file_info_read (const char *path, GError **error)
+iot_file_info_parse (const guint8 *data, gsize size, GError **error)
 {
-  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, error);
-  g_autoptr (IotFileInfo) info = NULL;
-  Reader r;
+  g_autoptr (IotFileInfo) info = g_new0 (IotFileInfo, 1);
+  Reader r = { data, size, FALSE };
   guint32 magic;
 
-  if (mapped == NULL)
-    return NULL;
-  r.data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  r.size = g_mapped_file_get_length (mapped);
-  r.swapped = FALSE;
-  info = g_new0 (IotFileInfo, 1);
   info->comments = g_ptr_array_new_with_free_func (g_free);
   info->interfaces = g_array_new (FALSE, TRUE, sizeof (IotFileInterface));
   g_array_set_clear_func (info->interfaces, clear_interface);
@@ -229,6 +222,17 @@ iot_file_info_read (const char *path, GError **error)
   if (!read_pcap (&r, magic, info, error))
     return NULL;
   return g_steal_pointer (&info);
+}
+
+IotFileInfo *
+iot_file_info_read (const char *path, GError **error)
+{
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, error);
+
+  if (mapped == NULL)
+    return NULL;
+  return iot_file_info_parse ((const guint8 *) g_mapped_file_get_contents (mapped),
+                              g_mapped_file_get_length (mapped), error);
 }
 
 void

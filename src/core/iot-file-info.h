@@ -29,6 +29,8 @@ typedef struct {
 /* Reads @path's header blocks (only the first section of a pcapng file);
  * NULL with @error when the file cannot be read or is no capture. */
 IotFileInfo *iot_file_info_read (const char *path, GError **error);
+/* The same from @size bytes of a file's start (or all of it). */
+IotFileInfo *iot_file_info_parse (const guint8 *data, gsize size, GError **error);
 void         iot_file_info_free (IotFileInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFileInfo, iot_file_info_free)
 
