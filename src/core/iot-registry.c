@@ -330,7 +330,9 @@ iot_registry_dissector (const char *abbrev)
 }
 
 /* "tcp.port==1884,mqtt" or "udp.port==5690-5699,coap", as tshark's -d takes. */
-static void remember_handoff (const char *table, guint32 key);
+static void        remember_handoff (const char *table, guint32 key);
+static GHashTable *table_copy (const char *table);
+static void        table_publish (const char *table, GHashTable *copy);
 
 gboolean
 iot_registry_decode_as (const char *spec, GError **error)
@@ -374,12 +376,17 @@ iot_registry_decode_as (const char *spec, GError **error)
   if (*end != '\0' || high < low || high > G_MAXUINT32 || high - low > 65535)
     goto bad;
   handoff.table = g_hash_table_lookup (registry.table_names, selector[0]);
-  for (guint64 key = low; key <= high; key++)
-    {
-      handoff.key = (guint32) key;
-      remember_handoff (handoff.table, handoff.key);
-      add_handoff (dissector, &handoff);
-    }
+  {
+    GHashTable *copy = table_copy (handoff.table);
+
+    for (guint64 key = low; key <= high; key++)
+      {
+        handoff.key = (guint32) key;
+        remember_handoff (handoff.table, handoff.key);
+        g_hash_table_insert (copy, GUINT_TO_POINTER (handoff.key), dissector);
+      }
+    table_publish (handoff.table, copy);
+  }
   return TRUE;
 bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -389,7 +396,10 @@ bad:
 
 /* Every frame looks tables up by name several times; the names are string
  * literals, so a small per-thread cache keyed by the pointer skips hashing
- * the text.  The tables themselves never move once registered. */
+ * the text.  A table that Decode As changes after registration is
+ * replaced by a changed copy, never changed in place (workers may be
+ * reading it): the generation tells the caches to forget what they
+ * hold. */
 #define TABLE_CACHE_SIZE 16
 
 typedef struct {
@@ -397,13 +407,23 @@ typedef struct {
   GHashTable *entries;
 } TableCacheEntry;
 
+static gint       table_generation;
+static GPtrArray *retired_tables;   /* replaced tables, kept for whoever still reads them */
+
 static GHashTable *
 table_entries (const char *table)
 {
   static __thread TableCacheEntry cache[TABLE_CACHE_SIZE];
   static __thread guint next;
+  static __thread gint cache_generation;
+  gint generation = g_atomic_int_get (&table_generation);
   GHashTable *entries;
 
+  if (generation != cache_generation)
+    {
+      memset (cache, 0, sizeof cache);
+      cache_generation = generation;
+    }
   for (guint i = 0; i < TABLE_CACHE_SIZE; i++)
     if (cache[i].name == table)
       return cache[i].entries;
@@ -458,6 +478,41 @@ compare_guint32 (gconstpointer a, gconstpointer b)
 
 /* ---- changes to the built-in hand-offs, and putting them back ---------------------- */
 
+/* A private copy of @table to change... */
+static GHashTable *
+table_copy (const char *table)
+{
+  GHashTable *current = g_hash_table_lookup (registry.tables, table);
+  GHashTable *copy = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (current != NULL)
+    {
+      g_hash_table_iter_init (&iter, current);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy, key, value);
+    }
+  return copy;
+}
+
+/* ... then put in its place in one step.  The table it replaces stays
+ * allocated: a worker dissecting right now may hold it. */
+static void
+table_publish (const char *table, GHashTable *copy)
+{
+  GHashTable *current = g_hash_table_lookup (registry.tables, table);
+
+  if (retired_tables == NULL)
+    retired_tables = g_ptr_array_new ();
+  if (current != NULL)
+    g_ptr_array_add (retired_tables, current);
+  /* The name is registered: this replaces a value, the outer table
+   * neither grows nor moves. */
+  g_hash_table_insert (registry.tables, (gpointer) table, copy);
+  g_atomic_int_inc (&table_generation);
+}
+
 /* What a key of a table held before Decode As or a port preference first
  * changed it (NULL: nothing), so that the window can take its changes
  * back; the command line never needs to. */
@@ -493,15 +548,25 @@ iot_registry_reset_decode_as (void)
 {
   if (handoff_undo == NULL)
     return;
-  for (guint i = handoff_undo->len; i-- > 0;)
+  /* One copy per table changed, each published once. */
+  while (handoff_undo->len > 0)
     {
-      HandoffUndo *undo = &g_array_index (handoff_undo, HandoffUndo, i);
-      GHashTable *entries = g_hash_table_lookup (registry.tables, undo->table);
+      const char *table = g_array_index (handoff_undo, HandoffUndo, handoff_undo->len - 1).table;
+      GHashTable *copy = table_copy (table);
 
-      if (undo->previous != NULL)
-        g_hash_table_insert (entries, GUINT_TO_POINTER (undo->key), undo->previous);
-      else
-        g_hash_table_remove (entries, GUINT_TO_POINTER (undo->key));
+      for (guint i = handoff_undo->len; i-- > 0;)
+        {
+          HandoffUndo *undo = &g_array_index (handoff_undo, HandoffUndo, i);
+
+          if (undo->table != table)
+            continue;
+          if (undo->previous != NULL)
+            g_hash_table_insert (copy, GUINT_TO_POINTER (undo->key), undo->previous);
+          else
+            g_hash_table_remove (copy, GUINT_TO_POINTER (undo->key));
+          g_array_remove_index (handoff_undo, i);
+        }
+      table_publish (table, copy);
     }
   g_array_set_size (handoff_undo, 0);
   g_hash_table_remove_all (handoff_touched);
@@ -582,7 +647,7 @@ iot_registry_set_port_preference (const char *name_value, GError **error)
       return FALSE;
     }
   /* The value replaces the protocol's ports in that table, as in tshark. */
-  entries = g_hash_table_lookup (registry.tables, table);
+  entries = table_copy (table);
   g_hash_table_iter_init (&iter, entries);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (value == dissector)
@@ -592,11 +657,12 @@ iot_registry_set_port_preference (const char *name_value, GError **error)
       }
   for (guint i = 0; i < keys->len; i++)
     {
-      IotHandoff handoff = { .table = table, .key = g_array_index (keys, guint32, i) };
+      guint32 port = g_array_index (keys, guint32, i);
 
-      remember_handoff (table, handoff.key);
-      add_handoff (dissector, &handoff);
+      remember_handoff (table, port);
+      g_hash_table_insert (entries, GUINT_TO_POINTER (port), dissector);
     }
+  table_publish (table, entries);
   return TRUE;
 }
 
