@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gi18n.h>
+
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
@@ -689,14 +691,14 @@ quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 about_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  static const char *const authors[] = { "The iotscope authors", NULL };
+  const char *authors[] = { _("The iotscope authors"), NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (data)),
                          "program-name", "iotscope",
                          "logo-icon-name", APP_ID,
                          "version", IOTSCOPE_VERSION,
-                         "comments", "A network traffic analyzer for the Internet of Things, "
-                                     "made to learn how MQTT, CoAP and friends work.",
+                         "comments", _("A network traffic analyzer for the Internet of Things, "
+                                       "made to learn how MQTT, CoAP and friends work."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
                          NULL);
