@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-capture-dialog.h"
 #include "iot-welcome-page.h"
 #include "iot-window.h"
 
@@ -106,6 +107,33 @@ test_welcome_page (void)
     }
   g_assert_cmpuint (n_names, ==, g_list_model_get_n_items (interfaces));
   g_test_message ("%u interfaces as iotscope-cli -D lists them", n_names);
+
+  /* An interface's row opens Capture Options with it selected. */
+  if (n_names > 0)
+    {
+      guint last = n_names - 1;
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (interfaces), last);
+      GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_welcome_page_get_interface_list (page), last));
+      IotCaptureDialog *dialog = NULL;
+      g_auto (GStrv) chosen = NULL;
+      GListModel *toplevels = gtk_window_get_toplevels ();
+
+      g_signal_emit_by_name (row, "clicked");
+      gui_test_settle ();
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+        {
+          g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+          if (IOT_IS_CAPTURE_DIALOG (toplevel))
+            dialog = IOT_CAPTURE_DIALOG (toplevel);
+        }
+      g_assert_nonnull (dialog);
+      chosen = iot_capture_dialog_dup_interfaces (dialog);
+      g_assert_nonnull (chosen);
+      g_assert_cmpuint (g_strv_length (chosen), ==, 1);
+      g_assert_cmpstr (chosen[0], ==, name);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
 
   /* The second recent row opens coap.pcap; the panes take the page's place. */
   g_signal_connect (session, "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
