@@ -8,6 +8,7 @@
  * open window.  Run under Xvfb (run-xvfb.sh). */
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
@@ -205,6 +206,35 @@ test_name_resolution (void)
   reset_settings (settings);
 }
 
+/* Frames tshark shows under @filter with the port preference @pref;
+ * -1 without tshark. */
+static int
+tshark_count (const char *capture, const char *pref, const char *filter)
+{
+  const char *argv[] = { "tshark", "-r", capture, "-o", pref, "-Y", filter, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (g_find_program_in_path ("tshark") == NULL)
+    return -1;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, NULL) || status != 0)
+    g_error ("tshark -o %s failed", pref);
+  return (int) gui_test_count_lines (out);
+}
+
+/* The window shows as many frames under @filter as tshark with @pref. */
+static void
+expect_as_tshark (IotWindow *window, const char *capture, const char *pref, const char *filter, guint shown)
+{
+  int expected = tshark_count (capture, pref, filter);
+
+  if (expected < 0)
+    g_test_message ("no tshark: %s not compared", pref);
+  else
+    g_assert_cmpuint (shown, ==, (guint) expected);
+}
+
 static void
 test_ports (void)
 {
@@ -243,6 +273,9 @@ test_ports (void)
   g_assert_cmpuint (g_strv_length (stored), ==, 1);
   g_assert_cmpstr (stored[0], ==, "mqtt.tcp.port:1884");
   wait_reload (window, &loaded);
+  /* tshark 4.0 keeps the registered 1883 when -o names other ports
+   * (64 MQTT frames here); the preference replaces the list, as
+   * Wireshark's Preferences dialog does: none. */
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
 
   /* Both ports: all MQTT again. */
@@ -250,6 +283,8 @@ test_ports (void)
   g_signal_emit_by_name (entry, "activate");
   wait_reload (window, &loaded);
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883,1884", "mqtt", expected);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883,1884", "tcp", displayed_with (window, "tcp"));
 
   /* A wrong list says why and changes nothing. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "18x3");
@@ -272,6 +307,79 @@ test_ports (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
   gtk_window_destroy (GTK_WINDOW (window));
   reset_settings (settings);
+}
+
+/* mqtt311.pcap with the broker moved from port 1883 to 1884 (only the
+ * TCP port fields change; tshark checks no TCP checksum by default). */
+static char *
+write_moved_broker (const char *dir)
+{
+  g_autofree char *source = gui_test_capture_file ("mqtt311.pcap");
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (dir, "mqtt-1884.pcap", NULL);
+  gsize len, offset = 24;
+
+  g_assert_true (g_file_get_contents (source, &bytes, &len, NULL));
+  while (offset + 16 <= len)
+    {
+      guint32 caplen = GUINT32_FROM_LE (*(guint32 *) (bytes + offset + 8));
+      guint8 *frame = (guint8 *) bytes + offset + 16;
+
+      g_assert_cmpuint (offset + 16 + caplen, <=, len);
+      if (caplen >= 38 && frame[12] == 0x08 && frame[13] == 0x00 && frame[23] == 6)
+        {
+          guint8 *tcp = frame + 14 + (frame[14] & 0x0f) * 4;
+
+          for (guint i = 0; i < 4; i += 2)
+            if (tcp + i + 2 <= frame + caplen && tcp[i] == 0x07 && tcp[i + 1] == 0x5b)   /* 1883 */
+              tcp[i + 1] = 0x5c;                                                       /* 1884 */
+        }
+      offset += 16 + caplen;
+    }
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  return path;
+}
+
+/* Where tshark and the window mean the same (the ports given are
+ * decoded), the counts agree. */
+static void
+test_ports_as_tshark (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("iotscope-ports-XXXXXX", NULL);
+  g_autofree char *capture = write_moved_broker (dir);
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  static const char *const lists[] = { "1884", "1883,1884", "1880-1890" };
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  GtkEntry *entry;
+  gboolean loaded = FALSE;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883", "mqtt", 0);
+  prefs = iot_preferences_window_new (settings);
+  entry = iot_preferences_window_get_ports_entry (prefs, "mqtt", "tcp.port");
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autofree char *pref = g_strdup_printf ("mqtt.tcp.port:%s", lists[i]);
+      guint shown;
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), lists[i]);
+      g_signal_emit_by_name (entry, "activate");
+      wait_reload (window, &loaded);
+      shown = displayed_with (window, "mqtt");
+      g_assert_cmpuint (shown, >, 10);
+      expect_as_tshark (window, capture, pref, "mqtt", shown);
+      expect_as_tshark (window, capture, pref, "mqtt.msgtype == 3", displayed_with (window, "mqtt.msgtype == 3"));
+    }
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+  g_unlink (capture);
+  g_rmdir (dir);
 }
 
 static void
@@ -346,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preferences/general", test_general_page);
   g_test_add_func ("/preferences/name-resolution", test_name_resolution);
   g_test_add_func ("/preferences/ports", test_ports);
+  g_test_add_func ("/preferences/ports-as-tshark", test_ports_as_tshark);
   g_test_add_func ("/preferences/zigbee-keys", test_zigbee_keys);
   return g_test_run ();
 }
