@@ -5,14 +5,21 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib/gi18n.h>
+
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "iot-colour-rules-dialog.h"
+#include "iot-decode-as-dialog.h"
+#include "iot-dissect-settings.h"
+#include "iot-file-properties.h"
 #include "iot-engine.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
 #include "iot-secrets-settings.h"
 #include "iot-resources.h"
+#include "iot-style.h"
 #include "iot-window.h"
 
 #define APP_ID "org.iotscope.Iotscope"
@@ -39,6 +46,7 @@ struct _IotApplication {
   char          *capture_filter;
   double         capture_seconds;
   char         **prefs;          /* -o NAME:VALUE, as tshark */
+  char         **decode_as;      /* -d TABLE==VALUE,PROTOCOL, as tshark */
   GtkWidget     *dialog_shown;
   IotPreferencesWindow *preferences;
 
@@ -381,6 +389,9 @@ script_analysis_ready_cb (GtkWindow *analysis, IotApplication *self)
 }
 
 static void show_preferences (IotApplication *self);
+static GtkWindow *show_colour_rules (IotApplication *self);
+static GtkWindow *show_file_properties (IotApplication *self);
+static GtkWindow *show_decode_as (IotApplication *self);
 
 /* --window NAME */
 static void
@@ -388,10 +399,33 @@ script_analysis (IotApplication *self)
 {
   g_autoptr (GError) error = NULL;
 
-  if (g_str_equal (self->analysis, "preferences"))
+  if (g_str_equal (self->analysis, "preferences") || g_str_has_prefix (self->analysis, "preferences:"))
     {
       show_preferences (self);
+      if (self->preferences != NULL && strchr (self->analysis, ':') != NULL)
+        iot_preferences_window_show_page (self->preferences, strchr (self->analysis, ':') + 1);
       self->dialog_shown = GTK_WIDGET (self->preferences);
+      g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "file-properties"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_file_properties (self));
+      if (self->dialog_shown != NULL)
+        g_signal_connect (self->dialog_shown, "ready", G_CALLBACK (script_analysis_ready_cb), self);
+      else
+        g_timeout_add (600, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "decode-as"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_decode_as (self));
+      g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
+      return;
+    }
+  if (g_str_equal (self->analysis, "colour-rules"))
+    {
+      self->dialog_shown = GTK_WIDGET (show_colour_rules (self));
       g_timeout_add (self->screenshot != NULL ? 600 : 50, script_snapshot_cb, self);
       return;
     }
@@ -657,14 +691,14 @@ quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
 static void
 about_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  static const char *const authors[] = { "The iotscope authors", NULL };
+  const char *authors[] = { _("The iotscope authors"), NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (GTK_APPLICATION (data)),
                          "program-name", "iotscope",
                          "logo-icon-name", APP_ID,
                          "version", IOTSCOPE_VERSION,
-                         "comments", "A network traffic analyzer for the Internet of Things, "
-                                     "made to learn how MQTT, CoAP and friends work.",
+                         "comments", _("A network traffic analyzer for the Internet of Things, "
+                                       "made to learn how MQTT, CoAP and friends work."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
                          NULL);
@@ -694,6 +728,110 @@ preferences_activated (GSimpleAction *action, GVariant *param, gpointer data)
   show_preferences (data);
 }
 
+/* A dialog of the active window, closed with it. */
+static void
+present_for_active (IotApplication *self, GtkWindow *dialog)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (active != NULL)
+    {
+      gtk_window_set_transient_for (dialog, active);
+      gtk_window_set_destroy_with_parent (dialog, TRUE);
+    }
+  gtk_window_present (dialog);
+}
+
+static GtkWindow *
+show_colour_rules (IotApplication *self)
+{
+  GtkWindow *dialog;
+
+  if (self->settings == NULL)
+    return NULL;
+  dialog = GTK_WINDOW (iot_colour_rules_dialog_new (self->settings));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+colour_rules_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_colour_rules (data);
+}
+
+static GtkWindow *
+show_file_properties (IotApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog;
+
+  if (!IOT_IS_WINDOW (active))
+    return NULL;
+  dialog = GTK_WINDOW (iot_file_properties_new (iot_window_get_session (IOT_WINDOW (active))));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+file_properties_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_file_properties (data);
+}
+
+static GtkWindow *
+show_decode_as (IotApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *dialog;
+
+  if (self->settings == NULL)
+    return NULL;
+  dialog = GTK_WINDOW (iot_decode_as_dialog_new (self->settings, IOT_IS_WINDOW (active)
+                                                 ? iot_window_get_session (IOT_WINDOW (active)) : NULL));
+  present_for_active (self, dialog);
+  return dialog;
+}
+
+static void
+decode_as_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  show_decode_as (data);
+}
+
+/* "mqtt.tcp.port:1884": a port preference (checked when applied). */
+static gboolean
+is_port_preference (const char *pref)
+{
+  const char *colon = strchr (pref, ':');
+  g_autofree char *name = colon ? g_strndup (pref, colon - pref) : NULL;
+
+  return name != NULL && (g_str_has_suffix (name, ".tcp.port") || g_str_has_suffix (name, ".udp.port"));
+}
+
+/* One entry of tshark's zigbee_pc_keys table, "KEY","Normal|Reverse","LABEL"
+ * (the quotes optional), into the settings' key list. */
+static gboolean
+add_zigbee_uat_entry (GSettings *settings, const char *entry, GError **error)
+{
+  g_auto (GStrv) fields = g_strsplit (entry, ",", 3);
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      char *field = g_strstrip (fields[i]);
+      gsize len = strlen (field);
+
+      if (len >= 2 && field[0] == '"' && field[len - 1] == '"')
+        {
+          memmove (field, field + 1, len - 2);
+          field[len - 2] = '\0';
+        }
+    }
+  return iot_secrets_settings_add_zigbee_key (settings, fields[0] ? fields[0] : "",
+                                              fields[0] && fields[1] && g_ascii_strcasecmp (fields[1], "Reverse") == 0,
+                                              fields[0] && fields[1] && fields[2] ? fields[2] : "", error);
+}
+
 /* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
  * them.  Scripted runs keep their settings in memory, so there they are
  * the preferences, shown in the Preferences window too; otherwise they
@@ -702,6 +840,7 @@ static void
 apply_command_line_prefs (IotApplication *self)
 {
   g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+  g_autoptr (GPtrArray) port_prefs = g_ptr_array_new ();
 
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
@@ -717,11 +856,55 @@ apply_command_line_prefs (IotApplication *self)
           if (!iot_secrets_settings_add_psk (self->settings, "", strchr (pref, ':') + 1, &error))
             g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
         }
+      else if (self->settings != NULL && is_scripted (self) && g_str_has_prefix (pref, "uat:zigbee_pc_keys:"))
+        {
+          g_autoptr (GError) error = NULL;
+
+          if (!add_zigbee_uat_entry (self->settings, pref + strlen ("uat:zigbee_pc_keys:"), &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+        }
+      else if (is_port_preference (pref))
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto (GStrv) ports = NULL;
+
+          /* Checked now; kept in the (scripted: in-memory) settings, so
+           * that the Protocols page shows it; otherwise for this run. */
+          if (!iot_registry_set_port_preference (pref, &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+          else if (self->settings != NULL && is_scripted (self))
+            {
+              g_auto (GStrv) old = g_settings_get_strv (self->settings, "protocol-ports");
+
+              g_strv_builder_addv (builder, (const char **) old);
+              g_strv_builder_add (builder, pref);
+              ports = g_strv_builder_end (builder);
+              g_settings_set_strv (self->settings, "protocol-ports", (const char *const *) ports);
+            }
+          else
+            g_ptr_array_add (port_prefs, (gpointer) pref);
+        }
       else
         g_ptr_array_add (rest, (gpointer) pref);
     }
   g_ptr_array_add (rest, NULL);
   iot_secrets_settings_watch (self->settings, (const char *const *) rest->pdata);
+  iot_dissect_settings_watch (self->settings);
+  for (guint i = 0; i < port_prefs->len; i++)
+    iot_registry_set_port_preference (g_ptr_array_index (port_prefs, i), NULL);
+  /* -d: kept in the (scripted: in-memory) settings, so that the Decode As
+   * dialog lists them; otherwise for this run only. */
+  for (guint i = 0; self->decode_as != NULL && self->decode_as[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean ok = self->settings != NULL && is_scripted (self)
+                    ? iot_dissect_settings_add_decode_as (self->settings, self->decode_as[i], &error)
+                    : iot_registry_decode_as (self->decode_as[i], &error);
+
+      if (!ok)
+        g_printerr ("iotscope: %s\n", error->message);
+    }
   if (self->settings == NULL)
     {
       g_autoptr (GError) error = NULL;
@@ -749,10 +932,14 @@ iot_application_startup (GApplication *app)
     { .name = "quit", .activate = quit_activated },
     { .name = "about", .activate = about_activated },
     { .name = "preferences", .activate = preferences_activated },
+    { .name = "colour-rules", .activate = colour_rules_activated },
+    { .name = "file-properties", .activate = file_properties_activated },
+    { .name = "decode-as", .activate = decode_as_activated },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
+  { "app.file-properties", { "<Control><Alt><Shift>c", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.goto", { "<Control>g", NULL } },
     { "win.go-next", { "<Control>Down", NULL } },
@@ -764,13 +951,23 @@ iot_application_startup (GApplication *app)
     { "win.focus-filter", { "<Control>slash", NULL } },
   };
 
+  /* GtkApplication looks for gtk/help-overlay.ui while it starts up: the
+   * resources must be registered before, or the shortcuts window never
+   * exists and its action stays disabled. */
+  iot_application_init_resources ();
   G_APPLICATION_CLASS (iot_application_parent_class)->startup (app);
   warn_if_root ();
-  iot_application_init_resources ();
   load_style ();
   self->settings = create_settings (is_scripted (self));
   apply_command_line_prefs (self);
+  iot_style_init (self->settings);
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  if (self->settings != NULL)
+    {
+      g_autoptr (GAction) scheme = g_settings_create_action (self->settings, "color-scheme");
+
+      g_action_map_add_action (G_ACTION_MAP (app), scheme);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
 }
@@ -796,18 +993,19 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "capture-filter", "s", &self->capture_filter);
   g_variant_dict_lookup (options, "capture-seconds", "d", &self->capture_seconds);
   g_variant_dict_lookup (options, "option", "^as", &self->prefs);
+  g_variant_dict_lookup (options, "decode-as", "^as", &self->decode_as);
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
-                                           "dtls.psk:", NULL };
-      gboolean ok = FALSE;
+                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:", NULL };
+      gboolean ok = is_port_preference (self->prefs[i]);
 
       for (guint k = 0; known[k] != NULL; k++)
         ok |= g_str_has_prefix (self->prefs[i], known[k]);
       if (!ok)
         {
-          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk)\n",
-                      self->prefs[i]);
+          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
+                      "uat:zigbee_pc_keys, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }
@@ -863,6 +1061,7 @@ iot_application_finalize (GObject *object)
   g_free (self->capture);
   g_free (self->capture_filter);
   g_strfreev (self->prefs);
+  g_strfreev (self->decode_as);
   G_OBJECT_CLASS (iot_application_parent_class)->finalize (object);
 }
 
@@ -896,7 +1095,7 @@ iot_application_init (IotApplication *self)
       "append :hex or :raw to show the bytes so); with --screenshot, render the Follow window", "KIND" },
     { "window", 0, 0, G_OPTION_ARG_STRING, NULL,
       "Open an analysis window once loaded: phs, conv, endpoints, expert, histograms, io-graph, "
-      "insight[:PAGE], or preferences (with --screenshot, render it)", "NAME" },
+      "insight[:PAGE], preferences[:general|protocols|tls|zigbee], colour-rules, decode-as, file-properties (with --screenshot, render it)", "NAME" },
     { "measure", 0, 0, G_OPTION_ARG_NONE, NULL,
       "Print the load time and the worst main-loop gap, then quit (also IOTSCOPE_MEASURE=1)", NULL },
     { "capture-dialog", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -907,7 +1106,10 @@ iot_application_init (IotApplication *self)
     { "capture-filter", 0, 0, G_OPTION_ARG_STRING, NULL, "The capture filter of --capture", "BPF" },
     { "capture-seconds", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "How long --capture captures (default 5)", "S" },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-      "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX", "NAME:VALUE" },
+      "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
+      "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
+    { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      "Decode traffic as tshark's -d does, e.g. tcp.port==1884,mqtt", "TABLE==VALUE,PROTOCOL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },
     { NULL }
   };

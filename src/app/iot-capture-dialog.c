@@ -1,6 +1,8 @@
 /* iot-capture-dialog.c — Capture Options. */
 #include "iot-capture-dialog.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-live.h"
 
 #include <string.h>
@@ -274,7 +276,7 @@ fill_interfaces (IotCaptureDialog *self)
   if (ifaces->len == 0)
     {
       gtk_label_set_text (self->interface_message,
-                          "No interfaces found: capturing needs the rights to (run “make caps”, which gives them to iotscope-capture, or use root).");
+                          _("No interfaces found: capturing needs the rights to (run “make caps”, which gives them to iotscope-capture, or use root)."));
       gtk_widget_set_visible (GTK_WIDGET (self->interface_message), TRUE);
     }
   for (guint i = 0; i < ifaces->len; i++)
@@ -386,11 +388,11 @@ update_link_types (IotCaptureDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->link_type_dropdown), names[0] != NULL && names[1] == NULL
                             && caps != NULL && caps->link_types->len > 1);
   if (names[0] == NULL)
-    gtk_label_set_text (self->link_type_message, "Select an interface to see its link types.");
+    gtk_label_set_text (self->link_type_message, _("Select an interface to see its link types."));
   else if (caps == NULL)
     gtk_label_set_text (self->link_type_message, error != NULL ? error->message : "");
   else if (names[1] != NULL)
-    gtk_label_set_text (self->link_type_message, "Several interfaces capture with their default link type.");
+    gtk_label_set_text (self->link_type_message, _("Several interfaces capture with their default link type."));
   else
     {
       g_autofree char *text = g_strdup_printf ("%s offers %u link type%s%s.", names[0], caps->link_types->len,
@@ -429,13 +431,13 @@ check_filter (IotCaptureDialog *self)
   if (stripped[0] == '\0')
     {
       self->filter_valid = TRUE;
-      gtk_label_set_text (self->filter_message, "No filter: every packet is captured.");
+      gtk_label_set_text (self->filter_message, _("No filter: every packet is captured."));
     }
   else if (iot_live_check_filter (CHECK_LINK_TYPE, stripped, &error))
     {
       self->filter_valid = TRUE;
       gtk_widget_add_css_class (entry, "filter-valid");
-      gtk_label_set_text (self->filter_message, "Valid capture filter.");
+      gtk_label_set_text (self->filter_message, _("Valid capture filter."));
     }
   else
     {

@@ -1,6 +1,8 @@
 /* iot-follow-window.c — the Follow Stream window. */
 #include "iot-follow-window.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-follow-mqtt.h"
 
 /* Tints over the theme's own background, so the text keeps the theme's
@@ -381,7 +383,7 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   gtk_widget_set_visible (GTK_WIDGET (self->mode_dropdown), kind != IOT_FOLLOW_KIND_MQTT);
   if (kind == IOT_FOLLOW_KIND_MQTT)
     {
-      gtk_label_set_text (self->loading_label, "Collecting the MQTT messages from the capture…");
+      gtk_label_set_text (self->loading_label, _("Collecting the MQTT messages from the capture…"));
       /* Lines of words: wider, broken between words, and a long line's
        * continuation indented under its start. */
       gtk_window_set_default_size (GTK_WINDOW (self), 1040, 600);

@@ -1,6 +1,8 @@
 /* iot-frame-list.c — the lazy packet-list model. */
 #include "iot-frame-list.h"
 
+#include "iot-colour-rules.h"
+
 /* Enough for a few screens of rows scrolled back and forth. */
 #define SUMMARY_CACHE_SIZE 2048
 
@@ -81,6 +83,7 @@ struct _IotFrameList {
   GHashTable *cache;
   GQueue      lru;
   guint32     time_ref;   /* the time reference frame, 0 = none */
+  IotColourRuleSet *colour_rules;   /* compiled for this (the main) thread, or NULL */
 };
 
 static void iot_frame_list_model_init (GListModelInterface *iface);
@@ -182,6 +185,7 @@ iot_frame_list_finalize (GObject *object)
   g_free (self->positions);
   g_clear_pointer (&self->capture, iot_capture_unref);
   iot_packet_free (self->pkt);
+  g_clear_pointer (&self->colour_rules, iot_colour_rule_set_free);
   G_OBJECT_CLASS (iot_frame_list_parent_class)->finalize (object);
 }
 
@@ -467,8 +471,13 @@ summary_compute (IotFrameList *self, guint32 number)
   IotRowSummary *summary = g_new0 (IotRowSummary, 1);
   IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
 
+  /* The one dissection of the row serves its colouring rules too: they
+   * were compiled once, and only add the fields they read. */
+  if (self->colour_rules != NULL)
+    options.fields = iot_colour_rule_set_fields (self->colour_rules);
   /* The engine has the first pass give way while this runs. */
   iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
+  summary->colour_rule = self->colour_rules != NULL ? iot_colour_rule_set_match (self->colour_rules, self->pkt) : -1;
   summary->number = number;
   summary->length = iot_file_frame (iot_capture_file (self->capture), number)->len;
   summary->severity = iot_packet_max_severity (self->pkt);
@@ -528,6 +537,21 @@ iot_frame_list_forget_summary (IotFrameList *self, guint32 number)
 }
 
 void
+iot_frame_list_set_colour_rules (IotFrameList *self, IotColourRuleSet *rules)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  g_clear_pointer (&self->colour_rules, iot_colour_rule_set_free);
+  self->colour_rules = rules;
+  cache_clear (self);
+}
+
+gboolean
+iot_frame_list_has_colour_rules (IotFrameList *self)
+{
+  return self->colour_rules != NULL;
+}
+
+void
 iot_frame_list_set_time_ref (IotFrameList *self, guint32 number)
 {
   g_return_if_fail (IOT_IS_FRAME_LIST (self));
@@ -546,9 +570,49 @@ iot_frame_list_time_base (IotFrameList *self, guint32 number)
   return self->time_ref != 0 && number >= self->time_ref ? self->time_ref : 1;
 }
 
-/* "2026-11-26 12:24:01.125020" from nanoseconds since 1970. */
+static const struct {
+  const char *id;
+  const char *tshark;
+} time_formats[IOT_N_TIME_FORMATS] = {
+  [IOT_TIME_RELATIVE] = { "relative", "r" },
+  [IOT_TIME_DELTA_DISPLAYED] = { "delta-displayed", "dd" },
+  [IOT_TIME_DATE] = { "date", "ad" },
+  [IOT_TIME_UTC] = { "utc", "ud" },
+  [IOT_TIME_EPOCH] = { "epoch", "e" },
+  [IOT_TIME_OF_DAY] = { "time-of-day", "a" },
+  [IOT_TIME_DAY_OF_YEAR] = { "day-of-year", "adoy" },
+  [IOT_TIME_DELTA] = { "delta", "d" },
+  [IOT_TIME_UTC_OF_DAY] = { "utc-time-of-day", "u" },
+  [IOT_TIME_UTC_DAY_OF_YEAR] = { "utc-day-of-year", "udoy" },
+};
+
+const char *
+iot_time_format_id (IotTimeFormat format)
+{
+  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
+  return time_formats[format].id;
+}
+
+const char *
+iot_time_format_tshark (IotTimeFormat format)
+{
+  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
+  return time_formats[format].tshark;
+}
+
+int
+iot_time_format_from_id (const char *id)
+{
+  for (guint i = 0; i < IOT_N_TIME_FORMATS; i++)
+    if (g_strcmp0 (id, time_formats[i].id) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* "2026-11-26 12:24:01.125020" (or as @pattern says) from nanoseconds
+ * since 1970. */
 static void
-format_date (gint64 ns, gboolean utc, guint decimals, GString *out)
+format_calendar (gint64 ns, gboolean utc, const char *pattern, guint decimals, GString *out)
 {
   g_autoptr (GDateTime) dt = NULL;
   g_autofree char *text = NULL;
@@ -561,7 +625,7 @@ format_date (gint64 ns, gboolean utc, guint decimals, GString *out)
       g_string_append (out, "?");
       return;
     }
-  text = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+  text = g_date_time_format (dt, pattern);
   for (guint i = decimals; i < 9; i++)
     frac /= 10;
   g_string_append_printf (out, "%s.%0*" G_GUINT64_FORMAT, text, (int) decimals, frac);
@@ -596,7 +660,8 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
   decimals = iot_file_format (file) == IOT_FILE_FORMAT_PCAP_NSEC ? 9 : 6;
   /* The reference frame itself reads *REF* in the relative formats, as
    * in Wireshark. */
-  if (number == self->time_ref && (format == IOT_TIME_RELATIVE || format == IOT_TIME_DELTA_DISPLAYED))
+  if (number == self->time_ref
+      && (format == IOT_TIME_RELATIVE || format == IOT_TIME_DELTA_DISPLAYED || format == IOT_TIME_DELTA))
     {
       g_string_append (out, "*REF*");
       return;
@@ -614,11 +679,20 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
         format_seconds (ts - iot_file_frame (file, prev != 0 ? prev : number)->ts_ns, decimals, out);
       }
       break;
-    case IOT_TIME_DATE:
-      format_date (ts, FALSE, decimals, out);
+    case IOT_TIME_DELTA:
+      format_seconds (ts - iot_file_frame (file, number > 1 ? number - 1 : number)->ts_ns, decimals, out);
       break;
+    case IOT_TIME_DATE:
     case IOT_TIME_UTC:
-      format_date (ts, TRUE, decimals, out);
+      format_calendar (ts, format == IOT_TIME_UTC, "%Y-%m-%d %H:%M:%S", decimals, out);
+      break;
+    case IOT_TIME_OF_DAY:
+    case IOT_TIME_UTC_OF_DAY:
+      format_calendar (ts, format == IOT_TIME_UTC_OF_DAY, "%H:%M:%S", decimals, out);
+      break;
+    case IOT_TIME_DAY_OF_YEAR:
+    case IOT_TIME_UTC_DAY_OF_YEAR:
+      format_calendar (ts, format == IOT_TIME_UTC_DAY_OF_YEAR, "%Y/%j %H:%M:%S", decimals, out);
       break;
     case IOT_TIME_EPOCH:
       format_seconds (ts, decimals, out);

@@ -20,7 +20,20 @@ typedef enum {
   IOT_TIME_DATE,              /* local date and time of day */
   IOT_TIME_UTC,               /* UTC date and time of day */
   IOT_TIME_EPOCH,             /* seconds since 1970 */
+  IOT_TIME_OF_DAY,            /* local time of day (tshark -t a) */
+  IOT_TIME_DAY_OF_YEAR,       /* local year/day of year and time (-t adoy) */
+  IOT_TIME_DELTA,             /* seconds since the previous captured frame (-t d) */
+  IOT_TIME_UTC_OF_DAY,        /* UTC time of day (-t u) */
+  IOT_TIME_UTC_DAY_OF_YEAR,   /* UTC year/day of year and time (-t udoy) */
+  IOT_N_TIME_FORMATS
 } IotTimeFormat;
+
+/* The GSettings name of @format ("relative", "date", …) and tshark's -t
+ * letters for it ("r", "ad", …). */
+const char   *iot_time_format_id (IotTimeFormat format);
+const char   *iot_time_format_tshark (IotTimeFormat format);
+/* -1 when @id names none. */
+int           iot_time_format_from_id (const char *id);
 
 /* The packet list's columns. */
 typedef enum {
@@ -47,7 +60,10 @@ typedef struct {
   char        dst[64];
   char       *protocol;
   char       *info;
+  int         colour_rule;  /* the colouring rule the frame matches, -1 none */
 } IotRowSummary;
+
+typedef struct _IotColourRuleSet IotColourRuleSet;
 
 #define IOT_TYPE_FRAME_ROW (iot_frame_row_get_type ())
 G_DECLARE_FINAL_TYPE (IotFrameRow, iot_frame_row, IOT, FRAME_ROW, GObject)
@@ -102,6 +118,10 @@ guint32       iot_frame_list_time_base (IotFrameList *self, guint32 number);
  * are computed again when next asked for.  0: every frame's. */
 void          iot_frame_list_forget_summary (IotFrameList *self, guint32 number);
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
+/* The colouring rules the summaries are matched against (taken; NULL for
+ * none); the summaries made so far are dropped. */
+void          iot_frame_list_set_colour_rules (IotFrameList *self, IotColourRuleSet *rules);
+gboolean      iot_frame_list_has_colour_rules (IotFrameList *self);
 void          iot_frame_list_format_time (IotFrameList *self, guint32 number,
                                           IotTimeFormat format, GString *out);
 

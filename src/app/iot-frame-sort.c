@@ -163,6 +163,9 @@ iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
             case IOT_COLUMN_TIME:
               if (time_format == IOT_TIME_DELTA_DISPLAYED)
                 entries[i].key = time_key (i > 0 ? frame->ts_ns - iot_file_frame (file, numbers[i - 1])->ts_ns : 0);
+              else if (time_format == IOT_TIME_DELTA)
+                entries[i].key = time_key (numbers[i] > 1 ? frame->ts_ns - iot_file_frame (file, numbers[i] - 1)->ts_ns
+                                                          : 0);
               else
                 entries[i].key = time_key (frame->ts_ns);
               break;

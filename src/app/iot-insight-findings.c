@@ -2,6 +2,8 @@
  * explanation and frames. */
 #include "iot-insight-findings.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "iot-dissector.h"
@@ -154,12 +156,12 @@ static void
 summary_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *tag = gtk_label_new ("Deviation");
+  GtkWidget *tag = gtk_label_new (_("Deviation"));
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_widget_add_css_class (tag, "insight-tag");
   gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (tag, "Differs from the baseline this capture was compared with");
+  gtk_widget_set_tooltip_text (tag, _("Differs from the baseline this capture was compared with"));
   set_two_lines (label);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), tag);
@@ -206,7 +208,7 @@ count_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer d
 
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_set_tooltip_text (label, "How many frames show this (the evidence)");
+  gtk_widget_set_tooltip_text (label, _("How many frames show this (the evidence)"));
   gtk_list_item_set_child (item, label);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "iot-io-graph-window.h"
 
+#include <glib/gi18n.h>
+
 #include <cairo-svg.h>
 #include <math.h>
 #include <string.h>
@@ -540,6 +542,8 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   row->widgets[6] = gtk_entry_new ();
   row->widgets[7] = gtk_label_new ("…");
   row->widgets[8] = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->widgets[8]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Remove this series", -1);
 
   row->enabled = GTK_CHECK_BUTTON (row->widgets[0]);
   row->name = GTK_EDITABLE (row->widgets[1]);
@@ -551,7 +555,7 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   row->total = GTK_LABEL (row->widgets[7]);
   row->remove = GTK_BUTTON (row->widgets[8]);
 
-  gtk_widget_set_tooltip_text (row->widgets[0], "Draw this series");
+  gtk_widget_set_tooltip_text (row->widgets[0], _("Draw this series"));
   gtk_editable_set_width_chars (row->name, 14);
   gtk_widget_set_hexpand (row->widgets[2], TRUE);
   gtk_widget_add_css_class (row->widgets[2], "filter-entry");
@@ -564,7 +568,7 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   gtk_label_set_xalign (row->total, 1);
   gtk_label_set_width_chars (row->total, 8);
   gtk_widget_add_css_class (row->widgets[7], "numeric");
-  gtk_widget_set_tooltip_text (row->widgets[8], "Remove this series");
+  gtk_widget_set_tooltip_text (row->widgets[8], _("Remove this series"));
   gtk_widget_add_css_class (row->widgets[8], "flat");
 
   for (guint c = 0; c < G_N_ELEMENTS (row->widgets); c++)
@@ -811,7 +815,7 @@ point_activated_cb (IotIoGraph *graph, guint id, guint interval, IotIoGraphWindo
   if (iot_session_get_capture (self->session) != self->capture)
     {
       /* The frame numbers are this capture's, not the one shown now. */
-      gtk_label_set_text (self->status_label, "The main window shows another capture now");
+      gtk_label_set_text (self->status_label, _("The main window shows another capture now"));
       return;
     }
   frame = iot_io_graph_window_get_first_frame (self, id, interval);
@@ -1035,11 +1039,11 @@ export_clicked_cb (GtkButton *button, IotIoGraphWindow *self)
   GtkFileChooserNative *dialog;
   GtkFileFilter *filter;
 
-  dialog = gtk_file_chooser_native_new ("Save the I/O Graph", GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+  dialog = gtk_file_chooser_native_new (_("Save the I/O Graph"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                         "_Save", "_Cancel");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "io-graph.png");
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "PNG image or SVG drawing");
+  gtk_file_filter_set_name (filter, _("PNG image or SVG drawing"));
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_filter_add_suffix (filter, "svg");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);

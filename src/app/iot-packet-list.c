@@ -1,6 +1,8 @@
 /* iot-packet-list.c — the packet list. */
 #include "iot-packet-list.h"
 
+#include "iot-colour-rules.h"
+
 #include <string.h>
 
 #include "iot-frame-notes.h"
@@ -96,17 +98,25 @@ style_row (IotPacketList *self, GtkWidget *text, const IotRowSummary *summary)
   GtkWidget *cell = gtk_widget_get_parent (text);
   GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
   const char *wanted = NULL;
+  const char *had;
 
   if (row == NULL)
     return;
-  if (summary != NULL && iot_session_get_colorize (self->session))
-    wanted = protocol_class (summary);
-  for (guint i = 0; i < G_N_ELEMENTS (protocol_classes); i++)
-    if (protocol_classes[i] != wanted && gtk_widget_has_css_class (row, protocol_classes[i]))
-      gtk_widget_remove_css_class (row, protocol_classes[i]);
-  if (wanted != NULL && !gtk_widget_has_css_class (row, wanted))
-    gtk_widget_add_css_class (row, wanted);
   style_row_notes (self, row, summary);
+  /* The colouring rules when the window has them, else the colours of
+   * the built-in style sheet by protocol. */
+  if (summary != NULL && iot_session_get_colorize (self->session))
+    wanted = iot_frame_list_has_colour_rules (self->frames) ? iot_colour_rule_class (summary->colour_rule)
+             : protocol_class (summary);
+  had = g_object_get_data (G_OBJECT (row), "iot-row-colour");
+  if (had == wanted)
+    return;
+  if (had != NULL)
+    gtk_widget_remove_css_class (row, had);
+  if (wanted != NULL)
+    gtk_widget_add_css_class (row, wanted);
+  /* Class names are static strings: compared by address. */
+  g_object_set_data (G_OBJECT (row), "iot-row-colour", (gpointer) wanted);
 }
 
 /* The Info text in full, asked for only when the pointer rests on a
@@ -672,6 +682,13 @@ filter_finished_cb (IotSession *session, IotPacketList *self)
 static void
 view_options_cb (IotSession *session, GParamSpec *pspec, IotPacketList *self)
 {
+  refresh_bound (self);
+}
+
+void
+iot_packet_list_refresh (IotPacketList *self)
+{
+  g_return_if_fail (IOT_IS_PACKET_LIST (self));
   refresh_bound (self);
 }
 

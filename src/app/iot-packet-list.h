@@ -35,4 +35,7 @@ void               iot_packet_list_move (IotPacketList *self, int delta);
 GVariant          *iot_packet_list_save_widths (IotPacketList *self);
 void               iot_packet_list_restore_widths (IotPacketList *self, GVariant *widths);
 
+/* Binds the rows on screen again (their colours changed). */
+void iot_packet_list_refresh (IotPacketList *self);
+
 G_END_DECLS

@@ -1,6 +1,8 @@
-/* iot-preferences-window.h — Preferences: the TLS page (key log file and
- * pre-shared keys), kept in GSettings.  Whoever watches the settings
- * applies them (iot-secrets-settings.h); this window only edits them. */
+/* iot-preferences-window.h — Preferences, kept in GSettings: General
+ * (name resolution, time format, colouring, style), Protocols (ports),
+ * TLS (key log file and pre-shared keys) and Zigbee (network keys).
+ * Whoever watches the settings applies them (iot-secrets-settings.h,
+ * iot-dissect-settings.h, the windows); this window only edits them. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -12,6 +14,13 @@ G_DECLARE_FINAL_TYPE (IotPskItem, iot_psk_item, IOT, PSK_ITEM, GObject)
 
 const char *iot_psk_item_get_identity (IotPskItem *self);
 const char *iot_psk_item_get_key (IotPskItem *self);
+
+#define IOT_TYPE_ZIGBEE_KEY_ITEM (iot_zigbee_key_item_get_type ())
+G_DECLARE_FINAL_TYPE (IotZigbeeKeyItem, iot_zigbee_key_item, IOT, ZIGBEE_KEY_ITEM, GObject)
+
+const char *iot_zigbee_key_item_get_key (IotZigbeeKeyItem *self);
+gboolean    iot_zigbee_key_item_get_reversed (IotZigbeeKeyItem *self);
+const char *iot_zigbee_key_item_get_label (IotZigbeeKeyItem *self);
 
 #define IOT_TYPE_PREFERENCES_WINDOW (iot_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (IotPreferencesWindow, iot_preferences_window, IOT, PREFERENCES_WINDOW, GtkWindow)
@@ -31,5 +40,24 @@ GtkButton  *iot_preferences_window_get_clear_keylog_button (IotPreferencesWindow
 GtkEntry   *iot_preferences_window_get_psk_identity_entry (IotPreferencesWindow *self);
 GtkEntry   *iot_preferences_window_get_psk_key_entry (IotPreferencesWindow *self);
 GtkButton  *iot_preferences_window_get_psk_add_button (IotPreferencesWindow *self);
+
+/* Pages by name: "general", "protocols", "tls", "zigbee". */
+void        iot_preferences_window_show_page (IotPreferencesWindow *self, const char *name);
+GtkCheckButton *iot_preferences_window_get_resolve_mac_check (IotPreferencesWindow *self);
+GtkCheckButton *iot_preferences_window_get_colorize_check (IotPreferencesWindow *self);
+GtkDropDown *iot_preferences_window_get_time_format_dropdown (IotPreferencesWindow *self);
+GtkDropDown *iot_preferences_window_get_style_dropdown (IotPreferencesWindow *self);
+/* The entry of @protocol's ports in @table ("mqtt", "tcp.port"), or NULL. */
+GtkEntry   *iot_preferences_window_get_ports_entry (IotPreferencesWindow *self, const char *protocol,
+                                                    const char *table);
+GtkLabel   *iot_preferences_window_get_ports_status (IotPreferencesWindow *self);
+/* IotZigbeeKeyItem, one per key in the settings, in their order. */
+GListModel *iot_preferences_window_get_zigbee_keys (IotPreferencesWindow *self);
+GtkListBox *iot_preferences_window_get_zigbee_list (IotPreferencesWindow *self);
+GtkEntry   *iot_preferences_window_get_zigbee_key_entry (IotPreferencesWindow *self);
+GtkDropDown *iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWindow *self);
+GtkEntry   *iot_preferences_window_get_zigbee_label_entry (IotPreferencesWindow *self);
+GtkButton  *iot_preferences_window_get_zigbee_add_button (IotPreferencesWindow *self);
+GtkLabel   *iot_preferences_window_get_zigbee_status (IotPreferencesWindow *self);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
 /* iot-secrets-settings.h — the decryption preferences (GSettings keys
- * tls-keylog-file and tls-psks) applied to the process-wide secrets store. */
+ * tls-keylog-file, tls-psks and zigbee-keys) applied to the process-wide secrets store. */
 #pragma once
 
 #include <gio/gio.h>
@@ -23,5 +23,12 @@ void     iot_secrets_settings_watch (GSettings *settings, const char *const *pre
  * when @hex is not a key. */
 gboolean iot_secrets_settings_add_psk (GSettings *settings, const char *identity, const char *hex, GError **error);
 gboolean iot_secrets_settings_remove_psk (GSettings *settings, const char *identity);
+
+/* Adds or replaces a Zigbee network or link key (zigbee-keys, as tshark's
+ * uat:zigbee_pc_keys: 16 bytes in hex, @reversed for "Reverse" byte
+ * order, a label); FALSE with @error when @hex is not a key. */
+gboolean iot_secrets_settings_add_zigbee_key (GSettings *settings, const char *hex, gboolean reversed,
+                                              const char *label, GError **error);
+gboolean iot_secrets_settings_remove_zigbee_key (GSettings *settings, const char *hex);
 
 G_END_DECLS

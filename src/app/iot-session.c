@@ -98,6 +98,7 @@ struct _IotSession {
   gint64         sort_start_us;
   double         sort_seconds;   /* how long the last sort took */
   gboolean       scan_stopped;   /* the background count was cancelled */
+  gboolean       load_partial;   /* loading was cancelled: the frames before are shown */
 
   /* Expert counts of the displayed frames. */
   gboolean       expert_known;
@@ -417,6 +418,13 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   update_busy (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
+  if (error != NULL && self->capture == NULL)
+    {
+      /* Nothing of the file is shown: the window shows no file either
+       * (its title and status bar go back to "iotscope"). */
+      g_clear_pointer (&self->path, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+    }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !g_error_matches (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED))
     {
@@ -424,6 +432,11 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       report_problem (self, title, error->message);
       return;
+    }
+  if (error != NULL && self->capture != NULL)
+    {
+      self->load_partial = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
     }
   if (self->capture != NULL && self->shrink_check_id == 0)
     self->shrink_check_id = g_timeout_add (SHRINK_CHECK_MS, shrink_check_cb, self);
@@ -490,6 +503,7 @@ reset_capture (IotSession *self)
   self->view_job = NULL;
   self->filtering = FALSE;
   self->scan_stopped = FALSE;
+  self->load_partial = FALSE;
   self->all_expert_known = FALSE;
   self->all_scanned_upto = 0;
   set_expert (self, FALSE, 0, 0);
@@ -523,6 +537,7 @@ iot_session_open (IotSession *self, GFile *file)
     self->path = g_file_get_uri (file);
   self->load_start_us = g_get_monotonic_time ();
   self->load_seconds = 0;
+  self->load_partial = FALSE;
 
   job = g_new0 (LoadJob, 1);
   g_mutex_init (&job->lock);
@@ -1631,11 +1646,23 @@ iot_session_get_time_format (IotSession *self)
 void
 iot_session_set_time_format (IotSession *self, IotTimeFormat format)
 {
-  g_return_if_fail (format <= IOT_TIME_EPOCH);
+  g_return_if_fail (format < IOT_N_TIME_FORMATS);
   if (self->time_format == format)
     return;
   self->time_format = format;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_FORMAT]);
+}
+
+gboolean
+iot_session_get_load_partial (IotSession *self)
+{
+  return self->load_partial;
+}
+
+guint32
+iot_session_get_n_in_file (IotSession *self)
+{
+  return self->capture != NULL ? iot_capture_n_frames (self->capture) : 0;
 }
 
 gboolean
@@ -1749,7 +1776,7 @@ iot_session_class_init (IotSessionClass *klass)
   properties[PROP_SELECTED_FRAME] = g_param_spec_uint ("selected-frame", NULL, NULL, 0, G_MAXUINT32, 0, rw);
   properties[PROP_SELECTED_NODE] = g_param_spec_int ("selected-node", NULL, NULL, -1, G_MAXINT, -1, rw);
   properties[PROP_TIME_FORMAT] = g_param_spec_int ("time-format", NULL, NULL, IOT_TIME_RELATIVE,
-                                                   IOT_TIME_EPOCH, IOT_TIME_RELATIVE, rw);
+                                                   IOT_N_TIME_FORMATS - 1, IOT_TIME_RELATIVE, rw);
   properties[PROP_COLORIZE] = g_param_spec_boolean ("colorize", NULL, NULL, TRUE, rw);
   properties[PROP_N_DISPLAYED] = g_param_spec_uint ("n-displayed", NULL, NULL, 0, G_MAXUINT32, 0, ro);
   properties[PROP_SORTING] = g_param_spec_boolean ("sorting", NULL, NULL, FALSE, ro);

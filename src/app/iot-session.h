@@ -49,6 +49,11 @@ const char   *iot_session_get_busy_text (IotSession *self);
 /* Seconds from open to the end of the first pass (0 while loading). */
 double        iot_session_get_load_seconds (IotSession *self);
 guint32       iot_session_get_n_total (IotSession *self);
+/* Loading was cancelled (Escape): the frames read until then are shown,
+ * not the whole file. */
+gboolean      iot_session_get_load_partial (IotSession *self);
+/* The frames the file's index holds (more than shown when partial). */
+guint32       iot_session_get_n_in_file (IotSession *self);
 guint         iot_session_get_n_displayed (IotSession *self);
 
 /* Applies a display filter (empty or NULL = none) in a worker; FALSE with

@@ -4,6 +4,8 @@
  */
 #include "iot-stats-window.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -1061,7 +1063,7 @@ fill_expert (IotStatsWindow *self)
         n++;
       }
   gtk_label_set_text (self->expert_empty,
-                      "No expert information: no dissector flagged anything unusual in the counted frames.");
+                      _("No expert information: no dissector flagged anything unusual in the counted frames."));
   gtk_stack_set_visible_child_name (self->expert_stack, n ? "list" : "empty");
 }
 
@@ -1388,10 +1390,10 @@ right_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, GtkLi
     return;
   gtk_single_selection_set_selected (selection, gtk_list_item_get_position (item));
   if (page == PAGE_EXPERT)
-    g_menu_append (model, "Go to First Frame", "stats.go-to-frame");
+    g_menu_append (model, _("Go to First Frame"), "stats.go-to-frame");
   else
-    g_menu_append (model, "Apply as Filter", "stats.apply-filter");
-  g_menu_append (model, "Copy Page as Text", "stats.copy");
+    g_menu_append (model, _("Apply as Filter"), "stats.apply-filter");
+  g_menu_append (model, _("Copy Page as Text"), "stats.copy");
   view = page == PAGE_PHS ? GTK_WIDGET (self->phs_view) : page == PAGE_CONV ? GTK_WIDGET (self->conv_view)
          : page == PAGE_ENDPOINTS ? GTK_WIDGET (self->endpoint_view) : GTK_WIDGET (self->expert_view);
   if (!gtk_widget_compute_point (cell, view, &GRAPHENE_POINT_INIT ((float) x, (float) y), &point))

@@ -9,6 +9,9 @@
 #include "iot-live.h"
 #include "iot-secrets.h"
 #include "iot-secrets-settings.h"
+#include "iot-colour-rules.h"
+#include "iot-dissect-settings.h"
+#include "iot-welcome-page.h"
 #include "iot-tls-sessions.h"
 #include "iot-window-notes.h"
 #include "iot-column-prefs.h"
@@ -34,6 +37,7 @@ struct _IotWindow {
   GtkLabel       *description;
   GtkLabel       *status_file;
   GtkLabel       *status_counts;
+  GtkStack       *content_stack;    /* the welcome page with no capture open */
   GtkLabel       *status_expert;
   GtkLabel       *status_tls;
   GtkMenuButton  *goto_button;
@@ -78,9 +82,6 @@ struct _IotWindow {
 
 G_DEFINE_FINAL_TYPE (IotWindow, iot_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static const char *const time_format_names[] = {
-  "relative", "delta-displayed", "date", "utc", "epoch",
-};
 
 /* ---- status ------------------------------------------------------------------- */
 
@@ -145,6 +146,8 @@ update_status (IotWindow *self)
   set_label_if_changed (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
   if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), base != NULL ? base : "iotscope") != 0)
     gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), path != NULL ? "capture" : "welcome") != 0)
+    gtk_stack_set_visible_child_name (self->content_stack, path != NULL ? "capture" : "welcome");
   if (path == NULL)
     {
       gtk_label_set_text (self->status_counts, "");
@@ -167,7 +170,10 @@ update_status (IotWindow *self)
   if (iot_session_get_filter_text (self->session) != NULL)
     g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
                             total > 0 ? 100.0 * displayed / total : 0.0);
-  if (iot_session_get_load_seconds (self->session) > 0)
+  if (iot_session_get_load_partial (self->session))
+    g_string_append_printf (counts, " · Loading cancelled: the first %u of %u frames are shown", total,
+                            iot_session_get_n_in_file (self->session));
+  else if (iot_session_get_load_seconds (self->session) > 0)
     g_string_append_printf (counts, " · Load time: %.2f s", iot_session_get_load_seconds (self->session));
   set_label_if_changed (self->status_counts, counts->str);
 }
@@ -778,14 +784,29 @@ time_format_changed (GSimpleAction *action, GVariant *state, gpointer data)
   IotWindow *self = data;
   const char *name = g_variant_get_string (state, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (time_format_names); i++)
-    if (g_str_equal (name, time_format_names[i]))
-      {
-        iot_session_set_time_format (self->session, i);
-        g_simple_action_set_state (action, state);
-        if (self->settings != NULL)
-          g_settings_set_string (self->settings, "time-format", name);
-      }
+  int format = iot_time_format_from_id (name);
+
+  if (format < 0)
+    return;
+  iot_session_set_time_format (self->session, format);
+  g_simple_action_set_state (action, state);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "time-format", name);
+}
+
+/* The Preferences window changes the same keys the menu does. */
+static void
+view_settings_changed_cb (GSettings *settings, const char *key, IotWindow *self)
+{
+  if (g_str_equal (key, "time-format"))
+    {
+      g_autofree char *name = g_settings_get_string (settings, key);
+
+      g_action_group_change_action_state (G_ACTION_GROUP (self), key, g_variant_new_string (name));
+    }
+  else
+    g_action_group_change_action_state (G_ACTION_GROUP (self), key,
+                                        g_variant_new_boolean (g_settings_get_boolean (settings, key)));
 }
 
 static void
@@ -797,18 +818,6 @@ colorize_changed (GSimpleAction *action, GVariant *state, gpointer data)
   g_simple_action_set_state (action, state);
   if (self->settings != NULL)
     g_settings_set_boolean (self->settings, "colorize", g_variant_get_boolean (state));
-}
-
-static void
-dark_style_changed (GSimpleAction *action, GVariant *state, gpointer data)
-{
-  IotWindow *self = data;
-
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
-                g_variant_get_boolean (state), NULL);
-  g_simple_action_set_state (action, state);
-  if (self->settings != NULL)
-    g_settings_set_boolean (self->settings, "dark-style", g_variant_get_boolean (state));
 }
 
 static void
@@ -1575,8 +1584,6 @@ restore_settings (IotWindow *self)
   g_action_group_change_action_state (group, "time-format", g_variant_new_string (time_format));
   g_action_group_change_action_state (group, "colorize",
                                       g_variant_new_boolean (g_settings_get_boolean (self->settings, "colorize")));
-  g_action_group_change_action_state (group, "dark-style",
-                                      g_variant_new_boolean (g_settings_get_boolean (self->settings, "dark-style")));
 }
 
 static void
@@ -1620,7 +1627,6 @@ add_state_actions (IotWindow *self)
   const GActionEntry entries[] = {
     { .name = "time-format", .parameter_type = "s", .state = "'relative'", .change_state = time_format_changed },
     { .name = "colorize", .state = "true", .change_state = colorize_changed },
-    { .name = "dark-style", .state = "false", .change_state = dark_style_changed },
     { .name = "auto-scroll", .state = "true", .change_state = auto_scroll_changed },
     { .name = "expand-all", .activate = expand_all_activated },
     { .name = "collapse-all", .activate = collapse_all_activated },
@@ -1638,14 +1644,22 @@ iot_window_new (GtkApplication *app, GSettings *settings)
   iot_filter_bar_set_settings (self->filter_bar, settings);
   /* The store follows the settings before this window dissects again. */
   iot_secrets_settings_watch (settings, NULL);
+  iot_dissect_settings_watch (settings);
   if (settings != NULL)
     {
       g_signal_connect_object (settings, "changed::tls-keylog-file", G_CALLBACK (secrets_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::zigbee-keys", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::resolve-mac", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::protocol-ports", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::decode-as", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::time-format", G_CALLBACK (view_settings_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::colorize", G_CALLBACK (view_settings_changed_cb), self, 0);
     }
   restore_settings (self);
   /* After the hidden columns are restored: the arrangement starts from them. */
   iot_column_prefs_attach (GTK_WIDGET (self), self->packet_list, self->session, settings);
+  iot_colour_rules_attach (self, settings);
   return self;
 }
 
@@ -1769,6 +1783,7 @@ iot_window_class_init (IotWindowClass *klass)
   g_type_ensure (IOT_TYPE_FIND_BAR);
   g_type_ensure (IOT_TYPE_PACKET_LIST);
   g_type_ensure (IOT_TYPE_PROTO_TREE);
+  g_type_ensure (IOT_TYPE_WELCOME_PAGE);
   g_type_ensure (IOT_TYPE_HEX_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-window.ui");
@@ -1784,6 +1799,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotWindow, description);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_file);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_counts);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_expert);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, status_tls);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, goto_button);

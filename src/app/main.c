@@ -1,10 +1,20 @@
 /* main.c — iotscope, the GTK 4 analyzer. */
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
 #include "iot-application.h"
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr (IotApplication) app = iot_application_new ();
+  g_autoptr (IotApplication) app = NULL;
 
+  /* The window speaks the user's language where a translation exists. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, IOTSCOPE_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  app = iot_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -60,6 +60,16 @@ const IotDissector *iot_registry_dissector_by_id (guint id);
 /* "Decode As": maps a table key to a protocol, as tshark's -d
  * "tcp.port==1884,mqtt" (a range "5690-5699" is allowed). */
 gboolean            iot_registry_decode_as (const char *spec, GError **error);
+/* tshark's port preferences, "mqtt.tcp.port:1883,8883" or
+ * "coap.udp.port:5683-5690": the protocol's ports in that table become
+ * these (none for an empty list or "0").  G_IO_ERROR_NOT_FOUND when the
+ * name is not one. */
+gboolean            iot_registry_set_port_preference (const char *name_value, GError **error);
+/* The ports @protocol has in @table ("tcp.port") now, "1883,8883". */
+char               *iot_registry_port_preference (const char *protocol, const char *table);
+/* Takes back every change of Decode As and port preferences: the tables
+ * as the dissectors registered them.  Not while frames are dissected. */
+void                iot_registry_reset_decode_as (void);
 /* Registers an extra dissector (plugins); before any engine is created. */
 gboolean            iot_registry_add (IotDissector *dissector, GError **error);
 

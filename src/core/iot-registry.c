@@ -330,6 +330,10 @@ iot_registry_dissector (const char *abbrev)
 }
 
 /* "tcp.port==1884,mqtt" or "udp.port==5690-5699,coap", as tshark's -d takes. */
+static void        remember_handoff (const char *table, guint32 key);
+static GHashTable *table_copy (const char *table);
+static void        table_publish (const char *table, GHashTable *copy);
+
 gboolean
 iot_registry_decode_as (const char *spec, GError **error)
 {
@@ -372,11 +376,17 @@ iot_registry_decode_as (const char *spec, GError **error)
   if (*end != '\0' || high < low || high > G_MAXUINT32 || high - low > 65535)
     goto bad;
   handoff.table = g_hash_table_lookup (registry.table_names, selector[0]);
-  for (guint64 key = low; key <= high; key++)
-    {
-      handoff.key = (guint32) key;
-      add_handoff (dissector, &handoff);
-    }
+  {
+    GHashTable *copy = table_copy (handoff.table);
+
+    for (guint64 key = low; key <= high; key++)
+      {
+        handoff.key = (guint32) key;
+        remember_handoff (handoff.table, handoff.key);
+        g_hash_table_insert (copy, GUINT_TO_POINTER (handoff.key), dissector);
+      }
+    table_publish (handoff.table, copy);
+  }
   return TRUE;
 bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -386,7 +396,10 @@ bad:
 
 /* Every frame looks tables up by name several times; the names are string
  * literals, so a small per-thread cache keyed by the pointer skips hashing
- * the text.  The tables themselves never move once registered. */
+ * the text.  A table that Decode As changes after registration is
+ * replaced by a changed copy, never changed in place (workers may be
+ * reading it): the generation tells the caches to forget what they
+ * hold. */
 #define TABLE_CACHE_SIZE 16
 
 typedef struct {
@@ -394,13 +407,23 @@ typedef struct {
   GHashTable *entries;
 } TableCacheEntry;
 
+static gint       table_generation;
+static GPtrArray *retired_tables;   /* replaced tables, kept for whoever still reads them */
+
 static GHashTable *
 table_entries (const char *table)
 {
   static __thread TableCacheEntry cache[TABLE_CACHE_SIZE];
   static __thread guint next;
+  static __thread gint cache_generation;
+  gint generation = g_atomic_int_get (&table_generation);
   GHashTable *entries;
 
+  if (generation != cache_generation)
+    {
+      memset (cache, 0, sizeof cache);
+      cache_generation = generation;
+    }
   for (guint i = 0; i < TABLE_CACHE_SIZE; i++)
     if (cache[i].name == table)
       return cache[i].entries;
@@ -443,4 +466,229 @@ IotDissector *
 iot_registry_data_dissector (void)
 {
   return registry.data;
+}
+
+static int
+compare_guint32 (gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* ---- changes to the built-in hand-offs, and putting them back ---------------------- */
+
+/* A private copy of @table to change... */
+static GHashTable *
+table_copy (const char *table)
+{
+  GHashTable *current = g_hash_table_lookup (registry.tables, table);
+  GHashTable *copy = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (current != NULL)
+    {
+      g_hash_table_iter_init (&iter, current);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy, key, value);
+    }
+  return copy;
+}
+
+/* ... then put in its place in one step.  The table it replaces stays
+ * allocated: a worker dissecting right now may hold it. */
+static void
+table_publish (const char *table, GHashTable *copy)
+{
+  GHashTable *current = g_hash_table_lookup (registry.tables, table);
+
+  if (retired_tables == NULL)
+    retired_tables = g_ptr_array_new ();
+  if (current != NULL)
+    g_ptr_array_add (retired_tables, current);
+  /* The name is registered: this replaces a value, the outer table
+   * neither grows nor moves. */
+  g_hash_table_insert (registry.tables, (gpointer) table, copy);
+  g_atomic_int_inc (&table_generation);
+}
+
+/* What a key of a table held before Decode As or a port preference first
+ * changed it (NULL: nothing), so that the window can take its changes
+ * back; the command line never needs to. */
+typedef struct {
+  const char   *table;
+  guint32       key;
+  IotDissector *previous;
+} HandoffUndo;
+
+static GArray     *handoff_undo;      /* HandoffUndo, in the order of first change */
+static GHashTable *handoff_touched;   /* "table key" strings already in handoff_undo */
+
+static void
+remember_handoff (const char *table, guint32 key)
+{
+  g_autofree char *id = g_strdup_printf ("%s %u", table, key);
+  GHashTable *entries = g_hash_table_lookup (registry.tables, table);
+  HandoffUndo undo = { table, key, entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL };
+
+  if (handoff_undo == NULL)
+    {
+      handoff_undo = g_array_new (FALSE, FALSE, sizeof (HandoffUndo));
+      handoff_touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  if (g_hash_table_contains (handoff_touched, id))
+    return;
+  g_hash_table_add (handoff_touched, g_steal_pointer (&id));
+  g_array_append_val (handoff_undo, undo);
+}
+
+void
+iot_registry_reset_decode_as (void)
+{
+  if (handoff_undo == NULL)
+    return;
+  /* One copy per table changed, each published once. */
+  while (handoff_undo->len > 0)
+    {
+      const char *table = g_array_index (handoff_undo, HandoffUndo, handoff_undo->len - 1).table;
+      GHashTable *copy = table_copy (table);
+
+      for (guint i = handoff_undo->len; i-- > 0;)
+        {
+          HandoffUndo *undo = &g_array_index (handoff_undo, HandoffUndo, i);
+
+          if (undo->table != table)
+            continue;
+          if (undo->previous != NULL)
+            g_hash_table_insert (copy, GUINT_TO_POINTER (undo->key), undo->previous);
+          else
+            g_hash_table_remove (copy, GUINT_TO_POINTER (undo->key));
+          g_array_remove_index (handoff_undo, i);
+        }
+      table_publish (table, copy);
+    }
+  g_array_set_size (handoff_undo, 0);
+  g_hash_table_remove_all (handoff_touched);
+}
+
+/* "1883,8883-8885" into its keys; FALSE on anything else. */
+static gboolean
+parse_port_ranges (const char *text, GArray *keys)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+      char *end = NULL;
+      guint64 low, high;
+
+      if (part[0] == '\0')
+        continue;
+      low = g_ascii_strtoull (part, &end, 10);
+      if (end == part)
+        return FALSE;
+      high = low;
+      if (*end == '-')
+        {
+          const char *start = end + 1;
+
+          high = g_ascii_strtoull (start, &end, 10);
+          if (end == start)
+            return FALSE;
+        }
+      if (*end != '\0' || high < low || high > 65535)
+        return FALSE;
+      for (guint64 key = low; key <= high; key++)
+        if (key != 0)   /* tshark's "0": no port */
+          {
+            guint32 k = (guint32) key;
+
+            g_array_append_val (keys, k);
+          }
+    }
+  return TRUE;
+}
+
+gboolean
+iot_registry_set_port_preference (const char *name_value, GError **error)
+{
+  const char *colon = strchr (name_value, ':');
+  g_autofree char *name = colon ? g_strndup (name_value, colon - name_value) : g_strdup (name_value);
+  g_auto (GStrv) parts = g_strsplit (name, ".", -1);
+  g_autofree char *table_name = NULL;
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint32));
+  IotDissector *dissector;
+  const char *table;
+  GHashTable *entries;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (colon == NULL || g_strv_length (parts) != 3 || !g_str_equal (parts[2], "port"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s is not a port preference (PROTO.tcp.port, "
+                   "PROTO.udp.port)", name);
+      return FALSE;
+    }
+  dissector = g_hash_table_lookup (registry.by_abbrev, parts[0]);
+  table_name = g_strdup_printf ("%s.port", parts[1]);
+  table = g_hash_table_lookup (registry.table_names, table_name);
+  if (dissector == NULL || table == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no protocol %s with a %s table", name,
+                   parts[0], table_name);
+      return FALSE;
+    }
+  if (!parse_port_ranges (colon + 1, keys))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s: \"%s\" is not a list of ports "
+                   "(e.g. 1883,8883 or 5683-5690)", name, colon + 1);
+      return FALSE;
+    }
+  /* The value replaces the protocol's ports in that table, as in tshark. */
+  entries = table_copy (table);
+  g_hash_table_iter_init (&iter, entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == dissector)
+      {
+        remember_handoff (table, GPOINTER_TO_UINT (key));
+        g_hash_table_iter_remove (&iter);
+      }
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint32 port = g_array_index (keys, guint32, i);
+
+      remember_handoff (table, port);
+      g_hash_table_insert (entries, GUINT_TO_POINTER (port), dissector);
+    }
+  table_publish (table, entries);
+  return TRUE;
+}
+
+char *
+iot_registry_port_preference (const char *protocol, const char *table_name)
+{
+  const char *table = g_hash_table_lookup (registry.table_names, table_name);
+  GHashTable *entries = table ? g_hash_table_lookup (registry.tables, table) : NULL;
+  IotDissector *dissector = g_hash_table_lookup (registry.by_abbrev, protocol);
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GString *text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (entries == NULL || dissector == NULL)
+    return g_string_free (text, FALSE);
+  g_hash_table_iter_init (&iter, entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == dissector)
+      {
+        guint32 k = GPOINTER_TO_UINT (key);
+
+        g_array_append_val (keys, k);
+      }
+  g_array_sort (keys, (GCompareFunc) compare_guint32);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (text, "%s%u", i ? "," : "", g_array_index (keys, guint32, i));
+  return g_string_free (text, FALSE);
 }

@@ -1,7 +1,8 @@
-/* fuzz-file.c — libFuzzer target: arbitrary bytes as a capture file: the
- * loader, then the first pass and random-access dissection of every frame
+/* fuzz-file.c — libFuzzer target: arbitrary bytes as a capture file: its
+ * header blocks (iot-file-info), the loader, then the first pass and random-access dissection of every frame
  * (so conversation state across frames is exercised too). */
 #include "iot-engine.h"
+#include "iot-file-info.h"
 #include "iot-print.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -22,6 +23,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
       iot_registry_init ();
       initialised = TRUE;
     }
+  iot_file_info_free (iot_file_info_parse (data, size, NULL));
   bytes = g_bytes_new (data, size);
   file = iot_file_open_bytes (bytes, "fuzz", NULL);
   if (file == NULL)

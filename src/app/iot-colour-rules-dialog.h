@@ -1,0 +1,26 @@
+/* iot-colour-rules-dialog.h — the colouring rules editor: a working copy
+ * of the colour-rules setting, saved by Apply once every enabled filter
+ * compiles. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define IOT_TYPE_COLOUR_RULES_DIALOG (iot_colour_rules_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (IotColourRulesDialog, iot_colour_rules_dialog, IOT, COLOUR_RULES_DIALOG, GtkWindow)
+
+IotColourRulesDialog *iot_colour_rules_dialog_new (GSettings *settings);
+
+/* The working copy (IotColourRule), in order. */
+GListModel *iot_colour_rules_dialog_get_rules (IotColourRulesDialog *self);
+GtkListBox *iot_colour_rules_dialog_get_list (IotColourRulesDialog *self);
+/* A control of row @index: "enabled", "name", "filter", "foreground",
+ * "background", "up", "down" or "remove". */
+GtkWidget  *iot_colour_rules_dialog_get_control (IotColourRulesDialog *self, guint index, const char *what);
+GtkButton  *iot_colour_rules_dialog_get_add_button (IotColourRulesDialog *self);
+GtkButton  *iot_colour_rules_dialog_get_defaults_button (IotColourRulesDialog *self);
+GtkButton  *iot_colour_rules_dialog_get_apply_button (IotColourRulesDialog *self);
+GtkLabel   *iot_colour_rules_dialog_get_status (IotColourRulesDialog *self);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* iot-decode-as-dialog.h — Decode As: the decode-as setting's entries
+ * (tshark's -d TABLE==VALUE,PROTOCOL), listed, added and removed; the
+ * settings' watchers put them in the hand-off tables and decode the open
+ * captures again. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "iot-session.h"
+
+G_BEGIN_DECLS
+
+#define IOT_TYPE_DECODE_AS_DIALOG (iot_decode_as_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (IotDecodeAsDialog, iot_decode_as_dialog, IOT, DECODE_AS_DIALOG, GtkWindow)
+
+/* @session (may be NULL): its selected frame's transport port fills in
+ * the value. */
+IotDecodeAsDialog *iot_decode_as_dialog_new (GSettings *settings, IotSession *session);
+
+/* The entries shown ("tcp.port==1884,mqtt"), as GtkStringObject. */
+GListModel  *iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self);
+GtkListBox  *iot_decode_as_dialog_get_list (IotDecodeAsDialog *self);
+GtkDropDown *iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self);
+GtkEntry    *iot_decode_as_dialog_get_value_entry (IotDecodeAsDialog *self);
+GtkDropDown *iot_decode_as_dialog_get_protocol_dropdown (IotDecodeAsDialog *self);
+GtkButton   *iot_decode_as_dialog_get_add_button (IotDecodeAsDialog *self);
+GtkLabel    *iot_decode_as_dialog_get_status (IotDecodeAsDialog *self);
+/* Selects @abbrev in the protocol list; FALSE if no protocol has it. */
+gboolean     iot_decode_as_dialog_select_protocol (IotDecodeAsDialog *self, const char *abbrev);
+
+G_END_DECLS

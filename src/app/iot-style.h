@@ -1,0 +1,28 @@
+/* iot-style.h — light or dark, as the desktop prefers unless the user
+ * chose one (GSettings key color-scheme). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  IOT_SYSTEM_STYLE_DEFAULT,     /* no preference: light */
+  IOT_SYSTEM_STYLE_PREFER_DARK,
+  IOT_SYSTEM_STYLE_PREFER_LIGHT,
+} IotSystemStyle;
+
+/* Starts following the desktop (the settings portal's
+ * org.freedesktop.appearance color-scheme, else GNOME's
+ * org.gnome.desktop.interface color-scheme) and @settings' color-scheme
+ * ('default' follows the desktop, 'light', 'dark'); @settings may be NULL.
+ * Once per process. */
+void           iot_style_init (GSettings *settings);
+/* What the desktop asked for, as last heard. */
+IotSystemStyle iot_style_get_system (void);
+/* Called when the desktop's preference is known or changes. */
+void           iot_style_set_system (IotSystemStyle style);
+/* Whether the window is drawn dark now. */
+gboolean       iot_style_is_dark (void);
+
+G_END_DECLS

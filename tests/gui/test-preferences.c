@@ -1,0 +1,460 @@
+/* test-preferences.c — the Preferences window's General, Protocols and
+ * Zigbee pages, driven through their real widgets: the time format the
+ * Time column shows (each of tshark's -t formats, compared with the
+ * CLI's), colouring, MAC maker names in the Source column (as the CLI
+ * with and without -n), port preferences (as tshark's
+ * -o mqtt.tcp.port), and Zigbee network keys (as the CLI's
+ * -o uat:zigbee_pc_keys).  Everything lands in GSettings and reaches the
+ * open window.  Run under Xvfb (run-xvfb.sh). */
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "gui-test-util.h"
+#include "iot-dissect-settings.h"
+#include "iot-preferences-window.h"
+#include "iot-window.h"
+
+static const char *zigbee_key = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf";
+
+static void
+reset_settings (GSettings *settings)
+{
+  static const char *const keys[] = { "time-format", "colorize", "resolve-mac", "protocol-ports", "decode-as",
+                                      "zigbee-keys", "color-scheme", NULL };
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static guint
+displayed_with (IotWindow *window, const char *filter)
+{
+  gui_test_apply_filter (window, filter);
+  return g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window))));
+}
+
+/* Runs the main loop until the window has loaded its capture again. */
+static void
+wait_reload (IotWindow *window, gboolean *loaded)
+{
+  gui_test_wait_for (loaded);
+  *loaded = FALSE;
+  gui_test_settle ();
+}
+
+/* The Time text of frames 1..n as the CLI prints them with -t @letters:
+ * the summary line's fields between the number and the source. */
+static GPtrArray *
+cli_times (const char *capture, const char *letters, guint n)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  g_autofree char *out = gui_test_cli_run (capture, "-t", letters, "-c", count, NULL);
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  GPtrArray *times = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL && times->len < n; i++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr (GString) time = g_string_new (NULL);
+      guint w = 1;
+
+      if (words[0] == NULL || words[0][0] == '\0')
+        continue;
+      /* The time is one word, or two for the calendar formats. */
+      for (; words[w] != NULL && words[w][0] == '\0'; w++)
+        ;
+      g_string_append (time, words[w]);
+      if (strchr (words[w], '-') != NULL || strchr (words[w], '/') != NULL)
+        g_string_append_printf (time, " %s", words[w + 1]);
+      g_ptr_array_add (times, g_string_free (g_steal_pointer (&time), FALSE));
+    }
+  return times;
+}
+
+static void
+test_general_page (void)
+{
+  static const struct { guint row; const char *id; const char *letters; } formats[] = {
+    { 0, "relative", "r" }, { 1, "delta", "d" }, { 2, "delta-displayed", "dd" }, { 3, "epoch", "e" },
+    { 4, "time-of-day", "a" }, { 5, "date", "ad" }, { 6, "day-of-year", "adoy" },
+    { 7, "utc-time-of-day", "u" }, { 8, "utc", "ud" }, { 9, "utc-day-of-year", "udoy" },
+  };
+  g_autofree char *capture = gui_test_capture_file ("mqtt311.pcap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  IotWindow *window;
+  IotPreferencesWindow *prefs;
+  IotSession *session;
+  IotFrameList *frames;
+  guint compared = 0;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  session = iot_window_get_session (window);
+  frames = iot_session_get_frames (session);
+  prefs = iot_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  gui_test_settle ();
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autoptr (GPtrArray) expected = cli_times (capture, formats[f].letters, 6);
+      g_autofree char *stored = NULL;
+
+      gtk_drop_down_set_selected (iot_preferences_window_get_time_format_dropdown (prefs), formats[f].row);
+      stored = g_settings_get_string (settings, "time-format");
+      g_assert_cmpstr (stored, ==, formats[f].id);
+      g_assert_cmpint (iot_session_get_time_format (session), ==, iot_time_format_from_id (formats[f].id));
+      g_assert_cmpuint (expected->len, ==, 6);
+      for (guint i = 0; i < expected->len; i++)
+        {
+          g_autoptr (GString) shown = g_string_new (NULL);
+
+          iot_frame_list_format_time (frames, i + 1, iot_session_get_time_format (session), shown);
+          g_assert_cmpstr (shown->str, ==, g_ptr_array_index (expected, i));
+          compared++;
+        }
+    }
+  g_test_message ("%u Time cells equal to the CLI's over %zu formats", compared, G_N_ELEMENTS (formats));
+  /* The menu changes the same key: the dropdown follows. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "time-format", g_variant_new_string ("epoch"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (iot_preferences_window_get_time_format_dropdown (prefs)), ==, 3);
+
+  /* Colouring. */
+  g_assert_true (iot_session_get_colorize (session));
+  gtk_check_button_set_active (iot_preferences_window_get_colorize_check (prefs), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "colorize"));
+  g_assert_false (iot_session_get_colorize (session));
+  gtk_check_button_set_active (iot_preferences_window_get_colorize_check (prefs), TRUE);
+  g_assert_true (iot_session_get_colorize (session));
+
+  /* Style. */
+  gtk_drop_down_set_selected (iot_preferences_window_get_style_dropdown (prefs), 2);
+  {
+    g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
+
+    g_assert_cmpstr (scheme, ==, "dark");
+  }
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+/* The Source column of frame @number. */
+static char *
+source_of (IotWindow *window, guint32 number)
+{
+  IotFrameList *frames = iot_session_get_frames (iot_window_get_session (window));
+
+  return g_strdup (iot_frame_list_summary (frames, number)->src);
+}
+
+/* The CLI's Source of the first frame, with its extra arguments. */
+static char *
+cli_source (const char *capture, const char *extra)
+{
+  g_autofree char *out = extra ? gui_test_cli_run (capture, "-c", "1", extra, NULL)
+                               : gui_test_cli_run (capture, "-c", "1", NULL);
+  g_auto (GStrv) words = g_strsplit_set (g_strstrip (out), " ", -1);
+  guint w = 0, seen = 0;
+
+  /* number, time, source: the third word that is not empty. */
+  for (; words[w] != NULL; w++)
+    if (words[w][0] != '\0' && ++seen == 3)
+      return g_strdup (words[w]);
+  return NULL;
+}
+
+static void
+test_name_resolution (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("mac-names.pcap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *named = cli_source (capture, NULL);
+  g_autofree char *numeric = cli_source (capture, "-n");
+  g_autofree char *shown = NULL;
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  gboolean loaded = FALSE;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  prefs = iot_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (gtk_check_button_get_active (iot_preferences_window_get_resolve_mac_check (prefs)));
+  shown = source_of (window, 1);
+  g_assert_cmpstr (shown, ==, named);
+  g_assert_cmpstr (named, !=, numeric);
+
+  gtk_check_button_set_active (iot_preferences_window_get_resolve_mac_check (prefs), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "resolve-mac"));
+  wait_reload (window, &loaded);
+  g_free (shown);
+  shown = source_of (window, 1);
+  g_assert_cmpstr (shown, ==, numeric);
+
+  gtk_check_button_set_active (iot_preferences_window_get_resolve_mac_check (prefs), TRUE);
+  wait_reload (window, &loaded);
+  g_free (shown);
+  shown = source_of (window, 1);
+  g_assert_cmpstr (shown, ==, named);
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+/* Frames tshark shows under @filter with the port preference @pref;
+ * -1 without tshark. */
+static int
+tshark_count (const char *capture, const char *pref, const char *filter)
+{
+  const char *argv[] = { "tshark", "-r", capture, "-o", pref, "-Y", filter, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (g_find_program_in_path ("tshark") == NULL)
+    return -1;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, NULL) || status != 0)
+    g_error ("tshark -o %s failed", pref);
+  return (int) gui_test_count_lines (out);
+}
+
+/* The window shows as many frames under @filter as tshark with @pref. */
+static void
+expect_as_tshark (IotWindow *window, const char *capture, const char *pref, const char *filter, guint shown)
+{
+  int expected = tshark_count (capture, pref, filter);
+
+  if (expected < 0)
+    g_test_message ("no tshark: %s not compared", pref);
+  else
+    g_assert_cmpuint (shown, ==, (guint) expected);
+}
+
+static void
+test_ports (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("mqtt311.pcap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *cli_out = gui_test_cli_run (capture, "-Y", "mqtt", NULL);
+  guint expected = gui_test_count_lines (cli_out);
+  g_auto (GStrv) stored = NULL;
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  GtkEntry *entry;
+  GtkLabel *status;
+  gboolean loaded = FALSE;
+
+  reset_settings (settings);
+  g_assert_cmpuint (expected, >, 10);
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  prefs = iot_preferences_window_new (settings);
+  iot_preferences_window_show_page (prefs, "protocols");
+  gtk_window_present (GTK_WINDOW (prefs));
+  entry = iot_preferences_window_get_ports_entry (prefs, "mqtt", "tcp.port");
+  status = iot_preferences_window_get_ports_status (prefs);
+  g_assert_nonnull (entry);
+  /* The entries show the registered defaults. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "1883");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_preferences_window_get_ports_entry (prefs, "coap", "udp.port"))),
+                   ==, "5683");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+
+  /* As tshark -o mqtt.tcp.port:1884: the capture's broker port is no
+   * longer MQTT (tshark shows no MQTT frame either). */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1884");
+  g_signal_emit_by_name (entry, "activate");
+  stored = g_settings_get_strv (settings, "protocol-ports");
+  g_assert_cmpuint (g_strv_length (stored), ==, 1);
+  g_assert_cmpstr (stored[0], ==, "mqtt.tcp.port:1884");
+  wait_reload (window, &loaded);
+  /* tshark 4.0 keeps the registered 1883 when -o names other ports
+   * (64 MQTT frames here); the preference replaces the list, as
+   * Wireshark's Preferences dialog does: none. */
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+
+  /* Both ports: all MQTT again. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1883, 1884");
+  g_signal_emit_by_name (entry, "activate");
+  wait_reload (window, &loaded);
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883,1884", "mqtt", expected);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883,1884", "tcp", displayed_with (window, "tcp"));
+
+  /* A wrong list says why and changes nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "18x3");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "is not a list of ports"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_strfreev (stored);
+  stored = g_settings_get_strv (settings, "protocol-ports");
+  g_assert_cmpstr (stored[0], ==, "mqtt.tcp.port:1883,1884");
+
+  /* Back to the default: the entry leaves the settings. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1883");
+  g_signal_emit_by_name (entry, "activate");
+  g_strfreev (stored);
+  stored = g_settings_get_strv (settings, "protocol-ports");
+  g_assert_cmpuint (g_strv_length (stored), ==, 0);
+  wait_reload (window, &loaded);
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+/* mqtt311.pcap with the broker moved from port 1883 to 1884 (only the
+ * TCP port fields change; tshark checks no TCP checksum by default). */
+static char *
+write_moved_broker (const char *dir)
+{
+  g_autofree char *source = gui_test_capture_file ("mqtt311.pcap");
+  g_autofree char *bytes = NULL;
+  char *path = g_build_filename (dir, "mqtt-1884.pcap", NULL);
+  gsize len, offset = 24;
+
+  g_assert_true (g_file_get_contents (source, &bytes, &len, NULL));
+  while (offset + 16 <= len)
+    {
+      guint32 caplen = GUINT32_FROM_LE (*(guint32 *) (bytes + offset + 8));
+      guint8 *frame = (guint8 *) bytes + offset + 16;
+
+      g_assert_cmpuint (offset + 16 + caplen, <=, len);
+      if (caplen >= 38 && frame[12] == 0x08 && frame[13] == 0x00 && frame[23] == 6)
+        {
+          guint8 *tcp = frame + 14 + (frame[14] & 0x0f) * 4;
+
+          for (guint i = 0; i < 4; i += 2)
+            if (tcp + i + 2 <= frame + caplen && tcp[i] == 0x07 && tcp[i + 1] == 0x5b)   /* 1883 */
+              tcp[i + 1] = 0x5c;                                                       /* 1884 */
+        }
+      offset += 16 + caplen;
+    }
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  return path;
+}
+
+/* Where tshark and the window mean the same (the ports given are
+ * decoded), the counts agree. */
+static void
+test_ports_as_tshark (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("iotscope-ports-XXXXXX", NULL);
+  g_autofree char *capture = write_moved_broker (dir);
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  static const char *const lists[] = { "1884", "1883,1884", "1880-1890" };
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  GtkEntry *entry;
+  gboolean loaded = FALSE;
+
+  reset_settings (settings);
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+  expect_as_tshark (window, capture, "mqtt.tcp.port:1883", "mqtt", 0);
+  prefs = iot_preferences_window_new (settings);
+  entry = iot_preferences_window_get_ports_entry (prefs, "mqtt", "tcp.port");
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autofree char *pref = g_strdup_printf ("mqtt.tcp.port:%s", lists[i]);
+      guint shown;
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), lists[i]);
+      g_signal_emit_by_name (entry, "activate");
+      wait_reload (window, &loaded);
+      shown = displayed_with (window, "mqtt");
+      g_assert_cmpuint (shown, >, 10);
+      expect_as_tshark (window, capture, pref, "mqtt", shown);
+      expect_as_tshark (window, capture, pref, "mqtt.msgtype == 3", displayed_with (window, "mqtt.msgtype == 3"));
+    }
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+  g_unlink (capture);
+  g_rmdir (dir);
+}
+
+static void
+test_zigbee_keys (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("zigbee-nwkkey.pcap");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *uat = g_strdup_printf ("uat:zigbee_pc_keys:\"%s\",\"Normal\",\"lab network\"", zigbee_key);
+  g_autofree char *with_key = gui_test_cli_run (capture, "-o", uat, "-Y", "zbee_zcl", NULL);
+  g_autofree char *without = gui_test_cli_run (capture, "-Y", "zbee_zcl", NULL);
+  guint expected = gui_test_count_lines (with_key);
+  g_autoptr (GVariant) stored = NULL;
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  IotZigbeeKeyItem *item;
+  gboolean loaded = FALSE;
+
+  reset_settings (settings);
+  g_assert_cmpuint (expected, >, 0);
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  g_assert_cmpuint (displayed_with (window, "zbee_zcl"), ==, gui_test_count_lines (without));
+
+  prefs = iot_preferences_window_new (settings);
+  iot_preferences_window_show_page (prefs, "zigbee");
+  gtk_window_present (GTK_WINDOW (prefs));
+
+  /* Not a key: said so, nothing stored. */
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_key_entry (prefs)), "c0c1c2");
+  g_signal_emit_by_name (iot_preferences_window_get_zigbee_add_button (prefs), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_zigbee_status (prefs)), !=, "");
+  g_assert_cmpuint (g_list_model_get_n_items (iot_preferences_window_get_zigbee_keys (prefs)), ==, 0);
+
+  /* The key, typed with separators as stacks print it. */
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_key_entry (prefs)),
+                         "c0:c1:c2:c3:c4:c5:c6:c7:c8:c9:ca:cb:cc:cd:ce:cf");
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_label_entry (prefs)), "lab network");
+  g_signal_emit_by_name (iot_preferences_window_get_zigbee_add_button (prefs), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_zigbee_status (prefs)), ==, "");
+  stored = g_settings_get_value (settings, "zigbee-keys");
+  g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (iot_preferences_window_get_zigbee_keys (prefs)), ==, 1);
+  item = g_list_model_get_item (iot_preferences_window_get_zigbee_keys (prefs), 0);
+  g_assert_cmpstr (iot_zigbee_key_item_get_label (item), ==, "lab network");
+  g_assert_false (iot_zigbee_key_item_get_reversed (item));
+  g_object_unref (item);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_preferences_window_get_zigbee_list (prefs), 0));
+  wait_reload (window, &loaded);
+  g_assert_cmpuint (displayed_with (window, "zbee_zcl"), ==, expected);
+
+  /* Removing it takes the decryption away again. */
+  {
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_zigbee_list (prefs), 0));
+    GtkWidget *remove = gtk_widget_get_last_child (row);
+
+    g_assert_true (GTK_IS_BUTTON (remove));
+    g_signal_emit_by_name (remove, "clicked");
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (iot_preferences_window_get_zigbee_keys (prefs)), ==, 0);
+  wait_reload (window, &loaded);
+  g_assert_cmpuint (displayed_with (window, "zbee_zcl"), ==, gui_test_count_lines (without));
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+}
+
+int
+main (int argc, char **argv)
+{
+  gui_test_init (&argc, &argv);
+  g_test_add_func ("/preferences/general", test_general_page);
+  g_test_add_func ("/preferences/name-resolution", test_name_resolution);
+  g_test_add_func ("/preferences/ports", test_ports);
+  g_test_add_func ("/preferences/ports-as-tshark", test_ports_as_tshark);
+  g_test_add_func ("/preferences/zigbee-keys", test_zigbee_keys);
+  return g_test_run ();
+}
