@@ -934,8 +934,8 @@ capture_bytes (IotExercisePack *pack, PackCapture *capture, GError **error)
   return g_bytes_new_take (data, length);
 }
 
-IotFile *
-iot_exercise_pack_open_capture (IotExercisePack *pack, guint index, GError **error)
+GBytes *
+iot_exercise_pack_capture_bytes (IotExercisePack *pack, guint index, GError **error)
 {
   PackCapture *capture;
   g_autoptr (GBytes) bytes = NULL;
@@ -954,6 +954,18 @@ iot_exercise_pack_open_capture (IotExercisePack *pack, guint index, GError **err
                    capture->id, sha, capture->sha256);
       return NULL;
     }
+  return g_steal_pointer (&bytes);
+}
+
+IotFile *
+iot_exercise_pack_open_capture (IotExercisePack *pack, guint index, GError **error)
+{
+  g_autoptr (GBytes) bytes = iot_exercise_pack_capture_bytes (pack, index, error);
+  PackCapture *capture;
+
+  if (bytes == NULL)
+    return NULL;
+  capture = g_ptr_array_index (pack->captures, index);
   return iot_file_open_bytes (bytes, capture->path ? capture->path : capture->id, error);
 }
 

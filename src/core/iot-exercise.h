@@ -70,6 +70,8 @@ const char        *iot_exercise_pack_capture_id (IotExercisePack *pack, guint in
  * a hash of the pack id and @seed (the student's name), so neighbours get
  * different captures when the pack has several. */
 guint              iot_exercise_pack_capture_for (IotExercisePack *pack, const char *seed);
+/* The capture's bytes, its checksum verified. */
+GBytes            *iot_exercise_pack_capture_bytes (IotExercisePack *pack, guint index, GError **error);
 /* The capture, its checksum verified. */
 IotFile           *iot_exercise_pack_open_capture (IotExercisePack *pack, guint index, GError **error);
 
