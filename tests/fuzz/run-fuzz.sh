@@ -31,7 +31,7 @@ for exe in build-fuzz/tests/fuzz/fuzz-dissector-*; do
 done
 echo "per-dissector fuzzing: $passed targets clean, $failed failed (${per_dissector}s each)"
 
-for target in frame file filter secrets; do
+for target in frame file filter secrets exercise; do
   mkdir -p "build-fuzz/corpus-$target" "build-fuzz/crashes-$target"
   echo "fuzz-$target: ${seconds}s"
   mkdir -p "build-fuzz/seeds/$target"

@@ -1,0 +1,168 @@
+/* test-exercise-pane.c — a student works through the bundled "MQTT basics"
+ * pack in the Exercise pane: a near-miss filter taken from the filter bar
+ * with "Use current filter" gets "too few" feedback, an equivalent filter
+ * spelt differently is accepted, a count and a choice are checked, a hint
+ * is shown, progress and score follow, the answers are autosaved and come
+ * back in a new window.  Run under Xvfb (run-xvfb.sh) with the built pack
+ * as argument; a second argument saves a screenshot of the window. */
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "gui-test-util.h"
+#include "iot-application.h"
+#include "iot-exercise.h"
+#include "iot-exercise-pane.h"
+
+static const char *pack_path;
+static const char *screenshot_path;
+
+static IotExercisePane *
+open_pack (IotWindow **window_out)
+{
+  g_autoptr (GError) error = NULL;
+  IotWindow *window = iot_window_new (NULL, NULL);
+  IotExercisePane *pane;
+  gboolean loaded = FALSE;
+  gulong id;
+
+  iot_window_set_show_dialogs (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  id = g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  pane = iot_window_open_exercise (window, pack_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (IOT_IS_EXERCISE_PANE (pane));
+  gui_test_wait_for (&loaded);
+  g_signal_handler_disconnect (iot_window_get_session (window), id);
+  gui_test_settle ();
+  *window_out = window;
+  return pane;
+}
+
+static void
+click (GtkButton *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+  gui_test_settle ();
+}
+
+static const char *
+feedback (IotExercisePane *pane, guint index)
+{
+  GtkLabel *label = iot_exercise_pane_get_feedback (pane, index);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  return gtk_label_get_text (label);
+}
+
+static void
+test_student (void)
+{
+  IotWindow *window = NULL;
+  IotExercisePane *pane = open_pack (&window);
+  g_autoptr (IotExerciseAnswers) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkEditable *filter_answer;
+
+  g_assert_cmpuint (iot_exercise_pane_get_n_questions (pane), ==, 8);
+  g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+                   "0 of 8 answered correctly · score 0 / 8");
+  /* The pane sits in the window, beside the packet list, on the pack's capture. */
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (pane), GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pane)));
+  g_assert_true (g_str_has_suffix (iot_session_get_path (iot_window_get_session (window)), ".pcap"));
+  g_assert_nonnull (strstr (iot_session_get_path (iot_window_get_session (window)), "mqtt-basics-mqtt"));
+  /* Only filter questions take the current filter. */
+  g_assert_null (iot_exercise_pane_get_use_filter_button (pane, 1));
+
+  /* A near miss typed in the filter bar: the QoS 0 PUBLISHes are missing. */
+  gui_test_apply_filter (window, "mqtt.msgtype == 3 && mqtt.qos >= 1");
+  click (iot_exercise_pane_get_use_filter_button (pane, 0));
+  filter_answer = iot_exercise_pane_get_answer (pane, 0);
+  g_assert_cmpstr (gtk_editable_get_text (filter_answer), ==, "mqtt.msgtype == 3 && mqtt.qos >= 1");
+  click (iot_exercise_pane_get_check_button (pane, 0));
+  g_assert_cmpstr (feedback (pane, 0), ==,
+                   "Not quite: your filter selects 2 frames too few (for example frame 18 is missing).");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (iot_exercise_pane_get_feedback (pane, 0)), "error"));
+
+  /* The same frames as the reference, spelt differently. */
+  gui_test_apply_filter (window, "mqtt.msgtype eq 3 and mqtt");
+  click (iot_exercise_pane_get_use_filter_button (pane, 0));
+  click (iot_exercise_pane_get_check_button (pane, 0));
+  g_assert_true (g_str_has_prefix (feedback (pane, 0), "Correct. mqtt.msgtype == 3 selects PUBLISH packets"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (iot_exercise_pane_get_feedback (pane, 0)), "success"));
+
+  /* A count, a wrong frame, a choice by letter, a hint. */
+  gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 1), "9");
+  click (iot_exercise_pane_get_check_button (pane, 1));
+  g_assert_true (g_str_has_prefix (feedback (pane, 1), "Correct."));
+  gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 3), "143");
+  click (iot_exercise_pane_get_check_button (pane, 3));
+  g_assert_cmpstr (feedback (pane, 3), ==, "Not the right answer yet.");
+  gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 4), "A");
+  click (iot_exercise_pane_get_check_button (pane, 4));
+  g_assert_true (g_str_has_prefix (feedback (pane, 4), "Correct. QoS 1 (at least once)"));
+  click (iot_exercise_pane_get_hint_button (pane, 6));
+  g_assert_cmpstr (feedback (pane, 6), ==, "Look at the packets that follow it: which acknowledgements does it get?");
+
+  g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+                   "3 of 8 answered correctly · score 3 / 8");
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (iot_exercise_pane_get_progress (pane)), 3.0 / 8,
+                                  1e-9);
+
+  /* Autosaved, in the format the CLI grades. */
+  saved = iot_exercise_answers_load (iot_exercise_pane_get_answers_path (pane), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->pack_id, ==, "mqtt-basics");
+  g_assert_cmpstr (saved->student, ==, g_get_user_name ());
+  g_assert_cmpstr (g_hash_table_lookup (saved->answers, "publish-filter"), ==, "mqtt.msgtype eq 3 and mqtt");
+  g_assert_cmpstr (g_hash_table_lookup (saved->answers, "pingreq-frame"), ==, "143");
+  g_assert_cmpstr (g_hash_table_lookup (saved->answers, "qos1-ack"), ==, "A");
+
+  if (screenshot_path != NULL)
+    {
+      iot_window_go_to_frame (window, 18);
+      gui_test_settle ();
+      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), screenshot_path, &error));
+      g_assert_no_error (error);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_test_settle ();
+
+  /* A new window on the same pack brings the answers back. */
+  pane = open_pack (&window);
+  g_assert_cmpstr (gtk_editable_get_text (iot_exercise_pane_get_answer (pane, 0)), ==, "mqtt.msgtype eq 3 and mqtt");
+  g_assert_cmpstr (gtk_editable_get_text (iot_exercise_pane_get_answer (pane, 1)), ==, "9");
+  g_assert_cmpstr (gtk_editable_get_text (iot_exercise_pane_get_answer (pane, 2)), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_test_settle ();
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *home = g_dir_make_tmp ("exercise-pane-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+
+  /* Before GLib reads them: the answers land in a throw-away folder. */
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  gui_test_init (&argc, &argv);
+  /* The application's style sheet, so feedback shows in its colours. */
+  {
+    g_autoptr (GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/org/iotscope/Iotscope/ui/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_assert_cmpint (argc, >=, 2);
+  pack_path = argv[1];
+  screenshot_path = argc > 2 ? argv[2] : NULL;
+  g_test_add_func ("/exercise-pane/student", test_student);
+  return g_test_run ();
+}
