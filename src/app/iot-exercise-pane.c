@@ -155,6 +155,24 @@ row_index (IotExercisePane *self, GtkWidget *widget)
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "question-index"));
 }
 
+/* Hidden-field questions not yet answered keep their field's value out of
+ * the tree. */
+static void
+update_masks (IotExercisePane *self)
+{
+  IotProtoTree *tree = iot_window_get_proto_tree (self->window);
+  const char *capture = iot_exercise_session_capture_id (self->session);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      const IotQuestion *question = iot_exercise_pack_question (self->pack, i);
+      guint32 frame = iot_question_hidden_frame (question, capture);
+
+      if (iot_question_kind (question) == IOT_QUESTION_HIDDEN_FIELD && frame != 0)
+        iot_proto_tree_set_masked_field (tree, frame, iot_question_field (question), !row_at (self, i)->correct);
+    }
+}
+
 static void
 check_clicked_cb (GtkButton *button, IotExercisePane *self)
 {
@@ -169,6 +187,7 @@ check_clicked_cb (GtkButton *button, IotExercisePane *self)
   if (!result->correct && (result->example_missing != 0 || result->example_extra != 0))
     iot_window_go_to_frame (self->window, result->example_extra ? result->example_extra : result->example_missing);
   update_progress (self);
+  update_masks (self);
   save_answers (self);
 }
 
@@ -197,12 +216,15 @@ entry_activate_cb (GtkEntry *entry, IotExercisePane *self)
 }
 
 static char *
-question_label_text (const IotQuestion *question, guint index)
+question_label_text (const IotQuestion *question, guint index, const char *capture)
 {
   GString *text = g_string_new (NULL);
   const char *const *choices = iot_question_choices (question);
+  guint32 hidden = iot_question_hidden_frame (question, capture);
 
   g_string_append_printf (text, "%u. %s", index + 1, iot_question_text (question));
+  if (iot_question_kind (question) == IOT_QUESTION_HIDDEN_FIELD && hidden != 0)
+    g_string_append_printf (text, " (frame %u, %s)", hidden, iot_question_field (question));
   for (guint i = 0; iot_question_kind (question) == IOT_QUESTION_CHOICE && choices[i] != NULL; i++)
     g_string_append_printf (text, "\n   %c. %s", 'A' + i, choices[i]);
   return g_string_free (text, FALSE);
@@ -242,7 +264,7 @@ add_question (IotExercisePane *self, guint index)
   const IotQuestion *question = iot_exercise_pack_question (self->pack, index);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *text = question_label_text (question, index);
+  g_autofree char *text = question_label_text (question, index, iot_exercise_session_capture_id (self->session));
   GtkWidget *label = gtk_label_new (text);
   const char *saved = g_hash_table_lookup (self->answers->answers, iot_question_id (question));
   QuestionRow row = { 0 };
@@ -348,6 +370,7 @@ pane_load (IotExercisePane *self, const char *path, GError **error)
   for (guint i = 0; i < iot_exercise_pack_n_questions (self->pack); i++)
     add_question (self, i);
   update_progress (self);
+  update_masks (self);
   gtk_label_set_text (self->saved_label, self->answers_path);
   iot_window_open (self->window, capture);
   return TRUE;

@@ -4,7 +4,8 @@
  * spelt differently is accepted, a count and a choice are checked, a hint
  * is shown, progress and score follow, the answers are autosaved and come
  * back in a new window.  Run under Xvfb (run-xvfb.sh) with the built pack
- * as argument; a second argument saves a screenshot of the window. */
+ * as argument; a second argument, a folder, receives screenshots of the
+ * window (exercise-pane.png, exercise-hidden-field.png). */
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -38,6 +39,21 @@ open_pack (IotWindow **window_out)
   gui_test_settle ();
   *window_out = window;
   return pane;
+}
+
+/* With a screenshot folder given: the window as the student sees it now. */
+static void
+maybe_screenshot (IotWindow *window, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (screenshot_path == NULL)
+    return;
+  path = g_build_filename (screenshot_path, name, NULL);
+  gui_test_settle ();
+  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -87,6 +103,7 @@ test_student (void)
   g_assert_cmpstr (feedback (pane, 0), ==,
                    "Not quite: your filter selects 2 frames too few (for example frame 18 is missing).");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (iot_exercise_pane_get_feedback (pane, 0)), "error"));
+  maybe_screenshot (window, "exercise-pane.png");
 
   /* The same frames as the reference, spelt differently. */
   gui_test_apply_filter (window, "mqtt.msgtype eq 3 and mqtt");
@@ -110,7 +127,44 @@ test_student (void)
 
   g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
                    "3 of 8 answered correctly · score 3 / 8");
-  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (iot_exercise_pane_get_progress (pane)), 3.0 / 8,
+
+  /* The hidden field: no value in the tree until it is answered. */
+  {
+    g_autoptr (IotExercisePack) pack = iot_exercise_pack_load (pack_path, &error);
+    guint capture = iot_exercise_pack_capture_for (pack, g_get_user_name ());
+    guint32 frame = iot_question_hidden_frame (iot_exercise_pack_question (pack, 6),
+                                               iot_exercise_pack_capture_id (pack, capture));
+    IotProtoTree *tree = iot_window_get_proto_tree (window);
+    g_autofree char *masked = NULL;
+    g_autofree char *summary = NULL;
+    g_autofree char *shown = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (frame, ==, 49);
+    gui_test_apply_filter (window, "");
+    g_assert_true (iot_window_go_to_frame (window, frame));
+    gui_test_settle ();
+    iot_proto_tree_collapse_all (tree);
+    masked = iot_proto_tree_dup_row_label (tree, "mqtt.qos");
+    g_assert_cmpstr (masked, ==, "QoS Level: ●●● (hidden: an exercise asks for it)");
+    /* Nor in the row that sums the flags up. */
+    summary = iot_proto_tree_dup_row_label (tree, "mqtt.hdrflags");
+    g_assert_cmpstr (summary, ==, "Header Flags: ●●● (hides an exercise's answer)");
+    maybe_screenshot (window, "exercise-hidden-field.png");
+    gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 6), "2");
+    click (iot_exercise_pane_get_check_button (pane, 6));
+    g_assert_true (g_str_has_prefix (feedback (pane, 6), "Correct."));
+    shown = iot_proto_tree_dup_row_label (tree, "mqtt.qos");
+    g_assert_nonnull (shown);
+    g_assert_null (strstr (shown, "hidden"));
+    g_assert_nonnull (strstr (shown, "(2)"));
+    g_free (summary);
+    summary = iot_proto_tree_dup_row_label (tree, "mqtt.hdrflags");
+    g_assert_nonnull (strstr (summary, "Exactly once delivery"));
+    g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+                     "4 of 8 answered correctly · score 4 / 8");
+  }
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (iot_exercise_pane_get_progress (pane)), 4.0 / 8,
                                   1e-9);
 
   /* Autosaved, in the format the CLI grades. */
@@ -122,13 +176,6 @@ test_student (void)
   g_assert_cmpstr (g_hash_table_lookup (saved->answers, "pingreq-frame"), ==, "143");
   g_assert_cmpstr (g_hash_table_lookup (saved->answers, "qos1-ack"), ==, "A");
 
-  if (screenshot_path != NULL)
-    {
-      iot_window_go_to_frame (window, 18);
-      gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), screenshot_path, &error));
-      g_assert_no_error (error);
-    }
   gtk_window_destroy (GTK_WINDOW (window));
   gui_test_settle ();
 
