@@ -8,6 +8,7 @@
  * --answers grades. */
 #include <glib/gstdio.h>
 
+#include "iot-exercise-add-dialog.h"
 #include "iot-exercise-pane.h"
 #include "iot-exercise.h"
 
@@ -436,13 +437,21 @@ open_exercise_activated (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+add_to_exercise_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  gtk_window_present (GTK_WINDOW (iot_exercise_add_dialog_new (IOT_WINDOW (data))));
+}
+
 void
 iot_exercise_pane_install_action (IotWindow *window)
 {
-  g_autoptr (GSimpleAction) action = g_simple_action_new ("open-exercise", NULL);
+  static const GActionEntry actions[] = {
+    { "open-exercise", open_exercise_activated, NULL, NULL, NULL, { 0 } },
+    { "add-to-exercise", add_to_exercise_activated, NULL, NULL, NULL, { 0 } },
+  };
 
-  g_signal_connect (action, "activate", G_CALLBACK (open_exercise_activated), window);
-  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
+  g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), window);
 }
 
 /* ---- for tests ---------------------------------------------------------- */

@@ -13,6 +13,7 @@
 
 #include <gcrypt.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "iot-exercise.h"
@@ -2010,5 +2011,185 @@ iot_exercise_grade_dir (IotExercisePack *pack, const char *dir, IotExerciseSheet
     write_json (pack, graded, out);
   else
     write_csv (pack, graded, out);
+  return TRUE;
+}
+
+/* ---- teachers: adding a question to a source -------------------------------- */
+
+static JsonNode *
+new_source (const char *source_path, const char *capture_path)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *base = g_path_get_basename (source_path);
+  g_autofree char *capture_base = g_path_get_basename (capture_path);
+  g_autofree char *dir = g_path_get_dirname (source_path);
+  g_autofree char *absolute_dir = g_canonicalize_filename (dir, NULL);
+  g_autofree char *absolute_capture = g_canonicalize_filename (capture_path, NULL);
+  char *dot;
+
+  if ((dot = strstr (base, ".source.json")) != NULL || (dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  if ((dot = strrchr (capture_base, '.')) != NULL)
+    *dot = '\0';
+  json_builder_begin_object (b);
+  add_optional_string (b, "format", SOURCE_FORMAT);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  add_optional_string (b, "id", base);
+  add_optional_string (b, "title", base);
+  json_builder_set_member_name (b, "captures");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  add_optional_string (b, "id", capture_base);
+  /* Next to the source: a relative path, so the folder can move. */
+  if (g_str_has_prefix (absolute_capture, absolute_dir) && absolute_capture[strlen (absolute_dir)] == G_DIR_SEPARATOR)
+    add_optional_string (b, "path", absolute_capture + strlen (absolute_dir) + 1);
+  else
+    add_optional_string (b, "path", absolute_capture);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "questions");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static char *
+unused_question_id (JsonArray *questions)
+{
+  for (guint n = json_array_get_length (questions) + 1;; n++)
+    {
+      char *id = g_strdup_printf ("q%u", n);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; i < json_array_get_length (questions); i++)
+        taken |= g_strcmp0 (member_string (json_array_get_object_element (questions, i), "id"), id) == 0;
+      if (!taken)
+        return id;
+      g_free (id);
+    }
+}
+
+static JsonNode *
+draft_reference (const IotQuestionDraft *draft, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  switch (draft->kind)
+    {
+    case IOT_QUESTION_CHOICE:
+      json_builder_set_member_name (b, "choice");
+      json_builder_add_int_value (b, draft->choice);
+      break;
+    case IOT_QUESTION_FILTER:
+    case IOT_QUESTION_COUNT:
+      if (draft->filter == NULL || *draft->filter == '\0')
+        return (invalid (error, "this kind of question needs a display filter as its reference"), NULL);
+      add_optional_string (b, "filter", draft->filter);
+      break;
+    default:
+      if (draft->frame == 0 && (draft->kind != IOT_QUESTION_FRAME || draft->filter == NULL))
+        return (invalid (error, "this kind of question needs a selected frame as its reference"), NULL);
+      if (draft->frame != 0)
+        {
+          json_builder_set_member_name (b, "frame");
+          json_builder_add_int_value (b, draft->frame);
+        }
+      else
+        add_optional_string (b, "filter", draft->filter);
+      break;
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+draft_question (const IotQuestionDraft *draft, const char *id, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  JsonNode *reference = draft_reference (draft, error);
+
+  if (reference == NULL)
+    return NULL;
+  if ((draft->kind == IOT_QUESTION_VALUE || draft->kind == IOT_QUESTION_HIDDEN_FIELD) && draft->field == NULL)
+    return (json_node_unref (reference), invalid (error, "select the field the question asks about"), NULL);
+  json_builder_begin_object (b);
+  add_optional_string (b, "id", id);
+  add_optional_string (b, "kind", iot_question_kind_name (draft->kind));
+  add_optional_string (b, "text", draft->text);
+  add_optional_string (b, "hint", draft->hint && *draft->hint ? draft->hint : NULL);
+  add_optional_string (b, "explanation", draft->explanation && *draft->explanation ? draft->explanation : NULL);
+  if (draft->kind == IOT_QUESTION_VALUE || draft->kind == IOT_QUESTION_HIDDEN_FIELD)
+    add_optional_string (b, "field", draft->field);
+  if (draft->kind == IOT_QUESTION_CHOICE)
+    {
+      json_builder_set_member_name (b, "choices");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < G_N_ELEMENTS (draft->choices) && draft->choices[i] != NULL; i++)
+        json_builder_add_string_value (b, draft->choices[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_set_member_name (b, "reference");
+  json_builder_add_value (b, reference);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+gboolean
+iot_exercise_source_add (const char *source_path, const char *capture_path, const IotQuestionDraft *draft,
+                         char **id_out, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr (IotExercisePack) check = NULL;
+  JsonArray *questions;
+  JsonNode *question;
+
+  if (draft->text == NULL || *draft->text == '\0')
+    return invalid (error, "the question needs a text");
+  if (g_file_test (source_path, G_FILE_TEST_EXISTS))
+    {
+      if (!json_parser_load_from_file (parser, source_path, error))
+        return FALSE;
+      root = json_node_copy (json_parser_get_root (parser));
+      if (!JSON_NODE_HOLDS_OBJECT (root)
+          || g_strcmp0 (member_string (json_node_get_object (root), "format"), SOURCE_FORMAT) != 0)
+        return invalid (error, "%s is not an exercise source", source_path);
+      g_file_get_contents (source_path, &before, NULL, NULL);
+    }
+  else
+    root = new_source (source_path, capture_path);
+  questions = member_array (json_node_get_object (root), "questions");
+  if (questions == NULL)
+    return invalid (error, "%s has no question list", source_path);
+  id = unused_question_id (questions);
+  question = draft_question (draft, id, error);
+  if (question == NULL)
+    return FALSE;
+  json_array_add_element (questions, question);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  if (!g_file_set_contents (source_path, text, -1, error))
+    return FALSE;
+  /* The reference must hold on every capture; else the file goes back. */
+  check = iot_exercise_pack_build (source_path, "check", NULL, error);
+  if (check == NULL)
+    {
+      if (before != NULL)
+        g_file_set_contents (source_path, before, -1, NULL);
+      else
+        g_unlink (source_path);
+      return FALSE;
+    }
+  if (id_out != NULL)
+    *id_out = g_steal_pointer (&id);
   return TRUE;
 }

@@ -94,6 +94,27 @@ const char        *iot_question_field (const IotQuestion *question);
  * (0 when unknown). */
 guint32            iot_question_hidden_frame (const IotQuestion *question, const char *capture_id);
 
+/* A question a teacher makes from what the window shows: its reference is
+ * the current filter (filter, count, frame: the frames it selects), a
+ * frame (frame) or a field at a frame (value, hidden-field). */
+typedef struct {
+  IotQuestionKind kind;
+  const char     *text;
+  const char     *hint;          /* may be NULL */
+  const char     *explanation;   /* may be NULL */
+  const char     *filter;        /* filter, count; frame when @frame is 0 */
+  const char     *field;         /* value, hidden-field */
+  guint32         frame;         /* frame, value, hidden-field */
+  const char     *choices[8];    /* choice: NULL-terminated */
+  guint           choice;        /* choice: the right one, 1-based */
+} IotQuestionDraft;
+
+/* Appends @draft to the source file at @source_path (made, for @capture_path,
+ * when it does not exist yet), after checking that its reference holds on
+ * every capture of the source.  *@id_out: the new question's id. */
+gboolean           iot_exercise_source_add (const char *source_path, const char *capture_path,
+                                            const IotQuestionDraft *draft, char **id_out, GError **error);
+
 /* One capture opened for checking answers (its first pass done). */
 typedef struct _IotExerciseSession IotExerciseSession;
 IotExerciseSession *iot_exercise_session_new (IotExercisePack *pack, guint capture_index, GError **error);

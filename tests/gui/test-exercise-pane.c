@@ -13,6 +13,7 @@
 #include "gui-test-util.h"
 #include "iot-application.h"
 #include "iot-exercise.h"
+#include "iot-exercise-add-dialog.h"
 #include "iot-exercise-pane.h"
 
 static const char *pack_path;
@@ -43,7 +44,7 @@ open_pack (IotWindow **window_out)
 
 /* With a screenshot folder given: the window as the student sees it now. */
 static void
-maybe_screenshot (IotWindow *window, const char *name)
+maybe_screenshot_widget (GtkWidget *widget, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
@@ -52,8 +53,14 @@ maybe_screenshot (IotWindow *window, const char *name)
     return;
   path = g_build_filename (screenshot_path, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
+  g_assert_true (iot_application_save_screenshot (widget, path, &error));
   g_assert_no_error (error);
+}
+
+static void
+maybe_screenshot (IotWindow *window, const char *name)
+{
+  maybe_screenshot_widget (GTK_WIDGET (window), name);
 }
 
 static void
@@ -188,6 +195,102 @@ test_student (void)
   gui_test_settle ();
 }
 
+static int
+node_of_field (IotPacket *pkt, const char *abbrev)
+{
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field != NULL && g_str_equal (node->field->abbrev, abbrev))
+        return (int) i;
+    }
+  return -1;
+}
+
+static IotExerciseAddDialog *
+add_dialog (IotWindow *window)
+{
+  IotExerciseAddDialog *dialog = iot_exercise_add_dialog_new (window);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gui_test_settle ();
+  return dialog;
+}
+
+/* A teacher makes questions from the current filter and a tree field; the
+ * source builds into a pack that accepts the right answers. */
+static void
+test_teacher (void)
+{
+  IotWindow *window = gui_test_open_capture ("tcp-rst-reconnect.pcap");
+  IotSession *session = iot_window_get_session (window);
+  g_autofree char *dir = g_dir_make_tmp ("exercise-source-XXXXXX", NULL);
+  g_autofree char *source = g_build_filename (dir, "lab.source.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotExercisePack) pack = NULL;
+  g_autoptr (IotExerciseSession) checker = NULL;
+  IotExerciseAddDialog *dialog;
+  const char *status;
+  int node;
+
+  /* From the current filter. */
+  gui_test_apply_filter (window, "tcp.flags.reset == 1");
+  dialog = add_dialog (window);
+  g_assert_cmpuint (gtk_drop_down_get_selected (iot_exercise_add_dialog_get_kind (dialog)), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_reference_label (dialog)), ==,
+                   "Reference: the filter tcp.flags.reset == 1");
+  gtk_editable_set_text (iot_exercise_add_dialog_get_source (dialog), source);
+  g_assert_false (iot_exercise_add_dialog_add (dialog));
+  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_status (dialog)), ==,
+                   "Not added: the question needs a text");
+  gtk_editable_set_text (iot_exercise_add_dialog_get_text (dialog), "Show the frames that reset a connection.");
+  g_assert_true (iot_exercise_add_dialog_add (dialog));
+  status = gtk_label_get_text (iot_exercise_add_dialog_get_status (dialog));
+  g_assert_true (g_str_has_prefix (status, "Added question q1 to "));
+  maybe_screenshot_widget (GTK_WIDGET (dialog), "exercise-add-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* From a field selected in the tree. */
+  gui_test_apply_filter (window, "");
+  g_assert_true (iot_window_go_to_frame (window, 8));
+  gui_test_settle ();
+  node = node_of_field (iot_session_get_packet (session), "mqtt.topic");
+  g_assert_cmpint (node, >=, 0);
+  iot_session_select_node (session, node);
+  gui_test_settle ();
+  dialog = add_dialog (window);
+  g_assert_cmpuint (gtk_drop_down_get_selected (iot_exercise_add_dialog_get_kind (dialog)), ==, 3);
+  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_reference_label (dialog)), ==,
+                   "Reference: mqtt.topic at frame 8");
+  gtk_editable_set_text (iot_exercise_add_dialog_get_source (dialog), source);
+  gtk_editable_set_text (iot_exercise_add_dialog_get_text (dialog), "Which topic does the lost reading go to?");
+  g_assert_true (iot_exercise_add_dialog_add (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The source builds; the pack accepts the answers the capture gives. */
+  pack = iot_exercise_pack_build (source, "s3cret-teacher", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_exercise_pack_n_questions (pack), ==, 2);
+  checker = iot_exercise_session_new (pack, 0, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (IotExerciseResult) filter = iot_exercise_session_check (checker, 0, "tcp.flags.reset eq 1 and tcp");
+    g_autoptr (IotExerciseResult) topic = iot_exercise_session_check (checker, 1, "plant/valve/state");
+    g_autoptr (IotExerciseResult) wrong = iot_exercise_session_check (checker, 0, "tcp.flags.fin == 1");
+
+    g_assert_true (filter->correct);
+    g_assert_true (topic->correct);
+    g_assert_false (wrong->correct);
+    g_assert_cmpuint (wrong->n_missing, ==, 1);
+    g_assert_cmpuint (wrong->example_missing, ==, 10);
+  }
+  g_unlink (source);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_test_settle ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -211,5 +314,6 @@ main (int argc, char **argv)
   pack_path = argv[1];
   screenshot_path = argc > 2 ? argv[2] : NULL;
   g_test_add_func ("/exercise-pane/student", test_student);
+  g_test_add_func ("/exercise-pane/teacher", test_teacher);
   return g_test_run ();
 }
