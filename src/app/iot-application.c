@@ -10,6 +10,7 @@
 
 #include "iot-engine.h"
 #include "iot-exercise-pane.h"
+#include "iot-flow-window.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
 #include "iot-secrets-settings.h"
@@ -527,6 +528,7 @@ new_window (IotApplication *self)
   IotWindow *window = iot_window_new (GTK_APPLICATION (self), self->settings);
 
   iot_exercise_pane_install_action (window);
+  iot_flow_window_install_action (window);
 
   if (is_scripted (self) && self->scripted == NULL)
     {
