@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "iot-exercise-add-dialog.h"
+#include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
 #include "iot-exercise.h"
 
@@ -452,6 +453,7 @@ iot_exercise_pane_install_action (IotWindow *window)
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), window);
+  iot_exercise_editor_install_action (window);
 }
 
 /* ---- for tests ---------------------------------------------------------- */

@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 #define IOT_TYPE_EXERCISE_PANE (iot_exercise_pane_get_type ())
 G_DECLARE_FINAL_TYPE (IotExercisePane, iot_exercise_pane, IOT, EXERCISE_PANE, GtkBox)
 
-/* Adds win.open-exercise (Open Exercise…) and win.add-to-exercise (Add to
- * Exercise…) to @window. */
+/* Adds win.open-exercise (Open Exercise…), win.add-to-exercise (Add to
+ * Exercise…) and win.edit-exercise (Edit Exercise…) to @window. */
 void             iot_exercise_pane_install_action (IotWindow *window);
 /* Loads the pack at @path into @window's Exercise pane (made beside the
  * packet list the first time) and opens the student's capture. */

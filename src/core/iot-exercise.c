@@ -1532,6 +1532,13 @@ iot_exercise_pack_build (const char *source_path, const char *secret, char **sec
 
 /* ---- writing ------------------------------------------------------------ */
 
+void
+iot_exercise_pack_embed_secret (IotExercisePack *pack, const char *secret)
+{
+  g_free (pack->secret);
+  pack->secret = g_strdup (secret);
+}
+
 static void
 write_captures (IotExercisePack *pack, JsonBuilder *b)
 {
@@ -2192,4 +2199,165 @@ iot_exercise_source_add (const char *source_path, const char *capture_path, cons
   if (id_out != NULL)
     *id_out = g_steal_pointer (&id);
   return TRUE;
+}
+
+/* ---- teachers: editing a source --------------------------------------------- */
+
+struct _IotExerciseSource {
+  char     *path;
+  JsonNode *root;
+};
+
+IotExerciseSource *
+iot_exercise_source_load (const char *path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  IotExerciseSource *source;
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, path, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || g_strcmp0 (member_string (json_node_get_object (root), "format"), SOURCE_FORMAT) != 0
+      || member_array (json_node_get_object (root), "questions") == NULL)
+    return (invalid (error, "%s is not an exercise source", path), NULL);
+  source = g_new0 (IotExerciseSource, 1);
+  source->path = g_strdup (path);
+  source->root = json_node_copy (root);
+  return source;
+}
+
+void
+iot_exercise_source_free (IotExerciseSource *source)
+{
+  if (source == NULL)
+    return;
+  g_free (source->path);
+  json_node_unref (source->root);
+  g_free (source);
+}
+
+static JsonArray *
+source_questions (IotExerciseSource *source)
+{
+  return member_array (json_node_get_object (source->root), "questions");
+}
+
+static JsonObject *
+source_question (IotExerciseSource *source, guint index)
+{
+  JsonArray *questions = source_questions (source);
+  JsonNode *node;
+
+  g_return_val_if_fail (index < json_array_get_length (questions), NULL);
+  node = json_array_get_element (questions, index);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+const char *iot_exercise_source_path (IotExerciseSource *source) { return source->path; }
+
+const char *
+iot_exercise_source_title (IotExerciseSource *source)
+{
+  return member_string (json_node_get_object (source->root), "title");
+}
+
+guint
+iot_exercise_source_n_questions (IotExerciseSource *source)
+{
+  return json_array_get_length (source_questions (source));
+}
+
+const char *
+iot_exercise_source_get (IotExerciseSource *source, guint index, const char *member)
+{
+  return member_string (source_question (source, index), member);
+}
+
+void
+iot_exercise_source_set (IotExerciseSource *source, guint index, const char *member, const char *value)
+{
+  JsonObject *question = source_question (source, index);
+
+  if (question == NULL)
+    return;
+  if (value == NULL || *value == '\0')
+    {
+      if (!g_str_equal (member, "text") && !g_str_equal (member, "id") && !g_str_equal (member, "kind"))
+        json_object_remove_member (question, member);
+      return;
+    }
+  json_object_set_string_member (question, member, value);
+}
+
+char *
+iot_exercise_source_describe_reference (IotExerciseSource *source, guint index)
+{
+  JsonObject *reference = member_object (source_question (source, index), "reference");
+  GString *out = g_string_new (NULL);
+  g_autoptr (GList) names = reference ? json_object_get_members (reference) : NULL;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *value = node_to_answer (json_object_get_member (reference, l->data));
+
+      g_string_append_printf (out, "%s%s %s", out->len ? ", " : "", (const char *) l->data, value ? value : "…");
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+iot_exercise_source_move (IotExerciseSource *source, guint index, int delta)
+{
+  JsonArray *questions = source_questions (source);
+  guint n = json_array_get_length (questions);
+  gint target = (gint) index + delta;
+  g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  if (index >= n || target < 0 || target >= (gint) n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (order, json_node_ref (json_array_get_element (questions, i)));
+  {
+    gpointer moved = order->pdata[index];
+
+    order->pdata[index] = order->pdata[target];
+    order->pdata[target] = moved;
+  }
+  while (json_array_get_length (questions) > 0)
+    json_array_remove_element (questions, 0);
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (questions, json_node_ref (g_ptr_array_index (order, i)));
+  return TRUE;
+}
+
+void
+iot_exercise_source_remove (IotExerciseSource *source, guint index)
+{
+  JsonArray *questions = source_questions (source);
+
+  if (index < json_array_get_length (questions))
+    json_array_remove_element (questions, index);
+}
+
+gboolean
+iot_exercise_source_save (IotExerciseSource *source, GError **error)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr (IotExercisePack) check = NULL;
+
+  json_generator_set_root (generator, source->root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  g_file_get_contents (source->path, &before, NULL, NULL);
+  if (!g_file_set_contents (source->path, text, -1, error))
+    return FALSE;
+  check = iot_exercise_pack_build (source->path, "check", NULL, error);
+  if (check == NULL && before != NULL)
+    g_file_set_contents (source->path, before, -1, NULL);
+  return check != NULL;
 }

@@ -51,6 +51,8 @@ IotExercisePack   *iot_exercise_pack_load_data (const char *data, gsize length, 
 IotExercisePack   *iot_exercise_pack_build (const char *source_path, const char *secret,
                                             char **secret_out, GError **error);
 char              *iot_exercise_pack_to_data (IotExercisePack *pack, gsize *length);
+/* Makes @pack a practice pack: it carries @secret (a teacher's preview). */
+void               iot_exercise_pack_embed_secret (IotExercisePack *pack, const char *secret);
 void               iot_exercise_pack_free (IotExercisePack *pack);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExercisePack, iot_exercise_pack_free)
 
@@ -114,6 +116,31 @@ typedef struct {
  * every capture of the source.  *@id_out: the new question's id. */
 gboolean           iot_exercise_source_add (const char *source_path, const char *capture_path,
                                             const IotQuestionDraft *draft, char **id_out, GError **error);
+
+/* A teacher's source file, for the pack editor: questions listed,
+ * edited, reordered and removed, then saved (only after the source still
+ * builds). */
+typedef struct _IotExerciseSource IotExerciseSource;
+
+IotExerciseSource *iot_exercise_source_load (const char *path, GError **error);
+void               iot_exercise_source_free (IotExerciseSource *source);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExerciseSource, iot_exercise_source_free)
+const char        *iot_exercise_source_path (IotExerciseSource *source);
+const char        *iot_exercise_source_title (IotExerciseSource *source);
+guint              iot_exercise_source_n_questions (IotExerciseSource *source);
+/* A question's text member ("id", "kind", "text", "hint", "explanation",
+ * "field"), or NULL. */
+const char        *iot_exercise_source_get (IotExerciseSource *source, guint index, const char *member);
+/* Sets it; NULL or "" removes hint and explanation. */
+void               iot_exercise_source_set (IotExerciseSource *source, guint index, const char *member,
+                                            const char *value);
+/* "filter mqtt.msgtype == 3", "frame 12", "choice 2" … */
+char              *iot_exercise_source_describe_reference (IotExerciseSource *source, guint index);
+/* Moves question @index up (@delta -1) or down (+1); FALSE at an end. */
+gboolean           iot_exercise_source_move (IotExerciseSource *source, guint index, int delta);
+void               iot_exercise_source_remove (IotExerciseSource *source, guint index);
+/* Writes the source back if it still builds into a pack. */
+gboolean           iot_exercise_source_save (IotExerciseSource *source, GError **error);
 
 /* One capture opened for checking answers (its first pass done). */
 typedef struct _IotExerciseSession IotExerciseSession;

@@ -14,6 +14,7 @@
 #include "iot-application.h"
 #include "iot-exercise.h"
 #include "iot-exercise-add-dialog.h"
+#include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
 
 static const char *pack_path;
@@ -284,6 +285,51 @@ test_teacher (void)
     g_assert_false (wrong->correct);
     g_assert_cmpuint (wrong->n_missing, ==, 1);
     g_assert_cmpuint (wrong->example_missing, ==, 10);
+  }
+
+  /* The editor: reorder, edit, save, preview as a student. */
+  {
+    IotExerciseEditor *editor = iot_exercise_editor_new (window, source, &error);
+    g_autoptr (IotExerciseSource) saved = NULL;
+    IotExercisePane *pane;
+
+    g_assert_no_error (error);
+    gtk_window_present (GTK_WINDOW (editor));
+    gui_test_settle ();
+    g_assert_cmpuint (iot_exercise_editor_get_n_rows (editor), ==, 2);
+    g_assert_cmpstr (gtk_label_get_text (iot_exercise_editor_get_heading (editor, 0)), ==,
+                     "1 · q1 · filter · reference: filter tcp.flags.reset == 1");
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (iot_exercise_editor_get_up_button (editor, 0))));
+    gtk_editable_set_text (iot_exercise_editor_get_text (editor, 1), "What topic did the device publish to?");
+    click (iot_exercise_editor_get_up_button (editor, 1));
+    g_assert_cmpstr (gtk_label_get_text (iot_exercise_editor_get_heading (editor, 0)), ==,
+                     "1 · q2 · value mqtt.topic · reference: frame 8");
+    g_assert_cmpstr (gtk_editable_get_text (iot_exercise_editor_get_text (editor, 0)), ==,
+                     "What topic did the device publish to?");
+    g_assert_true (iot_exercise_editor_save (editor));
+    saved = iot_exercise_source_load (source, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (iot_exercise_source_get (saved, 0, "id"), ==, "q2");
+    g_assert_cmpstr (iot_exercise_source_get (saved, 0, "text"), ==, "What topic did the device publish to?");
+    g_assert_cmpstr (iot_exercise_source_get (saved, 1, "id"), ==, "q1");
+    maybe_screenshot_widget (GTK_WIDGET (editor), "exercise-editor.png");
+    g_assert_true (iot_exercise_editor_preview (editor));
+    gui_test_settle ();
+    pane = g_object_get_data (G_OBJECT (window), "iot-exercise-pane");
+    g_assert_true (IOT_IS_EXERCISE_PANE (pane));
+    g_assert_cmpuint (iot_exercise_pane_get_n_questions (pane), ==, 2);
+    gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 0), "plant/valve/state");
+    click (iot_exercise_pane_get_check_button (pane, 0));
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (iot_exercise_pane_get_feedback (pane, 0)), "Correct."));
+    gtk_editable_set_text (iot_exercise_pane_get_answer (pane, 1), "tcp.flags.fin == 1");
+    click (iot_exercise_pane_get_check_button (pane, 1));
+    g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_feedback (pane, 1)), ==,
+                     "Not quite: your filter selects 2 frames too many (for example frame 22) and 1 frame too few "
+                     "(for example frame 10 is missing).");
+    click (iot_exercise_editor_get_remove_button (editor, 1));
+    g_assert_cmpuint (iot_exercise_editor_get_n_rows (editor), ==, 1);
+    g_assert_true (iot_exercise_editor_save (editor));
+    gtk_window_destroy (GTK_WINDOW (editor));
   }
   g_unlink (source);
   g_rmdir (dir);
