@@ -288,6 +288,54 @@ test_answers_round_trip (void)
   g_rmdir (dir);
 }
 
+/* Teachers' questions: a reference that does not hold leaves the source
+ * as it was; one that does is appended and builds. */
+static void
+test_source_add (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("exercise-add-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lab.source.json", NULL);
+  g_autofree char *capture = g_canonicalize_filename ("tests/captures/mqtt311.pcap", NULL);
+  g_autofree char *id = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotExerciseSource) source = NULL;
+  g_autoptr (IotExercisePack) pack = NULL;
+  IotQuestionDraft filter = { .kind = IOT_QUESTION_FILTER, .text = "PINGREQ", .filter = "mqtt.msgtype == 12" };
+  IotQuestionDraft broken = { .kind = IOT_QUESTION_FILTER, .text = "?", .filter = "mqtt.msgtype ==" };
+  IotQuestionDraft value = { .kind = IOT_QUESTION_VALUE, .text = "Topic", .field = "mqtt.topic", .frame = 49 };
+  IotQuestionDraft absent = { .kind = IOT_QUESTION_VALUE, .text = "Topic", .field = "mqtt.topic", .frame = 1 };
+
+  g_assert_true (iot_exercise_source_add (path, capture, &filter, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (id, ==, "q1");
+  g_assert_false (iot_exercise_source_add (path, capture, &broken, NULL, &error));
+  g_assert_error (error, IOT_EXERCISE_ERROR, IOT_EXERCISE_ERROR_REFERENCE);
+  g_clear_error (&error);
+  /* Frame 1 (a SYN) has no topic. */
+  g_assert_false (iot_exercise_source_add (path, capture, &absent, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "frame 1 has no mqtt.topic"));
+  g_clear_error (&error);
+  g_clear_pointer (&id, g_free);
+  g_assert_true (iot_exercise_source_add (path, capture, &value, &id, &error));
+  g_assert_cmpstr (id, ==, "q2");
+  source = iot_exercise_source_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_exercise_source_n_questions (source), ==, 2);
+  g_assert_cmpstr (iot_exercise_source_get (source, 1, "field"), ==, "mqtt.topic");
+  pack = iot_exercise_pack_build (path, "x", NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (IotExerciseSession) session = iot_exercise_session_new (pack, 0, &error);
+    g_autoptr (IotExerciseResult) ping = iot_exercise_session_check (session, 0, "mqtt.msgtype eq 12");
+    g_autoptr (IotExerciseResult) topic = iot_exercise_session_check (session, 1, "sensors/door");
+
+    g_assert_true (ping->correct);
+    g_assert_true (topic->correct);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +362,7 @@ main (int argc, char **argv)
   g_test_add ("/exercise/choice-hidden", Fixture, NULL, fixture_set_up, test_choice_and_hidden, fixture_tear_down);
   g_test_add_func ("/exercise/load-errors", test_load_errors);
   g_test_add_func ("/exercise/answers", test_answers_round_trip);
+  g_test_add_func ("/exercise/source-add", test_source_add);
   status = g_test_run ();
   g_unlink (source_path);
   g_rmdir (dir);
