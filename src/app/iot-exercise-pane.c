@@ -160,19 +160,29 @@ row_index (IotExercisePane *self, GtkWidget *widget)
 /* Hidden-field questions not yet answered keep their field's value out of
  * the tree. */
 static void
-update_masks (IotExercisePane *self)
+set_masks (IotExercisePane *self, gboolean keep_unanswered)
 {
   IotProtoTree *tree = iot_window_get_proto_tree (self->window);
-  const char *capture = iot_exercise_session_capture_id (self->session);
+  const char *capture;
 
+  if (self->session == NULL)
+    return;
+  capture = iot_exercise_session_capture_id (self->session);
   for (guint i = 0; i < self->rows->len; i++)
     {
       const IotQuestion *question = iot_exercise_pack_question (self->pack, i);
       guint32 frame = iot_question_hidden_frame (question, capture);
 
       if (iot_question_kind (question) == IOT_QUESTION_HIDDEN_FIELD && frame != 0)
-        iot_proto_tree_set_masked_field (tree, frame, iot_question_field (question), !row_at (self, i)->correct);
+        iot_proto_tree_set_masked_field (tree, frame, iot_question_field (question),
+                                         keep_unanswered && !row_at (self, i)->correct);
     }
+}
+
+static void
+update_masks (IotExercisePane *self)
+{
+  set_masks (self, TRUE);
 }
 
 static void
@@ -350,6 +360,8 @@ pane_load (IotExercisePane *self, const char *path, GError **error)
   capture = capture_file (pack, index, error);
   if (capture == NULL)
     return FALSE;
+  /* The previous pack's hidden fields are no secret on another capture. */
+  set_masks (self, FALSE);
   iot_exercise_session_free (self->session);
   self->session = iot_exercise_session_new (pack, index, error);
   if (self->session == NULL)
