@@ -1,7 +1,7 @@
 /* fuzz-exercise.c — libFuzzer target: arbitrary bytes as an exercise pack
  * and as an answer file.  A pack that loads has every question read and,
  * when it bundles a capture that opens, every question checked against a
- * few answers. */
+ * few answers; a pack that loads must load again once written out. */
 #include "iot-exercise.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -38,8 +38,13 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   pack = iot_exercise_pack_load_data ((const char *) data, size, NULL, NULL);
   if (pack != NULL)
     {
-      g_autofree char *text = iot_exercise_pack_to_data (pack, NULL);
+      gsize length;
+      g_autofree char *text = iot_exercise_pack_to_data (pack, &length);
+      g_autoptr (IotExercisePack) again = iot_exercise_pack_load_data (text, length, NULL, NULL);
 
+      /* What was read is written back in a form that reads again. */
+      g_assert_nonnull (again);
+      g_assert_cmpuint (iot_exercise_pack_n_questions (again), ==, iot_exercise_pack_n_questions (pack));
       check_questions (pack);
       iot_exercise_pack_capture_for (pack, "student");
     }
