@@ -296,8 +296,33 @@ pair (IotFlow *flow, GArray *pending, guint index, const FrameFacts *facts, guin
     {
       Pending open = { index, message->from, next, facts->mqtt_type == 1 || facts->mqtt_type == 12 ? -1 : id };
 
+      /* The same request again before its answer is a retransmission: it
+       * joins the first copy's exchange, whose time the latency counts from. */
+      for (guint i = 0; i < pending->len; i++)
+        {
+          Pending *first = &g_array_index (pending, Pending, i);
+          IotFlowMessage *request = &g_array_index (flow->messages, IotFlowMessage, first->message);
+
+          if (first->kind != next || first->from != open.from || first->id != open.id || open.id < 0)
+            continue;
+          /* An answer keeps the exchange of the request it answers. */
+          if (message->exchange == 0)
+            {
+              if (request->exchange == 0)
+                request->exchange = ++*exchanges;
+              message->exchange = request->exchange;
+            }
+          message->resent = TRUE;
+          return;
+        }
       g_array_append_val (pending, open);
     }
+}
+
+static void
+label_message (IotFlowMessage *message, GString *label)
+{
+  message->label = message->resent ? g_strconcat (label->str, " (again)", NULL) : g_strdup (label->str);
 }
 
 static void
@@ -356,11 +381,11 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
           message.ts_ns = iot_file_frame (file, number)->ts_ns;
           message.from = endpoint_index (flow, facts.src, facts.src_port);
           message.to = endpoint_index (flow, facts.dst, facts.dst_port);
-          message.label = g_strdup (facts.label->str);
           message.severity = facts.severity;
           message.finding = g_steal_pointer (&facts.finding);
           g_array_append_val (flow->messages, message);
           pair (flow, pending, flow->messages->len - 1, &facts, &exchanges);
+          label_message (&g_array_index (flow->messages, IotFlowMessage, flow->messages->len - 1), facts.label);
         }
       facts_clear (&facts);
     }

@@ -21,6 +21,7 @@ typedef struct {
   guint32  answers;       /* the frame this one answers, 0 = none */
   gint64   latency_ns;    /* since that frame, when @answers */
   guint    exchange;      /* 1-based: messages of one handshake share it; 0 = none */
+  gboolean resent;        /* the same request again before its answer */
   guint8   severity;      /* worst expert item (IotSeverity), 0 = none */
   char    *finding;       /* the first warning or error, or NULL */
 } IotFlowMessage;
