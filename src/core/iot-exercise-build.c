@@ -32,6 +32,20 @@ add_check (IotExercisePack *pack, IotQuestion *question, const char *capture_id,
       g_hash_table_insert (question->checks, g_strdup (capture_id), hashes);
     }
   g_ptr_array_add (hashes, exercise_answer_hash (pack, question, capture_id, canonical));
+  if (question->explanation != NULL)
+    {
+      GPtrArray *sealed = g_hash_table_lookup (question->explained, capture_id);
+      guint8 key[KEY_BYTES];
+
+      if (sealed == NULL)
+        {
+          sealed = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (question->explained, g_strdup (capture_id), sealed);
+        }
+      exercise_answer_key (pack, question, capture_id, canonical, key);
+      g_ptr_array_add (sealed, exercise_seal_with_key (key, question->explanation));
+      memset (key, 0, sizeof key);
+    }
 }
 
 static gboolean
@@ -415,23 +429,32 @@ exercise_sorted_keys (GHashTable *table)
 }
 
 static void
-write_question_answers (IotQuestion *question, JsonBuilder *b)
+write_string_lists (JsonBuilder *b, const char *name, GHashTable *table)
 {
-  g_autoptr (GPtrArray) keys = exercise_sorted_keys (question->checks);
+  g_autoptr (GPtrArray) keys = exercise_sorted_keys (table);
 
-  json_builder_set_member_name (b, "check");
+  if (keys->len == 0)
+    return;
+  json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
   for (guint i = 0; i < keys->len; i++)
     {
-      GPtrArray *hashes = g_hash_table_lookup (question->checks, g_ptr_array_index (keys, i));
+      GPtrArray *strings = g_hash_table_lookup (table, g_ptr_array_index (keys, i));
 
       json_builder_set_member_name (b, g_ptr_array_index (keys, i));
       json_builder_begin_array (b);
-      for (guint j = 0; j < hashes->len; j++)
-        json_builder_add_string_value (b, g_ptr_array_index (hashes, j));
+      for (guint j = 0; j < strings->len; j++)
+        json_builder_add_string_value (b, g_ptr_array_index (strings, j));
       json_builder_end_array (b);
     }
   json_builder_end_object (b);
+}
+
+static void
+write_question_answers (IotQuestion *question, JsonBuilder *b)
+{
+  write_string_lists (b, "check", question->checks);
+  write_string_lists (b, "explained", question->explained);
   exercise_add_optional_string (b, "sealed", question->sealed);
   if (g_hash_table_size (question->hidden_frames) > 0)
     {
@@ -457,7 +480,6 @@ write_question (IotQuestion *question, JsonBuilder *b)
   exercise_add_optional_string (b, "kind", iot_question_kind_name (question->kind));
   exercise_add_optional_string (b, "text", question->text);
   exercise_add_optional_string (b, "hint", question->hint);
-  exercise_add_optional_string (b, "explanation", question->explanation);
   exercise_add_optional_string (b, "field", question->field);
   json_builder_set_member_name (b, "points");
   json_builder_add_int_value (b, question->points);

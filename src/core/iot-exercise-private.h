@@ -32,7 +32,7 @@ struct _IotQuestion {
   IotQuestionKind  kind;
   char            *text;
   char            *hint;
-  char            *explanation;
+  char            *explanation;    /* in clear: sources and packs just built */
   guint            points;
   GStrv            choices;
   char            *field;
@@ -40,6 +40,10 @@ struct _IotQuestion {
   GHashTable      *hidden_frames;  /* capture id → frame (GUINT_TO_POINTER) */
   GHashTable      *checks;         /* capture id or "*" → GPtrArray of hex hashes */
   char            *sealed;         /* base64 IV | ciphertext | tag, or NULL */
+  /* The explanation, sealed once per stored answer (same keys and order
+   * as @checks) under a key only that answer gives: a student reads it
+   * by answering right. */
+  GHashTable      *explained;
 };
 
 struct _IotExercisePack {
@@ -85,6 +89,11 @@ char            *exercise_answer_hash (IotExercisePack *pack, const IotQuestion 
                                        const char *canonical);
 gboolean         exercise_derive_key (IotExercisePack *pack, const char *secret, guint8 key[KEY_BYTES]);
 char            *exercise_seal (IotExercisePack *pack, const char *plain);
+char            *exercise_seal_with_key (const guint8 key[KEY_BYTES], const char *plain);
+/* The key an explanation is sealed with for one right answer: a hash kept
+ * apart from the stored check's (another prefix). */
+void             exercise_answer_key (IotExercisePack *pack, const IotQuestion *question, const char *capture_id,
+                                      const char *canonical, guint8 key[KEY_BYTES]);
 
 gboolean         exercise_parse_double (const char *text, double *value);
 char            *exercise_grid_cell (double value, double tolerance, gint64 shift);

@@ -161,6 +161,7 @@ question_free (IotQuestion *question)
   g_free (question->field);
   g_clear_pointer (&question->hidden_frames, g_hash_table_unref);
   g_clear_pointer (&question->checks, g_hash_table_unref);
+  g_clear_pointer (&question->explained, g_hash_table_unref);
   g_free (question->sealed);
   g_free (question);
 }
@@ -174,6 +175,8 @@ question_new (void)
   question->hidden_frames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   question->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
+  question->explained = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) g_ptr_array_unref);
   return question;
 }
 
@@ -230,6 +233,24 @@ exercise_derive_key (IotExercisePack *pack, const char *secret, guint8 key[KEY_B
 char *
 exercise_seal (IotExercisePack *pack, const char *plain)
 {
+  return exercise_seal_with_key (pack->key, plain);
+}
+
+void
+exercise_answer_key (IotExercisePack *pack, const IotQuestion *question, const char *capture_id,
+                     const char *canonical, guint8 key[KEY_BYTES])
+{
+  g_autofree char *text = g_strjoin ("\x1f", "explanation", pack->salt, question->id, capture_id, canonical, NULL);
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize length = KEY_BYTES;
+
+  g_checksum_update (checksum, (const guchar *) text, -1);
+  g_checksum_get_digest (checksum, key, &length);
+}
+
+char *
+exercise_seal_with_key (const guint8 key[KEY_BYTES], const char *plain)
+{
   gsize length = strlen (plain);
   g_autofree guint8 *buffer = g_malloc (IV_BYTES + length + TAG_BYTES);
   gcry_cipher_hd_t cipher;
@@ -237,7 +258,7 @@ exercise_seal (IotExercisePack *pack, const char *plain)
   gcry_create_nonce (buffer, IV_BYTES);
   if (gcry_cipher_open (&cipher, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) != 0)
     return NULL;
-  gcry_cipher_setkey (cipher, pack->key, KEY_BYTES);
+  gcry_cipher_setkey (cipher, key, KEY_BYTES);
   gcry_cipher_setiv (cipher, buffer, IV_BYTES);
   gcry_cipher_encrypt (cipher, buffer + IV_BYTES, length, plain, length);
   gcry_cipher_gettag (cipher, buffer + IV_BYTES + length, TAG_BYTES);
@@ -613,27 +634,36 @@ load_captures (IotExercisePack *pack, JsonArray *captures, GError **error)
   return TRUE;
 }
 
-static gboolean
-load_checks (IotQuestion *question, JsonObject *checks, GError **error)
+/* A map of capture id → list of strings ("check", "explained"). */
+static void
+load_string_lists (GHashTable *table, JsonObject *map, gboolean lower)
 {
-  g_autoptr (GList) names = checks ? json_object_get_members (checks) : NULL;
+  g_autoptr (GList) names = map ? json_object_get_members (map) : NULL;
 
   for (GList *l = names; l != NULL; l = l->next)
     {
-      JsonArray *array = exercise_member_array (checks, l->data);
-      GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
+      JsonArray *array = exercise_member_array (map, l->data);
+      GPtrArray *strings = g_ptr_array_new_with_free_func (g_free);
 
       for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
         {
           JsonNode *node = json_array_get_element (array, i);
 
           if (JSON_NODE_TYPE (node) == JSON_NODE_VALUE && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_ptr_array_add (hashes, g_ascii_strdown (json_node_get_string (node), -1));
+            g_ptr_array_add (strings, lower ? g_ascii_strdown (json_node_get_string (node), -1)
+                                            : g_strdup (json_node_get_string (node)));
         }
-      g_hash_table_replace (question->checks, g_strdup (l->data), hashes);
+      g_hash_table_replace (table, g_strdup (l->data), strings);
     }
+}
+
+static gboolean
+load_checks (IotQuestion *question, JsonObject *object, GError **error)
+{
+  load_string_lists (question->checks, exercise_member_object (object, "check"), TRUE);
   if (g_hash_table_size (question->checks) == 0)
     return exercise_invalid (error, "question \"%s\" has no stored answers (\"check\")", question->id);
+  load_string_lists (question->explained, exercise_member_object (object, "explained"), FALSE);
   return TRUE;
 }
 
@@ -717,7 +747,7 @@ exercise_load_questions (IotExercisePack *pack, JsonArray *questions, gboolean s
           return exercise_invalid (error, "two questions are called \"%s\"", question->id);
       if (source)
         continue;
-      if (!load_checks (question, exercise_member_object (object, "check"), error))
+      if (!load_checks (question, object, error))
         return FALSE;
       question->sealed = g_strdup (exercise_member_string (object, "sealed"));
       load_hidden_frames (question, exercise_member_object (object, "hidden-frames"));
@@ -980,20 +1010,21 @@ stored_checks (IotExerciseSession *session, const IotQuestion *question, const c
   return g_hash_table_lookup (question->checks, *key);
 }
 
-static gboolean
-matches_stored (IotExerciseSession *session, const IotQuestion *question, const char *canonical)
+/* Which stored answer @canonical is (its index, -1 for none), and under
+ * which capture key it is stored. */
+static gint
+find_stored (IotExerciseSession *session, const IotQuestion *question, const char *canonical, const char **key)
 {
-  const char *key;
-  GPtrArray *hashes = stored_checks (session, question, &key);
+  GPtrArray *hashes = stored_checks (session, question, key);
   g_autofree char *hash = NULL;
 
   if (hashes == NULL || canonical == NULL)
-    return FALSE;
-  hash = exercise_answer_hash (session->pack, question, key, canonical);
+    return -1;
+  hash = exercise_answer_hash (session->pack, question, *key, canonical);
   for (guint i = 0; i < hashes->len; i++)
     if (g_str_equal (g_ptr_array_index (hashes, i), hash))
-      return TRUE;
-  return FALSE;
+      return (gint) i;
+  return -1;
 }
 
 static IotExerciseResult *
@@ -1007,12 +1038,39 @@ result_new (const IotQuestion *question, gboolean correct, char *feedback)
   return result;
 }
 
-static IotExerciseResult *
-correct_result (const IotQuestion *question)
+/* The explanation a right answer opens: in clear in a pack just built,
+ * else unsealed with the key only that answer gives. */
+static char *
+explanation_for (IotExerciseSession *session, const IotQuestion *question, const char *key, const char *canonical,
+                 gint index)
 {
+  GPtrArray *sealed = g_hash_table_lookup (question->explained, key);
+  guint8 answer_key[KEY_BYTES];
+  char *plain;
+
+  if (question->explanation != NULL)
+    return g_strdup (question->explanation);
+  if (sealed == NULL || index < 0 || (guint) index >= sealed->len)
+    return NULL;
+  exercise_answer_key (session->pack, question, key, canonical, answer_key);
+  plain = unseal (answer_key, g_ptr_array_index (sealed, index));
+  memset (answer_key, 0, sizeof answer_key);
+  return plain;
+}
+
+/* NULL when @canonical is not a stored answer. */
+static IotExerciseResult *
+check_stored (IotExerciseSession *session, const IotQuestion *question, const char *canonical)
+{
+  const char *key = NULL;
+  gint index = find_stored (session, question, canonical, &key);
+  g_autofree char *explanation = NULL;
+
+  if (index < 0)
+    return NULL;
+  explanation = explanation_for (session, question, key, canonical, index);
   return result_new (question, TRUE,
-                     question->explanation ? g_strdup_printf ("Correct. %s", question->explanation)
-                                           : g_strdup ("Correct."));
+                     explanation ? g_strdup_printf ("Correct. %s", explanation) : g_strdup ("Correct."));
 }
 
 /* The frames in @a that are not in @b (both sorted), and the first. */
@@ -1069,8 +1127,8 @@ check_filter (IotExerciseSession *session, const IotQuestion *question, const ch
     return result_new (question, FALSE, g_strdup_printf ("The filter does not compile: %s", message));
   selected = exercise_select_frames (session->engine, filter);
   canonical = exercise_frame_set_text (selected);
-  if (matches_stored (session, question, canonical))
-    return correct_result (question);
+  if ((result = check_stored (session, question, canonical)) != NULL)
+    return result;
   if (!session->pack->unlocked || question->sealed == NULL
       || (reference_text = unseal (session->pack->key, question->sealed)) == NULL
       || (reference_filter = exercise_compile_or_explain (reference_text, NULL)) == NULL)
@@ -1135,6 +1193,7 @@ iot_exercise_session_check (IotExerciseSession *session, guint question_index, c
 {
   const IotQuestion *question = iot_exercise_pack_question (session->pack, question_index);
   g_autofree char *canonical = NULL;
+  IotExerciseResult *result;
 
   g_return_val_if_fail (question != NULL, NULL);
   if (is_blank (answer))
@@ -1144,8 +1203,8 @@ iot_exercise_session_check (IotExerciseSession *session, guint question_index, c
   canonical = canonical_answer (question, answer);
   if (canonical == NULL)
     return result_new (question, FALSE, g_strdup (unreadable_answer (question)));
-  if (matches_stored (session, question, canonical))
-    return correct_result (question);
+  if ((result = check_stored (session, question, canonical)) != NULL)
+    return result;
   return result_new (question, FALSE, g_strdup ("Not the right answer yet."));
 }
 
