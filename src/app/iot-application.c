@@ -15,6 +15,8 @@
 #include "iot-dissect-settings.h"
 #include "iot-file-properties.h"
 #include "iot-engine.h"
+#include "iot-exercise-pane.h"
+#include "iot-flow-window.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
 #include "iot-secrets-settings.h"
@@ -31,6 +33,7 @@ struct _IotApplication {
 
   /* Command line. */
   char          *screenshot;
+  char          *exercise;       /* --exercise PACK */
   char          *filter;
   char          *sort;
   char         **sorts;        /* --sort, split at commas */
@@ -558,6 +561,9 @@ new_window (IotApplication *self)
 {
   IotWindow *window = iot_window_new (GTK_APPLICATION (self), self->settings);
 
+  iot_exercise_pane_install_action (window);
+  iot_flow_window_install_action (window);
+
   if (is_scripted (self) && self->scripted == NULL)
     {
       IotSession *session = iot_window_get_session (window);
@@ -625,6 +631,21 @@ start_capture (IotApplication *self, IotWindow *window)
                  capture_stop_cb, window);
 }
 
+/* --exercise PACK: the pack's capture in the window, its questions beside. */
+static void
+open_exercise (IotApplication *self, IotWindow *window)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (window == self->scripted)
+    start_probe (self, window);
+  if (iot_window_open_exercise (window, self->exercise, &error) == NULL)
+    {
+      g_printerr ("iotscope: --exercise: %s\n", error->message);
+      g_application_quit (G_APPLICATION (self));
+    }
+}
+
 static void
 iot_application_activate (GApplication *app)
 {
@@ -634,6 +655,11 @@ iot_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (new_window (self));
   gtk_window_present (window);
+  if (self->exercise != NULL)
+    {
+      open_exercise (self, IOT_WINDOW (window));
+      return;
+    }
   if (self->capture != NULL)
     {
       start_capture (self, IOT_WINDOW (window));
@@ -983,6 +1009,7 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
       return 0;
     }
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
+  g_variant_dict_lookup (options, "exercise", "^ay", &self->exercise);
   g_variant_dict_lookup (options, "filter", "s", &self->filter);
   g_variant_dict_lookup (options, "select", "i", &self->select);
   g_variant_dict_lookup (options, "time-ref", "i", &self->time_ref);
@@ -1051,6 +1078,7 @@ iot_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_free (self->screenshot);
+  g_free (self->exercise);
   g_free (self->filter);
   g_free (self->sort);
   g_strfreev (self->sorts);
@@ -1085,6 +1113,8 @@ iot_application_init (IotApplication *self)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       "Render the window to a PNG file once the capture is loaded, then quit", "OUT.png" },
     { "select", 0, 0, G_OPTION_ARG_INT, NULL, "Select frame N once loaded", "N" },
+    { "exercise", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      "Open an exercise pack: its capture, and its questions in the Exercise pane", "PACK" },
     { "time-ref", 0, 0, G_OPTION_ARG_INT, NULL, "Make frame N the time reference once loaded", "N" },
     { "filter", 0, 0, G_OPTION_ARG_STRING, NULL, "Apply display filter F once loaded", "F" },
     { "sort", 0, 0, G_OPTION_ARG_STRING, NULL,

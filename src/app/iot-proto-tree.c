@@ -2,6 +2,8 @@
  * selected frame, nested as the dissectors built them. */
 #include "iot-proto-tree.h"
 
+#include <string.h>
+
 #include "iot-format.h"
 
 /* ---- IotTreeRow: one node of the tree ---------------------------------------- */
@@ -65,7 +67,14 @@ struct _IotProtoTree {
   /* Row keys the user has expanded; kept from one frame to the next. */
   GHashTable         *expanded;
   gboolean            syncing;
+  /* Fields whose value an exercise asks for: MaskedField, shown without it. */
+  GArray             *masked;
 };
+
+typedef struct {
+  guint32         frame;
+  const IotField *field;
+} MaskedField;
 
 G_DEFINE_FINAL_TYPE (IotProtoTree, iot_proto_tree, GTK_TYPE_WIDGET)
 
@@ -91,10 +100,42 @@ unref_if_set (gpointer object)
     g_object_unref (object);
 }
 
+static gboolean
+is_masked (IotProtoTree *self, guint32 frame, const IotField *field)
+{
+  for (guint i = 0; field != NULL && i < self->masked->len; i++)
+    {
+      const MaskedField *masked = &g_array_index (self->masked, MaskedField, i);
+
+      if (masked->frame == frame && masked->field == field)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rows above a hidden field that sum their children up (MQTT's "Header
+ * Flags: …, QoS Level: Exactly once delivery") would give it away: they
+ * lose their value too. */
+static void
+mask_summaries (GPtrArray *rows, const IotNode *nodes, const IotNode *hidden)
+{
+  for (gint32 up = hidden->parent; up >= 0; up = nodes[up].parent)
+    {
+      IotTreeRow *row = g_ptr_array_index (rows, up);
+
+      if (row == NULL || row->field == NULL || row->field->type == IOT_FT_PROTOCOL
+          || strstr (row->label, hidden->field->name) == NULL)
+        continue;
+      g_free (row->label);
+      row->label = g_strdup_printf ("%s: ●●● (hides an exercise's answer)", row->field->name);
+    }
+}
+
 /* Builds the rows for the selected frame: visible nodes only. */
 static GListStore *
-build_rows (IotPacket *pkt)
+build_rows (IotProtoTree *self, IotPacket *pkt)
 {
+  guint32 frame = iot_session_get_selected_frame (self->session);
   g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
   GListStore *root = g_list_store_new (IOT_TYPE_TREE_ROW);
@@ -121,7 +162,13 @@ build_rows (IotPacket *pkt)
       row->flags = node->flags;
       row->severity = node->severity;
       g_string_truncate (text, 0);
-      iot_format_label (pkt, node, text);
+      if (is_masked (self, frame, node->field))
+        {
+          g_string_printf (text, "%s: ●●● (hidden: an exercise asks for it)", node->field->name);
+          mask_summaries (rows, nodes, node);
+        }
+      else
+        iot_format_label (pkt, node, text);
       row->label = g_strdup (text->str);
       if (parent == NULL)
         g_list_store_append (root, row);
@@ -201,7 +248,7 @@ rebuild (IotProtoTree *self)
   GtkTreeListModel *model;
 
   remember_expanded (self);
-  root = pkt != NULL ? build_rows (pkt) : g_list_store_new (IOT_TYPE_TREE_ROW);
+  root = pkt != NULL ? build_rows (self, pkt) : g_list_store_new (IOT_TYPE_TREE_ROW);
   model = gtk_tree_list_model_new (G_LIST_MODEL (g_steal_pointer (&root)), FALSE, FALSE,
                                    create_children, NULL, NULL);
   self->syncing = TRUE;
@@ -585,6 +632,7 @@ iot_proto_tree_finalize (GObject *object)
   IotProtoTree *self = IOT_PROTO_TREE (object);
 
   g_hash_table_unref (self->expanded);
+  g_array_unref (self->masked);
   G_OBJECT_CLASS (iot_proto_tree_parent_class)->finalize (object);
 }
 
@@ -627,6 +675,7 @@ iot_proto_tree_init (IotProtoTree *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->masked = g_array_new (FALSE, FALSE, sizeof (MaskedField));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
@@ -645,4 +694,49 @@ GtkWidget *
 iot_proto_tree_new (void)
 {
   return g_object_new (IOT_TYPE_PROTO_TREE, NULL);
+}
+
+void
+iot_proto_tree_set_masked_field (IotProtoTree *self, guint32 frame, const char *abbrev, gboolean masked)
+{
+  const IotField *field = iot_registry_field (abbrev);
+  MaskedField entry = { frame, field };
+
+  g_return_if_fail (IOT_IS_PROTO_TREE (self));
+  if (field == NULL || is_masked (self, frame, field) == masked)
+    return;
+  if (masked)
+    g_array_append_val (self->masked, entry);
+  for (guint i = 0; !masked && i < self->masked->len; i++)
+    if (g_array_index (self->masked, MaskedField, i).frame == frame
+        && g_array_index (self->masked, MaskedField, i).field == field)
+      g_array_remove_index (self->masked, i--);
+  if (self->session != NULL)
+    rebuild (self);
+}
+
+char *
+iot_proto_tree_dup_row_label (IotProtoTree *self, const char *abbrev)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  const IotField *field = iot_registry_field (abbrev);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkTreeListRow) tree_row = g_list_model_get_item (model, i);
+      IotTreeRow *row = gtk_tree_list_row_get_item (tree_row);
+      char *label = row->field != NULL && g_str_equal (row->field->abbrev, abbrev) ? g_strdup (row->label) : NULL;
+
+      /* Open only the layers of the field's own protocol. */
+      gboolean same_protocol = row->field != NULL && field != NULL && field->proto_abbrev != NULL
+                               && (g_strcmp0 (row->field->abbrev, field->proto_abbrev) == 0
+                                   || g_strcmp0 (row->field->proto_abbrev, field->proto_abbrev) == 0);
+
+      g_object_unref (row);
+      if (label != NULL)
+        return label;
+      if (same_protocol)
+        gtk_tree_list_row_set_expanded (tree_row, TRUE);
+    }
+  return NULL;
 }

@@ -1923,3 +1923,22 @@ iot_window_init (IotWindow *self)
   update_capture_actions (self);
   selected_node_cb (self->session, NULL, self);
 }
+
+void
+iot_window_set_side_pane (IotWindow *self, GtkWidget *pane)
+{
+  GtkWidget *panes = GTK_WIDGET (self->outer_paned);
+  GtkWidget *box = gtk_widget_get_parent (panes);
+  GtkWidget *before = gtk_widget_get_prev_sibling (panes);
+  GtkWidget *split = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+
+  g_object_ref (panes);
+  gtk_box_remove (GTK_BOX (box), panes);
+  gtk_paned_set_start_child (GTK_PANED (split), panes);
+  gtk_paned_set_end_child (GTK_PANED (split), pane);
+  gtk_paned_set_resize_end_child (GTK_PANED (split), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (split), FALSE);
+  gtk_widget_set_vexpand (split, TRUE);
+  gtk_box_insert_child_after (GTK_BOX (box), split, before);
+  g_object_unref (panes);
+}

@@ -65,6 +65,9 @@ void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
 /* Selects frame @number, or the nearest displayed frame after it (else
  * before); FALSE when no frame is displayed. */
 gboolean       iot_window_go_to_frame (IotWindow *self, guint32 number);
+/* Puts @pane (e.g. the Exercise pane) to the right of the packet list,
+ * tree and bytes. */
+void           iot_window_set_side_pane (IotWindow *self, GtkWidget *pane);
 
 /* Opens an analysis window of the current capture: "phs", "conv",
  * "endpoints", "expert", "histograms" (Statistics), "io-graph", or

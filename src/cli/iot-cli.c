@@ -25,6 +25,7 @@
 #include "iot-insight.h"
 #include "iot-readings.h"
 #include "iot-cli-prefs.h"
+#include "iot-cli-exercise.h"
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -1535,6 +1536,7 @@ main (int argc, char **argv)
     g_option_group_add_entries (group, insight_entries);
     g_option_context_add_group (context, group);
   }
+  g_option_context_add_group (context, iot_cli_exercise_option_group ());
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail ("%s", error->message);
   if (opts.version)
@@ -1564,6 +1566,8 @@ main (int argc, char **argv)
   for (guint i = 0; opts.decode_as && opts.decode_as[i]; i++)
     if (!iot_registry_decode_as (opts.decode_as[i], &error))
       return fail ("%s", error->message);
+  if (iot_cli_exercise_requested ())
+    return iot_cli_exercise_run (opts.output_type);
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);

@@ -50,6 +50,11 @@ def main(root, out):
         for i, (link, frame) in enumerate(frames(path)):
             if link in LINK_SELECTOR:
                 open(f"{out}/frame/{name}-{i}", "wb").write(bytes([LINK_SELECTOR[link], 0]) + frame)
+    # fuzz-exercise: the packs this build made and the committed answer files.
+    os.makedirs(f"{out}/exercise", exist_ok=True)
+    built = os.path.join(os.path.dirname(os.path.abspath(out)), "data", "exercises")
+    for path in sorted(glob.glob(f"{built}/*.exercise.json") + glob.glob(f"{root}/tests/exercises/*/*.json")):
+        open(f"{out}/exercise/{os.path.basename(path)}", "wb").write(open(path, "rb").read())
 
 
 if __name__ == "__main__":

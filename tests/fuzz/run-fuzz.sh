@@ -59,9 +59,9 @@ for mark in build-fuzz/fuzz-dissector-*.failed; do
 done
 echo "per-dissector fuzzing: $dissector_ok targets clean, $dissector_failed failed (${per_dissector}s each)"
 
-printf '%s\n' frame file filter secrets | xargs -P "$jobs" -n 1 bash -c 'run_target "$0"'
+printf '%s\n' frame file filter secrets exercise | xargs -P "$jobs" -n 1 bash -c 'run_target "$0"'
 passed=$dissector_ok failed=$dissector_failed
-for target in frame file filter secrets; do
+for target in frame file filter secrets exercise; do
   echo "fuzz-$target: ${seconds}s"
   if [ -e "build-fuzz/fuzz-$target.ok" ]; then
     passed=$((passed + 1))

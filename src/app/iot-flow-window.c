@@ -1,0 +1,437 @@
+/* iot-flow-window.c — the Flow Graph window.
+ *
+ * The conversation is worked out in a worker on the window's capture (the
+ * engine is safe for that, each thread with its own packet), then drawn
+ * with cairo: the same drawing goes to the screen, a PNG or an SVG file. */
+#include <cairo-svg.h>
+
+#include "iot-flow-window.h"
+#include "iot-capture.h"
+
+#define MARGIN_LEFT 150.0     /* time and frame number */
+#define MARGIN_TOP 64.0
+#define COLUMN_WIDTH 300.0
+#define ROW_HEIGHT 34.0
+#define MARGIN_RIGHT 260.0    /* findings */
+
+struct _IotFlowWindow {
+  GtkWindow        parent_instance;
+
+  GtkLabel        *status_label;
+  GtkDrawingArea  *area;
+  GtkButton       *export_png_button;
+  GtkButton       *export_svg_button;
+
+  IotWindow       *main_window;    /* weak */
+  IotFlow         *flow;
+  guint32          selected;
+  GCancellable    *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (IotFlowWindow, iot_flow_window, GTK_TYPE_WINDOW)
+
+enum { SIGNAL_READY, SIGNAL_FRAME_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* Paired messages share a colour; unpaired ones are grey. */
+static void
+exchange_colour (cairo_t *cr, guint exchange)
+{
+  static const double palette[][3] = {
+    { 0.11, 0.44, 0.85 }, { 0.15, 0.64, 0.41 }, { 0.90, 0.38, 0.00 },
+    { 0.57, 0.25, 0.67 }, { 0.65, 0.11, 0.18 }, { 0.00, 0.55, 0.60 },
+  };
+
+  if (exchange == 0)
+    cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  else
+    cairo_set_source_rgb (cr, palette[(exchange - 1) % G_N_ELEMENTS (palette)][0],
+                          palette[(exchange - 1) % G_N_ELEMENTS (palette)][1],
+                          palette[(exchange - 1) % G_N_ELEMENTS (palette)][2]);
+}
+
+static double
+column_x (guint endpoint)
+{
+  return MARGIN_LEFT + COLUMN_WIDTH / 2 + endpoint * COLUMN_WIDTH;
+}
+
+static void
+diagram_size (IotFlow *flow, int *width, int *height)
+{
+  *width = (int) (MARGIN_LEFT + MAX (2u, iot_flow_n_endpoints (flow)) * COLUMN_WIDTH + MARGIN_RIGHT);
+  *height = (int) (MARGIN_TOP + iot_flow_n_messages (flow) * ROW_HEIGHT + 20);
+}
+
+static void
+text_at (cairo_t *cr, PangoLayout *layout, const char *text, double x, double y, double align)
+{
+  int w, h;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w * align, y - h);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+draw_arrow (cairo_t *cr, double x1, double x2, double y)
+{
+  double dir = x2 >= x1 ? 1 : -1;
+
+  cairo_set_line_width (cr, 1.5);
+  cairo_move_to (cr, x1, y);
+  cairo_line_to (cr, x2, y);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x2, y);
+  cairo_line_to (cr, x2 - dir * 9, y - 4.5);
+  cairo_line_to (cr, x2 - dir * 9, y + 4.5);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_header (IotFlow *flow, cairo_t *cr, PangoLayout *layout, int height)
+{
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  text_at (cr, layout, "Time · Frame", 12, MARGIN_TOP - 20, 0);
+  for (guint e = 0; e < iot_flow_n_endpoints (flow); e++)
+    {
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      text_at (cr, layout, iot_flow_endpoint (flow, e), column_x (e), MARGIN_TOP - 20, 0.5);
+      cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, column_x (e), MARGIN_TOP - 12);
+      cairo_line_to (cr, column_x (e), height - 8);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_message (IotFlow *flow, guint i, guint32 selected, gint64 t0, cairo_t *cr, PangoLayout *layout, int width)
+{
+  const IotFlowMessage *m = iot_flow_message (flow, i);
+  double y = MARGIN_TOP + i * ROW_HEIGHT + ROW_HEIGHT * 0.7;
+  double x1 = column_x (m->from), x2 = column_x (m->to);
+  g_autofree char *when = g_strdup_printf ("%.6f · %u", (m->ts_ns - t0) / 1e9, m->frame);
+
+  if (m->frame == selected)
+    {
+      cairo_set_source_rgb (cr, 0.85, 0.91, 0.99);
+      cairo_rectangle (cr, 0, y - ROW_HEIGHT * 0.7, width, ROW_HEIGHT);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  text_at (cr, layout, when, 12, y + 6, 0);
+  exchange_colour (cr, m->exchange);
+  draw_arrow (cr, x1, x2, y);
+  text_at (cr, layout, m->label, (x1 + x2) / 2, y - 3, 0.5);
+  if (m->answers != 0)
+    {
+      g_autofree char *latency = g_strdup_printf ("+%.3f ms", m->latency_ns / 1e6);
+      text_at (cr, layout, latency, x2 + (x2 > x1 ? 8 : -8), y + 7, x2 > x1 ? 0 : 1);
+    }
+  if (m->severity >= IOT_SEV_WARN)
+    {
+      double fx = MARGIN_LEFT + MAX (2u, iot_flow_n_endpoints (flow)) * COLUMN_WIDTH;
+
+      cairo_set_source_rgb (cr, m->severity >= IOT_SEV_ERROR ? 0.75 : 0.80, m->severity >= IOT_SEV_ERROR ? 0.1 : 0.5,
+                            0.1);
+      cairo_arc (cr, fx - 10, y, 5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      text_at (cr, layout, m->finding ? m->finding : "expert finding", fx, y + 7, 0);
+    }
+}
+
+static void
+draw_flow (IotFlow *flow, guint32 selected, cairo_t *cr, int width, int height)
+{
+  g_autoptr (PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr (PangoFontDescription) font = pango_font_description_from_string ("Sans 9");
+  gint64 t0 = iot_flow_n_messages (flow) > 0 ? iot_flow_message (flow, 0)->ts_ns : 0;
+
+  pango_layout_set_font_description (layout, font);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  draw_header (flow, cr, layout, height);
+  for (guint i = 0; i < iot_flow_n_messages (flow); i++)
+    draw_message (flow, i, selected, t0, cr, layout, width);
+}
+
+static void
+draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  IotFlowWindow *self = data;
+
+  if (self->flow != NULL)
+    draw_flow (self->flow, self->selected, cr, width, height);
+}
+
+int
+iot_flow_window_message_at (IotFlowWindow *self, double x, double y)
+{
+  int row;
+
+  if (self->flow == NULL || y < MARGIN_TOP)
+    return -1;
+  row = (int) ((y - MARGIN_TOP) / ROW_HEIGHT);
+  return row < (int) iot_flow_n_messages (self->flow) ? row : -1;
+}
+
+void
+iot_flow_window_message_point (IotFlowWindow *self, guint index, double *x, double *y)
+{
+  const IotFlowMessage *m = iot_flow_message (self->flow, index);
+
+  *x = (column_x (m->from) + column_x (m->to)) / 2;
+  *y = MARGIN_TOP + index * ROW_HEIGHT + ROW_HEIGHT * 0.7;
+}
+
+void
+iot_flow_window_click (IotFlowWindow *self, double x, double y)
+{
+  int index = iot_flow_window_message_at (self, x, y);
+
+  if (index < 0)
+    return;
+  self->selected = iot_flow_message (self->flow, index)->frame;
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, self->selected);
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotFlowWindow *self)
+{
+  iot_flow_window_click (self, x, y);
+}
+
+gboolean
+iot_flow_window_export (IotFlowWindow *self, const char *path, GError **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int width, height;
+
+  if (self->flow == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "there is no flow graph to export");
+      return FALSE;
+    }
+  diagram_size (self->flow, &width, &height);
+  if (g_str_has_suffix (path, ".svg"))
+    surface = cairo_svg_surface_create (path, width, height);
+  else
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  draw_flow (self->flow, self->selected, cr, width, height);
+  cairo_destroy (cr);
+  if (g_str_has_suffix (path, ".svg"))
+    cairo_surface_finish (surface);
+  else
+    cairo_surface_write_to_png (surface, path);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+save_response_cb (GtkNativeDialog *dialog, int response, IotFlowWindow *self)
+{
+  g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))
+                                                           : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (file != NULL && !iot_flow_window_export (self, g_file_peek_path (file), &error))
+    gtk_label_set_text (self->status_label, error->message);
+  g_object_unref (dialog);
+}
+
+static void
+export_as (IotFlowWindow *self, const char *extension)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new ("Export Flow Graph", GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  g_autofree char *name = g_strconcat ("flow-graph.", extension, NULL);
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_png_cb (GtkButton *button, IotFlowWindow *self)
+{
+  export_as (self, "png");
+}
+
+static void
+export_svg_cb (GtkButton *button, IotFlowWindow *self)
+{
+  export_as (self, "svg");
+}
+
+static void
+iot_flow_window_dispose (GObject *object)
+{
+  IotFlowWindow *self = IOT_FLOW_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->flow, iot_flow_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_FLOW_WINDOW);
+  G_OBJECT_CLASS (iot_flow_window_parent_class)->dispose (object);
+}
+
+static void
+iot_flow_window_class_init (IotFlowWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = iot_flow_window_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-flow-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, area);
+  gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, export_png_button);
+  gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, export_svg_button);
+  signals[SIGNAL_READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_FRAME_ACTIVATED] =
+    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+iot_flow_window_init (IotFlowWindow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_drawing_area_set_draw_func (self->area, draw_cb, self, NULL);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (self->export_png_button, "clicked", G_CALLBACK (export_png_cb), self);
+  g_signal_connect (self->export_svg_button, "clicked", G_CALLBACK (export_svg_cb), self);
+}
+
+/* ---- building in a worker ---------------------------------------------- */
+
+typedef struct {
+  IotCapture *capture;
+  guint32     frame;
+} BuildJob;
+
+static void
+build_job_free (gpointer data)
+{
+  BuildJob *job = data;
+
+  iot_capture_unref (job->capture);
+  g_free (job);
+}
+
+static void
+build_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  BuildJob *job = data;
+  GError *error = NULL;
+  IotFlow *flow;
+
+  iot_worker_lower_priority ();
+  flow = iot_flow_build (iot_capture_engine (job->capture), job->frame, cancellable, &error);
+  if (flow == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, flow, (GDestroyNotify) iot_flow_free);
+}
+
+static void
+build_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  IotFlow *flow = g_task_propagate_pointer (G_TASK (result), &error);
+  IotFlowWindow *self;
+  g_autofree char *status = NULL;
+  int width, height;
+
+  if (flow == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = IOT_FLOW_WINDOW (source);
+  if (flow == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      g_signal_emit (self, signals[SIGNAL_READY], 0);
+      return;
+    }
+  self->flow = flow;
+  diagram_size (flow, &width, &height);
+  gtk_drawing_area_set_content_width (self->area, width);
+  gtk_drawing_area_set_content_height (self->area, height);
+  status = g_strdup_printf ("%s: %u messages between %u endpoints. Arrows of one colour are a request and its "
+                            "answers; click one to select its frame.", iot_flow_title (flow),
+                            iot_flow_n_messages (flow), iot_flow_n_endpoints (flow));
+  gtk_label_set_text (self->status_label, status);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_png_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_svg_button), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  g_signal_emit (self, signals[SIGNAL_READY], 0);
+}
+
+static void
+frame_activated_cb (IotFlowWindow *self, guint frame, IotWindow *window)
+{
+  iot_window_go_to_frame (window, frame);
+}
+
+IotFlowWindow *
+iot_flow_window_new (IotWindow *window)
+{
+  IotFlowWindow *self = g_object_new (IOT_TYPE_FLOW_WINDOW, "transient-for", window, "destroy-with-parent", TRUE,
+                                      NULL);
+  IotSession *session = iot_window_get_session (window);
+  IotCapture *capture = iot_session_get_capture (session);
+  g_autoptr (GTask) task = NULL;
+  BuildJob *job;
+
+  self->main_window = window;
+  self->selected = iot_session_get_selected_frame (session);
+  g_signal_connect_object (self, "frame-activated", G_CALLBACK (frame_activated_cb), window, 0);
+  task = g_task_new (self, self->cancellable, build_done_cb, NULL);
+  if (capture == NULL || self->selected == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               "Select a frame of the conversation to draw first.");
+      return self;
+    }
+  job = g_new0 (BuildJob, 1);
+  job->capture = iot_capture_ref (capture);
+  job->frame = self->selected;
+  g_task_set_task_data (task, job, build_job_free);
+  g_task_run_in_thread (task, build_thread);
+  return self;
+}
+
+static void
+flow_graph_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  gtk_window_present (GTK_WINDOW (iot_flow_window_new (IOT_WINDOW (data))));
+}
+
+void
+iot_flow_window_install_action (IotWindow *window)
+{
+  static const GActionEntry actions[] = {
+    { "flow-graph", flow_graph_activated, NULL, NULL, NULL, { 0 } },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), window);
+}
+
+IotFlow *iot_flow_window_get_flow (IotFlowWindow *self) { return self->flow; }
+GtkLabel *iot_flow_window_get_status (IotFlowWindow *self) { return self->status_label; }

@@ -1,0 +1,416 @@
+/* iot-flow.c — one conversation as a sequence diagram's messages.
+ *
+ * Frames are dissected with only the fields the labels and the pairing
+ * need.  Pairing follows the protocols' own rules: an MQTT answer names
+ * the packet identifier of its request and travels the other way on the
+ * same connection; a CoAP ACK or RST carries the message ID of its CON. */
+#include <string.h>
+
+#include "iot-flow.h"
+
+struct _IotFlow {
+  char      *title;
+  GPtrArray *endpoints;   /* char* */
+  GArray    *messages;    /* IotFlowMessage */
+};
+
+static const char *const mqtt_names[16] = {
+  "MQTT 0", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
+  "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
+};
+
+static const char *const coap_types[4] = { "CON", "NON", "ACK", "RST" };
+
+typedef struct {
+  const IotField *ip_src, *ip_dst, *ipv6_src, *ipv6_dst;
+  const IotField *tcp_stream, *udp_stream, *tcp_src, *tcp_dst, *udp_src, *udp_dst, *tcp_flags, *tcp_len;
+  const IotField *mqtt_type, *mqtt_id, *mqtt_qos, *mqtt_topic;
+  const IotField *coap_type, *coap_code, *coap_mid, *coap_path;
+} Fields;
+
+static void
+fields_init (Fields *f, IotFieldSet *wanted)
+{
+  const IotField **all[] = {
+    &f->ip_src, &f->ip_dst, &f->ipv6_src, &f->ipv6_dst, &f->tcp_stream, &f->udp_stream, &f->tcp_src,
+    &f->tcp_dst, &f->udp_src, &f->udp_dst, &f->tcp_flags, &f->tcp_len, &f->mqtt_type, &f->mqtt_id,
+    &f->mqtt_qos, &f->mqtt_topic, &f->coap_type, &f->coap_code, &f->coap_mid, &f->coap_path,
+  };
+  static const char *const names[] = {
+    "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.stream", "udp.stream", "tcp.srcport",
+    "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags", "tcp.len", "mqtt.msgtype", "mqtt.msgid",
+    "mqtt.qos", "mqtt.topic", "coap.type", "coap.code", "coap.mid", "coap.opt.uri_path",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      *all[i] = iot_registry_field (names[i]);
+      if (*all[i] != NULL)
+        iot_field_set_add (wanted, *all[i]);
+    }
+}
+
+/* What one frame says, read from its nodes. */
+typedef struct {
+  char     src[64];
+  char     dst[64];
+  gint     transport;       /* 't' or 'u', 0 = neither */
+  guint64  stream;
+  guint64  src_port, dst_port;
+  guint64  tcp_flags, tcp_len;
+  GString *label;
+  /* The first MQTT or CoAP message, for pairing. */
+  gint     mqtt_type;       /* -1 = none */
+  gint64   mqtt_id;         /* -1 = none */
+  gint     mqtt_qos;
+  gint     coap_type;       /* -1 = none */
+  gint64   coap_mid;
+  guint8   severity;
+  char    *finding;
+} FrameFacts;
+
+static void
+append_label (GString *label, const char *text)
+{
+  if (label->len > 0)
+    g_string_append (label, "; ");
+  g_string_append (label, text);
+}
+
+static void
+finish_mqtt (FrameFacts *facts, gint type, gint64 id, gint qos, const char *topic)
+{
+  g_autoptr (GString) text = g_string_new (type >= 0 && type < 16 ? mqtt_names[type] : "MQTT");
+
+  if (type < 0)
+    return;
+  if (id >= 0)
+    g_string_append_printf (text, " id=%" G_GINT64_FORMAT, id);
+  if (type == 3)
+    g_string_append_printf (text, " QoS %d", qos);
+  if (topic != NULL)
+    g_string_append_printf (text, " %s", topic);
+  append_label (facts->label, text->str);
+  if (facts->mqtt_type < 0)
+    {
+      facts->mqtt_type = type;
+      facts->mqtt_id = id;
+      facts->mqtt_qos = qos;
+    }
+}
+
+static void
+read_mqtt (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+{
+  gint type = -1, qos = 0;
+  gint64 id = -1;
+  g_autofree char *topic = NULL;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field == NULL)
+        continue;
+      if (node->field == f->mqtt_type)
+        {
+          finish_mqtt (facts, type, id, qos, topic);
+          type = (gint) node->v.u;
+          id = -1;
+          qos = 0;
+          g_clear_pointer (&topic, g_free);
+        }
+      else if (node->field == f->mqtt_id && type >= 0)
+        id = (gint64) node->v.u;
+      else if (node->field == f->mqtt_qos && type >= 0)
+        qos = (gint) node->v.u;
+      else if (node->field == f->mqtt_topic && type >= 0 && topic == NULL)
+        topic = g_strndup ((const char *) node->v.p, node->vlen);
+    }
+  finish_mqtt (facts, type, id, qos, topic);
+}
+
+static void
+read_coap (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) path = g_string_new (NULL);
+  const char *code = NULL;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field == NULL)
+        continue;
+      if (node->field == f->coap_type && facts->coap_type < 0)
+        facts->coap_type = (gint) (node->v.u & 3);
+      else if (node->field == f->coap_code && code == NULL)
+        code = node->v.u == 0 ? "Empty" : iot_value_name (node->field->vals, node->v.u);
+      else if (node->field == f->coap_mid)
+        facts->coap_mid = (gint64) node->v.u;
+      else if (node->field == f->coap_path)
+        g_string_append_printf (path, "/%.*s", (int) node->vlen, (const char *) node->v.p);
+    }
+  if (facts->coap_type < 0)
+    return;
+  g_string_append_printf (text, "%s %s mid=%" G_GINT64_FORMAT, coap_types[facts->coap_type], code ? code : "",
+                          facts->coap_mid);
+  if (path->len > 0)
+    g_string_append_printf (text, " %s", path->str);
+  append_label (facts->label, text->str);
+}
+
+static void
+read_tcp_label (FrameFacts *facts)
+{
+  static const struct { guint64 bit; const char *name; } flags[] = {
+    { 0x002, "SYN" }, { 0x001, "FIN" }, { 0x004, "RST" }, { 0x008, "PSH" }, { 0x010, "ACK" },
+  };
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (facts->tcp_flags & flags[i].bit)
+      g_string_append_printf (text, "%s%s", text->len ? ", " : "", flags[i].name);
+  if (facts->tcp_len > 0)
+    g_string_append_printf (text, " Len=%" G_GUINT64_FORMAT, facts->tcp_len);
+  append_label (facts->label, text->str);
+}
+
+static void
+read_frame (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+{
+  memset (facts, 0, sizeof *facts);
+  facts->mqtt_type = facts->coap_type = -1;
+  facts->mqtt_id = facts->coap_mid = -1;
+  facts->label = g_string_new (NULL);
+  facts->severity = iot_packet_max_severity (pkt);
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if ((node->flags & IOT_NODE_EXPERT) && node->severity >= IOT_SEV_WARN && facts->finding == NULL
+          && node->label != NULL)
+        {
+          /* "Expert Info (Warning/Sequence): Connection reset (RST)": the message. */
+          const char *message = strstr (node->label, "): ");
+
+          facts->finding = g_strdup (message != NULL ? message + 3 : node->label);
+        }
+      if (node->field == NULL)
+        continue;
+      if (node->field == f->tcp_stream && facts->transport == 0)
+        facts->transport = 't', facts->stream = node->v.u;
+      else if (node->field == f->udp_stream && facts->transport == 0)
+        facts->transport = 'u', facts->stream = node->v.u;
+      else if (node->field == f->tcp_src || node->field == f->udp_src)
+        facts->src_port = node->v.u;
+      else if (node->field == f->tcp_dst || node->field == f->udp_dst)
+        facts->dst_port = node->v.u;
+      else if (node->field == f->tcp_flags)
+        facts->tcp_flags = node->v.u;
+      else if (node->field == f->tcp_len)
+        facts->tcp_len = node->v.u;
+    }
+  iot_packet_format_src (pkt, facts->src, sizeof facts->src);
+  iot_packet_format_dst (pkt, facts->dst, sizeof facts->dst);
+  read_mqtt (facts, f, pkt);
+  read_coap (facts, f, pkt);
+  if (facts->label->len == 0 && facts->transport == 't')
+    read_tcp_label (facts);
+  if (facts->label->len == 0)
+    append_label (facts->label, iot_col_protocol (pkt));
+}
+
+static void
+facts_clear (FrameFacts *facts)
+{
+  g_string_free (facts->label, TRUE);
+  g_free (facts->finding);
+}
+
+static guint
+endpoint_index (IotFlow *flow, const char *address, guint64 port)
+{
+  g_autofree char *name = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, address, port);
+
+  for (guint i = 0; i < flow->endpoints->len; i++)
+    if (g_str_equal (g_ptr_array_index (flow->endpoints, i), name))
+      return i;
+  g_ptr_array_add (flow->endpoints, g_steal_pointer (&name));
+  return flow->endpoints->len - 1;
+}
+
+/* An open request waiting for its answer. */
+typedef struct {
+  guint   message;    /* index into flow->messages */
+  guint   from;
+  gint    kind;       /* what answers it: an MQTT type or 'C' for CoAP */
+  gint64  id;
+} Pending;
+
+/* The MQTT type that answers @type (0 = none); for QoS 2 the chain goes
+ * PUBLISH → PUBREC → PUBREL → PUBCOMP. */
+static gint
+mqtt_answer (gint type, gint qos)
+{
+  switch (type)
+    {
+    case 1: return 2;
+    case 3: return qos == 1 ? 4 : qos == 2 ? 5 : 0;
+    case 5: return 6;
+    case 6: return 7;
+    case 8: return 9;
+    case 10: return 11;
+    case 12: return 13;
+    default: return 0;
+    }
+}
+
+static void
+pair (IotFlow *flow, GArray *pending, guint index, const FrameFacts *facts, guint *exchanges)
+{
+  IotFlowMessage *message = &g_array_index (flow->messages, IotFlowMessage, index);
+  gint kind = facts->mqtt_type >= 0 ? facts->mqtt_type : facts->coap_type >= 2 ? 'C' : -1;
+  gint64 id = facts->mqtt_type >= 0 ? facts->mqtt_id : facts->coap_mid;
+  gint next;
+
+  for (guint i = 0; kind >= 0 && i < pending->len; i++)
+    {
+      Pending *open = &g_array_index (pending, Pending, i);
+      IotFlowMessage *request = &g_array_index (flow->messages, IotFlowMessage, open->message);
+
+      /* MQTT answers without an id (CONNACK, PINGRESP) pair by type alone. */
+      if (open->kind != kind || open->from == message->from || (open->id >= 0 && open->id != id))
+        continue;
+      message->answers = request->frame;
+      message->latency_ns = message->ts_ns - request->ts_ns;
+      if (request->exchange == 0)
+        request->exchange = ++*exchanges;
+      message->exchange = request->exchange;
+      g_array_remove_index (pending, i);
+      break;
+    }
+  next = facts->mqtt_type >= 0 ? mqtt_answer (facts->mqtt_type, facts->mqtt_qos) : facts->coap_type == 0 ? 'C' : 0;
+  if (next != 0)
+    {
+      Pending open = { index, message->from, next, facts->mqtt_type == 1 || facts->mqtt_type == 12 ? -1 : id };
+
+      /* The same request again before its answer is a retransmission: it
+       * joins the first copy's exchange, whose time the latency counts from. */
+      for (guint i = 0; i < pending->len; i++)
+        {
+          Pending *first = &g_array_index (pending, Pending, i);
+          IotFlowMessage *request = &g_array_index (flow->messages, IotFlowMessage, first->message);
+
+          if (first->kind != next || first->from != open.from || first->id != open.id || open.id < 0)
+            continue;
+          /* An answer keeps the exchange of the request it answers. */
+          if (message->exchange == 0)
+            {
+              if (request->exchange == 0)
+                request->exchange = ++*exchanges;
+              message->exchange = request->exchange;
+            }
+          message->resent = TRUE;
+          return;
+        }
+      g_array_append_val (pending, open);
+    }
+}
+
+static void
+label_message (IotFlowMessage *message, GString *label)
+{
+  message->label = message->resent ? g_strconcat (label->str, " (again)", NULL) : g_strdup (label->str);
+}
+
+static void
+message_clear (gpointer data)
+{
+  IotFlowMessage *message = data;
+
+  g_free (message->label);
+  g_free (message->finding);
+}
+
+IotFlow *
+iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GError **error)
+{
+  IotFile *file = iot_engine_file (engine);
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  IotDissectOptions options = { 0 };
+  FrameFacts facts;
+  Fields f;
+  gint transport;
+  guint64 stream;
+  guint exchanges = 0;
+  IotFlow *flow;
+
+  fields_init (&f, wanted);
+  options.fields = wanted;
+  options.flags = IOT_DISSECT_COLUMNS;
+  iot_engine_dissect (engine, pkt, frame, &options);
+  read_frame (&facts, &f, pkt);
+  transport = facts.transport;
+  stream = facts.stream;
+  facts_clear (&facts);
+  if (transport == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "frame %u belongs to no TCP or UDP conversation", frame);
+      return NULL;
+    }
+  flow = g_new0 (IotFlow, 1);
+  flow->title = g_strdup_printf ("%s stream %" G_GUINT64_FORMAT, transport == 't' ? "TCP" : "UDP", stream);
+  flow->endpoints = g_ptr_array_new_with_free_func (g_free);
+  flow->messages = g_array_new (FALSE, TRUE, sizeof (IotFlowMessage));
+  g_array_set_clear_func (flow->messages, message_clear);
+  for (guint32 number = 1; number <= iot_engine_n_passed (engine); number++)
+    {
+      IotFlowMessage message = { 0 };
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      iot_engine_dissect (engine, pkt, number, &options);
+      read_frame (&facts, &f, pkt);
+      if (facts.transport == transport && facts.stream == stream)
+        {
+          message.frame = number;
+          message.ts_ns = iot_file_frame (file, number)->ts_ns;
+          message.from = endpoint_index (flow, facts.src, facts.src_port);
+          message.to = endpoint_index (flow, facts.dst, facts.dst_port);
+          message.severity = facts.severity;
+          message.finding = g_steal_pointer (&facts.finding);
+          g_array_append_val (flow->messages, message);
+          pair (flow, pending, flow->messages->len - 1, &facts, &exchanges);
+          label_message (&g_array_index (flow->messages, IotFlowMessage, flow->messages->len - 1), facts.label);
+        }
+      facts_clear (&facts);
+    }
+  return flow;
+}
+
+void
+iot_flow_free (IotFlow *flow)
+{
+  if (flow == NULL)
+    return;
+  g_free (flow->title);
+  g_ptr_array_unref (flow->endpoints);
+  g_array_unref (flow->messages);
+  g_free (flow);
+}
+
+const char *iot_flow_title (IotFlow *flow) { return flow->title; }
+guint iot_flow_n_endpoints (IotFlow *flow) { return flow->endpoints->len; }
+const char *iot_flow_endpoint (IotFlow *flow, guint index) { return g_ptr_array_index (flow->endpoints, index); }
+guint iot_flow_n_messages (IotFlow *flow) { return flow->messages->len; }
+
+const IotFlowMessage *
+iot_flow_message (IotFlow *flow, guint index)
+{
+  g_return_val_if_fail (index < flow->messages->len, NULL);
+  return &g_array_index (flow->messages, IotFlowMessage, index);
+}
