@@ -30,6 +30,7 @@ struct _IotWindow {
   GtkRevealer    *progress_revealer;
   GtkProgressBar *progress_bar;
   GtkPaned       *outer_paned;
+  GtkPaned       *side_split;      /* the packet panes | a side pane */
   GtkPaned       *inner_paned;
   IotPacketList  *packet_list;
   IotProtoTree   *proto_tree;
@@ -1792,6 +1793,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, IotWindow, side_split);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, inner_paned);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, packet_list);
   gtk_widget_class_bind_template_child (widget_class, IotWindow, proto_tree);
@@ -1927,18 +1929,5 @@ iot_window_init (IotWindow *self)
 void
 iot_window_set_side_pane (IotWindow *self, GtkWidget *pane)
 {
-  GtkWidget *panes = GTK_WIDGET (self->outer_paned);
-  GtkWidget *box = gtk_widget_get_parent (panes);
-  GtkWidget *before = gtk_widget_get_prev_sibling (panes);
-  GtkWidget *split = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-
-  g_object_ref (panes);
-  gtk_box_remove (GTK_BOX (box), panes);
-  gtk_paned_set_start_child (GTK_PANED (split), panes);
-  gtk_paned_set_end_child (GTK_PANED (split), pane);
-  gtk_paned_set_resize_end_child (GTK_PANED (split), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (split), FALSE);
-  gtk_widget_set_vexpand (split, TRUE);
-  gtk_box_insert_child_after (GTK_BOX (box), split, before);
-  g_object_unref (panes);
+  gtk_paned_set_end_child (self->side_split, pane);
 }
