@@ -11,6 +11,7 @@ packages=(
   tshark tcpdump mosquitto mosquitto-clients libcoap3-bin curl openssl python3
   iproute2 iputils-ping arping xvfb xauth clang libclang-rt-14-dev time
   desktop-file-utils appstream libcap2-bin
+  protobuf-compiler python3-protobuf python3-paho-mqtt
 )
 
 missing=()
