@@ -112,6 +112,7 @@ static IotField protobuf_fields[N_FIELDS] = {
 typedef struct {
   IotPacket *pkt;
   guint      depth;
+  gboolean   hide;    /* a field the schema names: its details are hidden, as tshark hides them */
 } Walk;
 
 static void dissect_message (Walk *w, const IotBuf *buf, int parent, const IotProtoMessage *type);
@@ -123,6 +124,13 @@ zigzag (guint64 v)
 }
 
 /* A typed value; returns its text for the field's row ("1.5", "on"). */
+static void
+maybe_hide (Walk *w, int node)
+{
+  if (w->hide)
+    iot_tree_set_hidden (w->pkt, node);
+}
+
 static const char *
 add_typed (Walk *w, int parent, const IotBuf *buf, guint off, guint len, IotProtoType type, guint64 raw,
            const IotProtoField *def)
@@ -137,7 +145,7 @@ add_typed (Walk *w, int parent, const IotBuf *buf, guint off, guint len, IotProt
         double d;
 
         memcpy (&d, &raw, sizeof d);
-        iot_tree_add_double (pkt, parent, &protobuf_fields[F_DOUBLE], buf, off, len, d);
+        maybe_hide (w, iot_tree_add_double (pkt, parent, &protobuf_fields[F_DOUBLE], buf, off, len, d));
         return iot_packet_strdup_printf (pkt, "%f", d);
       }
     case IOT_PROTO_TYPE_FLOAT:
@@ -146,42 +154,43 @@ add_typed (Walk *w, int parent, const IotBuf *buf, guint off, guint len, IotProt
         float f;
 
         memcpy (&f, &bits, sizeof f);
-        iot_tree_add_double (pkt, parent, &protobuf_fields[F_FLOAT], buf, off, len, f);
+        maybe_hide (w, iot_tree_add_double (pkt, parent, &protobuf_fields[F_FLOAT], buf, off, len, f));
         return iot_packet_strdup_printf (pkt, "%f", (double) f);
       }
     case IOT_PROTO_TYPE_INT64:
     case IOT_PROTO_TYPE_SFIXED64:
-      iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT64], buf, off, len, (gint64) raw);
+      maybe_hide (w, iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT64], buf, off, len, (gint64) raw));
       return iot_packet_strdup_printf (pkt, "%" G_GINT64_FORMAT, (gint64) raw);
     case IOT_PROTO_TYPE_SINT64:
-      iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT64], buf, off, len, zigzag (raw));
+      maybe_hide (w, iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT64], buf, off, len, zigzag (raw)));
       return iot_packet_strdup_printf (pkt, "%" G_GINT64_FORMAT, zigzag (raw));
     case IOT_PROTO_TYPE_UINT64:
     case IOT_PROTO_TYPE_FIXED64:
-      iot_tree_add_uint (pkt, parent, &protobuf_fields[F_UINT64], buf, off, len, raw);
+      maybe_hide (w, iot_tree_add_uint (pkt, parent, &protobuf_fields[F_UINT64], buf, off, len, raw));
       return iot_packet_strdup_printf (pkt, "%" G_GUINT64_FORMAT, raw);
     case IOT_PROTO_TYPE_INT32:
     case IOT_PROTO_TYPE_SFIXED32:
-      iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT32], buf, off, len, (gint32) raw);
+      maybe_hide (w, iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT32], buf, off, len, (gint32) raw));
       return iot_packet_strdup_printf (pkt, "%d", (gint32) raw);
     case IOT_PROTO_TYPE_SINT32:
-      iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT32], buf, off, len, (gint32) zigzag ((guint32) raw));
+      maybe_hide (w, iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT32], buf, off, len, (gint32) zigzag ((guint32) raw)));
       return iot_packet_strdup_printf (pkt, "%d", (gint32) zigzag ((guint32) raw));
     case IOT_PROTO_TYPE_ENUM:
       {
         const char *name = iot_proto_enum_name (def ? def->enumeration : NULL, (gint32) raw);
 
         node = iot_tree_add_int (pkt, parent, &protobuf_fields[F_INT32], buf, off, len, (gint32) raw);
+        maybe_hide (w, node);
         if (name != NULL)
           iot_tree_set_label (pkt, node, "Int32: %s (%d)", name, (gint32) raw);
         return name ? name : iot_packet_strdup_printf (pkt, "%d", (gint32) raw);
       }
     case IOT_PROTO_TYPE_UINT32:
     case IOT_PROTO_TYPE_FIXED32:
-      iot_tree_add_uint (pkt, parent, &protobuf_fields[F_UINT32], buf, off, len, (guint32) raw);
+      maybe_hide (w, iot_tree_add_uint (pkt, parent, &protobuf_fields[F_UINT32], buf, off, len, (guint32) raw));
       return iot_packet_strdup_printf (pkt, "%u", (guint32) raw);
     case IOT_PROTO_TYPE_BOOL:
-      iot_tree_add_boolean (pkt, parent, &protobuf_fields[F_BOOL], buf, off, len, raw != 0);
+      maybe_hide (w, iot_tree_add_boolean (pkt, parent, &protobuf_fields[F_BOOL], buf, off, len, raw != 0));
       return raw ? "true" : "false";
     default:
       return "";
@@ -345,7 +354,8 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
       else if (def->type == IOT_PROTO_TYPE_STRING)
         {
           text = iot_packet_valid_utf8 (pkt, iot_buf_ptr (buf, value_off, n), n);
-          iot_tree_add_string (pkt, field, &protobuf_fields[F_STRING], buf, value_off, n, text, -1);
+          iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, field, &protobuf_fields[F_STRING], buf, value_off, n,
+                                                          text, -1));
         }
       else if (def->type == IOT_PROTO_TYPE_BYTES)
         text = "";
@@ -368,7 +378,11 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
         }
     }
   else if (known)
-    text = add_typed (w, field, buf, value_off, n, def->type, raw, def);
+    {
+      w->hide = TRUE;
+      text = add_typed (w, field, buf, value_off, n, def->type, raw, def);
+      w->hide = FALSE;
+    }
   else
     {
       /* Without a schema, a varint is shown as uint32 unless it needs more bits. */

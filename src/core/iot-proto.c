@@ -407,17 +407,18 @@ field_options (Parser *ps, IotProtoField *f)
     return FALSE;
   while (!is (ps, "]"))
     {
-      gboolean packed_option = is (ps, "packed");
-
       if (ps->kind == TOK_END || is (ps, ";"))
         return fail (ps, "expected ']', found '%s'", ps->text);
-      if (!next (ps))
-        return FALSE;
-      if (packed_option && is (ps, "="))
+      if (is (ps, "packed"))
         {
           if (!next (ps))
             return FALSE;
-          f->packed = is (ps, "true");
+          if (is (ps, "="))
+            {
+              if (!next (ps))
+                return FALSE;
+              f->packed = is (ps, "true");
+            }
         }
       if (!next (ps))
         return FALSE;
@@ -662,6 +663,7 @@ parse_file (Parser *ps)
       else if (is (ps, "import"))
         {
           g_autofree char *target = NULL;
+          guint line;
 
           if (!next (ps))
             return FALSE;
@@ -670,11 +672,12 @@ parse_file (Parser *ps)
           if (ps->kind != TOK_STRING)
             return fail (ps, "expected a file name in quotes, found '%s'", ps->text);
           target = g_strdup (ps->text);
+          line = ps->tok_line;
           if (!next (ps) || !expect (ps, ";"))
             return FALSE;
           if (!load_file (ps->pool, target, ps->error))
             {
-              g_prefix_error (ps->error, "%s:%u: ", ps->file, ps->tok_line);
+              g_prefix_error (ps->error, "%s:%u: ", ps->file, line);
               return FALSE;
             }
         }
