@@ -2,7 +2,9 @@
  *
  * The preferences we have are decryption secrets: tls.keylog_file,
  * tls.psk and dtls.psk go to the core's secrets store, the Wi-Fi ones
- * (wlan.enable_decryption, uat:80211_keys) to the WPA key list, before any
+ * (wlan.enable_decryption, uat:80211_keys) to the WPA key list; and the
+ * payload tables: uat:protobuf_search_paths to the .proto pool,
+ * uat:mqtt_message_decoding to the MQTT topic rules; all before any
  * capture is read.  A name tshark knows and we do not is an error, so a
  * script never believes a setting took effect when it did not.
  */
@@ -40,8 +42,7 @@ wlan_preference (const char *value, gboolean *ok, GError **error)
 /* The protobuf and MQTT payload tables: TRUE when @value was one of them.
  *   uat:protobuf_search_paths:"DIR","TRUE"   (TRUE: load every .proto under DIR now)
  *   uat:mqtt_message_decoding:"Starts with","lab/","none","protobuf"[,"pkg.Message"]
- * The protobuf.* preferences tshark has for its display are accepted and
- * left as they are. */
+ * (the fifth column, the protobuf message type, is ours: tshark 4.0 has none). */
 static gboolean
 payload_preference (const char *value, gboolean *ok, GError **error)
 {
