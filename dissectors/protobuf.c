@@ -430,7 +430,10 @@ dissect_protobuf (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 
   if (type_name != NULL)
     iot_tree_set_label (pkt, tree, "Protocol Buffers: %s", type_name);
+  /* The message type follows when the schema knows it, as tshark's tree pass shows it. */
   iot_col_append_info (pkt, " (PROTOBUF)");
+  if (type != NULL)
+    iot_col_append_info (pkt, " %s", type->full_name);
   dissect_message (&w, buf, tree, type);
   return buf->reported;
 }

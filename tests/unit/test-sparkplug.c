@@ -286,6 +286,14 @@ frame_values (IotEngine *engine, guint32 number, const char *abbrev)
 }
 
 static void
+check_values (IotEngine *engine, guint32 number, const char *abbrev, const char *expected)
+{
+  g_autofree char *found = frame_values (engine, number, abbrev);
+
+  g_assert_cmpstr (found, ==, expected);
+}
+
+static void
 test_sparkplug_aliases_and_seq (void)
 {
   g_autoptr (IotEngine) engine = NULL;
@@ -296,16 +304,16 @@ test_sparkplug_aliases_and_seq (void)
   setup_sparkplug_options ();
   engine = open_capture ("sparkplug.pcap");
   /* Frame 42: DDATA by aliases 10 and 11 only, seq 7 after 5 (6 skipped). */
-  g_assert_cmpstr (frame_values (engine, 42, "sparkplugb.metric"), ==, "Inputs/Pressure,Inputs/Flow");
-  g_assert_cmpstr (frame_values (engine, 42, "sparkplugb.seq"), ==, "7");
-  g_assert_cmpstr (frame_values (engine, 42, "sparkplugb.seq.expected"), ==, "6");
-  g_assert_cmpstr (frame_values (engine, 42, "sparkplugb.birth_frame"), ==, "22");
-  g_assert_cmpstr (frame_values (engine, 30, "sparkplugb.metric"), ==, "Properties/Uptime,Supply/Voltage");
-  g_assert_cmpstr (frame_values (engine, 30, "sparkplugb.seq.expected"), ==, "");
+  check_values (engine, 42, "sparkplugb.metric", "Inputs/Pressure,Inputs/Flow");
+  check_values (engine, 42, "sparkplugb.seq", "7");
+  check_values (engine, 42, "sparkplugb.seq.expected", "6");
+  check_values (engine, 42, "sparkplugb.birth_frame", "22");
+  check_values (engine, 30, "sparkplugb.metric", "Properties/Uptime,Supply/Voltage");
+  check_values (engine, 30, "sparkplugb.seq.expected", "");
   /* The NDEATH the broker sent as the will: bdSeq 4 as in the NBIRTH (frame 19). */
-  g_assert_cmpstr (frame_values (engine, 87, "sparkplugb.messagetype"), ==, "NDEATH");
-  g_assert_cmpstr (frame_values (engine, 87, "sparkplugb.bdseq"), ==, "4");
-  g_assert_cmpstr (frame_values (engine, 87, "sparkplugb.birth_frame"), ==, "19");
+  check_values (engine, 87, "sparkplugb.messagetype", "NDEATH");
+  check_values (engine, 87, "sparkplugb.bdseq", "4");
+  check_values (engine, 87, "sparkplugb.birth_frame", "19");
 
   insight = iot_insight_analyze (engine, NULL, NULL);
   for (guint i = 0; i < iot_insight_n_items (insight); i++)
@@ -329,20 +337,20 @@ test_protobuf_user_schema (void)
 
   setup_sparkplug_options ();
   engine = open_capture ("sparkplug.pcap");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.message.name"), ==,
+  check_values (engine, 65, "protobuf.message.name",
                    "lab.meter.Reading,lab.meter.Reading.LabelsEntry,lab.meter.Reading.Location");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.string"), ==, "bench-1,room,B12,pi-4,lab,bench");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.double"), ==, "20.5");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.float"), ==, "48.5,9.25");
+  check_values (engine, 65, "protobuf.field.value.string", "bench-1,room,B12,pi-4,lab,bench");
+  check_values (engine, 65, "protobuf.field.value.double", "20.5");
+  check_values (engine, 65, "protobuf.field.value.float", "48.5,9.25");
   /* unit CELSIUS (enum 1), delta -3 (sint32) */
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.int32"), ==, "1,-3");
+  check_values (engine, 65, "protobuf.field.value.int32", "1,-3");
   /* packed history 300, 2, 70000; then the fixed64 stamp */
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.uint32"), ==, "300,2,70000");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.uint64"), ==, "1765000000000");
-  g_assert_cmpstr (frame_values (engine, 65, "protobuf.field.value.bool"), ==, "1");
+  check_values (engine, 65, "protobuf.field.value.uint32", "300,2,70000");
+  check_values (engine, 65, "protobuf.field.value.uint64", "1765000000000");
+  check_values (engine, 65, "protobuf.field.value.bool", "1");
   /* Frame 70 (i = 1) takes the other branch of the oneof: channel 9, sfixed32 offset -5. */
-  g_assert_cmpstr (frame_values (engine, 70, "protobuf.field.value.uint32"), ==, "300,2,70001,9");
-  g_assert_cmpstr (frame_values (engine, 70, "protobuf.field.value.int32"), ==, "1,-1,-5");
+  check_values (engine, 70, "protobuf.field.value.uint32", "300,2,70001,9");
+  check_values (engine, 70, "protobuf.field.value.int32", "1,-1,-5");
 }
 
 static void
