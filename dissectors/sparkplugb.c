@@ -34,11 +34,20 @@ enum {
   F_METRIC_ALIAS,
   F_METRIC_VALUE,
   F_METRIC_UNIT,
+  F_METRIC_DATATYPE,
   F_SEQ,
   F_SEQ_EXPECTED,
   F_BDSEQ,
   F_BIRTH_FRAME,
   N_FIELDS
+};
+
+static const IotValueName datatype_names[] = {
+  { 0, "Unknown" }, { 1, "Int8" }, { 2, "Int16" }, { 3, "Int32" }, { 4, "Int64" }, { 5, "UInt8" },
+  { 6, "UInt16" }, { 7, "UInt32" }, { 8, "UInt64" }, { 9, "Float" }, { 10, "Double" }, { 11, "Boolean" },
+  { 12, "String" }, { 13, "DateTime" }, { 14, "Text" }, { 15, "UUID" }, { 16, "DataSet" }, { 17, "Bytes" },
+  { 18, "File" }, { 19, "Template" }, { 20, "PropertySet" }, { 21, "PropertySetList" },
+  IOT_VALUE_NAMES_END
 };
 
 static IotField sparkplugb_fields[N_FIELDS] = {
@@ -62,6 +71,9 @@ static IotField sparkplugb_fields[N_FIELDS] = {
     "The metric's numeric value, read with the metric's datatype (from the birth when the message omits it)." },
   [F_METRIC_UNIT] = { "sparkplugb.metric.unit", "Unit", IOT_FT_STRING, .blurb =
     "The engineering unit from the metric's properties (engUnit) in its birth." },
+  [F_METRIC_DATATYPE] = { "sparkplugb.metric.datatype", "Datatype", IOT_FT_UINT32, IOT_BASE_DEC, datatype_names, 0,
+    "How the value is to be read (Int16, Float, Boolean …): sent in the birth, and taken from there when a "
+    "data message leaves it out." },
   [F_SEQ] = { "sparkplugb.seq", "Sequence Number", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0,
     "The payload's seq: 0 in NBIRTH, then one more in every message of the edge node and its devices, "
     "wrapping from 255 to 0." },
@@ -605,6 +617,13 @@ add_metrics (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const 
                             unit ? unit : "");
       if (m->has_alias)
         iot_tree_add_uint (pkt, node, &sparkplugb_fields[F_METRIC_ALIAS], &mbuf, 0, 0, m->alias);
+      if (datatype != 0)
+        {
+          int dt = iot_tree_add_uint (pkt, node, &sparkplugb_fields[F_METRIC_DATATYPE], &mbuf, 0, 0, datatype);
+
+          if (m->datatype == 0)
+            iot_tree_set_generated (pkt, dt);
+        }
       if (numeric)
         iot_tree_set_generated (pkt, iot_tree_add_double (pkt, node, &sparkplugb_fields[F_METRIC_VALUE],
                                                           &mbuf, 0, 0, value));

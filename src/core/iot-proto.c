@@ -802,14 +802,38 @@ iot_proto_pool_parse (IotProtoPool *pool, const char *name, const char *text, GE
   return ok && resolve_all (pool, error);
 }
 
+/* The well-known types (google/protobuf/...) come with protoc, not
+ * with the user's files: their messages, by the field numbers protobuf
+ * gives them, stand in when no search path holds the files. */
+static const char well_known_types[] =
+  "syntax = \"proto3\";\n"
+  "package google.protobuf;\n"
+  "message Timestamp { int64 seconds = 1; int32 nanos = 2; }\n"
+  "message Duration { int64 seconds = 1; int32 nanos = 2; }\n"
+  "message Empty {}\n"
+  "message Any { string type_url = 1; bytes value = 2; }\n"
+  "message FieldMask { repeated string paths = 1; }\n"
+  "message DoubleValue { double value = 1; }\n"
+  "message FloatValue { float value = 1; }\n"
+  "message Int64Value { int64 value = 1; }\n"
+  "message UInt64Value { uint64 value = 1; }\n"
+  "message Int32Value { int32 value = 1; }\n"
+  "message UInt32Value { uint32 value = 1; }\n"
+  "message BoolValue { bool value = 1; }\n"
+  "message StringValue { string value = 1; }\n"
+  "message BytesValue { bytes value = 1; }\n"
+  "enum NullValue { NULL_VALUE = 0; }\n"
+  "message Struct { map<string, Value> fields = 1; }\n"
+  "message Value {\n"
+  "  oneof kind { NullValue null_value = 1; double number_value = 2; string string_value = 3;\n"
+  "               bool bool_value = 4; Struct struct_value = 5; ListValue list_value = 6; }\n"
+  "}\n"
+  "message ListValue { repeated Value values = 1; }\n";
+
 static gboolean
 load_file (IotProtoPool *pool, const char *name, GError **error)
 {
   if (g_hash_table_contains (pool->loaded, name))
-    return TRUE;
-  /* The well-known types come with protoc, not with the user's files: a
-   * message using them decodes their fields as unknown. */
-  if (g_str_has_prefix (name, "google/protobuf/"))
     return TRUE;
   for (guint i = 0; i < pool->search_paths->len; i++)
     {
@@ -819,6 +843,12 @@ load_file (IotProtoPool *pool, const char *name, GError **error)
       if (!g_file_get_contents (path, &text, NULL, NULL))
         continue;
       return iot_proto_pool_parse (pool, name, text, error);
+    }
+  if (g_str_has_prefix (name, "google/protobuf/"))
+    {
+      g_hash_table_add (pool->loaded, g_strdup (name));
+      return g_hash_table_contains (pool->loaded, "google/protobuf/(well-known types)")
+             || iot_proto_pool_parse (pool, "google/protobuf/(well-known types)", well_known_types, error);
     }
   g_set_error (error, IOT_PROTO_ERROR, IOT_PROTO_ERROR_NOT_FOUND,
                "%s: not found in any protobuf search path", name);

@@ -93,6 +93,29 @@ test_proto_proto2_and_scopes (void)
   g_assert_cmpstr (iot_proto_enum_name (iot_proto_message_field (m, 1)->enumeration, -1), ==, "KIND_B");
 }
 
+/* A file using the well-known types resolves them without their files. */
+static void
+test_proto_well_known (void)
+{
+  g_autoptr (IotProtoPool) pool = iot_proto_pool_new ();
+  g_autoptr (GError) error = NULL;
+  const IotProtoMessage *m;
+
+  g_assert_true (iot_proto_pool_parse (pool, "event.proto",
+    "syntax = \"proto3\";\n"
+    "import \"google/protobuf/timestamp.proto\";\n"
+    "import \"google/protobuf/wrappers.proto\";\n"
+    "message Event { google.protobuf.Timestamp at = 1; google.protobuf.DoubleValue level = 2; }\n",
+    &error));
+  g_assert_no_error (error);
+  m = iot_proto_pool_message (pool, "Event");
+  g_assert_cmpstr (iot_proto_message_field (m, 1)->type_name, ==, "google.protobuf.Timestamp");
+  g_assert_cmpint (iot_proto_message_field (iot_proto_message_field (m, 1)->message, 2)->type, ==,
+                   IOT_PROTO_TYPE_INT32);
+  g_assert_cmpint (iot_proto_message_field (iot_proto_message_field (m, 2)->message, 1)->type, ==,
+                   IOT_PROTO_TYPE_DOUBLE);
+}
+
 /* Each broken file is refused with its name and the line of the fault. */
 static void
 test_proto_errors (void)
@@ -305,6 +328,8 @@ test_sparkplug_aliases_and_seq (void)
   engine = open_capture ("sparkplug.pcap");
   /* Frame 42: DDATA by aliases 10 and 11 only, seq 7 after 5 (6 skipped). */
   check_values (engine, 42, "sparkplugb.metric", "Inputs/Pressure,Inputs/Flow");
+  check_values (engine, 42, "sparkplugb.metric.datatype", "10,7");   /* Double, UInt32 */
+  check_values (engine, 22, "sparkplugb.metric.datatype", "10,7,2,11,9");
   check_values (engine, 42, "sparkplugb.seq", "7");
   check_values (engine, 42, "sparkplugb.seq.expected", "6");
   check_values (engine, 42, "sparkplugb.birth_frame", "22");
@@ -395,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_func ("/proto/search-path", test_proto_search_path);
   g_test_add_func ("/proto/proto2-and-scopes", test_proto_proto2_and_scopes);
   g_test_add_func ("/proto/errors", test_proto_errors);
+  g_test_add_func ("/proto/well-known", test_proto_well_known);
   g_test_add_func ("/sparkplug/readings", test_sparkplug_readings);
   g_test_add_func ("/sparkplug/aliases-and-seq", test_sparkplug_aliases_and_seq);
   g_test_add_func ("/protobuf/user-schema", test_protobuf_user_schema);
