@@ -599,15 +599,12 @@ add_metrics (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const 
       const char *name = i < f->names->len ? g_ptr_array_index (f->names, i) : m->name;
       const char *unit = i < f->units->len ? g_ptr_array_index (f->units, i) : m->unit;
       guint32 datatype = i < f->datatypes->len ? g_array_index (f->datatypes, guint32, i) : m->datatype;
-      IotBuf mbuf = *buf;
+      /* The metric's own bytes (walk() found them within the payload). */
+      IotBuf mbuf = iot_buf_sub (buf, m->off - buf->origin, (gint) m->len);
       double value;
       gboolean numeric = metric_number (m, datatype, &value);
       int node;
 
-      /* The metric's own bytes, as an offset within the payload. */
-      mbuf.data = buf->data + (m->off - buf->origin);
-      mbuf.origin = m->off;
-      mbuf.length = mbuf.reported = m->len;
       node = iot_tree_add_string (pkt, tree, &sparkplugb_fields[F_METRIC], &mbuf, 0, m->len,
                                   name ? name : "", -1);
       if (m->name == NULL)
