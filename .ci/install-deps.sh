@@ -12,6 +12,7 @@ packages=(
   iproute2 iputils-ping arping xvfb xauth clang libclang-rt-14-dev time
   desktop-file-utils appstream libcap2-bin
   gettext gsettings-desktop-schemas
+  protobuf-compiler python3-protobuf python3-paho-mqtt
 )
 
 missing=()

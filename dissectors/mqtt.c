@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "iot-dissector.h"
+#include "iot-mqtt-rules.h"
 
 extern IotDissector iot_dissector_mqtt;
 
@@ -1138,6 +1139,9 @@ publish_readings (IotPacket *pkt, const IotBuf *msg, guint off, const char *topi
   iot_packet_set_reading_origin (pkt, sender_client_id (pkt, ctx), topic);
   if (props->content_type != NULL || json == NULL)
     return;
+  /* A payload handed on by its topic publishes its own readings. */
+  if (iot_mqtt_rules_match (topic) != NULL || g_str_has_prefix (topic, "spBv1.0/"))
+    return;
   payload = iot_buf_sub (msg, off, -1);
   for (i = 0; i < payload.length && json_blank (iot_buf_u8 (&payload, i)); i++)
     ;
@@ -1299,6 +1303,33 @@ dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *conte
   g_free ((char *) info.media_type);
 }
 
+/* Hands a PUBLISH payload on by its topic: a rule of the message decoding
+ * table (tshark's mqtt_message_decoding) first, else Sparkplug B when the
+ * topic is in its namespace.  Nothing is guessed from the payload. */
+static void
+dissect_by_topic (IotPacket *pkt, const IotBuf *msg, guint off, const char *topic)
+{
+  const IotMqttRule *rule = iot_mqtt_rules_match (topic);
+  const IotDissector *d = NULL;
+  gpointer data = NULL;
+  IotBuf payload;
+
+  if (rule != NULL)
+    {
+      d = iot_registry_dissector (rule->protocol);
+      data = rule->message_type;
+    }
+  else if (g_str_has_prefix (topic, "spBv1.0/"))
+    {
+      d = iot_registry_dissector ("sparkplugb");
+      data = (gpointer) topic;
+    }
+  if (d == NULL || iot_buf_reported_remaining (msg, off) == 0)
+    return;
+  payload = iot_buf_sub (msg, off, -1);
+  iot_call_dissector_with_data (pkt, d, &payload, -1, data);
+}
+
 /* A topic as sent.  A NUL inside it ends the string (as C strings end),
  * and tshark warns about the bytes after it. */
 static void
@@ -1390,8 +1421,10 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   publish_readings (pkt, msg, off, topic, &props, ctx);
-  if (ctx->version == MQTT_V50)
+  if (ctx->version == MQTT_V50 && props.content_type != NULL)
     dissect_content (pkt, msg, off, props.content_type);
+  else
+    dissect_by_topic (pkt, msg, off, topic);
 }
 
 static guint

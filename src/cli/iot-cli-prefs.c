@@ -2,13 +2,17 @@
  *
  * The preferences we have are decryption secrets: tls.keylog_file,
  * tls.psk and dtls.psk go to the core's secrets store, the Wi-Fi ones
- * (wlan.enable_decryption, uat:80211_keys) to the WPA key list, before any
+ * (wlan.enable_decryption, uat:80211_keys) to the WPA key list; and the
+ * payload tables: uat:protobuf_search_paths to the .proto pool,
+ * uat:mqtt_message_decoding to the MQTT topic rules; all before any
  * capture is read.  A name tshark knows and we do not is an error, so a
  * script never believes a setting took effect when it did not.
  */
 #include <string.h>
 
 #include "iot-cli-prefs.h"
+#include "iot-mqtt-rules.h"
+#include "iot-proto.h"
 #include "iot-secrets.h"
 #include "iot-wpa.h"
 
@@ -35,6 +39,37 @@ wlan_preference (const char *value, gboolean *ok, GError **error)
   return FALSE;
 }
 
+/* The protobuf and MQTT payload tables: TRUE when @value was one of them.
+ *   uat:protobuf_search_paths:"DIR","TRUE"   (TRUE: load every .proto under DIR now)
+ *   uat:mqtt_message_decoding:"Starts with","lab/","none","protobuf"[,"pkg.Message"]
+ * (the fifth column, the protobuf message type, is ours: tshark 4.0 has none). */
+static gboolean
+payload_preference (const char *value, gboolean *ok, GError **error)
+{
+  if (g_str_has_prefix (value, "uat:protobuf_search_paths:"))
+    {
+      g_auto (GStrv) cols = iot_uat_split (value + strlen ("uat:protobuf_search_paths:"), error);
+
+      if (cols == NULL)
+        *ok = FALSE;
+      else if (g_strv_length (cols) != 2)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)");
+          *ok = FALSE;
+        }
+      else
+        *ok = iot_proto_default_add_search_path (cols[0], g_ascii_strcasecmp (cols[1], "TRUE") == 0, error);
+      return TRUE;
+    }
+  if (g_str_has_prefix (value, "uat:mqtt_message_decoding:"))
+    {
+      *ok = iot_mqtt_rules_add_uat (value + strlen ("uat:mqtt_message_decoding:"), error);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 iot_cli_on_preference (const char *option_name, const char *value,
                        gpointer data, GError **error)
@@ -42,7 +77,7 @@ iot_cli_on_preference (const char *option_name, const char *value,
   g_autoptr (GError) local = NULL;
   gboolean ok = FALSE;
 
-  if (wlan_preference (value, &ok, &local))
+  if (wlan_preference (value, &ok, &local) || payload_preference (value, &ok, &local))
     {
       if (!ok)
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-o %s: %s", value, local->message);

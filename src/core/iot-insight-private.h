@@ -336,6 +336,7 @@ struct _IotInsight {
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
   InsightRadio *radio;                 /* BLE and Wi-Fi facts (iot-insight-radio.c) */
+  struct _InsightSparkplug *sparkplug; /* Sparkplug B sequence gaps (iot-insight-sparkplug.c) */
   guint        icmp_too_big;           /* ICMP fragmentation needed / ICMPv6 packet too big seen */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
@@ -431,6 +432,14 @@ void            insight_radio_clear (IotInsight *self);
 void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
 void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
 void            insight_finish_radio (IotInsight *self);
+
+/* iot-insight-sparkplug.c: Sparkplug B sequence gaps per edge node. */
+typedef struct _InsightSparkplug InsightSparkplug;
+void            insight_sparkplug_init (IotInsight *self);
+void            insight_sparkplug_clear (IotInsight *self);
+void            insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_sparkplug_packet (IotInsight *self, IotPacket *pkt, guint32 number);
+void            insight_finish_sparkplug (IotInsight *self);
 
 /* iot-insight-vantage.c: from where the capture was taken. */
 void            insight_vantage_clear (IotInsight *self);

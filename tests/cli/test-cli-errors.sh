@@ -82,6 +82,15 @@ else
   echo "FAIL filter-non-ascii-caret:"; cat "$tmp/err"; failures=$((failures + 1))
 fi
 
+# Protobuf search paths and MQTT topic rules: a broken .proto is named
+# with its line, a rule tshark's table would refuse is refused.
+mkdir -p "$tmp/protos"
+printf 'syntax = "proto3";\nmessage M {\n  int32 a = 1\n}\n' >"$tmp/protos/broken.proto"
+expect_failure proto-syntax 'broken.proto:4: expected' -o "uat:protobuf_search_paths:\"$tmp/protos\",\"TRUE\"" -r tests/captures/mqtt311.pcap
+expect_failure proto-no-folder 'not a folder' -o 'uat:protobuf_search_paths:"/nonexistent/protos","TRUE"' -r tests/captures/mqtt311.pcap
+expect_failure mqtt-rule-criteria 'match criteria "Like"' -o 'uat:mqtt_message_decoding:"Like","a/","none","protobuf"' -r tests/captures/mqtt311.pcap
+expect_failure mqtt-rule-columns 'expected 4 fields' -o 'uat:mqtt_message_decoding:"Starts with","a/","protobuf"' -r tests/captures/mqtt311.pcap
+
 # The glossary lists fields with type and explanation.
 if "$cli" -G fields | grep -qP '^F\tFrame Number\tframe\.number\tFT_UINT32\tframe\tBASE_DEC\t0x0\t.{10,}'; then
   echo "ok   glossary"

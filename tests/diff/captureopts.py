@@ -1,8 +1,8 @@
 """The options a test capture needs, for both tools: tests/captures/NAME.opts
 (NAME without .pcap/.pcapng) holds tshark -o options as shell words ('#'
 starts a comment, quotes group), such as "-o tls.keylog_file:NAME.keys" or
--o 'uat:80211_keys:"wpa-pwd","pass:SSID"'; key log paths are relative to
-the captures folder.  As a program: `captureopts.py CAPTURE` prints the
+-o 'uat:80211_keys:"wpa-pwd","pass:SSID"'; key log paths and protobuf
+search paths are relative to the captures folder.  As a program: `captureopts.py CAPTURE` prints the
 words one per line, for the shell suites."""
 import os
 import re
@@ -17,7 +17,12 @@ def capture_opts(capture):
     folder = os.path.dirname(os.path.abspath(capture))
     with open(path, encoding="utf-8") as f:
         words = shlex.split(f.read(), comments=True)
-    return [re.sub(r"(keylog_file:)(?!/)", r"\g<1>" + folder + "/", w) for w in words]
+    words = [re.sub(r"(keylog_file:)(?!/)", r"\g<1>" + folder + "/", w) for w in words]
+    # Protobuf search paths are relative to the captures folder too; tshark
+    # wants them absolute and without "..".
+    return [re.sub(r'(protobuf_search_paths:")([^/"][^"]*)',
+                   lambda m: m.group(1) + os.path.normpath(os.path.join(folder, m.group(2))), w)
+            for w in words]
 
 
 if __name__ == "__main__":

@@ -33,6 +33,12 @@ for capture in tests/captures/*.pcap*; do
     hostile-strings.pcap)
       only=(-Y 'not mqtt.topic matches "[\\x00-\\x1f\\x7f-\\x9f]"')
       echo "partly compared (summary): hostile-strings.pcap: MQTT topics with control characters left out: tshark 4.0 prints them raw in Info" ;;
+    # tshark -2 leaves "[Malformed Packet]" out of the Info of the empty
+    # MQTT-SN WILLTOPIC it calls malformed (one pass shows it); diff-tshark
+    # compares that frame's fields.
+    mqttsn.pcap)
+      only=(-Y 'not _ws.malformed')
+      echo "partly compared (summary): mqttsn.pcap: the malformed frame left out: tshark -2 drops [Malformed Packet] from its Info" ;;
   esac
   checked=$((checked + 1))
   theirs=$(tshark -2 "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")

@@ -1,0 +1,147 @@
+/* iot-insight-sparkplug.c — Sparkplug B findings: sequence gaps per edge
+ * node.  The dissector marks a message whose seq is not the one after the
+ * previous message of its edge node (on the same MQTT connection) with
+ * sparkplugb.seq.expected; here those marks become one finding per edge
+ * node, with the frames and the count of messages that never arrived.
+ */
+#include "iot-insight-private.h"
+
+#include <string.h>
+
+enum { S_GROUP, S_EDGE, S_SEQ, S_EXPECTED, N_S };
+
+static const char *const sparkplug_field_names[N_S] = {
+  [S_GROUP] = "sparkplugb.groupid",
+  [S_EDGE] = "sparkplugb.edgenodeid",
+  [S_SEQ] = "sparkplugb.seq",
+  [S_EXPECTED] = "sparkplugb.seq.expected",
+};
+
+typedef struct {
+  GArray     *frames;   /* guint32: messages after a gap */
+  GHashTable *seen;     /* "expected-seq": a gap already counted (the same
+                         * message is seen once per connection: publisher
+                         * to broker, broker to each subscriber) */
+  guint       missing;  /* messages that never arrived, added up */
+} SeqGaps;
+
+struct _InsightSparkplug {
+  const IotField *f[N_S];
+  GHashTable     *gaps;   /* "group/edge" → SeqGaps */
+  GPtrArray      *order;  /* edge names, first gap first */
+};
+
+static void
+gaps_free (gpointer p)
+{
+  SeqGaps *g = p;
+
+  g_array_unref (g->frames);
+  g_hash_table_destroy (g->seen);
+  g_free (g);
+}
+
+void
+insight_sparkplug_init (IotInsight *self)
+{
+  InsightSparkplug *s = g_new0 (InsightSparkplug, 1);
+
+  for (guint i = 0; i < N_S; i++)
+    s->f[i] = iot_registry_field (sparkplug_field_names[i]);
+  s->gaps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gaps_free);
+  s->order = g_ptr_array_new_with_free_func (g_free);
+  self->sparkplug = s;
+}
+
+void
+insight_sparkplug_clear (IotInsight *self)
+{
+  if (self->sparkplug == NULL)
+    return;
+  g_hash_table_destroy (self->sparkplug->gaps);
+  g_ptr_array_unref (self->sparkplug->order);
+  g_clear_pointer (&self->sparkplug, g_free);
+}
+
+void
+insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted)
+{
+  for (guint i = 0; i < N_S; i++)
+    if (self->sparkplug->f[i] != NULL)
+      iot_field_set_add (wanted, self->sparkplug->f[i]);
+}
+
+void
+insight_sparkplug_packet (IotInsight *self, IotPacket *pkt, guint32 number)
+{
+  InsightSparkplug *s = self->sparkplug;
+  const char *group = NULL, *edge = NULL;
+  gboolean has_seq = FALSE, gap = FALSE;
+  guint64 seq = 0, expected = 0;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field == NULL)
+        continue;
+      if (node->field == s->f[S_GROUP])
+        group = (const char *) node->v.p;
+      else if (node->field == s->f[S_EDGE])
+        edge = (const char *) node->v.p;
+      else if (node->field == s->f[S_SEQ])
+        {
+          has_seq = TRUE;
+          seq = node->v.u;
+        }
+      else if (node->field == s->f[S_EXPECTED])
+        {
+          gap = TRUE;
+          expected = node->v.u;
+        }
+    }
+  if (gap && has_seq && group && edge)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/%s", group, edge);
+      SeqGaps *g = g_hash_table_lookup (s->gaps, name);
+
+      if (g == NULL)
+        {
+          g = g_new0 (SeqGaps, 1);
+          g->frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_hash_table_insert (s->gaps, g_strdup (name), g);
+          g_ptr_array_add (s->order, g_strdup (name));
+        }
+      g_array_append_val (g->frames, number);
+      if (g_hash_table_add (g->seen, g_strdup_printf ("%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT, expected, seq)))
+        g->missing += (guint) ((seq + 256 - expected) % 256);
+    }
+}
+
+void
+insight_finish_sparkplug (IotInsight *self)
+{
+  InsightSparkplug *s = self->sparkplug;
+
+  for (guint i = 0; i < s->order->len; i++)
+    {
+      const char *name = g_ptr_array_index (s->order, i);
+      const SeqGaps *g = g_hash_table_lookup (s->gaps, name);
+      IotInsightItem *item;
+
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "sparkplug-seq-gap", IOT_SEV_WARN, name,
+        g_strdup_printf ("Sparkplug edge node %s: %u message%s missing (sequence number gap%s in %u frame%s)",
+                         name, g->missing, g->missing == 1 ? "" : "s", g->frames->len == 1 ? "" : "s",
+                         g->frames->len, g->frames->len == 1 ? "" : "s"),
+        g_strdup ("Every Sparkplug B message of an edge node and its devices (NBIRTH, DBIRTH, NDATA, DDATA, "
+                  "DDEATH) carries a sequence number that rises by one, 0 after 255, and restarts at 0 with each "
+                  "NBIRTH. A host that sees a number skipped knows a message was lost between the edge node and "
+                  "itself, so the values it holds may be stale: the specification has it ask for a rebirth "
+                  "(NCMD Node Control/Rebirth). With MQTT over TCP a lost message usually means the edge node "
+                  "published at QoS 0 while its connection or the broker dropped it, or the edge node itself "
+                  "skipped the number. The frames listed are the messages that came after each gap; compare "
+                  "their seq with the one before (sparkplugb.seq, sparkplugb.seq.expected)."));
+      insight_item_add_frames (item->frames, g->frames);
+    }
+}
