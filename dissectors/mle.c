@@ -569,6 +569,7 @@ typedef struct {
   guint         mic_len;
   guint8       *out;
   guint8        tag[16];
+  guint         attempts;
 } MleJob;
 
 static gboolean
@@ -576,6 +577,7 @@ try_mle_key (const guint8 key[16], gpointer data)
 {
   MleJob *job = data;
 
+  job->attempts++;
   return iot_ccm_star_decrypt (key, job->nonce, job->aad, job->aad_len, job->cipher, job->len,
                                job->mic, job->mic_len, job->out, job->tag);
 }
@@ -609,7 +611,13 @@ decrypt_message (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint mic_len
   job.mic_len = mic_len;
   job.out = iot_packet_alloc (pkt, payload_len ? payload_len : 1);
   if (iot_wpan_try_keys (pkt, aux, mac->pan, IOT_WPAN_KEY_FOR_MLE, try_mle_key, &job) < 0)
-    return FALSE;
+    {
+      /* tshark shows what the last key tried made of the message (without
+       * the MIC) as data; so does this, so both show the same bytes. */
+      if (job.attempts > 0)
+        *plain = iot_packet_add_source (pkt, "Decrypted MLE payload", job.out, payload_len);
+      return FALSE;
+    }
   /* What the sender's MIC said before encryption (tshark computes it too
    * but leaves it out of its tree, so it is a label here, not a field). */
   {
@@ -657,15 +665,15 @@ dissect_mle (IotPacket *pkt, IotBuf *buf, int parent)
         iot_call_data (pkt, &rest, -1);
       return buf->length;
     }
+  rest = iot_buf_sub (buf, off, -1);
   if (decrypt_message (pkt, tree, buf, off, mic_len, &aux, &rest))
     {
       dissect_command (pkt, tree, &rest);
       return buf->length;
     }
   /* No key opened it (tshark says the same when a key was tried and the
-   * MIC did not match): the command, the TLVs and the MIC stay opaque. */
+   * MIC did not match): the command and the TLVs stay opaque. */
   iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "No encryption key set - can't decrypt");
-  rest = iot_buf_sub (buf, off, -1);
   if (rest.length > 0)
     iot_call_data (pkt, &rest, -1);
   return buf->length;

@@ -1168,6 +1168,7 @@ typedef struct {
   const guint8 *mic;
   guint         mic_len;
   guint8       *out;
+  guint         attempts;
 } CcmJob;
 
 static gboolean
@@ -1175,6 +1176,7 @@ try_ccm_key (const guint8 key[16], gpointer data)
 {
   CcmJob *job = data;
 
+  job->attempts++;
   return iot_ccm_star_decrypt (key, job->nonce, job->aad, job->aad_len, job->cipher, job->len,
                                job->mic, job->mic_len, job->out, NULL);
 }
@@ -1227,6 +1229,14 @@ decrypt_payload (IotPacket *pkt, int tree, int expert_tree, IotBuf *buf, guint o
     {
       iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
                       "No encryption key set - can't decrypt");
+      /* tshark goes on with what the last key tried made of the payload
+       * (shown as data); so does this, so both show the same bytes. */
+      if (job.attempts > 0 && encrypted)
+        {
+          *plain = iot_packet_add_source (pkt, "Decrypted IEEE 802.15.4 payload", job.out, job.len);
+          return FALSE;
+        }
+      *plain = iot_buf_sub (buf, off, end - off);
       return FALSE;
     }
   node = iot_tree_add_uint (pkt, tree, &wpan_fields[F_KEY_NUMBER], NULL, 0, 0, (guint) key_number);
@@ -1310,6 +1320,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   if (off > end)
     iot_malformed (pkt, "Header longer than the frame");
   decryptable = (fcf & 0x0008) && version >= 1 && !payload_ies && off <= end && aux.level > 0;
+  payload = iot_buf_sub (buf, MIN (off, end), end - MIN (off, end));
   if (decryptable && decrypt_payload (pkt, tree, expert_tree, buf, off, end, mic, &aux, &src, src_pan, &payload))
     {
       /* The frame body continues in the decrypted bytes. */
@@ -1327,7 +1338,10 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
       if (!fcs_ok)
         iot_col_append_info (pkt, ", Bad FCS");
       label_layer (pkt, tree);
-      dissect_opaque (pkt, buf, off, end);
+      if (decryptable)
+        dissect_opaque (pkt, &payload, 0, payload.length);
+      else
+        dissect_opaque (pkt, buf, off, end);
       add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
       return buf->length;
     }
