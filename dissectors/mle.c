@@ -395,12 +395,21 @@ dissect_address_registration (IotPacket *pkt, int tree, IotBuf *buf, guint off, 
 static void
 add_timestamp (IotPacket *pkt, int tree, int field, IotBuf *buf, guint off)
 {
-  guint64 v;
+  /* Times are kept in nanoseconds since 1970: up to the year 2262. */
+  const guint64 max_seconds = G_MAXINT64 / G_GINT64_CONSTANT (1000000000) - 1;
+  guint64 v, seconds;
 
   iot_buf_check (buf, off, 8);
   v = iot_buf_u64 (buf, off);
+  seconds = v >> 16;
+  if (seconds > max_seconds)
+    {
+      iot_tree_add_text (pkt, tree, buf, off, 8, "%s: %" G_GUINT64_FORMAT " seconds since 1970 (too far ahead to show as a date)",
+                         mle_fields[field].name, seconds);
+      return;
+    }
   iot_tree_add_time (pkt, tree, &mle_fields[field], buf, off, 8,
-                     (gint64) (v >> 16) * G_GINT64_CONSTANT (1000000000)
+                     (gint64) seconds * G_GINT64_CONSTANT (1000000000)
                      + (gint64) (((v & 0xffff) >> 1) * G_GINT64_CONSTANT (1000000000) / 32768));
 }
 

@@ -440,7 +440,12 @@ publish_frame (IotPacket *pkt, guint cluster, guint8 fcf)
 const IotZbeeZclFrame *
 iot_zbee_zcl_frame (IotPacket *pkt)
 {
-  return (const IotZbeeZclFrame *) (guintptr) iot_packet_layer_value (pkt, &iot_dissector_zbee_zcl);
+  /* A cluster layer called on its own (Decode As, a fuzzer) gets a
+   * client-to-server header with sequence number 0. */
+  static const IotZbeeZclFrame none = { 0 };
+  guint64 v = iot_packet_layer_value (pkt, &iot_dissector_zbee_zcl);
+
+  return v != 0 ? (const IotZbeeZclFrame *) (guintptr) v : &none;
 }
 
 guint8

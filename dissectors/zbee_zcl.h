@@ -13,7 +13,8 @@ typedef struct {
   gboolean to_client;   /* server to client (the direction bit) */
 } IotZbeeZclFrame;
 
-/* The ZCL header of the frame being dissected; NULL outside ZCL. */
+/* The ZCL header of the frame being dissected (outside ZCL: an empty
+ * client-to-server header). */
 const IotZbeeZclFrame *iot_zbee_zcl_frame (IotPacket *pkt);
 
 /* The command identifier at @buf[0] of a cluster-specific command: added
