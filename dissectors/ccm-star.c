@@ -106,26 +106,48 @@ iot_ccm_star_nonce (const guint8 src64[8], guint32 frame_counter, guint8 level,
   nonce[12] = level;
 }
 
+/* HMAC-SHA256 of @message under the 16-byte @key; FALSE if libgcrypt fails. */
+static gboolean
+hmac_sha256 (const guint8 key[IOT_CCM_KEY_LEN], const guint8 *message, gsize len, guint8 digest[32])
+{
+  gcry_md_hd_t md;
+  gboolean ok = FALSE;
+
+  ensure_gcrypt ();
+  if (gcry_md_open (&md, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC))
+    return FALSE;
+  if (gcry_md_setkey (md, key, IOT_CCM_KEY_LEN) == 0)
+    {
+      gcry_md_write (md, message, len);
+      memcpy (digest, gcry_md_read (md, GCRY_MD_SHA256), 32);
+      ok = TRUE;
+    }
+  gcry_md_close (md);
+  return ok;
+}
+
 void
 iot_thread_derive_keys (const guint8 network_key[IOT_CCM_KEY_LEN], guint32 key_sequence,
                         guint8 mle_key[IOT_CCM_KEY_LEN], guint8 mac_key[IOT_CCM_KEY_LEN])
 {
   guint8 message[10] = { key_sequence >> 24, (key_sequence >> 16) & 0xff, (key_sequence >> 8) & 0xff,
                          key_sequence & 0xff, 'T', 'h', 'r', 'e', 'a', 'd' };
-  gcry_md_hd_t md;
-  const guint8 *digest;
+  guint8 digest[32];
 
-  ensure_gcrypt ();
-  if (gcry_md_open (&md, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC))
+  if (!hmac_sha256 (network_key, message, sizeof message, digest))
     return;
-  if (gcry_md_setkey (md, network_key, IOT_CCM_KEY_LEN) == 0)
-    {
-      gcry_md_write (md, message, sizeof message);
-      digest = gcry_md_read (md, GCRY_MD_SHA256);
-      if (mle_key != NULL)
-        memcpy (mle_key, digest, IOT_CCM_KEY_LEN);
-      if (mac_key != NULL)
-        memcpy (mac_key, digest + IOT_CCM_KEY_LEN, IOT_CCM_KEY_LEN);
-    }
-  gcry_md_close (md);
+  if (mle_key != NULL)
+    memcpy (mle_key, digest, IOT_CCM_KEY_LEN);
+  if (mac_key != NULL)
+    memcpy (mac_key, digest + IOT_CCM_KEY_LEN, IOT_CCM_KEY_LEN);
+}
+
+void
+iot_zigbee_ip_derive_key (const guint8 key[IOT_CCM_KEY_LEN], guint8 out[IOT_CCM_KEY_LEN])
+{
+  static const guint8 label[8] = { 'Z', 'i', 'g', 'B', 'e', 'e', 'I', 'P' };
+  guint8 digest[32];
+
+  if (hmac_sha256 (key, label, sizeof label, digest))
+    memcpy (out, digest + IOT_CCM_KEY_LEN, IOT_CCM_KEY_LEN);
 }

@@ -26,3 +26,7 @@ void iot_ccm_star_nonce (const guint8 src64[8], guint32 frame_counter, guint8 le
  * Either output may be NULL. */
 void iot_thread_derive_keys (const guint8 network_key[IOT_CCM_KEY_LEN], guint32 key_sequence,
                              guint8 mle_key[IOT_CCM_KEY_LEN], guint8 mac_key[IOT_CCM_KEY_LEN]);
+
+/* The ZigBee IP key hash (tshark's "ZigBee IP hash"): the last 16 bytes
+ * of HMAC-SHA256(key, "ZigBeeIP"), used for the MAC and MLE alike. */
+void iot_zigbee_ip_derive_key (const guint8 key[IOT_CCM_KEY_LEN], guint8 out[IOT_CCM_KEY_LEN]);

@@ -889,9 +889,14 @@ entry_keys (IotPacket *pkt, const IotWpanKey *entry, const IotThreadPrefs *prefs
 
   if (entry->hash != IOT_WPAN_KEY_HASH_THREAD)
     {
+      /* A key as given (or its ZigBee IP hash) serves the frames that name
+       * its key index, whatever the key identifier mode. */
       if (aux->key_index != entry->key_index)
         return 0;
-      memcpy (keys[0], entry->key, 16);
+      if (entry->hash == IOT_WPAN_KEY_HASH_ZIP)
+        iot_zigbee_ip_derive_key (entry->key, keys[0]);
+      else
+        memcpy (keys[0], entry->key, 16);
       return 1;
     }
   if (aux->key_id_mode == 1)

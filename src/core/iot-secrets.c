@@ -506,9 +506,10 @@ iot_secrets_thread_prefs (IotSecrets *self)
 }
 
 /* tshark's ieee802154_keys record: "KEY","INDEX","HASH" with HASH one of
- * "NONE" (the key as given, for frames naming that key index), "ZigBee IP"
- * (at the MAC the same as NONE) or "Thread hash" (the key is a Thread
- * network key; MAC and MLE keys are derived per key sequence, the index
+ * "No hash" (the key as given, for frames naming that key index),
+ * "ZigBee IP hash" (the key hashed with HMAC-SHA256 and "ZigBeeIP", for
+ * frames naming that key index) or "Thread hash" (the key is a Thread
+ * network key: MAC and MLE keys are derived per key sequence and the index
  * column is not used). */
 static gboolean
 add_wpan_uat_entry (IotSecrets *self, const char *entry, GError **error)
@@ -523,20 +524,22 @@ add_wpan_uat_entry (IotSecrets *self, const char *entry, GError **error)
   if (hash == NULL || *p != '\0')
     {
       g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
-                   "expected \"KEY\",\"INDEX\",\"NONE|ZigBee IP|Thread hash\" in an ieee802154_keys entry, got %s",
+                   "expected \"KEY\",\"INDEX\",\"No hash|ZigBee IP hash|Thread hash\" in an ieee802154_keys entry, got %s",
                    entry);
       return FALSE;
     }
-  if (g_ascii_strcasecmp (hash, "NONE") == 0)
+  /* tshark 4.0 takes exactly these words (and rejects "NONE", "none" …). */
+  if (g_str_equal (hash, "No hash"))
     kind = IOT_WPAN_KEY_HASH_NONE;
-  else if (g_ascii_strcasecmp (hash, "ZigBee IP") == 0)
+  else if (g_str_equal (hash, "ZigBee IP hash"))
     kind = IOT_WPAN_KEY_HASH_ZIP;
-  else if (g_ascii_strcasecmp (hash, "Thread hash") == 0)
+  else if (g_str_equal (hash, "Thread hash"))
     kind = IOT_WPAN_KEY_HASH_THREAD;
   else
     {
       g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
-                   "unknown key hash \"%s\" in an ieee802154_keys entry (NONE, ZigBee IP or Thread hash)", hash);
+                   "unknown key hash \"%s\" in an ieee802154_keys entry (No hash, ZigBee IP hash or Thread hash)",
+                   hash);
       return FALSE;
     }
   if (*index != '\0' && !g_ascii_string_to_unsigned (index, 10, 0, 255, &index_value, NULL))

@@ -93,9 +93,9 @@ gboolean iot_secrets_zigbee_key (IotSecrets *self, guint index, guint8 key[16],
 /* IEEE 802.15.4 keys, as tshark's ieee802154_keys table: how the key is
  * used ("Key hash" column). */
 typedef enum {
-  IOT_WPAN_KEY_HASH_NONE,     /* as given, for frames whose key index matches */
-  IOT_WPAN_KEY_HASH_ZIP,      /* ZigBee IP: at the MAC the same as NONE */
-  IOT_WPAN_KEY_HASH_THREAD,   /* a Thread network key: MAC/MLE keys derived per key sequence */
+  IOT_WPAN_KEY_HASH_NONE,     /* "No hash": as given, for frames whose key index matches */
+  IOT_WPAN_KEY_HASH_ZIP,      /* "ZigBee IP hash": HMAC-SHA256(key, "ZigBeeIP"), last 16 bytes, same index rule */
+  IOT_WPAN_KEY_HASH_THREAD,   /* "Thread hash": a Thread network key, MAC/MLE keys derived per key sequence */
 } IotWpanKeyHash;
 
 typedef struct {
@@ -123,7 +123,7 @@ IotThreadPrefs iot_secrets_thread_prefs (IotSecrets *self);
 
 /* tshark's -o NAME:VALUE for the preferences we have: tls.keylog_file,
  * tls.psk, dtls.psk, uat:zigbee_pc_keys:"KEY","Normal|Reverse","LABEL",
- * uat:ieee802154_keys:"KEY","INDEX","NONE|ZigBee IP|Thread hash",
+ * uat:ieee802154_keys:"KEY","INDEX","No hash|ZigBee IP hash|Thread hash",
  * thread.thr_seq_ctr, thread.thr_auto_acq_thr_seq_ctr,
  * thread.thr_use_pan_id_in_key and zbee_nwk.seclevel (only the level every Zigbee PRO network uses, AES-128
  * encryption with a 32-bit MIC).  Other names give

@@ -221,9 +221,9 @@ test_wpan_keys (void)
   g_assert_true (iot_secrets_set_preference (s,
       "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"Thread hash\"", &error));
   g_assert_true (iot_secrets_set_preference (s,
-      "uat:ieee802154_keys:\"ff:ee:dd:cc:bb:aa:99:88:77:66:55:44:33:22:11:00\",\"5\",\"NONE\"", &error));
+      "uat:ieee802154_keys:\"ff:ee:dd:cc:bb:aa:99:88:77:66:55:44:33:22:11:00\",\"5\",\"No hash\"", &error));
   g_assert_true (iot_secrets_set_preference (s,
-      "uat:ieee802154_keys:\"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf\",\"2\",\"ZigBee IP\"", &error));
+      "uat:ieee802154_keys:\"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf\",\"2\",\"ZigBee IP hash\"", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (iot_secrets_n_wpan_keys (s), ==, 3);
   g_assert_true (iot_secrets_wpan_key (s, 0, &key));
@@ -238,14 +238,14 @@ test_wpan_keys (void)
   g_assert_false (iot_secrets_wpan_key (s, 3, &key));
 
   g_assert_false (iot_secrets_set_preference (s,
-      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"SHA-1\"", &error));
+      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"NONE\"", &error));
   g_assert_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED);
   g_clear_error (&error);
   g_assert_false (iot_secrets_set_preference (s,
-      "uat:ieee802154_keys:\"0001020304\",\"1\",\"NONE\"", &error));
+      "uat:ieee802154_keys:\"0001020304\",\"1\",\"No hash\"", &error));
   g_clear_error (&error);
   g_assert_false (iot_secrets_set_preference (s,
-      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"300\",\"NONE\"", &error));
+      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"300\",\"No hash\"", &error));
   g_clear_error (&error);
   g_assert_cmpuint (iot_secrets_n_wpan_keys (s), ==, 3);
 
