@@ -799,14 +799,16 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
-                                           "dtls.psk:", NULL };
+                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:",
+                                           "uat:ieee802154_keys:", "thread.thr_", NULL };
       gboolean ok = FALSE;
 
       for (guint k = 0; known[k] != NULL; k++)
         ok |= g_str_has_prefix (self->prefs[i], known[k]);
       if (!ok)
         {
-          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk)\n",
+          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
+                      "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*)\n",
                       self->prefs[i]);
           return 1;
         }
