@@ -13,6 +13,8 @@ packages=(
   desktop-file-utils appstream libcap2-bin
   gettext gsettings-desktop-schemas
   protobuf-compiler python3-protobuf python3-paho-mqtt
+  # capture generators (zigbee_sec_gen.py, thread_sec_gen.py: AES-CCM*)
+  python3-cryptography
 )
 
 missing=()

@@ -398,8 +398,9 @@ unicast_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, gboolean stat
       if (mode == 0)
         return 0;   /* the unspecified address :: */
     }
-  else
+  else if (mode != 0)
     {
+      /* Inline addresses (mode 0) use no prefix, and tshark shows none. */
       memcpy (addr, link_local, 2);
       node = iot_tree_add_ipv6 (pkt, tree, &lowpan_fields[source ? F_SCTX_PREFIX : F_DCTX_PREFIX],
                                 NULL, 0, link_local);

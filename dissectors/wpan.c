@@ -12,6 +12,7 @@
  * later frame sent from the short address shows its extended source too.
  */
 #include "wpan.h"
+#include "ccm-star.h"
 
 #include <string.h>
 
@@ -88,6 +89,9 @@ enum {
   F_FRAME_COUNTER,
   F_KEY_INDEX,
   F_MIC,
+  F_KEY_SOURCE,
+  F_KEY_SOURCE_BYTES,
+  F_KEY_NUMBER,
   N_FIELDS
 };
 
@@ -368,6 +372,12 @@ static IotField wpan_fields[N_FIELDS] = {
     "Which of the network's keys protects the frame." },
   [F_MIC] = { "wpan.mic", "MIC", IOT_FT_BYTES, .blurb =
     "Message integrity code: proves the frame was made with the key and not altered." },
+  [F_KEY_SOURCE] = { "wpan.aux_sec.key_source", "Key Source", IOT_FT_UINT64, IOT_BASE_HEX, NULL, 0,
+    "Names the key group with an explicit key (Thread MLE: the key sequence the key was derived for)." },
+  [F_KEY_SOURCE_BYTES] = { "wpan.aux_sec.key_source.bytes", "Key Source", IOT_FT_BYTES, .blurb =
+    "The key source as sent." },
+  [F_KEY_NUMBER] = { "wpan.key_number", "Key Number", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Which entry of the configured 802.15.4 keys opened the frame (counted from 0)." },
 };
 
 /* ---- per-capture state: short addresses handed out -------------------------- */
@@ -380,6 +390,9 @@ typedef struct {
 
 typedef struct {
   GHashTable *by_short;     /* PAN << 16 | short → WpanMapping */
+  GMutex      lock;
+  gboolean    seq_acquired; /* Thread key sequence taken from an MLE key source */
+  guint32     seq_ctr;
 } WpanState;
 
 static gpointer
@@ -388,6 +401,7 @@ wpan_state_new (void)
   WpanState *st = g_new0 (WpanState, 1);
 
   st->by_short = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init (&st->lock);
   return st;
 }
 
@@ -397,6 +411,7 @@ wpan_state_free (gpointer p)
   WpanState *st = p;
 
   g_hash_table_unref (st->by_short);
+  g_mutex_clear (&st->lock);
   g_free (st);
 }
 
@@ -747,16 +762,26 @@ dissect_header_ies (IotPacket *pkt, int parent, IotBuf *buf, guint off, guint en
 
 /* ---- MAC security header ------------------------------------------------------ */
 
-/* Returns the length of the MIC at the end of the payload. */
-static guint
-dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
+static guint8
+mic_length (guint level)
 {
-  static const guint8 mic_len[8] = { 0, 4, 8, 16, 0, 4, 8, 16 };
+  static const guint8 lengths[8] = { 0, 4, 8, 16, 0, 4, 8, 16 };
+
+  return lengths[level & 7];
+}
+
+/* Fills @aux and returns the length of the MIC at the end of the payload. */
+static guint
+dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off, IotWpanAuxSec *aux)
+{
   guint8 control = iot_buf_u8 (buf, *off);
   guint key_mode = (control >> 3) & 3;
   int tree = iot_tree_add_text (pkt, parent, buf, *off, 1, "Auxiliary Security Header");
   guint start = *off;
 
+  memset (aux, 0, sizeof *aux);
+  aux->level = control & 7;
+  aux->key_id_mode = key_mode;
   iot_tree_add_item (pkt, tree, &wpan_fields[F_SEC_CONTROL], buf, *off, 1, FALSE);
   iot_tree_add_item (pkt, tree, &wpan_fields[F_SEC_LEVEL], buf, *off, 1, FALSE);
   iot_tree_add_item (pkt, tree, &wpan_fields[F_KEY_ID_MODE], buf, *off, 1, FALSE);
@@ -766,23 +791,147 @@ dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
   *off += 1;
   if (!(control & 0x20))
     {
+      aux->frame_counter = iot_buf_u32le (buf, *off);
+      aux->has_counter = TRUE;
       iot_tree_add_item (pkt, tree, &wpan_fields[F_FRAME_COUNTER], buf, *off, 4, TRUE);
       *off += 4;
     }
   if (key_mode != 0)
     {
-      *off += key_mode == 2 ? 4 : key_mode == 3 ? 8 : 0;   /* key source */
+      guint source_len = key_mode == 2 ? 4 : key_mode == 3 ? 8 : 0;
+
+      if (source_len > 0)
+        {
+          /* Shown as a number as the key source is read: big-endian. */
+          aux->key_source = source_len == 4 ? iot_buf_u32 (buf, *off) : iot_buf_u64 (buf, *off);
+          iot_tree_add_uint (pkt, tree, &wpan_fields[F_KEY_SOURCE], buf, *off, source_len, aux->key_source);
+          iot_tree_add_bytes (pkt, tree, &wpan_fields[F_KEY_SOURCE_BYTES], buf, *off, source_len,
+                              iot_buf_ptr (buf, *off, source_len), source_len);
+          *off += source_len;
+        }
+      aux->key_index = iot_buf_u8 (buf, *off);
       iot_tree_add_item (pkt, tree, &wpan_fields[F_KEY_INDEX], buf, *off, 1, FALSE);
       *off += 1;
     }
   iot_tree_set_length (pkt, tree, *off - start);
-  return mic_len[control & 7];
+  return mic_length (control);
 }
 
 guint
-iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off)
+iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off, IotWpanAuxSec *aux)
 {
-  return dissect_aux_security (pkt, parent, buf, off);
+  return dissect_aux_security (pkt, parent, buf, off, aux);
+}
+
+/* ---- keys --------------------------------------------------------------------- */
+
+/* The Thread key sequence a frame naming only a key index means: the
+ * counter (from the first MLE key source when acquiring is on, else the
+ * thread.thr_seq_ctr preference) with its low 7 bits from the index. */
+static guint32
+thread_sequence_for_index (IotPacket *pkt, const IotThreadPrefs *prefs, guint8 key_index)
+{
+  WpanState *st = iot_packet_state (pkt, &iot_dissector_wpan);
+  guint32 base = prefs->seq_ctr;
+
+  if (st != NULL)
+    {
+      g_mutex_lock (&st->lock);
+      if (st->seq_acquired)
+        base = st->seq_ctr;
+      g_mutex_unlock (&st->lock);
+    }
+  return (base & ~(guint32) 0x7f) | ((guint32) (key_index - 1) & 0x7f);
+}
+
+/* MLE key sources tell the key sequence in use: the first one seen sets
+ * the counter for MAC frames (thread.thr_auto_acq_thr_seq_ctr). */
+static void
+acquire_thread_sequence (IotPacket *pkt, guint32 seq)
+{
+  WpanState *st = iot_packet_state (pkt, &iot_dissector_wpan);
+
+  if (st == NULL)
+    return;
+  g_mutex_lock (&st->lock);
+  if (!st->seq_acquired)
+    {
+      st->seq_acquired = TRUE;
+      st->seq_ctr = seq;
+    }
+  g_mutex_unlock (&st->lock);
+}
+
+static void
+thread_key (const IotWpanKey *entry, const IotThreadPrefs *prefs, guint16 src_pan, guint32 seq,
+            IotWpanKeyUse use, guint8 out[16])
+{
+  guint8 network_key[16];
+
+  memcpy (network_key, entry->key, 16);
+  if (prefs->use_pan_id_in_key)
+    {
+      network_key[0] = src_pan & 0xff;
+      network_key[1] = src_pan >> 8;
+    }
+  iot_thread_derive_keys (network_key, seq, use == IOT_WPAN_KEY_FOR_MLE ? out : NULL,
+                          use == IOT_WPAN_KEY_FOR_MAC ? out : NULL);
+}
+
+/* The keys entry @entry gives for a frame: none, one, or for a Thread
+ * network key two (the key sequence and the one with bit 7 of its low
+ * byte flipped, in case the counter wrapped past a multiple of 128). */
+static guint
+entry_keys (IotPacket *pkt, const IotWpanKey *entry, const IotThreadPrefs *prefs, const IotWpanAuxSec *aux,
+            guint16 src_pan, IotWpanKeyUse use, guint8 keys[2][16])
+{
+  guint32 seq;
+
+  if (entry->hash != IOT_WPAN_KEY_HASH_THREAD)
+    {
+      /* A key as given (or its ZigBee IP hash) serves the frames that name
+       * its key index, whatever the key identifier mode. */
+      if (aux->key_index != entry->key_index)
+        return 0;
+      if (entry->hash == IOT_WPAN_KEY_HASH_ZIP)
+        iot_zigbee_ip_derive_key (entry->key, keys[0]);
+      else
+        memcpy (keys[0], entry->key, 16);
+      return 1;
+    }
+  if (aux->key_id_mode == 1)
+    seq = thread_sequence_for_index (pkt, prefs, aux->key_index);
+  else if (aux->key_id_mode == 2 && use == IOT_WPAN_KEY_FOR_MLE)
+    {
+      seq = (guint32) aux->key_source;
+      if (prefs->auto_acquire)
+        acquire_thread_sequence (pkt, seq);
+    }
+  else
+    return 0;
+  thread_key (entry, prefs, src_pan, seq, use, keys[0]);
+  thread_key (entry, prefs, src_pan, seq ^ 0x80, use, keys[1]);
+  return 2;
+}
+
+gint
+iot_wpan_try_keys (IotPacket *pkt, const IotWpanAuxSec *aux, guint16 src_pan, IotWpanKeyUse use,
+                   IotWpanTryKey try_key, gpointer data)
+{
+  IotSecrets *secrets = iot_secrets_default ();
+  IotThreadPrefs prefs = iot_secrets_thread_prefs (secrets);
+  IotWpanKey entry;
+
+  for (guint n = 0; iot_secrets_wpan_key (secrets, n, &entry); n++)
+    {
+      guint8 keys[2][16];
+      guint count = entry_keys (pkt, &entry, &prefs, aux, src_pan, use, keys);
+
+      for (guint k = 0; k < count; k++)
+        if (try_key (keys[k], data))
+          return (gint) n;
+    }
+  return -1;
 }
 
 /* The addresses live in the frame's scratch memory; the wpan layer value
@@ -1013,6 +1162,95 @@ add_known_source (IotPacket *pkt, int tree, guint16 pan, const WpanAddr *src)
   iot_tree_set_generated (pkt, node);
 }
 
+/* ---- MAC payload decryption ------------------------------------------------------ */
+
+typedef struct {
+  guint8        nonce[IOT_CCM_NONCE_LEN];
+  const guint8 *aad;
+  gsize         aad_len;
+  const guint8 *cipher;
+  gsize         len;
+  const guint8 *mic;
+  guint         mic_len;
+  guint8       *out;
+  guint         attempts;
+} CcmJob;
+
+static gboolean
+try_ccm_key (const guint8 key[16], gpointer data)
+{
+  CcmJob *job = data;
+
+  job->attempts++;
+  return iot_ccm_star_decrypt (key, job->nonce, job->aad, job->aad_len, job->cipher, job->len,
+                               job->mic, job->mic_len, job->out, NULL);
+}
+
+/* Opens the payload buf[off, end) of a secured frame (its MIC follows at
+ * @end): the nonce needs the sender's EUI-64, from the header or from the
+ * short addresses learned so far.  On success @plain is the decrypted
+ * payload (a data source of its own when it was encrypted). */
+static gboolean
+decrypt_payload (IotPacket *pkt, int tree, int expert_tree, IotBuf *buf, guint off, guint end, guint mic_len,
+                 const IotWpanAuxSec *aux, const WpanAddr *src, guint16 src_pan, IotBuf *plain)
+{
+  const guint8 *src64 = NULL;
+  gboolean encrypted = aux->level >= 4;
+  CcmJob job = { { 0 } };
+  gint key_number;
+  int node;
+
+  if (src->mode == ADDR_LONG)
+    src64 = src->eui;
+  else if (src->mode == ADDR_SHORT)
+    {
+      const WpanMapping *m = lookup_mapping (pkt, src_pan, src->short_addr);
+
+      src64 = m ? m->eui : NULL;
+    }
+  if (src64 == NULL)
+    {
+      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                      "No extended source address - can't decrypt");
+      return FALSE;
+    }
+  if (buf->length < buf->reported || !aux->has_counter)
+    {
+      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                      "No encryption key set - can't decrypt");
+      return FALSE;
+    }
+  iot_ccm_star_nonce (src64, aux->frame_counter, aux->level, job.nonce);
+  /* The header is authenticated; so is the payload when it is not encrypted. */
+  job.aad_len = encrypted ? off : end;
+  job.aad = iot_buf_ptr (buf, 0, job.aad_len);
+  job.len = encrypted ? end - off : 0;
+  job.cipher = iot_buf_ptr (buf, off, end - off);
+  job.mic = mic_len ? iot_buf_ptr (buf, end, mic_len) : NULL;
+  job.mic_len = mic_len;
+  job.out = iot_packet_alloc (pkt, job.len ? job.len : 1);
+  key_number = iot_wpan_try_keys (pkt, aux, src_pan, IOT_WPAN_KEY_FOR_MAC, try_ccm_key, &job);
+  if (key_number < 0)
+    {
+      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
+                      "No encryption key set - can't decrypt");
+      /* tshark goes on with what the last key tried made of the payload
+       * (shown as data); so does this, so both show the same bytes. */
+      if (job.attempts > 0 && encrypted)
+        {
+          *plain = iot_packet_add_source (pkt, "Decrypted IEEE 802.15.4 payload", job.out, job.len);
+          return FALSE;
+        }
+      *plain = iot_buf_sub (buf, off, end - off);
+      return FALSE;
+    }
+  node = iot_tree_add_uint (pkt, tree, &wpan_fields[F_KEY_NUMBER], NULL, 0, 0, (guint) key_number);
+  iot_tree_set_hidden (pkt, node);
+  *plain = encrypted ? iot_packet_add_source (pkt, "Decrypted IEEE 802.15.4 payload", job.out, job.len)
+                     : iot_buf_sub (buf, off, end - off);
+  return TRUE;
+}
+
 int
 iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, int expert_tree)
 {
@@ -1020,8 +1258,10 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   guint mac_len, off = 2, end, mic = 0;
   guint16 fcf, dst_pan = 0, src_pan = 0;
   guint type, version;
-  gboolean has_dst_pan, has_src_pan, fcs_ok, payload_ies = FALSE;
+  gboolean has_dst_pan, has_src_pan, fcs_ok, payload_ies = FALSE, decryptable;
   WpanAddr dst = { 0 }, src = { 0 };
+  IotWpanAuxSec aux = { 0 };
+  IotBuf payload, *body = buf;
   int tree, node;
 
   iot_col_set_protocol (pkt, "IEEE 802.15.4");
@@ -1072,7 +1312,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
 
   end = mac_len;
   if ((fcf & 0x0008) && version < 3)
-    mic = dissect_aux_security (pkt, tree, buf, &off);
+    mic = dissect_aux_security (pkt, tree, buf, &off, &aux);
   if ((fcf & 0x0200) && version == 2)
     off = dissect_header_ies (pkt, tree, buf, off, end, &payload_ies);
   fcs_ok = frame_intact (buf, mac_len, fcs);
@@ -1084,22 +1324,34 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
     }
   if (off > end)
     iot_malformed (pkt, "Header longer than the frame");
-  if ((fcf & 0x0008) || payload_ies)
+  decryptable = (fcf & 0x0008) && version >= 1 && !payload_ies && off <= end && aux.level > 0;
+  payload = iot_buf_sub (buf, MIN (off, end), end - MIN (off, end));
+  if (decryptable && decrypt_payload (pkt, tree, expert_tree, buf, off, end, mic, &aux, &src, src_pan, &payload))
+    {
+      /* The frame body continues in the decrypted bytes. */
+      body = &payload;
+      off = 0;
+      end = payload.length;
+    }
+  else if ((fcf & 0x0008) || payload_ies)
     {
       /* Encrypted or carrying payload IEs we do not decode: opaque. */
-      if (fcf & 0x0008)
+      if ((fcf & 0x0008) && !decryptable)
         iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
                         "No encryption key set - can't decrypt");
       info_addresses (pkt, &dst, &src);
       if (!fcs_ok)
         iot_col_append_info (pkt, ", Bad FCS");
       label_layer (pkt, tree);
-      dissect_opaque (pkt, buf, off, end);
+      if (decryptable)
+        dissect_opaque (pkt, &payload, 0, payload.length);
+      else
+        dissect_opaque (pkt, buf, off, end);
       add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
       return buf->length;
     }
   if (type == FRAME_COMMAND)
-    dissect_command (pkt, tree, buf, off, end, &dst, dst_pan);
+    dissect_command (pkt, tree, body, off, end, &dst, dst_pan);
   else if (type == FRAME_DATA || type == FRAME_BEACON)
     info_addresses (pkt, type == FRAME_BEACON ? &(WpanAddr) { 0 } : &dst, &src);
   if (!fcs_ok)
@@ -1108,16 +1360,16 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   switch (type)
     {
     case FRAME_BEACON:
-      dissect_beacon (pkt, tree, buf, off, end);
+      dissect_beacon (pkt, tree, body, off, end);
       break;
     case FRAME_DATA:
-      dissect_data (pkt, buf, off, end);
+      dissect_data (pkt, body, off, end);
       break;
     case FRAME_COMMAND:
       break;
     case FRAME_ACK:
     default:
-      dissect_opaque (pkt, buf, off, end);
+      dissect_opaque (pkt, body, off, end);
       break;
     }
   add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);

@@ -50,7 +50,37 @@ int iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int paren
 /* Calls the MAC as its own layer (as ZEP does): @fcs says what trails it. */
 int iot_wpan_call (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs);
 
+/* What an auxiliary security header says. */
+typedef struct {
+  guint8   level;          /* 0-7; 4 and up encrypt */
+  guint8   key_id_mode;    /* 0 implicit, 1 key index, 2/3 key source of 4/8 bytes + index */
+  guint8   key_index;
+  gboolean has_counter;
+  guint32  frame_counter;
+  guint64  key_source;     /* big-endian as sent */
+} IotWpanAuxSec;
+
 /* The 802.15.4 auxiliary security header at *@off of @buf (also used by
  * Thread MLE, which borrows it): its rows under @parent, *@off moved past
- * it.  Returns the length of the MIC its security level puts at the end. */
-guint iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off);
+ * it, @aux filled.  Returns the length of the MIC its security level puts
+ * at the end. */
+guint iot_wpan_dissect_aux_security (IotPacket *pkt, int parent, IotBuf *buf, guint *off, IotWpanAuxSec *aux);
+
+typedef enum {
+  IOT_WPAN_KEY_FOR_MAC,
+  IOT_WPAN_KEY_FOR_MLE,
+} IotWpanKeyUse;
+
+/* Returns TRUE when @key opened the frame. */
+typedef gboolean (*IotWpanTryKey) (const guint8 key[16], gpointer data);
+
+/* Tries the user's 802.15.4 keys (tshark's ieee802154_keys) on a frame
+ * secured as @aux says, in the order given: a key as given for frames
+ * naming its key index, or a Thread network key turned into the MAC or
+ * MLE key of the key sequence the frame names (MLE: the key source; MAC:
+ * the key index and the Thread sequence counter, also tried with the
+ * counter wrapped).  @src_pan goes into the key when
+ * thread.thr_use_pan_id_in_key is set.  Returns the number of the entry
+ * that worked, or -1. */
+gint iot_wpan_try_keys (IotPacket *pkt, const IotWpanAuxSec *aux, guint16 src_pan, IotWpanKeyUse use,
+                        IotWpanTryKey try_key, gpointer data);

@@ -16,6 +16,7 @@
  * commands, the key-load key (input 0x02) protects link keys being loaded.
  */
 #include "zbee-security.h"
+#include "ccm-star.h"
 
 #include <gcrypt.h>
 #include <string.h>
@@ -148,26 +149,7 @@ iot_zbee_sec_ccm_decrypt (const guint8 key[16], const guint8 nonce[13],
                           const guint8 *aad, gsize aad_len,
                           const guint8 *cipher, gsize len, const guint8 mic[4], guint8 *out)
 {
-  gcry_cipher_hd_t hd;
-  gcry_error_t err;
-  guint64 lengths[3] = { len, aad_len, MIC_LEN };
-
-  ensure_gcrypt ();
-  if (gcry_cipher_open (&hd, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_CCM, 0))
-    return FALSE;
-  err = gcry_cipher_setkey (hd, key, KEY_LEN);
-  if (!err)
-    err = gcry_cipher_setiv (hd, nonce, NONCE_LEN);
-  if (!err)
-    err = gcry_cipher_ctl (hd, GCRYCTL_SET_CCM_LENGTHS, lengths, sizeof lengths);
-  if (!err)
-    err = gcry_cipher_authenticate (hd, aad, aad_len);
-  if (!err)
-    err = gcry_cipher_decrypt (hd, out, len, cipher, len);
-  if (!err)
-    err = gcry_cipher_checktag (hd, mic, MIC_LEN);
-  gcry_cipher_close (hd);
-  return err == 0;
+  return iot_ccm_star_decrypt (key, nonce, aad, aad_len, cipher, len, mic, MIC_LEN, out, NULL);
 }
 
 void

@@ -4,7 +4,7 @@
  * own commands (On, Off, Toggle …). */
 #include <string.h>
 
-#include "iot-dissector.h"
+#include "zbee_zcl.h"
 
 #include <math.h>
 
@@ -133,73 +133,6 @@ static const IotValueName data_type_names[] = {
   { 0xe2, "UTC Time" },
   { 0xf0, "IEEE Address" },
   IOT_VALUE_NAMES_END
-};
-
-static const IotValueName onoff_cmd_names[] = {
-  { 0x00, "Off" },
-  { 0x01, "On" },
-  { 0x02, "Toggle" },
-  { 0x40, "Off with effect" },
-  { 0x41, "On with recall global scene" },
-  { 0x42, "On with timed off" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName level_cmd_names[] = {
-  { 0x00, "Move to Level" },
-  { 0x01, "Move" },
-  { 0x02, "Step" },
-  { 0x03, "Stop" },
-  { 0x04, "Move to Level with OnOff" },
-  { 0x05, "Move with OnOff" },
-  { 0x06, "Step with OnOff" },
-  { 0x07, "Stop with OnOff" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName color_cmd_names[] = {
-  { 0x00, "Move to Hue" },
-  { 0x01, "Move Hue" },
-  { 0x02, "Step Hue" },
-  { 0x03, "Move to Saturation" },
-  { 0x04, "Move Saturation" },
-  { 0x05, "Step Saturation" },
-  { 0x06, "Move to Hue and Saturation" },
-  { 0x07, "Move to Color" },
-  { 0x08, "Move Color" },
-  { 0x09, "Step Color" },
-  { 0x0a, "Move to Color Temperature" },
-  IOT_VALUE_NAMES_END
-};
-
-/* IAS Zone: client to server (the alarm panel answers the sensor) and
- * server to client (the sensor reports). */
-static const IotValueName ias_zone_rx_names[] = {
-  { 0x00, "Zone Enroll Response" },
-  { 0x01, "Initiate Normal Operation Mode" },
-  { 0x02, "Initiate Test Mode" },
-  IOT_VALUE_NAMES_END
-};
-
-static const IotValueName ias_zone_tx_names[] = {
-  { 0x00, "Zone Status Change Notification" },
-  { 0x01, "Zone Enroll Request" },
-  IOT_VALUE_NAMES_END
-};
-
-/* Cluster-specific commands named in the Info column, per cluster and
- * direction (FALSE: client to server). */
-static const struct {
-  guint16             cluster;
-  gboolean            to_client;
-  const char         *cluster_name;
-  const IotValueName *commands;
-} cluster_commands[] = {
-  { 0x0006, FALSE, "OnOff", onoff_cmd_names },
-  { 0x0008, FALSE, "Level Control", level_cmd_names },
-  { 0x0300, FALSE, "Color Control", color_cmd_names },
-  { 0x0500, FALSE, "IAS Zone", ias_zone_rx_names },
-  { 0x0500, TRUE, "IAS Zone", ias_zone_tx_names },
 };
 
 #define BOOL_TF .true_word = "True", .false_word = "False"
@@ -427,7 +360,9 @@ add_typed_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint cluster
   len = value_length (buf, off + 1, type);
   iot_buf_check (buf, off + 1, len);
   /* The attribute's own field when the value has the size it expects. */
-  if (field >= 0 && (len == 1 || len == 2)
+  if (cluster == 0x0500 && attr == 0x0002 && len == 2)
+    iot_zbee_zcl_ias_zone_add_status (pkt, tree, buf, off + 1);
+  else if (field >= 0 && (len == 1 || len == 2)
       && len == ((zcl_fields[field].type == IOT_FT_UINT8) ? 1u : 2u))
     iot_tree_add_item (pkt, tree, &zcl_fields[field], buf, off + 1, len, TRUE);
   else if (len > 0)
@@ -649,6 +584,57 @@ dissect_general (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 cmd, g
     }
 }
 
+static void
+publish_frame (IotPacket *pkt, guint cluster, guint8 fcf)
+{
+  IotZbeeZclFrame *frame = iot_packet_alloc (pkt, sizeof *frame);
+
+  frame->cluster = cluster;
+  frame->fcf = fcf;
+  frame->tsn = 0;
+  frame->to_client = (fcf & 0x08) != 0;
+  iot_packet_set_layer_value (pkt, &iot_dissector_zbee_zcl, (guint64) (guintptr) frame);
+}
+
+const IotZbeeZclFrame *
+iot_zbee_zcl_frame (IotPacket *pkt)
+{
+  /* A cluster layer called on its own (Decode As, a fuzzer) gets a
+   * client-to-server header with sequence number 0. */
+  static const IotZbeeZclFrame none = { 0 };
+  guint64 v = iot_packet_layer_value (pkt, &iot_dissector_zbee_zcl);
+
+  return v != 0 ? (const IotZbeeZclFrame *) (guintptr) v : &none;
+}
+
+guint8
+iot_zbee_zcl_cluster_command (IotPacket *pkt, int tree, IotBuf *buf, const char *cluster_name,
+                              const IotField *rx_field, const IotField *tx_field)
+{
+  const IotZbeeZclFrame *frame = iot_zbee_zcl_frame (pkt);
+  const IotField *field = frame->to_client ? tx_field : rx_field;
+  guint8 cmd = iot_buf_u8 (buf, 0);
+  const char *name = field != NULL ? iot_value_name (field->vals, cmd) : NULL;
+
+  iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame");
+  if (field != NULL)
+    iot_tree_add_item (pkt, tree, field, buf, 0, 1, FALSE);
+  else
+    iot_tree_add_text (pkt, tree, buf, 0, 1, "Command: 0x%02x", cmd);
+  iot_col_printf_info (pkt, "ZCL %s: %s, Seq: %u", cluster_name, name ? name : "Unknown Command", frame->tsn);
+  return cmd;
+}
+
+int
+iot_zbee_zcl_add_transition_time (IotPacket *pkt, int tree, const IotField *field, IotBuf *buf, guint off)
+{
+  guint t = iot_buf_u16le (buf, off);
+  int node = iot_tree_add_item (pkt, tree, field, buf, off, 2, TRUE);
+
+  iot_tree_set_label (pkt, node, "%s: %u.%u seconds", field->name, t / 10, t % 10);
+  return node;
+}
+
 static int
 dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -660,6 +646,7 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
   int node = iot_tree_add_text (pkt, tree, buf, 0, 1, "Frame Control Field");
 
   iot_col_set_protocol (pkt, profile == 0x0104 ? "ZigBee HA" : "ZigBee");
+  publish_frame (pkt, cluster, fcf);
   iot_tree_add_item (pkt, node, &zcl_fields[F_TYPE], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &zcl_fields[F_MS], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &zcl_fields[F_DIR], buf, 0, 1, FALSE);
@@ -670,6 +657,7 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
       off += 2;
     }
   tsn = iot_buf_u8 (buf, off);
+  ((IotZbeeZclFrame *) iot_zbee_zcl_frame (pkt))->tsn = tsn;
   iot_tree_add_item (pkt, tree, &zcl_fields[F_TSN], buf, off, 1, FALSE);
   cmd = iot_buf_u8 (buf, off + 1);
   off += 2;
@@ -685,21 +673,10 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
     }
   else
     {
-      const char *cluster_name = NULL, *name = NULL;
+      IotBuf command = iot_buf_sub (buf, off - 1, -1);
 
-      for (guint i = 0; i < G_N_ELEMENTS (cluster_commands); i++)
-        if (cluster_commands[i].cluster == cluster && cluster_commands[i].to_client == ((fcf & 0x08) != 0))
-          {
-            cluster_name = cluster_commands[i].cluster_name;
-            name = iot_value_name (cluster_commands[i].commands, cmd);
-          }
-      if (cluster_name != NULL)
-        {
-          iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: %s (0x%02x)", name ? name : "Unknown", cmd);
-          iot_col_printf_info (pkt, "ZCL %s: %s, Seq: %u", cluster_name, name ? name : "Unknown Command", tsn);
-          iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame");
-        }
-      else
+      /* The cluster's own layer names the command and decodes its payload. */
+      if (iot_call_table (pkt, "zbee_zcl.cluster", cluster, &command, tree) < 0)
         {
           iot_tree_add_text (pkt, tree, buf, off - 1, 1, "Command: 0x%02x", cmd);
           iot_col_printf_info (pkt, "ZCL Cluster 0x%04x: Command 0x%02x, Seq: %u", cluster, cmd, tsn);

@@ -1024,7 +1024,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
-                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:", NULL };
+                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:",
+                                           "uat:ieee802154_keys:", "thread.thr_", NULL };
       gboolean ok = is_port_preference (self->prefs[i]);
 
       for (guint k = 0; known[k] != NULL; k++)
@@ -1032,7 +1033,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
       if (!ok)
         {
           g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
-                      "uat:zigbee_pc_keys, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
+                      "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*, "
+                      "PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }

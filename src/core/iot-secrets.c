@@ -13,6 +13,8 @@ struct _IotSecrets {
   GHashTable *psks;                          /* GBytes identity ("" = any) → GBytes key */
   GHashTable *embedded;                      /* GBytes client randoms whose entries a capture carried */
   GArray     *zigbee_keys;                   /* ZigbeeKey, in the order given */
+  GArray     *wpan_keys;                     /* IotWpanKey, in the order given */
+  IotThreadPrefs thread;
 };
 
 #define ZIGBEE_KEY_LEN 16
@@ -75,6 +77,8 @@ iot_secrets_new (void)
   self->psks = bytes_table_new ();
   self->embedded = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
   self->zigbee_keys = g_array_new (FALSE, TRUE, sizeof (ZigbeeKey));
+  self->wpan_keys = g_array_new (FALSE, TRUE, sizeof (IotWpanKey));
+  self->thread.auto_acquire = TRUE;
   return self;
 }
 
@@ -88,6 +92,7 @@ iot_secrets_free (IotSecrets *self)
   g_hash_table_unref (self->psks);
   g_hash_table_unref (self->embedded);
   g_array_unref (self->zigbee_keys);
+  g_array_unref (self->wpan_keys);
   g_rw_lock_clear (&self->lock);
   g_free (self);
 }
@@ -101,6 +106,8 @@ iot_secrets_clear (IotSecrets *self)
   g_hash_table_remove_all (self->psks);
   g_hash_table_remove_all (self->embedded);
   g_array_set_size (self->zigbee_keys, 0);
+  g_array_set_size (self->wpan_keys, 0);
+  self->thread = (IotThreadPrefs) { .auto_acquire = TRUE };
   g_rw_lock_writer_unlock (&self->lock);
 }
 
@@ -321,11 +328,11 @@ iot_secrets_add_psk (IotSecrets *self, const char *identity, const char *hex, GE
   return TRUE;
 }
 
-gboolean
-iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean reversed,
-                            const char *label, GError **error)
+/* A 16-byte key in hex, with or without ':', '-' or ' ' between bytes
+ * (as tshark's key tables take them). */
+static gboolean
+key_from_hex (const char *key, guint8 out[16])
 {
-  ZigbeeKey entry = { { 0 }, { 0 } };
   guint n = 0;
 
   for (const char *p = key; *p; p++)
@@ -336,15 +343,21 @@ iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean reversed
         continue;
       hi = g_ascii_xdigit_value (p[0]);
       lo = hi < 0 ? -1 : g_ascii_xdigit_value (p[1]);
-      if (lo < 0 || n == ZIGBEE_KEY_LEN)
-        {
-          n = 0;
-          break;
-        }
-      entry.key[n++] = (guint8) (hi << 4 | lo);
+      if (lo < 0 || n == 16)
+        return FALSE;
+      out[n++] = (guint8) (hi << 4 | lo);
       p++;
     }
-  if (n != ZIGBEE_KEY_LEN)
+  return n == 16;
+}
+
+gboolean
+iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean reversed,
+                            const char *label, GError **error)
+{
+  ZigbeeKey entry = { { 0 }, { 0 } };
+
+  if (!key_from_hex (key, entry.key))
     {
       g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
                    "Zigbee key \"%s\" is not 16 bytes of hex", key);
@@ -437,6 +450,169 @@ add_zigbee_uat_entry (IotSecrets *self, const char *entry, GError **error)
   return iot_secrets_add_zigbee_key (self, key, g_ascii_strcasecmp (order, "Reverse") == 0, label, error);
 }
 
+gboolean
+iot_secrets_add_wpan_key (IotSecrets *self, const char *key, guint key_index,
+                          IotWpanKeyHash hash, GError **error)
+{
+  IotWpanKey entry = { .key_index = key_index, .hash = hash };
+
+  if (!key_from_hex (key, entry.key))
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "IEEE 802.15.4 key \"%s\" is not 16 bytes of hex", key);
+      return FALSE;
+    }
+  g_rw_lock_writer_lock (&self->lock);
+  g_array_append_val (self->wpan_keys, entry);
+  g_rw_lock_writer_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+iot_secrets_wpan_key (IotSecrets *self, guint n, IotWpanKey *out)
+{
+  gboolean found = FALSE;
+
+  g_rw_lock_reader_lock (&self->lock);
+  if (n < self->wpan_keys->len)
+    {
+      *out = g_array_index (self->wpan_keys, IotWpanKey, n);
+      found = TRUE;
+    }
+  g_rw_lock_reader_unlock (&self->lock);
+  return found;
+}
+
+guint
+iot_secrets_n_wpan_keys (IotSecrets *self)
+{
+  guint n;
+
+  g_rw_lock_reader_lock (&self->lock);
+  n = self->wpan_keys->len;
+  g_rw_lock_reader_unlock (&self->lock);
+  return n;
+}
+
+IotThreadPrefs
+iot_secrets_thread_prefs (IotSecrets *self)
+{
+  IotThreadPrefs prefs;
+
+  g_rw_lock_reader_lock (&self->lock);
+  prefs = self->thread;
+  g_rw_lock_reader_unlock (&self->lock);
+  return prefs;
+}
+
+/* tshark's ieee802154_keys record: "KEY","INDEX","HASH" with HASH one of
+ * "No hash" (the key as given, for frames naming that key index),
+ * "ZigBee IP hash" (the key hashed with HMAC-SHA256 and "ZigBeeIP", for
+ * frames naming that key index) or "Thread hash" (the key is a Thread
+ * network key: MAC and MLE keys are derived per key sequence and the index
+ * column is not used). */
+static gboolean
+add_wpan_uat_entry (IotSecrets *self, const char *entry, GError **error)
+{
+  const char *p = entry;
+  g_autofree char *key = uat_field (&p);
+  g_autofree char *index = key ? uat_field (&p) : NULL;
+  g_autofree char *hash = index ? uat_field (&p) : NULL;
+  IotWpanKeyHash kind;
+  guint64 index_value = 0;
+
+  if (hash == NULL || *p != '\0')
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "expected \"KEY\",\"INDEX\",\"No hash|ZigBee IP hash|Thread hash\" in an ieee802154_keys entry, got %s",
+                   entry);
+      return FALSE;
+    }
+  /* tshark 4.0 takes exactly these words (and rejects "NONE", "none" …). */
+  if (g_str_equal (hash, "No hash"))
+    kind = IOT_WPAN_KEY_HASH_NONE;
+  else if (g_str_equal (hash, "ZigBee IP hash"))
+    kind = IOT_WPAN_KEY_HASH_ZIP;
+  else if (g_str_equal (hash, "Thread hash"))
+    kind = IOT_WPAN_KEY_HASH_THREAD;
+  else
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "unknown key hash \"%s\" in an ieee802154_keys entry (No hash, ZigBee IP hash or Thread hash)",
+                   hash);
+      return FALSE;
+    }
+  if (*index != '\0' && !g_ascii_string_to_unsigned (index, 10, 0, 255, &index_value, NULL))
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "key index \"%s\" of an ieee802154_keys entry is not a number from 0 to 255", index);
+      return FALSE;
+    }
+  return iot_secrets_add_wpan_key (self, key, (guint) index_value, kind, error);
+}
+
+/* thread.thr_seq_ctr: the key sequence counter as 4 bytes of hex, most
+ * significant first; tshark reads anything else as 0. */
+static guint32
+parse_thread_seq_ctr (const char *value)
+{
+  guint8 bytes[4];
+  guint n = 0;
+
+  for (const char *p = value; *p; p++)
+    {
+      int hi = g_ascii_xdigit_value (p[0]), lo;
+
+      if (*p == ':' || *p == '-' || *p == ' ')
+        continue;
+      lo = hi < 0 ? -1 : g_ascii_xdigit_value (p[1]);
+      if (lo < 0 || n == 4)
+        return 0;
+      bytes[n++] = (guint8) (hi << 4 | lo);
+      p++;
+    }
+  return n == 4 ? (guint32) bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3] : 0;
+}
+
+static gboolean
+parse_bool_pref (const char *name, const char *value, gboolean *out, GError **error)
+{
+  if (g_ascii_strcasecmp (value, "TRUE") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (value, "FALSE") == 0)
+    *out = FALSE;
+  else
+    {
+      g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED,
+                   "%s takes TRUE or FALSE, not \"%s\"", name, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_thread_preference (IotSecrets *self, const char *name, const char *value, GError **error)
+{
+  gboolean flag = FALSE;
+
+  if (g_str_equal (name, "thread.thr_seq_ctr"))
+    {
+      g_rw_lock_writer_lock (&self->lock);
+      self->thread.seq_ctr = parse_thread_seq_ctr (value);
+      g_rw_lock_writer_unlock (&self->lock);
+      return TRUE;
+    }
+  if (!parse_bool_pref (name, value, &flag, error))
+    return FALSE;
+  g_rw_lock_writer_lock (&self->lock);
+  if (g_str_equal (name, "thread.thr_auto_acq_thr_seq_ctr"))
+    self->thread.auto_acquire = flag;
+  else
+    self->thread.use_pan_id_in_key = flag;
+  g_rw_lock_writer_unlock (&self->lock);
+  return TRUE;
+}
+
 /* zbee_nwk.seclevel: Zigbee PRO always uses level 5 (sent as 0 in the
  * frame); the other levels exist only in Zigbee 2004 networks. */
 static gboolean
@@ -475,6 +651,11 @@ iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **e
     return add_zigbee_uat_entry (self, value + strlen ("zigbee_pc_keys:"), error);
   if (g_str_equal (name, "zbee_nwk.seclevel"))
     return set_zigbee_security_level (value, error);
+  if (g_str_equal (name, "uat") && g_str_has_prefix (value, "ieee802154_keys:"))
+    return add_wpan_uat_entry (self, value + strlen ("ieee802154_keys:"), error);
+  if (g_str_equal (name, "thread.thr_seq_ctr") || g_str_equal (name, "thread.thr_auto_acq_thr_seq_ctr")
+      || g_str_equal (name, "thread.thr_use_pan_id_in_key"))
+    return set_thread_preference (self, name, value, error);
   g_set_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_UNKNOWN_PREF,
                "unknown preference \"%s\"", name);
   return FALSE;

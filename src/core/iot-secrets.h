@@ -90,9 +90,42 @@ gboolean iot_secrets_add_zigbee_key (IotSecrets *self, const char *key, gboolean
 gboolean iot_secrets_zigbee_key (IotSecrets *self, guint index, guint8 key[16],
                                  char *label_out, gsize label_size);
 
+/* IEEE 802.15.4 keys, as tshark's ieee802154_keys table: how the key is
+ * used ("Key hash" column). */
+typedef enum {
+  IOT_WPAN_KEY_HASH_NONE,     /* "No hash": as given, for frames whose key index matches */
+  IOT_WPAN_KEY_HASH_ZIP,      /* "ZigBee IP hash": HMAC-SHA256(key, "ZigBeeIP"), last 16 bytes, same index rule */
+  IOT_WPAN_KEY_HASH_THREAD,   /* "Thread hash": a Thread network key, MAC/MLE keys derived per key sequence */
+} IotWpanKeyHash;
+
+typedef struct {
+  guint8         key[16];
+  guint          key_index;
+  IotWpanKeyHash hash;
+} IotWpanKey;
+
+/* Thread's preferences (tshark's thread.*): the key sequence counter for
+ * frames that name only a key index (its low 7 bits come from the index),
+ * whether the first MLE key source seen replaces it, and whether the PAN
+ * id replaces the first two bytes of the network key. */
+typedef struct {
+  guint32  seq_ctr;
+  gboolean auto_acquire;
+  gboolean use_pan_id_in_key;
+} IotThreadPrefs;
+
+gboolean       iot_secrets_add_wpan_key (IotSecrets *self, const char *key, guint key_index,
+                                         IotWpanKeyHash hash, GError **error);
+/* The @n-th key (in the order given); FALSE past the last. */
+gboolean       iot_secrets_wpan_key (IotSecrets *self, guint n, IotWpanKey *out);
+guint          iot_secrets_n_wpan_keys (IotSecrets *self);
+IotThreadPrefs iot_secrets_thread_prefs (IotSecrets *self);
+
 /* tshark's -o NAME:VALUE for the preferences we have: tls.keylog_file,
- * tls.psk, dtls.psk, uat:zigbee_pc_keys:"KEY","Normal|Reverse","LABEL" and
- * zbee_nwk.seclevel (only the level every Zigbee PRO network uses, AES-128
+ * tls.psk, dtls.psk, uat:zigbee_pc_keys:"KEY","Normal|Reverse","LABEL",
+ * uat:ieee802154_keys:"KEY","INDEX","No hash|ZigBee IP hash|Thread hash",
+ * thread.thr_seq_ctr, thread.thr_auto_acq_thr_seq_ctr,
+ * thread.thr_use_pan_id_in_key and zbee_nwk.seclevel (only the level every Zigbee PRO network uses, AES-128
  * encryption with a 32-bit MIC).  Other names give
  * IOT_SECRETS_ERROR_UNKNOWN_PREF. */
 gboolean iot_secrets_set_preference (IotSecrets *self, const char *name_value, GError **error);

@@ -16,9 +16,13 @@
 #     trust-centre link key, NWK-encrypted traffic under a key given in
 #     zigbee-nwkkey.opts, and ZDP/ZCL cluster exchanges in the clear; and
 #     thread-mle.pcap, Thread MLE over 6LoWPAN (one message in the clear,
-#     the others encrypted with the MLE key of network key
-#     00112233445566778899aabbccddeeff; tshark 4.0 does not decrypt them,
-#     even with that key as a "Thread hash" ieee802154_keys entry);
+#     the others encrypted with the second half of the Thread hash of
+#     network key 00112233445566778899aabbccddeeff, which is the MAC key, not
+#     the MLE key: no key given to either tool opens them);
+#   * thread-sec.pcap is written by thread_sec_gen.py (python3-cryptography
+#     for AES-CCM*): a Thread child attaching with encrypted MLE and then
+#     MAC-encrypted 6LoWPAN/CoAP frames, keys derived from the network key
+#     in thread-sec.opts;
 #   * zep.pcap is real kernel traffic: radio_154.py --zep sends ZEP v1/v2
 #     datagrams (the way a border router or a sniffer bridge forwards radio
 #     frames) from namespace radio-154-a to radio-154-b over a veth pair,
@@ -37,6 +41,7 @@ NS_B=radio-154-b
 
 python3 "$HERE/radio_154.py" "$WORK"
 /usr/bin/python3 "$HERE/zigbee_sec_gen.py" "$WORK"
+/usr/bin/python3 "$HERE/thread_sec_gen.py" "$WORK"
 
 ip netns add "$NS_A"; NAMESPACES+=("$NS_A")
 ip netns add "$NS_B"; NAMESPACES+=("$NS_B")
@@ -97,8 +102,13 @@ done
     || die "zigbee-zdp.pcap: ZDP not decoded"
 [ "$(tshark -2 -r "$WORK/thread-mle.pcap" -Y 'mle' 2>/dev/null | wc -l)" = 8 ] \
     || die "thread-mle.pcap: MLE not decoded"
+THREAD_KEY='uat:ieee802154_keys:"000102030405060708090a0b0c0d0e0f","1","Thread hash"'
+[ "$(tshark -2 -o "$THREAD_KEY" -r "$WORK/thread-sec.pcap" -Y 'mle.cmd' 2>/dev/null | wc -l)" = 11 ] \
+    || die "thread-sec.pcap: expected eleven decrypted MLE messages"
+[ "$(tshark -2 -o "$THREAD_KEY" -d udp.port==61631,coap -r "$WORK/thread-sec.pcap" -Y 'wpan.security && coap' 2>/dev/null | wc -l)" = 2 ] \
+    || die "thread-sec.pcap: expected two MAC-decrypted CoAP frames"
 
-for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee zigbee-join zigbee-nwkkey zigbee-zdp thread-mle; do
+for f in wpan-fcs wpan-nonask wpan-nofcs wpan-tap zep lowpan-coap zigbee zigbee-join zigbee-nwkkey zigbee-zdp thread-mle thread-sec; do
     cp "$WORK/$f.pcap" "$OUT/$f.pcap"
 done
-log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap zigbee-join.pcap zigbee-nwkkey.pcap zigbee-zdp.pcap thread-mle.pcap"
+log "done: wpan-fcs.pcap wpan-nonask.pcap wpan-nofcs.pcap wpan-tap.pcap zep.pcap lowpan-coap.pcap zigbee.pcap zigbee-join.pcap zigbee-nwkkey.pcap zigbee-zdp.pcap thread-mle.pcap thread-sec.pcap"

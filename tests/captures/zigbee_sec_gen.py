@@ -465,8 +465,10 @@ CHILD_EUI = "12:34:56:78:9a:bc:de:02"
 
 
 def thread_mle_key(master, seq):
-    """Thread 1.x: HMAC-SHA256(master key, key sequence | "Thread"); the
-    first 16 bytes key the MAC layer, the last 16 MLE."""
+    """The second half of HMAC-SHA256(master key, key sequence | "Thread").
+    Thread makes the first half the MLE key and this one the MAC key, so
+    these messages open under no key (thread_sec_gen.py has the right
+    halves); the capture stays as MLE whose key nobody has."""
     import hashlib
     import hmac
     return hmac.new(master, struct.pack(">I", seq) + b"Thread", hashlib.sha256).digest()[16:]

@@ -2,7 +2,8 @@
 # Radio captures from the command line: WPA2 decryption with tshark's -o
 # key syntax (right, wrong and malformed keys, a raw PSK), the security
 # findings of Wi-Fi and Bluetooth LE (failed handshakes, deauthentication
-# storms, Just Works pairing) and decoded GATT values.
+# storms, Just Works pairing), decoded GATT values, and Thread MLE and
+# 802.15.4 decryption with tshark's ieee802154_keys and thread.* settings.
 set -u
 cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
@@ -55,6 +56,23 @@ expect_lines pairing-method 1 -r "$ble" -Y 'btsmp.pairing_method contains "Just 
 expect_text gatt-temperature "Temperature: 22.15 °C" -r "$ble" -V -Y 'btatt.opcode == 0x1b'
 expect_text gatt-handle-name "Environmental Sensing: Temperature" -r "$ble" -Y 'btatt.opcode == 0x1b'
 expect_lines ble-notifications 3 -r "$ble" -Y 'btatt.temperature >= 2215'
+
+thread=tests/captures/thread-sec.pcap
+thread_key=(-o 'uat:ieee802154_keys:"000102030405060708090a0b0c0d0e0f","1","Thread hash"')
+expect_lines thread-mle-decrypted 11 -2 -r "$thread" "${thread_key[@]}" -Y mle.cmd
+expect_lines thread-mle-no-key 0 -2 -r "$thread" -Y mle.cmd
+expect_text thread-child-id-request-timeout 240 -2 -r "$thread" "${thread_key[@]}" -Y 'mle.cmd == 11' \
+  -T fields -e mle.tlv.timeout
+expect_text thread-child-id-request-response d0d1d2d3d4d5d6d7 -2 -r "$thread" "${thread_key[@]}" -Y 'mle.cmd == 11' \
+  -T fields -e mle.tlv.response
+expect_text thread-mac-coap /sensors/temp -2 -r "$thread" "${thread_key[@]}" -Y 'wpan.security && coap'
+expect_lines thread-mac-learned-short 2 -2 -r "$thread" "${thread_key[@]}" -Y 'wpan.key_number == 0'
+# With the counter fixed at 0x100 (not taken from MLE), key index 10 means
+# key sequence 0x109: the last frame opens and the others do not.
+expect_text thread-seq-ctr 18 -2 -r "$thread" "${thread_key[@]}" -o thread.thr_auto_acq_thr_seq_ctr:FALSE \
+  -o thread.thr_seq_ctr:00000100 -Y wpan.key_number -T fields -e frame.number
+expect_text thread-bad-hash "No hash, ZigBee IP hash or Thread hash" -r "$thread" \
+  -o 'uat:ieee802154_keys:"000102030405060708090a0b0c0d0e0f","1","NONE"'
 
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

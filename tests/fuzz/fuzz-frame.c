@@ -3,11 +3,12 @@
  * printer.  The first input byte picks the link type. */
 #include "iot-engine.h"
 #include "iot-print.h"
+#include "iot-secrets.h"
 #include "../unit/test-util.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
-static const guint32 link_types[] = { 1, 0, 101, 113, 276, 228, 229 };
+static const guint32 link_types[] = { 1, 0, 101, 113, 276, 228, 229, 195 };
 
 static void
 render (IotPacket *pkt)
@@ -39,6 +40,9 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (!initialised)
     {
       iot_registry_init ();
+      /* A Thread network key, so 802.15.4 and MLE decryption run too. */
+      iot_secrets_set_preference (iot_secrets_default (),
+                                  "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"Thread hash\"", NULL);
       initialised = TRUE;
     }
   if (size < 2 || size > 65536)

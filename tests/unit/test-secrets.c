@@ -7,6 +7,7 @@
 
 #include "iot-secrets.h"
 #include "../../dissectors/tls-crypto.h"
+#include "../../dissectors/ccm-star.h"
 
 static GBytes *
 hex (const char *text)
@@ -205,6 +206,105 @@ test_psk_and_preferences (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+/* tshark's ieee802154_keys records and the thread.* preferences. */
+static void
+test_wpan_keys (void)
+{
+  g_autoptr (IotSecrets) s = iot_secrets_new ();
+  g_autoptr (GError) error = NULL;
+  IotThreadPrefs prefs = iot_secrets_thread_prefs (s);
+  IotWpanKey key;
+
+  g_assert_cmpuint (prefs.seq_ctr, ==, 0);
+  g_assert_true (prefs.auto_acquire);
+  g_assert_false (prefs.use_pan_id_in_key);
+  g_assert_true (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"Thread hash\"", &error));
+  g_assert_true (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"ff:ee:dd:cc:bb:aa:99:88:77:66:55:44:33:22:11:00\",\"5\",\"No hash\"", &error));
+  g_assert_true (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf\",\"2\",\"ZigBee IP hash\"", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_secrets_n_wpan_keys (s), ==, 3);
+  g_assert_true (iot_secrets_wpan_key (s, 0, &key));
+  assert_hex (key.key, 16, "000102030405060708090a0b0c0d0e0f");
+  g_assert_cmpint (key.hash, ==, IOT_WPAN_KEY_HASH_THREAD);
+  g_assert_true (iot_secrets_wpan_key (s, 1, &key));
+  assert_hex (key.key, 16, "ffeeddccbbaa99887766554433221100");
+  g_assert_cmpuint (key.key_index, ==, 5);
+  g_assert_cmpint (key.hash, ==, IOT_WPAN_KEY_HASH_NONE);
+  g_assert_true (iot_secrets_wpan_key (s, 2, &key));
+  g_assert_cmpint (key.hash, ==, IOT_WPAN_KEY_HASH_ZIP);
+  g_assert_false (iot_secrets_wpan_key (s, 3, &key));
+
+  g_assert_false (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"1\",\"NONE\"", &error));
+  g_assert_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_false (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"0001020304\",\"1\",\"No hash\"", &error));
+  g_clear_error (&error);
+  g_assert_false (iot_secrets_set_preference (s,
+      "uat:ieee802154_keys:\"000102030405060708090a0b0c0d0e0f\",\"300\",\"No hash\"", &error));
+  g_clear_error (&error);
+  g_assert_cmpuint (iot_secrets_n_wpan_keys (s), ==, 3);
+
+  g_assert_true (iot_secrets_set_preference (s, "thread.thr_seq_ctr:00000180", &error));
+  g_assert_true (iot_secrets_set_preference (s, "thread.thr_auto_acq_thr_seq_ctr:FALSE", &error));
+  g_assert_true (iot_secrets_set_preference (s, "thread.thr_use_pan_id_in_key:TRUE", &error));
+  g_assert_no_error (error);
+  prefs = iot_secrets_thread_prefs (s);
+  g_assert_cmpuint (prefs.seq_ctr, ==, 0x180);
+  g_assert_false (prefs.auto_acquire);
+  g_assert_true (prefs.use_pan_id_in_key);
+  /* tshark reads a counter that is not 4 bytes of hex as 0. */
+  g_assert_true (iot_secrets_set_preference (s, "thread.thr_seq_ctr:12", &error));
+  g_assert_cmpuint (iot_secrets_thread_prefs (s).seq_ctr, ==, 0);
+  g_assert_false (iot_secrets_set_preference (s, "thread.thr_use_pan_id_in_key:maybe", &error));
+  g_assert_error (error, IOT_SECRETS_ERROR, IOT_SECRETS_ERROR_MALFORMED);
+}
+
+/* Thread's key derivation: the Thread specification's example (network
+ * key 00112233…ff, key sequence 0) and a second key and sequence checked
+ * against Python's hmac module. */
+static void
+test_thread_keys (void)
+{
+  guint8 mle[16], mac[16];
+
+  iot_thread_derive_keys ((const guint8 *) "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff",
+                          0, mle, mac);
+  assert_hex (mle, 16, "5445f4158fd75912175809f8b57a66a4");
+  assert_hex (mac, 16, "de89c53af382b421e0fde5a9bae3bef0");
+  iot_thread_derive_keys ((const guint8 *) "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f",
+                          0x109, mle, mac);
+  assert_hex (mle, 16, "8c331787231243496d92cf870179bcf4");
+  assert_hex (mac, 16, "d2af0bbadf71bc042546e2d19d71c22e");
+}
+
+/* CCM* with a 4-byte MIC and without one (level 4, plain CTR), against
+ * python3-cryptography's AESCCM and AES-CTR. */
+static void
+test_ccm_star (void)
+{
+  g_autoptr (GBytes) key = hex ("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf");
+  g_autoptr (GBytes) nonce = hex ("acde4800000000010000000505");
+  g_autoptr (GBytes) aad = hex ("69dc84210000");
+  g_autoptr (GBytes) cipher = hex ("006cac73b50f8492d539585accbde855");
+  g_autoptr (GBytes) mic = hex ("06e4ab45");
+  g_autoptr (GBytes) bad_mic = hex ("06e4ab46");
+  guint8 out[16], tag[4], built[13];
+
+  g_assert_true (iot_ccm_star_decrypt (DATA (key), DATA (nonce), DATA (aad), 6, DATA (cipher), 16, DATA (mic), 4, out, tag));
+  g_assert_cmpmem (out, 16, "Thread CCM* test", 16);
+  assert_hex (tag, 4, "7fe83f33");
+  g_assert_false (iot_ccm_star_decrypt (DATA (key), DATA (nonce), DATA (aad), 6, DATA (cipher), 16, DATA (bad_mic), 4, out, NULL));
+  g_assert_true (iot_ccm_star_decrypt (DATA (key), DATA (nonce), NULL, 0, DATA (cipher), 16, NULL, 0, out, NULL));
+  g_assert_cmpmem (out, 16, "Thread CCM* test", 16);
+  iot_ccm_star_nonce ((const guint8 *) "\xac\xde\x48\x00\x00\x00\x00\x01", 5, 5, built);
+  g_assert_cmpmem (built, 13, DATA (nonce), 13);
+}
+
 /* A key log is recognised by its content (a dropped file may have any
  * name); a capture file, plain text or a log with only comments is not. */
 static void
@@ -261,5 +361,8 @@ main (int argc, char **argv)
   g_test_add_func ("/secrets/psk-and-preferences", test_psk_and_preferences);
   g_test_add_func ("/secrets/looks-like-keylog", test_looks_like_keylog);
   g_test_add_func ("/secrets/embedded-origin", test_embedded_origin);
+  g_test_add_func ("/secrets/ieee802154-keys", test_wpan_keys);
+  g_test_add_func ("/secrets/thread-keys", test_thread_keys);
+  g_test_add_func ("/secrets/ccm-star", test_ccm_star);
   return g_test_run ();
 }
