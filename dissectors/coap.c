@@ -1202,7 +1202,7 @@ dissect_block (IotPacket *pkt, CoapState *state, int tree, const CoapMessage *ms
 /* ---- payload ------------------------------------------------------------- */
 
 static void
-dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *payload)
+dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *payload, const char *location)
 {
   guint class = msg->code >> 5;
   guint32 ctype = msg->has_ctype ? msg->ctype : (class == 4 || class == 5) ? CF_TEXT_PLAIN : CF_OCTET_STREAM;
@@ -1231,7 +1231,7 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
   if (ctype == CF_OCTET_STREAM)
     iot_call_data (pkt, payload, -1);
   else
-    iot_call_media_type (pkt, ctype_name, -1, payload, -1);
+    iot_call_media_type_at (pkt, ctype_name, -1, location, payload, -1);
 }
 
 /* ---- request/response matching -------------------------------------------- */
@@ -1276,6 +1276,21 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
       g_hash_table_add (state->transactions, trans);
     }
   return trans;
+}
+
+static gboolean is_tracked (const CoapState *state, const CoapMessage *msg);
+
+/* Where a payload was sent, for the layer that reads it (LwM2M names
+ * objects by it): a request's own Uri-Path, a response's request's. */
+static const char *
+payload_location (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
+{
+  CoapTransaction *trans;
+
+  if (is_request (msg) || state == NULL || !is_tracked (state, msg))
+    return msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
+  trans = find_transaction (pkt, state, msg, FALSE);
+  return trans != NULL && trans->uri != NULL && trans->uri[0] ? iot_packet_strdup_printf (pkt, "%s", trans->uri) : NULL;
 }
 
 /* The exchange of message ID @mid in @trans, or NULL. */
@@ -1459,13 +1474,14 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
   if (has_marker && iot_buf_reported_remaining (buf, after) > 0)
     {
       IotBuf payload = iot_buf_sub (buf, after, -1), body;
+      const char *location = payload_location (pkt, state, &msg);
 
       /* A payload cut short by the snap length ends the message here. */
       iot_buf_check (buf, after, iot_buf_reported_remaining (buf, after));
       if (!msg.has_block)
-        dissect_payload (pkt, tree, &msg, &payload);
+        dissect_payload (pkt, tree, &msg, &payload, location);
       else if (dissect_block (pkt, state, tree, &msg, &payload, &body))
-        dissect_payload (pkt, tree, &msg, &body);
+        dissect_payload (pkt, tree, &msg, &body, location);
     }
 
   /* Tracking before the URI row: a response shows its request's URI. */

@@ -1183,9 +1183,9 @@ resolve_alias (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint32 alias)
  * the "media_type" table, as tshark does: the whole property is the key
  * (parameters included, case aside); octet streams go to "data". */
 static void
-dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type)
+dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type, const char *topic)
 {
-  IotMediaInfo info = { NULL, NULL };
+  IotMediaInfo info = { NULL, NULL, topic };
   IotBuf payload;
 
   if (content_type == NULL)
@@ -1291,7 +1291,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   if (ctx->version == MQTT_V50)
-    dissect_content (pkt, msg, off, props.content_type);
+    dissect_content (pkt, msg, off, props.content_type, topic);
 }
 
 static guint
