@@ -918,6 +918,17 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   else if (media_type != NULL)
     iot_col_append_sep_info (pkt, " ", "(%s)", media_type);
   iot_col_append_protocol (pkt, "JSON");
+
+  /* SenML packs are JSON arrays of records: the SenML layer reads them
+   * again and resolves what they mean (tshark 4.0 stops at the JSON). */
+  if (media_type != NULL && docs > 0
+      && (strcmp (media_type, "application/senml+json") == 0 || strcmp (media_type, "application/sensml+json") == 0))
+    {
+      const IotDissector *senml = iot_registry_dissector ("senml");
+
+      if (senml != NULL)
+        iot_call_dissector_with_data (pkt, senml, buf, parent, data);
+    }
   return buf->length;
 }
 
