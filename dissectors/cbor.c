@@ -685,7 +685,6 @@ dissect_cbor (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   Item top = { 0 };
   guint off = 0;
 
-  iot_col_append_protocol (pkt, "CBOR");
   w.readings = iot_packet_wants_readings (pkt) && !is_senml (media_type);
   if (buf->length > 0 || buf->reported > 0)
     dissect_item (&w, tree, &off, 0, &top);

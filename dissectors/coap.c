@@ -13,7 +13,7 @@
  * a block-wise transfer are collected per address pair and the whole body is
  * shown in the frame that completes it. */
 #include "iot-dissector.h"
-#include "iot-dissector.h"
+#include "coap.h"
 
 #include <string.h>
 
@@ -539,6 +539,7 @@ typedef struct {
   const guint8 *token;
   GString *uri;           /* from Uri-Host, Uri-Port, Uri-Path */
   GString *query;         /* from Uri-Query */
+  GString *location;      /* from Location-Path */
   gboolean has_ctype;
   guint32  ctype;
   gboolean has_block;
@@ -854,6 +855,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       break;
     case OPT_LOCATION_PATH:
       add_string_option (pkt, tree, F_OPT_LOCATION_PATH, buf, off, len, &shown);
+      g_string_append_printf (msg->location, "/%s", shown);
       break;
     case OPT_OSCORE:
       add_oscore_option (pkt, tree, buf, off, len);
@@ -1421,6 +1423,30 @@ message_free_strings (CoapMessage *msg)
 {
   g_string_free (msg->uri, TRUE);
   g_string_free (msg->query, TRUE);
+  g_string_free (msg->location, TRUE);
+}
+
+/* Messages of the LwM2M registration and bootstrap interfaces (paths /rd
+ * and /bs) go to the LwM2M layer as well, with what it needs to know. */
+static void
+hand_to_lwm2m (IotPacket *pkt, const CoapMessage *msg, const IotBuf *buf, guint payload_off)
+{
+  const IotDissector *lwm2m = iot_registry_dissector ("lwm2m");
+  IotCoapInfo info = { 0 };
+  IotBuf payload;
+  const char *path = msg->uri->str;
+
+  if (lwm2m == NULL || !(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
+      || (path[3] != '\0' && path[3] != '/'))
+    return;
+  info.code = msg->code;
+  info.path = path;
+  info.query = msg->query->len > 0 ? msg->query->str : NULL;
+  info.location_path = msg->location->len > 0 ? msg->location->str : NULL;
+  info.has_content_format = msg->has_ctype;
+  info.content_format = msg->ctype;
+  payload = iot_buf_sub (buf, MIN (payload_off, buf->length), -1);
+  iot_call_dissector_with_data (pkt, lwm2m, &payload, -1, &info);
 }
 
 static int
@@ -1463,6 +1489,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
 
   msg.uri = g_string_new (NULL);
   msg.query = g_string_new (NULL);
+  msg.location = g_string_new (NULL);
   after = dissect_options (pkt, tree, buf, 4 + msg.token_len, &msg, &has_marker);
   if (after < 0)
     {
@@ -1520,6 +1547,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
     iot_col_append_info (pkt, "%s", escape_text (pkt, msg.query->str));
   if (retransmission)
     iot_col_append_info (pkt, " [Retransmission]");
+  hand_to_lwm2m (pkt, &msg, buf, has_marker ? (guint) after : buf->length);
   message_free_strings (&msg);
   return buf->reported;
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "iot-dissector.h"
+#include "lwm2m.h"
 
 typedef enum {
   RT_STRING,
@@ -578,6 +579,7 @@ queue_reading (Tlv *t, guint instance, const char *resource_name, const char *un
 
   if (!t->readings || t->object_name == NULL || isnan (value))
     return;
+  r.device = iot_lwm2m_endpoint (t->pkt);
   r.series = t->location;
   r.name = iot_packet_strdup_printf (t->pkt, "%s/%u/%s", t->object_name, instance == NO_ID ? 0 : instance,
                                      resource_name);
@@ -872,7 +874,6 @@ dissect_lwm2mtlv (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
       row = iot_tree_add_string (pkt, tree, &lwm2m_fields[F_IPSO_OBJECT_NAME], NULL, 0, 0, ipso->name, -1);
       iot_tree_set_generated (pkt, row);
     }
-  iot_col_append_protocol (pkt, "LwM2M-TLV");
 
   n = dissect_elements (&t, tree, 0, buf->reported, t.instance, NO_ID, 0);
   flush_readings (&t);

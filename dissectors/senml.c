@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "iot-dissector.h"
+#include "lwm2m.h"
 
 enum {
   F_PROTO,
@@ -224,6 +225,7 @@ show_record (Senml *s, const Record *r)
         {
           IotReading reading = { 0 };
 
+          reading.device = iot_lwm2m_endpoint (s->pkt);
           reading.series = s->location != NULL ? s->location : s->base.name;
           reading.name = name;
           reading.unit = unit;
@@ -655,7 +657,6 @@ dissect_senml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
     iot_expert_add (pkt, s.tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
                     "Not a SenML pack (an array of records) from here on; %u record%s decoded",
                     s.n_records, s.n_records == 1 ? "" : "s");
-  iot_col_append_protocol (pkt, "SenML");
   return buf->length;
 }
 
