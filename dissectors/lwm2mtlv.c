@@ -456,6 +456,7 @@ typedef struct {
   gboolean      readings;
   GArray       *pending;      /* IotReading of the current instance, until its unit is known */
   const char   *unit;         /* Sensor Units (5701) of the current instance */
+  const char   *object_unit;  /* the unit an IPSO object's readings usually carry */
 } Tlv;
 
 typedef struct {
@@ -597,7 +598,7 @@ flush_readings (Tlv *t)
       IotReading *r = &g_array_index (t->pending, IotReading, i);
 
       if (r->unit == NULL)
-        r->unit = t->unit;
+        r->unit = t->unit != NULL ? t->unit : t->object_unit;
       iot_packet_add_reading (t->pkt, r);
     }
   g_array_set_size (t->pending, 0);
@@ -692,8 +693,9 @@ add_oma_value (Tlv *t, int node, guint off, guint32 len, int index, guint instan
   return text != NULL ? text : value_text (t, bytes, len);
 }
 
-/* An IPSO resource: its name and number in the lwm2mtlv.ipso.* fields. */
-static void
+/* An IPSO resource: its name and number in the lwm2mtlv.ipso.* fields.
+ * Returns the number as label text, or NULL. */
+static char *
 add_ipso_value (Tlv *t, int node, guint off, guint32 len, guint resource, guint instance)
 {
   const IpsoResource *def = ipso_resource (resource);
@@ -702,7 +704,7 @@ add_ipso_value (Tlv *t, int node, guint off, guint32 len, guint resource, guint 
   int row;
 
   if (def == NULL || obj == NULL)
-    return;
+    return NULL;
   row = iot_tree_add_string (t->pkt, node, &lwm2m_fields[F_IPSO_RESOURCE_NAME], NULL, 0, 0, def->name, -1);
   iot_tree_set_generated (t->pkt, row);
   if (def->type == RT_FLOAT && (len == 4 || len == 8))
@@ -712,11 +714,14 @@ add_ipso_value (Tlv *t, int node, guint off, guint32 len, guint resource, guint 
   else if (def->type == RT_STRING && resource == 5701 && len > 0)
     t->unit = iot_packet_valid_utf8 (t->pkt, iot_buf_ptr (t->buf, off, len), len);
   if (isnan (number))
-    return;
+    return NULL;
   row = iot_tree_add_double (t->pkt, node, &lwm2m_fields[F_IPSO_VALUE], t->buf, off, len, number);
   iot_tree_set_generated (t->pkt, row);
   if (def->type != RT_BOOLEAN)
-    queue_reading (t, instance, def->name, resource == 5851 ? "%" : obj->unit, number);
+    queue_reading (t, instance, def->name, resource == 5851 ? "%" : NULL, number);
+  if (def->type == RT_BOOLEAN)
+    return number != 0 ? "On" : "Off";
+  return iot_packet_strdup_printf (t->pkt, "%g", number);
 }
 
 static guint dissect_elements (Tlv *t, int parent, guint off, guint end, guint instance, guint resource,
@@ -727,14 +732,14 @@ static char *
 dissect_value (Tlv *t, int node, guint off, guint32 len, guint resource, guint instance)
 {
   int index = t->oma ? oma_resource_index (t->object, resource) : -1;
-  char *text;
+  char *text, *ipso_text;
 
   iot_tree_add_item (t->pkt, node, &lwm2m_fields[F_VALUE], t->buf, off, len, FALSE);
   if (index >= 0)
     return add_oma_value (t, node, off, len, index, instance);
   text = add_interpretations (t, node, off, len);
-  add_ipso_value (t, node, off, len, resource, instance);
-  return text;
+  ipso_text = add_ipso_value (t, node, off, len, resource, instance);
+  return ipso_text != NULL ? ipso_text : text;
 }
 
 /* The element at @off; returns the offset after it. */
@@ -870,6 +875,7 @@ dissect_lwm2mtlv (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   else if (ipso != NULL)
     {
       t.object_name = ipso->name;
+      t.object_unit = ipso->unit;
       iot_tree_set_label (pkt, tree, "Lightweight M2M TLV, %s", ipso->name);
       row = iot_tree_add_string (pkt, tree, &lwm2m_fields[F_IPSO_OBJECT_NAME], NULL, 0, 0, ipso->name, -1);
       iot_tree_set_generated (pkt, row);

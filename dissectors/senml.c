@@ -129,6 +129,7 @@ typedef struct {
   int           tree;
   const char   *location;
   Base          base;
+  gboolean      base_time_seen;
   guint         n_records;
   gboolean      readings;
 } Senml;
@@ -157,6 +158,7 @@ apply_base (Senml *s, int node, const Record *r)
   if ((v = FIELD (r, L_BT))->kind == V_NUMBER)
     {
       s->base.time = v->number;
+      s->base_time_seen = TRUE;
       add_number (s, node, F_BASE_TIME, v, v->number);
     }
   if ((v = FIELD (r, L_BU))->kind == V_TEXT)
@@ -230,7 +232,9 @@ show_record (Senml *s, const Record *r)
           reading.name = name;
           reading.unit = unit;
           reading.value = value;
-          reading.time_ns = time_ns;
+          /* Without bt or t the value is of "now": the frame's time, which
+           * a reading says with 0. */
+          reading.time_ns = s->base_time_seen || t->kind == V_NUMBER ? time_ns : 0;
           iot_packet_add_reading (s->pkt, &reading);
         }
     }
