@@ -285,8 +285,14 @@ dissect_lwm2m (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   const char *endpoint = NULL, *operation;
   int tree;
 
+  /* Called without CoAP (Decode As), the bytes are read as the object
+   * links of a Register. */
   if (info == NULL)
-    return 0;
+    {
+      tree = iot_tree_add_protocol (pkt, parent, &lwm2m_fields[F_PROTO], buf, 0, -1);
+      add_links (pkt, tree, buf);
+      return buf->length;
+    }
   request = info->code >> 5 == 0;
   bootstrap = g_str_has_prefix (info->path, "/bs");
   to_root = info->path[3] == '\0';

@@ -649,10 +649,16 @@ static int
 dissect_senml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
   const IotMediaInfo *info = data;
-  gboolean is_cbor = info != NULL && info->media_type != NULL && g_str_has_suffix (info->media_type, "+cbor");
+  gboolean is_cbor;
   Senml s = { pkt, buf, -1, info != NULL ? info->location : NULL };
   gboolean ok;
 
+  /* The media type says which encoding; without one (Decode As) a pack
+   * starting with '[' or a blank is JSON, anything else CBOR. */
+  if (info != NULL && info->media_type != NULL)
+    is_cbor = g_str_has_suffix (info->media_type, "+cbor");
+  else
+    is_cbor = buf->length > 0 && strchr ("[ \t\r\n", iot_buf_u8 (buf, 0)) == NULL;
   s.tree = iot_tree_add_protocol (pkt, parent, &senml_fields[F_PROTO], buf, 0, -1);
   s.readings = iot_packet_wants_readings (pkt);
   ok = is_cbor ? parse_cbor (&s) : parse_json (&s);
