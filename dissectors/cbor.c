@@ -152,11 +152,11 @@ static IotField cbor_fields[N_FIELDS] = {
   [F_SIZE] = { "cbor.item.size", "Size", IOT_FT_UINT8, IOT_BASE_DEC, size_names, 0x1f,
     "The low 5 bits when they do not hold the value itself: 24-27 say the argument follows in 1, 2, 4 or 8 bytes, "
     "31 marks an indefinite length ended by a break byte." },
-  [F_LENGTH] = { "cbor.item.length", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x1f,
+  [F_LENGTH] = { "cbor.item.length", "Length", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0x1f,
     "How many bytes a string has (or how many items an array has, when written in extra bytes)." },
   [F_ITEMS] = { "cbor.item.items", "Items", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x1f,
     "How many items the array holds." },
-  [F_PAIRS] = { "cbor.item.pairs", "Pairs", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x1f,
+  [F_PAIRS] = { "cbor.item.pairs", "Pairs", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0x1f,
     "How many key/value pairs the map holds." },
   [F_FLOAT_SIMPLE_TYPE] = { "cbor.item.float_simple_type", "Type", IOT_FT_UINT8, IOT_BASE_DEC,
     float_simple_type_names, 0x1f,
@@ -177,7 +177,7 @@ static IotField cbor_fields[N_FIELDS] = {
     "An item of major type 6: a number that says how to read the item inside (a date, a bignum …)." },
   [F_ITEM_FLOAT_SIMPLE] = { "cbor.item.float_or_simple", "Floating-point or Simple", IOT_FT_NONE, .blurb =
     "An item of major type 7: a float, false, true, null, undefined, another simple value, or a break." },
-  [F_UINT] = { "cbor.type.uint", "Unsigned Integer", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x1f,
+  [F_UINT] = { "cbor.type.uint", "Unsigned Integer", IOT_FT_UINT64, IOT_BASE_DEC, NULL, 0x1f,
     "The value of an unsigned integer." },
   [F_NINT] = { "cbor.type.nint", "Negative Integer", IOT_FT_INT64, IOT_BASE_DEC, .blurb =
     "The value of a negative integer (-1 minus the argument). When the argument sits in the first byte this "
@@ -190,7 +190,7 @@ static IotField cbor_fields[N_FIELDS] = {
     "The text of a text string." },
   [F_TEXT_INDEF] = { "cbor.type.textstring.indef", "Text String (indefinite length)", IOT_FT_NONE, .blurb =
     "A text string sent in chunks, ended by a break byte (0xff)." },
-  [F_TAG] = { "cbor.type.tag", "Tag", IOT_FT_UINT8, IOT_BASE_DEC, tag_names, 0x1f,
+  [F_TAG] = { "cbor.type.tag", "Tag", IOT_FT_UINT64, IOT_BASE_DEC, tag_names, 0x1f,
     "The tag number: 0 date/time text, 1 epoch time, 2/3 bignums, 24 embedded CBOR, 55799 \"this is CBOR\" …" },
   [F_SIMPLE] = { "cbor.type.simple_data", "Simple data", IOT_FT_UINT8, IOT_BASE_DEC, simple_names, 0x1f,
     "A simple value: 20 false, 21 true, 22 null, 23 undefined; others are unassigned." },
@@ -292,6 +292,22 @@ bits_to_double (guint64 bits)
   return d;
 }
 
+/* The row of an argument held in the initial byte, drawn as tshark draws
+ * it ("...0 0100 = Length: 4") although the field holds 64 bits. */
+static void
+label_inline (Walk *w, int node, int field, guint minor)
+{
+  const char *name = cbor_fields[field].vals ? iot_value_name (cbor_fields[field].vals, minor) : NULL;
+  char bits[16];
+
+  g_snprintf (bits, sizeof bits, "...%u %u%u%u%u", (minor >> 4) & 1, (minor >> 3) & 1, (minor >> 2) & 1,
+              (minor >> 1) & 1, minor & 1);
+  if (name != NULL)
+    iot_tree_set_label (w->pkt, node, "%s = %s: %s (%u)", bits, cbor_fields[field].name, name, minor);
+  else
+    iot_tree_set_label (w->pkt, node, "%s = %s: %u", bits, cbor_fields[field].name, minor);
+}
+
 /* Adds the argument of an item: from the initial byte (@inline_field), or
  * as Size plus @ext_field over the bytes that follow.  Returns the argument
  * and advances *off past it. */
@@ -304,7 +320,9 @@ add_argument (Walk *w, int item, guint *off, guint minor, int inline_field, int 
 
   if (minor < MINOR_1_BYTE)
     {
-      iot_tree_add_item (w->pkt, item, &cbor_fields[inline_field], w->buf, *off, 1, FALSE);
+      node = iot_tree_add_item (w->pkt, item, &cbor_fields[inline_field], w->buf, *off, 1, FALSE);
+      if (cbor_fields[inline_field].type == IOT_FT_UINT64)
+        label_inline (w, node, inline_field, minor);
       (*off)++;
       return minor;
     }

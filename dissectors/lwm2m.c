@@ -221,8 +221,12 @@ add_link (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint len)
       iot_tree_append_label (pkt, node, " (%s)", iot_value_name (object_names, object));
     }
   if (segments[2] != NULL && g_ascii_isdigit (segments[2][0]))
-    iot_tree_add_uint (pkt, node, &lwm2m_fields[F_INSTANCE_ID], buf, off, len,
-                       g_ascii_strtoull (segments[2], NULL, 10));
+    {
+      guint64 instance = g_ascii_strtoull (segments[2], &end, 10);
+
+      if (*end == '\0' && instance <= G_MAXUINT16)
+        iot_tree_add_uint (pkt, node, &lwm2m_fields[F_INSTANCE_ID], buf, off, len, instance);
+    }
 }
 
 /* The comma-separated links of a Register or Update payload. */

@@ -62,7 +62,7 @@ def main():
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, item in enumerate(ITEMS):
-            frame = udp_frame(coap_content(0x100 + i, bytes.fromhex(item.replace(" ", ""))), 5683, 40000 + i)
+            frame = udp_frame(coap_content(0x100 + i, bytes.fromhex(item.replace(" ", ""))), 5683, 40000)
             f.write(struct.pack("<IIII", 1700000000 + i, 0, len(frame), len(frame)) + frame)
 
 
