@@ -221,7 +221,6 @@ typedef struct {
 
 /* A decoded item, for the label of its row and for readings. */
 typedef struct {
-  guint        major;
   gboolean     is_number;
   double       number;
   const char  *text;       /* a definite text string, in packet memory */
@@ -640,7 +639,6 @@ dissect_item (Walk *w, int parent, guint *off, guint depth, Item *out)
   first = iot_buf_u8 (w->buf, start);
   major = first >> 5;
   minor = first & 0x1f;
-  out->major = major;
   item = iot_tree_add_item (w->pkt, parent, &cbor_fields[item_fields[major]], w->buf, start, 1, FALSE);
   iot_tree_add_item (w->pkt, item, &cbor_fields[F_MAJOR_TYPE], w->buf, start, 1, FALSE);
 

@@ -644,50 +644,48 @@ add_oma_value (Tlv *t, int node, guint off, guint32 len, int index, guint instan
   double number = NAN;
   gint64 i;
   guint64 u;
-  int row = -1;
 
   switch (oma_resources[index].type)
     {
     case RT_STRING:
       text = iot_packet_valid_utf8 (t->pkt, bytes, len);
-      row = iot_tree_add_string (t->pkt, node, field, t->buf, off, len, text, -1);
+      iot_tree_add_string (t->pkt, node, field, t->buf, off, len, text, -1);
       break;
     case RT_BOOLEAN:
       u = read_uint (t->buf, off, len);
-      row = iot_tree_add_boolean (t->pkt, node, field, t->buf, off, len, u != 0);
+      iot_tree_add_boolean (t->pkt, node, field, t->buf, off, len, u != 0);
       text = u ? "True" : "False";
       break;
     case RT_INT:
       i = read_int (t->buf, off, len);
-      row = iot_tree_add_int (t->pkt, node, field, t->buf, off, len, i);
+      iot_tree_add_int (t->pkt, node, field, t->buf, off, len, i);
       text = iot_packet_strdup_printf (t->pkt, "%" G_GINT64_FORMAT, i);
       number = (double) i;
       break;
     case RT_UINT:
       u = read_uint (t->buf, off, len);
-      row = iot_tree_add_uint (t->pkt, node, field, t->buf, off, len, u);
+      iot_tree_add_uint (t->pkt, node, field, t->buf, off, len, u);
       text = iot_packet_strdup_printf (t->pkt, "%" G_GUINT64_FORMAT, u);
       number = (double) u;
       break;
     case RT_TIME:
       u = read_uint (t->buf, off, len);
-      row = iot_tree_add_time (t->pkt, node, field, t->buf, off, len, (gint64) u * G_GINT64_CONSTANT (1000000000));
+      iot_tree_add_time (t->pkt, node, field, t->buf, off, len, (gint64) u * G_GINT64_CONSTANT (1000000000));
       text = iot_packet_strdup_printf (t->pkt, "%" G_GUINT64_FORMAT, u);
       break;
     case RT_FLOAT:
       if (len == 4 || len == 8)
         {
           number = read_float (t->buf, off, len);
-          row = iot_tree_add_double (t->pkt, node, field, t->buf, off, len, number);
+          iot_tree_add_double (t->pkt, node, field, t->buf, off, len, number);
           text = iot_packet_strdup_printf (t->pkt, "%g", number);
         }
       break;
     case RT_BYTES:
-      row = iot_tree_add_bytes (t->pkt, node, field, t->buf, off, len, bytes, len);
+      iot_tree_add_bytes (t->pkt, node, field, t->buf, off, len, bytes, len);
       text = value_text (t, bytes, len);
       break;
     }
-  (void) row;
   if (!isnan (number))
     queue_reading (t, instance, field->name, unit, number);
   return text != NULL ? text : value_text (t, bytes, len);
