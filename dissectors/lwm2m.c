@@ -151,7 +151,7 @@ iot_lwm2m_endpoint (IotPacket *pkt)
 /* ---- the query: ep=…&lt=…&lwm2m=…&b=… ------------------------------------------- */
 
 static void
-add_query (IotPacket *pkt, int tree, const IotBuf *buf, const char *query, const char **endpoint)
+add_query (IotPacket *pkt, int tree, const IotBuf *buf, const char *query)
 {
   g_auto (GStrv) params = g_strsplit (query[0] == '?' ? query + 1 : query, "&", -1);
 
@@ -162,10 +162,7 @@ add_query (IotPacket *pkt, int tree, const IotBuf *buf, const char *query, const
       gsize klen = eq != NULL ? (gsize) (eq - p) : strlen (p);
 
       if (klen == 2 && strncmp (p, "ep", 2) == 0)
-        {
-          *endpoint = iot_packet_strdup_printf (pkt, "%s", value);
-          iot_tree_add_string (pkt, tree, &lwm2m_fields[F_ENDPOINT], buf, 0, 0, value, -1);
-        }
+        iot_tree_add_string (pkt, tree, &lwm2m_fields[F_ENDPOINT], buf, 0, 0, value, -1);
       else if (klen == 2 && strncmp (p, "lt", 2) == 0)
         iot_tree_add_uint (pkt, tree, &lwm2m_fields[F_LIFETIME], buf, 0, 0, g_ascii_strtoull (value, NULL, 10));
       else if (klen == 5 && strncmp (p, "lwm2m", 5) == 0)
@@ -280,13 +277,60 @@ operation_name (const IotCoapInfo *info, gboolean bootstrap, gboolean to_root)
   return "Registration interface request";
 }
 
+/* The ep= parameter of a query, or NULL. */
+static const char *
+query_endpoint (IotPacket *pkt, const char *query)
+{
+  g_auto (GStrv) params = g_strsplit (query[0] == '?' ? query + 1 : query, "&", -1);
+
+  for (guint i = 0; params[i] != NULL; i++)
+    if (g_str_has_prefix (params[i], "ep="))
+      return iot_packet_strdup_printf (pkt, "%s", params[i] + 3);
+  return NULL;
+}
+
+/* First pass: which endpoint registered from where, and under which
+ * registration path the server filed it. */
+static void
+remember (IotPacket *pkt, Lwm2mState *state, const IotCoapInfo *info, gboolean request, gboolean to_root,
+          const char *endpoint)
+{
+  g_autofree char *client = NULL;
+  const char *ep;
+
+  if (request && to_root && endpoint != NULL)
+    g_hash_table_replace (state->pending, peer_key (pkt, TRUE), g_strdup (endpoint));
+  if (request || !to_root || info->location_path == NULL)
+    return;
+  client = peer_key (pkt, FALSE);
+  ep = g_hash_table_lookup (state->pending, client);
+  if (ep != NULL)
+    {
+      g_hash_table_replace (state->by_peer, g_strdup (client), g_strdup (ep));
+      g_hash_table_replace (state->by_registration, g_strdup (info->location_path), g_strdup (ep));
+    }
+}
+
+/* The endpoint of the registration a message belongs to, or NULL. */
+static const char *
+known_endpoint (Lwm2mState *state, const IotCoapInfo *info, gboolean request, gboolean to_root)
+{
+  if (state == NULL)
+    return NULL;
+  if (!to_root)
+    return g_hash_table_lookup (state->by_registration, info->path);
+  if (!request && info->location_path != NULL)
+    return g_hash_table_lookup (state->by_registration, info->location_path);
+  return NULL;
+}
+
 static int
 dissect_lwm2m (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
   const IotCoapInfo *info = data;
   Lwm2mState *state = iot_packet_state (pkt, &iot_dissector_lwm2m);
   gboolean request, bootstrap, to_root;
-  const char *endpoint = NULL, *operation;
+  const char *endpoint = NULL, *registered, *operation;
   int tree;
 
   /* Called without CoAP (Decode As), the bytes are read as the object
@@ -300,52 +344,36 @@ dissect_lwm2m (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   request = info->code >> 5 == 0;
   bootstrap = g_str_has_prefix (info->path, "/bs");
   to_root = info->path[3] == '\0';
+  if (request && info->query != NULL)
+    endpoint = query_endpoint (pkt, info->query);
+  if (state != NULL && iot_packet_first_pass (pkt) && !bootstrap)
+    remember (pkt, state, info, request, to_root, endpoint);
+  /* CoRE Resource Directories use /rd too: only a Register (it names its
+   * endpoint) and what belongs to a registration seen are LwM2M. */
+  registered = known_endpoint (state, info, request, to_root);
+  if (endpoint == NULL && registered == NULL)
+    return 0;
+
   operation = operation_name (info, bootstrap, to_root);
   tree = iot_tree_add_protocol (pkt, parent, &lwm2m_fields[F_PROTO], buf, 0, -1);
   iot_tree_set_label (pkt, tree, "Lightweight M2M, %s", operation);
   iot_tree_add_string (pkt, tree, &lwm2m_fields[F_OPERATION], buf, 0, 0, operation, -1);
-
   if (request && info->query != NULL)
-    add_query (pkt, tree, buf, info->query, &endpoint);
+    add_query (pkt, tree, buf, info->query);
   if (!to_root)
     iot_tree_add_string (pkt, tree, &lwm2m_fields[F_REGISTRATION], buf, 0, 0, info->path, -1);
   else if (!request && info->location_path != NULL)
     iot_tree_add_string (pkt, tree, &lwm2m_fields[F_REGISTRATION], buf, 0, 0, info->location_path, -1);
   if (request && !bootstrap && info->code == CODE_POST && buf->length > 0)
     add_links (pkt, tree, buf);
-
-  /* First pass: remember which endpoint registered from where, and under
-   * which registration path the server filed it. */
-  if (state != NULL && iot_packet_first_pass (pkt) && !bootstrap)
+  if (endpoint == NULL)
     {
-      if (request && to_root && endpoint != NULL)
-        g_hash_table_replace (state->pending, peer_key (pkt, TRUE), g_strdup (endpoint));
-      else if (!request && to_root && info->location_path != NULL)
-        {
-          g_autofree char *client = peer_key (pkt, FALSE);
-          const char *ep = g_hash_table_lookup (state->pending, client);
+      int row = iot_tree_add_string (pkt, tree, &lwm2m_fields[F_ENDPOINT], NULL, 0, 0, registered, -1);
 
-          if (ep != NULL)
-            {
-              g_hash_table_replace (state->by_peer, g_strdup (client), g_strdup (ep));
-              g_hash_table_replace (state->by_registration, g_strdup (info->location_path), g_strdup (ep));
-            }
-        }
+      iot_tree_set_generated (pkt, row);
+      endpoint = registered;
     }
-  if (state != NULL && endpoint == NULL)
-    {
-      endpoint = !to_root ? g_hash_table_lookup (state->by_registration, info->path) : NULL;
-      if (endpoint == NULL && !request && to_root && info->location_path != NULL)
-        endpoint = g_hash_table_lookup (state->by_registration, info->location_path);
-      if (endpoint != NULL)
-        {
-          int row = iot_tree_add_string (pkt, tree, &lwm2m_fields[F_ENDPOINT], NULL, 0, 0, endpoint, -1);
-
-          iot_tree_set_generated (pkt, row);
-        }
-    }
-  if (endpoint != NULL)
-    iot_tree_append_label (pkt, tree, ", Endpoint: %s", endpoint);
+  iot_tree_append_label (pkt, tree, ", Endpoint: %s", endpoint);
   return 0;
 }
 
