@@ -15,6 +15,7 @@ packages=(
   protobuf-compiler python3-protobuf python3-paho-mqtt
   # capture generators (zigbee_sec_gen.py, thread_sec_gen.py: AES-CCM*)
   python3-cryptography
+  python3-cbor2
 )
 
 missing=()

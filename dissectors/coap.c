@@ -13,7 +13,7 @@
  * a block-wise transfer are collected per address pair and the whole body is
  * shown in the frame that completes it. */
 #include "iot-dissector.h"
-#include "iot-dissector.h"
+#include "coap.h"
 
 #include <string.h>
 
@@ -539,6 +539,7 @@ typedef struct {
   const guint8 *token;
   GString *uri;           /* from Uri-Host, Uri-Port, Uri-Path */
   GString *query;         /* from Uri-Query */
+  GString *location;      /* from Location-Path */
   gboolean has_ctype;
   guint32  ctype;
   gboolean has_block;
@@ -854,6 +855,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       break;
     case OPT_LOCATION_PATH:
       add_string_option (pkt, tree, F_OPT_LOCATION_PATH, buf, off, len, &shown);
+      g_string_append_printf (msg->location, "/%s", shown);
       break;
     case OPT_OSCORE:
       add_oscore_option (pkt, tree, buf, off, len);
@@ -1202,7 +1204,7 @@ dissect_block (IotPacket *pkt, CoapState *state, int tree, const CoapMessage *ms
 /* ---- payload ------------------------------------------------------------- */
 
 static void
-dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *payload)
+dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *payload, const char *location)
 {
   guint class = msg->code >> 5;
   guint32 ctype = msg->has_ctype ? msg->ctype : (class == 4 || class == 5) ? CF_TEXT_PLAIN : CF_OCTET_STREAM;
@@ -1231,7 +1233,7 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
   if (ctype == CF_OCTET_STREAM)
     iot_call_data (pkt, payload, -1);
   else
-    iot_call_media_type (pkt, ctype_name, -1, payload, -1);
+    iot_call_media_type_at (pkt, ctype_name, -1, location, payload, -1);
 }
 
 /* ---- request/response matching -------------------------------------------- */
@@ -1276,6 +1278,21 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
       g_hash_table_add (state->transactions, trans);
     }
   return trans;
+}
+
+static gboolean is_tracked (const CoapState *state, const CoapMessage *msg);
+
+/* Where a payload was sent, for the layer that reads it (LwM2M names
+ * objects by it): a request's own Uri-Path, a response's request's. */
+static const char *
+payload_location (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
+{
+  CoapTransaction *trans;
+
+  if (is_request (msg) || state == NULL || !is_tracked (state, msg))
+    return msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
+  trans = find_transaction (pkt, state, msg, FALSE);
+  return trans != NULL && trans->uri != NULL && trans->uri[0] ? iot_packet_strdup_printf (pkt, "%s", trans->uri) : NULL;
 }
 
 /* The exchange of message ID @mid in @trans, or NULL. */
@@ -1425,6 +1442,30 @@ message_free_strings (CoapMessage *msg)
 {
   g_string_free (msg->uri, TRUE);
   g_string_free (msg->query, TRUE);
+  g_string_free (msg->location, TRUE);
+}
+
+/* Messages of the LwM2M registration and bootstrap interfaces (paths /rd
+ * and /bs) go to the LwM2M layer as well, with what it needs to know. */
+static void
+hand_to_lwm2m (IotPacket *pkt, const CoapMessage *msg, const IotBuf *buf, guint payload_off)
+{
+  const IotDissector *lwm2m = iot_registry_dissector ("lwm2m");
+  IotCoapInfo info = { 0 };
+  IotBuf payload;
+  const char *path = msg->uri->str;
+
+  if (lwm2m == NULL || !(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
+      || (path[3] != '\0' && path[3] != '/'))
+    return;
+  info.code = msg->code;
+  info.path = path;
+  info.query = msg->query->len > 0 ? msg->query->str : NULL;
+  info.location_path = msg->location->len > 0 ? msg->location->str : NULL;
+  info.has_content_format = msg->has_ctype;
+  info.content_format = msg->ctype;
+  payload = iot_buf_sub (buf, MIN (payload_off, buf->length), -1);
+  iot_call_dissector_with_data (pkt, lwm2m, &payload, -1, &info);
 }
 
 static int
@@ -1467,6 +1508,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
 
   msg.uri = g_string_new (NULL);
   msg.query = g_string_new (NULL);
+  msg.location = g_string_new (NULL);
   after = dissect_options (pkt, tree, buf, 4 + msg.token_len, &msg, &has_marker);
   if (after < 0)
     {
@@ -1479,13 +1521,14 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
     {
       set_reading_origin (pkt, state, &msg);
       IotBuf payload = iot_buf_sub (buf, after, -1), body;
+      const char *location = payload_location (pkt, state, &msg);
 
       /* A payload cut short by the snap length ends the message here. */
       iot_buf_check (buf, after, iot_buf_reported_remaining (buf, after));
       if (!msg.has_block)
-        dissect_payload (pkt, tree, &msg, &payload);
+        dissect_payload (pkt, tree, &msg, &payload, location);
       else if (dissect_block (pkt, state, tree, &msg, &payload, &body))
-        dissect_payload (pkt, tree, &msg, &body);
+        dissect_payload (pkt, tree, &msg, &body, location);
     }
 
   /* Tracking before the URI row: a response shows its request's URI. */
@@ -1524,6 +1567,7 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
     iot_col_append_info (pkt, "%s", escape_text (pkt, msg.query->str));
   if (retransmission)
     iot_col_append_info (pkt, " [Retransmission]");
+  hand_to_lwm2m (pkt, &msg, buf, has_marker ? (guint) after : buf->length);
   message_free_strings (&msg);
   return buf->reported;
 }

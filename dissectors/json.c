@@ -1000,6 +1000,13 @@ read_numbers_only (IotPacket *pkt, IotBuf *buf, Builder *b)
   return (int) off;
 }
 
+static gboolean
+is_senml (const char *media_type)
+{
+  return media_type != NULL
+         && (strcmp (media_type, "application/senml+json") == 0 || strcmp (media_type, "application/sensml+json") == 0);
+}
+
 static int
 dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
 {
@@ -1017,7 +1024,9 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
       build_grammar ();
       g_once_init_leave (&grammar_ready, 1);
     }
-  b.readings = iot_packet_wants_readings (pkt);
+  /* A SenML pack's numbers are the SenML layer's readings, named by what
+   * the records mean rather than by their place in the array. */
+  b.readings = iot_packet_wants_readings (pkt) && !is_senml (media_type);
   if (readings_only)
     return read_numbers_only (pkt, buf, &b);
   tree = iot_tree_add_protocol (pkt, parent, &json_fields[F_PROTO], buf, 0, -1);
@@ -1068,6 +1077,16 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   else if (media_type != NULL)
     iot_col_append_sep_info (pkt, " ", "(%s)", media_type);
   iot_col_append_protocol (pkt, "JSON");
+
+  /* SenML packs are JSON arrays of records: the SenML layer reads them
+   * again and resolves what they mean (tshark 4.0 stops at the JSON). */
+  if (docs > 0 && is_senml (media_type))
+    {
+      const IotDissector *senml = iot_registry_dissector ("senml");
+
+      if (senml != NULL)
+        iot_call_dissector_with_data (pkt, senml, buf, parent, data);
+    }
   return buf->length;
 }
 

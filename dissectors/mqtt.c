@@ -1129,7 +1129,7 @@ static void
 publish_readings (IotPacket *pkt, const IotBuf *msg, guint off, const char *topic, const Props *props,
                   const Ctx *ctx)
 {
-  IotMediaInfo info = { NULL, NULL, TRUE };
+  IotMediaInfo info = { .readings_only = TRUE };
   const IotDissector *json = iot_registry_dissector ("json");
   IotBuf payload;
   guint i;
@@ -1286,9 +1286,9 @@ resolve_alias (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint32 alias)
  * the "media_type" table, as tshark does: the whole property is the key
  * (parameters included, case aside); octet streams go to "data". */
 static void
-dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type)
+dissect_content (IotPacket *pkt, const IotBuf *msg, guint off, const char *content_type, const char *topic)
 {
-  IotMediaInfo info = { NULL, NULL };
+  IotMediaInfo info = { .location = topic };
   IotBuf payload;
 
   if (content_type == NULL)
@@ -1422,7 +1422,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   publish_readings (pkt, msg, off, topic, &props, ctx);
   if (ctx->version == MQTT_V50 && props.content_type != NULL)
-    dissect_content (pkt, msg, off, props.content_type);
+    dissect_content (pkt, msg, off, props.content_type, topic);
   else
     dissect_by_topic (pkt, msg, off, topic);
 }

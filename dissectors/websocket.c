@@ -344,7 +344,7 @@ call_inner (IotPacket *pkt, IotBuf *buf)
 static void
 publish_text_readings (IotPacket *pkt, IotBuf *payload)
 {
-  IotMediaInfo info = { NULL, NULL, TRUE };
+  IotMediaInfo info = { .readings_only = TRUE };
   const IotDissector *json;
   guint i;
 

@@ -45,6 +45,10 @@ typedef struct {
 typedef struct {
   const char *media_type;
   const char *parameters;
+  /* Where the body was sent, when the carrier knows: the CoAP request
+   * path ("/3303/0", a response gets its request's), the MQTT topic;
+   * NULL otherwise.  LwM2M names objects by it, readings use it as series. */
+  const char *location;
   /* Set by a carrier that hands a payload on only for its readings (an
    * MQTT message without a content type, while readings are wanted): the
    * dissector publishes them and adds no rows and no column text. */
@@ -335,6 +339,9 @@ int  iot_call_string_table (IotPacket *pkt, const char *table, const char *key,
  * Returns bytes consumed, or -1 when no dissector is registered. */
 int  iot_call_media_type (IotPacket *pkt, const char *content_type, gssize len,
                           IotBuf *buf, int parent);
+/* The same, telling the dissector where the body was sent (IotMediaInfo.location). */
+int  iot_call_media_type_at (IotPacket *pkt, const char *content_type, gssize len,
+                             const char *location, IotBuf *buf, int parent);
 /* Tries every heuristic registered for @table; returns bytes consumed or -1. */
 int  iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int parent);
 /* Dissects the bytes as opaque data ("data" layer). */

@@ -1264,8 +1264,15 @@ int
 iot_call_media_type (IotPacket *pkt, const char *content_type, gssize len,
                      IotBuf *buf, int parent)
 {
+  return iot_call_media_type_at (pkt, content_type, len, NULL, buf, parent);
+}
+
+int
+iot_call_media_type_at (IotPacket *pkt, const char *content_type, gssize len,
+                        const char *location, IotBuf *buf, int parent)
+{
   char type[MEDIA_TYPE_MAX];
-  IotMediaInfo info = { type, NULL };
+  IotMediaInfo info = { .media_type = type, .location = location };
   gsize n = 0, total = len < 0 ? strlen (content_type) : (gsize) len;
   gsize rest;
 

@@ -7,9 +7,12 @@ cli=${IOTSCOPE_CLI:?}
 cd "${IOTSCOPE_SOURCE_ROOT:?}"
 command -v tshark >/dev/null || { echo "tshark is not installed: skipped"; exit 77; }
 export TZ=UTC
-# Keeps the lines from a body layer's title row up to the next frame.
+# Keeps the lines from a body layer's title row up to the next frame, less
+# the SenML layer only iotscope decodes (it follows JSON of SenML types).
 body_layers() {
   awk '/^Frame [0-9]+:/ { print; keep = 0; next }
+       /^Sensor Measurement Lists/ { keep = 0; senml = 1; next }
+       /^$/ && senml { print; senml = 0; next }
        /^(eXtensible Markup Language|HTML Form URL Encoded|JavaScript Object Notation)/ { keep = 1 }
        keep'
 }

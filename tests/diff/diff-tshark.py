@@ -30,6 +30,11 @@ STRING_TYPES = {"FT_STRINGZ", "FT_UINT_STRING", "FT_STRINGZPAD", "FT_STRINGZTRUN
 TYPE_DIFFERENCES = {
     "llc.control.ftype": "tshark declares FT_UINT16 with mask 0x1 yet prints the 8-bit control value (0x03); "
                          "we declare FT_UINT8 and print the same",
+    "cbor.type.uint": "tshark declares FT_UINT8 (mask 0x1f) yet stores 64-bit values in it; FT_UINT64 here, "
+                      "so that filters can compare with values above 255 (tshark accepts those too)",
+    "cbor.type.tag": "as cbor.type.uint: tags such as 55799 in an FT_UINT8",
+    "cbor.item.length": "as cbor.type.uint: string and array lengths above 255 in an FT_UINT8",
+    "cbor.item.pairs": "as cbor.type.uint: map sizes above 255 in an FT_UINT8",
 }
 
 
