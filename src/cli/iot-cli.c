@@ -22,6 +22,7 @@
 #include "iot-print.h"
 #include "iot-resolve.h"
 #include "iot-stats.h"
+#include "iot-stats-trees.h"
 #include "iot-insight.h"
 #include "iot-cli-prefs.h"
 
@@ -702,9 +703,13 @@ parse_statistics (GArray *follows, GError **error)
             return FALSE;
           continue;
         }
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -z \"%s\" (supported: follow,tcp|udp|tls,ascii|hex|raw,STREAM and follow,mqtt,STREAM)",
-                   opts.statistics[i]);
+      {
+        g_autofree char *known = iot_stats_list_reports ();
+
+        /* As tshark: every report there is, one a line. */
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "invalid -z argument \"%s\"; it must be one of:\n%s", opts.statistics[i], known);
+      }
       return FALSE;
     }
   return TRUE;
@@ -1279,7 +1284,9 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
-  IotExportFormat format = iot_export_format_for_path (opts.write_file);
+  /* Standard output gets pcapng unless -F says otherwise, as in tshark. */
+  IotExportFormat format = strcmp (opts.write_file, "-") == 0 ? IOT_EXPORT_PCAPNG
+                                                                : iot_export_format_for_path (opts.write_file);
   IotDissectOptions options = { 0 };
 
   if (opts.write_format != NULL && g_str_equal (opts.write_format, "pcap"))
@@ -1339,6 +1346,8 @@ run (void)
     return 2;
   if (read != NULL && !opts.two_pass)
     warn ("-R without -2 works like -Y here");
+  if (opts.write_file != NULL && strcmp (opts.write_file, "-") == 0 && opts.print_when_writing)
+    return fail ("can't write both raw packet data (-w -) and dissected packets (-P) to the standard output");
   /* As tshark: frames written to a file are not printed too, unless -P. */
   if (opts.write_file != NULL && !opts.print_when_writing)
     opts.quiet = TRUE;
