@@ -72,6 +72,10 @@ typedef struct {
   char           *separator;        /* -S */
   gboolean        version;          /* -v */
   gboolean        tabs;             /* -T tabs */
+  char           *detail_protocols; /* -O */
+  char           *json_filter;      /* -j */
+  char           *json_top_filter;  /* -J */
+  gboolean        no_duplicate_keys;
 } CliOptions;
 
 static CliOptions opts;
@@ -188,6 +192,16 @@ static const GOptionEntry entries[] = {
   { "name-resolution", 'N', 0, G_OPTION_ARG_CALLBACK, on_resolution_flags,
     "Enable only these name resolutions: m (MAC makers and well-known addresses), n, N, t, d, v", "FLAGS" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
+  { "detail-protocols", 'O', 0, G_OPTION_ARG_STRING, &opts.detail_protocols,
+    "With -V (implied): only these protocols in full, the others as their first line (comma separated)",
+    "PROTOCOLS" },
+  { "json-filter", 'j', 0, G_OPTION_ARG_STRING, &opts.json_filter,
+    "-T json / ek: expand only the subtrees of these protocols and fields (space separated)", "NAMES" },
+  { "json-top-filter", 'J', 0, G_OPTION_ARG_STRING, &opts.json_top_filter,
+    "-T json / ek: show these protocols (and fields) with their whole subtrees (space separated)", "NAMES" },
+  { "no-duplicate-keys", 0, 0, G_OPTION_ARG_NONE, &opts.no_duplicate_keys,
+    "-T json: merge keys repeated in an object into an array (always done; accepted for tshark compatibility)",
+    NULL },
   { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
     "Print packets even when writing them to a file with -w", NULL },
   { NULL }
@@ -399,14 +413,18 @@ renderer_free (Renderer *r)
 }
 
 static void
-append_json (IotPacket *pkt, GString *out)
+append_json (IotPacket *pkt, GPtrArray *fields, GString *out)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  iot_print_json (pkt, builder);
+  /* With -e, only those fields, as tshark. */
+  if (fields->len > 0)
+    iot_print_json_fields (pkt, (const IotField *const *) fields->pdata, fields->len, builder);
+  else
+    iot_print_json (pkt, builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
@@ -503,10 +521,13 @@ render_frame (Renderer *r, guint32 number, GString *out)
       iot_fields_printer_row (r->printer, pkt, out);
       break;
     case OUTPUT_JSON:
-      append_json (pkt, out);
+      append_json (pkt, r->fields, out);
       break;
     case OUTPUT_EK:
-      iot_print_ek (pkt, out);
+      if (r->fields->len > 0)
+        iot_print_ek_fields (pkt, (const IotField *const *) r->fields->pdata, r->fields->len, out);
+      else
+        iot_print_ek (pkt, out);
       break;
     }
   if (opts.hex)
@@ -791,6 +812,15 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
     case OUTPUT_SUMMARY:
     case OUTPUT_PSML:
       options->flags = IOT_DISSECT_COLUMNS;
+      break;
+    case OUTPUT_JSON:
+    case OUTPUT_EK:
+      /* -e: only those fields are needed. */
+      if (fields->len > 0)
+        for (guint i = 0; i < fields->len; i++)
+          iot_field_set_add (wanted, g_ptr_array_index (fields, i));
+      else
+        options->flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
       break;
     case OUTPUT_FIELDS:
       for (guint i = 0; i < fields->len; i++)
@@ -1338,6 +1368,8 @@ run (void)
 
   if (!parse_output_type (&error) || !parse_statistics (follows, &error))
     return fail ("%s", error->message);
+  if (opts.no_duplicate_keys && opts.format != OUTPUT_JSON)
+    return fail ("--no-duplicate-keys can only be used with \"-T json\"");
   display = compile_filter (opts.display_filter, &ok);
   if (!ok)
     return 2;
@@ -1471,6 +1503,17 @@ main (int argc, char **argv)
     return print_version ();
   if (opts.quiet_stderr)
     opts.quiet = TRUE;
+  /* -O shows details: -V is implied, as in tshark. */
+  if (opts.detail_protocols != NULL)
+    {
+      opts.verbose = TRUE;
+      iot_print_set_detail_protocols (opts.detail_protocols);
+    }
+  if (opts.json_filter != NULL && opts.json_top_filter != NULL)
+    return fail ("-j and -J can't be used together");
+  if (opts.json_filter != NULL || opts.json_top_filter != NULL)
+    iot_print_set_protocol_filter (opts.json_filter ? opts.json_filter : opts.json_top_filter,
+                                   opts.json_top_filter != NULL);
   {
     g_autofree char *warning = iot_privileges_root_warning ("iotscope-cli");
 
