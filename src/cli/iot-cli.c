@@ -15,6 +15,7 @@
 #include "iot-engine.h"
 #include "iot-export.h"
 #include "iot-filter.h"
+#include "iot-glossary.h"
 #include "iot-follow.h"
 #include "iot-live.h"
 #include "iot-privileges.h"
@@ -76,6 +77,7 @@ typedef struct {
   char           *json_filter;      /* -j */
   char           *json_top_filter;  /* -J */
   gboolean        no_duplicate_keys;
+  char           *mapping_filter;   /* --elastic-mapping-filter */
 } CliOptions;
 
 static CliOptions opts;
@@ -156,7 +158,7 @@ static const GOptionEntry entries[] = {
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
-    "Print a glossary (fields, protocols) and exit", "REPORT" },
+    "Print a glossary and exit: fields, protocols, ftypes, values, decodes or elastic-mapping", "REPORT" },
   { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opts.list_interfaces,
     "List the capture interfaces and exit (with -V: addresses and flags)", NULL },
   { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &opts.interfaces,
@@ -202,6 +204,8 @@ static const GOptionEntry entries[] = {
   { "no-duplicate-keys", 0, 0, G_OPTION_ARG_NONE, &opts.no_duplicate_keys,
     "-T json: merge keys repeated in an object into an array (always done; accepted for tshark compatibility)",
     NULL },
+  { "elastic-mapping-filter", 0, 0, G_OPTION_ARG_STRING, &opts.mapping_filter,
+    "With -G elastic-mapping: only these protocols (comma separated)", "PROTOCOLS" },
   { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
     "Print packets even when writing them to a file with -w", NULL },
   { NULL }
@@ -254,21 +258,10 @@ static int
 print_glossary (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
 
-  if (strcmp (opts.glossary, "fields") == 0)
-    iot_print_glossary (out);
-  else if (strcmp (opts.glossary, "protocols") == 0)
-    {
-      for (guint i = 0; i < iot_registry_n_dissectors (); i++)
-        {
-          const IotDissector *d = iot_registry_dissector_by_id (i);
-
-          g_string_append_printf (out, "%s\t%s\t%s\n", d->long_name ? d->long_name : d->name,
-                                  d->name, d->abbrev);
-        }
-    }
-  else
-    return fail ("unknown glossary report \"%s\" (known: fields, protocols)", opts.glossary);
+  if (!iot_glossary_print (opts.glossary, opts.mapping_filter, out, &error))
+    return fail ("%s", error->message);
   flush_out (out);
   return 0;
 }

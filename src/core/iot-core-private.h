@@ -86,6 +86,10 @@ void   iot_packet_finish (IotPacket *pkt);
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
 const IotDissector *iot_registry_string_table_lookup (const char *table, const char *key);
 GPtrArray          *iot_registry_heuristics (const char *table);
+/* Every entry of the numeric hand-off tables (tcp.port 1883 -> mqtt …),
+ * sorted by table and key. */
+typedef void (*IotHandoffFunc) (const char *table, guint32 key, const IotDissector *dissector, gpointer data);
+void                iot_registry_foreach_handoff (IotHandoffFunc func, gpointer data);
 IotDissector       *iot_registry_frame_dissector (void);
 IotDissector       *iot_registry_data_dissector (void);
 extern IotField     iot_expert_fields[];

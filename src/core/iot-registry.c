@@ -444,3 +444,48 @@ iot_registry_data_dissector (void)
 {
   return registry.data;
 }
+
+typedef struct {
+  const char         *table;
+  guint32             key;
+  const IotDissector *dissector;
+} HandoffEntry;
+
+static gint
+compare_handoffs (gconstpointer pa, gconstpointer pb)
+{
+  const HandoffEntry *a = pa, *b = pb;
+  int by_table = strcmp (a->table, b->table);
+
+  if (by_table != 0)
+    return by_table;
+  return a->key < b->key ? -1 : a->key > b->key;
+}
+
+void
+iot_registry_foreach_handoff (IotHandoffFunc func, gpointer data)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (HandoffEntry));
+  GHashTableIter tables, keys;
+  gpointer name, entries_of_table, key, dissector;
+
+  g_hash_table_iter_init (&tables, registry.tables);
+  while (g_hash_table_iter_next (&tables, &name, &entries_of_table))
+    {
+      g_hash_table_iter_init (&keys, entries_of_table);
+      while (g_hash_table_iter_next (&keys, &key, &dissector))
+        {
+          HandoffEntry entry = { name, GPOINTER_TO_UINT (key), dissector };
+
+          g_array_append_val (entries, entry);
+        }
+    }
+  /* Hash order would change from run to run. */
+  g_array_sort (entries, compare_handoffs);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const HandoffEntry *entry = &g_array_index (entries, HandoffEntry, i);
+
+      func (entry->table, entry->key, entry->dissector, data);
+    }
+}
