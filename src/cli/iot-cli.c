@@ -372,6 +372,8 @@ typedef struct {
   GPtrArray         *fields;
   guint32            prev_displayed;
   gboolean           sequential;     /* prev_displayed follows the filter */
+  gboolean           wants_time_column;  /* _ws.col.Time is read: -t formats it */
+  char               time_text[64];
 } Renderer;
 
 static Renderer *
@@ -389,6 +391,8 @@ renderer_new (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fi
   r->read = compile_filter (opts.read_filter, &ok);
   r->fields = fields;
   r->sequential = sequential;
+  r->wants_time_column = options->fields != NULL
+                         && iot_field_set_contains (options->fields, iot_registry_field ("_ws.col.Time"));
   if (opts.format == OUTPUT_FIELDS)
     r->printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
                                          &opts.fields_format);
@@ -473,6 +477,13 @@ render_frame (Renderer *r, guint32 number, GString *out)
   IotPacket *pkt = r->pkt;
 
   r->options.prev_displayed = r->sequential ? r->prev_displayed : number - 1;
+  if (r->wants_time_column)
+    {
+      iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
+                             time_reference (r, number), time_decimals (r->file),
+                             r->time_text, sizeof r->time_text);
+      r->options.time_column = r->time_text;
+    }
   iot_engine_dissect (r->engine, pkt, number, &r->options);
   if (!iot_file_frame_intact (r->file, number))
     return FALSE;

@@ -44,6 +44,7 @@ typedef struct {
   const IotFieldSet *fields;          /* may be NULL */
   guint32            prev_displayed;  /* for frame.time_delta_displayed; 0 = none */
   guint32            time_ref;        /* reference frame for frame.time_relative; 0 = first */
+  const char        *time_column;     /* _ws.col.Time as -t formats it; NULL = seconds since the first frame */
 } IotDissectOptions;
 
 /* Re-dissects one frame (1-based) into @pkt, independent of which frames

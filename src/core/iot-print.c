@@ -2,6 +2,7 @@
 #include "iot-print.h"
 #include "iot-core-private.h"
 #include "iot-format.h"
+#include "iot-columns.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -793,6 +794,8 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
       const char *name;
 
       g_string_truncate (text, 0);
+      if (node->field != NULL && iot_columns_is_column_field (node->field))
+        continue;
       if (node->field == NULL)
         {
           iot_format_label (pkt, node, text);
@@ -912,6 +915,8 @@ ek_add_subtree (IotPacket *pkt, const IotTreeLinks *links, gint32 first, GPtrArr
     {
       const IotNode *node = &nodes[i];
 
+      if (node->field != NULL && iot_columns_is_column_field (node->field))
+        continue;
       if (node->field != NULL && node->field->type != IOT_FT_PROTOCOL
           && node->field->type != IOT_FT_NONE)
         {
@@ -950,6 +955,8 @@ iot_print_ek (IotPacket *pkt, GString *out)
       g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
       const char *layer = nodes[i].field ? nodes[i].field->proto_abbrev : "text";
 
+      if (nodes[i].field != NULL && iot_columns_is_column_field (nodes[i].field))
+        continue;
       if (protocol_filter != NULL && !g_hash_table_contains (protocol_filter, layer))
         {
           members_add (layers, layer_index, layer, filtered_object (layer));

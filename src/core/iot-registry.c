@@ -275,6 +275,9 @@ init_once (gpointer unused)
   for (guint i = 0; i < IOT_EXPERT_N_FIELDS; i++)
     if (!register_field (&iot_expert_fields[i], "_ws", &error))
       g_error ("%s", error->message);
+  for (guint i = 0; i < IOT_COLUMN_N_FIELDS; i++)
+    if (!register_field (&iot_column_fields[i], "_ws.col", &error))
+      g_error ("%s", error->message);
   for (guint i = 0; iot_builtin_dissectors[i] != NULL; i++)
     if (!iot_registry_add (iot_builtin_dissectors[i], &error))
       g_error ("built-in dissectors: %s", error->message);
