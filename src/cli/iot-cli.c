@@ -138,8 +138,8 @@ static const GOptionEntry entries[] = {
   { "verbose", 'V', 0, G_OPTION_ARG_NONE, &opts.verbose, "Print the protocol tree of each frame", NULL },
   { "hex", 'x', 0, G_OPTION_ARG_NONE, &opts.hex, "Print a hex and ASCII dump of each frame", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Print no per-frame output", NULL },
-  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, fields, json or ek", "FORMAT" },
-  { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields (repeatable)", "FIELD" },
+  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, tabs, fields, json, ek or psml", "FORMAT" },
+  { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields, json or ek (repeatable); _ws.col.Info and the other columns too", "FIELD" },
   { "fields-option", 'E', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_options,
     "-T fields options: header=y|n, separator=/t|/s|<c>, aggregator=,|/s|<c>, quote=d|s|n, occurrence=f|l|a", "OPTION" },
   { "display-filter", 'Y', 0, G_OPTION_ARG_STRING, &opts.display_filter,
@@ -150,7 +150,8 @@ static const GOptionEntry entries[] = {
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
     "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
-    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times) (repeatable)",
+    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), http,tree, http_req,tree, ptype,tree, ip_hosts,tree, "
+    "mqtt,tree (message types and topics) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
     "Set a preference as tshark does (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
