@@ -27,6 +27,7 @@
 #include "iot-insight.h"
 #include "iot-cli-prefs.h"
 #include "iot-cli-stream.h"
+#include "iot-cli-linktypes.h"
 
 #include <sys/stat.h>
 
@@ -59,6 +60,7 @@ typedef struct {
   IotFieldsFormat fields_format;
   /* Live capture. */
   gboolean        list_interfaces;
+  gboolean        list_link_types;  /* -L */
   char          **interfaces;
   char           *capture_filter;
   gboolean        no_promiscuous;
@@ -165,6 +167,8 @@ static const GOptionEntry entries[] = {
     "Print a glossary and exit: fields, protocols, ftypes, values, decodes or elastic-mapping", "REPORT" },
   { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opts.list_interfaces,
     "List the capture interfaces and exit (with -V: addresses and flags)", NULL },
+  { "list-data-link-types", 'L', 0, G_OPTION_ARG_NONE, &opts.list_link_types,
+    "List the link types of the -i interfaces (with -I: in monitor mode) and exit", NULL },
   { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &opts.interfaces,
     "Capture live on this interface: a name or a number from -D (repeatable)", "IFACE" },
   { "capture-filter", 'f', 0, G_OPTION_ARG_STRING, &opts.capture_filter,
@@ -1007,6 +1011,24 @@ list_interfaces (void)
   return 0;
 }
 
+static char **resolve_interfaces (GError **error);
+
+static int
+list_link_types (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) names = NULL;
+
+  if (opts.interfaces == NULL)
+    return fail ("-L needs an interface (-i IFACE)");
+  names = resolve_interfaces (&error);
+  if (names == NULL || !iot_cli_print_link_types ((const char *const *) names, opts.monitor, out, &error))
+    return fail ("%s", error->message);
+  flush_out (out);
+  return 0;
+}
+
 /* -i accepts a number from -D as well as a name. */
 static char **
 resolve_interfaces (GError **error)
@@ -1658,6 +1680,8 @@ main (int argc, char **argv)
       return fail ("%s", error->message);
   if (opts.list_interfaces)
     return list_interfaces ();
+  if (opts.list_link_types)
+    return list_link_types ();
   if (opts.interfaces != NULL)
     {
       if (opts.read_file != NULL)
