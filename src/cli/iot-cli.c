@@ -83,6 +83,8 @@ typedef struct {
   char           *json_top_filter;  /* -J */
   gboolean        no_duplicate_keys;
   char           *mapping_filter;   /* --elastic-mapping-filter */
+  char          **disable_protocols;
+  char          **enable_protocols;
 } CliOptions;
 
 static CliOptions opts;
@@ -212,6 +214,10 @@ static const GOptionEntry entries[] = {
   { "no-duplicate-keys", 0, 0, G_OPTION_ARG_NONE, &opts.no_duplicate_keys,
     "-T json: merge keys repeated in an object into an array (always done; accepted for tshark compatibility)",
     NULL },
+  { "disable-protocol", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.disable_protocols,
+    "Don't decode this protocol (its bytes show as data); \"ALL\" for every one (repeatable)", "PROTOCOL" },
+  { "enable-protocol", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.enable_protocols,
+    "With --disable-protocol ALL: decode this protocol still (repeatable)", "PROTOCOL" },
   { "elastic-mapping-filter", 0, 0, G_OPTION_ARG_STRING, &opts.mapping_filter,
     "With -G elastic-mapping: only these protocols (comma separated)", "PROTOCOLS" },
   { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
@@ -1602,6 +1608,33 @@ run (void)
   return 0;
 }
 
+/* --enable-protocol, then --disable-protocol: as in tshark, a protocol
+ * named by both stays disabled. */
+static gboolean
+apply_protocol_switches (GError **error)
+{
+  for (guint i = 0; opts.enable_protocols && opts.enable_protocols[i]; i++)
+    if (!iot_registry_set_enabled (opts.enable_protocols[i], TRUE, error))
+      return FALSE;
+  for (guint i = 0; opts.disable_protocols && opts.disable_protocols[i]; i++)
+    {
+      if (g_ascii_strcasecmp (opts.disable_protocols[i], "ALL") == 0)
+        {
+          for (guint d = 0; d < iot_registry_n_dissectors (); d++)
+            iot_registry_set_enabled (iot_registry_dissector_by_id (d)->abbrev, FALSE, NULL);
+          continue;
+        }
+      if (!iot_registry_set_enabled (opts.disable_protocols[i], FALSE, error))
+        return FALSE;
+    }
+  /* After ALL, the ones named to enable are decoded. */
+  for (guint i = 0; opts.disable_protocols && g_strv_contains ((const char *const *) opts.disable_protocols, "ALL")
+                    && opts.enable_protocols && opts.enable_protocols[i]; i++)
+    if (!iot_registry_set_enabled (opts.enable_protocols[i], TRUE, error))
+      return FALSE;
+  return TRUE;
+}
+
 static int
 print_version (void)
 {
@@ -1678,6 +1711,8 @@ main (int argc, char **argv)
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);
+  if (!apply_protocol_switches (&error))
+    return fail ("%s", error->message);
   if (opts.list_interfaces)
     return list_interfaces ();
   if (opts.list_link_types)

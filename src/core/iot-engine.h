@@ -61,6 +61,11 @@ const IotDissector *iot_registry_dissector_by_id (guint id);
 /* "Decode As": maps a table key to a protocol, as tshark's -d
  * "tcp.port==1884,mqtt" (a range "5690-5699" is allowed). */
 gboolean            iot_registry_decode_as (const char *spec, GError **error);
+/* --disable-protocol / --enable-protocol: a disabled protocol is never
+ * called, its bytes are shown as data.  Before any engine is created;
+ * FALSE with @error for an unknown name or the frame itself. */
+gboolean            iot_registry_set_enabled (const char *abbrev, gboolean enabled, GError **error);
+gboolean            iot_registry_dissector_enabled (const IotDissector *dissector);
 /* Registers an extra dissector (plugins); before any engine is created. */
 gboolean            iot_registry_add (IotDissector *dissector, GError **error);
 

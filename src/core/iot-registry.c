@@ -492,3 +492,35 @@ iot_registry_foreach_handoff (IotHandoffFunc func, gpointer data)
       func (entry->table, entry->key, entry->dissector, data);
     }
 }
+
+/* The dissectors --disable-protocol turned off; NULL while none is. */
+static GHashTable *disabled;
+
+gboolean
+iot_registry_set_enabled (const char *abbrev, gboolean enabled, GError **error)
+{
+  const IotDissector *dissector;
+
+  iot_registry_init ();
+  dissector = iot_registry_dissector (abbrev);
+  if (dissector == NULL || dissector == registry.frame || dissector == registry.data)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   dissector == NULL ? "\"%s\" is not a protocol (iotscope-cli -G protocols lists them)"
+                                     : "\"%s\" can't be disabled", abbrev);
+      return FALSE;
+    }
+  if (disabled == NULL)
+    disabled = g_hash_table_new (g_direct_hash, g_direct_equal);
+  if (enabled)
+    g_hash_table_remove (disabled, dissector);
+  else
+    g_hash_table_add (disabled, (gpointer) dissector);
+  return TRUE;
+}
+
+gboolean
+iot_registry_dissector_enabled (const IotDissector *dissector)
+{
+  return disabled == NULL || !g_hash_table_contains (disabled, dissector);
+}
