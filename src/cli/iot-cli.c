@@ -187,9 +187,10 @@ static const GOptionEntry entries[] = {
   { "file-format", 'F', 0, G_OPTION_ARG_STRING, &opts.write_format,
     "Format of the file -w writes from -r: pcap or pcapng", "FORMAT" },
   { "autostop", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &opts.autostop,
-    "Stop the capture: duration:SECONDS, filesize:KB or packets:N (repeatable)", "COND" },
+    "Stop the capture: duration:SECONDS, filesize:KB, packets:N or files:N (repeatable)", "COND" },
   { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opts.ring_buffer,
-    "Ring buffer: filesize:KB (switch files), files:N (keep N files)", "OPT" },
+    "Ring buffer: switch files at filesize:KB, packets:N, duration:SECONDS or interval:SECONDS (wall clock); "
+    "files:N keeps the last N files", "OPT" },
   { "time-format", 't', 0, G_OPTION_ARG_CALLBACK, on_time_format,
     "Time column: a, ad, adoy, d, dd, e, r (default: relative), u, ud or udoy, optionally with .N decimals", "FORMAT" },
   { "seconds-format", 'u', 0, G_OPTION_ARG_CALLBACK, on_seconds_format,
@@ -1086,18 +1087,21 @@ parse_condition (const char *flag, const char *spec, const char *const *keys, do
       values[k] = value;
       return TRUE;
     }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid %s \"%s\" (expected %s:N with N > 0%s%s%s%s)",
-               flag, spec, keys[0], keys[1] ? ", " : "", keys[1] ? keys[1] : "", keys[2] ? " or " : "",
-               keys[2] ? keys[2] : "");
+  {
+    g_autofree char *names = g_strjoinv (":N, ", (char **) keys);
+
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid %s \"%s\" (expected %s:N with N > 0)",
+                 flag, spec, names);
+  }
   return FALSE;
 }
 
 static gboolean
 parse_capture_options (IotLiveOptions *options, GError **error)
 {
-  static const char *const autostop_keys[] = { "duration", "filesize", "packets", NULL };
-  static const char *const ring_keys[] = { "filesize", "files", NULL, NULL };
-  double autostop[3] = { 0 }, ring[2] = { 0 };
+  static const char *const autostop_keys[] = { "duration", "filesize", "packets", "files", NULL };
+  static const char *const ring_keys[] = { "filesize", "files", "packets", "duration", "interval", NULL };
+  double autostop[4] = { 0 }, ring[5] = { 0 };
 
   for (guint i = 0; opts.autostop && opts.autostop[i]; i++)
     if (!parse_condition ("-a", opts.autostop[i], autostop_keys, autostop, error))
@@ -1137,6 +1141,10 @@ parse_capture_options (IotLiveOptions *options, GError **error)
     options->stop_packets = (guint64) opts.count;
   options->ring_filesize_kb = (guint64) ring[0];
   options->ring_files = (guint) ring[1];
+  options->ring_packets = (guint64) ring[2];
+  options->ring_seconds = ring[3];
+  options->ring_interval = ring[4];
+  options->stop_files = (guint) autostop[3];
   return TRUE;
 }
 
