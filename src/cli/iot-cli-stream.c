@@ -4,6 +4,7 @@
 #include "iot-cli-stream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -173,4 +174,48 @@ const GError *
 iot_stdin_spool_error (IotStdinSpool *spool)
 {
   return g_atomic_int_get (&spool->done) ? spool->error : NULL;
+}
+
+gboolean
+iot_copy_file_tail (const char *path, guint64 *offset, FILE *out, GError **error)
+{
+  guint8 chunk[1 << 16];
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  gboolean ok = TRUE;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  for (;;)
+    {
+      gssize n = pread (fd, chunk, sizeof chunk, (off_t) *offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          ok = n == 0;
+          break;
+        }
+      if (fwrite (chunk, 1, (gsize) n, out) != (gsize) n)
+        {
+          ok = FALSE;
+          break;
+        }
+      *offset += (guint64) n;
+    }
+  if (!ok || fflush (out) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "writing the capture to standard output: %s",
+                   g_strerror (saved));
+      ok = FALSE;
+    }
+  close (fd);
+  return ok;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 typedef struct _IotStdinSpool IotStdinSpool;
 
@@ -26,3 +27,7 @@ guint64        iot_stdin_spool_size (IotStdinSpool *spool);
 gboolean       iot_stdin_spool_is_pcap (IotStdinSpool *spool);
 /* Why reading stopped early, or NULL. */
 const GError  *iot_stdin_spool_error (IotStdinSpool *spool);
+
+/* Live -w -: appends to @out what the file at @path gained since
+ * *@offset (then moves *@offset to its end). */
+gboolean       iot_copy_file_tail (const char *path, guint64 *offset, FILE *out, GError **error);

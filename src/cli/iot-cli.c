@@ -1097,6 +1097,12 @@ parse_condition (const char *flag, const char *spec, const char *const *keys, do
 }
 
 static gboolean
+writes_stdout (void)
+{
+  return opts.write_file != NULL && strcmp (opts.write_file, "-") == 0;
+}
+
+static gboolean
 parse_capture_options (IotLiveOptions *options, GError **error)
 {
   static const char *const autostop_keys[] = { "duration", "filesize", "packets", "files", NULL };
@@ -1109,7 +1115,7 @@ parse_capture_options (IotLiveOptions *options, GError **error)
   for (guint i = 0; opts.ring_buffer && opts.ring_buffer[i]; i++)
     if (!parse_condition ("-b", opts.ring_buffer[i], ring_keys, ring, error))
       return FALSE;
-  if (opts.ring_buffer != NULL && opts.write_file == NULL)
+  if (opts.ring_buffer != NULL && (opts.write_file == NULL || writes_stdout ()))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "a ring buffer (-b) needs a file name (-w FILE)");
       return FALSE;
@@ -1131,9 +1137,11 @@ parse_capture_options (IotLiveOptions *options, GError **error)
   options->monitor = opts.monitor;
   options->snaplen = opts.snaplen;
   options->buffer_mib = opts.buffer_mib;
-  options->output = opts.write_file;
+  /* -w -: a temporary file, copied to standard output as it grows;
+   * pcapng unless -F pcap, as tshark writes it. */
+  options->output = writes_stdout () ? NULL : opts.write_file;
   options->pcapng = opts.write_format != NULL ? g_str_equal (opts.write_format, "pcapng")
-                    : opts.write_file != NULL && g_str_has_suffix (opts.write_file, ".pcapng");
+                    : writes_stdout () || (opts.write_file != NULL && g_str_has_suffix (opts.write_file, ".pcapng"));
   options->stop_seconds = autostop[0];
   options->stop_filesize_kb = (guint64) autostop[1];
   options->stop_packets = (guint64) autostop[2];
@@ -1165,6 +1173,7 @@ typedef struct {
   guint64            captured;
   GError            *error;
   gboolean           stopping;
+  guint64            copied;         /* -w -: bytes of the file sent to standard output */
 } LiveRun;
 
 static void
@@ -1226,6 +1235,8 @@ on_live_batch (IotLive *live, const IotLiveBatch *batch, gpointer data)
   LiveRun *run = data;
 
   run->captured += batch->n_frames;
+  if (writes_stdout () && run->error == NULL)
+    iot_copy_file_tail (batch->path, &run->copied, stdout, &run->error);
   if (run->print)
     live_print (run, batch);
   else if (run->show_count)
@@ -1287,6 +1298,8 @@ run_live (void)
   if (names == NULL)
     return fail ("%s", error->message);
   options.interfaces = (const char *const *) names;
+  if (writes_stdout () && opts.print_when_writing)
+    return fail ("can't write both raw packet data (-w -) and dissected packets (-P) to the standard output");
   print = !opts.quiet && (opts.write_file == NULL || opts.print_when_writing);
   /* Printing follows the file as it grows, which only pcap allows. */
   if (print && options.pcapng)
@@ -1340,11 +1353,13 @@ run_live (void)
     fprintf (stderr, "%" G_GUINT64_FORMAT " packet%s dropped by the kernel, %" G_GUINT64_FORMAT
              " by the interface\n", stats.dropped, stats.dropped == 1 ? "" : "s", stats.if_dropped);
   path = iot_live_dup_path (live);
-  if (opts.write_file == NULL)
+  if (writes_stdout () && run.error == NULL)
+    iot_copy_file_tail (path, &run.copied, stdout, &run.error);
+  if (opts.write_file == NULL || writes_stdout ())
     g_unlink (path);
   if (run.error != NULL)
     {
-      if (opts.write_file != NULL)
+      if (opts.write_file != NULL && !writes_stdout ())
         fprintf (stderr, "iotscope-cli: %s (in %s)\n", run.error->message, path);
       else
         fprintf (stderr, "iotscope-cli: %s\n", run.error->message);

@@ -714,6 +714,8 @@ program_arguments (const char *program, const IotLiveOptions *options)
       add_option (argv, "-w", g_strdup (options->output));
       add_option (argv, "-F", g_strdup (options->pcapng ? "pcapng" : "pcap"));
     }
+  else if (options->pcapng)
+    add_option (argv, "-F", g_strdup ("pcapng"));
   if (options->stop_packets > 0)
     add_option (argv, "-a", g_strdup_printf ("packets:%" G_GUINT64_FORMAT, options->stop_packets));
   if (options->stop_seconds > 0)

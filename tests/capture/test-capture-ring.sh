@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ring buffers switched by packets, duration and wall-clock interval
-# (-b packets:N, -b duration:S, -b interval:S), -b files:N with them, and
-# -a files:N, on a loopback in a network namespace of the test's own.
+# (-b packets:N, -b duration:S, -b interval:S), -b files:N with them,
+# -a files:N, and -w - (the capture on standard output, into -r -), on a
+# loopback in a network namespace of the test's own.
 set -u
 cli=${IOTSCOPE_CLI:?}
 [ "$(id -u)" = 0 ] || { echo "needs root for a network namespace: skipped"; exit 77; }
@@ -82,6 +83,20 @@ done
 n=$(ls "$T"/interval_*.pcap | wc -l)
 check "-b interval:1 over 2.3 s: 2 to 4 files ($n), each within one second of the clock" \
   test "$n" -ge 2 -a "$n" -le 4 -a "$slots_ok" = 1
+
+# -w -: pcapng (pcap with -F pcap) on standard output, read by tshark and
+# by another iotscope-cli following the pipe.
+in_ns timeout 20 "$cli" -i lo -f "udp port 20601" -c 12 -w - 2>/dev/null >"$T/stdout.pcapng" &
+capturer=$!
+sleep 1; send 12 0.05; wait "$sender"; wait "$capturer"
+check "-w -: pcapng" test "$(head -c 4 "$T/stdout.pcapng" | od -An -tx1 | tr -d ' ')" = 0a0d0d0a
+check "-w -: tshark reads its 12 frames" test "$(tshark -r "$T/stdout.pcapng" 2>/dev/null | wc -l)" = 12
+( in_ns timeout 20 "$cli" -i lo -f "udp port 20601" -c 12 -F pcap -w - 2>/dev/null \
+  | "$cli" -r - -T fields -e udp.dstport -e data.data 2>/dev/null >"$T/piped" ) &
+capturer=$!
+sleep 1; send 12 0.05; wait "$sender"; wait "$capturer"
+check "-F pcap -w - | -r -: 12 datagrams to 20601" test "$(grep -c '^20601' "$T/piped")" = 12
+check "-P -w - is refused" bash -c "! '$cli' -i lo -P -w - >/dev/null 2>&1"
 
 # A condition the ring needs.
 err=$("$cli" -i lo -w "$T/x.pcap" -b packets:0 2>&1 >/dev/null)
