@@ -155,7 +155,7 @@ static const GOptionEntry entries[] = {
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
-    "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
+    "Statistics after reading: follow,tcp|udp|tls|http,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), http,tree, http_req,tree, ptype,tree, ip_hosts,tree, "
     "mqtt,tree (message types and topics) (repeatable)",

@@ -538,7 +538,7 @@ iot_stats_list_reports (void)
   static const char *const others[] = {
     "conv,eth", "conv,ip", "conv,ipv6", "conv,tcp", "conv,udp",
     "endpoints,eth", "endpoints,ip", "endpoints,ipv6", "endpoints,tcp", "endpoints,udp",
-    "expert", "follow,mqtt", "follow,tcp", "follow,tls", "follow,udp", "iat,tree", "insight",
+    "expert", "follow,http", "follow,mqtt", "follow,tcp", "follow,tls", "follow,udp", "iat,tree", "insight",
     "io,phs", "io,stat", "plen,tree",
   };
   g_autoptr (GPtrArray) names = g_ptr_array_new ();

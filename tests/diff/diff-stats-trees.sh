@@ -3,7 +3,8 @@
 # ip_hosts,tree, plus a filtered one) must read exactly as tshark -2's, on
 # the captures that hold HTTP, ICMP errors, tunnels and odd link types
 # (DIFF_ONLY='a*.pcap,b.pcap' picks others; DIFF_ALL=1 takes every capture).
-# Our own mqtt,tree is checked against counts the MQTT fields give.
+# Our own mqtt,tree is checked against counts the MQTT fields give, and
+# -z follow,http against tshark's.
 set -u
 . "$(dirname "$0")/capture-opts.sh"
 cli=${IOTSCOPE_CLI:?}
@@ -93,6 +94,22 @@ if not ok:
 sys.exit(0 if ok and total else 1)
 PY
 done
-echo "captures compared: $checked (6 trees each; mqtt,tree against the MQTT fields), differing: $failed"
+# follow,http: each message's headers, then its decoded body, as tshark.
+for capture in tests/captures/http.pcap tests/captures/http-chunked.pcap tests/captures/http-split.pcap \
+               tests/captures/json.pcap tests/captures/xml-form.pcap; do
+  selected "$(basename "$capture")" || [ -z "${DIFF_ONLY:-}" ] || continue
+  # One report a run: tshark prints several in an order of its own.
+  for spec in follow,http,ascii,0 follow,http,ascii,1 follow,http,hex,1 follow,http,raw,2; do
+    checked=$((checked + 1))
+    tshark -r "$capture" -q -z "$spec" >"$tmp/theirs" 2>/dev/null
+    "$cli" -r "$capture" -q -z "$spec" >"$tmp/ours" 2>/dev/null
+    if ! cmp -s "$tmp/theirs" "$tmp/ours" || ! grep -q '^Follow: http' "$tmp/ours"; then
+      failed=$((failed + 1))
+      echo "DIFF $spec $capture"
+      diff "$tmp/theirs" "$tmp/ours" | head -"${DIFF_LINES:-12}"
+    fi
+  done
+done
+echo "captures compared: $checked (6 trees each; mqtt,tree against the MQTT fields; follow,http), differing: $failed"
 [ "$checked" -gt 0 ] || exit 1
 [ "$failed" -eq 0 ] || exit 1
