@@ -1631,33 +1631,6 @@ run (void)
   return 0;
 }
 
-/* --enable-protocol, then --disable-protocol: as in tshark, a protocol
- * named by both stays disabled. */
-static gboolean
-apply_protocol_switches (GError **error)
-{
-  for (guint i = 0; opts.enable_protocols && opts.enable_protocols[i]; i++)
-    if (!iot_registry_set_enabled (opts.enable_protocols[i], TRUE, error))
-      return FALSE;
-  for (guint i = 0; opts.disable_protocols && opts.disable_protocols[i]; i++)
-    {
-      if (g_ascii_strcasecmp (opts.disable_protocols[i], "ALL") == 0)
-        {
-          for (guint d = 0; d < iot_registry_n_dissectors (); d++)
-            iot_registry_set_enabled (iot_registry_dissector_by_id (d)->abbrev, FALSE, NULL);
-          continue;
-        }
-      if (!iot_registry_set_enabled (opts.disable_protocols[i], FALSE, error))
-        return FALSE;
-    }
-  /* After ALL, the ones named to enable are decoded. */
-  for (guint i = 0; opts.disable_protocols && g_strv_contains ((const char *const *) opts.disable_protocols, "ALL")
-                    && opts.enable_protocols && opts.enable_protocols[i]; i++)
-    if (!iot_registry_set_enabled (opts.enable_protocols[i], TRUE, error))
-      return FALSE;
-  return TRUE;
-}
-
 static int
 print_version (void)
 {
@@ -1734,7 +1707,7 @@ main (int argc, char **argv)
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);
-  if (!apply_protocol_switches (&error))
+  if (!iot_cli_apply_protocol_switches (opts.enable_protocols, opts.disable_protocols, &error))
     return fail ("%s", error->message);
   if (opts.list_interfaces)
     return list_interfaces ();
