@@ -157,7 +157,7 @@ static const GOptionEntry entries[] = {
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
     "Statistics after reading: follow,tcp|udp|tls|http,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
-    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), http,tree, http_req,tree, ptype,tree, ip_hosts,tree, "
+    "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), http,tree, http_req,tree, ptype,tree, ip_hosts,tree, dns,tree, "
     "mqtt,tree (message types and topics) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,

@@ -17,6 +17,10 @@ typedef struct _TreeRow TreeRow;
 struct _TreeRow {
   char       *name;
   guint64     count;
+  /* Rows that average a value (dns,tree's sizes and times). */
+  gboolean    has_values;
+  gboolean    float_values;   /* min and max printed with 6 decimals */
+  double      total, min, max;
   IotBurst    burst;
   GPtrArray  *children;       /* TreeRow, in the order made */
   GHashTable *by_name;
@@ -26,6 +30,9 @@ typedef struct {
   const IotField *http, *http_code, *http_code_desc, *http_method, *http_host, *http_uri;
   const IotField *ip, *ip_src, *ip_dst, *tcp, *udp;
   const IotField *mqtt, *mqtt_msgtype, *mqtt_topic;
+  const IotField *dns, *dns_response, *dns_opcode, *dns_rcode, *dns_qry_type, *dns_qry_class, *dns_qry_name_len;
+  const IotField *dns_labels, *dns_queries, *dns_answers, *dns_auth, *dns_add, *dns_time, *dns_unsolicited;
+  const IotField *dns_retransmission, *dns_length;
 } TreeFields;
 
 struct _IotStatsTree {
@@ -45,6 +52,7 @@ static const struct {
   { "http_req,tree", IOT_STATS_TREE_HTTP_REQ },
   { "ptype,tree", IOT_STATS_TREE_PTYPE },
   { "ip_hosts,tree", IOT_STATS_TREE_IP_HOSTS },
+  { "dns,tree", IOT_STATS_TREE_DNS },
   { "mqtt,tree", IOT_STATS_TREE_MQTT },
 };
 
@@ -137,6 +145,18 @@ tick (IotStatsTree *tree, TreeRow *parent, const char *name, double now_ms)
   return row;
 }
 
+/* Counts one value in a row that averages them. */
+static void
+row_add_value (TreeRow *row, double value, double now_ms)
+{
+  if (row->count == 0 || value < row->min)
+    row->min = value;
+  if (row->count == 0 || value > row->max)
+    row->max = value;
+  row->total += value;
+  row_tick (row, now_ms);
+}
+
 /* ---- the trees' rows made before the first frame ----------------------------------- */
 
 static const char http_total[] = "Total HTTP Packets";
@@ -162,6 +182,47 @@ make_http_rows (IotStatsTree *tree)
   tree_row (tree, total, http_other);
 }
 
+/* dns,tree: rows in the order tshark makes them (the top rows print so). */
+static const char dns_total[] = "Total Packets";
+static const char dns_payload[] = "Payload size";
+static const char dns_queries_row[] = "Query Stats";
+static const char dns_responses_row[] = "Response Stats";
+static const char dns_service_row[] = "Service Stats";
+static const char *const dns_levels[] = { "1st Level", "2nd Level", "3rd Level", "4th Level or more" };
+
+static void
+make_dns_rows (IotStatsTree *tree)
+{
+  TreeRow *total = tree_row (tree, NULL, dns_total);
+  TreeRow *queries, *labels, *responses, *service;
+
+  tree_row (tree, total, "rcode");
+  tree_row (tree, total, "opcodes");
+  tree_row (tree, total, "Query/Response");
+  tree_row (tree, total, "Query Type");
+  tree_row (tree, total, "Class");
+  tree_row (tree, NULL, dns_payload)->has_values = TRUE;
+  queries = tree_row (tree, NULL, dns_queries_row);
+  tree_row (tree, queries, "Qname Len")->has_values = TRUE;
+  labels = tree_row (tree, queries, "Label Stats");
+  for (guint i = 0; i < G_N_ELEMENTS (dns_levels); i++)
+    tree_row (tree, labels, dns_levels[i]);
+  responses = tree_row (tree, NULL, dns_responses_row);
+  tree_row (tree, responses, "no. of questions")->has_values = TRUE;
+  tree_row (tree, responses, "no. of authorities")->has_values = TRUE;
+  tree_row (tree, responses, "no. of answers")->has_values = TRUE;
+  tree_row (tree, responses, "no. of additionals")->has_values = TRUE;
+  service = tree_row (tree, NULL, dns_service_row);
+  {
+    TreeRow *rrt = tree_row (tree, service, "request-response time (msec)");
+
+    rrt->has_values = TRUE;
+    rrt->float_values = TRUE;
+  }
+  tree_row (tree, service, "no. of unsolicited responses");
+  tree_row (tree, service, "no. of retransmissions");
+}
+
 static void
 lookup_fields (TreeFields *f)
 {
@@ -179,6 +240,22 @@ lookup_fields (TreeFields *f)
   f->mqtt = iot_registry_field ("mqtt");
   f->mqtt_msgtype = iot_registry_field ("mqtt.msgtype");
   f->mqtt_topic = iot_registry_field ("mqtt.topic");
+  f->dns = iot_registry_field ("dns");
+  f->dns_response = iot_registry_field ("dns.flags.response");
+  f->dns_opcode = iot_registry_field ("dns.flags.opcode");
+  f->dns_rcode = iot_registry_field ("dns.flags.rcode");
+  f->dns_qry_type = iot_registry_field ("dns.qry.type");
+  f->dns_qry_class = iot_registry_field ("dns.qry.class");
+  f->dns_qry_name_len = iot_registry_field ("dns.qry.name.len");
+  f->dns_labels = iot_registry_field ("dns.count.labels");
+  f->dns_queries = iot_registry_field ("dns.count.queries");
+  f->dns_answers = iot_registry_field ("dns.count.answers");
+  f->dns_auth = iot_registry_field ("dns.count.auth_rr");
+  f->dns_add = iot_registry_field ("dns.count.add_rr");
+  f->dns_time = iot_registry_field ("dns.time");
+  f->dns_unsolicited = iot_registry_field ("dns.unsolicited");
+  f->dns_retransmission = iot_registry_field ("dns.retransmission");
+  f->dns_length = iot_registry_field ("dns.length");
 }
 
 IotStatsTree *
@@ -207,6 +284,10 @@ iot_stats_tree_new (IotStatsTreeKind kind)
     case IOT_STATS_TREE_IP_HOSTS:
       tree->title = "IPv4 Statistics/All Addresses";
       tree_row (tree, NULL, "All Addresses");
+      break;
+    case IOT_STATS_TREE_DNS:
+      tree->title = "DNS";
+      make_dns_rows (tree);
       break;
     case IOT_STATS_TREE_MQTT:
       tree->title = "MQTT/Messages";
@@ -375,6 +456,115 @@ count_mqtt (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, doub
       tick (tree, type_row, (const char *) nodes[j].v.p, now_ms);
 }
 
+/* tshark's descriptions of the query types, rcodes and opcodes the tree
+ * names its rows by. */
+static const IotValueName dns_type_descriptions[] = {
+  { 1, "A (Host Address)" }, { 2, "NS (authoritative Name Server)" }, { 5, "CNAME (Canonical NAME for an alias)" },
+  { 6, "SOA (Start Of a zone of Authority)" }, { 12, "PTR (domain name PoinTeR)" },
+  { 13, "HINFO (host information)" }, { 15, "MX (Mail eXchange)" }, { 16, "TXT (Text strings)" },
+  { 28, "AAAA (IPv6 Address)" }, { 33, "SRV (Server Selection)" }, { 41, "OPT" },
+  { 43, "DS (Delegation Signer)" }, { 46, "RRSIG (Resource Record Signature)" }, { 47, "NSEC (Next Secure)" },
+  { 48, "DNSKEY (DNS Public Key)" }, { 64, "SVCB (General Purpose Service Endpoints)" },
+  { 65, "HTTPS (HTTPS Specific Service Endpoints)" }, { 251, "IXFR (incremental transfer)" },
+  { 252, "AXFR (transfer of an entire zone)" }, { 255, "* (A request for all records the server/cache has available)" },
+  { 257, "CAA (Certification Authority Restriction)" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName dns_rcodes[] = {
+  { 0, "No error" }, { 1, "Format error" }, { 2, "Server failure" }, { 3, "No such name" },
+  { 4, "Not implemented" }, { 5, "Refused" }, { 6, "Name exists" }, { 7, "RRset exists" },
+  { 8, "RRset does not exist" }, { 9, "Not authoritative" }, { 10, "Name out of zone" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName dns_opcodes[] = {
+  { 0, "Standard query" }, { 1, "Inverse query" }, { 2, "Server status request" },
+  { 4, "Zone change notification" }, { 5, "Dynamic update" }, { 6, "DNS Stateful operations (DSO)" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName dns_classes[] = {
+  { 1, "IN" }, { 2, "CS" }, { 3, "CH" }, { 4, "HS" }, { 254, "NONE" }, { 255, "ANY" },
+  IOT_VALUE_NAMES_END
+};
+
+/* A pivot: the row @pivot_name below @total and, below it, the value's
+ * name both count the message. */
+static void
+tick_named (IotStatsTree *tree, TreeRow *total, const char *pivot_name, const IotValueName *names, guint64 value,
+            const char *unknown, double now_ms)
+{
+  const char *name = iot_value_name (names, value);
+  g_autofree char *fallback = name ? NULL : g_strdup_printf ("%s (%d)", unknown, (int) value);
+
+  tick (tree, tick (tree, total, pivot_name, now_ms), name ? name : fallback, now_ms);
+}
+
+static guint64
+layer_uint (const IotNode *nodes, guint n, guint layer, const IotField *field, guint64 otherwise)
+{
+  const IotNode *node = layer_find (nodes, n, layer, field);
+
+  return node ? node->v.u : otherwise;
+}
+
+/* One DNS message, as tshark's DNS tap counts it. */
+static void
+count_dns (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, double now_ms)
+{
+  const TreeFields *f = &tree->f;
+  TreeRow *total = tick (tree, NULL, dns_total, now_ms);
+  gboolean response = layer_uint (nodes, n, layer, f->dns_response, 0) != 0;
+  guint64 size = nodes[layer].length;
+  const IotNode *time = layer_find (nodes, n, layer, f->dns_time);
+
+  tick (tree, tick (tree, total, "Query/Response", now_ms), response ? "Response" : "Query", now_ms);
+  tick_named (tree, total, "opcodes", dns_opcodes, layer_uint (nodes, n, layer, f->dns_opcode, 0),
+              "Unknown opcode", now_ms);
+  tick_named (tree, total, "rcode", dns_rcodes, layer_uint (nodes, n, layer, f->dns_rcode, 0), "Unknown rcode",
+              now_ms);
+  tick_named (tree, total, "Query Type", dns_type_descriptions, layer_uint (nodes, n, layer, f->dns_qry_type, 0),
+              "Unknown packet type", now_ms);
+  tick_named (tree, total, "Class", dns_classes, layer_uint (nodes, n, layer, f->dns_qry_class, 0),
+              "Unknown class", now_ms);
+  row_add_value (tree_row (tree, NULL, dns_payload), (double) size, now_ms);
+  if (!response)
+    {
+      TreeRow *queries = tree_row (tree, NULL, dns_queries_row);
+      guint64 labels = layer_uint (nodes, n, layer, f->dns_labels, 0);
+
+      row_add_value (tree_row (tree, queries, "Qname Len"),
+                     (double) layer_uint (nodes, n, layer, f->dns_qry_name_len, 0), now_ms);
+      if (labels >= 1)
+        tick (tree, tree_row (tree, queries, "Label Stats"), dns_levels[MIN (labels, 4) - 1], now_ms);
+    }
+  {
+    TreeRow *responses = tree_row (tree, NULL, dns_responses_row);
+
+    row_add_value (tree_row (tree, responses, "no. of questions"),
+                   (double) layer_uint (nodes, n, layer, f->dns_queries, 0), now_ms);
+    row_add_value (tree_row (tree, responses, "no. of authorities"),
+                   (double) layer_uint (nodes, n, layer, f->dns_auth, 0), now_ms);
+    row_add_value (tree_row (tree, responses, "no. of answers"),
+                   (double) layer_uint (nodes, n, layer, f->dns_answers, 0), now_ms);
+    row_add_value (tree_row (tree, responses, "no. of additionals"),
+                   (double) layer_uint (nodes, n, layer, f->dns_add, 0), now_ms);
+  }
+  if (response)
+    {
+      TreeRow *service = tree_row (tree, NULL, dns_service_row);
+
+      if (layer_find (nodes, n, layer, f->dns_unsolicited) != NULL)
+        tick (tree, service, "no. of unsolicited responses", now_ms);
+      else if (layer_find (nodes, n, layer, f->dns_retransmission) != NULL)
+        tick (tree, service, "no. of retransmissions", now_ms);
+      else if (time != NULL)
+        row_add_value (tree_row (tree, service, "request-response time (msec)"),
+                       (double) (float) ((double) time->v.i / 1e6), now_ms);
+    }
+}
+
 void
 iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
 {
@@ -396,6 +586,8 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
         count_ipv4 (tree, nodes, n, i, now_ms);
       else if (field == tree->f.mqtt && tree->kind == IOT_STATS_TREE_MQTT)
         count_mqtt (tree, nodes, n, i, now_ms);
+      else if (field == tree->f.dns && tree->kind == IOT_STATS_TREE_DNS)
+        count_dns (tree, nodes, n, i, now_ms);
       else
         continue;
       counted = TRUE;
@@ -464,9 +656,17 @@ print_row (IotStatsTree *tree, const TreeRow *row, guint indent, int width, gint
 {
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, row->count);
   g_autofree char *rate = NULL, *percent = NULL, *burst = NULL, *burst_start = NULL;
+  g_autofree char *average = NULL, *min = NULL, *max = NULL;
   const char *cells[TREE_N_COLUMNS + 1];
   g_autoptr (GPtrArray) sorted = g_ptr_array_copy (row->children, NULL, NULL);
 
+  if (row->has_values && row->count > 0)
+    {
+      /* tshark averages in single precision. */
+      average = g_strdup_printf ("%.2f", (double) (float) (row->total / (double) row->count));
+      min = row->float_values ? g_strdup_printf ("%f", row->min) : g_strdup_printf ("%.0f", row->min);
+      max = row->float_values ? g_strdup_printf ("%f", row->max) : g_strdup_printf ("%.0f", row->max);
+    }
   if (tree->elapsed_ms != 0.0)
     rate = g_strdup_printf ("%.4f", (double) (float) row->count / tree->elapsed_ms);
   if (parent_count < 0)
@@ -480,8 +680,9 @@ print_row (IotStatsTree *tree, const TreeRow *row, guint indent, int width, gint
     }
   cells[0] = row->name;
   cells[1] = count;
-  /* Counting rows have no values to average. */
-  cells[2] = cells[3] = cells[4] = "";
+  cells[2] = average ? average : "";
+  cells[3] = min ? min : "";
+  cells[4] = max ? max : "";
   cells[5] = rate ? rate : "";
   cells[6] = percent ? percent : "";
   cells[7] = burst ? burst : "-";

@@ -1,5 +1,5 @@
 /* iot-stats-trees.h — the counting trees of tshark's -z NAME,tree reports
- * (http, http_req, ptype, ip_hosts) and our own mqtt,tree, printed
+ * (http, http_req, ptype, ip_hosts, dns) and our own mqtt,tree, printed
  * as tshark 4.0 prints a stats_tree.  GLib only.
  */
 #pragma once
@@ -14,6 +14,7 @@ typedef enum {
   IOT_STATS_TREE_PTYPE,       /* ptype,tree: "IPv4 Statistics/IP Protocol Types" */
   IOT_STATS_TREE_IP_HOSTS,    /* ip_hosts,tree: "IPv4 Statistics/All Addresses" */
   IOT_STATS_TREE_MQTT,        /* mqtt,tree (ours): message types and topics */
+  IOT_STATS_TREE_DNS,         /* dns,tree: "DNS" */
 } IotStatsTreeKind;
 
 typedef struct _IotStatsTree IotStatsTree;
