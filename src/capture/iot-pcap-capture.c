@@ -70,6 +70,10 @@ struct _IotPcapCapture {
   guint64           stop_filesize;      /* bytes */
   guint64           ring_filesize;      /* bytes */
   guint             ring_files;
+  guint64           ring_packets;
+  gint64            ring_us;            /* -b duration, µs */
+  gint64            ring_interval_us;   /* -b interval, µs */
+  guint             stop_files;
   char             *ring_prefix;        /* NULL without a ring buffer */
   char             *ring_suffix;
 
@@ -79,6 +83,7 @@ struct _IotPcapCapture {
   guint             file_number;
   guint64           file_size;
   guint32           frames_in_file;
+  gint64            file_first_us; /* time stamp of the file's first packet, µs since 1970 */
   guint             batch_frames;  /* written but not yet flushed */
   guint32           batch_first;
   GQueue            pending;       /* Pending */
@@ -255,6 +260,13 @@ ring_path (IotPcapCapture *self)
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d%H%M%S");
 
   return g_strdup_printf ("%s_%05u_%s%s", self->ring_prefix, self->file_number, stamp, self->ring_suffix);
+}
+
+/* Whether files are switched (a ring buffer, or numbered files). */
+static gboolean
+ring_switches (IotPcapCapture *self)
+{
+  return self->ring_filesize > 0 || self->ring_packets > 0 || self->ring_us > 0 || self->ring_interval_us > 0;
 }
 
 /* ---- writing pcap and pcapng ------------------------------------------------------ */
@@ -443,6 +455,10 @@ iot_pcap_capture_new (const IotPcapOptions *options, GError **error)
   self->stop_filesize = options->stop_filesize_kb * 1000;
   self->ring_filesize = options->ring_filesize_kb * 1000;
   self->ring_files = options->ring_files;
+  self->ring_packets = options->ring_packets;
+  self->ring_us = (gint64) (options->ring_seconds * G_USEC_PER_SEC);
+  self->ring_interval_us = (gint64) (options->ring_interval * G_USEC_PER_SEC);
+  self->stop_files = options->stop_files;
   self->file_number = 1;
 
   if (options->interfaces == NULL || options->interfaces[0] == NULL)
@@ -450,13 +466,14 @@ iot_pcap_capture_new (const IotPcapOptions *options, GError **error)
       g_set_error (error, IOT_PCAP_ERROR, IOT_PCAP_ERROR_INVALID, "no capture interface given");
       return NULL;
     }
-  if (options->ring_files > 0 && options->ring_filesize_kb == 0)
+  if ((options->ring_files > 0 || options->stop_files > 0) && !ring_switches (self))
     {
       g_set_error (error, IOT_PCAP_ERROR, IOT_PCAP_ERROR_INVALID,
-                   "a ring buffer of %u files needs a size to switch files at (filesize:KB)", options->ring_files);
+                   "a ring buffer of %u files needs a size or another condition to switch files at (filesize:KB, packets:N, "
+                   "duration:S or interval:S)", MAX (options->ring_files, options->stop_files));
       return NULL;
     }
-  if (options->ring_filesize_kb > 0 && options->output == NULL)
+  if (ring_switches (self) && options->output == NULL)
     {
       g_set_error (error, IOT_PCAP_ERROR, IOT_PCAP_ERROR_INVALID,
                    "a ring buffer needs an output file name to number its files after");
@@ -489,7 +506,7 @@ iot_pcap_capture_new (const IotPcapOptions *options, GError **error)
 gboolean
 iot_pcap_capture_open_file (IotPcapCapture *self, GError **error)
 {
-  if (self->ring_filesize > 0)
+  if (ring_switches (self))
     {
       const char *base = strrchr (self->output, '/');
       const char *dot = strrchr (base ? base + 1 : self->output, '.');
@@ -649,6 +666,21 @@ rotate_locked (IotPcapCapture *self)
     fail_locked (self, g_steal_pointer (&error));
 }
 
+/* Whether the current file is complete: the packet stamped @ts_us goes
+ * to the next one.  Time conditions compare packet time stamps, so a
+ * file holds exactly the packets of its span (a switch happens when a
+ * packet comes). */
+static gboolean
+file_is_full (IotPcapCapture *self, gint64 ts_us)
+{
+  if (self->frames_in_file == 0)
+    return FALSE;
+  return (self->ring_filesize > 0 && self->file_size >= self->ring_filesize)
+         || (self->ring_packets > 0 && self->frames_in_file >= self->ring_packets)
+         || (self->ring_us > 0 && ts_us - self->file_first_us >= self->ring_us)
+         || (self->ring_interval_us > 0 && ts_us / self->ring_interval_us != self->file_first_us / self->ring_interval_us);
+}
+
 static void
 on_packet (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
@@ -662,8 +694,16 @@ on_packet (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
       g_mutex_unlock (&self->lock);
       return;
     }
-  if (self->ring_filesize > 0 && self->frames_in_file > 0 && self->file_size >= self->ring_filesize)
+  if (file_is_full (self, (gint64) h->ts.tv_sec * G_USEC_PER_SEC + (iface->nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec)))
     {
+      /* -a files:N: the N-th file is complete, the capture ends. */
+      if (self->stop_files > 0 && self->file_number >= self->stop_files)
+        {
+          self->done = TRUE;
+          break_all_locked (self);
+          g_mutex_unlock (&self->lock);
+          return;
+        }
       rotate_locked (self);
       if (self->done)
         {
@@ -685,6 +725,8 @@ on_packet (u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
       g_mutex_unlock (&self->lock);
       return;
     }
+  if (self->frames_in_file == 0)
+    self->file_first_us = (gint64) h->ts.tv_sec * G_USEC_PER_SEC + (iface->nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
   self->batch_frames++;
   self->frames_in_file++;
   self->captured++;

@@ -52,6 +52,10 @@ typedef struct {
   guint64     stop_filesize_kb;    /* kB = 1000 bytes, as tshark */
   guint64     ring_filesize_kb;
   guint       ring_files;          /* 0 = keep all */
+  guint64     ring_packets;        /* switch files after this many packets */
+  double      ring_seconds;        /* ... after this long in one file */
+  double      ring_interval;       /* ... when the wall clock reaches a multiple of this */
+  guint       stop_files;          /* stop when this many files are complete */
 } IotPcapOptions;
 
 typedef struct _IotPcapCapture IotPcapCapture;

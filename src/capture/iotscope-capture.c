@@ -266,6 +266,22 @@ parse_condition (const char *flag, const char *spec, IotPcapOptions *options)
     options->ring_filesize_kb = parse_number ("-b filesize", value, 1, G_MAXUINT32);
   else if (g_str_equal (flag, "-b") && g_str_equal (key, "files"))
     options->ring_files = (guint) parse_number ("-b files", value, 1, 100000);
+  else if (g_str_equal (flag, "-b") && g_str_equal (key, "packets"))
+    options->ring_packets = parse_number ("-b packets", value, 1, G_MAXINT64);
+  else if (g_str_equal (flag, "-b") && (g_str_equal (key, "duration") || g_str_equal (key, "interval")))
+    {
+      char *end = NULL;
+      double seconds = g_ascii_strtod (value, &end);
+
+      if (end == value || *end != '\0' || !(seconds > 0) || seconds > 1e9)
+        usage_error ("invalid -b %s \"%s\"", key, value);
+      if (g_str_equal (key, "duration"))
+        options->ring_seconds = seconds;
+      else
+        options->ring_interval = seconds;
+    }
+  else if (g_str_equal (flag, "-a") && g_str_equal (key, "files"))
+    options->stop_files = (guint) parse_number ("-a files", value, 1, 100000);
   else
     usage_error ("invalid %s \"%s\"", flag, spec);
 }

@@ -13,6 +13,7 @@
 #include "iot-cli-prefs.h"
 #include "iot-mqtt-rules.h"
 #include "iot-proto.h"
+#include "iot-engine.h"
 #include "iot-secrets.h"
 #include "iot-wpa.h"
 
@@ -93,4 +94,31 @@ iot_cli_on_preference (const char *option_name, const char *value,
     }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-o %s: %s", value, local->message);
   return FALSE;
+}
+
+/* --enable-protocol, then --disable-protocol: as in tshark, a protocol
+ * named by both stays disabled. */
+gboolean
+iot_cli_apply_protocol_switches (char **enable, char **disable, GError **error)
+{
+  for (guint i = 0; enable && enable[i]; i++)
+    if (!iot_registry_set_enabled (enable[i], TRUE, error))
+      return FALSE;
+  for (guint i = 0; disable && disable[i]; i++)
+    {
+      if (g_ascii_strcasecmp (disable[i], "ALL") == 0)
+        {
+          for (guint d = 0; d < iot_registry_n_dissectors (); d++)
+            iot_registry_set_enabled (iot_registry_dissector_by_id (d)->abbrev, FALSE, NULL);
+          continue;
+        }
+      if (!iot_registry_set_enabled (disable[i], FALSE, error))
+        return FALSE;
+    }
+  /* After ALL, the ones named to enable are decoded. */
+  for (guint i = 0; disable && g_strv_contains ((const char *const *) disable, "ALL")
+                    && enable && enable[i]; i++)
+    if (!iot_registry_set_enabled (enable[i], TRUE, error))
+      return FALSE;
+  return TRUE;
 }

@@ -15,6 +15,7 @@
 #include "iot-engine.h"
 #include "iot-export.h"
 #include "iot-filter.h"
+#include "iot-glossary.h"
 #include "iot-follow.h"
 #include "iot-live.h"
 #include "iot-privileges.h"
@@ -22,10 +23,15 @@
 #include "iot-print.h"
 #include "iot-resolve.h"
 #include "iot-stats.h"
+#include "iot-stats-trees.h"
 #include "iot-insight.h"
 #include "iot-readings.h"
 #include "iot-cli-prefs.h"
 #include "iot-cli-exercise.h"
+#include "iot-cli-stream.h"
+#include "iot-cli-linktypes.h"
+
+#include <sys/stat.h>
 
 typedef enum {
   OUTPUT_SUMMARY,
@@ -56,6 +62,7 @@ typedef struct {
   IotFieldsFormat fields_format;
   /* Live capture. */
   gboolean        list_interfaces;
+  gboolean        list_link_types;  /* -L */
   char          **interfaces;
   char           *capture_filter;
   gboolean        no_promiscuous;
@@ -73,6 +80,13 @@ typedef struct {
   char           *separator;        /* -S */
   gboolean        version;          /* -v */
   gboolean        tabs;             /* -T tabs */
+  char           *detail_protocols; /* -O */
+  char           *json_filter;      /* -j */
+  char           *json_top_filter;  /* -J */
+  gboolean        no_duplicate_keys;
+  char           *mapping_filter;   /* --elastic-mapping-filter */
+  char          **disable_protocols;
+  char          **enable_protocols;
 } CliOptions;
 
 static CliOptions opts;
@@ -133,8 +147,8 @@ static const GOptionEntry entries[] = {
   { "verbose", 'V', 0, G_OPTION_ARG_NONE, &opts.verbose, "Print the protocol tree of each frame", NULL },
   { "hex", 'x', 0, G_OPTION_ARG_NONE, &opts.hex, "Print a hex and ASCII dump of each frame", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Print no per-frame output", NULL },
-  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, fields, json or ek", "FORMAT" },
-  { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields (repeatable)", "FIELD" },
+  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, tabs, fields, json, ek or psml", "FORMAT" },
+  { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields, json or ek (repeatable); _ws.col.Info and the other columns too", "FIELD" },
   { "fields-option", 'E', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_options,
     "-T fields options: header=y|n, separator=/t|/s|<c>, aggregator=,|/s|<c>, quote=d|s|n, occurrence=f|l|a", "OPTION" },
   { "display-filter", 'Y', 0, G_OPTION_ARG_STRING, &opts.display_filter,
@@ -143,10 +157,11 @@ static const GOptionEntry entries[] = {
     "With -2: a filter applied in the first pass", "FILTER" },
   { "two-pass", '2', 0, G_OPTION_ARG_NONE, &opts.two_pass, "Two-pass analysis (always done; accepted for tshark compatibility)", NULL },
   { "statistics", 'z', 0, G_OPTION_ARG_STRING_ARRAY, &opts.statistics,
-    "Statistics after reading: follow,tcp|udp|tls,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
+    "Statistics after reading: follow,tcp|udp|tls|http,ascii|hex|raw,STREAM, follow,mqtt,STREAM, io,phs[,FILTER], "
     "io,stat,INTERVAL[,COL…], conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER], expert[,LEVEL][,FILTER], "
     "plen,tree[,FILTER], iat,tree[,FILTER] (inter-frame times), readings[,FILTER] (numbers payloads carried, "
-    "per device, series and name) (repeatable)",
+    "per device, series and name), http,tree, http_req,tree, ptype,tree, ip_hosts,tree, dns,tree, "
+    "mqtt,tree (message types and topics) (repeatable)",
     "STATS" },
   { "option", 'o', 0, G_OPTION_ARG_CALLBACK, iot_cli_on_preference,
     "Set a preference as tshark does (tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
@@ -154,9 +169,11 @@ static const GOptionEntry entries[] = {
   { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &opts.decode_as,
     "Decode a port as a protocol: tcp.port==1884,mqtt (repeatable)", "TABLE==VALUE,PROTO" },
   { "glossary", 'G', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_glossary,
-    "Print a glossary (fields, protocols) and exit", "REPORT" },
+    "Print a glossary and exit: fields, protocols, ftypes, values, decodes or elastic-mapping", "REPORT" },
   { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opts.list_interfaces,
     "List the capture interfaces and exit (with -V: addresses and flags)", NULL },
+  { "list-data-link-types", 'L', 0, G_OPTION_ARG_NONE, &opts.list_link_types,
+    "List the link types of the -i interfaces (with -I: in monitor mode) and exit", NULL },
   { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &opts.interfaces,
     "Capture live on this interface: a name or a number from -D (repeatable)", "IFACE" },
   { "capture-filter", 'f', 0, G_OPTION_ARG_STRING, &opts.capture_filter,
@@ -173,9 +190,10 @@ static const GOptionEntry entries[] = {
   { "file-format", 'F', 0, G_OPTION_ARG_STRING, &opts.write_format,
     "Format of the file -w writes from -r: pcap or pcapng", "FORMAT" },
   { "autostop", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &opts.autostop,
-    "Stop the capture: duration:SECONDS, filesize:KB or packets:N (repeatable)", "COND" },
+    "Stop the capture: duration:SECONDS, filesize:KB, packets:N or files:N (repeatable)", "COND" },
   { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &opts.ring_buffer,
-    "Ring buffer: filesize:KB (switch files), files:N (keep N files)", "OPT" },
+    "Ring buffer: switch files at filesize:KB, packets:N, duration:SECONDS or interval:SECONDS (wall clock); "
+    "files:N keeps the last N files", "OPT" },
   { "time-format", 't', 0, G_OPTION_ARG_CALLBACK, on_time_format,
     "Time column: a, ad, adoy, d, dd, e, r (default: relative), u, ud or udoy, optionally with .N decimals", "FORMAT" },
   { "seconds-format", 'u', 0, G_OPTION_ARG_CALLBACK, on_seconds_format,
@@ -190,6 +208,22 @@ static const GOptionEntry entries[] = {
   { "name-resolution", 'N', 0, G_OPTION_ARG_CALLBACK, on_resolution_flags,
     "Enable only these name resolutions: m (MAC makers and well-known addresses), n, N, t, d, v", "FLAGS" },
   { "version", 'v', 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
+  { "detail-protocols", 'O', 0, G_OPTION_ARG_STRING, &opts.detail_protocols,
+    "With -V (implied): only these protocols in full, the others as their first line (comma separated)",
+    "PROTOCOLS" },
+  { "json-filter", 'j', 0, G_OPTION_ARG_STRING, &opts.json_filter,
+    "-T json / ek: expand only the subtrees of these protocols and fields (space separated)", "NAMES" },
+  { "json-top-filter", 'J', 0, G_OPTION_ARG_STRING, &opts.json_top_filter,
+    "-T json / ek: show these protocols (and fields) with their whole subtrees (space separated)", "NAMES" },
+  { "no-duplicate-keys", 0, 0, G_OPTION_ARG_NONE, &opts.no_duplicate_keys,
+    "-T json: merge keys repeated in an object into an array (always done; accepted for tshark compatibility)",
+    NULL },
+  { "disable-protocol", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.disable_protocols,
+    "Don't decode this protocol (its bytes show as data); \"ALL\" for every one (repeatable)", "PROTOCOL" },
+  { "enable-protocol", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.enable_protocols,
+    "With --disable-protocol ALL: decode this protocol still (repeatable)", "PROTOCOL" },
+  { "elastic-mapping-filter", 0, 0, G_OPTION_ARG_STRING, &opts.mapping_filter,
+    "With -G elastic-mapping: only these protocols (comma separated)", "PROTOCOLS" },
   { "print", 'P', 0, G_OPTION_ARG_NONE, &opts.print_when_writing,
     "Print packets even when writing them to a file with -w", NULL },
   { NULL }
@@ -242,21 +276,10 @@ static int
 print_glossary (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
 
-  if (strcmp (opts.glossary, "fields") == 0)
-    iot_print_glossary (out);
-  else if (strcmp (opts.glossary, "protocols") == 0)
-    {
-      for (guint i = 0; i < iot_registry_n_dissectors (); i++)
-        {
-          const IotDissector *d = iot_registry_dissector_by_id (i);
-
-          g_string_append_printf (out, "%s\t%s\t%s\n", d->long_name ? d->long_name : d->name,
-                                  d->name, d->abbrev);
-        }
-    }
-  else
-    return fail ("unknown glossary report \"%s\" (known: fields, protocols)", opts.glossary);
+  if (!iot_glossary_print (opts.glossary, opts.mapping_filter, out, &error))
+    return fail ("%s", error->message);
   flush_out (out);
   return 0;
 }
@@ -367,6 +390,8 @@ typedef struct {
   GPtrArray         *fields;
   guint32            prev_displayed;
   gboolean           sequential;     /* prev_displayed follows the filter */
+  gboolean           wants_time_column;  /* _ws.col.Time is read: -t formats it */
+  char               time_text[64];
 } Renderer;
 
 static Renderer *
@@ -384,6 +409,8 @@ renderer_new (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fi
   r->read = compile_filter (opts.read_filter, &ok);
   r->fields = fields;
   r->sequential = sequential;
+  r->wants_time_column = options->fields != NULL
+                         && iot_field_set_contains (options->fields, iot_registry_field ("_ws.col.Time"));
   if (opts.format == OUTPUT_FIELDS)
     r->printer = iot_fields_printer_new ((const IotField *const *) fields->pdata, fields->len,
                                          &opts.fields_format);
@@ -401,14 +428,18 @@ renderer_free (Renderer *r)
 }
 
 static void
-append_json (IotPacket *pkt, GString *out)
+append_json (IotPacket *pkt, GPtrArray *fields, GString *out)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  iot_print_json (pkt, builder);
+  /* With -e, only those fields, as tshark. */
+  if (fields->len > 0)
+    iot_print_json_fields (pkt, (const IotField *const *) fields->pdata, fields->len, builder);
+  else
+    iot_print_json (pkt, builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
@@ -464,6 +495,13 @@ render_frame (Renderer *r, guint32 number, GString *out)
   IotPacket *pkt = r->pkt;
 
   r->options.prev_displayed = r->sequential ? r->prev_displayed : number - 1;
+  if (r->wants_time_column)
+    {
+      iot_time_style_format (&opts.time_style, iot_file_frame (r->file, number)->ts_ns,
+                             time_reference (r, number), time_decimals (r->file),
+                             r->time_text, sizeof r->time_text);
+      r->options.time_column = r->time_text;
+    }
   iot_engine_dissect (r->engine, pkt, number, &r->options);
   if (!iot_file_frame_intact (r->file, number))
     return FALSE;
@@ -505,10 +543,13 @@ render_frame (Renderer *r, guint32 number, GString *out)
       iot_fields_printer_row (r->printer, pkt, out);
       break;
     case OUTPUT_JSON:
-      append_json (pkt, out);
+      append_json (pkt, r->fields, out);
       break;
     case OUTPUT_EK:
-      iot_print_ek (pkt, out);
+      if (r->fields->len > 0)
+        iot_print_ek_fields (pkt, (const IotField *const *) r->fields->pdata, r->fields->len, out);
+      else
+        iot_print_ek (pkt, out);
       break;
     }
   if (opts.hex)
@@ -780,9 +821,13 @@ parse_statistics (GArray *follows, GError **error)
             return FALSE;
           continue;
         }
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -z \"%s\" (supported: follow,tcp|udp|tls,ascii|hex|raw,STREAM and follow,mqtt,STREAM)",
-                   opts.statistics[i]);
+      {
+        g_autofree char *known = iot_stats_list_reports ();
+
+        /* As tshark: every report there is, one a line. */
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "invalid -z argument \"%s\"; it must be one of:\n%s", opts.statistics[i], known);
+      }
       return FALSE;
     }
   return TRUE;
@@ -864,6 +909,15 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
     case OUTPUT_SUMMARY:
     case OUTPUT_PSML:
       options->flags = IOT_DISSECT_COLUMNS;
+      break;
+    case OUTPUT_JSON:
+    case OUTPUT_EK:
+      /* -e: only those fields are needed. */
+      if (fields->len > 0)
+        for (guint i = 0; i < fields->len; i++)
+          iot_field_set_add (wanted, g_ptr_array_index (fields, i));
+      else
+        options->flags = IOT_DISSECT_TREE | IOT_DISSECT_COLUMNS;
       break;
     case OUTPUT_FIELDS:
       for (guint i = 0; i < fields->len; i++)
@@ -1042,6 +1096,24 @@ list_interfaces (void)
   return 0;
 }
 
+static char **resolve_interfaces (GError **error);
+
+static int
+list_link_types (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) names = NULL;
+
+  if (opts.interfaces == NULL)
+    return fail ("-L needs an interface (-i IFACE)");
+  names = resolve_interfaces (&error);
+  if (names == NULL || !iot_cli_print_link_types ((const char *const *) names, opts.monitor, out, &error))
+    return fail ("%s", error->message);
+  flush_out (out);
+  return 0;
+}
+
 /* -i accepts a number from -D as well as a name. */
 static char **
 resolve_interfaces (GError **error)
@@ -1093,18 +1165,27 @@ parse_condition (const char *flag, const char *spec, const char *const *keys, do
       values[k] = value;
       return TRUE;
     }
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid %s \"%s\" (expected %s:N with N > 0%s%s%s%s)",
-               flag, spec, keys[0], keys[1] ? ", " : "", keys[1] ? keys[1] : "", keys[2] ? " or " : "",
-               keys[2] ? keys[2] : "");
+  {
+    g_autofree char *names = g_strjoinv (":N, ", (char **) keys);
+
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid %s \"%s\" (expected %s:N with N > 0)",
+                 flag, spec, names);
+  }
   return FALSE;
+}
+
+static gboolean
+writes_stdout (void)
+{
+  return opts.write_file != NULL && strcmp (opts.write_file, "-") == 0;
 }
 
 static gboolean
 parse_capture_options (IotLiveOptions *options, GError **error)
 {
-  static const char *const autostop_keys[] = { "duration", "filesize", "packets", NULL };
-  static const char *const ring_keys[] = { "filesize", "files", NULL, NULL };
-  double autostop[3] = { 0 }, ring[2] = { 0 };
+  static const char *const autostop_keys[] = { "duration", "filesize", "packets", "files", NULL };
+  static const char *const ring_keys[] = { "filesize", "files", "packets", "duration", "interval", NULL };
+  double autostop[4] = { 0 }, ring[5] = { 0 };
 
   for (guint i = 0; opts.autostop && opts.autostop[i]; i++)
     if (!parse_condition ("-a", opts.autostop[i], autostop_keys, autostop, error))
@@ -1112,7 +1193,7 @@ parse_capture_options (IotLiveOptions *options, GError **error)
   for (guint i = 0; opts.ring_buffer && opts.ring_buffer[i]; i++)
     if (!parse_condition ("-b", opts.ring_buffer[i], ring_keys, ring, error))
       return FALSE;
-  if (opts.ring_buffer != NULL && opts.write_file == NULL)
+  if (opts.ring_buffer != NULL && (opts.write_file == NULL || writes_stdout ()))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "a ring buffer (-b) needs a file name (-w FILE)");
       return FALSE;
@@ -1134,9 +1215,11 @@ parse_capture_options (IotLiveOptions *options, GError **error)
   options->monitor = opts.monitor;
   options->snaplen = opts.snaplen;
   options->buffer_mib = opts.buffer_mib;
-  options->output = opts.write_file;
+  /* -w -: a temporary file, copied to standard output as it grows;
+   * pcapng unless -F pcap, as tshark writes it. */
+  options->output = writes_stdout () ? NULL : opts.write_file;
   options->pcapng = opts.write_format != NULL ? g_str_equal (opts.write_format, "pcapng")
-                    : opts.write_file != NULL && g_str_has_suffix (opts.write_file, ".pcapng");
+                    : writes_stdout () || (opts.write_file != NULL && g_str_has_suffix (opts.write_file, ".pcapng"));
   options->stop_seconds = autostop[0];
   options->stop_filesize_kb = (guint64) autostop[1];
   options->stop_packets = (guint64) autostop[2];
@@ -1144,6 +1227,10 @@ parse_capture_options (IotLiveOptions *options, GError **error)
     options->stop_packets = (guint64) opts.count;
   options->ring_filesize_kb = (guint64) ring[0];
   options->ring_files = (guint) ring[1];
+  options->ring_packets = (guint64) ring[2];
+  options->ring_seconds = ring[3];
+  options->ring_interval = ring[4];
+  options->stop_files = (guint) autostop[3];
   return TRUE;
 }
 
@@ -1164,6 +1251,7 @@ typedef struct {
   guint64            captured;
   GError            *error;
   gboolean           stopping;
+  guint64            copied;         /* -w -: bytes of the file sent to standard output */
 } LiveRun;
 
 static void
@@ -1202,9 +1290,14 @@ live_print (LiveRun *run, const IotLiveBatch *batch)
       return;
     }
   n = iot_file_n_frames (run->file);
-  iot_engine_first_pass_upto (run->engine, n, NULL);
+  if (opts.count > 0 && n > (guint32) opts.count)
+    n = opts.count;
   for (guint32 number = run->printed + 1; number <= n; number++)
     {
+      /* Each frame is printed as soon as the pass reached it, whatever
+       * came in with it: the output does not depend on how the input was
+       * cut into reads. */
+      iot_engine_first_pass_upto (run->engine, number, NULL);
       render_frame (run->renderer, number, run->out);
       if (run->out->len > (1 << 15))
         write_out (run->out, &run->first_json);
@@ -1220,6 +1313,8 @@ on_live_batch (IotLive *live, const IotLiveBatch *batch, gpointer data)
   LiveRun *run = data;
 
   run->captured += batch->n_frames;
+  if (writes_stdout () && run->error == NULL)
+    iot_copy_file_tail (batch->path, &run->copied, stdout, &run->error);
   if (run->print)
     live_print (run, batch);
   else if (run->show_count)
@@ -1281,6 +1376,8 @@ run_live (void)
   if (names == NULL)
     return fail ("%s", error->message);
   options.interfaces = (const char *const *) names;
+  if (writes_stdout () && opts.print_when_writing)
+    return fail ("can't write both raw packet data (-w -) and dissected packets (-P) to the standard output");
   print = !opts.quiet && (opts.write_file == NULL || opts.print_when_writing);
   /* Printing follows the file as it grows, which only pcap allows. */
   if (print && options.pcapng)
@@ -1334,11 +1431,13 @@ run_live (void)
     fprintf (stderr, "%" G_GUINT64_FORMAT " packet%s dropped by the kernel, %" G_GUINT64_FORMAT
              " by the interface\n", stats.dropped, stats.dropped == 1 ? "" : "s", stats.if_dropped);
   path = iot_live_dup_path (live);
-  if (opts.write_file == NULL)
+  if (writes_stdout () && run.error == NULL)
+    iot_copy_file_tail (path, &run.copied, stdout, &run.error);
+  if (opts.write_file == NULL || writes_stdout ())
     g_unlink (path);
   if (run.error != NULL)
     {
-      if (opts.write_file != NULL)
+      if (opts.write_file != NULL && !writes_stdout ())
         fprintf (stderr, "iotscope-cli: %s (in %s)\n", run.error->message, path);
       else
         fprintf (stderr, "iotscope-cli: %s\n", run.error->message);
@@ -1346,6 +1445,109 @@ run_live (void)
       return 2;
     }
   return 0;
+}
+
+/* ---- -r - from a pipe, printed as it arrives --------------------------------------- */
+
+typedef struct {
+  LiveRun  *run;
+  gboolean  decided;
+  gboolean  follow;       /* pcap: printed while it grows; else read at the end */
+} StreamRun;
+
+static void
+on_spool (IotStdinSpool *spool, gboolean finished, gpointer data)
+{
+  StreamRun *stream = data;
+  IotLiveBatch batch = { 0 };
+
+  /* The pcap header (24 bytes) says whether the input can be followed. */
+  if (!stream->decided && (iot_stdin_spool_size (spool) >= 24 || finished))
+    {
+      stream->decided = TRUE;
+      stream->follow = iot_stdin_spool_is_pcap (spool) && iot_stdin_spool_size (spool) >= 24;
+    }
+  if (stream->follow)
+    {
+      batch.file_number = 1;
+      batch.path = iot_stdin_spool_path (spool);
+      live_print (stream->run, &batch);
+      /* -c: enough frames printed; the writer sees its pipe closed. */
+      if (opts.count > 0 && stream->run->printed >= (guint32) opts.count)
+        finished = TRUE;
+    }
+  if (finished)
+    g_main_loop_quit (stream->run->loop);
+}
+
+/* Whether -r - can print frames as they come: standard input is a pipe or
+ * FIFO and nothing needs the whole capture first (reports, -w, insight). */
+static gboolean
+can_stream_stdin (void)
+{
+  struct stat st;
+
+  return opts.read_file != NULL && strcmp (opts.read_file, "-") == 0 && fstat (STDIN_FILENO, &st) == 0
+         && S_ISFIFO (st.st_mode) && opts.statistics == NULL && opts.write_file == NULL
+         && opts.read_filter == NULL && !insight_requested ();
+}
+
+static int run (void);
+
+static int
+run_stream (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) fields = NULL;
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  g_autoptr (IotFilter) display = NULL;
+  g_autoptr (IotStdinSpool) spool = NULL;
+  LiveRun live = { 0 };
+  StreamRun stream = { &live };
+  gboolean ok;
+  int rc = 0;
+
+  if (!parse_output_type (&error))
+    return fail ("%s", error->message);
+  display = compile_filter (opts.display_filter, &ok);
+  if (!ok)
+    return 2;
+  fields = resolve_fields (&error);
+  if (fields == NULL)
+    return fail ("%s", error->message);
+  if (opts.format == OUTPUT_FIELDS && fields->len == 0)
+    return fail ("-T fields was given, but no fields were specified with -e");
+  spool = iot_stdin_spool_start (on_spool, &stream, &error);
+  if (spool == NULL)
+    return fail ("%s", error->message);
+  live.loop = g_main_loop_new (NULL, FALSE);
+  live.print = !opts.quiet;
+  live.fields = fields;
+  live.out = g_string_sized_new (1 << 16);
+  live.first_json = TRUE;
+  setup_output (&live.options, wanted, fields, display, NULL, live.out);
+  g_main_loop_run (live.loop);
+  if (stream.follow)
+    {
+      if (opts.format == OUTPUT_JSON)
+        g_string_append (live.out, live.first_json ? "]\n" : "\n]\n");
+      if (opts.format == OUTPUT_PSML)
+        iot_print_psml_footer (live.out);
+      flush_out (live.out);
+      if (live.file != NULL && iot_file_damage (live.file) != NULL)
+        rc = fail ("standard input: %s", iot_file_damage (live.file));
+    }
+  live_close_file (&live);
+  g_string_free (live.out, TRUE);
+  g_main_loop_unref (live.loop);
+  if (iot_stdin_spool_error (spool) != NULL)
+    return fail ("%s", iot_stdin_spool_error (spool)->message);
+  if (stream.follow)
+    return rc;
+  /* pcapng or compressed: read once complete, as any file. */
+  g_free (opts.read_file);
+  opts.read_file = g_strdup (iot_stdin_spool_path (spool));
+  return run ();
 }
 
 /* -r IN -w OUT: the frames that pass the filters, saved as they were
@@ -1357,7 +1559,9 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
-  IotExportFormat format = iot_export_format_for_path (opts.write_file);
+  /* Standard output gets pcapng unless -F says otherwise, as in tshark. */
+  IotExportFormat format = strcmp (opts.write_file, "-") == 0 ? IOT_EXPORT_PCAPNG
+                                                                : iot_export_format_for_path (opts.write_file);
   IotDissectOptions options = { 0 };
 
   if (opts.write_format != NULL && g_str_equal (opts.write_format, "pcap"))
@@ -1409,6 +1613,8 @@ run (void)
 
   if (!parse_output_type (&error) || !parse_statistics (follows, &error))
     return fail ("%s", error->message);
+  if (opts.no_duplicate_keys && opts.format != OUTPUT_JSON)
+    return fail ("--no-duplicate-keys can only be used with \"-T json\"");
   display = compile_filter (opts.display_filter, &ok);
   if (!ok)
     return 2;
@@ -1417,6 +1623,8 @@ run (void)
     return 2;
   if (read != NULL && !opts.two_pass)
     warn ("-R without -2 works like -Y here");
+  if (opts.write_file != NULL && strcmp (opts.write_file, "-") == 0 && opts.print_when_writing)
+    return fail ("can't write both raw packet data (-w -) and dissected packets (-P) to the standard output");
   /* As tshark: frames written to a file are not printed too, unless -P. */
   if (opts.write_file != NULL && !opts.print_when_writing)
     opts.quiet = TRUE;
@@ -1543,6 +1751,17 @@ main (int argc, char **argv)
     return print_version ();
   if (opts.quiet_stderr)
     opts.quiet = TRUE;
+  /* -O shows details: -V is implied, as in tshark. */
+  if (opts.detail_protocols != NULL)
+    {
+      opts.verbose = TRUE;
+      iot_print_set_detail_protocols (opts.detail_protocols);
+    }
+  if (opts.json_filter != NULL && opts.json_top_filter != NULL)
+    return fail ("-j and -J can't be used together");
+  if (opts.json_filter != NULL || opts.json_top_filter != NULL)
+    iot_print_set_protocol_filter (opts.json_filter ? opts.json_filter : opts.json_top_filter,
+                                   opts.json_top_filter != NULL);
   {
     g_autofree char *warning = iot_privileges_root_warning ("iotscope-cli");
 
@@ -1571,8 +1790,12 @@ main (int argc, char **argv)
   for (guint i = 0; opts.field_options && opts.field_options[i]; i++)
     if (!iot_fields_format_parse (&opts.fields_format, opts.field_options[i], &error))
       return fail ("%s", error->message);
+  if (!iot_cli_apply_protocol_switches (opts.enable_protocols, opts.disable_protocols, &error))
+    return fail ("%s", error->message);
   if (opts.list_interfaces)
     return list_interfaces ();
+  if (opts.list_link_types)
+    return list_link_types ();
   if (opts.interfaces != NULL)
     {
       if (opts.read_file != NULL)
@@ -1581,5 +1804,7 @@ main (int argc, char **argv)
     }
   if (opts.read_file == NULL)
     return fail ("no capture file given; use -r FILE, or -i IFACE to capture live (-D lists the interfaces)");
+  if (can_stream_stdin ())
+    return run_stream ();
   return run ();
 }

@@ -33,6 +33,7 @@ struct _IotPacket {
   const IotFieldSet *wanted;
   guint32            prev_displayed;
   guint32            time_ref;
+  const char        *time_column;
 
   GArray            *nodes;          /* IotNode */
   IotArenaBlock     *arena;
@@ -96,9 +97,32 @@ void   iot_packet_finish (IotPacket *pkt);
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
 const IotDissector *iot_registry_string_table_lookup (const char *table, const char *key);
 GPtrArray          *iot_registry_heuristics (const char *table);
+/* Every entry of the numeric hand-off tables (tcp.port 1883 -> mqtt …),
+ * sorted by table and key. */
+typedef void (*IotHandoffFunc) (const char *table, guint32 key, const IotDissector *dissector, gpointer data);
+void                iot_registry_foreach_handoff (IotHandoffFunc func, gpointer data);
 IotDissector       *iot_registry_frame_dissector (void);
 IotDissector       *iot_registry_data_dissector (void);
 extern IotField     iot_expert_fields[];
+
+/* The summary columns as fields (iot-columns.c). */
+enum {
+  IOT_COLUMN_F_NUMBER,
+  IOT_COLUMN_F_TIME,
+  IOT_COLUMN_F_SOURCE,
+  IOT_COLUMN_F_DESTINATION,
+  IOT_COLUMN_F_PROTOCOL,
+  IOT_COLUMN_F_LENGTH,
+  IOT_COLUMN_F_INFO,
+  IOT_COLUMN_N_FIELDS
+};
+extern IotField     iot_column_fields[];
+/* Whether @wanted names a column field: the frame then needs its columns. */
+gboolean            iot_columns_wanted (const IotFieldSet *wanted);
+/* Adds the wanted column fields to a dissected frame; @time_text is the
+ * Time column as the caller formats it (NULL: seconds since the first
+ * frame). */
+void                iot_columns_add_nodes (IotPacket *pkt, const char *time_text);
 enum {
   IOT_EXPERT_F_EXPERT,
   IOT_EXPERT_F_MESSAGE,

@@ -93,6 +93,10 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->wanted = options ? options->fields : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;
   pkt->time_ref = options ? options->time_ref : 0;
+  pkt->time_column = options ? options->time_column : NULL;
+  /* The column fields are made from the columns. */
+  if (iot_columns_wanted (pkt->wanted))
+    pkt->flags |= IOT_DISSECT_COLUMNS;
   /* frame.protocols is built only when someone will read it. */
   pkt->wants_protocols = (pkt->flags & IOT_DISSECT_TREE)
                          || (pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, self->protocols_field));
@@ -110,6 +114,8 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   buf.pkt = pkt;
   iot_call_dissector (pkt, iot_registry_frame_dissector (), &buf, -1);
   iot_packet_finish (pkt);
+  if (iot_columns_wanted (pkt->wanted))
+    iot_columns_add_nodes (pkt, pkt->time_column);
 }
 
 guint32

@@ -44,6 +44,7 @@ typedef struct {
   const IotFieldSet *fields;          /* may be NULL */
   guint32            prev_displayed;  /* for frame.time_delta_displayed; 0 = none */
   guint32            time_ref;        /* reference frame for frame.time_relative; 0 = first */
+  const char        *time_column;     /* _ws.col.Time as -t formats it; NULL = seconds since the first frame */
 } IotDissectOptions;
 
 /* Re-dissects one frame (1-based) into @pkt, independent of which frames
@@ -70,6 +71,11 @@ char               *iot_registry_port_preference (const char *protocol, const ch
 /* Takes back every change of Decode As and port preferences: the tables
  * as the dissectors registered them.  Not while frames are dissected. */
 void                iot_registry_reset_decode_as (void);
+/* --disable-protocol / --enable-protocol: a disabled protocol is never
+ * called, its bytes are shown as data.  Before any engine is created;
+ * FALSE with @error for an unknown name or the frame itself. */
+gboolean            iot_registry_set_enabled (const char *abbrev, gboolean enabled, GError **error);
+gboolean            iot_registry_dissector_enabled (const IotDissector *dissector);
 /* Registers an extra dissector (plugins); before any engine is created. */
 gboolean            iot_registry_add (IotDissector *dissector, GError **error);
 

@@ -392,6 +392,26 @@ iot_export_frames (IotFile *file, const guint32 *numbers, guint n,
   if (!check_numbers (file, numbers, n, error))
     return FALSE;
 
+  /* "-": standard output, as tshark's -w -.  The writers close their
+   * stream, so they get a copy of the descriptor. */
+  if (strcmp (path, "-") == 0)
+    {
+      fflush (stdout);
+      fd = dup (STDOUT_FILENO);
+      if (fd < 0 || (out = fdopen (fd, "wb")) == NULL)
+        {
+          int saved = errno;
+
+          if (fd >= 0)
+            close (fd);
+          g_set_error (error, IOT_EXPORT_ERROR, IOT_EXPORT_ERROR_WRITE,
+                       "Cannot write to standard output: %s", g_strerror (saved));
+          return FALSE;
+        }
+      if (format == IOT_EXPORT_PCAPNG)
+        return write_pcapng (file, numbers, n, out, "standard output", error);
+      return write_pcap (file, numbers, n, out, "standard output", error);
+    }
   fd = g_mkstemp_full (tmpl, O_WRONLY, 0644);
   if (fd < 0 || (out = fdopen (fd, "wb")) == NULL)
     {

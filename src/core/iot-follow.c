@@ -9,7 +9,7 @@ struct _IotFollow {
   IotFollowProtocol protocol;
   guint32           stream;
   GArray           *chunks;        /* IotFollowChunk */
-  GByteArray       *plaintext;     /* TLS: the decrypted bytes chunks point into */
+  GByteArray       *plaintext;     /* TLS, HTTP: the bytes chunks point into */
   /* Payloads that live in a rebuilt data source (UDP in 6LoWPAN), by
    * frame: copies, since the capture file does not hold those bytes. */
   GHashTable       *rebuilt;       /* frame → GBytes */
@@ -23,6 +23,7 @@ typedef struct {
   const IotField *seq;             /* TCP only */
   const IotField *icmp, *icmpv6;   /* errors quote other packets */
   const IotField *decrypted;       /* TLS: any decrypted record */
+  const IotField *http, *file_data; /* HTTP */
 } FollowFields;
 
 static void
@@ -240,6 +241,91 @@ collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissec
   self->node_name[1] = g_strdup (":0");
 }
 
+/* The length of an HTTP message's header block, its blank line included
+ * (the whole message when it has no blank line yet). */
+static guint32
+http_header_length (const guint8 *data, guint32 length)
+{
+  for (guint32 i = 0; i + 4 <= length; i++)
+    if (memcmp (data + i, "\r\n\r\n", 4) == 0)
+      return i + 4;
+  return length;
+}
+
+static void
+add_plain_chunk (IotFollow *self, guint32 frame, guint8 node, const guint8 *data, guint32 length)
+{
+  IotFollowChunk chunk = { frame, self->plaintext->len, length, node };
+
+  if (length == 0)
+    return;
+  g_byte_array_append (self->plaintext, data, length);
+  emit (self, &chunk);
+}
+
+/* Follow HTTP as tshark 4.0 prints it: for each message, its header block
+ * as one chunk, then its body as HTTP decoded it (chunks joined,
+ * decompressed) as another. */
+static void
+collect_http (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
+              const FollowFields *f)
+{
+  IotAddress node0_addr = { 0 };
+  guint16 node0_port = 0;
+  gboolean have_node0 = FALSE;
+
+  self->plaintext = g_byte_array_new ();
+  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+    {
+      const IotNode *stream_node, *nodes;
+      guint16 sport, dport;
+      const IotAddress *src;
+      guint8 node;
+
+      iot_engine_dissect (engine, pkt, n, options);
+      stream_node = find_node (pkt, f->stream);
+      if (stream_node == NULL || stream_node->v.u != self->stream || quoted_in_error (pkt, f, stream_node))
+        continue;
+      iot_packet_get_ports (pkt, &sport, &dport);
+      src = iot_packet_net_src (pkt);
+      if (!have_node0)
+        {
+          node0_addr = *src;
+          node0_port = sport;
+          have_node0 = TRUE;
+          format_node (src, sport, &self->node_name[0]);
+          format_node (iot_packet_net_dst (pkt), dport, &self->node_name[1]);
+        }
+      node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      nodes = iot_packet_nodes (pkt);
+      for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+        {
+          const IotDataSource *source;
+
+          if (nodes[i].field != f->http || nodes[i].parent >= 0)
+            continue;
+          source = iot_packet_source (pkt, nodes[i].source);
+          if (source == NULL || nodes[i].offset >= source->length)
+            continue;
+          add_plain_chunk (self, n, node, source->data + nodes[i].offset,
+                           http_header_length (source->data + nodes[i].offset,
+                                               MIN (nodes[i].length, source->length - nodes[i].offset)));
+          /* The body: the message's file data, after its headers. */
+          for (guint j = i + 1; j < iot_packet_n_nodes (pkt) && nodes[j].parent >= (gint32) i; j++)
+            if (nodes[j].field == f->file_data && nodes[j].v.p != NULL)
+              {
+                add_plain_chunk (self, n, node, nodes[j].v.p, nodes[j].vlen);
+                break;
+              }
+        }
+    }
+  if (!have_node0)
+    {
+      self->node_name[0] = g_strdup (":0");
+      self->node_name[1] = g_strdup (":0");
+    }
+}
+
 gboolean
 iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol)
 {
@@ -249,6 +335,8 @@ iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol)
     *protocol = IOT_FOLLOW_UDP;
   else if (strcmp (text, "tls") == 0)
     *protocol = IOT_FOLLOW_TLS;
+  else if (strcmp (text, "http") == 0)
+    *protocol = IOT_FOLLOW_HTTP;
   else
     return FALSE;
   return TRUE;
@@ -274,9 +362,11 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
   self->rebuilt = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
   f.stream = iot_registry_field (protocol == IOT_FOLLOW_UDP ? "udp.stream" : "tcp.stream");
-  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP ? "tcp.payload"
+  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP || protocol == IOT_FOLLOW_HTTP ? "tcp.payload"
                                   : protocol == IOT_FOLLOW_UDP ? "udp.payload" : "tls.decrypted_app_data");
   f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
+  f.http = iot_registry_field ("http");
+  f.file_data = iot_registry_field ("http.file_data");
   f.decrypted = protocol == IOT_FOLLOW_TLS ? iot_registry_field ("tls.decrypted_record") : NULL;
   g_assert (f.stream != NULL && f.payload != NULL);
   if (f.decrypted)
@@ -296,6 +386,13 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   if (protocol == IOT_FOLLOW_TLS)
     {
       collect_tls (self, engine, pkt, &options, &f);
+      return self;
+    }
+  if (protocol == IOT_FOLLOW_HTTP)
+    {
+      /* Header blocks are found inside each message's layer. */
+      options.flags |= IOT_DISSECT_TREE;
+      collect_http (self, engine, pkt, &options, &f);
       return self;
     }
   for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
@@ -478,7 +575,8 @@ void
 iot_follow_print (IotFollow *self, IotFollowMode mode, GString *out)
 {
   static const char *const mode_names[] = { "ascii", "hex", "raw" };
-  const char *proto = self->protocol == IOT_FOLLOW_TCP ? "tcp" : self->protocol == IOT_FOLLOW_UDP ? "udp" : "tls";
+  static const char *const proto_names[] = { "tcp", "udp", "tls", "http" };
+  const char *proto = proto_names[self->protocol];
   const char *filter_proto = self->protocol == IOT_FOLLOW_UDP ? "udp" : "tcp";
   guint32 offsets[2] = { 0, 0 };
   const char *rule = "===================================================================";

@@ -12,6 +12,7 @@ typedef enum {
   IOT_FOLLOW_TCP,
   IOT_FOLLOW_UDP,
   IOT_FOLLOW_TLS,     /* the decrypted application data of a TCP stream */
+  IOT_FOLLOW_HTTP,    /* the HTTP messages of a TCP stream: headers, then the decoded body */
 } IotFollowProtocol;
 
 typedef enum {
@@ -49,7 +50,7 @@ guint64               iot_follow_node_bytes (IotFollow *follow, guint node);
 
 /* Text as `tshark -q -z follow,tcp,ascii,N` prints it. */
 void                  iot_follow_print (IotFollow *follow, IotFollowMode mode, GString *out);
-/* Parses "tcp", "udp" or "tls". */
+/* Parses "tcp", "udp", "tls" or "http". */
 gboolean              iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol);
 /* Parses "ascii", "hex" or "raw". */
 gboolean              iot_follow_mode_parse (const char *text, IotFollowMode *mode);

@@ -714,6 +714,8 @@ program_arguments (const char *program, const IotLiveOptions *options)
       add_option (argv, "-w", g_strdup (options->output));
       add_option (argv, "-F", g_strdup (options->pcapng ? "pcapng" : "pcap"));
     }
+  else if (options->pcapng)
+    add_option (argv, "-F", g_strdup ("pcapng"));
   if (options->stop_packets > 0)
     add_option (argv, "-a", g_strdup_printf ("packets:%" G_GUINT64_FORMAT, options->stop_packets));
   if (options->stop_seconds > 0)
@@ -729,6 +731,24 @@ program_arguments (const char *program, const IotLiveOptions *options)
     add_option (argv, "-b", g_strdup_printf ("filesize:%" G_GUINT64_FORMAT, options->ring_filesize_kb));
   if (options->ring_files > 0)
     add_option (argv, "-b", g_strdup_printf ("files:%u", options->ring_files));
+  if (options->ring_packets > 0)
+    add_option (argv, "-b", g_strdup_printf ("packets:%" G_GUINT64_FORMAT, options->ring_packets));
+  if (options->ring_seconds > 0)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      add_option (argv, "-b", g_strconcat ("duration:", g_ascii_dtostr (number, sizeof number, options->ring_seconds),
+                                           NULL));
+    }
+  if (options->ring_interval > 0)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      add_option (argv, "-b", g_strconcat ("interval:", g_ascii_dtostr (number, sizeof number, options->ring_interval),
+                                           NULL));
+    }
+  if (options->stop_files > 0)
+    add_option (argv, "-a", g_strdup_printf ("files:%u", options->stop_files));
   g_ptr_array_add (argv, NULL);
   return argv;
 }

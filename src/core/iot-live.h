@@ -111,6 +111,13 @@ typedef struct {
   /* Ring buffer: switch files after this size, keep the last N files. */
   guint64     ring_filesize_kb;
   guint       ring_files;          /* 0 = keep all */
+  /* More switch conditions (0 = none): packets in a file, seconds in a
+   * file, and wall-clock intervals (a switch at each multiple of it); and
+   * a stop after this many files. */
+  guint64     ring_packets;
+  double      ring_seconds;
+  double      ring_interval;
+  guint       stop_files;
 } IotLiveOptions;
 
 typedef struct _IotLive IotLive;

@@ -1201,6 +1201,9 @@ iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, Iot
   const IotDissector *outer_layer = pkt->layer;
   volatile int consumed = 0;
 
+  /* A disabled protocol is not there: its caller shows the bytes as data. */
+  if (!iot_registry_dissector_enabled (dissector))
+    return -1;
   if (pkt->depth >= MAX_LAYER_DEPTH)
     {
       iot_expert_add (pkt, parent, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
@@ -1326,6 +1329,8 @@ iot_call_heuristics (IotPacket *pkt, const char *table, IotBuf *buf, int parent)
       jmp_buf *outer = pkt->unwind;
       volatile gboolean match = FALSE;
 
+      if (!iot_registry_dissector_enabled (dissector))
+        continue;
       /* A heuristic that reads past the bytes simply does not match. */
       buf->pkt = pkt;
       pkt->unwind = &here;

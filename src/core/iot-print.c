@@ -2,6 +2,7 @@
 #include "iot-print.h"
 #include "iot-core-private.h"
 #include "iot-format.h"
+#include "iot-columns.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -426,6 +427,28 @@ tree_links_clear (IotTreeLinks *links)
   g_free (links->next);
 }
 
+/* -O: the protocols shown in full; the others show their first line. */
+static GHashTable *detail_protocols;
+
+void
+iot_print_set_detail_protocols (const char *names)
+{
+  g_auto (GStrv) words = g_strsplit_set (names, " ,", -1);
+
+  if (detail_protocols == NULL)
+    detail_protocols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_hash_table_add (detail_protocols, g_strdup (words[i]));
+}
+
+static gboolean
+shows_details (const IotNode *node)
+{
+  return detail_protocols == NULL || node->field == NULL || node->field->type != IOT_FT_PROTOCOL
+         || g_hash_table_contains (detail_protocols, node->field->abbrev);
+}
+
 static void
 print_tree_level (IotPacket *pkt, const IotTreeLinks *links, gint32 first, guint depth, GString *out)
 {
@@ -439,7 +462,8 @@ print_tree_level (IotPacket *pkt, const IotTreeLinks *links, gint32 first, guint
         g_string_append (out, "    ");
       iot_format_label (pkt, &nodes[i], out);
       g_string_append_c (out, '\n');
-      print_tree_level (pkt, links, links->first[i], depth + 1, out);
+      if (depth > 0 || shows_details (&nodes[i]))
+        print_tree_level (pkt, links, links->first[i], depth + 1, out);
     }
 }
 
@@ -673,6 +697,12 @@ json_value_text (IotPacket *pkt, const IotNode *node, GString *text)
 {
   if (node->field->type == IOT_FT_STRING)
     g_string_append_len (text, (const char *) node->v.p, (gssize) node->vlen);
+  else if (node->field->type == IOT_FT_BYTES)
+    {
+      /* tshark's JSON writes bytes as 01:02:03 (-T fields as 010203). */
+      for (guint32 i = 0; i < node->vlen && node->v.p != NULL; i++)
+        g_string_append_printf (text, i ? ":%02x" : "%02x", node->v.p[i]);
+    }
   else
     iot_format_field_value (pkt, node, text);
 }
@@ -699,8 +729,58 @@ members_add (GPtrArray *members, GHashTable *index, const char *name, JsonNode *
 
 static JsonNode *members_to_object (GPtrArray *members);
 
+/* -j / -J: the names whose subtrees are shown; NULL shows all. */
+static GHashTable *protocol_filter;
+static gboolean    protocol_filter_whole;
+
+void
+iot_print_set_protocol_filter (const char *names, gboolean whole_subtrees)
+{
+  g_auto (GStrv) words = g_strsplit_set (names, " ,", -1);
+
+  if (protocol_filter == NULL)
+    protocol_filter = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_hash_table_add (protocol_filter, g_strdup (words[i]));
+  protocol_filter_whole = whole_subtrees;
+}
+
 static JsonNode *
-json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 first)
+filtered_object (const char *name)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  json_object_set_string_member (object, "filtered", name);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+static JsonNode *json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 first,
+                                           gboolean filtering);
+
+/* The object of a row's children, or {"filtered": NAME} when -j / -J
+ * leave the row out; -J shows a listed row's whole subtree. */
+static JsonNode *
+json_subtree (IotPacket *pkt, const IotTreeLinks *links, const char *name, gint32 child, gboolean filtering)
+{
+  /* A text row is listed as "text" and left out under its own label. */
+  const char *listed = name;
+
+  if (child >= 0 && iot_packet_nodes (pkt)[child].parent >= 0
+      && iot_packet_nodes (pkt)[iot_packet_nodes (pkt)[child].parent].field == NULL)
+    listed = "text";
+  if (!filtering || protocol_filter == NULL)
+    return json_object_for_children (pkt, links, child, FALSE);
+  if (!g_hash_table_contains (protocol_filter, listed))
+    return filtered_object (name);
+  return json_object_for_children (pkt, links, child, !protocol_filter_whole);
+}
+
+static JsonNode *
+json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 first, gboolean filtering)
 {
   const IotNode *nodes = iot_packet_nodes (pkt);
   g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (json_member_free);
@@ -714,19 +794,31 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
       const char *name;
 
       g_string_truncate (text, 0);
+      if (node->field != NULL && iot_columns_is_column_field (node->field))
+        continue;
       if (node->field == NULL)
         {
           iot_format_label (pkt, node, text);
+          /* A generated row's brackets are the tree's, not the JSON's. */
+          if ((node->flags & IOT_NODE_GENERATED) && text->len >= 2 && text->str[0] == '['
+              && text->str[text->len - 1] == ']')
+            {
+              g_string_truncate (text, text->len - 1);
+              g_string_erase (text, 0, 1);
+            }
           if (child >= 0)
-            members_add (members, index, text->str, json_object_for_children (pkt, links, child));
+            members_add (members, index, text->str, json_subtree (pkt, links, text->str, child, filtering));
           else
             members_add (members, index, "_ws.text", json_text_node (text->str));
           continue;
         }
       name = node->field->abbrev;
-      if (node->field->type == IOT_FT_PROTOCOL && node->parent < 0)
+      /* A protocol, or a row without a value over rows of its own (tcp.segments):
+       * an object of its children, as tshark writes it. */
+      if ((node->field->type == IOT_FT_PROTOCOL && node->parent < 0)
+          || (node->field->type == IOT_FT_NONE && child >= 0))
         {
-          members_add (members, index, name, json_object_for_children (pkt, links, child));
+          members_add (members, index, name, json_subtree (pkt, links, name, child, filtering));
           continue;
         }
       json_value_text (pkt, node, text);
@@ -735,7 +827,7 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
         {
           g_autofree char *tree_name = g_strconcat (name, "_tree", NULL);
 
-          members_add (members, index, tree_name, json_object_for_children (pkt, links, child));
+          members_add (members, index, tree_name, json_subtree (pkt, links, name, child, filtering));
         }
     }
   return members_to_object (members);
@@ -768,19 +860,11 @@ members_to_object (GPtrArray *members)
   return node;
 }
 
-static char *
-index_name_for (gint64 ts_ns)
-{
-  g_autoptr (GDateTime) date = g_date_time_new_from_unix_utc (ts_ns / G_GINT64_CONSTANT (1000000000));
-
-  return date ? g_date_time_format (date, "packets-%Y-%m-%d") : g_strdup ("packets");
-}
-
 void
 iot_print_json (IotPacket *pkt, JsonBuilder *builder)
 {
   IotTreeLinks links;
-  g_autofree char *index_name = index_name_for (pkt->frame->ts_ns);
+  g_autofree char *index_name = iot_print_ek_index_name (pkt->frame->ts_ns);
 
   tree_links_build (pkt, &links);
   json_builder_begin_object (builder);
@@ -793,7 +877,7 @@ iot_print_json (IotPacket *pkt, JsonBuilder *builder)
   json_builder_set_member_name (builder, "_source");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "layers");
-  json_builder_add_value (builder, json_object_for_children (pkt, &links, links.first_root));
+  json_builder_add_value (builder, json_object_for_children (pkt, &links, links.first_root, TRUE));
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   tree_links_clear (&links);
@@ -819,9 +903,11 @@ ek_value (IotPacket *pkt, const IotNode *node, GString *text)
   return json_text_node (text->str);
 }
 
+/* @filtering: -j's names apply (as tshark's ek, a field not named is
+ * {"filtered": NAME}, its subtree left out). */
 static void
 ek_add_subtree (IotPacket *pkt, const IotTreeLinks *links, gint32 first, GPtrArray *members,
-                GHashTable *index, GString *text)
+                GHashTable *index, GString *text, gboolean filtering)
 {
   const IotNode *nodes = iot_packet_nodes (pkt);
 
@@ -829,14 +915,21 @@ ek_add_subtree (IotPacket *pkt, const IotTreeLinks *links, gint32 first, GPtrArr
     {
       const IotNode *node = &nodes[i];
 
+      if (node->field != NULL && iot_columns_is_column_field (node->field))
+        continue;
       if (node->field != NULL && node->field->type != IOT_FT_PROTOCOL
           && node->field->type != IOT_FT_NONE)
         {
           g_autofree char *key = ek_key (node->field);
 
+          if (filtering && !g_hash_table_contains (protocol_filter, node->field->abbrev))
+            {
+              members_add (members, index, key, filtered_object (node->field->abbrev));
+              continue;
+            }
           members_add (members, index, key, ek_value (pkt, node, text));
         }
-      ek_add_subtree (pkt, links, links->first[i], members, index, text);
+      ek_add_subtree (pkt, links, links->first[i], members, index, text, filtering);
     }
 }
 
@@ -844,7 +937,6 @@ void
 iot_print_ek (IotPacket *pkt, GString *out)
 {
   const IotNode *nodes = iot_packet_nodes (pkt);
-  g_autofree char *index_name = index_name_for (pkt->frame->ts_ns);
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func (json_member_free);
   g_autoptr (GHashTable) layer_index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -854,7 +946,7 @@ iot_print_ek (IotPacket *pkt, GString *out)
   IotTreeLinks links;
   g_autofree char *json = NULL;
 
-  g_string_append_printf (out, "{\"index\":{\"_index\":\"%s\",\"_type\":\"doc\"}}\n", index_name);
+  iot_print_ek_action (pkt, out);
 
   tree_links_build (pkt, &links);
   for (gint32 i = links.first_root; i >= 0; i = links.next[i])
@@ -863,7 +955,15 @@ iot_print_ek (IotPacket *pkt, GString *out)
       g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
       const char *layer = nodes[i].field ? nodes[i].field->proto_abbrev : "text";
 
-      ek_add_subtree (pkt, &links, links.first[i], members, index, text);
+      if (nodes[i].field != NULL && iot_columns_is_column_field (nodes[i].field))
+        continue;
+      if (protocol_filter != NULL && !g_hash_table_contains (protocol_filter, layer))
+        {
+          members_add (layers, layer_index, layer, filtered_object (layer));
+          continue;
+        }
+      ek_add_subtree (pkt, &links, links.first[i], members, index, text,
+                      protocol_filter != NULL && !protocol_filter_whole);
       if (nodes[i].field && nodes[i].field->type != IOT_FT_PROTOCOL && nodes[i].field->type != IOT_FT_NONE)
         {
           g_autofree char *key = ek_key (nodes[i].field);
@@ -875,8 +975,11 @@ iot_print_ek (IotPacket *pkt, GString *out)
   tree_links_clear (&links);
 
   object = json_object_new ();
-  g_string_printf (text, "%" G_GINT64_FORMAT, pkt->frame->ts_ns / 1000000);
-  json_object_set_string_member (object, "timestamp", text->str);
+  {
+    g_autofree char *timestamp = iot_print_ek_timestamp (pkt->frame->ts_ns);
+
+    json_object_set_string_member (object, "timestamp", timestamp);
+  }
   json_object_set_member (object, "layers", members_to_object (layers));
   doc = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);

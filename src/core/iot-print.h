@@ -66,6 +66,9 @@ gboolean iot_time_style_parse_seconds (IotTimeStyle *style, const char *text, GE
  * style has none of its own. */
 void     iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference_ns,
                                 guint decimals, char *out, gsize size);
+/* -O NAMES: iot_print_tree() shows these protocols in full and only the
+ * first line of the others.  Call before printing. */
+void     iot_print_set_detail_protocols (const char *names);
 /* The protocol tree, indented by four spaces per level (-V). */
 void     iot_print_tree (IotPacket *pkt, GString *out);
 /* Offset / hex / ASCII dump of every data source (-x). */
@@ -82,8 +85,24 @@ void     iot_fields_printer_row (IotFieldsPrinter *printer, IotPacket *pkt, GStr
 
 /* -T json: one element of the top-level array. */
 void     iot_print_json (IotPacket *pkt, JsonBuilder *builder);
+/* -j NAMES (whole_subtrees FALSE) or -J NAMES (TRUE): -T json and -T ek
+ * show the subtrees of these protocols and fields only, the others as
+ * {"filtered": NAME}, as tshark does.  Call before printing. */
+void     iot_print_set_protocol_filter (const char *names, gboolean whole_subtrees);
 /* -T ek: the index line and the document line. */
 void     iot_print_ek (IotPacket *pkt, GString *out);
+/* -T json and -T ek with -e: only those fields, each as an array of its
+ * values (iot-print-ek.c). */
+void     iot_print_json_fields (IotPacket *pkt, const IotField *const *fields, guint n_fields,
+                                JsonBuilder *builder);
+void     iot_print_ek_fields (IotPacket *pkt, const IotField *const *fields, guint n_fields, GString *out);
+/* "packets-YYYY-MM-DD", the index a frame's document goes to. */
+char    *iot_print_ek_index_name (gint64 ts_ns);
+/* The bulk request's action line, without the "_type" Elasticsearch 8
+ * refuses. */
+void     iot_print_ek_action (IotPacket *pkt, GString *out);
+/* "2026-11-26T12:31:28.309Z": the document's time stamp. */
+char    *iot_print_ek_timestamp (gint64 ts_ns);
 /* Appends JSON text made by json-glib, escaping the control characters it
  * leaves raw in strings (json-glib 1.6 forgets U+001F), so the output is
  * always valid JSON. */

@@ -275,6 +275,9 @@ init_once (gpointer unused)
   for (guint i = 0; i < IOT_EXPERT_N_FIELDS; i++)
     if (!register_field (&iot_expert_fields[i], "_ws", &error))
       g_error ("%s", error->message);
+  for (guint i = 0; i < IOT_COLUMN_N_FIELDS; i++)
+    if (!register_field (&iot_column_fields[i], "_ws.col", &error))
+      g_error ("%s", error->message);
   for (guint i = 0; iot_builtin_dissectors[i] != NULL; i++)
     if (!iot_registry_add (iot_builtin_dissectors[i], &error))
       g_error ("built-in dissectors: %s", error->message);
@@ -611,6 +614,77 @@ parse_port_ranges (const char *text, GArray *keys)
   return TRUE;
 }
 
+typedef struct {
+  const char         *table;
+  guint32             key;
+  const IotDissector *dissector;
+} HandoffEntry;
+
+static gint
+compare_handoffs (gconstpointer pa, gconstpointer pb)
+{
+  const HandoffEntry *a = pa, *b = pb;
+  int by_table = strcmp (a->table, b->table);
+
+  if (by_table != 0)
+    return by_table;
+  return a->key < b->key ? -1 : a->key > b->key;
+}
+
+void
+iot_registry_foreach_handoff (IotHandoffFunc func, gpointer data)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (HandoffEntry));
+  GHashTableIter tables, keys;
+  gpointer name, entries_of_table, key, dissector;
+
+  g_hash_table_iter_init (&tables, registry.tables);
+  while (g_hash_table_iter_next (&tables, &name, &entries_of_table))
+    {
+      g_hash_table_iter_init (&keys, entries_of_table);
+      while (g_hash_table_iter_next (&keys, &key, &dissector))
+        {
+          HandoffEntry entry = { name, GPOINTER_TO_UINT (key), dissector };
+
+          g_array_append_val (entries, entry);
+        }
+    }
+  /* Hash order would change from run to run. */
+  g_array_sort (entries, compare_handoffs);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const HandoffEntry *entry = &g_array_index (entries, HandoffEntry, i);
+
+      func (entry->table, entry->key, entry->dissector, data);
+    }
+}
+
+/* The dissectors --disable-protocol turned off; NULL while none is. */
+static GHashTable *disabled;
+
+gboolean
+iot_registry_set_enabled (const char *abbrev, gboolean enabled, GError **error)
+{
+  const IotDissector *dissector;
+
+  iot_registry_init ();
+  dissector = iot_registry_dissector (abbrev);
+  if (dissector == NULL || dissector == registry.frame || dissector == registry.data)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   dissector == NULL ? "\"%s\" is not a protocol (iotscope-cli -G protocols lists them)"
+                                     : "\"%s\" can't be disabled", abbrev);
+      return FALSE;
+    }
+  if (disabled == NULL)
+    disabled = g_hash_table_new (g_direct_hash, g_direct_equal);
+  if (enabled)
+    g_hash_table_remove (disabled, dissector);
+  else
+    g_hash_table_add (disabled, (gpointer) dissector);
+  return TRUE;
+}
+
 gboolean
 iot_registry_set_port_preference (const char *name_value, GError **error)
 {
@@ -691,4 +765,10 @@ iot_registry_port_preference (const char *protocol, const char *table_name)
   for (guint i = 0; i < keys->len; i++)
     g_string_append_printf (text, "%s%u", i ? "," : "", g_array_index (keys, guint32, i));
   return g_string_free (text, FALSE);
+}
+
+gboolean
+iot_registry_dissector_enabled (const IotDissector *dissector)
+{
+  return disabled == NULL || !g_hash_table_contains (disabled, dissector);
 }

@@ -5,6 +5,8 @@
  * so scripts written for one work with the other; the code is our own.
  */
 #include "iot-stats.h"
+#include "iot-stats-private.h"
+#include "iot-stats-trees.h"
 #include "iot-resolve.h"
 #include "iot-format.h"
 
@@ -1595,7 +1597,6 @@ iot_io_stat_print (IotIoStat *io, GString *out)
 /* The "burst" columns of a stats_tree table: the most values counted in
  * any 100 ms window, the window sliding in 5 ms steps, and when that
  * window started. */
-#define BURST_WINDOW_MS 100
 #define BURST_STEP_MS   5
 
 typedef struct {
@@ -1605,15 +1606,8 @@ typedef struct {
 } BurstStep;
 
 typedef struct {
-  GQueue  steps;       /* BurstStep, oldest first; never empty */
-  guint64 in_window;
-  guint64 max;
-  double  max_start_ms;
-} Burst;
-
-typedef struct {
   IotHistogramBucket row;
-  Burst              burst;
+  IotBurst           burst;
 } HistRow;
 
 struct _IotHistogram {
@@ -1647,8 +1641,8 @@ static const struct {
   { "10 s and greater", G_GINT64_CONSTANT (10000000000) },
 };
 
-static void
-burst_init (Burst *burst)
+void
+iot_burst_init (IotBurst *burst)
 {
   /* Like tshark, a window starts out at 0 ms with nothing in it. */
   g_queue_init (&burst->steps);
@@ -1668,8 +1662,8 @@ burst_step_new (double step, double now_ms)
 
 /* Counts one value at @now_ms: values out of time order join the step
  * they belong to, or are dropped when older than the whole window. */
-static void
-burst_add (Burst *burst, double now_ms)
+void
+iot_burst_add (IotBurst *burst, double now_ms)
 {
   double step = floor (now_ms / BURST_STEP_MS);
   double window = (double) BURST_WINDOW_MS / BURST_STEP_MS;
@@ -1726,7 +1720,7 @@ hist_row_init (HistRow *row, const char *label, gint64 low, gint64 high)
   row->row.label = label;
   row->row.low = low;
   row->row.high = high;
-  burst_init (&row->burst);
+  iot_burst_init (&row->burst);
 }
 
 IotHistogram *
@@ -1779,8 +1773,8 @@ iot_histogram_title (IotHistogram *hist)
 
 /* Milliseconds the way tshark turns a relative time into them: seconds
  * and nanoseconds converted on their own. */
-static double
-ns_to_ms (gint64 ns)
+double
+iot_stats_ns_to_ms (gint64 ns)
 {
   return (double) (ns / NS_PER_SEC) * 1000.0 + (double) (ns % NS_PER_SEC) / 1000000.0;
 }
@@ -1794,7 +1788,7 @@ hist_row_add (HistRow *row, gint64 value, double now_ms)
     row->row.max = value;
   row->row.count++;
   row->row.total += value;
-  burst_add (&row->burst, now_ms);
+  iot_burst_add (&row->burst, now_ms);
 }
 
 /* The clock of the rate column: from the first frame counted to the
@@ -1802,7 +1796,7 @@ hist_row_add (HistRow *row, gint64 value, double now_ms)
 static double
 hist_tick (IotHistogram *hist, gint64 rel_ns)
 {
-  double now_ms = ns_to_ms (rel_ns);
+  double now_ms = iot_stats_ns_to_ms (rel_ns);
 
   if (hist->start_ms < 0.0)
     hist->start_ms = now_ms;
@@ -1874,11 +1868,8 @@ iot_histogram_bucket_average (const IotHistogramBucket *bucket)
 /* stats_tree's plain text: a name column as wide as the longest name with
  * its indent, then eight columns of 12 characters, each with a space on
  * either side. */
-#define TREE_COLUMN_WIDTH 12
-#define TREE_N_COLUMNS    8
-
-static void
-tree_append_row (GString *out, guint indent, int name_width, const char *const *cells)
+void
+iot_stats_tree_append_row (GString *out, guint indent, int name_width, const char *const *cells)
 {
   g_string_append_printf (out, "%*s%-*s", (int) indent, "", name_width - (int) indent, cells[0]);
   for (guint c = 1; c <= TREE_N_COLUMNS; c++)
@@ -1945,7 +1936,7 @@ hist_append_row (IotHistogram *hist, const HistRow *row, guint indent, int name_
   cells[6] = percent ? percent : "";
   cells[7] = burst ? burst : "-";
   cells[8] = burst_start ? burst_start : "-";
-  tree_append_row (out, indent, name_width, cells);
+  iot_stats_tree_append_row (out, indent, name_width, cells);
 }
 
 void
@@ -1970,7 +1961,7 @@ iot_histogram_print (IotHistogram *hist, GString *out)
   for (int i = 0; i < rule_width; i++)
     g_string_append_c (out, '=');
   g_string_append_printf (out, "\n%s:\n", hist->total.row.label);
-  tree_append_row (out, 0, name_width, headings);
+  iot_stats_tree_append_row (out, 0, name_width, headings);
   for (int i = 0; i < rule_width; i++)
     g_string_append_c (out, '-');
   g_string_append_c (out, '\n');
@@ -2162,6 +2153,7 @@ typedef enum {
   REPORT_EXPERT,
   REPORT_IO,
   REPORT_HISTOGRAM,
+  REPORT_TREE,
 } ReportKind;
 
 typedef struct {
@@ -2175,6 +2167,7 @@ typedef struct {
   IotExpertSummary     *expert;
   IotIoStat            *io;
   IotHistogram         *histogram;
+  IotStatsTree         *tree;
 } Report;
 
 static void
@@ -2190,6 +2183,7 @@ report_free (gpointer data)
   iot_expert_summary_free (r->expert);
   iot_io_stat_free (r->io);
   iot_histogram_free (r->histogram);
+  iot_stats_tree_free (r->tree);
   g_free (r);
 }
 
@@ -2280,7 +2274,7 @@ iot_stats_handles (const char *spec)
   return strcmp (spec, "io,phs") == 0 || g_str_has_prefix (spec, "io,phs,")
          || g_str_has_prefix (spec, "io,stat,") || g_str_has_prefix (spec, "conv,")
          || g_str_has_prefix (spec, "endpoints,") || g_str_has_prefix (spec, "expert")
-         || histogram_spec_kind (spec, NULL) != NULL;
+         || histogram_spec_kind (spec, NULL) != NULL || iot_stats_tree_parse_spec (spec, NULL) != NULL;
 }
 
 /* "TYPE" or "TYPE,FILTER" after "conv," / "endpoints,". */
@@ -2333,8 +2327,17 @@ iot_stats_add_request (IotStats *stats, const char *spec, GError **error)
   Report *r = g_new0 (Report, 1);
   IotHistogramKind histogram_kind;
   const char *histogram_filter = histogram_spec_kind (spec, &histogram_kind);
+  IotStatsTreeKind tree_kind;
+  const char *tree_filter = iot_stats_tree_parse_spec (spec, &tree_kind);
 
-  if (histogram_filter != NULL)
+  if (tree_filter != NULL)
+    {
+      r->kind = REPORT_TREE;
+      if (*tree_filter != '\0')
+        r->filter_text = g_strdup (tree_filter);
+      r->tree = iot_stats_tree_new (tree_kind);
+    }
+  else if (histogram_filter != NULL)
     {
       r->kind = REPORT_HISTOGRAM;
       if (*histogram_filter != '\0')
@@ -2429,8 +2432,14 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
        * needs each item's place in the tree. */
       if (r->kind == REPORT_PHS || r->kind == REPORT_EXPERT)
         *flags |= IOT_DISSECT_TREE;
+      /* The trees read fields inside their layer, and only the frame's own
+       * layers (not the packet an ICMP error quotes). */
+      if (r->kind == REPORT_TREE)
+        *flags |= IOT_DISSECT_TREE;
       if (r->kind == REPORT_IO)
         iot_io_stat_add_fields (r->io, wanted);
+      if (r->tree)
+        iot_stats_tree_add_wanted (r->tree, wanted);
     }
   /* Like tshark, whose frame row exists only when printed or filtered on. */
   with_frame = full_tree || wants_frame_fields (wanted);
@@ -2661,6 +2670,9 @@ iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
         case REPORT_HISTOGRAM:
           iot_histogram_add_frame (r->histogram, (guint32) bytes, rel_ns);
           break;
+        case REPORT_TREE:
+          iot_stats_tree_add_packet (r->tree, pkt, rel_ns);
+          break;
         }
     }
 }
@@ -2692,6 +2704,9 @@ iot_stats_print (IotStats *stats, GString *out)
           break;
         case REPORT_HISTOGRAM:
           iot_histogram_print (r->histogram, out);
+          break;
+        case REPORT_TREE:
+          iot_stats_tree_print (r->tree, out);
           break;
         }
     }

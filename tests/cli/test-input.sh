@@ -26,14 +26,19 @@ expect_error () {   # expect_error NAME TEXT ARGS...: exit 2 and TEXT on stderr
 }
 
 # 1. tcpdump -w - | iotscope-cli -r -, on a live namespace.
+fields=(-e frame.number -e frame.time_relative -e ip.src -e ip.dst -e _ws.col.Protocol -e frame.len
+        -e icmp.type -e icmp.seq -e icmp.ident)
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null && ip netns add "$ns" 2>/dev/null; then
   ip -n "$ns" link set lo up
   ( sleep 1; ip netns exec "$ns" ping -c 6 -i 0.1 127.0.0.1 >/dev/null ) &
   ip netns exec "$ns" tcpdump -U -c 12 -i lo -w - icmp 2>/dev/null \
-    | tee "$tmp/live.pcap" | "$cli" -r - >"$tmp/ours" 2>"$tmp/err"
+    | tee "$tmp/live.pcap" | "$cli" -r - -T fields "${fields[@]}" >"$tmp/ours" 2>"$tmp/err"
   wait
+  # Frames from a pipe are printed as they arrive, each with what came
+  # before it (no "reply in" look-ahead): the fields of every frame are
+  # tshark's.
   if command -v tshark >/dev/null; then
-    tshark -2 -r "$tmp/live.pcap" >"$tmp/theirs" 2>/dev/null
+    tshark -2 -r "$tmp/live.pcap" -T fields "${fields[@]}" >"$tmp/theirs" 2>/dev/null
     check "tcpdump -w - | -r -: same 12 frames as tshark" "$tmp/ours" "$tmp/theirs"
   fi
   n=$(wc -l <"$tmp/ours")
