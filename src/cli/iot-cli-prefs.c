@@ -71,6 +71,41 @@ payload_preference (const char *value, gboolean *ok, GError **error)
   return FALSE;
 }
 
+/* tshark's port preferences, "mqtt.tcp.port:1884,8000-8002": as in tshark
+ * 4.0's -o, the ports are added to the protocol's and the ports it
+ * registered keep it (the window's Preferences replace the list instead).
+ * TRUE when @value was one. */
+static gboolean
+port_preference (const char *value, gboolean *ok, GError **error)
+{
+  const char *colon = strchr (value, ':');
+  g_autofree char *name = colon ? g_strndup (value, colon - value) : NULL;
+  g_auto (GStrv) parts = name ? g_strsplit (name, ".", -1) : NULL;
+  g_auto (GStrv) ranges = NULL;
+
+  if (parts == NULL || g_strv_length (parts) != 3 || strcmp (parts[2], "port") != 0
+      || (strcmp (parts[1], "tcp") != 0 && strcmp (parts[1], "udp") != 0))
+    return FALSE;
+  iot_registry_init ();
+  if (iot_registry_dissector (parts[0]) == NULL)
+    return FALSE;
+  *ok = TRUE;
+  ranges = g_strsplit (colon + 1, ",", -1);
+  for (guint i = 0; *ok && ranges[i] != NULL; i++)
+    {
+      const char *range = g_strstrip (ranges[i]);
+      const char *dash = strchr (range, '-');
+      g_autofree char *spec = NULL;
+
+      if (range[0] == '\0' || strcmp (range, "0") == 0)
+        continue;
+      spec = dash ? g_strdup_printf ("%s.port==%.*s-%s,%s", parts[1], (int) (dash - range), range, dash + 1, parts[0])
+                  : g_strdup_printf ("%s.port==%s,%s", parts[1], range, parts[0]);
+      *ok = iot_registry_decode_as (spec, error);
+    }
+  return TRUE;
+}
+
 gboolean
 iot_cli_on_preference (const char *option_name, const char *value,
                        gpointer data, GError **error)
@@ -78,7 +113,8 @@ iot_cli_on_preference (const char *option_name, const char *value,
   g_autoptr (GError) local = NULL;
   gboolean ok = FALSE;
 
-  if (wlan_preference (value, &ok, &local) || payload_preference (value, &ok, &local))
+  if (wlan_preference (value, &ok, &local) || payload_preference (value, &ok, &local)
+      || port_preference (value, &ok, &local))
     {
       if (!ok)
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-o %s: %s", value, local->message);

@@ -20,6 +20,7 @@ cases=(
   "-x" "-x -P" "-x -c 3 -t e" "-x -S ===="
   "-n" "-N m" "-N n" "-l" "-Q" "-Q -z io,phs"
   "-T text" "-T tabs" "-T tabs -t ad" "-T psml" "-T psml -t e -Y frame.len>60"
+  "-o mqtt.tcp.port:1884,1885-1886" "-o coap.udp.port:5690"
 )
 # Cases that print the protocol tree, on captures whose whole tree we show
 # as tshark does; on mac-names.pcap only its ARP frames (tshark 4.0 also
