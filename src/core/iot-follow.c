@@ -193,20 +193,45 @@ flush_waiting (IotFollow *self, Direction *dir)
 /* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
  * data record; node 0 is the sender of the stream's first decrypted
  * record, and node 1 stays unnamed (":0"). */
+/* The stream's first sender, which the follow output calls node 0. */
+typedef struct {
+  IotAddress addr;
+  guint16    port;
+  gboolean   seen;
+} FirstSender;
+
+/* 0 when the frame comes from the stream's first sender, else 1.  The
+ * first frame names node 0 (and, with @name_peer, node 1 after its
+ * receiver). */
+static guint8
+sender_node (IotFollow *self, FirstSender *first, IotPacket *pkt, gboolean name_peer)
+{
+  const IotAddress *src = iot_packet_net_src (pkt);
+  guint16 sport, dport;
+
+  iot_packet_get_ports (pkt, &sport, &dport);
+  if (!first->seen)
+    {
+      first->addr = *src;
+      first->port = sport;
+      first->seen = TRUE;
+      format_node (src, sport, &self->node_name[0]);
+      if (name_peer)
+        format_node (iot_packet_net_dst (pkt), dport, &self->node_name[1]);
+    }
+  return same_endpoint (src, sport, &first->addr, first->port) ? 0 : 1;
+}
+
 static void
 collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
              const FollowFields *f)
 {
-  IotAddress node0_addr = { 0 };
-  guint16 node0_port = 0;
-  gboolean have_node0 = FALSE;
+  FirstSender first = { 0 };
 
   self->plaintext = g_byte_array_new ();
   for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
     {
       const IotNode *stream_node, *nodes;
-      guint16 sport, dport;
-      const IotAddress *src;
       guint8 node;
 
       iot_engine_dissect (engine, pkt, n, options);
@@ -215,16 +240,7 @@ collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissec
         continue;
       if (find_node (pkt, f->decrypted) == NULL)
         continue;
-      iot_packet_get_ports (pkt, &sport, &dport);
-      src = iot_packet_net_src (pkt);
-      if (!have_node0)
-        {
-          node0_addr = *src;
-          node0_port = sport;
-          have_node0 = TRUE;
-          format_node (src, sport, &self->node_name[0]);
-        }
-      node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      node = sender_node (self, &first, pkt, FALSE);
       nodes = iot_packet_nodes (pkt);
       for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
         if (nodes[i].field == f->payload && nodes[i].length > 0)
@@ -236,7 +252,7 @@ collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissec
             emit (self, &chunk);
           }
     }
-  if (!have_node0)
+  if (!first.seen)
     self->node_name[0] = g_strdup (":0");
   self->node_name[1] = g_strdup (":0");
 }
@@ -270,33 +286,19 @@ static void
 collect_http (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
               const FollowFields *f)
 {
-  IotAddress node0_addr = { 0 };
-  guint16 node0_port = 0;
-  gboolean have_node0 = FALSE;
+  FirstSender first = { 0 };
 
   self->plaintext = g_byte_array_new ();
   for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
     {
       const IotNode *stream_node, *nodes;
-      guint16 sport, dport;
-      const IotAddress *src;
       guint8 node;
 
       iot_engine_dissect (engine, pkt, n, options);
       stream_node = find_node (pkt, f->stream);
       if (stream_node == NULL || stream_node->v.u != self->stream || quoted_in_error (pkt, f, stream_node))
         continue;
-      iot_packet_get_ports (pkt, &sport, &dport);
-      src = iot_packet_net_src (pkt);
-      if (!have_node0)
-        {
-          node0_addr = *src;
-          node0_port = sport;
-          have_node0 = TRUE;
-          format_node (src, sport, &self->node_name[0]);
-          format_node (iot_packet_net_dst (pkt), dport, &self->node_name[1]);
-        }
-      node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      node = sender_node (self, &first, pkt, TRUE);
       nodes = iot_packet_nodes (pkt);
       for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
         {
@@ -319,7 +321,7 @@ collect_http (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDisse
               }
         }
     }
-  if (!have_node0)
+  if (!first.seen)
     {
       self->node_name[0] = g_strdup (":0");
       self->node_name[1] = g_strdup (":0");
@@ -351,9 +353,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   IotFollow *self = g_new0 (IotFollow, 1);
   IotDissectOptions options = { 0 };
   FollowFields f;
-  IotAddress node0_addr = { 0 };
-  guint16 node0_port = 0;
-  gboolean have_node0 = FALSE;
+  FirstSender first = { 0 };
   Direction dirs[2] = { { 0 }, { 0 } };
 
   self->file = iot_file_ref (file);
@@ -399,8 +399,6 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
     {
       const IotNode *stream_node, *payload_node;
       IotFollowChunk chunk = { n };
-      guint16 sport, dport;
-      const IotAddress *src;
 
       /* Like tshark: only frames captured whole, and not the copy of a
        * packet quoted inside an ICMP error. */
@@ -410,17 +408,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
       stream_node = find_node (pkt, f.stream);
       if (stream_node == NULL || stream_node->v.u != stream || quoted_in_error (pkt, &f, stream_node))
         continue;
-      iot_packet_get_ports (pkt, &sport, &dport);
-      src = iot_packet_net_src (pkt);
-      if (!have_node0)
-        {
-          node0_addr = *src;
-          node0_port = sport;
-          have_node0 = TRUE;
-          format_node (src, sport, &self->node_name[0]);
-          format_node (iot_packet_net_dst (pkt), dport, &self->node_name[1]);
-        }
-      chunk.node = same_endpoint (src, sport, &node0_addr, node0_port) ? 0 : 1;
+      chunk.node = sender_node (self, &first, pkt, TRUE);
       payload_node = find_node (pkt, f.payload);
       if (payload_node == NULL || payload_node->length == 0)
         continue;
@@ -461,7 +449,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
         flush_waiting (self, &dirs[d]);
         g_array_unref (dirs[d].waiting);
       }
-  if (!have_node0)
+  if (!first.seen)
     {
       /* tshark prints empty endpoints for a stream it never saw. */
       self->node_name[0] = g_strdup (":0");
