@@ -196,7 +196,13 @@ text_matches (IotFinder *self, const char *text)
   if (self->regex != NULL)
     return g_regex_match (self->regex, text, 0, NULL);
   if (self->case_sensitive)
-    return strstr (text, g_bytes_get_data (self->needle, NULL)) != NULL;
+    {
+      gsize needle_len = 0;
+      const guint8 *needle = g_bytes_get_data (self->needle, &needle_len);
+
+      /* The needle is counted bytes, not a C string. */
+      return bytes_contain ((const guint8 *) text, strlen (text), needle, needle_len, FALSE);
+    }
   folded = g_utf8_casefold (text, -1);
   return strstr (folded, self->folded) != NULL;
 }

@@ -18,6 +18,8 @@ check() { # check NAME COMMAND...
 }
 in_ns() { ip netns exec "$ns" "$@"; }
 # N datagrams to 127.0.0.1:20601, one every GAP seconds (in the namespace).
+# The captures that stop after a number of packets get more than they need:
+# a slow start (a sanitizer build) must not leave them short.
 send() {
   in_ns /usr/bin/python3 -c '
 import socket, sys, time
@@ -33,21 +35,21 @@ capture() { # capture NAME ARGS...: capture into $T/NAME.pcap; true when it stop
 }
 
 # -b packets:5, stopped by -a packets:17: files of 5, 5, 5 and 2 frames.
-send 40 0.02; sleep 0.3
+send 100 0.02; sleep 0.3
 capture packets -b packets:5 -a packets:17
 wait "$sender"
 counts=$(for f in "$T"/packets_*.pcap; do frames "$f"; done | tr '\n' ' ')
 check "-b packets:5 -a packets:17: files of 5 5 5 2 frames ($counts)" test "$counts" = "5 5 5 2 "
 
 # -a files:3 with -b packets:4: three full files, then the capture stops.
-send 40 0.02; sleep 0.3
+send 100 0.02; sleep 0.3
 check "-a files:3 stops the capture by itself" capture files -b packets:4 -a files:3
 wait "$sender"
 counts=$(for f in "$T"/files_*.pcap; do frames "$f"; done | tr '\n' ' ')
 check "-a files:3 -b packets:4: 4 4 4 ($counts)" test "$counts" = "4 4 4 "
 
 # -b files:2 keeps the last two files.
-send 40 0.02; sleep 0.3
+send 100 0.02; sleep 0.3
 capture keep -b packets:5 -b files:2 -a packets:23
 wait "$sender"
 mapfile -t kept < <(ls "$T"/keep_*.pcap)
