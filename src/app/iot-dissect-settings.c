@@ -79,12 +79,25 @@ apply_cb (GSettings *settings, const char *key, gpointer data)
     g_message ("dissection preferences: %s", error->message);
 }
 
+static gboolean apply_mqtt_rules (GSettings *settings, GError **error);
+
+/* Only what changed: a new rule does not read the .proto folders again. */
 static void
 apply_payload_cb (GSettings *settings, const char *key, gpointer data)
 {
   g_autoptr (GError) error = NULL;
+  gboolean ok;
 
-  if (!iot_dissect_settings_apply_payload (settings, &error))
+  if (g_strcmp0 (key, "mqtt-topic-rules") == 0)
+    ok = apply_mqtt_rules (settings, &error);
+  else if (g_strcmp0 (key, "protobuf-search-paths") == 0)
+    {
+      iot_proto_default_replace (iot_dissect_settings_load_protos (settings, &error));
+      ok = error == NULL;
+    }
+  else
+    ok = iot_dissect_settings_apply_payload (settings, &error);
+  if (!ok)
     g_message ("protobuf preferences: %s", error->message);
 }
 
@@ -274,20 +287,17 @@ mqtt_rule_uat (const char *match, const char *pattern, const char *protocol, con
   return g_string_free (line, FALSE);
 }
 
-gboolean
-iot_dissect_settings_apply_payload (GSettings *settings, GError **error)
+/* The rules of @settings in place of the dissectors' ones; the old rules
+ * stay allocated, as a worker may be reading one. */
+static gboolean
+apply_mqtt_rules (GSettings *settings, GError **error)
 {
-  g_autoptr (GVariant) rules = NULL;
+  g_autoptr (GVariant) rules = g_settings_get_value (settings, "mqtt-topic-rules");
   GError *first = NULL;
   GVariantIter iter;
   const char *match, *pattern, *protocol, *message_type;
 
-  if (settings == NULL)
-    return TRUE;
-  iot_proto_default_replace (iot_dissect_settings_load_protos (settings, &first));
-  /* The old rules stay allocated: a worker may be reading one. */
   iot_mqtt_rules_retire ();
-  rules = g_settings_get_value (settings, "mqtt-topic-rules");
   g_variant_iter_init (&iter, rules);
   while (g_variant_iter_next (&iter, "(&s&s&s&s)", &match, &pattern, &protocol, &message_type))
     {
@@ -297,6 +307,23 @@ iot_dissect_settings_apply_payload (GSettings *settings, GError **error)
       iot_mqtt_rules_add_uat (line, &local);
       keep_first (&first, local);
     }
+  if (first != NULL)
+    {
+      g_propagate_error (error, first);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+iot_dissect_settings_apply_payload (GSettings *settings, GError **error)
+{
+  GError *first = NULL;
+
+  if (settings == NULL)
+    return TRUE;
+  iot_proto_default_replace (iot_dissect_settings_load_protos (settings, &first));
+  apply_mqtt_rules (settings, first == NULL ? &first : NULL);
   if (first != NULL)
     {
       g_propagate_error (error, first);

@@ -587,6 +587,39 @@ show_protobuf_status (IotPreferencesWindow *self, guint n_folders)
     set_status (self->protobuf_status, "", FALSE);
 }
 
+/* When the rows already show these folders, only their switches follow
+ * the settings (a switch that was just flipped stays in place): TRUE. */
+static gboolean
+update_search_path_switches (IotPreferencesWindow *self, GVariant *paths)
+{
+  guint n = g_variant_n_children (paths);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->protobuf_path_list, i);
+      const char *dir;
+
+      g_variant_get_child (paths, i, "(&sb)", &dir, NULL);
+      if (row == NULL
+          || g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_row_get_child (row)), "folder"), dir) != 0)
+        return FALSE;
+    }
+  if (gtk_list_box_get_row_at_index (self->protobuf_path_list, n) != NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (self->protobuf_path_list, i));
+      GtkSwitch *all = g_object_get_data (G_OBJECT (box), "switch");
+      gboolean load_all;
+
+      g_variant_get_child (paths, i, "(&sb)", NULL, &load_all);
+      g_signal_handlers_block_by_func (all, load_all_set_cb, self);
+      gtk_switch_set_active (all, load_all);
+      g_signal_handlers_unblock_by_func (all, load_all_set_cb, self);
+    }
+  return TRUE;
+}
+
 static void
 search_paths_changed_cb (GSettings *settings, const char *key, IotPreferencesWindow *self)
 {
@@ -596,6 +629,11 @@ search_paths_changed_cb (GSettings *settings, const char *key, IotPreferencesWin
   gboolean load_all;
   guint n = 0;
 
+  if (update_search_path_switches (self, paths))
+    {
+      show_protobuf_status (self, g_variant_n_children (paths));
+      return;
+    }
   clear_list_box (self->protobuf_path_list);
   g_variant_iter_init (&iter, paths);
   while (g_variant_iter_next (&iter, "(&sb)", &dir, &load_all))
@@ -615,6 +653,8 @@ search_paths_changed_cb (GSettings *settings, const char *key, IotPreferencesWin
       gtk_widget_set_valign (all, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (all), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Load all files"), -1);
       g_object_set_data_full (G_OBJECT (all), "folder", g_strdup (dir), g_free);
+      g_object_set_data_full (G_OBJECT (box), "folder", g_strdup (dir), g_free);
+      g_object_set_data (G_OBJECT (box), "switch", all);
       g_object_set_data_full (G_OBJECT (remove), "folder", g_strdup (dir), g_free);
       g_signal_connect (all, "state-set", G_CALLBACK (load_all_set_cb), self);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_search_path_cb), self);

@@ -656,6 +656,30 @@ test_protobuf (void)
   }
   wait_reload (window, &loaded);
 
+  /* The row's switch turns "load all files" off and on again. */
+  {
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    GtkWidget *all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
+    gboolean flag;
+
+    g_assert_true (GTK_IS_SWITCH (all));
+    gtk_switch_set_active (GTK_SWITCH (all), FALSE);
+    g_clear_pointer (&stored, g_variant_unref);
+    stored = g_settings_get_value (settings, "protobuf-search-paths");
+    g_variant_get_child (stored, 0, "(&sb)", NULL, &flag);
+    g_assert_false (flag);
+    wait_reload (window, &loaded);
+    row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (all)));
+    gtk_switch_set_active (GTK_SWITCH (all), TRUE);
+    g_clear_pointer (&stored, g_variant_unref);
+    stored = g_settings_get_value (settings, "protobuf-search-paths");
+    g_variant_get_child (stored, 0, "(&sb)", NULL, &flag);
+    g_assert_true (flag);
+    wait_reload (window, &loaded);
+  }
+
   /* A wrong regular expression: said so, nothing stored. */
   gtk_drop_down_set_selected (iot_preferences_window_get_mqtt_match_dropdown (prefs), 4);
   gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/(");
