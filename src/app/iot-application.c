@@ -17,6 +17,7 @@
 #include "iot-engine.h"
 #include "iot-exercise-pane.h"
 #include "iot-flow-window.h"
+#include "iot-mqtt-rules.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
 #include "iot-secrets-settings.h"
@@ -858,6 +859,37 @@ add_zigbee_uat_entry (GSettings *settings, const char *entry, GError **error)
                                               fields[0] && fields[1] && fields[2] ? fields[2] : "", error);
 }
 
+/* uat:protobuf_search_paths and uat:mqtt_message_decoding, after the
+ * settings are applied: scripted runs keep them in the (in-memory)
+ * settings, so that the Protocols page lists them; otherwise they are
+ * added to the dissectors' tables for this run (until those preferences
+ * are next changed in the window). */
+static gboolean
+apply_payload_preference (IotApplication *self, const char *pref, GError **error)
+{
+  gboolean paths = g_str_has_prefix (pref, "uat:protobuf_search_paths:");
+  const char *entry = strchr (pref + strlen ("uat:"), ':') + 1;
+
+  if (self->settings != NULL && is_scripted (self))
+    return paths ? iot_dissect_settings_add_search_path_uat (self->settings, entry, error)
+                 : iot_dissect_settings_add_mqtt_rule_uat (self->settings, entry, error);
+  if (paths)
+    {
+      g_auto (GStrv) cols = iot_uat_split (entry, error);
+
+      if (cols == NULL)
+        return FALSE;
+      if (g_strv_length (cols) != 2)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)");
+          return FALSE;
+        }
+      return iot_proto_default_add_search_path (cols[0], g_ascii_strcasecmp (cols[1], "TRUE") == 0, error);
+    }
+  return iot_mqtt_rules_add_uat (entry, error);
+}
+
 /* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
  * them.  Scripted runs keep their settings in memory, so there they are
  * the preferences, shown in the Preferences window too; otherwise they
@@ -867,6 +899,7 @@ apply_command_line_prefs (IotApplication *self)
 {
   g_autoptr (GPtrArray) rest = g_ptr_array_new ();
   g_autoptr (GPtrArray) port_prefs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) payload_prefs = g_ptr_array_new ();
 
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
     {
@@ -889,6 +922,9 @@ apply_command_line_prefs (IotApplication *self)
           if (!add_zigbee_uat_entry (self->settings, pref + strlen ("uat:zigbee_pc_keys:"), &error))
             g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
         }
+      else if (g_str_has_prefix (pref, "uat:protobuf_search_paths:")
+               || g_str_has_prefix (pref, "uat:mqtt_message_decoding:"))
+        g_ptr_array_add (payload_prefs, (gpointer) pref);
       else if (is_port_preference (pref))
         {
           g_autoptr (GError) error = NULL;
@@ -919,6 +955,13 @@ apply_command_line_prefs (IotApplication *self)
   iot_dissect_settings_watch (self->settings);
   for (guint i = 0; i < port_prefs->len; i++)
     iot_registry_set_port_preference (g_ptr_array_index (port_prefs, i), NULL);
+  for (guint i = 0; i < payload_prefs->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!apply_payload_preference (self, g_ptr_array_index (payload_prefs, i), &error))
+        g_printerr ("iotscope: -o %s: %s\n", (const char *) g_ptr_array_index (payload_prefs, i), error->message);
+    }
   /* -d: kept in the (scripted: in-memory) settings, so that the Decode As
    * dialog lists them; otherwise for this run only. */
   for (guint i = 0; self->decode_as != NULL && self->decode_as[i] != NULL; i++)
@@ -1025,7 +1068,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
     {
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
                                            "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:",
-                                           "uat:ieee802154_keys:", "thread.thr_", NULL };
+                                           "uat:ieee802154_keys:", "thread.thr_", "uat:protobuf_search_paths:",
+                                           "uat:mqtt_message_decoding:", NULL };
       gboolean ok = is_port_preference (self->prefs[i]);
 
       for (guint k = 0; known[k] != NULL; k++)
@@ -1034,7 +1078,7 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
         {
           g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
                       "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*, "
-                      "PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
+                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }
@@ -1139,7 +1183,9 @@ iot_application_init (IotApplication *self)
     { "capture-seconds", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "How long --capture captures (default 5)", "S" },
     { "option", 'o', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
-      "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
+      "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", uat:protobuf_search_paths:\"DIR\",\"TRUE\", "
+      "uat:mqtt_message_decoding:\"Starts with\",\"TOPIC\",\"none\",\"protobuf\"[,\"pkg.Msg\"], "
+      "PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
     { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Decode traffic as tshark's -d does, e.g. tcp.port==1884,mqtt", "TABLE==VALUE,PROTOCOL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },

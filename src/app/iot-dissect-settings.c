@@ -4,8 +4,11 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "iot-dissector.h"
 #include "iot-engine.h"
+#include "iot-mqtt-rules.h"
 #include "iot-resolve.h"
 
 static void
@@ -76,6 +79,28 @@ apply_cb (GSettings *settings, const char *key, gpointer data)
     g_message ("dissection preferences: %s", error->message);
 }
 
+static gboolean apply_mqtt_rules (GSettings *settings, GError **error);
+
+/* Only what changed: a new rule does not read the .proto folders again. */
+static void
+apply_payload_cb (GSettings *settings, const char *key, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  if (g_strcmp0 (key, "mqtt-topic-rules") == 0)
+    ok = apply_mqtt_rules (settings, &error);
+  else if (g_strcmp0 (key, "protobuf-search-paths") == 0)
+    {
+      iot_proto_default_replace (iot_dissect_settings_load_protos (settings, &error));
+      ok = error == NULL;
+    }
+  else
+    ok = iot_dissect_settings_apply_payload (settings, &error);
+  if (!ok)
+    g_message ("protobuf preferences: %s", error->message);
+}
+
 void
 iot_dissect_settings_watch (GSettings *settings)
 {
@@ -85,7 +110,10 @@ iot_dissect_settings_watch (GSettings *settings)
   g_signal_connect (settings, "changed::resolve-mac", G_CALLBACK (apply_cb), NULL);
   g_signal_connect (settings, "changed::protocol-ports", G_CALLBACK (apply_cb), NULL);
   g_signal_connect (settings, "changed::decode-as", G_CALLBACK (apply_cb), NULL);
+  g_signal_connect (settings, "changed::protobuf-search-paths", G_CALLBACK (apply_payload_cb), NULL);
+  g_signal_connect (settings, "changed::mqtt-topic-rules", G_CALLBACK (apply_payload_cb), NULL);
   apply_cb (settings, NULL, NULL);
+  apply_payload_cb (settings, NULL, NULL);
 }
 
 /* "tcp.port == 1884 , mqtt" → "tcp.port==1884,mqtt": one spelling, so an
@@ -203,4 +231,269 @@ iot_dissect_settings_set_ports (GSettings *settings, const char *protocol, const
   if (g_strv_equal ((const char *const *) updated, (const char *const *) entries))
     return iot_dissect_settings_apply (settings, error);
   return g_settings_set_strv (settings, "protocol-ports", (const char *const *) updated);
+}
+
+/* ---- Protocol Buffers and MQTT payload rules ------------------------------------- */
+
+IotProtoPool *
+iot_dissect_settings_load_protos (GSettings *settings, GError **error)
+{
+  g_autoptr (GVariant) paths = g_settings_get_value (settings, "protobuf-search-paths");
+  IotProtoPool *pool = iot_proto_pool_new_builtin ();
+  GError *first = NULL;
+  GVariantIter iter;
+  const char *dir;
+  gboolean load_all;
+
+  g_variant_iter_init (&iter, paths);
+  while (g_variant_iter_next (&iter, "(&sb)", &dir, &load_all))
+    {
+      GError *local = NULL;
+
+      iot_proto_pool_add_search_path (pool, dir, load_all, &local);
+      keep_first (&first, local);
+    }
+  if (first != NULL)
+    g_propagate_error (error, first);
+  return pool;
+}
+
+/* One UAT field, quoted, with the characters the reader unescapes escaped. */
+static void
+append_uat_field (GString *line, const char *text)
+{
+  if (line->len > 0)
+    g_string_append_c (line, ',');
+  g_string_append_c (line, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '"' || *p == '\\' || *p == ',')
+      g_string_append_printf (line, "\\x%02x", (guchar) *p);
+    else
+      g_string_append_c (line, *p);
+  g_string_append_c (line, '"');
+}
+
+static char *
+mqtt_rule_uat (const char *match, const char *pattern, const char *protocol, const char *message_type)
+{
+  GString *line = g_string_new (NULL);
+
+  append_uat_field (line, match);
+  append_uat_field (line, pattern);
+  append_uat_field (line, "none");
+  append_uat_field (line, protocol);
+  if (message_type != NULL && message_type[0] != '\0')
+    append_uat_field (line, message_type);
+  return g_string_free (line, FALSE);
+}
+
+/* The rules of @settings in place of the dissectors' ones; the old rules
+ * stay allocated, as a worker may be reading one. */
+static gboolean
+apply_mqtt_rules (GSettings *settings, GError **error)
+{
+  g_autoptr (GVariant) rules = g_settings_get_value (settings, "mqtt-topic-rules");
+  GError *first = NULL;
+  GVariantIter iter;
+  const char *match, *pattern, *protocol, *message_type;
+
+  iot_mqtt_rules_retire ();
+  g_variant_iter_init (&iter, rules);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s)", &match, &pattern, &protocol, &message_type))
+    {
+      g_autofree char *line = mqtt_rule_uat (match, pattern, protocol, message_type);
+      GError *local = NULL;
+
+      iot_mqtt_rules_add_uat (line, &local);
+      keep_first (&first, local);
+    }
+  if (first != NULL)
+    {
+      g_propagate_error (error, first);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+iot_dissect_settings_apply_payload (GSettings *settings, GError **error)
+{
+  GError *first = NULL;
+
+  if (settings == NULL)
+    return TRUE;
+  iot_proto_default_replace (iot_dissect_settings_load_protos (settings, &first));
+  apply_mqtt_rules (settings, first == NULL ? &first : NULL);
+  if (first != NULL)
+    {
+      g_propagate_error (error, first);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+iot_dissect_settings_add_search_path (GSettings *settings, const char *dir, gboolean load_all, GError **error)
+{
+  g_autoptr (GVariant) paths = g_settings_get_value (settings, "protobuf-search-paths");
+  g_autofree char *stripped = g_strstrip (g_strdup (dir != NULL ? dir : ""));
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *old;
+  gboolean old_all;
+
+  if (stripped[0] == '\0' || !g_file_test (stripped, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY, _("%s: not a folder"), stripped);
+      return FALSE;
+    }
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sb)"));
+  g_variant_iter_init (&iter, paths);
+  while (g_variant_iter_next (&iter, "(&sb)", &old, &old_all))
+    {
+      if (g_str_equal (old, stripped))
+        {
+          g_variant_builder_clear (&builder);
+          iot_dissect_settings_set_load_all (settings, stripped, load_all);
+          return TRUE;
+        }
+      g_variant_builder_add (&builder, "(sb)", old, old_all);
+    }
+  g_variant_builder_add (&builder, "(sb)", stripped, load_all);
+  return g_settings_set_value (settings, "protobuf-search-paths", g_variant_builder_end (&builder));
+}
+
+/* Every entry of protobuf-search-paths but @dir; with @keep, @dir too,
+ * with @load_all. */
+static void
+rewrite_search_path (GSettings *settings, const char *dir, gboolean keep, gboolean load_all)
+{
+  g_autoptr (GVariant) paths = g_settings_get_value (settings, "protobuf-search-paths");
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *old;
+  gboolean old_all;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sb)"));
+  g_variant_iter_init (&iter, paths);
+  while (g_variant_iter_next (&iter, "(&sb)", &old, &old_all))
+    if (!g_str_equal (old, dir))
+      g_variant_builder_add (&builder, "(sb)", old, old_all);
+    else if (keep)
+      g_variant_builder_add (&builder, "(sb)", old, load_all);
+  g_settings_set_value (settings, "protobuf-search-paths", g_variant_builder_end (&builder));
+}
+
+void
+iot_dissect_settings_remove_search_path (GSettings *settings, const char *dir)
+{
+  rewrite_search_path (settings, dir, FALSE, FALSE);
+}
+
+void
+iot_dissect_settings_set_load_all (GSettings *settings, const char *dir, gboolean load_all)
+{
+  rewrite_search_path (settings, dir, TRUE, load_all);
+}
+
+gboolean
+iot_dissect_settings_add_mqtt_rule (GSettings *settings, const char *match, const char *pattern,
+                                    const char *protocol, const char *message_type, GError **error)
+{
+  static const char *const matches[] = { "Equal to", "Contains", "Starts with", "Ends with",
+                                        "Regular Expression", NULL };
+  g_autoptr (GVariant) rules = g_settings_get_value (settings, "mqtt-topic-rules");
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *m, *pat, *proto, *type;
+
+  if (match == NULL || !g_strv_contains (matches, match))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "match criteria \"%s\" is none of Equal to, Contains, Starts with, Ends with, "
+                   "Regular Expression", match != NULL ? match : "");
+      return FALSE;
+    }
+  if (pattern == NULL || pattern[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The topic pattern is empty."));
+      return FALSE;
+    }
+  if (protocol == NULL || iot_registry_dissector (protocol) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: no such protocol"),
+                   protocol != NULL ? protocol : "");
+      return FALSE;
+    }
+  if (g_str_equal (match, "Regular Expression"))
+    {
+      g_autoptr (GRegex) regex = g_regex_new (pattern, 0, 0, error);
+
+      if (regex == NULL)
+        return FALSE;
+    }
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssss)"));
+  g_variant_iter_init (&iter, rules);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s)", &m, &pat, &proto, &type))
+    g_variant_builder_add (&builder, "(ssss)", m, pat, proto, type);
+  g_variant_builder_add (&builder, "(ssss)", match, pattern, protocol, message_type != NULL ? message_type : "");
+  return g_settings_set_value (settings, "mqtt-topic-rules", g_variant_builder_end (&builder));
+}
+
+void
+iot_dissect_settings_remove_mqtt_rule (GSettings *settings, guint index)
+{
+  g_autoptr (GVariant) rules = g_settings_get_value (settings, "mqtt-topic-rules");
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *m, *pat, *proto, *type;
+  guint i = 0;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssss)"));
+  g_variant_iter_init (&iter, rules);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s)", &m, &pat, &proto, &type))
+    if (i++ != index)
+      g_variant_builder_add (&builder, "(ssss)", m, pat, proto, type);
+  g_settings_set_value (settings, "mqtt-topic-rules", g_variant_builder_end (&builder));
+}
+
+gboolean
+iot_dissect_settings_add_search_path_uat (GSettings *settings, const char *entry, GError **error)
+{
+  g_auto (GStrv) cols = iot_uat_split (entry, error);
+
+  if (cols == NULL)
+    return FALSE;
+  if (g_strv_length (cols) != 2)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)");
+      return FALSE;
+    }
+  return iot_dissect_settings_add_search_path (settings, cols[0], g_ascii_strcasecmp (cols[1], "TRUE") == 0, error);
+}
+
+gboolean
+iot_dissect_settings_add_mqtt_rule_uat (GSettings *settings, const char *entry, GError **error)
+{
+  g_auto (GStrv) cols = iot_uat_split (entry, error);
+  guint n;
+
+  if (cols == NULL)
+    return FALSE;
+  n = g_strv_length (cols);
+  if (n != 4 && n != 5)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "expected 4 fields (match criteria, topic pattern, decoding, payload protocol) "
+                   "and an optional protobuf message type, found %u", n);
+      return FALSE;
+    }
+  if (!g_str_equal (cols[2], "none"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "decoding \"%s\" is not supported (only \"none\")", cols[2]);
+      return FALSE;
+    }
+  return iot_dissect_settings_add_mqtt_rule (settings, cols[0], cols[1], cols[3], n == 5 ? cols[4] : "", error);
 }

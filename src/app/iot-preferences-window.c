@@ -1,5 +1,5 @@
-/* iot-preferences-window.c — Preferences: General, Protocols, TLS and
- * Zigbee pages. */
+/* iot-preferences-window.c — Preferences: General, Protocols (ports,
+ * Protocol Buffers folders, MQTT payload rules), TLS and Zigbee pages. */
 #include "iot-preferences-window.h"
 
 #include <string.h>
@@ -140,6 +140,11 @@ static const char *const time_format_order[] = {
 
 static const char *const style_order[] = { "default", "light", "dark" };
 
+/* The match criteria list's order, by the names tshark's table stores. */
+static const char *const match_order[] = {
+  "Equal to", "Contains", "Starts with", "Ends with", "Regular Expression",
+};
+
 /* ---- the window ------------------------------------------------------------------- */
 
 struct _IotPreferencesWindow {
@@ -172,11 +177,26 @@ struct _IotPreferencesWindow {
   GtkEntry       *zigbee_label_entry;
   GtkButton      *zigbee_add_button;
   GtkLabel       *zigbee_status;
+  GtkWidget      *protobuf_heading;
+  GtkListBox     *protobuf_path_list;
+  GtkEntry       *protobuf_path_entry;
+  GtkButton      *protobuf_choose_button;
+  GtkCheckButton *protobuf_load_all_check;
+  GtkButton      *protobuf_path_add_button;
+  GtkLabel       *protobuf_status;
+  GtkListBox     *mqtt_rule_list;
+  GtkDropDown    *mqtt_match_dropdown;
+  GtkEntry       *mqtt_pattern_entry;
+  GtkEntry       *mqtt_protocol_entry;
+  GtkEntry       *mqtt_message_type_entry;
+  GtkButton      *mqtt_rule_add_button;
+  GtkLabel       *mqtt_status;
 
   GSettings  *settings;
   GListStore *psks;
   GListStore *zigbee_keys;
   GtkFileChooserNative *chooser;
+  GtkFileChooserNative *folder_chooser;
 };
 
 G_DEFINE_FINAL_TYPE (IotPreferencesWindow, iot_preferences_window, GTK_TYPE_WINDOW)
@@ -503,6 +523,283 @@ iot_preferences_window_get_ports_entry (IotPreferencesWindow *self, const char *
   return NULL;
 }
 
+/* ---- Protocols page: Protocol Buffers and MQTT payloads ---------------------------- */
+
+static void
+clear_list_box (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+row_box (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_set_margin_start (box, 8);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  return box;
+}
+
+static GtkWidget *
+remove_button (const char *what)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+
+  gtk_widget_set_tooltip_text (button, what);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, what, -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  return button;
+}
+
+static void
+remove_search_path_cb (GtkButton *button, IotPreferencesWindow *self)
+{
+  iot_dissect_settings_remove_search_path (self->settings, g_object_get_data (G_OBJECT (button), "folder"));
+}
+
+static gboolean
+load_all_set_cb (GtkSwitch *sw, gboolean state, IotPreferencesWindow *self)
+{
+  iot_dissect_settings_set_load_all (self->settings, g_object_get_data (G_OBJECT (sw), "folder"), state);
+  return FALSE;
+}
+
+/* Loads the folders on their own, to name the file and line of a broken
+ * .proto here rather than only in the log. */
+static void
+show_protobuf_status (IotPreferencesWindow *self, guint n_folders)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotProtoPool) pool = iot_dissect_settings_load_protos (self->settings, &error);
+
+  if (error != NULL)
+    set_status (self->protobuf_status, error->message, TRUE);
+  else if (n_folders > 0)
+    set_status (self->protobuf_status, _("The .proto files load without errors."), FALSE);
+  else
+    set_status (self->protobuf_status, "", FALSE);
+}
+
+/* When the rows already show these folders, only their switches follow
+ * the settings (a switch that was just flipped stays in place): TRUE. */
+static gboolean
+update_search_path_switches (IotPreferencesWindow *self, GVariant *paths)
+{
+  guint n = g_variant_n_children (paths);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->protobuf_path_list, i);
+      const char *dir;
+
+      g_variant_get_child (paths, i, "(&sb)", &dir, NULL);
+      if (row == NULL
+          || g_strcmp0 (g_object_get_data (G_OBJECT (gtk_list_box_row_get_child (row)), "folder"), dir) != 0)
+        return FALSE;
+    }
+  if (gtk_list_box_get_row_at_index (self->protobuf_path_list, n) != NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (self->protobuf_path_list, i));
+      GtkSwitch *all = g_object_get_data (G_OBJECT (box), "switch");
+      gboolean load_all;
+
+      g_variant_get_child (paths, i, "(&sb)", NULL, &load_all);
+      g_signal_handlers_block_by_func (all, load_all_set_cb, self);
+      gtk_switch_set_active (all, load_all);
+      g_signal_handlers_unblock_by_func (all, load_all_set_cb, self);
+    }
+  return TRUE;
+}
+
+static void
+search_paths_changed_cb (GSettings *settings, const char *key, IotPreferencesWindow *self)
+{
+  g_autoptr (GVariant) paths = g_settings_get_value (settings, "protobuf-search-paths");
+  GVariantIter iter;
+  const char *dir;
+  gboolean load_all;
+  guint n = 0;
+
+  if (update_search_path_switches (self, paths))
+    {
+      show_protobuf_status (self, g_variant_n_children (paths));
+      return;
+    }
+  clear_list_box (self->protobuf_path_list);
+  g_variant_iter_init (&iter, paths);
+  while (g_variant_iter_next (&iter, "(&sb)", &dir, &load_all))
+    {
+      GtkWidget *box = row_box ();
+      GtkWidget *folder = gtk_label_new (dir);
+      GtkWidget *all_label = gtk_label_new (_("Load all files"));
+      GtkWidget *all = gtk_switch_new ();
+      GtkWidget *remove = remove_button (_("Remove this folder"));
+
+      gtk_label_set_xalign (GTK_LABEL (folder), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (folder), PANGO_ELLIPSIZE_START);
+      gtk_widget_set_hexpand (folder, TRUE);
+      gtk_widget_add_css_class (folder, "monospace");
+      gtk_widget_add_css_class (all_label, "dim-label");
+      gtk_switch_set_active (GTK_SWITCH (all), load_all);
+      gtk_widget_set_valign (all, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (all), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Load all files"), -1);
+      g_object_set_data_full (G_OBJECT (all), "folder", g_strdup (dir), g_free);
+      g_object_set_data_full (G_OBJECT (box), "folder", g_strdup (dir), g_free);
+      g_object_set_data (G_OBJECT (box), "switch", all);
+      g_object_set_data_full (G_OBJECT (remove), "folder", g_strdup (dir), g_free);
+      g_signal_connect (all, "state-set", G_CALLBACK (load_all_set_cb), self);
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_search_path_cb), self);
+      gtk_box_append (GTK_BOX (box), folder);
+      gtk_box_append (GTK_BOX (box), all_label);
+      gtk_box_append (GTK_BOX (box), all);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_append (self->protobuf_path_list, box);
+      n++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->protobuf_path_list), n > 0);
+  show_protobuf_status (self, n);
+}
+
+static void
+add_search_path_cb (GtkWidget *widget, IotPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!iot_dissect_settings_add_search_path (self->settings,
+                                             gtk_editable_get_text (GTK_EDITABLE (self->protobuf_path_entry)),
+                                             gtk_check_button_get_active (self->protobuf_load_all_check), &error))
+    {
+      set_status (self->protobuf_status, error->message, TRUE);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->protobuf_path_entry), "");
+}
+
+static void
+folder_chooser_response_cb (GtkNativeDialog *dialog, int response, IotPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        {
+          gtk_editable_set_text (GTK_EDITABLE (self->protobuf_path_entry), path);
+          add_search_path_cb (NULL, self);
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->folder_chooser);
+}
+
+static void
+choose_folder_cb (GtkButton *button, IotPreferencesWindow *self)
+{
+  if (self->folder_chooser != NULL)
+    return;
+  self->folder_chooser = gtk_file_chooser_native_new (_("Choose a Folder with .proto Files"), GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Add"),
+                                                      _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->folder_chooser), TRUE);
+  g_signal_connect (self->folder_chooser, "response", G_CALLBACK (folder_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->folder_chooser));
+}
+
+static const char *
+match_title (const char *match)
+{
+  static const char *const titles[] = {
+    N_("Equal to"), N_("Contains"), N_("Starts with"), N_("Ends with"), N_("Regular Expression"),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (match_order); i++)
+    if (g_str_equal (match_order[i], match))
+      return _(titles[i]);
+  return match;
+}
+
+static void
+remove_mqtt_rule_cb (GtkButton *button, IotPreferencesWindow *self)
+{
+  iot_dissect_settings_remove_mqtt_rule (self->settings,
+                                         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "rule")));
+}
+
+static void
+mqtt_rules_changed_cb (GSettings *settings, const char *key, IotPreferencesWindow *self)
+{
+  g_autoptr (GVariant) rules = g_settings_get_value (settings, "mqtt-topic-rules");
+  GVariantIter iter;
+  const char *match, *pattern, *protocol, *message_type;
+  guint n = 0;
+
+  clear_list_box (self->mqtt_rule_list);
+  g_variant_iter_init (&iter, rules);
+  while (g_variant_iter_next (&iter, "(&s&s&s&s)", &match, &pattern, &protocol, &message_type))
+    {
+      GtkWidget *box = row_box ();
+      GtkWidget *criteria = gtk_label_new (match_title (match));
+      GtkWidget *topic = gtk_label_new (pattern);
+      GtkWidget *proto = gtk_label_new (protocol);
+      GtkWidget *type = gtk_label_new (message_type[0] ? message_type : _("fields by number"));
+      GtkWidget *remove = remove_button (_("Remove this rule"));
+
+      gtk_label_set_xalign (GTK_LABEL (criteria), 0);
+      gtk_label_set_width_chars (GTK_LABEL (criteria), 12);
+      gtk_widget_add_css_class (criteria, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (topic), 0);
+      gtk_widget_set_hexpand (topic, TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (topic), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (topic, "monospace");
+      gtk_widget_add_css_class (proto, "monospace");
+      gtk_label_set_xalign (GTK_LABEL (type), 0);
+      gtk_label_set_width_chars (GTK_LABEL (type), 16);
+      gtk_label_set_ellipsize (GTK_LABEL (type), PANGO_ELLIPSIZE_START);
+      if (message_type[0] == '\0')
+        gtk_widget_add_css_class (type, "dim-label");
+      g_object_set_data (G_OBJECT (remove), "rule", GUINT_TO_POINTER (n));
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_mqtt_rule_cb), self);
+      gtk_box_append (GTK_BOX (box), criteria);
+      gtk_box_append (GTK_BOX (box), topic);
+      gtk_box_append (GTK_BOX (box), proto);
+      gtk_box_append (GTK_BOX (box), type);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_list_box_append (self->mqtt_rule_list, box);
+      n++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->mqtt_rule_list), n > 0);
+}
+
+static void
+add_mqtt_rule_cb (GtkWidget *widget, IotPreferencesWindow *self)
+{
+  guint match = gtk_drop_down_get_selected (self->mqtt_match_dropdown);
+  g_autofree char *pattern = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->mqtt_pattern_entry)));
+  g_autofree char *protocol = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->mqtt_protocol_entry))));
+  g_autofree char *type = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->mqtt_message_type_entry))));
+  g_autoptr (GError) error = NULL;
+
+  if (!iot_dissect_settings_add_mqtt_rule (self->settings, match_order[MIN (match, G_N_ELEMENTS (match_order) - 1)],
+                                           pattern, protocol, type, &error))
+    {
+      set_status (self->mqtt_status, error->message, TRUE);
+      return;
+    }
+  set_status (self->mqtt_status, "", FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->mqtt_pattern_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->mqtt_message_type_entry), "");
+}
+
 /* ---- Zigbee page --------------------------------------------------------------------- */
 
 static void
@@ -590,17 +887,32 @@ add_zigbee_key_cb (GtkWidget *widget, IotPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->zigbee_label_entry), "");
 }
 
+/* Scrolls the Protocols page to its Protocol Buffers section (once the
+ * window is laid out; before, there is nowhere to scroll to). */
+static void
+scroll_to_protobuf (IotPreferencesWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->protocols_page));
+  double x, y;
+
+  if (gtk_widget_translate_coordinates (self->protobuf_heading, self->protocols_page, 0, 0, &x, &y))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - 12);
+}
+
 void
 iot_preferences_window_show_page (IotPreferencesWindow *self, const char *name)
 {
   /* The window's own child: not bound, as the window unparents it itself. */
   GtkNotebook *notebook = GTK_NOTEBOOK (gtk_window_get_child (GTK_WINDOW (self)));
-  GtkWidget *page = g_strcmp0 (name, "protocols") == 0 ? self->protocols_page
+  gboolean protobuf = g_strcmp0 (name, "protobuf") == 0;
+  GtkWidget *page = g_strcmp0 (name, "protocols") == 0 || protobuf ? self->protocols_page
                     : g_strcmp0 (name, "tls") == 0 ? self->tls_page
                     : g_strcmp0 (name, "zigbee") == 0 ? self->zigbee_page
                     : self->general_page;
 
   gtk_notebook_set_current_page (notebook, gtk_notebook_page_num (notebook, page));
+  if (protobuf)
+    scroll_to_protobuf (self);
 }
 
 IotPreferencesWindow *
@@ -614,6 +926,10 @@ iot_preferences_window_new (GSettings *settings)
   g_signal_connect_object (settings, "changed::tls-psks", G_CALLBACK (psks_changed_cb), self, 0);
   g_signal_connect_object (settings, "changed::zigbee-keys", G_CALLBACK (zigbee_keys_changed_cb), self, 0);
   g_signal_connect_object (settings, "changed::protocol-ports", G_CALLBACK (ports_changed_cb), self, 0);
+  g_signal_connect_object (settings, "changed::protobuf-search-paths", G_CALLBACK (search_paths_changed_cb), self, 0);
+  g_signal_connect_object (settings, "changed::mqtt-topic-rules", G_CALLBACK (mqtt_rules_changed_cb), self, 0);
+  search_paths_changed_cb (settings, "protobuf-search-paths", self);
+  mqtt_rules_changed_cb (settings, "mqtt-topic-rules", self);
   keylog_changed_cb (settings, "tls-keylog-file", self);
   psks_changed_cb (settings, "tls-psks", self);
   zigbee_keys_changed_cb (settings, "zigbee-keys", self);
@@ -742,6 +1058,78 @@ iot_preferences_window_get_zigbee_status (IotPreferencesWindow *self)
   return self->zigbee_status;
 }
 
+GtkListBox *
+iot_preferences_window_get_protobuf_path_list (IotPreferencesWindow *self)
+{
+  return self->protobuf_path_list;
+}
+
+GtkEntry *
+iot_preferences_window_get_protobuf_path_entry (IotPreferencesWindow *self)
+{
+  return self->protobuf_path_entry;
+}
+
+GtkCheckButton *
+iot_preferences_window_get_protobuf_load_all_check (IotPreferencesWindow *self)
+{
+  return self->protobuf_load_all_check;
+}
+
+GtkButton *
+iot_preferences_window_get_protobuf_path_add_button (IotPreferencesWindow *self)
+{
+  return self->protobuf_path_add_button;
+}
+
+GtkLabel *
+iot_preferences_window_get_protobuf_status (IotPreferencesWindow *self)
+{
+  return self->protobuf_status;
+}
+
+GtkListBox *
+iot_preferences_window_get_mqtt_rule_list (IotPreferencesWindow *self)
+{
+  return self->mqtt_rule_list;
+}
+
+GtkDropDown *
+iot_preferences_window_get_mqtt_match_dropdown (IotPreferencesWindow *self)
+{
+  return self->mqtt_match_dropdown;
+}
+
+GtkEntry *
+iot_preferences_window_get_mqtt_pattern_entry (IotPreferencesWindow *self)
+{
+  return self->mqtt_pattern_entry;
+}
+
+GtkEntry *
+iot_preferences_window_get_mqtt_protocol_entry (IotPreferencesWindow *self)
+{
+  return self->mqtt_protocol_entry;
+}
+
+GtkEntry *
+iot_preferences_window_get_mqtt_message_type_entry (IotPreferencesWindow *self)
+{
+  return self->mqtt_message_type_entry;
+}
+
+GtkButton *
+iot_preferences_window_get_mqtt_rule_add_button (IotPreferencesWindow *self)
+{
+  return self->mqtt_rule_add_button;
+}
+
+GtkLabel *
+iot_preferences_window_get_mqtt_status (IotPreferencesWindow *self)
+{
+  return self->mqtt_status;
+}
+
 static void
 iot_preferences_window_dispose (GObject *object)
 {
@@ -750,6 +1138,9 @@ iot_preferences_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->folder_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->folder_chooser));
+  g_clear_object (&self->folder_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->psks);
@@ -789,6 +1180,20 @@ iot_preferences_window_class_init (IotPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, zigbee_label_entry);
   gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, zigbee_add_button);
   gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, zigbee_status);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_heading);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_path_list);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_path_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_choose_button);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_load_all_check);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_path_add_button);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, protobuf_status);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_rule_list);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_match_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_pattern_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_protocol_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_message_type_entry);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_rule_add_button);
+  gtk_widget_class_bind_template_child (widget_class, IotPreferencesWindow, mqtt_status);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -808,4 +1213,10 @@ iot_preferences_window_init (IotPreferencesWindow *self)
   g_signal_connect (self->zigbee_add_button, "clicked", G_CALLBACK (add_zigbee_key_cb), self);
   g_signal_connect (self->zigbee_key_entry, "activate", G_CALLBACK (add_zigbee_key_cb), self);
   build_ports_grid (self);
+  g_signal_connect (self->protobuf_path_add_button, "clicked", G_CALLBACK (add_search_path_cb), self);
+  g_signal_connect (self->protobuf_path_entry, "activate", G_CALLBACK (add_search_path_cb), self);
+  g_signal_connect (self->protobuf_choose_button, "clicked", G_CALLBACK (choose_folder_cb), self);
+  g_signal_connect (self->mqtt_rule_add_button, "clicked", G_CALLBACK (add_mqtt_rule_cb), self);
+  g_signal_connect (self->mqtt_pattern_entry, "activate", G_CALLBACK (add_mqtt_rule_cb), self);
+  g_signal_connect (self->mqtt_message_type_entry, "activate", G_CALLBACK (add_mqtt_rule_cb), self);
 }

@@ -1,5 +1,6 @@
 /* iot-preferences-window.h — Preferences, kept in GSettings: General
- * (name resolution, time format, colouring, style), Protocols (ports),
+ * (name resolution, time format, colouring, style), Protocols (ports,
+ * Protocol Buffers folders, MQTT payload rules),
  * TLS (key log file and pre-shared keys) and Zigbee (network keys).
  * Whoever watches the settings applies them (iot-secrets-settings.h,
  * iot-dissect-settings.h, the windows); this window only edits them. */
@@ -41,7 +42,8 @@ GtkEntry   *iot_preferences_window_get_psk_identity_entry (IotPreferencesWindow 
 GtkEntry   *iot_preferences_window_get_psk_key_entry (IotPreferencesWindow *self);
 GtkButton  *iot_preferences_window_get_psk_add_button (IotPreferencesWindow *self);
 
-/* Pages by name: "general", "protocols", "tls", "zigbee". */
+/* Pages by name: "general", "protocols", "tls", "zigbee"; "protobuf" is
+ * the Protocols page scrolled to its Protocol Buffers section. */
 void        iot_preferences_window_show_page (IotPreferencesWindow *self, const char *name);
 GtkCheckButton *iot_preferences_window_get_resolve_mac_check (IotPreferencesWindow *self);
 GtkCheckButton *iot_preferences_window_get_colorize_check (IotPreferencesWindow *self);
@@ -59,5 +61,20 @@ GtkDropDown *iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWin
 GtkEntry   *iot_preferences_window_get_zigbee_label_entry (IotPreferencesWindow *self);
 GtkButton  *iot_preferences_window_get_zigbee_add_button (IotPreferencesWindow *self);
 GtkLabel   *iot_preferences_window_get_zigbee_status (IotPreferencesWindow *self);
+
+/* The Protocols page's Protocol Buffers folders and MQTT payload rules
+ * (GSettings protobuf-search-paths, mqtt-topic-rules). */
+GtkListBox *iot_preferences_window_get_protobuf_path_list (IotPreferencesWindow *self);
+GtkEntry *iot_preferences_window_get_protobuf_path_entry (IotPreferencesWindow *self);
+GtkCheckButton *iot_preferences_window_get_protobuf_load_all_check (IotPreferencesWindow *self);
+GtkButton *iot_preferences_window_get_protobuf_path_add_button (IotPreferencesWindow *self);
+GtkLabel *iot_preferences_window_get_protobuf_status (IotPreferencesWindow *self);
+GtkListBox *iot_preferences_window_get_mqtt_rule_list (IotPreferencesWindow *self);
+GtkDropDown *iot_preferences_window_get_mqtt_match_dropdown (IotPreferencesWindow *self);
+GtkEntry *iot_preferences_window_get_mqtt_pattern_entry (IotPreferencesWindow *self);
+GtkEntry *iot_preferences_window_get_mqtt_protocol_entry (IotPreferencesWindow *self);
+GtkEntry *iot_preferences_window_get_mqtt_message_type_entry (IotPreferencesWindow *self);
+GtkButton *iot_preferences_window_get_mqtt_rule_add_button (IotPreferencesWindow *self);
+GtkLabel *iot_preferences_window_get_mqtt_status (IotPreferencesWindow *self);
 
 G_END_DECLS

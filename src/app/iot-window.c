@@ -1654,6 +1654,8 @@ iot_window_new (GtkApplication *app, GSettings *settings)
       g_signal_connect_object (settings, "changed::resolve-mac", G_CALLBACK (secrets_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::protocol-ports", G_CALLBACK (secrets_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::decode-as", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::protobuf-search-paths", G_CALLBACK (secrets_changed_cb), self, 0);
+      g_signal_connect_object (settings, "changed::mqtt-topic-rules", G_CALLBACK (secrets_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::time-format", G_CALLBACK (view_settings_changed_cb), self, 0);
       g_signal_connect_object (settings, "changed::colorize", G_CALLBACK (view_settings_changed_cb), self, 0);
     }

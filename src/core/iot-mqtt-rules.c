@@ -163,6 +163,21 @@ iot_mqtt_rules_match (const char *topic)
 }
 
 void
+iot_mqtt_rules_retire (void)
+{
+  static GPtrArray *retired;
+
+  G_LOCK (rules);
+  if (rules != NULL)
+    {
+      if (retired == NULL)
+        retired = g_ptr_array_new ();
+      g_ptr_array_add (retired, g_steal_pointer (&rules));
+    }
+  G_UNLOCK (rules);
+}
+
+void
 iot_mqtt_rules_clear (void)
 {
   G_LOCK (rules);

@@ -29,7 +29,11 @@ typedef struct {
 gboolean           iot_mqtt_rules_add_uat (const char *entry, GError **error);
 /* The first rule whose pattern matches @topic, or NULL. */
 const IotMqttRule *iot_mqtt_rules_match (const char *topic);
+/* Frees the rules (only with no dissection running). */
 void               iot_mqtt_rules_clear (void);
+/* Removes the rules in one step; they stay allocated, as a worker
+ * dissecting now may hold one that iot_mqtt_rules_match() returned. */
+void               iot_mqtt_rules_retire (void);
 
 /* Splits a UAT line into its fields: "a","b\x2c" → { a, b, }.  NULL with
  * @error on text that is not a list of quoted strings. */

@@ -947,8 +947,11 @@ iot_proto_enum_name (const IotProtoEnum *enumeration, gint32 number)
 static IotProtoPool *default_pool;
 G_LOCK_DEFINE_STATIC (default_pool);
 
-static IotProtoPool *
-builtin_pool (void)
+/* Pools replaced while a worker may still read them: kept allocated. */
+static GPtrArray *retired_pools;
+
+IotProtoPool *
+iot_proto_pool_new_builtin (void)
 {
   IotProtoPool *pool = iot_proto_pool_new ();
   g_autoptr (GError) error = NULL;
@@ -965,7 +968,7 @@ iot_proto_default_pool (void)
 
   G_LOCK (default_pool);
   if (default_pool == NULL)
-    default_pool = builtin_pool ();
+    default_pool = iot_proto_pool_new_builtin ();
   pool = default_pool;
   G_UNLOCK (default_pool);
   return pool;
@@ -975,6 +978,20 @@ gboolean
 iot_proto_default_add_search_path (const char *dir, gboolean load_all, GError **error)
 {
   return iot_proto_pool_add_search_path (iot_proto_default_pool (), dir, load_all, error);
+}
+
+void
+iot_proto_default_replace (IotProtoPool *pool)
+{
+  G_LOCK (default_pool);
+  if (default_pool != NULL)
+    {
+      if (retired_pools == NULL)
+        retired_pools = g_ptr_array_new ();
+      g_ptr_array_add (retired_pools, default_pool);
+    }
+  default_pool = pool;
+  G_UNLOCK (default_pool);
 }
 
 void

@@ -112,7 +112,13 @@ const char            *iot_proto_enum_name (const IotProtoEnum *enumeration, gin
  * the search paths given with iot_proto_default_add_search_path() hold. */
 IotProtoPool *iot_proto_default_pool (void);
 gboolean      iot_proto_default_add_search_path (const char *dir, gboolean load_all, GError **error);
-/* Forgets what was added, back to the compiled-in files (tests). */
+/* A new pool holding the compiled-in files. */
+IotProtoPool *iot_proto_pool_new_builtin (void);
+/* Puts @pool (taken) in the default pool's place in one step; the pool it
+ * replaces stays allocated, as a worker dissecting now may hold it. */
+void          iot_proto_default_replace (IotProtoPool *pool);
+/* Forgets what was added, back to the compiled-in files (tests; frees the
+ * pool, so only with no dissection running). */
 void          iot_proto_default_reset (void);
 
 /* ---- the wire format -------------------------------------------------------- */

@@ -4,7 +4,9 @@
  * CLI's), colouring, MAC maker names in the Source column (as the CLI
  * with and without -n), port preferences (as tshark's
  * -o mqtt.tcp.port), and Zigbee network keys (as the CLI's
- * -o uat:zigbee_pc_keys).  Everything lands in GSettings and reaches the
+ * -o uat:zigbee_pc_keys), Protocol Buffers folders and MQTT payload rules
+ * (as its -o uat:protobuf_search_paths and uat:mqtt_message_decoding,
+ * with tests/captures/sparkplug.opts).  Everything lands in GSettings and reaches the
  * open window.  Run under Xvfb (run-xvfb.sh). */
 #include <string.h>
 
@@ -12,6 +14,8 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-application.h"
+#include "iot-format.h"
 #include "iot-dissect-settings.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
@@ -22,7 +26,8 @@ static void
 reset_settings (GSettings *settings)
 {
   static const char *const keys[] = { "time-format", "colorize", "resolve-mac", "protocol-ports", "decode-as",
-                                      "zigbee-keys", "color-scheme", NULL };
+                                      "zigbee-keys", "color-scheme", "protobuf-search-paths",
+                                      "mqtt-topic-rules", NULL };
 
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
@@ -447,6 +452,286 @@ test_zigbee_keys (void)
   reset_settings (settings);
 }
 
+/* The options of tests/captures/sparkplug.opts, one word per argument. */
+static GPtrArray *
+capture_options (const char *opts_path)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_file_get_contents (opts_path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) words = NULL;
+
+      if (lines[i][0] == '#' || g_strstrip (lines[i])[0] == '\0')
+        continue;
+      g_assert_true (g_shell_parse_argv (lines[i], NULL, &words, NULL));
+      for (guint w = 0; words[w] != NULL; w++)
+        g_ptr_array_add (args, g_strdup (words[w]));
+    }
+  return args;
+}
+
+/* `iotscope-cli -r sparkplug.pcap OPTIONS -Y FILTER -T fields -e …`, run
+ * in tests/captures as the differential tests run it (the folders in the
+ * options are relative to it): the first line. */
+static char *
+cli_first_line (GPtrArray *options, const char *filter, const char *const *fields)
+{
+  g_autofree char *dir = gui_test_capture_file ("");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("IOTSCOPE_CLI"));
+  g_ptr_array_add (argv, (gpointer) "-r");
+  g_ptr_array_add (argv, (gpointer) "sparkplug.pcap");
+  for (guint i = 0; i < options->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (options, i));
+  g_ptr_array_add (argv, (gpointer) "-Y");
+  g_ptr_array_add (argv, (gpointer) filter);
+  g_ptr_array_add (argv, (gpointer) "-T");
+  g_ptr_array_add (argv, (gpointer) "fields");
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      g_ptr_array_add (argv, (gpointer) "-e");
+      g_ptr_array_add (argv, (gpointer) fields[i]);
+    }
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  out[strcspn (out, "\n")] = '\0';
+  return g_steal_pointer (&out);
+}
+
+/* The same line from the window: frame @number selected, the values of
+ * each field in its tree as -T fields prints them. */
+static char *
+window_fields (IotWindow *window, guint32 number, const char *const *fields)
+{
+  IotSession *session = iot_window_get_session (window);
+  GString *line = g_string_new (NULL);
+  IotPacket *packet;
+
+  iot_session_select_frame (session, 0);
+  iot_session_select_frame (session, number);
+  gui_test_settle ();
+  packet = iot_session_get_packet (session);
+  g_assert_nonnull (packet);
+  g_string_append_printf (line, "%u", number);
+  for (guint f = 0; fields[f] != NULL; f++)
+    {
+      gboolean first = TRUE;
+
+      g_string_append_c (line, '\t');
+      for (guint i = 0; i < iot_packet_n_nodes (packet); i++)
+        {
+          const IotNode *node = iot_packet_node (packet, i);
+
+          if (node->field == NULL || !g_str_equal (node->field->abbrev, fields[f]))
+            continue;
+          if (!first)
+            g_string_append_c (line, ',');
+          iot_format_field_value (packet, node, line);
+          first = FALSE;
+        }
+    }
+  return g_string_free (line, FALSE);
+}
+
+static void
+click_last_button_of_row (GtkListBox *list, guint index)
+{
+  GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (list, index));
+  GtkWidget *remove = gtk_widget_get_last_child (row);
+
+  g_assert_true (GTK_IS_BUTTON (remove));
+  g_signal_emit_by_name (remove, "clicked");
+}
+
+static void
+save_prefs_screenshot (IotPreferencesWindow *prefs, const char *name)
+{
+  const char *dir = g_getenv ("IOTSCOPE_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gui_test_settle ();
+  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (prefs), path, &error));
+  g_test_message ("screenshot %s", path);
+}
+
+/* A .proto folder and a topic rule added through the Protocols page's
+ * widgets decode lab/meter PUBLISH payloads in the open window as the
+ * CLI does with sparkplug.opts; a broken .proto names its line there. */
+static void
+test_protobuf (void)
+{
+  static const char *const fields[] = { "protobuf.field.number", "protobuf.field.name", "protobuf.field.value", NULL };
+  static const char *const publish = "mqtt.msgtype == 3 && mqtt.topic matches \"^lab/meter/\"";
+  g_autofree char *capture = gui_test_capture_file ("sparkplug.pcap");
+  g_autofree char *opts_path = gui_test_capture_file ("sparkplug.opts");
+  g_autofree char *protos = gui_test_capture_file ("protos");
+  g_autofree char *broken_dir = g_dir_make_tmp ("iotscope-proto-XXXXXX", NULL);
+  g_autofree char *broken = g_build_filename (broken_dir, "broken.proto", NULL);
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autoptr (GPtrArray) options = capture_options (opts_path);
+  g_autoptr (GPtrArray) typed = g_ptr_array_new ();
+  g_autoptr (GVariant) stored = NULL;
+  g_autofree char *expected = cli_first_line (options, publish, (const char *const[]) { "frame.number", fields[0], fields[1], fields[2], NULL });
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *typed_expected = NULL;
+  g_autofree char *typed_shown = NULL;
+  IotPreferencesWindow *prefs;
+  IotWindow *window;
+  GtkLabel *status;
+  gboolean loaded = FALSE;
+  guint32 frame;
+
+  reset_settings (settings);
+  /* The broker's port, as the options' -d gives it (not what this tests). */
+  for (guint i = 0; i + 1 < options->len; i++)
+    if (g_str_equal (g_ptr_array_index (options, i), "-d"))
+      g_assert_true (iot_dissect_settings_add_decode_as (settings, g_ptr_array_index (options, i + 1), NULL));
+  frame = (guint32) g_ascii_strtoull (expected, NULL, 10);
+  g_assert_cmpuint (frame, >, 0);
+  /* Fields by number only: tshark 4.0's table has no message type column. */
+  g_assert_nonnull (strstr (expected, "\t1,2,3,4,"));
+  g_assert_nonnull (strstr (expected, "<UNKNOWN>"));
+
+  window = gui_test_open_window (capture, settings);
+  g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+  before = window_fields (window, frame, fields);
+  g_assert_true (g_str_has_suffix (before, "\t\t\t"));
+
+  prefs = iot_preferences_window_new (settings);
+  iot_preferences_window_show_page (prefs, "protocols");
+  gtk_window_present (GTK_WINDOW (prefs));
+  status = iot_preferences_window_get_protobuf_status (prefs);
+
+  /* Not a folder: said so, nothing stored. */
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), "/nonexistent/protos");
+  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_add_button (prefs), "clicked");
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "not a folder"));
+  stored = g_settings_get_value (settings, "protobuf-search-paths");
+  g_assert_cmpuint (g_variant_n_children (stored), ==, 0);
+  g_clear_pointer (&stored, g_variant_unref);
+
+  /* A broken .proto: its file and line on the page. */
+  g_assert_true (g_file_set_contents (broken, "syntax = \"proto3\";\nmessage Broken {\n  int32 a = ;\n}\n", -1, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), broken_dir);
+  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_add_button (prefs), "clicked");
+  g_test_message ("broken .proto: %s", gtk_label_get_text (status));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "broken.proto:3"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  wait_reload (window, &loaded);
+  click_last_button_of_row (iot_preferences_window_get_protobuf_path_list (prefs), 0);
+  g_assert_null (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+  wait_reload (window, &loaded);
+
+  /* The capture's folder, every file loaded, as the options give it. */
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), protos);
+  gtk_check_button_set_active (iot_preferences_window_get_protobuf_load_all_check (prefs), TRUE);
+  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_entry (prefs), "activate");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs))), ==, "");
+  stored = g_settings_get_value (settings, "protobuf-search-paths");
+  g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
+  {
+    const char *dir;
+    gboolean all;
+
+    g_variant_get_child (stored, 0, "(&sb)", &dir, &all);
+    g_assert_cmpstr (dir, ==, protos);
+    g_assert_true (all);
+  }
+  wait_reload (window, &loaded);
+
+  /* The row's switch turns "load all files" off and on again. */
+  {
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    GtkWidget *all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
+    gboolean flag;
+
+    g_assert_true (GTK_IS_SWITCH (all));
+    gtk_switch_set_active (GTK_SWITCH (all), FALSE);
+    g_clear_pointer (&stored, g_variant_unref);
+    stored = g_settings_get_value (settings, "protobuf-search-paths");
+    g_variant_get_child (stored, 0, "(&sb)", NULL, &flag);
+    g_assert_false (flag);
+    wait_reload (window, &loaded);
+    row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (all)));
+    gtk_switch_set_active (GTK_SWITCH (all), TRUE);
+    g_clear_pointer (&stored, g_variant_unref);
+    stored = g_settings_get_value (settings, "protobuf-search-paths");
+    g_variant_get_child (stored, 0, "(&sb)", NULL, &flag);
+    g_assert_true (flag);
+    wait_reload (window, &loaded);
+  }
+
+  /* A wrong regular expression: said so, nothing stored. */
+  gtk_drop_down_set_selected (iot_preferences_window_get_mqtt_match_dropdown (prefs), 4);
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/(");
+  g_signal_emit_by_name (iot_preferences_window_get_mqtt_rule_add_button (prefs), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_mqtt_status (prefs)), !=, "");
+  g_assert_null (gtk_list_box_get_row_at_index (iot_preferences_window_get_mqtt_rule_list (prefs), 0));
+
+  /* The options' rule: Starts with lab/meter/, protobuf, no message type. */
+  gtk_drop_down_set_selected (iot_preferences_window_get_mqtt_match_dropdown (prefs), 2);
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/meter/");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_protocol_entry (prefs))), ==, "protobuf");
+  g_signal_emit_by_name (iot_preferences_window_get_mqtt_rule_add_button (prefs), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_mqtt_status (prefs)), ==, "");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_preferences_window_get_mqtt_rule_list (prefs), 0));
+  g_clear_pointer (&stored, g_variant_unref);
+  stored = g_settings_get_value (settings, "mqtt-topic-rules");
+  g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
+  wait_reload (window, &loaded);
+  iot_preferences_window_show_page (prefs, "protobuf");
+  save_prefs_screenshot (prefs, "preferences-protobuf.png");
+
+  after = window_fields (window, frame, fields);
+  g_test_message ("frame %u: %s", frame, after);
+  g_assert_cmpstr (after, ==, expected);
+
+  /* Our fifth column: with the message type the fields have names, as
+   * the CLI gives them with the same rule. */
+  click_last_button_of_row (iot_preferences_window_get_mqtt_rule_list (prefs), 0);
+  wait_reload (window, &loaded);
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/meter/");
+  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_message_type_entry (prefs)), "lab.meter.Reading");
+  g_signal_emit_by_name (iot_preferences_window_get_mqtt_message_type_entry (prefs), "activate");
+  wait_reload (window, &loaded);
+  for (guint i = 0; i < options->len; i++)
+    if (!g_str_has_prefix (g_ptr_array_index (options, i), "uat:mqtt_message_decoding:"))
+      g_ptr_array_add (typed, g_ptr_array_index (options, i));
+    else
+      g_ptr_array_add (typed, (gpointer) "uat:mqtt_message_decoding:\"Starts with\",\"lab/meter/\",\"none\",\"protobuf\",\"lab.meter.Reading\"");
+  typed_expected = cli_first_line (typed, publish, (const char *const[]) { "frame.number", fields[0], fields[1], fields[2], NULL });
+  g_assert_null (strstr (typed_expected, "<UNKNOWN>"));
+  typed_shown = window_fields (window, frame, fields);
+  g_test_message ("frame %u with lab.meter.Reading: %s", frame, typed_shown);
+  g_assert_cmpstr (typed_shown, ==, typed_expected);
+
+  g_signal_handlers_disconnect_by_func (iot_window_get_session (window), gui_test_flag_cb, &loaded);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+  g_unlink (broken);
+  g_rmdir (broken_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,5 +741,6 @@ main (int argc, char **argv)
   g_test_add_func ("/preferences/ports", test_ports);
   g_test_add_func ("/preferences/ports-as-tshark", test_ports_as_tshark);
   g_test_add_func ("/preferences/zigbee-keys", test_zigbee_keys);
+  g_test_add_func ("/preferences/protobuf", test_protobuf);
   return g_test_run ();
 }
