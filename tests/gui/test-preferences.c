@@ -327,7 +327,11 @@ write_moved_broker (const char *dir)
   g_assert_true (g_file_get_contents (source, &bytes, &len, NULL));
   while (offset + 16 <= len)
     {
-      guint32 caplen = GUINT32_FROM_LE (*(guint32 *) (bytes + offset + 8));
+      guint32 caplen;
+
+      /* Records follow each other unaligned. */
+      memcpy (&caplen, bytes + offset + 8, sizeof caplen);
+      caplen = GUINT32_FROM_LE (caplen);
       guint8 *frame = (guint8 *) bytes + offset + 16;
 
       g_assert_cmpuint (offset + 16 + caplen, <=, len);
