@@ -49,6 +49,7 @@ insight_causes_clear (IotInsight *self)
   g_clear_pointer (&self->ack_timings, g_array_unref);
   g_clear_pointer (&self->oversize, g_array_unref);
   g_clear_pointer (&self->explained_gaps, g_array_unref);
+  g_clear_pointer (&self->series_by_topic, g_hash_table_unref);
 }
 
 /* ---- where the time goes ----------------------------------------------------------- */
@@ -641,21 +642,50 @@ near_miss (const char *filter, const char *topic)
   return NULL;
 }
 
+/* The series of each topic, indexed once: the findings below ask for a
+ * topic's frames once per topic, and walking every series each time made
+ * them quadratic in the number of topics. */
+static GPtrArray *
+topic_series (IotInsight *self, const char *topic)
+{
+  if (self->series_by_topic == NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      self->series_by_topic = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                     (GDestroyNotify) g_ptr_array_unref);
+      g_hash_table_iter_init (&iter, self->series);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Series *s = value;
+          GPtrArray *list = g_hash_table_lookup (self->series_by_topic, s->topic);
+
+          if (list == NULL)
+            {
+              list = g_ptr_array_new ();
+              g_hash_table_insert (self->series_by_topic, s->topic, list);
+            }
+          g_ptr_array_add (list, s);
+        }
+    }
+  return g_hash_table_lookup (self->series_by_topic, topic);
+}
+
 /* The PUBLISH frames of @topic from clients (not the broker's deliveries). */
 static void
 add_topic_frames (IotInsight *self, const char *topic, GArray *dest)
 {
-  GHashTableIter iter;
-  gpointer value;
+  GPtrArray *list = topic_series (self, topic);
 
-  g_hash_table_iter_init (&iter, self->series);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; list != NULL && i < list->len; i++)
     {
-      const Series *s = value;
+      const Series *s = g_ptr_array_index (list, i);
 
-      if (strcmp (s->topic, topic) == 0)
-        insight_item_add_frames (dest, s->frames);
+      if (s->frames != NULL)
+        g_array_append_vals (dest, s->frames->data, s->frames->len);
     }
+  insight_item_add_frames (dest, NULL);
 }
 
 static gboolean
@@ -961,11 +991,10 @@ find_not_forwarded (IotInsight *self)
   for (guint i = 0; i < self->topic_order->len; i++)
     {
       const Topic *t = g_ptr_array_index (self->topic_order, i);
-      g_autoptr (GArray) publishes = g_array_new (FALSE, FALSE, sizeof (guint32));
+      g_autoptr (GArray) publishes = NULL;
 
       if (t->stats.published == 0 || *t->stats.topic == '\0')
         continue;
-      add_topic_frames (self, t->stats.topic, publishes);
       for (guint k = 0; k < self->subscriptions->len; k++)
         {
           const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
@@ -973,6 +1002,12 @@ find_not_forwarded (IotInsight *self)
 
           if (!insight_topic_matches (sub->filter, t->stats.topic) || has_name (t->recipients, sub->client))
             continue;
+          /* Only a subscriber that got nothing needs the topic's frames. */
+          if (publishes == NULL)
+            {
+              publishes = g_array_new (FALSE, FALSE, sizeof (guint32));
+              add_topic_frames (self, t->stats.topic, publishes);
+            }
           missed = g_array_new (FALSE, FALSE, sizeof (guint32));
           for (guint j = 0; j < publishes->len; j++)
             if (listening_at (self, sub, g_array_index (publishes, guint32, j)))

@@ -319,6 +319,7 @@ struct _IotInsight {
   GHashTable  *topics;                 /* name → Topic */
   GPtrArray   *topic_order;            /* Topic, by name */
   GHashTable  *series;                 /* "publisher\x1ftopic" → Series */
+  GHashTable  *series_by_topic;        /* topic → GPtrArray of Series; built once the series are final */
   GArray      *sessions;               /* IotMqttSession */
   GHashTable  *streams;                /* tcp.stream + 1 → Stream */
   GArray      *resets;                 /* Reset */
