@@ -1010,6 +1010,7 @@ iot_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
   { "app.file-properties", { "<Control><Alt><Shift>c", NULL } },
     { "win.open", { "<Control>o", NULL } },
+    { "win.reload", { "<Control><Shift>r", NULL } },
     { "win.goto", { "<Control>g", NULL } },
     { "win.go-next", { "<Control>Down", NULL } },
     { "win.go-previous", { "<Control>Up", NULL } },

@@ -2,6 +2,7 @@
 #include "iot-session.h"
 
 #include "iot-filter.h"
+#include "iot-frame-notes.h"
 #include "iot-frame-sort.h"
 
 /* Progress reaches the main loop at about 10 Hz: workers only store
@@ -24,6 +25,7 @@ typedef struct {
   guint64     bytes_done;
   guint64     bytes_total;
   IotCapture *capture;     /* set by the worker once the file is indexed */
+  IotFile    *notes_from;  /* a reload: the notes to keep (see iot-frame-notes.h) */
 } LoadJob;
 
 /* A job that computes what the list shows: which frames (a filter, or
@@ -184,6 +186,7 @@ load_job_free (gpointer data)
 
   g_mutex_clear (&job->lock);
   g_clear_pointer (&job->capture, iot_capture_unref);
+  g_clear_pointer (&job->notes_from, iot_file_unref);
   g_free (job->path);
   g_free (job);
 }
@@ -375,6 +378,10 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Before the first pass: frame.marked and ignored frames count from it. */
+  if (job->notes_from != NULL)
+    iot_file_copy_notes (job->notes_from, file);
+  g_clear_pointer (&job->notes_from, iot_file_unref);
   capture = iot_capture_new (file);
   g_mutex_lock (&job->lock);
   job->capture = capture;
@@ -525,16 +532,23 @@ void
 iot_session_open (IotSession *self, GFile *file)
 {
   g_autoptr (GTask) task = NULL;
+  g_autoptr (IotFile) notes_from = NULL;
+  g_autofree char *path = NULL;
   LoadJob *job;
 
   g_return_if_fail (IOT_IS_SESSION (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  path = g_file_get_path (file);
+  if (path == NULL)
+    path = g_file_get_uri (file);
+  /* The same file again (File > Reload, or dissection preferences that
+   * changed): what the user said about its frames stays. */
+  if (self->capture != NULL && !self->live && g_strcmp0 (path, self->path) == 0)
+    notes_from = iot_file_ref (iot_capture_file (self->capture));
   reset_capture (self);
   g_free (self->path);
-  self->path = g_file_get_path (file);
-  if (self->path == NULL)
-    self->path = g_file_get_uri (file);
+  self->path = g_steal_pointer (&path);
   self->load_start_us = g_get_monotonic_time ();
   self->load_seconds = 0;
   self->load_partial = FALSE;
@@ -542,6 +556,7 @@ iot_session_open (IotSession *self, GFile *file)
   job = g_new0 (LoadJob, 1);
   g_mutex_init (&job->lock);
   job->path = g_strdup (self->path);
+  job->notes_from = g_steal_pointer (&notes_from);
   job->generation = self->generation;
   self->load_job = job;
   g_clear_object (&self->load_cancel);

@@ -748,6 +748,12 @@ open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
 }
 
 static void
+reload_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  iot_window_reload (IOT_WINDOW (widget));
+}
+
+static void
 save_as_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   open_save_chooser (IOT_WINDOW (widget), "Save Capture As", FALSE);
@@ -767,6 +773,7 @@ update_save_actions (IotWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-frames", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", ready);
   /* The analyses read the whole capture: not while it still grows. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.analysis", ready);
 }
@@ -1815,6 +1822,7 @@ iot_window_class_init (IotWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.export-frames", NULL, export_frames_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.goto", NULL, goto_action);

@@ -241,6 +241,70 @@ iot_file_has_comments (IotFile *file)
   return FALSE;
 }
 
+/* ---- across reloads --------------------------------------------------------- */
+
+static gboolean
+same_frame (IotFile *from, IotFile *to, guint32 number)
+{
+  const IotFrame *a, *b;
+
+  if (number < 1 || number > iot_file_n_frames (from) || number > iot_file_n_frames (to))
+    return FALSE;
+  a = iot_file_frame (from, number);
+  b = iot_file_frame (to, number);
+  return a->ts_ns == b->ts_ns && a->caplen == b->caplen && a->len == b->len;
+}
+
+guint
+iot_file_copy_notes (IotFile *from, IotFile *to)
+{
+  IotFrameNotes *self = iot_file_notes (from);
+  g_autoptr (GHashTable) flags = NULL;
+  g_autoptr (GHashTable) comments = NULL;
+  g_autoptr (GHashTable) kept = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (from != NULL && to != NULL, 0);
+  if (from == to)
+    return 0;
+  /* A copy under the lock; @to is written without holding it. */
+  g_mutex_lock (&self->lock);
+  flags = g_hash_table_new (NULL, NULL);
+  comments = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_strfreev);
+  g_hash_table_iter_init (&iter, self->flags);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (flags, key, value);
+  g_hash_table_iter_init (&iter, self->comments);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (comments, key, g_strdupv (value));
+  g_mutex_unlock (&self->lock);
+
+  g_hash_table_iter_init (&iter, flags);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint32 number = GPOINTER_TO_UINT (key);
+
+      if (!same_frame (from, to, number))
+        continue;
+      iot_file_set_frame_marked (to, number, (GPOINTER_TO_UINT (value) & NOTE_MARKED) != 0);
+      iot_file_set_frame_ignored (to, number, (GPOINTER_TO_UINT (value) & NOTE_IGNORED) != 0);
+      g_hash_table_add (kept, key);
+    }
+  g_hash_table_iter_init (&iter, comments);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint32 number = GPOINTER_TO_UINT (key);
+
+      if (!same_frame (from, to, number))
+        continue;
+      /* An empty list is kept too: the file's own comments stay removed. */
+      iot_file_set_frame_comments (to, number, (const char *const *) value);
+      g_hash_table_add (kept, key);
+    }
+  return g_hash_table_size (kept);
+}
+
 /* ---- for the frame dissector ------------------------------------------------ */
 
 gboolean

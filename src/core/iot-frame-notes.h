@@ -32,4 +32,11 @@ gboolean  iot_file_has_comments (IotFile *file);
 /* Whether comments were added, changed or removed since the file was opened. */
 gboolean  iot_file_comments_edited (IotFile *file);
 
+/* Gives @to, the same capture opened again (a reload), the marks, ignores
+ * and comment edits of @from, by frame number.  A frame keeps its notes
+ * only when @to has a frame of that number with the same time and
+ * lengths: the notes of frames a rewrite of the file changed are dropped.
+ * Returns the number of frames whose notes were kept. */
+guint     iot_file_copy_notes (IotFile *from, IotFile *to);
+
 G_END_DECLS

@@ -508,6 +508,135 @@ test_comments (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Runs @action on @window (or changes settings when @action is NULL:
+ * the caller did) and waits until the capture is loaded again. */
+static void
+wait_reloaded (IotWindow *window, const char *action, GSettings *settings, const char *decode_as)
+{
+  IotSession *session = iot_window_get_session (window);
+  gboolean loaded = FALSE;
+  gulong id = g_signal_connect (session, "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
+
+  if (action != NULL)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  else
+    {
+      const char *const specs[] = { decode_as, NULL };
+
+      g_settings_set_strv (settings, "decode-as", decode_as != NULL ? specs : NULL);
+    }
+  gui_test_wait_for (&loaded);
+  g_signal_handler_disconnect (session, id);
+  gui_test_settle ();
+}
+
+static IotFile *
+window_file (IotWindow *window)
+{
+  return iot_capture_file (iot_session_get_capture (iot_window_get_session (window)));
+}
+
+/* The notes of comments.pcapng after the edits of test_reload_keeps_notes. */
+static void
+assert_notes_kept (IotWindow *window)
+{
+  IotFile *file = window_file (window);
+  g_auto (GStrv) six = iot_file_dup_frame_comments (file, 6);
+  g_auto (GStrv) eight = iot_file_dup_frame_comments (file, 8);
+  g_auto (GStrv) four = iot_file_dup_frame_comments (file, 4);
+
+  g_assert_cmpuint (iot_file_n_marked (file), ==, 2);
+  g_assert_true (iot_file_frame_marked (file, 5));
+  g_assert_true (iot_file_frame_marked (file, 9));
+  g_assert_cmpuint (iot_file_n_ignored (file), ==, 1);
+  g_assert_true (iot_file_frame_ignored (file, 7));
+  g_assert_nonnull (six);
+  g_assert_cmpstr (six[0], ==, "Kept across reloads");
+  g_assert_null (four);                /* the file's two comments, deleted */
+  g_assert_nonnull (eight);            /* the file's own, untouched */
+  g_assert_true (g_str_has_prefix (eight[0], "Temp"));
+  /* Rows and filters see them at once. */
+  g_assert_true (row_has_class (window, 5, "marked"));
+  gui_test_apply_filter (window, "frame.marked == 1");
+  g_assert_cmpuint (iot_session_get_n_displayed (iot_window_get_session (window)), ==, 2);
+  gui_test_apply_filter (window, "frame.comment contains \"reloads\"");
+  g_assert_cmpuint (iot_session_get_n_displayed (iot_window_get_session (window)), ==, 1);
+  g_assert_cmpuint (iot_frame_list_number_at (iot_session_get_frames (iot_window_get_session (window)), 0), ==, 6);
+  gui_test_apply_filter (window, "");
+}
+
+/* Marks, ignores and comment edits survive File > Reload and the new
+ * dissection a Decode As change starts; they go with another file, and
+ * the frames a rewrite of the same file changed lose theirs. */
+static void
+test_reload_keeps_notes (void)
+{
+  g_autofree char *original = gui_test_capture_file ("comments.pcapng");
+  g_autofree char *other = gui_test_capture_file ("mqtt5.pcap");
+  g_autofree char *dir = g_dir_make_tmp ("iotscope-reload-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "reloaded.pcapng", NULL);
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const char *const comment[] = { "Kept across reloads", NULL };
+  IotWindow *window;
+  IotFile *before;
+
+  g_settings_reset (settings, "decode-as");
+  g_assert_true (g_file_get_contents (original, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  window = gui_test_open_window (path, settings);
+  select_frame (window, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.mark", NULL));
+  select_frame (window, 9);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.mark", NULL));
+  select_frame (window, 7);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.ignore", NULL));
+  select_frame (window, 4);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.comment-delete", NULL));
+  iot_file_set_frame_comments (window_file (window), 6, comment);
+  iot_session_notes_changed (iot_window_get_session (window), 6);
+
+  /* File > Reload: a new frame store, the same notes. */
+  before = window_file (window);
+  wait_reloaded (window, "win.reload", NULL, NULL);
+  g_assert_true (window_file (window) != before);
+  assert_notes_kept (window);
+
+  /* Decode As dissects again (MQTT's port as HTTP), and back. */
+  wait_reloaded (window, NULL, settings, "tcp.port==1883,http");
+  assert_notes_kept (window);
+  wait_reloaded (window, NULL, settings, NULL);
+  assert_notes_kept (window);
+
+  /* The file rewritten with other frames: no frame keeps a note. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (other, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  wait_reloaded (window, "win.reload", NULL, NULL);
+  g_assert_cmpuint (iot_file_n_marked (window_file (window)), ==, 0);
+  g_assert_cmpuint (iot_file_n_ignored (window_file (window)), ==, 0);
+  g_assert_false (iot_file_comments_edited (window_file (window)));
+
+  /* Another file, then this one again: opened afresh, without notes. */
+  iot_file_set_frame_marked (window_file (window), 3, TRUE);
+  {
+    g_autoptr (GFile) first = g_file_new_for_path (original);
+    g_autoptr (GFile) again = g_file_new_for_path (path);
+    IotSession *session = iot_window_get_session (window);
+
+    iot_window_open (window, first);
+    gui_test_wait_signal (session, "load-finished");
+    iot_window_open (window, again);
+    gui_test_wait_signal (session, "load-finished");
+    g_assert_cmpuint (iot_file_n_marked (window_file (window)), ==, 0);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "decode-as");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Measures the longest gap between two runs of the main loop. */
 typedef struct {
   gint64 last;
@@ -618,6 +747,7 @@ main (int argc, char **argv)
   g_test_add_func ("/find-notes/find", test_find);
   g_test_add_func ("/find-notes/marks", test_marks);
   g_test_add_func ("/find-notes/comments", test_comments);
+  g_test_add_func ("/find-notes/reload-keeps-notes", test_reload_keeps_notes);
   g_test_add_func ("/find-notes/shortcuts-listed", test_shortcuts_listed);
   g_test_add_func ("/find-notes/big-capture", test_big_capture);
   return g_test_run ();
