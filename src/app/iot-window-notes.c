@@ -281,28 +281,20 @@ iot_window_notes_get_comment_dialog (IotWindow *window)
   return dialog;
 }
 
-void
-iot_window_notes_check_saved (IotWindow *window, const char *path, const guint32 *numbers, guint n)
+guint
+iot_window_notes_count_commented (IotWindow *window, const guint32 *numbers, guint n)
 {
   IotCapture *capture = iot_session_get_capture (iot_window_get_session (window));
   IotFile *file = capture != NULL ? iot_capture_file (capture) : NULL;
   guint n_commented = 0;
 
-  if (file == NULL || iot_export_format_for_path (path) != IOT_EXPORT_PCAP)
-    return;
+  if (file == NULL || !iot_file_has_comments (file))
+    return 0;
   for (guint i = 0; i < n; i++)
     {
       g_auto (GStrv) comments = iot_file_dup_frame_comments (file, numbers[i]);
 
       n_commented += comments != NULL;
     }
-  if (n_commented > 0)
-    {
-      g_autofree char *detail =
-        g_strdup_printf ("pcap files have no room for packet comments: the comments of %u %s were left out "
-                         "of “%s”. Save as pcapng to keep them.", n_commented,
-                         n_commented == 1 ? "packet" : "packets", path);
-
-      g_signal_emit_by_name (iot_window_get_session (window), "problem", "Packet comments were not saved", detail);
-    }
+  return n_commented;
 }

@@ -18,8 +18,7 @@ G_BEGIN_DECLS
 void      iot_window_notes_setup (IotWindow *window, IotFindBar *find_bar);
 /* The comment dialog last opened by notes.comment (tests); NULL when none. */
 GtkWindow *iot_window_notes_get_comment_dialog (IotWindow *window);
-/* After saving to @path: a pcap file has no room for comments, so say
- * that the frames' comments were left out. */
-void      iot_window_notes_check_saved (IotWindow *window, const char *path, const guint32 *numbers, guint n);
+/* How many of the frames @numbers have comments (the file's own or edits). */
+guint     iot_window_notes_count_commented (IotWindow *window, const guint32 *numbers, guint n);
 
 G_END_DECLS

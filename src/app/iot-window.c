@@ -1,6 +1,9 @@
 /* iot-window.c — the main window. */
 #include "iot-window.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "iot-capture-dialog.h"
@@ -51,6 +54,7 @@ struct _IotWindow {
   GSettings      *settings;
   GtkFileChooserNative *chooser;
   GtkFileChooserNative *save_chooser;
+  GtkDialog      *save_question;    /* pcap and comments: destroyed with the window */
   GtkFileFilter  *pcapng_filter;
   gboolean        show_dialogs;
   gboolean        restoring;
@@ -639,11 +643,115 @@ iot_window_export (IotWindow *self, const char *path, IotExportRange range, GErr
                                                               : "There are no frames to save");
       return FALSE;
     }
-  if (!iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
-                          path, iot_export_format_for_path (path), error))
-    return FALSE;
-  iot_window_notes_check_saved (self, path, (const guint32 *) numbers->data, numbers->len);
-  return TRUE;
+  return iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
+                            path, iot_export_format_for_path (path), error);
+}
+
+static void
+save_now (IotWindow *self, const char *path, IotExportRange range)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!iot_window_export (self, path, range, &error))
+    show_error (self, "Cannot save the capture", error->message);
+  else if (range == IOT_EXPORT_RANGE_ALL && self->live == NULL)
+    {
+      self->live_unsaved = FALSE;
+      update_status (self);
+    }
+}
+
+/* @path with .pcapng for its extension. */
+static char *
+pcapng_path_for (const char *path)
+{
+  const char *dot = strrchr (path, '.');
+  const char *slash = strrchr (path, G_DIR_SEPARATOR);
+  g_autofree char *stem = NULL;
+
+  if (dot == NULL || (slash != NULL && dot < slash))
+    return g_strconcat (path, ".pcapng", NULL);
+  stem = g_strndup (path, dot - path);
+  return g_strconcat (stem, ".pcapng", NULL);
+}
+
+static void
+save_question_response_cb (GtkDialog *dialog, int response, IotWindow *self)
+{
+  g_autofree char *path = g_strdup (g_object_get_data (G_OBJECT (dialog), "iot-save-path"));
+  IotExportRange range = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "iot-save-range"));
+
+  self->save_question = NULL;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == IOT_SAVE_AS_PCAPNG)
+    {
+      g_autofree char *pcapng = pcapng_path_for (path);
+
+      save_now (self, pcapng, range);
+    }
+  else if (response == IOT_SAVE_WITHOUT_COMMENTS)
+    save_now (self, path, range);
+}
+
+/* Nothing is written before the user chose what becomes of the comments. */
+static void
+ask_about_comments (IotWindow *self, const char *path, IotExportRange range, guint n_commented)
+{
+  g_autofree char *pcapng = pcapng_path_for (path);
+  g_autofree char *base = g_path_get_basename (pcapng);
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "pcap files cannot hold packet comments");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            ngettext ("%u packet to be saved has a comment. Save as pcapng "
+                                                      "(“%s”) to keep it, or save the pcap file without it.",
+                                                      "%u packets to be saved have comments. Save as pcapng "
+                                                      "(“%s”) to keep them, or save the pcap file without them.",
+                                                      n_commented),
+                                            n_commented, base);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog),
+                          "_Cancel", GTK_RESPONSE_CANCEL,
+                          "Save _without Comments", IOT_SAVE_WITHOUT_COMMENTS,
+                          "Save as _pcapng", IOT_SAVE_AS_PCAPNG,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), IOT_SAVE_AS_PCAPNG);
+  g_object_set_data_full (G_OBJECT (dialog), "iot-save-path", g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (dialog), "iot-save-range", GINT_TO_POINTER (range));
+  g_signal_connect (dialog, "response", G_CALLBACK (save_question_response_cb), self);
+  self->save_question = GTK_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+iot_window_save (IotWindow *self, const char *path, IotExportRange range)
+{
+  IotCapture *capture = iot_session_get_capture (self->session);
+  guint n_commented = 0;
+
+  g_return_if_fail (IOT_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+  if (self->save_question != NULL)
+    return;     /* one question at a time */
+  if (capture != NULL && !iot_session_is_loading (self->session)
+      && iot_export_format_for_path (path) == IOT_EXPORT_PCAP)
+    {
+      g_autoptr (GArray) numbers = range_numbers (self, range);
+
+      n_commented = iot_window_notes_count_commented (self, (const guint32 *) numbers->data, numbers->len);
+    }
+  if (n_commented > 0)
+    ask_about_comments (self, path, range, n_commented);
+  else
+    save_now (self, path, range);
+}
+
+GtkDialog *
+iot_window_get_save_question (IotWindow *self)
+{
+  g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
+  return self->save_question;
 }
 
 /* The chosen name, with the extension of the chosen format when it has
@@ -673,7 +781,6 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
       g_autofree char *path = chosen_path (self, chooser);
       const char *choice = gtk_file_chooser_get_choice (chooser, "range");
       IotExportRange range = IOT_EXPORT_RANGE_ALL;
-      g_autoptr (GError) error = NULL;
 
       if (g_strcmp0 (choice, "displayed") == 0)
         range = IOT_EXPORT_RANGE_DISPLAYED;
@@ -683,13 +790,8 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
         range = IOT_EXPORT_RANGE_MARKED;
       if (path == NULL)
         show_error (self, "Cannot save the capture", "Only local files can be written.");
-      else if (!iot_window_export (self, path, range, &error))
-        show_error (self, "Cannot save the capture", error->message);
-      else if (range == IOT_EXPORT_RANGE_ALL && self->live == NULL)
-        {
-          self->live_unsaved = FALSE;
-          update_status (self);
-        }
+      else
+        iot_window_save (self, path, range);
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);

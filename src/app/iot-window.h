@@ -57,10 +57,24 @@ typedef enum {
 } IotExportRange;
 
 /* Writes the frames of @range to @path, as pcapng when the name ends in
- * .pcapng, else as pcap.  Also what "Save As…" and "Export Specified
- * Frames…" do once a file name is chosen. */
+ * .pcapng, else as pcap (without the packet comments: iot_window_save()
+ * asks first). */
 gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRange range,
                                   GError **error);
+/* What "Save As…" and "Export Specified Frames…" do once a file name is
+ * chosen: iot_window_export(), errors shown.  A pcap file has no room for
+ * packet comments: when frames of @range have some, a question comes
+ * first (iot_window_get_save_question()): save as pcapng instead (the
+ * name ending in .pcapng), save without the comments, or cancel. */
+void           iot_window_save (IotWindow *self, const char *path, IotExportRange range);
+/* The question of iot_window_save() while it is shown, else NULL; its
+ * buttons answer IOT_SAVE_AS_PCAPNG, IOT_SAVE_WITHOUT_COMMENTS and
+ * GTK_RESPONSE_CANCEL. */
+GtkDialog     *iot_window_get_save_question (IotWindow *self);
+enum {
+  IOT_SAVE_AS_PCAPNG = 1,
+  IOT_SAVE_WITHOUT_COMMENTS = 2,
+};
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
 /* Selects frame @number, or the nearest displayed frame after it (else
  * before); FALSE when no frame is displayed. */

@@ -5,9 +5,10 @@
  * style, frame.marked filters them and Export Specified Frames writes
  * them; an ignored frame shows "<Ignored>"; comments of a pcapng show in
  * the tree, are edited in the Packet Comment dialog and survive a pcapng
- * save, while a pcap save says they were left out.  With
- * IOTSCOPE_SCREENSHOT_DIR set, find-bar.png and marked-comments.png are
- * written there.  Run under Xvfb (run-xvfb.sh). */
+ * save, while a pcap save asks first (pcapng, without comments, cancel);
+ * notes survive reloads of the same file.  With IOTSCOPE_SCREENSHOT_DIR
+ * set, find-bar.png, marked-comments.png and save-comments-question.png
+ * are written there.  Run under Xvfb (run-xvfb.sh). */
 #include <string.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -80,7 +81,7 @@ status_text (IotWindow *window)
 }
 
 static void
-save_screenshot (IotWindow *window, const char *name)
+save_widget_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("IOTSCOPE_SCREENSHOT_DIR");
   g_autofree char *path = NULL;
@@ -90,8 +91,14 @@ save_screenshot (IotWindow *window, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
+  g_assert_true (iot_application_save_screenshot (widget, path, &error));
   g_test_message ("screenshot %s", path);
+}
+
+static void
+save_screenshot (IotWindow *window, const char *name)
+{
+  save_widget_screenshot (GTK_WIDGET (window), name);
 }
 
 static void
@@ -415,6 +422,31 @@ comment_rows (IotWindow *window)
   return g_string_free (out, FALSE);
 }
 
+/* Saves all frames to @path with Save As's answer to a pcap file: the
+ * question comes, its button @response is clicked. */
+static void
+answer_save_question (IotWindow *window, const char *path, int response)
+{
+  GtkDialog *question;
+  GtkWidget *button;
+
+  iot_window_save (window, path, IOT_EXPORT_RANGE_ALL);
+  question = iot_window_get_save_question (window);
+  g_assert_nonnull (question);
+  gui_test_settle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (question)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (question)) == GTK_WINDOW (window));
+  button = gtk_dialog_get_widget_for_response (question, response);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  if (response == IOT_SAVE_AS_PCAPNG && g_getenv ("IOTSCOPE_SCREENSHOT_DIR") != NULL)
+    save_widget_screenshot (GTK_WIDGET (question), "save-comments-question.png");
+  g_signal_emit_by_name (button, "clicked");
+  gui_test_settle ();
+  g_assert_null (iot_window_get_save_question (window));
+}
+
 static void
 test_comments (void)
 {
@@ -497,11 +529,39 @@ test_comments (void)
                    "8\tTempérature reading — ünïcödé and “quotes”\n"
                    "20\tQoS 2 flow starts here,checked against the broker log\n"
                    "149\tlast frame\n");
-  /* Saved as pcap: said to be left out. */
+  /* Saved as pcap: asked first, nothing written until answered. */
+  g_unlink (pcapng);
+  answer_save_question (window, pcap, GTK_RESPONSE_CANCEL);
+  g_assert_false (g_file_test (pcap, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (pcapng, G_FILE_TEST_EXISTS));
+  /* "Save as pcapng": the same name, as pcapng, comments and all. */
+  answer_save_question (window, pcap, IOT_SAVE_AS_PCAPNG);
+  g_assert_false (g_file_test (pcap, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&saved, g_free);
+  saved = gui_test_cli_run (pcapng, "-Y", "frame.comment", "-T", "fields", "-e", "frame.number", NULL);
+  g_assert_cmpstr (saved, ==, "4\n6\n8\n20\n149\n");
+  g_clear_pointer (&saved, g_free);
+  saved = gui_test_cli_run (pcapng, "-T", "fields", "-e", "frame.number", NULL);
+  g_assert_cmpuint (gui_test_count_lines (saved), ==, 149);
+  /* "Save without Comments": a pcap of every frame, no comment. */
+  answer_save_question (window, pcap, IOT_SAVE_WITHOUT_COMMENTS);
+  g_clear_pointer (&saved, g_free);
+  saved = gui_test_cli_run (pcap, "-T", "fields", "-e", "frame.number", NULL);
+  g_assert_cmpuint (gui_test_count_lines (saved), ==, 149);
+  g_clear_pointer (&saved, g_free);
+  saved = gui_test_cli_run (pcap, "-Y", "frame.comment", NULL);
+  g_assert_cmpstr (saved, ==, "");
+  g_unlink (pcap);
+  /* Frames without comments go to pcap without a question. */
+  select_frame (window, 2);
   g_signal_connect (session, "problem", G_CALLBACK (problem_cb), &problem);
-  g_assert_true (iot_window_export (window, pcap, IOT_EXPORT_RANGE_ALL, &error));
-  g_assert_cmpstr (problem, ==, "Packet comments were not saved");
+  iot_window_save (window, pcap, IOT_EXPORT_RANGE_SELECTED);
+  g_assert_null (iot_window_get_save_question (window));
+  g_assert_null (problem);
   g_signal_handlers_disconnect_by_func (session, problem_cb, &problem);
+  g_clear_pointer (&saved, g_free);
+  saved = gui_test_cli_run (pcap, "-T", "fields", "-e", "frame.number", NULL);
+  g_assert_cmpstr (saved, ==, "1\n");
   g_unlink (pcapng);
   g_unlink (pcap);
   g_rmdir (dir);
