@@ -210,6 +210,13 @@ make_column (IotColumnPrefs *self, guint index)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
   column = gtk_column_view_column_new (spec->title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
+  {
+    /* The comment column sorts by frame.comment, whose values it shows. */
+    g_autoptr (GtkSorter) sorter = iot_packet_list_new_field_sorter (self->list, is_field (spec) ? spec->field
+                                                                                              : "frame.comment");
+
+    gtk_column_view_column_set_sorter (column, sorter);
+  }
   gtk_column_view_column_set_fixed_width (column, g_str_equal (spec->id, "comment") ? 200 : 120);
   return column;
 }
@@ -271,6 +278,7 @@ apply (IotColumnPrefs *self)
   GtkColumnView *view = iot_packet_list_get_view (self->list);
 
   self->applying = TRUE;
+  iot_packet_list_freeze_sort (self->list);
   for (guint i = 0; i < self->view_columns->len; i++)
     {
       GtkColumnViewColumn *column = g_ptr_array_index (self->view_columns, i);
@@ -310,6 +318,7 @@ apply (IotColumnPrefs *self)
       gtk_column_view_column_set_title (column, spec->title);
       g_ptr_array_add (self->view_columns, column);
     }
+  iot_packet_list_thaw_sort (self->list);
   self->applying = FALSE;
 }
 

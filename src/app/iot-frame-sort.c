@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "iot-format.h"
+
 typedef struct {
   guint64 key;
   guint32 number;
@@ -181,5 +183,145 @@ iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
   g_array_set_size (order, n);
   for (guint i = 0; i < n; i++)
     g_array_index (order, guint32, i) = entries[i].number;
+  return order;
+}
+
+/* ---- custom columns ------------------------------------------------------------ */
+
+typedef struct {
+  double      value;      /* numeric fields: the first value */
+  const char *text;       /* every value, comma-separated, as the column shows them */
+  guint32     number;
+  gboolean    present;
+} FieldEntry;
+
+static int
+compare_present (const FieldEntry *x, const FieldEntry *y, gboolean numeric)
+{
+  if (x->present != y->present)
+    return x->present ? 1 : -1;
+  if (numeric && x->value != y->value)
+    return x->value < y->value ? -1 : 1;
+  /* Equal first values: the values after it decide. */
+  return strcmp (x->text, y->text);
+}
+
+static int
+field_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const FieldEntry *x = a, *y = b;
+  guint how = GPOINTER_TO_UINT (data);
+  gboolean numeric = (how & 1) != 0, descending = (how & 2) != 0;
+  int c = descending ? compare_present (y, x, numeric) : compare_present (x, y, numeric);
+
+  if (c != 0)
+    return c;
+  return x->number < y->number ? -1 : x->number > y->number;
+}
+
+static gboolean
+type_is_numeric (IotFieldType type)
+{
+  return iot_field_type_is_integer (type) || type == IOT_FT_BOOLEAN || type == IOT_FT_FRAMENUM
+         || type == IOT_FT_DOUBLE || type == IOT_FT_RELATIVE_TIME || type == IOT_FT_ABSOLUTE_TIME;
+}
+
+static double
+node_number (const IotNode *node)
+{
+  switch (node->field->type)
+    {
+    case IOT_FT_DOUBLE:
+      return node->v.d;
+    case IOT_FT_RELATIVE_TIME:
+    case IOT_FT_ABSOLUTE_TIME:
+      return (double) node->v.i;
+    default:
+      return iot_field_type_is_signed (node->field->type) ? (double) node->v.i : (double) node->v.u;
+    }
+}
+
+/* Every registered field called @abbrev (several dissectors may share
+ * one); whether all of them are numbers through @numeric. */
+static IotFieldSet *
+fields_named (const char *abbrev, gboolean *numeric)
+{
+  IotFieldSet *set = iot_field_set_new ();
+  gboolean any = FALSE;
+
+  *numeric = TRUE;
+  for (guint id = 0; id < iot_registry_n_fields (); id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field == NULL || !g_str_equal (field->abbrev, abbrev))
+        continue;
+      iot_field_set_add (set, field);
+      any = TRUE;
+      *numeric = *numeric && type_is_numeric (field->type);
+    }
+  *numeric = *numeric && any;
+  return set;
+}
+
+/* The entry of frame @number from its dissection in @pkt. */
+static void
+fill_field_entry (FieldEntry *entry, IotPacket *pkt, const char *abbrev, GString *text, GStringChunk *texts)
+{
+  g_string_truncate (text, 0);
+  entry->present = FALSE;
+  entry->value = 0;
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field == NULL || !g_str_equal (node->field->abbrev, abbrev))
+        continue;
+      if (!entry->present && type_is_numeric (node->field->type))
+        entry->value = node_number (node);
+      if (entry->present)
+        g_string_append_c (text, ',');
+      iot_format_field_value (pkt, node, text);
+      entry->present = TRUE;
+    }
+  entry->text = g_string_chunk_insert_const (texts, text->str);
+}
+
+GArray *
+iot_frame_sort_by_field (IotCapture *capture, const guint32 *numbers, guint n, const char *abbrev,
+                         gboolean descending, GCancellable *cancellable, IotSortProgress *progress)
+{
+  gboolean numeric;
+  g_autoptr (IotFieldSet) fields = fields_named (abbrev, &numeric);
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree FieldEntry *entries = g_new (FieldEntry, n);
+  GStringChunk *texts = g_string_chunk_new (1 << 16);
+  IotDissectOptions options = { .fields = fields };
+  GArray *order;
+
+  g_return_val_if_fail (abbrev != NULL, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      if ((i & 1023) == 0)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_string_chunk_free (texts);
+              return NULL;
+            }
+          set_progress (progress, i, n);
+        }
+      iot_engine_dissect (iot_capture_engine (capture), pkt, numbers[i], &options);
+      fill_field_entry (&entries[i], pkt, abbrev, text, texts);
+      entries[i].number = numbers[i];
+    }
+  set_progress (progress, 0, 0);
+  g_qsort_with_data (entries, n, sizeof (FieldEntry), field_compare,
+                     GUINT_TO_POINTER ((numeric ? 1u : 0u) | (descending ? 2u : 0u)));
+  order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (order, entries[i].number);
+  g_string_chunk_free (texts);
   return order;
 }

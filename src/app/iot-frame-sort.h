@@ -23,4 +23,14 @@ GArray *iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
                         IotColumn column, gboolean descending, IotTimeFormat time_format,
                         GCancellable *cancellable, IotSortProgress *progress);
 
+/* The frames of @numbers (ascending) in the order of field @abbrev's
+ * values, as a custom column shows them; NULL if cancelled.  Numeric
+ * fields (integers, booleans, frame numbers, floating point, times) sort
+ * by their first value as a number, other fields by their text (byte by
+ * byte, as strcmp); a frame without the field comes before every frame
+ * with it, ties in frame order.  Dissects each frame (progress counts
+ * them). */
+GArray *iot_frame_sort_by_field (IotCapture *capture, const guint32 *numbers, guint n, const char *abbrev,
+                                 gboolean descending, GCancellable *cancellable, IotSortProgress *progress);
+
 G_END_DECLS

@@ -30,8 +30,13 @@ struct _IotPacketList {
   guint               pending_scroll;
   gboolean            syncing;
   gboolean            syncing_sort;
-  /* Set while a column's sorter is asked which column sorts first. */
+  /* Set while a column's sorter is asked which column sorts first: a
+   * built-in column, or the field of a custom one. */
   int                 probed_column;
+  const char         *probed_field;
+  /* Columns being rearranged: the view's sorter changes ask for nothing. */
+  guint               sort_frozen;
+  GtkColumnViewColumn *arrow_column;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (IotPacketList, iot_packet_list, GTK_TYPE_WIDGET)
@@ -313,9 +318,29 @@ probe_compare (gconstpointer a, gconstpointer b, gpointer data)
 {
   IotPacketList *self = g_object_get_data (G_OBJECT (a), "packet-list");
 
-  if (self != NULL && self->probed_column < 0)
+  if (self != NULL && self->probed_column < 0 && self->probed_field == NULL)
     self->probed_column = GPOINTER_TO_INT (data);
   return -1;
+}
+
+static int
+probe_field_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  IotPacketList *self = g_object_get_data (G_OBJECT (a), "packet-list");
+
+  if (self != NULL && self->probed_column < 0 && self->probed_field == NULL)
+    self->probed_field = data;
+  return -1;
+}
+
+GtkSorter *
+iot_packet_list_new_field_sorter (IotPacketList *self, const char *abbrev)
+{
+  char *field = g_strdup (abbrev);
+  GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (probe_field_compare, field, NULL));
+
+  g_object_set_data_full (G_OBJECT (sorter), "iot-sort-field", field, g_free);
+  return sorter;
 }
 
 static void
@@ -325,7 +350,7 @@ view_sorter_changed_cb (GtkSorter *sorter, GtkSorterChange change, IotPacketList
   g_autoptr (GObject) probe2 = NULL;
   GtkOrdering ordering;
 
-  if (self->syncing_sort || self->session == NULL)
+  if (self->syncing_sort || self->sort_frozen > 0 || self->session == NULL)
     return;
   /* Two objects: a sorter finds an item equal to itself without asking. */
   probe1 = g_object_new (G_TYPE_OBJECT, NULL);
@@ -333,11 +358,50 @@ view_sorter_changed_cb (GtkSorter *sorter, GtkSorterChange change, IotPacketList
   g_object_set_data (probe1, "packet-list", self);
   g_object_set_data (probe2, "packet-list", self);
   self->probed_column = -1;
+  self->probed_field = NULL;
   ordering = gtk_sorter_compare (sorter, probe1, probe2);
-  if (self->probed_column < 0 || ordering == GTK_ORDERING_EQUAL)
+  if (self->probed_field != NULL && ordering != GTK_ORDERING_EQUAL)
+    iot_session_sort_by_field (self->session, self->probed_field, ordering == GTK_ORDERING_LARGER);
+  else if (self->probed_column < 0 || ordering == GTK_ORDERING_EQUAL)
     iot_session_sort (self->session, IOT_COLUMN_NUMBER, FALSE);
   else
     iot_session_sort (self->session, self->probed_column, ordering == GTK_ORDERING_LARGER);
+  self->probed_field = NULL;
+}
+
+/* The view's column whose sorter sorts by @field; NULL when none shows it. */
+static GtkColumnViewColumn *
+column_of_field (IotPacketList *self, const char *field)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (sorter != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (sorter), "iot-sort-field"), field) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+/* Puts the header's arrow on @column (NULL: none).  GTK 4.8 redraws
+ * only the header of the column it makes the sorted one, and of the one
+ * it clears: the column that had the arrow is made the sorted one and
+ * cleared first, or its header keeps showing an arrow. */
+static void
+show_sort_arrow (IotPacketList *self, GtkColumnViewColumn *column, gboolean descending)
+{
+  GtkColumnViewColumn *had = self->arrow_column;
+
+  if (had != NULL && had != column && gtk_column_view_column_get_column_view (had) == self->view)
+    {
+      gtk_column_view_sort_by_column (self->view, had, GTK_SORT_ASCENDING);
+      gtk_column_view_sort_by_column (self->view, NULL, GTK_SORT_ASCENDING);
+    }
+  gtk_column_view_sort_by_column (self->view, column, descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  g_set_weak_pointer (&self->arrow_column, column);
 }
 
 /* The arrow follows the session (a cancelled sort takes it back). */
@@ -345,15 +409,39 @@ static void
 sort_notify_cb (IotSession *session, GParamSpec *pspec, IotPacketList *self)
 {
   IotColumn column = iot_session_get_sort_column (session);
+  const char *field = iot_session_get_sort_field (session);
   gboolean descending = iot_session_get_sort_descending (session);
 
   self->syncing_sort = TRUE;
-  if (column == IOT_COLUMN_NUMBER && !descending)
-    gtk_column_view_sort_by_column (self->view, NULL, GTK_SORT_ASCENDING);
+  if (field != NULL)
+    show_sort_arrow (self, column_of_field (self, field), descending);
+  else if (column == IOT_COLUMN_NUMBER && !descending)
+    show_sort_arrow (self, NULL, FALSE);
   else
-    gtk_column_view_sort_by_column (self->view, self->columns[column],
-                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+    show_sort_arrow (self, self->columns[column], descending);
   self->syncing_sort = FALSE;
+}
+
+void
+iot_packet_list_freeze_sort (IotPacketList *self)
+{
+  self->sort_frozen++;
+}
+
+void
+iot_packet_list_thaw_sort (IotPacketList *self)
+{
+  const char *field;
+
+  g_return_if_fail (self->sort_frozen > 0);
+  if (--self->sort_frozen > 0 || self->session == NULL)
+    return;
+  field = iot_session_get_sort_field (self->session);
+  /* The sorted column went away: frame order, as Wireshark does. */
+  if (field != NULL && column_of_field (self, field) == NULL)
+    iot_session_sort (self->session, IOT_COLUMN_NUMBER, FALSE);
+  else
+    sort_notify_cb (self->session, NULL, self);
 }
 
 /* ---- columns ----------------------------------------------------------------- */
@@ -830,6 +918,7 @@ iot_packet_list_dispose (GObject *object)
   g_clear_object (&self->frames);
   g_clear_object (&self->session);
   g_clear_object (&self->column_actions);
+  g_clear_weak_pointer (&self->arrow_column);
   g_clear_handle_id (&self->stale_id, g_source_remove);
   G_OBJECT_CLASS (iot_packet_list_parent_class)->dispose (object);
 }

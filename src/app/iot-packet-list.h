@@ -38,4 +38,15 @@ void               iot_packet_list_restore_widths (IotPacketList *self, GVariant
 /* Binds the rows on screen again (their colours changed). */
 void iot_packet_list_refresh (IotPacketList *self);
 
+/* A sorter for a column of the view that shows field @abbrev (a custom
+ * column): clicking its header sorts the session by the field
+ * (iot_session_sort_by_field()), and the header's arrow follows it. */
+GtkSorter          *iot_packet_list_new_field_sorter (IotPacketList *self, const char *abbrev);
+/* Columns taken out of the view and put back meanwhile (rearranging
+ * them) ask for no sort; on thawing, the arrow goes back on the sorted
+ * column, or, when no column shows the sorted field any more, the list
+ * goes back to frame order. */
+void                iot_packet_list_freeze_sort (IotPacketList *self);
+void                iot_packet_list_thaw_sort (IotPacketList *self);
+
 G_END_DECLS

@@ -42,6 +42,7 @@ typedef struct {
   gboolean        counted;     /* quiet: all frames up to ->to counted */
   gboolean        sort;        /* compute an order */
   IotColumn       sort_column;
+  char           *sort_field;  /* instead of sort_column: a custom column's field */
   gboolean        sort_descending;
   IotTimeFormat   time_format;
   gint            done;        /* frames checked (atomic) */
@@ -93,8 +94,10 @@ struct _IotSession {
 
   /* Sorting: what the user asked for, and what the list shows. */
   IotColumn      sort_column;
+  char          *sort_field;     /* a custom column's field (sort_column unused) */
   gboolean       sort_descending;
   IotColumn      shown_sort_column;
+  char          *shown_sort_field;
   gboolean       shown_sort_descending;
   gboolean       sorting;        /* a sort runs (progress shown) */
   gint64         sort_start_us;
@@ -175,7 +178,7 @@ static void session_poll (IotSession *self);
 static void schedule_jobs (IotSession *self);
 static void set_expert (IotSession *self, gboolean known, guint n_errors, guint n_warnings);
 static void set_sorting (IotSession *self, gboolean sorting);
-static gboolean is_natural_order (IotColumn column, gboolean descending);
+static gboolean is_natural_order (IotColumn column, const char *field, gboolean descending);
 
 /* ---- jobs ------------------------------------------------------------------- */
 
@@ -198,6 +201,7 @@ view_job_free (gpointer data)
 
   iot_capture_unref (job->capture);
   g_free (job->text);
+  g_free (job->sort_field);
   g_clear_pointer (&job->numbers, g_array_unref);
   g_clear_pointer (&job->matches, g_array_unref);
   g_clear_pointer (&job->order, g_array_unref);
@@ -515,10 +519,11 @@ reset_capture (IotSession *self)
   self->all_scanned_upto = 0;
   set_expert (self, FALSE, 0, 0);
   set_sorting (self, FALSE);
-  if (!is_natural_order (self->sort_column, self->sort_descending))
+  if (!is_natural_order (self->sort_column, self->sort_field, self->sort_descending))
     {
       /* A new file starts in frame order. */
       self->sort_column = IOT_COLUMN_NUMBER;
+      g_clear_pointer (&self->sort_field, g_free);
       self->sort_descending = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
@@ -1017,9 +1022,14 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           numbers = all;
         }
       g_atomic_int_set (&job->sorting, TRUE);
-      job->order = iot_frame_sort (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
-                                   job->sort_column, job->sort_descending, job->time_format,
-                                   cancellable, &job->sort_progress);
+      if (job->sort_field != NULL)
+        job->order = iot_frame_sort_by_field (job->capture, (const guint32 *) (gpointer) numbers->data,
+                                              numbers->len, job->sort_field, job->sort_descending,
+                                              cancellable, &job->sort_progress);
+      else
+        job->order = iot_frame_sort (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
+                                     job->sort_column, job->sort_descending, job->time_format,
+                                     cancellable, &job->sort_progress);
       if (job->order == NULL)
         {
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
@@ -1030,17 +1040,18 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 }
 
 static gboolean
-is_natural_order (IotColumn column, gboolean descending)
+is_natural_order (IotColumn column, const char *field, gboolean descending)
 {
-  return column == IOT_COLUMN_NUMBER && !descending;
+  return field == NULL && column == IOT_COLUMN_NUMBER && !descending;
 }
 
 static gboolean
 sort_is_shown (IotSession *self)
 {
-  if (is_natural_order (self->sort_column, self->sort_descending))
+  if (is_natural_order (self->sort_column, self->sort_field, self->sort_descending))
     return !iot_frame_list_is_sorted (self->frames);
   return self->shown_sort_column == self->sort_column
+         && g_strcmp0 (self->shown_sort_field, self->sort_field) == 0
          && self->shown_sort_descending == self->sort_descending
          && iot_frame_list_is_sorted (self->frames);
 }
@@ -1071,11 +1082,15 @@ revert_sort (IotSession *self)
 {
   gboolean sorted = iot_frame_list_is_sorted (self->frames);
   IotColumn column = sorted ? self->shown_sort_column : IOT_COLUMN_NUMBER;
+  const char *field = sorted ? self->shown_sort_field : NULL;
   gboolean descending = sorted ? self->shown_sort_descending : FALSE;
 
-  if (self->sort_column == column && self->sort_descending == descending)
+  if (self->sort_column == column && g_strcmp0 (self->sort_field, field) == 0
+      && self->sort_descending == descending)
     return;
   self->sort_column = column;
+  g_free (self->sort_field);
+  self->sort_field = g_strdup (field);
   self->sort_descending = descending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
@@ -1157,6 +1172,8 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (job->sort)
         {
           self->shown_sort_column = job->sort_column;
+          g_free (self->shown_sort_field);
+          self->shown_sort_field = g_strdup (job->sort_field);
           self->shown_sort_descending = job->sort_descending;
         }
       iot_frame_list_set_view (self->frames, matches, order);
@@ -1199,10 +1216,11 @@ start_view_job (IotSession *self, ViewJob *job)
     g_cancellable_cancel (self->view_cancel);
   /* A filter shows its matches in the order asked for at once. */
   if (job->text != NULL && !job->append && !self->loading
-      && !is_natural_order (self->sort_column, self->sort_descending))
+      && !is_natural_order (self->sort_column, self->sort_field, self->sort_descending))
     {
       job->sort = TRUE;
       job->sort_column = self->sort_column;
+      job->sort_field = g_strdup (self->sort_field);
       job->sort_descending = self->sort_descending;
     }
   if (job->sort)
@@ -1249,6 +1267,7 @@ schedule_jobs (IotSession *self)
       job = view_job_new (self);
       job->sort = TRUE;
       job->sort_column = self->sort_column;
+      job->sort_field = g_strdup (self->sort_field);
       job->sort_descending = self->sort_descending;
       job->numbers = iot_frame_list_dup_displayed (self->frames);
       start_view_job (self, job);
@@ -1323,14 +1342,14 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   return TRUE;
 }
 
-void
-iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
+/* Asks for the order of @column (or, @field not NULL, of that field's
+ * values); the view follows once a worker computed it. */
+static void
+request_sort (IotSession *self, IotColumn column, const char *field, gboolean descending)
 {
-  g_return_if_fail (IOT_IS_SESSION (self));
-  g_return_if_fail (column < IOT_N_COLUMNS);
-
   descending = !!descending;
-  if (self->sort_column == column && self->sort_descending == descending)
+  if (self->sort_column == column && g_strcmp0 (self->sort_field, field) == 0
+      && self->sort_descending == descending)
     {
       /* Shown already (or on its way): "sort-finished" all the same. */
       if (!self->sorting)
@@ -1338,6 +1357,8 @@ iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
       return;
     }
   self->sort_column = column;
+  g_free (self->sort_field);
+  self->sort_field = g_strdup (field);
   self->sort_descending = descending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
@@ -1357,7 +1378,7 @@ iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
     }
   if (self->loading)
     return;     /* sorted once loaded */
-  if (is_natural_order (column, descending))
+  if (is_natural_order (column, field, descending))
     {
       gint64 start = g_get_monotonic_time ();
 
@@ -1370,6 +1391,30 @@ iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
       g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
     }
   schedule_jobs (self);
+}
+
+void
+iot_session_sort (IotSession *self, IotColumn column, gboolean descending)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  g_return_if_fail (column < IOT_N_COLUMNS);
+
+  request_sort (self, column, NULL, descending);
+}
+
+void
+iot_session_sort_by_field (IotSession *self, const char *field, gboolean descending)
+{
+  g_return_if_fail (IOT_IS_SESSION (self));
+  g_return_if_fail (field != NULL && *field != '\0');
+
+  request_sort (self, IOT_COLUMN_NUMBER, field, descending);
+}
+
+const char *
+iot_session_get_sort_field (IotSession *self)
+{
+  return self->sort_field;
 }
 
 IotColumn
@@ -1721,6 +1766,8 @@ iot_session_finalize (GObject *object)
   g_clear_object (&self->view_cancel);
   g_free (self->path);
   g_free (self->filter_text);
+  g_free (self->sort_field);
+  g_free (self->shown_sort_field);
   g_free (self->busy_text);
   iot_packet_free (self->pkt);
   G_OBJECT_CLASS (iot_session_parent_class)->finalize (object);

@@ -67,6 +67,11 @@ const char   *iot_session_get_filter_text (IotSession *self);
  * order shown before. */
 void          iot_session_sort (IotSession *self, IotColumn column, gboolean descending);
 IotColumn     iot_session_get_sort_column (IotSession *self);
+/* As iot_session_sort(), by the values of field @field (a custom column,
+ * see iot_frame_sort_by_field()); "notify::sort-column" tells of it too. */
+void          iot_session_sort_by_field (IotSession *self, const char *field, gboolean descending);
+/* The field sorted by; NULL when the sort is by a built-in column. */
+const char   *iot_session_get_sort_field (IotSession *self);
 gboolean      iot_session_get_sort_descending (IotSession *self);
 gboolean      iot_session_is_sorting (IotSession *self);
 /* Seconds the last sort took, from request to result. */
