@@ -68,13 +68,13 @@ describe_flags (const IotLiveInterface *iface)
 {
   g_autoptr (GPtrArray) flags = g_ptr_array_new ();
 
-  g_ptr_array_add (flags, (gpointer) (iface->up ? "up" : "down"));
+  g_ptr_array_add (flags, (gpointer) (iface->up ? _("up") : _("down")));
   if (iface->running)
-    g_ptr_array_add (flags, (gpointer) "running");
+    g_ptr_array_add (flags, (gpointer) _("running"));
   if (iface->loopback)
-    g_ptr_array_add (flags, (gpointer) "loopback");
+    g_ptr_array_add (flags, (gpointer) _("loopback"));
   if (iface->wireless)
-    g_ptr_array_add (flags, (gpointer) "wireless");
+    g_ptr_array_add (flags, (gpointer) _("wireless"));
   g_ptr_array_add (flags, NULL);
   return g_strjoinv (" · ", (char **) flags->pdata);
 }
@@ -107,15 +107,15 @@ rate_box (RowRate *rate)
     {
       GtkWidget *sparkline = iot_sparkline_new ();
 
-      gtk_widget_set_tooltip_text (sparkline, "Packets per second sent and received on this interface "
-                                              "over the last 30 seconds (the kernel's counters)");
+      gtk_widget_set_tooltip_text (sparkline, _("Packets per second sent and received on this interface "
+                                              "over the last 30 seconds (the kernel's counters)"));
       rate->sparkline = IOT_SPARKLINE (sparkline);
       rate->last_packets = packets;
       rate->have_last = TRUE;
       gtk_box_append (GTK_BOX (box), sparkline);
     }
   else
-    gtk_label_set_text (GTK_LABEL (label), "no counters");
+    gtk_label_set_text (GTK_LABEL (label), _("no counters"));
   gtk_box_append (GTK_BOX (box), label);
   return box;
 }
@@ -126,14 +126,14 @@ static const struct {
   int         dlt;
   const char *text;
 } radio_link_types[] = {
-  { 127, "Wi-Fi monitor mode, radiotap header" },
-  { 195, "IEEE 802.15.4 with FCS (Zigbee, Thread)" },
-  { 215, "IEEE 802.15.4, non-ASK PHY" },
-  { 230, "IEEE 802.15.4 without FCS" },
-  { 283, "IEEE 802.15.4 with TAP header" },
-  { 251, "Bluetooth LE link layer" },
-  { 256, "Bluetooth LE link layer with radio header" },
-  { 272, "Bluetooth LE, nRF Sniffer" },
+  { 127, N_("Wi-Fi monitor mode, radiotap header") },
+  { 195, N_("IEEE 802.15.4 with FCS (Zigbee, Thread)") },
+  { 215, N_("IEEE 802.15.4, non-ASK PHY") },
+  { 230, N_("IEEE 802.15.4 without FCS") },
+  { 283, N_("IEEE 802.15.4 with TAP header") },
+  { 251, N_("Bluetooth LE link layer") },
+  { 256, N_("Bluetooth LE link layer with radio header") },
+  { 272, N_("Bluetooth LE, nRF Sniffer") },
 };
 
 static char *
@@ -143,7 +143,7 @@ link_type_text (const IotLiveLinkType *lt)
 
   for (guint i = 0; i < G_N_ELEMENTS (radio_link_types); i++)
     if (radio_link_types[i].dlt == lt->link_type)
-      text = radio_link_types[i].text;
+      text = _(radio_link_types[i].text);
   return g_strdup_printf ("%s (%s, %d)", text, lt->name, lt->link_type);
 }
 
@@ -173,10 +173,11 @@ interface_row (const IotLiveInterface *iface)
   g_autofree char *markup = NULL;
   g_autofree char *flags = describe_flags (iface);
   g_autofree char *addresses = iface->addresses != NULL && iface->addresses[0] != NULL
-                               ? g_strjoinv (", ", iface->addresses) : g_strdup ("no addresses");
+                               ? g_strjoinv (", ", iface->addresses) : g_strdup (_("no addresses"));
   gboolean can_monitor = interface_can_monitor (iface);
-  g_autofree char *text = g_strdup_printf ("%s — %s — monitor mode: %s", flags, addresses,
-                                           can_monitor ? "supported" : "not supported");
+  g_autofree char *text = g_strdup_printf (can_monitor ? _("%s — %s — monitor mode: supported")
+                                                       : _("%s — %s — monitor mode: not supported"),
+                                           flags, addresses);
 
   markup = g_markup_printf_escaped ("<b>%s</b>%s%s", iface->name,
                                     iface->description != NULL ? "  " : "",
@@ -223,9 +224,9 @@ sample_row (RowRate *rate, double seconds)
   rate->have_last = TRUE;
   iot_sparkline_push (rate->sparkline, per_second);
   if (per_second >= 10000)
-    g_snprintf (text, sizeof text, "%.0fk pkt/s", per_second / 1000);
+    g_snprintf (text, sizeof text, _("%.0fk pkt/s"), per_second / 1000);
   else
-    g_snprintf (text, sizeof text, "%.0f pkt/s", per_second);
+    g_snprintf (text, sizeof text, _("%.0f pkt/s"), per_second);
   gtk_label_set_text (rate->rate_label, text);
 }
 
@@ -342,13 +343,13 @@ update_monitor (IotCaptureDialog *self)
   g_autofree char *reason = NULL;
 
   if (names[0] == NULL)
-    reason = g_strdup ("Select an interface first.");
+    reason = g_strdup (_("Select an interface first."));
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->interface_list));
        reason == NULL && child != NULL; child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_BOX_ROW (child) && gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (child))
         && !iot_capture_dialog_row_can_monitor (GTK_LIST_BOX_ROW (child)))
-      reason = g_strdup_printf ("%s: monitor mode is not supported (it needs a Wi-Fi interface whose driver "
-                                "allows it)", iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)));
+      reason = g_strdup_printf (_("%s: monitor mode is not supported (it needs a Wi-Fi interface whose driver "
+                                "allows it)"), iot_capture_dialog_row_interface (GTK_LIST_BOX_ROW (child)));
   if (reason != NULL)
     gtk_check_button_set_active (self->monitor_check, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->monitor_check), reason == NULL);
@@ -370,7 +371,7 @@ update_link_types (IotCaptureDialog *self)
   int zero = 0;
 
   g_array_set_size (self->link_types, 0);
-  gtk_string_list_append (model, "Default of the interface");
+  gtk_string_list_append (model, _("Default of the interface"));
   g_array_append_val (self->link_types, zero);
   if (names[0] != NULL)
     caps = iot_live_interface_capabilities (names[0], gtk_check_button_get_active (self->monitor_check), &error);
@@ -395,9 +396,11 @@ update_link_types (IotCaptureDialog *self)
     gtk_label_set_text (self->link_type_message, _("Several interfaces capture with their default link type."));
   else
     {
-      g_autofree char *text = g_strdup_printf ("%s offers %u link type%s%s.", names[0], caps->link_types->len,
-                                               caps->link_types->len == 1 ? "" : "s",
-                                               caps->via_program ? " (asked through iotscope-capture)" : "");
+      guint n = caps->link_types->len;
+      g_autofree char *text = caps->via_program
+        ? g_strdup_printf (ngettext ("%s offers %u link type (asked through iotscope-capture).",
+                                     "%s offers %u link types (asked through iotscope-capture).", n), names[0], n)
+        : g_strdup_printf (ngettext ("%s offers %u link type.", "%s offers %u link types.", n), names[0], n);
       gtk_label_set_text (self->link_type_message, text);
     }
 }
@@ -444,7 +447,7 @@ check_filter (IotCaptureDialog *self)
       self->filter_valid = FALSE;
       gtk_widget_add_css_class (entry, "filter-invalid");
       gtk_widget_add_css_class (message, "error");
-      gtk_label_set_text (self->filter_message, error != NULL ? error->message : "Invalid capture filter");
+      gtk_label_set_text (self->filter_message, error != NULL ? error->message : _("Invalid capture filter"));
     }
   update_start (self);
 }

@@ -3,6 +3,8 @@
  * only).  Every edit applies at once and is kept in the settings. */
 #include "iot-column-editor.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-column-prefs.h"
 
 struct _IotColumnEditor {
@@ -90,22 +92,22 @@ make_row (IotColumnEditor *self, const IotColumnSpec *spec, guint index, guint n
   gtk_widget_set_margin_top (box, 3);
   gtk_widget_set_margin_bottom (box, 3);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), spec->visible);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, "Shown", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Shown"), -1);
   g_signal_connect (check, "toggled", G_CALLBACK (visible_toggled_cb), self);
   gtk_box_append (GTK_BOX (box), check);
 
   gtk_editable_set_text (GTK_EDITABLE (title), spec->title);
   gtk_widget_set_hexpand (title, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, "Title", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Title"), -1);
   g_signal_connect (title, "changed", G_CALLBACK (title_changed_cb), self);
   gtk_box_append (GTK_BOX (box), title);
 
   if (g_str_equal (spec->id, "field"))
     shows = g_strdup (spec->field);
   else if (g_str_equal (spec->id, "comment"))
-    shows = g_strdup ("packet comments");
+    shows = g_strdup (_("packet comments"));
   else
-    shows = g_strdup_printf ("built-in: %s", spec->id);
+    shows = g_strdup_printf (_("built-in: %s"), spec->id);
   what = gtk_label_new (shows);
   gtk_label_set_xalign (GTK_LABEL (what), 0);
   gtk_label_set_width_chars (GTK_LABEL (what), 22);
@@ -122,7 +124,7 @@ make_row (IotColumnEditor *self, const IotColumnSpec *spec, guint index, guint n
   gtk_widget_set_sensitive (down, index + 1 < n);
   gtk_box_append (GTK_BOX (box), down);
   if (iot_column_from_id (spec->id) < 0)
-    gtk_box_append (GTK_BOX (box), icon_button ("list-remove-symbolic", "Remove this column",
+    gtk_box_append (GTK_BOX (box), icon_button ("list-remove-symbolic", _("Remove this column"),
                                                 G_CALLBACK (remove_clicked_cb), self));
   return box;
 }

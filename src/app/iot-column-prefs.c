@@ -9,6 +9,8 @@
  */
 #include "iot-column-prefs.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-capture.h"
 #include "iot-column-editor.h"
 #include "iot-format.h"
@@ -43,7 +45,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static const char *const builtin_titles[IOT_N_COLUMNS] = {
-  "No.", "Time", "Source", "Destination", "Protocol", "Length", "Info",
+  N_("No."), N_("Time"), N_("Source"), N_("Destination"), N_("Protocol"), N_("Length"), N_("Info"),
 };
 
 static IotColumnSpec *
@@ -400,8 +402,8 @@ iot_column_prefs_add_field (IotColumnPrefs *self, const char *abbrev, const char
   if (field == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   stripped[0] == '\0' ? "Type a field name, e.g. mqtt.topic"
-                                       : "“%s” is not a field name (iotscope-cli -G fields lists them)", stripped);
+                   stripped[0] == '\0' ? _("Type a field name, e.g. mqtt.topic")
+                                       : _("“%s” is not a field name (iotscope-cli -G fields lists them)"), stripped);
       return FALSE;
     }
   g_ptr_array_insert (self->specs, at,
@@ -415,7 +417,7 @@ iot_column_prefs_add_field (IotColumnPrefs *self, const char *abbrev, const char
 void
 iot_column_prefs_add_comment (IotColumnPrefs *self)
 {
-  g_ptr_array_insert (self->specs, insert_position (self), spec_new ("comment", "", "Comment", TRUE));
+  g_ptr_array_insert (self->specs, insert_position (self), spec_new ("comment", "", _("Comment"), TRUE));
   changed (self);
 }
 
@@ -478,7 +480,7 @@ set_defaults (IotColumnPrefs *self)
 {
   g_ptr_array_set_size (self->specs, 0);
   for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
-    g_ptr_array_add (self->specs, spec_new (iot_column_id (column), "", builtin_titles[column],
+    g_ptr_array_add (self->specs, spec_new (iot_column_id (column), "", _(builtin_titles[column]),
                                             iot_packet_list_get_column_visible (self->list, column)));
 }
 
@@ -519,7 +521,7 @@ load (IotColumnPrefs *self)
     }
   for (IotColumn column = 0; column < IOT_N_COLUMNS; column++)
     if (!seen[column])
-      g_ptr_array_add (self->specs, spec_new (iot_column_id (column), "", builtin_titles[column], TRUE));
+      g_ptr_array_add (self->specs, spec_new (iot_column_id (column), "", _(builtin_titles[column]), TRUE));
 }
 
 /* ---- actions ----------------------------------------------------------------------------- */

@@ -1,6 +1,8 @@
 /* iot-comment-dialog.c — editing a packet comment. */
 #include "iot-comment-dialog.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-capture.h"
 #include "iot-frame-notes.h"
 
@@ -114,10 +116,10 @@ iot_comment_dialog_new (GtkWindow *parent, IotSession *session, guint32 number, 
   if (comments != NULL && self->index < g_strv_length (comments))
     {
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), comments[self->index], -1);
-      heading = g_strdup_printf ("Comment %u of packet %u:", self->index + 1, number);
+      heading = g_strdup_printf (_("Comment %u of packet %u:"), self->index + 1, number);
     }
   else
-    heading = g_strdup_printf ("New comment on packet %u:", number);
+    heading = g_strdup_printf (_("New comment on packet %u:"), number);
   gtk_label_set_text (self->heading, heading);
   return self;
 }

@@ -410,8 +410,8 @@ iot_dissect_settings_add_mqtt_rule (GSettings *settings, const char *match, cons
   if (match == NULL || !g_strv_contains (matches, match))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "match criteria \"%s\" is none of Equal to, Contains, Starts with, Ends with, "
-                   "Regular Expression", match != NULL ? match : "");
+                   _("match criteria \"%s\" is none of Equal to, Contains, Starts with, Ends with, "
+                   "Regular Expression"), match != NULL ? match : "");
       return FALSE;
     }
   if (pattern == NULL || pattern[0] == '\0')
@@ -467,7 +467,7 @@ iot_dissect_settings_add_search_path_uat (GSettings *settings, const char *entry
   if (g_strv_length (cols) != 2)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)");
+                   _("expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)"));
       return FALSE;
     }
   return iot_dissect_settings_add_search_path (settings, cols[0], g_ascii_strcasecmp (cols[1], "TRUE") == 0, error);
@@ -485,14 +485,14 @@ iot_dissect_settings_add_mqtt_rule_uat (GSettings *settings, const char *entry, 
   if (n != 4 && n != 5)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "expected 4 fields (match criteria, topic pattern, decoding, payload protocol) "
-                   "and an optional protobuf message type, found %u", n);
+                   _("expected 4 fields (match criteria, topic pattern, decoding, payload protocol) "
+                   "and an optional protobuf message type, found %u"), n);
       return FALSE;
     }
   if (!g_str_equal (cols[2], "none"))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "decoding \"%s\" is not supported (only \"none\")", cols[2]);
+                   _("decoding \"%s\" is not supported (only \"none\")"), cols[2]);
       return FALSE;
     }
   return iot_dissect_settings_add_mqtt_rule (settings, cols[0], cols[1], cols[3], n == 5 ? cols[4] : "", error);

@@ -1,6 +1,8 @@
 /* iot-filter-bar.c — the display filter entry. */
 #include "iot-filter-bar.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-filter.h"
 
 struct _IotFilterBar {
@@ -147,7 +149,7 @@ show_check (IotFilterBar *self, const char *text, IotFilter *filter, const IotFi
   self->checking = FALSE;
   if (filter == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("%s (at character %u)", problem->message,
+      g_autofree char *message = g_strdup_printf (_("%s (at character %u)"), problem->message,
                                                   iot_filter_problem_column (problem, text) + 1);
       g_autofree char *tooltip = problem_markup (problem, text);
 
@@ -245,7 +247,7 @@ check (IotFilterBar *self)
     g_task_set_source_tag (task, check);
     self->checking = TRUE;
     /* Not valid until the worker says so: nothing to apply meanwhile. */
-    set_state (self, IOT_FILTER_STATE_EMPTY, "Checking the filter…", NULL);
+    set_state (self, IOT_FILTER_STATE_EMPTY, _("Checking the filter…"), NULL);
     gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
     g_task_run_in_thread (task, check_thread);
   }
@@ -271,7 +273,7 @@ insert_text_cb (GtkEditable *editable, const char *text, int length, int *positi
   self->check_serial++;
   self->checking = FALSE;
   self->apply_when_checked = FALSE;
-  message = g_strdup_printf ("The filter is too long for the filter bar: %ld characters, at most %d.",
+  message = g_strdup_printf (_("The filter is too long for the filter bar: %ld characters, at most %d."),
                              current + adding, ENTRY_MAX_CHARS - 1);
   set_state (self, IOT_FILTER_STATE_INVALID, message, NULL);
   gtk_widget_error_bell (GTK_WIDGET (self->entry));
@@ -550,7 +552,7 @@ rebuild_saved_buttons (IotFilterBar *self)
       SavedFilter *saved = g_ptr_array_index (self->saved, i);
       GtkWidget *button = gtk_button_new_with_label (saved->name);
       GtkGesture *click = gtk_gesture_click_new ();
-      g_autofree char *tooltip = g_strdup_printf ("%s\n(right-click to remove)", saved->text);
+      g_autofree char *tooltip = g_strdup_printf (_("%s\n(right-click to remove)"), saved->text);
 
       gtk_widget_set_tooltip_text (button, tooltip);
       gtk_widget_add_css_class (button, "flat");

@@ -9,6 +9,8 @@
  */
 #include "iot-find-bar.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-capture.h"
 
 struct _IotFindBar {
@@ -154,7 +156,7 @@ find_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   set_searching (self, FALSE);
   if (job->found < 0)
     {
-      text = g_strdup_printf ("No displayed packet matches “%s”", job->text);
+      text = g_strdup_printf (_("No displayed packet matches “%s”"), job->text);
       set_status (self, text, TRUE);
       gtk_widget_error_bell (GTK_WIDGET (self));
     }
@@ -162,9 +164,10 @@ find_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       number = number_at (job, job->found);
       if (job->wrapped)
-        text = g_strdup_printf ("Packet %u (wrapped past the %s)", number, job->backwards ? "first packet" : "last packet");
+        text = g_strdup_printf (job->backwards ? _("Packet %u (wrapped past the first packet)")
+                                : _("Packet %u (wrapped past the last packet)"), number);
       else
-        text = g_strdup_printf ("Packet %u", number);
+        text = g_strdup_printf (_("Packet %u"), number);
       set_status (self, text, FALSE);
       /* The list follows the session's selection and scrolls to it. */
       iot_session_select_frame (self->session, number);
@@ -243,7 +246,7 @@ iot_find_bar_find (IotFindBar *self, gboolean backwards)
   frames = iot_session_get_frames (self->session);
   if (capture == NULL || g_list_model_get_n_items (G_LIST_MODEL (frames)) == 0)
     {
-      set_status (self, "No packets to search", TRUE);
+      set_status (self, _("No packets to search"), TRUE);
       return FALSE;
     }
 
@@ -268,7 +271,7 @@ iot_find_bar_find (IotFindBar *self, gboolean backwards)
 
   self->search = g_cancellable_new ();
   set_searching (self, TRUE);
-  set_status (self, "Searching…", FALSE);
+  set_status (self, _("Searching…"), FALSE);
   task = g_task_new (self, self->search, find_done_cb, NULL);
   g_task_set_task_data (task, job, find_job_free);
   g_task_set_name (task, "find packet");
@@ -285,10 +288,10 @@ iot_find_bar_is_searching (IotFindBar *self)
 /* ---- the widgets ------------------------------------------------------------------ */
 
 static const char *const placeholders[] = {
-  [IOT_FIND_FILTER] = "Display filter, e.g. mqtt.topic contains \"temp\"",
-  [IOT_FIND_HEX] = "Hex bytes, e.g. 00 1b 63 or 001b63",
-  [IOT_FIND_STRING] = "Text to look for",
-  [IOT_FIND_REGEX] = "Regular expression, e.g. temp(erature)?=\\d+",
+  [IOT_FIND_FILTER] = N_("Display filter, e.g. mqtt.topic contains \"temp\""),
+  [IOT_FIND_HEX] = N_("Hex bytes, e.g. 00 1b 63 or 001b63"),
+  [IOT_FIND_STRING] = N_("Text to look for"),
+  [IOT_FIND_REGEX] = N_("Regular expression, e.g. temp(erature)?=\\d+"),
 };
 
 static void
@@ -308,7 +311,7 @@ mode_changed_cb (IotFindBar *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->scope_dropdown), textual);
   gtk_widget_set_sensitive (GTK_WIDGET (self->case_check), textual);
   if (mode < G_N_ELEMENTS (placeholders))
-    gtk_entry_set_placeholder_text (self->entry, placeholders[mode]);
+    gtk_entry_set_placeholder_text (self->entry, _(placeholders[mode]));
   options_changed_cb (self);
 }
 

@@ -220,8 +220,9 @@ fill_stream (IotFollowWindow *self, GString *text)
       chars += text->len - before;
     }
   set_legend (self, iot_follow_node_name (self->follow, 0), iot_follow_node_name (self->follow, 1),
-              iot_follow_node_bytes (self->follow, 0), iot_follow_node_bytes (self->follow, 1), "bytes");
-  summary = g_strdup_printf ("%u %s · click a part to select its frame", n, n == 1 ? "chunk" : "chunks");
+              iot_follow_node_bytes (self->follow, 0), iot_follow_node_bytes (self->follow, 1), _("bytes"));
+  summary = g_strdup_printf (ngettext ("%u chunk · click a part to select its frame",
+                                       "%u chunks · click a part to select its frame", n), n);
   gtk_label_set_text (self->summary_label, summary);
 }
 
@@ -246,8 +247,9 @@ fill_mqtt (IotFollowWindow *self, GString *text)
       chars += g_utf8_strlen (text->str + before, text->len - before);
     }
   set_legend (self, iot_mqtt_follow_endpoint (self->mqtt, FALSE), iot_mqtt_follow_endpoint (self->mqtt, TRUE),
-              totals[0], totals[1], "messages");
-  summary = g_strdup_printf ("%u MQTT %s · click a line to select its frame", n, n == 1 ? "message" : "messages");
+              totals[0], totals[1], _("messages"));
+  summary = g_strdup_printf (ngettext ("%u MQTT message · click a line to select its frame",
+                                       "%u MQTT messages · click a line to select its frame", n), n);
   gtk_label_set_text (self->summary_label, summary);
 }
 
@@ -364,7 +366,7 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   g_autoptr (GTask) task = NULL;
   g_autofree char *title = NULL;
   Job *job;
-  static const char *const titles[] = { "Follow TCP Stream", "Follow UDP Stream", "Follow MQTT Session" };
+  static const char *const titles[] = { N_("Follow TCP Stream"), N_("Follow UDP Stream"), N_("Follow MQTT Session") };
   static const char *const names[] = { "tcp", "udp", "tcp" };
 
   g_return_val_if_fail (IOT_IS_SESSION (session), NULL);
@@ -376,7 +378,7 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   self->capture = iot_capture_ref (iot_session_get_capture (session));
   self->kind = kind;
   self->stream = stream;
-  title = g_strdup_printf ("%s (%s.stream eq %u)", titles[kind], names[kind], stream);
+  title = g_strdup_printf ("%s (%s.stream eq %u)", _(titles[kind]), names[kind], stream);
   gtk_window_set_title (GTK_WINDOW (self), title);
   /* MQTT messages are lines of text: no byte modes. */
   gtk_widget_set_visible (GTK_WIDGET (self->mode_label), kind != IOT_FOLLOW_KIND_MQTT);

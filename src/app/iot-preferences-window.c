@@ -253,8 +253,8 @@ key_hint (const char *hex)
   gsize len = strlen (hex);
 
   if (len <= 8)
-    return g_strdup_printf ("%s (%zu bytes)", hex, len / 2);
-  return g_strdup_printf ("%.4s…%s (%zu bytes)", hex, hex + len - 4, len / 2);
+    return g_strdup_printf (_("%s (%zu bytes)"), hex, len / 2);
+  return g_strdup_printf (_("%.4s…%s (%zu bytes)"), hex, hex + len - 4, len / 2);
 }
 
 static void

@@ -2,6 +2,8 @@
  * selected frame, nested as the dissectors built them. */
 #include "iot-proto-tree.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "iot-format.h"
@@ -127,7 +129,7 @@ mask_summaries (GPtrArray *rows, const IotNode *nodes, const IotNode *hidden)
           || strstr (row->label, hidden->field->name) == NULL)
         continue;
       g_free (row->label);
-      row->label = g_strdup_printf ("%s: ●●● (hides an exercise's answer)", row->field->name);
+      row->label = g_strdup_printf (_("%s: ●●● (hides an exercise's answer)"), row->field->name);
     }
 }
 
@@ -164,7 +166,7 @@ build_rows (IotProtoTree *self, IotPacket *pkt)
       g_string_truncate (text, 0);
       if (is_masked (self, frame, node->field))
         {
-          g_string_printf (text, "%s: ●●● (hidden: an exercise asks for it)", node->field->name);
+          g_string_printf (text, _("%s: ●●● (hidden: an exercise asks for it)"), node->field->name);
           mask_summaries (rows, nodes, node);
         }
       else
@@ -412,9 +414,9 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
   gtk_label_set_text (GTK_LABEL (label), row->label);
   /* The tooltip teaches: what the field means, and its filter name. */
   if (row->field != NULL && row->field->blurb != NULL)
-    tooltip = g_strdup_printf ("%s\n\nFilter field: %s", row->field->blurb, row->field->abbrev);
+    tooltip = g_strdup_printf (_("%s\n\nFilter field: %s"), row->field->blurb, row->field->abbrev);
   else if (row->field != NULL)
-    tooltip = g_strdup_printf ("Filter field: %s", row->field->abbrev);
+    tooltip = g_strdup_printf (_("Filter field: %s"), row->field->abbrev);
   gtk_widget_set_tooltip_text (label, tooltip);
   gtk_widget_remove_css_class (label, "expert-error");
   gtk_widget_remove_css_class (label, "expert-warn");

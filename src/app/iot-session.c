@@ -1,6 +1,8 @@
 /* iot-session.c — the open capture, its workers, the selection. */
 #include "iot-session.h"
 
+#include <glib/gi18n.h>
+
 #include "iot-filter.h"
 #include "iot-frame-notes.h"
 #include "iot-frame-sort.h"
@@ -267,7 +269,7 @@ poll_loading (IotSession *self)
       done = self->load_job->bytes_done;
       total = self->load_job->bytes_total;
       g_mutex_unlock (&self->load_job->lock);
-      text = g_strdup_printf ("Reading %s…", base);
+      text = g_strdup_printf (_("Reading %s…"), base);
       set_progress (self, total > 0 ? (double) done / total : 0.0);
     }
   else
@@ -275,7 +277,7 @@ poll_loading (IotSession *self)
       guint32 passed = iot_capture_n_passed (self->capture);
       guint32 total = iot_capture_n_frames (self->capture);
 
-      text = g_strdup_printf ("Dissecting %s: %u of %u frames…", base, passed, total);
+      text = g_strdup_printf (_("Dissecting %s: %u of %u frames…"), base, passed, total);
       set_progress (self, total > 0 ? (double) passed / total : 1.0);
     }
   set_busy_text (self, text);
@@ -308,14 +310,14 @@ session_poll (IotSession *self)
           gint total = g_atomic_int_get (&job->sort_progress.total);
 
           /* Reading columns first (progress), then the sort itself. */
-          set_busy_text (self, total > 0 ? "Sorting: reading the column…" : "Sorting…");
+          set_busy_text (self, total > 0 ? _("Sorting: reading the column…") : _("Sorting…"));
           set_progress (self, total > 0 ? (double) g_atomic_int_get (&job->sort_progress.done) / total : 1.0);
         }
       else if (job->numbers == NULL)
         {
           guint32 span = job->to - job->from + 1;
 
-          set_busy_text (self, job->text != NULL ? "Filtering…" : "Reading frames…");
+          set_busy_text (self, job->text != NULL ? _("Filtering…") : _("Reading frames…"));
           set_progress (self, (double) g_atomic_int_get (&job->done) / span);
         }
     }
@@ -397,7 +399,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
   if (!iot_engine_first_pass_upto (iot_capture_engine (capture), n, cancellable))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Loading was cancelled");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Loading was cancelled"));
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -439,7 +441,7 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       && !g_error_matches (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED))
     {
-      g_autofree char *title = g_strdup_printf ("Could not open “%s”", base);
+      g_autofree char *title = g_strdup_printf (_("Could not open “%s”"), base);
 
       report_problem (self, title, error->message);
       return;
@@ -453,8 +455,8 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     self->shrink_check_id = g_timeout_add (SHRINK_CHECK_MS, shrink_check_cb, self);
   if (self->capture != NULL && iot_file_damage (iot_capture_file (self->capture)) != NULL)
     {
-      g_autofree char *title = g_strdup_printf ("“%s” is damaged", base);
-      g_autofree char *detail = g_strdup_printf ("%s\n\nThe %u frames before the damage are shown.",
+      g_autofree char *title = g_strdup_printf (_("“%s” is damaged"), base);
+      g_autofree char *detail = g_strdup_printf (_("%s\n\nThe %u frames before the damage are shown."),
                                                  iot_file_damage (iot_capture_file (self->capture)),
                                                  iot_capture_n_frames (self->capture));
 
@@ -480,12 +482,12 @@ shrink_check_cb (gpointer data)
   if (lost != 0)
     {
       g_autofree char *base = g_path_get_basename (iot_file_path (file));
-      g_autofree char *title = g_strdup_printf ("“%s” changed while it was open", base);
+      g_autofree char *title = g_strdup_printf (_("“%s” changed while it was open"), base);
       g_autofree char *message = iot_file_lost_message (file, lost);
-      g_autofree char *detail = g_strdup_printf ("%s.\n\nFrame %u and the frames after it are no "
+      g_autofree char *detail = g_strdup_printf (_("%s.\n\nFrame %u and the frames after it are no "
                                                  "longer in the file: they are shown without "
                                                  "their bytes.  Open the file again to see what "
-                                                 "it holds now.", message, lost);
+                                                 "it holds now."), message, lost);
 
       self->shrink_check_id = 0;
       report_problem (self, title, detail);

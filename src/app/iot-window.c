@@ -100,10 +100,10 @@ append_drops (GString *counts, const IotLiveStats *stats, gboolean always)
 
   if (dropped == 0 && !always)
     return;
-  g_string_append_printf (counts, "Dropped: %" G_GUINT64_FORMAT, dropped);
+  g_string_append_printf (counts, _("Dropped: %llu"), (unsigned long long) dropped);
   if (stats->if_dropped > 0)
-    g_string_append_printf (counts, " (kernel %" G_GUINT64_FORMAT ", interface %" G_GUINT64_FORMAT ")",
-                            stats->dropped, stats->if_dropped);
+    g_string_append_printf (counts, _(" (kernel %llu, interface %llu)"),
+                            (unsigned long long) stats->dropped, (unsigned long long) stats->if_dropped);
   g_string_append (counts, " · ");
 }
 
@@ -148,7 +148,7 @@ update_status (IotWindow *self)
 
   /* Called at each live update: the title goes to the display server
    * only when it changes. */
-  set_label_if_changed (self->status_file, path != NULL ? path : "No capture open — drop a pcap or pcapng file here");
+  set_label_if_changed (self->status_file, path != NULL ? path : _("No capture open — drop a pcap or pcapng file here"));
   if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), base != NULL ? base : "iotscope") != 0)
     gtk_window_set_title (GTK_WINDOW (self), base != NULL ? base : "iotscope");
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), path != NULL ? "capture" : "welcome") != 0)
@@ -161,25 +161,26 @@ update_status (IotWindow *self)
   if (self->live != NULL)
     {
       iot_live_get_stats (self->live, &self->live_stats);
-      g_string_append_printf (counts, "Capturing · Captured: %" G_GUINT64_FORMAT " · ", self->live_stats.captured);
+      g_string_append_printf (counts, _("Capturing · Captured: %llu · "),
+                              (unsigned long long) self->live_stats.captured);
       append_drops (counts, &self->live_stats, TRUE);
     }
   else if (self->live_path != NULL && g_strcmp0 (path, self->live_path) == 0)
     {
       /* The file of the last capture: what it lost stays in view. */
       if (self->live_unsaved)
-        g_string_append (counts, "Unsaved capture · ");
+        g_string_append (counts, _("Unsaved capture · "));
       append_drops (counts, &self->live_stats, FALSE);
     }
-  g_string_append_printf (counts, "Frames: %u", total);
+  g_string_append_printf (counts, _("Frames: %u"), total);
   if (iot_session_get_filter_text (self->session) != NULL)
-    g_string_append_printf (counts, " · Displayed: %u (%.1f%%)", displayed,
+    g_string_append_printf (counts, _(" · Displayed: %u (%.1f%%)"), displayed,
                             total > 0 ? 100.0 * displayed / total : 0.0);
   if (iot_session_get_load_partial (self->session))
-    g_string_append_printf (counts, " · Loading cancelled: the first %u of %u frames are shown", total,
+    g_string_append_printf (counts, _(" · Loading cancelled: the first %u of %u frames are shown"), total,
                             iot_session_get_n_in_file (self->session));
   else if (iot_session_get_load_seconds (self->session) > 0)
-    g_string_append_printf (counts, " · Load time: %.2f s", iot_session_get_load_seconds (self->session));
+    g_string_append_printf (counts, _(" · Load time: %.2f s"), iot_session_get_load_seconds (self->session));
   set_label_if_changed (self->status_counts, counts->str);
 }
 
@@ -201,20 +202,20 @@ update_expert (IotWindow *self)
   if (!iot_session_get_expert_counts (self->session, &n_errors, &n_warnings))
     {
       set_expert_class (label, NULL);
-      set_label_if_changed (GTK_LABEL (label), "Expert: …");
-      set_tooltip_if_changed (label, "Expert info is being counted");
+      set_label_if_changed (GTK_LABEL (label), _("Expert: …"));
+      set_tooltip_if_changed (label, _("Expert info is being counted"));
       return;
     }
   if (n_errors > 0)
-    text = g_strdup_printf ("Errors: %u · Warnings: %u", n_errors, n_warnings);
+    text = g_strdup_printf (_("Errors: %u · Warnings: %u"), n_errors, n_warnings);
   else if (n_warnings > 0)
-    text = g_strdup_printf ("Warnings: %u", n_warnings);
+    text = g_strdup_printf (_("Warnings: %u"), n_warnings);
   else
-    text = g_strdup ("No expert warnings");
+    text = g_strdup (_("No expert warnings"));
   set_label_if_changed (GTK_LABEL (label), text);
   set_expert_class (label, n_errors > 0 ? "expert-error" : n_warnings > 0 ? "expert-warn" : "expert-none");
-  set_tooltip_if_changed (label, "Displayed frames whose most severe expert item is an error or a warning "
-                                 "(filter with _ws.expert.severity); click for Expert Information");
+  set_tooltip_if_changed (label, _("Displayed frames whose most severe expert item is an error or a warning "
+                                 "(filter with _ws.expert.severity); click for Expert Information"));
 }
 
 /* ---- TLS sessions decrypted ---------------------------------------------------- */
@@ -359,7 +360,7 @@ iot_window_drop_file (IotWindow *self, GFile *file)
     g_autoptr (GError) error = NULL;
 
     if (!iot_secrets_add_keylog_file (iot_secrets_default (), path, &error))
-      g_signal_emit_by_name (self->session, "problem", "Some key log lines could not be read", error->message);
+      g_signal_emit_by_name (self->session, "problem", _("Some key log lines could not be read"), error->message);
     iot_window_reload (self);
   }
 }
@@ -421,8 +422,8 @@ selected_node_cb (IotSession *session, GParamSpec *pspec, IotWindow *self)
   if (field == NULL)
     {
       gtk_label_set_text (self->description,
-                          pkt != NULL ? "Select a row of the tree to see what it means."
-                                      : "Select a packet to see its protocol layers.");
+                          pkt != NULL ? _("Select a row of the tree to see what it means.")
+                                      : _("Select a packet to see its protocol layers."));
       return;
     }
   markup = g_markup_printf_escaped ("<b>%s</b> (<tt>%s</tt>)%s%s", field->name, field->abbrev,
@@ -503,10 +504,10 @@ open_action (GtkWidget *widget, const char *name, GVariant *param)
 
   if (self->chooser != NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new ("Open Capture File", GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  add_filter (GTK_FILE_CHOOSER (self->chooser), "Capture files (pcap, pcapng)", capture_patterns, capture_types);
-  add_filter (GTK_FILE_CHOOSER (self->chooser), "All files", all, NULL);
+  self->chooser = gtk_file_chooser_native_new (_("Open Capture File"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("Capture files (pcap, pcapng)"), capture_patterns, capture_types);
+  add_filter (GTK_FILE_CHOOSER (self->chooser), _("All files"), all, NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
@@ -631,16 +632,16 @@ iot_window_export (IotWindow *self, const char *path, IotExportRange range, GErr
   if (capture == NULL || iot_session_is_loading (self->session))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
-                           "The capture is not loaded yet: wait until loading finishes");
+                           _("The capture is not loaded yet: wait until loading finishes"));
       return FALSE;
     }
   numbers = range_numbers (self, range);
   if (numbers->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           range == IOT_EXPORT_RANGE_SELECTED ? "No frame is selected"
-                           : range == IOT_EXPORT_RANGE_MARKED ? "No frame is marked"
-                                                              : "There are no frames to save");
+                           range == IOT_EXPORT_RANGE_SELECTED ? _("No frame is selected")
+                           : range == IOT_EXPORT_RANGE_MARKED ? _("No frame is marked")
+                                                              : _("There are no frames to save"));
       return FALSE;
     }
   return iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
@@ -653,7 +654,7 @@ save_now (IotWindow *self, const char *path, IotExportRange range)
   g_autoptr (GError) error = NULL;
 
   if (!iot_window_export (self, path, range, &error))
-    show_error (self, "Cannot save the capture", error->message);
+    show_error (self, _("Cannot save the capture"), error->message);
   else if (range == IOT_EXPORT_RANGE_ALL && self->live == NULL)
     {
       self->live_unsaved = FALSE;
@@ -703,7 +704,7 @@ ask_about_comments (IotWindow *self, const char *path, IotExportRange range, gui
 
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "pcap files cannot hold packet comments");
+                                   _("pcap files cannot hold packet comments"));
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
                                             ngettext ("%u packet to be saved has a comment. Save as pcapng "
                                                       "(“%s”) to keep it, or save the pcap file without it.",
@@ -712,9 +713,9 @@ ask_about_comments (IotWindow *self, const char *path, IotExportRange range, gui
                                                       n_commented),
                                             n_commented, base);
   gtk_dialog_add_buttons (GTK_DIALOG (dialog),
-                          "_Cancel", GTK_RESPONSE_CANCEL,
-                          "Save _without Comments", IOT_SAVE_WITHOUT_COMMENTS,
-                          "Save as _pcapng", IOT_SAVE_AS_PCAPNG,
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("Save _without Comments"), IOT_SAVE_WITHOUT_COMMENTS,
+                          _("Save as _pcapng"), IOT_SAVE_AS_PCAPNG,
                           NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), IOT_SAVE_AS_PCAPNG);
   g_object_set_data_full (G_OBJECT (dialog), "iot-save-path", g_strdup (path), g_free);
@@ -789,7 +790,7 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
       else if (g_strcmp0 (choice, "marked") == 0)
         range = IOT_EXPORT_RANGE_MARKED;
       if (path == NULL)
-        show_error (self, "Cannot save the capture", "Only local files can be written.");
+        show_error (self, _("Cannot save the capture"), _("Only local files can be written."));
       else
         iot_window_save (self, path, range);
     }
@@ -812,7 +813,7 @@ open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
   if (self->save_chooser != NULL || path == NULL)
     return;
   self->save_chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                    "_Save", "_Cancel");
+                                                    _("_Save"), _("_Cancel"));
   chooser = GTK_FILE_CHOOSER (self->save_chooser);
   add_filter (chooser, "pcapng (*.pcapng)", pcapng_patterns, pcapng_types);
   add_filter (chooser, "pcap (*.pcap)", pcap_patterns, pcap_types);
@@ -829,9 +830,9 @@ open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
   if (choose_range)
     {
       const char *ids[] = { "all", "displayed", "selected", "marked", NULL };
-      const char *labels[] = { "All frames", "Displayed frames", "Selected frame only", "Marked frames only", NULL };
+      const char *labels[] = { _("All frames"), _("Displayed frames"), _("Selected frame only"), _("Marked frames only"), NULL };
 
-      gtk_file_chooser_add_choice (chooser, "range", "Frames", ids, labels);
+      gtk_file_chooser_add_choice (chooser, "range", _("Frames"), ids, labels);
       gtk_file_chooser_set_choice (chooser, "range",
                                    iot_session_get_filter_text (self->session) != NULL ? "displayed" : "all");
     }
@@ -858,13 +859,13 @@ reload_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 save_as_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  open_save_chooser (IOT_WINDOW (widget), "Save Capture As", FALSE);
+  open_save_chooser (IOT_WINDOW (widget), _("Save Capture As"), FALSE);
 }
 
 static void
 export_frames_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  open_save_chooser (IOT_WINDOW (widget), "Export Specified Frames", TRUE);
+  open_save_chooser (IOT_WINDOW (widget), _("Export Specified Frames"), TRUE);
 }
 
 static void
@@ -1054,8 +1055,8 @@ analysis_frame_cb (GtkWindow *analysis, guint frame, IotWindow *self)
   /* A frame hidden by the display filter cannot be shown: say so rather
    * than select a neighbour silently. */
   if (!iot_window_go_to_frame (self, frame) || iot_session_get_selected_frame (self->session) != frame)
-    g_signal_emit_by_name (self->session, "problem", "Frame not displayed",
-                           "The frame is hidden by the display filter; clear the filter to see it.");
+    g_signal_emit_by_name (self->session, "problem", _("Frame not displayed"),
+                           _("The frame is hidden by the display filter; clear the filter to see it."));
 }
 
 static GtkWindow *
@@ -1090,15 +1091,15 @@ iot_window_show_analysis (IotWindow *self, const char *name, GError **error)
   g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
   if (iot_session_get_capture (self->session) == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No capture is open");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No capture is open"));
       return NULL;
     }
   analysis = new_analysis_window (self, name);
   if (analysis == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Unknown analysis window \"%s\" (phs, conv, endpoints, expert, histograms, io-graph, "
-                   "insight[:diagnoses|security|topics|sessions|readings|latency|report])", name);
+                   _("Unknown analysis window \"%s\" (phs, conv, endpoints, expert, histograms, io-graph, "
+                   "insight[:diagnoses|security|topics|sessions|readings|latency|report])"), name);
       return NULL;
     }
   gtk_window_set_transient_for (analysis, GTK_WINDOW (self));
@@ -1118,7 +1119,7 @@ analysis_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr (GError) error = NULL;
 
   if (iot_window_show_analysis (self, g_variant_get_string (param, NULL), &error) == NULL)
-    g_signal_emit_by_name (self->session, "problem", "Cannot open the window", error->message);
+    g_signal_emit_by_name (self->session, "problem", _("Cannot open the window"), error->message);
 }
 
 /* ---- follow stream ------------------------------------------------------------ */
@@ -1327,11 +1328,11 @@ ask_after_stop (IotWindow *self)
   if (!self->show_dialogs)
     return;
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "Capture stopped");
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, _("Capture stopped"));
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "The packets are in a temporary file. Save them, or discard them?");
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT, "_Keep Looking", GTK_RESPONSE_CLOSE,
-                          "_Save As…", GTK_RESPONSE_ACCEPT, NULL);
+                                            _("The packets are in a temporary file. Save them, or discard them?"));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Discard"), GTK_RESPONSE_REJECT, _("_Keep Looking"), GTK_RESPONSE_CLOSE,
+                          _("_Save As…"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (stopped_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1348,7 +1349,7 @@ live_ended_cb (IotSession *session, IotWindow *self)
   update_save_actions (self);
   update_status (self);
   if (error != NULL)
-    show_error (self, "The capture stopped", error);
+    show_error (self, _("The capture stopped"), error);
   else if (self->live_unsaved && !self->restarting
            && g_strcmp0 (iot_session_get_path (self->session), self->live_path) == 0)
     ask_after_stop (self);
@@ -1385,12 +1386,12 @@ show_start_error (IotWindow *self, const GError *error)
   g_autofree char *detail = NULL;
 
   if (g_error_matches (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_PERMISSION))
-    detail = g_strdup_printf ("%s\n\n"
+    detail = g_strdup_printf (_("%s\n\n"
                               "iotscope itself never holds capture rights: it runs iotscope-capture, the only "
-                              "program that needs them.", error->message);
+                              "program that needs them."), error->message);
   else
     detail = g_strdup (error->message);
-  show_error (self, "Cannot start the capture", detail);
+  show_error (self, _("Cannot start the capture"), detail);
 }
 
 gboolean
@@ -1405,7 +1406,7 @@ iot_window_start_capture (IotWindow *self, const char *const *interfaces, const 
   g_return_val_if_fail (IOT_IS_WINDOW (self), FALSE);
   if (self->live != NULL)
     {
-      g_set_error_literal (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID, "A capture is already running");
+      g_set_error_literal (error, IOT_LIVE_ERROR, IOT_LIVE_ERROR_INVALID, _("A capture is already running"));
       return FALSE;
     }
   options.interfaces = interfaces;
@@ -1638,11 +1639,11 @@ confirm_close (IotWindow *self)
     return TRUE;
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Save the captured packets before closing?");
+                                   _("Save the captured packets before closing?"));
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                            "The capture is in a temporary file that is deleted on closing.");
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Discard", GTK_RESPONSE_REJECT, "_Cancel", GTK_RESPONSE_CANCEL,
-                          "_Save As…", GTK_RESPONSE_ACCEPT, NULL);
+                                            _("The capture is in a temporary file that is deleted on closing."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Discard"), GTK_RESPONSE_REJECT, _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Save As…"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (close_confirm_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
