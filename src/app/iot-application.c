@@ -2,6 +2,7 @@
 #include "iot-application.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,6 +77,40 @@ struct _IotApplication {
 };
 
 G_DEFINE_FINAL_TYPE (IotApplication, iot_application, GTK_TYPE_APPLICATION)
+
+/* ---- translations -------------------------------------------------------------- */
+
+/* Whether this program's executable lies inside the build tree. */
+static gboolean
+runs_from_build_tree (void)
+{
+#ifdef IOTSCOPE_BUILD_ROOT
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = realpath (IOTSCOPE_BUILD_ROOT, NULL);
+
+  return exe != NULL && root != NULL && g_str_has_prefix (exe, root) && exe[strlen (root)] == G_DIR_SEPARATOR;
+#else
+  return FALSE;
+#endif
+}
+
+const char *
+iot_application_locale_dir (void)
+{
+#ifdef IOTSCOPE_BUILD_LOCALEDIR
+  if (runs_from_build_tree ())
+    return IOTSCOPE_BUILD_LOCALEDIR;
+#endif
+  return IOTSCOPE_LOCALEDIR;
+}
+
+void
+iot_application_init_i18n (void)
+{
+  bindtextdomain (GETTEXT_PACKAGE, iot_application_locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
 /* ---- resources ---------------------------------------------------------------- */
 

@@ -2,6 +2,8 @@
  * MQTT topic tree, sessions and latency plots of the session's capture. */
 #include "iot-insight-window.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -118,11 +120,6 @@ format_tick (double s, char *buf, gsize size)
     g_snprintf (buf, size, "%.3g s", s);
 }
 
-static char *
-plural (guint64 n, const char *one, const char *many)
-{
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", n, n == 1 ? one : many);
-}
 
 static char *
 join_names (const GPtrArray *names)
@@ -199,24 +196,25 @@ fill_findings (IotInsightWindow *self)
   g_autoptr (GListStore) diagnoses = g_list_store_new (IOT_TYPE_INSIGHT_FINDING_ROW);
   g_autoptr (GListStore) security = g_list_store_new (IOT_TYPE_INSIGHT_FINDING_ROW);
   guint32 frames = iot_insight_n_frames (self->insight);
-  g_autofree char *frames_text = plural (frames, "frame", "frames");
-  g_autofree char *diag_title = g_strdup_printf ("No problems found in %s", frames_text);
-  g_autofree char *sec_title = g_strdup_printf ("No security weaknesses found in %s", frames_text);
+  g_autofree char *frames_text = g_strdup_printf (ngettext ("%llu frame", "%llu frames", frames),
+                                                 (unsigned long long) frames);
+  g_autofree char *diag_title = g_strdup_printf (_("No problems found in %s"), frames_text);
+  g_autofree char *sec_title = g_strdup_printf (_("No security weaknesses found in %s"), frames_text);
   /* Deviations first: the comparison was asked for. */
   guint deviations = add_findings (self, diagnoses, IOT_INSIGHT_DEVIATION);
   guint n_diag = add_findings (self, diagnoses, IOT_INSIGHT_DIAGNOSIS);
   guint n_sec = add_findings (self, security, IOT_INSIGHT_SECURITY);
 
   iot_insight_findings_set_rows (self->diagnoses, G_LIST_MODEL (diagnoses), diag_title,
-                                 "MQTT sessions, acknowledgements and duplicates, periodic publications, CoAP "
+                                 _("MQTT sessions, acknowledgements and duplicates, periodic publications, CoAP "
                                  "retransmissions, TCP retransmissions and zero windows, DNS failures and "
-                                 "malformed packets were checked, and none of them showed anything wrong.");
+                                 "malformed packets were checked, and none of them showed anything wrong."));
   iot_insight_findings_set_rows (self->security, G_LIST_MODEL (security), sec_title,
-                                 "No credentials in clear text, no unencrypted IoT protocols, no old TLS or "
+                                 _("No credentials in clear text, no unencrypted IoT protocols, no old TLS or "
                                  "DTLS versions, no weak cipher suites and no unexpected peers on the "
-                                 "Internet were seen.");
-  set_page_title (self, "diagnoses", "Diagnoses", n_diag + deviations);
-  set_page_title (self, "security", "Security", n_sec);
+                                 "Internet were seen."));
+  set_page_title (self, "diagnoses", _("Diagnoses"), n_diag + deviations);
+  set_page_title (self, "security", _("Security"), n_sec);
 }
 
 static void
@@ -225,7 +223,7 @@ findings_frame_cb (IotInsightFindings *findings, guint frame, IotInsightWindow *
   /* Another file is open now: its frame N is not this one. */
   if (iot_session_get_capture (self->session) != self->capture)
     {
-      show_banner (self, "The main window shows another capture now: its frames are not these.", TRUE);
+      show_banner (self, _("The main window shows another capture now: its frames are not these."), TRUE);
       return;
     }
   g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
@@ -258,29 +256,29 @@ typedef struct {
 } ColumnSpec;
 
 static const ColumnSpec topic_columns[] = {
-  [T_TOPIC] = { "Topic", -1, FALSE, "A level of the topic tree; a topic is the path of levels from the top, "
+  [T_TOPIC] = { N_("Topic"), -1, FALSE, N_("A level of the topic tree; a topic is the path of levels from the top, "
                 "such as plant/line1/temp. Levels above a topic show the sums of everything below them. "
-                "Double-click to filter the main window on it." },
-  [T_MESSAGES] = { "Messages", 90, TRUE, "PUBLISH messages with this topic, in both directions: from the "
-                   "publisher to the broker, and from the broker to each subscriber" },
-  [T_BYTES] = { "Bytes", 90, TRUE, "Payload bytes of those messages (the application data, without MQTT "
-                "headers)" },
-  [T_QOS] = { "QoS 0 / 1 / 2", 120, TRUE, "How many messages used each quality of service: 0 = at most once "
-              "(never confirmed), 1 = at least once (PUBACK), 2 = exactly once (PUBREC, PUBREL, PUBCOMP)" },
-  [T_RETAINED] = { "Retained", 80, TRUE, "Messages with the RETAIN flag: the broker keeps the last one and "
-                   "hands it to every new subscriber at once" },
-  [T_PUBLISHERS] = { "Publishers", 140, FALSE, "The clients that published on this topic (client id, or "
-                     "address:port when the CONNECT was not captured)" },
-  [T_SUBSCRIBERS] = { "Subscribers", 140, FALSE, "The clients that received these messages or subscribed "
-                      "with a matching filter" },
-  [T_RATE] = { "Rate/min", 85, TRUE, "Messages published per minute over the whole capture" },
-  [T_PERIOD] = { "Period", 85, TRUE, "Period: the usual time between two publications of this topic by its "
+                "Double-click to filter the main window on it.") },
+  [T_MESSAGES] = { N_("Messages"), 90, TRUE, N_("PUBLISH messages with this topic, in both directions: from the "
+                   "publisher to the broker, and from the broker to each subscriber") },
+  [T_BYTES] = { N_("Bytes"), 90, TRUE, N_("Payload bytes of those messages (the application data, without MQTT "
+                "headers)") },
+  [T_QOS] = { N_("QoS 0 / 1 / 2"), 120, TRUE, N_("How many messages used each quality of service: 0 = at most once "
+              "(never confirmed), 1 = at least once (PUBACK), 2 = exactly once (PUBREC, PUBREL, PUBCOMP)") },
+  [T_RETAINED] = { N_("Retained"), 80, TRUE, N_("Messages with the RETAIN flag: the broker keeps the last one and "
+                   "hands it to every new subscriber at once") },
+  [T_PUBLISHERS] = { N_("Publishers"), 140, FALSE, N_("The clients that published on this topic (client id, or "
+                     "address:port when the CONNECT was not captured)") },
+  [T_SUBSCRIBERS] = { N_("Subscribers"), 140, FALSE, N_("The clients that received these messages or subscribed "
+                      "with a matching filter") },
+  [T_RATE] = { N_("Rate/min"), 85, TRUE, N_("Messages published per minute over the whole capture") },
+  [T_PERIOD] = { N_("Period"), 85, TRUE, N_("Period: the usual time between two publications of this topic by its "
                  "main publisher (the median interval). Sensors that report on a timer have a steady period; "
-                 "— means the publications are not regular" },
-  [T_JITTER] = { "Jitter", 80, TRUE, "Jitter: how far the intervals typically stray from the period (the "
-                 "median distance). Small jitter means a steady clock; large jitter, a busy device or network" },
-  [T_GAPS] = { "Gaps", 60, TRUE, "Gaps: pauses longer than one and a half periods, where at least one "
-               "expected reading never arrived (see the periodic-gap diagnoses)" },
+                 "— means the publications are not regular") },
+  [T_JITTER] = { N_("Jitter"), 80, TRUE, N_("Jitter: how far the intervals typically stray from the period (the "
+                 "median distance). Small jitter means a steady clock; large jitter, a busy device or network") },
+  [T_GAPS] = { N_("Gaps"), 60, TRUE, N_("Gaps: pauses longer than one and a half periods, where at least one "
+               "expected reading never arrived (see the periodic-gap diagnoses)") },
 };
 
 /* The row's topic level; the tree keeps it alive. */
@@ -322,10 +320,10 @@ topic_cell_text (IotInsightTopicRow *row, TopicColumn column, char **tooltip)
     {
     case T_TOPIC:
       *tooltip = g_strdup (iot_insight_topic_row_get_path (row));
-      return g_strdup (*iot_insight_topic_row_get_level (row) ? iot_insight_topic_row_get_level (row) : "(empty)");
+      return g_strdup (*iot_insight_topic_row_get_level (row) ? iot_insight_topic_row_get_level (row) : _("(empty)"));
     case T_MESSAGES:
-      *tooltip = g_strdup_printf ("%" G_GUINT64_FORMAT " published by clients, %" G_GUINT64_FORMAT
-                                  " delivered by the broker", st->published, st->delivered);
+      *tooltip = g_strdup_printf (_("%llu published by clients, %llu delivered by the broker"),
+                                  (unsigned long long) st->published, (unsigned long long) st->delivered);
       return g_strdup_printf ("%" G_GUINT64_FORMAT, st->messages);
     case T_BYTES:
       return g_strdup_printf ("%" G_GUINT64_FORMAT, st->bytes);
@@ -343,7 +341,7 @@ topic_cell_text (IotInsightTopicRow *row, TopicColumn column, char **tooltip)
         if (names->len == 0)
           return g_strdup ("—");
         if (names->len > 2)
-          return g_strdup_printf ("%u clients", names->len);
+          return g_strdup_printf (_("%u clients"), names->len);
         return join_names (names);
       }
     case T_RATE:
@@ -386,7 +384,7 @@ topic_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer da
     }
   text = topic_cell_text (row, column, &tooltip);
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : topic_columns[column].tooltip);
+  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : _(topic_columns[column].tooltip));
   if (column == T_GAPS)
     {
       if (iot_insight_topic_row_get_stats (row)->gaps > 0)
@@ -428,7 +426,7 @@ setup_topic_columns (IotInsightWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (topic_columns); i++)
     {
       g_autoptr (GtkColumnViewColumn) column =
-        new_column (topic_columns[i].title, topic_columns[i].width, G_CALLBACK (topic_setup_cb),
+        new_column (_(topic_columns[i].title), topic_columns[i].width, G_CALLBACK (topic_setup_cb),
                     G_CALLBACK (topic_bind_cb), G_CALLBACK (topic_unbind_cb), GINT_TO_POINTER (i));
 
       gtk_column_view_append_column (self->topics_view, column);
@@ -458,7 +456,7 @@ fill_topics (IotInsightWindow *self)
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->topics_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->topics_stack, iot_insight_n_topics (self->insight) > 0 ? "list" : "empty");
-  set_page_title (self, "topics", "MQTT Topics", iot_insight_n_topics (self->insight));
+  set_page_title (self, "topics", _("MQTT Topics"), iot_insight_n_topics (self->insight));
 }
 
 static void
@@ -484,24 +482,24 @@ typedef enum {
 } SessionColumn;
 
 static const ColumnSpec session_columns[] = {
-  [S_CLIENT_ID] = { "Client ID", -1, FALSE, "The name the device gave itself in its CONNECT message. "
-                    "Double-click a row to filter the main window on its TCP connection." },
-  [S_CLIENT] = { "Client", 140, FALSE, "The device's address and TCP port" },
-  [S_BROKER] = { "Broker", 125, FALSE, "The broker's address and TCP port" },
-  [S_START] = { "Connected", 95, TRUE, "When the CONNECT was sent, in seconds since the first frame" },
-  [S_DURATION] = { "Duration", 85, TRUE, "How long the session lasted (until the end of the capture when "
-                   "it was still open)" },
-  [S_END] = { "Ended by", 195, FALSE, "How the session ended: DISCONNECT (the client said goodbye), RST (the "
+  [S_CLIENT_ID] = { N_("Client ID"), -1, FALSE, N_("The name the device gave itself in its CONNECT message. "
+                    "Double-click a row to filter the main window on its TCP connection.") },
+  [S_CLIENT] = { N_("Client"), 140, FALSE, N_("The device's address and TCP port") },
+  [S_BROKER] = { N_("Broker"), 125, FALSE, N_("The broker's address and TCP port") },
+  [S_START] = { N_("Connected"), 95, TRUE, N_("When the CONNECT was sent, in seconds since the first frame") },
+  [S_DURATION] = { N_("Duration"), 85, TRUE, N_("How long the session lasted (until the end of the capture when "
+                   "it was still open)") },
+  [S_END] = { N_("Ended by"), 195, FALSE, N_("How the session ended: DISCONNECT (the client said goodbye), RST (the "
               "connection was torn down, a crash or a network problem), FIN (closed without DISCONNECT) or "
-              "still open when the capture stopped" },
-  [S_KEEPALIVE] = { "Keep-alive", 95, TRUE, "The longest the client promised to stay silent (in its CONNECT): "
-                    "it must send something, at least a PINGREQ, before this runs out" },
-  [S_SILENCE] = { "Longest silence", 130, TRUE, "The longest time the client sent no MQTT message; red when it "
-                  "exceeds the promised keep-alive (brokers drop a client after 1.5 times the keep-alive)" },
-  [S_RECONNECT] = { "Reconnect", 88, TRUE, "0 for the client's first session in the capture, n for its n-th "
-                    "reconnection" },
-  [S_SENT] = { "Sent", 60, TRUE, "MQTT messages the client sent to the broker" },
-  [S_RECEIVED] = { "Received", 80, TRUE, "MQTT messages the broker sent to the client" },
+              "still open when the capture stopped") },
+  [S_KEEPALIVE] = { N_("Keep-alive"), 95, TRUE, N_("The longest the client promised to stay silent (in its CONNECT): "
+                    "it must send something, at least a PINGREQ, before this runs out") },
+  [S_SILENCE] = { N_("Longest silence"), 130, TRUE, N_("The longest time the client sent no MQTT message; red when it "
+                  "exceeds the promised keep-alive (brokers drop a client after 1.5 times the keep-alive)") },
+  [S_RECONNECT] = { N_("Reconnect"), 88, TRUE, N_("0 for the client's first session in the capture, n for its n-th "
+                    "reconnection") },
+  [S_SENT] = { N_("Sent"), 60, TRUE, N_("MQTT messages the client sent to the broker") },
+  [S_RECEIVED] = { N_("Received"), 80, TRUE, N_("MQTT messages the broker sent to the client") },
 };
 
 static void
@@ -524,7 +522,7 @@ session_cell_text (IotInsightSessionRow *row, SessionColumn column, char **toolt
   switch (column)
     {
     case S_CLIENT_ID:
-      return g_strdup (*s->client_id ? s->client_id : "(empty)");
+      return g_strdup (*s->client_id ? s->client_id : _("(empty)"));
     case S_CLIENT:
       return g_strdup (s->client);
     case S_BROKER:
@@ -537,19 +535,19 @@ session_cell_text (IotInsightSessionRow *row, SessionColumn column, char **toolt
       return g_strdup (buf);
     case S_END:
       if (s->end_frame == 0 || g_strcmp0 (s->end_reason, "open") == 0)
-        return g_strdup ("still open");
+        return g_strdup (_("still open"));
       *tooltip = g_strdup_printf ("%s in frame %u", s->end_reason, s->end_frame);
       return g_strdup_printf ("%s (frame %u)", s->end_reason, s->end_frame);
     case S_KEEPALIVE:
       if (s->keepalive_s == 0)
-        return g_strdup ("off");
+        return g_strdup (_("off"));
       return g_strdup_printf ("%u s", s->keepalive_s);
     case S_SILENCE:
       format_duration (s->longest_silence_s, buf, sizeof buf);
       if (s->silence_from != 0)
-        *tooltip = g_strdup_printf ("%s between frames %u and %u%s", buf, s->silence_from, s->silence_to,
-                                    iot_insight_session_row_silence_exceeded (row)
-                                    ? ": longer than the keep-alive the client promised" : "");
+        *tooltip = g_strdup_printf (iot_insight_session_row_silence_exceeded (row)
+                                    ? _("%s between frames %u and %u: longer than the keep-alive the client promised")
+                                    : _("%s between frames %u and %u"), buf, s->silence_from, s->silence_to);
       return g_strdup (buf);
     case S_RECONNECT:
       return s->reconnect == 0 ? g_strdup ("—") : g_strdup_printf ("%u", s->reconnect);
@@ -572,7 +570,7 @@ session_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
   const IotMqttSession *s = iot_insight_session_row_get_session (row);
 
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : session_columns[column].tooltip);
+  gtk_widget_set_tooltip_text (label, tooltip != NULL ? tooltip : _(session_columns[column].tooltip));
   gtk_widget_remove_css_class (label, "insight-exceeded");
   gtk_widget_remove_css_class (label, "insight-warning");
   if (column == S_SILENCE && iot_insight_session_row_silence_exceeded (row))
@@ -587,7 +585,7 @@ setup_session_columns (IotInsightWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (session_columns); i++)
     {
       g_autoptr (GtkColumnViewColumn) column =
-        new_column (session_columns[i].title, session_columns[i].width, G_CALLBACK (session_setup_cb),
+        new_column (_(session_columns[i].title), session_columns[i].width, G_CALLBACK (session_setup_cb),
                     G_CALLBACK (session_bind_cb), NULL, GINT_TO_POINTER (i));
 
       gtk_column_view_append_column (self->sessions_view, column);
@@ -613,7 +611,7 @@ fill_sessions (IotInsightWindow *self)
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->sessions_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->sessions_stack, n > 0 ? "list" : "empty");
-  set_page_title (self, "sessions", "Sessions", n);
+  set_page_title (self, "sessions", _("Sessions"), n);
 }
 
 static void
@@ -835,9 +833,9 @@ draw_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
   if (n == 0)
     {
       draw_empty (cr, widget, width, height,
-                  coap ? "No CoAP request was answered in this capture, so there are no response times."
-                       : "No QoS 1 or QoS 2 PUBLISH was acknowledged in this capture, so there are no times "
-                         "to show (QoS 0 messages are never acknowledged).", &fg);
+                  coap ? _("No CoAP request was answered in this capture, so there are no response times.")
+                       : _("No QoS 1 or QoS 2 PUBLISH was acknowledged in this capture, so there are no times "
+                         "to show (QoS 0 messages are never acknowledged)."), &fg);
       return;
     }
   dist = coap ? iot_insight_coap_latency (self->insight) : iot_insight_mqtt_latency (self->insight);
@@ -856,15 +854,15 @@ draw_plot_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
     }
   cairo_fill (cr);
   draw_x_ticks (cr, widget, &h, &fg, x0, y0, w, ph);
-  draw_marker (cr, widget, &h, dist.median, "median", 0.15, 0.64, 0.41, x0, y0, w, ph);
+  draw_marker (cr, widget, &h, dist.median, _("median"), 0.15, 0.64, 0.41, x0, y0, w, ph);
   draw_marker (cr, widget, &h, dist.p95, "p95", 0.78, 0.27, 0.0, x0, y0, w, ph);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-  draw_text (cr, widget, h.log ? "time until the answer (logarithmic scale)" : "time until the answer",
+  draw_text (cr, widget, h.log ? _("time until the answer (logarithmic scale)") : _("time until the answer"),
              x0 + w / 2, height, 0.5, 1, TRUE);
   cairo_save (cr);
   cairo_translate (cr, 2, y0 + ph / 2);
   cairo_rotate (cr, -G_PI / 2);
-  draw_text (cr, widget, coap ? "requests" : "messages", 0, 0, 0.5, 0, TRUE);
+  draw_text (cr, widget, coap ? _("requests") : _("messages"), 0, 0, 0.5, 0, TRUE);
   cairo_restore (cr);
   g_free (h.bins);
 }
@@ -884,11 +882,11 @@ set_latency_text (GtkLabel *label, IotDistribution dist, const char *noun)
   format_duration (dist.median, median, sizeof median);
   format_duration (dist.p95, p95, sizeof p95);
   format_duration (dist.max, max, sizeof max);
-  markup = g_strdup_printf ("<b>%u</b> %s\n"
-                            "Minimum\t%s\n"
-                            "<span foreground=\"#26a269\">Median</span>\t%s\n"
-                            "<span foreground=\"#c64600\">95th percentile</span>\t%s\n"
-                            "Maximum\t%s",
+  markup = g_strdup_printf (_("<b>%u</b> %s\n"
+                              "Minimum\t%s\n"
+                              "<span foreground=\"#26a269\">Median</span>\t%s\n"
+                              "<span foreground=\"#c64600\">95th percentile</span>\t%s\n"
+                              "Maximum\t%s"),
                             dist.count, noun, min, median, p95, max);
   gtk_label_set_markup (label, markup);
 }
@@ -899,8 +897,9 @@ fill_latency (IotInsightWindow *self)
   IotDistribution mqtt = iot_insight_mqtt_latency (self->insight);
   IotDistribution coap = iot_insight_coap_latency (self->insight);
 
-  set_latency_text (self->mqtt_stats, mqtt, mqtt.count == 1 ? "acknowledged PUBLISH message" : "acknowledged PUBLISH messages");
-  set_latency_text (self->coap_stats, coap, coap.count == 1 ? "answered request" : "answered requests");
+  set_latency_text (self->mqtt_stats, mqtt,
+                    ngettext ("acknowledged PUBLISH message", "acknowledged PUBLISH messages", mqtt.count));
+  set_latency_text (self->coap_stats, coap, ngettext ("answered request", "answered requests", coap.count));
   gtk_widget_queue_draw (GTK_WIDGET (self->mqtt_plot));
   gtk_widget_queue_draw (GTK_WIDGET (self->coap_plot));
 }
@@ -911,13 +910,18 @@ static void
 fill_summary (IotInsightWindow *self)
 {
   g_autofree char *name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
-  g_autofree char *frames = plural (iot_insight_n_frames (self->insight), "frame", "frames");
-  g_autofree char *topics = plural (iot_insight_n_topics (self->insight), "MQTT topic", "MQTT topics");
-  g_autofree char *sessions = plural (iot_insight_n_sessions (self->insight), "session", "sessions");
+  unsigned long long n_frames = iot_insight_n_frames (self->insight);
+  unsigned long long n_topics = iot_insight_n_topics (self->insight);
+  unsigned long long n_sessions = iot_insight_n_sessions (self->insight);
+  g_autofree char *frames = g_strdup_printf (ngettext ("%llu frame", "%llu frames", n_frames), n_frames);
+  g_autofree char *topics = g_strdup_printf (ngettext ("%llu MQTT topic", "%llu MQTT topics", n_topics), n_topics);
+  g_autofree char *sessions = g_strdup_printf (ngettext ("%llu session", "%llu sessions", n_sessions), n_sessions);
   const IotInsightItem *point = iot_insight_capture_point (self->insight);
-  g_autofree char *text = g_strdup_printf ("%s · %s analysed · %s · %s%s%s · double-click a topic or a session to "
-                                           "filter the main window on it", name, frames, topics, sessions,
-                                           point ? " · captured " : "", point ? point->subject : "");
+  g_autofree char *text = point != NULL
+    ? g_strdup_printf (_("%s · %s analysed · %s · %s · captured %s · double-click a topic or a session to filter "
+                         "the main window on it"), name, frames, topics, sessions, point->subject)
+    : g_strdup_printf (_("%s · %s analysed · %s · %s · double-click a topic or a session to filter the main "
+                         "window on it"), name, frames, topics, sessions);
 
   gtk_label_set_text (self->summary_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), point ? point->explanation : NULL);
@@ -976,7 +980,7 @@ analyze_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *text = g_strdup_printf ("The analysis failed: %s", error->message);
+          g_autofree char *text = g_strdup_printf (_("The analysis failed: %s"), error->message);
 
           gtk_spinner_stop (self->spinner);
           gtk_label_set_text (self->loading_label, text);
@@ -1002,7 +1006,7 @@ check_ready (IotInsightWindow *self, GError **error)
 {
   if (self->insight != NULL)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, "The analysis has not finished yet");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The analysis has not finished yet"));
   return FALSE;
 }
 
@@ -1071,13 +1075,13 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, IotInsightWindow *se
 
         ok = iot_insight_window_export_reports (self, path, &html, &json, &error);
         if (ok)
-          done = g_strdup_printf ("Report written to %s (to read, with charts) and %s (data).", html, json);
+          done = g_strdup_printf (_("Report written to %s (to read, with charts) and %s (data)."), html, json);
       }
       break;
     case CHOOSE_SAVE_BASELINE:
       ok = iot_insight_window_save_baseline (self, path, &error);
-      done = g_strdup_printf ("Baseline saved to %s. Open a later capture of the same devices and compare it "
-                              "with this file to see what changed.", path);
+      done = g_strdup_printf (_("Baseline saved to %s. Open a later capture of the same devices and compare it "
+                              "with this file to see what changed."), path);
       break;
     case CHOOSE_COMPARE_BASELINE:
     default:
@@ -1104,24 +1108,24 @@ add_filter (GtkFileChooser *chooser, const char *name, const char *pattern)
 static void
 choose_file (IotInsightWindow *self, ChooseWhat what)
 {
-  static const char *const titles[] = { "Export Report", "Save Baseline", "Compare with Baseline" };
+  static const char *const titles[] = { N_("Export Report"), N_("Save Baseline"), N_("Compare with Baseline") };
   static const char *const suffixes[] = { "insight.html", "baseline.json", NULL };
   gboolean save = what != CHOOSE_COMPARE_BASELINE;
   GtkFileChooser *chooser;
 
   if (self->chooser != NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (titles[what], GTK_WINDOW (self),
+  self->chooser = gtk_file_chooser_native_new (_(titles[what]), GTK_WINDOW (self),
                                                save ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               save ? "_Save" : "_Open", "_Cancel");
+                                               save ? _("_Save") : _("_Open"), _("_Cancel"));
   chooser = GTK_FILE_CHOOSER (self->chooser);
   if (what == CHOOSE_EXPORT)
     {
       /* Both files are written: the page and the data beside it. */
-      add_filter (chooser, "HTML page with charts, and JSON data beside it (*.html)", "*.html");
+      add_filter (chooser, _("HTML page with charts, and JSON data beside it (*.html)"), "*.html");
     }
   else
-    add_filter (chooser, "Baselines (*.json)", "*.json");
+    add_filter (chooser, _("Baselines (*.json)"), "*.json");
   if (suffixes[what] != NULL)
     {
       g_autofree char *base = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
@@ -1177,9 +1181,9 @@ iot_insight_window_new (IotSession *session, const char *page)
   iot_insight_findings_set_capture (self->diagnoses, self->capture);
   iot_insight_findings_set_capture (self->security, self->capture);
   name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
-  title = g_strdup_printf ("IoT Insight — %s", name);
+  title = g_strdup_printf (_("IoT Insight — %s"), name);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  loading = g_strdup_printf ("Analysing %u frames…", iot_capture_n_passed (self->capture));
+  loading = g_strdup_printf (_("Analysing %u frames…"), iot_capture_n_passed (self->capture));
   gtk_label_set_text (self->loading_label, loading);
   if (page != NULL)
     iot_insight_window_set_page (self, page);
@@ -1278,10 +1282,12 @@ iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, G
   fill_findings (self);
   name = g_path_get_basename (path);
   if (n == 0)
-    text = g_strdup_printf ("Compared with the baseline %s: this capture behaves like it (no deviations).", name);
+    text = g_strdup_printf (_("Compared with the baseline %s: this capture behaves like it (no deviations)."), name);
   else
-    text = g_strdup_printf ("Compared with the baseline %s: %d %s, tagged “Deviation” at the top of the "
-                            "Diagnoses list.", name, n, n == 1 ? "deviation" : "deviations");
+    text = g_strdup_printf (ngettext ("Compared with the baseline %s: %d deviation, tagged “Deviation” at the top "
+                                      "of the Diagnoses list.",
+                                      "Compared with the baseline %s: %d deviations, tagged “Deviation” at the top "
+                                      "of the Diagnoses list.", n), name, n);
   show_banner (self, text, FALSE);
   iot_insight_window_set_page (self, "diagnoses");
   return TRUE;

@@ -287,7 +287,7 @@ count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       if (filter == NULL)
         {
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                   "The display filter “%s” does not compile", job->filter);
+                                   _("The display filter “%s” does not compile"), job->filter);
           return;
         }
       iot_filter_add_fields (filter, wanted);
@@ -675,66 +675,68 @@ compare_rows (gconstpointer pa, gconstpointer pb, gpointer data)
 /* ---- columns ---------------------------------------------------------------------- */
 
 static const ColumnSpec phs_columns[] = {
-  { COL_PHS_PROTOCOL, "Protocol", "The protocol layer; the layers inside it are indented below it", FALSE, 0, FALSE },
-  { COL_PHS_PCT_FRAMES, "% Frames", "Share of all counted frames that contain this layer", TRUE, 90, FALSE },
-  { COL_PHS_FRAMES, "Frames", "Frames that contain this layer at this place in the stack", TRUE, 80, FALSE },
-  { COL_PHS_PCT_BYTES, "% Bytes", "Share of all counted bytes (whole frames) in frames with this layer", TRUE, 90,
+  { COL_PHS_PROTOCOL, N_("Protocol"), N_("The protocol layer; the layers inside it are indented below it"), FALSE, 0, FALSE },
+  /* xgettext:no-c-format */
+  { COL_PHS_PCT_FRAMES, N_("% Frames"), N_("Share of all counted frames that contain this layer"), TRUE, 90, FALSE },
+  { COL_PHS_FRAMES, N_("Frames"), N_("Frames that contain this layer at this place in the stack"), TRUE, 80, FALSE },
+  /* xgettext:no-c-format */
+  { COL_PHS_PCT_BYTES, N_("% Bytes"), N_("Share of all counted bytes (whole frames) in frames with this layer"), TRUE, 90,
     FALSE },
-  { COL_PHS_BYTES, "Bytes", "Bytes of the whole frames that contain this layer", TRUE, 90, FALSE },
-  { COL_PHS_BPS, "Bits/s", "Those bytes in bits per second, over the time from the first to the last counted frame",
+  { COL_PHS_BYTES, N_("Bytes"), N_("Bytes of the whole frames that contain this layer"), TRUE, 90, FALSE },
+  { COL_PHS_BPS, N_("Bits/s"), N_("Those bytes in bits per second, over the time from the first to the last counted frame"),
     TRUE, 90, FALSE },
-  { COL_PHS_END_FRAMES, "End Frames", "Frames in which this is the last (innermost) layer decoded", TRUE, 96, FALSE },
-  { COL_PHS_END_BYTES, "End Bytes", "Bytes of the frames in which this is the last layer decoded", TRUE, 96, FALSE },
+  { COL_PHS_END_FRAMES, N_("End Frames"), N_("Frames in which this is the last (innermost) layer decoded"), TRUE, 96, FALSE },
+  { COL_PHS_END_BYTES, N_("End Bytes"), N_("Bytes of the frames in which this is the last layer decoded"), TRUE, 96, FALSE },
 };
 
 static const ColumnSpec conv_columns[] = {
-  { COL_CONV_ADDR_A, "Address A", "The side that sent the first frame of the conversation", FALSE, 0, TRUE },
-  { COL_CONV_PORT_A, "Port A", "Side A's port number", TRUE, 66, TRUE },
-  { COL_CONV_ADDR_B, "Address B", "The other side", FALSE, 0, TRUE },
-  { COL_CONV_PORT_B, "Port B", "Side B's port number", TRUE, 66, TRUE },
-  { COL_CONV_FRAMES, "Frames", "Frames in both directions", TRUE, 70, TRUE },
-  { COL_CONV_BYTES, "Bytes", "Bytes (whole frames) in both directions", TRUE, 76, TRUE },
-  { COL_CONV_FRAMES_AB, "Frames A→B", "Frames sent by A to B", TRUE, 100, TRUE },
-  { COL_CONV_BYTES_AB, "Bytes A→B", "Bytes sent by A to B", TRUE, 94, TRUE },
-  { COL_CONV_FRAMES_BA, "Frames B→A", "Frames sent by B to A (the replies)", TRUE, 100, TRUE },
-  { COL_CONV_BYTES_BA, "Bytes B→A", "Bytes sent by B to A", TRUE, 94, TRUE },
-  { COL_CONV_START, "Rel Start", "When the first frame was seen, in seconds after the capture's first frame", TRUE,
+  { COL_CONV_ADDR_A, N_("Address A"), N_("The side that sent the first frame of the conversation"), FALSE, 0, TRUE },
+  { COL_CONV_PORT_A, N_("Port A"), N_("Side A's port number"), TRUE, 66, TRUE },
+  { COL_CONV_ADDR_B, N_("Address B"), N_("The other side"), FALSE, 0, TRUE },
+  { COL_CONV_PORT_B, N_("Port B"), N_("Side B's port number"), TRUE, 66, TRUE },
+  { COL_CONV_FRAMES, N_("Frames"), N_("Frames in both directions"), TRUE, 70, TRUE },
+  { COL_CONV_BYTES, N_("Bytes"), N_("Bytes (whole frames) in both directions"), TRUE, 76, TRUE },
+  { COL_CONV_FRAMES_AB, N_("Frames A→B"), N_("Frames sent by A to B"), TRUE, 100, TRUE },
+  { COL_CONV_BYTES_AB, N_("Bytes A→B"), N_("Bytes sent by A to B"), TRUE, 94, TRUE },
+  { COL_CONV_FRAMES_BA, N_("Frames B→A"), N_("Frames sent by B to A (the replies)"), TRUE, 100, TRUE },
+  { COL_CONV_BYTES_BA, N_("Bytes B→A"), N_("Bytes sent by B to A"), TRUE, 94, TRUE },
+  { COL_CONV_START, N_("Rel Start"), N_("When the first frame was seen, in seconds after the capture's first frame"), TRUE,
     84, TRUE },
-  { COL_CONV_DURATION, "Duration", "Seconds from the conversation's first frame to its last", TRUE, 76, TRUE },
-  { COL_CONV_BPS_AB, "Bits/s A→B", "A's sending rate over the conversation's duration (— when it lasts no time)",
+  { COL_CONV_DURATION, N_("Duration"), N_("Seconds from the conversation's first frame to its last"), TRUE, 76, TRUE },
+  { COL_CONV_BPS_AB, N_("Bits/s A→B"), N_("A's sending rate over the conversation's duration (— when it lasts no time)"),
     TRUE, 100, TRUE },
-  { COL_CONV_BPS_BA, "Bits/s B→A", "B's sending rate over the conversation's duration", TRUE, 100, TRUE },
+  { COL_CONV_BPS_BA, N_("Bits/s B→A"), N_("B's sending rate over the conversation's duration"), TRUE, 100, TRUE },
 };
 
 static const ColumnSpec endpoint_columns[] = {
-  { COL_EP_ADDR, "Address", "A machine (or, with ports, one program on it) seen in the frames", FALSE, 0, TRUE },
-  { COL_EP_PORT, "Port", "The endpoint's port number", TRUE, 80, TRUE },
-  { COL_EP_FRAMES, "Frames", "Frames sent or received by the endpoint", TRUE, 90, TRUE },
-  { COL_EP_BYTES, "Bytes", "Bytes (whole frames) sent or received", TRUE, 100, TRUE },
-  { COL_EP_TX_FRAMES, "Tx Frames", "Frames the endpoint sent", TRUE, 100, TRUE },
-  { COL_EP_TX_BYTES, "Tx Bytes", "Bytes the endpoint sent", TRUE, 100, TRUE },
-  { COL_EP_RX_FRAMES, "Rx Frames", "Frames the endpoint received", TRUE, 100, TRUE },
-  { COL_EP_RX_BYTES, "Rx Bytes", "Bytes the endpoint received", TRUE, 100, TRUE },
+  { COL_EP_ADDR, N_("Address"), N_("A machine (or, with ports, one program on it) seen in the frames"), FALSE, 0, TRUE },
+  { COL_EP_PORT, N_("Port"), N_("The endpoint's port number"), TRUE, 80, TRUE },
+  { COL_EP_FRAMES, N_("Frames"), N_("Frames sent or received by the endpoint"), TRUE, 90, TRUE },
+  { COL_EP_BYTES, N_("Bytes"), N_("Bytes (whole frames) sent or received"), TRUE, 100, TRUE },
+  { COL_EP_TX_FRAMES, N_("Tx Frames"), N_("Frames the endpoint sent"), TRUE, 100, TRUE },
+  { COL_EP_TX_BYTES, N_("Tx Bytes"), N_("Bytes the endpoint sent"), TRUE, 100, TRUE },
+  { COL_EP_RX_FRAMES, N_("Rx Frames"), N_("Frames the endpoint received"), TRUE, 100, TRUE },
+  { COL_EP_RX_BYTES, N_("Rx Bytes"), N_("Bytes the endpoint received"), TRUE, 100, TRUE },
 };
 
 static const ColumnSpec expert_columns[] = {
-  { COL_EX_SEVERITY, "Severity", "How serious: Error (broken or malformed), Warning (likely a problem), Note "
-    "(unusual but valid), Chat (normal protocol events worth knowing)", FALSE, 96, FALSE },
-  { COL_EX_GROUP, "Group", "What kind of finding: sequence, malformed, protocol, checksum …", FALSE, 110, FALSE },
-  { COL_EX_PROTOCOL, "Protocol", "The protocol layer that reported it", FALSE, 100, FALSE },
-  { COL_EX_SUMMARY, "Summary", "The finding; double-click to select the first frame that has it", FALSE, 0, FALSE },
-  { COL_EX_COUNT, "Count", "How many times it was reported", TRUE, 80, FALSE },
-  { COL_EX_FRAME, "First Frame", "The number of the first frame that has it (double-click the row to go there)",
+  { COL_EX_SEVERITY, N_("Severity"), N_("How serious: Error (broken or malformed), Warning (likely a problem), Note "
+    "(unusual but valid), Chat (normal protocol events worth knowing)"), FALSE, 96, FALSE },
+  { COL_EX_GROUP, N_("Group"), N_("What kind of finding: sequence, malformed, protocol, checksum …"), FALSE, 110, FALSE },
+  { COL_EX_PROTOCOL, N_("Protocol"), N_("The protocol layer that reported it"), FALSE, 100, FALSE },
+  { COL_EX_SUMMARY, N_("Summary"), N_("The finding; double-click to select the first frame that has it"), FALSE, 0, FALSE },
+  { COL_EX_COUNT, N_("Count"), N_("How many times it was reported"), TRUE, 80, FALSE },
+  { COL_EX_FRAME, N_("First Frame"), N_("The number of the first frame that has it (double-click the row to go there)"),
     TRUE, 100, FALSE },
 };
 
 static const ColumnSpec bucket_columns[] = {
-  { COL_B_RANGE, "Range", "The values counted in this bar", FALSE, 104, FALSE },
-  { COL_B_COUNT, "Count", "How many values fell in the range", TRUE, 64, FALSE },
-  { COL_B_PERCENT, "Share", "Share of all values", TRUE, 64, FALSE },
-  { COL_B_AVERAGE, "Average", "Mean of the values in the range", TRUE, 90, FALSE },
-  { COL_B_MIN, "Min", "Smallest value in the range", TRUE, 90, FALSE },
-  { COL_B_MAX, "Max", "Largest value in the range", TRUE, 90, FALSE },
+  { COL_B_RANGE, N_("Range"), N_("The values counted in this bar"), FALSE, 104, FALSE },
+  { COL_B_COUNT, N_("Count"), N_("How many values fell in the range"), TRUE, 64, FALSE },
+  { COL_B_PERCENT, N_("Share"), N_("Share of all values"), TRUE, 64, FALSE },
+  { COL_B_AVERAGE, N_("Average"), N_("Mean of the values in the range"), TRUE, 90, FALSE },
+  { COL_B_MIN, N_("Min"), N_("Smallest value in the range"), TRUE, 90, FALSE },
+  { COL_B_MAX, N_("Max"), N_("Largest value in the range"), TRUE, 90, FALSE },
 };
 
 static IotStatsRow *
@@ -821,7 +823,7 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, const Column
     gtk_label_set_text (label, text);
   if (spec->id == COL_PHS_PROTOCOL)
     {
-      g_autofree char *tip = g_strdup_printf ("%s (filter name: %s)", text, ((const IotPhsNode *) row->data)->abbrev);
+      g_autofree char *tip = g_strdup_printf (_("%s (filter name: %s)"), text, ((const IotPhsNode *) row->data)->abbrev);
 
       gtk_widget_set_tooltip_text (child, tip);
     }
@@ -849,7 +851,7 @@ set_heading_tooltips (GtkColumnView *view, const ColumnSpec *specs, guint n)
     for (GtkWidget *title = gtk_widget_get_first_child (w); title != NULL;
          title = gtk_widget_get_next_sibling (title))
       if (g_str_equal (G_OBJECT_TYPE_NAME (title), "GtkColumnViewTitle") && i < n)
-        gtk_widget_set_tooltip_text (title, specs[i++].tooltip);
+        gtk_widget_set_tooltip_text (title, _(specs[i++].tooltip));
 }
 
 static void
@@ -863,7 +865,7 @@ add_columns (IotStatsWindow *self, GtkColumnView *view, const char *page, const 
       g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), (gpointer) &specs[i]);
       g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), (gpointer) &specs[i]);
       g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), (gpointer) &specs[i]);
-      column = gtk_column_view_column_new (specs[i].title, factory);
+      column = gtk_column_view_column_new (_(specs[i].title), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
       if (specs[i].width > 0)
         gtk_column_view_column_set_fixed_width (column, specs[i].width);
@@ -982,8 +984,8 @@ show_layer (IotStatsWindow *self, gboolean endpoints, IotConvType layer)
     }
   if (!gtk_toggle_button_get_active (endpoints ? self->endpoint_buttons[layer] : self->conv_buttons[layer]))
     gtk_toggle_button_set_active (endpoints ? self->endpoint_buttons[layer] : self->conv_buttons[layer], TRUE);
-  empty = g_strdup_printf ("No %s %s in the counted frames.", layer_titles[layer],
-                           endpoints ? "endpoints" : "conversations");
+  empty = g_strdup_printf (endpoints ? _("No %s endpoints in the counted frames.")
+                                     : _("No %s conversations in the counted frames."), layer_titles[layer]);
   gtk_label_set_text (endpoints ? self->endpoint_empty : self->conv_empty, empty);
   gtk_stack_set_visible_child_name (endpoints ? self->endpoint_stack : self->conv_stack, n ? "list" : "empty");
   update_filter_buttons (self);
@@ -1076,16 +1078,18 @@ histogram_summary (IotHistogram *hist, GtkLabel *label)
 
   if (t->count == 0)
     {
-      gtk_label_set_text (label, lengths ? "No frames counted."
-                                         : "Fewer than two frames counted: there is no time between frames.");
+      gtk_label_set_text (label, lengths ? _("No frames counted.")
+                                         : _("Fewer than two frames counted: there is no time between frames."));
       return;
     }
   avg = bucket_value_text (hist, iot_histogram_bucket_average (t));
   min = bucket_value_text (hist, (double) t->min);
   max = bucket_value_text (hist, (double) t->max);
-  text = g_strdup_printf ("%" G_GUINT64_FORMAT " %s · average %s%s · min %s%s · max %s%s", t->count,
-                          lengths ? "frames" : "gaps", avg, lengths ? " bytes" : "", min, lengths ? " bytes" : "",
-                          max, lengths ? " bytes" : "");
+  if (lengths)
+    text = g_strdup_printf (_("%llu frames · average %s bytes · min %s bytes · max %s bytes"),
+                            (unsigned long long) t->count, avg, min, max);
+  else
+    text = g_strdup_printf (_("%llu gaps · average %s · min %s · max %s"), (unsigned long long) t->count, avg, min, max);
   gtk_label_set_text (label, text);
 }
 
@@ -1117,10 +1121,10 @@ update_status (IotStatsWindow *self)
   g_autofree char *text = NULL;
 
   if (t->filter != NULL)
-    text = g_strdup_printf ("%u of %u frames match “%s” · %.3f s from first to last · counted in %.2f s",
+    text = g_strdup_printf (_("%u of %u frames match “%s” · %.3f s from first to last · counted in %.2f s"),
                             t->n_counted, t->n_total, t->filter, tables_duration (t), t->seconds);
   else
-    text = g_strdup_printf ("All %u frames counted · %.3f s from first to last · counted in %.2f s",
+    text = g_strdup_printf (_("All %u frames counted · %.3f s from first to last · counted in %.2f s"),
                             t->n_counted, tables_duration (t), t->seconds);
   gtk_label_set_text (self->status_label, text);
 }
@@ -1208,8 +1212,8 @@ start_count (IotStatsWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->switcher), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->limit_check), FALSE);
-  gtk_label_set_text (self->status_label, limit ? "Counting the frames that match the display filter…"
-                                                : "Counting every frame…");
+  gtk_label_set_text (self->status_label, limit ? _("Counting the frames that match the display filter…")
+                                                : _("Counting every frame…"));
   stop_progress (self);
   self->progress_id = g_timeout_add (100, progress_cb, self);
 
@@ -1513,7 +1517,7 @@ draw_histogram (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoint
     {
       int tw, th;
 
-      pango_layout_set_text (layout, lengths ? "No frames counted" : "No gaps between frames counted", -1);
+      pango_layout_set_text (layout, lengths ? _("No frames counted") : _("No gaps between frames counted"), -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
       cairo_move_to (cr, (width - tw) / 2.0, top + plot_h / 2 - th / 2.0);
@@ -1541,19 +1545,19 @@ iot_stats_window_new (IotSession *session, const char *page)
   filter = iot_session_get_filter_text (session);
   self->session_filter = filter != NULL && *filter != '\0' ? g_strdup (filter) : NULL;
   basename = iot_session_get_path (session) ? g_path_get_basename (iot_session_get_path (session)) : NULL;
-  title = basename ? g_strdup_printf ("Statistics — %s", basename) : g_strdup ("Statistics");
+  title = basename ? g_strdup_printf (_("Statistics — %s"), basename) : g_strdup (_("Statistics"));
   gtk_window_set_title (GTK_WINDOW (self), title);
   if (self->session_filter != NULL)
     {
-      g_autofree char *label = g_strdup_printf ("_Limit to display filter (%s)", self->session_filter);
+      g_autofree char *label = g_strdup_printf (_("_Limit to display filter (%s)"), self->session_filter);
 
       gtk_check_button_set_label (self->limit_check, label);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->limit_check),
-                                   "Count only the frames that the main window's display filter shows");
+                                   _("Count only the frames that the main window's display filter shows"));
     }
   else
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->limit_check),
-                                 "No display filter was applied in the main window when this window opened");
+                                 _("No display filter was applied in the main window when this window opened"));
   /* Like the main window: what it shows is what is counted. */
   g_signal_handlers_block_by_func (self->limit_check, limit_toggled_cb, self);
   gtk_check_button_set_active (self->limit_check, self->session_filter != NULL);
@@ -1770,10 +1774,11 @@ make_layer_buttons (IotStatsWindow *self, gboolean endpoints)
   for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
     {
       GtkWidget *button = gtk_toggle_button_new_with_label (layer_titles[t]);
-      g_autofree char *tip = g_strdup_printf ("%s %s: %s", layer_titles[t], endpoints ? "endpoints" : "conversations",
-                                              t == IOT_CONV_ETH ? "hardware (MAC) addresses"
-                                              : t == IOT_CONV_IPV4 || t == IOT_CONV_IPV6 ? "machines by IP address"
-                                              : "programs, by address and port");
+      const char *what = t == IOT_CONV_ETH ? _("hardware (MAC) addresses")
+                         : t == IOT_CONV_IPV4 || t == IOT_CONV_IPV6 ? _("machines by IP address")
+                         : _("programs, by address and port");
+      g_autofree char *tip = g_strdup_printf (endpoints ? _("%s endpoints: %s") : _("%s conversations: %s"),
+                                              layer_titles[t], what);
 
       gtk_widget_set_tooltip_text (button, tip);
       g_object_set_data (G_OBJECT (button), "endpoints", GINT_TO_POINTER (endpoints));

@@ -12,9 +12,7 @@ main (int argc, char **argv)
 
   /* The window speaks the user's language where a translation exists. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, IOTSCOPE_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  iot_application_init_i18n ();
   app = iot_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -9,7 +9,8 @@ void
 gui_test_init (int *argc, char ***argv)
 {
   g_test_init (argc, argv, NULL);
-  gtk_init ();
+  gtk_init ();     /* sets the locale */
+  iot_application_init_i18n ();
   iot_application_init_resources ();
 }
 
