@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "iot-exercise-add-dialog.h"
+
+#include <glib/gi18n.h>
 #include "iot-exercise.h"
 
 enum {
@@ -65,16 +67,16 @@ show_reference (IotExerciseAddDialog *self)
     {
     case KIND_FILTER:
     case KIND_COUNT:
-      text = self->filter ? g_strdup_printf ("Reference: the filter %s", self->filter)
-                          : g_strdup ("Apply a display filter first: it becomes the reference.");
+      text = self->filter ? g_strdup_printf (_("Reference: the filter %s"), self->filter)
+                          : g_strdup (_("Apply a display filter first: it becomes the reference."));
       break;
     case KIND_FRAME:
-      text = self->frame ? g_strdup_printf ("Reference: frame %u", self->frame)
-                         : g_strdup ("Select a frame first.");
+      text = self->frame ? g_strdup_printf (_("Reference: frame %u"), self->frame)
+                         : g_strdup (_("Select a frame first."));
       break;
     default:
-      text = self->field && self->frame ? g_strdup_printf ("Reference: %s at frame %u", self->field, self->frame)
-                                        : g_strdup ("Select a field in the protocol tree first.");
+      text = self->field && self->frame ? g_strdup_printf (_("Reference: %s at frame %u"), self->field, self->frame)
+                                        : g_strdup (_("Select a field in the protocol tree first."));
       break;
     }
   gtk_label_set_text (self->reference_label, text);
@@ -107,11 +109,11 @@ iot_exercise_add_dialog_add (IotExerciseAddDialog *self)
   draft.field = self->field;
   g_mkdir_with_parents (dir, 0700);
   if (self->capture_path == NULL)
-    status = g_strdup ("Open a capture file first.");
+    status = g_strdup (_("Open a capture file first."));
   else if (!iot_exercise_source_add (source, self->capture_path, &draft, &id, &error))
-    status = g_strdup_printf ("Not added: %s", error->message);
+    status = g_strdup_printf (_("Not added: %s"), error->message);
   else
-    status = g_strdup_printf ("Added question %s to %s.", id, source);
+    status = g_strdup_printf (_("Added question %s to %s."), id, source);
   gtk_label_set_text (self->status_label, status);
   return id != NULL;
 }

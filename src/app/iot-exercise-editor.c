@@ -3,6 +3,8 @@
  * holds (by building the pack); Preview builds a practice copy into the
  * cache folder and opens it in the main window's Exercise pane. */
 #include "iot-exercise-editor.h"
+
+#include <glib/gi18n.h>
 #include "iot-exercise-pane.h"
 #include "iot-exercise.h"
 
@@ -138,9 +140,9 @@ add_row (IotExerciseEditor *self, guint index)
   gtk_box_append (GTK_BOX (top), row.down);
   gtk_box_append (GTK_BOX (top), row.remove);
   gtk_box_append (GTK_BOX (box), top);
-  row.text = member_entry (self, index, "text", "Question");
-  row.hint = member_entry (self, index, "hint", "Hint");
-  row.explanation = member_entry (self, index, "explanation", "Explanation, shown after a right answer");
+  row.text = member_entry (self, index, "text", _("Question"));
+  row.hint = member_entry (self, index, "hint", _("Hint"));
+  row.explanation = member_entry (self, index, "explanation", _("Explanation, shown after a right answer"));
   gtk_box_append (GTK_BOX (box), row.text);
   gtk_box_append (GTK_BOX (box), row.hint);
   gtk_box_append (GTK_BOX (box), row.explanation);
@@ -167,8 +169,8 @@ iot_exercise_editor_save (IotExerciseEditor *self)
   g_autofree char *status = NULL;
   gboolean saved = iot_exercise_source_save (self->source, &error);
 
-  status = saved ? g_strdup_printf ("Saved %s.", iot_exercise_source_path (self->source))
-                 : g_strdup_printf ("Not saved: %s", error->message);
+  status = saved ? g_strdup_printf (_("Saved %s."), iot_exercise_source_path (self->source))
+                 : g_strdup_printf (_("Not saved: %s"), error->message);
   gtk_label_set_text (self->status_label, status);
   return saved;
 }
@@ -199,12 +201,12 @@ iot_exercise_editor_preview (IotExerciseEditor *self)
   if (pack == NULL || !g_file_set_contents (path, data, length, &error)
       || iot_window_open_exercise (self->main_window, path, &error) == NULL)
     {
-      g_autofree char *status = g_strdup_printf ("No preview: %s", error->message);
+      g_autofree char *status = g_strdup_printf (_("No preview: %s"), error->message);
 
       gtk_label_set_text (self->status_label, status);
       return FALSE;
     }
-  gtk_label_set_text (self->status_label, "Preview open in the main window.");
+  gtk_label_set_text (self->status_label, _("Preview open in the main window."));
   return TRUE;
 }
 
@@ -254,7 +256,7 @@ iot_exercise_editor_new (IotWindow *window, const char *source_path, GError **er
   self = g_object_new (IOT_TYPE_EXERCISE_EDITOR, "transient-for", window, "destroy-with-parent", TRUE, NULL);
   self->main_window = window;
   self->source = source;
-  title = g_strdup_printf ("%s — Exercise Editor", iot_exercise_source_title (source));
+  title = g_strdup_printf (_("%s — Exercise Editor"), iot_exercise_source_title (source));
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_text (self->status_label, source_path);
   rebuild (self);
@@ -282,13 +284,13 @@ static void
 edit_exercise_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   IotWindow *window = data;
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new ("Edit Exercise Source", GTK_WINDOW (window),
-                                                               GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Edit Exercise Source"), GTK_WINDOW (window),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   g_autofree char *sources = g_build_filename (g_get_user_data_dir (), "iotscope", "exercise-sources", NULL);
   g_autoptr (GFile) folder = g_file_new_for_path (sources);
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, "Exercise sources");
+  gtk_file_filter_set_name (filter, _("Exercise sources"));
   gtk_file_filter_add_pattern (filter, "*.source.json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   if (g_file_test (sources, G_FILE_TEST_IS_DIR))

@@ -11,6 +11,8 @@
 #include "iot-exercise-add-dialog.h"
 #include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
+
+#include <glib/gi18n.h>
 #include "iot-exercise.h"
 
 typedef struct {
@@ -110,7 +112,7 @@ update_progress (IotExercisePane *self)
         score += iot_question_points (iot_exercise_pack_question (self->pack, i));
       }
   gtk_progress_bar_set_fraction (self->progress_bar, n > 0 ? (double) right / n : 0);
-  text = g_strdup_printf ("%u of %u answered correctly · score %u / %u", right, n, score,
+  text = g_strdup_printf (_("%u of %u answered correctly · score %u / %u"), right, n, score,
                           iot_exercise_pack_total_points (self->pack));
   gtk_label_set_text (self->score_label, text);
 }
@@ -132,9 +134,9 @@ save_answers (IotExercisePane *self)
         g_hash_table_remove (self->answers->answers, id);
     }
   if (iot_exercise_answers_save (self->answers, self->answers_path, &error))
-    text = g_strdup_printf ("Answers saved to %s", self->answers_path);
+    text = g_strdup_printf (_("Answers saved to %s"), self->answers_path);
   else
-    text = g_strdup_printf ("Answers not saved: %s", error->message);
+    text = g_strdup_printf (_("Answers not saved: %s"), error->message);
   gtk_label_set_text (self->saved_label, text);
 }
 
@@ -209,7 +211,7 @@ hint_clicked_cb (GtkButton *button, IotExercisePane *self)
   guint index = row_index (self, GTK_WIDGET (button));
   const char *hint = iot_question_hint (iot_exercise_pack_question (self->pack, index));
 
-  show_feedback (row_at (self, index), hint ? hint : "No hint for this one.", "dim-label");
+  show_feedback (row_at (self, index), hint ? hint : _("No hint for this one."), "dim-label");
 }
 
 static void
@@ -236,7 +238,7 @@ question_label_text (const IotQuestion *question, guint index, const char *captu
 
   g_string_append_printf (text, "%u. %s", index + 1, iot_question_text (question));
   if (iot_question_kind (question) == IOT_QUESTION_HIDDEN_FIELD && hidden != 0)
-    g_string_append_printf (text, " (frame %u, %s)", hidden, iot_question_field (question));
+    g_string_append_printf (text, _(" (frame %u, %s)"), hidden, iot_question_field (question));
   for (guint i = 0; iot_question_kind (question) == IOT_QUESTION_CHOICE && choices[i] != NULL; i++)
     g_string_append_printf (text, "\n   %c. %s", 'A' + i, choices[i]);
   return g_string_free (text, FALSE);
@@ -248,15 +250,15 @@ placeholder_for (IotQuestionKind kind)
   switch (kind)
     {
     case IOT_QUESTION_FILTER:
-      return "A display filter (or Use current filter)";
+      return _("A display filter (or Use current filter)");
     case IOT_QUESTION_COUNT:
-      return "A number of frames";
+      return _("A number of frames");
     case IOT_QUESTION_FRAME:
-      return "A frame number";
+      return _("A frame number");
     case IOT_QUESTION_CHOICE:
-      return "A, B, … or the choice's text";
+      return _("A, B, … or the choice's text");
     default:
-      return "The field's value";
+      return _("The field's value");
     }
 }
 
@@ -421,7 +423,7 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, IotWindow *window)
     {
       GtkWidget *message = gtk_message_dialog_new (GTK_WINDOW (window), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   "Could not open the exercise");
+                                                   _("Could not open the exercise"));
 
       gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
       g_signal_connect (message, "response", G_CALLBACK (gtk_window_destroy), NULL);
@@ -435,13 +437,13 @@ open_exercise_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
   IotWindow *window = data;
   GtkFileChooserNative *chooser =
-    gtk_file_chooser_native_new ("Open Exercise", GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_OPEN, "_Open",
-                                 "_Cancel");
+    gtk_file_chooser_native_new (_("Open Exercise"), GTK_WINDOW (window), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                 _("_Cancel"));
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *bundled = g_build_filename (IOTSCOPE_DATADIR, "iotscope", "exercises", NULL);
   g_autoptr (GFile) folder = g_file_new_for_path (bundled);
 
-  gtk_file_filter_set_name (filter, "Exercise packs");
+  gtk_file_filter_set_name (filter, _("Exercise packs"));
   gtk_file_filter_add_pattern (filter, "*.json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   if (g_file_test (bundled, G_FILE_TEST_IS_DIR))

@@ -6,6 +6,8 @@
 #include <cairo-svg.h>
 
 #include "iot-flow-window.h"
+
+#include <glib/gi18n.h>
 #include "iot-capture.h"
 
 #define MARGIN_LEFT 150.0     /* time and frame number */
@@ -94,7 +96,7 @@ static void
 draw_header (IotFlow *flow, cairo_t *cr, PangoLayout *layout, int height)
 {
   cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-  text_at (cr, layout, "Time · Frame", 12, MARGIN_TOP - 20, 0);
+  text_at (cr, layout, _("Time · Frame"), 12, MARGIN_TOP - 20, 0);
   for (guint e = 0; e < iot_flow_n_endpoints (flow); e++)
     {
       cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
@@ -139,7 +141,7 @@ draw_message (IotFlow *flow, guint i, guint32 selected, gint64 t0, cairo_t *cr, 
                             0.1);
       cairo_arc (cr, fx - 10, y, 5, 0, 2 * G_PI);
       cairo_fill (cr);
-      text_at (cr, layout, m->finding ? m->finding : "expert finding", fx, y + 7, 0);
+      text_at (cr, layout, m->finding ? m->finding : _("expert finding"), fx, y + 7, 0);
     }
 }
 
@@ -255,8 +257,8 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotFlowWindow *self)
 static void
 export_as (IotFlowWindow *self, const char *extension)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new ("Export Flow Graph", GTK_WINDOW (self),
-                                                               GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export Flow Graph"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   g_autofree char *name = g_strconcat ("flow-graph.", extension, NULL);
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -373,8 +375,8 @@ build_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   diagram_size (flow, &width, &height);
   gtk_drawing_area_set_content_width (self->area, width);
   gtk_drawing_area_set_content_height (self->area, height);
-  status = g_strdup_printf ("%s: %u messages between %u endpoints. Arrows of one colour are a request and its "
-                            "answers; click one to select its frame.", iot_flow_title (flow),
+  status = g_strdup_printf (_("%s: %u messages between %u endpoints. Arrows of one colour are a request and its "
+                            "answers; click one to select its frame."), iot_flow_title (flow),
                             iot_flow_n_messages (flow), iot_flow_n_endpoints (flow));
   gtk_label_set_text (self->status_label, status);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_png_button), TRUE);
@@ -406,7 +408,7 @@ iot_flow_window_new (IotWindow *window)
   if (capture == NULL || self->selected == 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               "Select a frame of the conversation to draw first.");
+                               _("Select a frame of the conversation to draw first."));
       return self;
     }
   job = g_new0 (BuildJob, 1);

@@ -64,11 +64,11 @@ severity_label (IotSeverity severity)
 {
   switch (severity)
     {
-    case IOT_SEV_ERROR: return "Error";
-    case IOT_SEV_WARN: return "Warning";
-    case IOT_SEV_NOTE: return "Note";
-    case IOT_SEV_CHAT: return "Chat";
-    default: return "Comment";
+    case IOT_SEV_ERROR: return _("Error");
+    case IOT_SEV_WARN: return _("Warning");
+    case IOT_SEV_NOTE: return _("Note");
+    case IOT_SEV_CHAT: return _("Chat");
+    default: return _("Comment");
     }
 }
 
@@ -99,10 +99,10 @@ kind_label (IotInsightKind kind)
 {
   switch (kind)
     {
-    case IOT_INSIGHT_SECURITY: return "Security";
-    case IOT_INSIGHT_DEVIATION: return "Deviation from the baseline";
+    case IOT_INSIGHT_SECURITY: return _("Security");
+    case IOT_INSIGHT_DEVIATION: return _("Deviation from the baseline");
     case IOT_INSIGHT_DIAGNOSIS:
-    default: return "Diagnosis";
+    default: return _("Diagnosis");
     }
 }
 
@@ -285,7 +285,7 @@ frame_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, IotInsightF
   gtk_label_set_text (GTK_LABEL (number_label), number);
   gtk_label_set_text (GTK_LABEL (protocol), proto);
   gtk_label_set_text (GTK_LABEL (info), tab + 1);
-  tooltip = g_strdup_printf ("Frame %s: %s — click to select it in the main window", number, tab + 1);
+  tooltip = g_strdup_printf (_("Frame %s: %s — click to select it in the main window"), number, tab + 1);
   gtk_widget_set_tooltip_text (box, tooltip);
 }
 
@@ -340,20 +340,22 @@ show_detail (IotInsightFindings *self)
   set_severity_class (GTK_WIDGET (self->detail_icon), finding->severity);
   gtk_label_set_text (self->detail_summary, finding->summary);
   subject = g_markup_escape_text (finding->subject, -1);
-  meta = g_strdup_printf ("%s · %s · about <b>%s</b> · <tt>%s</tt>", severity_label (finding->severity),
+  meta = g_strdup_printf (_("%s · %s · about <b>%s</b> · <tt>%s</tt>"), severity_label (finding->severity),
                           kind_label (finding->kind), subject, finding->id);
   gtk_label_set_markup (self->detail_meta, meta);
   explanation = g_strdup_printf ("%s%s%s%s%s", finding->explanation,
-                                 finding->confidence ? "\n\nConfidence: " : "",
+                                 finding->confidence ? _("\n\nConfidence: ") : "",
                                  finding->confidence ? finding->confidence : "",
-                                 finding->confirm ? "\n\nTo confirm: " : "", finding->confirm ? finding->confirm : "");
+                                 finding->confirm ? _("\n\nTo confirm: ") : "", finding->confirm ? finding->confirm : "");
   gtk_label_set_text (self->detail_explanation, explanation);
-  evidence = g_strdup_printf ("Evidence: %u %s", finding->frames->len, finding->frames->len == 1 ? "frame" : "frames");
+  evidence = g_strdup_printf (ngettext ("Evidence: %u frame", "Evidence: %u frames", finding->frames->len),
+                              finding->frames->len);
   gtk_label_set_text (self->evidence_title, evidence);
   fill_frames (self->evidence_frames, finding->frames);
   if (finding->related->len > 0)
-    related = g_strdup_printf ("%s: %u %s", finding->related_label != NULL ? finding->related_label : "Related frames",
-                               finding->related->len, finding->related->len == 1 ? "frame" : "frames");
+    related = g_strdup_printf (ngettext ("%s: %u frame", "%s: %u frames", finding->related->len),
+                               finding->related_label != NULL ? finding->related_label : _("Related frames"),
+                               finding->related->len);
   gtk_label_set_text (self->related_title, related != NULL ? related : "");
   gtk_widget_set_visible (GTK_WIDGET (self->related_title), related != NULL);
   gtk_widget_set_visible (self->related_scroll, related != NULL);

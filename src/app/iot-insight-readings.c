@@ -1,6 +1,8 @@
 /* iot-insight-readings.c — the Readings page: series list and chart. */
 #include "iot-insight-readings.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -86,14 +88,14 @@ static const struct {
   gboolean    numeric;
   gboolean    expand;
 } columns[N_COLUMNS] = {
-  [C_DEVICE] = { "Device", FALSE, FALSE },
-  [C_SERIES] = { "Series", FALSE, TRUE },
-  [C_NAME] = { "Name", FALSE, TRUE },
-  [C_UNIT] = { "Unit", FALSE, FALSE },
-  [C_COUNT] = { "Count", TRUE, FALSE },
-  [C_MIN] = { "Min", TRUE, FALSE },
-  [C_MAX] = { "Max", TRUE, FALSE },
-  [C_LAST] = { "Last", TRUE, FALSE },
+  [C_DEVICE] = { N_("Device"), FALSE, FALSE },
+  [C_SERIES] = { N_("Series"), FALSE, TRUE },
+  [C_NAME] = { N_("Name"), FALSE, TRUE },
+  [C_UNIT] = { N_("Unit"), FALSE, FALSE },
+  [C_COUNT] = { N_("Count"), TRUE, FALSE },
+  [C_MIN] = { N_("Min"), TRUE, FALSE },
+  [C_MAX] = { N_("Max"), TRUE, FALSE },
+  [C_LAST] = { N_("Last"), TRUE, FALSE },
 };
 
 static const IotReadingSeries *
@@ -163,7 +165,7 @@ setup_columns (IotInsightReadings *self)
 
       g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (i));
       g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (i));
-      column = gtk_column_view_column_new (columns[i].title, factory);
+      column = gtk_column_view_column_new (_(columns[i].title), factory);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       gtk_column_view_append_column (self->view, column);
@@ -344,7 +346,7 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   if (s == NULL)
     {
-      draw_empty (cr, widget, width, height, &fg, "Select a series to chart its values over time.");
+      draw_empty (cr, widget, width, height, &fg, _("Select a series to chart its values over time."));
       return;
     }
   start_s = iot_readings_start_ns (readings) / 1e9;
@@ -363,7 +365,7 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   cairo_fill (cr);
   draw_axes (cr, widget, &f, &fg, s->unit);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.75);
-  draw_text (cr, widget, "time since the first frame", f.x0 + f.w / 2, height, 0.5, 1);
+  draw_text (cr, widget, _("time since the first frame"), f.x0 + f.w / 2, height, 0.5, 1);
 
   /* The line, broken across a gap: no reading came there.  A series with
    * more points than the chart has pixels across is drawn one pixel
@@ -455,7 +457,7 @@ chart_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   if (d == NULL || s == NULL)
     return FALSE;
   value = iot_readings_format_value (d->value);
-  text = g_strdup_printf ("%s %s at %.3f s\nFrame %u (click to show it)", value, s->unit != NULL ? s->unit : "",
+  text = g_strdup_printf (_("%s %s at %.3f s\nFrame %u (click to show it)"), value, s->unit != NULL ? s->unit : "",
                           d->time_s, d->frame);
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;

@@ -348,7 +348,7 @@ validate_filter (Row *row)
     {
       row->filter_ok = TRUE;
       set_entry_state (row->filter, TRUE, TRUE,
-                       "Display filter choosing the frames of this series; empty counts every frame");
+                       _("Display filter choosing the frames of this series; empty counts every frame"));
       return;
     }
   filter = iot_filter_compile (text, &problem);
@@ -362,7 +362,7 @@ validate_filter (Row *row)
       set_entry_state (row->filter, FALSE, FALSE, markup);
     }
   else
-    set_entry_state (row->filter, FALSE, TRUE, "The filter is valid: the series counts the frames it matches");
+    set_entry_state (row->filter, FALSE, TRUE, _("The filter is valid: the series counts the frames it matches"));
 }
 
 static void
@@ -378,16 +378,16 @@ validate_field (Row *row)
   if (!kind_is_calc (kind))
     {
       row->field_ok = TRUE;
-      set_entry_state (row->field, TRUE, TRUE, "Only SUM, MIN, MAX, AVG and COUNT read a field");
+      set_entry_state (row->field, TRUE, TRUE, _("Only SUM, MIN, MAX, AVG and COUNT read a field"));
       return;
     }
   row->y_field = *stripped ? iot_registry_field (stripped) : NULL;
   if (*stripped == '\0')
-    message = g_strdup_printf ("%s needs a field, for example frame.len", y_names[kind]);
+    message = g_strdup_printf (_("%s needs a field, for example frame.len"), y_names[kind]);
   else if (row->y_field == NULL)
-    message = g_strdup_printf ("There is no field named \"%s\"", stripped);
+    message = g_strdup_printf (_("There is no field named \"%s\""), stripped);
   else if (!iot_io_calc_allows (kind_calc (kind), row->y_field))
-    message = g_strdup_printf ("%s has no numeric values, so %s cannot be computed on it (COUNT can)",
+    message = g_strdup_printf (_("%s has no numeric values, so %s cannot be computed on it (COUNT can)"),
                                stripped, y_names[kind]);
   row->field_ok = message == NULL;
   if (message != NULL)
@@ -398,7 +398,7 @@ validate_field (Row *row)
       set_entry_state (row->field, FALSE, FALSE, escaped);
     }
   else
-    set_entry_state (row->field, FALSE, TRUE, "The value of this field in each frame of the series");
+    set_entry_state (row->field, FALSE, TRUE, _("The value of this field in each frame of the series"));
 }
 
 static gboolean
@@ -501,19 +501,21 @@ add_header (IotIoGraphWindow *self)
     const char *tooltip;
     float       xalign;
   } columns[] = {
-    { "", "Tick to draw the series", 0 },
-    { "Name", "The series' name in the legend and the readout", 0 },
-    { "Display filter", "Which frames the series counts, in display filter syntax (empty: all frames)", 0 },
-    { "Color", "The series' colour in the graph", 0.5 },
-    { "Style", "Line, bars (side by side when several series use bars) or dots", 0 },
-    { "Y value", "What is drawn per interval: frames, bytes, bits, or a calculation over a field's values: "
-                 "SUM, MIN, MAX, AVG (of the values), COUNT (how often the field occurs)", 0 },
-    { "Y field", "The field SUM, MIN, MAX, AVG and COUNT read, e.g. frame.len or mqtt.len", 0 },
-    { "Frames", "Frames of the whole capture that pass the series' filter", 1 },
+    { "", N_("Tick to draw the series"), 0 },
+    { N_("Name"), N_("The series' name in the legend and the readout"), 0 },
+    { N_("Display filter"), N_("Which frames the series counts, in display filter syntax (empty: all frames)"), 0 },
+    { N_("Color"), N_("The series' colour in the graph"), 0.5 },
+    { N_("Style"), N_("Line, bars (side by side when several series use bars) or dots"), 0 },
+    { N_("Y value"), N_("What is drawn per interval: frames, bytes, bits, or a calculation over a field's values: "
+                 "SUM, MIN, MAX, AVG (of the values), COUNT (how often the field occurs)"), 0 },
+    { N_("Y field"), N_("The field SUM, MIN, MAX, AVG and COUNT read, e.g. frame.len or mqtt.len"), 0 },
+    { N_("Frames"), N_("Frames of the whole capture that pass the series' filter"), 1 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    gtk_grid_attach (self->series_grid, header_label (columns[c].text, columns[c].tooltip, columns[c].xalign),
+    gtk_grid_attach (self->series_grid,
+                     header_label (columns[c].text[0] != '\0' ? _(columns[c].text) : "", _(columns[c].tooltip),
+                                   columns[c].xalign),
                      (int) c, 0, 1, 1);
 }
 
@@ -543,7 +545,7 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   row->widgets[7] = gtk_label_new ("…");
   row->widgets[8] = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->widgets[8]), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  "Remove this series", -1);
+                                  _("Remove this series"), -1);
 
   row->enabled = GTK_CHECK_BUTTON (row->widgets[0]);
   row->name = GTK_EDITABLE (row->widgets[1]);
@@ -559,11 +561,11 @@ add_row_widgets (IotIoGraphWindow *self, Row *row, int line)
   gtk_editable_set_width_chars (row->name, 14);
   gtk_widget_set_hexpand (row->widgets[2], TRUE);
   gtk_widget_add_css_class (row->widgets[2], "filter-entry");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (row->widgets[2]), "all frames");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->widgets[2]), _("all frames"));
   gtk_widget_add_css_class (row->widgets[6], "filter-entry");
   gtk_editable_set_width_chars (row->field, 14);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (row->widgets[6]), "e.g. frame.len");
-  gtk_color_button_set_title (row->color, "Series Color");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->widgets[6]), _("e.g. frame.len"));
+  gtk_color_button_set_title (row->color, _("Series Color"));
   gtk_widget_set_valign (row->widgets[3], GTK_ALIGN_CENTER);
   gtk_label_set_xalign (row->total, 1);
   gtk_label_set_width_chars (row->total, 8);
@@ -649,8 +651,8 @@ add_default_rows (IotIoGraphWindow *self)
 {
   Row *row;
 
-  add_row (self, "All frames", NULL, Y_FRAMES, NULL, IOT_IO_GRAPH_LINE, palette[0]);
-  add_row (self, "TCP errors", "tcp.analysis.flags", Y_FRAMES, NULL, IOT_IO_GRAPH_BARS, palette[1]);
+  add_row (self, _("All frames"), NULL, Y_FRAMES, NULL, IOT_IO_GRAPH_LINE, palette[0]);
+  add_row (self, _("TCP errors"), "tcp.analysis.flags", Y_FRAMES, NULL, IOT_IO_GRAPH_BARS, palette[1]);
   row = add_row (self, "MQTT", "mqtt", Y_FRAMES, NULL, IOT_IO_GRAPH_LINE, palette[2]);
   row->off_when_empty = TRUE;
   row = add_row (self, "CoAP", "coap", Y_FRAMES, NULL, IOT_IO_GRAPH_LINE, palette[3]);
@@ -704,13 +706,13 @@ value_axis_label (IotIoGraphWindow *self)
   if (mixed)
     {
       g_free (what);
-      what = g_strdup ("Values");
+      what = g_strdup (_("Values"));
     }
   if (!additive)
     return g_steal_pointer (&what);
   if (self->per_second)
-    return g_strdup_printf ("%s per second", what);
-  return g_strdup_printf ("%s per %s", what, interval_names[self->interval_index]);
+    return g_strdup_printf (_("%s per second"), what);
+  return g_strdup_printf (_("%s per %s"), what, interval_names[self->interval_index]);
 }
 
 static IotIoGraphSeries *
@@ -765,13 +767,13 @@ update_graph (IotIoGraphWindow *self)
         g_ptr_array_add (series, row_series (self, row, i));
     }
   if (self->n_frames == 0)
-    iot_io_graph_set_empty_text (self->graph, "The capture has no frames");
+    iot_io_graph_set_empty_text (self->graph, _("The capture has no frames"));
   else if (!any_enabled)
-    iot_io_graph_set_empty_text (self->graph, "No series is ticked in the table below");
+    iot_io_graph_set_empty_text (self->graph, _("No series is ticked in the table below"));
   else if (!self->counted_once)
-    iot_io_graph_set_empty_text (self->graph, "Counting…");
+    iot_io_graph_set_empty_text (self->graph, _("Counting…"));
   else
-    iot_io_graph_set_empty_text (self->graph, "No ticked series has a valid filter");
+    iot_io_graph_set_empty_text (self->graph, _("No ticked series has a valid filter"));
   iot_io_graph_set_data (self->graph, series, self->n_intervals, self->interval_us / (double) US_PER_SEC, label);
 }
 
@@ -789,10 +791,10 @@ show_summary (IotIoGraphWindow *self)
     {
       double done = self->n_frames ? g_atomic_int_get (self->progress) / (double) self->n_frames : 0;
 
-      text = g_strdup_printf ("Counting the frames… %.0f %%", 100 * done);
+      text = g_strdup_printf (_("Counting the frames… %.0f %%"), 100 * done);
     }
   else
-    text = g_strdup_printf ("%u frames · %u intervals of %s", self->n_frames, self->n_intervals,
+    text = g_strdup_printf (_("%u frames · %u intervals of %s"), self->n_frames, self->n_intervals,
                             interval_names[self->interval_index]);
   gtk_label_set_text (self->status_label, text);
 }
@@ -954,8 +956,9 @@ interval_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, IotIoGraphWindow
     return;
   if (duration_us / intervals_us[index] + 1 > MAX_INTERVALS)
     {
-      g_autofree char *text = g_strdup_printf ("%s would make %" G_GUINT64_FORMAT " intervals: choose a longer one",
-                                               interval_names[index], duration_us / intervals_us[index] + 1);
+      g_autofree char *text = g_strdup_printf (_("%s would make %llu intervals: choose a longer one"),
+                                               interval_names[index],
+                                               (unsigned long long) (duration_us / intervals_us[index] + 1));
 
       gtk_drop_down_set_selected (dropdown, self->interval_index);
       gtk_label_set_text (self->status_label, text);
@@ -995,7 +998,7 @@ static void
 add_clicked_cb (GtkButton *button, IotIoGraphWindow *self)
 {
   guint n = self->rows->len;
-  g_autofree char *name = g_strdup_printf ("Series %u", n + 1);
+  g_autofree char *name = g_strdup_printf (_("Series %u"), n + 1);
   Row *row = add_row (self, name, NULL, Y_FRAMES, NULL, IOT_IO_GRAPH_LINE, palette[n % G_N_ELEMENTS (palette)]);
 
   gtk_widget_grab_focus (GTK_WIDGET (row->filter));
@@ -1017,14 +1020,14 @@ export_response_cb (GtkNativeDialog *dialog, int response, IotIoGraphWindow *sel
       path = file ? g_file_get_path (file) : NULL;
       if (path != NULL && !iot_io_graph_window_export (self, path, &error))
         {
-          g_autofree char *text = g_strdup_printf ("Could not save the graph: %s", error->message);
+          g_autofree char *text = g_strdup_printf (_("Could not save the graph: %s"), error->message);
 
           gtk_label_set_text (self->status_label, text);
         }
       else if (path != NULL)
         {
           g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *text = g_strdup_printf ("Saved the graph as %s", base);
+          g_autofree char *text = g_strdup_printf (_("Saved the graph as %s"), base);
 
           gtk_label_set_text (self->status_label, text);
         }
@@ -1040,7 +1043,7 @@ export_clicked_cb (GtkButton *button, IotIoGraphWindow *self)
   GtkFileFilter *filter;
 
   dialog = gtk_file_chooser_native_new (_("Save the I/O Graph"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        "_Save", "_Cancel");
+                                        _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "io-graph.png");
   filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("PNG image or SVG drawing"));
@@ -1071,7 +1074,7 @@ iot_io_graph_window_export (IotIoGraphWindow *self, const char *path, GError **e
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   "Unknown file type: the name must end in .png or .svg");
+                   _("Unknown file type: the name must end in .png or .svg"));
       return FALSE;
     }
   /* Not shown yet: the size the window would give it. */
@@ -1123,7 +1126,7 @@ iot_io_graph_window_new (IotSession *session)
   if (path != NULL)
     {
       g_autofree char *base = g_path_get_basename (path);
-      g_autofree char *title = g_strdup_printf ("I/O Graph — %s", base);
+      g_autofree char *title = g_strdup_printf (_("I/O Graph — %s"), base);
 
       gtk_window_set_title (GTK_WINDOW (self), title);
     }

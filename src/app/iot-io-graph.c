@@ -1,6 +1,8 @@
 /* iot-io-graph.c — the plot of the I/O Graph window. */
 #include "iot-io-graph.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -381,7 +383,7 @@ draw_time_axis (IotIoGraph *self, cairo_t *cr, const Layout *layout, PangoLayout
       cairo_set_source_rgb (cr, INK_TEXT);
       draw_text (cr, text, label, x, layout->y + layout->h + 6, 0.5, 0);
     }
-  title = g_strdup_printf ("Time since the first frame (%s)", unit);
+  title = g_strdup_printf (_("Time since the first frame (%s)"), unit);
   draw_text (cr, text, title, layout->x + layout->w / 2, layout->y + layout->h + MARGIN_BOTTOM - 2, 0.5, 1);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Every string a user reads in a .ui file is marked translatable, every
-file with translatable strings is listed in po/POTFILES, xgettext builds
-a catalogue from that list holding the strings of each file, and every
+file with translatable strings (_(), N_(), C_(), ngettext()) is listed in
+po/POTFILES, xgettext builds a catalogue from that list holding the
+strings of each file, every language of po/LINGUAS has its po/LANG.po and
+`msgfmt --check` accepts it (formats, plural forms, header), and every
 button that shows only an icon has a name for screen readers."""
 import os
 import re
@@ -73,9 +75,28 @@ def source_files_with_strings():
                 text = f.read()
             if name.endswith('.ui') and 'translatable="yes"' in text:
                 found.add(rel)
-            elif name.endswith('.c') and re.search(r'\b(N?_|C_)\s*\(\s*"', text):
+            elif name.endswith('.c') and re.search(r'\b(N?_|C_|ngettext)\s*\(\s*"', text):
                 found.add(rel)
     return found
+
+
+def check_translations():
+    """Problems of the translations named in po/LINGUAS."""
+    problems = []
+    with open(os.path.join(ROOT, 'po', 'LINGUAS'), encoding='utf-8') as f:
+        languages = [w for line in f if not line.startswith('#') for w in line.split()]
+    for lang in languages:
+        po = os.path.join(ROOT, 'po', lang + '.po')
+        if not os.path.exists(po):
+            problems.append('po/LINGUAS names %s, but po/%s.po does not exist' % (lang, lang))
+            continue
+        run = subprocess.run(['msgfmt', '--check', '--statistics', '-o', os.devnull, po],
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append('msgfmt --check po/%s.po: %s' % (lang, run.stderr.strip()))
+        else:
+            print('po/%s.po: %s' % (lang, run.stderr.strip()))
+    return problems
 
 
 def main():
@@ -116,6 +137,8 @@ def main():
         first = marked[0].replace('\\', '\\\\').replace('"', '\\"')
         if '\n' not in first and first not in msgids:
             failures.append('%s: "%s" is missing from the catalogue' % (rel, first))
+
+    failures += check_translations()
 
     for failure in failures:
         print(failure)
