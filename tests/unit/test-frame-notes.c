@@ -174,6 +174,38 @@ test_marks (void)
   g_assert_false (iot_file_frame_ignored (file, 1));
 }
 
+/* The same capture opened again (a reload) takes over the notes frame by
+ * frame: marks, ignores, edited and removed comments; the file's own
+ * comments stay as they are where nobody edited them. */
+static void
+test_notes_copied (void)
+{
+  g_autoptr (GBytes) bytes = make_pcapng (FALSE);
+  g_autoptr (IotFile) before = iot_file_open_bytes (bytes, "notes.pcapng", NULL);
+  g_autoptr (IotFile) after = iot_file_open_bytes (bytes, "notes.pcapng", NULL);
+  const char *const edited[] = { "looked at in class", NULL };
+  g_auto (GStrv) two = NULL;
+  g_auto (GStrv) one = NULL;
+
+  iot_file_set_frame_marked (before, 3, TRUE);
+  iot_file_set_frame_ignored (before, 2, TRUE);
+  iot_file_set_frame_comments (before, 2, edited);
+  iot_file_set_frame_comments (before, 1, NULL);      /* the file's two, removed */
+  g_assert_cmpuint (iot_file_copy_notes (before, after), ==, 3);
+  g_assert_true (iot_file_frame_marked (after, 3));
+  g_assert_cmpuint (iot_file_n_marked (after), ==, 1);
+  g_assert_true (iot_file_frame_ignored (after, 2));
+  g_assert_cmpuint (iot_file_n_ignored (after), ==, 1);
+  two = iot_file_dup_frame_comments (after, 2);
+  g_assert_nonnull (two);
+  g_assert_cmpstr (two[0], ==, "looked at in class");
+  one = iot_file_dup_frame_comments (after, 1);
+  g_assert_null (one);
+  g_assert_true (iot_file_comments_edited (after));
+  /* Nothing to copy onto itself. */
+  g_assert_cmpuint (iot_file_copy_notes (after, after), ==, 0);
+}
+
 /* Edits replace the file's comments, and a pcapng save keeps them. */
 static void
 test_comment_edits_saved (void)
@@ -315,6 +347,7 @@ main (int argc, char **argv)
   g_test_add_func ("/frame-notes/comments-read", test_comments_read);
   g_test_add_func ("/frame-notes/marks", test_marks);
   g_test_add_func ("/frame-notes/comment-edits-saved", test_comment_edits_saved);
+  g_test_add_func ("/frame-notes/copied-on-reload", test_notes_copied);
   g_test_add_func ("/find/parse-hex", test_parse_hex);
   g_test_add_func ("/find/errors", test_finder_errors);
   g_test_add_func ("/find/modes", test_finder_modes);
