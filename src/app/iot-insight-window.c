@@ -537,7 +537,7 @@ session_cell_text (IotInsightSessionRow *row, SessionColumn column, char **toolt
       if (s->end_frame == 0 || g_strcmp0 (s->end_reason, "open") == 0)
         return g_strdup (_("still open"));
       *tooltip = g_strdup_printf ("%s in frame %u", s->end_reason, s->end_frame);
-      return g_strdup_printf ("%s (frame %u)", s->end_reason, s->end_frame);
+      return g_strdup_printf (_("%s (frame %u)"), s->end_reason, s->end_frame);
     case S_KEEPALIVE:
       if (s->keepalive_s == 0)
         return g_strdup (_("off"));
@@ -875,7 +875,8 @@ set_latency_text (GtkLabel *label, IotDistribution dist, const char *noun)
 
   if (dist.count == 0)
     {
-      gtk_label_set_markup (label, "<span alpha=\"65%\">No samples</span>");
+      markup = g_markup_printf_escaped ("<span alpha=\"65%%\">%s</span>", _("No samples"));
+      gtk_label_set_markup (label, markup);
       return;
     }
   format_duration (dist.min, min, sizeof min);
@@ -931,7 +932,7 @@ static void
 fill_readings (IotInsightWindow *self)
 {
   iot_insight_readings_set_insight (self->readings, self->insight, self->capture);
-  set_page_title (self, "readings", "Readings", iot_readings_n_series (iot_insight_readings (self->insight)));
+  set_page_title (self, "readings", _("Readings"), iot_readings_n_series (iot_insight_readings (self->insight)));
 }
 
 static void
