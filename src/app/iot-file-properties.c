@@ -350,7 +350,7 @@ fill (IotFileProperties *self)
   info = iot_file_info_read (path, &error);
   add_heading (self, _("File"));
   set_row (self, "name", _("Name"), path);
-  set_row (self, "format", _("Format"), iot_file_format_name (file));
+  set_row (self, "format", _("Format"), _(iot_file_format_name (file)));
   bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, iot_file_size (file));
   size = g_strdup_printf (ngettext ("%s byte", "%s bytes", iot_file_size (file)), bytes);
   set_row (self, "size", _("Size"), size);

@@ -16,6 +16,7 @@
 #include "iot-file-guard.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -530,10 +531,11 @@ iot_file_format_name (IotFile *self)
     {
     case IOT_FILE_FORMAT_PCAP:
       return "pcap";
+    /* Marked only: the window translates them, the CLI prints them as is. */
     case IOT_FILE_FORMAT_PCAP_NSEC:
-      return "pcap (nanosecond)";
+      return N_("pcap (nanosecond)");
     case IOT_FILE_FORMAT_PCAP_MODIFIED:
-      return "modified pcap (Kuznetsov)";
+      return N_("modified pcap (Kuznetsov)");
     case IOT_FILE_FORMAT_PCAPNG:
     default:
       return "pcapng";
