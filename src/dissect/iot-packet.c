@@ -4,6 +4,7 @@
 #include "iot-core-private.h"
 #include "iot-format.h"
 #include "iot-resolve.h"
+#include "iot-frame-notes.h"
 
 #include <string.h>
 
@@ -1411,4 +1412,24 @@ const char *
 iot_packet_reading_series (IotPacket *pkt)
 {
   return pkt->reading_series;
+}
+
+/* ---- the user's notes on this frame, for the frame dissector ----------------- */
+
+gboolean
+iot_packet_frame_marked (IotPacket *pkt)
+{
+  return pkt->file != NULL && iot_file_frame_marked (pkt->file, pkt->number);
+}
+
+gboolean
+iot_packet_frame_ignored (IotPacket *pkt)
+{
+  return pkt->file != NULL && iot_file_frame_ignored (pkt->file, pkt->number);
+}
+
+char **
+iot_packet_frame_comments (IotPacket *pkt)
+{
+  return pkt->file != NULL ? iot_file_dup_frame_comments (pkt->file, pkt->number) : NULL;
 }
