@@ -62,6 +62,7 @@ static const char *const field_names[N_F] = {
   [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
   [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
   [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
+  [F_MQTT_UNACKED] = "mqtt.publish.unacknowledged",
   [F_WPAN_FRAME_TYPE] = "wpan.frame_type", [F_WPAN_SEQ] = "wpan.seq_no", [F_WPAN_ACK_REQ] = "wpan.ack_request",
   [F_WPAN_DST_PAN] = "wpan.dst_pan", [F_WPAN_SRC16] = "wpan.src16", [F_WPAN_DST16] = "wpan.dst16",
   [F_WPAN_SRC64] = "wpan.src64", [F_WPAN_DST64] = "wpan.dst64", [F_WPAN_CMD] = "wpan.cmd",
@@ -653,18 +654,19 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
 
       if (node->field == NULL)
         continue;
-      if ((node->flags & IOT_NODE_EXPERT) && node->severity == IOT_SEV_WARN
-          && node->group == IOT_GROUP_SEQUENCE && m != NULL && node->v.p != NULL
-          && strstr ((const char *) node->v.p, "never acknowledged") != NULL)
-        {
-          m->unanswered = TRUE;
-          continue;
-        }
       if (node->field->type == IOT_FT_PROTOCOL)
         last_proto = node->field->proto_abbrev ? node->field->proto_abbrev : node->field->abbrev;
       idx = field_index (f, node->field);
       if (idx < 0)
         continue;
+      /* The dissector's own expert item: it alone knows which copies of a
+       * message still needed an acknowledgement. */
+      if (idx == F_MQTT_UNACKED)
+        {
+          if (m != NULL)
+            m->unanswered = TRUE;
+          continue;
+        }
       if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
         ff->quoted_coap_mid = (gint) node->v.u;
       /* The copy of another packet inside an ICMP error is not this frame's
