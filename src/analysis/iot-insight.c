@@ -1762,27 +1762,48 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   g_array_unref (ff.hs);
 }
 
+static void
+listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  iot_insight_add_wanted (self, wanted);
+  *flags |= IOT_DISSECT_READINGS;
+}
+
+static void
+listener_frame (gpointer self, IotPacket *pkt)
+{
+  iot_insight_add_packet (self, pkt);
+}
+
+static void
+listener_finish (gpointer self)
+{
+  iot_insight_finish (self);
+}
+
+const IotScanListener iot_insight_listener = {
+  .add_wanted = listener_add_wanted,
+  .frame = listener_frame,
+  .finish = listener_finish,
+};
+
+void
+iot_insight_set_capture_path (IotInsight *self, const char *path)
+{
+  g_free (self->capture_name);
+  self->capture_name = g_path_get_basename (path);
+}
+
 IotInsight *
 iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **error)
 {
   g_autoptr (IotInsight) self = iot_insight_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { 0 };
-  guint32 n = iot_engine_n_passed (engine);
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
 
-  iot_insight_add_wanted (self, wanted);
-  options.fields = wanted;
-  options.flags = IOT_DISSECT_READINGS;
-  self->capture_name = g_path_get_basename (iot_file_path (iot_engine_file (engine)));
-  for (guint32 i = 1; i <= n; i++)
-    {
-      if ((i & 0xfff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      iot_engine_dissect (engine, pkt, i, &options);
-      iot_insight_add_packet (self, pkt);
-    }
-  iot_insight_finish (self);
+  iot_insight_set_capture_path (self, iot_file_path (iot_engine_file (engine)));
+  iot_scan_add_listener (scan, &iot_insight_listener, self, NULL);
+  if (!iot_scan_run (scan, cancellable, NULL, NULL, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
