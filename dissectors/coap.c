@@ -223,6 +223,31 @@ static const IotValueName content_format_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_OSCORE_BAD,
+  E_OPTION_LENGTH_BAD,
+  E_UNKNOWN_OPTION,
+  E_INVALID_OPTION,
+  E_INVALID_RANGE,
+  E_RETRANSMITTED,
+  N_EXPERTS
+};
+
+static IotExpertInfo coap_experts[N_EXPERTS] = {
+  [E_OSCORE_BAD] = IOT_EXPERT_INFO ("coap.option_oscore_bad", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid OSCORE Option Format",
+                              "The OSCORE option's first byte announces a format this version of OSCORE (RFC 8613) does not define."),
+  [E_OPTION_LENGTH_BAD] = IOT_EXPERT_INFO ("coap.option_length_bad", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Option length bad",
+                              "An option's delta or length nibble is 15 outside the end-of-options marker, or the option runs past the end of the message."),
+  [E_UNKNOWN_OPTION] = IOT_EXPERT_INFO ("coap.unknown_option_number", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Unknown Option Number",
+                              "An option number that no CoAP specification known here defines; an elective (even) one may be ignored, a critical (odd) one must be rejected by the receiver."),
+  [E_INVALID_OPTION] = IOT_EXPERT_INFO ("coap.invalid_option_number", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid Option Number",
+                              "An option number from a range that must not be used."),
+  [E_INVALID_RANGE] = IOT_EXPERT_INFO ("coap.invalid_option_range", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid Option Range",
+                              "The option's value is shorter or longer than its definition allows."),
+  [E_RETRANSMITTED] = IOT_EXPERT_INFO ("coap.retransmitted", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmitted",
+                              "The same message (same message ID from the same endpoint) was seen before: the sender resent it because no acknowledgement reached it in time."),
+};
+
 static IotField coap_fields[N_FIELDS] = {
   [F_PROTO] = { "coap", "Constrained Application Protocol", IOT_FT_PROTOCOL, .blurb =
     "CoAP: a compact web protocol for small devices, with GET/PUT/POST/DELETE like HTTP but over UDP." },
@@ -777,7 +802,7 @@ add_oscore_option (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint
   iot_tree_add_item (pkt, tree, &coap_fields[F_OPT_OSC_KID_PRESENT], buf, off, 1, FALSE);
   iot_tree_add_item (pkt, tree, &coap_fields[F_OPT_OSC_PIV_LEN], buf, off, 1, FALSE);
   if (flags & 0xe0)
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Unsupported format");
+    iot_expert_add_info (pkt, tree, &coap_experts[E_OSCORE_BAD], "Unsupported format");
   piv_len = flags & 0x07;
   pos = off + 1;
   if (piv_len)
@@ -975,21 +1000,19 @@ dissect_options (IotPacket *pkt, int tree, const IotBuf *buf, guint off, CoapMes
         }
       if (delta_nib == 15)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                          "end-of-options marker found, but option length isn't 15");
+          iot_expert_add_info (pkt, tree, &coap_experts[E_OPTION_LENGTH_BAD], "end-of-options marker found, but option length isn't 15");
           return -1;
         }
       if (len_nib == 15)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                          "end-of-options marker found, but option delta isn't 15");
+          iot_expert_add_info (pkt, tree, &coap_experts[E_OPTION_LENGTH_BAD], "end-of-options marker found, but option delta isn't 15");
           return -1;
         }
       number += read_extended (pkt, buf, &pos, delta_nib, &delta_ext, &delta_ext_len);
       len = read_extended (pkt, buf, &pos, len_nib, &len_ext, &len_ext_len);
       if ((guint64) pos + len > buf->reported)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "option longer than the package");
+          iot_expert_add_info (pkt, tree, &coap_experts[E_OPTION_LENGTH_BAD], "option longer than the package");
           return -1;
         }
       /* The value must be there before the option is shown at all. */
@@ -1012,12 +1035,12 @@ dissect_options (IotPacket *pkt, int tree, const IotBuf *buf, guint off, CoapMes
       if (info == NULL)
         {
           if (number >= 2048 && number <= 65535)
-            iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Unknown Option Number %u", number);
+            iot_expert_add_info (pkt, node, &coap_experts[E_UNKNOWN_OPTION], "Unknown Option Number %u", number);
           else
-            iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid Option Number %u", number);
+            iot_expert_add_info (pkt, node, &coap_experts[E_INVALID_OPTION], "Invalid Option Number %u", number);
         }
       else if (len < info->min_len || len > info->max_len)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid Option Range: %u (%u < x < %u)",
+        iot_expert_add_info (pkt, node, &coap_experts[E_INVALID_RANGE], "Invalid Option Range: %u (%u < x < %u)",
                         len, info->min_len, info->max_len);
       if (iot_packet_wants_field (pkt, &coap_fields[F_OPT_DESC]))
         iot_tree_add_string (pkt, node, &coap_fields[F_OPT_DESC], buf, off, 1, option_desc (pkt, number), -1);
@@ -1391,7 +1414,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
         {
           node = iot_tree_add_uint (pkt, tree, &coap_fields[F_REQUEST_FIRST_IN], NULL, 0, 0, ex->req_frame);
           iot_tree_set_generated (pkt, node);
-          iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmitted");
+          iot_expert_add_info (pkt, node, &coap_experts[E_RETRANSMITTED], "Retransmitted");
           *retransmission = TRUE;
         }
       return;
@@ -1409,7 +1432,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
     {
       node = iot_tree_add_uint (pkt, tree, &coap_fields[F_RESPONSE_FIRST_IN], NULL, 0, 0, ex->rsp_frame);
       iot_tree_set_generated (pkt, node);
-      iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmitted");
+      iot_expert_add_info (pkt, node, &coap_experts[E_RETRANSMITTED], "Retransmitted");
       *retransmission = TRUE;
     }
 }
@@ -1578,6 +1601,8 @@ IotDissector iot_dissector_coap = {
   .long_name = "Constrained Application Protocol",
   .fields = coap_fields,
   .n_fields = N_FIELDS,
+  .experts = coap_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_coap,
   .handoff = { { "udp.port", 5683 } },
   .state_new = coap_state_new,

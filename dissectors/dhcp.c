@@ -164,6 +164,19 @@ static const IotValueName option_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_OPTION_LENGTH,
+  E_END_MISSING,
+  N_EXPERTS
+};
+
+static IotExpertInfo dhcp_experts[N_EXPERTS] = {
+  [E_OPTION_LENGTH] = IOT_EXPERT_INFO ("dhcp.option.length_overrun", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Option length runs past the end of the message",
+                              "An option's length byte says more bytes than the message holds."),
+  [E_END_MISSING] = IOT_EXPERT_INFO ("dhcp.end_option_missing", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "End option missing",
+                              "DHCP options must end with option 255 (End)."),
+};
+
 static IotField dhcp_fields[N_FIELDS] = {
   [F_PROTO] = { "dhcp", "Dynamic Host Configuration Protocol", IOT_FT_PROTOCOL, .blurb =
     "DHCP: a new device asks the network for an IP address and settings, and a server leases it one." },
@@ -510,8 +523,7 @@ dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid)
       if (iot_buf_reported_remaining (buf, off + 2) < len)
         {
           iot_tree_set_label (pkt, opt, "Option: (%u) %s", code, name ? name : "Unknown");
-          iot_expert_add (pkt, opt, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Option length %u runs past the end of the message", len);
+          iot_expert_add_info (pkt, opt, &dhcp_experts[E_OPTION_LENGTH], "Option length %u runs past the end of the message", len);
           iot_malformed (pkt, "DHCP option length");
         }
       /* Every option's raw data is filterable as dhcp.option.value;
@@ -529,7 +541,7 @@ dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid)
         set_summary (pkt, tree, message_type, xid);
       off += 2 + len;
     }
-  iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "The options do not end with an End option");
+  iot_expert_add_info (pkt, tree, &dhcp_experts[E_END_MISSING], "The options do not end with an End option");
   return message_type;
 }
 
@@ -597,6 +609,8 @@ IotDissector iot_dissector_dhcp = {
   .long_name = "Dynamic Host Configuration Protocol",
   .fields = dhcp_fields,
   .n_fields = N_FIELDS,
+  .experts = dhcp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_dhcp,
   .handoff = { { "udp.port", 67 }, { "udp.port", 68 } },
 };

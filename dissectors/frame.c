@@ -79,6 +79,19 @@ encap_for_link_type (guint16 link_type)
   return (gint16) link_type;
 }
 
+enum {
+  E_COMMENT,
+  E_LINKTYPE,
+  N_EXPERTS
+};
+
+static IotExpertInfo frame_experts[N_EXPERTS] = {
+  [E_COMMENT] = IOT_EXPERT_INFO ("frame.comment.expert", IOT_SEV_COMMENT, IOT_GROUP_COMMENTS, "Formatted comment",
+                              "A comment stored with this frame in the pcapng file (by a person or a tool)."),
+  [E_LINKTYPE] = IOT_EXPERT_INFO ("frame.link_type.unsupported", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Link-layer header type not supported",
+                              "No dissector here knows this link type, so the frame's bytes are shown as data."),
+};
+
 static IotField frame_fields[N_FIELDS] = {
   [F_PROTO] = { "frame", "Frame", IOT_FT_PROTOCOL, .blurb =
     "One packet as the capture recorded it: when it arrived and how many bytes were seen." },
@@ -130,7 +143,7 @@ add_comments (IotPacket *pkt, IotBuf *buf)
     {
       node = iot_tree_add_string (pkt, tree, &frame_fields[F_COMMENT], buf, 0, 0, comments[i], -1);
       iot_tree_set_label (pkt, node, "%s", comments[i]);
-      iot_expert_add (pkt, node, IOT_SEV_COMMENT, IOT_GROUP_COMMENTS, "%s", comments[i]);
+      iot_expert_add_info (pkt, node, &frame_experts[E_COMMENT], "%s", comments[i]);
     }
 }
 
@@ -205,8 +218,7 @@ dissect_frame (IotPacket *pkt, IotBuf *buf, int parent)
     {
       iot_col_set_protocol (pkt, "UNKNOWN");
       iot_col_set_info (pkt, "Unknown link-layer header type");
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                      "Link-layer header type %u is not supported", link_type);
+      iot_expert_add_info (pkt, tree, &frame_experts[E_LINKTYPE], "Link-layer header type %u is not supported", link_type);
       iot_call_data (pkt, &link, -1);
     }
   return buf->length;
@@ -218,5 +230,7 @@ IotDissector iot_dissector_frame = {
   .long_name = "Frame",
   .fields = frame_fields,
   .n_fields = N_FIELDS,
+  .experts = frame_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_frame,
 };

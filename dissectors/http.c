@@ -79,6 +79,16 @@ enum {
   N_FIELDS
 };
 
+enum {
+  E_CHAT,
+  N_EXPERTS
+};
+
+static IotExpertInfo http_experts[N_EXPERTS] = {
+  [E_CHAT] = IOT_EXPERT_INFO ("http.chat", IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "Formatted text",
+                              "The request or status line, as an expert note (the conversation at a glance)."),
+};
+
 static IotField http_fields[N_FIELDS] = {
   [F_PROTO] = { "http", "Hypertext Transfer Protocol", IOT_FT_PROTOCOL, .blurb =
     "HTTP: the web's request/response protocol, also used by many devices for REST APIs and firmware downloads." },
@@ -713,7 +723,7 @@ add_start_line (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const Me
   int hidden;
 
   /* The message is the line as the label shows it (tshark's too). */
-  iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "%s",
+  iot_expert_add_info (pkt, node, &http_experts[E_CHAT], "%s",
                            escaped_line (pkt, p, line_full));
   if (sl->request)
     {
@@ -1250,6 +1260,8 @@ IotDissector iot_dissector_http = {
   .long_name = "Hypertext Transfer Protocol",
   .fields = http_fields,
   .n_fields = N_FIELDS,
+  .experts = http_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_http,
   .handoff = { { "tcp.port", 80 }, { "tcp.port", 3128 }, { "tcp.port", 3132 }, { "tcp.port", 5985 },
                { "tcp.port", 8080 }, { "tcp.port", 8088 }, { "tcp.port", 11371 }, { "tcp.port", 1900 } },

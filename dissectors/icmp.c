@@ -98,6 +98,16 @@ static const IotValueName checksum_status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_CHECKSUM,
+  N_EXPERTS
+};
+
+static IotExpertInfo icmp_experts[N_EXPERTS] = {
+  [E_CHECKSUM] = IOT_EXPERT_INFO ("icmp.checksum_bad", IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad checksum",
+                              "The checksum computed over the message differs from the one sent."),
+};
+
 static IotField icmp_fields[N_FIELDS] = {
   [F_PROTO] = { "icmp", "Internet Control Message Protocol", IOT_FT_PROTOCOL, .blurb =
     "Control messages of IPv4: ping requests and replies, and error reports such as \"port unreachable\"." },
@@ -237,7 +247,7 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Checksum Status: %s", iot_value_name (checksum_status_names, status));
   if (status == 0)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad checksum");
+    iot_expert_add_info (pkt, node, &icmp_experts[E_CHECKSUM], "Bad checksum");
 }
 
 /* Ping programs often start the data with their send time (seconds and
@@ -435,6 +445,8 @@ IotDissector iot_dissector_icmp = {
   .long_name = "Internet Control Message Protocol",
   .fields = icmp_fields,
   .n_fields = N_FIELDS,
+  .experts = icmp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_icmp,
   .handoff = { { "ip.proto", 1 } },
   .state_new = icmp_state_new,

@@ -106,6 +106,16 @@ static const IotValueName checksum_status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_CHECKSUM,
+  N_EXPERTS
+};
+
+static IotExpertInfo icmpv6_experts[N_EXPERTS] = {
+  [E_CHECKSUM] = IOT_EXPERT_INFO ("icmpv6.checksum_bad.expert", IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad checksum",
+                              "The checksum computed over the message differs from the one sent."),
+};
+
 static IotField icmpv6_fields[N_FIELDS] = {
   [F_PROTO] = { "icmpv6", "Internet Control Message Protocol v6", IOT_FT_PROTOCOL, .blurb =
     "Control messages of IPv6: ping, error reports, and neighbour discovery, which finds the hardware address of a neighbour." },
@@ -271,7 +281,7 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Checksum Status: %s", iot_value_name (checksum_status_names, status));
   if (status == 0)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad checksum");
+    iot_expert_add_info (pkt, node, &icmpv6_experts[E_CHECKSUM], "Bad checksum");
 }
 
 static const char *
@@ -534,6 +544,8 @@ IotDissector iot_dissector_icmpv6 = {
   .long_name = "Internet Control Message Protocol v6",
   .fields = icmpv6_fields,
   .n_fields = N_FIELDS,
+  .experts = icmpv6_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_icmpv6,
   .handoff = { { "ip.proto", 58 } },
   .state_new = icmpv6_state_new,

@@ -60,6 +60,19 @@ static const IotValueName routing_type_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_VERSION,
+  E_PLEN,
+  N_EXPERTS
+};
+
+static IotExpertInfo ipv6_experts[N_EXPERTS] = {
+  [E_VERSION] = IOT_EXPERT_INFO ("ipv6.bogus_ipv6_version", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IPv6 version",
+                              "The first 4 bits of an IPv6 header must be 6."),
+  [E_PLEN] = IOT_EXPERT_INFO ("ipv6.plen_exceeds_framing", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "IPv6 payload length exceeds framing length",
+                              "The payload length says more bytes than the link layer delivered: the packet was cut or the header is wrong."),
+};
+
 static IotField ipv6_fields[N_FIELDS] = {
   [F_PROTO] = { "ipv6", "Internet Protocol Version 6", IOT_FT_PROTOCOL, .blurb =
     "The IPv6 header: 128-bit source and destination addresses, a hop limit, and what comes next." },
@@ -364,7 +377,7 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   if (version != 6)
     {
       iot_col_printf_info (pkt, "Bogus IPv6 version (%u, must be 6)", version);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IPv6 version");
+      iot_expert_add_info (pkt, node, &ipv6_experts[E_VERSION], "Bogus IPv6 version");
       return buf->length;
     }
   add_traffic_class (pkt, tree, buf);
@@ -392,8 +405,7 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
     total = buf->reported;          /* a jumbogram or a broken sender: use what is there */
   if (total > buf->reported)
     {
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "IPv6 payload length exceeds framing length (%u bytes)", buf->reported - 40);
+      iot_expert_add_info (pkt, node, &ipv6_experts[E_PLEN], "IPv6 payload length exceeds framing length (%u bytes)", buf->reported - 40);
       total = buf->reported;
     }
 
@@ -450,6 +462,8 @@ IotDissector iot_dissector_ipv6 = {
   .long_name = "Internet Protocol Version 6",
   .fields = ipv6_fields,
   .n_fields = N_FIELDS,
+  .experts = ipv6_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_ipv6,
   .state_new = ipv6_state_new,
   .state_free = ipv6_state_free,

@@ -40,6 +40,19 @@ enum {
   N_FIELDS
 };
 
+enum {
+  E_TOO_DEEP,
+  E_INVALID,
+  N_EXPERTS
+};
+
+static IotExpertInfo json_experts[N_EXPERTS] = {
+  [E_TOO_DEEP] = IOT_EXPERT_INFO ("json.nested_too_deep", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "JSON nested too deep",
+                              "Arrays and objects nested deeper than this decoder follows are shown as text."),
+  [E_INVALID] = IOT_EXPERT_INFO ("json.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Not valid JSON",
+                              "The text is not a complete JSON document (invalid or cut short), or text follows the document."),
+};
+
 static IotField json_fields[N_FIELDS] = {
   [F_PROTO] = { "json", "JavaScript Object Notation", IOT_FT_PROTOCOL, .blurb =
     "JSON: text made of objects {\"key\": value}, arrays [a, b], strings, numbers, true, false and null. "
@@ -1058,12 +1071,10 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   iot_tree_set_length (pkt, tree, off);
 
   if (m.too_deep)
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    "JSON nested deeper than this decoder follows (about 25 arrays or 19 objects); "
+    iot_expert_add_info (pkt, tree, &json_experts[E_TOO_DEEP], "JSON nested deeper than this decoder follows (about 25 arrays or 19 objects); "
                     "the rest is shown as text");
   else if (off < buf->reported && off < buf->length)
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    docs == 0 ? "Not a complete JSON object or array (invalid or cut short); shown as text"
+    iot_expert_add_info (pkt, tree, &json_experts[E_INVALID], docs == 0 ? "Not a complete JSON object or array (invalid or cut short); shown as text"
                               : "Text after the JSON document that is not JSON; shown as text");
 
   if (iot_buf_reported_remaining (buf, off) > 0)
@@ -1112,6 +1123,8 @@ IotDissector iot_dissector_json = {
   .long_name = "JavaScript Object Notation",
   .fields = json_fields,
   .n_fields = N_FIELDS,
+  .experts = json_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_json,
   .string_handoff = json_media_types,
 };

@@ -140,6 +140,16 @@ static const IotValueName ports_names[] = {
 
 #define BOOL_TF .true_word = "True", .false_word = "False"
 
+enum {
+  E_INCOMPLETE,
+  N_EXPERTS
+};
+
+static IotExpertInfo lowpan_experts[N_EXPERTS] = {
+  [E_INCOMPLETE] = IOT_EXPERT_INFO ("6lowpan.datagram.incomplete", IOT_SEV_NOTE, IOT_GROUP_REASSEMBLE, "Fragment of a datagram that never became complete",
+                              "A 6LoWPAN datagram is sent in fragments; one of them is missing from the capture, so the datagram cannot be rebuilt."),
+};
+
 static IotField lowpan_fields[N_FIELDS] = {
   [F_PROTO] = { "6lowpan", "IPv6 over Low power Wireless Personal Area Networks", IOT_FT_PROTOCOL, .blurb =
     "6LoWPAN: IPv6 made small enough for 802.15.4 radio frames, by leaving out what the receiver can deduce and by cutting big packets into fragments." },
@@ -773,8 +783,7 @@ add_reassembly_facts (IotPacket *pkt, int tree, LowpanState *st)
       iot_tree_set_generated (pkt, node);
     }
   else if (fact != NULL)
-    iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_REASSEMBLE,
-                    "Fragment of a datagram that never became complete (a fragment is missing)");
+    iot_expert_add_info (pkt, tree, &lowpan_experts[E_INCOMPLETE], "Fragment of a datagram that never became complete (a fragment is missing)");
 }
 
 /* FRAG1 and FRAGN: the first fragment carries the compressed headers. */
@@ -940,6 +949,8 @@ IotDissector iot_dissector_lowpan = {
   .long_name = "IPv6 over Low power Wireless Personal Area Networks",
   .fields = lowpan_fields,
   .n_fields = N_FIELDS,
+  .experts = lowpan_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_lowpan,
   .heuristic_table = "wpan",
   .heuristic = lowpan_heuristic,

@@ -233,6 +233,16 @@ static const IotValueName lol_names[] = {
   { abbrev, name, FT_OF_##type, BASE_OF_##type, .bits = RT_##type == RT_FLOAT ? IOT_FLOAT_DIGITS : 0, \
     .blurb = "Resource " #res " of LwM2M object " #obj " (" name "), decoded as its object definition says." },
 
+enum {
+  E_TOO_DEEP,
+  N_EXPERTS
+};
+
+static IotExpertInfo lwm2m_experts[N_EXPERTS] = {
+  [E_TOO_DEEP] = IOT_EXPERT_INFO ("lwm2mtlv.nested_too_deep", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "TLV elements nested deeper than LwM2M allows",
+                              "LwM2M TLV nests at most object instance, resource and resource instance."),
+};
+
 static IotField lwm2m_fields[N_FIELDS] = {
   [F_PROTO] = { "lwm2mtlv", "Lightweight M2M TLV", IOT_FT_PROTOCOL, .blurb =
     "LwM2M TLV: how an LwM2M device sends object instances and resources (e.g. Device/0/Battery Level) "
@@ -812,8 +822,7 @@ dissect_elements (Tlv *t, int parent, guint off, guint end, guint instance, guin
 
   if (depth > 3)
     {
-      iot_expert_add (t->pkt, parent, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                      "TLV elements nested deeper than LwM2M allows");
+      iot_expert_add_info (t->pkt, parent, &lwm2m_experts[E_TOO_DEEP], "TLV elements nested deeper than LwM2M allows");
       return 0;
     }
   while (off < end)
@@ -896,6 +905,8 @@ IotDissector iot_dissector_lwm2mtlv = {
   .long_name = "Lightweight M2M TLV",
   .fields = lwm2m_fields,
   .n_fields = N_FIELDS,
+  .experts = lwm2m_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_lwm2mtlv,
   .string_handoff = lwm2mtlv_media_types,
 };

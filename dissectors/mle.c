@@ -175,6 +175,28 @@ static const IotValueName tlv_names[] = {
 
 #define BOOL_TF .true_word = "True", .false_word = "False"
 
+enum {
+  E_TLV_SIZE,
+  E_TLV_LENGTH,
+  E_SUITE,
+  E_TOO_SMALL,
+  E_NO_KEY,
+  N_EXPERTS
+};
+
+static IotExpertInfo mle_experts[N_EXPERTS] = {
+  [E_TLV_SIZE] = IOT_EXPERT_INFO ("mle.tlv_length_size_mismatch", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "TLV Length & Size field disagree",
+                              "An MLE TLV's length does not agree with the size its type defines."),
+  [E_TLV_LENGTH] = IOT_EXPERT_INFO ("mle.tlv_length_inconsistent", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "TLV Length inconsistent",
+                              "An MLE TLV's length does not fit the data it describes."),
+  [E_SUITE] = IOT_EXPERT_INFO ("mle.security_suite.unknown", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Unknown MLE security suite",
+                              "MLE messages start with a security suite byte: 0 (secured) or 255 (not secured); any other is unknown."),
+  [E_TOO_SMALL] = IOT_EXPERT_INFO ("mle.too_small", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Packet was too small to include the CRC and MIC",
+                              "A secured MLE message must end with its message integrity code; these bytes are too few."),
+  [E_NO_KEY] = IOT_EXPERT_INFO ("mle.no_key", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "No encryption key set - can't decrypt",
+                              "This MLE message is encrypted with a key derived from the Thread master key; no key given opens it."),
+};
+
 static IotField mle_fields[N_FIELDS] = {
   [F_PROTO] = { "mle", "Mesh Link Establishment", IOT_FT_PROTOCOL, .blurb =
     "Thread's Mesh Link Establishment: how devices find a parent, attach to it and keep links between routers." },
@@ -296,7 +318,7 @@ dissect_link_quality (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint le
   off += 1;
   if ((len - 1) % (size + 2) != 0)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "TLV Length & Size field disagree");
+      iot_expert_add_info (pkt, tree, &mle_experts[E_TLV_SIZE], "TLV Length & Size field disagree");
       add_bytes (pkt, tree, F_UNKNOWN, buf, off, len - 1);
       return;
     }
@@ -328,7 +350,7 @@ dissect_route64 (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len)
   off += 9;
   if (count != len - 9)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "TLV Length inconsistent");
+      iot_expert_add_info (pkt, tree, &mle_experts[E_TLV_LENGTH], "TLV Length inconsistent");
       add_bytes (pkt, tree, F_UNKNOWN, buf, off, len - 9);
       return;
     }
@@ -662,13 +684,13 @@ dissect_mle (IotPacket *pkt, IotBuf *buf, int parent)
     }
   if (suite != 0)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Unknown MLE security suite %u", suite);
+      iot_expert_add_info (pkt, tree, &mle_experts[E_SUITE], "Unknown MLE security suite %u", suite);
       return 1;
     }
   mic_len = iot_wpan_dissect_aux_security (pkt, tree, buf, &off, &aux);
   if (buf->reported < off + mic_len)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Packet was too small to include the CRC and MIC");
+      iot_expert_add_info (pkt, tree, &mle_experts[E_TOO_SMALL], "Packet was too small to include the CRC and MIC");
       rest = iot_buf_sub (buf, off, -1);
       if (rest.length > 0)
         iot_call_data (pkt, &rest, -1);
@@ -682,7 +704,7 @@ dissect_mle (IotPacket *pkt, IotBuf *buf, int parent)
     }
   /* No key opened it (tshark says the same when a key was tried and the
    * MIC did not match): the command and the TLVs stay opaque. */
-  iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "No encryption key set - can't decrypt");
+  iot_expert_add_info (pkt, tree, &mle_experts[E_NO_KEY], "No encryption key set - can't decrypt");
   if (rest.length > 0)
     iot_call_data (pkt, &rest, -1);
   return buf->length;
@@ -694,6 +716,8 @@ IotDissector iot_dissector_mle = {
   .long_name = "Mesh Link Establishment",
   .fields = mle_fields,
   .n_fields = N_FIELDS,
+  .experts = mle_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_mle,
   .handoff = { { "udp.port", MLE_PORT } },
 };

@@ -380,6 +380,82 @@ static const IotValueName rc_auth_names[] = {
   { abbrev, "Reason Code", IOT_FT_UINT8, IOT_BASE_DEC, names, 0, \
     "MQTT 5 outcome of the " what ": 0 means success, 128 (0x80) and above are errors." }
 
+enum {
+  E_REASON_CODE,
+  E_PROPERTY_LENGTH,
+  E_PROPERTIES_OVERRUN,
+  E_UNKNOWN_PROPERTY,
+  E_PROTOCOL_LEVEL,
+  E_CONNECT_RESERVED,
+  E_WILL_QOS,
+  E_ILLEGAL_TOPIC_LENGTH,
+  E_CONNACK_REFUSED,
+  E_TRAILING,
+  E_UNKNOWN_TOPIC_ALIAS,
+  E_SUBSCRIPTION_QOS,
+  E_SUBSCRIPTION_REFUSED,
+  E_REQUEST_MISSING,
+  E_PUBLISH_UNACKED,
+  E_RESPONSE_MISSING,
+  E_UNKNOWN_VERSION,
+  E_QOS_INVALID,
+  E_DUP_ON_QOS0,
+  E_QOS1_REQUIRED,
+  E_RESERVED_FLAGS,
+  E_RESERVED_TYPE,
+  E_REMAINING_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo mqtt_experts[N_EXPERTS] = {
+  [E_REASON_CODE] = IOT_EXPERT_INFO ("mqtt.reason_code.failure", IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "Failure reason code",
+                              "The receiver answered with a reason code of 0x80 or more: it refused or could not do what was asked (the code says why)."),
+  [E_PROPERTY_LENGTH] = IOT_EXPERT_INFO ("mqtt.property_length.too_long", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Property length uses more than 4 bytes",
+                              "A variable-length integer in MQTT has at most 4 bytes; a longer one means the bytes are not MQTT or were damaged."),
+  [E_PROPERTIES_OVERRUN] = IOT_EXPERT_INFO ("mqtt.properties.overrun", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "The properties run past the end of the message",
+                              "The property length says more bytes than the message holds, so the sender built the message wrongly."),
+  [E_UNKNOWN_PROPERTY] = IOT_EXPERT_INFO ("mqtt.property.unknown", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Unknown property ID",
+                              "MQTT 5 defines a fixed set of property ids; an unknown one cannot be skipped, so the properties after it stay undecoded."),
+  [E_PROTOCOL_LEVEL] = IOT_EXPERT_INFO ("mqtt.protocol_level.unknown", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Unknown MQTT protocol level",
+                              "CONNECT names the protocol level: 3 is MQTT 3.1, 4 is 3.1.1, 5 is 5.0. A broker refuses any other."),
+  [E_CONNECT_RESERVED] = IOT_EXPERT_INFO ("mqtt.conflags.reserved_set", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Reserved connect flag is set",
+                              "Bit 0 of the CONNECT flags is reserved and must be 0; a broker must close a connection that sets it."),
+  [E_WILL_QOS] = IOT_EXPERT_INFO ("mqtt.conflag.will_qos.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Will QoS 3 is not a valid QoS",
+                              "The Will QoS takes the values 0, 1 or 2; 3 is a protocol violation."),
+  [E_ILLEGAL_TOPIC_LENGTH] = IOT_EXPERT_INFO ("mqtt.illegal_topic_length", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0",
+                              "A topic or topic filter must be at least one character long (an MQTT 5 PUBLISH may leave it empty only when it uses a topic alias)."),
+  [E_CONNACK_REFUSED] = IOT_EXPERT_INFO ("mqtt.conack.refused", IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "Connection refused",
+                              "The broker refused the connection; the return code says why (bad credentials, not authorised, unsupported version ...)."),
+  [E_TRAILING] = IOT_EXPERT_INFO ("mqtt.trailing_data", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Trailing stray characters",
+                              "Bytes left over after the message's declared content: the sender's length fields and content disagree."),
+  [E_UNKNOWN_TOPIC_ALIAS] = IOT_EXPERT_INFO ("mqtt.unknown_topic_alias", IOT_SEV_NOTE, IOT_GROUP_PROTOCOL, "Unknown topic alias",
+                              "MQTT 5 lets a sender replace a topic by a number it set earlier on the same connection; this number was never set in the capture (perhaps before it started)."),
+  [E_SUBSCRIPTION_QOS] = IOT_EXPERT_INFO ("mqtt.subscription.qos.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS",
+                              "A subscription asks for QoS 0, 1 or 2; 3 is a protocol violation."),
+  [E_SUBSCRIPTION_REFUSED] = IOT_EXPERT_INFO ("mqtt.suback.refused", IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "Subscription refused",
+                              "The broker refused this subscription (0x80 in SUBACK), often because an access list does not allow the topic filter."),
+  [E_REQUEST_MISSING] = IOT_EXPERT_INFO ("mqtt.request.missing", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "No request seen",
+                              "This answer refers to a packet id whose request is not in the capture, usually because the capture started later."),
+  [E_PUBLISH_UNACKED] = IOT_EXPERT_INFO ("mqtt.publish.unacknowledged", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "PUBLISH never acknowledged",
+                              "A QoS 1 or 2 PUBLISH needs a PUBACK or PUBREC from the receiver; none came on this connection before the capture ended or the connection closed."),
+  [E_RESPONSE_MISSING] = IOT_EXPERT_INFO ("mqtt.response.missing", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "No response seen",
+                              "This request (SUBSCRIBE, UNSUBSCRIBE, PUBREL, PINGREQ ...) expects an answer that never came on this connection."),
+  [E_UNKNOWN_VERSION] = IOT_EXPERT_INFO ("mqtt.unknown_version", IOT_SEV_NOTE, IOT_GROUP_PROTOCOL, "Unknown version (missing the CONNECT packet?)",
+                              "Only CONNECT says which MQTT version a connection speaks; without it some fields cannot be told apart."),
+  [E_QOS_INVALID] = IOT_EXPERT_INFO ("mqtt.qos.invalid", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS (must be 0, 1 or 2)",
+                              "The QoS bits of a PUBLISH take 0, 1 or 2; 3 is a protocol violation and the receiver must close the connection."),
+  [E_DUP_ON_QOS0] = IOT_EXPERT_INFO ("mqtt.dupflag.qos0", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "DUP flag set on a QoS 0 message",
+                              "DUP marks a resent QoS 1 or 2 message; a QoS 0 message is never resent, so DUP must be 0."),
+  [E_QOS1_REQUIRED] = IOT_EXPERT_INFO ("mqtt.hdrflags.qos1_required", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Message must be sent with QoS 1",
+                              "MQTT 3.1 requires PUBREL, SUBSCRIBE and UNSUBSCRIBE to carry QoS 1 in their fixed header."),
+  [E_RESERVED_FLAGS] = IOT_EXPERT_INFO ("mqtt.hdrflags.reserved", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Reserved flags have the wrong value",
+                              "Apart from PUBLISH, each message type has fixed values for the low 4 bits of its first byte; other values are a protocol violation."),
+  [E_RESERVED_TYPE] = IOT_EXPERT_INFO ("mqtt.msgtype.reserved", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Message type is reserved in this version",
+                              "Type 0 is reserved in every version and type 15 (AUTH) exists only in MQTT 5."),
+  [E_REMAINING_LENGTH] = IOT_EXPERT_INFO ("mqtt.len.too_long", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Remaining Length uses more than 4 bytes",
+                              "The Remaining Length has at most 4 bytes; a longer one means the bytes are not MQTT or were damaged."),
+};
+
 static IotField mqtt_fields[N_FIELDS] = {
   [F_PROTO] = { "mqtt", "MQ Telemetry Transport Protocol", IOT_FT_PROTOCOL, .blurb =
     "MQTT: the publish/subscribe messaging protocol of many IoT devices. Clients publish messages "
@@ -948,7 +1024,7 @@ add_reason_code (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint t
     return;
   node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[f], buf, off, 1, FALSE, &rc);
   if (rc >= 0x80)
-    iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "%s: %s (0x%02x)",
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_REASON_CODE], "%s: %s (0x%02x)",
                     iot_value_name (msgtype_names, type),
                     iot_value_name (mqtt_fields[f].vals, rc) ? iot_value_name (mqtt_fields[f].vals, rc)
                                                             : "Unknown", (guint) rc);
@@ -964,8 +1040,7 @@ dissect_properties (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int 
 
   if (!read_varint (buf, off, &len, &n))
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Property length uses more than 4 bytes");
+      iot_expert_add_info (pkt, tree, &mqtt_experts[E_PROPERTY_LENGTH], "Property length uses more than 4 bytes");
       iot_malformed (pkt, "MQTT property length uses more than 4 bytes");
     }
   sub = add_item (pkt, tree, &mqtt_fields[field], buf, off, 0, FALSE);
@@ -974,8 +1049,7 @@ dissect_properties (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int 
   off += n;
   end = off + len;
   if (end > buf->reported)
-    iot_expert_add (pkt, sub, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                    "The properties (%u bytes) run past the end of the message", len);
+    iot_expert_add_info (pkt, sub, &mqtt_experts[E_PROPERTIES_OVERRUN], "The properties (%u bytes) run past the end of the message", len);
   while (off < end)
     {
       guint64 id = 0;
@@ -1058,8 +1132,7 @@ dissect_properties (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int 
             const char *s = (const char *) iot_buf_ptr (buf, off, rest);
 
             node = iot_tree_add_string (pkt, sub, &mqtt_fields[F_PROP_UNKNOWN], buf, off, rest, s, rest);
-            iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                            "Unknown property ID 0x%02x: the remaining properties cannot be decoded",
+            iot_expert_add_info (pkt, node, &mqtt_experts[E_UNKNOWN_PROPERTY], "Unknown property ID 0x%02x: the remaining properties cannot be decoded",
                             (guint) id);
             off = end;
           }
@@ -1176,16 +1249,15 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
     }
   node = add_item (pkt, tree, &mqtt_fields[F_VER], msg, off, 1, FALSE);
   if (ctx->version < MQTT_V31 || ctx->version > MQTT_V50)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Unknown MQTT protocol level %u",
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_PROTOCOL_LEVEL], "Unknown MQTT protocol level %u",
                     ctx->version);
   off += 1;
   flags = iot_buf_u8 (msg, off);
   node = add_bitmask (pkt, tree, msg, off, F_CONFLAGS, flag_bits);
   if (flags & 0x01)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    "Reserved connect flag is set (it must be 0)");
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_CONNECT_RESERVED], "Reserved connect flag is set (it must be 0)");
   if (((flags >> 3) & 3) == 3)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Will QoS 3 is not a valid QoS");
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_WILL_QOS], "Will QoS 3 is not a valid QoS");
   off += 1;
   add_item (pkt, tree, &mqtt_fields[F_KALIVE], msg, off, 2, FALSE);
   off += 2;
@@ -1206,7 +1278,7 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
       if (len > 0)
         add_item (pkt, tree, &mqtt_fields[F_WILLTOPIC], msg, off, (guint) len, FALSE);
       else
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
       off += (guint) len;
       iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_WILLMSG_LEN], msg, off, 2, FALSE, &len);
       off += 2;
@@ -1245,7 +1317,7 @@ dissect_connack (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
 
       node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_CONACK_VAL], msg, off, 1, FALSE, &rc);
       if (rc != 0)
-        iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "%s",
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_CONNACK_REFUSED], "%s",
                         iot_value_name (conack_names, rc) ? iot_value_name (conack_names, rc)
                                                           : "Connection Refused: unknown return code");
     }
@@ -1339,8 +1411,7 @@ add_topic (IotPacket *pkt, int tree, const IotBuf *msg, guint off, const guint8 
                                   (const char *) p, (gssize) len);
 
   if (memchr (p, 0, len) != NULL)
-    iot_expert_add (pkt, node >= 0 ? node : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                    "Trailing stray characters");
+    iot_expert_add_info (pkt, node >= 0 ? node : tree, &mqtt_experts[E_TRAILING], "Trailing stray characters");
 }
 
 /* A topic in the Info column: decoded as UTF-8 like the field, and its
@@ -1409,15 +1480,14 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
           node = iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, 0, shown ? shown : "", -1);
           iot_tree_set_generated (pkt, node);
           if (shown == NULL)
-            iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_PROTOCOL,
-                            "Unknown topic alias %u: no earlier PUBLISH on this connection set it",
+            iot_expert_add_info (pkt, node, &mqtt_experts[E_UNKNOWN_TOPIC_ALIAS], "Unknown topic alias %u: no earlier PUBLISH on this connection set it",
                             props.topic_alias);
           else if (topic_len == 0)
             iot_tree_set_label (pkt, node, "Topic: %s (from topic alias %u)", shown, props.topic_alias);
         }
     }
   if (topic_len == 0 && props.topic_alias == 0)
-    iot_expert_add (pkt, len_node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+    iot_expert_add_info (pkt, len_node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
   iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   publish_readings (pkt, msg, off, topic, &props, ctx);
@@ -1465,7 +1535,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
           off += (guint) len;
         }
       else
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
       iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
       options = iot_buf_u8 (msg, off);
       if (ctx->version == MQTT_V50)
@@ -1473,7 +1543,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
       else
         node = add_item (pkt, tree, &mqtt_fields[F_SUB_QOS], msg, off, 1, FALSE);
       if ((options & 3) == 3)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS");
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_SUBSCRIPTION_QOS], "QoS 3 is not a valid QoS");
       off += 1;
     }
 }
@@ -1495,7 +1565,7 @@ dissect_unsubscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx
       if (len > 0)
         add_item (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len, FALSE);
       else
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Length cannot be 0");
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
       off += (guint) len;
     }
 }
@@ -1516,7 +1586,7 @@ dissect_suback (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx
           int node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_SUBACK_QOS], msg, off, 1, FALSE, &qos);
 
           if (qos == 0x80)
-            iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_RESPONSE_CODE, "Subscription refused");
+            iot_expert_add_info (pkt, node, &mqtt_experts[E_SUBSCRIPTION_REFUSED], "Subscription refused");
         }
       else
         add_reason_code (pkt, tree, msg, off, T_SUBACK);
@@ -1828,8 +1898,7 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
       add_delay (pkt, tree, F_RESPONSE_TIME, tx->response_to);
     }
   else if (is_answer (type) && !ctx->first_pass)
-    iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
-                    "No request seen for this %s", iot_value_name (msgtype_names, type));
+    iot_expert_add_info (pkt, tree, &mqtt_experts[E_REQUEST_MISSING], "No request seen for this %s", iot_value_name (msgtype_names, type));
   add_frame_link (pkt, tree, F_PUBLISH_IN, extra->publish_in);
   if (type == T_PUBCOMP && extra->publish_in != 0)
     add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
@@ -1843,11 +1912,10 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
     return;
   if (type == T_PUBLISH)
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
-                    "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
+    iot_expert_add_info (pkt, tree, &mqtt_experts[E_PUBLISH_UNACKED], "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
                     tx->expects == T_PUBACK ? "PUBACK" : "PUBREC");
   else
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "No response seen (expected %s)",
+    iot_expert_add_info (pkt, tree, &mqtt_experts[E_RESPONSE_MISSING], "No response seen (expected %s)",
                     iot_value_name (msgtype_names, tx->expects));
 }
 
@@ -1876,8 +1944,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   tree = iot_tree_add_protocol (pkt, parent, &mqtt_fields[F_PROTO], msg, 0, msg->reported);
   iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
   if (type != T_CONNECT && ctx->version == 0)
-    iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_PROTOCOL,
-                    "Unknown version (missing the CONNECT packet?)");
+    iot_expert_add_info (pkt, tree, &mqtt_experts[E_UNKNOWN_VERSION], "Unknown version (missing the CONNECT packet?)");
 
   if (type == T_PUBLISH)
     node = add_bitmask (pkt, tree, msg, 0, F_HDRFLAGS, publish_bits);
@@ -1886,19 +1953,18 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   else
     node = add_bitmask (pkt, tree, msg, 0, F_HDRFLAGS, other_bits);
   if (type == T_PUBLISH && ((hdr >> 1) & 3) == 3)
-    iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "QoS 3 is not a valid QoS (must be 0, 1 or 2)");
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_QOS_INVALID], "QoS 3 is not a valid QoS (must be 0, 1 or 2)");
   else if (type == T_PUBLISH && (hdr & 0x08) && !(hdr & 0x06))
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "DUP flag set on a QoS 0 message");
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_DUP_ON_QOS0], "DUP flag set on a QoS 0 message");
   else if (type != T_PUBLISH && ctx->version == MQTT_V31 && expected_flags (type) == 0x2)
     {
       if (((hdr >> 1) & 3) != 1)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "%s must be sent with QoS 1", type_name);
+        iot_expert_add_info (pkt, node, &mqtt_experts[E_QOS1_REQUIRED], "%s must be sent with QoS 1", type_name);
     }
   else if (type != T_PUBLISH && (hdr & 0x0f) != expected_flags (type))
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    "Reserved flags of %s must be %u, not %u", type_name, expected_flags (type), hdr & 0x0fu);
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_RESERVED_FLAGS], "Reserved flags of %s must be %u, not %u", type_name, expected_flags (type), hdr & 0x0fu);
   if (type == T_RESERVED || (type == T_AUTH && ctx->version != MQTT_V50 && ctx->version != 0))
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Message type %u is reserved in this version",
+    iot_expert_add_info (pkt, node, &mqtt_experts[E_RESERVED_TYPE], "Message type %u is reserved in this version",
                     type);
   iot_tree_add_uint (pkt, tree, &mqtt_fields[F_LEN], msg, 1, len_bytes, remaining);
   if (ctx->first_pass && ctx->st != NULL)
@@ -2066,8 +2132,7 @@ dissect_mqtt (IotPacket *pkt, IotBuf *buf, int parent)
           iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
           iot_col_append_sep_info (pkt, ", ", "%s", type_name);
           add_item (pkt, tree, &mqtt_fields[F_HDRFLAGS], buf, off, 1, FALSE);
-          iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Remaining Length uses more than 4 bytes");
+          iot_expert_add_info (pkt, tree, &mqtt_experts[E_REMAINING_LENGTH], "Remaining Length uses more than 4 bytes");
           iot_malformed (pkt, "MQTT Remaining Length uses more than 4 bytes");
         }
       total = 1 + (guint64) n + remaining;
@@ -2092,6 +2157,8 @@ IotDissector iot_dissector_mqtt = {
   .long_name = "MQ Telemetry Transport Protocol",
   .fields = mqtt_fields,
   .n_fields = N_FIELDS,
+  .experts = mqtt_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_mqtt,
   .handoff = { { "tcp.port", MQTT_PORT } },
   .state_new = mqtt_state_new,

@@ -144,6 +144,19 @@ static const IotValueName return_code_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_TRAILING,
+  E_UNKNOWN_TYPE,
+  N_EXPERTS
+};
+
+static IotExpertInfo mqttsn_experts[N_EXPERTS] = {
+  [E_TRAILING] = IOT_EXPERT_INFO ("mqttsn.trailing_data", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Trailing stray characters",
+                              "Bytes after the message's content that its length says belong to it."),
+  [E_UNKNOWN_TYPE] = IOT_EXPERT_INFO ("mqttsn.msgtype.unknown", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Unknown message type",
+                              "MQTT-SN 1.2 defines message types 0x00-0x1d (and 0xfe for encapsulation); this one is not defined, so its body is not decoded."),
+};
+
 static IotField mqttsn_fields[N_FIELDS] = {
   [F_PROTO] = { "mqttsn", "MQ Telemetry Transport Protocol for Sensor Networks", IOT_FT_PROTOCOL, .blurb =
     "MQTT-SN: MQTT for datagrams and small radios. Clients talk to a gateway, which relays to an MQTT broker." },
@@ -350,8 +363,7 @@ add_string (IotPacket *pkt, int tree, int field, const IotBuf *msg, guint off, c
     for (const guint8 *q = nul; q < p + len; q++)
       if (*q != 0)
         {
-          iot_expert_add (pkt, node >= 0 ? node : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                          "Trailing stray characters");
+          iot_expert_add_info (pkt, node >= 0 ? node : tree, &mqttsn_experts[E_TRAILING], "Trailing stray characters");
           break;
         }
   if (out != NULL)
@@ -575,8 +587,7 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
       break;
     default:
       if (iot_buf_reported_remaining (msg, p) > 0)
-        iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                        "Unknown message type 0x%02x: body not decoded", type);
+        iot_expert_add_info (pkt, tree, &mqttsn_experts[E_UNKNOWN_TYPE], "Unknown message type 0x%02x: body not decoded", type);
       break;
     }
 }
@@ -640,6 +651,8 @@ IotDissector iot_dissector_mqttsn = {
   .long_name = "MQ Telemetry Transport Protocol for Sensor Networks",
   .fields = mqttsn_fields,
   .n_fields = N_FIELDS,
+  .experts = mqttsn_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_mqttsn,
   .state_new = mqttsn_state_new,
   .state_free = mqttsn_state_free,

@@ -73,6 +73,28 @@ static const IotValueName type_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_PACKED,
+  E_TAG,
+  E_VALUE,
+  E_WIRETYPE,
+  E_TOO_DEEP,
+  N_EXPERTS
+};
+
+static IotExpertInfo protobuf_experts[N_EXPERTS] = {
+  [E_PACKED] = IOT_EXPERT_INFO ("protobuf.failed_parse_packed_repeated_field", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Failed to parse packed repeated field",
+                              "A packed repeated field holds values back to back; its bytes do not divide into values of its type."),
+  [E_TAG] = IOT_EXPERT_INFO ("protobuf.failed_parse_tag", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Failed to parse tag field",
+                              "Each protobuf field starts with a varint tag (field number and wire type); this one is cut short or too long."),
+  [E_VALUE] = IOT_EXPERT_INFO ("protobuf.failed_parse_field", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Failed to parse value field",
+                              "The field's value does not fit in the bytes left."),
+  [E_WIRETYPE] = IOT_EXPERT_INFO ("protobuf.unknown_wire_type", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Unknown or unsupported wiretype",
+                              "Protobuf wire types are 0 (varint), 1 (64-bit), 2 (length-delimited) and 5 (32-bit); 3 and 4 are deprecated groups and others do not exist."),
+  [E_TOO_DEEP] = IOT_EXPERT_INFO ("protobuf.nested_too_deep", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Messages nested too deep",
+                              "Messages inside messages deeper than this decoder follows; the inner bytes are shown undecoded."),
+};
+
 static IotField protobuf_fields[N_FIELDS] = {
   [F_PROTO] = { "protobuf", "Protocol Buffers", IOT_FT_PROTOCOL, .blurb =
     "Protocol Buffers: a compact binary encoding of typed records. Each field is a number and a value; the "
@@ -256,7 +278,7 @@ add_packed (Walk *w, int parent, const IotBuf *value, const IotProtoField *def)
       off += n;
     }
   if (off < value->length)
-    iot_expert_add (w->pkt, parent, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Failed to parse packed repeated field");
+    iot_expert_add_info (w->pkt, parent, &protobuf_experts[E_PACKED], "Failed to parse packed repeated field");
 }
 
 /* One field at @off; returns the bytes it took, or 0 when the rest of the
@@ -276,7 +298,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
 
   if (!iot_proto_read_varint (buf, off, &tag, &tag_len) || (tag >> 3) == 0 || (tag >> 3) > G_MAXUINT32)
     {
-      iot_expert_add (pkt, parent, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Failed to parse tag field");
+      iot_expert_add_info (pkt, parent, &protobuf_experts[E_TAG], "Failed to parse tag field");
       return 0;
     }
   number = (guint32) (tag >> 3);
@@ -305,7 +327,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
     case IOT_WIRE_VARINT:
       if (!iot_proto_read_varint (buf, value_off, &raw, &n))
         {
-          iot_expert_add (pkt, field, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Failed to parse value field");
+          iot_expert_add_info (pkt, field, &protobuf_experts[E_VALUE], "Failed to parse value field");
           return 0;
         }
       break;
@@ -314,7 +336,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
       n = wire == IOT_WIRE_FIXED64 ? 8 : 4;
       if (!iot_buf_has (buf, value_off, n))
         {
-          iot_expert_add (pkt, field, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Failed to parse value field");
+          iot_expert_add_info (pkt, field, &protobuf_experts[E_VALUE], "Failed to parse value field");
           return 0;
         }
       raw = n == 8 ? iot_buf_u64le (buf, value_off) : iot_buf_u32le (buf, value_off);
@@ -322,8 +344,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
     case IOT_WIRE_LENGTH:
       if (!iot_proto_read_varint (buf, value_off, &length, &n) || length > iot_buf_remaining (buf, value_off + n))
         {
-          iot_expert_add (pkt, field, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Failed to parse length delimited field");
+          iot_expert_add_info (pkt, field, &protobuf_experts[E_VALUE], "Failed to parse length delimited field");
           return 0;
         }
       node = iot_tree_add_uint (pkt, field, &protobuf_fields[F_VALUE_LENGTH], buf, value_off, n, length);
@@ -338,7 +359,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
       iot_tree_set_length (pkt, field, tag_len);
       return tag_len;
     default:
-      iot_expert_add (pkt, field, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Unknown or unsupported wiretype %u", wire);
+      iot_expert_add_info (pkt, field, &protobuf_experts[E_WIRETYPE], "Unknown or unsupported wiretype %u", wire);
       return 0;
     }
   iot_tree_set_length (pkt, field, value_off + n - off);
@@ -363,7 +384,7 @@ dissect_field (Walk *w, const IotBuf *buf, guint off, int parent, const IotProto
         {
           text = " (message)";
           if (w->depth >= MAX_NESTING)
-            iot_expert_add (pkt, field, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Messages nested too deep; not decoded");
+            iot_expert_add_info (pkt, field, &protobuf_experts[E_TOO_DEEP], "Messages nested too deep; not decoded");
           else
             {
               w->depth++;
@@ -444,5 +465,7 @@ IotDissector iot_dissector_protobuf = {
   .long_name = "Protocol Buffers",
   .fields = protobuf_fields,
   .n_fields = N_FIELDS,
+  .experts = protobuf_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_protobuf,
 };

@@ -42,6 +42,16 @@ enum {
   N_FIELDS
 };
 
+enum {
+  E_NOT_PACK,
+  N_EXPERTS
+};
+
+static IotExpertInfo senml_experts[N_EXPERTS] = {
+  [E_NOT_PACK] = IOT_EXPERT_INFO ("senml.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Not a SenML pack",
+                              "A SenML pack is an array of records (objects or maps); from here on the payload is something else."),
+};
+
 static IotField senml_fields[N_FIELDS] = {
   [F_PROTO] = { "senml", "Sensor Measurement Lists", IOT_FT_PROTOCOL, .blurb =
     "SenML (RFC 8428): a list of measurement records (name, value, unit, time) in JSON or CBOR. "
@@ -664,8 +674,7 @@ dissect_senml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   ok = is_cbor ? parse_cbor (&s) : parse_json (&s);
   iot_tree_append_label (pkt, s.tree, " (%u record%s)", s.n_records, s.n_records == 1 ? "" : "s");
   if (!ok)
-    iot_expert_add (pkt, s.tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    "Not a SenML pack (an array of records) from here on; %u record%s decoded",
+    iot_expert_add_info (pkt, s.tree, &senml_experts[E_NOT_PACK], "Not a SenML pack (an array of records) from here on; %u record%s decoded",
                     s.n_records, s.n_records == 1 ? "" : "s");
   return buf->length;
 }
@@ -676,5 +685,7 @@ IotDissector iot_dissector_senml = {
   .long_name = "Sensor Measurement Lists",
   .fields = senml_fields,
   .n_fields = N_FIELDS,
+  .experts = senml_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_senml,
 };

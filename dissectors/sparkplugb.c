@@ -50,6 +50,34 @@ static const IotValueName datatype_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_TOPIC_INCOMPLETE,
+  E_ALIAS_UNKNOWN,
+  E_SEQ_GAP,
+  E_SEQ_RANGE,
+  E_SEQ_MISSING,
+  E_BDSEQ_MISMATCH,
+  E_NOT_PROTOBUF,
+  N_EXPERTS
+};
+
+static IotExpertInfo sparkplugb_experts[N_EXPERTS] = {
+  [E_TOPIC_INCOMPLETE] = IOT_EXPERT_INFO ("sparkplugb.topic.incomplete", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Sparkplug topic incomplete",
+                              "A Sparkplug B topic is spBv1.0/group/type/edge[/device]; a level is missing, so the message cannot be placed."),
+  [E_ALIAS_UNKNOWN] = IOT_EXPERT_INFO ("sparkplugb.alias.unknown", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Metric alias not defined by a birth",
+                              "Metrics may be sent by alias only after the NBIRTH/DBIRTH that defined the alias; this birth is not in the capture (or the edge node never sent it)."),
+  [E_SEQ_GAP] = IOT_EXPERT_INFO ("sparkplugb.seq.gap", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Sparkplug sequence gap",
+                              "Every message of an edge node carries seq 0-255 in order; a jump means messages were lost between the node and the capture point."),
+  [E_SEQ_RANGE] = IOT_EXPERT_INFO ("sparkplugb.seq.out_of_range", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Sparkplug seq above 255",
+                              "The seq metric counts 0 to 255 and wraps; a larger value breaks the specification."),
+  [E_SEQ_MISSING] = IOT_EXPERT_INFO ("sparkplugb.seq.missing", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Sparkplug message without a seq",
+                              "Births and data messages must carry a seq, so that a host can see lost messages."),
+  [E_BDSEQ_MISMATCH] = IOT_EXPERT_INFO ("sparkplugb.bdseq.mismatch", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "NDEATH bdSeq does not match the NBIRTH",
+                              "A death certificate names the session (bdSeq) it ends; a different one belongs to an older session and must not end this one."),
+  [E_NOT_PROTOBUF] = IOT_EXPERT_INFO ("sparkplugb.payload.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Sparkplug payload does not parse as protobuf",
+                              "Sparkplug B payloads are Protocol Buffers messages; these bytes are not one."),
+};
+
 static IotField sparkplugb_fields[N_FIELDS] = {
   [F_PROTO] = { "sparkplugb", "SparkplugB", IOT_FT_PROTOCOL, .blurb =
     "Sparkplug B: how industrial edge nodes publish metrics over MQTT (topics spBv1.0/…, protobuf payloads)." },
@@ -440,8 +468,7 @@ add_topic (IotPacket *pkt, int tree, const IotBuf *buf, const char *topic, Topic
         *slots[i] = iot_packet_strdup_printf (pkt, "%s", parts[i]);
     }
   if (t->group == NULL || t->type == NULL || t->edge == NULL)
-    iot_expert_add (pkt, ns, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                    "Sparkplug topic without %s", t->group == NULL ? "group id"
+    iot_expert_add_info (pkt, ns, &sparkplugb_experts[E_TOPIC_INCOMPLETE], "Sparkplug topic without %s", t->group == NULL ? "group id"
                     : t->type == NULL ? "message type" : "edge node id");
 }
 
@@ -628,8 +655,7 @@ add_metrics (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const 
         iot_tree_set_generated (pkt, iot_tree_add_string (pkt, node, &sparkplugb_fields[F_METRIC_UNIT],
                                                           &mbuf, 0, 0, unit, -1));
       if (name == NULL && m->has_alias)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
-                        "Alias %" G_GUINT64_FORMAT " was not defined by a birth seen on this connection", m->alias);
+        iot_expert_add_info (pkt, node, &sparkplugb_experts[E_ALIAS_UNKNOWN], "Alias %" G_GUINT64_FORMAT " was not defined by a birth seen on this connection", m->alias);
       if (numeric && name && iot_packet_wants_readings (pkt))
         publish_reading (pkt, t, topic, name, unit, value, m->timestamp ? m->timestamp : p->timestamp);
     }
@@ -651,17 +677,15 @@ add_sequence (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const
 
           iot_tree_set_generated (pkt, iot_tree_add_uint (pkt, tree, &sparkplugb_fields[F_SEQ_EXPECTED],
                                                           buf, 0, 0, f->expected_seq));
-          iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
-                          "Sparkplug seq %" G_GUINT64_FORMAT " where %u was expected: %u message%s of edge "
+          iot_expert_add_info (pkt, node, &sparkplugb_experts[E_SEQ_GAP], "Sparkplug seq %" G_GUINT64_FORMAT " where %u was expected: %u message%s of edge "
                           "node %s/%s missing", p->seq, f->expected_seq, missing, missing == 1 ? "" : "s",
                           t->group, t->edge);
         }
       if (p->seq > 255)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Sparkplug seq above 255");
+        iot_expert_add_info (pkt, node, &sparkplugb_experts[E_SEQ_RANGE], "Sparkplug seq above 255");
     }
   else if (counts_seq (t))
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
-                    "Sparkplug %s of edge node %s/%s without a seq", t->type, t->group, t->edge);
+    iot_expert_add_info (pkt, tree, &sparkplugb_experts[E_SEQ_MISSING], "Sparkplug %s of edge node %s/%s without a seq", t->type, t->group, t->edge);
   if (f->birth_frame != 0)
     iot_tree_set_generated (pkt, iot_tree_add_uint (pkt, tree, &sparkplugb_fields[F_BIRTH_FRAME], buf, 0, 0,
                                                     f->birth_frame));
@@ -674,8 +698,7 @@ add_sequence (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const
           node = iot_tree_add_uint (pkt, tree, &sparkplugb_fields[F_BDSEQ], buf, 0, 0, m->raw);
           iot_tree_set_generated (pkt, node);
           if (f->bdseq_mismatch)
-            iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
-                            "NDEATH bdSeq %" G_GUINT64_FORMAT " does not match the NBIRTH's %" G_GUINT64_FORMAT
+            iot_expert_add_info (pkt, node, &sparkplugb_experts[E_BDSEQ_MISMATCH], "NDEATH bdSeq %" G_GUINT64_FORMAT " does not match the NBIRTH's %" G_GUINT64_FORMAT
                             ": it ends another session", m->raw, f->birth_bdseq);
         }
     }
@@ -704,7 +727,7 @@ dissect_sparkplugb (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   if (t.group == NULL || t.type == NULL || t.edge == NULL || is_type (&t, "STATE"))
     return buf->reported;
   if (!walk (pkt, buf, visit_payload, &p))
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Sparkplug payload does not parse as protobuf");
+    iot_expert_add_info (pkt, tree, &sparkplugb_experts[E_NOT_PROTOBUF], "Sparkplug payload does not parse as protobuf");
   if (iot_packet_first_pass (pkt) && !g_hash_table_contains (st->facts, key))
     g_hash_table_insert (st->facts, key, first_pass (pkt, st, &t, &p));
   f = g_hash_table_lookup (st->facts, key);
@@ -721,6 +744,8 @@ IotDissector iot_dissector_sparkplugb = {
   .long_name = "SparkplugB",
   .fields = sparkplugb_fields,
   .n_fields = N_FIELDS,
+  .experts = sparkplugb_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_sparkplugb,
   .state_new = sparkplugb_state_new,
   .state_free = sparkplugb_state_free,

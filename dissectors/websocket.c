@@ -105,6 +105,16 @@ static const IotValueName close_status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo ws_experts[N_EXPERTS] = {
+  [E_LENGTH] = IOT_EXPERT_INFO ("websocket.payload_length.too_large", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Payload length too large to handle",
+                              "The 64-bit payload length is larger than any capture can hold; the frame is not decoded further."),
+};
+
 static IotField ws_fields[N_FIELDS] = {
   [F_PROTO] = { "websocket", "WebSocket", IOT_FT_PROTOCOL, .blurb =
     "WebSocket: a two-way message channel that starts as an HTTP request and then keeps the TCP connection open." },
@@ -651,7 +661,7 @@ dissect_frame (IotPacket *pkt, WsState *st, IotBuf *buf, guint off, int parent, 
     }
   if (len > G_MAXINT32)
     {
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Payload length too large to handle");
+      iot_expert_add_info (pkt, node, &ws_experts[E_LENGTH], "Payload length too large to handle");
       iot_malformed (pkt, "WebSocket payload length too large");
     }
   payload = iot_buf_sub (buf, off + hdr, (gint) len);
@@ -714,6 +724,8 @@ IotDissector iot_dissector_websocket = {
   .long_name = "WebSocket",
   .fields = ws_fields,
   .n_fields = N_FIELDS,
+  .experts = ws_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_websocket,
   .state_new = ws_state_new,
   .state_free = ws_state_free,

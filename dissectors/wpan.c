@@ -227,6 +227,22 @@ static const IotValueName key_id_mode_names[] = {
 
 #define BOOL_TF .true_word = "True", .false_word = "False"
 
+enum {
+  E_FCS_BAD,
+  E_NO_SOURCE,
+  E_NO_KEY,
+  N_EXPERTS
+};
+
+static IotExpertInfo wpan_experts[N_EXPERTS] = {
+  [E_FCS_BAD] = IOT_EXPERT_INFO ("wpan.fcs.bad", IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad FCS",
+                              "The frame check sequence computed over the received bytes differs from the one sent: the frame was damaged on the air."),
+  [E_NO_SOURCE] = IOT_EXPERT_INFO ("wpan.no_ext_source", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "No extended source address - can't decrypt",
+                              "The security nonce needs the sender's 64-bit address; it is not in the frame and was not learned earlier."),
+  [E_NO_KEY] = IOT_EXPERT_INFO ("wpan.no_key", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "No encryption key set - can't decrypt",
+                              "This frame is encrypted and no key given (or none of them) opens it. Give the network key with -o or in the Preferences."),
+};
+
 static IotField wpan_fields[N_FIELDS] = {
   [F_PROTO] = { "wpan", "IEEE 802.15.4 Low-Rate Wireless PAN", IOT_FT_PROTOCOL, .blurb =
     "The radio MAC of Zigbee, Thread and 6LoWPAN devices: small frames (at most 127 bytes) between short or 64-bit addresses inside a PAN (a personal area network with its own 16-bit id)." },
@@ -560,7 +576,7 @@ add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fc
   node = iot_tree_add_boolean (pkt, tree, &wpan_fields[F_FCS_OK], buf, mac_len, trailer_length (fcs), ok);
   iot_tree_set_hidden (pkt, node);
   if (!ok)
-    iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Bad FCS");
+    iot_expert_add_info (pkt, expert_tree >= 0 ? expert_tree : node, &wpan_experts[E_FCS_BAD], "Bad FCS");
 }
 
 /* ---- addresses ------------------------------------------------------------- */
@@ -1210,14 +1226,12 @@ decrypt_payload (IotPacket *pkt, int tree, int expert_tree, IotBuf *buf, guint o
     }
   if (src64 == NULL)
     {
-      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                      "No extended source address - can't decrypt");
+      iot_expert_add_info (pkt, expert_tree >= 0 ? expert_tree : tree, &wpan_experts[E_NO_SOURCE], "No extended source address - can't decrypt");
       return FALSE;
     }
   if (buf->length < buf->reported || !aux->has_counter)
     {
-      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                      "No encryption key set - can't decrypt");
+      iot_expert_add_info (pkt, expert_tree >= 0 ? expert_tree : tree, &wpan_experts[E_NO_KEY], "No encryption key set - can't decrypt");
       return FALSE;
     }
   iot_ccm_star_nonce (src64, aux->frame_counter, aux->level, job.nonce);
@@ -1232,8 +1246,7 @@ decrypt_payload (IotPacket *pkt, int tree, int expert_tree, IotBuf *buf, guint o
   key_number = iot_wpan_try_keys (pkt, aux, src_pan, IOT_WPAN_KEY_FOR_MAC, try_ccm_key, &job);
   if (key_number < 0)
     {
-      iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                      "No encryption key set - can't decrypt");
+      iot_expert_add_info (pkt, expert_tree >= 0 ? expert_tree : tree, &wpan_experts[E_NO_KEY], "No encryption key set - can't decrypt");
       /* tshark goes on with what the last key tried made of the payload
        * (shown as data); so does this, so both show the same bytes. */
       if (job.attempts > 0 && encrypted)
@@ -1337,8 +1350,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
     {
       /* Encrypted or carrying payload IEs we do not decode: opaque. */
       if ((fcf & 0x0008) && !decryptable)
-        iot_expert_add (pkt, expert_tree >= 0 ? expert_tree : tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                        "No encryption key set - can't decrypt");
+        iot_expert_add_info (pkt, expert_tree >= 0 ? expert_tree : tree, &wpan_experts[E_NO_KEY], "No encryption key set - can't decrypt");
       info_addresses (pkt, &dst, &src);
       if (!fcs_ok)
         iot_col_append_info (pkt, ", Bad FCS");
@@ -1401,6 +1413,8 @@ IotDissector iot_dissector_wpan = {
   .long_name = "IEEE 802.15.4 Low-Rate Wireless PAN",
   .fields = wpan_fields,
   .n_fields = N_FIELDS,
+  .experts = wpan_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_wpan,
   .handoff = { { "link", 195 }, { "link", 230 } },
   .state_new = wpan_state_new,

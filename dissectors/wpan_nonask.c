@@ -12,6 +12,16 @@ enum {
   N_FIELDS
 };
 
+enum {
+  E_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo nonask_experts[N_EXPERTS] = {
+  [E_LENGTH] = IOT_EXPERT_INFO ("wpan-nonask-phy.frame_length.mismatch", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "PHY header length disagrees with the frame",
+                              "The PHY header's frame length differs from the bytes captured."),
+};
+
 static IotField nonask_fields[N_FIELDS] = {
   [F_PROTO] = { "wpan-nonask-phy", "IEEE 802.15.4 non-ASK PHY", IOT_FT_PROTOCOL, .blurb =
     "The radio's physical-layer framing kept by the sniffer: synchronisation preamble, start-of-frame delimiter and the length byte." },
@@ -42,8 +52,7 @@ dissect_nonask (IotPacket *pkt, IotBuf *buf, int parent)
   frame = iot_buf_sub (buf, 6, MIN (len, iot_buf_reported_remaining (buf, 6)));
   frame.pkt = pkt;
   if (len > iot_buf_reported_remaining (buf, 6))
-    iot_expert_add (pkt, phr, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                    "PHY header claims %u bytes, the frame has %u", len, iot_buf_reported_remaining (buf, 6));
+    iot_expert_add_info (pkt, phr, &nonask_experts[E_LENGTH], "PHY header claims %u bytes, the frame has %u", len, iot_buf_reported_remaining (buf, 6));
   /* tshark shows the MAC inside the PHY row (and leaves it out of the
    * protocol hierarchy statistics). */
   iot_wpan_dissect_mac (pkt, &frame, IOT_WPAN_FCS_16, tree, tree);
@@ -56,6 +65,8 @@ IotDissector iot_dissector_wpan_nonask = {
   .long_name = "IEEE 802.15.4 Low-Rate Wireless PAN non-ASK PHY",
   .fields = nonask_fields,
   .n_fields = N_FIELDS,
+  .experts = nonask_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_nonask,
   .handoff = { { "link", 215 } },
 };

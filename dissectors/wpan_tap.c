@@ -52,6 +52,16 @@ static const IotValueName fcs_type_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_TLV,
+  N_EXPERTS
+};
+
+static IotExpertInfo tap_experts[N_EXPERTS] = {
+  [E_TLV] = IOT_EXPERT_INFO ("wpan-tap.tlv.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid TLV type",
+                              "An IEEE 802.15.4 TAP header TLV whose type this decoder does not know."),
+};
+
 static IotField tap_fields[N_FIELDS] = {
   [F_PROTO] = { "wpan-tap", "IEEE 802.15.4 TAP", IOT_FT_PROTOCOL, .blurb =
     "A header the sniffer adds before each captured radio frame: what it knows about the reception (signal strength, channel, link quality) and whether the frame keeps its FCS." },
@@ -131,7 +141,7 @@ dissect_tlv (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint type, guint
       break;
     default:
       if (iot_value_name (tlv_names, type) == NULL)
-        iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid TLV type");
+        iot_expert_add_info (pkt, tree, &tap_experts[E_TLV], "Invalid TLV type");
       break;
     }
   if (len > 0)
@@ -183,6 +193,8 @@ IotDissector iot_dissector_wpan_tap = {
   .long_name = "IEEE 802.15.4 Low-Rate Wireless PAN TAP",
   .fields = tap_fields,
   .n_fields = N_FIELDS,
+  .experts = tap_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_wpan_tap,
   .handoff = { { "link", 283 } },
 };

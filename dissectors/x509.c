@@ -66,6 +66,16 @@ static const IotValueName cert_version_names[] = {
   { 0, "v1" }, { 1, "v2" }, { 2, "v3" }, IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_INCOMPLETE,
+  N_EXPERTS
+};
+
+static IotExpertInfo x509_experts[N_EXPERTS] = {
+  [E_INCOMPLETE] = IOT_EXPERT_INFO ("x509af.certificate.incomplete", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Certificate is not complete or not valid DER",
+                              "The certificate's bytes do not form a complete DER structure."),
+};
+
 static IotField x509_fields[N_FIELDS] = {
   [F_PROTO] = { "x509af", "X.509 Authentication Framework", IOT_FT_PROTOCOL, .blurb =
     "X.509 certificates: a public key bound to a name and signed by an issuer that vouches for it." },
@@ -600,8 +610,7 @@ iot_x509_dissect_certificate (IotPacket *pkt, int tree, const IotBuf *buf, guint
 
   if (!der_get (buf, off, off + len, &cert) || cert.tag != 0x30)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                      "Certificate is not complete or not valid DER");
+      iot_expert_add_info (pkt, tree, &x509_experts[E_INCOMPLETE], "Certificate is not complete or not valid DER");
       return NULL;
     }
   if (!der_get (buf, cert.content, cert.end, &tbs) || tbs.tag != 0x30)
@@ -635,5 +644,7 @@ IotDissector iot_dissector_x509 = {
   .long_name = "X.509 Authentication Framework",
   .fields = x509_fields,
   .n_fields = N_FIELDS,
+  .experts = x509_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_x509,
 };

@@ -36,6 +36,16 @@ static const IotValueName type_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_VERSION,
+  N_EXPERTS
+};
+
+static IotExpertInfo zep_experts[N_EXPERTS] = {
+  [E_VERSION] = IOT_EXPERT_INFO ("zep.version.unknown", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "ZEP version not known",
+                              "ZigBee Encapsulation Protocol versions 1 and 2 are decoded; others are shown as data."),
+};
+
 static IotField zep_fields[N_FIELDS] = {
   [F_PROTO] = { "zep", "ZigBee Encapsulation Protocol", IOT_FT_PROTOCOL, .blurb =
     "ZEP: a radio frame heard by a remote sniffer or border router, wrapped in a UDP datagram (port 17754) so it can be captured on any Ethernet." },
@@ -120,7 +130,7 @@ dissect_zep (IotPacket *pkt, IotBuf *buf, int parent)
     {
       iot_col_set_protocol (pkt, "ZEP");
       iot_col_printf_info (pkt, "Unknown ZEP version %u", version);
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "ZEP version %u is not known", version);
+      iot_expert_add_info (pkt, tree, &zep_experts[E_VERSION], "ZEP version %u is not known", version);
       return buf->length;
     }
   iot_col_set_protocol (pkt, "ZEPv2");
@@ -156,6 +166,8 @@ IotDissector iot_dissector_zep = {
   .long_name = "ZigBee Encapsulation Protocol",
   .fields = zep_fields,
   .n_fields = N_FIELDS,
+  .experts = zep_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_zep,
   .handoff = { { "udp.port", ZEP_PORT } },
 };

@@ -477,13 +477,16 @@ append_summary (Renderer *r, guint32 number, GString *out)
   iot_print_summary_timed (r->pkt, time_text, opts.tabs, out);
 }
 
-/* Like tshark's taps, the reports see every frame -R keeps, whatever -Y
- * shows. */
+/* Every analysis that reads frames (-z reports, -z readings, the insight)
+ * listens to one scan, fed by the printing pass below: however many are
+ * asked for, each frame is dissected once. */
+static IotScan *taps;
+
 static void
 count_stats (Renderer *r, IotPacket *pkt)
 {
-  if (reports != NULL && (r->read == NULL || iot_filter_matches (r->read, pkt)))
-    iot_stats_add_packet (reports, pkt);
+  if (taps != NULL)
+    iot_scan_feed (taps, pkt);
 }
 
 /* FALSE when the frame's bytes are no longer in the file (another
@@ -714,8 +717,9 @@ parse_stat_request (const char *spec, GError **error)
 static GPtrArray *readings_requests;   /* ReadingsRequest * */
 
 typedef struct {
-  char      *text;      /* the filter as given; NULL: every frame */
-  IotFilter *filter;
+  char        *text;      /* the filter as given; NULL: every frame */
+  IotFilter   *filter;
+  IotReadings *readings;  /* filled by the scan */
 } ReadingsRequest;
 
 static void
@@ -724,6 +728,7 @@ readings_request_free (gpointer data)
   ReadingsRequest *req = data;
 
   g_free (req->text);
+  g_clear_pointer (&req->readings, iot_readings_free);
   if (req->filter != NULL)
     iot_filter_free (req->filter);
   g_free (req);
@@ -755,27 +760,19 @@ parse_readings_request (const char *spec, GError **error)
   return TRUE;
 }
 
-/* One pass per request, after the frames and the other reports. */
-static gboolean
-print_readings (IotEngine *engine)
+/* After the frames and the other reports, in the order asked. */
+static void
+print_readings (void)
 {
   for (guint i = 0; readings_requests != NULL && i < readings_requests->len; i++)
     {
       ReadingsRequest *req = g_ptr_array_index (readings_requests, i);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (IotReadings) readings = iot_readings_collect (engine, req->filter, NULL, NULL, NULL, &error);
       g_autoptr (GString) out = g_string_new (NULL);
 
-      if (readings == NULL)
-        {
-          fprintf (stderr, "iotscope-cli: -z readings: %s\n", error->message);
-          return FALSE;
-        }
-      iot_readings_print (readings, req->text, out);
+      iot_readings_print (req->readings, req->text, out);
       flush_out (out);
     }
   g_clear_pointer (&readings_requests, g_ptr_array_unref);
-  return TRUE;
 }
 
 /* Checks every -z before any work is done. */
@@ -869,16 +866,49 @@ print_follows (IotEngine *engine, GArray *follows)
   return TRUE;
 }
 
-/* Adds what the -z reports read to the dissection; they need every frame,
- * in order. */
-static void
-prepare_stats (IotDissectOptions *options, IotFieldSet *wanted, IotFile *file, guint32 n,
-               gboolean *sequential)
+static IotInsight *insight_tap;    /* the insight, when asked for: a listener of the scan */
+static gboolean insight_requested (void);
+
+static gboolean
+taps_requested (void)
 {
-  if (reports == NULL)
+  return reports != NULL || readings_requests != NULL || insight_requested ();
+}
+
+/* The one scan's listeners, and what they add to the dissection; they
+ * need every frame, in order.  The reports see every frame -R keeps,
+ * whatever -Y shows, as tshark's taps do; readings and the insight see
+ * every frame (readings apply their own filter). */
+static void
+prepare_stats (IotEngine *engine, IotDissectOptions *options, IotFieldSet *wanted, IotFilter *read,
+               guint32 n, gboolean *sequential)
+{
+  IotFile *file = iot_engine_file (engine);
+
+  if (!taps_requested ())
     return;
-  iot_stats_add_wanted (reports, wanted, &options->flags);
-  iot_stats_begin (reports, file, n);
+  taps = iot_scan_new (engine);
+  /* First: the hierarchy asks whether the output reads frame fields. */
+  if (reports != NULL)
+    {
+      iot_stats_begin (reports, file, n);
+      iot_scan_add_listener (taps, &iot_stats_listener, reports, read);
+    }
+  for (guint i = 0; readings_requests != NULL && i < readings_requests->len; i++)
+    {
+      ReadingsRequest *req = g_ptr_array_index (readings_requests, i);
+
+      req->readings = iot_readings_new ();
+      iot_readings_set_filter (req->readings, req->filter);
+      iot_scan_add_listener (taps, &iot_readings_listener, req->readings, NULL);
+    }
+  if (insight_requested ())
+    {
+      insight_tap = iot_insight_new ();
+      iot_insight_set_capture_path (insight_tap, iot_file_path (file));
+      iot_scan_add_listener (taps, &iot_insight_listener, insight_tap, NULL);
+    }
+  iot_scan_add_wanted (taps, wanted, &options->flags);
   *sequential = TRUE;
 }
 
@@ -968,19 +998,14 @@ insight_requested (void)
          || insight_opts.save_baseline || insight_opts.compare_baseline;
 }
 
-/* One more pass over the capture for the insight, then its outputs. */
+/* The insight's outputs, after the scan. */
 static gboolean
-run_insight (IotEngine *engine)
+run_insight (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (IotInsight) insight = iot_insight_analyze (engine, NULL, &error);
+  g_autoptr (IotInsight) insight = g_steal_pointer (&insight_tap);
   g_autoptr (GString) out = g_string_new (NULL);
 
-  if (insight == NULL)
-    {
-      fprintf (stderr, "iotscope-cli: insight: %s\n", error->message);
-      return FALSE;
-    }
   if (insight_opts.compare_baseline
       && iot_insight_compare_baseline (insight, insight_opts.compare_baseline, &error) < 0)
     {
@@ -1650,7 +1675,7 @@ run (void)
   if (opts.write_file != NULL && !save_frames (engine, display, read, n, &error))
     return fail ("%s", error->message);
   /* -q without a filter: nothing to print, nothing to select. */
-  if (opts.quiet && display == NULL && read == NULL && reports == NULL)
+  if (opts.quiet && display == NULL && read == NULL && !taps_requested ())
     n = 0;
 
   /* Frames are independent after the first pass, so the second pass can
@@ -1660,7 +1685,7 @@ run (void)
                && ((options.flags & IOT_DISSECT_TREE)
                    || opts.time_style.format == IOT_TIME_DELTA_DISPLAYED
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
-  prepare_stats (&options, wanted, file, n, &sequential);
+  prepare_stats (engine, &options, wanted, read, n, &sequential);
   n_threads = MIN (g_get_num_processors (), 8);
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));
@@ -1685,12 +1710,14 @@ run (void)
   if (opts.format == OUTPUT_PSML)
     iot_print_psml_footer (out);
   flush_out (out);
+  if (taps != NULL)
+    iot_scan_finish (taps);
+  g_clear_pointer (&taps, iot_scan_free);
   if (!print_follows (engine, follows))
     return 2;
   print_stats ();
-  if (!print_readings (engine))
-    return 2;
-  if (insight_requested () && !run_insight (engine))
+  print_readings ();
+  if (insight_requested () && !run_insight ())
     return 2;
   /* Frames not printed were still read by the first pass: were they all
    * there? */

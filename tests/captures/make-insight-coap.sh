@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make-insight-coap.sh -- CoAP field failures for the insight rules in
-# src/core/iot-insight-coap.c: resets, stalled block-wise transfers and
+# src/analysis/iot-insight-coap.c: resets, stalled block-wise transfers and
 # cancelled observations.  Run as root:
 #
 #     sudo bash tests/captures/make-insight-coap.sh

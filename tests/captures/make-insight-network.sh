@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make-insight-network.sh -- a device that cannot join the network, for the
-# insight rules in src/core/iot-insight-network.c.  Run as root:
+# insight rules in src/analysis/iot-insight-network.c.  Run as root:
 #
 #     sudo bash tests/captures/make-insight-network.sh
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make-insight-path.sh -- a NAT router that forgets idle connections, for
-# the insight rule in src/core/iot-insight-path.c.  Run as root:
+# the insight rule in src/analysis/iot-insight-path.c.  Run as root:
 #
 #     sudo bash tests/captures/make-insight-path.sh
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make-insight.sh -- a capture for the IoT insight report (src/core/iot-insight.c):
+# make-insight.sh -- a capture for the IoT insight report (src/analysis/iot-insight.c):
 # periodic sensors on a real mosquitto broker, one of them far chattier than
 # its peers and one that skips two readings.  Run as root:
 #

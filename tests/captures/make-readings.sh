@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make-readings.sh -- readings.pcap: sensor values in MQTT and CoAP payloads,
-# for the readings collector (src/core/iot-readings.c, -z readings and the
+# for the readings collector (src/analysis/iot-readings.c, -z readings and the
 # Insight window's Readings page).  Run as root:
 #
 #     sudo bash tests/captures/make-readings.sh

@@ -12,6 +12,7 @@ struct _IotReadings {
   GString    *key;        /* scratch */
   gint64      start_ns;
   gboolean    started;
+  IotFilter  *filter;     /* frames kept; NULL: all (not owned) */
 };
 
 static void
@@ -147,44 +148,59 @@ iot_readings_finish (IotReadings *self)
   g_ptr_array_sort (self->series, compare_series);
 }
 
+void
+iot_readings_set_filter (IotReadings *self, IotFilter *filter)
+{
+  self->filter = filter;
+}
+
+static void
+listener_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  IotReadings *self = data;
+
+  *flags |= IOT_DISSECT_READINGS;
+  if (self->filter != NULL)
+    iot_filter_add_fields (self->filter, wanted);
+}
+
+static void
+listener_frame (gpointer data, IotPacket *pkt)
+{
+  IotReadings *self = data;
+
+  if (!self->started)
+    {
+      self->start_ns = iot_packet_time_ns (pkt);
+      self->started = TRUE;
+    }
+  if (self->filter == NULL || iot_filter_matches (self->filter, pkt))
+    iot_readings_add_packet (self, pkt);
+}
+
+static void
+listener_finish (gpointer data)
+{
+  iot_readings_finish (data);
+}
+
+const IotScanListener iot_readings_listener = {
+  .add_wanted = listener_add_wanted,
+  .frame = listener_frame,
+  .finish = listener_finish,
+};
+
 IotReadings *
 iot_readings_collect (IotEngine *engine, IotFilter *filter, GCancellable *cancellable,
                       IotReadingsProgress progress, gpointer user_data, GError **error)
 {
   g_autoptr (IotReadings) self = iot_readings_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { 0 };
-  guint32 n = iot_engine_n_passed (engine);
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
 
-  options.flags = IOT_DISSECT_READINGS;
-  if (filter != NULL)
-    {
-      iot_filter_add_fields (filter, wanted);
-      options.fields = wanted;
-    }
-  for (guint32 i = 1; i <= n; i++)
-    {
-      /* Every 4096 frames, from the first on. */
-      if ((i & 0xfff) == 1)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (progress != NULL)
-            progress (i - 1, n, user_data);
-        }
-      iot_engine_dissect (engine, pkt, i, &options);
-      if (i == 1 && !self->started)
-        {
-          self->start_ns = iot_packet_time_ns (pkt);
-          self->started = TRUE;
-        }
-      if (filter == NULL || iot_filter_matches (filter, pkt))
-        iot_readings_add_packet (self, pkt);
-    }
-  if (progress != NULL)
-    progress (n, n, user_data);
-  iot_readings_finish (self);
+  iot_readings_set_filter (self, filter);
+  iot_scan_add_listener (scan, &iot_readings_listener, self, NULL);
+  if (!iot_scan_run (scan, cancellable, progress, user_data, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

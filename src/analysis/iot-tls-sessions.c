@@ -155,24 +155,30 @@ iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt)
     }
 }
 
+static void
+listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  iot_tls_sessions_add_wanted (self, wanted);
+}
+
+static void
+listener_frame (gpointer self, IotPacket *pkt)
+{
+  iot_tls_sessions_add_packet (self, pkt);
+}
+
+const IotScanListener iot_tls_sessions_listener = {
+  .add_wanted = listener_add_wanted,
+  .frame = listener_frame,
+};
+
 gboolean
 iot_tls_sessions_scan (IotTlsSessions *self, IotEngine *engine, GCancellable *cancellable)
 {
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { 0 };
-  guint32 n = iot_engine_n_passed (engine);
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
 
-  iot_tls_sessions_add_wanted (self, wanted);
-  options.fields = wanted;
-  for (guint32 i = 1; i <= n; i++)
-    {
-      if ((i & 0xfff) == 0 && g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-      iot_engine_dissect (engine, pkt, i, &options);
-      iot_tls_sessions_add_packet (self, pkt);
-    }
-  return TRUE;
+  iot_scan_add_listener (scan, &iot_tls_sessions_listener, self, NULL);
+  return iot_scan_run (scan, cancellable, NULL, NULL, NULL);
 }
 
 guint

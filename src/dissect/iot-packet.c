@@ -4,6 +4,7 @@
 #include "iot-core-private.h"
 #include "iot-format.h"
 #include "iot-resolve.h"
+#include "iot-frame-notes.h"
 
 #include <string.h>
 
@@ -1071,8 +1072,8 @@ expert_severity_code (IotSeverity severity)
 }
 
 static int
-add_expert_node (IotPacket *pkt, int parent, IotSeverity severity, IotExpertGroup group,
-                 const char *message)
+add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSeverity severity,
+                 IotExpertGroup group, const char *message)
 {
   IotNode *node;
   const char *msg = iot_packet_strndup (pkt, message, strlen (message));
@@ -1088,6 +1089,13 @@ add_expert_node (IotPacket *pkt, int parent, IotSeverity severity, IotExpertGrou
                                           iot_format_severity (severity),
                                           iot_format_expert_group (group), msg);
 
+  /* The item's own field first, as tshark puts it: hidden, since the
+   * message row below shows the same text. */
+  if (info != NULL)
+    {
+      node = new_node (pkt, index, &info->field, NULL, 0, 0, &child);
+      node->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
+    }
   node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_MESSAGE], NULL, 0, 0, &child);
   node->flags = IOT_NODE_GENERATED;
   node->v.p = (const guint8 *) msg;
@@ -1117,7 +1125,33 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
   va_start (ap, fmt);
   message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  return add_expert_node (pkt, node, severity, group, message);
+  return add_expert_node (pkt, node, NULL, severity, group, message);
+}
+
+int
+iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const char *fmt, ...)
+{
+  g_autofree char *message = NULL;
+  va_list ap;
+
+  g_return_val_if_fail (info != NULL, -1);
+  if (fmt == NULL)
+    return add_expert_node (pkt, node, info, info->severity, info->group, info->field.name);
+  va_start (ap, fmt);
+  message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return add_expert_node (pkt, node, info, info->severity, info->group, message);
+}
+
+const IotExpertInfo *
+iot_packet_node_expert (IotPacket *pkt, guint index)
+{
+  const IotNode *nodes = (const IotNode *) pkt->nodes->data;
+
+  if (index + 1 >= pkt->nodes->len || !(nodes[index].flags & IOT_NODE_EXPERT)
+      || nodes[index + 1].parent != (gint32) index)
+    return NULL;
+  return iot_registry_expert_info (nodes[index + 1].field);
 }
 
 G_NORETURN void
@@ -1159,7 +1193,7 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
   node->flags = IOT_NODE_GENERATED;
   node->label = iot_packet_strdup_printf (pkt, "[Malformed Packet: %s]", name);
-  add_expert_node (pkt, index, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+  add_expert_node (pkt, index, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                    pkt->unwind_reason ? pkt->unwind_reason
                                       : "Malformed Packet (Exception occurred)");
   iot_col_append_info (pkt, "[Malformed Packet]");
@@ -1175,7 +1209,7 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
   node->flags = IOT_NODE_GENERATED;
   node->label = label;
-  expert = add_expert_node (pkt, index, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, message);
+  expert = add_expert_node (pkt, index, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, message);
   node = new_node (pkt, expert, &iot_expert_fields[IOT_EXPERT_F_REASSEMBLY], NULL, 0, 0, &child);
   node->flags = IOT_NODE_GENERATED;
   node->label = iot_packet_strndup (pkt, message, strlen (message));
@@ -1411,4 +1445,24 @@ const char *
 iot_packet_reading_series (IotPacket *pkt)
 {
   return pkt->reading_series;
+}
+
+/* ---- the user's notes on this frame, for the frame dissector ----------------- */
+
+gboolean
+iot_packet_frame_marked (IotPacket *pkt)
+{
+  return pkt->file != NULL && iot_file_frame_marked (pkt->file, pkt->number);
+}
+
+gboolean
+iot_packet_frame_ignored (IotPacket *pkt)
+{
+  return pkt->file != NULL && iot_file_frame_ignored (pkt->file, pkt->number);
+}
+
+char **
+iot_packet_frame_comments (IotPacket *pkt)
+{
+  return pkt->file != NULL ? iot_file_dup_frame_comments (pkt->file, pkt->number) : NULL;
 }

@@ -23,6 +23,8 @@ typedef struct {
   const IotField *mqtt, *msgtype, *qos, *dup, *msgid, *topic, *msg;
   const IotField *response_in, *response_to, *response_time, *pubcomp_in, *handshake_time, *dup_of;
   const IotField *publish_in;
+  const IotField *unacknowledged;    /* MQTT expert items */
+  const IotField *response_missing;
 } Fields;
 
 static const char *const type_names[16] = {
@@ -42,12 +44,13 @@ fields_init (Fields *f, IotFieldSet *wanted)
   const IotField **all[] = {
     &f->stream, &f->icmp, &f->icmpv6, &f->mqtt, &f->msgtype, &f->qos, &f->dup, &f->msgid, &f->topic,
     &f->msg, &f->response_in, &f->response_to, &f->response_time, &f->pubcomp_in, &f->handshake_time,
-    &f->dup_of, &f->publish_in,
+    &f->dup_of, &f->publish_in, &f->unacknowledged, &f->response_missing,
   };
   static const char *const names[] = {
     "tcp.stream", "icmp", "icmpv6", "mqtt", "mqtt.msgtype", "mqtt.qos", "mqtt.dupflag", "mqtt.msgid",
     "mqtt.topic", "mqtt.msg", "mqtt.response_in", "mqtt.response_to", "mqtt.response_time",
     "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of", "mqtt.publish_in",
+    "mqtt.publish.unacknowledged", "mqtt.response.missing",
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (all) == G_N_ELEMENTS (names));
@@ -116,16 +119,15 @@ collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, 
       const IotNode *node = iot_packet_node (pkt, i);
       const IotField *field = node->field;
 
-      if (m != NULL && (node->flags & IOT_NODE_EXPERT) && node->severity == IOT_SEV_WARN
-          && node->group == IOT_GROUP_SEQUENCE)
+      if (field == NULL)
+        continue;
+      if (m != NULL && (field == f->unacknowledged || field == f->response_missing))
         {
-          /* The dissector's "never acknowledged" / "No response seen":
-           * it alone knows which copies of a message still needed one. */
+          /* The dissector's expert items: it alone knows which copies of
+           * a message still needed an answer. */
           m->unanswered = TRUE;
           continue;
         }
-      if (field == NULL)
-        continue;
       if (field == f->mqtt)
         {
           IotMqttMessage fresh = { number, time_ns, from_first };

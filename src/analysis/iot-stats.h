@@ -10,6 +10,7 @@
 
 #include "iot-engine.h"
 #include "iot-filter.h"
+#include "iot-scan.h"
 
 G_BEGIN_DECLS
 
@@ -314,6 +315,11 @@ void       iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissec
 void       iot_stats_begin (IotStats *stats, IotFile *file, guint32 n_frames);
 /* Counts one dissected frame in every report. */
 void       iot_stats_add_packet (IotStats *stats, IotPacket *pkt);
+/* add_wanted and add_packet as a scan listener (instance: an IotStats,
+ * after iot_stats_begin).  Add it before listeners that read frame.*
+ * fields: as in tshark, the hierarchy counts a frame row only when the
+ * output itself reads frame fields. */
+extern const IotScanListener iot_stats_listener;
 /* Appends every report, in the order tshark prints them (last requested first). */
 void       iot_stats_print (IotStats *stats, GString *out);
 

@@ -1,7 +1,7 @@
 /* iot-frame-notes.c — marks, ignores and comments of the open capture. */
 #include "iot-frame-notes.h"
 
-#include "iot-core-private.h"
+#include "iot-capture-private.h"
 #include "iot-file-format.h"
 
 enum {
@@ -303,24 +303,4 @@ iot_file_copy_notes (IotFile *from, IotFile *to)
       g_hash_table_add (kept, key);
     }
   return g_hash_table_size (kept);
-}
-
-/* ---- for the frame dissector ------------------------------------------------ */
-
-gboolean
-iot_packet_frame_marked (IotPacket *pkt)
-{
-  return pkt->file != NULL && iot_file_frame_marked (pkt->file, pkt->number);
-}
-
-gboolean
-iot_packet_frame_ignored (IotPacket *pkt)
-{
-  return pkt->file != NULL && iot_file_frame_ignored (pkt->file, pkt->number);
-}
-
-char **
-iot_packet_frame_comments (IotPacket *pkt)
-{
-  return pkt->file != NULL ? iot_file_dup_frame_comments (pkt->file, pkt->number) : NULL;
 }

@@ -11,7 +11,7 @@
  * frames' bytes are gone, so that a shrunk file ends like a damaged one.
  */
 #include "iot-file.h"
-#include "iot-core-private.h"
+#include "iot-capture-private.h"
 #include "iot-file-format.h"
 #include "iot-file-guard.h"
 

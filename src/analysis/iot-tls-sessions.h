@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "iot-engine.h"
+#include "iot-scan.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,8 @@ void            iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *
 void            iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt);
 /* Dissects every frame the engine's first pass covered.  FALSE when cancelled. */
 gboolean        iot_tls_sessions_scan (IotTlsSessions *self, IotEngine *engine, GCancellable *cancellable);
+/* As a scan listener (instance: an IotTlsSessions). */
+extern const IotScanListener iot_tls_sessions_listener;
 
 /* Sessions in the order they began. */
 guint                iot_tls_sessions_n (IotTlsSessions *self);

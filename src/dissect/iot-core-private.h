@@ -1,4 +1,5 @@
-/* iot-core-private.h — structures shared inside src/core only. */
+/* iot-core-private.h — structures shared inside the dissection layer (src/dissect)
+ * and read by the layers above it; never by src/capture. */
 #pragma once
 
 #include <setjmp.h>
@@ -8,14 +9,6 @@
 G_BEGIN_DECLS
 
 #define IOT_MAX_SOURCES 8
-
-/* The notes a user keeps on frames (iot-frame-notes.c), one set per file. */
-typedef struct _IotFrameNotes IotFrameNotes;
-IotFrameNotes *iot_frame_notes_new (void);
-void           iot_frame_notes_free (IotFrameNotes *notes);
-IotFrameNotes *iot_file_notes (IotFile *file);
-/* The comments the file itself holds for frame @number (NULL when none). */
-char         **iot_file_read_frame_comments (IotFile *file, guint32 number);
 
 typedef struct _IotArenaBlock IotArenaBlock;
 

@@ -17,6 +17,7 @@ typedef struct {
   GHashTable *table_names;  /* name -> the same name, owned by a dissector */
   GHashTable *heuristics;   /* name -> GPtrArray of IotDissector* */
   GHashTable *string_tables;  /* name -> GHashTable (text key -> IotDissector*) */
+  GHashTable *experts;      /* IotField* of an expert item -> its IotExpertInfo* */
   IotDissector *frame;
   IotDissector *data;
 } IotRegistry;
@@ -67,6 +68,24 @@ register_field (IotField *field, const char *proto_abbrev, GError **error)
   field->proto_abbrev = proto_abbrev;
   g_ptr_array_add (registry.fields, field);
   g_hash_table_insert (registry.fields_by_abbrev, (gpointer) field->abbrev, field);
+  return TRUE;
+}
+
+/* An expert item's abbreviation is a field of its own (FT_NONE), as in
+ * Wireshark, and the registry remembers which item a field stands for. */
+static gboolean
+register_expert (IotExpertInfo *info, const char *proto_abbrev, GError **error)
+{
+  if (info->field.type != IOT_FT_NONE || info->severity < IOT_SEV_COMMENT || info->severity > IOT_SEV_ERROR
+      || info->group < IOT_GROUP_CHECKSUM || info->group > IOT_GROUP_COMMENTS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "expert item %s: needs IOT_FT_NONE, a severity and a group", info->field.abbrev);
+      return FALSE;
+    }
+  if (!register_field (&info->field, proto_abbrev, error))
+    return FALSE;
+  g_hash_table_insert (registry.experts, &info->field, info);
   return TRUE;
 }
 
@@ -134,6 +153,9 @@ iot_registry_add (IotDissector *dissector, GError **error)
     }
   for (guint i = 0; i < dissector->n_fields; i++)
     if (!register_field (&dissector->fields[i], dissector->abbrev, error))
+      return FALSE;
+  for (guint i = 0; i < dissector->n_experts; i++)
+    if (!register_expert (&dissector->experts[i], dissector->abbrev, error))
       return FALSE;
   dissector->id = registry.all->len;
   g_ptr_array_add (registry.all, dissector);
@@ -262,6 +284,7 @@ init_once (gpointer unused)
   registry.table_names = g_hash_table_new (g_str_hash, g_str_equal);
   registry.heuristics = g_hash_table_new (g_str_hash, g_str_equal);
   registry.string_tables = g_hash_table_new (g_str_hash, g_str_equal);
+  registry.experts = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   /* Tables that exist even before anything is registered in them, so that
    * "Decode As" can always name them. */
@@ -292,6 +315,12 @@ iot_registry_init (void)
   static GOnce once = G_ONCE_INIT;
 
   g_once (&once, init_once, NULL);
+}
+
+const IotExpertInfo *
+iot_registry_expert_info (const IotField *field)
+{
+  return field != NULL ? g_hash_table_lookup (registry.experts, field) : NULL;
 }
 
 const IotField *

@@ -15,6 +15,7 @@
 
 #include "iot-engine.h"
 #include "iot-readings.h"
+#include "iot-scan.h"
 
 G_BEGIN_DECLS
 
@@ -105,6 +106,11 @@ IotInsight   *iot_insight_new (void);
 void          iot_insight_add_wanted (IotInsight *insight, IotFieldSet *wanted);
 void          iot_insight_add_packet (IotInsight *insight, IotPacket *pkt);
 void          iot_insight_finish (IotInsight *insight);
+/* The same three as a scan listener (instance: an IotInsight), so that
+ * the insight can share one walk over the frames with other analyses. */
+extern const IotScanListener iot_insight_listener;
+/* The capture's name in reports (the file's base name). */
+void          iot_insight_set_capture_path (IotInsight *insight, const char *path);
 
 guint                 iot_insight_n_items (IotInsight *insight);
 const IotInsightItem *iot_insight_item (IotInsight *insight, guint index);

@@ -62,6 +62,7 @@ static const char *const field_names[N_F] = {
   [F_DHCP_REQUESTED] = "dhcp.option.requested_ip_address", [F_DHCP_XID] = "dhcp.id",
   [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
   [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
+  [F_MQTT_UNACKED] = "mqtt.publish.unacknowledged",
   [F_WPAN_FRAME_TYPE] = "wpan.frame_type", [F_WPAN_SEQ] = "wpan.seq_no", [F_WPAN_ACK_REQ] = "wpan.ack_request",
   [F_WPAN_DST_PAN] = "wpan.dst_pan", [F_WPAN_SRC16] = "wpan.src16", [F_WPAN_DST16] = "wpan.dst16",
   [F_WPAN_SRC64] = "wpan.src64", [F_WPAN_DST64] = "wpan.dst64", [F_WPAN_CMD] = "wpan.cmd",
@@ -653,18 +654,19 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
 
       if (node->field == NULL)
         continue;
-      if ((node->flags & IOT_NODE_EXPERT) && node->severity == IOT_SEV_WARN
-          && node->group == IOT_GROUP_SEQUENCE && m != NULL && node->v.p != NULL
-          && strstr ((const char *) node->v.p, "never acknowledged") != NULL)
-        {
-          m->unanswered = TRUE;
-          continue;
-        }
       if (node->field->type == IOT_FT_PROTOCOL)
         last_proto = node->field->proto_abbrev ? node->field->proto_abbrev : node->field->abbrev;
       idx = field_index (f, node->field);
       if (idx < 0)
         continue;
+      /* The dissector's own expert item: it alone knows which copies of a
+       * message still needed an acknowledgement. */
+      if (idx == F_MQTT_UNACKED)
+        {
+          if (m != NULL)
+            m->unanswered = TRUE;
+          continue;
+        }
       if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
         ff->quoted_coap_mid = (gint) node->v.u;
       /* The copy of another packet inside an ICMP error is not this frame's
@@ -1760,27 +1762,48 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   g_array_unref (ff.hs);
 }
 
+static void
+listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  iot_insight_add_wanted (self, wanted);
+  *flags |= IOT_DISSECT_READINGS;
+}
+
+static void
+listener_frame (gpointer self, IotPacket *pkt)
+{
+  iot_insight_add_packet (self, pkt);
+}
+
+static void
+listener_finish (gpointer self)
+{
+  iot_insight_finish (self);
+}
+
+const IotScanListener iot_insight_listener = {
+  .add_wanted = listener_add_wanted,
+  .frame = listener_frame,
+  .finish = listener_finish,
+};
+
+void
+iot_insight_set_capture_path (IotInsight *self, const char *path)
+{
+  g_free (self->capture_name);
+  self->capture_name = g_path_get_basename (path);
+}
+
 IotInsight *
 iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **error)
 {
   g_autoptr (IotInsight) self = iot_insight_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { 0 };
-  guint32 n = iot_engine_n_passed (engine);
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
 
-  iot_insight_add_wanted (self, wanted);
-  options.fields = wanted;
-  options.flags = IOT_DISSECT_READINGS;
-  self->capture_name = g_path_get_basename (iot_file_path (iot_engine_file (engine)));
-  for (guint32 i = 1; i <= n; i++)
-    {
-      if ((i & 0xfff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      iot_engine_dissect (engine, pkt, i, &options);
-      iot_insight_add_packet (self, pkt);
-    }
-  iot_insight_finish (self);
+  iot_insight_set_capture_path (self, iot_file_path (iot_engine_file (engine)));
+  iot_scan_add_listener (scan, &iot_insight_listener, self, NULL);
+  if (!iot_scan_run (scan, cancellable, NULL, NULL, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

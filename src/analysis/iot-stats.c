@@ -2677,6 +2677,23 @@ iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
     }
 }
 
+static void
+listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  iot_stats_add_wanted (self, wanted, flags);
+}
+
+static void
+listener_frame (gpointer self, IotPacket *pkt)
+{
+  iot_stats_add_packet (self, pkt);
+}
+
+const IotScanListener iot_stats_listener = {
+  .add_wanted = listener_add_wanted,
+  .frame = listener_frame,
+};
+
 void
 iot_stats_print (IotStats *stats, GString *out)
 {

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define IOT_PLUGIN_API_VERSION 2
+#define IOT_PLUGIN_API_VERSION 3
 
 typedef int (*IotDissectFunc) (IotPacket *pkt, IotBuf *buf, int parent);
 typedef gboolean (*IotHeuristicFunc) (IotPacket *pkt, IotBuf *buf);
@@ -55,28 +55,6 @@ typedef struct {
   gboolean    readings_only;
 } IotMediaInfo;
 
-typedef struct {
-  const char        *name;       /* column name, e.g. "MQTT" */
-  const char        *abbrev;     /* filter name, e.g. "mqtt" */
-  const char        *long_name;  /* e.g. "MQ Telemetry Transport Protocol" */
-  IotField          *fields;     /* fields[0] must be the IOT_FT_PROTOCOL field */
-  guint              n_fields;
-  IotDissectFunc     dissect;    /* returns the number of bytes it consumed */
-  IotHandoff         handoff[IOT_MAX_HANDOFFS];
-  const char        *heuristic_table;   /* e.g. "tcp"; NULL for none */
-  IotHeuristicFunc   heuristic;
-  /* Per-capture state (conversations, first-pass facts); may be NULL. */
-  gpointer         (*state_new) (void);
-  void             (*state_free) (gpointer state);
-  /* Entries in string tables, ended by { NULL }; may be NULL. */
-  const IotStringHandoff *string_handoff;
-  /* Used instead of dissect when set: the same, plus the data a hand-off
-   * passes along (NULL when called without any). */
-  IotDissectDataFunc dissect_with_data;
-  /* Index of this dissector in the registry, set at registration. */
-  int                id;
-} IotDissector;
-
 /* ---- expert information ------------------------------------------------ */
 
 typedef enum {
@@ -100,6 +78,46 @@ typedef enum {
   IOT_GROUP_SECURITY,
   IOT_GROUP_COMMENTS,
 } IotExpertGroup;
+
+/* An expert item registered in its dissector's table, as Wireshark's expert
+ * fields are: a stable abbreviation ("mqtt.illegal_topic_length", tshark's
+ * where tshark has the same item), its severity and group, and a summary.
+ * The abbreviation is also an FT_NONE field under _ws.expert, so it can be
+ * filtered (`-Y mqtt.illegal_topic_length`) and extracted, and analyses
+ * recognise an item by it (iot_packet_expert_info), never by its wording. */
+typedef struct {
+  IotField        field;      /* abbrev, summary as name, IOT_FT_NONE, blurb */
+  IotSeverity     severity;
+  IotExpertGroup  group;
+} IotExpertInfo;
+
+#define IOT_EXPERT_INFO(abbrev, severity, group, summary, blurb) \
+  { { (abbrev), (summary), IOT_FT_NONE, IOT_BASE_NONE, NULL, 0, (blurb) }, (severity), (group) }
+
+typedef struct {
+  const char        *name;       /* column name, e.g. "MQTT" */
+  const char        *abbrev;     /* filter name, e.g. "mqtt" */
+  const char        *long_name;  /* e.g. "MQ Telemetry Transport Protocol" */
+  IotField          *fields;     /* fields[0] must be the IOT_FT_PROTOCOL field */
+  guint              n_fields;
+  IotDissectFunc     dissect;    /* returns the number of bytes it consumed */
+  IotHandoff         handoff[IOT_MAX_HANDOFFS];
+  const char        *heuristic_table;   /* e.g. "tcp"; NULL for none */
+  IotHeuristicFunc   heuristic;
+  /* Per-capture state (conversations, first-pass facts); may be NULL. */
+  gpointer         (*state_new) (void);
+  void             (*state_free) (gpointer state);
+  /* Entries in string tables, ended by { NULL }; may be NULL. */
+  const IotStringHandoff *string_handoff;
+  /* Used instead of dissect when set: the same, plus the data a hand-off
+   * passes along (NULL when called without any). */
+  IotDissectDataFunc dissect_with_data;
+  /* Index of this dissector in the registry, set at registration. */
+  int                id;
+  /* The expert items it can add (iot_expert_add_info); may be NULL. */
+  IotExpertInfo     *experts;
+  guint              n_experts;
+} IotDissector;
 
 /* ---- the packet being dissected ------------------------------------------ */
 
@@ -300,6 +318,11 @@ void iot_tree_set_hidden (IotPacket *pkt, int node);
 
 /* ---- expert items and layer ends ---------------------------------------- */
 
+/* Adds registered expert item @info under @node; @fmt gives its message
+ * (NULL: the item's summary).  Returns the expert row. */
+int  iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info,
+                          const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+/* An expert item that is not in any table (plugins written for API 2). */
 int  iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
                      const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 /* Ends the current layer as malformed with @reason (never returns). */

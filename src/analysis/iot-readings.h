@@ -15,6 +15,7 @@
 
 #include "iot-engine.h"
 #include "iot-filter.h"
+#include "iot-scan.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotReadings, iot_readings_free)
 void         iot_readings_add_packet (IotReadings *readings, IotPacket *pkt);
 /* Sorts the series by device, series and name; call once at the end. */
 void         iot_readings_finish (IotReadings *readings);
+/* Keeps only the frames that pass @filter (not owned; NULL: all).  Times
+ * stay relative to the first frame of the capture, filtered or not. */
+void         iot_readings_set_filter (IotReadings *readings, IotFilter *filter);
+/* As a scan listener (instance: an IotReadings). */
+extern const IotScanListener iot_readings_listener;
 
 /* One pass over the frames the engine's first pass covered, keeping the
  * frames that pass @filter (NULL: all).  NULL with @error set when
