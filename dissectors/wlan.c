@@ -167,6 +167,23 @@ enum {
   F_HT_INFO_DELIM3,
   F_HT_INFO_RES_B24_B29, F_HT_INFO_DUAL_BEACON, F_HT_INFO_DUAL_CTS, F_HT_INFO_SECONDARY_BEACON,
   F_HT_INFO_LSIG_FULL, F_HT_INFO_PCO_ACTIVE, F_HT_INFO_PCO_PHASE, F_HT_INFO_RES_B36_B39,
+  /* VHT Capabilities element (191), keep in this order. */
+  F_VHT_CAP,
+  F_VHT_CAP_MAX_MPDU, F_VHT_CAP_CHAN_WIDTH_SET, F_VHT_CAP_RXLDPC, F_VHT_CAP_SHORT80, F_VHT_CAP_SHORT160,
+  F_VHT_CAP_TXSTBC, F_VHT_CAP_RXSTBC, F_VHT_CAP_SU_BFER, F_VHT_CAP_SU_BFEE, F_VHT_CAP_BFEE_STS,
+  F_VHT_CAP_SOUNDING_DIMS, F_VHT_CAP_MU_BFER, F_VHT_CAP_MU_BFEE, F_VHT_CAP_TXOP_PS, F_VHT_CAP_HTC,
+  F_VHT_CAP_MAX_AMPDU, F_VHT_CAP_LINK_ADAPT, F_VHT_CAP_RX_PATTERN, F_VHT_CAP_TX_PATTERN, F_VHT_CAP_EXT_NSS_BW,
+  F_VHT_MCSSET,
+  F_VHT_RXMCSMAP, F_VHT_RX_SS1, F_VHT_RX_SS2, F_VHT_RX_SS3, F_VHT_RX_SS4, F_VHT_RX_SS5, F_VHT_RX_SS6,
+  F_VHT_RX_SS7, F_VHT_RX_SS8,
+  F_VHT_RX_HIGHEST, F_VHT_MAX_NSTS,
+  F_VHT_TXMCSMAP, F_VHT_TX_SS1, F_VHT_TX_SS2, F_VHT_TX_SS3, F_VHT_TX_SS4, F_VHT_TX_SS5, F_VHT_TX_SS6,
+  F_VHT_TX_SS7, F_VHT_TX_SS8,
+  F_VHT_TX_HIGHEST, F_VHT_EXT_NSS_BW_CAP, F_VHT_NCS_RESERVED,
+  /* VHT Operation element (192), keep in this order. */
+  F_VHT_OP, F_VHT_OP_WIDTH, F_VHT_OP_CENTER0, F_VHT_OP_CENTER1,
+  F_VHT_OP_BASIC, F_VHT_OP_SS1, F_VHT_OP_SS2, F_VHT_OP_SS3, F_VHT_OP_SS4, F_VHT_OP_SS5, F_VHT_OP_SS6,
+  F_VHT_OP_SS7, F_VHT_OP_SS8,
   N_FIELDS
 };
 
@@ -237,7 +254,7 @@ static const IotValueName reason_names[] = {
 static const IotValueName tag_names[] = {
   { 0, "SSID parameter set" }, { 1, "Supported Rates" }, { 3, "DS Parameter set" },
   { 5, "Traffic Indication Map (TIM)" }, { 7, "Country Information" }, { 45, "HT Capabilities (802.11n D1.10)" },
-  { 48, "RSN Information" }, { 50, "Extended Supported Rates" }, { 61, "HT Information (802.11n D1.10)" },
+  { 48, "RSN Information" }, { 50, "Extended Supported Rates" }, { 61, "HT Information (802.11n D1.10)" }, { 191, "VHT Capabilities" }, { 192, "VHT Operation" },
   { 221, "Vendor Specific" },
   IOT_VALUE_NAMES_END
 };
@@ -305,6 +322,40 @@ static const IotValueName mcs_feedback_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+static const IotValueName vht_max_mpdu_names[] = {
+  { 0, "3 895" }, { 1, "7 991" }, { 2, "11 454" }, { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_width_set_names[] = {
+  { 0, "Neither 160MHz nor 80+80 supported" }, { 1, "160MHz supported" }, { 2, "160MHz and 80+80 Supported" },
+  { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_rx_stbc_names[] = {
+  { 0, "None" }, { 1, "1 Spatial Stream Supported" }, { 2, "1 to 2 Spatial Stream Supported" },
+  { 3, "1 to 3 Spatial Stream Supported" }, { 4, "1 to 4 Spatial Stream Supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_link_adapt_names[] = {
+  { 0, "No Feedback" }, { 1, "Reserved (logically only solicited feedback)" }, { 2, "Unsolicited feedback only" },
+  { 3, "Both (can provide unsolicited feedback and respond to VHT MRQ)" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_mcs_map_names[] = {
+  { 0, "MCS 0-7" }, { 1, "MCS 0-8" }, { 2, "MCS 0-9" }, { 3, "Not Supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_op_width_names[] = {
+  { 0, "20 MHz or 40 MHz" }, { 1, "80 MHz, 160 MHz or 80+80 MHz BSS Bandwidth" }, { 2, "160 MHz (deprecated)" },
+  { 3, "Non-contiguous 80+80 MHz (deprecated)" },
+  IOT_VALUE_NAMES_END
+};
+
 #define BOOL(abbrev, name, mask, bits, text, t, f) \
   { abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, text, t, f, bits }
 #define CAP(field, abbrev, name, mask, text) \
@@ -318,6 +369,9 @@ static const IotValueName mcs_feedback_names[] = {
   [field] = BOOL (abbrev, name, mask, bits, text, "Supported", "Not supported")
 #define HT_HEX(field, abbrev, name, type, mask, vals, text) \
   [field] = { abbrev, name, type, IOT_BASE_HEX, vals, mask, text }
+/* One spatial stream's entry in a VHT MCS map (2 bits each). */
+#define VHT_SS(field, prefix, label, n, text) \
+  HT_HEX (field, prefix ".ss" #n, label " " #n " SS", IOT_FT_UINT16, 0x3u << (2 * (n - 1)), vht_mcs_map_names, text)
 #define RXBM(field, abbrev, name, mask) \
   HT_HEX (field, "wlan.ht.mcsset.rxbitmask." abbrev, name, IOT_FT_UINT32, mask, NULL, \
           "One bit per MCS index the station can receive (indices 0-7 one stream, 8-15 two, …).")
@@ -741,6 +795,101 @@ static IotField wlan_fields[N_FIELDS] = {
     "Switch to or continue 20 MHz phase"),
   HT_HEX (F_HT_INFO_RES_B36_B39, "wlan.ht.info.reserved_b36_b39", "Reserved", IOT_FT_UINT16, 0xf000, NULL,
     "Reserved bits."),
+  /* VHT Capabilities (802.11ac). */
+  HT_HEX (F_VHT_CAP, "wlan.vht.capabilities", "VHT Capabilities Info", IOT_FT_UINT32, 0, NULL,
+    "802.11ac features of the sender: channel widths up to 160 MHz, guard interval, beamforming, aggregation."),
+  HT_HEX (F_VHT_CAP_MAX_MPDU, "wlan.vht.capabilities.maxmpdulength", "Maximum MPDU Length", IOT_FT_UINT32, 0x00000003,
+    vht_max_mpdu_names, "Largest single frame it accepts, in bytes."),
+  HT_HEX (F_VHT_CAP_CHAN_WIDTH_SET, "wlan.vht.capabilities.supportedchanwidthset", "Supported Channel Width Set",
+    IOT_FT_UINT32, 0x0000000c, vht_width_set_names, "Whether 160 MHz (or two 80 MHz halves) work besides 80 MHz."),
+  HT_BIT (F_VHT_CAP_RXLDPC, "wlan.vht.capabilities.rxldpc", "Rx LDPC", 0x00000010, 32,
+    "Can receive LDPC-coded frames."),
+  HT_BIT (F_VHT_CAP_SHORT80, "wlan.vht.capabilities.short80", "Short GI for 80MHz/TVHT_MODE_4C", 0x00000020, 32,
+    "Short guard interval on 80 MHz channels."),
+  HT_BIT (F_VHT_CAP_SHORT160, "wlan.vht.capabilities.short160", "Short GI for 160MHz and 80+80MHz", 0x00000040, 32,
+    "Short guard interval on 160 MHz channels."),
+  HT_BIT (F_VHT_CAP_TXSTBC, "wlan.vht.capabilities.txstbc", "Tx STBC", 0x00000080, 32,
+    "Can send with space-time block coding."),
+  HT_HEX (F_VHT_CAP_RXSTBC, "wlan.vht.capabilities.rxstbc", "Rx STBC", IOT_FT_UINT32, 0x00000700, vht_rx_stbc_names,
+    "How many spatial streams it can receive with space-time block coding."),
+  HT_BIT (F_VHT_CAP_SU_BFER, "wlan.vht.capabilities.subeamformer", "SU Beamformer Capable", 0x00000800, 32,
+    "Can steer its signal towards one receiver."),
+  HT_BIT (F_VHT_CAP_SU_BFEE, "wlan.vht.capabilities.subeamformee", "SU Beamformee Capable", 0x00001000, 32,
+    "Can help a beamformer by reporting the channel it sees."),
+  HT_HEX (F_VHT_CAP_BFEE_STS, "wlan.vht.capabilities.beamformee_sts_cap", "Beamformee STS Capability", IOT_FT_UINT32,
+    0x0000e000, NULL, "Space-time streams it can receive beamformed, minus one."),
+  HT_HEX (F_VHT_CAP_SOUNDING_DIMS, "wlan.vht.capabilities.soundingdimensions", "Number of Sounding Dimensions",
+    IOT_FT_UINT32, 0x00070000, NULL, "Antennas it sounds the channel with as a beamformer, minus one."),
+  HT_BIT (F_VHT_CAP_MU_BFER, "wlan.vht.capabilities.mubeamformer", "MU Beamformer Capable", 0x00080000, 32,
+    "Can send to several stations at once (MU-MIMO)."),
+  HT_BIT (F_VHT_CAP_MU_BFEE, "wlan.vht.capabilities.mubeamformee", "MU Beamformee Capable", 0x00100000, 32,
+    "Can be one of several stations served at once (MU-MIMO)."),
+  HT_BIT (F_VHT_CAP_TXOP_PS, "wlan.vht.capabilities.vhttxopps", "TXOP PS", 0x00200000, 32,
+    "Sleeps during other stations' transmissions to save power."),
+  HT_BIT (F_VHT_CAP_HTC, "wlan.vht.capabilities.vhthtc", "+HTC-VHT Capable", 0x00400000, 32,
+    "Can receive the VHT variant of the HT control field."),
+  HT_HEX (F_VHT_CAP_MAX_AMPDU, "wlan.vht.capabilities.maxampdu", "Max A-MPDU Length Exponent", IOT_FT_UINT32,
+    0x03800000, NULL, "Largest A-MPDU it can receive: 2^(13+value) - 1 bytes."),
+  HT_HEX (F_VHT_CAP_LINK_ADAPT, "wlan.vht.capabilities.linkadapt", "VHT Link Adaptation", IOT_FT_UINT32, 0x0c000000,
+    vht_link_adapt_names, "Whether it tells the sender which rate would suit the link."),
+  HT_BIT (F_VHT_CAP_RX_PATTERN, "wlan.vht.capabilities.rxpatconsist", "Rx Antenna Pattern Consistency", 0x10000000, 32,
+    "Its receive antenna pattern does not change during an association."),
+  HT_BIT (F_VHT_CAP_TX_PATTERN, "wlan.vht.capabilities.txpatconsist", "Tx Antenna Pattern Consistency", 0x20000000, 32,
+    "Its transmit antenna pattern does not change during an association."),
+  HT_HEX (F_VHT_CAP_EXT_NSS_BW, "wlan.vht.capabilities.ext_nss_bw_support", "Extended NSS BW Support", IOT_FT_UINT32,
+    0xc0000000, NULL, "Fewer spatial streams on wider channels (with the width set above)."),
+  [F_VHT_MCSSET] = { "wlan.vht.mcsset", "VHT Supported MCS Set", IOT_FT_NONE, .blurb =
+    "The 802.11ac rates it can receive and send, per number of spatial streams." },
+  HT_HEX (F_VHT_RXMCSMAP, "wlan.vht.mcsset.rxmcsmap", "Rx MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Highest MCS it receives with 1 to 8 spatial streams, 2 bits each."),
+  VHT_SS (F_VHT_RX_SS1, "wlan.vht.mcsset.rxmcsmap", "Rx", 1, "Rates it receives with one spatial stream."),
+  VHT_SS (F_VHT_RX_SS2, "wlan.vht.mcsset.rxmcsmap", "Rx", 2, "Rates it receives with two spatial streams."),
+  VHT_SS (F_VHT_RX_SS3, "wlan.vht.mcsset.rxmcsmap", "Rx", 3, "Rates it receives with three spatial streams."),
+  VHT_SS (F_VHT_RX_SS4, "wlan.vht.mcsset.rxmcsmap", "Rx", 4, "Rates it receives with four spatial streams."),
+  VHT_SS (F_VHT_RX_SS5, "wlan.vht.mcsset.rxmcsmap", "Rx", 5, "Rates it receives with five spatial streams."),
+  VHT_SS (F_VHT_RX_SS6, "wlan.vht.mcsset.rxmcsmap", "Rx", 6, "Rates it receives with six spatial streams."),
+  VHT_SS (F_VHT_RX_SS7, "wlan.vht.mcsset.rxmcsmap", "Rx", 7, "Rates it receives with seven spatial streams."),
+  VHT_SS (F_VHT_RX_SS8, "wlan.vht.mcsset.rxmcsmap", "Rx", 8, "Rates it receives with eight spatial streams."),
+  HT_HEX (F_VHT_RX_HIGHEST, "wlan.vht.mcsset.rxhighestlonggirate",
+    "Rx Highest Long GI Data Rate (in Mb/s, 0 = subfield not in use)", IOT_FT_UINT16, 0x1fff, NULL,
+    "Fastest rate it can receive with the long guard interval, in Mb/s."),
+  [F_VHT_MAX_NSTS] = { "wlan.vht.mcsset.max_nsts_total", "MaX NSTS Total", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0xe000,
+    "Most space-time streams it handles in total with extended NSS bandwidth support." },
+  HT_HEX (F_VHT_TXMCSMAP, "wlan.vht.mcsset.txmcsmap", "Tx MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Highest MCS it sends with 1 to 8 spatial streams, 2 bits each."),
+  VHT_SS (F_VHT_TX_SS1, "wlan.vht.mcsset.txmcsmap", "Tx", 1, "Rates it sends with one spatial stream."),
+  VHT_SS (F_VHT_TX_SS2, "wlan.vht.mcsset.txmcsmap", "Tx", 2, "Rates it sends with two spatial streams."),
+  VHT_SS (F_VHT_TX_SS3, "wlan.vht.mcsset.txmcsmap", "Tx", 3, "Rates it sends with three spatial streams."),
+  VHT_SS (F_VHT_TX_SS4, "wlan.vht.mcsset.txmcsmap", "Tx", 4, "Rates it sends with four spatial streams."),
+  VHT_SS (F_VHT_TX_SS5, "wlan.vht.mcsset.txmcsmap", "Tx", 5, "Rates it sends with five spatial streams."),
+  VHT_SS (F_VHT_TX_SS6, "wlan.vht.mcsset.txmcsmap", "Tx", 6, "Rates it sends with six spatial streams."),
+  VHT_SS (F_VHT_TX_SS7, "wlan.vht.mcsset.txmcsmap", "Tx", 7, "Rates it sends with seven spatial streams."),
+  VHT_SS (F_VHT_TX_SS8, "wlan.vht.mcsset.txmcsmap", "Tx", 8, "Rates it sends with eight spatial streams."),
+  HT_HEX (F_VHT_TX_HIGHEST, "wlan.vht.mcsset.txhighestlonggirate",
+    "Tx Highest Long GI Data Rate  (in Mb/s, 0 = subfield not in use)", IOT_FT_UINT16, 0x1fff, NULL,
+    "Fastest rate it sends with the long guard interval, in Mb/s."),
+  [F_VHT_EXT_NSS_BW_CAP] = BOOL ("wlan.vht.ncsset.ext_nss_bw_cap", "Extended NSS BW Capable", 0x2000, 16,
+    "Whether it can use fewer spatial streams on wider channels.", "Capable", "Not capable"),
+  HT_HEX (F_VHT_NCS_RESERVED, "wlan.vht.ncsset.reserved", "Reserved", IOT_FT_UINT16, 0xc000, NULL, "Reserved bits."),
+  /* VHT Operation: how the access point runs its 802.11ac network. */
+  [F_VHT_OP] = { "wlan.vht.op", "VHT Operation Info", IOT_FT_NONE, .blurb =
+    "Width and centre of the 802.11ac channel the network uses." },
+  [F_VHT_OP_WIDTH] = { "wlan.vht.op.channelwidth", "Channel Width", IOT_FT_UINT8, IOT_BASE_DEC, vht_op_width_names,
+    0, "0: 20 or 40 MHz (as HT Operation says); 1: 80, 160 or 80+80 MHz." },
+  [F_VHT_OP_CENTER0] = { "wlan.vht.op.channelcenter0", "Channel Center Segment 0", IOT_FT_UINT8, IOT_BASE_DEC, NULL,
+    0, "Channel number at the centre of the 80 MHz channel (42 for channels 36-48)." },
+  [F_VHT_OP_CENTER1] = { "wlan.vht.op.channelcenter1", "Channel Center Segment 1", IOT_FT_UINT8, IOT_BASE_DEC, NULL,
+    0, "Centre of the 160 MHz channel or of the second 80 MHz segment; 0 when unused." },
+  HT_HEX (F_VHT_OP_BASIC, "wlan.vht.op.basicmcsmap", "Basic MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Rates every station of the network must support, per number of spatial streams."),
+  VHT_SS (F_VHT_OP_SS1, "wlan.vht.op.basicmcsmap", "Basic", 1, "Basic rates with one spatial stream."),
+  VHT_SS (F_VHT_OP_SS2, "wlan.vht.op.basicmcsmap", "Basic", 2, "Basic rates with two spatial streams."),
+  VHT_SS (F_VHT_OP_SS3, "wlan.vht.op.basicmcsmap", "Basic", 3, "Basic rates with three spatial streams."),
+  VHT_SS (F_VHT_OP_SS4, "wlan.vht.op.basicmcsmap", "Basic", 4, "Basic rates with four spatial streams."),
+  VHT_SS (F_VHT_OP_SS5, "wlan.vht.op.basicmcsmap", "Basic", 5, "Basic rates with five spatial streams."),
+  VHT_SS (F_VHT_OP_SS6, "wlan.vht.op.basicmcsmap", "Basic", 6, "Basic rates with six spatial streams."),
+  VHT_SS (F_VHT_OP_SS7, "wlan.vht.op.basicmcsmap", "Basic", 7, "Basic rates with seven spatial streams."),
+  VHT_SS (F_VHT_OP_SS8, "wlan.vht.op.basicmcsmap", "Basic", 8, "Basic rates with eight spatial streams."),
 };
 
 extern IotDissector iot_dissector_wlan;
@@ -972,6 +1121,46 @@ dissect_ht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, i
   dissect_mcs_set (pkt, buf, off + 6, tree, TRUE);
 }
 
+/* VHT Capabilities (element 191): always 12 bytes. */
+static void
+dissect_vht_capabilities (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  int set;
+
+  if (len != 12)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "VHT Capabilities IE length %u wrong, must be = 12", len);
+      return;
+    }
+  add_bits (pkt, tree, buf, off, 4, F_VHT_CAP, F_VHT_CAP_MAX_MPDU, F_VHT_CAP_EXT_NSS_BW);
+  set = iot_tree_add_item (pkt, tree, &wlan_fields[F_VHT_MCSSET], buf, off + 4, 8, FALSE);
+  add_bits (pkt, set, buf, off + 4, 2, F_VHT_RXMCSMAP, F_VHT_RX_SS1, F_VHT_RX_SS8);
+  iot_tree_add_item (pkt, set, &wlan_fields[F_VHT_RX_HIGHEST], buf, off + 6, 2, TRUE);
+  iot_tree_add_item (pkt, set, &wlan_fields[F_VHT_MAX_NSTS], buf, off + 6, 2, TRUE);
+  add_bits (pkt, set, buf, off + 8, 2, F_VHT_TXMCSMAP, F_VHT_TX_SS1, F_VHT_TX_SS8);
+  for (int f = F_VHT_TX_HIGHEST; f <= F_VHT_NCS_RESERVED; f++)
+    iot_tree_add_item (pkt, set, &wlan_fields[f], buf, off + 10, 2, TRUE);
+}
+
+/* VHT Operation (element 192): always 5 bytes. */
+static void
+dissect_vht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  int info;
+
+  if (len != 5)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "VHT Operation IE length %u wrong, must be = 5", len);
+      return;
+    }
+  info = iot_tree_add_item (pkt, tree, &wlan_fields[F_VHT_OP], buf, off, 3, FALSE);
+  for (int f = F_VHT_OP_WIDTH; f <= F_VHT_OP_CENTER1; f++)
+    iot_tree_add_item (pkt, info, &wlan_fields[f], buf, off + (f - F_VHT_OP_WIDTH), 1, FALSE);
+  add_bits (pkt, tree, buf, off + 3, 2, F_VHT_OP_BASIC, F_VHT_OP_SS1, F_VHT_OP_SS8);
+}
+
 static void
 dissect_tag (IotPacket *pkt, const IotBuf *buf, guint number, guint off, guint len, int tree)
 {
@@ -1021,6 +1210,12 @@ dissect_tag (IotPacket *pkt, const IotBuf *buf, guint number, guint off, guint l
       break;
     case 61:
       dissect_ht_operation (pkt, buf, off, len, tree);
+      break;
+    case 191:
+      dissect_vht_capabilities (pkt, buf, off, len, tree);
+      break;
+    case 192:
+      dissect_vht_operation (pkt, buf, off, len, tree);
       break;
     case 221:
       if (len >= 4)

@@ -17,9 +17,12 @@ The story, on an open network "iot-open" (AP 02:ab:cd:00:00:02):
   does on a poor link; the AP acknowledges the rest.  A Block Ack
   Request / Block Ack pair (compressed bitmap, TID 0) acknowledges a
   burst of aggregated frames.
-  5 GHz channel 36, 802.11ac (VHT): a camera (02:ee:32:aa:bb:02) sends
-  QoS data at VHT MCS 9 with 2 spatial streams on 80 MHz, and MCS 4 with
-  one stream on 20 MHz, also acknowledged with a Block Ack.
+  5 GHz channel 36, 802.11ac (VHT): the same access point's 5 GHz radio
+  (02:ab:cd:00:00:05, "iot-open-5g") beacons with HT and VHT Capabilities
+  and Operation (80 MHz centred on channel 42, 2 streams, MCS 0-9); a
+  camera (02:ee:32:aa:bb:02) sends it QoS data at VHT MCS 9 with 2 spatial
+  streams on 80 MHz, and MCS 4 with one stream on 20 MHz, also
+  acknowledged with a Block Ack.
 """
 import struct
 import sys
@@ -27,6 +30,7 @@ import sys
 import wifi_gen as w
 
 AP = bytes.fromhex("02abcd000002")
+AP5 = bytes.fromhex("02abcd000005")
 SENSOR = bytes.fromhex("02ee32aabb01")
 CAMERA = bytes.fromhex("02ee32aabb02")
 AP_IP = bytes([192, 168, 5, 1])
@@ -92,10 +96,10 @@ class Capture(w.Capture):
         self.records.append((self.t, rt + frame))
 
 
-def qos_data(sta, seq, payload, retry=False, tid=0, to_ds=True):
+def qos_data(sta, seq, payload, retry=False, tid=0, to_ds=True, ap=AP):
     flags = (0x01 if to_ds else 0x02) | (0x08 if retry else 0)
     fc = struct.pack("<BB", 0x88, flags)
-    a1, a2, a3 = (AP, sta, AP) if to_ds else (sta, AP, AP)
+    a1, a2, a3 = (ap, sta, ap) if to_ds else (sta, ap, ap)
     return fc + struct.pack("<H", 44) + a1 + a2 + a3 + struct.pack("<H", seq << 4) + struct.pack("<H", tid) \
         + payload
 
@@ -120,6 +124,21 @@ def block_ack(ra, ta, tid, ssn, bitmap):
     control = 0x0004 | (tid << 12)
     return struct.pack("<BBH", 0x94, 0, 0) + ra + ta + struct.pack("<HH", control, ssn << 4) \
         + struct.pack("<Q", bitmap)
+
+
+def beacon_5ghz():
+    """OFDM rates only; HT Capabilities (2 streams, 40 MHz, short GI),
+    HT Operation (primary 36, secondary above), VHT Capabilities (11454-byte
+    MPDUs, short GI 80, LDPC, SU beamformer/beamformee, MCS 0-9 on 1-2
+    streams) and VHT Operation (80 MHz, centre 42, basic MCS 0-7 on 1 stream)."""
+    ht_cap = struct.pack("<HB", 0x19EF, 0x17) + bytes.fromhex("ffff0000000000000000") + struct.pack("<H", 0) \
+        + bytes([0, 0, 0, 0]) + struct.pack("<H", 0) + struct.pack("<I", 0) + bytes([0])
+    ht_op = bytes([36, 0x05]) + struct.pack("<HH", 0x0000, 0x0000) + bytes(16)
+    vht_cap = struct.pack("<I", 0x0F8259B2) + struct.pack("<HHHH", 0xFFFA, 0, 0xFFFA, 0)
+    vht_op = bytes([1, 42, 0]) + struct.pack("<H", 0xFFFC)
+    rates = w.tag(1, bytes([0x8C, 0x12, 0x98, 0x24, 0xB0, 0x48, 0x60, 0x6C]))
+    return struct.pack("<QHH", 3_456_789, 100, 0x0021) + w.tag(0, b"iot-open-5g") + rates + w.tag(3, b"\x24") \
+        + w.tag(45, ht_cap) + w.tag(61, ht_op) + w.tag(191, vht_cap) + w.tag(192, vht_op)
 
 
 def build():
@@ -150,14 +169,15 @@ def build():
     cap.add_raw(radiotap(2437, -57, rate_500k=48), block_ack_req(AP, SENSOR, 0, seq), 0.00005)
     cap.add_raw(radiotap(2437, -45, rate_500k=48), block_ack(SENSOR, AP, 0, seq, 0x0B), 0.000044)
     seq += 4
-    # 5 GHz, 802.11ac
+    # 5 GHz, 802.11ac: the AP's second radio, then the camera
+    cap.add_raw(radiotap(5180, -52, rate_500k=12), w.mgmt(8, w.BROADCAST, AP5, AP5, beacon_5ghz(), AP5), 0.05)
     cam_seq = 7
     for i, (mcs, nss, bw, sgi) in enumerate(((9, 2, 4, True), (9, 2, 4, False), (4, 1, 0, False), (0, 1, 1, True))):
         payload = udp_ipv4(CAMERA_IP, AP_IP, 5004, 5004, bytes(range(40)), 0x3000 + i)
         cap.add_raw(radiotap(5180, -55, vht=vht_info(mcs, nss, bw, short_gi=sgi, group_id=0, partial_aid=0x1234,
                                                      ldpc=mcs == 9, beamformed=i == 0)),
-                    qos_data(CAMERA, cam_seq + i, payload, tid=5), 0.02)
-    cap.add_raw(radiotap(5180, -50, rate_500k=48), block_ack(CAMERA, AP, 5, cam_seq, 0x0F), 0.000044)
+                    qos_data(CAMERA, cam_seq + i, payload, tid=5, ap=AP5), 0.02)
+    cap.add_raw(radiotap(5180, -50, rate_500k=48), block_ack(CAMERA, AP5, 5, cam_seq, 0x0F), 0.000044)
     return cap
 
 
