@@ -1643,7 +1643,9 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
           else
             iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_EOSP], buf, hdr_len, 2, TRUE);
           iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_ACK], buf, hdr_len, 2, TRUE);
-          iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_AMSDU], buf, hdr_len, 2, TRUE);
+          /* A Null function carries no payload to aggregate. */
+          if (!null_data)
+            iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_AMSDU], buf, hdr_len, 2, TRUE);
           if (ds == 1)
             iot_tree_add_item (pkt, node, &wlan_fields[qc & 0x10 ? F_QOS_QUEUE_SIZE : F_QOS_TXOP_DUR_REQ],
                                buf, hdr_len, 2, TRUE);

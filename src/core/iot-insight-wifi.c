@@ -53,7 +53,8 @@ static const char *const wifi_field_names[N_W] = {
 #define TS_DEAUTH 0x0c
 #define TS_BEACON 0x08
 #define TS_PROBE_RESPONSE 0x05
-#define IS_DATA(ts) ((ts) >= 0x20 && (ts) <= 0x2f)
+/* Data frames that carry data (not Null functions, subtype bit 2). */
+#define IS_DATA(ts) ((ts) >= 0x20 && (ts) <= 0x2f && ((ts) & 0x04) == 0)
 
 typedef struct {
   GArray  *frames;          /* guint32: every frame it sent */

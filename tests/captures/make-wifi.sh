@@ -52,11 +52,11 @@ attack() { tshark -r "$WORK/wifi-attack.pcap" "${keys[@]}" -Y "$1" 2>/dev/null |
 
 (cd "$HERE" && python3 wifi_ht_gen.py "$WORK/wifi-ht.pcap")
 ht() { tshark -r "$WORK/wifi-ht.pcap" -Y "$1" 2>/dev/null | wc -l; }
-for check in "frame:28" "_ws.malformed:0" "_ws.expert:3" "radiotap.mcs:13" "radiotap.vht:4" \
+for check in "frame:30" "_ws.malformed:0" "_ws.expert:3" "radiotap.mcs:13" "radiotap.vht:5" \
              "wlan.vht.capabilities.short80 && wlan.vht.mcsset.rxmcsmap.ss2 == 2:1" \
              "wlan.vht.op.channelwidth == 1 && wlan.vht.op.channelcenter0 == 42:1" \
              "wlan.fc.retry == 1:3" "wlan.fc.type_subtype == 0x0018:1" "wlan.fc.type_subtype == 0x0019:2" \
-             "udp && wlan.fc.type_subtype == 0x0028:17" "wlan_radio.phy == 8:4"; do
+             "udp && wlan.fc.type_subtype == 0x0028:18" "wlan_radio.phy == 8:5"; do
     [ "$(ht "${check%:*}")" = "${check##*:}" ] \
         || { echo "make-wifi: wifi-ht.pcap: '${check%:*}' is not ${check##*:}" >&2; exit 1; }
 done

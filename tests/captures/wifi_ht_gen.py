@@ -22,7 +22,8 @@ The story, on an open network "iot-open" (AP 02:ab:cd:00:00:02):
   and Operation (80 MHz centred on channel 42, 2 streams, MCS 0-9); a
   camera (02:ee:32:aa:bb:02) sends it QoS data at VHT MCS 9 with 2 spatial
   streams on 80 MHz, and MCS 4 with one stream on 20 MHz, also
-  acknowledged with a Block Ack.
+  acknowledged with a Block Ack; then a downlink MU-MIMO frame (VHT group
+  5, four users) and the camera's QoS Null reporting its queue size.
 """
 import struct
 import sys
@@ -80,13 +81,14 @@ def ht_mcs(index, short_gi=False, bw40=False, greenfield=False, ldpc=False, stbc
     return bytes([known, flags, index])
 
 
-def vht_info(mcs, nss, bw, short_gi=False, group_id=0, partial_aid=0, ldpc=False, beamformed=False):
+def vht_info(mcs, nss, bw, short_gi=False, group_id=0, partial_aid=0, ldpc=False, beamformed=False, users=()):
     """known: STBC, TXOP_PS, GI, SGI Nsym, LDPC extra, beamformed, bandwidth,
-    group id, partial AID.  bandwidth: 0 = 20, 1 = 40, 4 = 80, 11 = 160 MHz."""
+    group id, partial AID.  bandwidth: 0 = 20, 1 = 40, 4 = 80, 11 = 160 MHz.
+    users: (mcs, nss, ldpc) of users 1-3 of a multi-user (MU-MIMO) frame."""
     known = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0040 | 0x0080 | 0x0100
     flags = (0x04 if short_gi else 0) | (0x20 if beamformed else 0)
-    mcs_nss = bytes([(mcs << 4) | nss, 0, 0, 0])
-    coding = 0x01 if ldpc else 0
+    mcs_nss = bytes([(mcs << 4) | nss] + [(u[0] << 4) | u[1] for u in users] + [0] * (3 - len(users)))
+    coding = (0x01 if ldpc else 0) | sum((0x02 << i) for i, u in enumerate(users) if u[2])
     return struct.pack("<HBB", known, flags, bw) + mcs_nss + struct.pack("<BBH", coding, group_id, partial_aid)
 
 
@@ -178,6 +180,15 @@ def build():
                                                      ldpc=mcs == 9, beamformed=i == 0)),
                     qos_data(CAMERA, cam_seq + i, payload, tid=5, ap=AP5), 0.02)
     cap.add_raw(radiotap(5180, -50, rate_500k=48), block_ack(CAMERA, AP5, 5, cam_seq, 0x0F), 0.000044)
+    # A downlink MU-MIMO frame (group 5) to the camera and three other
+    # users, then the camera's QoS Null reporting its queue (bit 4 set).
+    payload = udp_ipv4(AP_IP, CAMERA_IP, 5004, 5004, b"mu", 0x3100)
+    cap.add_raw(radiotap(5180, -50, vht=vht_info(7, 1, 4, group_id=5, ldpc=True,
+                                                 users=((5, 2, False), (3, 1, True), (8, 2, True)))),
+                qos_data(CAMERA, 40, payload, tid=5, to_ds=False, ap=AP5), 0.01)
+    null = struct.pack("<BBH", 0xC8, 0x01, 44) + AP5 + CAMERA + AP5 + struct.pack("<HH", (cam_seq + 4) << 4,
+                                                                                   5 | 0x10 | (12 << 8))
+    cap.add_raw(radiotap(5180, -55, rate_500k=12), null, 0.001)
     return cap
 
 
