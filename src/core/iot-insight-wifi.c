@@ -90,8 +90,7 @@ typedef struct {
 } Disconnect;
 
 struct _InsightWifi {
-  const IotField *f[N_W];
-  const IotField *reason_field;    /* for the reason codes' names */
+  const IotField *f[N_W];          /* wlan.fixed.reason_code's also names the codes */
   GHashTable *stations;            /* MAC → Station */
   GHashTable *ssids;               /* BSSID → SSID text */
   GArray     *disconnects;         /* Disconnect, in capture order */
@@ -161,7 +160,6 @@ insight_wifi_init (IotInsight *self)
 
   for (guint i = 0; i < N_W; i++)
     w->f[i] = iot_registry_field (wifi_field_names[i]);
-  w->reason_field = w->f[W_REASON];
   w->stations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, station_free);
   w->ssids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->disconnects = g_array_new (FALSE, FALSE, sizeof (Disconnect));
@@ -531,18 +529,25 @@ report_stations (IotInsight *self, InsightWifi *w)
 static const char *
 reason_name (const InsightWifi *w, guint reason)
 {
-  const char *name = w->reason_field ? iot_value_name (w->reason_field->vals, reason) : NULL;
+  const char *name = w->f[W_REASON] ? iot_value_name (w->f[W_REASON]->vals, reason) : NULL;
 
   return name ? name : "unknown reason";
 }
 
+typedef struct {
+  guint reason;
+  guint frames;
+} ReasonCount;
+
 static int
 compare_counts (gconstpointer a, gconstpointer b)
 {
-  const guint *x = a, *y = b;
+  const ReasonCount *x = a, *y = b;
 
   /* More frequent first; then by code. */
-  return x[1] != y[1] ? (x[1] < y[1] ? 1 : -1) : (x[0] > y[0]) - (x[0] < y[0]);
+  if (x->frames != y->frames)
+    return x->frames < y->frames ? 1 : -1;
+  return (x->reason > y->reason) - (x->reason < y->reason);
 }
 
 /* "7 (5 frames), 6 (2 frames)" for the summary, and each code's meaning
@@ -550,30 +555,30 @@ compare_counts (gconstpointer a, gconstpointer b)
 static void
 describe_reasons (const InsightWifi *w, guint start, guint count, GString *codes, GString *meanings)
 {
-  g_autoptr (GArray) tally = g_array_new (FALSE, TRUE, sizeof (guint) * 2);
+  g_autoptr (GArray) tally = g_array_new (FALSE, TRUE, sizeof (ReasonCount));
 
   for (guint i = start; i < start + count; i++)
     {
       guint reason = g_array_index (w->disconnects, Disconnect, i).reason;
       guint j;
 
-      for (j = 0; j < tally->len; j++)
-        if (((guint *) tally->data)[2 * j] == reason)
-          break;
+      for (j = 0; j < tally->len && g_array_index (tally, ReasonCount, j).reason != reason; j++)
+        ;
       if (j == tally->len)
         {
-          guint entry[2] = { reason, 0 };
-          g_array_append_vals (tally, entry, 1);
+          ReasonCount fresh = { reason, 0 };
+          g_array_append_val (tally, fresh);
         }
-      ((guint *) tally->data)[2 * j + 1]++;
+      g_array_index (tally, ReasonCount, j).frames++;
     }
   g_array_sort (tally, compare_counts);
   for (guint j = 0; j < tally->len; j++)
     {
-      guint reason = ((guint *) tally->data)[2 * j], n = ((guint *) tally->data)[2 * j + 1];
+      const ReasonCount *c = &g_array_index (tally, ReasonCount, j);
 
-      g_string_append_printf (codes, "%s%u (%u frame%s)", j ? ", " : "", reason, n, n == 1 ? "" : "s");
-      g_string_append_printf (meanings, " Reason %u: %s.", reason, reason_name (w, reason));
+      g_string_append_printf (codes, "%s%u (%u frame%s)", j ? ", " : "", c->reason, c->frames,
+                              c->frames == 1 ? "" : "s");
+      g_string_append_printf (meanings, " Reason %u: %s.", c->reason, reason_name (w, c->reason));
     }
 }
 
