@@ -38,6 +38,7 @@ enum {
   F_PADDING,
   F_ANALYSIS_KCK,
   F_ANALYSIS_KEK,
+  F_MIC_VERIFIED,
   N_FIELDS
 };
 
@@ -112,13 +113,22 @@ static IotField eapol_fields[N_FIELDS] = {
     "Key confirmation key: the first 16 bytes of the session key, used for the handshake MICs." },
   [F_ANALYSIS_KEK] = { "wlan.analysis.kek", "KEK", IOT_FT_STRING, .blurb =
     "Key encryption key: the next 16 bytes, used to wrap the group key in message 3." },
+  /* Not in tshark 4.0, which says it only in its expert text. */
+  [F_MIC_VERIFIED] = { "wlan_rsna_eapol.keydes.mic_verified", "MIC verified with a configured key", IOT_FT_BOOLEAN,
+    .blurb = "Whether a passphrase or PSK from the Wi-Fi keys produces this message 2's MIC. False means the "
+    "station derived its key from another passphrase: a wrong Wi-Fi password (or the key list lacks the "
+    "network's). Absent when no key for the network was configured.", .true_word = "True",
+    .false_word = "False" },
 };
 
 extern IotDissector iot_dissector_eapol;
 
-/* Frames whose message 2 no configured key could verify. */
+/* Frames whose message 2 no configured key could verify, and those one
+ * did (a station may repeat the handshake: each message 2 is judged on
+ * its own, not by the last one of its pair). */
 typedef struct {
   GHashTable *mic_failures;
+  GHashTable *mic_verified;
 } EapolState;
 
 static gpointer
@@ -126,6 +136,7 @@ eapol_state_new (void)
 {
   EapolState *state = g_new0 (EapolState, 1);
   state->mic_failures = g_hash_table_new (g_direct_hash, g_direct_equal);
+  state->mic_verified = g_hash_table_new (g_direct_hash, g_direct_equal);
   return state;
 }
 
@@ -134,6 +145,7 @@ eapol_state_free (gpointer data)
 {
   EapolState *state = data;
   g_hash_table_destroy (state->mic_failures);
+  g_hash_table_destroy (state->mic_verified);
   g_free (state);
 }
 
@@ -190,6 +202,8 @@ check_message_2 (IotPacket *pkt, const IotBuf *buf, guint version)
           memcpy (pair->ptk, ptk, 48);
           pair->has_ptk = TRUE;
           pair->ptk_frame = iot_packet_frame_number (pkt);
+          g_hash_table_add (((EapolState *) iot_packet_state (pkt, &iot_dissector_eapol))->mic_verified,
+                            GUINT_TO_POINTER (pair->ptk_frame));
           return;
         }
     }
@@ -297,16 +311,26 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
       if (msgnr == 2)
         {
           EapolState *state = iot_packet_state (pkt, &iot_dissector_eapol);
-          IotWlanPair *pair = iot_wlan_current_pair (pkt);
+
+          gpointer number = GUINT_TO_POINTER (iot_packet_frame_number (pkt));
+          int verdict;
 
           check_message_2 (pkt, &body, info & 0x7);
-          if (g_hash_table_contains (state->mic_failures, GUINT_TO_POINTER (iot_packet_frame_number (pkt))))
-            iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
-                            "No configured WPA key produces this handshake's MIC: the station used another "
-                            "passphrase (a failed join), or the key list lacks this network's");
-          else if (pair && pair->has_ptk && pair->ptk_frame == iot_packet_frame_number (pkt))
-            iot_expert_add (pkt, tree, IOT_SEV_CHAT, IOT_GROUP_SECURITY,
-                            "Handshake verified with a configured key: this session's traffic can be decrypted");
+          if (g_hash_table_contains (state->mic_failures, number))
+            {
+              verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, FALSE);
+              iot_tree_set_generated (pkt, verdict);
+              iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
+                              "No configured WPA key produces this handshake's MIC: the station used another "
+                              "passphrase (a failed join), or the key list lacks this network's");
+            }
+          else if (g_hash_table_contains (state->mic_verified, number))
+            {
+              verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, TRUE);
+              iot_tree_set_generated (pkt, verdict);
+              iot_expert_add (pkt, tree, IOT_SEV_CHAT, IOT_GROUP_SECURITY,
+                              "Handshake verified with a configured key: this session's traffic can be decrypted");
+            }
         }
       if (data_len)
         dissect_key_data (pkt, &body, 99, data_len, msgnr, info, tree);

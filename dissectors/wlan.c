@@ -135,6 +135,55 @@ enum {
   F_SSC_SEQ,
   F_BA_BITMAP,
   F_BA_MISSING,
+  /* HT Capabilities element (45), keep in this order. */
+  F_HT_CAP,
+  F_HT_CAP_LDPC, F_HT_CAP_WIDTH, F_HT_CAP_SM, F_HT_CAP_GREEN, F_HT_CAP_SHORT20, F_HT_CAP_SHORT40,
+  F_HT_CAP_TXSTBC, F_HT_CAP_RXSTBC, F_HT_CAP_DELAYED_BA, F_HT_CAP_AMSDU, F_HT_CAP_DSSSCCK, F_HT_CAP_PSMP,
+  F_HT_CAP_40MHZ_INTOLERANT, F_HT_CAP_LSIG,
+  F_HT_AMPDU,
+  F_HT_AMPDU_MAXLEN, F_HT_AMPDU_DENSITY, F_HT_AMPDU_RESERVED,
+  F_HT_MCSSET,
+  F_HT_RXBITMASK,
+  F_HT_RXBM_0TO7, F_HT_RXBM_8TO15, F_HT_RXBM_16TO23, F_HT_RXBM_24TO31,
+  F_HT_RXBM_32, F_HT_RXBM_33TO38, F_HT_RXBM_39TO52, F_HT_RXBM_53TO76,
+  F_HT_HIGHEST_RATE,
+  F_HT_TX_SET_DEFINED, F_HT_TXRX_NOT_EQUAL, F_HT_TX_MAX_SS, F_HT_TX_UNEQUAL_MOD,
+  F_HTEX_CAP,
+  F_HTEX_PCO, F_HTEX_TRANSTIME, F_HTEX_MCS, F_HTEX_HTC, F_HTEX_RD_RESPONDER,
+  F_TXBF,
+  F_TXBF_TXBF, F_TXBF_RXSS, F_TXBF_TXSS, F_TXBF_RXNDP, F_TXBF_TXNDP, F_TXBF_IMPLICIT, F_TXBF_CALIBRATION,
+  F_TXBF_CSI, F_TXBF_FM_UNCOMP_TBF, F_TXBF_FM_COMP_TBF, F_TXBF_RCSI, F_TXBF_FM_UNCOMP_RBF, F_TXBF_FM_COMP_BF,
+  F_TXBF_MINGROUP, F_TXBF_CSI_NUMANT, F_TXBF_FM_UNCOMP_MAXANT, F_TXBF_FM_COMP_MAXANT, F_TXBF_CSI_MAXROWS,
+  F_TXBF_CHANNELEST, F_TXBF_RESERVED,
+  F_ASEL,
+  F_ASEL_CAPABLE, F_ASEL_TXCSI, F_ASEL_TXIF, F_ASEL_CSI, F_ASEL_IF, F_ASEL_RX, F_ASEL_SPPDU, F_ASEL_RESERVED,
+  /* HT Operation element (61), keep in this order. */
+  F_HT_INFO_PRIMARY_CHANNEL,
+  F_HT_INFO_DELIM1,
+  F_HT_INFO_SECCHANOFFSET, F_HT_INFO_CHANWIDTH, F_HT_INFO_RIFS, F_HT_INFO_RES_B4_B7,
+  F_HT_INFO_DELIM2,
+  F_HT_INFO_PROTECTION, F_HT_INFO_GREENFIELD, F_HT_INFO_RES_B11, F_HT_INFO_OBSS_NON_HT, F_HT_INFO_CCFS2,
+  F_HT_INFO_RES_B21_B23,
+  F_HT_INFO_DELIM3,
+  F_HT_INFO_RES_B24_B29, F_HT_INFO_DUAL_BEACON, F_HT_INFO_DUAL_CTS, F_HT_INFO_SECONDARY_BEACON,
+  F_HT_INFO_LSIG_FULL, F_HT_INFO_PCO_ACTIVE, F_HT_INFO_PCO_PHASE, F_HT_INFO_RES_B36_B39,
+  /* VHT Capabilities element (191), keep in this order. */
+  F_VHT_CAP,
+  F_VHT_CAP_MAX_MPDU, F_VHT_CAP_CHAN_WIDTH_SET, F_VHT_CAP_RXLDPC, F_VHT_CAP_SHORT80, F_VHT_CAP_SHORT160,
+  F_VHT_CAP_TXSTBC, F_VHT_CAP_RXSTBC, F_VHT_CAP_SU_BFER, F_VHT_CAP_SU_BFEE, F_VHT_CAP_BFEE_STS,
+  F_VHT_CAP_SOUNDING_DIMS, F_VHT_CAP_MU_BFER, F_VHT_CAP_MU_BFEE, F_VHT_CAP_TXOP_PS, F_VHT_CAP_HTC,
+  F_VHT_CAP_MAX_AMPDU, F_VHT_CAP_LINK_ADAPT, F_VHT_CAP_RX_PATTERN, F_VHT_CAP_TX_PATTERN, F_VHT_CAP_EXT_NSS_BW,
+  F_VHT_MCSSET,
+  F_VHT_RXMCSMAP, F_VHT_RX_SS1, F_VHT_RX_SS2, F_VHT_RX_SS3, F_VHT_RX_SS4, F_VHT_RX_SS5, F_VHT_RX_SS6,
+  F_VHT_RX_SS7, F_VHT_RX_SS8,
+  F_VHT_RX_HIGHEST, F_VHT_MAX_NSTS,
+  F_VHT_TXMCSMAP, F_VHT_TX_SS1, F_VHT_TX_SS2, F_VHT_TX_SS3, F_VHT_TX_SS4, F_VHT_TX_SS5, F_VHT_TX_SS6,
+  F_VHT_TX_SS7, F_VHT_TX_SS8,
+  F_VHT_TX_HIGHEST, F_VHT_EXT_NSS_BW_CAP, F_VHT_NCS_RESERVED,
+  /* VHT Operation element (192), keep in this order. */
+  F_VHT_OP, F_VHT_OP_WIDTH, F_VHT_OP_CENTER0, F_VHT_OP_CENTER1,
+  F_VHT_OP_BASIC, F_VHT_OP_SS1, F_VHT_OP_SS2, F_VHT_OP_SS3, F_VHT_OP_SS4, F_VHT_OP_SS5, F_VHT_OP_SS6,
+  F_VHT_OP_SS7, F_VHT_OP_SS8,
   N_FIELDS
 };
 
@@ -205,7 +254,7 @@ static const IotValueName reason_names[] = {
 static const IotValueName tag_names[] = {
   { 0, "SSID parameter set" }, { 1, "Supported Rates" }, { 3, "DS Parameter set" },
   { 5, "Traffic Indication Map (TIM)" }, { 7, "Country Information" }, { 45, "HT Capabilities (802.11n D1.10)" },
-  { 48, "RSN Information" }, { 50, "Extended Supported Rates" }, { 61, "HT Information (802.11n D1.10)" },
+  { 48, "RSN Information" }, { 50, "Extended Supported Rates" }, { 61, "HT Information (802.11n D1.10)" }, { 191, "VHT Capabilities" }, { 192, "VHT Operation" },
   { 221, "Vendor Specific" },
   IOT_VALUE_NAMES_END
 };
@@ -222,6 +271,91 @@ static const IotValueName akm_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+static const IotValueName sm_power_save_names[] = {
+  { 0, "Static SM Power Save mode" }, { 1, "Dynamic SM Power Save mode" }, { 2, "Reserved" },
+  { 3, "SM Power Save disabled" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName rx_stbc_names[] = {
+  { 0, "No Rx STBC support" }, { 1, "Rx support of one spatial stream" },
+  { 2, "Rx support of one and two spatial streams" }, { 3, "Rx support of one, two, and three spatial streams" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName ampdu_length_names[] = {
+  { 0, "8191 bytes" }, { 1, "16383 bytes" }, { 2, "32767 bytes" }, { 3, "65535 bytes" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName mpdu_density_names[] = {
+  { 0, "no restriction" }, { 1, "1/4 µs" }, { 2, "1/2 µs" }, { 3, "1 µs" }, { 4, "2 µs" }, { 5, "4 µs" },
+  { 6, "8 µs" }, { 7, "16 µs" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName tx_max_ss_names[] = {
+  { 0, "1 spatial stream" }, { 1, "2 spatial streams" }, { 2, "3 spatial streams" }, { 3, "4 spatial streams" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName secondary_channel_names[] = {
+  { 0, "No secondary channel" }, { 1, "Secondary channel is above the primary channel" }, { 2, "Reserved" },
+  { 3, "Secondary channel is below the primary channel" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName ht_protection_names[] = {
+  { 0, "No protection mode" }, { 1, "HT non-member protection mode" }, { 2, "20 MHz protection mode" },
+  { 3, "non-HT mixed mode" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName transition_time_names[] = {
+  { 0, "No Transition" }, { 1, "400 µs" }, { 2, "1.5 ms" }, { 3, "5 ms" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName mcs_feedback_names[] = {
+  { 0, "STA does not provide MCS feedback" }, { 1, "Reserved" }, { 2, "STA provides only unsolicited MCS feedback" },
+  { 3, "STA can provide MCS feedback in response to MRQ as well as unsolicited MCS feedback" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_max_mpdu_names[] = {
+  { 0, "3 895" }, { 1, "7 991" }, { 2, "11 454" }, { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_width_set_names[] = {
+  { 0, "Neither 160MHz nor 80+80 supported" }, { 1, "160MHz supported" }, { 2, "160MHz and 80+80 Supported" },
+  { 3, "Reserved" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_rx_stbc_names[] = {
+  { 0, "None" }, { 1, "1 Spatial Stream Supported" }, { 2, "1 to 2 Spatial Stream Supported" },
+  { 3, "1 to 3 Spatial Stream Supported" }, { 4, "1 to 4 Spatial Stream Supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_link_adapt_names[] = {
+  { 0, "No Feedback" }, { 1, "Reserved (logically only solicited feedback)" }, { 2, "Unsolicited feedback only" },
+  { 3, "Both (can provide unsolicited feedback and respond to VHT MRQ)" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_mcs_map_names[] = {
+  { 0, "MCS 0-7" }, { 1, "MCS 0-8" }, { 2, "MCS 0-9" }, { 3, "Not Supported" },
+  IOT_VALUE_NAMES_END
+};
+
+static const IotValueName vht_op_width_names[] = {
+  { 0, "20 MHz or 40 MHz" }, { 1, "80 MHz, 160 MHz or 80+80 MHz BSS Bandwidth" }, { 2, "160 MHz (deprecated)" },
+  { 3, "Non-contiguous 80+80 MHz (deprecated)" },
+  IOT_VALUE_NAMES_END
+};
+
 #define BOOL(abbrev, name, mask, bits, text, t, f) \
   { abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, text, t, f, bits }
 #define CAP(field, abbrev, name, mask, text) \
@@ -230,6 +364,17 @@ static const IotValueName akm_names[] = {
   [field] = { "wlan.fixed.capabilities." abbrev, "Reserved", IOT_FT_UINT16, IOT_BASE_DEC, NULL, mask, \
     "Reserved bit." }
 #define MAC(field, abbrev, name, text) [field] = { abbrev, name, IOT_FT_ETHER, .blurb = text }
+/* Bits of the capability words of the HT elements: supported or not. */
+#define HT_BIT(field, abbrev, name, mask, bits, text) \
+  [field] = BOOL (abbrev, name, mask, bits, text, "Supported", "Not supported")
+#define HT_HEX(field, abbrev, name, type, mask, vals, text) \
+  [field] = { abbrev, name, type, IOT_BASE_HEX, vals, mask, text }
+/* One spatial stream's entry in a VHT MCS map (2 bits each). */
+#define VHT_SS(field, prefix, label, n, text) \
+  HT_HEX (field, prefix ".ss" #n, label " " #n " SS", IOT_FT_UINT16, 0x3u << (2 * (n - 1)), vht_mcs_map_names, text)
+#define RXBM(field, abbrev, name, mask) \
+  HT_HEX (field, "wlan.ht.mcsset.rxbitmask." abbrev, name, IOT_FT_UINT32, mask, NULL, \
+          "One bit per MCS index the station can receive (indices 0-7 one stream, 8-15 two, …).")
 
 static IotField wlan_fields[N_FIELDS] = {
   [F_PROTO] = { "wlan", "IEEE 802.11 wireless LAN", IOT_FT_PROTOCOL, .blurb =
@@ -463,6 +608,288 @@ static IotField wlan_fields[N_FIELDS] = {
     "frame when frames are aggregated (802.11n and later)." },
   [F_BA_MISSING] = { "wlan.ba.bm.missing_frame", "Missing frame", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
     "A sequence number the bitmap says did not arrive: the sender will retry it." },
+  /* HT Capabilities (802.11n): what a station or access point can do. */
+  HT_HEX (F_HT_CAP, "wlan.ht.capabilities", "HT Capabilities Info", IOT_FT_UINT16, 0, NULL,
+    "802.11n features of the sender: channel width, guard interval, coding, power save."),
+  HT_BIT (F_HT_CAP_LDPC, "wlan.ht.capabilities.ldpccoding", "HT LDPC coding capability", 0x0001, 16,
+    "Can receive LDPC-coded frames (a stronger error-correcting code than BCC)."),
+  [F_HT_CAP_WIDTH] = BOOL ("wlan.ht.capabilities.width", "HT Support channel width", 0x0002, 16,
+    "Whether 40 MHz channels work as well as 20 MHz ones (twice the rate, more interference on 2.4 GHz).",
+    "Transmitter supports 20MHz and 40MHz operation", "Transmitter only supports 20MHz operation"),
+  HT_HEX (F_HT_CAP_SM, "wlan.ht.capabilities.sm", "HT SM Power Save", IOT_FT_UINT16, 0x000c, sm_power_save_names,
+    "Spatial multiplexing power save: a battery device may keep only one receive chain awake."),
+  HT_BIT (F_HT_CAP_GREEN, "wlan.ht.capabilities.green", "HT Green Field", 0x0010, 16,
+    "Can receive frames with the greenfield preamble, which legacy stations cannot decode."),
+  HT_BIT (F_HT_CAP_SHORT20, "wlan.ht.capabilities.short20", "HT Short GI for 20MHz", 0x0020, 16,
+    "Short guard interval (400 ns instead of 800 ns) on 20 MHz: about 11 % faster."),
+  HT_BIT (F_HT_CAP_SHORT40, "wlan.ht.capabilities.short40", "HT Short GI for 40MHz", 0x0040, 16,
+    "Short guard interval on 40 MHz channels."),
+  HT_BIT (F_HT_CAP_TXSTBC, "wlan.ht.capabilities.txstbc", "HT Tx STBC", 0x0080, 16,
+    "Can send with space-time block coding (the same data over two antennas, for range)."),
+  HT_HEX (F_HT_CAP_RXSTBC, "wlan.ht.capabilities.rxstbc", "HT Rx STBC", IOT_FT_UINT16, 0x0300, rx_stbc_names,
+    "How many spatial streams it can receive with space-time block coding."),
+  HT_BIT (F_HT_CAP_DELAYED_BA, "wlan.ht.capabilities.delayedblockack", "HT Delayed Block ACK", 0x0400, 16,
+    "Can answer a Block Ack Request later instead of at once."),
+  [F_HT_CAP_AMSDU] = BOOL ("wlan.ht.capabilities.amsdu", "HT Max A-MSDU length", 0x0800, 16,
+    "Largest aggregate of frames packed into one (A-MSDU) it accepts.", "7935 bytes", "3839 bytes"),
+  HT_BIT (F_HT_CAP_DSSSCCK, "wlan.ht.capabilities.dsscck", "HT DSSS/CCK mode in 40MHz", 0x1000, 16,
+    "Uses the old 802.11b rates (DSSS/CCK) on a 40 MHz channel too."),
+  HT_BIT (F_HT_CAP_PSMP, "wlan.ht.capabilities.psmp", "HT PSMP Support", 0x2000, 16,
+    "Power-save multi-poll: scheduled wake-ups for many sleeping stations."),
+  [F_HT_CAP_40MHZ_INTOLERANT] = BOOL ("wlan.ht.capabilities.40mhzintolerant", "HT Forty MHz Intolerant", 0x4000, 16,
+    "Asks access points nearby not to use 40 MHz on 2.4 GHz (it would disturb this station).",
+    "Use of 40 MHz transmissions restricted/disallowed", "Use of 40 MHz transmissions unrestricted/allowed"),
+  HT_BIT (F_HT_CAP_LSIG, "wlan.ht.capabilities.lsig", "HT L-SIG TXOP Protection support", 0x8000, 16,
+    "Protects its transmissions from legacy stations through the length in the legacy header."),
+  HT_HEX (F_HT_AMPDU, "wlan.ht.ampduparam", "A-MPDU Parameters", IOT_FT_UINT8, 0, NULL,
+    "How large aggregated frames (A-MPDU) may be, and how closely they may follow each other."),
+  HT_HEX (F_HT_AMPDU_MAXLEN, "wlan.ht.ampduparam.maxlength", "Maximum Rx A-MPDU Length", IOT_FT_UINT8, 0x03,
+    ampdu_length_names, "Largest A-MPDU it can receive: 2^(13+value) - 1 bytes."),
+  HT_HEX (F_HT_AMPDU_DENSITY, "wlan.ht.ampduparam.mpdudensity", "MPDU Density", IOT_FT_UINT8, 0x1c,
+    mpdu_density_names, "Shortest time it needs between the starts of two frames inside an A-MPDU."),
+  HT_HEX (F_HT_AMPDU_RESERVED, "wlan.ht.ampduparam.reserved", "Reserved", IOT_FT_UINT8, 0xe0, NULL,
+    "Reserved bits."),
+  [F_HT_MCSSET] = { "wlan.ht.mcsset", "Rx Supported Modulation and Coding Scheme Set", IOT_FT_NONE, .blurb =
+    "The 802.11n rates (MCS indices) it can receive and send." },
+  [F_HT_RXBITMASK] = { "wlan.ht.mcsset.rxbitmask", "Rx Modulation and Coding Scheme (One bit per modulation)",
+    IOT_FT_NONE, .blurb = "77 bits, one per MCS index it can receive." },
+  RXBM (F_HT_RXBM_0TO7, "0to7", "Rx Bitmask Bits 0-7", 0x000000ff),
+  RXBM (F_HT_RXBM_8TO15, "8to15", "Rx Bitmask Bits 8-15", 0x0000ff00),
+  RXBM (F_HT_RXBM_16TO23, "16to23", "Rx Bitmask Bits 16-23", 0x00ff0000),
+  RXBM (F_HT_RXBM_24TO31, "24to31", "Rx Bitmask Bits 24-31", 0xff000000),
+  RXBM (F_HT_RXBM_32, "32", "Rx Bitmask Bit 32", 0x00000001),
+  RXBM (F_HT_RXBM_33TO38, "33to38", "Rx Bitmask Bits 33-38", 0x0000007e),
+  RXBM (F_HT_RXBM_39TO52, "39to52", "Rx Bitmask Bits 39-52", 0x001fff80),
+  RXBM (F_HT_RXBM_53TO76, "53to76", "Rx Bitmask Bits 53-76", 0x1fffffe0),
+  HT_HEX (F_HT_HIGHEST_RATE, "wlan.ht.mcsset.highestdatarate", "Highest Supported Data Rate", IOT_FT_UINT16, 0x03ff,
+    NULL, "Fastest rate it can receive, in Mb/s (0: given by the bitmask)."),
+  [F_HT_TX_SET_DEFINED] = BOOL ("wlan.ht.mcsset.txsetdefined", "Tx Supported MCS Set", 0x01, 16,
+    "Whether the rates it sends with are given.", "Defined", "Not defined"),
+  [F_HT_TXRX_NOT_EQUAL] = BOOL ("wlan.ht.mcsset.txrxmcsnotequal", "Tx and Rx MCS Set", 0x02, 16,
+    "Whether it sends with other rates than it receives.", "Not equal", "Equal"),
+  HT_HEX (F_HT_TX_MAX_SS, "wlan.ht.mcsset.txmaxss", "Maximum Number of Tx Spatial Streams Supported", IOT_FT_UINT16,
+    0x0c, tx_max_ss_names, "Spatial streams it can send when its send rates differ from its receive rates."),
+  HT_BIT (F_HT_TX_UNEQUAL_MOD, "wlan.ht.mcsset.txunequalmod", "Unequal Modulation", 0x10, 16,
+    "Can send different modulations on different spatial streams."),
+  HT_HEX (F_HTEX_CAP, "wlan.htex.capabilities", "HT Extended Capabilities", IOT_FT_UINT16, 0, NULL,
+    "Less common 802.11n features: phased coexistence, MCS feedback, HT control field."),
+  HT_BIT (F_HTEX_PCO, "wlan.htex.capabilities.pco", "Transmitter supports PCO", 0x0001, 16,
+    "Phased coexistence: switching between 20 and 40 MHz over time."),
+  HT_HEX (F_HTEX_TRANSTIME, "wlan.htex.capabilities.transtime", "Time needed to transition between 20MHz and 40MHz",
+    IOT_FT_UINT16, 0x0006, transition_time_names, "How long a phased-coexistence switch takes."),
+  HT_HEX (F_HTEX_MCS, "wlan.htex.capabilities.mcs", "MCS Feedback capability", IOT_FT_UINT16, 0x0300,
+    mcs_feedback_names, "Whether it tells the sender which rate would suit the link."),
+  HT_BIT (F_HTEX_HTC, "wlan.htex.capabilities.htc", "High Throughput", 0x0400, 16,
+    "Can receive frames carrying the HT control field."),
+  HT_BIT (F_HTEX_RD_RESPONDER, "wlan.htex.capabilities.rdresponder", "Reverse Direction Responder", 0x0800, 16,
+    "Can send its own data in airtime the other side reserved (reverse direction)."),
+  HT_HEX (F_TXBF, "wlan.txbf", "Transmit Beam Forming (TxBF) Capabilities", IOT_FT_UINT32, 0, NULL,
+    "802.11n beamforming: shaping the signal towards the receiver; few devices implement it."),
+  HT_BIT (F_TXBF_TXBF, "wlan.txbf.txbf", "Transmit Beamforming", 0x00000001, 32, "Can receive beamformed frames."),
+  HT_BIT (F_TXBF_RXSS, "wlan.txbf.rxss", "Receive Staggered Sounding", 0x00000002, 32,
+    "Can receive staggered sounding frames."),
+  HT_BIT (F_TXBF_TXSS, "wlan.txbf.txss", "Transmit Staggered Sounding", 0x00000004, 32,
+    "Can send staggered sounding frames."),
+  HT_BIT (F_TXBF_RXNDP, "wlan.txbf.rxndp", "Receive Null Data packet (NDP)", 0x00000008, 32,
+    "Can receive null data packets used to measure the channel."),
+  HT_BIT (F_TXBF_TXNDP, "wlan.txbf.txndp", "Transmit Null Data packet (NDP)", 0x00000010, 32,
+    "Can send null data packets used to measure the channel."),
+  HT_BIT (F_TXBF_IMPLICIT, "wlan.txbf.impltxbf", "Implicit TxBF capable", 0x00000020, 32,
+    "Can beamform from its own measurement of the channel."),
+  HT_HEX (F_TXBF_CALIBRATION, "wlan.txbf.calibration", "Calibration", IOT_FT_UINT32, 0x000000c0, NULL,
+    "Whether it takes part in calibrating implicit beamforming."),
+  HT_BIT (F_TXBF_CSI, "wlan.txbf.csi", "STA can apply TxBF using CSI explicit feedback", 0x00000100, 32,
+    "Can beamform from channel state the receiver reports."),
+  HT_BIT (F_TXBF_FM_UNCOMP_TBF, "wlan.txbf.fm.uncompressed.tbf",
+    "STA can apply TxBF using uncompressed beamforming feedback matrix", 0x00000200, 32,
+    "Can beamform from an uncompressed feedback matrix."),
+  HT_BIT (F_TXBF_FM_COMP_TBF, "wlan.txbf.fm.compressed.tbf",
+    "STA can apply TxBF using compressed beamforming feedback matrix", 0x00000400, 32,
+    "Can beamform from a compressed feedback matrix."),
+  HT_HEX (F_TXBF_RCSI, "wlan.txbf.rcsi", "Receiver can return explicit CSI feedback", IOT_FT_UINT32, 0x00001800,
+    NULL, "Whether it reports channel state to a beamformer."),
+  HT_HEX (F_TXBF_FM_UNCOMP_RBF, "wlan.txbf.fm.uncompressed.rbf",
+    "Receiver can return explicit uncompressed Beamforming Feedback Matrix", IOT_FT_UINT32, 0x00006000, NULL,
+    "Whether it reports an uncompressed feedback matrix."),
+  HT_HEX (F_TXBF_FM_COMP_BF, "wlan.txbf.fm.compressed.bf",
+    "STA can compress and use compressed Beamforming Feedback Matrix", IOT_FT_UINT32, 0x00018000, NULL,
+    "Whether it reports a compressed feedback matrix."),
+  HT_HEX (F_TXBF_MINGROUP, "wlan.txbf.mingroup", "Minimal grouping used for explicit feedback reports",
+    IOT_FT_UINT32, 0x00060000, NULL, "How many subcarriers share one feedback value."),
+  HT_HEX (F_TXBF_CSI_NUMANT, "wlan.txbf.csinumant", "Max antennae STA can support when CSI feedback required",
+    IOT_FT_UINT32, 0x00180000, NULL, "Antennas it can sound for channel-state feedback, minus one."),
+  HT_HEX (F_TXBF_FM_UNCOMP_MAXANT, "wlan.txbf.fm.uncompressed.maxant",
+    "Max antennae STA can support when uncompressed Beamforming feedback required", IOT_FT_UINT32, 0x00600000, NULL,
+    "Antennas it can sound for uncompressed feedback, minus one."),
+  HT_HEX (F_TXBF_FM_COMP_MAXANT, "wlan.txbf.fm.compressed.maxant",
+    "Max antennae STA can support when compressed Beamforming feedback required", IOT_FT_UINT32, 0x01800000, NULL,
+    "Antennas it can sound for compressed feedback, minus one."),
+  HT_HEX (F_TXBF_CSI_MAXROWS, "wlan.txbf.csi.maxrows", "Maximum number of rows of CSI explicit feedback",
+    IOT_FT_UINT32, 0x06000000, NULL, "Rows of channel-state feedback it can send, minus one."),
+  HT_HEX (F_TXBF_CHANNELEST, "wlan.txbf.channelest",
+    "Maximum number of space time streams for which channel dimensions can be simultaneously estimated",
+    IOT_FT_UINT32, 0x18000000, NULL, "Streams whose channel it can estimate at once, minus one."),
+  HT_HEX (F_TXBF_RESERVED, "wlan.txbf.reserved", "Reserved", IOT_FT_UINT32, 0xe0000000, NULL, "Reserved bits."),
+  HT_HEX (F_ASEL, "wlan.asel", "Antenna Selection (ASEL) Capabilities", IOT_FT_UINT8, 0, NULL,
+    "Choosing a subset of antennas per link; rarely implemented."),
+  HT_BIT (F_ASEL_CAPABLE, "wlan.asel.capable", "Antenna Selection Capable", 0x01, 8, "Supports antenna selection."),
+  HT_BIT (F_ASEL_TXCSI, "wlan.asel.txcsi", "Explicit CSI Feedback Based Tx ASEL", 0x02, 8,
+    "Selects send antennas from channel-state feedback."),
+  HT_BIT (F_ASEL_TXIF, "wlan.asel.txif", "Antenna Indices Feedback Based Tx ASEL", 0x04, 8,
+    "Selects send antennas from antenna-index feedback."),
+  HT_BIT (F_ASEL_CSI, "wlan.asel.csi", "Explicit CSI Feedback", 0x08, 8, "Reports channel state for selection."),
+  HT_BIT (F_ASEL_IF, "wlan.asel.if", "Antenna Indices Feedback", 0x10, 8, "Reports antenna indices."),
+  HT_BIT (F_ASEL_RX, "wlan.asel.rx", "Rx ASEL", 0x20, 8, "Selects its receive antennas."),
+  HT_BIT (F_ASEL_SPPDU, "wlan.asel.sppdu", "Tx Sounding PPDUs", 0x40, 8, "Sends sounding frames for selection."),
+  HT_HEX (F_ASEL_RESERVED, "wlan.asel.reserved", "Reserved", IOT_FT_UINT8, 0x80, NULL, "Reserved bit."),
+  /* HT Operation (called HT Information in the 802.11n drafts): how the
+   * access point runs its 802.11n network. */
+  [F_HT_INFO_PRIMARY_CHANNEL] = { "wlan.ht.info.primarychannel", "Primary Channel", IOT_FT_UINT8, IOT_BASE_DEC,
+    NULL, 0, "The 20 MHz channel beacons and legacy stations use." },
+  HT_HEX (F_HT_INFO_DELIM1, "wlan.ht.info.delim1", "HT Information Subset (1 of 3)", IOT_FT_UINT8, 0, NULL,
+    "Channel width and secondary channel of the network."),
+  HT_HEX (F_HT_INFO_SECCHANOFFSET, "wlan.ht.info.secchanoffset", "Secondary channel offset", IOT_FT_UINT8, 0x03,
+    secondary_channel_names, "Where the second 20 MHz half of a 40 MHz channel lies: above, below or none."),
+  [F_HT_INFO_CHANWIDTH] = BOOL ("wlan.ht.info.chanwidth", "Supported channel width", 0x04, 8,
+    "Whether stations may send on the full 40 MHz.", "Channel of any width supported",
+    "20 MHz channel width only"),
+  [F_HT_INFO_RIFS] = BOOL ("wlan.ht.info.rifs", "Reduced Interframe Spacing (RIFS)", 0x08, 8,
+    "Whether frames may follow each other with the shorter 2 µs gap.", "Permitted", "Prohibited"),
+  HT_HEX (F_HT_INFO_RES_B4_B7, "wlan.ht.info.reserved_b4_b7", "Reserved", IOT_FT_UINT8, 0xf0, NULL, "Reserved bits."),
+  HT_HEX (F_HT_INFO_DELIM2, "wlan.ht.info.delim2", "HT Information Subset (2 of 3)", IOT_FT_UINT16, 0, NULL,
+    "Protection of the network against older stations."),
+  HT_HEX (F_HT_INFO_PROTECTION, "wlan.ht.info.ht_protection", "HT Protection", IOT_FT_UINT16, 0x0003,
+    ht_protection_names, "Whether 802.11n frames must be announced with legacy RTS/CTS because older "
+    "stations are near: protection costs airtime."),
+  [F_HT_INFO_GREENFIELD] = BOOL ("wlan.ht.info.greenfield", "Non-greenfield STAs present", 0x0004, 16,
+    "Whether an associated station cannot receive the greenfield preamble.",
+    "One or more associated STAs are not greenfield capable", "All associated STAs are greenfield capable"),
+  HT_HEX (F_HT_INFO_RES_B11, "wlan.ht.info.reserved_b11", "Reserved", IOT_FT_UINT16, 0x0008, NULL, "Reserved bit."),
+  [F_HT_INFO_OBSS_NON_HT] = BOOL ("wlan.ht.info.obssnonht", "OBSS non-HT STAs present", 0x0010, 16,
+    "Whether a neighbouring network has legacy (pre-802.11n) stations that need protection.",
+    "Use of protection for non-HT STAs by overlapping BSSs is needed",
+    "Use of protection for non-HT STAs by overlapping BSSs is not needed"),
+  [F_HT_INFO_CCFS2] = { "wlan.ht.info.chan_center_freq_seg_2", "Channel Center Frequency Segment 2", IOT_FT_UINT16,
+    IOT_BASE_DEC, NULL, 0x1fe0, "Centre of the second 80 MHz segment (802.11ac 160 MHz), 0 when unused." },
+  HT_HEX (F_HT_INFO_RES_B21_B23, "wlan.ht.info.reserved_b21_b23", "Reserved", IOT_FT_UINT16, 0xe000, NULL,
+    "Reserved bits."),
+  HT_HEX (F_HT_INFO_DELIM3, "wlan.ht.info.delim3", "HT Information Subset (3 of 3)", IOT_FT_UINT16, 0, NULL,
+    "Dual beacons, dual CTS and phased coexistence."),
+  HT_HEX (F_HT_INFO_RES_B24_B29, "wlan.ht.info.reserved_b24_b29", "Reserved", IOT_FT_UINT16, 0x003f, NULL,
+    "Reserved bits."),
+  [F_HT_INFO_DUAL_BEACON] = BOOL ("wlan.ht.info.dualbeacon", "Dual beacon", 0x0040, 16,
+    "Whether a second beacon is sent with the space-time block code.", "Dual beacon is transmitted",
+    "No second beacon is transmitted"),
+  [F_HT_INFO_DUAL_CTS] = BOOL ("wlan.ht.info.dualcts", "Dual Clear To Send (CTS) protection", 0x0080, 16,
+    "Whether protection uses two CTS frames (legacy and STBC).", "Required", "Not required"),
+  [F_HT_INFO_SECONDARY_BEACON] = BOOL ("wlan.ht.info.secondarybeacon", "Beacon ID", 0x0100, 16,
+    "Whether this beacon is the secondary (STBC) one.", "STBC beacon", "Primary beacon"),
+  [F_HT_INFO_LSIG_FULL] = BOOL ("wlan.ht.info.lsigprotsupport", "L-SIG TXOP Protection Full Support", 0x0200, 16,
+    "Whether every HT station of the network supports L-SIG protection.",
+    "All HT STAs in the BSS support L-SIG TXOP protection",
+    "One or more HT STAs in the BSS do not support L-SIG TXOP protection"),
+  [F_HT_INFO_PCO_ACTIVE] = BOOL ("wlan.ht.info.pco.active", "Phased Coexistence Operation (PCO)", 0x0400, 16,
+    "Whether the network alternates between 20 and 40 MHz phases.", "Active", "Inactive"),
+  [F_HT_INFO_PCO_PHASE] = BOOL ("wlan.ht.info.pco.phase", "Phased Coexistence Operation (PCO) Phase", 0x0800, 16,
+    "The current phase of phased coexistence.", "Switch to or continue 40 MHz phase",
+    "Switch to or continue 20 MHz phase"),
+  HT_HEX (F_HT_INFO_RES_B36_B39, "wlan.ht.info.reserved_b36_b39", "Reserved", IOT_FT_UINT16, 0xf000, NULL,
+    "Reserved bits."),
+  /* VHT Capabilities (802.11ac). */
+  HT_HEX (F_VHT_CAP, "wlan.vht.capabilities", "VHT Capabilities Info", IOT_FT_UINT32, 0, NULL,
+    "802.11ac features of the sender: channel widths up to 160 MHz, guard interval, beamforming, aggregation."),
+  HT_HEX (F_VHT_CAP_MAX_MPDU, "wlan.vht.capabilities.maxmpdulength", "Maximum MPDU Length", IOT_FT_UINT32, 0x00000003,
+    vht_max_mpdu_names, "Largest single frame it accepts, in bytes."),
+  HT_HEX (F_VHT_CAP_CHAN_WIDTH_SET, "wlan.vht.capabilities.supportedchanwidthset", "Supported Channel Width Set",
+    IOT_FT_UINT32, 0x0000000c, vht_width_set_names, "Whether 160 MHz (or two 80 MHz halves) work besides 80 MHz."),
+  HT_BIT (F_VHT_CAP_RXLDPC, "wlan.vht.capabilities.rxldpc", "Rx LDPC", 0x00000010, 32,
+    "Can receive LDPC-coded frames."),
+  HT_BIT (F_VHT_CAP_SHORT80, "wlan.vht.capabilities.short80", "Short GI for 80MHz/TVHT_MODE_4C", 0x00000020, 32,
+    "Short guard interval on 80 MHz channels."),
+  HT_BIT (F_VHT_CAP_SHORT160, "wlan.vht.capabilities.short160", "Short GI for 160MHz and 80+80MHz", 0x00000040, 32,
+    "Short guard interval on 160 MHz channels."),
+  HT_BIT (F_VHT_CAP_TXSTBC, "wlan.vht.capabilities.txstbc", "Tx STBC", 0x00000080, 32,
+    "Can send with space-time block coding."),
+  HT_HEX (F_VHT_CAP_RXSTBC, "wlan.vht.capabilities.rxstbc", "Rx STBC", IOT_FT_UINT32, 0x00000700, vht_rx_stbc_names,
+    "How many spatial streams it can receive with space-time block coding."),
+  HT_BIT (F_VHT_CAP_SU_BFER, "wlan.vht.capabilities.subeamformer", "SU Beamformer Capable", 0x00000800, 32,
+    "Can steer its signal towards one receiver."),
+  HT_BIT (F_VHT_CAP_SU_BFEE, "wlan.vht.capabilities.subeamformee", "SU Beamformee Capable", 0x00001000, 32,
+    "Can help a beamformer by reporting the channel it sees."),
+  HT_HEX (F_VHT_CAP_BFEE_STS, "wlan.vht.capabilities.beamformee_sts_cap", "Beamformee STS Capability", IOT_FT_UINT32,
+    0x0000e000, NULL, "Space-time streams it can receive beamformed, minus one."),
+  HT_HEX (F_VHT_CAP_SOUNDING_DIMS, "wlan.vht.capabilities.soundingdimensions", "Number of Sounding Dimensions",
+    IOT_FT_UINT32, 0x00070000, NULL, "Antennas it sounds the channel with as a beamformer, minus one."),
+  HT_BIT (F_VHT_CAP_MU_BFER, "wlan.vht.capabilities.mubeamformer", "MU Beamformer Capable", 0x00080000, 32,
+    "Can send to several stations at once (MU-MIMO)."),
+  HT_BIT (F_VHT_CAP_MU_BFEE, "wlan.vht.capabilities.mubeamformee", "MU Beamformee Capable", 0x00100000, 32,
+    "Can be one of several stations served at once (MU-MIMO)."),
+  HT_BIT (F_VHT_CAP_TXOP_PS, "wlan.vht.capabilities.vhttxopps", "TXOP PS", 0x00200000, 32,
+    "Sleeps during other stations' transmissions to save power."),
+  HT_BIT (F_VHT_CAP_HTC, "wlan.vht.capabilities.vhthtc", "+HTC-VHT Capable", 0x00400000, 32,
+    "Can receive the VHT variant of the HT control field."),
+  HT_HEX (F_VHT_CAP_MAX_AMPDU, "wlan.vht.capabilities.maxampdu", "Max A-MPDU Length Exponent", IOT_FT_UINT32,
+    0x03800000, NULL, "Largest A-MPDU it can receive: 2^(13+value) - 1 bytes."),
+  HT_HEX (F_VHT_CAP_LINK_ADAPT, "wlan.vht.capabilities.linkadapt", "VHT Link Adaptation", IOT_FT_UINT32, 0x0c000000,
+    vht_link_adapt_names, "Whether it tells the sender which rate would suit the link."),
+  HT_BIT (F_VHT_CAP_RX_PATTERN, "wlan.vht.capabilities.rxpatconsist", "Rx Antenna Pattern Consistency", 0x10000000, 32,
+    "Its receive antenna pattern does not change during an association."),
+  HT_BIT (F_VHT_CAP_TX_PATTERN, "wlan.vht.capabilities.txpatconsist", "Tx Antenna Pattern Consistency", 0x20000000, 32,
+    "Its transmit antenna pattern does not change during an association."),
+  HT_HEX (F_VHT_CAP_EXT_NSS_BW, "wlan.vht.capabilities.ext_nss_bw_support", "Extended NSS BW Support", IOT_FT_UINT32,
+    0xc0000000, NULL, "Fewer spatial streams on wider channels (with the width set above)."),
+  [F_VHT_MCSSET] = { "wlan.vht.mcsset", "VHT Supported MCS Set", IOT_FT_NONE, .blurb =
+    "The 802.11ac rates it can receive and send, per number of spatial streams." },
+  HT_HEX (F_VHT_RXMCSMAP, "wlan.vht.mcsset.rxmcsmap", "Rx MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Highest MCS it receives with 1 to 8 spatial streams, 2 bits each."),
+  VHT_SS (F_VHT_RX_SS1, "wlan.vht.mcsset.rxmcsmap", "Rx", 1, "Rates it receives with one spatial stream."),
+  VHT_SS (F_VHT_RX_SS2, "wlan.vht.mcsset.rxmcsmap", "Rx", 2, "Rates it receives with two spatial streams."),
+  VHT_SS (F_VHT_RX_SS3, "wlan.vht.mcsset.rxmcsmap", "Rx", 3, "Rates it receives with three spatial streams."),
+  VHT_SS (F_VHT_RX_SS4, "wlan.vht.mcsset.rxmcsmap", "Rx", 4, "Rates it receives with four spatial streams."),
+  VHT_SS (F_VHT_RX_SS5, "wlan.vht.mcsset.rxmcsmap", "Rx", 5, "Rates it receives with five spatial streams."),
+  VHT_SS (F_VHT_RX_SS6, "wlan.vht.mcsset.rxmcsmap", "Rx", 6, "Rates it receives with six spatial streams."),
+  VHT_SS (F_VHT_RX_SS7, "wlan.vht.mcsset.rxmcsmap", "Rx", 7, "Rates it receives with seven spatial streams."),
+  VHT_SS (F_VHT_RX_SS8, "wlan.vht.mcsset.rxmcsmap", "Rx", 8, "Rates it receives with eight spatial streams."),
+  HT_HEX (F_VHT_RX_HIGHEST, "wlan.vht.mcsset.rxhighestlonggirate",
+    "Rx Highest Long GI Data Rate (in Mb/s, 0 = subfield not in use)", IOT_FT_UINT16, 0x1fff, NULL,
+    "Fastest rate it can receive with the long guard interval, in Mb/s."),
+  [F_VHT_MAX_NSTS] = { "wlan.vht.mcsset.max_nsts_total", "MaX NSTS Total", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0xe000,
+    "Most space-time streams it handles in total with extended NSS bandwidth support." },
+  HT_HEX (F_VHT_TXMCSMAP, "wlan.vht.mcsset.txmcsmap", "Tx MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Highest MCS it sends with 1 to 8 spatial streams, 2 bits each."),
+  VHT_SS (F_VHT_TX_SS1, "wlan.vht.mcsset.txmcsmap", "Tx", 1, "Rates it sends with one spatial stream."),
+  VHT_SS (F_VHT_TX_SS2, "wlan.vht.mcsset.txmcsmap", "Tx", 2, "Rates it sends with two spatial streams."),
+  VHT_SS (F_VHT_TX_SS3, "wlan.vht.mcsset.txmcsmap", "Tx", 3, "Rates it sends with three spatial streams."),
+  VHT_SS (F_VHT_TX_SS4, "wlan.vht.mcsset.txmcsmap", "Tx", 4, "Rates it sends with four spatial streams."),
+  VHT_SS (F_VHT_TX_SS5, "wlan.vht.mcsset.txmcsmap", "Tx", 5, "Rates it sends with five spatial streams."),
+  VHT_SS (F_VHT_TX_SS6, "wlan.vht.mcsset.txmcsmap", "Tx", 6, "Rates it sends with six spatial streams."),
+  VHT_SS (F_VHT_TX_SS7, "wlan.vht.mcsset.txmcsmap", "Tx", 7, "Rates it sends with seven spatial streams."),
+  VHT_SS (F_VHT_TX_SS8, "wlan.vht.mcsset.txmcsmap", "Tx", 8, "Rates it sends with eight spatial streams."),
+  HT_HEX (F_VHT_TX_HIGHEST, "wlan.vht.mcsset.txhighestlonggirate",
+    "Tx Highest Long GI Data Rate  (in Mb/s, 0 = subfield not in use)", IOT_FT_UINT16, 0x1fff, NULL,
+    "Fastest rate it sends with the long guard interval, in Mb/s."),
+  [F_VHT_EXT_NSS_BW_CAP] = BOOL ("wlan.vht.ncsset.ext_nss_bw_cap", "Extended NSS BW Capable", 0x2000, 16,
+    "Whether it can use fewer spatial streams on wider channels.", "Capable", "Not capable"),
+  HT_HEX (F_VHT_NCS_RESERVED, "wlan.vht.ncsset.reserved", "Reserved", IOT_FT_UINT16, 0xc000, NULL, "Reserved bits."),
+  /* VHT Operation: how the access point runs its 802.11ac network. */
+  [F_VHT_OP] = { "wlan.vht.op", "VHT Operation Info", IOT_FT_NONE, .blurb =
+    "Width and centre of the 802.11ac channel the network uses." },
+  [F_VHT_OP_WIDTH] = { "wlan.vht.op.channelwidth", "Channel Width", IOT_FT_UINT8, IOT_BASE_DEC, vht_op_width_names,
+    0, "0: 20 or 40 MHz (as HT Operation says); 1: 80, 160 or 80+80 MHz." },
+  [F_VHT_OP_CENTER0] = { "wlan.vht.op.channelcenter0", "Channel Center Segment 0", IOT_FT_UINT8, IOT_BASE_DEC, NULL,
+    0, "Channel number at the centre of the 80 MHz channel (42 for channels 36-48)." },
+  [F_VHT_OP_CENTER1] = { "wlan.vht.op.channelcenter1", "Channel Center Segment 1", IOT_FT_UINT8, IOT_BASE_DEC, NULL,
+    0, "Centre of the 160 MHz channel or of the second 80 MHz segment; 0 when unused." },
+  HT_HEX (F_VHT_OP_BASIC, "wlan.vht.op.basicmcsmap", "Basic MCS Map", IOT_FT_UINT16, 0, NULL,
+    "Rates every station of the network must support, per number of spatial streams."),
+  VHT_SS (F_VHT_OP_SS1, "wlan.vht.op.basicmcsmap", "Basic", 1, "Basic rates with one spatial stream."),
+  VHT_SS (F_VHT_OP_SS2, "wlan.vht.op.basicmcsmap", "Basic", 2, "Basic rates with two spatial streams."),
+  VHT_SS (F_VHT_OP_SS3, "wlan.vht.op.basicmcsmap", "Basic", 3, "Basic rates with three spatial streams."),
+  VHT_SS (F_VHT_OP_SS4, "wlan.vht.op.basicmcsmap", "Basic", 4, "Basic rates with four spatial streams."),
+  VHT_SS (F_VHT_OP_SS5, "wlan.vht.op.basicmcsmap", "Basic", 5, "Basic rates with five spatial streams."),
+  VHT_SS (F_VHT_OP_SS6, "wlan.vht.op.basicmcsmap", "Basic", 6, "Basic rates with six spatial streams."),
+  VHT_SS (F_VHT_OP_SS7, "wlan.vht.op.basicmcsmap", "Basic", 7, "Basic rates with seven spatial streams."),
+  VHT_SS (F_VHT_OP_SS8, "wlan.vht.op.basicmcsmap", "Basic", 8, "Basic rates with eight spatial streams."),
 };
 
 extern IotDissector iot_dissector_wlan;
@@ -622,6 +1049,118 @@ dissect_vendor (IotPacket *pkt, const IotBuf *buf, guint off, guint end, int tre
     }
 }
 
+/* The 16-byte Supported MCS Set of both HT elements; the receive bitmask
+ * is shown in 32-bit words read from its first bytes. */
+static void
+dissect_mcs_set (IotPacket *pkt, const IotBuf *buf, guint off, int tree, gboolean basic)
+{
+  int set = iot_tree_add_item (pkt, tree, &wlan_fields[F_HT_MCSSET], buf, off, 16, FALSE);
+  int mask = iot_tree_add_item (pkt, set, &wlan_fields[F_HT_RXBITMASK], buf, off, 10, FALSE);
+  guint streams = 0;
+
+  iot_tree_set_label (pkt, set, "Rx Supported Modulation and Coding Scheme Set: %s",
+                      basic ? "Basic MCS Set" : "MCS Set");
+  for (guint i = 0; i < 4; i++)
+    if (iot_buf_u8 (buf, off + i) != 0)
+      streams = i + 1;
+  if (streams > 0)
+    iot_tree_set_label (pkt, mask, "Rx Modulation and Coding Scheme (One bit per modulation): %u spatial stream%s",
+                        streams, streams > 1 ? "s" : "");
+  for (int f = F_HT_RXBM_0TO7; f <= F_HT_RXBM_24TO31; f++)
+    iot_tree_add_item (pkt, mask, &wlan_fields[f], buf, off, 4, TRUE);
+  for (int f = F_HT_RXBM_32; f <= F_HT_RXBM_39TO52; f++)
+    iot_tree_add_item (pkt, mask, &wlan_fields[f], buf, off + 4, 4, TRUE);
+  iot_tree_add_item (pkt, mask, &wlan_fields[F_HT_RXBM_53TO76], buf, off + 6, 4, TRUE);
+  iot_tree_add_item (pkt, set, &wlan_fields[F_HT_HIGHEST_RATE], buf, off + 10, 2, TRUE);
+  for (int f = F_HT_TX_SET_DEFINED; f <= F_HT_TX_UNEQUAL_MOD; f++)
+    iot_tree_add_item (pkt, set, &wlan_fields[f], buf, off + 12, 1, TRUE);
+}
+
+/* A word of flags with its bit fields first..last below it. */
+static void
+add_bits (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint len, int word, int first, int last)
+{
+  int node = iot_tree_add_item (pkt, tree, &wlan_fields[word], buf, off, len, TRUE);
+
+  for (int f = first; f <= last; f++)
+    iot_tree_add_item (pkt, node, &wlan_fields[f], buf, off, len, TRUE);
+}
+
+/* HT Capabilities (element 45): always 26 bytes. */
+static void
+dissect_ht_capabilities (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  if (len != 26)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "HT Capabilities IE length %u wrong, must be = 26", len);
+      return;
+    }
+  add_bits (pkt, tree, buf, off, 2, F_HT_CAP, F_HT_CAP_LDPC, F_HT_CAP_LSIG);
+  add_bits (pkt, tree, buf, off + 2, 1, F_HT_AMPDU, F_HT_AMPDU_MAXLEN, F_HT_AMPDU_RESERVED);
+  dissect_mcs_set (pkt, buf, off + 3, tree, FALSE);
+  add_bits (pkt, tree, buf, off + 19, 2, F_HTEX_CAP, F_HTEX_PCO, F_HTEX_RD_RESPONDER);
+  add_bits (pkt, tree, buf, off + 21, 4, F_TXBF, F_TXBF_TXBF, F_TXBF_RESERVED);
+  add_bits (pkt, tree, buf, off + 25, 1, F_ASEL, F_ASEL_CAPABLE, F_ASEL_RESERVED);
+}
+
+/* HT Operation (element 61): at least 22 bytes. */
+static void
+dissect_ht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  if (len < 22)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "HT Information IE content length %u wrong, must be at least 22 bytes", len);
+      return;
+    }
+  iot_tree_add_item (pkt, tree, &wlan_fields[F_HT_INFO_PRIMARY_CHANNEL], buf, off, 1, FALSE);
+  add_bits (pkt, tree, buf, off + 1, 1, F_HT_INFO_DELIM1, F_HT_INFO_SECCHANOFFSET, F_HT_INFO_RES_B4_B7);
+  add_bits (pkt, tree, buf, off + 2, 2, F_HT_INFO_DELIM2, F_HT_INFO_PROTECTION, F_HT_INFO_RES_B21_B23);
+  add_bits (pkt, tree, buf, off + 4, 2, F_HT_INFO_DELIM3, F_HT_INFO_RES_B24_B29, F_HT_INFO_RES_B36_B39);
+  dissect_mcs_set (pkt, buf, off + 6, tree, TRUE);
+}
+
+/* VHT Capabilities (element 191): always 12 bytes. */
+static void
+dissect_vht_capabilities (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  int set;
+
+  if (len != 12)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "VHT Capabilities IE length %u wrong, must be = 12", len);
+      return;
+    }
+  add_bits (pkt, tree, buf, off, 4, F_VHT_CAP, F_VHT_CAP_MAX_MPDU, F_VHT_CAP_EXT_NSS_BW);
+  set = iot_tree_add_item (pkt, tree, &wlan_fields[F_VHT_MCSSET], buf, off + 4, 8, FALSE);
+  add_bits (pkt, set, buf, off + 4, 2, F_VHT_RXMCSMAP, F_VHT_RX_SS1, F_VHT_RX_SS8);
+  iot_tree_add_item (pkt, set, &wlan_fields[F_VHT_RX_HIGHEST], buf, off + 6, 2, TRUE);
+  iot_tree_add_item (pkt, set, &wlan_fields[F_VHT_MAX_NSTS], buf, off + 6, 2, TRUE);
+  add_bits (pkt, set, buf, off + 8, 2, F_VHT_TXMCSMAP, F_VHT_TX_SS1, F_VHT_TX_SS8);
+  for (int f = F_VHT_TX_HIGHEST; f <= F_VHT_NCS_RESERVED; f++)
+    iot_tree_add_item (pkt, set, &wlan_fields[f], buf, off + 10, 2, TRUE);
+}
+
+/* VHT Operation (element 192): always 5 bytes. */
+static void
+dissect_vht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, int tree)
+{
+  int info;
+
+  if (len != 5)
+    {
+      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                      "VHT Operation IE length %u wrong, must be = 5", len);
+      return;
+    }
+  info = iot_tree_add_item (pkt, tree, &wlan_fields[F_VHT_OP], buf, off, 3, FALSE);
+  for (int f = F_VHT_OP_WIDTH; f <= F_VHT_OP_CENTER1; f++)
+    iot_tree_add_item (pkt, info, &wlan_fields[f], buf, off + (f - F_VHT_OP_WIDTH), 1, FALSE);
+  add_bits (pkt, tree, buf, off + 3, 2, F_VHT_OP_BASIC, F_VHT_OP_SS1, F_VHT_OP_SS8);
+}
+
 static void
 dissect_tag (IotPacket *pkt, const IotBuf *buf, guint number, guint off, guint len, int tree)
 {
@@ -663,8 +1202,20 @@ dissect_tag (IotPacket *pkt, const IotBuf *buf, guint number, guint off, guint l
           iot_tree_add_item (pkt, node, &wlan_fields[F_COUNTRY_MTPL], buf, i + 2, 1, FALSE);
         }
       break;
+    case 45:
+      dissect_ht_capabilities (pkt, buf, off, len, tree);
+      break;
     case 48:
       dissect_rsn (pkt, buf, off, end, tree);
+      break;
+    case 61:
+      dissect_ht_operation (pkt, buf, off, len, tree);
+      break;
+    case 191:
+      dissect_vht_capabilities (pkt, buf, off, len, tree);
+      break;
+    case 192:
+      dissect_vht_operation (pkt, buf, off, len, tree);
       break;
     case 221:
       if (len >= 4)
@@ -1092,7 +1643,9 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
           else
             iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_EOSP], buf, hdr_len, 2, TRUE);
           iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_ACK], buf, hdr_len, 2, TRUE);
-          iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_AMSDU], buf, hdr_len, 2, TRUE);
+          /* A Null function carries no payload to aggregate. */
+          if (!null_data)
+            iot_tree_add_item (pkt, node, &wlan_fields[F_QOS_AMSDU], buf, hdr_len, 2, TRUE);
           if (ds == 1)
             iot_tree_add_item (pkt, node, &wlan_fields[qc & 0x10 ? F_QOS_QUEUE_SIZE : F_QOS_TXOP_DUR_REQ],
                                buf, hdr_len, 2, TRUE);

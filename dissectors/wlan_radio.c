@@ -188,8 +188,15 @@ add_vht (IotPacket *pkt, int tree, const IotBuf *buf, const IotRadioInfo *radio)
       iot_tree_add_uint (pkt, user, &wlan_radio_fields[F_11AC_NSS], NULL, 0, 0, nss);
       iot_tree_add_uint (pkt, user, &wlan_radio_fields[F_11AC_NSTS], NULL, 0, 0, nsts);
       iot_tree_add_uint (pkt, user, &wlan_radio_fields[F_11AC_FEC], NULL, 0, 0, (radio->vht_coding >> i) & 1);
-      if (rate == 0 && (known & 0x0044) == 0x0044 && width >= 0)
-        rate = iot_ieee80211_vht_rate (mcs, nss, width, (flags & 0x04) != 0);
+      /* A multi-user frame has a rate per user: the data rate is the last
+       * user's, as tshark 4.0 reports it. */
+      if ((known & 0x0044) == 0x0044 && width >= 0)
+        {
+          double user_rate = iot_ieee80211_vht_rate (mcs, nss, width, (flags & 0x04) != 0);
+
+          if (user_rate > 0)
+            rate = user_rate;
+        }
     }
   if (known & 0x0080)
     iot_tree_add_uint (pkt, tree, &wlan_radio_fields[F_11AC_GID], NULL, 0, 0, radio->vht_group_id);

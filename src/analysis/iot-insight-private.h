@@ -337,7 +337,8 @@ struct _IotInsight {
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
   GHashTable  *paths;                  /* tcp.stream + 1 → PathStream (iot-insight-path.c) */
-  InsightRadio *radio;                 /* BLE and Wi-Fi facts (iot-insight-radio.c) */
+  InsightRadio *radio;                 /* BLE facts (iot-insight-radio.c) */
+  struct _InsightWifi *wifi;           /* Wi-Fi stations and handshakes (iot-insight-wifi.c) */
   struct _InsightSparkplug *sparkplug; /* Sparkplug B sequence gaps (iot-insight-sparkplug.c) */
   guint        icmp_too_big;           /* ICMP fragmentation needed / ICMPv6 packet too big seen */
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
@@ -428,12 +429,20 @@ void            insight_wpan_field (FrameFacts *ff, int idx, const IotNode *node
 void            insight_wpan_frame (IotInsight *self, FrameFacts *ff);
 void            insight_finish_wpan (IotInsight *self);
 /* iot-insight-radio.c: BLE advertising, connections, notifications and
- * pairing; Wi-Fi signal, retries, deauthentication storms, handshakes. */
+ * pairing. */
 void            insight_radio_init (IotInsight *self);
 void            insight_radio_clear (IotInsight *self);
 void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
 void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
 void            insight_finish_radio (IotInsight *self);
+/* iot-insight-wifi.c: Wi-Fi station table, weak signal, retries,
+ * deauthentication storms with their reasons, failed handshakes. */
+typedef struct _InsightWifi InsightWifi;
+void            insight_wifi_init (IotInsight *self);
+void            insight_wifi_clear (IotInsight *self);
+void            insight_wifi_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_wifi_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
+void            insight_finish_wifi (IotInsight *self);
 
 /* iot-insight-sparkplug.c: Sparkplug B sequence gaps per edge node. */
 typedef struct _InsightSparkplug InsightSparkplug;

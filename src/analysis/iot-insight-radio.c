@@ -3,10 +3,8 @@
  * Bluetooth LE: how often each device advertises, the connection events of
  * each connection, and the notifications a peripheral sends per
  * characteristic (rate and values); pairing without protection against a
- * man in the middle (Just Works, legacy pairing).
- * Wi-Fi: the signal each station is received with, how many of its frames
- * are retries, bursts of deauthentications (an attack or a crashing AP),
- * and 4-way handshakes that stop after message 2 (a wrong passphrase).
+ * man in the middle (Just Works, legacy pairing).  Wi-Fi has its own
+ * module, iot-insight-wifi.c.
  *
  * The module reads its own fields from each packet, so the frame walk in
  * iot-insight.c needs no radio facts. */
@@ -30,19 +28,10 @@
 #define MIN_EVENTS 3
 /* Values of a notification series shown in the summary. */
 #define SERIES_SHOWN 8
-/* A station received weaker than this (median) has a poor link. */
-#define WEAK_SIGNAL_DBM -75
-/* Retries worth a warning: at least this many, and this share of frames. */
-#define RETRY_MIN 3
-#define RETRY_SHARE 0.10
-/* Deauthentications or disassociations this close together are a storm. */
-#define STORM_COUNT 5
-#define STORM_WINDOW_NS (2 * G_GINT64_CONSTANT (1000000000))
 
 enum {
   R_BTLE_AA, R_BTLE_PDU_TYPE, R_BTLE_ADV_ADDR, R_BTATT_OPCODE, R_BTATT_HANDLE, R_BTATT_VALUE,
   R_BTSMP_METHOD, R_BTLE_INTERVAL, R_BTLE_LLD_AA,
-  R_WLAN_TA, R_WLAN_SA, R_WLAN_DA, R_WLAN_TYPE_SUBTYPE, R_WLAN_RETRY, R_SIGNAL, R_REASON, R_EAPOL_MSGNR,
   N_R
 };
 
@@ -52,10 +41,6 @@ static const char *const radio_field_names[N_R] = {
   [R_BTATT_HANDLE] = "btatt.handle", [R_BTATT_VALUE] = "btatt.value",
   [R_BTSMP_METHOD] = "btsmp.pairing_method", [R_BTLE_INTERVAL] = "btle.link_layer_data.interval",
   [R_BTLE_LLD_AA] = "btle.link_layer_data.access_address",
-  [R_WLAN_TA] = "wlan.ta", [R_WLAN_SA] = "wlan.sa", [R_WLAN_DA] = "wlan.da",
-  [R_WLAN_TYPE_SUBTYPE] = "wlan.fc.type_subtype", [R_WLAN_RETRY] = "wlan.fc.retry",
-  [R_SIGNAL] = "radiotap.dbm_antsignal", [R_REASON] = "wlan.fixed.reason_code",
-  [R_EAPOL_MSGNR] = "wlan_rsna_eapol.keydes.msgnr",
 };
 
 /* Where a notification's value lands: the characteristic's own field
@@ -88,17 +73,6 @@ typedef struct {
   GPtrArray *values;        /* char *: hex */
 } Notifications;
 
-typedef struct {
-  GArray  *signal;          /* double dBm */
-  GArray  *signal_frames;   /* guint32: the frames measured */
-  guint32  frames_total;
-  GArray  *retries;         /* guint32 frames */
-} Station;
-
-typedef struct {
-  GArray *msg1, *msg2, *msg3;   /* guint32 frames */
-} Handshake;
-
 struct _InsightRadio {
   const IotField *f[N_R];
   const IotField *value_fields[N_VALUE_FIELDS];
@@ -107,12 +81,6 @@ struct _InsightRadio {
   GHashTable *notify;       /* "aa handle" → Notifications */
   GArray     *pairing;      /* guint32 frames of a pairing without MITM protection */
   char       *pairing_method;
-  GHashTable *stations;     /* MAC → Station */
-  GArray     *deauth;       /* guint32 frames */
-  GArray     *deauth_times; /* gint64 */
-  guint       deauth_reason;
-  char       *deauth_sender;
-  GHashTable *handshakes;   /* station MAC → Handshake */
 };
 
 static void
@@ -146,28 +114,6 @@ notifications_free (gpointer data)
   g_free (n);
 }
 
-static void
-station_free (gpointer data)
-{
-  Station *s = data;
-
-  g_array_unref (s->signal);
-  g_array_unref (s->signal_frames);
-  g_array_unref (s->retries);
-  g_free (s);
-}
-
-static void
-handshake_free (gpointer data)
-{
-  Handshake *h = data;
-
-  g_array_unref (h->msg1);
-  g_array_unref (h->msg2);
-  g_array_unref (h->msg3);
-  g_free (h);
-}
-
 void
 insight_radio_init (IotInsight *self)
 {
@@ -181,10 +127,6 @@ insight_radio_init (IotInsight *self)
   r->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, connection_free);
   r->notify = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, notifications_free);
   r->pairing = g_array_new (FALSE, FALSE, sizeof (guint32));
-  r->stations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, station_free);
-  r->deauth = g_array_new (FALSE, FALSE, sizeof (guint32));
-  r->deauth_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  r->handshakes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, handshake_free);
   self->radio = r;
 }
 
@@ -200,11 +142,6 @@ insight_radio_clear (IotInsight *self)
   g_hash_table_unref (r->notify);
   g_array_unref (r->pairing);
   g_free (r->pairing_method);
-  g_hash_table_unref (r->stations);
-  g_array_unref (r->deauth);
-  g_array_unref (r->deauth_times);
-  g_free (r->deauth_sender);
-  g_hash_table_unref (r->handshakes);
   g_clear_pointer (&self->radio, g_free);
 }
 
@@ -239,12 +176,6 @@ typedef struct {
   guint    att_handle;
   char    *att_value;           /* the notified value as the tree shows it */
   const char *smp_method;
-  gboolean has_ta, has_sa, has_da, has_signal, retry, has_type_subtype;
-  guint8   ta[6], sa[6], da[6];
-  guint    type_subtype;
-  gint     signal_dbm;
-  gint     reason;              /* -1: none */
-  gint     msgnr;               /* -1: none */
 } RadioFacts;
 
 static char *
@@ -316,36 +247,6 @@ read_radio (const InsightRadio *r, IotPacket *pkt, RadioFacts *rf)
         case R_BTSMP_METHOD:
           rf->smp_method = (const char *) node->v.p;
           break;
-        case R_WLAN_TA:
-        case R_WLAN_SA:
-        case R_WLAN_DA:
-          if (node->v.p != NULL)
-            {
-              gboolean *has = idx == R_WLAN_TA ? &rf->has_ta : idx == R_WLAN_SA ? &rf->has_sa : &rf->has_da;
-              guint8 *mac = idx == R_WLAN_TA ? rf->ta : idx == R_WLAN_SA ? rf->sa : rf->da;
-
-              if (!*has)
-                memcpy (mac, node->v.p, 6);
-              *has = TRUE;
-            }
-          break;
-        case R_WLAN_TYPE_SUBTYPE:
-          rf->has_type_subtype = TRUE;
-          rf->type_subtype = (guint) node->v.u;
-          break;
-        case R_WLAN_RETRY:
-          rf->retry = node->v.u != 0;
-          break;
-        case R_SIGNAL:
-          rf->has_signal = TRUE;
-          rf->signal_dbm = (gint) node->v.i;
-          break;
-        case R_REASON:
-          rf->reason = (gint) node->v.u;
-          break;
-        case R_EAPOL_MSGNR:
-          rf->msgnr = (gint) node->v.u;
-          break;
         default:
           break;
         }
@@ -394,28 +295,6 @@ notifications_new (void)
   n->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   n->values = g_ptr_array_new_with_free_func (g_free);
   return n;
-}
-
-static gpointer
-station_new (void)
-{
-  Station *s = g_new0 (Station, 1);
-
-  s->signal = g_array_new (FALSE, FALSE, sizeof (double));
-  s->signal_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
-  s->retries = g_array_new (FALSE, FALSE, sizeof (guint32));
-  return s;
-}
-
-static gpointer
-handshake_new (void)
-{
-  Handshake *h = g_new0 (Handshake, 1);
-
-  h->msg1 = g_array_new (FALSE, FALSE, sizeof (guint32));
-  h->msg2 = g_array_new (FALSE, FALSE, sizeof (guint32));
-  h->msg3 = g_array_new (FALSE, FALSE, sizeof (guint32));
-  return h;
 }
 
 static void
@@ -476,66 +355,11 @@ ble_connect (InsightRadio *r, const RadioFacts *rf, guint32 number)
   c->interval_units = rf->interval;
 }
 
-static gboolean
-is_unicast (const guint8 *mac)
-{
-  return (mac[0] & 0x01) == 0;
-}
-
-static void
-wifi_packet (InsightRadio *r, const RadioFacts *rf, guint32 number, gint64 rel_ns)
-{
-  guint ts = rf->type_subtype;
-
-  /* Signal and retries per transmitter: only frames that name one. */
-  if (rf->has_ta && is_unicast (rf->ta))
-    {
-      g_autofree char *ta = mac_text (rf->ta);
-      Station *s = get_or_add (r->stations, ta, station_new);
-
-      s->frames_total++;
-      if (rf->has_signal)
-        {
-          double dbm = rf->signal_dbm;
-          g_array_append_val (s->signal, dbm);
-          g_array_append_val (s->signal_frames, number);
-        }
-      if (rf->retry)
-        g_array_append_val (s->retries, number);
-    }
-  /* Deauthentication (0x0c) and disassociation (0x0a). */
-  if (ts == 0x0c || ts == 0x0a)
-    {
-      g_array_append_val (r->deauth, number);
-      g_array_append_val (r->deauth_times, rel_ns);
-      if (rf->reason >= 0)
-        r->deauth_reason = (guint) rf->reason;
-      if (rf->has_ta)
-        {
-          g_free (r->deauth_sender);
-          r->deauth_sender = mac_text (rf->ta);
-        }
-    }
-  if (rf->msgnr > 0 && rf->has_sa && rf->has_da)
-    {
-      /* Messages 1 and 3 come from the access point, 2 and 4 from the station. */
-      g_autofree char *sta = mac_text (rf->msgnr == 1 || rf->msgnr == 3 ? rf->da : rf->sa);
-      Handshake *h = get_or_add (r->handshakes, sta, handshake_new);
-
-      if (rf->msgnr == 1)
-        g_array_append_val (h->msg1, number);
-      else if (rf->msgnr == 2)
-        g_array_append_val (h->msg2, number);
-      else if (rf->msgnr >= 3)
-        g_array_append_val (h->msg3, number);
-    }
-}
-
 void
 insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns)
 {
   InsightRadio *r = self->radio;
-  RadioFacts rf = { .att_opcode = -1, .reason = -1, .msgnr = -1 };
+  RadioFacts rf = { .att_opcode = -1 };
 
   read_radio (r, pkt, &rf);
   if (rf.has_aa)
@@ -544,8 +368,6 @@ insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 r
         ble_connect (r, &rf, number);
       ble_packet (r, &rf, number, rel_ns);
     }
-  if (rf.has_type_subtype)
-    wifi_packet (r, &rf, number, rel_ns);
   g_free (rf.att_value);
 }
 
@@ -726,125 +548,6 @@ report_pairing (IotInsight *self, InsightRadio *r)
                             "and the SC and MITM flags (btsmp.sc_flag, btsmp.mitm_flag).");
 }
 
-static void
-report_stations (IotInsight *self, InsightRadio *r)
-{
-  g_autoptr (GPtrArray) macs = insight_sorted_keys (r->stations);
-
-  for (guint i = 0; i < macs->len; i++)
-    {
-      const Station *s = g_hash_table_lookup (r->stations, macs->pdata[i]);
-      const char *mac = macs->pdata[i];
-      IotInsightItem *item;
-
-      if (s->signal->len >= MIN_EVENTS)
-        {
-          g_autoptr (GArray) sorted = g_array_copy (s->signal);
-          double low, mid, high;
-
-          g_array_sort (sorted, compare_doubles);
-          low = g_array_index (sorted, double, 0);
-          high = g_array_index (sorted, double, sorted->len - 1);
-          mid = g_array_index (sorted, double, sorted->len / 2);
-          item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "wifi-signal",
-                                   mid < WEAK_SIGNAL_DBM ? IOT_SEV_WARN : IOT_SEV_NOTE, mac,
-            g_strdup_printf ("%s is received at %.0f dBm (from %.0f to %.0f dBm over %u frames)%s", mac, mid,
-                             low, high, s->signal->len, mid < WEAK_SIGNAL_DBM ? ": a weak link" : ""),
-            g_strdup_printf ("The radio header gives the strength each frame arrived with, as seen by the "
-                             "capturing card. Around -30 to -60 dBm is a good link; below -75 dBm the station "
-                             "falls back to slow rates and loses frames; below -85 dBm it drops off. The "
-                             "capturing card is not the access point, so place it near the AP to see what the "
-                             "AP hears."));
-          insight_item_add_frames (item->frames, s->signal_frames);
-          item->confidence = "medium";
-          item->confirm = g_strdup ("The signal the access point reports for this station (its client list), "
-                                    "or a capture taken next to the access point.");
-        }
-      if (s->retries->len >= RETRY_MIN && s->retries->len >= RETRY_SHARE * s->frames_total)
-        {
-          item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "wifi-retries", IOT_SEV_WARN, mac,
-            g_strdup_printf ("%u of the %u frames %s sent are retries (%.0f %%)", s->retries->len, s->frames_total,
-                             mac, 100.0 * s->retries->len / s->frames_total),
-            g_strdup_printf ("A Wi-Fi frame that is not acknowledged is sent again with the Retry bit set, "
-                             "often at a lower rate. A few retries are normal; this many mean interference "
-                             "(a busy channel, microwaves, Bluetooth), a weak signal, or a hidden station "
-                             "transmitting at the same time. Each retry costs airtime and battery, and after "
-                             "the retry limit the frame is lost."));
-          insight_item_add_frames (item->frames, s->retries);
-          item->confidence = "medium";
-          item->confirm = g_strdup ("The channel's utilisation and neighbours (a survey from the access point); "
-                                    "whether the retries fall when the device moves closer.");
-        }
-    }
-}
-
-static void
-report_deauth_storm (IotInsight *self, InsightRadio *r)
-{
-  guint best_start = 0, best_count = 0, start = 0;
-  g_autoptr (GArray) storm = NULL;
-  IotInsightItem *item;
-
-  /* The largest run of deauthentications within the window. */
-  for (guint end = 0; end < r->deauth_times->len; end++)
-    {
-      while (g_array_index (r->deauth_times, gint64, end) - g_array_index (r->deauth_times, gint64, start)
-             > STORM_WINDOW_NS)
-        start++;
-      if (end - start + 1 > best_count)
-        {
-          best_count = end - start + 1;
-          best_start = start;
-        }
-    }
-  if (best_count < STORM_COUNT)
-    return;
-  storm = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_array_append_vals (storm, &g_array_index (r->deauth, guint32, best_start), best_count);
-  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "wifi-deauth-storm", IOT_SEV_WARN,
-    r->deauth_sender ? r->deauth_sender : "deauthentication",
-    g_strdup_printf ("%u deauthentication/disassociation frames within %.1f s (last reason code %u)", best_count,
-                     (g_array_index (r->deauth_times, gint64, best_start + best_count - 1)
-                      - g_array_index (r->deauth_times, gint64, best_start)) / NS_PER_S, r->deauth_reason),
-    g_strdup_printf ("An access point sends one deauthentication when it drops a station. A burst of them, "
-                     "often to the broadcast address, is the classic Wi-Fi deauthentication attack: without "
-                     "802.11w (protected management frames) anyone can forge them, and every device keeps "
-                     "falling off the network (often to capture its handshake on reconnect). An access point "
-                     "that restarts or a band-steering feature can also cause bursts."));
-  insight_item_add_frames (item->frames, storm);
-  item->confidence = "medium";
-  item->confirm = g_strdup ("Whether the access point logged these disconnections itself (if not, they were "
-                            "forged); enabling PMF (802.11w) on the network stops forged ones.");
-}
-
-static void
-report_handshakes (IotInsight *self, InsightRadio *r)
-{
-  g_autoptr (GPtrArray) stas = insight_sorted_keys (r->handshakes);
-
-  for (guint i = 0; i < stas->len; i++)
-    {
-      const Handshake *h = g_hash_table_lookup (r->handshakes, stas->pdata[i]);
-      IotInsightItem *item;
-
-      if (h->msg3->len > 0 || h->msg2->len < 2)
-        continue;
-      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "wifi-handshake-failure", IOT_SEV_WARN, stas->pdata[i],
-        g_strdup_printf ("%s answered the 4-way handshake %u times (message 2) and never got message 3: "
-                         "probably a wrong passphrase", (const char *) stas->pdata[i], h->msg2->len),
-        g_strdup_printf ("In WPA2-PSK the access point sends message 1 with its nonce; the station answers "
-                         "with message 2, protected by a MIC computed from the passphrase. An access point "
-                         "that cannot verify that MIC never sends message 3, repeats message 1 and finally "
-                         "drops the station. Repeated messages 1 and 2 without a message 3 are therefore what "
-                         "a wrong Wi-Fi password looks like on the air."));
-      insight_item_add_frames (item->frames, h->msg1);
-      insight_item_add_frames (item->frames, h->msg2);
-      item->confidence = "high";
-      item->confirm = g_strdup ("The passphrase configured on the device; with the right one in the Wi-Fi keys "
-                                "(wpa-pwd), message 2's MIC verifies.");
-    }
-}
-
 void
 insight_finish_radio (IotInsight *self)
 {
@@ -854,7 +557,4 @@ insight_finish_radio (IotInsight *self)
   report_connections (self, r);
   report_notifications (self, r);
   report_pairing (self, r);
-  report_stations (self, r);
-  report_deauth_storm (self, r);
-  report_handshakes (self, r);
 }

@@ -550,6 +550,7 @@ iot_insight_new (void)
   insight_wpan_init (self);
   insight_path_init (self);
   insight_radio_init (self);
+  insight_wifi_init (self);
   insight_sparkplug_init (self);
   return self;
 }
@@ -578,6 +579,7 @@ iot_insight_free (IotInsight *self)
   insight_wpan_clear (self);
   insight_path_clear (self);
   insight_radio_clear (self);
+  insight_wifi_clear (self);
   insight_sparkplug_clear (self);
   for (guint i = 0; i < self->resets->len; i++)
     g_array_unref (g_array_index (self->resets, Reset, i).qos0);
@@ -601,6 +603,7 @@ iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
   insight_fields_add (&self->f, wanted);
   iot_tls_sessions_add_wanted (self->tls_sessions, wanted);
   insight_radio_add_wanted (self, wanted);
+  insight_wifi_add_wanted (self, wanted);
   insight_sparkplug_add_wanted (self, wanted);
 }
 
@@ -1748,6 +1751,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
   insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
+  insight_wifi_packet (self, pkt, ff.number, ff.rel_ns);
   insight_sparkplug_packet (self, pkt, ff.number);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
@@ -2691,6 +2695,7 @@ iot_insight_finish (IotInsight *self)
   insight_finish_coap (self);
   insight_finish_wpan (self);
   insight_finish_radio (self);
+  insight_finish_wifi (self);
   insight_finish_sparkplug (self);
   finish_security (self);
   g_ptr_array_sort (self->items, cmp_items);

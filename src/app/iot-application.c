@@ -25,6 +25,7 @@
 #include "iot-resources.h"
 #include "iot-style.h"
 #include "iot-window.h"
+#include "iot-wpa.h"
 
 #define APP_ID "org.iotscope.Iotscope"
 
@@ -960,6 +961,16 @@ apply_command_line_prefs (IotApplication *self)
       else if (g_str_has_prefix (pref, "uat:protobuf_search_paths:")
                || g_str_has_prefix (pref, "uat:mqtt_message_decoding:"))
         g_ptr_array_add (payload_prefs, (gpointer) pref);
+      else if (g_str_has_prefix (pref, "wlan.enable_decryption:"))
+        iot_wpa_set_enabled (g_ascii_strcasecmp (pref + strlen ("wlan.enable_decryption:"), "TRUE") == 0);
+      else if (g_str_has_prefix (pref, "uat:80211_keys:"))
+        {
+          g_autoptr (GError) error = NULL;
+
+          /* Wi-Fi keys have no Preferences page yet: for this run only. */
+          if (!iot_wpa_add_uat_entry (pref + strlen ("uat:80211_keys:"), &error))
+            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
+        }
       else if (is_port_preference (pref))
         {
           g_autoptr (GError) error = NULL;
@@ -1105,7 +1116,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
       static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
                                            "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:",
                                            "uat:ieee802154_keys:", "thread.thr_", "uat:protobuf_search_paths:",
-                                           "uat:mqtt_message_decoding:", NULL };
+                                           "uat:mqtt_message_decoding:", "wlan.enable_decryption:",
+                                           "uat:80211_keys:", NULL };
       gboolean ok = is_port_preference (self->prefs[i]);
 
       for (guint k = 0; known[k] != NULL; k++)
@@ -1114,7 +1126,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
         {
           g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
                       "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*, "
-                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
+                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, wlan.enable_decryption, uat:80211_keys, "
+                      "PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }
@@ -1221,7 +1234,7 @@ iot_application_init (IotApplication *self)
       "Set a preference as tshark's -o: tls.keylog_file:PATH, tls.psk:HEX, dtls.psk:HEX, "
       "uat:zigbee_pc_keys:\"KEY\",\"Normal\",\"LABEL\", uat:protobuf_search_paths:\"DIR\",\"TRUE\", "
       "uat:mqtt_message_decoding:\"Starts with\",\"TOPIC\",\"none\",\"protobuf\"[,\"pkg.Msg\"], "
-      "PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS", "NAME:VALUE" },
+      "PROTO.tcp.port:PORTS, PROTO.udp.port:PORTS, wlan.enable_decryption:TRUE, uat:80211_keys:\"wpa-pwd\",\"PASS:SSID\"", "NAME:VALUE" },
     { "decode-as", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Decode traffic as tshark's -d does, e.g. tcp.port==1884,mqtt", "TABLE==VALUE,PROTOCOL" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version", NULL },

@@ -14,6 +14,7 @@
 
 #include "gui-test-util.h"
 #include "iot-window.h"
+#include "iot-wpa.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -626,6 +627,50 @@ test_close_early (void)
   gui_test_settle ();
 }
 
+/* wifi-stations.pcap with the network's passphrase: one station row per
+ * transmitter, the weak and retrying sensor, the plug's wrong passphrase
+ * proven by its MIC, the doorbell's unanswered handshake and the forged
+ * burst, with the frames -z insight gives (tests/golden/insight-wifi-stations.out). */
+static void
+test_wifi_stations (void)
+{
+  static const guint32 storm[] = { 78, 80, 81, 83, 84, 86, 87, 89, 90 };
+  static const guint32 unanswered[] = { 69, 71, 73, 75 };
+  g_autoptr (GError) error = NULL;
+  IotWindow *window;
+  IotInsightWindow *insight;
+  IotInsightFindings *diagnoses;
+  IotInsightFindingRow *row;
+
+  iot_wpa_set_enabled (TRUE);
+  g_assert_true (iot_wpa_add_uat_entry ("\"wpa-pwd\",\"home sweet home 42:iot-home\"", &error));
+  window = gui_test_open_capture ("wifi-stations.pcap");
+  insight = open_insight (window, "insight");
+  diagnoses = iot_insight_window_get_diagnoses (insight);
+
+  g_assert_cmpuint (count_kind (diagnoses, IOT_INSIGHT_DIAGNOSIS, "wifi-station"), ==, 5);
+  row = find_row (diagnoses, "wifi-station", "02:ee:32:10:00:02", NULL);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (iot_insight_finding_row_get_item (row)->summary,
+                            "10 frames, 5 retries (50 %), signal -86 dBm mean (-88 min, -81 max)"));
+  g_assert_nonnull (find_row (diagnoses, "wifi-signal", "02:ee:32:10:00:02", NULL));
+  g_assert_nonnull (find_row (diagnoses, "wifi-retries", "02:ee:32:10:00:02", NULL));
+  row = find_row (diagnoses, "wifi-handshake-failure", "02:ee:32:10:00:03", NULL);
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (iot_insight_finding_row_get_item (row)->summary, "MIC does not verify"));
+  row = find_row (diagnoses, "wifi-handshake-unanswered", "02:ee:32:10:00:04", NULL);
+  g_assert_nonnull (row);
+  assert_frames (iot_insight_finding_row_get_item (row)->frames, unanswered, G_N_ELEMENTS (unanswered));
+  row = find_row (diagnoses, "wifi-deauth-storm", "02:ab:cd:00:00:03", NULL);
+  g_assert_nonnull (row);
+  assert_frames (iot_insight_finding_row_get_item (row)->frames, storm, G_N_ELEMENTS (storm));
+  g_assert_nonnull (strstr (iot_insight_finding_row_get_item (row)->summary, "reason codes 7 (5 frames)"));
+  gtk_window_destroy (GTK_WINDOW (insight));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iot_wpa_clear_keys ();
+  iot_wpa_set_enabled (FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -637,5 +682,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight-window/periodic-baseline", test_periodic_baseline);
   g_test_add_func ("/insight-window/empty-and-coap", test_empty_and_coap);
   g_test_add_func ("/insight-window/close-early", test_close_early);
+  g_test_add_func ("/insight-window/wifi-stations", test_wifi_stations);
   return g_test_run ();
 }
