@@ -1184,6 +1184,74 @@ test_coap_rst (void)
       g_assert_false (has_frame (iot_insight_item (insight, i)->frames, g_array_index (pings, guint32, 0)));
 }
 
+/* coap-server-restart.pcap: coap-server killed and started again under an
+ * observer (a request to it in between gets ICMP port unreachable; it
+ * answers again afterwards): the notifications stop without a word and the
+ * observer cancels 16 s later; a client restarted on the same port with a
+ * new token resets the separate response to its predecessor's request. */
+static void
+test_coap_server_restart (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("coap-server-restart.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) notifications = frames_with_both (engine, "udp.dstport", 43730, "coap.type", 0);
+  g_autoptr (GArray) cancel = frames_with_both (engine, "udp.srcport", 43730, "coap.opt.observe", 1);
+  g_autoptr (GArray) refused = frames_with_both (engine, "udp.srcport", 43731, "coap.code", 1);
+  g_autoptr (GArray) icmp = frames_with_both (engine, "icmp.type", 3, "udp.srcport", 43731);
+  g_autoptr (GArray) answered = frames_with_both (engine, "udp.dstport", 43732, "coap.code", 69);
+  g_autoptr (GArray) rst = frames_with_both (engine, "udp.srcport", 43733, "coap.type", 3);
+  g_autoptr (GArray) async_req = frames_with_both (engine, "udp.srcport", 43733, "coap.code", 1);
+  const IotInsightItem *lost = iot_insight_find (insight, "coap-observation-lost", "10.15.5.2:43730");
+  const IotInsightItem *reset = iot_insight_find (insight, "coap-response-reset", "10.15.5.2:43733");
+  guint32 last;
+
+  g_assert_cmpuint (notifications->len, >=, 3);
+  last = g_array_index (notifications, guint32, notifications->len - 1);
+  g_assert_cmpuint (cancel->len, ==, 1);
+  g_assert_cmpuint (icmp->len, ==, 1);
+  /* The request, and its copy quoted in the ICMP error. */
+  g_assert_cmpuint (refused->len, ==, 2);
+  g_assert_cmpuint (g_array_index (refused, guint32, 1), ==, g_array_index (icmp, guint32, 0));
+  g_assert_cmpuint (answered->len, ==, 1);
+  /* Nothing came for the observer between its last notification and its
+   * cancellation; the refused request and the answer lie in between. */
+  g_assert_cmpuint (g_array_index (refused, guint32, 0), >, last);
+  g_assert_cmpuint (g_array_index (answered, guint32, 0), <, g_array_index (cancel, guint32, 0));
+  g_assert_nonnull (lost);
+  g_assert_cmpstr (lost->confidence, ==, "high");
+  g_assert_true (has_frame (lost->frames, last));
+  g_assert_true (has_frame (lost->frames, g_array_index (refused, guint32, 0)));
+  g_assert_true (has_frame (lost->frames, g_array_index (icmp, guint32, 0)));
+  g_assert_true (has_frame (lost->frames, g_array_index (cancel, guint32, 0)));
+  /* The server's first message after the restart says it is up. */
+  g_assert_true (has_frame (lost->frames, g_array_index (answered, guint32, 0)));
+  /* The refused request is this finding's evidence, not a finding of its own. */
+  g_assert_null (iot_insight_find (insight, "coap-unanswered", NULL));
+
+  /* The separate response: the request, its empty ACK, the CON 2.05 and the RST. */
+  g_assert_cmpuint (rst->len, ==, 1);
+  g_assert_cmpuint (async_req->len, >=, 1);
+  g_assert_nonnull (reset);
+  {
+    guint32 req = g_array_index (async_req, guint32, 0);
+    g_autoptr (GArray) req_mid = field_values (engine, req, "coap.mid");
+    g_autoptr (GArray) acks = frames_with_both (engine, "coap.mid", g_array_index (req_mid, guint64, 0),
+                                                "coap.type", 2);
+    g_autoptr (GArray) rst_mid = field_values (engine, g_array_index (rst, guint32, 0), "coap.mid");
+    g_autoptr (GArray) response = frames_with_both (engine, "coap.mid", g_array_index (rst_mid, guint64, 0),
+                                                    "coap.type", 0);
+    guint32 want[4];
+
+    g_assert_cmpuint (acks->len, ==, 1);
+    g_assert_cmpuint (response->len, ==, 1);
+    want[0] = req;
+    want[1] = g_array_index (acks, guint32, 0);
+    want[2] = g_array_index (response, guint32, 0);
+    want[3] = g_array_index (rst, guint32, 0);
+    assert_frames (reset->frames, want, 4);
+  }
+}
+
 /* mqtt-puback-first-seen.pcap: a router before the capture point dropped
  * the broker's first PUBACK; the capture sees it only in the broker's
  * retransmission.  Those bytes are new here, so they are decoded (tshark
@@ -1455,5 +1523,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/gap-losses", test_gap_losses);
   g_test_add_func ("/insight/gap-held-up", test_gap_held_up);
   g_test_add_func ("/insight/periodic-coalesced", test_periodic_coalesced);
+  g_test_add_func ("/insight/coap-server-restart", test_coap_server_restart);
   return g_test_run ();
 }
