@@ -4,8 +4,10 @@ captures, both sides of each rule:
 
   chatty-device fires against at least three peers on neighbouring topics
   (one meter ten times as fast as three others), not against two (the same
-  meter next to two others), and against the device's own history (every
-  2 s, then every 0.2 s), not on a steady device with one short burst;
+  meter next to two others), nor against three that publish as often but
+  came up only in the last seconds of the capture (their rate counts from
+  their first message), and against the device's own history (every 2 s,
+  then every 0.2 s), not on a steady device with one short burst;
 
   a gap in a periodic series with TCP retransmissions of the publisher's
   connection inside it is explained by them (periodic-gap-losses, the
@@ -63,6 +65,18 @@ def peers_case(rng, n_slow):
         fast_id = fast_id or cid
         frames += s.frames
     return frames, fast_id, None
+
+
+def late_peers_case(rng):
+    """Four meters every 1 s on plant/<meter>/power; three of them start
+    only 26 s into the 30 s the first one publishes."""
+    frames, start = [], 1_700_150_000.5
+    for k in range(4):
+        s, cid = device(rng, k)
+        first = 0 if k == 0 else 26
+        publish_times(s, cid, f"plant/{cid}/power", [float(i) for i in range(first, 30)], start)
+        frames += s.frames
+    return frames
 
 
 def history_case(rng, burst_only):
@@ -144,6 +158,10 @@ def main():
             got = [d["subject"] for d in found]
             check(f"{n_slow} peers", ok and got == ([fast] if want else []),
                   f"chatty expected {[fast] if want else []}, reported {got}")
+        frames = late_peers_case(rng)
+        path, _, ok = write_and_check(tmp, "late-peers", frames, 30 + 3 * 4)
+        found = [d["subject"] for d in diagnoses(cli, path, tmp) if d["id"] == "chatty-device"]
+        check("3 peers that came up late", ok and not found, f"chatty expected [], reported {found}")
         for burst_only in (False, True):
             frames, cid, first_fast = history_case(rng, burst_only)
             path, number, ok = write_and_check(tmp, f"history-{burst_only}", frames, 45 if burst_only else 52)
