@@ -230,6 +230,36 @@ gap_readings_missing (const Series *s, double seconds)
   return MAX ((guint) floor (seconds / s->period + 0.5) - 1, 1u);
 }
 
+static gint
+session_of_stream (IotInsight *self, guint32 stream)
+{
+  for (guint i = 0; i < self->sessions->len; i++)
+    if (g_array_index (self->sessions, IotMqttSession, i).stream == stream)
+      return (gint) i;
+  return -1;
+}
+
+/* The publications around a gap went over two connections, and the first
+ * one did not end by the device's own DISCONNECT: the connection broke (a
+ * reset, a close by the broker or the path, or a device that gave up on a
+ * dead one) and the readings of that time had nowhere to go.  A device that
+ * says goodbye and comes back later chose its pause. */
+static gboolean
+connection_broke (IotInsight *self, const Series *s, guint at_before, guint at_after, ExplainedGap *gap)
+{
+  guint32 from = g_array_index (s->streams, guint32, at_before), to = g_array_index (s->streams, guint32, at_after);
+  const IotMqttSession *ended;
+
+  if (from == to)
+    return FALSE;
+  gap->ended = session_of_stream (self, from);
+  gap->resumed = session_of_stream (self, to);
+  if (gap->ended < 0 || gap->resumed < 0)
+    return FALSE;
+  ended = &g_array_index (self->sessions, IotMqttSession, gap->ended);
+  return !(ended->end_frame != 0 && g_strcmp0 (ended->end_reason, "DISCONNECT") == 0 && !ended->closed_by_broker);
+}
+
 /* What happened just before a gap explains it before the device is
  * blamed.  A device with one message in flight cannot publish while it
  * waits for an answer: when the PUBLISH before a gap waited for most of the
@@ -246,7 +276,7 @@ insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 
 {
   guint index = 0;
   const AckTiming *t = ack_for_publish (self, before, &index);
-  ExplainedGap gap = { before, after, index, NULL, NULL, seconds, NULL, GAP_SLOW_ANSWER, 0, 0, 0 };
+  ExplainedGap gap = { before, after, index, NULL, NULL, seconds, NULL, GAP_SLOW_ANSWER, 0, 0, 0, -1, -1 };
   gint at_before = series_index (s, before), at_after = series_index (s, after);
 
   if (t == NULL || !answer_is_slow (t) || t->total_s < seconds - 1.5 * s->period)
@@ -260,6 +290,8 @@ insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 
           gap.kind = GAP_LOSSES;
           gap.retrans = g_steal_pointer (&retrans);
         }
+      else if (at_before >= 0 && at_after >= 0 && connection_broke (self, s, at_before, at_after, &gap))
+        gap.kind = GAP_RECONNECT;
       else if (at_before >= 0 && at_after >= 0
                && g_array_index (s->streams, guint32, at_before) == g_array_index (s->streams, guint32, at_after)
                && (gap.together = publications_together (s, at_after, &gap.together_s, &gap.last_together)) >= 2
@@ -405,6 +437,68 @@ report_coalesced_gap (IotInsight *self, guint first)
                             "device with TCP_NODELAY set publishes without these pauses.");
 }
 
+static gboolean frames_contain (const GArray *frames, guint32 frame);
+
+/* A gap across a broken connection: a symptom of the reset finding of that
+ * connection when there is one, else a finding that names the break. */
+static void
+report_reconnect_gap (IotInsight *self, guint first)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  const IotMqttSession *ended = &g_array_index (self->sessions, IotMqttSession, g->ended);
+  const IotMqttSession *resumed = &g_array_index (self->sessions, IotMqttSession, g->resumed);
+  IotInsightItem *item = NULL;
+  char *more;
+
+  for (guint i = 0; i < self->items->len && item == NULL; i++)
+    {
+      IotInsightItem *o = g_ptr_array_index (self->items, i);
+
+      if ((strcmp (o->id, "mqtt-reset-reconnect") == 0 || strcmp (o->id, "mqtt-reset") == 0)
+          && frames_contain (o->frames, ended->connect_frame)
+          && (ended->end_frame == 0 || frames_contain (o->frames, ended->end_frame)))
+        item = o;
+    }
+  if (item != NULL)
+    {
+      g_array_append_val (item->related, g->before);
+      g_array_append_val (item->related, g->after);
+      insight_item_add_frames (item->related, NULL);
+      item->related_label = "QoS 0 messages at risk (sent in the 5 s before the reset) and the readings around "
+                            "the pause";
+      more = g_strdup_printf ("%s It also explains the pause in %s's readings (frames %u–%u, %.3f s): they "
+                              "stopped with the connection and came again on the new one.", item->explanation,
+                              g->series, g->before, g->after, g->seconds);
+      g_free (item->explanation);
+      item->explanation = more;
+      return;
+    }
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-reconnect", IOT_SEV_WARN, g->topic,
+    g_strdup_printf ("%s: %s's readings stopped for %.3f s while its connection was down: the session %s and a "
+                     "new one began at frame %u", g->topic, g->series, g->seconds,
+                     ended->end_frame == 0 ? "went silent without an end"
+                     : g_strcmp0 (ended->end_reason, "RST") == 0 ? "was reset"
+                     : ended->closed_by_broker ? "was closed by the broker" : "was closed without DISCONNECT",
+                     resumed->connect_frame),
+    g_strdup_printf ("The publications of %s are regular up to frame %u, on the connection that began at frame "
+                     "%u. That connection then broke%s, and the next reading came at frame %u on a new one "
+                     "(CONNECT at frame %u). While it was down the readings had nowhere to go: a device that "
+                     "does not keep them for the next connection loses them (QoS 0), and one that does sends "
+                     "them late. The break is the cause; why the connection broke (the path, the broker, the "
+                     "device's keep-alive) is what to look at, not the sensor.",
+                     g->series, g->before, ended->connect_frame,
+                     ended->end_frame ? "" : " (no end is in the capture: the device gave up on it)",
+                     g->after, resumed->connect_frame));
+  insight_item_add_frame (item, g->before);
+  if (ended->end_frame)
+    insight_item_add_frame (item, ended->end_frame);
+  insight_item_add_frame (item, resumed->connect_frame);
+  insight_item_add_frame (item, g->after);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("The device's log of its connection at that time; the broker's log of the client's "
+                            "disconnect reason.");
+}
+
 /* Gaps that losses on the path explain: one finding per series and kind. */
 static void
 report_gaps_of_losses (IotInsight *self)
@@ -418,6 +512,11 @@ report_gaps_of_losses (IotInsight *self)
 
       if (g->kind == GAP_SLOW_ANSWER)
         continue;
+      if (g->kind == GAP_RECONNECT)
+        {
+          report_reconnect_gap (self, i);
+          continue;
+        }
       key = g_strdup_printf ("%u %s", g->kind, g->series);
       if (!g_hash_table_add (done, key))
         continue;
@@ -425,7 +524,7 @@ report_gaps_of_losses (IotInsight *self)
         report_losses_gap (self, i);
       else if (g->kind == GAP_HELD_UP)
         report_held_up_gap (self, i);
-      else
+      else if (g->kind == GAP_COALESCED)
         report_coalesced_gap (self, i);
     }
 }

@@ -283,6 +283,7 @@ enum {
   GAP_LOSSES,               /* TCP resent on the publisher's connection in it */
   GAP_HELD_UP,              /* the missing readings came late, together, on the same connection */
   GAP_COALESCED,            /* … all in the one segment that ends a short gap (Nagle) */
+  GAP_RECONNECT,            /* the publisher's connection broke in it and a new one began */
 };
 
 /* A periodic gap that a cause found before it explains. */
@@ -298,6 +299,8 @@ typedef struct {
   guint   together;         /* GAP_HELD_UP, _COALESCED: publications that arrived together at its end */
   guint32 last_together;    /* GAP_HELD_UP, _COALESCED: the last of them */
   double  together_s;       /* GAP_HELD_UP, _COALESCED: from the first of them to the last */
+  gint    ended, resumed;   /* GAP_RECONNECT: index in IotInsight.sessions of the session that
+                             * broke and of the next one */
 } ExplainedGap;
 
 typedef struct {
