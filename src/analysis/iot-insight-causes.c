@@ -181,29 +181,124 @@ retransmissions_in_gap (IotInsight *self, const Series *s, guint32 before, guint
   return found;
 }
 
+/* The index of publication @frame in @s, or -1. */
+static gint
+series_index (const Series *s, guint32 frame)
+{
+  for (guint i = 0; i < s->frames->len; i++)
+    if (g_array_index (s->frames, guint32, i) == frame)
+      return (gint) i;
+  return -1;
+}
+
+/* Readings a device made on time but that were held up on the way come
+ * out together once the way is clear: the publication that ends the gap
+ * and those right behind it, on the same connection, closer together than
+ * this share of the period (a device that only resumes sends one per
+ * period). */
+#define HELD_UP_SHARE 0.1
+
+/* How many publications of @s, from index @first on, arrived together on
+ * the connection of publication @first; the time from the first to the
+ * last of them in @span_s and the last in @last. */
+static guint
+publications_together (const Series *s, guint first, double *span_s, guint32 *last)
+{
+  gint64 start = g_array_index (s->times, gint64, first);
+  guint32 stream = g_array_index (s->streams, guint32, first);
+  guint n = 1;
+
+  while (first + n < s->times->len && g_array_index (s->streams, guint32, first + n) == stream
+         && (g_array_index (s->times, gint64, first + n) - start) / NS_PER_S < HELD_UP_SHARE * s->period)
+    n++;
+  *span_s = (g_array_index (s->times, gint64, first + n - 1) - start) / NS_PER_S;
+  *last = g_array_index (s->frames, guint32, first + n - 1);
+  return n;
+}
+
+/* A sender's TCP holds small writes back while a segment of its is
+ * unacknowledged (Nagle's algorithm, RFC 896) and sends them in one segment
+ * when the ACK comes; a receiver that delays its ACKs (RFC 1122 §4.2.3.2:
+ * at most 500 ms, Linux 40-200 ms) makes that wait.  Losses take longer to
+ * repair (Linux's shortest retransmission timeout alone is 200 ms). */
+#define NAGLE_HOLD_MAX_S 0.5
+
+/* Readings a gap of @seconds leaves out (the one that ends it excluded). */
+static guint
+gap_readings_missing (const Series *s, double seconds)
+{
+  return MAX ((guint) floor (seconds / s->period + 0.5) - 1, 1u);
+}
+
+static gint
+session_of_stream (IotInsight *self, guint32 stream)
+{
+  for (guint i = 0; i < self->sessions->len; i++)
+    if (g_array_index (self->sessions, IotMqttSession, i).stream == stream)
+      return (gint) i;
+  return -1;
+}
+
+/* The publications around a gap went over two connections, and the first
+ * one did not end by the device's own DISCONNECT: the connection broke (a
+ * reset, a close by the broker or the path, or a device that gave up on a
+ * dead one) and the readings of that time had nowhere to go.  A device that
+ * says goodbye and comes back later chose its pause. */
+static gboolean
+connection_broke (IotInsight *self, const Series *s, guint at_before, guint at_after, ExplainedGap *gap)
+{
+  guint32 from = g_array_index (s->streams, guint32, at_before), to = g_array_index (s->streams, guint32, at_after);
+  const IotMqttSession *ended;
+
+  if (from == to)
+    return FALSE;
+  gap->ended = session_of_stream (self, from);
+  gap->resumed = session_of_stream (self, to);
+  if (gap->ended < 0 || gap->resumed < 0)
+    return FALSE;
+  ended = &g_array_index (self->sessions, IotMqttSession, gap->ended);
+  return !(ended->end_frame != 0 && g_strcmp0 (ended->end_reason, "DISCONNECT") == 0 && !ended->closed_by_broker);
+}
+
 /* What happened just before a gap explains it before the device is
  * blamed.  A device with one message in flight cannot publish while it
  * waits for an answer: when the PUBLISH before a gap waited for most of the
  * gap, the gap is the broker's doing and becomes the evidence of
  * mqtt-broker-slow.  When TCP had to resend on the publisher's connection
  * during the gap, the readings were held up by losses on the path (the
- * later ones queue behind the lost segment), not missed by the device. */
+ * later ones queue behind the lost segment), not missed by the device.
+ * When no resend is visible but the readings the gap left out arrive
+ * together at its end on the same connection, they were held up before
+ * the capture point (a capture next to the broker never sees the losses
+ * between the device and the router), not missed either. */
 gboolean
 insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 after, double seconds)
 {
   guint index = 0;
   const AckTiming *t = ack_for_publish (self, before, &index);
-  ExplainedGap gap = { before, after, index, NULL, NULL, seconds, NULL };
-  g_autoptr (GArray) retrans = NULL;
+  ExplainedGap gap = { before, after, index, NULL, NULL, seconds, NULL, GAP_SLOW_ANSWER, 0, 0, 0, -1, -1 };
+  gint at_before = series_index (s, before), at_after = series_index (s, after);
 
   if (t == NULL || !answer_is_slow (t) || t->total_s < seconds - 1.5 * s->period)
     {
-      retrans = retransmissions_in_gap (self, s, before, after);
+      g_autoptr (GArray) retrans = retransmissions_in_gap (self, s, before, after);
+
       /* A burst, or the very segment that ends the gap. */
-      if (retrans->len < GAP_RETRANS_MIN
-          && !(retrans->len > 0 && g_array_index (retrans, guint32, retrans->len - 1) == after))
+      if (retrans->len >= GAP_RETRANS_MIN
+          || (retrans->len > 0 && g_array_index (retrans, guint32, retrans->len - 1) == after))
+        {
+          gap.kind = GAP_LOSSES;
+          gap.retrans = g_steal_pointer (&retrans);
+        }
+      else if (at_before >= 0 && at_after >= 0 && connection_broke (self, s, at_before, at_after, &gap))
+        gap.kind = GAP_RECONNECT;
+      else if (at_before >= 0 && at_after >= 0
+               && g_array_index (s->streams, guint32, at_before) == g_array_index (s->streams, guint32, at_after)
+               && (gap.together = publications_together (s, at_after, &gap.together_s, &gap.last_together)) >= 2
+               && gap.together >= gap_readings_missing (s, seconds))
+        gap.kind = gap.last_together == after && seconds < NAGLE_HOLD_MAX_S ? GAP_COALESCED : GAP_HELD_UP;
+      else
         return FALSE;
-      gap.retrans = g_steal_pointer (&retrans);
     }
   gap.series = g_strdup_printf ("%s on %s", s->publisher, s->topic);
   gap.topic = g_strdup (s->topic);
@@ -211,58 +306,226 @@ insight_explain_gap (IotInsight *self, const Series *s, guint32 before, guint32 
   return TRUE;
 }
 
-/* Gaps that losses on the path explain: one finding per series. */
+/* The gaps of @kind of the series of gap @first: their frames to @item,
+ * the retransmissions in them to @resent, the first three into @where;
+ * the longest in @longest. */
+static guint
+gaps_of_series (IotInsight *self, guint first, guint kind, IotInsightItem *item, GArray *resent, GString *where,
+                double *longest)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  guint n = 0;
+
+  for (guint k = first; k < self->explained_gaps->len; k++)
+    {
+      const ExplainedGap *o = &g_array_index (self->explained_gaps, ExplainedGap, k);
+
+      if (o->kind != kind || strcmp (o->series, g->series) != 0)
+        continue;
+      n++;
+      *longest = MAX (*longest, o->seconds);
+      insight_item_add_frame (item, o->before);
+      insight_item_add_frame (item, o->after);
+      if (kind == GAP_HELD_UP)
+        insight_item_add_frame (item, o->last_together);
+      if (resent != NULL)
+        insight_item_add_frames (resent, o->retrans);
+      if (n > 3)
+        continue;
+      if (kind == GAP_LOSSES)
+        g_string_append_printf (where, "%sframes %u–%u (%.3f s, %u retransmission%s)", n > 1 ? "; " : "",
+                                o->before, o->after, o->seconds, o->retrans->len, o->retrans->len == 1 ? "" : "s");
+      else if (kind == GAP_HELD_UP)
+        g_string_append_printf (where, "%sframes %u–%u (%.3f s), then %u readings within %.1f ms up to frame %u",
+                                n > 1 ? "; " : "", o->before, o->after, o->seconds, o->together,
+                                o->together_s * 1000, o->last_together);
+      else
+        g_string_append_printf (where, "%sframes %u–%u (%.3f s, %u readings in frame %u)", n > 1 ? "; " : "",
+                                o->before, o->after, o->seconds, o->together, o->after);
+    }
+  if (n > 3)
+    g_string_append (where, " …");
+  return n;
+}
+
+static void
+report_losses_gap (IotInsight *self, guint first)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  g_autoptr (GString) where = g_string_new (NULL);
+  g_autoptr (GArray) resent = g_array_new (FALSE, FALSE, sizeof (guint32));
+  IotInsightItem *item;
+  double longest = 0;
+  guint n;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-losses", IOT_SEV_WARN, g->topic, NULL, NULL);
+  n = gaps_of_series (self, first, GAP_LOSSES, item, resent, where, &longest);
+  item->summary = g_strdup_printf ("%s: %u gap%s in %s's readings (up to %.3f s) come%s with TCP "
+                                   "retransmissions on its connection: losses on the path, not the device", g->topic,
+                                   n, n == 1 ? "" : "s", g->series, longest, n == 1 ? "s" : "");
+  item->explanation = g_strdup_printf ("The publications of %s are regular except where TCP had to resend on "
+                                       "the same connection during the pause: %s. A lost segment holds up "
+                                       "everything behind it until its copy gets through, so the readings "
+                                       "arrive late and together instead of missing; the device kept "
+                                       "publishing. Look at the path (radio signal, a congested or lossy "
+                                       "link), not at the device.", g->series, where->str);
+  insight_item_add_frames (item->related, resent);
+  item->related_label = "The TCP retransmissions in the gaps";
+  /* The retransmissions are this cause's symptoms, not a finding of their own. */
+  insight_absorb_symptoms (self, item, "tcp-retransmissions", resent);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("A capture at the device shows the PUBLISHes leaving on time; the link's loss "
+                            "counters (radio RSSI, interface errors) at that time.");
+}
+
+static void
+report_held_up_gap (IotInsight *self, guint first)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  g_autoptr (GString) where = g_string_new (NULL);
+  IotInsightItem *item;
+  double longest = 0;
+  guint n;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-held-up", IOT_SEV_WARN, g->topic, NULL, NULL);
+  n = gaps_of_series (self, first, GAP_HELD_UP, item, NULL, where, &longest);
+  item->summary = g_strdup_printf ("%s: %u gap%s in %s's readings (up to %.3f s) end%s with the readings left "
+                                   "out arriving together on the same connection: held up on the way, not missed "
+                                   "by the device", g->topic, n, n == 1 ? "" : "s", g->series, longest,
+                                   n == 1 ? "s" : "");
+  item->explanation = g_strdup_printf ("The publications of %s are regular except for %s. A device that missed "
+                                       "readings would resume with one reading per period; here the readings "
+                                       "of the pause came in a burst on the connection that carried the one "
+                                       "before it, so they had been made on time and waited somewhere on the "
+                                       "way. This capture shows no TCP retransmission there: the segments "
+                                       "were lost before the capture point and resent from the device's side "
+                                       "(a lost segment holds up everything behind it), or the device's "
+                                       "network stack held them. Look at the path between the device and this "
+                                       "point (radio signal, a congested or lossy link), not at the device's "
+                                       "sensor.", g->series, where->str);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("A capture next to the device shows the PUBLISHes leaving on time and TCP resending "
+                            "them; the link's loss counters (radio RSSI, interface errors) at that time.");
+}
+
+static void
+report_coalesced_gap (IotInsight *self, guint first)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  g_autoptr (GString) where = g_string_new (NULL);
+  IotInsightItem *item;
+  double longest = 0;
+  guint n;
+
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-coalesced", IOT_SEV_NOTE, g->topic, NULL,
+                           NULL);
+  n = gaps_of_series (self, first, GAP_COALESCED, item, NULL, where, &longest);
+  item->summary = g_strdup_printf ("%s: %u short gap%s in %s's readings (up to %.0f ms) end%s with the readings left "
+                                   "out in one TCP segment: the device's TCP held them back (Nagle), nothing was "
+                                   "missed", g->topic, n, n == 1 ? "" : "s", g->series, longest * 1000,
+                                   n == 1 ? "s" : "");
+  item->explanation = g_strdup_printf ("The publications of %s are regular except for %s. Every reading of the "
+                                       "pause came in the segment that ends it, so the device made them on time "
+                                       "and its TCP sent them together: while a segment is unacknowledged, TCP "
+                                       "holds small writes back (Nagle's algorithm) until the ACK comes, and a "
+                                       "receiver that delays its ACKs (typically 40–200 ms) makes a fast "
+                                       "publisher wait that long. Harmless for most dashboards; a device that "
+                                       "needs each reading on time can turn Nagle off (TCP_NODELAY, "
+                                       "mosquitto_pub --nodelay).", g->series, where->str);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("The broker's ACK of the segment before the gap just before the burst; the same "
+                            "device with TCP_NODELAY set publishes without these pauses.");
+}
+
+static gboolean frames_contain (const GArray *frames, guint32 frame);
+
+/* A gap across a broken connection: a symptom of the reset finding of that
+ * connection when there is one, else a finding that names the break. */
+static void
+report_reconnect_gap (IotInsight *self, guint first)
+{
+  const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, first);
+  const IotMqttSession *ended = &g_array_index (self->sessions, IotMqttSession, g->ended);
+  const IotMqttSession *resumed = &g_array_index (self->sessions, IotMqttSession, g->resumed);
+  IotInsightItem *item = NULL;
+  char *more;
+
+  for (guint i = 0; i < self->items->len && item == NULL; i++)
+    {
+      IotInsightItem *o = g_ptr_array_index (self->items, i);
+
+      if ((strcmp (o->id, "mqtt-reset-reconnect") == 0 || strcmp (o->id, "mqtt-reset") == 0)
+          && frames_contain (o->frames, ended->connect_frame)
+          && (ended->end_frame == 0 || frames_contain (o->frames, ended->end_frame)))
+        item = o;
+    }
+  if (item != NULL)
+    {
+      g_array_append_val (item->related, g->before);
+      g_array_append_val (item->related, g->after);
+      insight_item_add_frames (item->related, NULL);
+      item->related_label = "QoS 0 messages at risk (sent in the 5 s before the reset) and the readings around "
+                            "the pause";
+      more = g_strdup_printf ("%s It also explains the pause in %s's readings (frames %u–%u, %.3f s): they "
+                              "stopped with the connection and came again on the new one.", item->explanation,
+                              g->series, g->before, g->after, g->seconds);
+      g_free (item->explanation);
+      item->explanation = more;
+      return;
+    }
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-reconnect", IOT_SEV_WARN, g->topic,
+    g_strdup_printf ("%s: %s's readings stopped for %.3f s while its connection was down: the session %s and a "
+                     "new one began at frame %u", g->topic, g->series, g->seconds,
+                     ended->end_frame == 0 ? "went silent without an end"
+                     : g_strcmp0 (ended->end_reason, "RST") == 0 ? "was reset"
+                     : ended->closed_by_broker ? "was closed by the broker" : "was closed without DISCONNECT",
+                     resumed->connect_frame),
+    g_strdup_printf ("The publications of %s are regular up to frame %u, on the connection that began at frame "
+                     "%u. That connection then broke%s, and the next reading came at frame %u on a new one "
+                     "(CONNECT at frame %u). While it was down the readings had nowhere to go: a device that "
+                     "does not keep them for the next connection loses them (QoS 0), and one that does sends "
+                     "them late. The break is the cause; why the connection broke (the path, the broker, the "
+                     "device's keep-alive) is what to look at, not the sensor.",
+                     g->series, g->before, ended->connect_frame,
+                     ended->end_frame ? "" : " (no end is in the capture: the device gave up on it)",
+                     g->after, resumed->connect_frame));
+  insight_item_add_frame (item, g->before);
+  if (ended->end_frame)
+    insight_item_add_frame (item, ended->end_frame);
+  insight_item_add_frame (item, resumed->connect_frame);
+  insight_item_add_frame (item, g->after);
+  item->confidence = "medium";
+  item->confirm = g_strdup ("The device's log of its connection at that time; the broker's log of the client's "
+                            "disconnect reason.");
+}
+
+/* Gaps that losses on the path explain: one finding per series and kind. */
 static void
 report_gaps_of_losses (IotInsight *self)
 {
-  g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < self->explained_gaps->len; i++)
     {
       const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, i);
-      g_autoptr (GString) where = g_string_new (NULL);
-      g_autoptr (GArray) resent = g_array_new (FALSE, FALSE, sizeof (guint32));
-      IotInsightItem *item;
-      guint n = 0;
-      double longest = 0;
+      char *key;
 
-      if (g->retrans == NULL || g_hash_table_contains (done, g->series))
+      if (g->kind == GAP_SLOW_ANSWER)
         continue;
-      g_hash_table_add (done, g->series);
-      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "periodic-gap-losses", IOT_SEV_WARN, g->topic, NULL,
-                               NULL);
-      for (guint k = i; k < self->explained_gaps->len; k++)
+      if (g->kind == GAP_RECONNECT)
         {
-          const ExplainedGap *o = &g_array_index (self->explained_gaps, ExplainedGap, k);
-
-          if (o->retrans == NULL || strcmp (o->series, g->series) != 0)
-            continue;
-          n++;
-          longest = MAX (longest, o->seconds);
-          insight_item_add_frame (item, o->before);
-          insight_item_add_frame (item, o->after);
-          insight_item_add_frames (resent, o->retrans);
-          if (n <= 3)
-            g_string_append_printf (where, "%sframes %u–%u (%.3f s, %u retransmission%s)", n > 1 ? "; " : "",
-                                    o->before, o->after, o->seconds, o->retrans->len,
-                                    o->retrans->len == 1 ? "" : "s");
+          report_reconnect_gap (self, i);
+          continue;
         }
-      if (n > 3)
-        g_string_append (where, " …");
-      item->summary = g_strdup_printf ("%s: %u gap%s in %s's readings (up to %.3f s) come with TCP retransmissions "
-                                       "on its connection: losses on the path, not the device", g->topic, n,
-                                       n == 1 ? "" : "s", g->series, longest);
-      item->explanation = g_strdup_printf ("The publications of %s are regular except where TCP had to resend on "
-                                           "the same connection during the pause: %s. A lost segment holds up "
-                                           "everything behind it until its copy gets through, so the readings "
-                                           "arrive late and together instead of missing; the device kept "
-                                           "publishing. Look at the path (radio signal, a congested or lossy "
-                                           "link), not at the device.", g->series, where->str);
-      insight_item_add_frames (item->related, resent);
-      item->related_label = "The TCP retransmissions in the gaps";
-      item->confidence = "medium";
-      item->confirm = g_strdup ("A capture at the device shows the PUBLISHes leaving on time; the link's loss "
-                                "counters (radio RSSI, interface errors) at that time.");
+      key = g_strdup_printf ("%u %s", g->kind, g->series);
+      if (!g_hash_table_add (done, key))
+        continue;
+      if (g->kind == GAP_LOSSES)
+        report_losses_gap (self, i);
+      else if (g->kind == GAP_HELD_UP)
+        report_held_up_gap (self, i);
+      else if (g->kind == GAP_COALESCED)
+        report_coalesced_gap (self, i);
     }
 }
 
@@ -283,7 +546,7 @@ gaps_of_broker (IotInsight *self, const char *broker, IotInsightItem *item, GStr
   for (guint i = 0; i < self->explained_gaps->len; i++)
     {
       const ExplainedGap *g = &g_array_index (self->explained_gaps, ExplainedGap, i);
-      const IotMqttSession *s = g->retrans != NULL ? NULL
+      const IotMqttSession *s = g->kind != GAP_SLOW_ANSWER ? NULL
                                 : session_at (self, g_array_index (self->ack_timings, AckTiming, g->ack).session);
 
       if (s == NULL || g_strcmp0 (s->broker, broker) != 0)

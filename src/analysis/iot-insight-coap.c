@@ -25,6 +25,13 @@ enum { CODE_GET = 1, CODE_FETCH = 5, CODE_CONTINUE = 95 /* 2.31 */, CODE_CLIENT_
  * after the server answered it are the server ignoring it. */
 #define NOTIFY_AFTER_CANCEL_MIN 2
 
+/* Notifications that came regularly and then stop for this many of their
+ * intervals, and at least FORGOTTEN_MIN_NS, while nobody cancelled: the
+ * server no longer has the observer. */
+#define FORGOTTEN_PERIODS 4
+#define FORGOTTEN_MIN_NS (3 * G_GINT64_CONSTANT (1000000000))
+#define FORGOTTEN_MIN_NOTIFICATIONS 3
+
 /* A CON or NON message as the receiver's ACK or RST will name it. */
 typedef struct {
   guint32  frame;
@@ -51,6 +58,7 @@ typedef struct {
   guint32  register_frame;      /* GET Observe=0; 0: before the capture */
   guint32  accepted_frame;      /* the first response with Observe */
   GArray  *notifications;       /* guint32: later responses with Observe */
+  GArray  *notify_ns;           /* gint64: when each of them came */
   guint32  last_acked;          /* the last notification the client acknowledged */
   guint32  cancel_frame, cancel_answer;
   gint64   cancel_ns;
@@ -83,7 +91,13 @@ typedef struct _InsightCoap {
   GHashTable *transfers;        /* "client>server uri #option" → BlockTransfer */
   GPtrArray  *transfer_order;
   GHashTable *non_answered;     /* "client host>server" → a NON request it answered (frame) */
+  GHashTable *sent_by;          /* endpoint → GArray of SentFrame: every CoAP message it sent */
 } InsightCoap;
+
+typedef struct {
+  guint32 frame;
+  gint64  rel_ns;
+} SentFrame;
 
 static void
 coap_msg_free (gpointer data)
@@ -119,6 +133,7 @@ observation_free (gpointer data)
   g_free (o->token);
   g_free (o->uri);
   g_array_unref (o->notifications);
+  g_array_unref (o->notify_ns);
   g_free (o);
 }
 
@@ -147,6 +162,7 @@ insight_coap_init (IotInsight *self)
   c->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, transfer_free);
   c->transfer_order = g_ptr_array_new ();
   c->non_answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->sent_by = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   self->coap = c;
 }
 
@@ -165,6 +181,7 @@ insight_coap_clear (IotInsight *self)
   g_ptr_array_unref (c->transfer_order);
   g_hash_table_unref (c->transfers);
   g_hash_table_unref (c->non_answered);
+  g_hash_table_unref (c->sent_by);
   g_clear_pointer (&self->coap, g_free);
 }
 
@@ -244,6 +261,7 @@ observation_get (InsightCoap *c, const char *client, const char *server, const c
       o->token = g_strdup (token);
       o->uri = g_strdup (uri ? uri : "");
       o->notifications = g_array_new (FALSE, FALSE, sizeof (guint32));
+      o->notify_ns = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_hash_table_insert (c->observations, g_steal_pointer (&key), o);
       g_ptr_array_add (c->observation_order, o);
     }
@@ -428,10 +446,16 @@ response_frame (InsightCoap *c, const FrameFacts *ff, const char *server, const 
       if (o->accepted_frame == 0)
         o->accepted_frame = ff->number;
       else
-        g_array_append_val (o->notifications, ff->number);
+        {
+          g_array_append_val (o->notifications, ff->number);
+          g_array_append_val (o->notify_ns, ff->rel_ns);
+        }
     }
   else if (o != NULL && o->cancel_frame != 0 && ff->coap_type != COAP_ACK)
-    g_array_append_val (o->notifications, ff->number);
+    {
+      g_array_append_val (o->notifications, ff->number);
+      g_array_append_val (o->notify_ns, ff->rel_ns);
+    }
   if (req != NULL && req->type == COAP_NON)
     {
       g_autofree char *host = insight_address_text (&ff->dst);
@@ -440,6 +464,21 @@ response_frame (InsightCoap *c, const FrameFacts *ff, const char *server, const 
     }
   if (req != NULL)
     transfer_answer (c, ff, client, server, req);
+}
+
+/* Every message an endpoint sent: a server that answers anyone is up. */
+static void
+record_sent (InsightCoap *c, const FrameFacts *ff, const char *sender)
+{
+  GArray *sent = g_hash_table_lookup (c->sent_by, sender);
+  SentFrame f = { ff->number, ff->rel_ns };
+
+  if (sent == NULL)
+    {
+      sent = g_array_new (FALSE, FALSE, sizeof (SentFrame));
+      g_hash_table_insert (c->sent_by, g_strdup (sender), sent);
+    }
+  g_array_append_val (sent, f);
 }
 
 /* An ICMP port unreachable quoting a CoAP message: the host it was sent to
@@ -478,6 +517,7 @@ insight_coap_frame (IotInsight *self, const FrameFacts *ff)
   src = insight_endpoint_text (&ff->src, ff->sport);
   dst = insight_endpoint_text (&ff->dst, ff->dport);
   token = token_text (ff);
+  record_sent (c, ff, src);
   if (ff->coap_type == COAP_ACK || ff->coap_type == COAP_RST)
     answer_message (c, ff, src, dst);
   if (ff->coap_type == COAP_CON || ff->coap_type == COAP_NON)
@@ -698,6 +738,108 @@ report_observer_gone (IotInsight *self, const Observation *o, const NotifyFate *
                             "observer removed after the last retransmission.");
 }
 
+static gint
+cmp_i64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The usual time between the notifications of @o; 0: too few to tell. */
+static gint64
+notify_interval (const Observation *o)
+{
+  g_autoptr (GArray) gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 1; i < o->notify_ns->len; i++)
+    {
+      gint64 d = g_array_index (o->notify_ns, gint64, i) - g_array_index (o->notify_ns, gint64, i - 1);
+
+      if (d > 0)
+        g_array_append_val (gaps, d);
+    }
+  if (gaps->len + 1 < FORGOTTEN_MIN_NOTIFICATIONS)
+    return 0;
+  g_array_sort (gaps, cmp_i64);
+  return g_array_index (gaps, gint64, gaps->len / 2);
+}
+
+/* An observation whose regular notifications stopped although nobody
+ * cancelled it, while the server was there to send them: it forgot the
+ * observer.  The proof of a restart: requests to it answered with ICMP
+ * port unreachable by its host in between (nobody listened on its port),
+ * then answers from it again. */
+static void
+report_forgotten (IotInsight *self, const Observation *o, gint64 interval)
+{
+  InsightCoap *c = self->coap;
+  guint32 last = g_array_index (o->notifications, guint32, o->notifications->len - 1);
+  gint64 last_ns = g_array_index (o->notify_ns, gint64, o->notify_ns->len - 1);
+  gint64 until = o->cancel_frame ? o->cancel_ns : self->last_ns;
+  GArray *sent = g_hash_table_lookup (c->sent_by, o->server);
+  g_autoptr (GArray) refused = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GArray) icmp = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint32 alive = 0;
+  IotInsightItem *item;
+
+  if (until - last_ns < MAX (FORGOTTEN_PERIODS * interval, FORGOTTEN_MIN_NS))
+    return;
+  /* The server's first message after the notifications should have gone on. */
+  for (guint i = 0; sent != NULL && i < sent->len && alive == 0; i++)
+    {
+      const SentFrame *f = &g_array_index (sent, SentFrame, i);
+
+      if (f->rel_ns > last_ns + 3 * interval / 2)
+        alive = f->frame;
+    }
+  for (guint i = 0; i < c->msg_order->len; i++)
+    {
+      const CoapMsg *m = g_ptr_array_index (c->msg_order, i);
+
+      if (m->frame > last && m->icmp->len > 0 && strcmp (m->receiver, o->server) == 0
+          && (alive == 0 || m->frame < alive))
+        {
+          insight_item_add_frames (refused, m->copies);
+          insight_item_add_frames (icmp, m->icmp);
+        }
+    }
+  if (alive == 0 && icmp->len == 0)
+    return;   /* a server gone for good, or a capture cut short: nothing to tell */
+  item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "coap-observation-lost", IOT_SEV_WARN, o->client,
+    g_strdup_printf ("%s stopped notifying %s of %s after frame %u without a word%s; the observer waited %.1f s "
+                     "for a notification that never came", o->server, o->client, o->uri, last,
+                     icmp->len && alive ? ": it restarted and forgot its observers"
+                     : alive ? ", although it was still answering" : ": its port was closed",
+                     (until - last_ns) / 1e9),
+    g_strdup_printf ("%s observed %s and got a notification about every %.1f s up to frame %u. Then they "
+                     "stopped: no final response, no error, no cancellation by the client. %s%s An observer "
+                     "that hears nothing cannot tell a quiet resource from a lost observation; RFC 7641 "
+                     "§3.3.1 lets it register again once the last notification's Max-Age (60 s unless it "
+                     "says otherwise) has run out; until it does, it misses every change%s.",
+                     o->client, o->uri, interval / 1e9, last,
+                     icmp->len ? "Meanwhile the server's host answered requests to its CoAP port with ICMP "
+                                 "port unreachable: no program listened there, the server had stopped. " : "",
+                     alive && icmp->len ? "It answered again later, but a server that restarts starts with an "
+                                          "empty list of observers: it had forgotten this one."
+                     : alive ? "It kept answering other messages, so it was up but no longer had this "
+                               "observer: it restarted between two messages, or dropped the observer (a full "
+                               "observer table, a changed resource)."
+                             : "The server did not come back within the capture.",
+                     o->cancel_frame ? " (its cancellation shows it still thought it was observing)" : ""));
+  add_registration (item, o);
+  insight_item_add_frame (item, last);
+  insight_item_add_frames (item->frames, refused);
+  insight_item_add_frames (item->frames, icmp);
+  if (alive)
+    insight_item_add_frame (item, alive);
+  if (o->cancel_frame)
+    insight_item_add_frame (item, o->cancel_frame);
+  item->confidence = alive && icmp->len ? "high" : "medium";
+  item->confirm = g_strdup ("The server's uptime or restart log at that time; after a restart, a new "
+                            "registration (GET Observe=0) brings the notifications back.");
+}
+
 static void
 find_observations (IotInsight *self, GHashTable *by_frame)
 {
@@ -714,6 +856,9 @@ find_observations (IotInsight *self, GHashTable *by_frame)
       gone = fate.silent_from != 0 && (o->cancel_frame == 0 || fate.silent_from < o->cancel_frame);
       if (o->cancel_frame == 0 && gone)
         report_observer_gone (self, o, &fate);
+      else if (!gone && o->reset_frame == 0 && fate.n_after == 0 && o->notify_ns->len > 0
+               && notify_interval (o) > 0)
+        report_forgotten (self, o, notify_interval (o));
       else if (ended != 0 && fate.n_after >= NOTIFY_AFTER_CANCEL_MIN)
         report_notify_after_cancel (self, o, &fate, o->cancel_frame == 0);
       /* A GET with Observe=1 that the server honours is how an observation
@@ -723,6 +868,23 @@ find_observations (IotInsight *self, GHashTable *by_frame)
         report_reset_cancel (self, o);
       notify_fate_clear (&fate);
     }
+}
+
+/* The request of @client to @server with @token, and its message. */
+static const CoapRequest *
+find_request (InsightCoap *c, const char *client, const char *server, const char *token, const CoapMsg **msg)
+{
+  g_autofree char *key = g_strdup_printf ("%s>%s#%s", client, server, token);
+  const CoapRequest *r = g_hash_table_lookup (c->requests, key);
+
+  for (guint i = 0; r != NULL && i < c->msg_order->len && *msg == NULL; i++)
+    {
+      const CoapMsg *m = g_ptr_array_index (c->msg_order, i);
+
+      if (m->frame == r->frame)
+        *msg = m;
+    }
+  return r;
 }
 
 /* A RST that refused a request or a response (notifications are the
@@ -736,12 +898,16 @@ report_reset (IotInsight *self, const CoapMsg *m)
   g_autofree char *key = g_strdup_printf ("%s>%s", host, m->receiver);
   guint32 non = GPOINTER_TO_UINT (g_hash_table_lookup (c->non_answered, key));
   g_autofree char *code = code_text (m->code);
+  g_autofree char *waited = NULL;
+  const CoapRequest *req;
+  const CoapMsg *req_msg = NULL;
   IotInsightItem *item;
 
   if (is_request (m->code))
     {
       item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "coap-request-reset", IOT_SEV_WARN, m->receiver,
-        g_strdup_printf ("%s refused the confirmable %s %s from %s with RST%s", m->receiver, method_name (m->code),
+        g_strdup_printf ("%s refused the %s %s %s from %s with RST%s", m->receiver,
+                         m->type == COAP_CON ? "confirmable" : "non-confirmable", method_name (m->code),
                          m->uri ? m->uri : "/", m->sender,
                          non ? ", while it answers the same client's NON requests" : ""),
         non ? g_strdup_printf ("A RST means \"I got your message but cannot handle it\" (RFC 7252 §4.2). This "
@@ -768,14 +934,24 @@ report_reset (IotInsight *self, const CoapMsg *m)
                                     : "The server's log at the time of the RST; the same request sent as NON.");
       return;
     }
+  req = find_request (c, m->receiver, m->sender, m->token, &req_msg);
+  if (req != NULL && req_msg != NULL)
+    waited = g_strdup_printf (" to its %s (frame %u, %.3f s earlier%s)", req->uri, req->frame,
+                              (m->rel_ns - req_msg->rel_ns) / 1e9,
+                              req_msg->ack_frame ? ", acknowledged at once as a promise to answer "
+                                                              "later" : "");
   item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "coap-response-reset", IOT_SEV_WARN, m->receiver,
-    g_strdup_printf ("%s refused a %s response from %s with RST: it no longer waited for it", m->receiver, code,
-                     m->sender),
+    g_strdup_printf ("%s refused a separate %s response%s from %s with RST: it no longer waited for it",
+                     m->receiver, code, waited ? waited : "", m->sender),
     g_strdup ("A response sent in its own confirmable message (a separate response) goes back to a client that "
               "should still be waiting for it. This client answered with RST: it does not know the token any "
               "more, because it gave up on the request before the answer came (its own timeout was shorter than "
               "the server's processing time) or it restarted meanwhile. The answer is lost; the client has to "
               "ask again."));
+  if (req != NULL)
+    insight_item_add_frame (item, req->frame);
+  if (req_msg != NULL && req_msg->ack_frame)
+    insight_item_add_frame (item, req_msg->ack_frame);
   insight_item_add_frames (item->frames, m->copies);
   insight_item_add_frame (item, m->rst_frame);
   item->confidence = "medium";

@@ -278,15 +278,30 @@ typedef struct {
   gint    session;
 } Oversize;
 
+/* What explains a periodic gap. */
+enum {
+  GAP_SLOW_ANSWER,          /* the broker answered the PUBLISH before it late */
+  GAP_LOSSES,               /* TCP resent on the publisher's connection in it */
+  GAP_HELD_UP,              /* the missing readings came late, together, on the same connection */
+  GAP_COALESCED,            /* … all in the one segment that ends a short gap (Nagle) */
+  GAP_RECONNECT,            /* the publisher's connection broke in it and a new one began */
+};
+
 /* A periodic gap that a cause found before it explains. */
 typedef struct {
   guint32 before, after;    /* the publications around the gap */
-  guint   ack;              /* index in IotInsight.ack_timings; retrans == NULL only */
+  guint   ack;              /* index in IotInsight.ack_timings; GAP_SLOW_ANSWER only */
   char   *series;           /* "publisher on topic" */
   char   *topic;
   double  seconds;
   GArray *retrans;          /* guint32: TCP retransmissions on the publisher's connection
-                             * inside the gap; NULL: a slow answer explains it */
+                             * inside the gap; GAP_LOSSES only */
+  guint   kind;             /* GAP_* */
+  guint   together;         /* GAP_HELD_UP, _COALESCED: publications that arrived together at its end */
+  guint32 last_together;    /* GAP_HELD_UP, _COALESCED: the last of them */
+  double  together_s;       /* GAP_HELD_UP, _COALESCED: from the first of them to the last */
+  gint    ended, resumed;   /* GAP_RECONNECT: index in IotInsight.sessions of the session that
+                             * broke and of the next one */
 } ExplainedGap;
 
 typedef struct {

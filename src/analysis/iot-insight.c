@@ -2073,25 +2073,35 @@ report_chatty_history (IotInsight *self, const Series *s, guint at, double befor
                             "readings).");
 }
 
+/* Messages per minute of @s from its first publication to the end of the
+ * capture: a device that came up late is not slow for that, and one that
+ * fell silent stays counted over the time it could have published. */
+static double
+series_rate (IotInsight *self, const Series *s)
+{
+  gint64 span = self->last_ns - g_array_index (s->times, gint64, 0);
+
+  return s->times->len / (MAX (span, G_GINT64_CONSTANT (1000000000)) / 6e10);
+}
+
 static void
 find_chatty (IotInsight *self, GPtrArray *all)
 {
-  double minutes = MAX (self->last_ns / 6e10, 1e-9);
-
   for (guint i = 0; i < all->len; i++)
     {
       Series *s = g_ptr_array_index (all, i);
       g_autoptr (GArray) peers = g_array_new (FALSE, FALSE, sizeof (double));
       g_autoptr (GHashTable) devices = g_hash_table_new (g_str_hash, g_str_equal);
-      double rate = s->times->len / minutes, before_s = 0, after_s = 0;
+      double rate, before_s = 0, after_s = 0;
       guint at;
 
       if (s->times->len < 10)
         continue;
+      rate = series_rate (self, s);
       for (guint j = 0; j < all->len; j++)
         {
           Series *o = g_ptr_array_index (all, j);
-          double r = o->times->len / minutes;
+          double r = series_rate (self, o);
 
           if (o != s && strcmp (o->publisher, s->publisher) != 0 && topics_are_siblings (o->topic, s->topic))
             {

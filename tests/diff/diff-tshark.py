@@ -90,6 +90,20 @@ def extra_layers(cli, capture):
     return out
 
 
+def first_seen_rows(capture, extra):
+    """The rows where we decode a layer inside a segment tshark 4.0 marks as a
+    retransmission: bytes this capture sees for the first time there (their
+    original was lost before the capture point), which we decode and tshark
+    shows as tcp.segment_data (README, differences from tshark)."""
+    if not any(extra):
+        return set()
+    marks = run_fields(["tshark", "-2"], capture, ["tcp.analysis.retransmission"])
+    return {row for row, (m, e) in enumerate(zip(marks, extra), start=1) if e and m and m[0]}
+
+
+FIRST_SEEN_FIELDS = ("tcp.segment_data",)
+
+
 def main():
     if shutil.which("tshark") is None:
         print("tshark is not installed: differential test skipped")
@@ -119,6 +133,7 @@ def main():
         name = os.path.basename(capture)
         gaps = missing_layers(capture, known)
         extra = extra_layers(cli, capture)
+        first_seen = first_seen_rows(capture, extra)
         for i in range(0, len(shared), CHUNK):
             chunk = shared[i:i + CHUNK]
             a = run_fields([cli], capture, chunk)
@@ -136,6 +151,9 @@ def main():
                             or field.split(".")[0] in extra[row - 1]):
                         for p in extra[row - 1]:
                             r["beyond"][p] += 1
+                        continue
+                    if row in first_seen and field in FIRST_SEEN_FIELDS:
+                        r["beyond"]["tcp.segment_data of data first seen in a retransmission"] += 1
                         continue
                     va = ra[col] if col < len(ra) else ""
                     vb = rb[col] if col < len(rb) else ""

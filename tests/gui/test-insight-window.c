@@ -414,7 +414,8 @@ read_text (const char *path)
 }
 
 /* insight-periodic.pcap: periodic-gap for sensor-b between frames 296
- * and 432 and for sensor-c (no chatty-device: two peers are too few); the topic tree
+ * and 432 and a note for sensor-c, whose short pause its TCP made (Nagle:
+ * the readings came in one segment; no chatty-device: two peers are too few); the topic tree
  * sensors › sensor-a|b|c › temperature with 296 messages in all, 240 of
  * them on sensors/sensor-c/temperature (1 gap); 15 acknowledged QoS 1
  * PUBLISHes.  Its baseline, compared with mqtt-dup.pcap, finds the new

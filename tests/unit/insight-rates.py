@@ -4,13 +4,20 @@ captures, both sides of each rule:
 
   chatty-device fires against at least three peers on neighbouring topics
   (one meter ten times as fast as three others), not against two (the same
-  meter next to two others), and against the device's own history (every
-  2 s, then every 0.2 s), not on a steady device with one short burst;
+  meter next to two others), nor against three that publish as often but
+  came up only in the last seconds of the capture (their rate counts from
+  their first message), and against the device's own history (every 2 s,
+  then every 0.2 s), not on a steady device with one short burst;
 
   a gap in a periodic series with TCP retransmissions of the publisher's
   connection inside it is explained by them (periodic-gap-losses, the
   retransmissions as related frames, no periodic-gap blaming the device),
-  while the same gap without retransmissions is a periodic-gap.
+  while the same gap without retransmissions is a periodic-gap;
+
+  a gap across a connection that broke is the break's: with a broker's
+  RST it joins the mqtt-reset-reconnect finding (the readings around it as
+  related frames), with a broker's FIN it is a periodic-gap-reconnect, and
+  after the device's own DISCONNECT it stays a periodic-gap (it chose to go).
 
 Each capture is checked once against tshark (every PUBLISH decoded, nothing
 malformed) when tshark is installed.  Nothing is sent on any network: the
@@ -30,6 +37,7 @@ base = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(base)
 gen = base.gen
 ACK, PSH = gen.ACK, gen.PSH
+FIN, RST = 0x01, 0x04
 
 
 def device(rng, n, v6=False):
@@ -63,6 +71,18 @@ def peers_case(rng, n_slow):
         fast_id = fast_id or cid
         frames += s.frames
     return frames, fast_id, None
+
+
+def late_peers_case(rng):
+    """Four meters every 1 s on plant/<meter>/power; three of them start
+    only 26 s into the 30 s the first one publishes."""
+    frames, start = [], 1_700_150_000.5
+    for k in range(4):
+        s, cid = device(rng, k)
+        first = 0 if k == 0 else 26
+        publish_times(s, cid, f"plant/{cid}/power", [float(i) for i in range(first, 30)], start)
+        frames += s.frames
+    return frames
 
 
 def history_case(rng, burst_only):
@@ -111,6 +131,38 @@ def gap_case(rng, with_losses):
     return s.frames, topic, (numbers[15], numbers[16] if with_losses else numbers[18], resent)
 
 
+def reconnect_case(rng, how):
+    """A meter every 0.5 s; after reading 14 its connection ends (@how:
+    "rst" from the broker, "fin" from the broker, "disconnect" by the
+    device) and a new connection from another port publishes readings
+    19-29: readings 15-18 never come."""
+    s, cid = device(rng, 5)
+    topic = f"hall/{cid}/current"
+    start = 1_700_400_000.125
+    s.open(start, cid, 60)
+    before = after = None
+    for i in range(15):
+        before = s.publish(start + 0.01 + i * 0.5, topic, json.dumps({"n": i, "a": 3.1}).encode())
+    t = start + 7.3
+    if how == "rst":
+        s._frame(t, False, RST | ACK)
+    elif how == "fin":
+        s._frame(t, False, FIN | ACK)
+        s._frame(t + 0.0002, True, FIN | ACK)
+    else:
+        s._frame(t, True, PSH | ACK, gen.mqtt_msg(0xE0, b""))
+        s._frame(t + 0.0002, True, FIN | ACK)
+        s._frame(t + 0.0004, False, FIN | ACK)
+    again = base.Session(s.client, s.broker, s.sport + 1, False)
+    again.open(start + 9.4, cid, 60)
+    for i in range(19, 30):
+        n = again.publish(start + 0.01 + i * 0.5, topic, json.dumps({"n": i, "a": 3.2}).encode())
+        after = after or n
+    frames = s.frames + again.frames
+    # Frame numbers in the merged file: the second session's come after the first's.
+    return frames, cid, topic, before, len(s.frames) + after
+
+
 def write_and_check(tmp, name, frames, publishes):
     path = os.path.join(tmp, name + ".pcap")
     base.write_pcap(path, frames)
@@ -144,6 +196,10 @@ def main():
             got = [d["subject"] for d in found]
             check(f"{n_slow} peers", ok and got == ([fast] if want else []),
                   f"chatty expected {[fast] if want else []}, reported {got}")
+        frames = late_peers_case(rng)
+        path, _, ok = write_and_check(tmp, "late-peers", frames, 30 + 3 * 4)
+        found = [d["subject"] for d in diagnoses(cli, path, tmp) if d["id"] == "chatty-device"]
+        check("3 peers that came up late", ok and not found, f"chatty expected [], reported {found}")
         for burst_only in (False, True):
             frames, cid, first_fast = history_case(rng, burst_only)
             path, number, ok = write_and_check(tmp, f"history-{burst_only}", frames, 45 if burst_only else 52)
@@ -173,6 +229,24 @@ def main():
                 check("gap without retransmissions", good,
                       f"gap {number[before]}-{number[after]}; blamed {[d['frames'] for d in blamed]}, "
                       f"explained {len(losses)}")
+        for how in ("rst", "fin", "disconnect"):
+            frames, cid, topic, before, after = reconnect_case(rng, how)
+            path, number, ok = write_and_check(tmp, f"reconnect-{how}", frames, 26)
+            found = diagnoses(cli, path, tmp)
+            want = [number[before], number[after]]
+            blamed = [d["frames"] for d in found if d["id"] == "periodic-gap" and d["subject"] == topic]
+            named = [d["frames"] for d in found if d["id"] == "periodic-gap-reconnect" and d["subject"] == topic]
+            reset = [d for d in found if d["id"] == "mqtt-reset-reconnect" and d["subject"] == cid]
+            if how == "rst":
+                good = (ok and not blamed and not named and len(reset) == 1
+                        and all(f in reset[0]["related_frames"] for f in want))
+            elif how == "fin":
+                good = ok and not blamed and len(named) == 1 and want[0] in named[0] and want[1] in named[0]
+            else:
+                good = ok and not named and blamed == [want]
+            check(f"gap across a connection ended by {how}", good,
+                  f"gap {want}; periodic-gap {blamed}, periodic-gap-reconnect {named}, "
+                  f"reset related {[d['related_frames'] for d in reset]}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{failures} failed")

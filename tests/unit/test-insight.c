@@ -107,6 +107,10 @@ count_items (IotInsight *insight, const char *id)
   return n;
 }
 
+static GArray *publications_of (IotEngine *engine, IotInsight *insight, const char *client_id, GArray *counts,
+                                guint64 *stream);
+static guint    longest_pause (IotEngine *engine, const GArray *frames);
+
 /* Text, JSON and HTML of the whole insight. */
 static char *
 all_outputs (IotInsight *insight)
@@ -375,6 +379,46 @@ test_periodic (void)
   g_assert_cmpuint (iot_insight_topic_by_name (insight, "sensors/sensor-a/temperature")->gaps, ==, 0);
   /* sensor-a publishes at QoS 1: fifteen PUBACKs. */
   g_assert_cmpuint (iot_insight_mqtt_latency (insight).count, ==, 15);
+}
+
+/* insight-periodic.pcap: sensor-c (every 0.02 s) pauses once for about
+ * 47 ms, and every reading of the pause comes in the segment that ends it,
+ * right after the broker's delayed ACK of the segment before: its TCP held
+ * them back (Nagle).  A note, not a device that missed readings. */
+static void
+test_periodic_coalesced (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("insight-periodic.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 stream;
+  g_autoptr (GArray) frames = publications_of (engine, insight, "sensor-c", counts, &stream);
+  guint at = longest_pause (engine, frames);
+  guint32 want[] = { g_array_index (frames, guint32, at - 1), g_array_index (frames, guint32, at) };
+  const IotInsightItem *item = iot_insight_find (insight, "periodic-gap-coalesced", "sensor-c");
+  guint32 released = 0;
+
+  g_assert_nonnull (item);
+  g_assert_cmpint (item->severity, ==, IOT_SEV_NOTE);
+  assert_frames (item->frames, want, 2);
+  g_assert_cmpuint (g_array_index (counts, guint, at), >=, 2);
+  g_assert_null (iot_insight_find (insight, "periodic-gap", "sensor-c"));
+  /* The last frame of the connection before the burst: the broker's bare ACK. */
+  for (guint32 n = want[1] - 1; n > want[0] && released == 0; n--)
+    {
+      g_autoptr (GArray) st = field_values (engine, n, "tcp.stream");
+
+      if (st->len > 0 && g_array_index (st, guint64, 0) == stream)
+        released = n;
+    }
+  g_assert_cmpuint (released, !=, 0);
+  {
+    g_autoptr (GArray) sport = field_values (engine, released, "tcp.srcport");
+    g_autoptr (GArray) len = field_values (engine, released, "tcp.len");
+
+    g_assert_cmpuint (g_array_index (sport, guint64, 0), ==, 1883);
+    g_assert_cmpuint (g_array_index (len, guint64, 0), ==, 0);
+  }
 }
 
 /* ---- CoAP, DNS, TLS --------------------------------------------------------------- */
@@ -1140,6 +1184,74 @@ test_coap_rst (void)
       g_assert_false (has_frame (iot_insight_item (insight, i)->frames, g_array_index (pings, guint32, 0)));
 }
 
+/* coap-server-restart.pcap: coap-server killed and started again under an
+ * observer (a request to it in between gets ICMP port unreachable; it
+ * answers again afterwards): the notifications stop without a word and the
+ * observer cancels 16 s later; a client restarted on the same port with a
+ * new token resets the separate response to its predecessor's request. */
+static void
+test_coap_server_restart (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("coap-server-restart.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) notifications = frames_with_both (engine, "udp.dstport", 43730, "coap.type", 0);
+  g_autoptr (GArray) cancel = frames_with_both (engine, "udp.srcport", 43730, "coap.opt.observe", 1);
+  g_autoptr (GArray) refused = frames_with_both (engine, "udp.srcport", 43731, "coap.code", 1);
+  g_autoptr (GArray) icmp = frames_with_both (engine, "icmp.type", 3, "udp.srcport", 43731);
+  g_autoptr (GArray) answered = frames_with_both (engine, "udp.dstport", 43732, "coap.code", 69);
+  g_autoptr (GArray) rst = frames_with_both (engine, "udp.srcport", 43733, "coap.type", 3);
+  g_autoptr (GArray) async_req = frames_with_both (engine, "udp.srcport", 43733, "coap.code", 1);
+  const IotInsightItem *lost = iot_insight_find (insight, "coap-observation-lost", "10.15.5.2:43730");
+  const IotInsightItem *reset = iot_insight_find (insight, "coap-response-reset", "10.15.5.2:43733");
+  guint32 last;
+
+  g_assert_cmpuint (notifications->len, >=, 3);
+  last = g_array_index (notifications, guint32, notifications->len - 1);
+  g_assert_cmpuint (cancel->len, ==, 1);
+  g_assert_cmpuint (icmp->len, ==, 1);
+  /* The request, and its copy quoted in the ICMP error. */
+  g_assert_cmpuint (refused->len, ==, 2);
+  g_assert_cmpuint (g_array_index (refused, guint32, 1), ==, g_array_index (icmp, guint32, 0));
+  g_assert_cmpuint (answered->len, ==, 1);
+  /* Nothing came for the observer between its last notification and its
+   * cancellation; the refused request and the answer lie in between. */
+  g_assert_cmpuint (g_array_index (refused, guint32, 0), >, last);
+  g_assert_cmpuint (g_array_index (answered, guint32, 0), <, g_array_index (cancel, guint32, 0));
+  g_assert_nonnull (lost);
+  g_assert_cmpstr (lost->confidence, ==, "high");
+  g_assert_true (has_frame (lost->frames, last));
+  g_assert_true (has_frame (lost->frames, g_array_index (refused, guint32, 0)));
+  g_assert_true (has_frame (lost->frames, g_array_index (icmp, guint32, 0)));
+  g_assert_true (has_frame (lost->frames, g_array_index (cancel, guint32, 0)));
+  /* The server's first message after the restart says it is up. */
+  g_assert_true (has_frame (lost->frames, g_array_index (answered, guint32, 0)));
+  /* The refused request is this finding's evidence, not a finding of its own. */
+  g_assert_null (iot_insight_find (insight, "coap-unanswered", NULL));
+
+  /* The separate response: the request, its empty ACK, the CON 2.05 and the RST. */
+  g_assert_cmpuint (rst->len, ==, 1);
+  g_assert_cmpuint (async_req->len, >=, 1);
+  g_assert_nonnull (reset);
+  {
+    guint32 req = g_array_index (async_req, guint32, 0);
+    g_autoptr (GArray) req_mid = field_values (engine, req, "coap.mid");
+    g_autoptr (GArray) acks = frames_with_both (engine, "coap.mid", g_array_index (req_mid, guint64, 0),
+                                                "coap.type", 2);
+    g_autoptr (GArray) rst_mid = field_values (engine, g_array_index (rst, guint32, 0), "coap.mid");
+    g_autoptr (GArray) response = frames_with_both (engine, "coap.mid", g_array_index (rst_mid, guint64, 0),
+                                                    "coap.type", 0);
+    guint32 want[4];
+
+    g_assert_cmpuint (acks->len, ==, 1);
+    g_assert_cmpuint (response->len, ==, 1);
+    want[0] = req;
+    want[1] = g_array_index (acks, guint32, 0);
+    want[2] = g_array_index (response, guint32, 0);
+    want[3] = g_array_index (rst, guint32, 0);
+    assert_frames (reset->frames, want, 4);
+  }
+}
+
 /* mqtt-puback-first-seen.pcap: a router before the capture point dropped
  * the broker's first PUBACK; the capture sees it only in the broker's
  * retransmission.  Those bytes are new here, so they are decoded (tshark
@@ -1197,6 +1309,185 @@ test_puback_first_seen (void)
   g_assert_cmpuint (iot_insight_mqtt_latency (insight).count, ==, 3);
 }
 
+/* ---- gaps in periodic series and what explains them ----------------------------- */
+
+/* The publications @client_id sent to the broker, one entry per frame, with
+ * the number of PUBLISHes each frame carries in @counts; its TCP stream in
+ * @stream. */
+static GArray *
+publications_of (IotEngine *engine, IotInsight *insight, const char *client_id, GArray *counts, guint64 *stream)
+{
+  g_autoptr (GArray) publishes = frames_with (engine, "mqtt.msgtype", 3);
+  GArray *frames = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  *stream = G_MAXUINT64;
+  for (guint i = 0; i < iot_insight_n_sessions (insight); i++)
+    if (strcmp (iot_insight_session (insight, i)->client_id, client_id) == 0)
+      *stream = iot_insight_session (insight, i)->stream;
+  g_assert_cmpuint (*stream, !=, G_MAXUINT64);
+  for (guint i = 0; i < publishes->len; i++)
+    {
+      guint32 n = g_array_index (publishes, guint32, i);
+      g_autoptr (GArray) st = field_values (engine, n, "tcp.stream");
+      g_autoptr (GArray) dport = field_values (engine, n, "tcp.dstport");
+      g_autoptr (GArray) types = field_values (engine, n, "mqtt.msgtype");
+      guint count = 0;
+
+      if (g_array_index (st, guint64, 0) != *stream || g_array_index (dport, guint64, 0) != 1883)
+        continue;
+      for (guint k = 0; k < types->len; k++)
+        count += g_array_index (types, guint64, k) == 3;
+      g_array_append_val (frames, n);
+      g_array_append_val (counts, count);
+    }
+  return frames;
+}
+
+/* The index in @frames of the publication that ends the longest pause. */
+static guint
+longest_pause (IotEngine *engine, const GArray *frames)
+{
+  IotFile *file = iot_engine_file (engine);
+  gint64 longest = 0;
+  guint at = 0;
+
+  for (guint i = 1; i < frames->len; i++)
+    {
+      gint64 dt = iot_file_frame (file, g_array_index (frames, guint32, i))->ts_ns
+                  - iot_file_frame (file, g_array_index (frames, guint32, i - 1))->ts_ns;
+
+      if (dt > longest)
+        {
+          longest = dt;
+          at = i;
+        }
+    }
+  g_assert_cmpuint (at, >, 0);
+  return at;
+}
+
+/* TCP retransmissions of @stream between frames @after and @before. */
+static GArray *
+retransmissions_between (IotEngine *engine, guint64 stream, guint32 after, guint32 before)
+{
+  g_autoptr (GArray) resent = frames_with (engine, "tcp.analysis.retransmission", G_MAXUINT64);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint i = 0; i < resent->len; i++)
+    {
+      guint32 n = g_array_index (resent, guint32, i);
+      g_autoptr (GArray) st = field_values (engine, n, "tcp.stream");
+
+      if (n > after && n < before && g_array_index (st, guint64, 0) == stream)
+        g_array_append_val (out, n);
+    }
+  return out;
+}
+
+/* meter-b's gap is its own (readings left out, nothing resent on its
+ * connection): periodic-gap with the two publications around it. */
+static void
+assert_device_gap (IotEngine *engine, IotInsight *insight)
+{
+  g_autoptr (GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 stream;
+  g_autoptr (GArray) frames = publications_of (engine, insight, "meter-b", counts, &stream);
+  guint at = longest_pause (engine, frames);
+  guint32 want[] = { g_array_index (frames, guint32, at - 1), g_array_index (frames, guint32, at) };
+  const IotInsightItem *gap = iot_insight_find (insight, "periodic-gap", "plant/meter-b/power");
+  g_autoptr (GArray) resent = retransmissions_between (engine, stream, want[0], want[1]);
+
+  g_assert_cmpuint (frames->len, ==, 17);
+  g_assert_cmpuint (resent->len, ==, 0);
+  g_assert_nonnull (gap);
+  assert_frames (gap->frames, want, 2);
+  /* It resumes with one reading, not a burst. */
+  g_assert_cmpuint (g_array_index (counts, guint, at), ==, 1);
+  g_assert_null (iot_insight_find (insight, "periodic-gap-losses", "plant/meter-b/power"));
+  g_assert_null (iot_insight_find (insight, "periodic-gap-held-up", "plant/meter-b/power"));
+}
+
+/* mqtt-gap-losses.pcap, captured on the device's side of a router that
+ * dropped meter-a's segments for 2.7 s: the kernel's resends are in the
+ * capture, inside meter-a's longest pause; they explain it (and are its
+ * evidence, not a tcp-retransmissions finding of their own). */
+static void
+test_gap_losses (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-gap-losses.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 stream;
+  g_autoptr (GArray) frames = publications_of (engine, insight, "meter-a", counts, &stream);
+  guint at = longest_pause (engine, frames);
+  guint32 want[] = { g_array_index (frames, guint32, at - 1), g_array_index (frames, guint32, at) };
+  g_autoptr (GArray) resent = retransmissions_between (engine, stream, want[0], want[1]);
+  const IotInsightItem *item = iot_insight_find (insight, "periodic-gap-losses", "plant/meter-a/power");
+
+  g_assert_cmpuint (resent->len, >=, 2);
+  g_assert_nonnull (item);
+  assert_frames (item->frames, want, 2);
+  assert_same_frames (item->related, resent);
+  g_assert_null (iot_insight_find (insight, "periodic-gap", "plant/meter-a/power"));
+  g_assert_null (iot_insight_find (insight, "tcp-retransmissions", NULL));
+  assert_device_gap (engine, insight);
+}
+
+/* mqtt-gap-losses-broker.pcap, the same traffic on the broker's side: the
+ * lost segments and their resends never passed here, so meter-a's pause
+ * ends with the readings it left out arriving in a burst on the same
+ * connection, with packet identifiers that go on without a hole. */
+static void
+test_gap_held_up (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt-gap-losses-broker.pcap");
+  g_autoptr (IotInsight) insight = analyze (engine);
+  g_autoptr (GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 stream;
+  g_autoptr (GArray) frames = publications_of (engine, insight, "meter-a", counts, &stream);
+  guint at = longest_pause (engine, frames);
+  IotFile *file = iot_engine_file (engine);
+  gint64 end_ns = iot_file_frame (file, g_array_index (frames, guint32, at))->ts_ns;
+  g_autoptr (GArray) resent = frames_with (engine, "tcp.analysis.retransmission", G_MAXUINT64);
+  const IotInsightItem *item = iot_insight_find (insight, "periodic-gap-held-up", "plant/meter-a/power");
+  guint burst = 0, last = at;
+  guint64 next_id;
+
+  g_assert_cmpuint (resent->len, ==, 0);
+  g_assert_cmpuint (frames->len, <, 20);   /* twenty readings, some in one segment */
+  /* The publications within 0.1 s of the one that ends the pause. */
+  for (guint i = at; i < frames->len; i++)
+    if (iot_file_frame (file, g_array_index (frames, guint32, i))->ts_ns - end_ns < 100000000)
+      {
+        burst += g_array_index (counts, guint, i);
+        last = i;
+      }
+  g_assert_cmpuint (burst, >=, 3);
+  {
+    guint32 want[] = { g_array_index (frames, guint32, at - 1), g_array_index (frames, guint32, at),
+                       g_array_index (frames, guint32, last) };
+
+    g_assert_nonnull (item);
+    assert_frames (item->frames, want, last > at ? 3 : 2);
+  }
+  /* Nothing was lost: the packet identifiers go on one by one. */
+  {
+    g_autoptr (GArray) ids = field_values (engine, g_array_index (frames, guint32, at - 1), "mqtt.msgid");
+
+    next_id = g_array_index (ids, guint64, 0) + 1;
+    for (guint i = at; i <= last; i++)
+      {
+        g_autoptr (GArray) more = field_values (engine, g_array_index (frames, guint32, i), "mqtt.msgid");
+
+        for (guint k = 0; k < more->len; k++)
+          g_assert_cmpuint (g_array_index (more, guint64, k), ==, next_id++);
+      }
+  }
+  g_assert_null (iot_insight_find (insight, "periodic-gap", "plant/meter-a/power"));
+  g_assert_null (iot_insight_find (insight, "periodic-gap-losses", NULL));
+  assert_device_gap (engine, insight);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1229,5 +1520,9 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/coap-block-stall", test_coap_block_stall);
   g_test_add_func ("/insight/coap-rst", test_coap_rst);
   g_test_add_func ("/insight/puback-first-seen", test_puback_first_seen);
+  g_test_add_func ("/insight/gap-losses", test_gap_losses);
+  g_test_add_func ("/insight/gap-held-up", test_gap_held_up);
+  g_test_add_func ("/insight/periodic-coalesced", test_periodic_coalesced);
+  g_test_add_func ("/insight/coap-server-restart", test_coap_server_restart);
   return g_test_run ();
 }
