@@ -11,9 +11,12 @@
 #                          PSK alone (no key log), and one ECDHE-PSK session
 #   dtls-fragments.pcap    DTLS 1.2 with a certificate and a small MTU: the
 #                          Certificate message split across records
+#   dtls-alpn.pcap         DTLS 1.2 PSK sessions on an odd UDP port (21158),
+#                          two where only ALPN ("coap") says the records
+#                          carry CoAP, one without ALPN
 #
 # Each capture gets the .keys and .opts sidecars the differential suites read.
-# Usage: make-tls-more.sh [NAME...] (default: all four, by the names above
+# Usage: make-tls-more.sh [NAME...] (default: all five, by the names above
 # without .pcap).
 set -euo pipefail
 
@@ -224,15 +227,52 @@ make_dtls_fragments() {
     RESULTS+=(dtls-fragments.pcap dtls-fragments.keys dtls-fragments.opts)
 }
 
+# ------------------------------------------------------------ DTLS, ALPN "coap"
+# openssl s_server/s_client -dtls1_2 with a PSK on UDP 21158, a port no
+# table names: found by the DTLS heuristic, and the decrypted records are
+# CoAP only because the server selected "coap" by ALPN.  The third session
+# offers no ALPN, so its plaintext stays data.
+dtls_alpn_session() {   # dtls_alpn_session CIPHER REQUEST RESPONSE [-alpn coap]
+    local port=21158 cipher=$1 request=$2 response=$3
+    shift 3
+    ( sleep 1.5; cat "$response"; sleep 1 ) | \
+        in_ns timeout 10 openssl s_server -dtls1_2 -accept "127.0.0.1:$port" -naccept 1 -nocert \
+        -psk "$PSK" -psk_identity coap-node -cipher "$cipher" "$@" -quiet >>"$WORK/s_server-alpn.log" 2>&1 &
+    local spid=$!
+    wait_port udp "$port"
+    ( sleep 0.5; cat "$request"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -dtls1_2 -connect "127.0.0.1:$port" -psk "$PSK" \
+        -psk_identity coap-node -cipher "$cipher" "$@" -quiet >>"$WORK/s_client-alpn.log" 2>&1 || true
+    wait "$spid" || true
+    sleep 0.3
+}
+make_dtls_alpn() {
+    log "dtls-alpn.pcap"
+    # CoAP POST /sensors "t=22.5" (MID 0x2001, token 0xa1), answered 2.04 "ok";
+    # CoAP GET /config (MID 0x2002, token 0xa2), answered 2.05 "period=60".
+    printf '\x41\x02\x20\x01\xa1\xb7sensors\xfft=22.5' >"$WORK/alpn-post"
+    printf '\x61\x44\x20\x01\xa1\xffok' >"$WORK/alpn-changed"
+    printf '\x41\x01\x20\x02\xa2\xb6config' >"$WORK/alpn-get"
+    printf '\x61\x45\x20\x02\xa2\xffperiod=60' >"$WORK/alpn-content"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/dtls-alpn.pcap" "udp port 21158"
+    dtls_alpn_session PSK-AES128-CCM8 "$WORK/alpn-post" "$WORK/alpn-changed" -alpn coap
+    dtls_alpn_session PSK-AES256-GCM-SHA384 "$WORK/alpn-get" "$WORK/alpn-content" -alpn coap
+    dtls_alpn_session PSK-AES128-CCM "$WORK/alpn-get" "$WORK/alpn-content"
+    cap_stop
+    echo "-o dtls.psk:$PSK" >"$WORK/dtls-alpn.opts"
+    RESULTS+=(dtls-alpn.pcap dtls-alpn.opts)
+}
+
 RESULTS=()
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments)
+[ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments dtls-alpn)
 for name in "${what[@]}"; do
     case $name in
         tls-alpn) make_alpn ;;
         tls13-early-data) make_early_data ;;
         tls12-psk) make_tls12_psk ;;
         dtls-fragments) make_dtls_fragments ;;
+        dtls-alpn) make_dtls_alpn ;;
         *) die "unknown capture $name" ;;
     esac
 done

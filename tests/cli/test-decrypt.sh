@@ -184,4 +184,21 @@ check "dtls-fragmented-certificate-read" "$([ "$n" -eq 1 ]; echo $?)" "($n frame
 n=$(count -o "tls.keylog_file:tests/captures/dtls-fragments.keys" -r "$fr" -Y 'coap.opt.uri_path == "sensors"')
 check "dtls-fragments-coap" "$([ "$n" -eq 1 ]; echo $?)" "($n requests)"
 
+# DTLS on UDP 21158 (make-tls-more.sh): found by its records alone, and
+# the plaintext is CoAP only where the server selected "coap" by ALPN (two
+# sessions, CCM_8 and GCM); the third offered no ALPN and stays data.
+# Compared with what the peers sent: POST /sensors "t=22.5" answered 2.04
+# "ok", GET /config answered 2.05 "period=60".
+da=tests/captures/dtls-alpn.pcap
+"$cli" -o "dtls.psk:$psk" -r "$da" -T fields -e frame.number -e coap.code -e coap.mid -e coap.token \
+  -e coap.opt.uri_path -e data.data -Y 'coap or data' >"$tmp/dalpn" 2>&1
+printf '%s\n' $'8\t2\t8193\ta1\tsensors\t743d32322e35' $'9\t68\t8193\ta1\t\t6f6b' \
+  $'19\t1\t8194\ta2\tconfig\t' $'20\t69\t8194\ta2\t\t706572696f643d3630' \
+  $'30\t\t\t\t\t41012002a2b6636f6e666967' $'31\t\t\t\t\t61452002a2ff706572696f643d3630' \
+  | diff - "$tmp/dalpn" >/dev/null
+check "dtls-alpn-coap" $? "$(cat "$tmp/dalpn")"
+# (each session: two Client Hellos, before and after the cookie, and the Server Hello)
+n=$(count -r "$da" -Y 'dtls.handshake.extensions_alpn_str == "coap"')
+check "dtls-on-odd-port-alpn" "$([ "$n" -eq 6 ]; echo $?)" "($n hellos naming coap)"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
