@@ -459,6 +459,8 @@ iot_window_open (IotWindow *self, GFile *file)
   };
 
   g_return_if_fail (IOT_IS_WINDOW (self));
+  /* Secrets one capture carried do not open another. */
+  iot_secrets_forget_embedded (iot_secrets_default ());
   iot_session_open (self->session, file);
   if (g_str_has_suffix (uri, ".pcapng"))
     data.mime_type = (char *) "application/x-pcapng";

@@ -328,6 +328,8 @@ test_save_with_secrets (void)
   g_autofree char *with = g_build_filename (dir, "with-secrets.pcapng", NULL);
   g_autofree char *without = g_build_filename (dir, "without-secrets.pcapng", NULL);
   g_autofree char *option = g_strconcat ("tls.keylog_file:", keys, NULL);
+  g_autoptr (GFile) with_file = g_file_new_for_path (with);
+  g_autoptr (GFile) without_file = g_file_new_for_path (without);
   const char *shots = g_getenv ("IOTSCOPE_SCREENSHOT_DIR");
   IotWindow *window;
   guint expected = cli_count (capture, option, "mqtt");
@@ -363,6 +365,12 @@ test_save_with_secrets (void)
   wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
   g_assert_cmpuint (gui_test_cli_count_file (with, "mqtt"), ==, expected);
+  /* The next capture opened in the window does not get them. */
+  iot_window_open (window, without_file);
+  wait_for_label (iot_window_get_status_tls (window), "0 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+  iot_window_open (window, with_file);
+  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
   if (shots != NULL)
     {
       g_autofree char *shot = g_build_filename (shots, "tls-embedded-secrets.png", NULL);
