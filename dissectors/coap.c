@@ -76,6 +76,7 @@ enum {
   F_RESPONSE_TIME,
   F_REQUEST_FIRST_IN,
   F_RESPONSE_FIRST_IN,
+  F_LENGTH,
   N_FIELDS
 };
 
@@ -104,6 +105,8 @@ enum {
   OPT_SIZE1 = 60,
 };
 
+/* Messages over TCP/TLS have no type: not one of the four. */
+#define TYPE_NONE 4
 #define TYPE_CON 0
 #define TYPE_NON 1
 #define TYPE_ACK 2
@@ -249,6 +252,8 @@ static IotExpertInfo coap_experts[N_EXPERTS] = {
 };
 
 static IotField coap_fields[N_FIELDS] = {
+  [F_LENGTH] = { "coap.length", "Length", IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0,
+    "Over TCP or TLS (RFC 8323), where no datagram ends the message: its length in bytes, header included." },
   [F_PROTO] = { "coap", "Constrained Application Protocol", IOT_FT_PROTOCOL, .blurb =
     "CoAP: a compact web protocol for small devices, with GET/PUT/POST/DELETE like HTTP but over UDP." },
   [F_VERSION] = { "coap.version", "Version", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0xc0,
@@ -1410,7 +1415,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
           node = iot_tree_add_uint (pkt, tree, &coap_fields[F_RESPONSE_IN], NULL, 0, 0, ex->rsp_frame);
           iot_tree_set_generated (pkt, node);
         }
-      if (ex->req_frame != frame)
+      if ((msg->type == TYPE_CON || msg->type == TYPE_NON) && ex->req_frame != frame)
         {
           node = iot_tree_add_uint (pkt, tree, &coap_fields[F_REQUEST_FIRST_IN], NULL, 0, 0, ex->req_frame);
           iot_tree_set_generated (pkt, node);
@@ -1440,6 +1445,8 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
 /* ---- the message ------------------------------------------------------------ */
 
 extern IotDissector iot_dissector_coap;
+
+const int iot_coap_reliable_marker = 1;
 
 /* While readings are wanted: the path the payload's readings belong to,
  * the request's own for a request, its request's for a response. */
@@ -1491,48 +1498,109 @@ hand_to_lwm2m (IotPacket *pkt, const CoapMessage *msg, const IotBuf *buf, guint 
   iot_call_dissector_with_data (pkt, lwm2m, &payload, -1, &info);
 }
 
+/* The UDP header (RFC 7252 3): version, type, token length, code and
+ * message ID.  Returns where the token starts. */
+static guint
+dissect_datagram_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg)
+{
+  guint8 first = iot_buf_u8 (buf, 0);
+  const char *code_str;
+  int node;
+
+  msg->type = (first >> 4) & 0x03;
+  msg->token_len = first & 0x0f;
+  iot_tree_add_item (pkt, tree, &coap_fields[F_VERSION], buf, 0, 1, FALSE);
+  iot_tree_add_item (pkt, tree, &coap_fields[F_TYPE], buf, 0, 1, FALSE);
+  iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN_LEN], buf, 0, 1, FALSE);
+  msg->code = iot_buf_u8 (buf, 1);
+  code_str = code_text (pkt, msg->code);
+  node = iot_tree_add_item (pkt, tree, &coap_fields[F_CODE], buf, 1, 1, FALSE);
+  iot_tree_set_label (pkt, node, "Code: %s (%u)",
+                      iot_value_name (code_names, msg->code) ? code_str : "Unknown", msg->code);
+  msg->mid = iot_buf_u16 (buf, 2);
+  iot_tree_add_item (pkt, tree, &coap_fields[F_MID], buf, 2, 2, FALSE);
+
+  iot_col_printf_info (pkt, "%s, MID:%u, %s", iot_value_name (type_short_names, msg->type),
+                       msg->mid, code_str);
+  iot_tree_set_label (pkt, tree, "Constrained Application Protocol, %s, %s, MID:%u",
+                      iot_value_name (type_names, msg->type), code_str, msg->mid);
+  return 4;
+}
+
+/* Over TCP and TLS (RFC 8323 3.3) the first byte holds a length nibble
+ * and the token length; lengths 13, 14 and 15 take 1, 2 or 4 more bytes.
+ * The message length counts every byte, header included.  FALSE when the
+ * length bytes are not all there yet. */
+static gboolean
+reliable_message_length (IotBuf *buf, guint *length_size, guint64 *total)
+{
+  guint8 first = iot_buf_u8 (buf, 0);
+  guint nibble = first >> 4;
+  guint64 len;
+
+  *length_size = nibble < 13 ? 1 : nibble == 13 ? 2 : nibble == 14 ? 3 : 5;
+  if (buf->reported < *length_size)
+    return FALSE;
+  switch (nibble)
+    {
+    case 13: len = iot_buf_u8 (buf, 1) + 13u; break;
+    case 14: len = iot_buf_u16 (buf, 1) + 269u; break;
+    case 15: len = (guint64) iot_buf_u32 (buf, 1) + 65805u; break;
+    default: len = nibble; break;
+    }
+  *total = len + *length_size + 1 + (first & 0x0f);
+  return TRUE;
+}
+
+/* The TCP/TLS header: length, token length and code; there is no type
+ * and no message ID (the transport is reliable).  Returns where the token
+ * starts. */
+static guint
+dissect_reliable_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg, guint length_size)
+{
+  const char *code_str;
+  int node;
+
+  msg->type = TYPE_NONE;
+  msg->mid = 0;
+  msg->token_len = iot_buf_u8 (buf, 0) & 0x0f;
+  iot_tree_add_uint (pkt, tree, &coap_fields[F_LENGTH], buf, 0, length_size, buf->reported);
+  iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN_LEN], buf, 0, 1, FALSE);
+  msg->code = iot_buf_u8 (buf, length_size);
+  code_str = code_text (pkt, msg->code);
+  node = iot_tree_add_item (pkt, tree, &coap_fields[F_CODE], buf, length_size, 1, FALSE);
+  iot_tree_set_label (pkt, node, "Code: %s (%u)",
+                      iot_value_name (code_names, msg->code) ? code_str : "Unknown", msg->code);
+  iot_col_printf_info (pkt, "%s", code_str);
+  iot_tree_set_label (pkt, tree, "Constrained Application Protocol, %s", code_str);
+  return length_size + 1;
+}
+
 static int
-dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
+dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, guint length_size)
 {
   CoapState *state = iot_packet_state (pkt, &iot_dissector_coap);
   CoapMessage msg = { 0 };
-  guint8 first;
-  const char *code_str;
   gboolean has_marker, retransmission;
   int tree, node, after;
+  guint token_at;
 
   iot_col_set_protocol (pkt, "CoAP");
   iot_col_clear_info (pkt);
   tree = iot_tree_add_protocol (pkt, parent, &coap_fields[F_PROTO], buf, 0, -1);
-  first = iot_buf_u8 (buf, 0);
-  msg.type = (first >> 4) & 0x03;
-  msg.token_len = first & 0x0f;
-  iot_tree_add_item (pkt, tree, &coap_fields[F_VERSION], buf, 0, 1, FALSE);
-  iot_tree_add_item (pkt, tree, &coap_fields[F_TYPE], buf, 0, 1, FALSE);
-  iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN_LEN], buf, 0, 1, FALSE);
-  msg.code = iot_buf_u8 (buf, 1);
-  code_str = code_text (pkt, msg.code);
-  node = iot_tree_add_item (pkt, tree, &coap_fields[F_CODE], buf, 1, 1, FALSE);
-  iot_tree_set_label (pkt, node, "Code: %s (%u)",
-                      iot_value_name (code_names, msg.code) ? code_str : "Unknown", msg.code);
-  msg.mid = iot_buf_u16 (buf, 2);
-  iot_tree_add_item (pkt, tree, &coap_fields[F_MID], buf, 2, 2, FALSE);
-
-  iot_col_printf_info (pkt, "%s, MID:%u, %s", iot_value_name (type_short_names, msg.type),
-                       msg.mid, code_str);
-  iot_tree_set_label (pkt, tree, "Constrained Application Protocol, %s, %s, MID:%u",
-                      iot_value_name (type_names, msg.type), code_str, msg.mid);
+  token_at = reliable ? dissect_reliable_header (pkt, buf, tree, &msg, length_size)
+                      : dissect_datagram_header (pkt, buf, tree, &msg);
 
   if (msg.token_len > 0)
     {
-      msg.token = iot_buf_ptr (buf, 4, msg.token_len);
-      iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN], buf, 4, msg.token_len, FALSE);
+      msg.token = iot_buf_ptr (buf, token_at, msg.token_len);
+      iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN], buf, token_at, msg.token_len, FALSE);
     }
 
   msg.uri = g_string_new (NULL);
   msg.query = g_string_new (NULL);
   msg.location = g_string_new (NULL);
-  after = dissect_options (pkt, tree, buf, 4 + msg.token_len, &msg, &has_marker);
+  after = dissect_options (pkt, tree, buf, token_at + msg.token_len, &msg, &has_marker);
   if (after < 0)
     {
       message_free_strings (&msg);
@@ -1595,6 +1663,41 @@ dissect_coap (IotPacket *pkt, IotBuf *buf, int parent)
   return buf->reported;
 }
 
+/* CoAP over TCP or TLS: the message at the start of @buf, once all its
+ * bytes are there (tshark, too, reads one message per call). */
+static int
+dissect_reliable (IotPacket *pkt, IotBuf *buf, int parent)
+{
+  guint length_size;
+  guint64 total;
+
+  if (buf->reported == 0)
+    return 0;
+  if (!reliable_message_length (buf, &length_size, &total))
+    {
+      iot_packet_request_more (pkt, buf, 0, 0);
+      return 0;
+    }
+  if (total > buf->reported)
+    {
+      iot_packet_request_more (pkt, buf, 0, (guint) MIN (total - buf->reported, G_MAXUINT));
+      return 0;
+    }
+  {
+    IotBuf msg = iot_buf_sub (buf, 0, (gint) total);
+
+    return dissect_message (pkt, &msg, parent, TRUE, length_size);
+  }
+}
+
+static int
+dissect_coap (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
+{
+  if (data == IOT_COAP_RELIABLE)
+    return dissect_reliable (pkt, buf, parent);
+  return dissect_message (pkt, buf, parent, FALSE, 0);
+}
+
 IotDissector iot_dissector_coap = {
   .name = "CoAP",
   .abbrev = "coap",
@@ -1603,7 +1706,7 @@ IotDissector iot_dissector_coap = {
   .n_fields = N_FIELDS,
   .experts = coap_experts,
   .n_experts = N_EXPERTS,
-  .dissect = dissect_coap,
+  .dissect_with_data = dissect_coap,
   .handoff = { { "udp.port", 5683 } },
   .state_new = coap_state_new,
   .state_free = coap_state_free,

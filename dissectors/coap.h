@@ -15,4 +15,9 @@ typedef struct {
   guint32     content_format;
 } IotCoapInfo;
 
+/* The data a transport hands CoAP with when the messages come over TCP
+ * or TLS (RFC 8323 framing: a length instead of type and message ID). */
+extern const int iot_coap_reliable_marker;
+#define IOT_COAP_RELIABLE ((gpointer) &iot_coap_reliable_marker)
+
 G_END_DECLS

@@ -86,6 +86,7 @@ typedef struct {
   const char *no_keys[2];
   gboolean    reported[2];
   gboolean    announced[2];        /* the first decrypted record said which secret opened it */
+  gboolean    alpn_coap;           /* the server selected "coap" by ALPN */
 } DtlsConv;
 
 /* The longest handshake message rebuilt from fragments (a certificate
@@ -405,7 +406,9 @@ record_plaintext (RecordCtx *rc, IotBuf *buf, guint off, guint8 type, guint16 ep
   return plain;
 }
 
-/* Decrypted application data goes to the protocol of the well-known port. */
+/* Decrypted application data goes to the protocol of the well-known port,
+ * or when the port says nothing, to the one the server selected by ALPN:
+ * over DTLS, "coap" is CoAP with its UDP framing (RFC 7252 9.1). */
 static void
 hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
 {
@@ -415,11 +418,14 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
   if (plain->length == 0)
     return;
   iot_packet_get_ports (rc->pkt, &sport, &dport);
-  if (sport == 5684 || dport == 5684)
-    iot_call_dissector (rc->pkt, &iot_dissector_coap, plain, rc->parent);
+  /* Plaintext shown as data leaves the column to DTLS, as in tshark. */
+  if (sport == 5684 || dport == 5684 || rc->conv->alpn_coap)
+    {
+      iot_call_dissector (rc->pkt, &iot_dissector_coap, plain, rc->parent);
+      rc->handed_off = TRUE;
+    }
   else
     iot_call_data (rc->pkt, plain, rc->parent);
-  rc->handed_off = TRUE;
 }
 
 /* One whole handshake message (@msg holds its body): its fields, and in
@@ -444,6 +450,7 @@ dissect_message (RecordCtx *rc, TlsHsCtx *ctx, int hs, IotBuf *msg, guint type, 
       if (ctx->negotiated)
         rc->conv->version = ctx->negotiated;
       rc->conv->cipher = ctx->chosen_cipher;
+      rc->conv->alpn_coap = ctx->alpn != NULL && ctx->alpn_len == 4 && memcmp (ctx->alpn, "coap", 4) == 0;
     }
   if (rc->first_pass)
     follow_handshake (rc, type, ctx, msg);
@@ -790,6 +797,48 @@ dissect_dtls (IotPacket *pkt, IotBuf *buf, int parent)
   return buf->length;
 }
 
+/* Whether the record at @off has a DTLS version and a content type a DTLS
+ * record can have (Change Cipher Spec … Heartbeat, and connection ID). */
+static gboolean
+looks_like_dtls_record (IotBuf *buf, guint off)
+{
+  guint8 type = iot_buf_u8 (buf, off);
+  guint16 version = iot_buf_u16 (buf, off + 1);
+
+  if (type < 20 || type > 25)
+    return FALSE;
+  return version == 0xfeff || version == 0xfefd || version == 0x0100;
+}
+
+/* DTLS on a port no table names, as tshark's heuristic finds it: a
+ * datagram that is a run of DTLS records ending exactly at its end (when
+ * the capture cut it short, records as far as they were captured). */
+static gboolean
+heuristic_dtls (IotPacket *pkt, IotBuf *buf)
+{
+  guint off = 0;
+
+  if (buf->length < buf->reported)
+    {
+      while (iot_buf_has (buf, off, 3))
+        {
+          if (!looks_like_dtls_record (buf, off))
+            return FALSE;
+          if (!iot_buf_has (buf, off, 13))
+            return TRUE;
+          off += 13 + iot_buf_u16 (buf, off + 11);
+        }
+      return buf->length >= 3 && off <= buf->reported;
+    }
+  while (iot_buf_has (buf, off, 13) && looks_like_dtls_record (buf, off))
+    {
+      off += 13 + iot_buf_u16 (buf, off + 11);
+      if (off == buf->length)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 IotDissector iot_dissector_dtls = {
   .name = "DTLS",
   .abbrev = "dtls",
@@ -798,6 +847,8 @@ IotDissector iot_dissector_dtls = {
   .n_fields = N_FIELDS,
   .dissect = dissect_dtls,
   .handoff = { { "udp.port", 5684 }, { "udp.port", 853 }, { "udp.port", 2221 }, { "udp.port", 5868 } },
+  .heuristic_table = "udp",
+  .heuristic = heuristic_dtls,
   .state_new = dtls_state_new,
   .state_free = dtls_state_free,
 };

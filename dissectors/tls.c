@@ -18,12 +18,14 @@
 #include "tls-crypto.h"
 #include "x509.h"
 #include "http.h"
+#include "coap.h"
 
 #include <gcrypt.h>
 
 #include <string.h>
 
 extern IotDissector iot_dissector_tls;
+extern IotDissector iot_dissector_coap;
 
 /* ---- value names ------------------------------------------------------------ */
 
@@ -390,6 +392,7 @@ app_proto_for_port (gboolean dtls, guint16 port)
     {
     case 443: return "Hypertext Transfer Protocol";
     case 8883: return "MQ Telemetry Transport Protocol";
+    case 5684: return "Constrained Application Protocol";
     default: return NULL;
     }
 }
@@ -405,6 +408,7 @@ app_dissector_for_port (guint16 port)
     {
     case 443: return &iot_dissector_http;
     case 8883: return &iot_dissector_mqtt;
+    case 5684: return &iot_dissector_coap;
     default: return NULL;
     }
 }
@@ -414,15 +418,15 @@ tls_alpn_proto (const guint8 *alpn, gsize len)
 {
   extern IotDissector iot_dissector_mqtt;
   /* RFC 7301's registry names.  tshark 4.0 hands "http/1.1" to HTTP and
-   * names it in tls.app_data_proto; it has no entry for "mqtt", so MQTT
-   * found by ALPN is decoded here without that name.  "coap" (RFC 8323,
-   * CoAP over TLS) uses a TCP framing we do not decode, and "h2" is
-   * HTTP/2: both are only named by their ALPN and shown as data. */
+   * "coap" to CoAP with RFC 8323's TCP framing, and names them in
+   * tls.app_data_proto; it has no entry for "mqtt", so MQTT found by ALPN
+   * is decoded here without that name.  "h2" is HTTP/2: only named by its
+   * ALPN and shown as data. */
   static const TlsAlpnProto protos[] = {
     { "mqtt", &iot_dissector_mqtt, NULL },
     { "http/1.1", &iot_dissector_http, "Hypertext Transfer Protocol" },
     { "http/1.0", &iot_dissector_http, "Hypertext Transfer Protocol" },
-    { "coap", NULL, NULL },
+    { "coap", &iot_dissector_coap, "Constrained Application Protocol" },
     { "h2", NULL, NULL },
   };
 
@@ -1725,7 +1729,10 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
   /* The port says nothing: what the server agreed to by ALPN. */
   if (next == NULL && rc->conv->alpn != NULL)
     next = rc->conv->alpn->dissector;
-  if (next != NULL)
+  /* CoAP over TLS has the framing of RFC 8323, not that of datagrams. */
+  if (next == &iot_dissector_coap)
+    iot_call_dissector_with_data (pkt, next, &view, rc->parent, IOT_COAP_RELIABLE);
+  else if (next != NULL)
     iot_call_dissector (pkt, next, &view, rc->parent);
   else
     iot_call_data (pkt, &view, rc->parent);

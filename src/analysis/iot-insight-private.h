@@ -43,6 +43,9 @@ enum {
   N_F
 };
 
+/* The type of a CoAP message over TCP or TLS, which has none. */
+#define COAP_TYPE_NONE 4
+
 typedef struct {
   const IotField *f[N_F];
   gint16         *map;      /* registry id → our index, -1 */
@@ -93,7 +96,7 @@ typedef struct {
   /* Applications. */
   GArray  *mqtt;                /* MqttMsg */
   gboolean coap;
-  guint    coap_type, coap_code, coap_mid;
+  guint    coap_type, coap_code, coap_mid;   /* coap_type: 0-3, COAP_TYPE_NONE over TCP/TLS */
   gint64   coap_response_time;  /* -1: none */
   gboolean coap_retrans;
   const char *coap_uri;

@@ -793,7 +793,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         }
       switch (idx)
         {
-        case F_COAP: ff->coap = TRUE; ff->coap_response_time = -1; break;
+        /* Over TCP/TLS (RFC 8323) a message has no type: none of the four. */
+        case F_COAP: ff->coap = TRUE; ff->coap_response_time = -1; ff->coap_type = COAP_TYPE_NONE; break;
         case F_COAP_TYPE: ff->coap_type = (guint) node->v.u; break;
         case F_COAP_CODE: ff->coap_code = (guint) node->v.u; break;
         case F_COAP_MID: ff->coap_mid = (guint) node->v.u; break;
@@ -1637,7 +1638,7 @@ frame_type_label (const FrameFacts *ff, char *buf, gsize size)
 {
   if (ff->coap)
     g_snprintf (buf, size, "coap:%s", ff->coap_type == 0 ? "CON" : ff->coap_type == 1 ? "NON"
-                                      : ff->coap_type == 2 ? "ACK" : "RST");
+                                      : ff->coap_type == 2 ? "ACK" : ff->coap_type == 3 ? "RST" : "message");
   else if (ff->dns)
     g_snprintf (buf, size, "dns:%s", ff->dns_response ? "response" : "query");
   else if (ff->http)

@@ -926,6 +926,20 @@ apply_payload_preference (IotApplication *self, const char *pref, GError **error
   return iot_mqtt_rules_add_uat (entry, error);
 }
 
+/* The Wi-Fi decryption preferences, for this run (the window has no page
+ * for them): wlan.enable_decryption:TRUE|FALSE and uat:80211_keys:… as
+ * tshark takes them. */
+static gboolean
+apply_wlan_preference (const char *pref, GError **error)
+{
+  const char *value = strchr (pref, ':') + 1;
+
+  if (g_str_has_prefix (pref, "uat:80211_keys:"))
+    return iot_wpa_add_uat_entry (pref + strlen ("uat:80211_keys:"), error);
+  iot_wpa_set_enabled (g_ascii_strcasecmp (value, "TRUE") == 0);
+  return TRUE;
+}
+
 /* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
  * them.  Scripted runs keep their settings in memory, so there they are
  * the preferences, shown in the Preferences window too; otherwise they
@@ -961,14 +975,11 @@ apply_command_line_prefs (IotApplication *self)
       else if (g_str_has_prefix (pref, "uat:protobuf_search_paths:")
                || g_str_has_prefix (pref, "uat:mqtt_message_decoding:"))
         g_ptr_array_add (payload_prefs, (gpointer) pref);
-      else if (g_str_has_prefix (pref, "wlan.enable_decryption:"))
-        iot_wpa_set_enabled (g_ascii_strcasecmp (pref + strlen ("wlan.enable_decryption:"), "TRUE") == 0);
-      else if (g_str_has_prefix (pref, "uat:80211_keys:"))
+      else if (g_str_has_prefix (pref, "wlan.enable_decryption:") || g_str_has_prefix (pref, "uat:80211_keys:"))
         {
           g_autoptr (GError) error = NULL;
 
-          /* Wi-Fi keys have no Preferences page yet: for this run only. */
-          if (!iot_wpa_add_uat_entry (pref + strlen ("uat:80211_keys:"), &error))
+          if (!apply_wlan_preference (pref, &error))
             g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
         }
       else if (is_port_preference (pref))
@@ -1126,8 +1137,8 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
         {
           g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
                       "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*, "
-                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, wlan.enable_decryption, uat:80211_keys, "
-                      "PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
+                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, wlan.enable_decryption, "
+                      "uat:80211_keys, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
           return 1;
         }
     }

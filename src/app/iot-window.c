@@ -56,6 +56,10 @@ struct _IotWindow {
   GtkFileChooserNative *save_chooser;
   GtkDialog      *save_question;    /* pcap and comments: destroyed with the window */
   GtkFileFilter  *pcapng_filter;
+  /* Which choices the open chooser has (asking for another one warns). */
+  gboolean        save_chooses_range;
+  gboolean        save_chooses_secrets;
+  IotExportSecrets save_secrets;    /* the chooser's answer, for iot_window_save() */
   gboolean        show_dialogs;
   gboolean        restoring;
 
@@ -461,6 +465,8 @@ iot_window_open (IotWindow *self, GFile *file)
   };
 
   g_return_if_fail (IOT_IS_WINDOW (self));
+  /* Secrets one capture carried do not open another. */
+  iot_secrets_forget_embedded (iot_secrets_default ());
   iot_session_open (self->session, file);
   if (g_str_has_suffix (uri, ".pcapng"))
     data.mime_type = (char *) "application/x-pcapng";
@@ -625,6 +631,13 @@ range_numbers (IotWindow *self, IotExportRange range)
 gboolean
 iot_window_export (IotWindow *self, const char *path, IotExportRange range, GError **error)
 {
+  return iot_window_export_full (self, path, range, IOT_EXPORT_SECRETS_EMBED, error);
+}
+
+gboolean
+iot_window_export_full (IotWindow *self, const char *path, IotExportRange range, IotExportSecrets secrets,
+                        GError **error)
+{
   IotCapture *capture = iot_session_get_capture (self->session);
   g_autoptr (GArray) numbers = NULL;
 
@@ -644,16 +657,19 @@ iot_window_export (IotWindow *self, const char *path, IotExportRange range, GErr
                                                               : _("There are no frames to save"));
       return FALSE;
     }
-  return iot_export_frames (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
-                            path, iot_export_format_for_path (path), error);
+  return iot_export_frames_full (iot_capture_file (capture), (const guint32 *) numbers->data, numbers->len,
+                                 path, iot_export_format_for_path (path), secrets, error);
 }
 
 static void
 save_now (IotWindow *self, const char *path, IotExportRange range)
 {
   g_autoptr (GError) error = NULL;
+  IotExportSecrets secrets = self->save_secrets;
 
-  if (!iot_window_export (self, path, range, &error))
+  /* The chooser's answer holds for this save only. */
+  self->save_secrets = IOT_EXPORT_SECRETS_EMBED;
+  if (!iot_window_export_full (self, path, range, secrets, &error))
     show_error (self, _("Cannot save the capture"), error->message);
   else if (range == IOT_EXPORT_RANGE_ALL && self->live == NULL)
     {
@@ -780,7 +796,11 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
     {
       GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
       g_autofree char *path = chosen_path (self, chooser);
-      const char *choice = gtk_file_chooser_get_choice (chooser, "range");
+      const char *choice = self->save_chooses_range ? gtk_file_chooser_get_choice (chooser, "range") : NULL;
+      /* Without the choice no secrets are known: nothing to embed. */
+      IotExportSecrets secrets = self->save_chooses_secrets
+                                 && g_strcmp0 (gtk_file_chooser_get_choice (chooser, "secrets"), "false") == 0
+                                   ? IOT_EXPORT_SECRETS_DISCARD : IOT_EXPORT_SECRETS_EMBED;
       IotExportRange range = IOT_EXPORT_RANGE_ALL;
 
       if (g_strcmp0 (choice, "displayed") == 0)
@@ -792,11 +812,47 @@ save_response_cb (GtkNativeDialog *dialog, int response, IotWindow *self)
       if (path == NULL)
         show_error (self, _("Cannot save the capture"), _("Only local files can be written."));
       else
-        iot_window_save (self, path, range);
+        {
+          self->save_secrets = secrets;
+          iot_window_save (self, path, range);
+        }
     }
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
   g_clear_object (&self->save_chooser);
   self->pcapng_filter = NULL;
+}
+
+/* When key log entries are known (the capture's own or loaded), a check
+ * box "Embed TLS secrets", on by default: a pcapng file then decrypts by
+ * itself, as editcap --inject-secrets makes it; unchecked, the copy leaves
+ * every secret out (editcap --discard-all-secrets), to share it safely. */
+static gboolean
+add_secrets_choice (GtkFileChooser *chooser)
+{
+  guint n = iot_secrets_n_keylog_entries (iot_secrets_default ());
+  g_autofree char *label = NULL;
+
+  if (n == 0)
+    return FALSE;
+  label = g_strdup_printf (ngettext ("Embed TLS secrets (%u key log entry, pcapng only)",
+                                     "Embed TLS secrets (%u key log entries, pcapng only)", n), n);
+  gtk_file_chooser_add_choice (chooser, "secrets", label, NULL, NULL);
+  gtk_file_chooser_set_choice (chooser, "secrets", "true");
+  return TRUE;
+}
+
+gboolean
+iot_window_save_offers_secrets (IotWindow *self)
+{
+  g_return_val_if_fail (IOT_IS_WINDOW (self), FALSE);
+  return self->save_chooser != NULL && self->save_chooses_secrets;
+}
+
+GtkFileChooser *
+iot_window_get_save_chooser (IotWindow *self)
+{
+  g_return_val_if_fail (IOT_IS_WINDOW (self), NULL);
+  return self->save_chooser != NULL ? GTK_FILE_CHOOSER (self->save_chooser) : NULL;
 }
 
 static void
@@ -827,6 +883,8 @@ open_save_chooser (IotWindow *self, const char *title, gboolean choose_range)
 
       gtk_file_chooser_set_filter (chooser, pcap);
     }
+  self->save_chooses_secrets = add_secrets_choice (chooser);
+  self->save_chooses_range = choose_range;
   if (choose_range)
     {
       const char *ids[] = { "all", "displayed", "selected", "marked", NULL };

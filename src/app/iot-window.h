@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-capture-dialog.h"
+#include "iot-export.h"
 #include "iot-filter-bar.h"
 #include "iot-find-bar.h"
 #include "iot-follow-window.h"
@@ -75,6 +76,15 @@ enum {
   IOT_SAVE_AS_PCAPNG = 1,
   IOT_SAVE_WITHOUT_COMMENTS = 2,
 };
+/* The same, choosing whether a pcapng file gets the known decryption
+ * secrets (iot_window_export embeds them). */
+gboolean       iot_window_export_full (IotWindow *self, const char *path, IotExportRange range,
+                                       IotExportSecrets secrets, GError **error);
+/* The Save As / Export Specified Frames file chooser while it is open
+ * (its "secrets" choice: "true" embeds the TLS secrets), else NULL. */
+GtkFileChooser *iot_window_get_save_chooser (IotWindow *self);
+/* Whether that chooser has the "secrets" choice (key log entries known). */
+gboolean       iot_window_save_offers_secrets (IotWindow *self);
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
 /* Selects frame @number, or the nearest displayed frame after it (else
  * before); FALSE when no frame is displayed. */

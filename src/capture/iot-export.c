@@ -328,7 +328,7 @@ flush_blocks (GByteArray *blocks, FILE *out, const char *display, GError **error
 
 static gboolean
 write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
-              const char *display, GError **error)
+              const char *display, IotExportSecrets secrets, GError **error)
 {
   gboolean nsec = wants_nanoseconds (file, numbers, n);
   guint32 snaplen = max_caplen (file, numbers, n);
@@ -339,7 +339,8 @@ write_pcapng (IotFile *file, const guint32 *numbers, guint n, FILE *out,
   gboolean ok = TRUE;
 
   write_shb (blocks);
-  write_secrets (blocks);
+  if (secrets == IOT_EXPORT_SECRETS_EMBED)
+    write_secrets (blocks);
   for (guint i = 0; i < n && ok; i++)
     {
       guint32 number = frame_number (numbers, i);
@@ -378,6 +379,13 @@ gboolean
 iot_export_frames (IotFile *file, const guint32 *numbers, guint n,
                    const char *path, IotExportFormat format, GError **error)
 {
+  return iot_export_frames_full (file, numbers, n, path, format, IOT_EXPORT_SECRETS_EMBED, error);
+}
+
+gboolean
+iot_export_frames_full (IotFile *file, const guint32 *numbers, guint n, const char *path,
+                        IotExportFormat format, IotExportSecrets secrets, GError **error)
+{
   g_autofree char *display = g_filename_display_name (path);
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -409,7 +417,7 @@ iot_export_frames (IotFile *file, const guint32 *numbers, guint n,
           return FALSE;
         }
       if (format == IOT_EXPORT_PCAPNG)
-        return write_pcapng (file, numbers, n, out, "standard output", error);
+        return write_pcapng (file, numbers, n, out, "standard output", secrets, error);
       return write_pcap (file, numbers, n, out, "standard output", error);
     }
   fd = g_mkstemp_full (tmpl, O_WRONLY, 0644);
@@ -425,7 +433,7 @@ iot_export_frames (IotFile *file, const guint32 *numbers, guint n,
     }
   /* Both writers close @out. */
   if (format == IOT_EXPORT_PCAPNG)
-    ok = write_pcapng (file, numbers, n, out, display, error);
+    ok = write_pcapng (file, numbers, n, out, display, secrets, error);
   else
     ok = write_pcap (file, numbers, n, out, display, error);
   if (ok && g_rename (tmpl, path) != 0)

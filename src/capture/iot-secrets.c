@@ -12,6 +12,7 @@ struct _IotSecrets {
   GHashTable *keylog[IOT_KEYLOG_N_LABELS];   /* GBytes client random → GBytes secret */
   GHashTable *psks;                          /* GBytes identity ("" = any) → GBytes key */
   GHashTable *embedded;                      /* GBytes client randoms whose entries a capture carried */
+  GHashTable *given;                         /* GBytes client randoms a key log file or text gave */
   GArray     *zigbee_keys;                   /* ZigbeeKey, in the order given */
   GArray     *wpan_keys;                     /* IotWpanKey, in the order given */
   IotThreadPrefs thread;
@@ -76,6 +77,7 @@ iot_secrets_new (void)
     self->keylog[i] = bytes_table_new ();
   self->psks = bytes_table_new ();
   self->embedded = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  self->given = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
   self->zigbee_keys = g_array_new (FALSE, TRUE, sizeof (ZigbeeKey));
   self->wpan_keys = g_array_new (FALSE, TRUE, sizeof (IotWpanKey));
   self->thread.auto_acquire = TRUE;
@@ -90,6 +92,7 @@ iot_secrets_free (IotSecrets *self)
   for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
     g_hash_table_unref (self->keylog[i]);
   g_hash_table_unref (self->psks);
+  g_hash_table_unref (self->given);
   g_hash_table_unref (self->embedded);
   g_array_unref (self->zigbee_keys);
   g_array_unref (self->wpan_keys);
@@ -105,6 +108,7 @@ iot_secrets_clear (IotSecrets *self)
     g_hash_table_remove_all (self->keylog[i]);
   g_hash_table_remove_all (self->psks);
   g_hash_table_remove_all (self->embedded);
+  g_hash_table_remove_all (self->given);
   g_array_set_size (self->zigbee_keys, 0);
   g_array_set_size (self->wpan_keys, 0);
   self->thread = (IotThreadPrefs) { .auto_acquire = TRUE };
@@ -214,7 +218,10 @@ add_keylog_line (IotSecrets *self, const char *line, gsize len, gboolean embedde
   if (embedded)
     g_hash_table_add (self->embedded, g_bytes_ref (random));
   else
-    g_hash_table_remove (self->embedded, random);
+    {
+      g_hash_table_remove (self->embedded, random);
+      g_hash_table_add (self->given, g_bytes_ref (random));
+    }
   g_hash_table_replace (self->keylog[label], g_steal_pointer (&random), g_steal_pointer (&secret));
   return NULL;
 }
@@ -266,6 +273,26 @@ iot_secrets_add_embedded_keylog (IotSecrets *self, const char *text, gsize len,
                                  const char *origin, guint *n_added, GError **error)
 {
   return add_keylog_text (self, text, len, origin, TRUE, n_added, error);
+}
+
+void
+iot_secrets_forget_embedded (IotSecrets *self)
+{
+  GHashTableIter iter;
+  gpointer random;
+
+  g_rw_lock_writer_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->embedded);
+  while (g_hash_table_iter_next (&iter, &random, NULL))
+    {
+      /* A client random a key log also gave keeps its entries. */
+      if (g_hash_table_contains (self->given, random))
+        continue;
+      for (guint i = 0; i < IOT_KEYLOG_N_LABELS; i++)
+        g_hash_table_remove (self->keylog[i], random);
+    }
+  g_hash_table_remove_all (self->embedded);
+  g_rw_lock_writer_unlock (&self->lock);
 }
 
 gboolean

@@ -56,6 +56,9 @@ gboolean iot_secrets_add_keylog_file (IotSecrets *self, const char *path, GError
  * Secrets Block): the entries remember where they came from. */
 gboolean iot_secrets_add_embedded_keylog (IotSecrets *self, const char *text, gsize len,
                                           const char *origin, guint *n_added, GError **error);
+/* Drops the entries only a capture's secrets blocks gave (before another
+ * capture is opened: its secrets are its own); those a key log also gave stay. */
+void     iot_secrets_forget_embedded (IotSecrets *self);
 /* Whether the key log entries of @client_random (32 bytes) came from a capture. */
 gboolean iot_secrets_keylog_is_embedded (IotSecrets *self, const guint8 *client_random);
 /* Whether @text is an NSS key log, judged by its content (any file name). */

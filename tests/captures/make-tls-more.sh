@@ -11,9 +11,15 @@
 #                          PSK alone (no key log), and one ECDHE-PSK session
 #   dtls-fragments.pcap    DTLS 1.2 with a certificate and a small MTU: the
 #                          Certificate message split across records
+#   dtls-alpn.pcap         DTLS 1.2 PSK sessions on an odd UDP port (21158),
+#                          two where only ALPN ("coap") says the records
+#                          carry CoAP, one without ALPN
+#   tls-coap.pcap          CoAP over TLS (RFC 8323 framing): ALPN "coap" on
+#                          an odd TCP port (21159), TLS 1.2 PSK and TLS 1.3
+#                          with a key log, and TLS on CoAP's port 5684
 #
 # Each capture gets the .keys and .opts sidecars the differential suites read.
-# Usage: make-tls-more.sh [NAME...] (default: all four, by the names above
+# Usage: make-tls-more.sh [NAME...] (default: all six, by the names above
 # without .pcap).
 set -euo pipefail
 
@@ -224,15 +230,101 @@ make_dtls_fragments() {
     RESULTS+=(dtls-fragments.pcap dtls-fragments.keys dtls-fragments.opts)
 }
 
+# ------------------------------------------------------------ DTLS, ALPN "coap"
+# openssl s_server/s_client -dtls1_2 with a PSK on UDP 21158, a port no
+# table names: found by the DTLS heuristic, and the decrypted records are
+# CoAP only because the server selected "coap" by ALPN.  The third session
+# offers no ALPN, so its plaintext stays data.
+dtls_alpn_session() {   # dtls_alpn_session CIPHER REQUEST RESPONSE [-alpn coap]
+    local port=21158 cipher=$1 request=$2 response=$3
+    shift 3
+    ( sleep 1.5; cat "$response"; sleep 1 ) | \
+        in_ns timeout 10 openssl s_server -dtls1_2 -accept "127.0.0.1:$port" -naccept 1 -nocert \
+        -psk "$PSK" -psk_identity coap-node -cipher "$cipher" "$@" -quiet >>"$WORK/s_server-alpn.log" 2>&1 &
+    local spid=$!
+    wait_port udp "$port"
+    ( sleep 0.5; cat "$request"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -dtls1_2 -connect "127.0.0.1:$port" -psk "$PSK" \
+        -psk_identity coap-node -cipher "$cipher" "$@" -quiet >>"$WORK/s_client-alpn.log" 2>&1 || true
+    wait "$spid" || true
+    sleep 0.3
+}
+make_dtls_alpn() {
+    log "dtls-alpn.pcap"
+    # CoAP POST /sensors "t=22.5" (MID 0x2001, token 0xa1), answered 2.04 "ok";
+    # CoAP GET /config (MID 0x2002, token 0xa2), answered 2.05 "period=60".
+    printf '\x41\x02\x20\x01\xa1\xb7sensors\xfft=22.5' >"$WORK/alpn-post"
+    printf '\x61\x44\x20\x01\xa1\xffok' >"$WORK/alpn-changed"
+    printf '\x41\x01\x20\x02\xa2\xb6config' >"$WORK/alpn-get"
+    printf '\x61\x45\x20\x02\xa2\xffperiod=60' >"$WORK/alpn-content"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/dtls-alpn.pcap" "udp port 21158"
+    dtls_alpn_session PSK-AES128-CCM8 "$WORK/alpn-post" "$WORK/alpn-changed" -alpn coap
+    dtls_alpn_session PSK-AES256-GCM-SHA384 "$WORK/alpn-get" "$WORK/alpn-content" -alpn coap
+    dtls_alpn_session PSK-AES128-CCM "$WORK/alpn-get" "$WORK/alpn-content"
+    cap_stop
+    echo "-o dtls.psk:$PSK" >"$WORK/dtls-alpn.opts"
+    RESULTS+=(dtls-alpn.pcap dtls-alpn.opts)
+}
+
+# ------------------------------------------------------------ CoAP over TLS
+# openssl s_server/s_client carrying CoAP messages with RFC 8323's framing
+# (a length nibble, extended lengths, no type or message ID).  Two
+# sessions on 21159, a port no table names, where the server selects
+# "coap" by ALPN: TLS 1.2 with a PSK alone, and TLS 1.3 with a certificate
+# and the client's key log (a 4-byte token, a 28-byte payload: an extended
+# length); one TLS 1.2 PSK session on 5684 without ALPN (CoAP by port).
+tls_coap_session() {   # tls_coap_session PORT REQUEST RESPONSE OPENSSL-ARGS...
+    local port=$1 request=$2 response=$3
+    shift 3
+    ( sleep 1.5; cat "$response"; sleep 1 ) | \
+        in_ns timeout 10 openssl s_server -accept "127.0.0.1:$port" -naccept 1 "$@" -quiet \
+        >>"$WORK/s_server-coap.log" 2>&1 &
+    local spid=$!
+    wait_port tcp "$port"
+    ( sleep 0.5; cat "$request"; sleep 2 ) | \
+        in_ns timeout 10 openssl s_client -connect "127.0.0.1:$port" "${CLIENT_ARGS[@]}" -quiet \
+        >>"$WORK/s_client-coap.log" 2>&1 || true
+    wait "$spid" || true
+    sleep 0.3
+}
+make_tls_coap() {
+    local keys=$WORK/tls-coap.keys psk=(-psk "$PSK" -psk_identity coap-node)
+    log "tls-coap.pcap"
+    # GET /config, token a3 (Len 7 = option), answered 2.05 "period=60" (Len 10).
+    printf '\x71\x01\xa3\xb6config' >"$WORK/tcp-get"
+    printf '\xa1\x45\xa3\xffperiod=60' >"$WORK/tcp-content"
+    # POST /sensors/t1, token c0ffee01, a 28-byte JSON payload: options and
+    # payload take 40 bytes, Len 13 with the extended length 27; answered
+    # 2.04 with the token alone (Len 0).
+    printf '\xd4\x1b\x02\xc0\xff\xee\x01\xb7sensors\x02t1\xff{"t":21.5,"rh":40,"id":"t1"}' >"$WORK/tcp-post"
+    printf '\x04\x44\xc0\xff\xee\x01' >"$WORK/tcp-changed"
+    : >"$keys"
+    cap_start ip netns exec "$NS" "${TCPDUMP[@]}" -i lo -w "$WORK/tls-coap.pcap" "tcp port 21159 or tcp port 5684"
+    CLIENT_ARGS=(-tls1_2 "${psk[@]}" -cipher PSK-AES128-GCM-SHA256 -alpn coap)
+    tls_coap_session 21159 "$WORK/tcp-get" "$WORK/tcp-content" -tls1_2 -nocert "${psk[@]}" \
+        -cipher PSK-AES128-GCM-SHA256 -alpn coap
+    CLIENT_ARGS=(-tls1_3 -keylogfile "$keys" -alpn coap)
+    tls_coap_session 21159 "$WORK/tcp-post" "$WORK/tcp-changed" -tls1_3 -cert "$CERT" -key "$KEY" -alpn coap
+    CLIENT_ARGS=(-tls1_2 "${psk[@]}" -cipher PSK-CHACHA20-POLY1305)
+    tls_coap_session 5684 "$WORK/tcp-get" "$WORK/tcp-content" -tls1_2 -nocert "${psk[@]}" \
+        -cipher PSK-CHACHA20-POLY1305
+    cap_stop
+    grep -q CLIENT_HANDSHAKE_TRAFFIC_SECRET "$keys" || die "the TLS 1.3 client logged no secret"
+    printf -- '-o tls.psk:%s\n-o tls.keylog_file:tls-coap.keys\n' "$PSK" >"$WORK/tls-coap.opts"
+    RESULTS+=(tls-coap.pcap tls-coap.keys tls-coap.opts)
+}
+
 RESULTS=()
 what=("$@")
-[ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments)
+[ ${#what[@]} -gt 0 ] || what=(tls-alpn tls13-early-data tls12-psk dtls-fragments dtls-alpn tls-coap)
 for name in "${what[@]}"; do
     case $name in
         tls-alpn) make_alpn ;;
         tls13-early-data) make_early_data ;;
         tls12-psk) make_tls12_psk ;;
         dtls-fragments) make_dtls_fragments ;;
+        dtls-alpn) make_dtls_alpn ;;
+        tls-coap) make_tls_coap ;;
         *) die "unknown capture $name" ;;
     esac
 done

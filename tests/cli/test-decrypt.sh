@@ -184,4 +184,41 @@ check "dtls-fragmented-certificate-read" "$([ "$n" -eq 1 ]; echo $?)" "($n frame
 n=$(count -o "tls.keylog_file:tests/captures/dtls-fragments.keys" -r "$fr" -Y 'coap.opt.uri_path == "sensors"')
 check "dtls-fragments-coap" "$([ "$n" -eq 1 ]; echo $?)" "($n requests)"
 
+# DTLS on UDP 21158 (make-tls-more.sh): found by its records alone, and
+# the plaintext is CoAP only where the server selected "coap" by ALPN (two
+# sessions, CCM_8 and GCM); the third offered no ALPN and stays data.
+# Compared with what the peers sent: POST /sensors "t=22.5" answered 2.04
+# "ok", GET /config answered 2.05 "period=60".
+da=tests/captures/dtls-alpn.pcap
+"$cli" -o "dtls.psk:$psk" -r "$da" -T fields -e frame.number -e coap.code -e coap.mid -e coap.token \
+  -e coap.opt.uri_path -e data.data -Y 'coap or data' >"$tmp/dalpn" 2>&1
+printf '%s\n' $'8\t2\t8193\ta1\tsensors\t743d32322e35' $'9\t68\t8193\ta1\t\t6f6b' \
+  $'19\t1\t8194\ta2\tconfig\t' $'20\t69\t8194\ta2\t\t706572696f643d3630' \
+  $'30\t\t\t\t\t41012002a2b6636f6e666967' $'31\t\t\t\t\t61452002a2ff706572696f643d3630' \
+  | diff - "$tmp/dalpn" >/dev/null
+check "dtls-alpn-coap" $? "$(cat "$tmp/dalpn")"
+# (each session: two Client Hellos, before and after the cookie, and the Server Hello)
+n=$(count -r "$da" -Y 'dtls.handshake.extensions_alpn_str == "coap"')
+check "dtls-on-odd-port-alpn" "$([ "$n" -eq 6 ]; echo $?)" "($n hellos naming coap)"
+
+# CoAP over TLS (make-tls-more.sh): RFC 8323 framing, by ALPN "coap" on
+# 21159 (TLS 1.2 PSK, TLS 1.3 key log) and by port on 5684.  Compared with
+# what the peers sent: GET /config (token a3) answered 2.05 "period=60"; a
+# POST /sensors/t1 (token c0ffee01, 47 bytes with an extended length) of
+# {"t":21.5,"rh":40,"id":"t1"}, answered 2.04.
+tc=tests/captures/tls-coap.pcap
+topts=(-o "tls.psk:$psk" -o "tls.keylog_file:tests/captures/tls-coap.keys")
+"$cli" "${topts[@]}" -r "$tc" -T fields -e coap.length -e coap.code -e coap.token -e coap.opt.uri_path_recon \
+  -e data.data -Y coap >"$tmp/tcoap" 2>&1
+"$cli" "${topts[@]}" -r "$tc" -T fields -e tcp.dstport -Y 'coap.code < 32' >>"$tmp/tcoap" 2>&1
+printf '%s\n' $'10\t1\ta3\t/config\t' $'13\t69\ta3\t/config\t706572696f643d3630' \
+  $'47\t2\tc0ffee01\t/sensors/t1\t7b2274223a32312e352c227268223a34302c226964223a227431227d' \
+  $'6\t68\tc0ffee01\t/sensors/t1\t' $'10\t1\ta3\t/config\t' $'13\t69\ta3\t/config\t706572696f643d3630' \
+  21159 21159 5684 | diff - "$tmp/tcoap" >/dev/null
+check "tls-coap-rfc8323" $? "$(cat "$tmp/tcoap")"
+# No type and no message ID over TCP: the insight waits for no ACK.
+"$cli" "${topts[@]}" -r "$tc" -q -z insight >"$tmp/tcoap.insight" 2>&1
+! grep -q coap-unanswered "$tmp/tcoap.insight" && grep -q 'CoAP request → response:  count 3' "$tmp/tcoap.insight"
+check "tls-coap-insight" $? "$(grep -i coap "$tmp/tcoap.insight")"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }

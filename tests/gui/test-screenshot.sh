@@ -39,3 +39,12 @@ check_png "$out/none.png" 10000
 run -o "tls.keylog_file:$captures/mqtt-tls-decrypt.keys" -o dtls.psk:696f7473636f70652d646576696365 \
   --window preferences --screenshot "$out/prefs.png" "$captures/mqtt-tls-decrypt.pcap"
 check_png "$out/prefs.png" 5000
+
+# The Wi-Fi decryption preferences as tshark takes them: accepted by the
+# window (for this run), and a passphrase tshark would refuse is named.
+run -o wlan.enable_decryption:TRUE -o 'uat:80211_keys:"wpa-pwd","correct horse battery:iot-lab"' \
+  --filter mqtt --screenshot "$out/wifi.png" "$captures/wifi-wpa2.pcap"
+check_png "$out/wifi.png" 10000
+run -o 'uat:80211_keys:"wpa-pwd","short"' --screenshot "$out/wifi-bad.png" "$captures/wifi-wpa2.pcap"
+grep -q 'uat:80211_keys.*8 to 63 characters' "$out/err" \
+  || { echo "expected the short passphrase to be named:" >&2; cat "$out/err" >&2; exit 1; }

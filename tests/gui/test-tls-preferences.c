@@ -3,12 +3,19 @@
  * and buttons) reach the secrets store, the open capture is dissected
  * again, MQTT inside TLS appears in the packet list's model, and the
  * status bar counts "N of M TLS sessions decrypted".  A key log dropped on
- * the window is recognised by its content, whatever its name.
+ * the window is recognised by its content, whatever its name.  Save As
+ * offers to embed the secrets in the pcapng file (checked by default) or
+ * to leave every secret out; the embedded copy decrypts by itself.  With
+ * IOTSCOPE_SCREENSHOT_DIR set, tls-save-secrets.png shows the Save As
+ * dialog with the check box and tls-embedded-secrets.png that copy.
  * Run under Xvfb (run-xvfb.sh). */
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-application.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
 
@@ -234,6 +241,153 @@ test_drop_keylog (void)
   g_rmdir (dir);
 }
 
+/* The file chooser dialog on screen (outside a sandbox the native chooser
+ * shows GTK's own). */
+static GtkWidget *
+shown_file_chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* GTK's own */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  g_error ("no file chooser dialog is shown");
+}
+
+/* Save As through the window's file chooser: @embed is what the
+ * "secrets" check box is set to before Save. */
+static void
+save_through_chooser (IotWindow *window, const char *path, gboolean embed)
+{
+  GtkWidget *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
+  g_assert_nonnull (iot_window_get_save_chooser (window));
+  /* Secrets are known: the box is there, and checked. */
+  g_assert_true (iot_window_save_offers_secrets (window));
+  dialog = shown_file_chooser_dialog ();
+  g_assert_cmpstr (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "secrets"), ==, "true");
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "secrets", embed ? "true" : "false");
+  if (embed && g_getenv ("IOTSCOPE_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "tls-save-secrets.png", NULL);
+      g_autoptr (GError) error = NULL;
+
+      gui_test_settle ();
+      g_assert_true (iot_application_save_screenshot (dialog, shot, &error));
+    }
+  /* The whole path typed as the name, as a user may. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
+  gui_test_settle ();
+  {
+    g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+    g_assert_nonnull (chosen);
+    g_assert_cmpstr (g_file_peek_path (chosen), ==, path);
+  }
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  /* (The save dialog may first ask the file system about the name.) */
+  {
+    gint64 until = g_get_monotonic_time () + GUI_TEST_TIMEOUT_US;
+
+    while (iot_window_get_save_chooser (window) != NULL && g_get_monotonic_time () < until)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+  }
+  g_assert_null (iot_window_get_save_chooser (window));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+static gboolean
+file_contains (const char *path, const char *text)
+{
+  g_autofree char *bytes = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  gsize n = strlen (text);
+
+  /* (binary: a search that stops at a NUL byte would not do) */
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (bytes + i, text, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_save_with_secrets (void)
+{
+  g_autofree char *capture = gui_test_capture_file ("mqtt-tls-decrypt.pcap");
+  g_autofree char *keys = gui_test_capture_file ("mqtt-tls-decrypt.keys");
+  g_autoptr (GSettings) settings = g_settings_new ("org.iotscope.Iotscope");
+  g_autofree char *dir = g_dir_make_tmp ("t14-save-XXXXXX", NULL);
+  g_autofree char *with = g_build_filename (dir, "with-secrets.pcapng", NULL);
+  g_autofree char *without = g_build_filename (dir, "without-secrets.pcapng", NULL);
+  g_autofree char *option = g_strconcat ("tls.keylog_file:", keys, NULL);
+  g_autoptr (GFile) with_file = g_file_new_for_path (with);
+  g_autoptr (GFile) without_file = g_file_new_for_path (without);
+  const char *shots = g_getenv ("IOTSCOPE_SCREENSHOT_DIR");
+  IotWindow *window;
+  guint expected = cli_count (capture, option, "mqtt");
+
+  reset_settings (settings);
+  g_settings_set_string (settings, "tls-keylog-file", keys);
+  window = gui_test_open_window (capture, settings);
+  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  save_through_chooser (window, with, TRUE);
+  save_through_chooser (window, without, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* The key log's fifteen lines went into a Decryption Secrets Block of
+   * one file and nowhere into the other. */
+  g_assert_true (file_contains (with, "CLIENT_RANDOM"));
+  g_assert_true (file_contains (with, "SERVER_TRAFFIC_SECRET_0"));
+  g_assert_false (file_contains (without, "CLIENT_RANDOM"));
+  g_assert_false (file_contains (without, "TRAFFIC_SECRET"));
+
+  /* Without the key log preference: the stripped copy stays closed (and
+   * Save As has no secrets to offer) … */
+  reset_settings (settings);
+  window = gui_test_open_window (without, settings);
+  wait_for_label (iot_window_get_status_tls (window), "0 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
+  g_assert_nonnull (iot_window_get_save_chooser (window));
+  g_assert_false (iot_window_save_offers_secrets (window));
+  g_signal_emit_by_name (iot_window_get_save_chooser (window), "response", GTK_RESPONSE_CANCEL);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* … and the embedded one decrypts by itself, as with the key log. */
+  window = gui_test_open_window (with, settings);
+  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
+  g_assert_cmpuint (gui_test_cli_count_file (with, "mqtt"), ==, expected);
+  /* The next capture opened in the window does not get them. */
+  iot_window_open (window, without_file);
+  wait_for_label (iot_window_get_status_tls (window), "0 of 8 TLS sessions decrypted");
+  g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
+  iot_window_open (window, with_file);
+  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  if (shots != NULL)
+    {
+      g_autofree char *shot = g_build_filename (shots, "tls-embedded-secrets.png", NULL);
+      g_autoptr (GError) error = NULL;
+
+      gui_test_apply_filter (window, "mqtt.msgtype == 3");
+      g_assert_true (iot_window_go_to_frame (window, 1));
+      gui_test_settle ();
+      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_settings (settings);
+  g_unlink (with);
+  g_unlink (without);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -241,5 +395,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tls-preferences/keylog", test_keylog_on_preferences_page);
   g_test_add_func ("/tls-preferences/psk-list", test_psk_list);
   g_test_add_func ("/tls-preferences/drop-keylog", test_drop_keylog);
+  g_test_add_func ("/tls-preferences/save-with-secrets", test_save_with_secrets);
   return g_test_run ();
 }

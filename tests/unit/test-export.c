@@ -5,6 +5,7 @@
 #include "iot-engine.h"
 #include "iot-export.h"
 #include "iot-filter.h"
+#include "iot-secrets.h"
 
 #define CAPTURE "tests/captures/mqtt311.pcap"
 
@@ -218,6 +219,45 @@ test_errors (void)
   g_assert_cmpint (iot_export_format_for_path ("a.pcap"), ==, IOT_EXPORT_PCAP);
 }
 
+/* A pcapng copy keeps the known key log entries in a Decryption Secrets
+ * Block (EMBED), or has none at all, not even the capture's own (DISCARD). */
+static void
+test_secrets (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) source = NULL;
+  g_autoptr (IotFile) embedded = NULL;
+  g_autoptr (IotFile) discarded = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("iot-export-XXXXXX", &error);
+  g_autofree char *with = g_build_filename (dir, "with.pcapng", NULL);
+  g_autofree char *without = g_build_filename (dir, "without.pcapng", NULL);
+  IotSecrets *secrets = iot_secrets_default ();
+  guint n;
+
+  iot_secrets_clear (secrets);
+  source = iot_file_open ("tests/captures/https-dsb.pcapng", &error);
+  g_assert_no_error (error);
+  n = iot_secrets_n_keylog_entries (secrets);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_true (iot_export_frames_full (source, NULL, 0, with, IOT_EXPORT_PCAPNG, IOT_EXPORT_SECRETS_EMBED, &error));
+  g_assert_true (iot_export_frames_full (source, NULL, 0, without, IOT_EXPORT_PCAPNG, IOT_EXPORT_SECRETS_DISCARD,
+                                         &error));
+  g_assert_no_error (error);
+
+  iot_secrets_clear (secrets);
+  discarded = iot_file_open (without, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_file_n_frames (discarded), ==, iot_file_n_frames (source));
+  g_assert_cmpuint (iot_secrets_n_keylog_entries (secrets), ==, 0);
+  embedded = iot_file_open (with, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (iot_secrets_n_keylog_entries (secrets), ==, n);
+  iot_secrets_clear (secrets);
+  g_unlink (with);
+  g_unlink (without);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -228,5 +268,6 @@ main (int argc, char **argv)
   g_test_add_func ("/export/nanoseconds", test_nanoseconds);
   g_test_add_func ("/export/multi-link", test_multi_link);
   g_test_add_func ("/export/errors", test_errors);
+  g_test_add_func ("/export/secrets", test_secrets);
   return g_test_run ();
 }

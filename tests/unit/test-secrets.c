@@ -346,6 +346,18 @@ test_embedded_origin (void)
   g_assert_cmpstr (iot_secret_kind_name (IOT_SECRET_PSK), ==, "pre-shared key");
   iot_secrets_clear (secrets);
   g_assert_false (iot_secrets_keylog_is_embedded (secrets, random));
+
+  /* Forgetting a capture's secrets drops what only it gave. */
+  g_assert_true (iot_secrets_add_embedded_keylog (secrets, line, strlen (line), "dsb", &n, NULL));
+  g_assert_cmpuint (iot_secrets_n_keylog_entries (secrets), ==, 1);
+  iot_secrets_forget_embedded (secrets);
+  g_assert_cmpuint (iot_secrets_n_keylog_entries (secrets), ==, 0);
+  /* … but not what a key log file gave too, before or after. */
+  g_assert_true (iot_secrets_add_keylog (secrets, line, strlen (line), "file", NULL, NULL));
+  g_assert_true (iot_secrets_add_embedded_keylog (secrets, line, strlen (line), "dsb", &n, NULL));
+  iot_secrets_forget_embedded (secrets);
+  g_assert_cmpuint (iot_secrets_n_keylog_entries (secrets), ==, 1);
+  g_assert_false (iot_secrets_keylog_is_embedded (secrets, random));
 }
 
 int
