@@ -17,6 +17,26 @@
  * of the user cancels it. */
 #define SCAN_CHUNK 65536
 
+/* Frames the live worker passes before the list hears of them. */
+#define LIVE_STEP 4096
+/* The shortest time between two updates of the list while capturing.
+ * With autoscroll every update shows a new page: GtkListView re-binds
+ * the rows it keeps widgets for (some 8 ms of the main thread's time),
+ * whatever the number of new frames. */
+#define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+/* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
+ * shows.  Until it has them, each new row costs a row of new widgets,
+ * made at once when the list hears of it (some 0.7 ms each, more on a
+ * busy machine): the first rows of a capture come a few per frame, as
+ * many as fit in a time budget by what the last step cost, so that the
+ * burst that fills the list never holds the main loop up. */
+#define LIST_WIDGET_ROWS 200
+#define NEW_ROWS_BUDGET_US (6 * G_TIME_SPAN_MILLISECOND)
+#define NEW_ROWS_FIRST_STEP 8
+#define NEW_ROWS_MIN_STEP 2
+#define NEW_ROWS_MAX_STEP 50
+#define NEW_ROWS_STEP_MS 16
+
 typedef struct {
   GMutex      lock;
   char       *path;
@@ -125,14 +145,19 @@ struct _IotSession {
   gboolean       live;           /* following a capture file being written */
   LiveJob       *live_job;       /* its worker: indexing and first pass */
   guint          new_rows_step;  /* rows shown at once while the list makes row widgets */
-  guint          live_step_id;   /* the next step of those rows */
-  gboolean       live_rows_held; /* passed frames wait for a step */
+  guint          rows_step_id;   /* the next step of those rows */
+  gboolean       rows_held;      /* passed frames or matches wait for a step */
+  /* Matches of the applied filter not in the list yet: they wait for a
+   * step while the list makes its row widgets. */
+  GArray        *held_matches;
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
 
 static void live_job_stop (IotSession *self);
 static gboolean shrink_check_cb (gpointer data);
+static gboolean show_new_rows (IotSession *self);
+static void forget_held_matches (IotSession *self);
 
 enum {
   PROP_0,
@@ -309,7 +334,7 @@ session_poll (IotSession *self)
           guint32 span = job->to - job->from + 1;
 
           set_busy_text (self, job->text != NULL ? "Filtering…" : "Reading frames…");
-          set_progress (self, (double) g_atomic_int_get (&job->done) / span);
+          set_progress (self, span > 0 ? (double) g_atomic_int_get (&job->done) / span : 0.0);
         }
     }
   schedule_jobs (self);
@@ -517,6 +542,9 @@ reset_capture (IotSession *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
     }
   live_job_stop (self);
+  forget_held_matches (self);
+  self->new_rows_step = NEW_ROWS_FIRST_STEP;
+  self->rows_held = FALSE;
   iot_frame_list_set_capture (self->frames, NULL);
   self->live = FALSE;
 }
@@ -561,25 +589,6 @@ iot_session_open (IotSession *self, GFile *file)
 
 /* ---- live captures ------------------------------------------------------------ */
 
-/* Frames the live worker passes before the list hears of them. */
-#define LIVE_STEP 4096
-/* The shortest time between two updates of the list while capturing.
- * With autoscroll every update shows a new page: GtkListView re-binds
- * the rows it keeps widgets for (some 8 ms of the main thread's time),
- * whatever the number of new frames. */
-#define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-/* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
- * shows.  Until it has them, each new row costs a row of new widgets,
- * made at once when the list hears of it (some 0.7 ms each, more on a
- * busy machine): the first rows of a capture come a few per frame, as
- * many as fit in a time budget by what the last step cost, so that the
- * burst that fills the list never holds the main loop up. */
-#define LIST_WIDGET_ROWS 200
-#define NEW_ROWS_BUDGET_US (6 * G_TIME_SPAN_MILLISECOND)
-#define NEW_ROWS_FIRST_STEP 8
-#define NEW_ROWS_MIN_STEP 2
-#define NEW_ROWS_MAX_STEP 50
-#define NEW_ROWS_STEP_MS 16
 
 static void
 live_job_free (LiveJob *job)
@@ -605,42 +614,111 @@ live_update_free (gpointer data)
   g_free (update);
 }
 
-/* Shows the frames the worker has passed; FALSE when some wait for the
- * next step (the list is still making its row widgets). */
+/* How many of @available new rows the list takes now, when it shows
+ * @before: all of them once it has its row widgets, else a step. */
+static guint
+rows_to_show (IotSession *self, guint before, guint available)
+{
+  return before >= LIST_WIDGET_ROWS ? available : MIN (available, self->new_rows_step);
+}
+
+/* Frames the worker has passed go to the list: unfiltered, as many rows
+ * as rows_to_show() allows (FALSE when some wait); filtered, for the
+ * filter to check.  A sorted view keeps its order until sorted again:
+ * the new frames go at its end. */
 static gboolean
-live_show_passed (IotSession *self)
+show_passed_frames (IotSession *self, guint before)
+{
+  guint32 passed = iot_capture_n_passed (self->capture);
+  guint n;
+
+  if (iot_frame_list_is_filtered (self->frames))
+    {
+      iot_frame_list_set_n_passed (self->frames, passed);
+      return TRUE;
+    }
+  if (passed <= before)
+    return TRUE;
+  n = rows_to_show (self, before, passed - before);
+  iot_frame_list_set_n_passed (self->frames, before + n);
+  return before + n == passed;
+}
+
+/* The held matches of the filter go to the list the same way.  Not while
+ * a sort of the displayed frames runs: its order must cover exactly the
+ * frames displayed when it ends. */
+static gboolean
+show_held_matches (IotSession *self, guint before)
+{
+  GArray *held = self->held_matches;
+  guint n;
+
+  if (held == NULL || held->len == 0)
+    return TRUE;
+  if (self->view_job != NULL && self->view_job->numbers != NULL)
+    return FALSE;
+  n = rows_to_show (self, before, held->len);
+  iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) held->data, n);
+  g_array_remove_range (held, 0, n);
+  return held->len == 0;
+}
+
+static gboolean rows_step_cb (gpointer data);
+
+/* Shows what is ready: passed frames (unfiltered) or matches (filtered).
+ * GtkListView keeps widgets for up to LIST_WIDGET_ROWS rows, and makes a
+ * row's widgets when it hears of the row: until it has them, rows come a
+ * step per frame, as many as fit in NEW_ROWS_BUDGET_US by what the last
+ * step cost.  FALSE when some wait for the next step (scheduled here). */
+static gboolean
+show_new_rows (IotSession *self)
 {
   guint before = iot_session_get_n_displayed (self);
-  guint32 passed = iot_capture_n_passed (self->capture);
-  gboolean all = TRUE;
+  gint64 start = g_get_monotonic_time ();
+  gboolean all;
+  guint after;
 
-  /* A sorted view keeps its order until sorted again. */
-  if (!iot_frame_list_is_sorted (self->frames))
+  if (self->capture == NULL)
+    return TRUE;
+  all = show_passed_frames (self, before) && show_held_matches (self, before);
+  after = iot_session_get_n_displayed (self);
+  if (before < LIST_WIDGET_ROWS && after > before)
     {
-      gboolean new_widgets = !iot_frame_list_is_filtered (self->frames) && before < LIST_WIDGET_ROWS;
-      gint64 start = g_get_monotonic_time ();
+      gint64 per_row = MAX ((g_get_monotonic_time () - start) / (after - before), 1);
 
-      if (new_widgets && passed > before + self->new_rows_step)
-        {
-          passed = before + self->new_rows_step;
-          all = FALSE;
-        }
-      iot_frame_list_set_n_passed (self->frames, passed);
-      if (new_widgets && passed > before)
-        {
-          gint64 per_row = MAX ((g_get_monotonic_time () - start) / (passed - before), 1);
-
-          self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
-        }
+      self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
     }
-  self->live_rows_held = !all;
-  if (iot_session_get_n_displayed (self) != before)
+  self->rows_held = !all;
+  if (after != before)
     notify_n_displayed (self);
-  schedule_jobs (self);
+  if (!all && self->rows_step_id == 0)
+    self->rows_step_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, rows_step_cb, self, NULL);
   return all;
 }
 
-static gboolean live_step_cb (gpointer data);
+/* Matches a filter found after the last ones shown, from @matches[@from]. */
+static void
+hold_matches_from (IotSession *self, const GArray *matches, guint from)
+{
+  if (self->held_matches == NULL)
+    self->held_matches = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (from < matches->len)
+    g_array_append_vals (self->held_matches, &g_array_index (matches, guint32, from), matches->len - from);
+}
+
+static void
+hold_matches (IotSession *self, const GArray *matches)
+{
+  hold_matches_from (self, matches, 0);
+}
+
+/* The list gets other matches (another filter, or none). */
+static void
+forget_held_matches (IotSession *self)
+{
+  if (self->held_matches != NULL)
+    g_array_set_size (self->held_matches, 0);
+}
 
 /* On the main loop: shows what the worker has passed; once everything
  * is shown after the capture ended, the session is no longer live. */
@@ -648,15 +726,13 @@ static void
 live_refresh (IotSession *self)
 {
   LiveJob *job = self->live_job;
+  gboolean all = show_new_rows (self);
 
-  if (!live_show_passed (self))
-    {
-      /* The next step after this frame.  Not an update of the worker's,
-       * which waits for the update interval. */
-      if (self->live_step_id == 0)
-        self->live_step_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, live_step_cb, self, NULL);
-      return;
-    }
+  schedule_jobs (self);
+  /* The next step comes from the step timer, not from an update of the
+   * worker's, which waits for the update interval. */
+  if (!all)
+    return;
   if (g_atomic_int_get (&job->ended))
     {
       live_job_stop (self);
@@ -666,13 +742,15 @@ live_refresh (IotSession *self)
 }
 
 static gboolean
-live_step_cb (gpointer data)
+rows_step_cb (gpointer data)
 {
   IotSession *self = data;
 
-  self->live_step_id = 0;
+  self->rows_step_id = 0;
   if (self->live_job != NULL)
     live_refresh (self);
+  else
+    show_new_rows (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -802,7 +880,7 @@ live_job_stop (IotSession *self)
 {
   LiveJob *job = g_steal_pointer (&self->live_job);
 
-  g_clear_handle_id (&self->live_step_id, g_source_remove);
+  g_clear_handle_id (&self->rows_step_id, g_source_remove);
   if (job == NULL)
     return;
   g_atomic_int_set (&job->cancelled, 1);
@@ -830,7 +908,7 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   self->live = TRUE;
   self->load_seconds = 0;
   self->new_rows_step = NEW_ROWS_FIRST_STEP;
-  self->live_rows_held = FALSE;
+  self->rows_held = FALSE;
 
   job = g_new0 (LiveJob, 1);
   job->capture = iot_capture_ref (self->capture);
@@ -873,7 +951,7 @@ iot_session_is_live (IotSession *self)
 gboolean
 iot_session_live_rows_held (IotSession *self)
 {
-  return self->live && self->live_rows_held;
+  return self->live && self->rows_held;
 }
 
 void
@@ -1088,6 +1166,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           self->filtering = FALSE;
           g_clear_pointer (&self->filter_text, g_free);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+          forget_held_matches (self);
           if (iot_frame_list_is_filtered (self->frames))
             {
               iot_frame_list_set_view (self->frames, NULL, NULL);
@@ -1118,8 +1197,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (job->append)
     {
-      iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) job->matches->data,
-                                     job->matches->len);
+      hold_matches (self, job->matches);
       set_expert (self, TRUE, self->n_errors + job->n_errors, self->n_warnings + job->n_warnings);
       self->filtered_upto = job->to;
     }
@@ -1134,6 +1212,18 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           self->filtered_upto = job->to;
           set_expert (self, TRUE, job->n_errors, job->n_warnings);
+          forget_held_matches (self);
+          /* A list short of its row widgets takes the matches a step
+           * at a time too (in frame order only: an order must cover
+           * every frame displayed). */
+          if (order == NULL && matches != NULL && matches->len > MAX (iot_session_get_n_displayed (self), self->new_rows_step)
+              && iot_session_get_n_displayed (self) < LIST_WIDGET_ROWS)
+            {
+              guint keep = MAX (iot_session_get_n_displayed (self), self->new_rows_step);
+
+              hold_matches_from (self, matches, keep);
+              g_array_set_size (matches, keep);
+            }
         }
       /* Frames passed since the job started go at the end. */
       if (order != NULL && matches == NULL)
@@ -1153,6 +1243,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       self->sort_seconds = (g_get_monotonic_time () - self->sort_start_us) / 1e6;
       set_sorting (self, FALSE);
     }
+  show_new_rows (self);
   update_busy (self);
   if (was_filtering && !self->filtering)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
@@ -1279,6 +1370,7 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   self->view_job = NULL;
   set_sorting (self, FALSE);
   g_clear_pointer (&self->filter_text, g_free);
+  forget_held_matches (self);
   self->filtered_upto = 0;
   self->scan_stopped = FALSE;
   if (*stripped == '\0' || self->capture == NULL)
@@ -1300,8 +1392,10 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   self->filtering = TRUE;
   job = view_job_new (self);
   job->text = g_strdup (self->filter_text);
+  /* Frames 1…0 when none has passed yet (a capture that has just
+   * started): the frames to come are filtered as they pass. */
   job->from = 1;
-  job->to = MAX (iot_frame_list_get_n_passed (self->frames), 1);
+  job->to = iot_frame_list_get_n_passed (self->frames);
   start_view_job (self, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
@@ -1707,6 +1801,7 @@ iot_session_finalize (GObject *object)
   g_free (self->path);
   g_free (self->filter_text);
   g_free (self->busy_text);
+  g_clear_pointer (&self->held_matches, g_array_unref);
   iot_packet_free (self->pkt);
   G_OBJECT_CLASS (iot_session_parent_class)->finalize (object);
 }
@@ -1819,6 +1914,7 @@ iot_session_init (IotSession *self)
   self->pkt = iot_packet_new ();
   self->selected_node = -1;
   self->colorize = TRUE;
+  self->new_rows_step = NEW_ROWS_FIRST_STEP;
 }
 
 IotSession *
