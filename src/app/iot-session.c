@@ -1,6 +1,7 @@
 /* iot-session.c — the open capture, its workers, the selection. */
 #include "iot-session.h"
 
+#include "iot-colour-rules.h"
 #include "iot-filter.h"
 #include "iot-frame-sort.h"
 
@@ -36,6 +37,10 @@
 #define NEW_ROWS_MIN_STEP 2
 #define NEW_ROWS_MAX_STEP 50
 #define NEW_ROWS_STEP_MS 16
+/* The newest frames the live worker makes row summaries of for each
+ * update: the rows a list following the capture shows next, and those
+ * around them it keeps widgets for (with some room for a filter). */
+#define NEWEST_SUMMARIES (2 * LIST_WIDGET_ROWS)
 
 typedef struct {
   GMutex      lock;
@@ -70,6 +75,12 @@ typedef struct {
   GArray         *order;
   guint           n_errors;    /* displayed frames whose worst expert item is an error */
   guint           n_warnings;  /* … is a warning */
+  /* Live, catching up: the row summaries of the last matches (the rows
+   * a list following the capture shows next), made with these rules. */
+  gboolean          summarise;
+  IotColourRuleSet *rules;
+  guint             generation;
+  GPtrArray        *summaries;
 } ViewJob;
 
 /* Following a live capture: a worker indexes what the capture appended
@@ -87,6 +98,25 @@ typedef struct {
   gint        ended;           /* atomic: the worker has caught up for good */
   char       *error;           /* the last indexing error, reported once */
   gint64      last_shown;      /* monotonic µs of the last update shown, under lock */
+  /* The row summaries of the newest frames are made here, so that a
+   * list following the capture needs no dissection on the main thread:
+   * there a dissection waits for the first pass to give way, and the
+   * pass cannot while this thread has lost its CPU in the middle of a
+   * step.  The colouring rules come from the main thread, copied (under
+   * lock) whenever the list's summary generation changed; summaries
+   * wait for the next update (under lock). */
+  IotColourRuleSet *new_rules;
+  guint       new_generation;
+  gboolean    rules_pending;   /* new_rules waits for the worker */
+  gboolean    rules_sent;      /* (main thread) for new_generation */
+  GPtrArray  *summaries;       /* IotRowSummary *, oldest first */
+  guint       summaries_generation;
+  guint32     summarised;      /* frames passed when the newest summaries were made */
+  /* The worker's own. */
+  IotColourRuleSet *rules;
+  guint       generation;
+  IotPacket  *pkt;
+  guint32     summarised_upto;
 } LiveJob;
 
 struct _IotSession {
@@ -150,11 +180,16 @@ struct _IotSession {
   /* Matches of the applied filter not in the list yet: they wait for a
    * step while the list makes its row widgets. */
   GArray        *held_matches;
+  /* Live: the frames passed when the worker last made the summaries of
+   * the newest ones.  The list shows no further (the pass goes on while
+   * the main loop shows them, and those rows would be dissected here). */
+  guint32        live_summarised;
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
 
 static void live_job_stop (IotSession *self);
+static void live_send_rules (IotSession *self, LiveJob *job);
 static gboolean shrink_check_cb (gpointer data);
 static gboolean show_new_rows (IotSession *self);
 static void forget_held_matches (IotSession *self);
@@ -223,6 +258,8 @@ view_job_free (gpointer data)
   g_clear_pointer (&job->numbers, g_array_unref);
   g_clear_pointer (&job->matches, g_array_unref);
   g_clear_pointer (&job->order, g_array_unref);
+  g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->summaries, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -597,6 +634,10 @@ live_job_free (LiveJob *job)
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
   g_free (job->error);
+  g_clear_pointer (&job->new_rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->summaries, g_ptr_array_unref);
+  g_clear_pointer (&job->pkt, iot_packet_free);
   g_free (job);
 }
 
@@ -632,6 +673,8 @@ show_passed_frames (IotSession *self, guint before)
   guint32 passed = iot_capture_n_passed (self->capture);
   guint n;
 
+  if (self->live_job != NULL)
+    passed = MIN (passed, self->live_summarised);
   if (iot_frame_list_is_filtered (self->frames))
     {
       iot_frame_list_set_n_passed (self->frames, passed);
@@ -737,6 +780,8 @@ live_refresh (IotSession *self)
     {
       live_job_stop (self);
       self->live = FALSE;
+      /* Whatever passed after the last summaries. */
+      show_new_rows (self);
       g_signal_emit (self, signals[SIGNAL_LIVE_ENDED], 0);
     }
 }
@@ -763,17 +808,97 @@ live_update_cb (gpointer data)
   LiveJob *job = update->job;
   g_autofree char *error = NULL;
 
+  g_autoptr (GPtrArray) summaries = NULL;
+  guint generation;
+
   if (self->live_job != job)
     return G_SOURCE_REMOVE;    /* the job is gone: @job may be freed */
   g_atomic_int_set (&job->update_pending, 0);
   g_mutex_lock (&job->lock);
   error = g_steal_pointer (&job->error);
   job->last_shown = g_get_monotonic_time ();
+  summaries = g_steal_pointer (&job->summaries);
+  generation = job->summaries_generation;
+  self->live_summarised = job->summarised;
   g_mutex_unlock (&job->lock);
   if (error != NULL)
     g_warning ("Live capture: %s", error);
+  /* Before the rows: binding them finds their summaries made. */
+  if (summaries != NULL)
+    iot_frame_list_add_summaries (self->frames, summaries, generation);
+  live_send_rules (self, job);
   live_refresh (self);
   return G_SOURCE_REMOVE;
+}
+
+/* On the main loop: the worker gets a copy of the colouring rules when
+ * the summaries it would make are no longer those of the list. */
+static void
+live_send_rules (IotSession *self, LiveJob *job)
+{
+  guint generation = iot_frame_list_get_summary_generation (self->frames);
+  IotColourRuleSet *rules;
+
+  if (job->rules_sent && job->new_generation == generation)
+    return;
+  /* Compiled outside the lock: the worker may be waiting for it. */
+  rules = iot_frame_list_dup_colour_rules (self->frames);
+  g_mutex_lock (&job->lock);
+  g_clear_pointer (&job->new_rules, iot_colour_rule_set_free);
+  job->new_rules = rules;
+  job->new_generation = generation;
+  job->rules_pending = TRUE;
+  job->rules_sent = TRUE;
+  g_mutex_unlock (&job->lock);
+}
+
+/* In the worker: row summaries of the newest passed frames not made yet,
+ * for the next update. */
+static void
+live_summarise_newest (LiveJob *job)
+{
+  guint32 passed = iot_engine_n_passed (iot_capture_engine (job->capture));
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
+  guint32 from;
+
+  g_mutex_lock (&job->lock);
+  if (job->rules_pending)
+    {
+      g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+      job->rules = g_steal_pointer (&job->new_rules);
+      job->generation = job->new_generation;
+      job->rules_pending = FALSE;
+      job->summarised_upto = 0;
+    }
+  g_mutex_unlock (&job->lock);
+  if (job->pkt == NULL)
+    job->pkt = iot_packet_new ();
+  from = passed > NEWEST_SUMMARIES ? passed - NEWEST_SUMMARIES + 1 : 1;
+  from = MAX (from, job->summarised_upto + 1);
+  for (guint32 number = from; number <= passed; number++)
+    g_ptr_array_add (made, iot_row_summary_new (job->capture, job->pkt, job->rules, number));
+  job->summarised_upto = passed;
+  g_mutex_lock (&job->lock);
+  job->summarised = passed;
+  if (made->len == 0)
+    {
+      g_mutex_unlock (&job->lock);
+      return;
+    }
+  if (job->summaries == NULL || job->summaries_generation != job->generation)
+    {
+      g_clear_pointer (&job->summaries, g_ptr_array_unref);
+      job->summaries = g_steal_pointer (&made);
+      job->summaries_generation = job->generation;
+    }
+  else
+    {
+      g_ptr_array_extend_and_steal (job->summaries, g_steal_pointer (&made));
+      /* Only the newest are wanted; an update may be late. */
+      if (job->summaries->len > NEWEST_SUMMARIES)
+        g_ptr_array_remove_range (job->summaries, 0, job->summaries->len - NEWEST_SUMMARIES);
+    }
+  g_mutex_unlock (&job->lock);
 }
 
 /* From the worker: at most one update waits on the main loop. */
@@ -821,6 +946,7 @@ live_catch_up (IotSession *self, LiveJob *job)
       if (g_atomic_int_get (&job->cancelled))
         return FALSE;
       iot_engine_first_pass_upto (engine, iot_engine_n_passed (engine) + LIVE_STEP, NULL);
+      live_summarise_newest (job);
       live_post_update (self, job);
     }
   return n_new > 0;
@@ -909,11 +1035,14 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   self->load_seconds = 0;
   self->new_rows_step = NEW_ROWS_FIRST_STEP;
   self->rows_held = FALSE;
+  self->live_summarised = 0;
 
   job = g_new0 (LiveJob, 1);
   job->capture = iot_capture_ref (self->capture);
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
+  /* The worker's colouring rules before it makes any summary. */
+  live_send_rules (self, job);
   start = g_new0 (LiveThreadData, 1);
   start->session = self;
   start->job = job;
@@ -1026,6 +1155,15 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
             }
           count_severity (job, pkt);
         }
+    }
+  if (job->summarise && job->matches != NULL)
+    {
+      guint from = job->matches->len > LIST_WIDGET_ROWS ? job->matches->len - LIST_WIDGET_ROWS : 0;
+
+      job->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
+      for (guint i = from; i < job->matches->len; i++)
+        g_ptr_array_add (job->summaries, iot_row_summary_new (job->capture, pkt, job->rules,
+                                                              g_array_index (job->matches, guint32, i)));
     }
   return TRUE;
 }
@@ -1197,6 +1335,8 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (job->append)
     {
+      if (job->summaries != NULL)
+        iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
       hold_matches (self, job->matches);
       set_expert (self, TRUE, self->n_errors + job->n_errors, self->n_warnings + job->n_warnings);
       self->filtered_upto = job->to;
@@ -1315,6 +1455,12 @@ schedule_jobs (IotSession *self)
       job->from = self->filtered_upto + 1;
       job->to = passed;
       job->append = TRUE;
+      if (self->live)
+        {
+          job->summarise = TRUE;
+          job->generation = iot_frame_list_get_summary_generation (self->frames);
+          job->rules = iot_frame_list_dup_colour_rules (self->frames);
+        }
       start_view_job (self, job);
       return;
     }

@@ -326,6 +326,22 @@ sort_midway_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* How far from the end of the packet list its view is, in rows (0: the
+ * newest rows are in view).  GtkListView estimates the height of rows it
+ * has not measured, so the end may be a row off. */
+static double
+rows_from_end (IotWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (iot_packet_list_get_view (iot_window_get_packet_list (window)));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window))));
+  double row_height = gtk_adjustment_get_upper (adj) / MAX (n_rows, 1);
+
+  return (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - gtk_adjustment_get_value (adj))
+         / row_height;
+}
+
 static void
 print_figures (const Scenario *scenario, const Sender *sender, const IotLiveStats *stats, const Probe *probe,
                guint n_rows, guint32 n_file)
@@ -409,6 +425,11 @@ test_capture_keeps_up (gconstpointer data)
   text = gtk_label_get_text (iot_window_get_status_counts (window));
   g_test_message ("[%s] while capturing: %s", scenario->name, text);
   g_assert_nonnull (strstr (text, "Capturing"));
+  /* The list follows the capture to its newest rows. */
+  gui_test_settle ();
+  g_test_message ("[%s] rows %u, the view %.1f rows from the end of the list", scenario->name,
+                  g_list_model_get_n_items (G_LIST_MODEL (frames)), rows_from_end (window));
+  g_assert_cmpfloat (rows_from_end (window), <=, 1.01);
   g_assert_cmpint (shown_drops (text), >=, 0);
 
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
