@@ -1110,6 +1110,20 @@ count_severity (ViewJob *job, IotPacket *pkt)
     job->n_warnings++;
 }
 
+/* Live: the row summaries of the last frames of @shown (matches, or a
+ * sort's order), the rows a list following the capture shows next. */
+static void
+view_summarise_last (ViewJob *job, const GArray *shown)
+{
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  guint from = shown->len > LIST_WIDGET_ROWS ? shown->len - LIST_WIDGET_ROWS : 0;
+
+  job->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
+  for (guint i = from; i < shown->len; i++)
+    g_ptr_array_add (job->summaries, iot_row_summary_new (job->capture, pkt, job->rules,
+                                                          g_array_index (shown, guint32, i)));
+}
+
 /* Checks frames from..to: the filter, the expert counts, and the extract
  * (the columns are dissected anyway). */
 static gboolean
@@ -1156,15 +1170,8 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
           count_severity (job, pkt);
         }
     }
-  if (job->summarise && job->matches != NULL)
-    {
-      guint from = job->matches->len > LIST_WIDGET_ROWS ? job->matches->len - LIST_WIDGET_ROWS : 0;
-
-      job->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
-      for (guint i = from; i < job->matches->len; i++)
-        g_ptr_array_add (job->summaries, iot_row_summary_new (job->capture, pkt, job->rules,
-                                                              g_array_index (job->matches, guint32, i)));
-    }
+  if (job->summarise && job->matches != NULL && !job->sort)
+    view_summarise_last (job, job->matches);
   return TRUE;
 }
 
@@ -1226,6 +1233,8 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
           return;
         }
+      if (job->summarise)
+        view_summarise_last (job, job->order);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -1374,6 +1383,8 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           self->shown_sort_column = job->sort_column;
           self->shown_sort_descending = job->sort_descending;
         }
+      if (job->summaries != NULL)
+        iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
       iot_frame_list_set_view (self->frames, matches, order);
     }
   if (job->text != NULL && !job->append)
@@ -1427,6 +1438,14 @@ start_view_job (IotSession *self, ViewJob *job)
       self->sort_start_us = g_get_monotonic_time ();
       set_sorting (self, TRUE);
     }
+  /* A list following a capture shows the last rows of what the job
+   * finds next: they are summarised there. */
+  if (self->live && !job->quiet)
+    {
+      job->summarise = TRUE;
+      job->generation = iot_frame_list_get_summary_generation (self->frames);
+      job->rules = iot_frame_list_dup_colour_rules (self->frames);
+    }
   self->view_job = job;
   g_clear_object (&self->view_cancel);
   self->view_cancel = g_cancellable_new ();
@@ -1455,12 +1474,6 @@ schedule_jobs (IotSession *self)
       job->from = self->filtered_upto + 1;
       job->to = passed;
       job->append = TRUE;
-      if (self->live)
-        {
-          job->summarise = TRUE;
-          job->generation = iot_frame_list_get_summary_generation (self->frames);
-          job->rules = iot_frame_list_dup_colour_rules (self->frames);
-        }
       start_view_job (self, job);
       return;
     }

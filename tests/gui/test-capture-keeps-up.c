@@ -19,8 +19,9 @@
  * The figures (worst gap and what it was made of, kept / sent, drops)
  * are printed.  On a machine too busy to give the main thread a CPU when
  * it wants one, the wall-clock gap is only held to a loose bound
- * (LOOSE_GAP_US, printed with the measured figure): what the program
- * itself holds its loop up by is held to 50 ms in every case. */
+ * (LOOSE_GAP_US, printed with the measured figure); the main thread's own
+ * work in one gap, and the gap less the waits for a CPU, to 50 ms unless
+ * the machine is overloaded (then LOOSE_HELD_US, with the load printed). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,6 +55,12 @@
  * that still catches a loop held up for good (seconds, as before the
  * list was fed in steps). */
 #define LOOSE_GAP_US  (500 * G_TIME_SPAN_MILLISECOND)
+/* The main thread's work in one gap, and the gap less the waits for a
+ * CPU, on a machine with more than twice as many programs ready to run as
+ * it has CPUs: there, a thread of ours that holds a lock or the X server
+ * working for us can also lose its CPU for tens of milliseconds, and the
+ * CPU time a thread is charged grows (caches and cores shared). */
+#define LOOSE_HELD_US (100 * G_TIME_SPAN_MILLISECOND)
 
 static char *skip_reason;
 
@@ -342,6 +349,20 @@ rows_from_end (IotWindow *window)
          / row_height;
 }
 
+/* More than twice as many programs ready to run, on average over the
+ * last minute, as there are CPUs (/proc/loadavg). */
+static gboolean
+machine_overloaded (double *load)
+{
+  g_autofree char *text = NULL;
+
+  *load = 0;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return FALSE;
+  *load = g_ascii_strtod (text, NULL);
+  return *load > 2.0 * g_get_num_processors ();
+}
+
 static void
 print_figures (const Scenario *scenario, const Sender *sender, const IotLiveStats *stats, const Probe *probe,
                guint n_rows, guint32 n_file)
@@ -485,8 +506,17 @@ test_capture_keeps_up (gconstpointer data)
   /* The main loop is never held up 50 ms by the program's own work, nor
    * by anything but a machine too busy to give it (or the X server) a
    * CPU: on a machine with CPUs to spare, not at all. */
-  g_assert_cmpint (probe.most_run, <, MAX_GAP_US);
-  g_assert_cmpint (probe.worst_held, <, MAX_GAP_US);
+  {
+    double load;
+    gboolean overloaded = machine_overloaded (&load);
+    gint64 bound = overloaded ? LOOSE_HELD_US : MAX_GAP_US;
+
+    g_test_message ("[%s] load average %.1f on %u CPUs: the main thread's work in one gap and the gap less "
+                    "the waits for a CPU held to %.0f ms", scenario->name, load, g_get_num_processors (),
+                    bound / 1000.0);
+    g_assert_cmpint (probe.most_run, <, bound);
+    g_assert_cmpint (probe.worst_held, <, bound);
+  }
   g_assert_cmpint (probe.worst, <, LOOSE_GAP_US);
   gtk_window_destroy (GTK_WINDOW (window));
 }
