@@ -1346,7 +1346,13 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (job->summaries != NULL)
         iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
-      hold_matches (self, job->matches);
+      /* A capture's matches come a step at a time (behind those that
+       * still wait); a file's all at once, as "filter-finished" promises. */
+      if (self->live || (self->held_matches != NULL && self->held_matches->len > 0))
+        hold_matches (self, job->matches);
+      else
+        iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) job->matches->data,
+                                       job->matches->len);
       set_expert (self, TRUE, self->n_errors + job->n_errors, self->n_warnings + job->n_warnings);
       self->filtered_upto = job->to;
     }
@@ -1362,10 +1368,10 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           self->filtered_upto = job->to;
           set_expert (self, TRUE, job->n_errors, job->n_warnings);
           forget_held_matches (self);
-          /* A list short of its row widgets takes the matches a step
-           * at a time too (in frame order only: an order must cover
-           * every frame displayed). */
-          if (order == NULL && matches != NULL && matches->len > MAX (iot_session_get_n_displayed (self), self->new_rows_step)
+          /* Capturing, a list short of its row widgets takes the
+           * matches a step at a time too (in frame order only: an order
+           * must cover every frame displayed). */
+          if (self->live && order == NULL && matches != NULL && matches->len > MAX (iot_session_get_n_displayed (self), self->new_rows_step)
               && iot_session_get_n_displayed (self) < LIST_WIDGET_ROWS)
             {
               guint keep = MAX (iot_session_get_n_displayed (self), self->new_rows_step);
