@@ -138,6 +138,7 @@ iot_colour_rules_to_variant (GListModel *rules)
 /* ---- compiled -------------------------------------------------------------------- */
 
 struct _IotColourRuleSet {
+  GVariant    *value;     /* the rules compiled, for copies */
   GPtrArray   *filters;   /* IotFilter* by rule index; NULL: never matches */
   IotFieldSet *fields;
 };
@@ -150,6 +151,7 @@ iot_colour_rule_set_new (GVariant *value)
   const char *name, *text, *fg, *bg;
   gboolean enabled;
 
+  self->value = g_variant_ref (value);
   self->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_filter_free);
   self->fields = iot_field_set_new ();
   g_variant_iter_init (&iter, value);
@@ -171,9 +173,16 @@ iot_colour_rule_set_free (IotColourRuleSet *self)
 {
   if (self == NULL)
     return;
+  g_variant_unref (self->value);
   g_ptr_array_unref (self->filters);
   iot_field_set_free (self->fields);
   g_free (self);
+}
+
+IotColourRuleSet *
+iot_colour_rule_set_copy (IotColourRuleSet *self)
+{
+  return iot_colour_rule_set_new (self->value);
 }
 
 const IotFieldSet *

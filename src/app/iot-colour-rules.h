@@ -38,6 +38,8 @@ typedef struct _IotColourRuleSet IotColourRuleSet;
 
 IotColourRuleSet  *iot_colour_rule_set_new (GVariant *value);
 void               iot_colour_rule_set_free (IotColourRuleSet *self);
+/* The same rules compiled anew, for another thread. */
+IotColourRuleSet  *iot_colour_rule_set_copy (IotColourRuleSet *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotColourRuleSet, iot_colour_rule_set_free)
 /* The fields the rules read: dissect with these wanted. */
 const IotFieldSet *iot_colour_rule_set_fields (IotColourRuleSet *self);

@@ -84,6 +84,10 @@ struct _IotFrameList {
   GQueue      lru;
   guint32     time_ref;   /* the time reference frame, 0 = none */
   IotColourRuleSet *colour_rules;   /* compiled for this (the main) thread, or NULL */
+  /* Changes whenever summaries made so far may be wrong (other rules,
+   * another file, a frame ignored): summaries made on another thread
+   * before are dropped. */
+  guint       summary_generation;
 };
 
 static void iot_frame_list_model_init (GListModelInterface *iface);
@@ -99,19 +103,26 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-summary_free (gpointer data)
+void
+iot_row_summary_free (IotRowSummary *summary)
 {
-  IotRowSummary *summary = data;
-
+  if (summary == NULL)
+    return;
   g_free (summary->protocol);
   g_free (summary->info);
   g_free (summary);
 }
 
 static void
+summary_free (gpointer data)
+{
+  iot_row_summary_free (data);
+}
+
+static void
 cache_clear (IotFrameList *self)
 {
+  self->summary_generation++;
   g_hash_table_remove_all (self->cache);
   g_queue_clear_full (&self->lru, summary_free);
 }
@@ -465,27 +476,42 @@ iot_frame_list_prev_displayed (IotFrameList *self, guint32 number)
   return at > 0 ? g_array_index (self->matches, guint32, at - 1) : 0;
 }
 
-static IotRowSummary *
-summary_compute (IotFrameList *self, guint32 number)
+IotRowSummary *
+iot_row_summary_new (IotCapture *capture, IotPacket *pkt, IotColourRuleSet *rules, guint32 number)
 {
   IotRowSummary *summary = g_new0 (IotRowSummary, 1);
   IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
 
   /* The one dissection of the row serves its colouring rules too: they
    * were compiled once, and only add the fields they read. */
-  if (self->colour_rules != NULL)
-    options.fields = iot_colour_rule_set_fields (self->colour_rules);
+  if (rules != NULL)
+    options.fields = iot_colour_rule_set_fields (rules);
   /* The engine has the first pass give way while this runs. */
-  iot_engine_dissect (iot_capture_engine (self->capture), self->pkt, number, &options);
-  summary->colour_rule = self->colour_rules != NULL ? iot_colour_rule_set_match (self->colour_rules, self->pkt) : -1;
+  iot_engine_dissect (iot_capture_engine (capture), pkt, number, &options);
+  summary->colour_rule = rules != NULL ? iot_colour_rule_set_match (rules, pkt) : -1;
   summary->number = number;
-  summary->length = iot_file_frame (iot_capture_file (self->capture), number)->len;
-  summary->severity = iot_packet_max_severity (self->pkt);
-  iot_packet_format_src (self->pkt, summary->src, sizeof summary->src);
-  iot_packet_format_dst (self->pkt, summary->dst, sizeof summary->dst);
-  summary->protocol = g_strdup (iot_col_protocol (self->pkt));
-  summary->info = g_strdup (iot_col_info (self->pkt));
+  summary->length = iot_file_frame (iot_capture_file (capture), number)->len;
+  summary->severity = iot_packet_max_severity (pkt);
+  iot_packet_format_src (pkt, summary->src, sizeof summary->src);
+  iot_packet_format_dst (pkt, summary->dst, sizeof summary->dst);
+  summary->protocol = g_strdup (iot_col_protocol (pkt));
+  summary->info = g_strdup (iot_col_info (pkt));
   return summary;
+}
+
+/* Puts @summary (taken) at the head of the cache, making room. */
+static void
+cache_insert (IotFrameList *self, IotRowSummary *summary)
+{
+  if (self->lru.length >= SUMMARY_CACHE_SIZE)
+    {
+      IotRowSummary *old = g_queue_pop_tail (&self->lru);
+
+      g_hash_table_remove (self->cache, GUINT_TO_POINTER (old->number));
+      summary_free (old);
+    }
+  g_queue_push_head (&self->lru, summary);
+  g_hash_table_insert (self->cache, GUINT_TO_POINTER (summary->number), self->lru.head);
 }
 
 const IotRowSummary *
@@ -505,16 +531,40 @@ iot_frame_list_summary (IotFrameList *self, guint32 number)
       g_queue_push_head_link (&self->lru, link);
       return link->data;
     }
-  if (self->lru.length >= SUMMARY_CACHE_SIZE)
-    {
-      IotRowSummary *old = g_queue_pop_tail (&self->lru);
-
-      g_hash_table_remove (self->cache, GUINT_TO_POINTER (old->number));
-      summary_free (old);
-    }
-  g_queue_push_head (&self->lru, summary_compute (self, number));
-  g_hash_table_insert (self->cache, GUINT_TO_POINTER (number), self->lru.head);
+  cache_insert (self, iot_row_summary_new (self->capture, self->pkt, self->colour_rules, number));
   return self->lru.head->data;
+}
+
+guint
+iot_frame_list_get_summary_generation (IotFrameList *self)
+{
+  return self->summary_generation;
+}
+
+IotColourRuleSet *
+iot_frame_list_dup_colour_rules (IotFrameList *self)
+{
+  return self->colour_rules != NULL ? iot_colour_rule_set_copy (self->colour_rules) : NULL;
+}
+
+void
+iot_frame_list_add_summaries (IotFrameList *self, GPtrArray *summaries, guint generation)
+{
+  g_autofree gpointer *taken = NULL;
+  gsize n = 0;
+
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  taken = g_ptr_array_steal (summaries, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      IotRowSummary *summary = taken[i];
+
+      if (generation != self->summary_generation || self->capture == NULL
+          || g_hash_table_contains (self->cache, GUINT_TO_POINTER (summary->number)))
+        summary_free (summary);
+      else
+        cache_insert (self, summary);
+    }
 }
 
 void
@@ -528,6 +578,7 @@ iot_frame_list_forget_summary (IotFrameList *self, guint32 number)
       cache_clear (self);
       return;
     }
+  self->summary_generation++;
   link = g_hash_table_lookup (self->cache, GUINT_TO_POINTER (number));
   if (link == NULL)
     return;

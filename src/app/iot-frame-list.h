@@ -118,6 +118,18 @@ guint32       iot_frame_list_time_base (IotFrameList *self, guint32 number);
  * are computed again when next asked for.  0: every frame's. */
 void          iot_frame_list_forget_summary (IotFrameList *self, guint32 number);
 const IotRowSummary *iot_frame_list_summary (IotFrameList *self, guint32 number);
+/* A frame's summary, made on any thread with that thread's @pkt and
+ * colouring rules (NULL for none): what iot_frame_list_summary() makes. */
+IotRowSummary *iot_row_summary_new (IotCapture *capture, IotPacket *pkt, IotColourRuleSet *rules, guint32 number);
+void          iot_row_summary_free (IotRowSummary *summary);
+/* Summaries made on another thread go to the cache, so that the rows
+ * showing them need no dissection on this one.  With @generation the
+ * value of iot_frame_list_get_summary_generation() when the rules they
+ * were made with were copied (iot_frame_list_dup_colour_rules()): when it
+ * has changed since, they are dropped.  @summaries is emptied. */
+guint         iot_frame_list_get_summary_generation (IotFrameList *self);
+IotColourRuleSet *iot_frame_list_dup_colour_rules (IotFrameList *self);
+void          iot_frame_list_add_summaries (IotFrameList *self, GPtrArray *summaries, guint generation);
 /* The colouring rules the summaries are matched against (taken; NULL for
  * none); the summaries made so far are dropped. */
 void          iot_frame_list_set_colour_rules (IotFrameList *self, IotColourRuleSet *rules);

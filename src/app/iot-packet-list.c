@@ -685,6 +685,17 @@ iot_packet_list_select_position (IotPacketList *self, guint position)
 }
 
 void
+iot_packet_list_scroll_to_end (IotPacketList *self)
+{
+  guint n;
+
+  g_return_if_fail (IOT_IS_PACKET_LIST (self));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  if (n > 0)
+    scroll_to (self, n - 1);
+}
+
+void
 iot_packet_list_move (IotPacketList *self, int delta)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));

@@ -29,6 +29,10 @@ GtkPopover        *iot_packet_list_get_row_menu (IotPacketList *self);
 GtkPopover        *iot_packet_list_get_header_menu (IotPacketList *self);
 /* Selects the row at @position (clamped) and scrolls to it. */
 void               iot_packet_list_select_position (IotPacketList *self, guint position);
+/* Brings the last row into view without selecting it.  The list keeps
+ * to that row when it is laid out, however many rows came since its last
+ * layout (the scrollbar's range is only known then). */
+void               iot_packet_list_scroll_to_end (IotPacketList *self);
 /* Moves the selection by @delta rows (G_MININT/G_MAXINT: first/last). */
 void               iot_packet_list_move (IotPacketList *self, int delta);
 /* Column widths, for saving and restoring (-1 = natural). */

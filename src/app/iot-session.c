@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "iot-colour-rules.h"
 #include "iot-filter.h"
 #include "iot-frame-notes.h"
 #include "iot-frame-sort.h"
@@ -19,6 +20,30 @@
 /* Frames per background counting job: one is lost at most when a request
  * of the user cancels it. */
 #define SCAN_CHUNK 65536
+
+/* Frames the live worker passes before the list hears of them. */
+#define LIVE_STEP 4096
+/* The shortest time between two updates of the list while capturing.
+ * With autoscroll every update shows a new page: GtkListView re-binds
+ * the rows it keeps widgets for (some 8 ms of the main thread's time),
+ * whatever the number of new frames. */
+#define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
+/* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
+ * shows.  Until it has them, each new row costs a row of new widgets,
+ * made at once when the list hears of it (some 0.7 ms each, more on a
+ * busy machine): the first rows of a capture come a few per frame, as
+ * many as fit in a time budget by what the last step cost, so that the
+ * burst that fills the list never holds the main loop up. */
+#define LIST_WIDGET_ROWS 200
+#define NEW_ROWS_BUDGET_US (6 * G_TIME_SPAN_MILLISECOND)
+#define NEW_ROWS_FIRST_STEP 8
+#define NEW_ROWS_MIN_STEP 2
+#define NEW_ROWS_MAX_STEP 50
+#define NEW_ROWS_STEP_MS 16
+/* The newest frames the live worker makes row summaries of for each
+ * update: the rows a list following the capture shows next, and those
+ * around them it keeps widgets for (with some room for a filter). */
+#define NEWEST_SUMMARIES (2 * LIST_WIDGET_ROWS)
 
 typedef struct {
   GMutex      lock;
@@ -55,6 +80,12 @@ typedef struct {
   GArray         *order;
   guint           n_errors;    /* displayed frames whose worst expert item is an error */
   guint           n_warnings;  /* … is a warning */
+  /* Live, catching up: the row summaries of the last matches (the rows
+   * a list following the capture shows next), made with these rules. */
+  gboolean          summarise;
+  IotColourRuleSet *rules;
+  guint             generation;
+  GPtrArray        *summaries;
 } ViewJob;
 
 /* Following a live capture: a worker indexes what the capture appended
@@ -72,6 +103,25 @@ typedef struct {
   gint        ended;           /* atomic: the worker has caught up for good */
   char       *error;           /* the last indexing error, reported once */
   gint64      last_shown;      /* monotonic µs of the last update shown, under lock */
+  /* The row summaries of the newest frames are made here, so that a
+   * list following the capture needs no dissection on the main thread:
+   * there a dissection waits for the first pass to give way, and the
+   * pass cannot while this thread has lost its CPU in the middle of a
+   * step.  The colouring rules come from the main thread, copied (under
+   * lock) whenever the list's summary generation changed; summaries
+   * wait for the next update (under lock). */
+  IotColourRuleSet *new_rules;
+  guint       new_generation;
+  gboolean    rules_pending;   /* new_rules waits for the worker */
+  gboolean    rules_sent;      /* (main thread) for new_generation */
+  GPtrArray  *summaries;       /* IotRowSummary *, oldest first */
+  guint       summaries_generation;
+  guint32     summarised;      /* frames passed when the newest summaries were made */
+  /* The worker's own. */
+  IotColourRuleSet *rules;
+  guint       generation;
+  IotPacket  *pkt;
+  guint32     summarised_upto;
 } LiveJob;
 
 struct _IotSession {
@@ -132,14 +182,24 @@ struct _IotSession {
   gboolean       live;           /* following a capture file being written */
   LiveJob       *live_job;       /* its worker: indexing and first pass */
   guint          new_rows_step;  /* rows shown at once while the list makes row widgets */
-  guint          live_step_id;   /* the next step of those rows */
-  gboolean       live_rows_held; /* passed frames wait for a step */
+  guint          rows_step_id;   /* the next step of those rows */
+  gboolean       rows_held;      /* passed frames or matches wait for a step */
+  /* Matches of the applied filter not in the list yet: they wait for a
+   * step while the list makes its row widgets. */
+  GArray        *held_matches;
+  /* Live: the frames passed when the worker last made the summaries of
+   * the newest ones.  The list shows no further (the pass goes on while
+   * the main loop shows them, and those rows would be dissected here). */
+  guint32        live_summarised;
 };
 
 G_DEFINE_FINAL_TYPE (IotSession, iot_session, G_TYPE_OBJECT)
 
 static void live_job_stop (IotSession *self);
+static void live_send_rules (IotSession *self, LiveJob *job);
 static gboolean shrink_check_cb (gpointer data);
+static gboolean show_new_rows (IotSession *self);
+static void forget_held_matches (IotSession *self);
 
 enum {
   PROP_0,
@@ -207,6 +267,8 @@ view_job_free (gpointer data)
   g_clear_pointer (&job->numbers, g_array_unref);
   g_clear_pointer (&job->matches, g_array_unref);
   g_clear_pointer (&job->order, g_array_unref);
+  g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->summaries, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -318,7 +380,7 @@ session_poll (IotSession *self)
           guint32 span = job->to - job->from + 1;
 
           set_busy_text (self, job->text != NULL ? _("Filtering…") : _("Reading frames…"));
-          set_progress (self, (double) g_atomic_int_get (&job->done) / span);
+          set_progress (self, span > 0 ? (double) g_atomic_int_get (&job->done) / span : 0.0);
         }
     }
   schedule_jobs (self);
@@ -531,6 +593,9 @@ reset_capture (IotSession *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
     }
   live_job_stop (self);
+  forget_held_matches (self);
+  self->new_rows_step = NEW_ROWS_FIRST_STEP;
+  self->rows_held = FALSE;
   iot_frame_list_set_capture (self->frames, NULL);
   self->live = FALSE;
 }
@@ -583,25 +648,6 @@ iot_session_open (IotSession *self, GFile *file)
 
 /* ---- live captures ------------------------------------------------------------ */
 
-/* Frames the live worker passes before the list hears of them. */
-#define LIVE_STEP 4096
-/* The shortest time between two updates of the list while capturing.
- * With autoscroll every update shows a new page: GtkListView re-binds
- * the rows it keeps widgets for (some 8 ms of the main thread's time),
- * whatever the number of new frames. */
-#define LIVE_UPDATE_INTERVAL_US (200 * G_TIME_SPAN_MILLISECOND)
-/* GtkListView 4.8 keeps widgets for up to 200 rows around the rows it
- * shows.  Until it has them, each new row costs a row of new widgets,
- * made at once when the list hears of it (some 0.7 ms each, more on a
- * busy machine): the first rows of a capture come a few per frame, as
- * many as fit in a time budget by what the last step cost, so that the
- * burst that fills the list never holds the main loop up. */
-#define LIST_WIDGET_ROWS 200
-#define NEW_ROWS_BUDGET_US (6 * G_TIME_SPAN_MILLISECOND)
-#define NEW_ROWS_FIRST_STEP 8
-#define NEW_ROWS_MIN_STEP 2
-#define NEW_ROWS_MAX_STEP 50
-#define NEW_ROWS_STEP_MS 16
 
 static void
 live_job_free (LiveJob *job)
@@ -610,6 +656,10 @@ live_job_free (LiveJob *job)
   g_mutex_clear (&job->lock);
   g_cond_clear (&job->cond);
   g_free (job->error);
+  g_clear_pointer (&job->new_rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+  g_clear_pointer (&job->summaries, g_ptr_array_unref);
+  g_clear_pointer (&job->pkt, iot_packet_free);
   g_free (job);
 }
 
@@ -627,42 +677,113 @@ live_update_free (gpointer data)
   g_free (update);
 }
 
-/* Shows the frames the worker has passed; FALSE when some wait for the
- * next step (the list is still making its row widgets). */
+/* How many of @available new rows the list takes now, when it shows
+ * @before: all of them once it has its row widgets, else a step. */
+static guint
+rows_to_show (IotSession *self, guint before, guint available)
+{
+  return before >= LIST_WIDGET_ROWS ? available : MIN (available, self->new_rows_step);
+}
+
+/* Frames the worker has passed go to the list: unfiltered, as many rows
+ * as rows_to_show() allows (FALSE when some wait); filtered, for the
+ * filter to check.  A sorted view keeps its order until sorted again:
+ * the new frames go at its end. */
 static gboolean
-live_show_passed (IotSession *self)
+show_passed_frames (IotSession *self, guint before)
+{
+  guint32 passed = iot_capture_n_passed (self->capture);
+  guint n;
+
+  if (self->live_job != NULL)
+    passed = MIN (passed, self->live_summarised);
+  if (iot_frame_list_is_filtered (self->frames))
+    {
+      iot_frame_list_set_n_passed (self->frames, passed);
+      return TRUE;
+    }
+  if (passed <= before)
+    return TRUE;
+  n = rows_to_show (self, before, passed - before);
+  iot_frame_list_set_n_passed (self->frames, before + n);
+  return before + n == passed;
+}
+
+/* The held matches of the filter go to the list the same way.  Not while
+ * a sort of the displayed frames runs: its order must cover exactly the
+ * frames displayed when it ends. */
+static gboolean
+show_held_matches (IotSession *self, guint before)
+{
+  GArray *held = self->held_matches;
+  guint n;
+
+  if (held == NULL || held->len == 0)
+    return TRUE;
+  if (self->view_job != NULL && self->view_job->numbers != NULL)
+    return FALSE;
+  n = rows_to_show (self, before, held->len);
+  iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) held->data, n);
+  g_array_remove_range (held, 0, n);
+  return held->len == 0;
+}
+
+static gboolean rows_step_cb (gpointer data);
+
+/* Shows what is ready: passed frames (unfiltered) or matches (filtered).
+ * GtkListView keeps widgets for up to LIST_WIDGET_ROWS rows, and makes a
+ * row's widgets when it hears of the row: until it has them, rows come a
+ * step per frame, as many as fit in NEW_ROWS_BUDGET_US by what the last
+ * step cost.  FALSE when some wait for the next step (scheduled here). */
+static gboolean
+show_new_rows (IotSession *self)
 {
   guint before = iot_session_get_n_displayed (self);
-  guint32 passed = iot_capture_n_passed (self->capture);
-  gboolean all = TRUE;
+  gint64 start = g_get_monotonic_time ();
+  gboolean all;
+  guint after;
 
-  /* A sorted view keeps its order until sorted again. */
-  if (!iot_frame_list_is_sorted (self->frames))
+  if (self->capture == NULL)
+    return TRUE;
+  all = show_passed_frames (self, before) && show_held_matches (self, before);
+  after = iot_session_get_n_displayed (self);
+  if (before < LIST_WIDGET_ROWS && after > before)
     {
-      gboolean new_widgets = !iot_frame_list_is_filtered (self->frames) && before < LIST_WIDGET_ROWS;
-      gint64 start = g_get_monotonic_time ();
+      gint64 per_row = MAX ((g_get_monotonic_time () - start) / (after - before), 1);
 
-      if (new_widgets && passed > before + self->new_rows_step)
-        {
-          passed = before + self->new_rows_step;
-          all = FALSE;
-        }
-      iot_frame_list_set_n_passed (self->frames, passed);
-      if (new_widgets && passed > before)
-        {
-          gint64 per_row = MAX ((g_get_monotonic_time () - start) / (passed - before), 1);
-
-          self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
-        }
+      self->new_rows_step = CLAMP (NEW_ROWS_BUDGET_US / per_row, NEW_ROWS_MIN_STEP, NEW_ROWS_MAX_STEP);
     }
-  self->live_rows_held = !all;
-  if (iot_session_get_n_displayed (self) != before)
+  self->rows_held = !all;
+  if (after != before)
     notify_n_displayed (self);
-  schedule_jobs (self);
+  if (!all && self->rows_step_id == 0)
+    self->rows_step_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, rows_step_cb, self, NULL);
   return all;
 }
 
-static gboolean live_step_cb (gpointer data);
+/* Matches a filter found after the last ones shown, from @matches[@from]. */
+static void
+hold_matches_from (IotSession *self, const GArray *matches, guint from)
+{
+  if (self->held_matches == NULL)
+    self->held_matches = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (from < matches->len)
+    g_array_append_vals (self->held_matches, &g_array_index (matches, guint32, from), matches->len - from);
+}
+
+static void
+hold_matches (IotSession *self, const GArray *matches)
+{
+  hold_matches_from (self, matches, 0);
+}
+
+/* The list gets other matches (another filter, or none). */
+static void
+forget_held_matches (IotSession *self)
+{
+  if (self->held_matches != NULL)
+    g_array_set_size (self->held_matches, 0);
+}
 
 /* On the main loop: shows what the worker has passed; once everything
  * is shown after the capture ended, the session is no longer live. */
@@ -670,31 +791,33 @@ static void
 live_refresh (IotSession *self)
 {
   LiveJob *job = self->live_job;
+  gboolean all = show_new_rows (self);
 
-  if (!live_show_passed (self))
-    {
-      /* The next step after this frame.  Not an update of the worker's,
-       * which waits for the update interval. */
-      if (self->live_step_id == 0)
-        self->live_step_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, NEW_ROWS_STEP_MS, live_step_cb, self, NULL);
-      return;
-    }
+  schedule_jobs (self);
+  /* The next step comes from the step timer, not from an update of the
+   * worker's, which waits for the update interval. */
+  if (!all)
+    return;
   if (g_atomic_int_get (&job->ended))
     {
       live_job_stop (self);
       self->live = FALSE;
+      /* Whatever passed after the last summaries. */
+      show_new_rows (self);
       g_signal_emit (self, signals[SIGNAL_LIVE_ENDED], 0);
     }
 }
 
 static gboolean
-live_step_cb (gpointer data)
+rows_step_cb (gpointer data)
 {
   IotSession *self = data;
 
-  self->live_step_id = 0;
+  self->rows_step_id = 0;
   if (self->live_job != NULL)
     live_refresh (self);
+  else
+    show_new_rows (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -707,17 +830,97 @@ live_update_cb (gpointer data)
   LiveJob *job = update->job;
   g_autofree char *error = NULL;
 
+  g_autoptr (GPtrArray) summaries = NULL;
+  guint generation;
+
   if (self->live_job != job)
     return G_SOURCE_REMOVE;    /* the job is gone: @job may be freed */
   g_atomic_int_set (&job->update_pending, 0);
   g_mutex_lock (&job->lock);
   error = g_steal_pointer (&job->error);
   job->last_shown = g_get_monotonic_time ();
+  summaries = g_steal_pointer (&job->summaries);
+  generation = job->summaries_generation;
+  self->live_summarised = job->summarised;
   g_mutex_unlock (&job->lock);
   if (error != NULL)
     g_warning ("Live capture: %s", error);
+  /* Before the rows: binding them finds their summaries made. */
+  if (summaries != NULL)
+    iot_frame_list_add_summaries (self->frames, summaries, generation);
+  live_send_rules (self, job);
   live_refresh (self);
   return G_SOURCE_REMOVE;
+}
+
+/* On the main loop: the worker gets a copy of the colouring rules when
+ * the summaries it would make are no longer those of the list. */
+static void
+live_send_rules (IotSession *self, LiveJob *job)
+{
+  guint generation = iot_frame_list_get_summary_generation (self->frames);
+  IotColourRuleSet *rules;
+
+  if (job->rules_sent && job->new_generation == generation)
+    return;
+  /* Compiled outside the lock: the worker may be waiting for it. */
+  rules = iot_frame_list_dup_colour_rules (self->frames);
+  g_mutex_lock (&job->lock);
+  g_clear_pointer (&job->new_rules, iot_colour_rule_set_free);
+  job->new_rules = rules;
+  job->new_generation = generation;
+  job->rules_pending = TRUE;
+  job->rules_sent = TRUE;
+  g_mutex_unlock (&job->lock);
+}
+
+/* In the worker: row summaries of the newest passed frames not made yet,
+ * for the next update. */
+static void
+live_summarise_newest (LiveJob *job)
+{
+  guint32 passed = iot_engine_n_passed (iot_capture_engine (job->capture));
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
+  guint32 from;
+
+  g_mutex_lock (&job->lock);
+  if (job->rules_pending)
+    {
+      g_clear_pointer (&job->rules, iot_colour_rule_set_free);
+      job->rules = g_steal_pointer (&job->new_rules);
+      job->generation = job->new_generation;
+      job->rules_pending = FALSE;
+      job->summarised_upto = 0;
+    }
+  g_mutex_unlock (&job->lock);
+  if (job->pkt == NULL)
+    job->pkt = iot_packet_new ();
+  from = passed > NEWEST_SUMMARIES ? passed - NEWEST_SUMMARIES + 1 : 1;
+  from = MAX (from, job->summarised_upto + 1);
+  for (guint32 number = from; number <= passed; number++)
+    g_ptr_array_add (made, iot_row_summary_new (job->capture, job->pkt, job->rules, number));
+  job->summarised_upto = passed;
+  g_mutex_lock (&job->lock);
+  job->summarised = passed;
+  if (made->len == 0)
+    {
+      g_mutex_unlock (&job->lock);
+      return;
+    }
+  if (job->summaries == NULL || job->summaries_generation != job->generation)
+    {
+      g_clear_pointer (&job->summaries, g_ptr_array_unref);
+      job->summaries = g_steal_pointer (&made);
+      job->summaries_generation = job->generation;
+    }
+  else
+    {
+      g_ptr_array_extend_and_steal (job->summaries, g_steal_pointer (&made));
+      /* Only the newest are wanted; an update may be late. */
+      if (job->summaries->len > NEWEST_SUMMARIES)
+        g_ptr_array_remove_range (job->summaries, 0, job->summaries->len - NEWEST_SUMMARIES);
+    }
+  g_mutex_unlock (&job->lock);
 }
 
 /* From the worker: at most one update waits on the main loop. */
@@ -765,6 +968,7 @@ live_catch_up (IotSession *self, LiveJob *job)
       if (g_atomic_int_get (&job->cancelled))
         return FALSE;
       iot_engine_first_pass_upto (engine, iot_engine_n_passed (engine) + LIVE_STEP, NULL);
+      live_summarise_newest (job);
       live_post_update (self, job);
     }
   return n_new > 0;
@@ -824,7 +1028,7 @@ live_job_stop (IotSession *self)
 {
   LiveJob *job = g_steal_pointer (&self->live_job);
 
-  g_clear_handle_id (&self->live_step_id, g_source_remove);
+  g_clear_handle_id (&self->rows_step_id, g_source_remove);
   if (job == NULL)
     return;
   g_atomic_int_set (&job->cancelled, 1);
@@ -852,12 +1056,15 @@ iot_session_open_live (IotSession *self, const char *path, GError **error)
   self->live = TRUE;
   self->load_seconds = 0;
   self->new_rows_step = NEW_ROWS_FIRST_STEP;
-  self->live_rows_held = FALSE;
+  self->rows_held = FALSE;
+  self->live_summarised = 0;
 
   job = g_new0 (LiveJob, 1);
   job->capture = iot_capture_ref (self->capture);
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
+  /* The worker's colouring rules before it makes any summary. */
+  live_send_rules (self, job);
   start = g_new0 (LiveThreadData, 1);
   start->session = self;
   start->job = job;
@@ -895,7 +1102,7 @@ iot_session_is_live (IotSession *self)
 gboolean
 iot_session_live_rows_held (IotSession *self)
 {
-  return self->live && self->live_rows_held;
+  return self->live && self->rows_held;
 }
 
 void
@@ -923,6 +1130,20 @@ count_severity (ViewJob *job, IotPacket *pkt)
     job->n_errors++;
   else if (severity >= IOT_SEV_WARN)
     job->n_warnings++;
+}
+
+/* Live: the row summaries of the last frames of @shown (matches, or a
+ * sort's order), the rows a list following the capture shows next. */
+static void
+view_summarise_last (ViewJob *job, const GArray *shown)
+{
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  guint from = shown->len > LIST_WIDGET_ROWS ? shown->len - LIST_WIDGET_ROWS : 0;
+
+  job->summaries = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_row_summary_free);
+  for (guint i = from; i < shown->len; i++)
+    g_ptr_array_add (job->summaries, iot_row_summary_new (job->capture, pkt, job->rules,
+                                                          g_array_index (shown, guint32, i)));
 }
 
 /* Checks frames from..to: the filter, the expert counts, and the extract
@@ -971,6 +1192,8 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
           count_severity (job, pkt);
         }
     }
+  if (job->summarise && job->matches != NULL && !job->sort)
+    view_summarise_last (job, job->matches);
   return TRUE;
 }
 
@@ -1037,6 +1260,8 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
           return;
         }
+      if (job->summarise)
+        view_summarise_last (job, job->order);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -1120,6 +1345,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           self->filtering = FALSE;
           g_clear_pointer (&self->filter_text, g_free);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
+          forget_held_matches (self);
           if (iot_frame_list_is_filtered (self->frames))
             {
               iot_frame_list_set_view (self->frames, NULL, NULL);
@@ -1150,8 +1376,15 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (job->append)
     {
-      iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) job->matches->data,
-                                     job->matches->len);
+      if (job->summaries != NULL)
+        iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
+      /* A capture's matches come a step at a time (behind those that
+       * still wait); a file's all at once, as "filter-finished" promises. */
+      if (self->live || (self->held_matches != NULL && self->held_matches->len > 0))
+        hold_matches (self, job->matches);
+      else
+        iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) job->matches->data,
+                                       job->matches->len);
       set_expert (self, TRUE, self->n_errors + job->n_errors, self->n_warnings + job->n_warnings);
       self->filtered_upto = job->to;
     }
@@ -1166,6 +1399,18 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           self->filtered_upto = job->to;
           set_expert (self, TRUE, job->n_errors, job->n_warnings);
+          forget_held_matches (self);
+          /* Capturing, a list short of its row widgets takes the
+           * matches a step at a time too (in frame order only: an order
+           * must cover every frame displayed). */
+          if (self->live && order == NULL && matches != NULL && matches->len > MAX (iot_session_get_n_displayed (self), self->new_rows_step)
+              && iot_session_get_n_displayed (self) < LIST_WIDGET_ROWS)
+            {
+              guint keep = MAX (iot_session_get_n_displayed (self), self->new_rows_step);
+
+              hold_matches_from (self, matches, keep);
+              g_array_set_size (matches, keep);
+            }
         }
       /* Frames passed since the job started go at the end. */
       if (order != NULL && matches == NULL)
@@ -1178,6 +1423,8 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           self->shown_sort_field = g_strdup (job->sort_field);
           self->shown_sort_descending = job->sort_descending;
         }
+      if (job->summaries != NULL)
+        iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
       iot_frame_list_set_view (self->frames, matches, order);
     }
   if (job->text != NULL && !job->append)
@@ -1187,6 +1434,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       self->sort_seconds = (g_get_monotonic_time () - self->sort_start_us) / 1e6;
       set_sorting (self, FALSE);
     }
+  show_new_rows (self);
   update_busy (self);
   if (was_filtering && !self->filtering)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
@@ -1230,6 +1478,14 @@ start_view_job (IotSession *self, ViewJob *job)
       job->quiet = FALSE;
       self->sort_start_us = g_get_monotonic_time ();
       set_sorting (self, TRUE);
+    }
+  /* A list following a capture shows the last rows of what the job
+   * finds next: they are summarised there. */
+  if (self->live && !job->quiet)
+    {
+      job->summarise = TRUE;
+      job->generation = iot_frame_list_get_summary_generation (self->frames);
+      job->rules = iot_frame_list_dup_colour_rules (self->frames);
     }
   self->view_job = job;
   g_clear_object (&self->view_cancel);
@@ -1315,6 +1571,7 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   self->view_job = NULL;
   set_sorting (self, FALSE);
   g_clear_pointer (&self->filter_text, g_free);
+  forget_held_matches (self);
   self->filtered_upto = 0;
   self->scan_stopped = FALSE;
   if (*stripped == '\0' || self->capture == NULL)
@@ -1336,8 +1593,10 @@ iot_session_apply_filter (IotSession *self, const char *text, GError **error)
   self->filtering = TRUE;
   job = view_job_new (self);
   job->text = g_strdup (self->filter_text);
+  /* Frames 1…0 when none has passed yet (a capture that has just
+   * started): the frames to come are filtered as they pass. */
   job->from = 1;
-  job->to = MAX (iot_frame_list_get_n_passed (self->frames), 1);
+  job->to = iot_frame_list_get_n_passed (self->frames);
   start_view_job (self, job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
@@ -1771,6 +2030,7 @@ iot_session_finalize (GObject *object)
   g_free (self->sort_field);
   g_free (self->shown_sort_field);
   g_free (self->busy_text);
+  g_clear_pointer (&self->held_matches, g_array_unref);
   iot_packet_free (self->pkt);
   G_OBJECT_CLASS (iot_session_parent_class)->finalize (object);
 }
@@ -1883,6 +2143,7 @@ iot_session_init (IotSession *self)
   self->pkt = iot_packet_new ();
   self->selected_node = -1;
   self->colorize = TRUE;
+  self->new_rows_step = NEW_ROWS_FIRST_STEP;
 }
 
 IotSession *

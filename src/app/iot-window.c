@@ -1341,17 +1341,12 @@ stats_cb (gpointer data)
 static void
 scroll_to_newest (IotWindow *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (self->session)));
-  GtkColumnView *view = iot_packet_list_get_view (self->packet_list);
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adj;
-
-  if (!self->auto_scroll || n == 0 || scrolled == NULL)
+  if (!self->auto_scroll)
     return;
   /* Scrolling, not selecting: a selection would dissect every new
-   * frame for the tree and the bytes pane. */
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+   * frame for the tree and the bytes pane.  To the row, not to the
+   * scrollbar's end, which still ends at the rows of the last layout. */
+  iot_packet_list_scroll_to_end (self->packet_list);
 }
 
 static void

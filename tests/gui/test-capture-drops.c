@@ -3,7 +3,9 @@
  *
  * Real drops: iotscope-capture is paused (SIGSTOP) while a burst of
  * datagrams overflows its small (256 KiB) kernel buffer, as a program too
- * slow to keep up would let it overflow; then it goes on (SIGCONT). */
+ * slow to keep up would let it overflow; then it goes on (SIGCONT).
+ * With IOTSCOPE_SCREENSHOT_DIR set, the window showing the loss while it
+ * captures is saved there (live-capture-drops.png). */
 #include <arpa/inet.h>
 #include <signal.h>
 #include <netinet/in.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
+#include "iot-application.h"
 
 #define DROPS_PORT   47988
 #define BURST        20000
@@ -88,6 +91,7 @@ test_drops_in_status_bar (void)
     }
   window = iot_window_new (NULL, NULL);
   iot_window_set_show_dialogs (window, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
   gtk_window_present (GTK_WINDOW (window));
   iot_capture_limits_init (&limits);
   limits.buffer_kib = 256;
@@ -124,6 +128,19 @@ test_drops_in_status_bar (void)
                   G_GUINT64_FORMAT, stats.captured, stats.dropped, stats.if_dropped);
   g_assert_cmpint (shown_drops (text), >, 0);
   g_assert_nonnull (strstr (text, "Capturing"));
+  if (g_getenv ("IOTSCOPE_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "live-capture-drops.png", NULL);
+
+      GListModel *rows = G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window)));
+
+      /* The list at its newest rows, as the status bar counts them. */
+      deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      while (g_list_model_get_n_items (rows) < stats.captured && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      gui_test_settle ();
+      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+    }
 
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   iot_window_stop_capture (window);

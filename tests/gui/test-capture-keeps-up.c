@@ -1,6 +1,9 @@
 /* test-capture-keeps-up.c — the window capturing 20,000 packets/s keeps
  * its main loop answering, and every packet the capture program reports
- * as captured is in the packet list and in the file.
+ * as captured is in the packet list and in the file: as it is, with a
+ * display filter applied before the first packet (the list shows the
+ * matches as they come), and sorted by a column in the middle of the
+ * burst (the frames after the sort go at the end of the sorted list).
  *
  * The main loop is watched by a 5 ms high-priority timeout.  No interval
  * between two of its runs may hold 50 ms of the main thread's own work,
@@ -14,7 +17,11 @@
  * thread writing UDP datagrams out of one end at a steady rate, and the
  * window capturing on the other end, as it would capture a busy network.
  * The figures (worst gap and what it was made of, kept / sent, drops)
- * are printed. */
+ * are printed.  On a machine too busy to give the main thread a CPU when
+ * it wants one, the wall-clock gap is only held to a loose bound
+ * (LOOSE_GAP_US, printed with the measured figure); the main thread's own
+ * work in one gap, and the gap less the waits for a CPU, to 50 ms unless
+ * the machine is overloaded (then LOOSE_HELD_US, with the load printed). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,8 +38,10 @@
 #include "gui-test-util.h"
 
 #define RATE          20000      /* packets per second */
-#define SECONDS       4
-#define PAYLOAD       100        /* UDP payload bytes */
+#define PAYLOAD       100        /* UDP payload bytes of even datagrams; odd ones have SHORT_PAYLOAD */
+#define SHORT_PAYLOAD 60
+/* Matches the even datagrams only (UDP length = payload + 8). */
+#define HALF_FILTER   "udp.length > 100"
 #define PORT          41313
 #define SEND_IFACE    "iotkeep0"
 #define CAPTURE_IFACE "iotkeep1"
@@ -42,6 +51,16 @@
 #define PEER_ADDRESS  "10.213.0.2"
 /* The promise: a main loop never held up this long. */
 #define MAX_GAP_US    (50 * G_TIME_SPAN_MILLISECOND)
+/* The wall-clock gap on a machine busy with other programs: the bound
+ * that still catches a loop held up for good (seconds, as before the
+ * list was fed in steps). */
+#define LOOSE_GAP_US  (500 * G_TIME_SPAN_MILLISECOND)
+/* The main thread's work in one gap, and the gap less the waits for a
+ * CPU, on a machine with more than twice as many programs ready to run as
+ * it has CPUs: there, a thread of ours that holds a lock or the X server
+ * working for us can also lose its CPU for tens of milliseconds, and the
+ * CPU time a thread is charged grows (caches and cores shared). */
+#define LOOSE_HELD_US (100 * G_TIME_SPAN_MILLISECOND)
 
 static char *skip_reason;
 
@@ -102,6 +121,7 @@ make_network (GError **error)
 /* ---- the sender ------------------------------------------------------------- */
 
 typedef struct {
+  guint   seconds_wanted;
   guint64 sent;
   double  seconds;
   gint    done;      /* atomic */
@@ -116,7 +136,8 @@ elapsed_since (const struct timespec *t0)
   return (double) (now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* RATE × SECONDS datagrams, each starting with its sequence number, on
+/* RATE × seconds_wanted datagrams, each starting with its sequence
+ * number, even ones PAYLOAD bytes long and odd ones SHORT_PAYLOAD, on
  * schedule: every 20 datagrams it waits until the schedule catches up. */
 static gpointer
 sender_thread (gpointer data)
@@ -130,12 +151,13 @@ sender_thread (gpointer data)
   g_assert_cmpint (fd, >=, 0);
   inet_pton (AF_INET, PEER_ADDRESS, &to.sin_addr);
   clock_gettime (CLOCK_MONOTONIC, &t0);
-  for (guint32 i = 0; i < RATE * SECONDS; i++)
+  for (guint32 i = 0; i < RATE * sender->seconds_wanted; i++)
     {
       guint32 seq = htonl (i);
+      gssize size = i % 2 == 0 ? PAYLOAD : SHORT_PAYLOAD;
 
       memcpy (payload, &seq, sizeof seq);
-      if (sendto (fd, payload, sizeof payload, 0, (struct sockaddr *) &to, sizeof to) == sizeof payload)
+      if (sendto (fd, payload, size, 0, (struct sockaddr *) &to, sizeof to) == size)
         sender->sent++;
       if (i % 20 == 19)
         {
@@ -296,15 +318,85 @@ shown_drops (const char *text)
   return at != NULL ? g_ascii_strtoll (at + strlen ("Dropped: "), NULL, 10) : -1;
 }
 
-static void
-test_capture_keeps_up (void)
+/* What the window is asked to do around the burst. */
+typedef struct {
+  const char *name;
+  guint       seconds;          /* of the burst */
+  const char *display_filter;   /* applied before the first packet, or NULL */
+  gboolean    sort_midway;      /* sort by Protocol, descending, a second into the burst */
+} Scenario;
+
+static gboolean
+sort_midway_cb (gpointer data)
 {
+  iot_session_sort (iot_window_get_session (data), IOT_COLUMN_PROTOCOL, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* How far from the end of the packet list its view is, in rows (0: the
+ * newest rows are in view).  GtkListView estimates the height of rows it
+ * has not measured, so the end may be a row off. */
+static double
+rows_from_end (IotWindow *window)
+{
+  GtkWidget *view = GTK_WIDGET (iot_packet_list_get_view (iot_window_get_packet_list (window)));
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (iot_window_get_session (window))));
+  double row_height = gtk_adjustment_get_upper (adj) / MAX (n_rows, 1);
+
+  return (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - gtk_adjustment_get_value (adj))
+         / row_height;
+}
+
+/* More than twice as many programs ready to run, on average over the
+ * last minute, as there are CPUs (/proc/loadavg). */
+static gboolean
+machine_overloaded (double *load)
+{
+  g_autofree char *text = NULL;
+
+  *load = 0;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return FALSE;
+  *load = g_ascii_strtod (text, NULL);
+  return *load > 2.0 * g_get_num_processors ();
+}
+
+static void
+print_figures (const Scenario *scenario, const Sender *sender, const IotLiveStats *stats, const Probe *probe,
+               guint n_rows, guint32 n_file)
+{
+  g_test_message ("[%s] sent %" G_GUINT64_FORMAT " datagrams in %.2f s (%.0f packets/s)", scenario->name,
+                  sender->sent, sender->seconds, sender->sent / sender->seconds);
+  g_test_message ("[%s] kept %" G_GUINT64_FORMAT " / sent %" G_GUINT64_FORMAT " (%.2f%%); drops: kernel %"
+                  G_GUINT64_FORMAT ", interface %" G_GUINT64_FORMAT "; rows %u, frames in the file %u",
+                  scenario->name, stats->captured, sender->sent, 100.0 * stats->captured / MAX (sender->sent, 1),
+                  stats->dropped, stats->if_dropped, n_rows, n_file);
+  g_test_message ("[%s] worst main-loop gap %.1f ms at %.2f s: the main thread ran %.1f ms of it, waited %.1f ms "
+                  "for a CPU, the X server %.1f ms; gaps of 50 ms or more: %u of %u probe ticks",
+                  scenario->name, probe->worst / 1000.0, probe->worst_at / 1e6, probe->worst_run / 1000.0,
+                  probe->worst_wait / 1000.0, probe->worst_x_wait / 1000.0, probe->n_long, probe->n_ticks);
+  g_test_message ("[%s] the most the main thread ran in one gap: %.1f ms at %.2f s; the longest gap less the "
+                  "waits for a CPU: %.1f ms at %.2f s%s",
+                  scenario->name, probe->most_run / 1000.0, probe->most_run_at / 1e6, probe->worst_held / 1000.0,
+                  probe->worst_held_at / 1e6, probe->x_known ? "" : " (the X server's waits unknown)");
+  if (probe->worst >= MAX_GAP_US)
+    g_test_message ("[%s] the wall-clock gap is over 50 ms: the machine was busy (held to %.0f ms only)",
+                    scenario->name, LOOSE_GAP_US / 1000.0);
+}
+
+static void
+test_capture_keeps_up (gconstpointer data)
+{
+  const Scenario *scenario = data;
   IotWindow *window;
   IotSession *session;
+  IotFrameList *frames;
   const char *const interfaces[] = { CAPTURE_IFACE, NULL };
   g_autofree char *filter = g_strdup_printf ("udp dst port %d", PORT);
   g_autoptr (GError) error = NULL;
-  Sender sender = { 0 };
+  Sender sender = { .seconds_wanted = scenario->seconds };
   Probe probe;
   GThread *thread;
   IotLiveStats stats;
@@ -321,6 +413,7 @@ test_capture_keeps_up (void)
     }
   window = iot_window_new (NULL, NULL);
   session = iot_window_get_session (window);
+  frames = iot_session_get_frames (session);
   iot_window_set_show_dialogs (window, FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 820);
   gtk_window_present (GTK_WINDOW (window));
@@ -328,9 +421,16 @@ test_capture_keeps_up (void)
   g_assert_true (iot_window_start_capture (window, interfaces, filter, TRUE, FALSE, &error));
   g_assert_no_error (error);
   gui_test_settle ();
+  /* A filter applied to a capture with no frame yet (it once checked a
+   * frame 1 that was not there). */
+  if (scenario->display_filter != NULL)
+    gui_test_apply_filter (window, scenario->display_filter);
 
   probe_start (&probe);
   tick = g_timeout_add_full (G_PRIORITY_HIGH, 5, probe_tick_cb, &probe, NULL);
+  /* (The burst lasts longer than that.) */
+  if (scenario->sort_midway)
+    g_timeout_add (1000, sort_midway_cb, window);
   thread = g_thread_new ("sender", sender_thread, &sender);
   /* The burst, then a second for the list to catch up: all of it under
    * the probe. */
@@ -344,39 +444,52 @@ test_capture_keeps_up (void)
   probe_stop (&probe);
 
   text = gtk_label_get_text (iot_window_get_status_counts (window));
-  g_test_message ("while capturing: %s", text);
+  g_test_message ("[%s] while capturing: %s", scenario->name, text);
   g_assert_nonnull (strstr (text, "Capturing"));
+  /* The list follows the capture to its newest rows. */
+  gui_test_settle ();
+  g_test_message ("[%s] rows %u, the view %.1f rows from the end of the list", scenario->name,
+                  g_list_model_get_n_items (G_LIST_MODEL (frames)), rows_from_end (window));
+  g_assert_cmpfloat (rows_from_end (window), <=, 1.01);
   g_assert_cmpint (shown_drops (text), >=, 0);
 
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   iot_window_stop_capture (window);
   gui_test_wait_for (&finished);
   gui_test_settle ();
+  /* A filter's last matches come a moment after the capture ends. */
+  while (iot_session_is_busy (session))
+    g_main_context_iteration (NULL, TRUE);
+  gui_test_settle ();
 
   iot_window_get_capture_stats (window, &stats);
-  n_rows = g_list_model_get_n_items (G_LIST_MODEL (iot_session_get_frames (session)));
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (frames));
   n_file = iot_capture_n_frames (iot_session_get_capture (session));
   text = gtk_label_get_text (iot_window_get_status_counts (window));
-  g_test_message ("sent %" G_GUINT64_FORMAT " datagrams in %.2f s (%.0f packets/s)", sender.sent,
-                  sender.seconds, sender.sent / sender.seconds);
-  g_test_message ("kept %" G_GUINT64_FORMAT " / sent %" G_GUINT64_FORMAT " (%.2f%%); drops: kernel %"
-                  G_GUINT64_FORMAT ", interface %" G_GUINT64_FORMAT "; rows %u, frames in the file %u",
-                  stats.captured, sender.sent, 100.0 * stats.captured / MAX (sender.sent, 1),
-                  stats.dropped, stats.if_dropped, n_rows, n_file);
-  g_test_message ("after the stop: %s", text);
-  g_test_message ("worst main-loop gap %.1f ms at %.2f s: the main thread ran %.1f ms of it, waited %.1f ms "
-                  "for a CPU, the X server %.1f ms; gaps of 50 ms or more: %u of %u probe ticks",
-                  probe.worst / 1000.0, probe.worst_at / 1e6, probe.worst_run / 1000.0, probe.worst_wait / 1000.0,
-                  probe.worst_x_wait / 1000.0, probe.n_long, probe.n_ticks);
-  g_test_message ("the most the main thread ran in one gap: %.1f ms at %.2f s; the longest gap less the waits "
-                  "for a CPU: %.1f ms at %.2f s%s",
-                  probe.most_run / 1000.0, probe.most_run_at / 1e6, probe.worst_held / 1000.0,
-                  probe.worst_held_at / 1e6, probe.x_known ? "" : " (the X server's waits unknown)");
-  /* Nothing captured is lost on the way to the list. */
+  print_figures (scenario, &sender, &stats, &probe, n_rows, n_file);
+  g_test_message ("[%s] after the stop: %s", scenario->name, text);
+  /* Nothing captured is lost on the way to the file. */
   g_assert_cmpuint (stats.captured, >, 0);
   g_assert_cmpuint (stats.captured, <=, sender.sent);
-  g_assert_cmpuint (n_rows, ==, stats.captured);
   g_assert_cmpuint (n_file, ==, stats.captured);
+  /* Nor on the way to the list: every frame, or every match. */
+  if (scenario->display_filter != NULL)
+    {
+      guint expected = gui_test_cli_count_file (iot_session_get_path (session), scenario->display_filter);
+
+      g_test_message ("[%s] rows %u, frames matching \"%s\" (iotscope-cli -Y) %u", scenario->name, n_rows,
+                      scenario->display_filter, expected);
+      g_assert_cmpuint (expected, >, 0);
+      g_assert_cmpuint (n_rows, ==, expected);
+    }
+  else
+    g_assert_cmpuint (n_rows, ==, stats.captured);
+  if (scenario->sort_midway)
+    {
+      /* Still sorted; the frames captured after the sort at its end. */
+      g_assert_true (iot_frame_list_is_sorted (frames));
+      g_assert_cmpuint (iot_frame_list_number_at (frames, n_rows - 1), ==, n_file);
+    }
   /* What was lost before it, the status bar says (after the stop, only
    * when something was). */
   if (stats.dropped + stats.if_dropped > 0)
@@ -385,8 +498,7 @@ test_capture_keeps_up (void)
     g_assert_cmpint (shown_drops (text), ==, -1);
   /* The newest frame is one of the burst's. */
   {
-    IotFrameList *frames = iot_session_get_frames (session);
-    const IotRowSummary *last = iot_frame_list_summary (frames, n_rows);
+    const IotRowSummary *last = iot_frame_list_summary (frames, n_file);
 
     g_assert_cmpstr (last->protocol, ==, "UDP");
     g_assert_cmpstr (last->dst, ==, PEER_ADDRESS);
@@ -394,10 +506,24 @@ test_capture_keeps_up (void)
   /* The main loop is never held up 50 ms by the program's own work, nor
    * by anything but a machine too busy to give it (or the X server) a
    * CPU: on a machine with CPUs to spare, not at all. */
-  g_assert_cmpint (probe.most_run, <, MAX_GAP_US);
-  g_assert_cmpint (probe.worst_held, <, MAX_GAP_US);
+  {
+    double load;
+    gboolean overloaded = machine_overloaded (&load);
+    gint64 bound = overloaded ? LOOSE_HELD_US : MAX_GAP_US;
+
+    g_test_message ("[%s] load average %.1f on %u CPUs: the main thread's work in one gap and the gap less "
+                    "the waits for a CPU held to %.0f ms", scenario->name, load, g_get_num_processors (),
+                    bound / 1000.0);
+    g_assert_cmpint (probe.most_run, <, bound);
+    g_assert_cmpint (probe.worst_held, <, bound);
+  }
+  g_assert_cmpint (probe.worst, <, LOOSE_GAP_US);
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+static const Scenario plain = { "as captured", 4, NULL, FALSE };
+static const Scenario filtered = { "filtered", 3, HALF_FILTER, FALSE };
+static const Scenario sorted = { "sorted midway", 3, NULL, TRUE };
 
 int
 main (int argc, char **argv)
@@ -410,6 +536,8 @@ main (int argc, char **argv)
   else if (!make_network (&error))
     skip_reason = g_strdup_printf ("cannot make the test network: %s", error->message);
   gui_test_init (&argc, &argv);
-  g_test_add_func ("/gui/capture-keeps-up", test_capture_keeps_up);
+  g_test_add_data_func ("/gui/capture-keeps-up", &plain, test_capture_keeps_up);
+  g_test_add_data_func ("/gui/capture-keeps-up/filtered", &filtered, test_capture_keeps_up);
+  g_test_add_data_func ("/gui/capture-keeps-up/sorted", &sorted, test_capture_keeps_up);
   return g_test_run ();
 }
