@@ -4,7 +4,6 @@
 #include "iot-dissector.h"
 #include "bt-names.h"
 #include "bt-radio.h"
-#include "iot-reassembly.h"
 
 enum {
   F_PROTO,
@@ -136,6 +135,7 @@ enum {
   F_HAD_COUNT,
   F_HAD_LENGTH,
   F_CODING_INDICATOR,
+  F_L2CAP_DATA,
   N_FIELDS
 };
 
@@ -281,6 +281,8 @@ static IotField btle_fields[N_FIELDS] = {
   [F_PROTO] = { "btle", "Bluetooth Low Energy Link Layer", IOT_FT_PROTOCOL, .blurb =
     "The lowest layer every BLE packet has: an access address that says which link it belongs to, a header, "
     "the payload and a CRC." },
+  [F_L2CAP_DATA] = { "btle.l2cap_data", "L2CAP Fragment", IOT_FT_NONE, .blurb =
+    "The rest of an L2CAP message too long for the packet before (LLID 1 with data)." },
   [F_CODING_INDICATOR] = { "btle.coding_indicator", "Coding Indicator", IOT_FT_UINT8, IOT_BASE_DEC,
     coding_indicator_names, 0x03, "On LE Coded (long range): whether the rest of the packet repeats each bit "
     "8 times (S=8, the longest range) or twice (S=2)." },
@@ -552,6 +554,7 @@ typedef struct {
   guint8  peripheral[6];
   guint32 connect_frame;
   guint32 l2cap_messages;
+  guint32 l2cap_expected;     /* bytes of the current L2CAP message still to come (first pass) */
 } BtleConnection;
 
 typedef struct {
@@ -1147,15 +1150,67 @@ set_columns_link (IotPacket *pkt, guint32 aa, gboolean connection_known)
   iot_packet_set_net_dst (pkt, &a);
 }
 
+/* Readings carried in the connection (ATT values) belong to the
+ * peripheral, the device that measures: its address when the CONNECT_IND
+ * was seen, else the connection's access address. */
+static void
+set_reading_device (IotPacket *pkt, guint32 aa, const BtleConnection *conn)
+{
+  char device[24];
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  if (conn)
+    g_snprintf (device, sizeof device, "%02x:%02x:%02x:%02x:%02x:%02x", conn->peripheral[0], conn->peripheral[1],
+                conn->peripheral[2], conn->peripheral[3], conn->peripheral[4], conn->peripheral[5]);
+  else
+    g_snprintf (device, sizeof device, "0x%08x", aa);
+  iot_packet_set_reading_origin (pkt, device, NULL);
+}
+
+/* Which L2CAP message of the connection a packet carries (its index + 1;
+ * 0 when the connection is unknown): a start (LLID 2) begins the next
+ * one, a continuation (LLID 1) belongs to the message started before
+ * while bytes of it are missing.  A continuation with no message to
+ * continue begins one of its own, marked MISSING_START. */
+#define MISSING_START 0x80000000u
+
 static guint32
-l2cap_index (IotPacket *pkt, BtleState *state, BtleConnection *conn)
+l2cap_index (IotPacket *pkt, BtleState *state, BtleConnection *conn, const IotBuf *buf, guint llid, guint length)
 {
   guint32 number = iot_packet_frame_number (pkt);
 
   if (iot_packet_first_pass (pkt) && conn)
-    g_hash_table_insert (state->l2cap_index, GUINT_TO_POINTER (number),
-                         GUINT_TO_POINTER (++conn->l2cap_messages));
+    {
+      guint32 index;
+
+      if (llid == 2)
+        {
+          guint whole = iot_buf_has (buf, 6, 2) ? iot_buf_u16le (buf, 6) + 4u : length;
+          index = ++conn->l2cap_messages;
+          conn->l2cap_expected = whole > length ? whole - length : 0;
+        }
+      else if (conn->l2cap_expected > 0)
+        {
+          index = conn->l2cap_messages;
+          conn->l2cap_expected -= MIN (conn->l2cap_expected, length);
+        }
+      else
+        index = ++conn->l2cap_messages | MISSING_START;
+      g_hash_table_insert (state->l2cap_index, GUINT_TO_POINTER (number), GUINT_TO_POINTER (index));
+    }
   return GPOINTER_TO_UINT (g_hash_table_lookup (state->l2cap_index, GUINT_TO_POINTER (number)));
+}
+
+static void
+add_l2cap_index (IotPacket *pkt, int tree, guint32 index)
+{
+  int node;
+
+  if (index == 0)
+    return;
+  node = iot_tree_add_uint (pkt, tree, &btle_fields[F_L2CAP_INDEX], NULL, 0, 0, (index & ~MISSING_START) - 1);
+  iot_tree_set_generated (pkt, node);
 }
 
 static void
@@ -1189,24 +1244,29 @@ dissect_data (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
     iot_col_set_info (pkt, "Empty PDU");
   else if (llid == 2)
     {
-      guint32 index = l2cap_index (pkt, state, conn);
+      guint32 index = l2cap_index (pkt, state, conn, buf, llid, length);
       IotBuf l2cap = iot_buf_sub (buf, 6, length);
 
-      if (index)
-        {
-          node = iot_tree_add_uint (pkt, tree, &btle_fields[F_L2CAP_INDEX], NULL, 0, 0, index - 1);
-          iot_tree_set_generated (pkt, node);
-        }
+      add_l2cap_index (pkt, tree, index);
       if (conn)
         {
           node = iot_tree_add_uint (pkt, tree, &btle_fields[F_CONN_PARAMS_IN], NULL, 0, 0, conn->connect_frame);
           iot_tree_set_generated (pkt, node);
         }
+      set_reading_device (pkt, aa, conn);
       iot_call_dissector (pkt, &iot_dissector_btl2cap, &l2cap, -1);
       return;
     }
   else if (llid == 1)
-    iot_col_set_info (pkt, "L2CAP Fragment");
+    {
+      guint32 index = l2cap_index (pkt, state, conn, buf, llid, length);
+
+      node = iot_tree_add_item (pkt, tree, &btle_fields[F_L2CAP_DATA], buf, 6, length, FALSE);
+      if (index & MISSING_START)
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Missing Fragment Start");
+      add_l2cap_index (pkt, tree, index);
+      iot_col_set_info (pkt, "L2CAP Fragment");
+    }
   /* LLID 0 is reserved: nothing to name. */
   if (conn)
     {

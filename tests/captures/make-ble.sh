@@ -3,6 +3,8 @@
 # captures for the btle_rf/btle/btcommon/btl2cap/btatt/btsmp dissectors;
 # ble-nordic.pcap: an nRF Sniffer for Bluetooth LE capture (link type 272)
 # with extended advertising and periodic notifications (ble_nordic_gen.py);
+# ble-nordic-v0/v1/v2.pcap: the sniffer's older header formats
+# (ble_nordic_versions_gen.py);
 # see README.md, section "Bluetooth Low Energy".
 #
 # No BLE radio or sniffer is available, so ble_gen.py builds the link-layer
@@ -54,5 +56,23 @@ check "$n" "nordic_ble.direction == 1" 203
 check "$n" "btatt.opcode == 0x1b" 20
 check "$n" "btcommon.eir_ad.entry.device_name == \"env-sensor\"" 2
 
-cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$OUT/"
-echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap and $OUT/ble-nordic.pcap"
+# The older nRF Sniffer header formats (protocol versions 0, 1 and 2):
+# the same story in each (ble_nordic_versions_gen.py).
+for v in 0 1 2; do
+    f="$WORK/ble-nordic-v$v.pcap"
+    (cd "$HERE" && python3 ble_nordic_versions_gen.py "$v" "$f")
+    check "$f" "frame" 93
+    check "$f" "nordic_ble.protover == $v" 93
+    check "$f" "nordic_ble.crcok == 0" 1
+    check "$f" "btle.crc.incorrect" 1
+    check "$f" "nordic_ble.length.bad" 2
+    check "$f" "nordic_ble.mic.bad" 1
+    check "$f" "btatt.temperature" 12
+    check "$f" "nordic_ble.phy == 1" 52
+    check "$f" "_ws.malformed" 2
+done
+check "$WORK/ble-nordic-v0.pcap" "nordic_ble.legacy_marker == 0xbeef" 93
+check "$WORK/ble-nordic-v1.pcap" "nordic_ble.board_id == 1" 6
+
+cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$WORK"/ble-nordic-v[012].pcap "$OUT/"
+echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap, $OUT/ble-nordic.pcap and $OUT/ble-nordic-v[012].pcap"
