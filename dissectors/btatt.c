@@ -280,6 +280,7 @@ typedef struct {
   GHashTable *responses;    /* frame of a response → AttRequest (shared) */
   AttRequest *pending;
   AttRequest *pending_indication;
+  GHashTable *undescribed;  /* frame << 16 | handle → characteristic + 0x10000, as the first pass knew it */
 } BtattState;
 
 typedef struct {
@@ -296,6 +297,7 @@ btatt_state_new (void)
   state->services = g_array_new (FALSE, FALSE, sizeof (GattService));
   state->requests = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   state->responses = g_hash_table_new (g_direct_hash, g_direct_equal);
+  state->undescribed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   return state;
 }
 
@@ -307,6 +309,7 @@ btatt_state_free (gpointer data)
   g_array_free (state->services, TRUE);
   g_hash_table_destroy (state->responses);
   g_hash_table_destroy (state->requests);
+  g_hash_table_destroy (state->undescribed);
   g_free (state);
 }
 
@@ -400,6 +403,21 @@ uuid_name (guint16 uuid)
   return name ? name : "Unknown";
 }
 
+/* The characteristic an attribute never described lies in (a CCCD written
+ * without a Find Information first), as far as the discovery had gone when
+ * the frame came: a later discovery does not change what an earlier frame
+ * showed. */
+static guint16
+undescribed_characteristic (IotPacket *pkt, BtattState *state, guint16 handle)
+{
+  gint64 key = ((gint64) iot_packet_frame_number (pkt) << 16) | handle;
+
+  if (iot_packet_first_pass (pkt) && !g_hash_table_contains (state->undescribed, &key))
+    g_hash_table_insert (state->undescribed, g_memdup2 (&key, sizeof key),
+                         GUINT_TO_POINTER (characteristic_of (state, handle) | 0x10000u));
+  return GPOINTER_TO_UINT (g_hash_table_lookup (state->undescribed, &key)) & 0xffff;
+}
+
 typedef struct {
   guint16 service, characteristic, uuid;
 } HandleMeaning;
@@ -422,12 +440,15 @@ static char *
 describe_handle (IotPacket *pkt, BtattState *state, guint16 handle)
 {
   HandleMeaning m = meaning_of (state, handle);
+  /* A descriptor never described still names the characteristic it lies
+   * in, once its service is known. */
+  guint16 characteristic = m.uuid ? m.characteristic : undescribed_characteristic (pkt, state, handle);
 
   if (m.service == m.uuid)
     return iot_packet_strdup_printf (pkt, "%s", uuid_name (m.uuid));
-  if (m.characteristic == m.uuid || !m.characteristic)
+  if (characteristic == m.uuid || !characteristic)
     return iot_packet_strdup_printf (pkt, "%s: %s", uuid_name (m.service), uuid_name (m.uuid));
-  return iot_packet_strdup_printf (pkt, "%s: %s: %s", uuid_name (m.service), uuid_name (m.characteristic),
+  return iot_packet_strdup_printf (pkt, "%s: %s: %s", uuid_name (m.service), uuid_name (characteristic),
                                    uuid_name (m.uuid));
 }
 
@@ -439,7 +460,7 @@ add_handle_meaning (IotPacket *pkt, int node, BtattState *state, guint16 handle)
   /* An attribute never described still lies in the characteristic below
    * it (a CCCD written without a Find Information first): the field says
    * so, while the description does not guess. */
-  guint16 characteristic = m.uuid ? m.characteristic : characteristic_of (state, handle);
+  guint16 characteristic = m.uuid ? m.characteristic : undescribed_characteristic (pkt, state, handle);
   int item;
 
   iot_tree_append_label (pkt, node, " (%s)", describe_handle (pkt, state, handle));

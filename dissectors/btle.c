@@ -563,7 +563,8 @@ typedef struct {
   IotDefrag  *had;            /* advertising data split over AUX_CHAIN_INDs */
   GHashTable *had_open;       /* chain key → bytes gathered so far + 1 (first pass) */
   GHashTable *adva_by_adi;    /* ADI + 1 → advertiser address (guint8[6]), first pass */
-  GHashTable *chain_adva;     /* frame number → advertiser address of its chain */
+  GHashTable *adva_by_sync_aa;  /* periodic access address → advertiser address, first pass */
+  GHashTable *chain_adva;     /* frame number → advertiser address it did not name itself */
 } BtleState;
 
 static gpointer
@@ -575,6 +576,7 @@ btle_state_new (void)
   state->had = iot_defrag_new ();
   state->had_open = g_hash_table_new (g_direct_hash, g_direct_equal);
   state->adva_by_adi = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  state->adva_by_sync_aa = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   state->chain_adva = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return state;
 }
@@ -588,6 +590,7 @@ btle_state_free (gpointer data)
   iot_defrag_free (state->had);
   g_hash_table_destroy (state->had_open);
   g_hash_table_destroy (state->adva_by_adi);
+  g_hash_table_destroy (state->adva_by_sync_aa);
   g_hash_table_destroy (state->chain_adva);
   g_free (state);
 }
@@ -827,24 +830,33 @@ dissect_host_advertising_data (IotPacket *pkt, IotBuf *buf, int tree, guint off,
   dissect_ad_data (pkt, buf, off, len, parent);
 }
 
-/* An AUX_CHAIN_IND names no advertiser; it continues the chain its ADI
- * belongs to, whose AUX_ADV_IND did.  Returns that address, or NULL. */
+/* Some auxiliary PDUs name no advertiser; the address is known from
+ * earlier packets.  The last AUX_CHAIN_IND of a chain (the one without an
+ * AuxPtr) belongs to the advertiser that sent the chain's ADI; an
+ * AUX_SYNC_IND to the advertiser whose SyncInfo announced the periodic
+ * train's access address.  Returns that address, or NULL. */
 static const guint8 *
-chain_advertiser (IotPacket *pkt, guint chain_key, const guint8 *adva)
+known_advertiser (IotPacket *pkt, guint32 aa, guint chain_key, gboolean aux_ptr, const guint8 *adva,
+                  guint32 sync_aa)
 {
   BtleState *state = iot_packet_state (pkt, &iot_dissector_btle);
   gpointer number = GUINT_TO_POINTER (iot_packet_frame_number (pkt));
 
-  if (chain_key == NO_ADI)
-    return NULL;
   if (iot_packet_first_pass (pkt))
     {
-      gpointer key = GUINT_TO_POINTER (chain_key + 1);
+      gpointer adi_key = GUINT_TO_POINTER (chain_key + 1);
+      const guint8 *found = NULL;
 
-      if (adva != NULL)
-        g_hash_table_replace (state->adva_by_adi, key, g_memdup2 (adva, 6));
-      else if (is_aux_chain_ind (pkt) && g_hash_table_contains (state->adva_by_adi, key))
-        g_hash_table_replace (state->chain_adva, number, g_memdup2 (g_hash_table_lookup (state->adva_by_adi, key), 6));
+      if (adva != NULL && chain_key != NO_ADI)
+        g_hash_table_replace (state->adva_by_adi, adi_key, g_memdup2 (adva, 6));
+      if (adva != NULL && sync_aa != 0)
+        g_hash_table_replace (state->adva_by_sync_aa, GUINT_TO_POINTER (sync_aa), g_memdup2 (adva, 6));
+      if (adva == NULL && is_aux_chain_ind (pkt) && !aux_ptr && chain_key != NO_ADI)
+        found = g_hash_table_lookup (state->adva_by_adi, adi_key);
+      else if (adva == NULL && aa != ADVERTISING_AA)
+        found = g_hash_table_lookup (state->adva_by_sync_aa, GUINT_TO_POINTER (aa));
+      if (found)
+        g_hash_table_replace (state->chain_adva, number, g_memdup2 (found, 6));
     }
   return adva == NULL ? g_hash_table_lookup (state->chain_adva, number) : NULL;
 }
@@ -859,6 +871,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
   guint8 adva[6], targeta[6];
   gboolean have_adva = FALSE, have_targeta = FALSE;
   guint chain_key = NO_ADI;
+  guint32 sync_aa = 0;
   const guint8 *inherited;
   int ext, node;
 
@@ -910,6 +923,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
   if (flags & EXT_SYNC_INFO)
     {
       dissect_sync_info (pkt, ext, buf, off);
+      sync_aa = iot_buf_u32le (buf, off + 9);
       off += 18;
     }
   if (flags & EXT_TX_POWER)
@@ -921,13 +935,16 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
     iot_malformed (pkt, "Extended header fields longer than the extended header length");
   if (off < end)
     {
-      iot_tree_add_item (pkt, ext, &btle_fields[F_ACAD], buf, off, MIN (end - off, iot_buf_remaining (buf, off)),
-                         TRUE);
+      /* ACAD is a list of AD structures the controller adds. */
+      node = iot_tree_add_item (pkt, ext, &btle_fields[F_ACAD], buf, off,
+                                MIN (end - off, iot_buf_remaining (buf, off)), TRUE);
       if (end > buf->length)
         iot_malformed (pkt, "Extended header longer than the packet");
+      dissect_ad_data (pkt, buf, off, end - off, node);
     }
 
-  inherited = chain_advertiser (pkt, chain_key, have_adva ? adva : NULL);
+  inherited = known_advertiser (pkt, iot_buf_u32le (buf, 0), chain_key, (flags & EXT_AUX_PTR) != 0,
+                               have_adva ? adva : NULL, sync_aa);
   if (have_adva)
     set_columns_address (pkt, adva, have_targeta ? targeta : NULL);
   else if (inherited)
@@ -964,7 +981,8 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
       /* TxAdd and RxAdd only mean something when the extended header
        * carries the address they describe. */
       guint flags = extended_header_flags (buf);
-      uses_txadd = (flags & EXT_ADVA) != 0;
+      /* Without a flags byte at all, TxAdd is shown as tshark 4.0 does. */
+      uses_txadd = (flags & EXT_ADVA) != 0 || (iot_buf_u8 (buf, 6) & 0x3f) == 0;
       uses_rxadd = (flags & EXT_TARGETA) != 0;
       if (type == ADV_EXT_IND)
         name = extended_pdu_name (pkt);

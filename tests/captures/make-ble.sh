@@ -4,7 +4,8 @@
 # ble-nordic.pcap: an nRF Sniffer for Bluetooth LE capture (link type 272)
 # with extended advertising and periodic notifications (ble_nordic_gen.py);
 # ble-nordic-v0/v1/v2.pcap: the sniffer's older header formats
-# (ble_nordic_versions_gen.py);
+# (ble_nordic_versions_gen.py); ble-extadv.pcap: Bluetooth 5 extended
+# advertising (chains, scan, connect, periodic, LE Coded; ble_extadv_gen.py);
 # see README.md, section "Bluetooth Low Energy".
 #
 # No BLE radio or sniffer is available, so ble_gen.py builds the link-layer
@@ -20,7 +21,9 @@ OUT=${CAPTURES_OUT:-$HERE}
 WORK=$(mktemp -d /tmp/iotscope-make-ble.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+# Two passes, as iotscope makes: extended advertising data is put back
+# together from its pieces only then.
+count() { tshark -2 -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 check() {
     local file=$1 what=$2 want=$3 got
     got=$(count "$file" "$what")
@@ -74,5 +77,23 @@ done
 check "$WORK/ble-nordic-v0.pcap" "nordic_ble.legacy_marker == 0xbeef" 93
 check "$WORK/ble-nordic-v1.pcap" "nordic_ble.board_id == 1" 6
 
-cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$WORK"/ble-nordic-v[012].pcap "$OUT/"
-echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap, $OUT/ble-nordic.pcap and $OUT/ble-nordic-v[012].pcap"
+# Extended advertising of five devices (ble_extadv_gen.py).
+x="$WORK/ble-extadv.pcap"
+(cd "$HERE" && python3 ble_extadv_gen.py "$x")
+check "$x" "frame" 267
+check "$x" "nordic_ble.crcok == 1" 267
+check "$x" "_ws.malformed || _ws.expert.severity >= warning" 0
+check "$x" "btle.advertising_header.pdu_type == 7" 54
+check "$x" "nordic_ble.aux_type == 1" 8
+check "$x" "btle.ea.host_advertising_data.reassembled.length == 79" 4
+check "$x" "nordic_ble.aux_type == 2" 5
+check "$x" "btle.coding_indicator" 4
+check "$x" "btle.scanning_address" 1
+check "$x" "btle.extended_advertising_header.acad" 1
+check "$x" "btle.extended_advertising_header.cte_info" 1
+check "$x" "btle.advertising_header.pdu_type == 8" 1
+check "$x" "btatt.opcode == 0x1b" 10
+check "$x" "btatt.heart_rate_measurement.value.16" 1
+
+cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$WORK"/ble-nordic-v[012].pcap "$x" "$OUT/"
+echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap, $OUT/ble-nordic.pcap, $OUT/ble-nordic-v[012].pcap and $OUT/ble-extadv.pcap"
