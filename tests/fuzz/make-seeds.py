@@ -6,7 +6,7 @@ import os
 import struct
 import sys
 
-LINK_SELECTOR = {1: 0, 0: 1, 101: 2, 113: 3, 276: 4, 228: 5, 229: 6, 195: 7}
+LINK_SELECTOR = {1: 0, 0: 1, 101: 2, 113: 3, 276: 4, 228: 5, 229: 6, 195: 7, 251: 8, 256: 9, 272: 10}
 
 
 def frames(path):
