@@ -864,7 +864,7 @@ known_advertiser (IotPacket *pkt, guint32 aa, guint chain_key, gboolean aux_ptr,
 /* The Common Extended Advertising Payload Format: a length/mode byte, a
  * flags byte, the optional fields in flag order, then advertising data. */
 static void
-dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint length)
+dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint length, guint32 aa)
 {
   guint ext_len = iot_buf_u8 (buf, 6) & 0x3f, flags = extended_header_flags (buf);
   guint off = ext_len > 0 ? 8 : 7, end = 7 + ext_len;   /* no flags byte when the length is 0 */
@@ -943,7 +943,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
       dissect_ad_data (pkt, buf, off, end - off, node);
     }
 
-  inherited = known_advertiser (pkt, iot_buf_u32le (buf, 0), chain_key, (flags & EXT_AUX_PTR) != 0,
+  inherited = known_advertiser (pkt, aa, chain_key, (flags & EXT_AUX_PTR) != 0,
                                have_adva ? adva : NULL, sync_aa);
   if (have_adva)
     set_columns_address (pkt, adva, have_targeta ? targeta : NULL);
@@ -962,7 +962,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
 }
 
 static void
-dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
+dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
 {
   guint header = iot_buf_u8 (buf, 4), length = iot_buf_u8 (buf, 5);
   guint type = header & 0x0f;
@@ -1038,7 +1038,7 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
       break;
     case ADV_EXT_IND:
     case AUX_CONNECT_RSP:
-      dissect_extended_advertising (pkt, buf, tree, length);
+      dissect_extended_advertising (pkt, buf, tree, length, aa);
       break;
     default:
       iot_packet_set_address_text (pkt, "", "");
@@ -1349,7 +1349,7 @@ dissect_btle (IotPacket *pkt, IotBuf *buf, int parent)
   crc_off = 6 + length;
   if (is_advertising (&radio, aa))
     {
-      dissect_advertising (pkt, &pdu, tree);
+      dissect_advertising (pkt, &pdu, tree, aa);
       /* The length of a PDU of unknown type may be anything: its CRC is
        * taken as the last three bytes. */
       if ((iot_buf_u8 (&pdu, 4) & 0x0f) > AUX_CONNECT_RSP && pdu.length >= 3)
