@@ -16,6 +16,18 @@ typedef enum {
   BT_DIRECTION_PERIPHERAL_TO_CENTRAL,
 } BtDirection;
 
+typedef enum {
+  BT_PDU_KIND_UNKNOWN,      /* the link layer goes by the access address */
+  BT_PDU_KIND_ADVERTISING,
+  BT_PDU_KIND_DATA,
+} BtPduKind;
+
+enum {
+  BT_PHY_1M,
+  BT_PHY_2M,
+  BT_PHY_CODED,             /* a coding indicator follows the access address */
+};
+
 typedef struct {
   gboolean    known;              /* a sniffer header was present */
   gboolean    primary_channel;    /* advertising channel 37, 38 or 39 */
@@ -25,6 +37,10 @@ typedef struct {
   BtDirection direction;
   guint       channel;
   gint        rssi;
+  gboolean    crc_checked;        /* the sniffer checked the CRC … */
+  gboolean    crc_valid;          /* … and it matched */
+  BtPduKind   pdu_kind;           /* what the sniffer says the packet is */
+  guint       phy;                /* BT_PHY_* */
 } BtRadioInfo;
 
 static inline void
@@ -39,6 +55,10 @@ bt_radio_set (IotPacket *pkt, const BtRadioInfo *info)
   v |= (guint64) (info->aux_type_known != 0) << 7;
   v |= (guint64) (info->channel & 0xff) << 8;
   v |= (guint64) ((guint8) (gint8) info->rssi) << 16;
+  v |= (guint64) (info->crc_checked != 0) << 24;
+  v |= (guint64) (info->crc_valid != 0) << 25;
+  v |= (guint64) (info->pdu_kind & 0x03) << 26;
+  v |= (guint64) (info->phy & 0x07) << 28;
   iot_packet_set_layer_value (pkt, &iot_dissector_btle, v);
 }
 
@@ -58,6 +78,10 @@ bt_radio_get (IotPacket *pkt)
   info.aux_type_known = (v >> 7) & 1;
   info.channel = (v >> 8) & 0xff;
   info.rssi = (gint8) ((v >> 16) & 0xff);
+  info.crc_checked = (v >> 24) & 1;
+  info.crc_valid = (v >> 25) & 1;
+  info.pdu_kind = (v >> 26) & 0x03;
+  info.phy = (v >> 28) & 0x07;
   return info;
 }
 

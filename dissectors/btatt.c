@@ -280,6 +280,7 @@ typedef struct {
   GHashTable *responses;    /* frame of a response → AttRequest (shared) */
   AttRequest *pending;
   AttRequest *pending_indication;
+  GHashTable *undescribed;  /* frame << 16 | handle → characteristic + 0x10000, as the first pass knew it */
 } BtattState;
 
 typedef struct {
@@ -296,6 +297,7 @@ btatt_state_new (void)
   state->services = g_array_new (FALSE, FALSE, sizeof (GattService));
   state->requests = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   state->responses = g_hash_table_new (g_direct_hash, g_direct_equal);
+  state->undescribed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   return state;
 }
 
@@ -307,6 +309,7 @@ btatt_state_free (gpointer data)
   g_array_free (state->services, TRUE);
   g_hash_table_destroy (state->responses);
   g_hash_table_destroy (state->requests);
+  g_hash_table_destroy (state->undescribed);
   g_free (state);
 }
 
@@ -400,6 +403,21 @@ uuid_name (guint16 uuid)
   return name ? name : "Unknown";
 }
 
+/* The characteristic an attribute never described lies in (a CCCD written
+ * without a Find Information first), as far as the discovery had gone when
+ * the frame came: a later discovery does not change what an earlier frame
+ * showed. */
+static guint16
+undescribed_characteristic (IotPacket *pkt, BtattState *state, guint16 handle)
+{
+  gint64 key = ((gint64) iot_packet_frame_number (pkt) << 16) | handle;
+
+  if (iot_packet_first_pass (pkt) && !g_hash_table_contains (state->undescribed, &key))
+    g_hash_table_insert (state->undescribed, g_memdup2 (&key, sizeof key),
+                         GUINT_TO_POINTER (characteristic_of (state, handle) | 0x10000u));
+  return GPOINTER_TO_UINT (g_hash_table_lookup (state->undescribed, &key)) & 0xffff;
+}
+
 typedef struct {
   guint16 service, characteristic, uuid;
 } HandleMeaning;
@@ -422,12 +440,15 @@ static char *
 describe_handle (IotPacket *pkt, BtattState *state, guint16 handle)
 {
   HandleMeaning m = meaning_of (state, handle);
+  /* A descriptor never described still names the characteristic it lies
+   * in, once its service is known. */
+  guint16 characteristic = m.uuid ? m.characteristic : undescribed_characteristic (pkt, state, handle);
 
   if (m.service == m.uuid)
     return iot_packet_strdup_printf (pkt, "%s", uuid_name (m.uuid));
-  if (m.characteristic == m.uuid || !m.characteristic)
+  if (characteristic == m.uuid || !characteristic)
     return iot_packet_strdup_printf (pkt, "%s: %s", uuid_name (m.service), uuid_name (m.uuid));
-  return iot_packet_strdup_printf (pkt, "%s: %s: %s", uuid_name (m.service), uuid_name (m.characteristic),
+  return iot_packet_strdup_printf (pkt, "%s: %s: %s", uuid_name (m.service), uuid_name (characteristic),
                                    uuid_name (m.uuid));
 }
 
@@ -436,6 +457,10 @@ static void
 add_handle_meaning (IotPacket *pkt, int node, BtattState *state, guint16 handle)
 {
   HandleMeaning m = meaning_of (state, handle);
+  /* An attribute never described still lies in the characteristic below
+   * it (a CCCD written without a Find Information first): the field says
+   * so, while the description does not guess. */
+  guint16 characteristic = m.uuid ? m.characteristic : undescribed_characteristic (pkt, state, handle);
   int item;
 
   iot_tree_append_label (pkt, node, " (%s)", describe_handle (pkt, state, handle));
@@ -444,9 +469,9 @@ add_handle_meaning (IotPacket *pkt, int node, BtattState *state, guint16 handle)
       item = iot_tree_add_uint (pkt, node, &btatt_fields[F_SERVICE_UUID16], NULL, 0, 0, m.service);
       iot_tree_set_generated (pkt, item);
     }
-  if (m.characteristic && m.characteristic != m.uuid)
+  if (characteristic && characteristic != m.uuid)
     {
-      item = iot_tree_add_uint (pkt, node, &btatt_fields[F_CHAR_UUID16], NULL, 0, 0, m.characteristic);
+      item = iot_tree_add_uint (pkt, node, &btatt_fields[F_CHAR_UUID16], NULL, 0, 0, characteristic);
       iot_tree_set_generated (pkt, item);
     }
   if (m.uuid)
@@ -532,6 +557,60 @@ add_value (IotPacket *pkt, int tree, BtattState *state, const IotBuf *buf, guint
       iot_tree_add_item (pkt, tree, &btatt_fields[F_VALUE], buf, off, len, FALSE);
       return;
     }
+}
+
+/* A value that says what a characteristic measures now (a notification,
+ * an indication or a read response) is a reading, where the
+ * characteristic's format is a standard one: the GATT discovery earlier
+ * in the capture named it. */
+static void
+publish_reading (IotPacket *pkt, BtattState *state, const IotBuf *buf, guint off, guint16 handle)
+{
+  guint16 uuid = uuid_of (state, handle);
+  IotReading reading = { 0 };
+  guint len = iot_buf_remaining (buf, off);
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  switch (uuid)
+    {
+    case 0x2a19:   /* Battery Level: uint8, percent */
+      if (len < 1)
+        return;
+      reading.value = iot_buf_u8 (buf, off);
+      reading.unit = "%";
+      break;
+    case 0x2a6e:   /* Temperature: sint16, 0.01 degrees Celsius */
+      if (len < 2)
+        return;
+      reading.value = (gint16) iot_buf_u16le (buf, off) / 100.0;
+      reading.unit = "Cel";
+      break;
+    case 0x2a6f:   /* Humidity: uint16, 0.01 percent */
+      if (len < 2)
+        return;
+      reading.value = iot_buf_u16le (buf, off) / 100.0;
+      reading.unit = "%RH";
+      break;
+    case 0x2a6d:   /* Pressure: uint32, 0.1 pascal */
+      if (len < 4)
+        return;
+      reading.value = iot_buf_u32le (buf, off) / 10.0;
+      reading.unit = "Pa";
+      break;
+    case 0x2a37:   /* Heart Rate Measurement: flags, then uint8 or uint16 bpm */
+      if (len < 2 || ((iot_buf_u8 (buf, off) & 0x01) && len < 3))
+        return;
+      reading.value = iot_buf_u8 (buf, off) & 0x01 ? iot_buf_u16le (buf, off + 1) : iot_buf_u8 (buf, off + 1);
+      reading.unit = "bpm";
+      break;
+    default:
+      return;
+    }
+  reading.device = iot_packet_reading_device (pkt);
+  reading.series = iot_packet_strdup_printf (pkt, "Handle 0x%04x", handle);
+  reading.name = uuid_name (uuid);
+  iot_packet_add_reading (pkt, &reading);
 }
 
 static void
@@ -829,7 +908,10 @@ dissect_pdu (IotPacket *pkt, const IotBuf *buf, int tree, BtattState *state, gui
           info_handle (pkt, state, req->handle);
           /* A blob is a slice of a long value: shown as bytes. */
           if (opcode == 0x0b)
-            add_value (pkt, tree, state, buf, 1, req->handle);
+            {
+              add_value (pkt, tree, state, buf, 1, req->handle);
+              publish_reading (pkt, state, buf, 1, req->handle);
+            }
           else
             iot_tree_add_item (pkt, tree, &btatt_fields[F_VALUE], buf, 1, iot_buf_remaining (buf, 1), FALSE);
         }
@@ -891,6 +973,7 @@ dissect_pdu (IotPacket *pkt, const IotBuf *buf, int tree, BtattState *state, gui
       add_handle (pkt, tree, state, F_HANDLE, buf, 1);
       info_handle (pkt, state, handle);
       add_value (pkt, tree, state, buf, 3, handle);
+      publish_reading (pkt, state, buf, 3, handle);
       break;
     case 0x1e:
       if (req && req->frame != iot_packet_frame_number (pkt))

@@ -30,6 +30,8 @@ enum {
   F_CONN_INTERVAL_MAX,
   F_CHANNEL_MAP_0,
   F_CHANNEL_MAP_LAST = F_CHANNEL_MAP_0 + 39,
+  F_LE_CHANNEL_MAP,
+  F_INSTANT,
   N_FIELDS
 };
 
@@ -50,6 +52,7 @@ static const IotValueName ad_type_names[] = {
   { 0x1a, "Advertising Interval" },
   { 0x20, "Service Data - 32 bit UUID" },
   { 0x21, "Service Data - 128 bit UUID" },
+  { 0x28, "Channel Map Update Indication" },
   { 0xff, "Manufacturer Specific" },
   IOT_VALUE_NAMES_END
 };
@@ -198,6 +201,10 @@ static IotField btcommon_fields[N_FIELDS] = {
     0x40, "Advertising channels are never in a channel map; always 0.", "True", "False", 8 },
   [F_CHANNEL_MAP_0 + 39] = { "btcommon.le_channel_map.39", "Reserved", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL,
     0x80, "Advertising channels are never in a channel map; always 0.", "True", "False", 8 },
+  [F_LE_CHANNEL_MAP] = { "btcommon.eir_ad.entry.le_channel_map", "Channel Map", IOT_FT_BYTES, .blurb =
+    "The data channels a periodic advertising train will use from the instant on (1: used)." },
+  [F_INSTANT] = { "btcommon.eir_ad.entry.instant", "Instant", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+    "The periodic advertising event counter value at which the new channel map takes effect." },
 };
 
 static gboolean
@@ -222,6 +229,8 @@ add_uuid128 (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
   name = bt_uuid128_name (be);
   iot_tree_set_label (pkt, node, "UUID 128: %s (%s)", bt_uuid128_format (pkt, le), name ? name : "Unknown");
 }
+
+extern IotDissector iot_dissector_btcommon;
 
 static void
 dissect_entry (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint type, int tree)
@@ -273,6 +282,16 @@ dissect_entry (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint ty
     case 0x1a:
       iot_tree_add_item (pkt, tree, &btcommon_fields[F_ADV_INTERVAL], buf, off, 2, TRUE);
       break;
+    case 0x28:
+      {
+        int node = iot_tree_add_item (pkt, tree, &btcommon_fields[F_LE_CHANNEL_MAP], buf, off, 5, FALSE);
+        IotBuf map = iot_buf_sub (buf, off, 5);
+
+        iot_packet_set_layer_value (pkt, &iot_dissector_btcommon, 1);
+        iot_call_dissector (pkt, &iot_dissector_btcommon, &map, node);
+        iot_tree_add_item (pkt, tree, &btcommon_fields[F_INSTANT], buf, off + 5, 2, TRUE);
+      }
+      break;
     case 0xff:
       iot_tree_add_item (pkt, tree, &btcommon_fields[F_COMPANY_ID], buf, off, 2, TRUE);
       if (len > 2)
@@ -287,8 +306,6 @@ dissect_entry (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint ty
       break;
     }
 }
-
-extern IotDissector iot_dissector_btcommon;
 
 /* The 5-byte map of data channels in CONNECT_IND and LL_CHANNEL_MAP_REQ;
  * the link layer asks for it by setting this layer's value to 1. */

@@ -130,6 +130,12 @@ enum {
   F_TX_POWER,
   F_ACAD,
   F_HAD_FRAGMENT,
+  F_HAD_FRAGMENTS,
+  F_HAD_PIECE,
+  F_HAD_COUNT,
+  F_HAD_LENGTH,
+  F_CODING_INDICATOR,
+  F_L2CAP_DATA,
   N_FIELDS
 };
 
@@ -146,9 +152,17 @@ enum {
 
 enum {
   ADV_IND, ADV_DIRECT_IND, ADV_NONCONN_IND, SCAN_REQ, SCAN_RSP, CONNECT_IND, ADV_SCAN_IND, ADV_EXT_IND,
+  AUX_CONNECT_RSP,
+};
+
+/* The auxiliary PDU a sniffer names with aux_type (bt-radio.h). */
+enum {
+  AUX_ADV_IND, AUX_CHAIN_IND, AUX_SYNC_IND, AUX_SCAN_RSP,
 };
 
 #define ADVERTISING_AA 0x8e89bed6u
+/* Chain key of extended advertising PDUs without an ADI (ADIs are 16 bits). */
+#define NO_ADI 0x10000u
 
 extern IotDissector iot_dissector_btle;
 extern IotDissector iot_dissector_btcommon;
@@ -257,10 +271,21 @@ static const char *const aux_pdu_names[] = { "AUX_ADV_IND", "AUX_CHAIN_IND", "AU
 #define HDR_BOOL(abbrev, name, mask, blurb, t, f) \
   { abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, blurb, t, f, 8 }
 
+static const IotValueName coding_indicator_names[] = {
+  { 0, "FEC Block 2 coded using S=8" },
+  { 1, "FEC Block 2 coded using S=2" },
+  IOT_VALUE_NAMES_END
+};
+
 static IotField btle_fields[N_FIELDS] = {
   [F_PROTO] = { "btle", "Bluetooth Low Energy Link Layer", IOT_FT_PROTOCOL, .blurb =
     "The lowest layer every BLE packet has: an access address that says which link it belongs to, a header, "
     "the payload and a CRC." },
+  [F_L2CAP_DATA] = { "btle.l2cap_data", "L2CAP Fragment", IOT_FT_NONE, .blurb =
+    "The rest of an L2CAP message too long for the packet before (LLID 1 with data)." },
+  [F_CODING_INDICATOR] = { "btle.coding_indicator", "Coding Indicator", IOT_FT_UINT8, IOT_BASE_DEC,
+    coding_indicator_names, 0x03, "On LE Coded (long range): whether the rest of the packet repeats each bit "
+    "8 times (S=8, the longest range) or twice (S=2)." },
   [F_AA] = { "btle.access_address", "Access Address", IOT_FT_UINT32, IOT_BASE_HEX, NULL, 0,
     "Which link the packet belongs to: 0x8e89bed6 for advertising, a random value chosen by the central for "
     "each connection." },
@@ -506,7 +531,20 @@ static IotField btle_fields[N_FIELDS] = {
   [F_ACAD] = { "btle.extended_advertising_header.acad", "Additional Controller Advertising Data", IOT_FT_NONE,
     .blurb = "Extra controller data after the optional fields (e.g. a channel map update)." },
   [F_HAD_FRAGMENT] = { "btle.extended_advertising.had_fragment", "Host Advertising Data Fragment", IOT_FT_NONE,
-    .blurb = "Part of advertising data that continues in an AUX_CHAIN_IND." },
+    .blurb = "Part of advertising data too long for one packet: an AuxPtr says an AUX_CHAIN_IND carries the rest." },
+  [F_HAD_FRAGMENTS] = { "btle.ea.host_advertising_data.fragments", "EA HAD fragments", IOT_FT_NONE, .blurb =
+    "The advertising data put back together from the AUX_ADV_IND and the AUX_CHAIN_INDs that continue it." },
+  [F_HAD_PIECE] = { "btle.ea.host_advertising_data.fragment", "EA HAD fragment", IOT_FT_FRAMENUM, .blurb =
+    "A frame that carried part of the advertising data." },
+  [F_HAD_COUNT] = { "btle.ea.host_advertising_data.fragment.count", "EA HAD fragment count", IOT_FT_UINT32,
+    IOT_BASE_DEC, NULL, 0, "How many packets the advertising data was split into." },
+  [F_HAD_LENGTH] = { "btle.ea.host_advertising_data.reassembled.length", "Reassembled EA HAD length",
+    IOT_FT_UINT32, IOT_BASE_DEC, NULL, 0, "Bytes of advertising data once put back together (up to 1650)." },
+};
+
+static const IotRebuildFields had_rebuild_fields = {
+  &btle_fields[F_HAD_FRAGMENTS], &btle_fields[F_HAD_PIECE], &btle_fields[F_HAD_COUNT],
+  &btle_fields[F_HAD_LENGTH], NULL, "EA HAD fragments", "Reassembled EA HAD",
 };
 
 /* ---- per-capture state: connections seen in CONNECT_IND ------------------- */
@@ -516,11 +554,17 @@ typedef struct {
   guint8  peripheral[6];
   guint32 connect_frame;
   guint32 l2cap_messages;
+  guint32 l2cap_expected;     /* bytes of the current L2CAP message still to come (first pass) */
 } BtleConnection;
 
 typedef struct {
   GHashTable *connections;    /* access address → BtleConnection */
   GHashTable *l2cap_index;    /* frame number → L2CAP index + 1 */
+  IotDefrag  *had;            /* advertising data split over AUX_CHAIN_INDs */
+  GHashTable *had_open;       /* chain key → bytes gathered so far + 1 (first pass) */
+  GHashTable *adva_by_adi;    /* ADI + 1 → advertiser address (guint8[6]), first pass */
+  GHashTable *adva_by_sync_aa;  /* periodic access address → advertiser address, first pass */
+  GHashTable *chain_adva;     /* frame number → advertiser address it did not name itself */
 } BtleState;
 
 static gpointer
@@ -529,6 +573,11 @@ btle_state_new (void)
   BtleState *state = g_new0 (BtleState, 1);
   state->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   state->l2cap_index = g_hash_table_new (g_direct_hash, g_direct_equal);
+  state->had = iot_defrag_new ();
+  state->had_open = g_hash_table_new (g_direct_hash, g_direct_equal);
+  state->adva_by_adi = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  state->adva_by_sync_aa = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  state->chain_adva = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return state;
 }
 
@@ -538,6 +587,11 @@ btle_state_free (gpointer data)
   BtleState *state = data;
   g_hash_table_destroy (state->connections);
   g_hash_table_destroy (state->l2cap_index);
+  iot_defrag_free (state->had);
+  g_hash_table_destroy (state->had_open);
+  g_hash_table_destroy (state->adva_by_adi);
+  g_hash_table_destroy (state->adva_by_sync_aa);
+  g_hash_table_destroy (state->chain_adva);
   g_free (state);
 }
 
@@ -637,6 +691,15 @@ on_primary_channel (IotPacket *pkt)
   return bt_radio_get (pkt).primary_channel;
 }
 
+/* Whether a radio header says the packet came on a secondary advertising
+ * channel (0-36), where SCAN_REQ and CONNECT_IND are AUX_SCAN_REQ and
+ * AUX_CONNECT_REQ: the same layout, answered by extended PDUs. */
+static gboolean
+on_secondary_channel (IotPacket *pkt)
+{
+  return bt_radio_get (pkt).secondary_channel;
+}
+
 /* ---- extended advertising (Bluetooth 5) ------------------------------------ */
 
 /* Which name a PDU of type 7 goes by: ADV_EXT_IND on a primary channel,
@@ -649,6 +712,22 @@ extended_pdu_name (IotPacket *pkt)
   if (radio.secondary_channel && radio.aux_type_known)
     return aux_pdu_names[radio.aux_type & 0x03];
   return "ADV_EXT_IND";
+}
+
+static gboolean
+is_aux_scan_rsp (IotPacket *pkt)
+{
+  BtRadioInfo radio = bt_radio_get (pkt);
+
+  return radio.secondary_channel && radio.aux_type_known && radio.aux_type == AUX_SCAN_RSP;
+}
+
+static gboolean
+is_aux_chain_ind (IotPacket *pkt)
+{
+  BtRadioInfo radio = bt_radio_get (pkt);
+
+  return radio.secondary_channel && radio.aux_type_known && radio.aux_type == AUX_CHAIN_IND;
 }
 
 static guint
@@ -697,20 +776,110 @@ dissect_sync_info (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
   add_uint_le (pkt, node, F_SYNC_EVENT, buf, off + 16, 2);
 }
 
+/* Advertising data too long for one packet goes out in pieces: the
+ * AUX_ADV_IND (or AUX_SCAN_RSP) carries the first, each AUX_CHAIN_IND the
+ * next, and every piece but the last has an AuxPtr to the one after.  The
+ * pieces of one chain share the ADI, which keys them here (packets without
+ * an ADI share one key).  The last piece shows the whole data. */
+static void
+dissect_host_advertising_data (IotPacket *pkt, IotBuf *buf, int tree, guint off, guint len,
+                               gboolean more, guint chain_key)
+{
+  BtleState *state = iot_packet_state (pkt, &iot_dissector_btle);
+  guint32 number = iot_packet_frame_number (pkt);
+  gpointer key = GUINT_TO_POINTER (chain_key + 1);
+  int parent = tree;
+
+  if (iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt) && iot_buf_has (buf, off, len))
+    {
+      guint gathered = GPOINTER_TO_UINT (g_hash_table_lookup (state->had_open, key));
+      gboolean chained = gathered > 0 && is_aux_chain_ind (pkt);
+
+      if (more)
+        {
+          /* A first piece starts the chain anew. */
+          guint position = chained ? gathered - 1 : 0;
+          iot_defrag_add (state->had, pkt, &chain_key, sizeof chain_key, position, buf, off, len, FALSE);
+          g_hash_table_insert (state->had_open, key, GUINT_TO_POINTER (position + len + 1));
+        }
+      else if (chained)
+        {
+          iot_defrag_add (state->had, pkt, &chain_key, sizeof chain_key, gathered - 1, buf, off, len, TRUE);
+          g_hash_table_remove (state->had_open, key);
+        }
+    }
+
+  if (more)
+    {
+      iot_tree_add_item (pkt, tree, &btle_fields[F_HAD_FRAGMENT], buf, off, len, TRUE);
+      iot_col_append_info (pkt, " (EA HAD Fragment)");
+      return;
+    }
+  if (iot_defrag_completed_in (state->had, number) == number)
+    {
+      IotBuf whole;
+
+      iot_tree_add_item (pkt, tree, &btle_fields[F_HAD_FRAGMENT], buf, off, len, TRUE);
+      whole = iot_defrag_rebuild (state->had, pkt, &had_rebuild_fields, tree);
+      iot_col_append_info (pkt, " (EA HAD Reassembled)");
+      iot_call_dissector (pkt, &iot_dissector_btcommon, &whole, tree);
+      return;
+    }
+  if (is_aux_scan_rsp (pkt))
+    parent = iot_tree_add_item (pkt, tree, &btle_fields[F_SCAN_RSP_DATA], buf, off, len, FALSE);
+  dissect_ad_data (pkt, buf, off, len, parent);
+}
+
+/* Some auxiliary PDUs name no advertiser; the address is known from
+ * earlier packets.  The last AUX_CHAIN_IND of a chain (the one without an
+ * AuxPtr) belongs to the advertiser that sent the chain's ADI; an
+ * AUX_SYNC_IND to the advertiser whose SyncInfo announced the periodic
+ * train's access address.  Returns that address, or NULL. */
+static const guint8 *
+known_advertiser (IotPacket *pkt, guint32 aa, guint chain_key, gboolean aux_ptr, const guint8 *adva,
+                  guint32 sync_aa)
+{
+  BtleState *state = iot_packet_state (pkt, &iot_dissector_btle);
+  gpointer number = GUINT_TO_POINTER (iot_packet_frame_number (pkt));
+
+  if (iot_packet_first_pass (pkt))
+    {
+      gpointer adi_key = GUINT_TO_POINTER (chain_key + 1);
+      const guint8 *found = NULL;
+
+      if (adva != NULL && chain_key != NO_ADI)
+        g_hash_table_replace (state->adva_by_adi, adi_key, g_memdup2 (adva, 6));
+      if (adva != NULL && sync_aa != 0)
+        g_hash_table_replace (state->adva_by_sync_aa, GUINT_TO_POINTER (sync_aa), g_memdup2 (adva, 6));
+      if (adva == NULL && is_aux_chain_ind (pkt) && !aux_ptr && chain_key != NO_ADI)
+        found = g_hash_table_lookup (state->adva_by_adi, adi_key);
+      else if (adva == NULL && aa != ADVERTISING_AA)
+        found = g_hash_table_lookup (state->adva_by_sync_aa, GUINT_TO_POINTER (aa));
+      if (found)
+        g_hash_table_replace (state->chain_adva, number, g_memdup2 (found, 6));
+    }
+  return adva == NULL ? g_hash_table_lookup (state->chain_adva, number) : NULL;
+}
+
 /* The Common Extended Advertising Payload Format: a length/mode byte, a
  * flags byte, the optional fields in flag order, then advertising data. */
 static void
-dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint length)
+dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint length, guint32 aa)
 {
   guint ext_len = iot_buf_u8 (buf, 6) & 0x3f, flags = extended_header_flags (buf);
-  guint off = 8, end = 7 + ext_len;
+  guint off = ext_len > 0 ? 8 : 7, end = 7 + ext_len;   /* no flags byte when the length is 0 */
   guint8 adva[6], targeta[6];
   gboolean have_adva = FALSE, have_targeta = FALSE;
+  guint chain_key = NO_ADI;
+  guint32 sync_aa = 0;
+  const guint8 *inherited;
   int ext, node;
 
-  if (ext_len + 1 > length)
-    iot_malformed (pkt, "Extended header longer than the PDU");
-  ext = iot_tree_add_item (pkt, tree, &btle_fields[F_EXT_HEADER], buf, 6, 1 + ext_len, TRUE);
+  /* An extended header longer than the PDU is read on as far as the
+   * captured bytes go (into the CRC), as tshark does: what it claims
+   * stays visible, and the read past the end ends the layer. */
+  ext = iot_tree_add_item (pkt, tree, &btle_fields[F_EXT_HEADER], buf, 6,
+                           MIN (1 + ext_len, iot_buf_remaining (buf, 6)), TRUE);
   add_uint_le (pkt, ext, F_EXT_LENGTH, buf, 6, 1);
   add_uint_le (pkt, ext, F_EXT_MODE, buf, 6, 1);
   if (ext_len > 0)
@@ -743,6 +912,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
       node = iot_tree_add_item (pkt, ext, &btle_fields[F_ADI], buf, off, 2, TRUE);
       add_uint_le (pkt, node, F_ADI_DID, buf, off, 2);
       add_uint_le (pkt, node, F_ADI_SID, buf, off, 2);
+      chain_key = iot_buf_u16le (buf, off);
       off += 2;
     }
   if (flags & EXT_AUX_PTR)
@@ -753,6 +923,7 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
   if (flags & EXT_SYNC_INFO)
     {
       dissect_sync_info (pkt, ext, buf, off);
+      sync_aa = iot_buf_u32le (buf, off + 9);
       off += 18;
     }
   if (flags & EXT_TX_POWER)
@@ -763,10 +934,21 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
   if (off > end)
     iot_malformed (pkt, "Extended header fields longer than the extended header length");
   if (off < end)
-    iot_tree_add_item (pkt, ext, &btle_fields[F_ACAD], buf, off, end - off, TRUE);
+    {
+      /* ACAD is a list of AD structures the controller adds. */
+      node = iot_tree_add_item (pkt, ext, &btle_fields[F_ACAD], buf, off,
+                                MIN (end - off, iot_buf_remaining (buf, off)), TRUE);
+      if (end > buf->length)
+        iot_malformed (pkt, "Extended header longer than the packet");
+      dissect_ad_data (pkt, buf, off, end - off, node);
+    }
 
+  inherited = known_advertiser (pkt, aa, chain_key, (flags & EXT_AUX_PTR) != 0,
+                               have_adva ? adva : NULL, sync_aa);
   if (have_adva)
     set_columns_address (pkt, adva, have_targeta ? targeta : NULL);
+  else if (inherited)
+    set_columns_address (pkt, inherited, have_targeta ? targeta : NULL);
   else
     {
       static const guint8 broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -774,20 +956,13 @@ dissect_extended_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint lengt
       set_columns_address (pkt, broadcast, have_targeta ? targeta : NULL);
     }
 
-  /* Advertising data: complete here, or its first part when an AuxPtr
-   * says an AUX_CHAIN_IND carries the rest. */
   if (length > 1 + ext_len)
-    {
-      if (flags & EXT_AUX_PTR)
-        iot_tree_add_item (pkt, tree, &btle_fields[F_HAD_FRAGMENT], buf, 6 + 1 + ext_len,
-                           length - 1 - ext_len, TRUE);
-      else
-        dissect_ad_data (pkt, buf, 6 + 1 + ext_len, length - 1 - ext_len, tree);
-    }
+    dissect_host_advertising_data (pkt, buf, tree, 6 + 1 + ext_len, length - 1 - ext_len,
+                                   (flags & EXT_AUX_PTR) != 0, chain_key);
 }
 
 static void
-dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
+dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
 {
   guint header = iot_buf_u8 (buf, 4), length = iot_buf_u8 (buf, 5);
   guint type = header & 0x0f;
@@ -801,15 +976,23 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
   int node;
   const char *name = iot_value_name (adv_pdu_type_names, type);
 
-  if (type == ADV_EXT_IND)
+  if (type == ADV_EXT_IND || type == AUX_CONNECT_RSP)
     {
       /* TxAdd and RxAdd only mean something when the extended header
        * carries the address they describe. */
       guint flags = extended_header_flags (buf);
-      uses_txadd = (flags & EXT_ADVA) != 0;
+      /* Without a flags byte at all, TxAdd is shown as tshark 4.0 does. */
+      uses_txadd = (flags & EXT_ADVA) != 0 || (iot_buf_u8 (buf, 6) & 0x3f) == 0;
       uses_rxadd = (flags & EXT_TARGETA) != 0;
-      name = extended_pdu_name (pkt);
+      if (type == ADV_EXT_IND)
+        name = extended_pdu_name (pkt);
     }
+  else if (type == SCAN_REQ && on_secondary_channel (pkt))
+    name = "AUX_SCAN_REQ";
+  else if (type == CONNECT_IND && on_secondary_channel (pkt))
+    name = "AUX_CONNECT_REQ";
+  else if (type > AUX_CONNECT_RSP)
+    uses_txadd = FALSE;
 
   node = iot_tree_add_item (pkt, tree, &btle_fields[F_ADV_HEADER], buf, 4, 2, TRUE);
   iot_tree_set_label (pkt, node, "Packet Header: 0x%04x (PDU Type: %s)", iot_buf_u16le (buf, 4),
@@ -854,9 +1037,11 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree)
       dissect_connect_ind (pkt, buf, 18, tree, a, b);
       break;
     case ADV_EXT_IND:
-      dissect_extended_advertising (pkt, buf, tree, length);
+    case AUX_CONNECT_RSP:
+      dissect_extended_advertising (pkt, buf, tree, length, aa);
       break;
     default:
+      iot_packet_set_address_text (pkt, "", "");
       iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_UNDECODED,
                       "Advertising PDU type %u is not decoded", type);
       break;
@@ -949,10 +1134,11 @@ dissect_control (IotPacket *pkt, const IotBuf *buf, guint off, int tree)
 }
 
 static void
-set_columns_link (IotPacket *pkt, guint32 aa)
+set_columns_link (IotPacket *pkt, guint32 aa, gboolean connection_known)
 {
   /* Without a direction from the sniffer, both ends are only known by
-   * the connection's access address; with one, by their role. */
+   * the connection's access address; with one, by their role, and by
+   * role and access address once the CONNECT_IND was seen. */
   IotAddress a = { .family = IOT_ADDRESS_BLE_ACCESS };
   BtDirection direction = bt_radio_get (pkt).direction;
 
@@ -961,8 +1147,16 @@ set_columns_link (IotPacket *pkt, guint32 aa)
       char central[24], peripheral[24];
       gboolean from_central = direction == BT_DIRECTION_CENTRAL_TO_PERIPHERAL;
 
-      g_snprintf (central, sizeof central, "Master_0x%08x", aa);
-      g_snprintf (peripheral, sizeof peripheral, "Slave_0x%08x", aa);
+      if (connection_known)
+        {
+          g_snprintf (central, sizeof central, "Master_0x%08x", aa);
+          g_snprintf (peripheral, sizeof peripheral, "Slave_0x%08x", aa);
+        }
+      else
+        {
+          g_strlcpy (central, "Master", sizeof central);
+          g_strlcpy (peripheral, "Slave", sizeof peripheral);
+        }
       iot_packet_set_address_text (pkt, from_central ? central : peripheral, from_central ? peripheral : central);
     }
 
@@ -974,15 +1168,67 @@ set_columns_link (IotPacket *pkt, guint32 aa)
   iot_packet_set_net_dst (pkt, &a);
 }
 
+/* Readings carried in the connection (ATT values) belong to the
+ * peripheral, the device that measures: its address when the CONNECT_IND
+ * was seen, else the connection's access address. */
+static void
+set_reading_device (IotPacket *pkt, guint32 aa, const BtleConnection *conn)
+{
+  char device[24];
+
+  if (!iot_packet_wants_readings (pkt))
+    return;
+  if (conn)
+    g_snprintf (device, sizeof device, "%02x:%02x:%02x:%02x:%02x:%02x", conn->peripheral[0], conn->peripheral[1],
+                conn->peripheral[2], conn->peripheral[3], conn->peripheral[4], conn->peripheral[5]);
+  else
+    g_snprintf (device, sizeof device, "0x%08x", aa);
+  iot_packet_set_reading_origin (pkt, device, NULL);
+}
+
+/* Which L2CAP message of the connection a packet carries (its index + 1;
+ * 0 when the connection is unknown): a start (LLID 2) begins the next
+ * one, a continuation (LLID 1) belongs to the message started before
+ * while bytes of it are missing.  A continuation with no message to
+ * continue begins one of its own, marked MISSING_START. */
+#define MISSING_START 0x80000000u
+
 static guint32
-l2cap_index (IotPacket *pkt, BtleState *state, BtleConnection *conn)
+l2cap_index (IotPacket *pkt, BtleState *state, BtleConnection *conn, const IotBuf *buf, guint llid, guint length)
 {
   guint32 number = iot_packet_frame_number (pkt);
 
   if (iot_packet_first_pass (pkt) && conn)
-    g_hash_table_insert (state->l2cap_index, GUINT_TO_POINTER (number),
-                         GUINT_TO_POINTER (++conn->l2cap_messages));
+    {
+      guint32 index;
+
+      if (llid == 2)
+        {
+          guint whole = iot_buf_has (buf, 6, 2) ? iot_buf_u16le (buf, 6) + 4u : length;
+          index = ++conn->l2cap_messages;
+          conn->l2cap_expected = whole > length ? whole - length : 0;
+        }
+      else if (conn->l2cap_expected > 0)
+        {
+          index = conn->l2cap_messages;
+          conn->l2cap_expected -= MIN (conn->l2cap_expected, length);
+        }
+      else
+        index = ++conn->l2cap_messages | MISSING_START;
+      g_hash_table_insert (state->l2cap_index, GUINT_TO_POINTER (number), GUINT_TO_POINTER (index));
+    }
   return GPOINTER_TO_UINT (g_hash_table_lookup (state->l2cap_index, GUINT_TO_POINTER (number)));
+}
+
+static void
+add_l2cap_index (IotPacket *pkt, int tree, guint32 index)
+{
+  int node;
+
+  if (index == 0)
+    return;
+  node = iot_tree_add_uint (pkt, tree, &btle_fields[F_L2CAP_INDEX], NULL, 0, 0, (index & ~MISSING_START) - 1);
+  iot_tree_set_generated (pkt, node);
 }
 
 static void
@@ -1001,7 +1247,7 @@ dissect_data (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
       node = iot_tree_add_ether (pkt, tree, &btle_fields[F_SLAVE], NULL, 0, conn->peripheral);
       iot_tree_set_generated (pkt, node);
     }
-  set_columns_link (pkt, aa);
+  set_columns_link (pkt, aa, conn != NULL);
 
   node = iot_tree_add_item (pkt, tree, &btle_fields[F_DATA_HEADER], buf, 4, 2, TRUE);
   for (int f = F_DH_LLID; f <= F_DH_RFU; f++)
@@ -1016,24 +1262,30 @@ dissect_data (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
     iot_col_set_info (pkt, "Empty PDU");
   else if (llid == 2)
     {
-      guint32 index = l2cap_index (pkt, state, conn);
+      guint32 index = l2cap_index (pkt, state, conn, buf, llid, length);
       IotBuf l2cap = iot_buf_sub (buf, 6, length);
 
-      if (index)
-        {
-          node = iot_tree_add_uint (pkt, tree, &btle_fields[F_L2CAP_INDEX], NULL, 0, 0, index - 1);
-          iot_tree_set_generated (pkt, node);
-        }
+      add_l2cap_index (pkt, tree, index);
       if (conn)
         {
           node = iot_tree_add_uint (pkt, tree, &btle_fields[F_CONN_PARAMS_IN], NULL, 0, 0, conn->connect_frame);
           iot_tree_set_generated (pkt, node);
         }
+      set_reading_device (pkt, aa, conn);
       iot_call_dissector (pkt, &iot_dissector_btl2cap, &l2cap, -1);
       return;
     }
-  else
-    iot_col_set_info (pkt, "L2CAP Fragment");
+  else if (llid == 1)
+    {
+      guint32 index = l2cap_index (pkt, state, conn, buf, llid, length);
+
+      node = iot_tree_add_item (pkt, tree, &btle_fields[F_L2CAP_DATA], buf, 6, length, FALSE);
+      if (index & MISSING_START)
+        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Missing Fragment Start");
+      add_l2cap_index (pkt, tree, index);
+      iot_col_set_info (pkt, "L2CAP Fragment");
+    }
+  /* LLID 0 is reserved: nothing to name. */
   if (conn)
     {
       node = iot_tree_add_uint (pkt, tree, &btle_fields[F_CONN_PARAMS_IN], NULL, 0, 0, conn->connect_frame);
@@ -1048,30 +1300,66 @@ add_crc (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
 {
   guint32 wire = iot_buf_u24le (buf, off), crc = 0;
 
+  BtRadioInfo radio = bt_radio_get (pkt);
+  int node;
+
   for (guint i = 0; i < 24; i++)
     if (wire & (1u << i))
       crc |= 1u << (23 - i);
-  iot_tree_add_uint (pkt, tree, &btle_fields[F_CRC], buf, off, 3, crc);
+  node = iot_tree_add_uint (pkt, tree, &btle_fields[F_CRC], buf, off, 3, crc);
+  /* The sniffer compared the CRC on air, with the CRC init of the
+   * connection it followed: its verdict stands. */
+  if (radio.crc_checked && !radio.crc_valid)
+    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Incorrect CRC");
+}
+
+/* Advertising or data channel: what the sniffer said, else the access
+ * address. */
+static gboolean
+is_advertising (const BtRadioInfo *radio, guint32 aa)
+{
+  if (radio->pdu_kind == BT_PDU_KIND_ADVERTISING)
+    return TRUE;
+  if (radio->pdu_kind == BT_PDU_KIND_DATA)
+    return FALSE;
+  return aa == ADVERTISING_AA;
 }
 
 static int
 dissect_btle (IotPacket *pkt, IotBuf *buf, int parent)
 {
+  BtRadioInfo radio = bt_radio_get (pkt);
   guint32 aa = iot_buf_u32le (buf, 0);
-  guint length;
+  IotBuf pdu = *buf;
+  guint length, crc_off;
   int tree;
 
   iot_col_set_protocol (pkt, "LE LL");
   tree = iot_tree_add_protocol (pkt, parent, &btle_fields[F_PROTO], buf, 0, -1);
   iot_tree_add_item (pkt, tree, &btle_fields[F_AA], buf, 0, 4, TRUE);
-  length = iot_buf_u8 (buf, 5);
-  if (aa == ADVERTISING_AA)
-    dissect_advertising (pkt, buf, tree);
+  /* On LE Coded a coding indicator sits between the access address and
+   * the header; past it, the PDU is read as on the other PHYs, whose
+   * header comes 4 bytes after the start. */
+  if (radio.phy == BT_PHY_CODED)
+    {
+      iot_tree_add_item (pkt, tree, &btle_fields[F_CODING_INDICATOR], buf, 4, 1, TRUE);
+      pdu = iot_buf_sub (buf, 1, -1);
+    }
+  length = iot_buf_u8 (&pdu, 5);
+  crc_off = 6 + length;
+  if (is_advertising (&radio, aa))
+    {
+      dissect_advertising (pkt, &pdu, tree, aa);
+      /* The length of a PDU of unknown type may be anything: its CRC is
+       * taken as the last three bytes. */
+      if ((iot_buf_u8 (&pdu, 4) & 0x0f) > AUX_CONNECT_RSP && pdu.length >= 3)
+        crc_off = pdu.length - 3;
+    }
   else
-    dissect_data (pkt, buf, tree, aa);
+    dissect_data (pkt, &pdu, tree, aa);
   /* The L2CAP layer above may have renamed the Protocol column; the CRC
    * still belongs to this layer. */
-  add_crc (pkt, tree, buf, 6 + length);
+  add_crc (pkt, tree, &pdu, crc_off);
   return buf->length;
 }
 

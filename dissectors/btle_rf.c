@@ -35,6 +35,8 @@ enum {
   FLAG_NOISE_VALID = 0x0004,
   FLAG_REF_AA_VALID = 0x0010,
   FLAG_OFFENSES_VALID = 0x0020,
+  FLAG_CRC_CHECKED = 0x0400,
+  FLAG_CRC_VALID = 0x0800,
 };
 
 extern IotDissector iot_dissector_btle;
@@ -141,6 +143,9 @@ dissect_btle_rf (IotPacket *pkt, IotBuf *buf, int parent)
   radio.primary_channel = channel == 0 || channel == 12 || channel == 39;
   radio.channel = channel;
   radio.rssi = flags & FLAG_SIGNAL_VALID ? (gint8) iot_buf_u8 (buf, 1) : 0;
+  radio.crc_checked = (flags & FLAG_CRC_CHECKED) != 0;
+  radio.crc_valid = (flags & FLAG_CRC_VALID) != 0;
+  radio.phy = (flags >> 14) & 0x03;
   pdu_type = (flags >> 7) & 0x07;
   radio.direction = pdu_type == 2 ? BT_DIRECTION_CENTRAL_TO_PERIPHERAL
                     : pdu_type == 3 ? BT_DIRECTION_PERIPHERAL_TO_CENTRAL : BT_DIRECTION_UNKNOWN;

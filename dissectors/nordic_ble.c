@@ -4,18 +4,28 @@
  * (CRC check, direction in a connection, PHY, channel index, RSSI, the
  * connection event counter and a microsecond firmware timestamp).
  *
- * Layout (protocol versions 2 and 3): board (1), then a 6-byte header
- * (payload length 2 LE, protocol version 1, packet counter 2 LE, packet
- * id 1), then a 10-byte packet header (its length 1, flags 1, channel 1,
- * RSSI negated 1, event counter 2 LE, timestamp or delta time 4 LE), then
- * the on-air packet from the access address to the CRC. */
+ * Layouts, by the sniffer firmware's protocol version:
+ *   0 (legacy, firmware 0.9.7): marker 0xBEEF, packet id 1, packet counter
+ *     2 LE, 2 unused, payload length 1; then a 9-byte packet header
+ *     without its own length byte;
+ *   1: board 1, header length 1, payload length 1, protocol version 1,
+ *     packet counter 2 LE, packet id 1;
+ *   2 and 3: board 1, payload length 2 LE, protocol version 1, packet
+ *     counter 2 LE, packet id 1.
+ * From version 1 on, a 10-byte packet header follows: its length 1, flags
+ * 1, channel 1, RSSI negated 1, event counter 2 LE, then 4 LE bytes: the
+ * delta time from the end of the previous packet (versions 0-2) or the
+ * firmware timestamp (3).  Then the on-air packet, access address to CRC.
+ * Versions above 3 are read as 3, with an expert item. */
 #include "iot-dissector.h"
 #include "bt-radio.h"
 
 enum {
   F_PROTO,
   F_BOARD,
+  F_LEGACY_MARKER,
   F_HEADER,
+  F_HLEN,
   F_PLEN,
   F_PROTOVER,
   F_PACKET_COUNTER,
@@ -52,12 +62,24 @@ enum {
 
 enum {
   PACKET_ADV_PDU = 0x02,     /* protocol version 3 */
-  PACKET_DATA_PDU = 0x06,    /* version 3: data; version 2: every packet */
+  PACKET_DATA_PDU = 0x06,    /* version 3: data; versions 0-2: every packet */
 };
 
+#define LEGACY_MARKER 0xbeef
+/* Board id and UART header of versions 2 and 3; the marker and header of
+ * version 0 take one byte more, so the packet header starts at 7 or 8. */
 #define BOARD_AND_HEADER 7
-#define PACKET_HEADER 10
+#define LEGACY_HEADER 8
+/* The packet header of version 0, which has no length byte of its own,
+ * counts as 10 bytes all the same where lengths are worked out. */
+#define LEGACY_PACKET_HEADER 10
+#define LL_OFFSET 17
 #define ADVERTISING_AA 0x8e89bed6u
+
+/* LE Coded: the FEC block 1 (preamble 80 µs, access address 256 µs, coding
+ * indicator 16 µs, TERM1 24 µs), then every later bit sent 8 times (S=8)
+ * or twice (S=2), then TERM2. */
+#define CODED_FEC1_US (80 + 256 + 16 + 24)
 
 extern IotDissector iot_dissector_btle;
 extern IotDissector iot_dissector_nordic_ble;
@@ -83,12 +105,16 @@ static IotField nordic_ble_fields[N_FIELDS] = {
     "the devices themselves never send this header." },
   [F_BOARD] = { "nordic_ble.board_id", "Board", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Which sniffer board caught the packet, when several listen at once (one per advertising channel)." },
+  [F_LEGACY_MARKER] = { "nordic_ble.legacy_marker", "Legacy marker", IOT_FT_UINT16, IOT_BASE_HEX, NULL, 0,
+    "0xBEEF: the first sniffer firmware (0.9.7) started every packet with it, before board ids existed." },
   [F_HEADER] = { "nordic_ble.header", "Header", IOT_FT_NONE, .blurb =
     "The sniffer's UART framing: payload length, protocol version, packet counter and packet id." },
+  [F_HLEN] = { "nordic_ble.hlen", "Length of header", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
+    "Bytes of the UART header after this one (protocol version 1 only)." },
   [F_PLEN] = { "nordic_ble.plen", "Length of payload", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Bytes after this header: the packet header plus the on-air packet." },
   [F_PROTOVER] = { "nordic_ble.protover", "Protocol version", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
-    "Version of the sniffer's header format: 2 carries a delta time, 3 an absolute timestamp." },
+    "Version of the sniffer's header format: 0 to 2 carry a delta time, 3 an absolute timestamp." },
   [F_PACKET_COUNTER] = { "nordic_ble.packet_counter", "Packet counter", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Counts every packet the firmware sent over UART: a gap means the host lost packets, not the radio." },
   [F_PACKET_ID] = { "nordic_ble.packet_id", "Packet ID", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
@@ -98,7 +124,7 @@ static IotField nordic_ble_fields[N_FIELDS] = {
   [F_FLAGS] = { "nordic_ble.flags", "Flags", IOT_FT_UINT8, IOT_BASE_HEX, NULL, 0,
     "What the radio checked and knew about this packet." },
   [F_CRCOK] = { "nordic_ble.crcok", "CRC", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, FLAG_CRC_OK,
-    "Whether the packet's CRC matched: a bad CRC means the bytes were damaged on air.", "Ok", "Incorrect", 8 },
+    "Whether the packet's CRC matched: a bad CRC means the bytes were damaged on air.", "Ok", "Error", 8 },
   [F_DIRECTION] = { "nordic_ble.direction", "Direction", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, FLAG_DIRECTION,
     "Who sent this data-channel packet: the central (phone) or the peripheral (device).",
     "Master -> Slave", "Slave -> Master", 8 },
@@ -111,7 +137,7 @@ static IotField nordic_ble_fields[N_FIELDS] = {
   [F_AUX_TYPE] = { "nordic_ble.aux_type", "Aux Type", IOT_FT_UINT8, IOT_BASE_DEC, aux_type_names, 0x06,
     "On a secondary advertising channel, which auxiliary PDU this is (they share one PDU type)." },
   [F_MICOK] = { "nordic_ble.micok", "MIC", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, FLAG_MIC_OK,
-    "Whether the message integrity code of the encrypted packet matched.", "Ok", "Incorrect", 8 },
+    "Whether the message integrity code of the encrypted packet matched.", "Ok", "Error", 8 },
   [F_MIC_NOT_RELEVANT] = { "nordic_ble.mic_not_relevant", "MIC (not relevant)", IOT_FT_UINT8, IOT_BASE_DEC,
     NULL, FLAG_MIC_OK, "The integrity code only exists on encrypted packets." },
   [F_ADDRESS_RESOLVED] = { "nordic_ble.address_resolved", "Address Resolved", IOT_FT_BOOLEAN, IOT_BASE_NONE,
@@ -141,22 +167,23 @@ static IotField nordic_ble_fields[N_FIELDS] = {
 /* ---- per-capture state: the previous packet, for the delta times ------ */
 
 typedef struct {
-  gboolean have_previous;
-  guint32  previous_start;     /* firmware µs */
-  guint32  previous_airtime;   /* µs */
-  GHashTable *deltas;          /* frame number → NordicDelta */
+  guint32  previous_start;         /* firmware µs (version 3) */
+  guint32  previous_end;
+  GHashTable *previous;            /* frame number → NordicPrevious, from the first pass */
 } NordicState;
 
+/* When the packet before this one started and ended, as the first pass
+ * saw it. */
 typedef struct {
-  guint32 since_start;
-  guint32 since_end;
-} NordicDelta;
+  guint32  start;
+  guint32  end;
+} NordicPrevious;
 
 static gpointer
 nordic_state_new (void)
 {
   NordicState *state = g_new0 (NordicState, 1);
-  state->deltas = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  state->previous = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return state;
 }
 
@@ -164,163 +191,307 @@ static void
 nordic_state_free (gpointer data)
 {
   NordicState *state = data;
-  g_hash_table_destroy (state->deltas);
+  g_hash_table_destroy (state->previous);
   g_free (state);
 }
 
-/* On-air time of a packet of @ll_len bytes (access address to CRC) plus
- * its preamble: 8 µs a byte on LE 1M, 4 µs on LE 2M (whose preamble is
- * two bytes).  LE Coded depends on the coding (S=2 or S=8), which the
- * header does not carry: 0 there, "unknown". */
+/* ---- the header, as read ------------------------------------------------- */
+
+typedef struct {
+  guint    version;
+  guint    payload_length;   /* from the UART header */
+  guint    header_length;    /* bytes before the payload: marker or board, UART header */
+  guint    packet_header;    /* packet header length (its own length byte, or 10) */
+  guint    flags_offset;
+  gboolean data_pdu;
+  guint    packet_id;
+  guint    flags;
+  guint    phy;
+} NordicHeader;
+
+/* On-air time, preamble to CRC, of the packet after the packet header, at
+ * the PHY the flags name.  On LE Coded the coding indicator (the byte
+ * after the access address) says S=8 (0) or S=2 (1); anything else is
+ * unknown, 0.  Computed in 16 bits, as the sniffer's own tools do. */
 static guint32
-airtime (guint phy, guint ll_len)
+packet_time (const NordicHeader *h, guint coding)
 {
-  if (phy == 0)
-    return (1 + ll_len) * 8;
-  if (phy == 1)
-    return (2 + ll_len) * 4;
-  return 0;
+  guint16 ll_len = (guint16) (h->payload_length - h->packet_header);
+  guint16 fec2_len = (guint16) (ll_len - 4 - 1);
+
+  switch (h->phy)
+    {
+    case 0:
+      return (guint16) (8 * (1 + ll_len));
+    case 1:
+      return (guint16) (4 * (2 + ll_len));
+    case 2:
+      if (coding == 0)
+        return (guint16) (CODED_FEC1_US + fec2_len * 64 + 24);
+      if (coding == 1)
+        return (guint16) (CODED_FEC1_US + fec2_len * 16 + 6);
+      return 0;
+    default:
+      return 0;
+    }
 }
 
-static void
-add_deltas (IotPacket *pkt, int tree, const IotBuf *buf, guint32 start, guint32 packet_time)
+static const NordicPrevious *
+previous_packet (IotPacket *pkt, NordicState *state)
 {
-  NordicState *state = iot_packet_state (pkt, &iot_dissector_nordic_ble);
   guint32 number = iot_packet_frame_number (pkt);
-  NordicDelta *delta;
-  int node;
+  NordicPrevious *prev;
 
   if (iot_packet_first_pass (pkt))
     {
-      if (state->have_previous && state->previous_airtime != 0)
-        {
-          delta = g_new (NordicDelta, 1);
-          delta->since_start = start - state->previous_start;
-          delta->since_end = delta->since_start - state->previous_airtime;
-          g_hash_table_replace (state->deltas, GUINT_TO_POINTER (number), delta);
-        }
-      state->have_previous = TRUE;
-      state->previous_start = start;
-      state->previous_airtime = packet_time;
+      prev = g_new (NordicPrevious, 1);
+      prev->start = state->previous_start;
+      prev->end = state->previous_end;
+      g_hash_table_replace (state->previous, GUINT_TO_POINTER (number), prev);
     }
-  delta = g_hash_table_lookup (state->deltas, GUINT_TO_POINTER (number));
-  if (delta)
-    {
-      node = iot_tree_add_uint (pkt, tree, &nordic_ble_fields[F_DELTA_TIME], buf, 13, 4, delta->since_end);
-      iot_tree_set_generated (pkt, node);
-      iot_tree_set_label (pkt, node, "Delta time (end to start): %uµs", delta->since_end);
-      node = iot_tree_add_uint (pkt, tree, &nordic_ble_fields[F_DELTA_TIME_SS], buf, 13, 4, delta->since_start);
-      iot_tree_set_generated (pkt, node);
-      iot_tree_set_label (pkt, node, "Delta time (start to start): %uµs", delta->since_start);
-    }
+  return g_hash_table_lookup (state->previous, GUINT_TO_POINTER (number));
 }
 
 static void
-add_flags (IotPacket *pkt, int tree, const IotBuf *buf, gboolean data_pdu, gboolean secondary, guint flags)
+add_generated_us (IotPacket *pkt, int tree, int field, const IotBuf *buf, guint off, guint32 us)
 {
-  int node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_FLAGS], buf, 8, 1, TRUE);
+  int node = iot_tree_add_uint (pkt, tree, &nordic_ble_fields[field], buf, off, 4, us);
 
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_CRCOK], buf, 8, 1, TRUE);
-  if (data_pdu)
+  iot_tree_set_generated (pkt, node);
+  iot_tree_set_label (pkt, node, "%s: %uµs", nordic_ble_fields[field].name, us);
+}
+
+/* Versions 0-2 send the time from the end of the previous packet.  The
+ * start-to-start time is left out: tshark 4.0 shows it only while the
+ * first pass meets the capture's first packet, so never after two passes. */
+static void
+add_delta_time (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const NordicHeader *h)
+{
+  guint32 delta = iot_buf_u32le (buf, off);
+  int node;
+
+  node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_DELTA_TIME], buf, off, 4, TRUE);
+  iot_tree_set_label (pkt, node, "Delta time (end to start): %uµs", delta);
+  /* These versions never ran on LE Coded: S=8 is assumed, as tshark does. */
+  add_generated_us (pkt, tree, F_PACKET_TIME, buf, off, packet_time (h, 0));
+}
+
+/* Version 3 sends a firmware timestamp; both deltas are worked out from
+ * the previous packet's start and end. */
+static void
+add_timestamp (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const NordicHeader *h)
+{
+  NordicState *state = iot_packet_state (pkt, &iot_dissector_nordic_ble);
+  const NordicPrevious *prev = previous_packet (pkt, state);
+  guint32 timestamp = iot_buf_u32le (buf, off);
+  guint coding = iot_buf_has (buf, off + 8, 1) ? iot_buf_u8 (buf, off + 8) : G_MAXUINT;
+  guint32 time = packet_time (h, coding);
+  int node;
+
+  node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_TIME], buf, off, 4, TRUE);
+  iot_tree_set_label (pkt, node, "Timestamp: %uµs", timestamp);
+  add_generated_us (pkt, tree, F_PACKET_TIME, buf, off, time);
+  if (prev && iot_packet_frame_number (pkt) > 1)
     {
-      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_DIRECTION], buf, 8, 1, TRUE);
-      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_ENCRYPTED], buf, 8, 1, TRUE);
-      iot_tree_add_item (pkt, node, &nordic_ble_fields[flags & FLAG_ENCRYPTED ? F_MICOK : F_MIC_NOT_RELEVANT],
-                         buf, 8, 1, TRUE);
+      add_generated_us (pkt, tree, F_DELTA_TIME, buf, off, timestamp - prev->end);
+      add_generated_us (pkt, tree, F_DELTA_TIME_SS, buf, off, timestamp - prev->start);
+    }
+  if (iot_packet_first_pass (pkt))
+    {
+      state->previous_start = timestamp;
+      state->previous_end = timestamp + time;
+    }
+}
+
+/* The UART header: returns the node of the payload length, for an expert
+ * item when the lengths disagree with the record. */
+static int
+dissect_uart_header (IotPacket *pkt, int tree, const IotBuf *buf, NordicHeader *h)
+{
+  guint start = h->version == 0 ? 2 : 1, end = h->version == 0 ? LEGACY_HEADER : BOARD_AND_HEADER;
+  int header, node, plen = -1;
+
+  header = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_HEADER], buf, start, end - start, TRUE);
+  if (h->version == 0)
+    {
+      iot_tree_set_label (pkt, header, "Header Version: 0, Packet counter: %u", iot_buf_u16le (buf, 3));
+      node = iot_tree_add_uint (pkt, header, &nordic_ble_fields[F_PROTOVER], buf, 0, 0, 0);
+      iot_tree_set_generated (pkt, node);
+      iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_ID], buf, 2, 1, TRUE);
+      iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_COUNTER], buf, 3, 2, TRUE);
+      plen = iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PLEN], buf, 7, 1, TRUE);
+      h->payload_length = iot_buf_u8 (buf, 7);
+      h->header_length = LEGACY_HEADER;
+      return plen;
+    }
+
+  iot_tree_set_label (pkt, header, "Header Version: %u, Packet counter: %u", h->version, iot_buf_u16le (buf, 4));
+  if (h->version == 1)
+    {
+      iot_tree_add_item (pkt, header, &nordic_ble_fields[F_HLEN], buf, 1, 1, TRUE);
+      plen = iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PLEN], buf, 2, 1, TRUE);
+      h->header_length = iot_buf_u8 (buf, 1) + 1;
+      h->payload_length = iot_buf_u8 (buf, 2);
+    }
+  else
+    {
+      plen = iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PLEN], buf, 1, 2, TRUE);
+      h->header_length = BOARD_AND_HEADER;
+      h->payload_length = iot_buf_u16le (buf, 1);
+    }
+  node = iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PROTOVER], buf, 3, 1, TRUE);
+  if (h->version > 3)
+    iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_PROTOCOL, "Unknown version");
+  iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_COUNTER], buf, 4, 2, TRUE);
+  iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_ID], buf, 6, 1, TRUE);
+  return plen;
+}
+
+/* Whether the packet is a data-channel PDU: version 3 says so in the
+ * packet id, earlier versions only through the access address. */
+static gboolean
+is_data_pdu (const IotBuf *buf, const NordicHeader *h)
+{
+  if (h->version >= 3)
+    return h->packet_id == PACKET_DATA_PDU;
+  return iot_buf_u32le (buf, h->flags_offset + h->packet_header - 1) != ADVERTISING_AA;
+}
+
+static void
+add_flags (IotPacket *pkt, int tree, const IotBuf *buf, const NordicHeader *h, gboolean secondary)
+{
+  guint off = h->flags_offset;
+  int node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_FLAGS], buf, off, 1, TRUE);
+  int child;
+
+  child = iot_tree_add_item (pkt, node, &nordic_ble_fields[F_CRCOK], buf, off, 1, TRUE);
+  if (!(h->flags & FLAG_CRC_OK))
+    iot_expert_add (pkt, child, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "CRC is bad");
+  if (h->data_pdu)
+    {
+      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_DIRECTION], buf, off, 1, TRUE);
+      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_ENCRYPTED], buf, off, 1, TRUE);
+      if (h->flags & FLAG_ENCRYPTED)
+        {
+          child = iot_tree_add_item (pkt, node, &nordic_ble_fields[F_MICOK], buf, off, 1, TRUE);
+          if (!(h->flags & FLAG_MIC_OK))
+            iot_expert_add (pkt, child, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "MIC is bad");
+        }
+      else
+        iot_tree_add_item (pkt, node, &nordic_ble_fields[F_MIC_NOT_RELEVANT], buf, off, 1, TRUE);
     }
   else
     {
       if (secondary)
-        iot_tree_add_item (pkt, node, &nordic_ble_fields[F_AUX_TYPE], buf, 8, 1, TRUE);
+        iot_tree_add_item (pkt, node, &nordic_ble_fields[F_AUX_TYPE], buf, off, 1, TRUE);
       else
         {
-          iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED1], buf, 8, 1, TRUE);
-          iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED2], buf, 8, 1, TRUE);
+          iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED1], buf, off, 1, TRUE);
+          iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED2], buf, off, 1, TRUE);
         }
-      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_ADDRESS_RESOLVED], buf, 8, 1, TRUE);
+      iot_tree_add_item (pkt, node, &nordic_ble_fields[F_ADDRESS_RESOLVED], buf, off, 1, TRUE);
     }
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PHY], buf, 8, 1, TRUE);
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED7], buf, 8, 1, TRUE);
+  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PHY], buf, off, 1, TRUE);
+  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_RESERVED7], buf, off, 1, TRUE);
+}
+
+/* What the link layer may rely on. */
+static void
+tell_link_layer (IotPacket *pkt, const NordicHeader *h, guint channel, gint rssi, gboolean secondary)
+{
+  BtRadioInfo radio = { 0 };
+
+  radio.known = TRUE;
+  radio.primary_channel = !h->data_pdu && channel >= 37;
+  radio.secondary_channel = secondary;
+  radio.aux_type = secondary ? (h->flags >> 1) & 0x03 : 0;
+  radio.aux_type_known = secondary;
+  radio.direction = h->data_pdu ? (h->flags & FLAG_DIRECTION ? BT_DIRECTION_CENTRAL_TO_PERIPHERAL
+                                                             : BT_DIRECTION_PERIPHERAL_TO_CENTRAL)
+                                : BT_DIRECTION_UNKNOWN;
+  radio.channel = channel;
+  radio.rssi = rssi;
+  radio.crc_checked = TRUE;
+  radio.crc_valid = (h->flags & FLAG_CRC_OK) != 0;
+  radio.phy = h->phy;
+  /* Version 3 names the kind in the packet id; an id it does not know
+   * leaves the access address to decide. */
+  if (h->version >= 3)
+    radio.pdu_kind = h->data_pdu ? BT_PDU_KIND_DATA
+                     : h->packet_id == PACKET_ADV_PDU ? BT_PDU_KIND_ADVERTISING : BT_PDU_KIND_UNKNOWN;
+  bt_radio_set (pkt, &radio);
 }
 
 static int
 dissect_nordic_ble (IotPacket *pkt, IotBuf *buf, int parent)
 {
-  guint version = iot_buf_u8 (buf, 3), packet_id = iot_buf_u8 (buf, 6);
-  guint flags, channel, phy;
-  gboolean data_pdu, secondary;
-  guint32 timestamp, packet_time;
-  BtRadioInfo radio = { 0 };
+  NordicHeader h = { 0 };
+  gboolean secondary, bad_length, mic_bad;
+  guint channel, off;
+  gint rssi;
   IotBuf ll;
-  int tree, node;
+  int tree, plen, node;
 
-  tree = iot_tree_add_protocol (pkt, parent, &nordic_ble_fields[F_PROTO], buf, 0, BOARD_AND_HEADER + PACKET_HEADER);
-  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_BOARD], buf, 0, 1, TRUE);
-  node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_HEADER], buf, 1, 6, TRUE);
-  iot_tree_set_label (pkt, node, "Header Version: %u, Packet counter: %u", version, iot_buf_u16le (buf, 4));
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PLEN], buf, 1, 2, TRUE);
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PROTOVER], buf, 3, 1, TRUE);
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PACKET_COUNTER], buf, 4, 2, TRUE);
-  iot_tree_add_item (pkt, node, &nordic_ble_fields[F_PACKET_ID], buf, 6, 1, TRUE);
-  if (version != 2 && version != 3)
+  tree = iot_tree_add_protocol (pkt, parent, &nordic_ble_fields[F_PROTO], buf, 0, LL_OFFSET);
+  if (iot_buf_u16 (buf, 0) == LEGACY_MARKER)
     {
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_UNDECODED,
-                      "Unknown version %u of the nRF Sniffer header", version);
-      return buf->length;
-    }
-
-  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_LEN], buf, 7, 1, TRUE);
-  flags = iot_buf_u8 (buf, 8);
-  channel = iot_buf_u8 (buf, 9);
-  phy = (flags >> 4) & 0x07;
-  /* Version 3 says adv or data in the packet id; version 2 only through
-   * the access address. */
-  data_pdu = version == 3 ? packet_id == PACKET_DATA_PDU
-                          : iot_buf_u32le (buf, BOARD_AND_HEADER + PACKET_HEADER) != ADVERTISING_AA;
-  secondary = !data_pdu && channel < 37;
-  add_flags (pkt, tree, buf, data_pdu, secondary, flags);
-  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_CHANNEL], buf, 9, 1, TRUE);
-  node = iot_tree_add_int (pkt, tree, &nordic_ble_fields[F_RSSI], buf, 10, 1, -(gint) iot_buf_u8 (buf, 10));
-  iot_tree_append_label (pkt, node, " dBm");
-  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_EVENT_COUNTER], buf, 11, 2, TRUE);
-  timestamp = iot_buf_u32le (buf, 13);
-  ll = iot_buf_sub (buf, BOARD_AND_HEADER + PACKET_HEADER, -1);
-  packet_time = airtime (phy, ll.length);
-  if (version == 3)
-    {
-      node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_TIME], buf, 13, 4, TRUE);
-      iot_tree_set_label (pkt, node, "Timestamp: %uµs", timestamp);
-      add_deltas (pkt, tree, buf, timestamp, packet_time);
+      iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_LEGACY_MARKER], buf, 0, 2, FALSE);
+      h.version = 0;
     }
   else
     {
-      node = iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_DELTA_TIME], buf, 13, 4, TRUE);
-      iot_tree_set_label (pkt, node, "Delta time (end to start): %uµs", timestamp);
+      iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_BOARD], buf, 0, 1, TRUE);
+      h.version = iot_buf_u8 (buf, 3);
     }
-  if (packet_time != 0)
-    {
-      node = iot_tree_add_uint (pkt, tree, &nordic_ble_fields[F_PACKET_TIME], buf, 13, 4, packet_time);
-      iot_tree_set_generated (pkt, node);
-      iot_tree_set_label (pkt, node, "Packet time (start to end): %uµs", packet_time);
-    }
-  if (!(flags & FLAG_CRC_OK))
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "CRC is bad");
-  else if (data_pdu && (flags & FLAG_ENCRYPTED) && !(flags & FLAG_MIC_OK))
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "MIC is bad");
+  plen = dissect_uart_header (pkt, tree, buf, &h);
+  bad_length = h.header_length + h.payload_length != buf->length;
+  if (bad_length)
+    iot_expert_add (pkt, plen, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Length is incorrect");
 
-  /* What the link layer may rely on. */
-  radio.known = TRUE;
-  radio.primary_channel = !data_pdu && channel >= 37;
-  radio.secondary_channel = secondary;
-  radio.aux_type = secondary ? (flags >> 1) & 0x03 : 0;
-  radio.aux_type_known = secondary;
-  radio.direction = data_pdu ? (flags & FLAG_DIRECTION ? BT_DIRECTION_CENTRAL_TO_PERIPHERAL
-                                                       : BT_DIRECTION_PERIPHERAL_TO_CENTRAL)
-                             : BT_DIRECTION_UNKNOWN;
-  radio.channel = channel;
-  radio.rssi = -(gint) iot_buf_u8 (buf, 10);
-  bt_radio_set (pkt, &radio);
-  iot_call_dissector (pkt, &iot_dissector_btle, &ll, parent);
+  /* The packet header. */
+  if (h.version == 0)
+    {
+      h.packet_header = LEGACY_PACKET_HEADER;
+      h.flags_offset = LEGACY_HEADER;
+    }
+  else
+    {
+      iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_LEN], buf, BOARD_AND_HEADER, 1, TRUE);
+      h.packet_header = iot_buf_u8 (buf, BOARD_AND_HEADER);
+      h.flags_offset = BOARD_AND_HEADER + 1;
+    }
+  h.flags = iot_buf_u8 (buf, h.flags_offset);
+  h.phy = (h.flags >> 4) & 0x07;
+  h.packet_id = iot_buf_u8 (buf, h.version == 0 ? 2 : 6);
+  h.data_pdu = is_data_pdu (buf, &h);
+  off = h.flags_offset + 1;
+  channel = iot_buf_u8 (buf, off);
+  secondary = !h.data_pdu && channel < 37;
+  add_flags (pkt, tree, buf, &h, secondary);
+  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_CHANNEL], buf, off, 1, TRUE);
+  rssi = -(gint) iot_buf_u8 (buf, off + 1);
+  node = iot_tree_add_int (pkt, tree, &nordic_ble_fields[F_RSSI], buf, off + 1, 1, rssi);
+  iot_tree_append_label (pkt, node, " dBm");
+  iot_tree_add_item (pkt, tree, &nordic_ble_fields[F_EVENT_COUNTER], buf, off + 2, 2, TRUE);
+  if (h.version >= 3)
+    add_timestamp (pkt, tree, buf, off + 4, &h);
+  else
+    add_delta_time (pkt, tree, buf, off + 4, &h);
+
+  tell_link_layer (pkt, &h, channel, rssi, secondary);
+  if (!bad_length)
+    {
+      ll = iot_buf_sub (buf, LL_OFFSET, -1);
+      iot_call_dissector (pkt, &iot_dissector_btle, &ll, parent);
+    }
+  else
+    iot_packet_set_address_text (pkt, "", "");   /* nobody known to have sent it */
+  /* A packet the sniffer could not authenticate after decrypting says so
+   * in place of whatever the link layer made of its bytes. */
+  mic_bad = h.data_pdu && (h.flags & FLAG_ENCRYPTED) && !(h.flags & FLAG_MIC_OK);
+  if (mic_bad)
+    iot_col_set_info (pkt, h.flags & FLAG_CRC_OK ? "Encrypted packet decrypted incorrectly (bad MIC)"
+                                                 : "Encrypted packet decrypted incorrectly (bad CRC)");
   return buf->length;
 }
 

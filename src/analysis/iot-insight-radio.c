@@ -77,6 +77,7 @@ struct _InsightRadio {
   const IotField *f[N_R];
   const IotField *value_fields[N_VALUE_FIELDS];
   GHashTable *adv;          /* address → Events (every advertising PDU) */
+  GHashTable *periodic;     /* access address → Events (AUX_SYNC_IND of a periodic train) */
   GHashTable *connections;  /* access address → Connection */
   GHashTable *notify;       /* "aa handle" → Notifications */
   GArray     *pairing;      /* guint32 frames of a pairing without MITM protection */
@@ -124,6 +125,7 @@ insight_radio_init (IotInsight *self)
   for (guint i = 0; i < N_VALUE_FIELDS; i++)
     r->value_fields[i] = iot_registry_field (value_field_names[i]);
   r->adv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, events_free);
+  r->periodic = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, events_free);
   r->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, connection_free);
   r->notify = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, notifications_free);
   r->pairing = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -138,6 +140,7 @@ insight_radio_clear (IotInsight *self)
   if (r == NULL)
     return;
   g_hash_table_unref (r->adv);
+  g_hash_table_unref (r->periodic);
   g_hash_table_unref (r->connections);
   g_hash_table_unref (r->notify);
   g_array_unref (r->pairing);
@@ -316,6 +319,16 @@ ble_packet (InsightRadio *r, const RadioFacts *rf, guint32 number, gint64 rel_ns
         }
       return;
     }
+  /* An advertising PDU on another access address: a periodic advertising
+   * train (AUX_SYNC_IND), not a connection. */
+  if (rf->has_pdu_type)
+    {
+      Events *e = get_or_add (r->periodic, aa, events_new);
+
+      g_array_append_val (e->frames, number);
+      g_array_append_val (e->times, rel_ns);
+      return;
+    }
 
   {
     Connection *c = get_or_add (r->connections, aa, connection_new);
@@ -418,7 +431,7 @@ report_advertising (IotInsight *self, InsightRadio *r)
       g_autoptr (GArray) gaps = NULL;
       gint64 last = G_MININT64;
       IotInsightItem *item;
-      double interval;
+      double interval, shortest, longest;
 
       /* One advertising event sends the PDU on up to three channels. */
       for (guint k = 0; k < e->times->len; k++)
@@ -433,18 +446,62 @@ report_advertising (IotInsight *self, InsightRadio *r)
         continue;
       gaps = gaps_of (starts);
       interval = median (gaps);
+      shortest = g_array_index (gaps, double, 0);
+      longest = shortest;
+      for (guint k = 1; k < gaps->len; k++)
+        {
+          shortest = MIN (shortest, g_array_index (gaps, double, k));
+          longest = MAX (longest, g_array_index (gaps, double, k));
+        }
       item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "ble-advertising", IOT_SEV_NOTE, addrs->pdata[i],
-        g_strdup_printf ("%s advertises about every %.0f ms (%u advertising events, %u packets)",
-                         (const char *) addrs->pdata[i], interval * 1000, starts->len, e->frames->len),
+        g_strdup_printf ("%s advertises about every %.0f ms (%u advertising events, %u packets; "
+                         "gaps %.1f-%.1f ms, jitter %.1f ms)",
+                         (const char *) addrs->pdata[i], interval * 1000, starts->len, e->frames->len,
+                         shortest * 1000, longest * 1000, (longest - shortest) * 1000),
         g_strdup_printf ("A BLE device that wants to be found sends the same advertising packet on the three "
-                         "advertising channels, then sleeps for its advertising interval. A short interval "
-                         "(20-100 ms) lets a phone find it quickly but empties a coin cell in weeks; beacons "
-                         "on battery use 1-10 s. The interval here is the median gap between advertising "
-                         "events; the stack adds up to 10 ms of random delay to each, so single gaps vary."));
+                         "advertising channels (with Bluetooth 5 extended advertising: a short pointer there, "
+                         "the data on a secondary channel), then sleeps for its advertising interval. A short "
+                         "interval (20-100 ms) lets a phone find it quickly but empties a coin cell in weeks; "
+                         "beacons on battery use 1-10 s. The interval here is the median gap between "
+                         "advertising events. The link layer adds a random 0-10 ms delay to each event, so that "
+                         "two advertisers on the same interval do not collide forever: a jitter up to about "
+                         "10 ms is that delay; much more means the sniffer missed events (look for gaps of two "
+                         "intervals) or the device changed its interval."));
       insight_item_add_frames (item->frames, e->frames);
       item->confidence = "high";
       item->confirm = g_strdup ("The advertising interval set in the device's firmware; a scan with another "
                                 "phone's BLE scanner app.");
+    }
+}
+
+static void
+report_periodic (IotInsight *self, InsightRadio *r)
+{
+  g_autoptr (GPtrArray) aas = insight_sorted_keys (r->periodic);
+
+  for (guint i = 0; i < aas->len; i++)
+    {
+      const Events *e = g_hash_table_lookup (r->periodic, aas->pdata[i]);
+      g_autoptr (GArray) gaps = NULL;
+      IotInsightItem *item;
+
+      if (e->times->len < MIN_EVENTS)
+        continue;
+      gaps = gaps_of (e->times);
+      item = insight_add_item (self, IOT_INSIGHT_DIAGNOSIS, "ble-periodic-advertising", IOT_SEV_NOTE,
+        aas->pdata[i],
+        g_strdup_printf ("Periodic advertising train %s: %u AUX_SYNC_IND packets, typically %.1f ms apart",
+                         (const char *) aas->pdata[i], e->frames->len, median (gaps) * 1000),
+        g_strdup_printf ("Bluetooth 5 periodic advertising sends data at a fixed interval on an access address "
+                         "of its own, without the random delay of ordinary advertising. A scanner finds the "
+                         "train through the SyncInfo of an AUX_ADV_IND (its access address, interval and "
+                         "channel map), then wakes up only for it: a sensor can broadcast readings to many "
+                         "listeners at low cost, without connections. Gaps of two intervals mean the sniffer "
+                         "missed packets."));
+      insight_item_add_frames (item->frames, e->frames);
+      item->confidence = "high";
+      item->confirm = g_strdup ("The SyncInfo interval (btle.extended_advertising_header.sync_info.interval, "
+                                "in 1.25 ms units) in the AUX_ADV_IND that announced the train.");
     }
 }
 
@@ -554,6 +611,7 @@ insight_finish_radio (IotInsight *self)
   InsightRadio *r = self->radio;
 
   report_advertising (self, r);
+  report_periodic (self, r);
   report_connections (self, r);
   report_notifications (self, r);
   report_pairing (self, r);

@@ -786,7 +786,7 @@ static const struct {
   const char *name;
 } short_names[] = {
   { "arp", "ARP/RARP" }, { "dhcp", "DHCP/BOOTP" }, { "mdns", "mDNS" }, { "vlan", "VLAN" },
-  { "wlan", "IEEE 802.11" },
+  { "wlan", "IEEE 802.11" }, { "btle", "BT LE LL" },
 };
 
 static const char *

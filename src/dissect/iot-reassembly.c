@@ -181,7 +181,11 @@ iot_rebuild_pieces (IotPacket *pkt, const IotPiece *pieces, guint n, const IotRe
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_uint (pkt, group, fields->length, &whole, 0, 0, total);
   iot_tree_set_generated (pkt, node);
-  node = iot_tree_add_bytes (pkt, group, fields->data, &whole, 0, whole.length, whole.data, whole.length);
-  iot_tree_set_generated (pkt, node);
+  /* Some protocols name no field for the rebuilt bytes themselves. */
+  if (fields->data != NULL)
+    {
+      node = iot_tree_add_bytes (pkt, group, fields->data, &whole, 0, whole.length, whole.data, whole.length);
+      iot_tree_set_generated (pkt, node);
+    }
   return whole;
 }

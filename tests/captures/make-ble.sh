@@ -3,6 +3,9 @@
 # captures for the btle_rf/btle/btcommon/btl2cap/btatt/btsmp dissectors;
 # ble-nordic.pcap: an nRF Sniffer for Bluetooth LE capture (link type 272)
 # with extended advertising and periodic notifications (ble_nordic_gen.py);
+# ble-nordic-v0/v1/v2.pcap: the sniffer's older header formats
+# (ble_nordic_versions_gen.py); ble-extadv.pcap: Bluetooth 5 extended
+# advertising (chains, scan, connect, periodic, LE Coded; ble_extadv_gen.py);
 # see README.md, section "Bluetooth Low Energy".
 #
 # No BLE radio or sniffer is available, so ble_gen.py builds the link-layer
@@ -18,7 +21,9 @@ OUT=${CAPTURES_OUT:-$HERE}
 WORK=$(mktemp -d /tmp/iotscope-make-ble.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+# Two passes, as iotscope makes: extended advertising data is put back
+# together from its pieces only then.
+count() { tshark -2 -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 check() {
     local file=$1 what=$2 want=$3 got
     got=$(count "$file" "$what")
@@ -54,5 +59,41 @@ check "$n" "nordic_ble.direction == 1" 203
 check "$n" "btatt.opcode == 0x1b" 20
 check "$n" "btcommon.eir_ad.entry.device_name == \"env-sensor\"" 2
 
-cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$OUT/"
-echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap and $OUT/ble-nordic.pcap"
+# The older nRF Sniffer header formats (protocol versions 0, 1 and 2):
+# the same story in each (ble_nordic_versions_gen.py).
+for v in 0 1 2; do
+    f="$WORK/ble-nordic-v$v.pcap"
+    (cd "$HERE" && python3 ble_nordic_versions_gen.py "$v" "$f")
+    check "$f" "frame" 93
+    check "$f" "nordic_ble.protover == $v" 93
+    check "$f" "nordic_ble.crcok == 0" 1
+    check "$f" "btle.crc.incorrect" 1
+    check "$f" "nordic_ble.length.bad" 2
+    check "$f" "nordic_ble.mic.bad" 1
+    check "$f" "btatt.temperature" 12
+    check "$f" "nordic_ble.phy == 1" 52
+    check "$f" "_ws.malformed" 2
+done
+check "$WORK/ble-nordic-v0.pcap" "nordic_ble.legacy_marker == 0xbeef" 93
+check "$WORK/ble-nordic-v1.pcap" "nordic_ble.board_id == 1" 6
+
+# Extended advertising of five devices (ble_extadv_gen.py).
+x="$WORK/ble-extadv.pcap"
+(cd "$HERE" && python3 ble_extadv_gen.py "$x")
+check "$x" "frame" 267
+check "$x" "nordic_ble.crcok == 1" 267
+check "$x" "_ws.malformed || _ws.expert.severity >= warning" 0
+check "$x" "btle.advertising_header.pdu_type == 7" 54
+check "$x" "nordic_ble.aux_type == 1" 8
+check "$x" "btle.ea.host_advertising_data.reassembled.length == 79" 4
+check "$x" "nordic_ble.aux_type == 2" 5
+check "$x" "btle.coding_indicator" 4
+check "$x" "btle.scanning_address" 1
+check "$x" "btle.extended_advertising_header.acad" 1
+check "$x" "btle.extended_advertising_header.cte_info" 1
+check "$x" "btle.advertising_header.pdu_type == 8" 1
+check "$x" "btatt.opcode == 0x1b" 10
+check "$x" "btatt.heart_rate_measurement.value.16" 1
+
+cp "$WORK/ble.pcap" "$WORK/ble-ll.pcap" "$WORK/ble-nordic.pcap" "$WORK"/ble-nordic-v[012].pcap "$x" "$OUT/"
+echo "make-ble: wrote $OUT/ble.pcap, $OUT/ble-ll.pcap, $OUT/ble-nordic.pcap, $OUT/ble-nordic-v[012].pcap and $OUT/ble-extadv.pcap"

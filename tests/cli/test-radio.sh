@@ -74,5 +74,25 @@ expect_text thread-seq-ctr 18 -2 -r "$thread" "${thread_key[@]}" -o thread.thr_a
 expect_text thread-bad-hash "No hash, ZigBee IP hash or Thread hash" -r "$thread" \
   -o 'uat:ieee802154_keys:"000102030405060708090a0b0c0d0e0f","1","NONE"'
 
+# nRF Sniffer header versions and Bluetooth 5 extended advertising: what
+# ble_nordic_versions_gen.py and ble_extadv_gen.py put in the captures.
+nrf0=tests/captures/ble-nordic-v0.pcap
+nrf1=tests/captures/ble-nordic-v1.pcap
+ext=tests/captures/ble-extadv.pcap
+expect_lines nrf-legacy-header 93 -r "$nrf0" -Y 'nordic_ble.legacy_marker == 0xbeef && nordic_ble.protover == 0'
+expect_lines nrf-v1-second-board 6 -r "$nrf1" -Y 'nordic_ble.board_id == 1 && nordic_ble.hlen == 6'
+expect_lines nrf-lengths-disagree 2 -r "$nrf1" -Y 'nordic_ble.plen && !btle'
+expect_text nrf-bad-mic "Encrypted packet decrypted incorrectly (bad MIC)" -r "$nrf0"
+expect_lines nrf-temperature-on-2m 12 -r "$nrf1" -Y 'btatt.temperature && nordic_ble.phy == 1'
+expect_lines ext-chain-rebuilt 4 -r "$ext" -Y 'btcommon.eir_ad.entry.device_name == "air-quality-living-room"'
+expect_lines ext-chain-pieces 4 -r "$ext" -Y 'btle.ea.host_advertising_data.fragment.count == 3'
+expect_lines ext-scan-response 1 -r "$ext" -Y 'btle.scan_responce_data && btcommon.eir_ad.entry.device_name == "front-door-lock"'
+expect_lines ext-connect-rsp 1 -r "$ext" -Y 'btle.advertising_header.pdu_type == 8 && btle.target_address == 7e:12:34:56:78:9a'
+expect_lines ext-coded-s2 1 -r "$ext" -Y 'btle.coding_indicator == 1 && btle.advertising_address == e7:a5:e7:00:00:01'
+expect_lines ext-heart-rate 10 -r "$ext" -Y 'btatt.heart_rate_measurement.value.8 || btatt.heart_rate_measurement.value.16'
+expect_text ext-readings "Heart Rate Measurement  bpm      10   72   98    98" -r "$ext" -q -z readings
+expect_text ext-periodic "Periodic advertising train 0x3e5a9c71: 5 AUX_SYNC_IND packets, typically 100.0 ms apart" \
+  -r "$ext" -q -z insight
+
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -8,6 +8,10 @@
    in order, must be the ones sent.  A filter keeps only matching frames.
 2. zigbee*.pcap: the ZCL Temperature and Humidity Measured Values must be
    tshark's zbee_zcl_meas_sensing.* fields, scaled by 0.01 (°C, %RH).
+3. ble*.pcap: the values of standard GATT characteristics (temperature,
+   humidity, battery level, heart rate) that notifications, indications and
+   read responses carried must be tshark's btatt.* fields, scaled to their
+   units, one series per peripheral and handle.
 """
 import json
 import os
@@ -174,7 +178,63 @@ def check_zigbee():
     print("zigbee: %d ZCL attribute values equal to tshark's (%d fields)" % (compared, len(ZCL_FIELDS)))
 
 
+# (tshark field, characteristic name, scale to the reading's unit, unit):
+# the GATT formats (0.01 °C, 0.01 %, whole percent, beats per minute).
+ATT_FIELDS = (
+    ("btatt.temperature", "Temperature", 0.01, "Cel"),
+    ("btatt.humidity", "Humidity", 0.01, "%RH"),
+    ("btatt.battery_level", "Battery Level", 1, "%"),
+    ("btatt.heart_rate_measurement.value.8", "Heart Rate Measurement", 1, "bpm"),
+    ("btatt.heart_rate_measurement.value.16", "Heart Rate Measurement", 1, "bpm"),
+)
+
+
+def tshark_att_values(pcap):
+    """(handle, characteristic name) → values in frame order, from the
+    ATT PDUs that report a value (read response, notification, indication)."""
+    argv = ["tshark", "-2", "-r", pcap, "-Y", "btatt.opcode == 0x0b || btatt.opcode == 0x1b || btatt.opcode == 0x1d", "-T", "fields",
+            "-e", "btatt.handle"] + [a for f in ATT_FIELDS for a in ("-e", f[0])]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    values = OrderedDict()
+    for line in out.splitlines():
+        cells = line.split("\t")
+        handle = int(cells[0].split(",")[-1], 16)
+        for (field, name, scale, unit), cell in zip(ATT_FIELDS, cells[1:]):
+            if cell:
+                values.setdefault((handle, name, unit), []).append(int(cell, 0) * scale)
+    return values
+
+
+def check_ble():
+    if shutil.which("tshark") is None:
+        print("tshark not installed: GATT values not compared")
+        return
+    compared = 0
+    for name in sorted(os.listdir(CAPS)):
+        if not (name.startswith("ble") and name.endswith(".pcap")):
+            continue
+        pcap = os.path.join(CAPS, name)
+        rows = table(cli("-r", pcap, "-q", "-z", "readings"))
+        want = tshark_att_values(pcap)
+        check(len(rows) == len(want), "%s: %d series, tshark has %d" % (name, len(rows), len(want)))
+        for (handle, cname, unit), values in want.items():
+            what = "%s handle 0x%04x %s" % (name, handle, cname)
+            got = [r for r in rows if r["Series"] == "Handle 0x%04x" % handle and r["Name"] == cname]
+            check(len(got) == 1, "%s: %d series" % (what, len(got)))
+            if not got:
+                continue
+            row = got[0]
+            check(int(row["Count"]) == len(values), "%s: count %s, tshark %d" % (what, row["Count"], len(values)))
+            for column, value in (("Min", min(values)), ("Max", max(values)), ("Last", values[-1])):
+                check(abs(float(row[column]) - value) < 1e-9, "%s: %s %s, tshark %r" % (what, column, row[column], value))
+            check(row["Unit"] == unit, "%s: unit %s, want %s" % (what, row["Unit"], unit))
+            compared += len(values)
+    check(compared >= 30, "only %d GATT values compared" % compared)
+    print("ble: %d GATT characteristic values equal to tshark's" % compared)
+
+
 check_readings_pcap()
 check_zigbee()
+check_ble()
 print("%d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
 sys.exit(1 if failures else 0)

@@ -8,7 +8,7 @@
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
-static const guint32 link_types[] = { 1, 0, 101, 113, 276, 228, 229, 195, 127, 105 };
+static const guint32 link_types[] = { 1, 0, 101, 113, 276, 228, 229, 195, 127, 105, 251, 256, 272 };
 
 static void
 render (IotPacket *pkt)
