@@ -73,6 +73,16 @@ static const IotValueName appearance_names[] = {
 #define FLAG(abbrev, name, mask, blurb) \
   { "btcommon.eir_ad.entry.flags." abbrev, name, IOT_FT_UINT8, IOT_BASE_HEX, NULL, mask, blurb }
 
+enum {
+  E_UNDECODED,
+  N_EXPERTS
+};
+
+static IotExpertInfo btcommon_experts[N_EXPERTS] = {
+  [E_UNDECODED] = IOT_EXPERT_INFO ("btcommon.eir_ad.undecoded", IOT_SEV_NOTE, IOT_GROUP_UNDECODED, "Undecoded",
+                              "An AD structure type this decoder does not decode."),
+};
+
 static IotField btcommon_fields[N_FIELDS] = {
   [F_PROTO] = { "btcommon", "Bluetooth Common", IOT_FT_PROTOCOL, .blurb =
     "Advertising data: a list of small length-type-value entries a device broadcasts about itself." },
@@ -297,7 +307,7 @@ dissect_entry (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint ty
       if (len > 2)
         {
           int node = iot_tree_add_item (pkt, tree, &btcommon_fields[F_DATA], buf, off + 2, len - 2, FALSE);
-          iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_UNDECODED, "Undecoded");
+          iot_expert_add_info (pkt, node, &btcommon_experts[E_UNDECODED], "Undecoded");
         }
       break;
     default:
@@ -367,5 +377,7 @@ IotDissector iot_dissector_btcommon = {
   .long_name = "Bluetooth Common",
   .fields = btcommon_fields,
   .n_fields = N_FIELDS,
+  .experts = btcommon_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_btcommon,
 };

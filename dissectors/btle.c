@@ -277,6 +277,22 @@ static const IotValueName coding_indicator_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_PDU_UNDECODED,
+  E_MISSING_START,
+  E_CRC,
+  N_EXPERTS
+};
+
+static IotExpertInfo btle_experts[N_EXPERTS] = {
+  [E_PDU_UNDECODED] = IOT_EXPERT_INFO ("btle.advertising_pdu.undecoded", IOT_SEV_NOTE, IOT_GROUP_UNDECODED, "Advertising PDU type not decoded",
+                              "An advertising PDU type this decoder does not know."),
+  [E_MISSING_START] = IOT_EXPERT_INFO ("btle.missing_fragment_start", IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Missing Fragment Start",
+                              "An L2CAP continuation fragment whose start fragment is not in the capture."),
+  [E_CRC] = IOT_EXPERT_INFO ("btle.crc.incorrect", IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Incorrect CRC",
+                              "The link-layer CRC computed over the packet differs from the one received: it was damaged on the air."),
+};
+
 static IotField btle_fields[N_FIELDS] = {
   [F_PROTO] = { "btle", "Bluetooth Low Energy Link Layer", IOT_FT_PROTOCOL, .blurb =
     "The lowest layer every BLE packet has: an access address that says which link it belongs to, a header, "
@@ -1042,8 +1058,7 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
       break;
     default:
       iot_packet_set_address_text (pkt, "", "");
-      iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_UNDECODED,
-                      "Advertising PDU type %u is not decoded", type);
+      iot_expert_add_info (pkt, tree, &btle_experts[E_PDU_UNDECODED], "Advertising PDU type %u is not decoded", type);
       break;
     }
 }
@@ -1281,7 +1296,7 @@ dissect_data (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
 
       node = iot_tree_add_item (pkt, tree, &btle_fields[F_L2CAP_DATA], buf, 6, length, FALSE);
       if (index & MISSING_START)
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Missing Fragment Start");
+        iot_expert_add_info (pkt, node, &btle_experts[E_MISSING_START], "Missing Fragment Start");
       add_l2cap_index (pkt, tree, index);
       iot_col_set_info (pkt, "L2CAP Fragment");
     }
@@ -1310,7 +1325,7 @@ add_crc (IotPacket *pkt, int tree, const IotBuf *buf, guint off)
   /* The sniffer compared the CRC on air, with the CRC init of the
    * connection it followed: its verdict stands. */
   if (radio.crc_checked && !radio.crc_valid)
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_CHECKSUM, "Incorrect CRC");
+    iot_expert_add_info (pkt, node, &btle_experts[E_CRC], "Incorrect CRC");
 }
 
 /* Advertising or data channel: what the sniffer said, else the access
@@ -1369,6 +1384,8 @@ IotDissector iot_dissector_btle = {
   .long_name = "Bluetooth Low Energy Link Layer",
   .fields = btle_fields,
   .n_fields = N_FIELDS,
+  .experts = btle_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_btle,
   .state_new = btle_state_new,
   .state_free = btle_state_free,

@@ -105,6 +105,16 @@ static const IotValueName addr_type_names[] = {
 #define KEY(abbrev, name, mask, blurb) \
   { "btsmp." abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, blurb, "True", "False", 8 }
 
+enum {
+  E_WEAK_PAIRING,
+  N_EXPERTS
+};
+
+static IotExpertInfo btsmp_experts[N_EXPERTS] = {
+  [E_WEAK_PAIRING] = IOT_EXPERT_INFO ("btsmp.pairing_method.weak", IOT_SEV_WARN, IOT_GROUP_SECURITY, "Pairing without protection against eavesdropping or impersonation",
+                              "Just Works pairing has no protection against a man in the middle, and LE legacy pairing's key can be found from a captured pairing: the link's encryption protects less than it seems."),
+};
+
 static IotField btsmp_fields[N_FIELDS] = {
   [F_PROTO] = { "btsmp", "Bluetooth Security Manager Protocol", IOT_FT_PROTOCOL, .blurb =
     "Pairing: the two devices exchange capabilities, pick a way to authenticate and derive encryption keys." },
@@ -308,8 +318,7 @@ dissect_pairing (IotPacket *pkt, const IotBuf *buf, int tree, guint opcode)
 
       iot_tree_set_generated (pkt, node);
       if (strstr (method, "Just Works") || strstr (method, "Legacy"))
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SECURITY,
-                        "Pairing uses %s: %s", method,
+        iot_expert_add_info (pkt, node, &btsmp_experts[E_WEAK_PAIRING], "Pairing uses %s: %s", method,
                         strstr (method, "Just Works")
                         ? "nothing authenticates the peer, so an attacker in radio range can sit in the middle"
                         : "a sniffer that saw the exchange can recover the keys");
@@ -395,6 +404,8 @@ IotDissector iot_dissector_btsmp = {
   .long_name = "Bluetooth Security Manager Protocol",
   .fields = btsmp_fields,
   .n_fields = N_FIELDS,
+  .experts = btsmp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_btsmp,
   .handoff = { { "btl2cap.cid", 0x0006 } },
   .state_new = btsmp_state_new,

@@ -38,6 +38,25 @@ enum {
 #define DTLS_ENTRY(id, sfx, name, type, base, vals, blurb) \
   TLS_FIELD_ENTRY_PREFIX ("dtls", id, sfx, name, type, base, vals, blurb)
 
+enum {
+  E_FRAGMENT_TOO_LONG,
+  E_BAD_MAC,
+  E_NOT_DECRYPTED,
+  E_RECORD_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo dtls_experts[N_EXPERTS] = {
+  [E_FRAGMENT_TOO_LONG] = IOT_EXPERT_INFO ("dtls.handshake.fragment_length.record", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Fragment length is larger than the record",
+                              "A handshake fragment claims more bytes than its record holds."),
+  [E_BAD_MAC] = IOT_EXPERT_INFO ("dtls.decryption_failed", IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)",
+                              "The secret given for this session does not open its records: the authentication tag does not match, so the key is wrong (or the bytes were damaged)."),
+  [E_NOT_DECRYPTED] = IOT_EXPERT_INFO ("dtls.not_decrypted", IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted",
+                              "The record is encrypted and no secret given opens this session; the reason names what is missing."),
+  [E_RECORD_LENGTH] = IOT_EXPERT_INFO ("dtls.record.length.overrun", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Record length runs past the end of the datagram",
+                              "A DTLS record must fit in its UDP datagram; this length says more bytes than the datagram holds."),
+};
+
 static IotField dtls_fields[N_FIELDS] = {
   [TF_PROTO] = { "dtls", "Datagram Transport Layer Security", IOT_FT_PROTOCOL, .blurb =
     "DTLS: TLS for datagrams (UDP), e.g. CoAP over DTLS on port 5684." },
@@ -610,8 +629,7 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
         {
           iot_col_append_sep_info (pkt, ", ", "%s", name);
           g_string_assign (what, what->len ? "Multiple Handshake Messages" : name);
-          iot_expert_add (pkt, hs, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Fragment length is larger than the record");
+          iot_expert_add_info (pkt, hs, &dtls_experts[E_FRAGMENT_TOO_LONG], "Fragment length is larger than the record");
           return;
         }
       if (frag_off != 0 || frag_len != len)
@@ -706,12 +724,12 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
     }
   else if (plain_rec != NULL && plain_rec->first)
     {
-      iot_expert_add (pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+      iot_expert_add_info (pkt, rec, &dtls_experts[E_BAD_MAC], "Decryption failed (bad record MAC)");
       tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], "decryption failed (bad record MAC)");
     }
   else if (plain_rec != NULL && plain_rec->reason)
     {
-      iot_expert_add (pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain_rec->reason);
+      iot_expert_add_info (pkt, rec, &dtls_experts[E_NOT_DECRYPTED], "Not decrypted: %s", plain_rec->reason);
       tls_add_decryption_note (pkt, rec, &dtls_fields[TF_DECRYPTION_FAILURE], plain_rec->reason);
     }
   switch (type)
@@ -781,8 +799,7 @@ dissect_dtls (IotPacket *pkt, IotBuf *buf, int parent)
 
       if (off + 13 + len > buf->reported)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Record length %u runs past the end of the datagram", len);
+          iot_expert_add_info (pkt, tree, &dtls_experts[E_RECORD_LENGTH], "Record length %u runs past the end of the datagram", len);
           iot_malformed (pkt, "DTLS record longer than the datagram");
         }
       dissect_record (&rc, tree, buf, off);
@@ -845,6 +862,8 @@ IotDissector iot_dissector_dtls = {
   .long_name = "Datagram Transport Layer Security",
   .fields = dtls_fields,
   .n_fields = N_FIELDS,
+  .experts = dtls_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_dtls,
   .handoff = { { "udp.port", 5684 }, { "udp.port", 853 }, { "udp.port", 2221 }, { "udp.port", 5868 } },
   .heuristic_table = "udp",

@@ -61,6 +61,22 @@ static const IotValueName keydes_version_names[] = {
   [field] = { "wlan_rsna_eapol.keydes.key_info." abbrev, name, IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, mask, text, \
     "Set", "Not set", 16 }
 
+enum {
+  E_UNWRAP,
+  E_NO_KEY_MATCH,
+  E_VERIFIED,
+  N_EXPERTS
+};
+
+static IotExpertInfo eapol_experts[N_EXPERTS] = {
+  [E_UNWRAP] = IOT_EXPERT_INFO ("eapol.keydes.data.unwrap_failed", IOT_SEV_WARN, IOT_GROUP_SECURITY, "Key data could not be unwrapped",
+                              "The encrypted key data (the group key) does not unwrap with the key derived from this handshake."),
+  [E_NO_KEY_MATCH] = IOT_EXPERT_INFO ("eapol.keydes.mic.no_match", IOT_SEV_WARN, IOT_GROUP_SECURITY, "No configured key produces this handshake's MIC",
+                              "Message 2's integrity code does not verify with any key given: the station used another passphrase (a failed join), or the key list lacks this network's."),
+  [E_VERIFIED] = IOT_EXPERT_INFO ("eapol.keydes.mic.verified", IOT_SEV_CHAT, IOT_GROUP_SECURITY, "Handshake verified with a configured key",
+                              "A configured key produces message 2's integrity code: this station's traffic in this session can be decrypted."),
+};
+
 static IotField eapol_fields[N_FIELDS] = {
   [F_PROTO] = { "eapol", "802.1X Authentication", IOT_FT_PROTOCOL, .blurb =
     "EAP over LAN: authentication and key exchange before a station may send data. WPA2-Personal uses only its "
@@ -234,7 +250,7 @@ dissect_key_data (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint
 
     if (!iot_wpa_aes_unwrap (pair->ptk + 16, iot_buf_ptr (buf, off, len), len, plain))
       {
-        iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Key data could not be unwrapped");
+        iot_expert_add_info (pkt, node, &eapol_experts[E_UNWRAP], "Key data could not be unwrapped");
         return;
       }
     data = iot_packet_add_source (pkt, "Decrypted EAPOL key data", plain, len - 8);
@@ -320,16 +336,14 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
             {
               verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, FALSE);
               iot_tree_set_generated (pkt, verdict);
-              iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
-                              "No configured WPA key produces this handshake's MIC: the station used another "
+              iot_expert_add_info (pkt, tree, &eapol_experts[E_NO_KEY_MATCH], "No configured WPA key produces this handshake's MIC: the station used another "
                               "passphrase (a failed join), or the key list lacks this network's");
             }
           else if (g_hash_table_contains (state->mic_verified, number))
             {
               verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, TRUE);
               iot_tree_set_generated (pkt, verdict);
-              iot_expert_add (pkt, tree, IOT_SEV_CHAT, IOT_GROUP_SECURITY,
-                              "Handshake verified with a configured key: this session's traffic can be decrypted");
+              iot_expert_add_info (pkt, tree, &eapol_experts[E_VERIFIED], "Handshake verified with a configured key: this session's traffic can be decrypted");
             }
         }
       if (data_len)
@@ -344,6 +358,8 @@ IotDissector iot_dissector_eapol = {
   .long_name = "802.1X Authentication",
   .fields = eapol_fields,
   .n_fields = N_FIELDS,
+  .experts = eapol_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_eapol,
   .handoff = { { "ethertype", 0x888e } },
   .state_new = eapol_state_new,

@@ -99,6 +99,25 @@ static const IotValueName aux_type_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_PROTOVER,
+  E_CRC,
+  E_MIC,
+  E_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo nordic_ble_experts[N_EXPERTS] = {
+  [E_PROTOVER] = IOT_EXPERT_INFO ("nordic_ble.protover.bad", IOT_SEV_ERROR, IOT_GROUP_PROTOCOL, "Unknown version",
+                              "The sniffer's header names a protocol version this decoder (like tshark 4.0) does not know; it is read as version 3."),
+  [E_CRC] = IOT_EXPERT_INFO ("nordic_ble.crc.bad", IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "CRC is bad",
+                              "The sniffer's radio found the packet's CRC wrong: it was damaged on the air."),
+  [E_MIC] = IOT_EXPERT_INFO ("nordic_ble.mic.bad", IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "MIC is bad",
+                              "The sniffer could not verify the encrypted packet's integrity code: it decrypted it with a wrong key or the packet was damaged."),
+  [E_LENGTH] = IOT_EXPERT_INFO ("nordic_ble.length.bad", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Length is incorrect",
+                              "The header's lengths do not add up to the record's size, so the link layer is not decoded."),
+};
+
 static IotField nordic_ble_fields[N_FIELDS] = {
   [F_PROTO] = { "nordic_ble", "nRF Sniffer for Bluetooth LE", IOT_FT_PROTOCOL, .blurb =
     "What a Nordic nRF52 dongle running the nRF Sniffer firmware knew about the packet it caught; "
@@ -341,7 +360,7 @@ dissect_uart_header (IotPacket *pkt, int tree, const IotBuf *buf, NordicHeader *
     }
   node = iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PROTOVER], buf, 3, 1, TRUE);
   if (h->version > 3)
-    iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_PROTOCOL, "Unknown version");
+    iot_expert_add_info (pkt, node, &nordic_ble_experts[E_PROTOVER], "Unknown version");
   iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_COUNTER], buf, 4, 2, TRUE);
   iot_tree_add_item (pkt, header, &nordic_ble_fields[F_PACKET_ID], buf, 6, 1, TRUE);
   return plen;
@@ -366,7 +385,7 @@ add_flags (IotPacket *pkt, int tree, const IotBuf *buf, const NordicHeader *h, g
 
   child = iot_tree_add_item (pkt, node, &nordic_ble_fields[F_CRCOK], buf, off, 1, TRUE);
   if (!(h->flags & FLAG_CRC_OK))
-    iot_expert_add (pkt, child, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "CRC is bad");
+    iot_expert_add_info (pkt, child, &nordic_ble_experts[E_CRC], "CRC is bad");
   if (h->data_pdu)
     {
       iot_tree_add_item (pkt, node, &nordic_ble_fields[F_DIRECTION], buf, off, 1, TRUE);
@@ -375,7 +394,7 @@ add_flags (IotPacket *pkt, int tree, const IotBuf *buf, const NordicHeader *h, g
         {
           child = iot_tree_add_item (pkt, node, &nordic_ble_fields[F_MICOK], buf, off, 1, TRUE);
           if (!(h->flags & FLAG_MIC_OK))
-            iot_expert_add (pkt, child, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "MIC is bad");
+            iot_expert_add_info (pkt, child, &nordic_ble_experts[E_MIC], "MIC is bad");
         }
       else
         iot_tree_add_item (pkt, node, &nordic_ble_fields[F_MIC_NOT_RELEVANT], buf, off, 1, TRUE);
@@ -446,7 +465,7 @@ dissect_nordic_ble (IotPacket *pkt, IotBuf *buf, int parent)
   plen = dissect_uart_header (pkt, tree, buf, &h);
   bad_length = h.header_length + h.payload_length != buf->length;
   if (bad_length)
-    iot_expert_add (pkt, plen, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Length is incorrect");
+    iot_expert_add_info (pkt, plen, &nordic_ble_experts[E_LENGTH], "Length is incorrect");
 
   /* The packet header. */
   if (h.version == 0)
@@ -501,6 +520,8 @@ IotDissector iot_dissector_nordic_ble = {
   .long_name = "nRF Sniffer for Bluetooth LE",
   .fields = nordic_ble_fields,
   .n_fields = N_FIELDS,
+  .experts = nordic_ble_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_nordic_ble,
   .handoff = { { "link", 272 } },
   .state_new = nordic_state_new,

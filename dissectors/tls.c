@@ -341,6 +341,19 @@ enum {
 #define TLS_ENTRY(id, sfx, name, type, base, vals, blurb) \
   TLS_FIELD_ENTRY_PREFIX ("tls", id, sfx, name, type, base, vals, blurb)
 
+enum {
+  E_BAD_MAC,
+  E_NOT_DECRYPTED,
+  N_EXPERTS
+};
+
+static IotExpertInfo tls_experts[N_EXPERTS] = {
+  [E_BAD_MAC] = IOT_EXPERT_INFO ("tls.decryption_failed", IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)",
+                              "The secret given for this session does not open its records: the record's authentication tag does not match, so the key is wrong (or the bytes were damaged). Nothing of it is shown as application data."),
+  [E_NOT_DECRYPTED] = IOT_EXPERT_INFO ("tls.not_decrypted", IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted",
+                              "The record is encrypted and no secret given opens this session; the reason names what is missing (a key log entry for this client random, a PSK, a supported suite)."),
+};
+
 static IotField tls_fields[N_FIELDS] = {
   [TF_PROTO] = { "tls", "Transport Layer Security", IOT_FT_PROTOCOL, .blurb =
     "TLS: encryption and authentication for a TCP connection (HTTPS, MQTT over TLS …)." },
@@ -1573,13 +1586,13 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
     case PLAIN_BAD_MAC:
       if (plain->first)
         {
-          iot_expert_add (rc->pkt, rec, IOT_SEV_WARN, IOT_GROUP_SECURITY, "Decryption failed (bad record MAC)");
+          iot_expert_add_info (rc->pkt, rec, &tls_experts[E_BAD_MAC], "Decryption failed (bad record MAC)");
           tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE],
                                    "decryption failed (bad record MAC)");
         }
       return FALSE;
     default:
-      iot_expert_add (rc->pkt, rec, IOT_SEV_NOTE, IOT_GROUP_SECURITY, "Not decrypted: %s", plain->reason);
+      iot_expert_add_info (rc->pkt, rec, &tls_experts[E_NOT_DECRYPTED], "Not decrypted: %s", plain->reason);
       tls_add_decryption_note (rc->pkt, rec, &tls_fields[TF_DECRYPTION_FAILURE], plain->reason);
       return FALSE;
     }
@@ -1997,6 +2010,8 @@ IotDissector iot_dissector_tls = {
   .long_name = "Transport Layer Security",
   .fields = tls_fields,
   .n_fields = N_FIELDS,
+  .experts = tls_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_tls,
   .handoff = { { "tcp.port", 443 }, { "tcp.port", 8883 }, { "tcp.port", 853 }, { "tcp.port", 993 },
                { "tcp.port", 995 }, { "tcp.port", 465 }, { "tcp.port", 636 }, { "tcp.port", 5061 } },

@@ -376,6 +376,28 @@ static const IotValueName vht_op_width_names[] = {
   HT_HEX (field, "wlan.ht.mcsset.rxbitmask." abbrev, name, IOT_FT_UINT32, mask, NULL, \
           "One bit per MCS index the station can receive (indices 0-7 one stream, 8-15 two, …).")
 
+enum {
+  E_BAD_LENGTH,
+  E_DISCONNECTED,
+  E_DEAUTH_STORM,
+  E_CCMP_MIC,
+  E_RETRY,
+  N_EXPERTS
+};
+
+static IotExpertInfo wlan_experts[N_EXPERTS] = {
+  [E_BAD_LENGTH] = IOT_EXPERT_INFO ("ieee80211.bad_length", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Wrong length indicated",
+                              "An information element's length does not match the length its definition requires."),
+  [E_DISCONNECTED] = IOT_EXPERT_INFO ("wlan.station_disconnected", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Station disconnected",
+                              "A deauthentication or disassociation frame ended a station's membership; the reason code says why."),
+  [E_DEAUTH_STORM] = IOT_EXPERT_INFO ("wlan.deauth_storm", IOT_SEV_WARN, IOT_GROUP_SECURITY, "Deauthentication storm",
+                              "Many deauthentication or disassociation frames within one second: a deauthentication attack (forged frames that kick stations off to capture their handshakes) or a failing access point."),
+  [E_CCMP_MIC] = IOT_EXPERT_INFO ("wlan.ccmp.mic_failed", IOT_SEV_WARN, IOT_GROUP_SECURITY, "CCMP integrity check failed",
+                              "The frame's CCMP message integrity code does not verify with the key derived for this station: a wrong key or a damaged frame."),
+  [E_RETRY] = IOT_EXPERT_INFO ("wlan.fc.retry.expert", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmission (retry)",
+                              "The retry bit: the sender did not get an acknowledgement for an earlier copy of this frame and sent it again."),
+};
+
 static IotField wlan_fields[N_FIELDS] = {
   [F_PROTO] = { "wlan", "IEEE 802.11 wireless LAN", IOT_FT_PROTOCOL, .blurb =
     "A Wi-Fi frame: who sends it to whom on the air, and what kind of frame it is." },
@@ -1092,8 +1114,7 @@ dissect_ht_capabilities (IotPacket *pkt, const IotBuf *buf, guint off, guint len
 {
   if (len != 26)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "HT Capabilities IE length %u wrong, must be = 26", len);
+      iot_expert_add_info (pkt, tree, &wlan_experts[E_BAD_LENGTH], "HT Capabilities IE length %u wrong, must be = 26", len);
       return;
     }
   add_bits (pkt, tree, buf, off, 2, F_HT_CAP, F_HT_CAP_LDPC, F_HT_CAP_LSIG);
@@ -1110,8 +1131,7 @@ dissect_ht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, i
 {
   if (len < 22)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "HT Information IE content length %u wrong, must be at least 22 bytes", len);
+      iot_expert_add_info (pkt, tree, &wlan_experts[E_BAD_LENGTH], "HT Information IE content length %u wrong, must be at least 22 bytes", len);
       return;
     }
   iot_tree_add_item (pkt, tree, &wlan_fields[F_HT_INFO_PRIMARY_CHANNEL], buf, off, 1, FALSE);
@@ -1129,8 +1149,7 @@ dissect_vht_capabilities (IotPacket *pkt, const IotBuf *buf, guint off, guint le
 
   if (len != 12)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "VHT Capabilities IE length %u wrong, must be = 12", len);
+      iot_expert_add_info (pkt, tree, &wlan_experts[E_BAD_LENGTH], "VHT Capabilities IE length %u wrong, must be = 12", len);
       return;
     }
   add_bits (pkt, tree, buf, off, 4, F_VHT_CAP, F_VHT_CAP_MAX_MPDU, F_VHT_CAP_EXT_NSS_BW);
@@ -1151,8 +1170,7 @@ dissect_vht_operation (IotPacket *pkt, const IotBuf *buf, guint off, guint len, 
 
   if (len != 5)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "VHT Operation IE length %u wrong, must be = 5", len);
+      iot_expert_add_info (pkt, tree, &wlan_experts[E_BAD_LENGTH], "VHT Operation IE length %u wrong, must be = 5", len);
       return;
     }
   info = iot_tree_add_item (pkt, tree, &wlan_fields[F_VHT_OP], buf, off, 3, FALSE);
@@ -1311,13 +1329,12 @@ note_disconnect (IotPacket *pkt, WlanState *state, const IotBuf *body, int tree)
         g_hash_table_insert (state->storm_frames, GUINT_TO_POINTER (iot_packet_frame_number (pkt)),
                              GUINT_TO_POINTER (in_window));
     }
-  iot_expert_add (pkt, tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Station disconnected: %s (reason %u)",
+  iot_expert_add_info (pkt, tree, &wlan_experts[E_DISCONNECTED], "Station disconnected: %s (reason %u)",
                   why ? why : "unknown reason", reason);
   count = GPOINTER_TO_UINT (g_hash_table_lookup (state->storm_frames,
                                                  GUINT_TO_POINTER (iot_packet_frame_number (pkt))));
   if (count)
-    iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
-                    "%u deauthentications/disassociations within one second: a deauthentication attack "
+    iot_expert_add_info (pkt, tree, &wlan_experts[E_DEAUTH_STORM], "%u deauthentications/disassociations within one second: a deauthentication attack "
                     "(forged frames kick stations off to capture their handshake) or a failing access point",
                     count);
 }
@@ -1431,8 +1448,7 @@ dissect_protected (IotPacket *pkt, const IotBuf *buf, guint hdr_len, int tree, I
                              iot_buf_ptr (buf, hdr_len, body_len), body_len, out))
     {
       IotBuf data = iot_buf_sub (buf, hdr_len + 8, -1);
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_SECURITY,
-                      "CCMP integrity check failed: wrong key or damaged frame");
+      iot_expert_add_info (pkt, tree, &wlan_experts[E_CCMP_MIC], "CCMP integrity check failed: wrong key or damaged frame");
       iot_call_data (pkt, &data, -1);
       return;
     }
@@ -1554,7 +1570,7 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
       /* A retry means the first transmission went unacknowledged: many of
        * them point at interference, distance or a hidden station. */
       if (f == F_FC_RETRY && (flags & 0x08))
-        iot_expert_add (pkt, flag, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Retransmission (retry)");
+        iot_expert_add_info (pkt, flag, &wlan_experts[E_RETRY], "Retransmission (retry)");
     }
   iot_tree_add_item (pkt, tree, &wlan_fields[F_DURATION], buf, 2, 2, TRUE);
 
@@ -1687,6 +1703,8 @@ IotDissector iot_dissector_wlan = {
   .long_name = "IEEE 802.11 wireless LAN",
   .fields = wlan_fields,
   .n_fields = N_FIELDS,
+  .experts = wlan_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_wlan,
   .handoff = { { "link", 105 } },
   .state_new = wlan_state_new,
