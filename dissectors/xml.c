@@ -52,6 +52,24 @@ enum {
   N_FIELDS
 };
 
+enum {
+  E_CLOSING_UNOPENED,
+  E_UNRECOGNIZED,
+  E_TOO_DEEP,
+  N_EXPERTS
+};
+
+static IotExpertInfo xml_experts[N_EXPERTS] = {
+  [E_CLOSING_UNOPENED] = IOT_EXPERT_INFO ("xml.closing_unopened_tag", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                          "Closing an unopened tag",
+                                          "A closing tag </name> with no open element to close: the document is not well formed."),
+  [E_UNRECOGNIZED] = IOT_EXPERT_INFO ("xml.unrecognized_text", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "Unrecognized text",
+                                      "Text that is neither markup nor character data where it stands."),
+  [E_TOO_DEEP] = IOT_EXPERT_INFO ("xml.nested_too_deep", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                  "XML nested too deep",
+                                  "Elements nested deeper than tshark's tree shows; the rest is not decoded."),
+};
+
 static IotField xml_fields[N_FIELDS] = {
   [F_PROTO] = { "xml", "eXtensible Markup Language", IOT_FT_PROTOCOL, .blurb =
     "XML: text marked up with nested <tags>, used by SOAP web services, device descriptions and many IoT APIs." },
@@ -413,16 +431,15 @@ add_text_row (Parser *x, int parent, guint level, guint start, guint end)
 }
 
 static void
-add_expert_row (Parser *x, int parent, guint level, guint start, guint end, IotSeverity severity,
-                IotExpertGroup group, const char *message)
+add_expert_row (Parser *x, int parent, guint level, guint start, guint end, const IotExpertInfo *info)
 {
   int row;
 
   if (!room_at (x, level))
     return;
-  row = x->tree ? iot_tree_add_text (x->pkt, parent, x->buf, start, end - start, "%s", message) : -1;
+  row = x->tree ? iot_tree_add_text (x->pkt, parent, x->buf, start, end - start, "%s", info->field.name) : -1;
 
-  iot_expert_add (x->pkt, row >= 0 ? row : parent, severity, group, "%s", message);
+  iot_expert_add_info (x->pkt, row >= 0 ? row : parent, info, NULL);
 }
 
 static void
@@ -431,8 +448,7 @@ pop_frame (Parser *x, guint start, guint end)
   if (x->stack->len > 1)
     g_array_set_size (x->stack, x->stack->len - 1);
   else
-    add_expert_row (x, top (x)->item, top (x)->level + 1, start, end, IOT_SEV_ERROR,
-                    IOT_GROUP_MALFORMED, "Closing an unopened tag");
+    add_expert_row (x, top (x)->item, top (x)->level + 1, start, end, &xml_experts[E_CLOSING_UNOPENED]);
 }
 
 static void
@@ -690,8 +706,7 @@ unrecognized (Parser *x, guint off)
 
   while (end < x->len && !is_blank (x->p[end]))
     end++;
-  add_expert_row (x, top (x)->item, top (x)->level + 1, off, end, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
-                  "Unrecognized text");
+  add_expert_row (x, top (x)->item, top (x)->level + 1, off, end, &xml_experts[E_UNRECOGNIZED]);
   return (gint) end;
 }
 
@@ -738,9 +753,9 @@ dissect_xml (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   for (off = skip_blanks (&x, 0); off < x.len && !x.too_deep; off = skip_blanks (&x, next_token (&x, off)))
     ;
   if (x.too_deep)
-    iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                    "XML nested deeper than %d levels (tshark's tree limit); the rest is not decoded",
-                    MAX_ROW_LEVEL);
+    iot_expert_add_info (pkt, tree, &xml_experts[E_TOO_DEEP],
+                         "XML nested deeper than %d levels (tshark's tree limit); the rest is not decoded",
+                         MAX_ROW_LEVEL);
   g_array_free (x.stack, TRUE);
   g_array_free (x.attrs, TRUE);
   return buf->length;
@@ -905,6 +920,8 @@ IotDissector iot_dissector_xml = {
   .long_name = "eXtensible Markup Language",
   .fields = xml_fields,
   .n_fields = N_FIELDS,
+  .experts = xml_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_xml,
   .string_handoff = xml_media_types,
 };
