@@ -653,12 +653,6 @@ near_miss (const char *filter, const char *topic)
  * the subscriptions under the topic's keys (and the few with wildcards,
  * asked one by one as before) are looked at.  A key only selects
  * candidates; near_miss() and insight_topic_matches() still decide. */
-typedef struct {
-  GHashTable *literal;   /* filter without wildcards → GArray of guint: subscriptions, ascending */
-  GHashTable *near;      /* near-miss key → GArray of guint: subscriptions, ascending */
-  GArray     *wild;      /* guint: subscriptions with "+" or "#" (or empty), ascending */
-  GString    *key;       /* scratch */
-} SubIndex;
 
 /* What replaces the level a key leaves open. */
 #define OPEN_LEVEL '\x01'
@@ -730,8 +724,8 @@ file_under (GHashTable *table, const char *key, guint k)
     g_array_append_val (list, k);
 }
 
-static void
-sub_index_init (SubIndex *index, IotInsight *self)
+void
+insight_sub_index_init (SubIndex *index, IotInsight *self)
 {
   index->literal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   index->near = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
@@ -758,8 +752,8 @@ sub_index_init (SubIndex *index, IotInsight *self)
     }
 }
 
-static void
-sub_index_clear (SubIndex *index)
+void
+insight_sub_index_clear (SubIndex *index)
 {
   g_hash_table_unref (index->literal);
   g_hash_table_unref (index->near);
@@ -798,8 +792,8 @@ sort_unique (GArray *list)
 }
 
 /* The subscriptions whose filter may match @topic, ascending. */
-static void
-sub_index_matching (SubIndex *index, const char *topic, GArray *dest)
+void
+insight_sub_index_matching (SubIndex *index, const char *topic, GArray *dest)
 {
   g_array_set_size (dest, 0);
   add_filed (dest, index->literal, topic);
@@ -986,7 +980,7 @@ find_topic_mismatches (IotInsight *self, SubIndex *index)
       /* An empty name is a PUBLISH by topic alias whose topic is unknown. */
       if (t->stats.published == 0 || t->stats.delivered > 0 || *t->stats.topic == '\0')
         continue;
-      sub_index_matching (index, t->stats.topic, candidates);
+      insight_sub_index_matching (index, t->stats.topic, candidates);
       for (guint c = 0; c < candidates->len && !matched; c++)
         matched = insight_topic_matches (g_array_index (self->subscriptions, Subscription,
                                                         g_array_index (candidates, guint, c)).filter,
@@ -1197,7 +1191,7 @@ find_not_forwarded (IotInsight *self, SubIndex *index)
 
       if (t->stats.published == 0 || *t->stats.topic == '\0')
         continue;
-      sub_index_matching (index, t->stats.topic, candidates);
+      insight_sub_index_matching (index, t->stats.topic, candidates);
       for (guint c = 0; c < candidates->len; c++)
         {
           const Subscription *sub = &g_array_index (self->subscriptions, Subscription,
@@ -1230,10 +1224,10 @@ insight_finish_causes (IotInsight *self)
 
   find_slow_brokers (self);
   find_session_fights (self);
-  sub_index_init (&index, self);
+  insight_sub_index_init (&index, self);
   find_topic_mismatches (self, &index);
   find_not_forwarded (self, &index);
-  sub_index_clear (&index);
+  insight_sub_index_clear (&index);
   find_too_large (self);
   report_gaps_of_losses (self);
 }

@@ -2198,7 +2198,9 @@ static void
 finish_mqtt (IotInsight *self)
 {
   g_autoptr (GPtrArray) all = insight_values (self->series);
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
   double minutes = MAX (self->last_ns / 6e10, 1e-9);
+  SubIndex index;
 
   g_ptr_array_sort (all, cmp_series);
   for (guint i = 0; i < all->len; i++)
@@ -2221,19 +2223,23 @@ finish_mqtt (IotInsight *self)
 
   self->topic_order = insight_values (self->topics);
   g_ptr_array_sort (self->topic_order, cmp_topics);
+  insight_sub_index_init (&index, self);
   for (guint i = 0; i < self->topic_order->len; i++)
     {
       Topic *t = g_ptr_array_index (self->topic_order, i);
 
       t->stats.rate_per_min = t->stats.published / minutes;
-      for (guint k = 0; k < self->subscriptions->len; k++)
+      insight_sub_index_matching (&index, t->stats.topic, candidates);
+      for (guint c = 0; c < candidates->len; c++)
         {
-          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription,
+                                                    g_array_index (candidates, guint, c));
 
           if (insight_topic_matches (sub->filter, t->stats.topic))
             add_unique (t->stats.subscribers, sub->client);
         }
     }
+  insight_sub_index_clear (&index);
 }
 
 static const char *
