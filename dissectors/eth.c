@@ -190,13 +190,15 @@ dissect_eth (IotPacket *pkt, IotBuf *buf, int parent)
 
   iot_col_set_protocol (pkt, "Ethernet");
   tree = iot_tree_add_protocol (pkt, parent, &eth_fields[F_PROTO], buf, 0, 14);
-  {
-    char src_text[128], dst_text[128];
+  /* Resolving and formatting both addresses is for the tree's label only. */
+  if (iot_packet_wants_tree (pkt))
+    {
+      char src_text[128], dst_text[128];
 
-    iot_resolve_ether_label (src, src_text, sizeof src_text);
-    iot_resolve_ether_label (dst, dst_text, sizeof dst_text);
-    iot_tree_set_label (pkt, tree, "Ethernet II, Src: %s, Dst: %s", src_text, dst_text);
-  }
+      iot_resolve_ether_label (src, src_text, sizeof src_text);
+      iot_resolve_ether_label (dst, dst_text, sizeof dst_text);
+      iot_tree_set_label (pkt, tree, "Ethernet II, Src: %s, Dst: %s", src_text, dst_text);
+    }
   add_address (pkt, tree, buf, 0, TRUE);
   add_address (pkt, tree, buf, 6, FALSE);
   memcpy (dl_src.bytes, src, 6);

@@ -905,6 +905,180 @@ near_miss (const char *filter, const char *topic)
   return NULL;
 }
 
+/* ---- which subscriptions a topic could meet ------------------------------------------ */
+
+/* Asking near_miss() (which splits and copies both names) about every
+ * subscription for every topic nobody received was quadratic: thousands of
+ * devices each subscribed to their own command topic made it minutes.  A
+ * filter without wildcards meets a topic in few ways only: equal, equal but
+ * for case, one level different, one level more than the topic.  Each of
+ * those is a key the filter is filed under and the topic asks for, so only
+ * the subscriptions under the topic's keys (and the few with wildcards,
+ * asked one by one as before) are looked at.  A key only selects
+ * candidates; near_miss() and insight_topic_matches() still decide. */
+
+/* What replaces the level a key leaves open. */
+#define OPEN_LEVEL '\x01'
+
+/* @name's levels joined by '/' after @kind, level @open replaced by
+ * OPEN_LEVEL and level @drop left out (-1: none). */
+static const char *
+level_key (GString *key, char kind, const char *name, gint open, gint drop)
+{
+  gboolean first = TRUE;
+  const char *p = name;
+
+  g_string_truncate (key, 0);
+  g_string_append_c (key, kind);
+  for (gint level = 0;; level++)
+    {
+      const char *end = strchr (p, '/');
+      gsize len = end != NULL ? (gsize) (end - p) : strlen (p);
+
+      if (level != drop)
+        {
+          if (!first)
+            g_string_append_c (key, '/');
+          first = FALSE;
+          if (level == open)
+            g_string_append_c (key, OPEN_LEVEL);
+          else
+            g_string_append_len (key, p, len);
+        }
+      if (end == NULL)
+        break;
+      p = end + 1;
+    }
+  return key->str;
+}
+
+/* @name in lower case, after "a". */
+static const char *
+lower_key (GString *key, const char *name)
+{
+  g_string_assign (key, "a");
+  for (const char *p = name; *p != '\0'; p++)
+    g_string_append_c (key, g_ascii_tolower (*p));
+  return key->str;
+}
+
+static guint
+n_levels (const char *name)
+{
+  guint n = 1;
+
+  for (const char *p = name; *p != '\0'; p++)
+    n += *p == '/';
+  return n;
+}
+
+static void
+file_under (GHashTable *table, const char *key, guint k)
+{
+  GArray *list = g_hash_table_lookup (table, key);
+
+  if (list == NULL)
+    {
+      list = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (table, g_strdup (key), list);
+    }
+  /* A filter may be filed twice under one key ("a/a" without either level). */
+  if (list->len == 0 || g_array_index (list, guint, list->len - 1) != k)
+    g_array_append_val (list, k);
+}
+
+void
+insight_sub_index_init (SubIndex *index, IotInsight *self)
+{
+  index->literal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  index->near = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  index->wild = g_array_new (FALSE, FALSE, sizeof (guint));
+  index->key = g_string_new (NULL);
+  for (guint k = 0; k < self->subscriptions->len; k++)
+    {
+      const char *filter = g_array_index (self->subscriptions, Subscription, k).filter;
+      guint n;
+
+      if (*filter == '\0' || strpbrk (filter, "+#") != NULL)
+        {
+          g_array_append_val (index->wild, k);
+          continue;
+        }
+      file_under (index->literal, filter, k);
+      file_under (index->near, lower_key (index->key, filter), k);
+      n = n_levels (filter);
+      for (guint i = 0; i < n; i++)
+        {
+          file_under (index->near, level_key (index->key, 'c', filter, i, -1), k);
+          file_under (index->near, level_key (index->key, 'd', filter, -1, i), k);
+        }
+    }
+}
+
+void
+insight_sub_index_clear (SubIndex *index)
+{
+  g_hash_table_unref (index->literal);
+  g_hash_table_unref (index->near);
+  g_array_unref (index->wild);
+  g_string_free (index->key, TRUE);
+}
+
+static void
+add_filed (GArray *dest, GHashTable *table, const char *key)
+{
+  GArray *list = g_hash_table_lookup (table, key);
+
+  if (list != NULL)
+    g_array_append_vals (dest, list->data, list->len);
+}
+
+static int
+cmp_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Ascending, without repeats. */
+static void
+sort_unique (GArray *list)
+{
+  guint out = 0;
+
+  g_array_sort (list, cmp_uint);
+  for (guint i = 0; i < list->len; i++)
+    if (out == 0 || g_array_index (list, guint, i) != g_array_index (list, guint, out - 1))
+      g_array_index (list, guint, out++) = g_array_index (list, guint, i);
+  g_array_set_size (list, out);
+}
+
+/* The subscriptions whose filter may match @topic, ascending. */
+void
+insight_sub_index_matching (SubIndex *index, const char *topic, GArray *dest)
+{
+  g_array_set_size (dest, 0);
+  add_filed (dest, index->literal, topic);
+  g_array_append_vals (dest, index->wild->data, index->wild->len);
+  sort_unique (dest);
+}
+
+/* The subscriptions near_miss() may find something for, ascending. */
+static void
+sub_index_near (SubIndex *index, const char *topic, GArray *dest)
+{
+  guint n = n_levels (topic);
+
+  g_array_set_size (dest, 0);
+  add_filed (dest, index->near, lower_key (index->key, topic));
+  for (guint i = 0; i < n; i++)
+    add_filed (dest, index->near, level_key (index->key, 'c', topic, i, -1));
+  add_filed (dest, index->near, level_key (index->key, 'd', topic, -1, -1));
+  g_array_append_vals (dest, index->wild->data, index->wild->len);
+  sort_unique (dest);
+}
+
 /* The series of each topic, indexed once: the findings below ask for a
  * topic's frames once per topic, and walking every series each time made
  * them quadratic in the number of topics. */
@@ -935,9 +1109,10 @@ topic_series (IotInsight *self, const char *topic)
   return g_hash_table_lookup (self->series_by_topic, topic);
 }
 
-/* The PUBLISH frames of @topic from clients (not the broker's deliveries). */
+/* The PUBLISH frames of @topic from clients (not the broker's deliveries),
+ * appended as they are: the caller sorts once when it has them all. */
 static void
-add_topic_frames (IotInsight *self, const char *topic, GArray *dest)
+append_topic_frames (IotInsight *self, const char *topic, GArray *dest)
 {
   GPtrArray *list = topic_series (self, topic);
 
@@ -948,12 +1123,26 @@ add_topic_frames (IotInsight *self, const char *topic, GArray *dest)
       if (s->frames != NULL)
         g_array_append_vals (dest, s->frames->data, s->frames->len);
     }
+}
+
+/* The same, and @dest sorted without repeats. */
+static void
+add_topic_frames (IotInsight *self, const char *topic, GArray *dest)
+{
+  append_topic_frames (self, topic, dest);
   insight_item_add_frames (dest, NULL);
 }
 
 static gboolean
 published_anywhere (IotInsight *self, const char *filter)
 {
+  /* A filter without wildcards matches only the topic of its name. */
+  if (*filter != '\0' && strpbrk (filter, "+#") == NULL)
+    {
+      const Topic *t = g_hash_table_lookup (self->topics, filter);
+
+      return t != NULL && t->stats.published > 0;
+    }
   for (guint i = 0; i < self->topic_order->len; i++)
     {
       const Topic *t = g_ptr_array_index (self->topic_order, i);
@@ -1033,8 +1222,9 @@ report_unmatched (IotInsight *self, GPtrArray *topics, GPtrArray *filters, GArra
 }
 
 static void
-find_topic_mismatches (IotInsight *self)
+find_topic_mismatches (IotInsight *self, SubIndex *index)
 {
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr (GPtrArray) lonely_topics = g_ptr_array_new ();
   g_autoptr (GPtrArray) lonely_filters = g_ptr_array_new ();
   g_autoptr (GArray) topic_frames = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -1053,13 +1243,17 @@ find_topic_mismatches (IotInsight *self)
       /* An empty name is a PUBLISH by topic alias whose topic is unknown. */
       if (t->stats.published == 0 || t->stats.delivered > 0 || *t->stats.topic == '\0')
         continue;
-      for (guint k = 0; k < self->subscriptions->len && !matched; k++)
-        matched = insight_topic_matches (g_array_index (self->subscriptions, Subscription, k).filter,
+      insight_sub_index_matching (index, t->stats.topic, candidates);
+      for (guint c = 0; c < candidates->len && !matched; c++)
+        matched = insight_topic_matches (g_array_index (self->subscriptions, Subscription,
+                                                        g_array_index (candidates, guint, c)).filter,
                                          t->stats.topic);
       if (matched)
         continue;
-      for (guint k = 0; k < self->subscriptions->len && !near; k++)
+      sub_index_near (index, t->stats.topic, candidates);
+      for (guint c = 0; c < candidates->len && !near; c++)
         {
+          guint k = g_array_index (candidates, guint, c);
           const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
           g_autofree char *why = near_miss (sub->filter, t->stats.topic);
 
@@ -1072,7 +1266,7 @@ find_topic_mismatches (IotInsight *self)
       if (!near)
         {
           g_ptr_array_add (lonely_topics, t->stats.topic);
-          add_topic_frames (self, t->stats.topic, topic_frames);
+          append_topic_frames (self, t->stats.topic, topic_frames);
         }
     }
   for (guint k = 0; k < self->subscriptions->len; k++)
@@ -1247,8 +1441,10 @@ report_not_forwarded (IotInsight *self, const Topic *t, const Subscription *sub,
 }
 
 static void
-find_not_forwarded (IotInsight *self)
+find_not_forwarded (IotInsight *self, SubIndex *index)
 {
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
+
   if (self->topic_order == NULL)
     return;
   for (guint i = 0; i < self->topic_order->len; i++)
@@ -1258,9 +1454,11 @@ find_not_forwarded (IotInsight *self)
 
       if (t->stats.published == 0 || *t->stats.topic == '\0')
         continue;
-      for (guint k = 0; k < self->subscriptions->len; k++)
+      insight_sub_index_matching (index, t->stats.topic, candidates);
+      for (guint c = 0; c < candidates->len; c++)
         {
-          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription,
+                                                    g_array_index (candidates, guint, c));
           g_autoptr (GArray) missed = NULL;
 
           if (!insight_topic_matches (sub->filter, t->stats.topic) || has_name (t->recipients, sub->client))
@@ -1285,10 +1483,14 @@ find_not_forwarded (IotInsight *self)
 void
 insight_finish_causes (IotInsight *self)
 {
+  SubIndex index;
+
   find_slow_brokers (self);
   find_session_fights (self);
-  find_topic_mismatches (self);
-  find_not_forwarded (self);
+  insight_sub_index_init (&index, self);
+  find_topic_mismatches (self, &index);
+  find_not_forwarded (self, &index);
+  insight_sub_index_clear (&index);
   find_too_large (self);
   report_gaps_of_losses (self);
 }

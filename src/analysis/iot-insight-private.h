@@ -389,6 +389,18 @@ gboolean        insight_address_is_local (const IotAddress *addr);
 double          insight_percentile (const double *sorted, guint n, double p);
 IotDistribution insight_distribution (GArray *values);
 const char     *insight_mqtt_type_name (guint type);
+/* Which subscriptions a topic can meet, without asking every one
+ * (iot-insight-causes.c). */
+typedef struct {
+  GHashTable *literal;   /* filter without wildcards → GArray of guint: subscriptions, ascending */
+  GHashTable *near;      /* near-miss key → GArray of guint: subscriptions, ascending */
+  GArray     *wild;      /* guint: subscriptions with "+" or "#" (or empty), ascending */
+  GString    *key;       /* scratch */
+} SubIndex;
+void            insight_sub_index_init (SubIndex *index, IotInsight *self);
+void            insight_sub_index_clear (SubIndex *index);
+/* The subscriptions whose filter may match @topic (a superset), ascending. */
+void            insight_sub_index_matching (SubIndex *index, const char *topic, GArray *dest);
 gboolean        insight_topic_matches (const char *filter, const char *topic);
 IotInsightItem *insight_add_item (IotInsight *self, IotInsightKind kind, const char *id, IotSeverity severity,
                                   const char *subject, char *summary, char *explanation);

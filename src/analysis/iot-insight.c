@@ -286,9 +286,15 @@ insight_item_add_frames (GArray *dest, const GArray *frames)
 {
   guint out = 0;
 
+  gboolean sorted = TRUE;
+
   if (frames != NULL)
     g_array_append_vals (dest, frames->data, frames->len);
-  g_array_sort (dest, cmp_u32);
+  /* Frames mostly come in order already: sorting them again was a hot spot. */
+  for (guint i = 1; i < dest->len && sorted; i++)
+    sorted = g_array_index (dest, guint32, i - 1) <= g_array_index (dest, guint32, i);
+  if (!sorted)
+    g_array_sort (dest, cmp_u32);
   for (guint i = 0; i < dest->len; i++)
     if (out == 0 || g_array_index (dest, guint32, i) != g_array_index (dest, guint32, out - 1))
       g_array_index (dest, guint32, out++) = g_array_index (dest, guint32, i);
@@ -1946,19 +1952,112 @@ report_gaps (IotInsight *self, const Series *s, GArray *intervals, GArray *gaps)
     }
 }
 
-/* Same depth, at most one level different. */
+/* Same depth, at most one level different (the empty name has no level). */
 static gboolean
 topics_are_siblings (const char *a, const char *b)
 {
-  g_auto (GStrv) x = g_strsplit (a, "/", -1);
-  g_auto (GStrv) y = g_strsplit (b, "/", -1);
-  guint n = g_strv_length (x), diff = 0;
+  guint diff = 0;
 
-  if (n != g_strv_length (y))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    diff += strcmp (x[i], y[i]) != 0;
-  return diff <= 1;
+  if (*a == '\0' || *b == '\0')
+    return *a == *b;
+  for (;;)
+    {
+      gsize la = strcspn (a, "/"), lb = strcspn (b, "/");
+
+      diff += la != lb || memcmp (a, b, la) != 0;
+      a += la;
+      b += lb;
+      if (*a == '\0' || *b == '\0')
+        return *a == *b && diff <= 1;
+      a++;
+      b++;
+    }
+}
+
+/* Where find_chatty() looks for a topic's siblings: every topic is filed
+ * under its name with one level left open, once per level, so two
+ * siblings share at least one key (comparing every series with every
+ * other was quadratic).  The key only selects; topics_are_siblings()
+ * decides. */
+#define OPEN_LEVEL "\x01"
+
+static void
+sibling_keys (const char *topic, GPtrArray *keys)
+{
+  guint level = 0;
+
+  g_ptr_array_set_size (keys, 0);
+  if (*topic == '\0')
+    {
+      g_ptr_array_add (keys, g_strdup (OPEN_LEVEL));
+      return;
+    }
+  for (const char *p = topic;; level++)
+    {
+      gsize len = strcspn (p, "/");
+
+      g_ptr_array_add (keys, g_strdup_printf ("%.*s" OPEN_LEVEL "%s", (int) (p - topic), topic, p + len));
+      if (p[len] == '\0')
+        break;
+      p += len + 1;
+    }
+}
+
+static GHashTable *
+siblings_index (GPtrArray *all)
+{
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint j = 0; j < all->len; j++)
+    {
+      const Series *s = g_ptr_array_index (all, j);
+
+      sibling_keys (s->topic, keys);
+      for (guint i = 0; i < keys->len; i++)
+        {
+          GArray *list = g_hash_table_lookup (index, keys->pdata[i]);
+
+          if (list == NULL)
+            {
+              list = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_hash_table_insert (index, g_strdup (keys->pdata[i]), list);
+            }
+          if (list->len == 0 || g_array_index (list, guint, list->len - 1) != j)
+            g_array_append_val (list, j);
+        }
+    }
+  return index;
+}
+
+static int
+cmp_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The series that may be siblings of @s, in the order of @all. */
+static void
+sibling_candidates (GHashTable *index, const Series *s, GPtrArray *keys, GArray *dest)
+{
+  guint out = 0;
+
+  g_array_set_size (dest, 0);
+  sibling_keys (s->topic, keys);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      GArray *list = g_hash_table_lookup (index, keys->pdata[i]);
+
+      if (list != NULL)
+        g_array_append_vals (dest, list->data, list->len);
+    }
+  g_array_sort (dest, cmp_uint);
+  for (guint i = 0; i < dest->len; i++)
+    if (out == 0 || g_array_index (dest, guint, i) != g_array_index (dest, guint, out - 1))
+      g_array_index (dest, guint, out++) = g_array_index (dest, guint, i);
+  g_array_set_size (dest, out);
 }
 
 /* A rate is judged against something: at least this many other devices
@@ -2088,6 +2187,10 @@ series_rate (IotInsight *self, const Series *s)
 static void
 find_chatty (IotInsight *self, GPtrArray *all)
 {
+  g_autoptr (GHashTable) index = siblings_index (all);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
+
   for (guint i = 0; i < all->len; i++)
     {
       Series *s = g_ptr_array_index (all, i);
@@ -2099,9 +2202,10 @@ find_chatty (IotInsight *self, GPtrArray *all)
       if (s->times->len < 10)
         continue;
       rate = series_rate (self, s);
-      for (guint j = 0; j < all->len; j++)
+      sibling_candidates (index, s, keys, candidates);
+      for (guint c = 0; c < candidates->len; c++)
         {
-          Series *o = g_ptr_array_index (all, j);
+          Series *o = g_ptr_array_index (all, g_array_index (candidates, guint, c));
           double r = series_rate (self, o);
 
           if (o != s && strcmp (o->publisher, s->publisher) != 0 && topics_are_siblings (o->topic, s->topic))
@@ -2133,7 +2237,9 @@ static void
 finish_mqtt (IotInsight *self)
 {
   g_autoptr (GPtrArray) all = insight_values (self->series);
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
   double minutes = MAX (self->last_ns / 6e10, 1e-9);
+  SubIndex index;
 
   g_ptr_array_sort (all, cmp_series);
   for (guint i = 0; i < all->len; i++)
@@ -2156,19 +2262,23 @@ finish_mqtt (IotInsight *self)
 
   self->topic_order = insight_values (self->topics);
   g_ptr_array_sort (self->topic_order, cmp_topics);
+  insight_sub_index_init (&index, self);
   for (guint i = 0; i < self->topic_order->len; i++)
     {
       Topic *t = g_ptr_array_index (self->topic_order, i);
 
       t->stats.rate_per_min = t->stats.published / minutes;
-      for (guint k = 0; k < self->subscriptions->len; k++)
+      insight_sub_index_matching (&index, t->stats.topic, candidates);
+      for (guint c = 0; c < candidates->len; c++)
         {
-          const Subscription *sub = &g_array_index (self->subscriptions, Subscription, k);
+          const Subscription *sub = &g_array_index (self->subscriptions, Subscription,
+                                                    g_array_index (candidates, guint, c));
 
           if (insight_topic_matches (sub->filter, t->stats.topic))
             add_unique (t->stats.subscribers, sub->client);
         }
     }
+  insight_sub_index_clear (&index);
 }
 
 static const char *

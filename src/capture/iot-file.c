@@ -133,7 +133,33 @@ typedef struct {
   GCancellable    *cancellable;
   IotFileProgress  progress;
   gpointer         user_data;
+  guint64          dropped;   /* pages before this offset were let go */
 } IndexTicks;
+
+/* Lets go of the mapped pages wholly inside [@from, @to). */
+static void
+drop_mapped (IotFile *self, guint64 from, guint64 to)
+{
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+
+  if (self->map_base == NULL || g_atomic_pointer_get (&self->bytes) != self->map_base)
+    return;
+  from = (from + page - 1) / page * page;
+  to = MIN (to, (guint64) self->map_length) / page * page;
+  if (to > from)
+    madvise ((guint8 *) self->map_base + from, to - from, MADV_DONTNEED);
+}
+
+void
+iot_file_drop_pages (IotFile *self, guint32 from, guint32 to)
+{
+  guint32 n = iot_file_n_frames (self);
+
+  if (from < 1 || from > n || to <= from)
+    return;
+  drop_mapped (self, iot_file_frame (self, from)->offset,
+               to <= n ? iot_file_frame (self, to)->offset : self->size);
+}
 
 static gboolean
 index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error)
@@ -149,6 +175,10 @@ index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error
       g_set_error_literal (error, IOT_FILE_ERROR, IOT_FILE_ERROR_SHRUNK, "the file shrank");
       return FALSE;
     }
+  /* Indexing reads the file once, front to back: what is behind stays in
+   * the page cache, not in this process. */
+  drop_mapped (t->file, t->dropped, offset);
+  t->dropped = offset;
   if (t->progress && !t->progress (offset, t->file->size, n_frames, t->user_data))
     {
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED, "loading was cancelled");
@@ -224,7 +254,7 @@ static gboolean
 index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
              gpointer user_data, GError **error)
 {
-  IndexTicks ticks = { self, cancellable, progress, user_data };
+  IndexTicks ticks = { self, cancellable, progress, user_data, 0 };
   g_autofree char *damage = NULL;
   g_autoptr (GError) local_error = NULL;
   gint64 started = g_get_monotonic_time ();

@@ -102,6 +102,11 @@ char          *iot_file_lost_message (IotFile *file, guint32 first_lost);
  * keep reading frames already counted by iot_file_n_frames() while it
  * runs: their IotFrame entries and bytes never move. */
 IotFile       *iot_file_open_growing (const char *path, GError **error);
+/* Lets go of this process's copy of the pages holding frames @from to
+ * @to - 1 (1-based) of a mapped file: a one-way pass over a large capture
+ * then does not keep the whole file resident.  The pages stay in the
+ * page cache; reading those frames again maps them back. */
+void           iot_file_drop_pages (IotFile *file, guint32 from, guint32 to);
 /* Indexes frames appended since the last call; @n_new (may be NULL)
  * receives how many.  Returns FALSE on a read error.  A record that
  * cannot be right (an impossible length) stops the following for good

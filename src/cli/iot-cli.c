@@ -643,12 +643,30 @@ parallel_worker (gpointer data)
 }
 
 /* Returns the first frame found lost (0: none). */
+/* Chunks the pages are let go in, and how far behind the chunk written. */
+#define DROP_CHUNKS 32
+
+/* The second pass too reads the capture front to back: once chunk @c is
+ * written, the pages of frames DROP_CHUNKS chunks before it are let go
+ * (see first_pass_one_way()). */
+static void
+drop_behind (IotEngine *engine, guint c, guint32 *dropped)
+{
+  guint32 upto;
+
+  if ((c + 1) % DROP_CHUNKS != 0 || c < 2 * DROP_CHUNKS)
+    return;
+  upto = (c - DROP_CHUNKS) * CHUNK_FRAMES + 1;
+  iot_file_drop_pages (iot_engine_file (engine), *dropped, upto);
+  *dropped = upto;
+}
+
 static guint32
 render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields,
                  guint32 n, guint n_threads, gboolean *first_json)
 {
   Parallel par = { engine, options, fields, n };
-  guint32 lost = 0;
+  guint32 lost = 0, dropped = 1;
   GThread **threads = g_new0 (GThread *, n_threads);
 
   par.n_chunks = (n + CHUNK_FRAMES - 1) / CHUNK_FRAMES;
@@ -665,6 +683,7 @@ render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray 
       g_mutex_unlock (&par.lock);
       write_out (par.chunks[c].out, first_json);
       g_string_free (par.chunks[c].out, TRUE);
+      drop_behind (engine, c, &dropped);
       lost = par.chunks[c].lost;
       g_mutex_lock (&par.lock);
       par.written = c + 1;
@@ -1619,6 +1638,31 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
                             format, error);
 }
 
+/* Frames per step of the first pass below (about 6 MB of a typical capture). */
+#define ONE_WAY_STEP 65536
+
+/* The first pass reads the capture once, front to back: the pages two
+ * steps behind it are let go, so a large capture is never all resident
+ * (later passes map them back from the page cache).  One step stays, for
+ * reassembly that looks back at recent frames. */
+static void
+first_pass_one_way (IotEngine *engine)
+{
+  IotFile *file = iot_engine_file (engine);
+  guint32 n = iot_file_n_frames (file), dropped = 1;
+
+  for (guint32 done = 0; done < n;)
+    {
+      done = MIN (n, done + ONE_WAY_STEP);
+      iot_engine_first_pass_upto (engine, done, NULL);
+      if (done > ONE_WAY_STEP)
+        {
+          iot_file_drop_pages (file, dropped, done - ONE_WAY_STEP + 1);
+          dropped = done - ONE_WAY_STEP + 1;
+        }
+    }
+}
+
 static int
 run (void)
 {
@@ -1663,7 +1707,7 @@ run (void)
   if (file == NULL)
     return fail ("%s", error->message);
   engine = iot_engine_new (file);
-  iot_engine_first_pass (engine, NULL);
+  first_pass_one_way (engine);
   n = iot_file_n_frames (file);
 
   wanted = iot_field_set_new ();

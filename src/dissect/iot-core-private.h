@@ -57,6 +57,9 @@ struct _IotPacket {
   gboolean           wants_protocols;
   int                protocols_node;
   IotSeverity        max_severity;
+  /* Nodes made since the packet was created (not reset per frame): what
+   * a state-only pass must keep at zero. */
+  guint64            nodes_made;
 
   /* Layer unwinding. */
   jmp_buf           *unwind;
@@ -82,6 +85,17 @@ packet_wants_field (const IotPacket *pkt, const IotField *field)
   return pkt->wanted != NULL && id < pkt->wanted->n_bits
          && (pkt->wanted->bits[id / 8] & (1u << (id % 8))) != 0;
 }
+
+/* Nobody reads this frame's tree, fields or columns (the first pass): the
+ * dissectors only update state, and no node or label is made. */
+static inline gboolean
+packet_state_only (const IotPacket *pkt)
+{
+  return pkt->flags == 0 && pkt->wanted == NULL;
+}
+
+/* Tree nodes the engine's first pass has made so far (tests). */
+guint64 iot_engine_first_pass_nodes (IotEngine *engine);
 
 void   iot_packet_reset (IotPacket *pkt);
 void   iot_packet_finish (IotPacket *pkt);

@@ -147,8 +147,13 @@ gboolean  iot_packet_wants_columns (IotPacket *pkt);
 /* Whether anybody will read @field for this frame; dissectors may skip
  * expensive work (string formatting, decoding) for unwanted fields. */
 gboolean  iot_packet_wants_field (IotPacket *pkt, const IotField *field);
-/* Whether the full tree is being built (-V, the GUI tree). */
+/* Whether the full tree is being built (-V, the GUI tree).  Labels and
+ * texts only the tree shows are worth computing only then. */
 gboolean  iot_packet_wants_tree (IotPacket *pkt);
+/* Whether nobody reads this frame's tree, fields or columns (the first
+ * pass): the dissector only updates conversation and analysis state, and
+ * every iot_tree_*() and iot_expert_add() returns -1 at once. */
+gboolean  iot_packet_state_only (IotPacket *pkt);
 
 /* A numeric reading a payload carried (a JSON member, a SenML record, a
  * CBOR map entry, a LwM2M resource, a Sparkplug metric, a ZCL attribute

@@ -163,6 +163,12 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
   return TRUE;
 }
 
+guint64
+iot_engine_first_pass_nodes (IotEngine *self)
+{
+  return self->pass_packet->nodes_made;
+}
+
 gboolean
 iot_engine_first_pass (IotEngine *self, GCancellable *cancellable)
 {

@@ -282,6 +282,12 @@ iot_packet_wants_columns (IotPacket *pkt)
 }
 
 gboolean
+iot_packet_state_only (IotPacket *pkt)
+{
+  return packet_state_only (pkt);
+}
+
+gboolean
 iot_packet_wants_tree (IotPacket *pkt)
 {
   return (pkt->flags & IOT_DISSECT_TREE) != 0;
@@ -645,6 +651,7 @@ new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
 {
   IotNode *node;
 
+  pkt->nodes_made++;
   *index = pkt->nodes->len;
   g_array_set_size (pkt->nodes, pkt->nodes->len + 1);
   node = &g_array_index (pkt->nodes, IotNode, *index);
@@ -1122,6 +1129,13 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
   g_autofree char *message = NULL;
   va_list ap;
 
+  /* The frame's severity is kept (row colours); the text nobody reads is
+   * not written. */
+  if (packet_state_only (pkt))
+    {
+      pkt->max_severity = MAX (pkt->max_severity, severity);
+      return -1;
+    }
   va_start (ap, fmt);
   message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
@@ -1181,6 +1195,12 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
   IotNode *node;
   int index;
 
+  if (packet_state_only (pkt))
+    {
+      if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
+        pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
+      return;
+    }
   if (pkt->unwind_why == IOT_LAYER_TRUNCATED)
     {
       node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_SHORT], NULL, 0, 0, &index);
@@ -1202,10 +1222,16 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
 void
 iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const char *message)
 {
-  const char *label = iot_packet_strdup_printf (pkt, "[Reassembly error, protocol %s: %s]", protocol, message);
+  const char *label;
   IotNode *node;
   int index, expert, child;
 
+  if (packet_state_only (pkt))
+    {
+      pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
+      return;
+    }
+  label = iot_packet_strdup_printf (pkt, "[Reassembly error, protocol %s: %s]", protocol, message);
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
   node->flags = IOT_NODE_GENERATED;
   node->label = label;

@@ -179,6 +179,26 @@ else
 fi
 pair "summary, one-direction TCP" same -r "$CAP1" -- -r "$CAP1"
 
+# solo NAME IOTSCOPE-ARGS...: a case tshark has no counterpart for; median
+# time and memory of RUNS runs.
+SOLO=()
+solo() {
+    local name=$1; shift
+    local -a ws=() rs=()
+    local rc=0 run
+    for ((run = 1; run <= RUNS; run++)); do
+        measure "iotscope $name (run $run)" "$CLI" "$@"
+        ws+=("$WALL") rs+=("$RSS"); [[ $RC == 0 ]] || rc=$RC
+    done
+    SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc")
+}
+solo "-q -z insight" -r "$CAP" -q -z insight
+# Memory a frame costs after loading: -q on the capture against -q on the
+# 300-frame one (the program's own size).
+if [[ $HAVE_Q == 1 ]]; then
+    solo "-q (300 frames)" -r "$TINY" -q
+fi
+
 # ---- table
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
@@ -208,6 +228,19 @@ if [[ $HAVE_Q == 1 ]]; then
     [[ $iqrc == 0 ]] || iq=-
     printf 'index + first pass (iotscope-cli -q) vs bare libpcap read: %s time\n' \
         "$(ratio "$iq" "$PW")"
+fi
+for row in "${SOLO[@]}"; do
+    IFS='|' read -r name sw sr src <<< "$row"
+    [[ $src == 0 ]] || sw="$sw!"
+    printf 'iotscope only, %s: %ss, %s MiB\n' "$name" "$sw" "$(mib "$sr")"
+done
+if [[ $HAVE_Q == 1 ]]; then
+    IFS='|' read -r _ _ iqr iqrc _ <<< "${ROWS[0]}"
+    IFS='|' read -r _ _ tinyr tinyrc <<< "${SOLO[1]}"
+    if [[ $iqrc == 0 && $tinyrc == 0 ]]; then
+        printf 'memory per frame after loading (-q peak RSS, less that of 300 frames): %s bytes\n' \
+            "$(awk -v a="$iqr" -v b="$tinyr" -v n="$FRAMES" 'BEGIN { printf "%.1f", (a - b) * 1024 / n }')"
+    fi
 fi
 if grep -q 'rc=[1-9]' "$LOG"; then
     echo "(! = the command exited with an error; see $LOG)"

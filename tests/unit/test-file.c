@@ -1073,6 +1073,32 @@ test_shrink_growing (void)
   g_unlink (path);
 }
 
+/* Pages let go behind a one-way pass come back with the same bytes. */
+static void
+test_drop_pages (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = iot_file_open ("tests/captures/mqtt311.pcap", &error);
+  g_autoptr (GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint32 n;
+
+  g_assert_no_error (error);
+  n = iot_file_n_frames (file);
+  g_assert_cmpuint (n, >, 10);
+  for (guint32 i = 1; i <= n; i++)
+    g_ptr_array_add (before, g_bytes_new (iot_file_frame_data (file, i), iot_file_frame (file, i)->caplen));
+  iot_file_drop_pages (file, 1, n + 1);
+  iot_file_drop_pages (file, 3, 5);
+  iot_file_drop_pages (file, 5, 3);   /* an empty range */
+  for (guint32 i = 1; i <= n; i++)
+    {
+      gsize len;
+      const guint8 *expected = g_bytes_get_data (before->pdata[i - 1], &len);
+
+      g_assert_cmpmem (iot_file_frame_data (file, i), iot_file_frame (file, i)->caplen, expected, len);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1102,5 +1128,6 @@ main (int argc, char **argv)
   g_test_add_func ("/file/shrink-after-index", test_shrink_after_index);
   g_test_add_func ("/file/shrink-while-indexing", test_shrink_while_indexing);
   g_test_add_func ("/file/shrink-growing", test_shrink_growing);
+  g_test_add_func ("/file/drop-pages", test_drop_pages);
   return g_test_run ();
 }
