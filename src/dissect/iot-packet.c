@@ -1149,6 +1149,12 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
   va_list ap;
 
   g_return_val_if_fail (info != NULL, -1);
+  /* As iot_expert_add: only the severity when nobody reads the tree. */
+  if (packet_state_only (pkt))
+    {
+      pkt->max_severity = MAX (pkt->max_severity, info->severity);
+      return -1;
+    }
   if (fmt == NULL)
     return add_expert_node (pkt, node, info, info->severity, info->group, info->field.name);
   va_start (ap, fmt);
