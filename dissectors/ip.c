@@ -158,7 +158,7 @@ static IotField ip_fields[N_FIELDS] = {
     "Routers must not split this packet; if it is too big for a link they drop it and report back (path MTU discovery)." },
   [F_FLAGS_MF] = { "ip.flags.mf", "More fragments", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
     "More fragments of the same packet follow this one." },
-  [F_FRAG_OFFSET] = { "ip.frag_offset", "Fragment Offset", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+  [F_FRAG_OFFSET] = { "ip.frag_offset", "Fragment Offset", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0x1fff,
     "Where this fragment's data belongs in the original packet, counted in 8-byte units (the tree shows bytes)." },
   [F_TTL] = { "ip.ttl", "Time to Live", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Hop budget: each router lowers it by one and drops the packet at zero, so loops cannot last forever." },
@@ -511,7 +511,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, tree, &ip_fields[F_PROTOCOL], buf, 9, 1, FALSE);
   node = iot_tree_add_item (pkt, tree, &ip_fields[F_CHECKSUM], buf, 10, 2, FALSE);
   iot_tree_append_label (pkt, node, " [validation disabled]");
-  node = iot_tree_add_uint (pkt, tree, &ip_fields[F_CHECKSUM_STATUS], buf, 10, 2, 2);
+  /* A generated row: it covers no bytes (tshark's PDML size 0). */
+  node = iot_tree_add_uint (pkt, tree, &ip_fields[F_CHECKSUM_STATUS], buf, 10, 0, 2);
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Header checksum status: Unverified");
 

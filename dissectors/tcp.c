@@ -1809,7 +1809,9 @@ static void
 add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
 {
   guint16 mask = (guint16) tcp_fields[field].bitmask;
-  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, 12, 2, FALSE);
+  /* Each flag covers the one byte its bits are in, as in tshark. */
+  int node = iot_tree_add_boolean (pkt, tree, &tcp_fields[field], buf, mask & 0x0f00 ? 12 : 13, 1,
+                                   (flags & mask) != 0);
   char picture[16];
   guint p = 0;
 
@@ -1856,14 +1858,15 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
   return row;
 }
 
+/* Source and destination, then the two hidden "either port" rows, in
+ * tshark's order. */
 static void
-add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
+add_ports (IotPacket *pkt, int tree, IotBuf *buf)
 {
-  int hidden;
-
-  iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, off, 2, FALSE);
-  hidden = iot_tree_add_item (pkt, tree, &tcp_fields[F_PORT], buf, off, 2, FALSE);
-  iot_tree_set_hidden (pkt, hidden);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_SRCPORT], buf, 0, 2, FALSE);
+  iot_tree_add_item (pkt, tree, &tcp_fields[F_DSTPORT], buf, 2, 2, FALSE);
+  for (guint off = 0; off <= 2; off += 2)
+    iot_tree_set_hidden (pkt, iot_tree_add_item (pkt, tree, &tcp_fields[F_PORT], buf, off, 2, FALSE));
 }
 
 /* Info is built as the header is read, so that a header cut short by the
@@ -2432,8 +2435,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_packet_set_ports (pkt, seg.sport, seg.dport);
   tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
   iot_col_printf_info (pkt, "%u \u2192 %u", seg.sport, seg.dport);
-  add_port (pkt, tree, buf, F_SRCPORT, 0);
-  add_port (pkt, tree, buf, F_DSTPORT, 2);
+  add_ports (pkt, tree, buf);
 
   seg.seq = iot_buf_u32 (buf, 4);
   seg.ack = iot_buf_u32 (buf, 8);
@@ -2551,7 +2553,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
     }
   node = iot_tree_add_item (pkt, tree, &tcp_fields[F_CHECKSUM], buf, 16, 2, FALSE);
   iot_tree_append_label (pkt, node, " [unverified]");
-  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_CHECKSUM_STATUS], buf, 16, 2, 2);
+  /* A generated row: it covers no bytes (tshark's PDML size 0). */
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_CHECKSUM_STATUS], buf, 16, 0, 2);
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Checksum Status: Unverified");
   urgent = iot_buf_u16 (buf, 18);

@@ -200,14 +200,15 @@ add_times (IotPacket *pkt, UdpState *st, int tree, guint32 stream)
 
 /* ---- the header ---------------------------------------------------------- */
 
+/* Source and destination, then the two hidden "either port" rows, in
+ * tshark's order. */
 static void
-add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
+add_ports (IotPacket *pkt, int tree, IotBuf *buf)
 {
-  int hidden;
-
-  iot_tree_add_item (pkt, tree, &udp_fields[field], buf, off, 2, FALSE);
-  hidden = iot_tree_add_item (pkt, tree, &udp_fields[F_PORT], buf, off, 2, FALSE);
-  iot_tree_set_hidden (pkt, hidden);
+  iot_tree_add_item (pkt, tree, &udp_fields[F_SRCPORT], buf, 0, 2, FALSE);
+  iot_tree_add_item (pkt, tree, &udp_fields[F_DSTPORT], buf, 2, 2, FALSE);
+  for (guint off = 0; off <= 2; off += 2)
+    iot_tree_set_hidden (pkt, iot_tree_add_item (pkt, tree, &udp_fields[F_PORT], buf, off, 2, FALSE));
 }
 
 static void
@@ -231,7 +232,7 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
         iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM,
                         "Illegal checksum value (0): UDP over IPv6 must carry a checksum");
       iot_tree_append_label (pkt, node, checksum == 0 ? " [illegal]" : " [unverified]");
-      status = iot_tree_add_uint (pkt, tree, &udp_fields[F_CHECKSUM_STATUS], buf, 6, 2, CHECKSUM_UNVERIFIED);
+      status = iot_tree_add_uint (pkt, tree, &udp_fields[F_CHECKSUM_STATUS], buf, 6, 0, CHECKSUM_UNVERIFIED);
       iot_tree_set_label (pkt, status, "Checksum Status: Unverified");
     }
   iot_tree_set_generated (pkt, status);
@@ -254,8 +255,7 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   tree = iot_tree_add_protocol (pkt, parent, &udp_fields[F_PROTO], buf, 0, 8);
   iot_tree_set_label (pkt, tree, "User Datagram Protocol, Src Port: %u, Dst Port: %u", sport, dport);
   iot_col_printf_info (pkt, "%u \u2192 %u", sport, dport);
-  add_port (pkt, tree, buf, F_SRCPORT, 0);
-  add_port (pkt, tree, buf, F_DSTPORT, 2);
+  add_ports (pkt, tree, buf);
 
   length = iot_buf_u16 (buf, 4);
   node = iot_tree_add_item (pkt, tree, &udp_fields[F_LENGTH], buf, 4, 2, FALSE);
@@ -280,7 +280,8 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   add_checksum (pkt, tree, buf);
 
   stream = lookup_stream (st, pkt, sport, dport);
-  node = iot_tree_add_uint (pkt, tree, &udp_fields[F_STREAM], buf, 0, 0, stream);
+  /* At the payload, where tshark puts it. */
+  node = iot_tree_add_uint (pkt, tree, &udp_fields[F_STREAM], buf, 8, 0, stream);
   iot_tree_set_generated (pkt, node);
 
   if (data_len > 0)
