@@ -806,9 +806,10 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
           continue;
         }
       name = node->field->abbrev;
-      /* A protocol, or a row without a value over rows of its own (tcp.segments):
-       * an object of its children, as tshark writes it. */
-      if ((node->field->type == IOT_FT_PROTOCOL && node->parent < 0)
+      /* A protocol (at any depth: the data or the quoted IP header inside
+       * ICMP too), or a row without a value over rows of its own
+       * (tcp.segments): an object of its children, as tshark writes it. */
+      if (node->field->type == IOT_FT_PROTOCOL
           || (node->field->type == IOT_FT_NONE && child >= 0))
         {
           members_add (members, index, name, json_subtree (pkt, links, name, child, filtering));
