@@ -1861,12 +1861,29 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
 /* Source and destination, then the two hidden "either port" rows, in
  * tshark's order. */
 static void
+add_port_row (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off, gboolean hidden)
+{
+  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, off, 2, FALSE);
+
+  if (hidden)
+    iot_tree_set_hidden (pkt, node);
+  /* -N t: "Source Port: mqtt (1883)". */
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT) && iot_packet_wants_tree (pkt))
+    {
+      char port[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_TCP, iot_buf_u16 (buf, off), port, sizeof port);
+      iot_tree_set_label (pkt, node, "%s: %s", tcp_fields[field].name, port);
+    }
+}
+
+static void
 add_ports (IotPacket *pkt, int tree, IotBuf *buf)
 {
-  iot_tree_add_item (pkt, tree, &tcp_fields[F_SRCPORT], buf, 0, 2, FALSE);
-  iot_tree_add_item (pkt, tree, &tcp_fields[F_DSTPORT], buf, 2, 2, FALSE);
-  for (guint off = 0; off <= 2; off += 2)
-    iot_tree_set_hidden (pkt, iot_tree_add_item (pkt, tree, &tcp_fields[F_PORT], buf, off, 2, FALSE));
+  add_port_row (pkt, tree, buf, F_SRCPORT, 0, FALSE);
+  add_port_row (pkt, tree, buf, F_DSTPORT, 2, FALSE);
+  add_port_row (pkt, tree, buf, F_PORT, 0, TRUE);
+  add_port_row (pkt, tree, buf, F_PORT, 2, TRUE);
 }
 
 /* Info is built as the header is read, so that a header cut short by the
@@ -1882,8 +1899,22 @@ set_info_start (IotPacket *pkt, const Segment *seg, guint32 rel_seq, guint32 rel
   if (!iot_packet_wants_columns (pkt))
     return;
   iot_col_clear_info (pkt);
-  iot_col_append_uint (pkt, NULL, seg->sport);
-  iot_col_append_uint (pkt, " \u2192 ", seg->dport);
+  if (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT)
+    {
+      /* -N t: "54932 → mqtt(1883)". */
+      char port[80];
+
+      iot_resolve_port_info (IOT_RESOLVE_TCP, seg->sport, port, sizeof port);
+      iot_col_append_text (pkt, port);
+      iot_col_append_text (pkt, " \u2192 ");
+      iot_resolve_port_info (IOT_RESOLVE_TCP, seg->dport, port, sizeof port);
+      iot_col_append_text (pkt, port);
+    }
+  else
+    {
+      iot_col_append_uint (pkt, NULL, seg->sport);
+      iot_col_append_uint (pkt, " \u2192 ", seg->dport);
+    }
   iot_col_append_text (pkt, " [");
   for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
     if (seg->flags & flag_names[i].bit)
@@ -2482,8 +2513,12 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (tree >= 0 && iot_packet_wants_tree (pkt))
     {
       iot_tree_set_length (pkt, tree, hdr_len);
-      iot_tree_set_label (pkt, tree, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u%s, Len: %u",
-                          seg.sport, seg.dport, rel_seq,
+      char sport[80], dport[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_TCP, seg.sport, sport, sizeof sport);
+      iot_resolve_port_label (IOT_RESOLVE_TCP, seg.dport, dport, sizeof dport);
+      iot_tree_set_label (pkt, tree, "Transmission Control Protocol, Src Port: %s, Dst Port: %s, Seq: %u%s, Len: %u",
+                          sport, dport, rel_seq,
                           (seg.flags & TH_ACK) ? iot_packet_strdup_printf (pkt, ", Ack: %u", rel_ack) : "",
                           seg.len);
     }

@@ -47,6 +47,11 @@ static char *data_dir;
 static Tables *tables;
 static GMutex tables_lock;
 
+/* Port names: port → name, one table per transport. */
+static GHashTable *services[2];
+static GStringChunk *service_names;
+static GOnce services_once = G_ONCE_INIT;
+
 void
 iot_resolve_set_flags (IotResolveFlags flags)
 {
@@ -338,4 +343,117 @@ iot_resolve_oui (guint32 oui)
     return NULL;
   e = lookup (get_tables ()->maker[24], (gint64) (oui & 0xffffff) << 24, 24);
   return e != NULL && e->kind == ENTRY_MAKER24 ? e->long_name : NULL;
+}
+
+/* ---- transport port names --------------------------------------------------- */
+
+static void
+add_service (const char *name, guint first, guint last, const char *protocols, gboolean override)
+{
+  g_auto (GStrv) kinds = g_strsplit (protocols, "/", -1);
+
+  for (guint k = 0; kinds[k] != NULL; k++)
+    {
+      int kind = strcmp (kinds[k], "tcp") == 0 ? IOT_RESOLVE_TCP : strcmp (kinds[k], "udp") == 0 ? IOT_RESOLVE_UDP : -1;
+
+      if (kind < 0)
+        continue;
+      for (guint port = first; port <= last; port++)
+        if (override || !g_hash_table_contains (services[kind], GUINT_TO_POINTER (port)))
+          g_hash_table_insert (services[kind], GUINT_TO_POINTER (port),
+                               g_string_chunk_insert_const (service_names, name));
+    }
+}
+
+/* "name  port[-port]/proto[/proto…]  # comment"; later files override. */
+static void
+load_services (const char *path, gboolean override)
+{
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *hash = strchr (lines[i], '#');
+      g_auto (GStrv) words = NULL;
+      char *slash, *end;
+      guint64 first, last;
+
+      if (hash != NULL)
+        *hash = '\0';
+      words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      if (words[0] == NULL || words[0][0] == '\0')
+        continue;
+      /* The port is the next non-empty word. */
+      for (guint w = 1; words[w] != NULL; w++)
+        if (words[w][0] != '\0')
+          {
+            slash = strchr (words[w], '/');
+            if (slash == NULL)
+              break;
+            first = g_ascii_strtoull (words[w], &end, 10);
+            last = first;
+            if (*end == '-')
+              last = g_ascii_strtoull (end + 1, &end, 10);
+            if (end == slash && first <= last && last <= G_MAXUINT16)
+              add_service (words[0], (guint) first, (guint) last, slash + 1, override);
+            break;
+          }
+    }
+}
+
+static gpointer
+load_all_services (gpointer data)
+{
+  g_autofree char *global = NULL, *personal = NULL;
+
+  g_mutex_lock (&tables_lock);
+  global = g_build_filename (data_dir ? data_dir : DEFAULT_DATA_DIR, "services", NULL);
+  g_mutex_unlock (&tables_lock);
+  personal = g_build_filename (g_get_user_config_dir (), "iotscope", "services", NULL);
+  service_names = g_string_chunk_new (1 << 14);
+  for (guint k = 0; k < G_N_ELEMENTS (services); k++)
+    services[k] = g_hash_table_new (g_direct_hash, g_direct_equal);
+  load_services (global, FALSE);
+  load_services (personal, TRUE);
+  return NULL;
+}
+
+const char *
+iot_resolve_port (IotResolvePortKind kind, guint16 port)
+{
+  if (!(resolve_flags & IOT_RESOLVE_TRANSPORT))
+    return NULL;
+  g_once (&services_once, load_all_services, NULL);
+  return g_hash_table_lookup (services[kind], GUINT_TO_POINTER ((guint) port));
+}
+
+void
+iot_resolve_port_label (IotResolvePortKind kind, guint16 port, char *out, gsize size)
+{
+  const char *name = iot_resolve_port (kind, port);
+
+  if (resolve_flags & IOT_RESOLVE_TRANSPORT)
+    {
+      if (name != NULL)
+        g_snprintf (out, size, "%s (%u)", name, port);
+      else
+        g_snprintf (out, size, "%u (%u)", port, port);
+    }
+  else
+    g_snprintf (out, size, "%u", port);
+}
+
+void
+iot_resolve_port_info (IotResolvePortKind kind, guint16 port, char *out, gsize size)
+{
+  const char *name = iot_resolve_port (kind, port);
+
+  if (name != NULL)
+    g_snprintf (out, size, "%s(%u)", name, port);
+  else
+    g_snprintf (out, size, "%u", port);
 }

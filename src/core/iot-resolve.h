@@ -38,6 +38,23 @@ void            iot_resolve_ether_label (const guint8 mac[6], char *out, gsize s
  * resolution off. */
 const char     *iot_resolve_oui (guint32 oui);
 
+/* Transport port names (-N t), from Wireshark's services list (the
+ * installed one, then the user's iotscope/services in the configuration
+ * folder, whose lines win), as tshark reads them: "mqtt  1883/tcp/udp".
+ * NULL when transport resolution is off or the port has no name. */
+typedef enum {
+  IOT_RESOLVE_TCP,
+  IOT_RESOLVE_UDP,
+} IotResolvePortKind;
+
+const char     *iot_resolve_port (IotResolvePortKind kind, guint16 port);
+/* A port as tshark's tree shows it: "mqtt (1883)", "54932 (54932)" with
+ * transport resolution on, else "1883". */
+void            iot_resolve_port_label (IotResolvePortKind kind, guint16 port, char *out, gsize size);
+/* A port as tshark's Info column shows it: "mqtt(1883)" when it has a
+ * name (and resolution is on), else "1883". */
+void            iot_resolve_port_info (IotResolvePortKind kind, guint16 port, char *out, gsize size);
+
 /* Reads the lists from @dir instead of the installed ones (tests). */
 void            iot_resolve_set_data_dir (const char *dir);
 

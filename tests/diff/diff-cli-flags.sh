@@ -21,12 +21,14 @@ cases=(
   "-n" "-N m" "-N n" "-l" "-Q" "-Q -z io,phs"
   "-T text" "-T tabs" "-T tabs -t ad" "-T psml" "-T psml -t e -Y frame.len>60"
   "-o mqtt.tcp.port:1884,1885-1886" "-o coap.udp.port:5690"
+  "-N t" "-N mt" "-N tm -T psml" "-n -N t"
 )
 # Cases that print the protocol tree, on captures whose whole tree we show
 # as tshark does; on mac-names.pcap only its ARP frames (tshark 4.0 also
 # dumps the bytes of an ICMP echo's data inside -V, which we do not).
 tree_captures=(tests/captures/dhcp.pcap tests/captures/ntp.pcap "tests/captures/mac-names.pcap -Y arp")
-tree_cases=("-V -S ----" "-V -x" "-V -x -S ~~" "-V -P" "-x -V -P" "-n -V" "-N m -V" "-T text -V")
+tree_cases=("-V -S ----" "-V -x" "-V -x -S ~~" "-V -P" "-x -V -P" "-n -V" "-N m -V" "-T text -V"
+            "-N t -V" "-N mt -V")
 checked=0 failed=0
 compare() {
   local capture=${1%% *} case="$2" opts args ours theirs
