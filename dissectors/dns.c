@@ -1060,6 +1060,9 @@ dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboole
       iot_malformed (pkt, "DNS record data length");
     }
   dissect_rdata (pkt, tree, msg, off, type, len, &text);
+  /* -N d: the capture's own answers name addresses. */
+  if ((type == T_A && len == 4) || (type == T_AAAA && len == 16))
+    iot_resolve_learn_host (iot_buf_ptr (msg, off, len), len, name.text);
   if (text.summary.str != NULL)
     iot_tree_append_label (pkt, tree, "%s", text.summary.str);
   return off + len - start;

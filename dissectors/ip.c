@@ -270,17 +270,32 @@ iot_ip_current_ttl (IotPacket *pkt)
   return (guint8) iot_packet_layer_value (pkt, &iot_dissector_ip);
 }
 
+/* -N n: an address row reads "Source Address: name (192.0.2.1)". */
+static int
+label_with_name (IotPacket *pkt, int node, const IotField *field, const guint8 *a)
+{
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_NETWORK) && iot_packet_wants_tree (pkt))
+    {
+      char label[300];
+
+      iot_resolve_host_label (a, 4, label, sizeof label);
+      iot_tree_set_label (pkt, node, "%s: %s", field->name, label);
+    }
+  return node;
+}
+
 static void
 add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int host_field)
 {
   const guint8 *a = iot_buf_ptr (buf, off, 4);
-  char *text;
+  char text[256];
 
-  iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a);
-  iot_tree_set_hidden (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a));
+  label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a), &ip_fields[field], a);
+  iot_tree_set_hidden (pkt, label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a),
+                                             &ip_fields[F_ADDR], a));
   if (!iot_packet_wants_field (pkt, &ip_fields[host_field]) && !iot_packet_wants_field (pkt, &ip_fields[F_HOST]))
     return;
-  text = iot_packet_strdup_printf (pkt, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+  iot_resolve_host_text (a, 4, text, sizeof text);
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[host_field], buf, off, 4, text, -1));
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[F_HOST], buf, off, 4, text, -1));
 }
@@ -300,11 +315,15 @@ add_route_option (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len, g
       int host = field == F_REC_RT ? F_REC_RT_HOST : field == F_EMPTY_RT ? F_EMPTY_RT_HOST : F_SRC_RT_HOST;
       int node = iot_tree_add_item (pkt, tree, &ip_fields[field], buf, off + a, 4, FALSE);
       const guint8 *addr = iot_buf_ptr (buf, off + a, 4);
-      char text[16];
+      char text[256];
 
+      /* The slot the pointer names shows its bare address, as in tshark. */
       if (a + 1 == ptr)
-        iot_tree_append_label (pkt, node, " <- (next)");
-      g_snprintf (text, sizeof text, "%u.%u.%u.%u", addr[0], addr[1], addr[2], addr[3]);
+        iot_tree_set_label (pkt, node, "%s: %u.%u.%u.%u <- (next)", ip_fields[field].name,
+                            addr[0], addr[1], addr[2], addr[3]);
+      else
+        label_with_name (pkt, node, &ip_fields[field], addr);
+      iot_resolve_host_text (addr, 4, text, sizeof text);
       iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[host], buf, off + a, 4, text, -1));
     }
 }
@@ -604,9 +623,14 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   check_ttl (pkt, ttl_node, ttl, proto, dst.bytes);
   add_address (pkt, tree, buf, 12, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 16, F_DST, F_DST_HOST);
-  iot_tree_set_label (pkt, tree, "Internet Protocol Version 4, Src: %u.%u.%u.%u, Dst: %u.%u.%u.%u",
-                      src.bytes[0], src.bytes[1], src.bytes[2], src.bytes[3],
-                      dst.bytes[0], dst.bytes[1], dst.bytes[2], dst.bytes[3]);
+  if (iot_packet_wants_tree (pkt))
+    {
+      char src_label[300], dst_label[300];
+
+      iot_resolve_host_label (src.bytes, 4, src_label, sizeof src_label);
+      iot_resolve_host_label (dst.bytes, 4, dst_label, sizeof dst_label);
+      iot_tree_set_label (pkt, tree, "Internet Protocol Version 4, Src: %s, Dst: %s", src_label, dst_label);
+    }
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
   /* ICMP shows the TTL in its Info but cannot see the header before it. */

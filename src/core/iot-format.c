@@ -586,6 +586,19 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       else
         iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
       break;
+    case IOT_FT_IPV4:
+    case IOT_FT_IPV6:
+      /* -N n: "name (192.0.2.1)", the address twice without a name. */
+      if ((iot_resolve_get_flags () & IOT_RESOLVE_NETWORK) && node->v.p != NULL && field->base != IOT_BASE_NETMASK)
+        {
+          char label[300];
+
+          iot_resolve_host_label (node->v.p, field->type == IOT_FT_IPV4 ? 4 : 16, label, sizeof label);
+          g_string_append (out, label);
+        }
+      else
+        format_address (node, out);
+      break;
     case IOT_FT_ETHER:
       {
         /* With MAC resolution on, tshark labels every hardware address

@@ -14,6 +14,9 @@
  */
 #include "iot-resolve.h"
 
+#include "iot-format.h"
+
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -456,4 +459,138 @@ iot_resolve_port_info (IotResolvePortKind kind, guint16 port, char *out, gsize s
     g_snprintf (out, size, "%s(%u)", name, port);
   else
     g_snprintf (out, size, "%u", port);
+}
+
+/* ---- host names --------------------------------------------------------------- */
+
+static GHashTable *hosts;          /* address bytes (GBytes) → name, from the hosts list */
+static GHashTable *learned_hosts;  /* the same, from DNS answers in the capture */
+static GStringChunk *host_names;
+static GMutex hosts_lock;
+
+static void
+add_host (GHashTable *table, const guint8 *addr, gsize len, const char *name)
+{
+  GBytes *key = g_bytes_new (addr, len);
+
+  if (g_hash_table_contains (table, key))
+    {
+      g_bytes_unref (key);
+      return;
+    }
+  g_hash_table_insert (table, key, (gpointer) g_string_chunk_insert_const (host_names, name));
+}
+
+/* "192.0.2.1  name  [aliases]  # comment": the first name counts. */
+static void
+load_hosts (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *hash = strchr (lines[i], '#');
+      g_auto (GStrv) words = NULL;
+      const char *address = NULL, *name = NULL;
+      guint8 bytes[16];
+
+      if (hash != NULL)
+        *hash = '\0';
+      words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      for (guint w = 0; words[w] != NULL && name == NULL; w++)
+        if (words[w][0] != '\0')
+          {
+            if (address == NULL)
+              address = words[w];
+            else
+              name = words[w];
+          }
+      if (name == NULL)
+        continue;
+      if (inet_pton (AF_INET, address, bytes) == 1)
+        add_host (hosts, bytes, 4, name);
+      else if (inet_pton (AF_INET6, address, bytes) == 1)
+        add_host (hosts, bytes, 16, name);
+    }
+}
+
+static void
+ensure_hosts (void)
+{
+  if (hosts != NULL)
+    return;
+  host_names = g_string_chunk_new (1 << 12);
+  hosts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  learned_hosts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  {
+    g_autofree char *personal = g_build_filename (g_get_user_config_dir (), "iotscope", "hosts", NULL);
+
+    load_hosts (personal);
+  }
+}
+
+const char *
+iot_resolve_host (const guint8 *addr, gsize len)
+{
+  g_autoptr (GBytes) key = NULL;
+  const char *name;
+
+  if (!(resolve_flags & IOT_RESOLVE_NETWORK))
+    return NULL;
+  key = g_bytes_new_static (addr, len);
+  g_mutex_lock (&hosts_lock);
+  ensure_hosts ();
+  name = g_hash_table_lookup (hosts, key);
+  if (name == NULL && (resolve_flags & IOT_RESOLVE_DNS_PACKETS))
+    name = g_hash_table_lookup (learned_hosts, key);
+  g_mutex_unlock (&hosts_lock);
+  return name;
+}
+
+void
+iot_resolve_learn_host (const guint8 *addr, gsize len, const char *name)
+{
+  if (!(resolve_flags & IOT_RESOLVE_DNS_PACKETS) || name == NULL || name[0] == '\0')
+    return;
+  g_mutex_lock (&hosts_lock);
+  ensure_hosts ();
+  add_host (learned_hosts, addr, len, name);
+  g_mutex_unlock (&hosts_lock);
+}
+
+static void
+format_address (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  if (len == 4)
+    iot_format_ipv4 (addr, out, size);
+  else
+    iot_format_ipv6 (addr, out, size);
+}
+
+void
+iot_resolve_host_label (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  const char *name = iot_resolve_host (addr, len);
+  char text[64];
+
+  format_address (addr, len, text, sizeof text);
+  if (resolve_flags & IOT_RESOLVE_NETWORK)
+    g_snprintf (out, size, "%s (%s)", name ? name : text, text);
+  else
+    g_strlcpy (out, text, size);
+}
+
+void
+iot_resolve_host_text (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  const char *name = iot_resolve_host (addr, len);
+
+  if (name != NULL)
+    g_strlcpy (out, name, size);
+  else
+    format_address (addr, len, out, size);
 }

@@ -50,6 +50,33 @@ done
 for entry in "${tree_captures[@]}"; do
   for case in "${tree_cases[@]}"; do compare "$entry" "$case"; done
 done
+# -N n / d with a hosts list of our own: tshark reads hosts from its
+# personal configuration folder (wireshark/hosts), we from iotscope/hosts;
+# neither asks the network.  mdns.pcap names its sender in its own answers
+# (-N d); icmp.pcap has IPv4 and IPv6 and a Record Route option.
+config=$(mktemp -d)
+trap 'rm -rf "$config"' EXIT
+mkdir -p "$config/wireshark" "$config/iotscope"
+printf '127.0.0.1\tbroker.test alias\n::1\tbroker6.test  # loopback, IPv6\n10.77.0.1 unused.test\n' \
+  >"$config/wireshark/hosts"
+cp "$config/wireshark/hosts" "$config/iotscope/hosts"
+host_captures=(tests/captures/icmp.pcap tests/captures/mdns.pcap tests/captures/dns.pcap
+               tests/captures/mac-names.pcap tests/captures/null.pcap)
+host_cases=("-N n" "-N nd" "-N ndt" "-N mnd" "-N nt -T psml" "-N d"
+            "-N n -T fields -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ip.host -e ip.rec_rt_host")
+# (tshark names a MAC address after the IPv4 address ARP pairs it with
+# when that address has a name: no hosts line for mac-names.pcap's.)
+host_tree_entries=(tests/captures/dhcp.pcap tests/captures/ntp.pcap "tests/captures/mac-names.pcap -Y arp"
+                   "tests/captures/icmp.pcap -O ip,ipv6")
+host_tree_cases=("-N n -V" "-N mnd -V" "-N ndt -V")
+for capture in "${host_captures[@]}"; do
+  for case in "${host_cases[@]}"; do XDG_CONFIG_HOME=$config compare "$capture" "$case"; done
+done
+for entry in "${host_tree_entries[@]}"; do
+  for case in "${host_tree_cases[@]}"; do XDG_CONFIG_HOME=$config compare "$entry" "$case"; done
+done
+echo "name resolution cases: ${#host_cases[@]} on ${#host_captures[@]} captures," \
+     "${#host_tree_cases[@]} tree cases on ${#host_tree_entries[@]}"
 echo "flag cases compared: $checked (${#cases[@]} cases on ${#captures[@]} captures," \
      "${#tree_cases[@]} tree cases on ${#tree_captures[@]}), differing: $failed"
 [ "$failed" -eq 0 ]
