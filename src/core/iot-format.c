@@ -584,7 +584,13 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       if (node->vlen == 0)
         g_string_append (out, "<MISSING>");
       else
-        iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+        {
+          /* The tree shows at most 36 bytes, then an ellipsis, as tshark
+           * 4.0 does (the value itself stays whole). */
+          iot_format_hex (node->v.p, MIN (node->vlen, 36), node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+          if (node->vlen > 36)
+            g_string_append (out, "\u2026");
+        }
       break;
     case IOT_FT_IPV4:
     case IOT_FT_IPV6:
