@@ -35,7 +35,7 @@ KNOWN = {
     "mqtt": "our request/response rows (mqtt.response_in/_to/_time), which tshark 4.0 does not have",
     "coap": "coap.opt.desc covers the option header only (tshark: the whole option), payload_desc covers the payload (tshark: no bytes); block rows sit in the reassembled data",
     "ip": "IPv4 fragments: where ip.reassembled_in and the fragment rows sit; the TTL expert item carries no field of its own (as tcp)",
-    "icmp": "checksum status rows cover the checksum bytes here (tshark: none); tshark cuts the Data row's text after 36 bytes with an ellipsis",
+    "icmp": "checksum status rows cover the checksum bytes here (tshark: none)",
     "icmpv6": "as icmp, plus option rows named by their addresses",
     "ipv6": "the hidden ip.version row and SLAAC address rows tshark adds",
     "dns": "tshark names query type 255 \"*\" in the row text (we: ANY); TCP-carried DNS length rows",
