@@ -229,7 +229,7 @@ static IotField dhcp_fields[N_FIELDS] = {
     "Zero bytes that fill the message after the End option (or align options)." },
   [F_OPTION_END] = { "dhcp.option.end", "Option End", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "The End option (255): no options follow." },
-  [F_OPT_SUBNET_MASK] = { "dhcp.option.subnet_mask", "Subnet Mask", IOT_FT_IPV4, .blurb =
+  [F_OPT_SUBNET_MASK] = { "dhcp.option.subnet_mask", "Subnet Mask", IOT_FT_IPV4, IOT_BASE_NETMASK, .blurb =
     "Which part of the address is the network: 255.255.255.0 for a /24." },
   [F_OPT_TIME_OFFSET] = { "dhcp.option.time_offset", "Time Offset", IOT_FT_INT32, IOT_BASE_DEC, NULL, 0,
     "The local time zone as seconds from UTC." },

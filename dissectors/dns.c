@@ -88,6 +88,9 @@ enum {
   F_RETRANSMIT_REQUEST_IN,
   F_RETRANSMIT_RESPONSE_IN,
   F_UNSOLICITED,
+  F_OPT,
+  F_OPT_EDE_CODE,
+  F_OPT_EDE_TEXT,
   N_FIELDS
 };
 
@@ -181,6 +184,36 @@ static const IotValueName rcode_names[] = {
   { 10, "Name out of zone" },
   { 11, "DSO-Type not implemented" },
   IOT_VALUE_NAMES_END
+};
+
+/* RFC 8914, Extended DNS Errors. */
+static const IotValueName ede_code_names[] = {
+  { 0, "Other Error" },
+  { 1, "Unsupported DNSKEY Algorithm" },
+  { 2, "Unsupported DS Digest Type" },
+  { 3, "Stale Answer" },
+  { 4, "Forged Answer" },
+  { 5, "DNSSEC Indeterminate" },
+  { 6, "DNSSEC Bogus" },
+  { 7, "Signature Expired" },
+  { 8, "Signature Not Yet Valid" },
+  { 9, "DNSKEY Missing" },
+  { 10, "RRSIGs Missing" },
+  { 11, "No Zone Key Bit Set" },
+  { 12, "NSEC Missing" },
+  { 13, "Cached Error" },
+  { 14, "Not Ready" },
+  { 15, "Blocked" },
+  { 16, "Censored" },
+  { 17, "Filtered" },
+  { 18, "Prohibited" },
+  { 19, "Stale NXDomain Answer" },
+  { 20, "Not Authoritative" },
+  { 21, "Not Supported" },
+  { 22, "No Reachable Authority" },
+  { 23, "Network Error" },
+  { 24, "Invalid Data" },
+  { 0, NULL }
 };
 
 static const IotValueName opt_code_names[] = {
@@ -363,6 +396,12 @@ static IotField dns_fields[N_FIELDS] = {
     IOT_FT_FRAMENUM, .blurb = "Frame of the first copy of this answer." },
   [F_UNSOLICITED] = { "dns.unsolicited", "Unsolicited", IOT_FT_BOOLEAN, .blurb =
     "An answer with no question seen before it (normal for multicast DNS announcements).", "True", "False" },
+  [F_OPT] = { "dns.opt", "Option", IOT_FT_NONE, .blurb =
+    "One EDNS0 option of the OPT pseudo-record: a code, a length and its data." },
+  [F_OPT_EDE_CODE] = { "dns.opt.ext_error.info_code", "Info Code", IOT_FT_UINT16, IOT_BASE_DEC, ede_code_names, 0,
+    "Extended DNS Error (RFC 8914): why the server answered as it did, e.g. 17 when a filter blocked the name." },
+  [F_OPT_EDE_TEXT] = { "dns.opt.ext_error.extra_text", "Extra Text", IOT_FT_STRING, .blurb =
+    "Extended DNS Error: the server's own words about the error, for people." },
 };
 
 /* ---- request/response matching ------------------------------------------ */
@@ -764,7 +803,9 @@ dissect_opt_options (IotPacket *pkt, int tree, const IotBuf *msg, guint off, gui
     {
       guint16 code = iot_buf_u16 (msg, off), len = iot_buf_u16 (msg, off + 2);
       const char *name = iot_value_name (opt_code_names, code);
-      int opt = iot_tree_add_text (pkt, tree, msg, off, 4 + len, "Option: %s", name ? name : "Unknown");
+      int opt = iot_tree_add_item (pkt, tree, &dns_fields[F_OPT], msg, off, 4 + len, FALSE);
+
+      iot_tree_set_label (pkt, opt, "Option: %s", name ? name : "Unknown");
 
       iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_CODE], msg, off, 2, FALSE);
       iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_LEN], msg, off + 2, 2, FALSE);
@@ -781,6 +822,12 @@ dissect_opt_options (IotPacket *pkt, int tree, const IotBuf *msg, guint off, gui
             {
               iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_COOKIE_CLIENT], msg, off + 4, 8, FALSE);
               iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_COOKIE_SERVER], msg, off + 12, len - 8, FALSE);
+            }
+          if (code == 15 && len >= 2)
+            {
+              iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_EDE_CODE], msg, off + 4, 2, FALSE);
+              if (len > 2)
+                iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_EDE_TEXT], msg, off + 6, len - 2, FALSE);
             }
         }
       off += 4 + len;
@@ -1013,6 +1060,9 @@ dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboole
       iot_malformed (pkt, "DNS record data length");
     }
   dissect_rdata (pkt, tree, msg, off, type, len, &text);
+  /* -N d: the capture's own answers name addresses. */
+  if ((type == T_A && len == 4) || (type == T_AAAA && len == 16))
+    iot_resolve_learn_host (iot_buf_ptr (msg, off, len), len, name.text);
   if (text.summary.str != NULL)
     iot_tree_append_label (pkt, tree, "%s", text.summary.str);
   return off + len - start;

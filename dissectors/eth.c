@@ -126,9 +126,19 @@ add_resolved (IotPacket *pkt, int node, IotBuf *buf, guint off, int resolved, in
   iot_tree_set_hidden (pkt, item);
   item = iot_tree_add_item (pkt, node, &eth_fields[oui], buf, off, 3, FALSE);
   iot_tree_set_hidden (pkt, item);
+  /* tshark's OUI row: "00:17:88 (Maker)", cut to the 31 characters of
+   * its value buffer. */
+  if (item >= 0 && iot_packet_wants_tree (pkt))
+    {
+      g_autofree char *value = maker ? g_strdup_printf ("%02x:%02x:%02x (%s)", mac[0], mac[1], mac[2], maker)
+                                     : g_strdup_printf ("%02x:%02x:%02x", mac[0], mac[1], mac[2]);
+
+      iot_tree_set_label (pkt, item, "%s: %.31s", eth_fields[oui].name, value);
+    }
   if (maker != NULL)
     {
-      item = iot_tree_add_string (pkt, node, &eth_fields[oui_resolved], buf, off, 3, maker, strlen (maker));
+      /* It covers the whole address, as tshark's does. */
+      item = iot_tree_add_string (pkt, node, &eth_fields[oui_resolved], buf, off, 6, maker, strlen (maker));
       iot_tree_set_hidden (pkt, item);
     }
 }

@@ -43,6 +43,18 @@ enum {
   F_REASSEMBLED_IN,
   F_REASSEMBLED_LENGTH,
   F_REASSEMBLED_DATA,
+  F_REC_RT_HOST,
+  F_SRC_RT_HOST,
+  F_EMPTY_RT_HOST,
+  F_OPTIONS_EOL,
+  F_OPTIONS_NOP,
+  F_OPTIONS_SECURITY,
+  F_OPTIONS_LSR,
+  F_OPTIONS_TIMESTAMP,
+  F_OPTIONS_RR,
+  F_OPTIONS_SID,
+  F_OPTIONS_SSR,
+  F_OPTIONS_RA,
   N_FIELDS
 };
 
@@ -114,16 +126,17 @@ static const IotValueName checksum_status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
-static const IotValueName opt_type_names[] = {
-  { 0, "End of Options List (EOL)" },
-  { 1, "No-Operation (NOP)" },
-  { 7, "Record Route (RR)" },
-  { 68, "Time Stamp (TS)" },
-  { 130, "Security (SEC)" },
-  { 131, "Loose Source Route (LSR)" },
-  { 136, "Stream ID (SID)" },
-  { 137, "Strict Source Route (SSR)" },
-  { 148, "Router Alert (RTRALT)" },
+/* ip.opt.type.number: the option number alone (the low five bits). */
+static const IotValueName opt_number_names[] = {
+  { 0, "End of Option List (EOL)" }, { 1, "No-Operation (NOP)" }, { 2, "Security" },
+  { 3, "Loose source route" }, { 4, "Time stamp" }, { 5, "Extended security" },
+  { 6, "Commercial IP security option" }, { 7, "Record route" }, { 8, "Stream identifier" },
+  { 9, "Strict source route" }, { 10, "Experimental Measurement" }, { 11, "MTU probe" },
+  { 12, "MTU Reply" }, { 13, "Experimental Flow Control" }, { 14, "Experimental Access Control" },
+  { 15, "Ask Estrin" }, { 16, "IMI Traffic Descriptor" }, { 17, "Extended Internet Protocol" },
+  { 18, "Traceroute" }, { 19, "Address Extension" }, { 20, "Router Alert" },
+  { 21, "Selective Directed Broadcast" }, { 22, "Unassigned" }, { 23, "Dynamic Packet State" },
+  { 24, "Upstream Multicast Packet" }, { 25, "Quick-Start" }, { 30, "RFC 3692-style experiment" },
   IOT_VALUE_NAMES_END
 };
 
@@ -158,7 +171,7 @@ static IotField ip_fields[N_FIELDS] = {
     "Routers must not split this packet; if it is too big for a link they drop it and report back (path MTU discovery)." },
   [F_FLAGS_MF] = { "ip.flags.mf", "More fragments", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x20,
     "More fragments of the same packet follow this one." },
-  [F_FRAG_OFFSET] = { "ip.frag_offset", "Fragment Offset", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
+  [F_FRAG_OFFSET] = { "ip.frag_offset", "Fragment Offset", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0x1fff,
     "Where this fragment's data belongs in the original packet, counted in 8-byte units (the tree shows bytes)." },
   [F_TTL] = { "ip.ttl", "Time to Live", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Hop budget: each router lowers it by one and drops the packet at zero, so loops cannot last forever." },
@@ -181,13 +194,13 @@ static IotField ip_fields[N_FIELDS] = {
     "IP address of the machine the packet is for." },
   [F_DST_HOST] = { "ip.dst_host", "Destination Host", IOT_FT_STRING, .blurb =
     "Destination address as text (a host name if names are resolved)." },
-  [F_OPT_TYPE] = { "ip.opt.type", "Type", IOT_FT_UINT8, IOT_BASE_DEC, opt_type_names, 0,
+  [F_OPT_TYPE] = { "ip.opt.type", "Type", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Which IP option this is." },
   [F_OPT_COPY] = { "ip.opt.type.copy", "Copy on fragmentation", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
     "Whether the option must be repeated in every fragment.", "Yes", "No" },
   [F_OPT_CLASS] = { "ip.opt.type.class", "Class", IOT_FT_UINT8, IOT_BASE_DEC, opt_class_names, 0x60,
     "Option class: control or debugging and measurement." },
-  [F_OPT_NUMBER] = { "ip.opt.type.number", "Number", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0x1f,
+  [F_OPT_NUMBER] = { "ip.opt.type.number", "Number", IOT_FT_UINT8, IOT_BASE_DEC, opt_number_names, 0x1f,
     "Option number within its class." },
   [F_OPT_LEN] = { "ip.opt.len", "Length", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Length of the option in bytes, type and length bytes included." },
@@ -213,6 +226,32 @@ static IotField ip_fields[N_FIELDS] = {
     "Length of the packet rebuilt from its fragments, without the IPv4 header." },
   [F_REASSEMBLED_DATA] = { "ip.reassembled.data", "Reassembled IPv4 data", IOT_FT_BYTES, .blurb =
     "The bytes of the packet rebuilt from its fragments." },
+  [F_REC_RT_HOST] = { "ip.rec_rt_host", "Recorded Route Host", IOT_FT_STRING, .blurb =
+    "A recorded route address as text (a host name if names are resolved)." },
+  [F_SRC_RT_HOST] = { "ip.src_rt_host", "Source Route Host", IOT_FT_STRING, .blurb =
+    "A source route address as text (a host name if names are resolved)." },
+  [F_EMPTY_RT_HOST] = { "ip.empty_rt_host", "Empty Route Host", IOT_FT_STRING, .blurb =
+    "An empty route slot as text." },
+  /* One row per option, holding its bytes (tshark registers each option
+   * as a protocol of its own with these names). */
+  [F_OPTIONS_EOL] = { "ip.options.eol", "IP Option - End of Options List (EOL)", IOT_FT_BYTES, .blurb =
+    "Marks the end of the options; the rest of the header is padding." },
+  [F_OPTIONS_NOP] = { "ip.options.nop", "IP Option - No-Operation (NOP)", IOT_FT_BYTES, .blurb =
+    "One byte of padding between options." },
+  [F_OPTIONS_SECURITY] = { "ip.options.security", "IP Option - Security", IOT_FT_BYTES, .blurb =
+    "Security label of the packet (RFC 1108)." },
+  [F_OPTIONS_LSR] = { "ip.options.route", "IP Option - Loose Source Route", IOT_FT_BYTES, .blurb =
+    "Routers the sender wants the packet to pass, in any way between them." },
+  [F_OPTIONS_TIMESTAMP] = { "ip.options.timestamp", "IP Option - Time Stamp", IOT_FT_BYTES, .blurb =
+    "Routers write the time the packet passed them." },
+  [F_OPTIONS_RR] = { "ip.options.record_route", "IP Option - Record Route", IOT_FT_BYTES, .blurb =
+    "Routers write their address as the packet passes them (ping -R)." },
+  [F_OPTIONS_SID] = { "ip.options.sid", "IP Option - Stream ID", IOT_FT_BYTES, .blurb =
+    "An obsolete stream identifier." },
+  [F_OPTIONS_SSR] = { "ip.options.source_route", "IP Option - Strict Source Route", IOT_FT_BYTES, .blurb =
+    "The exact routers the sender wants the packet to pass, one after the other." },
+  [F_OPTIONS_RA] = { "ip.options.routeralert", "IP Option - Router Alert", IOT_FT_BYTES, .blurb =
+    "Asks every router to look at this packet closely (used by RSVP, IGMP, MLD)." },
 };
 
 /* The version field, which the IPv6 layer also fills (as Wireshark does). */
@@ -231,22 +270,38 @@ iot_ip_current_ttl (IotPacket *pkt)
   return (guint8) iot_packet_layer_value (pkt, &iot_dissector_ip);
 }
 
+/* -N n: an address row reads "Source Address: name (192.0.2.1)". */
+static int
+label_with_name (IotPacket *pkt, int node, const IotField *field, const guint8 *a)
+{
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_NETWORK) && iot_packet_wants_tree (pkt))
+    {
+      char label[300];
+
+      iot_resolve_host_label (a, 4, label, sizeof label);
+      iot_tree_set_label (pkt, node, "%s: %s", field->name, label);
+    }
+  return node;
+}
+
 static void
 add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int host_field)
 {
   const guint8 *a = iot_buf_ptr (buf, off, 4);
-  char *text;
+  char text[256];
 
-  iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a);
-  iot_tree_set_hidden (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a));
+  label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a), &ip_fields[field], a);
+  iot_tree_set_hidden (pkt, label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a),
+                                             &ip_fields[F_ADDR], a));
   if (!iot_packet_wants_field (pkt, &ip_fields[host_field]) && !iot_packet_wants_field (pkt, &ip_fields[F_HOST]))
     return;
-  text = iot_packet_strdup_printf (pkt, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+  iot_resolve_host_text (a, 4, text, sizeof text);
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[host_field], buf, off, 4, text, -1));
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[F_HOST], buf, off, 4, text, -1));
 }
 
-/* Route options (RR, LSR, SSR): a pointer then a list of addresses. */
+/* Route options (RR, LSR, SSR): a pointer then a list of addresses, each
+ * with its hidden text form; the slot the pointer names is marked. */
 static void
 add_route_option (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len, guint8 type)
 {
@@ -257,9 +312,54 @@ add_route_option (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len, g
     {
       /* Slots before the pointer are used; those after it are still empty. */
       int field = type == 7 ? (a + 1 < ptr ? F_REC_RT : F_EMPTY_RT) : F_SRC_RT;
+      int host = field == F_REC_RT ? F_REC_RT_HOST : field == F_EMPTY_RT ? F_EMPTY_RT_HOST : F_SRC_RT_HOST;
+      int node = iot_tree_add_item (pkt, tree, &ip_fields[field], buf, off + a, 4, FALSE);
+      const guint8 *addr = iot_buf_ptr (buf, off + a, 4);
+      char text[256];
 
-      iot_tree_add_item (pkt, tree, &ip_fields[field], buf, off + a, 4, FALSE);
+      /* The slot the pointer names shows its bare address, as in tshark. */
+      if (a + 1 == ptr)
+        iot_tree_set_label (pkt, node, "%s: %u.%u.%u.%u <- (next)", ip_fields[field].name,
+                            addr[0], addr[1], addr[2], addr[3]);
+      else
+        label_with_name (pkt, node, &ip_fields[field], addr);
+      iot_resolve_host_text (addr, 4, text, sizeof text);
+      iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ip_fields[host], buf, off + a, 4, text, -1));
     }
+}
+
+static const struct {
+  guint8 type;
+  int    field;
+} option_fields[] = {
+  { 0, F_OPTIONS_EOL }, { 1, F_OPTIONS_NOP }, { 7, F_OPTIONS_RR }, { 68, F_OPTIONS_TIMESTAMP },
+  { 130, F_OPTIONS_SECURITY }, { 131, F_OPTIONS_LSR }, { 136, F_OPTIONS_SID },
+  { 137, F_OPTIONS_SSR }, { 148, F_OPTIONS_RA },
+};
+
+static const IotField *
+option_field (guint8 type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (option_fields); i++)
+    if (option_fields[i].type == type)
+      return &ip_fields[option_fields[i].field];
+  return NULL;
+}
+
+/* The option's row: its bytes under "IP Option - Name (N bytes)"; an
+ * option we have no name for is a text row. */
+static int
+add_option_row (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len, guint8 type)
+{
+  const IotField *field = option_field (type);
+  g_autofree char *size = len > 1 ? g_strdup_printf (" (%u bytes)", len) : g_strdup ("");
+  int opt;
+
+  if (field == NULL)
+    return iot_tree_add_text (pkt, tree, buf, off, len, "IP Option - Unknown (0x%02x)%s", type, size);
+  opt = iot_tree_add_item (pkt, tree, field, buf, off, len, FALSE);
+  iot_tree_set_label (pkt, opt, "%s%s", field->name, size);
+  return opt;
 }
 
 static void
@@ -272,8 +372,8 @@ dissect_options (IotPacket *pkt, int parent, IotBuf *buf, guint start, guint end
     {
       guint8 type = iot_buf_u8 (buf, off);
       guint len = 1;
-      const char *name = iot_value_name (opt_type_names, type);
-      int opt;
+      const IotField *field = option_field (type);
+      int opt, type_row;
 
       if (type != 0 && type != 1)
         {
@@ -284,13 +384,15 @@ dissect_options (IotPacket *pkt, int parent, IotBuf *buf, guint start, guint end
                               "IP option length %u is wrong", len);
               return;
             }
+          /* The Options row names each option but the padding ones. */
+          if (field != NULL)
+            iot_tree_append_label (pkt, tree, ", %s", field->name + strlen ("IP Option - "));
         }
-      opt = iot_tree_add_text (pkt, tree, buf, off, len, "IP Option - %s%s",
-                               name ? name : "Unknown", len > 1 ? iot_packet_strdup_printf (pkt, " (%u bytes)", len) : "");
-      iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_TYPE], buf, off, 1, FALSE);
-      iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_COPY], buf, off, 1, FALSE);
-      iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_CLASS], buf, off, 1, FALSE);
-      iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_NUMBER], buf, off, 1, FALSE);
+      opt = add_option_row (pkt, tree, buf, off, len, type);
+      type_row = iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_TYPE], buf, off, 1, FALSE);
+      iot_tree_add_item (pkt, type_row, &ip_fields[F_OPT_COPY], buf, off, 1, FALSE);
+      iot_tree_add_item (pkt, type_row, &ip_fields[F_OPT_CLASS], buf, off, 1, FALSE);
+      iot_tree_add_item (pkt, type_row, &ip_fields[F_OPT_NUMBER], buf, off, 1, FALSE);
       if (len > 1)
         iot_tree_add_item (pkt, opt, &ip_fields[F_OPT_LEN], buf, off + 1, 1, FALSE);
       if ((type == 7 || type == 131 || type == 137) && len >= 3)
@@ -511,7 +613,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, tree, &ip_fields[F_PROTOCOL], buf, 9, 1, FALSE);
   node = iot_tree_add_item (pkt, tree, &ip_fields[F_CHECKSUM], buf, 10, 2, FALSE);
   iot_tree_append_label (pkt, node, " [validation disabled]");
-  node = iot_tree_add_uint (pkt, tree, &ip_fields[F_CHECKSUM_STATUS], buf, 10, 2, 2);
+  /* A generated row: it covers no bytes (tshark's PDML size 0). */
+  node = iot_tree_add_uint (pkt, tree, &ip_fields[F_CHECKSUM_STATUS], buf, 10, 0, 2);
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Header checksum status: Unverified");
 
@@ -520,9 +623,14 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   check_ttl (pkt, ttl_node, ttl, proto, dst.bytes);
   add_address (pkt, tree, buf, 12, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 16, F_DST, F_DST_HOST);
-  iot_tree_set_label (pkt, tree, "Internet Protocol Version 4, Src: %u.%u.%u.%u, Dst: %u.%u.%u.%u",
-                      src.bytes[0], src.bytes[1], src.bytes[2], src.bytes[3],
-                      dst.bytes[0], dst.bytes[1], dst.bytes[2], dst.bytes[3]);
+  if (iot_packet_wants_tree (pkt))
+    {
+      char src_label[300], dst_label[300];
+
+      iot_resolve_host_label (src.bytes, 4, src_label, sizeof src_label);
+      iot_resolve_host_label (dst.bytes, 4, dst_label, sizeof dst_label);
+      iot_tree_set_label (pkt, tree, "Internet Protocol Version 4, Src: %s, Dst: %s", src_label, dst_label);
+    }
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
   /* ICMP shows the TTL in its Info but cannot see the header before it. */

@@ -176,17 +176,34 @@ format_addr (IotPacket *pkt, const guint8 *a)
   return iot_packet_strndup (pkt, text, strlen (text));
 }
 
+/* -N n: an address row reads "Source Address: name (2001:db8::1)". */
+static int
+label_with_name (IotPacket *pkt, int node, const IotField *field, const guint8 *a)
+{
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_NETWORK) && iot_packet_wants_tree (pkt))
+    {
+      char label[300];
+
+      iot_resolve_host_label (a, 16, label, sizeof label);
+      iot_tree_set_label (pkt, node, "%s: %s", field->name, label);
+    }
+  return node;
+}
+
 static void
 add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int host_field)
 {
   const guint8 *a = iot_buf_ptr (buf, off, 16);
   const char *text;
 
-  iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[field], buf, off, a);
-  iot_tree_set_hidden (pkt, iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[F_ADDR], buf, off, a));
+  label_with_name (pkt, iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[field], buf, off, a), &ipv6_fields[field], a);
+  iot_tree_set_hidden (pkt, label_with_name (pkt, iot_tree_add_ipv6 (pkt, tree, &ipv6_fields[F_ADDR], buf, off, a),
+                                             &ipv6_fields[F_ADDR], a));
   if (!iot_packet_wants_field (pkt, &ipv6_fields[host_field]) && !iot_packet_wants_field (pkt, &ipv6_fields[F_HOST]))
     return;
-  text = format_addr (pkt, a);
+  text = iot_resolve_host (a, 16);
+  if (text == NULL)
+    text = format_addr (pkt, a);
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ipv6_fields[host_field], buf, off, 16, text, -1));
   iot_tree_set_hidden (pkt, iot_tree_add_string (pkt, tree, &ipv6_fields[F_HOST], buf, off, 16, text, -1));
 }
@@ -393,8 +410,17 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   memcpy (dst.bytes, iot_buf_ptr (buf, 24, 16), 16);
   add_address (pkt, tree, buf, 8, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 24, F_DST, F_DST_HOST);
-  iot_tree_set_label (pkt, tree, "Internet Protocol Version 6, Src: %s, Dst: %s",
-                      format_addr (pkt, src.bytes), format_addr (pkt, dst.bytes));
+  if (iot_resolve_get_flags () & IOT_RESOLVE_NETWORK)
+    {
+      char src_label[300], dst_label[300];
+
+      iot_resolve_host_label (src.bytes, 16, src_label, sizeof src_label);
+      iot_resolve_host_label (dst.bytes, 16, dst_label, sizeof dst_label);
+      iot_tree_set_label (pkt, tree, "Internet Protocol Version 6, Src: %s, Dst: %s", src_label, dst_label);
+    }
+  else
+    iot_tree_set_label (pkt, tree, "Internet Protocol Version 6, Src: %s, Dst: %s",
+                        format_addr (pkt, src.bytes), format_addr (pkt, dst.bytes));
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
   /* ICMPv6 shows the hop limit in its Info but cannot see this header. */

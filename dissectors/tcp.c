@@ -1809,7 +1809,9 @@ static void
 add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
 {
   guint16 mask = (guint16) tcp_fields[field].bitmask;
-  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, 12, 2, FALSE);
+  /* Each flag covers the one byte its bits are in, as in tshark. */
+  int node = iot_tree_add_boolean (pkt, tree, &tcp_fields[field], buf, mask & 0x0f00 ? 12 : 13, 1,
+                                   (flags & mask) != 0);
   char picture[16];
   guint p = 0;
 
@@ -1856,14 +1858,32 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
   return row;
 }
 
+/* Source and destination, then the two hidden "either port" rows, in
+ * tshark's order. */
 static void
-add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
+add_port_row (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off, gboolean hidden)
 {
-  int hidden;
+  int node = iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, off, 2, FALSE);
 
-  iot_tree_add_item (pkt, tree, &tcp_fields[field], buf, off, 2, FALSE);
-  hidden = iot_tree_add_item (pkt, tree, &tcp_fields[F_PORT], buf, off, 2, FALSE);
-  iot_tree_set_hidden (pkt, hidden);
+  if (hidden)
+    iot_tree_set_hidden (pkt, node);
+  /* -N t: "Source Port: mqtt (1883)". */
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT) && iot_packet_wants_tree (pkt))
+    {
+      char port[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_TCP, iot_buf_u16 (buf, off), port, sizeof port);
+      iot_tree_set_label (pkt, node, "%s: %s", tcp_fields[field].name, port);
+    }
+}
+
+static void
+add_ports (IotPacket *pkt, int tree, IotBuf *buf)
+{
+  add_port_row (pkt, tree, buf, F_SRCPORT, 0, FALSE);
+  add_port_row (pkt, tree, buf, F_DSTPORT, 2, FALSE);
+  add_port_row (pkt, tree, buf, F_PORT, 0, TRUE);
+  add_port_row (pkt, tree, buf, F_PORT, 2, TRUE);
 }
 
 /* Info is built as the header is read, so that a header cut short by the
@@ -1879,8 +1899,22 @@ set_info_start (IotPacket *pkt, const Segment *seg, guint32 rel_seq, guint32 rel
   if (!iot_packet_wants_columns (pkt))
     return;
   iot_col_clear_info (pkt);
-  iot_col_append_uint (pkt, NULL, seg->sport);
-  iot_col_append_uint (pkt, " \u2192 ", seg->dport);
+  if (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT)
+    {
+      /* -N t: "54932 → mqtt(1883)". */
+      char port[80];
+
+      iot_resolve_port_info (IOT_RESOLVE_TCP, seg->sport, port, sizeof port);
+      iot_col_append_text (pkt, port);
+      iot_col_append_text (pkt, " \u2192 ");
+      iot_resolve_port_info (IOT_RESOLVE_TCP, seg->dport, port, sizeof port);
+      iot_col_append_text (pkt, port);
+    }
+  else
+    {
+      iot_col_append_uint (pkt, NULL, seg->sport);
+      iot_col_append_uint (pkt, " \u2192 ", seg->dport);
+    }
   iot_col_append_text (pkt, " [");
   for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
     if (seg->flags & flag_names[i].bit)
@@ -2432,8 +2466,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_packet_set_ports (pkt, seg.sport, seg.dport);
   tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
   iot_col_printf_info (pkt, "%u \u2192 %u", seg.sport, seg.dport);
-  add_port (pkt, tree, buf, F_SRCPORT, 0);
-  add_port (pkt, tree, buf, F_DSTPORT, 2);
+  add_ports (pkt, tree, buf);
 
   seg.seq = iot_buf_u32 (buf, 4);
   seg.ack = iot_buf_u32 (buf, 8);
@@ -2480,8 +2513,12 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (tree >= 0 && iot_packet_wants_tree (pkt))
     {
       iot_tree_set_length (pkt, tree, hdr_len);
-      iot_tree_set_label (pkt, tree, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u%s, Len: %u",
-                          seg.sport, seg.dport, rel_seq,
+      char sport[80], dport[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_TCP, seg.sport, sport, sizeof sport);
+      iot_resolve_port_label (IOT_RESOLVE_TCP, seg.dport, dport, sizeof dport);
+      iot_tree_set_label (pkt, tree, "Transmission Control Protocol, Src Port: %s, Dst Port: %s, Seq: %u%s, Len: %u",
+                          sport, dport, rel_seq,
                           (seg.flags & TH_ACK) ? iot_packet_strdup_printf (pkt, ", Ack: %u", rel_ack) : "",
                           seg.len);
     }
@@ -2551,7 +2588,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
     }
   node = iot_tree_add_item (pkt, tree, &tcp_fields[F_CHECKSUM], buf, 16, 2, FALSE);
   iot_tree_append_label (pkt, node, " [unverified]");
-  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_CHECKSUM_STATUS], buf, 16, 2, 2);
+  /* A generated row: it covers no bytes (tshark's PDML size 0). */
+  node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_CHECKSUM_STATUS], buf, 16, 0, 2);
   iot_tree_set_generated (pkt, node);
   iot_tree_set_label (pkt, node, "Checksum Status: Unverified");
   urgent = iot_buf_u16 (buf, 18);

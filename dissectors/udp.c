@@ -200,14 +200,32 @@ add_times (IotPacket *pkt, UdpState *st, int tree, guint32 stream)
 
 /* ---- the header ---------------------------------------------------------- */
 
+/* Source and destination, then the two hidden "either port" rows, in
+ * tshark's order. */
 static void
-add_port (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off)
+add_port_row (IotPacket *pkt, int tree, IotBuf *buf, int field, guint off, gboolean hidden)
 {
-  int hidden;
+  int node = iot_tree_add_item (pkt, tree, &udp_fields[field], buf, off, 2, FALSE);
 
-  iot_tree_add_item (pkt, tree, &udp_fields[field], buf, off, 2, FALSE);
-  hidden = iot_tree_add_item (pkt, tree, &udp_fields[F_PORT], buf, off, 2, FALSE);
-  iot_tree_set_hidden (pkt, hidden);
+  if (hidden)
+    iot_tree_set_hidden (pkt, node);
+  /* -N t: "Source Port: mqtt (1883)". */
+  if (node >= 0 && (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT) && iot_packet_wants_tree (pkt))
+    {
+      char port[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_UDP, iot_buf_u16 (buf, off), port, sizeof port);
+      iot_tree_set_label (pkt, node, "%s: %s", udp_fields[field].name, port);
+    }
+}
+
+static void
+add_ports (IotPacket *pkt, int tree, IotBuf *buf)
+{
+  add_port_row (pkt, tree, buf, F_SRCPORT, 0, FALSE);
+  add_port_row (pkt, tree, buf, F_DSTPORT, 2, FALSE);
+  add_port_row (pkt, tree, buf, F_PORT, 0, TRUE);
+  add_port_row (pkt, tree, buf, F_PORT, 2, TRUE);
 }
 
 static void
@@ -231,7 +249,7 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
         iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM,
                         "Illegal checksum value (0): UDP over IPv6 must carry a checksum");
       iot_tree_append_label (pkt, node, checksum == 0 ? " [illegal]" : " [unverified]");
-      status = iot_tree_add_uint (pkt, tree, &udp_fields[F_CHECKSUM_STATUS], buf, 6, 2, CHECKSUM_UNVERIFIED);
+      status = iot_tree_add_uint (pkt, tree, &udp_fields[F_CHECKSUM_STATUS], buf, 6, 0, CHECKSUM_UNVERIFIED);
       iot_tree_set_label (pkt, status, "Checksum Status: Unverified");
     }
   iot_tree_set_generated (pkt, status);
@@ -252,10 +270,24 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   dport = iot_buf_u16 (buf, 2);
   iot_packet_set_ports (pkt, sport, dport);
   tree = iot_tree_add_protocol (pkt, parent, &udp_fields[F_PROTO], buf, 0, 8);
-  iot_tree_set_label (pkt, tree, "User Datagram Protocol, Src Port: %u, Dst Port: %u", sport, dport);
-  iot_col_printf_info (pkt, "%u \u2192 %u", sport, dport);
-  add_port (pkt, tree, buf, F_SRCPORT, 0);
-  add_port (pkt, tree, buf, F_DSTPORT, 2);
+  if (iot_resolve_get_flags () & IOT_RESOLVE_TRANSPORT)
+    {
+      /* -N t: "Src Port: coap (5683)" in the tree, "coap(5683)" in Info. */
+      char slabel[80], dlabel[80], sinfo[80], dinfo[80];
+
+      iot_resolve_port_label (IOT_RESOLVE_UDP, sport, slabel, sizeof slabel);
+      iot_resolve_port_label (IOT_RESOLVE_UDP, dport, dlabel, sizeof dlabel);
+      iot_resolve_port_info (IOT_RESOLVE_UDP, sport, sinfo, sizeof sinfo);
+      iot_resolve_port_info (IOT_RESOLVE_UDP, dport, dinfo, sizeof dinfo);
+      iot_tree_set_label (pkt, tree, "User Datagram Protocol, Src Port: %s, Dst Port: %s", slabel, dlabel);
+      iot_col_printf_info (pkt, "%s \u2192 %s", sinfo, dinfo);
+    }
+  else
+    {
+      iot_tree_set_label (pkt, tree, "User Datagram Protocol, Src Port: %u, Dst Port: %u", sport, dport);
+      iot_col_printf_info (pkt, "%u \u2192 %u", sport, dport);
+    }
+  add_ports (pkt, tree, buf);
 
   length = iot_buf_u16 (buf, 4);
   node = iot_tree_add_item (pkt, tree, &udp_fields[F_LENGTH], buf, 4, 2, FALSE);
@@ -280,7 +312,8 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   add_checksum (pkt, tree, buf);
 
   stream = lookup_stream (st, pkt, sport, dport);
-  node = iot_tree_add_uint (pkt, tree, &udp_fields[F_STREAM], buf, 0, 0, stream);
+  /* At the payload, where tshark puts it. */
+  node = iot_tree_add_uint (pkt, tree, &udp_fields[F_STREAM], buf, 8, 0, stream);
   iot_tree_set_generated (pkt, node);
 
   if (data_len > 0)

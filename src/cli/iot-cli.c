@@ -40,6 +40,7 @@ typedef enum {
   OUTPUT_EK,
   OUTPUT_TEXT,
   OUTPUT_PSML,
+  OUTPUT_PDML,
 } OutputFormat;
 
 typedef struct {
@@ -87,6 +88,7 @@ typedef struct {
   char           *mapping_filter;   /* --elastic-mapping-filter */
   char          **disable_protocols;
   char          **enable_protocols;
+  char           *capture_name;     /* -r as given, for -T pdml's header */
 } CliOptions;
 
 static CliOptions opts;
@@ -147,7 +149,7 @@ static const GOptionEntry entries[] = {
   { "verbose", 'V', 0, G_OPTION_ARG_NONE, &opts.verbose, "Print the protocol tree of each frame", NULL },
   { "hex", 'x', 0, G_OPTION_ARG_NONE, &opts.hex, "Print a hex and ASCII dump of each frame", NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Print no per-frame output", NULL },
-  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, tabs, fields, json, ek or psml", "FORMAT" },
+  { "output-type", 'T', 0, G_OPTION_ARG_STRING, &opts.output_type, "Output format: text, tabs, fields, json, ek, pdml or psml", "FORMAT" },
   { "field", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_names, "A field to print with -T fields, json or ek (repeatable); _ws.col.Info and the other columns too", "FIELD" },
   { "fields-option", 'E', 0, G_OPTION_ARG_STRING_ARRAY, &opts.field_options,
     "-T fields options: header=y|n, separator=/t|/s|<c>, aggregator=,|/s|<c>, quote=d|s|n, occurrence=f|l|a", "OPTION" },
@@ -305,10 +307,12 @@ parse_output_type (GError **error)
     }
   else if (strcmp (type, "psml") == 0)
     opts.format = OUTPUT_PSML;
+  else if (strcmp (type, "pdml") == 0)
+    opts.format = OUTPUT_PDML;
   else
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid -T \"%s\" (expected text, tabs, fields, json, ek or psml)", type);
+                   "invalid -T \"%s\" (expected text, tabs, fields, json, ek, pdml or psml)", type);
       return FALSE;
     }
   return TRUE;
@@ -534,6 +538,9 @@ render_frame (Renderer *r, guint32 number, GString *out)
                                time_text, sizeof time_text);
         iot_print_psml (pkt, time_text, out);
       }
+      break;
+    case OUTPUT_PDML:
+      iot_print_pdml (pkt, out);
       break;
     case OUTPUT_TEXT:
       /* -P puts the summary line above the tree. */
@@ -989,6 +996,8 @@ setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields
     g_string_append (out, "[\n");
   if (opts.format == OUTPUT_PSML)
     iot_print_psml_header (out);
+  if (opts.format == OUTPUT_PDML)
+    iot_print_pdml_header (opts.capture_name, out);
   flush_out (out);
 }
 
@@ -1577,6 +1586,8 @@ run_stream (void)
         g_string_append (live.out, live.first_json ? "]\n" : "\n]\n");
       if (opts.format == OUTPUT_PSML)
         iot_print_psml_footer (live.out);
+      if (opts.format == OUTPUT_PDML)
+        iot_print_pdml_footer (live.out);
       flush_out (live.out);
       if (live.file != NULL && iot_file_damage (live.file) != NULL)
         rc = fail ("standard input: %s", iot_file_damage (live.file));
@@ -1753,6 +1764,8 @@ run (void)
     g_string_append (out, first_json ? "]\n" : "\n]\n");
   if (opts.format == OUTPUT_PSML)
     iot_print_psml_footer (out);
+  if (opts.format == OUTPUT_PDML)
+    iot_print_pdml_footer (out);
   flush_out (out);
   if (taps != NULL)
     iot_scan_finish (taps);
@@ -1875,6 +1888,7 @@ main (int argc, char **argv)
     }
   if (opts.read_file == NULL)
     return fail ("no capture file given; use -r FILE, or -i IFACE to capture live (-D lists the interfaces)");
+  opts.capture_name = g_strdup (opts.read_file);
   if (can_stream_stdin ())
     return run_stream ();
   return run ();

@@ -143,4 +143,15 @@ enum {
 
 gpointer iot_engine_state (IotEngine *engine, const IotDissector *dissector);
 
+/* First-child / next-sibling links over a packet's rows, for the printers
+ * that walk the tree; parents always precede children. */
+typedef struct {
+  gint32 *first;
+  gint32 *next;
+  gint32  first_root;
+} IotTreeLinks;
+
+void iot_tree_links_build (IotPacket *pkt, IotTreeLinks *links);
+void iot_tree_links_clear (IotTreeLinks *links);
+
 G_END_DECLS

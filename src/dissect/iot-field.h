@@ -49,6 +49,7 @@ typedef enum {
   IOT_BASE_TIME_EPOCH,   /* absolute time as seconds since 1970 */
   IOT_BASE_TIME_NTP_UTC, /* like TIME_UTC, but time 0 (an all-zero NTP timestamp) shows "NULL" */
   IOT_BASE_SEP_COLON,    /* bytes shown as colon-separated hex (tshark's SEP_COLON) */
+  IOT_BASE_NETMASK,      /* an IPv4 netmask: never given a host name (tshark's BASE_NETMASK) */
 } IotBase;
 
 typedef struct {

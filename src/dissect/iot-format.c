@@ -584,7 +584,26 @@ iot_format_display_value (IotPacket *pkt, const IotNode *node, GString *out)
       if (node->vlen == 0)
         g_string_append (out, "<MISSING>");
       else
-        iot_format_hex (node->v.p, node->vlen, node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+        {
+          /* The tree shows at most 36 bytes, then an ellipsis, as tshark
+           * 4.0 does (the value itself stays whole). */
+          iot_format_hex (node->v.p, MIN (node->vlen, 36), node->field->base == IOT_BASE_SEP_COLON ? ":" : NULL, out);
+          if (node->vlen > 36)
+            g_string_append (out, "\u2026");
+        }
+      break;
+    case IOT_FT_IPV4:
+    case IOT_FT_IPV6:
+      /* -N n: "name (192.0.2.1)", the address twice without a name. */
+      if ((iot_resolve_get_flags () & IOT_RESOLVE_NETWORK) && node->v.p != NULL && field->base != IOT_BASE_NETMASK)
+        {
+          char label[300];
+
+          iot_resolve_host_label (node->v.p, field->type == IOT_FT_IPV4 ? 4 : 16, label, sizeof label);
+          g_string_append (out, label);
+        }
+      else
+        format_address (node, out);
       break;
     case IOT_FT_ETHER:
       {

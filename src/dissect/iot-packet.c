@@ -361,10 +361,8 @@ format_column_address (IotPacket *pkt, const IotAddress *net, const IotAddress *
   (void) pkt;
   if (text && net->family != 4 && net->family != 6)
     g_strlcpy (out, text, size);
-  else if (net->family == 4)
-    iot_format_ipv4 (net->bytes, out, size);
-  else if (net->family == 6)
-    iot_format_ipv6 (net->bytes, out, size);
+  else if (net->family == 4 || net->family == 6)
+    iot_resolve_host_text (net->bytes, net->family == 4 ? 4 : 16, out, size);
   else if (net->family >= IOT_ADDR_WPAN_NONE && net->family <= IOT_ADDR_WPAN_LONG)
     iot_format_wpan_address (net, out, size);
   else if (net->family == IOT_ADDRESS_BLE_ACCESS)

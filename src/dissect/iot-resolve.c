@@ -14,6 +14,9 @@
  */
 #include "iot-resolve.h"
 
+#include "iot-format.h"
+
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +49,11 @@ static IotResolveFlags resolve_flags = IOT_RESOLVE_DEFAULT;
 static char *data_dir;
 static Tables *tables;
 static GMutex tables_lock;
+
+/* Port names: port → name, one table per transport. */
+static GHashTable *services[2];
+static GStringChunk *service_names;
+static GOnce services_once = G_ONCE_INIT;
 
 void
 iot_resolve_set_flags (IotResolveFlags flags)
@@ -338,4 +346,251 @@ iot_resolve_oui (guint32 oui)
     return NULL;
   e = lookup (get_tables ()->maker[24], (gint64) (oui & 0xffffff) << 24, 24);
   return e != NULL && e->kind == ENTRY_MAKER24 ? e->long_name : NULL;
+}
+
+/* ---- transport port names --------------------------------------------------- */
+
+static void
+add_service (const char *name, guint first, guint last, const char *protocols, gboolean override)
+{
+  g_auto (GStrv) kinds = g_strsplit (protocols, "/", -1);
+
+  for (guint k = 0; kinds[k] != NULL; k++)
+    {
+      int kind = strcmp (kinds[k], "tcp") == 0 ? IOT_RESOLVE_TCP : strcmp (kinds[k], "udp") == 0 ? IOT_RESOLVE_UDP : -1;
+
+      if (kind < 0)
+        continue;
+      for (guint port = first; port <= last; port++)
+        if (override || !g_hash_table_contains (services[kind], GUINT_TO_POINTER (port)))
+          g_hash_table_insert (services[kind], GUINT_TO_POINTER (port),
+                               g_string_chunk_insert_const (service_names, name));
+    }
+}
+
+/* "name  port[-port]/proto[/proto…]  # comment"; later files override. */
+static void
+load_services (const char *path, gboolean override)
+{
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *hash = strchr (lines[i], '#');
+      g_auto (GStrv) words = NULL;
+      char *slash, *end;
+      guint64 first, last;
+
+      if (hash != NULL)
+        *hash = '\0';
+      words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      if (words[0] == NULL || words[0][0] == '\0')
+        continue;
+      /* The port is the next non-empty word. */
+      for (guint w = 1; words[w] != NULL; w++)
+        if (words[w][0] != '\0')
+          {
+            slash = strchr (words[w], '/');
+            if (slash == NULL)
+              break;
+            first = g_ascii_strtoull (words[w], &end, 10);
+            last = first;
+            if (*end == '-')
+              last = g_ascii_strtoull (end + 1, &end, 10);
+            if (end == slash && first <= last && last <= G_MAXUINT16)
+              add_service (words[0], (guint) first, (guint) last, slash + 1, override);
+            break;
+          }
+    }
+}
+
+static gpointer
+load_all_services (gpointer data)
+{
+  g_autofree char *global = NULL, *personal = NULL;
+
+  g_mutex_lock (&tables_lock);
+  global = g_build_filename (data_dir ? data_dir : DEFAULT_DATA_DIR, "services", NULL);
+  g_mutex_unlock (&tables_lock);
+  personal = g_build_filename (g_get_user_config_dir (), "iotscope", "services", NULL);
+  service_names = g_string_chunk_new (1 << 14);
+  for (guint k = 0; k < G_N_ELEMENTS (services); k++)
+    services[k] = g_hash_table_new (g_direct_hash, g_direct_equal);
+  load_services (global, FALSE);
+  load_services (personal, TRUE);
+  return NULL;
+}
+
+const char *
+iot_resolve_port (IotResolvePortKind kind, guint16 port)
+{
+  if (!(resolve_flags & IOT_RESOLVE_TRANSPORT))
+    return NULL;
+  g_once (&services_once, load_all_services, NULL);
+  return g_hash_table_lookup (services[kind], GUINT_TO_POINTER ((guint) port));
+}
+
+void
+iot_resolve_port_label (IotResolvePortKind kind, guint16 port, char *out, gsize size)
+{
+  const char *name = iot_resolve_port (kind, port);
+
+  if (resolve_flags & IOT_RESOLVE_TRANSPORT)
+    {
+      if (name != NULL)
+        g_snprintf (out, size, "%s (%u)", name, port);
+      else
+        g_snprintf (out, size, "%u (%u)", port, port);
+    }
+  else
+    g_snprintf (out, size, "%u", port);
+}
+
+void
+iot_resolve_port_info (IotResolvePortKind kind, guint16 port, char *out, gsize size)
+{
+  const char *name = iot_resolve_port (kind, port);
+
+  if (name != NULL)
+    g_snprintf (out, size, "%s(%u)", name, port);
+  else
+    g_snprintf (out, size, "%u", port);
+}
+
+/* ---- host names --------------------------------------------------------------- */
+
+static GHashTable *hosts;          /* address bytes (GBytes) → name, from the hosts list */
+static GHashTable *learned_hosts;  /* the same, from DNS answers in the capture */
+static GStringChunk *host_names;
+static GMutex hosts_lock;
+
+static void
+add_host (GHashTable *table, const guint8 *addr, gsize len, const char *name)
+{
+  GBytes *key = g_bytes_new (addr, len);
+
+  if (g_hash_table_contains (table, key))
+    {
+      g_bytes_unref (key);
+      return;
+    }
+  g_hash_table_insert (table, key, (gpointer) g_string_chunk_insert_const (host_names, name));
+}
+
+/* "192.0.2.1  name  [aliases]  # comment": the first name counts. */
+static void
+load_hosts (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *hash = strchr (lines[i], '#');
+      g_auto (GStrv) words = NULL;
+      const char *address = NULL, *name = NULL;
+      guint8 bytes[16];
+
+      if (hash != NULL)
+        *hash = '\0';
+      words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      for (guint w = 0; words[w] != NULL && name == NULL; w++)
+        if (words[w][0] != '\0')
+          {
+            if (address == NULL)
+              address = words[w];
+            else
+              name = words[w];
+          }
+      if (name == NULL)
+        continue;
+      if (inet_pton (AF_INET, address, bytes) == 1)
+        add_host (hosts, bytes, 4, name);
+      else if (inet_pton (AF_INET6, address, bytes) == 1)
+        add_host (hosts, bytes, 16, name);
+    }
+}
+
+static void
+ensure_hosts (void)
+{
+  if (hosts != NULL)
+    return;
+  host_names = g_string_chunk_new (1 << 12);
+  hosts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  learned_hosts = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  {
+    g_autofree char *personal = g_build_filename (g_get_user_config_dir (), "iotscope", "hosts", NULL);
+
+    load_hosts (personal);
+  }
+}
+
+const char *
+iot_resolve_host (const guint8 *addr, gsize len)
+{
+  g_autoptr (GBytes) key = NULL;
+  const char *name;
+
+  if (!(resolve_flags & IOT_RESOLVE_NETWORK))
+    return NULL;
+  key = g_bytes_new_static (addr, len);
+  g_mutex_lock (&hosts_lock);
+  ensure_hosts ();
+  name = g_hash_table_lookup (hosts, key);
+  if (name == NULL && (resolve_flags & IOT_RESOLVE_DNS_PACKETS))
+    name = g_hash_table_lookup (learned_hosts, key);
+  g_mutex_unlock (&hosts_lock);
+  return name;
+}
+
+void
+iot_resolve_learn_host (const guint8 *addr, gsize len, const char *name)
+{
+  if (!(resolve_flags & IOT_RESOLVE_DNS_PACKETS) || name == NULL || name[0] == '\0')
+    return;
+  g_mutex_lock (&hosts_lock);
+  ensure_hosts ();
+  add_host (learned_hosts, addr, len, name);
+  g_mutex_unlock (&hosts_lock);
+}
+
+static void
+format_address (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  if (len == 4)
+    iot_format_ipv4 (addr, out, size);
+  else
+    iot_format_ipv6 (addr, out, size);
+}
+
+void
+iot_resolve_host_label (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  const char *name = iot_resolve_host (addr, len);
+  char text[64];
+
+  format_address (addr, len, text, sizeof text);
+  if (resolve_flags & IOT_RESOLVE_NETWORK)
+    g_snprintf (out, size, "%s (%s)", name ? name : text, text);
+  else
+    g_strlcpy (out, text, size);
+}
+
+void
+iot_resolve_host_text (const guint8 *addr, gsize len, char *out, gsize size)
+{
+  const char *name = iot_resolve_host (addr, len);
+
+  if (name != NULL)
+    g_strlcpy (out, name, size);
+  else
+    format_address (addr, len, out, size);
 }

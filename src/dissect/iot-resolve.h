@@ -38,6 +38,37 @@ void            iot_resolve_ether_label (const guint8 mac[6], char *out, gsize s
  * resolution off. */
 const char     *iot_resolve_oui (guint32 oui);
 
+/* Transport port names (-N t), from Wireshark's services list (the
+ * installed one, then the user's iotscope/services in the configuration
+ * folder, whose lines win), as tshark reads them: "mqtt  1883/tcp/udp".
+ * NULL when transport resolution is off or the port has no name. */
+typedef enum {
+  IOT_RESOLVE_TCP,
+  IOT_RESOLVE_UDP,
+} IotResolvePortKind;
+
+const char     *iot_resolve_port (IotResolvePortKind kind, guint16 port);
+/* A port as tshark's tree shows it: "mqtt (1883)", "54932 (54932)" with
+ * transport resolution on, else "1883". */
+void            iot_resolve_port_label (IotResolvePortKind kind, guint16 port, char *out, gsize size);
+/* A port as tshark's Info column shows it: "mqtt(1883)" when it has a
+ * name (and resolution is on), else "1883". */
+void            iot_resolve_port_info (IotResolvePortKind kind, guint16 port, char *out, gsize size);
+
+/* Host names (-N n), never asked of the network: the user's hosts list
+ * (iotscope/hosts in the configuration folder, "address name" lines, as
+ * Wireshark's personal hosts file) and, with -N d, the names the
+ * capture's own DNS answers (A, AAAA) gave.  @len is 4 or 16.  NULL
+ * when network resolution is off or no name is known. */
+const char     *iot_resolve_host (const guint8 *addr, gsize len);
+/* A DNS answer's name for @addr, kept when -N d is on (first name wins). */
+void            iot_resolve_learn_host (const guint8 *addr, gsize len, const char *name);
+/* An address as tshark's tree shows it: "name (192.0.2.1)" with network
+ * resolution on (the address twice without a name), else the address. */
+void            iot_resolve_host_label (const guint8 *addr, gsize len, char *out, gsize size);
+/* The name, or the address as text. */
+void            iot_resolve_host_text (const guint8 *addr, gsize len, char *out, gsize size);
+
 /* Reads the lists from @dir instead of the installed ones (tests). */
 void            iot_resolve_set_data_dir (const char *dir);
 

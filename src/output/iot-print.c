@@ -381,15 +381,8 @@ iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference
 
 /* ---- tree ---------------------------------------------------------------- */
 
-/* First-child / next-sibling links; parents always precede children. */
-typedef struct {
-  gint32 *first;
-  gint32 *next;
-  gint32  first_root;
-} IotTreeLinks;
-
-static void
-tree_links_build (IotPacket *pkt, IotTreeLinks *links)
+void
+iot_tree_links_build (IotPacket *pkt, IotTreeLinks *links)
 {
   guint n = pkt->nodes->len;
   const IotNode *nodes = iot_packet_nodes (pkt);
@@ -420,8 +413,8 @@ tree_links_build (IotPacket *pkt, IotTreeLinks *links)
     }
 }
 
-static void
-tree_links_clear (IotTreeLinks *links)
+void
+iot_tree_links_clear (IotTreeLinks *links)
 {
   g_free (links->first);
   g_free (links->next);
@@ -472,9 +465,9 @@ iot_print_tree (IotPacket *pkt, GString *out)
 {
   IotTreeLinks links;
 
-  tree_links_build (pkt, &links);
+  iot_tree_links_build (pkt, &links);
   print_tree_level (pkt, &links, links.first_root, 0, out);
-  tree_links_clear (&links);
+  iot_tree_links_clear (&links);
 }
 
 /* ---- hex ----------------------------------------------------------------- */
@@ -813,9 +806,10 @@ json_object_for_children (IotPacket *pkt, const IotTreeLinks *links, gint32 firs
           continue;
         }
       name = node->field->abbrev;
-      /* A protocol, or a row without a value over rows of its own (tcp.segments):
-       * an object of its children, as tshark writes it. */
-      if ((node->field->type == IOT_FT_PROTOCOL && node->parent < 0)
+      /* A protocol (at any depth: the data or the quoted IP header inside
+       * ICMP too), or a row without a value over rows of its own
+       * (tcp.segments): an object of its children, as tshark writes it. */
+      if (node->field->type == IOT_FT_PROTOCOL
           || (node->field->type == IOT_FT_NONE && child >= 0))
         {
           members_add (members, index, name, json_subtree (pkt, links, name, child, filtering));
@@ -866,7 +860,7 @@ iot_print_json (IotPacket *pkt, JsonBuilder *builder)
   IotTreeLinks links;
   g_autofree char *index_name = iot_print_ek_index_name (pkt->frame->ts_ns);
 
-  tree_links_build (pkt, &links);
+  iot_tree_links_build (pkt, &links);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "_index");
   json_builder_add_string_value (builder, index_name);
@@ -880,7 +874,7 @@ iot_print_json (IotPacket *pkt, JsonBuilder *builder)
   json_builder_add_value (builder, json_object_for_children (pkt, &links, links.first_root, TRUE));
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  tree_links_clear (&links);
+  iot_tree_links_clear (&links);
 }
 
 /* ---- -T ek ---------------------------------------------------------------- */
@@ -948,7 +942,7 @@ iot_print_ek (IotPacket *pkt, GString *out)
 
   iot_print_ek_action (pkt, out);
 
-  tree_links_build (pkt, &links);
+  iot_tree_links_build (pkt, &links);
   for (gint32 i = links.first_root; i >= 0; i = links.next[i])
     {
       g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (json_member_free);
@@ -972,7 +966,7 @@ iot_print_ek (IotPacket *pkt, GString *out)
         }
       members_add (layers, layer_index, layer, members_to_object (members));
     }
-  tree_links_clear (&links);
+  iot_tree_links_clear (&links);
 
   object = json_object_new ();
   {

@@ -31,6 +31,11 @@ void     iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolea
 void     iot_print_psml_header (GString *out);
 void     iot_print_psml (IotPacket *pkt, const char *time_text, GString *out);
 void     iot_print_psml_footer (GString *out);
+/* -T pdml (iot-print-pdml.c): the header naming @capture_file (NULL: none),
+ * one <packet> with every row of the tree, the footer. */
+void     iot_print_pdml_header (const char *capture_file, GString *out);
+void     iot_print_pdml (IotPacket *pkt, GString *out);
+void     iot_print_pdml_footer (GString *out);
 /* Appends @text with XML's special characters escaped as tshark does. */
 void     iot_print_append_xml_text (GString *out, const char *text);
 

@@ -21,12 +21,14 @@ cases=(
   "-n" "-N m" "-N n" "-l" "-Q" "-Q -z io,phs"
   "-T text" "-T tabs" "-T tabs -t ad" "-T psml" "-T psml -t e -Y frame.len>60"
   "-o mqtt.tcp.port:1884,1885-1886" "-o coap.udp.port:5690"
+  "-N t" "-N mt" "-N tm -T psml" "-n -N t"
 )
 # Cases that print the protocol tree, on captures whose whole tree we show
 # as tshark does; on mac-names.pcap only its ARP frames (tshark 4.0 also
 # dumps the bytes of an ICMP echo's data inside -V, which we do not).
 tree_captures=(tests/captures/dhcp.pcap tests/captures/ntp.pcap "tests/captures/mac-names.pcap -Y arp")
-tree_cases=("-V -S ----" "-V -x" "-V -x -S ~~" "-V -P" "-x -V -P" "-n -V" "-N m -V" "-T text -V")
+tree_cases=("-V -S ----" "-V -x" "-V -x -S ~~" "-V -P" "-x -V -P" "-n -V" "-N m -V" "-T text -V"
+            "-N t -V" "-N mt -V")
 checked=0 failed=0
 compare() {
   local capture=${1%% *} case="$2" opts args ours theirs
@@ -48,6 +50,33 @@ done
 for entry in "${tree_captures[@]}"; do
   for case in "${tree_cases[@]}"; do compare "$entry" "$case"; done
 done
+# -N n / d with a hosts list of our own: tshark reads hosts from its
+# personal configuration folder (wireshark/hosts), we from iotscope/hosts;
+# neither asks the network.  mdns.pcap names its sender in its own answers
+# (-N d); icmp.pcap has IPv4 and IPv6 and a Record Route option.
+config=$(mktemp -d)
+trap 'rm -rf "$config"' EXIT
+mkdir -p "$config/wireshark" "$config/iotscope"
+printf '127.0.0.1\tbroker.test alias\n::1\tbroker6.test  # loopback, IPv6\n10.77.0.1 unused.test\n' \
+  >"$config/wireshark/hosts"
+cp "$config/wireshark/hosts" "$config/iotscope/hosts"
+host_captures=(tests/captures/icmp.pcap tests/captures/mdns.pcap tests/captures/dns.pcap
+               tests/captures/mac-names.pcap tests/captures/null.pcap)
+host_cases=("-N n" "-N nd" "-N ndt" "-N mnd" "-N nt -T psml" "-N d"
+            "-N n -T fields -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ip.host -e ip.rec_rt_host")
+# (tshark names a MAC address after the IPv4 address ARP pairs it with
+# when that address has a name: no hosts line for mac-names.pcap's.)
+host_tree_entries=(tests/captures/dhcp.pcap tests/captures/ntp.pcap "tests/captures/mac-names.pcap -Y arp"
+                   "tests/captures/icmp.pcap -O ip,ipv6")
+host_tree_cases=("-N n -V" "-N mnd -V" "-N ndt -V")
+for capture in "${host_captures[@]}"; do
+  for case in "${host_cases[@]}"; do XDG_CONFIG_HOME=$config compare "$capture" "$case"; done
+done
+for entry in "${host_tree_entries[@]}"; do
+  for case in "${host_tree_cases[@]}"; do XDG_CONFIG_HOME=$config compare "$entry" "$case"; done
+done
+echo "name resolution cases: ${#host_cases[@]} on ${#host_captures[@]} captures," \
+     "${#host_tree_cases[@]} tree cases on ${#host_tree_entries[@]}"
 echo "flag cases compared: $checked (${#cases[@]} cases on ${#captures[@]} captures," \
      "${#tree_cases[@]} tree cases on ${#tree_captures[@]}), differing: $failed"
 [ "$failed" -eq 0 ]

@@ -50,6 +50,12 @@ json_cases=(
   "coap.pcap|-T json -j udp ip ip.flags"
   "dns.pcap|-T ek -e ip.src -e dns.qry.name -e dns.a -e udp.srcport"
   "http.pcap|-T ek -e http.request.uri -e tcp.flags.syn -e frame.len"
+  # Whole trees: ICMP echo data and IPv4 options (icmp.pcap), the IP and
+  # UDP headers quoted in ICMP errors, DNS with EDNS0 options (<Root>).
+  "icmp.pcap|-T json"
+  "coap-observe-cancel.pcap|-T json -J icmp ip"
+  "netns.pcap|-T json -J icmp ip udp"
+  "dns.pcap|-T json -J dns"
 )
 for entry in "${json_cases[@]}"; do
   capture=tests/captures/${entry%%|*}
