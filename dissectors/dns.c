@@ -232,6 +232,31 @@ static const IotValueName opt_code_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_RETRANSMIT_REQUEST,
+  E_RETRANSMIT_RESPONSE,
+  E_COMPRESSION_LOOP,
+  E_LABEL_TYPE,
+  E_OPT_LENGTH,
+  E_RDLENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo dns_experts[N_EXPERTS] = {
+  [E_RETRANSMIT_REQUEST] = IOT_EXPERT_INFO ("dns.retransmit_request", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "DNS query retransmission",
+                              "The same query (same id, name and type) was sent before: the client got no answer in time and asked again."),
+  [E_RETRANSMIT_RESPONSE] = IOT_EXPERT_INFO ("dns.retransmit_response", IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "DNS response retransmission",
+                              "The same response was sent before."),
+  [E_COMPRESSION_LOOP] = IOT_EXPERT_INFO ("dns.name.compression_loop", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Name compression pointers loop",
+                              "A name's compression pointers point back into themselves; the name has no end."),
+  [E_LABEL_TYPE] = IOT_EXPERT_INFO ("dns.name.label_type_unsupported", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Unsupported DNS label type",
+                              "A name label starts with 01 or 10 in its top bits, which no DNS standard in use defines."),
+  [E_OPT_LENGTH] = IOT_EXPERT_INFO ("dns.opt.length_overrun", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Option length runs past the record",
+                              "An EDNS option's length says more bytes than its OPT record holds."),
+  [E_RDLENGTH] = IOT_EXPERT_INFO ("dns.rr.data_length_overrun", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Record data length runs past the end of the message",
+                              "A resource record's data length says more bytes than the message holds."),
+};
+
 static IotField dns_fields[N_FIELDS] = {
   [F_PROTO] = { "dns", "Domain Name System", IOT_FT_PROTOCOL, .blurb =
     "DNS: the Internet's phone book. A client asks for the records of a name; a server answers with them." },
@@ -545,8 +570,7 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
     {
       if (t != NULL && t->req_frame != frame)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
-                          "DNS query retransmission. Original request in frame %u", t->req_frame);
+          iot_expert_add_info (pkt, tree, &dns_experts[E_RETRANSMIT_REQUEST], "DNS query retransmission. Original request in frame %u", t->req_frame);
           add_generated_frame (pkt, tree, F_RETRANSMIT_REQUEST_IN, t->req_frame);
           node = iot_tree_add_boolean (pkt, tree, &dns_fields[F_RETRANSMISSION], NULL, 0, 0, TRUE);
           iot_tree_set_generated (pkt, node);
@@ -564,8 +588,7 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
     }
   if (t->rep_frame != frame)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
-                      "DNS response retransmission. Original response in frame %u", t->rep_frame);
+      iot_expert_add_info (pkt, tree, &dns_experts[E_RETRANSMIT_RESPONSE], "DNS response retransmission. Original response in frame %u", t->rep_frame);
       add_generated_frame (pkt, tree, F_RETRANSMIT_RESPONSE_IN, t->rep_frame);
       node = iot_tree_add_boolean (pkt, tree, &dns_fields[F_RETRANSMISSION], NULL, 0, 0, TRUE);
       iot_tree_set_generated (pkt, node);
@@ -621,8 +644,7 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
           jumped = TRUE;
           if (++hops > MAX_POINTER_HOPS || target == pos)
             {
-              iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                              "Name compression pointers loop (more than %u hops)", MAX_POINTER_HOPS);
+              iot_expert_add_info (pkt, tree, &dns_experts[E_COMPRESSION_LOOP], "Name compression pointers loop (more than %u hops)", MAX_POINTER_HOPS);
               iot_malformed (pkt, "DNS name compression loop");
             }
           pos = target;
@@ -630,8 +652,7 @@ read_name (IotPacket *pkt, const IotBuf *msg, guint off, int tree, DnsName *out)
         }
       if ((len & 0xc0) != 0)
         {
-          iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Unsupported DNS label type 0x%02x", len & 0xc0);
+          iot_expert_add_info (pkt, tree, &dns_experts[E_LABEL_TYPE], "Unsupported DNS label type 0x%02x", len & 0xc0);
           iot_malformed (pkt, "DNS label type");
         }
       {
@@ -811,8 +832,7 @@ dissect_opt_options (IotPacket *pkt, int tree, const IotBuf *msg, guint off, gui
       iot_tree_add_item (pkt, opt, &dns_fields[F_OPT_LEN], msg, off + 2, 2, FALSE);
       if (off + 4 + len > end)
         {
-          iot_expert_add (pkt, opt, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          "Option length %u runs past the record", len);
+          iot_expert_add_info (pkt, opt, &dns_experts[E_OPT_LENGTH], "Option length %u runs past the record", len);
           return;
         }
       if (len > 0)
@@ -1055,8 +1075,7 @@ dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboole
   text.summary.str = NULL;
   if (off + len > msg->reported)
     {
-      iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Record data length %u runs past the end of the message", len);
+      iot_expert_add_info (pkt, tree, &dns_experts[E_RDLENGTH], "Record data length %u runs past the end of the message", len);
       iot_malformed (pkt, "DNS record data length");
     }
   dissect_rdata (pkt, tree, msg, off, type, len, &text);
@@ -1231,6 +1250,8 @@ IotDissector iot_dissector_dns = {
   .long_name = "Domain Name System",
   .fields = dns_fields,
   .n_fields = N_FIELDS,
+  .experts = dns_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_dns,
   .handoff = { { "udp.port", 53 }, { "tcp.port", 53 } },
   .state_new = dns_state_new,

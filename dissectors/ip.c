@@ -146,6 +146,31 @@ static const IotValueName opt_class_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_OPT_LEN,
+  E_TTL_LNCB,
+  E_TTL_SMALL,
+  E_VERSION,
+  E_HEADER_LENGTH,
+  E_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo ip_experts[N_EXPERTS] = {
+  [E_OPT_LEN] = IOT_EXPERT_INFO ("ip.opt.len.invalid", IOT_SEV_WARN, IOT_GROUP_MALFORMED, "Invalid length for option",
+                              "An IPv4 option's length byte does not fit the option or the header."),
+  [E_TTL_LNCB] = IOT_EXPERT_INFO ("ip.ttl.lncb", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Time To Live",
+                              "Packets to the Local Network Control Block (224.0.0.0/24) must be sent with TTL 1 (RFC 3171)."),
+  [E_TTL_SMALL] = IOT_EXPERT_INFO ("ip.ttl.too_small", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "Time To Live",
+                              "The time to live is so low that the packet may not reach its destination: each router takes one."),
+  [E_VERSION] = IOT_EXPERT_INFO ("ip.bogus_ip_version", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IP version",
+                              "The first 4 bits of an IPv4 header must be 4."),
+  [E_HEADER_LENGTH] = IOT_EXPERT_INFO ("ip.bogus_header_length", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IP header length",
+                              "An IPv4 header is at least 20 bytes (header length 5)."),
+  [E_LENGTH] = IOT_EXPERT_INFO ("ip.bogus_ip_length", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IP length",
+                              "The total length is shorter than the header, or longer than the bytes the link layer delivered."),
+};
+
 static IotField ip_fields[N_FIELDS] = {
   [F_PROTO] = { "ip", "Internet Protocol Version 4", IOT_FT_PROTOCOL, .blurb =
     "The IPv4 header: which machine sent the packet, which should get it, and how routers should treat it on the way." },
@@ -380,8 +405,7 @@ dissect_options (IotPacket *pkt, int parent, IotBuf *buf, guint start, guint end
           len = off + 1 < end ? iot_buf_u8 (buf, off + 1) : 0;
           if (len < 2 || off + len > end)
             {
-              iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                              "IP option length %u is wrong", len);
+              iot_expert_add_info (pkt, tree, &ip_experts[E_OPT_LEN], "IP option length %u is wrong", len);
               return;
             }
           /* The Options row names each option but the padding ones. */
@@ -540,12 +564,11 @@ check_ttl (IotPacket *pkt, int node, guint ttl, guint proto, const guint8 *dst)
       guint expected = expected_lncb_ttl (dst[3]);
 
       if (expected != 0 && ttl != expected)
-        iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
-                        "\"Time To Live\" != %u for a packet sent to the Local Network Control Block "
+        iot_expert_add_info (pkt, node, &ip_experts[E_TTL_LNCB], "\"Time To Live\" != %u for a packet sent to the Local Network Control Block "
                         "(see RFC 3171)", expected);
     }
   else if ((dst[0] & 0xf0) != 0xe0 && ttl < 5 && proto != 103 /* PIM */ && proto != 89 /* OSPF */)
-    iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, "\"Time To Live\" only %u", ttl);
+    iot_expert_add_info (pkt, node, &ip_experts[E_TTL_SMALL], "\"Time To Live\" only %u", ttl);
 }
 
 static int
@@ -567,7 +590,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   if (version != 4)
     {
       iot_col_printf_info (pkt, "Bogus IPv4 version (%u, must be 4)", version);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bogus IP version");
+      iot_expert_add_info (pkt, node, &ip_experts[E_VERSION], "Bogus IP version");
       return buf->length;
     }
   node = iot_tree_add_uint (pkt, tree, &ip_fields[F_HDR_LEN], buf, 0, 1, hl);
@@ -576,8 +599,7 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   if (hl < 20)
     {
       iot_col_printf_info (pkt, "Bogus IPv4 header length (%u, must be at least 20)", hl);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Bogus IP header length (%u, must be at least 20)", hl);
+      iot_expert_add_info (pkt, node, &ip_experts[E_HEADER_LENGTH], "Bogus IP header length (%u, must be at least 20)", hl);
       return buf->length;
     }
   add_dsfield (pkt, tree, buf);
@@ -587,15 +609,13 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
     {
       iot_col_printf_info (pkt, "Bogus IP length (%u, less than header length %u)",
                                                        total, hl);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Bogus IP length (%u, less than header length %u)", total, hl);
+      iot_expert_add_info (pkt, node, &ip_experts[E_LENGTH], "Bogus IP length (%u, less than header length %u)", total, hl);
       return buf->length;
     }
   if (total > buf->reported)
     {
       /* Believe the frame, not the header: hand on only what is there. */
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "IPv4 total length exceeds packet length (%u bytes)", buf->reported);
+      iot_expert_add_info (pkt, node, &ip_experts[E_LENGTH], "IPv4 total length exceeds packet length (%u bytes)", buf->reported);
       total = buf->reported;
     }
   id = iot_buf_u16 (buf, 4);
@@ -667,6 +687,8 @@ IotDissector iot_dissector_ip = {
   .long_name = "Internet Protocol Version 4",
   .fields = ip_fields,
   .n_fields = N_FIELDS,
+  .experts = ip_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_ip,
   .state_new = ip_state_new,
   .state_free = ip_state_free,

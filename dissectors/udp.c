@@ -42,6 +42,19 @@ static const IotValueName checksum_status_names[] = {
   IOT_VALUE_NAMES_END
 };
 
+enum {
+  E_CHECKSUM_ZERO,
+  E_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo udp_experts[N_EXPERTS] = {
+  [E_CHECKSUM_ZERO] = IOT_EXPERT_INFO ("udp.checksum.zero", IOT_SEV_ERROR, IOT_GROUP_CHECKSUM, "Illegal checksum value (0)",
+                              "Over IPv4 a zero checksum means none was computed; over IPv6 UDP must carry a checksum (RFC 8200), so zero is an error."),
+  [E_LENGTH] = IOT_EXPERT_INFO ("udp.length.bad", IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bad length value",
+                              "The UDP length is below 8 (the header alone) or larger than the IP payload that carries it."),
+};
+
 static IotField udp_fields[N_FIELDS] = {
   [F_PROTO] = { "udp", "User Datagram Protocol", IOT_FT_PROTOCOL, .blurb =
     "UDP: single messages between two ports, with no connection, ordering or retransmission." },
@@ -246,8 +259,7 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
   else
     {
       if (checksum == 0)
-        iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_CHECKSUM,
-                        "Illegal checksum value (0): UDP over IPv6 must carry a checksum");
+        iot_expert_add_info (pkt, node, &udp_experts[E_CHECKSUM_ZERO], "Illegal checksum value (0): UDP over IPv6 must carry a checksum");
       iot_tree_append_label (pkt, node, checksum == 0 ? " [illegal]" : " [unverified]");
       status = iot_tree_add_uint (pkt, tree, &udp_fields[F_CHECKSUM_STATUS], buf, 6, 0, CHECKSUM_UNVERIFIED);
       iot_tree_set_label (pkt, status, "Checksum Status: Unverified");
@@ -294,15 +306,14 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   if (length < 8)
     {
       iot_tree_append_label (pkt, node, " (bogus, must be >= 8)");
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, "Bad length value %u < 8", length);
+      iot_expert_add_info (pkt, node, &udp_experts[E_LENGTH], "Bad length value %u < 8", length);
       iot_col_append_info (pkt, " [BAD UDP LENGTH %u < 8]", length);
       return buf->reported;
     }
   if (length > buf->reported && !in_error)
     {
       iot_tree_append_label (pkt, node, " (bogus, payload length %u)", buf->reported);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Bad length value %u > IP payload length", length);
+      iot_expert_add_info (pkt, node, &udp_experts[E_LENGTH], "Bad length value %u > IP payload length", length);
       iot_col_append_info (pkt, " [BAD UDP LENGTH %u > IP PAYLOAD LENGTH]", length);
       data_len = buf->reported - 8;
     }
@@ -344,6 +355,8 @@ IotDissector iot_dissector_udp = {
   .long_name = "User Datagram Protocol",
   .fields = udp_fields,
   .n_fields = N_FIELDS,
+  .experts = udp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_udp,
   .handoff = { { "ip.proto", 17 } },
   .state_new = udp_state_new,

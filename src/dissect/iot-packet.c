@@ -1094,15 +1094,16 @@ add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSever
                                           iot_format_severity (severity),
                                           iot_format_expert_group (group), msg);
 
-  /* The item's own field first, as tshark puts it: hidden, since the
-   * message row below shows the same text. */
+  /* A registered item's own field comes first and shows the message, as
+   * in tshark; the message field is then only there to be filtered on. */
   if (info != NULL)
     {
       node = new_node (pkt, index, &info->field, NULL, 0, 0, &child);
-      node->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
+      node->flags = IOT_NODE_GENERATED;
+      node->label = msg;
     }
   node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_MESSAGE], NULL, 0, 0, &child);
-  node->flags = IOT_NODE_GENERATED;
+  node->flags = info != NULL ? IOT_NODE_GENERATED | IOT_NODE_HIDDEN : IOT_NODE_GENERATED;
   node->v.p = (const guint8 *) msg;
   node->vlen = strlen (msg);
   node->label = msg;
