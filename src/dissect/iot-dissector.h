@@ -84,7 +84,7 @@ typedef enum {
  * where tshark has the same item), its severity and group, and a summary.
  * The abbreviation is also an FT_NONE field under _ws.expert, so it can be
  * filtered (`-Y mqtt.illegal_topic_length`) and extracted, and analyses
- * recognise an item by it (iot_packet_expert_info), never by its wording. */
+ * recognise an item by that field (iot_registry_field), never by its wording. */
 typedef struct {
   IotField        field;      /* abbrev, summary as name, IOT_FT_NONE, blurb */
   IotSeverity     severity;

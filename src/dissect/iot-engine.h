@@ -56,8 +56,6 @@ void         iot_engine_dissect (IotEngine *engine, IotPacket *pkt, guint32 numb
 const IotField     *iot_registry_field (const char *abbrev);
 guint               iot_registry_n_fields (void);
 const IotField     *iot_registry_field_by_id (guint id);
-/* The registered expert item whose field @field is; NULL for any other field. */
-const IotExpertInfo *iot_registry_expert_info (const IotField *field);
 guint               iot_registry_n_dissectors (void);
 const IotDissector *iot_registry_dissector_by_id (guint id);
 /* "Decode As": maps a table key to a protocol, as tshark's -d

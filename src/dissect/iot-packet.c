@@ -1162,17 +1162,6 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
   return add_expert_node (pkt, node, info, info->severity, info->group, message);
 }
 
-const IotExpertInfo *
-iot_packet_node_expert (IotPacket *pkt, guint index)
-{
-  const IotNode *nodes = (const IotNode *) pkt->nodes->data;
-
-  if (index + 1 >= pkt->nodes->len || !(nodes[index].flags & IOT_NODE_EXPERT)
-      || nodes[index + 1].parent != (gint32) index)
-    return NULL;
-  return iot_registry_expert_info (nodes[index + 1].field);
-}
-
 G_NORETURN void
 iot_buf_throw (const IotBuf *buf, IotLayerEnd why, const char *reason)
 {

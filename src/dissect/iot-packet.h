@@ -54,9 +54,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotPacket, iot_packet_free)
 guint            iot_packet_n_nodes (IotPacket *pkt);
 const IotNode   *iot_packet_node (IotPacket *pkt, guint index);
 const IotNode   *iot_packet_nodes (IotPacket *pkt);
-/* The registered expert item of expert row @index (IOT_NODE_EXPERT); NULL
- * for an item added without one (iot_expert_add) or any other row. */
-const IotExpertInfo *iot_packet_node_expert (IotPacket *pkt, guint index);
 guint            iot_packet_n_sources (IotPacket *pkt);
 const IotDataSource *iot_packet_source (IotPacket *pkt, guint index);
 const char      *iot_col_protocol (IotPacket *pkt);

@@ -17,7 +17,6 @@ typedef struct {
   GHashTable *table_names;  /* name -> the same name, owned by a dissector */
   GHashTable *heuristics;   /* name -> GPtrArray of IotDissector* */
   GHashTable *string_tables;  /* name -> GHashTable (text key -> IotDissector*) */
-  GHashTable *experts;      /* IotField* of an expert item -> its IotExpertInfo* */
   IotDissector *frame;
   IotDissector *data;
 } IotRegistry;
@@ -72,7 +71,7 @@ register_field (IotField *field, const char *proto_abbrev, GError **error)
 }
 
 /* An expert item's abbreviation is a field of its own (FT_NONE), as in
- * Wireshark, and the registry remembers which item a field stands for. */
+ * Wireshark: analyses recognise the item by that field. */
 static gboolean
 register_expert (IotExpertInfo *info, const char *proto_abbrev, GError **error)
 {
@@ -83,10 +82,7 @@ register_expert (IotExpertInfo *info, const char *proto_abbrev, GError **error)
                    "expert item %s: needs IOT_FT_NONE, a severity and a group", info->field.abbrev);
       return FALSE;
     }
-  if (!register_field (&info->field, proto_abbrev, error))
-    return FALSE;
-  g_hash_table_insert (registry.experts, &info->field, info);
-  return TRUE;
+  return register_field (&info->field, proto_abbrev, error);
 }
 
 static void
@@ -284,7 +280,6 @@ init_once (gpointer unused)
   registry.table_names = g_hash_table_new (g_str_hash, g_str_equal);
   registry.heuristics = g_hash_table_new (g_str_hash, g_str_equal);
   registry.string_tables = g_hash_table_new (g_str_hash, g_str_equal);
-  registry.experts = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   /* Tables that exist even before anything is registered in them, so that
    * "Decode As" can always name them. */
@@ -315,12 +310,6 @@ iot_registry_init (void)
   static GOnce once = G_ONCE_INIT;
 
   g_once (&once, init_once, NULL);
-}
-
-const IotExpertInfo *
-iot_registry_expert_info (const IotField *field)
-{
-  return field != NULL ? g_hash_table_lookup (registry.experts, field) : NULL;
 }
 
 const IotField *
