@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "iot-exercise-private.h"
+#include "iot-json-load.h"
 #include "iot-filter.h"
 #include "iot-print.h"
 
@@ -671,7 +672,7 @@ iot_exercise_source_add (const char *source_path, const char *capture_path, cons
     return exercise_invalid (error, "the question needs a text");
   if (g_file_test (source_path, G_FILE_TEST_EXISTS))
     {
-      if (!json_parser_load_from_file (parser, source_path, error))
+      if (iot_json_load_file (parser, source_path, "exercise source", error) == NULL)
         return FALSE;
       root = json_node_copy (json_parser_get_root (parser));
       if (!JSON_NODE_HOLDS_OBJECT (root)
@@ -724,10 +725,10 @@ iot_exercise_source_load (const char *path, GError **error)
   IotExerciseSource *source;
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  root = iot_json_load_file (parser, path, "exercise source", error);
+  if (root == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+  if (!JSON_NODE_HOLDS_OBJECT (root)
       || g_strcmp0 (exercise_member_string (json_node_get_object (root), "format"), SOURCE_FORMAT) != 0
       || exercise_member_array (json_node_get_object (root), "questions") == NULL)
     return (exercise_invalid (error, "%s is not an exercise source", path), NULL);

@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "iot-exercise-private.h"
+#include "iot-json-load.h"
 #include "iot-filter.h"
 #include "iot-print.h"
 
@@ -758,12 +759,11 @@ exercise_load_questions (IotExercisePack *pack, JsonArray *questions, gboolean s
 JsonObject *
 exercise_parse_root (JsonParser *parser, const char *data, gsize length, GError **error)
 {
-  JsonNode *root;
+  JsonNode *root = iot_json_load_data (parser, data, length, "exercise file", error);
 
-  if (!json_parser_load_from_data (parser, data, length, error))
+  if (root == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return (exercise_invalid (error, "not a JSON object"), NULL);
   return json_node_get_object (root);
 }

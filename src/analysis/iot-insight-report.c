@@ -3,6 +3,7 @@
  * two captures of the same traffic taken at two points.
  */
 #include "iot-insight-private.h"
+#include "iot-json-load.h"
 
 #include <math.h>
 #include <string.h>
@@ -1160,12 +1161,14 @@ gint
 iot_insight_compare_baseline (IotInsight *self, const char *path, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *top;
   JsonObject *root;
   guint before = self->items->len, n = 0;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  top = iot_json_load_file (parser, path, "baseline", error);
+  if (top == NULL)
     return -1;
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = JSON_NODE_HOLDS_OBJECT (top) ? json_node_get_object (top) : NULL;
   if (root == NULL || g_strcmp0 (json_object_get_string_member_with_default (root, "format", ""),
                                  "iotscope-baseline") != 0)
     {

@@ -271,6 +271,27 @@ test_load_errors (void)
   }
 }
 
+/* The JSON reader takes an octal escape such as "\714" and makes a byte
+ * that is not UTF-8 of it; such a pack is refused by name rather than
+ * loaded and then written out as a file that no longer reads. */
+static void
+test_load_invalid_utf8 (void)
+{
+  g_autoptr (IotExercisePack) pack = built_pack ();
+  g_autofree char *data = iot_exercise_pack_to_data (pack, NULL);
+  g_autoptr (GString) altered = g_string_new (data);
+  g_autoptr (IotExercisePack) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *title = strstr (data, "\"title\" : \"");
+
+  g_assert_nonnull (title);
+  g_string_insert (altered, title - data + strlen ("\"title\" : \""), "\\714");
+  loaded = iot_exercise_pack_load_data (altered->str, altered->len, NULL, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "\"title\""));
+}
+
 static void
 test_answers_round_trip (void)
 {
@@ -364,6 +385,7 @@ main (int argc, char **argv)
   g_test_add ("/exercise/values", Fixture, NULL, fixture_set_up, test_values, fixture_tear_down);
   g_test_add ("/exercise/choice-hidden", Fixture, NULL, fixture_set_up, test_choice_and_hidden, fixture_tear_down);
   g_test_add_func ("/exercise/load-errors", test_load_errors);
+  g_test_add_func ("/exercise/load-invalid-utf8", test_load_invalid_utf8);
   g_test_add_func ("/exercise/answers", test_answers_round_trip);
   g_test_add_func ("/exercise/source-add", test_source_add);
   status = g_test_run ();
