@@ -492,14 +492,6 @@ iot_capture_dialog_get_monitor (IotCaptureDialog *self)
 
 /* ---- limits ------------------------------------------------------------------ */
 
-void
-iot_capture_limits_init (IotCaptureLimits *limits)
-{
-  memset (limits, 0, sizeof *limits);
-  limits->snaplen = 262144;
-  limits->buffer_mib = 16;
-}
-
 static double
 checked_value (GtkCheckButton *check, GtkSpinButton *spin)
 {

@@ -4,24 +4,10 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-live-control.h"
 #include "iot-sparkline.h"
 
 G_BEGIN_DECLS
-
-/* What bounds a capture: the dialog's Options. */
-typedef struct {
-  int     snaplen;            /* bytes kept of each packet */
-  int     buffer_mib;         /* kernel buffer */
-  int     buffer_kib;         /* when > 0, the buffer in KiB instead (tiny buffers, for tests) */
-  guint64 stop_packets;       /* 0 = no limit */
-  double  stop_seconds;       /* 0 = no limit */
-  guint64 stop_filesize_kb;   /* 0 = no limit; kB = 1000 bytes */
-  int     link_type;          /* DLT to capture with; 0 = the interface's default */
-} IotCaptureLimits;
-
-/* 262144-byte snapshots and a 16 MiB buffer: a GUI capture is often
- * started on a busy link, and libpcap's 2 MiB drop much in a burst. */
-void iot_capture_limits_init (IotCaptureLimits *limits);
 
 #define IOT_TYPE_CAPTURE_DIALOG (iot_capture_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (IotCaptureDialog, iot_capture_dialog, IOT, CAPTURE_DIALOG, GtkWindow)

@@ -192,3 +192,12 @@ gui_test_apply_filter (IotWindow *window, const char *filter)
   gui_test_wait_for (&done);
   g_signal_handler_disconnect (session, id);
 }
+
+GtkWidget *
+gui_test_window_child (IotWindow *window, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), IOT_TYPE_WINDOW, name);
+
+  g_assert_true (GTK_IS_WIDGET (child));
+  return GTK_WIDGET (child);
+}

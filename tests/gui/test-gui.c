@@ -60,7 +60,7 @@ test_tree_and_hex (void)
   IotWindow *window = open_window ();
   IotSession *session = iot_window_get_session (window);
   IotProtoTree *tree = iot_window_get_proto_tree (window);
-  IotHexView *hex = iot_window_get_hex_view (window);
+  IotHexView *hex = IOT_HEX_VIEW (gui_test_window_child (window, "hex_view"));
   GtkSingleSelection *tree_selection = iot_proto_tree_get_selection (tree);
   g_autoptr (GtkTreeListRow) ip_row = NULL;
   int ip, src, node = -1;
@@ -95,7 +95,7 @@ test_tree_and_hex (void)
         g_error ("byte %u is %shighlighted", i, expected ? "not " : "");
     }
   /* The teaching line shows the field's blurb. */
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_description (window)), "ip.src"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "description"))), "ip.src"));
 
   /* Clicking a byte of the destination address selects that field's row. */
   iot_hex_view_click_byte (hex, 0, 31);
@@ -161,7 +161,7 @@ test_filter (void)
   gui_test_wait_for (&done);
   gui_test_settle ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), displayed));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), displayed));
 
   /* Clearing it shows every frame again. */
   done = FALSE;
@@ -568,8 +568,8 @@ test_status_counts (void)
   capture_path = g_strdup (path);
   window = open_window ();
   session = iot_window_get_session (window);
-  counts = iot_window_get_status_counts (window);
-  expert = iot_window_get_status_expert (window);
+  counts = GTK_LABEL (gui_test_window_child (window, "status_counts"));
+  expert = GTK_LABEL (gui_test_window_child (window, "status_expert"));
   total = cli_count (NULL);
 
   /* Unfiltered: all frames, counted in the background after loading. */
@@ -1001,7 +1001,7 @@ test_live_capture (void)
   gui_test_settle ();
   gui_test_settle ();
   gui_test_settle ();
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), "Captured: 20"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), "Captured: 20"));
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-toggle", NULL);   /* Ctrl+E */
   gui_test_wait_for (&finished);
