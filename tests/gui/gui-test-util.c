@@ -1,7 +1,7 @@
 /* gui-test-util.c — helpers the GUI test programs share. */
 #include "gui-test-util.h"
 
-#include "iot-application.h"
+#include "iot-application-private.h"
 
 /* Sets up GLib's test framework and GTK, and registers the app's
  * resources (templates, icons) as the application would. */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 
 #define DROPS_PORT   47988
 #define BURST        20000

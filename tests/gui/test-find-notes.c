@@ -14,7 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-comment-dialog.h"
 #include "iot-frame-notes.h"
 #include "iot-window.h"

@@ -15,7 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
 #include "iot-window-private.h"
