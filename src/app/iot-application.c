@@ -4,32 +4,26 @@
  * iot-app-script.c's. */
 #include "iot-application-private.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib/gi18n.h>
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
+#include "iot-app-prefs.h"
 #include "iot-app-script.h"
 #include "iot-colour-rules-dialog.h"
 #include "iot-decode-as-dialog.h"
-#include "iot-dissect-settings.h"
 #include "iot-file-properties.h"
 #include "iot-engine.h"
 #include "iot-exercise-pane.h"
 #include "iot-flow-window.h"
-#include "iot-mqtt-rules.h"
 #include "iot-preferences-window.h"
 #include "iot-privileges.h"
-#include "iot-secrets-settings.h"
 #include "iot-resources.h"
 #include "iot-style.h"
 #include "iot-window.h"
-#include "iot-wpa.h"
 
 #define APP_ID "org.iotscope.Iotscope"
 
@@ -380,182 +374,12 @@ iot_application_show_dialog (IotApplication *self, const char *name)
   return NULL;
 }
 
-/* "mqtt.tcp.port:1884": a port preference (checked when applied). */
-static gboolean
-is_port_preference (const char *pref)
-{
-  const char *colon = strchr (pref, ':');
-  g_autofree char *name = colon ? g_strndup (pref, colon - pref) : NULL;
-
-  return name != NULL && (g_str_has_suffix (name, ".tcp.port") || g_str_has_suffix (name, ".udp.port"));
-}
-
-/* One entry of tshark's zigbee_pc_keys table, "KEY","Normal|Reverse","LABEL"
- * (the quotes optional), into the settings' key list. */
-static gboolean
-add_zigbee_uat_entry (GSettings *settings, const char *entry, GError **error)
-{
-  g_auto (GStrv) fields = g_strsplit (entry, ",", 3);
-
-  for (guint i = 0; fields[i] != NULL; i++)
-    {
-      char *field = g_strstrip (fields[i]);
-      gsize len = strlen (field);
-
-      if (len >= 2 && field[0] == '"' && field[len - 1] == '"')
-        {
-          memmove (field, field + 1, len - 2);
-          field[len - 2] = '\0';
-        }
-    }
-  return iot_secrets_settings_add_zigbee_key (settings, fields[0] ? fields[0] : "",
-                                              fields[0] && fields[1] && g_ascii_strcasecmp (fields[1], "Reverse") == 0,
-                                              fields[0] && fields[1] && fields[2] ? fields[2] : "", error);
-}
-
-/* uat:protobuf_search_paths and uat:mqtt_message_decoding, after the
- * settings are applied: scripted runs keep them in the (in-memory)
- * settings, so that the Protocols page lists them; otherwise they are
- * added to the dissectors' tables for this run (until those preferences
- * are next changed in the window). */
-static gboolean
-apply_payload_preference (IotApplication *self, const char *pref, GError **error)
-{
-  gboolean paths = g_str_has_prefix (pref, "uat:protobuf_search_paths:");
-  const char *entry = strchr (pref + strlen ("uat:"), ':') + 1;
-
-  if (self->settings != NULL && is_scripted (self))
-    return paths ? iot_dissect_settings_add_search_path_uat (self->settings, entry, error)
-                 : iot_dissect_settings_add_mqtt_rule_uat (self->settings, entry, error);
-  if (paths)
-    {
-      g_auto (GStrv) cols = iot_uat_split (entry, error);
-
-      if (cols == NULL)
-        return FALSE;
-      if (g_strv_length (cols) != 2)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "expected 2 fields: \"folder\",\"TRUE|FALSE\" (load all files)");
-          return FALSE;
-        }
-      return iot_proto_default_add_search_path (cols[0], g_ascii_strcasecmp (cols[1], "TRUE") == 0, error);
-    }
-  return iot_mqtt_rules_add_uat (entry, error);
-}
-
-/* The Wi-Fi decryption preferences, for this run (the window has no page
- * for them): wlan.enable_decryption:TRUE|FALSE and uat:80211_keys:… as
- * tshark takes them. */
-static gboolean
-apply_wlan_preference (const char *pref, GError **error)
-{
-  const char *value = strchr (pref, ':') + 1;
-
-  if (g_str_has_prefix (pref, "uat:80211_keys:"))
-    return iot_wpa_add_uat_entry (pref + strlen ("uat:80211_keys:"), error);
-  iot_wpa_set_enabled (g_ascii_strcasecmp (value, "TRUE") == 0);
-  return TRUE;
-}
-
-/* -o NAME:VALUE: tls.keylog_file and tls.psk / dtls.psk, as tshark takes
- * them.  Scripted runs keep their settings in memory, so there they are
- * the preferences, shown in the Preferences window too; otherwise they
- * add to the saved ones for this run only. */
+/* -o and -d, once the settings exist. */
 static void
 apply_command_line_prefs (IotApplication *self)
 {
-  g_autoptr (GPtrArray) rest = g_ptr_array_new ();
-  g_autoptr (GPtrArray) port_prefs = g_ptr_array_new ();
-  g_autoptr (GPtrArray) payload_prefs = g_ptr_array_new ();
-
-  for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
-    {
-      const char *pref = self->prefs[i];
-
-      if (self->settings != NULL && is_scripted (self) && g_str_has_prefix (pref, "tls.keylog_file:"))
-        g_settings_set_string (self->settings, "tls-keylog-file", pref + strlen ("tls.keylog_file:"));
-      else if (self->settings != NULL && is_scripted (self)
-               && (g_str_has_prefix (pref, "tls.psk:") || g_str_has_prefix (pref, "dtls.psk:")))
-        {
-          g_autoptr (GError) error = NULL;
-
-          if (!iot_secrets_settings_add_psk (self->settings, "", strchr (pref, ':') + 1, &error))
-            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
-        }
-      else if (self->settings != NULL && is_scripted (self) && g_str_has_prefix (pref, "uat:zigbee_pc_keys:"))
-        {
-          g_autoptr (GError) error = NULL;
-
-          if (!add_zigbee_uat_entry (self->settings, pref + strlen ("uat:zigbee_pc_keys:"), &error))
-            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
-        }
-      else if (g_str_has_prefix (pref, "uat:protobuf_search_paths:")
-               || g_str_has_prefix (pref, "uat:mqtt_message_decoding:"))
-        g_ptr_array_add (payload_prefs, (gpointer) pref);
-      else if (g_str_has_prefix (pref, "wlan.enable_decryption:") || g_str_has_prefix (pref, "uat:80211_keys:"))
-        {
-          g_autoptr (GError) error = NULL;
-
-          if (!apply_wlan_preference (pref, &error))
-            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
-        }
-      else if (is_port_preference (pref))
-        {
-          g_autoptr (GError) error = NULL;
-          g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-          g_auto (GStrv) ports = NULL;
-
-          /* Checked now; kept in the (scripted: in-memory) settings, so
-           * that the Protocols page shows it; otherwise for this run. */
-          if (!iot_registry_set_port_preference (pref, &error))
-            g_printerr ("iotscope: -o %s: %s\n", pref, error->message);
-          else if (self->settings != NULL && is_scripted (self))
-            {
-              g_auto (GStrv) old = g_settings_get_strv (self->settings, "protocol-ports");
-
-              g_strv_builder_addv (builder, (const char **) old);
-              g_strv_builder_add (builder, pref);
-              ports = g_strv_builder_end (builder);
-              g_settings_set_strv (self->settings, "protocol-ports", (const char *const *) ports);
-            }
-          else
-            g_ptr_array_add (port_prefs, (gpointer) pref);
-        }
-      else
-        g_ptr_array_add (rest, (gpointer) pref);
-    }
-  g_ptr_array_add (rest, NULL);
-  iot_secrets_settings_watch (self->settings, (const char *const *) rest->pdata);
-  iot_dissect_settings_watch (self->settings);
-  for (guint i = 0; i < port_prefs->len; i++)
-    iot_registry_set_port_preference (g_ptr_array_index (port_prefs, i), NULL);
-  for (guint i = 0; i < payload_prefs->len; i++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!apply_payload_preference (self, g_ptr_array_index (payload_prefs, i), &error))
-        g_printerr ("iotscope: -o %s: %s\n", (const char *) g_ptr_array_index (payload_prefs, i), error->message);
-    }
-  /* -d: kept in the (scripted: in-memory) settings, so that the Decode As
-   * dialog lists them; otherwise for this run only. */
-  for (guint i = 0; self->decode_as != NULL && self->decode_as[i] != NULL; i++)
-    {
-      g_autoptr (GError) error = NULL;
-      gboolean ok = self->settings != NULL && is_scripted (self)
-                    ? iot_dissect_settings_add_decode_as (self->settings, self->decode_as[i], &error)
-                    : iot_registry_decode_as (self->decode_as[i], &error);
-
-      if (!ok)
-        g_printerr ("iotscope: %s\n", error->message);
-    }
-  if (self->settings == NULL)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!iot_secrets_settings_apply (NULL, (const char *const *) rest->pdata, &error))
-        g_printerr ("iotscope: -o: %s\n", error->message);
-    }
+  iot_app_prefs_apply (self->settings, self->settings != NULL && is_scripted (self),
+                       (const char *const *) self->prefs, (const char *const *) self->decode_as);
 }
 
 /* As tshark does; the capture itself never needs root (iotscope-capture). */
@@ -631,25 +455,11 @@ iot_application_handle_local_options (GApplication *app, GVariantDict *options)
   g_variant_dict_lookup (options, "option", "^as", &self->prefs);
   g_variant_dict_lookup (options, "decode-as", "^as", &self->decode_as);
   for (guint i = 0; self->prefs != NULL && self->prefs[i] != NULL; i++)
-    {
-      static const char *const known[] = { "tls.keylog_file:", "ssl.keylog_file:", "tls.psk:", "ssl.psk:",
-                                           "dtls.psk:", "uat:zigbee_pc_keys:", "zbee_nwk.seclevel:",
-                                           "uat:ieee802154_keys:", "thread.thr_", "uat:protobuf_search_paths:",
-                                           "uat:mqtt_message_decoding:", "wlan.enable_decryption:",
-                                           "uat:80211_keys:", NULL };
-      gboolean ok = is_port_preference (self->prefs[i]);
-
-      for (guint k = 0; known[k] != NULL; k++)
-        ok |= g_str_has_prefix (self->prefs[i], known[k]);
-      if (!ok)
-        {
-          g_printerr ("iotscope: -o %s: not a preference we have (tls.keylog_file, tls.psk, dtls.psk, "
-                      "uat:zigbee_pc_keys, zbee_nwk.seclevel, uat:ieee802154_keys, thread.thr_*, "
-                      "uat:protobuf_search_paths, uat:mqtt_message_decoding, wlan.enable_decryption, "
-                      "uat:80211_keys, PROTO.tcp.port, PROTO.udp.port)\n", self->prefs[i]);
-          return 1;
-        }
-    }
+    if (!iot_app_prefs_check (self->prefs[i], &error))
+      {
+        g_printerr ("iotscope: -o %s: %s\n", self->prefs[i], error->message);
+        return 1;
+      }
   self->script = iot_app_script_new (app, options, &error);
   if (self->script == NULL)
     {

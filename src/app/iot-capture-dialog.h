@@ -32,16 +32,6 @@ void        iot_capture_dialog_set_filter (IotCaptureDialog *self, const char *f
 /* FALSE when no interface has that name. */
 gboolean    iot_capture_dialog_select_interface (IotCaptureDialog *self, const char *name);
 
-/* For tests. */
-GtkListBox     *iot_capture_dialog_get_interface_list (IotCaptureDialog *self);
-GtkEntry       *iot_capture_dialog_get_filter_entry (IotCaptureDialog *self);
-GtkLabel       *iot_capture_dialog_get_filter_message (IotCaptureDialog *self);
-GtkCheckButton *iot_capture_dialog_get_monitor_check (IotCaptureDialog *self);
-GtkButton      *iot_capture_dialog_get_start_button (IotCaptureDialog *self);
-/* The link types the selected interface offers (in the current monitor
- * mode): a GtkStringList of "description (NAME, DLT)", the first entry
- * being the interface's default. */
-GtkDropDown    *iot_capture_dialog_get_link_type_dropdown (IotCaptureDialog *self);
 /* The DLT chosen, 0 when the default is kept or nothing is known. */
 int             iot_capture_dialog_get_link_type (IotCaptureDialog *self);
 /* Whether @row's interface supports monitor mode, as its row shows it. */

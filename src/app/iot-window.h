@@ -23,6 +23,12 @@ G_BEGIN_DECLS
 #define IOT_TYPE_WINDOW (iot_window_get_type ())
 G_DECLARE_FINAL_TYPE (IotWindow, iot_window, IOT, WINDOW, GtkApplicationWindow)
 
+/* Signals:
+ *  - "tls-status-changed": the status bar's "N of M TLS sessions
+ *    decrypted" was counted again;
+ *  - "capture-finished": a live capture has stopped and every frame is
+ *    shown. */
+
 /* @settings may be NULL (no schema installed): nothing is remembered. */
 IotWindow     *iot_window_new (GtkApplication *app, GSettings *settings);
 void           iot_window_open (IotWindow *self, GFile *file);
@@ -32,8 +38,6 @@ IotSession    *iot_window_get_session (IotWindow *self);
 IotFilterBar  *iot_window_get_filter_bar (IotWindow *self);
 IotPacketList *iot_window_get_packet_list (IotWindow *self);
 IotProtoTree  *iot_window_get_proto_tree (IotWindow *self);
-/* "tls-status-changed" is emitted when the status bar's "N of M TLS
- * sessions decrypted" was counted again. */
 /* What dropping @file on the window does: an NSS key log (by its content,
  * whatever its name) becomes the key log preference and the capture is
  * dissected again; anything else is opened as a capture. */
@@ -44,6 +48,7 @@ void           iot_window_reload (IotWindow *self);
 /* Opens a Follow window for the selected frame's TCP or UDP stream, or
  * its MQTT session; NULL when the frame has none. */
 IotFollowWindow *iot_window_follow (IotWindow *self, IotFollowKind kind);
+
 typedef enum {
   IOT_EXPORT_RANGE_ALL,
   IOT_EXPORT_RANGE_DISPLAYED,

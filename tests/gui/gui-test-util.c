@@ -194,10 +194,16 @@ gui_test_apply_filter (IotWindow *window, const char *filter)
 }
 
 GtkWidget *
-gui_test_window_child (IotWindow *window, const char *name)
+gui_test_template_child (gpointer widget, GType type, const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), IOT_TYPE_WINDOW, name);
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
 
   g_assert_true (GTK_IS_WIDGET (child));
   return GTK_WIDGET (child);
+}
+
+GtkWidget *
+gui_test_window_child (IotWindow *window, const char *name)
+{
+  return gui_test_template_child (window, IOT_TYPE_WINDOW, name);
 }

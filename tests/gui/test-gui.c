@@ -816,16 +816,16 @@ test_capture_dialog (void)
     g_assert_cmpuint (g_strv_length (names), ==, 1);
     g_assert_cmpstr (names[0], ==, "lo");
   }
-  entry = GTK_WIDGET (iot_capture_dialog_get_filter_entry (dialog));
+  entry = gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "filter_entry");
   gtk_editable_set_text (GTK_EDITABLE (entry), "udp port 47999");
   g_assert_true (gtk_widget_has_css_class (entry, "filter-valid"));
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (iot_capture_dialog_get_start_button (dialog))));
+  g_assert_true (gtk_widget_get_sensitive (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "start_button")));
   gtk_editable_set_text (GTK_EDITABLE (entry), "udp prot 47999");
   g_assert_true (gtk_widget_has_css_class (entry, "filter-invalid"));
   g_assert_false (iot_capture_dialog_filter_is_valid (dialog));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (iot_capture_dialog_get_start_button (dialog))));
+  g_assert_false (gtk_widget_get_sensitive (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "start_button")));
   /* libpcap's own message. */
-  message = gtk_label_get_text (iot_capture_dialog_get_filter_message (dialog));
+  message = gtk_label_get_text (GTK_LABEL (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "filter_message")));
   g_test_message ("bad filter: %s", message);
   g_assert_true (strstr (message, "syntax error") != NULL || strstr (message, "prot") != NULL);
   /* A preset from the drop-down. */
@@ -857,10 +857,10 @@ test_capture_dialog (void)
    * mode (not Wi-Fi), and Ethernet framing as its one link type, which
    * the drop-down offers after the default and hands on when chosen. */
   {
-    GtkListBox *list = iot_capture_dialog_get_interface_list (dialog);
-    GtkDropDown *dropdown = iot_capture_dialog_get_link_type_dropdown (dialog);
+    GtkListBox *list = GTK_LIST_BOX (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "interface_list"));
+    GtkDropDown *dropdown = GTK_DROP_DOWN (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "link_type_dropdown"));
     GListModel *model = gtk_drop_down_get_model (dropdown);
-    GtkCheckButton *monitor = iot_capture_dialog_get_monitor_check (dialog);
+    GtkCheckButton *monitor = GTK_CHECK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "monitor_check"));
     GtkListBoxRow *lo_row = NULL;
     IotCaptureLimits back;
     gboolean found = FALSE;
@@ -901,7 +901,7 @@ test_capture_dialog (void)
 static GtkListBoxRow *
 interface_row (IotCaptureDialog *dialog, const char *name)
 {
-  GtkWidget *list = GTK_WIDGET (iot_capture_dialog_get_interface_list (dialog));
+  GtkWidget *list = gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "interface_list");
 
   for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
        child = gtk_widget_get_next_sibling (child))
