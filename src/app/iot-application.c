@@ -40,7 +40,7 @@ struct _IotApplication {
 
 G_DEFINE_FINAL_TYPE (IotApplication, iot_application, GTK_TYPE_APPLICATION)
 
-/* ---- translations -------------------------------------------------------------- */
+/* ---- translations ------------------------------------------------------------- */
 
 /* Whether this program's executable lies inside the build tree. */
 static gboolean

@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-/* ---- the newest rows ----------------------------------------------------------- */
+/* ---- the newest rows ---------------------------------------------------------- */
 
 static void
 scroll_to_newest (IotWindow *self)
@@ -49,7 +49,7 @@ auto_scroll_changed (GSimpleAction *action, GVariant *state, gpointer data)
   scroll_to_newest (self);
 }
 
-/* ---- what the capture says ----------------------------------------------------- */
+/* ---- what the capture says ---------------------------------------------------- */
 
 static void
 update_capture_actions (IotWindow *self)
@@ -153,7 +153,7 @@ restart_failed_cb (IotLiveControl *live, const GError *error, IotWindow *self)
   show_start_error (self, error);
 }
 
-/* ---- starting and stopping ----------------------------------------------------- */
+/* ---- starting and stopping ---------------------------------------------------- */
 
 gboolean
 iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
@@ -205,7 +205,7 @@ start_again (IotWindow *self)
     show_start_error (self, error);
 }
 
-/* ---- Capture Options ----------------------------------------------------------- */
+/* ---- Capture Options ---------------------------------------------------------- */
 
 static void
 capture_dialog_start_cb (IotCaptureDialog *dialog, IotWindow *self)
@@ -261,7 +261,7 @@ iot_window_show_capture_dialog (IotWindow *self)
   return self->capture_dialog;
 }
 
-/* ---- actions ------------------------------------------------------------------- */
+/* ---- actions ------------------------------------------------------------------ */
 
 static void
 capture_options_action (GtkWidget *widget, const char *name, GVariant *param)
@@ -324,7 +324,7 @@ discard_action (GtkWidget *widget, const char *name, GVariant *param)
   iot_window_update_save_actions (self);
 }
 
-/* ---- closing ------------------------------------------------------------------- */
+/* ---- closing ------------------------------------------------------------------ */
 
 /* Closing with captured frames not saved: ask. */
 static void
@@ -361,7 +361,7 @@ iot_window_confirm_close (IotWindow *self)
   return FALSE;
 }
 
-/* ---- construction -------------------------------------------------------------- */
+/* ---- construction ------------------------------------------------------------- */
 
 void
 iot_window_live_class_init (GtkWidgetClass *widget_class)

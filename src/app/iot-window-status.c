@@ -154,7 +154,7 @@ iot_window_update_expert (IotWindow *self)
                                  "(filter with _ws.expert.severity); click for Expert Information"));
 }
 
-/* ---- TLS sessions decrypted ---------------------------------------------------- */
+/* ---- TLS sessions decrypted --------------------------------------------------- */
 
 typedef struct {
   IotCapture *capture;
