@@ -6,11 +6,10 @@
  * worst gap, measured by a 10 ms probe. */
 #include "iot-app-script.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "iot-app-probe.h"
 #include "iot-application-private.h"
 #include "iot-exercise-pane.h"
 
@@ -44,94 +43,10 @@ struct _IotAppScript {
   GtkWindow     *analysis_window;
   gboolean       script_done;
 
-  /* Main-loop probe: the largest gap between 10 ms ticks. */
-  gint64         probe_last_us;
-  gint64         probe_last_cpu_us;   /* the main thread's CPU time at the last tick */
-  gint64         probe_worst_us;
-  gint64         probe_worst_cpu_us;  /* of the worst gap, the time the main thread ran */
-  gint64         probe_last_wait_us;  /* the time it waited for a CPU, at the last tick */
-  gint64         probe_worst_wait_us; /* of the worst gap, the time it waited for a CPU */
-  guint          probe_ticks;
-  guint          probe_long;          /* gaps over 50 ms */
-  gint64         probe_verbose_us;
-  gint64         open_us;
-  gint64         first_rows_us;
-  guint          probe_id;
+  IotAppProbe   *probe;          /* --measure */
 };
 
 G_DEFINE_FINAL_TYPE (IotAppScript, iot_app_script, G_TYPE_OBJECT)
-
-/* ---- main-loop probe ---------------------------------------------------------- */
-
-/* Time the calling thread ran, and (Linux, /proc/thread-self/schedstat)
- * the time it was ready to run but waited for a CPU: tells a main loop
- * busy with our own work from one merely waiting for a CPU that other
- * threads and processes (the capture program, a traffic generator, other
- * programs) keep busy. */
-static void
-thread_times (gint64 *run_us, gint64 *wait_us)
-{
-  struct timespec ts;
-  g_autofree char *text = NULL;
-  gint64 run_ns, wait_ns;
-
-  *run_us = *wait_us = 0;
-  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
-      && sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &run_ns, &wait_ns) == 2)
-    {
-      *run_us = run_ns / 1000;
-      *wait_us = wait_ns / 1000;
-      return;
-    }
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-    *run_us = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static gboolean
-probe_tick (gpointer data)
-{
-  IotAppScript *self = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 cpu, wait;
-
-  thread_times (&cpu, &wait);
-  if (self->probe_last_us != 0)
-    {
-      self->probe_ticks++;
-      if (now - self->probe_last_us > 50 * G_TIME_SPAN_MILLISECOND)
-        self->probe_long++;
-    }
-  if (self->probe_last_us != 0 && now - self->probe_last_us > self->probe_worst_us)
-    {
-      self->probe_worst_us = now - self->probe_last_us;
-      self->probe_worst_cpu_us = cpu - self->probe_last_cpu_us;
-      self->probe_worst_wait_us = wait - self->probe_last_wait_us;
-    }
-  /* Where the long gaps are, for whoever hunts them (IOTSCOPE_MEASURE_VERBOSE
-   * = the smallest gap to print in ms; 1 or empty: 50). */
-  if (self->probe_last_us != 0 && self->probe_verbose_us > 0 && now - self->probe_last_us > self->probe_verbose_us)
-    g_printerr ("iotscope: measure: gap of %.1f ms (main thread ran %.1f ms of it, waited %.1f ms for a CPU) "
-                "ending at %.1f ms\n",
-                (now - self->probe_last_us) / 1000.0, (cpu - self->probe_last_cpu_us) / 1000.0,
-                (wait - self->probe_last_wait_us) / 1000.0, (now - self->open_us) / 1000.0);
-  self->probe_last_us = now;
-  self->probe_last_cpu_us = cpu;
-  self->probe_last_wait_us = wait;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock, IotAppScript *self)
-{
-  IotFrameList *frames;
-
-  if (self->scripted == NULL || self->first_rows_us != 0)
-    return;
-  frames = iot_session_get_frames (iot_window_get_session (self->scripted));
-  /* The first paint with rows in the model: the first rows are visible. */
-  if (g_list_model_get_n_items (G_LIST_MODEL (frames)) > 0)
-    self->first_rows_us = g_get_monotonic_time ();
-}
 
 static void
 report_measure (IotAppScript *self)
@@ -141,8 +56,7 @@ report_measure (IotAppScript *self)
   g_print ("iotscope: measure: file %s\n", iot_session_get_path (session));
   g_print ("iotscope: measure: frames %u, displayed %u\n",
            iot_session_get_n_total (session), iot_session_get_n_displayed (session));
-  g_print ("iotscope: measure: first rows visible after %.1f ms\n",
-           self->first_rows_us != 0 ? (self->first_rows_us - self->open_us) / 1000.0 : -1.0);
+  g_print ("iotscope: measure: first rows visible after %.1f ms\n", iot_app_probe_first_rows_ms (self->probe));
   g_print ("iotscope: measure: loaded (indexed + first pass) after %.3f s\n",
            iot_session_get_load_seconds (session));
   if (self->sort_times != NULL)
@@ -156,13 +70,7 @@ report_measure (IotAppScript *self)
                G_GUINT64_FORMAT "), captured %" G_GUINT64_FORMAT "\n", stats.dropped + stats.if_dropped,
                stats.dropped, stats.if_dropped, stats.captured);
   }
-  g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it, waited %.1f ms "
-           "for a CPU)\n", self->probe_worst_us / 1000.0, self->probe_worst_cpu_us / 1000.0,
-           self->probe_worst_wait_us / 1000.0);
-  /* One worst gap on a shared machine is mostly waiting for a CPU: how
-   * often the loop was held up says more. */
-  g_print ("iotscope: measure: main-loop gaps over 50 ms: %u of %u ticks (10 ms each)\n", self->probe_long,
-           self->probe_ticks);
+  iot_app_probe_print_gaps (self->probe);
 }
 
 /* ---- scripted runs ------------------------------------------------------------ */
@@ -433,22 +341,8 @@ script_problem_cb (IotSession *session, const char *title, const char *detail, I
 static void
 start_probe (IotAppScript *self, IotWindow *window)
 {
-  if (!self->measure)
-    return;
-  self->open_us = g_get_monotonic_time ();
-  self->probe_last_us = 0;
-  if (g_getenv ("IOTSCOPE_MEASURE_VERBOSE") != NULL)
-    {
-      gint64 ms = g_ascii_strtoll (g_getenv ("IOTSCOPE_MEASURE_VERBOSE"), NULL, 10);
-
-      self->probe_verbose_us = (ms > 1 ? ms : 50) * 1000;
-    }
-  self->probe_worst_us = 0;
-  self->probe_ticks = self->probe_long = 0;
-  if (self->probe_id == 0)
-    self->probe_id = g_timeout_add (10, probe_tick, self);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                    G_CALLBACK (after_paint_cb), self);
+  if (self->measure)
+    iot_app_probe_start (self->probe, window);
 }
 
 static void
@@ -643,7 +537,7 @@ iot_app_script_dispose (GObject *object)
 {
   IotAppScript *self = IOT_APP_SCRIPT (object);
 
-  g_clear_handle_id (&self->probe_id, g_source_remove);
+  iot_app_probe_stop (self->probe);
   G_OBJECT_CLASS (iot_app_script_parent_class)->dispose (object);
 }
 
@@ -652,6 +546,7 @@ iot_app_script_finalize (GObject *object)
 {
   IotAppScript *self = IOT_APP_SCRIPT (object);
 
+  iot_app_probe_free (self->probe);
   g_free (self->screenshot);
   g_free (self->exercise);
   g_free (self->filter);
@@ -676,4 +571,5 @@ iot_app_script_class_init (IotAppScriptClass *klass)
 static void
 iot_app_script_init (IotAppScript *self)
 {
+  self->probe = iot_app_probe_new ();
 }
