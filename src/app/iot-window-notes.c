@@ -3,6 +3,7 @@
  * so filters (frame.marked), the tree and exports see them; the session
  * is told of each change so that rows and the tree are made again. */
 #include "iot-window-notes.h"
+#include "iot-window-private.h"
 
 #include "iot-comment-dialog.h"
 #include "iot-export.h"

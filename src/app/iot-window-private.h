@@ -128,5 +128,8 @@ GtkDialog      *iot_window_get_save_question (IotWindow *self);
 GtkFileChooser *iot_window_get_save_chooser (IotWindow *self);
 /* Whether that chooser has the "secrets" choice (key log entries known). */
 gboolean        iot_window_save_offers_secrets (IotWindow *self);
+/* The comment dialog last opened by notes.comment; NULL when none
+ * (iot-window-notes.c). */
+GtkWindow      *iot_window_notes_get_comment_dialog (IotWindow *window);
 
 G_END_DECLS
