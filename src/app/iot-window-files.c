@@ -190,7 +190,6 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, IotWind
   return TRUE;
 }
 
-
 static void
 reload_action (GtkWidget *widget, const char *name, GVariant *param)
 {

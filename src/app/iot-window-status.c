@@ -242,7 +242,6 @@ tls_status_clicked_cb (GtkGestureClick *gesture, int n_press, double x, double y
   gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
 }
 
-
 /* The expert counts in the status bar open Expert Information, as users
  * of other analyzers expect. */
 static void

@@ -99,7 +99,6 @@ columns_changed_cb (IotPacketList *list, IotWindow *self)
   g_settings_set_strv (self->settings, "hidden-columns", (const char *const *) hidden);
 }
 
-
 /* ---- settings ----------------------------------------------------------------- */
 
 static void
