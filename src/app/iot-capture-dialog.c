@@ -492,14 +492,6 @@ iot_capture_dialog_get_monitor (IotCaptureDialog *self)
 
 /* ---- limits ------------------------------------------------------------------ */
 
-void
-iot_capture_limits_init (IotCaptureLimits *limits)
-{
-  memset (limits, 0, sizeof *limits);
-  limits->snaplen = 262144;
-  limits->buffer_mib = 16;
-}
-
 static double
 checked_value (GtkCheckButton *check, GtkSpinButton *spin)
 {
@@ -573,43 +565,7 @@ row_activated_cb (GtkListBox *list, GtkListBoxRow *row, IotCaptureDialog *self)
   start_clicked_cb (self->start_button, self);
 }
 
-/* ---- accessors, construction -------------------------------------------------- */
-
-GtkListBox *
-iot_capture_dialog_get_interface_list (IotCaptureDialog *self)
-{
-  return self->interface_list;
-}
-
-GtkEntry *
-iot_capture_dialog_get_filter_entry (IotCaptureDialog *self)
-{
-  return self->filter_entry;
-}
-
-GtkLabel *
-iot_capture_dialog_get_filter_message (IotCaptureDialog *self)
-{
-  return self->filter_message;
-}
-
-GtkCheckButton *
-iot_capture_dialog_get_monitor_check (IotCaptureDialog *self)
-{
-  return self->monitor_check;
-}
-
-GtkButton *
-iot_capture_dialog_get_start_button (IotCaptureDialog *self)
-{
-  return self->start_button;
-}
-
-GtkDropDown *
-iot_capture_dialog_get_link_type_dropdown (IotCaptureDialog *self)
-{
-  return self->link_type_dropdown;
-}
+/* ---- construction ------------------------------------------------------------ */
 
 IotCaptureDialog *
 iot_capture_dialog_new (GtkWindow *parent)

@@ -4,24 +4,10 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-live-control.h"
 #include "iot-sparkline.h"
 
 G_BEGIN_DECLS
-
-/* What bounds a capture: the dialog's Options. */
-typedef struct {
-  int     snaplen;            /* bytes kept of each packet */
-  int     buffer_mib;         /* kernel buffer */
-  int     buffer_kib;         /* when > 0, the buffer in KiB instead (tiny buffers, for tests) */
-  guint64 stop_packets;       /* 0 = no limit */
-  double  stop_seconds;       /* 0 = no limit */
-  guint64 stop_filesize_kb;   /* 0 = no limit; kB = 1000 bytes */
-  int     link_type;          /* DLT to capture with; 0 = the interface's default */
-} IotCaptureLimits;
-
-/* 262144-byte snapshots and a 16 MiB buffer: a GUI capture is often
- * started on a busy link, and libpcap's 2 MiB drop much in a burst. */
-void iot_capture_limits_init (IotCaptureLimits *limits);
 
 #define IOT_TYPE_CAPTURE_DIALOG (iot_capture_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (IotCaptureDialog, iot_capture_dialog, IOT, CAPTURE_DIALOG, GtkWindow)
@@ -46,16 +32,6 @@ void        iot_capture_dialog_set_filter (IotCaptureDialog *self, const char *f
 /* FALSE when no interface has that name. */
 gboolean    iot_capture_dialog_select_interface (IotCaptureDialog *self, const char *name);
 
-/* For tests. */
-GtkListBox     *iot_capture_dialog_get_interface_list (IotCaptureDialog *self);
-GtkEntry       *iot_capture_dialog_get_filter_entry (IotCaptureDialog *self);
-GtkLabel       *iot_capture_dialog_get_filter_message (IotCaptureDialog *self);
-GtkCheckButton *iot_capture_dialog_get_monitor_check (IotCaptureDialog *self);
-GtkButton      *iot_capture_dialog_get_start_button (IotCaptureDialog *self);
-/* The link types the selected interface offers (in the current monitor
- * mode): a GtkStringList of "description (NAME, DLT)", the first entry
- * being the interface's default. */
-GtkDropDown    *iot_capture_dialog_get_link_type_dropdown (IotCaptureDialog *self);
 /* The DLT chosen, 0 when the default is kept or nothing is known. */
 int             iot_capture_dialog_get_link_type (IotCaptureDialog *self);
 /* Whether @row's interface supports monitor mode, as its row shows it. */

@@ -3,6 +3,7 @@
  * so filters (frame.marked), the tree and exports see them; the session
  * is told of each change so that rows and the tree are made again. */
 #include "iot-window-notes.h"
+#include "iot-window-private.h"
 
 #include "iot-comment-dialog.h"
 #include "iot-export.h"
@@ -37,7 +38,7 @@ selected_frame (Notes *notes)
   return iot_session_get_selected_frame (iot_window_get_session (notes->window));
 }
 
-/* ---- find ---------------------------------------------------------------------- */
+/* ---- find --------------------------------------------------------------------- */
 
 static void
 find_activated (GSimpleAction *action, GVariant *param, gpointer data)
@@ -60,7 +61,7 @@ find_next_activated (GSimpleAction *action, GVariant *param, gpointer data)
     iot_find_bar_find (notes->find_bar, backwards);
 }
 
-/* ---- marks and ignores --------------------------------------------------------- */
+/* ---- marks and ignores -------------------------------------------------------- */
 
 static void
 mark_activated (GSimpleAction *action, GVariant *param, gpointer data)
@@ -158,7 +159,7 @@ mark_next_activated (GSimpleAction *action, GVariant *param, gpointer data)
     gtk_widget_error_bell (GTK_WIDGET (notes->window));
 }
 
-/* ---- comments ------------------------------------------------------------------ */
+/* ---- comments ----------------------------------------------------------------- */
 
 static void
 open_comment_dialog (Notes *notes, gboolean add)
@@ -208,7 +209,7 @@ selection_cb (IotSession *session, GParamSpec *pspec, GActionMap *group)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (group, on_selected[i])), has);
 }
 
-/* ---- setup ---------------------------------------------------------------------- */
+/* ---- setup -------------------------------------------------------------------- */
 
 static void
 add_shortcut (GtkShortcutController *controller, const char *trigger, const char *action)

@@ -16,8 +16,6 @@ G_BEGIN_DECLS
  *   notes.comment (Ctrl+Alt+C: edits the selected frame's first comment),
  *   notes.comment-add, notes.comment-delete. */
 void      iot_window_notes_setup (IotWindow *window, IotFindBar *find_bar);
-/* The comment dialog last opened by notes.comment (tests); NULL when none. */
-GtkWindow *iot_window_notes_get_comment_dialog (IotWindow *window);
 /* How many of the frames @numbers have comments (the file's own or edits). */
 guint     iot_window_notes_count_commented (IotWindow *window, const guint32 *numbers, guint n);
 

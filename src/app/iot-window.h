@@ -12,7 +12,7 @@
 #include "iot-hex-view.h"
 #include "iot-insight-window.h"
 #include "iot-io-graph-window.h"
-#include "iot-live.h"
+#include "iot-live-control.h"
 #include "iot-packet-list.h"
 #include "iot-proto-tree.h"
 #include "iot-session.h"
@@ -23,21 +23,21 @@ G_BEGIN_DECLS
 #define IOT_TYPE_WINDOW (iot_window_get_type ())
 G_DECLARE_FINAL_TYPE (IotWindow, iot_window, IOT, WINDOW, GtkApplicationWindow)
 
+/* Signals:
+ *  - "tls-status-changed": the status bar's "N of M TLS sessions
+ *    decrypted" was counted again;
+ *  - "capture-finished": a live capture has stopped and every frame is
+ *    shown. */
+
 /* @settings may be NULL (no schema installed): nothing is remembered. */
 IotWindow     *iot_window_new (GtkApplication *app, GSettings *settings);
 void           iot_window_open (IotWindow *self, GFile *file);
 IotSession    *iot_window_get_session (IotWindow *self);
+/* The panes other parts of the window work with (the Exercise pane, the
+ * colour rules, scripted runs). */
 IotFilterBar  *iot_window_get_filter_bar (IotWindow *self);
-IotFindBar    *iot_window_get_find_bar (IotWindow *self);
 IotPacketList *iot_window_get_packet_list (IotWindow *self);
 IotProtoTree  *iot_window_get_proto_tree (IotWindow *self);
-IotHexView    *iot_window_get_hex_view (IotWindow *self);
-GtkLabel      *iot_window_get_description (IotWindow *self);
-GtkLabel      *iot_window_get_status_counts (IotWindow *self);
-GtkLabel      *iot_window_get_status_expert (IotWindow *self);
-/* "N of M TLS sessions decrypted"; hidden while the capture has none.
- * "tls-status-changed" is emitted when it was counted again. */
-GtkLabel      *iot_window_get_status_tls (IotWindow *self);
 /* What dropping @file on the window does: an NSS key log (by its content,
  * whatever its name) becomes the key log preference and the capture is
  * dissected again; anything else is opened as a capture. */
@@ -48,8 +48,7 @@ void           iot_window_reload (IotWindow *self);
 /* Opens a Follow window for the selected frame's TCP or UDP stream, or
  * its MQTT session; NULL when the frame has none. */
 IotFollowWindow *iot_window_follow (IotWindow *self, IotFollowKind kind);
-/* Whether problems are shown in dialogs (off for screenshots and tests,
- * which read them from the "problem" signal). */
+
 typedef enum {
   IOT_EXPORT_RANGE_ALL,
   IOT_EXPORT_RANGE_DISPLAYED,
@@ -65,13 +64,10 @@ gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRa
 /* What "Save As…" and "Export Specified Frames…" do once a file name is
  * chosen: iot_window_export(), errors shown.  A pcap file has no room for
  * packet comments: when frames of @range have some, a question comes
- * first (iot_window_get_save_question()): save as pcapng instead (the
- * name ending in .pcapng), save without the comments, or cancel. */
+ * first: save as pcapng instead (IOT_SAVE_AS_PCAPNG: the name ending in
+ * .pcapng), save without the comments (IOT_SAVE_WITHOUT_COMMENTS), or
+ * cancel. */
 void           iot_window_save (IotWindow *self, const char *path, IotExportRange range);
-/* The question of iot_window_save() while it is shown, else NULL; its
- * buttons answer IOT_SAVE_AS_PCAPNG, IOT_SAVE_WITHOUT_COMMENTS and
- * GTK_RESPONSE_CANCEL. */
-GtkDialog     *iot_window_get_save_question (IotWindow *self);
 enum {
   IOT_SAVE_AS_PCAPNG = 1,
   IOT_SAVE_WITHOUT_COMMENTS = 2,
@@ -80,11 +76,8 @@ enum {
  * secrets (iot_window_export embeds them). */
 gboolean       iot_window_export_full (IotWindow *self, const char *path, IotExportRange range,
                                        IotExportSecrets secrets, GError **error);
-/* The Save As / Export Specified Frames file chooser while it is open
- * (its "secrets" choice: "true" embeds the TLS secrets), else NULL. */
-GtkFileChooser *iot_window_get_save_chooser (IotWindow *self);
-/* Whether that chooser has the "secrets" choice (key log entries known). */
-gboolean       iot_window_save_offers_secrets (IotWindow *self);
+/* Whether problems are shown in dialogs (off for screenshots and tests,
+ * which read them from the "problem" signal). */
 void           iot_window_set_show_dialogs (IotWindow *self, gboolean show);
 /* Selects frame @number, or the nearest displayed frame after it (else
  * before); FALSE when no frame is displayed. */

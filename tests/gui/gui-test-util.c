@@ -1,7 +1,7 @@
 /* gui-test-util.c — helpers the GUI test programs share. */
 #include "gui-test-util.h"
 
-#include "iot-application.h"
+#include "iot-application-private.h"
 
 /* Sets up GLib's test framework and GTK, and registers the app's
  * resources (templates, icons) as the application would. */
@@ -191,4 +191,19 @@ gui_test_apply_filter (IotWindow *window, const char *filter)
   iot_filter_bar_set_text (iot_window_get_filter_bar (window), filter, TRUE);
   gui_test_wait_for (&done);
   g_signal_handler_disconnect (session, id);
+}
+
+GtkWidget *
+gui_test_template_child (gpointer widget, GType type, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_true (GTK_IS_WIDGET (child));
+  return GTK_WIDGET (child);
+}
+
+GtkWidget *
+gui_test_window_child (IotWindow *window, const char *name)
+{
+  return gui_test_template_child (window, IOT_TYPE_WINDOW, name);
 }

@@ -42,5 +42,12 @@ IotWindow *gui_test_open_window (const char *path, GSettings *settings);
 IotWindow *gui_test_open_capture (const char *name);
 /* Applies @filter as the main window's display filter and waits for it. */
 void       gui_test_apply_filter (IotWindow *window, const char *filter);
+/* The widget named @name in the template of @widget's class @type (its
+ * id in the .ui file); the test fails when there is none. */
+GtkWidget *gui_test_template_child (gpointer widget, GType type, const char *name);
+/* The widget of the main window's template named @name (its id in
+ * ui/iot-window.ui: "status_counts", "hex_view" …); the test fails when
+ * there is none. */
+GtkWidget *gui_test_window_child (IotWindow *window, const char *name);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 
 #define DROPS_PORT   47988
 #define BURST        20000
@@ -101,7 +101,7 @@ test_drops_in_status_bar (void)
   gui_test_settle ();
   /* While capturing, before any loss: "Dropped: 0". */
   gui_test_settle ();
-  g_assert_cmpint (shown_drops (gtk_label_get_text (iot_window_get_status_counts (window))), ==, 0);
+  g_assert_cmpint (shown_drops (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")))), ==, 0);
 
   {
     pid_t capture = capture_program_pid ();
@@ -119,7 +119,7 @@ test_drops_in_status_bar (void)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
-      text = gtk_label_get_text (iot_window_get_status_counts (window));
+      text = gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")));
     }
   while (shown_drops (text) <= 0 && g_get_monotonic_time () < deadline);
   g_test_message ("while capturing: %s", text);
@@ -148,7 +148,7 @@ test_drops_in_status_bar (void)
   gui_test_settle ();
   /* After the stop: the final counts, still showing the loss. */
   iot_window_get_capture_stats (window, &stats);
-  text = gtk_label_get_text (iot_window_get_status_counts (window));
+  text = gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")));
   g_test_message ("after the stop: %s", text);
   g_assert_cmpuint (stats.dropped + stats.if_dropped, >, 0);
   g_assert_cmpint (shown_drops (text), ==, (gint64) (stats.dropped + stats.if_dropped));

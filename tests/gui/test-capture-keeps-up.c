@@ -443,7 +443,7 @@ test_capture_keeps_up (gconstpointer data)
   g_source_remove (tick);
   probe_stop (&probe);
 
-  text = gtk_label_get_text (iot_window_get_status_counts (window));
+  text = gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")));
   g_test_message ("[%s] while capturing: %s", scenario->name, text);
   g_assert_nonnull (strstr (text, "Capturing"));
   /* The list follows the capture to its newest rows. */
@@ -465,7 +465,7 @@ test_capture_keeps_up (gconstpointer data)
   iot_window_get_capture_stats (window, &stats);
   n_rows = g_list_model_get_n_items (G_LIST_MODEL (frames));
   n_file = iot_capture_n_frames (iot_session_get_capture (session));
-  text = gtk_label_get_text (iot_window_get_status_counts (window));
+  text = gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")));
   print_figures (scenario, &sender, &stats, &probe, n_rows, n_file);
   g_test_message ("[%s] after the stop: %s", scenario->name, text);
   /* Nothing captured is lost on the way to the file. */

@@ -11,7 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-column-editor.h"
 #include "iot-column-prefs.h"
 #include "iot-window.h"

@@ -6,7 +6,7 @@
  * Run under Xvfb (run-xvfb.sh). */
 #include <gtk/gtk.h>
 
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-style.h"
 
 /* One spelling per accelerator ("<Control><Alt><Shift>c" and

@@ -11,7 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-exercise.h"
 #include "iot-exercise-add-dialog.h"
 #include "iot-exercise-editor.h"

@@ -14,10 +14,11 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-comment-dialog.h"
 #include "iot-frame-notes.h"
 #include "iot-window.h"
+#include "iot-window-private.h"
 #include "iot-window-notes.h"
 
 /* The frame numbers the CLI prints for @filter on capture @name. */
@@ -49,7 +50,7 @@ found_cb (IotFindBar *bar, guint frame, guint *out)
 static guint32
 find (IotWindow *window, const char *text, gboolean backwards)
 {
-  IotFindBar *bar = iot_window_get_find_bar (window);
+  IotFindBar *bar = IOT_FIND_BAR (gui_test_window_child (window, "find_bar"));
   guint found = G_MAXUINT;
   gulong id = g_signal_connect (bar, "search-finished", G_CALLBACK (found_cb), &found);
   gint64 deadline = g_get_monotonic_time () + GUI_TEST_TIMEOUT_US;
@@ -77,7 +78,7 @@ select_frame (IotWindow *window, guint32 number)
 static const char *
 status_text (IotWindow *window)
 {
-  return gtk_label_get_text (iot_find_bar_get_status (iot_window_get_find_bar (window)));
+  return gtk_label_get_text (iot_find_bar_get_status (IOT_FIND_BAR (gui_test_window_child (window, "find_bar"))));
 }
 
 static void
@@ -105,7 +106,7 @@ static void
 test_find (void)
 {
   IotWindow *window = gui_test_open_capture ("comments.pcapng");
-  IotFindBar *bar = iot_window_get_find_bar (window);
+  IotFindBar *bar = IOT_FIND_BAR (gui_test_window_child (window, "find_bar"));
   g_autoptr (GArray) publishes = cli_numbers ("comments.pcapng", "mqtt.msgtype == 3");
   g_autoptr (GArray) connects = cli_numbers ("comments.pcapng", "frame contains 4d:51:54:54");
   g_autoptr (GArray) sensors = cli_numbers ("comments.pcapng", "frame contains \"sensors/\"");
@@ -736,7 +737,7 @@ test_big_capture (void)
       return;
     }
   window = gui_test_open_window (path, NULL);
-  bar = iot_window_get_find_bar (window);
+  bar = IOT_FIND_BAR (gui_test_window_child (window, "find_bar"));
   session = iot_window_get_session (window);
   last = g_strdup_printf ("frame.number == %u", iot_session_get_n_total (session));
   iot_find_bar_reveal (bar);

@@ -8,7 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-flow-window.h"
 
 static const char *screenshot_dir;

@@ -7,7 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-window.h"
 
 static char *capture_path;
@@ -60,7 +60,7 @@ test_tree_and_hex (void)
   IotWindow *window = open_window ();
   IotSession *session = iot_window_get_session (window);
   IotProtoTree *tree = iot_window_get_proto_tree (window);
-  IotHexView *hex = iot_window_get_hex_view (window);
+  IotHexView *hex = IOT_HEX_VIEW (gui_test_window_child (window, "hex_view"));
   GtkSingleSelection *tree_selection = iot_proto_tree_get_selection (tree);
   g_autoptr (GtkTreeListRow) ip_row = NULL;
   int ip, src, node = -1;
@@ -95,7 +95,7 @@ test_tree_and_hex (void)
         g_error ("byte %u is %shighlighted", i, expected ? "not " : "");
     }
   /* The teaching line shows the field's blurb. */
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_description (window)), "ip.src"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "description"))), "ip.src"));
 
   /* Clicking a byte of the destination address selects that field's row. */
   iot_hex_view_click_byte (hex, 0, 31);
@@ -161,7 +161,7 @@ test_filter (void)
   gui_test_wait_for (&done);
   gui_test_settle ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), displayed));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), displayed));
 
   /* Clearing it shows every frame again. */
   done = FALSE;
@@ -568,8 +568,8 @@ test_status_counts (void)
   capture_path = g_strdup (path);
   window = open_window ();
   session = iot_window_get_session (window);
-  counts = iot_window_get_status_counts (window);
-  expert = iot_window_get_status_expert (window);
+  counts = GTK_LABEL (gui_test_window_child (window, "status_counts"));
+  expert = GTK_LABEL (gui_test_window_child (window, "status_expert"));
   total = cli_count (NULL);
 
   /* Unfiltered: all frames, counted in the background after loading. */
@@ -816,16 +816,16 @@ test_capture_dialog (void)
     g_assert_cmpuint (g_strv_length (names), ==, 1);
     g_assert_cmpstr (names[0], ==, "lo");
   }
-  entry = GTK_WIDGET (iot_capture_dialog_get_filter_entry (dialog));
+  entry = gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "filter_entry");
   gtk_editable_set_text (GTK_EDITABLE (entry), "udp port 47999");
   g_assert_true (gtk_widget_has_css_class (entry, "filter-valid"));
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (iot_capture_dialog_get_start_button (dialog))));
+  g_assert_true (gtk_widget_get_sensitive (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "start_button")));
   gtk_editable_set_text (GTK_EDITABLE (entry), "udp prot 47999");
   g_assert_true (gtk_widget_has_css_class (entry, "filter-invalid"));
   g_assert_false (iot_capture_dialog_filter_is_valid (dialog));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (iot_capture_dialog_get_start_button (dialog))));
+  g_assert_false (gtk_widget_get_sensitive (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "start_button")));
   /* libpcap's own message. */
-  message = gtk_label_get_text (iot_capture_dialog_get_filter_message (dialog));
+  message = gtk_label_get_text (GTK_LABEL (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "filter_message")));
   g_test_message ("bad filter: %s", message);
   g_assert_true (strstr (message, "syntax error") != NULL || strstr (message, "prot") != NULL);
   /* A preset from the drop-down. */
@@ -857,10 +857,10 @@ test_capture_dialog (void)
    * mode (not Wi-Fi), and Ethernet framing as its one link type, which
    * the drop-down offers after the default and hands on when chosen. */
   {
-    GtkListBox *list = iot_capture_dialog_get_interface_list (dialog);
-    GtkDropDown *dropdown = iot_capture_dialog_get_link_type_dropdown (dialog);
+    GtkListBox *list = GTK_LIST_BOX (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "interface_list"));
+    GtkDropDown *dropdown = GTK_DROP_DOWN (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "link_type_dropdown"));
     GListModel *model = gtk_drop_down_get_model (dropdown);
-    GtkCheckButton *monitor = iot_capture_dialog_get_monitor_check (dialog);
+    GtkCheckButton *monitor = GTK_CHECK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "monitor_check"));
     GtkListBoxRow *lo_row = NULL;
     IotCaptureLimits back;
     gboolean found = FALSE;
@@ -901,7 +901,7 @@ test_capture_dialog (void)
 static GtkListBoxRow *
 interface_row (IotCaptureDialog *dialog, const char *name)
 {
-  GtkWidget *list = GTK_WIDGET (iot_capture_dialog_get_interface_list (dialog));
+  GtkWidget *list = gui_test_template_child (dialog, IOT_TYPE_CAPTURE_DIALOG, "interface_list");
 
   for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -1001,7 +1001,7 @@ test_live_capture (void)
   gui_test_settle ();
   gui_test_settle ();
   gui_test_settle ();
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), "Captured: 20"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), "Captured: 20"));
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-toggle", NULL);   /* Ctrl+E */
   gui_test_wait_for (&finished);

@@ -9,7 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-window.h"
 
 static IotInsightWindow *

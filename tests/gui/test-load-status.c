@@ -78,7 +78,7 @@ test_cancelled_load (void)
   g_assert_cmpuint (iot_session_get_n_in_file (session), ==, n);
   g_assert_cmpuint (iot_session_get_n_total (session), >, 0);
   g_assert_cmpuint (iot_session_get_n_total (session), <, n);
-  status = gtk_label_get_text (iot_window_get_status_counts (window));
+  status = gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts")));
   expected = g_strdup_printf ("Loading cancelled: the first %u of %u frames are shown",
                               iot_session_get_n_total (session), n);
   g_test_message ("status bar: %s", status);
@@ -92,7 +92,7 @@ test_cancelled_load (void)
   gui_test_wait_for (&loaded);
   g_assert_false (iot_session_get_load_partial (session));
   g_assert_cmpuint (iot_session_get_n_total (session), ==, n);
-  g_assert_null (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), "cancelled"));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), "cancelled"));
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (path);
   g_rmdir (dir);
@@ -122,7 +122,7 @@ test_failed_open (void)
   gui_test_settle ();
   g_assert_null (iot_session_get_path (session));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "iotscope");
-  g_assert_cmpstr (gtk_label_get_text (iot_window_get_status_counts (window)), ==, "");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), ==, "");
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (bad);
   g_rmdir (dir);

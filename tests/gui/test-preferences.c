@@ -14,7 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-format.h"
 #include "iot-dissect-settings.h"
 #include "iot-preferences-window.h"

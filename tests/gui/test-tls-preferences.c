@@ -15,9 +15,10 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
+#include "iot-window-private.h"
 
 /* Runs the main loop until @label says @text (the count runs in a worker
  * after each load). */
@@ -73,7 +74,7 @@ test_keylog_on_preferences_page (void)
 
   reset_settings (settings);
   window = gui_test_open_window (capture, settings);
-  status = iot_window_get_status_tls (window);
+  status = GTK_LABEL (gui_test_window_child (window, "status_tls"));
   /* Without secrets: eight TLS sessions, none readable, no MQTT. */
   wait_for_label (status, "0 of 8 TLS sessions decrypted");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status)));
@@ -147,7 +148,7 @@ test_psk_list (void)
 
   reset_settings (settings);
   window = gui_test_open_window (capture, settings);
-  status = iot_window_get_status_tls (window);
+  status = GTK_LABEL (gui_test_window_child (window, "status_tls"));
   wait_for_label (status, "0 of 3 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "coap"), ==, 0);
 
@@ -221,7 +222,7 @@ test_drop_keylog (void)
   g_assert_true (g_file_get_contents (keys, &text, &len, NULL));
   g_assert_true (g_file_set_contents (renamed, text, len, NULL));
   window = gui_test_open_window (capture, settings);
-  status = iot_window_get_status_tls (window);
+  status = GTK_LABEL (gui_test_window_child (window, "status_tls"));
   wait_for_label (status, "0 of 8 TLS sessions decrypted");
 
   iot_window_drop_file (window, dropped);
@@ -337,7 +338,7 @@ test_save_with_secrets (void)
   reset_settings (settings);
   g_settings_set_string (settings, "tls-keylog-file", keys);
   window = gui_test_open_window (capture, settings);
-  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  wait_for_label (GTK_LABEL (gui_test_window_child (window, "status_tls")), "7 of 8 TLS sessions decrypted");
   save_through_chooser (window, with, TRUE);
   save_through_chooser (window, without, FALSE);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -352,7 +353,7 @@ test_save_with_secrets (void)
    * Save As has no secrets to offer) … */
   reset_settings (settings);
   window = gui_test_open_window (without, settings);
-  wait_for_label (iot_window_get_status_tls (window), "0 of 8 TLS sessions decrypted");
+  wait_for_label (GTK_LABEL (gui_test_window_child (window, "status_tls")), "0 of 8 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-as", NULL);
   g_assert_nonnull (iot_window_get_save_chooser (window));
@@ -362,15 +363,15 @@ test_save_with_secrets (void)
 
   /* … and the embedded one decrypts by itself, as with the key log. */
   window = gui_test_open_window (with, settings);
-  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  wait_for_label (GTK_LABEL (gui_test_window_child (window, "status_tls")), "7 of 8 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, expected);
   g_assert_cmpuint (gui_test_cli_count_file (with, "mqtt"), ==, expected);
   /* The next capture opened in the window does not get them. */
   iot_window_open (window, without_file);
-  wait_for_label (iot_window_get_status_tls (window), "0 of 8 TLS sessions decrypted");
+  wait_for_label (GTK_LABEL (gui_test_window_child (window, "status_tls")), "0 of 8 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
   iot_window_open (window, with_file);
-  wait_for_label (iot_window_get_status_tls (window), "7 of 8 TLS sessions decrypted");
+  wait_for_label (GTK_LABEL (gui_test_window_child (window, "status_tls")), "7 of 8 TLS sessions decrypted");
   if (shots != NULL)
     {
       g_autofree char *shot = g_build_filename (shots, "tls-embedded-secrets.png", NULL);

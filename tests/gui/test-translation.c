@@ -12,8 +12,9 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
-#include "iot-application.h"
+#include "iot-application-private.h"
 #include "iot-window.h"
+#include "iot-window-private.h"
 
 static void
 save_screenshot (GtkWidget *widget, const char *name)
@@ -86,7 +87,7 @@ test_window (void)
 {
   IotWindow *window = gui_test_open_capture ("comments.pcapng");
   IotPacketList *list = iot_window_get_packet_list (window);
-  IotFindBar *bar = iot_window_get_find_bar (window);
+  IotFindBar *bar = IOT_FIND_BAR (gui_test_window_child (window, "find_bar"));
   GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (window));
   g_autofree char *dir = g_dir_make_tmp ("iotscope-de-XXXXXX", NULL);
   g_autofree char *pcap = g_build_filename (dir, "gespeichert.pcap", NULL);
@@ -98,11 +99,11 @@ test_window (void)
   g_assert_cmpstr (gtk_column_view_column_get_title (iot_packet_list_get_column (list, IOT_COLUMN_NUMBER)), ==, "Nr.");
   g_assert_cmpstr (gtk_column_view_column_get_title (iot_packet_list_get_column (list, IOT_COLUMN_SOURCE)), ==, "Quelle");
   g_assert_cmpstr (gtk_column_view_column_get_title (iot_packet_list_get_column (list, IOT_COLUMN_LENGTH)), ==, "Länge");
-  g_assert_cmpstr (gtk_label_get_text (iot_window_get_status_expert (window)), ==, "Keine Expertenwarnungen");
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (iot_window_get_status_counts (window)), "Frames: 149 · Ladezeit: "));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_expert"))), ==, "Keine Expertenwarnungen");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), "Frames: 149 · Ladezeit: "));
   gui_test_apply_filter (window, "mqtt");
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_window_get_status_counts (window)), " · Angezeigt: "));
-  g_assert_cmpstr (gtk_label_get_text (iot_window_get_description (window)), ==,
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "status_counts"))), " · Angezeigt: "));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_window_child (window, "description"))), ==,
                    "Ein Paket auswählen, um seine Protokollschichten zu sehen.");
   /* The menus of the .ui template. */
   g_assert_nonnull (titlebar);

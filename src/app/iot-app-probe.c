@@ -1,0 +1,176 @@
+/* iot-app-probe.c — --measure's watch on the main loop. */
+#include "iot-app-probe.h"
+
+#include <stdio.h>
+#include <time.h>
+
+struct _IotAppProbe {
+  IotWindow *window;             /* weak: the window whose first rows count */
+  guint      tick_id;
+  gint64     open_us;
+  gint64     first_rows_us;
+  gint64     verbose_us;         /* print gaps longer than this; 0 = none */
+
+  /* The largest gap between 10 ms ticks. */
+  gint64     last_us;
+  gint64     last_cpu_us;        /* the main thread's CPU time at the last tick */
+  gint64     last_wait_us;       /* the time it waited for a CPU, at the last tick */
+  gint64     worst_us;
+  gint64     worst_cpu_us;       /* of the worst gap, the time the main thread ran */
+  gint64     worst_wait_us;      /* of the worst gap, the time it waited for a CPU */
+  guint      ticks;
+  guint      n_long;             /* gaps over 50 ms */
+};
+
+/* Time the calling thread ran, and (Linux, /proc/thread-self/schedstat)
+ * the time it was ready to run but waited for a CPU: tells a main loop
+ * busy with our own work from one merely waiting for a CPU that other
+ * threads and processes (the capture program, a traffic generator, other
+ * programs) keep busy. */
+static void
+thread_times (gint64 *run_us, gint64 *wait_us)
+{
+  struct timespec ts;
+  g_autofree char *text = NULL;
+  gint64 run_ns, wait_ns;
+
+  *run_us = *wait_us = 0;
+  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
+      && sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &run_ns, &wait_ns) == 2)
+    {
+      *run_us = run_ns / 1000;
+      *wait_us = wait_ns / 1000;
+      return;
+    }
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    *run_us = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void
+count_gap (IotAppProbe *self, gint64 now, gint64 cpu, gint64 wait)
+{
+  self->ticks++;
+  if (now - self->last_us > 50 * G_TIME_SPAN_MILLISECOND)
+    self->n_long++;
+  if (now - self->last_us > self->worst_us)
+    {
+      self->worst_us = now - self->last_us;
+      self->worst_cpu_us = cpu - self->last_cpu_us;
+      self->worst_wait_us = wait - self->last_wait_us;
+    }
+  /* Where the long gaps are, for whoever hunts them. */
+  if (self->verbose_us > 0 && now - self->last_us > self->verbose_us)
+    g_printerr ("iotscope: measure: gap of %.1f ms (main thread ran %.1f ms of it, waited %.1f ms for a CPU) "
+                "ending at %.1f ms\n",
+                (now - self->last_us) / 1000.0, (cpu - self->last_cpu_us) / 1000.0,
+                (wait - self->last_wait_us) / 1000.0, (now - self->open_us) / 1000.0);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  IotAppProbe *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu, wait;
+
+  thread_times (&cpu, &wait);
+  if (self->last_us != 0)
+    count_gap (self, now, cpu, wait);
+  self->last_us = now;
+  self->last_cpu_us = cpu;
+  self->last_wait_us = wait;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, IotAppProbe *self)
+{
+  IotFrameList *frames;
+
+  if (self->window == NULL || self->first_rows_us != 0)
+    return;
+  frames = iot_session_get_frames (iot_window_get_session (self->window));
+  /* The first paint with rows in the model: the first rows are visible. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (frames)) > 0)
+    self->first_rows_us = g_get_monotonic_time ();
+}
+
+static void
+watch_window (IotAppProbe *self, IotWindow *window)
+{
+  if (self->window != window)
+    {
+      if (self->window != NULL)
+        g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = window;
+      g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+    }
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (after_paint_cb), self);
+}
+
+void
+iot_app_probe_start (IotAppProbe *self, IotWindow *window)
+{
+  const char *verbose = g_getenv ("IOTSCOPE_MEASURE_VERBOSE");
+
+  self->open_us = g_get_monotonic_time ();
+  self->last_us = 0;
+  if (verbose != NULL)
+    {
+      gint64 ms = g_ascii_strtoll (verbose, NULL, 10);
+
+      self->verbose_us = (ms > 1 ? ms : 50) * 1000;
+    }
+  self->worst_us = 0;
+  self->ticks = self->n_long = 0;
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add (10, tick_cb, self);
+  watch_window (self, window);
+}
+
+void
+iot_app_probe_stop (IotAppProbe *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+double
+iot_app_probe_first_rows_ms (IotAppProbe *self)
+{
+  return self->first_rows_us != 0 ? (self->first_rows_us - self->open_us) / 1000.0 : -1.0;
+}
+
+void
+iot_app_probe_print_gaps (IotAppProbe *self)
+{
+  g_print ("iotscope: measure: worst main-loop gap %.1f ms (main thread ran %.1f ms of it, waited %.1f ms "
+           "for a CPU)\n", self->worst_us / 1000.0, self->worst_cpu_us / 1000.0, self->worst_wait_us / 1000.0);
+  /* One worst gap on a shared machine is mostly waiting for a CPU: how
+   * often the loop was held up says more. */
+  g_print ("iotscope: measure: main-loop gaps over 50 ms: %u of %u ticks (10 ms each)\n", self->n_long,
+           self->ticks);
+}
+
+IotAppProbe *
+iot_app_probe_new (void)
+{
+  return g_new0 (IotAppProbe, 1);
+}
+
+void
+iot_app_probe_free (IotAppProbe *self)
+{
+  if (self == NULL)
+    return;
+  iot_app_probe_stop (self);
+  if (self->window != NULL)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->window));
+
+      if (clock != NULL)
+        g_signal_handlers_disconnect_by_data (clock, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+    }
+  g_free (self);
+}

@@ -1,0 +1,28 @@
+/* iot-app-probe.h — --measure's watch on the main loop: a 10 ms tick
+ * whose late arrivals are the loop's gaps (with how much of each the
+ * main thread ran, and how much it waited for a CPU), and when the first
+ * rows of a loading capture were painted. */
+#pragma once
+
+#include "iot-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct _IotAppProbe IotAppProbe;
+
+IotAppProbe *iot_app_probe_new (void);
+void         iot_app_probe_free (IotAppProbe *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotAppProbe, iot_app_probe_free)
+
+/* Measures again from now, as @window starts opening a capture (or
+ * capturing).  IOTSCOPE_MEASURE_VERBOSE=MS prints every gap longer than
+ * MS (1 or empty: 50). */
+void         iot_app_probe_start (IotAppProbe *self, IotWindow *window);
+/* Stops the tick. */
+void         iot_app_probe_stop (IotAppProbe *self);
+/* Milliseconds from the start to the first paint with rows; -1 when none. */
+double       iot_app_probe_first_rows_ms (IotAppProbe *self);
+/* The worst gap and how often the loop was held up, as --measure prints them. */
+void         iot_app_probe_print_gaps (IotAppProbe *self);
+
+G_END_DECLS
