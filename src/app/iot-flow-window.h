@@ -6,13 +6,14 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-analysis-window.h"
 #include "iot-window.h"
 #include "iot-flow.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_FLOW_WINDOW (iot_flow_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT, FLOW_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT, FLOW_WINDOW, IotAnalysisWindow)
 
 /* Opens the flow graph of @window's selected frame; "ready" is emitted
  * once it is drawn (or could not be made: see the status line). */

@@ -8,7 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-follow.h"
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,14 +19,14 @@ typedef enum {
 } IotFollowKind;
 
 #define IOT_TYPE_FOLLOW_WINDOW (iot_follow_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, IotAnalysisWindow)
 
 /* Starts collecting stream @stream (tcp.stream / udp.stream) of the
- * session's capture; "ready" follows. */
+ * session's capture; "ready" follows, and "filter-requested" when "Filter
+ * on This Stream" is clicked (IotAnalysisWindow's signals). */
 IotFollowWindow *iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream);
 IotFollowKind    iot_follow_window_get_kind (IotFollowWindow *self);
 guint32          iot_follow_window_get_stream (IotFollowWindow *self);
-gboolean         iot_follow_window_is_ready (IotFollowWindow *self);
 /* TCP and UDP: ASCII (default), hex dump or raw hex. */
 void             iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode);
 IotFollowMode    iot_follow_window_get_mode (IotFollowWindow *self);

@@ -10,18 +10,18 @@
 
 #include "iot-insight-findings.h"
 #include "iot-insight-readings.h"
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_INSIGHT_WINDOW (iot_insight_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW, IotAnalysisWindow)
 
 /* @page: "diagnoses", "security", "topics", "sessions" or "latency" (NULL:
- * the first).  Signals: "ready" once the analysis is shown,
- * "filter-requested" (const char *filter) and "frame-activated" (guint). */
+ * the first).  Signals (IotAnalysisWindow's): "ready" once the analysis
+ * is shown, "filter-requested" for a topic, a session or a finding, and
+ * "frame-activated" for an evidence or related frame. */
 IotInsightWindow *iot_insight_window_new (IotSession *session, const char *page);
-gboolean          iot_insight_window_is_ready (IotInsightWindow *self);
 void              iot_insight_window_set_page (IotInsightWindow *self, const char *page);
 const char       *iot_insight_window_get_page (IotInsightWindow *self);
 

@@ -7,20 +7,18 @@
 #include <gtk/gtk.h>
 
 #include "iot-io-graph.h"
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_IO_GRAPH_WINDOW (iot_io_graph_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotIoGraphWindow, iot_io_graph_window, IOT, IO_GRAPH_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotIoGraphWindow, iot_io_graph_window, IOT, IO_GRAPH_WINDOW, IotAnalysisWindow)
 
-/* Signals: "ready" once the series are counted and drawn (again after
- * every recount), "frame-activated" (guint frame: the first frame of a
- * clicked interval). */
+/* Signals (IotAnalysisWindow's): "ready" once the series are counted and
+ * drawn (again after every recount), "frame-activated" with the first
+ * frame of a clicked interval.  A count runs while
+ * iot_analysis_window_is_working (). */
 IotIoGraphWindow *iot_io_graph_window_new (IotSession *session);
-gboolean          iot_io_graph_window_is_ready (IotIoGraphWindow *self);
-/* Whether a count runs in the background. */
-gboolean          iot_io_graph_window_is_counting (IotIoGraphWindow *self);
 /* Writes the graph as .png or .svg (by @path's extension). */
 gboolean          iot_io_graph_window_export (IotIoGraphWindow *self, const char *path, GError **error);
 

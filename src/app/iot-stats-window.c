@@ -28,8 +28,11 @@ enum {
 /* Shared by reference between the window and every row shown, so a row
  * GTK still holds never points into freed tables. */
 typedef struct {
-  IotStats *stats;
-  char     *filter;       /* the display filter the count was limited to, or NULL */
+  IotStats  *stats;
+  IotFile   *file;         /* while counting: the counted capture's */
+  IotFilter *compiled;     /* while counting: the filter, compiled for the worker */
+  gint64     started;      /* while counting: when it started (monotonic) */
+  char      *filter;       /* the display filter the count was limited to, or NULL */
   guint32   n_total;      /* frames in the capture when counted */
   guint32   n_counted;    /* frames that passed the filter */
   gint64    first_ns;     /* first and last counted frame, from the capture's start */
@@ -43,6 +46,7 @@ tables_clear (gpointer data)
   Tables *t = data;
 
   iot_stats_free (t->stats);
+  g_clear_pointer (&t->compiled, iot_filter_free);
   g_free (t->filter);
 }
 
@@ -135,7 +139,7 @@ typedef enum {
 static const char *const page_names[N_PAGES] = { "phs", "conv", "endpoints", "expert", "histograms" };
 
 struct _IotStatsWindow {
-  GtkWindow       parent_instance;
+  IotAnalysisWindow parent_instance;
 
   GtkStackSwitcher *switcher;
   GtkButton      *copy_button;
@@ -168,14 +172,7 @@ struct _IotStatsWindow {
   GtkLabel       *status_label;
   GtkCheckButton *limit_check;
 
-  IotSession     *session;
-  IotCapture     *capture;       /* the counted capture: the session may open another */
   char           *session_filter;  /* the main window's filter when this window opened */
-  GCancellable   *cancellable;
-  gint            done;          /* frames counted so far (atomic) */
-  guint32         n_todo;
-  guint           progress_id;
-  gboolean        ready;
   Tables         *tables;
 
   /* Models shown; conversations and endpoints have one store per layer. */
@@ -200,37 +197,9 @@ struct _IotStatsWindow {
   GtkWidget         *menu;         /* the row menu, parented to a view */
 };
 
-G_DEFINE_FINAL_TYPE (IotStatsWindow, iot_stats_window, GTK_TYPE_WINDOW)
-
-enum {
-  SIGNAL_READY,
-  SIGNAL_FILTER_REQUESTED,
-  SIGNAL_FRAME_ACTIVATED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (IotStatsWindow, iot_stats_window, IOT_TYPE_ANALYSIS_WINDOW)
 
 /* ---- counting (worker) ------------------------------------------------------------ */
-
-typedef struct {
-  IotCapture *capture;
-  char       *filter;
-  guint32     n_frames;
-  gint       *done;
-  Tables     *tables;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  iot_capture_unref (job->capture);
-  g_free (job->filter);
-  g_clear_pointer (&job->tables, tables_unref);
-  g_free (job);
-}
 
 static IotStats *
 stats_for_window (void)
@@ -239,7 +208,7 @@ stats_for_window (void)
   IotStats *stats = iot_stats_new ();
 
   /* The window shows no per-report filter: the display filter, when the
-   * count is limited to it, is checked once per frame by the caller. */
+   * count is limited to it, is the scan's filter for every listener. */
   iot_stats_add_request (stats, "io,phs", NULL);
   iot_stats_add_request (stats, "io,phs", NULL);
   for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
@@ -261,72 +230,48 @@ stats_for_window (void)
   return stats;
 }
 
+/* The window's own listener, after the statistics': it reads when the
+ * counted frames were captured.  Its add_wanted runs in the worker before
+ * the first frame, so the statistics begin there too. */
 static void
-count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+tables_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  Job *job = task_data;
-  IotEngine *engine = iot_capture_engine (job->capture);
-  IotFile *file = iot_capture_file (job->capture);
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFilter) filter = NULL;
-  g_autoptr (Tables) tables = g_rc_box_new0 (Tables);
-  IotDissectOptions options = { 0 };
-  gint64 started = g_get_monotonic_time ();
-  guint32 prev = 0;
+  Tables *t = data;
 
-  iot_worker_lower_priority ();
-  tables->stats = stats_for_window ();
-  tables->n_total = job->n_frames;
-  if (job->filter != NULL)
-    {
-      g_autoptr (IotFilterProblem) problem = NULL;
-
-      /* A compiled filter keeps scratch space: this thread's own copy. */
-      filter = iot_filter_compile (job->filter, &problem);
-      if (filter == NULL)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                   _("The display filter “%s” does not compile"), job->filter);
-          return;
-        }
-      iot_filter_add_fields (filter, wanted);
-      tables->filter = g_strdup (job->filter);
-    }
-  iot_stats_add_wanted (tables->stats, wanted, &options.flags);
+  t->started = g_get_monotonic_time ();
+  iot_stats_begin (t->stats, t->file, t->n_total);
   /* Wireshark's window starts the tree at "frame"; tshark's text does not. */
-  iot_protocol_hierarchy_set_include_frame (iot_stats_get_hierarchy (tables->stats, REQ_PHS), TRUE);
-  iot_protocol_hierarchy_set_include_frame (iot_stats_get_hierarchy (tables->stats, REQ_PHS_TEXT), FALSE);
-  options.flags |= IOT_DISSECT_TREE;
-  options.fields = wanted;
-  iot_stats_begin (tables->stats, file, job->n_frames);
-  for (guint32 n = 1; n <= job->n_frames; n++)
-    {
-      gint64 rel;
-
-      if ((n & 255) == 0 && g_cancellable_is_cancelled (cancellable))
-        {
-          g_task_return_error_if_cancelled (task);
-          return;
-        }
-      options.prev_displayed = prev;
-      iot_engine_dissect (engine, pkt, n, &options);
-      g_atomic_int_set (job->done, (gint) n);
-      if (filter != NULL && !iot_filter_matches (filter, pkt))
-        continue;
-      prev = n;
-      iot_stats_add_packet (tables->stats, pkt);
-      rel = iot_packet_time_ns (pkt) - iot_file_frame (file, 1)->ts_ns;
-      if (tables->n_counted == 0 || rel < tables->first_ns)
-        tables->first_ns = rel;
-      if (tables->n_counted == 0 || rel > tables->last_ns)
-        tables->last_ns = rel;
-      tables->n_counted++;
-    }
-  tables->seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
-  job->tables = g_steal_pointer (&tables);
-  g_task_return_boolean (task, TRUE);
+  iot_protocol_hierarchy_set_include_frame (iot_stats_get_hierarchy (t->stats, REQ_PHS), TRUE);
+  iot_protocol_hierarchy_set_include_frame (iot_stats_get_hierarchy (t->stats, REQ_PHS_TEXT), FALSE);
+  *flags |= IOT_DISSECT_TREE;
 }
+
+static void
+tables_frame (gpointer data, IotPacket *pkt)
+{
+  Tables *t = data;
+  gint64 rel = iot_packet_time_ns (pkt) - iot_file_frame (t->file, 1)->ts_ns;
+
+  if (t->n_counted == 0 || rel < t->first_ns)
+    t->first_ns = rel;
+  if (t->n_counted == 0 || rel > t->last_ns)
+    t->last_ns = rel;
+  t->n_counted++;
+}
+
+static void
+tables_finish (gpointer data)
+{
+  Tables *t = data;
+
+  t->seconds = (double) (g_get_monotonic_time () - t->started) / G_USEC_PER_SEC;
+}
+
+static const IotScanListener tables_listener = {
+  .add_wanted = tables_add_wanted,
+  .frame = tables_frame,
+  .finish = tables_finish,
+};
 
 /* ---- cell texts -------------------------------------------------------------------- */
 
@@ -1146,67 +1091,50 @@ show_tables (IotStatsWindow *self)
 
 /* ---- running the count ------------------------------------------------------------ */
 
-static gboolean
-progress_cb (gpointer data)
+static void
+stats_progress (IotAnalysisWindow *window, double fraction)
 {
-  IotStatsWindow *self = data;
-
-  if (self->n_todo > 0)
-    gtk_progress_bar_set_fraction (self->progress,
-                                   (double) g_atomic_int_get (&self->done) / (double) self->n_todo);
-  return G_SOURCE_CONTINUE;
+  gtk_progress_bar_set_fraction (IOT_STATS_WINDOW (window)->progress, fraction);
 }
 
 static void
-stop_progress (IotStatsWindow *self)
+show_error (IotStatsWindow *self, const char *message)
 {
-  if (self->progress_id != 0)
-    g_source_remove (self->progress_id);
-  self->progress_id = 0;
+  gtk_spinner_stop (self->spinner);
+  gtk_label_set_text (self->error_label, message);
+  gtk_stack_set_visible_child_name (self->state_stack, "error");
 }
 
 static void
-count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+count_done (IotAnalysisWindow *window, gpointer job, const GError *error)
 {
-  g_autoptr (IotStatsWindow) self = user_data;
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  IotStatsWindow *self = IOT_STATS_WINDOW (window);
+  Tables *tables = job;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      stop_progress (self);
-      gtk_spinner_stop (self->spinner);
-      gtk_label_set_text (self->error_label, error->message);
-      gtk_stack_set_visible_child_name (self->state_stack, "error");
+      show_error (self, error->message);
       return;
     }
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-  stop_progress (self);
+  tables->file = NULL;
   g_clear_pointer (&self->tables, tables_unref);
-  self->tables = g_steal_pointer (&job->tables);
+  self->tables = tables_ref (tables);
   show_tables (self);
-  self->ready = TRUE;
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  iot_analysis_window_emit_ready (window);
 }
 
+/* Everything is counted in one scan: the statistics and the window's own
+ * listener, both limited to the display filter when it is ticked. */
 static void
 start_count (IotStatsWindow *self)
 {
-  g_autoptr (GTask) task = NULL;
+  IotAnalysisWindow *window = IOT_ANALYSIS_WINDOW (self);
+  IotCapture *capture = iot_analysis_window_get_capture (window);
   gboolean limit = gtk_check_button_get_active (self->limit_check) && self->session_filter != NULL;
-  Job *job;
+  g_autoptr (Tables) tables = g_rc_box_new0 (Tables);
+  g_autoptr (IotScan) scan = NULL;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->ready = FALSE;
-  self->n_todo = iot_capture_n_passed (self->capture);
-  g_atomic_int_set (&self->done, 0);
-  gtk_progress_bar_set_fraction (self->progress, 0);
+  iot_analysis_window_cancel (window);
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->state_stack, "loading");
   gtk_widget_set_sensitive (GTK_WIDGET (self->switcher), FALSE);
@@ -1214,17 +1142,28 @@ start_count (IotStatsWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->limit_check), FALSE);
   gtk_label_set_text (self->status_label, limit ? _("Counting the frames that match the display filter…")
                                                 : _("Counting every frame…"));
-  stop_progress (self);
-  self->progress_id = g_timeout_add (100, progress_cb, self);
 
-  job = g_new0 (Job, 1);
-  job->capture = iot_capture_ref (self->capture);
-  job->filter = limit ? g_strdup (self->session_filter) : NULL;
-  job->n_frames = self->n_todo;
-  job->done = &self->done;
-  task = g_task_new (NULL, self->cancellable, count_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, count_thread);
+  tables->stats = stats_for_window ();
+  tables->file = iot_capture_file (capture);
+  tables->n_total = iot_capture_n_passed (capture);
+  if (limit)
+    {
+      tables->compiled = iot_filter_compile (self->session_filter, NULL);
+      if (tables->compiled == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("The display filter “%s” does not compile"),
+                                                      self->session_filter);
+
+          show_error (self, message);
+          return;
+        }
+      tables->filter = g_strdup (self->session_filter);
+    }
+  scan = iot_analysis_window_new_scan (window);
+  iot_scan_add_listener (scan, &iot_stats_listener, tables->stats, tables->compiled);
+  iot_scan_add_listener (scan, &tables_listener, tables, tables->compiled);
+  iot_analysis_window_run_scan (window, g_steal_pointer (&scan), g_steal_pointer (&tables),
+                                (GDestroyNotify) tables_unref, count_done);
 }
 
 static void
@@ -1539,9 +1478,7 @@ iot_stats_window_new (IotSession *session, const char *page)
   g_return_val_if_fail (IOT_IS_SESSION (session), NULL);
   g_return_val_if_fail (iot_session_get_capture (session) != NULL, NULL);
 
-  self = g_object_new (IOT_TYPE_STATS_WINDOW, NULL);
-  self->session = g_object_ref (session);
-  self->capture = iot_capture_ref (iot_session_get_capture (session));
+  self = g_object_new (IOT_TYPE_STATS_WINDOW, "session", session, NULL);
   filter = iot_session_get_filter_text (session);
   self->session_filter = filter != NULL && *filter != '\0' ? g_strdup (filter) : NULL;
   basename = iot_session_get_path (session) ? g_path_get_basename (iot_session_get_path (session)) : NULL;
@@ -1565,12 +1502,6 @@ iot_stats_window_new (IotSession *session, const char *page)
   iot_stats_window_set_page (self, page);
   start_count (self);
   return self;
-}
-
-gboolean
-iot_stats_window_is_ready (IotStatsWindow *self)
-{
-  return self->ready;
 }
 
 void
@@ -1673,7 +1604,7 @@ iot_stats_window_apply_row_filter (IotStatsWindow *self, const char *page, guint
   g_autofree char *filter = iot_stats_window_dup_row_filter (self, page, row);
 
   if (filter != NULL)
-    g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+    iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
 
 guint32
@@ -1690,7 +1621,7 @@ iot_stats_window_activate_expert (IotStatsWindow *self, guint row)
   guint32 frame = iot_stats_window_get_expert_frame (self, row);
 
   if (frame != 0)
-    g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, (guint) frame);
+    iot_analysis_window_emit_frame_activated (IOT_ANALYSIS_WINDOW (self), frame);
 }
 
 IotHistogram *
@@ -1835,13 +1766,9 @@ iot_stats_window_dispose (GObject *object)
 {
   IotStatsWindow *self = IOT_STATS_WINDOW (object);
 
-  /* The worker stops at its next check; its result is dropped. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  stop_progress (self);
+  iot_analysis_window_cancel (IOT_ANALYSIS_WINDOW (self));
   drop_menu (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_STATS_WINDOW);
-  g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_stats_window_parent_class)->dispose (object);
 }
 
@@ -1850,8 +1777,6 @@ iot_stats_window_finalize (GObject *object)
 {
   IotStatsWindow *self = IOT_STATS_WINDOW (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_object (&self->phs_tree);
   for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
     {
@@ -1876,17 +1801,7 @@ iot_stats_window_class_init (IotStatsWindowClass *klass)
   object_class->dispose = iot_stats_window_dispose;
   object_class->finalize = iot_stats_window_finalize;
 
-  /* Everything is counted and shown. */
-  signals[SIGNAL_READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (filter): "Apply as Filter" on a conversation, endpoint or protocol. */
-  signals[SIGNAL_FILTER_REQUESTED] =
-    g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* (frame): an expert item was activated; its first frame. */
-  signals[SIGNAL_FRAME_ACTIVATED] =
-    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_UINT);
+  IOT_ANALYSIS_WINDOW_CLASS (klass)->progress = stats_progress;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-stats-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IotStatsWindow, switcher);
@@ -1922,8 +1837,6 @@ iot_stats_window_class_init (IotStatsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "stats.apply-filter", NULL, apply_filter_action);
   gtk_widget_class_install_action (widget_class, "stats.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "stats.go-to-frame", NULL, go_to_frame_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "stats.copy",
                                        NULL);
 }

@@ -8,19 +8,19 @@
 
 #include <gtk/gtk.h>
 
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 #include "iot-stats.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_STATS_WINDOW (iot_stats_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotStatsWindow, iot_stats_window, IOT, STATS_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotStatsWindow, iot_stats_window, IOT, STATS_WINDOW, IotAnalysisWindow)
 
 /* @page: "phs", "conv", "endpoints", "expert" or "histograms" (NULL: the
- * first).  Signals: "ready" once the counts are shown, "filter-requested"
- * (const char *filter) and "frame-activated" (guint frame). */
+ * first).  Signals (IotAnalysisWindow's): "ready" once the counts are
+ * shown, "filter-requested" on "Apply as Filter" and "frame-activated"
+ * when an expert item is activated. */
 IotStatsWindow *iot_stats_window_new (IotSession *session, const char *page);
-gboolean        iot_stats_window_is_ready (IotStatsWindow *self);
 void            iot_stats_window_set_page (IotStatsWindow *self, const char *page);
 const char     *iot_stats_window_get_page (IotStatsWindow *self);
 

@@ -261,7 +261,7 @@ follow_and_wait (IotWindow *window, IotFollowKind kind)
   g_assert_nonnull (follow);
   gui_test_wait_signal (follow, "ready");
   gui_test_settle ();
-  g_assert_true (iot_follow_window_is_ready (follow));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (follow)));
   return follow;
 }
 

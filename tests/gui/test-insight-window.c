@@ -28,7 +28,7 @@ open_insight (IotWindow *window, const char *name)
   g_assert_no_error (error);
   g_assert_true (IOT_IS_INSIGHT_WINDOW (insight));
   gui_test_wait_signal (insight, "ready");
-  g_assert_true (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (insight)));
   gui_test_settle ();
   return IOT_INSIGHT_WINDOW (insight);
 }
@@ -619,7 +619,7 @@ test_close_early (void)
   GtkWindow *insight = iot_window_show_analysis (window, "insight:sessions", &error);
 
   g_assert_no_error (error);
-  g_assert_false (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
+  g_assert_false (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (insight)));
   g_assert_false (iot_insight_window_export_report (IOT_INSIGHT_WINDOW (insight), "/nonexistent/x.html", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   gtk_window_destroy (insight);

@@ -63,8 +63,8 @@ static void
 wait_ready (IotIoGraphWindow *graph)
 {
   gui_test_wait_signal (graph, "ready");
-  g_assert_true (iot_io_graph_window_is_ready (graph));
-  g_assert_false (iot_io_graph_window_is_counting (graph));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (graph)));
+  g_assert_false (iot_analysis_window_is_working (IOT_ANALYSIS_WINDOW (graph)));
   gui_test_settle ();
 }
 
@@ -77,7 +77,7 @@ show_io_graph (IotWindow *window)
 
   g_assert_no_error (error);
   g_assert_nonnull (graph);
-  if (!iot_io_graph_window_is_ready (graph))
+  if (!iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (graph)))
     wait_ready (graph);
   return graph;
 }
@@ -149,7 +149,7 @@ test_counts (gconstpointer data)
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = cli_io_stat (path, "io,stat,0.1,,tcp.analysis.flags,mqtt,coap");
   gtk_drop_down_set_selected (iot_io_graph_window_get_interval_dropdown (graph), 2);
-  g_assert_true (iot_io_graph_window_is_counting (graph));
+  g_assert_true (iot_analysis_window_is_working (IOT_ANALYSIS_WINDOW (graph)));
   wait_ready (graph);
   g_assert_cmpuint (iot_io_graph_window_get_interval (graph), ==, 100000);
   assert_counts_match (graph, rows, 4);

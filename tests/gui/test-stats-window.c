@@ -56,7 +56,7 @@ open_stats (IotWindow *window, const char *page)
   g_assert_true (IOT_IS_STATS_WINDOW (stats));
   g_assert_true (gtk_window_get_transient_for (stats) == GTK_WINDOW (window));
   gui_test_wait_signal (stats, "ready");
-  g_assert_true (iot_stats_window_is_ready (IOT_STATS_WINDOW (stats)));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (stats)));
   g_assert_cmpstr (iot_stats_window_get_page (IOT_STATS_WINDOW (stats)), ==, page);
   gui_test_settle ();
   return IOT_STATS_WINDOW (stats);
@@ -348,7 +348,7 @@ test_netns_limited (void)
   /* Unticking counts everything again, in the worker. */
   g_signal_connect (stats, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
   gtk_check_button_set_active (limit, FALSE);
-  g_assert_false (iot_stats_window_is_ready (stats));
+  g_assert_false (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (stats)));
   gui_test_wait_for (&ready);
   g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, gui_test_count_lines (all));
   g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, gui_test_count_lines (all));
