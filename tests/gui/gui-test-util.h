@@ -44,3 +44,10 @@ IotWindow *gui_test_open_capture (const char *name);
 void       gui_test_apply_filter (IotWindow *window, const char *filter);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* The first widget below @root (depth first, @root included) with the
+ * widget name @name (NULL: any) and of @type (G_TYPE_NONE: any); NULL
+ * when there is none. */
+GtkWidget *gui_test_find_widget (GtkWidget *root, const char *name, GType type);
+G_END_DECLS
