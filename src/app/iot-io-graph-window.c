@@ -414,6 +414,9 @@ entry_activate_cb (GtkEntry *entry, Row *row)
 static void
 field_changed_cb (GtkEditable *editable, Row *row)
 {
+  /* The field typed for SUM, MIN … is checked as it is typed, as the
+   * filter is; then counted once typing pauses. */
+  validate_field (row);
   filter_changed_cb (editable, row);
 }
 
@@ -440,12 +443,26 @@ name_changed_cb (GtkEditable *editable, Row *row)
 }
 
 static void
+remove_row (IotIoGraphWindow *self, guint series)
+{
+  Row *row;
+
+  g_return_if_fail (series < self->rows->len);
+  row = row_at (self, series);
+  for (guint c = 0; c < G_N_ELEMENTS (row->widgets); c++)
+    g_signal_handlers_disconnect_by_data (row->widgets[c], row);
+  gtk_grid_remove_row (self->series_grid, (int) series + 1);
+  g_ptr_array_remove_index (self->rows, series);
+  update_graph (self);
+}
+
+static void
 remove_clicked_cb (GtkButton *button, Row *row)
 {
   guint index;
 
   if (g_ptr_array_find (row->self->rows, row, &index))
-    iot_io_graph_window_remove_series (row->self, index);
+    remove_row (row->self, index);
 }
 
 static GtkWidget *
@@ -556,35 +573,6 @@ connect_row (Row *row)
   g_signal_connect (row->field, "changed", G_CALLBACK (field_changed_cb), row);
   g_signal_connect (row->field, "activate", G_CALLBACK (entry_activate_cb), row);
   g_signal_connect (row->remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
-}
-
-/* "frames", "bytes", "AVG(frame.len)" → kind and field name. */
-static gboolean
-parse_y_value (const char *text, YKind *kind, char **field)
-{
-  const char *open;
-
-  *field = NULL;
-  if (text == NULL || *text == '\0' || g_ascii_strcasecmp (text, "frames") == 0)
-    *kind = Y_FRAMES;
-  else if (g_ascii_strcasecmp (text, "bytes") == 0)
-    *kind = Y_BYTES;
-  else if (g_ascii_strcasecmp (text, "bits") == 0)
-    *kind = Y_BITS;
-  else if ((open = strchr (text, '(')) != NULL && g_str_has_suffix (text, ")"))
-    {
-      for (guint k = Y_SUM; k < N_Y_KINDS; k++)
-        if (g_ascii_strncasecmp (text, y_names[k], open - text) == 0 && strlen (y_names[k]) == (gsize) (open - text))
-          {
-            *kind = k;
-            *field = g_strndup (open + 1, strlen (open + 1) - 1);
-            return TRUE;
-          }
-      return FALSE;
-    }
-  else
-    return FALSE;
-  return TRUE;
 }
 
 static Row *
@@ -783,7 +771,7 @@ point_activated_cb (IotIoGraph *graph, guint id, guint interval, IotIoGraphWindo
       gtk_label_set_text (self->status_label, _("The main window shows another capture now"));
       return;
     }
-  frame = iot_io_graph_window_get_first_frame (self, id, interval);
+  frame = row_bucket (row_at (self, id), interval) != NULL ? row_bucket (row_at (self, id), interval)->first : 0;
   if (frame != 0)
     iot_analysis_window_emit_frame_activated (IOT_ANALYSIS_WINDOW (self), frame);
 }
@@ -1085,139 +1073,6 @@ iot_io_graph_window_new (IotSession *session)
   update_graph (self);
   start_count (self);
   return self;
-}
-
-IotIoGraph *
-iot_io_graph_window_get_graph (IotIoGraphWindow *self)
-{
-  return self->graph;
-}
-
-guint64
-iot_io_graph_window_get_interval (IotIoGraphWindow *self)
-{
-  return self->interval_us;
-}
-
-void
-iot_io_graph_window_set_interval (IotIoGraphWindow *self, guint64 interval_us)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (intervals_us); i++)
-    if (intervals_us[i] == interval_us)
-      {
-        gtk_drop_down_set_selected (self->interval_dropdown, i);
-        return;
-      }
-  g_return_if_reached ();
-}
-
-GtkDropDown *
-iot_io_graph_window_get_interval_dropdown (IotIoGraphWindow *self)
-{
-  return self->interval_dropdown;
-}
-
-guint
-iot_io_graph_window_get_n_intervals (IotIoGraphWindow *self)
-{
-  return self->n_intervals;
-}
-
-void
-iot_io_graph_window_set_per_second (IotIoGraphWindow *self, gboolean per_second)
-{
-  gtk_check_button_set_active (self->per_second_check, per_second);
-}
-
-guint
-iot_io_graph_window_get_n_series (IotIoGraphWindow *self)
-{
-  return self->rows->len;
-}
-
-guint
-iot_io_graph_window_add_series (IotIoGraphWindow *self, const char *name, const char *filter, const char *y_value)
-{
-  g_autofree char *field = NULL;
-  YKind kind;
-  guint n = self->rows->len;
-
-  g_return_val_if_fail (IOT_IS_IO_GRAPH_WINDOW (self), 0);
-  if (!parse_y_value (y_value, &kind, &field))
-    {
-      g_warning ("Unknown Y value \"%s\"", y_value);
-      kind = Y_FRAMES;
-    }
-  add_row (self, name, filter, kind, field, IOT_IO_GRAPH_LINE, palette[n % G_N_ELEMENTS (palette)]);
-  start_count (self);
-  return n;
-}
-
-void
-iot_io_graph_window_remove_series (IotIoGraphWindow *self, guint series)
-{
-  Row *row;
-
-  g_return_if_fail (series < self->rows->len);
-  row = row_at (self, series);
-  for (guint c = 0; c < G_N_ELEMENTS (row->widgets); c++)
-    g_signal_handlers_disconnect_by_data (row->widgets[c], row);
-  gtk_grid_remove_row (self->series_grid, (int) series + 1);
-  g_ptr_array_remove_index (self->rows, series);
-  update_graph (self);
-}
-
-GtkEditable *
-iot_io_graph_window_get_filter_entry (IotIoGraphWindow *self, guint series)
-{
-  return row_at (self, series)->filter;
-}
-
-void
-iot_io_graph_window_set_series_enabled (IotIoGraphWindow *self, guint series, gboolean enabled)
-{
-  gtk_check_button_set_active (row_at (self, series)->enabled, enabled);
-}
-
-gboolean
-iot_io_graph_window_get_series_enabled (IotIoGraphWindow *self, guint series)
-{
-  return gtk_check_button_get_active (row_at (self, series)->enabled);
-}
-
-gboolean
-iot_io_graph_window_series_is_valid (IotIoGraphWindow *self, guint series)
-{
-  return row_valid (row_at (self, series));
-}
-
-guint64
-iot_io_graph_window_get_frames (IotIoGraphWindow *self, guint series, guint interval)
-{
-  const Bucket *b = row_bucket (row_at (self, series), interval);
-
-  return b ? b->item.frames : 0;
-}
-
-double
-iot_io_graph_window_get_value (IotIoGraphWindow *self, guint series, guint interval)
-{
-  Row *row = row_at (self, series);
-  const Bucket *b = row_bucket (row, interval);
-  double scale;
-
-  if (b == NULL)
-    return 0;
-  scale = self->per_second && kind_is_additive (row_kind (row)) ? US_PER_SEC / (double) self->interval_us : 1;
-  return bucket_value (row_kind (row), row->y_field, b) * scale;
-}
-
-guint32
-iot_io_graph_window_get_first_frame (IotIoGraphWindow *self, guint series, guint interval)
-{
-  const Bucket *b = row_bucket (row_at (self, series), interval);
-
-  return b ? b->first : 0;
 }
 
 /* ---- GObject ------------------------------------------------------------------------------------ */
