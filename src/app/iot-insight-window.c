@@ -1261,74 +1261,6 @@ iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, G
   return TRUE;
 }
 
-IotInsight *
-iot_insight_window_get_insight (IotInsightWindow *self)
-{
-  return self->insight;
-}
-
-IotInsightFindings *
-iot_insight_window_get_diagnoses (IotInsightWindow *self)
-{
-  return self->diagnoses;
-}
-
-IotInsightFindings *
-iot_insight_window_get_security (IotInsightWindow *self)
-{
-  return self->security;
-}
-
-GtkColumnView *
-iot_insight_window_get_topics_view (IotInsightWindow *self)
-{
-  return self->topics_view;
-}
-
-GtkColumnView *
-iot_insight_window_get_sessions_view (IotInsightWindow *self)
-{
-  return self->sessions_view;
-}
-
-GtkDrawingArea *
-iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which)
-{
-  return which == 0 ? self->mqtt_plot : self->coap_plot;
-}
-
-const char *
-iot_insight_window_get_latency_text (IotInsightWindow *self, guint which)
-{
-  return gtk_label_get_text (which == 0 ? self->mqtt_stats : self->coap_stats);
-}
-
-guint
-iot_insight_window_get_latency_count (IotInsightWindow *self, guint which)
-{
-  guint n = 0;
-
-  if (self->insight == NULL)
-    return 0;
-  if (which == 0)
-    iot_insight_mqtt_latency_samples (self->insight, &n);
-  else
-    iot_insight_coap_latency_samples (self->insight, &n);
-  return n;
-}
-
-const char *
-iot_insight_window_get_summary (IotInsightWindow *self)
-{
-  return gtk_label_get_text (self->summary_label);
-}
-
-const char *
-iot_insight_window_get_banner (IotInsightWindow *self)
-{
-  return gtk_revealer_get_reveal_child (self->banner) ? gtk_label_get_text (self->banner_label) : "";
-}
-
 /* ---- GObject -------------------------------------------------------------------------------- */
 
 static void
@@ -1436,11 +1368,4 @@ iot_insight_window_init (IotInsightWindow *self)
   g_signal_connect (self->readings, "frame-activated", G_CALLBACK (readings_frame_cb), self);
   g_signal_connect (self->diagnoses, "filter-requested", G_CALLBACK (findings_filter_cb), self);
   g_signal_connect (self->security, "filter-requested", G_CALLBACK (findings_filter_cb), self);
-}
-
-IotInsightReadings *
-iot_insight_window_get_readings (IotInsightWindow *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), NULL);
-  return self->readings;
 }

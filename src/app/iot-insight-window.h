@@ -42,23 +42,4 @@ void              iot_insight_window_choose_report (IotInsightWindow *self);
 gboolean          iot_insight_window_save_baseline (IotInsightWindow *self, const char *path, GError **error);
 gboolean          iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, GError **error);
 
-/* For scripts and tests: the analysis (NULL until ready) and the pages. */
-IotInsight         *iot_insight_window_get_insight (IotInsightWindow *self);
-IotInsightFindings *iot_insight_window_get_diagnoses (IotInsightWindow *self);
-IotInsightFindings *iot_insight_window_get_security (IotInsightWindow *self);
-/* Rows: GtkTreeListRow of IotInsightTopicRow, expanded. */
-GtkColumnView      *iot_insight_window_get_topics_view (IotInsightWindow *self);
-/* Rows: IotInsightSessionRow. */
-GtkColumnView      *iot_insight_window_get_sessions_view (IotInsightWindow *self);
-/* The latency plots: 0 = MQTT, 1 = CoAP; the text beside a plot and the
- * number of samples it draws. */
-GtkDrawingArea     *iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which);
-const char         *iot_insight_window_get_latency_text (IotInsightWindow *self, guint which);
-guint               iot_insight_window_get_latency_count (IotInsightWindow *self, guint which);
-/* The line at the bottom and the message banner ("" when hidden). */
-const char         *iot_insight_window_get_summary (IotInsightWindow *self);
-const char         *iot_insight_window_get_banner (IotInsightWindow *self);
-/* The Readings page. */
-IotInsightReadings *iot_insight_window_get_readings (IotInsightWindow *self);
-
 G_END_DECLS
