@@ -319,10 +319,17 @@ iot_follow_window_activate_piece (IotFollowWindow *self, guint index)
   iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)), g_array_index (self->pieces, Piece, index).frame);
 }
 
+/* What "Filter on This Stream" asks for. */
+static char *
+stream_filter (IotFollowWindow *self)
+{
+  return g_strdup_printf ("%s.stream eq %u", self->kind == IOT_FOLLOW_KIND_UDP ? "udp" : "tcp", self->stream);
+}
+
 static void
 filter_clicked_cb (GtkButton *button, IotFollowWindow *self)
 {
-  g_autofree char *filter = iot_follow_window_dup_filter (self);
+  g_autofree char *filter = stream_filter (self);
 
   iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
@@ -376,17 +383,7 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   return self;
 }
 
-IotFollowKind
-iot_follow_window_get_kind (IotFollowWindow *self)
-{
-  return self->kind;
-}
 
-guint32
-iot_follow_window_get_stream (IotFollowWindow *self)
-{
-  return self->stream;
-}
 
 void
 iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode)
@@ -403,27 +400,8 @@ iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode)
     show_content (self);
 }
 
-IotFollowMode
-iot_follow_window_get_mode (IotFollowWindow *self)
-{
-  return self->mode;
-}
 
-char *
-iot_follow_window_dup_text (IotFollowWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-  GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-GtkTextView *
-iot_follow_window_get_text_view (IotFollowWindow *self)
-{
-  return self->text_view;
-}
 
 guint
 iot_follow_window_get_n_pieces (IotFollowWindow *self)
@@ -438,29 +416,8 @@ iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index)
   return g_array_index (self->pieces, Piece, index).frame;
 }
 
-guint64
-iot_follow_window_get_node_total (IotFollowWindow *self, guint node)
-{
-  guint64 total = 0;
 
-  if (self->follow != NULL)
-    return iot_follow_node_bytes (self->follow, node);
-  for (guint i = 0; i < self->pieces->len; i++)
-    total += g_array_index (self->pieces, Piece, i).node == node;
-  return total;
-}
 
-char *
-iot_follow_window_dup_filter (IotFollowWindow *self)
-{
-  return g_strdup_printf ("%s.stream eq %u", self->kind == IOT_FOLLOW_KIND_UDP ? "udp" : "tcp", self->stream);
-}
-
-GtkButton *
-iot_follow_window_get_filter_button (IotFollowWindow *self)
-{
-  return self->filter_button;
-}
 
 /* ---- GObject ------------------------------------------------------------------ */
 

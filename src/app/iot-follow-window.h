@@ -25,24 +25,12 @@ G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, Io
  * session's capture; "ready" follows, and "filter-requested" when "Filter
  * on This Stream" is clicked (IotAnalysisWindow's signals). */
 IotFollowWindow *iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream);
-IotFollowKind    iot_follow_window_get_kind (IotFollowWindow *self);
-guint32          iot_follow_window_get_stream (IotFollowWindow *self);
 /* TCP and UDP: ASCII (default), hex dump or raw hex. */
 void             iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode);
-IotFollowMode    iot_follow_window_get_mode (IotFollowWindow *self);
-/* The text shown. */
-char            *iot_follow_window_dup_text (IotFollowWindow *self);
-GtkTextView     *iot_follow_window_get_text_view (IotFollowWindow *self);
 /* Pieces shown (data chunks, or MQTT messages), their frame and side. */
 guint            iot_follow_window_get_n_pieces (IotFollowWindow *self);
 guint32          iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index);
-/* Bytes (TCP/UDP) or messages (MQTT) sent by node 0 (client) or 1. */
-guint64          iot_follow_window_get_node_total (IotFollowWindow *self, guint node);
 /* What a click on piece @index does: selects its frame in the session. */
 void             iot_follow_window_activate_piece (IotFollowWindow *self, guint index);
-/* The filter the "Filter on This Stream" button asks for, with the
- * "filter-requested" signal. */
-char            *iot_follow_window_dup_filter (IotFollowWindow *self);
-GtkButton       *iot_follow_window_get_filter_button (IotFollowWindow *self);
 
 G_END_DECLS
