@@ -411,4 +411,3 @@ iot_flow_window_install_action (IotWindow *window)
 }
 
 IotFlow *iot_flow_window_get_flow (IotFlowWindow *self) { return self->flow; }
-GtkLabel *iot_flow_window_get_status (IotFlowWindow *self) { return self->status_label; }

@@ -22,7 +22,6 @@ IotFlowWindow *iot_flow_window_new (IotWindow *window);
 void           iot_flow_window_install_action (IotWindow *window);
 
 IotFlow       *iot_flow_window_get_flow (IotFlowWindow *self);
-GtkLabel      *iot_flow_window_get_status (IotFlowWindow *self);
 /* The message drawn at (@x, @y) of the diagram, -1 for none. */
 int            iot_flow_window_message_at (IotFlowWindow *self, double x, double y);
 /* As clicking at (@x, @y). */
