@@ -316,7 +316,8 @@ iot_follow_window_activate_piece (IotFollowWindow *self, guint index)
   g_return_if_fail (index < self->pieces->len);
   if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
     return;     /* another file is open now */
-  iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)), g_array_index (self->pieces, Piece, index).frame);
+  iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)),
+                            g_array_index (self->pieces, Piece, index).frame);
 }
 
 /* What "Filter on This Stream" asks for. */

@@ -551,22 +551,30 @@ typedef struct {
 } ColumnSpec;
 
 static const ColumnSpec phs_columns[] = {
-  { IOT_STATS_COL_PHS_PROTOCOL, N_("Protocol"), N_("The protocol layer; the layers inside it are indented below it"), FALSE, 0, FALSE },
+  { IOT_STATS_COL_PHS_PROTOCOL, N_("Protocol"),
+    N_("The protocol layer; the layers inside it are indented below it"), FALSE, 0, FALSE },
   /* xgettext:no-c-format */
-  { IOT_STATS_COL_PHS_PCT_FRAMES, N_("% Frames"), N_("Share of all counted frames that contain this layer"), TRUE, 90, FALSE },
-  { IOT_STATS_COL_PHS_FRAMES, N_("Frames"), N_("Frames that contain this layer at this place in the stack"), TRUE, 80, FALSE },
+  { IOT_STATS_COL_PHS_PCT_FRAMES, N_("% Frames"),
+    N_("Share of all counted frames that contain this layer"), TRUE, 90, FALSE },
+  { IOT_STATS_COL_PHS_FRAMES, N_("Frames"),
+    N_("Frames that contain this layer at this place in the stack"), TRUE, 80, FALSE },
   /* xgettext:no-c-format */
-  { IOT_STATS_COL_PHS_PCT_BYTES, N_("% Bytes"), N_("Share of all counted bytes (whole frames) in frames with this layer"), TRUE, 90,
+  { IOT_STATS_COL_PHS_PCT_BYTES, N_("% Bytes"),
+    N_("Share of all counted bytes (whole frames) in frames with this layer"), TRUE, 90,
     FALSE },
   { IOT_STATS_COL_PHS_BYTES, N_("Bytes"), N_("Bytes of the whole frames that contain this layer"), TRUE, 90, FALSE },
-  { IOT_STATS_COL_PHS_BPS, N_("Bits/s"), N_("Those bytes in bits per second, over the time from the first to the last counted frame"),
+  { IOT_STATS_COL_PHS_BPS, N_("Bits/s"),
+    N_("Those bytes in bits per second, over the time from the first to the last counted frame"),
     TRUE, 90, FALSE },
-  { IOT_STATS_COL_PHS_END_FRAMES, N_("End Frames"), N_("Frames in which this is the last (innermost) layer decoded"), TRUE, 96, FALSE },
-  { IOT_STATS_COL_PHS_END_BYTES, N_("End Bytes"), N_("Bytes of the frames in which this is the last layer decoded"), TRUE, 96, FALSE },
+  { IOT_STATS_COL_PHS_END_FRAMES, N_("End Frames"),
+    N_("Frames in which this is the last (innermost) layer decoded"), TRUE, 96, FALSE },
+  { IOT_STATS_COL_PHS_END_BYTES, N_("End Bytes"),
+    N_("Bytes of the frames in which this is the last layer decoded"), TRUE, 96, FALSE },
 };
 
 static const ColumnSpec conv_columns[] = {
-  { IOT_STATS_COL_CONV_ADDR_A, N_("Address A"), N_("The side that sent the first frame of the conversation"), FALSE, 0, TRUE },
+  { IOT_STATS_COL_CONV_ADDR_A, N_("Address A"),
+    N_("The side that sent the first frame of the conversation"), FALSE, 0, TRUE },
   { IOT_STATS_COL_CONV_PORT_A, N_("Port A"), N_("Side A's port number"), TRUE, 66, TRUE },
   { IOT_STATS_COL_CONV_ADDR_B, N_("Address B"), N_("The other side"), FALSE, 0, TRUE },
   { IOT_STATS_COL_CONV_PORT_B, N_("Port B"), N_("Side B's port number"), TRUE, 66, TRUE },
@@ -576,16 +584,21 @@ static const ColumnSpec conv_columns[] = {
   { IOT_STATS_COL_CONV_BYTES_AB, N_("Bytes A→B"), N_("Bytes sent by A to B"), TRUE, 94, TRUE },
   { IOT_STATS_COL_CONV_FRAMES_BA, N_("Frames B→A"), N_("Frames sent by B to A (the replies)"), TRUE, 100, TRUE },
   { IOT_STATS_COL_CONV_BYTES_BA, N_("Bytes B→A"), N_("Bytes sent by B to A"), TRUE, 94, TRUE },
-  { IOT_STATS_COL_CONV_START, N_("Rel Start"), N_("When the first frame was seen, in seconds after the capture's first frame"), TRUE,
+  { IOT_STATS_COL_CONV_START, N_("Rel Start"),
+    N_("When the first frame was seen, in seconds after the capture's first frame"), TRUE,
     84, TRUE },
-  { IOT_STATS_COL_CONV_DURATION, N_("Duration"), N_("Seconds from the conversation's first frame to its last"), TRUE, 76, TRUE },
-  { IOT_STATS_COL_CONV_BPS_AB, N_("Bits/s A→B"), N_("A's sending rate over the conversation's duration (— when it lasts no time)"),
+  { IOT_STATS_COL_CONV_DURATION, N_("Duration"),
+    N_("Seconds from the conversation's first frame to its last"), TRUE, 76, TRUE },
+  { IOT_STATS_COL_CONV_BPS_AB, N_("Bits/s A→B"),
+    N_("A's sending rate over the conversation's duration (— when it lasts no time)"),
     TRUE, 100, TRUE },
-  { IOT_STATS_COL_CONV_BPS_BA, N_("Bits/s B→A"), N_("B's sending rate over the conversation's duration"), TRUE, 100, TRUE },
+  { IOT_STATS_COL_CONV_BPS_BA, N_("Bits/s B→A"),
+    N_("B's sending rate over the conversation's duration"), TRUE, 100, TRUE },
 };
 
 static const ColumnSpec endpoint_columns[] = {
-  { IOT_STATS_COL_EP_ADDR, N_("Address"), N_("A machine (or, with ports, one program on it) seen in the frames"), FALSE, 0, TRUE },
+  { IOT_STATS_COL_EP_ADDR, N_("Address"),
+    N_("A machine (or, with ports, one program on it) seen in the frames"), FALSE, 0, TRUE },
   { IOT_STATS_COL_EP_PORT, N_("Port"), N_("The endpoint's port number"), TRUE, 80, TRUE },
   { IOT_STATS_COL_EP_FRAMES, N_("Frames"), N_("Frames sent or received by the endpoint"), TRUE, 90, TRUE },
   { IOT_STATS_COL_EP_BYTES, N_("Bytes"), N_("Bytes (whole frames) sent or received"), TRUE, 100, TRUE },
@@ -596,13 +609,17 @@ static const ColumnSpec endpoint_columns[] = {
 };
 
 static const ColumnSpec expert_columns[] = {
-  { IOT_STATS_COL_EX_SEVERITY, N_("Severity"), N_("How serious: Error (broken or malformed), Warning (likely a problem), Note "
+  { IOT_STATS_COL_EX_SEVERITY, N_("Severity"),
+    N_("How serious: Error (broken or malformed), Warning (likely a problem), Note "
     "(unusual but valid), Chat (normal protocol events worth knowing)"), FALSE, 96, FALSE },
-  { IOT_STATS_COL_EX_GROUP, N_("Group"), N_("What kind of finding: sequence, malformed, protocol, checksum …"), FALSE, 110, FALSE },
+  { IOT_STATS_COL_EX_GROUP, N_("Group"),
+    N_("What kind of finding: sequence, malformed, protocol, checksum …"), FALSE, 110, FALSE },
   { IOT_STATS_COL_EX_PROTOCOL, N_("Protocol"), N_("The protocol layer that reported it"), FALSE, 100, FALSE },
-  { IOT_STATS_COL_EX_SUMMARY, N_("Summary"), N_("The finding; double-click to select the first frame that has it"), FALSE, 0, FALSE },
+  { IOT_STATS_COL_EX_SUMMARY, N_("Summary"),
+    N_("The finding; double-click to select the first frame that has it"), FALSE, 0, FALSE },
   { IOT_STATS_COL_EX_COUNT, N_("Count"), N_("How many times it was reported"), TRUE, 80, FALSE },
-  { IOT_STATS_COL_EX_FRAME, N_("First Frame"), N_("The number of the first frame that has it (double-click the row to go there)"),
+  { IOT_STATS_COL_EX_FRAME, N_("First Frame"),
+    N_("The number of the first frame that has it (double-click the row to go there)"),
     TRUE, 100, FALSE },
 };
 
