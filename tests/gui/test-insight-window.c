@@ -109,10 +109,46 @@ banner_text (IotInsightWindow *insight)
   return gtk_label_get_text (GTK_LABEL (insight_widget (insight, "banner-text")));
 }
 
+/* The findings page's widget named @name (set in its .ui). */
+static GtkWidget *
+findings_widget (IotInsightFindings *findings, const char *name)
+{
+  GtkWidget *widget = gui_test_find_widget (GTK_WIDGET (findings), name, G_TYPE_NONE);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+findings_empty (IotInsightFindings *findings)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (findings_widget (findings, "state"))), "empty");
+}
+
+static const char *
+findings_empty_title (IotInsightFindings *findings)
+{
+  return gtk_label_get_text (GTK_LABEL (findings_widget (findings, "empty-title")));
+}
+
+/* The list's selection; its model holds the IotInsightFindingRows. */
+static GtkSingleSelection *
+findings_selection (IotInsightFindings *findings)
+{
+  return GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (findings_widget (findings, "findings"))));
+}
+
+/* The selected finding's frame lists ("evidence", "related"). */
+static GtkListView *
+frames_view (IotInsightFindings *findings, const char *which)
+{
+  return GTK_LIST_VIEW (findings_widget (findings, which));
+}
+
 static GListModel *
 findings_model (IotInsightFindings *findings)
 {
-  return G_LIST_MODEL (iot_insight_findings_get_selection (findings));
+  return G_LIST_MODEL (findings_selection (findings));
 }
 
 /* The first row of @findings with @id (and a subject containing
@@ -223,7 +259,7 @@ test_reset (void)
   g_assert_nonnull (strstr (summary_text (insight), "25 frames analysed"));
 
   /* The diagnosis, as the CLI reports it; the capture point in the summary. */
-  g_assert_false (iot_insight_findings_is_empty (diagnoses));
+  g_assert_false (findings_empty (diagnoses));
   g_assert_cmpuint (g_list_model_get_n_items (findings_model (diagnoses)), ==, 1);
   g_assert_nonnull (strstr (summary_text (insight), "captured on a host or LAN"));
   row = find_row (diagnoses, "mqtt-reset-reconnect", "iot-valve-7", &position);
@@ -238,25 +274,25 @@ test_reset (void)
   g_assert_true (g_str_has_prefix (item->related_label, "QoS 0 messages at risk"));
 
   /* The first row is selected: its explanation and frames are shown. */
-  g_assert_cmpuint (gtk_single_selection_get_selected (iot_insight_findings_get_selection (diagnoses)), ==, 0);
-  g_assert_cmpstr (gtk_label_get_text (iot_insight_findings_get_explanation_label (diagnoses)), ==,
+  g_assert_cmpuint (gtk_single_selection_get_selected (findings_selection (diagnoses)), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (findings_widget (diagnoses, "explanation"))), ==,
                    item->explanation);
-  g_assert_true (gtk_label_get_wrap (iot_insight_findings_get_explanation_label (diagnoses)));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (findings_widget (diagnoses, "explanation"))));
   g_assert_nonnull (strstr (item->explanation, "TCP reset"));
-  evidence = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_evidence_view (diagnoses)));
-  related = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_related_view (diagnoses)));
+  evidence = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "evidence")));
+  related = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "related")));
   g_assert_cmpuint (g_list_model_get_n_items (evidence), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (related), ==, 1);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (iot_insight_findings_get_related_view (diagnoses))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (frames_view (diagnoses, "related"))));
 
   /* Clicking an evidence frame selects it in the main window. */
   g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
   g_signal_connect (insight, "filter-requested", G_CALLBACK (gui_test_filter_cb), &filter);
-  g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 1);
+  g_signal_emit_by_name (frames_view (diagnoses, "evidence"), "activate", 1);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 10);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 10);
-  g_signal_emit_by_name (iot_insight_findings_get_related_view (diagnoses), "activate", 0);
+  g_signal_emit_by_name (frames_view (diagnoses, "related"), "activate", 0);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 8);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 8);
@@ -264,7 +300,7 @@ test_reset (void)
   /* "Filter These Frames": evidence and related frames, applied by the
    * main window (tshark 4.0 shows the same 4 frames for this filter). */
   g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &filtered);
-  g_signal_emit_by_name (iot_insight_findings_get_filter_button (diagnoses), "clicked");
+  g_signal_emit_by_name (findings_widget (diagnoses, "filter-frames"), "clicked");
   g_assert_cmpstr (filter, ==, "frame.number in {4, 8, 10, 14}");
   gui_test_wait_for (&filtered);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, filter);
@@ -383,12 +419,12 @@ test_unacknowledged (void)
   assert_frames (iot_insight_finding_row_get_item (row)->related, dup_related, 2);
 
   /* Selecting the second finding shows its frames. */
-  gtk_single_selection_set_selected (iot_insight_findings_get_selection (diagnoses), position);
+  gtk_single_selection_set_selected (findings_selection (diagnoses), position);
   gui_test_settle ();
-  evidence = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_evidence_view (diagnoses)));
+  evidence = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "evidence")));
   g_assert_cmpuint (g_list_model_get_n_items (evidence), ==, 3);
   g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
-  g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 2);
+  g_signal_emit_by_name (frames_view (diagnoses, "evidence"), "activate", 2);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 54);
   g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 54);
@@ -654,16 +690,16 @@ test_empty_and_coap (void)
   IotInsightFindings *diagnoses = diagnoses_of (insight);
 
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
-  g_assert_true (iot_insight_findings_is_empty (diagnoses));
-  g_assert_cmpstr (iot_insight_findings_get_empty_title (diagnoses), ==, "No problems found in 54 frames");
-  g_assert_false (iot_insight_findings_is_empty (security_of (insight)));
+  g_assert_true (findings_empty (diagnoses));
+  g_assert_cmpstr (findings_empty_title (diagnoses), ==, "No problems found in 54 frames");
+  g_assert_false (findings_empty (security_of (insight)));
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
 
   window = gui_test_open_capture ("tls13.pcap");
   insight = open_insight (window, "insight:security");
-  g_assert_true (iot_insight_findings_is_empty (security_of (insight)));
-  g_assert_cmpstr (iot_insight_findings_get_empty_title (security_of (insight)), ==,
+  g_assert_true (findings_empty (security_of (insight)));
+  g_assert_cmpstr (findings_empty_title (security_of (insight)), ==,
                    "No security weaknesses found in 38 frames");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
                       topics_view (insight)))), ==, 0);
