@@ -70,14 +70,6 @@ scan_progress_cb (guint32 done, guint32 total, gpointer user_data)
   g_atomic_int_set (&run->frames_done, (gint) done);
 }
 
-static gboolean
-run_scan (IotCapture *capture, gpointer data, GCancellable *cancellable, GError **error)
-{
-  Run *run = data;
-
-  return iot_scan_run (run->scan, cancellable, scan_progress_cb, run, error);
-}
-
 static void
 worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -86,8 +78,8 @@ worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   gboolean ok;
 
   iot_worker_lower_priority ();
-  /* A scan's work reads the run itself (its progress lives there). */
-  ok = run->scan != NULL ? run_scan (run->capture, run, cancellable, &error)
+  /* A scan reports its progress into the run, where the window reads it. */
+  ok = run->scan != NULL ? iot_scan_run (run->scan, cancellable, scan_progress_cb, run, &error)
                          : run->work (run->capture, run->job, cancellable, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
