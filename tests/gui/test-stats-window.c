@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-stats-page.h"
 #include "iot-stats-rows.h"
 #include "iot-window.h"
 
@@ -319,7 +320,6 @@ test_mqtt311 (void)
   {
     gboolean done = FALSE;
     gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
-
     GtkWidget *button = gui_test_find_widget (page_widget (stats, "conv"), "apply-filter", GTK_TYPE_BUTTON);
 
     /* The button asks for a selected row. */
@@ -337,6 +337,28 @@ test_mqtt311 (void)
   g_assert_cmpuint (iot_session_get_n_displayed (session), ==, gui_test_count_lines (stream_frames));
   g_assert_cmpuint (gui_test_count_lines (stream_frames), ==, 36);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, "tcp.stream eq 0");
+
+  /* The row menu: a right click selects its row, and its first item asks
+   * for that row's filter. */
+  {
+    IotStatsPage *conv = IOT_STATS_PAGE (page_widget (stats, "conv"));
+    GtkWidget *view = GTK_WIDGET (page_view (stats, "conv"));
+    g_autoptr (IotStatsRow) second = page_row (stats, "conv", 1);
+    g_autofree char *expected = iot_stats_row_dup_filter (second);
+    gboolean done = FALSE;
+    gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
+
+    iot_stats_page_popup_menu (conv, 1, view, 10, 10);
+    g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                        GTK_COLUMN_VIEW (view)))), ==, 1);
+    g_assert_nonnull (gui_test_find_widget (GTK_WIDGET (conv), NULL, GTK_TYPE_POPOVER_MENU));
+    g_clear_pointer (&filter, g_free);
+    g_assert_true (gtk_widget_activate_action (view, "stats.apply-filter", NULL));
+    g_assert_cmpstr (filter, ==, expected);
+    g_assert_cmpstr (filter, ==, "tcp.stream eq 5");
+    gui_test_wait_for (&done);
+    g_signal_handler_disconnect (session, id);
+  }
 
   /* IPv4 conversations: addresses instead of a stream. */
   show_layer (stats, "conv", "ipv4");
