@@ -17,7 +17,7 @@
 #define MARGIN_RIGHT 260.0    /* findings */
 
 struct _IotFlowWindow {
-  GtkWindow        parent_instance;
+  IotAnalysisWindow parent_instance;
 
   GtkLabel        *status_label;
   GtkDrawingArea  *area;
@@ -27,13 +27,9 @@ struct _IotFlowWindow {
   IotWindow       *main_window;    /* weak */
   IotFlow         *flow;
   guint32          selected;
-  GCancellable    *cancellable;
 };
 
-G_DEFINE_FINAL_TYPE (IotFlowWindow, iot_flow_window, GTK_TYPE_WINDOW)
-
-enum { SIGNAL_READY, SIGNAL_FRAME_ACTIVATED, N_SIGNALS };
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT_TYPE_ANALYSIS_WINDOW)
 
 /* Paired messages share a colour; unpaired ones are grey. */
 static void
@@ -198,7 +194,7 @@ iot_flow_window_click (IotFlowWindow *self, double x, double y)
     return;
   self->selected = iot_flow_message (self->flow, index)->frame;
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
-  g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, self->selected);
+  iot_analysis_window_emit_frame_activated (IOT_ANALYSIS_WINDOW (self), self->selected);
 }
 
 static void
@@ -283,8 +279,7 @@ iot_flow_window_dispose (GObject *object)
 {
   IotFlowWindow *self = IOT_FLOW_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  iot_analysis_window_cancel (IOT_ANALYSIS_WINDOW (self));
   g_clear_pointer (&self->flow, iot_flow_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_FLOW_WINDOW);
   G_OBJECT_CLASS (iot_flow_window_parent_class)->dispose (object);
@@ -301,11 +296,6 @@ iot_flow_window_class_init (IotFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, area);
   gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, export_png_button);
   gtk_widget_class_bind_template_child (widget_class, IotFlowWindow, export_svg_button);
-  signals[SIGNAL_READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_FRAME_ACTIVATED] =
-    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -314,7 +304,6 @@ iot_flow_window_init (IotFlowWindow *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   gtk_drawing_area_set_draw_func (self->area, draw_cb, self, NULL);
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
@@ -325,8 +314,8 @@ iot_flow_window_init (IotFlowWindow *self)
 /* ---- building in a worker ---------------------------------------------- */
 
 typedef struct {
-  IotCapture *capture;
-  guint32     frame;
+  guint32  frame;
+  IotFlow *flow;
 } BuildJob;
 
 static void
@@ -334,55 +323,52 @@ build_job_free (gpointer data)
 {
   BuildJob *job = data;
 
-  iot_capture_unref (job->capture);
+  g_clear_pointer (&job->flow, iot_flow_free);
   g_free (job);
 }
 
-static void
-build_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+static gboolean
+build_work (IotCapture *capture, gpointer data, GCancellable *cancellable, GError **error)
 {
   BuildJob *job = data;
-  GError *error = NULL;
-  IotFlow *flow;
 
-  iot_worker_lower_priority ();
-  flow = iot_flow_build (iot_capture_engine (job->capture), job->frame, cancellable, &error);
-  if (flow == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, flow, (GDestroyNotify) iot_flow_free);
+  if (capture == NULL || job->frame == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("Select a frame of the conversation to draw first."));
+      return FALSE;
+    }
+  job->flow = iot_flow_build (iot_capture_engine (capture), job->frame, cancellable, error);
+  return job->flow != NULL;
 }
 
 static void
-build_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+build_done (IotAnalysisWindow *window, gpointer data, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  IotFlow *flow = g_task_propagate_pointer (G_TASK (result), &error);
-  IotFlowWindow *self;
+  IotFlowWindow *self = IOT_FLOW_WINDOW (window);
+  BuildJob *job = data;
   g_autofree char *status = NULL;
   int width, height;
 
-  if (flow == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = IOT_FLOW_WINDOW (source);
-  if (flow == NULL)
+  /* Drawn or not, the window is final: the status line says which. */
+  if (error != NULL)
     {
       gtk_label_set_text (self->status_label, error->message);
-      g_signal_emit (self, signals[SIGNAL_READY], 0);
+      iot_analysis_window_emit_ready (window);
       return;
     }
-  self->flow = flow;
-  diagram_size (flow, &width, &height);
+  self->flow = g_steal_pointer (&job->flow);
+  diagram_size (self->flow, &width, &height);
   gtk_drawing_area_set_content_width (self->area, width);
   gtk_drawing_area_set_content_height (self->area, height);
   status = g_strdup_printf (_("%s: %u messages between %u endpoints. Arrows of one colour are a request and its "
-                            "answers; click one to select its frame."), iot_flow_title (flow),
-                            iot_flow_n_messages (flow), iot_flow_n_endpoints (flow));
+                            "answers; click one to select its frame."), iot_flow_title (self->flow),
+                            iot_flow_n_messages (self->flow), iot_flow_n_endpoints (self->flow));
   gtk_label_set_text (self->status_label, status);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_png_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_svg_button), TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  iot_analysis_window_emit_ready (window);
 }
 
 static void
@@ -394,28 +380,17 @@ frame_activated_cb (IotFlowWindow *self, guint frame, IotWindow *window)
 IotFlowWindow *
 iot_flow_window_new (IotWindow *window)
 {
-  IotFlowWindow *self = g_object_new (IOT_TYPE_FLOW_WINDOW, "transient-for", window, "destroy-with-parent", TRUE,
-                                      NULL);
   IotSession *session = iot_window_get_session (window);
-  IotCapture *capture = iot_session_get_capture (session);
-  g_autoptr (GTask) task = NULL;
+  IotFlowWindow *self = g_object_new (IOT_TYPE_FLOW_WINDOW, "session", session, "transient-for", window,
+                                      "destroy-with-parent", TRUE, NULL);
   BuildJob *job;
 
   self->main_window = window;
   self->selected = iot_session_get_selected_frame (session);
   g_signal_connect_object (self, "frame-activated", G_CALLBACK (frame_activated_cb), window, 0);
-  task = g_task_new (self, self->cancellable, build_done_cb, NULL);
-  if (capture == NULL || self->selected == 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("Select a frame of the conversation to draw first."));
-      return self;
-    }
   job = g_new0 (BuildJob, 1);
-  job->capture = iot_capture_ref (capture);
   job->frame = self->selected;
-  g_task_set_task_data (task, job, build_job_free);
-  g_task_run_in_thread (task, build_thread);
+  iot_analysis_window_run (IOT_ANALYSIS_WINDOW (self), build_work, job, build_job_free, build_done);
   return self;
 }
 
@@ -436,4 +411,3 @@ iot_flow_window_install_action (IotWindow *window)
 }
 
 IotFlow *iot_flow_window_get_flow (IotFlowWindow *self) { return self->flow; }
-GtkLabel *iot_flow_window_get_status (IotFlowWindow *self) { return self->status_label; }

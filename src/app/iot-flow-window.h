@@ -6,13 +6,14 @@
 
 #include <gtk/gtk.h>
 
+#include "iot-analysis-window.h"
 #include "iot-window.h"
 #include "iot-flow.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_FLOW_WINDOW (iot_flow_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT, FLOW_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT, FLOW_WINDOW, IotAnalysisWindow)
 
 /* Opens the flow graph of @window's selected frame; "ready" is emitted
  * once it is drawn (or could not be made: see the status line). */
@@ -21,7 +22,6 @@ IotFlowWindow *iot_flow_window_new (IotWindow *window);
 void           iot_flow_window_install_action (IotWindow *window);
 
 IotFlow       *iot_flow_window_get_flow (IotFlowWindow *self);
-GtkLabel      *iot_flow_window_get_status (IotFlowWindow *self);
 /* The message drawn at (@x, @y) of the diagram, -1 for none. */
 int            iot_flow_window_message_at (IotFlowWindow *self, double x, double y);
 /* As clicking at (@x, @y). */

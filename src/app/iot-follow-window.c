@@ -19,7 +19,6 @@ typedef struct {
 } Piece;
 
 typedef struct {
-  IotCapture    *capture;
   IotFollowKind  kind;
   guint32        stream;
   IotFollow     *follow;
@@ -27,7 +26,7 @@ typedef struct {
 } Job;
 
 struct _IotFollowWindow {
-  GtkWindow      parent_instance;
+  IotAnalysisWindow parent_instance;
 
   GtkLabel      *client_label;
   GtkLabel      *server_label;
@@ -40,27 +39,16 @@ struct _IotFollowWindow {
   GtkDropDown   *mode_dropdown;
   GtkButton     *filter_button;
 
-  IotSession    *session;
-  IotCapture    *capture;      /* the stream's capture: the session may open another */
   IotFollowKind  kind;
   guint32        stream;
   IotFollowMode  mode;
-  GCancellable  *cancellable;
   IotFollow     *follow;       /* TCP, UDP */
   IotMqttFollow *mqtt;         /* MQTT */
   GArray        *pieces;       /* Piece, in buffer order */
   GtkTextTag    *tags[2][2];   /* per side, two of the same colour */
 };
 
-G_DEFINE_FINAL_TYPE (IotFollowWindow, iot_follow_window, GTK_TYPE_WINDOW)
-
-enum {
-  SIGNAL_READY,
-  SIGNAL_FILTER_REQUESTED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT_TYPE_ANALYSIS_WINDOW)
 
 /* ---- collecting ------------------------------------------------------------- */
 
@@ -71,56 +59,44 @@ job_free (gpointer data)
 
   g_clear_pointer (&job->follow, iot_follow_free);
   g_clear_pointer (&job->mqtt, iot_mqtt_follow_free);
-  iot_capture_unref (job->capture);
   g_free (job);
 }
 
-static void
-collect_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gboolean
+collect_work (IotCapture *capture, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Job *job = task_data;
-  IotEngine *engine = iot_capture_engine (job->capture);
-  g_autoptr (GError) error = NULL;
+  Job *job = data;
+  IotEngine *engine = iot_capture_engine (capture);
 
-  iot_worker_lower_priority ();
   if (job->kind == IOT_FOLLOW_KIND_MQTT)
-    job->mqtt = iot_mqtt_follow_new (engine, job->stream, &error);
+    job->mqtt = iot_mqtt_follow_new (engine, job->stream, error);
   else
     job->follow = iot_follow_new (engine, job->kind == IOT_FOLLOW_KIND_TCP ? IOT_FOLLOW_TCP : IOT_FOLLOW_UDP,
-                                  job->stream, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+                                  job->stream, error);
+  return job->mqtt != NULL || job->follow != NULL;
 }
 
 static void show_content (IotFollowWindow *self);
 
 static void
-collect_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+collect_done (IotAnalysisWindow *window, gpointer data, const GError *error)
 {
-  g_autoptr (IotFollowWindow) self = user_data;
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  IotFollowWindow *self = IOT_FOLLOW_WINDOW (window);
+  Job *job = data;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          gtk_spinner_stop (self->spinner);
-          gtk_label_set_text (self->loading_label, error->message);
-        }
+      gtk_spinner_stop (self->spinner);
+      gtk_label_set_text (self->loading_label, error->message);
       return;
     }
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
   self->follow = g_steal_pointer (&job->follow);
   self->mqtt = g_steal_pointer (&job->mqtt);
   gtk_spinner_stop (self->spinner);
   show_content (self);
   gtk_stack_set_visible_child_name (self->stack, "text");
   gtk_widget_set_sensitive (GTK_WIDGET (self->filter_button), TRUE);
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  iot_analysis_window_emit_ready (window);
 }
 
 /* ---- text ------------------------------------------------------------------- */
@@ -338,17 +314,25 @@ iot_follow_window_activate_piece (IotFollowWindow *self, guint index)
 {
   g_return_if_fail (IOT_IS_FOLLOW_WINDOW (self));
   g_return_if_fail (index < self->pieces->len);
-  if (iot_session_get_capture (self->session) != self->capture)
+  if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
     return;     /* another file is open now */
-  iot_session_select_frame (self->session, g_array_index (self->pieces, Piece, index).frame);
+  iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)),
+                            g_array_index (self->pieces, Piece, index).frame);
+}
+
+/* What "Filter on This Stream" asks for. */
+static char *
+stream_filter (IotFollowWindow *self)
+{
+  return g_strdup_printf ("%s.stream eq %u", self->kind == IOT_FOLLOW_KIND_UDP ? "udp" : "tcp", self->stream);
 }
 
 static void
 filter_clicked_cb (GtkButton *button, IotFollowWindow *self)
 {
-  g_autofree char *filter = iot_follow_window_dup_filter (self);
+  g_autofree char *filter = stream_filter (self);
 
-  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+  iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
 
 static void
@@ -363,7 +347,6 @@ IotFollowWindow *
 iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
 {
   IotFollowWindow *self;
-  g_autoptr (GTask) task = NULL;
   g_autofree char *title = NULL;
   Job *job;
   static const char *const titles[] = { N_("Follow TCP Stream"), N_("Follow UDP Stream"), N_("Follow MQTT Session") };
@@ -373,9 +356,7 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   g_return_val_if_fail (iot_session_get_capture (session) != NULL, NULL);
   g_return_val_if_fail (kind <= IOT_FOLLOW_KIND_MQTT, NULL);
 
-  self = g_object_new (IOT_TYPE_FOLLOW_WINDOW, NULL);
-  self->session = g_object_ref (session);
-  self->capture = iot_capture_ref (iot_session_get_capture (session));
+  self = g_object_new (IOT_TYPE_FOLLOW_WINDOW, "session", session, NULL);
   self->kind = kind;
   self->stream = stream;
   title = g_strdup_printf ("%s (%s.stream eq %u)", _(titles[kind]), names[kind], stream);
@@ -397,32 +378,13 @@ iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream)
   gtk_spinner_start (self->spinner);
 
   job = g_new0 (Job, 1);
-  job->capture = iot_capture_ref (self->capture);
   job->kind = kind;
   job->stream = stream;
-  task = g_task_new (NULL, self->cancellable, collect_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, collect_thread);
+  iot_analysis_window_run (IOT_ANALYSIS_WINDOW (self), collect_work, job, job_free, collect_done);
   return self;
 }
 
-IotFollowKind
-iot_follow_window_get_kind (IotFollowWindow *self)
-{
-  return self->kind;
-}
 
-guint32
-iot_follow_window_get_stream (IotFollowWindow *self)
-{
-  return self->stream;
-}
-
-gboolean
-iot_follow_window_is_ready (IotFollowWindow *self)
-{
-  return self->follow != NULL || self->mqtt != NULL;
-}
 
 void
 iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode)
@@ -439,27 +401,8 @@ iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode)
     show_content (self);
 }
 
-IotFollowMode
-iot_follow_window_get_mode (IotFollowWindow *self)
-{
-  return self->mode;
-}
 
-char *
-iot_follow_window_dup_text (IotFollowWindow *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-  GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-GtkTextView *
-iot_follow_window_get_text_view (IotFollowWindow *self)
-{
-  return self->text_view;
-}
 
 guint
 iot_follow_window_get_n_pieces (IotFollowWindow *self)
@@ -474,29 +417,8 @@ iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index)
   return g_array_index (self->pieces, Piece, index).frame;
 }
 
-guint64
-iot_follow_window_get_node_total (IotFollowWindow *self, guint node)
-{
-  guint64 total = 0;
 
-  if (self->follow != NULL)
-    return iot_follow_node_bytes (self->follow, node);
-  for (guint i = 0; i < self->pieces->len; i++)
-    total += g_array_index (self->pieces, Piece, i).node == node;
-  return total;
-}
 
-char *
-iot_follow_window_dup_filter (IotFollowWindow *self)
-{
-  return g_strdup_printf ("%s.stream eq %u", self->kind == IOT_FOLLOW_KIND_UDP ? "udp" : "tcp", self->stream);
-}
-
-GtkButton *
-iot_follow_window_get_filter_button (IotFollowWindow *self)
-{
-  return self->filter_button;
-}
 
 /* ---- GObject ------------------------------------------------------------------ */
 
@@ -505,11 +427,8 @@ iot_follow_window_dispose (GObject *object)
 {
   IotFollowWindow *self = IOT_FOLLOW_WINDOW (object);
 
-  /* The worker finishes its scan, but its result is dropped. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  iot_analysis_window_cancel (IOT_ANALYSIS_WINDOW (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_FOLLOW_WINDOW);
-  g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_follow_window_parent_class)->dispose (object);
 }
 
@@ -518,8 +437,6 @@ iot_follow_window_finalize (GObject *object)
 {
   IotFollowWindow *self = IOT_FOLLOW_WINDOW (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_pointer (&self->follow, iot_follow_free);
   g_clear_pointer (&self->mqtt, iot_mqtt_follow_free);
   g_array_unref (self->pieces);
@@ -535,15 +452,6 @@ iot_follow_window_class_init (IotFollowWindowClass *klass)
   object_class->dispose = iot_follow_window_dispose;
   object_class->finalize = iot_follow_window_finalize;
 
-  /* The stream is collected and shown. */
-  signals[SIGNAL_READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (filter): "Filter on This Stream" was clicked. */
-  signals[SIGNAL_FILTER_REQUESTED] =
-    g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-follow-window.ui");
   gtk_widget_class_bind_template_child (widget_class, IotFollowWindow, client_label);
   gtk_widget_class_bind_template_child (widget_class, IotFollowWindow, server_label);
@@ -555,8 +463,6 @@ iot_follow_window_class_init (IotFollowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotFollowWindow, mode_label);
   gtk_widget_class_bind_template_child (widget_class, IotFollowWindow, mode_dropdown);
   gtk_widget_class_bind_template_child (widget_class, IotFollowWindow, filter_button);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
@@ -568,7 +474,6 @@ iot_follow_window_init (IotFollowWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  self->cancellable = g_cancellable_new ();
   buffer = gtk_text_view_get_buffer (self->text_view);
   for (guint node = 0; node < 2; node++)
     for (guint k = 0; k < 2; k++)

@@ -8,7 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-follow.h"
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,30 +19,18 @@ typedef enum {
 } IotFollowKind;
 
 #define IOT_TYPE_FOLLOW_WINDOW (iot_follow_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, IotAnalysisWindow)
 
 /* Starts collecting stream @stream (tcp.stream / udp.stream) of the
- * session's capture; "ready" follows. */
+ * session's capture; "ready" follows, and "filter-requested" when "Filter
+ * on This Stream" is clicked (IotAnalysisWindow's signals). */
 IotFollowWindow *iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream);
-IotFollowKind    iot_follow_window_get_kind (IotFollowWindow *self);
-guint32          iot_follow_window_get_stream (IotFollowWindow *self);
-gboolean         iot_follow_window_is_ready (IotFollowWindow *self);
 /* TCP and UDP: ASCII (default), hex dump or raw hex. */
 void             iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode);
-IotFollowMode    iot_follow_window_get_mode (IotFollowWindow *self);
-/* The text shown. */
-char            *iot_follow_window_dup_text (IotFollowWindow *self);
-GtkTextView     *iot_follow_window_get_text_view (IotFollowWindow *self);
 /* Pieces shown (data chunks, or MQTT messages), their frame and side. */
 guint            iot_follow_window_get_n_pieces (IotFollowWindow *self);
 guint32          iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index);
-/* Bytes (TCP/UDP) or messages (MQTT) sent by node 0 (client) or 1. */
-guint64          iot_follow_window_get_node_total (IotFollowWindow *self, guint node);
 /* What a click on piece @index does: selects its frame in the session. */
 void             iot_follow_window_activate_piece (IotFollowWindow *self, guint index);
-/* The filter the "Filter on This Stream" button asks for, with the
- * "filter-requested" signal. */
-char            *iot_follow_window_dup_filter (IotFollowWindow *self);
-GtkButton       *iot_follow_window_get_filter_button (IotFollowWindow *self);
 
 G_END_DECLS

@@ -408,56 +408,6 @@ iot_insight_findings_set_rows (IotInsightFindings *self, GListModel *rows,
   show_detail (self);
 }
 
-gboolean
-iot_insight_findings_is_empty (IotInsightFindings *self)
-{
-  return g_str_equal (gtk_stack_get_visible_child_name (self->stack), "empty");
-}
-
-const char *
-iot_insight_findings_get_empty_title (IotInsightFindings *self)
-{
-  return gtk_label_get_text (self->empty_title);
-}
-
-GtkSingleSelection *
-iot_insight_findings_get_selection (IotInsightFindings *self)
-{
-  return self->selection;
-}
-
-GtkColumnView *
-iot_insight_findings_get_view (IotInsightFindings *self)
-{
-  return self->view;
-}
-
-GtkListView *
-iot_insight_findings_get_evidence_view (IotInsightFindings *self)
-{
-  return self->evidence_view;
-}
-
-GtkListView *
-iot_insight_findings_get_related_view (IotInsightFindings *self)
-{
-  return self->related_view;
-}
-
-GtkLabel *
-iot_insight_findings_get_explanation_label (IotInsightFindings *self)
-{
-  return self->detail_explanation;
-}
-
-GtkButton *
-iot_insight_findings_get_filter_button (IotInsightFindings *self)
-{
-  return self->filter_button;
-}
-
-/* ---- GObject ------------------------------------------------------------------------ */
-
 static void
 iot_insight_findings_dispose (GObject *object)
 {

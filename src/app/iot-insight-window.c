@@ -10,37 +10,12 @@
 #include "iot-insight-readings.h"
 #include "iot-insight-rows.h"
 
-/* Colours over the theme's background, readable in the light and the dark
- * style; loaded once per display. */
-static const char insight_css[] =
-  ".insight-error { color: #c01c28; }\n"
-  ".insight-warning { color: #c64600; }\n"
-  ".insight-note { color: #1a5fb4; }\n"
-  "label.insight-tag { background-color: alpha(#9141ac, 0.16); color: #813d9c; border-radius: 9px;"
-  " padding: 0 7px; font-size: smaller; font-weight: bold; }\n"
-  ".insight-banner { background-color: alpha(#3584e4, 0.14); padding: 4px 6px 4px 14px; }\n"
-  ".insight-banner.error { background-color: alpha(#e01b24, 0.18); }\n"
-  "columnview.insight-table { font-feature-settings: \"tnum\"; }\n"
-  "label.insight-exceeded { color: #c01c28; font-weight: bold; }\n"
-  "label.insight-level { font-weight: bold; }\n"
-  "image.insight-empty-icon { color: #26a269; }\n"
-  "listview.insight-frames > row { padding: 2px 8px; }\n"
-  "label.insight-frame-number { font-weight: bold; }\n"
-  "label.insight-explanation { line-height: 1.25; }\n"
-  "label.insight-plot-stats { font-feature-settings: \"tnum\"; line-height: 1.4; }\n"
-  "label.insight-legend { font-size: smaller; }\n"
-  /* On the selection's background the row's own text colour reads best. */
-  "row:selected .insight-error, row:selected .insight-warning, row:selected .insight-note,"
-  " row:selected .insight-exceeded { color: inherit; }\n"
-  "row:selected label.insight-tag { color: inherit; background-color: alpha(white, 0.22); }\n";
-
 typedef struct {
-  IotCapture *capture;
   IotInsight *insight;
 } Job;
 
 struct _IotInsightWindow {
-  GtkWindow           parent_instance;
+  IotAnalysisWindow   parent_instance;
 
   GtkStack           *outer_stack;
   GtkSpinner         *spinner;
@@ -63,24 +38,19 @@ struct _IotInsightWindow {
   GtkLabel           *summary_label;
   IotInsightReadings *readings;
 
-  IotSession         *session;
-  IotCapture         *capture;      /* the analysed capture: the session may open another */
-  GCancellable       *cancellable;
   IotInsight         *insight;
   GtkFileChooserNative *chooser;
   gboolean              report_when_ready;   /* "Export IoT Report…" of the main window */
 };
 
-G_DEFINE_FINAL_TYPE (IotInsightWindow, iot_insight_window, GTK_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT_TYPE_ANALYSIS_WINDOW)
 
-enum {
-  SIGNAL_READY,
-  SIGNAL_FILTER_REQUESTED,
-  SIGNAL_FRAME_ACTIVATED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+/* The analysed capture: the session may open another meanwhile. */
+static IotCapture *
+window_capture (IotInsightWindow *self)
+{
+  return iot_analysis_window_get_capture (IOT_ANALYSIS_WINDOW (self));
+}
 
 static const char *const page_names[] = { "diagnoses", "security", "topics", "sessions", "readings", "latency", NULL };
 
@@ -221,12 +191,12 @@ static void
 findings_frame_cb (IotInsightFindings *findings, guint frame, IotInsightWindow *self)
 {
   /* Another file is open now: its frame N is not this one. */
-  if (iot_session_get_capture (self->session) != self->capture)
+  if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
     {
       show_banner (self, _("The main window shows another capture now: its frames are not these."), TRUE);
       return;
     }
-  g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
+  iot_analysis_window_emit_frame_activated (IOT_ANALYSIS_WINDOW (self), frame);
 }
 
 static void
@@ -238,7 +208,7 @@ readings_frame_cb (IotInsightReadings *readings, guint frame, IotInsightWindow *
 static void
 findings_filter_cb (IotInsightFindings *findings, const char *filter, IotInsightWindow *self)
 {
-  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+  iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
 
 /* ---- topic tree ---------------------------------------------------------------------- */
@@ -471,7 +441,7 @@ topics_activate_cb (GtkColumnView *view, guint position, IotInsightWindow *self)
     return;
   topic = gtk_tree_list_row_get_item (row);
   filter = iot_insight_topic_row_dup_filter (topic);
-  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+  iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
 
 /* ---- sessions ---------------------------------------------------------------------- */
@@ -624,7 +594,7 @@ sessions_activate_cb (GtkColumnView *view, guint position, IotInsightWindow *sel
   if (row == NULL)
     return;
   filter = iot_insight_session_row_dup_filter (row);
-  g_signal_emit (self, signals[SIGNAL_FILTER_REQUESTED], 0, filter);
+  iot_analysis_window_emit_filter_requested (IOT_ANALYSIS_WINDOW (self), filter);
 }
 
 /* ---- latency plots ------------------------------------------------------------------ */
@@ -910,7 +880,7 @@ fill_latency (IotInsightWindow *self)
 static void
 fill_summary (IotInsightWindow *self)
 {
-  g_autofree char *name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+  g_autofree char *name = g_path_get_basename (iot_file_path (iot_capture_file (window_capture (self))));
   unsigned long long n_frames = iot_insight_n_frames (self->insight);
   unsigned long long n_topics = iot_insight_n_topics (self->insight);
   unsigned long long n_sessions = iot_insight_n_sessions (self->insight);
@@ -931,7 +901,7 @@ fill_summary (IotInsightWindow *self)
 static void
 fill_readings (IotInsightWindow *self)
 {
-  iot_insight_readings_set_insight (self->readings, self->insight, self->capture);
+  iot_insight_readings_set_insight (self->readings, self->insight, window_capture (self));
   set_page_title (self, "readings", _("Readings"), iot_readings_n_series (iot_insight_readings (self->insight)));
 }
 
@@ -952,44 +922,32 @@ job_free (gpointer data)
   Job *job = data;
 
   g_clear_pointer (&job->insight, iot_insight_free);
-  iot_capture_unref (job->capture);
   g_free (job);
 }
 
-static void
-analyze_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gboolean
+analyze_work (IotCapture *capture, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Job *job = task_data;
-  g_autoptr (GError) error = NULL;
+  Job *job = data;
 
-  iot_worker_lower_priority ();
-  job->insight = iot_insight_analyze (iot_capture_engine (job->capture), cancellable, &error);
-  if (job->insight == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  job->insight = iot_insight_analyze (iot_capture_engine (capture), cancellable, error);
+  return job->insight != NULL;
 }
 
 static void
-analyze_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+analyze_done (IotAnalysisWindow *window, gpointer data, const GError *error)
 {
-  g_autoptr (IotInsightWindow) self = user_data;
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  IotInsightWindow *self = IOT_INSIGHT_WINDOW (window);
+  Job *job = data;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *text = g_strdup_printf (_("The analysis failed: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_("The analysis failed: %s"), error->message);
 
-          gtk_spinner_stop (self->spinner);
-          gtk_label_set_text (self->loading_label, text);
-        }
+      gtk_spinner_stop (self->spinner);
+      gtk_label_set_text (self->loading_label, text);
       return;
     }
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
   self->insight = g_steal_pointer (&job->insight);
   fill_all (self);
   gtk_spinner_stop (self->spinner);
@@ -997,7 +955,7 @@ analyze_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.export", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.save-baseline", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.compare-baseline", TRUE);
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  iot_analysis_window_emit_ready (window);
   if (self->report_when_ready)
     iot_insight_window_choose_report (self);
 }
@@ -1129,7 +1087,7 @@ choose_file (IotInsightWindow *self, ChooseWhat what)
     add_filter (chooser, _("Baselines (*.json)"), "*.json");
   if (suffixes[what] != NULL)
     {
-      g_autofree char *base = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+      g_autofree char *base = g_path_get_basename (iot_file_path (iot_capture_file (window_capture (self))));
       char *dot = strrchr (base, '.');
       g_autofree char *name = NULL;
 
@@ -1167,42 +1125,27 @@ IotInsightWindow *
 iot_insight_window_new (IotSession *session, const char *page)
 {
   IotInsightWindow *self;
-  g_autoptr (GTask) task = NULL;
   g_autofree char *title = NULL;
   g_autofree char *name = NULL;
   g_autofree char *loading = NULL;
-  Job *job;
 
   g_return_val_if_fail (IOT_IS_SESSION (session), NULL);
   g_return_val_if_fail (iot_session_get_capture (session) != NULL, NULL);
 
-  self = g_object_new (IOT_TYPE_INSIGHT_WINDOW, NULL);
-  self->session = g_object_ref (session);
-  self->capture = iot_capture_ref (iot_session_get_capture (session));
-  iot_insight_findings_set_capture (self->diagnoses, self->capture);
-  iot_insight_findings_set_capture (self->security, self->capture);
-  name = g_path_get_basename (iot_file_path (iot_capture_file (self->capture)));
+  self = g_object_new (IOT_TYPE_INSIGHT_WINDOW, "session", session, NULL);
+  iot_insight_findings_set_capture (self->diagnoses, window_capture (self));
+  iot_insight_findings_set_capture (self->security, window_capture (self));
+  name = g_path_get_basename (iot_file_path (iot_capture_file (window_capture (self))));
   title = g_strdup_printf (_("IoT Insight — %s"), name);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  loading = g_strdup_printf (_("Analysing %u frames…"), iot_capture_n_passed (self->capture));
+  loading = g_strdup_printf (_("Analysing %u frames…"), iot_capture_n_passed (window_capture (self)));
   gtk_label_set_text (self->loading_label, loading);
   if (page != NULL)
     iot_insight_window_set_page (self, page);
   gtk_spinner_start (self->spinner);
 
-  job = g_new0 (Job, 1);
-  job->capture = iot_capture_ref (self->capture);
-  task = g_task_new (NULL, self->cancellable, analyze_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, analyze_thread);
+  iot_analysis_window_run (IOT_ANALYSIS_WINDOW (self), analyze_work, g_new0 (Job, 1), job_free, analyze_done);
   return self;
-}
-
-gboolean
-iot_insight_window_is_ready (IotInsightWindow *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), FALSE);
-  return self->insight != NULL;
 }
 
 void
@@ -1294,74 +1237,6 @@ iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, G
   return TRUE;
 }
 
-IotInsight *
-iot_insight_window_get_insight (IotInsightWindow *self)
-{
-  return self->insight;
-}
-
-IotInsightFindings *
-iot_insight_window_get_diagnoses (IotInsightWindow *self)
-{
-  return self->diagnoses;
-}
-
-IotInsightFindings *
-iot_insight_window_get_security (IotInsightWindow *self)
-{
-  return self->security;
-}
-
-GtkColumnView *
-iot_insight_window_get_topics_view (IotInsightWindow *self)
-{
-  return self->topics_view;
-}
-
-GtkColumnView *
-iot_insight_window_get_sessions_view (IotInsightWindow *self)
-{
-  return self->sessions_view;
-}
-
-GtkDrawingArea *
-iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which)
-{
-  return which == 0 ? self->mqtt_plot : self->coap_plot;
-}
-
-const char *
-iot_insight_window_get_latency_text (IotInsightWindow *self, guint which)
-{
-  return gtk_label_get_text (which == 0 ? self->mqtt_stats : self->coap_stats);
-}
-
-guint
-iot_insight_window_get_latency_count (IotInsightWindow *self, guint which)
-{
-  guint n = 0;
-
-  if (self->insight == NULL)
-    return 0;
-  if (which == 0)
-    iot_insight_mqtt_latency_samples (self->insight, &n);
-  else
-    iot_insight_coap_latency_samples (self->insight, &n);
-  return n;
-}
-
-const char *
-iot_insight_window_get_summary (IotInsightWindow *self)
-{
-  return gtk_label_get_text (self->summary_label);
-}
-
-const char *
-iot_insight_window_get_banner (IotInsightWindow *self)
-{
-  return gtk_revealer_get_reveal_child (self->banner) ? gtk_label_get_text (self->banner_label) : "";
-}
-
 /* ---- GObject -------------------------------------------------------------------------------- */
 
 static void
@@ -1369,14 +1244,11 @@ iot_insight_window_dispose (GObject *object)
 {
   IotInsightWindow *self = IOT_INSIGHT_WINDOW (object);
 
-  /* The worker stops at its next check; its result is dropped. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  iot_analysis_window_cancel (IOT_ANALYSIS_WINDOW (self));
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_INSIGHT_WINDOW);
-  g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_insight_window_parent_class)->dispose (object);
 }
 
@@ -1385,8 +1257,6 @@ iot_insight_window_finalize (GObject *object)
 {
   IotInsightWindow *self = IOT_INSIGHT_WINDOW (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->capture, iot_capture_unref);
   g_clear_pointer (&self->insight, iot_insight_free);
   G_OBJECT_CLASS (iot_insight_window_parent_class)->finalize (object);
 }
@@ -1399,19 +1269,6 @@ iot_insight_window_class_init (IotInsightWindowClass *klass)
 
   object_class->dispose = iot_insight_window_dispose;
   object_class->finalize = iot_insight_window_finalize;
-
-  /* The analysis is finished and shown. */
-  signals[SIGNAL_READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (filter): show only what a topic, a session or a finding covers. */
-  signals[SIGNAL_FILTER_REQUESTED] =
-    g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* (frame): an evidence or related frame was clicked. */
-  signals[SIGNAL_FRAME_ACTIVATED] =
-    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (IOT_TYPE_INSIGHT_FINDINGS);
   g_type_ensure (IOT_TYPE_INSIGHT_READINGS);
@@ -1440,24 +1297,6 @@ iot_insight_window_class_init (IotInsightWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "insight.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "insight.save-baseline", NULL, save_baseline_action);
   gtk_widget_class_install_action (widget_class, "insight.compare-baseline", NULL, compare_baseline_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
-}
-
-static void
-load_css (GtkWidget *widget)
-{
-  static GdkDisplay *loaded_for;
-  GdkDisplay *display = gtk_widget_get_display (widget);
-  g_autoptr (GtkCssProvider) provider = NULL;
-
-  if (display == loaded_for)
-    return;
-  loaded_for = display;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider, insight_css, -1);
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static void
@@ -1466,8 +1305,6 @@ iot_insight_window_init (IotInsightWindow *self)
   PangoTabArray *tabs;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  load_css (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.export", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.save-baseline", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "insight.compare-baseline", FALSE);
@@ -1490,11 +1327,4 @@ iot_insight_window_init (IotInsightWindow *self)
   g_signal_connect (self->readings, "frame-activated", G_CALLBACK (readings_frame_cb), self);
   g_signal_connect (self->diagnoses, "filter-requested", G_CALLBACK (findings_filter_cb), self);
   g_signal_connect (self->security, "filter-requested", G_CALLBACK (findings_filter_cb), self);
-}
-
-IotInsightReadings *
-iot_insight_window_get_readings (IotInsightWindow *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_WINDOW (self), NULL);
-  return self->readings;
 }

@@ -10,18 +10,18 @@
 
 #include "iot-insight-findings.h"
 #include "iot-insight-readings.h"
-#include "iot-session.h"
+#include "iot-analysis-window.h"
 
 G_BEGIN_DECLS
 
 #define IOT_TYPE_INSIGHT_WINDOW (iot_insight_window_get_type ())
-G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW, GtkWindow)
+G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW, IotAnalysisWindow)
 
 /* @page: "diagnoses", "security", "topics", "sessions" or "latency" (NULL:
- * the first).  Signals: "ready" once the analysis is shown,
- * "filter-requested" (const char *filter) and "frame-activated" (guint). */
+ * the first).  Signals (IotAnalysisWindow's): "ready" once the analysis
+ * is shown, "filter-requested" for a topic, a session or a finding, and
+ * "frame-activated" for an evidence or related frame. */
 IotInsightWindow *iot_insight_window_new (IotSession *session, const char *page);
-gboolean          iot_insight_window_is_ready (IotInsightWindow *self);
 void              iot_insight_window_set_page (IotInsightWindow *self, const char *page);
 const char       *iot_insight_window_get_page (IotInsightWindow *self);
 
@@ -41,24 +41,5 @@ gboolean          iot_insight_window_export_reports (IotInsightWindow *self, con
 void              iot_insight_window_choose_report (IotInsightWindow *self);
 gboolean          iot_insight_window_save_baseline (IotInsightWindow *self, const char *path, GError **error);
 gboolean          iot_insight_window_compare_baseline (IotInsightWindow *self, const char *path, GError **error);
-
-/* For scripts and tests: the analysis (NULL until ready) and the pages. */
-IotInsight         *iot_insight_window_get_insight (IotInsightWindow *self);
-IotInsightFindings *iot_insight_window_get_diagnoses (IotInsightWindow *self);
-IotInsightFindings *iot_insight_window_get_security (IotInsightWindow *self);
-/* Rows: GtkTreeListRow of IotInsightTopicRow, expanded. */
-GtkColumnView      *iot_insight_window_get_topics_view (IotInsightWindow *self);
-/* Rows: IotInsightSessionRow. */
-GtkColumnView      *iot_insight_window_get_sessions_view (IotInsightWindow *self);
-/* The latency plots: 0 = MQTT, 1 = CoAP; the text beside a plot and the
- * number of samples it draws. */
-GtkDrawingArea     *iot_insight_window_get_latency_plot (IotInsightWindow *self, guint which);
-const char         *iot_insight_window_get_latency_text (IotInsightWindow *self, guint which);
-guint               iot_insight_window_get_latency_count (IotInsightWindow *self, guint which);
-/* The line at the bottom and the message banner ("" when hidden). */
-const char         *iot_insight_window_get_summary (IotInsightWindow *self);
-const char         *iot_insight_window_get_banner (IotInsightWindow *self);
-/* The Readings page. */
-IotInsightReadings *iot_insight_window_get_readings (IotInsightWindow *self);
 
 G_END_DECLS

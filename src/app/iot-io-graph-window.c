@@ -79,7 +79,7 @@ struct _Row {
 };
 
 struct _IotIoGraphWindow {
-  GtkWindow       parent_instance;
+  IotAnalysisWindow parent_instance;
 
   GtkDropDown    *interval_dropdown;
   GtkCheckButton *per_second_check;
@@ -92,8 +92,6 @@ struct _IotIoGraphWindow {
   GtkButton      *add_button;
   GtkButton      *export_button;
 
-  IotSession     *session;
-  IotCapture     *capture;        /* the session may open another file meanwhile */
   GPtrArray      *rows;           /* Row */
   guint           next_uid;
   guint64         interval_us;
@@ -102,24 +100,11 @@ struct _IotIoGraphWindow {
   guint32         n_frames;
   guint           n_intervals;
   gboolean        per_second;
-  gboolean        ready;
   gboolean        counted_once;
-  GCancellable   *cancellable;    /* the running count */
-  guint           progress_id;
-  gint           *progress;       /* frames done by the running count (atomic) */
   char           *hover_text;
 };
 
-G_DEFINE_FINAL_TYPE (IotIoGraphWindow, iot_io_graph_window, GTK_TYPE_WINDOW)
-
-enum {
-  SIGNAL_READY,
-  SIGNAL_FRAME_ACTIVATED,
-  SIGNAL_FILTER_REQUESTED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (IotIoGraphWindow, iot_io_graph_window, IOT_TYPE_ANALYSIS_WINDOW)
 
 static void start_count (IotIoGraphWindow *self);
 static void update_graph (IotIoGraphWindow *self);
@@ -173,11 +158,10 @@ typedef struct {
 } JobSeries;
 
 typedef struct {
-  IotCapture *capture;
   guint64     interval_us;
-  guint32     n_frames;
+  gint64      first_ns;       /* the first frame's time stamp */
+  guint64     last_rel_us;    /* for the late-frame rule */
   GPtrArray  *series;         /* JobSeries */
-  gint       *progress;       /* shared with the window */
 } Job;
 
 static void
@@ -196,8 +180,6 @@ job_free (gpointer data)
   Job *job = data;
 
   g_ptr_array_unref (job->series);
-  iot_capture_unref (job->capture);
-  g_free (job->progress);
   g_free (job);
 }
 
@@ -222,20 +204,13 @@ count_frame (JobSeries *js, IotPacket *pkt, guint32 number, guint64 index)
   iot_io_item_add_packet (&b->item, kind_calc (js->kind), js->field, pkt);
 }
 
+/* One scan listener for every series: each frame is placed in its interval
+ * once, as `-z io,stat` places frames, whatever the series' filters say. */
 static void
-count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+count_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  Job *job = task_data;
-  IotEngine *engine = iot_capture_engine (job->capture);
-  IotFile *file = iot_capture_file (job->capture);
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  IotDissectOptions options = { 0 };
-  gint64 first_ns;
-  guint64 last_rel_us = 0;
+  Job *job = data;
 
-  iot_worker_lower_priority ();
-  /* One dissection per frame, asking for what every series reads. */
   for (guint s = 0; s < job->series->len; s++)
     {
       JobSeries *js = g_ptr_array_index (job->series, s);
@@ -245,31 +220,22 @@ count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       if (js->field != NULL)
         iot_field_set_add (wanted, js->field);
     }
-  options.fields = wanted;
-  first_ns = job->n_frames > 0 ? iot_file_frame (file, 1)->ts_ns : 0;
-  for (guint32 number = 1; number <= job->n_frames; number++)
-    {
-      guint64 rel_us;
-
-      if ((number & 255) == 0)
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            {
-              g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-              return;
-            }
-          g_atomic_int_set (job->progress, (gint) number);
-        }
-      /* As the CLI dissects in order: the previous frame was displayed. */
-      options.prev_displayed = number - 1;
-      iot_engine_dissect (engine, pkt, number, &options);
-      /* Placed in its interval as `-z io,stat` places frames. */
-      rel_us = iot_io_stat_time_us (iot_packet_time_ns (pkt) - first_ns, &last_rel_us);
-      for (guint s = 0; s < job->series->len; s++)
-        count_frame (g_ptr_array_index (job->series, s), pkt, number, rel_us / job->interval_us);
-    }
-  g_task_return_boolean (task, TRUE);
 }
+
+static void
+count_packet (gpointer data, IotPacket *pkt)
+{
+  Job *job = data;
+  guint64 rel_us = iot_io_stat_time_us (iot_packet_time_ns (pkt) - job->first_ns, &job->last_rel_us);
+
+  for (guint s = 0; s < job->series->len; s++)
+    count_frame (g_ptr_array_index (job->series, s), pkt, iot_packet_frame_number (pkt), rel_us / job->interval_us);
+}
+
+static const IotScanListener count_listener = {
+  .add_wanted = count_add_wanted,
+  .frame = count_packet,
+};
 
 /* ---- rows ------------------------------------------------------------------------------ */
 
@@ -448,6 +414,9 @@ entry_activate_cb (GtkEntry *entry, Row *row)
 static void
 field_changed_cb (GtkEditable *editable, Row *row)
 {
+  /* The field typed for SUM, MIN … is checked as it is typed, as the
+   * filter is; then counted once typing pauses. */
+  validate_field (row);
   filter_changed_cb (editable, row);
 }
 
@@ -474,12 +443,26 @@ name_changed_cb (GtkEditable *editable, Row *row)
 }
 
 static void
+remove_row (IotIoGraphWindow *self, guint series)
+{
+  Row *row;
+
+  g_return_if_fail (series < self->rows->len);
+  row = row_at (self, series);
+  for (guint c = 0; c < G_N_ELEMENTS (row->widgets); c++)
+    g_signal_handlers_disconnect_by_data (row->widgets[c], row);
+  gtk_grid_remove_row (self->series_grid, (int) series + 1);
+  g_ptr_array_remove_index (self->rows, series);
+  update_graph (self);
+}
+
+static void
 remove_clicked_cb (GtkButton *button, Row *row)
 {
   guint index;
 
   if (g_ptr_array_find (row->self->rows, row, &index))
-    iot_io_graph_window_remove_series (row->self, index);
+    remove_row (row->self, index);
 }
 
 static GtkWidget *
@@ -590,35 +573,6 @@ connect_row (Row *row)
   g_signal_connect (row->field, "changed", G_CALLBACK (field_changed_cb), row);
   g_signal_connect (row->field, "activate", G_CALLBACK (entry_activate_cb), row);
   g_signal_connect (row->remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
-}
-
-/* "frames", "bytes", "AVG(frame.len)" → kind and field name. */
-static gboolean
-parse_y_value (const char *text, YKind *kind, char **field)
-{
-  const char *open;
-
-  *field = NULL;
-  if (text == NULL || *text == '\0' || g_ascii_strcasecmp (text, "frames") == 0)
-    *kind = Y_FRAMES;
-  else if (g_ascii_strcasecmp (text, "bytes") == 0)
-    *kind = Y_BYTES;
-  else if (g_ascii_strcasecmp (text, "bits") == 0)
-    *kind = Y_BITS;
-  else if ((open = strchr (text, '(')) != NULL && g_str_has_suffix (text, ")"))
-    {
-      for (guint k = Y_SUM; k < N_Y_KINDS; k++)
-        if (g_ascii_strncasecmp (text, y_names[k], open - text) == 0 && strlen (y_names[k]) == (gsize) (open - text))
-          {
-            *kind = k;
-            *field = g_strndup (open + 1, strlen (open + 1) - 1);
-            return TRUE;
-          }
-      return FALSE;
-    }
-  else
-    return FALSE;
-  return TRUE;
 }
 
 static Row *
@@ -787,12 +741,9 @@ show_summary (IotIoGraphWindow *self)
       gtk_label_set_text (self->status_label, self->hover_text);
       return;
     }
-  if (iot_io_graph_window_is_counting (self))
-    {
-      double done = self->n_frames ? g_atomic_int_get (self->progress) / (double) self->n_frames : 0;
-
-      text = g_strdup_printf (_("Counting the frames… %.0f %%"), 100 * done);
-    }
+  if (iot_analysis_window_is_working (IOT_ANALYSIS_WINDOW (self)))
+    text = g_strdup_printf (_("Counting the frames… %.0f %%"),
+                            100 * iot_analysis_window_get_fraction (IOT_ANALYSIS_WINDOW (self)));
   else
     text = g_strdup_printf (_("%u frames · %u intervals of %s"), self->n_frames, self->n_intervals,
                             interval_names[self->interval_index]);
@@ -814,39 +765,34 @@ point_activated_cb (IotIoGraph *graph, guint id, guint interval, IotIoGraphWindo
 
   if (id >= self->rows->len)
     return;
-  if (iot_session_get_capture (self->session) != self->capture)
+  if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
     {
       /* The frame numbers are this capture's, not the one shown now. */
       gtk_label_set_text (self->status_label, _("The main window shows another capture now"));
       return;
     }
-  frame = iot_io_graph_window_get_first_frame (self, id, interval);
+  frame = row_bucket (row_at (self, id), interval) != NULL ? row_bucket (row_at (self, id), interval)->first : 0;
   if (frame != 0)
-    g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
+    iot_analysis_window_emit_frame_activated (IOT_ANALYSIS_WINDOW (self), frame);
 }
 
 /* ---- recounting --------------------------------------------------------------------------- */
 
-static gboolean
-progress_cb (gpointer data)
+static void
+io_graph_progress (IotAnalysisWindow *window, double fraction)
 {
-  show_summary (data);
-  return G_SOURCE_CONTINUE;
+  show_summary (IOT_IO_GRAPH_WINDOW (window));
 }
 
 static void
-count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+count_done (IotAnalysisWindow *window, gpointer data, const GError *error)
 {
-  g_autoptr (IotIoGraphWindow) self = user_data;
-  Job *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  IotIoGraphWindow *self = IOT_IO_GRAPH_WINDOW (window);
+  Job *job = data;
   guint n_intervals;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) || g_task_get_cancellable (G_TASK (result))
-      != self->cancellable)
-    return;     /* a newer count replaced this one */
-  g_clear_handle_id (&self->progress_id, g_source_remove);
-  g_clear_object (&self->cancellable);
+  if (error != NULL)
+    return;
   gtk_spinner_stop (self->spinner);
 
   /* Every interval up to the last time stamp, as `-z io,stat` lists them. */
@@ -878,8 +824,7 @@ count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   update_graph (self);
   show_summary (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
-  self->ready = TRUE;
-  g_signal_emit (self, signals[SIGNAL_READY], 0);
+  iot_analysis_window_emit_ready (window);
 }
 
 /* Counts every valid series over the whole capture, in a worker; a count
@@ -887,21 +832,15 @@ count_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 start_count (IotIoGraphWindow *self)
 {
-  g_autoptr (GTask) task = NULL;
+  IotAnalysisWindow *window = IOT_ANALYSIS_WINDOW (self);
+  IotFile *file = iot_capture_file (iot_analysis_window_get_capture (window));
+  IotScan *scan;
   Job *job;
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
   job = g_new0 (Job, 1);
-  job->capture = iot_capture_ref (self->capture);
   job->interval_us = self->interval_us;
-  job->n_frames = self->n_frames;
+  job->first_ns = self->n_frames > 0 ? iot_file_frame (file, 1)->ts_ns : 0;
   job->series = g_ptr_array_new_with_free_func (job_series_free);
-  job->progress = g_new0 (gint, 1);
-  self->progress = job->progress;
   for (guint i = 0; i < self->rows->len; i++)
     {
       Row *row = row_at (self, i);
@@ -924,13 +863,10 @@ start_count (IotIoGraphWindow *self)
       g_ptr_array_add (job->series, js);
     }
   gtk_spinner_start (self->spinner);
-  if (self->progress_id == 0)
-    self->progress_id = g_timeout_add (150, progress_cb, self);
-  show_summary (self);
-
-  task = g_task_new (NULL, self->cancellable, count_done_cb, g_object_ref (self));
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, count_thread);
+  scan = iot_analysis_window_new_scan (window);
+  iot_scan_add_listener (scan, &count_listener, job, NULL);
+  /* Shows "Counting" once the run is under way. */
+  iot_analysis_window_run_scan (window, scan, job, job_free, count_done);
 }
 
 /* ---- toolbar ------------------------------------------------------------------------------ */
@@ -1114,11 +1050,9 @@ iot_io_graph_window_new (IotSession *session)
   g_return_val_if_fail (IOT_IS_SESSION (session), NULL);
   g_return_val_if_fail (iot_session_get_capture (session) != NULL, NULL);
 
-  self = g_object_new (IOT_TYPE_IO_GRAPH_WINDOW, NULL);
-  self->session = g_object_ref (session);
-  self->capture = iot_capture_ref (iot_session_get_capture (session));
-  file = iot_capture_file (self->capture);
-  self->n_frames = iot_capture_n_passed (self->capture);
+  self = g_object_new (IOT_TYPE_IO_GRAPH_WINDOW, "session", session, NULL);
+  file = iot_capture_file (iot_analysis_window_get_capture (IOT_ANALYSIS_WINDOW (self)));
+  self->n_frames = iot_capture_n_passed (iot_analysis_window_get_capture (IOT_ANALYSIS_WINDOW (self)));
   /* The capture lasts until its latest time stamp, even out of order. */
   for (guint32 n = 1; n <= self->n_frames; n++)
     self->duration_ns = MAX (self->duration_ns, iot_file_frame (file, n)->ts_ns - iot_file_frame (file, 1)->ts_ns);
@@ -1141,151 +1075,6 @@ iot_io_graph_window_new (IotSession *session)
   return self;
 }
 
-gboolean
-iot_io_graph_window_is_ready (IotIoGraphWindow *self)
-{
-  return self->ready;
-}
-
-gboolean
-iot_io_graph_window_is_counting (IotIoGraphWindow *self)
-{
-  return self->cancellable != NULL;
-}
-
-IotIoGraph *
-iot_io_graph_window_get_graph (IotIoGraphWindow *self)
-{
-  return self->graph;
-}
-
-guint64
-iot_io_graph_window_get_interval (IotIoGraphWindow *self)
-{
-  return self->interval_us;
-}
-
-void
-iot_io_graph_window_set_interval (IotIoGraphWindow *self, guint64 interval_us)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (intervals_us); i++)
-    if (intervals_us[i] == interval_us)
-      {
-        gtk_drop_down_set_selected (self->interval_dropdown, i);
-        return;
-      }
-  g_return_if_reached ();
-}
-
-GtkDropDown *
-iot_io_graph_window_get_interval_dropdown (IotIoGraphWindow *self)
-{
-  return self->interval_dropdown;
-}
-
-guint
-iot_io_graph_window_get_n_intervals (IotIoGraphWindow *self)
-{
-  return self->n_intervals;
-}
-
-void
-iot_io_graph_window_set_per_second (IotIoGraphWindow *self, gboolean per_second)
-{
-  gtk_check_button_set_active (self->per_second_check, per_second);
-}
-
-guint
-iot_io_graph_window_get_n_series (IotIoGraphWindow *self)
-{
-  return self->rows->len;
-}
-
-guint
-iot_io_graph_window_add_series (IotIoGraphWindow *self, const char *name, const char *filter, const char *y_value)
-{
-  g_autofree char *field = NULL;
-  YKind kind;
-  guint n = self->rows->len;
-
-  g_return_val_if_fail (IOT_IS_IO_GRAPH_WINDOW (self), 0);
-  if (!parse_y_value (y_value, &kind, &field))
-    {
-      g_warning ("Unknown Y value \"%s\"", y_value);
-      kind = Y_FRAMES;
-    }
-  add_row (self, name, filter, kind, field, IOT_IO_GRAPH_LINE, palette[n % G_N_ELEMENTS (palette)]);
-  start_count (self);
-  return n;
-}
-
-void
-iot_io_graph_window_remove_series (IotIoGraphWindow *self, guint series)
-{
-  Row *row;
-
-  g_return_if_fail (series < self->rows->len);
-  row = row_at (self, series);
-  for (guint c = 0; c < G_N_ELEMENTS (row->widgets); c++)
-    g_signal_handlers_disconnect_by_data (row->widgets[c], row);
-  gtk_grid_remove_row (self->series_grid, (int) series + 1);
-  g_ptr_array_remove_index (self->rows, series);
-  update_graph (self);
-}
-
-GtkEditable *
-iot_io_graph_window_get_filter_entry (IotIoGraphWindow *self, guint series)
-{
-  return row_at (self, series)->filter;
-}
-
-void
-iot_io_graph_window_set_series_enabled (IotIoGraphWindow *self, guint series, gboolean enabled)
-{
-  gtk_check_button_set_active (row_at (self, series)->enabled, enabled);
-}
-
-gboolean
-iot_io_graph_window_get_series_enabled (IotIoGraphWindow *self, guint series)
-{
-  return gtk_check_button_get_active (row_at (self, series)->enabled);
-}
-
-gboolean
-iot_io_graph_window_series_is_valid (IotIoGraphWindow *self, guint series)
-{
-  return row_valid (row_at (self, series));
-}
-
-guint64
-iot_io_graph_window_get_frames (IotIoGraphWindow *self, guint series, guint interval)
-{
-  const Bucket *b = row_bucket (row_at (self, series), interval);
-
-  return b ? b->item.frames : 0;
-}
-
-double
-iot_io_graph_window_get_value (IotIoGraphWindow *self, guint series, guint interval)
-{
-  Row *row = row_at (self, series);
-  const Bucket *b = row_bucket (row, interval);
-  double scale;
-
-  if (b == NULL)
-    return 0;
-  scale = self->per_second && kind_is_additive (row_kind (row)) ? US_PER_SEC / (double) self->interval_us : 1;
-  return bucket_value (row_kind (row), row->y_field, b) * scale;
-}
-
-guint32
-iot_io_graph_window_get_first_frame (IotIoGraphWindow *self, guint series, guint interval)
-{
-  const Bucket *b = row_bucket (row_at (self, series), interval);
-
-  return b ? b->first : 0;
-}
-
 /* ---- GObject ------------------------------------------------------------------------------------ */
 
 static void
@@ -1293,16 +1082,11 @@ iot_io_graph_window_dispose (GObject *object)
 {
   IotIoGraphWindow *self = IOT_IO_GRAPH_WINDOW (object);
 
-  /* The worker stops at its next check; its result is dropped. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->progress_id, g_source_remove);
+  iot_analysis_window_cancel (IOT_ANALYSIS_WINDOW (self));
   if (self->rows != NULL)
     for (guint i = 0; i < self->rows->len; i++)
       g_clear_handle_id (&row_at (self, i)->recount_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), IOT_TYPE_IO_GRAPH_WINDOW);
-  g_clear_object (&self->session);
   G_OBJECT_CLASS (iot_io_graph_window_parent_class)->dispose (object);
 }
 
@@ -1312,7 +1096,6 @@ iot_io_graph_window_finalize (GObject *object)
   IotIoGraphWindow *self = IOT_IO_GRAPH_WINDOW (object);
 
   g_ptr_array_unref (self->rows);
-  g_clear_pointer (&self->capture, iot_capture_unref);
   g_free (self->hover_text);
   G_OBJECT_CLASS (iot_io_graph_window_parent_class)->finalize (object);
 }
@@ -1326,17 +1109,7 @@ iot_io_graph_window_class_init (IotIoGraphWindowClass *klass)
   object_class->dispose = iot_io_graph_window_dispose;
   object_class->finalize = iot_io_graph_window_finalize;
 
-  /* The series are counted and drawn (after every recount). */
-  signals[SIGNAL_READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (frame): a point was clicked; the first frame of its interval. */
-  signals[SIGNAL_FRAME_ACTIVATED] =
-    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_UINT);
-  /* (filter): part of the interface every analysis window offers. */
-  signals[SIGNAL_FILTER_REQUESTED] =
-    g_signal_new ("filter-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  IOT_ANALYSIS_WINDOW_CLASS (klass)->progress = io_graph_progress;
 
   g_type_ensure (IOT_TYPE_IO_GRAPH);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/iotscope/Iotscope/ui/iot-io-graph-window.ui");
@@ -1350,8 +1123,6 @@ iot_io_graph_window_class_init (IotIoGraphWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, IotIoGraphWindow, series_grid);
   gtk_widget_class_bind_template_child (widget_class, IotIoGraphWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, IotIoGraphWindow, export_button);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void

@@ -131,6 +131,9 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
           if (progress != NULL)
             progress (i, total, user_data);
         }
+      /* As the CLI dissects in order: the previous frame was displayed
+       * (frame.time_delta_displayed in a listener's filter). */
+      options.prev_displayed = i > 0 ? range_frame (scan, i - 1) : 0;
       iot_engine_dissect (scan->engine, pkt, range_frame (scan, i), &options);
       iot_scan_feed (scan, pkt);
     }

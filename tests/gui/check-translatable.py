@@ -120,7 +120,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, 'iotscope.pot')
-        subprocess.run(['xgettext', '--from-code=UTF-8', '--keyword=_', '--keyword=N_',
+        subprocess.run(['xgettext', '--from-code=UTF-8', '--no-wrap', '--keyword=_', '--keyword=N_',
                         '--keyword=C_:1c,2', '--keyword=NC_:1c,2', '--keyword=g_dngettext:2,3',
                         '--keyword=ngettext:1,2', '--add-comments=Translators', '--directory', ROOT,
                         '--output', pot, '--files-from', os.path.join(ROOT, 'po', 'POTFILES')],

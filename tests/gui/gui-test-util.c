@@ -207,3 +207,19 @@ gui_test_window_child (IotWindow *window, const char *name)
 {
   return gui_test_template_child (window, IOT_TYPE_WINDOW, name);
 }
+
+GtkWidget *
+gui_test_find_widget (GtkWidget *root, const char *name, GType type)
+{
+  if ((name == NULL || g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+      && (type == G_TYPE_NONE || g_type_is_a (G_OBJECT_TYPE (root), type)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_widget (child, name, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

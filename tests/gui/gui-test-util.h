@@ -51,3 +51,10 @@ GtkWidget *gui_test_template_child (gpointer widget, GType type, const char *nam
 GtkWidget *gui_test_window_child (IotWindow *window, const char *name);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* The first widget below @root (depth first, @root included) with the
+ * widget name @name (NULL: any) and of @type (G_TYPE_NONE: any); NULL
+ * when there is none. */
+GtkWidget *gui_test_find_widget (GtkWidget *root, const char *name, GType type);
+G_END_DECLS

@@ -98,7 +98,7 @@ test_readings_page (void)
   IotWindow *window = gui_test_open_capture ("readings.pcap");
   IotSession *session = iot_window_get_session (window);
   IotInsightWindow *insight = open_readings (window);
-  IotInsightReadings *page = iot_insight_window_get_readings (insight);
+  IotInsightReadings *page = IOT_INSIGHT_READINGS (gui_test_find_widget (GTK_WIDGET (insight), "readings", IOT_TYPE_INSIGHT_READINGS));
   GtkSingleSelection *selection = iot_insight_readings_get_selection (page);
   GListModel *model = G_LIST_MODEL (selection);
   g_autofree char *path = gui_test_capture_file ("readings.pcap");
@@ -185,7 +185,7 @@ test_no_readings (void)
 {
   IotWindow *window = gui_test_open_capture ("icmp.pcap");
   IotInsightWindow *insight = open_readings (window);
-  IotInsightReadings *page = iot_insight_window_get_readings (insight);
+  IotInsightReadings *page = IOT_INSIGHT_READINGS (gui_test_find_widget (GTK_WIDGET (insight), "readings", IOT_TYPE_INSIGHT_READINGS));
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (iot_insight_readings_get_selection (page))), ==, 0);
   g_assert_cmpuint (drawn_points (page), ==, 0);

@@ -28,15 +28,127 @@ open_insight (IotWindow *window, const char *name)
   g_assert_no_error (error);
   g_assert_true (IOT_IS_INSIGHT_WINDOW (insight));
   gui_test_wait_signal (insight, "ready");
-  g_assert_true (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (insight)));
   gui_test_settle ();
   return IOT_INSIGHT_WINDOW (insight);
+}
+
+/* The window's widget named @name (set in its .ui). */
+static GtkWidget *
+insight_widget (IotInsightWindow *insight, const char *name)
+{
+  GtkWidget *widget = gui_test_find_widget (GTK_WIDGET (insight), name, G_TYPE_NONE);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static IotInsightFindings *
+diagnoses_of (IotInsightWindow *insight)
+{
+  return IOT_INSIGHT_FINDINGS (insight_widget (insight, "diagnoses"));
+}
+
+static IotInsightFindings *
+security_of (IotInsightWindow *insight)
+{
+  return IOT_INSIGHT_FINDINGS (insight_widget (insight, "security"));
+}
+
+static GtkColumnView *
+topics_view (IotInsightWindow *insight)
+{
+  return GTK_COLUMN_VIEW (insight_widget (insight, "topics"));
+}
+
+static GtkColumnView *
+sessions_view (IotInsightWindow *insight)
+{
+  return GTK_COLUMN_VIEW (insight_widget (insight, "sessions"));
+}
+
+/* The latency plots and the figures beside them: 0 = MQTT, 1 = CoAP. */
+static GtkWidget *
+latency_plot (IotInsightWindow *insight, guint which)
+{
+  return insight_widget (insight, which == 0 ? "mqtt-latency-plot" : "coap-latency-plot");
+}
+
+static const char *
+latency_text (IotInsightWindow *insight, guint which)
+{
+  return gtk_label_get_text (GTK_LABEL (insight_widget (insight, which == 0 ? "mqtt-latency" : "coap-latency")));
+}
+
+/* The samples a plot draws, as its figures say ("9 answered requests …",
+ * "No samples"). */
+static guint
+latency_count (IotInsightWindow *insight, guint which)
+{
+  const char *text = latency_text (insight, which);
+
+  if (g_str_equal (text, "No samples"))
+    return 0;
+  g_assert_true (g_ascii_isdigit (*text));
+  return (guint) g_ascii_strtoull (text, NULL, 10);
+}
+
+/* The line at the bottom. */
+static const char *
+summary_text (IotInsightWindow *insight)
+{
+  return gtk_label_get_text (GTK_LABEL (insight_widget (insight, "summary")));
+}
+
+/* The message banner's text, "" while it is hidden. */
+static const char *
+banner_text (IotInsightWindow *insight)
+{
+  if (!gtk_revealer_get_reveal_child (GTK_REVEALER (insight_widget (insight, "banner"))))
+    return "";
+  return gtk_label_get_text (GTK_LABEL (insight_widget (insight, "banner-text")));
+}
+
+/* The findings page's widget named @name (set in its .ui). */
+static GtkWidget *
+findings_widget (IotInsightFindings *findings, const char *name)
+{
+  GtkWidget *widget = gui_test_find_widget (GTK_WIDGET (findings), name, G_TYPE_NONE);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+findings_empty (IotInsightFindings *findings)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (findings_widget (findings, "state"))), "empty");
+}
+
+static const char *
+findings_empty_title (IotInsightFindings *findings)
+{
+  return gtk_label_get_text (GTK_LABEL (findings_widget (findings, "empty-title")));
+}
+
+/* The list's selection; its model holds the IotInsightFindingRows. */
+static GtkSingleSelection *
+findings_selection (IotInsightFindings *findings)
+{
+  return GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (findings_widget (findings, "findings"))));
+}
+
+/* The selected finding's frame lists ("evidence", "related"). */
+static GtkListView *
+frames_view (IotInsightFindings *findings, const char *which)
+{
+  return GTK_LIST_VIEW (findings_widget (findings, which));
 }
 
 static GListModel *
 findings_model (IotInsightFindings *findings)
 {
-  return G_LIST_MODEL (iot_insight_findings_get_selection (findings));
+  return G_LIST_MODEL (findings_selection (findings));
 }
 
 /* The first row of @findings with @id (and a subject containing
@@ -130,8 +242,8 @@ test_reset (void)
   IotWindow *window = gui_test_open_window (path, NULL);
   IotSession *session = iot_window_get_session (window);
   IotInsightWindow *insight = open_insight (window, "insight:diagnoses");
-  IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
-  IotInsightFindings *security = iot_insight_window_get_security (insight);
+  IotInsightFindings *diagnoses = diagnoses_of (insight);
+  IotInsightFindings *security = security_of (insight);
   GListModel *evidence, *related;
   IotInsightFindingRow *row;
   const IotInsightItem *item;
@@ -144,12 +256,12 @@ test_reset (void)
 
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (insight)) == GTK_WINDOW (window));
-  g_assert_nonnull (strstr (iot_insight_window_get_summary (insight), "25 frames analysed"));
+  g_assert_nonnull (strstr (summary_text (insight), "25 frames analysed"));
 
   /* The diagnosis, as the CLI reports it; the capture point in the summary. */
-  g_assert_false (iot_insight_findings_is_empty (diagnoses));
+  g_assert_false (findings_empty (diagnoses));
   g_assert_cmpuint (g_list_model_get_n_items (findings_model (diagnoses)), ==, 1);
-  g_assert_nonnull (strstr (iot_insight_window_get_summary (insight), "captured on a host or LAN"));
+  g_assert_nonnull (strstr (summary_text (insight), "captured on a host or LAN"));
   row = find_row (diagnoses, "mqtt-reset-reconnect", "iot-valve-7", &position);
   g_assert_nonnull (row);
   g_assert_cmpuint (position, ==, 0);
@@ -162,25 +274,25 @@ test_reset (void)
   g_assert_true (g_str_has_prefix (item->related_label, "QoS 0 messages at risk"));
 
   /* The first row is selected: its explanation and frames are shown. */
-  g_assert_cmpuint (gtk_single_selection_get_selected (iot_insight_findings_get_selection (diagnoses)), ==, 0);
-  g_assert_cmpstr (gtk_label_get_text (iot_insight_findings_get_explanation_label (diagnoses)), ==,
+  g_assert_cmpuint (gtk_single_selection_get_selected (findings_selection (diagnoses)), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (findings_widget (diagnoses, "explanation"))), ==,
                    item->explanation);
-  g_assert_true (gtk_label_get_wrap (iot_insight_findings_get_explanation_label (diagnoses)));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (findings_widget (diagnoses, "explanation"))));
   g_assert_nonnull (strstr (item->explanation, "TCP reset"));
-  evidence = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_evidence_view (diagnoses)));
-  related = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_related_view (diagnoses)));
+  evidence = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "evidence")));
+  related = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "related")));
   g_assert_cmpuint (g_list_model_get_n_items (evidence), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (related), ==, 1);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (iot_insight_findings_get_related_view (diagnoses))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (frames_view (diagnoses, "related"))));
 
   /* Clicking an evidence frame selects it in the main window. */
   g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
   g_signal_connect (insight, "filter-requested", G_CALLBACK (gui_test_filter_cb), &filter);
-  g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 1);
+  g_signal_emit_by_name (frames_view (diagnoses, "evidence"), "activate", 1);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 10);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 10);
-  g_signal_emit_by_name (iot_insight_findings_get_related_view (diagnoses), "activate", 0);
+  g_signal_emit_by_name (frames_view (diagnoses, "related"), "activate", 0);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 8);
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 8);
@@ -188,7 +300,7 @@ test_reset (void)
   /* "Filter These Frames": evidence and related frames, applied by the
    * main window (tshark 4.0 shows the same 4 frames for this filter). */
   g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &filtered);
-  g_signal_emit_by_name (iot_insight_findings_get_filter_button (diagnoses), "clicked");
+  g_signal_emit_by_name (findings_widget (diagnoses, "filter-frames"), "clicked");
   g_assert_cmpstr (filter, ==, "frame.number in {4, 8, 10, 14}");
   gui_test_wait_for (&filtered);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, filter);
@@ -205,7 +317,7 @@ test_reset (void)
 
   /* Topic tree: plant › valve › state, 2 messages at every level. */
   {
-    GtkColumnView *view = iot_insight_window_get_topics_view (insight);
+    GtkColumnView *view = topics_view (insight);
     GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (view));
     IotInsightTopicRow *top, *leaf;
     guint leaf_pos = 0;
@@ -239,7 +351,7 @@ test_reset (void)
 
   /* Sessions: the reset one, then the reconnection. */
   {
-    GtkColumnView *view = iot_insight_window_get_sessions_view (insight);
+    GtkColumnView *view = sessions_view (insight);
     GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (view));
     g_autoptr (IotInsightSessionRow) first = NULL;
     g_autoptr (IotInsightSessionRow) second = NULL;
@@ -269,9 +381,9 @@ test_reset (void)
   /* No QoS 1 message and no CoAP: both plots say so. */
   iot_insight_window_set_page (insight, "latency");
   gui_test_settle ();
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 0), ==, 0);
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 1), ==, 0);
-  g_assert_cmpstr (iot_insight_window_get_latency_text (insight, 0), ==, "No samples");
+  g_assert_cmpuint (latency_count (insight, 0), ==, 0);
+  g_assert_cmpuint (latency_count (insight, 1), ==, 0);
+  g_assert_cmpstr (latency_text (insight, 0), ==, "No samples");
 
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -287,7 +399,7 @@ test_unacknowledged (void)
 {
   IotWindow *window = gui_test_open_capture ("mqtt-dup.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:diagnoses");
-  IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
+  IotInsightFindings *diagnoses = diagnoses_of (insight);
   const guint32 unacked_frames[] = { 41 };
   const guint32 dup_frames[] = { 10, 16, 54 };
   const guint32 dup_related[] = { 8, 13 };
@@ -307,19 +419,19 @@ test_unacknowledged (void)
   assert_frames (iot_insight_finding_row_get_item (row)->related, dup_related, 2);
 
   /* Selecting the second finding shows its frames. */
-  gtk_single_selection_set_selected (iot_insight_findings_get_selection (diagnoses), position);
+  gtk_single_selection_set_selected (findings_selection (diagnoses), position);
   gui_test_settle ();
-  evidence = G_LIST_MODEL (gtk_list_view_get_model (iot_insight_findings_get_evidence_view (diagnoses)));
+  evidence = G_LIST_MODEL (gtk_list_view_get_model (frames_view (diagnoses, "evidence")));
   g_assert_cmpuint (g_list_model_get_n_items (evidence), ==, 3);
   g_signal_connect (insight, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
-  g_signal_emit_by_name (iot_insight_findings_get_evidence_view (diagnoses), "activate", 2);
+  g_signal_emit_by_name (frames_view (diagnoses, "evidence"), "activate", 2);
   gui_test_settle ();
   g_assert_cmpuint (frame, ==, 54);
   g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 54);
 
   /* Three topics under dup/; latency of the 7 acknowledged PUBLISHes. */
   {
-    GtkColumnView *view = iot_insight_window_get_topics_view (insight);
+    GtkColumnView *view = topics_view (insight);
     IotInsightTopicRow *top = topic_at (view, 0);
     IotInsightTopicRow *unacked;
     guint pos;
@@ -335,8 +447,8 @@ test_unacknowledged (void)
     g_assert_cmpuint (iot_insight_topic_row_get_stats (unacked)->messages, ==, 3);
     g_assert_cmpuint (iot_insight_topic_row_get_stats (unacked)->subscribers->len, ==, 1);
   }
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 0), ==, 7);
-  g_assert_nonnull (strstr (iot_insight_window_get_latency_text (insight, 0), "7 acknowledged PUBLISH messages"));
+  g_assert_cmpuint (latency_count (insight, 0), ==, 7);
+  g_assert_nonnull (strstr (latency_text (insight, 0), "7 acknowledged PUBLISH messages"));
 
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -369,8 +481,8 @@ test_credentials (void)
 {
   IotWindow *window = gui_test_open_capture ("mqtt-auth.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:security");
-  IotInsightFindings *security = iot_insight_window_get_security (insight);
-  IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
+  IotInsightFindings *security = security_of (insight);
+  IotInsightFindings *diagnoses = diagnoses_of (insight);
   const guint32 refused_frames[] = { 45, 47 };
   IotInsightFindingRow *row;
   guint position = 0;
@@ -429,7 +541,7 @@ test_periodic_baseline (void)
   g_autofree char *json = g_build_filename (dir, "report.json", NULL);
   IotWindow *window = gui_test_open_capture ("insight-periodic.pcap");
   IotInsightWindow *insight = open_insight (window, "insight:topics");
-  IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
+  IotInsightFindings *diagnoses = diagnoses_of (insight);
   const guint32 gap_frames[] = { 296, 432 };
   g_autoptr (GError) error = NULL;
   IotInsightFindingRow *row;
@@ -448,7 +560,7 @@ test_periodic_baseline (void)
 
   /* Topic tree: one top level, three sensors, three leaves. */
   {
-    GtkColumnView *view = iot_insight_window_get_topics_view (insight);
+    GtkColumnView *view = topics_view (insight);
     GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (view));
     IotInsightTopicRow *top = topic_at (view, 0);
     IotInsightTopicRow *leaf;
@@ -478,7 +590,7 @@ test_periodic_baseline (void)
     g_assert_cmpfloat_with_epsilon (iot_insight_topic_row_get_stats (leaf)->period_s, 0.0217, 0.0005);
     g_assert_cmpstr (iot_insight_topic_row_get_stats (leaf)->subscribers->pdata[0], ==, "dashboard");
   }
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 0), ==, 15);
+  g_assert_cmpuint (latency_count (insight, 0), ==, 15);
 
   /* Reports: an HTML page with SVG charts, and JSON that parses. */
   g_assert_true (iot_insight_window_export_report (insight, html, &error));
@@ -530,13 +642,13 @@ test_periodic_baseline (void)
   /* Another capture compared with it: deviations first, tagged. */
   window = gui_test_open_capture ("mqtt-dup.pcap");
   insight = open_insight (window, "insight:latency");
-  diagnoses = iot_insight_window_get_diagnoses (insight);
+  diagnoses = diagnoses_of (insight);
   g_assert_cmpuint (count_kind (diagnoses, IOT_INSIGHT_DEVIATION, NULL), ==, 0);
   g_assert_true (iot_insight_window_compare_baseline (insight, baseline, &error));
   g_assert_no_error (error);
   gui_test_settle ();
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
-  g_assert_nonnull (strstr (iot_insight_window_get_banner (insight), "base.json"));
+  g_assert_nonnull (strstr (banner_text (insight), "base.json"));
   {
     guint deviations = count_kind (diagnoses, IOT_INSIGHT_DEVIATION, NULL);
     g_autoptr (IotInsightFindingRow) first = g_list_model_get_item (findings_model (diagnoses), 0);
@@ -575,22 +687,22 @@ test_empty_and_coap (void)
 {
   IotWindow *window = gui_test_open_capture ("coap.pcap");
   IotInsightWindow *insight = open_insight (window, "insight");
-  IotInsightFindings *diagnoses = iot_insight_window_get_diagnoses (insight);
+  IotInsightFindings *diagnoses = diagnoses_of (insight);
 
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
-  g_assert_true (iot_insight_findings_is_empty (diagnoses));
-  g_assert_cmpstr (iot_insight_findings_get_empty_title (diagnoses), ==, "No problems found in 54 frames");
-  g_assert_false (iot_insight_findings_is_empty (iot_insight_window_get_security (insight)));
+  g_assert_true (findings_empty (diagnoses));
+  g_assert_cmpstr (findings_empty_title (diagnoses), ==, "No problems found in 54 frames");
+  g_assert_false (findings_empty (security_of (insight)));
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
 
   window = gui_test_open_capture ("tls13.pcap");
   insight = open_insight (window, "insight:security");
-  g_assert_true (iot_insight_findings_is_empty (iot_insight_window_get_security (insight)));
-  g_assert_cmpstr (iot_insight_findings_get_empty_title (iot_insight_window_get_security (insight)), ==,
+  g_assert_true (findings_empty (security_of (insight)));
+  g_assert_cmpstr (findings_empty_title (security_of (insight)), ==,
                    "No security weaknesses found in 38 frames");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
-                      iot_insight_window_get_topics_view (insight)))), ==, 0);
+                      topics_view (insight)))), ==, 0);
   gtk_window_destroy (GTK_WINDOW (insight));
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -598,12 +710,12 @@ test_empty_and_coap (void)
   insight = open_insight (window, "insight:latency");
   gui_test_settle ();
   g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "latency");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (iot_insight_window_get_latency_plot (insight, 1))));
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 1), ==, 9);
-  g_assert_cmpuint (iot_insight_window_get_latency_count (insight, 0), ==, 0);
-  g_assert_nonnull (strstr (iot_insight_window_get_latency_text (insight, 1), "9 answered requests"));
-  g_assert_nonnull (find_row (iot_insight_window_get_diagnoses (insight), "coap-retransmission", NULL, NULL));
-  g_assert_cmpuint (iot_insight_finding_row_get_item (find_row (iot_insight_window_get_diagnoses (insight),
+  g_assert_true (gtk_widget_get_mapped (latency_plot (insight, 1)));
+  g_assert_cmpuint (latency_count (insight, 1), ==, 9);
+  g_assert_cmpuint (latency_count (insight, 0), ==, 0);
+  g_assert_nonnull (strstr (latency_text (insight, 1), "9 answered requests"));
+  g_assert_nonnull (find_row (diagnoses_of (insight), "coap-retransmission", NULL, NULL));
+  g_assert_cmpuint (iot_insight_finding_row_get_item (find_row (diagnoses_of (insight),
                                                                "coap-retransmission", NULL, NULL))->frames->len,
                     ==, 8);
   gtk_window_destroy (GTK_WINDOW (insight));
@@ -619,7 +731,7 @@ test_close_early (void)
   GtkWindow *insight = iot_window_show_analysis (window, "insight:sessions", &error);
 
   g_assert_no_error (error);
-  g_assert_false (iot_insight_window_is_ready (IOT_INSIGHT_WINDOW (insight)));
+  g_assert_false (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (insight)));
   g_assert_false (iot_insight_window_export_report (IOT_INSIGHT_WINDOW (insight), "/nonexistent/x.html", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   gtk_window_destroy (insight);
@@ -647,7 +759,7 @@ test_wifi_stations (void)
   g_assert_true (iot_wpa_add_uat_entry ("\"wpa-pwd\",\"home sweet home 42:iot-home\"", &error));
   window = gui_test_open_capture ("wifi-stations.pcap");
   insight = open_insight (window, "insight");
-  diagnoses = iot_insight_window_get_diagnoses (insight);
+  diagnoses = diagnoses_of (insight);
 
   g_assert_cmpuint (count_kind (diagnoses, IOT_INSIGHT_DIAGNOSIS, "wifi-station"), ==, 5);
   row = find_row (diagnoses, "wifi-station", "02:ee:32:10:00:02", NULL);

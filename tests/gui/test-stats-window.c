@@ -2,13 +2,16 @@
  * protocol hierarchy, conversations, endpoints, expert items and
  * histograms must show the numbers `iotscope-cli -z …` prints for the same
  * capture (which equal tshark's), sorting and "Apply as Filter" must work
- * end to end, and "Limit to display filter" must recount.  Run under Xvfb
- * (run-xvfb.sh). */
+ * end to end, and "Limit to display filter" must recount.  The pages are
+ * read through their widgets: the column views' models, the layer buttons,
+ * the status line.  Run under Xvfb (run-xvfb.sh). */
 #include <stdlib.h>
 #include <string.h>
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-stats-page.h"
+#include "iot-stats-rows.h"
 #include "iot-window.h"
 
 /* Lines of a -z report that contain @needle. */
@@ -56,18 +59,112 @@ open_stats (IotWindow *window, const char *page)
   g_assert_true (IOT_IS_STATS_WINDOW (stats));
   g_assert_true (gtk_window_get_transient_for (stats) == GTK_WINDOW (window));
   gui_test_wait_signal (stats, "ready");
-  g_assert_true (iot_stats_window_is_ready (IOT_STATS_WINDOW (stats)));
+  g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (stats)));
   g_assert_cmpstr (iot_stats_window_get_page (IOT_STATS_WINDOW (stats)), ==, page);
   gui_test_settle ();
   return IOT_STATS_WINDOW (stats);
 }
 
-static guint64
-cell_number (IotStatsWindow *stats, const char *page, guint row, const char *title)
+/* The page widget @page ("phs", "conv", …) of the window. */
+static GtkWidget *
+page_widget (IotStatsWindow *stats, const char *page)
 {
-  g_autofree char *text = iot_stats_window_dup_cell_text (stats, page, row, title);
+  GtkWidget *widget = gui_test_find_widget (GTK_WIDGET (stats), page, G_TYPE_NONE);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+/* The page's table ("plen" or "iat" on the histograms page). */
+static GtkColumnView *
+page_view (IotStatsWindow *stats, const char *page)
+{
+  GtkWidget *root = g_str_equal (page, "plen") || g_str_equal (page, "iat")
+                    ? page_widget (stats, "histograms") : page_widget (stats, page);
+  GtkWidget *view = gui_test_find_widget (root, g_str_equal (page, "plen") || g_str_equal (page, "iat") ? page : NULL,
+                                          GTK_TYPE_COLUMN_VIEW);
+
+  g_assert_nonnull (view);
+  return GTK_COLUMN_VIEW (view);
+}
+
+static guint
+n_rows (IotStatsWindow *stats, const char *page)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (page_view (stats, page))));
+}
+
+/* Row @index as the view lists it (sorted; for "phs" the expanded tree). */
+static IotStatsRow *
+page_row (IotStatsWindow *stats, const char *page, guint index)
+{
+  g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (page_view (stats, page))),
+                                                    index);
+
+  g_assert_nonnull (item);
+  return iot_stats_row_from_item (item);
+}
+
+static char *
+cell_text (IotStatsWindow *stats, const char *page, guint row, IotStatsColumn column)
+{
+  g_autoptr (IotStatsRow) item = page_row (stats, page, row);
+
+  return iot_stats_row_dup_text (item, column);
+}
+
+static guint64
+cell_number (IotStatsWindow *stats, const char *page, guint row, IotStatsColumn column)
+{
+  g_autofree char *text = cell_text (stats, page, row, column);
 
   g_assert_nonnull (text);
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+static char *
+row_filter (IotStatsWindow *stats, const char *page, guint row)
+{
+  g_autoptr (IotStatsRow) item = page_row (stats, page, row);
+
+  return iot_stats_row_dup_filter (item);
+}
+
+/* Clicks the layer button @layer ("eth", "ipv4", "ipv6", "tcp", "udp"). */
+static void
+show_layer (IotStatsWindow *stats, const char *page, const char *layer)
+{
+  GtkWidget *button = gui_test_find_widget (page_widget (stats, page), layer, GTK_TYPE_TOGGLE_BUTTON);
+
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+}
+
+static gboolean
+layer_shown (IotStatsWindow *stats, const char *page, const char *layer)
+{
+  GtkWidget *button = gui_test_find_widget (page_widget (stats, page), layer, GTK_TYPE_TOGGLE_BUTTON);
+
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button));
+}
+
+static GtkCheckButton *
+limit_check (IotStatsWindow *stats)
+{
+  return GTK_CHECK_BUTTON (gui_test_find_widget (GTK_WIDGET (stats), "limit", GTK_TYPE_CHECK_BUTTON));
+}
+
+/* Frames counted, as the status line says ("All 149 frames counted …",
+ * "12 of 300 frames match …"). */
+static guint64
+n_counted (IotStatsWindow *stats)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (gui_test_find_widget (GTK_WIDGET (stats), "status",
+                                                                          GTK_TYPE_LABEL)));
+
+  if (g_str_has_prefix (text, "All "))
+    text += strlen ("All ");
+  g_assert_true (g_ascii_isdigit (*text));
   return g_ascii_strtoull (text, NULL, 10);
 }
 
@@ -78,16 +175,19 @@ check_hierarchy (IotStatsWindow *stats, const char *capture, guint n_frames)
 {
   g_autofree char *out = gui_test_cli_run (capture, "-q", "-z", "io,phs", NULL);
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
-  GtkColumnView *view = iot_stats_window_get_view (stats, "phs");
-  g_autofree char *root = iot_stats_window_dup_cell_text (stats, "phs", 0, "Protocol");
+  GtkColumnView *view = page_view (stats, "phs");
+  g_autofree char *root = cell_text (stats, "phs", 0, IOT_STATS_COL_PHS_PROTOCOL);
   g_autofree char *text = iot_stats_window_dup_page_text (stats, "phs");
   guint row = 1;
 
   /* The view shows the expanded tree. */
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))), ==,
-                    iot_stats_window_get_n_rows (stats, "phs"));
+  {
+    g_autoptr (GObject) first = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (view)), 0);
+
+    g_assert_true (GTK_IS_TREE_LIST_ROW (first));
+  }
   g_assert_cmpstr (root, ==, "Frame");
-  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, n_frames);
+  g_assert_cmpuint (cell_number (stats, "phs", 0, IOT_STATS_COL_PHS_FRAMES), ==, n_frames);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *frames = strstr (lines[i], " frames:");
@@ -96,47 +196,49 @@ check_hierarchy (IotStatsWindow *stats, const char *capture, guint n_frames)
       if (frames == NULL)
         continue;
       g_assert_cmpint (sscanf (frames, " frames:%" G_GUINT64_FORMAT " bytes:%" G_GUINT64_FORMAT, &f, &b), ==, 2);
-      g_assert_cmpuint (cell_number (stats, "phs", row, "Frames"), ==, f);
-      g_assert_cmpuint (cell_number (stats, "phs", row, "Bytes"), ==, b);
+      g_assert_cmpuint (cell_number (stats, "phs", row, IOT_STATS_COL_PHS_FRAMES), ==, f);
+      g_assert_cmpuint (cell_number (stats, "phs", row, IOT_STATS_COL_PHS_BYTES), ==, b);
       row++;
     }
   g_assert_cmpuint (row, >, 2);
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "phs"), ==, row);
+  g_assert_cmpuint (n_rows (stats, "phs"), ==, row);
   /* "Copy as Text" is the command line's report itself. */
   g_assert_cmpstr (text, ==, out);
 }
 
-/* The count of bucket @label in a stats_tree table ("  40-79   123  …"). */
-static guint64
-tree_count (const char *report, const char *label)
+/* The counts of the buckets of a stats_tree table, in order: its lines
+ * that start with one space ("  40-79   123  …"). */
+static GArray *
+tree_counts (const char *report)
 {
   g_auto (GStrv) lines = g_strsplit (report, "\n", -1);
-  g_autofree char *prefix = g_strdup_printf (" %s  ", label);
+  GArray *counts = g_array_new (FALSE, FALSE, sizeof (guint64));
 
   for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], prefix))
-      return g_ascii_strtoull (lines[i] + strlen (prefix), NULL, 10);
-  g_error ("no bucket %s in the report", label);
-  return 0;
+    if (lines[i][0] == ' ' && lines[i][1] != ' ' && lines[i][1] != '\0')
+      {
+        const char *count = strstr (lines[i] + 1, "  ");
+        guint64 n;
+
+        g_assert_nonnull (count);
+        n = g_ascii_strtoull (count, NULL, 10);
+        g_array_append_val (counts, n);
+      }
+  return counts;
 }
 
+/* The histogram's table lists the buckets of -z @spec with their counts. */
 static void
-check_histogram (IotStatsWindow *stats, IotHistogramKind kind, const char *capture, const char *spec)
+check_histogram (IotStatsWindow *stats, const char *table, const char *capture, const char *spec)
 {
-  IotHistogram *hist = iot_stats_window_get_histogram (stats, kind);
   g_autofree char *out = gui_test_cli_run (capture, "-q", "-z", spec, NULL);
+  g_autoptr (GArray) counts = tree_counts (out);
   g_autofree char *text = NULL;
-  guint64 sum = 0;
 
-  g_assert_nonnull (hist);
-  for (guint i = 0; i < iot_histogram_n_buckets (hist); i++)
-    {
-      const IotHistogramBucket *b = iot_histogram_bucket (hist, i);
-
-      g_assert_cmpuint (b->count, ==, tree_count (out, b->label));
-      sum += b->count;
-    }
-  g_assert_cmpuint (sum, ==, iot_histogram_total (hist)->count);
+  g_assert_cmpuint (n_rows (stats, table), ==, counts->len);
+  g_assert_cmpuint (counts->len, >, 5);
+  for (guint i = 0; i < counts->len; i++)
+    g_assert_cmpuint (cell_number (stats, table, i, IOT_STATS_COL_B_COUNT), ==, g_array_index (counts, guint64, i));
   text = iot_stats_window_dup_page_text (stats, "histograms");
   g_assert_nonnull (strstr (text, out));
 }
@@ -162,55 +264,54 @@ test_mqtt311 (void)
   GtkColumnViewColumn *bytes_column;
 
   /* Protocol hierarchy: eth / ip / tcp / mqtt as the command line counts. */
-  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, n_frames);
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (iot_stats_window_get_limit_check (stats))));
+  g_assert_cmpuint (n_counted (stats), ==, n_frames);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (limit_check (stats))));
   check_hierarchy (stats, capture, n_frames);
   {
-    g_autofree char *eth = iot_stats_window_dup_cell_text (stats, "phs", 1, "Protocol");
-    g_autofree char *mqtt = iot_stats_window_dup_cell_text (stats, "phs", 4, "Protocol");
-    g_autofree char *pct = iot_stats_window_dup_cell_text (stats, "phs", 4, "% Frames");
+    g_autofree char *eth = cell_text (stats, "phs", 1, IOT_STATS_COL_PHS_PROTOCOL);
+    g_autofree char *mqtt = cell_text (stats, "phs", 4, IOT_STATS_COL_PHS_PROTOCOL);
+    g_autofree char *pct = cell_text (stats, "phs", 4, IOT_STATS_COL_PHS_PCT_FRAMES);
 
     g_assert_cmpstr (eth, ==, "Ethernet");
     g_assert_cmpstr (mqtt, ==, "MQ Telemetry Transport Protocol");
     g_assert_cmpstr (pct, ==, "43.0 %");     /* 64 of 149 */
-    g_assert_cmpuint (cell_number (stats, "phs", 4, "End Frames"), ==, 64);
-    g_assert_cmpuint (cell_number (stats, "phs", 3, "End Frames"), ==, 149 - 64);
+    g_assert_cmpuint (cell_number (stats, "phs", 4, IOT_STATS_COL_PHS_END_FRAMES), ==, 64);
+    g_assert_cmpuint (cell_number (stats, "phs", 3, IOT_STATS_COL_PHS_END_FRAMES), ==, 149 - 64);
   }
 
   /* Conversations: TCP shown first, one row per connection. */
   iot_stats_window_set_page (stats, "conv");
   gui_test_settle ();
   g_assert_cmpstr (iot_stats_window_get_page (stats), ==, "conv");
-  g_assert_cmpint (iot_stats_window_get_layer (stats, "conv"), ==, IOT_CONV_TCP);
+  g_assert_true (layer_shown (stats, "conv", "tcp"));
   conv_rows = count_matching (conv_tcp, "<->");
   g_assert_cmpuint (conv_rows, ==, 9);
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, conv_rows);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
-                      iot_stats_window_get_view (stats, "conv")))), ==, conv_rows);
+  g_assert_cmpuint (n_rows (stats, "conv"), ==, conv_rows);
   /* First appearance first: 127.0.0.1:54932 <-> :1883, 36 frames, 5633 bytes. */
   g_assert_nonnull (strstr (conv_tcp, "127.0.0.1:54932            <-> 127.0.0.1:1883                  19 4435 bytes"
                                       "      17 1198 bytes      36 5633 bytes"));
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Port A"), ==, 54932);
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Port B"), ==, 1883);
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Frames"), ==, 36);
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes"), ==, 5633);
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Frames A→B"), ==, 17);
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes B→A"), ==, 4435);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_PORT_A), ==, 54932);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_PORT_B), ==, 1883);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_FRAMES), ==, 36);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_BYTES), ==, 5633);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_FRAMES_AB), ==, 17);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_BYTES_BA), ==, 4435);
 
   /* Sorting by Bytes, largest first (a click on the heading does this). */
-  bytes_column = iot_stats_window_get_column (stats, "conv", "Bytes");
+  bytes_column = iot_stats_view_find_column (page_view (stats, "conv"), IOT_STATS_COL_CONV_BYTES);
+  g_assert_cmpstr (gtk_column_view_column_get_title (bytes_column), ==, "Bytes");
   g_assert_nonnull (bytes_column);
   g_assert_nonnull (gtk_column_view_column_get_sorter (bytes_column));
-  gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
+  gtk_column_view_sort_by_column (page_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
   gui_test_settle ();
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes"), ==, 5633);
-  g_assert_cmpuint (cell_number (stats, "conv", 1, "Bytes"), ==, 3933);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_BYTES), ==, 5633);
+  g_assert_cmpuint (cell_number (stats, "conv", 1, IOT_STATS_COL_CONV_BYTES), ==, 3933);
   for (guint i = 1; i < conv_rows; i++)
-    g_assert_cmpuint (cell_number (stats, "conv", i - 1, "Bytes"), >=, cell_number (stats, "conv", i, "Bytes"));
-  gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_ASCENDING);
+    g_assert_cmpuint (cell_number (stats, "conv", i - 1, IOT_STATS_COL_CONV_BYTES), >=, cell_number (stats, "conv", i, IOT_STATS_COL_CONV_BYTES));
+  gtk_column_view_sort_by_column (page_view (stats, "conv"), bytes_column, GTK_SORT_ASCENDING);
   gui_test_settle ();
-  g_assert_cmpuint (cell_number (stats, "conv", 0, "Bytes"), ==, 876);
-  gtk_column_view_sort_by_column (iot_stats_window_get_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
+  g_assert_cmpuint (cell_number (stats, "conv", 0, IOT_STATS_COL_CONV_BYTES), ==, 876);
+  gtk_column_view_sort_by_column (page_view (stats, "conv"), bytes_column, GTK_SORT_DESCENDING);
   gui_test_settle ();
 
   /* "Apply as Filter": the stream of the biggest conversation, which the
@@ -219,8 +320,13 @@ test_mqtt311 (void)
   {
     gboolean done = FALSE;
     gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
+    GtkWidget *button = gui_test_find_widget (page_widget (stats, "conv"), "apply-filter", GTK_TYPE_BUTTON);
 
-    iot_stats_window_apply_row_filter (stats, "conv", 0);
+    /* The button asks for a selected row. */
+    g_assert_false (gtk_widget_get_sensitive (button));
+    gtk_selection_model_select_item (gtk_column_view_get_model (page_view (stats, "conv")), 0, TRUE);
+    g_assert_true (gtk_widget_get_sensitive (button));
+    g_signal_emit_by_name (button, "clicked");
     g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_filter_bar_get_entry (iot_window_get_filter_bar (
                        window)))), ==, "tcp.stream eq 0");
@@ -232,52 +338,79 @@ test_mqtt311 (void)
   g_assert_cmpuint (gui_test_count_lines (stream_frames), ==, 36);
   g_assert_cmpstr (iot_session_get_filter_text (session), ==, "tcp.stream eq 0");
 
+  /* The row menu: a right click selects its row, and its first item asks
+   * for that row's filter. */
+  {
+    IotStatsPage *conv = IOT_STATS_PAGE (page_widget (stats, "conv"));
+    GtkWidget *view = GTK_WIDGET (page_view (stats, "conv"));
+    g_autoptr (IotStatsRow) second = page_row (stats, "conv", 1);
+    g_autofree char *expected = iot_stats_row_dup_filter (second);
+    gboolean done = FALSE;
+    gulong id = g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
+
+    iot_stats_page_popup_menu (conv, 1, view, 10, 10);
+    g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                        GTK_COLUMN_VIEW (view)))), ==, 1);
+    g_assert_nonnull (gui_test_find_widget (GTK_WIDGET (conv), NULL, GTK_TYPE_POPOVER_MENU));
+    g_clear_pointer (&filter, g_free);
+    g_assert_true (gtk_widget_activate_action (view, "stats.apply-filter", NULL));
+    g_assert_cmpstr (filter, ==, expected);
+    g_assert_cmpstr (filter, ==, "tcp.stream eq 5");
+    gui_test_wait_for (&done);
+    g_signal_handler_disconnect (session, id);
+  }
+
   /* IPv4 conversations: addresses instead of a stream. */
-  iot_stats_window_set_layer (stats, "conv", IOT_CONV_IPV4);
+  show_layer (stats, "conv", "ipv4");
   gui_test_settle ();
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, 1);
+  g_assert_cmpuint (n_rows (stats, "conv"), ==, 1);
   g_clear_pointer (&filter, g_free);
-  filter = iot_stats_window_dup_row_filter (stats, "conv", 0);
+  filter = row_filter (stats, "conv", 0);
   g_assert_cmpstr (filter, ==, "ip.addr==127.0.0.1 && ip.addr==127.0.0.1");
-  g_assert_false (gtk_column_view_column_get_visible (iot_stats_window_get_column (stats, "conv", "Port A")));
+  g_assert_false (gtk_column_view_column_get_visible (iot_stats_view_find_column (page_view (stats, "conv"), IOT_STATS_COL_CONV_PORT_A)));
 
   /* Endpoints. */
   iot_stats_window_set_page (stats, "endpoints");
-  iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_IPV4);
+  show_layer (stats, "endpoints", "ipv4");
   gui_test_settle ();
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, 1);
-  g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Frames"), ==, 298);
-  g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Bytes"), ==, 33680);
-  g_assert_cmpuint (cell_number (stats, "endpoints", 0, "Tx Frames"), ==, 149);
-  iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_TCP);
+  g_assert_cmpuint (n_rows (stats, "endpoints"), ==, 1);
+  g_assert_cmpuint (cell_number (stats, "endpoints", 0, IOT_STATS_COL_EP_FRAMES), ==, 298);
+  g_assert_cmpuint (cell_number (stats, "endpoints", 0, IOT_STATS_COL_EP_BYTES), ==, 33680);
+  g_assert_cmpuint (cell_number (stats, "endpoints", 0, IOT_STATS_COL_EP_TX_FRAMES), ==, 149);
+  show_layer (stats, "endpoints", "tcp");
   gui_test_settle ();
   /* Nine client ports and the broker's. */
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, endpoint_rows (strstr (ep, "TCP Endpoints")));
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, 10);
+  g_assert_cmpuint (n_rows (stats, "endpoints"), ==, endpoint_rows (strstr (ep, "TCP Endpoints")));
+  g_assert_cmpuint (n_rows (stats, "endpoints"), ==, 10);
 
   /* Expert information: worst first, each with its first frame. */
   iot_stats_window_set_page (stats, "expert");
   gui_test_settle ();
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "expert"), ==, 5);
+  g_assert_cmpuint (n_rows (stats, "expert"), ==, 5);
   g_assert_nonnull (strstr (expert, "\nNotes (18)\n"));
   {
-    g_autofree char *severity = iot_stats_window_dup_cell_text (stats, "expert", 0, "Severity");
-    g_autofree char *summary = iot_stats_window_dup_cell_text (stats, "expert", 0, "Summary");
-    g_autofree char *last = iot_stats_window_dup_cell_text (stats, "expert", 4, "Summary");
+    g_autofree char *severity = cell_text (stats, "expert", 0, IOT_STATS_COL_EX_SEVERITY);
+    g_autofree char *summary = cell_text (stats, "expert", 0, IOT_STATS_COL_EX_SUMMARY);
+    g_autofree char *last = cell_text (stats, "expert", 4, IOT_STATS_COL_EX_SUMMARY);
 
     g_assert_cmpstr (severity, ==, "Note");
     g_assert_cmpstr (summary, ==, "This frame initiates the connection closing");
-    g_assert_cmpuint (cell_number (stats, "expert", 0, "Count"), ==, 9);
+    g_assert_cmpuint (cell_number (stats, "expert", 0, IOT_STATS_COL_EX_COUNT), ==, 9);
     g_assert_cmpstr (last, ==, "Connection finish (FIN)");
-    g_assert_cmpuint (cell_number (stats, "expert", 4, "Count"), ==, 18);
+    g_assert_cmpuint (cell_number (stats, "expert", 4, IOT_STATS_COL_EX_COUNT), ==, 18);
   }
-  g_assert_cmpuint (iot_stats_window_get_expert_frame (stats, 0), ==, g_ascii_strtoull (first_fin, NULL, 10));
-  g_assert_cmpuint (iot_stats_window_get_expert_frame (stats, 0), ==, 19);
+  {
+    g_autoptr (IotStatsRow) first = page_row (stats, "expert", 0);
+
+    g_assert_cmpuint (iot_stats_row_get_first_frame (first), ==, g_ascii_strtoull (first_fin, NULL, 10));
+    g_assert_cmpuint (iot_stats_row_get_first_frame (first), ==, 19);
+    g_assert_cmpuint (cell_number (stats, "expert", 0, IOT_STATS_COL_EX_FRAME), ==, 19);
+  }
   /* Double-clicking the row (the view's "activate") asks for frame 19;
    * once the stream filter is cleared, the main window selects it. */
   gui_test_apply_filter (window, "");
   g_signal_connect (stats, "frame-activated", G_CALLBACK (gui_test_frame_cb), &frame);
-  g_signal_emit_by_name (iot_stats_window_get_view (stats, "expert"), "activate", 0);
+  g_signal_emit_by_name (page_view (stats, "expert"), "activate", 0);
   g_assert_cmpuint (frame, ==, 19);
   gui_test_settle ();
   g_assert_cmpuint (iot_session_get_selected_frame (session), ==, 19);
@@ -285,12 +418,15 @@ test_mqtt311 (void)
   /* Histograms: the same buckets as -z plen,tree and -z iat,tree. */
   iot_stats_window_set_page (stats, "histograms");
   gui_test_settle ();
-  check_histogram (stats, IOT_HISTOGRAM_FRAME_LENGTH, capture, "plen,tree");
-  check_histogram (stats, IOT_HISTOGRAM_INTER_FRAME, capture, "iat,tree");
-  g_assert_cmpuint (iot_histogram_bucket (iot_stats_window_get_histogram (stats, IOT_HISTOGRAM_FRAME_LENGTH), 2)->count,
-                    ==, 123);
-  g_assert_cmpuint (iot_histogram_bucket (iot_stats_window_get_histogram (stats, IOT_HISTOGRAM_INTER_FRAME), 1)->count,
-                    ==, 108);
+  check_histogram (stats, "plen", capture, "plen,tree");
+  check_histogram (stats, "iat", capture, "iat,tree");
+  g_assert_cmpuint (cell_number (stats, "plen", 2, IOT_STATS_COL_B_COUNT), ==, 123);
+  g_assert_cmpuint (cell_number (stats, "iat", 1, IOT_STATS_COL_B_COUNT), ==, 108);
+  {
+    g_autofree char *range = cell_text (stats, "iat", 1, IOT_STATS_COL_B_RANGE);
+
+    g_assert_cmpstr (range, ==, "10–100 µs");
+  }
 
   gtk_window_destroy (GTK_WINDOW (stats));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -316,16 +452,16 @@ test_netns_limited (void)
   /* Unlimited first: every layer of the capture. */
   stats = open_stats (window, "conv");
   check_hierarchy (stats, capture, gui_test_count_lines (all));
-  iot_stats_window_set_layer (stats, "conv", IOT_CONV_ETH);
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, count_matching (conv_eth, "<->"));
-  iot_stats_window_set_layer (stats, "endpoints", IOT_CONV_IPV6);
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "endpoints"), ==, endpoint_rows (ep_ipv6));
+  show_layer (stats, "conv", "eth");
+  g_assert_cmpuint (n_rows (stats, "conv"), ==, count_matching (conv_eth, "<->"));
+  show_layer (stats, "endpoints", "ipv6");
+  g_assert_cmpuint (n_rows (stats, "endpoints"), ==, endpoint_rows (ep_ipv6));
   g_assert_cmpuint (endpoint_rows (ep_ipv6), ==, 6);
-  iot_stats_window_set_layer (stats, "conv", IOT_CONV_IPV6);
-  g_assert_cmpuint (iot_stats_window_get_n_rows (stats, "conv"), ==, count_matching (conv_ipv6, "<->"));
+  show_layer (stats, "conv", "ipv6");
+  g_assert_cmpuint (n_rows (stats, "conv"), ==, count_matching (conv_ipv6, "<->"));
   g_assert_cmpuint (count_matching (conv_ipv6, "<->"), ==, 4);
   {
-    g_autofree char *filter = iot_stats_window_dup_row_filter (stats, "conv", 0);
+    g_autofree char *filter = row_filter (stats, "conv", 0);
 
     g_assert_true (g_str_has_prefix (filter, "ipv6.addr=="));
     g_assert_nonnull (strstr (filter, " && ipv6.addr=="));
@@ -335,11 +471,11 @@ test_netns_limited (void)
   /* With a display filter in the main window, only its frames count. */
   gui_test_apply_filter (window, "icmp || icmpv6");
   stats = open_stats (window, "phs");
-  limit = iot_stats_window_get_limit_check (stats);
+  limit = limit_check (stats);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (limit)));
   g_assert_true (gtk_check_button_get_active (limit));
-  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, gui_test_count_lines (icmp));
-  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, gui_test_count_lines (icmp));
+  g_assert_cmpuint (n_counted (stats), ==, gui_test_count_lines (icmp));
+  g_assert_cmpuint (cell_number (stats, "phs", 0, IOT_STATS_COL_PHS_FRAMES), ==, gui_test_count_lines (icmp));
   {
     g_autofree char *text = iot_stats_window_dup_page_text (stats, "phs");
 
@@ -348,10 +484,10 @@ test_netns_limited (void)
   /* Unticking counts everything again, in the worker. */
   g_signal_connect (stats, "ready", G_CALLBACK (gui_test_flag_cb), &ready);
   gtk_check_button_set_active (limit, FALSE);
-  g_assert_false (iot_stats_window_is_ready (stats));
+  g_assert_false (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (stats)));
   gui_test_wait_for (&ready);
-  g_assert_cmpuint (iot_stats_window_get_n_counted (stats), ==, gui_test_count_lines (all));
-  g_assert_cmpuint (cell_number (stats, "phs", 0, "Frames"), ==, gui_test_count_lines (all));
+  g_assert_cmpuint (n_counted (stats), ==, gui_test_count_lines (all));
+  g_assert_cmpuint (cell_number (stats, "phs", 0, IOT_STATS_COL_PHS_FRAMES), ==, gui_test_count_lines (all));
   gtk_window_destroy (GTK_WINDOW (stats));
   gtk_window_destroy (GTK_WINDOW (window));
 }
