@@ -51,11 +51,16 @@ enum {
   F_FLOAT16,
   F_FLOAT32,
   F_FLOAT64,
-  F_INVALID_MINOR,
-  F_INVALID_ELEMENT,
-  F_TOO_LONG,
-  F_MAX_DEPTH,
   N_FIELDS
+};
+
+/* Expert items, under tshark's abbreviations. */
+enum {
+  E_INVALID_MINOR,
+  E_INVALID_ELEMENT,
+  E_TOO_LONG,
+  E_MAX_DEPTH,
+  N_EXPERTS
 };
 
 enum {
@@ -200,15 +205,22 @@ static IotField cbor_fields[N_FIELDS] = {
     "A single-precision float (4 bytes)." },
   [F_FLOAT64] = { "cbor.type.float64", "Float 64 Bit", IOT_FT_DOUBLE, .blurb =
     "A double-precision float (8 bytes)." },
-  [F_INVALID_MINOR] = { "cbor.invalid_minor_type", "Invalid minor type", IOT_FT_NONE, .blurb =
+};
+
+static IotExpertInfo cbor_experts[N_EXPERTS] = {
+  [E_INVALID_MINOR] = IOT_EXPERT_INFO ("cbor.invalid_minor_type", IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+    "Invalid minor type",
     "The low 5 bits hold a value RFC 8949 does not allow for this major type (28-30, or 31 where no "
-    "indefinite length exists)." },
-  [F_INVALID_ELEMENT] = { "cbor.invalid_element", "Invalid element", IOT_FT_NONE, .blurb =
-    "A chunk of an indefinite-length string is not a string of the same type." },
-  [F_TOO_LONG] = { "cbor.too_long_length", "Too long length", IOT_FT_NONE, .blurb =
-    "A negative integer below -2^63, which a 64-bit signed field cannot hold." },
-  [F_MAX_DEPTH] = { "cbor.max_recursion_depth_reached", "Maximum allowed recursion depth reached. Dissection stopped.",
-    IOT_FT_NONE, .blurb = "Items nested deeper than this decoder follows; the rest is not decoded." },
+    "indefinite length exists)."),
+  [E_INVALID_ELEMENT] = IOT_EXPERT_INFO ("cbor.invalid_element", IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+    "Invalid element",
+    "A chunk of an indefinite-length string is not a string of the same type."),
+  [E_TOO_LONG] = IOT_EXPERT_INFO ("cbor.too_long_length", IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+    "Too long length",
+    "A negative integer below -2^63, which a 64-bit signed field cannot hold."),
+  [E_MAX_DEPTH] = IOT_EXPERT_INFO ("cbor.max_recursion_depth_reached", IOT_SEV_WARN, IOT_GROUP_MALFORMED,
+    "Maximum allowed recursion depth reached. Dissection stopped.",
+    "Items nested deeper than this decoder follows; the rest is not decoded."),
 };
 
 typedef struct {
@@ -251,10 +263,8 @@ argument_size (guint minor)
 static void
 invalid_minor (Walk *w, int item, guint off, guint major, guint minor)
 {
-  int node = iot_tree_add_item (w->pkt, item, &cbor_fields[F_INVALID_MINOR], w->buf, off, 1, FALSE);
-
-  iot_expert_add (w->pkt, node >= 0 ? node : item, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                  "invalid minor type %u in %s", minor, major_type_words[major]);
+  iot_expert_add_info (w->pkt, item, &cbor_experts[E_INVALID_MINOR], "invalid minor type %u in %s",
+                       minor, major_type_words[major]);
 }
 
 /* Half precision as RFC 8949 appendix D decodes it. */
@@ -382,10 +392,8 @@ dissect_string_chunks (Walk *w, int item, guint *off, guint major, guint depth, 
         }
       if ((guint) (first >> 5) != major)
         {
-          int node = iot_tree_add_item (w->pkt, indef, &cbor_fields[F_INVALID_ELEMENT], w->buf, *off, 1, FALSE);
-
-          iot_expert_add (w->pkt, node >= 0 ? node : item, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                          "invalid element %u, expected %s", first >> 5, major_type_words[major]);
+          iot_expert_add_info (w->pkt, indef >= 0 ? indef : item, &cbor_experts[E_INVALID_ELEMENT],
+                               "invalid element %u, expected %s", first >> 5, major_type_words[major]);
           out->stop = TRUE;
           return;
         }
@@ -520,11 +528,11 @@ dissect_nint (Walk *w, int item, guint *off, guint minor, Item *out)
   out->number = -1.0 - (double) arg;
   if (arg > G_MAXINT64)
     {
-      node = iot_tree_add_int (w->pkt, item, &cbor_fields[F_NINT], w->buf, *off + 1, argument_size (minor), 0);
+      /* The item's own note comes before the value row, as in tshark. */
+      iot_expert_add_info (w->pkt, item, &cbor_experts[E_TOO_LONG],
+                           "The value is too small, Wireshark can not display it correctly");
+      iot_tree_add_int (w->pkt, item, &cbor_fields[F_NINT], w->buf, *off + 1, argument_size (minor), 0);
       iot_tree_set_label (w->pkt, item, "Negative Integer: -1-%" G_GUINT64_FORMAT, arg);
-      node = iot_tree_add_item (w->pkt, item, &cbor_fields[F_TOO_LONG], w->buf, *off + 1, argument_size (minor), FALSE);
-      iot_expert_add (w->pkt, node >= 0 ? node : item, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                      "The value is too small, Wireshark can not display it correctly");
     }
   else
     {
@@ -630,10 +638,7 @@ dissect_item (Walk *w, int parent, guint *off, guint depth, Item *out)
 
   if (depth > MAX_DEPTH)
     {
-      int node = iot_tree_add_item (w->pkt, parent, &cbor_fields[F_MAX_DEPTH], w->buf, *off, 0, FALSE);
-
-      iot_expert_add (w->pkt, node >= 0 ? node : parent, IOT_SEV_WARN, IOT_GROUP_MALFORMED,
-                      "Maximum allowed recursion depth reached. Dissection stopped.");
+      iot_expert_add_info (w->pkt, parent, &cbor_experts[E_MAX_DEPTH], NULL);
       return FALSE;
     }
   first = iot_buf_u8 (w->buf, start);
@@ -732,6 +737,8 @@ IotDissector iot_dissector_cbor = {
   .long_name = "Concise Binary Object Representation",
   .fields = cbor_fields,
   .n_fields = N_FIELDS,
+  .experts = cbor_experts,
+  .n_experts = N_EXPERTS,
   .dissect_with_data = dissect_cbor,
   .string_handoff = cbor_media_types,
 };

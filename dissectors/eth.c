@@ -21,7 +21,6 @@ enum {
   F_ADDR_RESOLVED,
   F_ADDR_OUI,
   F_ADDR_OUI_RESOLVED,
-  F_SRC_NOT_GROUP,
   F_LG,
   F_IG,
   F_TYPE,
@@ -43,6 +42,18 @@ static const IotValueName ethertype_names[] = {
   { 0x8863, "PPPoE Discovery" },
   { 0x8864, "PPPoE Session" },
   IOT_VALUE_NAMES_END
+};
+
+enum {
+  E_SRC_NOT_GROUP,
+  N_EXPERTS
+};
+
+static IotExpertInfo eth_experts[N_EXPERTS] = {
+  [E_SRC_NOT_GROUP] = IOT_EXPERT_INFO ("eth.src_not_group", IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
+    "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)",
+    "The sender's address has the group bit set: no card may send as a multicast or broadcast address, "
+    "so the frame was forged or mangled."),
 };
 
 static IotField eth_fields[N_FIELDS] = {
@@ -84,10 +95,6 @@ static IotField eth_fields[N_FIELDS] = {
     "The maker prefix of either address." },
   [F_ADDR_OUI_RESOLVED] = { "eth.addr.oui_resolved", "Address OUI (resolved)", IOT_FT_STRING, .blurb =
     "The maker's full name for either address." },
-  [F_SRC_NOT_GROUP] = { "eth.src_not_group",
-    "Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)", IOT_FT_NONE, .blurb =
-    "The sender's address has the group bit set: no card may send as a multicast or broadcast address, "
-    "so the frame was forged or mangled." },
   [F_LG] = { "eth.lg", "LG bit", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x020000,
     "The locally-administered bit of either address.",
     "Locally administered address (this is NOT the factory default)", "Globally unique address (factory default)" },
@@ -151,15 +158,7 @@ add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, gboolean is_dst)
   int hidden;
 
   if (!is_dst && (mac[0] & 0x01))
-    {
-      int expert = iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "%s",
-                                   eth_fields[F_SRC_NOT_GROUP].name);
-      int flag = iot_tree_add_item (pkt, expert, &eth_fields[F_SRC_NOT_GROUP], buf, off, 0, FALSE);
-
-      /* The expert row already shows the message. */
-      iot_tree_set_generated (pkt, flag);
-      iot_tree_set_hidden (pkt, flag);
-    }
+    iot_expert_add_info (pkt, node, &eth_experts[E_SRC_NOT_GROUP], NULL);
   if (is_dst)
     add_resolved (pkt, node, buf, off, F_DST_RESOLVED, F_DST_OUI, F_DST_OUI_RESOLVED);
   else
@@ -247,6 +246,8 @@ IotDissector iot_dissector_eth = {
   .long_name = "Ethernet",
   .fields = eth_fields,
   .n_fields = N_FIELDS,
+  .experts = eth_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_eth,
   .handoff = { { "link", 1 } },
 };

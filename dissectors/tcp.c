@@ -84,21 +84,6 @@ enum {
   F_AN_INITIAL_RTT,
   F_AN_BYTES_IN_FLIGHT,
   F_AN_PUSH_BYTES_SENT,
-  F_AN_RETRANSMISSION,
-  F_AN_FAST_RETRANSMISSION,
-  F_AN_SPURIOUS_RETRANSMISSION,
-  F_AN_OUT_OF_ORDER,
-  F_AN_REUSED_PORTS,
-  F_AN_LOST_SEGMENT,
-  F_AN_ACK_LOST_SEGMENT,
-  F_AN_WINDOW_UPDATE,
-  F_AN_WINDOW_FULL,
-  F_AN_KEEP_ALIVE,
-  F_AN_KEEP_ALIVE_ACK,
-  F_AN_ZERO_WINDOW_PROBE,
-  F_AN_ZERO_WINDOW,
-  F_AN_ZERO_WINDOW_PROBE_ACK,
-  F_AN_DUPLICATE_ACK,
   F_AN_DUPLICATE_ACK_NUM,
   F_AN_DUPLICATE_ACK_FRAME,
   F_AN_RTO,
@@ -305,50 +290,6 @@ static IotField tcp_fields[N_FIELDS] = {
     IOT_BASE_DEC, NULL, 0,
     "Bytes this sender has sent since its last segment with the PSH flag: roughly the size of the "
     "application message being written." },
-  [F_AN_RETRANSMISSION] = { "tcp.analysis.retransmission", "This frame is a (suspected) retransmission",
-    IOT_FT_NONE, .blurb =
-    "The segment carries data sent before: the sender probably timed out waiting for an acknowledgement." },
-  [F_AN_FAST_RETRANSMISSION] = { "tcp.analysis.fast_retransmission",
-    "This frame is a (suspected) fast retransmission", IOT_FT_NONE, .blurb =
-    "A retransmission sent right after duplicate acknowledgements told the sender a segment was missing." },
-  [F_AN_SPURIOUS_RETRANSMISSION] = { "tcp.analysis.spurious_retransmission",
-    "This frame is a (suspected) spurious retransmission", IOT_FT_NONE, .blurb =
-    "A retransmission of data the receiver had already acknowledged: it was not needed." },
-  [F_AN_OUT_OF_ORDER] = { "tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment",
-    IOT_FT_NONE, .blurb =
-    "The segment fills a gap shortly after later data was seen: it was reordered on the way, or it is a "
-    "quick retransmission." },
-  [F_AN_REUSED_PORTS] = { "tcp.analysis.reused_ports",
-    "A new tcp session is started with the same ports as an earlier session in this trace", IOT_FT_NONE,
-    .blurb = "A new connection (SYN with a new starting sequence number) uses the same addresses and ports "
-    "as an earlier one, for example a device reconnecting after a reset." },
-  [F_AN_LOST_SEGMENT] = { "tcp.analysis.lost_segment",
-    "Previous segment(s) not captured (common at capture start)", IOT_FT_NONE, .blurb =
-    "The segment starts beyond the data seen so far: something in between was lost or not captured." },
-  [F_AN_ACK_LOST_SEGMENT] = { "tcp.analysis.ack_lost_segment",
-    "ACKed segment that wasn't captured (common at capture start)", IOT_FT_NONE, .blurb =
-    "The acknowledgement covers data that never appeared in the capture." },
-  [F_AN_WINDOW_UPDATE] = { "tcp.analysis.window_update", "TCP window update", IOT_FT_NONE, .blurb =
-    "An empty segment whose only news is a changed receive window." },
-  [F_AN_WINDOW_FULL] = { "tcp.analysis.window_full",
-    "TCP window specified by the receiver is now completely full", IOT_FT_NONE, .blurb =
-    "This segment fills the receiver's window to the last byte: the sender must now wait for an "
-    "acknowledgement." },
-  [F_AN_KEEP_ALIVE] = { "tcp.analysis.keep_alive", "TCP keep-alive segment", IOT_FT_NONE, .blurb =
-    "A segment one byte before the next sequence number, sent to check that the peer is still there "
-    "(Linux also probes a zero window this way)." },
-  [F_AN_KEEP_ALIVE_ACK] = { "tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", IOT_FT_NONE,
-    .blurb = "The peer's answer to a keep-alive: it repeats its last acknowledgement." },
-  [F_AN_ZERO_WINDOW_PROBE] = { "tcp.analysis.zero_window_probe", "TCP Zero Window Probe", IOT_FT_NONE,
-    .blurb = "One byte sent into a zero window, to learn when the receiver has room again." },
-  [F_AN_ZERO_WINDOW] = { "tcp.analysis.zero_window", "TCP Zero Window segment", IOT_FT_NONE, .blurb =
-    "The sender of this segment announces a receive window of zero: its application is not reading and "
-    "the other side must stop sending." },
-  [F_AN_ZERO_WINDOW_PROBE_ACK] = { "tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe",
-    IOT_FT_NONE, .blurb = "The receiver's answer to a zero-window probe." },
-  [F_AN_DUPLICATE_ACK] = { "tcp.analysis.duplicate_ack", "Duplicate ACK", IOT_FT_NONE, .blurb =
-    "An empty segment repeating the previous acknowledgement and window: the receiver got data beyond a "
-    "gap and asks again for the missing part." },
   [F_AN_DUPLICATE_ACK_NUM] = { "tcp.analysis.duplicate_ack_num", "Duplicate ACK #", IOT_FT_UINT32,
     IOT_BASE_DEC, NULL, 0,
     "How many times in a row this acknowledgement has been repeated (three usually trigger a fast "
@@ -360,6 +301,122 @@ static IotField tcp_fields[N_FIELDS] = {
     "retransmission: how long the sender waited (its retransmission timeout)." },
   [F_AN_RTO_FRAME] = { "tcp.analysis.rto_frame", "RTO based on delta from frame", IOT_FT_FRAMENUM, .blurb =
     "The frame the retransmission timeout is measured from." },
+};
+
+/* Expert items, under tshark's abbreviations.  The analysis items are
+ * filters and -e fields of their own (tcp.analysis.retransmission …), and
+ * analyses such as the insight find them by those fields. */
+enum {
+  E_RETRANSMISSION,
+  E_FAST_RETRANSMISSION,
+  E_SPURIOUS_RETRANSMISSION,
+  E_OUT_OF_ORDER,
+  E_REUSED_PORTS,
+  E_LOST_SEGMENT,
+  E_ACK_LOST_SEGMENT,
+  E_WINDOW_UPDATE,
+  E_WINDOW_FULL,
+  E_KEEP_ALIVE,
+  E_KEEP_ALIVE_ACK,
+  E_ZERO_WINDOW_PROBE,
+  E_ZERO_WINDOW,
+  E_ZERO_WINDOW_PROBE_ACK,
+  E_DUPLICATE_ACK,
+  E_CONNECTION_SYN,
+  E_CONNECTION_SYNACK,
+  E_CONNECTION_FIN,
+  E_CONNECTION_FIN_ACTIVE,
+  E_CONNECTION_FIN_PASSIVE,
+  E_CONNECTION_RST,
+  E_WSCALE_SHIFT_INVALID,
+  E_OPTION_LEN_INVALID,
+  E_BOGUS_HEADER_LENGTH,
+  N_EXPERTS
+};
+
+static IotExpertInfo tcp_experts[N_EXPERTS] = {
+  [E_RETRANSMISSION] = IOT_EXPERT_INFO ("tcp.analysis.retransmission", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "This frame is a (suspected) retransmission",
+    "The segment carries data sent before: the sender probably timed out waiting for an acknowledgement."),
+  [E_FAST_RETRANSMISSION] = IOT_EXPERT_INFO ("tcp.analysis.fast_retransmission", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "This frame is a (suspected) fast retransmission",
+    "A retransmission sent right after duplicate acknowledgements told the sender a segment was missing."),
+  [E_SPURIOUS_RETRANSMISSION] = IOT_EXPERT_INFO ("tcp.analysis.spurious_retransmission", IOT_SEV_NOTE,
+    IOT_GROUP_SEQUENCE, "This frame is a (suspected) spurious retransmission",
+    "A retransmission of data the receiver had already acknowledged: it was not needed."),
+  [E_OUT_OF_ORDER] = IOT_EXPERT_INFO ("tcp.analysis.out_of_order", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "This frame is a (suspected) out-of-order segment",
+    "The segment fills a gap shortly after later data was seen: it was reordered on the way, or it is a "
+    "quick retransmission."),
+  [E_REUSED_PORTS] = IOT_EXPERT_INFO ("tcp.analysis.reused_ports", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "A new tcp session is started with the same ports as an earlier session in this trace",
+    "A new connection (SYN with a new starting sequence number) uses the same addresses and ports "
+    "as an earlier one, for example a device reconnecting after a reset."),
+  [E_LOST_SEGMENT] = IOT_EXPERT_INFO ("tcp.analysis.lost_segment", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "Previous segment(s) not captured (common at capture start)",
+    "The segment starts beyond the data seen so far: something in between was lost or not captured."),
+  [E_ACK_LOST_SEGMENT] = IOT_EXPERT_INFO ("tcp.analysis.ack_lost_segment", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "ACKed segment that wasn't captured (common at capture start)",
+    "The acknowledgement covers data that never appeared in the capture."),
+  [E_WINDOW_UPDATE] = IOT_EXPERT_INFO ("tcp.analysis.window_update", IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+    "TCP window update",
+    "An empty segment whose only news is a changed receive window."),
+  [E_WINDOW_FULL] = IOT_EXPERT_INFO ("tcp.analysis.window_full", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "TCP window specified by the receiver is now completely full",
+    "This segment fills the receiver's window to the last byte: the sender must now wait for an "
+    "acknowledgement."),
+  [E_KEEP_ALIVE] = IOT_EXPERT_INFO ("tcp.analysis.keep_alive", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "TCP keep-alive segment",
+    "A segment one byte before the next sequence number, sent to check that the peer is still there "
+    "(Linux also probes a zero window this way)."),
+  [E_KEEP_ALIVE_ACK] = IOT_EXPERT_INFO ("tcp.analysis.keep_alive_ack", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "ACK to a TCP keep-alive segment",
+    "The peer's answer to a keep-alive: it repeats its last acknowledgement."),
+  [E_ZERO_WINDOW_PROBE] = IOT_EXPERT_INFO ("tcp.analysis.zero_window_probe", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "TCP Zero Window Probe",
+    "One byte sent into a zero window, to learn when the receiver has room again."),
+  [E_ZERO_WINDOW] = IOT_EXPERT_INFO ("tcp.analysis.zero_window", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "TCP Zero Window segment",
+    "The sender of this segment announces a receive window of zero: its application is not reading and "
+    "the other side must stop sending."),
+  [E_ZERO_WINDOW_PROBE_ACK] = IOT_EXPERT_INFO ("tcp.analysis.zero_window_probe_ack", IOT_SEV_NOTE,
+    IOT_GROUP_SEQUENCE, "ACK to a TCP Zero Window Probe",
+    "The receiver's answer to a zero-window probe."),
+  /* Also the "This is a TCP duplicate ack" row under the analysis flags,
+   * which tshark files under the same name. */
+  [E_DUPLICATE_ACK] = IOT_EXPERT_INFO ("tcp.analysis.duplicate_ack", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "Duplicate ACK",
+    "An empty segment repeating the previous acknowledgement and window: the receiver got data beyond a "
+    "gap and asks again for the missing part."),
+  [E_CONNECTION_SYN] = IOT_EXPERT_INFO ("tcp.connection.syn", IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+    "Connection establish request (SYN)",
+    "The first segment of a connection: the client asks the server port named in the message to talk."),
+  [E_CONNECTION_SYNACK] = IOT_EXPERT_INFO ("tcp.connection.synack", IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+    "Connection establish acknowledge (SYN+ACK)",
+    "The server's answer to a SYN: it accepts the connection and sends its own starting sequence number."),
+  [E_CONNECTION_FIN] = IOT_EXPERT_INFO ("tcp.connection.fin", IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
+    "Connection finish (FIN)",
+    "The sender has no more data to send; the other direction may go on until it sends its own FIN."),
+  [E_CONNECTION_FIN_ACTIVE] = IOT_EXPERT_INFO ("tcp.connection.fin_active", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "This frame initiates the connection closing",
+    "This FIN comes from the side that began closing the connection (the first FIN seen)."),
+  [E_CONNECTION_FIN_PASSIVE] = IOT_EXPERT_INFO ("tcp.connection.fin_passive", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "This frame undergoes the connection closing",
+    "This FIN answers the other side's FIN: the connection is closing from both ends now."),
+  [E_CONNECTION_RST] = IOT_EXPERT_INFO ("tcp.connection.rst", IOT_SEV_WARN, IOT_GROUP_SEQUENCE,
+    "Connection reset (RST)",
+    "The sender aborts the connection at once: it refused it, crashed, or gave up. Data not yet "
+    "delivered is lost."),
+  [E_WSCALE_SHIFT_INVALID] = IOT_EXPERT_INFO ("tcp.options.wscale.shift.invalid", IOT_SEV_WARN,
+    IOT_GROUP_PROTOCOL, "Window scale shift exceeds 14",
+    "RFC 7323 limits the window scale shift to 14; larger values are treated as 14."),
+  [E_OPTION_LEN_INVALID] = IOT_EXPERT_INFO ("tcp.option.len.invalid", IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
+    "Invalid length for option",
+    "An option's length byte is too small for its kind, or runs past the end of the options: the "
+    "rest of the options cannot be read."),
+  [E_BOGUS_HEADER_LENGTH] = IOT_EXPERT_INFO ("tcp.bogus_header_length", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+    "Bogus TCP Header length",
+    "The data offset says the header is shorter than the 20 fixed bytes, or longer than the segment."),
 };
 
 /* ---- per-capture state ---------------------------------------------------- */
@@ -1298,39 +1355,25 @@ find_by_frame (const GArray *a, gsize size, guint32 frame)
  * last one shown comes first. */
 static const struct {
   guint16     flag;
-  int         field;
-  IotSeverity severity;
+  int         expert;
   const char *info;
 } flag_items[] = {
-  { TA_REUSED_PORTS, F_AN_REUSED_PORTS, IOT_SEV_NOTE, "[TCP Port numbers reused] " },
-  { TA_SPURIOUS_RETRANSMISSION, F_AN_SPURIOUS_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Spurious Retransmission] " },
-  { TA_RETRANSMISSION, F_AN_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Retransmission] " },
-  { TA_FAST_RETRANSMISSION, F_AN_FAST_RETRANSMISSION, IOT_SEV_NOTE, "[TCP Fast Retransmission] " },
-  { TA_OUT_OF_ORDER, F_AN_OUT_OF_ORDER, IOT_SEV_WARN, "[TCP Out-Of-Order] " },
-  { TA_LOST_SEGMENT, F_AN_LOST_SEGMENT, IOT_SEV_WARN, "[TCP Previous segment not captured] " },
-  { TA_ACK_LOST_SEGMENT, F_AN_ACK_LOST_SEGMENT, IOT_SEV_WARN, "[TCP ACKed unseen segment] " },
-  { TA_WINDOW_UPDATE, F_AN_WINDOW_UPDATE, IOT_SEV_CHAT, "[TCP Window Update] " },
-  { TA_WINDOW_FULL, F_AN_WINDOW_FULL, IOT_SEV_WARN, "[TCP Window Full] " },
-  { TA_KEEP_ALIVE, F_AN_KEEP_ALIVE, IOT_SEV_NOTE, "[TCP Keep-Alive] " },
-  { TA_KEEP_ALIVE_ACK, F_AN_KEEP_ALIVE_ACK, IOT_SEV_NOTE, "[TCP Keep-Alive ACK] " },
-  { TA_DUPLICATE_ACK, F_AN_DUPLICATE_ACK, IOT_SEV_NOTE, NULL },
-  { TA_ZERO_WINDOW_PROBE, F_AN_ZERO_WINDOW_PROBE, IOT_SEV_NOTE, "[TCP ZeroWindowProbe] " },
-  { TA_ZERO_WINDOW, F_AN_ZERO_WINDOW, IOT_SEV_WARN, "[TCP ZeroWindow] " },
-  { TA_ZERO_WINDOW_PROBE_ACK, F_AN_ZERO_WINDOW_PROBE_ACK, IOT_SEV_NOTE, "[TCP ZeroWindowProbeAck] " },
+  { TA_REUSED_PORTS, E_REUSED_PORTS, "[TCP Port numbers reused] " },
+  { TA_SPURIOUS_RETRANSMISSION, E_SPURIOUS_RETRANSMISSION, "[TCP Spurious Retransmission] " },
+  { TA_RETRANSMISSION, E_RETRANSMISSION, "[TCP Retransmission] " },
+  { TA_FAST_RETRANSMISSION, E_FAST_RETRANSMISSION, "[TCP Fast Retransmission] " },
+  { TA_OUT_OF_ORDER, E_OUT_OF_ORDER, "[TCP Out-Of-Order] " },
+  { TA_LOST_SEGMENT, E_LOST_SEGMENT, "[TCP Previous segment not captured] " },
+  { TA_ACK_LOST_SEGMENT, E_ACK_LOST_SEGMENT, "[TCP ACKed unseen segment] " },
+  { TA_WINDOW_UPDATE, E_WINDOW_UPDATE, "[TCP Window Update] " },
+  { TA_WINDOW_FULL, E_WINDOW_FULL, "[TCP Window Full] " },
+  { TA_KEEP_ALIVE, E_KEEP_ALIVE, "[TCP Keep-Alive] " },
+  { TA_KEEP_ALIVE_ACK, E_KEEP_ALIVE_ACK, "[TCP Keep-Alive ACK] " },
+  { TA_DUPLICATE_ACK, E_DUPLICATE_ACK, NULL },
+  { TA_ZERO_WINDOW_PROBE, E_ZERO_WINDOW_PROBE, "[TCP ZeroWindowProbe] " },
+  { TA_ZERO_WINDOW, E_ZERO_WINDOW, "[TCP ZeroWindow] " },
+  { TA_ZERO_WINDOW_PROBE_ACK, E_ZERO_WINDOW_PROBE_ACK, "[TCP ZeroWindowProbeAck] " },
 };
-
-/* An expert item that can also be filtered and extracted as @field (as
- * tshark's expert items are, under their own names). */
-static void
-add_flag_expert (IotPacket *pkt, int anchor, IotBuf *buf, int field, IotSeverity severity, const char *msg)
-{
-  int expert = iot_expert_add (pkt, anchor, severity, IOT_GROUP_SEQUENCE, "%s", msg);
-  int node = iot_tree_add_item (pkt, expert, &tcp_fields[field], buf, 0, 0, FALSE);
-
-  /* The expert row already shows the message. */
-  iot_tree_set_generated (pkt, node);
-  iot_tree_set_hidden (pkt, node);
-}
 
 /* Puts @prefix in front of the Info column and keeps it there: inner
  * layers that replace the Info text replace only what follows it. */
@@ -1373,7 +1416,7 @@ add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqF
         {
           guint32 num = rare ? rare->dupack_num : 0, from = rare ? rare->dupack_frame : 0;
 
-          node = iot_tree_add_item (pkt, flags_node, &tcp_fields[F_AN_DUPLICATE_ACK], buf, 0, 0, FALSE);
+          node = iot_tree_add_item (pkt, flags_node, &tcp_experts[E_DUPLICATE_ACK].field, buf, 0, 0, FALSE);
           iot_tree_set_generated (pkt, node);
           iot_tree_set_label (pkt, node, "This is a TCP duplicate ack");
           if (iot_packet_wants_columns (pkt))
@@ -1382,16 +1425,13 @@ add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqF
           iot_tree_set_generated (pkt, node);
           anchor = iot_tree_add_uint (pkt, group, &tcp_fields[F_AN_DUPLICATE_ACK_FRAME], buf, 0, 0, from);
           iot_tree_set_generated (pkt, anchor);
-          add_flag_expert (pkt, anchor, buf, F_AN_DUPLICATE_ACK, IOT_SEV_NOTE,
-                           iot_packet_strdup_printf (pkt, "Duplicate ACK (#%u)", num));
+          iot_expert_add_info (pkt, anchor, &tcp_experts[E_DUPLICATE_ACK], "Duplicate ACK (#%u)", num);
           continue;
         }
-      add_flag_expert (pkt, anchor, buf, flag_items[i].field, flag_items[i].severity,
-                       tcp_fields[flag_items[i].field].name);
+      iot_expert_add_info (pkt, anchor, &tcp_experts[flag_items[i].expert], NULL);
       /* A fast or spurious retransmission is a retransmission too. */
       if (flag == TA_SPURIOUS_RETRANSMISSION || flag == TA_FAST_RETRANSMISSION)
-        add_flag_expert (pkt, anchor, buf, F_AN_RETRANSMISSION, IOT_SEV_NOTE,
-                         tcp_fields[F_AN_RETRANSMISSION].name);
+        iot_expert_add_info (pkt, anchor, &tcp_experts[E_RETRANSMISSION], NULL);
       if (flag == TA_RETRANSMISSION && rare != NULL && rare->rto_frame != 0)
         {
           gint64 rto = now - iot_frame_time_ns (pkt, rare->rto_frame);
@@ -1538,8 +1578,8 @@ dissect_option (OptionCtx *ctx, guint8 kind, guint off, guint len)
         shift = iot_buf_u8 (buf, off + 2);
         node = iot_tree_add_item (pkt, row, &tcp_fields[F_WSCALE_SHIFT], buf, off + 2, 1, FALSE);
         if (shift > 14)
-          iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
-                          "Window scale shift exceeds 14 (%u)", shift);
+          iot_expert_add_info (pkt, node, &tcp_experts[E_WSCALE_SHIFT_INVALID],
+                               "Window scale shift exceeds 14 (%u)", shift);
         shift = MIN (shift, 14);
         node = iot_tree_add_uint (pkt, row, &tcp_fields[F_WSCALE_MULTIPLIER], buf, off + 2, 1, 1u << shift);
         iot_tree_set_generated (pkt, node);
@@ -1707,16 +1747,16 @@ dissect_options (IotPacket *pkt, IotBuf *buf, int tree, guint hdr_len, Segment *
       len = iot_buf_u8 (buf, off + 1);
       if (len < option_min_len (kind))
         {
-          iot_expert_add (pkt, ctx.tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
-                          "%s (with too-short option length = %u byte%s)", option_name (kind),
-                          len, len == 1 ? "" : "s");
+          iot_expert_add_info (pkt, ctx.tree, &tcp_experts[E_OPTION_LEN_INVALID],
+                               "%s (with too-short option length = %u byte%s)", option_name (kind),
+                               len, len == 1 ? "" : "s");
           break;
         }
       if (off + len > end)
         {
-          iot_expert_add (pkt, ctx.tree, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE,
-                          "%s (option length = %u byte%s says option goes past end of options)",
-                          option_name (kind), len, len == 1 ? "" : "s");
+          iot_expert_add_info (pkt, ctx.tree, &tcp_experts[E_OPTION_LEN_INVALID],
+                               "%s (option length = %u byte%s says option goes past end of options)",
+                               option_name (kind), len, len == 1 ? "" : "s");
           break;
         }
       if (!dissect_option (&ctx, kind, off, len))
@@ -1778,35 +1818,29 @@ flags_string (guint16 flags, char *out)
   *p = '\0';
 }
 
-/* The expert items of the SYN, FIN and RST bits.  @fin_active: this FIN
- * comes from the side that began closing the connection. */
+/* The expert items of the SYN, FIN and RST bits. */
 static void
-add_flag_expert_items (IotPacket *pkt, int node, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
+add_flag_expert_items (IotPacket *pkt, int node, IotBuf *buf, int field, guint16 flags)
 {
   if (field == F_FLAGS_SYN && (flags & TH_SYN))
     {
       if (flags & TH_ACK)
-        iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
-                        "Connection establish acknowledge (SYN+ACK): server port %u",
-                        iot_buf_u16 (buf, 0));
+        iot_expert_add_info (pkt, node, &tcp_experts[E_CONNECTION_SYNACK],
+                             "Connection establish acknowledge (SYN+ACK): server port %u",
+                             iot_buf_u16 (buf, 0));
       else
-        iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE,
-                        "Connection establish request (SYN): server port %u", iot_buf_u16 (buf, 2));
+        iot_expert_add_info (pkt, node, &tcp_experts[E_CONNECTION_SYN],
+                             "Connection establish request (SYN): server port %u", iot_buf_u16 (buf, 2));
     }
   else if (field == F_FLAGS_FIN && (flags & TH_FIN))
-    {
-      iot_expert_add (pkt, node, IOT_SEV_CHAT, IOT_GROUP_SEQUENCE, "Connection finish (FIN)");
-      iot_expert_add (pkt, node, IOT_SEV_NOTE, IOT_GROUP_SEQUENCE, fin_active
-                      ? "This frame initiates the connection closing"
-                      : "This frame undergoes the connection closing");
-    }
+    iot_expert_add_info (pkt, node, &tcp_experts[E_CONNECTION_FIN], NULL);
   else if (field == F_FLAGS_RESET && (flags & TH_RST))
-    iot_expert_add (pkt, node, IOT_SEV_WARN, IOT_GROUP_SEQUENCE, "Connection reset (RST)");
+    iot_expert_add_info (pkt, node, &tcp_experts[E_CONNECTION_RST], NULL);
 }
 
 /* "..1. .... ...." — the 12-bit picture tshark draws for one flag. */
 static void
-add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags, gboolean fin_active)
+add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags)
 {
   guint16 mask = (guint16) tcp_fields[field].bitmask;
   /* Each flag covers the one byte its bits are in, as in tshark. */
@@ -1818,7 +1852,7 @@ add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags, gbool
   /* Expert items cost a formatted string: in the first pass only when a
    * tree is built. */
   if (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt))
-    add_flag_expert_items (pkt, node, buf, field, flags, fin_active);
+    add_flag_expert_items (pkt, node, buf, field, flags);
   if (node < 0 || !iot_packet_wants_tree (pkt))
     return;
   for (int bit = 11; bit >= 0; bit--)
@@ -1851,10 +1885,14 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
       iot_tree_set_label (pkt, row, "Flags: 0x%03x (%s)", flags, names->str);
     }
   for (guint i = 0; i < G_N_ELEMENTS (each); i++)
-    add_flag (pkt, row, buf, each[i], flags, fin_active);
+    add_flag (pkt, row, buf, each[i], flags);
   flags_string (flags, str);
   node = iot_tree_add_string (pkt, row, &tcp_fields[F_FLAGS_STR], buf, 12, 2, str, -1);
   iot_tree_set_generated (pkt, node);
+  /* Which side closes sits under the flags string, as in tshark. */
+  if ((flags & TH_FIN) && (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt)))
+    iot_expert_add_info (pkt, node, &tcp_experts[fin_active ? E_CONNECTION_FIN_ACTIVE
+                                                            : E_CONNECTION_FIN_PASSIVE], NULL);
   return row;
 }
 
@@ -2543,8 +2581,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (bogus_short)
     {
       node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_HDR_LEN], buf, 12, 1, hdr_len);
-      iot_expert_add (pkt, node, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Bogus TCP header length (%u, must be at least 20)", hdr_len);
+      iot_expert_add_info (pkt, node, &tcp_experts[E_BOGUS_HEADER_LENGTH],
+                           "Bogus TCP header length (%u, must be at least 20)", hdr_len);
       set_info_start (pkt, &seg, rel_seq, rel_ack);
       iot_col_append_info (pkt, " Win=%u, bogus TCP header length (%u, must be at least 20)", window, hdr_len);
       return buf->reported;
@@ -2570,9 +2608,9 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
   iot_col_append_uint (pkt, " Win=", window);
   if (bogus_long)
-    iot_expert_add (pkt, tree, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                    "Bogus TCP header length (%u, greater than the %u bytes of the segment)",
-                    hdr_len, buf->reported);
+    iot_expert_add_info (pkt, tree, &tcp_experts[E_BOGUS_HEADER_LENGTH],
+                         "Bogus TCP header length (%u, greater than the %u bytes of the segment)",
+                         hdr_len, buf->reported);
   node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_WINDOW_SIZE], buf, 14, 2, window);
   iot_tree_set_generated (pkt, node);
   if (!(seg.flags & TH_SYN))
@@ -2638,6 +2676,8 @@ IotDissector iot_dissector_tcp = {
   .long_name = "Transmission Control Protocol",
   .fields = tcp_fields,
   .n_fields = N_FIELDS,
+  .experts = tcp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_tcp,
   .handoff = { { "ip.proto", 6 } },
   .state_new = tcp_state_new,

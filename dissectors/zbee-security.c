@@ -267,6 +267,7 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
                       const guint8 *src64, IotZbeeSecResult *result, IotBuf *plain)
 {
   const IotField *f = iot_zbee_sec_fields ();
+  const IotExpertInfo *experts = iot_zbee_sec_experts ();
   guint8 control = iot_buf_u8 (buf, off);
   guint key_id = (control >> 3) & 3, p = off + 1;
   gboolean ext_nonce = (control & 0x20) != 0;
@@ -305,8 +306,7 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
     {
       /* The MIC is at the end, past what was captured. */
       *plain = iot_buf_sub (buf, p, -1);
-      iot_expert_add (pkt, sec, IOT_SEV_WARN, IOT_GROUP_UNDECODED,
-                      "Encrypted payload, cut short when capturing - can't decrypt");
+      iot_expert_add_info (pkt, sec, &experts[ZBEE_SEC_E_ENCRYPTED_PAYLOAD_SLICED], NULL);
       return FALSE;
     }
   mic = iot_buf_ptr (buf, p + payload_len, MIC_LEN);
@@ -315,7 +315,7 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
   *plain = iot_buf_sub (buf, p, payload_len);
   if (src64 == NULL)
     {
-      iot_expert_add (pkt, sec, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Extended Source: Unknown");
+      iot_expert_add_info (pkt, sec, &experts[ZBEE_SEC_E_EXTENDED_SOURCE_UNKNOWN], NULL);
       return FALSE;
     }
   {
@@ -336,7 +336,7 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
     if (!try_keys (pkt, key_id, nonce, aad, p, iot_buf_ptr (buf, p, payload_len), payload_len, mic,
                    &found, out))
       {
-        iot_expert_add (pkt, sec, IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Encrypted Payload");
+        iot_expert_add_info (pkt, sec, &experts[ZBEE_SEC_E_ENCRYPTED_PAYLOAD], NULL);
         return FALSE;
       }
     key_copy = iot_packet_alloc (pkt, KEY_LEN);

@@ -22,6 +22,17 @@ enum {
 
 const IotField *iot_zbee_sec_fields (void);
 
+/* The zbee_sec.* expert items, which tshark registers under zbee_nwk too;
+ * zbee_nwk.c holds them in this order and hands them out. */
+enum {
+  ZBEE_SEC_E_ENCRYPTED_PAYLOAD,
+  ZBEE_SEC_E_ENCRYPTED_PAYLOAD_SLICED,
+  ZBEE_SEC_E_EXTENDED_SOURCE_UNKNOWN,
+  ZBEE_SEC_N_EXPERTS
+};
+
+const IotExpertInfo *iot_zbee_sec_experts (void);
+
 /* Key identifiers of the security control field (bits 3-4). */
 enum {
   ZBEE_SEC_KEY_LINK = 0,

@@ -200,6 +200,28 @@ iot_zbee_sec_fields (void)
   return &nwk_fields[F_SEC_FIRST];
 }
 
+/* The security items raised for NWK and APS frames alike. */
+static IotExpertInfo nwk_experts[ZBEE_SEC_N_EXPERTS] = {
+  [ZBEE_SEC_E_ENCRYPTED_PAYLOAD] = IOT_EXPERT_INFO ("zbee_sec.encrypted_payload", IOT_SEV_WARN,
+    IOT_GROUP_UNDECODED, "Encrypted Payload",
+    "No known key decrypts this payload (or its integrity code does not match): add the network or "
+    "link key in the Zigbee keys preference to read it."),
+  [ZBEE_SEC_E_ENCRYPTED_PAYLOAD_SLICED] = IOT_EXPERT_INFO ("zbee_sec.encrypted_payload_sliced", IOT_SEV_WARN,
+    IOT_GROUP_UNDECODED, "Encrypted payload, cut short when capturing - can't decrypt",
+    "The capture kept only the start of this frame; the integrity code at its end is missing, so the "
+    "payload cannot be decrypted."),
+  [ZBEE_SEC_E_EXTENDED_SOURCE_UNKNOWN] = IOT_EXPERT_INFO ("zbee_sec.extended_source_unknown", IOT_SEV_WARN,
+    IOT_GROUP_UNDECODED, "Extended Source: Unknown",
+    "The sender's 64-bit address, needed for the decryption nonce, is neither in the security header "
+    "nor known from the layers below, so the payload cannot be decrypted."),
+};
+
+const IotExpertInfo *
+iot_zbee_sec_experts (void)
+{
+  return nwk_experts;
+}
+
 static const guint8 *
 read_eui64 (IotPacket *pkt, IotBuf *buf, guint off)
 {
@@ -428,6 +450,8 @@ IotDissector iot_dissector_zbee_nwk = {
   .long_name = "ZigBee Network Layer",
   .fields = nwk_fields,
   .n_fields = N_FIELDS,
+  .experts = nwk_experts,
+  .n_experts = ZBEE_SEC_N_EXPERTS,
   .dissect = dissect_zbee_nwk,
   .heuristic_table = "wpan",
   .heuristic = zbee_nwk_heuristic,

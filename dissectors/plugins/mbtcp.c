@@ -23,8 +23,12 @@ enum {
   F_PROT_ID,
   F_LEN,
   F_UNIT_ID,
-  F_CANNOT_CLASSIFY,
   N_FIELDS
+};
+
+enum {
+  E_CANNOT_CLASSIFY,
+  N_EXPERTS
 };
 
 static IotField mbtcp_fields[N_FIELDS] = {
@@ -38,10 +42,12 @@ static IotField mbtcp_fields[N_FIELDS] = {
     "How many bytes follow this field: the unit identifier plus the Modbus message itself." },
   [F_UNIT_ID] = { "mbtcp.unit_id", "Unit Identifier", IOT_FT_UINT8, IOT_BASE_DEC, NULL, 0,
     "Which device behind the server is addressed, for gateways to serial Modbus lines; plain TCP devices often ignore it." },
-  [F_CANNOT_CLASSIFY] = { "mbtcp.cannot_classify",
+};
+
+static IotExpertInfo mbtcp_experts[N_EXPERTS] = {
+  [E_CANNOT_CLASSIFY] = IOT_EXPERT_INFO ("mbtcp.cannot_classify", IOT_SEV_WARN, IOT_GROUP_PROTOCOL,
     "Cannot classify packet type. Try setting Modbus/TCP Port preference to this destination or source port",
-    IOT_FT_NONE, .blurb =
-    "Neither or both ports are the Modbus port (502), so the analyzer cannot tell a request from a reply." },
+    "Neither or both ports are the Modbus port (502), so the analyzer cannot tell a request from a reply."),
 };
 
 const int iot_plugin_api_version = IOT_PLUGIN_API_VERSION;
@@ -170,7 +176,7 @@ dissect_adu (IotPacket *pkt, IotBuf *buf, guint off, guint adu_len, int parent)
   IotBuf adu = iot_buf_sub (buf, off, (gint) adu_len);
   gboolean known;
   const char *kind = packet_kind (pkt, &known);
-  int tree, node;
+  int tree;
 
   iot_col_set_protocol (pkt, "Modbus/TCP");
   iot_col_clear_info (pkt);
@@ -179,14 +185,7 @@ dissect_adu (IotPacket *pkt, IotBuf *buf, guint off, guint adu_len, int parent)
   tree = iot_tree_add_protocol (pkt, parent, &mbtcp_fields[F_PROTO], &adu, 0,
                                 (gint) MIN (adu_len, adu.length));
   if (!known)
-    {
-      node = iot_expert_add (pkt, tree, IOT_SEV_WARN, IOT_GROUP_PROTOCOL, "%s",
-                             mbtcp_fields[F_CANNOT_CLASSIFY].name);
-      /* Filterable, but not shown twice: the expert row says it already. */
-      node = iot_tree_add_item (pkt, node, &mbtcp_fields[F_CANNOT_CLASSIFY], &adu, 0, 0, FALSE);
-      iot_tree_set_generated (pkt, node);
-      iot_tree_set_hidden (pkt, node);
-    }
+    iot_expert_add_info (pkt, tree, &mbtcp_experts[E_CANNOT_CLASSIFY], NULL);
   iot_tree_add_item (pkt, tree, &mbtcp_fields[F_TRANS_ID], &adu, 0, 2, FALSE);
   iot_tree_add_item (pkt, tree, &mbtcp_fields[F_PROT_ID], &adu, 2, 2, FALSE);
   iot_tree_add_item (pkt, tree, &mbtcp_fields[F_LEN], &adu, 4, 2, FALSE);
@@ -247,6 +246,8 @@ IotDissector iot_plugin_dissector = {
   .long_name = "Modbus/TCP",
   .fields = mbtcp_fields,
   .n_fields = N_FIELDS,
+  .experts = mbtcp_experts,
+  .n_experts = N_EXPERTS,
   .dissect = dissect_mbtcp,
   .handoff = { { "tcp.port", MBTCP_PORT } },
 };

@@ -137,9 +137,17 @@ enum {
   IOT_EXPERT_F_GROUP,
   IOT_EXPERT_F_MALFORMED,
   IOT_EXPERT_F_SHORT,
-  IOT_EXPERT_F_REASSEMBLY,
   IOT_EXPERT_N_FIELDS
 };
+
+/* The expert items the engine itself raises, registered under _ws as
+ * tshark registers them under _ws.malformed. */
+enum {
+  IOT_CORE_E_MALFORMED,
+  IOT_CORE_E_REASSEMBLY,
+  IOT_CORE_N_EXPERTS
+};
+extern IotExpertInfo iot_core_experts[];
 
 gpointer iot_engine_state (IotEngine *engine, const IotDissector *dissector);
 

@@ -327,7 +327,9 @@ void iot_tree_set_hidden (IotPacket *pkt, int node);
  * (NULL: the item's summary).  Returns the expert row. */
 int  iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info,
                           const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-/* An expert item that is not in any table (plugins written for API 2). */
+/* An expert item that is not in any table: no filter or analysis can name
+ * it.  Kept for plugins built before the tables; the dissectors in this tree
+ * register every item (the test-expert-items test checks). */
 int  iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
                      const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 /* Ends the current layer as malformed with @reason (never returns). */

@@ -1207,9 +1207,9 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
   node->flags = IOT_NODE_GENERATED;
   node->label = iot_packet_strdup_printf (pkt, "[Malformed Packet: %s]", name);
-  add_expert_node (pkt, index, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+  add_expert_node (pkt, index, &iot_core_experts[IOT_CORE_E_MALFORMED], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
                    pkt->unwind_reason ? pkt->unwind_reason
-                                      : "Malformed Packet (Exception occurred)");
+                                      : iot_core_experts[IOT_CORE_E_MALFORMED].field.name);
   iot_col_append_info (pkt, "[Malformed Packet]");
 }
 
@@ -1218,7 +1218,7 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
 {
   const char *label;
   IotNode *node;
-  int index, expert, child;
+  int index;
 
   if (packet_state_only (pkt))
     {
@@ -1229,10 +1229,8 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
   node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
   node->flags = IOT_NODE_GENERATED;
   node->label = label;
-  expert = add_expert_node (pkt, index, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED, message);
-  node = new_node (pkt, expert, &iot_expert_fields[IOT_EXPERT_F_REASSEMBLY], NULL, 0, 0, &child);
-  node->flags = IOT_NODE_GENERATED;
-  node->label = iot_packet_strndup (pkt, message, strlen (message));
+  add_expert_node (pkt, index, &iot_core_experts[IOT_CORE_E_REASSEMBLY], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                   message);
   iot_col_append_info (pkt, "%s", label);
 }
 
@@ -1260,8 +1258,8 @@ iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, Iot
     return -1;
   if (pkt->depth >= MAX_LAYER_DEPTH)
     {
-      iot_expert_add (pkt, parent, IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                      "Too many nested layers; stopped at %s", dissector->name);
+      iot_expert_add_info (pkt, parent, &iot_core_experts[IOT_CORE_E_MALFORMED],
+                           "Too many nested layers; stopped at %s", dissector->name);
       return -1;
     }
   buf->pkt = pkt;

@@ -49,9 +49,17 @@ IotField iot_expert_fields[] = {
                                "The packet broke its protocol's rules, so decoding stopped at that layer." },
   [IOT_EXPERT_F_SHORT] = { "_ws.short", "Packet size limited during capture", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
                            "The capture kept only the first bytes of this packet (snap length), so the rest could not be decoded." },
-  [IOT_EXPERT_F_REASSEMBLY] = { "_ws.malformed.reassembly", "Reassembly error", IOT_FT_NONE, IOT_BASE_NONE, NULL, 0,
-                                "The bytes of this packet could not be put together with the others of its message, "
-                                "e.g. a retransmission of data that was already rebuilt." },
+};
+
+IotExpertInfo iot_core_experts[] = {
+  [IOT_CORE_E_MALFORMED] = IOT_EXPERT_INFO ("_ws.malformed.expert", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                            "Malformed Packet (Exception occurred)",
+                                            "A layer broke its protocol's rules (or nested too deep), so decoding "
+                                            "stopped there; the layers before it are shown."),
+  [IOT_CORE_E_REASSEMBLY] = IOT_EXPERT_INFO ("_ws.malformed.reassembly", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                             "Reassembly error",
+                                             "The bytes of this packet could not be put together with the others of "
+                                             "its message, e.g. a retransmission of data that was already rebuilt."),
 };
 
 static gboolean
@@ -292,6 +300,9 @@ init_once (gpointer unused)
     }
   for (guint i = 0; i < IOT_EXPERT_N_FIELDS; i++)
     if (!register_field (&iot_expert_fields[i], "_ws", &error))
+      g_error ("%s", error->message);
+  for (guint i = 0; i < IOT_CORE_N_EXPERTS; i++)
+    if (!register_expert (&iot_core_experts[i], "_ws", &error))
       g_error ("%s", error->message);
   for (guint i = 0; i < IOT_COLUMN_N_FIELDS; i++)
     if (!register_field (&iot_column_fields[i], "_ws.col", &error))

@@ -688,6 +688,10 @@ json_text_node (const char *text)
 static void
 json_value_text (IotPacket *pkt, const IotNode *node, GString *text)
 {
+  /* A row without a value (an expert item's own field, a flag such as
+   * tcp.analysis.duplicate_ack) is "" in tshark's JSON; -T fields shows 1. */
+  if (node->field->type == IOT_FT_NONE)
+    return;
   if (node->field->type == IOT_FT_STRING)
     g_string_append_len (text, (const char *) node->v.p, (gssize) node->vlen);
   else if (node->field->type == IOT_FT_BYTES)
@@ -1024,6 +1028,14 @@ base_name (const IotField *field)
     }
 }
 
+static void
+print_glossary_field (GString *out, const IotField *field, const char *protocol)
+{
+  g_string_append_printf (out, "F\t%s\t%s\t%s\t%s\t%s\t0x%" G_GINT64_MODIFIER "x\t%s\n",
+                          field->name, field->abbrev, iot_field_type_name (field->type),
+                          protocol, base_name (field), field->bitmask, field->blurb ? field->blurb : "");
+}
+
 void
 iot_print_glossary (GString *out)
 {
@@ -1036,13 +1048,10 @@ iot_print_glossary (GString *out)
                                                                        : dissector->name,
                               dissector->abbrev);
       for (guint i = 1; i < dissector->n_fields; i++)
-        {
-          const IotField *field = &dissector->fields[i];
-
-          g_string_append_printf (out, "F\t%s\t%s\t%s\t%s\t%s\t0x%" G_GINT64_MODIFIER "x\t%s\n",
-                                  field->name, field->abbrev, iot_field_type_name (field->type),
-                                  dissector->abbrev, base_name (field), field->bitmask,
-                                  field->blurb ? field->blurb : "");
-        }
+        print_glossary_field (out, &dissector->fields[i], dissector->abbrev);
+      /* Expert items are FT_NONE fields of their protocol, as tshark lists
+       * them: their summary as the name. */
+      for (guint i = 0; i < dissector->n_experts; i++)
+        print_glossary_field (out, &dissector->experts[i].field, dissector->abbrev);
     }
 }
