@@ -164,7 +164,11 @@ dissect_for (IotScan *scan, Entry *e, IotPacket *pkt)
 void
 iot_scan_feed (IotScan *scan, IotPacket *pkt)
 {
-  for (guint i = 0; i < scan->entries->len && !scan->stopped; i++)
+  /* Stopped during a frame, the walk still hands that frame to every
+   * listener: each sees the same frames. */
+  if (scan->stopped)
+    return;
+  for (guint i = 0; i < scan->entries->len; i++)
     {
       Entry *e = &g_array_index (scan->entries, Entry, i);
 

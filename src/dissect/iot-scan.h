@@ -78,8 +78,9 @@ void     iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n);
 void     iot_scan_set_range_displayed (IotScan *scan, gboolean displayed);
 
 /* Ends the walk after the current frame: called from a listener's frame
- * function (a search that found its match).  iot_scan_run then skips the
- * rest of the range and finishes every listener as after the last frame;
+ * function (a search that found its match).  The current frame still
+ * reaches the listeners after it; iot_scan_run then skips the rest of the
+ * range and finishes every listener as after the last frame;
  * in a caller-owned walk iot_scan_feed hands out no more frames.  The
  * next iot_scan_run starts afresh. */
 void     iot_scan_stop (IotScan *scan);
