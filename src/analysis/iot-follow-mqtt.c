@@ -5,7 +5,6 @@
  * fields after it (up to the next one) belong to it.
  */
 #include "iot-follow-mqtt.h"
-#include "iot-filter.h"
 #include "iot-format.h"
 #include "iot-scan.h"
 
@@ -193,7 +192,7 @@ in_stream (IotPacket *pkt, const Fields *f, guint32 stream)
   return FALSE;
 }
 
-/* Following as a scan listener, on the stream's frames. */
+/* Following as a scan listener. */
 typedef struct {
   IotMqttFollow *self;
   IotFile       *file;
@@ -207,7 +206,7 @@ typedef struct {
 } Follow;
 
 static void
-follow_add_wanted_matched (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+follow_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   Fields f;
 
@@ -248,7 +247,7 @@ follow_frame (gpointer data, IotPacket *pkt)
 }
 
 static const IotScanListener follow_listener = {
-  .add_wanted_matched = follow_add_wanted_matched,
+  .add_wanted = follow_add_wanted,
   .frame = follow_frame,
 };
 
@@ -257,8 +256,6 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
 {
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotScan) scan = iot_scan_new (engine);
-  g_autoptr (IotFilter) in_stream_filter = NULL;
-  g_autofree char *filter_text = NULL;
   Follow follow = { NULL };
   IotMqttFollow *self;
   guint16 *ports = follow.ports;
@@ -276,15 +273,12 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
   self->messages = g_array_new (FALSE, FALSE, sizeof (IotMqttMessage));
   g_array_set_clear_func (self->messages, message_clear);
 
-  /* Every frame is dissected for its stream number; the stream's frames
-   * again with the MQTT fields (in_stream still skips quoted copies). */
-  filter_text = g_strdup_printf ("tcp.stream == %u", stream);
-  in_stream_filter = iot_filter_compile (filter_text, NULL);
-  g_assert (in_stream_filter != NULL);
+  /* Every frame with the MQTT fields: as cheap as a stream filter, and
+   * in_stream also skips copies quoted in ICMP errors. */
   follow.self = self;
   follow.file = iot_engine_file (engine);
   follow.client = -1;
-  iot_scan_add_listener (scan, &follow_listener, &follow, in_stream_filter);
+  iot_scan_add_listener (scan, &follow_listener, &follow, NULL);
   iot_scan_run (scan, NULL, NULL, NULL, NULL);
   client = follow.client;
 

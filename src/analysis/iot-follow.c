@@ -224,8 +224,8 @@ sender_node (IotFollow *self, FirstSender *first, IotPacket *pkt, gboolean name_
   return same_endpoint (src, sport, &first->addr, first->port) ? 0 : 1;
 }
 
-/* Following as a scan listener on the stream's frames: the state of one
- * follow while the frames go by. */
+/* Following as a scan listener: the state of one follow while the frames
+ * go by. */
 typedef struct {
   IotFollow         *self;
   const FollowFields *f;
@@ -235,7 +235,7 @@ typedef struct {
 } Follower;
 
 static void
-follower_add_wanted_matched (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+follower_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   Follower *follower = data;
   const FollowFields *f = follower->f;
@@ -294,7 +294,7 @@ tls_finish (gpointer data)
 }
 
 static const IotScanListener tls_listener = {
-  .add_wanted_matched = follower_add_wanted_matched,
+  .add_wanted = follower_add_wanted,
   .frame = tls_frame,
   .finish = tls_finish,
 };
@@ -375,8 +375,9 @@ name_nodes_if_unseen (gpointer data)
     }
 }
 
+/* HTTP needs the whole tree of the stream's frames, and only theirs. */
 static const IotScanListener http_listener = {
-  .add_wanted_matched = follower_add_wanted_matched,
+  .add_wanted_matched = follower_add_wanted,
   .frame = http_frame,
   .finish = name_nodes_if_unseen,
 };
@@ -447,7 +448,7 @@ payload_finish (gpointer data)
 }
 
 static const IotScanListener payload_listener = {
-  .add_wanted_matched = follower_add_wanted_matched,
+  .add_wanted = follower_add_wanted,
   .frame = payload_frame,
   .finish = payload_finish,
 };
@@ -502,15 +503,17 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
     listener = &tls_listener;
   else if (protocol == IOT_FOLLOW_HTTP)
     {
-      /* Header blocks are found inside each message's layer. */
+      /* Header blocks are found inside each message's layer: every frame
+       * is dissected for its stream number only, the stream's frames
+       * again with the tree. */
       listener = &http_listener;
       follower.flags = IOT_DISSECT_TREE;
+      filter_text = g_strdup_printf ("tcp.stream == %u", stream);
+      in_stream = iot_filter_compile (filter_text, NULL);
+      g_assert (in_stream != NULL);
     }
-  /* Every frame is dissected for its stream number only; the stream's
-   * frames again with what the listener reads. */
-  filter_text = g_strdup_printf ("%s == %u", f.stream->abbrev, stream);
-  in_stream = iot_filter_compile (filter_text, NULL);
-  g_assert (in_stream != NULL);
+  /* Otherwise the few fields read are as cheap to take from every frame
+   * as a stream filter would be to evaluate. */
   iot_scan_add_listener (scan, listener, &follower, in_stream);
   iot_scan_run (scan, NULL, NULL, NULL, NULL);
   for (guint d = 0; d < 2; d++)
