@@ -205,6 +205,15 @@ range_frame (IotScan *scan, guint32 index)
   return scan->numbers != NULL ? g_array_index (scan->numbers, guint32, index) : index + 1;
 }
 
+static gboolean
+field_set_is_empty (const IotFieldSet *set)
+{
+  for (guint i = 0; i < (set->n_bits + 7) / 8; i++)
+    if (set->bits[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress, gpointer user_data,
               GError **error)
@@ -215,7 +224,10 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   guint32 total = range_length (scan);
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
-  options.fields = wanted;
+  /* Only flags asked for: the engine's quicker path for flags alone.  (No
+   * flags and no fields would be the first pass's state-only dissection,
+   * which is not what a listener wants.) */
+  options.fields = options.flags != 0 && field_set_is_empty (wanted) ? NULL : wanted;
   for (guint32 i = 0; i < total && !scan->stopped; i++)
     {
       if (i % CHECK_EVERY == 0)
