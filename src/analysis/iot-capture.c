@@ -2,6 +2,8 @@
  * the extract of its summary columns. */
 #include "iot-capture.h"
 
+#include "iot-scan.h"
+
 #include <string.h>
 
 #ifdef __linux__
@@ -179,28 +181,52 @@ has_extract (IotCapture *self, guint32 number)
   return known;
 }
 
+/* The extract as a scan listener: records the columns of each frame. */
+static void
+extract_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_COLUMNS;
+}
+
+static void
+extract_frame (gpointer self, IotPacket *pkt)
+{
+  iot_capture_extract_record (self, iot_packet_frame_number (pkt), pkt);
+}
+
+static const IotScanListener extract_listener = {
+  .add_wanted = extract_add_wanted,
+  .frame = extract_frame,
+};
+
+typedef struct {
+  gint   *done;
+  guint32 known;   /* frames that had their extract before the scan */
+} FillProgress;
+
+static void
+fill_progress (guint32 done, guint32 total, gpointer data)
+{
+  FillProgress *progress = data;
+
+  g_atomic_int_set (progress->done, (gint) (progress->known + done));
+}
+
 gboolean
 iot_capture_extract_fill (IotCapture *self, const guint32 *numbers, guint n,
                           GCancellable *cancellable, gint *done)
 {
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
+  g_autoptr (IotScan) scan = iot_scan_new (self->engine);
+  g_autoptr (GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint32));
+  FillProgress progress = { done };
 
   for (guint i = 0; i < n; i++)
-    {
-      if ((i & 1023) == 0)
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            return FALSE;
-          if (done != NULL)
-            g_atomic_int_set (done, i);
-        }
-      if (has_extract (self, numbers[i]))
-        continue;
-      iot_engine_dissect (self->engine, pkt, numbers[i], &options);
-      iot_capture_extract_record (self, numbers[i], pkt);
-    }
-  return TRUE;
+    if (!has_extract (self, numbers[i]))
+      g_array_append_val (missing, numbers[i]);
+  progress.known = n - missing->len;
+  iot_scan_set_frames (scan, (const guint32 *) (gpointer) missing->data, missing->len);
+  iot_scan_add_listener (scan, &extract_listener, self, NULL);
+  return iot_scan_run (scan, cancellable, done != NULL ? fill_progress : NULL, &progress, NULL);
 }
 
 gboolean

@@ -21,6 +21,7 @@
 #include "iot-json-load.h"
 #include "iot-filter.h"
 #include "iot-print.h"
+#include "iot-scan.h"
 
 G_DEFINE_QUARK (iot-exercise-error-quark, iot_exercise_error)
 
@@ -544,25 +545,27 @@ exercise_compile_or_explain (const char *text, char **message)
   return filter;
 }
 
-/* The frames @filter selects, in order. */
+static void
+select_frame (gpointer frames, IotPacket *pkt)
+{
+  guint32 number = iot_packet_frame_number (pkt);
+
+  g_array_append_val ((GArray *) frames, number);
+}
+
+static const IotScanListener select_listener = { .frame = select_frame };
+
+/* The frames @filter selects, in order; each frame's time since the
+ * previous displayed frame counts every frame as displayed. */
 GArray *
 exercise_select_frames (IotEngine *engine, IotFilter *filter)
 {
-  IotFile *file = iot_engine_file (engine);
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  IotDissectOptions options = { 0 };
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
   GArray *frames = g_array_new (FALSE, FALSE, sizeof (guint32));
 
-  iot_filter_add_fields (filter, wanted);
-  options.fields = wanted;
-  for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
-    {
-      options.prev_displayed = number - 1;
-      iot_engine_dissect (engine, pkt, number, &options);
-      if (iot_filter_matches (filter, pkt))
-        g_array_append_val (frames, number);
-    }
+  iot_scan_set_range_displayed (scan, TRUE);
+  iot_scan_add_listener (scan, &select_listener, frames, filter);
+  iot_scan_run (scan, NULL, NULL, NULL, NULL);
   return frames;
 }
 

@@ -6,6 +6,7 @@
 
 #include "iot-filter.h"
 #include "iot-format.h"
+#include "iot-scan.h"
 
 G_DEFINE_QUARK (iot-find-error-quark, iot_find_error)
 
@@ -266,26 +267,129 @@ tree_matches (IotFinder *self, IotPacket *pkt)
   return FALSE;
 }
 
+/* What a frame is dissected with to be searched; FALSE when the bytes
+ * alone are searched. */
+static gboolean
+needs_dissection (IotFinder *self)
+{
+  return self->mode == IOT_FIND_FILTER || (self->mode != IOT_FIND_HEX && self->scope != IOT_FIND_IN_BYTES);
+}
+
+static gboolean
+bytes_of_frame_match (IotFinder *self, IotFile *file, guint32 number)
+{
+  const IotFrame *frame = iot_file_frame (file, number);
+
+  return frame != NULL && bytes_match (self, iot_file_frame_data (file, number),
+                                       iot_file_frame_gone (file, number) ? 0 : frame->caplen);
+}
+
+/* Whether the dissected frame in @pkt is what is looked for. */
+static gboolean
+packet_matches (IotFinder *self, IotFile *file, IotPacket *pkt)
+{
+  guint32 number = iot_packet_frame_number (pkt);
+
+  if (self->mode == IOT_FIND_FILTER)
+    return iot_filter_matches (self->filter, pkt);
+  return self->scope == IOT_FIND_IN_TREE ? tree_matches (self, pkt)
+                                         : list_matches (self, pkt, number, iot_file_frame (file, number));
+}
+
+static void
+finder_add_wanted (IotFinder *self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  /* Where to look matters only for strings and regular expressions. */
+  if (self->mode == IOT_FIND_FILTER)
+    iot_filter_add_fields (self->filter, wanted);
+  else
+    *flags |= self->scope == IOT_FIND_IN_TREE ? IOT_DISSECT_TREE : IOT_DISSECT_COLUMNS;
+}
+
 gboolean
 iot_finder_matches (IotFinder *self, IotEngine *engine, IotPacket *pkt, guint32 number)
 {
   IotFile *file = iot_engine_file (engine);
-  const IotFrame *frame = iot_file_frame (file, number);
-  IotDissectOptions options = { 0 };
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  IotDissectOptions options = { .fields = wanted };
 
-  if (frame == NULL)
+  if (iot_file_frame (file, number) == NULL)
     return FALSE;
-  /* Where to look matters only for strings and regular expressions. */
-  if (self->mode == IOT_FIND_FILTER)
-    {
-      options.fields = iot_filter_fields (self->filter);
-      iot_engine_dissect (engine, pkt, number, &options);
-      return iot_filter_matches (self->filter, pkt);
-    }
-  if (self->mode == IOT_FIND_HEX || self->scope == IOT_FIND_IN_BYTES)
-    return bytes_match (self, iot_file_frame_data (file, number),
-                        iot_file_frame_gone (file, number) ? 0 : frame->caplen);
-  options.flags = self->scope == IOT_FIND_IN_TREE ? IOT_DISSECT_TREE : IOT_DISSECT_COLUMNS;
+  if (!needs_dissection (self))
+    return bytes_of_frame_match (self, file, number);
+  finder_add_wanted (self, wanted, &options.flags);
   iot_engine_dissect (engine, pkt, number, &options);
-  return self->scope == IOT_FIND_IN_TREE ? tree_matches (self, pkt) : list_matches (self, pkt, number, frame);
+  return packet_matches (self, file, pkt);
+}
+
+/* ---- searching many frames ----------------------------------------------------- */
+
+typedef struct {
+  IotFinder *finder;
+  IotFile   *file;
+  IotScan   *scan;
+  guint      seen;     /* frames of the range looked at so far */
+  gint64     found;    /* index in the range, -1 = none yet */
+} Search;
+
+static void
+search_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  finder_add_wanted (((Search *) data)->finder, wanted, flags);
+}
+
+static void
+search_frame (gpointer data, IotPacket *pkt)
+{
+  Search *search = data;
+
+  if (iot_file_frame (search->file, iot_packet_frame_number (pkt)) != NULL
+      && packet_matches (search->finder, search->file, pkt))
+    {
+      search->found = search->seen;
+      iot_scan_stop (search->scan);
+    }
+  search->seen++;
+}
+
+static const IotScanListener search_listener = {
+  .add_wanted = search_add_wanted,
+  .frame = search_frame,
+};
+
+/* How often a search of the bytes alone looks at @cancellable. */
+#define BYTES_CHECK_EVERY 256u
+
+gboolean
+iot_finder_find (IotFinder *self, IotEngine *engine, const guint32 *numbers, guint n,
+                 GCancellable *cancellable, gint64 *found, GError **error)
+{
+  IotFile *file = iot_engine_file (engine);
+  g_autoptr (IotScan) scan = NULL;
+  Search search = { self, file, NULL, 0, -1 };
+
+  *found = -1;
+  if (!needs_dissection (self))
+    {
+      /* Nothing to dissect: the bytes are read straight from the file. */
+      for (guint i = 0; i < n; i++)
+        {
+          if (i % BYTES_CHECK_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          if (bytes_of_frame_match (self, file, numbers[i]))
+            {
+              *found = i;
+              break;
+            }
+        }
+      return TRUE;
+    }
+  scan = iot_scan_new (engine);
+  search.scan = scan;
+  iot_scan_set_frames (scan, numbers, n);
+  iot_scan_add_listener (scan, &search_listener, &search, NULL);
+  if (!iot_scan_run (scan, cancellable, NULL, NULL, error))
+    return FALSE;
+  *found = search.found;
+  return TRUE;
 }

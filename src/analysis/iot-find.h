@@ -41,6 +41,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFinder, iot_finder_free)
  * @pkt is scratch for the dissection. */
 gboolean   iot_finder_matches (IotFinder *self, IotEngine *engine, IotPacket *pkt, guint32 number);
 
+/* Searches frames @numbers in the order given (a search from the selected
+ * row on, wrapping round) and stops at the first that matches: @found is
+ * its index in @numbers, -1 when none does.  FALSE with @error only when
+ * @cancellable was cancelled. */
+gboolean   iot_finder_find (IotFinder *self, IotEngine *engine, const guint32 *numbers, guint n,
+                            GCancellable *cancellable, gint64 *found, GError **error);
+
 /* Hex bytes as users type them: "de ad be ef", "deadbeef", "de:ad:be:ef"
  * or "de-ad"; NULL with @error (and the column of the first wrong
  * character) otherwise. */

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "iot-flow.h"
+#include "iot-filter.h"
+#include "iot-scan.h"
 
 struct _IotFlow {
   char      *title;
@@ -334,6 +336,56 @@ message_clear (gpointer data)
   g_free (message->finding);
 }
 
+/* Building the flow as a scan listener on the conversation's frames. */
+typedef struct {
+  IotFlow     *flow;
+  IotFile     *file;
+  const Fields *f;
+  gint         transport;
+  guint64      stream;
+  GArray      *pending;     /* Pending */
+  guint        exchanges;
+} FlowBuild;
+
+static void
+build_add_wanted_matched (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  Fields f;
+
+  fields_init (&f, wanted);
+  *flags |= IOT_DISSECT_COLUMNS;
+}
+
+static void
+build_frame (gpointer data, IotPacket *pkt)
+{
+  FlowBuild *build = data;
+  IotFlow *flow = build->flow;
+  guint32 number = iot_packet_frame_number (pkt);
+  IotFlowMessage message = { 0 };
+  FrameFacts facts;
+
+  read_frame (&facts, build->f, pkt);
+  if (facts.transport == build->transport && facts.stream == build->stream)
+    {
+      message.frame = number;
+      message.ts_ns = iot_file_frame (build->file, number)->ts_ns;
+      message.from = endpoint_index (flow, facts.src, facts.src_port);
+      message.to = endpoint_index (flow, facts.dst, facts.dst_port);
+      message.severity = facts.severity;
+      message.finding = g_steal_pointer (&facts.finding);
+      g_array_append_val (flow->messages, message);
+      pair (flow, build->pending, flow->messages->len - 1, &facts, &build->exchanges);
+      label_message (&g_array_index (flow->messages, IotFlowMessage, flow->messages->len - 1), facts.label);
+    }
+  facts_clear (&facts);
+}
+
+static const IotScanListener build_listener = {
+  .add_wanted_matched = build_add_wanted_matched,
+  .frame = build_frame,
+};
+
 IotFlow *
 iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GError **error)
 {
@@ -341,12 +393,13 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (IotFilter) in_stream = NULL;
+  g_autofree char *filter_text = NULL;
   IotDissectOptions options = { 0 };
   FrameFacts facts;
   Fields f;
-  gint transport;
-  guint64 stream;
-  guint exchanges = 0;
+  FlowBuild build = { NULL };
   IotFlow *flow;
 
   fields_init (&f, wanted);
@@ -354,41 +407,34 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   options.flags = IOT_DISSECT_COLUMNS;
   iot_engine_dissect (engine, pkt, frame, &options);
   read_frame (&facts, &f, pkt);
-  transport = facts.transport;
-  stream = facts.stream;
+  build.transport = facts.transport;
+  build.stream = facts.stream;
   facts_clear (&facts);
-  if (transport == 0)
+  if (build.transport == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "frame %u belongs to no TCP or UDP conversation", frame);
       return NULL;
     }
   flow = g_new0 (IotFlow, 1);
-  flow->title = g_strdup_printf ("%s stream %" G_GUINT64_FORMAT, transport == 't' ? "TCP" : "UDP", stream);
+  flow->title = g_strdup_printf ("%s stream %" G_GUINT64_FORMAT, build.transport == 't' ? "TCP" : "UDP", build.stream);
   flow->endpoints = g_ptr_array_new_with_free_func (g_free);
   flow->messages = g_array_new (FALSE, TRUE, sizeof (IotFlowMessage));
   g_array_set_clear_func (flow->messages, message_clear);
-  for (guint32 number = 1; number <= iot_engine_n_passed (engine); number++)
-    {
-      IotFlowMessage message = { 0 };
 
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      iot_engine_dissect (engine, pkt, number, &options);
-      read_frame (&facts, &f, pkt);
-      if (facts.transport == transport && facts.stream == stream)
-        {
-          message.frame = number;
-          message.ts_ns = iot_file_frame (file, number)->ts_ns;
-          message.from = endpoint_index (flow, facts.src, facts.src_port);
-          message.to = endpoint_index (flow, facts.dst, facts.dst_port);
-          message.severity = facts.severity;
-          message.finding = g_steal_pointer (&facts.finding);
-          g_array_append_val (flow->messages, message);
-          pair (flow, pending, flow->messages->len - 1, &facts, &exchanges);
-          label_message (&g_array_index (flow->messages, IotFlowMessage, flow->messages->len - 1), facts.label);
-        }
-      facts_clear (&facts);
-    }
+  /* Every frame is dissected for its stream number only; the
+   * conversation's frames again with the columns and the fields above
+   * (the listener still checks that the first stream number is ours). */
+  filter_text = g_strdup_printf ("%s.stream == %" G_GUINT64_FORMAT, build.transport == 't' ? "tcp" : "udp",
+                                 build.stream);
+  in_stream = iot_filter_compile (filter_text, NULL);
+  g_assert (in_stream != NULL);
+  build.flow = flow;
+  build.file = file;
+  build.f = &f;
+  build.pending = pending;
+  iot_scan_add_listener (scan, &build_listener, &build, in_stream);
+  /* Cancelled, the messages so far are the flow. */
+  iot_scan_run (scan, cancellable, NULL, NULL, NULL);
   return flow;
 }
 

@@ -1,6 +1,8 @@
 /* iot-follow.c — following one TCP or UDP conversation. */
 #include "iot-follow.h"
+#include "iot-filter.h"
 #include "iot-format.h"
+#include "iot-scan.h"
 
 #include <string.h>
 
@@ -222,40 +224,80 @@ sender_node (IotFollow *self, FirstSender *first, IotPacket *pkt, gboolean name_
   return same_endpoint (src, sport, &first->addr, first->port) ? 0 : 1;
 }
 
+/* Following as a scan listener: the state of one follow while the frames
+ * go by. */
+typedef struct {
+  IotFollow         *self;
+  const FollowFields *f;
+  IotDissectFlags    flags;
+  FirstSender        first;
+  Direction          dirs[2];     /* TCP and UDP: bytes waiting behind a gap */
+} Follower;
+
 static void
-collect_tls (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
-             const FollowFields *f)
+follower_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  FirstSender first = { 0 };
+  Follower *follower = data;
+  const FollowFields *f = follower->f;
+  const IotField *fields[] = { f->decrypted, f->icmp, f->icmpv6, f->stream, f->payload, f->seq };
 
-  self->plaintext = g_byte_array_new ();
-  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
-    {
-      const IotNode *stream_node, *nodes;
-      guint8 node;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i] != NULL)
+      iot_field_set_add (wanted, fields[i]);
+  *flags |= follower->flags;
+}
 
-      iot_engine_dissect (engine, pkt, n, options);
-      stream_node = find_node (pkt, f->stream);
-      if (stream_node == NULL || stream_node->v.u != self->stream || quoted_in_error (pkt, f, stream_node))
-        continue;
-      if (find_node (pkt, f->decrypted) == NULL)
-        continue;
-      node = sender_node (self, &first, pkt, FALSE);
-      nodes = iot_packet_nodes (pkt);
-      for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-        if (nodes[i].field == f->payload && nodes[i].length > 0)
-          {
-            const IotDataSource *source = iot_packet_source (pkt, nodes[i].source);
-            IotFollowChunk chunk = { n, self->plaintext->len, nodes[i].length, node };
+/* The stream's own layers in @pkt (not a copy quoted in an ICMP error). */
+static gboolean
+follower_in_stream (Follower *follower, IotPacket *pkt)
+{
+  const IotNode *stream_node = find_node (pkt, follower->f->stream);
 
-            g_byte_array_append (self->plaintext, source->data + nodes[i].offset, nodes[i].length);
-            emit (self, &chunk);
-          }
-    }
-  if (!first.seen)
+  return stream_node != NULL && stream_node->v.u == follower->self->stream
+         && !quoted_in_error (pkt, follower->f, stream_node);
+}
+
+static void
+tls_frame (gpointer data, IotPacket *pkt)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+  const FollowFields *f = follower->f;
+  guint32 n = iot_packet_frame_number (pkt);
+  const IotNode *nodes;
+  guint8 node;
+
+  if (!follower_in_stream (follower, pkt) || find_node (pkt, f->decrypted) == NULL)
+    return;
+  node = sender_node (self, &follower->first, pkt, FALSE);
+  nodes = iot_packet_nodes (pkt);
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    if (nodes[i].field == f->payload && nodes[i].length > 0)
+      {
+        const IotDataSource *source = iot_packet_source (pkt, nodes[i].source);
+        IotFollowChunk chunk = { n, self->plaintext->len, nodes[i].length, node };
+
+        g_byte_array_append (self->plaintext, source->data + nodes[i].offset, nodes[i].length);
+        emit (self, &chunk);
+      }
+}
+
+static void
+tls_finish (gpointer data)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+
+  if (!follower->first.seen)
     self->node_name[0] = g_strdup (":0");
   self->node_name[1] = g_strdup (":0");
 }
+
+static const IotScanListener tls_listener = {
+  .add_wanted = follower_add_wanted,
+  .frame = tls_frame,
+  .finish = tls_finish,
+};
 
 /* The length of an HTTP message's header block, its blank line included
  * (the whole message when it has no blank line yet). */
@@ -283,50 +325,133 @@ add_plain_chunk (IotFollow *self, guint32 frame, guint8 node, const guint8 *data
  * as one chunk, then its body as HTTP decoded it (chunks joined,
  * decompressed) as another. */
 static void
-collect_http (IotFollow *self, IotEngine *engine, IotPacket *pkt, const IotDissectOptions *options,
-              const FollowFields *f)
+http_frame (gpointer data, IotPacket *pkt)
 {
-  FirstSender first = { 0 };
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+  const FollowFields *f = follower->f;
+  guint32 n = iot_packet_frame_number (pkt);
+  const IotNode *nodes;
+  guint8 node;
 
-  self->plaintext = g_byte_array_new ();
-  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
+  if (!follower_in_stream (follower, pkt))
+    return;
+  node = sender_node (self, &follower->first, pkt, TRUE);
+  nodes = iot_packet_nodes (pkt);
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
-      const IotNode *stream_node, *nodes;
-      guint8 node;
+      const IotDataSource *source;
 
-      iot_engine_dissect (engine, pkt, n, options);
-      stream_node = find_node (pkt, f->stream);
-      if (stream_node == NULL || stream_node->v.u != self->stream || quoted_in_error (pkt, f, stream_node))
+      if (nodes[i].field != f->http || nodes[i].parent >= 0)
         continue;
-      node = sender_node (self, &first, pkt, TRUE);
-      nodes = iot_packet_nodes (pkt);
-      for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-        {
-          const IotDataSource *source;
-
-          if (nodes[i].field != f->http || nodes[i].parent >= 0)
-            continue;
-          source = iot_packet_source (pkt, nodes[i].source);
-          if (source == NULL || nodes[i].offset >= source->length)
-            continue;
-          add_plain_chunk (self, n, node, source->data + nodes[i].offset,
-                           http_header_length (source->data + nodes[i].offset,
-                                               MIN (nodes[i].length, source->length - nodes[i].offset)));
-          /* The body: the message's file data, after its headers. */
-          for (guint j = i + 1; j < iot_packet_n_nodes (pkt) && nodes[j].parent >= (gint32) i; j++)
-            if (nodes[j].field == f->file_data && nodes[j].v.p != NULL)
-              {
-                add_plain_chunk (self, n, node, nodes[j].v.p, nodes[j].vlen);
-                break;
-              }
-        }
+      source = iot_packet_source (pkt, nodes[i].source);
+      if (source == NULL || nodes[i].offset >= source->length)
+        continue;
+      add_plain_chunk (self, n, node, source->data + nodes[i].offset,
+                       http_header_length (source->data + nodes[i].offset,
+                                           MIN (nodes[i].length, source->length - nodes[i].offset)));
+      /* The body: the message's file data, after its headers. */
+      for (guint j = i + 1; j < iot_packet_n_nodes (pkt) && nodes[j].parent >= (gint32) i; j++)
+        if (nodes[j].field == f->file_data && nodes[j].v.p != NULL)
+          {
+            add_plain_chunk (self, n, node, nodes[j].v.p, nodes[j].vlen);
+            break;
+          }
     }
-  if (!first.seen)
+}
+
+/* HTTP and TCP/UDP name both nodes, or neither (tshark prints empty
+ * endpoints for a stream it never saw). */
+static void
+name_nodes_if_unseen (gpointer data)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+
+  if (!follower->first.seen)
     {
       self->node_name[0] = g_strdup (":0");
       self->node_name[1] = g_strdup (":0");
     }
 }
+
+/* HTTP needs the whole tree of the stream's frames, and only theirs. */
+static const IotScanListener http_listener = {
+  .add_wanted_matched = follower_add_wanted,
+  .frame = http_frame,
+  .finish = name_nodes_if_unseen,
+};
+
+/* Plain TCP or UDP payloads. */
+static void
+payload_frame (gpointer data, IotPacket *pkt)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+  const FollowFields *f = follower->f;
+  IotFile *file = self->file;
+  guint32 n = iot_packet_frame_number (pkt);
+  const IotNode *payload_node;
+  IotFollowChunk chunk = { n };
+
+  /* Like tshark: only frames captured whole, and not the copy of a
+   * packet quoted inside an ICMP error. */
+  if (iot_file_frame (file, n)->caplen < iot_file_frame (file, n)->len)
+    return;
+  if (!follower_in_stream (follower, pkt))
+    return;
+  chunk.node = sender_node (self, &follower->first, pkt, TRUE);
+  payload_node = find_node (pkt, f->payload);
+  if (payload_node == NULL || payload_node->length == 0)
+    return;
+  if (payload_node->source != 0)
+    {
+      const IotDataSource *source = iot_packet_source (pkt, payload_node->source);
+
+      if (f->seq != NULL || source == NULL || payload_node->offset >= source->length)
+        return;
+      chunk.offset = 0;
+      chunk.length = MIN (payload_node->length, source->length - payload_node->offset);
+      g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n),
+                           g_bytes_new (source->data + payload_node->offset, chunk.length));
+      emit (self, &chunk);
+      return;
+    }
+  chunk.offset = payload_node->offset;
+  chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
+  if (f->seq != NULL)
+    {
+      const IotNode *seq = find_node (pkt, f->seq);
+
+      if (seq != NULL)
+        {
+          Direction *dir = &follower->dirs[chunk.node];
+
+          if (dir->waiting == NULL)
+            dir->waiting = g_array_new (FALSE, FALSE, sizeof (Pending));
+          add_tcp_chunk (self, dir, (guint32) seq->v.u, &chunk);
+          return;
+        }
+    }
+  emit (self, &chunk);
+}
+
+static void
+payload_finish (gpointer data)
+{
+  Follower *follower = data;
+
+  for (guint d = 0; d < 2; d++)
+    if (follower->dirs[d].waiting != NULL)
+      flush_waiting (follower->self, &follower->dirs[d]);
+  name_nodes_if_unseen (follower);
+}
+
+static const IotScanListener payload_listener = {
+  .add_wanted = follower_add_wanted,
+  .frame = payload_frame,
+  .finish = payload_finish,
+};
 
 gboolean
 iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol)
@@ -347,14 +472,14 @@ iot_follow_protocol_parse (const char *text, IotFollowProtocol *protocol)
 IotFollow *
 iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, GError **error)
 {
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (IotFilter) in_stream = NULL;
+  g_autofree char *filter_text = NULL;
   IotFile *file = iot_engine_file (engine);
   IotFollow *self = g_new0 (IotFollow, 1);
-  IotDissectOptions options = { 0 };
   FollowFields f;
-  FirstSender first = { 0 };
-  Direction dirs[2] = { { 0 }, { 0 } };
+  Follower follower = { self, &f };
+  const IotScanListener *listener = &payload_listener;
 
   self->file = iot_file_ref (file);
   self->protocol = protocol;
@@ -368,93 +493,31 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   f.http = iot_registry_field ("http");
   f.file_data = iot_registry_field ("http.file_data");
   f.decrypted = protocol == IOT_FOLLOW_TLS ? iot_registry_field ("tls.decrypted_record") : NULL;
-  g_assert (f.stream != NULL && f.payload != NULL);
-  if (f.decrypted)
-    iot_field_set_add (wanted, f.decrypted);
   f.icmp = iot_registry_field ("icmp");
   f.icmpv6 = iot_registry_field ("icmpv6");
-  if (f.icmp)
-    iot_field_set_add (wanted, f.icmp);
-  if (f.icmpv6)
-    iot_field_set_add (wanted, f.icmpv6);
-  iot_field_set_add (wanted, f.stream);
-  iot_field_set_add (wanted, f.payload);
-  if (f.seq)
-    iot_field_set_add (wanted, f.seq);
-  options.fields = wanted;
+  g_assert (f.stream != NULL && f.payload != NULL);
 
+  if (protocol == IOT_FOLLOW_TLS || protocol == IOT_FOLLOW_HTTP)
+    self->plaintext = g_byte_array_new ();
   if (protocol == IOT_FOLLOW_TLS)
+    listener = &tls_listener;
+  else if (protocol == IOT_FOLLOW_HTTP)
     {
-      collect_tls (self, engine, pkt, &options, &f);
-      return self;
+      /* Header blocks are found inside each message's layer: every frame
+       * is dissected for its stream number only, the stream's frames
+       * again with the tree. */
+      listener = &http_listener;
+      follower.flags = IOT_DISSECT_TREE;
+      filter_text = g_strdup_printf ("tcp.stream == %u", stream);
+      in_stream = iot_filter_compile (filter_text, NULL);
+      g_assert (in_stream != NULL);
     }
-  if (protocol == IOT_FOLLOW_HTTP)
-    {
-      /* Header blocks are found inside each message's layer. */
-      options.flags |= IOT_DISSECT_TREE;
-      collect_http (self, engine, pkt, &options, &f);
-      return self;
-    }
-  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
-    {
-      const IotNode *stream_node, *payload_node;
-      IotFollowChunk chunk = { n };
-
-      /* Like tshark: only frames captured whole, and not the copy of a
-       * packet quoted inside an ICMP error. */
-      if (iot_file_frame (file, n)->caplen < iot_file_frame (file, n)->len)
-        continue;
-      iot_engine_dissect (engine, pkt, n, &options);
-      stream_node = find_node (pkt, f.stream);
-      if (stream_node == NULL || stream_node->v.u != stream || quoted_in_error (pkt, &f, stream_node))
-        continue;
-      chunk.node = sender_node (self, &first, pkt, TRUE);
-      payload_node = find_node (pkt, f.payload);
-      if (payload_node == NULL || payload_node->length == 0)
-        continue;
-      if (payload_node->source != 0)
-        {
-          const IotDataSource *source = iot_packet_source (pkt, payload_node->source);
-
-          if (f.seq != NULL || source == NULL || payload_node->offset >= source->length)
-            continue;
-          chunk.offset = 0;
-          chunk.length = MIN (payload_node->length, source->length - payload_node->offset);
-          g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n),
-                               g_bytes_new (source->data + payload_node->offset, chunk.length));
-          emit (self, &chunk);
-          continue;
-        }
-      chunk.offset = payload_node->offset;
-      chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
-      if (f.seq != NULL)
-        {
-          const IotNode *seq = find_node (pkt, f.seq);
-
-          if (seq != NULL)
-            {
-              Direction *dir = &dirs[chunk.node];
-
-              if (dir->waiting == NULL)
-                dir->waiting = g_array_new (FALSE, FALSE, sizeof (Pending));
-              add_tcp_chunk (self, dir, (guint32) seq->v.u, &chunk);
-              continue;
-            }
-        }
-      emit (self, &chunk);
-    }
+  /* Otherwise the few fields read are as cheap to take from every frame
+   * as a stream filter would be to evaluate. */
+  iot_scan_add_listener (scan, listener, &follower, in_stream);
+  iot_scan_run (scan, NULL, NULL, NULL, NULL);
   for (guint d = 0; d < 2; d++)
-    if (dirs[d].waiting != NULL)
-      {
-        flush_waiting (self, &dirs[d]);
-        g_array_unref (dirs[d].waiting);
-      }
-  if (!first.seen)
-    {
-      /* tshark prints empty endpoints for a stream it never saw. */
-      self->node_name[0] = g_strdup (":0");
-      self->node_name[1] = g_strdup (":0");
-    }
+    g_clear_pointer (&follower.dirs[d].waiting, g_array_unref);
   return self;
 }
 

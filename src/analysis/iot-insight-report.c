@@ -1257,105 +1257,125 @@ cmp_addr_port (const IotAddress *a, guint16 pa, const IotAddress *b, guint16 pb)
   return c ? c : (pa < pb ? -1 : pa > pb);
 }
 
+/* Collecting the compare keys as a scan listener. */
+typedef struct {
+  InsightFields f;
+  IotFile      *file;
+  GArray       *frames;    /* CmpFrame */
+} CompareCollect;
+
+static void
+compare_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  CompareCollect *c = self;
+
+  for (guint i = 0; i < N_F; i++)
+    if (c->f.f[i] != NULL && (i <= F_UDP_PAYLOAD))
+      iot_field_set_add (wanted, c->f.f[i]);
+}
+
+static void
+compare_frame (gpointer self, IotPacket *pkt)
+{
+  CompareCollect *c = self;
+  guint32 n = iot_packet_frame_number (pkt);
+  CmpFrame cf = { n, iot_file_frame (c->file, n)->ts_ns };
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  guint32 ip_id = 0, seq = 0, ack = 0, flags = 0;
+  const guint8 *payload = NULL;
+  guint payload_len = 0;
+  guint8 l4 = 0;
+  gboolean ip = FALSE, quoted = FALSE;
+  const IotAddress *src, *dst;
+  guint16 sport, dport;
+  g_autofree char *a = NULL, *b = NULL;
+  gboolean fwd;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt) && !quoted; i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const IotField *field = node->field;
+
+      if (field == NULL)
+        continue;
+      if (field == c->f.f[F_IP] || field == c->f.f[F_IPV6])
+        ip = TRUE;
+      else if (field == c->f.f[F_ICMP] || field == c->f.f[F_ICMPV6])
+        quoted = TRUE;   /* the quoted copy must not change the key */
+      else if (field == c->f.f[F_IP_ID])
+        ip_id = (guint32) node->v.u;
+      else if (field == c->f.f[F_TCP])
+        l4 = 6;
+      else if (field == c->f.f[F_UDP])
+        l4 = 17;
+      else if (field == c->f.f[F_TCP_SEQ_RAW])
+        seq = (guint32) node->v.u;
+      else if (field == c->f.f[F_TCP_ACK_RAW])
+        ack = (guint32) node->v.u;
+      else if (field == c->f.f[F_TCP_FLAGS])
+        flags = (guint32) node->v.u;
+      else if ((field == c->f.f[F_TCP_PAYLOAD] || field == c->f.f[F_UDP_PAYLOAD]) && payload == NULL)
+        {
+          payload = node->v.p;
+          payload_len = node->vlen;
+        }
+    }
+  if (!ip)
+    return;
+  src = iot_packet_net_src (pkt);
+  dst = iot_packet_net_dst (pkt);
+  iot_packet_get_ports (pkt, &sport, &dport);
+  /* What no router on the way changes: IP id, TCP sequence/ack numbers
+   * and flags, the payload.  Not TTL, checksums, or (with NAT)
+   * addresses and ports. */
+  h = fnv (h, &l4, 1);
+  h = fnv (h, &ip_id, 4);
+  h = fnv (h, &seq, 4);
+  h = fnv (h, &ack, 4);
+  h = fnv (h, &flags, 4);
+  h = fnv (h, &payload_len, 4);
+  if (payload)
+    h = fnv (h, payload, payload_len);
+  if (!payload && !l4)
+    {
+      guint32 caplen = 0;
+      const guint8 *data = iot_file_frame_data (c->file, n);
+
+      caplen = iot_file_frame (c->file, n)->caplen;
+      /* Other IP protocols (ICMP …): the last bytes of the frame. */
+      h = fnv (h, data + caplen - MIN (caplen, 32u), MIN (caplen, 32u));
+    }
+  cf.loose = h;
+  h = fnv (h, src, sizeof *src);
+  h = fnv (h, dst, sizeof *dst);
+  h = fnv (h, &sport, 2);
+  h = fnv (h, &dport, 2);
+  cf.strict = h;
+  fwd = cmp_addr_port (src, sport, dst, dport) <= 0;
+  a = l4 ? insight_endpoint_text (fwd ? src : dst, fwd ? sport : dport) : insight_address_text (fwd ? src : dst);
+  b = l4 ? insight_endpoint_text (fwd ? dst : src, fwd ? dport : sport) : insight_address_text (fwd ? dst : src);
+  cf.flow = g_strdup_printf ("%s %s ↔ %s", l4 == 6 ? "tcp" : l4 == 17 ? "udp" : "ip", a, b);
+  cf.forward = fwd;
+  cf.peer = -1;
+  g_array_append_val (c->frames, cf);
+}
+
+static const IotScanListener compare_listener = {
+  .add_wanted = compare_add_wanted,
+  .frame = compare_frame,
+};
+
 static GArray *
 compare_collect (IotEngine *engine)
 {
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotDissectOptions options = { 0 };
-  InsightFields f;
-  GArray *frames = g_array_new (FALSE, FALSE, sizeof (CmpFrame));
-  IotFile *file = iot_engine_file (engine);
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  CompareCollect c = { .file = iot_engine_file (engine) };
 
-  insight_fields_init (&f);
-  for (guint i = 0; i < N_F; i++)
-    if (f.f[i] != NULL && (i <= F_UDP_PAYLOAD))
-      iot_field_set_add (wanted, f.f[i]);
-  options.fields = wanted;
-  for (guint32 n = 1; n <= iot_engine_n_passed (engine); n++)
-    {
-      CmpFrame cf = { n, iot_file_frame (file, n)->ts_ns };
-      guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
-      guint32 ip_id = 0, seq = 0, ack = 0, flags = 0;
-      const guint8 *payload = NULL;
-      guint payload_len = 0;
-      guint8 l4 = 0;
-      gboolean ip = FALSE, quoted = FALSE;
-      const IotAddress *src, *dst;
-      guint16 sport, dport;
-      g_autofree char *a = NULL, *b = NULL;
-      gboolean fwd;
-
-      iot_engine_dissect (engine, pkt, n, &options);
-      for (guint i = 0; i < iot_packet_n_nodes (pkt) && !quoted; i++)
-        {
-          const IotNode *node = iot_packet_node (pkt, i);
-          const IotField *field = node->field;
-
-          if (field == NULL)
-            continue;
-          if (field == f.f[F_IP] || field == f.f[F_IPV6])
-            ip = TRUE;
-          else if (field == f.f[F_ICMP] || field == f.f[F_ICMPV6])
-            quoted = TRUE;   /* the quoted copy must not change the key */
-          else if (field == f.f[F_IP_ID])
-            ip_id = (guint32) node->v.u;
-          else if (field == f.f[F_TCP])
-            l4 = 6;
-          else if (field == f.f[F_UDP])
-            l4 = 17;
-          else if (field == f.f[F_TCP_SEQ_RAW])
-            seq = (guint32) node->v.u;
-          else if (field == f.f[F_TCP_ACK_RAW])
-            ack = (guint32) node->v.u;
-          else if (field == f.f[F_TCP_FLAGS])
-            flags = (guint32) node->v.u;
-          else if ((field == f.f[F_TCP_PAYLOAD] || field == f.f[F_UDP_PAYLOAD]) && payload == NULL)
-            {
-              payload = node->v.p;
-              payload_len = node->vlen;
-            }
-        }
-      if (!ip)
-        continue;
-      src = iot_packet_net_src (pkt);
-      dst = iot_packet_net_dst (pkt);
-      iot_packet_get_ports (pkt, &sport, &dport);
-      /* What no router on the way changes: IP id, TCP sequence/ack numbers
-       * and flags, the payload.  Not TTL, checksums, or (with NAT)
-       * addresses and ports. */
-      h = fnv (h, &l4, 1);
-      h = fnv (h, &ip_id, 4);
-      h = fnv (h, &seq, 4);
-      h = fnv (h, &ack, 4);
-      h = fnv (h, &flags, 4);
-      h = fnv (h, &payload_len, 4);
-      if (payload)
-        h = fnv (h, payload, payload_len);
-      if (!payload && !l4)
-        {
-          guint32 caplen = 0;
-          const guint8 *data = iot_file_frame_data (file, n);
-
-          caplen = iot_file_frame (file, n)->caplen;
-          /* Other IP protocols (ICMP …): the last bytes of the frame. */
-          h = fnv (h, data + caplen - MIN (caplen, 32u), MIN (caplen, 32u));
-        }
-      cf.loose = h;
-      h = fnv (h, src, sizeof *src);
-      h = fnv (h, dst, sizeof *dst);
-      h = fnv (h, &sport, 2);
-      h = fnv (h, &dport, 2);
-      cf.strict = h;
-      fwd = cmp_addr_port (src, sport, dst, dport) <= 0;
-      a = l4 ? insight_endpoint_text (fwd ? src : dst, fwd ? sport : dport) : insight_address_text (fwd ? src : dst);
-      b = l4 ? insight_endpoint_text (fwd ? dst : src, fwd ? dport : sport) : insight_address_text (fwd ? dst : src);
-      cf.flow = g_strdup_printf ("%s %s ↔ %s", l4 == 6 ? "tcp" : l4 == 17 ? "udp" : "ip", a, b);
-      cf.forward = fwd;
-      cf.peer = -1;
-      g_array_append_val (frames, cf);
-    }
-  return frames;
+  insight_fields_init (&c.f);
+  c.frames = g_array_new (FALSE, FALSE, sizeof (CmpFrame));
+  iot_scan_add_listener (scan, &compare_listener, &c, NULL);
+  iot_scan_run (scan, NULL, NULL, NULL, NULL);
+  return c.frames;
 }
 
 static void

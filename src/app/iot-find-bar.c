@@ -72,15 +72,25 @@ number_at (FindJob *job, guint position)
   return job->order != NULL ? g_array_index (job->order, guint32, position) : position + 1;
 }
 
+/* The position searched @i-th. */
+static guint
+search_position (FindJob *job, guint i)
+{
+  guint n = job->n_items;
+
+  return job->backwards ? (job->start + n - i) % n : (job->start + i) % n;
+}
+
 static void
 find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FindJob *job = task_data;
   g_autoptr (IotFinder) finder = NULL;
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autoptr (GError) error = NULL;
   IotEngine *engine = iot_capture_engine (job->capture);
   guint n = job->n_items;
+  g_autofree guint32 *numbers = g_new (guint32, n);
+  gint64 found;
 
   iot_worker_lower_priority ();
   finder = iot_finder_new (job->mode, job->scope, job->text, job->case_sensitive, NULL, &error);
@@ -89,22 +99,22 @@ find_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  job->found = -1;
+  /* The rows in search order: from the one after the selection on (or
+   * before it, backwards), round the end to the selection itself. */
   for (guint i = 0; i < n; i++)
+    numbers[i] = number_at (job, search_position (job, i));
+  if (!iot_finder_find (finder, engine, numbers, n, cancellable, &found, &error))
     {
-      guint position = job->backwards ? (job->start + n - i) % n : (job->start + i) % n;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->found = -1;
+  if (found >= 0)
+    {
+      guint position = search_position (job, (guint) found);
 
-      if ((i & 255) == 0 && g_cancellable_is_cancelled (cancellable))
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-          return;
-        }
-      if (iot_finder_matches (finder, engine, pkt, number_at (job, position)))
-        {
-          job->found = position;
-          job->wrapped = job->backwards ? position > job->start : position < job->start;
-          break;
-        }
+      job->found = position;
+      job->wrapped = job->backwards ? position > job->start : position < job->start;
     }
   g_task_return_boolean (task, TRUE);
 }

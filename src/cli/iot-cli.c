@@ -1607,17 +1607,48 @@ run_stream (void)
 
 /* -r IN -w OUT: the frames that pass the filters, saved as they were
  * captured.  Only the filters' fields are dissected. */
+typedef struct {
+  IotFilter *display, *read;
+  GArray    *numbers;   /* guint32: the frames to save */
+} SaveSelection;
+
+static void
+save_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  SaveSelection *save = self;
+
+  if (save->display != NULL)
+    iot_filter_add_fields (save->display, wanted);
+  if (save->read != NULL)
+    iot_filter_add_fields (save->read, wanted);
+}
+
+static void
+save_frame (gpointer self, IotPacket *pkt)
+{
+  SaveSelection *save = self;
+  guint32 number = iot_packet_frame_number (pkt);
+
+  if ((save->display != NULL && !iot_filter_matches (save->display, pkt))
+      || (save->read != NULL && !iot_filter_matches (save->read, pkt)))
+    return;
+  g_array_append_val (save->numbers, number);
+}
+
+static const IotScanListener save_listener = {
+  .add_wanted = save_add_wanted,
+  .frame = save_frame,
+};
+
 static gboolean
 save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, GError **error)
 {
   IotFile *file = iot_engine_file (engine);
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  SaveSelection save = { display, read, numbers };
   /* Standard output gets pcapng unless -F says otherwise, as in tshark. */
   IotExportFormat format = strcmp (opts.write_file, "-") == 0 ? IOT_EXPORT_PCAPNG
                                                                 : iot_export_format_for_path (opts.write_file);
-  IotDissectOptions options = { 0 };
 
   if (opts.write_format != NULL && g_str_equal (opts.write_format, "pcap"))
     format = IOT_EXPORT_PCAP;
@@ -1629,22 +1660,25 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
                    "-F %s: only pcap and pcapng can be written", opts.write_format);
       return FALSE;
     }
-  if (display != NULL)
-    iot_filter_add_fields (display, wanted);
-  if (read != NULL)
-    iot_filter_add_fields (read, wanted);
-  options.fields = wanted;
-  for (guint32 number = 1; number <= n; number++)
+  if (display != NULL || read != NULL)
     {
-      if (display != NULL || read != NULL)
+      g_autoptr (IotScan) scan = iot_scan_new (engine);
+
+      /* -c: only the first frames. */
+      if (n < iot_engine_n_passed (engine))
         {
-          iot_engine_dissect (engine, pkt, number, &options);
-          if ((display != NULL && !iot_filter_matches (display, pkt))
-              || (read != NULL && !iot_filter_matches (read, pkt)))
-            continue;
+          g_autofree guint32 *first = g_new (guint32, n);
+
+          for (guint32 i = 0; i < n; i++)
+            first[i] = i + 1;
+          iot_scan_set_frames (scan, first, n);
         }
-      g_array_append_val (numbers, number);
+      iot_scan_add_listener (scan, &save_listener, &save, NULL);
+      iot_scan_run (scan, NULL, NULL, NULL, NULL);
     }
+  else
+    for (guint32 number = 1; number <= n; number++)
+      g_array_append_val (numbers, number);
   return iot_export_frames (file, (const guint32 *) (gpointer) numbers->data, numbers->len, opts.write_file,
                             format, error);
 }

@@ -1,20 +1,38 @@
 /* iot-scan.c — one walk over frames, many listeners (see iot-scan.h). */
 #include "iot-scan.h"
 
+#include "iot-core-private.h"
+
 typedef struct {
   const IotScanListener *listener;
   gpointer               self;
   IotFilter             *filter;
+  /* A listener with add_wanted_matched and a filter: what its own second
+   * dissection of the frames the filter keeps builds, and into what. */
+  IotFieldSet           *matched_fields;
+  IotDissectFlags        matched_flags;
+  IotPacket             *matched_pkt;
 } Entry;
 
 struct _IotScan {
   IotEngine *engine;
   GArray    *entries;     /* Entry */
   GArray    *numbers;     /* guint32; NULL: every frame the first pass covered */
+  gboolean   range_displayed;
+  gboolean   stopped;
 };
 
 /* Cancellation and progress are looked at once per this many frames. */
 #define CHECK_EVERY 4096u
+
+static void
+entry_clear (gpointer data)
+{
+  Entry *e = data;
+
+  g_clear_pointer (&e->matched_fields, iot_field_set_free);
+  g_clear_pointer (&e->matched_pkt, iot_packet_free);
+}
 
 IotScan *
 iot_scan_new (IotEngine *engine)
@@ -22,7 +40,9 @@ iot_scan_new (IotEngine *engine)
   IotScan *scan = g_new0 (IotScan, 1);
 
   scan->engine = engine;
-  scan->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  scan->range_displayed = TRUE;
+  scan->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_array_set_clear_func (scan->entries, entry_clear);
   return scan;
 }
 
@@ -62,27 +82,102 @@ iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n)
 }
 
 void
+iot_scan_set_range_displayed (IotScan *scan, gboolean displayed)
+{
+  scan->range_displayed = displayed;
+}
+
+void
+iot_scan_stop (IotScan *scan)
+{
+  scan->stopped = TRUE;
+}
+
+gboolean
+iot_scan_stopped (IotScan *scan)
+{
+  return scan->stopped;
+}
+
+/* A listener that wants more on its filter's frames than on the others
+ * gets a dissection of its own for them. */
+static gboolean
+wants_own_dissection (const Entry *e)
+{
+  return e->listener->add_wanted_matched != NULL && e->filter != NULL;
+}
+
+static void
+prepare_own_dissection (Entry *e)
+{
+  g_clear_pointer (&e->matched_fields, iot_field_set_free);
+  e->matched_fields = iot_field_set_new ();
+  e->matched_flags = 0;
+  if (e->listener->add_wanted != NULL)
+    e->listener->add_wanted (e->self, e->matched_fields, &e->matched_flags);
+  e->listener->add_wanted_matched (e->self, e->matched_fields, &e->matched_flags);
+  if (e->matched_pkt == NULL)
+    e->matched_pkt = iot_packet_new ();
+}
+
+void
 iot_scan_add_wanted (IotScan *scan, IotFieldSet *wanted, IotDissectFlags *flags)
 {
+  scan->stopped = FALSE;
   for (guint i = 0; i < scan->entries->len; i++)
     {
-      const Entry *e = &g_array_index (scan->entries, Entry, i);
+      Entry *e = &g_array_index (scan->entries, Entry, i);
 
+      if (wants_own_dissection (e))
+        {
+          /* The shared dissection only has to decide the filter. */
+          prepare_own_dissection (e);
+          iot_filter_add_fields (e->filter, wanted);
+          continue;
+        }
       if (e->listener->add_wanted != NULL)
         e->listener->add_wanted (e->self, wanted, flags);
+      if (e->listener->add_wanted_matched != NULL)
+        e->listener->add_wanted_matched (e->self, wanted, flags);
       if (e->filter != NULL)
         iot_filter_add_fields (e->filter, wanted);
     }
 }
 
+/* The frame of @pkt again, with what @e asked for on matching frames, as
+ * the caller dissected it otherwise (same displayed predecessor, time
+ * reference and time column). */
+static IotPacket *
+dissect_for (IotScan *scan, Entry *e, IotPacket *pkt)
+{
+  IotDissectOptions options = {
+    .flags = e->matched_flags,
+    .fields = e->matched_fields,
+    .prev_displayed = pkt->prev_displayed,
+    .time_ref = pkt->time_ref,
+    .time_column = pkt->time_column,
+  };
+
+  iot_engine_dissect (scan->engine, e->matched_pkt, pkt->number, &options);
+  return e->matched_pkt;
+}
+
 void
 iot_scan_feed (IotScan *scan, IotPacket *pkt)
 {
+  /* Stopped during a frame, the walk still hands that frame to every
+   * listener: each sees the same frames. */
+  if (scan->stopped)
+    return;
   for (guint i = 0; i < scan->entries->len; i++)
     {
-      const Entry *e = &g_array_index (scan->entries, Entry, i);
+      Entry *e = &g_array_index (scan->entries, Entry, i);
 
-      if (e->filter == NULL || iot_filter_matches (e->filter, pkt))
+      if (e->filter != NULL && !iot_filter_matches (e->filter, pkt))
+        continue;
+      if (e->matched_fields != NULL && wants_own_dissection (e))
+        e->listener->frame (e->self, dissect_for (scan, e, pkt));
+      else
         e->listener->frame (e->self, pkt);
     }
 }
@@ -111,6 +206,15 @@ range_frame (IotScan *scan, guint32 index)
   return scan->numbers != NULL ? g_array_index (scan->numbers, guint32, index) : index + 1;
 }
 
+static gboolean
+field_set_is_empty (const IotFieldSet *set)
+{
+  for (guint i = 0; i < (set->n_bits + 7) / 8; i++)
+    if (set->bits[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress, gpointer user_data,
               GError **error)
@@ -121,8 +225,11 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   guint32 total = range_length (scan);
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
-  options.fields = wanted;
-  for (guint32 i = 0; i < total; i++)
+  /* Only flags asked for: the engine's quicker path for flags alone.  (No
+   * flags and no fields would be the first pass's state-only dissection,
+   * which is not what a listener wants.) */
+  options.fields = options.flags != 0 && field_set_is_empty (wanted) ? NULL : wanted;
+  for (guint32 i = 0; i < total && !scan->stopped; i++)
     {
       if (i % CHECK_EVERY == 0)
         {
@@ -131,9 +238,8 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
           if (progress != NULL)
             progress (i, total, user_data);
         }
-      /* As the CLI dissects in order: the previous frame was displayed
-       * (frame.time_delta_displayed in a listener's filter). */
-      options.prev_displayed = i > 0 ? range_frame (scan, i - 1) : 0;
+      if (scan->range_displayed)
+        options.prev_displayed = i > 0 ? range_frame (scan, i - 1) : 0;
       iot_engine_dissect (scan->engine, pkt, range_frame (scan, i), &options);
       iot_scan_feed (scan, pkt);
     }

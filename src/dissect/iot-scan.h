@@ -14,6 +14,15 @@
  * progress as it goes.  A caller that owns its own walk (the CLI's
  * printing pass) can instead ask iot_scan_add_wanted what to dissect and
  * hand each frame to iot_scan_feed.  GLib only; any thread.
+ *
+ * The range is every frame the first pass covered, or a list of frames
+ * (the displayed ones, a search order).  A listener that follows one
+ * stream gives a filter for it ("tcp.stream == 4") and asks in
+ * add_wanted_matched for what it needs on that stream's frames only (the
+ * whole tree, the columns): every frame is dissected for the filter, and
+ * only the frames it keeps again for that listener.  A listener that has
+ * found what it looked for (the next match of a search) ends the walk
+ * with iot_scan_stop.
  */
 #pragma once
 
@@ -32,6 +41,13 @@ typedef struct {
   void (*frame) (gpointer self, IotPacket *pkt);
   /* After the last frame of a complete scan; may be NULL. */
   void (*finish) (gpointer self);
+  /* What the listener needs only on the frames its filter matches (e.g.
+   * IOT_DISSECT_TREE for one stream's frames): those frames are dissected
+   * once more, with this and add_wanted's, and that packet is the one
+   * frame() gets.  Worth it when the shared dissection would otherwise
+   * build something costly for every frame.  Without a filter it simply
+   * joins the shared dissection.  May be NULL. */
+  void (*add_wanted_matched) (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags);
 } IotScanListener;
 
 typedef struct _IotScan IotScan;
@@ -50,12 +66,29 @@ void     iot_scan_add_listener (IotScan *scan, const IotScanListener *listener, 
                                 IotFilter *filter);
 guint    iot_scan_n_listeners (IotScan *scan);
 
-/* Scans @numbers (ascending, 1-based; copied) instead of every frame the
- * first pass covered, e.g. the displayed frames or one stream's. */
+/* Scans @numbers (1-based; copied), in the order given, instead of every
+ * frame the first pass covered, e.g. the displayed frames or one stream's
+ * (ascending), or a search from the selected row on (any order). */
 void     iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n);
 
+/* With @displayed, the range counts as the displayed frames: each frame's
+ * frame.time_delta_displayed is measured from the frame before it in the
+ * range, as when the CLI prints them.  On by default; off, no frame counts
+ * as displayed before another (the delta is 0), as for a frame dissected
+ * alone. */
+void     iot_scan_set_range_displayed (IotScan *scan, gboolean displayed);
+
+/* Ends the walk after the current frame: called from a listener's frame
+ * function (a search that found its match).  The current frame still
+ * reaches the listeners after it; iot_scan_run then skips the rest of the
+ * range and finishes every listener as after the last frame;
+ * in a caller-owned walk iot_scan_feed hands out no more frames.  The
+ * next iot_scan_run starts afresh. */
+void     iot_scan_stop (IotScan *scan);
+gboolean iot_scan_stopped (IotScan *scan);
+
 /* Walks the range; FALSE (with G_IO_ERROR_CANCELLED) when cancelled, in
- * which case no finish function runs. */
+ * which case no finish function runs.  Stopped by a listener, it is TRUE. */
 gboolean iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress,
                        gpointer user_data, GError **error);
 
