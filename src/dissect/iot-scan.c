@@ -1,6 +1,8 @@
 /* iot-scan.c — one walk over frames, many listeners (see iot-scan.h). */
 #include "iot-scan.h"
 
+#include "iot-core-private.h"
+
 typedef struct {
   const IotScanListener *listener;
   gpointer               self;
@@ -99,6 +101,16 @@ iot_scan_finish (IotScan *scan)
     }
 }
 
+/* Whether no listener asked for any field. */
+static gboolean
+field_set_empty (const IotFieldSet *set)
+{
+  for (guint i = 0; i < (set->n_bits + 7) / 8; i++)
+    if (set->bits[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
 static guint32
 range_length (IotScan *scan)
 {
@@ -121,7 +133,9 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   guint32 total = range_length (scan);
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
-  options.fields = wanted;
+  /* Listeners that read only tap records get a state-only dissection: no
+   * node is made. */
+  options.fields = field_set_empty (wanted) ? NULL : wanted;
   for (guint32 i = 0; i < total; i++)
     {
       if (i % CHECK_EVERY == 0)
