@@ -111,6 +111,29 @@ field_set_empty (const IotFieldSet *set)
   return TRUE;
 }
 
+static void
+first_pass_frame (IotPacket *pkt, gpointer user_data)
+{
+  iot_scan_feed (user_data, pkt);
+}
+
+gboolean
+iot_scan_attach_first_pass (IotScan *scan)
+{
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  IotDissectFlags flags = 0;
+
+  if (scan->numbers != NULL)
+    return FALSE;
+  for (guint i = 0; i < scan->entries->len; i++)
+    if (g_array_index (scan->entries, Entry, i).filter != NULL)
+      return FALSE;
+  iot_scan_add_wanted (scan, wanted, &flags);
+  if (!field_set_empty (wanted) || (flags & ~IOT_DISSECT_TAPS) != 0)
+    return FALSE;
+  return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
+}
+
 static guint32
 range_length (IotScan *scan)
 {

@@ -88,15 +88,16 @@ typedef struct {
   gboolean      retransmission; /* a request or CON/NON response seen before */
 } IotTapCoap;
 
-/* One TLS or DTLS handshake message or alert. */
+/* One TLS handshake message or alert in the clear (DTLS publishes none
+ * yet). */
 typedef struct {
-  gboolean    dtls;
   guint8      content_type;     /* 22 handshake, 21 alert */
   guint8      handshake_type;   /* handshake: 1 ClientHello, 2 ServerHello … */
-  guint16     record_version, handshake_version;
-  guint16     cipher;           /* ServerHello, else 0 */
-  guint16     supported_version;/* the newest supported_versions entry, 0: none */
-  const char *sni;              /* ClientHello server_name, NULL: none */
+  guint16     handshake_version;/* a hello's legacy version, else 0 */
+  guint16     cipher;           /* ServerHello: the suite chosen, else 0 */
+  guint16     supported_version;/* ClientHello: the newest supported_versions entry (no GREASE);
+                                 * ServerHello: the version chosen; 0: none */
+  const char *sni;              /* ClientHello: the first server_name; NULL: none */
   guint8      alert_level, alert_description;   /* alert */
 } IotTapTls;
 

@@ -16,7 +16,7 @@
 
 static const char *const captures[] = {
   "mqtt311.pcap", "coap.pcap", "tcp-loss-device.pcap", "dns.pcap", "truncated-snaplen.pcap", "icmp.pcap",
-  "http.pcap",
+  "http.pcap", "tls12.pcap", "tls13.pcap", "mqtt5.pcap",
 };
 
 /* The value of the first top-level layer @proto's child @abbrev in a
@@ -49,6 +49,71 @@ tree_value (IotPacket *pkt, const char *proto, const char *abbrev, const IotNode
   return FALSE;
 }
 
+/* The first node of field @abbrev anywhere in a full tree. */
+static const IotNode *
+first_node (IotPacket *pkt, const char *abbrev)
+{
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field != NULL && strcmp (node->field->abbrev, abbrev) == 0)
+        return node;
+    }
+  return NULL;
+}
+
+/* The first record of @tap, or NULL. */
+static gconstpointer
+first_record (IotPacket *pkt, IotTapId tap)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, tap, &n);
+
+  return n > 0 ? records[0] : NULL;
+}
+
+/* The application records agree with the tree's first message. */
+static guint
+check_application_records (IotPacket *taps, IotPacket *full)
+{
+  const IotNode *node;
+  const IotTapMqtt *mqtt = first_record (taps, IOT_TAP_MQTT);
+  const IotTapCoap *coap = first_record (taps, IOT_TAP_COAP);
+  const IotTapTls *tls = first_record (taps, IOT_TAP_TLS);
+  guint checked = 0;
+
+  if ((node = first_node (full, "mqtt.msgtype")) != NULL)
+    {
+      g_assert_nonnull (mqtt);
+      g_assert_cmpuint (mqtt->type, ==, node->v.u);
+      if ((node = first_node (full, "mqtt.topic")) != NULL && mqtt->type == 3)
+        g_assert_cmpstr (mqtt->topic, ==, (const char *) node->v.p);
+      if ((node = first_node (full, "mqtt.qos")) != NULL)
+        g_assert_cmpint (mqtt->qos, ==, (gint) node->v.u);
+      checked++;
+    }
+  if ((node = first_node (full, "coap.mid")) != NULL)
+    {
+      g_assert_nonnull (coap);
+      g_assert_cmpuint (coap->mid, ==, node->v.u);
+      g_assert_true ((node = first_node (full, "coap.code")) != NULL);
+      g_assert_cmpuint (coap->code, ==, node->v.u);
+      if ((node = first_node (full, "coap.response_to")) != NULL)
+        g_assert_cmpuint (coap->request_frame, ==, node->v.u);
+      checked++;
+    }
+  if ((node = first_node (full, "tls.handshake.type")) != NULL)
+    {
+      g_assert_nonnull (tls);
+      g_assert_cmpuint (tls->handshake_type, ==, node->v.u);
+      if ((node = first_node (full, "tls.handshake.extensions_server_name")) != NULL)
+        g_assert_cmpstr (tls->sni, ==, (const char *) node->v.p);
+      checked++;
+    }
+  return checked;
+}
+
 static const IotTapConv *
 find_conv (IotPacket *pkt, IotTapLayer layer)
 {
@@ -62,15 +127,15 @@ find_conv (IotPacket *pkt, IotTapLayer layer)
 }
 
 /* Each capture, frame by frame: a tap-only dissection makes no node, and
- * its IPv4, TCP and UDP records hold what the tree shows. */
+ * its IPv4, TCP, UDP, MQTT, CoAP and TLS records hold what the tree shows. */
 static void
 test_records_match_tree (void)
 {
   g_autoptr (IotPacket) taps = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
-  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_EXPERT) };
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAPS };
   IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
-  guint checked_ip = 0, checked_tcp = 0, checked_udp = 0;
+  guint checked_ip = 0, checked_tcp = 0, checked_udp = 0, checked_app = 0;
 
   for (guint c = 0; c < G_N_ELEMENTS (captures); c++)
     {
@@ -93,6 +158,7 @@ test_records_match_tree (void)
           g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
           g_assert_cmpuint (taps->nodes_made, ==, made);
           iot_engine_dissect (engine, full, number, &tree);
+          checked_app += check_application_records (taps, full);
           ip = find_conv (taps, IOT_TAP_LAYER_IPV4);
           tcp = find_conv (taps, IOT_TAP_LAYER_TCP);
           udp = find_conv (taps, IOT_TAP_LAYER_UDP);
@@ -130,6 +196,7 @@ test_records_match_tree (void)
   g_assert_cmpuint (checked_ip, >, 100);
   g_assert_cmpuint (checked_tcp, >, 50);
   g_assert_cmpuint (checked_udp, >, 10);
+  g_assert_cmpuint (checked_app, >, 50);
 }
 
 /* Records are made only for the taps someone asked for. */
@@ -227,6 +294,34 @@ test_scan_listener (void)
   g_assert_cmpuint (c.max_stream, ==, max_stream);
 }
 
+/* The first pass hands its records to a listener that attached before it
+ * started, and still makes no tree node: the same records as a scan after
+ * the pass. */
+static void
+test_first_pass_listener (void)
+{
+  g_autoptr (IotFile) file = iot_file_open (CAPTURES "/mqtt311.pcap", NULL);
+  g_autoptr (IotEngine) engine = iot_engine_new (file);
+  g_autoptr (IotScan) during = iot_scan_new (engine);
+  g_autoptr (IotScan) after = iot_scan_new (engine);
+  Counter c_during = { 0 }, c_after = { 0 };
+
+  iot_scan_add_listener (during, &counter_listener, &c_during, NULL);
+  g_assert_true (iot_scan_attach_first_pass (during));
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  iot_scan_finish (during);
+  g_assert_cmpuint (iot_engine_first_pass_nodes (engine), ==, 0);
+  /* Too late for a second one. */
+  iot_scan_add_listener (after, &counter_listener, &c_after, NULL);
+  g_assert_false (iot_scan_attach_first_pass (after));
+  g_assert_true (iot_scan_run (after, NULL, NULL, NULL, NULL));
+  g_assert_cmpuint (c_during.frames, ==, iot_file_n_frames (file));
+  g_assert_cmpuint (c_during.tcp_records, >, 0);
+  g_assert_cmpuint (c_during.tcp_records, ==, c_after.tcp_records);
+  g_assert_cmpuint (c_during.eth_records, ==, c_after.eth_records);
+  g_assert_cmpuint (c_during.max_stream, ==, c_after.max_stream);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,5 +330,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tap/records-match-tree", test_records_match_tree);
   g_test_add_func ("/tap/nothing-wanted", test_nothing_wanted_nothing_queued);
   g_test_add_func ("/tap/scan-listener", test_scan_listener);
+  g_test_add_func ("/tap/first-pass-listener", test_first_pass_listener);
   return g_test_run ();
 }
