@@ -1391,7 +1391,8 @@ record_message (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
 /* Shows what matching found.  The answers come from the complete
  * first-pass state, as in tshark's second pass. */
 static void
-show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboolean *retransmission)
+show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboolean *retransmission,
+            IotTapCoap *rec)
 {
   guint32 frame = iot_packet_frame_number (pkt);
   CoapTransaction *trans;
@@ -1407,6 +1408,8 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
   ex = find_exchange (state, trans, msg->mid);
   if (ex == NULL)
     return;
+  rec->request_frame = ex->req_frame;
+  rec->response_frame = ex->rsp_frame;
 
   if (is_request (msg))
     {
@@ -1576,11 +1579,28 @@ dissect_reliable_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg
   return length_size + 1;
 }
 
+/* The message for the taps, with the exchange show_match found. */
+static void
+publish_message (IotPacket *pkt, const CoapMessage *msg, gboolean retransmission, IotTapCoap *rec)
+{
+  if (!iot_tap_wanted (pkt, IOT_TAP_COAP))
+    return;
+  rec->type = msg->type;
+  rec->code = msg->code;
+  rec->mid = msg->mid;
+  rec->token = msg->token;
+  rec->token_len = (guint8) msg->token_len;
+  rec->uri = msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
+  rec->retransmission = retransmission;
+  iot_tap_queue (pkt, IOT_TAP_COAP, rec);
+}
+
 static int
 dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, guint length_size)
 {
   CoapState *state = iot_packet_state (pkt, &iot_dissector_coap);
   CoapMessage msg = { 0 };
+  IotTapCoap rec = { 0 };
   gboolean has_marker, retransmission;
   int tree, node, after;
   guint token_at;
@@ -1641,7 +1661,8 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
         iot_tree_set_generated (pkt, node);
       }
   }
-  show_match (pkt, state, tree, &msg, &retransmission);
+  show_match (pkt, state, tree, &msg, &retransmission, &rec);
+  publish_message (pkt, &msg, retransmission, &rec);
 
   if (msg.token_len > 0 && iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, ", TKN:%s", spaced_hex (pkt, msg.token, msg.token_len));

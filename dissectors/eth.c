@@ -189,6 +189,15 @@ add_leftover (IotPacket *pkt, int tree, IotBuf *buf, guint used)
     iot_tree_add_item (pkt, tree, &eth_fields[F_TRAILER], buf, used, left, FALSE);
 }
 
+/* The Ethernet conversation, for the statistics. */
+static void
+publish_conversation (IotPacket *pkt, const IotAddress *src, const IotAddress *dst)
+{
+  IotTapConv conv = { .layer = IOT_TAP_LAYER_ETH, .src = *src, .dst = *dst, .stream = IOT_TAP_NO_STREAM };
+
+  iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
+}
+
 static int
 dissect_eth (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -214,6 +223,7 @@ dissect_eth (IotPacket *pkt, IotBuf *buf, int parent)
   memcpy (dl_dst.bytes, dst, 6);
   iot_packet_set_net_src (pkt, &dl_src);
   iot_packet_set_net_dst (pkt, &dl_dst);
+  publish_conversation (pkt, &dl_src, &dl_dst);
 
   if (type <= 1500)
     {

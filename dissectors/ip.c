@@ -653,6 +653,12 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
     }
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
+  if (iot_tap_wanted (pkt, IOT_TAP_CONV))
+    {
+      IotTapConv conv = { .layer = IOT_TAP_LAYER_IPV4, .src = src, .dst = dst, .stream = IOT_TAP_NO_STREAM };
+
+      iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
+    }
   /* ICMP shows the TTL in its Info but cannot see the header before it. */
   iot_packet_set_layer_value (pkt, &iot_dissector_ip, ttl);
 

@@ -423,6 +423,12 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
                         format_addr (pkt, src.bytes), format_addr (pkt, dst.bytes));
   iot_packet_set_net_src (pkt, &src);
   iot_packet_set_net_dst (pkt, &dst);
+  if (iot_tap_wanted (pkt, IOT_TAP_CONV))
+    {
+      IotTapConv conv = { .layer = IOT_TAP_LAYER_IPV6, .src = src, .dst = dst, .stream = IOT_TAP_NO_STREAM };
+
+      iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
+    }
   /* ICMPv6 shows the hop limit in its Info but cannot see this header. */
   iot_packet_set_layer_value (pkt, &iot_dissector_ipv6, iot_buf_u8 (buf, 7));
 
@@ -476,6 +482,10 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
       used = payload.length;
     else if (!fragment && nxt != 59)
       used = iot_call_table (pkt, "ip.proto", nxt, &payload, parent);
+    /* As tshark: a fragment not rebuilt in this frame counts in no
+     * conversation. */
+    if (fragment && used < 0)
+      iot_tap_cut (pkt);
     if (used < 0)
       iot_call_data (pkt, &payload, parent);
   }

@@ -1426,7 +1426,7 @@ info_text (IotPacket *pkt, const char *topic)
 }
 
 static void
-dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx)
+dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx, IotTapMqtt *rec)
 {
   Props props = { 0 };
   const char *topic = "";
@@ -1489,6 +1489,9 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   if (topic_len == 0 && props.topic_alias == 0)
     iot_expert_add_info (pkt, len_node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
   iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
+  rec->topic = topic;
+  rec->payload_offset = off;
+  rec->payload_len = iot_buf_reported_remaining (msg, off);
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   publish_readings (pkt, msg, off, topic, &props, ctx);
   if (ctx->version == MQTT_V50 && props.content_type != NULL)
@@ -1928,6 +1931,28 @@ expected_flags (guint type)
   return (type == T_PUBREL || type == T_SUBSCRIBE || type == T_UNSUBSCRIBE) ? 0x2 : 0x0;
 }
 
+/* The message for the taps: its fixed header, identifier and (PUBLISH)
+ * the topic and payload dissect_publish found. */
+static void
+publish_message (IotPacket *pkt, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx, IotTapMqtt *rec)
+{
+  guint16 id;
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_MQTT))
+    return;
+  if (rec->type == T_PUBLISH)
+    {
+      rec->qos = (gint8) ((hdr >> 1) & 3);
+      rec->dup = (hdr & 0x08) != 0;
+      rec->retain = (hdr & 0x01) != 0;
+    }
+  if (message_id (msg, off, rec->type, hdr, &id))
+    rec->msgid = id;
+  rec->version = ctx->version;
+  rec->source = msg->data;
+  iot_tap_queue (pkt, IOT_TAP_MQTT, rec);
+}
+
 static void
 dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 remaining, int parent, Ctx *ctx)
 {
@@ -1938,6 +1963,8 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   guint type = hdr >> 4;
   const char *type_name = iot_value_name (msgtype_names, type);
   guint off = 1 + len_bytes;
+  IotTapMqtt rec = { .type = type, .qos = -1, .msgid = -1 };
+  guint off0 = off;
   int tree, node;
 
   iot_col_append_sep_info (pkt, ", ", "%s", type_name);
@@ -1984,7 +2011,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
       dissect_connack (pkt, tree, msg, off, ctx);
       break;
     case T_PUBLISH:
-      dissect_publish (pkt, tree, msg, off, hdr, ctx);
+      dissect_publish (pkt, tree, msg, off, hdr, ctx, &rec);
       break;
     case T_SUBSCRIBE:
       dissect_subscribe (pkt, tree, msg, off, ctx);
@@ -2042,6 +2069,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
     }
   if (ctx->st != NULL)
     tx_show (pkt, tree, msg, type, hdr, ctx);
+  publish_message (pkt, msg, off0, hdr, ctx, &rec);
 }
 
 /* ---- the byte stream ----------------------------------------------------------- */

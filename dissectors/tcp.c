@@ -2569,6 +2569,13 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       iot_tree_set_label (pkt, node, "Conversation completeness: %s (%u)", completeness_text (completeness),
                           completeness);
     }
+  if (iot_tap_wanted (pkt, IOT_TAP_CONV))
+    {
+      IotTapConv conv = { .layer = IOT_TAP_LAYER_TCP, .sport = seg.sport, .dport = seg.dport,
+                          .stream = s != NULL ? stream : IOT_TAP_NO_STREAM };
+
+      iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
+    }
   if (!bogus_long)
     {
       node = iot_tree_add_uint (pkt, tree, &tcp_fields[F_LEN], buf, 0, 0, seg.len);

@@ -247,6 +247,10 @@ typedef struct {
   guint16         offered13[8];
   guint           n_offered13;
   gboolean        early_data;
+  /* For the TLS tap, when someone asked for it: a Client Hello's first
+   * server name (in the packet's arena) and newest supported version. */
+  const char     *sni;
+  guint16         newest_supported;
 } TlsHsCtx;
 
 /* Application protocols chosen by ALPN that the decrypted records are

@@ -609,6 +609,8 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
           ADD (tree, TF_SNI_TYPE, p, 1);
           nlen = add_ret (pkt, ctx, tree, TF_SNI_LEN, buf, p + 1, 2);
           ADD (tree, TF_SNI, p + 3, nlen);
+          if (ctx->sni == NULL && iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p + 3, nlen))
+            ctx->sni = iot_packet_strndup (pkt, (const char *) iot_buf_ptr (buf, p + 3, nlen), nlen);
           p += 3 + nlen;
         }
       return;
@@ -671,7 +673,11 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
         }
       n = add_ret (pkt, ctx, tree, TF_SV_LEN, buf, off, 1);
       for (p = off + 1; p + 2 <= MIN (end, off + 1 + n); p += 2)
-        ADD (tree, TF_SV, p, 2);
+        {
+          ADD (tree, TF_SV, p, 2);
+          if (iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p, 2) && !is_grease (iot_buf_u16 (buf, p)))
+            ctx->newest_supported = MAX (ctx->newest_supported, iot_buf_u16 (buf, p));
+        }
       return;
     case 44:  /* cookie */
       n = add_ret (pkt, ctx, tree, TF_EXT_COOKIE_LEN, buf, off, 2);
@@ -1598,6 +1604,25 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
     }
 }
 
+/* One handshake message for the taps. */
+static void
+publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type)
+{
+  IotTapTls record = { .content_type = 22, .handshake_type = type, .sni = ctx->sni,
+                       .supported_version = ctx->newest_supported };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_TLS))
+    return;
+  if ((type == 1 || type == 2) && iot_buf_has (msg, 0, 2))
+    record.handshake_version = iot_buf_u16 (msg, 0);
+  if (type == 2)
+    {
+      record.cipher = ctx->chosen_cipher;
+      record.supported_version = ctx->negotiated;
+    }
+  iot_tap_queue (pkt, IOT_TAP_TLS, &record);
+}
+
 static void
 dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
 {
@@ -1657,7 +1682,10 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
       iot_col_append_sep_info (pkt, ", ", "%s", tls_handshake_name (type, &ctx));
       if (ctx.hello_retry)
         iot_tree_set_label (pkt, hs, "Handshake Protocol: Hello Retry Request");
+      ctx.sni = NULL;
+      ctx.newest_supported = 0;
       tls_dissect_handshake_body (pkt, &ctx, hs, &msg, type);
+      publish_handshake (pkt, &ctx, &msg, type);
       if (type == 2 && rc->first_pass)
         {
           if (ctx.negotiated)
@@ -1692,6 +1720,13 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
     }
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
+  if (iot_tap_wanted (pkt, IOT_TAP_TLS))
+    {
+      IotTapTls record = { .content_type = 21, .alert_level = iot_buf_u8 (body, 0),
+                           .alert_description = iot_buf_u8 (body, 1) };
+
+      iot_tap_queue (pkt, IOT_TAP_TLS, &record);
+    }
   {
     const char *l = iot_value_name (tls_alert_level_names, level);
     const char *d = iot_value_name (tls_alert_desc_names, desc);

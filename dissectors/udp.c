@@ -267,6 +267,15 @@ add_checksum (IotPacket *pkt, int tree, IotBuf *buf)
   iot_tree_set_generated (pkt, status);
 }
 
+/* The conversation, for the statistics (addresses: the network layer's). */
+static void
+publish_conversation (IotPacket *pkt, guint16 sport, guint16 dport, guint32 stream)
+{
+  IotTapConv conv = { .layer = IOT_TAP_LAYER_UDP, .sport = sport, .dport = dport, .stream = stream };
+
+  iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
+}
+
 static int
 dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -308,6 +317,7 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
       iot_tree_append_label (pkt, node, " (bogus, must be >= 8)");
       iot_expert_add_info (pkt, node, &udp_experts[E_LENGTH], "Bad length value %u < 8", length);
       iot_col_append_info (pkt, " [BAD UDP LENGTH %u < 8]", length);
+      publish_conversation (pkt, sport, dport, IOT_TAP_NO_STREAM);
       return buf->reported;
     }
   if (length > buf->reported && !in_error)
@@ -323,6 +333,7 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
   add_checksum (pkt, tree, buf);
 
   stream = lookup_stream (st, pkt, sport, dport);
+  publish_conversation (pkt, sport, dport, stream);
   /* At the payload, where tshark puts it. */
   node = iot_tree_add_uint (pkt, tree, &udp_fields[F_STREAM], buf, 8, 0, stream);
   iot_tree_set_generated (pkt, node);

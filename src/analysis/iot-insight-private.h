@@ -362,6 +362,8 @@ struct _IotInsight {
   guint        largest_answered;       /* payload bytes of the largest PUBLISH the broker answered */
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
+  GHashTable  *device_names;           /* IotAddress → DeviceName: each address formatted once */
+  GArray      *scratch_mqtt, *scratch_hs;   /* FrameFacts' lists, reused frame after frame */
   GHashTable  *clients;                /* MQTT client → Profile */
   GHashTable  *topic_profiles;         /* topic → Profile */
   GHashTable  *lists[N_LISTS];         /* key → FrameList */

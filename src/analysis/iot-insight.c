@@ -520,6 +520,53 @@ stream_free (gpointer data)
   g_free (st);
 }
 
+/* An address seen as a device, with its text and profile (made on first
+ * use): the hot path formats and hashes each address once. */
+typedef struct {
+  char    *text;
+  Profile *profile;
+} DeviceName;
+
+static void
+device_name_free (gpointer data)
+{
+  DeviceName *d = data;
+
+  g_free (d->text);
+  g_free (d);
+}
+
+static guint
+address_hash (gconstpointer key)
+{
+  const IotAddress *a = key;
+  guint h = a->family;
+
+  for (guint i = 0; i < sizeof a->bytes; i++)
+    h = h * 31 + a->bytes[i];
+  return h;
+}
+
+static gboolean
+address_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (IotAddress)) == 0;
+}
+
+static DeviceName *
+device_name (IotInsight *self, const IotAddress *addr)
+{
+  DeviceName *d = g_hash_table_lookup (self->device_names, addr);
+
+  if (d == NULL)
+    {
+      d = g_new0 (DeviceName, 1);
+      d->text = insight_address_text (addr);
+      g_hash_table_insert (self->device_names, g_memdup2 (addr, sizeof *addr), d);
+    }
+  return d;
+}
+
 IotInsight *
 iot_insight_new (void)
 {
@@ -542,6 +589,9 @@ iot_insight_new (void)
   self->mqtt_latency = g_array_new (FALSE, FALSE, sizeof (double));
   self->coap_latency = g_array_new (FALSE, FALSE, sizeof (double));
   self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
+  self->device_names = g_hash_table_new_full (address_hash, address_equal, g_free, device_name_free);
+  self->scratch_mqtt = g_array_new (FALSE, FALSE, sizeof (MqttMsg));
+  self->scratch_hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
   self->topic_profiles = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
   for (guint i = 0; i < N_LISTS; i++)
@@ -594,6 +644,9 @@ iot_insight_free (IotInsight *self)
   g_array_unref (self->mqtt_latency);
   g_array_unref (self->coap_latency);
   g_hash_table_unref (self->devices);
+  g_hash_table_unref (self->device_names);
+  g_array_unref (self->scratch_mqtt);
+  g_array_unref (self->scratch_hs);
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->topic_profiles);
   for (guint i = 0; i < N_LISTS; i++)
@@ -1669,16 +1722,18 @@ frame_type_label (const FrameFacts *ff, char *buf, gsize size)
 static void
 device_frame (IotInsight *self, const FrameFacts *ff)
 {
-  g_autofree char *src = NULL, *dst = NULL;
+  DeviceName *from;
+  const char *src, *dst;
   char type[64];
-  Profile *p;
 
   if (ff->src.family != 4 && ff->src.family != 6)
     return;
-  src = insight_address_text (&ff->src);
-  dst = insight_address_text (&ff->dst);
-  p = profile_get (self->devices, src);
-  profile_add (p, ff->number, ff->rel_ns, ff->payload_len, dst, frame_type_label (ff, type, sizeof type));
+  from = device_name (self, &ff->src);
+  src = from->text;
+  dst = device_name (self, &ff->dst)->text;
+  if (from->profile == NULL)
+    from->profile = profile_get (self->devices, src);
+  profile_add (from->profile, ff->number, ff->rel_ns, ff->payload_len, dst, frame_type_label (ff, type, sizeof type));
 
   /* Conversations that leave the local networks. */
   if (insight_address_is_local (&ff->src) != insight_address_is_local (&ff->dst)
@@ -1742,8 +1797,10 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.number = iot_packet_frame_number (pkt);
   ff.rel_ns = t - self->first_ns;
   ff.wirelen = iot_packet_wirelen (pkt);
-  ff.mqtt = g_array_new (FALSE, FALSE, sizeof (MqttMsg));
-  ff.hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
+  ff.mqtt = self->scratch_mqtt;
+  ff.hs = self->scratch_hs;
+  g_array_set_size (ff.mqtt, 0);
+  g_array_set_size (ff.hs, 0);
   ff.dns_rcode = -1;
   ff.coap_response_time = -1;
   ff.coap_observe = -1;
@@ -1769,8 +1826,6 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   g_free (ff.wpan_src64);
   for (guint i = 0; i < ff.mqtt->len; i++)
     g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
-  g_array_unref (ff.mqtt);
-  g_array_unref (ff.hs);
 }
 
 static void

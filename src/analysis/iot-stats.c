@@ -2187,20 +2187,9 @@ report_free (gpointer data)
   g_free (r);
 }
 
-/* The fields the conversation and endpoint tables read. */
-typedef struct {
-  const IotField *proto[IOT_CONV_N_TYPES];
-  const IotField *src[IOT_CONV_N_TYPES];
-  const IotField *dst[IOT_CONV_N_TYPES];
-  const IotField *stream[IOT_CONV_N_TYPES];
-  const IotField *short_marker, *malformed_marker, *reassembly_error;
-  const IotField *fraghdr, *reassembled_in, *data;
-} ConvFields;
-
 struct _IotStats {
   GPtrArray *reports;
   gboolean   wants_conversations;
-  ConvFields f;
   gint64     first_ns;
 };
 
@@ -2208,28 +2197,8 @@ IotStats *
 iot_stats_new (void)
 {
   IotStats *stats = g_new0 (IotStats, 1);
-  static const char *const names[IOT_CONV_N_TYPES][4] = {
-    [IOT_CONV_ETH] = { "eth", "eth.src", "eth.dst", NULL },
-    [IOT_CONV_IPV4] = { "ip", "ip.src", "ip.dst", NULL },
-    [IOT_CONV_IPV6] = { "ipv6", "ipv6.src", "ipv6.dst", NULL },
-    [IOT_CONV_TCP] = { "tcp", "tcp.srcport", "tcp.dstport", "tcp.stream" },
-    [IOT_CONV_UDP] = { "udp", "udp.srcport", "udp.dstport", "udp.stream" },
-  };
 
   stats->reports = g_ptr_array_new_with_free_func (report_free);
-  stats->f.short_marker = iot_registry_field ("_ws.short");
-  stats->f.malformed_marker = iot_registry_field ("_ws.malformed");
-  stats->f.reassembly_error = iot_registry_field ("_ws.malformed.reassembly");
-  stats->f.fraghdr = iot_registry_field ("ipv6.fraghdr");
-  stats->f.reassembled_in = iot_registry_field ("ipv6.reassembled.in");
-  stats->f.data = iot_registry_field ("data");
-  for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
-    {
-      stats->f.proto[t] = iot_registry_field (names[t][0]);
-      stats->f.src[t] = iot_registry_field (names[t][1]);
-      stats->f.dst[t] = iot_registry_field (names[t][2]);
-      stats->f.stream[t] = names[t][3] ? iot_registry_field (names[t][3]) : NULL;
-    }
   return stats;
 }
 
@@ -2450,18 +2419,9 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
       if (r->phs)
         iot_protocol_hierarchy_set_include_frame (r->phs, with_frame);
     }
+  /* The tables read the records the layers publish, no field. */
   if (stats->wants_conversations)
-    for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
-      {
-        const IotField *fields[] = { stats->f.proto[t], stats->f.src[t], stats->f.dst[t], stats->f.stream[t],
-                                     stats->f.short_marker, stats->f.malformed_marker,
-                                     stats->f.reassembly_error, stats->f.fraghdr,
-                                     stats->f.reassembled_in, stats->f.data };
-
-        for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
-          if (fields[k] != NULL)
-            iot_field_set_add (wanted, fields[k]);
-      }
+    *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV);
 }
 
 void
@@ -2485,155 +2445,38 @@ iot_stats_begin (IotStats *stats, IotFile *file, guint32 n_frames)
     }
 }
 
-/* One layer's worth of conversation facts, as tshark's taps see it. */
-typedef struct {
-  IotConvType type;
-  IotAddress  src, dst;
-  guint16     sport, dport;
-  guint32     stream;
-  gboolean    have_src, have_dst;
-  gboolean    cut;           /* the layer ended early: tshark counts nothing */
-  gboolean    fragment;      /* IPv6: carries a fragment header */
-} Tap;
+/* The conversation type of a layer's record. */
+static IotConvType
+conv_type_of_layer (guint8 layer)
+{
+  static const IotConvType types[IOT_TAP_N_LAYERS] = {
+    [IOT_TAP_LAYER_ETH] = IOT_CONV_ETH,
+    [IOT_TAP_LAYER_IPV4] = IOT_CONV_IPV4,
+    [IOT_TAP_LAYER_IPV6] = IOT_CONV_IPV6,
+    [IOT_TAP_LAYER_TCP] = IOT_CONV_TCP,
+    [IOT_TAP_LAYER_UDP] = IOT_CONV_UDP,
+  };
 
+  return layer < IOT_TAP_N_LAYERS ? types[layer] : IOT_CONV_N_TYPES;
+}
+
+/* The frame's conversation records (every Ethernet, IP and transport
+ * layer of its own traffic) into a conversation or endpoint table. */
 static void
-read_address (const IotNode *node, IotAddress *addr)
+feed_taps (Report *r, IotPacket *pkt, guint64 bytes, gint64 rel_ns)
 {
-  memset (addr, 0, sizeof *addr);
-  switch (node->field->type)
-    {
-    case IOT_FT_IPV4:
-      addr->family = 4;
-      memcpy (addr->bytes, node->v.p, 4);
-      break;
-    case IOT_FT_IPV6:
-      addr->family = 6;
-      memcpy (addr->bytes, node->v.p, 16);
-      break;
-    default:
-      addr->family = 0;
-      memcpy (addr->bytes, node->v.p, 6);
-      break;
-    }
-}
-
-/* Whether the marker at @i reports bytes a transport could not fit into
- * their message (the layer itself was decoded to its end).  Its items
- * follow it: nodes are added in order. */
-static gboolean
-is_reassembly_error (const ConvFields *f, const IotNode *nodes, guint n, guint i)
-{
-  for (guint j = i + 1; j < n && nodes[j].parent >= (gint) i; j++)
-    if (nodes[j].field == f->reassembly_error)
-      return TRUE;
-  return FALSE;
-}
-
-/* Collects, for every top-level Ethernet, IP and transport layer of the
- * frame, its addresses or ports.  Layers nested in another (the packet an
- * ICMP error quotes) are not the frame's own traffic and are left out. */
-static GArray *
-collect_taps (IotStats *stats, IotPacket *pkt)
-{
-  const IotNode *nodes = iot_packet_nodes (pkt);
-  guint n = iot_packet_n_nodes (pkt);
-  GArray *taps = g_array_new (FALSE, TRUE, sizeof (Tap));
-  const ConvFields *f = &stats->f;
-  gint32 current = -1;
-  Tap *tap = NULL;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
 
   for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = &nodes[i];
+      const IotTapConv *t = records[i];
+      guint32 stream = t->stream == IOT_TAP_NO_STREAM ? IOT_CONV_NO_STREAM : t->stream;
 
-      if (node->field == NULL)
-        continue;
-      if (node->parent < 0 && (node->field == f->short_marker || node->field == f->malformed_marker)
-          && !is_reassembly_error (f, nodes, n, i))
-        {
-          /* The layer just before a truncation or malformation marker
-           * stopped before it was counted. */
-          if (tap != NULL)
-            tap->cut = TRUE;
-          continue;
-        }
-      if (node->parent < 0 && node->field->type == IOT_FT_PROTOCOL)
-        {
-          /* tshark leaves out an IPv6 fragment not reassembled in this
-           * frame (its payload is shown as data). */
-          if (tap != NULL && tap->fragment && node->field == f->data)
-            tap->cut = TRUE;
-          current = -1;
-          tap = NULL;
-          for (guint t = 0; t < IOT_CONV_N_TYPES; t++)
-            if (node->field == f->proto[t])
-              {
-                Tap fresh = { t };
-
-                fresh.stream = IOT_CONV_NO_STREAM;
-                g_array_append_val (taps, fresh);
-                tap = &g_array_index (taps, Tap, taps->len - 1);
-                current = (gint32) i;
-              }
-          continue;
-        }
-      if (tap != NULL && tap->type == IOT_CONV_IPV6 && node->field == f->fraghdr)
-        tap->fragment = TRUE;
-      if (tap != NULL && tap->type == IOT_CONV_IPV6 && node->field == f->reassembled_in)
-        tap->cut = TRUE;
-      if (tap == NULL || node->parent != current)
-        continue;
-      if (node->field == f->src[tap->type])
-        {
-          if (iot_conv_type_has_ports (tap->type))
-            tap->sport = (guint16) node->v.u;
-          else
-            read_address (node, &tap->src);
-          tap->have_src = TRUE;
-        }
-      else if (node->field == f->dst[tap->type])
-        {
-          if (iot_conv_type_has_ports (tap->type))
-            tap->dport = (guint16) node->v.u;
-          else
-            read_address (node, &tap->dst);
-          tap->have_dst = TRUE;
-        }
-      else if (f->stream[tap->type] != NULL && node->field == f->stream[tap->type])
-        tap->stream = (guint32) node->v.u;
-    }
-  /* Transport layers take their addresses from the network layer below. */
-  for (guint i = 0, net = G_MAXUINT; i < taps->len; i++)
-    {
-      Tap *t = &g_array_index (taps, Tap, i);
-
-      if (t->type == IOT_CONV_IPV4 || t->type == IOT_CONV_IPV6)
-        net = i;
-      else if (iot_conv_type_has_ports (t->type))
-        {
-          if (net == G_MAXUINT)
-            {
-              t->have_src = FALSE;
-              continue;
-            }
-          t->src = g_array_index (taps, Tap, net).src;
-          t->dst = g_array_index (taps, Tap, net).dst;
-        }
-    }
-  return taps;
-}
-
-static void
-feed_taps (Report *r, GArray *taps, guint64 bytes, gint64 rel_ns)
-{
-  for (guint i = 0; i < taps->len; i++)
-    {
-      const Tap *t = &g_array_index (taps, Tap, i);
-
-      if (t->type != r->conv_type || !t->have_src || !t->have_dst || t->cut)
+      if (conv_type_of_layer (t->layer) != r->conv_type || t->cut)
         continue;
       if (r->conv)
-        iot_conversation_table_add (r->conv, &t->src, &t->dst, t->sport, t->dport, t->stream, bytes, rel_ns);
+        iot_conversation_table_add (r->conv, &t->src, &t->dst, t->sport, t->dport, stream, bytes, rel_ns);
       else
         iot_endpoint_table_add (r->endpoints, &t->src, &t->dst, t->sport, t->dport, bytes);
     }
@@ -2642,7 +2485,6 @@ feed_taps (Report *r, GArray *taps, guint64 bytes, gint64 rel_ns)
 void
 iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
 {
-  g_autoptr (GArray) taps = stats->wants_conversations ? collect_taps (stats, pkt) : NULL;
   gint64 rel_ns = iot_packet_time_ns (pkt) - stats->first_ns;
   guint64 bytes = iot_packet_wirelen (pkt);
 
@@ -2659,7 +2501,7 @@ iot_stats_add_packet (IotStats *stats, IotPacket *pkt)
           break;
         case REPORT_CONV:
         case REPORT_ENDPOINTS:
-          feed_taps (r, taps, bytes, rel_ns);
+          feed_taps (r, pkt, bytes, rel_ns);
           break;
         case REPORT_EXPERT:
           iot_expert_summary_add_packet (r->expert, pkt);

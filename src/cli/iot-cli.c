@@ -485,11 +485,13 @@ append_summary (Renderer *r, guint32 number, GString *out)
  * listens to one scan, fed by the printing pass below: however many are
  * asked for, each frame is dissected once. */
 static IotScan *taps;
+/* The listeners read only tap records and heard the first pass. */
+static gboolean taps_in_first_pass;
 
 static void
 count_stats (Renderer *r, IotPacket *pkt)
 {
-  if (taps != NULL)
+  if (taps != NULL && !taps_in_first_pass)
     iot_scan_feed (taps, pkt);
 }
 
@@ -901,13 +903,13 @@ taps_requested (void)
   return reports != NULL || readings_requests != NULL || insight_requested ();
 }
 
-/* The one scan's listeners, and what they add to the dissection; they
- * need every frame, in order.  The reports see every frame -R keeps,
- * whatever -Y shows, as tshark's taps do; readings and the insight see
- * every frame (readings apply their own filter). */
+/* The one scan's listeners; they need every frame, in order.  The
+ * reports see every frame -R keeps, whatever -Y shows, as tshark's taps
+ * do; readings and the insight see every frame (readings apply their own
+ * filter).  Made before the first pass: listeners that read only tap
+ * records (-z conv, -z endpoints) hear that pass and need no other. */
 static void
-prepare_stats (IotEngine *engine, IotDissectOptions *options, IotFieldSet *wanted, IotFilter *read,
-               guint32 n, gboolean *sequential)
+create_taps (IotEngine *engine, IotFilter *read, guint32 n)
 {
   IotFile *file = iot_engine_file (engine);
 
@@ -934,6 +936,16 @@ prepare_stats (IotEngine *engine, IotDissectOptions *options, IotFieldSet *wante
       iot_insight_set_capture_path (insight_tap, iot_file_path (file));
       iot_scan_add_listener (taps, &iot_insight_listener, insight_tap, NULL);
     }
+  /* -c stops the frames the reports see short of the first pass's end. */
+  taps_in_first_pass = opts.count <= 0 && iot_scan_attach_first_pass (taps);
+}
+
+/* What the listeners add to the second pass's dissection. */
+static void
+prepare_stats (IotDissectOptions *options, IotFieldSet *wanted, gboolean *sequential)
+{
+  if (taps == NULL || taps_in_first_pass)
+    return;
   iot_scan_add_wanted (taps, wanted, &options->flags);
   *sequential = TRUE;
 }
@@ -1752,8 +1764,9 @@ run (void)
   if (file == NULL)
     return fail ("%s", error->message);
   engine = iot_engine_new (file);
-  first_pass_one_way (engine);
   n = iot_file_n_frames (file);
+  create_taps (engine, read, opts.count > 0 && (guint32) opts.count < n ? (guint32) opts.count : n);
+  first_pass_one_way (engine);
 
   wanted = iot_field_set_new ();
   setup_output (&options, wanted, fields, display, read, out);
@@ -1764,7 +1777,7 @@ run (void)
   if (opts.write_file != NULL && !save_frames (engine, display, read, n, &error))
     return fail ("%s", error->message);
   /* -q without a filter: nothing to print, nothing to select. */
-  if (opts.quiet && display == NULL && read == NULL && !taps_requested ())
+  if (opts.quiet && display == NULL && read == NULL && (!taps_requested () || taps_in_first_pass))
     n = 0;
 
   /* Frames are independent after the first pass, so the second pass can
@@ -1774,7 +1787,7 @@ run (void)
                && ((options.flags & IOT_DISSECT_TREE)
                    || opts.time_style.format == IOT_TIME_DELTA_DISPLAYED
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
-  prepare_stats (engine, &options, wanted, read, n, &sequential);
+  prepare_stats (&options, wanted, &sequential);
   n_threads = MIN (g_get_num_processors (), 8);
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));

@@ -61,6 +61,9 @@ struct _IotPacket {
    * a state-only pass must keep at zero. */
   guint64            nodes_made;
 
+  /* Typed records queued for the listeners (iot-tap.c), by IotTapId. */
+  GPtrArray         *tap_records[IOT_TAP_N];
+
   /* Layer unwinding. */
   jmp_buf           *unwind;
   IotLayerEnd        unwind_why;
@@ -91,8 +94,19 @@ packet_wants_field (const IotPacket *pkt, const IotField *field)
 static inline gboolean
 packet_state_only (const IotPacket *pkt)
 {
-  return pkt->flags == 0 && pkt->wanted == NULL;
+  /* Tap records are made without a tree. */
+  return (pkt->flags & ~IOT_DISSECT_TAPS) == 0 && pkt->wanted == NULL;
 }
+
+/* The packet's record lists (iot-tap.c). */
+void iot_tap_records_init (IotPacket *pkt);
+void iot_tap_records_reset (IotPacket *pkt);
+void iot_tap_records_free (IotPacket *pkt);
+/* The current layer ended early (truncated, malformed): its conversation
+ * record counts nothing. */
+void iot_tap_layer_ended_early (IotPacket *pkt);
+/* An expert item for IOT_TAP_EXPERT; @info may be NULL. */
+void iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group);
 
 /* Tree nodes the engine's first pass has made so far (tests). */
 guint64 iot_engine_first_pass_nodes (IotEngine *engine);

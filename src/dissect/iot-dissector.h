@@ -413,3 +413,4 @@ G_END_DECLS
 #include "iot-conversation.h"
 #include "iot-secrets.h"
 #include "iot-resolve.h"
+#include "iot-tap.h"

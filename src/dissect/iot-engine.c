@@ -18,6 +18,10 @@ struct _IotEngine {
   gint       n_passed;    /* frames covered by the first pass (atomic) */
   IotPacket *pass_packet;
   const IotField *protocols_field;
+  /* Who reads the first pass's tap records (iot_engine_set_first_pass_listener). */
+  IotDissectOptions pass_options;
+  IotFirstPassFunc  pass_func;
+  gpointer          pass_data;
 };
 
 IotEngine *
@@ -152,7 +156,10 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
       end = MIN (upto, start + PASS_STEP);
       while (iot_engine_n_passed (self) < end)
         {
-          run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE, NULL);
+          run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE,
+                          self->pass_func != NULL ? &self->pass_options : NULL);
+          if (self->pass_func != NULL)
+            self->pass_func (self->pass_packet, self->pass_data);
           g_atomic_int_inc (&self->n_passed);
           if (iot_engine_n_passed (self) - start >= PASS_MIN_STEP
               && g_atomic_int_get (&self->readers_waiting) > 0)
@@ -160,6 +167,20 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
         }
       g_rw_lock_writer_unlock (&self->lock);
     }
+  return TRUE;
+}
+
+gboolean
+iot_engine_set_first_pass_listener (IotEngine *self, IotDissectFlags taps, IotFirstPassFunc func,
+                                    gpointer user_data)
+{
+  /* Only tap records: the pass stays state-only. */
+  g_return_val_if_fail ((taps & ~IOT_DISSECT_TAPS) == 0, FALSE);
+  if (iot_engine_n_passed (self) > 0)
+    return FALSE;
+  self->pass_options.flags = taps;
+  self->pass_func = func;
+  self->pass_data = user_data;
   return TRUE;
 }
 

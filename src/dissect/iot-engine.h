@@ -30,6 +30,14 @@ gboolean     iot_engine_first_pass (IotEngine *engine, GCancellable *cancellable
 gboolean     iot_engine_first_pass_upto (IotEngine *engine, guint32 upto, GCancellable *cancellable);
 guint32      iot_engine_n_passed (IotEngine *engine);
 
+/* Hands every frame of the first pass to @func right after its
+ * dissection, in frame order, with the tap records @taps asks for
+ * (IOT_DISSECT_TAP bits only: the pass still makes no tree).  Before the
+ * pass has started; FALSE afterwards.  @func runs on the pass's thread. */
+typedef void (*IotFirstPassFunc) (IotPacket *pkt, gpointer user_data);
+gboolean     iot_engine_set_first_pass_listener (IotEngine *engine, IotDissectFlags taps,
+                                                 IotFirstPassFunc func, gpointer user_data);
+
 /* Wanted fields for a dissection: a bitset over field ids, or NULL for
  * "only what the flags ask for".  Built with iot_field_set_*(). */
 typedef struct _IotFieldSet IotFieldSet;

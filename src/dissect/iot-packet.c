@@ -25,6 +25,7 @@ iot_packet_new (void)
   pkt->info = g_string_sized_new (256);
   pkt->protocols = g_string_sized_new (64);
   pkt->readings = g_array_new (FALSE, FALSE, sizeof (IotReading));
+  iot_tap_records_init (pkt);
   pkt->arena = g_malloc (sizeof (IotArenaBlock) + ARENA_BLOCK_SIZE);
   pkt->arena->next = NULL;
   pkt->arena->size = ARENA_BLOCK_SIZE;
@@ -53,6 +54,7 @@ iot_packet_free (IotPacket *pkt)
   g_string_free (pkt->info, TRUE);
   g_string_free (pkt->protocols, TRUE);
   g_array_unref (pkt->readings);
+  iot_tap_records_free (pkt);
   g_free (pkt->layer_values);
   g_free (pkt);
 }
@@ -68,6 +70,7 @@ iot_packet_reset (IotPacket *pkt)
   g_string_truncate (pkt->info, 0);
   g_string_truncate (pkt->protocols, 0);
   g_array_set_size (pkt->readings, 0);
+  iot_tap_records_reset (pkt);
   pkt->reading_device = NULL;
   pkt->reading_series = NULL;
   pkt->info_fence = 0;
@@ -1128,6 +1131,7 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
   g_autofree char *message = NULL;
   va_list ap;
 
+  iot_tap_queue_expert (pkt, NULL, severity, group);
   /* The frame's severity is kept (row colours); the text nobody reads is
    * not written. */
   if (packet_state_only (pkt))
@@ -1148,6 +1152,7 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
   va_list ap;
 
   g_return_val_if_fail (info != NULL, -1);
+  iot_tap_queue_expert (pkt, info, info->severity, info->group);
   /* As iot_expert_add: only the severity when nobody reads the tree. */
   if (packet_state_only (pkt))
     {
@@ -1189,6 +1194,9 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
   IotNode *node;
   int index;
 
+  iot_tap_layer_ended_early (pkt);
+  if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
+    iot_tap_queue_expert (pkt, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED);
   if (packet_state_only (pkt))
     {
       if (pkt->unwind_why != IOT_LAYER_TRUNCATED)

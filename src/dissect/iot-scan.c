@@ -194,6 +194,39 @@ iot_scan_finish (IotScan *scan)
     }
 }
 
+/* Whether no listener asked for any field. */
+static gboolean
+field_set_empty (const IotFieldSet *set)
+{
+  for (guint i = 0; i < (set->n_bits + 7) / 8; i++)
+    if (set->bits[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+first_pass_frame (IotPacket *pkt, gpointer user_data)
+{
+  iot_scan_feed (user_data, pkt);
+}
+
+gboolean
+iot_scan_attach_first_pass (IotScan *scan)
+{
+  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
+  IotDissectFlags flags = 0;
+
+  if (scan->numbers != NULL)
+    return FALSE;
+  for (guint i = 0; i < scan->entries->len; i++)
+    if (g_array_index (scan->entries, Entry, i).filter != NULL)
+      return FALSE;
+  iot_scan_add_wanted (scan, wanted, &flags);
+  if (!field_set_empty (wanted) || (flags & ~IOT_DISSECT_TAPS) != 0)
+    return FALSE;
+  return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
+}
+
 static guint32
 range_length (IotScan *scan)
 {
@@ -206,15 +239,6 @@ range_frame (IotScan *scan, guint32 index)
   return scan->numbers != NULL ? g_array_index (scan->numbers, guint32, index) : index + 1;
 }
 
-static gboolean
-field_set_is_empty (const IotFieldSet *set)
-{
-  for (guint i = 0; i < (set->n_bits + 7) / 8; i++)
-    if (set->bits[i] != 0)
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress, gpointer user_data,
               GError **error)
@@ -225,10 +249,11 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   guint32 total = range_length (scan);
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
-  /* Only flags asked for: the engine's quicker path for flags alone.  (No
-   * flags and no fields would be the first pass's state-only dissection,
-   * which is not what a listener wants.) */
-  options.fields = options.flags != 0 && field_set_is_empty (wanted) ? NULL : wanted;
+  /* Only flags asked for (columns, tap records ...): the engine's quicker
+   * path for flags alone; tap records alone need no node.  (No flags and no
+   * fields would be the first pass's state-only dissection, which is not
+   * what a listener wants.) */
+  options.fields = options.flags != 0 && field_set_empty (wanted) ? NULL : wanted;
   for (guint32 i = 0; i < total && !scan->stopped; i++)
     {
       if (i % CHECK_EVERY == 0)

@@ -99,4 +99,11 @@ void     iot_scan_add_wanted (IotScan *scan, IotFieldSet *wanted, IotDissectFlag
 void     iot_scan_feed (IotScan *scan, IotPacket *pkt);
 void     iot_scan_finish (IotScan *scan);
 
+/* When every listener reads only tap records (no field, no filter, no
+ * tree), they can listen to the engine's first pass instead: each frame
+ * is then dissected once in all.  Before the first pass starts; TRUE when
+ * the scan is attached (the caller still calls iot_scan_finish after the
+ * pass), FALSE when it needs a walk of its own. */
+gboolean iot_scan_attach_first_pass (IotScan *scan);
+
 G_END_DECLS

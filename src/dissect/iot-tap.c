@@ -1,0 +1,131 @@
+/* iot-tap.c — typed records dissectors publish for the analyses (see iot-tap.h). */
+#include "iot-tap.h"
+
+#include "iot-core-private.h"
+
+static const gsize record_size[IOT_TAP_N] = {
+  [IOT_TAP_CONV] = sizeof (IotTapConv),
+  [IOT_TAP_MQTT] = sizeof (IotTapMqtt),
+  [IOT_TAP_COAP] = sizeof (IotTapCoap),
+  [IOT_TAP_TLS] = sizeof (IotTapTls),
+  [IOT_TAP_EXPERT] = sizeof (IotTapExpert),
+};
+
+gboolean
+iot_tap_wanted (IotPacket *pkt, IotTapId tap)
+{
+  return (pkt->flags & IOT_DISSECT_TAP (tap)) != 0;
+}
+
+/* The last network layer of the frame's own traffic: transport layers take
+ * their addresses from it, as tshark's do.  NULL: there is none. */
+static const IotTapConv *
+last_network_layer (IotPacket *pkt)
+{
+  GPtrArray *records = pkt->tap_records[IOT_TAP_CONV];
+
+  for (guint i = records->len; i-- > 0;)
+    {
+      const IotTapConv *conv = g_ptr_array_index (records, i);
+
+      if (conv->layer == IOT_TAP_LAYER_IPV4 || conv->layer == IOT_TAP_LAYER_IPV6)
+        return conv;
+    }
+  return NULL;
+}
+
+/* A conversation record: only the frame's own layers count (not the packet
+ * an ICMP error quotes), and a transport needs a network layer below it. */
+static gboolean
+complete_conv (IotPacket *pkt, IotTapConv *conv)
+{
+  if (pkt->in_error)
+    return FALSE;
+  conv->depth = (guint) pkt->depth;
+  conv->cut = FALSE;
+  if (conv->layer == IOT_TAP_LAYER_TCP || conv->layer == IOT_TAP_LAYER_UDP)
+    {
+      const IotTapConv *net = last_network_layer (pkt);
+
+      if (net == NULL)
+        return FALSE;
+      conv->src = net->src;
+      conv->dst = net->dst;
+    }
+  return TRUE;
+}
+
+void
+iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record)
+{
+  gpointer copy;
+
+  g_return_if_fail (tap < IOT_TAP_N);
+  if (!iot_tap_wanted (pkt, tap))
+    return;
+  copy = iot_packet_alloc (pkt, record_size[tap]);
+  memcpy (copy, record, record_size[tap]);
+  if (tap == IOT_TAP_CONV && !complete_conv (pkt, copy))
+    return;
+  g_ptr_array_add (pkt->tap_records[tap], copy);
+}
+
+gconstpointer const *
+iot_packet_tap_records (IotPacket *pkt, IotTapId tap, guint *n_out)
+{
+  g_return_val_if_fail (tap < IOT_TAP_N, NULL);
+  *n_out = pkt->tap_records[tap]->len;
+  return (gconstpointer const *) pkt->tap_records[tap]->pdata;
+}
+
+void
+iot_tap_cut (IotPacket *pkt)
+{
+  iot_tap_layer_ended_early (pkt);
+}
+
+void
+iot_tap_layer_ended_early (IotPacket *pkt)
+{
+  GPtrArray *records = pkt->tap_records[IOT_TAP_CONV];
+
+  /* The layer that ended counted nothing: its record goes, not those of
+   * the layers around it. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      IotTapConv *conv = g_ptr_array_index (records, i);
+
+      if (conv->depth == (guint) pkt->depth)
+        conv->cut = TRUE;
+    }
+}
+
+void
+iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group)
+{
+  IotTapExpert record = { info, (guint8) severity, (guint8) group,
+                          pkt->layer != NULL ? pkt->layer->abbrev : NULL };
+
+  iot_tap_queue (pkt, IOT_TAP_EXPERT, &record);
+}
+
+void
+iot_tap_records_init (IotPacket *pkt)
+{
+  for (guint t = 0; t < IOT_TAP_N; t++)
+    pkt->tap_records[t] = g_ptr_array_new ();
+}
+
+void
+iot_tap_records_reset (IotPacket *pkt)
+{
+  for (guint t = 0; t < IOT_TAP_N; t++)
+    g_ptr_array_set_size (pkt->tap_records[t], 0);
+}
+
+void
+iot_tap_records_free (IotPacket *pkt)
+{
+  for (guint t = 0; t < IOT_TAP_N; t++)
+    g_ptr_array_unref (pkt->tap_records[t]);
+}

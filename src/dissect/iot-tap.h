@@ -1,0 +1,126 @@
+/* iot-tap.h — typed records that dissectors publish for the analyses.
+ *
+ * A dissector that has a fact in hand (the addresses and ports of a
+ * conversation, an MQTT message, a CoAP transaction, a TLS handshake, an
+ * expert item) queues it as a typed record with iot_tap_queue().  A
+ * listener of the scan (iot-scan.h) asks for the taps it reads with
+ * IOT_DISSECT_TAP (id) in its add_wanted, and reads the frame's records in
+ * frame() with iot_packet_tap_records(): no tree node is made for them and
+ * nobody looks a field up by name to rebuild what the dissector already
+ * knew.  Records are made in every mode, the state-only first pass
+ * included, whenever someone asked for their tap.
+ *
+ * A record lives in the packet's arena until the next frame is dissected
+ * into the same packet; strings and byte ranges in it point into the
+ * frame, a data source or the arena.  GLib only.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "iot-dissector.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  IOT_TAP_CONV,      /* IotTapConv: a link, network or transport layer's endpoints */
+  IOT_TAP_MQTT,      /* IotTapMqtt: one MQTT control packet */
+  IOT_TAP_COAP,      /* IotTapCoap: one CoAP message */
+  IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
+  IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
+  IOT_TAP_N
+} IotTapId;
+
+/* The IotDissectFlags bit that asks for a tap's records. */
+#define IOT_DISSECT_TAP_SHIFT 8
+#define IOT_DISSECT_TAP(id)   (1u << (IOT_DISSECT_TAP_SHIFT + (guint) (id)))
+#define IOT_DISSECT_TAPS      (((1u << IOT_TAP_N) - 1u) << IOT_DISSECT_TAP_SHIFT)
+
+/* No tcp.stream / udp.stream. */
+#define IOT_TAP_NO_STREAM G_MAXUINT32
+
+typedef enum {
+  IOT_TAP_LAYER_ETH,
+  IOT_TAP_LAYER_IPV4,
+  IOT_TAP_LAYER_IPV6,
+  IOT_TAP_LAYER_TCP,
+  IOT_TAP_LAYER_UDP,
+  IOT_TAP_N_LAYERS
+} IotTapLayer;
+
+/* One layer of the frame's own traffic (not the packet an ICMP error
+ * quotes), as tshark's conversation taps see it.  Transport layers carry
+ * the addresses of the network layer below them.  @cut: the layer ended
+ * early (truncated or malformed) and tshark counts nothing for it. */
+typedef struct {
+  guint8   layer;               /* IotTapLayer */
+  gboolean cut;
+  IotAddress src, dst;
+  guint16  sport, dport;        /* TCP and UDP */
+  guint32  stream;              /* tcp.stream / udp.stream, else IOT_TAP_NO_STREAM */
+  guint    depth;               /* layer nesting, for the cut */
+} IotTapConv;
+
+/* One MQTT control packet.  The connection it travels on is the frame's
+ * TCP conversation record. */
+typedef struct {
+  guint8        type;           /* mqtt.msgtype, 1 CONNECT … 15 AUTH */
+  guint8        version;        /* protocol level in force on the connection (3, 4, 5), 0: unknown */
+  gint8         qos;            /* PUBLISH; -1: the packet has none */
+  gboolean      dup, retain;
+  gint32        msgid;          /* -1: none */
+  const char   *topic;          /* PUBLISH: the topic (alias resolved); NULL: none */
+  const guint8 *source;         /* the message's first byte (frame or reassembled bytes) */
+  guint32       payload_offset, payload_len;   /* PUBLISH payload, from @source; len: as sent */
+} IotTapMqtt;
+
+/* One CoAP message; @request_frame / @response_frame pair a request and
+ * its response (0: not found; a request learns its response's frame only
+ * after the first pass has seen it). */
+typedef struct {
+  guint8        type;           /* 0 CON, 1 NON, 2 ACK, 3 RST, 4 none (over TCP/TLS) */
+  guint8        code;
+  guint16       mid;
+  const guint8 *token;
+  guint8        token_len;
+  const char   *uri;            /* a request's Uri-*, a response's request's; NULL: none */
+  guint32       request_frame, response_frame;
+  gboolean      retransmission; /* a request or CON/NON response seen before */
+} IotTapCoap;
+
+/* One TLS handshake message or alert in the clear (DTLS publishes none
+ * yet). */
+typedef struct {
+  guint8      content_type;     /* 22 handshake, 21 alert */
+  guint8      handshake_type;   /* handshake: 1 ClientHello, 2 ServerHello … */
+  guint16     handshake_version;/* a hello's legacy version, else 0 */
+  guint16     cipher;           /* ServerHello: the suite chosen, else 0 */
+  guint16     supported_version;/* ClientHello: the newest supported_versions entry (no GREASE);
+                                 * ServerHello: the version chosen; 0: none */
+  const char *sni;              /* ClientHello: the first server_name; NULL: none */
+  guint8      alert_level, alert_description;   /* alert */
+} IotTapTls;
+
+/* One expert item.  @info: the registered item (IotExpertInfo), NULL for
+ * one made without a table entry. */
+typedef struct {
+  gconstpointer info;
+  guint8        severity;       /* IotSeverity */
+  guint8        group;          /* IotExpertGroup */
+  const char   *protocol;       /* abbreviation of the layer that added it */
+} IotTapExpert;
+
+/* Whether someone asked for @tap's records in this dissection: a
+ * dissector tests it before building a record that costs anything. */
+gboolean      iot_tap_wanted (IotPacket *pkt, IotTapId tap);
+/* Queues a copy of @record (the struct of @tap's type) for the listeners;
+ * nothing when nobody asked for @tap. */
+void          iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record);
+/* The current layer's conversation record counts nothing after all (an
+ * IPv6 fragment not reassembled in this frame). */
+void          iot_tap_cut (IotPacket *pkt);
+/* The records queued for @tap in this frame, in dissection order; @n_out
+ * receives their count.  The array is the packet's. */
+gconstpointer const *iot_packet_tap_records (IotPacket *pkt, IotTapId tap, guint *n_out);
+
+G_END_DECLS
