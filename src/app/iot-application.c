@@ -75,6 +75,10 @@ struct _IotApplication {
   gint64         open_us;
   gint64         first_rows_us;
   guint          probe_id;
+  /* Since the last phase ended (loading, filtering, a sort): the worst
+   * gap, and the most the main thread itself ran in one gap. */
+  gint64         phase_worst_us;
+  gint64         phase_worst_cpu_us;
 };
 
 G_DEFINE_FINAL_TYPE (IotApplication, iot_application, GTK_TYPE_APPLICATION)
@@ -241,6 +245,11 @@ probe_tick (gpointer data)
       if (now - self->probe_last_us > 50 * G_TIME_SPAN_MILLISECOND)
         self->probe_long++;
     }
+  if (self->probe_last_us != 0)
+    {
+      self->phase_worst_us = MAX (self->phase_worst_us, now - self->probe_last_us);
+      self->phase_worst_cpu_us = MAX (self->phase_worst_cpu_us, cpu - self->probe_last_cpu_us);
+    }
   if (self->probe_last_us != 0 && now - self->probe_last_us > self->probe_worst_us)
     {
       self->probe_worst_us = now - self->probe_last_us;
@@ -271,6 +280,19 @@ after_paint_cb (GdkFrameClock *clock, IotApplication *self)
   /* The first paint with rows in the model: the first rows are visible. */
   if (g_list_model_get_n_items (G_LIST_MODEL (frames)) > 0)
     self->first_rows_us = g_get_monotonic_time ();
+}
+
+/* The end of a phase of a scripted run: its worst gaps, then the next
+ * phase starts counting. */
+static void
+measure_phase_end (IotApplication *self, const char *phase)
+{
+  if (!self->measure)
+    return;
+  g_print ("iotscope: measure: while %s: worst main-loop gap %.1f ms, most main-thread work in one gap "
+           "%.1f ms (ended at %.3f s)\n", phase, self->phase_worst_us / 1000.0,
+           self->phase_worst_cpu_us / 1000.0, (g_get_monotonic_time () - self->open_us) / 1e6);
+  self->phase_worst_us = self->phase_worst_cpu_us = 0;
 }
 
 static void
@@ -517,7 +539,10 @@ static void script_sort (IotApplication *self);
 static void
 script_sort_finished_cb (IotSession *session, IotApplication *self)
 {
+  g_autofree char *phase = g_strdup_printf ("sorting by %s", self->sorts[self->sort_index]);
+
   g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
+  measure_phase_end (self, phase);
   if (self->sort_times == NULL)
     self->sort_times = g_string_new (NULL);
   g_string_append_printf (self->sort_times, "iotscope: measure: sorted by %s in %.3f s\n",
@@ -557,6 +582,7 @@ static void
 script_filter_finished_cb (IotSession *session, IotApplication *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
+  measure_phase_end (self, "filtering");
   script_sort (self);
 }
 
@@ -564,6 +590,7 @@ static void
 script_load_finished_cb (IotSession *session, IotApplication *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_load_finished_cb, self);
+  measure_phase_end (self, "loading");
   if (self->filter != NULL)
     {
       g_signal_connect (session, "filter-finished", G_CALLBACK (script_filter_finished_cb), self);
@@ -627,6 +654,7 @@ start_probe (IotApplication *self, IotWindow *window)
       self->probe_verbose_us = (ms > 1 ? ms : 50) * 1000;
     }
   self->probe_worst_us = 0;
+  self->phase_worst_us = self->phase_worst_cpu_us = 0;
   self->probe_ticks = self->probe_long = 0;
   if (self->probe_id == 0)
     self->probe_id = g_timeout_add (10, probe_tick, self);
@@ -637,6 +665,7 @@ start_probe (IotApplication *self, IotWindow *window)
 static void
 capture_finished_cb (IotWindow *window, IotApplication *self)
 {
+  measure_phase_end (self, "capturing");
   script_finish (self);
 }
 

@@ -10,7 +10,10 @@ typedef struct {
 struct _IotScan {
   IotEngine *engine;
   GArray    *entries;     /* Entry */
-  GArray    *numbers;     /* guint32; NULL: every frame the first pass covered */
+  GArray    *numbers;     /* guint32; NULL: a range of frames */
+  guint32    first;       /* the range, when last != 0 */
+  guint32    last;        /* 0: every frame the first pass covered */
+  IotFilter *displayed;   /* frames passing it are displayed; may be NULL */
 };
 
 /* Cancellation and progress are looked at once per this many frames. */
@@ -59,6 +62,22 @@ iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n)
     g_array_unref (scan->numbers);
   scan->numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   g_array_append_vals (scan->numbers, numbers, n);
+  scan->last = 0;
+}
+
+void
+iot_scan_set_range (IotScan *scan, guint32 first, guint32 last)
+{
+  g_return_if_fail (first >= 1 && first <= last);
+  g_clear_pointer (&scan->numbers, g_array_unref);
+  scan->first = first;
+  scan->last = last;
+}
+
+void
+iot_scan_set_displayed_filter (IotScan *scan, IotFilter *filter)
+{
+  scan->displayed = filter;
 }
 
 void
@@ -73,6 +92,8 @@ iot_scan_add_wanted (IotScan *scan, IotFieldSet *wanted, IotDissectFlags *flags)
       if (e->filter != NULL)
         iot_filter_add_fields (e->filter, wanted);
     }
+  if (scan->displayed != NULL)
+    iot_filter_add_fields (scan->displayed, wanted);
 }
 
 void
@@ -102,13 +123,17 @@ iot_scan_finish (IotScan *scan)
 static guint32
 range_length (IotScan *scan)
 {
-  return scan->numbers != NULL ? scan->numbers->len : iot_engine_n_passed (scan->engine);
+  if (scan->numbers != NULL)
+    return scan->numbers->len;
+  return scan->last != 0 ? scan->last - scan->first + 1 : iot_engine_n_passed (scan->engine);
 }
 
 static guint32
 range_frame (IotScan *scan, guint32 index)
 {
-  return scan->numbers != NULL ? g_array_index (scan->numbers, guint32, index) : index + 1;
+  if (scan->numbers != NULL)
+    return g_array_index (scan->numbers, guint32, index);
+  return scan->last != 0 ? scan->first + index : index + 1;
 }
 
 gboolean
@@ -118,7 +143,7 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   IotDissectOptions options = { 0 };
-  guint32 total = range_length (scan);
+  guint32 total = range_length (scan), number;
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
   options.fields = wanted;
@@ -131,8 +156,11 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
           if (progress != NULL)
             progress (i, total, user_data);
         }
-      iot_engine_dissect (scan->engine, pkt, range_frame (scan, i), &options);
+      number = range_frame (scan, i);
+      iot_engine_dissect (scan->engine, pkt, number, &options);
       iot_scan_feed (scan, pkt);
+      if (scan->displayed != NULL && iot_filter_matches (scan->displayed, pkt))
+        options.prev_displayed = number;
     }
   if (progress != NULL)
     progress (total, total, user_data);

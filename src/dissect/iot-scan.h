@@ -54,6 +54,16 @@ guint    iot_scan_n_listeners (IotScan *scan);
  * first pass covered, e.g. the displayed frames or one stream's. */
 void     iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n);
 
+/* Scans frames @first..@last (1-based, inclusive) instead: one chunk of a
+ * long range that several workers share. */
+void     iot_scan_set_range (IotScan *scan, guint32 first, guint32 last);
+
+/* The frames that pass @filter (not owned) are the displayed ones: each
+ * frame is dissected knowing the last displayed frame before it in the
+ * range, for frame.time_delta_displayed, as a filtered view shows it.
+ * Only needed when something reads that field. */
+void     iot_scan_set_displayed_filter (IotScan *scan, IotFilter *filter);
+
 /* Walks the range; FALSE (with G_IO_ERROR_CANCELLED) when cancelled, in
  * which case no finish function runs. */
 gboolean iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress,
