@@ -164,6 +164,9 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
     iot_scan_set_displayed_filter (scan, filter);
   if (!iot_scan_run (scan, pass->cancellable, NULL, NULL, NULL))
     return FALSE;
+  /* A pass reads the file once: the chunk's pages leave this process
+   * (they stay in the page cache). */
+  iot_file_drop_pages (iot_capture_file (pass->capture), first, last + 1);
   g_atomic_int_add (&pass->done, (gint) (last - first + 1));
   g_mutex_lock (&pass->lock);
   chunk->done = TRUE;

@@ -23,6 +23,8 @@
  * file shows its first rows from its head meanwhile, indexed alone. */
 #define PREVIEW_MIN_SIZE (16 << 20)
 #define PREVIEW_BYTES    (1 << 20)
+/* Frames the first pass of a file passes between two looks at its pages. */
+#define PASS_STEP 65536u
 /* Frames per background counting job: one is lost at most when a request
  * of the user cancels it. */
 #define SCAN_CHUNK 65536
@@ -524,6 +526,28 @@ open_preview (const char *path)
   return capture;
 }
 
+/* The first pass up to frame @n, a step at a time.  It reads the file
+ * front to back: the pages behind it leave this process (they stay in the
+ * page cache), so that a large capture does not stay resident for nothing;
+ * the rows shown read theirs back. */
+static gboolean
+first_pass_dropping_behind (IotCapture *capture, guint32 n, GCancellable *cancellable)
+{
+  IotEngine *engine = iot_capture_engine (capture);
+  guint32 upto = iot_engine_n_passed (engine);
+
+  while (upto < n)
+    {
+      guint32 next = MIN ((guint64) upto + PASS_STEP, n);
+
+      if (!iot_engine_first_pass_upto (engine, next, cancellable))
+        return FALSE;
+      iot_file_drop_pages (iot_capture_file (capture), upto + 1, next + 1);
+      upto = next;
+    }
+  return TRUE;
+}
+
 static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -565,7 +589,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   job->indexed = TRUE;
   g_mutex_unlock (&job->lock);
   g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
-  if (!iot_engine_first_pass_upto (iot_capture_engine (capture), n, cancellable))
+  if (!first_pass_dropping_behind (capture, n, cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Loading was cancelled"));
       return;
