@@ -63,6 +63,10 @@ typedef struct {
                             * all of it once indexed */
   IotFile    *notes_from;  /* a reload: the notes to keep (see iot-frame-notes.h) */
   gboolean    indexed;     /* ->capture holds the whole file */
+  /* Cancelled when the session shows something else.  Once a preview
+   * shows, the user's cancel stops the first pass only: the file is
+   * indexed to its end, so the window knows how many frames it holds. */
+  GCancellable *abandon;
 } LoadJob;
 
 /* A job that computes what the list shows: which frames (a filter, or
@@ -273,6 +277,7 @@ load_job_free (gpointer data)
   g_mutex_clear (&job->lock);
   g_clear_pointer (&job->capture, iot_capture_unref);
   g_clear_pointer (&job->notes_from, iot_file_unref);
+  g_clear_object (&job->abandon);
   g_free (job->path);
   g_free (job);
 }
@@ -567,7 +572,8 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_mutex_unlock (&job->lock);
       g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
     }
-  file = iot_file_open_full (job->path, cancellable, load_progress_cb, job, &error);
+  file = iot_file_open_full (job->path, preview != NULL ? job->abandon : cancellable, load_progress_cb, job,
+                             &error);
   if (file == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -582,7 +588,7 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   /* A first screenful (and at least what the preview showed), then wake
    * the main loop to show it. */
   iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (n, MAX (FIRST_ROWS, preview_passed)),
-                              cancellable);
+                              preview != NULL ? job->abandon : cancellable);
   g_mutex_lock (&job->lock);
   g_clear_pointer (&job->capture, iot_capture_unref);
   job->capture = capture;
@@ -698,6 +704,8 @@ reset_selection (IotSession *self)
 static void
 reset_capture (IotSession *self)
 {
+  if (self->loading && self->load_job != NULL)
+    g_cancellable_cancel (self->load_job->abandon);
   iot_session_cancel (self);
   reset_selection (self);
   self->generation++;
@@ -760,6 +768,7 @@ iot_session_open (IotSession *self, GFile *file)
   job->path = g_strdup (self->path);
   job->notes_from = g_steal_pointer (&notes_from);
   job->generation = self->generation;
+  job->abandon = g_cancellable_new ();
   self->load_job = job;
   g_clear_object (&self->load_cancel);
   self->load_cancel = g_cancellable_new ();
