@@ -165,7 +165,7 @@ pair() {
     fi
     local tw=- tc=- tr=-
     if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tc=$(median "${tcs[@]}") tr=$(median "${trs[@]}"); fi
-    ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict")
+    ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict|$(median "${ics[@]}")|$tc")
     note_cost "$name" "$FRAMES" "$(median "${iws[@]}")" "$(median "${ics[@]}")" "$irc" "$tw" "$tc" "$trc"
 }
 
@@ -179,7 +179,7 @@ solo() {
         measure "iotscope $name (run $run)" "$CLI" "$@"
         ws+=("$WALL") cs+=("$CPU") rs+=("$RSS"); [[ $RC == 0 ]] || rc=$RC
     done
-    SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc")
+    SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc|$(median "${cs[@]}")")
     note_cost "$name" "$FRAMES" "$(median "${ws[@]}")" "$(median "${cs[@]}")" "$rc"
 }
 
@@ -262,8 +262,8 @@ bench_size() {  # bench_size FRAMES
         measure "libpcap read (run $run)" "$PCAP_READ" "$CAP"
         pws+=("$WALL") pcs+=("$CPU") prs+=("$RSS")
     done
-    PW=$(median "${pws[@]}") PR=$(median "${prs[@]}")
-    note_cost "bare libpcap read" "$FRAMES" "$PW" "$(median "${pcs[@]}")" 0
+    PW=$(median "${pws[@]}") PC=$(median "${pcs[@]}") PR=$(median "${prs[@]}")
+    note_cost "bare libpcap read" "$FRAMES" "$PW" "$PC" 0
 
     if [[ $HAVE_Q == 1 ]]; then
         pair "-q (index + first pass)" none -r "$CAP" -q -- -r "$CAP" -q
@@ -299,38 +299,40 @@ print_size_table() {
     printf '%d frames, %s; medians of %d runs per tool, alternating which runs first\n' \
         "$FRAMES" "$(basename "$CAP")" "$RUNS"
     printf 'generated capture: %s\n\n' "$CAPTURE_CHECK"
-    printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' case "iotscope s" "tshark s" speed \
-        "iotscope MiB" "tshark MiB" memory "outputs"
+    printf '%-28s %12s %12s %8s %12s %12s %8s %10s %10s  %s\n' case "iotscope s" "tshark s" speed \
+        "iotscope MiB" "tshark MiB" memory "iots CPU s" "ts CPU s" "outputs"
     printf '%-28s %12s %12s %8s %12s %12s %8s\n' "" "" "" "ts/iots" "" "" "ts/iots"
-    local row name iw ir irc tw tr trc verdict sr mr trm
+    local row name iw ir irc tw tr trc verdict sr mr trm ic tc
     for row in "${ROWS[@]}"; do
-        IFS='|' read -r name iw ir irc tw tr trc verdict <<< "$row"
+        IFS='|' read -r name iw ir irc tw tr trc verdict ic tc <<< "$row"
         sr=$(ratio "$tw" "$iw") mr=$(ratio "$tr" "$ir")
         # A ratio against a failed run, or between different results, means nothing.
         if [[ $irc != 0 || $trc != 0 || $verdict == DIFFERENT* ]]; then sr=n/a mr=n/a; fi
         [[ $irc == 0 ]] || iw="$iw!"
         [[ $trc == 0 ]] || tw="$tw!"
         trm=-; [[ $tr == - ]] || trm=$(mib "$tr")
-        printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' "$name" "$iw" "$tw" "$sr" \
-            "$(mib "$ir")" "$trm" "$mr" "$verdict"
+        printf '%-28s %12s %12s %8s %12s %12s %8s %10s %10s  %s\n' "$name" "$iw" "$tw" "$sr" \
+            "$(mib "$ir")" "$trm" "$mr" "$ic" "$tc" "$verdict"
     done
     echo
-    printf 'bare libpcap read: %ss, %s MiB\n' "$PW" "$(mib "$PR")"
+    printf 'bare libpcap read: %ss (CPU %ss), %s MiB\n' "$PW" "$PC" "$(mib "$PR")"
     local iq iqrc iqr tinyr tinyrc sw src
     if [[ $HAVE_Q == 1 ]]; then
-        IFS='|' read -r _ iq _ iqrc _ <<< "${ROWS[0]}"
+        IFS='|' read -r _ iq _ iqrc _ _ _ _ ic _ <<< "${ROWS[0]}"
         [[ $iqrc == 0 ]] || iq=-
         printf 'index + first pass (iotscope-cli -q) vs bare libpcap read: %s time\n' \
             "$(ratio "$iq" "$PW")"
+        [[ $iqrc == 0 ]] || ic=-
+        printf 'index + first pass CPU time: %ss (the machine is shared: wall-clock figures include the wait for a CPU)\n' "${ic:--}"
     fi
     for row in "${SOLO[@]}"; do
-        IFS='|' read -r name sw sr src <<< "$row"
+        IFS='|' read -r name sw sr src sc <<< "$row"
         [[ $src == 0 ]] || sw="$sw!"
-        printf 'iotscope only, %s: %ss, %s MiB\n' "$name" "$sw" "$(mib "$sr")"
+        printf 'iotscope only, %s: %ss (CPU %ss), %s MiB\n' "$name" "$sw" "$sc" "$(mib "$sr")"
     done
     if [[ $HAVE_Q == 1 ]]; then
         IFS='|' read -r _ _ iqr iqrc _ <<< "${ROWS[0]}"
-        IFS='|' read -r _ _ tinyr tinyrc <<< "${SOLO[1]}"
+        IFS='|' read -r _ _ tinyr tinyrc _ <<< "${SOLO[1]}"
         if [[ $iqrc == 0 && $tinyrc == 0 ]]; then
             printf 'memory per frame after loading (-q peak RSS, less that of 300 frames): %s bytes\n' \
                 "$(awk -v a="$iqr" -v b="$tinyr" -v n="$FRAMES" 'BEGIN { printf "%.1f", (a - b) * 1024 / n }')"
@@ -342,6 +344,11 @@ print_size_table() {
     echo
 }
 
+# The window's own start-up (its first paint) bounds "first rows": the
+# 300-frame capture shows what it is on this machine.
+if [[ $WINDOW == 1 ]]; then
+    window_line "$TINY" 300
+fi
 for size in $SIZES; do
     bench_size "$size"
 done
