@@ -34,6 +34,7 @@ struct _IotFilterPass {
   IotFilterPassReady ready;
   gpointer    ready_data;
   GCancellable *cancellable;
+  gint       *progress;     /* also counts frames checked (atomic), or NULL */
 };
 
 /* ---- the listeners ----------------------------------------------------------- */
@@ -168,6 +169,8 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
    * (they stay in the page cache). */
   iot_file_drop_pages (iot_capture_file (pass->capture), first, last + 1);
   g_atomic_int_add (&pass->done, (gint) (last - first + 1));
+  if (pass->progress != NULL)
+    g_atomic_int_add (pass->progress, (gint) (last - first + 1));
   g_mutex_lock (&pass->lock);
   chunk->done = TRUE;
   g_mutex_unlock (&pass->lock);
@@ -246,6 +249,12 @@ iot_filter_pass_take (IotFilterPass *pass, GArray *matches, guint *n_errors, gui
       *n_warnings += chunk->n_warnings;
     }
   return upto > from;
+}
+
+void
+iot_filter_pass_set_progress (IotFilterPass *pass, gint *done)
+{
+  pass->progress = done;
 }
 
 guint32

@@ -42,6 +42,9 @@ gboolean       iot_filter_pass_run (IotFilterPass *pass, guint n_threads, GCance
  * chunks done since the last call, in frame order, and adds their expert
  * counts; TRUE when it took any chunk.  Any thread, one at a time. */
 gboolean       iot_filter_pass_take (IotFilterPass *pass, GArray *matches, guint *n_errors, guint *n_warnings);
+/* Also counts the frames checked in *@done (atomic; not owned), for a
+ * caller that shows progress its own way.  Before iot_filter_pass_run. */
+void           iot_filter_pass_set_progress (IotFilterPass *pass, gint *done);
 /* Frames checked so far (any thread). */
 guint32        iot_filter_pass_done (IotFilterPass *pass);
 /* The last frame of the chunks taken so far (0: none). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "iot-dissector.h"
+#include "iot-filter-pass.h"
 #include "iot-format.h"
 #include "iot-scan.h"
 
@@ -83,6 +84,23 @@ scan_progress (guint32 done, guint32 total, gpointer user_data)
 }
 
 /* ---- reading a column through a scan ------------------------------------------ */
+
+gboolean
+iot_frame_extract_range (IotCapture *capture, guint32 first, guint32 last, GCancellable *cancellable,
+                         gint *done)
+{
+  g_autoptr (IotFilterPass) pass = NULL;
+  guint n_errors, n_warnings;
+
+  /* Once the extract of a range is complete (a filter read it), nothing
+   * to do; otherwise a scan of every frame on every core. */
+  if (iot_capture_extract_count (capture, first, last, &n_errors, &n_warnings))
+    return !g_cancellable_is_cancelled (cancellable);
+  pass = iot_filter_pass_new (capture, NULL, first, last, NULL);
+  if (done != NULL)
+    iot_filter_pass_set_progress (pass, done);
+  return iot_filter_pass_run (pass, iot_filter_pass_default_threads (), cancellable, NULL, NULL, NULL);
+}
 
 /* The scan of the frames to sort, with @listener fed in their order. */
 static gboolean
@@ -173,6 +191,12 @@ iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
     {
       if (progress != NULL)
         g_atomic_int_set (&progress->total, n);
+      if (n > 0 && numbers[n - 1] - numbers[0] + 1 == n
+          && !iot_frame_extract_range (capture, numbers[0], numbers[n - 1], cancellable,
+                                       progress != NULL ? &progress->done : NULL))
+        return NULL;
+      /* What no pass made yet (a filter's matches: their frames were read
+       * by the filter already). */
       if (!iot_capture_extract_fill (capture, numbers, n, cancellable, progress != NULL ? &progress->done : NULL))
         return NULL;
     }

@@ -1310,12 +1310,7 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
 static gboolean
 view_count (ViewJob *job, GCancellable *cancellable)
 {
-  g_autoptr (GArray) numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), job->to - job->from + 1);
-
-  for (guint32 number = job->from; number <= job->to; number++)
-    g_array_append_val (numbers, number);
-  if (!iot_capture_extract_fill (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
-                                 cancellable, &job->done))
+  if (!iot_frame_extract_range (job->capture, job->from, job->to, cancellable, &job->done))
     return FALSE;
   job->counted = iot_capture_extract_count (job->capture, 1, job->to, &job->n_errors, &job->n_warnings);
   return TRUE;
