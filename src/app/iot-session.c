@@ -357,7 +357,6 @@ poll_loading (IotSession *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *base = g_path_get_basename (self->path);
-
   gboolean indexed;
 
   adopt_capture (self);
