@@ -18,7 +18,7 @@
 /* Frames passed before the worker wakes the main loop, so that the first
  * rows show at once instead of at the next poll. */
 #define FIRST_ROWS 500
-#define FIRST_SCREEN 60
+#define FIRST_SCREEN 30
 /* Indexing a capture reads all of it (seconds for a gigabyte): a larger
  * file shows its first rows from its head meanwhile, indexed alone. */
 #define PREVIEW_MIN_SIZE (16 << 20)
