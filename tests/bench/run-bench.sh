@@ -220,8 +220,9 @@ window_line() {  # window_line CAPTURE FRAMES
         /^time: user/ { cpu = $3 + $5; rss = $9 }
         END {
             if (rc != 0 || first == "") { printf "window, %d frames: FAILED (exit %s; see the log)", frames, rc; exit }
-            printf "window, %d frames: first rows %.2f s, loaded %.1f s, filter \"%s\" (%s rows) %.1f s, sorted %s", \
-                frames, first / 1000, loaded, filter, displayed, filtered, sorts
+            firsttext = first < 0 ? "n/a (done before the first paint)" : sprintf("%.2f s", first / 1000)
+            printf "window, %d frames: first rows %s, loaded %.1f s, filter \"%s\" (%s rows) %.1f s, sorted %s", \
+                frames, firsttext, loaded, filter, displayed, filtered, sorts
             printf "peak RSS %.0f MiB, CPU %.1f s\n    worst main-loop gaps (main thread own work in that gap): %s", \
                 rss / 1024, cpu, gaps
         }' "$wlog")
