@@ -20,6 +20,10 @@ struct _IotAppProbe {
   gint64     worst_wait_us;      /* of the worst gap, the time it waited for a CPU */
   guint      ticks;
   guint      n_long;             /* gaps over 50 ms */
+  /* Since the last phase ended (loading, filtering, a sort): the worst
+   * gap, and the most the main thread itself ran in one gap. */
+  gint64     phase_worst_us;
+  gint64     phase_worst_cpu_us;
 };
 
 /* Time the calling thread ran, and (Linux, /proc/thread-self/schedstat)
@@ -50,6 +54,8 @@ static void
 count_gap (IotAppProbe *self, gint64 now, gint64 cpu, gint64 wait)
 {
   self->ticks++;
+  self->phase_worst_us = MAX (self->phase_worst_us, now - self->last_us);
+  self->phase_worst_cpu_us = MAX (self->phase_worst_cpu_us, cpu - self->last_cpu_us);
   if (now - self->last_us > 50 * G_TIME_SPAN_MILLISECOND)
     self->n_long++;
   if (now - self->last_us > self->worst_us)
@@ -123,6 +129,7 @@ iot_app_probe_start (IotAppProbe *self, IotWindow *window)
       self->verbose_us = (ms > 1 ? ms : 50) * 1000;
     }
   self->worst_us = 0;
+  self->phase_worst_us = self->phase_worst_cpu_us = 0;
   self->ticks = self->n_long = 0;
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add (10, tick_cb, self);
@@ -150,6 +157,15 @@ iot_app_probe_print_gaps (IotAppProbe *self)
    * often the loop was held up says more. */
   g_print ("iotscope: measure: main-loop gaps over 50 ms: %u of %u ticks (10 ms each)\n", self->n_long,
            self->ticks);
+}
+
+void
+iot_app_probe_end_phase (IotAppProbe *self, const char *phase)
+{
+  g_print ("iotscope: measure: while %s: worst main-loop gap %.1f ms, most main-thread work in one gap "
+           "%.1f ms (ended at %.3f s)\n", phase, self->phase_worst_us / 1000.0,
+           self->phase_worst_cpu_us / 1000.0, (g_get_monotonic_time () - self->open_us) / 1e6);
+  self->phase_worst_us = self->phase_worst_cpu_us = 0;
 }
 
 IotAppProbe *

@@ -24,5 +24,9 @@ void         iot_app_probe_stop (IotAppProbe *self);
 double       iot_app_probe_first_rows_ms (IotAppProbe *self);
 /* The worst gap and how often the loop was held up, as --measure prints them. */
 void         iot_app_probe_print_gaps (IotAppProbe *self);
+/* The end of a phase of a scripted run ("loading", "filtering" …): prints
+ * its worst gap and the most the main thread ran in one gap, then the
+ * next phase starts counting. */
+void         iot_app_probe_end_phase (IotAppProbe *self, const char *phase);
 
 G_END_DECLS

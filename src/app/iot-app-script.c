@@ -269,10 +269,21 @@ script_select (IotAppScript *self)
 
 static void script_sort (IotAppScript *self);
 
+/* With --measure: the end of a phase of the run. */
+static void
+measure_phase_end (IotAppScript *self, const char *phase)
+{
+  if (self->measure)
+    iot_app_probe_end_phase (self->probe, phase);
+}
+
 static void
 script_sort_finished_cb (IotSession *session, IotAppScript *self)
 {
+  g_autofree char *phase = g_strdup_printf ("sorting by %s", self->sorts[self->sort_index]);
+
   g_signal_handlers_disconnect_by_func (session, script_sort_finished_cb, self);
+  measure_phase_end (self, phase);
   if (self->sort_times == NULL)
     self->sort_times = g_string_new (NULL);
   g_string_append_printf (self->sort_times, "iotscope: measure: sorted by %s in %.3f s\n",
@@ -312,6 +323,7 @@ static void
 script_filter_finished_cb (IotSession *session, IotAppScript *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_filter_finished_cb, self);
+  measure_phase_end (self, "filtering");
   script_sort (self);
 }
 
@@ -319,6 +331,7 @@ static void
 script_load_finished_cb (IotSession *session, IotAppScript *self)
 {
   g_signal_handlers_disconnect_by_func (session, script_load_finished_cb, self);
+  measure_phase_end (self, "loading");
   if (self->filter != NULL)
     {
       g_signal_connect (session, "filter-finished", G_CALLBACK (script_filter_finished_cb), self);
@@ -348,6 +361,7 @@ start_probe (IotAppScript *self, IotWindow *window)
 static void
 capture_finished_cb (IotWindow *window, IotAppScript *self)
 {
+  measure_phase_end (self, "capturing");
   script_finish (self);
 }
 

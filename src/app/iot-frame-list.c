@@ -1,6 +1,8 @@
 /* iot-frame-list.c — the lazy packet-list model. */
 #include "iot-frame-list.h"
 
+#include <string.h>
+
 #include "iot-colour-rules.h"
 
 /* Enough for a few screens of rows scrolled back and forth. */
@@ -73,7 +75,8 @@ struct _IotFrameList {
   guint32     n_passed;
   GArray     *matches;    /* guint32 frame numbers ascending, or NULL = unfiltered */
   GArray     *order;      /* guint32 frame numbers in display order, or NULL = frame order */
-  guint32    *positions;  /* with @order: frame number → position + 1 (0 = hidden); built lazily */
+  guint32    *positions;  /* with @order: frame number → position + 1 (0 = hidden); built lazily,
+                           * or given by the sort's worker, then kept up to date */
   guint32     n_positions;
   /* One row item per position, the same object for as long as a view
    * holds it: GtkListView recognises its rows by item identity and keeps
@@ -241,6 +244,29 @@ set_order (IotFrameList *self, GArray *order)
   self->order = order;
 }
 
+/* Frames @numbers went to the end of the order, from @first_position on:
+ * the inverse follows, at the cost of the new frames only. */
+static void
+positions_append (IotFrameList *self, guint first_position, const guint32 *numbers, guint n)
+{
+  if (self->positions == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 number = numbers[i];
+
+      if (number >= self->n_positions)
+        {
+          guint32 size = MAX (number + 1, self->n_positions + self->n_positions / 4);
+
+          self->positions = g_renew (guint32, self->positions, size);
+          memset (self->positions + self->n_positions, 0, (size - self->n_positions) * sizeof (guint32));
+          self->n_positions = size;
+        }
+      self->positions[number] = first_position + i + 1;
+    }
+}
+
 /* Row items keep their position; their frame follows the new content. */
 static void
 renumber_slots (IotFrameList *self)
@@ -278,6 +304,17 @@ iot_frame_list_set_capture (IotFrameList *self, IotCapture *capture)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
 }
 
+void
+iot_frame_list_replace_capture (IotFrameList *self, IotCapture *capture)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  g_return_if_fail (capture != NULL);
+  g_return_if_fail (iot_capture_n_passed (capture) >= self->n_passed);
+  iot_capture_ref (capture);
+  g_clear_pointer (&self->capture, iot_capture_unref);
+  self->capture = capture;
+}
+
 IotCapture *
 iot_frame_list_get_capture (IotFrameList *self)
 {
@@ -299,8 +336,10 @@ iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed)
       if (self->order != NULL)
         {
           for (guint32 number = old + 1; number <= n_passed; number++)
-            g_array_append_val (self->order, number);
-          g_clear_pointer (&self->positions, g_free);
+            {
+              g_array_append_val (self->order, number);
+              positions_append (self, self->order->len - 1, &number, 1);
+            }
         }
       g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n_passed - old);
     }
@@ -336,6 +375,28 @@ iot_frame_list_set_view (IotFrameList *self, GArray *matches, GArray *order)
 }
 
 void
+iot_frame_list_set_order (IotFrameList *self, GArray *order)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  g_return_if_fail (order == NULL || order->len == iot_frame_list_get_n_items (G_LIST_MODEL (self)));
+
+  g_signal_emit (self, signals[SIGNAL_ABOUT_TO_CHANGE], 0);
+  set_order (self, order);
+  renumber_slots (self);
+  g_signal_emit (self, signals[SIGNAL_VIEW_CHANGED], 0);
+}
+
+void
+iot_frame_list_take_positions (IotFrameList *self, guint32 *positions, guint32 n_positions)
+{
+  g_return_if_fail (IOT_IS_FRAME_LIST (self));
+  g_return_if_fail (self->order != NULL);
+  g_free (self->positions);
+  self->positions = positions;
+  self->n_positions = n_positions;
+}
+
+void
 iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint n)
 {
   guint old;
@@ -348,8 +409,8 @@ iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint
   g_array_append_vals (self->matches, numbers, n);
   if (self->order != NULL)
     {
+      positions_append (self, self->order->len, numbers, n);
       g_array_append_vals (self->order, numbers, n);
-      g_clear_pointer (&self->positions, g_free);
     }
   g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n);
 }

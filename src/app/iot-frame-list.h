@@ -79,6 +79,10 @@ G_DECLARE_FINAL_TYPE (IotFrameList, iot_frame_list, IOT, FRAME_LIST, GObject)
 IotFrameList *iot_frame_list_new (void);
 /* Forgets everything: no capture, no items. */
 void          iot_frame_list_set_capture (IotFrameList *self, IotCapture *capture);
+/* The same frames, numbered the same way, from a capture that holds at
+ * least as many (a preview of a file's head, then the whole file): the
+ * rows, their summaries and the view stay. */
+void          iot_frame_list_replace_capture (IotFrameList *self, IotCapture *capture);
 IotCapture   *iot_frame_list_get_capture (IotFrameList *self);
 /* Unfiltered: shows frames 1..@n_passed (it only grows). */
 void          iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed);
@@ -90,6 +94,12 @@ void          iot_frame_list_set_n_passed (IotFrameList *self, guint32 n_passed)
  * row items keep their identity per position, so the views keep their row
  * widgets and re-bind them to the frames now at their positions. */
 void          iot_frame_list_set_view (IotFrameList *self, GArray *matches, GArray *order);
+/* The same with the displayed frames kept: only their order changes
+ * (@order taken; NULL = frame order). */
+void          iot_frame_list_set_order (IotFrameList *self, GArray *order);
+/* The inverse of the order shown, made by the worker that sorted:
+ * frame number → position + 1, 0 for a frame not shown (taken). */
+void          iot_frame_list_take_positions (IotFrameList *self, guint32 *positions, guint32 n_positions);
 /* Filtered: more matches after the last one (a filter catching up with
  * the first pass).  Not while sorted. */
 void          iot_frame_list_append_matches (IotFrameList *self, const guint32 *numbers, guint n);

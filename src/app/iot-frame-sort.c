@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "iot-dissector.h"
+#include "iot-filter-pass.h"
 #include "iot-format.h"
+#include "iot-scan.h"
 
 typedef struct {
   guint64 key;
@@ -74,39 +77,100 @@ set_progress (IotSortProgress *progress, gint done, gint total)
   g_atomic_int_set (&progress->total, total);
 }
 
+static void
+scan_progress (guint32 done, guint32 total, gpointer user_data)
+{
+  set_progress (user_data, (gint) done, (gint) total);
+}
+
+/* ---- reading a column through a scan ------------------------------------------ */
+
+gboolean
+iot_frame_extract_range (IotCapture *capture, guint32 first, guint32 last, GCancellable *cancellable,
+                         gint *done)
+{
+  g_autoptr (IotFilterPass) pass = NULL;
+  guint n_errors, n_warnings;
+
+  /* Once the extract of a range is complete (a filter read it), nothing
+   * to do; otherwise a scan of every frame on every core. */
+  if (iot_capture_extract_count (capture, first, last, &n_errors, &n_warnings))
+    return !g_cancellable_is_cancelled (cancellable);
+  pass = iot_filter_pass_new (capture, NULL, first, last, NULL);
+  if (done != NULL)
+    iot_filter_pass_set_progress (pass, done);
+  return iot_filter_pass_run (pass, iot_filter_pass_default_threads (), cancellable, NULL, NULL, NULL);
+}
+
+/* The scan of the frames to sort, with @listener fed in their order. */
+static gboolean
+scan_frames (IotCapture *capture, const guint32 *numbers, guint n, const IotScanListener *listener,
+             gpointer self, GCancellable *cancellable, IotSortProgress *progress)
+{
+  g_autoptr (IotScan) scan = iot_scan_new (iot_capture_engine (capture));
+  gboolean ok;
+
+  if (n == 0)
+    return !g_cancellable_is_cancelled (cancellable);
+  /* All frames in a row (no filter): no copy of their numbers. */
+  if (numbers[n - 1] - numbers[0] + 1 == n)
+    iot_scan_set_range (scan, numbers[0], numbers[n - 1]);
+  else
+    iot_scan_set_frames (scan, numbers, n);
+  iot_scan_add_listener (scan, listener, self, NULL);
+  ok = iot_scan_run (scan, cancellable, scan_progress, progress, NULL);
+  set_progress (progress, 0, 0);
+  return ok;
+}
+
+typedef struct {
+  IotCapture   *capture;
+  TextEntry    *entries;
+  guint         n;
+  GStringChunk *texts;
+} InfoScan;
+
+static void
+info_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_COLUMNS;
+}
+
+static void
+info_frame (gpointer self, IotPacket *pkt)
+{
+  InfoScan *scan = self;
+  guint32 number = iot_packet_frame_number (pkt);
+  const char *info = iot_col_info (pkt);
+
+  /* The other columns come for free: keep them for later sorts. */
+  iot_capture_extract_record (scan->capture, number, pkt);
+  scan->entries[scan->n].text = g_string_chunk_insert_const (scan->texts, info != NULL ? info : "");
+  scan->entries[scan->n].number = number;
+  scan->n++;
+}
+
+static const IotScanListener info_listener = {
+  .add_wanted = info_add_wanted,
+  .frame = info_frame,
+};
+
 static GArray *
 sort_by_info (IotCapture *capture, const guint32 *numbers, guint n, gboolean descending,
               GCancellable *cancellable, IotSortProgress *progress)
 {
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
   g_autofree TextEntry *entries = g_new (TextEntry, n);
-  GStringChunk *texts = g_string_chunk_new (1 << 20);
-  IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
-  GArray *order;
+  InfoScan scan = { capture, entries, 0, g_string_chunk_new (1 << 20) };
+  GArray *order = NULL;
 
-  for (guint i = 0; i < n; i++)
+  if (scan_frames (capture, numbers, n, &info_listener, &scan, cancellable, progress))
     {
-      if ((i & 1023) == 0)
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            {
-              g_string_chunk_free (texts);
-              return NULL;
-            }
-          set_progress (progress, i, n);
-        }
-      iot_engine_dissect (iot_capture_engine (capture), pkt, numbers[i], &options);
-      /* The other columns come for free: keep them for later sorts. */
-      iot_capture_extract_record (capture, numbers[i], pkt);
-      entries[i].text = g_string_chunk_insert_const (texts, iot_col_info (pkt) != NULL ? iot_col_info (pkt) : "");
-      entries[i].number = numbers[i];
+      qsort (entries, n, sizeof (TextEntry), descending ? text_descending : text_ascending);
+      order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+      for (guint i = 0; i < n; i++)
+        g_array_append_val (order, entries[i].number);
     }
-  set_progress (progress, 0, 0);
-  qsort (entries, n, sizeof (TextEntry), descending ? text_descending : text_ascending);
-  order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
-  for (guint i = 0; i < n; i++)
-    g_array_append_val (order, entries[i].number);
-  g_string_chunk_free (texts);
+  g_string_chunk_free (scan.texts);
   return order;
 }
 
@@ -127,6 +191,12 @@ iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
     {
       if (progress != NULL)
         g_atomic_int_set (&progress->total, n);
+      if (n > 0 && numbers[n - 1] - numbers[0] + 1 == n
+          && !iot_frame_extract_range (capture, numbers[0], numbers[n - 1], cancellable,
+                                       progress != NULL ? &progress->done : NULL))
+        return NULL;
+      /* What no pass made yet (a filter's matches: their frames were read
+       * by the filter already). */
       if (!iot_capture_extract_fill (capture, numbers, n, cancellable, progress != NULL ? &progress->done : NULL))
         return NULL;
     }
@@ -287,41 +357,67 @@ fill_field_entry (FieldEntry *entry, IotPacket *pkt, const char *abbrev, GString
   entry->text = g_string_chunk_insert_const (texts, text->str);
 }
 
+typedef struct {
+  IotFieldSet  *fields;
+  const char   *abbrev;
+  FieldEntry   *entries;
+  guint         n;
+  GString      *text;
+  GStringChunk *texts;
+} FieldScan;
+
+static void
+field_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  FieldScan *scan = self;
+
+  for (guint id = 0; id < iot_registry_n_fields (); id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field != NULL && iot_field_set_contains (scan->fields, field))
+        iot_field_set_add (wanted, field);
+    }
+}
+
+static void
+field_frame (gpointer self, IotPacket *pkt)
+{
+  FieldScan *scan = self;
+  FieldEntry *entry = &scan->entries[scan->n++];
+
+  fill_field_entry (entry, pkt, scan->abbrev, scan->text, scan->texts);
+  entry->number = iot_packet_frame_number (pkt);
+}
+
+static const IotScanListener field_listener = {
+  .add_wanted = field_add_wanted,
+  .frame = field_frame,
+};
+
 GArray *
 iot_frame_sort_by_field (IotCapture *capture, const guint32 *numbers, guint n, const char *abbrev,
                          gboolean descending, GCancellable *cancellable, IotSortProgress *progress)
 {
   gboolean numeric;
-  g_autoptr (IotFieldSet) fields = fields_named (abbrev, &numeric);
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  g_autoptr (IotFieldSet) fields = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
-  g_autofree FieldEntry *entries = g_new (FieldEntry, n);
-  GStringChunk *texts = g_string_chunk_new (1 << 16);
-  IotDissectOptions options = { .fields = fields };
-  GArray *order;
+  g_autofree FieldEntry *entries = NULL;
+  FieldScan scan;
+  GArray *order = NULL;
 
   g_return_val_if_fail (abbrev != NULL, NULL);
-  for (guint i = 0; i < n; i++)
+  fields = fields_named (abbrev, &numeric);
+  entries = g_new (FieldEntry, n);
+  scan = (FieldScan) { fields, abbrev, entries, 0, text, g_string_chunk_new (1 << 16) };
+  if (scan_frames (capture, numbers, n, &field_listener, &scan, cancellable, progress))
     {
-      if ((i & 1023) == 0)
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            {
-              g_string_chunk_free (texts);
-              return NULL;
-            }
-          set_progress (progress, i, n);
-        }
-      iot_engine_dissect (iot_capture_engine (capture), pkt, numbers[i], &options);
-      fill_field_entry (&entries[i], pkt, abbrev, text, texts);
-      entries[i].number = numbers[i];
+      g_qsort_with_data (entries, n, sizeof (FieldEntry), field_compare,
+                         GUINT_TO_POINTER ((numeric ? 1u : 0u) | (descending ? 2u : 0u)));
+      order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+      for (guint i = 0; i < n; i++)
+        g_array_append_val (order, entries[i].number);
     }
-  set_progress (progress, 0, 0);
-  g_qsort_with_data (entries, n, sizeof (FieldEntry), field_compare,
-                     GUINT_TO_POINTER ((numeric ? 1u : 0u) | (descending ? 2u : 0u)));
-  order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
-  for (guint i = 0; i < n; i++)
-    g_array_append_val (order, entries[i].number);
-  g_string_chunk_free (texts);
+  g_string_chunk_free (scan.texts);
   return order;
 }

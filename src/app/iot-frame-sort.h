@@ -33,4 +33,10 @@ GArray *iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
 GArray *iot_frame_sort_by_field (IotCapture *capture, const guint32 *numbers, guint n, const char *abbrev,
                                  gboolean descending, GCancellable *cancellable, IotSortProgress *progress);
 
+/* Fills the capture's extract (see iot-capture.h) of frames @first..@last
+ * that lack it, on every core; FALSE if cancelled.  @done (atomic, may be
+ * NULL) counts frames. */
+gboolean iot_frame_extract_range (IotCapture *capture, guint32 first, guint32 last, GCancellable *cancellable,
+                                  gint *done);
+
 G_END_DECLS

@@ -2,9 +2,11 @@
 #include "iot-session.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "iot-colour-rules.h"
 #include "iot-filter.h"
+#include "iot-filter-pass.h"
 #include "iot-frame-notes.h"
 #include "iot-frame-sort.h"
 
@@ -16,7 +18,13 @@
 /* Frames passed before the worker wakes the main loop, so that the first
  * rows show at once instead of at the next poll. */
 #define FIRST_ROWS 500
-#define FIRST_SCREEN 60
+#define FIRST_SCREEN 30
+/* Indexing a capture reads all of it (seconds for a gigabyte): a larger
+ * file shows its first rows from its head meanwhile, indexed alone. */
+#define PREVIEW_MIN_SIZE (16 << 20)
+#define PREVIEW_BYTES    (1 << 20)
+/* Frames the first pass of a file passes between two looks at its pages. */
+#define PASS_STEP 65536u
 /* Frames per background counting job: one is lost at most when a request
  * of the user cancels it. */
 #define SCAN_CHUNK 65536
@@ -51,8 +59,14 @@ typedef struct {
   guint       generation;
   guint64     bytes_done;
   guint64     bytes_total;
-  IotCapture *capture;     /* set by the worker once the file is indexed */
+  IotCapture *capture;     /* set by the worker: the head of the file (a preview), then
+                            * all of it once indexed */
   IotFile    *notes_from;  /* a reload: the notes to keep (see iot-frame-notes.h) */
+  gboolean    indexed;     /* ->capture holds the whole file */
+  /* Cancelled when the session shows something else.  Once a preview
+   * shows, the user's cancel stops the first pass only: the file is
+   * indexed to its end, so the window knows how many frames it holds. */
+  GCancellable *abandon;
 } LoadJob;
 
 /* A job that computes what the list shows: which frames (a filter, or
@@ -62,11 +76,19 @@ typedef struct {
   IotCapture     *capture;
   char           *text;        /* filter; NULL = every frame matches */
   GArray         *numbers;     /* instead of a range: these frames, no filter, no counting */
+  gboolean        sort_all;    /* or frames 1..to, no filter, no counting */
   guint32         from;        /* else: frames to check */
   guint32         to;
   gboolean        append;      /* catch-up: the matches go after the current ones */
   gboolean        quiet;       /* background counting of all frames (from..to): no progress shown */
   gboolean        counted;     /* quiet: all frames up to ->to counted */
+  /* The filter over from..to, on every core.  Progressive: the list takes
+   * its matches as they come (main thread, while the job is the
+   * session's); else the worker gathers them in ->matches at the end. */
+  IotFilterPass  *pass;
+  gboolean        progressive;
+  gboolean        view_replaced;  /* progressive: the list shows the matches */
+  IotSession     *session;     /* not a reference: the job's GTask holds one */
   gboolean        sort;        /* compute an order */
   IotColumn       sort_column;
   char           *sort_field;  /* instead of sort_column: a custom column's field */
@@ -78,6 +100,8 @@ typedef struct {
   /* Results. */
   GArray         *matches;     /* NULL with no filter */
   GArray         *order;
+  guint32        *positions;   /* frame number → position in ->order + 1 */
+  guint32         n_positions;
   guint           n_errors;    /* displayed frames whose worst expert item is an error */
   guint           n_warnings;  /* … is a warning */
   /* Live, catching up: the row summaries of the last matches (the rows
@@ -200,6 +224,7 @@ static void live_send_rules (IotSession *self, LiveJob *job);
 static gboolean shrink_check_cb (gpointer data);
 static gboolean show_new_rows (IotSession *self);
 static void forget_held_matches (IotSession *self);
+static void hold_matches (IotSession *self, const GArray *matches);
 
 enum {
   PROP_0,
@@ -252,6 +277,7 @@ load_job_free (gpointer data)
   g_mutex_clear (&job->lock);
   g_clear_pointer (&job->capture, iot_capture_unref);
   g_clear_pointer (&job->notes_from, iot_file_unref);
+  g_clear_object (&job->abandon);
   g_free (job->path);
   g_free (job);
 }
@@ -265,6 +291,8 @@ view_job_free (gpointer data)
   g_free (job->text);
   g_free (job->sort_field);
   g_clear_pointer (&job->numbers, g_array_unref);
+  g_clear_pointer (&job->pass, iot_filter_pass_free);
+  g_free (job->positions);
   g_clear_pointer (&job->matches, g_array_unref);
   g_clear_pointer (&job->order, g_array_unref);
   g_clear_pointer (&job->rules, iot_colour_rule_set_free);
@@ -299,18 +327,27 @@ notify_n_displayed (IotSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DISPLAYED]);
 }
 
-/* Takes over the capture once the worker has indexed the file. */
+/* Takes over the capture the worker made: the preview of the file's
+ * head, then the whole file.  The whole file numbers the same frames the
+ * same way, and has passed at least as many: the list keeps its rows. */
 static void
 adopt_capture (IotSession *self)
 {
   IotCapture *capture = NULL;
 
   g_mutex_lock (&self->load_job->lock);
-  if (self->load_job->capture != NULL)
+  if (self->load_job->capture != NULL && self->load_job->capture != self->capture)
     capture = iot_capture_ref (self->load_job->capture);
   g_mutex_unlock (&self->load_job->lock);
   if (capture == NULL)
     return;
+  if (self->capture != NULL)
+    {
+      iot_capture_unref (self->capture);
+      self->capture = capture;
+      iot_frame_list_replace_capture (self->frames, capture);
+      return;
+    }
   self->capture = capture;
   iot_frame_list_set_capture (self->frames, capture);
 }
@@ -320,10 +357,13 @@ poll_loading (IotSession *self)
 {
   g_autofree char *text = NULL;
   g_autofree char *base = g_path_get_basename (self->path);
+  gboolean indexed;
 
-  if (self->capture == NULL)
-    adopt_capture (self);
-  if (self->capture == NULL)
+  adopt_capture (self);
+  g_mutex_lock (&self->load_job->lock);
+  indexed = self->load_job->indexed;
+  g_mutex_unlock (&self->load_job->lock);
+  if (!indexed)
     {
       guint64 done, total;
 
@@ -343,6 +383,38 @@ poll_loading (IotSession *self)
       set_progress (self, total > 0 ? (double) passed / total : 1.0);
     }
   set_busy_text (self, text);
+}
+
+/* A job that only orders frames already shown (no filter, no counting). */
+static gboolean
+job_sorts_only (const ViewJob *job)
+{
+  return job->numbers != NULL || job->sort_all;
+}
+
+/* The matches a progressive filter found since the last update go to the
+ * end of the list: what the workers made in one poll interval, so each
+ * update costs the main loop little whatever the size of the capture. */
+static void
+take_progressive_matches (IotSession *self, ViewJob *job)
+{
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  if (!iot_filter_pass_take (job->pass, matches, &job->n_errors, &job->n_warnings))
+    return;
+  if (!job->view_replaced)
+    {
+      /* The first matches replace the list in one step (its rows keep
+       * their widgets); until then it showed what it showed before. */
+      job->view_replaced = TRUE;
+      forget_held_matches (self);
+      iot_frame_list_set_view (self->frames, g_steal_pointer (&matches), NULL);
+      notify_n_displayed (self);
+      return;
+    }
+  /* A list short of its row widgets takes them a step at a time. */
+  hold_matches (self, matches);
+  show_new_rows (self);
 }
 
 static void
@@ -375,14 +447,17 @@ session_poll (IotSession *self)
           set_busy_text (self, total > 0 ? _("Sorting: reading the column…") : _("Sorting…"));
           set_progress (self, total > 0 ? (double) g_atomic_int_get (&job->sort_progress.done) / total : 1.0);
         }
-      else if (job->numbers == NULL)
+      else if (!job_sorts_only (job))
         {
           guint32 span = job->to - job->from + 1;
+          guint32 done = job->pass != NULL ? iot_filter_pass_done (job->pass) : 0;
 
           set_busy_text (self, job->text != NULL ? _("Filtering…") : _("Reading frames…"));
-          set_progress (self, span > 0 ? (double) g_atomic_int_get (&job->done) / span : 0.0);
+          set_progress (self, span > 0 ? (double) done / span : 0.0);
         }
     }
+  if (self->view_job != NULL && self->view_job->progressive)
+    take_progressive_matches (self, self->view_job);
   schedule_jobs (self);
 }
 
@@ -430,17 +505,74 @@ load_progress_cb (guint64 bytes_done, guint64 bytes_total, guint32 frames, gpoin
   return TRUE;
 }
 
+/* The head of a large capture file, indexed alone with its first rows
+ * passed, to show while the whole file is indexed; NULL for a small file
+ * or one whose head cannot be read so (compressed, not a regular file). */
+static IotCapture *
+open_preview (const char *path)
+{
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr (GBytes) all = NULL;
+  g_autoptr (GBytes) head = NULL;
+  g_autoptr (IotFile) file = NULL;
+  IotCapture *capture;
+
+  if (mapped == NULL || g_mapped_file_get_length (mapped) < PREVIEW_MIN_SIZE)
+    return NULL;
+  all = g_mapped_file_get_bytes (mapped);
+  head = g_bytes_new_from_bytes (all, 0, PREVIEW_BYTES);
+  /* The last record is cut short: it is left out as damage. */
+  file = iot_file_open_bytes (head, path, NULL);
+  if (file == NULL || iot_file_n_frames (file) == 0)
+    return NULL;
+  capture = iot_capture_new (file);
+  iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (iot_file_n_frames (file), FIRST_ROWS), NULL);
+  return capture;
+}
+
+/* The first pass up to frame @n, a step at a time.  It reads the file
+ * front to back: the pages behind it leave this process (they stay in the
+ * page cache), so that a large capture does not stay resident for nothing;
+ * the rows shown read theirs back. */
+static gboolean
+first_pass_dropping_behind (IotCapture *capture, guint32 n, GCancellable *cancellable)
+{
+  IotEngine *engine = iot_capture_engine (capture);
+  guint32 upto = iot_engine_n_passed (engine);
+
+  while (upto < n)
+    {
+      guint32 next = MIN ((guint64) upto + PASS_STEP, n);
+
+      if (!iot_engine_first_pass_upto (engine, next, cancellable))
+        return FALSE;
+      iot_file_drop_pages (iot_capture_file (capture), upto + 1, next + 1);
+      upto = next;
+    }
+  return TRUE;
+}
+
 static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LoadJob *job = task_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (IotFile) file = NULL;
-  IotCapture *capture;
-  guint32 n;
+  IotCapture *capture, *preview;
+  guint32 n, preview_passed = 0;
 
   iot_worker_lower_priority ();
-  file = iot_file_open_full (job->path, cancellable, load_progress_cb, job, &error);
+  preview = open_preview (job->path);
+  if (preview != NULL)
+    {
+      preview_passed = iot_capture_n_passed (preview);
+      g_mutex_lock (&job->lock);
+      job->capture = preview;
+      g_mutex_unlock (&job->lock);
+      g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
+    }
+  file = iot_file_open_full (job->path, preview != NULL ? job->abandon : cancellable, load_progress_cb, job,
+                             &error);
   if (file == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -451,15 +583,18 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     iot_file_copy_notes (job->notes_from, file);
   g_clear_pointer (&job->notes_from, iot_file_unref);
   capture = iot_capture_new (file);
-  g_mutex_lock (&job->lock);
-  job->capture = capture;
-  g_mutex_unlock (&job->lock);
-
   n = iot_file_n_frames (file);
-  /* A first screenful, then wake the main loop to show it. */
-  iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (n, FIRST_ROWS), cancellable);
+  /* A first screenful (and at least what the preview showed), then wake
+   * the main loop to show it. */
+  iot_engine_first_pass_upto (iot_capture_engine (capture), MIN (n, MAX (FIRST_ROWS, preview_passed)),
+                              preview != NULL ? job->abandon : cancellable);
+  g_mutex_lock (&job->lock);
+  g_clear_pointer (&job->capture, iot_capture_unref);
+  job->capture = capture;
+  job->indexed = TRUE;
+  g_mutex_unlock (&job->lock);
   g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (source), g_object_unref);
-  if (!iot_engine_first_pass_upto (iot_capture_engine (capture), n, cancellable))
+  if (!first_pass_dropping_behind (capture, n, cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Loading was cancelled"));
       return;
@@ -484,8 +619,7 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (job->generation != self->generation)
     return;     /* another file was opened meanwhile */
   g_task_propagate_boolean (G_TASK (result), &error);
-  if (self->capture == NULL)
-    adopt_capture (self);
+  adopt_capture (self);
   self->load_job = NULL;
   self->loading = FALSE;
   self->load_seconds = (g_get_monotonic_time () - self->load_start_us) / 1e6;
@@ -515,7 +649,8 @@ load_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (self->capture != NULL && self->shrink_check_id == 0)
     self->shrink_check_id = g_timeout_add (SHRINK_CHECK_MS, shrink_check_cb, self);
-  if (self->capture != NULL && iot_file_damage (iot_capture_file (self->capture)) != NULL)
+  /* (A preview's damage is only where its head was cut.) */
+  if (self->capture != NULL && job->indexed && iot_file_damage (iot_capture_file (self->capture)) != NULL)
     {
       g_autofree char *title = g_strdup_printf (_("“%s” is damaged"), base);
       g_autofree char *detail = g_strdup_printf (_("%s\n\nThe %u frames before the damage are shown."),
@@ -568,6 +703,8 @@ reset_selection (IotSession *self)
 static void
 reset_capture (IotSession *self)
 {
+  if (self->loading && self->load_job != NULL)
+    g_cancellable_cancel (self->load_job->abandon);
   iot_session_cancel (self);
   reset_selection (self);
   self->generation++;
@@ -630,6 +767,7 @@ iot_session_open (IotSession *self, GFile *file)
   job->path = g_strdup (self->path);
   job->notes_from = g_steal_pointer (&notes_from);
   job->generation = self->generation;
+  job->abandon = g_cancellable_new ();
   self->load_job = job;
   g_clear_object (&self->load_cancel);
   self->load_cancel = g_cancellable_new ();
@@ -720,7 +858,7 @@ show_held_matches (IotSession *self, guint before)
 
   if (held == NULL || held->len == 0)
     return TRUE;
-  if (self->view_job != NULL && self->view_job->numbers != NULL)
+  if (self->view_job != NULL && job_sorts_only (self->view_job))
     return FALSE;
   n = rows_to_show (self, before, held->len);
   iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) held->data, n);
@@ -1121,15 +1259,12 @@ iot_session_close (IotSession *self)
 
 /* ---- the view: filter, order, expert counts ---------------------------------- */
 
+/* From a worker: the first matches are there; show them now rather than
+ * at the next poll. */
 static void
-count_severity (ViewJob *job, IotPacket *pkt)
+view_first_matches_cb (gpointer data)
 {
-  IotSeverity severity = iot_packet_max_severity (pkt);
-
-  if (severity >= IOT_SEV_ERROR)
-    job->n_errors++;
-  else if (severity >= IOT_SEV_WARN)
-    job->n_warnings++;
+  g_idle_add_full (G_PRIORITY_DEFAULT, poll_now_cb, g_object_ref (data), g_object_unref);
 }
 
 /* Live: the row summaries of the last frames of @shown (matches, or a
@@ -1146,52 +1281,24 @@ view_summarise_last (ViewJob *job, const GArray *shown)
                                                           g_array_index (shown, guint32, i)));
 }
 
-/* Checks frames from..to: the filter, the expert counts, and the extract
- * (the columns are dissected anyway). */
+/* Checks frames from..to on every core: the filter, the expert counts,
+ * and the extract (the columns are dissected anyway). */
 static gboolean
 view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (IotFilterProblem) problem = NULL;
-  /* A compiled filter is not thread-safe: this worker compiles its own. */
-  g_autoptr (IotFilter) filter = NULL;
-  g_autoptr (IotPacket) pkt = iot_packet_new ();
-  IotEngine *engine = iot_capture_engine (job->capture);
-  IotDissectOptions options = { .flags = IOT_DISSECT_COLUMNS };
-
+  if (job->pass == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "The filter does not compile");
+      return FALSE;
+    }
+  if (!iot_filter_pass_run (job->pass, iot_filter_pass_default_threads (), cancellable,
+                            job->progressive ? view_first_matches_cb : NULL, job->session, error))
+    return FALSE;
+  if (job->progressive)
+    return TRUE;     /* the main loop takes the matches */
   if (job->text != NULL)
-    {
-      filter = iot_filter_compile (job->text, &problem);
-      if (filter == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", problem->message);
-          return FALSE;
-        }
-      options.fields = iot_filter_fields (filter);
-      job->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
-    }
-  for (guint32 number = job->from; number <= job->to; number++)
-    {
-      if ((number & 1023) == 0)
-        {
-          if (g_cancellable_is_cancelled (cancellable))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-              return FALSE;
-            }
-          g_atomic_int_set (&job->done, number - job->from);
-        }
-      iot_engine_dissect (engine, pkt, number, &options);
-      iot_capture_extract_record (job->capture, number, pkt);
-      if (filter == NULL || iot_filter_matches (filter, pkt))
-        {
-          if (filter != NULL)
-            {
-              g_array_append_val (job->matches, number);
-              options.prev_displayed = number;
-            }
-          count_severity (job, pkt);
-        }
-    }
+    job->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
+  iot_filter_pass_take (job->pass, job->matches, &job->n_errors, &job->n_warnings);
   if (job->summarise && job->matches != NULL && !job->sort)
     view_summarise_last (job, job->matches);
   return TRUE;
@@ -1202,15 +1309,26 @@ view_scan (ViewJob *job, GCancellable *cancellable, GError **error)
 static gboolean
 view_count (ViewJob *job, GCancellable *cancellable)
 {
-  g_autoptr (GArray) numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), job->to - job->from + 1);
-
-  for (guint32 number = job->from; number <= job->to; number++)
-    g_array_append_val (numbers, number);
-  if (!iot_capture_extract_fill (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
-                                 cancellable, &job->done))
+  if (!iot_frame_extract_range (job->capture, job->from, job->to, cancellable, &job->done))
     return FALSE;
   job->counted = iot_capture_extract_count (job->capture, 1, job->to, &job->n_errors, &job->n_warnings);
   return TRUE;
+}
+
+/* The inverse of @order: frame number → position + 1 (0: not in it). */
+static guint32 *
+order_positions (const GArray *order, guint32 *n_positions)
+{
+  const guint32 *numbers = (const guint32 *) (gpointer) order->data;
+  guint32 highest = 0, *positions;
+
+  for (guint i = 0; i < order->len; i++)
+    highest = MAX (highest, numbers[i]);
+  *n_positions = highest + 1;
+  positions = g_new0 (guint32, *n_positions);
+  for (guint i = 0; i < order->len; i++)
+    positions[numbers[i]] = i + 1;
+  return positions;
 }
 
 static void
@@ -1228,7 +1346,7 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
         g_task_return_boolean (task, TRUE);
       return;
     }
-  if (job->numbers == NULL && !view_scan (job, cancellable, &error))
+  if (!job_sorts_only (job) && !view_scan (job, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1260,6 +1378,9 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
           return;
         }
+      /* The list finds a frame's row by it: made here, not on the main
+       * loop at the first look-up. */
+      job->positions = order_positions (job->order, &job->n_positions);
       if (job->summarise)
         view_summarise_last (job, job->order);
     }
@@ -1323,6 +1444,23 @@ revert_sort (IotSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
 }
 
+/* Frame @number went to @position + 1 of the job's order. */
+static void
+job_position_add (ViewJob *job, guint32 number, guint32 position)
+{
+  if (job->positions == NULL)
+    return;
+  if (number >= job->n_positions)
+    {
+      guint32 size = MAX (number + 1, job->n_positions + job->n_positions / 4);
+
+      job->positions = g_renew (guint32, job->positions, size);
+      memset (job->positions + job->n_positions, 0, (size - job->n_positions) * sizeof (guint32));
+      job->n_positions = size;
+    }
+  job->positions[number] = position;
+}
+
 static void
 view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1338,7 +1476,7 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   self->view_job = NULL;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (!job->append && job->numbers == NULL && job->text != NULL)
+      if (!job->append && !job_sorts_only (job) && job->text != NULL)
         {
           /* A cancelled filter: back to no filter rather than a
            * half-filtered list. */
@@ -1374,7 +1512,22 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
             set_expert (self, TRUE, job->n_errors, job->n_warnings);
         }
     }
-  if (job->append)
+  if (job->progressive)
+    {
+      take_progressive_matches (self, job);
+      if (!job->view_replaced)
+        iot_frame_list_set_view (self->frames, g_array_new (FALSE, FALSE, sizeof (guint32)), NULL);
+      /* All of them shown, as "filter-finished" promises. */
+      if (self->held_matches != NULL && self->held_matches->len > 0)
+        {
+          iot_frame_list_append_matches (self->frames, (const guint32 *) (gpointer) self->held_matches->data,
+                                         self->held_matches->len);
+          forget_held_matches (self);
+        }
+      self->filtered_upto = job->to;
+      set_expert (self, TRUE, job->n_errors, job->n_warnings);
+    }
+  else if (job->append)
     {
       if (job->summaries != NULL)
         iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
@@ -1390,11 +1543,11 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (!job->quiet)
     {
-      GArray *matches = job->numbers != NULL ? NULL : g_steal_pointer (&job->matches);
+      GArray *matches = job_sorts_only (job) ? NULL : g_steal_pointer (&job->matches);
       GArray *order = g_steal_pointer (&job->order);
+      /* Sorting what a filter shows keeps its matches (no copy of them). */
+      gboolean keep_matches = job_sorts_only (job) && iot_frame_list_is_filtered (self->frames);
 
-      if (job->numbers != NULL && iot_frame_list_is_filtered (self->frames))
-        matches = iot_frame_list_dup_displayed (self->frames);
       if (job->text != NULL)
         {
           self->filtered_upto = job->to;
@@ -1413,9 +1566,12 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
             }
         }
       /* Frames passed since the job started go at the end. */
-      if (order != NULL && matches == NULL)
+      if (order != NULL && matches == NULL && !keep_matches)
         for (guint32 number = order->len + 1; number <= iot_frame_list_get_n_passed (self->frames); number++)
-          g_array_append_val (order, number);
+          {
+            g_array_append_val (order, number);
+            job_position_add (job, number, order->len);
+          }
       if (job->sort)
         {
           self->shown_sort_column = job->sort_column;
@@ -1425,7 +1581,12 @@ view_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       if (job->summaries != NULL)
         iot_frame_list_add_summaries (self->frames, job->summaries, job->generation);
-      iot_frame_list_set_view (self->frames, matches, order);
+      if (keep_matches)
+        iot_frame_list_set_order (self->frames, order);
+      else
+        iot_frame_list_set_view (self->frames, matches, order);
+      if (order != NULL && job->positions != NULL)
+        iot_frame_list_take_positions (self->frames, g_steal_pointer (&job->positions), job->n_positions);
     }
   if (job->text != NULL && !job->append)
     self->filtering = FALSE;
@@ -1479,6 +1640,12 @@ start_view_job (IotSession *self, ViewJob *job)
       self->sort_start_us = g_get_monotonic_time ();
       set_sorting (self, TRUE);
     }
+  /* A filter over a file shows its matches as the workers find them
+   * (in frame order only: an order must cover every frame displayed). */
+  job->session = self;
+  if (!job->quiet && !job_sorts_only (job))
+    job->pass = iot_filter_pass_new (self->capture, job->text, job->from, job->to, NULL);
+  job->progressive = job->text != NULL && job->pass != NULL && !job->append && !job->sort && !self->live;
   /* A list following a capture shows the last rows of what the job
    * finds next: they are summarised there. */
   if (self->live && !job->quiet)
@@ -1527,7 +1694,13 @@ schedule_jobs (IotSession *self)
       job->sort_column = self->sort_column;
       job->sort_field = g_strdup (self->sort_field);
       job->sort_descending = self->sort_descending;
-      job->numbers = iot_frame_list_dup_displayed (self->frames);
+      /* Unfiltered, the worker numbers the frames itself: no copy of
+       * millions of numbers on the main loop. */
+      if (iot_frame_list_is_filtered (self->frames))
+        job->numbers = iot_frame_list_dup_displayed (self->frames);
+      else
+        job->sort_all = TRUE;
+      job->to = passed;
       start_view_job (self, job);
       return;
     }
@@ -1645,9 +1818,7 @@ request_sort (IotSession *self, IotColumn column, const char *field, gboolean de
 
       /* Frame order needs no worker. */
       if (iot_frame_list_is_sorted (self->frames))
-        iot_frame_list_set_view (self->frames,
-                                 iot_frame_list_is_filtered (self->frames) ? iot_frame_list_dup_displayed (self->frames) : NULL,
-                                 NULL);
+        iot_frame_list_set_order (self->frames, NULL);
       self->sort_seconds = (g_get_monotonic_time () - start) / 1e6;
       g_signal_emit (self, signals[SIGNAL_SORT_FINISHED], 0);
     }

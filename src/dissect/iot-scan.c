@@ -17,7 +17,10 @@ typedef struct {
 struct _IotScan {
   IotEngine *engine;
   GArray    *entries;     /* Entry */
-  GArray    *numbers;     /* guint32; NULL: every frame the first pass covered */
+  GArray    *numbers;     /* guint32; NULL: a range of frames */
+  guint32    first;       /* the range, when last != 0 */
+  guint32    last;        /* 0: every frame the first pass covered */
+  IotFilter *displayed;   /* frames passing it are displayed; may be NULL */
   gboolean   range_displayed;
   gboolean   stopped;
 };
@@ -79,6 +82,22 @@ iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n)
     g_array_unref (scan->numbers);
   scan->numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   g_array_append_vals (scan->numbers, numbers, n);
+  scan->last = 0;
+}
+
+void
+iot_scan_set_range (IotScan *scan, guint32 first, guint32 last)
+{
+  g_return_if_fail (first >= 1 && first <= last);
+  g_clear_pointer (&scan->numbers, g_array_unref);
+  scan->first = first;
+  scan->last = last;
+}
+
+void
+iot_scan_set_displayed_filter (IotScan *scan, IotFilter *filter)
+{
+  scan->displayed = filter;
 }
 
 void
@@ -142,6 +161,8 @@ iot_scan_add_wanted (IotScan *scan, IotFieldSet *wanted, IotDissectFlags *flags)
       if (e->filter != NULL)
         iot_filter_add_fields (e->filter, wanted);
     }
+  if (scan->displayed != NULL)
+    iot_filter_add_fields (scan->displayed, wanted);
 }
 
 /* The frame of @pkt again, with what @e asked for on matching frames, as
@@ -230,13 +251,17 @@ iot_scan_attach_first_pass (IotScan *scan)
 static guint32
 range_length (IotScan *scan)
 {
-  return scan->numbers != NULL ? scan->numbers->len : iot_engine_n_passed (scan->engine);
+  if (scan->numbers != NULL)
+    return scan->numbers->len;
+  return scan->last != 0 ? scan->last - scan->first + 1 : iot_engine_n_passed (scan->engine);
 }
 
 static guint32
 range_frame (IotScan *scan, guint32 index)
 {
-  return scan->numbers != NULL ? g_array_index (scan->numbers, guint32, index) : index + 1;
+  if (scan->numbers != NULL)
+    return g_array_index (scan->numbers, guint32, index);
+  return scan->last != 0 ? scan->first + index : index + 1;
 }
 
 gboolean
@@ -246,7 +271,7 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotPacket) pkt = iot_packet_new ();
   IotDissectOptions options = { 0 };
-  guint32 total = range_length (scan);
+  guint32 total = range_length (scan), number;
 
   iot_scan_add_wanted (scan, wanted, &options.flags);
   /* Only flags asked for (columns, tap records ...): the engine's quicker
@@ -263,10 +288,13 @@ iot_scan_run (IotScan *scan, GCancellable *cancellable, IotScanProgress progress
           if (progress != NULL)
             progress (i, total, user_data);
         }
-      if (scan->range_displayed)
+      number = range_frame (scan, i);
+      if (scan->displayed == NULL && scan->range_displayed)
         options.prev_displayed = i > 0 ? range_frame (scan, i - 1) : 0;
-      iot_engine_dissect (scan->engine, pkt, range_frame (scan, i), &options);
+      iot_engine_dissect (scan->engine, pkt, number, &options);
       iot_scan_feed (scan, pkt);
+      if (scan->displayed != NULL && iot_filter_matches (scan->displayed, pkt))
+        options.prev_displayed = number;
     }
   if (progress != NULL)
     progress (total, total, user_data);

@@ -86,6 +86,15 @@ void     iot_scan_set_range_displayed (IotScan *scan, gboolean displayed);
  * next iot_scan_run starts afresh. */
 void     iot_scan_stop (IotScan *scan);
 gboolean iot_scan_stopped (IotScan *scan);
+/* Scans frames @first..@last (1-based, inclusive) instead: one chunk of a
+ * long range that several workers share. */
+void     iot_scan_set_range (IotScan *scan, guint32 first, guint32 last);
+
+/* The frames that pass @filter (not owned) are the displayed ones: each
+ * frame is dissected knowing the last displayed frame before it in the
+ * range, for frame.time_delta_displayed, as a filtered view shows it.
+ * Only needed when something reads that field. */
+void     iot_scan_set_displayed_filter (IotScan *scan, IotFilter *filter);
 
 /* Walks the range; FALSE (with G_IO_ERROR_CANCELLED) when cancelled, in
  * which case no finish function runs.  Stopped by a listener, it is TRUE. */

@@ -4,6 +4,13 @@
 #
 # Environment:
 #   BENCH_FRAMES       frames in the generated capture (default 1000000)
+#   BENCH_SIZES        several capture sizes, e.g. "1000000 10000000": every
+#                      case runs on each, and a last table puts each case's
+#                      cost side by side with its growth factor (default
+#                      BENCH_FRAMES)
+#   BENCH_WINDOW       1 = also measure the window on each size (default 1
+#                      when xvfb-run and the window's binary are there)
+#   IOTSCOPE_APP       the window (default build/src/app/iotscope)
 #   BENCH_SKIP_TSHARK  1 = do not run tshark
 #   BENCH_TIMEOUT      per-command time limit in seconds (default 1800)
 #   BENCH_RUNS         runs per tool and case; medians are reported (default 3)
@@ -16,6 +23,14 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 OUT=$SCRIPT_DIR/out
 FRAMES=${BENCH_FRAMES:-1000000}
+SIZES=${BENCH_SIZES:-$FRAMES}
+APP=${IOTSCOPE_APP:-build/src/app/iotscope}
+case $APP in /*) ;; *) APP=$ROOT/$APP ;; esac
+WINDOW=${BENCH_WINDOW:-}
+if [[ -z $WINDOW ]]; then
+    WINDOW=0
+    if [[ -x $APP ]] && command -v xvfb-run >/dev/null; then WINDOW=1; fi
+fi
 SKIP_TSHARK=${BENCH_SKIP_TSHARK:-0}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 TSHARK=${TSHARK:-tshark}
@@ -26,7 +41,9 @@ export LC_ALL=C TZ=UTC
 
 die() { echo "run-bench: $*" >&2; exit 1; }
 
-[[ $FRAMES =~ ^[1-9][0-9]*$ ]] || die "BENCH_FRAMES must be a positive integer"
+for size in $SIZES; do
+    [[ $size =~ ^[1-9][0-9]*$ ]] || die "BENCH_SIZES / BENCH_FRAMES must be positive integers"
+done
 [[ -x $CLI ]] || die "iotscope-cli not found at $CLI (build it, or set IOTSCOPE_CLI)"
 if [[ $SKIP_TSHARK != 1 ]] && ! command -v "$TSHARK" >/dev/null; then
     die "tshark not found (install it, or set BENCH_SKIP_TSHARK=1)"
@@ -38,11 +55,10 @@ if [[ ! -x /usr/bin/time ]]; then
     [[ -x /usr/bin/time ]] || die "/usr/bin/time is required (apt-get install time)"
 fi
 
+
 mkdir -p "$OUT"
 # The generator's checksum is in the names: a changed generator makes new files.
 GEN_ID=$(cksum < "$SCRIPT_DIR/gen-capture.py" | cut -d' ' -f1)
-CAP=$OUT/iot-$FRAMES-$GEN_ID.pcap
-CAP1=$OUT/iot-$FRAMES-$GEN_ID-one-direction.pcap
 TINY=$OUT/iot-tiny-$GEN_ID.pcap
 
 gen() {  # gen FILE FRAMES [--one-direction]
@@ -53,8 +69,6 @@ gen() {  # gen FILE FRAMES [--one-direction]
         mv "$f.tmp" "$f"
     fi
 }
-gen "$CAP" "$FRAMES"
-gen "$CAP1" "$FRAMES" --one-direction
 gen "$TINY" 300
 
 PCAP_READ=$OUT/pcap-read
@@ -67,10 +81,11 @@ LOG=$OUT/bench.log
 RUNS=${BENCH_RUNS:-3}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
 
-# measure NAME CMD...  -> sets WALL (s), RSS (KiB), RC and SUM (cksum of the
-# standard output: CRC and byte count); logs stderr.  The output goes
-# through cksum on the other core instead of to /dev/null, so the two
-# tools' results can be compared before any ratio is printed.
+# measure NAME CMD...  -> sets WALL (s), CPU (user + system s), RSS (KiB),
+# RC and SUM (cksum of the standard output: CRC and byte count); logs
+# stderr.  The output goes through cksum on the other core instead of to
+# /dev/null, so the two tools' results can be compared before any ratio is
+# printed.
 measure() {
     local name=$1; shift
     local tv=$OUT/.time.$$ err=$OUT/.err.$$ sum=$OUT/.sum.$$ t0 t1
@@ -85,27 +100,47 @@ measure() {
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
     RSS=${RSS:-0}
+    CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$tv")
     SUM=$(cat "$sum" 2>/dev/null || echo "-")
     grep -v 'Running as user "root"' "$err" | head -n 20 >> "$LOG" || true
-    echo "   rc=$RC wall=${WALL}s maxrss=${RSS}KiB output(cksum bytes)=$SUM" >> "$LOG"
+    echo "   rc=$RC wall=${WALL}s cpu=${CPU}s maxrss=${RSS}KiB output(cksum bytes)=$SUM" >> "$LOG"
     if [[ $RC != 0 ]]; then
         echo "run-bench: '$name' exited with status $RC (see $LOG)" >&2
     fi
-    printf '  %-34s %8ss %8.1f MiB%s\n' "$name" "$WALL" "$(awk -v k="$RSS" 'BEGIN { print k / 1024 }')" \
-        "$([[ $RC == 0 ]] || echo "  (exit $RC)")" >&2
+    printf '  %-34s %8ss %8ss cpu %8.1f MiB%s\n' "$name" "$WALL" "$CPU" \
+        "$(awk -v k="$RSS" 'BEGIN { print k / 1024 }')" "$([[ $RC == 0 ]] || echo "  (exit $RC)")" >&2
     rm -f "$tv" "$err" "$sum"
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
 
-ROWS=()
+# Per case and size, for the table across sizes: "wall|cpu" of the median
+# run, "-" when a run failed.
+declare -A ICOST TCOST
+CASES=()
+note_cost() {  # note_cost NAME SIZE WALL CPU RC [tshark WALL CPU RC]
+    local name=$1 size=$2
+    [[ " ${CASES[*]} " == *" [$name] "* ]] || CASES+=("[$name]")
+    if [[ $5 == 0 ]]; then ICOST["$name|$size"]="$3|$4"; else ICOST["$name|$size"]="-|-"; fi
+    if [[ $# -gt 5 ]]; then
+        if [[ $8 == 0 && $6 != - ]]; then TCOST["$name|$size"]="$6|$7"; else TCOST["$name|$size"]="-|-"; fi
+    fi
+}
+
+# Probe optional CLI features on a tiny file.
+HAVE_Q=0 HAVE_Y=0
+if "$CLI" -r "$TINY" -q > /dev/null 2>&1; then HAVE_Q=1; fi
+if "$CLI" -r "$TINY" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' > /dev/null 2>&1; then HAVE_Y=1; fi
+
 # pair NAME CHECK IOTSCOPE-ARGS... -- TSHARK-ARGS...
 # Runs both tools RUNS times, alternating which goes first, and keeps the
 # median time and memory.  CHECK says how the outputs are compared: "same"
 # (byte-identical standard output) or "none" (the case prints nothing).
 pair() {
     local name=$1 check=$2; shift 2
-    local -a ia=() ta=() iws=() irs=() tws=() trs=()
+    local -a ia=() ta=() iws=() ics=() irs=() tws=() tcs=() trs=()
     while [[ $1 != -- ]]; do ia+=("$1"); shift; done
     shift
     ta=("$@")
@@ -116,10 +151,10 @@ pair() {
         for who in "${order[@]}"; do
             if [[ $who == i ]]; then
                 measure "iotscope $name (run $run)" "$CLI" "${ia[@]}"
-                iws+=("$WALL") irs+=("$RSS"); [[ $RC == 0 ]] || irc=$RC; isum=$SUM
+                iws+=("$WALL") ics+=("$CPU") irs+=("$RSS"); [[ $RC == 0 ]] || irc=$RC; isum=$SUM
             elif [[ $SKIP_TSHARK != 1 ]]; then
                 measure "tshark $name (run $run)" "$TSHARK" "${ta[@]}"
-                tws+=("$WALL") trs+=("$RSS"); [[ $RC == 0 ]] || trc=$RC; tsum=$SUM
+                tws+=("$WALL") tcs+=("$CPU") trs+=("$RSS"); [[ $RC == 0 ]] || trc=$RC; tsum=$SUM
             fi
         done
     done
@@ -128,118 +163,239 @@ pair() {
     elif [[ $isum == "$tsum" ]]; then verdict="identical (${isum#* } bytes)"
     else verdict="DIFFERENT (iotscope ${isum#* } bytes, tshark ${tsum#* } bytes)"
     fi
-    local tw=- tr=-
-    if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tr=$(median "${trs[@]}"); fi
-    ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict")
+    local tw=- tc=- tr=-
+    if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tc=$(median "${tcs[@]}") tr=$(median "${trs[@]}"); fi
+    ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict|$(median "${ics[@]}")|$tc")
+    note_cost "$name" "$FRAMES" "$(median "${iws[@]}")" "$(median "${ics[@]}")" "$irc" "$tw" "$tc" "$trc"
 }
-
-echo "capture: $CAP ($(stat -c %s "$CAP") bytes, $FRAMES frames), $RUNS runs per tool and case" >&2
-echo "running (details in $LOG):" >&2
-
-# The generated capture is checked against tshark once: both tools must
-# find the same protocol hierarchy, and tshark nothing malformed in it.
-CAPTURE_CHECK="not checked (tshark not run)"
-if [[ $SKIP_TSHARK != 1 ]]; then
-    "$TSHARK" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.tshark" || true
-    "$CLI" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.iotscope" || true
-    if grep -q '_ws.malformed' "$OUT/phs.tshark"; then
-        CAPTURE_CHECK="BAD: tshark finds malformed packets in it (see $OUT/phs.tshark)"
-    elif cmp -s "$OUT/phs.tshark" "$OUT/phs.iotscope"; then
-        CAPTURE_CHECK="tshark and iotscope find the same protocol hierarchy, nothing malformed"
-    else
-        CAPTURE_CHECK="BAD: the protocol hierarchies differ (diff $OUT/phs.tshark $OUT/phs.iotscope)"
-    fi
-fi
-
-PWS=() PRS=()
-for ((run = 1; run <= RUNS; run++)); do
-    measure "libpcap read (run $run)" "$PCAP_READ" "$CAP"
-    PWS+=("$WALL") PRS+=("$RSS")
-done
-PW=$(median "${PWS[@]}") PR=$(median "${PRS[@]}")
-
-# Probe optional CLI features on a tiny file.
-HAVE_Q=0 HAVE_Y=0
-if "$CLI" -r "$TINY" -q > /dev/null 2>&1; then HAVE_Q=1; fi
-if "$CLI" -r "$TINY" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' > /dev/null 2>&1; then HAVE_Y=1; fi
-
-if [[ $HAVE_Q == 1 ]]; then
-    pair "-q (index + first pass)" none -r "$CAP" -q -- -r "$CAP" -q
-else
-    echo "run-bench: iotscope-cli -q not supported, skipping the -q case" >&2
-fi
-pair "summary" same -r "$CAP" -- -r "$CAP"
-pair "-T fields (3 fields)" same -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport \
-    -- -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport
-if [[ $HAVE_Y == 1 ]]; then
-    pair "-Y mqtt publish qos 1" same -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' \
-        -- -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1'
-else
-    echo "run-bench: iotscope-cli -Y not supported (probe failed), skipping the -Y case" >&2
-fi
-pair "summary, one-direction TCP" same -r "$CAP1" -- -r "$CAP1"
 
 # solo NAME IOTSCOPE-ARGS...: a case tshark has no counterpart for; median
 # time and memory of RUNS runs.
-SOLO=()
 solo() {
     local name=$1; shift
-    local -a ws=() rs=()
+    local -a ws=() cs=() rs=()
     local rc=0 run
     for ((run = 1; run <= RUNS; run++)); do
         measure "iotscope $name (run $run)" "$CLI" "$@"
-        ws+=("$WALL") rs+=("$RSS"); [[ $RC == 0 ]] || rc=$RC
+        ws+=("$WALL") cs+=("$CPU") rs+=("$RSS"); [[ $RC == 0 ]] || rc=$RC
     done
-    SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc")
+    SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc|$(median "${cs[@]}")")
+    note_cost "$name" "$FRAMES" "$(median "${ws[@]}")" "$(median "${cs[@]}")" "$rc"
 }
-solo "-q -z insight" -r "$CAP" -q -z insight
-# Memory a frame costs after loading: -q on the capture against -q on the
-# 300-frame one (the program's own size).
-if [[ $HAVE_Q == 1 ]]; then
-    solo "-q (300 frames)" -r "$TINY" -q
-fi
 
-# ---- table
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
+# ---- the window ---------------------------------------------------------------
+# The window opens the capture under Xvfb with --measure, applies a filter
+# once loaded, then sorts by two columns; it prints when its first rows
+# showed, when it was loaded, and per phase the worst gap of its main loop
+# with the most the main thread itself ran in one gap (on a busy machine
+# the wall-clock gap is mostly the wait for a CPU).
+WINDOW_FILTER=${BENCH_WINDOW_FILTER:-mqtt.msgtype == 3}
+WINDOW_SORT=${BENCH_WINDOW_SORT:-protocol,length:desc}
+WINDOW_LINES=()
+window_line() {  # window_line CAPTURE FRAMES
+    local cap=$1 frames=$2 wlog=$OUT/window-$2.log rc
+    echo "  window on $frames frames (log: $wlog) ..." >&2
+    set +e
+    (cd "$ROOT" && GSETTINGS_SCHEMA_DIR=$(dirname "$APP") IOTSCOPE_ALLOW_ROOT=1 LC_ALL=C.UTF-8 \
+        timeout -k 10 "$TIMEOUT" bash tests/gui/run-xvfb.sh \
+        /usr/bin/time -f 'time: user %U sys %S wall %e maxrss %M' \
+        "$APP" --measure --filter "$WINDOW_FILTER" --sort "$WINDOW_SORT" "$cap") > "$wlog" 2>&1
+    rc=$?
+    set -e
+    local line
+    line=$(awk -v frames="$frames" -v filter="$WINDOW_FILTER" -v rc="$rc" '
+        /measure: first rows visible after/ { first = $7 }
+        /measure: loaded \(indexed/ { loaded = $9 }
+        /measure: frames [0-9]+, displayed/ { displayed = $6 }
+        /measure: while / {
+            phase = $0; sub(/.*measure: while /, "", phase); sub(/:.*/, "", phase)
+            gap = $0; sub(/.*worst main-loop gap /, "", gap); sub(/ ms.*/, "", gap)
+            own = $0; sub(/.*in one gap /, "", own); sub(/ ms.*/, "", own)
+            at = $0; sub(/.*ended at /, "", at); sub(/ s\).*/, "", at)
+            gaps = gaps sprintf("%s %s ms (own %s ms); ", phase, gap, own)
+            if (phase == "loading") t_loaded = at
+            if (phase == "filtering") filtered = at - t_loaded
+        }
+        /measure: sorted by/ { sorts = sorts sprintf("%s %s s, ", $5, $7) }
+        /^time: user/ { cpu = $3 + $5; rss = $9 }
+        END {
+            if (rc != 0 || first == "") { printf "window, %d frames: FAILED (exit %s; see the log)", frames, rc; exit }
+            firsttext = first < 0 ? "n/a (done before the first paint)" : sprintf("%.2f s", first / 1000)
+            printf "window, %d frames: first rows %s, loaded %.1f s, filter \"%s\" (%s rows) %.1f s, sorted %s", \
+                frames, firsttext, loaded, filter, displayed, filtered, sorts
+            printf "peak RSS %.0f MiB, CPU %.1f s\n    worst main-loop gaps (main thread own work in that gap): %s", \
+                rss / 1024, cpu, gaps
+        }' "$wlog")
+    WINDOW_LINES+=("$line")
+    echo "  $line" >&2
+}
 
-echo
-printf '%d frames, %s; medians of %d runs per tool, alternating which runs first\n' \
-    "$FRAMES" "$(basename "$CAP")" "$RUNS"
-printf 'generated capture: %s\n\n' "$CAPTURE_CHECK"
-printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' case "iotscope s" "tshark s" speed \
-    "iotscope MiB" "tshark MiB" memory "outputs"
-printf '%-28s %12s %12s %8s %12s %12s %8s\n' "" "" "" "ts/iots" "" "" "ts/iots"
-for row in "${ROWS[@]}"; do
-    IFS='|' read -r name iw ir irc tw tr trc verdict <<< "$row"
-    sr=$(ratio "$tw" "$iw") mr=$(ratio "$tr" "$ir")
-    # A ratio against a failed run, or between different results, means nothing.
-    if [[ $irc != 0 || $trc != 0 || $verdict == DIFFERENT* ]]; then sr=n/a mr=n/a; fi
-    [[ $irc == 0 ]] || iw="$iw!"
-    [[ $trc == 0 ]] || tw="$tw!"
-    trm=-; [[ $tr == - ]] || trm=$(mib "$tr")
-    printf '%-28s %12s %12s %8s %12s %12s %8s  %s\n' "$name" "$iw" "$tw" "$sr" \
-        "$(mib "$ir")" "$trm" "$mr" "$verdict"
-done
-echo
-printf 'bare libpcap read: %ss, %s MiB\n' "$PW" "$(mib "$PR")"
-if [[ $HAVE_Q == 1 ]]; then
-    IFS='|' read -r _ iq _ iqrc _ <<< "${ROWS[0]}"
-    [[ $iqrc == 0 ]] || iq=-
-    printf 'index + first pass (iotscope-cli -q) vs bare libpcap read: %s time\n' \
-        "$(ratio "$iq" "$PW")"
+# ---- one size -----------------------------------------------------------------
+bench_size() {  # bench_size FRAMES
+    FRAMES=$1
+    CAP=$OUT/iot-$FRAMES-$GEN_ID.pcap
+    CAP1=$OUT/iot-$FRAMES-$GEN_ID-one-direction.pcap
+    gen "$CAP" "$FRAMES"
+    gen "$CAP1" "$FRAMES" --one-direction
+    ROWS=() SOLO=()
+
+    echo "capture: $CAP ($(stat -c %s "$CAP") bytes, $FRAMES frames), $RUNS runs per tool and case" >&2
+    echo "running (details in $LOG):" >&2
+
+    # The generated capture is checked against tshark once: both tools must
+    # find the same protocol hierarchy, and tshark nothing malformed in it.
+    CAPTURE_CHECK="not checked (tshark not run)"
+    if [[ $SKIP_TSHARK != 1 ]]; then
+        "$TSHARK" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.tshark" || true
+        "$CLI" -r "$CAP" -q -z io,phs 2>/dev/null > "$OUT/phs.iotscope" || true
+        if grep -q '_ws.malformed' "$OUT/phs.tshark"; then
+            CAPTURE_CHECK="BAD: tshark finds malformed packets in it (see $OUT/phs.tshark)"
+        elif cmp -s "$OUT/phs.tshark" "$OUT/phs.iotscope"; then
+            CAPTURE_CHECK="tshark and iotscope find the same protocol hierarchy, nothing malformed"
+        else
+            CAPTURE_CHECK="BAD: the protocol hierarchies differ (diff $OUT/phs.tshark $OUT/phs.iotscope)"
+        fi
+    fi
+
+    local -a pws=() pcs=() prs=()
+    local run
+    for ((run = 1; run <= RUNS; run++)); do
+        measure "libpcap read (run $run)" "$PCAP_READ" "$CAP"
+        pws+=("$WALL") pcs+=("$CPU") prs+=("$RSS")
+    done
+    PW=$(median "${pws[@]}") PC=$(median "${pcs[@]}") PR=$(median "${prs[@]}")
+    note_cost "bare libpcap read" "$FRAMES" "$PW" "$PC" 0
+
+    if [[ $HAVE_Q == 1 ]]; then
+        pair "-q (index + first pass)" none -r "$CAP" -q -- -r "$CAP" -q
+    else
+        echo "run-bench: iotscope-cli -q not supported, skipping the -q case" >&2
+    fi
+    pair "summary" same -r "$CAP" -- -r "$CAP"
+    pair "-T fields (3 fields)" same -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport \
+        -- -r "$CAP" -T fields -e frame.number -e ip.src -e tcp.srcport
+    if [[ $HAVE_Y == 1 ]]; then
+        pair "-Y mqtt publish qos 1" same -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1' \
+            -- -r "$CAP" -Y 'mqtt.msgtype == 3 && mqtt.qos == 1'
+    else
+        echo "run-bench: iotscope-cli -Y not supported (probe failed), skipping the -Y case" >&2
+    fi
+    pair "summary, one-direction TCP" same -r "$CAP1" -- -r "$CAP1"
+
+    solo "-q -z insight" -r "$CAP" -q -z insight
+    # Memory a frame costs after loading: -q on the capture against -q on the
+    # 300-frame one (the program's own size).
+    if [[ $HAVE_Q == 1 ]]; then
+        solo "-q (300 frames)" -r "$TINY" -q
+    fi
+    if [[ $WINDOW == 1 ]]; then
+        window_line "$CAP" "$FRAMES"
+    fi
+    print_size_table
+}
+
+# ---- the table of one size ------------------------------------------------------
+print_size_table() {
+    echo
+    printf '%d frames, %s; medians of %d runs per tool, alternating which runs first\n' \
+        "$FRAMES" "$(basename "$CAP")" "$RUNS"
+    printf 'generated capture: %s\n\n' "$CAPTURE_CHECK"
+    printf '%-28s %12s %12s %8s %12s %12s %8s %10s %10s  %s\n' case "iotscope s" "tshark s" speed \
+        "iotscope MiB" "tshark MiB" memory "iots CPU s" "ts CPU s" "outputs"
+    printf '%-28s %12s %12s %8s %12s %12s %8s\n' "" "" "" "ts/iots" "" "" "ts/iots"
+    local row name iw ir irc tw tr trc verdict sr mr trm ic tc
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r name iw ir irc tw tr trc verdict ic tc <<< "$row"
+        sr=$(ratio "$tw" "$iw") mr=$(ratio "$tr" "$ir")
+        # A ratio against a failed run, or between different results, means nothing.
+        if [[ $irc != 0 || $trc != 0 || $verdict == DIFFERENT* ]]; then sr=n/a mr=n/a; fi
+        [[ $irc == 0 ]] || iw="$iw!"
+        [[ $trc == 0 ]] || tw="$tw!"
+        trm=-; [[ $tr == - ]] || trm=$(mib "$tr")
+        printf '%-28s %12s %12s %8s %12s %12s %8s %10s %10s  %s\n' "$name" "$iw" "$tw" "$sr" \
+            "$(mib "$ir")" "$trm" "$mr" "$ic" "$tc" "$verdict"
+    done
+    echo
+    printf 'bare libpcap read: %ss (CPU %ss), %s MiB\n' "$PW" "$PC" "$(mib "$PR")"
+    local iq iqrc iqr tinyr tinyrc sw src
+    if [[ $HAVE_Q == 1 ]]; then
+        IFS='|' read -r _ iq _ iqrc _ _ _ _ ic _ <<< "${ROWS[0]}"
+        [[ $iqrc == 0 ]] || iq=-
+        printf 'index + first pass (iotscope-cli -q) vs bare libpcap read: %s time\n' \
+            "$(ratio "$iq" "$PW")"
+        [[ $iqrc == 0 ]] || ic=-
+        printf 'index + first pass CPU time: %ss (the machine is shared: wall-clock figures include the wait for a CPU)\n' "${ic:--}"
+    fi
+    for row in "${SOLO[@]}"; do
+        IFS='|' read -r name sw sr src sc <<< "$row"
+        [[ $src == 0 ]] || sw="$sw!"
+        printf 'iotscope only, %s: %ss (CPU %ss), %s MiB\n' "$name" "$sw" "$sc" "$(mib "$sr")"
+    done
+    if [[ $HAVE_Q == 1 ]]; then
+        IFS='|' read -r _ _ iqr iqrc _ <<< "${ROWS[0]}"
+        IFS='|' read -r _ _ tinyr tinyrc _ <<< "${SOLO[1]}"
+        if [[ $iqrc == 0 && $tinyrc == 0 ]]; then
+            printf 'memory per frame after loading (-q peak RSS, less that of 300 frames): %s bytes\n' \
+                "$(awk -v a="$iqr" -v b="$tinyr" -v n="$FRAMES" 'BEGIN { printf "%.1f", (a - b) * 1024 / n }')"
+        fi
+    fi
+    if [[ $WINDOW == 1 ]]; then
+        printf '%s\n' "${WINDOW_LINES[-1]}"
+    fi
+    echo
+}
+
+# The window's own start-up (its first paint) bounds "first rows": the
+# 300-frame capture shows what it is on this machine.
+if [[ $WINDOW == 1 ]]; then
+    window_line "$TINY" 300
 fi
-for row in "${SOLO[@]}"; do
-    IFS='|' read -r name sw sr src <<< "$row"
-    [[ $src == 0 ]] || sw="$sw!"
-    printf 'iotscope only, %s: %ss, %s MiB\n' "$name" "$sw" "$(mib "$sr")"
+for size in $SIZES; do
+    bench_size "$size"
 done
-if [[ $HAVE_Q == 1 ]]; then
-    IFS='|' read -r _ _ iqr iqrc _ <<< "${ROWS[0]}"
-    IFS='|' read -r _ _ tinyr tinyrc <<< "${SOLO[1]}"
-    if [[ $iqrc == 0 && $tinyrc == 0 ]]; then
-        printf 'memory per frame after loading (-q peak RSS, less that of 300 frames): %s bytes\n' \
-            "$(awk -v a="$iqr" -v b="$tinyr" -v n="$FRAMES" 'BEGIN { printf "%.1f", (a - b) * 1024 / n }')"
+
+# ---- across sizes -----------------------------------------------------------------
+# Each case's cost at every size (median wall-clock and CPU seconds), and
+# how much it grew from the first size to the last: linear growth is the
+# ratio of the frame counts.
+read -r -a SIZE_LIST <<< "$SIZES"
+if [[ ${#SIZE_LIST[@]} -gt 1 ]]; then
+    first=${SIZE_LIST[0]} last=${SIZE_LIST[-1]}
+    printf 'cost across sizes (median wall s / CPU s; growth = last / first, frames grew %sx)\n' \
+        "$(awk -v a="$last" -v b="$first" 'BEGIN { printf "%g", a / b }')"
+    printf '%-30s' case
+    for size in "${SIZE_LIST[@]}"; do printf ' %20s' "iotscope $size"; done
+    printf ' %14s' "growth wall/cpu"
+    if [[ $SKIP_TSHARK != 1 ]]; then
+        for size in "${SIZE_LIST[@]}"; do printf ' %20s' "tshark $size"; done
+        printf ' %14s' "growth wall/cpu"
+    fi
+    echo
+    growth() {  # growth "wall|cpu" "wall|cpu"
+        awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, "|"); split(b, y, "|");
+            if (x[1] == "-" || y[1] == "-" || x[1] + 0 == 0 || x[2] + 0 == 0) print "-";
+            else printf "%.1fx/%.1fx", y[1] / x[1], y[2] / x[2] }'
+    }
+    for c in "${CASES[@]}"; do
+        c=${c#[}; c=${c%]}
+        printf '%-30s' "$c"
+        for size in "${SIZE_LIST[@]}"; do
+            v=${ICOST["$c|$size"]:--|-}
+            printf ' %20s' "${v%%|*} / ${v##*|}"
+        done
+        printf ' %14s' "$(growth "${ICOST["$c|$first"]:--|-}" "${ICOST["$c|$last"]:--|-}")"
+        if [[ $SKIP_TSHARK != 1 && -n ${TCOST["$c|$first"]:-} ]]; then
+            for size in "${SIZE_LIST[@]}"; do
+                v=${TCOST["$c|$size"]:--|-}
+                printf ' %20s' "${v%%|*} / ${v##*|}"
+            done
+            printf ' %14s' "$(growth "${TCOST["$c|$first"]:--|-}" "${TCOST["$c|$last"]:--|-}")"
+        fi
+        echo
+    done
+    if [[ $WINDOW == 1 ]]; then
+        echo
+        printf '%s\n' "${WINDOW_LINES[@]}"
     fi
 fi
 if grep -q 'rc=[1-9]' "$LOG"; then

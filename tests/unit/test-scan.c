@@ -466,6 +466,55 @@ test_wanted_on_matched_frames_fed (void)
   g_string_free (b.labels, TRUE);
 }
 
+/* A chunk of frames first..last, as the window's filter hands each worker. */
+static void
+test_contiguous_range (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("coap.pcap");
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  Recorder rec;
+
+  recorder_init (&rec, "udp.srcport");
+  iot_scan_add_listener (scan, &recorder_listener, &rec, NULL);
+  iot_scan_set_range (scan, 3, 6);
+  g_assert_true (iot_scan_run (scan, NULL, NULL, NULL, NULL));
+  g_assert_cmpuint (rec.frames->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (g_array_index (rec.frames, guint32, i), ==, 3 + i);
+  g_assert_cmpuint (rec.n_finished, ==, 1);
+  recorder_clear (&rec);
+}
+
+/* frame.time_delta_displayed of each PUBLISH, with the PUBLISHes as the
+ * displayed frames: the time since the previous PUBLISH (0 for the first). */
+static void
+test_displayed_filter (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("mqtt311.pcap");
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (IotFilter) publishes = iot_filter_compile ("mqtt.msgtype == 3", NULL);
+  IotFile *file = iot_engine_file (engine);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  Recorder rec;
+  guint32 prev = 0;
+
+  recorder_init (&rec, "frame.time_delta_displayed");
+  iot_scan_add_listener (scan, &recorder_listener, &rec, publishes);
+  iot_scan_set_displayed_filter (scan, publishes);
+  g_assert_true (iot_scan_run (scan, NULL, NULL, NULL, NULL));
+  g_assert_cmpuint (rec.frames->len, >, 1);
+  for (guint i = 0; i < rec.frames->len; i++)
+    {
+      guint32 number = g_array_index (rec.frames, guint32, i);
+      gint64 delta = prev != 0 ? iot_file_frame (file, number)->ts_ns - iot_file_frame (file, prev)->ts_ns : 0;
+
+      g_string_append_printf (expected, "%u:%" G_GUINT64_FORMAT ",", number, (guint64) delta);
+      prev = number;
+    }
+  g_assert_cmpstr (rec.values->str, ==, expected->str);
+  recorder_clear (&rec);
+}
+
 static void
 count_progress (guint32 done, guint32 total, gpointer data)
 {
@@ -540,6 +589,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scan/every-frame-once-in-order", test_every_frame_once_in_order);
   g_test_add_func ("/scan/listener-filter", test_listener_filter);
   g_test_add_func ("/scan/frame-range", test_frame_range);
+  g_test_add_func ("/scan/contiguous-range", test_contiguous_range);
+  g_test_add_func ("/scan/displayed-filter", test_displayed_filter);
   g_test_add_func ("/scan/cancel-and-progress", test_cancel_and_progress);
   g_test_add_func ("/scan/frame-range-order", test_frame_range_order);
   g_test_add_func ("/scan/range-displayed", test_range_displayed);
