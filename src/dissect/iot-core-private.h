@@ -16,7 +16,8 @@ struct _IotPacket {
   IotEngine         *engine;
   IotFile           *file;
   guint32            number;
-  const IotFrame    *frame;
+  const IotFrame    *frame;          /* &frame_entry */
+  IotFrame           frame_entry;
   const guint8      *data;
   gboolean           first_pass;
   gboolean           in_error;

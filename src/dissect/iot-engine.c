@@ -86,7 +86,10 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->engine = self;
   pkt->file = self->file;
   pkt->number = number;
-  pkt->frame = iot_file_frame (self->file, number);
+  /* The packet keeps its own copy: the file unpacks entries into
+   * short-lived storage. */
+  iot_file_frame_copy (self->file, number, &pkt->frame_entry);
+  pkt->frame = &pkt->frame_entry;
   pkt->data = iot_file_frame_data (self->file, number);
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
