@@ -558,6 +558,7 @@ render_frame (Renderer *r, guint32 number, GString *out)
 
       only_filters.flags = 0;
       only_filters.fields = r->filter_fields;
+      only_filters.only_fields = TRUE;
       iot_engine_dissect (r->engine, pkt, number, &only_filters);
       if (!iot_file_frame_intact (r->file, number))
         return FALSE;
@@ -567,6 +568,8 @@ render_frame (Renderer *r, guint32 number, GString *out)
       if (opts.quiet)
         return TRUE;
       iot_engine_dissect (r->engine, pkt, number, &r->options);
+      if (!iot_file_frame_intact (r->file, number))
+        return FALSE;
     }
   else
     {
@@ -1696,6 +1699,7 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
   if (read != NULL)
     iot_filter_add_fields (read, wanted);
   options.fields = wanted;
+  options.only_fields = TRUE;
   for (guint32 number = 1; number <= n; number++)
     {
       if (display != NULL || read != NULL)
@@ -1803,6 +1807,9 @@ run (void)
                    || opts.time_style.format == IOT_TIME_DELTA_DISPLAYED
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
   prepare_stats (engine, &options, wanted, read, n, &sequential);
+  /* -e fields read nothing else: layers none of them is in are left out
+   * (not when a tap reads the frames too). */
+  options.only_fields = opts.format == OUTPUT_FIELDS && options.flags == 0 && taps == NULL;
   n_threads = MIN (g_get_num_processors (), 8);
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));

@@ -94,6 +94,8 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
   pkt->wanted = options ? options->fields : NULL;
+  pkt->skip = options != NULL && options->only_fields && options->flags == 0 && options->fields != NULL
+              ? iot_field_set_skippable ((IotFieldSet *) options->fields) : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;
   pkt->time_ref = options ? options->time_ref : 0;
   pkt->time_column = options ? options->time_column : NULL;
@@ -215,6 +217,7 @@ iot_field_set_free (IotFieldSet *set)
   if (set == NULL)
     return;
   g_free (set->bits);
+  g_free (set->skip);
   g_free (set);
 }
 
@@ -223,6 +226,8 @@ iot_field_set_add (IotFieldSet *set, const IotField *field)
 {
   g_return_if_fail (field->id >= 0 && (guint) field->id < set->n_bits);
   set->bits[field->id / 8] |= 1u << (field->id % 8);
+  g_clear_pointer (&set->skip, g_free);
+  set->skip_ready = FALSE;
 }
 
 gboolean
