@@ -199,6 +199,20 @@ iot_frame_index_get (const IotFrameIndex *self, guint32 i, IotFrame *out)
 }
 
 guint64
+iot_frame_index_end (const IotFrameIndex *self, guint32 i)
+{
+  const Segment *segment = self->segments[i >> SEGMENT_BITS];
+  guint32 in_segment = i & (SEGMENT_FRAMES - 1);
+  const Block *block = &segment->blocks[in_segment >> BLOCK_BITS];
+  const IotFrame *whole;
+
+  if (segment->kinds[in_segment] != KIND_WHOLE)
+    return block->offset + segment->entries[in_segment].offset + segment->entries[in_segment].caplen;
+  whole = &block->whole[i & (BLOCK_FRAMES - 1)];
+  return whole->offset + whole->caplen;
+}
+
+guint64
 iot_frame_index_offset (const IotFrameIndex *self, guint32 i)
 {
   const Segment *segment = self->segments[i >> SEGMENT_BITS];

@@ -25,5 +25,7 @@ void           iot_frame_index_truncate (IotFrameIndex *index, guint32 len);
 void           iot_frame_index_get (const IotFrameIndex *index, guint32 i, IotFrame *out);
 /* Only its file offset (the hot path of reading a frame's bytes). */
 guint64        iot_frame_index_offset (const IotFrameIndex *index, guint32 i);
+/* Its offset plus its captured length: where its bytes end. */
+guint64        iot_frame_index_end (const IotFrameIndex *index, guint32 i);
 
 G_END_DECLS

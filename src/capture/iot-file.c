@@ -208,9 +208,8 @@ count_intact (IotFile *self, guint64 gone_from)
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
-      const IotFrame *frame = iot_file_frame (self, mid + 1);
 
-      if (frame->offset + frame->caplen <= gone_from)
+      if (iot_frame_index_end (self->frames, mid) <= gone_from)
         lo = mid + 1;
       else
         hi = mid;
@@ -642,13 +641,13 @@ iot_file_size (IotFile *self)
 gboolean
 iot_file_frame_intact (IotFile *self, guint32 number)
 {
-  const IotFrame *frame = iot_file_frame (self, number);
   guint64 end, next_page;
   gsize page;
 
-  if (frame == NULL || self->guard == NULL)
-    return frame != NULL;
-  end = frame->offset + frame->caplen;
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), FALSE);
+  if (self->guard == NULL)
+    return TRUE;
+  end = iot_frame_index_end (self->frames, number - 1);
   if (end > iot_file_guard_gone_from (self->guard))
     return FALSE;
   /* Reading the page after the frame's last byte proves the file still
@@ -671,10 +670,9 @@ iot_file_frame_intact (IotFile *self, guint32 number)
 gboolean
 iot_file_frame_gone (IotFile *self, guint32 number)
 {
-  const IotFrame *frame = iot_file_frame (self, number);
-
-  return self->guard != NULL && frame != NULL
-         && frame->offset + frame->caplen > iot_file_guard_gone_from (self->guard);
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), FALSE);
+  return self->guard != NULL
+         && iot_frame_index_end (self->frames, number - 1) > iot_file_guard_gone_from (self->guard);
 }
 
 guint32
