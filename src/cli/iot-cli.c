@@ -392,7 +392,7 @@ typedef struct {
   IotFilter         *read;
   /* The filters' fields alone: a frame is first dissected with only
    * these, and again with everything the output needs only when it
-   * passes (see filter_first ()). */
+   * passes (see filter_first_pays ()). */
   IotFieldSet       *filter_fields;
   gboolean           filter_first;
   IotFieldsPrinter  *printer;
