@@ -255,22 +255,25 @@ iot_pcap_read_record (const IotPcapHeader *header, const guint8 *bytes, guint64 
 
 /* Appends @frame unless the count is full; ticks every 64k frames. */
 static gboolean
-add_frame (GArray *frames, const IotFrame *frame, guint64 offset, IotIndexTick tick,
+add_frame (IotFrameIndex *frames, const IotFrame *frame, guint64 offset, IotIndexTick tick,
            gpointer user_data, char **damage, GError **error)
 {
-  if (frames->len >= G_MAXUINT32 - 1)
+  guint32 n = iot_frame_index_len (frames);
+
+  if (n >= G_MAXUINT32 - 1)
     {
       *damage = g_strdup ("more frames than can be numbered");
       return FALSE;
     }
-  g_array_append_vals (frames, frame, 1);
-  if ((frames->len & 0xffff) == 0 && tick != NULL && !tick (offset, frames->len, user_data, error))
+  iot_frame_index_append (frames, frame);
+  n++;
+  if ((n & 0xffff) == 0 && tick != NULL && !tick (offset, n, user_data, error))
     return FALSE;
   return TRUE;
 }
 
 gboolean
-iot_pcap_index (const guint8 *bytes, guint64 size, GArray *frames, IotIndexTick tick,
+iot_pcap_index (const guint8 *bytes, guint64 size, IotFrameIndex *frames, IotIndexTick tick,
                 gpointer user_data, char **damage, GError **error)
 {
   IotPcapHeader header;
@@ -653,7 +656,7 @@ read_simple_packet (Reader *r, IotFrame *frame)
 }
 
 gboolean
-iot_pcapng_index (const guint8 *bytes, guint64 size, GArray *frames, IotIndexTick tick,
+iot_pcapng_index (const guint8 *bytes, guint64 size, IotFrameIndex *frames, IotIndexTick tick,
                   gpointer user_data, char **damage, GError **error)
 {
   Reader r = { .bytes = bytes, .size = size };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "iot-file.h"
+#include "iot-file-index.h"
 
 G_BEGIN_DECLS
 
@@ -51,10 +52,10 @@ typedef gboolean (*IotIndexTick) (guint64 offset, guint32 n_frames, gpointer use
  * with @error set only when the file cannot be read at all (the first
  * header is wrong) or @tick said stop; damage further on returns TRUE
  * with @damage set (free it) to why reading stopped. */
-gboolean        iot_pcap_index (const guint8 *bytes, guint64 size, GArray *frames,
+gboolean        iot_pcap_index (const guint8 *bytes, guint64 size, IotFrameIndex *frames,
                                 IotIndexTick tick, gpointer user_data,
                                 char **damage, GError **error);
-gboolean        iot_pcapng_index (const guint8 *bytes, guint64 size, GArray *frames,
+gboolean        iot_pcapng_index (const guint8 *bytes, guint64 size, IotFrameIndex *frames,
                                   IotIndexTick tick, gpointer user_data,
                                   char **damage, GError **error);
 

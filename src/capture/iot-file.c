@@ -1,9 +1,10 @@
 /* iot-file.c — the frame store: capture files indexed in place.
  *
  * The file is mapped read-only and walked once by our own pcap / pcapng
- * parsers (iot-file-format.c); for each packet we keep only an IotFrame
- * (where its bytes are, when, how long, which link type).  The bytes are
- * read back later from the same mapping, never copied.
+ * parsers (iot-file-format.c); for each packet we keep only an index
+ * entry (where its bytes are, when, how long, which link type), packed to
+ * about 13 bytes (iot-file-index.c).  The bytes are read back later from
+ * the same mapping, never copied.
  *
  * Another program may truncate the file while we read it (a `tcpdump -w`
  * reusing its name): a guard (iot-file-guard.c) keeps such a mapping
@@ -31,18 +32,14 @@
 #define PCAPNG_MAGIC_SHB     0x0a0d0d0au
 
 /* A growing file is mapped with room to spare, and remapped (the old
- * mapping kept) only when the file outgrows it; frames live in fixed
- * chunks.  So a pointer handed out never moves while the writer appends. */
-#define GROW_CHUNK_BITS   16
-#define GROW_CHUNK_FRAMES (1u << GROW_CHUNK_BITS)
-#define GROW_N_CHUNKS     (1u << (32 - GROW_CHUNK_BITS))
+ * mapping kept) only when the file outgrows it; index entries never move
+ * (see iot-file-index.c), so readers go on while the writer appends. */
 #define GROW_MIN_MAP      (G_GUINT64_CONSTANT (64) << 20)
 
 typedef struct {
   int            fd;
   GArray        *maps;          /* Mapping: every mapping made, unmapped at the end */
   guint64        map_len;       /* length of the newest mapping */
-  IotFrame     **chunks;        /* GROW_N_CHUNKS pointers */
   gint           n_frames;      /* published (atomic) */
   guint64        indexed_end;   /* file offset after the last complete record */
   IotPcapHeader  header;
@@ -65,7 +62,7 @@ struct _IotFile {
   const guint8  *bytes;
   guint64        size;
   IotFileFormat  format;
-  GArray        *frames;   /* IotFrame */
+  IotFrameIndex *frames;
   char          *damage;
   GrowingState  *growing;  /* NULL unless opened with iot_file_open_growing */
   IotFrameNotes *notes;    /* marks, ignores, comment edits */
@@ -157,8 +154,8 @@ iot_file_drop_pages (IotFile *self, guint32 from, guint32 to)
 
   if (from < 1 || from > n || to <= from)
     return;
-  drop_mapped (self, iot_file_frame (self, from)->offset,
-               to <= n ? iot_file_frame (self, to)->offset : self->size);
+  drop_mapped (self, iot_frame_index_offset (self->frames, from - 1),
+               to <= n ? iot_frame_index_offset (self->frames, to - 1) : self->size);
 }
 
 static gboolean
@@ -195,7 +192,7 @@ file_new (const char *name)
   self->ref_count = 1;
   self->fd = -1;
   self->path = g_strdup (name);
-  self->frames = g_array_new (FALSE, FALSE, sizeof (IotFrame));
+  self->frames = iot_frame_index_new ();
   self->notes = iot_frame_notes_new ();
   return self;
 }
@@ -211,9 +208,8 @@ count_intact (IotFile *self, guint64 gone_from)
   while (lo < hi)
     {
       guint32 mid = lo + (hi - lo) / 2;
-      const IotFrame *frame = iot_file_frame (self, mid + 1);
 
-      if (frame->offset + frame->caplen <= gone_from)
+      if (iot_frame_index_end (self->frames, mid) <= gone_from)
         lo = mid + 1;
       else
         hi = mid;
@@ -241,7 +237,7 @@ drop_lost_frames (IotFile *self)
   iot_file_guard_check (self->guard, self->size);
   if (iot_file_guard_gone_from (self->guard) >= self->size)
     return FALSE;
-  g_array_set_size (self->frames, count_intact (self, iot_file_guard_gone_from (self->guard)));
+  iot_frame_index_truncate (self->frames, count_intact (self, iot_file_guard_gone_from (self->guard)));
   why = shrink_reason (self);
   set_damage (self, why);
   return TRUE;
@@ -285,9 +281,9 @@ index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
     set_damage (self, damage);
   if (g_getenv ("IOTSCOPE_TIMING") != NULL)
     g_printerr ("iotscope: indexed %u frames (%" G_GUINT64_FORMAT " bytes) in %.1f ms\n",
-                self->frames->len, self->size, (g_get_monotonic_time () - started) / 1000.0);
+                iot_frame_index_len (self->frames), self->size, (g_get_monotonic_time () - started) / 1000.0);
   if (progress)
-    progress (self->size, self->size, self->frames->len, user_data);
+    progress (self->size, self->size, iot_frame_index_len (self->frames), user_data);
   return TRUE;
 }
 
@@ -535,7 +531,7 @@ iot_file_unref (IotFile *self)
     close (self->fd);
   g_clear_pointer (&self->guard, iot_file_guard_free);
   g_clear_pointer (&self->owned, g_bytes_unref);
-  g_array_unref (self->frames);
+  iot_frame_index_free (self->frames);
   iot_frame_notes_free (self->notes);
   g_free (self->damage);
   g_free (self->path);
@@ -577,29 +573,40 @@ iot_file_n_frames (IotFile *self)
 {
   if (self->growing != NULL)
     return (guint32) g_atomic_int_get (&self->growing->n_frames);
-  return self->frames->len;
+  return iot_frame_index_len (self->frames);
 }
+
+/* The entries iot_file_frame() decodes, per thread: each stays valid
+ * until its thread has asked for FRAME_RING more. */
+#define FRAME_RING 32
+static _Thread_local IotFrame frame_ring[FRAME_RING];
+static _Thread_local guint frame_ring_next;
 
 const IotFrame *
 iot_file_frame (IotFile *self, guint32 number)
 {
-  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), NULL);
-  if (self->growing != NULL)
-    {
-      guint32 i = number - 1;
+  IotFrame *slot;
 
-      return &self->growing->chunks[i >> GROW_CHUNK_BITS][i & (GROW_CHUNK_FRAMES - 1)];
-    }
-  return &g_array_index (self->frames, IotFrame, number - 1);
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), NULL);
+  slot = &frame_ring[frame_ring_next++ % FRAME_RING];
+  iot_frame_index_get (self->frames, number - 1, slot);
+  return slot;
+}
+
+void
+iot_file_frame_copy (IotFile *self, guint32 number, IotFrame *out)
+{
+  g_return_if_fail (number >= 1 && number <= iot_file_n_frames (self));
+  iot_frame_index_get (self->frames, number - 1, out);
 }
 
 const guint8 *
 iot_file_frame_data (IotFile *self, guint32 number)
 {
-  const IotFrame *frame = iot_file_frame (self, number);
   const guint8 *bytes = g_atomic_pointer_get (&self->bytes);
 
-  return frame ? bytes + frame->offset : NULL;
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), NULL);
+  return bytes + iot_frame_index_offset (self->frames, number - 1);
 }
 
 IotFrameNotes *
@@ -634,13 +641,13 @@ iot_file_size (IotFile *self)
 gboolean
 iot_file_frame_intact (IotFile *self, guint32 number)
 {
-  const IotFrame *frame = iot_file_frame (self, number);
   guint64 end, next_page;
   gsize page;
 
-  if (frame == NULL || self->guard == NULL)
-    return frame != NULL;
-  end = frame->offset + frame->caplen;
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), FALSE);
+  if (self->guard == NULL)
+    return TRUE;
+  end = iot_frame_index_end (self->frames, number - 1);
   if (end > iot_file_guard_gone_from (self->guard))
     return FALSE;
   /* Reading the page after the frame's last byte proves the file still
@@ -663,10 +670,9 @@ iot_file_frame_intact (IotFile *self, guint32 number)
 gboolean
 iot_file_frame_gone (IotFile *self, guint32 number)
 {
-  const IotFrame *frame = iot_file_frame (self, number);
-
-  return self->guard != NULL && frame != NULL
-         && frame->offset + frame->caplen > iot_file_guard_gone_from (self->guard);
+  g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), FALSE);
+  return self->guard != NULL
+         && iot_frame_index_end (self->frames, number - 1) > iot_file_guard_gone_from (self->guard);
 }
 
 guint32
@@ -706,9 +712,6 @@ growing_free (GrowingState *g)
       munmap (m->base, m->length);
     }
   g_array_unref (g->maps);
-  for (guint i = 0; i < GROW_N_CHUNKS && g->chunks[i] != NULL; i++)
-    g_free (g->chunks[i]);
-  g_free (g->chunks);
   if (g->fd >= 0)
     close (g->fd);
   g_free (g);
@@ -804,9 +807,7 @@ growing_index (IotFile *self)
       g_free (why);
       if (status != IOT_RECORD_OK)
         break;   /* at the end, or a record still being written */
-      if (g->chunks[n >> GROW_CHUNK_BITS] == NULL)
-        g->chunks[n >> GROW_CHUNK_BITS] = g_new (IotFrame, GROW_CHUNK_FRAMES);
-      g->chunks[n >> GROW_CHUNK_BITS][n & (GROW_CHUNK_FRAMES - 1)] = frame;
+      iot_frame_index_append (self->frames, &frame);
       n++;
     }
   g_atomic_int_set (&g->n_frames, (gint) n);
@@ -820,7 +821,6 @@ iot_file_open_growing (const char *path, GError **error)
 
   self->growing = g_new0 (GrowingState, 1);
   self->growing->maps = g_array_new (FALSE, FALSE, sizeof (Mapping));
-  self->growing->chunks = g_new0 (IotFrame *, GROW_N_CHUNKS);
   self->growing->fd = open (path, O_RDONLY | O_CLOEXEC);
   if (self->growing->fd < 0)
     {

@@ -7,7 +7,9 @@
 
 G_BEGIN_DECLS
 
-/* One index entry per frame; 32 bytes. */
+/* One frame's index entry, as iot_file_frame() hands it out.  The store
+ * keeps it packed (about 13 bytes a frame, see iot-file-index.c) and
+ * unpacks it on request. */
 typedef struct {
   guint64 offset;      /* file offset of the first captured byte */
   gint64  ts_ns;       /* capture time, ns since 1970 */
@@ -65,8 +67,12 @@ const char    *iot_file_path (IotFile *file);
 IotFileFormat  iot_file_format (IotFile *file);
 const char    *iot_file_format_name (IotFile *file);
 guint32        iot_file_n_frames (IotFile *file);
-/* @number is 1-based, as frames are numbered in the user interface. */
+/* @number is 1-based, as frames are numbered in the user interface.
+ * The entry is unpacked into storage of the calling thread and stays
+ * valid until that thread has asked for 32 more: read it at once, or copy
+ * it (iot_file_frame_copy()) to keep it. */
 const IotFrame *iot_file_frame (IotFile *file, guint32 number);
+void           iot_file_frame_copy (IotFile *file, guint32 number, IotFrame *out);
 const guint8  *iot_file_frame_data (IotFile *file, guint32 number);
 /* Set when the file is damaged: frames before the damage are indexed,
  * and this says where and why reading stopped.  NULL when the file is whole. */
@@ -100,7 +106,7 @@ char          *iot_file_lost_message (IotFile *file, guint32 first_lost);
  *
  * Call iot_file_refresh() from one thread at a time.  Other threads may
  * keep reading frames already counted by iot_file_n_frames() while it
- * runs: their IotFrame entries and bytes never move. */
+ * runs: their index entries and bytes never move. */
 IotFile       *iot_file_open_growing (const char *path, GError **error);
 /* Lets go of this process's copy of the pages holding frames @from to
  * @to - 1 (1-based) of a mapped file: a one-way pass over a large capture

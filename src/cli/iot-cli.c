@@ -390,6 +390,11 @@ typedef struct {
   IotPacket         *pkt;
   IotFilter         *display;
   IotFilter         *read;
+  /* The filters' fields alone: a frame is first dissected with only
+   * these, and again with everything the output needs only when it
+   * passes (see filter_first_pays ()). */
+  IotFieldSet       *filter_fields;
+  gboolean           filter_first;
   IotFieldsPrinter  *printer;
   GPtrArray         *fields;
   guint32            prev_displayed;
@@ -397,6 +402,47 @@ typedef struct {
   gboolean           wants_time_column;  /* _ws.col.Time is read: -t formats it */
   char               time_text[64];
 } Renderer;
+
+/* Every analysis that reads frames (-z reports, -z readings, the insight)
+ * listens to one scan, fed by the printing pass below: however many are
+ * asked for, each frame is dissected once. */
+static IotScan *taps;
+
+static gboolean
+field_set_within (const IotFieldSet *set, const IotFieldSet *within)
+{
+  guint n = iot_registry_n_fields ();
+
+  for (guint id = 0; id < n; id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field != NULL && iot_field_set_contains (set, field) && !iot_field_set_contains (within, field))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether to dissect each frame for the filters alone first.  A frame's
+ * dissection does not depend on which frames were dissected before, so
+ * the frames that pass can be dissected again for the output and print
+ * exactly what one dissection would; the others (usually most) cost only
+ * the filter's fields: no columns, no labels, no other fields.  Not when
+ * the output needs no more than the filters, nor when the taps read every
+ * frame whole. */
+static gboolean
+filter_first_pays (Renderer *r)
+{
+  if ((r->display == NULL && r->read == NULL) || taps != NULL)
+    return FALSE;
+  r->filter_fields = iot_field_set_new ();
+  if (r->display != NULL)
+    iot_filter_add_fields (r->display, r->filter_fields);
+  if (r->read != NULL)
+    iot_filter_add_fields (r->read, r->filter_fields);
+  return r->options.flags != 0
+         || (r->options.fields != NULL && !field_set_within (r->options.fields, r->filter_fields));
+}
 
 static Renderer *
 renderer_new (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields, gboolean sequential)
@@ -413,6 +459,7 @@ renderer_new (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fi
   r->read = compile_filter (opts.read_filter, &ok);
   r->fields = fields;
   r->sequential = sequential;
+  r->filter_first = filter_first_pays (r);
   r->wants_time_column = options->fields != NULL
                          && iot_field_set_contains (options->fields, iot_registry_field ("_ws.col.Time"));
   if (opts.format == OUTPUT_FIELDS)
@@ -428,6 +475,7 @@ renderer_free (Renderer *r)
   iot_filter_free (r->display);
   iot_filter_free (r->read);
   iot_fields_printer_free (r->printer);
+  iot_field_set_free (r->filter_fields);
   g_free (r);
 }
 
@@ -481,10 +529,6 @@ append_summary (Renderer *r, guint32 number, GString *out)
   iot_print_summary_timed (r->pkt, time_text, opts.tabs, out);
 }
 
-/* Every analysis that reads frames (-z reports, -z readings, the insight)
- * listens to one scan, fed by the printing pass below: however many are
- * asked for, each frame is dissected once. */
-static IotScan *taps;
 /* The listeners read only tap records and heard the first pass. */
 static gboolean taps_in_first_pass;
 
@@ -511,15 +555,37 @@ render_frame (Renderer *r, guint32 number, GString *out)
                              r->time_text, sizeof r->time_text);
       r->options.time_column = r->time_text;
     }
-  iot_engine_dissect (r->engine, pkt, number, &r->options);
-  if (!iot_file_frame_intact (r->file, number))
-    return FALSE;
-  count_stats (r, pkt);
-  if (!frame_passes (r->display, r->read, pkt))
-    return TRUE;
-  r->prev_displayed = number;
-  if (opts.quiet)
-    return TRUE;
+  if (r->filter_first)
+    {
+      IotDissectOptions only_filters = r->options;
+
+      only_filters.flags = 0;
+      only_filters.fields = r->filter_fields;
+      only_filters.only_fields = TRUE;
+      iot_engine_dissect (r->engine, pkt, number, &only_filters);
+      if (!iot_file_frame_intact (r->file, number))
+        return FALSE;
+      if (!frame_passes (r->display, r->read, pkt))
+        return TRUE;
+      r->prev_displayed = number;
+      if (opts.quiet)
+        return TRUE;
+      iot_engine_dissect (r->engine, pkt, number, &r->options);
+      if (!iot_file_frame_intact (r->file, number))
+        return FALSE;
+    }
+  else
+    {
+      iot_engine_dissect (r->engine, pkt, number, &r->options);
+      if (!iot_file_frame_intact (r->file, number))
+        return FALSE;
+      count_stats (r, pkt);
+      if (!frame_passes (r->display, r->read, pkt))
+        return TRUE;
+      r->prev_displayed = number;
+      if (opts.quiet)
+        return TRUE;
+    }
   switch (opts.format)
     {
     case OUTPUT_SUMMARY:
@@ -1788,6 +1854,9 @@ run (void)
                    || opts.time_style.format == IOT_TIME_DELTA_DISPLAYED
                    || iot_field_set_contains (wanted, iot_registry_field ("frame.time_delta_displayed")));
   prepare_stats (&options, wanted, &sequential);
+  /* -e fields read nothing else: layers none of them is in are left out
+   * (not when a tap reads the frames too). */
+  options.only_fields = opts.format == OUTPUT_FIELDS && options.flags == 0 && taps == NULL;
   n_threads = MIN (g_get_num_processors (), 8);
   if (g_getenv ("IOTSCOPE_THREADS"))
     n_threads = MAX (1, atoi (g_getenv ("IOTSCOPE_THREADS")));

@@ -16,7 +16,8 @@ struct _IotPacket {
   IotEngine         *engine;
   IotFile           *file;
   guint32            number;
-  const IotFrame    *frame;
+  const IotFrame    *frame;          /* &frame_entry */
+  IotFrame           frame_entry;
   const guint8      *data;
   gboolean           first_pass;
   gboolean           in_error;
@@ -24,6 +25,7 @@ struct _IotPacket {
   guint              n_layer_values;
   IotDissectFlags    flags;
   const IotFieldSet *wanted;
+  const guint8      *skip;           /* layers left out (iot-layer-cut.c), or NULL */
   guint32            prev_displayed;
   guint32            time_ref;
   const char        *time_column;
@@ -75,7 +77,18 @@ struct _IotPacket {
 struct _IotFieldSet {
   guint   n_bits;
   guint8 *bits;
+  /* The layers a dissection wanting only these fields may leave out
+   * (iot-layer-cut.c), computed on first use. */
+  guint8 *skip;
+  gint    skip_ready;
 };
+
+/* One byte per dissector id, TRUE for a layer that neither carries a
+ * field of @set nor may call one that does; NULL when none may be left
+ * out.  Any thread. */
+const guint8 *iot_field_set_skippable (IotFieldSet *set);
+/* Reports (once) a call that iot-layer-cut.c does not list. */
+void          iot_layer_cut_check_call (const IotDissector *caller, const IotDissector *callee);
 
 /* The hot-path test every add function makes. */
 static inline gboolean

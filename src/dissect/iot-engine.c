@@ -90,11 +90,16 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->engine = self;
   pkt->file = self->file;
   pkt->number = number;
-  pkt->frame = iot_file_frame (self->file, number);
+  /* The packet keeps its own copy: the file unpacks entries into
+   * short-lived storage. */
+  iot_file_frame_copy (self->file, number, &pkt->frame_entry);
+  pkt->frame = &pkt->frame_entry;
   pkt->data = iot_file_frame_data (self->file, number);
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
   pkt->wanted = options ? options->fields : NULL;
+  pkt->skip = options != NULL && options->only_fields && options->flags == 0 && options->fields != NULL
+              ? iot_field_set_skippable ((IotFieldSet *) options->fields) : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;
   pkt->time_ref = options ? options->time_ref : 0;
   pkt->time_column = options ? options->time_column : NULL;
@@ -233,6 +238,7 @@ iot_field_set_free (IotFieldSet *set)
   if (set == NULL)
     return;
   g_free (set->bits);
+  g_free (set->skip);
   g_free (set);
 }
 
@@ -241,6 +247,8 @@ iot_field_set_add (IotFieldSet *set, const IotField *field)
 {
   g_return_if_fail (field->id >= 0 && (guint) field->id < set->n_bits);
   set->bits[field->id / 8] |= 1u << (field->id % 8);
+  g_clear_pointer (&set->skip, g_free);
+  set->skip_ready = FALSE;
 }
 
 gboolean

@@ -53,6 +53,10 @@ typedef struct {
   guint32            prev_displayed;  /* for frame.time_delta_displayed; 0 = none */
   guint32            time_ref;        /* reference frame for frame.time_relative; 0 = first */
   const char        *time_column;     /* _ws.col.Time as -t formats it; NULL = seconds since the first frame */
+  /* Nothing but @fields is read (no flags, no tap records): the layers
+   * that neither carry one of them nor may call one that does are left
+   * out.  @fields must not change while frames are dissected with it. */
+  gboolean           only_fields;
 } IotDissectOptions;
 
 /* Re-dissects one frame (1-based) into @pkt, independent of which frames

@@ -2076,6 +2076,9 @@ iot_filter_add_fields (IotFilter *filter, IotFieldSet *set)
   for (guint i = 0; i < set->n_bits && i < filter->fields->n_bits; i++)
     if (filter->fields->bits[i / 8] & (1u << (i % 8)))
       set->bits[i / 8] |= 1u << (i % 8);
+  /* The layers that may be left out follow the fields. */
+  g_clear_pointer (&set->skip, g_free);
+  set->skip_ready = FALSE;
 }
 
 /* ---- evaluation ------------------------------------------------------------------ */

@@ -162,6 +162,19 @@ iot_mqtt_rules_match (const char *topic)
   return found;
 }
 
+guint
+iot_mqtt_rules_count (void)
+{
+  return rules != NULL ? rules->len : 0;
+}
+
+const IotMqttRule *
+iot_mqtt_rules_nth (guint index)
+{
+  g_return_val_if_fail (index < iot_mqtt_rules_count (), NULL);
+  return g_ptr_array_index (rules, index);
+}
+
 void
 iot_mqtt_rules_retire (void)
 {

@@ -29,6 +29,10 @@ typedef struct {
 gboolean           iot_mqtt_rules_add_uat (const char *entry, GError **error);
 /* The first rule whose pattern matches @topic, or NULL. */
 const IotMqttRule *iot_mqtt_rules_match (const char *topic);
+/* The rules in force, for a look over all of them (which protocols a
+ * topic may be handed to). */
+guint              iot_mqtt_rules_count (void);
+const IotMqttRule *iot_mqtt_rules_nth (guint index);
 /* Frees the rules (only with no dissection running). */
 void               iot_mqtt_rules_clear (void);
 /* Removes the rules in one step; they stay allocated, as a worker

@@ -1264,6 +1264,10 @@ iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, Iot
   /* A disabled protocol is not there: its caller shows the bytes as data. */
   if (!iot_registry_dissector_enabled (dissector))
     return -1;
+  /* A layer no wanted field can be in: taken as read, at no cost. */
+  if (pkt->skip != NULL && dissector->id >= 0 && pkt->skip[dissector->id])
+    return (int) buf->length;
+  iot_layer_cut_check_call (pkt->layer, dissector);
   if (pkt->depth >= MAX_LAYER_DEPTH)
     {
       iot_expert_add_info (pkt, parent, &iot_core_experts[IOT_CORE_E_MALFORMED],
