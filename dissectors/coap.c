@@ -1266,6 +1266,8 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
 
 /* ---- request/response matching -------------------------------------------- */
 
+extern IotDissector iot_dissector_coap;
+
 /* The transaction of the message's token in its conversation, or NULL;
  * @create (first pass only) opens it if it is new. */
 static CoapTransaction *
@@ -1273,10 +1275,15 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
 {
   CoapTransaction probe = { 0 }, *trans;
   IotConvKey key;
-  gpointer conv;
+  gpointer conv, *slot;
 
   iot_conv_key_from_packet (&key, pkt);
-  conv = g_hash_table_lookup (state->convs, &key);
+  /* In the first pass UDP found the conversation already: its slot saves
+   * a look-up. */
+  slot = iot_packet_conversation_slot (pkt, &iot_dissector_coap, &key);
+  conv = slot != NULL ? *slot : NULL;
+  if (conv == NULL)
+    conv = g_hash_table_lookup (state->convs, &key);
   if (conv == NULL)
     {
       if (!create)
@@ -1284,6 +1291,8 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
       conv = GUINT_TO_POINTER (g_hash_table_size (state->convs) + 1);
       g_hash_table_insert (state->convs, g_memdup2 (&key, sizeof key), conv);
     }
+  if (slot != NULL)
+    *slot = conv;
   probe.conv = GPOINTER_TO_UINT (conv);
   probe.token_len = (guint8) MIN (msg->token_len, sizeof probe.token);
   memcpy (probe.token, msg->token, probe.token_len);

@@ -159,6 +159,10 @@ add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, gboolean is_dst)
 
   if (!is_dst && (mac[0] & 0x01))
     iot_expert_add_info (pkt, node, &eth_experts[E_SRC_NOT_GROUP], NULL);
+  /* Every row below is the address again, resolved or split in bits:
+   * nothing later frames need. */
+  if (iot_packet_state_only (pkt))
+    return;
   if (is_dst)
     add_resolved (pkt, node, buf, off, F_DST_RESOLVED, F_DST_OUI, F_DST_OUI_RESOLVED);
   else

@@ -315,6 +315,9 @@ add_address (IotPacket *pkt, int tree, IotBuf *buf, guint off, int field, int ho
   const guint8 *a = iot_buf_ptr (buf, off, 4);
   char text[256];
 
+  /* Rows and names only: nothing a later frame needs. */
+  if (iot_packet_state_only (pkt))
+    return;
   label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[field], buf, off, a), &ip_fields[field], a);
   iot_tree_set_hidden (pkt, label_with_name (pkt, iot_tree_add_ipv4 (pkt, tree, &ip_fields[F_ADDR], buf, off, a),
                                              &ip_fields[F_ADDR], a));

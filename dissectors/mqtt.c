@@ -1488,7 +1488,9 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
     }
   if (topic_len == 0 && props.topic_alias == 0)
     iot_expert_add_info (pkt, len_node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
-  iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
+  /* The escaped topic is for the Info column only: no column, no copy. */
+  if (iot_packet_wants_columns (pkt))
+    iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
   rec->topic = topic;
   rec->payload_offset = off;
   rec->payload_len = iot_buf_reported_remaining (msg, off);
@@ -1539,7 +1541,8 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
         }
       else
         iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
-      iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
+      if (iot_packet_wants_columns (pkt))
+        iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
       options = iot_buf_u8 (msg, off);
       if (ctx->version == MQTT_V50)
         node = add_bitmask (pkt, tree, msg, off, F_SUBOPT, option_bits);
@@ -2094,12 +2097,19 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
     {
       CallFact call = { frame, buf->origin, buf->source, 0 };
 
-      ctx->conn = g_hash_table_lookup (ctx->st->conns, &key);
+      /* TCP found the connection already: its slot saves a look-up. */
+      gpointer *slot = iot_packet_conversation_slot (pkt, &iot_dissector_mqtt, &key);
+
+      ctx->conn = slot != NULL ? *slot : NULL;
+      if (ctx->conn == NULL)
+        ctx->conn = g_hash_table_lookup (ctx->st->conns, &key);
       if (ctx->conn == NULL)
         {
           ctx->conn = g_new0 (MqttConn, 1);
           g_hash_table_insert (ctx->st->conns, g_memdup2 (&key, sizeof key), ctx->conn);
         }
+      if (slot != NULL)
+        *slot = ctx->conn;
       ctx->version = call.version = ctx->conn->version;
       g_array_append_val (ctx->st->calls, call);
       return;

@@ -555,9 +555,16 @@ typedef struct {
   guint32 prev_frame;       /* previous frame of the same stream, 0 = none */
 } FrameFact;
 
+/* One address/port pair: its latest stream (ports reused by a new
+ * connection open a new stream under the same key). */
+typedef struct {
+  IotConvSlots conv;     /* first: the key the table hashes */
+  guint32         stream_plus1;
+} TcpConv;
+
 typedef struct {
   GPtrArray  *streams;      /* TcpStream*, by index */
-  GHashTable *by_key;       /* first pass: connection key → stream index + 1 */
+  GHashTable *by_key;       /* first pass: connection key → TcpConv */
   GArray     *facts;        /* FrameFact, by frame number */
   GPtrArray  *pdus;         /* Pdu*: messages rebuilt from several segments */
   GHashTable *seg_facts;    /* frame → SegFact*, only for segments in such messages */
@@ -643,7 +650,7 @@ tcp_state_new (void)
   TcpState *st = g_new0 (TcpState, 1);
 
   st->streams = g_ptr_array_new ();
-  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
+  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, NULL, g_free);
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -734,8 +741,23 @@ history_at (const History *h, guint32 frame, gint32 fallback)
   return h->v[lo].value;
 }
 
+/* The pair's entry, made (with no stream yet) if it is new. */
+static TcpConv *
+conv_for_key (TcpState *st, const IotConvKey *key)
+{
+  TcpConv *conv = g_hash_table_lookup (st->by_key, key);
+
+  if (conv == NULL)
+    {
+      conv = g_new0 (TcpConv, 1);
+      conv->conv.key = *key;
+      g_hash_table_insert (st->by_key, &conv->conv.key, conv);
+    }
+  return conv;
+}
+
 static TcpStream *
-new_stream (TcpState *st, const IotConvKey *key, const IotAddress *src, guint16 sport,
+new_stream (TcpState *st, TcpConv *conv, const IotAddress *src, guint16 sport,
             const IotAddress *dst, guint16 dport, guint32 frame)
 {
   TcpStream *s = g_new0 (TcpStream, 1);
@@ -747,7 +769,7 @@ new_stream (TcpState *st, const IotConvKey *key, const IotAddress *src, guint16 
   s->first_frame = frame;
   s->wscale[0] = s->wscale[1] = WSCALE_UNKNOWN;
   g_ptr_array_add (st->streams, s);
-  g_hash_table_replace (st->by_key, g_memdup2 (key, sizeof *key), GUINT_TO_POINTER (st->streams->len));
+  conv->stream_plus1 = st->streams->len;
   return s;
 }
 
@@ -822,14 +844,18 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
   gboolean fresh = FALSE;
   TcpStream *s = NULL;
   IotConvKey key;
+  TcpConv *conv;
   gpointer found;
   guint dir;
 
   iot_conv_key_make (&key, src, seg->sport, dst, seg->dport);
-  found = g_hash_table_lookup (st->by_key, &key);
+  conv = conv_for_key (st, &key);
+  /* Found once here for every layer above. */
+  iot_packet_set_conversation (pkt, &conv->conv);
+  found = GUINT_TO_POINTER (conv->stream_plus1);
   if (found == NULL)
     {
-      s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+      s = new_stream (st, conv, src, seg->sport, dst, seg->dport, frame);
       found = GUINT_TO_POINTER (st->streams->len);
       fresh = TRUE;
     }
@@ -841,7 +867,7 @@ first_pass_segment (TcpState *st, IotPacket *pkt, const Segment *seg, gboolean a
        * reused for a new connection. */
       if (analyze && pure_syn && s->base_set[dir] && seg->seq != s->base[dir])
         {
-          s = new_stream (st, &key, src, seg->sport, dst, seg->dport, frame);
+          s = new_stream (st, conv, src, seg->sport, dst, seg->dport, frame);
           found = GUINT_TO_POINTER (st->streams->len);
           s->reused_frame = frame;
           s->completeness = SEEN_SYN;

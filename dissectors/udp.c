@@ -96,8 +96,14 @@ typedef struct {
   guint32 prev_frame;       /* previous frame with data in the stream, 0 = none */
 } FrameFact;
 
+/* One address/port pair and its stream (UDP streams never split). */
 typedef struct {
-  GHashTable *by_key;       /* IotConvKey → stream index + 1 (UDP streams never split) */
+  IotConvSlots conv;     /* first: the key the table hashes */
+  guint32         stream;
+} UdpConv;
+
+typedef struct {
+  GHashTable *by_key;       /* IotConvKey → UdpConv */
   GArray     *streams;      /* UdpStream */
   GArray     *facts;        /* FrameFact, sorted by frame */
 } UdpState;
@@ -107,7 +113,7 @@ udp_state_new (void)
 {
   UdpState *st = g_new0 (UdpState, 1);
 
-  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
+  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, NULL, g_free);
   st->streams = g_array_new (FALSE, TRUE, sizeof (UdpStream));
   st->facts = g_array_new (FALSE, FALSE, sizeof (FrameFact));
   return st;
@@ -131,19 +137,25 @@ static guint32
 lookup_stream (UdpState *st, IotPacket *pkt, guint16 sport, guint16 dport)
 {
   IotConvKey key;
-  gpointer found;
+  UdpConv *conv;
 
   iot_conv_key_make (&key, iot_packet_net_src (pkt), sport, iot_packet_net_dst (pkt), dport);
-  found = g_hash_table_lookup (st->by_key, &key);
-  if (found == NULL)
+  conv = g_hash_table_lookup (st->by_key, &key);
+  if (conv == NULL)
     {
       UdpStream fresh = { 0 };
 
       g_array_append_val (st->streams, fresh);
-      found = GUINT_TO_POINTER (st->streams->len);
-      g_hash_table_insert (st->by_key, g_memdup2 (&key, sizeof key), found);
+      conv = g_new0 (UdpConv, 1);
+      conv->conv.key = key;
+      conv->stream = st->streams->len - 1;
+      g_hash_table_insert (st->by_key, &conv->conv.key, conv);
     }
-  return GPOINTER_TO_UINT (found) - 1;
+  /* Found once here for the layers above; their slots are written in the
+   * first pass only, when no other thread reads them. */
+  if (iot_packet_first_pass (pkt))
+    iot_packet_set_conversation (pkt, &conv->conv);
+  return conv->stream;
 }
 
 /* First pass: this frame's datagram (with data) follows the stream's last. */

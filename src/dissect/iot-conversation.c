@@ -1,5 +1,6 @@
 /* iot-conversation.c — direction-independent conversation keys. */
 #include "iot-conversation.h"
+#include "iot-core-private.h"
 
 #include <string.h>
 
@@ -53,4 +54,27 @@ gboolean
 iot_conv_key_equal (gconstpointer a, gconstpointer b)
 {
   return memcmp (a, b, sizeof (IotConvKey)) == 0;
+}
+
+void
+iot_packet_set_conversation (IotPacket *pkt, IotConvSlots *conv)
+{
+  pkt->conversation = conv;
+}
+
+gpointer *
+iot_packet_conversation_slot (IotPacket *pkt, const IotDissector *dissector, const IotConvKey *key)
+{
+  IotConvSlots *conv = pkt->conversation;
+
+  if (conv == NULL || !iot_conv_key_equal (&conv->key, key))
+    return NULL;
+  for (guint i = 0; i < IOT_CONV_SLOTS; i++)
+    {
+      if (conv->owner[i] == NULL)
+        conv->owner[i] = dissector;
+      if (conv->owner[i] == dissector)
+        return &conv->data[i];
+    }
+  return NULL;
 }

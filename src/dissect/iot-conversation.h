@@ -22,4 +22,26 @@ guint    iot_conv_key_from_packet (IotConvKey *key, IotPacket *pkt);
 guint    iot_conv_key_hash (gconstpointer key);
 gboolean iot_conv_key_equal (gconstpointer a, gconstpointer b);
 
+/* A conversation as the transport layer keeps it, with a few slots where
+ * the dissectors above keep their own per-conversation data.  In the first
+ * pass TCP and UDP find the conversation once per frame and hand it up
+ * (iot_packet_set_conversation), so the layers above skip their own hash
+ * look-up of the same addresses and ports. */
+#define IOT_CONV_SLOTS 2
+
+typedef struct {
+  IotConvKey          key;
+  const IotDissector *owner[IOT_CONV_SLOTS];
+  gpointer            data[IOT_CONV_SLOTS];
+} IotConvSlots;
+
+/* Called by the transport that found @conv for this frame (first pass). */
+void      iot_packet_set_conversation (IotPacket *pkt, IotConvSlots *conv);
+/* @dissector's slot in the frame's conversation when that conversation is
+ * the one of @key, claiming a free slot on first use; NULL when the frame
+ * has none, the key differs or the slots are taken (look it up yourself).
+ * The slot only caches what the dissector also keeps in its own tables. */
+gpointer *iot_packet_conversation_slot (IotPacket *pkt, const IotDissector *dissector,
+                                        const IotConvKey *key);
+
 G_END_DECLS

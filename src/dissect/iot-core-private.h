@@ -5,6 +5,7 @@
 #include <setjmp.h>
 
 #include "iot-engine.h"
+#include "iot-conversation.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,10 @@ struct _IotPacket {
   IotAddress         dl_src, dl_dst;
   const char        *src_text, *dst_text;   /* link-layer text addresses, packet scratch */
   guint16            src_port, dst_port;
+
+  /* The conversation the transport found for this frame (first pass
+   * only), which the layers above may use instead of a look-up. */
+  IotConvSlots   *conversation;
 
   /* A message dissector's request for more stream bytes. */
   gboolean           more_requested;

@@ -85,6 +85,7 @@ iot_packet_reset (IotPacket *pkt)
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
   pkt->in_error = FALSE;
+  pkt->conversation = NULL;
   if (pkt->layer_values != NULL)
     memset (pkt->layer_values, 0, pkt->n_layer_values * sizeof (guint64));
   pkt->max_severity = 0;
