@@ -170,9 +170,14 @@ IotScan *
 iot_analysis_window_new_scan (IotAnalysisWindow *self)
 {
   IotAnalysisWindowPrivate *priv = iot_analysis_window_get_instance_private (self);
+  IotScan *scan;
 
   g_return_val_if_fail (priv->capture != NULL, NULL);
-  return iot_scan_new (iot_capture_engine (priv->capture));
+  scan = iot_scan_new (iot_capture_engine (priv->capture));
+  /* The frames a window counts are its displayed ones: a series filter
+   * on frame.time_delta_displayed reads the gap to the one before. */
+  iot_scan_set_range_displayed (scan, TRUE);
+  return scan;
 }
 
 void

@@ -43,7 +43,6 @@ iot_scan_new (IotEngine *engine)
   IotScan *scan = g_new0 (IotScan, 1);
 
   scan->engine = engine;
-  scan->range_displayed = TRUE;
   scan->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (scan->entries, entry_clear);
   return scan;

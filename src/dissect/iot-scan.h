@@ -73,9 +73,9 @@ void     iot_scan_set_frames (IotScan *scan, const guint32 *numbers, guint n);
 
 /* With @displayed, the range counts as the displayed frames: each frame's
  * frame.time_delta_displayed is measured from the frame before it in the
- * range, as when the CLI prints them.  On by default; off, no frame counts
- * as displayed before another (the delta is 0), as for a frame dissected
- * alone. */
+ * range, as when the CLI prints them (the analysis windows' scans).  Off
+ * by default: no frame counts as displayed before another (the delta is
+ * 0), as for a frame dissected alone. */
 void     iot_scan_set_range_displayed (IotScan *scan, gboolean displayed);
 
 /* Ends the walk after the current frame: called from a listener's frame
