@@ -10,23 +10,7 @@
 
 #include <string.h>
 
-#define CAPTURES "tests/captures"
-
-static GPtrArray *
-capture_paths (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (CAPTURES, 0, &error);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
-      g_ptr_array_add (paths, g_build_filename (CAPTURES, name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-  return paths;
-}
+#include "test-util.h"
 
 /* IotField* of every registered expert item -> its IotExpertInfo*. */
 static GHashTable *
@@ -82,7 +66,7 @@ seen_count (GHashTable *seen, const char *abbrev)
 static void
 test_items_registered_on_captures (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (GHashTable) items = registered_items ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (IotPacket) pkt = iot_packet_new ();

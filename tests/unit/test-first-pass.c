@@ -8,28 +8,12 @@
 
 #include <string.h>
 
-#define CAPTURES "tests/captures"
-
-static GPtrArray *
-capture_paths (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (CAPTURES, 0, &error);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
-      g_ptr_array_add (paths, g_build_filename (CAPTURES, name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-  return paths;
-}
+#include "test-util.h"
 
 static void
 test_no_nodes_in_first_pass (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   guint64 frames = 0;
 
   g_assert_cmpuint (paths->len, >, 20);
@@ -61,7 +45,7 @@ test_no_nodes_in_first_pass (void)
 static void
 test_severity_without_tree (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (IotPacket) bare = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
   IotDissectOptions none = { 0 };

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define CAPTURES "tests/captures"
+#include "test-util.h"
 
 static const char *const filters[] = {
   "ip.src", "mqtt.msgtype == 3 && mqtt.qos == 1", "!mqtt", "mqtt", "coap", "!coap", "json", "!json",
@@ -32,22 +32,6 @@ static const char *const field_lists[][4] = {
   /* The link layer's leftovers depend on how much its payload read. */
   { "eth.trailer", "eth.padding", NULL },
 };
-
-static GPtrArray *
-capture_paths (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) dir = g_dir_open (CAPTURES, 0, &error);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
-      g_ptr_array_add (paths, g_build_filename (CAPTURES, name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-  return paths;
-}
 
 static IotFieldSet *
 field_set_of (const char *const *abbrevs)
@@ -225,7 +209,7 @@ compare_capture (IotEngine *engine, IotFieldSet *wanted, IotFilter *filter, cons
 static void
 test_same_results (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (GPtrArray) compiled = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_filter_free);
   guint64 matched = 0;
 

@@ -22,3 +22,20 @@ test_make_pcap (guint32 link_type, const guint8 *const *frames, const guint32 *c
     }
   return g_byte_array_free_to_bytes (out);
 }
+
+/* Every capture in tests/captures (run from the source root), sorted. */
+static inline GPtrArray *
+test_capture_paths (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open ("tests/captures", 0, &error);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
+      g_ptr_array_add (paths, g_build_filename ("tests/captures", name, NULL));
+  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  return paths;
+}
