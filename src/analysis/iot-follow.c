@@ -241,9 +241,7 @@ follower_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
   const FollowFields *f = follower->f;
   const IotField *fields[] = { f->decrypted, f->icmp, f->icmpv6, f->stream, f->payload, f->seq };
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (fields[i] != NULL)
-      iot_field_set_add (wanted, fields[i]);
+  iot_field_set_add_each (wanted, fields, G_N_ELEMENTS (fields));
   *flags |= follower->flags;
 }
 

@@ -151,12 +151,8 @@ insight_radio_clear (IotInsight *self)
 void
 insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
-  for (guint i = 0; i < N_R; i++)
-    if (self->radio->f[i] != NULL)
-      iot_field_set_add (wanted, self->radio->f[i]);
-  for (guint i = 0; i < N_VALUE_FIELDS; i++)
-    if (self->radio->value_fields[i] != NULL)
-      iot_field_set_add (wanted, self->radio->value_fields[i]);
+  iot_field_set_add_each (wanted, self->radio->f, N_R);
+  iot_field_set_add_each (wanted, self->radio->value_fields, N_VALUE_FIELDS);
 }
 
 static gboolean

@@ -66,9 +66,7 @@ insight_sparkplug_clear (IotInsight *self)
 void
 insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
-  for (guint i = 0; i < N_S; i++)
-    if (self->sparkplug->f[i] != NULL)
-      iot_field_set_add (wanted, self->sparkplug->f[i]);
+  iot_field_set_add_each (wanted, self->sparkplug->f, N_S);
 }
 
 void

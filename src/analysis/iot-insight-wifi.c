@@ -185,9 +185,7 @@ insight_wifi_clear (IotInsight *self)
 void
 insight_wifi_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
-  for (guint i = 0; i < N_W; i++)
-    if (self->wifi->f[i] != NULL)
-      iot_field_set_add (wanted, self->wifi->f[i]);
+  iot_field_set_add_each (wanted, self->wifi->f, N_W);
 }
 
 /* ---- reading a packet -------------------------------------------------------------- */

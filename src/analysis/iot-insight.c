@@ -83,9 +83,7 @@ insight_fields_init (InsightFields *f)
 void
 insight_fields_add (const InsightFields *f, IotFieldSet *wanted)
 {
-  for (guint i = 0; i < N_F; i++)
-    if (f->f[i] != NULL)
-      iot_field_set_add (wanted, f->f[i]);
+  iot_field_set_add_each (wanted, f->f, N_F);
 }
 
 /* Which of our fields @field is, or -1. */

@@ -312,9 +312,7 @@ iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted)
   const IotField *const *fields = (const IotField *const *) &tree->f;
 
   /* Every field the tree reads: the struct holds only field pointers. */
-  for (guint i = 0; i < sizeof tree->f / sizeof (const IotField *); i++)
-    if (fields[i] != NULL)
-      iot_field_set_add (wanted, fields[i]);
+  iot_field_set_add_each (wanted, fields, sizeof tree->f / sizeof (const IotField *));
 }
 
 /* ---- counting ------------------------------------------------------------------------ */

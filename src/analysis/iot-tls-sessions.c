@@ -61,9 +61,7 @@ iot_tls_sessions_free (IotTlsSessions *self)
 void
 iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted)
 {
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (self->f[i] != NULL)
-      iot_field_set_add (wanted, self->f[i]);
+  iot_field_set_add_each (wanted, self->f, N_FIELDS);
 }
 
 static int

@@ -251,6 +251,14 @@ iot_field_set_add (IotFieldSet *set, const IotField *field)
   set->skip_ready = FALSE;
 }
 
+void
+iot_field_set_add_each (IotFieldSet *set, const IotField *const *fields, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (fields[i] != NULL)
+      iot_field_set_add (set, fields[i]);
+}
+
 gboolean
 iot_field_set_contains (const IotFieldSet *set, const IotField *field)
 {

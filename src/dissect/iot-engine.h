@@ -44,6 +44,9 @@ typedef struct _IotFieldSet IotFieldSet;
 IotFieldSet *iot_field_set_new (void);
 void         iot_field_set_free (IotFieldSet *set);
 void         iot_field_set_add (IotFieldSet *set, const IotField *field);
+/* Adds each of @fields[0..n) that is not NULL (a field a look-up by name
+ * did not find, e.g. of a protocol left out of this build). */
+void         iot_field_set_add_each (IotFieldSet *set, const IotField *const *fields, guint n);
 gboolean     iot_field_set_contains (const IotFieldSet *set, const IotField *field);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFieldSet, iot_field_set_free)
 
