@@ -33,8 +33,15 @@ struct _IotFilterPass {
   gint        next_chunk;   /* atomic: the next chunk a worker takes */
   gint        done;         /* atomic: frames checked */
   gint        failed;       /* atomic: a worker was cancelled */
-  GMutex      lock;         /* guards Chunk.done and @taken */
+  GMutex      lock;         /* guards Chunk.done, @taken, @copied and @freed */
   guint       taken;        /* chunks taken by iot_filter_pass_take */
+  /* A chunk's matches live in the malloc arena of the worker that found
+   * them: freeing them takes that arena's lock, which a worker preempted
+   * in the middle of a dissection holds for as long as it waits for a
+   * CPU.  So the taker (the main thread) only copies them, and a worker
+   * frees what was copied. */
+  guint       copied;       /* chunks whose matches the taker has copied */
+  guint       freed;        /* chunks whose matches a worker has freed */
   IotFilterPassReady ready;
   gpointer    ready_data;
   GCancellable *cancellable;
@@ -183,6 +190,19 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
   return TRUE;
 }
 
+/* In a worker, between two chunks: frees the matches the taker copied. */
+static void
+free_copied_chunks (IotFilterPass *pass)
+{
+  g_autoptr (GPtrArray) copied = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+
+  g_mutex_lock (&pass->lock);
+  for (; pass->freed < pass->copied; pass->freed++)
+    if (pass->chunks[pass->freed].matches != NULL)
+      g_ptr_array_add (copied, g_steal_pointer (&pass->chunks[pass->freed].matches));
+  g_mutex_unlock (&pass->lock);
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -196,6 +216,7 @@ worker (gpointer data)
     {
       guint index = (guint) g_atomic_int_add (&pass->next_chunk, 1);
 
+      free_copied_chunks (pass);
       if (index >= pass->n_chunks || g_atomic_int_get (&pass->failed))
         break;
       if (!scan_chunk (pass, index, filter))
@@ -254,10 +275,13 @@ iot_filter_pass_take (IotFilterPass *pass, GArray *matches, guint *n_errors, gui
 
       if (matches != NULL && chunk->matches != NULL)
         g_array_append_vals (matches, chunk->matches->data, chunk->matches->len);
-      g_clear_pointer (&chunk->matches, g_array_unref);
       *n_errors += chunk->n_errors;
       *n_warnings += chunk->n_warnings;
     }
+  /* A worker frees them (or iot_filter_pass_free, once none is left). */
+  g_mutex_lock (&pass->lock);
+  pass->copied = upto;
+  g_mutex_unlock (&pass->lock);
   return upto > from;
 }
 

@@ -76,16 +76,20 @@ iot_session_poll (IotSession *self)
 {
   if (self->loading)
     iot_session_poll_loading (self);
-  if (self->capture != NULL)
+  if (self->capture != NULL && self->loading && !iot_frame_list_is_filtered (self->frames))
+    {
+      /* GtkListView makes the widgets of up to LIST_WIDGET_ROWS rows as
+       * it hears of them (a screenful costs the main thread some 20 ms,
+       * more on a busy machine): while a file loads, its first rows come
+       * a step per frame within a time budget, as a live capture's do. */
+      if (self->rows_step_id == 0)
+        iot_session_show_new_rows (self);
+    }
+  else if (self->capture != NULL)
     {
       guint before = iot_session_get_n_displayed (self);
-      guint32 passed = iot_capture_n_passed (self->capture);
 
-      /* GtkListView builds up to 200 rows of widgets as items appear:
-       * a screenful per poll until then keeps each stall short. */
-      if (self->loading && before < 200 && !iot_frame_list_is_filtered (self->frames))
-        passed = MIN (passed, before + FIRST_SCREEN);
-      iot_frame_list_set_n_passed (self->frames, passed);
+      iot_frame_list_set_n_passed (self->frames, iot_capture_n_passed (self->capture));
       if (iot_session_get_n_displayed (self) != before)
         iot_session_notify_n_displayed (self);
     }
