@@ -14,6 +14,8 @@
  * a cancelled pass stops soon, large enough that the cost of a scan per
  * chunk does not show. */
 #define CHUNK_FRAMES 8192u
+/* Chunks done between two sweeps of the pages behind the pass. */
+#define SWEEP_CHUNKS 16u
 
 typedef struct {
   GArray  *matches;     /* guint32; NULL with no filter */
@@ -42,6 +44,8 @@ struct _IotFilterPass {
    * frees what was copied. */
   guint       copied;       /* chunks whose matches the taker has copied */
   guint       freed;        /* chunks whose matches a worker has freed */
+  guint       n_done;       /* chunks done */
+  guint       behind;       /* the chunks before this one are all done */
   IotFilterPassReady ready;
   gpointer    ready_data;
   GCancellable *cancellable;
@@ -165,6 +169,8 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
   g_autoptr (IotScan) scan = iot_scan_new (iot_capture_engine (pass->capture));
   Chunk *chunk = &pass->chunks[index];
   guint32 first, last;
+  gboolean sweep;
+  guint behind;
 
   chunk_bounds (pass, index, &first, &last);
   if (filter != NULL)
@@ -184,7 +190,22 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
     g_atomic_int_add (pass->progress, (gint) (last - first + 1));
   g_mutex_lock (&pass->lock);
   chunk->done = TRUE;
+  sweep = ++pass->n_done % SWEEP_CHUNKS == 0;
+  while (pass->behind < pass->n_chunks && pass->chunks[pass->behind].done)
+    pass->behind++;
+  behind = pass->behind;
   g_mutex_unlock (&pass->lock);
+  /* Reassembly reads the bytes of earlier frames again (the pieces of a
+   * PDU), often in chunks dropped long ago: now and then everything
+   * behind the pass leaves this process again, or a pass over a large
+   * capture would keep much of it resident. */
+  if (sweep && behind > 0)
+    {
+      guint32 behind_first, behind_last;
+
+      chunk_bounds (pass, behind - 1, &behind_first, &behind_last);
+      iot_file_drop_pages (iot_capture_file (pass->capture), pass->first, behind_last + 1);
+    }
   if (index == 0 && pass->ready != NULL)
     pass->ready (pass->ready_data);
   return TRUE;
