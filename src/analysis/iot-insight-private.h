@@ -381,6 +381,7 @@ struct _IotInsight {
   gint         pending_ack_seq;
   guint        acks_seen;              /* MAC acknowledgements in the capture */
   char         pending_ack_src[32];
+  IotInsightKeep keep;                 /* what is kept besides the findings */
 };
 
 void            insight_fields_init (InsightFields *f);

@@ -596,6 +596,7 @@ iot_insight_new (void)
     self->lists[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->coap_cons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->first_ns = -1;
+  self->keep = IOT_INSIGHT_KEEP_ALL;
   insight_causes_init (self);
   insight_tls_init (self);
   insight_network_init (self);
@@ -1203,8 +1204,8 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
   session_message (self, st, ff, from_client);
 
   /* Baseline facts for the client. */
-  p = profile_get (self->clients, client);
-  if (from_client)
+  p = self->keep & IOT_INSIGHT_KEEP_PROFILES ? profile_get (self->clients, client) : NULL;
+  if (from_client && p != NULL)
     {
       g_autofree char *peer = insight_endpoint_text (&st->broker, st->broker_port);
       g_autofree char *type = g_strdup_printf ("mqtt:%s", insight_mqtt_type_name (m->type));
@@ -1252,12 +1253,13 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
                 g_array_append_val (se->frames, ff->number);
                 g_array_append_val (se->streams, ff->stream);
               }
-            tp = profile_get (self->topic_profiles, topic);
-            {
-              g_autofree char *type = g_strdup_printf ("qos%d%s", MAX (m->qos, 0), m->retain ? "-retained" : "");
+            if (self->keep & IOT_INSIGHT_KEEP_PROFILES)
+              {
+                g_autofree char *type = g_strdup_printf ("qos%d%s", MAX (m->qos, 0), m->retain ? "-retained" : "");
 
-              profile_add (tp, ff->number, ff->rel_ns, m->payload_len, client, type);
-            }
+                tp = profile_get (self->topic_profiles, topic);
+                profile_add (tp, ff->number, ff->rel_ns, m->payload_len, client, type);
+              }
             if (m->qos == 0)
               {
                 Qos0 q = { ff->number, ff->rel_ns, ff->seq_raw + ff->tcp_len };
@@ -1720,24 +1722,32 @@ frame_type_label (const FrameFacts *ff, char *buf, gsize size)
 static void
 device_frame (IotInsight *self, const FrameFacts *ff)
 {
+  gboolean src_local, dst_local;
   DeviceName *from;
-  const char *src, *dst;
+  const char *src;
   char type[64];
 
   if (ff->src.family != 4 && ff->src.family != 6)
     return;
+  src_local = insight_address_is_local (&ff->src);
+  dst_local = insight_address_is_local (&ff->dst);
+  /* The names are formatted only for what needs them. */
+  if (!(self->keep & IOT_INSIGHT_KEEP_PROFILES) && src_local && dst_local && !ff->retrans && !ff->zero_window)
+    return;
   from = device_name (self, &ff->src);
   src = from->text;
-  dst = device_name (self, &ff->dst)->text;
-  if (from->profile == NULL)
-    from->profile = profile_get (self->devices, src);
-  profile_add (from->profile, ff->number, ff->rel_ns, ff->payload_len, dst, frame_type_label (ff, type, sizeof type));
+  if (self->keep & IOT_INSIGHT_KEEP_PROFILES)
+    {
+      if (from->profile == NULL)
+        from->profile = profile_get (self->devices, src);
+      profile_add (from->profile, ff->number, ff->rel_ns, ff->payload_len, device_name (self, &ff->dst)->text,
+                   frame_type_label (ff, type, sizeof type));
+    }
 
   /* Conversations that leave the local networks. */
-  if (insight_address_is_local (&ff->src) != insight_address_is_local (&ff->dst)
-      || !insight_address_is_local (&ff->src))
+  if (src_local != dst_local || !src_local)
     {
-      gboolean src_local = insight_address_is_local (&ff->src);
+      const char *dst = device_name (self, &ff->dst)->text;
       g_autofree char *key = g_strdup_printf ("%s\x1f%s", src_local ? src : dst, src_local ? dst : src);
 
       frame_list_add (frame_list_get (self->lists[L_EXTERNAL], key), ff->number);
@@ -1810,7 +1820,8 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
   ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
-  iot_readings_add_packet (self->readings, pkt);
+  if (self->keep & IOT_INSIGHT_KEEP_READINGS)
+    iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
   insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
   insight_wifi_packet (self, pkt, ff.number, ff.rel_ns);
@@ -1829,8 +1840,11 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
 static void
 listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  iot_insight_add_wanted (self, wanted);
-  *flags |= IOT_DISSECT_READINGS;
+  IotInsight *insight = self;
+
+  iot_insight_add_wanted (insight, wanted);
+  if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
+    *flags |= IOT_DISSECT_READINGS;
 }
 
 static void
@@ -1850,6 +1864,12 @@ const IotScanListener iot_insight_listener = {
   .frame = listener_frame,
   .finish = listener_finish,
 };
+
+void
+iot_insight_set_keep (IotInsight *self, IotInsightKeep keep)
+{
+  self->keep = keep;
+}
 
 void
 iot_insight_set_capture_path (IotInsight *self, const char *path)
