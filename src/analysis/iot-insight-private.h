@@ -171,10 +171,11 @@ typedef struct {
   IotTopicStats stats;
   guint         main_count; /* messages of the busiest publisher */
   GPtrArray    *recipients; /* char *: clients the broker delivered it to */
+  struct _Series *last_series;  /* the series of its last publication: most topics have one publisher */
 } Topic;
 
 /* The publications of one publisher on one topic. */
-typedef struct {
+typedef struct _Series {
   char   *publisher;
   char   *topic;
   GArray *times;            /* gint64 ns */
@@ -382,6 +383,7 @@ struct _IotInsight {
   guint        acks_seen;              /* MAC acknowledgements in the capture */
   char         pending_ack_src[32];
   IotInsightKeep keep;                 /* what is kept besides the findings */
+  GHashTable  *cleartext_lists;        /* CleartextKey → FrameList of lists[L_CLEARTEXT] */
 };
 
 void            insight_fields_init (InsightFields *f);

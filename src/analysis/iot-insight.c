@@ -565,6 +565,30 @@ device_name (IotInsight *self, const IotAddress *addr)
   return d;
 }
 
+/* A clear-text protocol's device and server port: the key of its
+ * L_CLEARTEXT list without formatting text on every frame. */
+typedef struct {
+  IotAddress device;
+  guint8     proto;             /* 0 MQTT, 1 CoAP, 2 HTTP */
+  guint16    port;
+} CleartextKey;
+
+static guint
+cleartext_key_hash (gconstpointer key)
+{
+  const CleartextKey *k = key;
+
+  return address_hash (&k->device) * 31u + k->port * 4u + k->proto;
+}
+
+static gboolean
+cleartext_key_equal (gconstpointer a, gconstpointer b)
+{
+  const CleartextKey *x = a, *y = b;
+
+  return x->proto == y->proto && x->port == y->port && address_equal (&x->device, &y->device);
+}
+
 IotInsight *
 iot_insight_new (void)
 {
@@ -595,6 +619,7 @@ iot_insight_new (void)
   for (guint i = 0; i < N_LISTS; i++)
     self->lists[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->coap_cons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
+  self->cleartext_lists = g_hash_table_new_full (cleartext_key_hash, cleartext_key_equal, g_free, NULL);
   self->first_ns = -1;
   self->keep = IOT_INSIGHT_KEEP_ALL;
   insight_causes_init (self);
@@ -651,6 +676,7 @@ iot_insight_free (IotInsight *self)
   for (guint i = 0; i < N_LISTS; i++)
     g_hash_table_unref (self->lists[i]);
   g_hash_table_unref (self->coap_cons);
+  g_hash_table_unref (self->cleartext_lists);
   g_free (self->capture_name);
   g_free (self);
 }
@@ -1247,7 +1273,10 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
             add_unique (t->stats.publishers, client);
             if (!m->dup)
               {
-                Series *se = series_get (self, client, topic);
+                Series *se = t->last_series;
+
+                if (se == NULL || strcmp (se->publisher, client) != 0)
+                  se = t->last_series = series_get (self, client, topic);
 
                 g_array_append_val (se->times, ff->rel_ns);
                 g_array_append_val (se->frames, ff->number);
@@ -1629,7 +1658,8 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
 {
   const char *proto = NULL;
   gboolean to_server;
-  g_autofree char *device = NULL, *key = NULL;
+  CleartextKey ck;
+  FrameList *l;
 
   if (ff->mqtt->len > 0)
     {
@@ -1657,12 +1687,23 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
       readable_frame (self, ff, to_server);
       return;
     }
-  device = insight_address_text (to_server ? &ff->src : &ff->dst);
-  key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, device, to_server ? ff->dport : ff->sport);
-  frame_list_add (frame_list_get (self->lists[L_CLEARTEXT], key), ff->number);
+  memset (&ck, 0, sizeof ck);
+  ck.device = to_server ? ff->src : ff->dst;
+  ck.proto = ff->mqtt->len > 0 ? 0 : ff->coap ? 1 : 2;
+  ck.port = to_server ? ff->dport : ff->sport;
+  l = g_hash_table_lookup (self->cleartext_lists, &ck);
+  if (l == NULL)
+    {
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, device_name (self, &ck.device)->text, ck.port);
+
+      l = frame_list_get (self->lists[L_CLEARTEXT], key);
+      g_hash_table_insert (self->cleartext_lists, g_memdup2 (&ck, sizeof ck), l);
+    }
+  frame_list_add (l, ff->number);
 
   if (ff->http && ff->http_auth != NULL && *ff->http_auth != '\0')
     {
+      const char *device = device_name (self, to_server ? &ff->src : &ff->dst)->text;
       g_autofree char *masked = NULL, *k2 = NULL;
       const char *auth = ff->http_auth;
 
