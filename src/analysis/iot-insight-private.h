@@ -210,6 +210,7 @@ typedef struct {
   guint      last_publish_size;    /* its payload bytes */
   gboolean   last_publish_answered;
   GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
+  char      *client_endpoint;      /* the client's address:port, formatted once; NULL: not yet */
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -384,6 +385,7 @@ struct _IotInsight {
   char         pending_ack_src[32];
   IotInsightKeep keep;                 /* what is kept besides the findings */
   GHashTable  *cleartext_lists;        /* CleartextKey → FrameList of lists[L_CLEARTEXT] */
+  GHashTable  *name_sets;              /* GPtrArray of names → set of its names (long lists only) */
 };
 
 void            insight_fields_init (InsightFields *f);

@@ -427,13 +427,36 @@ topic_free (gpointer data)
   g_free (t);
 }
 
+/* Appends a copy of @name to @list unless it holds it already; a long
+ * list (the subscribers of a busy topic) gets a set of its names so that
+ * the test does not walk it. */
 static void
-add_unique (GPtrArray *list, const char *name)
+add_unique (IotInsight *self, GPtrArray *list, const char *name)
 {
-  for (guint i = 0; i < list->len; i++)
-    if (strcmp (g_ptr_array_index (list, i), name) == 0)
+  GHashTable *set;
+  char *copy;
+
+  if (list->len < 8)
+    {
+      for (guint i = 0; i < list->len; i++)
+        if (strcmp (g_ptr_array_index (list, i), name) == 0)
+          return;
+      g_ptr_array_add (list, g_strdup (name));
       return;
-  g_ptr_array_add (list, g_strdup (name));
+    }
+  set = g_hash_table_lookup (self->name_sets, list);
+  if (set == NULL)
+    {
+      set = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < list->len; i++)
+        g_hash_table_add (set, g_ptr_array_index (list, i));
+      g_hash_table_insert (self->name_sets, list, set);
+    }
+  if (g_hash_table_contains (set, name))
+    return;
+  copy = g_strdup (name);
+  g_ptr_array_add (list, copy);
+  g_hash_table_add (set, copy);
 }
 
 static Topic *
@@ -515,6 +538,7 @@ stream_free (gpointer data)
   g_array_unref (st->qos0);
   g_array_unref (st->inflight);
   g_array_unref (st->retrans);
+  g_free (st->client_endpoint);
   g_free (st);
 }
 
@@ -620,6 +644,7 @@ iot_insight_new (void)
     self->lists[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->coap_cons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, frame_list_free);
   self->cleartext_lists = g_hash_table_new_full (cleartext_key_hash, cleartext_key_equal, g_free, NULL);
+  self->name_sets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_hash_table_unref);
   self->first_ns = -1;
   self->keep = IOT_INSIGHT_KEEP_ALL;
   insight_causes_init (self);
@@ -677,6 +702,7 @@ iot_insight_free (IotInsight *self)
     g_hash_table_unref (self->lists[i]);
   g_hash_table_unref (self->coap_cons);
   g_hash_table_unref (self->cleartext_lists);
+  g_hash_table_unref (self->name_sets);
   g_free (self->capture_name);
   g_free (self);
 }
@@ -1109,15 +1135,17 @@ learn_client (Stream *st, const FrameFacts *ff, gboolean from_client)
   st->broker_port = from_client ? ff->dport : ff->sport;
 }
 
+/* The client's id, or its address and port without one (the stream's). */
 static const char *
-stream_client_name (IotInsight *self, Stream *st, char **owned)
+stream_client_name (IotInsight *self, Stream *st)
 {
   IotMqttSession *s = stream_session (self, st);
 
   if (s != NULL && s->client_id != NULL && *s->client_id != '\0')
     return s->client_id;
-  *owned = insight_endpoint_text (&st->client, st->client_port);
-  return *owned;
+  if (st->client_endpoint == NULL)
+    st->client_endpoint = insight_endpoint_text (&st->client, st->client_port);
+  return st->client_endpoint;
 }
 
 static void
@@ -1193,7 +1221,7 @@ static void
 mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
 {
   gboolean from_client = mqtt_from_client (st, ff, m->type);
-  g_autofree char *owned = NULL, *key = NULL;
+  g_autofree char *key = NULL;
   const char *client;
   IotMqttSession *s;
   Profile *p;
@@ -1226,7 +1254,7 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
       mqtt_credentials (self, ff, m);
     }
   s = stream_session (self, st);
-  client = stream_client_name (self, st, &owned);
+  client = stream_client_name (self, st);
   session_message (self, st, ff, from_client);
 
   /* Baseline facts for the client. */
@@ -1270,7 +1298,7 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         if (from_client)
           {
             t->stats.published++;
-            add_unique (t->stats.publishers, client);
+            add_unique (self, t->stats.publishers, client);
             if (!m->dup)
               {
                 Series *se = t->last_series;
@@ -1302,8 +1330,8 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         else
           {
             t->stats.delivered++;
-            add_unique (t->stats.subscribers, client);
-            add_unique (t->recipients, client);
+            add_unique (self, t->stats.subscribers, client);
+            add_unique (self, t->recipients, client);
           }
         if (m->dup)
           {
@@ -2186,8 +2214,26 @@ sibling_candidates (GHashTable *index, const Series *s, GPtrArray *keys, GArray 
 static double
 median_interval (const Series *s, guint from, guint to)
 {
-  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) v = NULL;
+  double small[64];
+  guint n = 0;
 
+  /* The sliding windows of speed_up_point are short: sorted in place on
+   * the stack, the same median as insight_distribution's. */
+  if (to > MAX (from, 1u) && to - MAX (from, 1u) <= G_N_ELEMENTS (small))
+    {
+      for (guint i = MAX (from, 1u); i < to; i++)
+        {
+          double d = (g_array_index (s->times, gint64, i) - g_array_index (s->times, gint64, i - 1)) / 1e9;
+          guint j = n++;
+
+          for (; j > 0 && small[j - 1] > d; j--)
+            small[j] = small[j - 1];
+          small[j] = d;
+        }
+      return insight_percentile (small, n, 0.5);
+    }
+  v = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = MAX (from, 1u); i < to; i++)
     {
       double d = (g_array_index (s->times, gint64, i) - g_array_index (s->times, gint64, i - 1)) / 1e9;
@@ -2389,7 +2435,7 @@ finish_mqtt (IotInsight *self)
                                                     g_array_index (candidates, guint, c));
 
           if (insight_topic_matches (sub->filter, t->stats.topic))
-            add_unique (t->stats.subscribers, sub->client);
+            add_unique (self, t->stats.subscribers, sub->client);
         }
     }
   insight_sub_index_clear (&index);
