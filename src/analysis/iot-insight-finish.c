@@ -428,12 +428,12 @@ finish_security (IotInsight *self)
       g_autofree char *subject = g_strdup_printf ("%s → port %s", p[1], p[2]);
       IotInsightItem *item = insight_add_item (self, IOT_INSIGHT_SECURITY, "cleartext", IOT_SEV_WARN, subject,
         g_strdup_printf ("%s in clear text: device %s, server port %s (%u frame%s)", p[0], p[1], p[2],
-                         l->frames->len, l->frames->len == 1 ? "" : "s"),
+                         l->frames->len + l->more, l->frames->len + l->more == 1 ? "" : "s"),
         g_strdup_printf ("%s is not encrypted here, so anyone on the same network (Wi-Fi, a switch port, the "
                          "provider) can read every message and change it on the way. Use the TLS/DTLS version "
                          "instead (MQTT on port 8883, CoAP over DTLS on 5684, HTTPS), at least for traffic that "
                          "leaves the local network.", p[0]));
-      for (guint k = 0; k < MIN (l->frames->len, 10u); k++)
+      for (guint k = 0; k < MIN (l->frames->len, CLEARTEXT_FRAMES_SHOWN); k++)
         g_array_append_val (item->frames, g_array_index (l->frames, guint32, k));
     }
   g_ptr_array_unref (keys);

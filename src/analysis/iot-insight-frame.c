@@ -633,7 +633,11 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
       l = insight_frame_list_get (self->lists[L_CLEARTEXT], key);
       g_hash_table_insert (self->cleartext_lists, g_memdup2 (&ck, sizeof ck), l);
     }
-  insight_frame_list_add (l, ff->number);
+  /* The finding shows the first frames and counts the rest. */
+  if (l->frames->len < CLEARTEXT_FRAMES_SHOWN)
+    insight_frame_list_add (l, ff->number);
+  else
+    l->more++;
 
   if (ff->http && ff->http_auth != NULL && *ff->http_auth != '\0')
     {

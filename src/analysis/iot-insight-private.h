@@ -149,6 +149,7 @@ typedef struct {
   GArray  *frames;          /* guint32, in capture order */
   char    *label;
   gboolean answered;        /* CoAP CON: an ACK or RST came back */
+  guint    more;            /* frames counted after the first ones (lists that keep only those) */
 } FrameList;
 
 typedef struct {

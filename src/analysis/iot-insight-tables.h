@@ -41,6 +41,9 @@ DeviceName  *insight_device_name (IotInsight *self, const IotAddress *addr);
 /* "27, 28, 30" for the first @max frames of @frames, "…" if there are more. */
 char        *insight_frame_numbers_text (const GArray *frames, guint max);
 
+/* The frames a clear-text finding lists; its list keeps no more. */
+#define CLEARTEXT_FRAMES_SHOWN 10u
+
 /* iot-insight-mqtt.c */
 void         insight_mqtt_frame (IotInsight *self, FrameFacts *ff);
 void         insight_finish_mqtt (IotInsight *self);
