@@ -149,6 +149,7 @@ typedef struct {
   GArray  *frames;          /* guint32, in capture order */
   char    *label;
   gboolean answered;        /* CoAP CON: an ACK or RST came back */
+  guint    more;            /* frames counted after the first ones (lists that keep only those) */
 } FrameList;
 
 typedef struct {
@@ -171,10 +172,11 @@ typedef struct {
   IotTopicStats stats;
   guint         main_count; /* messages of the busiest publisher */
   GPtrArray    *recipients; /* char *: clients the broker delivered it to */
+  struct _Series *last_series;  /* the series of its last publication: most topics have one publisher */
 } Topic;
 
 /* The publications of one publisher on one topic. */
-typedef struct {
+typedef struct _Series {
   char   *publisher;
   char   *topic;
   GArray *times;            /* gint64 ns */
@@ -209,6 +211,7 @@ typedef struct {
   guint      last_publish_size;    /* its payload bytes */
   gboolean   last_publish_answered;
   GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
+  char      *client_endpoint;      /* the client's address:port, formatted once; NULL: not yet */
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -381,6 +384,9 @@ struct _IotInsight {
   gint         pending_ack_seq;
   guint        acks_seen;              /* MAC acknowledgements in the capture */
   char         pending_ack_src[32];
+  IotInsightKeep keep;                 /* what is kept besides the findings */
+  GHashTable  *cleartext_lists;        /* CleartextKey → FrameList of lists[L_CLEARTEXT] */
+  GHashTable  *name_sets;              /* GPtrArray of names → set of its names (long lists only) */
 };
 
 void            insight_fields_init (InsightFields *f);

@@ -112,6 +112,18 @@ extern const IotScanListener iot_insight_listener;
 /* The capture's name in reports (the file's base name). */
 void          iot_insight_set_capture_path (IotInsight *insight, const char *path);
 
+/* What the insight keeps besides its findings, topics, sessions and
+ * latencies: the numeric readings (the window's chart, the JSON and HTML
+ * reports) and the per device, client and topic profiles (baselines).
+ * Each costs work on every frame; a caller that prints only the text
+ * report leaves them out.  All by default; set before the first frame. */
+typedef enum {
+  IOT_INSIGHT_KEEP_READINGS = 1 << 0,
+  IOT_INSIGHT_KEEP_PROFILES = 1 << 1,
+  IOT_INSIGHT_KEEP_ALL      = IOT_INSIGHT_KEEP_READINGS | IOT_INSIGHT_KEEP_PROFILES,
+} IotInsightKeep;
+void          iot_insight_set_keep (IotInsight *insight, IotInsightKeep keep);
+
 guint                 iot_insight_n_items (IotInsight *insight);
 const IotInsightItem *iot_insight_item (IotInsight *insight, guint index);
 /* The first item with @id (and, when @subject is not NULL, a subject

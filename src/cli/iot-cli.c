@@ -1000,6 +1000,11 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
     {
       insight_tap = iot_insight_new ();
       iot_insight_set_capture_path (insight_tap, iot_file_path (file));
+      /* The text report prints neither readings nor profiles. */
+      iot_insight_set_keep (insight_tap, (insight_opts.report_json || insight_opts.report_html
+                                          ? IOT_INSIGHT_KEEP_READINGS : 0)
+                                         | (insight_opts.save_baseline || insight_opts.compare_baseline
+                                            ? IOT_INSIGHT_KEEP_PROFILES : 0));
       iot_scan_add_listener (taps, &iot_insight_listener, insight_tap, NULL);
     }
   /* -c stops the frames the reports see short of the first pass's end. */

@@ -1488,6 +1488,46 @@ test_gap_held_up (void)
   assert_device_gap (engine, insight);
 }
 
+/* Leaving readings and profiles out changes nothing the text report says;
+ * the readings are then not collected, and the baseline has no devices. */
+static void
+test_keep (void)
+{
+  g_autoptr (IotEngine) engine = open_capture ("readings.pcap");
+  g_autoptr (IotInsight) full = analyze (engine);
+  g_autoptr (IotInsight) lean = iot_insight_new ();
+  g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) full_text = g_string_new (NULL);
+  g_autoptr (GString) lean_text = g_string_new (NULL);
+  g_autoptr (JsonBuilder) full_base = json_builder_new ();
+  g_autoptr (JsonBuilder) lean_base = json_builder_new ();
+  g_autoptr (JsonNode) full_node = NULL, lean_node = NULL;
+  JsonObject *devices;
+
+  iot_insight_set_keep (lean, 0);
+  iot_insight_set_capture_path (lean, "tests/captures/readings.pcap");
+  iot_scan_add_listener (scan, &iot_insight_listener, lean, NULL);
+  g_assert_true (iot_scan_run (scan, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  iot_insight_print (full, full_text);
+  iot_insight_print (lean, lean_text);
+  g_assert_cmpstr (lean_text->str, ==, full_text->str);
+  g_assert_cmpuint (iot_insight_n_items (lean), ==, iot_insight_n_items (full));
+  g_assert_cmpuint (iot_readings_n_series (iot_insight_readings (full)), >, 0);
+  g_assert_cmpuint (iot_readings_n_series (iot_insight_readings (lean)), ==, 0);
+
+  iot_insight_baseline (full, full_base);
+  iot_insight_baseline (lean, lean_base);
+  full_node = json_builder_get_root (full_base);
+  lean_node = json_builder_get_root (lean_base);
+  devices = json_object_get_object_member (json_node_get_object (full_node), "devices");
+  g_assert_cmpuint (json_object_get_size (devices), >, 0);
+  devices = json_object_get_object_member (json_node_get_object (lean_node), "devices");
+  g_assert_cmpuint (json_object_get_size (devices), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1524,5 +1564,6 @@ main (int argc, char **argv)
   g_test_add_func ("/insight/gap-held-up", test_gap_held_up);
   g_test_add_func ("/insight/periodic-coalesced", test_periodic_coalesced);
   g_test_add_func ("/insight/coap-server-restart", test_coap_server_restart);
+  g_test_add_func ("/insight/keep", test_keep);
   return g_test_run ();
 }

@@ -1,0 +1,817 @@
+/* iot-insight-frame.c — what one frame says, and where it goes: reads
+ * the dissected rows into a FrameFacts (read_frame), then updates the
+ * per-capture tables for the frame's devices and its protocols other than
+ * MQTT (iot-insight-mqtt.c).
+ */
+#include "iot-insight-tables.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "iot-format.h"
+
+/* ---- reading one frame ------------------------------------------------------------ */
+
+/* MqttMsg, TlsHs and FrameFacts: iot-insight-private.h. */
+
+static const char *
+node_string (const IotNode *node)
+{
+  return node->v.p ? (const char *) node->v.p : "";
+}
+
+static MqttMsg *
+current_mqtt (FrameFacts *ff)
+{
+  return ff->mqtt->len ? &g_array_index (ff->mqtt, MqttMsg, ff->mqtt->len - 1) : NULL;
+}
+
+static void
+set_error_rc (MqttMsg *m, guint64 value, const char *field)
+{
+  if (m != NULL && value >= 0x80 && m->error_rc < 0)
+    {
+      m->error_rc = (gint) value;
+      m->error_field = field;
+    }
+}
+
+/* An IPv4 address field, in host order (0: none). */
+static guint32
+node_ipv4 (const IotNode *node)
+{
+  const guint8 *p = node->v.p;
+
+  return p != NULL ? (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3] : 0;
+}
+
+static void
+read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
+{
+  const InsightFields *f = &self->f;
+  const char *last_proto = NULL;
+  TlsHs *hs = NULL;
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      MqttMsg *m = current_mqtt (ff);
+      int idx;
+
+      if (node->field == NULL)
+        continue;
+      if (node->field->type == IOT_FT_PROTOCOL)
+        last_proto = node->field->proto_abbrev ? node->field->proto_abbrev : node->field->abbrev;
+      idx = insight_field_index (f, node->field);
+      if (idx < 0)
+        continue;
+      /* The dissector's own expert item: it alone knows which copies of a
+       * message still needed an acknowledgement. */
+      if (idx == F_MQTT_UNACKED)
+        {
+          if (m != NULL)
+            m->unanswered = TRUE;
+          continue;
+        }
+      if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
+        ff->quoted_coap_mid = (gint) node->v.u;
+      /* The copy of another packet inside an ICMP error is not this frame's
+       * own traffic; the ICMP header's type and code are. */
+      if (ff->quoted && idx != F_MALFORMED && idx != F_ICMP_TYPE && idx != F_ICMP_CODE && idx != F_ICMPV6_TYPE)
+        continue;
+      switch (idx)
+        {
+        case F_IP:
+          ff->ip = TRUE;
+          break;
+        case F_IPV6:
+          ff->ip = TRUE;
+          break;
+        case F_IP_ID:
+          ff->ip_id = (guint32) node->v.u;
+          break;
+        case F_ICMP:
+        case F_ICMPV6:
+          ff->quoted = TRUE;
+          break;
+        case F_TCP:
+          ff->l4 = 6;
+          break;
+        case F_UDP:
+          ff->l4 = 17;
+          break;
+        case F_TCP_STREAM:
+          ff->has_stream = TRUE;
+          ff->stream = (guint32) node->v.u;
+          break;
+        case F_TCP_SEQ_RAW:
+          ff->seq_raw = (guint32) node->v.u;
+          break;
+        case F_TCP_ACK_RAW:
+          ff->ack_raw = (guint32) node->v.u;
+          break;
+        case F_TCP_LEN:
+          ff->tcp_len = (guint32) node->v.u;
+          ff->payload_len = ff->tcp_len;
+          break;
+        case F_TCP_FLAGS:
+          ff->tcp_flags = (guint16) node->v.u;
+          break;
+        case F_TCP_RETRANS:
+        case F_TCP_FAST_RETRANS:
+        case F_TCP_SPURIOUS:
+          ff->retrans = TRUE;
+          ff->loss_sign = TRUE;
+          break;
+        case F_TCP_LOST_SEGMENT:
+        case F_TCP_OUT_OF_ORDER:
+        case F_TCP_DUP_ACK:
+          ff->loss_sign = TRUE;
+          break;
+        case F_TCP_ZERO_WINDOW:
+          ff->zero_window = TRUE;
+          break;
+        case F_UDP_PAYLOAD:
+          ff->payload_len = node->vlen;
+          break;
+        case F_MQTT:
+          {
+            MqttMsg fresh = { 0 };
+
+            fresh.qos = -1;
+            fresh.msgid = -1;
+            fresh.keepalive = -1;
+            fresh.connack = -1;
+            fresh.error_rc = -1;
+            fresh.response_time_ns = -1;
+            g_array_append_val (ff->mqtt, fresh);
+          }
+          break;
+        case F_MALFORMED:
+          ff->malformed = last_proto ? last_proto : "frame";
+          break;
+        case F_REASSEMBLY_ERROR:
+          ff->reassembly_error = TRUE;
+          break;
+        default:
+          if (idx >= F_WPAN_FRAME_TYPE)
+            insight_wpan_field (ff, idx, node);
+          break;
+        }
+      if (idx >= F_MQTT_TYPE && idx <= F_MQTT_DUP_OF && m != NULL)
+        {
+          switch (idx)
+            {
+            case F_MQTT_TYPE: m->type = (guint8) node->v.u; break;
+            case F_MQTT_QOS: m->qos = (gint8) node->v.u; break;
+            case F_MQTT_DUP: m->dup = node->v.u != 0; break;
+            case F_MQTT_RETAIN: m->retain = node->v.u != 0; break;
+            case F_MQTT_MSGID: m->msgid = (gint32) node->v.u; break;
+            case F_MQTT_TOPIC:
+              if (m->topic == NULL)
+                m->topic = g_strdup (node_string (node));
+              else if (m->type != 3)
+                {
+                  char *joined = g_strconcat (m->topic, "\n", node_string (node), NULL);
+
+                  g_free (m->topic);
+                  m->topic = joined;
+                }
+              break;
+            case F_MQTT_MSG: m->payload_len = node->vlen; break;
+            case F_MQTT_CLIENTID: m->client_id = node_string (node); break;
+            case F_MQTT_USERNAME: m->username = node_string (node); m->has_username = TRUE; break;
+            case F_MQTT_PASSWD: m->passwd = node_string (node); m->has_passwd = TRUE; break;
+            case F_MQTT_KALIVE: m->keepalive = (gint) node->v.u; break;
+            case F_MQTT_CONACK: m->connack = (gint) node->v.u; break;
+            case F_MQTT_CONNACK_RC: m->connack = (gint) node->v.u; break;
+            case F_MQTT_SUBACK_QOS: set_error_rc (m, node->v.u, "Granted QoS"); break;
+            case F_MQTT_RESPONSE_TIME: m->response_time_ns = node->v.i; break;
+            case F_MQTT_DUP_OF: m->dup_of = (guint32) node->v.u; break;
+            default:
+              set_error_rc (m, node->v.u, node->field->name);
+              break;
+            }
+          continue;
+        }
+      switch (idx)
+        {
+        /* Over TCP/TLS (RFC 8323) a message has no type: none of the four. */
+        case F_COAP: ff->coap = TRUE; ff->coap_response_time = -1; ff->coap_type = COAP_TYPE_NONE; break;
+        case F_COAP_TYPE: ff->coap_type = (guint) node->v.u; break;
+        case F_COAP_CODE: ff->coap_code = (guint) node->v.u; break;
+        case F_COAP_MID: ff->coap_mid = (guint) node->v.u; break;
+        case F_COAP_RESPONSE_TIME: ff->coap_response_time = node->v.i; break;
+        case F_COAP_REQ_FIRST:
+        case F_COAP_RESP_FIRST: ff->coap_retrans = TRUE; break;
+        case F_COAP_URI: ff->coap_uri = node_string (node); break;
+        case F_COAP_TOKEN:
+          ff->coap_token = node->v.p;
+          ff->coap_token_len = node->vlen;
+          break;
+        case F_COAP_OBSERVE: ff->coap_observe = (gint64) node->v.u; break;
+        case F_COAP_OPT_NAME:
+          /* "#2: Block1": the Block Number that follows is that option's. */
+          ff->coap_next_block = g_str_has_suffix (node_string (node), ": Block1") ? 1
+                                : g_str_has_suffix (node_string (node), ": Block2") ? 2 : 0;
+          break;
+        case F_COAP_BLOCK_NUMBER:
+          /* A message may carry both: the option that describes its own
+           * body (Block1 in a request, Block2 in a response) wins. */
+          if (ff->coap_next_block != 0
+              && (ff->coap_block_option == 0
+                  || ff->coap_next_block == (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
+            {
+              ff->coap_block_option = ff->coap_next_block;
+              ff->coap_block_number = (guint32) node->v.u;
+            }
+          break;
+        case F_COAP_BLOCK_MORE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            ff->coap_block_more = node->v.u != 0;
+          break;
+        case F_COAP_BLOCK_SIZE:
+          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
+            {
+              ff->coap_block_size = 16u << MIN (node->v.u, 6u);
+              ff->coap_next_block = 0;
+            }
+          break;
+        case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
+        case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
+        case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
+        case F_DNS_QNAME: if (ff->dns_qname == NULL) ff->dns_qname = node_string (node); break;
+        case F_HTTP: ff->http = TRUE; break;
+        case F_HTTP_RESPONSE: ff->http_response = node->v.u != 0; break;
+        case F_HTTP_METHOD: ff->http_method = node_string (node); break;
+        case F_HTTP_AUTH: ff->http_auth = node_string (node); break;
+        case F_HTTP_URI: if (ff->http_uri == NULL) ff->http_uri = node_string (node); break;
+        case F_TLS: ff->tls = TRUE; break;
+        case F_DTLS: ff->dtls = TRUE; break;
+        case F_TLS_HS_TYPE:
+        case F_DTLS_HS_TYPE:
+          {
+            TlsHs fresh = { (guint8) node->v.u };
+
+            g_array_append_val (ff->hs, fresh);
+            hs = &g_array_index (ff->hs, TlsHs, ff->hs->len - 1);
+          }
+          break;
+        case F_TLS_HS_VERSION:
+        case F_DTLS_HS_VERSION:
+          if (hs) hs->version = (guint16) node->v.u;
+          break;
+        case F_TLS_CIPHER:
+        case F_DTLS_CIPHER:
+          if (hs && hs->type == 2)
+            {
+              hs->cipher = (guint16) node->v.u;
+              hs->has_cipher = TRUE;
+            }
+          break;
+        case F_TLS_ALERT_LEVEL:
+          if (ff->n_alerts < G_N_ELEMENTS (ff->alert_level))
+            ff->alert_level[ff->n_alerts++] = (guint8) node->v.u;
+          break;
+        case F_TLS_ALERT_DESC:
+          if (ff->n_alerts > 0)
+            ff->alert_desc[ff->n_alerts - 1] = (guint8) node->v.u;
+          break;
+        case F_X509_UTCTIME:
+          if (ff->n_x509_times < G_N_ELEMENTS (ff->x509_times))
+            ff->x509_times[ff->n_x509_times++] = node_string (node);
+          break;
+        case F_X509_DNSNAME:
+          if (ff->n_x509_names < G_N_ELEMENTS (ff->x509_names))
+            ff->x509_names[ff->n_x509_names++] = node_string (node);
+          break;
+        case F_TLS_SNI:
+          ff->sni = node_string (node);
+          break;
+        case F_NTP_MODE:
+          ff->ntp_mode = (gint) node->v.u;
+          break;
+        case F_ARP_OPCODE:
+          ff->arp_op = (gint) node->v.u;
+          break;
+        case F_ARP_SPA:
+          ff->arp_spa = node_ipv4 (node);
+          break;
+        case F_ARP_TPA:
+          ff->arp_tpa = node_ipv4 (node);
+          break;
+        case F_DHCP_TYPE:
+          ff->dhcp_type = (gint) node->v.u;
+          break;
+        case F_DHCP_MAC:
+          if (node->v.p != NULL)
+            {
+              memcpy (ff->dhcp_mac, node->v.p, 6);
+              ff->has_dhcp_mac = TRUE;
+            }
+          break;
+        case F_ICMP_TYPE:
+          if (ff->icmp_type < 0)
+            ff->icmp_type = (gint) node->v.u;
+          break;
+        case F_ICMP_CODE:
+          if (ff->icmp_code < 0)
+            ff->icmp_code = (gint) node->v.u;
+          break;
+        case F_ICMPV6_TYPE:
+          if (ff->icmpv6_type < 0)
+            ff->icmpv6_type = (gint) node->v.u;
+          break;
+        case F_DHCP_XID:
+          ff->dhcp_xid = (guint32) node->v.u;
+          break;
+        case F_DHCP_REQUESTED:
+          ff->dhcp_requested = node_ipv4 (node);
+          break;
+        case F_TLS_SV:
+        case F_DTLS_SV:
+          /* DTLS numbers versions downwards (0xfefd is 1.2, newer than 0xfeff). */
+          if (hs && (hs->max_sv == 0 || (ff->dtls ? node->v.u < hs->max_sv : node->v.u > hs->max_sv)))
+            hs->max_sv = (guint16) node->v.u;
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+/* ---- other protocols ------------------------------------------------------------------ */
+
+static void
+coap_frame (IotInsight *self, const FrameFacts *ff)
+{
+  g_autofree char *src = insight_endpoint_text (&ff->src, ff->sport);
+  g_autofree char *dst = insight_endpoint_text (&ff->dst, ff->dport);
+  g_autofree char *key = NULL;
+  FrameList *l;
+
+  if (ff->coap_retrans)
+    {
+      g_autofree char *who = insight_address_text (&ff->src);
+
+      insight_frame_list_add (insight_frame_list_get (self->lists[L_COAP_RETRANS], who), ff->number);
+    }
+  if (ff->coap_response_time >= 0 && !ff->coap_retrans)
+    {
+      double v = ff->coap_response_time / 1e9;
+
+      g_array_append_val (self->coap_latency, v);
+    }
+  /* Confirmable messages wait for an ACK or RST with the same message ID
+   * from the other side. */
+  if (ff->coap_type == 0)
+    {
+      key = g_strdup_printf ("%s>%s#%u", src, dst, ff->coap_mid);
+      l = insight_frame_list_get (self->coap_cons, key);
+      if (l->label == NULL)
+        l->label = g_strdup_printf ("%s %s%s", ff->coap_code == 0 ? "ping" : ff->coap_code < 32 ? "request" : "response",
+                                    ff->coap_uri ? ff->coap_uri : "", "");
+      insight_frame_list_add (l, ff->number);
+    }
+  else if (ff->coap_type == 2 || ff->coap_type == 3)
+    {
+      key = g_strdup_printf ("%s>%s#%u", dst, src, ff->coap_mid);
+      l = g_hash_table_lookup (self->coap_cons, key);
+      if (l != NULL)
+        l->answered = TRUE;
+    }
+}
+
+static void
+dns_frame (IotInsight *self, const FrameFacts *ff)
+{
+  g_autofree char *key = NULL;
+
+  if (!ff->dns_response || (ff->dns_rcode != 2 && ff->dns_rcode != 3))
+    return;
+  key = g_strdup_printf ("%s\x1f%d", ff->dns_qname ? ff->dns_qname : "?", ff->dns_rcode);
+  insight_frame_list_add (insight_frame_list_get (self->lists[L_DNS], key), ff->number);
+}
+
+/* Weak cipher suites by IANA number, for names our table may lack. */
+static const char *
+weak_cipher_reason (guint16 suite, const char *name)
+{
+  static const struct { guint16 lo, hi; const char *why; } ranges[] = {
+    { 0x0000, 0x0000, "no encryption at all (NULL)" },
+    { 0x0001, 0x0002, "no encryption (NULL cipher)" },
+    { 0x0003, 0x0003, "40-bit export encryption (EXPORT, RC4)" },
+    { 0x0004, 0x0005, "the broken RC4 stream cipher" },
+    { 0x0006, 0x0006, "40-bit export encryption (EXPORT)" },
+    { 0x0008, 0x0008, "40-bit export encryption (EXPORT, DES)" },
+    { 0x0009, 0x0009, "single DES (56-bit key)" },
+    { 0x000a, 0x000a, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x000b, 0x000b, "40-bit export encryption (EXPORT, DES)" },
+    { 0x000c, 0x000c, "single DES (56-bit key)" },
+    { 0x000d, 0x000d, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x000e, 0x000e, "40-bit export encryption (EXPORT, DES)" },
+    { 0x000f, 0x000f, "single DES (56-bit key)" },
+    { 0x0010, 0x0010, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x0011, 0x0011, "40-bit export encryption (EXPORT, DES)" },
+    { 0x0012, 0x0012, "single DES (56-bit key)" },
+    { 0x0013, 0x0013, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x0014, 0x0014, "40-bit export encryption (EXPORT, DES)" },
+    { 0x0015, 0x0015, "single DES (56-bit key)" },
+    { 0x0016, 0x0016, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x0017, 0x001b, "anonymous key exchange (no authentication of the server)" },
+    { 0x002c, 0x002e, "no encryption (NULL cipher)" },
+    { 0x0034, 0x0034, "anonymous key exchange (no authentication of the server)" },
+    { 0x003a, 0x003a, "anonymous key exchange (no authentication of the server)" },
+    { 0x003b, 0x003b, "no encryption (NULL cipher)" },
+    { 0x006c, 0x006d, "anonymous key exchange (no authentication of the server)" },
+    { 0x008a, 0x008a, "the broken RC4 stream cipher" },
+    { 0x008b, 0x008b, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x008e, 0x008e, "the broken RC4 stream cipher" },
+    { 0x008f, 0x008f, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x0092, 0x0092, "the broken RC4 stream cipher" },
+    { 0x0093, 0x0093, "triple DES (64-bit blocks, Sweet32)" },
+    { 0x00b0, 0x00b1, "no encryption (NULL cipher)" },
+    { 0x00b4, 0x00b5, "no encryption (NULL cipher)" },
+    { 0x00b8, 0x00b9, "no encryption (NULL cipher)" },
+    { 0xc001, 0xc001, "no encryption (NULL cipher)" },
+    { 0xc002, 0xc002, "the broken RC4 stream cipher" },
+    { 0xc003, 0xc003, "triple DES (64-bit blocks, Sweet32)" },
+    { 0xc006, 0xc006, "no encryption (NULL cipher)" },
+    { 0xc007, 0xc007, "the broken RC4 stream cipher" },
+    { 0xc008, 0xc008, "triple DES (64-bit blocks, Sweet32)" },
+    { 0xc00b, 0xc00b, "no encryption (NULL cipher)" },
+    { 0xc00c, 0xc00c, "the broken RC4 stream cipher" },
+    { 0xc00d, 0xc00d, "triple DES (64-bit blocks, Sweet32)" },
+    { 0xc010, 0xc010, "no encryption (NULL cipher)" },
+    { 0xc011, 0xc011, "the broken RC4 stream cipher" },
+    { 0xc012, 0xc012, "triple DES (64-bit blocks, Sweet32)" },
+    { 0xc015, 0xc019, "anonymous key exchange (no authentication of the server)" },
+    { 0xc033, 0xc033, "the broken RC4 stream cipher" },
+    { 0xc034, 0xc034, "triple DES (64-bit blocks, Sweet32)" },
+    { 0xc039, 0xc03b, "no encryption (NULL cipher)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    if (suite >= ranges[i].lo && suite <= ranges[i].hi)
+      return ranges[i].why;
+  if (name != NULL)
+    {
+      if (strstr (name, "_NULL_") || g_str_has_suffix (name, "_NULL"))
+        return "no encryption (NULL cipher)";
+      if (strstr (name, "EXPORT"))
+        return "40-bit export encryption (EXPORT)";
+      if (strstr (name, "RC4"))
+        return "the broken RC4 stream cipher";
+      if (strstr (name, "3DES") || strstr (name, "_DES_"))
+        return "DES or triple DES (too small keys or blocks)";
+      if (strstr (name, "_anon_"))
+        return "anonymous key exchange (no authentication of the server)";
+    }
+  return NULL;
+}
+
+static const char *
+tls_version_name (guint16 v, gboolean dtls)
+{
+  if (dtls)
+    switch (v)
+      {
+      case 0x0100: return "DTLS 1.0 (OpenSSL pre 0.9.8f)";
+      case 0xfeff: return "DTLS 1.0";
+      case 0xfefd: return "DTLS 1.2";
+      case 0xfefc: return "DTLS 1.3";
+      default: return "DTLS (unknown version)";
+      }
+  switch (v)
+    {
+    case 0x0200: return "SSL 2.0";
+    case 0x0300: return "SSL 3.0";
+    case 0x0301: return "TLS 1.0";
+    case 0x0302: return "TLS 1.1";
+    case 0x0303: return "TLS 1.2";
+    case 0x0304: return "TLS 1.3";
+    default: return "TLS (unknown version)";
+    }
+}
+
+static gboolean
+tls_version_old (guint16 v, gboolean dtls)
+{
+  if (dtls)
+    return v == 0x0100 || v == 0xfeff;
+  return v < 0x0303;
+}
+
+static void
+tls_frame (IotInsight *self, const FrameFacts *ff)
+{
+  for (guint i = 0; i < ff->hs->len; i++)
+    {
+      const TlsHs *hs = &g_array_index (ff->hs, TlsHs, i);
+      guint16 version = hs->max_sv ? hs->max_sv : hs->version;
+      g_autofree char *server = NULL, *client = NULL, *key = NULL;
+
+      if ((hs->type != 1 && hs->type != 2) || version == 0)
+        continue;
+      server = hs->type == 2 ? insight_endpoint_text (&ff->src, ff->sport) : insight_endpoint_text (&ff->dst, ff->dport);
+      client = hs->type == 2 ? insight_address_text (&ff->dst) : insight_address_text (&ff->src);
+      if (tls_version_old (version, ff->dtls))
+        {
+          key = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%s", client, server, tls_version_name (version, ff->dtls),
+                                 hs->type == 2 ? "negotiated" : "best version the client offers");
+          insight_frame_list_add (insight_frame_list_get (self->lists[L_TLS_VERSION], key), ff->number);
+        }
+      if (hs->type == 2 && hs->has_cipher)
+        {
+          const IotField *field = self->f.f[ff->dtls ? F_DTLS_CIPHER : F_TLS_CIPHER];
+          const char *name = field ? iot_value_name (field->vals, hs->cipher) : NULL;
+          const char *why = weak_cipher_reason (hs->cipher, name);
+          g_autofree char *k2 = NULL;
+
+          if (why == NULL)
+            continue;
+          k2 = name ? g_strdup_printf ("%s\x1f%s\x1f%s (0x%04x)\x1f%s", client, server, name, hs->cipher, why)
+                    : g_strdup_printf ("%s\x1f%s\x1f" "0x%04x\x1f%s", client, server, hs->cipher, why);
+          insight_frame_list_add (insight_frame_list_get (self->lists[L_WEAK_CIPHER], k2), ff->number);
+        }
+    }
+}
+
+/* "27, 28, 30" for the first @max frames of @frames, "…" if there are more. */
+char *
+insight_frame_numbers_text (const GArray *frames, guint max)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < MIN (frames->len, max); i++)
+    g_string_append_printf (out, "%s%u", i ? ", " : "", g_array_index (frames, guint32, i));
+  if (frames->len > max)
+    g_string_append (out, " …");
+  return g_string_free (out, FALSE);
+}
+
+/* An application message found inside a TLS or DTLS record: the
+ * connection uses a NULL cipher, so its payload is readable.  Collected per
+ * client and server, named like the weak-cipher finding, which reports it. */
+static void
+readable_frame (IotInsight *self, const FrameFacts *ff, gboolean to_server)
+{
+  g_autofree char *client = insight_address_text (to_server ? &ff->src : &ff->dst);
+  g_autofree char *server = to_server ? insight_endpoint_text (&ff->dst, ff->dport)
+                                      : insight_endpoint_text (&ff->src, ff->sport);
+  g_autofree char *key = g_strdup_printf ("%s\x1f%s", client, server);
+  FrameList *l = insight_frame_list_get (self->lists[L_READABLE], key);
+
+  insight_frame_list_add (l, ff->number);
+  if (l->label != NULL)
+    return;
+  if (ff->http && !ff->http_response)
+    {
+      /* The path only: a query string may hold a key or a password. */
+      const char *uri = ff->http_uri ? ff->http_uri : "";
+
+      l->label = g_strdup_printf ("HTTP %s %.*s", ff->http_method ? ff->http_method : "request",
+                                  (int) strcspn (uri, "?"), uri);
+    }
+  else if (ff->http)
+    l->label = g_strdup ("an HTTP response");
+  else if (ff->mqtt->len > 0)
+    {
+      const MqttMsg *m = &g_array_index (ff->mqtt, MqttMsg, 0);
+
+      l->label = g_strdup_printf ("MQTT %s%s%s", insight_mqtt_type_name (m->type), m->topic ? " " : "",
+                                  m->topic ? m->topic : "");
+    }
+  else
+    l->label = g_strdup_printf ("CoAP %s", ff->coap_uri ? ff->coap_uri : "message");
+}
+
+/* Clear-text application protocols, per device and server port. */
+static void
+cleartext_frame (IotInsight *self, const FrameFacts *ff)
+{
+  const char *proto = NULL;
+  gboolean to_server;
+  CleartextKey ck;
+  FrameList *l;
+
+  if (ff->mqtt->len > 0)
+    {
+      Stream *st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (ff->stream + 1));
+
+      proto = "MQTT";
+      to_server = st && st->client_known ? ff->dport == st->broker_port : ff->dport < ff->sport;
+    }
+  else if (ff->coap)
+    {
+      proto = "CoAP";
+      to_server = ff->coap_code > 0 && ff->coap_code < 32 ? TRUE
+                  : ff->coap_code >= 64 ? FALSE : ff->dport < ff->sport;
+    }
+  else if (ff->http)
+    {
+      proto = "HTTP";
+      to_server = !ff->http_response;
+    }
+  else
+    return;
+  if (ff->tls || ff->dtls)
+    {
+      /* Not a clear-text protocol: a TLS connection that does not encrypt. */
+      readable_frame (self, ff, to_server);
+      return;
+    }
+  memset (&ck, 0, sizeof ck);
+  ck.device = to_server ? ff->src : ff->dst;
+  ck.proto = ff->mqtt->len > 0 ? 0 : ff->coap ? 1 : 2;
+  ck.port = to_server ? ff->dport : ff->sport;
+  l = g_hash_table_lookup (self->cleartext_lists, &ck);
+  if (l == NULL)
+    {
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, insight_device_name (self, &ck.device)->text, ck.port);
+
+      l = insight_frame_list_get (self->lists[L_CLEARTEXT], key);
+      g_hash_table_insert (self->cleartext_lists, g_memdup2 (&ck, sizeof ck), l);
+    }
+  /* The finding shows the first frames and counts the rest. */
+  if (l->frames->len < CLEARTEXT_FRAMES_SHOWN)
+    insight_frame_list_add (l, ff->number);
+  else
+    l->more++;
+
+  if (ff->http && ff->http_auth != NULL && *ff->http_auth != '\0')
+    {
+      const char *device = insight_device_name (self, to_server ? &ff->src : &ff->dst)->text;
+      g_autofree char *masked = NULL, *k2 = NULL;
+      const char *auth = ff->http_auth;
+
+      if (g_ascii_strncasecmp (auth, "Basic ", 6) == 0)
+        {
+          gsize len = 0;
+          g_autofree guchar *decoded = g_base64_decode (auth + 6, &len);
+          g_autofree char *text = g_strndup ((const char *) decoded, len);
+          char *colon = strchr (text, ':');
+          g_autofree char *mu = NULL, *mp = NULL;
+
+          if (colon)
+            *colon = '\0';
+          mu = iot_insight_mask_secret (text);
+          mp = iot_insight_mask_secret (colon ? colon + 1 : "");
+          masked = g_strdup_printf ("HTTP Basic authorization from %s: user name %s, password %s", device, mu, mp);
+          memset (text, 0, strlen (text));
+        }
+      else
+        {
+          g_autofree char *m = iot_insight_mask_secret (auth);
+
+          masked = g_strdup_printf ("HTTP authorization header from %s: %s", device, m);
+        }
+      k2 = g_steal_pointer (&masked);
+      insight_frame_list_add (insight_frame_list_get (self->lists[L_CREDENTIALS], k2), ff->number);
+    }
+}
+
+static const char *
+frame_type_label (const FrameFacts *ff, char *buf, gsize size)
+{
+  if (ff->coap)
+    g_snprintf (buf, size, "coap:%s", ff->coap_type == 0 ? "CON" : ff->coap_type == 1 ? "NON"
+                                      : ff->coap_type == 2 ? "ACK" : ff->coap_type == 3 ? "RST" : "message");
+  else if (ff->dns)
+    g_snprintf (buf, size, "dns:%s", ff->dns_response ? "response" : "query");
+  else if (ff->http)
+    g_snprintf (buf, size, "http:%s", ff->http_response ? "response" : ff->http_method ? ff->http_method : "request");
+  else if (ff->tls)
+    g_snprintf (buf, size, "tls");
+  else if (ff->dtls)
+    g_snprintf (buf, size, "dtls");
+  else if (ff->mqtt->len > 0)
+    g_snprintf (buf, size, "mqtt:%s", insight_mqtt_type_name (g_array_index (ff->mqtt, MqttMsg, 0).type));
+  else if (ff->l4 == 6)
+    g_snprintf (buf, size, ff->tcp_len ? "tcp:data" : "tcp:control");
+  else if (ff->l4 == 17)
+    g_snprintf (buf, size, "udp");
+  else if (ff->quoted)
+    g_snprintf (buf, size, "icmp");
+  else
+    g_snprintf (buf, size, ff->ip ? "ip" : "other");
+  return buf;
+}
+
+static void
+device_frame (IotInsight *self, const FrameFacts *ff)
+{
+  gboolean src_local, dst_local;
+  DeviceName *from;
+  const char *src;
+  char type[64];
+
+  if (ff->src.family != 4 && ff->src.family != 6)
+    return;
+  src_local = insight_address_is_local (&ff->src);
+  dst_local = insight_address_is_local (&ff->dst);
+  /* The names are formatted only for what needs them. */
+  if (!(self->keep & IOT_INSIGHT_KEEP_PROFILES) && src_local && dst_local && !ff->retrans && !ff->zero_window)
+    return;
+  from = insight_device_name (self, &ff->src);
+  src = from->text;
+  if (self->keep & IOT_INSIGHT_KEEP_PROFILES)
+    {
+      if (from->profile == NULL)
+        from->profile = insight_profile_get (self->devices, src);
+      insight_profile_add (from->profile, ff->number, ff->rel_ns, ff->payload_len, insight_device_name (self, &ff->dst)->text,
+                   frame_type_label (ff, type, sizeof type));
+    }
+
+  /* Conversations that leave the local networks. */
+  if (src_local != dst_local || !src_local)
+    {
+      const char *dst = insight_device_name (self, &ff->dst)->text;
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s", src_local ? src : dst, src_local ? dst : src);
+
+      insight_frame_list_add (insight_frame_list_get (self->lists[L_EXTERNAL], key), ff->number);
+    }
+  if (ff->retrans)
+    insight_frame_list_add (insight_frame_list_get (self->lists[L_TCP_RETRANS], src), ff->number);
+  if (ff->zero_window)
+    insight_frame_list_add (insight_frame_list_get (self->lists[L_ZERO_WINDOW], src), ff->number);
+}
+
+static void
+add_frame (IotInsight *self, FrameFacts *ff)
+{
+  self->n_frames++;
+  self->last_ns = MAX (self->last_ns, ff->rel_ns);
+  /* Bytes TCP resent (a retransmission, or an out-of-order copy) of a
+   * message already rebuilt are not a malformed message: the sender did
+   * nothing wrong, and the losses are reported as such. */
+  if (ff->malformed != NULL && !ff->reassembly_error)
+    insight_frame_list_add (insight_frame_list_get (self->lists[L_MALFORMED], ff->malformed), ff->number);
+  if (ff->quoted)
+    {
+      device_frame (self, ff);
+      insight_coap_frame (self, ff);
+      return;
+    }
+  device_frame (self, ff);
+  /* The TCP dissector decodes a retransmission only when this capture
+   * point never saw its bytes before (the original was lost on the way). */
+  if (ff->retrans && ff->mqtt->len > 0)
+    g_array_append_val (self->first_seen_resent, ff->number);
+  insight_mqtt_frame (self, ff);
+  if (ff->coap)
+    coap_frame (self, ff);
+  insight_coap_frame (self, ff);
+  if (ff->dns)
+    dns_frame (self, ff);
+  if (ff->hs->len > 0)
+    tls_frame (self, ff);
+  insight_tls_frame (self, ff);
+  insight_network_frame (self, ff);
+  insight_wpan_frame (self, ff);
+  insight_path_frame (self, ff);
+  cleartext_frame (self, ff);
+}
+
+void
+iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
+{
+  FrameFacts ff = { 0 };
+  gint64 t = iot_packet_time_ns (pkt);
+
+  if (self->first_ns < 0)
+    self->first_ns = t;
+  ff.number = iot_packet_frame_number (pkt);
+  ff.rel_ns = t - self->first_ns;
+  ff.wirelen = iot_packet_wirelen (pkt);
+  ff.mqtt = self->scratch_mqtt;
+  ff.hs = self->scratch_hs;
+  g_array_set_size (ff.mqtt, 0);
+  g_array_set_size (ff.hs, 0);
+  ff.dns_rcode = -1;
+  ff.coap_response_time = -1;
+  ff.coap_observe = -1;
+  ff.quoted_coap_mid = -1;
+  ff.ntp_mode = -1;
+  ff.arp_op = -1;
+  ff.dhcp_type = -1;
+  ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
+  ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
+  ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
+  read_frame (self, pkt, &ff);
+  if (self->keep & IOT_INSIGHT_KEEP_READINGS)
+    iot_readings_add_packet (self->readings, pkt);
+  iot_tls_sessions_add_packet (self->tls_sessions, pkt);
+  insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
+  insight_wifi_packet (self, pkt, ff.number, ff.rel_ns);
+  insight_sparkplug_packet (self, pkt, ff.number);
+  ff.src = *iot_packet_net_src (pkt);
+  ff.dst = *iot_packet_net_dst (pkt);
+  iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
+  add_frame (self, &ff);
+  g_free (ff.wpan_src);
+  g_free (ff.wpan_dst);
+  g_free (ff.wpan_src64);
+  for (guint i = 0; i < ff.mqtt->len; i++)
+    g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
+}
