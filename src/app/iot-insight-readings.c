@@ -337,6 +337,7 @@ describe_chart (IotInsightReadings *self)
   g_autofree char *points = g_strdup_printf (ngettext ("%u point", "%u points", self->drawn->len), self->drawn->len);
   g_autofree char *gaps = g_strdup_printf (ngettext ("%u silence shaded", "%u silences shaded", self->n_drawn_gaps),
                                            self->n_drawn_gaps);
+  /* Translators: the points, then the silences: "20 points charted, 1 silence shaded". */
   g_autofree char *text = g_strdup_printf (_("%s charted, %s"), points, gaps);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
