@@ -194,7 +194,9 @@ flush_waiting (IotFollow *self, Direction *dir)
 
 /* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
  * data record; node 0 is the sender of the stream's first decrypted
- * record, and node 1 stays unnamed (":0"). */
+ * record, and node 1 stays unnamed (":0").  The decrypted bytes exist only
+ * as the TLS layer's tls.decrypted_app_data rows (the TLS tap carries
+ * handshakes and alerts), so TLS and HTTP follow read fields. */
 /* The stream's first sender, which the follow output calls node 0. */
 typedef struct {
   IotAddress addr;
