@@ -2507,6 +2507,8 @@ hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, in
     dissect_payload_with_facts (st, pkt, tree, seg, &payload);
 }
 
+static void publish_payload (IotPacket *pkt, IotBuf *buf, guint hdr_len, const Segment *seg, guint32 stream);
+
 static int
 dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -2699,6 +2701,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       analysis = seq_fact ? seq_fact->flags : 0;
     }
 
+  if (s != NULL)
+    publish_payload (pkt, buf, hdr_len, &seg, stream);
   hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg, analysis);
   return buf->reported;
 }
@@ -2716,3 +2720,21 @@ IotDissector iot_dissector_tcp = {
   .state_new = tcp_state_new,
   .state_free = tcp_state_free,
 };
+
+/* The segment's data for the payload tap (following a stream): the bytes
+ * tcp.payload covers, with the raw sequence number of the first. */
+static void
+publish_payload (IotPacket *pkt, IotBuf *buf, guint hdr_len, const Segment *seg, guint32 stream)
+{
+  IotTapPayload record = { IOT_TAP_LAYER_TCP, 0, TRUE, stream, seg->seq };
+  IotBuf payload;
+
+  if (seg->len == 0 || !iot_tap_wanted (pkt, IOT_TAP_PAYLOAD) || iot_packet_in_error (pkt))
+    return;
+  payload = iot_buf_sub (buf, hdr_len, (gint) seg->len);
+  record.source = payload.source;
+  record.data = payload.data;
+  record.offset = payload.origin;
+  record.length = payload.length;
+  iot_tap_queue (pkt, IOT_TAP_PAYLOAD, &record);
+}

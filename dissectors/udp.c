@@ -288,6 +288,8 @@ publish_conversation (IotPacket *pkt, guint16 sport, guint16 dport, guint32 stre
   iot_tap_queue (pkt, IOT_TAP_CONV, &conv);
 }
 
+static void publish_payload (IotPacket *pkt, IotBuf *buf, guint length, guint32 stream);
+
 static int
 dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -365,6 +367,7 @@ dissect_udp (IotPacket *pkt, IotBuf *buf, int parent)
       node = iot_tree_add_bytes (pkt, tree, &udp_fields[F_PAYLOAD], buf, 8, MIN (data_len, captured),
                                  buf->data + MIN (8u, buf->length), captured);
       iot_tree_set_label (pkt, node, "UDP payload (%u byte%s)", data_len, data_len == 1 ? "" : "s");
+      publish_payload (pkt, buf, MIN (data_len, captured), stream);
       if (iot_call_port_table (pkt, "udp.port", sport, dport, &payload, -1) < 0
           && iot_call_heuristics (pkt, "udp", &payload, -1) < 0)
         iot_call_data (pkt, &payload, -1);
@@ -385,3 +388,18 @@ IotDissector iot_dissector_udp = {
   .state_new = udp_state_new,
   .state_free = udp_state_free,
 };
+
+/* The datagram's data for the payload tap (following a stream): the bytes
+ * udp.payload covers. */
+static void
+publish_payload (IotPacket *pkt, IotBuf *buf, guint length, guint32 stream)
+{
+  IotTapPayload record = { IOT_TAP_LAYER_UDP, buf->source, FALSE, stream };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_PAYLOAD) || iot_packet_in_error (pkt) || length == 0)
+    return;
+  record.data = buf->data + MIN (8u, buf->length);
+  record.offset = buf->origin + 8;
+  record.length = length;
+  iot_tap_queue (pkt, IOT_TAP_PAYLOAD, &record);
+}

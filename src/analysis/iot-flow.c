@@ -3,7 +3,13 @@
  * Frames are dissected with only the fields the labels and the pairing
  * need.  Pairing follows the protocols' own rules: an MQTT answer names
  * the packet identifier of its request and travels the other way on the
- * same connection; a CoAP ACK or RST carries the message ID of its CON. */
+ * same connection; a CoAP ACK or RST carries the message ID of its CON.
+ *
+ * The labels read fields, not tap records: they name what the records do
+ * not carry (a SUBSCRIBE's topic filters, a CoAP message's own Uri-Path
+ * options and code name, the TCP flags, an expert item's message text),
+ * and a frame quoted in an ICMP error counts for its stream here, where
+ * the conversation records leave such copies out. */
 #include <string.h>
 
 #include "iot-flow.h"

@@ -3,6 +3,7 @@
 #include "iot-filter.h"
 #include "iot-format.h"
 #include "iot-scan.h"
+#include "iot-tap.h"
 
 #include <string.h>
 
@@ -22,7 +23,6 @@ struct _IotFollow {
 typedef struct {
   const IotField *stream;
   const IotField *payload;
-  const IotField *seq;             /* TCP only */
   const IotField *icmp, *icmpv6;   /* errors quote other packets */
   const IotField *decrypted;       /* TLS: any decrypted record */
   const IotField *http, *file_data; /* HTTP */
@@ -194,7 +194,9 @@ flush_waiting (IotFollow *self, Direction *dir)
 
 /* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
  * data record; node 0 is the sender of the stream's first decrypted
- * record, and node 1 stays unnamed (":0"). */
+ * record, and node 1 stays unnamed (":0").  The decrypted bytes exist only
+ * as the TLS layer's tls.decrypted_app_data rows (the TLS tap carries
+ * handshakes and alerts), so TLS and HTTP follow read fields. */
 /* The stream's first sender, which the follow output calls node 0. */
 typedef struct {
   IotAddress addr;
@@ -239,7 +241,7 @@ follower_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   Follower *follower = data;
   const FollowFields *f = follower->f;
-  const IotField *fields[] = { f->decrypted, f->icmp, f->icmpv6, f->stream, f->payload, f->seq };
+  const IotField *fields[] = { f->decrypted, f->icmp, f->icmpv6, f->stream, f->payload };
 
   iot_field_set_add_each (wanted, fields, G_N_ELEMENTS (fields));
   *flags |= follower->flags;
@@ -380,56 +382,80 @@ static const IotScanListener http_listener = {
   .finish = name_nodes_if_unseen,
 };
 
-/* Plain TCP or UDP payloads. */
+/* Plain TCP or UDP payloads, read from the conversation and payload tap
+ * records: the frame's own TCP or UDP layer (never the copy an ICMP error
+ * quotes) with its stream, and the bytes it carries. */
+static void
+payload_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
+}
+
+/* The layer's first record of @tap in the frame with a stream, or NULL. */
+static gconstpointer
+first_stream_record (IotPacket *pkt, IotTapId tap, guint8 layer)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, tap, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (tap == IOT_TAP_CONV)
+        {
+          const IotTapConv *conv = records[i];
+
+          if (conv->layer == layer && conv->stream != IOT_TAP_NO_STREAM)
+            return conv;
+        }
+      else if (((const IotTapPayload *) records[i])->layer == layer)
+        return records[i];
+    }
+  return NULL;
+}
+
 static void
 payload_frame (gpointer data, IotPacket *pkt)
 {
   Follower *follower = data;
   IotFollow *self = follower->self;
-  const FollowFields *f = follower->f;
   IotFile *file = self->file;
   guint32 n = iot_packet_frame_number (pkt);
-  const IotNode *payload_node;
+  guint8 layer = self->protocol == IOT_FOLLOW_UDP ? IOT_TAP_LAYER_UDP : IOT_TAP_LAYER_TCP;
+  const IotTapConv *conv;
+  const IotTapPayload *payload;
   IotFollowChunk chunk = { n };
 
-  /* Like tshark: only frames captured whole, and not the copy of a
-   * packet quoted inside an ICMP error. */
+  /* Like tshark: only frames captured whole. */
   if (iot_file_frame (file, n)->caplen < iot_file_frame (file, n)->len)
     return;
-  if (!follower_in_stream (follower, pkt))
+  conv = first_stream_record (pkt, IOT_TAP_CONV, layer);
+  if (conv == NULL || conv->stream != self->stream)
     return;
   chunk.node = sender_node (self, &follower->first, pkt, TRUE);
-  payload_node = find_node (pkt, f->payload);
-  if (payload_node == NULL || payload_node->length == 0)
+  payload = first_stream_record (pkt, IOT_TAP_PAYLOAD, layer);
+  if (payload == NULL || payload->length == 0)
     return;
-  if (payload_node->source != 0)
+  if (payload->source != 0)
     {
-      const IotDataSource *source = iot_packet_source (pkt, payload_node->source);
-
-      if (f->seq != NULL || source == NULL || payload_node->offset >= source->length)
+      /* Rebuilt bytes (UDP in 6LoWPAN) are kept: the file lacks them. */
+      if (payload->has_seq)
         return;
       chunk.offset = 0;
-      chunk.length = MIN (payload_node->length, source->length - payload_node->offset);
-      g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n),
-                           g_bytes_new (source->data + payload_node->offset, chunk.length));
+      chunk.length = payload->length;
+      g_hash_table_insert (self->rebuilt, GUINT_TO_POINTER (n), g_bytes_new (payload->data, chunk.length));
       emit (self, &chunk);
       return;
     }
-  chunk.offset = payload_node->offset;
-  chunk.length = MIN (payload_node->length, iot_file_frame (file, n)->caplen - payload_node->offset);
-  if (f->seq != NULL)
+  chunk.offset = payload->offset;
+  chunk.length = MIN (payload->length, iot_file_frame (file, n)->caplen - payload->offset);
+  if (payload->has_seq)
     {
-      const IotNode *seq = find_node (pkt, f->seq);
+      Direction *dir = &follower->dirs[chunk.node];
 
-      if (seq != NULL)
-        {
-          Direction *dir = &follower->dirs[chunk.node];
-
-          if (dir->waiting == NULL)
-            dir->waiting = g_array_new (FALSE, FALSE, sizeof (Pending));
-          add_tcp_chunk (self, dir, (guint32) seq->v.u, &chunk);
-          return;
-        }
+      if (dir->waiting == NULL)
+        dir->waiting = g_array_new (FALSE, FALSE, sizeof (Pending));
+      add_tcp_chunk (self, dir, payload->seq, &chunk);
+      return;
     }
   emit (self, &chunk);
 }
@@ -446,7 +472,7 @@ payload_finish (gpointer data)
 }
 
 static const IotScanListener payload_listener = {
-  .add_wanted = follower_add_wanted,
+  .add_wanted = payload_add_wanted,
   .frame = payload_frame,
   .finish = payload_finish,
 };
@@ -487,7 +513,6 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   f.stream = iot_registry_field (protocol == IOT_FOLLOW_UDP ? "udp.stream" : "tcp.stream");
   f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP || protocol == IOT_FOLLOW_HTTP ? "tcp.payload"
                                   : protocol == IOT_FOLLOW_UDP ? "udp.payload" : "tls.decrypted_app_data");
-  f.seq = protocol == IOT_FOLLOW_TCP ? iot_registry_field ("tcp.seq_raw") : NULL;
   f.http = iot_registry_field ("http");
   f.file_data = iot_registry_field ("http.file_data");
   f.decrypted = protocol == IOT_FOLLOW_TLS ? iot_registry_field ("tls.decrypted_record") : NULL;

@@ -9,12 +9,8 @@
 
 #include <glib/gi18n.h>
 #include "iot-capture.h"
+#include "iot-flow-diagram.h"
 
-#define MARGIN_LEFT 150.0     /* time and frame number */
-#define MARGIN_TOP 64.0
-#define COLUMN_WIDTH 300.0
-#define ROW_HEIGHT 34.0
-#define MARGIN_RIGHT 260.0    /* findings */
 
 struct _IotFlowWindow {
   IotAnalysisWindow parent_instance;
@@ -31,164 +27,20 @@ struct _IotFlowWindow {
 
 G_DEFINE_FINAL_TYPE (IotFlowWindow, iot_flow_window, IOT_TYPE_ANALYSIS_WINDOW)
 
-/* Paired messages share a colour; unpaired ones are grey. */
-static void
-exchange_colour (cairo_t *cr, guint exchange)
-{
-  static const double palette[][3] = {
-    { 0.11, 0.44, 0.85 }, { 0.15, 0.64, 0.41 }, { 0.90, 0.38, 0.00 },
-    { 0.57, 0.25, 0.67 }, { 0.65, 0.11, 0.18 }, { 0.00, 0.55, 0.60 },
-  };
-
-  if (exchange == 0)
-    cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
-  else
-    cairo_set_source_rgb (cr, palette[(exchange - 1) % G_N_ELEMENTS (palette)][0],
-                          palette[(exchange - 1) % G_N_ELEMENTS (palette)][1],
-                          palette[(exchange - 1) % G_N_ELEMENTS (palette)][2]);
-}
-
-static double
-column_x (guint endpoint)
-{
-  return MARGIN_LEFT + COLUMN_WIDTH / 2 + endpoint * COLUMN_WIDTH;
-}
-
-static void
-diagram_size (IotFlow *flow, int *width, int *height)
-{
-  *width = (int) (MARGIN_LEFT + MAX (2u, iot_flow_n_endpoints (flow)) * COLUMN_WIDTH + MARGIN_RIGHT);
-  *height = (int) (MARGIN_TOP + iot_flow_n_messages (flow) * ROW_HEIGHT + 20);
-}
-
-static void
-text_at (cairo_t *cr, PangoLayout *layout, const char *text, double x, double y, double align)
-{
-  int w, h;
-
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w * align, y - h);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-draw_arrow (cairo_t *cr, double x1, double x2, double y)
-{
-  double dir = x2 >= x1 ? 1 : -1;
-
-  cairo_set_line_width (cr, 1.5);
-  cairo_move_to (cr, x1, y);
-  cairo_line_to (cr, x2, y);
-  cairo_stroke (cr);
-  cairo_move_to (cr, x2, y);
-  cairo_line_to (cr, x2 - dir * 9, y - 4.5);
-  cairo_line_to (cr, x2 - dir * 9, y + 4.5);
-  cairo_close_path (cr);
-  cairo_fill (cr);
-}
-
-static void
-draw_header (IotFlow *flow, cairo_t *cr, PangoLayout *layout, int height)
-{
-  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-  text_at (cr, layout, _("Time · Frame"), 12, MARGIN_TOP - 20, 0);
-  for (guint e = 0; e < iot_flow_n_endpoints (flow); e++)
-    {
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      text_at (cr, layout, iot_flow_endpoint (flow, e), column_x (e), MARGIN_TOP - 20, 0.5);
-      cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
-      cairo_set_line_width (cr, 1);
-      cairo_move_to (cr, column_x (e), MARGIN_TOP - 12);
-      cairo_line_to (cr, column_x (e), height - 8);
-      cairo_stroke (cr);
-    }
-}
-
-static void
-draw_message (IotFlow *flow, guint i, guint32 selected, gint64 t0, cairo_t *cr, PangoLayout *layout, int width)
-{
-  const IotFlowMessage *m = iot_flow_message (flow, i);
-  double y = MARGIN_TOP + i * ROW_HEIGHT + ROW_HEIGHT * 0.7;
-  double x1 = column_x (m->from), x2 = column_x (m->to);
-  g_autofree char *when = g_strdup_printf ("%.6f · %u", (m->ts_ns - t0) / 1e9, m->frame);
-
-  if (m->frame == selected)
-    {
-      cairo_set_source_rgb (cr, 0.85, 0.91, 0.99);
-      cairo_rectangle (cr, 0, y - ROW_HEIGHT * 0.7, width, ROW_HEIGHT);
-      cairo_fill (cr);
-    }
-  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-  text_at (cr, layout, when, 12, y + 6, 0);
-  exchange_colour (cr, m->exchange);
-  draw_arrow (cr, x1, x2, y);
-  text_at (cr, layout, m->label, (x1 + x2) / 2, y - 3, 0.5);
-  if (m->answers != 0)
-    {
-      g_autofree char *latency = g_strdup_printf ("+%.3f ms", m->latency_ns / 1e6);
-      text_at (cr, layout, latency, x2 + (x2 > x1 ? 8 : -8), y + 7, x2 > x1 ? 0 : 1);
-    }
-  if (m->severity >= IOT_SEV_WARN)
-    {
-      double fx = MARGIN_LEFT + MAX (2u, iot_flow_n_endpoints (flow)) * COLUMN_WIDTH;
-
-      cairo_set_source_rgb (cr, m->severity >= IOT_SEV_ERROR ? 0.75 : 0.80, m->severity >= IOT_SEV_ERROR ? 0.1 : 0.5,
-                            0.1);
-      cairo_arc (cr, fx - 10, y, 5, 0, 2 * G_PI);
-      cairo_fill (cr);
-      text_at (cr, layout, m->finding ? m->finding : _("expert finding"), fx, y + 7, 0);
-    }
-}
-
-static void
-draw_flow (IotFlow *flow, guint32 selected, cairo_t *cr, int width, int height)
-{
-  g_autoptr (PangoLayout) layout = pango_cairo_create_layout (cr);
-  g_autoptr (PangoFontDescription) font = pango_font_description_from_string ("Sans 9");
-  gint64 t0 = iot_flow_n_messages (flow) > 0 ? iot_flow_message (flow, 0)->ts_ns : 0;
-
-  pango_layout_set_font_description (layout, font);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  draw_header (flow, cr, layout, height);
-  for (guint i = 0; i < iot_flow_n_messages (flow); i++)
-    draw_message (flow, i, selected, t0, cr, layout, width);
-}
-
 static void
 draw_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
   IotFlowWindow *self = data;
 
   if (self->flow != NULL)
-    draw_flow (self->flow, self->selected, cr, width, height);
+    iot_flow_diagram_draw (self->flow, self->selected, cr, width, height);
 }
 
-int
-iot_flow_window_message_at (IotFlowWindow *self, double x, double y)
+/* A click on an arrow's row selects its frame. */
+static void
+click_at (IotFlowWindow *self, double x, double y)
 {
-  int row;
-
-  if (self->flow == NULL || y < MARGIN_TOP)
-    return -1;
-  row = (int) ((y - MARGIN_TOP) / ROW_HEIGHT);
-  return row < (int) iot_flow_n_messages (self->flow) ? row : -1;
-}
-
-void
-iot_flow_window_message_point (IotFlowWindow *self, guint index, double *x, double *y)
-{
-  const IotFlowMessage *m = iot_flow_message (self->flow, index);
-
-  *x = (column_x (m->from) + column_x (m->to)) / 2;
-  *y = MARGIN_TOP + index * ROW_HEIGHT + ROW_HEIGHT * 0.7;
-}
-
-void
-iot_flow_window_click (IotFlowWindow *self, double x, double y)
-{
-  int index = iot_flow_window_message_at (self, x, y);
+  int index = iot_flow_diagram_message_at (self->flow, x, y);
 
   if (index < 0)
     return;
@@ -200,7 +52,7 @@ iot_flow_window_click (IotFlowWindow *self, double x, double y)
 static void
 pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotFlowWindow *self)
 {
-  iot_flow_window_click (self, x, y);
+  click_at (self, x, y);
 }
 
 gboolean
@@ -216,13 +68,13 @@ iot_flow_window_export (IotFlowWindow *self, const char *path, GError **error)
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "there is no flow graph to export");
       return FALSE;
     }
-  diagram_size (self->flow, &width, &height);
+  iot_flow_diagram_size (self->flow, &width, &height);
   if (g_str_has_suffix (path, ".svg"))
     surface = cairo_svg_surface_create (path, width, height);
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cr = cairo_create (surface);
-  draw_flow (self->flow, self->selected, cr, width, height);
+  iot_flow_diagram_draw (self->flow, self->selected, cr, width, height);
   cairo_destroy (cr);
   if (g_str_has_suffix (path, ".svg"))
     cairo_surface_finish (surface);
@@ -358,7 +210,7 @@ build_done (IotAnalysisWindow *window, gpointer data, const GError *error)
       return;
     }
   self->flow = g_steal_pointer (&job->flow);
-  diagram_size (self->flow, &width, &height);
+  iot_flow_diagram_size (self->flow, &width, &height);
   gtk_drawing_area_set_content_width (self->area, width);
   gtk_drawing_area_set_content_height (self->area, height);
   status = g_strdup_printf (_("%s: %u messages between %u endpoints. Arrows of one colour are a request and its "
@@ -410,4 +262,3 @@ iot_flow_window_install_action (IotWindow *window)
   g_action_map_add_action_entries (G_ACTION_MAP (window), actions, G_N_ELEMENTS (actions), window);
 }
 
-IotFlow *iot_flow_window_get_flow (IotFlowWindow *self) { return self->flow; }

@@ -21,13 +21,6 @@ IotFlowWindow *iot_flow_window_new (IotWindow *window);
 /* Adds win.flow-graph to @window. */
 void           iot_flow_window_install_action (IotWindow *window);
 
-IotFlow       *iot_flow_window_get_flow (IotFlowWindow *self);
-/* The message drawn at (@x, @y) of the diagram, -1 for none. */
-int            iot_flow_window_message_at (IotFlowWindow *self, double x, double y);
-/* As clicking at (@x, @y). */
-void           iot_flow_window_click (IotFlowWindow *self, double x, double y);
-/* The diagram's row of message @index: its centre, in diagram coordinates. */
-void           iot_flow_window_message_point (IotFlowWindow *self, guint index, double *x, double *y);
 /* Writes the diagram as PNG or SVG (by @path's extension). */
 gboolean       iot_flow_window_export (IotFlowWindow *self, const char *path, GError **error);
 

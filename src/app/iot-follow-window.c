@@ -291,6 +291,17 @@ piece_at_offset (IotFollowWindow *self, guint32 offset)
   return (int) lo - 1;
 }
 
+/* A click on piece @index selects its frame in the session. */
+static void
+activate_piece (IotFollowWindow *self, guint index)
+{
+  g_return_if_fail (index < self->pieces->len);
+  if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
+    return;     /* another file is open now */
+  iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)),
+                            g_array_index (self->pieces, Piece, index).frame);
+}
+
 static void
 text_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotFollowWindow *self)
 {
@@ -302,22 +313,12 @@ text_released_cb (GtkGestureClick *gesture, int n_press, double x, double y, Iot
   if (n_press != 1 || gtk_text_buffer_get_has_selection (buffer))
     return;
   gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &bx, &by);
-  if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by))
-    return;
+  /* The nearest character: a click beside a line's end is still on it. */
+  gtk_text_view_get_iter_at_location (self->text_view, &iter, bx, by);
   index = piece_at_offset (self, gtk_text_iter_get_offset (&iter));
-  if (index >= 0)
-    iot_follow_window_activate_piece (self, index);
-}
 
-void
-iot_follow_window_activate_piece (IotFollowWindow *self, guint index)
-{
-  g_return_if_fail (IOT_IS_FOLLOW_WINDOW (self));
-  g_return_if_fail (index < self->pieces->len);
-  if (!iot_analysis_window_shows_capture (IOT_ANALYSIS_WINDOW (self)))
-    return;     /* another file is open now */
-  iot_session_select_frame (iot_analysis_window_get_session (IOT_ANALYSIS_WINDOW (self)),
-                            g_array_index (self->pieces, Piece, index).frame);
+  if (index >= 0)
+    activate_piece (self, index);
 }
 
 /* What "Filter on This Stream" asks for. */
@@ -400,25 +401,6 @@ iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode)
   if (self->follow != NULL)
     show_content (self);
 }
-
-
-
-
-guint
-iot_follow_window_get_n_pieces (IotFollowWindow *self)
-{
-  return self->pieces->len;
-}
-
-guint32
-iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index)
-{
-  g_return_val_if_fail (index < self->pieces->len, 0);
-  return g_array_index (self->pieces, Piece, index).frame;
-}
-
-
-
 
 /* ---- GObject ------------------------------------------------------------------ */
 

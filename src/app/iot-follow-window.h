@@ -27,10 +27,5 @@ G_DECLARE_FINAL_TYPE (IotFollowWindow, iot_follow_window, IOT, FOLLOW_WINDOW, Io
 IotFollowWindow *iot_follow_window_new (IotSession *session, IotFollowKind kind, guint32 stream);
 /* TCP and UDP: ASCII (default), hex dump or raw hex. */
 void             iot_follow_window_set_mode (IotFollowWindow *self, IotFollowMode mode);
-/* Pieces shown (data chunks, or MQTT messages), their frame and side. */
-guint            iot_follow_window_get_n_pieces (IotFollowWindow *self);
-guint32          iot_follow_window_get_piece_frame (IotFollowWindow *self, guint index);
-/* What a click on piece @index does: selects its frame in the session. */
-void             iot_follow_window_activate_piece (IotFollowWindow *self, guint index);
 
 G_END_DECLS

@@ -329,6 +329,20 @@ follows_gap (IotInsightReadings *self, const IotReadingPoint *before, const IotR
   return FALSE;
 }
 
+/* What the chart shows, for screen readers: the points placed and the
+ * silences shaded by the latest drawing. */
+static void
+describe_chart (IotInsightReadings *self)
+{
+  g_autofree char *points = g_strdup_printf (ngettext ("%u point", "%u points", self->drawn->len), self->drawn->len);
+  g_autofree char *gaps = g_strdup_printf (ngettext ("%u silence shaded", "%u silences shaded", self->n_drawn_gaps),
+                                           self->n_drawn_gaps);
+  /* Translators: the points, then the silences: "20 points charted, 1 silence shaded". */
+  g_autofree char *text = g_strdup_printf (_("%s charted, %s"), points, gaps);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
 static void
 draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
@@ -347,6 +361,7 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
   if (s == NULL)
     {
       draw_empty (cr, widget, width, height, &fg, _("Select a series to chart its values over time."));
+      describe_chart (self);
       return;
     }
   start_s = iot_readings_start_ns (readings) / 1e9;
@@ -414,6 +429,7 @@ draw_chart_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
       cairo_arc (cr, d->x, d->y, 3, 0, 2 * G_PI);
       cairo_fill (cr);
     }
+  describe_chart (self);
 }
 
 static const DrawnPoint *
@@ -439,10 +455,10 @@ point_at (IotInsightReadings *self, double x, double y)
 static void
 chart_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, IotInsightReadings *self)
 {
-  guint32 frame = iot_insight_readings_frame_at (self, x, y);
+  const DrawnPoint *d = point_at (self, x, y);
 
-  if (frame != 0)
-    g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, frame);
+  if (d != NULL)
+    g_signal_emit (self, signals[SIGNAL_FRAME_ACTIVATED], 0, d->frame);
 }
 
 static gboolean
@@ -565,60 +581,6 @@ iot_insight_readings_set_insight (IotInsightReadings *self, IotInsight *insight,
   selection_changed_cb (self->selection, NULL, self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self->view)))
     scroll_to_selected (self);
-}
-
-GtkSingleSelection *
-iot_insight_readings_get_selection (IotInsightReadings *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), NULL);
-  return self->selection;
-}
-
-GtkDrawingArea *
-iot_insight_readings_get_chart (IotInsightReadings *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), NULL);
-  return self->chart;
-}
-
-guint
-iot_insight_readings_get_n_drawn_points (IotInsightReadings *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), 0);
-  return self->drawn->len;
-}
-
-guint
-iot_insight_readings_get_n_drawn_gaps (IotInsightReadings *self)
-{
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), 0);
-  return self->n_drawn_gaps;
-}
-
-gboolean
-iot_insight_readings_get_drawn_point (IotInsightReadings *self, guint index, double *x, double *y,
-                                      guint32 *frame)
-{
-  const DrawnPoint *d;
-
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), FALSE);
-  if (index >= self->drawn->len)
-    return FALSE;
-  d = &g_array_index (self->drawn, DrawnPoint, index);
-  *x = d->x;
-  *y = d->y;
-  *frame = d->frame;
-  return TRUE;
-}
-
-guint32
-iot_insight_readings_frame_at (IotInsightReadings *self, double x, double y)
-{
-  const DrawnPoint *d;
-
-  g_return_val_if_fail (IOT_IS_INSIGHT_READINGS (self), 0);
-  d = point_at (self, x, y);
-  return d != NULL ? d->frame : 0;
 }
 
 /* ---- type ---------------------------------------------------------------------------------- */

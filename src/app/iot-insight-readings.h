@@ -21,17 +21,6 @@ G_DECLARE_FINAL_TYPE (IotInsightReadings, iot_insight_readings, IOT, INSIGHT_REA
  * @capture is the analysed one: the gaps' frames are read for their times. */
 void                iot_insight_readings_set_insight (IotInsightReadings *self, IotInsight *insight,
                                                       IotCapture *capture);
-/* The series list's selection; its items are IotInsightReadingsRow. */
-GtkSingleSelection *iot_insight_readings_get_selection (IotInsightReadings *self);
-GtkDrawingArea     *iot_insight_readings_get_chart (IotInsightReadings *self);
-/* Points and shaded gaps placed by the chart's latest drawing. */
-guint               iot_insight_readings_get_n_drawn_points (IotInsightReadings *self);
-guint               iot_insight_readings_get_n_drawn_gaps (IotInsightReadings *self);
-/* Where the chart drew point @index of the selected series. */
-gboolean            iot_insight_readings_get_drawn_point (IotInsightReadings *self, guint index,
-                                                          double *x, double *y, guint32 *frame);
-/* What a click at (@x, @y) of the chart hits: a frame, or 0. */
-guint32             iot_insight_readings_frame_at (IotInsightReadings *self, double x, double y);
 
 /* ---- a row of the list ---------------------------------------------------- */
 

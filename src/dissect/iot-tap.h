@@ -28,6 +28,7 @@ typedef enum {
   IOT_TAP_COAP,      /* IotTapCoap: one CoAP message */
   IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
   IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
+  IOT_TAP_PAYLOAD,   /* IotTapPayload: the bytes a TCP segment or UDP datagram carries */
   IOT_TAP_N
 } IotTapId;
 
@@ -109,6 +110,22 @@ typedef struct {
   guint8        group;          /* IotExpertGroup */
   const char   *protocol;       /* abbreviation of the layer that added it */
 } IotTapExpert;
+
+/* The data a TCP segment or UDP datagram of the frame's own traffic
+ * carries (not the copy an ICMP error quotes), for following a stream:
+ * its stream, where the bytes are, and for TCP the raw sequence number of
+ * the first byte.  Published only for a segment with data on a known
+ * stream.  The sender is the frame's TCP/UDP conversation record. */
+typedef struct {
+  guint8        layer;          /* IOT_TAP_LAYER_TCP or IOT_TAP_LAYER_UDP */
+  guint8        source;         /* data source of @data: 0 the frame, else a rebuilt one */
+  gboolean      has_seq;        /* TCP */
+  guint32       stream;         /* tcp.stream / udp.stream */
+  guint32       seq;            /* tcp.seq_raw of the first byte */
+  const guint8 *data;           /* the first byte */
+  guint32       offset;         /* of @data within its data source */
+  guint32       length;         /* bytes captured (tcp.payload / udp.payload's length) */
+} IotTapPayload;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

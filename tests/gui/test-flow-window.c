@@ -9,6 +9,8 @@
 
 #include "gui-test-util.h"
 #include "iot-application-private.h"
+#include "iot-capture.h"
+#include "iot-flow-diagram.h"
 #include "iot-flow-window.h"
 
 static const char *screenshot_dir;
@@ -28,6 +30,56 @@ open_flow (IotWindow *window, guint32 frame)
   return flow;
 }
 
+/* The conversation the window draws, worked out again from its capture. */
+static IotFlow *
+build_flow (IotWindow *window, guint32 frame)
+{
+  IotCapture *capture = iot_session_get_capture (iot_window_get_session (window));
+  g_autoptr (GError) error = NULL;
+  IotFlow *flow = iot_flow_build (iot_capture_engine (capture), frame, NULL, &error);
+
+  g_assert_no_error (error);
+  return flow;
+}
+
+/* The label under @root whose text starts with @prefix. */
+static GtkLabel *
+find_label (GtkWidget *root, const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A press at (@x, @y) of the diagram, delivered to its click gesture. */
+static void
+press_diagram (IotFlowWindow *flow_window, double x, double y)
+{
+  GtkWidget *area = gui_test_find_widget (GTK_WIDGET (flow_window), NULL, GTK_TYPE_DRAWING_AREA);
+  g_autoptr (GListModel) controllers = NULL;
+  GtkGesture *click = NULL;
+
+  g_assert_nonnull (area);
+  controllers = gtk_widget_observe_controllers (area);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller))
+        click = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (click);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  gui_test_settle ();
+}
+
 static const IotFlowMessage *
 message_of_frame (IotFlow *flow, guint32 frame, guint *index)
 {
@@ -45,7 +97,9 @@ test_qos2 (void)
 {
   IotWindow *window = gui_test_open_capture ("mqtt311.pcap");
   IotFlowWindow *flow_window = open_flow (window, 49);
-  IotFlow *flow = iot_flow_window_get_flow (flow_window);
+  g_autoptr (IotFlow) flow = build_flow (window, 49);
+  GtkWidget *area = gui_test_find_widget (GTK_WIDGET (flow_window), NULL, GTK_TYPE_DRAWING_AREA);
+  GtkLabel *status = find_label (GTK_WIDGET (flow_window), "TCP stream 3: ");
   g_autofree char *dir = g_dir_make_tmp ("flow-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "flow.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "flow.svg", NULL);
@@ -56,8 +110,16 @@ test_qos2 (void)
   guint index, i_publish;
   double x, y;
   gsize length;
+  int width, height;
 
   g_assert_nonnull (flow);
+  /* The window shows this conversation: its status line counts it, and
+   * the drawing area asks for the diagram's size. */
+  g_assert_nonnull (status);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (status), "TCP stream 3: 15 messages between 2 endpoints."));
+  iot_flow_diagram_size (flow, &width, &height);
+  g_assert_cmpint (gtk_drawing_area_get_content_width (GTK_DRAWING_AREA (area)), ==, width);
+  g_assert_cmpint (gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (area)), ==, height);
   g_assert_cmpstr (iot_flow_title (flow), ==, "TCP stream 3");
   g_assert_cmpuint (iot_flow_n_endpoints (flow), ==, 2);
   g_assert_cmpstr (iot_flow_endpoint (flow, 0), ==, "127.0.0.1:54962");
@@ -91,13 +153,17 @@ test_qos2 (void)
 
   /* A click on the PUBREC arrow selects frame 50 in the main window. */
   message_of_frame (flow, 50, &index);
-  iot_flow_window_message_point (flow_window, index, &x, &y);
-  g_assert_cmpint (iot_flow_window_message_at (flow_window, x, y), ==, (int) index);
-  iot_flow_window_click (flow_window, x, y);
-  gui_test_settle ();
+  iot_flow_diagram_message_point (flow, index, &x, &y);
+  g_assert_cmpint (iot_flow_diagram_message_at (flow, x, y), ==, (int) index);
+  press_diagram (flow_window, x, y);
   g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 50);
-  iot_flow_window_message_point (flow_window, i_publish, &x, &y);
-  g_assert_cmpint (iot_flow_window_message_at (flow_window, x, y), ==, (int) i_publish);
+  /* Then the PUBLISH's arrow; a press in the header selects nothing. */
+  iot_flow_diagram_message_point (flow, i_publish, &x, &y);
+  g_assert_cmpint (iot_flow_diagram_message_at (flow, x, y), ==, (int) i_publish);
+  press_diagram (flow_window, x, y);
+  g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 49);
+  press_diagram (flow_window, x, 10);
+  g_assert_cmpuint (iot_session_get_selected_frame (iot_window_get_session (window)), ==, 49);
 
   g_assert_true (iot_flow_window_export (flow_window, png, &error));
   g_assert_no_error (error);
@@ -127,11 +193,14 @@ test_reset_finding (void)
 {
   IotWindow *window = gui_test_open_capture ("nat-idle-reset.pcap");
   IotFlowWindow *flow_window = open_flow (window, 17);
-  IotFlow *flow = iot_flow_window_get_flow (flow_window);
+  g_autoptr (IotFlow) flow = build_flow (window, 17);
+  GtkLabel *status = find_label (GTK_WIDGET (flow_window), "TCP stream ");
   const IotFlowMessage *reset, *lost;
   guint index;
 
   g_assert_cmpuint (iot_flow_n_messages (flow), ==, 18);
+  g_assert_nonnull (status);
+  g_assert_nonnull (strstr (gtk_label_get_text (status), ": 18 messages between 2 endpoints."));
   lost = message_of_frame (flow, 17, &index);
   reset = message_of_frame (flow, 18, &index);
   g_assert_cmpstr (lost->label, ==, "PUBLISH id=4 QoS 1 site/meter-9/kwh");

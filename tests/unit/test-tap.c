@@ -322,6 +322,83 @@ test_first_pass_listener (void)
   g_assert_cmpuint (c_during.max_stream, ==, c_after.max_stream);
 }
 
+/* The payload record of a frame's own TCP or UDP layer holds the bytes
+ * the tree's first tcp.payload / udp.payload covers, its stream, and for
+ * TCP the raw sequence number: what following a stream reads.  A copy an
+ * ICMP error quotes publishes none. */
+static guint
+check_payload (IotPacket *taps, IotPacket *full, const char *proto)
+{
+  g_autofree char *stream_name = g_strconcat (proto, ".stream", NULL);
+  g_autofree char *payload_name = g_strconcat (proto, ".payload", NULL);
+  const IotNode *stream = first_node (full, stream_name);
+  const IotNode *payload = first_node (full, payload_name);
+  const IotNode *seq = first_node (full, "tcp.seq_raw");
+  guint8 layer = strcmp (proto, "tcp") == 0 ? IOT_TAP_LAYER_TCP : IOT_TAP_LAYER_UDP;
+  const IotTapPayload *record = NULL;
+  const IotDataSource *source;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_PAYLOAD, &n);
+
+  for (guint i = 0; i < n && record == NULL; i++)
+    if (((const IotTapPayload *) records[i])->layer == layer)
+      record = records[i];
+  if (first_node (full, "icmp") != NULL || first_node (full, "icmpv6") != NULL)
+    {
+      g_assert_null (record);
+      return 0;
+    }
+  if (stream == NULL || payload == NULL || payload->length == 0)
+    {
+      g_assert_null (record);
+      return 0;
+    }
+  g_assert_nonnull (record);
+  g_assert_cmpuint (record->stream, ==, stream->v.u);
+  g_assert_cmpuint (record->source, ==, payload->source);
+  g_assert_cmpuint (record->offset, ==, payload->offset);
+  g_assert_cmpuint (record->length, ==, payload->length);
+  source = iot_packet_source (full, payload->source);
+  g_assert_cmpmem (record->data, record->length, source->data + payload->offset, payload->length);
+  g_assert_cmpint (record->has_seq, ==, layer == IOT_TAP_LAYER_TCP);
+  if (record->has_seq)
+    g_assert_cmpuint (record->seq, ==, seq->v.u);
+  return 1;
+}
+
+static void
+test_payload_records (void)
+{
+  static const char *const names[] = { "http.pcap", "mqtt311.pcap", "tcp-loss-device.pcap", "coap.pcap", "dns.pcap",
+                                       "icmp.pcap", "truncated-snaplen.pcap" };
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions payload_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_PAYLOAD) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  guint checked_tcp = 0, checked_udp = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (names); c++)
+    {
+      g_autofree char *path = g_build_filename (CAPTURES, names[c], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = iot_file_open (path, &error);
+      g_autoptr (IotEngine) engine = NULL;
+
+      g_assert_no_error (error);
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          iot_engine_dissect (engine, taps, number, &payload_only);
+          iot_engine_dissect (engine, full, number, &tree);
+          checked_tcp += check_payload (taps, full, "tcp");
+          checked_udp += check_payload (taps, full, "udp");
+        }
+    }
+  g_assert_cmpuint (checked_tcp, >, 30);
+  g_assert_cmpuint (checked_udp, >, 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -331,5 +408,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tap/nothing-wanted", test_nothing_wanted_nothing_queued);
   g_test_add_func ("/tap/scan-listener", test_scan_listener);
   g_test_add_func ("/tap/first-pass-listener", test_first_pass_listener);
+  g_test_add_func ("/tap/payload-records", test_payload_records);
   return g_test_run ();
 }
