@@ -676,7 +676,13 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
         {
           ADD (tree, TF_SV, p, 2);
           if (iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p, 2) && !is_grease (iot_buf_u16 (buf, p)))
-            ctx->newest_supported = MAX (ctx->newest_supported, iot_buf_u16 (buf, p));
+            {
+              guint16 v = iot_buf_u16 (buf, p);
+
+              /* DTLS numbers its versions downwards (0xfefc is 1.3, newer than 0xfefd). */
+              if (ctx->newest_supported == 0 || (ctx->dtls ? v < ctx->newest_supported : v > ctx->newest_supported))
+                ctx->newest_supported = v;
+            }
         }
       return;
     case 44:  /* cookie */

@@ -88,12 +88,11 @@ typedef struct {
   gboolean      retransmission; /* a request or CON/NON response seen before */
 } IotTapCoap;
 
-/* One TLS handshake message or alert in the clear (DTLS publishes none
- * yet). */
+/* One TLS or DTLS handshake message or alert in the clear. */
 typedef struct {
   guint8      content_type;     /* 22 handshake, 21 alert */
   guint8      handshake_type;   /* handshake: 1 ClientHello, 2 ServerHello … */
-  guint16     handshake_version;/* a hello's legacy version, else 0 */
+  guint16     handshake_version;/* a hello's legacy version (DTLS: also a HelloVerifyRequest's), else 0 */
   guint16     cipher;           /* ServerHello: the suite chosen, else 0 */
   guint16     supported_version;/* ClientHello: the newest supported_versions entry (no GREASE);
                                  * ServerHello: the version chosen; 0: none */
