@@ -797,6 +797,7 @@ dissect_dtls (IotPacket *pkt, IotBuf *buf, int parent)
 
   first_version = iot_buf_u16 (buf, 1);
   tree = iot_tree_add_protocol (pkt, parent, &dtls_fields[TF_PROTO], buf, 0, -1);
+  tls_publish_note (pkt, TRUE, IOT_TAP_TLS_NOTE_LAYER, NULL);
   iot_col_set_protocol (pkt, "DTLS");
   iot_col_clear_info (pkt);
   while (off + 13 <= buf->reported)

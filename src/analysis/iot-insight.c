@@ -658,7 +658,6 @@ void
 iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
-  iot_tls_sessions_add_wanted (self->tls_sessions, wanted);
   insight_radio_add_wanted (self, wanted);
   insight_wifi_add_wanted (self, wanted);
   insight_sparkplug_add_wanted (self, wanted);
@@ -1830,6 +1829,7 @@ static void
 listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   iot_insight_add_wanted (self, wanted);
+  iot_tls_sessions_add_wanted (((IotInsight *) self)->tls_sessions, wanted, flags);
   *flags |= IOT_DISSECT_READINGS;
 }
 

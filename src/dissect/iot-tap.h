@@ -28,6 +28,7 @@ typedef enum {
   IOT_TAP_COAP,      /* IotTapCoap: one CoAP message */
   IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
   IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
+  IOT_TAP_TLS_NOTE,  /* IotTapTlsNote: a TLS/DTLS layer begins, or its decryption note */
   IOT_TAP_N
 } IotTapId;
 
@@ -108,6 +109,24 @@ typedef struct {
   guint8        group;          /* IotExpertGroup */
   const char   *protocol;       /* abbreviation of the layer that added it */
 } IotTapExpert;
+
+/* What a TLS or DTLS layer says about its session's decryption, in
+ * dissection order: a LAYER note where a layer begins (its protocol item),
+ * then a SECRET or FAILURE note on the first protected record of a
+ * direction, as tls.decryption.secret / .failure (hidden fields) say:
+ * which secret decrypted it, or why none did.  The session is the
+ * frame's TCP or UDP conversation record. */
+typedef enum {
+  IOT_TAP_TLS_NOTE_LAYER,
+  IOT_TAP_TLS_NOTE_SECRET,
+  IOT_TAP_TLS_NOTE_FAILURE,
+} IotTapTlsNoteKind;
+
+typedef struct {
+  guint8      kind;             /* IotTapTlsNoteKind */
+  gboolean    dtls;
+  const char *text;             /* SECRET: the kind of secret; FAILURE: the reason; LAYER: NULL */
+} IotTapTlsNote;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

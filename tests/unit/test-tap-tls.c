@@ -1,4 +1,5 @@
-/* test-tap-dtls.c — the TLS tap records DTLS publishes (src/dissect/iot-tap.h).
+/* test-tap-tls.c — the TLS tap records DTLS publishes, and the TLS note
+ * records TLS and DTLS publish for the session table (src/dissect/iot-tap.h).
  *
  * Each handshake message and alert in the clear is one IotTapTls record,
  * made in a tap-only dissection (no tree) and holding what tshark shows
@@ -14,11 +15,13 @@
 #include "iot-engine.h"
 #include "iot-packet.h"
 #include "iot-secrets.h"
+#include "iot-tls-sessions.h"
 
 #include <string.h>
 
 #define CAPTURES "tests/captures"
 #define PSK "dtls.psk:696f7473636f70652d646576696365"
+#define KEYLOG "tls.keylog_file:" CAPTURES "/mqtt-tls-decrypt.keys"
 
 typedef struct {
   guint32     frame;
@@ -192,6 +195,124 @@ test_not_wanted (void)
   g_assert_cmpuint (n, ==, 0);
 }
 
+/* The tree's TLS and DTLS layers and hidden decryption notes, in order, as
+ * the note records write them: "tls", "dtls", "secret TEXT", "failure TEXT". */
+static char *
+tree_notes (IotPacket *pkt)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const char *abbrev = node->field ? node->field->abbrev : "";
+
+      if (strcmp (abbrev, "tls") == 0 || strcmp (abbrev, "dtls") == 0)
+        g_string_append_printf (text, "%s;", abbrev);
+      else if (g_str_has_suffix (abbrev, ".decryption.secret") || g_str_has_suffix (abbrev, ".decryption.failure"))
+        g_string_append_printf (text, "%s %.*s;", g_str_has_suffix (abbrev, ".secret") ? "secret" : "failure",
+                                (int) node->vlen, (const char *) node->v.p);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static char *
+record_notes (IotPacket *pkt, guint *n_secrets)
+{
+  GString *text = g_string_new (NULL);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_TLS_NOTE, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapTlsNote *r = records[i];
+
+      switch (r->kind)
+        {
+        case IOT_TAP_TLS_NOTE_LAYER:
+          g_assert_null (r->text);
+          g_string_append_printf (text, "%s;", r->dtls ? "dtls" : "tls");
+          break;
+        case IOT_TAP_TLS_NOTE_SECRET:
+          g_string_append_printf (text, "secret %s;", r->text);
+          (*n_secrets)++;
+          break;
+        default:
+          g_assert_cmpuint (r->kind, ==, IOT_TAP_TLS_NOTE_FAILURE);
+          g_string_append_printf (text, "failure %s;", r->text);
+          break;
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Every frame's note records, from a tap-only dissection, say what its
+ * full tree says; the session table built from them counts @sessions
+ * sessions, @n_decrypted of them decrypted. */
+static void
+check_notes (const char *capture, const char *preference, guint min_secrets, guint sessions, guint n_decrypted)
+{
+  g_autofree char *path = g_build_filename (CAPTURES, capture, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  g_autoptr (IotTlsSessions) table = iot_tls_sessions_new ();
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_TLS_NOTE) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  IotSecrets *secrets = iot_secrets_default ();
+  guint n_secrets = 0;
+
+  iot_secrets_clear (secrets);
+  if (preference != NULL)
+    g_assert_true (iot_secrets_set_preference (secrets, preference, &error));
+  g_assert_no_error (error);
+  file = iot_file_open (path, &error);
+  g_assert_no_error (error);
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+    {
+      g_autofree char *want = NULL, *got = NULL;
+
+      iot_engine_dissect (engine, taps, number, &tap_only);
+      g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+      iot_engine_dissect (engine, full, number, &tree);
+      want = tree_notes (full);
+      got = record_notes (taps, &n_secrets);
+      g_assert_cmpstr (got, ==, want);
+    }
+  g_assert_cmpuint (n_secrets, >=, min_secrets);
+  g_assert_true (iot_tls_sessions_scan (table, engine, NULL));
+  g_assert_cmpuint (iot_tls_sessions_n (table), ==, sessions);
+  g_assert_cmpuint (iot_tls_sessions_n_decrypted (table), ==, n_decrypted);
+  iot_secrets_clear (secrets);
+}
+
+/* Eight MQTT over TLS sessions: seven opened by the key log, one whose
+ * client random the key log lacks (as -z insight's security audit lists
+ * them). */
+static void
+test_notes_tls (void)
+{
+  check_notes ("mqtt-tls-decrypt.pcap", KEYLOG, 7, 8, 7);
+}
+
+/* Three DTLS sessions opened by the PSK. */
+static void
+test_notes_dtls (void)
+{
+  check_notes ("dtls-psk-decrypt.pcap", PSK, 6, 3, 3);
+}
+
+/* Without secrets, no note but the layers: the sessions are still counted. */
+static void
+test_notes_without_secrets (void)
+{
+  check_notes ("dtls12.pcap", NULL, 0, 1, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -201,5 +322,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tap-dtls/fragments", test_fragments);
   g_test_add_func ("/tap-dtls/decrypted", test_decrypted);
   g_test_add_func ("/tap-dtls/not-wanted", test_not_wanted);
+  g_test_add_func ("/tap-tls-note/tls", test_notes_tls);
+  g_test_add_func ("/tap-tls-note/dtls", test_notes_dtls);
+  g_test_add_func ("/tap-tls-note/without-secrets", test_notes_without_secrets);
   return g_test_run ();
 }
