@@ -275,6 +275,9 @@ guint tls_null_cipher_mac_len (guint16 suite);
 /* A hidden note on record @rec: which secret decrypted its direction
  * (TF_DECRYPTION_SECRET) or why none did (TF_DECRYPTION_FAILURE). */
 void tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const char *text);
+/* For the TLS note tap (the session table): a layer begins, or a
+ * decryption note; @text is copied. */
+void tls_publish_note (IotPacket *pkt, gboolean dtls, IotTapTlsNoteKind kind, const char *text);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

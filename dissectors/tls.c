@@ -464,6 +464,9 @@ tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, const c
   int node = iot_tree_add_string (pkt, rec, field, NULL, 0, 0, text, -1);
 
   iot_tree_set_hidden (pkt, node);
+  tls_publish_note (pkt, g_str_has_prefix (field->abbrev, "dtls."),
+                    g_str_has_suffix (field->abbrev, ".secret") ? IOT_TAP_TLS_NOTE_SECRET : IOT_TAP_TLS_NOTE_FAILURE,
+                    text);
 }
 
 static gboolean
@@ -676,7 +679,13 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
         {
           ADD (tree, TF_SV, p, 2);
           if (iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p, 2) && !is_grease (iot_buf_u16 (buf, p)))
-            ctx->newest_supported = MAX (ctx->newest_supported, iot_buf_u16 (buf, p));
+            {
+              guint16 v = iot_buf_u16 (buf, p);
+
+              /* DTLS numbers its versions downwards (0xfefc is 1.3, newer than 0xfefd). */
+              if (ctx->newest_supported == 0 || (ctx->dtls ? v < ctx->newest_supported : v > ctx->newest_supported))
+                ctx->newest_supported = v;
+            }
         }
       return;
     case 44:  /* cookie */
@@ -1987,6 +1996,7 @@ dissect_tls (IotPacket *pkt, IotBuf *buf, int parent)
       if (records == 0)
         {
           tree = iot_tree_add_protocol (pkt, parent, &tls_fields[TF_PROTO], buf, 0, -1);
+          tls_publish_note (pkt, FALSE, IOT_TAP_TLS_NOTE_LAYER, NULL);
           /* TCP may call us twice in one frame (a reassembled record, then
            * the rest of the segment): both add to one Info text. */
           if (iot_packet_layer_value (pkt, &iot_dissector_tls) == 0)
@@ -2055,3 +2065,17 @@ IotDissector iot_dissector_tls = {
   .state_new = tls_state_new,
   .state_free = tls_state_free,
 };
+
+/* ---- the TLS note tap ------------------------------------------------------------ */
+
+void
+tls_publish_note (IotPacket *pkt, gboolean dtls, IotTapTlsNoteKind kind, const char *text)
+{
+  IotTapTlsNote note = { (guint8) kind, dtls, NULL };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_TLS_NOTE))
+    return;
+  if (text != NULL)
+    note.text = iot_packet_strndup (pkt, text, strlen (text));
+  iot_tap_queue (pkt, IOT_TAP_TLS_NOTE, &note);
+}

@@ -699,7 +699,6 @@ void
 iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
-  iot_tls_sessions_add_wanted (self->tls_sessions, wanted);
   insight_radio_add_wanted (self, wanted);
   insight_wifi_add_wanted (self, wanted);
   insight_sparkplug_add_wanted (self, wanted);
@@ -712,6 +711,7 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   IotInsight *insight = self;
 
   iot_insight_add_wanted (insight, wanted);
+  iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;
 }

@@ -3,20 +3,7 @@
 
 #include <string.h>
 
-enum {
-  F_TLS, F_DTLS, F_TCP_STREAM, F_UDP_STREAM,
-  F_TLS_SECRET, F_TLS_FAILURE, F_DTLS_SECRET, F_DTLS_FAILURE,
-  N_FIELDS
-};
-
-static const char *const field_names[N_FIELDS] = {
-  [F_TLS] = "tls", [F_DTLS] = "dtls", [F_TCP_STREAM] = "tcp.stream", [F_UDP_STREAM] = "udp.stream",
-  [F_TLS_SECRET] = "tls.decryption.secret", [F_TLS_FAILURE] = "tls.decryption.failure",
-  [F_DTLS_SECRET] = "dtls.decryption.secret", [F_DTLS_FAILURE] = "dtls.decryption.failure",
-};
-
 struct _IotTlsSessions {
-  const IotField *f[N_FIELDS];
   GPtrArray      *sessions;    /* IotTlsSession *, in order of their first frame */
   GHashTable     *by_key;      /* (dtls << 32 | stream) → IotTlsSession * */
   guint           n_decrypted;
@@ -40,9 +27,6 @@ iot_tls_sessions_new (void)
 {
   IotTlsSessions *self = g_new0 (IotTlsSessions, 1);
 
-  iot_registry_init ();
-  for (guint i = 0; i < N_FIELDS; i++)
-    self->f[i] = iot_registry_field (field_names[i]);
   self->sessions = g_ptr_array_new_with_free_func (session_free);
   self->by_key = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   return self;
@@ -59,18 +43,9 @@ iot_tls_sessions_free (IotTlsSessions *self)
 }
 
 void
-iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted)
+iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  iot_field_set_add_each (wanted, self->f, N_FIELDS);
-}
-
-static int
-field_index (IotTlsSessions *self, const IotField *field)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (self->f[i] == field)
-      return (int) i;
-  return -1;
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TLS_NOTE);
 }
 
 static IotTlsSession *
@@ -98,11 +73,11 @@ session_for (IotTlsSessions *self, IotPacket *pkt, gboolean dtls, guint32 stream
 }
 
 static void
-note (IotTlsSessions *self, IotTlsSession *s, char **slot, const IotNode *node, guint32 frame)
+note (IotTlsSessions *self, IotTlsSession *s, char **slot, const char *text, guint32 frame)
 {
   if (*slot != NULL)
     return;
-  *slot = g_strndup (node->v.p ? (const char *) node->v.p : "", node->vlen);
+  *slot = g_strdup (text != NULL ? text : "");
   if (s->note_frame == 0)
     s->note_frame = frame;
   self->any_note = TRUE;
@@ -110,42 +85,62 @@ note (IotTlsSessions *self, IotTlsSession *s, char **slot, const IotNode *node, 
     self->n_decrypted++;
 }
 
+/* The frame's first TCP (or UDP) stream: the session a TLS (DTLS) layer
+ * belongs to.  FALSE: the frame has none. */
+static gboolean
+first_stream (IotPacket *pkt, IotTapLayer layer, guint32 *stream)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapConv *conv = records[i];
+
+      if (conv->layer == layer && conv->stream != IOT_TAP_NO_STREAM)
+        {
+          *stream = conv->stream;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 void
 iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt)
 {
-  gboolean tls = FALSE, dtls = FALSE, have_tcp = FALSE, have_udp = FALSE;
+  gboolean tls = FALSE, dtls = FALSE, have_tcp, have_udp;
   guint32 tcp_stream = 0, udp_stream = 0, frame = iot_packet_frame_number (pkt);
   IotTlsSession *s = NULL;
+  guint n;
+  gconstpointer const *notes = iot_packet_tap_records (pkt, IOT_TAP_TLS_NOTE, &n);
 
-  /* The stream comes before the TLS layer and its notes in the tree. */
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  if (n == 0)
+    return;
+  have_tcp = first_stream (pkt, IOT_TAP_LAYER_TCP, &tcp_stream);
+  have_udp = first_stream (pkt, IOT_TAP_LAYER_UDP, &udp_stream);
+  /* A frame's notes go to the session of its first TLS (or DTLS) layer. */
+  for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = iot_packet_node (pkt, i);
-      int idx = node->field ? field_index (self, node->field) : -1;
+      const IotTapTlsNote *r = notes[i];
 
-      switch (idx)
+      switch (r->kind)
         {
-        case F_TCP_STREAM: if (!have_tcp) tcp_stream = (guint32) node->v.u; have_tcp = TRUE; break;
-        case F_UDP_STREAM: if (!have_udp) udp_stream = (guint32) node->v.u; have_udp = TRUE; break;
-        case F_TLS:
-          if (!tls && have_tcp)
+        case IOT_TAP_TLS_NOTE_LAYER:
+          if (!r->dtls && !tls && have_tcp)
             s = session_for (self, pkt, FALSE, tcp_stream);
-          tls = TRUE;
-          break;
-        case F_DTLS:
-          if (!dtls && have_udp)
+          else if (r->dtls && !dtls && have_udp)
             s = session_for (self, pkt, TRUE, udp_stream);
-          dtls = TRUE;
+          tls |= !r->dtls;
+          dtls |= r->dtls;
           break;
-        case F_TLS_SECRET:
-        case F_DTLS_SECRET:
+        case IOT_TAP_TLS_NOTE_SECRET:
           if (s != NULL)
-            note (self, s, &s->secret, node, frame);
+            note (self, s, &s->secret, r->text, frame);
           break;
-        case F_TLS_FAILURE:
-        case F_DTLS_FAILURE:
+        case IOT_TAP_TLS_NOTE_FAILURE:
           if (s != NULL)
-            note (self, s, &s->failure, node, frame);
+            note (self, s, &s->failure, r->text, frame);
           break;
         default:
           break;
@@ -156,7 +151,7 @@ iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt)
 static void
 listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  iot_tls_sessions_add_wanted (self, wanted);
+  iot_tls_sessions_add_wanted (self, wanted, flags);
 }
 
 static void

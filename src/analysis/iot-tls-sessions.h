@@ -1,11 +1,13 @@
 /* iot-tls-sessions.h — which TLS and DTLS sessions of a capture could be
  * decrypted, with which kind of secret, and why the others could not.
  *
- * The TLS and DTLS dissectors leave a hidden note on the first protected
- * record of each direction (tls.decryption.secret / .failure); this
- * collector gathers them per session (TCP or UDP stream) while frames are
- * dissected in order, for the security audit and the window's status bar.
- * GLib only.
+ * The TLS and DTLS dissectors note on the first protected record of each
+ * direction which secret decrypted it or why none did (the hidden
+ * tls.decryption.secret / .failure, published as IOT_TAP_TLS_NOTE
+ * records); this collector gathers them per session (TCP or UDP stream,
+ * from the conversation records) while frames are dissected in order,
+ * for the security audit and the window's status bar.  It reads tap
+ * records only, so it can listen to the first pass.  GLib only.
  */
 #pragma once
 
@@ -33,8 +35,9 @@ IotTlsSessions *iot_tls_sessions_new (void);
 void            iot_tls_sessions_free (IotTlsSessions *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotTlsSessions, iot_tls_sessions_free)
 
-/* The fields a dissection must produce for iot_tls_sessions_add_packet(). */
-void            iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted);
+/* What a dissection must produce for iot_tls_sessions_add_packet(): the
+ * conversation and TLS note taps, no field. */
+void            iot_tls_sessions_add_wanted (IotTlsSessions *self, IotFieldSet *wanted, IotDissectFlags *flags);
 void            iot_tls_sessions_add_packet (IotTlsSessions *self, IotPacket *pkt);
 /* Dissects every frame the engine's first pass covered.  FALSE when cancelled. */
 gboolean        iot_tls_sessions_scan (IotTlsSessions *self, IotEngine *engine, GCancellable *cancellable);

@@ -10,6 +10,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_TLS] = sizeof (IotTapTls),
   [IOT_TAP_EXPERT] = sizeof (IotTapExpert),
   [IOT_TAP_PAYLOAD] = sizeof (IotTapPayload),
+  [IOT_TAP_TLS_NOTE] = sizeof (IotTapTlsNote),
 };
 
 gboolean

@@ -29,6 +29,7 @@ typedef enum {
   IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
   IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
   IOT_TAP_PAYLOAD,   /* IotTapPayload: the bytes a TCP segment or UDP datagram carries */
+  IOT_TAP_TLS_NOTE,  /* IotTapTlsNote: a TLS/DTLS layer begins, or its decryption note */
   IOT_TAP_N
 } IotTapId;
 
@@ -89,12 +90,11 @@ typedef struct {
   gboolean      retransmission; /* a request or CON/NON response seen before */
 } IotTapCoap;
 
-/* One TLS handshake message or alert in the clear (DTLS publishes none
- * yet). */
+/* One TLS or DTLS handshake message or alert in the clear. */
 typedef struct {
   guint8      content_type;     /* 22 handshake, 21 alert */
   guint8      handshake_type;   /* handshake: 1 ClientHello, 2 ServerHello … */
-  guint16     handshake_version;/* a hello's legacy version, else 0 */
+  guint16     handshake_version;/* a hello's legacy version (DTLS: also a HelloVerifyRequest's), else 0 */
   guint16     cipher;           /* ServerHello: the suite chosen, else 0 */
   guint16     supported_version;/* ClientHello: the newest supported_versions entry (no GREASE);
                                  * ServerHello: the version chosen; 0: none */
@@ -126,6 +126,23 @@ typedef struct {
   guint32       offset;         /* of @data within its data source */
   guint32       length;         /* bytes captured (tcp.payload / udp.payload's length) */
 } IotTapPayload;
+/* What a TLS or DTLS layer says about its session's decryption, in
+ * dissection order: a LAYER note where a layer begins (its protocol item),
+ * then a SECRET or FAILURE note on the first protected record of a
+ * direction, as tls.decryption.secret / .failure (hidden fields) say:
+ * which secret decrypted it, or why none did.  The session is the
+ * frame's TCP or UDP conversation record. */
+typedef enum {
+  IOT_TAP_TLS_NOTE_LAYER,
+  IOT_TAP_TLS_NOTE_SECRET,
+  IOT_TAP_TLS_NOTE_FAILURE,
+} IotTapTlsNoteKind;
+
+typedef struct {
+  guint8      kind;             /* IotTapTlsNoteKind */
+  gboolean    dtls;
+  const char *text;             /* SECRET: the kind of secret; FAILURE: the reason; LAYER: NULL */
+} IotTapTlsNote;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
