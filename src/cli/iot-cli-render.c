@@ -143,7 +143,6 @@ append_json (IotPacket *pkt, GPtrArray *fields, GString *out)
   iot_print_append_json_text (out, text);
 }
 
-/* -z reports (conversations, io,phs …), filled while frames are rendered. */
 /* What the Time column's relative and delta formats subtract. */
 static gint64
 time_reference (Renderer *r, guint32 number)

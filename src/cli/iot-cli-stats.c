@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 /* Every analysis that reads frames (-z reports, -z readings, the insight)
- * listens to one scan, fed by the printing pass below: however many are
- * asked for, each frame is dissected once. */
+ * listens to one scan, fed by the printing pass (iot-cli-render.c):
+ * however many are asked for, each frame is dissected once. */
 IotScan *taps;
+
+/* -z reports (conversations, io,phs …), filled while frames are rendered. */
 static IotStats *reports;
 
 /* The listeners read only tap records and heard the first pass. */

@@ -18,8 +18,10 @@
 #include <gcrypt.h>
 #include <pcap/pcap.h>
 
+/* The options as parsed; every file of the CLI reads them. */
 CliOptions opts;
 
+/* Filled by insight_entries (iot-cli-stats.c). */
 InsightOptions insight_opts;
 
 static gboolean
