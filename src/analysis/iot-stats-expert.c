@@ -81,9 +81,10 @@ iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity, IotExpe
   expert_entry_add (summary, severity, group, protocol, message);
 }
 
-/* The protocol an expert item belongs to: the nearest protocol row above
- * it, or — for items hanging off a top-level marker such as "[Malformed
- * Packet]" — the last top-level protocol before it. */
+/* The protocol an expert item belongs to: the layer that raised it (the
+ * protocol row it hangs under in the tree, or — for a "[Malformed
+ * Packet]" marker — the layer that ended), named as Wireshark's expert
+ * window names it. */
 static const struct {
   const char *abbrev;
   const char *name;
@@ -93,48 +94,44 @@ static const struct {
 };
 
 static const char *
-expert_protocol (const IotNode *nodes, guint index)
+expert_protocol (const char *abbrev)
 {
-  const IotField *proto = NULL;
   const IotDissector *dissector;
 
-  for (gint32 p = nodes[index].parent; p >= 0 && proto == NULL; p = nodes[p].parent)
-    if (nodes[p].field != NULL && nodes[p].field->type == IOT_FT_PROTOCOL)
-      proto = nodes[p].field;
-  for (gint32 i = (gint32) index - 1; i >= 0 && proto == NULL; i--)
-    if (nodes[i].parent < 0 && nodes[i].field != NULL && nodes[i].field->type == IOT_FT_PROTOCOL)
-      proto = nodes[i].field;
-  if (proto == NULL)
+  if (abbrev == NULL)
     return "Frame";
   /* Wireshark's short names, where they differ from the column's. */
   for (guint i = 0; i < G_N_ELEMENTS (short_names); i++)
-    if (strcmp (proto->proto_abbrev, short_names[i].abbrev) == 0)
+    if (strcmp (abbrev, short_names[i].abbrev) == 0)
       return short_names[i].name;
-  dissector = iot_registry_dissector (proto->proto_abbrev);
-  return dissector != NULL && dissector->name != NULL ? dissector->name : proto->abbrev;
+  dissector = iot_registry_dissector (abbrev);
+  return dissector != NULL && dissector->name != NULL ? dissector->name : abbrev;
 }
 
 void
 iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt)
 {
-  const IotNode *nodes = iot_packet_nodes (pkt);
-  guint n = iot_packet_n_nodes (pkt);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_EXPERT, &n);
 
   for (guint i = 0; i < n; i++)
-    if ((nodes[i].flags & IOT_NODE_EXPERT) && nodes[i].v.p != NULL)
-      {
-        g_autoptr (GString) message = g_string_new (NULL);
-        IotExpertEntry *entry;
+    {
+      const IotTapExpert *item = records[i];
+      g_autoptr (GString) message = NULL;
+      IotExpertEntry *entry;
 
-        /* Control characters (a request line's CR LF) as escapes, so
-         * each item stays on one line. */
-        iot_format_escaped (nodes[i].v.p, nodes[i].vlen, message);
-        entry = expert_entry_add (summary, nodes[i].severity, nodes[i].group, expert_protocol (nodes, i),
-                                  message->str);
-        /* Frames come in order in one pass: the first one seen stays. */
-        if (entry != NULL && entry->first_frame == 0)
-          entry->first_frame = iot_packet_frame_number (pkt);
-      }
+      if (item->message == NULL || item->severity < summary->min_severity)
+        continue;
+      /* Control characters (a request line's CR LF) as escapes, so each
+       * item stays on one line. */
+      message = g_string_new (NULL);
+      iot_format_escaped ((const guint8 *) item->message, strlen (item->message), message);
+      entry = expert_entry_add (summary, item->severity, item->group, expert_protocol (item->protocol),
+                                message->str);
+      /* Frames come in order in one pass: the first one seen stays. */
+      if (entry != NULL && entry->first_frame == 0)
+        entry->first_frame = iot_packet_frame_number (pkt);
+    }
 }
 
 guint

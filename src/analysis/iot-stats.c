@@ -353,10 +353,12 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
 
       if (r->filter)
         iot_filter_add_fields (r->filter, wanted);
-      /* The hierarchy walks every top-level row and the expert summary
-       * needs each item's place in the tree. */
-      if (r->kind == REPORT_PHS || r->kind == REPORT_EXPERT)
+      /* The hierarchy walks every top-level row. */
+      if (r->kind == REPORT_PHS)
         *flags |= IOT_DISSECT_TREE;
+      /* The expert summary reads the items' records. */
+      if (r->kind == REPORT_EXPERT)
+        *flags |= IOT_DISSECT_TAP (IOT_TAP_EXPERT);
       /* The trees read fields inside their layer, and only the frame's own
        * layers (not the packet an ICMP error quotes). */
       if (r->kind == REPORT_TREE)

@@ -27,7 +27,7 @@ typedef enum {
   IOT_TAP_MQTT,      /* IotTapMqtt: one MQTT control packet */
   IOT_TAP_COAP,      /* IotTapCoap: one CoAP message */
   IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
-  IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
+  IOT_TAP_EXPERT,    /* IotTapExpert: one expert item (not all of them in the first pass) */
   IOT_TAP_N
 } IotTapId;
 
@@ -108,6 +108,7 @@ typedef struct {
   guint8        severity;       /* IotSeverity */
   guint8        group;          /* IotExpertGroup */
   const char   *protocol;       /* abbreviation of the layer that added it */
+  const char   *message;        /* the text the tree shows (the packet's); NULL: none */
 } IotTapExpert;
 
 /* Whether someone asked for @tap's records in this dissection: a
