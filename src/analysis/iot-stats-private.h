@@ -33,4 +33,8 @@ double iot_stats_ns_to_ms (gint64 ns);
 /* One row: @cells[0] the name (indented by @indent), then the columns. */
 void   iot_stats_tree_append_row (GString *out, guint indent, int name_width, const char *const *cells);
 
+/* Compiles a filter of a -z argument; NULL text or "" means none.  FALSE
+ * with @error set when it does not compile. */
+gboolean iot_stats_compile_report_filter (const char *text, IotFilter **filter, GError **error);
+
 G_END_DECLS

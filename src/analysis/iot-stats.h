@@ -173,8 +173,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExpertSummary, iot_expert_summary_free)
 void                  iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity,
                                               IotExpertGroup group, const char *protocol,
                                               const char *message);
-/* Counts every expert item of a frame dissected with the full tree (and
- * notes the frame number of each entry's first item). */
+/* Counts every expert item of a frame dissected with its expert records
+ * (IOT_DISSECT_TAP (IOT_TAP_EXPERT); no tree needed), and notes the frame
+ * number of each entry's first item. */
 void                  iot_expert_summary_add_packet (IotExpertSummary *summary, IotPacket *pkt);
 /* Entries of one severity in order of first appearance. */
 guint                 iot_expert_summary_n_entries (IotExpertSummary *summary, IotSeverity severity);

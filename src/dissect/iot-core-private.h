@@ -123,8 +123,10 @@ void iot_tap_records_free (IotPacket *pkt);
 /* The current layer ended early (truncated, malformed): its conversation
  * record counts nothing. */
 void iot_tap_layer_ended_early (IotPacket *pkt);
-/* An expert item for IOT_TAP_EXPERT; @info may be NULL. */
-void iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group);
+/* An expert item for IOT_TAP_EXPERT; @info may be NULL, @message (copied
+ * into the packet) too. */
+void iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group,
+                           const char *message);
 
 /* Tree nodes the engine's first pass has made so far (tests). */
 guint64 iot_engine_first_pass_nodes (IotEngine *engine);

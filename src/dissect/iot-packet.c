@@ -1130,19 +1130,26 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
                 const char *fmt, ...)
 {
   g_autofree char *message = NULL;
+  gboolean tapped = iot_tap_wanted (pkt, IOT_TAP_EXPERT);
   va_list ap;
 
-  iot_tap_queue_expert (pkt, NULL, severity, group);
   /* The frame's severity is kept (row colours); the text nobody reads is
    * not written. */
-  if (packet_state_only (pkt))
+  if (packet_state_only (pkt) && !tapped)
     {
+      iot_tap_queue_expert (pkt, NULL, severity, group, NULL);
       pkt->max_severity = MAX (pkt->max_severity, severity);
       return -1;
     }
   va_start (ap, fmt);
   message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
+  iot_tap_queue_expert (pkt, NULL, severity, group, message);
+  if (packet_state_only (pkt))
+    {
+      pkt->max_severity = MAX (pkt->max_severity, severity);
+      return -1;
+    }
   return add_expert_node (pkt, node, NULL, severity, group, message);
 }
 
@@ -1150,22 +1157,32 @@ int
 iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const char *fmt, ...)
 {
   g_autofree char *message = NULL;
+  gboolean tapped;
   va_list ap;
 
   g_return_val_if_fail (info != NULL, -1);
-  iot_tap_queue_expert (pkt, info, info->severity, info->group);
-  /* As iot_expert_add: only the severity when nobody reads the tree. */
+  tapped = iot_tap_wanted (pkt, IOT_TAP_EXPERT);
+  /* As iot_expert_add: only the severity when nobody reads the tree or
+   * the record's text. */
+  if (packet_state_only (pkt) && !tapped)
+    {
+      iot_tap_queue_expert (pkt, info, info->severity, info->group, NULL);
+      pkt->max_severity = MAX (pkt->max_severity, info->severity);
+      return -1;
+    }
+  if (fmt != NULL)
+    {
+      va_start (ap, fmt);
+      message = g_strdup_vprintf (fmt, ap);
+      va_end (ap);
+    }
+  iot_tap_queue_expert (pkt, info, info->severity, info->group, message ? message : info->field.name);
   if (packet_state_only (pkt))
     {
       pkt->max_severity = MAX (pkt->max_severity, info->severity);
       return -1;
     }
-  if (fmt == NULL)
-    return add_expert_node (pkt, node, info, info->severity, info->group, info->field.name);
-  va_start (ap, fmt);
-  message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return add_expert_node (pkt, node, info, info->severity, info->group, message);
+  return add_expert_node (pkt, node, info, info->severity, info->group, message ? message : info->field.name);
 }
 
 G_NORETURN void
@@ -1197,7 +1214,9 @@ end_layer_early (IotPacket *pkt, const IotDissector *dissector)
 
   iot_tap_layer_ended_early (pkt);
   if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
-    iot_tap_queue_expert (pkt, NULL, IOT_SEV_ERROR, IOT_GROUP_MALFORMED);
+    iot_tap_queue_expert (pkt, &iot_core_experts[IOT_CORE_E_MALFORMED], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                          pkt->unwind_reason ? pkt->unwind_reason
+                                             : iot_core_experts[IOT_CORE_E_MALFORMED].field.name);
   if (packet_state_only (pkt))
     {
       if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
@@ -1229,6 +1248,8 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
   IotNode *node;
   int index;
 
+  iot_tap_queue_expert (pkt, &iot_core_experts[IOT_CORE_E_REASSEMBLY], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                        message);
   if (packet_state_only (pkt))
     {
       pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);

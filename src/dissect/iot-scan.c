@@ -244,6 +244,10 @@ iot_scan_attach_first_pass (IotScan *scan)
   iot_scan_add_wanted (scan, wanted, &flags);
   if (!field_set_empty (wanted) || (flags & ~IOT_DISSECT_TAPS) != 0)
     return FALSE;
+  /* The first pass leaves out expert items that cost a formatted string
+   * (TCP's flag items …): their records need a dissection of their own. */
+  if (flags & IOT_DISSECT_TAP (IOT_TAP_EXPERT))
+    return FALSE;
   return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
 }
 

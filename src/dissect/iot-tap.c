@@ -103,10 +103,16 @@ iot_tap_layer_ended_early (IotPacket *pkt)
 }
 
 void
-iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group)
+iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group,
+                      const char *message)
 {
   IotTapExpert record = { info, (guint8) severity, (guint8) group,
-                          pkt->layer != NULL ? pkt->layer->abbrev : NULL };
+                          pkt->layer != NULL ? pkt->layer->abbrev : NULL, NULL };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_EXPERT))
+    return;
+  if (message != NULL)
+    record.message = iot_packet_strndup (pkt, message, strlen (message));
 
   iot_tap_queue (pkt, IOT_TAP_EXPERT, &record);
 }

@@ -27,7 +27,7 @@ typedef enum {
   IOT_TAP_MQTT,      /* IotTapMqtt: one MQTT control packet */
   IOT_TAP_COAP,      /* IotTapCoap: one CoAP message */
   IOT_TAP_TLS,       /* IotTapTls: one TLS/DTLS handshake message or alert */
-  IOT_TAP_EXPERT,    /* IotTapExpert: one expert item */
+  IOT_TAP_EXPERT,    /* IotTapExpert: one expert item (not all of them in the first pass) */
   IOT_TAP_PAYLOAD,   /* IotTapPayload: the bytes a TCP segment or UDP datagram carries */
   IOT_TAP_TLS_NOTE,  /* IotTapTlsNote: a TLS/DTLS layer begins, or its decryption note */
   IOT_TAP_N
@@ -109,6 +109,7 @@ typedef struct {
   guint8        severity;       /* IotSeverity */
   guint8        group;          /* IotExpertGroup */
   const char   *protocol;       /* abbreviation of the layer that added it */
+  const char   *message;        /* the text the tree shows (the packet's); NULL: none */
 } IotTapExpert;
 
 /* The data a TCP segment or UDP datagram of the frame's own traffic
@@ -126,6 +127,7 @@ typedef struct {
   guint32       offset;         /* of @data within its data source */
   guint32       length;         /* bytes captured (tcp.payload / udp.payload's length) */
 } IotTapPayload;
+
 /* What a TLS or DTLS layer says about its session's decryption, in
  * dissection order: a LAYER note where a layer begins (its protocol item),
  * then a SECRET or FAILURE note on the first protected record of a

@@ -199,6 +199,58 @@ test_records_match_tree (void)
   g_assert_cmpuint (checked_app, >, 50);
 }
 
+/* Each capture, frame by frame: a dissection that asks only for expert
+ * records makes no node, and its records are the tree's expert items, in
+ * the tree's order, with their severity, group and message. */
+static void
+test_expert_records_match_tree (void)
+{
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions expert_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_EXPERT) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  guint checked = 0;
+
+  for (guint c = 0; c < G_N_ELEMENTS (captures); c++)
+    {
+      g_autofree char *path = g_build_filename (CAPTURES, captures[c], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = iot_file_open (path, &error);
+      g_autoptr (IotEngine) engine = NULL;
+
+      g_assert_no_error (error);
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          guint n, k = 0;
+          gconstpointer const *records;
+
+          iot_engine_dissect (engine, taps, number, &expert_only);
+          g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+          records = iot_packet_tap_records (taps, IOT_TAP_EXPERT, &n);
+          iot_engine_dissect (engine, full, number, &tree);
+          for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+            {
+              const IotNode *node = iot_packet_node (full, i);
+              const IotTapExpert *item;
+
+              if (!(node->flags & IOT_NODE_EXPERT))
+                continue;
+              g_assert_cmpuint (k, <, n);
+              item = records[k++];
+              g_assert_cmpuint (item->severity, ==, node->severity);
+              g_assert_cmpuint (item->group, ==, node->group);
+              g_assert_nonnull (item->message);
+              g_assert_cmpmem (item->message, strlen (item->message), node->v.p, node->vlen);
+              checked++;
+            }
+          g_assert_cmpuint (k, ==, n);
+        }
+    }
+  g_assert_cmpuint (checked, >, 50);
+}
+
 /* Records are made only for the taps someone asked for. */
 static void
 test_nothing_wanted_nothing_queued (void)
@@ -409,5 +461,6 @@ main (int argc, char **argv)
   g_test_add_func ("/tap/scan-listener", test_scan_listener);
   g_test_add_func ("/tap/first-pass-listener", test_first_pass_listener);
   g_test_add_func ("/tap/payload-records", test_payload_records);
+  g_test_add_func ("/tap/expert-records-match-tree", test_expert_records_match_tree);
   return g_test_run ();
 }
