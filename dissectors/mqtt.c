@@ -655,13 +655,23 @@ static IotField mqtt_fields[N_FIELDS] = {
 /* The version in force where one call of the dissector starts.  A frame
  * can be handed over in several parts (the end of a message rebuilt from
  * earlier segments, then the messages after it), each with its own start,
- * named by the position of its first byte (source and origin). */
+ * named by the position of its first byte (source and origin).
+ *
+ * The version changes only at a CONNECT, so a connection records a call
+ * only where the version differs from its previous call's, together with
+ * every other call of that frame: a frame either has all its calls
+ * recorded or none, and a frame with none goes on with the version of the
+ * latest record before it (0 before any). */
 typedef struct {
   guint32 frame;
   guint32 origin;
   guint8  source;
   guint8  version;
 } CallFact;
+
+/* Calls of one frame on one connection held back until the frame turns
+ * out to need them; a frame with more calls is recorded whole. */
+#define HELD_CALLS 4
 
 /* What matching found for one message that takes part in an exchange.
  * Only frame numbers are kept; times are read back from the frame index.
@@ -719,11 +729,18 @@ typedef struct {
   GHashTable *pending;      /* (dir << 20 | answer type << 16 | message id) → chains index + 1 */
   GHashTable *last_publish; /* (dir << 16 | message id) → msgs index + 1 of the latest PUBLISH (QoS > 0) */
   PendingList waiting[2];   /* CONNECT, PINGREQ: requests without an identifier */
+  /* The version changes (see CallFact), read by every later dissection. */
+  GArray     *calls;        /* CallFact, by frame; NULL: none yet */
+  /* First pass only: the calls of the frame being dissected. */
+  guint32     call_frame;
+  guint8      call_version; /* in force at the latest call */
+  guint8      n_held;       /* calls of call_frame not recorded yet */
+  gboolean    frame_recorded;
+  CallFact    held[HELD_CALLS];
 } MqttConn;
 
 typedef struct {
-  GHashTable *conns;        /* first pass: IotConvKey → MqttConn */
-  GArray     *calls;        /* CallFact, by frame */
+  GHashTable *conns;        /* IotConvKey → MqttConn (the version changes; the rest first pass only) */
   GArray     *msgs;         /* MsgTx, by frame, in message order */
   GArray     *extras;       /* MsgExtra */
   GHashTable *extra_of;     /* msgs index + 1 → extras index + 1 */
@@ -761,6 +778,8 @@ conn_free (gpointer p)
     g_hash_table_unref (c->pending);
   if (c->last_publish)
     g_hash_table_unref (c->last_publish);
+  if (c->calls)
+    g_array_unref (c->calls);
   g_free (c);
 }
 
@@ -786,7 +805,6 @@ mqtt_state_new (void)
   MqttState *st = g_new0 (MqttState, 1);
 
   st->conns = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, conn_free);
-  st->calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
   st->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
   st->extras = g_array_new (FALSE, TRUE, sizeof (MsgExtra));
   st->extra_of = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -801,7 +819,6 @@ mqtt_state_free (gpointer p)
   MqttState *st = p;
 
   g_hash_table_unref (st->conns);
-  g_array_unref (st->calls);
   g_array_unref (st->msgs);
   g_array_unref (st->extras);
   g_hash_table_unref (st->extra_of);
@@ -1854,6 +1871,12 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
               if (chain->answered)
                 tx_at (st, self)->quiet = TRUE;
             }
+          else if (chain != NULL)
+            {
+              /* A new chain for this identifier: the old one has no open
+               * copy left and nothing else refers to it, so it is reused. */
+              *chain = (Chain) { { 0, 0 }, flow, FALSE };
+            }
           else
             {
               Chain fresh = { { 0, 0 }, flow, FALSE };
@@ -2078,6 +2101,65 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
 /* ---- the byte stream ----------------------------------------------------------- */
 
 static void
+append_call (MqttConn *conn, const CallFact *call)
+{
+  if (conn->calls == NULL)
+    conn->calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
+  g_array_append_vals (conn->calls, call, 1);
+}
+
+/* First pass: remembers the version in force at @call (see CallFact). */
+static void
+record_call (MqttConn *conn, const CallFact *call)
+{
+  if (call->frame != conn->call_frame)
+    {
+      conn->call_frame = call->frame;
+      conn->n_held = 0;
+      conn->frame_recorded = FALSE;
+    }
+  if (!conn->frame_recorded && (call->version != conn->call_version || conn->n_held == HELD_CALLS))
+    {
+      for (guint i = 0; i < conn->n_held; i++)
+        append_call (conn, &conn->held[i]);
+      conn->n_held = 0;
+      conn->frame_recorded = TRUE;
+    }
+  if (conn->frame_recorded)
+    append_call (conn, call);
+  else
+    conn->held[conn->n_held++] = *call;
+  conn->call_version = call->version;
+}
+
+/* The version in force where the call starting at @buf's first byte of
+ * @frame started in the first pass: the last record of that start if the
+ * frame was recorded (0 for a start the first pass did not see), else
+ * the latest record before the frame. */
+static guint8
+version_at_call (const MqttConn *conn, guint32 frame, const IotBuf *buf)
+{
+  guint first;
+  guint8 version = 0;
+
+  if (conn == NULL || conn->calls == NULL)
+    return 0;
+  first = first_of_frame (conn->calls, sizeof (CallFact), frame);
+  if (first == conn->calls->len || g_array_index (conn->calls, CallFact, first).frame != frame)
+    return first > 0 ? g_array_index (conn->calls, CallFact, first - 1).version : 0;
+  for (guint i = first; i < conn->calls->len; i++)
+    {
+      const CallFact *c = &g_array_index (conn->calls, CallFact, i);
+
+      if (c->frame != frame)
+        break;
+      if (c->origin == buf->origin && c->source == buf->source)
+        version = c->version;
+    }
+  return version;
+}
+
+static void
 context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
 {
   guint32 frame = iot_packet_frame_number (pkt);
@@ -2096,7 +2178,6 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
   if (ctx->first_pass)
     {
       CallFact call = { frame, buf->origin, buf->source, 0 };
-
       /* TCP found the connection already: its slot saves a look-up. */
       gpointer *slot = iot_packet_conversation_slot (pkt, &iot_dissector_mqtt, &key);
 
@@ -2111,19 +2192,10 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
       if (slot != NULL)
         *slot = ctx->conn;
       ctx->version = call.version = ctx->conn->version;
-      g_array_append_val (ctx->st->calls, call);
+      record_call (ctx->conn, &call);
       return;
     }
-  /* The last record of this start wins, as the first pass left it. */
-  for (guint i = first_of_frame (ctx->st->calls, sizeof (CallFact), frame); i < ctx->st->calls->len; i++)
-    {
-      const CallFact *c = &g_array_index (ctx->st->calls, CallFact, i);
-
-      if (c->frame != frame)
-        break;
-      if (c->origin == buf->origin && c->source == buf->source)
-        ctx->version = c->version;
-    }
+  ctx->version = version_at_call (g_hash_table_lookup (ctx->st->conns, &key), frame, buf);
 }
 
 static int
