@@ -657,11 +657,10 @@ static IotField mqtt_fields[N_FIELDS] = {
  * earlier segments, then the messages after it), each with its own start,
  * named by the position of its first byte (source and origin).
  *
- * The version changes only at a CONNECT, so a connection records a call
- * only where the version differs from its previous call's, together with
- * every other call of that frame: a frame either has all its calls
- * recorded or none, and a frame with none goes on with the version of the
- * latest record before it (0 before any). */
+ * Nearly always every call of a frame has the same version, one of the
+ * four a CONNECT names in practice (none yet, 3.1, 3.1.1, 5.0): that is
+ * two bits per frame.  Only a frame whose calls differ, or with another
+ * version, keeps a CallFact for each of its calls. */
 typedef struct {
   guint32 frame;
   guint32 origin;
@@ -669,8 +668,11 @@ typedef struct {
   guint8  version;
 } CallFact;
 
-/* Calls of one frame on one connection held back until the frame turns
- * out to need them; a frame with more calls is recorded whole. */
+/* The versions two bits stand for. */
+static const guint8 version_of_code[4] = { 0, MQTT_V31, MQTT_V311, MQTT_V50 };
+
+/* Calls of the frame being dissected held back (first pass) until the
+ * frame turns out to need CallFacts; a frame with more calls gets them. */
 #define HELD_CALLS 4
 
 /* What matching found for one message that takes part in an exchange.
@@ -729,24 +731,23 @@ typedef struct {
   GHashTable *pending;      /* (dir << 20 | answer type << 16 | message id) → chains index + 1 */
   GHashTable *last_publish; /* (dir << 16 | message id) → msgs index + 1 of the latest PUBLISH (QoS > 0) */
   PendingList waiting[2];   /* CONNECT, PINGREQ: requests without an identifier */
-  /* The version changes (see CallFact), read by every later dissection. */
-  GArray     *calls;        /* CallFact, by frame; NULL: none yet */
-  /* First pass only: the calls of the frame being dissected. */
-  guint32     call_frame;
-  guint8      call_version; /* in force at the latest call */
-  guint8      n_held;       /* calls of call_frame not recorded yet */
-  gboolean    frame_recorded;
-  CallFact    held[HELD_CALLS];
 } MqttConn;
 
 typedef struct {
-  GHashTable *conns;        /* IotConvKey → MqttConn (the version changes; the rest first pass only) */
+  GHashTable *conns;        /* first pass: IotConvKey → MqttConn */
+  GArray     *versions;     /* guint8: the version code of each frame's calls, four frames a byte */
+  GArray     *odd_calls;    /* CallFact, by frame: the frames two bits do not describe */
   GArray     *msgs;         /* MsgTx, by frame, in message order */
   GArray     *extras;       /* MsgExtra */
   GHashTable *extra_of;     /* msgs index + 1 → extras index + 1 */
   GHashTable *topics;       /* TopicKey → topic found for its alias (NULL: unknown); NULL until needed */
   GHashTable *clients;      /* IotConvKey → GArray of ClientFact, by frame; NULL until needed */
   /* First pass only. */
+  guint32     call_frame;   /* the frame of the latest call */
+  guint8      call_version; /* the version of its first call */
+  gboolean    call_odd;     /* its calls are in odd_calls */
+  guint       n_held;       /* its calls not in odd_calls */
+  CallFact    held[HELD_CALLS];
   GArray     *chains;       /* Chain */
   GArray     *pool;         /* Pending */
   guint32     free_pending; /* pool index + 1 of the first unused entry */
@@ -778,8 +779,6 @@ conn_free (gpointer p)
     g_hash_table_unref (c->pending);
   if (c->last_publish)
     g_hash_table_unref (c->last_publish);
-  if (c->calls)
-    g_array_unref (c->calls);
   g_free (c);
 }
 
@@ -808,6 +807,8 @@ mqtt_state_new (void)
   st->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
   st->extras = g_array_new (FALSE, TRUE, sizeof (MsgExtra));
   st->extra_of = g_hash_table_new (g_direct_hash, g_direct_equal);
+  st->versions = g_array_new (FALSE, TRUE, 1);
+  st->odd_calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
   st->chains = g_array_new (FALSE, FALSE, sizeof (Chain));
   st->pool = g_array_new (FALSE, FALSE, sizeof (Pending));
   return st;
@@ -826,6 +827,8 @@ mqtt_state_free (gpointer p)
     g_hash_table_unref (st->topics);
   if (st->clients)
     g_hash_table_unref (st->clients);
+  g_array_unref (st->versions);
+  g_array_unref (st->odd_calls);
   g_array_unref (st->chains);
   g_array_unref (st->pool);
   g_free (st);
@@ -2100,63 +2103,79 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
 
 /* ---- the byte stream ----------------------------------------------------------- */
 
-static void
-append_call (MqttConn *conn, const CallFact *call)
+/* The two-bit code of @version, or -1. */
+static gint
+version_code (guint8 version)
 {
-  if (conn->calls == NULL)
-    conn->calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
-  g_array_append_vals (conn->calls, call, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (version_of_code); i++)
+    if (version_of_code[i] == version)
+      return (gint) i;
+  return -1;
+}
+
+static void
+set_frame_version (MqttState *st, guint32 frame, guint code)
+{
+  guint byte = frame / 4, shift = frame % 4 * 2;
+
+  if (byte >= st->versions->len)
+    g_array_set_size (st->versions, MAX (byte + 1, st->versions->len * 2));
+  st->versions->data[byte] = (guint8) ((st->versions->data[byte] & ~(3u << shift)) | code << shift);
 }
 
 /* First pass: remembers the version in force at @call (see CallFact). */
 static void
-record_call (MqttConn *conn, const CallFact *call)
+record_call (MqttState *st, const CallFact *call)
 {
-  if (call->frame != conn->call_frame)
+  gint code = version_code (call->version);
+
+  if (call->frame != st->call_frame)
     {
-      conn->call_frame = call->frame;
-      conn->n_held = 0;
-      conn->frame_recorded = FALSE;
+      st->call_frame = call->frame;
+      st->call_version = call->version;
+      st->call_odd = code < 0;
+      st->n_held = 0;
+      if (code >= 0)
+        set_frame_version (st, call->frame, (guint) code);
     }
-  if (!conn->frame_recorded && (call->version != conn->call_version || conn->n_held == HELD_CALLS))
+  else if (!st->call_odd && (call->version != st->call_version || st->n_held == HELD_CALLS))
     {
-      for (guint i = 0; i < conn->n_held; i++)
-        append_call (conn, &conn->held[i]);
-      conn->n_held = 0;
-      conn->frame_recorded = TRUE;
+      /* Two bits no longer say it: every call of the frame gets a record. */
+      g_array_append_vals (st->odd_calls, st->held, st->n_held);
+      st->call_odd = TRUE;
     }
-  if (conn->frame_recorded)
-    append_call (conn, call);
+  if (st->call_odd)
+    g_array_append_vals (st->odd_calls, call, 1);
   else
-    conn->held[conn->n_held++] = *call;
-  conn->call_version = call->version;
+    st->held[st->n_held++] = *call;
 }
 
 /* The version in force where the call starting at @buf's first byte of
- * @frame started in the first pass: the last record of that start if the
- * frame was recorded (0 for a start the first pass did not see), else
- * the latest record before the frame. */
+ * @frame started in the first pass (0 for a start it did not see in a
+ * frame of several versions). */
 static guint8
-version_at_call (const MqttConn *conn, guint32 frame, const IotBuf *buf)
+version_at_call (MqttState *st, guint32 frame, const IotBuf *buf)
 {
-  guint first;
+  guint i = first_of_frame (st->odd_calls, sizeof (CallFact), frame);
   guint8 version = 0;
 
-  if (conn == NULL || conn->calls == NULL)
-    return 0;
-  first = first_of_frame (conn->calls, sizeof (CallFact), frame);
-  if (first == conn->calls->len || g_array_index (conn->calls, CallFact, first).frame != frame)
-    return first > 0 ? g_array_index (conn->calls, CallFact, first - 1).version : 0;
-  for (guint i = first; i < conn->calls->len; i++)
+  if (i < st->odd_calls->len && g_array_index (st->odd_calls, CallFact, i).frame == frame)
     {
-      const CallFact *c = &g_array_index (conn->calls, CallFact, i);
+      /* The last record of this start wins, as the first pass left it. */
+      for (; i < st->odd_calls->len; i++)
+        {
+          const CallFact *c = &g_array_index (st->odd_calls, CallFact, i);
 
-      if (c->frame != frame)
-        break;
-      if (c->origin == buf->origin && c->source == buf->source)
-        version = c->version;
+          if (c->frame != frame)
+            break;
+          if (c->origin == buf->origin && c->source == buf->source)
+            version = c->version;
+        }
+      return version;
     }
-  return version;
+  if (frame / 4 >= st->versions->len)
+    return 0;
+  return version_of_code[st->versions->data[frame / 4] >> (frame % 4 * 2) & 3];
 }
 
 static void
@@ -2192,10 +2211,10 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
       if (slot != NULL)
         *slot = ctx->conn;
       ctx->version = call.version = ctx->conn->version;
-      record_call (ctx->conn, &call);
+      record_call (ctx->st, &call);
       return;
     }
-  ctx->version = version_at_call (g_hash_table_lookup (ctx->st->conns, &key), frame, buf);
+  ctx->version = version_at_call (ctx->st, frame, buf);
 }
 
 static int
