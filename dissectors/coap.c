@@ -470,7 +470,11 @@ static guint32 *
 record_slot (const RecordStore *store, gconstpointer record)
 {
   guint32 mask = store->n_slots - 1;
-  guint32 i = store->hash (record) & mask;
+  /* The hashes of consecutive transaction numbers and message IDs differ
+   * in a few low bits: spread them over the slots before masking, or
+   * linear probing walks long runs. */
+  guint32 h = store->hash (record) * 0x9e3779b1u;
+  guint32 i = (h ^ h >> 16) & mask;
 
   while (store->slots[i] != 0 && !store->equal (record_at (store, store->slots[i] - 1), record))
     i = (i + 1) & mask;
