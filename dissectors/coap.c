@@ -376,8 +376,9 @@ static IotField coap_fields[N_FIELDS] = {
 /* ---- per-capture state ------------------------------------------------ */
 
 /* Transactions and exchanges are written by the first pass only, one
- * small record each, kept in blocks that never move (so hash sets can
- * hold pointers to them) rather than one allocation and table each. */
+ * small record each, kept in blocks that never move (so a record found
+ * stays where it is while others are added) rather than one allocation
+ * and table each. */
 
 /* Everything sent with one token in one conversation. */
 typedef struct {
@@ -397,13 +398,20 @@ typedef struct {
   guint16 mid;
 } CoapExchange;
 
-/* Fixed-size records handed out from blocks that are never moved. */
+/* Fixed-size records handed out from blocks that are never moved, and
+ * found again through an open-addressing table of record numbers (4 bytes
+ * a slot, where a hash set of pointers costs 12 and more). */
 #define BLOCK_RECORDS 1024
 
 typedef struct {
   GPtrArray *blocks;
   gsize      size;
   guint      used;        /* records used in the newest block */
+  guint32    n_records;
+  guint32   *slots;       /* record number + 1; 0 = empty */
+  guint32    n_slots;     /* a power of two */
+  GHashFunc  hash;
+  GEqualFunc equal;
 } RecordStore;
 
 typedef struct {
@@ -429,27 +437,92 @@ typedef struct {
 
 typedef struct {
   GHashTable *convs;          /* IotConvKey -> conversation number + 1 */
-  GHashTable *transactions;   /* set of CoapTransaction (conversation, token) */
-  GHashTable *exchanges;      /* set of CoapExchange (transaction, message ID) */
+  RecordStore transactions;   /* CoapTransaction by (conversation, token) */
+  RecordStore exchanges;      /* CoapExchange by (transaction, message ID) */
   GHashTable *uris;           /* set of the URIs transactions name */
-  RecordStore trans_store;
-  RecordStore exchange_store;
   GHashTable *runs;           /* "src>dst" -> CoapBlockRun */
   GHashTable *results;        /* frame -> CoapBlockResult */
 } CoapState;
 
-static gpointer
-record_new (RecordStore *store)
+static RecordStore
+record_store_init (gsize size, GHashFunc hash, GEqualFunc equal)
 {
-  guint8 *block;
+  return (RecordStore) { g_ptr_array_new_with_free_func (g_free), size, 0, 0, NULL, 0, hash, equal };
+}
 
+static void
+record_store_clear (RecordStore *store)
+{
+  g_ptr_array_unref (store->blocks);
+  g_free (store->slots);
+}
+
+static gpointer
+record_at (const RecordStore *store, guint32 number)
+{
+  guint8 *block = g_ptr_array_index (store->blocks, number / BLOCK_RECORDS);
+
+  return block + store->size * (number % BLOCK_RECORDS);
+}
+
+/* The slot where @record is, or the empty one where it would go. */
+static guint32 *
+record_slot (const RecordStore *store, gconstpointer record)
+{
+  guint32 mask = store->n_slots - 1;
+  /* The hashes of consecutive transaction numbers and message IDs differ
+   * in a few low bits: spread them over the slots before masking, or
+   * linear probing walks long runs. */
+  guint32 h = store->hash (record) * 0x9e3779b1u;
+  guint32 i = (h ^ h >> 16) & mask;
+
+  while (store->slots[i] != 0 && !store->equal (record_at (store, store->slots[i] - 1), record))
+    i = (i + 1) & mask;
+  return &store->slots[i];
+}
+
+/* The record equal to @probe, or NULL. */
+static gpointer
+record_lookup (const RecordStore *store, gconstpointer probe)
+{
+  guint32 *slot;
+
+  if (store->n_records == 0)
+    return NULL;
+  slot = record_slot (store, probe);
+  return *slot != 0 ? record_at (store, *slot - 1) : NULL;
+}
+
+/* Keeps the table at most half full. */
+static void
+record_slots_grow (RecordStore *store)
+{
+  if ((store->n_records + 1) * 2 <= store->n_slots)
+    return;
+  g_free (store->slots);
+  store->n_slots = store->n_slots ? store->n_slots * 2 : 64;
+  store->slots = g_new0 (guint32, store->n_slots);
+  for (guint32 n = 0; n < store->n_records; n++)
+    *record_slot (store, record_at (store, n)) = n + 1;
+}
+
+/* A copy of @probe (not in the store yet) as a new record: its number is
+ * the number of records before it. */
+static gpointer
+record_add (RecordStore *store, gconstpointer probe)
+{
+  guint8 *record;
+
+  record_slots_grow (store);
   if (store->blocks->len == 0 || store->used == BLOCK_RECORDS)
     {
       g_ptr_array_add (store->blocks, g_malloc0 (BLOCK_RECORDS * store->size));
       store->used = 0;
     }
-  block = g_ptr_array_index (store->blocks, store->blocks->len - 1);
-  return block + store->size * store->used++;
+  record = (guint8 *) g_ptr_array_index (store->blocks, store->blocks->len - 1) + store->size * store->used++;
+  memcpy (record, probe, store->size);
+  *record_slot (store, record) = ++store->n_records;
+  return record;
 }
 
 static guint
@@ -523,11 +596,9 @@ coap_state_new (void)
   CoapState *state = g_new0 (CoapState, 1);
 
   state->convs = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, NULL);
-  state->transactions = g_hash_table_new (transaction_hash, transaction_equal);
-  state->exchanges = g_hash_table_new (exchange_hash, exchange_equal);
+  state->transactions = record_store_init (sizeof (CoapTransaction), transaction_hash, transaction_equal);
+  state->exchanges = record_store_init (sizeof (CoapExchange), exchange_hash, exchange_equal);
   state->uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  state->trans_store = (RecordStore) { g_ptr_array_new_with_free_func (g_free), sizeof (CoapTransaction), 0 };
-  state->exchange_store = (RecordStore) { g_ptr_array_new_with_free_func (g_free), sizeof (CoapExchange), 0 };
   state->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, run_free);
   state->results = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, result_free);
   return state;
@@ -539,11 +610,9 @@ coap_state_free (gpointer data)
   CoapState *state = data;
 
   g_hash_table_destroy (state->convs);
-  g_hash_table_destroy (state->transactions);
-  g_hash_table_destroy (state->exchanges);
+  record_store_clear (&state->transactions);
+  record_store_clear (&state->exchanges);
   g_hash_table_destroy (state->uris);
-  g_ptr_array_unref (state->trans_store.blocks);
-  g_ptr_array_unref (state->exchange_store.blocks);
   g_hash_table_destroy (state->runs);
   g_hash_table_destroy (state->results);
   g_free (state);
@@ -1296,7 +1365,7 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
   probe.conv = GPOINTER_TO_UINT (conv);
   probe.token_len = (guint8) MIN (msg->token_len, sizeof probe.token);
   memcpy (probe.token, msg->token, probe.token_len);
-  trans = g_hash_table_lookup (state->transactions, &probe);
+  trans = record_lookup (&state->transactions, &probe);
   if (trans == NULL && create)
     {
       const char *uri = g_hash_table_lookup (state->uris, msg->uri->str);
@@ -1308,11 +1377,9 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
           g_hash_table_add (state->uris, copy);
           uri = copy;
         }
-      trans = record_new (&state->trans_store);
-      *trans = probe;
-      trans->id = g_hash_table_size (state->transactions);
-      trans->uri = uri;
-      g_hash_table_add (state->transactions, trans);
+      probe.id = state->transactions.n_records;
+      probe.uri = uri;
+      trans = record_add (&state->transactions, &probe);
     }
   return trans;
 }
@@ -1338,17 +1405,15 @@ find_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
 {
   CoapExchange probe = { trans->id, 0, 0, mid };
 
-  return g_hash_table_lookup (state->exchanges, &probe);
+  return record_lookup (&state->exchanges, &probe);
 }
 
 static CoapExchange *
 add_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
 {
-  CoapExchange *ex = record_new (&state->exchange_store);
+  CoapExchange probe = { trans->id, 0, 0, mid };
 
-  *ex = (CoapExchange) { trans->id, 0, 0, mid };
-  g_hash_table_add (state->exchanges, ex);
-  return ex;
+  return record_add (&state->exchanges, &probe);
 }
 
 static gboolean

@@ -433,11 +433,9 @@ dissect_options (IotPacket *pkt, int parent, IotBuf *buf, guint start, guint end
 }
 
 static void
-add_dsfield (IotPacket *pkt, int tree, IotBuf *buf)
+label_dsfield (IotPacket *pkt, int node, guint8 ds)
 {
-  guint8 ds = iot_buf_u8 (buf, 1);
   const char *dscp = iot_value_name (iot_ip_dscp_short_names, ds >> 2);
-  int node = iot_tree_add_item (pkt, tree, &ip_fields[F_DSFIELD], buf, 1, 1, FALSE);
 
   if (dscp != NULL)
     iot_tree_set_label (pkt, node, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", ds,
@@ -445,6 +443,16 @@ add_dsfield (IotPacket *pkt, int tree, IotBuf *buf)
   else
     iot_tree_set_label (pkt, node, "Differentiated Services Field: 0x%02x (DSCP: Unknown, ECN: %s)", ds,
                         iot_value_name (iot_ip_ecn_short_names, ds & 3));
+}
+
+static void
+add_dsfield (IotPacket *pkt, int tree, IotBuf *buf)
+{
+  int node = iot_tree_add_item (pkt, tree, &ip_fields[F_DSFIELD], buf, 1, 1, FALSE);
+
+  /* Labels are built only for rows that were made (the first pass makes none). */
+  if (node >= 0)
+    label_dsfield (pkt, node, iot_buf_u8 (buf, 1));
   iot_tree_add_item (pkt, node, &ip_fields[F_DSCP], buf, 1, 1, FALSE);
   iot_tree_add_item (pkt, node, &ip_fields[F_ECN], buf, 1, 1, FALSE);
 }
@@ -471,6 +479,8 @@ label_frag_offset (IotPacket *pkt, int node, guint16 word)
   char picture[24];
   guint pos = 0;
 
+  if (node < 0)
+    return;
   for (int bit = 15; bit >= 0; bit--)
     {
       picture[pos++] = bit > 12 ? '.' : (word >> bit) & 1 ? '1' : '0';

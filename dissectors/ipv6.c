@@ -233,9 +233,11 @@ add_traffic_class (IotPacket *pkt, int tree, IotBuf *buf)
   const char *dscp = iot_value_name (iot_ip_dscp_short_names, tclass >> 2);
   int node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_TCLASS], buf, 0, 4, FALSE);
 
-  iot_tree_set_label (pkt, node, "%s = Traffic Class: 0x%02x (DSCP: %s, ECN: %s)",
-                      bit_picture (pkt, word, 0x0ff00000, 32), tclass, dscp ? dscp : "Unknown",
-                      iot_value_name (iot_ip_ecn_short_names, tclass & 3));
+  /* The bit pictures are for labels of rows that were made only. */
+  if (node >= 0)
+    iot_tree_set_label (pkt, node, "%s = Traffic Class: 0x%02x (DSCP: %s, ECN: %s)",
+                        bit_picture (pkt, word, 0x0ff00000, 32), tclass, dscp ? dscp : "Unknown",
+                        iot_value_name (iot_ip_ecn_short_names, tclass & 3));
   iot_tree_add_item (pkt, node, &ipv6_fields[F_TCLASS_DSCP], buf, 0, 4, FALSE);
   iot_tree_add_item (pkt, node, &ipv6_fields[F_TCLASS_ECN], buf, 0, 4, FALSE);
 }
@@ -307,7 +309,8 @@ dissect_fragment_header (IotPacket *pkt, int parent, IotBuf *buf, guint off, Fra
   iot_tree_append_label (pkt, node, " (%u bytes)", offset_bytes);
   iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_RESERVED_BITS], buf, off + 2, 2, FALSE);
   node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_MORE], buf, off + 2, 2, FALSE);
-  iot_tree_set_label (pkt, node, "%s = More Fragments: %s", bit_picture (pkt, word, 1, 16), more ? "Yes" : "No");
+  if (node >= 0)
+    iot_tree_set_label (pkt, node, "%s = More Fragments: %s", bit_picture (pkt, word, 1, 16), more ? "Yes" : "No");
   iot_tree_add_item (pkt, tree, &ipv6_fields[F_FRAG_IDENT], buf, off + 4, 4, FALSE);
   frag->offset = offset_bytes;
   frag->more = more;
@@ -399,8 +402,9 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
     }
   add_traffic_class (pkt, tree, buf);
   node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_FLOW], buf, 1, 3, FALSE);
-  iot_tree_set_label (pkt, node, "%s = Flow Label: 0x%05x", bit_picture (pkt, iot_buf_u24 (buf, 1), 0xfffff, 24),
-                      iot_buf_u24 (buf, 1) & 0xfffff);
+  if (node >= 0)
+    iot_tree_set_label (pkt, node, "%s = Flow Label: 0x%05x", bit_picture (pkt, iot_buf_u24 (buf, 1), 0xfffff, 24),
+                        iot_buf_u24 (buf, 1) & 0xfffff);
   plen = iot_buf_u16 (buf, 4);
   node = iot_tree_add_item (pkt, tree, &ipv6_fields[F_PLEN], buf, 4, 2, FALSE);
   nxt = iot_buf_u8 (buf, 6);

@@ -655,13 +655,25 @@ static IotField mqtt_fields[N_FIELDS] = {
 /* The version in force where one call of the dissector starts.  A frame
  * can be handed over in several parts (the end of a message rebuilt from
  * earlier segments, then the messages after it), each with its own start,
- * named by the position of its first byte (source and origin). */
+ * named by the position of its first byte (source and origin).
+ *
+ * Nearly always every call of a frame has the same version, one of the
+ * four a CONNECT names in practice (none yet, 3.1, 3.1.1, 5.0): that is
+ * two bits per frame.  Only a frame whose calls differ, or with another
+ * version, keeps a CallFact for each of its calls. */
 typedef struct {
   guint32 frame;
   guint32 origin;
   guint8  source;
   guint8  version;
 } CallFact;
+
+/* The versions two bits stand for. */
+static const guint8 version_of_code[4] = { 0, MQTT_V31, MQTT_V311, MQTT_V50 };
+
+/* Calls of the frame being dissected held back (first pass) until the
+ * frame turns out to need CallFacts; a frame with more calls gets them. */
+#define HELD_CALLS 4
 
 /* What matching found for one message that takes part in an exchange.
  * Only frame numbers are kept; times are read back from the frame index.
@@ -723,13 +735,19 @@ typedef struct {
 
 typedef struct {
   GHashTable *conns;        /* first pass: IotConvKey → MqttConn */
-  GArray     *calls;        /* CallFact, by frame */
+  GArray     *versions;     /* guint8: the version code of each frame's calls, four frames a byte */
+  GArray     *odd_calls;    /* CallFact, by frame: the frames two bits do not describe */
   GArray     *msgs;         /* MsgTx, by frame, in message order */
   GArray     *extras;       /* MsgExtra */
   GHashTable *extra_of;     /* msgs index + 1 → extras index + 1 */
   GHashTable *topics;       /* TopicKey → topic found for its alias (NULL: unknown); NULL until needed */
   GHashTable *clients;      /* IotConvKey → GArray of ClientFact, by frame; NULL until needed */
   /* First pass only. */
+  guint32     call_frame;   /* the frame of the latest call */
+  guint8      call_version; /* the version of its first call */
+  gboolean    call_odd;     /* its calls are in odd_calls */
+  guint       n_held;       /* its calls not in odd_calls */
+  CallFact    held[HELD_CALLS];
   GArray     *chains;       /* Chain */
   GArray     *pool;         /* Pending */
   guint32     free_pending; /* pool index + 1 of the first unused entry */
@@ -786,10 +804,11 @@ mqtt_state_new (void)
   MqttState *st = g_new0 (MqttState, 1);
 
   st->conns = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, g_free, conn_free);
-  st->calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
   st->msgs = g_array_new (FALSE, FALSE, sizeof (MsgTx));
   st->extras = g_array_new (FALSE, TRUE, sizeof (MsgExtra));
   st->extra_of = g_hash_table_new (g_direct_hash, g_direct_equal);
+  st->versions = g_array_new (FALSE, TRUE, 1);
+  st->odd_calls = g_array_new (FALSE, FALSE, sizeof (CallFact));
   st->chains = g_array_new (FALSE, FALSE, sizeof (Chain));
   st->pool = g_array_new (FALSE, FALSE, sizeof (Pending));
   return st;
@@ -801,7 +820,6 @@ mqtt_state_free (gpointer p)
   MqttState *st = p;
 
   g_hash_table_unref (st->conns);
-  g_array_unref (st->calls);
   g_array_unref (st->msgs);
   g_array_unref (st->extras);
   g_hash_table_unref (st->extra_of);
@@ -809,6 +827,8 @@ mqtt_state_free (gpointer p)
     g_hash_table_unref (st->topics);
   if (st->clients)
     g_hash_table_unref (st->clients);
+  g_array_unref (st->versions);
+  g_array_unref (st->odd_calls);
   g_array_unref (st->chains);
   g_array_unref (st->pool);
   g_free (st);
@@ -1854,6 +1874,12 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
               if (chain->answered)
                 tx_at (st, self)->quiet = TRUE;
             }
+          else if (chain != NULL)
+            {
+              /* A new chain for this identifier: the old one has no open
+               * copy left and nothing else refers to it, so it is reused. */
+              *chain = (Chain) { { 0, 0 }, flow, FALSE };
+            }
           else
             {
               Chain fresh = { { 0, 0 }, flow, FALSE };
@@ -2077,6 +2103,81 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
 
 /* ---- the byte stream ----------------------------------------------------------- */
 
+/* The two-bit code of @version, or -1. */
+static gint
+version_code (guint8 version)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (version_of_code); i++)
+    if (version_of_code[i] == version)
+      return (gint) i;
+  return -1;
+}
+
+static void
+set_frame_version (MqttState *st, guint32 frame, guint code)
+{
+  guint byte = frame / 4, shift = frame % 4 * 2;
+
+  if (byte >= st->versions->len)
+    g_array_set_size (st->versions, MAX (byte + 1, st->versions->len * 2));
+  st->versions->data[byte] = (guint8) ((st->versions->data[byte] & ~(3u << shift)) | code << shift);
+}
+
+/* First pass: remembers the version in force at @call (see CallFact). */
+static void
+record_call (MqttState *st, const CallFact *call)
+{
+  gint code = version_code (call->version);
+
+  if (call->frame != st->call_frame)
+    {
+      st->call_frame = call->frame;
+      st->call_version = call->version;
+      st->call_odd = code < 0;
+      st->n_held = 0;
+      if (code >= 0)
+        set_frame_version (st, call->frame, (guint) code);
+    }
+  else if (!st->call_odd && (call->version != st->call_version || st->n_held == HELD_CALLS))
+    {
+      /* Two bits no longer say it: every call of the frame gets a record. */
+      g_array_append_vals (st->odd_calls, st->held, st->n_held);
+      st->call_odd = TRUE;
+    }
+  if (st->call_odd)
+    g_array_append_vals (st->odd_calls, call, 1);
+  else
+    st->held[st->n_held++] = *call;
+}
+
+/* The version in force where the call starting at @buf's first byte of
+ * @frame started in the first pass (0 for a start it did not see in a
+ * frame of several versions). */
+static guint8
+version_at_call (MqttState *st, guint32 frame, const IotBuf *buf)
+{
+  guint i = first_of_frame (st->odd_calls, sizeof (CallFact), frame);
+  guint8 version = 0;
+
+  if (i < st->odd_calls->len && g_array_index (st->odd_calls, CallFact, i).frame == frame)
+    {
+      /* The last record of this start wins, as the first pass left it. */
+      for (; i < st->odd_calls->len; i++)
+        {
+          const CallFact *c = &g_array_index (st->odd_calls, CallFact, i);
+
+          if (c->frame != frame)
+            break;
+          if (c->origin == buf->origin && c->source == buf->source)
+            version = c->version;
+        }
+      return version;
+    }
+  if (frame / 4 >= st->versions->len)
+    return 0;
+  return version_of_code[st->versions->data[frame / 4] >> (frame % 4 * 2) & 3];
+}
+
 static void
 context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
 {
@@ -2096,7 +2197,6 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
   if (ctx->first_pass)
     {
       CallFact call = { frame, buf->origin, buf->source, 0 };
-
       /* TCP found the connection already: its slot saves a look-up. */
       gpointer *slot = iot_packet_conversation_slot (pkt, &iot_dissector_mqtt, &key);
 
@@ -2111,19 +2211,10 @@ context_init (IotPacket *pkt, const IotBuf *buf, Ctx *ctx)
       if (slot != NULL)
         *slot = ctx->conn;
       ctx->version = call.version = ctx->conn->version;
-      g_array_append_val (ctx->st->calls, call);
+      record_call (ctx->st, &call);
       return;
     }
-  /* The last record of this start wins, as the first pass left it. */
-  for (guint i = first_of_frame (ctx->st->calls, sizeof (CallFact), frame); i < ctx->st->calls->len; i++)
-    {
-      const CallFact *c = &g_array_index (ctx->st->calls, CallFact, i);
-
-      if (c->frame != frame)
-        break;
-      if (c->origin == buf->origin && c->source == buf->source)
-        ctx->version = c->version;
-    }
+  ctx->version = version_at_call (ctx->st, frame, buf);
 }
 
 static int
