@@ -445,21 +445,9 @@ enum {
 
 #define TA_WARNINGS 0x7fff
 
-/* The analysis of one frame.  Times are not stored: the RTT and RTO are
- * the differences between this frame's time and the frame named.  Most
- * frames have one, so it is kept small: numbers that do not fit in 16
- * bits are in a SeqWide entry instead. */
-typedef struct {
-  guint32 frame;
-  guint16 flags;
-  guint16 acks_back;        /* frame - the frame acknowledged exactly; 0 = none; SEQ_WIDE: see SeqWide */
-  guint16 bytes_in_flight;
-  guint16 push_bytes_sent;
-} SeqFact;
-
 #define SEQ_WIDE G_MAXUINT16
 
-/* The numbers of a frame's analysis in full (SeqFact.acks_back == SEQ_WIDE). */
+/* The numbers of a frame's analysis in full (FrameFact.acks_back == SEQ_WIDE). */
 typedef struct {
   guint32 frame;
   guint32 acks_frame;       /* 0 = acknowledges no segment exactly */
@@ -549,11 +537,38 @@ typedef struct {
   struct _Unseen *unseen[2];
 } TcpStream;
 
-/* What the first pass recorded about one frame. */
+/* What the first pass recorded about one frame, in one array indexed by
+ * frame number (most frames of a capture are TCP ones, so a flat array
+ * is both the smallest and the quickest to read back).  Fourteen bytes:
+ * 16-bit halves keep the struct free of padding.  The analysis numbers
+ * are stored as they are when they fit in 16 bits (nearly always), else
+ * in a SeqWide entry; times are not stored: the RTT and RTO are the
+ * differences between this frame's time and the frame named. */
 typedef struct {
-  guint32 stream_plus1;     /* 0 = no TCP segment recorded */
-  guint32 prev_frame;       /* previous frame of the same stream, 0 = none */
+  guint16 stream_lo;        /* stream index + 1 (0 = no TCP segment recorded), */
+  guint16 stream_hi;        /* its top bit: the frame has a SegFact */
+  guint16 prev_back;        /* frame - previous frame of the stream; 0 = none; SEQ_WIDE: see PrevWide */
+  guint16 flags;            /* TA_*; 0 = no analysis results */
+  guint16 acks_back;        /* frame - the frame acknowledged exactly; 0 = none; SEQ_WIDE: see SeqWide */
+  guint16 bytes_in_flight;
+  guint16 push_bytes_sent;
 } FrameFact;
+
+G_STATIC_ASSERT (sizeof (FrameFact) == 14);
+
+#define FACT_HAS_SEG_FACT 0x8000u
+
+/* The previous frame of a stream when it is SEQ_WIDE frames back or more. */
+typedef struct {
+  guint32 frame;
+  guint32 prev_frame;
+} PrevWide;
+
+static inline guint32
+fact_stream_plus1 (const FrameFact *f)
+{
+  return ((guint32) (f->stream_hi & ~FACT_HAS_SEG_FACT) << 16) | f->stream_lo;
+}
 
 /* One address/port pair: its latest stream (ports reused by a new
  * connection open a new stream under the same key). */
@@ -568,9 +583,9 @@ typedef struct {
   GArray     *facts;        /* FrameFact, by frame number */
   GPtrArray  *pdus;         /* Pdu*: messages rebuilt from several segments */
   GHashTable *seg_facts;    /* frame → SegFact*, only for segments in such messages */
-  /* Sequence analysis results, sorted by frame, only for frames that have
-   * some (SeqFact), and the rarer numbers (SeqRare). */
-  GArray     *seq_facts;
+  /* Sorted by frame: the analysis numbers and previous frames too large
+   * for their FrameFact, and the rarer numbers (SeqRare). */
+  GArray     *prev_wide;
   GArray     *seq_wide;
   GArray     *seq_rare;
   guint32     last_analyzed;   /* first pass: the latest frame analysed */
@@ -654,7 +669,7 @@ tcp_state_new (void)
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  st->seq_facts = g_array_new (FALSE, FALSE, sizeof (SeqFact));
+  st->prev_wide = g_array_new (FALSE, FALSE, sizeof (PrevWide));
   st->seq_wide = g_array_new (FALSE, FALSE, sizeof (SeqWide));
   st->seq_rare = g_array_new (FALSE, FALSE, sizeof (SeqRare));
   return st;
@@ -690,7 +705,7 @@ tcp_state_free (gpointer p)
   g_array_unref (st->facts);
   g_ptr_array_unref (st->pdus);
   g_hash_table_unref (st->seg_facts);
-  g_array_unref (st->seq_facts);
+  g_array_unref (st->prev_wide);
   g_array_unref (st->seq_wide);
   g_array_unref (st->seq_rare);
   g_free (st);
@@ -823,12 +838,21 @@ record_fact (TcpState *st, guint32 stream_plus1, TcpStream *s, guint32 frame, gb
      * only the entries in use are cleared (and so paged in). */
     g_array_set_size (st->facts, frame + 1);
   fact = &g_array_index (st->facts, FrameFact, frame);
-  if (fact->stream_plus1 != 0)
+  if (fact_stream_plus1 (fact) != 0)
     return;   /* a second TCP layer in the frame keeps the first one's facts */
-  fact->stream_plus1 = stream_plus1;
+  fact->stream_lo = (guint16) stream_plus1;
+  fact->stream_hi = (guint16) (stream_plus1 >> 16);
   if (timed)
     {
-      fact->prev_frame = s->last_frame;
+      if (s->last_frame != 0 && frame - s->last_frame >= SEQ_WIDE)
+        {
+          PrevWide wide = { frame, s->last_frame };
+
+          g_array_append_val (st->prev_wide, wide);
+          fact->prev_back = SEQ_WIDE;
+        }
+      else if (s->last_frame != 0)
+        fact->prev_back = (guint16) (frame - s->last_frame);
       s->last_frame = frame;
     }
 }
@@ -1332,18 +1356,20 @@ first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, cons
   if (r.flags & TA_PRESENT)
     {
       guint32 acks_back = r.acks_frame != 0 ? frame - r.acks_frame : 0;
-      SeqFact fact = { frame, r.flags, (guint16) acks_back, (guint16) r.bytes_in_flight,
-                       (guint16) r.push_bytes_sent };
+      FrameFact *fact = &g_array_index (st->facts, FrameFact, frame);
 
+      fact->flags = r.flags;
+      fact->acks_back = (guint16) acks_back;
+      fact->bytes_in_flight = (guint16) r.bytes_in_flight;
+      fact->push_bytes_sent = (guint16) r.push_bytes_sent;
       if (acks_back >= SEQ_WIDE || (r.acks_frame != 0 && acks_back == 0) || r.bytes_in_flight > G_MAXUINT16
           || r.push_bytes_sent > G_MAXUINT16)
         {
           SeqWide wide = { frame, r.acks_frame, r.bytes_in_flight, r.push_bytes_sent };
 
-          fact.acks_back = SEQ_WIDE;
+          fact->acks_back = SEQ_WIDE;
           g_array_append_val (st->seq_wide, wide);
         }
-      g_array_append_val (st->seq_facts, fact);
       if (r.dupack_num != 0 || r.rto_frame != 0)
         {
           SeqRare rare = { frame, r.dupack_num, r.dupack_frame, r.rto_frame };
@@ -1422,9 +1448,10 @@ info_prepend_fenced (IotPacket *pkt, const char *prefix)
 }
 
 static void
-add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqFact *fact, gint64 now)
+add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const FrameFact *fact, guint32 frame,
+                gint64 now)
 {
-  const SeqRare *rare = find_by_frame (st->seq_rare, sizeof (SeqRare), fact->frame);
+  const SeqRare *rare = find_by_frame (st->seq_rare, sizeof (SeqRare), frame);
   const char *prefixes[G_N_ELEMENTS (flag_items)];
   guint n_prefixes = 0;
   int flags_node, anchor, node;
@@ -1485,20 +1512,21 @@ add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const SeqF
 }
 
 /* The [SEQ/ACK analysis] subtree of a frame, from the first pass's facts. */
-static const SeqFact *
-add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, IotBuf *buf)
+static guint16
+add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, IotBuf *buf,
+                  const FrameFact *stored)
 {
-  const SeqFact *stored = find_by_frame (st->seq_facts, sizeof (SeqFact), iot_packet_frame_number (pkt));
+  guint32 frame = iot_packet_frame_number (pkt);
   gint64 now = iot_packet_time_ns (pkt);
   SeqWide numbers, *fact = &numbers;
   int group, node;
 
-  if (stored == NULL)
-    return NULL;
+  if (stored->flags == 0)
+    return 0;
   if (stored->acks_back == SEQ_WIDE)
-    numbers = *(const SeqWide *) find_by_frame (st->seq_wide, sizeof (SeqWide), stored->frame);
+    numbers = *(const SeqWide *) find_by_frame (st->seq_wide, sizeof (SeqWide), frame);
   else
-    numbers = (SeqWide) { stored->frame, stored->acks_back ? stored->frame - stored->acks_back : 0,
+    numbers = (SeqWide) { frame, stored->acks_back ? frame - stored->acks_back : 0,
                           stored->bytes_in_flight, stored->push_bytes_sent };
   group = iot_tree_add_item (pkt, tree, &tcp_fields[F_ANALYSIS], buf, 0, 0, FALSE);
   iot_tree_set_generated (pkt, group);
@@ -1533,8 +1561,8 @@ add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, Io
       iot_tree_set_generated (pkt, node);
     }
   if (stored->flags & TA_WARNINGS)
-    add_flag_items (st, pkt, group, buf, stored, now);
-  return stored;
+    add_flag_items (st, pkt, group, buf, stored, frame, now);
+  return stored->flags;
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -1994,9 +2022,22 @@ set_info_start (IotPacket *pkt, const Segment *seg, guint32 rel_seq, guint32 rel
     iot_col_append_uint (pkt, " Ack=", rel_ack);
 }
 
-static void
-add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
+/* The previous frame of the frame's stream, 0 = none. */
+static guint32
+prev_frame (TcpState *st, const FrameFact *fact, guint32 frame)
 {
+  const PrevWide *wide;
+
+  if (fact->prev_back != SEQ_WIDE)
+    return fact->prev_back != 0 ? frame - fact->prev_back : 0;
+  wide = find_by_frame (st->prev_wide, sizeof (PrevWide), frame);
+  return wide != NULL ? wide->prev_frame : 0;
+}
+
+static void
+add_times (IotPacket *pkt, int tree, TcpState *st, const TcpStream *s, const FrameFact *fact, guint32 frame)
+{
+  guint32 prev;
   gint64 now = iot_packet_time_ns (pkt);
   int group, node;
 
@@ -2004,6 +2045,7 @@ add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
   if (!iot_packet_wants_field (pkt, &tcp_fields[F_TIME_RELATIVE])
       && !iot_packet_wants_field (pkt, &tcp_fields[F_TIME_DELTA]))
     return;
+  prev = prev_frame (st, fact, frame);
   group = iot_tree_add_text (pkt, tree, NULL, 0, 0, "Timestamps");
 
   iot_tree_set_generated (pkt, group);
@@ -2011,7 +2053,7 @@ add_times (IotPacket *pkt, int tree, const TcpStream *s, guint32 prev_frame)
                             now - iot_frame_time_ns (pkt, s->first_frame));
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_time (pkt, group, &tcp_fields[F_TIME_DELTA], NULL, 0, 0,
-                            prev_frame ? now - iot_frame_time_ns (pkt, prev_frame) : 0);
+                            prev ? now - iot_frame_time_ns (pkt, prev) : 0);
   iot_tree_set_generated (pkt, node);
 }
 
@@ -2025,6 +2067,17 @@ call_payload_dissector (IotPacket *pkt, const Segment *seg, IotBuf *payload)
   iot_call_data (pkt, payload, -1);
 }
 
+/* The frame's SegFact, NULL when it has none: the FrameFact says whether
+ * to look, so most segments cost no hash look-up. */
+static const SegFact *
+seg_fact_lookup (TcpState *st, guint32 frame)
+{
+  if (frame >= st->facts->len
+      || !(g_array_index (st->facts, FrameFact, frame).stream_hi & FACT_HAS_SEG_FACT))
+    return NULL;
+  return g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+}
+
 static SegFact *
 seg_fact_for (TcpState *st, guint32 frame)
 {
@@ -2034,6 +2087,10 @@ seg_fact_for (TcpState *st, guint32 frame)
     {
       fact = g_new0 (SegFact, 1);
       g_hash_table_insert (st->seg_facts, GUINT_TO_POINTER (frame), fact);
+      /* Only segments of a known stream have one, and their frame has its
+       * FrameFact already. */
+      g_assert (frame < st->facts->len);
+      g_array_index (st->facts, FrameFact, frame).stream_hi |= FACT_HAS_SEG_FACT;
     }
   return fact;
 }
@@ -2290,7 +2347,7 @@ static void
 dissect_payload_with_facts (TcpState *st, IotPacket *pkt, int tree, const Segment *seg, IotBuf *payload)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  const SegFact *fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+  const SegFact *fact = seg_fact_lookup (st, frame);
   guint off = 0, end = payload->length, at, needed;
   gboolean only_parts = TRUE;
 
@@ -2429,7 +2486,7 @@ decode_first_seen (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, const 
       return TRUE;
     }
   {
-    const SegFact *fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (frame));
+    const SegFact *fact = seg_fact_lookup (st, frame);
 
     if (fact == NULL || !fact->first_seen)
       return FALSE;
@@ -2476,7 +2533,7 @@ hand_off (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, IotBuf *buf, in
 
       if (iot_packet_first_pass (pkt))
         resends_gathered_bytes (st, s, dir, iot_packet_frame_number (pkt), seg);
-      fact = g_hash_table_lookup (st->seg_facts, GUINT_TO_POINTER (iot_packet_frame_number (pkt)));
+      fact = seg_fact_lookup (st, iot_packet_frame_number (pkt));
       if (fact != NULL && fact->resent)
         {
           iot_packet_add_reassembly_error (pkt, "TCP", "New fragment overlaps old data (retransmission?)");
@@ -2548,10 +2605,10 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
     stream = first_pass_segment (st, pkt, &seg, !bogus_long);
   if (frame < st->facts->len)
     fact = &g_array_index (st->facts, FrameFact, frame);
-  if (fact != NULL && fact->stream_plus1 != 0)
+  if (fact != NULL && fact_stream_plus1 (fact) != 0)
     {
       if (!iot_packet_first_pass (pkt))
-        stream = fact->stream_plus1 - 1;
+        stream = fact_stream_plus1 (fact) - 1;
       s = g_ptr_array_index (st->streams, stream);
       dir = stream_direction (s, iot_packet_net_src (pkt), seg.sport);
     }
@@ -2681,7 +2738,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
         analysis = first_pass_analysis (st, s, dir, pkt, &seg, window, s->reused_frame == frame);
     }
   if (s != NULL)
-    add_times (pkt, tree, s, fact->prev_frame);
+    add_times (pkt, tree, st, s, fact, frame);
   /* Options cut short by the snap length end the layer here (the analysis
    * above still counted the segment, as tshark's does). */
   if (!seg.options_done)
@@ -2694,9 +2751,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (s != NULL && !bogus_long && !iot_packet_in_error (pkt)
       && (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt) || iot_packet_wants_columns (pkt)))
     {
-      const SeqFact *seq_fact = add_seq_analysis (st, s, pkt, tree, buf);
-
-      analysis = seq_fact ? seq_fact->flags : 0;
+      analysis = add_seq_analysis (st, s, pkt, tree, buf, fact);
     }
 
   hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg, analysis);
