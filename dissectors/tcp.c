@@ -533,7 +533,11 @@ typedef struct {
   guint8     fin_side;
   /* First pass: the stretches of each direction's bytes the capture has not
    * seen (a segment lost before the capture point), to recognise their
-   * retransmission as the first sight of those bytes. */
+   * retransmission as the first sight of those bytes.  The end of what
+   * was seen is kept here (read on every segment), the holes apart (made
+   * at the first one). */
+  gboolean   seen_any[2];
+  guint32    seen_next[2];  /* after the highest byte seen */
   struct _Unseen *unseen[2];
 } TcpStream;
 
@@ -577,6 +581,8 @@ typedef struct {
   guint32         stream_plus1;
 } TcpConv;
 
+#define CONV_RECENT 1024
+
 typedef struct {
   GPtrArray  *streams;      /* TcpStream*, by index */
   GHashTable *by_key;       /* first pass: connection key → TcpConv */
@@ -589,6 +595,9 @@ typedef struct {
   GArray     *seq_wide;
   GArray     *seq_rare;
   guint32     last_analyzed;   /* first pass: the latest frame analysed */
+  /* First pass: the connections seen lately, by their key's hash (a hit
+   * costs one key comparison instead of the table's probing). */
+  TcpConv    *recent[CONV_RECENT];
 } TcpState;
 
 /* ---- messages spread over several segments ------------------------------------ */
@@ -619,7 +628,6 @@ typedef struct {
 } Hole;
 
 typedef struct _Unseen {
-  guint32  next_seq;       /* after the highest byte seen */
   Hole     holes[8];
   guint    n_holes;
 } Unseen;
@@ -760,14 +768,19 @@ history_at (const History *h, guint32 frame, gint32 fallback)
 static TcpConv *
 conv_for_key (TcpState *st, const IotConvKey *key)
 {
-  TcpConv *conv = g_hash_table_lookup (st->by_key, key);
+  TcpConv **recent = &st->recent[iot_conv_key_hash (key) % CONV_RECENT];
+  TcpConv *conv = *recent;
 
+  if (conv != NULL && iot_conv_key_equal (&conv->conv.key, key))
+    return conv;
+  conv = g_hash_table_lookup (st->by_key, key);
   if (conv == NULL)
     {
       conv = g_new0 (TcpConv, 1);
       conv->conv.key = *key;
       g_hash_table_insert (st->by_key, &conv->conv.key, conv);
     }
+  *recent = conv;
   return conv;
 }
 
@@ -1920,6 +1933,17 @@ add_flag (IotPacket *pkt, int tree, IotBuf *buf, int field, guint16 flags)
                       (flags & mask) ? "Set" : "Not set");
 }
 
+/* Whether any row of the flags (the flags field, its bits, the string) is
+ * wanted. */
+static gboolean
+flag_rows_wanted (IotPacket *pkt)
+{
+  for (int f = F_FLAGS; f <= F_FLAGS_STR; f++)
+    if (iot_packet_wants_field (pkt, &tcp_fields[f]))
+      return TRUE;
+  return FALSE;
+}
+
 static int
 add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_active)
 {
@@ -1927,9 +1951,24 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
     F_FLAGS_RES, F_FLAGS_AE, F_FLAGS_CWR, F_FLAGS_ECE, F_FLAGS_URG, F_FLAGS_ACK,
     F_FLAGS_PUSH, F_FLAGS_RESET, F_FLAGS_SYN, F_FLAGS_FIN,
   };
-  int row = iot_tree_add_item (pkt, tree, &tcp_fields[F_FLAGS], buf, 12, 2, FALSE);
+  int row, node;
   char str[40];
-  int node;
+
+  /* Nobody reads the flag rows (-T fields, -Y of other fields): only the
+   * expert items they carry, in the same order. */
+  if (!iot_packet_wants_tree (pkt) && !flag_rows_wanted (pkt))
+    {
+      if (iot_packet_first_pass (pkt))
+        return -1;
+      add_flag_expert_items (pkt, -1, buf, F_FLAGS_RESET, flags);
+      add_flag_expert_items (pkt, -1, buf, F_FLAGS_SYN, flags);
+      add_flag_expert_items (pkt, -1, buf, F_FLAGS_FIN, flags);
+      if (flags & TH_FIN)
+        iot_expert_add_info (pkt, -1, &tcp_experts[fin_active ? E_CONNECTION_FIN_ACTIVE
+                                                              : E_CONNECTION_FIN_PASSIVE], NULL);
+      return -1;
+    }
+  row = iot_tree_add_item (pkt, tree, &tcp_fields[F_FLAGS], buf, 12, 2, FALSE);
 
   if (row >= 0 && iot_packet_wants_tree (pkt))
     {
@@ -2402,13 +2441,13 @@ unseen_track (TcpStream *s, guint dir, const Segment *seg)
   const Gather *g = s->gather[dir];
   guint32 end = seg->seq + seg->len;
 
-  if (u == NULL)
+  if (!s->seen_any[dir])
     {
-      u = s->unseen[dir] = g_new0 (Unseen, 1);
-      u->next_seq = end;
+      s->seen_any[dir] = TRUE;
+      s->seen_next[dir] = end;
       return;
     }
-  for (guint i = 0; i < u->n_holes; i++)
+  for (guint i = 0; u != NULL && i < u->n_holes; i++)
     {
       Hole *h = &u->holes[i];
 
@@ -2418,10 +2457,12 @@ unseen_track (TcpStream *s, guint dir, const Segment *seg)
           h->at_boundary = FALSE;    /* where these bytes' messages end is not known */
         }
     }
-  if (GT_SEQ (seg->seq, u->next_seq))
+  if (GT_SEQ (seg->seq, s->seen_next[dir]))
     {
-      Hole h = { u->next_seq, seg->seq, g == NULL || (g->pdu == 0 && g->lost_pdu == 0) };
+      Hole h = { s->seen_next[dir], seg->seq, g == NULL || (g->pdu == 0 && g->lost_pdu == 0) };
 
+      if (u == NULL)
+        u = s->unseen[dir] = g_new0 (Unseen, 1);
       if (u->n_holes == G_N_ELEMENTS (u->holes))
         {
           memmove (u->holes, u->holes + 1, sizeof u->holes - sizeof u->holes[0]);
@@ -2429,8 +2470,8 @@ unseen_track (TcpStream *s, guint dir, const Segment *seg)
         }
       u->holes[u->n_holes++] = h;
     }
-  if (GT_SEQ (end, u->next_seq))
-    u->next_seq = end;
+  if (GT_SEQ (end, s->seen_next[dir]))
+    s->seen_next[dir] = end;
 }
 
 /* A hole that @seg's bytes fall into from its first byte, at the start of a
@@ -2579,6 +2620,9 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   gint32 scale = WSCALE_UNKNOWN;
   guint8 completeness = 0;
   gboolean bogus_short, bogus_long;
+  /* The first pass of -q and of the index: no rows, no Info, only what
+   * later frames need (every buffer read stays, for its bounds check). */
+  gboolean state_only = iot_packet_state_only (pkt);
   int tree, node;
 
   iot_col_set_protocol (pkt, "TCP");
@@ -2587,7 +2631,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_packet_set_ports (pkt, seg.sport, seg.dport);
   tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
   iot_col_printf_info (pkt, "%u \u2192 %u", seg.sport, seg.dport);
-  add_ports (pkt, tree, buf);
+  if (!state_only)
+    add_ports (pkt, tree, buf);
 
   seg.seq = iot_buf_u32 (buf, 4);
   seg.ack = iot_buf_u32 (buf, 8);
@@ -2612,20 +2657,25 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       s = g_ptr_array_index (st->streams, stream);
       dir = stream_direction (s, iot_packet_net_src (pkt), seg.sport);
     }
-  if (s != NULL && !bogus_long)
+  rel_seq = seg.seq;
+  rel_ack = seg.ack;
+  if (s != NULL)
     {
-      completeness = stream_completeness (pkt, s, frame);
-      rel_seq = seg.seq - (guint32) history_at (&s->base_hist[dir], frame, 0);
-      rel_ack = (seg.flags & TH_ACK) ? seg.ack - (guint32) history_at (&s->base_hist[1 - dir], frame, 0)
-                                     : seg.ack;
-      scale = history_at (&s->wscale_hist[dir], frame, WSCALE_UNKNOWN);
-    }
-  else
-    {
-      if (s != NULL)
+      /* Each look-up in a history may cost a cache miss: only for what is
+       * shown, and the window the first pass's analysis compares. */
+      gboolean shown = iot_packet_wants_tree (pkt) || iot_packet_wants_columns (pkt);
+
+      if (shown || iot_packet_wants_field (pkt, &tcp_fields[F_COMPLETENESS]))
         completeness = stream_completeness (pkt, s, frame);
-      rel_seq = seg.seq;
-      rel_ack = seg.ack;
+      if (!bogus_long && (shown || iot_packet_wants_field (pkt, &tcp_fields[F_SEQ])
+                          || iot_packet_wants_field (pkt, &tcp_fields[F_NXTSEQ])))
+        rel_seq = seg.seq - (guint32) history_at (&s->base_hist[dir], frame, 0);
+      if (!bogus_long && (seg.flags & TH_ACK) && (shown || iot_packet_wants_field (pkt, &tcp_fields[F_ACK])))
+        rel_ack = seg.ack - (guint32) history_at (&s->base_hist[1 - dir], frame, 0);
+      if (!bogus_long && (shown || iot_packet_first_pass (pkt)
+                          || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SIZE])
+                          || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SCALEFACTOR])))
+        scale = history_at (&s->wscale_hist[dir], frame, WSCALE_UNKNOWN);
     }
   window = window_value;
   if (!(seg.flags & TH_SYN) && scale >= 0)
@@ -2693,7 +2743,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_label (pkt, node, "%c%c%c%c .... = Header Length: %u bytes (%u)",
                       '0' + ((hdr_len >> 5) & 1), '0' + ((hdr_len >> 4) & 1), '0' + ((hdr_len >> 3) & 1),
                       '0' + ((hdr_len >> 2) & 1), hdr_len, hdr_len / 4);
-  add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
+  if (!state_only)
+    add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
   set_info_start (pkt, &seg, rel_seq, rel_ack);
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
   iot_col_append_uint (pkt, " Win=", window);
