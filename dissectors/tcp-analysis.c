@@ -369,9 +369,10 @@ tcp_first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, 
       fact->flags = r.flags;
       fact->acks_back = (guint16) acks_back;
       fact->bytes_in_flight = (guint16) r.bytes_in_flight;
-      fact->push_bytes_sent = (guint16) r.push_bytes_sent;
+      if (r.push_bytes_sent != 0 && r.push_bytes_sent == r.bytes_in_flight)
+        fact->stream_hi |= FACT_PUSH_IS_BIF;
       if (acks_back >= SEQ_WIDE || (r.acks_frame != 0 && acks_back == 0) || r.bytes_in_flight > G_MAXUINT16
-          || r.push_bytes_sent > G_MAXUINT16)
+          || (r.push_bytes_sent != 0 && r.push_bytes_sent != r.bytes_in_flight))
         {
           SeqWide wide = { frame, r.acks_frame, r.bytes_in_flight, r.push_bytes_sent };
 
@@ -535,7 +536,8 @@ tcp_add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree
     numbers = *(const SeqWide *) tcp_find_by_frame (st->seq_wide, sizeof (SeqWide), frame);
   else
     numbers = (SeqWide) { frame, stored->acks_back ? frame - stored->acks_back : 0,
-                          stored->bytes_in_flight, stored->push_bytes_sent };
+                          stored->bytes_in_flight,
+                          (stored->stream_hi & FACT_PUSH_IS_BIF) ? stored->bytes_in_flight : 0u };
   group = iot_tree_add_item (pkt, tree, &tcp_fields[F_ANALYSIS], buf, 0, 0, FALSE);
   iot_tree_set_generated (pkt, group);
   if (fact->acks_frame != 0)

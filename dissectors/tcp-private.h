@@ -268,24 +268,28 @@ typedef struct {
 
 /* What the first pass recorded about one frame, in one array indexed by
  * frame number (most frames of a capture are TCP ones, so a flat array
- * is both the smallest and the quickest to read back).  Fourteen bytes:
+ * is both the smallest and the quickest to read back).  Twelve bytes:
  * 16-bit halves keep the struct free of padding.  The analysis numbers
  * are stored as they are when they fit in 16 bits (nearly always), else
- * in a SeqWide entry; times are not stored: the RTT and RTO are the
- * differences between this frame's time and the frame named. */
+ * in a SeqWide entry.  The bytes sent since the last PSH are nearly always
+ * 0 or the bytes in flight (one message at a time in flight, as IoT
+ * protocols send), so a bit says which; other values go to SeqWide too.
+ * Times are not stored: the RTT and RTO are the differences between this
+ * frame's time and the frame named. */
 typedef struct {
   guint16 stream_lo;        /* stream index + 1 (0 = no TCP segment recorded), */
-  guint16 stream_hi;        /* its top bit: the frame has a SegFact */
+  guint16 stream_hi;        /* its two top bits: FACT_HAS_SEG_FACT, FACT_PUSH_IS_BIF */
   guint16 prev_back;        /* frame - previous frame of the stream; 0 = none; SEQ_WIDE: see PrevWide */
   guint16 flags;            /* TA_*; 0 = no analysis results */
   guint16 acks_back;        /* frame - the frame acknowledged exactly; 0 = none; SEQ_WIDE: see SeqWide */
   guint16 bytes_in_flight;
-  guint16 push_bytes_sent;
 } FrameFact;
 
-G_STATIC_ASSERT (sizeof (FrameFact) == 14);
+G_STATIC_ASSERT (sizeof (FrameFact) == 12);
 
-#define FACT_HAS_SEG_FACT 0x8000u
+#define FACT_HAS_SEG_FACT 0x8000u  /* the frame has a SegFact */
+#define FACT_PUSH_IS_BIF  0x4000u  /* push_bytes_sent = bytes_in_flight (else 0) */
+#define FACT_STREAM_BITS  0x3fffu  /* of stream_hi: streams up to 2^30 - 1 */
 
 /* The previous frame of a stream when it is SEQ_WIDE frames back or more. */
 typedef struct {
@@ -296,7 +300,7 @@ typedef struct {
 static inline guint32
 fact_stream_plus1 (const FrameFact *f)
 {
-  return ((guint32) (f->stream_hi & ~FACT_HAS_SEG_FACT) << 16) | f->stream_lo;
+  return ((guint32) (f->stream_hi & FACT_STREAM_BITS) << 16) | f->stream_lo;
 }
 
 /* One address/port pair: its latest stream (ports reused by a new

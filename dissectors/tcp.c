@@ -476,6 +476,10 @@ record_fact (TcpState *st, guint32 stream_plus1, TcpStream *s, guint32 frame, gb
   fact = &g_array_index (st->facts, FrameFact, frame);
   if (fact_stream_plus1 (fact) != 0)
     return;   /* a second TCP layer in the frame keeps the first one's facts */
+  /* 2^30 connections would need a capture of over 30 GB: beyond that, the
+   * frames are shown as if outside any stream. */
+  if (stream_plus1 > ((FACT_STREAM_BITS << 16) | 0xffffu))
+    return;
   fact->stream_lo = (guint16) stream_plus1;
   fact->stream_hi = (guint16) (stream_plus1 >> 16);
   if (timed)
