@@ -958,9 +958,12 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
         rel_seq = seg.seq - (guint32) history_at (&s->base_hist[dir], frame, 0);
       if (!bogus_long && (seg.flags & TH_ACK) && (shown || iot_packet_wants_field (pkt, &tcp_fields[F_ACK])))
         rel_ack = seg.ack - (guint32) history_at (&s->base_hist[1 - dir], frame, 0);
-      if (!bogus_long && (shown || iot_packet_first_pass (pkt)
-                          || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SIZE])
-                          || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SCALEFACTOR])))
+      /* The first pass sees frames in order: the stream's current scale
+       * is the one in force (and its history's newest entry). */
+      if (!bogus_long && iot_packet_first_pass (pkt))
+        scale = s->wscale[dir];
+      else if (!bogus_long && (shown || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SIZE])
+                               || iot_packet_wants_field (pkt, &tcp_fields[F_WINDOW_SCALEFACTOR])))
         scale = history_at (&s->wscale_hist[dir], frame, WSCALE_UNKNOWN);
     }
   window = window_value;
