@@ -371,8 +371,10 @@ tcp_first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt, 
       fact->bytes_in_flight = (guint16) r.bytes_in_flight;
       if (r.push_bytes_sent != 0 && r.push_bytes_sent == r.bytes_in_flight)
         fact->stream_hi |= FACT_PUSH_IS_BIF;
+      else if (r.push_bytes_sent != 0 && r.push_bytes_sent == seg->len)
+        fact->stream_hi |= FACT_PUSH_IS_LEN;
       if (acks_back >= SEQ_WIDE || (r.acks_frame != 0 && acks_back == 0) || r.bytes_in_flight > G_MAXUINT16
-          || (r.push_bytes_sent != 0 && r.push_bytes_sent != r.bytes_in_flight))
+          || (r.push_bytes_sent != 0 && r.push_bytes_sent != r.bytes_in_flight && r.push_bytes_sent != seg->len))
         {
           SeqWide wide = { frame, r.acks_frame, r.bytes_in_flight, r.push_bytes_sent };
 
@@ -523,7 +525,7 @@ add_flag_items (TcpState *st, IotPacket *pkt, int group, IotBuf *buf, const Fram
 /* The [SEQ/ACK analysis] subtree of a frame, from the first pass's facts. */
 guint16
 tcp_add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree, IotBuf *buf,
-                  const FrameFact *stored)
+                      const FrameFact *stored, guint32 seg_len)
 {
   guint32 frame = iot_packet_frame_number (pkt);
   gint64 now = iot_packet_time_ns (pkt);
@@ -537,7 +539,8 @@ tcp_add_seq_analysis (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree
   else
     numbers = (SeqWide) { frame, stored->acks_back ? frame - stored->acks_back : 0,
                           stored->bytes_in_flight,
-                          (stored->stream_hi & FACT_PUSH_IS_BIF) ? stored->bytes_in_flight : 0u };
+                          (stored->stream_hi & FACT_PUSH_IS_BIF) ? stored->bytes_in_flight
+                          : (stored->stream_hi & FACT_PUSH_IS_LEN) ? seg_len : 0u };
   group = iot_tree_add_item (pkt, tree, &tcp_fields[F_ANALYSIS], buf, 0, 0, FALSE);
   iot_tree_set_generated (pkt, group);
   if (fact->acks_frame != 0)

@@ -272,13 +272,14 @@ typedef struct {
  * 16-bit halves keep the struct free of padding.  The analysis numbers
  * are stored as they are when they fit in 16 bits (nearly always), else
  * in a SeqWide entry.  The bytes sent since the last PSH are nearly always
- * 0 or the bytes in flight (one message at a time in flight, as IoT
- * protocols send), so a bit says which; other values go to SeqWide too.
+ * 0, the bytes in flight (one message at a time in flight, as IoT
+ * protocols send) or the segment's own length (every segment pushed), so
+ * two bits say which; other values go to SeqWide too.
  * Times are not stored: the RTT and RTO are the differences between this
  * frame's time and the frame named. */
 typedef struct {
   guint16 stream_lo;        /* stream index + 1 (0 = no TCP segment recorded), */
-  guint16 stream_hi;        /* its two top bits: FACT_HAS_SEG_FACT, FACT_PUSH_IS_BIF */
+  guint16 stream_hi;        /* its three top bits: FACT_HAS_SEG_FACT, FACT_PUSH_IS_* */
   guint16 prev_back;        /* frame - previous frame of the stream; 0 = none; SEQ_WIDE: see PrevWide */
   guint16 flags;            /* TA_*; 0 = no analysis results */
   guint16 acks_back;        /* frame - the frame acknowledged exactly; 0 = none; SEQ_WIDE: see SeqWide */
@@ -288,8 +289,9 @@ typedef struct {
 G_STATIC_ASSERT (sizeof (FrameFact) == 12);
 
 #define FACT_HAS_SEG_FACT 0x8000u  /* the frame has a SegFact */
-#define FACT_PUSH_IS_BIF  0x4000u  /* push_bytes_sent = bytes_in_flight (else 0) */
-#define FACT_STREAM_BITS  0x3fffu  /* of stream_hi: streams up to 2^30 - 1 */
+#define FACT_PUSH_IS_BIF  0x4000u  /* push_bytes_sent = bytes_in_flight */
+#define FACT_PUSH_IS_LEN  0x2000u  /* push_bytes_sent = the segment's payload length (neither: 0) */
+#define FACT_STREAM_BITS  0x1fffu  /* of stream_hi: streams up to 2^29 - 1 */
 
 /* The previous frame of a stream when it is SEQ_WIDE frames back or more. */
 typedef struct {
@@ -399,7 +401,7 @@ typedef struct {
 guint16       tcp_first_pass_analysis (TcpState *st, TcpStream *s, guint dir, IotPacket *pkt,
                                        const Segment *seg, guint32 window, gboolean reused);
 guint16       tcp_add_seq_analysis    (TcpState *st, const TcpStream *s, IotPacket *pkt, int tree,
-                                       IotBuf *buf, const FrameFact *stored);
+                                       IotBuf *buf, const FrameFact *stored, guint32 seg_len);
 gconstpointer tcp_find_by_frame       (const GArray *a, gsize size, guint32 frame);
 
 /* tcp-options.c */

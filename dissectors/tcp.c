@@ -1091,7 +1091,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   if (s != NULL && !bogus_long && !iot_packet_in_error (pkt)
       && (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt) || iot_packet_wants_columns (pkt)))
     {
-      analysis = tcp_add_seq_analysis (st, s, pkt, tree, buf, fact);
+      analysis = tcp_add_seq_analysis (st, s, pkt, tree, buf, fact, seg.len);
     }
 
   tcp_hand_off (st, s, dir, pkt, buf, tree, hdr_len, &seg, analysis);
