@@ -616,12 +616,6 @@ iot_filter_bar_remove_saved (IotFilterBar *self, const char *name)
   save_saved (self);
 }
 
-GtkWidget *
-iot_filter_bar_get_saved_box (IotFilterBar *self)
-{
-  return GTK_WIDGET (self->saved_box);
-}
-
 static void
 save_popover_show_cb (GtkPopover *popover, IotFilterBar *self)
 {

@@ -39,7 +39,5 @@ GListModel    *iot_filter_bar_get_history (IotFilterBar *self);
  * the same name); iot_filter_bar_remove_saved() takes it away. */
 void           iot_filter_bar_add_saved (IotFilterBar *self, const char *name, const char *text);
 void           iot_filter_bar_remove_saved (IotFilterBar *self, const char *name);
-/* The saved buttons' box (tests). */
-GtkWidget     *iot_filter_bar_get_saved_box (IotFilterBar *self);
 
 G_END_DECLS

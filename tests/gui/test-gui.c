@@ -825,7 +825,7 @@ test_filter_history (void)
   IotWindow *window = gui_test_open_window (capture_path, settings);
   IotFilterBar *bar = iot_window_get_filter_bar (window);
   GtkStringList *history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
-  GtkWidget *saved_box = iot_filter_bar_get_saved_box (bar);
+  GtkWidget *saved_box = gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "saved_box");
   GListModel *rows = G_LIST_MODEL (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
   g_auto (GStrv) stored = NULL;
   g_autoptr (GVariant) saved = NULL;
@@ -870,9 +870,9 @@ test_filter_history (void)
   bar = iot_window_get_filter_bar (window);
   history = GTK_STRING_LIST (iot_filter_bar_get_history (bar));
   g_assert_cmpstr (gtk_string_list_get_string (history, 0), ==, "mqtt.msgtype == 3");
-  g_assert_true (gtk_widget_get_visible (iot_filter_bar_get_saved_box (bar)));
+  g_assert_true (gtk_widget_get_visible (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "saved_box")));
   iot_filter_bar_remove_saved (bar, "Publishes");
-  g_assert_false (gtk_widget_get_visible (iot_filter_bar_get_saved_box (bar)));
+  g_assert_false (gtk_widget_get_visible (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "saved_box")));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
