@@ -1034,8 +1034,10 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_set_label (pkt, node, "%c%c%c%c .... = Header Length: %u bytes (%u)",
                       '0' + ((hdr_len >> 5) & 1), '0' + ((hdr_len >> 4) & 1), '0' + ((hdr_len >> 3) & 1),
                       '0' + ((hdr_len >> 2) & 1), hdr_len, hdr_len / 4);
-  if (!state_only)
-    add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
+  /* Even state-only: a later dissection that reads nothing keeps the
+   * flags' expert items for the frame's severity and the expert tap
+   * (add_flags makes no row then; the first pass skips them). */
+  add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
   set_info_start (pkt, &seg, rel_seq, rel_ack);
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
   iot_col_append_uint (pkt, " Win=", window);
