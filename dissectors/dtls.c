@@ -19,8 +19,6 @@
 
 extern IotDissector iot_dissector_dtls;
 
-static void publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type);
-static void publish_alert (IotPacket *pkt, guint8 level, guint8 description);
 
 enum {
   F_EPOCH = TF_N_COMMON,
@@ -469,7 +467,7 @@ dissect_message (RecordCtx *rc, TlsHsCtx *ctx, int hs, IotBuf *msg, guint type, 
     dissect_hello_verify_request (rc->pkt, ctx, hs, msg);
   else
     tls_dissect_handshake_body (rc->pkt, ctx, hs, msg, type);
-  publish_handshake (rc->pkt, ctx, msg, (guint8) type);
+  tls_publish_handshake (rc->pkt, ctx, msg, (guint8) type, TRUE);
   if (type == 2 && rc->first_pass)
     {
       if (ctx->negotiated)
@@ -681,7 +679,7 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, GStri
     }
   iot_tree_add_item_ret_uint (pkt, node, &dtls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
   iot_tree_add_item_ret_uint (pkt, node, &dtls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
-  publish_alert (pkt, iot_buf_u8 (body, 0), iot_buf_u8 (body, 1));
+  tls_publish_alert (pkt, iot_buf_u8 (body, 0), iot_buf_u8 (body, 1));
   l = iot_value_name (tls_alert_level_names, level);
   d = iot_value_name (tls_alert_desc_names, desc);
   iot_col_append_sep_info (pkt, ", ", "Alert (Level: %s, Description: %s)",
@@ -879,35 +877,3 @@ IotDissector iot_dissector_dtls = {
   .state_new = dtls_state_new,
   .state_free = dtls_state_free,
 };
-
-/* ---- the TLS tap ---------------------------------------------------------------- */
-
-/* One whole handshake message in the clear for the TLS tap, with the same
- * members as TLS publishes; a Hello Verify Request's server_version is its
- * version too, as dtls.handshake.version shows it. */
-static void
-publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type)
-{
-  IotTapTls record = { .content_type = 22, .handshake_type = type, .sni = ctx->sni,
-                       .supported_version = ctx->newest_supported };
-
-  if (!iot_tap_wanted (pkt, IOT_TAP_TLS))
-    return;
-  if ((type == 1 || type == 2 || type == 3) && iot_buf_has (msg, 0, 2))
-    record.handshake_version = iot_buf_u16 (msg, 0);
-  if (type == 2)
-    {
-      record.cipher = ctx->chosen_cipher;
-      record.supported_version = ctx->negotiated;
-    }
-  iot_tap_queue (pkt, IOT_TAP_TLS, &record);
-}
-
-/* An alert in the clear (epoch 0) for the TLS tap. */
-static void
-publish_alert (IotPacket *pkt, guint8 level, guint8 description)
-{
-  IotTapTls record = { .content_type = 21, .alert_level = level, .alert_description = description };
-
-  iot_tap_queue (pkt, IOT_TAP_TLS, &record);
-}

@@ -278,6 +278,10 @@ void tls_add_decryption_note (IotPacket *pkt, int rec, const IotField *field, co
 /* For the TLS note tap (the session table): a layer begins, or a
  * decryption note; @text is copied. */
 void tls_publish_note (IotPacket *pkt, gboolean dtls, IotTapTlsNoteKind kind, const char *text);
+/* For the TLS tap: one whole handshake message in the clear (@msg holds
+ * its body), or an alert in the clear. */
+void tls_publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type, gboolean dtls);
+void tls_publish_alert (IotPacket *pkt, guint8 level, guint8 description);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

@@ -1613,22 +1613,33 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
     }
 }
 
-/* One handshake message for the taps. */
-static void
-publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type)
+/* One whole handshake message in the clear for the TLS tap, for TLS and
+ * DTLS alike; a DTLS Hello Verify Request's server_version is its version
+ * too, as dtls.handshake.version shows it. */
+void
+tls_publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type, gboolean dtls)
 {
   IotTapTls record = { .content_type = 22, .handshake_type = type, .sni = ctx->sni,
                        .supported_version = ctx->newest_supported };
 
   if (!iot_tap_wanted (pkt, IOT_TAP_TLS))
     return;
-  if ((type == 1 || type == 2) && iot_buf_has (msg, 0, 2))
+  if ((type == 1 || type == 2 || (dtls && type == 3)) && iot_buf_has (msg, 0, 2))
     record.handshake_version = iot_buf_u16 (msg, 0);
   if (type == 2)
     {
       record.cipher = ctx->chosen_cipher;
       record.supported_version = ctx->negotiated;
     }
+  iot_tap_queue (pkt, IOT_TAP_TLS, &record);
+}
+
+/* An alert in the clear for the TLS tap. */
+void
+tls_publish_alert (IotPacket *pkt, guint8 level, guint8 description)
+{
+  IotTapTls record = { .content_type = 21, .alert_level = level, .alert_description = description };
+
   iot_tap_queue (pkt, IOT_TAP_TLS, &record);
 }
 
@@ -1694,7 +1705,7 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
       ctx.sni = NULL;
       ctx.newest_supported = 0;
       tls_dissect_handshake_body (pkt, &ctx, hs, &msg, type);
-      publish_handshake (pkt, &ctx, &msg, type);
+      tls_publish_handshake (pkt, &ctx, &msg, type, FALSE);
       if (type == 2 && rc->first_pass)
         {
           if (ctx.negotiated)
@@ -1729,13 +1740,7 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
     }
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
-  if (iot_tap_wanted (pkt, IOT_TAP_TLS))
-    {
-      IotTapTls record = { .content_type = 21, .alert_level = iot_buf_u8 (body, 0),
-                           .alert_description = iot_buf_u8 (body, 1) };
-
-      iot_tap_queue (pkt, IOT_TAP_TLS, &record);
-    }
+  tls_publish_alert (pkt, iot_buf_u8 (body, 0), iot_buf_u8 (body, 1));
   {
     const char *l = iot_value_name (tls_alert_level_names, level);
     const char *d = iot_value_name (tls_alert_desc_names, desc);
