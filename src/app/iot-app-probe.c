@@ -58,10 +58,8 @@ thread_times (gint64 *run_us, gint64 *wait_us)
     *run_us = (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* The X server of $DISPLAY (":N"): its lock file /tmp/.XN-lock holds its
- * process id.  -1 when there is none to be read (Wayland, a remote X). */
-static int
-open_x_server_stat (void)
+int
+iot_app_probe_open_x_server_stat (void)
 {
   const char *display = g_getenv ("DISPLAY");
   g_autofree char *lock = NULL;
@@ -181,7 +179,7 @@ iot_app_probe_start (IotAppProbe *self, IotWindow *window)
   self->phase_worst_us = self->phase_worst_cpu_us = self->phase_worst_held_us = 0;
   self->ticks = self->n_long = 0;
   if (self->x_stat < 0)
-    self->x_stat = open_x_server_stat ();
+    self->x_stat = iot_app_probe_open_x_server_stat ();
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add (10, tick_cb, self);
   watch_window (self, window);

@@ -28,5 +28,10 @@ void         iot_app_probe_print_gaps (IotAppProbe *self);
  * its worst gap and the most the main thread ran in one gap, then the
  * next phase starts counting. */
 void         iot_app_probe_end_phase (IotAppProbe *self, const char *phase);
+/* The scheduler statistics (/proc/PID/schedstat: run and wait times) of
+ * the X server of $DISPLAY (":N"), whose lock file /tmp/.XN-lock holds
+ * its process id: an open descriptor, or -1 when there is none to be read
+ * (Wayland, a remote X). */
+int          iot_app_probe_open_x_server_stat (void);
 
 G_END_DECLS

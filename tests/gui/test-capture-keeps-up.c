@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
+#include "iot-app-probe.h"
 
 #define RATE          20000      /* packets per second */
 #define PAYLOAD       100        /* UDP payload bytes of even datagrams; odd ones have SHORT_PAYLOAD */
@@ -222,26 +223,6 @@ read_times (int fd, Times *times)
   sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &times->run, &times->wait);
 }
 
-/* The X server of $DISPLAY (":N"): its lock file /tmp/.XN-lock holds its
- * process id.  -1 when there is none to be read. */
-static int
-open_x_server_stat (void)
-{
-  const char *display = g_getenv ("DISPLAY");
-  g_autofree char *lock = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *stat = NULL;
-  guint64 pid;
-
-  if (display == NULL || display[0] != ':')
-    return -1;
-  lock = g_strdup_printf ("/tmp/.X%u-lock", (guint) g_ascii_strtoull (display + 1, NULL, 10));
-  if (!g_file_get_contents (lock, &text, NULL, NULL) || (pid = g_ascii_strtoull (g_strstrip (text), NULL, 10)) == 0)
-    return -1;
-  stat = g_strdup_printf ("/proc/%" G_GUINT64_FORMAT "/schedstat", pid);
-  return open (stat, O_RDONLY | O_CLOEXEC);
-}
-
 static gboolean
 probe_tick_cb (gpointer data)
 {
@@ -290,7 +271,7 @@ probe_start (Probe *probe)
   memset (probe, 0, sizeof *probe);
   /* The main thread's own file: this runs on it. */
   probe->main_stat = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-  probe->x_stat = open_x_server_stat ();
+  probe->x_stat = iot_app_probe_open_x_server_stat ();
   probe->x_known = probe->x_stat >= 0;
   probe->start = probe->last = g_get_monotonic_time ();
   read_times (probe->main_stat, &probe->last_main);
