@@ -133,6 +133,10 @@ guint64 iot_engine_first_pass_nodes (IotEngine *engine);
 
 void   iot_packet_reset (IotPacket *pkt);
 void   iot_packet_finish (IotPacket *pkt);
+/* A layer that threw (truncated or malformed): adds the row that says so
+ * ("[Malformed Packet: X]" with its expert item, or the snap-length note)
+ * and the matching tap records (iot-handoff.c calls it). */
+void   iot_packet_end_layer_early (IotPacket *pkt, const IotDissector *dissector);
 
 /* Registry internals used by the engine. */
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);
