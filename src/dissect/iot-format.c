@@ -524,6 +524,38 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
     }
 }
 
+/* Hex digits a value shows with in the tree: a masked field's value is as
+ * wide as its mask (top set bit to lowest set bit), not as its container,
+ * as tshark shows it ("QoS: … (0x1)").  -T fields keeps the container's
+ * width (format_uint). */
+static int
+display_hex_digits (const IotField *field)
+{
+  guint bits;
+
+  if (field->bitmask == 0)
+    return (int) iot_field_type_size (field->type) * 2;
+  bits = (63u - (guint) __builtin_clzll (field->bitmask)) - (guint) __builtin_ctzll (field->bitmask) + 1u;
+  return (int) ((bits + 3u) / 4u);
+}
+
+static void
+format_uint_hex_display (const IotField *field, guint64 v, GString *out)
+{
+  g_string_append_printf (out, "0x%0*" G_GINT64_MODIFIER "x", display_hex_digits (field), v);
+}
+
+/* The value as the tree shows it: like format_uint, but hex as wide as
+ * display_hex_digits says. */
+static void
+format_uint_tree (const IotField *field, guint64 v, GString *out)
+{
+  if (field->base == IOT_BASE_HEX || field->base == IOT_BASE_HEX_DEC)
+    format_uint_hex_display (field, v, out);
+  else
+    format_uint (field, v, out);
+}
+
 static void
 format_uint_display (const IotField *field, guint64 v, GString *out)
 {
@@ -533,14 +565,17 @@ format_uint_display (const IotField *field, guint64 v, GString *out)
     {
       g_string_append (out, name);
       g_string_append (out, " (");
-      format_uint (field, v, out);
+      format_uint_tree (field, v, out);
       g_string_append_c (out, ')');
       return;
     }
-  format_uint (field, v, out);
+  format_uint_tree (field, v, out);
   if (field->base == IOT_BASE_DEC_HEX)
-    g_string_append_printf (out, " (0x%0*" G_GINT64_MODIFIER "x)",
-                            (int) iot_field_type_size (field->type) * 2, v);
+    {
+      g_string_append (out, " (");
+      format_uint_hex_display (field, v, out);
+      g_string_append_c (out, ')');
+    }
   else if (field->base == IOT_BASE_HEX_DEC)
     g_string_append_printf (out, " (%" G_GUINT64_FORMAT ")", v);
 }

@@ -1,5 +1,6 @@
 /* test-format.c — value text as tshark prints it. */
 #include "iot-format.h"
+#include "iot-packet.h"
 
 static void
 test_addresses (void)
@@ -98,6 +99,55 @@ test_wire_strings (void)
   g_assert_cmpstr (field, ==, "tab\\there-cr\\rlf\\n\x12\\" FFFD);
 }
 
+/* A masked hex field shows its value as wide as its mask in the tree
+ * (tshark: "Frame Type: Command (0x3)" in a 16-bit frame control), while
+ * -T fields keeps the container's width ("0x0003"). */
+static void
+test_masked_hex (void)
+{
+  static const IotValueName frame_types[] = { { 3, "Command" }, IOT_VALUE_NAMES_END };
+  static const IotField frame_type = { "wpan.frame_type", "Frame Type", IOT_FT_UINT16, IOT_BASE_HEX,
+                                       frame_types, 0x0007 };
+  static const IotField mode = { "wpan.dst_addr_mode", "Destination Addressing Mode", IOT_FT_UINT16,
+                                 IOT_BASE_HEX, NULL, 0x0c00 };
+  static const IotField ack_policy = { "wlan.qos.ack", "Ack Policy", IOT_FT_UINT16, IOT_BASE_HEX,
+                                       NULL, 0x0060 };
+  static const IotField whole = { "tcp.window_size_value", "Window", IOT_FT_UINT16, IOT_BASE_HEX };
+  static const IotField dec_hex = { "x.y", "Mixed", IOT_FT_UINT8, IOT_BASE_DEC_HEX, NULL, 0x30 };
+  IotNode node = { .field = &frame_type, .parent = -1, .v.u = 3 };
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  iot_format_label (NULL, &node, out);
+  g_assert_true (g_str_has_suffix (out->str, " = Frame Type: Command (0x3)"));
+  g_string_truncate (out, 0);
+  iot_format_field_value (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, "0x0003");
+
+  node.field = &mode;
+  node.v.u = 2;
+  g_string_truncate (out, 0);
+  iot_format_label (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, ".... 10.. .... .... = Destination Addressing Mode: 0x2");
+
+  node.field = &ack_policy;
+  node.v.u = 0;
+  g_string_truncate (out, 0);
+  iot_format_label (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, ".... .... .00. .... = Ack Policy: 0x0");
+
+  node.field = &whole;
+  node.v.u = 0x1f5;
+  g_string_truncate (out, 0);
+  iot_format_label (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, "Window: 0x01f5");
+
+  node.field = &dec_hex;
+  node.v.u = 2;
+  g_string_truncate (out, 0);
+  iot_format_label (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, "..10 .... = Mixed: 2 (0x2)");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,5 +156,6 @@ main (int argc, char **argv)
   g_test_add_func ("/format/times", test_times);
   g_test_add_func ("/format/escaping", test_escaping);
   g_test_add_func ("/format/wire-strings", test_wire_strings);
+  g_test_add_func ("/format/masked-hex", test_masked_hex);
   return g_test_run ();
 }
