@@ -78,6 +78,9 @@ struct _IotField {
   const char         *false_word;
   /* Booleans: width in bits of the value the mask applies to, for the bit
    * picture in the tree (0 = the bytes the mask reaches into).
+   * Masked hex integers: non-zero shows the value in the tree with the
+   * container's hex digits ("(0x0003)") instead of the mask's ("(0x3)"),
+   * as tshark does for the few fields its dissectors add by bit offset.
    * Doubles: significant digits printed (0 = 15); IOT_FLOAT_DIGITS for
    * what tshark declares FT_FLOAT, which it prints with 6. */
   guint8              bits;

@@ -526,14 +526,15 @@ iot_format_field_value (IotPacket *pkt, const IotNode *node, GString *out)
 
 /* Hex digits a value shows with in the tree: a masked field's value is as
  * wide as its mask (top set bit to lowest set bit), not as its container,
- * as tshark shows it ("QoS: … (0x1)").  -T fields keeps the container's
+ * as tshark shows it ("QoS: … (0x1)"), unless the field asks for the
+ * container's width (IotField.bits).  -T fields keeps the container's
  * width (format_uint). */
 static int
 display_hex_digits (const IotField *field)
 {
   guint bits;
 
-  if (field->bitmask == 0)
+  if (field->bitmask == 0 || field->bits != 0)
     return (int) iot_field_type_size (field->type) * 2;
   bits = (63u - (guint) __builtin_clzll (field->bitmask)) - (guint) __builtin_ctzll (field->bitmask) + 1u;
   return (int) ((bits + 3u) / 4u);

@@ -112,6 +112,9 @@ test_masked_hex (void)
                                  IOT_BASE_HEX, NULL, 0x0c00 };
   static const IotField ack_policy = { "wlan.qos.ack", "Ack Policy", IOT_FT_UINT16, IOT_BASE_HEX,
                                        NULL, 0x0060 };
+  static const IotValueName modes[] = { { 3, "Compressed" }, IOT_VALUE_NAMES_END };
+  static const IotField by_bits = { "6lowpan.iphc.dam", "Destination address mode", IOT_FT_UINT16, IOT_BASE_HEX,
+                                    modes, 0x0003, .bits = 16 };
   static const IotField whole = { "tcp.window_size_value", "Window", IOT_FT_UINT16, IOT_BASE_HEX };
   static const IotField dec_hex = { "x.y", "Mixed", IOT_FT_UINT8, IOT_BASE_DEC_HEX, NULL, 0x30 };
   IotNode node = { .field = &frame_type, .parent = -1, .v.u = 3 };
@@ -134,6 +137,13 @@ test_masked_hex (void)
   g_string_truncate (out, 0);
   iot_format_label (NULL, &node, out);
   g_assert_cmpstr (out->str, ==, ".... .... .00. .... = Ack Policy: 0x0");
+
+  /* A field tshark adds by bit offset keeps the container's digits. */
+  node.field = &by_bits;
+  node.v.u = 3;
+  g_string_truncate (out, 0);
+  iot_format_label (NULL, &node, out);
+  g_assert_cmpstr (out->str, ==, ".... .... .... ..11 = Destination address mode: Compressed (0x0003)");
 
   node.field = &whole;
   node.v.u = 0x1f5;
