@@ -433,12 +433,6 @@ iot_find_bar_get_entry (IotFindBar *self)
   return self->entry;
 }
 
-GtkLabel *
-iot_find_bar_get_status (IotFindBar *self)
-{
-  return self->status;
-}
-
 GtkDropDown *
 iot_find_bar_get_mode_dropdown (IotFindBar *self)
 {

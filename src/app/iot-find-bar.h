@@ -33,7 +33,6 @@ gboolean      iot_find_bar_find (IotFindBar *self, gboolean backwards);
 gboolean      iot_find_bar_is_searching (IotFindBar *self);
 
 GtkEntry     *iot_find_bar_get_entry (IotFindBar *self);
-GtkLabel     *iot_find_bar_get_status (IotFindBar *self);
 GtkDropDown  *iot_find_bar_get_mode_dropdown (IotFindBar *self);
 GtkDropDown  *iot_find_bar_get_scope_dropdown (IotFindBar *self);
 

@@ -78,7 +78,7 @@ select_frame (IotWindow *window, guint32 number)
 static const char *
 status_text (IotWindow *window)
 {
-  return gtk_label_get_text (iot_find_bar_get_status (IOT_FIND_BAR (gui_test_window_child (window, "find_bar"))));
+  return gtk_label_get_text (GTK_LABEL (gui_test_template_child (IOT_FIND_BAR (gui_test_window_child (window, "find_bar")), IOT_TYPE_FIND_BAR, "status")));
 }
 
 static void
@@ -476,7 +476,7 @@ test_comments (void)
   dialog = IOT_COMMENT_DIALOG (iot_window_notes_get_comment_dialog (window));
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (iot_comment_dialog_get_text_view (dialog)),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (gui_test_template_child (dialog, IOT_TYPE_COMMENT_DIALOG, "text_view"))),
                             "  Broker answers CONNACK late  ", -1);
   iot_comment_dialog_save (dialog);
   gui_test_settle ();
@@ -490,7 +490,7 @@ test_comments (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.comment", NULL));
   dialog = IOT_COMMENT_DIALOG (iot_window_notes_get_comment_dialog (window));
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (iot_comment_dialog_get_text_view (dialog));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (gui_test_template_child (dialog, IOT_TYPE_COMMENT_DIALOG, "text_view")));
     GtkTextIter start, end;
     g_autofree char *text = NULL;
 

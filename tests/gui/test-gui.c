@@ -125,7 +125,7 @@ test_filter (void)
   IotWindow *window = open_window ();
   IotSession *session = iot_window_get_session (window);
   IotFilterBar *bar = iot_window_get_filter_bar (window);
-  GtkWidget *entry = GTK_WIDGET (iot_filter_bar_get_entry (bar));
+  GtkWidget *entry = GTK_WIDGET (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry")));
   GListModel *model = G_LIST_MODEL (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
   guint expected = cli_count ("tcp.len > 0");
   g_autofree char *displayed = g_strdup_printf ("Displayed: %u", expected);
@@ -138,8 +138,8 @@ test_filter (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.len >");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_INVALID);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-invalid"));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (iot_filter_bar_get_message (bar))));
-  g_assert_cmpstr (gtk_label_get_text (iot_filter_bar_get_message (bar)), !=, "");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message")))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), !=, "");
   g_assert_false (iot_filter_bar_apply (bar));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "no.such.field == 1");
@@ -149,7 +149,7 @@ test_filter (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.flags bitwise_and 0x02");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_DEPRECATED);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-deprecated"));
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_filter_bar_get_message (bar)), "deprecated"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), "deprecated"));
 
   /* A valid one turns green, and Enter applies it in a worker. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.len > 0");

@@ -328,8 +328,8 @@ test_mqtt311 (void)
     g_assert_true (gtk_widget_get_sensitive (button));
     g_signal_emit_by_name (button, "clicked");
     g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_filter_bar_get_entry (iot_window_get_filter_bar (
-                       window)))), ==, "tcp.stream eq 0");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (iot_window_get_filter_bar (
+                       window), IOT_TYPE_FILTER_BAR, "entry")))), ==, "tcp.stream eq 0");
     gui_test_wait_for (&done);
     g_signal_handler_disconnect (session, id);
   }
