@@ -178,7 +178,8 @@ static IotField mqttsn_fields[N_FIELDS] = {
     "One MQTT-SN message; a forwarder's encapsulated message holds another inside." },
   [F_MSG_LEN] = { "mqttsn.msg.len", "Message Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Length of the whole message in bytes, this field included. One byte, or 0x01 followed by two bytes "
-    "for messages of 256 bytes or more." },
+    "(needed from 256 bytes on, allowed below). A receiver trusts it: if the datagram holds fewer bytes, "
+    "the message was cut short." },
   [F_MSG_TYPE] = { "mqttsn.msg.type", "Message Type", IOT_FT_UINT8, IOT_BASE_HEX, msg_type_names, 0,
     "What the message is: CONNECT, REGISTER, PUBLISH, SUBSCRIBE … (0x0c = PUBLISH)." },
   [F_DUP] = { "mqttsn.dup", "DUP", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
