@@ -19,7 +19,6 @@ void          iot_find_bar_set_session (IotFindBar *self, IotSession *session);
 void          iot_find_bar_reveal (IotFindBar *self);
 /* Hides it and stops a search that runs. */
 void          iot_find_bar_dismiss (IotFindBar *self);
-gboolean      iot_find_bar_is_revealed (IotFindBar *self);
 
 void          iot_find_bar_set_mode (IotFindBar *self, IotFindMode mode);
 void          iot_find_bar_set_scope (IotFindBar *self, IotFindScope scope);

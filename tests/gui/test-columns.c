@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-column-editor.h"
 #include "iot-column-prefs.h"
@@ -237,7 +238,7 @@ test_sort_custom (void)
     {
       g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "sort-custom.png", NULL);
 
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
   sort_by_header (window, field_column (prefs, "mqtt.topic"), GTK_SORT_ASCENDING);
   assert_order (window, by_topic);
@@ -421,7 +422,7 @@ test_columns (void)
       g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "columns.png", NULL);
       g_autoptr (GError) error = NULL;
 
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
 
   iot_column_prefs_set_visible (prefs, 2, FALSE); /* Destination, now third */

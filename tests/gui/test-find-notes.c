@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-comment-dialog.h"
 #include "iot-frame-notes.h"
@@ -92,7 +93,7 @@ save_widget_screenshot (GtkWidget *widget, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (widget, path, &error));
+  g_assert_true (iot_app_script_save_screenshot (widget, path, &error));
   g_test_message ("screenshot %s", path);
 }
 
@@ -119,10 +120,10 @@ test_find (void)
   last_publish = g_array_index (publishes, guint32, publishes->len - 1);
 
   /* Ctrl+F's action shows the bar with the focus in its entry. */
-  g_assert_false (iot_find_bar_is_revealed (bar));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.find", NULL));
   gui_test_settle ();
-  g_assert_true (iot_find_bar_is_revealed (bar));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (iot_find_bar_get_entry (bar))))));
 
   /* Display filter: next, next, previous, as the CLI's matches. */
@@ -251,7 +252,7 @@ test_find (void)
 
   /* Escape's action: the bar goes away. */
   iot_find_bar_dismiss (bar);
-  g_assert_false (iot_find_bar_is_revealed (bar));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

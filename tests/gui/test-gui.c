@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-window.h"
 
@@ -183,7 +184,7 @@ test_screenshot (void)
   g_assert_no_error (error);
   iot_packet_list_select_position (iot_window_get_packet_list (window), 0);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
+  g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), path, &error));
   g_assert_no_error (error);
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);

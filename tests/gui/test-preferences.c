@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-format.h"
 #include "iot-dissect-settings.h"
@@ -569,7 +570,7 @@ save_prefs_screenshot (IotPreferencesWindow *prefs, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (prefs), path, &error));
+  g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (prefs), path, &error));
   g_test_message ("screenshot %s", path);
 }
 

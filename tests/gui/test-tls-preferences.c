@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
@@ -279,7 +280,7 @@ save_through_chooser (IotWindow *window, const char *path, gboolean embed)
       g_autoptr (GError) error = NULL;
 
       gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (dialog, shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (dialog, shot, &error));
     }
   /* The whole path typed as the name, as a user may. */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
@@ -380,7 +381,7 @@ test_save_with_secrets (void)
       gui_test_apply_filter (window, "mqtt.msgtype == 3");
       g_assert_true (iot_window_go_to_frame (window, 1));
       gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
   gtk_window_destroy (GTK_WINDOW (window));
   reset_settings (settings);
