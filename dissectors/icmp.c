@@ -2,7 +2,6 @@
  * error reports routers and hosts send back about packets they could
  * not deliver. */
 #include "iot-dissector.h"
-#include "iot-match.h"
 #include "ip.h"
 
 #include <stdlib.h>

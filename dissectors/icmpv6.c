@@ -1,7 +1,6 @@
 /* icmpv6.c — Internet Control Message Protocol for IPv6: ping, error
  * reports, and neighbour discovery (IPv6's replacement for ARP). */
 #include "iot-dissector.h"
-#include "iot-match.h"
 #include "ip.h"
 
 #include <arpa/inet.h>

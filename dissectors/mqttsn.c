@@ -92,6 +92,7 @@ static const IotValueName msg_type_names[] = {
   { MT_ADVERTISE, "Advertise Gateway" },
   { MT_SEARCHGW, "Search Gateway" },
   { MT_GWINFO, "Gateway Info" },
+  { 0x03, "Reserved_03" },
   { MT_CONNECT, "Connect Command" },
   { MT_CONNACK, "Connect Ack" },
   { MT_WILLTOPICREQ, "Will Topic Request" },
@@ -105,6 +106,7 @@ static const IotValueName msg_type_names[] = {
   { MT_PUBCOMP, "Publish Complete" },
   { MT_PUBREC, "Publish Received" },
   { MT_PUBREL, "Publish Release" },
+  { 0x11, "Reserved_11" },
   { MT_SUBSCRIBE, "Subscribe Request" },
   { MT_SUBACK, "Subscribe Ack" },
   { MT_UNSUBSCRIBE, "Unsubscribe Request" },
@@ -112,6 +114,7 @@ static const IotValueName msg_type_names[] = {
   { MT_PINGREQ, "Ping Request" },
   { MT_PINGRESP, "Ping Response" },
   { MT_DISCONNECT, "Disconnect Req" },
+  { 0x19, "Reserved_19" },
   { MT_WILLTOPICUPD, "Will Topic Update" },
   { MT_WILLTOPICRESP, "Will Topic Response" },
   { MT_WILLMSGUPD, "Will Message Update" },
@@ -147,6 +150,8 @@ static const IotValueName return_code_names[] = {
 enum {
   E_TRAILING,
   E_UNKNOWN_TYPE,
+  E_LENGTH_BEYOND,
+  E_LENGTH_SHORT,
   N_EXPERTS
 };
 
@@ -155,6 +160,15 @@ static IotExpertInfo mqttsn_experts[N_EXPERTS] = {
                               "Bytes after the message's content that its length says belong to it."),
   [E_UNKNOWN_TYPE] = IOT_EXPERT_INFO ("mqttsn.msgtype.unknown", IOT_SEV_WARN, IOT_GROUP_UNDECODED, "Unknown message type",
                               "MQTT-SN 1.2 defines message types 0x00-0x1d (and 0xfe for encapsulation); this one is not defined, so its body is not decoded."),
+  [E_LENGTH_BEYOND] = IOT_EXPERT_INFO ("mqttsn.msg.len.beyond_datagram", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                       "Message Length beyond the datagram",
+                                       "The Length field promises more octets than the UDP datagram carries: the message was cut "
+                                       "short on its way, or the sender wrote a wrong length.  Fields past the datagram's end "
+                                       "cannot be read, so the message is malformed from there."),
+  [E_LENGTH_SHORT] = IOT_EXPERT_INFO ("mqttsn.msg.len.below_header", IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
+                                      "Message Length shorter than the header",
+                                      "Every MQTT-SN message counts its own Length and Message Type octets (2, or 4 in the "
+                                      "three-octet form), so a smaller Length cannot be right: the body after it is malformed."),
 };
 
 static IotField mqttsn_fields[N_FIELDS] = {
@@ -164,7 +178,8 @@ static IotField mqttsn_fields[N_FIELDS] = {
     "One MQTT-SN message; a forwarder's encapsulated message holds another inside." },
   [F_MSG_LEN] = { "mqttsn.msg.len", "Message Length", IOT_FT_UINT16, IOT_BASE_DEC, NULL, 0,
     "Length of the whole message in bytes, this field included. One byte, or 0x01 followed by two bytes "
-    "for messages of 256 bytes or more." },
+    "(needed from 256 bytes on, allowed below). A receiver trusts it: if the datagram holds fewer bytes, "
+    "the message was cut short." },
   [F_MSG_TYPE] = { "mqttsn.msg.type", "Message Type", IOT_FT_UINT8, IOT_BASE_HEX, msg_type_names, 0,
     "What the message is: CONNECT, REGISTER, PUBLISH, SUBSCRIBE … (0x0c = PUBLISH)." },
   [F_DUP] = { "mqttsn.dup", "DUP", IOT_FT_BOOLEAN, IOT_BASE_NONE, NULL, 0x80,
@@ -265,6 +280,8 @@ typedef struct {
   const char  *pair;        /* both endpoints (and the wireless node), either direction;
                              * packet memory, as a layer may end anywhere */
   gboolean     first_pass;
+  guint        msg_len;     /* what the message's Length says, which may be
+                             * more than the datagram holds */
 } Ctx;
 
 static void
@@ -349,12 +366,21 @@ topic_name (IotPacket *pkt, Ctx *ctx, guint8 id_type, guint topic_id, guint off)
 
 /* ---- fields --------------------------------------------------------------- */
 
+/* Octets from @off to the end the Length gives.  A field read there past
+ * the end of the datagram is malformed, as in tshark: the Length is what
+ * a receiver trusts. */
+static guint
+msg_left (const Ctx *ctx, guint off)
+{
+  return ctx->msg_len > off ? ctx->msg_len - off : 0;
+}
+
 /* A string running to the end of the message.  A NUL ends it (as tshark
  * reads it), and bytes other than NUL after that are worth a warning. */
 static void
-add_string (IotPacket *pkt, int tree, int field, const IotBuf *msg, guint off, const char **out)
+add_string (IotPacket *pkt, int tree, int field, const IotBuf *msg, guint off, const Ctx *ctx, const char **out)
 {
-  guint len = iot_buf_reported_remaining (msg, off);
+  guint len = msg_left (ctx, off);
   const guint8 *p = iot_buf_ptr (msg, off, len);
   const guint8 *nul = memchr (p, 0, len);
   int node = iot_tree_add_string (pkt, tree, &mqttsn_fields[field], msg, off, len, (const char *) p, len);
@@ -445,7 +471,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint p, Ctx *ctx)
       iot_tree_set_generated (pkt, node);
     }
   add_u16 (pkt, tree, F_MSG_ID, msg, p + 3);
-  add_string (pkt, tree, F_PUB_MSG, msg, p + 5, &payload);
+  add_string (pkt, tree, F_PUB_MSG, msg, p + 5, ctx, &payload);
   if (payload != NULL && iot_packet_wants_readings (pkt))
     publish_reading (pkt, ctx, payload, topic, id_type, topic_id);
 }
@@ -459,7 +485,8 @@ static guint
 dissect_encapsulated (IotPacket *pkt, int tree, const IotBuf *buf, guint off, const IotBuf *msg, guint p,
                       Ctx *ctx)
 {
-  guint id_len = msg->reported - p - 1;
+  guint header_len = ctx->msg_len;
+  guint id_len = msg_left (ctx, p + 1);
   guint64 node_id = 0;
   const char *outer_pair = ctx->pair;
   guint inner;
@@ -473,13 +500,13 @@ dissect_encapsulated (IotPacket *pkt, int tree, const IotBuf *buf, guint off, co
         node_id = node_id << 8 | b[i];
       iot_tree_add_uint (pkt, tree, &mqttsn_fields[F_WIRELESS_NODE_ID], msg, p + 1, id_len, node_id);
     }
-  if (iot_buf_reported_remaining (buf, off + msg->reported) == 0)
-    return msg->reported;
+  if (iot_buf_reported_remaining (buf, off + header_len) == 0)
+    return header_len;
   /* The relayed node is a client of its own behind the forwarder. */
   ctx->pair = iot_packet_strdup_printf (pkt, "%s@%" G_GUINT64_FORMAT, outer_pair, node_id);
-  inner = dissect_message (pkt, buf, off + msg->reported, tree, ctx, FALSE);
+  inner = dissect_message (pkt, buf, off + header_len, tree, ctx, FALSE);
   ctx->pair = outer_pair;
-  return msg->reported + inner;
+  return header_len + inner;
 }
 
 /* The body of one message after its type octet (at @p). */
@@ -500,14 +527,14 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
       break;
     case MT_GWINFO:
       add_u8 (pkt, tree, F_GW_ID, msg, p);
-      if (iot_buf_reported_remaining (msg, p + 1) > 0)
-        add_string (pkt, tree, F_GW_ADDR, msg, p + 1, NULL);
+      if (msg_left (ctx, p + 1) > 0)
+        add_string (pkt, tree, F_GW_ADDR, msg, p + 1, ctx, NULL);
       break;
     case MT_CONNECT:
       add_flags (pkt, tree, msg, p, connect_flags);
       add_u8 (pkt, tree, F_PROTOCOL_ID, msg, p + 1);
       add_u16 (pkt, tree, F_KEEP_ALIVE, msg, p + 2);
-      add_string (pkt, tree, F_CLIENT_ID, msg, p + 4, &text);
+      add_string (pkt, tree, F_CLIENT_ID, msg, p + 4, ctx, &text);
       if (ctx->first_pass && text != NULL)
         g_hash_table_replace (ctx->st->clients, g_strdup (ctx->pair), g_strdup (text));
       break;
@@ -521,17 +548,17 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
       /* tshark reads the flags even from the empty WILLTOPIC that deletes
        * a will (legal in v1.2), and so calls it malformed; so do we. */
       add_flags (pkt, tree, msg, p, topic_type_flag);
-      if (iot_buf_reported_remaining (msg, p + 1) > 0)
-        add_string (pkt, tree, F_WILL_TOPIC, msg, p + 1, NULL);
+      if (msg_left (ctx, p + 1) > 0)
+        add_string (pkt, tree, F_WILL_TOPIC, msg, p + 1, ctx, NULL);
       break;
     case MT_WILLMSG:
     case MT_WILLMSGUPD:
-      add_string (pkt, tree, F_WILL_MSG, msg, p, NULL);
+      add_string (pkt, tree, F_WILL_MSG, msg, p, ctx, NULL);
       break;
     case MT_REGISTER:
       topic_id = add_u16 (pkt, tree, F_TOPIC_ID, msg, p);
       msg_id = add_u16 (pkt, tree, F_MSG_ID, msg, p + 2);
-      add_string (pkt, tree, F_TOPIC, msg, p + 4, &text);
+      add_string (pkt, tree, F_TOPIC, msg, p + 4, ctx, &text);
       /* A gateway's REGISTER carries the id; a client's asks for one. */
       if (topic_id != 0)
         learn_topic (ctx, topic_id, text);
@@ -560,7 +587,7 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
         guint8 flags = add_flags (pkt, tree, msg, p, topic_type_flag);
 
         msg_id = add_u16 (pkt, tree, F_MSG_ID, msg, p + 1);
-        add_string (pkt, tree, F_TOPIC_NAME_OR_ID, msg, p + 3, &text);
+        add_string (pkt, tree, F_TOPIC_NAME_OR_ID, msg, p + 3, ctx, &text);
         /* A subscription to a plain name (not a filter) gets its id in SUBACK. */
         if (type == MT_SUBSCRIBE && (flags & 0x03) == TOPIC_NORMAL && text != NULL
             && strpbrk (text, "#+") == NULL)
@@ -574,11 +601,11 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
       learn_from_ack (ctx, msg_id, topic_id, (guint8) add_u8 (pkt, tree, F_RETURN_CODE, msg, p + 5));
       break;
     case MT_PINGREQ:
-      if (iot_buf_reported_remaining (msg, p) > 0)
-        add_string (pkt, tree, F_CLIENT_ID, msg, p, NULL);
+      if (msg_left (ctx, p) > 0)
+        add_string (pkt, tree, F_CLIENT_ID, msg, p, ctx, NULL);
       break;
     case MT_DISCONNECT:
-      if (iot_buf_reported_remaining (msg, p) > 0)
+      if (msg_left (ctx, p) > 0)
         add_u16 (pkt, tree, F_SLEEP_TIMER, msg, p);
       break;
     case MT_WILLTOPICREQ:
@@ -586,46 +613,72 @@ dissect_body (IotPacket *pkt, int tree, const IotBuf *msg, guint p, guint8 type,
     case MT_PINGRESP:
       break;
     default:
-      if (iot_buf_reported_remaining (msg, p) > 0)
+      if (msg_left (ctx, p) > 0)
         iot_expert_add_info (pkt, tree, &mqttsn_experts[E_UNKNOWN_TYPE], "Unknown message type 0x%02x: body not decoded", type);
       break;
     }
+}
+
+/* The Length (one octet, or 0x01 and two more) and the type of the
+ * message at @off; returns the header's size.  Both are read before
+ * anything is shown, so a datagram too short for them is malformed
+ * before it is called MQTT-SN, as tshark has it. */
+static guint
+read_header (const IotBuf *buf, guint off, guint *len, guint8 *type)
+{
+  guint hdr = 1;
+
+  *len = iot_buf_u8 (buf, off);
+  if (*len == 0x01)
+    {
+      *len = iot_buf_u16 (buf, off + 1);
+      hdr = 3;
+    }
+  *type = iot_buf_u8 (buf, off + hdr);
+  return hdr;
 }
 
 /* One message at @off of @buf; returns the bytes it took. */
 static guint
 dissect_message (IotPacket *pkt, const IotBuf *buf, guint off, int parent, Ctx *ctx, gboolean top)
 {
-  guint len = iot_buf_u8 (buf, off), hdr = 1;
-  IotBuf msg;
+  guint len;
   guint8 type;
-  int tree;
+  guint hdr = read_header (buf, off, &len, &type);
+  guint avail = iot_buf_reported_remaining (buf, off);
+  const char *name = iot_value_name (msg_type_names, type);
+  IotBuf msg;
+  int tree, len_node;
 
-  if (len == 0x01)
-    {
-      /* The three-octet form: 0x01, then the length in two octets. */
-      len = iot_buf_u16 (buf, off + 1);
-      hdr = 3;
-    }
-  tree = iot_tree_add_item (pkt, parent, &mqttsn_fields[F_MSG], buf, off,
-                            MIN (len, iot_buf_reported_remaining (buf, off)), FALSE);
-  if (len < hdr + 1)
-    {
-      iot_tree_add_uint (pkt, tree, &mqttsn_fields[F_MSG_LEN], buf, off, hdr, len);
-      iot_malformed (pkt, "Message Length shorter than its own header");
-    }
-  type = iot_buf_u8 (buf, off + hdr);
+  tree = iot_tree_add_item (pkt, parent, &mqttsn_fields[F_MSG], buf, off, MIN (len, avail), FALSE);
   iot_tree_add_item (pkt, tree, &mqttsn_fields[F_MSG_TYPE], buf, off + hdr, 1, FALSE);
-  iot_tree_add_uint (pkt, tree, &mqttsn_fields[F_MSG_LEN], buf, off, hdr, len);
+  len_node = iot_tree_add_uint (pkt, tree, &mqttsn_fields[F_MSG_LEN], buf, off, hdr, len);
+  /* Says why the malformed mark that follows comes (tshark gives only the mark). */
+  if (len > avail)
+    iot_expert_add_info (pkt, len_node >= 0 ? len_node : tree, &mqttsn_experts[E_LENGTH_BEYOND],
+                         "Message Length %u, but the datagram has %u octets from here", len, avail);
+  else if (len < hdr + 1)
+    iot_expert_add_info (pkt, len_node >= 0 ? len_node : tree, &mqttsn_experts[E_LENGTH_SHORT],
+                         "Message Length %u, shorter than its own %u-octet header", len, hdr + 1);
   if (top)
-    iot_col_set_info (pkt, iot_value_name (msg_type_names, type));
-  msg = iot_buf_sub (buf, off, (gint) len);
+    {
+      if (name != NULL)
+        iot_col_set_info (pkt, name);
+      else
+        iot_col_printf_info (pkt, "Unknown (0x%02x)", type);
+    }
+  /* The view ends where the datagram does when the Length says more;
+   * fields read with msg_left() still run to where the Length ends. */
+  msg = iot_buf_sub (buf, off, (gint) MIN (len, avail));
+  ctx->msg_len = len;
   if (type == MT_ENCAPSULATED)
     return dissect_encapsulated (pkt, tree, buf, off, &msg, hdr + 1, ctx);
   dissect_body (pkt, tree, &msg, hdr + 1, type, ctx);
   return len;
 }
 
+/* One datagram carries one message (and a forwarder's one relayed
+ * message); octets after it are not read, as tshark leaves them. */
 static int
 dissect_mqttsn (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -634,14 +687,15 @@ dissect_mqttsn (IotPacket *pkt, IotBuf *buf, int parent)
     .pair = pair_key (pkt),
     .first_pass = iot_packet_first_pass (pkt) && !iot_packet_in_error (pkt),
   };
+  guint len;
+  guint8 type;
   int tree;
-  guint off = 0;
 
+  read_header (buf, 0, &len, &type);
   iot_col_set_protocol (pkt, "MQTT-SN");
   iot_col_clear_info (pkt);
   tree = iot_tree_add_protocol (pkt, parent, &mqttsn_fields[F_PROTO], buf, 0, -1);
-  while (off < buf->reported)
-    off += dissect_message (pkt, buf, off, tree, &ctx, off == 0);
+  dissect_message (pkt, buf, 0, tree, &ctx, TRUE);
   return buf->reported;
 }
 

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "iot-dissector.h"
-#include "iot-conversation.h"
 
 enum {
   F_PROTO,

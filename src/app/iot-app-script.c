@@ -96,7 +96,7 @@ screenshot_after_paint_cb (GdkFrameClock *clock, IotAppScript *self)
 
   if (clock != NULL)
     g_signal_handlers_disconnect_by_func (clock, screenshot_after_paint_cb, self);
-  if (!iot_application_save_screenshot (script_shown_widget (self), self->screenshot, &error))
+  if (!iot_app_script_save_screenshot (script_shown_widget (self), self->screenshot, &error))
     {
       g_printerr ("iotscope: screenshot: %s\n", error->message);
       g_application_quit (self->app);
@@ -469,6 +469,43 @@ iot_app_script_activate (IotAppScript *self, IotWindow *window)
    * give it longer. */
   if (self->screenshot != NULL)
     g_timeout_add (self->capture_dialog ? 4000 : 600, script_snapshot_cb, self);   /* no file: the empty window */
+}
+
+/* ---- screenshots ------------------------------------------------------------ */
+
+/* A widget paints itself into a texture through its renderer; the PNG is
+ * what the screen shows, without a compositor. */
+gboolean
+iot_app_script_save_screenshot (GtkWidget *widget, const char *path, GError **error)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  if (width <= 0 || height <= 0 || renderer == NULL)
+    {
+      g_object_unref (snapshot);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window is not shown");
+      return FALSE;
+    }
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing was drawn");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- options ------------------------------------------------------------------ */

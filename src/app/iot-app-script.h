@@ -35,4 +35,8 @@ void          iot_app_script_opening (IotAppScript *self, IotWindow *window);
  * --capture-dialog, or a screenshot of the empty window. */
 void          iot_app_script_activate (IotAppScript *self, IotWindow *window);
 
+/* Renders @widget (a realized, mapped window) into a PNG file: what
+ * --screenshot saves, and what the GUI tests save to look at. */
+gboolean      iot_app_script_save_screenshot (GtkWidget *widget, const char *path, GError **error);
+
 G_END_DECLS

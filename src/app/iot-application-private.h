@@ -13,8 +13,6 @@ GSettings *iot_application_get_settings (IotApplication *self);
 void       iot_application_init_resources (void);
 /* The folder whose LANG/LC_MESSAGES/iotscope.mo translate the window. */
 const char *iot_application_locale_dir (void);
-/* Renders @widget (a realized, mapped window) into a PNG file. */
-gboolean   iot_application_save_screenshot (GtkWidget *widget, const char *path, GError **error);
 
 /* Shows one of the application's dialogs for the active window, as its
  * menu items do: "preferences[:PAGE]", "colour-rules", "file-properties"

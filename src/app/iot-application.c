@@ -127,41 +127,6 @@ create_settings (gboolean ephemeral)
   return g_settings_new_full (schema, backend, NULL);
 }
 
-/* ---- screenshots -------------------------------------------------------------- */
-
-gboolean
-iot_application_save_screenshot (GtkWidget *widget, const char *path, GError **error)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  if (width <= 0 || height <= 0 || renderer == NULL)
-    {
-      g_object_unref (snapshot);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window is not shown");
-      return FALSE;
-    }
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing was drawn");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ---- windows ------------------------------------------------------------------ */
 
 static gboolean

@@ -364,30 +364,6 @@ iot_colour_rules_dialog_get_control (IotColourRulesDialog *self, guint index, co
   return row != NULL ? g_object_get_data (G_OBJECT (gtk_list_box_row_get_child (row)), what) : NULL;
 }
 
-GtkButton *
-iot_colour_rules_dialog_get_add_button (IotColourRulesDialog *self)
-{
-  return self->add_button;
-}
-
-GtkButton *
-iot_colour_rules_dialog_get_defaults_button (IotColourRulesDialog *self)
-{
-  return self->defaults_button;
-}
-
-GtkButton *
-iot_colour_rules_dialog_get_apply_button (IotColourRulesDialog *self)
-{
-  return self->apply_button;
-}
-
-GtkLabel *
-iot_colour_rules_dialog_get_status (IotColourRulesDialog *self)
-{
-  return self->status;
-}
-
 static void
 iot_colour_rules_dialog_dispose (GObject *object)
 {

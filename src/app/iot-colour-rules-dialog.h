@@ -18,9 +18,5 @@ GtkListBox *iot_colour_rules_dialog_get_list (IotColourRulesDialog *self);
 /* A control of row @index: "enabled", "name", "filter", "foreground",
  * "background", "up", "down" or "remove". */
 GtkWidget  *iot_colour_rules_dialog_get_control (IotColourRulesDialog *self, guint index, const char *what);
-GtkButton  *iot_colour_rules_dialog_get_add_button (IotColourRulesDialog *self);
-GtkButton  *iot_colour_rules_dialog_get_defaults_button (IotColourRulesDialog *self);
-GtkButton  *iot_colour_rules_dialog_get_apply_button (IotColourRulesDialog *self);
-GtkLabel   *iot_colour_rules_dialog_get_status (IotColourRulesDialog *self);
 
 G_END_DECLS

@@ -171,30 +171,6 @@ reset_clicked_cb (IotColumnEditor *self)
   iot_column_prefs_reset (self->prefs);
 }
 
-GtkListBox *
-iot_column_editor_get_rows (IotColumnEditor *self)
-{
-  return self->rows;
-}
-
-GtkEntry *
-iot_column_editor_get_field_entry (IotColumnEditor *self)
-{
-  return self->field_entry;
-}
-
-GtkButton *
-iot_column_editor_get_add_button (IotColumnEditor *self)
-{
-  return self->add_button;
-}
-
-GtkLabel *
-iot_column_editor_get_message (IotColumnEditor *self)
-{
-  return self->message;
-}
-
 static void
 iot_column_editor_dispose (GObject *object)
 {

@@ -12,9 +12,5 @@ typedef struct _IotColumnPrefs IotColumnPrefs;
 G_DECLARE_FINAL_TYPE (IotColumnEditor, iot_column_editor, IOT, COLUMN_EDITOR, GtkWindow)
 
 IotColumnEditor *iot_column_editor_new (GtkWindow *parent, IotColumnPrefs *prefs);
-GtkListBox      *iot_column_editor_get_rows (IotColumnEditor *self);
-GtkEntry        *iot_column_editor_get_field_entry (IotColumnEditor *self);
-GtkButton       *iot_column_editor_get_add_button (IotColumnEditor *self);
-GtkLabel        *iot_column_editor_get_message (IotColumnEditor *self);
 
 G_END_DECLS

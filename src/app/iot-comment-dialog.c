@@ -60,12 +60,6 @@ iot_comment_dialog_save (IotCommentDialog *self)
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
-GtkTextView *
-iot_comment_dialog_get_text_view (IotCommentDialog *self)
-{
-  return self->text_view;
-}
-
 static void
 iot_comment_dialog_dispose (GObject *object)
 {

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (IotCommentDialog, iot_comment_dialog, IOT, COMMENT_DIALOG,
 /* Edits comment @index of frame @number (index = the number of comments
  * the frame has: a new one). */
 IotCommentDialog *iot_comment_dialog_new (GtkWindow *parent, IotSession *session, guint32 number, guint index);
-GtkTextView      *iot_comment_dialog_get_text_view (IotCommentDialog *self);
 /* What OK does: stores the text (empty: removes the comment) and closes. */
 void              iot_comment_dialog_save (IotCommentDialog *self);
 

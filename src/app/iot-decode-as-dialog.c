@@ -226,40 +226,10 @@ iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self)
   return G_LIST_MODEL (self->entries);
 }
 
-GtkListBox *
-iot_decode_as_dialog_get_list (IotDecodeAsDialog *self)
-{
-  return self->entry_list;
-}
-
 GtkDropDown *
 iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self)
 {
   return self->table_dropdown;
-}
-
-GtkEntry *
-iot_decode_as_dialog_get_value_entry (IotDecodeAsDialog *self)
-{
-  return self->value_entry;
-}
-
-GtkDropDown *
-iot_decode_as_dialog_get_protocol_dropdown (IotDecodeAsDialog *self)
-{
-  return self->protocol_dropdown;
-}
-
-GtkButton *
-iot_decode_as_dialog_get_add_button (IotDecodeAsDialog *self)
-{
-  return self->add_button;
-}
-
-GtkLabel *
-iot_decode_as_dialog_get_status (IotDecodeAsDialog *self)
-{
-  return self->status;
 }
 
 static void

@@ -19,12 +19,7 @@ IotDecodeAsDialog *iot_decode_as_dialog_new (GSettings *settings, IotSession *se
 
 /* The entries shown ("tcp.port==1884,mqtt"), as GtkStringObject. */
 GListModel  *iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self);
-GtkListBox  *iot_decode_as_dialog_get_list (IotDecodeAsDialog *self);
 GtkDropDown *iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self);
-GtkEntry    *iot_decode_as_dialog_get_value_entry (IotDecodeAsDialog *self);
-GtkDropDown *iot_decode_as_dialog_get_protocol_dropdown (IotDecodeAsDialog *self);
-GtkButton   *iot_decode_as_dialog_get_add_button (IotDecodeAsDialog *self);
-GtkLabel    *iot_decode_as_dialog_get_status (IotDecodeAsDialog *self);
 /* Selects @abbrev in the protocol list; FALSE if no protocol has it. */
 gboolean     iot_decode_as_dialog_select_protocol (IotDecodeAsDialog *self, const char *abbrev);
 

@@ -709,18 +709,6 @@ iot_filter_bar_set_session (IotFilterBar *self, IotSession *session)
   g_signal_connect_object (session, "notify::filter-text", G_CALLBACK (filter_text_cb), self, 0);
 }
 
-GtkEntry *
-iot_filter_bar_get_entry (IotFilterBar *self)
-{
-  return self->entry;
-}
-
-GtkLabel *
-iot_filter_bar_get_message (IotFilterBar *self)
-{
-  return self->message;
-}
-
 IotFilterState
 iot_filter_bar_get_state (IotFilterBar *self)
 {

@@ -20,8 +20,6 @@ typedef enum {
 
 GtkWidget     *iot_filter_bar_new (void);
 void           iot_filter_bar_set_session (IotFilterBar *self, IotSession *session);
-GtkEntry      *iot_filter_bar_get_entry (IotFilterBar *self);
-GtkLabel      *iot_filter_bar_get_message (IotFilterBar *self);
 IotFilterState iot_filter_bar_get_state (IotFilterBar *self);
 /* Puts @text in the entry (checked as if typed); applies it if @apply. */
 void           iot_filter_bar_set_text (IotFilterBar *self, const char *text, gboolean apply);

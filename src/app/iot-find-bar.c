@@ -403,11 +403,6 @@ iot_find_bar_dismiss (IotFindBar *self)
   gtk_revealer_set_reveal_child (self->revealer, FALSE);
 }
 
-gboolean
-iot_find_bar_is_revealed (IotFindBar *self)
-{
-  return gtk_revealer_get_reveal_child (self->revealer);
-}
 
 void
 iot_find_bar_set_mode (IotFindBar *self, IotFindMode mode)
@@ -431,12 +426,6 @@ GtkEntry *
 iot_find_bar_get_entry (IotFindBar *self)
 {
   return self->entry;
-}
-
-GtkLabel *
-iot_find_bar_get_status (IotFindBar *self)
-{
-  return self->status;
 }
 
 GtkDropDown *

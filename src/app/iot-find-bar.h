@@ -19,7 +19,6 @@ void          iot_find_bar_set_session (IotFindBar *self, IotSession *session);
 void          iot_find_bar_reveal (IotFindBar *self);
 /* Hides it and stops a search that runs. */
 void          iot_find_bar_dismiss (IotFindBar *self);
-gboolean      iot_find_bar_is_revealed (IotFindBar *self);
 
 void          iot_find_bar_set_mode (IotFindBar *self, IotFindMode mode);
 void          iot_find_bar_set_scope (IotFindBar *self, IotFindScope scope);
@@ -33,7 +32,6 @@ gboolean      iot_find_bar_find (IotFindBar *self, gboolean backwards);
 gboolean      iot_find_bar_is_searching (IotFindBar *self);
 
 GtkEntry     *iot_find_bar_get_entry (IotFindBar *self);
-GtkLabel     *iot_find_bar_get_status (IotFindBar *self);
 GtkDropDown  *iot_find_bar_get_mode_dropdown (IotFindBar *self);
 GtkDropDown  *iot_find_bar_get_scope_dropdown (IotFindBar *self);
 

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "iot-capture.h"
+#include "iot-frame-sort.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,7 @@ typedef enum {
   IOT_N_TIME_FORMATS
 } IotTimeFormat;
 
+
 /* The GSettings name of @format ("relative", "date", …) and tshark's -t
  * letters for it ("r", "ad", …). */
 const char   *iot_time_format_id (IotTimeFormat format);
@@ -35,17 +37,6 @@ const char   *iot_time_format_tshark (IotTimeFormat format);
 /* -1 when @id names none. */
 int           iot_time_format_from_id (const char *id);
 
-/* The packet list's columns. */
-typedef enum {
-  IOT_COLUMN_NUMBER,
-  IOT_COLUMN_TIME,
-  IOT_COLUMN_SOURCE,
-  IOT_COLUMN_DESTINATION,
-  IOT_COLUMN_PROTOCOL,
-  IOT_COLUMN_LENGTH,
-  IOT_COLUMN_INFO,
-  IOT_N_COLUMNS
-} IotColumn;
 
 /* "number", "time", "source", … (settings, command line); -1 if unknown. */
 const char   *iot_column_id (IotColumn column);

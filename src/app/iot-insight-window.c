@@ -1163,11 +1163,6 @@ iot_insight_window_set_page (IotInsightWindow *self, const char *page)
   gtk_stack_set_visible_child_name (self->pages, page);
 }
 
-const char *
-iot_insight_window_get_page (IotInsightWindow *self)
-{
-  return gtk_stack_get_visible_child_name (self->pages);
-}
 
 static gboolean
 has_suffix_nocase (const char *path, const char *suffix)

@@ -23,7 +23,6 @@ G_DECLARE_FINAL_TYPE (IotInsightWindow, iot_insight_window, IOT, INSIGHT_WINDOW,
  * "frame-activated" for an evidence or related frame. */
 IotInsightWindow *iot_insight_window_new (IotSession *session, const char *page);
 void              iot_insight_window_set_page (IotInsightWindow *self, const char *page);
-const char       *iot_insight_window_get_page (IotInsightWindow *self);
 
 /* What the buttons of the header bar do once a file is chosen; FALSE with
  * @error before the analysis is ready or when the file cannot be used.

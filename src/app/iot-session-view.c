@@ -28,6 +28,15 @@ view_job_free (gpointer data)
 
 /* ---- the view: filter, order, expert counts ---------------------------------- */
 
+/* The Time column sorts as it shows: by the deltas when it shows them. */
+static IotSortTime
+sort_time_of (IotTimeFormat format)
+{
+  if (format == IOT_TIME_DELTA_DISPLAYED)
+    return IOT_SORT_TIME_DELTA_DISPLAYED;
+  return format == IOT_TIME_DELTA ? IOT_SORT_TIME_DELTA : IOT_SORT_TIME_STAMP;
+}
+
 /* From a worker: the first matches are there; show them now rather than
  * at the next poll. */
 static void
@@ -140,7 +149,7 @@ view_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
                                               cancellable, &job->sort_progress);
       else
         job->order = iot_frame_sort (job->capture, (const guint32 *) (gpointer) numbers->data, numbers->len,
-                                     job->sort_column, job->sort_descending, job->time_format,
+                                     job->sort_column, job->sort_descending, sort_time_of (job->time_format),
                                      cancellable, &job->sort_progress);
       if (job->order == NULL)
         {

@@ -316,11 +316,6 @@ iot_stats_window_set_page (IotStatsWindow *self, const char *page)
   gtk_stack_set_visible_child_name (self->pages, page);
 }
 
-const char *
-iot_stats_window_get_page (IotStatsWindow *self)
-{
-  return gtk_stack_get_visible_child_name (self->pages);
-}
 
 char *
 iot_stats_window_dup_page_text (IotStatsWindow *self, const char *page)

@@ -23,7 +23,6 @@ G_DECLARE_FINAL_TYPE (IotStatsWindow, iot_stats_window, IOT, STATS_WINDOW, IotAn
  * when an expert item is activated. */
 IotStatsWindow *iot_stats_window_new (IotSession *session, const char *page);
 void            iot_stats_window_set_page (IotStatsWindow *self, const char *page);
-const char     *iot_stats_window_get_page (IotStatsWindow *self);
 /* What "Copy as Text" copies for @page (NULL: the page shown): the page
  * as `iotscope-cli -z …` prints it. */
 char           *iot_stats_window_dup_page_text (IotStatsWindow *self, const char *page);

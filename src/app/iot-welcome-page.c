@@ -219,18 +219,6 @@ iot_welcome_page_get_interfaces (IotWelcomePage *self)
   return G_LIST_MODEL (self->interfaces);
 }
 
-GtkListBox *
-iot_welcome_page_get_recent_list (IotWelcomePage *self)
-{
-  return self->recent_list;
-}
-
-GtkListBox *
-iot_welcome_page_get_interface_list (IotWelcomePage *self)
-{
-  return self->interface_list;
-}
-
 gboolean
 iot_welcome_page_interfaces_ready (IotWelcomePage *self)
 {

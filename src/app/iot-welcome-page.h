@@ -15,8 +15,6 @@ G_DECLARE_FINAL_TYPE (IotWelcomePage, iot_welcome_page, IOT, WELCOME_PAGE, GtkWi
  * worker ("interfaces-ready"). */
 GListModel *iot_welcome_page_get_recent (IotWelcomePage *self);
 GListModel *iot_welcome_page_get_interfaces (IotWelcomePage *self);
-GtkListBox *iot_welcome_page_get_recent_list (IotWelcomePage *self);
-GtkListBox *iot_welcome_page_get_interface_list (IotWelcomePage *self);
 gboolean    iot_welcome_page_interfaces_ready (IotWelcomePage *self);
 
 G_END_DECLS

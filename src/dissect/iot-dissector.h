@@ -411,6 +411,7 @@ G_END_DECLS
 
 #include "iot-reassembly.h"
 #include "iot-conversation.h"
+#include "iot-match.h"
 #include "iot-secrets.h"
 #include "iot-resolve.h"
 #include "iot-tap.h"

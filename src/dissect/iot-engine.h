@@ -7,13 +7,11 @@
 
 #include "iot-file.h"
 #include "iot-packet.h"
+#include "iot-registry.h"
 
 G_BEGIN_DECLS
 
 typedef struct _IotEngine IotEngine;
-
-/* Loads the built-in dissectors and plugins once per process. */
-void         iot_registry_init (void);
 
 IotEngine   *iot_engine_new (IotFile *file);
 void         iot_engine_free (IotEngine *engine);
@@ -66,32 +64,5 @@ typedef struct {
  * were dissected before.  The first pass must have covered the frame. */
 void         iot_engine_dissect (IotEngine *engine, IotPacket *pkt, guint32 number,
                                  const IotDissectOptions *options);
-
-/* Registry look-ups. */
-const IotField     *iot_registry_field (const char *abbrev);
-guint               iot_registry_n_fields (void);
-const IotField     *iot_registry_field_by_id (guint id);
-guint               iot_registry_n_dissectors (void);
-const IotDissector *iot_registry_dissector_by_id (guint id);
-/* "Decode As": maps a table key to a protocol, as tshark's -d
- * "tcp.port==1884,mqtt" (a range "5690-5699" is allowed). */
-gboolean            iot_registry_decode_as (const char *spec, GError **error);
-/* tshark's port preferences, "mqtt.tcp.port:1883,8883" or
- * "coap.udp.port:5683-5690": the protocol's ports in that table become
- * these (none for an empty list or "0").  G_IO_ERROR_NOT_FOUND when the
- * name is not one. */
-gboolean            iot_registry_set_port_preference (const char *name_value, GError **error);
-/* The ports @protocol has in @table ("tcp.port") now, "1883,8883". */
-char               *iot_registry_port_preference (const char *protocol, const char *table);
-/* Takes back every change of Decode As and port preferences: the tables
- * as the dissectors registered them.  Not while frames are dissected. */
-void                iot_registry_reset_decode_as (void);
-/* --disable-protocol / --enable-protocol: a disabled protocol is never
- * called, its bytes are shown as data.  Before any engine is created;
- * FALSE with @error for an unknown name or the frame itself. */
-gboolean            iot_registry_set_enabled (const char *abbrev, gboolean enabled, GError **error);
-gboolean            iot_registry_dissector_enabled (const IotDissector *dissector);
-/* Registers an extra dissector (plugins); before any engine is created. */
-gboolean            iot_registry_add (IotDissector *dissector, GError **error);
 
 G_END_DECLS

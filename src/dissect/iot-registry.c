@@ -1,5 +1,6 @@
 /* iot-registry.c — fields, dissectors, hand-off tables and plugins. */
 #include "iot-core-private.h"
+#include "iot-registry.h"
 
 #include <gmodule.h>
 #include <string.h>

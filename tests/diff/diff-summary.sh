@@ -44,6 +44,10 @@ for capture in tests/captures/*.pcap*; do
     mqttsn.pcap)
       only=(-Y 'not _ws.malformed')
       echo "partly compared (summary): mqttsn.pcap: the malformed frame left out: tshark -2 drops [Malformed Packet] from its Info" ;;
+    # The same for the datagrams whose Length runs past their end.
+    mqttsn-gen.pcap)
+      only=(-Y 'not (mqttsn && _ws.malformed)')
+      echo "partly compared (summary): mqttsn-gen.pcap: frames malformed inside a message left out: tshark -2 drops [Malformed Packet] from their Info" ;;
   esac
   checked=$((checked + 1))
   theirs=$(tshark -2 "${opts[@]}" -r "$capture" "${only[@]}" 2>/dev/null | without_frames "$beyond")

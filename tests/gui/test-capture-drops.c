@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 
 #define DROPS_PORT   47988
@@ -139,7 +140,7 @@ test_drops_in_status_bar (void)
       while (g_list_model_get_n_items (rows) < stats.captured && g_get_monotonic_time () < deadline)
         g_main_context_iteration (NULL, TRUE);
       gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
 
   g_signal_connect (window, "capture-finished", G_CALLBACK (gui_test_flag_cb), &finished);

@@ -119,7 +119,7 @@ apply_and_wait (IotColourRulesDialog *dialog)
   gboolean closed = FALSE;
 
   g_signal_connect (dialog, "destroy", G_CALLBACK (gui_test_flag_cb), &closed);
-  g_signal_emit_by_name (iot_colour_rules_dialog_get_apply_button (dialog), "clicked");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_COLOUR_RULES_DIALOG, "apply_button")), "clicked");
   gui_test_wait_for (&closed);
 }
 
@@ -158,7 +158,7 @@ test_rules_and_editor (void)
   g_assert_cmpuint (g_list_model_get_n_items (iot_colour_rules_dialog_get_rules (dialog)), ==,
                     g_variant_n_children (defaults));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (iot_colour_rules_dialog_get_control (dialog, rst, "enabled")), FALSE);
-  g_signal_emit_by_name (iot_colour_rules_dialog_get_add_button (dialog), "clicked");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_COLOUR_RULES_DIALOG, "add_button")), "clicked");
   gtk_editable_set_text (GTK_EDITABLE (iot_colour_rules_dialog_get_control (dialog, 0, "name")), "Publish");
   gtk_editable_set_text (GTK_EDITABLE (iot_colour_rules_dialog_get_control (dialog, 0, "filter")), "mqtt.msgtype == 3");
   {
@@ -195,8 +195,8 @@ test_rules_and_editor (void)
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_editable_set_text (GTK_EDITABLE (iot_colour_rules_dialog_get_control (dialog, 0, "filter")), "mqtt.msgtype ==");
   g_assert_true (gtk_widget_has_css_class (iot_colour_rules_dialog_get_control (dialog, 0, "filter"), "error"));
-  g_signal_emit_by_name (iot_colour_rules_dialog_get_apply_button (dialog), "clicked");
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_colour_rules_dialog_get_status (dialog)), "Publish"));
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_COLOUR_RULES_DIALOG, "apply_button")), "clicked");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (dialog, IOT_TYPE_COLOUR_RULES_DIALOG, "status"))), "Publish"));
   {
     g_autoptr (GVariant) now = g_settings_get_value (settings, "colour-rules");
 
@@ -211,7 +211,7 @@ test_rules_and_editor (void)
     g_assert_false (gtk_widget_get_sensitive (iot_colour_rules_dialog_get_control (dialog, 0, "up")));
   }
   /* Restore Defaults, then Apply: the schema's rules again. */
-  g_signal_emit_by_name (iot_colour_rules_dialog_get_defaults_button (dialog), "clicked");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_COLOUR_RULES_DIALOG, "defaults_button")), "clicked");
   g_assert_cmpuint (g_list_model_get_n_items (iot_colour_rules_dialog_get_rules (dialog)), ==,
                     g_variant_n_children (defaults));
   apply_and_wait (dialog);

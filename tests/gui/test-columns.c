@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-column-editor.h"
 #include "iot-column-prefs.h"
@@ -237,7 +238,7 @@ test_sort_custom (void)
     {
       g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "sort-custom.png", NULL);
 
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
   sort_by_header (window, field_column (prefs, "mqtt.topic"), GTK_SORT_ASCENDING);
   assert_order (window, by_topic);
@@ -385,13 +386,13 @@ test_columns (void)
   editor = IOT_COLUMN_EDITOR (iot_column_prefs_show_editor (prefs));
   gui_test_settle ();
   g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (editor)), ==, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_observe_children (GTK_WIDGET (iot_column_editor_get_rows (editor))))), ==, 8);
-  gtk_editable_set_text (GTK_EDITABLE (iot_column_editor_get_field_entry (editor)), "no_such.field");
-  g_signal_emit_by_name (iot_column_editor_get_add_button (editor), "clicked");
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_column_editor_get_message (editor)), "not a field name"));
-  gtk_editable_set_text (GTK_EDITABLE (iot_column_editor_get_field_entry (editor)), "tcp.srcport");
-  g_signal_emit_by_name (iot_column_editor_get_add_button (editor), "clicked");
-  g_assert_cmpstr (gtk_label_get_text (iot_column_editor_get_message (editor)), ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_observe_children (GTK_WIDGET (GTK_LIST_BOX (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "rows")))))), ==, 8);
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "field_entry"))), "no_such.field");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "add_button")), "clicked");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "message"))), "not a field name"));
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "field_entry"))), "tcp.srcport");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "add_button")), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "message"))), ==, "");
   iot_column_prefs_add_comment (prefs);
   gui_test_settle ();
   g_clear_pointer (&titles, g_free);
@@ -421,7 +422,7 @@ test_columns (void)
       g_autofree char *shot = g_build_filename (g_getenv ("IOTSCOPE_SCREENSHOT_DIR"), "columns.png", NULL);
       g_autoptr (GError) error = NULL;
 
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
 
   iot_column_prefs_set_visible (prefs, 2, FALSE); /* Destination, now third */
@@ -431,7 +432,7 @@ test_columns (void)
   g_assert_cmpstr (titles, ==, "#|Source|Protocol|Length|Time|Topic|Source Port|Comment|Info");
   g_assert_false (iot_packet_list_get_column_visible (iot_window_get_packet_list (window), IOT_COLUMN_DESTINATION));
   /* The editor follows: nine rows plus the hidden one. */
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_observe_children (GTK_WIDGET (iot_column_editor_get_rows (editor))))), ==, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_observe_children (GTK_WIDGET (GTK_LIST_BOX (gui_test_template_child (editor, IOT_TYPE_COLUMN_EDITOR, "rows")))))), ==, 10);
   gtk_window_destroy (GTK_WINDOW (editor));
 
   /* Kept in the settings, and a new window is built from them. */

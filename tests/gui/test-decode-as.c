@@ -51,33 +51,33 @@ test_decode_as (void)
 
   dialog = iot_decode_as_dialog_new (settings, iot_window_get_session (window));
   gtk_window_present (GTK_WINDOW (dialog));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_decode_as_dialog_get_value_entry (dialog))), ==, "1883");
-  item = gtk_drop_down_get_selected_item (iot_decode_as_dialog_get_protocol_dropdown (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "value_entry")))), ==, "1883");
+  item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "protocol_dropdown")));
   g_assert_cmpstr (gtk_string_object_get_string (item), ==, "mqtt");
   g_assert_cmpuint (g_list_model_get_n_items (iot_decode_as_dialog_get_entries (dialog)), ==, 0);
 
   /* As HTTP. */
   g_assert_true (iot_decode_as_dialog_select_protocol (dialog, "http"));
-  g_signal_emit_by_name (iot_decode_as_dialog_get_add_button (dialog), "clicked");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "add_button")), "clicked");
   stored = g_settings_get_strv (settings, "decode-as");
   g_assert_cmpuint (g_strv_length (stored), ==, 1);
   g_assert_cmpstr (stored[0], ==, spec);
   g_assert_cmpuint (g_list_model_get_n_items (iot_decode_as_dialog_get_entries (dialog)), ==, 1);
-  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_decode_as_dialog_get_list (dialog), 0));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "entry_list")), 0));
   gui_test_wait_for (&loaded);
   loaded = FALSE;
   g_assert_cmpuint (displayed_with (window, "http"), ==, http_as);
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, mqtt_as);
 
   /* Not a value: said so, nothing added. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_decode_as_dialog_get_value_entry (dialog)), "18x3");
-  g_signal_emit_by_name (iot_decode_as_dialog_get_value_entry (dialog), "activate");
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_decode_as_dialog_get_status (dialog)), "expected TABLE==VALUE"));
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "value_entry"))), "18x3");
+  g_signal_emit_by_name (GTK_ENTRY (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "value_entry")), "activate");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "status"))), "expected TABLE==VALUE"));
   g_assert_cmpuint (g_list_model_get_n_items (iot_decode_as_dialog_get_entries (dialog)), ==, 1);
 
   /* Removed: MQTT again, as without -d. */
   {
-    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_decode_as_dialog_get_list (dialog), 0));
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (dialog, IOT_TYPE_DECODE_AS_DIALOG, "entry_list")), 0));
 
     g_signal_emit_by_name (gtk_widget_get_last_child (row), "clicked");
   }

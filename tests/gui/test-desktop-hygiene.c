@@ -6,6 +6,7 @@
  * Run under Xvfb (run-xvfb.sh). */
 #include <gtk/gtk.h>
 
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-style.h"
 
@@ -82,7 +83,7 @@ check_shortcuts_window (GtkApplication *app, GtkApplicationWindow *window)
 
       while (g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, FALSE);
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (help), path, NULL));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (help), path, NULL));
     }
   gtk_window_close (GTK_WINDOW (help));
 }

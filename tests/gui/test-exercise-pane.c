@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-exercise.h"
 #include "iot-exercise-add-dialog.h"
@@ -54,7 +55,7 @@ maybe_screenshot_widget (GtkWidget *widget, const char *name)
     return;
   path = g_build_filename (screenshot_path, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (widget, path, &error));
+  g_assert_true (iot_app_script_save_screenshot (widget, path, &error));
   g_assert_no_error (error);
 }
 

@@ -61,7 +61,7 @@ paste (GtkEntry *entry, const char *text)
 static gint64
 paste_and_wait (IotFilterBar *bar, const char *text, gboolean *saw_worker)
 {
-  GtkEntry *entry = iot_filter_bar_get_entry (bar);
+  GtkEntry *entry = GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry"));
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   gint64 since, asked = g_get_monotonic_time ();
   Probe probe;
@@ -78,13 +78,13 @@ paste_and_wait (IotFilterBar *bar, const char *text, gboolean *saw_worker)
   /* Until the pasted text is in (or refused) and checked. */
   while ((strcmp (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0
           && iot_filter_bar_get_state (bar) != IOT_FILTER_STATE_INVALID)
-         || g_str_has_prefix (gtk_label_get_text (iot_filter_bar_get_message (bar)), "Checking"))
+         || g_str_has_prefix (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), "Checking"))
     {
-      *saw_worker |= g_str_has_prefix (gtk_label_get_text (iot_filter_bar_get_message (bar)), "Checking");
+      *saw_worker |= g_str_has_prefix (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), "Checking");
       if (g_get_monotonic_time () > deadline)
         g_error ("no verdict: %zu of %zu bytes in the entry, message \"%s\"",
                  strlen (gtk_editable_get_text (GTK_EDITABLE (entry))), strlen (text),
-                 gtk_label_get_text (iot_filter_bar_get_message (bar)));
+                 gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))));
       g_main_context_iteration (NULL, TRUE);
     }
   /* And a little longer: the window must still answer afterwards. */
@@ -109,12 +109,12 @@ repeat (const char *piece, gsize target_length, const char *tail)
 static void
 assert_invalid (IotFilterBar *bar, const char *message_part)
 {
-  GtkWidget *entry = GTK_WIDGET (iot_filter_bar_get_entry (bar));
-  const char *message = gtk_label_get_text (iot_filter_bar_get_message (bar));
+  GtkWidget *entry = GTK_WIDGET (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry")));
+  const char *message = gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message")));
 
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_INVALID);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-invalid"));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (iot_filter_bar_get_message (bar))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message")))));
   if (strstr (message, message_part) == NULL)
     g_error ("message \"%s\" lacks \"%s\"", message, message_part);
   g_assert_false (iot_filter_bar_apply (bar));
@@ -160,7 +160,7 @@ test_hostile_paste (void)
 
   /* Once, so that the first layout of the message line is not measured:
    * that is the window's drawing, not the filter's checking. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_filter_bar_get_entry (bar)), "tcp.len >");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry"))), "tcp.len >");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_INVALID);
   gui_test_settle ();
 
@@ -171,12 +171,12 @@ test_hostile_paste (void)
   check_paste (bar, "4,000-deep filter", less_deep, "more than 256 levels deep. (at character 257)", TRUE);
   check_paste (bar, "15 KB filter", long_bad, "\"no.such.field\" is neither a field nor a protocol name", TRUE);
   /* The tooltip shows the part around the problem, not 15 KB. */
-  tooltip = gtk_widget_get_tooltip_markup (GTK_WIDGET (iot_filter_bar_get_entry (bar)));
+  tooltip = gtk_widget_get_tooltip_markup (GTK_WIDGET (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry"))));
   g_assert_nonnull (strstr (tooltip, "no.such.field"));
   g_assert_cmpint (strlen (tooltip), <, 1024);
 
   /* The window still works: typing a short filter is checked at once. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_filter_bar_get_entry (bar)), "mqtt");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry"))), "mqtt");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_VALID);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -189,7 +189,7 @@ test_long_valid_paste (void)
   IotWindow *window = gui_test_open_capture ("mqtt311.pcap");
   IotSession *session = iot_window_get_session (window);
   IotFilterBar *bar = iot_window_get_filter_bar (window);
-  GtkEntry *entry = iot_filter_bar_get_entry (bar);
+  GtkEntry *entry = GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry"));
   GListModel *rows = G_LIST_MODEL (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
   g_autofree char *capture = gui_test_capture_file ("mqtt311.pcap");
   g_autofree char *text = repeat ("frame.len > 1 && ", 12 * 1024, "mqtt");

@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-comment-dialog.h"
 #include "iot-frame-notes.h"
@@ -78,7 +79,7 @@ select_frame (IotWindow *window, guint32 number)
 static const char *
 status_text (IotWindow *window)
 {
-  return gtk_label_get_text (iot_find_bar_get_status (IOT_FIND_BAR (gui_test_window_child (window, "find_bar"))));
+  return gtk_label_get_text (GTK_LABEL (gui_test_template_child (IOT_FIND_BAR (gui_test_window_child (window, "find_bar")), IOT_TYPE_FIND_BAR, "status")));
 }
 
 static void
@@ -92,7 +93,7 @@ save_widget_screenshot (GtkWidget *widget, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (widget, path, &error));
+  g_assert_true (iot_app_script_save_screenshot (widget, path, &error));
   g_test_message ("screenshot %s", path);
 }
 
@@ -119,10 +120,10 @@ test_find (void)
   last_publish = g_array_index (publishes, guint32, publishes->len - 1);
 
   /* Ctrl+F's action shows the bar with the focus in its entry. */
-  g_assert_false (iot_find_bar_is_revealed (bar));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.find", NULL));
   gui_test_settle ();
-  g_assert_true (iot_find_bar_is_revealed (bar));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (iot_find_bar_get_entry (bar))))));
 
   /* Display filter: next, next, previous, as the CLI's matches. */
@@ -251,7 +252,7 @@ test_find (void)
 
   /* Escape's action: the bar goes away. */
   iot_find_bar_dismiss (bar);
-  g_assert_false (iot_find_bar_is_revealed (bar));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (gui_test_template_child (bar, IOT_TYPE_FIND_BAR, "revealer"))));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -476,7 +477,7 @@ test_comments (void)
   dialog = IOT_COMMENT_DIALOG (iot_window_notes_get_comment_dialog (window));
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (iot_comment_dialog_get_text_view (dialog)),
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (gui_test_template_child (dialog, IOT_TYPE_COMMENT_DIALOG, "text_view"))),
                             "  Broker answers CONNACK late  ", -1);
   iot_comment_dialog_save (dialog);
   gui_test_settle ();
@@ -490,7 +491,7 @@ test_comments (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "notes.comment", NULL));
   dialog = IOT_COMMENT_DIALOG (iot_window_notes_get_comment_dialog (window));
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (iot_comment_dialog_get_text_view (dialog));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (gui_test_template_child (dialog, IOT_TYPE_COMMENT_DIALOG, "text_view")));
     GtkTextIter start, end;
     g_autofree char *text = NULL;
 

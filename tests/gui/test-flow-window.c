@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-capture.h"
 #include "iot-flow-diagram.h"
@@ -178,7 +179,7 @@ test_qos2 (void)
     {
       g_autofree char *path = g_build_filename (screenshot_dir, "flow-graph.png", NULL);
 
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (flow_window), path, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (flow_window), path, &error));
       g_assert_no_error (error);
     }
   g_unlink (png);

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-window.h"
 
@@ -125,7 +126,7 @@ test_filter (void)
   IotWindow *window = open_window ();
   IotSession *session = iot_window_get_session (window);
   IotFilterBar *bar = iot_window_get_filter_bar (window);
-  GtkWidget *entry = GTK_WIDGET (iot_filter_bar_get_entry (bar));
+  GtkWidget *entry = GTK_WIDGET (GTK_ENTRY (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "entry")));
   GListModel *model = G_LIST_MODEL (iot_packet_list_get_selection (iot_window_get_packet_list (window)));
   guint expected = cli_count ("tcp.len > 0");
   g_autofree char *displayed = g_strdup_printf ("Displayed: %u", expected);
@@ -138,8 +139,8 @@ test_filter (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.len >");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_INVALID);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-invalid"));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (iot_filter_bar_get_message (bar))));
-  g_assert_cmpstr (gtk_label_get_text (iot_filter_bar_get_message (bar)), !=, "");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message")))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), !=, "");
   g_assert_false (iot_filter_bar_apply (bar));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "no.such.field == 1");
@@ -149,7 +150,7 @@ test_filter (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.flags bitwise_and 0x02");
   g_assert_cmpint (iot_filter_bar_get_state (bar), ==, IOT_FILTER_STATE_DEPRECATED);
   g_assert_true (gtk_widget_has_css_class (entry, "filter-deprecated"));
-  g_assert_nonnull (strstr (gtk_label_get_text (iot_filter_bar_get_message (bar)), "deprecated"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (bar, IOT_TYPE_FILTER_BAR, "message"))), "deprecated"));
 
   /* A valid one turns green, and Enter applies it in a worker. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "tcp.len > 0");
@@ -183,7 +184,7 @@ test_screenshot (void)
   g_assert_no_error (error);
   iot_packet_list_select_position (iot_window_get_packet_list (window), 0);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), path, &error));
+  g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), path, &error));
   g_assert_no_error (error);
   texture = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-window.h"
 
@@ -22,7 +23,7 @@ open_readings (IotWindow *window)
   g_assert_true (IOT_IS_INSIGHT_WINDOW (insight));
   gui_test_wait_signal (insight, "ready");
   gui_test_settle ();
-  g_assert_cmpstr (iot_insight_window_get_page (IOT_INSIGHT_WINDOW (insight)), ==, "readings");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (IOT_INSIGHT_WINDOW (insight), IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "readings");
   return IOT_INSIGHT_WINDOW (insight);
 }
 
@@ -205,7 +206,7 @@ test_readings_page (void)
   g_assert_cmpstr (s->device, ==, "pump-3");
   g_assert_cmpstr (s->name, ==, "/flow");
   assert_chart_drew (page, "20 points charted, 1 silence shaded");
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (insight), png, &error));
+  g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (insight), png, &error));
   g_assert_no_error (error);
 
   /* Another series: thermo-1's temperature, 10 points, no gap. */

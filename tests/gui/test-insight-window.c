@@ -254,7 +254,7 @@ test_reset (void)
   gboolean filtered = FALSE;
   guint position = G_MAXUINT;
 
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "diagnoses");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (insight)) == GTK_WINDOW (window));
   g_assert_nonnull (strstr (summary_text (insight), "25 frames analysed"));
 
@@ -309,7 +309,7 @@ test_reset (void)
 
   /* Security: MQTT in clear text on port 1883, 7 frames. */
   iot_insight_window_set_page (insight, "security");
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "security");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "security");
   g_assert_cmpuint (g_list_model_get_n_items (findings_model (security)), ==, 1);
   row = find_row (security, "cleartext", "port 1883", NULL);
   g_assert_nonnull (row);
@@ -487,7 +487,7 @@ test_credentials (void)
   IotInsightFindingRow *row;
   guint position = 0;
 
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "security");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "security");
   g_assert_cmpuint (g_list_model_get_n_items (findings_model (security)), ==, 8);
   g_assert_cmpuint (count_kind (security, IOT_INSIGHT_SECURITY, "cleartext-credentials"), >=, 4);
   row = find_row (security, "cleartext-credentials", "iot-auth-ok", NULL);
@@ -547,7 +547,7 @@ test_periodic_baseline (void)
   IotInsightFindingRow *row;
   guint n_diagnoses;
 
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "topics");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "topics");
   n_diagnoses = g_list_model_get_n_items (findings_model (diagnoses));
   /* sensor-c is ten times as fast as its two peers, but two are too few
    * to call that chatty. */
@@ -647,7 +647,7 @@ test_periodic_baseline (void)
   g_assert_true (iot_insight_window_compare_baseline (insight, baseline, &error));
   g_assert_no_error (error);
   gui_test_settle ();
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "diagnoses");
   g_assert_nonnull (strstr (banner_text (insight), "base.json"));
   {
     guint deviations = count_kind (diagnoses, IOT_INSIGHT_DEVIATION, NULL);
@@ -689,7 +689,7 @@ test_empty_and_coap (void)
   IotInsightWindow *insight = open_insight (window, "insight");
   IotInsightFindings *diagnoses = diagnoses_of (insight);
 
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "diagnoses");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "diagnoses");
   g_assert_true (findings_empty (diagnoses));
   g_assert_cmpstr (findings_empty_title (diagnoses), ==, "No problems found in 54 frames");
   g_assert_false (findings_empty (security_of (insight)));
@@ -709,7 +709,7 @@ test_empty_and_coap (void)
   window = gui_test_open_capture ("coap-lossy.pcap");
   insight = open_insight (window, "insight:latency");
   gui_test_settle ();
-  g_assert_cmpstr (iot_insight_window_get_page (insight), ==, "latency");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (insight, IOT_TYPE_INSIGHT_WINDOW, "pages"))), ==, "latency");
   g_assert_true (gtk_widget_get_mapped (latency_plot (insight, 1)));
   g_assert_cmpuint (latency_count (insight, 1), ==, 9);
   g_assert_cmpuint (latency_count (insight, 0), ==, 0);

@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-format.h"
 #include "iot-dissect-settings.h"
@@ -107,7 +108,7 @@ test_general_page (void)
       g_autoptr (GPtrArray) expected = cli_times (capture, formats[f].letters, 6);
       g_autofree char *stored = NULL;
 
-      gtk_drop_down_set_selected (iot_preferences_window_get_time_format_dropdown (prefs), formats[f].row);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "time_format_dropdown")), formats[f].row);
       stored = g_settings_get_string (settings, "time-format");
       g_assert_cmpstr (stored, ==, formats[f].id);
       g_assert_cmpint (iot_session_get_time_format (session), ==, iot_time_format_from_id (formats[f].id));
@@ -124,18 +125,18 @@ test_general_page (void)
   g_test_message ("%u Time cells equal to the CLI's over %zu formats", compared, G_N_ELEMENTS (formats));
   /* The menu changes the same key: the dropdown follows. */
   g_action_group_change_action_state (G_ACTION_GROUP (window), "time-format", g_variant_new_string ("epoch"));
-  g_assert_cmpuint (gtk_drop_down_get_selected (iot_preferences_window_get_time_format_dropdown (prefs)), ==, 3);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "time_format_dropdown"))), ==, 3);
 
   /* Colouring. */
   g_assert_true (iot_session_get_colorize (session));
-  gtk_check_button_set_active (iot_preferences_window_get_colorize_check (prefs), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "colorize_check")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "colorize"));
   g_assert_false (iot_session_get_colorize (session));
-  gtk_check_button_set_active (iot_preferences_window_get_colorize_check (prefs), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "colorize_check")), TRUE);
   g_assert_true (iot_session_get_colorize (session));
 
   /* Style. */
-  gtk_drop_down_set_selected (iot_preferences_window_get_style_dropdown (prefs), 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "style_dropdown")), 2);
   {
     g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
 
@@ -188,19 +189,19 @@ test_name_resolution (void)
   g_signal_connect (iot_window_get_session (window), "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
   prefs = iot_preferences_window_new (settings);
   gtk_window_present (GTK_WINDOW (prefs));
-  g_assert_true (gtk_check_button_get_active (iot_preferences_window_get_resolve_mac_check (prefs)));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "resolve_mac_check"))));
   shown = source_of (window, 1);
   g_assert_cmpstr (shown, ==, named);
   g_assert_cmpstr (named, !=, numeric);
 
-  gtk_check_button_set_active (iot_preferences_window_get_resolve_mac_check (prefs), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "resolve_mac_check")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "resolve-mac"));
   wait_reload (window, &loaded);
   g_free (shown);
   shown = source_of (window, 1);
   g_assert_cmpstr (shown, ==, numeric);
 
-  gtk_check_button_set_active (iot_preferences_window_get_resolve_mac_check (prefs), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "resolve_mac_check")), TRUE);
   wait_reload (window, &loaded);
   g_free (shown);
   shown = source_of (window, 1);
@@ -262,7 +263,7 @@ test_ports (void)
   iot_preferences_window_show_page (prefs, "protocols");
   gtk_window_present (GTK_WINDOW (prefs));
   entry = iot_preferences_window_get_ports_entry (prefs, "mqtt", "tcp.port");
-  status = iot_preferences_window_get_ports_status (prefs);
+  status = GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "ports_status"));
   g_assert_nonnull (entry);
   /* The entries show the registered defaults. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "1883");
@@ -417,17 +418,17 @@ test_zigbee_keys (void)
   gtk_window_present (GTK_WINDOW (prefs));
 
   /* Not a key: said so, nothing stored. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_key_entry (prefs)), "c0c1c2");
-  g_signal_emit_by_name (iot_preferences_window_get_zigbee_add_button (prefs), "clicked");
-  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_zigbee_status (prefs)), !=, "");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_key_entry"))), "c0c1c2");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_add_button")), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_status"))), !=, "");
   g_assert_cmpuint (g_list_model_get_n_items (iot_preferences_window_get_zigbee_keys (prefs)), ==, 0);
 
   /* The key, typed with separators as stacks print it. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_key_entry (prefs)),
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_key_entry"))),
                          "c0:c1:c2:c3:c4:c5:c6:c7:c8:c9:ca:cb:cc:cd:ce:cf");
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_zigbee_label_entry (prefs)), "lab network");
-  g_signal_emit_by_name (iot_preferences_window_get_zigbee_add_button (prefs), "clicked");
-  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_zigbee_status (prefs)), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_label_entry"))), "lab network");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_add_button")), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_status"))), ==, "");
   stored = g_settings_get_value (settings, "zigbee-keys");
   g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (iot_preferences_window_get_zigbee_keys (prefs)), ==, 1);
@@ -435,13 +436,13 @@ test_zigbee_keys (void)
   g_assert_cmpstr (iot_zigbee_key_item_get_label (item), ==, "lab network");
   g_assert_false (iot_zigbee_key_item_get_reversed (item));
   g_object_unref (item);
-  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_preferences_window_get_zigbee_list (prefs), 0));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_list")), 0));
   wait_reload (window, &loaded);
   g_assert_cmpuint (displayed_with (window, "zbee_zcl"), ==, expected);
 
   /* Removing it takes the decryption away again. */
   {
-    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_zigbee_list (prefs), 0));
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "zigbee_list")), 0));
     GtkWidget *remove = gtk_widget_get_last_child (row);
 
     g_assert_true (GTK_IS_BUTTON (remove));
@@ -569,7 +570,7 @@ save_prefs_screenshot (IotPreferencesWindow *prefs, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (GTK_WIDGET (prefs), path, &error));
+  g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (prefs), path, &error));
   g_test_message ("screenshot %s", path);
 }
 
@@ -620,11 +621,11 @@ test_protobuf (void)
   prefs = iot_preferences_window_new (settings);
   iot_preferences_window_show_page (prefs, "protocols");
   gtk_window_present (GTK_WINDOW (prefs));
-  status = iot_preferences_window_get_protobuf_status (prefs);
+  status = GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_status"));
 
   /* Not a folder: said so, nothing stored. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), "/nonexistent/protos");
-  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_add_button (prefs), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_entry"))), "/nonexistent/protos");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_add_button")), "clicked");
   g_assert_nonnull (strstr (gtk_label_get_text (status), "not a folder"));
   stored = g_settings_get_value (settings, "protobuf-search-paths");
   g_assert_cmpuint (g_variant_n_children (stored), ==, 0);
@@ -632,22 +633,22 @@ test_protobuf (void)
 
   /* A broken .proto: its file and line on the page. */
   g_assert_true (g_file_set_contents (broken, "syntax = \"proto3\";\nmessage Broken {\n  int32 a = ;\n}\n", -1, NULL));
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), broken_dir);
-  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_add_button (prefs), "clicked");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_entry"))), broken_dir);
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_add_button")), "clicked");
   g_test_message ("broken .proto: %s", gtk_label_get_text (status));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "broken.proto:3"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
   wait_reload (window, &loaded);
-  click_last_button_of_row (iot_preferences_window_get_protobuf_path_list (prefs), 0);
-  g_assert_null (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+  click_last_button_of_row (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_list")), 0);
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_list")), 0));
   wait_reload (window, &loaded);
 
   /* The capture's folder, every file loaded, as the options give it. */
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs)), protos);
-  gtk_check_button_set_active (iot_preferences_window_get_protobuf_load_all_check (prefs), TRUE);
-  g_signal_emit_by_name (iot_preferences_window_get_protobuf_path_entry (prefs), "activate");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_entry"))), protos);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_load_all_check")), TRUE);
+  g_signal_emit_by_name (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_entry")), "activate");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_preferences_window_get_protobuf_path_entry (prefs))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_entry")))), ==, "");
   stored = g_settings_get_value (settings, "protobuf-search-paths");
   g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
   {
@@ -662,7 +663,7 @@ test_protobuf (void)
 
   /* The row's switch turns "load all files" off and on again. */
   {
-    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_list")), 0));
     GtkWidget *all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
     gboolean flag;
 
@@ -673,7 +674,7 @@ test_protobuf (void)
     g_variant_get_child (stored, 0, "(&sb)", NULL, &flag);
     g_assert_false (flag);
     wait_reload (window, &loaded);
-    row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_preferences_window_get_protobuf_path_list (prefs), 0));
+    row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "protobuf_path_list")), 0));
     all = gtk_widget_get_prev_sibling (gtk_widget_get_last_child (row));
     g_assert_false (gtk_switch_get_active (GTK_SWITCH (all)));
     gtk_switch_set_active (GTK_SWITCH (all), TRUE);
@@ -685,19 +686,19 @@ test_protobuf (void)
   }
 
   /* A wrong regular expression: said so, nothing stored. */
-  gtk_drop_down_set_selected (iot_preferences_window_get_mqtt_match_dropdown (prefs), 4);
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/(");
-  g_signal_emit_by_name (iot_preferences_window_get_mqtt_rule_add_button (prefs), "clicked");
-  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_mqtt_status (prefs)), !=, "");
-  g_assert_null (gtk_list_box_get_row_at_index (iot_preferences_window_get_mqtt_rule_list (prefs), 0));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_match_dropdown")), 4);
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_pattern_entry"))), "lab/(");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_rule_add_button")), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_status"))), !=, "");
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_rule_list")), 0));
 
   /* The options' rule: Starts with lab/meter/, protobuf, no message type. */
-  gtk_drop_down_set_selected (iot_preferences_window_get_mqtt_match_dropdown (prefs), 2);
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/meter/");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_protocol_entry (prefs))), ==, "protobuf");
-  g_signal_emit_by_name (iot_preferences_window_get_mqtt_rule_add_button (prefs), "clicked");
-  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_mqtt_status (prefs)), ==, "");
-  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_preferences_window_get_mqtt_rule_list (prefs), 0));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_match_dropdown")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_pattern_entry"))), "lab/meter/");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_protocol_entry")))), ==, "protobuf");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_rule_add_button")), "clicked");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_status"))), ==, "");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_rule_list")), 0));
   g_clear_pointer (&stored, g_variant_unref);
   stored = g_settings_get_value (settings, "mqtt-topic-rules");
   g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
@@ -711,11 +712,11 @@ test_protobuf (void)
 
   /* Our fifth column: with the message type the fields have names, as
    * the CLI gives them with the same rule. */
-  click_last_button_of_row (iot_preferences_window_get_mqtt_rule_list (prefs), 0);
+  click_last_button_of_row (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_rule_list")), 0);
   wait_reload (window, &loaded);
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_pattern_entry (prefs)), "lab/meter/");
-  gtk_editable_set_text (GTK_EDITABLE (iot_preferences_window_get_mqtt_message_type_entry (prefs)), "lab.meter.Reading");
-  g_signal_emit_by_name (iot_preferences_window_get_mqtt_message_type_entry (prefs), "activate");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_pattern_entry"))), "lab/meter/");
+  gtk_editable_set_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_message_type_entry"))), "lab.meter.Reading");
+  g_signal_emit_by_name (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "mqtt_message_type_entry")), "activate");
   wait_reload (window, &loaded);
   for (guint i = 0; i < options->len; i++)
     if (!g_str_has_prefix (g_ptr_array_index (options, i), "uat:mqtt_message_decoding:"))

@@ -60,7 +60,7 @@ open_stats (IotWindow *window, const char *page)
   g_assert_true (gtk_window_get_transient_for (stats) == GTK_WINDOW (window));
   gui_test_wait_signal (stats, "ready");
   g_assert_true (iot_analysis_window_is_ready (IOT_ANALYSIS_WINDOW (stats)));
-  g_assert_cmpstr (iot_stats_window_get_page (IOT_STATS_WINDOW (stats)), ==, page);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (IOT_STATS_WINDOW (stats), IOT_TYPE_STATS_WINDOW, "pages"))), ==, page);
   gui_test_settle ();
   return IOT_STATS_WINDOW (stats);
 }
@@ -282,7 +282,7 @@ test_mqtt311 (void)
   /* Conversations: TCP shown first, one row per connection. */
   iot_stats_window_set_page (stats, "conv");
   gui_test_settle ();
-  g_assert_cmpstr (iot_stats_window_get_page (stats), ==, "conv");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gui_test_template_child (stats, IOT_TYPE_STATS_WINDOW, "pages"))), ==, "conv");
   g_assert_true (layer_shown (stats, "conv", "tcp"));
   conv_rows = count_matching (conv_tcp, "<->");
   g_assert_cmpuint (conv_rows, ==, 9);
@@ -328,8 +328,8 @@ test_mqtt311 (void)
     g_assert_true (gtk_widget_get_sensitive (button));
     g_signal_emit_by_name (button, "clicked");
     g_assert_cmpstr (filter, ==, "tcp.stream eq 0");
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iot_filter_bar_get_entry (iot_window_get_filter_bar (
-                       window)))), ==, "tcp.stream eq 0");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (GTK_ENTRY (gui_test_template_child (iot_window_get_filter_bar (
+                       window), IOT_TYPE_FILTER_BAR, "entry")))), ==, "tcp.stream eq 0");
     gui_test_wait_for (&done);
     g_signal_handler_disconnect (session, id);
   }

@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-preferences-window.h"
 #include "iot-window.h"
@@ -83,11 +84,11 @@ test_keylog_on_preferences_page (void)
   /* Type the path in the key log entry and press Enter. */
   prefs = iot_preferences_window_new (settings);
   gtk_window_present (GTK_WINDOW (prefs));
-  entry = iot_preferences_window_get_keylog_entry (prefs);
+  entry = GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "keylog_entry"));
   gtk_editable_set_text (GTK_EDITABLE (entry), keys);
   g_signal_emit_by_name (entry, "activate");
   g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, keys);
-  g_assert_cmpstr (gtk_label_get_text (iot_preferences_window_get_keylog_status (prefs)), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "keylog_status"))), ==,
                    "15 secrets loaded.");
 
   /* The window dissects again: seven sessions have keys (the key log
@@ -103,7 +104,7 @@ test_keylog_on_preferences_page (void)
   g_assert_cmpuint (displayed_with (window, "mqtt.topic contains \"tls13-aes256gcm\""), >, 0);
 
   /* The clear button forgets it again. */
-  g_signal_emit_by_name (iot_preferences_window_get_clear_keylog_button (prefs), "clicked");
+  g_signal_emit_by_name (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "clear_keylog_button")), "clicked");
   g_assert_cmpstr (g_settings_get_string (settings, "tls-keylog-file"), ==, "");
   wait_for_label (status, "0 of 8 TLS sessions decrypted");
   g_assert_cmpuint (displayed_with (window, "mqtt"), ==, 0);
@@ -163,9 +164,9 @@ test_psk_list (void)
   g_assert_cmpuint (g_list_model_get_n_items (psks), ==, 0);
 
   /* Identity and key typed in their entries, then Add. */
-  identity_entry = GTK_WIDGET (iot_preferences_window_get_psk_identity_entry (prefs));
-  key_entry = GTK_WIDGET (iot_preferences_window_get_psk_key_entry (prefs));
-  add = GTK_WIDGET (iot_preferences_window_get_psk_add_button (prefs));
+  identity_entry = GTK_WIDGET (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "psk_identity_entry")));
+  key_entry = GTK_WIDGET (GTK_ENTRY (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "psk_key_entry")));
+  add = GTK_WIDGET (GTK_BUTTON (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "psk_add_button")));
   gtk_editable_set_text (GTK_EDITABLE (identity_entry), "iotscope-device");
   gtk_editable_set_text (GTK_EDITABLE (key_entry), key);
   g_signal_emit_by_name (add, "clicked");
@@ -179,7 +180,7 @@ test_psk_list (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_entry)), ==, "");
   stored = g_settings_get_value (settings, "tls-psks");
   g_assert_cmpuint (g_variant_n_children (stored), ==, 1);
-  row = gtk_list_box_get_row_at_index (iot_preferences_window_get_psk_list (prefs), 0);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (prefs, IOT_TYPE_PREFERENCES_WINDOW, "psk_list")), 0);
   g_assert_nonnull (row);
 
   /* All three DTLS sessions open; CoAP appears as the CLI shows it. */
@@ -279,7 +280,7 @@ save_through_chooser (IotWindow *window, const char *path, gboolean embed)
       g_autoptr (GError) error = NULL;
 
       gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (dialog, shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (dialog, shot, &error));
     }
   /* The whole path typed as the name, as a user may. */
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), path);
@@ -380,7 +381,7 @@ test_save_with_secrets (void)
       gui_test_apply_filter (window, "mqtt.msgtype == 3");
       g_assert_true (iot_window_go_to_frame (window, 1));
       gui_test_settle ();
-      g_assert_true (iot_application_save_screenshot (GTK_WIDGET (window), shot, &error));
+      g_assert_true (iot_app_script_save_screenshot (GTK_WIDGET (window), shot, &error));
     }
   gtk_window_destroy (GTK_WINDOW (window));
   reset_settings (settings);

@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-window.h"
 #include "iot-window-private.h"
@@ -27,7 +28,7 @@ save_screenshot (GtkWidget *widget, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gui_test_settle ();
-  g_assert_true (iot_application_save_screenshot (widget, path, &error));
+  g_assert_true (iot_app_script_save_screenshot (widget, path, &error));
   g_test_message ("screenshot %s", path);
 }
 

@@ -87,7 +87,7 @@ test_welcome_page (void)
   g_assert_cmpuint (g_list_model_get_n_items (recent), ==, 2);
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (recent), 0), ==, mqtt_uri);
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (recent), 1), ==, coap_uri);
-  g_assert_nonnull (gtk_list_box_get_row_at_index (iot_welcome_page_get_recent_list (page), 1));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (page, IOT_TYPE_WELCOME_PAGE, "recent_list")), 1));
 
   /* The interfaces the CLI lists, in its order. */
   if (!iot_welcome_page_interfaces_ready (page))
@@ -113,7 +113,7 @@ test_welcome_page (void)
     {
       guint last = n_names - 1;
       const char *name = gtk_string_list_get_string (GTK_STRING_LIST (interfaces), last);
-      GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_welcome_page_get_interface_list (page), last));
+      GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (page, IOT_TYPE_WELCOME_PAGE, "interface_list")), last));
       IotCaptureDialog *dialog = NULL;
       g_auto (GStrv) chosen = NULL;
       GListModel *toplevels = gtk_window_get_toplevels ();
@@ -138,7 +138,7 @@ test_welcome_page (void)
   /* The second recent row opens coap.pcap; the panes take the page's place. */
   g_signal_connect (session, "load-finished", G_CALLBACK (gui_test_flag_cb), &loaded);
   {
-    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (iot_welcome_page_get_recent_list (page), 1));
+    GtkWidget *row = gtk_list_box_row_get_child (gtk_list_box_get_row_at_index (GTK_LIST_BOX (gui_test_template_child (page, IOT_TYPE_WELCOME_PAGE, "recent_list")), 1));
 
     g_assert_true (GTK_IS_BUTTON (row));
     g_signal_emit_by_name (row, "clicked");

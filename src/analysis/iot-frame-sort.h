@@ -1,12 +1,32 @@
 /* iot-frame-sort.h — the display order of a set of frames by one column,
- * computed in a worker from the capture's extract (no widgets, no items).
+ * computed in a worker from the capture's extract (no widgets, no items):
+ * the packet list's sort, below the app.
  */
 #pragma once
 
 #include "iot-capture.h"
-#include "iot-frame-list.h"
 
 G_BEGIN_DECLS
+
+/* What the Time column's order is: the time stamps themselves, or the
+ * delta to the previous captured or the previous sorted frame. */
+typedef enum {
+  IOT_SORT_TIME_STAMP,
+  IOT_SORT_TIME_DELTA,             /* since the previous captured frame */
+  IOT_SORT_TIME_DELTA_DISPLAYED,   /* since the previous frame of @numbers */
+} IotSortTime;
+
+/* The packet list's columns. */
+typedef enum {
+  IOT_COLUMN_NUMBER,
+  IOT_COLUMN_TIME,
+  IOT_COLUMN_SOURCE,
+  IOT_COLUMN_DESTINATION,
+  IOT_COLUMN_PROTOCOL,
+  IOT_COLUMN_LENGTH,
+  IOT_COLUMN_INFO,
+  IOT_N_COLUMNS
+} IotColumn;
 
 typedef struct {
   gint done;     /* frames read so far (atomic) */
@@ -20,7 +40,7 @@ typedef struct {
  * numbers); Info by its text, dissecting each frame.  @progress may be
  * NULL. */
 GArray *iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
-                        IotColumn column, gboolean descending, IotTimeFormat time_format,
+                        IotColumn column, gboolean descending, IotSortTime time_order,
                         GCancellable *cancellable, IotSortProgress *progress);
 
 /* The frames of @numbers (ascending) in the order of field @abbrev's

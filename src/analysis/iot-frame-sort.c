@@ -176,7 +176,7 @@ sort_by_info (IotCapture *capture, const guint32 *numbers, guint n, gboolean des
 
 GArray *
 iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
-                IotColumn column, gboolean descending, IotTimeFormat time_format,
+                IotColumn column, gboolean descending, IotSortTime time_order,
                 GCancellable *cancellable, IotSortProgress *progress)
 {
   IotFile *file = iot_capture_file (capture);
@@ -233,9 +233,9 @@ iot_frame_sort (IotCapture *capture, const guint32 *numbers, guint n,
               entries[i].key = frame->len;
               break;
             case IOT_COLUMN_TIME:
-              if (time_format == IOT_TIME_DELTA_DISPLAYED)
+              if (time_order == IOT_SORT_TIME_DELTA_DISPLAYED)
                 entries[i].key = time_key (i > 0 ? frame->ts_ns - iot_file_frame (file, numbers[i - 1])->ts_ns : 0);
-              else if (time_format == IOT_TIME_DELTA)
+              else if (time_order == IOT_SORT_TIME_DELTA)
                 entries[i].key = time_key (numbers[i] > 1 ? frame->ts_ns - iot_file_frame (file, numbers[i] - 1)->ts_ns
                                                           : 0);
               else
