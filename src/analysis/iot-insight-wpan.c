@@ -484,13 +484,6 @@ insight_finish_wpan (IotInsight *self)
 
 /* ---- reading a packet -------------------------------------------------------------- */
 
-void
-insight_radio_add_taps (IotDissectFlags *flags)
-{
-  *flags |= IOT_DISSECT_TAP (IOT_TAP_WPAN) | IOT_DISSECT_TAP (IOT_TAP_ZIGBEE) | IOT_DISSECT_TAP (IOT_TAP_RADIO)
-            | IOT_DISSECT_TAP (IOT_TAP_WLAN);
-}
-
 static char *
 eui64_text (const guint8 *e)
 {

@@ -15,6 +15,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_ZIGBEE] = sizeof (IotTapZigbee),
   [IOT_TAP_RADIO] = sizeof (IotTapRadio),
   [IOT_TAP_WLAN] = sizeof (IotTapWlan),
+  [IOT_TAP_BTLE] = sizeof (IotTapBtle),
 };
 
 gboolean

@@ -34,6 +34,7 @@ typedef enum {
   IOT_TAP_ZIGBEE,    /* IotTapZigbee: one fact a Zigbee NWK, APS or ZCL layer read */
   IOT_TAP_RADIO,     /* IotTapRadio: what a capture header says about the radio (signal, LQI, rate) */
   IOT_TAP_WLAN,      /* IotTapWlan: one IEEE 802.11 frame */
+  IOT_TAP_BTLE,      /* IotTapBtle: one Bluetooth LE link-layer packet */
   IOT_TAP_N
 } IotTapId;
 
@@ -233,6 +234,24 @@ typedef struct {
   gint8         eapol_msgnr;    /* wlan_rsna_eapol.keydes.msgnr; -1: none */
   gint8         mic_verified;   /* wlan_rsna_eapol.keydes.mic_verified; -1: not checked */
 } IotTapWlan;
+
+/* One Bluetooth LE link-layer packet, filled in as it is read: its
+ * access address, an advertising PDU's type and advertiser, a
+ * CONNECT_IND's connection parameters, and what the sniffer's header said
+ * about the channel and the CRC. */
+typedef struct {
+  guint32  access_address;      /* btle.access_address */
+  gboolean has_pdu_type;        /* an advertising-channel PDU */
+  guint8   pdu_type;            /* btle.advertising_header.pdu_type */
+  gboolean has_adv_address;
+  guint8   adv_address[6];      /* btle.advertising_address (the first) */
+  gboolean has_connect_aa, has_interval;
+  guint32  connect_aa;          /* btle.link_layer_data.access_address (CONNECT_IND) */
+  guint16  interval;            /* btle.link_layer_data.interval, 1.25 ms units */
+  gint8    channel;             /* channel index from the sniffer's header (0-36 data, 37-39
+                                 * advertising); -1: no sniffer header */
+  gint8    crc_ok;              /* the sniffer's CRC check; -1: not checked */
+} IotTapBtle;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

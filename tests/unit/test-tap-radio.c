@@ -1,8 +1,9 @@
 /* test-tap-radio.c — the radio tap records (src/dissect/iot-tap.h):
  * IotTapWpan (802.15.4 MAC), IotTapZigbee (NWK, APS, ZCL facts and the
  * key that decrypted a payload), IotTapRadio (radiotap, 802.11 radio
- * information, wpan-tap, ZEP) and IotTapWlan (802.11 with its EAPOL-Key
- * message).
+ * information, wpan-tap, ZEP), IotTapWlan (802.11 with its EAPOL-Key
+ * message) and IotTapBtle (Bluetooth LE link layer, with the channel and
+ * CRC verdict of the sniffer's header).
  *
  * Each radio capture, frame by frame: a dissection that asks for the
  * radio taps only makes no node, and its records, written out as the
@@ -41,6 +42,8 @@ static const RadioCapture radio_captures[] = {
   { "wifi-ht.pcap" },
   { "wifi-stations.pcap", { WIFI_ON, "uat:80211_keys:\"wpa-pwd\",\"home sweet home 42:iot-home\"" } },
   { "wifi-wpa2.pcap", { WIFI_ON, "uat:80211_keys:\"wpa-pwd\",\"correct horse battery:iot-lab\"" } },
+  { "ble.pcap" }, { "ble-ll.pcap" }, { "ble-extadv.pcap" }, { "ble-nordic.pcap" }, { "ble-nordic-v0.pcap" },
+  { "ble-nordic-v1.pcap" }, { "ble-nordic-v2.pcap" },
 };
 
 /* The fields the records stand for. */
@@ -52,10 +55,15 @@ static const char *const record_fields[] = {
   "radiotap.dbm_antsignal", "wlan_radio.data_rate", "wpan-tap.rss", "wpan-tap.lqi", "zep.lqi",
   "wlan.fc.type_subtype", "wlan.fc.retry", "wlan.ta", "wlan.sa", "wlan.da", "wlan.bssid",
   "wlan.fixed.reason_code", "wlan.ssid", "wlan_rsna_eapol.keydes.msgnr", "wlan_rsna_eapol.keydes.mic_verified",
+  "btle.access_address", "btle.advertising_header.pdu_type", "btle.advertising_address",
+  "btle.link_layer_data.access_address", "btle.link_layer_data.interval",
+  /* The sniffer headers' channel and CRC verdict (see sniffer_rows ()). */
+  "nordic_ble.channel", "btle_rf.channel", "nordic_ble.crcok", "btle_rf.flags.crc_checked", "btle_rf.flags.crc_valid",
 };
 
 #define RADIO_TAPS (IOT_DISSECT_TAP (IOT_TAP_WPAN) | IOT_DISSECT_TAP (IOT_TAP_ZIGBEE) \
-                    | IOT_DISSECT_TAP (IOT_TAP_RADIO) | IOT_DISSECT_TAP (IOT_TAP_WLAN))
+                    | IOT_DISSECT_TAP (IOT_TAP_RADIO) | IOT_DISSECT_TAP (IOT_TAP_WLAN) \
+                    | IOT_DISSECT_TAP (IOT_TAP_BTLE))
 
 static void
 add_hex (GPtrArray *out, const char *field, const guint8 *bytes, gsize len)
@@ -186,6 +194,85 @@ wlan_fields (GPtrArray *out, const IotTapWlan *r, gboolean tshark_view)
     add_uint (out, "wlan_rsna_eapol.keydes.mic_verified", (guint) r->mic_verified);
 }
 
+static void
+btle_fields (GPtrArray *out, const IotTapBtle *b)
+{
+  add_uint (out, "btle.access_address", b->access_address);
+  if (b->has_pdu_type)
+    add_uint (out, "btle.advertising_header.pdu_type", b->pdu_type);
+  if (b->has_adv_address)
+    add_hex (out, "btle.advertising_address", b->adv_address, 6);
+  if (b->has_connect_aa)
+    add_uint (out, "btle.link_layer_data.access_address", b->connect_aa);
+  if (b->has_interval)
+    add_uint (out, "btle.link_layer_data.interval", b->interval);
+  if (b->channel >= 0)
+    add_uint (out, "btle.channel_index", (guint) b->channel);
+  if (b->crc_ok >= 0)
+    add_uint (out, "btle.crc_ok", (guint) b->crc_ok);
+}
+
+static gboolean
+take_row (GPtrArray *rows, const char *field, guint64 *value)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *row = g_ptr_array_index (rows, i);
+      gsize len = strlen (field);
+
+      if (strncmp (row, field, len) == 0 && row[len] == '=')
+        {
+          *value = g_ascii_strtoull (row + len + 1, NULL, 10);
+          g_ptr_array_remove_index (rows, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The sniffer headers' fields (tree or tshark rows) as the record gives
+ * them: the channel index (nordic_ble counts those, btle_rf RF channels)
+ * and the CRC verdict where the sniffer checked it, in a packet that
+ * reached the link layer (a record is the link layer's); and the
+ * record's one advertiser address, the first. */
+static void
+sniffer_rows (GPtrArray *rows)
+{
+  guint64 v, checked, valid;
+  gboolean first_adv = TRUE, link_layer = FALSE;
+
+  for (guint i = 0; i < rows->len; i++)
+    link_layer |= g_str_has_prefix (g_ptr_array_index (rows, i), "btle.access_address=");
+  if (!link_layer)
+    {
+      for (guint i = rows->len; i-- > 0;)
+        {
+          const char *row = g_ptr_array_index (rows, i);
+
+          if (g_str_has_prefix (row, "nordic_ble.") || g_str_has_prefix (row, "btle_rf."))
+            g_ptr_array_remove_index (rows, i);
+        }
+      return;
+    }
+
+  if (take_row (rows, "nordic_ble.channel", &v))
+    add_uint (rows, "btle.channel_index", v);
+  if (take_row (rows, "btle_rf.channel", &v))
+    add_uint (rows, "btle.channel_index", v == 0 ? 37 : v == 12 ? 38 : v == 39 ? 39 : v < 12 ? v - 1 : v - 2);
+  if (take_row (rows, "nordic_ble.crcok", &v))
+    add_uint (rows, "btle.crc_ok", v);
+  if (take_row (rows, "btle_rf.flags.crc_checked", &checked) & take_row (rows, "btle_rf.flags.crc_valid", &valid)
+      && checked)
+    add_uint (rows, "btle.crc_ok", valid);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (rows, i), "btle.advertising_address="))
+      {
+        if (!first_adv)
+          g_ptr_array_remove_index (rows, i--);
+        first_adv = FALSE;
+      }
+}
+
 /* The frame's radio records, as "field=value" rows. */
 static GPtrArray *
 records_rows (IotPacket *pkt, gboolean tshark_view)
@@ -206,6 +293,9 @@ records_rows (IotPacket *pkt, gboolean tshark_view)
   r = iot_packet_tap_records (pkt, IOT_TAP_WLAN, &n);
   for (guint i = 0; i < n; i++)
     wlan_fields (out, r[i], tshark_view);
+  r = iot_packet_tap_records (pkt, IOT_TAP_BTLE, &n);
+  for (guint i = 0; i < n; i++)
+    btle_fields (out, r[i]);
   return out;
 }
 
@@ -254,6 +344,7 @@ tree_rows (IotPacket *pkt)
           break;
         }
     }
+  sniffer_rows (out);
   return out;
 }
 
@@ -483,6 +574,7 @@ check_capture (const RadioCapture *c, guint *n_rows, guint *n_tshark)
           drop_learned_sources (taps, theirs);
           g_free (got);
           got = rows_text (tshark_view);
+          sniffer_rows (theirs);
           tshark_text = rows_text (theirs);
           if (strcmp (got, tshark_text) != 0)
             g_printerr ("%s frame %u: tshark differs\n", c->capture, number);
