@@ -458,7 +458,7 @@ void            insight_radio_init (IotInsight *self);
 void            insight_radio_clear (IotInsight *self);
 void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
 /* The tap records the radio modules read (802.15.4, Zigbee, radio
- * headers, 802.11). */
+ * headers, 802.11, Bluetooth LE). */
 void            insight_radio_add_taps (IotDissectFlags *flags);
 void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
 void            insight_finish_radio (IotInsight *self);
@@ -474,7 +474,7 @@ void            insight_finish_wifi (IotInsight *self);
 typedef struct _InsightSparkplug InsightSparkplug;
 void            insight_sparkplug_init (IotInsight *self);
 void            insight_sparkplug_clear (IotInsight *self);
-void            insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_sparkplug_add_taps (IotDissectFlags *flags);
 void            insight_sparkplug_packet (IotInsight *self, IotPacket *pkt, guint32 number);
 void            insight_finish_sparkplug (IotInsight *self);
 

@@ -692,7 +692,6 @@ iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
   insight_radio_add_wanted (self, wanted);
-  insight_sparkplug_add_wanted (self, wanted);
 }
 
 
@@ -703,6 +702,7 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
 
   iot_insight_add_wanted (insight, wanted);
   insight_radio_add_taps (flags);
+  insight_sparkplug_add_taps (flags);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;

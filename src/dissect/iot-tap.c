@@ -16,6 +16,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_RADIO] = sizeof (IotTapRadio),
   [IOT_TAP_WLAN] = sizeof (IotTapWlan),
   [IOT_TAP_BTLE] = sizeof (IotTapBtle),
+  [IOT_TAP_SPARKPLUG] = sizeof (IotTapSparkplug),
 };
 
 gboolean

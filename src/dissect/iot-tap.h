@@ -35,6 +35,7 @@ typedef enum {
   IOT_TAP_RADIO,     /* IotTapRadio: what a capture header says about the radio (signal, LQI, rate) */
   IOT_TAP_WLAN,      /* IotTapWlan: one IEEE 802.11 frame */
   IOT_TAP_BTLE,      /* IotTapBtle: one Bluetooth LE link-layer packet */
+  IOT_TAP_SPARKPLUG, /* IotTapSparkplug: one Sparkplug B message */
   IOT_TAP_N
 } IotTapId;
 
@@ -252,6 +253,17 @@ typedef struct {
                                  * advertising); -1: no sniffer header */
   gint8    crc_ok;              /* the sniffer's CRC check; -1: not checked */
 } IotTapBtle;
+
+/* One Sparkplug B message: its topic's group and edge node ids (NULL: the
+ * topic has none) and, for a message that counts, its seq and the seq its
+ * edge node's previous message called for when this one is not it. */
+typedef struct {
+  const char *group;            /* sparkplugb.groupid */
+  const char *edge;             /* sparkplugb.edgenodeid */
+  gboolean    has_seq, has_expected;
+  guint64     seq;              /* sparkplugb.seq */
+  guint64     expected;         /* sparkplugb.seq.expected: a gap */
+} IotTapSparkplug;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

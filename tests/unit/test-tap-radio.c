@@ -12,7 +12,11 @@
  *   tshark -r CAPTURE [-o …] -T fields -E occurrence=a -e frame.number -e FIELD …
  * for every field tshark has (all but wlan_rsna_eapol.keydes.mic_verified,
  * and the extended source of a short address that tshark shows only when
- * it decoded the association itself), when tshark is installed. */
+ * it decoded the association itself), when tshark is installed.
+ *
+ * And the IotTapSparkplug records of the Sparkplug B capture the same way:
+ * group, edge node, seq and the expected seq of a gap against the tree,
+ * the group and edge node ids against tshark (which has no seq field). */
 #include "iot-core-private.h"
 #include "iot-engine.h"
 #include "iot-packet.h"
@@ -601,11 +605,165 @@ test_radio_records (void)
     g_assert_cmpuint (n_tshark, >, 1000);
 }
 
+/* ---- Sparkplug B ------------------------------------------------------------------- */
+
+static GPtrArray *
+sparkplug_record_rows (IotPacket *pkt)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  gconstpointer const *r;
+  guint n;
+
+  r = iot_packet_tap_records (pkt, IOT_TAP_SPARKPLUG, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapSparkplug *sp = r[i];
+
+      if (sp->group != NULL)
+        g_ptr_array_add (out, g_strdup_printf ("sparkplugb.groupid=%s", sp->group));
+      if (sp->edge != NULL)
+        g_ptr_array_add (out, g_strdup_printf ("sparkplugb.edgenodeid=%s", sp->edge));
+      if (sp->has_seq)
+        add_uint (out, "sparkplugb.seq", sp->seq);
+      if (sp->has_expected)
+        add_uint (out, "sparkplugb.seq.expected", sp->expected);
+    }
+  return out;
+}
+
+static GPtrArray *
+sparkplug_tree_rows (IotPacket *pkt)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const char *abbrev = node->field ? node->field->abbrev : "";
+
+      if (strcmp (abbrev, "sparkplugb.groupid") == 0 || strcmp (abbrev, "sparkplugb.edgenodeid") == 0)
+        g_ptr_array_add (out, g_strdup_printf ("%s=%s", abbrev, (const char *) node->v.p));
+      else if (strcmp (abbrev, "sparkplugb.seq") == 0 || strcmp (abbrev, "sparkplugb.seq.expected") == 0)
+        add_uint (out, abbrev, node->v.u);
+    }
+  return out;
+}
+
+/* tshark's group and edge node ids per frame (index: frame number). */
+static GPtrArray *
+sparkplug_tshark_rows (const char *path, guint n_frames)
+{
+  g_autofree char *tshark = g_find_program_in_path ("tshark");
+  const char *argv[] = { tshark, "-r", path, "-d", "tcp.port==20201,mqtt",
+                         "-o", "uat:protobuf_search_paths:\"data/protobuf\",\"TRUE\"", "-T", "fields",
+                         "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number",
+                         "-e", "sparkplugb.groupid", "-e", "sparkplugb.edgenodeid", NULL };
+  const char *fields[] = { "sparkplugb.groupid", "sparkplugb.edgenodeid" };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *frames;
+  gint status;
+
+  if (tshark == NULL)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i <= n_frames; i++)
+    g_ptr_array_add (frames, g_ptr_array_new_with_free_func (g_free));
+  lines = g_strsplit (out, "\n", -1);
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_auto (GStrv) cols = g_strsplit (lines[l], "\t", -1);
+      guint number;
+
+      if (lines[l][0] == '\0')
+        continue;
+      g_assert_cmpuint (g_strv_length (cols), ==, 3);
+      number = (guint) atoi (cols[0]);
+      g_assert_cmpuint (number, <=, n_frames);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_auto (GStrv) values = NULL;
+
+          if (cols[i + 1][0] == '\0')
+            continue;
+          values = g_strsplit (cols[i + 1], "|", -1);
+          for (guint v = 0; values[v] != NULL; v++)
+            g_ptr_array_add (g_ptr_array_index (frames, number), g_strdup_printf ("%s=%s", fields[i], values[v]));
+        }
+    }
+  return frames;
+}
+
+static void
+test_sparkplug_records (void)
+{
+  const char *path = CAPTURES "/sparkplug.pcap";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  g_autoptr (GPtrArray) tshark = NULL;
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_SPARKPLUG) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  guint n_rows = 0, n_gaps = 0, n_tshark = 0;
+
+  g_assert_true (iot_registry_decode_as ("tcp.port==20201,mqtt", &error));
+  g_assert_no_error (error);
+  file = iot_file_open (path, &error);
+  g_assert_no_error (error);
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  tshark = sparkplug_tshark_rows (path, iot_file_n_frames (file));
+  for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+    {
+      g_autoptr (GPtrArray) from_records = NULL;
+      g_autoptr (GPtrArray) from_tree = NULL;
+      g_autoptr (GPtrArray) ids = NULL;
+      g_autofree char *got = NULL, *want = NULL;
+
+      iot_engine_dissect (engine, taps, number, &tap_only);
+      g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+      from_records = sparkplug_record_rows (taps);
+      iot_engine_dissect (engine, full, number, &tree);
+      from_tree = sparkplug_tree_rows (full);
+      n_rows += from_records->len;
+      for (guint i = 0; i < from_records->len; i++)
+        n_gaps += g_str_has_prefix (g_ptr_array_index (from_records, i), "sparkplugb.seq.expected=");
+      got = rows_text (from_records);
+      want = rows_text (from_tree);
+      g_assert_cmpstr (got, ==, want);
+      if (tshark == NULL)
+        continue;
+      /* tshark has the topic's ids, not the seq. */
+      ids = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < from_records->len; i++)
+        if (!g_str_has_prefix (g_ptr_array_index (from_records, i), "sparkplugb.seq"))
+          g_ptr_array_add (ids, g_strdup (g_ptr_array_index (from_records, i)));
+      g_free (got);
+      g_free (want);
+      got = rows_text (ids);
+      want = rows_text (g_ptr_array_index (tshark, number));
+      g_assert_cmpstr (got, ==, want);
+      n_tshark += ids->len;
+    }
+  g_assert_cmpuint (n_rows, >, 50);
+  g_assert_cmpuint (n_gaps, >, 0);
+  if (tshark != NULL)
+    g_assert_cmpuint (n_tshark, >, 20);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   iot_registry_init ();
   g_test_add_func ("/tap/radio-records", test_radio_records);
+  g_test_add_func ("/tap/sparkplug-records", test_sparkplug_records);
   return g_test_run ();
 }
