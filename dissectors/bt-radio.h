@@ -35,7 +35,7 @@ typedef struct {
   guint       aux_type;           /* on a secondary channel: 0 AUX_ADV_IND … 3 AUX_SCAN_RSP */
   gboolean    aux_type_known;
   BtDirection direction;
-  guint       channel;
+  guint       channel;            /* channel index: 0-36 data, 37-39 advertising */
   gint        rssi;
   gboolean    crc_checked;        /* the sniffer checked the CRC … */
   gboolean    crc_valid;          /* … and it matched */

@@ -621,11 +621,32 @@ read_address (const IotBuf *buf, guint off, guint8 out[6])
 }
 
 /* BLE addresses travel least significant byte first. */
+/* The packet's IotTapBtle record, queued open by dissect_btle for the
+ * layer to fill in; NULL when nobody asked for it. */
+static IotTapBtle *
+current_record (IotPacket *pkt)
+{
+  gconstpointer const *records;
+  guint n;
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_BTLE))
+    return NULL;
+  records = iot_packet_tap_records (pkt, IOT_TAP_BTLE, &n);
+  return n > 0 ? (IotTapBtle *) records[n - 1] : NULL;
+}
+
 static void
 add_address (IotPacket *pkt, int tree, int field, const IotBuf *buf, guint off, guint8 out[6])
 {
+  IotTapBtle *rec;
+
   read_address (buf, off, out);
   iot_tree_add_ether (pkt, tree, &btle_fields[field], buf, off, out);
+  if (field == F_ADV_ADDRESS && (rec = current_record (pkt)) != NULL && !rec->has_adv_address)
+    {
+      memcpy (rec->adv_address, out, 6);
+      rec->has_adv_address = TRUE;
+    }
 }
 
 static void
@@ -678,10 +699,23 @@ dissect_connect_ind (IotPacket *pkt, const IotBuf *buf, guint off, int tree,
   BtleState *state = iot_packet_state (pkt, &iot_dissector_btle);
   guint32 aa = iot_buf_u32le (buf, off);
 
+  IotTapBtle *rec = current_record (pkt);
+
   add_uint_le (pkt, lld, F_LLD_AA, buf, off, 4);
+  if (rec != NULL)
+    {
+      rec->has_connect_aa = TRUE;
+      rec->connect_aa = aa;
+    }
   add_uint_le (pkt, lld, F_LLD_CRC_INIT, buf, off + 4, 3);
   add_uint_le (pkt, lld, F_LLD_WIN_SIZE, buf, off + 7, 1);
   add_uint_le (pkt, lld, F_LLD_WIN_OFFSET, buf, off + 8, 2);
+  /* Read as the tree item reads it: a packet cut here ends here either way. */
+  if (rec != NULL)
+    {
+      rec->interval = iot_buf_u16le (buf, off + 10);
+      rec->has_interval = TRUE;
+    }
   add_uint_le (pkt, lld, F_LLD_INTERVAL, buf, off + 10, 2);
   add_uint_le (pkt, lld, F_LLD_LATENCY, buf, off + 12, 2);
   add_uint_le (pkt, lld, F_LLD_TIMEOUT, buf, off + 14, 2);
@@ -1013,6 +1047,15 @@ dissect_advertising (IotPacket *pkt, IotBuf *buf, int tree, guint32 aa)
   node = iot_tree_add_item (pkt, tree, &btle_fields[F_ADV_HEADER], buf, 4, 2, TRUE);
   iot_tree_set_label (pkt, node, "Packet Header: 0x%04x (PDU Type: %s)", iot_buf_u16le (buf, 4),
                       name ? name : "Unknown");
+  {
+    IotTapBtle *rec = current_record (pkt);
+
+    if (rec != NULL)
+      {
+        rec->has_pdu_type = TRUE;
+        rec->pdu_type = (guint8) type;
+      }
+  }
   iot_tree_add_item (pkt, node, &btle_fields[F_ADV_PDU_TYPE], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[F_ADV_RFU1], buf, 4, 1, TRUE);
   iot_tree_add_item (pkt, node, &btle_fields[uses_chsel ? F_ADV_CHSEL : F_ADV_RFU2], buf, 4, 1, TRUE);
@@ -1352,6 +1395,14 @@ dissect_btle (IotPacket *pkt, IotBuf *buf, int parent)
   iot_col_set_protocol (pkt, "LE LL");
   tree = iot_tree_add_protocol (pkt, parent, &btle_fields[F_PROTO], buf, 0, -1);
   iot_tree_add_item (pkt, tree, &btle_fields[F_AA], buf, 0, 4, TRUE);
+  if (iot_tap_wanted (pkt, IOT_TAP_BTLE))
+    {
+      IotTapBtle rec = { aa };
+
+      rec.channel = radio.known ? (gint8) radio.channel : -1;
+      rec.crc_ok = radio.crc_checked ? radio.crc_valid : -1;
+      iot_tap_queue (pkt, IOT_TAP_BTLE, &rec);
+    }
   /* On LE Coded a coding indicator sits between the access address and
    * the header; past it, the PDU is read as on the other PHYs, whose
    * header comes 4 bytes after the start. */

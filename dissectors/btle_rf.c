@@ -141,7 +141,8 @@ dissect_btle_rf (IotPacket *pkt, IotBuf *buf, int parent)
   channel = iot_buf_u8 (buf, 0);
   radio.known = TRUE;
   radio.primary_channel = channel == 0 || channel == 12 || channel == 39;
-  radio.channel = channel;
+  /* The link layer counts channel indexes, the radio RF channels. */
+  radio.channel = channel == 0 ? 37 : channel == 12 ? 38 : channel == 39 ? 39 : channel < 12 ? channel - 1 : channel - 2;
   radio.rssi = flags & FLAG_SIGNAL_VALID ? (gint8) iot_buf_u8 (buf, 1) : 0;
   radio.crc_checked = (flags & FLAG_CRC_CHECKED) != 0;
   radio.crc_valid = (flags & FLAG_CRC_VALID) != 0;

@@ -228,6 +228,16 @@ check_message_2 (IotPacket *pkt, const IotBuf *buf, guint version)
                     GUINT_TO_POINTER (iot_packet_frame_number (pkt)));
 }
 
+/* Whether message 2's MIC verified, for the analyses (IotTapWlan). */
+static void
+set_mic_verified (IotPacket *pkt, gboolean verified)
+{
+  IotTapWlan *rec = iot_wlan_current_record (pkt);
+
+  if (rec != NULL)
+    rec->mic_verified = verified;
+}
+
 static void
 dissect_key_data (IotPacket *pkt, const IotBuf *buf, guint off, guint len, guint msgnr, guint info, int tree)
 {
@@ -299,6 +309,10 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
       msgnr = message_number (info, zero_nonce);
       if (msgnr)
         {
+          IotTapWlan *rec = iot_wlan_current_record (pkt);
+
+          if (rec != NULL)
+            rec->eapol_msgnr = (gint8) msgnr;
           node = iot_tree_add_uint (pkt, tree, &eapol_fields[F_MSGNR], NULL, 0, 0, msgnr);
           iot_tree_set_generated (pkt, node);
           iot_col_printf_info (pkt, "Key (Message %u of 4)", msgnr);
@@ -334,6 +348,7 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
           check_message_2 (pkt, &body, info & 0x7);
           if (g_hash_table_contains (state->mic_failures, number))
             {
+              set_mic_verified (pkt, FALSE);
               verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, FALSE);
               iot_tree_set_generated (pkt, verdict);
               iot_expert_add_info (pkt, tree, &eapol_experts[E_NO_KEY_MATCH], "No configured WPA key produces this handshake's MIC: the station used another "
@@ -341,6 +356,7 @@ dissect_eapol (IotPacket *pkt, IotBuf *buf, int parent)
             }
           else if (g_hash_table_contains (state->mic_verified, number))
             {
+              set_mic_verified (pkt, TRUE);
               verdict = iot_tree_add_boolean (pkt, tree, &eapol_fields[F_MIC_VERIFIED], &body, 81, 16, TRUE);
               iot_tree_set_generated (pkt, verdict);
               iot_expert_add_info (pkt, tree, &eapol_experts[E_VERIFIED], "Handshake verified with a configured key: this session's traffic can be decrypted");

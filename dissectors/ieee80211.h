@@ -50,5 +50,9 @@ typedef struct {
  * SSID of its network when a beacon or probe response named it. */
 IotWlanPair  *iot_wlan_current_pair (IotPacket *pkt);
 const guint8 *iot_wlan_current_ssid (IotPacket *pkt, gsize *len);
+/* The IotTapWlan record of the frame being dissected, for the layers
+ * inside it to fill in (the EAPOL-Key message); NULL when nobody asked
+ * for it. */
+IotTapWlan   *iot_wlan_current_record (IotPacket *pkt);
 /* Tagged parameters (information elements) from @off to the end of @buf. */
 void          iot_wlan_dissect_tags (IotPacket *pkt, const IotBuf *buf, guint off, int tree);

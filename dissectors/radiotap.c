@@ -511,6 +511,13 @@ dissect_radiotap (IotPacket *pkt, IotBuf *buf, int parent)
             iot_tree_add_item (pkt, node, &radiotap_fields[f], buf, off + 2, 2, TRUE);
           break;
         case P_ANTSIGNAL:
+          if (iot_tap_wanted (pkt, IOT_TAP_RADIO))
+            {
+              IotTapRadio rec = { IOT_TAP_RADIO_RADIOTAP, .lqi = -1, .has_signal = TRUE };
+
+              rec.signal_dbm = (gint8) iot_buf_u8 (buf, off);
+              iot_tap_queue (pkt, IOT_TAP_RADIO, &rec);
+            }
           iot_tree_add_item (pkt, tree, &radiotap_fields[F_ANTSIGNAL], buf, off, 1, TRUE);
           radio.signal_dbm = (gint8) iot_buf_u8 (buf, off);
           radio.has_signal = TRUE;

@@ -663,10 +663,17 @@ add_metrics (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const 
 
 static void
 add_sequence (IotPacket *pkt, int tree, const IotBuf *buf, const Topic *t, const Payload *p,
-              const MessageFacts *f)
+              const MessageFacts *f, IotTapSparkplug *rec)
 {
   int node;
 
+  if (p->has_seq && rec != NULL)
+    {
+      rec->has_seq = TRUE;
+      rec->seq = p->seq;
+      rec->has_expected = f->expected_seq != NO_SEQ;
+      rec->expected = rec->has_expected ? f->expected_seq : 0;
+    }
   if (p->has_seq)
     {
       node = iot_tree_add_uint (pkt, tree, &sparkplugb_fields[F_SEQ], buf, 0, 0, p->seq);
@@ -715,11 +722,18 @@ dissect_sparkplugb (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   Topic t = { 0 };
   MessageFacts *f;
   IotBuf payload;
+  IotTapSparkplug *rec = NULL;
   int tree;
 
   iot_col_set_protocol (pkt, "SparkplugB");
   tree = iot_tree_add_protocol (pkt, parent, &sparkplugb_fields[F_PROTO], buf, 0, -1);
   add_topic (pkt, tree, buf, topic, &t);
+  if (iot_tap_wanted (pkt, IOT_TAP_SPARKPLUG))
+    {
+      IotTapSparkplug opened = { t.group, t.edge };
+
+      rec = iot_tap_queue_open (pkt, IOT_TAP_SPARKPLUG, &opened);
+    }
   iot_col_set_info (pkt, t.type ? iot_packet_strdup_printf (pkt, "SparkplugB, %s", t.type) : "SparkplugB");
   payload = *buf;
   iot_call_dissector_with_data (pkt, iot_registry_dissector ("protobuf"), &payload, tree,
@@ -733,7 +747,7 @@ dissect_sparkplugb (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
   f = g_hash_table_lookup (st->facts, key);
   if (f == NULL)
     return buf->reported;
-  add_sequence (pkt, tree, buf, &t, &p, f);
+  add_sequence (pkt, tree, buf, &t, &p, f, rec);
   add_metrics (pkt, tree, buf, &t, topic, &p, f);
   return buf->reported;
 }

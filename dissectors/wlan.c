@@ -990,6 +990,19 @@ iot_wlan_current_pair (IotPacket *pkt)
   return frame ? frame->pair : NULL;
 }
 
+IotTapWlan *
+iot_wlan_current_record (IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records;
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_WLAN))
+    return NULL;
+  records = iot_packet_tap_records (pkt, IOT_TAP_WLAN, &n);
+  /* The record is the packet's, queued open for its layers to fill in. */
+  return n > 0 ? (IotTapWlan *) records[n - 1] : NULL;
+}
+
 const guint8 *
 iot_wlan_current_ssid (IotPacket *pkt, gsize *len)
 {
@@ -1188,7 +1201,17 @@ dissect_tag (IotPacket *pkt, const IotBuf *buf, guint number, guint off, guint l
   switch (number)
     {
     case 0:
-      iot_tree_add_item (pkt, tree, &wlan_fields[F_SSID], buf, off, len, FALSE);
+      {
+        IotTapWlan *rec = iot_wlan_current_record (pkt);
+
+        /* Read as the tree item reads it: a tag cut short ends here either way. */
+        if (rec != NULL)
+          {
+            rec->ssid = iot_buf_ptr (buf, off, len);
+            rec->ssid_len = len;
+          }
+        iot_tree_add_item (pkt, tree, &wlan_fields[F_SSID], buf, off, len, FALSE);
+      }
       break;
     case 1:
     case 50:
@@ -1382,6 +1405,12 @@ dissect_management (IotPacket *pkt, const IotBuf *body, guint subtype, int paren
           break;
         case 0xa:
         case 0xc:
+          {
+            IotTapWlan *rec = iot_wlan_current_record (pkt);
+
+            if (rec != NULL)
+              rec->reason = iot_buf_u16le (body, 0);
+          }
           iot_tree_add_item (pkt, all, &wlan_fields[F_REASON_CODE], body, 0, 2, TRUE);
           note_disconnect (pkt, state, body, all);
           break;
@@ -1477,10 +1506,46 @@ flag_string (IotPacket *pkt, guint flags)
   return s;
 }
 
+/* The frame's IotTapWlan record, queued once the frame control is read
+ * and filled in as the frame is: NULL when nobody asked for it. */
+static IotTapWlan *
+open_record (IotPacket *pkt, guint ts, guint flags)
+{
+  IotTapWlan rec = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_WLAN))
+    return NULL;
+  rec.type_subtype = (guint8) ts;
+  rec.retry = (flags & 0x08) != 0;
+  rec.reason = -1;
+  rec.eapol_msgnr = -1;
+  rec.mic_verified = -1;
+  return iot_tap_queue_open (pkt, IOT_TAP_WLAN, &rec);
+}
+
+/* An address the tree shows as @field, into the record. */
+static void
+record_mac (IotTapWlan *rec, int field, const guint8 *mac)
+{
+  if (rec == NULL)
+    return;
+  switch (field)
+    {
+    case F_TA: memcpy (rec->ta, mac, 6); rec->has_ta = TRUE; break;
+    case F_SA: memcpy (rec->sa, mac, 6); rec->has_sa = TRUE; break;
+    case F_DA: memcpy (rec->da, mac, 6); rec->has_da = TRUE; break;
+    case F_BSSID: memcpy (rec->bssid, mac, 6); rec->has_bssid = TRUE; break;
+    default: break;
+    }
+}
+
 static void
 add_mac (IotPacket *pkt, int tree, int field, const IotBuf *buf, guint off)
 {
-  iot_tree_add_ether (pkt, tree, &wlan_fields[field], buf, off, iot_buf_ptr (buf, off, 6));
+  const guint8 *mac = iot_buf_ptr (buf, off, 6);
+
+  iot_tree_add_ether (pkt, tree, &wlan_fields[field], buf, off, mac);
+  record_mac (iot_wlan_current_record (pkt), field, mac);
 }
 
 static void
@@ -1551,6 +1616,7 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
   const char *flag_text = flag_string (pkt, flags);
   WlanFrame *frame = iot_packet_alloc (pkt, sizeof *frame);
   guint hdr_len = 24;
+  IotTapWlan *rec;
   int tree, node;
 
   memset (frame, 0, sizeof *frame);
@@ -1558,6 +1624,7 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
   tree = iot_tree_add_protocol (pkt, parent, &wlan_fields[F_PROTO], buf, 0, -1);
   iot_tree_set_label (pkt, tree, "IEEE 802.11 %s, Flags: %s", name ? name : "Unrecognized", flag_text);
   iot_tree_add_uint (pkt, tree, &wlan_fields[F_TYPE_SUBTYPE], buf, 0, 1, ts);
+  rec = open_record (pkt, ts, flags);
   node = iot_tree_add_item (pkt, tree, &wlan_fields[F_FC], buf, 0, 2, FALSE);
   iot_tree_add_item (pkt, node, &wlan_fields[F_FC_VERSION], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &wlan_fields[F_FC_TYPE], buf, 0, 1, FALSE);
@@ -1638,6 +1705,9 @@ dissect_wlan (IotPacket *pkt, IotBuf *buf, int parent)
       iot_tree_add_ether (pkt, tree, &wlan_fields[F_DA], buf, da == a1 ? 4 : 16, da);
       iot_tree_add_ether (pkt, tree, &wlan_fields[F_SA], buf, sa == a2 ? 10 : 16, sa);
       iot_tree_add_ether (pkt, tree, &wlan_fields[F_BSSID], buf, bssid == a1 ? 4 : bssid == a2 ? 10 : 16, bssid);
+      record_mac (rec, F_DA, da);
+      record_mac (rec, F_SA, sa);
+      record_mac (rec, F_BSSID, bssid);
       if (sta)
         iot_tree_add_ether (pkt, tree, &wlan_fields[F_STAA], buf, sta == a1 ? 4 : 10, sta);
       add_hidden_addr (pkt, tree, buf, 16);

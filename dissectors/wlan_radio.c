@@ -253,6 +253,9 @@ dissect_wlan_radio (IotPacket *pkt, IotBuf *buf, int parent)
     rate = add_vht (pkt, tree, buf, radio);
   if (rate > 0)
     {
+      IotTapRadio rec = { IOT_TAP_RADIO_WLAN_RADIO, .lqi = -1, .has_rate = TRUE, .rate = rate };
+
+      iot_tap_queue (pkt, IOT_TAP_RADIO, &rec);
       node = iot_tree_add_double (pkt, tree, &wlan_radio_fields[F_DATA_RATE], NULL, 0, 0, rate);
       iot_tree_set_label (pkt, node, "Data rate: %.1f Mb/s", rate);
     }

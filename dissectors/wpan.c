@@ -543,7 +543,7 @@ frame_intact (IotBuf *buf, guint mac_len, IotWpanFcs fcs)
 /* Adds the trailer's fields (last in the tree, where the bytes are). */
 static void
 add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fcs, gboolean ok,
-             int expert_tree)
+             int expert_tree, IotTapWpan *rec)
 {
   int node;
 
@@ -565,6 +565,11 @@ add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fc
       {
         guint8 meta = iot_buf_u8 (buf, mac_len + 1);
 
+        if (rec != NULL)
+          {
+            rec->has_rssi = TRUE;
+            rec->rssi = (gint8) iot_buf_u8 (buf, mac_len);
+          }
         iot_tree_add_int (pkt, tree, &wpan_fields[F_RSSI], buf, mac_len, 1, (gint8) iot_buf_u8 (buf, mac_len));
         iot_tree_add_uint (pkt, tree, &wpan_fields[F_CORRELATION], buf, mac_len + 1, 1, meta & 0x7f);
       }
@@ -573,6 +578,8 @@ add_trailer (IotPacket *pkt, int tree, IotBuf *buf, guint mac_len, IotWpanFcs fc
     default:
       break;
     }
+  if (rec != NULL)
+    rec->fcs_ok = ok;
   node = iot_tree_add_boolean (pkt, tree, &wpan_fields[F_FCS_OK], buf, mac_len, trailer_length (fcs), ok);
   iot_tree_set_hidden (pkt, node);
   if (!ok)
@@ -1032,11 +1039,13 @@ dissect_beacon (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint end)
 
 static void
 dissect_command (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint end,
-                 const WpanAddr *dst, guint16 dst_pan)
+                 const WpanAddr *dst, guint16 dst_pan, IotTapWpan *rec)
 {
   guint8 cmd = iot_buf_u8 (buf, off);
   const char *name = iot_value_name (cmd_names, cmd);
 
+  if (rec != NULL)
+    rec->cmd = cmd;
   iot_tree_add_item (pkt, tree, &wpan_fields[F_CMD], buf, off, 1, FALSE);
   iot_col_set_info (pkt, name ? name : "Unknown Command");
   off += 1;
@@ -1163,13 +1172,18 @@ label_layer (IotPacket *pkt, int tree)
 
 /* The extended address a short source was given, shown as tshark does. */
 static void
-add_known_source (IotPacket *pkt, int tree, guint16 pan, const WpanAddr *src)
+add_known_source (IotPacket *pkt, int tree, guint16 pan, const WpanAddr *src, IotTapWpan *rec)
 {
   const WpanMapping *m = lookup_mapping (pkt, pan, src->short_addr);
   int node;
 
   if (m == NULL)
     return;
+  if (rec != NULL)
+    {
+      rec->src64_learned = TRUE;
+      memcpy (rec->learned64, m->eui, 8);
+    }
   node = iot_tree_add_bytes (pkt, tree, &wpan_fields[F_SRC64], NULL, 0, 0, m->eui, 8);
   iot_tree_set_generated (pkt, node);
   node = iot_tree_add_bytes (pkt, tree, &wpan_fields[F_ADDR64], NULL, 0, 0, m->eui, 8);
@@ -1264,6 +1278,44 @@ decrypt_payload (IotPacket *pkt, int tree, int expert_tree, IotBuf *buf, guint o
   return TRUE;
 }
 
+/* The frame's IotTapWpan record, queued once the frame control is read
+ * and filled in as the header is: NULL when nobody asked for it. */
+static IotTapWpan *
+open_record (IotPacket *pkt, guint16 fcf)
+{
+  IotTapWpan rec = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_WPAN))
+    return NULL;
+  rec.frame_type = fcf & 0x7;
+  rec.security = (fcf & 0x0008) != 0;
+  rec.ack_request = (fcf & 0x0020) != 0;
+  rec.seq = -1;
+  rec.dst_pan = rec.src_pan = -1;
+  rec.cmd = -1;
+  rec.fcs_ok = -1;
+  return iot_tap_queue_open (pkt, IOT_TAP_WPAN, &rec);
+}
+
+static void
+record_address (IotTapWpan *rec, const WpanAddr *a, gboolean is_src)
+{
+  if (rec == NULL)
+    return;
+  if (is_src)
+    {
+      rec->src_mode = a->mode == ADDR_SHORT || a->mode == ADDR_LONG ? a->mode : IOT_TAP_WPAN_ADDR_NONE;
+      rec->src16 = a->short_addr;
+      memcpy (rec->src64, a->eui, 8);
+    }
+  else
+    {
+      rec->dst_mode = a->mode == ADDR_SHORT || a->mode == ADDR_LONG ? a->mode : IOT_TAP_WPAN_ADDR_NONE;
+      rec->dst16 = a->short_addr;
+      memcpy (rec->dst64, a->eui, 8);
+    }
+}
+
 int
 iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, int expert_tree)
 {
@@ -1275,6 +1327,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   WpanAddr dst = { 0 }, src = { 0 };
   IotWpanAuxSec aux = { 0 };
   IotBuf payload, *body = buf;
+  IotTapWpan *rec;
   int tree, node;
 
   iot_col_set_protocol (pkt, "IEEE 802.15.4");
@@ -1290,6 +1343,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   dst.mode = (fcf >> 10) & 3;
   src.mode = (fcf >> 14) & 3;
   add_fcf (pkt, tree, buf);
+  rec = open_record (pkt, fcf);
   {
     const char *name = iot_value_name (frame_type_names, type);
 
@@ -1297,6 +1351,9 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   }
   if (!(fcf & 0x0100))
     {
+      /* Read as the tree item reads it: a frame cut here ends here for both. */
+      if (rec != NULL)
+        rec->seq = iot_buf_u8 (buf, off);
       iot_tree_add_item (pkt, tree, &wpan_fields[F_SEQ_NO], buf, off, 1, FALSE);
       off += 1;
     }
@@ -1304,21 +1361,27 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
   if (has_dst_pan)
     {
       dst_pan = iot_buf_u16le (buf, off);
+      if (rec != NULL)
+        rec->dst_pan = dst_pan;
       iot_tree_add_item (pkt, tree, &wpan_fields[F_DST_PAN], buf, off, 2, TRUE);
       off += 2;
     }
   read_address (pkt, tree, buf, &off, &dst, FALSE);
+  record_address (rec, &dst, FALSE);
   if (has_src_pan)
     {
       src_pan = iot_buf_u16le (buf, off);
+      if (rec != NULL)
+        rec->src_pan = src_pan;
       iot_tree_add_item (pkt, tree, &wpan_fields[F_SRC_PAN], buf, off, 2, TRUE);
       off += 2;
     }
   else
     src_pan = dst_pan;
   read_address (pkt, tree, buf, &off, &src, TRUE);
+  record_address (rec, &src, TRUE);
   if (src.mode == ADDR_SHORT)
-    add_known_source (pkt, tree, src_pan, &src);
+    add_known_source (pkt, tree, src_pan, &src, rec);
   set_column_address (pkt, &src, TRUE);
   set_column_address (pkt, &dst, FALSE);
   publish_addresses (pkt, &src, &dst, dst_pan);
@@ -1359,11 +1422,11 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
         dissect_opaque (pkt, &payload, 0, payload.length);
       else
         dissect_opaque (pkt, buf, off, end);
-      add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
+      add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree, rec);
       return buf->length;
     }
   if (type == FRAME_COMMAND)
-    dissect_command (pkt, tree, body, off, end, &dst, dst_pan);
+    dissect_command (pkt, tree, body, off, end, &dst, dst_pan, rec);
   else if (type == FRAME_DATA || type == FRAME_BEACON)
     info_addresses (pkt, type == FRAME_BEACON ? &(WpanAddr) { 0 } : &dst, &src);
   if (!fcs_ok)
@@ -1384,7 +1447,7 @@ iot_wpan_dissect_mac (IotPacket *pkt, IotBuf *buf, IotWpanFcs fcs, int parent, i
       dissect_opaque (pkt, body, off, end);
       break;
     }
-  add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree);
+  add_trailer (pkt, tree, buf, mac_len, fcs, fcs_ok, expert_tree, rec);
   return buf->length;
 }
 

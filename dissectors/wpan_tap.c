@@ -101,6 +101,25 @@ read_float_le (IotBuf *buf, guint off)
   return v.f;
 }
 
+/* The signal or LQI a TLV gives, for the analyses (IotTapRadio); read as
+ * the tree item reads it. */
+static void
+publish_radio (IotPacket *pkt, IotBuf *buf, guint off, guint type)
+{
+  IotTapRadio rec = { IOT_TAP_RADIO_WPAN_TAP, .lqi = -1 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_RADIO))
+    return;
+  if (type == TLV_RSS)
+    {
+      rec.has_signal = TRUE;
+      rec.signal_dbm = read_float_le (buf, off);
+    }
+  else
+    rec.lqi = iot_buf_u8 (buf, off);
+  iot_tap_queue (pkt, IOT_TAP_RADIO, &rec);
+}
+
 /* One TLV; returns the FCS type if this is the FCS TLV. */
 static void
 dissect_tlv (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint type, guint len, guint *fcs_type)
@@ -118,7 +137,10 @@ dissect_tlv (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint type, guint
     case TLV_RSS:
       if (len == 4)
         {
-          int node = iot_tree_add_double (pkt, tree, &tap_fields[F_RSS], buf, off, 4, read_float_le (buf, off));
+          int node;
+
+          publish_radio (pkt, buf, off, type);
+          node = iot_tree_add_double (pkt, tree, &tap_fields[F_RSS], buf, off, 4, read_float_le (buf, off));
 
           iot_tree_append_label (pkt, node, " dBm");
           return;
@@ -135,6 +157,7 @@ dissect_tlv (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint type, guint
     case TLV_LQI:
       if (len == 1)
         {
+          publish_radio (pkt, buf, off, type);
           iot_tree_add_item (pkt, tree, &tap_fields[F_LQI], buf, off, 1, FALSE);
           return;
         }

@@ -341,6 +341,7 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
       }
     key_copy = iot_packet_alloc (pkt, KEY_LEN);
     memcpy (key_copy, found.key, KEY_LEN);
+    iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_SEC_KEY, 0, key_copy);
     node = iot_tree_add_bytes (pkt, sec, &f[ZBEE_SEC_F_KEY], NULL, 0, 0, key_copy, KEY_LEN);
     iot_tree_set_generated (pkt, node);
     if (found.origin != 0)
@@ -353,4 +354,12 @@ iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
     *plain = iot_packet_add_source (pkt, "Decrypted ZigBee Payload", out, payload_len);
     return TRUE;
   }
+}
+
+void
+iot_zbee_tap (IotPacket *pkt, IotTapZigbeeKind kind, guint32 value, const guint8 *key)
+{
+  IotTapZigbee rec = { (guint8) kind, value, key };
+
+  iot_tap_queue (pkt, IOT_TAP_ZIGBEE, &rec);
 }

@@ -66,6 +66,8 @@ gboolean iot_zbee_sec_dissect (IotPacket *pkt, int tree, IotBuf *buf, guint off,
 /* A key read from an APS Transport-Key (in the clear, or decrypted under
  * a key already known): later frames are decrypted with it, and show the
  * current frame as zbee.sec.key.origin.  First pass only. */
+/* Publishes one fact of a Zigbee layer for the analyses (IotTapZigbee). */
+void iot_zbee_tap (IotPacket *pkt, IotTapZigbeeKind kind, guint32 value, const guint8 *key);
 void iot_zbee_sec_learn_network_key (IotPacket *pkt, const guint8 key[16]);
 
 /* Per-capture state of the learned keys, owned by zbee_nwk. */

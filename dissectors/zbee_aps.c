@@ -221,6 +221,7 @@ dissect_transport_key (IotPacket *pkt, int cmd, IotBuf *buf)
 {
   guint8 type = iot_buf_u8 (buf, 1);
 
+  iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_APS_KEY_TYPE, type, NULL);
   iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
   iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY], buf, 2, 16, FALSE);
   iot_zbee_sec_learn_network_key (pkt, iot_buf_ptr (buf, 2, 16));
@@ -243,6 +244,15 @@ dissect_transport_key (IotPacket *pkt, int cmd, IotBuf *buf)
     }
 }
 
+/* A command's key type for the analyses, read as the tree item reads it
+ * (a payload cut there ends there either way). */
+static void
+key_type_tap (IotPacket *pkt, IotBuf *buf, guint off)
+{
+  if (iot_tap_wanted (pkt, IOT_TAP_ZIGBEE))
+    iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_APS_KEY_TYPE, iot_buf_u8 (buf, off), NULL);
+}
+
 /* An APS command's payload (decrypted when the frame was secured). */
 static void
 dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
@@ -252,6 +262,7 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
   int cmd = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "Command Frame: %s",
                                name ? name : "Unknown Command");
 
+  iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_APS_CMD, id, NULL);
   iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_ID], buf, 0, 1, FALSE);
   iot_col_set_info (pkt, name ? name : "Unknown Command");
   switch (id)
@@ -268,6 +279,7 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
       add_eui64 (pkt, cmd, F_CMD_DEVICE, buf, 1);
       break;
     case CMD_REQUEST_KEY:
+      key_type_tap (pkt, buf, 1);
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
       if (iot_buf_u8 (buf, 1) == KEY_APP_LINK)
         add_eui64 (pkt, cmd, F_CMD_PARTNER, buf, 2);
@@ -276,12 +288,14 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf)
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_SEQNO], buf, 1, 1, FALSE);
       break;
     case CMD_VERIFY_KEY:
+      key_type_tap (pkt, buf, 1);
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 1, 1, FALSE);
       add_eui64 (pkt, cmd, F_CMD_SRC, buf, 2);
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_HASH], buf, 10, 16, FALSE);
       break;
     case CMD_CONFIRM_KEY:
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_STATUS], buf, 1, 1, FALSE);
+      key_type_tap (pkt, buf, 2);
       iot_tree_add_item (pkt, cmd, &aps_fields[F_CMD_KEY_TYPE], buf, 2, 1, FALSE);
       add_eui64 (pkt, cmd, F_CMD_DST, buf, 3);
       break;
@@ -324,6 +338,7 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, node, &aps_fields[F_DELIVERY], buf, 0, 1, FALSE);
   if (type == TYPE_ACK)
     iot_tree_add_item (pkt, node, &aps_fields[F_ACK_FORMAT], buf, 0, 1, FALSE);
+  iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_APS_SECURITY, (fcf & 0x20) != 0, NULL);
   iot_tree_add_item (pkt, node, &aps_fields[F_SECURITY], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &aps_fields[F_ACK_REQ], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, node, &aps_fields[F_EXT_HEADER], buf, 0, 1, FALSE);
@@ -377,6 +392,7 @@ dissect_zbee_aps (IotPacket *pkt, IotBuf *buf, int parent)
   cluster = iot_buf_u16le (buf, off);
   profile = iot_buf_u16le (buf, off + 2);
   /* The device profile numbers its messages in the same place. */
+  iot_zbee_tap (pkt, profile == 0 ? IOT_TAP_ZIGBEE_ZDP_CLUSTER : IOT_TAP_ZIGBEE_APS_CLUSTER, cluster, NULL);
   iot_tree_add_item (pkt, tree, &aps_fields[profile == 0 ? F_ZDP_CLUSTER : F_CLUSTER], buf, off, 2, TRUE);
   iot_tree_add_item (pkt, tree, &aps_fields[F_PROFILE], buf, off + 2, 2, TRUE);
   src_ep = iot_buf_u8 (buf, off + 4);

@@ -302,6 +302,7 @@ dissect_command (IotPacket *pkt, int tree, IotBuf *buf, guint16 src)
   int cmd = iot_tree_add_text (pkt, tree, buf, 0, buf->length, "Command Frame: %s",
                                name ? name : "Unknown Command");
 
+  iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_NWK_CMD, id, NULL);
   iot_tree_add_item (pkt, cmd, &nwk_fields[F_CMD_ID], buf, 0, 1, FALSE);
   switch (id)
     {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "zbee_zcl.h"
+#include "zbee-security.h"
 
 #include <math.h>
 
@@ -665,6 +666,7 @@ dissect_zbee_zcl (IotPacket *pkt, IotBuf *buf, int parent)
     {
       const char *name = iot_value_name (cmd_names, cmd);
 
+      iot_zbee_tap (pkt, IOT_TAP_ZIGBEE_ZCL_CMD, cmd, NULL);
       iot_tree_add_item (pkt, tree, &zcl_fields[F_CMD_ID], buf, off - 1, 1, FALSE);
       iot_col_printf_info (pkt, "ZCL: %s, Seq: %u", name ? name : "Unknown Command", tsn);
       iot_tree_set_label (pkt, tree, "ZigBee Cluster Library Frame, Command: %s, Seq: %u",

@@ -92,6 +92,18 @@ add_common (IotPacket *pkt, int tree, IotBuf *buf, guint off)
   iot_tree_add_item (pkt, tree, &zep_fields[F_LQI_MODE], buf, off + 3, 1, FALSE);
 }
 
+/* The LQI the sniffer measured, for the analyses (IotTapRadio). */
+static void
+publish_lqi (IotPacket *pkt, IotBuf *buf, guint off)
+{
+  IotTapRadio rec = { IOT_TAP_RADIO_ZEP, .lqi = -1 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_RADIO))
+    return;
+  rec.lqi = iot_buf_u8 (buf, off);
+  iot_tap_queue (pkt, IOT_TAP_RADIO, &rec);
+}
+
 /* Hands the radio frame of @len bytes at @off to the 802.15.4 MAC. */
 static void
 dissect_frame (IotPacket *pkt, IotBuf *buf, guint off, guint len, gboolean crc_mode)
@@ -117,6 +129,7 @@ dissect_zep (IotPacket *pkt, IotBuf *buf, int parent)
       iot_tree_set_label (pkt, tree, "ZigBee Encapsulation Protocol, Channel: %u, Length: %u",
                           iot_buf_u8 (buf, 3), iot_buf_u8 (buf, 15) & 0x7f);
       add_common (pkt, tree, buf, 3);
+      publish_lqi (pkt, buf, 7);
       iot_tree_add_item (pkt, tree, &zep_fields[F_LQI], buf, 7, 1, FALSE);
       iot_tree_add_item (pkt, tree, &zep_fields[F_RESERVED], buf, 8, 8, FALSE);
       iot_tree_add_item (pkt, tree, &zep_fields[F_LENGTH], buf, 15, 1, FALSE);
@@ -151,7 +164,10 @@ dissect_zep (IotPacket *pkt, IotBuf *buf, int parent)
                       iot_buf_u8 (buf, 4), len);
   add_common (pkt, tree, buf, 4);
   if (!crc_mode)
-    iot_tree_add_item (pkt, tree, &zep_fields[F_LQI], buf, 8, 1, FALSE);
+    {
+      publish_lqi (pkt, buf, 8);
+      iot_tree_add_item (pkt, tree, &zep_fields[F_LQI], buf, 8, 1, FALSE);
+    }
   iot_tree_add_time (pkt, tree, &zep_fields[F_TIME], buf, 9, 8, ntp_to_ns (iot_buf_u64 (buf, 9)));
   iot_tree_add_item (pkt, tree, &zep_fields[F_SEQNO], buf, 17, 4, FALSE);
   iot_tree_add_item (pkt, tree, &zep_fields[F_LENGTH], buf, 31, 1, FALSE);

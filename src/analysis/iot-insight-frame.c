@@ -154,8 +154,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           ff->reassembly_error = TRUE;
           break;
         default:
-          if (idx >= F_WPAN_FRAME_TYPE)
-            insight_wpan_field (ff, idx, node);
           break;
         }
       if (idx >= F_MQTT_TYPE && idx <= F_MQTT_DUP_OF && m != NULL)
@@ -768,7 +766,6 @@ add_frame (IotInsight *self, FrameFacts *ff)
     tls_frame (self, ff);
   insight_tls_frame (self, ff);
   insight_network_frame (self, ff);
-  insight_wpan_frame (self, ff);
   insight_path_frame (self, ff);
   cleartext_frame (self, ff);
 }
@@ -796,8 +793,6 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.arp_op = -1;
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
-  ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
-  ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
   if (self->keep & IOT_INSIGHT_KEEP_READINGS)
     iot_readings_add_packet (self->readings, pkt);
@@ -805,13 +800,11 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   insight_radio_packet (self, pkt, ff.number, ff.rel_ns);
   insight_wifi_packet (self, pkt, ff.number, ff.rel_ns);
   insight_sparkplug_packet (self, pkt, ff.number);
+  insight_wpan_packet (self, pkt, &ff);
   ff.src = *iot_packet_net_src (pkt);
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
   add_frame (self, &ff);
-  g_free (ff.wpan_src);
-  g_free (ff.wpan_dst);
-  g_free (ff.wpan_src64);
   for (guint i = 0; i < ff.mqtt->len; i++)
     g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
 }

@@ -35,11 +35,6 @@ enum {
   F_MALFORMED,
   F_REASSEMBLY_ERROR,
   F_MQTT_UNACKED,
-  /* Low-power radio (iot-insight-wpan.c): keep F_WPAN_FRAME_TYPE first. */
-  F_WPAN_FRAME_TYPE, F_WPAN_SEQ, F_WPAN_ACK_REQ, F_WPAN_DST_PAN, F_WPAN_SRC16, F_WPAN_DST16,
-  F_WPAN_SRC64, F_WPAN_DST64, F_WPAN_CMD, F_WPAN_TAP_RSS, F_WPAN_RSSI, F_WPAN_TAP_LQI, F_ZEP_LQI,
-  F_ZBEE_NWK_CMD, F_ZBEE_APS_ZDP_CLUSTER, F_ZBEE_APS_CLUSTER, F_ZBEE_APS_SECURITY, F_ZBEE_APS_CMD,
-  F_ZBEE_APS_KEY_TYPE, F_ZBEE_SEC_KEY, F_ZBEE_ZCL_CMD,
   N_F
 };
 
@@ -132,16 +127,6 @@ typedef struct {
   guint32  dhcp_requested;      /* requested IP address option, 0: none */
   guint32  dhcp_xid;            /* transaction ID */
   gint     icmp_type, icmp_code, icmpv6_type;   /* -1: none */
-  /* IEEE 802.15.4 and Zigbee; numbers -1: none. */
-  gboolean wpan, wpan_ack_req, wpan_retry;
-  guint8   wpan_type;
-  gint     wpan_seq, wpan_pan, wpan_cmd;
-  char    *wpan_src, *wpan_dst, *wpan_src64;   /* "0x6a3c" or EUI-64 text; owned */
-  gboolean has_rssi;
-  double   rssi;
-  gint     lqi;
-  gint     nwk_cmd, zdp_cluster, aps_cluster, aps_cmd, aps_key_type, zcl_cmd;
-  gboolean aps_secured, sec_default_key;
 } FrameFacts;
 
 /* Frames collected under one key (a device, a name …). */
@@ -463,14 +448,18 @@ void            insight_finish_coap (IotInsight *self);
  * joins, attribute reports and key exposure. */
 void            insight_wpan_init (IotInsight *self);
 void            insight_wpan_clear (IotInsight *self);
-void            insight_wpan_field (FrameFacts *ff, int idx, const IotNode *node);
-void            insight_wpan_frame (IotInsight *self, FrameFacts *ff);
+/* One frame's 802.15.4 and Zigbee records; after read_frame (@ff: the
+ * frame's other facts). */
+void            insight_wpan_packet (IotInsight *self, IotPacket *pkt, const FrameFacts *ff);
 void            insight_finish_wpan (IotInsight *self);
 /* iot-insight-radio.c: BLE advertising, connections, notifications and
  * pairing. */
 void            insight_radio_init (IotInsight *self);
 void            insight_radio_clear (IotInsight *self);
 void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
+/* The tap records the radio modules read (802.15.4, Zigbee, radio
+ * headers, 802.11, Bluetooth LE). */
+void            insight_radio_add_taps (IotDissectFlags *flags);
 void            insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
 void            insight_finish_radio (IotInsight *self);
 /* iot-insight-wifi.c: Wi-Fi station table, weak signal, retries,
@@ -478,7 +467,6 @@ void            insight_finish_radio (IotInsight *self);
 typedef struct _InsightWifi InsightWifi;
 void            insight_wifi_init (IotInsight *self);
 void            insight_wifi_clear (IotInsight *self);
-void            insight_wifi_add_wanted (IotInsight *self, IotFieldSet *wanted);
 void            insight_wifi_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns);
 void            insight_finish_wifi (IotInsight *self);
 
@@ -486,7 +474,7 @@ void            insight_finish_wifi (IotInsight *self);
 typedef struct _InsightSparkplug InsightSparkplug;
 void            insight_sparkplug_init (IotInsight *self);
 void            insight_sparkplug_clear (IotInsight *self);
-void            insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted);
+void            insight_sparkplug_add_taps (IotDissectFlags *flags);
 void            insight_sparkplug_packet (IotInsight *self, IotPacket *pkt, guint32 number);
 void            insight_finish_sparkplug (IotInsight *self);
 

@@ -6,8 +6,10 @@
  * man in the middle (Just Works, legacy pairing).  Wi-Fi has its own
  * module, iot-insight-wifi.c.
  *
- * The module reads its own fields from each packet, so the frame walk in
- * iot-insight.c needs no radio facts. */
+ * The module reads the link layer's IotTapBtle records; ATT and SMP it
+ * still reads from the tree's fields (a notification's value is shown as
+ * the tree shows it, decoded by the characteristic's own field), and only
+ * on the data-channel packets that can carry them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,17 +32,13 @@
 #define SERIES_SHOWN 8
 
 enum {
-  R_BTLE_AA, R_BTLE_PDU_TYPE, R_BTLE_ADV_ADDR, R_BTATT_OPCODE, R_BTATT_HANDLE, R_BTATT_VALUE,
-  R_BTSMP_METHOD, R_BTLE_INTERVAL, R_BTLE_LLD_AA,
+  R_BTATT_OPCODE, R_BTATT_HANDLE, R_BTATT_VALUE, R_BTSMP_METHOD,
   N_R
 };
 
 static const char *const radio_field_names[N_R] = {
-  [R_BTLE_AA] = "btle.access_address", [R_BTLE_PDU_TYPE] = "btle.advertising_header.pdu_type",
-  [R_BTLE_ADV_ADDR] = "btle.advertising_address", [R_BTATT_OPCODE] = "btatt.opcode",
-  [R_BTATT_HANDLE] = "btatt.handle", [R_BTATT_VALUE] = "btatt.value",
-  [R_BTSMP_METHOD] = "btsmp.pairing_method", [R_BTLE_INTERVAL] = "btle.link_layer_data.interval",
-  [R_BTLE_LLD_AA] = "btle.link_layer_data.access_address",
+  [R_BTATT_OPCODE] = "btatt.opcode", [R_BTATT_HANDLE] = "btatt.handle", [R_BTATT_VALUE] = "btatt.value",
+  [R_BTSMP_METHOD] = "btsmp.pairing_method",
 };
 
 /* Where a notification's value lands: the characteristic's own field
@@ -155,6 +153,14 @@ insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted)
   iot_field_set_add_each (wanted, self->radio->value_fields, N_VALUE_FIELDS);
 }
 
+/* For this module, iot-insight-wpan.c and iot-insight-wifi.c. */
+void
+insight_radio_add_taps (IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_WPAN) | IOT_DISSECT_TAP (IOT_TAP_ZIGBEE) | IOT_DISSECT_TAP (IOT_TAP_RADIO)
+            | IOT_DISSECT_TAP (IOT_TAP_WLAN) | IOT_DISSECT_TAP (IOT_TAP_BTLE);
+}
+
 static gboolean
 is_value_field (const InsightRadio *r, const IotField *field)
 {
@@ -192,6 +198,33 @@ radio_index (const InsightRadio *r, const IotField *field)
   return -1;
 }
 
+/* The link layer's record (the last, as the tree's fields said it; the
+ * first advertiser address). */
+static void
+read_btle (RadioFacts *rf, const IotTapBtle *b)
+{
+  rf->has_aa = TRUE;
+  rf->aa = b->access_address;
+  if (b->has_pdu_type)
+    {
+      rf->has_pdu_type = TRUE;
+      rf->pdu_type = b->pdu_type;
+    }
+  if (b->has_adv_address && !rf->has_adv_addr)
+    {
+      memcpy (rf->adv_addr, b->adv_address, 6);
+      rf->has_adv_addr = TRUE;
+    }
+  if (b->has_connect_aa)
+    rf->connection_aa = b->connect_aa;
+  if (b->has_interval)
+    {
+      rf->has_interval = TRUE;
+      rf->interval = b->interval;
+    }
+}
+
+/* ATT and SMP, from the tree: see the top of the file. */
 static void
 read_radio (const InsightRadio *r, IotPacket *pkt, RadioFacts *rf)
 {
@@ -213,28 +246,6 @@ read_radio (const InsightRadio *r, IotPacket *pkt, RadioFacts *rf)
 
       switch (idx)
         {
-        case R_BTLE_AA:
-          rf->has_aa = TRUE;
-          rf->aa = (guint32) node->v.u;
-          break;
-        case R_BTLE_PDU_TYPE:
-          rf->has_pdu_type = TRUE;
-          rf->pdu_type = (guint) node->v.u;
-          break;
-        case R_BTLE_ADV_ADDR:
-          if (node->v.p != NULL && !rf->has_adv_addr)
-            {
-              memcpy (rf->adv_addr, node->v.p, 6);
-              rf->has_adv_addr = TRUE;
-            }
-          break;
-        case R_BTLE_LLD_AA:
-          rf->connection_aa = (guint32) node->v.u;
-          break;
-        case R_BTLE_INTERVAL:
-          rf->has_interval = TRUE;
-          rf->interval = (guint) node->v.u;
-          break;
         case R_BTATT_OPCODE:
           rf->att_opcode = (gint) node->v.u;
           break;
@@ -368,9 +379,15 @@ void
 insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 rel_ns)
 {
   InsightRadio *r = self->radio;
+  guint n;
   RadioFacts rf = { .att_opcode = -1 };
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_BTLE, &n);
 
-  read_radio (r, pkt, &rf);
+  for (guint i = 0; i < n; i++)
+    read_btle (&rf, records[i]);
+  /* ATT and SMP travel on a connection's data channel only. */
+  if (rf.has_aa && rf.aa != ADVERTISING_AA && !rf.has_pdu_type)
+    read_radio (r, pkt, &rf);
   if (rf.has_aa)
     {
       if (rf.has_interval)

@@ -1,21 +1,12 @@
 /* iot-insight-sparkplug.c — Sparkplug B findings: sequence gaps per edge
  * node.  The dissector marks a message whose seq is not the one after the
  * previous message of its edge node (on the same MQTT connection) with
- * sparkplugb.seq.expected; here those marks become one finding per edge
+ * the seq it expected (IotTapSparkplug); here those marks become one finding per edge
  * node, with the frames and the count of messages that never arrived.
  */
 #include "iot-insight-private.h"
 
 #include <string.h>
-
-enum { S_GROUP, S_EDGE, S_SEQ, S_EXPECTED, N_S };
-
-static const char *const sparkplug_field_names[N_S] = {
-  [S_GROUP] = "sparkplugb.groupid",
-  [S_EDGE] = "sparkplugb.edgenodeid",
-  [S_SEQ] = "sparkplugb.seq",
-  [S_EXPECTED] = "sparkplugb.seq.expected",
-};
 
 typedef struct {
   GArray     *frames;   /* guint32: messages after a gap */
@@ -26,7 +17,6 @@ typedef struct {
 } SeqGaps;
 
 struct _InsightSparkplug {
-  const IotField *f[N_S];
   GHashTable     *gaps;   /* "group/edge" → SeqGaps */
   GPtrArray      *order;  /* edge names, first gap first */
 };
@@ -46,8 +36,6 @@ insight_sparkplug_init (IotInsight *self)
 {
   InsightSparkplug *s = g_new0 (InsightSparkplug, 1);
 
-  for (guint i = 0; i < N_S; i++)
-    s->f[i] = iot_registry_field (sparkplug_field_names[i]);
   s->gaps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, gaps_free);
   s->order = g_ptr_array_new_with_free_func (g_free);
   self->sparkplug = s;
@@ -64,9 +52,9 @@ insight_sparkplug_clear (IotInsight *self)
 }
 
 void
-insight_sparkplug_add_wanted (IotInsight *self, IotFieldSet *wanted)
+insight_sparkplug_add_taps (IotDissectFlags *flags)
 {
-  iot_field_set_add_each (wanted, self->sparkplug->f, N_S);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_SPARKPLUG);
 }
 
 void
@@ -76,26 +64,28 @@ insight_sparkplug_packet (IotInsight *self, IotPacket *pkt, guint32 number)
   const char *group = NULL, *edge = NULL;
   gboolean has_seq = FALSE, gap = FALSE;
   guint64 seq = 0, expected = 0;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_SPARKPLUG, &n);
 
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  /* Several messages in one frame: the last of each value, as the tree's
+   * fields said it. */
+  for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = iot_packet_node (pkt, i);
+      const IotTapSparkplug *r = records[i];
 
-      if (node->field == NULL)
-        continue;
-      if (node->field == s->f[S_GROUP])
-        group = (const char *) node->v.p;
-      else if (node->field == s->f[S_EDGE])
-        edge = (const char *) node->v.p;
-      else if (node->field == s->f[S_SEQ])
+      if (r->group != NULL)
+        group = r->group;
+      if (r->edge != NULL)
+        edge = r->edge;
+      if (r->has_seq)
         {
           has_seq = TRUE;
-          seq = node->v.u;
+          seq = r->seq;
         }
-      else if (node->field == s->f[S_EXPECTED])
+      if (r->has_expected)
         {
           gap = TRUE;
-          expected = node->v.u;
+          expected = r->expected;
         }
     }
   if (gap && has_seq && group && edge)

@@ -34,19 +34,6 @@
  * beacons come from another place: another transmitter. */
 #define SPOOF_SIGNAL_DB 6
 
-enum {
-  W_TA, W_SA, W_DA, W_BSSID, W_TYPE_SUBTYPE, W_RETRY, W_SIGNAL, W_DATA_RATE, W_REASON, W_MSGNR,
-  W_MIC_VERIFIED, W_SSID,
-  N_W
-};
-
-static const char *const wifi_field_names[N_W] = {
-  [W_TA] = "wlan.ta", [W_SA] = "wlan.sa", [W_DA] = "wlan.da", [W_BSSID] = "wlan.bssid",
-  [W_TYPE_SUBTYPE] = "wlan.fc.type_subtype", [W_RETRY] = "wlan.fc.retry", [W_SIGNAL] = "radiotap.dbm_antsignal",
-  [W_DATA_RATE] = "wlan_radio.data_rate", [W_REASON] = "wlan.fixed.reason_code",
-  [W_MSGNR] = "wlan_rsna_eapol.keydes.msgnr", [W_MIC_VERIFIED] = "wlan_rsna_eapol.keydes.mic_verified",
-  [W_SSID] = "wlan.ssid",
-};
 
 /* Frame kinds by wlan.fc.type_subtype. */
 #define TS_DISASSOC 0x0a
@@ -90,7 +77,7 @@ typedef struct {
 } Disconnect;
 
 struct _InsightWifi {
-  const IotField *f[N_W];          /* wlan.fixed.reason_code's also names the codes */
+  const IotField *reason_field;    /* wlan.fixed.reason_code, for the names of its codes */
   GHashTable *stations;            /* MAC → Station */
   GHashTable *ssids;               /* BSSID → SSID text */
   GArray     *disconnects;         /* Disconnect, in capture order */
@@ -158,8 +145,7 @@ insight_wifi_init (IotInsight *self)
 {
   InsightWifi *w = g_new0 (InsightWifi, 1);
 
-  for (guint i = 0; i < N_W; i++)
-    w->f[i] = iot_registry_field (wifi_field_names[i]);
+  w->reason_field = iot_registry_field ("wlan.fixed.reason_code");
   w->stations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, station_free);
   w->ssids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w->disconnects = g_array_new (FALSE, FALSE, sizeof (Disconnect));
@@ -180,12 +166,6 @@ insight_wifi_clear (IotInsight *self)
   g_array_unref (w->disconnects);
   g_hash_table_unref (w->handshakes);
   g_clear_pointer (&self->wifi, g_free);
-}
-
-void
-insight_wifi_add_wanted (IotInsight *self, IotFieldSet *wanted)
-{
-  iot_field_set_add_each (wanted, self->wifi->f, N_W);
 }
 
 /* ---- reading a packet -------------------------------------------------------------- */
@@ -214,66 +194,75 @@ is_unicast (const guint8 *mac)
   return (mac[0] & 0x01) == 0;
 }
 
-static int
-wifi_index (const InsightWifi *w, const IotField *field)
-{
-  for (guint i = 0; i < N_W; i++)
-    if (w->f[i] == field)
-      return (int) i;
-  return -1;
-}
-
 /* The first address of its kind in the frame (an encapsulated frame's
  * would come later). */
 static void
-take_mac (const IotNode *node, gboolean *has, guint8 *mac)
+take_mac (gboolean has, const guint8 *from, gboolean *have, guint8 *mac)
 {
-  if (node->v.p != NULL && !*has)
+  if (has && !*have)
     {
-      memcpy (mac, node->v.p, 6);
-      *has = TRUE;
+      memcpy (mac, from, 6);
+      *have = TRUE;
+    }
+}
+
+/* The frame's 802.11 records, as the tree's fields said it: the first of
+ * each address, the last of the other values. */
+static void
+read_wlan (WifiFacts *wf, const IotTapWlan *r)
+{
+  take_mac (r->has_ta, r->ta, &wf->has_ta, wf->ta);
+  take_mac (r->has_sa, r->sa, &wf->has_sa, wf->sa);
+  take_mac (r->has_da, r->da, &wf->has_da, wf->da);
+  take_mac (r->has_bssid, r->bssid, &wf->has_bssid, wf->bssid);
+  wf->has_type_subtype = TRUE;
+  wf->type_subtype = r->type_subtype;
+  wf->retry = r->retry;
+  if (r->reason >= 0)
+    wf->reason = r->reason;
+  if (r->eapol_msgnr >= 0)
+    wf->msgnr = r->eapol_msgnr;
+  if (r->mic_verified >= 0)
+    wf->mic_verified = r->mic_verified;
+  if (r->ssid != NULL)
+    {
+      wf->ssid = r->ssid;
+      wf->ssid_len = r->ssid_len;
+    }
+}
+
+/* Signal and rate from the radio headers: the first antenna's signal
+ * (several may report: the first is the combined one), the rate the
+ * radio information computed. */
+static void
+read_radio (WifiFacts *wf, const IotTapRadio *r)
+{
+  if (r->source == IOT_TAP_RADIO_RADIOTAP && r->has_signal && !wf->has_signal)
+    {
+      wf->has_signal = TRUE;
+      wf->signal_dbm = r->signal_dbm;
+    }
+  else if (r->source == IOT_TAP_RADIO_WLAN_RADIO && r->has_rate)
+    {
+      wf->has_rate = TRUE;
+      wf->data_rate = r->rate;
     }
 }
 
 static void
-read_wifi (const InsightWifi *w, IotPacket *pkt, WifiFacts *wf)
+read_wifi (IotPacket *pkt, WifiFacts *wf)
 {
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    {
-      const IotNode *node = iot_packet_node (pkt, i);
+  gconstpointer const *records;
+  guint n;
 
-      switch (node->field ? wifi_index (w, node->field) : -1)
-        {
-        case W_TA: take_mac (node, &wf->has_ta, wf->ta); break;
-        case W_SA: take_mac (node, &wf->has_sa, wf->sa); break;
-        case W_DA: take_mac (node, &wf->has_da, wf->da); break;
-        case W_BSSID: take_mac (node, &wf->has_bssid, wf->bssid); break;
-        case W_TYPE_SUBTYPE:
-          wf->has_type_subtype = TRUE;
-          wf->type_subtype = (guint) node->v.u;
-          break;
-        case W_RETRY: wf->retry = node->v.u != 0; break;
-        case W_SIGNAL:
-          /* Several antennas may report: the first is the combined one. */
-          if (!wf->has_signal)
-            wf->signal_dbm = (double) node->v.i;
-          wf->has_signal = TRUE;
-          break;
-        case W_DATA_RATE:
-          wf->has_rate = TRUE;
-          wf->data_rate = node->v.d;
-          break;
-        case W_REASON: wf->reason = (gint) node->v.u; break;
-        case W_MSGNR: wf->msgnr = (gint) node->v.u; break;
-        case W_MIC_VERIFIED: wf->mic_verified = node->v.u != 0; break;
-        case W_SSID:
-          wf->ssid = node->v.p;
-          wf->ssid_len = node->vlen;
-          break;
-        default:
-          break;
-        }
-    }
+  records = iot_packet_tap_records (pkt, IOT_TAP_WLAN, &n);
+  for (guint i = 0; i < n; i++)
+    read_wlan (wf, records[i]);
+  if (n == 0)
+    return;
+  records = iot_packet_tap_records (pkt, IOT_TAP_RADIO, &n);
+  for (guint i = 0; i < n; i++)
+    read_radio (wf, records[i]);
 }
 
 static gpointer
@@ -381,7 +370,7 @@ insight_wifi_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 re
   InsightWifi *w = self->wifi;
   WifiFacts wf = { .reason = -1, .msgnr = -1, .mic_verified = -1 };
 
-  read_wifi (w, pkt, &wf);
+  read_wifi (pkt, &wf);
   if (!wf.has_type_subtype)
     return;
   /* Control frames without a transmitter (ACK, CTS) belong to nobody. */
@@ -527,7 +516,7 @@ report_stations (IotInsight *self, InsightWifi *w)
 static const char *
 reason_name (const InsightWifi *w, guint reason)
 {
-  const char *name = w->f[W_REASON] ? iot_value_name (w->f[W_REASON]->vals, reason) : NULL;
+  const char *name = w->reason_field ? iot_value_name (w->reason_field->vals, reason) : NULL;
 
   return name ? name : "unknown reason";
 }

@@ -40,6 +40,23 @@ typedef struct {
   guint32  first_frame;
 } RadioDevice;
 
+/* What one frame's 802.15.4 and Zigbee records say, as the tree's fields
+ * said it when a frame carries several: the last value of each, the
+ * first destination other than broadcast; numbers -1: none. */
+typedef struct {
+  guint32  number;
+  gint64   rel_ns;
+  gboolean wpan, ack_req, retry;
+  guint8   type;
+  gint     seq, pan, cmd;
+  char    *src, *dst, *src64;   /* "0x6a3c" or EUI-64 text; owned */
+  gboolean has_rssi;
+  double   rssi;
+  gint     lqi;
+  gint     nwk_cmd, zdp_cluster, aps_cluster, aps_cmd, aps_key_type, zcl_cmd;
+  gboolean aps_secured, sec_default_key;
+} WpanFacts;
+
 /* Attribute reports of one device on one cluster. */
 typedef struct {
   GArray *frames;           /* guint32 */
@@ -117,13 +134,13 @@ radio_device (IotInsight *self, const char *name, guint32 frame)
  * the ack is the very next frame on the channel; its timestamp says
  * little, as sniffers and ZEP bridges stamp frames late. */
 static void
-close_pending_ack (IotInsight *self, const FrameFacts *ff)
+close_pending_ack (IotInsight *self, const WpanFacts *ff)
 {
   RadioDevice *d;
 
   if (self->pending_ack_frame == 0)
     return;
-  if (ff != NULL && ff->wpan_type == WPAN_ACK && ff->wpan_seq == self->pending_ack_seq)
+  if (ff != NULL && ff->type == WPAN_ACK && ff->seq == self->pending_ack_seq)
     {
       self->pending_ack_frame = 0;
       return;
@@ -135,7 +152,7 @@ close_pending_ack (IotInsight *self, const FrameFacts *ff)
 }
 
 static void
-add_signal (RadioDevice *d, const FrameFacts *ff)
+add_signal (RadioDevice *d, const WpanFacts *ff)
 {
   if (ff->has_rssi)
     {
@@ -151,15 +168,15 @@ add_signal (RadioDevice *d, const FrameFacts *ff)
 }
 
 static void
-zigbee_facts (IotInsight *self, RadioDevice *d, const FrameFacts *ff)
+zigbee_facts (IotInsight *self, RadioDevice *d, const WpanFacts *ff)
 {
   if (ff->nwk_cmd == NWK_REJOIN_RSP || ff->zdp_cluster == ZDP_DEVICE_ANNCE)
     {
       RadioDevice *joiner = d;
 
       /* A rejoin response is sent by the parent: it is the child that joined. */
-      if (ff->nwk_cmd == NWK_REJOIN_RSP && ff->wpan_dst != NULL)
-        joiner = radio_device (self, ff->wpan_dst, ff->number);
+      if (ff->nwk_cmd == NWK_REJOIN_RSP && ff->dst != NULL)
+        joiner = radio_device (self, ff->dst, ff->number);
       g_array_append_val (joiner->joins, ff->number);
     }
   if (ff->aps_cmd == APS_TRANSPORT_KEY && ff->aps_key_type == 1
@@ -167,7 +184,7 @@ zigbee_facts (IotInsight *self, RadioDevice *d, const FrameFacts *ff)
     g_array_append_val (self->key_in_clear, ff->number);
   if (ff->sec_default_key)
     g_array_append_val (self->default_key_frames, ff->number);
-  if (ff->zcl_cmd == ZCL_REPORT_ATTRIBUTES && ff->aps_cluster >= 0 && !ff->wpan_retry)
+  if (ff->zcl_cmd == ZCL_REPORT_ATTRIBUTES && ff->aps_cluster >= 0 && !ff->retry)
     {
       g_autofree char *key = g_strdup_printf ("%s\x1f" "0x%04x", d->name, ff->aps_cluster);
       ReportSeries *s = g_hash_table_lookup (self->zcl_reports, key);
@@ -184,42 +201,42 @@ zigbee_facts (IotInsight *self, RadioDevice *d, const FrameFacts *ff)
     }
 }
 
-void
-insight_wpan_frame (IotInsight *self, FrameFacts *ff)
+static void
+wpan_frame (IotInsight *self, WpanFacts *ff)
 {
   RadioDevice *d;
 
   if (!ff->wpan)
     return;
   close_pending_ack (self, ff);
-  if (ff->wpan_type == WPAN_ACK)
+  if (ff->type == WPAN_ACK)
     self->acks_seen++;
-  if (ff->wpan_type == WPAN_ACK || ff->wpan_src == NULL)
+  if (ff->type == WPAN_ACK || ff->src == NULL)
     return;
-  d = radio_device (self, ff->wpan_src, ff->number);
+  d = radio_device (self, ff->src, ff->number);
   d->frames++;
-  if (ff->wpan_pan >= 0)
-    d->pan = ff->wpan_pan;
-  if (ff->wpan_src64 != NULL && d->eui == NULL && strcmp (ff->wpan_src64, d->name) != 0)
-    d->eui = g_strdup (ff->wpan_src64);
+  if (ff->pan >= 0)
+    d->pan = ff->pan;
+  if (ff->src64 != NULL && d->eui == NULL && strcmp (ff->src64, d->name) != 0)
+    d->eui = g_strdup (ff->src64);
   add_signal (d, ff);
   /* The same sequence number again from the same sender: a MAC retry. */
-  if (ff->wpan_seq >= 0 && ff->wpan_seq == d->last_seq && ff->wpan_ack_req)
+  if (ff->seq >= 0 && ff->seq == d->last_seq && ff->ack_req)
     {
       g_array_append_val (d->retries, ff->number);
-      ff->wpan_retry = TRUE;
+      ff->retry = TRUE;
     }
-  d->last_seq = ff->wpan_seq;
-  if (ff->wpan_cmd == MAC_CMD_ASSOC_RSP && ff->wpan_dst != NULL)
+  d->last_seq = ff->seq;
+  if (ff->cmd == MAC_CMD_ASSOC_RSP && ff->dst != NULL)
     {
-      RadioDevice *child = radio_device (self, ff->wpan_dst, ff->number);
+      RadioDevice *child = radio_device (self, ff->dst, ff->number);
 
       g_array_append_val (child->joins, ff->number);
     }
-  if (ff->wpan_ack_req && ff->wpan_seq >= 0)
+  if (ff->ack_req && ff->seq >= 0)
     {
       self->pending_ack_frame = ff->number;
-      self->pending_ack_seq = ff->wpan_seq;
+      self->pending_ack_seq = ff->seq;
       g_strlcpy (self->pending_ack_src, d->name, sizeof self->pending_ack_src);
     }
   zigbee_facts (self, d, ff);
@@ -465,94 +482,133 @@ insight_finish_wpan (IotInsight *self)
   report_security (self);
 }
 
-/* Reads the radio facts of one frame (see read_frame). */
-void
-insight_wpan_field (FrameFacts *ff, int idx, const IotNode *node)
-{
-  switch (idx)
-    {
-    case F_WPAN_FRAME_TYPE:
-      ff->wpan = TRUE;
-      ff->wpan_type = (guint8) node->v.u;
-      break;
-    case F_WPAN_SEQ:
-      ff->wpan_seq = (gint) node->v.u;
-      break;
-    case F_WPAN_ACK_REQ:
-      ff->wpan_ack_req = node->v.u != 0;
-      break;
-    case F_WPAN_DST_PAN:
-      ff->wpan_pan = (gint) node->v.u;
-      break;
-    case F_WPAN_SRC16:
-      ff->wpan_src = g_strdup_printf ("0x%04x", (guint) node->v.u);
-      break;
-    case F_WPAN_DST16:
-      if (ff->wpan_dst == NULL && node->v.u != 0xffff)
-        ff->wpan_dst = g_strdup_printf ("0x%04x", (guint) node->v.u);
-      break;
-    case F_WPAN_SRC64:
-    case F_WPAN_DST64:
-      if (node->vlen >= 8 && node->v.p != NULL)
-        {
-          const guint8 *e = node->v.p;
-          char *text = g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
-                                        e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]);
+/* ---- reading a packet -------------------------------------------------------------- */
 
-          if (idx == F_WPAN_SRC64)
-            {
-              if (ff->wpan_src == NULL)
-                ff->wpan_src = g_strdup (text);
-              g_free (ff->wpan_src64);
-              ff->wpan_src64 = text;
-            }
-          else if (ff->wpan_dst == NULL)
-            ff->wpan_dst = text;
-          else
-            g_free (text);
-        }
-      break;
-    case F_WPAN_CMD:
-      ff->wpan_cmd = (gint) node->v.u;
-      break;
-    case F_WPAN_TAP_RSS:
-      ff->has_rssi = TRUE;
-      ff->rssi = node->v.d;
-      break;
-    case F_WPAN_RSSI:
-      ff->has_rssi = TRUE;
-      ff->rssi = (double) node->v.i;
-      break;
-    case F_WPAN_TAP_LQI:
-    case F_ZEP_LQI:
-      ff->lqi = (gint) node->v.u;
-      break;
-    case F_ZBEE_NWK_CMD:
-      ff->nwk_cmd = (gint) node->v.u;
-      break;
-    case F_ZBEE_APS_ZDP_CLUSTER:
-      ff->zdp_cluster = (gint) node->v.u;
-      break;
-    case F_ZBEE_APS_CLUSTER:
-      ff->aps_cluster = (gint) node->v.u;
-      break;
-    case F_ZBEE_APS_SECURITY:
-      ff->aps_secured = node->v.u != 0;
-      break;
-    case F_ZBEE_APS_CMD:
-      ff->aps_cmd = (gint) node->v.u;
-      break;
-    case F_ZBEE_APS_KEY_TYPE:
-      ff->aps_key_type = (gint) node->v.u;
-      break;
-    case F_ZBEE_SEC_KEY:
-      if (node->vlen == 16 && node->v.p != NULL && memcmp (node->v.p, default_tc_link_key, 16) == 0)
-        ff->sec_default_key = TRUE;
-      break;
-    case F_ZBEE_ZCL_CMD:
-      ff->zcl_cmd = (gint) node->v.u;
+static char *
+eui64_text (const guint8 *e)
+{
+  return g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x", e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]);
+}
+
+/* An EUI-64 source: the sender's name unless a short one came first, and
+ * its extended address either way. */
+static void
+take_src64 (WpanFacts *wf, const guint8 *eui)
+{
+  if (wf->src == NULL)
+    wf->src = eui64_text (eui);
+  g_free (wf->src64);
+  wf->src64 = eui64_text (eui);
+}
+
+static void
+read_wpan (WpanFacts *wf, const IotTapWpan *r)
+{
+  wf->wpan = TRUE;
+  wf->type = r->frame_type;
+  wf->ack_req = r->ack_request;
+  if (r->seq >= 0)
+    wf->seq = r->seq;
+  if (r->dst_pan >= 0)
+    wf->pan = r->dst_pan;
+  /* In the tree's order: destination, source, the source's learned EUI-64. */
+  if (r->dst_mode == IOT_TAP_WPAN_ADDR_SHORT && wf->dst == NULL && r->dst16 != 0xffff)
+    wf->dst = g_strdup_printf ("0x%04x", r->dst16);
+  else if (r->dst_mode == IOT_TAP_WPAN_ADDR_LONG && wf->dst == NULL)
+    wf->dst = eui64_text (r->dst64);
+  if (r->src_mode == IOT_TAP_WPAN_ADDR_SHORT)
+    {
+      g_free (wf->src);
+      wf->src = g_strdup_printf ("0x%04x", r->src16);
+    }
+  else if (r->src_mode == IOT_TAP_WPAN_ADDR_LONG)
+    take_src64 (wf, r->src64);
+  if (r->src64_learned)
+    take_src64 (wf, r->learned64);
+  if (r->cmd >= 0)
+    wf->cmd = r->cmd;
+  if (r->has_rssi)
+    {
+      wf->has_rssi = TRUE;
+      wf->rssi = r->rssi;
+    }
+}
+
+static void
+read_zigbee (WpanFacts *wf, const IotTapZigbee *z)
+{
+  switch (z->kind)
+    {
+    case IOT_TAP_ZIGBEE_NWK_CMD: wf->nwk_cmd = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_ZDP_CLUSTER: wf->zdp_cluster = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_APS_CLUSTER: wf->aps_cluster = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_APS_SECURITY: wf->aps_secured = z->value != 0; break;
+    case IOT_TAP_ZIGBEE_APS_CMD: wf->aps_cmd = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_APS_KEY_TYPE: wf->aps_key_type = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_ZCL_CMD: wf->zcl_cmd = (gint) z->value; break;
+    case IOT_TAP_ZIGBEE_SEC_KEY:
+      if (memcmp (z->key, default_tc_link_key, 16) == 0)
+        wf->sec_default_key = TRUE;
       break;
     default:
       break;
     }
+}
+
+/* The signal and LQI of the 802.15.4 capture headers (wpan-tap, ZEP),
+ * read before the MAC frame; a CC24xx trailer's RSSI, read after it,
+ * counts over them (read_wpan). */
+static void
+read_radio_header (WpanFacts *wf, const IotTapRadio *r)
+{
+  if (r->source != IOT_TAP_RADIO_WPAN_TAP && r->source != IOT_TAP_RADIO_ZEP)
+    return;
+  if (r->has_signal)
+    {
+      wf->has_rssi = TRUE;
+      wf->rssi = r->signal_dbm;
+    }
+  if (r->lqi >= 0)
+    wf->lqi = r->lqi;
+}
+
+void
+insight_wpan_packet (IotInsight *self, IotPacket *pkt, const FrameFacts *ff)
+{
+  WpanFacts wf = { 0 };
+  gconstpointer const *records;
+  guint n;
+
+  /* A frame that carries ICMP (an RPL or neighbour discovery message over
+   * 6LoWPAN, an error quoting another packet) is left to the ICMP rules,
+   * as the frame walk has always done. */
+  if (ff->quoted)
+    return;
+  records = iot_packet_tap_records (pkt, IOT_TAP_WPAN, &n);
+  if (n == 0)
+    return;
+  wf.number = ff->number;
+  wf.rel_ns = ff->rel_ns;
+  wf.seq = wf.pan = wf.cmd = wf.lqi = -1;
+  wf.nwk_cmd = wf.zdp_cluster = wf.aps_cluster = wf.aps_cmd = wf.aps_key_type = wf.zcl_cmd = -1;
+  {
+    guint n_radio;
+    gconstpointer const *radio = iot_packet_tap_records (pkt, IOT_TAP_RADIO, &n_radio);
+
+    for (guint i = 0; i < n_radio; i++)
+      read_radio_header (&wf, radio[i]);
+  }
+  for (guint i = 0; i < n; i++)
+    read_wpan (&wf, records[i]);
+  {
+    guint n_zigbee;
+    gconstpointer const *zigbee = iot_packet_tap_records (pkt, IOT_TAP_ZIGBEE, &n_zigbee);
+
+    for (guint i = 0; i < n_zigbee; i++)
+      read_zigbee (&wf, zigbee[i]);
+  }
+  wpan_frame (self, &wf);
+  g_free (wf.src);
+  g_free (wf.dst);
+  g_free (wf.src64);
 }

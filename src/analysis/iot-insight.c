@@ -66,14 +66,6 @@ static const char *const field_names[N_F] = {
   [F_ICMP_TYPE] = "icmp.type", [F_ICMP_CODE] = "icmp.code", [F_ICMPV6_TYPE] = "icmpv6.type",
   [F_MALFORMED] = "_ws.malformed", [F_REASSEMBLY_ERROR] = "_ws.malformed.reassembly",
   [F_MQTT_UNACKED] = "mqtt.publish.unacknowledged",
-  [F_WPAN_FRAME_TYPE] = "wpan.frame_type", [F_WPAN_SEQ] = "wpan.seq_no", [F_WPAN_ACK_REQ] = "wpan.ack_request",
-  [F_WPAN_DST_PAN] = "wpan.dst_pan", [F_WPAN_SRC16] = "wpan.src16", [F_WPAN_DST16] = "wpan.dst16",
-  [F_WPAN_SRC64] = "wpan.src64", [F_WPAN_DST64] = "wpan.dst64", [F_WPAN_CMD] = "wpan.cmd",
-  [F_WPAN_TAP_RSS] = "wpan-tap.rss", [F_WPAN_RSSI] = "wpan.rssi", [F_WPAN_TAP_LQI] = "wpan-tap.lqi",
-  [F_ZEP_LQI] = "zep.lqi", [F_ZBEE_NWK_CMD] = "zbee_nwk.cmd.id", [F_ZBEE_APS_ZDP_CLUSTER] = "zbee_aps.zdp_cluster",
-  [F_ZBEE_APS_CLUSTER] = "zbee_aps.cluster", [F_ZBEE_APS_SECURITY] = "zbee_aps.security",
-  [F_ZBEE_APS_CMD] = "zbee_aps.cmd.id", [F_ZBEE_APS_KEY_TYPE] = "zbee_aps.cmd.key_type",
-  [F_ZBEE_SEC_KEY] = "zbee.sec.key", [F_ZBEE_ZCL_CMD] = "zbee_zcl.cmd.id",
 };
 
 void
@@ -700,8 +692,6 @@ iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
   insight_radio_add_wanted (self, wanted);
-  insight_wifi_add_wanted (self, wanted);
-  insight_sparkplug_add_wanted (self, wanted);
 }
 
 
@@ -711,6 +701,8 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   IotInsight *insight = self;
 
   iot_insight_add_wanted (insight, wanted);
+  insight_radio_add_taps (flags);
+  insight_sparkplug_add_taps (flags);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;

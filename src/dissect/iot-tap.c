@@ -11,6 +11,12 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_EXPERT] = sizeof (IotTapExpert),
   [IOT_TAP_PAYLOAD] = sizeof (IotTapPayload),
   [IOT_TAP_TLS_NOTE] = sizeof (IotTapTlsNote),
+  [IOT_TAP_WPAN] = sizeof (IotTapWpan),
+  [IOT_TAP_ZIGBEE] = sizeof (IotTapZigbee),
+  [IOT_TAP_RADIO] = sizeof (IotTapRadio),
+  [IOT_TAP_WLAN] = sizeof (IotTapWlan),
+  [IOT_TAP_BTLE] = sizeof (IotTapBtle),
+  [IOT_TAP_SPARKPLUG] = sizeof (IotTapSparkplug),
 };
 
 gboolean
@@ -70,6 +76,19 @@ iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record)
   if (tap == IOT_TAP_CONV && !complete_conv (pkt, copy))
     return;
   g_ptr_array_add (pkt->tap_records[tap], copy);
+}
+
+gpointer
+iot_tap_queue_open (IotPacket *pkt, IotTapId tap, gconstpointer record)
+{
+  GPtrArray *records;
+
+  g_return_val_if_fail (tap < IOT_TAP_N && tap != IOT_TAP_CONV, NULL);
+  if (!iot_tap_wanted (pkt, tap))
+    return NULL;
+  records = pkt->tap_records[tap];
+  iot_tap_queue (pkt, tap, record);
+  return g_ptr_array_index (records, records->len - 1);
 }
 
 gconstpointer const *

@@ -30,6 +30,12 @@ typedef enum {
   IOT_TAP_EXPERT,    /* IotTapExpert: one expert item (not all of them in the first pass) */
   IOT_TAP_PAYLOAD,   /* IotTapPayload: the bytes a TCP segment or UDP datagram carries */
   IOT_TAP_TLS_NOTE,  /* IotTapTlsNote: a TLS/DTLS layer begins, or its decryption note */
+  IOT_TAP_WPAN,      /* IotTapWpan: one IEEE 802.15.4 MAC frame */
+  IOT_TAP_ZIGBEE,    /* IotTapZigbee: one fact a Zigbee NWK, APS or ZCL layer read */
+  IOT_TAP_RADIO,     /* IotTapRadio: what a capture header says about the radio (signal, LQI, rate) */
+  IOT_TAP_WLAN,      /* IotTapWlan: one IEEE 802.11 frame */
+  IOT_TAP_BTLE,      /* IotTapBtle: one Bluetooth LE link-layer packet */
+  IOT_TAP_SPARKPLUG, /* IotTapSparkplug: one Sparkplug B message */
   IOT_TAP_N
 } IotTapId;
 
@@ -146,12 +152,129 @@ typedef struct {
   const char *text;             /* SECRET: the kind of secret; FAILURE: the reason; LAYER: NULL */
 } IotTapTlsNote;
 
+/* One IEEE 802.15.4 MAC frame, filled in as its header is read: a
+ * frame cut short keeps what was read before the cut, as the tree does.
+ * Addresses as the filter shows them (an EUI-64 most significant byte
+ * first). */
+typedef enum {
+  IOT_TAP_WPAN_ADDR_NONE = 0,   /* not present, or not read */
+  IOT_TAP_WPAN_ADDR_SHORT = 2,
+  IOT_TAP_WPAN_ADDR_LONG = 3,
+} IotTapWpanAddrMode;
+
+typedef struct {
+  guint8   frame_type;          /* wpan.frame_type: 0 beacon, 1 data, 2 ack, 3 command … */
+  gboolean ack_request;         /* wpan.ack_request */
+  gboolean security;            /* wpan.security */
+  gint16   seq;                 /* wpan.seq_no; -1: suppressed or not read */
+  gint32   dst_pan, src_pan;    /* wpan.dst_pan, wpan.src_pan; -1: not in the frame */
+  guint8   dst_mode, src_mode;  /* IotTapWpanAddrMode of the addresses read */
+  guint16  dst16, src16;        /* wpan.dst16, wpan.src16 (mode SHORT) */
+  guint8   dst64[8], src64[8];  /* wpan.dst64, wpan.src64 (mode LONG) */
+  gboolean src64_learned;       /* a short source's EUI-64 learned from an association
+                                 * (the generated wpan.src64) is in @learned64 */
+  guint8   learned64[8];
+  gint16   cmd;                 /* wpan.cmd of a command frame; -1: none */
+  gboolean has_rssi;            /* wpan.rssi of a TI CC24xx trailer */
+  gint8    rssi;
+  gint8    fcs_ok;              /* wpan.fcs_ok; -1: the trailer was not reached */
+} IotTapWpan;
+
+/* One fact of a Zigbee layer, in dissection order: the NWK command, the
+ * APS header's security flag and cluster, the APS command and the key
+ * type it carries, the ZCL command, the key that decrypted a secured
+ * NWK or APS payload. */
+typedef enum {
+  IOT_TAP_ZIGBEE_NWK_CMD,       /* @value: zbee_nwk.cmd.id */
+  IOT_TAP_ZIGBEE_APS_SECURITY,  /* @value: zbee_aps.security (0, 1) */
+  IOT_TAP_ZIGBEE_APS_CLUSTER,   /* @value: zbee_aps.cluster */
+  IOT_TAP_ZIGBEE_ZDP_CLUSTER,   /* @value: zbee_aps.zdp_cluster (the device profile's) */
+  IOT_TAP_ZIGBEE_APS_CMD,       /* @value: zbee_aps.cmd.id */
+  IOT_TAP_ZIGBEE_APS_KEY_TYPE,  /* @value: zbee_aps.cmd.key_type */
+  IOT_TAP_ZIGBEE_ZCL_CMD,       /* @value: zbee_zcl.cmd.id of a profile-wide command */
+  IOT_TAP_ZIGBEE_SEC_KEY,       /* @key: zbee.sec.key, 16 bytes */
+} IotTapZigbeeKind;
+
+typedef struct {
+  guint8        kind;           /* IotTapZigbeeKind */
+  guint32       value;
+  const guint8 *key;
+} IotTapZigbee;
+
+/* What a capture header (radiotap, the 802.11 radio pseudo-header,
+ * wpan-tap, ZEP) says about how the frame was received, filled in as the
+ * header is read. */
+typedef enum {
+  IOT_TAP_RADIO_RADIOTAP,       /* signal: the first radiotap.dbm_antsignal */
+  IOT_TAP_RADIO_WLAN_RADIO,     /* rate: wlan_radio.data_rate */
+  IOT_TAP_RADIO_WPAN_TAP,       /* signal: wpan-tap.rss; lqi: wpan-tap.lqi */
+  IOT_TAP_RADIO_ZEP,            /* lqi: zep.lqi */
+} IotTapRadioSource;
+
+typedef struct {
+  guint8   source;              /* IotTapRadioSource */
+  gboolean has_signal;
+  double   signal_dbm;
+  gint16   lqi;                 /* -1: none */
+  gboolean has_rate;
+  double   rate;                /* Mb/s */
+} IotTapRadio;
+
+/* One IEEE 802.11 frame: its kind, addresses and flags, and what its body
+ * says that the analyses read (a deauthentication's reason, a beacon's
+ * SSID, the EAPOL-Key message of a 4-way handshake), filled in as it is
+ * read.  Addresses: wlan.ta, .sa, .da, .bssid as the tree gives them. */
+typedef struct {
+  guint8        type_subtype;   /* wlan.fc.type_subtype */
+  gboolean      retry;          /* wlan.fc.retry */
+  gboolean      has_ta, has_sa, has_da, has_bssid;
+  guint8        ta[6], sa[6], da[6], bssid[6];
+  gint32        reason;         /* wlan.fixed.reason_code; -1: none */
+  const guint8 *ssid;           /* wlan.ssid (the first); NULL: none */
+  guint32       ssid_len;
+  gint8         eapol_msgnr;    /* wlan_rsna_eapol.keydes.msgnr; -1: none */
+  gint8         mic_verified;   /* wlan_rsna_eapol.keydes.mic_verified; -1: not checked */
+} IotTapWlan;
+
+/* One Bluetooth LE link-layer packet, filled in as it is read: its
+ * access address, an advertising PDU's type and advertiser, a
+ * CONNECT_IND's connection parameters, and what the sniffer's header said
+ * about the channel and the CRC. */
+typedef struct {
+  guint32  access_address;      /* btle.access_address */
+  gboolean has_pdu_type;        /* an advertising-channel PDU */
+  guint8   pdu_type;            /* btle.advertising_header.pdu_type */
+  gboolean has_adv_address;
+  guint8   adv_address[6];      /* btle.advertising_address (the first) */
+  gboolean has_connect_aa, has_interval;
+  guint32  connect_aa;          /* btle.link_layer_data.access_address (CONNECT_IND) */
+  guint16  interval;            /* btle.link_layer_data.interval, 1.25 ms units */
+  gint8    channel;             /* channel index from the sniffer's header (0-36 data, 37-39
+                                 * advertising); -1: no sniffer header */
+  gint8    crc_ok;              /* the sniffer's CRC check; -1: not checked */
+} IotTapBtle;
+
+/* One Sparkplug B message: its topic's group and edge node ids (NULL: the
+ * topic has none) and, for a message that counts, its seq and the seq its
+ * edge node's previous message called for when this one is not it. */
+typedef struct {
+  const char *group;            /* sparkplugb.groupid */
+  const char *edge;             /* sparkplugb.edgenodeid */
+  gboolean    has_seq, has_expected;
+  guint64     seq;              /* sparkplugb.seq */
+  guint64     expected;         /* sparkplugb.seq.expected: a gap */
+} IotTapSparkplug;
+
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
 gboolean      iot_tap_wanted (IotPacket *pkt, IotTapId tap);
 /* Queues a copy of @record (the struct of @tap's type) for the listeners;
  * nothing when nobody asked for @tap. */
 void          iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record);
+/* Queues @record as iot_tap_queue() does and returns the queued copy, for
+ * a dissector that fills it in as it reads (so a layer cut short still
+ * publishes what it read); NULL when nobody asked for @tap. */
+gpointer      iot_tap_queue_open (IotPacket *pkt, IotTapId tap, gconstpointer record);
 /* The current layer's conversation record counts nothing after all (an
  * IPv6 fragment not reassembled in this frame). */
 void          iot_tap_cut (IotPacket *pkt);
