@@ -353,9 +353,9 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
 
       if (r->filter)
         iot_filter_add_fields (r->filter, wanted);
-      /* The hierarchy walks every top-level row. */
+      /* The hierarchy reads the layers' records, no tree. */
       if (r->kind == REPORT_PHS)
-        *flags |= IOT_DISSECT_TREE;
+        *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO);
       /* The expert summary reads the items' records. */
       if (r->kind == REPORT_EXPERT)
         *flags |= IOT_DISSECT_TAP (IOT_TAP_EXPERT);

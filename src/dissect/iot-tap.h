@@ -30,6 +30,7 @@ typedef enum {
   IOT_TAP_EXPERT,    /* IotTapExpert: one expert item (not all of them in the first pass) */
   IOT_TAP_PAYLOAD,   /* IotTapPayload: the bytes a TCP segment or UDP datagram carries */
   IOT_TAP_TLS_NOTE,  /* IotTapTlsNote: a TLS/DTLS layer begins, or its decryption note */
+  IOT_TAP_PROTO,     /* IotTapProto: one top-level row of the tree (a layer), made or not */
   IOT_TAP_N
 } IotTapId;
 
@@ -145,6 +146,24 @@ typedef struct {
   gboolean    dtls;
   const char *text;             /* SECRET: the kind of secret; FAILURE: the reason; LAYER: NULL */
 } IotTapTlsNote;
+
+/* One top-level row of the frame's tree, in the order the tree would
+ * have it, whether or not the row is made: each protocol layer as it is
+ * entered ("eth", "tcp", "mqtt" once per message), a reassembled
+ * "tcp.segments" row, "_ws.malformed" / "_ws.short" where a layer ended
+ * early, a top-level expert item.  Rows under another row (the packet an
+ * ICMP error quotes, a payload shown inside its carrier) are not
+ * top-level and have no record.  This is what the protocol hierarchy
+ * (-z io,phs) counts; it is not frame.protocols, which names every
+ * dissector called (ethertype included) and no row. */
+typedef struct {
+  const IotField *field;        /* the row's field */
+  const char     *abbrev;       /* its abbreviation */
+  guint8          source;       /* data source of the row's bytes: 0 the frame, else a rebuilt one */
+  guint32         offset;       /* where the row starts within its data source */
+  guint32         length;       /* bytes the row covers (0: none, e.g. an expert row) */
+  guint           depth;        /* layer nesting when the row was added */
+} IotTapProto;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

@@ -1,0 +1,119 @@
+/* test-tap-layers.c — the layers tap (IOT_TAP_PROTO, src/dissect/iot-tap.h).
+ *
+ * The protocol hierarchy counts the top-level rows of each frame's tree.
+ * The layers tap publishes the same rows without making the tree: on every
+ * test capture, frame by frame, the records of a dissection that asks only
+ * for them name the top-level rows of the full tree, in order, each with
+ * its data source and offset, and so do those of the full dissection.
+ * (The first pass rebuilds TCP messages without their "Reassembled"
+ * row and leaves JSON out: the hierarchy cannot listen to it.) */
+#include "iot-core-private.h"
+#include "iot-engine.h"
+#include "iot-packet.h"
+
+#include <string.h>
+
+#define CAPTURES "tests/captures"
+
+/* "abbrev@source+offset", one a row, of a full tree's top-level rows. */
+static char *
+tree_rows (IotPacket *pkt)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->parent >= 0 || node->field == NULL)
+        continue;
+      g_string_append_printf (out, "%s@%u+%u ", node->field->abbrev, node->source, node->offset);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+record_rows (IotPacket *pkt)
+{
+  GString *out = g_string_new (NULL);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapProto *row = records[i];
+
+      g_assert_true (row->abbrev == row->field->abbrev);
+      g_string_append_printf (out, "%s@%u+%u ", row->abbrev, row->source, row->offset);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static GPtrArray *
+capture_paths (void)
+{
+  g_autoptr (GDir) dir = g_dir_open (CAPTURES, 0, NULL);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
+      g_ptr_array_add (paths, g_build_filename (CAPTURES, name, NULL));
+  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  return paths;
+}
+
+/* Records alone and records beside the tree: the tree's top-level rows
+ * each time. */
+static void
+test_layer_records_match_tree (void)
+{
+  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions layers_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_PROTO) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE | IOT_DISSECT_TAP (IOT_TAP_PROTO) };
+  guint64 rows = 0;
+
+  g_assert_cmpuint (paths->len, >, 100);
+  for (guint c = 0; c < paths->len; c++)
+    {
+      const char *path = g_ptr_array_index (paths, c);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = iot_file_open (path, &error);
+      g_autoptr (IotEngine) engine = NULL;
+
+      /* Not a capture at all (the reader's own tests). */
+      if (file == NULL)
+        continue;
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          g_autofree char *expected = NULL, *alone = NULL, *beside = NULL;
+
+          iot_engine_dissect (engine, full, number, &tree);
+          expected = tree_rows (full);
+          beside = record_rows (full);
+          iot_engine_dissect (engine, taps, number, &layers_only);
+          g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+          alone = record_rows (taps);
+          if (g_strcmp0 (expected, alone) != 0)
+            g_printerr ("%s frame %u\n", path, number);
+          g_assert_cmpstr (beside, ==, expected);
+          g_assert_cmpstr (alone, ==, expected);
+          rows += strlen (expected) > 0;
+        }
+    }
+  g_assert_cmpuint (rows, >, 1000);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  iot_registry_init ();
+  g_test_add_func ("/tap/layer-records-match-tree", test_layer_records_match_tree);
+  return g_test_run ();
+}
