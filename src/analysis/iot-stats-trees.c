@@ -8,6 +8,7 @@
  */
 #include "iot-stats-trees.h"
 #include "iot-stats-private.h"
+#include "iot-tap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -307,9 +308,19 @@ iot_stats_tree_free (IotStatsTree *tree)
 }
 
 void
-iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted)
+iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   const IotField *const *fields = (const IotField *const *) &tree->f;
+
+  /* Each top-level mqtt row is a message; its record has the rest. */
+  if (tree->kind == IOT_STATS_TREE_MQTT)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_MQTT);
+      return;
+    }
+  /* The others read fields inside their layer, and only the frame's own
+   * layers (not the packet an ICMP error quotes). */
+  *flags |= IOT_DISSECT_TREE;
 
   /* Every field the tree reads: the struct holds only field pointers. */
   iot_field_set_add_each (wanted, fields, sizeof tree->f / sizeof (const IotField *));
@@ -433,25 +444,61 @@ count_ipv4 (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, doub
     }
 }
 
-/* mqtt,tree: every message by its type; PUBLISH, SUBSCRIBE and
- * UNSUBSCRIBE by topic below their type. */
-static void
-count_mqtt (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, double now_ms)
+/* The MQTT record of the message whose row is @row (its first byte), or
+ * NULL: a message that ended early publishes none. */
+static const IotTapMqtt *
+mqtt_record_of (IotPacket *pkt, const IotTapProto *row, const guint8 **first)
 {
-  const IotNode *type = layer_find (nodes, n, layer, tree->f.mqtt_msgtype);
-  const char *type_name = type ? iot_value_name (tree->f.mqtt_msgtype->vals, type->v.u) : NULL;
+  const IotDataSource *source = iot_packet_source (pkt, row->source);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+
+  *first = source != NULL && row->offset < source->length ? source->data + row->offset : NULL;
+  for (guint i = 0; i < n && *first != NULL; i++)
+    if (((const IotTapMqtt *) records[i])->source == *first)
+      return records[i];
+  return NULL;
+}
+
+/* mqtt,tree: every message (top-level mqtt row) by its type; PUBLISH,
+ * SUBSCRIBE and UNSUBSCRIBE by topic below their type. */
+static void
+count_mqtt (IotStatsTree *tree, IotPacket *pkt, const IotTapProto *row, double now_ms)
+{
+  const guint8 *first;
+  const IotTapMqtt *rec = mqtt_record_of (pkt, row, &first);
   TreeRow *top = tick (tree, NULL, "MQTT Messages", now_ms);
+  guint type = rec != NULL ? rec->type : first != NULL ? *first >> 4 : G_MAXUINT;
+  const char *type_name;
   TreeRow *type_row;
   g_autofree char *unknown = NULL;
 
-  if (type == NULL)
+  /* Not even the fixed header's first byte: no type. */
+  if (type == G_MAXUINT)
     return;
+  type_name = iot_value_name (tree->f.mqtt_msgtype->vals, type);
   if (type_name == NULL)
-    type_name = unknown = g_strdup_printf ("Unknown (%u)", (guint) type->v.u);
+    type_name = unknown = g_strdup_printf ("Unknown (%u)", type);
   type_row = tick (tree, top, type_name, now_ms);
-  for (guint j = layer + 1; j < n && nodes[j].parent >= (gint32) layer; j++)
-    if (nodes[j].field == tree->f.mqtt_topic && nodes[j].field != NULL && nodes[j].v.p != NULL)
-      tick (tree, type_row, (const char *) nodes[j].v.p, now_ms);
+  for (guint i = 0; rec != NULL && i < rec->n_topics; i++)
+    tick (tree, type_row, rec->topics[i], now_ms);
+}
+
+/* The frame's messages, from the records: no tree. */
+static gboolean
+count_mqtt_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n);
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (((const IotTapProto *) rows[i])->field == tree->f.mqtt)
+      {
+        count_mqtt (tree, pkt, rows[i], now_ms);
+        counted = TRUE;
+      }
+  return counted;
 }
 
 /* tshark's descriptions of the query types, rcodes and opcodes the tree
@@ -571,7 +618,9 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
   double now_ms = iot_stats_ns_to_ms (rel_ns);
   gboolean counted = FALSE;
 
-  for (guint i = 0; i < n; i++)
+  if (tree->kind == IOT_STATS_TREE_MQTT)
+    counted = count_mqtt_records (tree, pkt, now_ms);
+  for (guint i = 0; i < n && tree->kind != IOT_STATS_TREE_MQTT; i++)
     {
       const IotField *field = nodes[i].field;
 
@@ -582,8 +631,6 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
       else if (field == tree->f.ip
                && (tree->kind == IOT_STATS_TREE_PTYPE || tree->kind == IOT_STATS_TREE_IP_HOSTS))
         count_ipv4 (tree, nodes, n, i, now_ms);
-      else if (field == tree->f.mqtt && tree->kind == IOT_STATS_TREE_MQTT)
-        count_mqtt (tree, nodes, n, i, now_ms);
       else if (field == tree->f.dns && tree->kind == IOT_STATS_TREE_DNS)
         count_dns (tree, nodes, n, i, now_ms);
       else

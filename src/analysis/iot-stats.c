@@ -359,14 +359,10 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
       /* The expert summary reads the items' records. */
       if (r->kind == REPORT_EXPERT)
         *flags |= IOT_DISSECT_TAP (IOT_TAP_EXPERT);
-      /* The trees read fields inside their layer, and only the frame's own
-       * layers (not the packet an ICMP error quotes). */
-      if (r->kind == REPORT_TREE)
-        *flags |= IOT_DISSECT_TREE;
       if (r->kind == REPORT_IO)
         iot_io_stat_add_fields (r->io, wanted);
       if (r->tree)
-        iot_stats_tree_add_wanted (r->tree, wanted);
+        iot_stats_tree_add_wanted (r->tree, wanted, flags);
     }
   /* Like tshark, whose frame row exists only when printed or filtered on. */
   with_frame = full_tree || wants_frame_fields (wanted);

@@ -75,6 +75,11 @@ typedef struct {
   const char   *topic;          /* PUBLISH: the topic (alias resolved); NULL: none */
   const guint8 *source;         /* the message's first byte (frame or reassembled bytes) */
   guint32       payload_offset, payload_len;   /* PUBLISH payload, from @source; len: as sent */
+  /* Every mqtt.topic of the message in order, as the tree shows them: a
+   * PUBLISH's as sent and the one its alias stands for, a SUBSCRIBE's or
+   * UNSUBSCRIBE's list.  In the packet's arena. */
+  const char  **topics;
+  guint         n_topics;
 } IotTapMqtt;
 
 /* One CoAP message; @request_frame / @response_frame pair a request and
