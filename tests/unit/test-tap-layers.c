@@ -109,11 +109,119 @@ test_layer_records_match_tree (void)
   g_assert_cmpuint (rows, >, 1000);
 }
 
+/* "type:topic,topic;" for each top-level mqtt row of a full tree: its
+ * mqtt.msgtype and every mqtt.topic inside it. */
+static char *
+tree_mqtt (IotPacket *pkt, guint *n_topics)
+{
+  const IotField *mqtt = iot_registry_field ("mqtt"), *type = iot_registry_field ("mqtt.msgtype");
+  const IotField *topic = iot_registry_field ("mqtt.topic");
+  GString *out = g_string_new (NULL);
+  guint n = iot_packet_n_nodes (pkt);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotNode *row = iot_packet_node (pkt, i);
+
+      if (row->parent >= 0 || row->field != mqtt)
+        continue;
+      for (guint j = i + 1; j < n && iot_packet_node (pkt, j)->parent >= (gint32) i; j++)
+        {
+          const IotNode *node = iot_packet_node (pkt, j);
+
+          if (node->field == type)
+            g_string_append_printf (out, "%u:", (guint) node->v.u);
+          else if (node->field == topic)
+            {
+              g_string_append_printf (out, "%s,", (const char *) node->v.p);
+              (*n_topics)++;
+            }
+        }
+      g_string_append_c (out, ';');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The same from the layers' and the MQTT messages' records. */
+static char *
+record_mqtt (IotPacket *pkt)
+{
+  const IotField *mqtt = iot_registry_field ("mqtt");
+  GString *out = g_string_new (NULL);
+  guint n_rows, n_msgs;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n_rows);
+  gconstpointer const *msgs = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n_msgs);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const IotTapProto *row = rows[i];
+      const IotDataSource *source = iot_packet_source (pkt, row->source);
+
+      if (row->field != mqtt)
+        continue;
+      for (guint k = 0; k < n_msgs; k++)
+        {
+          const IotTapMqtt *msg = msgs[k];
+
+          if (msg->source != source->data + row->offset)
+            continue;
+          g_string_append_printf (out, "%u:", msg->type);
+          for (guint t = 0; t < msg->n_topics; t++)
+            g_string_append_printf (out, "%s,", msg->topics[t]);
+        }
+      g_string_append_c (out, ';');
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Each MQTT message's record names its type and every topic the tree
+ * shows in it (SUBSCRIBE and UNSUBSCRIBE lists, a topic alias's copy). */
+static void
+test_mqtt_topics_match_tree (void)
+{
+  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions records_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_MQTT) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  guint topics = 0, messages = 0;
+
+  for (guint c = 0; c < paths->len; c++)
+    {
+      const char *path = g_ptr_array_index (paths, c);
+      g_autoptr (IotFile) file = iot_file_open (path, NULL);
+      g_autoptr (IotEngine) engine = NULL;
+
+      if (file == NULL)
+        continue;
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          g_autofree char *expected = NULL, *got = NULL;
+
+          iot_engine_dissect (engine, full, number, &tree);
+          expected = tree_mqtt (full, &topics);
+          iot_engine_dissect (engine, taps, number, &records_only);
+          g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+          got = record_mqtt (taps);
+          if (g_strcmp0 (expected, got) != 0)
+            g_printerr ("%s frame %u\n", path, number);
+          g_assert_cmpstr (got, ==, expected);
+          for (const char *p = expected; *p != '\0'; p++)
+            messages += *p == ';';
+        }
+    }
+  g_assert_cmpuint (messages, >, 500);
+  g_assert_cmpuint (topics, >, 200);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   iot_registry_init ();
   g_test_add_func ("/tap/layer-records-match-tree", test_layer_records_match_tree);
+  g_test_add_func ("/tap/mqtt-topics-match-tree", test_mqtt_topics_match_tree);
   return g_test_run ();
 }
