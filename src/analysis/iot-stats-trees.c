@@ -318,6 +318,16 @@ iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFl
       *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_MQTT);
       return;
     }
+  /* Each top-level ip row, with its addresses from its conversation
+   * record; the port type from the layers named in frame.protocols (a
+   * quoted header inside an ICMP error is no row of its own). */
+  if (tree->kind == IOT_STATS_TREE_IP_HOSTS || tree->kind == IOT_STATS_TREE_PTYPE)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_CONV);
+      if (tree->kind == IOT_STATS_TREE_PTYPE)
+        iot_field_set_add (wanted, iot_registry_field ("frame.protocols"));
+      return;
+    }
   /* The others read fields inside their layer, and only the frame's own
    * layers (not the packet an ICMP error quotes). */
   *flags |= IOT_DISSECT_TREE;
@@ -442,6 +452,77 @@ count_ipv4 (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, doub
       g_snprintf (text, sizeof text, "%u.%u.%u.%u", addr->v.p[0], addr->v.p[1], addr->v.p[2], addr->v.p[3]);
       tick (tree, top, text, now_ms);
     }
+}
+
+/* ptype,tree's port type from the layers the frame entered: the last
+ * TCP or UDP, quoted ones included. */
+static const char *
+protocols_port_type (IotPacket *pkt)
+{
+  const char *type = "NONE";
+  const char *p = iot_packet_protocols (pkt);
+
+  while (*p != '\0')
+    {
+      gsize len = strcspn (p, ":");
+
+      if (len == 3 && strncmp (p, "tcp", 3) == 0)
+        type = "TCP";
+      else if (len == 3 && strncmp (p, "udp", 3) == 0)
+        type = "UDP";
+      p += len;
+      if (*p == ':')
+        p++;
+    }
+  return type;
+}
+
+/* ptype,tree and ip_hosts,tree from the records: each top-level ip row,
+ * with the addresses of the IPv4 conversation record made at its depth
+ * (none when the header ended before them). */
+static gboolean
+count_ipv4_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n_rows, n_convs;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n_rows);
+  gconstpointer const *convs = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n_convs);
+  const char *port_type = NULL;
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const IotTapProto *row = rows[i];
+      TreeRow *top;
+
+      if (row->field != tree->f.ip)
+        continue;
+      counted = TRUE;
+      if (tree->kind == IOT_STATS_TREE_PTYPE)
+        {
+          if (port_type == NULL)
+            port_type = protocols_port_type (pkt);
+          tick (tree, tick (tree, NULL, "IP Protocol Types", now_ms), port_type, now_ms);
+          continue;
+        }
+      top = tick (tree, NULL, "All Addresses", now_ms);
+      for (guint k = 0; k < n_convs; k++)
+        {
+          const IotTapConv *conv = convs[k];
+          char text[16];   /* "255.255.255.255" */
+
+          if (conv->layer != IOT_TAP_LAYER_IPV4 || conv->depth != row->depth)
+            continue;
+          for (guint a = 0; a < 2; a++)
+            {
+              const guint8 *b = a == 0 ? conv->src.bytes : conv->dst.bytes;
+
+              g_snprintf (text, sizeof text, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+              tick (tree, top, text, now_ms);
+            }
+          break;
+        }
+    }
+  return counted;
 }
 
 /* The MQTT record of the message whose row is @row (its first byte), or
@@ -618,9 +699,14 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
   double now_ms = iot_stats_ns_to_ms (rel_ns);
   gboolean counted = FALSE;
 
+  gboolean from_records = tree->kind == IOT_STATS_TREE_MQTT || tree->kind == IOT_STATS_TREE_PTYPE
+                          || tree->kind == IOT_STATS_TREE_IP_HOSTS;
+
   if (tree->kind == IOT_STATS_TREE_MQTT)
     counted = count_mqtt_records (tree, pkt, now_ms);
-  for (guint i = 0; i < n && tree->kind != IOT_STATS_TREE_MQTT; i++)
+  else if (from_records)
+    counted = count_ipv4_records (tree, pkt, now_ms);
+  for (guint i = 0; i < n && !from_records; i++)
     {
       const IotField *field = nodes[i].field;
 
