@@ -216,6 +216,123 @@ test_mqtt_topics_match_tree (void)
   g_assert_cmpuint (topics, >, 200);
 }
 
+/* "src>dst;" for each top-level ip row of a full tree ("-" without
+ * addresses), then the last tcp or udp row anywhere in it. */
+static char *
+tree_ipv4 (IotPacket *pkt)
+{
+  const IotField *ip = iot_registry_field ("ip"), *src = iot_registry_field ("ip.src");
+  const IotField *dst = iot_registry_field ("ip.dst"), *tcp = iot_registry_field ("tcp");
+  const IotField *udp = iot_registry_field ("udp");
+  GString *out = g_string_new (NULL);
+  const char *port = "NONE";
+  guint n = iot_packet_n_nodes (pkt);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotNode *row = iot_packet_node (pkt, i);
+
+      port = row->field == tcp ? "TCP" : row->field == udp ? "UDP" : port;
+      if (row->parent >= 0 || row->field != ip)
+        continue;
+      for (guint j = i + 1; j < n && iot_packet_node (pkt, j)->parent >= (gint32) i; j++)
+        {
+          const IotNode *node = iot_packet_node (pkt, j);
+
+          if (node->field == src || node->field == dst)
+            g_string_append_printf (out, "%u.%u.%u.%u%s", node->v.p[0], node->v.p[1], node->v.p[2], node->v.p[3],
+                                    node->field == src ? ">" : "");
+        }
+      g_string_append_c (out, ';');
+    }
+  g_string_append (out, port);
+  return g_string_free (out, FALSE);
+}
+
+/* The same from the layers' and conversation records and frame.protocols. */
+static char *
+record_ipv4 (IotPacket *pkt)
+{
+  const IotField *ip = iot_registry_field ("ip");
+  GString *out = g_string_new (NULL);
+  guint n_rows, n_convs;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n_rows);
+  gconstpointer const *convs = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n_convs);
+  g_auto (GStrv) layers = g_strsplit (iot_packet_protocols (pkt), ":", -1);
+  const char *port = "NONE";
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const IotTapProto *row = rows[i];
+
+      if (row->field != ip)
+        continue;
+      for (guint k = 0; k < n_convs; k++)
+        {
+          const IotTapConv *conv = convs[k];
+
+          if (conv->layer == IOT_TAP_LAYER_IPV4 && conv->depth == row->depth)
+            {
+              g_string_append_printf (out, "%u.%u.%u.%u>%u.%u.%u.%u", conv->src.bytes[0], conv->src.bytes[1],
+                                      conv->src.bytes[2], conv->src.bytes[3], conv->dst.bytes[0],
+                                      conv->dst.bytes[1], conv->dst.bytes[2], conv->dst.bytes[3]);
+              break;
+            }
+        }
+      g_string_append_c (out, ';');
+    }
+  for (guint i = 0; layers[i] != NULL; i++)
+    port = strcmp (layers[i], "tcp") == 0 ? "TCP" : strcmp (layers[i], "udp") == 0 ? "UDP" : port;
+  g_string_append (out, port);
+  return g_string_free (out, FALSE);
+}
+
+/* ip_hosts,tree and ptype,tree read records: each top-level ip row's
+ * addresses are those of the IPv4 conversation record at its depth, and
+ * the last transport in frame.protocols is the tree's last tcp/udp row. */
+static void
+test_ipv4_rows_match_tree (void)
+{
+  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  g_autoptr (IotFieldSet) protocols = iot_field_set_new ();
+  IotDissectOptions records_only = {
+    .flags = IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_CONV), .fields = protocols,
+  };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  guint rows = 0, quoted = 0;
+
+  iot_field_set_add (protocols, iot_registry_field ("frame.protocols"));
+  for (guint c = 0; c < paths->len; c++)
+    {
+      const char *path = g_ptr_array_index (paths, c);
+      g_autoptr (IotFile) file = iot_file_open (path, NULL);
+      g_autoptr (IotEngine) engine = NULL;
+
+      if (file == NULL)
+        continue;
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          g_autofree char *expected = NULL, *got = NULL;
+
+          iot_engine_dissect (engine, full, number, &tree);
+          expected = tree_ipv4 (full);
+          iot_engine_dissect (engine, taps, number, &records_only);
+          got = record_ipv4 (taps);
+          if (g_strcmp0 (expected, got) != 0)
+            g_printerr ("%s frame %u\n", path, number);
+          g_assert_cmpstr (got, ==, expected);
+          rows += strchr (expected, ';') != NULL;
+          quoted += strstr (iot_packet_protocols (full), "icmp:ip:udp") != NULL;
+        }
+    }
+  g_assert_cmpuint (rows, >, 1000);
+  g_assert_cmpuint (quoted, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -223,5 +340,6 @@ main (int argc, char **argv)
   iot_registry_init ();
   g_test_add_func ("/tap/layer-records-match-tree", test_layer_records_match_tree);
   g_test_add_func ("/tap/mqtt-topics-match-tree", test_mqtt_topics_match_tree);
+  g_test_add_func ("/tap/ipv4-rows-match-tree", test_ipv4_rows_match_tree);
   return g_test_run ();
 }
