@@ -361,10 +361,9 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
         *flags |= IOT_DISSECT_TAP (IOT_TAP_EXPERT);
       if (r->kind == REPORT_IO)
         iot_io_stat_add_fields (r->io, wanted);
-      if (r->tree)
-        iot_stats_tree_add_wanted (r->tree, wanted, flags);
     }
-  /* Like tshark, whose frame row exists only when printed or filtered on. */
+  /* Like tshark, whose frame row exists only when printed or filtered on
+   * (not for frame.protocols, which ptype,tree reads instead of a tree). */
   with_frame = full_tree || wants_frame_fields (wanted);
   for (guint i = 0; i < stats->reports->len; i++)
     {
@@ -372,6 +371,8 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
 
       if (r->phs)
         iot_protocol_hierarchy_set_include_frame (r->phs, with_frame);
+      if (r->tree)
+        iot_stats_tree_add_wanted (r->tree, wanted, flags);
     }
   /* The tables read the records the layers publish, no field. */
   if (stats->wants_conversations)
