@@ -918,6 +918,7 @@ note_topic (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint off, const guint8
 {
   IotTapMqtt *rec = ctx->rec;
   const char **topics;
+  gsize n;
 
   if (rec == NULL || !iot_tap_wanted (pkt, IOT_TAP_MQTT) || (msg != NULL && iot_buf_remaining (msg, off) < len))
     return;
@@ -926,7 +927,10 @@ note_topic (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint off, const guint8
   topics = iot_packet_alloc (pkt, (rec->n_topics + 1) * sizeof (const char *));
   if (rec->n_topics > 0)
     memcpy (topics, rec->topics, rec->n_topics * sizeof (const char *));
-  topics[rec->n_topics++] = iot_packet_valid_utf8 (pkt, p, strnlen ((const char *) p, len));
+  n = strnlen ((const char *) p, len);
+  /* Almost every topic is UTF-8 already: a plain copy. */
+  topics[rec->n_topics++] = g_utf8_validate ((const char *) p, (gssize) n, NULL)
+                            ? iot_packet_strndup (pkt, (const char *) p, n) : iot_packet_valid_utf8 (pkt, p, n);
   rec->topics = topics;
 }
 
