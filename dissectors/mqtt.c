@@ -907,7 +907,32 @@ typedef struct {
   guint       dir;
   guint8      version;      /* in force for the message being dissected */
   gboolean    first_pass;
+  IotTapMqtt *rec;          /* the message's tap record, for its topic list */
 } Ctx;
+
+/* One more mqtt.topic for the message's tap record: the text the field
+ * shows (up to a NUL, bytes that are not UTF-8 replaced).  Bytes that are
+ * not all there make no row in the tree, and no topic here. */
+static void
+note_topic (IotPacket *pkt, Ctx *ctx, const IotBuf *msg, guint off, const guint8 *p, guint len)
+{
+  IotTapMqtt *rec = ctx->rec;
+  const char **topics;
+  gsize n;
+
+  if (rec == NULL || !iot_tap_wanted (pkt, IOT_TAP_MQTT) || (msg != NULL && iot_buf_remaining (msg, off) < len))
+    return;
+  if (msg != NULL)
+    p = msg->data + off;
+  topics = iot_packet_alloc (pkt, (rec->n_topics + 1) * sizeof (const char *));
+  if (rec->n_topics > 0)
+    memcpy (topics, rec->topics, rec->n_topics * sizeof (const char *));
+  n = strnlen ((const char *) p, len);
+  /* Almost every topic is UTF-8 already: a plain copy. */
+  topics[rec->n_topics++] = g_utf8_validate ((const char *) p, (gssize) n, NULL)
+                            ? iot_packet_strndup (pkt, (const char *) p, n) : iot_packet_valid_utf8 (pkt, p, n);
+  rec->topics = topics;
+}
 
 typedef struct {
   const char *content_type;
@@ -1460,6 +1485,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
       const guint8 *p = iot_buf_ptr (msg, off, (guint) topic_len);
 
       add_topic (pkt, tree, msg, off, p, (guint) topic_len);
+      note_topic (pkt, ctx, NULL, 0, p, (guint) topic_len);
       topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) topic_len));
       off += (guint) topic_len;
     }
@@ -1498,6 +1524,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
           /* The topic this alias stands for, as a generated copy of the
            * Topic field, so that a filter on mqtt.topic finds it. */
           node = iot_tree_add_string (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, 0, shown ? shown : "", -1);
+          note_topic (pkt, ctx, NULL, 0, (const guint8 *) (shown ? shown : ""), shown ? strlen (shown) : 0);
           iot_tree_set_generated (pkt, node);
           if (shown == NULL)
             iot_expert_add_info (pkt, node, &mqtt_experts[E_UNKNOWN_TOPIC_ALIAS], "Unknown topic alias %u: no earlier PUBLISH on this connection set it",
@@ -1556,6 +1583,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
           const guint8 *p = iot_buf_ptr (msg, off, (guint) len);
 
           add_topic (pkt, tree, msg, off, p, (guint) len);
+          note_topic (pkt, ctx, NULL, 0, p, (guint) len);
           topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
           off += (guint) len;
         }
@@ -1589,7 +1617,10 @@ dissect_unsubscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx
 
       off += 2;
       if (len > 0)
-        add_item (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len, FALSE);
+        {
+          add_item (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len, FALSE);
+          note_topic (pkt, ctx, msg, off, NULL, (guint) len);
+        }
       else
         iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
       off += (guint) len;
@@ -1999,6 +2030,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   iot_col_append_sep_info (pkt, ", ", "%s", type_name);
   tree = iot_tree_add_protocol (pkt, parent, &mqtt_fields[F_PROTO], msg, 0, msg->reported);
   iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
+  ctx->rec = &rec;
   if (type != T_CONNECT && ctx->version == 0)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_UNKNOWN_VERSION], "Unknown version (missing the CONNECT packet?)");
 
@@ -2099,6 +2131,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   if (ctx->st != NULL)
     tx_show (pkt, tree, msg, type, hdr, ctx);
   publish_message (pkt, msg, off0, hdr, ctx, &rec);
+  ctx->rec = NULL;
 }
 
 /* ---- the byte stream ----------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* iot-stats-phs.c — the protocol hierarchy (-z io,phs). */
 #include "iot-stats.h"
 #include "iot-stats-private.h"
+#include "iot-tap.h"
 
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct _IotProtocolHierarchy {
   guint64     frames;
   guint64     bytes;
   gboolean    include_frame;
+  GPtrArray  *rows, *path;  /* one frame's, reused */
 };
 
 IotProtocolHierarchy *
@@ -22,6 +24,8 @@ iot_protocol_hierarchy_new (void)
 
   phs->nodes = g_ptr_array_new_with_free_func (g_free);
   phs->names = g_string_chunk_new (256);
+  phs->rows = g_ptr_array_new ();
+  phs->path = g_ptr_array_new ();
   return phs;
 }
 
@@ -32,6 +36,8 @@ iot_protocol_hierarchy_free (IotProtocolHierarchy *phs)
     return;
   g_ptr_array_unref (phs->nodes);
   g_string_chunk_free (phs->names);
+  g_ptr_array_unref (phs->rows);
+  g_ptr_array_unref (phs->path);
   g_free (phs);
 }
 
@@ -74,38 +80,43 @@ iot_protocol_hierarchy_set_include_frame (IotProtocolHierarchy *phs, gboolean in
 }
 
 /* The layers of a frame as tshark's hierarchy sees them: every top-level
- * row of the tree, in tree order, except that a "[N Reassembled …
- * Segments]" row counts after the layers decoded from the bytes it
- * gathered. */
+ * row of the tree (the layers tap's records, in tree order), except that
+ * a "[N Reassembled … Segments]" row counts after the layers decoded from
+ * the bytes it gathered. */
 void
 iot_protocol_hierarchy_add_packet (IotProtocolHierarchy *phs, IotPacket *pkt)
 {
-  const IotNode *nodes = iot_packet_nodes (pkt);
-  guint n_nodes = iot_packet_n_nodes (pkt);
-  g_autoptr (GArray) top = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GPtrArray) path = g_ptr_array_new ();
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n);
+  const IotTapProto *const *rows;
 
-  for (guint i = 0; i < n_nodes; i++)
-    if (nodes[i].parent < 0 && nodes[i].field != NULL
-        && (phs->include_frame || strcmp (nodes[i].field->abbrev, "frame") != 0))
-      g_array_append_val (top, i);
-  for (guint t = 0; t < top->len; t++)
+  g_ptr_array_set_size (phs->rows, 0);
+  g_ptr_array_set_size (phs->path, 0);
+  for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = &nodes[g_array_index (top, guint, t)];
+      const IotTapProto *row = records[i];
+
+      if (phs->include_frame || strcmp (row->abbrev, "frame") != 0)
+        g_ptr_array_add (phs->rows, (gpointer) row);
+    }
+  rows = (const IotTapProto *const *) phs->rows->pdata;
+  for (guint t = 0; t < phs->rows->len; t++)
+    {
+      const IotTapProto *row = rows[t];
       guint run = t + 1;
 
       /* Sources are numbered as they are made: the reassembled bytes and
        * anything decoded from them (a de-chunked body) come after. */
-      if (g_str_has_suffix (node->field->abbrev, ".segments"))
-        while (run < top->len && nodes[g_array_index (top, guint, run)].source >= node->source
-               && !g_str_has_suffix (nodes[g_array_index (top, guint, run)].field->abbrev, ".segments"))
+      if (g_str_has_suffix (row->abbrev, ".segments"))
+        while (run < phs->rows->len && rows[run]->source >= row->source
+               && !g_str_has_suffix (rows[run]->abbrev, ".segments"))
           run++;
       for (guint k = t + 1; k < run; k++)
-        g_ptr_array_add (path, (gpointer) nodes[g_array_index (top, guint, k)].field->abbrev);
-      g_ptr_array_add (path, (gpointer) node->field->abbrev);
+        g_ptr_array_add (phs->path, (gpointer) rows[k]->abbrev);
+      g_ptr_array_add (phs->path, (gpointer) row->abbrev);
       t = run - 1;
     }
-  iot_protocol_hierarchy_add_path (phs, (const char *const *) path->pdata, path->len,
+  iot_protocol_hierarchy_add_path (phs, (const char *const *) phs->path->pdata, phs->path->len,
                                    iot_packet_wirelen (pkt));
 }
 

@@ -8,6 +8,7 @@
  */
 #include "iot-stats-trees.h"
 #include "iot-stats-private.h"
+#include "iot-tap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -307,9 +308,29 @@ iot_stats_tree_free (IotStatsTree *tree)
 }
 
 void
-iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted)
+iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFlags *flags)
 {
   const IotField *const *fields = (const IotField *const *) &tree->f;
+
+  /* Each top-level mqtt row is a message; its record has the rest. */
+  if (tree->kind == IOT_STATS_TREE_MQTT)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_MQTT);
+      return;
+    }
+  /* Each top-level ip row, with its addresses from its conversation
+   * record; the port type from the layers named in frame.protocols (a
+   * quoted header inside an ICMP error is no row of its own). */
+  if (tree->kind == IOT_STATS_TREE_IP_HOSTS || tree->kind == IOT_STATS_TREE_PTYPE)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_CONV);
+      if (tree->kind == IOT_STATS_TREE_PTYPE)
+        iot_field_set_add (wanted, iot_registry_field ("frame.protocols"));
+      return;
+    }
+  /* The others read fields inside their layer, and only the frame's own
+   * layers (not the packet an ICMP error quotes). */
+  *flags |= IOT_DISSECT_TREE;
 
   /* Every field the tree reads: the struct holds only field pointers. */
   iot_field_set_add_each (wanted, fields, sizeof tree->f / sizeof (const IotField *));
@@ -433,25 +454,132 @@ count_ipv4 (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, doub
     }
 }
 
-/* mqtt,tree: every message by its type; PUBLISH, SUBSCRIBE and
- * UNSUBSCRIBE by topic below their type. */
-static void
-count_mqtt (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, double now_ms)
+/* ptype,tree's port type from the layers the frame entered: the last
+ * TCP or UDP, quoted ones included. */
+static const char *
+protocols_port_type (IotPacket *pkt)
 {
-  const IotNode *type = layer_find (nodes, n, layer, tree->f.mqtt_msgtype);
-  const char *type_name = type ? iot_value_name (tree->f.mqtt_msgtype->vals, type->v.u) : NULL;
+  const char *type = "NONE";
+  const char *p = iot_packet_protocols (pkt);
+
+  while (*p != '\0')
+    {
+      gsize len = strcspn (p, ":");
+
+      if (len == 3 && strncmp (p, "tcp", 3) == 0)
+        type = "TCP";
+      else if (len == 3 && strncmp (p, "udp", 3) == 0)
+        type = "UDP";
+      p += len;
+      if (*p == ':')
+        p++;
+    }
+  return type;
+}
+
+/* ptype,tree and ip_hosts,tree from the records: each top-level ip row,
+ * with the addresses of the IPv4 conversation record made at its depth
+ * (none when the header ended before them). */
+static gboolean
+count_ipv4_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n_rows, n_convs;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n_rows);
+  gconstpointer const *convs = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n_convs);
+  const char *port_type = NULL;
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const IotTapProto *row = rows[i];
+      TreeRow *top;
+
+      if (row->field != tree->f.ip)
+        continue;
+      counted = TRUE;
+      if (tree->kind == IOT_STATS_TREE_PTYPE)
+        {
+          if (port_type == NULL)
+            port_type = protocols_port_type (pkt);
+          tick (tree, tick (tree, NULL, "IP Protocol Types", now_ms), port_type, now_ms);
+          continue;
+        }
+      top = tick (tree, NULL, "All Addresses", now_ms);
+      for (guint k = 0; k < n_convs; k++)
+        {
+          const IotTapConv *conv = convs[k];
+          char text[16];   /* "255.255.255.255" */
+
+          if (conv->layer != IOT_TAP_LAYER_IPV4 || conv->depth != row->depth)
+            continue;
+          for (guint a = 0; a < 2; a++)
+            {
+              const guint8 *b = a == 0 ? conv->src.bytes : conv->dst.bytes;
+
+              g_snprintf (text, sizeof text, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+              tick (tree, top, text, now_ms);
+            }
+          break;
+        }
+    }
+  return counted;
+}
+
+/* The MQTT record of the message whose row is @row (its first byte), or
+ * NULL: a message that ended early publishes none. */
+static const IotTapMqtt *
+mqtt_record_of (IotPacket *pkt, const IotTapProto *row, const guint8 **first)
+{
+  const IotDataSource *source = iot_packet_source (pkt, row->source);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+
+  *first = source != NULL && row->offset < source->length ? source->data + row->offset : NULL;
+  for (guint i = 0; i < n && *first != NULL; i++)
+    if (((const IotTapMqtt *) records[i])->source == *first)
+      return records[i];
+  return NULL;
+}
+
+/* mqtt,tree: every message (top-level mqtt row) by its type; PUBLISH,
+ * SUBSCRIBE and UNSUBSCRIBE by topic below their type. */
+static void
+count_mqtt (IotStatsTree *tree, IotPacket *pkt, const IotTapProto *row, double now_ms)
+{
+  const guint8 *first;
+  const IotTapMqtt *rec = mqtt_record_of (pkt, row, &first);
   TreeRow *top = tick (tree, NULL, "MQTT Messages", now_ms);
+  guint type = rec != NULL ? rec->type : first != NULL ? *first >> 4 : G_MAXUINT;
+  const char *type_name;
   TreeRow *type_row;
   g_autofree char *unknown = NULL;
 
-  if (type == NULL)
+  /* Not even the fixed header's first byte: no type. */
+  if (type == G_MAXUINT)
     return;
+  type_name = iot_value_name (tree->f.mqtt_msgtype->vals, type);
   if (type_name == NULL)
-    type_name = unknown = g_strdup_printf ("Unknown (%u)", (guint) type->v.u);
+    type_name = unknown = g_strdup_printf ("Unknown (%u)", type);
   type_row = tick (tree, top, type_name, now_ms);
-  for (guint j = layer + 1; j < n && nodes[j].parent >= (gint32) layer; j++)
-    if (nodes[j].field == tree->f.mqtt_topic && nodes[j].field != NULL && nodes[j].v.p != NULL)
-      tick (tree, type_row, (const char *) nodes[j].v.p, now_ms);
+  for (guint i = 0; rec != NULL && i < rec->n_topics; i++)
+    tick (tree, type_row, rec->topics[i], now_ms);
+}
+
+/* The frame's messages, from the records: no tree. */
+static gboolean
+count_mqtt_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n;
+  gconstpointer const *rows = iot_packet_tap_records (pkt, IOT_TAP_PROTO, &n);
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (((const IotTapProto *) rows[i])->field == tree->f.mqtt)
+      {
+        count_mqtt (tree, pkt, rows[i], now_ms);
+        counted = TRUE;
+      }
+  return counted;
 }
 
 /* tshark's descriptions of the query types, rcodes and opcodes the tree
@@ -571,7 +699,14 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
   double now_ms = iot_stats_ns_to_ms (rel_ns);
   gboolean counted = FALSE;
 
-  for (guint i = 0; i < n; i++)
+  gboolean from_records = tree->kind == IOT_STATS_TREE_MQTT || tree->kind == IOT_STATS_TREE_PTYPE
+                          || tree->kind == IOT_STATS_TREE_IP_HOSTS;
+
+  if (tree->kind == IOT_STATS_TREE_MQTT)
+    counted = count_mqtt_records (tree, pkt, now_ms);
+  else if (from_records)
+    counted = count_ipv4_records (tree, pkt, now_ms);
+  for (guint i = 0; i < n && !from_records; i++)
     {
       const IotField *field = nodes[i].field;
 
@@ -582,8 +717,6 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
       else if (field == tree->f.ip
                && (tree->kind == IOT_STATS_TREE_PTYPE || tree->kind == IOT_STATS_TREE_IP_HOSTS))
         count_ipv4 (tree, nodes, n, i, now_ms);
-      else if (field == tree->f.mqtt && tree->kind == IOT_STATS_TREE_MQTT)
-        count_mqtt (tree, nodes, n, i, now_ms);
       else if (field == tree->f.dns && tree->kind == IOT_STATS_TREE_DNS)
         count_dns (tree, nodes, n, i, now_ms);
       else

@@ -29,8 +29,9 @@ IotStatsTree *iot_stats_tree_new (IotStatsTreeKind kind);
 void          iot_stats_tree_free (IotStatsTree *tree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotStatsTree, iot_stats_tree_free)
 
-/* The fields each frame's dissection must provide. */
-void          iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted);
+/* What each frame's dissection must provide: mqtt,tree reads the layers'
+ * and MQTT messages' tap records, the others fields of the whole tree. */
+void          iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFlags *flags);
 /* Counts a dissected frame seen @rel_ns after the capture's first frame. */
 void          iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns);
 /* A row's count by its path from the top ("Total HTTP Packets",

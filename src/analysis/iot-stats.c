@@ -353,22 +353,17 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
 
       if (r->filter)
         iot_filter_add_fields (r->filter, wanted);
-      /* The hierarchy walks every top-level row. */
+      /* The hierarchy reads the layers' records, no tree. */
       if (r->kind == REPORT_PHS)
-        *flags |= IOT_DISSECT_TREE;
+        *flags |= IOT_DISSECT_TAP (IOT_TAP_PROTO);
       /* The expert summary reads the items' records. */
       if (r->kind == REPORT_EXPERT)
         *flags |= IOT_DISSECT_TAP (IOT_TAP_EXPERT);
-      /* The trees read fields inside their layer, and only the frame's own
-       * layers (not the packet an ICMP error quotes). */
-      if (r->kind == REPORT_TREE)
-        *flags |= IOT_DISSECT_TREE;
       if (r->kind == REPORT_IO)
         iot_io_stat_add_fields (r->io, wanted);
-      if (r->tree)
-        iot_stats_tree_add_wanted (r->tree, wanted);
     }
-  /* Like tshark, whose frame row exists only when printed or filtered on. */
+  /* Like tshark, whose frame row exists only when printed or filtered on
+   * (not for frame.protocols, which ptype,tree reads instead of a tree). */
   with_frame = full_tree || wants_frame_fields (wanted);
   for (guint i = 0; i < stats->reports->len; i++)
     {
@@ -376,6 +371,8 @@ iot_stats_add_wanted (IotStats *stats, IotFieldSet *wanted, IotDissectFlags *fla
 
       if (r->phs)
         iot_protocol_hierarchy_set_include_frame (r->phs, with_frame);
+      if (r->tree)
+        iot_stats_tree_add_wanted (r->tree, wanted, flags);
     }
   /* The tables read the records the layers publish, no field. */
   if (stats->wants_conversations)

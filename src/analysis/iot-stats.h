@@ -140,7 +140,8 @@ void                  iot_protocol_hierarchy_add_path (IotProtocolHierarchy *phs
  * Wireshark's window; tshark's text leaves it out unless a filter reads a
  * frame field.  Off by default. */
 void                  iot_protocol_hierarchy_set_include_frame (IotProtocolHierarchy *phs, gboolean include);
-/* Counts a frame dissected with the full tree (IOT_DISSECT_TREE). */
+/* Counts a frame dissected with the layers tap (IOT_DISSECT_TAP (IOT_TAP_PROTO)):
+ * no tree is needed. */
 void                  iot_protocol_hierarchy_add_packet (IotProtocolHierarchy *phs, IotPacket *pkt);
 /* The first top-level node (its siblings are the others), or NULL. */
 const IotPhsNode     *iot_protocol_hierarchy_root (IotProtocolHierarchy *phs);

@@ -128,6 +128,19 @@ void iot_tap_layer_ended_early (IotPacket *pkt);
 void iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, IotExpertGroup group,
                            const char *message);
 
+/* A top-level row of the tree, made or not, for IOT_TAP_PROTO. */
+void iot_tap_queue_row (IotPacket *pkt, const IotField *field, const IotBuf *buf, guint off, guint len);
+
+/* What an add function returns for a row it does not make.  With the
+ * layers tap (IOT_TAP_PROTO) on, -2: a row that the tree would have,
+ * so that rows added below it do not pass for top-level ones (-1, the
+ * root). */
+static inline int
+packet_unmade (const IotPacket *pkt)
+{
+  return (pkt->flags & IOT_DISSECT_TAP (IOT_TAP_PROTO)) ? -2 : -1;
+}
+
 /* Tree nodes the engine's first pass has made so far (tests). */
 guint64 iot_engine_first_pass_nodes (IotEngine *engine);
 

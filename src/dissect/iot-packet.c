@@ -647,12 +647,41 @@ iot_packet_take_request (IotPacket *pkt, guint *off, guint *needed)
 
 /* ---- nodes ---------------------------------------------------------------- */
 
+/* Whether a top-level row of @field is a layer for the layers tap: a
+ * protocol, a message rebuilt from several segments or fragments, or
+ * where a layer ended early.  Other fields at the top of a dissection
+ * without nodes are rows whose parent a dissector chose not to make. */
+static gboolean
+layer_row (const IotField *field)
+{
+  if (field->type == IOT_FT_PROTOCOL)
+    return TRUE;
+  if (field->type != IOT_FT_NONE && field->type != IOT_FT_BYTES)
+    return FALSE;
+  return field == &iot_expert_fields[IOT_EXPERT_F_MALFORMED] || field == &iot_expert_fields[IOT_EXPERT_F_SHORT]
+         || g_str_has_suffix (field->abbrev, ".segments") || g_str_has_suffix (field->abbrev, ".fragments");
+}
+
+/* A row an add function does not make (nobody asked for its field): a
+ * top-level layer still counts for the layers tap. */
+static int
+not_made (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off, guint len)
+{
+  if (!(pkt->flags & IOT_DISSECT_TAP (IOT_TAP_PROTO)))
+    return -1;
+  if (parent == -1 && layer_row (field))
+    iot_tap_queue_row (pkt, field, buf, off, len);
+  return -2;
+}
+
 static IotNode *
 new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
           guint off, guint len, int *index)
 {
   IotNode *node;
 
+  if (parent == -1 && field != NULL && (pkt->flags & IOT_DISSECT_TAP (IOT_TAP_PROTO)) && layer_row (field))
+    iot_tap_queue_row (pkt, field, buf, off, len);
   pkt->nodes_made++;
   *index = pkt->nodes->len;
   g_array_set_size (pkt->nodes, pkt->nodes->len + 1);
@@ -736,7 +765,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       if (out)
         *out = value;
       if (!packet_wants_field (pkt, field))
-        return -1;
+        return not_made (pkt, parent, field, buf, off, len);
       node = new_node (pkt, parent, field, buf, off, len, &index);
       if (iot_field_type_is_signed (field->type))
         node->v.i = sign_extend (value, field->bitmask ? 64 : len * 8);
@@ -762,7 +791,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
     case IOT_FT_NONE:
       iot_buf_check (buf, off, len);
       if (!packet_wants_field (pkt, field))
-        return -1;
+        return not_made (pkt, parent, field, buf, off, len);
       new_node (pkt, parent, field, buf, off, len, &index);
       return index;
     case IOT_FT_DOUBLE:
@@ -781,7 +810,7 @@ iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotB
 {
   /* Nobody asked for it and nobody needs the value: skip the read. */
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   return iot_tree_add_item_ret_uint (pkt, parent, field, buf, off, len, little_endian, NULL);
 }
 
@@ -792,7 +821,7 @@ iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotB
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   new_node (pkt, parent, field, buf, off, len, &index)->v.u = value;
   return index;
 }
@@ -804,7 +833,7 @@ iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBu
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   new_node (pkt, parent, field, buf, off, len, &index)->v.i = value;
   return index;
 }
@@ -823,7 +852,7 @@ iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const Io
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   new_node (pkt, parent, field, buf, off, len, &index)->v.d = value;
   return index;
 }
@@ -844,7 +873,7 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   /* No text at all counts as the empty string (an empty DNS name …). */
   if (value == NULL)
     {
@@ -917,7 +946,7 @@ add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotB
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len);
   node = new_node (pkt, parent, field, buf, off, len, &index);
   node->v.p = value;
   node->vlen = value_len;
@@ -945,7 +974,7 @@ iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotB
                    guint off, const guint8 addr[4])
 {
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, 4);
   return add_pointer_value (pkt, parent, field, buf, off, 4, copy_value (pkt, addr, 4), 4);
 }
 
@@ -954,7 +983,7 @@ iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotB
                    guint off, const guint8 addr[16])
 {
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, 16);
   return add_pointer_value (pkt, parent, field, buf, off, 16, copy_value (pkt, addr, 16), 16);
 }
 
@@ -963,7 +992,7 @@ iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const Iot
                     guint off, const guint8 addr[6])
 {
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, 6);
   return add_pointer_value (pkt, parent, field, buf, off, 6, copy_value (pkt, addr, 6), 6);
 }
 
@@ -975,7 +1004,7 @@ iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const 
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return -1;
+    return not_made (pkt, parent, field, buf, off, len < 0 ? iot_buf_remaining (buf, off) : (guint) len);
   length = len < 0 ? iot_buf_remaining (buf, off) : (guint) len;
   /* As a value (filters: "ip contains …") a protocol is every byte from
    * its start to the end of what it was given, payload included. */
@@ -992,7 +1021,7 @@ iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, gui
   int index;
 
   if (!(pkt->flags & IOT_DISSECT_TREE))
-    return -1;
+    return packet_unmade (pkt);
   node = new_node (pkt, parent, NULL, buf, off, len, &index);
   va_start (ap, fmt);
   {
@@ -1125,6 +1154,14 @@ add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSever
   return index;
 }
 
+/* An expert item a state-only dissection does not make: at the top it
+ * is still a row of the tree for the layers tap. */
+static int
+expert_unmade (IotPacket *pkt, int parent)
+{
+  return not_made (pkt, parent, &iot_expert_fields[IOT_EXPERT_F_EXPERT], NULL, 0, 0);
+}
+
 int
 iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
                 const char *fmt, ...)
@@ -1139,7 +1176,7 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
     {
       iot_tap_queue_expert (pkt, NULL, severity, group, NULL);
       pkt->max_severity = MAX (pkt->max_severity, severity);
-      return -1;
+      return expert_unmade (pkt, node);
     }
   va_start (ap, fmt);
   message = g_strdup_vprintf (fmt, ap);
@@ -1148,7 +1185,7 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
   if (packet_state_only (pkt))
     {
       pkt->max_severity = MAX (pkt->max_severity, severity);
-      return -1;
+      return expert_unmade (pkt, node);
     }
   return add_expert_node (pkt, node, NULL, severity, group, message);
 }
@@ -1168,7 +1205,7 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
     {
       iot_tap_queue_expert (pkt, info, info->severity, info->group, NULL);
       pkt->max_severity = MAX (pkt->max_severity, info->severity);
-      return -1;
+      return expert_unmade (pkt, node);
     }
   if (fmt != NULL)
     {
@@ -1180,7 +1217,7 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
   if (packet_state_only (pkt))
     {
       pkt->max_severity = MAX (pkt->max_severity, info->severity);
-      return -1;
+      return expert_unmade (pkt, node);
     }
   return add_expert_node (pkt, node, info, info->severity, info->group, message ? message : info->field.name);
 }
@@ -1221,6 +1258,9 @@ iot_packet_end_layer_early (IotPacket *pkt, const IotDissector *dissector)
     {
       if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
         pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
+      not_made (pkt, -1, &iot_expert_fields[pkt->unwind_why == IOT_LAYER_TRUNCATED ? IOT_EXPERT_F_SHORT
+                                                                                    : IOT_EXPERT_F_MALFORMED],
+                NULL, 0, 0);
       return;
     }
   if (pkt->unwind_why == IOT_LAYER_TRUNCATED)
@@ -1253,6 +1293,7 @@ iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const cha
   if (packet_state_only (pkt))
     {
       pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
+      not_made (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0);
       return;
     }
   label = iot_packet_strdup_printf (pkt, "[Reassembly error, protocol %s: %s]", protocol, message);

@@ -248,6 +248,10 @@ iot_scan_attach_first_pass (IotScan *scan)
    * (TCP's flag items …): their records need a dissection of their own. */
   if (flags & IOT_DISSECT_TAP (IOT_TAP_EXPERT))
     return FALSE;
+  /* Nor does it make the rows of rebuilt TCP messages, or decode JSON:
+   * the layers' records need a dissection of their own too. */
+  if (flags & IOT_DISSECT_TAP (IOT_TAP_PROTO))
+    return FALSE;
   return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
 }
 

@@ -17,6 +17,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_WLAN] = sizeof (IotTapWlan),
   [IOT_TAP_BTLE] = sizeof (IotTapBtle),
   [IOT_TAP_SPARKPLUG] = sizeof (IotTapSparkplug),
+  [IOT_TAP_PROTO] = sizeof (IotTapProto),
 };
 
 gboolean
@@ -134,6 +135,15 @@ iot_tap_queue_expert (IotPacket *pkt, gconstpointer info, IotSeverity severity, 
     record.message = iot_packet_strndup (pkt, message, strlen (message));
 
   iot_tap_queue (pkt, IOT_TAP_EXPERT, &record);
+}
+
+void
+iot_tap_queue_row (IotPacket *pkt, const IotField *field, const IotBuf *buf, guint off, guint len)
+{
+  IotTapProto record = { field, field->abbrev, buf != NULL ? buf->source : 0,
+                         buf != NULL ? buf->origin + off : 0, buf != NULL ? len : 0, (guint) pkt->depth };
+
+  iot_tap_queue (pkt, IOT_TAP_PROTO, &record);
 }
 
 void

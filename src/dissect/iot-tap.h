@@ -36,6 +36,7 @@ typedef enum {
   IOT_TAP_WLAN,      /* IotTapWlan: one IEEE 802.11 frame */
   IOT_TAP_BTLE,      /* IotTapBtle: one Bluetooth LE link-layer packet */
   IOT_TAP_SPARKPLUG, /* IotTapSparkplug: one Sparkplug B message */
+  IOT_TAP_PROTO,     /* IotTapProto: one top-level row of the tree (a layer), made or not */
   IOT_TAP_N
 } IotTapId;
 
@@ -80,6 +81,11 @@ typedef struct {
   const char   *topic;          /* PUBLISH: the topic (alias resolved); NULL: none */
   const guint8 *source;         /* the message's first byte (frame or reassembled bytes) */
   guint32       payload_offset, payload_len;   /* PUBLISH payload, from @source; len: as sent */
+  /* Every mqtt.topic of the message in order, as the tree shows them: a
+   * PUBLISH's as sent and the one its alias stands for, a SUBSCRIBE's or
+   * UNSUBSCRIBE's list.  In the packet's arena. */
+  const char  **topics;
+  guint         n_topics;
 } IotTapMqtt;
 
 /* One CoAP message; @request_frame / @response_frame pair a request and
@@ -264,6 +270,23 @@ typedef struct {
   guint64     seq;              /* sparkplugb.seq */
   guint64     expected;         /* sparkplugb.seq.expected: a gap */
 } IotTapSparkplug;
+/* One top-level row of the frame's tree, in the order the tree would
+ * have it, whether or not the row is made: each protocol layer as it is
+ * entered ("eth", "tcp", "mqtt" once per message), a reassembled
+ * "tcp.segments" row, "_ws.malformed" / "_ws.short" where a layer ended
+ * early, a top-level expert item.  Rows under another row (the packet an
+ * ICMP error quotes, a payload shown inside its carrier) are not
+ * top-level and have no record.  This is what the protocol hierarchy
+ * (-z io,phs) counts; it is not frame.protocols, which names every
+ * dissector called (ethertype included) and no row. */
+typedef struct {
+  const IotField *field;        /* the row's field */
+  const char     *abbrev;       /* its abbreviation */
+  guint8          source;       /* data source of the row's bytes: 0 the frame, else a rebuilt one */
+  guint32         offset;       /* where the row starts within its data source */
+  guint32         length;       /* bytes the row covers (0: none, e.g. an expert row) */
+  guint           depth;        /* layer nesting when the row was added */
+} IotTapProto;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
