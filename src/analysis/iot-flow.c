@@ -15,6 +15,7 @@
 #include "iot-flow.h"
 #include "iot-filter.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
 
 struct _IotFlow {
   char      *title;
@@ -402,6 +403,7 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   g_autoptr (IotFilter) in_stream = NULL;
   g_autofree char *filter_text = NULL;
+  g_autoptr (GArray) frames = NULL;
   IotDissectOptions options = { 0 };
   FrameFacts facts;
   Fields f;
@@ -427,13 +429,22 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   flow->messages = g_array_new (FALSE, TRUE, sizeof (IotFlowMessage));
   g_array_set_clear_func (flow->messages, message_clear);
 
-  /* Every frame is dissected for its stream number only; the
-   * conversation's frames again with the columns and the fields above
-   * (the listener still checks that the first stream number is ours). */
-  filter_text = g_strdup_printf ("%s.stream == %" G_GUINT64_FORMAT, build.transport == 't' ? "tcp" : "udp",
-                                 build.stream);
-  in_stream = iot_filter_compile (filter_text, NULL);
-  g_assert (in_stream != NULL);
+  /* The stream's frames and those quoting a packet in an ICMP error
+   * (whose quoted stream counts here) when the first pass indexed them;
+   * else every frame is dissected for its stream number only and the
+   * conversation's frames again with the columns and the fields above.
+   * Either way the listener checks that the first stream number is ours. */
+  frames = iot_engine_stream_frames (engine, build.transport == 't' ? IOT_TAP_LAYER_TCP : IOT_TAP_LAYER_UDP,
+                                     (guint32) build.stream, TRUE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
+  else
+    {
+      filter_text = g_strdup_printf ("%s.stream == %" G_GUINT64_FORMAT, build.transport == 't' ? "tcp" : "udp",
+                                     build.stream);
+      in_stream = iot_filter_compile (filter_text, NULL);
+      g_assert (in_stream != NULL);
+    }
   build.flow = flow;
   build.file = file;
   build.f = &f;

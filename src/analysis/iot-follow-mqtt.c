@@ -7,6 +7,7 @@
 #include "iot-follow-mqtt.h"
 #include "iot-format.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
 
 #include <string.h>
 
@@ -256,6 +257,7 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
 {
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (GArray) frames = NULL;
   Follow follow = { NULL };
   IotMqttFollow *self;
   guint16 *ports = follow.ports;
@@ -273,8 +275,12 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
   self->messages = g_array_new (FALSE, FALSE, sizeof (IotMqttMessage));
   g_array_set_clear_func (self->messages, message_clear);
 
-  /* Every frame with the MQTT fields: as cheap as a stream filter, and
-   * in_stream also skips copies quoted in ICMP errors. */
+  /* The stream's frames when the first pass indexed them, else every
+   * frame (as cheap as a stream filter); in_stream also skips copies
+   * quoted in ICMP errors. */
+  frames = iot_engine_stream_frames (engine, IOT_TAP_LAYER_TCP, stream, FALSE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
   follow.self = self;
   follow.file = iot_engine_file (engine);
   follow.client = -1;

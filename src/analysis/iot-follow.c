@@ -3,6 +3,7 @@
 #include "iot-filter.h"
 #include "iot-format.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
 #include "iot-tap.h"
 
 #include <string.h>
@@ -499,6 +500,7 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   g_autoptr (IotFilter) in_stream = NULL;
   g_autofree char *filter_text = NULL;
+  g_autoptr (GArray) frames = NULL;
   IotFile *file = iot_engine_file (engine);
   IotFollow *self = g_new0 (IotFollow, 1);
   FollowFields f;
@@ -526,17 +528,22 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
     listener = &tls_listener;
   else if (protocol == IOT_FOLLOW_HTTP)
     {
-      /* Header blocks are found inside each message's layer: every frame
-       * is dissected for its stream number only, the stream's frames
-       * again with the tree. */
       listener = &http_listener;
       follower.flags = IOT_DISSECT_TREE;
+    }
+  /* Only the stream's frames, when the first pass indexed them; else
+   * every frame (HTTP: dissected for its stream number only, the
+   * stream's frames again with the tree). */
+  frames = iot_engine_stream_frames (engine, protocol == IOT_FOLLOW_UDP ? IOT_TAP_LAYER_UDP : IOT_TAP_LAYER_TCP,
+                                     stream, FALSE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
+  else if (protocol == IOT_FOLLOW_HTTP)
+    {
       filter_text = g_strdup_printf ("tcp.stream == %u", stream);
       in_stream = iot_filter_compile (filter_text, NULL);
       g_assert (in_stream != NULL);
     }
-  /* Otherwise the few fields read are as cheap to take from every frame
-   * as a stream filter would be to evaluate. */
   iot_scan_add_listener (scan, listener, &follower, in_stream);
   iot_scan_run (scan, NULL, NULL, NULL, NULL);
   for (guint d = 0; d < 2; d++)
