@@ -11,6 +11,8 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_EXPERT] = sizeof (IotTapExpert),
   [IOT_TAP_PAYLOAD] = sizeof (IotTapPayload),
   [IOT_TAP_TLS_NOTE] = sizeof (IotTapTlsNote),
+  [IOT_TAP_TLS_DATA] = sizeof (IotTapTlsData),
+  [IOT_TAP_HTTP] = sizeof (IotTapHttp),
 };
 
 gboolean
