@@ -310,11 +310,11 @@ http_frame (gpointer data, IotPacket *pkt)
   guint32 n = iot_packet_frame_number (pkt);
   guint n_records;
   gconstpointer const *records;
-  guint8 node;
+  guint8 node = 0;
+  gboolean named = FALSE;
 
   if (!in_tcp_stream (follower, pkt))
     return;
-  node = sender_node (self, &follower->first, pkt, TRUE);
   records = iot_packet_tap_records (pkt, IOT_TAP_HTTP, &n_records);
   for (guint i = 0; i < n_records; i++)
     {
@@ -322,6 +322,11 @@ http_frame (gpointer data, IotPacket *pkt)
 
       if (message->nested || message->length == 0)
         continue;
+      /* As tshark: the nodes are named after the first message, not the
+       * stream's first frame (a stream without HTTP has none). */
+      if (!named)
+        node = sender_node (self, &follower->first, pkt, TRUE);
+      named = TRUE;
       add_plain_chunk (self, n, node, message->data, message->header_length);
       if (message->body != NULL)
         add_plain_chunk (self, n, node, message->body, message->body_length);
