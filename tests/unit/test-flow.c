@@ -8,6 +8,8 @@
 
 #include "test-util.h"
 
+#include <string.h>
+
 static IotFlow *
 flow_of (const char *capture, guint32 frame)
 {
@@ -171,6 +173,12 @@ capture_flows (const char *path, gboolean indexed, guint *n_flows)
  * frames says exactly what the one built by walking every frame says
  * (ICMP errors quoting a stream's packet included).  FLOW_DUMP=FILE
  * writes the flows there too. */
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 test_index_all_captures (void)
 {
@@ -178,6 +186,8 @@ test_index_all_captures (void)
   g_autoptr (GString) dump = g_string_new (NULL);
   guint n_flows = 0, n_walked = 0;
 
+  /* In name order, so that two dumps list the captures alike. */
+  g_ptr_array_sort (paths, compare_paths);
   for (guint i = 0; i < paths->len; i++)
     {
       const char *path = g_ptr_array_index (paths, i);
