@@ -5,7 +5,8 @@
  * A tap-only dissection makes no node, yet publishes per frame:
  *  - one IotTapTlsData per record the tree marks tls.decrypted_record, in
  *    order, whose application data holds exactly the bytes of the
- *    record's tls.decrypted_app_data row;
+ *    record's tls.decrypted_app_data row (and HTTP in it was sent by the
+ *    client when it is a request, by the server when a response);
  *  - one IotTapHttp per "http" layer, whose bytes are the layer's, whose
  *    header block ends where the tree's blank line does (the first CR LF
  *    CR LF), and whose body is the bytes of the layer's http.file_data row.
@@ -34,7 +35,7 @@ static const struct {
 };
 
 typedef struct {
-  guint tls_records, tls_app_data, http_messages, http_bodies;
+  guint tls_records, tls_app_data, tls_directions, http_messages, http_bodies;
 } Counts;
 
 static const guint8 *
@@ -74,6 +75,17 @@ check_tls (IotPacket *taps, IotPacket *full, Counts *counts)
           g_assert_nonnull (current);
           g_assert_cmpuint (current->content_type, ==, 23);
           g_assert_cmpmem (current->data, current->length, bytes, length);
+          /* HTTP inside says who sent it: requests come from the client. */
+          if (length >= 5 && memcmp (bytes, "HTTP/", 5) == 0)
+            {
+              g_assert_cmpuint (current->from_client, ==, 0);
+              counts->tls_directions++;
+            }
+          else if (length >= 4 && (memcmp (bytes, "GET ", 4) == 0 || memcmp (bytes, "POST", 4) == 0))
+            {
+              g_assert_cmpuint (current->from_client, ==, 1);
+              counts->tls_directions++;
+            }
           counts->tls_app_data++;
           current = NULL;
         }
@@ -181,11 +193,13 @@ test_captures (void)
       g_test_message ("%s", (const char *) g_ptr_array_index (paths, i));
       check_capture (g_ptr_array_index (paths, i), &counts);
     }
-  g_test_message ("TLS: %u decrypted records, %u with application data; HTTP: %u messages, %u bodies",
-                  counts.tls_records, counts.tls_app_data, counts.http_messages, counts.http_bodies);
+  g_test_message ("TLS: %u decrypted records, %u with application data (%u HTTP, direction checked); "
+                  "HTTP: %u messages, %u bodies", counts.tls_records, counts.tls_app_data, counts.tls_directions,
+                  counts.http_messages, counts.http_bodies);
   /* The captures hold both kinds, many times over. */
   g_assert_cmpuint (counts.tls_app_data, >, 10);
   g_assert_cmpuint (counts.http_bodies, >, 10);
+  g_assert_cmpuint (counts.tls_directions, >, 1);
 }
 
 /* Nobody asked: no record. */
