@@ -9,9 +9,10 @@
  * where an ICMP error quotes another packet (the quoted layers publish no
  * record, yet a filter on the stream number matches them).
  *
- * Each stream's frames are stored as the differences between successive
- * frame numbers, 7 bits a byte: a frame of an interleaved stream costs
- * one or two bytes, and a stream of a single frame no allocation at all.
+ * The index is one log in frame order: for each frame the streams it
+ * belongs to, a base-128 number each (about 2 bytes a frame), written in
+ * order as the pass goes; finding one stream's frames reads the log once
+ * (milliseconds for a million frames).
  * GLib only; the engine serialises writers and readers.
  */
 #pragma once
@@ -31,9 +32,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotStreamIndex, iot_stream_index_free)
 /* Records frame @number under every TCP and UDP stream its conversation
  * records name; frames come in ascending order (the first pass). */
 void            iot_stream_index_add_frame (IotStreamIndex *index, IotPacket *pkt);
-/* The same, from one stream number of @layer (IOT_TAP_LAYER_TCP or
- * IOT_TAP_LAYER_UDP), and a frame quoting another packet. */
-void            iot_stream_index_add (IotStreamIndex *index, guint8 layer, guint32 stream, guint32 number);
+/* The same from @n pairs of a layer (IOT_TAP_LAYER_TCP or _UDP; others
+ * are left out) and its stream number (IOT_TAP_NO_STREAM: none), for
+ * frame @number, after every frame added before it (those between belong
+ * to no stream); and a frame quoting another packet. */
+void            iot_stream_index_add_streams (IotStreamIndex *index, guint32 number, const guint8 *layers,
+                                              const guint32 *streams, guint n);
 void            iot_stream_index_add_quoting (IotStreamIndex *index, guint32 number);
 
 /* The frames of @stream of @layer in ascending order (a new array of

@@ -6,8 +6,8 @@
  * differential suites hold equal to tshark's), and list every frame in
  * which such a field sits inside the packet an ICMP error quotes: a
  * filter "tcp.stream == N" matches those too.  The encoding is checked on
- * its own with gaps of every width, and the stream count and size of a
- * capture can be printed with STREAM_INDEX_CAPTURE=PATH. */
+ * its own with stream numbers of every width, and the stream count and
+ * size of a capture can be printed with STREAM_INDEX_CAPTURE=PATH. */
 #include "iot-core-private.h"
 #include "iot-engine.h"
 #include "iot-packet.h"
@@ -138,34 +138,58 @@ test_captures (void)
     }
 }
 
-/* Gaps of one to five bytes encoded, a repeated frame counted once,
- * streams never seen empty, and quoting frames merged in order. */
+/* Stream numbers of one to five bytes, frames with no stream between,
+ * a frame in two streams (a tunnel), the same stream twice in a frame
+ * counted once, streams never seen empty, and quoting frames merged in
+ * order. */
 static void
 test_encoding (void)
 {
   g_autoptr (IotStreamIndex) index = iot_stream_index_new ();
-  static const guint32 frames[] = { 1, 2, 129, 130, 16514, 16515, 2113667, 2113668, 270549120, 4000000000u };
+  static const guint32 frames[] = { 1, 2, 129, 130, 16514, 16515, 200000 };
+  static const guint32 big[] = { 0, 31, 32, 8191, 8192, 1u << 20, 1u << 29, G_MAXUINT32 - 1 };
+  static const guint32 want_merged[] = { 5, 7, 9, 16515 };
   g_autoptr (GArray) got = NULL;
   g_autoptr (GArray) merged = NULL;
   g_autoptr (GArray) none = NULL;
-  static const guint32 want_merged[] = { 5, 7, 9 };
+  guint32 number = 200001;
 
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
     {
-      iot_stream_index_add (index, IOT_TAP_LAYER_TCP, 3, frames[i]);
-      iot_stream_index_add (index, IOT_TAP_LAYER_TCP, 3, frames[i]);
+      /* TCP stream 3 twice (a layer repeated), and UDP stream 0 in 16515. */
+      guint8 layers[] = { IOT_TAP_LAYER_IPV4, IOT_TAP_LAYER_TCP, IOT_TAP_LAYER_TCP, IOT_TAP_LAYER_UDP };
+      guint32 streams[] = { IOT_TAP_NO_STREAM, 3, 3, frames[i] == 16515 ? 0 : IOT_TAP_NO_STREAM };
+
+      iot_stream_index_add_streams (index, frames[i], layers, streams, G_N_ELEMENTS (layers));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (big); i++, number++)
+    {
+      guint8 layer = IOT_TAP_LAYER_UDP;
+
+      iot_stream_index_add_streams (index, number, &layer, &big[i], 1);
     }
   got = iot_stream_index_frames (index, IOT_TAP_LAYER_TCP, 3, FALSE);
   g_assert_cmpmem (got->data, got->len * 4, frames, sizeof frames);
-  none = iot_stream_index_frames (index, IOT_TAP_LAYER_UDP, 3, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (big); i++)
+    {
+      g_autoptr (GArray) one = iot_stream_index_frames (index, IOT_TAP_LAYER_UDP, big[i], FALSE);
+      guint32 first = one->len > 0 ? g_array_index (one, guint32, 0) : 0;
+
+      /* UDP stream 0 also holds frame 16515. */
+      g_assert_cmpuint (one->len, ==, big[i] == 0 ? 2 : 1);
+      g_assert_cmpuint (g_array_index (one, guint32, one->len - 1), ==, 200001 + i);
+      g_assert_cmpuint (first, ==, big[i] == 0 ? 16515 : 200001 + i);
+    }
+  none = iot_stream_index_frames (index, IOT_TAP_LAYER_TCP, 4, FALSE);
   g_assert_cmpuint (none->len, ==, 0);
   g_assert_cmpuint (iot_stream_index_n_streams (index, IOT_TAP_LAYER_TCP), ==, 4);
-  iot_stream_index_add (index, IOT_TAP_LAYER_UDP, 0, 7);
+  g_assert_cmpuint (iot_stream_index_n_streams (index, IOT_TAP_LAYER_UDP), ==, G_MAXUINT32);
   iot_stream_index_add_quoting (index, 5);
   iot_stream_index_add_quoting (index, 7);
   iot_stream_index_add_quoting (index, 9);
   merged = iot_stream_index_frames (index, IOT_TAP_LAYER_UDP, 0, TRUE);
-  g_assert_cmpmem (merged->data, merged->len * 4, want_merged, sizeof want_merged);
+  g_assert_cmpuint (merged->len, ==, G_N_ELEMENTS (want_merged) + 1);
+  g_assert_cmpmem (merged->data, G_N_ELEMENTS (want_merged) * 4, want_merged, sizeof want_merged);
 }
 
 /* An engine not asked to index has no index, and one asked too late
