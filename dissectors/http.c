@@ -1016,6 +1016,31 @@ set_info (IotPacket *pkt, const Message *msg, gboolean more)
     iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%s ", line));
 }
 
+/* The message (NULL: continuation text) for Follow HTTP, from @off to
+ * @end of @buf: where its header block ends and its body as decoded. */
+static void
+publish_message (IotPacket *pkt, const IotBuf *buf, guint off, guint end, const Message *msg,
+                 const IotBuf *body, int parent)
+{
+  IotTapHttp record = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_HTTP))
+    return;
+  record.request = msg != NULL && msg->start.request;
+  record.continuation = msg == NULL;
+  record.nested = parent >= 0;
+  record.data = buf->data + off;
+  record.length = end - off;
+  record.line_length = msg != NULL ? msg->start.line_len : 0;
+  record.header_length = msg != NULL && msg->body_off != 0 ? msg->body_off - off : record.length;
+  if (body != NULL && body->length > 0)
+    {
+      record.body = body->data;
+      record.body_length = body->length;
+    }
+  iot_tap_queue (pkt, IOT_TAP_HTTP, &record);
+}
+
 /* Text that is not the start of a message: tshark calls it continuation. */
 static int
 dissect_continuation (IotPacket *pkt, IotBuf *buf, guint off, int parent)
@@ -1023,6 +1048,7 @@ dissect_continuation (IotPacket *pkt, IotBuf *buf, guint off, int parent)
   int tree = iot_tree_add_protocol (pkt, parent, &http_fields[F_PROTO], buf, off, -1);
   IotBuf rest = iot_buf_sub (buf, off, -1);
 
+  publish_message (pkt, buf, off, buf->length, NULL, NULL, parent);
   (void) tree;
   iot_col_set_protocol (pkt, "HTTP");
   iot_col_set_info (pkt, "Continuation");
@@ -1045,7 +1071,7 @@ dissect_message (IotPacket *pkt, HttpState *st, Conv *conv, IotBuf *buf, guint o
   guint next, end, body_len = 0;
   gint line_end;
   int tree;
-  IotBuf body;
+  IotBuf body, shown = { 0 };
   gboolean complete = TRUE;
 
   msg.headers = headers;
@@ -1125,6 +1151,7 @@ dissect_message (IotPacket *pkt, HttpState *st, Conv *conv, IotBuf *buf, guint o
   if (msg.body_off == 0)
     {
       /* Headers cut short by the snap length: say so after the lines there are. */
+      publish_message (pkt, buf, off, buf->length, &msg, NULL, parent);
       iot_buf_check (buf, buf->length, 1);
       return (int) (buf->length - off);
     }
@@ -1159,8 +1186,11 @@ dissect_message (IotPacket *pkt, HttpState *st, Conv *conv, IotBuf *buf, guint o
                                       (const char *) body.data, body_len);
 
       iot_tree_set_label (pkt, node, "File Data: %u bytes", body_len);
+      shown = body;
       dissect_body (pkt, &body, &msg, tree);
     }
+  /* After the layers inside the body, with the body as file_data shows it. */
+  publish_message (pkt, buf, off, end, &msg, &shown, parent);
   if (!complete)
     iot_buf_check (buf, end, 1);   /* the rest was not captured: say so */
   return (int) (end - off);

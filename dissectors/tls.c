@@ -1827,6 +1827,23 @@ hand_off_plaintext (RecordCtx *rc, IotBuf *plain)
     }
 }
 
+/* The decrypted record for Follow TLS: application data brings the
+ * plaintext tls.decrypted_app_data shows. */
+static void
+tls_publish_data (RecordCtx *rc, guint8 type, const IotBuf *plain)
+{
+  IotTapTlsData record = { type, rc->conv->client_dir == 0 ? 2 : rc->conv->client_dir == rc->dir + 1 };
+
+  if (!iot_tap_wanted (rc->pkt, IOT_TAP_TLS_DATA) || iot_packet_in_error (rc->pkt))
+    return;
+  if (type == 23 && rc->decrypted != NULL)
+    {
+      record.data = plain->data + rc->decrypted->carried;
+      record.length = rc->decrypted->len - rc->decrypted->carried;
+    }
+  iot_tap_queue (rc->pkt, IOT_TAP_TLS_DATA, &record);
+}
+
 /* One record at @off (header complete and the record wholly reported). */
 static void
 dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
@@ -1839,6 +1856,7 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
   g_autoptr (GString) what = g_string_new (NULL);
   int rec;
   IotBuf body, plain;
+  gboolean decrypted = FALSE;
 
   /* Rows that span more than was captured are cut to what is there. */
   rec = iot_tree_add_item (pkt, tree, &tls_fields[TF_RECORD], buf, off,
@@ -1865,6 +1883,7 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
       guint8 inner = type;
 
       rc->plain = decrypted_plaintext (rc, rec, buf, off, &inner, len, &plain);
+      decrypted = rc->plain;
       if (rc->plain)
         {
           int node = iot_tree_add_uint (pkt, rec, &tls_fields[F_DECRYPTED_RECORD], NULL, 0, 0, inner);
@@ -1883,6 +1902,8 @@ dissect_record (RecordCtx *rc, int tree, IotBuf *buf, guint off)
                               tname ? tname : "Unknown");
         }
     }
+  if (decrypted)
+    tls_publish_data (rc, type, &plain);
   switch (type)
     {
     case 20:

@@ -1,6 +1,7 @@
 /* iot-capture.c — a capture file and its engine, reference counted, with
  * the extract of its summary columns. */
 #include "iot-capture.h"
+#include "iot-stream-index.h"
 
 #include "iot-scan.h"
 
@@ -56,6 +57,8 @@ iot_capture_new (IotFile *file)
 
   self->file = iot_file_ref (file);
   self->engine = iot_engine_new (file);
+  /* Follow and the flow graph of one stream dissect only its frames. */
+  iot_engine_index_streams (self->engine);
   g_mutex_init (&x->lock);
   x->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
   x->strings = g_ptr_array_new ();

@@ -5,16 +5,23 @@
  * the packet identifier of its request and travels the other way on the
  * same connection; a CoAP ACK or RST carries the message ID of its CON.
  *
- * The labels read fields, not tap records: they name what the records do
- * not carry (a SUBSCRIBE's topic filters, a CoAP message's own Uri-Path
- * options and code name, the TCP flags, an expert item's message text),
- * and a frame quoted in an ICMP error counts for its stream here, where
- * the conversation records leave such copies out. */
+ * What each frame says comes from its tap records: the conversation
+ * record of its own TCP or UDP layer (stream and ports), the MQTT and CoAP
+ * records (type, packet identifier, QoS, PUBLISH topic; CoAP type, code,
+ * message ID) and the expert records (the first warning's message).  The
+ * tree is read only for what no record carries: a SUBSCRIBE's or
+ * UNSUBSCRIBE's topic filters, a CoAP message's own Uri-Path options (the
+ * record names a response's request's URI), the TCP flags and length, and
+ * the stream of a packet quoted in an ICMP error, which counts for its
+ * stream here while the conversation records leave such copies out. */
 #include <string.h>
 
 #include "iot-flow.h"
+#include "iot-format.h"
 #include "iot-filter.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
+#include "iot-tap.h"
 
 struct _IotFlow {
   char      *title;
@@ -29,31 +36,33 @@ static const char *const mqtt_names[16] = {
 
 static const char *const coap_types[4] = { "CON", "NON", "ACK", "RST" };
 
+/* The fields read from the tree (see above), and the records. */
 typedef struct {
-  const IotField *ip_src, *ip_dst, *ipv6_src, *ipv6_dst;
   const IotField *tcp_stream, *udp_stream, *tcp_src, *tcp_dst, *udp_src, *udp_dst, *tcp_flags, *tcp_len;
-  const IotField *mqtt_type, *mqtt_id, *mqtt_qos, *mqtt_topic;
-  const IotField *coap_type, *coap_code, *coap_mid, *coap_path;
+  const IotField *mqtt_type, *mqtt_topic, *coap_code, *coap_path;
 } Fields;
+
+#define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP) \
+                   | IOT_DISSECT_TAP (IOT_TAP_EXPERT))
 
 static void
 fields_init (Fields *f, IotFieldSet *wanted)
 {
   const IotField **all[] = {
-    &f->ip_src, &f->ip_dst, &f->ipv6_src, &f->ipv6_dst, &f->tcp_stream, &f->udp_stream, &f->tcp_src,
-    &f->tcp_dst, &f->udp_src, &f->udp_dst, &f->tcp_flags, &f->tcp_len, &f->mqtt_type, &f->mqtt_id,
-    &f->mqtt_qos, &f->mqtt_topic, &f->coap_type, &f->coap_code, &f->coap_mid, &f->coap_path,
+    &f->tcp_stream, &f->udp_stream, &f->tcp_src, &f->tcp_dst, &f->udp_src, &f->udp_dst, &f->tcp_flags,
+    &f->tcp_len, &f->mqtt_type, &f->mqtt_topic, &f->coap_code, &f->coap_path,
   };
   static const char *const names[] = {
-    "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.stream", "udp.stream", "tcp.srcport",
-    "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags", "tcp.len", "mqtt.msgtype", "mqtt.msgid",
-    "mqtt.qos", "mqtt.topic", "coap.type", "coap.code", "coap.mid", "coap.opt.uri_path",
+    "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
+    "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.code", "coap.opt.uri_path",
   };
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (all) == G_N_ELEMENTS (names));
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
       *all[i] = iot_registry_field (names[i]);
-      if (*all[i] != NULL)
+      /* The code is read for its value names only. */
+      if (*all[i] != NULL && all[i] != &f->coap_code)
         iot_field_set_add (wanted, *all[i]);
     }
 }
@@ -107,12 +116,13 @@ finish_mqtt (FrameFacts *facts, gint type, gint64 id, gint qos, const char *topi
     }
 }
 
-static void
-read_mqtt (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+/* The first mqtt.topic of each MQTT message in the tree (a message
+ * starts at its mqtt.msgtype), for the topic filters of SUBSCRIBE and
+ * UNSUBSCRIBE, which the MQTT records do not carry. */
+static GPtrArray *
+tree_mqtt_topics (const Fields *f, IotPacket *pkt)
 {
-  gint type = -1, qos = 0;
-  gint64 id = -1;
-  g_autofree char *topic = NULL;
+  GPtrArray *topics = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
@@ -121,21 +131,40 @@ read_mqtt (FrameFacts *facts, const Fields *f, IotPacket *pkt)
       if (node->field == NULL)
         continue;
       if (node->field == f->mqtt_type)
-        {
-          finish_mqtt (facts, type, id, qos, topic);
-          type = (gint) node->v.u;
-          id = -1;
-          qos = 0;
-          g_clear_pointer (&topic, g_free);
-        }
-      else if (node->field == f->mqtt_id && type >= 0)
-        id = (gint64) node->v.u;
-      else if (node->field == f->mqtt_qos && type >= 0)
-        qos = (gint) node->v.u;
-      else if (node->field == f->mqtt_topic && type >= 0 && topic == NULL)
-        topic = g_strndup ((const char *) node->v.p, node->vlen);
+        g_ptr_array_add (topics, NULL);
+      else if (node->field == f->mqtt_topic && topics->len > 0 && topics->pdata[topics->len - 1] == NULL)
+        topics->pdata[topics->len - 1] = g_strndup ((const char *) node->v.p, node->vlen);
     }
-  finish_mqtt (facts, type, id, qos, topic);
+  return topics;
+}
+
+static void
+read_mqtt (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+  g_autoptr (GPtrArray) topics = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapMqtt *m = records[i];
+      g_autoptr (GString) topic = NULL;
+
+      if (m->type == 8 || m->type == 10)
+        {
+          if (topics == NULL)
+            topics = tree_mqtt_topics (f, pkt);
+          if (i < topics->len && topics->pdata[i] != NULL)
+            topic = g_string_new (topics->pdata[i]);
+        }
+      else if (m->topic != NULL)
+        {
+          /* As the tree shows it: ill-formed UTF-8 replaced. */
+          topic = g_string_new (NULL);
+          iot_format_valid_utf8 ((const guint8 *) m->topic, strlen (m->topic), topic);
+        }
+      finish_mqtt (facts, m->type, m->msgid, MAX (m->qos, 0), topic != NULL ? topic->str : NULL);
+    }
 }
 
 static void
@@ -143,25 +172,26 @@ read_coap (FrameFacts *facts, const Fields *f, IotPacket *pkt)
 {
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GString) path = g_string_new (NULL);
-  const char *code = NULL;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_COAP, &n);
+  const IotTapCoap *first;
+  const char *code;
 
+  /* CoAP over TCP has no type: no label of its own, as before. */
+  if (n == 0 || ((const IotTapCoap *) records[0])->type > 3)
+    return;
+  first = records[0];
+  facts->coap_type = first->type;
+  /* The last message's ID, the first one's code. */
+  facts->coap_mid = ((const IotTapCoap *) records[n - 1])->mid;
+  code = first->code == 0 ? "Empty" : f->coap_code != NULL ? iot_value_name (f->coap_code->vals, first->code) : NULL;
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
       const IotNode *node = iot_packet_node (pkt, i);
 
-      if (node->field == NULL)
-        continue;
-      if (node->field == f->coap_type && facts->coap_type < 0)
-        facts->coap_type = (gint) (node->v.u & 3);
-      else if (node->field == f->coap_code && code == NULL)
-        code = node->v.u == 0 ? "Empty" : iot_value_name (node->field->vals, node->v.u);
-      else if (node->field == f->coap_mid)
-        facts->coap_mid = (gint64) node->v.u;
-      else if (node->field == f->coap_path)
+      if (node->field != NULL && node->field == f->coap_path)
         g_string_append_printf (path, "/%.*s", (int) node->vlen, (const char *) node->v.p);
     }
-  if (facts->coap_type < 0)
-    return;
   g_string_append_printf (text, "%s %s mid=%" G_GINT64_FORMAT, coap_types[facts->coap_type], code ? code : "",
                           facts->coap_mid);
   if (path->len > 0)
@@ -185,6 +215,76 @@ read_tcp_label (FrameFacts *facts)
   append_label (facts->label, text->str);
 }
 
+/* The stream and ports of the frame's own TCP or UDP layer: the first
+ * with a stream names it, the last one's ports are the frame's (a tunnel's
+ * inner layer).  FALSE when it has none. */
+static gboolean
+read_conversation (FrameFacts *facts, IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapConv *conv = records[i];
+
+      if (conv->layer != IOT_TAP_LAYER_TCP && conv->layer != IOT_TAP_LAYER_UDP)
+        continue;
+      if (facts->transport == 0 && conv->stream != IOT_TAP_NO_STREAM)
+        {
+          facts->transport = conv->layer == IOT_TAP_LAYER_TCP ? 't' : 'u';
+          facts->stream = conv->stream;
+        }
+      facts->src_port = conv->sport;
+      facts->dst_port = conv->dport;
+    }
+  return facts->transport != 0;
+}
+
+/* The tree's transport fields: the TCP flags and length, and for a packet
+ * quoted in an ICMP error (no record) its stream and ports. */
+static void
+read_tree_transport (FrameFacts *facts, const Fields *f, IotPacket *pkt, gboolean quoted)
+{
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+
+      if (node->field == NULL)
+        continue;
+      if (node->field == f->tcp_flags)
+        facts->tcp_flags = node->v.u;
+      else if (node->field == f->tcp_len)
+        facts->tcp_len = node->v.u;
+      else if (!quoted)
+        continue;
+      else if (node->field == f->tcp_stream && facts->transport == 0)
+        facts->transport = 't', facts->stream = node->v.u;
+      else if (node->field == f->udp_stream && facts->transport == 0)
+        facts->transport = 'u', facts->stream = node->v.u;
+      else if (node->field == f->tcp_src || node->field == f->udp_src)
+        facts->src_port = node->v.u;
+      else if (node->field == f->tcp_dst || node->field == f->udp_dst)
+        facts->dst_port = node->v.u;
+    }
+}
+
+/* The first warning or error's message. */
+static void
+read_finding (FrameFacts *facts, IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_EXPERT, &n);
+
+  for (guint i = 0; i < n && facts->finding == NULL; i++)
+    {
+      const IotTapExpert *expert = records[i];
+
+      if (expert->severity >= IOT_SEV_WARN && expert->message != NULL)
+        facts->finding = g_strdup (expert->message);
+    }
+}
+
 static void
 read_frame (FrameFacts *facts, const Fields *f, IotPacket *pkt)
 {
@@ -193,33 +293,8 @@ read_frame (FrameFacts *facts, const Fields *f, IotPacket *pkt)
   facts->mqtt_id = facts->coap_mid = -1;
   facts->label = g_string_new (NULL);
   facts->severity = iot_packet_max_severity (pkt);
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    {
-      const IotNode *node = iot_packet_node (pkt, i);
-
-      if ((node->flags & IOT_NODE_EXPERT) && node->severity >= IOT_SEV_WARN && facts->finding == NULL
-          && node->label != NULL)
-        {
-          /* "Expert Info (Warning/Sequence): Connection reset (RST)": the message. */
-          const char *message = strstr (node->label, "): ");
-
-          facts->finding = g_strdup (message != NULL ? message + 3 : node->label);
-        }
-      if (node->field == NULL)
-        continue;
-      if (node->field == f->tcp_stream && facts->transport == 0)
-        facts->transport = 't', facts->stream = node->v.u;
-      else if (node->field == f->udp_stream && facts->transport == 0)
-        facts->transport = 'u', facts->stream = node->v.u;
-      else if (node->field == f->tcp_src || node->field == f->udp_src)
-        facts->src_port = node->v.u;
-      else if (node->field == f->tcp_dst || node->field == f->udp_dst)
-        facts->dst_port = node->v.u;
-      else if (node->field == f->tcp_flags)
-        facts->tcp_flags = node->v.u;
-      else if (node->field == f->tcp_len)
-        facts->tcp_len = node->v.u;
-    }
+  read_finding (facts, pkt);
+  read_tree_transport (facts, f, pkt, !read_conversation (facts, pkt));
   iot_packet_format_src (pkt, facts->src, sizeof facts->src);
   iot_packet_format_dst (pkt, facts->dst, sizeof facts->dst);
   read_mqtt (facts, f, pkt);
@@ -359,7 +434,7 @@ build_add_wanted_matched (gpointer data, IotFieldSet *wanted, IotDissectFlags *f
   Fields f;
 
   fields_init (&f, wanted);
-  *flags |= IOT_DISSECT_COLUMNS;
+  *flags |= IOT_DISSECT_COLUMNS | FLOW_TAPS;
 }
 
 static void
@@ -402,6 +477,7 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   g_autoptr (IotFilter) in_stream = NULL;
   g_autofree char *filter_text = NULL;
+  g_autoptr (GArray) frames = NULL;
   IotDissectOptions options = { 0 };
   FrameFacts facts;
   Fields f;
@@ -410,7 +486,7 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
 
   fields_init (&f, wanted);
   options.fields = wanted;
-  options.flags = IOT_DISSECT_COLUMNS;
+  options.flags = IOT_DISSECT_COLUMNS | FLOW_TAPS;
   iot_engine_dissect (engine, pkt, frame, &options);
   read_frame (&facts, &f, pkt);
   build.transport = facts.transport;
@@ -427,13 +503,22 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   flow->messages = g_array_new (FALSE, TRUE, sizeof (IotFlowMessage));
   g_array_set_clear_func (flow->messages, message_clear);
 
-  /* Every frame is dissected for its stream number only; the
-   * conversation's frames again with the columns and the fields above
-   * (the listener still checks that the first stream number is ours). */
-  filter_text = g_strdup_printf ("%s.stream == %" G_GUINT64_FORMAT, build.transport == 't' ? "tcp" : "udp",
-                                 build.stream);
-  in_stream = iot_filter_compile (filter_text, NULL);
-  g_assert (in_stream != NULL);
+  /* The stream's frames and those quoting a packet in an ICMP error
+   * (whose quoted stream counts here) when the first pass indexed them;
+   * else every frame is dissected for its stream number only and the
+   * conversation's frames again with the columns and the fields above.
+   * Either way the listener checks that the first stream number is ours. */
+  frames = iot_engine_stream_frames (engine, build.transport == 't' ? IOT_TAP_LAYER_TCP : IOT_TAP_LAYER_UDP,
+                                     (guint32) build.stream, TRUE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
+  else
+    {
+      filter_text = g_strdup_printf ("%s.stream == %" G_GUINT64_FORMAT, build.transport == 't' ? "tcp" : "udp",
+                                     build.stream);
+      in_stream = iot_filter_compile (filter_text, NULL);
+      g_assert (in_stream != NULL);
+    }
   build.flow = flow;
   build.file = file;
   build.f = &f;

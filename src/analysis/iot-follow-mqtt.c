@@ -1,12 +1,23 @@
 /* iot-follow-mqtt.c — the MQTT messages of one TCP connection, readably.
  *
- * Every frame of the stream is dissected asking only for the MQTT fields
- * needed here; each "mqtt" protocol row starts a message and the MQTT
- * fields after it (up to the next one) belong to it.
+ * The stream's frames (the stream index's, else every frame) are
+ * dissected with the MQTT and conversation records and the few MQTT
+ * fields no record carries.  The conversation record says whether the
+ * frame's own TCP layer is the stream's (a packet quoted in an ICMP error
+ * is not); each MQTT record gives its message's type, QoS, DUP flag,
+ * packet identifier and PUBLISH topic.  The tree is read for the rest:
+ * the dissector's request/response matching (mqtt.response_in,
+ * .response_to, .response_time, .pubcomp_in, .handshake_time, .dup_of,
+ * .publish_in and the expert items that say an answer never came), a
+ * SUBSCRIBE's or UNSUBSCRIBE's topic filters, and the payload as
+ * captured.  Each "mqtt" protocol row starts a message, in the order of
+ * the records, and the fields after it (up to the next one) belong to it.
  */
 #include "iot-follow-mqtt.h"
 #include "iot-format.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
+#include "iot-tap.h"
 
 #include <string.h>
 
@@ -20,8 +31,7 @@ struct _IotMqttFollow {
 };
 
 typedef struct {
-  const IotField *stream, *icmp, *icmpv6;
-  const IotField *mqtt, *msgtype, *qos, *dup, *msgid, *topic, *msg;
+  const IotField *mqtt, *topic, *msg;
   const IotField *response_in, *response_to, *response_time, *pubcomp_in, *handshake_time, *dup_of;
   const IotField *publish_in;
   const IotField *unacknowledged;    /* MQTT expert items */
@@ -43,13 +53,11 @@ static void
 fields_init (Fields *f, IotFieldSet *wanted)
 {
   const IotField **all[] = {
-    &f->stream, &f->icmp, &f->icmpv6, &f->mqtt, &f->msgtype, &f->qos, &f->dup, &f->msgid, &f->topic,
-    &f->msg, &f->response_in, &f->response_to, &f->response_time, &f->pubcomp_in, &f->handshake_time,
-    &f->dup_of, &f->publish_in, &f->unacknowledged, &f->response_missing,
+    &f->mqtt, &f->topic, &f->msg, &f->response_in, &f->response_to, &f->response_time, &f->pubcomp_in,
+    &f->handshake_time, &f->dup_of, &f->publish_in, &f->unacknowledged, &f->response_missing,
   };
   static const char *const names[] = {
-    "tcp.stream", "icmp", "icmpv6", "mqtt", "mqtt.msgtype", "mqtt.qos", "mqtt.dupflag", "mqtt.msgid",
-    "mqtt.topic", "mqtt.msg", "mqtt.response_in", "mqtt.response_to", "mqtt.response_time",
+    "mqtt", "mqtt.topic", "mqtt.msg", "mqtt.response_in", "mqtt.response_to", "mqtt.response_time",
     "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of", "mqtt.publish_in",
     "mqtt.publish.unacknowledged", "mqtt.response.missing",
   };
@@ -108,12 +116,32 @@ add_topic (IotMqttMessage *m, const IotNode *node)
   m->topic = joined;
 }
 
+/* A message's facts from its MQTT record. */
+static void
+message_from_record (IotMqttMessage *m, const IotTapMqtt *record)
+{
+  m->type = record->type;
+  m->qos = record->qos;
+  m->dup = record->dup;
+  m->msgid = record->msgid;
+  if (record->type == IOT_MQTT_PUBLISH && record->topic != NULL && *record->topic != '\0')
+    {
+      /* As the tree shows it: ill-formed UTF-8 replaced. */
+      GString *topic = g_string_new (NULL);
+
+      iot_format_valid_utf8 ((const guint8 *) record->topic, strlen (record->topic), topic);
+      m->topic = g_string_free (topic, FALSE);
+    }
+}
+
 /* The MQTT messages of one dissected frame, appended to @out. */
 static void
 collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, gboolean from_first,
                GArray *out)
 {
   IotMqttMessage *m = NULL;
+  guint n_records, k = 0;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n_records);
 
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
@@ -137,21 +165,15 @@ collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, 
           fresh.msgid = -1;
           fresh.response_time_ns = -1;
           fresh.handshake_time_ns = -1;
+          if (k < n_records)
+            message_from_record (&fresh, records[k++]);
           g_array_append_val (out, fresh);
           m = &g_array_index (out, IotMqttMessage, out->len - 1);
           continue;
         }
       if (m == NULL)
         continue;
-      if (field == f->msgtype)
-        m->type = (guint8) node->v.u;
-      else if (field == f->qos)
-        m->qos = (gint8) node->v.u;
-      else if (field == f->dup)
-        m->dup = node->v.u != 0;
-      else if (field == f->msgid)
-        m->msgid = (gint32) node->v.u;
-      else if (field == f->topic)
+      if (field == f->topic && m->type != IOT_MQTT_PUBLISH)
         add_topic (m, node);
       else if (field == f->msg && m->payload == NULL)
         m->payload = g_bytes_new (node->v.p, node->vlen);
@@ -172,22 +194,20 @@ collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, 
     }
 }
 
-/* Whether the frame belongs to the stream (and is not a copy quoted in an
- * ICMP error). */
+/* Whether the frame's own TCP layer (not a copy quoted in an ICMP error)
+ * belongs to the stream. */
 static gboolean
-in_stream (IotPacket *pkt, const Fields *f, guint32 stream)
+in_stream (IotPacket *pkt, guint32 stream)
 {
-  const IotNode *nodes = iot_packet_nodes (pkt);
-  gboolean quoted = FALSE;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
 
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  for (guint i = 0; i < n; i++)
     {
-      if (nodes[i].field == NULL)
-        continue;
-      if (nodes[i].field == f->icmp || nodes[i].field == f->icmpv6)
-        quoted = TRUE;
-      else if (nodes[i].field == f->stream)
-        return !quoted && nodes[i].v.u == stream;
+      const IotTapConv *conv = records[i];
+
+      if (conv->layer == IOT_TAP_LAYER_TCP && conv->stream != IOT_TAP_NO_STREAM)
+        return conv->stream == stream;
     }
   return FALSE;
 }
@@ -211,6 +231,7 @@ follow_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
   Fields f;
 
   fields_init (&f, wanted);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_MQTT);
 }
 
 static void
@@ -224,7 +245,7 @@ follow_frame (gpointer data, IotPacket *pkt)
   gboolean from_first;
   guint before = self->messages->len;
 
-  if (!in_stream (pkt, &follow->f, self->stream))
+  if (!in_stream (pkt, self->stream))
     return;
   iot_packet_get_ports (pkt, &sport, &dport);
   if (!follow->seen)
@@ -256,6 +277,7 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
 {
   g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotScan) scan = iot_scan_new (engine);
+  g_autoptr (GArray) frames = NULL;
   Follow follow = { NULL };
   IotMqttFollow *self;
   guint16 *ports = follow.ports;
@@ -263,7 +285,7 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
   int client;
 
   fields_init (&follow.f, wanted);
-  if (follow.f.stream == NULL || follow.f.mqtt == NULL || follow.f.msgtype == NULL)
+  if (iot_registry_field ("tcp.stream") == NULL || follow.f.mqtt == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the TCP or MQTT dissector is missing");
       return NULL;
@@ -273,8 +295,11 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
   self->messages = g_array_new (FALSE, FALSE, sizeof (IotMqttMessage));
   g_array_set_clear_func (self->messages, message_clear);
 
-  /* Every frame with the MQTT fields: as cheap as a stream filter, and
-   * in_stream also skips copies quoted in ICMP errors. */
+  /* The stream's frames when the first pass indexed them, else every
+   * frame (as cheap as a stream filter). */
+  frames = iot_engine_stream_frames (engine, IOT_TAP_LAYER_TCP, stream, FALSE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
   follow.self = self;
   follow.file = iot_engine_file (engine);
   follow.client = -1;

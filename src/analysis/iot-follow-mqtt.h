@@ -1,9 +1,9 @@
 /* iot-follow-mqtt.h — the MQTT messages of one TCP connection in order,
  * one readable line each ("Follow MQTT session").  GLib only.
  *
- * Built on the MQTT dissector's fields (read through the field registry),
- * including its request/response matching: mqtt.response_in,
- * mqtt.response_time, mqtt.pubcomp_in, mqtt.handshake_time, mqtt.dup_of.
+ * Built on the MQTT dissector's records and, for what they do not carry,
+ * its fields: the request/response matching (mqtt.response_in,
+ * mqtt.response_time, mqtt.pubcomp_in, mqtt.handshake_time, mqtt.dup_of).
  */
 #pragma once
 

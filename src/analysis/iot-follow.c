@@ -1,8 +1,8 @@
 /* iot-follow.c — following one TCP or UDP conversation. */
 #include "iot-follow.h"
-#include "iot-filter.h"
 #include "iot-format.h"
 #include "iot-scan.h"
+#include "iot-stream-index.h"
 #include "iot-tap.h"
 
 #include <string.h>
@@ -19,14 +19,6 @@ struct _IotFollow {
   char             *node_name[2];
   guint64           node_bytes[2];
 };
-
-typedef struct {
-  const IotField *stream;
-  const IotField *payload;
-  const IotField *icmp, *icmpv6;   /* errors quote other packets */
-  const IotField *decrypted;       /* TLS: any decrypted record */
-  const IotField *http, *file_data; /* HTTP */
-} FollowFields;
 
 static void
 format_node (const IotAddress *addr, guint16 port, char **out)
@@ -55,29 +47,6 @@ static gboolean
 same_endpoint (const IotAddress *a, guint16 port_a, const IotAddress *b, guint16 port_b)
 {
   return port_a == port_b && a->family == b->family && memcmp (a->bytes, b->bytes, 16) == 0;
-}
-
-/* The first node of @field in the frame, or NULL. */
-static const IotNode *
-find_node (IotPacket *pkt, const IotField *field)
-{
-  const IotNode *nodes = iot_packet_nodes (pkt);
-
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    if (nodes[i].field == field)
-      return &nodes[i];
-  return NULL;
-}
-
-static gboolean
-quoted_in_error (IotPacket *pkt, const FollowFields *f, const IotNode *stream_node)
-{
-  const IotNode *nodes = iot_packet_nodes (pkt);
-
-  for (const IotNode *node = nodes; node < stream_node; node++)
-    if (node->field != NULL && (node->field == f->icmp || node->field == f->icmpv6))
-      return TRUE;
-  return FALSE;
 }
 
 /* TCP delivers bytes in sequence order, whatever order the segments were
@@ -192,11 +161,6 @@ flush_waiting (IotFollow *self, Direction *dir)
   g_array_set_size (dir->waiting, 0);
 }
 
-/* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
- * data record; node 0 is the sender of the stream's first decrypted
- * record, and node 1 stays unnamed (":0").  The decrypted bytes exist only
- * as the TLS layer's tls.decrypted_app_data rows (the TLS tap carries
- * handshakes and alerts), so TLS and HTTP follow read fields. */
 /* The stream's first sender, which the follow output calls node 0. */
 typedef struct {
   IotAddress addr;
@@ -230,166 +194,9 @@ sender_node (IotFollow *self, FirstSender *first, IotPacket *pkt, gboolean name_
  * go by. */
 typedef struct {
   IotFollow         *self;
-  const FollowFields *f;
-  IotDissectFlags    flags;
   FirstSender        first;
   Direction          dirs[2];     /* TCP and UDP: bytes waiting behind a gap */
 } Follower;
-
-static void
-follower_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
-{
-  Follower *follower = data;
-  const FollowFields *f = follower->f;
-  const IotField *fields[] = { f->decrypted, f->icmp, f->icmpv6, f->stream, f->payload };
-
-  iot_field_set_add_each (wanted, fields, G_N_ELEMENTS (fields));
-  *flags |= follower->flags;
-}
-
-/* The stream's own layers in @pkt (not a copy quoted in an ICMP error). */
-static gboolean
-follower_in_stream (Follower *follower, IotPacket *pkt)
-{
-  const IotNode *stream_node = find_node (pkt, follower->f->stream);
-
-  return stream_node != NULL && stream_node->v.u == follower->self->stream
-         && !quoted_in_error (pkt, follower->f, stream_node);
-}
-
-static void
-tls_frame (gpointer data, IotPacket *pkt)
-{
-  Follower *follower = data;
-  IotFollow *self = follower->self;
-  const FollowFields *f = follower->f;
-  guint32 n = iot_packet_frame_number (pkt);
-  const IotNode *nodes;
-  guint8 node;
-
-  if (!follower_in_stream (follower, pkt) || find_node (pkt, f->decrypted) == NULL)
-    return;
-  node = sender_node (self, &follower->first, pkt, FALSE);
-  nodes = iot_packet_nodes (pkt);
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    if (nodes[i].field == f->payload && nodes[i].length > 0)
-      {
-        const IotDataSource *source = iot_packet_source (pkt, nodes[i].source);
-        IotFollowChunk chunk = { n, self->plaintext->len, nodes[i].length, node };
-
-        g_byte_array_append (self->plaintext, source->data + nodes[i].offset, nodes[i].length);
-        emit (self, &chunk);
-      }
-}
-
-static void
-tls_finish (gpointer data)
-{
-  Follower *follower = data;
-  IotFollow *self = follower->self;
-
-  if (!follower->first.seen)
-    self->node_name[0] = g_strdup (":0");
-  self->node_name[1] = g_strdup (":0");
-}
-
-static const IotScanListener tls_listener = {
-  .add_wanted = follower_add_wanted,
-  .frame = tls_frame,
-  .finish = tls_finish,
-};
-
-/* The length of an HTTP message's header block, its blank line included
- * (the whole message when it has no blank line yet). */
-static guint32
-http_header_length (const guint8 *data, guint32 length)
-{
-  for (guint32 i = 0; i + 4 <= length; i++)
-    if (memcmp (data + i, "\r\n\r\n", 4) == 0)
-      return i + 4;
-  return length;
-}
-
-static void
-add_plain_chunk (IotFollow *self, guint32 frame, guint8 node, const guint8 *data, guint32 length)
-{
-  IotFollowChunk chunk = { frame, self->plaintext->len, length, node };
-
-  if (length == 0)
-    return;
-  g_byte_array_append (self->plaintext, data, length);
-  emit (self, &chunk);
-}
-
-/* Follow HTTP as tshark 4.0 prints it: for each message, its header block
- * as one chunk, then its body as HTTP decoded it (chunks joined,
- * decompressed) as another. */
-static void
-http_frame (gpointer data, IotPacket *pkt)
-{
-  Follower *follower = data;
-  IotFollow *self = follower->self;
-  const FollowFields *f = follower->f;
-  guint32 n = iot_packet_frame_number (pkt);
-  const IotNode *nodes;
-  guint8 node;
-
-  if (!follower_in_stream (follower, pkt))
-    return;
-  node = sender_node (self, &follower->first, pkt, TRUE);
-  nodes = iot_packet_nodes (pkt);
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    {
-      const IotDataSource *source;
-
-      if (nodes[i].field != f->http || nodes[i].parent >= 0)
-        continue;
-      source = iot_packet_source (pkt, nodes[i].source);
-      if (source == NULL || nodes[i].offset >= source->length)
-        continue;
-      add_plain_chunk (self, n, node, source->data + nodes[i].offset,
-                       http_header_length (source->data + nodes[i].offset,
-                                           MIN (nodes[i].length, source->length - nodes[i].offset)));
-      /* The body: the message's file data, after its headers. */
-      for (guint j = i + 1; j < iot_packet_n_nodes (pkt) && nodes[j].parent >= (gint32) i; j++)
-        if (nodes[j].field == f->file_data && nodes[j].v.p != NULL)
-          {
-            add_plain_chunk (self, n, node, nodes[j].v.p, nodes[j].vlen);
-            break;
-          }
-    }
-}
-
-/* HTTP and TCP/UDP name both nodes, or neither (tshark prints empty
- * endpoints for a stream it never saw). */
-static void
-name_nodes_if_unseen (gpointer data)
-{
-  Follower *follower = data;
-  IotFollow *self = follower->self;
-
-  if (!follower->first.seen)
-    {
-      self->node_name[0] = g_strdup (":0");
-      self->node_name[1] = g_strdup (":0");
-    }
-}
-
-/* HTTP needs the whole tree of the stream's frames, and only theirs. */
-static const IotScanListener http_listener = {
-  .add_wanted_matched = follower_add_wanted,
-  .frame = http_frame,
-  .finish = name_nodes_if_unseen,
-};
-
-/* Plain TCP or UDP payloads, read from the conversation and payload tap
- * records: the frame's own TCP or UDP layer (never the copy an ICMP error
- * quotes) with its stream, and the bytes it carries. */
-static void
-payload_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
-{
-  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
-}
 
 /* The layer's first record of @tap in the frame with a stream, or NULL. */
 static gconstpointer
@@ -411,6 +218,149 @@ first_stream_record (IotPacket *pkt, IotTapId tap, guint8 layer)
         return records[i];
     }
   return NULL;
+}
+
+/* The frame's own TCP layer (never a copy quoted in an ICMP error)
+ * belongs to the followed stream. */
+static gboolean
+in_tcp_stream (Follower *follower, IotPacket *pkt)
+{
+  const IotTapConv *conv = first_stream_record (pkt, IOT_TAP_CONV, IOT_TAP_LAYER_TCP);
+
+  return conv != NULL && conv->stream == follower->self->stream;
+}
+
+/* Follow TLS as tshark 4.0 prints it: one chunk per decrypted application
+ * data record; node 0 is the sender of the stream's first frame with a
+ * decrypted record, and node 1 stays unnamed (":0"). */
+static void
+tls_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TLS_DATA);
+}
+
+static void
+tls_frame (gpointer data, IotPacket *pkt)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+  guint32 n = iot_packet_frame_number (pkt);
+  guint n_records;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_TLS_DATA, &n_records);
+  guint8 node;
+
+  if (n_records == 0 || !in_tcp_stream (follower, pkt))
+    return;
+  node = sender_node (self, &follower->first, pkt, FALSE);
+  for (guint i = 0; i < n_records; i++)
+    {
+      const IotTapTlsData *record = records[i];
+      IotFollowChunk chunk = { n, self->plaintext->len, record->length, node };
+
+      if (record->data == NULL || record->length == 0)
+        continue;
+      g_byte_array_append (self->plaintext, record->data, record->length);
+      emit (self, &chunk);
+    }
+}
+
+static void
+tls_finish (gpointer data)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+
+  if (!follower->first.seen)
+    self->node_name[0] = g_strdup (":0");
+  self->node_name[1] = g_strdup (":0");
+}
+
+static const IotScanListener tls_listener = {
+  .add_wanted = tls_add_wanted,
+  .frame = tls_frame,
+  .finish = tls_finish,
+};
+
+static void
+add_plain_chunk (IotFollow *self, guint32 frame, guint8 node, const guint8 *data, guint32 length)
+{
+  IotFollowChunk chunk = { frame, self->plaintext->len, length, node };
+
+  if (length == 0)
+    return;
+  g_byte_array_append (self->plaintext, data, length);
+  emit (self, &chunk);
+}
+
+/* Follow HTTP as tshark 4.0 prints it: for each message of the stream's
+ * own (not one carried inside another protocol's item), its header block
+ * as one chunk, then its body as HTTP decoded it (chunks joined) as
+ * another. */
+static void
+http_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_HTTP);
+}
+
+static void
+http_frame (gpointer data, IotPacket *pkt)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+  guint32 n = iot_packet_frame_number (pkt);
+  guint n_records;
+  gconstpointer const *records;
+  guint8 node = 0;
+  gboolean named = FALSE;
+
+  if (!in_tcp_stream (follower, pkt))
+    return;
+  records = iot_packet_tap_records (pkt, IOT_TAP_HTTP, &n_records);
+  for (guint i = 0; i < n_records; i++)
+    {
+      const IotTapHttp *message = records[i];
+
+      if (message->nested || message->length == 0)
+        continue;
+      /* As tshark: the nodes are named after the first message, not the
+       * stream's first frame (a stream without HTTP has none). */
+      if (!named)
+        node = sender_node (self, &follower->first, pkt, TRUE);
+      named = TRUE;
+      add_plain_chunk (self, n, node, message->data, message->header_length);
+      if (message->body != NULL)
+        add_plain_chunk (self, n, node, message->body, message->body_length);
+    }
+}
+
+/* HTTP and TCP/UDP name both nodes, or neither (tshark prints empty
+ * endpoints for a stream it never saw). */
+static void
+name_nodes_if_unseen (gpointer data)
+{
+  Follower *follower = data;
+  IotFollow *self = follower->self;
+
+  if (!follower->first.seen)
+    {
+      self->node_name[0] = g_strdup (":0");
+      self->node_name[1] = g_strdup (":0");
+    }
+}
+
+static const IotScanListener http_listener = {
+  .add_wanted = http_add_wanted,
+  .frame = http_frame,
+  .finish = name_nodes_if_unseen,
+};
+
+/* Plain TCP or UDP payloads, read from the conversation and payload tap
+ * records: the frame's own TCP or UDP layer (never the copy an ICMP error
+ * quotes) with its stream, and the bytes it carries. */
+static void
+payload_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
+{
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
 }
 
 static void
@@ -497,12 +447,10 @@ IotFollow *
 iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, GError **error)
 {
   g_autoptr (IotScan) scan = iot_scan_new (engine);
-  g_autoptr (IotFilter) in_stream = NULL;
-  g_autofree char *filter_text = NULL;
+  g_autoptr (GArray) frames = NULL;
   IotFile *file = iot_engine_file (engine);
   IotFollow *self = g_new0 (IotFollow, 1);
-  FollowFields f;
-  Follower follower = { self, &f };
+  Follower follower = { self };
   const IotScanListener *listener = &payload_listener;
 
   self->file = iot_file_ref (file);
@@ -510,34 +458,19 @@ iot_follow_new (IotEngine *engine, IotFollowProtocol protocol, guint32 stream, G
   self->stream = stream;
   self->chunks = g_array_new (FALSE, FALSE, sizeof (IotFollowChunk));
   self->rebuilt = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
-  f.stream = iot_registry_field (protocol == IOT_FOLLOW_UDP ? "udp.stream" : "tcp.stream");
-  f.payload = iot_registry_field (protocol == IOT_FOLLOW_TCP || protocol == IOT_FOLLOW_HTTP ? "tcp.payload"
-                                  : protocol == IOT_FOLLOW_UDP ? "udp.payload" : "tls.decrypted_app_data");
-  f.http = iot_registry_field ("http");
-  f.file_data = iot_registry_field ("http.file_data");
-  f.decrypted = protocol == IOT_FOLLOW_TLS ? iot_registry_field ("tls.decrypted_record") : NULL;
-  f.icmp = iot_registry_field ("icmp");
-  f.icmpv6 = iot_registry_field ("icmpv6");
-  g_assert (f.stream != NULL && f.payload != NULL);
-
   if (protocol == IOT_FOLLOW_TLS || protocol == IOT_FOLLOW_HTTP)
     self->plaintext = g_byte_array_new ();
   if (protocol == IOT_FOLLOW_TLS)
     listener = &tls_listener;
   else if (protocol == IOT_FOLLOW_HTTP)
-    {
-      /* Header blocks are found inside each message's layer: every frame
-       * is dissected for its stream number only, the stream's frames
-       * again with the tree. */
-      listener = &http_listener;
-      follower.flags = IOT_DISSECT_TREE;
-      filter_text = g_strdup_printf ("tcp.stream == %u", stream);
-      in_stream = iot_filter_compile (filter_text, NULL);
-      g_assert (in_stream != NULL);
-    }
-  /* Otherwise the few fields read are as cheap to take from every frame
-   * as a stream filter would be to evaluate. */
-  iot_scan_add_listener (scan, listener, &follower, in_stream);
+    listener = &http_listener;
+  /* Every follow reads tap records only: the stream's frames when the
+   * first pass indexed them, else every frame. */
+  frames = iot_engine_stream_frames (engine, protocol == IOT_FOLLOW_UDP ? IOT_TAP_LAYER_UDP : IOT_TAP_LAYER_TCP,
+                                     stream, FALSE);
+  if (frames != NULL)
+    iot_scan_set_frames (scan, (const guint32 *) frames->data, frames->len);
+  iot_scan_add_listener (scan, listener, &follower, NULL);
   iot_scan_run (scan, NULL, NULL, NULL, NULL);
   for (guint d = 0; d < 2; d++)
     g_clear_pointer (&follower.dirs[d].waiting, g_array_unref);

@@ -1,6 +1,7 @@
 /* iot-cli-stats.c — -z: follow, reports, readings and the insight, all
  * listening to one scan; --compare of two capture points. */
 #include "iot-cli-private.h"
+#include "iot-stream-index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,10 @@ print_readings (void)
   g_clear_pointer (&readings_requests, g_ptr_array_unref);
 }
 
+/* -z follow was asked for: the first pass indexes each stream's frames,
+ * so that following one dissects only its own. */
+static gboolean follows_requested;
+
 /* Checks every -z before any work is done. */
 gboolean
 parse_statistics (GArray *follows, GError **error)
@@ -114,6 +119,7 @@ parse_statistics (GArray *follows, GError **error)
         {
           if (parse_stream (parts[3], &req.stream))
             {
+              follows_requested = TRUE;
               g_array_append_val (follows, req);
               continue;
             }
@@ -122,6 +128,7 @@ parse_statistics (GArray *follows, GError **error)
           && parse_stream (parts[2], &req.stream))
         {
           req.mqtt = TRUE;
+          follows_requested = TRUE;
           g_array_append_val (follows, req);
           continue;
         }
@@ -208,6 +215,8 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
 {
   IotFile *file = iot_engine_file (engine);
 
+  if (follows_requested)
+    iot_engine_index_streams (engine);
   if (!taps_requested ())
     return;
   taps = iot_scan_new (engine);

@@ -22,6 +22,7 @@ struct _IotPacket {
   const guint8      *data;
   gboolean           first_pass;
   gboolean           in_error;
+  gboolean           quoting;        /* an ICMP error quoted a packet in this frame */
   guint64           *layer_values;    /* by dissector id */
   guint              n_layer_values;
   IotDissectFlags    flags;
@@ -143,6 +144,8 @@ packet_unmade (const IotPacket *pkt)
 
 /* Tree nodes the engine's first pass has made so far (tests). */
 guint64 iot_engine_first_pass_nodes (IotEngine *engine);
+/* The engine's stream index, or NULL (tests: its size). */
+struct _IotStreamIndex *iot_engine_stream_index (IotEngine *engine);
 
 void   iot_packet_reset (IotPacket *pkt);
 void   iot_packet_finish (IotPacket *pkt);

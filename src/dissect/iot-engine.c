@@ -1,6 +1,7 @@
 /* iot-engine.c — the first pass over a capture and random-access
  * re-dissection of single frames. */
 #include "iot-core-private.h"
+#include "iot-stream-index.h"
 
 #include <string.h>
 
@@ -22,6 +23,8 @@ struct _IotEngine {
   IotDissectOptions pass_options;
   IotFirstPassFunc  pass_func;
   gpointer          pass_data;
+  /* Each TCP and UDP stream's frames, from the pass's conversation records. */
+  IotStreamIndex   *stream_index;
 };
 
 IotEngine *
@@ -60,6 +63,7 @@ iot_engine_free (IotEngine *self)
     }
   g_free (self->states);
   iot_packet_free (self->pass_packet);
+  iot_stream_index_free (self->stream_index);
   iot_file_unref (self->file);
   g_rw_lock_clear (&self->lock);
   g_free (self);
@@ -161,8 +165,9 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
       end = MIN (upto, start + PASS_STEP);
       while (iot_engine_n_passed (self) < end)
         {
-          run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE,
-                          self->pass_func != NULL ? &self->pass_options : NULL);
+          run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE, &self->pass_options);
+          if (self->stream_index != NULL)
+            iot_stream_index_add_frame (self->stream_index, self->pass_packet);
           if (self->pass_func != NULL)
             self->pass_func (self->pass_packet, self->pass_data);
           g_atomic_int_inc (&self->n_passed);
@@ -183,7 +188,8 @@ iot_engine_set_first_pass_listener (IotEngine *self, IotDissectFlags taps, IotFi
   g_return_val_if_fail ((taps & ~IOT_DISSECT_TAPS) == 0, FALSE);
   if (iot_engine_n_passed (self) > 0)
     return FALSE;
-  self->pass_options.flags = taps;
+  /* The stream index, if asked for, reads the conversation records too. */
+  self->pass_options.flags = taps | (self->stream_index != NULL ? IOT_DISSECT_TAP (IOT_TAP_CONV) : 0);
   self->pass_func = func;
   self->pass_data = user_data;
   return TRUE;
@@ -217,6 +223,41 @@ iot_engine_dissect (IotEngine *self, IotPacket *pkt, guint32 number,
     g_atomic_int_dec_and_test (&self->readers_waiting);
   run_dissection (self, pkt, number, FALSE, options);
   g_rw_lock_reader_unlock (&self->lock);
+}
+
+gboolean
+iot_engine_index_streams (IotEngine *self)
+{
+  if (self->stream_index != NULL)
+    return TRUE;
+  if (iot_engine_n_passed (self) > 0)
+    return FALSE;
+  self->stream_index = iot_stream_index_new ();
+  self->pass_options.flags |= IOT_DISSECT_TAP (IOT_TAP_CONV);
+  return TRUE;
+}
+
+struct _IotStreamIndex *
+iot_engine_stream_index (IotEngine *self)
+{
+  return self->stream_index;
+}
+
+GArray *
+iot_engine_stream_frames (IotEngine *self, guint8 layer, guint32 stream, gboolean quoting)
+{
+  GArray *frames;
+
+  if (self->stream_index == NULL)
+    return NULL;
+
+  /* Announced as a dissection is: the pass gives way between frames. */
+  g_atomic_int_inc (&self->readers_waiting);
+  g_rw_lock_reader_lock (&self->lock);
+  g_atomic_int_dec_and_test (&self->readers_waiting);
+  frames = iot_stream_index_frames (self->stream_index, layer, stream, quoting);
+  g_rw_lock_reader_unlock (&self->lock);
+  return frames;
 }
 
 /* ---- field sets ---------------------------------------------------------- */

@@ -85,6 +85,7 @@ iot_packet_reset (IotPacket *pkt)
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
   pkt->in_error = FALSE;
+  pkt->quoting = FALSE;
   pkt->conversation = NULL;
   if (pkt->layer_values != NULL)
     memset (pkt->layer_values, 0, pkt->n_layer_values * sizeof (guint64));
@@ -271,6 +272,7 @@ void
 iot_packet_set_in_error (IotPacket *pkt, gboolean in_error)
 {
   pkt->in_error = in_error;
+  pkt->quoting |= in_error;
 }
 
 gboolean

@@ -18,6 +18,8 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_BTLE] = sizeof (IotTapBtle),
   [IOT_TAP_SPARKPLUG] = sizeof (IotTapSparkplug),
   [IOT_TAP_PROTO] = sizeof (IotTapProto),
+  [IOT_TAP_TLS_DATA] = sizeof (IotTapTlsData),
+  [IOT_TAP_HTTP] = sizeof (IotTapHttp),
 };
 
 gboolean

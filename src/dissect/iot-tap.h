@@ -37,6 +37,8 @@ typedef enum {
   IOT_TAP_BTLE,      /* IotTapBtle: one Bluetooth LE link-layer packet */
   IOT_TAP_SPARKPLUG, /* IotTapSparkplug: one Sparkplug B message */
   IOT_TAP_PROTO,     /* IotTapProto: one top-level row of the tree (a layer), made or not */
+  IOT_TAP_TLS_DATA,  /* IotTapTlsData: one TLS record the session's keys decrypted */
+  IOT_TAP_HTTP,      /* IotTapHttp: one HTTP message (or continuation text) */
   IOT_TAP_N
 } IotTapId;
 
@@ -287,6 +289,37 @@ typedef struct {
   guint32         length;       /* bytes the row covers (0: none, e.g. an expert row) */
   guint           depth;        /* layer nesting when the row was added */
 } IotTapProto;
+/* One TLS record (not DTLS) decrypted with the session's keys, in the
+ * order of the records: its real content type (TLS 1.3's inner one) and,
+ * for application data, the plaintext this record brings (as
+ * tls.decrypted_app_data: without the start of a message earlier records
+ * carried in).  The connection is the frame's TCP conversation record. */
+typedef struct {
+  guint8        content_type;   /* 23 application data, 22 handshake, 21 alert … */
+  guint8        from_client;    /* 1: from the side that sent the ClientHello, 0: the other, 2: not known */
+  const guint8 *data;           /* application data: the plaintext; else NULL */
+  guint32       length;
+} IotTapTlsData;
+
+/* One HTTP/1.x message, or text that starts none (a continuation), in
+ * dissection order; @nested: carried inside another protocol's item
+ * rather than as a layer of the frame's own.  @data is the message as it
+ * travelled, as much of it as there is (a data source: the frame, the
+ * reassembled or decrypted bytes); its header block (start line, headers
+ * and the blank line) is its first @header_length bytes, all of them when
+ * the headers did not end.  @body is what http.file_data shows: the body
+ * as HTTP decoded it (chunks joined). */
+typedef struct {
+  gboolean      request;        /* a request line; FALSE: a status line or a continuation */
+  gboolean      continuation;
+  gboolean      nested;
+  const guint8 *data;
+  guint32       length;
+  guint32       line_length;    /* the start line, without its line end; 0: continuation */
+  guint32       header_length;
+  const guint8 *body;           /* NULL: no body */
+  guint32       body_length;
+} IotTapHttp;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

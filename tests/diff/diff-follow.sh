@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Follow stream: for every TCP and UDP stream of every test capture, in
-# every mode, iotscope-cli -z follow must print exactly what tshark prints.
+# every mode, iotscope-cli -z follow must print exactly what tshark prints
+# (decrypted TLS and HTTP too, where a capture has them).
 # One run of each tool per capture, with every -z at once.
 set -u
 . "$(dirname "$0")/capture-opts.sh"
@@ -28,6 +29,14 @@ for capture in tests/captures/*.pcap*; do
     for stream in $("$cli" -r "$capture" -T fields -e tcp.stream 2>/dev/null | sort -un); do
       for mode in ascii hex raw; do
         args+=(-z "follow,tls,$mode,$stream")
+      done
+    done
+  fi
+  # HTTP: follow,http on every TCP stream of a capture with HTTP in it.
+  if [ -n "$("$cli" "${opts[@]}" -r "$capture" -Y http 2>/dev/null | head -1)" ]; then
+    for stream in $("$cli" -r "$capture" -T fields -e tcp.stream 2>/dev/null | sort -un); do
+      for mode in ascii hex raw; do
+        args+=(-z "follow,http,$mode,$stream")
       done
     done
   fi
