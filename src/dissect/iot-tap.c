@@ -11,6 +11,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_EXPERT] = sizeof (IotTapExpert),
   [IOT_TAP_PAYLOAD] = sizeof (IotTapPayload),
   [IOT_TAP_TLS_NOTE] = sizeof (IotTapTlsNote),
+  [IOT_TAP_TCP] = sizeof (IotTapTcp),
 };
 
 gboolean
@@ -70,6 +71,21 @@ iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record)
   if (tap == IOT_TAP_CONV && !complete_conv (pkt, copy))
     return;
   g_ptr_array_add (pkt->tap_records[tap], copy);
+}
+
+gpointer
+iot_tap_queue_open (IotPacket *pkt, IotTapId tap, gconstpointer record)
+{
+  GPtrArray *records;
+  guint n;
+
+  g_return_val_if_fail (tap != IOT_TAP_CONV, NULL);
+  if (!iot_tap_wanted (pkt, tap))
+    return NULL;
+  records = pkt->tap_records[tap];
+  n = records->len;
+  iot_tap_queue (pkt, tap, record);
+  return records->len > n ? g_ptr_array_index (records, n) : NULL;
 }
 
 gconstpointer const *
