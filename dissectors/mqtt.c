@@ -1549,7 +1549,8 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   /* The escaped topic is for the Info column only: no column, no copy. */
   if (iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
-  rec->topic = topic;
+  /* No topic row without a topic or an alias: no topic. */
+  rec->topic = topic_len > 0 || props.topic_alias != 0 ? topic : NULL;
   rec->payload_offset = off;
   rec->payload_len = iot_buf_reported_remaining (msg, off);
   rec->payload_cut = !iot_buf_has (msg, off, rec->payload_len);

@@ -20,21 +20,6 @@ node_string (const IotNode *node)
   return node->v.p ? (const char *) node->v.p : "";
 }
 
-static MqttMsg *
-current_mqtt (FrameFacts *ff)
-{
-  return ff->mqtt->len ? &g_array_index (ff->mqtt, MqttMsg, ff->mqtt->len - 1) : NULL;
-}
-
-static void
-set_error_rc (MqttMsg *m, guint64 value, const char *field)
-{
-  if (m != NULL && value >= 0x80 && m->error_rc < 0)
-    {
-      m->error_rc = (gint) value;
-      m->error_field = field;
-    }
-}
 
 /* An IPv4 address field, in host order (0: none). */
 static guint32
@@ -55,7 +40,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
       const IotNode *node = iot_packet_node (pkt, i);
-      MqttMsg *m = current_mqtt (ff);
       int idx;
 
       if (node->field == NULL)
@@ -63,18 +47,10 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
       if (node->field->type == IOT_FT_PROTOCOL)
         last_proto = node->field->proto_abbrev ? node->field->proto_abbrev : node->field->abbrev;
       idx = insight_field_index (f, node->field);
-      if (idx < 0)
+      /* Those come from the frame's records (read_records), even when the
+       * rows are there for someone else (the tree of -V, a report). */
+      if (idx < 0 || insight_field_from_record ((guint) idx))
         continue;
-      /* The dissector's own expert item: it alone knows which copies of a
-       * message still needed an acknowledgement. */
-      if (idx == F_MQTT_UNACKED)
-        {
-          if (m != NULL)
-            m->unanswered = TRUE;
-          continue;
-        }
-      if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
-        ff->quoted_coap_mid = (gint) node->v.u;
       /* The copy of another packet inside an ICMP error is not this frame's
        * own traffic; the ICMP header's type and code are. */
       if (ff->quoted && idx != F_MALFORMED && idx != F_ICMP_TYPE && idx != F_ICMP_CODE && idx != F_ICMPV6_TYPE)
@@ -87,9 +63,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_IPV6:
           ff->ip = TRUE;
           break;
-        case F_IP_ID:
-          ff->ip_id = (guint32) node->v.u;
-          break;
         case F_ICMP:
         case F_ICMPV6:
           ff->quoted = TRUE;
@@ -100,52 +73,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_UDP:
           ff->l4 = 17;
           break;
-        case F_TCP_STREAM:
-          ff->has_stream = TRUE;
-          ff->stream = (guint32) node->v.u;
-          break;
-        case F_TCP_SEQ_RAW:
-          ff->seq_raw = (guint32) node->v.u;
-          break;
-        case F_TCP_ACK_RAW:
-          ff->ack_raw = (guint32) node->v.u;
-          break;
-        case F_TCP_LEN:
-          ff->tcp_len = (guint32) node->v.u;
-          ff->payload_len = ff->tcp_len;
-          break;
-        case F_TCP_FLAGS:
-          ff->tcp_flags = (guint16) node->v.u;
-          break;
-        case F_TCP_RETRANS:
-        case F_TCP_FAST_RETRANS:
-        case F_TCP_SPURIOUS:
-          ff->retrans = TRUE;
-          ff->loss_sign = TRUE;
-          break;
-        case F_TCP_LOST_SEGMENT:
-        case F_TCP_OUT_OF_ORDER:
-        case F_TCP_DUP_ACK:
-          ff->loss_sign = TRUE;
-          break;
-        case F_TCP_ZERO_WINDOW:
-          ff->zero_window = TRUE;
-          break;
         case F_UDP_PAYLOAD:
           ff->payload_len = node->vlen;
-          break;
-        case F_MQTT:
-          {
-            MqttMsg fresh = { 0 };
-
-            fresh.qos = -1;
-            fresh.msgid = -1;
-            fresh.keepalive = -1;
-            fresh.connack = -1;
-            fresh.error_rc = -1;
-            fresh.response_time_ns = -1;
-            g_array_append_val (ff->mqtt, fresh);
-          }
           break;
         case F_MALFORMED:
           ff->malformed = last_proto ? last_proto : "frame";
@@ -158,85 +87,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
             insight_wpan_field (ff, idx, node);
           break;
         }
-      if (idx >= F_MQTT_TYPE && idx <= F_MQTT_DUP_OF && m != NULL)
-        {
-          switch (idx)
-            {
-            case F_MQTT_TYPE: m->type = (guint8) node->v.u; break;
-            case F_MQTT_QOS: m->qos = (gint8) node->v.u; break;
-            case F_MQTT_DUP: m->dup = node->v.u != 0; break;
-            case F_MQTT_RETAIN: m->retain = node->v.u != 0; break;
-            case F_MQTT_MSGID: m->msgid = (gint32) node->v.u; break;
-            case F_MQTT_TOPIC:
-              if (m->topic == NULL)
-                m->topic = g_strdup (node_string (node));
-              else if (m->type != 3)
-                {
-                  char *joined = g_strconcat (m->topic, "\n", node_string (node), NULL);
-
-                  g_free (m->topic);
-                  m->topic = joined;
-                }
-              break;
-            case F_MQTT_MSG: m->payload_len = node->vlen; break;
-            case F_MQTT_CLIENTID: m->client_id = node_string (node); break;
-            case F_MQTT_USERNAME: m->username = node_string (node); m->has_username = TRUE; break;
-            case F_MQTT_PASSWD: m->passwd = node_string (node); m->has_passwd = TRUE; break;
-            case F_MQTT_KALIVE: m->keepalive = (gint) node->v.u; break;
-            case F_MQTT_CONACK: m->connack = (gint) node->v.u; break;
-            case F_MQTT_CONNACK_RC: m->connack = (gint) node->v.u; break;
-            case F_MQTT_SUBACK_QOS: set_error_rc (m, node->v.u, "Granted QoS"); break;
-            case F_MQTT_RESPONSE_TIME: m->response_time_ns = node->v.i; break;
-            case F_MQTT_DUP_OF: m->dup_of = (guint32) node->v.u; break;
-            default:
-              set_error_rc (m, node->v.u, node->field->name);
-              break;
-            }
-          continue;
-        }
       switch (idx)
         {
-        /* Over TCP/TLS (RFC 8323) a message has no type: none of the four. */
-        case F_COAP: ff->coap = TRUE; ff->coap_response_time = -1; ff->coap_type = COAP_TYPE_NONE; break;
-        case F_COAP_TYPE: ff->coap_type = (guint) node->v.u; break;
-        case F_COAP_CODE: ff->coap_code = (guint) node->v.u; break;
-        case F_COAP_MID: ff->coap_mid = (guint) node->v.u; break;
-        case F_COAP_RESPONSE_TIME: ff->coap_response_time = node->v.i; break;
-        case F_COAP_REQ_FIRST:
-        case F_COAP_RESP_FIRST: ff->coap_retrans = TRUE; break;
-        case F_COAP_URI: ff->coap_uri = node_string (node); break;
-        case F_COAP_TOKEN:
-          ff->coap_token = node->v.p;
-          ff->coap_token_len = node->vlen;
-          break;
-        case F_COAP_OBSERVE: ff->coap_observe = (gint64) node->v.u; break;
-        case F_COAP_OPT_NAME:
-          /* "#2: Block1": the Block Number that follows is that option's. */
-          ff->coap_next_block = g_str_has_suffix (node_string (node), ": Block1") ? 1
-                                : g_str_has_suffix (node_string (node), ": Block2") ? 2 : 0;
-          break;
-        case F_COAP_BLOCK_NUMBER:
-          /* A message may carry both: the option that describes its own
-           * body (Block1 in a request, Block2 in a response) wins. */
-          if (ff->coap_next_block != 0
-              && (ff->coap_block_option == 0
-                  || ff->coap_next_block == (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
-            {
-              ff->coap_block_option = ff->coap_next_block;
-              ff->coap_block_number = (guint32) node->v.u;
-            }
-          break;
-        case F_COAP_BLOCK_MORE:
-          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
-            ff->coap_block_more = node->v.u != 0;
-          break;
-        case F_COAP_BLOCK_SIZE:
-          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
-            {
-              ff->coap_block_size = 16u << MIN (node->v.u, 6u);
-              ff->coap_next_block = 0;
-            }
-          break;
         case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
         case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
         case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
@@ -336,6 +188,154 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           break;
         default:
           break;
+        }
+    }
+}
+
+/* ---- what the records say ------------------------------------------------------------ */
+
+/* The frame's TCP segment: the last one of its own traffic. */
+static void
+read_tcp_record (IotPacket *pkt, FrameFacts *ff)
+{
+  const guint16 resent = IOT_TAP_TCP_RETRANSMISSION | IOT_TAP_TCP_FAST_RETRANSMISSION
+                         | IOT_TAP_TCP_SPURIOUS_RETRANSMISSION;
+  const guint16 loss = resent | IOT_TAP_TCP_LOST_SEGMENT | IOT_TAP_TCP_OUT_OF_ORDER | IOT_TAP_TCP_DUPLICATE_ACK;
+  gconstpointer const *records;
+  const IotTapTcp *tcp;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_TCP, &n);
+  if (n == 0)
+    return;
+  tcp = records[n - 1];
+  if (tcp->stream != IOT_TAP_NO_STREAM)
+    {
+      ff->has_stream = TRUE;
+      ff->stream = tcp->stream;
+    }
+  ff->seq_raw = tcp->seq_raw;
+  ff->ack_raw = tcp->ack_raw;
+  ff->tcp_len = tcp->len;
+  ff->payload_len = tcp->len;
+  ff->tcp_flags = tcp->flags;
+  ff->retrans = (tcp->analysis & resent) != 0;
+  ff->loss_sign = (tcp->analysis & loss) != 0;
+  ff->zero_window = (tcp->analysis & IOT_TAP_TCP_ZERO_WINDOW) != 0;
+}
+
+/* A record's string as mqtt.topic holds it: valid UTF-8. */
+static const char *
+valid_text (IotPacket *pkt, const char *text)
+{
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+  return iot_packet_valid_utf8 (pkt, (const guint8 *) text, strlen (text));
+}
+
+/* The reason code field the rules name for an MQTT error. */
+static const char *
+mqtt_error_field (IotInsight *self, const IotTapMqtt *rec)
+{
+  static const int rc_field[16] = {
+    [4] = F_MQTT_PUBACK_RC, [5] = F_MQTT_PUBREC_RC, [6] = F_MQTT_PUBREL_RC, [7] = F_MQTT_PUBCOMP_RC,
+    [9] = F_MQTT_SUBACK_RC, [11] = F_MQTT_UNSUBACK_RC, [14] = F_MQTT_DISCONNECT_RC, [15] = F_MQTT_AUTH_RC,
+  };
+  const IotField *field;
+
+  if (rec->type == 9 && (rec->version == 3 || rec->version == 4))
+    return "Granted QoS";
+  field = rc_field[rec->type & 0xf] ? self->f.f[rc_field[rec->type & 0xf]] : NULL;
+  return field != NULL ? field->name : NULL;
+}
+
+static void
+read_mqtt_records (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapMqtt *rec = records[i];
+      MqttMsg m = { 0 };
+
+      if (rec->in_error)
+        continue;
+      m.type = rec->type;
+      m.qos = rec->qos;
+      m.dup = rec->dup;
+      m.retain = rec->retain;
+      m.msgid = rec->msgid;
+      m.unanswered = rec->unacknowledged;
+      m.topic = g_strdup (rec->type == 3 ? valid_text (pkt, rec->topic) : rec->filters);
+      m.payload_len = rec->type == 3 && !rec->payload_cut ? rec->payload_len : 0;
+      m.client_id = rec->client_id;
+      m.username = rec->username;
+      m.has_username = rec->username != NULL;
+      m.passwd = rec->password;
+      m.has_passwd = rec->password != NULL;
+      m.keepalive = rec->keepalive;
+      m.connack = rec->connack;
+      m.error_rc = rec->error_code;
+      m.error_field = rec->error_code >= 0 ? mqtt_error_field (self, rec) : NULL;
+      m.response_time_ns = rec->response_time_ns;
+      m.dup_of = rec->dup_of;
+      g_array_append_val (ff->mqtt, m);
+    }
+}
+
+/* The last CoAP message of the frame's own traffic wins, option by
+ * option, as the rows did; the first one an ICMP error quotes names the
+ * message it refused. */
+static void
+read_coap_records (IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_COAP, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapCoap *rec = records[i];
+      /* Options come in number order: Block2 (23) before Block1 (27). */
+      static const guint order[2] = { 1, 0 };
+
+      if (rec->in_error)
+        {
+          if (ff->quoted_coap_mid < 0 && rec->type != COAP_TYPE_NONE)
+            ff->quoted_coap_mid = rec->mid;
+          continue;
+        }
+      ff->coap = TRUE;
+      ff->coap_type = rec->type;
+      ff->coap_code = rec->code;
+      ff->coap_mid = rec->mid;
+      ff->coap_response_time = rec->response_time_ns;
+      ff->coap_retrans |= rec->retransmission;
+      if (rec->uri != NULL)
+        ff->coap_uri = rec->uri;
+      if (rec->token_len > 0)
+        {
+          ff->coap_token = rec->token;
+          ff->coap_token_len = rec->token_len;
+        }
+      if (rec->observe >= 0)
+        ff->coap_observe = rec->observe;
+      for (guint k = 0; k < 2; k++)
+        {
+          guint slot = order[k], option = slot + 1;
+
+          /* A message may carry both: the option that describes its own
+           * body (Block1 in a request, Block2 in a response) wins. */
+          if (!rec->block[slot].present
+              || (ff->coap_block_option != 0 && option != (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
+            continue;
+          ff->coap_block_option = option;
+          ff->coap_block_number = rec->block[slot].number;
+          ff->coap_block_more = rec->block[slot].more;
+          ff->coap_block_size = 16u << MIN (rec->block[slot].szx, 6u);
         }
     }
 }
@@ -799,6 +799,12 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
   ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
+  if (!ff.quoted)
+    {
+      read_tcp_record (pkt, &ff);
+      read_mqtt_records (self, pkt, &ff);
+    }
+  read_coap_records (pkt, &ff);
   if (self->keep & IOT_INSIGHT_KEEP_READINGS)
     iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);

@@ -391,6 +391,7 @@ struct _IotInsight {
 
 void            insight_fields_init (InsightFields *f);
 void            insight_fields_add (const InsightFields *f, IotFieldSet *wanted);
+gboolean        insight_field_from_record (guint i);
 char           *insight_address_text (const IotAddress *addr);
 char           *insight_endpoint_text (const IotAddress *addr, guint16 port);
 gboolean        insight_address_is_local (const IotAddress *addr);

@@ -83,10 +83,24 @@ insight_fields_init (InsightFields *f)
     f->f[i] = field_names[i] ? iot_registry_field (field_names[i]) : NULL;
 }
 
+/* Whether the insight reads field @i from a tap record (IotTapTcp,
+ * IotTapMqtt, IotTapCoap) instead of the tree; iot-insight-frame.c. */
+gboolean
+insight_field_from_record (guint i)
+{
+  return (i >= F_TCP_STREAM && i <= F_TCP_DUP_ACK) || (i >= F_MQTT_TYPE && i <= F_MQTT_DUP_OF)
+         || (i >= F_COAP_TYPE && i <= F_COAP_BLOCK_SIZE) || i == F_MQTT_UNACKED || i == F_IP_ID;
+}
+
 void
 insight_fields_add (const InsightFields *f, IotFieldSet *wanted)
 {
-  iot_field_set_add_each (wanted, f->f, N_F);
+  /* The protocols' own rows stay: which layer a malformed frame broke in
+   * is the last of them before the _ws.malformed row, and an ICMP row
+   * marks the copy an error quotes.  They are one row per layer. */
+  for (guint i = 0; i < N_F; i++)
+    if (f->f[i] != NULL && !insight_field_from_record (i))
+      iot_field_set_add (wanted, f->f[i]);
 }
 
 /* Which of our fields @field is, or -1. */
@@ -711,6 +725,7 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   IotInsight *insight = self;
 
   iot_insight_add_wanted (insight, wanted);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;
