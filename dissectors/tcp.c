@@ -1145,6 +1145,10 @@ tap_analysis (guint16 flags)
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
     if (flags & map[i].flag)
       out |= map[i].tap;
+  /* A fast or spurious retransmission is a retransmission too (the tree
+   * shows both items). */
+  if (out & (IOT_TAP_TCP_FAST_RETRANSMISSION | IOT_TAP_TCP_SPURIOUS_RETRANSMISSION))
+    out |= IOT_TAP_TCP_RETRANSMISSION;
   return out;
 }
 
