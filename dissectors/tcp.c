@@ -1087,6 +1087,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       first_pass_window_scale (s, dir, frame, &seg);
       if (!bogus_long && !iot_packet_in_error (pkt))
         analysis = tcp_first_pass_analysis (st, s, dir, pkt, &seg, window, s->reused_frame == frame);
+      if (segment_record != NULL && (analysis & TA_WARNINGS))
+        segment_record->analysis = tap_analysis (analysis);
     }
   if (s != NULL)
     add_times (pkt, tree, st, s, fact, frame);

@@ -782,6 +782,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   if (self->first_ns < 0)
     self->first_ns = t;
   ff.number = iot_packet_frame_number (pkt);
+  ff.first_pass = iot_packet_first_pass (pkt);
   ff.rel_ns = t - self->first_ns;
   ff.wirelen = iot_packet_wirelen (pkt);
   ff.mqtt = self->scratch_mqtt;

@@ -79,6 +79,7 @@ typedef struct {
 typedef struct {
   guint32  number;
   gint64   rel_ns;
+  gboolean first_pass;          /* heard in the first pass: no mqtt.publish.unacknowledged yet */
   guint32  wirelen;
   IotAddress src, dst;
   guint16  sport, dport;
@@ -221,6 +222,16 @@ typedef struct {
   guint32 frame;            /* the SUBSCRIBE */
 } Subscription;
 
+/* First pass: a QoS 1/2 PUBLISH no answer has come to yet; at the end the
+ * engine tells whether the MQTT dissector calls it unacknowledged. */
+typedef struct {
+  guint32  frame;
+  guint    index;           /* among the frame's own MQTT messages */
+  gboolean from_client;
+  const char *client;       /* the sender's (or receiver's) client name then (the session's
+                             * or the stream's: both live as long as the insight) */
+} UnackedCandidate;
+
 /* A QoS 1/2 PUBLISH of a client, waiting for its PUBACK/PUBREC. */
 typedef struct {
   gint32  msgid;
@@ -354,6 +365,9 @@ struct _IotInsight {
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
   GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
+  IotEngine   *engine;                 /* the frames' engine (iot_insight_set_engine); may be NULL */
+  GHashTable  *open_publishes;         /* first pass: gint64 key (stream, direction, answer, id) →
+                                        * GArray of UnackedCandidate still waiting */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
@@ -391,6 +405,8 @@ struct _IotInsight {
 
 void            insight_fields_init (InsightFields *f);
 void            insight_fields_add (const InsightFields *f, IotFieldSet *wanted);
+/* iot-insight-mqtt.c: the first pass's unanswered PUBLISHes, asked of the engine. */
+void            insight_mqtt_resolve_unacked (IotInsight *self);
 gboolean        insight_field_from_record (guint i);
 char           *insight_address_text (const IotAddress *addr);
 char           *insight_endpoint_text (const IotAddress *addr, guint16 port);

@@ -654,6 +654,8 @@ iot_insight_new (void)
   insight_network_init (self);
   insight_coap_init (self);
   self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->open_publishes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                (GDestroyNotify) g_array_unref);
   insight_wpan_init (self);
   insight_path_init (self);
   insight_radio_init (self);
@@ -683,6 +685,7 @@ iot_insight_free (IotInsight *self)
   insight_network_clear (self);
   insight_coap_clear (self);
   g_array_unref (self->first_seen_resent);
+  g_hash_table_unref (self->open_publishes);
   insight_wpan_clear (self);
   insight_path_clear (self);
   insight_radio_clear (self);
@@ -743,16 +746,27 @@ listener_finish (gpointer self)
   iot_insight_finish (self);
 }
 
+/* Every field the insight reads is known in the first pass: what only
+ * later frames tell (mqtt.publish.unacknowledged, a CoAP request's
+ * response) comes from records, or is asked at the end
+ * (insight_mqtt_resolve_unacked). */
 const IotScanListener iot_insight_listener = {
   .add_wanted = listener_add_wanted,
   .frame = listener_frame,
   .finish = listener_finish,
+  .fields_in_first_pass = TRUE,
 };
 
 void
 iot_insight_set_keep (IotInsight *self, IotInsightKeep keep)
 {
   self->keep = keep;
+}
+
+void
+iot_insight_set_engine (IotInsight *self, IotEngine *engine)
+{
+  self->engine = engine;
 }
 
 void
@@ -769,6 +783,7 @@ iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **erro
   g_autoptr (IotScan) scan = iot_scan_new (engine);
 
   iot_insight_set_capture_path (self, iot_file_path (iot_engine_file (engine)));
+  iot_insight_set_engine (self, engine);
   iot_scan_add_listener (scan, &iot_insight_listener, self, NULL);
   if (!iot_scan_run (scan, cancellable, NULL, NULL, error))
     return NULL;

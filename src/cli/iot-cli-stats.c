@@ -229,6 +229,7 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
     {
       insight_tap = iot_insight_new ();
       iot_insight_set_capture_path (insight_tap, iot_file_path (file));
+      iot_insight_set_engine (insight_tap, engine);
       /* The text report prints neither readings nor profiles. */
       iot_insight_set_keep (insight_tap, (insight_opts.report_json || insight_opts.report_html
                                           ? IOT_INSIGHT_KEEP_READINGS : 0)
