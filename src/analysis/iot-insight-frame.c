@@ -773,12 +773,25 @@ add_frame (IotInsight *self, FrameFacts *ff)
   cleartext_frame (self, ff);
 }
 
+static void
+frame_facts_clear (FrameFacts *ff)
+{
+  g_free (ff->wpan_src);
+  g_free (ff->wpan_dst);
+  g_free (ff->wpan_src64);
+  for (guint i = 0; i < ff->mqtt->len; i++)
+    g_free (g_array_index (ff->mqtt, MqttMsg, i).topic);
+}
+
 void
 iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
 {
   FrameFacts ff = { 0 };
   gint64 t = iot_packet_time_ns (pkt);
 
+  /* A first pass frame after the walk of its own began: it comes later. */
+  if (self->deferred_from != 0 && iot_packet_first_pass (pkt))
+    return;
   if (self->first_ns < 0)
     self->first_ns = t;
   ff.number = iot_packet_frame_number (pkt);
@@ -800,6 +813,16 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.wpan_seq = ff.wpan_pan = ff.wpan_cmd = ff.lqi = -1;
   ff.nwk_cmd = ff.zdp_cluster = ff.aps_cluster = ff.aps_cmd = ff.aps_key_type = ff.zcl_cmd = -1;
   read_frame (self, pkt, &ff);
+  if (ff.first_pass && ff.wpan && self->engine != NULL)
+    {
+      /* 802.15.4 rows name a device by what later frames teach (the short
+       * address an association response assigns afterwards): from the
+       * first such frame on, the frames wait for a walk of their own at
+       * the end (insight_walk_deferred), in order. */
+      self->deferred_from = ff.number;
+      frame_facts_clear (&ff);
+      return;
+    }
   if (!ff.quoted)
     {
       read_tcp_record (pkt, &ff);
@@ -816,9 +839,30 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
   add_frame (self, &ff);
-  g_free (ff.wpan_src);
-  g_free (ff.wpan_dst);
-  g_free (ff.wpan_src64);
-  for (guint i = 0; i < ff.mqtt->len; i++)
-    g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
+  frame_facts_clear (&ff);
+}
+
+/* The frames the first pass left to a walk of their own (802.15.4),
+ * dissected again in order with what the insight reads. */
+void
+insight_walk_deferred (IotInsight *self)
+{
+  g_autoptr (IotFieldSet) wanted = NULL;
+  g_autoptr (IotPacket) pkt = NULL;
+  IotDissectOptions options = { 0 };
+  guint32 from = self->deferred_from, last;
+
+  if (from == 0 || self->engine == NULL)
+    return;
+  self->deferred_from = 0;
+  wanted = iot_field_set_new ();
+  iot_insight_listener.add_wanted (self, wanted, &options.flags);
+  options.fields = wanted;
+  pkt = iot_packet_new ();
+  last = iot_engine_n_passed (self->engine);
+  for (guint32 number = from; number <= last; number++)
+    {
+      iot_engine_dissect (self->engine, pkt, number, &options);
+      iot_insight_add_packet (self, pkt);
+    }
 }

@@ -366,6 +366,7 @@ struct _IotInsight {
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
   GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
   IotEngine   *engine;                 /* the frames' engine (iot_insight_set_engine); may be NULL */
+  guint32      deferred_from;          /* first pass: the first frame left to a walk of its own, 0: none */
   GHashTable  *open_publishes;         /* first pass: gint64 key (stream, direction, answer, id) →
                                         * GArray of UnackedCandidate still waiting */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
@@ -405,6 +406,8 @@ struct _IotInsight {
 
 void            insight_fields_init (InsightFields *f);
 void            insight_fields_add (const InsightFields *f, IotFieldSet *wanted);
+/* iot-insight-frame.c: the frames the first pass left to a walk of their own. */
+void            insight_walk_deferred (IotInsight *self);
 /* iot-insight-mqtt.c: the first pass's unanswered PUBLISHes, asked of the engine. */
 void            insight_mqtt_resolve_unacked (IotInsight *self);
 gboolean        insight_field_from_record (guint i);
