@@ -208,7 +208,7 @@ publish_waits (IotInsight *self, const FrameFacts *ff, const MqttMsg *m, gboolea
 {
   UnackedCandidate c = { ff->number, (guint) (m - &g_array_index (ff->mqtt, MqttMsg, 0)), from_client, client };
   gint64 key;
-  GArray *open;
+  OpenPublishes *open;
 
   if ((m->qos != 1 && m->qos != 2) || m->msgid < 0)
     return;
@@ -216,10 +216,14 @@ publish_waits (IotInsight *self, const FrameFacts *ff, const MqttMsg *m, gboolea
   open = g_hash_table_lookup (self->open_publishes, &key);
   if (open == NULL)
     {
-      open = g_array_new (FALSE, FALSE, sizeof (UnackedCandidate));
-      g_hash_table_insert (self->open_publishes, g_memdup2 (&key, sizeof key), open);
+      open = g_new (OpenPublishes, 1);
+      *open = (OpenPublishes) { key, c, NULL };
+      g_hash_table_add (self->open_publishes, open);
+      return;
     }
-  g_array_append_val (open, c);
+  if (open->more == NULL)
+    open->more = g_array_new (FALSE, FALSE, sizeof (UnackedCandidate));
+  g_array_append_val (open->more, c);
 }
 
 /* First pass: a PUBACK or PUBREC answers every copy still waiting under
@@ -257,8 +261,14 @@ insight_mqtt_resolve_unacked (IotInsight *self)
   gpointer value;
 
   g_hash_table_iter_init (&iter, self->open_publishes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_array_append_vals (waiting, ((GArray *) value)->data, ((GArray *) value)->len);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    {
+      const OpenPublishes *open = value;
+
+      g_array_append_val (waiting, open->first);
+      if (open->more != NULL)
+        g_array_append_vals (waiting, open->more->data, open->more->len);
+    }
   g_hash_table_remove_all (self->open_publishes);
   g_array_sort (waiting, cmp_candidates);
   for (guint i = 0; i < waiting->len; i++)

@@ -232,6 +232,14 @@ typedef struct {
                              * or the stream's: both live as long as the insight) */
 } UnackedCandidate;
 
+/* The PUBLISHes waiting under one key: mostly one; DUP copies in @more.
+ * The key comes first: the struct is its own key in open_publishes. */
+typedef struct {
+  gint64           key;
+  UnackedCandidate first;
+  GArray          *more;    /* UnackedCandidate; NULL: none */
+} OpenPublishes;
+
 /* A QoS 1/2 PUBLISH of a client, waiting for its PUBACK/PUBREC. */
 typedef struct {
   gint32  msgid;
@@ -367,8 +375,8 @@ struct _IotInsight {
   GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
   IotEngine   *engine;                 /* the frames' engine (iot_insight_set_engine); may be NULL */
   guint32      deferred_from;          /* first pass: the first frame left to a walk of its own, 0: none */
-  GHashTable  *open_publishes;         /* first pass: gint64 key (stream, direction, answer, id) →
-                                        * GArray of UnackedCandidate still waiting */
+  GHashTable  *open_publishes;         /* first pass: OpenPublishes by their gint64 key (stream,
+                                        * direction, answer, id) */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */

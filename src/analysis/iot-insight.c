@@ -560,6 +560,15 @@ stream_free (gpointer data)
 }
 
 static void
+open_publishes_free (gpointer data)
+{
+  OpenPublishes *open = data;
+
+  g_clear_pointer (&open->more, g_array_unref);
+  g_free (open);
+}
+
+static void
 device_name_free (gpointer data)
 {
   DeviceName *d = data;
@@ -654,8 +663,7 @@ iot_insight_new (void)
   insight_network_init (self);
   insight_coap_init (self);
   self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->open_publishes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                (GDestroyNotify) g_array_unref);
+  self->open_publishes = g_hash_table_new_full (g_int64_hash, g_int64_equal, open_publishes_free, NULL);
   insight_wpan_init (self);
   insight_path_init (self);
   insight_radio_init (self);
