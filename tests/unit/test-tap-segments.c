@@ -7,7 +7,9 @@
  * the TCP, MQTT and CoAP taps makes no node, and its records hold what
  * the full tree's tcp.*, mqtt.* and coap.* rows say, message by message,
  * leaving out the copies ICMP errors quote.  Where tshark has the field,
- * the records also agree with `tshark -T fields`. */
+ * the records also agree with `tshark -T fields`.  And the records the
+ * first pass makes are those of a later dissection, but for what only
+ * later frames tell (the insight hears the first pass). */
 #include "iot-core-private.h"
 #include "iot-engine.h"
 #include "iot-packet.h"
@@ -534,6 +536,108 @@ test_records_match_tshark (void)
   g_assert_cmpuint (checked, >, 300);
 }
 
+/* ---- the first pass -------------------------------------------------------------- */
+
+/* What a frame's records say, as text: everything but what only later
+ * frames tell (mqtt.publish.unacknowledged, a request's response frame). */
+static char *
+summary (IotPacket *pkt)
+{
+  GString *out = g_string_new (NULL);
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_TCP, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapTcp *t = records[i];
+
+      g_string_append_printf (out, "tcp %u %u %u %u %x %x;", t->stream, t->seq_raw, t->ack_raw, t->len, t->flags,
+                              t->analysis);
+    }
+  records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapMqtt *m = records[i];
+
+      g_string_append_printf (out, "mqtt %u %u %d %d %d %d %s %u %d %d %s %s %s %s %d %d %d %" G_GINT64_FORMAT " %u %d;",
+                              m->type, m->version, m->qos, m->dup, m->retain, m->msgid, m->topic ? m->topic : "-",
+                              m->payload_len, m->cut, m->in_error, m->client_id ? m->client_id : "-",
+                              m->username ? m->username : "-", m->password ? m->password : "-",
+                              m->filters ? m->filters : "-", m->keepalive, m->connack, m->error_code,
+                              m->response_time_ns, m->dup_of, m->payload_cut);
+    }
+  records = iot_packet_tap_records (pkt, IOT_TAP_COAP, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapCoap *c = records[i];
+
+      g_string_append_printf (out, "coap %u %u %u %u %s %u %d %d %d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                              c->type, c->code, c->mid, c->token_len, c->uri ? c->uri : "-", c->request_frame,
+                              c->retransmission, c->cut, c->in_error, c->response_time_ns, c->observe);
+      for (guint b = 0; b < 2; b++)
+        g_string_append_printf (out, " %d %u %d %u", c->block[b].present, c->block[b].number, c->block[b].more,
+                                c->block[b].szx);
+      g_string_append_c (out, ';');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+remember (IotPacket *pkt, gpointer user_data)
+{
+  gconstpointer const *records;
+  guint n;
+
+  /* Nobody knows yet whether a PUBLISH will be acknowledged. */
+  records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+  for (guint i = 0; i < n; i++)
+    g_assert_false (((const IotTapMqtt *) records[i])->unacknowledged);
+  g_ptr_array_add (user_data, summary (pkt));
+}
+
+/* The insight hears the first pass: its records there say what they say
+ * in a later dissection, but for what only later frames tell (a PUBLISH
+ * never acknowledged, which the insight asks about at the end). */
+static void
+test_first_pass_records (void)
+{
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  IotDissectOptions tap_only = { .flags = TAPS };
+  guint checked = 0, unacked = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (captures); k++)
+    {
+      g_autofree char *path = g_build_filename (CAPTURES, captures[k], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (IotFile) file = iot_file_open (path, &error);
+      g_autoptr (IotEngine) engine = NULL;
+      g_autoptr (GPtrArray) first = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_no_error (error);
+      engine = iot_engine_new (file);
+      g_assert_true (iot_engine_set_first_pass_listener (engine, TAPS, remember, first));
+      g_assert_true (iot_engine_first_pass (engine, NULL));
+      g_assert_cmpuint (first->len, ==, iot_file_n_frames (file));
+      for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+        {
+          g_autofree char *later = NULL;
+          gconstpointer const *records;
+          guint n;
+
+          iot_engine_dissect (engine, taps, number, &tap_only);
+          records = iot_packet_tap_records (taps, IOT_TAP_MQTT, &n);
+          for (guint i = 0; i < n; i++)
+            unacked += ((const IotTapMqtt *) records[i])->unacknowledged;
+          later = summary (taps);
+          g_assert_cmpstr (g_ptr_array_index (first, number - 1), ==, later);
+          checked += later[0] != '\0';
+        }
+    }
+  g_assert_cmpuint (checked, >, 1000);
+  g_assert_cmpuint (unacked, >, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,5 +645,6 @@ main (int argc, char **argv)
   iot_registry_init ();
   g_test_add_func ("/tap-segments/records-match-tree", test_records_match_tree);
   g_test_add_func ("/tap-segments/records-match-tshark", test_records_match_tshark);
+  g_test_add_func ("/tap-segments/first-pass-records", test_first_pass_records);
   return g_test_run ();
 }
