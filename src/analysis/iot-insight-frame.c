@@ -345,8 +345,8 @@ read_coap_records (IotPacket *pkt, FrameFacts *ff)
 static void
 coap_frame (IotInsight *self, const FrameFacts *ff)
 {
-  g_autofree char *src = insight_endpoint_text (&ff->src, ff->sport);
-  g_autofree char *dst = insight_endpoint_text (&ff->dst, ff->dport);
+  const char *src = insight_endpoint_name (self, &ff->src, ff->sport);
+  const char *dst = insight_endpoint_name (self, &ff->dst, ff->dport);
   g_autofree char *key = NULL;
   FrameList *l;
 

@@ -389,6 +389,7 @@ struct _IotInsight {
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
   GHashTable  *device_names;           /* IotAddress → DeviceName: each address formatted once */
+  GHashTable  *endpoint_names;         /* address and port → "address:port", each formatted once */
   GArray      *scratch_mqtt, *scratch_hs;   /* FrameFacts' lists, reused frame after frame */
   GHashTable  *clients;                /* MQTT client → Profile */
   GHashTable  *topic_profiles;         /* topic → Profile */
@@ -421,6 +422,7 @@ void            insight_mqtt_resolve_unacked (IotInsight *self);
 gboolean        insight_field_from_record (guint i);
 char           *insight_address_text (const IotAddress *addr);
 char           *insight_endpoint_text (const IotAddress *addr, guint16 port);
+const char     *insight_endpoint_name (IotInsight *self, const IotAddress *addr, guint16 port);
 gboolean        insight_address_is_local (const IotAddress *addr);
 double          insight_percentile (const double *sorted, guint n, double p);
 IotDistribution insight_distribution (GArray *values);
