@@ -370,8 +370,12 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
     case 3:
       {
         const char *topic = m->topic ? m->topic : "";
-        Topic *t = insight_topic_get (self, topic);
+        Topic *t = st->last_topic;
         Profile *tp;
+
+        /* A connection mostly publishes on the same few topics. */
+        if (t == NULL || strcmp (t->stats.topic, topic) != 0)
+          t = st->last_topic = insight_topic_get (self, topic);
 
         t->stats.messages++;
         t->stats.bytes += m->payload_len;
@@ -382,7 +386,9 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         if (from_client)
           {
             t->stats.published++;
-            insight_add_unique (self, t->stats.publishers, client);
+            if (t->last_publisher != client)
+              insight_add_unique (self, t->stats.publishers, client);
+            t->last_publisher = client;
             if (!m->dup)
               {
                 Series *se = t->last_series;
@@ -414,8 +420,12 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         else
           {
             t->stats.delivered++;
-            insight_add_unique (self, t->stats.subscribers, client);
-            insight_add_unique (self, t->recipients, client);
+            if (t->last_receiver != client)
+              {
+                insight_add_unique (self, t->stats.subscribers, client);
+                insight_add_unique (self, t->recipients, client);
+              }
+            t->last_receiver = client;
           }
         if (m->dup)
           {

@@ -169,11 +169,15 @@ typedef struct {
   GHashTable *types;        /* char * → Counter */
 } Profile;
 
-typedef struct {
+typedef struct _Topic {
   IotTopicStats stats;
   guint         main_count; /* messages of the busiest publisher */
   GPtrArray    *recipients; /* char *: clients the broker delivered it to */
   struct _Series *last_series;  /* the series of its last publication: most topics have one publisher */
+  /* The last client added to the publishers, and to the subscribers and
+   * recipients (client names live as long as the insight: the same
+   * pointer is the same name, already in the lists). */
+  const char   *last_publisher, *last_receiver;
 } Topic;
 
 /* The publications of one publisher on one topic. */
@@ -213,6 +217,7 @@ typedef struct {
   gboolean   last_publish_answered;
   GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
   char      *client_endpoint;      /* the client's address:port, formatted once; NULL: not yet */
+  struct _Topic *last_topic;       /* the topic of its last PUBLISH, NULL: none yet */
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
