@@ -593,12 +593,12 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
   const char *proto = NULL;
   gboolean to_server;
   CleartextKey ck;
+  Stream *st = NULL;
   FrameList *l;
 
   if (ff->mqtt->len > 0)
     {
-      Stream *st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (ff->stream + 1));
-
+      st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (ff->stream + 1));
       proto = "MQTT";
       to_server = st && st->client_known ? ff->dport == st->broker_port : ff->dport < ff->sport;
     }
@@ -625,13 +625,25 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
   ck.device = to_server ? ff->src : ff->dst;
   ck.proto = ff->mqtt->len > 0 ? 0 : ff->coap ? 1 : 2;
   ck.port = to_server ? ff->dport : ff->sport;
-  l = g_hash_table_lookup (self->cleartext_lists, &ck);
+  /* An MQTT connection's messages mostly land in the list of the one
+   * before. */
+  if (st != NULL && st->cleartext_list != NULL && st->cleartext_port == ck.port
+      && memcmp (&st->cleartext_device, &ck.device, sizeof ck.device) == 0)
+    l = st->cleartext_list;
+  else
+    l = g_hash_table_lookup (self->cleartext_lists, &ck);
   if (l == NULL)
     {
       g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, insight_device_name (self, &ck.device)->text, ck.port);
 
       l = insight_frame_list_get (self->lists[L_CLEARTEXT], key);
       g_hash_table_insert (self->cleartext_lists, g_memdup2 (&ck, sizeof ck), l);
+    }
+  if (st != NULL)
+    {
+      st->cleartext_list = l;
+      st->cleartext_device = ck.device;
+      st->cleartext_port = ck.port;
     }
   /* The finding shows the first frames and counts the rest. */
   if (l->frames->len < CLEARTEXT_FRAMES_SHOWN)

@@ -218,6 +218,11 @@ typedef struct {
   GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
   char      *client_endpoint;      /* the client's address:port, formatted once; NULL: not yet */
   struct _Topic *last_topic;       /* the topic of its last PUBLISH, NULL: none yet */
+  /* Its last clear-text list (lists[L_CLEARTEXT]) and that list's device
+   * and port: the same for every message once the client is known. */
+  FrameList *cleartext_list;
+  IotAddress cleartext_device;
+  guint16    cleartext_port;
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
