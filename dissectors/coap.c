@@ -645,6 +645,8 @@ typedef struct {
   guint    block_option;  /* OPT_BLOCK1 or OPT_BLOCK2: the last one seen */
   guint32  block_number;
   guint    block_more;
+  IotTapCoap *rec;        /* the message's tap record, filled in as it is read (a scratch
+                           * one when nobody asked for it) */
 } CoapMessage;
 
 static gboolean
@@ -845,6 +847,14 @@ add_block_option (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
   msg->block_option = number;
   msg->block_number = block_number;
   msg->block_more = more;
+  {
+    guint slot = number == OPT_BLOCK1 ? 0 : 1;
+
+    msg->rec->block[slot].present = TRUE;
+    msg->rec->block[slot].number = block_number;
+    msg->rec->block[slot].more = more != 0;
+    msg->rec->block[slot].szx = (guint8) (len ? szx : 0);
+  }
   iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_BLOCK_NUMBER], buf, off, len, block_number);
   if (len)
     {
@@ -939,6 +949,7 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
     case OPT_OBSERVE:
       value = option_uint (buf, off, len);
       node = iot_tree_add_uint (pkt, tree, &coap_fields[F_OPT_OBSERVE], buf, off, len, value);
+      msg->rec->observe = value;
       if (!is_request (msg))
         iot_tree_set_label (pkt, node, "Observe sequence number: %u", value);
       else
@@ -1508,6 +1519,8 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
       node = iot_tree_add_time (pkt, tree, &coap_fields[F_RESPONSE_TIME], NULL, 0, 0,
                                 iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, ex->req_frame));
       iot_tree_set_generated (pkt, node);
+      if (iot_tap_wanted (pkt, IOT_TAP_COAP))
+        rec->response_time_ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, ex->req_frame);
     }
   /* Acknowledgements and resets are never counted as resent responses. */
   if ((msg->type == TYPE_CON || msg->type == TYPE_NON) && ex->rsp_frame != frame)
@@ -1585,16 +1598,19 @@ dissect_datagram_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg
   int node;
 
   msg->type = (first >> 4) & 0x03;
+  msg->rec->type = msg->type;
   msg->token_len = first & 0x0f;
   iot_tree_add_item (pkt, tree, &coap_fields[F_VERSION], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, tree, &coap_fields[F_TYPE], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN_LEN], buf, 0, 1, FALSE);
   msg->code = iot_buf_u8 (buf, 1);
+  msg->rec->code = msg->code;
   code_str = code_text (pkt, msg->code);
   node = iot_tree_add_item (pkt, tree, &coap_fields[F_CODE], buf, 1, 1, FALSE);
   iot_tree_set_label (pkt, node, "Code: %s (%u)",
                       iot_value_name (code_names, msg->code) ? code_str : "Unknown", msg->code);
   msg->mid = iot_buf_u16 (buf, 2);
+  msg->rec->mid = msg->mid;
   iot_tree_add_item (pkt, tree, &coap_fields[F_MID], buf, 2, 2, FALSE);
 
   iot_col_printf_info (pkt, "%s, MID:%u, %s", iot_value_name (type_short_names, msg->type),
@@ -1644,6 +1660,7 @@ dissect_reliable_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg
   iot_tree_add_uint (pkt, tree, &coap_fields[F_LENGTH], buf, 0, length_size, buf->reported);
   iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN_LEN], buf, 0, 1, FALSE);
   msg->code = iot_buf_u8 (buf, length_size);
+  msg->rec->code = msg->code;
   code_str = code_text (pkt, msg->code);
   node = iot_tree_add_item (pkt, tree, &coap_fields[F_CODE], buf, length_size, 1, FALSE);
   iot_tree_set_label (pkt, node, "Code: %s (%u)",
@@ -1653,20 +1670,21 @@ dissect_reliable_header (IotPacket *pkt, IotBuf *buf, int tree, CoapMessage *msg
   return length_size + 1;
 }
 
-/* The message for the taps, with the exchange show_match found. */
-static void
-publish_message (IotPacket *pkt, const CoapMessage *msg, gboolean retransmission, IotTapCoap *rec)
+/* The message for the taps, queued where it starts (the header, options,
+ * URI and the exchange show_match finds are filled in as they are read).
+ * Nobody asked: @scratch takes the facts. */
+static IotTapCoap *
+publish_message (IotPacket *pkt, IotTapCoap *scratch)
 {
-  if (!iot_tap_wanted (pkt, IOT_TAP_COAP))
-    return;
-  rec->type = msg->type;
-  rec->code = msg->code;
-  rec->mid = msg->mid;
-  rec->token = msg->token;
-  rec->token_len = (guint8) msg->token_len;
-  rec->uri = msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
-  rec->retransmission = retransmission;
-  iot_tap_queue (pkt, IOT_TAP_COAP, rec);
+  IotTapCoap rec = { .type = TYPE_NONE, .cut = TRUE, .response_time_ns = -1, .observe = -1 };
+  IotTapCoap *queued;
+
+  rec.in_error = iot_packet_in_error (pkt);
+  queued = iot_tap_queue_open (pkt, IOT_TAP_COAP, &rec);
+  if (queued != NULL)
+    return queued;
+  *scratch = rec;
+  return scratch;
 }
 
 static int
@@ -1674,7 +1692,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
 {
   CoapState *state = iot_packet_state (pkt, &iot_dissector_coap);
   CoapMessage msg = { 0 };
-  IotTapCoap rec = { 0 };
+  IotTapCoap scratch;
   gboolean has_marker, retransmission;
   int tree, node, after;
   guint token_at;
@@ -1682,6 +1700,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
   iot_col_set_protocol (pkt, "CoAP");
   iot_col_clear_info (pkt);
   tree = iot_tree_add_protocol (pkt, parent, &coap_fields[F_PROTO], buf, 0, -1);
+  msg.rec = publish_message (pkt, &scratch);
   token_at = reliable ? dissect_reliable_header (pkt, buf, tree, &msg, length_size)
                       : dissect_datagram_header (pkt, buf, tree, &msg);
 
@@ -1689,6 +1708,8 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
     {
       msg.token = iot_buf_ptr (buf, token_at, msg.token_len);
       iot_tree_add_item (pkt, tree, &coap_fields[F_TOKEN], buf, token_at, msg.token_len, FALSE);
+      msg.rec->token = msg.token;
+      msg.rec->token_len = (guint8) msg.token_len;
     }
 
   msg.uri = g_string_new (NULL);
@@ -1733,10 +1754,14 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
         node = iot_tree_add_string (pkt, recon_parent, &coap_fields[F_OPT_URI_PATH_RECON], NULL, 0, 0,
                                     msg.uri->str, msg.uri->len);
         iot_tree_set_generated (pkt, node);
+        if (iot_tap_wanted (pkt, IOT_TAP_COAP))
+          msg.rec->uri = iot_packet_valid_utf8 (pkt, (const guint8 *) msg.uri->str,
+                                                strnlen (msg.uri->str, msg.uri->len));
       }
   }
-  show_match (pkt, state, tree, &msg, &retransmission, &rec);
-  publish_message (pkt, &msg, retransmission, &rec);
+  show_match (pkt, state, tree, &msg, &retransmission, msg.rec);
+  msg.rec->retransmission = retransmission;
+  msg.rec->cut = FALSE;
 
   if (msg.token_len > 0 && iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, ", TKN:%s", spaced_hex (pkt, msg.token, msg.token_len));

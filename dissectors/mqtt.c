@@ -907,7 +907,8 @@ typedef struct {
   guint       dir;
   guint8      version;      /* in force for the message being dissected */
   gboolean    first_pass;
-  IotTapMqtt *rec;          /* the message's tap record, for its topic list */
+  IotTapMqtt *rec;          /* the message's tap record, filled in as it is read (a scratch
+                             * one when nobody asked for it) */
 } Ctx;
 
 /* One more mqtt.topic for the message's tap record: the text the field
@@ -1053,7 +1054,18 @@ add_string (IotPacket *pkt, int tree, const IotBuf *buf, guint off, int len_fiel
   return 2 + (guint) len;
 }
 
-static void
+/* A string for the tap record, as the tree holds it: up to a NUL, valid UTF-8. */
+static const char *
+record_string (IotPacket *pkt, const IotBuf *buf, guint off)
+{
+  guint len = iot_buf_u16 (buf, off);
+  const guint8 *p = iot_buf_ptr (buf, off + 2, len);
+
+  return iot_packet_valid_utf8 (pkt, p, strnlen ((const char *) p, len));
+}
+
+/* Returns the reason code, -1 when @type has none. */
+static gint
 add_reason_code (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint type)
 {
   static const int rc_field[16] = {
@@ -1066,13 +1078,22 @@ add_reason_code (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint t
   int node;
 
   if (f == 0)
-    return;
+    return -1;
   node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[f], buf, off, 1, FALSE, &rc);
   if (rc >= 0x80)
     iot_expert_add_info (pkt, node, &mqtt_experts[E_REASON_CODE], "%s: %s (0x%02x)",
                     iot_value_name (msgtype_names, type),
                     iot_value_name (mqtt_fields[f].vals, rc) ? iot_value_name (mqtt_fields[f].vals, rc)
                                                             : "Unknown", (guint) rc);
+  return (gint) rc;
+}
+
+/* The tap record keeps the first error among a message's reason codes. */
+static void
+record_error_code (Ctx *ctx, gint rc)
+{
+  if (rc >= 0x80 && ctx->rec->error_code < 0)
+    ctx->rec->error_code = (gint16) rc;
 }
 
 /* MQTT 5 properties at @off; returns the bytes they take. */
@@ -1284,6 +1305,7 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
 
   off += add_string (pkt, tree, msg, off, F_PROTO_LEN, F_PROTONAME, NULL);
   ctx->version = iot_buf_u8 (msg, off);
+  ctx->rec->version = ctx->version;
   if (ctx->first_pass && ctx->conn)
     {
       /* A new session: its aliases start afresh. */
@@ -1305,11 +1327,14 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
     iot_expert_add_info (pkt, node, &mqtt_experts[E_WILL_QOS], "Will QoS 3 is not a valid QoS");
   off += 1;
   add_item (pkt, tree, &mqtt_fields[F_KALIVE], msg, off, 2, FALSE);
+  ctx->rec->keepalive = iot_buf_u16 (msg, off);
   off += 2;
   if (ctx->version == MQTT_V50)
     off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
   id_off = off;
   off += add_string (pkt, tree, msg, off, F_CLIENTID_LEN, F_CLIENTID, NULL);
+  if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
+    ctx->rec->client_id = record_string (pkt, msg, id_off);
   remember_client (pkt, ctx, msg, id_off);
   if (flags & 0x04)
     {
@@ -1331,9 +1356,19 @@ dissect_connect (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
       off += (guint) len;
     }
   if ((flags & 0x80) && iot_buf_reported_remaining (msg, off) > 0)
-    off += add_string (pkt, tree, msg, off, F_USERNAME_LEN, F_USERNAME, NULL);
+    {
+      guint used = add_string (pkt, tree, msg, off, F_USERNAME_LEN, F_USERNAME, NULL);
+
+      if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
+        ctx->rec->username = record_string (pkt, msg, off);
+      off += used;
+    }
   if ((flags & 0x40) && iot_buf_reported_remaining (msg, off) > 0)
-    add_string (pkt, tree, msg, off, F_PASSWD_LEN, F_PASSWD, NULL);
+    {
+      add_string (pkt, tree, msg, off, F_PASSWD_LEN, F_PASSWD, NULL);
+      if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
+        ctx->rec->password = record_string (pkt, msg, off);
+    }
 }
 
 static void
@@ -1361,13 +1396,14 @@ dissect_connack (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ct
       guint64 rc = 0;
 
       node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_CONACK_VAL], msg, off, 1, FALSE, &rc);
+      ctx->rec->connack = (gint16) rc;
       if (rc != 0)
         iot_expert_add_info (pkt, node, &mqtt_experts[E_CONNACK_REFUSED], "%s",
                         iot_value_name (conack_names, rc) ? iot_value_name (conack_names, rc)
                                                           : "Connection Refused: unknown return code");
     }
   else
-    add_reason_code (pkt, tree, msg, off, T_CONNACK);
+    ctx->rec->connack = (gint16) add_reason_code (pkt, tree, msg, off, T_CONNACK);
   off += 1;
   if (ctx->version == MQTT_V50)
     dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
@@ -1487,6 +1523,7 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
       add_topic (pkt, tree, msg, off, p, (guint) topic_len);
       note_topic (pkt, ctx, NULL, 0, p, (guint) topic_len);
       topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) topic_len));
+      rec->topic = topic;
       off += (guint) topic_len;
     }
   if (hdr & 0x06)
@@ -1538,9 +1575,11 @@ dissect_publish (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint8 
   /* The escaped topic is for the Info column only: no column, no copy. */
   if (iot_packet_wants_columns (pkt))
     iot_col_append_info (pkt, " [%s]", info_text (pkt, topic));
-  rec->topic = topic;
+  /* No topic row without a topic or an alias: no topic. */
+  rec->topic = topic_len > 0 || props.topic_alias != 0 ? topic : NULL;
   rec->payload_offset = off;
   rec->payload_len = iot_buf_reported_remaining (msg, off);
+  rec->payload_cut = !iot_buf_has (msg, off, rec->payload_len);
   add_payload (pkt, tree, msg, off, iot_buf_reported_remaining (msg, off), F_MSG);
   publish_readings (pkt, msg, off, topic, &props, ctx);
   if (ctx->version == MQTT_V50 && props.content_type != NULL)
@@ -1557,6 +1596,19 @@ add_msgid (IotPacket *pkt, int tree, const IotBuf *msg, guint off)
   iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_MSGID], msg, off, 2, FALSE, &id);
   iot_col_append_info (pkt, " (id=%u)", (guint) id);
   return 2;
+}
+
+/* One more topic filter of a SUBSCRIBE or UNSUBSCRIBE for the tap record. */
+static void
+record_filter (IotPacket *pkt, Ctx *ctx, const guint8 *p, guint len)
+{
+  const char *filter;
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_MQTT))
+    return;
+  filter = iot_packet_valid_utf8 (pkt, p, strnlen ((const char *) p, len));
+  ctx->rec->filters = ctx->rec->filters == NULL ? filter
+                      : iot_packet_strdup_printf (pkt, "%s\n%s", ctx->rec->filters, filter);
 }
 
 static void
@@ -1585,6 +1637,7 @@ dissect_subscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *
           add_topic (pkt, tree, msg, off, p, (guint) len);
           note_topic (pkt, ctx, NULL, 0, p, (guint) len);
           topic = iot_packet_strndup (pkt, (const char *) p, strnlen ((const char *) p, (gsize) len));
+          record_filter (pkt, ctx, p, (guint) len);
           off += (guint) len;
         }
       else
@@ -1620,6 +1673,7 @@ dissect_unsubscribe (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx
         {
           add_item (pkt, tree, &mqtt_fields[F_TOPIC], msg, off, (guint) len, FALSE);
           note_topic (pkt, ctx, msg, off, NULL, (guint) len);
+          record_filter (pkt, ctx, iot_buf_ptr (msg, off, (guint) len), (guint) len);
         }
       else
         iot_expert_add_info (pkt, node, &mqtt_experts[E_ILLEGAL_TOPIC_LENGTH], "Length cannot be 0");
@@ -1642,11 +1696,12 @@ dissect_suback (IotPacket *pkt, int tree, const IotBuf *msg, guint off, Ctx *ctx
           guint64 qos = 0;
           int node = iot_tree_add_item_ret_uint (pkt, tree, &mqtt_fields[F_SUBACK_QOS], msg, off, 1, FALSE, &qos);
 
+          record_error_code (ctx, (gint) qos);
           if (qos == 0x80)
             iot_expert_add_info (pkt, node, &mqtt_experts[E_SUBSCRIPTION_REFUSED], "Subscription refused");
         }
       else
-        add_reason_code (pkt, tree, msg, off, T_SUBACK);
+        record_error_code (ctx, add_reason_code (pkt, tree, msg, off, T_SUBACK));
     }
 }
 
@@ -1955,10 +2010,13 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   tx = tx_at (ctx->st, (guint32) index);
   extra = extra_at (ctx->st, (guint32) index);
   add_frame_link (pkt, tree, F_DUP_OF, extra->dup_of);
+  ctx->rec->dup_of = extra->dup_of;
   if (tx->response_to != 0)
     {
       add_frame_link (pkt, tree, F_RESPONSE_TO, tx->response_to);
       add_delay (pkt, tree, F_RESPONSE_TIME, tx->response_to);
+      if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
+        ctx->rec->response_time_ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, tx->response_to);
     }
   else if (is_answer (type) && !ctx->first_pass)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_REQUEST_MISSING], "No request seen for this %s", iot_value_name (msgtype_names, type));
@@ -1974,6 +2032,7 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
     }
   if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
     return;
+  ctx->rec->unacknowledged = type == T_PUBLISH;
   if (type == T_PUBLISH)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_PUBLISH_UNACKED], "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
                     tx->expects == T_PUBACK ? "PUBACK" : "PUBREC");
@@ -1991,26 +2050,33 @@ expected_flags (guint type)
   return (type == T_PUBREL || type == T_SUBSCRIBE || type == T_UNSUBSCRIBE) ? 0x2 : 0x0;
 }
 
-/* The message for the taps: its fixed header, identifier and (PUBLISH)
- * the topic and payload dissect_publish found. */
-static void
-publish_message (IotPacket *pkt, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx, IotTapMqtt *rec)
+/* The message for the taps, queued where it starts with its fixed header
+ * and identifier; the rest is filled in as the message is read.  Nobody
+ * asked: @scratch takes the facts. */
+static IotTapMqtt *
+publish_message (IotPacket *pkt, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx, IotTapMqtt *scratch)
 {
+  IotTapMqtt rec = { .type = hdr >> 4, .qos = -1, .msgid = -1, .cut = TRUE, .keepalive = -1,
+                     .connack = -1, .error_code = -1, .response_time_ns = -1 };
+  IotTapMqtt *queued;
   guint16 id;
 
-  if (!iot_tap_wanted (pkt, IOT_TAP_MQTT))
-    return;
-  if (rec->type == T_PUBLISH)
+  if (rec.type == T_PUBLISH)
     {
-      rec->qos = (gint8) ((hdr >> 1) & 3);
-      rec->dup = (hdr & 0x08) != 0;
-      rec->retain = (hdr & 0x01) != 0;
+      rec.qos = (gint8) ((hdr >> 1) & 3);
+      rec.dup = (hdr & 0x08) != 0;
+      rec.retain = (hdr & 0x01) != 0;
     }
-  if (message_id (msg, off, rec->type, hdr, &id))
-    rec->msgid = id;
-  rec->version = ctx->version;
-  rec->source = msg->data;
-  iot_tap_queue (pkt, IOT_TAP_MQTT, rec);
+  if (message_id (msg, off, rec.type, hdr, &id))
+    rec.msgid = id;
+  rec.version = ctx->version;
+  rec.source = msg->data;
+  rec.in_error = iot_packet_in_error (pkt);
+  queued = iot_tap_queue_open (pkt, IOT_TAP_MQTT, &rec);
+  if (queued != NULL)
+    return queued;
+  *scratch = rec;
+  return scratch;
 }
 
 static void
@@ -2023,14 +2089,13 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
   guint type = hdr >> 4;
   const char *type_name = iot_value_name (msgtype_names, type);
   guint off = 1 + len_bytes;
-  IotTapMqtt rec = { .type = type, .qos = -1, .msgid = -1 };
-  guint off0 = off;
+  IotTapMqtt scratch;
   int tree, node;
 
   iot_col_append_sep_info (pkt, ", ", "%s", type_name);
   tree = iot_tree_add_protocol (pkt, parent, &mqtt_fields[F_PROTO], msg, 0, msg->reported);
+  ctx->rec = publish_message (pkt, msg, off, hdr, ctx, &scratch);
   iot_tree_set_label (pkt, tree, "MQ Telemetry Transport Protocol, %s", type_name);
-  ctx->rec = &rec;
   if (type != T_CONNECT && ctx->version == 0)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_UNKNOWN_VERSION], "Unknown version (missing the CONNECT packet?)");
 
@@ -2072,7 +2137,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
       dissect_connack (pkt, tree, msg, off, ctx);
       break;
     case T_PUBLISH:
-      dissect_publish (pkt, tree, msg, off, hdr, ctx, &rec);
+      dissect_publish (pkt, tree, msg, off, hdr, ctx, ctx->rec);
       break;
     case T_SUBSCRIBE:
       dissect_subscribe (pkt, tree, msg, off, ctx);
@@ -2091,7 +2156,7 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
       /* MQTT 5 leaves out a success code and empty properties. */
       if (ctx->version == MQTT_V50 && remaining > 2)
         {
-          add_reason_code (pkt, tree, msg, off, type);
+          record_error_code (ctx, add_reason_code (pkt, tree, msg, off, type));
           off += 1;
           if (remaining > 3)
             {
@@ -2108,14 +2173,14 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
 
           off += dissect_properties (pkt, tree, msg, off, F_PROPERTIES, &props);
           for (; off < msg->reported; off++)
-            add_reason_code (pkt, tree, msg, off, type);
+            record_error_code (ctx, add_reason_code (pkt, tree, msg, off, type));
         }
       break;
     case T_DISCONNECT:
     case T_AUTH:
       if (ctx->version == MQTT_V50 && remaining > 0)
         {
-          add_reason_code (pkt, tree, msg, off, type);
+          record_error_code (ctx, add_reason_code (pkt, tree, msg, off, type));
           off += 1;
           if (remaining >= 2)
             {
@@ -2130,8 +2195,8 @@ dissect_message (IotPacket *pkt, const IotBuf *msg, guint len_bytes, guint32 rem
     }
   if (ctx->st != NULL)
     tx_show (pkt, tree, msg, type, hdr, ctx);
-  publish_message (pkt, msg, off0, hdr, ctx, &rec);
-  ctx->rec = NULL;
+  ctx->rec->version = ctx->version;
+  ctx->rec->cut = FALSE;
 }
 
 /* ---- the byte stream ----------------------------------------------------------- */

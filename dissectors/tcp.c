@@ -892,6 +892,9 @@ add_times (IotPacket *pkt, int tree, TcpState *st, const TcpStream *s, const Fra
   iot_tree_set_generated (pkt, node);
 }
 static void publish_payload (IotPacket *pkt, IotBuf *buf, guint hdr_len, const Segment *seg, guint32 stream);
+static IotTapTcp *publish_segment (IotPacket *pkt, const Segment *seg, guint32 stream, guint32 ack_raw,
+                                   guint16 flags, gboolean has_len);
+static guint16 tap_analysis (guint16 flags);
 
 static int
 dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
@@ -911,6 +914,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   /* The first pass of -q and of the index: no rows, no Info, only what
    * later frames need (every buffer read stays, for its bounds check). */
   gboolean state_only = iot_packet_state_only (pkt);
+  IotTapTcp *segment_record;
   int tree, node;
 
   iot_col_set_protocol (pkt, "TCP");
@@ -1016,6 +1020,7 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
                            "Bogus TCP header length (%u, must be at least 20)", hdr_len);
       set_info_start (pkt, &seg, rel_seq, rel_ack);
       iot_col_append_info (pkt, " Win=%u, bogus TCP header length (%u, must be at least 20)", window, hdr_len);
+      publish_segment (pkt, &seg, s != NULL ? stream : IOT_TAP_NO_STREAM, 0, 0, TRUE);
       return buf->reported;
     }
   if (!bogus_long)
@@ -1038,6 +1043,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
    * flags' expert items for the frame's severity and the expert tap
    * (add_flags makes no row then; the first pass skips them). */
   add_flags (pkt, tree, buf, seg.flags, s == NULL || s->fin_side == 0 || s->fin_side == dir + 1);
+  segment_record = publish_segment (pkt, &seg, s != NULL ? stream : IOT_TAP_NO_STREAM, seg.ack, seg.flags,
+                                    !bogus_long);
   set_info_start (pkt, &seg, rel_seq, rel_ack);
   iot_tree_add_item (pkt, tree, &tcp_fields[F_WINDOW_VALUE], buf, 14, 2, FALSE);
   iot_col_append_uint (pkt, " Win=", window);
@@ -1080,6 +1087,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       first_pass_window_scale (s, dir, frame, &seg);
       if (!bogus_long && !iot_packet_in_error (pkt))
         analysis = tcp_first_pass_analysis (st, s, dir, pkt, &seg, window, s->reused_frame == frame);
+      if (segment_record != NULL && (analysis & TA_WARNINGS))
+        segment_record->analysis = tap_analysis (analysis);
     }
   if (s != NULL)
     add_times (pkt, tree, st, s, fact, frame);
@@ -1096,6 +1105,8 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
       && (!iot_packet_first_pass (pkt) || iot_packet_wants_tree (pkt) || iot_packet_wants_columns (pkt)))
     {
       analysis = tcp_add_seq_analysis (st, s, pkt, tree, buf, fact, seg.len);
+      if (segment_record != NULL && (analysis & TA_WARNINGS))
+        segment_record->analysis = tap_analysis (analysis);
     }
 
   if (s != NULL)
@@ -1117,6 +1128,46 @@ IotDissector iot_dissector_tcp = {
   .state_new = tcp_state_new,
   .state_free = tcp_state_free,
 };
+
+/* The analysis items tcp_add_seq_analysis showed, for the segment tap. */
+static guint16
+tap_analysis (guint16 flags)
+{
+  static const struct { guint16 flag, tap; } map[] = {
+    { TA_RETRANSMISSION, IOT_TAP_TCP_RETRANSMISSION },
+    { TA_FAST_RETRANSMISSION, IOT_TAP_TCP_FAST_RETRANSMISSION },
+    { TA_SPURIOUS_RETRANSMISSION, IOT_TAP_TCP_SPURIOUS_RETRANSMISSION },
+    { TA_LOST_SEGMENT, IOT_TAP_TCP_LOST_SEGMENT },
+    { TA_OUT_OF_ORDER, IOT_TAP_TCP_OUT_OF_ORDER },
+    { TA_DUPLICATE_ACK, IOT_TAP_TCP_DUPLICATE_ACK },
+    { TA_ZERO_WINDOW, IOT_TAP_TCP_ZERO_WINDOW },
+  };
+  guint16 out = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (flags & map[i].flag)
+      out |= map[i].tap;
+  /* A fast or spurious retransmission is a retransmission too (the tree
+   * shows both items). */
+  if (out & (IOT_TAP_TCP_FAST_RETRANSMISSION | IOT_TAP_TCP_SPURIOUS_RETRANSMISSION))
+    out |= IOT_TAP_TCP_RETRANSMISSION;
+  return out;
+}
+
+/* The segment's header for the segment tap, as its tcp.* fields say;
+ * queued before the options, which may end the layer, and given its
+ * analysis afterwards.  NULL: nobody asked, or a copy an ICMP error
+ * quotes. */
+static IotTapTcp *
+publish_segment (IotPacket *pkt, const Segment *seg, guint32 stream, guint32 ack_raw, guint16 flags,
+                 gboolean has_len)
+{
+  IotTapTcp record = { stream, seg->seq, ack_raw, has_len ? seg->len : 0, flags, 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_TCP) || iot_packet_in_error (pkt))
+    return NULL;
+  return iot_tap_queue_open (pkt, IOT_TAP_TCP, &record);
+}
 
 /* The segment's data for the payload tap (following a stream): the bytes
  * tcp.payload covers, with the raw sequence number of the first. */

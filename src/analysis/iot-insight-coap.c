@@ -504,7 +504,8 @@ void
 insight_coap_frame (IotInsight *self, const FrameFacts *ff)
 {
   InsightCoap *c = self->coap;
-  g_autofree char *src = NULL, *dst = NULL, *token = NULL;
+  const char *src, *dst;
+  g_autofree char *token = NULL;
 
   if (ff->quoted)
     {
@@ -514,8 +515,8 @@ insight_coap_frame (IotInsight *self, const FrameFacts *ff)
     }
   if (!ff->coap || ff->l4 != 17)
     return;
-  src = insight_endpoint_text (&ff->src, ff->sport);
-  dst = insight_endpoint_text (&ff->dst, ff->dport);
+  src = insight_endpoint_name (self, &ff->src, ff->sport);
+  dst = insight_endpoint_name (self, &ff->dst, ff->dport);
   token = token_text (ff);
   record_sent (c, ff, src);
   if (ff->coap_type == COAP_ACK || ff->coap_type == COAP_RST)

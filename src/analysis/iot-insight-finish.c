@@ -532,6 +532,8 @@ iot_insight_finish (IotInsight *self)
   if (self->finished)
     return;
   self->finished = TRUE;
+  insight_walk_deferred (self);
+  insight_mqtt_resolve_unacked (self);
   iot_readings_finish (self->readings);
   insight_finish_mqtt (self);
   finish_sessions (self);

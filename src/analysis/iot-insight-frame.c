@@ -20,21 +20,6 @@ node_string (const IotNode *node)
   return node->v.p ? (const char *) node->v.p : "";
 }
 
-static MqttMsg *
-current_mqtt (FrameFacts *ff)
-{
-  return ff->mqtt->len ? &g_array_index (ff->mqtt, MqttMsg, ff->mqtt->len - 1) : NULL;
-}
-
-static void
-set_error_rc (MqttMsg *m, guint64 value, const char *field)
-{
-  if (m != NULL && value >= 0x80 && m->error_rc < 0)
-    {
-      m->error_rc = (gint) value;
-      m->error_field = field;
-    }
-}
 
 /* An IPv4 address field, in host order (0: none). */
 static guint32
@@ -55,7 +40,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
       const IotNode *node = iot_packet_node (pkt, i);
-      MqttMsg *m = current_mqtt (ff);
       int idx;
 
       if (node->field == NULL)
@@ -63,18 +47,10 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
       if (node->field->type == IOT_FT_PROTOCOL)
         last_proto = node->field->proto_abbrev ? node->field->proto_abbrev : node->field->abbrev;
       idx = insight_field_index (f, node->field);
-      if (idx < 0)
+      /* Those come from the frame's records (read_records), even when the
+       * rows are there for someone else (the tree of -V, a report). */
+      if (idx < 0 || insight_field_from_record ((guint) idx))
         continue;
-      /* The dissector's own expert item: it alone knows which copies of a
-       * message still needed an acknowledgement. */
-      if (idx == F_MQTT_UNACKED)
-        {
-          if (m != NULL)
-            m->unanswered = TRUE;
-          continue;
-        }
-      if (ff->quoted && idx == F_COAP_MID && ff->quoted_coap_mid < 0)
-        ff->quoted_coap_mid = (gint) node->v.u;
       /* The copy of another packet inside an ICMP error is not this frame's
        * own traffic; the ICMP header's type and code are. */
       if (ff->quoted && idx != F_MALFORMED && idx != F_ICMP_TYPE && idx != F_ICMP_CODE && idx != F_ICMPV6_TYPE)
@@ -87,9 +63,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_IPV6:
           ff->ip = TRUE;
           break;
-        case F_IP_ID:
-          ff->ip_id = (guint32) node->v.u;
-          break;
         case F_ICMP:
         case F_ICMPV6:
           ff->quoted = TRUE;
@@ -100,52 +73,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_UDP:
           ff->l4 = 17;
           break;
-        case F_TCP_STREAM:
-          ff->has_stream = TRUE;
-          ff->stream = (guint32) node->v.u;
-          break;
-        case F_TCP_SEQ_RAW:
-          ff->seq_raw = (guint32) node->v.u;
-          break;
-        case F_TCP_ACK_RAW:
-          ff->ack_raw = (guint32) node->v.u;
-          break;
-        case F_TCP_LEN:
-          ff->tcp_len = (guint32) node->v.u;
-          ff->payload_len = ff->tcp_len;
-          break;
-        case F_TCP_FLAGS:
-          ff->tcp_flags = (guint16) node->v.u;
-          break;
-        case F_TCP_RETRANS:
-        case F_TCP_FAST_RETRANS:
-        case F_TCP_SPURIOUS:
-          ff->retrans = TRUE;
-          ff->loss_sign = TRUE;
-          break;
-        case F_TCP_LOST_SEGMENT:
-        case F_TCP_OUT_OF_ORDER:
-        case F_TCP_DUP_ACK:
-          ff->loss_sign = TRUE;
-          break;
-        case F_TCP_ZERO_WINDOW:
-          ff->zero_window = TRUE;
-          break;
         case F_UDP_PAYLOAD:
           ff->payload_len = node->vlen;
-          break;
-        case F_MQTT:
-          {
-            MqttMsg fresh = { 0 };
-
-            fresh.qos = -1;
-            fresh.msgid = -1;
-            fresh.keepalive = -1;
-            fresh.connack = -1;
-            fresh.error_rc = -1;
-            fresh.response_time_ns = -1;
-            g_array_append_val (ff->mqtt, fresh);
-          }
           break;
         case F_MALFORMED:
           ff->malformed = last_proto ? last_proto : "frame";
@@ -156,85 +85,8 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         default:
           break;
         }
-      if (idx >= F_MQTT_TYPE && idx <= F_MQTT_DUP_OF && m != NULL)
-        {
-          switch (idx)
-            {
-            case F_MQTT_TYPE: m->type = (guint8) node->v.u; break;
-            case F_MQTT_QOS: m->qos = (gint8) node->v.u; break;
-            case F_MQTT_DUP: m->dup = node->v.u != 0; break;
-            case F_MQTT_RETAIN: m->retain = node->v.u != 0; break;
-            case F_MQTT_MSGID: m->msgid = (gint32) node->v.u; break;
-            case F_MQTT_TOPIC:
-              if (m->topic == NULL)
-                m->topic = g_strdup (node_string (node));
-              else if (m->type != 3)
-                {
-                  char *joined = g_strconcat (m->topic, "\n", node_string (node), NULL);
-
-                  g_free (m->topic);
-                  m->topic = joined;
-                }
-              break;
-            case F_MQTT_MSG: m->payload_len = node->vlen; break;
-            case F_MQTT_CLIENTID: m->client_id = node_string (node); break;
-            case F_MQTT_USERNAME: m->username = node_string (node); m->has_username = TRUE; break;
-            case F_MQTT_PASSWD: m->passwd = node_string (node); m->has_passwd = TRUE; break;
-            case F_MQTT_KALIVE: m->keepalive = (gint) node->v.u; break;
-            case F_MQTT_CONACK: m->connack = (gint) node->v.u; break;
-            case F_MQTT_CONNACK_RC: m->connack = (gint) node->v.u; break;
-            case F_MQTT_SUBACK_QOS: set_error_rc (m, node->v.u, "Granted QoS"); break;
-            case F_MQTT_RESPONSE_TIME: m->response_time_ns = node->v.i; break;
-            case F_MQTT_DUP_OF: m->dup_of = (guint32) node->v.u; break;
-            default:
-              set_error_rc (m, node->v.u, node->field->name);
-              break;
-            }
-          continue;
-        }
       switch (idx)
         {
-        /* Over TCP/TLS (RFC 8323) a message has no type: none of the four. */
-        case F_COAP: ff->coap = TRUE; ff->coap_response_time = -1; ff->coap_type = COAP_TYPE_NONE; break;
-        case F_COAP_TYPE: ff->coap_type = (guint) node->v.u; break;
-        case F_COAP_CODE: ff->coap_code = (guint) node->v.u; break;
-        case F_COAP_MID: ff->coap_mid = (guint) node->v.u; break;
-        case F_COAP_RESPONSE_TIME: ff->coap_response_time = node->v.i; break;
-        case F_COAP_REQ_FIRST:
-        case F_COAP_RESP_FIRST: ff->coap_retrans = TRUE; break;
-        case F_COAP_URI: ff->coap_uri = node_string (node); break;
-        case F_COAP_TOKEN:
-          ff->coap_token = node->v.p;
-          ff->coap_token_len = node->vlen;
-          break;
-        case F_COAP_OBSERVE: ff->coap_observe = (gint64) node->v.u; break;
-        case F_COAP_OPT_NAME:
-          /* "#2: Block1": the Block Number that follows is that option's. */
-          ff->coap_next_block = g_str_has_suffix (node_string (node), ": Block1") ? 1
-                                : g_str_has_suffix (node_string (node), ": Block2") ? 2 : 0;
-          break;
-        case F_COAP_BLOCK_NUMBER:
-          /* A message may carry both: the option that describes its own
-           * body (Block1 in a request, Block2 in a response) wins. */
-          if (ff->coap_next_block != 0
-              && (ff->coap_block_option == 0
-                  || ff->coap_next_block == (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
-            {
-              ff->coap_block_option = ff->coap_next_block;
-              ff->coap_block_number = (guint32) node->v.u;
-            }
-          break;
-        case F_COAP_BLOCK_MORE:
-          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
-            ff->coap_block_more = node->v.u != 0;
-          break;
-        case F_COAP_BLOCK_SIZE:
-          if (ff->coap_next_block == ff->coap_block_option && ff->coap_next_block != 0)
-            {
-              ff->coap_block_size = 16u << MIN (node->v.u, 6u);
-              ff->coap_next_block = 0;
-            }
-          break;
         case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
         case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
         case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
@@ -338,13 +190,161 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
     }
 }
 
+/* ---- what the records say ------------------------------------------------------------ */
+
+/* The frame's TCP segment: the last one of its own traffic. */
+static void
+read_tcp_record (IotPacket *pkt, FrameFacts *ff)
+{
+  const guint16 resent = IOT_TAP_TCP_RETRANSMISSION | IOT_TAP_TCP_FAST_RETRANSMISSION
+                         | IOT_TAP_TCP_SPURIOUS_RETRANSMISSION;
+  const guint16 loss = resent | IOT_TAP_TCP_LOST_SEGMENT | IOT_TAP_TCP_OUT_OF_ORDER | IOT_TAP_TCP_DUPLICATE_ACK;
+  gconstpointer const *records;
+  const IotTapTcp *tcp;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_TCP, &n);
+  if (n == 0)
+    return;
+  tcp = records[n - 1];
+  if (tcp->stream != IOT_TAP_NO_STREAM)
+    {
+      ff->has_stream = TRUE;
+      ff->stream = tcp->stream;
+    }
+  ff->seq_raw = tcp->seq_raw;
+  ff->ack_raw = tcp->ack_raw;
+  ff->tcp_len = tcp->len;
+  ff->payload_len = tcp->len;
+  ff->tcp_flags = tcp->flags;
+  ff->retrans = (tcp->analysis & resent) != 0;
+  ff->loss_sign = (tcp->analysis & loss) != 0;
+  ff->zero_window = (tcp->analysis & IOT_TAP_TCP_ZERO_WINDOW) != 0;
+}
+
+/* A record's string as mqtt.topic holds it: valid UTF-8. */
+static const char *
+valid_text (IotPacket *pkt, const char *text)
+{
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+  return iot_packet_valid_utf8 (pkt, (const guint8 *) text, strlen (text));
+}
+
+/* The reason code field the rules name for an MQTT error. */
+static const char *
+mqtt_error_field (IotInsight *self, const IotTapMqtt *rec)
+{
+  static const int rc_field[16] = {
+    [4] = F_MQTT_PUBACK_RC, [5] = F_MQTT_PUBREC_RC, [6] = F_MQTT_PUBREL_RC, [7] = F_MQTT_PUBCOMP_RC,
+    [9] = F_MQTT_SUBACK_RC, [11] = F_MQTT_UNSUBACK_RC, [14] = F_MQTT_DISCONNECT_RC, [15] = F_MQTT_AUTH_RC,
+  };
+  const IotField *field;
+
+  if (rec->type == 9 && (rec->version == 3 || rec->version == 4))
+    return "Granted QoS";
+  field = rc_field[rec->type & 0xf] ? self->f.f[rc_field[rec->type & 0xf]] : NULL;
+  return field != NULL ? field->name : NULL;
+}
+
+static void
+read_mqtt_records (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapMqtt *rec = records[i];
+      MqttMsg m = { 0 };
+
+      if (rec->in_error)
+        continue;
+      m.type = rec->type;
+      m.qos = rec->qos;
+      m.dup = rec->dup;
+      m.retain = rec->retain;
+      m.msgid = rec->msgid;
+      m.unanswered = rec->unacknowledged;
+      m.topic = g_strdup (rec->type == 3 ? valid_text (pkt, rec->topic) : rec->filters);
+      m.payload_len = rec->type == 3 && !rec->payload_cut ? rec->payload_len : 0;
+      m.client_id = rec->client_id;
+      m.username = rec->username;
+      m.has_username = rec->username != NULL;
+      m.passwd = rec->password;
+      m.has_passwd = rec->password != NULL;
+      m.keepalive = rec->keepalive;
+      m.connack = rec->connack;
+      m.error_rc = rec->error_code;
+      m.error_field = rec->error_code >= 0 ? mqtt_error_field (self, rec) : NULL;
+      m.response_time_ns = rec->response_time_ns;
+      m.dup_of = rec->dup_of;
+      g_array_append_val (ff->mqtt, m);
+    }
+}
+
+/* The last CoAP message of the frame's own traffic wins, option by
+ * option, as the rows did; the first one an ICMP error quotes names the
+ * message it refused. */
+static void
+read_coap_records (IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_COAP, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapCoap *rec = records[i];
+      /* Options come in number order: Block2 (23) before Block1 (27). */
+      static const guint order[2] = { 1, 0 };
+
+      if (rec->in_error)
+        {
+          if (ff->quoted_coap_mid < 0 && rec->type != COAP_TYPE_NONE)
+            ff->quoted_coap_mid = rec->mid;
+          continue;
+        }
+      ff->coap = TRUE;
+      ff->coap_type = rec->type;
+      ff->coap_code = rec->code;
+      ff->coap_mid = rec->mid;
+      ff->coap_response_time = rec->response_time_ns;
+      ff->coap_retrans |= rec->retransmission;
+      if (rec->uri != NULL)
+        ff->coap_uri = rec->uri;
+      if (rec->token_len > 0)
+        {
+          ff->coap_token = rec->token;
+          ff->coap_token_len = rec->token_len;
+        }
+      if (rec->observe >= 0)
+        ff->coap_observe = rec->observe;
+      for (guint k = 0; k < 2; k++)
+        {
+          guint slot = order[k], option = slot + 1;
+
+          /* A message may carry both: the option that describes its own
+           * body (Block1 in a request, Block2 in a response) wins. */
+          if (!rec->block[slot].present
+              || (ff->coap_block_option != 0 && option != (ff->coap_code > 0 && ff->coap_code < 32 ? 1u : 2u)))
+            continue;
+          ff->coap_block_option = option;
+          ff->coap_block_number = rec->block[slot].number;
+          ff->coap_block_more = rec->block[slot].more;
+          ff->coap_block_size = 16u << MIN (rec->block[slot].szx, 6u);
+        }
+    }
+}
+
 /* ---- other protocols ------------------------------------------------------------------ */
 
 static void
 coap_frame (IotInsight *self, const FrameFacts *ff)
 {
-  g_autofree char *src = insight_endpoint_text (&ff->src, ff->sport);
-  g_autofree char *dst = insight_endpoint_text (&ff->dst, ff->dport);
+  const char *src = insight_endpoint_name (self, &ff->src, ff->sport);
+  const char *dst = insight_endpoint_name (self, &ff->dst, ff->dport);
   g_autofree char *key = NULL;
   FrameList *l;
 
@@ -591,12 +591,12 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
   const char *proto = NULL;
   gboolean to_server;
   CleartextKey ck;
+  Stream *st = NULL;
   FrameList *l;
 
   if (ff->mqtt->len > 0)
     {
-      Stream *st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (ff->stream + 1));
-
+      st = g_hash_table_lookup (self->streams, GUINT_TO_POINTER (ff->stream + 1));
       proto = "MQTT";
       to_server = st && st->client_known ? ff->dport == st->broker_port : ff->dport < ff->sport;
     }
@@ -623,13 +623,25 @@ cleartext_frame (IotInsight *self, const FrameFacts *ff)
   ck.device = to_server ? ff->src : ff->dst;
   ck.proto = ff->mqtt->len > 0 ? 0 : ff->coap ? 1 : 2;
   ck.port = to_server ? ff->dport : ff->sport;
-  l = g_hash_table_lookup (self->cleartext_lists, &ck);
+  /* An MQTT connection's messages mostly land in the list of the one
+   * before. */
+  if (st != NULL && st->cleartext_list != NULL && st->cleartext_port == ck.port
+      && memcmp (&st->cleartext_device, &ck.device, sizeof ck.device) == 0)
+    l = st->cleartext_list;
+  else
+    l = g_hash_table_lookup (self->cleartext_lists, &ck);
   if (l == NULL)
     {
       g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%u", proto, insight_device_name (self, &ck.device)->text, ck.port);
 
       l = insight_frame_list_get (self->lists[L_CLEARTEXT], key);
       g_hash_table_insert (self->cleartext_lists, g_memdup2 (&ck, sizeof ck), l);
+    }
+  if (st != NULL)
+    {
+      st->cleartext_list = l;
+      st->cleartext_device = ck.device;
+      st->cleartext_port = ck.port;
     }
   /* The finding shows the first frames and counts the rest. */
   if (l->frames->len < CLEARTEXT_FRAMES_SHOWN)
@@ -770,15 +782,36 @@ add_frame (IotInsight *self, FrameFacts *ff)
   cleartext_frame (self, ff);
 }
 
+static void
+frame_facts_clear (FrameFacts *ff)
+{
+  for (guint i = 0; i < ff->mqtt->len; i++)
+    g_free (g_array_index (ff->mqtt, MqttMsg, i).topic);
+}
+
+/* Whether the frame carries an IEEE 802.15.4 MAC frame (its record). */
+static gboolean
+carries_wpan (IotPacket *pkt)
+{
+  guint n = 0;
+
+  iot_packet_tap_records (pkt, IOT_TAP_WPAN, &n);
+  return n > 0;
+}
+
 void
 iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
 {
   FrameFacts ff = { 0 };
   gint64 t = iot_packet_time_ns (pkt);
 
+  /* A first pass frame after the walk of its own began: it comes later. */
+  if (self->deferred_from != 0 && iot_packet_first_pass (pkt))
+    return;
   if (self->first_ns < 0)
     self->first_ns = t;
   ff.number = iot_packet_frame_number (pkt);
+  ff.first_pass = iot_packet_first_pass (pkt);
   ff.rel_ns = t - self->first_ns;
   ff.wirelen = iot_packet_wirelen (pkt);
   ff.mqtt = self->scratch_mqtt;
@@ -794,6 +827,22 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
+  if (ff.first_pass && self->engine != NULL && carries_wpan (pkt))
+    {
+      /* 802.15.4 rows name a device by what later frames teach (the short
+       * address an association response assigns afterwards): from the
+       * first such frame on, the frames wait for a walk of their own at
+       * the end (insight_walk_deferred), in order. */
+      self->deferred_from = ff.number;
+      frame_facts_clear (&ff);
+      return;
+    }
+  if (!ff.quoted)
+    {
+      read_tcp_record (pkt, &ff);
+      read_mqtt_records (self, pkt, &ff);
+    }
+  read_coap_records (pkt, &ff);
   if (self->keep & IOT_INSIGHT_KEEP_READINGS)
     iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);
@@ -805,6 +854,30 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dst = *iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &ff.sport, &ff.dport);
   add_frame (self, &ff);
-  for (guint i = 0; i < ff.mqtt->len; i++)
-    g_free (g_array_index (ff.mqtt, MqttMsg, i).topic);
+  frame_facts_clear (&ff);
+}
+
+/* The frames the first pass left to a walk of their own (802.15.4),
+ * dissected again in order with what the insight reads. */
+void
+insight_walk_deferred (IotInsight *self)
+{
+  g_autoptr (IotFieldSet) wanted = NULL;
+  g_autoptr (IotPacket) pkt = NULL;
+  IotDissectOptions options = { 0 };
+  guint32 from = self->deferred_from, last;
+
+  if (from == 0 || self->engine == NULL)
+    return;
+  self->deferred_from = 0;
+  wanted = iot_field_set_new ();
+  iot_insight_listener.add_wanted (self, wanted, &options.flags);
+  options.fields = wanted;
+  pkt = iot_packet_new ();
+  last = iot_engine_n_passed (self->engine);
+  for (guint32 number = from; number <= last; number++)
+    {
+      iot_engine_dissect (self->engine, pkt, number, &options);
+      iot_insight_add_packet (self, pkt);
+    }
 }

@@ -180,6 +180,128 @@ mqtt_credentials (IotInsight *self, const FrameFacts *ff, const MqttMsg *m)
 }
 
 static void
+add_unacked (IotInsight *self, guint32 frame, gboolean from_client, const char *client)
+{
+  g_autofree char *k = g_strdup_printf ("%s\x1f%s", from_client ? "client" : "broker", client);
+
+  insight_frame_list_add (insight_frame_list_get (self->lists[L_UNACKED], k), frame);
+}
+
+/* A PUBLISH waits for its answer under the connection, the direction it
+ * travels, the answer's type and its identifier, as the MQTT dissector
+ * matches them. */
+static gint64
+publish_key (const FrameFacts *ff, gboolean reverse, guint answer, gint32 msgid)
+{
+  int order = memcmp (&ff->src, &ff->dst, sizeof ff->src);
+  gboolean dir = order < 0 || (order == 0 && ff->sport < ff->dport);
+
+  if (reverse)
+    dir = !dir;
+  return (gint64) ff->stream << 24 | (gint64) dir << 20 | (gint64) (answer & 0xf) << 16 | (guint16) msgid;
+}
+
+/* First pass: a QoS 1/2 PUBLISH becomes a candidate for "never
+ * acknowledged" until an answer comes. */
+static void
+publish_waits (IotInsight *self, const FrameFacts *ff, const MqttMsg *m, gboolean from_client, const char *client)
+{
+  UnackedCandidate c = { ff->number, (guint) (m - &g_array_index (ff->mqtt, MqttMsg, 0)), from_client, client };
+  gint64 key;
+  OpenPublishes *open;
+
+  if ((m->qos != 1 && m->qos != 2) || m->msgid < 0)
+    return;
+  key = publish_key (ff, FALSE, m->qos == 1 ? 4 : 5, m->msgid);
+  open = g_hash_table_lookup (self->open_publishes, &key);
+  if (open == NULL)
+    {
+      open = g_new (OpenPublishes, 1);
+      *open = (OpenPublishes) { key, c, NULL };
+      g_hash_table_add (self->open_publishes, open);
+      return;
+    }
+  if (open->more == NULL)
+    open->more = g_array_new (FALSE, FALSE, sizeof (UnackedCandidate));
+  g_array_append_val (open->more, c);
+}
+
+/* First pass: a PUBACK or PUBREC answers every copy still waiting under
+ * its key; the MQTT dissector warns about none of them (the oldest gets
+ * the answer, the others are copies). */
+static void
+publish_answered (IotInsight *self, const FrameFacts *ff, const MqttMsg *m)
+{
+  gint64 key;
+
+  if (m->msgid < 0)
+    return;
+  key = publish_key (ff, TRUE, m->type, m->msgid);
+  g_hash_table_remove (self->open_publishes, &key);
+}
+
+static int
+cmp_candidates (gconstpointer a, gconstpointer b)
+{
+  const UnackedCandidate *x = a, *y = b;
+
+  if (x->frame != y->frame)
+    return x->frame < y->frame ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void
+insight_mqtt_resolve_unacked (IotInsight *self)
+{
+  g_autoptr (IotPacket) pkt = NULL;
+  g_autoptr (GArray) waiting = g_array_new (FALSE, FALSE, sizeof (UnackedCandidate));
+  IotDissectOptions options = { .flags = IOT_DISSECT_TAP (IOT_TAP_MQTT) };
+  guint32 dissected = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->open_publishes);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    {
+      const OpenPublishes *open = value;
+
+      g_array_append_val (waiting, open->first);
+      if (open->more != NULL)
+        g_array_append_vals (waiting, open->more->data, open->more->len);
+    }
+  g_hash_table_remove_all (self->open_publishes);
+  g_array_sort (waiting, cmp_candidates);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      const UnackedCandidate *c = &g_array_index (waiting, UnackedCandidate, i);
+      gconstpointer const *records;
+      guint n, own = 0;
+      gboolean unacked = self->engine == NULL;
+
+      if (self->engine != NULL)
+        {
+          if (pkt == NULL)
+            pkt = iot_packet_new ();
+          if (dissected != c->frame)
+            iot_engine_dissect (self->engine, pkt, c->frame, &options);
+          dissected = c->frame;
+          records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
+          for (guint r = 0; r < n; r++)
+            {
+              const IotTapMqtt *rec = records[r];
+
+              if (rec->in_error)
+                continue;
+              if (own++ == c->index)
+                unacked = rec->unacknowledged;
+            }
+        }
+      if (unacked)
+        add_unacked (self, c->frame, c->from_client, c->client);
+    }
+}
+
+static void
 mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
 {
   gboolean from_client = mqtt_from_client (st, ff, m->type);
@@ -248,8 +370,12 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
     case 3:
       {
         const char *topic = m->topic ? m->topic : "";
-        Topic *t = insight_topic_get (self, topic);
+        Topic *t = st->last_topic;
         Profile *tp;
+
+        /* A connection mostly publishes on the same few topics. */
+        if (t == NULL || strcmp (t->stats.topic, topic) != 0)
+          t = st->last_topic = insight_topic_get (self, topic);
 
         t->stats.messages++;
         t->stats.bytes += m->payload_len;
@@ -260,7 +386,9 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         if (from_client)
           {
             t->stats.published++;
-            insight_add_unique (self, t->stats.publishers, client);
+            if (t->last_publisher != client)
+              insight_add_unique (self, t->stats.publishers, client);
+            t->last_publisher = client;
             if (!m->dup)
               {
                 Series *se = t->last_series;
@@ -292,8 +420,12 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
         else
           {
             t->stats.delivered++;
-            insight_add_unique (self, t->stats.subscribers, client);
-            insight_add_unique (self, t->recipients, client);
+            if (t->last_receiver != client)
+              {
+                insight_add_unique (self, t->stats.subscribers, client);
+                insight_add_unique (self, t->recipients, client);
+              }
+            t->last_receiver = client;
           }
         if (m->dup)
           {
@@ -302,16 +434,16 @@ mqtt_message (IotInsight *self, const FrameFacts *ff, MqttMsg *m, Stream *st)
             if (m->dup_of)
               insight_frame_list_add (insight_frame_list_get (self->lists[L_DUP_ORIGINAL], key), m->dup_of);
           }
-        if (m->unanswered)
-          {
-            g_autofree char *k = g_strdup_printf ("%s\x1f%s", from_client ? "client" : "broker", client);
-
-            insight_frame_list_add (insight_frame_list_get (self->lists[L_UNACKED], k), ff->number);
-          }
+        if (ff->first_pass)
+          publish_waits (self, ff, m, from_client, client);
+        else if (m->unanswered)
+          add_unacked (self, ff->number, from_client, client);
       }
       break;
     case 4:
     case 5:
+      if (ff->first_pass)
+        publish_answered (self, ff, m);
       if (!from_client)
         insight_track_answer (self, st, ff->number, ff->rel_ns, m->msgid);
       /* The dissector puts the time since the PUBLISH on its answer. */

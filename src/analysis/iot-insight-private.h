@@ -74,6 +74,7 @@ typedef struct {
 typedef struct {
   guint32  number;
   gint64   rel_ns;
+  gboolean first_pass;          /* heard in the first pass: no mqtt.publish.unacknowledged yet */
   guint32  wirelen;
   IotAddress src, dst;
   guint16  sport, dport;
@@ -153,11 +154,15 @@ typedef struct {
   GHashTable *types;        /* char * → Counter */
 } Profile;
 
-typedef struct {
+typedef struct _Topic {
   IotTopicStats stats;
   guint         main_count; /* messages of the busiest publisher */
   GPtrArray    *recipients; /* char *: clients the broker delivered it to */
   struct _Series *last_series;  /* the series of its last publication: most topics have one publisher */
+  /* The last client added to the publishers, and to the subscribers and
+   * recipients (client names live as long as the insight: the same
+   * pointer is the same name, already in the lists). */
+  const char   *last_publisher, *last_receiver;
 } Topic;
 
 /* The publications of one publisher on one topic. */
@@ -197,6 +202,12 @@ typedef struct {
   gboolean   last_publish_answered;
   GArray    *retrans;       /* guint32: TCP retransmissions, either direction */
   char      *client_endpoint;      /* the client's address:port, formatted once; NULL: not yet */
+  struct _Topic *last_topic;       /* the topic of its last PUBLISH, NULL: none yet */
+  /* Its last clear-text list (lists[L_CLEARTEXT]) and that list's device
+   * and port: the same for every message once the client is known. */
+  FrameList *cleartext_list;
+  IotAddress cleartext_device;
+  guint16    cleartext_port;
 } Stream;
 
 /* One topic filter of a SUBSCRIBE. */
@@ -205,6 +216,24 @@ typedef struct {
   char   *filter;
   guint32 frame;            /* the SUBSCRIBE */
 } Subscription;
+
+/* First pass: a QoS 1/2 PUBLISH no answer has come to yet; at the end the
+ * engine tells whether the MQTT dissector calls it unacknowledged. */
+typedef struct {
+  guint32  frame;
+  guint    index;           /* among the frame's own MQTT messages */
+  gboolean from_client;
+  const char *client;       /* the sender's (or receiver's) client name then (the session's
+                             * or the stream's: both live as long as the insight) */
+} UnackedCandidate;
+
+/* The PUBLISHes waiting under one key: mostly one; DUP copies in @more.
+ * The key comes first: the struct is its own key in open_publishes. */
+typedef struct {
+  gint64           key;
+  UnackedCandidate first;
+  GArray          *more;    /* UnackedCandidate; NULL: none */
+} OpenPublishes;
 
 /* A QoS 1/2 PUBLISH of a client, waiting for its PUBACK/PUBREC. */
 typedef struct {
@@ -339,6 +368,10 @@ struct _IotInsight {
   GHashTable  *ntp_clients;            /* address text → NtpCount (iot-insight-tls-causes.c) */
   IotInsightItem *capture_point;       /* from where the capture was taken; NULL: no TCP handshake */
   GArray      *first_seen_resent;      /* guint32: messages decoded from a TCP retransmission, first seen there */
+  IotEngine   *engine;                 /* the frames' engine (iot_insight_set_engine); may be NULL */
+  guint32      deferred_from;          /* first pass: the first frame left to a walk of its own, 0: none */
+  GHashTable  *open_publishes;         /* first pass: OpenPublishes by their gint64 key (stream,
+                                        * direction, answer, id) */
   GHashTable  *dhcp_clients;           /* MAC text → DhcpClient (iot-insight-network.c) */
   GHashTable  *arp_asks;               /* "sender>target" → ArpAsk */
   GHashTable  *arp_answered;           /* addresses that answered an ARP request */
@@ -351,6 +384,7 @@ struct _IotInsight {
   GArray      *mqtt_latency, *coap_latency;  /* double seconds */
   GHashTable  *devices;                /* address → Profile */
   GHashTable  *device_names;           /* IotAddress → DeviceName: each address formatted once */
+  GHashTable  *endpoint_names;         /* address and port → "address:port", each formatted once */
   GArray      *scratch_mqtt, *scratch_hs;   /* FrameFacts' lists, reused frame after frame */
   GHashTable  *clients;                /* MQTT client → Profile */
   GHashTable  *topic_profiles;         /* topic → Profile */
@@ -376,8 +410,14 @@ struct _IotInsight {
 
 void            insight_fields_init (InsightFields *f);
 void            insight_fields_add (const InsightFields *f, IotFieldSet *wanted);
+/* iot-insight-frame.c: the frames the first pass left to a walk of their own. */
+void            insight_walk_deferred (IotInsight *self);
+/* iot-insight-mqtt.c: the first pass's unanswered PUBLISHes, asked of the engine. */
+void            insight_mqtt_resolve_unacked (IotInsight *self);
+gboolean        insight_field_from_record (guint i);
 char           *insight_address_text (const IotAddress *addr);
 char           *insight_endpoint_text (const IotAddress *addr, guint16 port);
+const char     *insight_endpoint_name (IotInsight *self, const IotAddress *addr, guint16 port);
 gboolean        insight_address_is_local (const IotAddress *addr);
 double          insight_percentile (const double *sorted, guint n, double p);
 IotDistribution insight_distribution (GArray *values);

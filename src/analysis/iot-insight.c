@@ -75,10 +75,24 @@ insight_fields_init (InsightFields *f)
     f->f[i] = field_names[i] ? iot_registry_field (field_names[i]) : NULL;
 }
 
+/* Whether the insight reads field @i from a tap record (IotTapTcp,
+ * IotTapMqtt, IotTapCoap) instead of the tree; iot-insight-frame.c. */
+gboolean
+insight_field_from_record (guint i)
+{
+  return (i >= F_TCP_STREAM && i <= F_TCP_DUP_ACK) || (i >= F_MQTT_TYPE && i <= F_MQTT_DUP_OF)
+         || (i >= F_COAP_TYPE && i <= F_COAP_BLOCK_SIZE) || i == F_MQTT_UNACKED || i == F_IP_ID;
+}
+
 void
 insight_fields_add (const InsightFields *f, IotFieldSet *wanted)
 {
-  iot_field_set_add_each (wanted, f->f, N_F);
+  /* The protocols' own rows stay: which layer a malformed frame broke in
+   * is the last of them before the _ws.malformed row, and an ICMP row
+   * marks the copy an error quotes.  They are one row per layer. */
+  for (guint i = 0; i < N_F; i++)
+    if (f->f[i] != NULL && !insight_field_from_record (i))
+      iot_field_set_add (wanted, f->f[i]);
 }
 
 /* Which of our fields @field is, or -1. */
@@ -538,6 +552,15 @@ stream_free (gpointer data)
 }
 
 static void
+open_publishes_free (gpointer data)
+{
+  OpenPublishes *open = data;
+
+  g_clear_pointer (&open->more, g_array_unref);
+  g_free (open);
+}
+
+static void
 device_name_free (gpointer data)
 {
   DeviceName *d = data;
@@ -575,6 +598,48 @@ insight_device_name (IotInsight *self, const IotAddress *addr)
       g_hash_table_insert (self->device_names, g_memdup2 (addr, sizeof *addr), d);
     }
   return d;
+}
+
+/* An address and port, the key of endpoint_names. */
+typedef struct {
+  IotAddress addr;
+  guint16    port;
+} EndpointKey;
+
+static guint
+endpoint_key_hash (gconstpointer key)
+{
+  const EndpointKey *k = key;
+
+  return address_hash (&k->addr) * 31u + k->port;
+}
+
+static gboolean
+endpoint_key_equal (gconstpointer a, gconstpointer b)
+{
+  const EndpointKey *x = a, *y = b;
+
+  return x->port == y->port && address_equal (&x->addr, &y->addr);
+}
+
+/* insight_endpoint_text, formatted once per endpoint: the CoAP rules name
+ * both ends of every message.  The text lives as long as the insight. */
+const char *
+insight_endpoint_name (IotInsight *self, const IotAddress *addr, guint16 port)
+{
+  EndpointKey key;
+  char *text;
+
+  memset (&key, 0, sizeof key);
+  key.addr = *addr;
+  key.port = port;
+  text = g_hash_table_lookup (self->endpoint_names, &key);
+  if (text == NULL)
+    {
+      text = insight_endpoint_text (addr, port);
+      g_hash_table_insert (self->endpoint_names, g_memdup2 (&key, sizeof key), text);
+    }
+  return text;
 }
 
 static guint
@@ -616,6 +681,7 @@ iot_insight_new (void)
   self->coap_latency = g_array_new (FALSE, FALSE, sizeof (double));
   self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
   self->device_names = g_hash_table_new_full (address_hash, address_equal, g_free, device_name_free);
+  self->endpoint_names = g_hash_table_new_full (endpoint_key_hash, endpoint_key_equal, g_free, g_free);
   self->scratch_mqtt = g_array_new (FALSE, FALSE, sizeof (MqttMsg));
   self->scratch_hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
@@ -632,6 +698,7 @@ iot_insight_new (void)
   insight_network_init (self);
   insight_coap_init (self);
   self->first_seen_resent = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->open_publishes = g_hash_table_new_full (g_int64_hash, g_int64_equal, open_publishes_free, NULL);
   insight_wpan_init (self);
   insight_path_init (self);
   insight_radio_init (self);
@@ -661,6 +728,7 @@ iot_insight_free (IotInsight *self)
   insight_network_clear (self);
   insight_coap_clear (self);
   g_array_unref (self->first_seen_resent);
+  g_hash_table_unref (self->open_publishes);
   insight_wpan_clear (self);
   insight_path_clear (self);
   insight_radio_clear (self);
@@ -674,6 +742,7 @@ iot_insight_free (IotInsight *self)
   g_array_unref (self->coap_latency);
   g_hash_table_unref (self->devices);
   g_hash_table_unref (self->device_names);
+  g_hash_table_unref (self->endpoint_names);
   g_array_unref (self->scratch_mqtt);
   g_array_unref (self->scratch_hs);
   g_hash_table_unref (self->clients);
@@ -703,6 +772,7 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   iot_insight_add_wanted (insight, wanted);
   insight_radio_add_taps (flags);
   insight_sparkplug_add_taps (flags);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;
@@ -720,16 +790,27 @@ listener_finish (gpointer self)
   iot_insight_finish (self);
 }
 
+/* Every field the insight reads is known in the first pass: what only
+ * later frames tell (mqtt.publish.unacknowledged, a CoAP request's
+ * response) comes from records, or is asked at the end
+ * (insight_mqtt_resolve_unacked). */
 const IotScanListener iot_insight_listener = {
   .add_wanted = listener_add_wanted,
   .frame = listener_frame,
   .finish = listener_finish,
+  .fields_in_first_pass = TRUE,
 };
 
 void
 iot_insight_set_keep (IotInsight *self, IotInsightKeep keep)
 {
   self->keep = keep;
+}
+
+void
+iot_insight_set_engine (IotInsight *self, IotEngine *engine)
+{
+  self->engine = engine;
 }
 
 void
@@ -746,6 +827,7 @@ iot_insight_analyze (IotEngine *engine, GCancellable *cancellable, GError **erro
   g_autoptr (IotScan) scan = iot_scan_new (engine);
 
   iot_insight_set_capture_path (self, iot_file_path (iot_engine_file (engine)));
+  iot_insight_set_engine (self, engine);
   iot_scan_add_listener (scan, &iot_insight_listener, self, NULL);
   if (!iot_scan_run (scan, cancellable, NULL, NULL, error))
     return NULL;

@@ -111,6 +111,13 @@ void          iot_insight_finish (IotInsight *insight);
 extern const IotScanListener iot_insight_listener;
 /* The capture's name in reports (the file's base name). */
 void          iot_insight_set_capture_path (IotInsight *insight, const char *path);
+/* The engine whose frames the insight hears (not owned; it must outlive
+ * the insight's finish).  The listener may hear the engine's first pass
+ * (iot_scan_attach_first_pass), where no dissector knows yet which QoS
+ * 1/2 PUBLISH will never be acknowledged: at the end the insight asks the
+ * engine about the few PUBLISHes it saw no answer to.  Without an engine
+ * those count as unacknowledged. */
+void          iot_insight_set_engine (IotInsight *insight, IotEngine *engine);
 
 /* What the insight keeps besides its findings, topics, sessions and
  * latencies: the numeric readings (the window's chart, the JSON and HTML

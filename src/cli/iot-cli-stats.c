@@ -238,6 +238,7 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
     {
       insight_tap = iot_insight_new ();
       iot_insight_set_capture_path (insight_tap, iot_file_path (file));
+      iot_insight_set_engine (insight_tap, engine);
       /* The text report prints neither readings nor profiles. */
       iot_insight_set_keep (insight_tap, (insight_opts.report_json || insight_opts.report_html
                                           ? IOT_INSIGHT_KEEP_READINGS : 0)
@@ -245,8 +246,15 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
                                             ? IOT_INSIGHT_KEEP_PROFILES : 0));
       iot_scan_add_listener (taps, &iot_insight_listener, insight_tap, NULL);
     }
-  /* -c stops the frames the reports see short of the first pass's end. */
-  taps_in_first_pass = opts.count <= 0 && iot_scan_attach_first_pass (taps);
+  /* -c stops the frames the reports see short of the first pass's end.
+   * The insight hears the first pass only when no printing pass reads the
+   * frames anyway (-q, no filter): beside a tree or a filter's rows it
+   * shares that pass, as it always has (it names a malformed packet's
+   * layer by the last of the rows it sees). */
+  taps_in_first_pass = opts.count <= 0
+                       && (!insight_requested ()
+                           || (opts.quiet && opts.display_filter == NULL && opts.read_filter == NULL))
+                       && iot_scan_attach_first_pass (taps);
 }
 
 /* What the listeners add to the second pass's dissection. */

@@ -195,6 +195,15 @@ iot_engine_set_first_pass_listener (IotEngine *self, IotDissectFlags taps, IotFi
   return TRUE;
 }
 
+gboolean
+iot_engine_set_first_pass_fields (IotEngine *self, const IotFieldSet *fields)
+{
+  if (iot_engine_n_passed (self) > 0)
+    return FALSE;
+  self->pass_options.fields = fields;
+  return TRUE;
+}
+
 guint64
 iot_engine_first_pass_nodes (IotEngine *self)
 {

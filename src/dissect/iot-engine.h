@@ -39,6 +39,12 @@ gboolean     iot_engine_set_first_pass_listener (IotEngine *engine, IotDissectFl
 /* Wanted fields for a dissection: a bitset over field ids, or NULL for
  * "only what the flags ask for".  Built with iot_field_set_*(). */
 typedef struct _IotFieldSet IotFieldSet;
+/* The first pass's listener also reads @fields (not owned; it must
+ * outlive the pass): the pass builds their rows, and only theirs.  For
+ * fields whose value the first pass already knows (not a response_in or
+ * another later frame's fact).  Before the pass has started; FALSE
+ * afterwards. */
+gboolean     iot_engine_set_first_pass_fields (IotEngine *engine, const IotFieldSet *fields);
 IotFieldSet *iot_field_set_new (void);
 void         iot_field_set_free (IotFieldSet *set);
 void         iot_field_set_add (IotFieldSet *set, const IotField *field);

@@ -21,6 +21,7 @@ struct _IotScan {
   guint32    first;       /* the range, when last != 0 */
   guint32    last;        /* 0: every frame the first pass covered */
   IotFilter *displayed;   /* frames passing it are displayed; may be NULL */
+  IotFieldSet *pass_fields;   /* what the first pass builds for the listeners; NULL: nothing */
   gboolean   range_displayed;
   gboolean   stopped;
 };
@@ -54,6 +55,7 @@ iot_scan_free (IotScan *scan)
   if (scan == NULL)
     return;
   g_array_unref (scan->entries);
+  g_clear_pointer (&scan->pass_fields, iot_field_set_free);
   if (scan->numbers != NULL)
     g_array_unref (scan->numbers);
   g_free (scan);
@@ -241,8 +243,19 @@ iot_scan_attach_first_pass (IotScan *scan)
   for (guint i = 0; i < scan->entries->len; i++)
     if (g_array_index (scan->entries, Entry, i).filter != NULL)
       return FALSE;
+  for (guint i = 0; i < scan->entries->len; i++)
+    {
+      const Entry *e = &g_array_index (scan->entries, Entry, i);
+      g_autoptr (IotFieldSet) own = iot_field_set_new ();
+      IotDissectFlags own_flags = 0;
+
+      if (e->listener->add_wanted != NULL)
+        e->listener->add_wanted (e->self, own, &own_flags);
+      if (!field_set_empty (own) && !e->listener->fields_in_first_pass)
+        return FALSE;
+    }
   iot_scan_add_wanted (scan, wanted, &flags);
-  if (!field_set_empty (wanted) || (flags & ~IOT_DISSECT_TAPS) != 0)
+  if ((flags & ~IOT_DISSECT_TAPS) != 0)
     return FALSE;
   /* The first pass leaves out expert items that cost a formatted string
    * (TCP's flag items …): their records need a dissection of their own. */
@@ -252,6 +265,13 @@ iot_scan_attach_first_pass (IotScan *scan)
    * the layers' records need a dissection of their own too. */
   if (flags & IOT_DISSECT_TAP (IOT_TAP_PROTO))
     return FALSE;
+  if (!field_set_empty (wanted))
+    {
+      if (!iot_engine_set_first_pass_fields (scan->engine, wanted))
+        return FALSE;
+      g_clear_pointer (&scan->pass_fields, iot_field_set_free);
+      scan->pass_fields = g_steal_pointer (&wanted);
+    }
   return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
 }
 

@@ -48,6 +48,10 @@ typedef struct {
    * build something costly for every frame.  Without a filter it simply
    * joins the shared dissection.  May be NULL. */
   void (*add_wanted_matched) (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags);
+  /* The fields add_wanted asks for hold nothing the first pass cannot
+   * know yet (no response_in, no fact of a later frame): the listener may
+   * hear the first pass with them (iot_scan_attach_first_pass). */
+  gboolean fields_in_first_pass;
 } IotScanListener;
 
 typedef struct _IotScan IotScan;
@@ -109,7 +113,8 @@ void     iot_scan_feed (IotScan *scan, IotPacket *pkt);
 void     iot_scan_finish (IotScan *scan);
 
 /* When every listener reads only tap records (no field, no filter, no
- * tree), they can listen to the engine's first pass instead: each frame
+ * tree), or fields it says the first pass knows (fields_in_first_pass),
+ * they can listen to the engine's first pass instead: each frame
  * is then dissected once in all.  Before the first pass starts; TRUE when
  * the scan is attached (the caller still calls iot_scan_finish after the
  * pass), FALSE when it needs a walk of its own. */

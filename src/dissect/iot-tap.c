@@ -20,6 +20,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_PROTO] = sizeof (IotTapProto),
   [IOT_TAP_TLS_DATA] = sizeof (IotTapTlsData),
   [IOT_TAP_HTTP] = sizeof (IotTapHttp),
+  [IOT_TAP_TCP] = sizeof (IotTapTcp),
 };
 
 gboolean
@@ -85,13 +86,15 @@ gpointer
 iot_tap_queue_open (IotPacket *pkt, IotTapId tap, gconstpointer record)
 {
   GPtrArray *records;
+  guint n;
 
   g_return_val_if_fail (tap < IOT_TAP_N && tap != IOT_TAP_CONV, NULL);
   if (!iot_tap_wanted (pkt, tap))
     return NULL;
   records = pkt->tap_records[tap];
+  n = records->len;
   iot_tap_queue (pkt, tap, record);
-  return g_ptr_array_index (records, records->len - 1);
+  return records->len > n ? g_ptr_array_index (records, n) : NULL;
 }
 
 gconstpointer const *

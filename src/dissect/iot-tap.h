@@ -39,6 +39,7 @@ typedef enum {
   IOT_TAP_PROTO,     /* IotTapProto: one top-level row of the tree (a layer), made or not */
   IOT_TAP_TLS_DATA,  /* IotTapTlsData: one TLS record the session's keys decrypted */
   IOT_TAP_HTTP,      /* IotTapHttp: one HTTP message (or continuation text) */
+  IOT_TAP_TCP,       /* IotTapTcp: a TCP segment's header and its sequence analysis */
   IOT_TAP_N
 } IotTapId;
 
@@ -88,6 +89,24 @@ typedef struct {
    * UNSUBSCRIBE's list.  In the packet's arena. */
   const char  **topics;
   guint         n_topics;
+  /* The record is queued where the message starts and filled in as it is
+   * read: a message cut short (malformed, or past the snap length) keeps
+   * what was read before the cut, as the tree does, and @cut says so. */
+  gboolean      cut;
+  gboolean      in_error;       /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean      payload_cut;    /* PUBLISH: the payload's bytes were not all captured */
+  /* Strings: valid UTF-8 (U+FFFD for the rest), up to a NUL, as mqtt.* fields hold them. */
+  const char   *client_id;      /* CONNECT; NULL: none */
+  const char   *username;       /* CONNECT: the user name (mqtt.username); NULL: none */
+  const char   *password;       /* CONNECT: the password (mqtt.passwd); NULL: none */
+  gint32        keepalive;      /* CONNECT: mqtt.kalive, -1: none */
+  gint16        connack;        /* CONNACK: mqtt.conack.val (3.1, 3.1.1) or mqtt.connack.reason_code, -1: none */
+  gint16        error_code;     /* the first reason code >= 0x80 of a PUBACK … AUTH (a 3.1/3.1.1 SUBACK:
+                                 * its first granted QoS 0x80), -1: none */
+  const char   *filters;        /* SUBSCRIBE, UNSUBSCRIBE: the topic filters, '\n'-separated; NULL: none */
+  gint64        response_time_ns;   /* mqtt.response_time, -1: none (an answer only, after the first pass) */
+  guint32       dup_of;         /* mqtt.dup_of: the frame this copy repeats, 0: none */
+  gboolean      unacknowledged; /* mqtt.publish.unacknowledged (only after the first pass) */
 } IotTapMqtt;
 
 /* One CoAP message; @request_frame / @response_frame pair a request and
@@ -102,6 +121,19 @@ typedef struct {
   const char   *uri;            /* a request's Uri-*, a response's request's; NULL: none */
   guint32       request_frame, response_frame;
   gboolean      retransmission; /* a request or CON/NON response seen before */
+  /* Queued where the message starts and filled in as it is read (see
+   * IotTapMqtt.cut): a message cut short keeps what came before the cut. */
+  gboolean      cut;
+  gboolean      in_error;       /* a copy an ICMP error quotes, not the frame's own traffic */
+  gint64        response_time_ns;   /* coap.response_time, -1: none */
+  gint64        observe;        /* coap.opt.observe, -1: no Observe option */
+  /* The Block1 ([0]) and Block2 ([1]) options, the last of each kind. */
+  struct {
+    gboolean    present;
+    gboolean    more;           /* coap.opt.block_mflag */
+    guint8      szx;            /* coap.opt.block_size: the size is 16 << szx */
+    guint32     number;         /* coap.opt.block_number */
+  } block[2];
 } IotTapCoap;
 
 /* One TLS or DTLS handshake message or alert in the clear. */
@@ -320,6 +352,27 @@ typedef struct {
   const guint8 *body;           /* NULL: no body */
   guint32       body_length;
 } IotTapHttp;
+/* One TCP segment of the frame's own traffic (not a copy an ICMP error
+ * quotes), as its tcp.* fields say; the ports and addresses are the
+ * frame's TCP conversation record.  @analysis holds the
+ * tcp.analysis.* items the second pass shows (none in the first pass). */
+typedef enum {
+  IOT_TAP_TCP_RETRANSMISSION          = 1 << 0,
+  IOT_TAP_TCP_FAST_RETRANSMISSION     = 1 << 1,
+  IOT_TAP_TCP_SPURIOUS_RETRANSMISSION = 1 << 2,
+  IOT_TAP_TCP_LOST_SEGMENT            = 1 << 3,
+  IOT_TAP_TCP_OUT_OF_ORDER            = 1 << 4,
+  IOT_TAP_TCP_DUPLICATE_ACK           = 1 << 5,
+  IOT_TAP_TCP_ZERO_WINDOW             = 1 << 6,
+} IotTapTcpAnalysis;
+
+typedef struct {
+  guint32  stream;              /* tcp.stream, IOT_TAP_NO_STREAM: none */
+  guint32  seq_raw, ack_raw;    /* ack_raw: 0 when a bogus header length ends the header first */
+  guint32  len;                 /* tcp.len; 0 when the header length runs past the segment */
+  guint16  flags;               /* tcp.flags; 0 when the header length is bogus (below 20) */
+  guint16  analysis;            /* IotTapTcpAnalysis */
+} IotTapTcp;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
