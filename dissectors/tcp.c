@@ -310,7 +310,7 @@ tcp_state_new (void)
   TcpState *st = g_new0 (TcpState, 1);
 
   st->streams = g_ptr_array_new ();
-  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, NULL, g_free);
+  st->by_key = iot_conv_table_new ();
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -346,7 +346,7 @@ tcp_state_free (gpointer p)
   for (guint i = 0; i < st->streams->len; i++)
     tcp_stream_free (g_ptr_array_index (st->streams, i));
   g_ptr_array_unref (st->streams);
-  g_hash_table_unref (st->by_key);
+  iot_conv_table_free (st->by_key, g_free);
   g_array_unref (st->facts);
   g_ptr_array_unref (st->pdus);
   g_hash_table_unref (st->seg_facts);
@@ -405,19 +405,15 @@ history_at (const History *h, guint32 frame, gint32 fallback)
 static TcpConv *
 conv_for_key (TcpState *st, const IotConvKey *key)
 {
-  TcpConv **recent = &st->recent[iot_conv_key_hash (key) % CONV_RECENT];
-  TcpConv *conv = *recent;
+  guint hash = iot_conv_key_hash (key);
+  TcpConv *conv = (TcpConv *) iot_conv_table_lookup (st->by_key, key, hash);
 
-  if (conv != NULL && iot_conv_key_equal (&conv->conv.key, key))
-    return conv;
-  conv = g_hash_table_lookup (st->by_key, key);
   if (conv == NULL)
     {
       conv = g_new0 (TcpConv, 1);
       conv->conv.key = *key;
-      g_hash_table_insert (st->by_key, &conv->conv.key, conv);
+      iot_conv_table_insert (st->by_key, &conv->conv, hash);
     }
-  *recent = conv;
   return conv;
 }
 
