@@ -297,11 +297,36 @@ iot_packet_wants_tree (IotPacket *pkt)
   return (pkt->flags & IOT_DISSECT_TREE) != 0;
 }
 
-gboolean
-iot_packet_wants_field (IotPacket *pkt, const IotField *field)
-{
-  return packet_wants_field (pkt, field);
-}
+/* The external definitions of the header's inline checks, for callers
+ * the compiler did not inline them into (and plugins built before they
+ * were inline). */
+extern gboolean iot_packet_wants_field (IotPacket *pkt, const IotField *field);
+extern int iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, gboolean little_endian);
+extern int iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, guint64 value);
+extern int iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                             guint off, guint len, gint64 value);
+extern int iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                 guint off, guint len, guint64 value);
+extern int iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                guint off, guint len, double value);
+extern int iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                guint off, guint len, const char *value, gssize value_len);
+extern int iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                      guint off, guint len, const char *value, gssize value_len);
+extern int iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, guint len, const guint8 *value, guint value_len);
+extern int iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, const guint8 addr[4]);
+extern int iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, const guint8 addr[16]);
+extern int iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, const guint8 addr[6]);
+extern int iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, gint64 ns);
+extern int iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                  guint off, gint len);
 
 /* ---- addresses and columns ------------------------------------------------ */
 
@@ -776,7 +801,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
 }
 
 int
-iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_item_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gboolean little_endian)
 {
   /* Nobody asked for it and nobody needs the value: skip the read. */
@@ -786,7 +811,7 @@ iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_uint_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, guint64 value)
 {
   int index;
@@ -798,7 +823,7 @@ iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_int_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                   guint off, guint len, gint64 value)
 {
   int index;
@@ -810,14 +835,14 @@ iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBu
 }
 
 int
-iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_boolean_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                       guint off, guint len, guint64 value)
 {
   return iot_tree_add_uint (pkt, parent, field, buf, off, len, value);
 }
 
 int
-iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_double_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, double value)
 {
   int index;
@@ -829,14 +854,14 @@ iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const Io
 }
 
 int
-iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_time_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gint64 ns)
 {
   return iot_tree_add_int (pkt, parent, field, buf, off, len, ns);
 }
 
 int
-iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_string_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, const char *value, gssize value_len)
 {
   IotNode *node;
@@ -872,7 +897,7 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
 }
 
 int
-iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ascii_string_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                            guint off, guint len, const char *value, gssize value_len)
 {
   g_autoptr (GString) ascii = NULL;
@@ -925,7 +950,7 @@ add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_bytes_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                     guint off, guint len, const guint8 *value, guint value_len)
 {
   return add_pointer_value (pkt, parent, field, buf, off, len, value, value_len);
@@ -941,7 +966,7 @@ copy_value (IotPacket *pkt, const guint8 *value, guint len)
 }
 
 int
-iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ipv4_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[4])
 {
   if (!packet_wants_field (pkt, field))
@@ -950,7 +975,7 @@ iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ipv6_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[16])
 {
   if (!packet_wants_field (pkt, field))
@@ -959,7 +984,7 @@ iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ether_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                     guint off, const guint8 addr[6])
 {
   if (!packet_wants_field (pkt, field))
@@ -968,7 +993,7 @@ iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const Iot
 }
 
 int
-iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_protocol_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                        guint off, gint len)
 {
   guint length;
