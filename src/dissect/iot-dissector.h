@@ -440,11 +440,68 @@ int  iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off
 /* Replaces / extends the label shown for a node (default: "Name: value"). */
 void iot_tree_set_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 void iot_tree_append_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-void iot_tree_set_length (IotPacket *pkt, int node, guint len);
+void iot_tree_set_length_wanted (IotPacket *pkt, int node, guint len);
+inline void
+iot_tree_set_length (IotPacket *pkt, int node, guint len)
+{
+  if (node >= 0)
+    iot_tree_set_length_wanted (pkt, node, len);
+}
 /* Generated: computed by the analyzer, not present in the bytes ([brackets]). */
-void iot_tree_set_generated (IotPacket *pkt, int node);
+void iot_tree_set_generated_wanted (IotPacket *pkt, int node);
+inline void
+iot_tree_set_generated (IotPacket *pkt, int node)
+{
+  if (node >= 0)
+    iot_tree_set_generated_wanted (pkt, node);
+}
 /* Hidden: filterable but not shown in the tree. */
-void iot_tree_set_hidden (IotPacket *pkt, int node);
+void iot_tree_set_hidden_wanted (IotPacket *pkt, int node);
+inline void
+iot_tree_set_hidden (IotPacket *pkt, int node)
+{
+  if (node >= 0)
+    iot_tree_set_hidden_wanted (pkt, node);
+}
+
+/* The out-of-line parts of the three above that take a format: GCC
+ * inlines the test in front of them (labels are made only for the tree,
+ * and most calls have no row to label); the arguments are still
+ * evaluated, as for any call. */
+int  iot_tree_add_text_wanted (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                               const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+void iot_tree_set_label_wanted (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void iot_tree_append_label_wanted (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+#if defined(__GNUC__) && !defined(__clang__) && !defined(IOT_TREE_NO_INLINE)
+/* The format is checked at the call, against these functions' own
+ * attribute; passing it on with the argument pack is not a new format. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 6, 7))) int
+iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                   const char *fmt, ...)
+{
+  if (!((const IotPacketWants *) pkt)->all_fields)
+    return -1;
+  return iot_tree_add_text_wanted (pkt, parent, buf, off, len, fmt, __builtin_va_arg_pack ());
+}
+
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 3, 4))) void
+iot_tree_set_label (IotPacket *pkt, int node, const char *fmt, ...)
+{
+  if (node >= 0 && ((const IotPacketWants *) pkt)->all_fields)
+    iot_tree_set_label_wanted (pkt, node, fmt, __builtin_va_arg_pack ());
+}
+
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 3, 4))) void
+iot_tree_append_label (IotPacket *pkt, int node, const char *fmt, ...)
+{
+  if (node >= 0 && ((const IotPacketWants *) pkt)->all_fields)
+    iot_tree_append_label_wanted (pkt, node, fmt, __builtin_va_arg_pack ());
+}
+#pragma GCC diagnostic pop
+#endif
 
 /* ---- expert items and layer ends ---------------------------------------- */
 

@@ -1,6 +1,8 @@
 /* iot-packet.c — field instances, columns, expert items and layer
  * boundaries for one frame's dissection.
  */
+/* The out-of-line definitions of the tree functions are here. */
+#define IOT_TREE_NO_INLINE
 #include "iot-core-private.h"
 #include "iot-format.h"
 #include "iot-resolve.h"
@@ -325,6 +327,9 @@ extern int iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field
                                guint off, const guint8 addr[6]);
 extern int iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                               guint off, guint len, gint64 ns);
+extern void iot_tree_set_length (IotPacket *pkt, int node, guint len);
+extern void iot_tree_set_generated (IotPacket *pkt, int node);
+extern void iot_tree_set_hidden (IotPacket *pkt, int node);
 extern int iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                                   guint off, gint len);
 
@@ -1008,50 +1013,95 @@ iot_tree_add_protocol_wanted (IotPacket *pkt, int parent, const IotField *field,
   return index;
 }
 
-int
-iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
-                   const char *fmt, ...)
+static int
+add_text_va (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len, const char *fmt,
+             va_list ap) G_GNUC_PRINTF (6, 0);
+
+static int
+add_text_va (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len, const char *fmt,
+             va_list ap)
 {
   IotNode *node;
-  va_list ap;
   int index;
+  char *text;
 
   if (!(pkt->flags & IOT_DISSECT_TREE))
     return -1;
   node = new_node (pkt, parent, NULL, buf, off, len, &index);
-  va_start (ap, fmt);
-  {
-    char *text = g_strdup_vprintf (fmt, ap);
+  text = g_strdup_vprintf (fmt, ap);
+  node->label = iot_packet_strndup (pkt, text, strlen (text));
+  g_free (text);
+  return index;
+}
 
-    node->label = iot_packet_strndup (pkt, text, strlen (text));
-    g_free (text);
-  }
+int
+iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                   const char *fmt, ...)
+{
+  va_list ap;
+  int index;
+
+  va_start (ap, fmt);
+  index = add_text_va (pkt, parent, buf, off, len, fmt, ap);
   va_end (ap);
   return index;
 }
 
-void
-iot_tree_set_label (IotPacket *pkt, int index, const char *fmt, ...)
+int
+iot_tree_add_text_wanted (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                          const char *fmt, ...)
+{
+  va_list ap;
+  int index;
+
+  va_start (ap, fmt);
+  index = add_text_va (pkt, parent, buf, off, len, fmt, ap);
+  va_end (ap);
+  return index;
+}
+
+static void set_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap) G_GNUC_PRINTF (3, 0);
+
+static void
+set_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap)
 {
   IotNode *node = node_at (pkt, index);
   char *text;
-  va_list ap;
 
   if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
     return;
-  va_start (ap, fmt);
   text = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
   node->label = iot_packet_strndup (pkt, text, strlen (text));
   g_free (text);
 }
 
 void
-iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
+iot_tree_set_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  set_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_set_label_wanted (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  set_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+static void append_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap) G_GNUC_PRINTF (3, 0);
+
+static void
+append_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap)
 {
   IotNode *node = node_at (pkt, index);
   g_autoptr (GString) label = NULL;
-  va_list ap;
 
   if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
     return;
@@ -1060,14 +1110,32 @@ iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
     g_string_append (label, node->label);
   else
     iot_format_label (pkt, node, label);
-  va_start (ap, fmt);
   g_string_append_vprintf (label, fmt, ap);
-  va_end (ap);
   node->label = iot_packet_strndup (pkt, label->str, label->len);
 }
 
 void
-iot_tree_set_length (IotPacket *pkt, int index, guint len)
+iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  append_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_append_label_wanted (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  append_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_set_length_wanted (IotPacket *pkt, int index, guint len)
 {
   IotNode *node = node_at (pkt, index);
 
@@ -1076,7 +1144,7 @@ iot_tree_set_length (IotPacket *pkt, int index, guint len)
 }
 
 void
-iot_tree_set_generated (IotPacket *pkt, int index)
+iot_tree_set_generated_wanted (IotPacket *pkt, int index)
 {
   IotNode *node = node_at (pkt, index);
 
@@ -1085,7 +1153,7 @@ iot_tree_set_generated (IotPacket *pkt, int index)
 }
 
 void
-iot_tree_set_hidden (IotPacket *pkt, int index)
+iot_tree_set_hidden_wanted (IotPacket *pkt, int index)
 {
   IotNode *node = node_at (pkt, index);
 
