@@ -438,9 +438,19 @@ new_stream (TcpState *st, TcpConv *conv, const IotAddress *src, guint16 sport,
 static guint
 stream_direction (const TcpStream *s, const IotAddress *src, guint16 sport)
 {
-  guint n = src->family == 6 ? 16 : 4;
+  /* Every segment asks: IPv4's four bytes compared as a word, not by a
+   * memcmp call. */
+  if (sport != s->port[0])
+    return 1;
+  if (src->family != 6)
+    {
+      guint32 a, b;
 
-  return (sport == s->port[0] && memcmp (src->bytes, s->addr[0].bytes, n) == 0) ? 0 : 1;
+      memcpy (&a, src->bytes, 4);
+      memcpy (&b, s->addr[0].bytes, 4);
+      return a == b ? 0 : 1;
+    }
+  return memcmp (src->bytes, s->addr[0].bytes, 16) == 0 ? 0 : 1;
 }
 
 static void
@@ -458,6 +468,8 @@ set_wscale (TcpStream *s, guint dir, guint32 frame, gint8 scale)
   history_set (&s->wscale_hist[dir], frame, scale);
 }
 
+#define FACTS_STEP 1024
+
 /* Remembers the frame's stream and, when @timed, its predecessor in the
  * stream (for the stream timing fields). */
 static void
@@ -466,9 +478,10 @@ record_fact (TcpState *st, guint32 stream_plus1, TcpStream *s, guint32 frame, gb
   FrameFact *fact;
 
   if (st->facts->len <= frame)
-    /* Just long enough: the array's own doubling keeps this cheap, and
-     * only the entries in use are cleared (and so paged in). */
-    g_array_set_size (st->facts, frame + 1);
+    /* A step of frames at a time (a call per frame cost more than the
+     * fact), and only the entries about to be used are cleared (and so
+     * paged in); entries past the last TCP frame read as no stream. */
+    g_array_set_size (st->facts, (frame | (FACTS_STEP - 1)) + 1);
   fact = &g_array_index (st->facts, FrameFact, frame);
   if (fact_stream_plus1 (fact) != 0)
     return;   /* a second TCP layer in the frame keeps the first one's facts */
@@ -746,6 +759,9 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
   int row, node;
   char str[40];
 
+  /* The first pass without a reader: no rows and no expert items. */
+  if (iot_packet_first_pass (pkt) && iot_packet_state_only (pkt))
+    return -1;
   /* Nobody reads the flag rows (-T fields, -Y of other fields): only the
    * expert items they carry, in the same order. */
   if (!iot_packet_wants_tree (pkt) && !flag_rows_wanted (pkt))
