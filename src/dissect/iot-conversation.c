@@ -35,8 +35,17 @@ iot_conv_key_make (IotConvKey *key, const IotAddress *src, guint16 sport, const 
   if (order == 0)
     order = (int) sport - (int) dport;
   dir = order <= 0 ? 0 : 1;
-  memcpy (key->addr[dir], src->bytes, n);
-  memcpy (key->addr[1 - dir], dst->bytes, n);
+  /* Constant lengths, so that the copies are inlined too. */
+  if (n == 4)
+    {
+      memcpy (key->addr[dir], src->bytes, 4);
+      memcpy (key->addr[1 - dir], dst->bytes, 4);
+    }
+  else
+    {
+      memcpy (key->addr[dir], src->bytes, 16);
+      memcpy (key->addr[1 - dir], dst->bytes, 16);
+    }
   key->port[dir] = sport;
   key->port[1 - dir] = dport;
   return dir;
