@@ -312,11 +312,9 @@ typedef struct {
   guint32         stream_plus1;
 } TcpConv;
 
-#define CONV_RECENT 1024
-
 typedef struct {
   GPtrArray  *streams;      /* TcpStream*, by index */
-  GHashTable *by_key;       /* first pass: connection key → TcpConv */
+  IotConvTable *by_key;     /* first pass: connection key → TcpConv */
   GArray     *facts;        /* FrameFact, by frame number */
   GPtrArray  *pdus;         /* Pdu*: messages rebuilt from several segments */
   GHashTable *seg_facts;    /* frame → SegFact*, only for segments in such messages */
@@ -326,9 +324,6 @@ typedef struct {
   GArray     *seq_wide;
   GArray     *seq_rare;
   guint32     last_analyzed;   /* first pass: the latest frame analysed */
-  /* First pass: the connections seen lately, by their key's hash (a hit
-   * costs one key comparison instead of the table's probing). */
-  TcpConv    *recent[CONV_RECENT];
 } TcpState;
 
 /* ---- messages spread over several segments ------------------------------------ */

@@ -310,7 +310,7 @@ tcp_state_new (void)
   TcpState *st = g_new0 (TcpState, 1);
 
   st->streams = g_ptr_array_new ();
-  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, NULL, g_free);
+  st->by_key = iot_conv_table_new ();
   st->facts = g_array_new (FALSE, TRUE, sizeof (FrameFact));
   st->pdus = g_ptr_array_new_with_free_func (pdu_free);
   st->seg_facts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -346,7 +346,7 @@ tcp_state_free (gpointer p)
   for (guint i = 0; i < st->streams->len; i++)
     tcp_stream_free (g_ptr_array_index (st->streams, i));
   g_ptr_array_unref (st->streams);
-  g_hash_table_unref (st->by_key);
+  iot_conv_table_free (st->by_key, g_free);
   g_array_unref (st->facts);
   g_ptr_array_unref (st->pdus);
   g_hash_table_unref (st->seg_facts);
@@ -405,19 +405,15 @@ history_at (const History *h, guint32 frame, gint32 fallback)
 static TcpConv *
 conv_for_key (TcpState *st, const IotConvKey *key)
 {
-  TcpConv **recent = &st->recent[iot_conv_key_hash (key) % CONV_RECENT];
-  TcpConv *conv = *recent;
+  guint hash = iot_conv_key_hash (key);
+  TcpConv *conv = (TcpConv *) iot_conv_table_lookup (st->by_key, key, hash);
 
-  if (conv != NULL && iot_conv_key_equal (&conv->conv.key, key))
-    return conv;
-  conv = g_hash_table_lookup (st->by_key, key);
   if (conv == NULL)
     {
       conv = g_new0 (TcpConv, 1);
       conv->conv.key = *key;
-      g_hash_table_insert (st->by_key, &conv->conv.key, conv);
+      iot_conv_table_insert (st->by_key, &conv->conv, hash);
     }
-  *recent = conv;
   return conv;
 }
 
@@ -442,9 +438,19 @@ new_stream (TcpState *st, TcpConv *conv, const IotAddress *src, guint16 sport,
 static guint
 stream_direction (const TcpStream *s, const IotAddress *src, guint16 sport)
 {
-  guint n = src->family == 6 ? 16 : 4;
+  /* Every segment asks: IPv4's four bytes compared as a word, not by a
+   * memcmp call. */
+  if (sport != s->port[0])
+    return 1;
+  if (src->family != 6)
+    {
+      guint32 a, b;
 
-  return (sport == s->port[0] && memcmp (src->bytes, s->addr[0].bytes, n) == 0) ? 0 : 1;
+      memcpy (&a, src->bytes, 4);
+      memcpy (&b, s->addr[0].bytes, 4);
+      return a == b ? 0 : 1;
+    }
+  return memcmp (src->bytes, s->addr[0].bytes, 16) == 0 ? 0 : 1;
 }
 
 static void
@@ -462,6 +468,8 @@ set_wscale (TcpStream *s, guint dir, guint32 frame, gint8 scale)
   history_set (&s->wscale_hist[dir], frame, scale);
 }
 
+#define FACTS_STEP 1024
+
 /* Remembers the frame's stream and, when @timed, its predecessor in the
  * stream (for the stream timing fields). */
 static void
@@ -470,9 +478,10 @@ record_fact (TcpState *st, guint32 stream_plus1, TcpStream *s, guint32 frame, gb
   FrameFact *fact;
 
   if (st->facts->len <= frame)
-    /* Just long enough: the array's own doubling keeps this cheap, and
-     * only the entries in use are cleared (and so paged in). */
-    g_array_set_size (st->facts, frame + 1);
+    /* A step of frames at a time (a call per frame cost more than the
+     * fact), and only the entries about to be used are cleared (and so
+     * paged in); entries past the last TCP frame read as no stream. */
+    g_array_set_size (st->facts, (frame | (FACTS_STEP - 1)) + 1);
   fact = &g_array_index (st->facts, FrameFact, frame);
   if (fact_stream_plus1 (fact) != 0)
     return;   /* a second TCP layer in the frame keeps the first one's facts */
@@ -750,6 +759,9 @@ add_flags (IotPacket *pkt, int tree, IotBuf *buf, guint16 flags, gboolean fin_ac
   int row, node;
   char str[40];
 
+  /* The first pass without a reader: no rows and no expert items. */
+  if (iot_packet_first_pass (pkt) && iot_packet_state_only (pkt))
+    return -1;
   /* Nobody reads the flag rows (-T fields, -Y of other fields): only the
    * expert items they carry, in the same order. */
   if (!iot_packet_wants_tree (pkt) && !flag_rows_wanted (pkt))

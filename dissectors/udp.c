@@ -103,7 +103,7 @@ typedef struct {
 } UdpConv;
 
 typedef struct {
-  GHashTable *by_key;       /* IotConvKey → UdpConv */
+  IotConvTable *by_key;     /* IotConvKey → UdpConv */
   GArray     *streams;      /* UdpStream */
   GArray     *facts;        /* FrameFact, sorted by frame */
 } UdpState;
@@ -113,7 +113,7 @@ udp_state_new (void)
 {
   UdpState *st = g_new0 (UdpState, 1);
 
-  st->by_key = g_hash_table_new_full (iot_conv_key_hash, iot_conv_key_equal, NULL, g_free);
+  st->by_key = iot_conv_table_new ();
   st->streams = g_array_new (FALSE, TRUE, sizeof (UdpStream));
   st->facts = g_array_new (FALSE, FALSE, sizeof (FrameFact));
   return st;
@@ -124,7 +124,7 @@ udp_state_free (gpointer p)
 {
   UdpState *st = p;
 
-  g_hash_table_unref (st->by_key);
+  iot_conv_table_free (st->by_key, g_free);
   g_array_unref (st->streams);
   g_array_unref (st->facts);
   g_free (st);
@@ -138,9 +138,11 @@ lookup_stream (UdpState *st, IotPacket *pkt, guint16 sport, guint16 dport)
 {
   IotConvKey key;
   UdpConv *conv;
+  guint hash;
 
   iot_conv_key_make (&key, iot_packet_net_src (pkt), sport, iot_packet_net_dst (pkt), dport);
-  conv = g_hash_table_lookup (st->by_key, &key);
+  hash = iot_conv_key_hash (&key);
+  conv = (UdpConv *) iot_conv_table_lookup (st->by_key, &key, hash);
   if (conv == NULL)
     {
       UdpStream fresh = { 0 };
@@ -149,7 +151,7 @@ lookup_stream (UdpState *st, IotPacket *pkt, guint16 sport, guint16 dport)
       conv = g_new0 (UdpConv, 1);
       conv->conv.key = key;
       conv->stream = st->streams->len - 1;
-      g_hash_table_insert (st->by_key, &conv->conv.key, conv);
+      iot_conv_table_insert (st->by_key, &conv->conv, hash);
     }
   /* Found once here for the layers above; their slots are written in the
    * first pass only, when no other thread reads them. */

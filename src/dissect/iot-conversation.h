@@ -44,4 +44,20 @@ void      iot_packet_set_conversation (IotPacket *pkt, IotConvSlots *conv);
 gpointer *iot_packet_conversation_slot (IotPacket *pkt, const IotDissector *dissector,
                                         const IotConvKey *key);
 
+/* The transports' table of conversations by key: open addressing over
+ * (hash, entry) pairs, so that a look-up touches one slot and then the
+ * entry it returns (which the caller reads anyway), where a GHashTable
+ * also walks its separate key and value arrays.  Entries start with an
+ * IotConvSlots (whose key is hashed) and belong to the caller.  Look-ups
+ * read only: several threads may look up while nobody inserts. */
+typedef struct _IotConvTable IotConvTable;
+
+IotConvTable *iot_conv_table_new (void);
+/* Frees the table, and each entry with @free_entry when not NULL. */
+void          iot_conv_table_free (IotConvTable *table, GDestroyNotify free_entry);
+/* The entry of @key (@hash = iot_conv_key_hash (@key)), or NULL. */
+IotConvSlots *iot_conv_table_lookup (const IotConvTable *table, const IotConvKey *key, guint hash);
+/* Adds @conv, whose key is not in the table yet, under @hash. */
+void          iot_conv_table_insert (IotConvTable *table, IotConvSlots *conv, guint hash);
+
 G_END_DECLS

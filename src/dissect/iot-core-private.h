@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 typedef struct _IotArenaBlock IotArenaBlock;
 
 struct _IotPacket {
+  /* First: the header's inline field checks read it (iot-dissector.h);
+   * the engine sets it from flags and wanted below. */
+  IotPacketWants     wants;
   IotEngine         *engine;
   IotFile           *file;
   guint32            number;

@@ -144,9 +144,26 @@ char    **iot_packet_frame_comments (IotPacket *pkt);
 void      iot_packet_set_protocols_node (IotPacket *pkt, int node);
 /* Whether the caller wants the summary columns (Info, Protocol …). */
 gboolean  iot_packet_wants_columns (IotPacket *pkt);
+/* What a packet starts with: which fields anybody reads in this frame,
+ * for the inline checks below (most rows of most frames are wanted by
+ * nobody, and a call only to learn that costs more than the check).
+ * Set by the engine; dissectors only read it through the functions. */
+typedef struct {
+  gboolean      all_fields;   /* the full tree is built: every field */
+  guint         n_bits;       /* else the fields wanted, by id */
+  const guint8 *bits;
+} IotPacketWants;
+
 /* Whether anybody will read @field for this frame; dissectors may skip
  * expensive work (string formatting, decoding) for unwanted fields. */
-gboolean  iot_packet_wants_field (IotPacket *pkt, const IotField *field);
+inline gboolean
+iot_packet_wants_field (IotPacket *pkt, const IotField *field)
+{
+  const IotPacketWants *wants = (const IotPacketWants *) pkt;
+  guint id = (guint) field->id;
+
+  return wants->all_fields || (id < wants->n_bits && (wants->bits[id / 8] >> (id % 8) & 1) != 0);
+}
 /* Whether the full tree is being built (-V, the GUI tree).  Labels and
  * texts only the tree shows are worth computing only then. */
 gboolean  iot_packet_wants_tree (IotPacket *pkt);
@@ -266,48 +283,156 @@ const char *iot_col_info (IotPacket *pkt);
 /* All functions return the new node's index, or -1 if nobody wants the
  * field (the value is still read and returned through *out where given).
  * @off and @len are relative to @buf.  Integer values are read big-endian
- * unless @little_endian; bitmask fields are masked and shifted. */
+ * unless @little_endian; bitmask fields are masked and shifted.
+ *
+ * Most are inline: they return -1 at once for a field nobody wants, and
+ * call their _wanted function (exported, as the inline ones are for
+ * plugins built before) only to make the row. */
 
-int  iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field,
-                        const IotBuf *buf, guint off, guint len, gboolean little_endian);
+int  iot_tree_add_item_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, guint len, gboolean little_endian);
+inline int
+iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                   guint len, gboolean little_endian)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_item_wanted (pkt, parent, field, buf, off, len, little_endian);
+}
 int  iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
                                  const IotBuf *buf, guint off, guint len,
                                  gboolean little_endian, guint64 *out);
-int  iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field,
-                        const IotBuf *buf, guint off, guint len, guint64 value);
-int  iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field,
-                       const IotBuf *buf, guint off, guint len, gint64 value);
-int  iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field,
-                           const IotBuf *buf, guint off, guint len, guint64 value);
-int  iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field,
-                          const IotBuf *buf, guint off, guint len, double value);
+int  iot_tree_add_uint_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, guint len, guint64 value);
+inline int
+iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                   guint len, guint64 value)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_uint_wanted (pkt, parent, field, buf, off, len, value);
+}
+int  iot_tree_add_int_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, gint64 value);
+inline int
+iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                  guint len, gint64 value)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_int_wanted (pkt, parent, field, buf, off, len, value);
+}
+int  iot_tree_add_boolean_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                  const IotBuf *buf, guint off, guint len, guint64 value);
+inline int
+iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                      guint off, guint len, guint64 value)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_boolean_wanted (pkt, parent, field, buf, off, len, value);
+}
+int  iot_tree_add_double_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                 const IotBuf *buf, guint off, guint len, double value);
+inline int
+iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                     guint off, guint len, double value)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_double_wanted (pkt, parent, field, buf, off, len, value);
+}
 /* @value need not be NUL-terminated; it is copied into packet scratch memory. */
-int  iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field,
-                          const IotBuf *buf, guint off, guint len,
-                          const char *value, gssize value_len);
+int  iot_tree_add_string_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                 const IotBuf *buf, guint off, guint len, const char *value,
+                                 gssize value_len);
+inline int
+iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                     guint off, guint len, const char *value, gssize value_len)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_string_wanted (pkt, parent, field, buf, off, len, value, value_len);
+}
 /* The same for a value tshark decodes as ASCII (ENC_ASCII: HTTP, DNS
  * character strings): every byte above 0x7f becomes U+FFFD.  Strings added
  * by iot_tree_add_string() are decoded as UTF-8: what is not becomes
  * U+FFFD. */
-int  iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field,
-                                const IotBuf *buf, guint off, guint len,
-                                const char *value, gssize value_len);
-int  iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field,
-                         const IotBuf *buf, guint off, guint len,
-                         const guint8 *value, guint value_len);
-int  iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field,
-                        const IotBuf *buf, guint off, const guint8 addr[4]);
-int  iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field,
-                        const IotBuf *buf, guint off, const guint8 addr[16]);
-int  iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field,
-                         const IotBuf *buf, guint off, const guint8 addr[6]);
+int  iot_tree_add_ascii_string_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                       const IotBuf *buf, guint off, guint len, const char *value,
+                                       gssize value_len);
+inline int
+iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                           guint off, guint len, const char *value, gssize value_len)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_ascii_string_wanted (pkt, parent, field, buf, off, len, value, value_len);
+}
+int  iot_tree_add_bytes_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                const IotBuf *buf, guint off, guint len, const guint8 *value,
+                                guint value_len);
+inline int
+iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                    guint len, const guint8 *value, guint value_len)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_bytes_wanted (pkt, parent, field, buf, off, len, value, value_len);
+}
+int  iot_tree_add_ipv4_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, const guint8 addr[4]);
+inline int
+iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                   const guint8 addr[4])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_ipv4_wanted (pkt, parent, field, buf, off, addr);
+}
+int  iot_tree_add_ipv6_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, const guint8 addr[16]);
+inline int
+iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                   const guint8 addr[16])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_ipv6_wanted (pkt, parent, field, buf, off, addr);
+}
+int  iot_tree_add_ether_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                const IotBuf *buf, guint off, const guint8 addr[6]);
+inline int
+iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                    const guint8 addr[6])
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_ether_wanted (pkt, parent, field, buf, off, addr);
+}
 /* Times in nanoseconds (absolute: since 1970). */
-int  iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field,
-                        const IotBuf *buf, guint off, guint len, gint64 ns);
+int  iot_tree_add_time_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, guint len, gint64 ns);
+inline int
+iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
+                   guint len, gint64 ns)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_time_wanted (pkt, parent, field, buf, off, len, ns);
+}
 /* The protocol row of a layer; its length may be corrected with
  * iot_tree_set_length() once known. */
-int  iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field,
-                            const IotBuf *buf, guint off, gint len);
+int  iot_tree_add_protocol_wanted (IotPacket *pkt, int parent, const IotField *field,
+                                   const IotBuf *buf, guint off, gint len);
+inline int
+iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                       guint off, gint len)
+{
+  if (!iot_packet_wants_field (pkt, field))
+    return -1;
+  return iot_tree_add_protocol_wanted (pkt, parent, field, buf, off, len);
+}
 /* A label-only row (no field, not filterable). */
 int  iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
                         const char *fmt, ...) G_GNUC_PRINTF (6, 7);
@@ -315,11 +440,68 @@ int  iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off
 /* Replaces / extends the label shown for a node (default: "Name: value"). */
 void iot_tree_set_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 void iot_tree_append_label (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
-void iot_tree_set_length (IotPacket *pkt, int node, guint len);
+void iot_tree_set_length_wanted (IotPacket *pkt, int node, guint len);
+inline void
+iot_tree_set_length (IotPacket *pkt, int node, guint len)
+{
+  if (node >= 0)
+    iot_tree_set_length_wanted (pkt, node, len);
+}
 /* Generated: computed by the analyzer, not present in the bytes ([brackets]). */
-void iot_tree_set_generated (IotPacket *pkt, int node);
+void iot_tree_set_generated_wanted (IotPacket *pkt, int node);
+inline void
+iot_tree_set_generated (IotPacket *pkt, int node)
+{
+  if (node >= 0)
+    iot_tree_set_generated_wanted (pkt, node);
+}
 /* Hidden: filterable but not shown in the tree. */
-void iot_tree_set_hidden (IotPacket *pkt, int node);
+void iot_tree_set_hidden_wanted (IotPacket *pkt, int node);
+inline void
+iot_tree_set_hidden (IotPacket *pkt, int node)
+{
+  if (node >= 0)
+    iot_tree_set_hidden_wanted (pkt, node);
+}
+
+/* The out-of-line parts of the three above that take a format: GCC
+ * inlines the test in front of them (labels are made only for the tree,
+ * and most calls have no row to label); the arguments are still
+ * evaluated, as for any call. */
+int  iot_tree_add_text_wanted (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                               const char *fmt, ...) G_GNUC_PRINTF (6, 7);
+void iot_tree_set_label_wanted (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void iot_tree_append_label_wanted (IotPacket *pkt, int node, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+#if defined(__GNUC__) && !defined(__clang__) && !defined(IOT_TREE_NO_INLINE)
+/* The format is checked at the call, against these functions' own
+ * attribute; passing it on with the argument pack is not a new format. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 6, 7))) int
+iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                   const char *fmt, ...)
+{
+  if (!((const IotPacketWants *) pkt)->all_fields)
+    return -1;
+  return iot_tree_add_text_wanted (pkt, parent, buf, off, len, fmt, __builtin_va_arg_pack ());
+}
+
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 3, 4))) void
+iot_tree_set_label (IotPacket *pkt, int node, const char *fmt, ...)
+{
+  if (node >= 0 && ((const IotPacketWants *) pkt)->all_fields)
+    iot_tree_set_label_wanted (pkt, node, fmt, __builtin_va_arg_pack ());
+}
+
+extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (__printf__, 3, 4))) void
+iot_tree_append_label (IotPacket *pkt, int node, const char *fmt, ...)
+{
+  if (node >= 0 && ((const IotPacketWants *) pkt)->all_fields)
+    iot_tree_append_label_wanted (pkt, node, fmt, __builtin_va_arg_pack ());
+}
+#pragma GCC diagnostic pop
+#endif
 
 /* ---- expert items and layer ends ---------------------------------------- */
 

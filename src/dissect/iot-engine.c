@@ -102,6 +102,9 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
   pkt->wanted = options ? options->fields : NULL;
+  pkt->wants.all_fields = (pkt->flags & IOT_DISSECT_TREE) != 0;
+  pkt->wants.n_bits = pkt->wanted != NULL ? pkt->wanted->n_bits : 0;
+  pkt->wants.bits = pkt->wanted != NULL ? pkt->wanted->bits : NULL;
   pkt->skip = options != NULL && options->only_fields && options->flags == 0 && options->fields != NULL
               ? iot_field_set_skippable ((IotFieldSet *) options->fields) : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;

@@ -1,6 +1,8 @@
 /* iot-packet.c — field instances, columns, expert items and layer
  * boundaries for one frame's dissection.
  */
+/* The out-of-line definitions of the tree functions are here. */
+#define IOT_TREE_NO_INLINE
 #include "iot-core-private.h"
 #include "iot-format.h"
 #include "iot-resolve.h"
@@ -299,11 +301,39 @@ iot_packet_wants_tree (IotPacket *pkt)
   return (pkt->flags & IOT_DISSECT_TREE) != 0;
 }
 
-gboolean
-iot_packet_wants_field (IotPacket *pkt, const IotField *field)
-{
-  return packet_wants_field (pkt, field);
-}
+/* The external definitions of the header's inline checks, for callers
+ * the compiler did not inline them into (and plugins built before they
+ * were inline). */
+extern gboolean iot_packet_wants_field (IotPacket *pkt, const IotField *field);
+extern int iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, gboolean little_endian);
+extern int iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, guint64 value);
+extern int iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                             guint off, guint len, gint64 value);
+extern int iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                 guint off, guint len, guint64 value);
+extern int iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                guint off, guint len, double value);
+extern int iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                guint off, guint len, const char *value, gssize value_len);
+extern int iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                      guint off, guint len, const char *value, gssize value_len);
+extern int iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, guint len, const guint8 *value, guint value_len);
+extern int iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, const guint8 addr[4]);
+extern int iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, const guint8 addr[16]);
+extern int iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                               guint off, const guint8 addr[6]);
+extern int iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, gint64 ns);
+extern void iot_tree_set_length (IotPacket *pkt, int node, guint len);
+extern void iot_tree_set_generated (IotPacket *pkt, int node);
+extern void iot_tree_set_hidden (IotPacket *pkt, int node);
+extern int iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                  guint off, gint len);
 
 /* ---- addresses and columns ------------------------------------------------ */
 
@@ -807,7 +837,7 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
 }
 
 int
-iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_item_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gboolean little_endian)
 {
   /* Nobody asked for it and nobody needs the value: skip the read. */
@@ -817,7 +847,7 @@ iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_uint_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, guint64 value)
 {
   int index;
@@ -829,7 +859,7 @@ iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_int_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                   guint off, guint len, gint64 value)
 {
   int index;
@@ -841,14 +871,14 @@ iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBu
 }
 
 int
-iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_boolean_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                       guint off, guint len, guint64 value)
 {
   return iot_tree_add_uint (pkt, parent, field, buf, off, len, value);
 }
 
 int
-iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_double_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, double value)
 {
   int index;
@@ -860,14 +890,14 @@ iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const Io
 }
 
 int
-iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_time_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gint64 ns)
 {
   return iot_tree_add_int (pkt, parent, field, buf, off, len, ns);
 }
 
 int
-iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_string_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, const char *value, gssize value_len)
 {
   IotNode *node;
@@ -903,7 +933,7 @@ iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const Io
 }
 
 int
-iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ascii_string_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                            guint off, guint len, const char *value, gssize value_len)
 {
   g_autoptr (GString) ascii = NULL;
@@ -956,7 +986,7 @@ add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_bytes_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                     guint off, guint len, const guint8 *value, guint value_len)
 {
   return add_pointer_value (pkt, parent, field, buf, off, len, value, value_len);
@@ -972,7 +1002,7 @@ copy_value (IotPacket *pkt, const guint8 *value, guint len)
 }
 
 int
-iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ipv4_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[4])
 {
   if (!packet_wants_field (pkt, field))
@@ -981,7 +1011,7 @@ iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ipv6_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, const guint8 addr[16])
 {
   if (!packet_wants_field (pkt, field))
@@ -990,7 +1020,7 @@ iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotB
 }
 
 int
-iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_ether_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                     guint off, const guint8 addr[6])
 {
   if (!packet_wants_field (pkt, field))
@@ -999,7 +1029,7 @@ iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const Iot
 }
 
 int
-iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+iot_tree_add_protocol_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                        guint off, gint len)
 {
   guint length;
@@ -1014,50 +1044,95 @@ iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const 
   return index;
 }
 
-int
-iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
-                   const char *fmt, ...)
+static int
+add_text_va (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len, const char *fmt,
+             va_list ap) G_GNUC_PRINTF (6, 0);
+
+static int
+add_text_va (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len, const char *fmt,
+             va_list ap)
 {
   IotNode *node;
-  va_list ap;
   int index;
+  char *text;
 
   if (!(pkt->flags & IOT_DISSECT_TREE))
     return packet_unmade (pkt);
   node = new_node (pkt, parent, NULL, buf, off, len, &index);
-  va_start (ap, fmt);
-  {
-    char *text = g_strdup_vprintf (fmt, ap);
+  text = g_strdup_vprintf (fmt, ap);
+  node->label = iot_packet_strndup (pkt, text, strlen (text));
+  g_free (text);
+  return index;
+}
 
-    node->label = iot_packet_strndup (pkt, text, strlen (text));
-    g_free (text);
-  }
+int
+iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                   const char *fmt, ...)
+{
+  va_list ap;
+  int index;
+
+  va_start (ap, fmt);
+  index = add_text_va (pkt, parent, buf, off, len, fmt, ap);
   va_end (ap);
   return index;
 }
 
-void
-iot_tree_set_label (IotPacket *pkt, int index, const char *fmt, ...)
+int
+iot_tree_add_text_wanted (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
+                          const char *fmt, ...)
+{
+  va_list ap;
+  int index;
+
+  va_start (ap, fmt);
+  index = add_text_va (pkt, parent, buf, off, len, fmt, ap);
+  va_end (ap);
+  return index;
+}
+
+static void set_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap) G_GNUC_PRINTF (3, 0);
+
+static void
+set_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap)
 {
   IotNode *node = node_at (pkt, index);
   char *text;
-  va_list ap;
 
   if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
     return;
-  va_start (ap, fmt);
   text = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
   node->label = iot_packet_strndup (pkt, text, strlen (text));
   g_free (text);
 }
 
 void
-iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
+iot_tree_set_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  set_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_set_label_wanted (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  set_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+static void append_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap) G_GNUC_PRINTF (3, 0);
+
+static void
+append_label_va (IotPacket *pkt, int index, const char *fmt, va_list ap)
 {
   IotNode *node = node_at (pkt, index);
   g_autoptr (GString) label = NULL;
-  va_list ap;
 
   if (node == NULL || !(pkt->flags & IOT_DISSECT_TREE))
     return;
@@ -1066,14 +1141,32 @@ iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
     g_string_append (label, node->label);
   else
     iot_format_label (pkt, node, label);
-  va_start (ap, fmt);
   g_string_append_vprintf (label, fmt, ap);
-  va_end (ap);
   node->label = iot_packet_strndup (pkt, label->str, label->len);
 }
 
 void
-iot_tree_set_length (IotPacket *pkt, int index, guint len)
+iot_tree_append_label (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  append_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_append_label_wanted (IotPacket *pkt, int index, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  append_label_va (pkt, index, fmt, ap);
+  va_end (ap);
+}
+
+void
+iot_tree_set_length_wanted (IotPacket *pkt, int index, guint len)
 {
   IotNode *node = node_at (pkt, index);
 
@@ -1082,7 +1175,7 @@ iot_tree_set_length (IotPacket *pkt, int index, guint len)
 }
 
 void
-iot_tree_set_generated (IotPacket *pkt, int index)
+iot_tree_set_generated_wanted (IotPacket *pkt, int index)
 {
   IotNode *node = node_at (pkt, index);
 
@@ -1091,7 +1184,7 @@ iot_tree_set_generated (IotPacket *pkt, int index)
 }
 
 void
-iot_tree_set_hidden (IotPacket *pkt, int index)
+iot_tree_set_hidden_wanted (IotPacket *pkt, int index)
 {
   IotNode *node = node_at (pkt, index);
 

@@ -94,6 +94,8 @@ register_expert (IotExpertInfo *info, const char *proto_abbrev, GError **error)
   return register_field (&info->field, proto_abbrev, error);
 }
 
+static gint table_generation;
+
 static void
 add_handoff (IotDissector *dissector, const IotHandoff *handoff)
 {
@@ -106,6 +108,8 @@ add_handoff (IotDissector *dissector, const IotHandoff *handoff)
       g_hash_table_insert (registry.table_names, (gpointer) handoff->table, (gpointer) handoff->table);
     }
   g_hash_table_insert (table, GUINT_TO_POINTER (handoff->key), dissector);
+  /* Look-ups remember their answers (iot_registry_table_lookup). */
+  g_atomic_int_inc (&table_generation);
 }
 
 /* A text key is registered once: a second dissector for the same media
@@ -440,7 +444,6 @@ typedef struct {
   GHashTable *entries;
 } TableCacheEntry;
 
-static gint       table_generation;
 static GPtrArray *retired_tables;   /* replaced tables, kept for whoever still reads them */
 
 static GHashTable *
@@ -467,12 +470,41 @@ table_entries (const char *table)
   return entries;
 }
 
+/* The answers given lately, by table name (a literal, compared by
+ * pointer as above) and key: a frame's hand-offs repeat the previous
+ * frames' (ethertype 0x0800, ip.proto 6, tcp.port 1883 …), and one
+ * probe here is cheaper than the table's hashing.  Misses (NULL) are
+ * remembered too: the ports tried first often have no dissector. */
+#define ANSWER_CACHE_SIZE 256
+
+typedef struct {
+  const char         *name;
+  guint32             key;
+  const IotDissector *dissector;
+} AnswerCacheEntry;
+
 const IotDissector *
 iot_registry_table_lookup (const char *table, guint32 key)
 {
-  GHashTable *entries = table_entries (table);
+  static __thread AnswerCacheEntry cache[ANSWER_CACHE_SIZE];
+  static __thread gint cache_generation;
+  gint generation = g_atomic_int_get (&table_generation);
+  AnswerCacheEntry *entry;
+  GHashTable *entries;
 
-  return entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL;
+  if (generation != cache_generation)
+    {
+      memset (cache, 0, sizeof cache);
+      cache_generation = generation;
+    }
+  entry = &cache[((guint) GPOINTER_TO_SIZE (table) ^ key * 0x9e3779b1u) % ANSWER_CACHE_SIZE];
+  if (entry->name == table && entry->key == key)
+    return entry->dissector;
+  entries = table_entries (table);
+  entry->name = table;
+  entry->key = key;
+  entry->dissector = entries ? g_hash_table_lookup (entries, GUINT_TO_POINTER (key)) : NULL;
+  return entry->dissector;
 }
 
 const IotDissector *

@@ -161,8 +161,10 @@ iot_tap_records_init (IotPacket *pkt)
 void
 iot_tap_records_reset (IotPacket *pkt)
 {
+  /* Most frames queue nothing: only lists in use pay for the call. */
   for (guint t = 0; t < IOT_TAP_N; t++)
-    g_ptr_array_set_size (pkt->tap_records[t], 0);
+    if (pkt->tap_records[t]->len > 0)
+      g_ptr_array_set_size (pkt->tap_records[t], 0);
 }
 
 void
