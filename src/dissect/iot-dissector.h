@@ -152,6 +152,8 @@ typedef struct {
   gboolean      all_fields;   /* the full tree is built: every field */
   guint         n_bits;       /* else the fields wanted, by id */
   const guint8 *bits;
+  gboolean      every_row;    /* the add functions must run even for rows nobody
+                               * reads: the layers record counts rows not made */
 } IotPacketWants;
 
 /* Whether anybody will read @field for this frame; dissectors may skip
@@ -163,6 +165,13 @@ iot_packet_wants_field (IotPacket *pkt, const IotField *field)
   guint id = (guint) field->id;
 
   return wants->all_fields || (id < wants->n_bits && (wants->bits[id / 8] >> (id % 8) & 1) != 0);
+}
+/* Whether an add function has anything to do for @field's row: somebody
+ * reads it, or the layers record counts the rows that are not made. */
+inline gboolean
+iot_packet_row_wanted (IotPacket *pkt, const IotField *field)
+{
+  return ((const IotPacketWants *) pkt)->every_row || iot_packet_wants_field (pkt, field);
 }
 /* Whether the full tree is being built (-V, the GUI tree).  Labels and
  * texts only the tree shows are worth computing only then. */
@@ -295,7 +304,7 @@ inline int
 iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                    guint len, gboolean little_endian)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_item_wanted (pkt, parent, field, buf, off, len, little_endian);
 }
@@ -308,7 +317,7 @@ inline int
 iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                    guint len, guint64 value)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_uint_wanted (pkt, parent, field, buf, off, len, value);
 }
@@ -318,7 +327,7 @@ inline int
 iot_tree_add_int (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                   guint len, gint64 value)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_int_wanted (pkt, parent, field, buf, off, len, value);
 }
@@ -328,7 +337,7 @@ inline int
 iot_tree_add_boolean (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                       guint off, guint len, guint64 value)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_boolean_wanted (pkt, parent, field, buf, off, len, value);
 }
@@ -338,7 +347,7 @@ inline int
 iot_tree_add_double (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, double value)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_double_wanted (pkt, parent, field, buf, off, len, value);
 }
@@ -350,7 +359,7 @@ inline int
 iot_tree_add_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                      guint off, guint len, const char *value, gssize value_len)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_string_wanted (pkt, parent, field, buf, off, len, value, value_len);
 }
@@ -365,7 +374,7 @@ inline int
 iot_tree_add_ascii_string (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                            guint off, guint len, const char *value, gssize value_len)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_ascii_string_wanted (pkt, parent, field, buf, off, len, value, value_len);
 }
@@ -376,7 +385,7 @@ inline int
 iot_tree_add_bytes (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                     guint len, const guint8 *value, guint value_len)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_bytes_wanted (pkt, parent, field, buf, off, len, value, value_len);
 }
@@ -386,7 +395,7 @@ inline int
 iot_tree_add_ipv4 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                    const guint8 addr[4])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_ipv4_wanted (pkt, parent, field, buf, off, addr);
 }
@@ -396,7 +405,7 @@ inline int
 iot_tree_add_ipv6 (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                    const guint8 addr[16])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_ipv6_wanted (pkt, parent, field, buf, off, addr);
 }
@@ -406,7 +415,7 @@ inline int
 iot_tree_add_ether (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                     const guint8 addr[6])
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_ether_wanted (pkt, parent, field, buf, off, addr);
 }
@@ -417,7 +426,7 @@ inline int
 iot_tree_add_time (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off,
                    guint len, gint64 ns)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_time_wanted (pkt, parent, field, buf, off, len, ns);
 }
@@ -429,7 +438,7 @@ inline int
 iot_tree_add_protocol (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                        guint off, gint len)
 {
-  if (!iot_packet_wants_field (pkt, field))
+  if (!iot_packet_row_wanted (pkt, field))
     return -1;
   return iot_tree_add_protocol_wanted (pkt, parent, field, buf, off, len);
 }
@@ -482,7 +491,7 @@ extern __inline __attribute__ ((__always_inline__, __gnu_inline__, __format__ (_
 iot_tree_add_text (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len,
                    const char *fmt, ...)
 {
-  if (!((const IotPacketWants *) pkt)->all_fields)
+  if (!((const IotPacketWants *) pkt)->all_fields && !((const IotPacketWants *) pkt)->every_row)
     return -1;
   return iot_tree_add_text_wanted (pkt, parent, buf, off, len, fmt, __builtin_va_arg_pack ());
 }

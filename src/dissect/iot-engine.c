@@ -105,6 +105,7 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->wants.all_fields = (pkt->flags & IOT_DISSECT_TREE) != 0;
   pkt->wants.n_bits = pkt->wanted != NULL ? pkt->wanted->n_bits : 0;
   pkt->wants.bits = pkt->wanted != NULL ? pkt->wanted->bits : NULL;
+  pkt->wants.every_row = (pkt->flags & IOT_DISSECT_TAP (IOT_TAP_PROTO)) != 0;
   pkt->skip = options != NULL && options->only_fields && options->flags == 0 && options->fields != NULL
               ? iot_field_set_skippable ((IotFieldSet *) options->fields) : NULL;
   pkt->prev_displayed = options ? options->prev_displayed : 0;

@@ -305,6 +305,7 @@ iot_packet_wants_tree (IotPacket *pkt)
  * the compiler did not inline them into (and plugins built before they
  * were inline). */
 extern gboolean iot_packet_wants_field (IotPacket *pkt, const IotField *field);
+extern gboolean iot_packet_row_wanted (IotPacket *pkt, const IotField *field);
 extern int iot_tree_add_item (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                               guint off, guint len, gboolean little_endian);
 extern int iot_tree_add_uint (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
