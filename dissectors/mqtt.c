@@ -718,9 +718,21 @@ typedef struct {
  * its re-sent copies (first pass only). */
 typedef struct {
   PendingList open;
-  guint32     publish;      /* QoS 2 flow: msgs index + 1 of its first PUBLISH; 0 = none */
-  gboolean    answered;     /* some copy got its answer */
+  guint32     publish : 31; /* QoS 2 flow: msgs index + 1 of its first PUBLISH; 0 = none */
+  guint32     answered : 1; /* some copy got its answer */
 } Chain;
+
+G_STATIC_ASSERT (sizeof (Chain) == 12);
+
+/* Small numbers → small numbers, for the tables every connection has:
+ * open addressing over pairs of guint32 (key + 1, value), 8 bytes a slot
+ * where a GHashTable costs 20 and a table header of its own.  Values are
+ * never 0, which lookups return for a missing key. */
+typedef struct {
+  guint32 *slots;           /* 2 * size: key + 1 (0 = empty), value */
+  guint32  size;            /* a power of two; 0 until the first entry */
+  guint32  n;
+} IdMap;
 
 /* One TCP connection, as seen by the first pass.  Per direction (see
  * iot_conv_key_from_packet): the side that sent the message.  Tables are
@@ -728,8 +740,11 @@ typedef struct {
 typedef struct {
   guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
   GHashTable *alias[2];     /* topic alias → topic name */
-  GHashTable *pending;      /* (dir << 20 | answer type << 16 | message id) → chains index + 1 */
-  GHashTable *last_publish; /* (dir << 16 | message id) → msgs index + 1 of the latest PUBLISH (QoS > 0) */
+  /* Both tables in one map:
+   *   pending: (dir << 20 | answer type << 16 | message id) → chains index + 1;
+   *   last publish: (LAST_PUBLISH | dir << 16 | message id) → msgs index + 1
+   *   of the latest PUBLISH (QoS > 0) with that identifier. */
+  IdMap       ids;
   PendingList waiting[2];   /* CONNECT, PINGREQ: requests without an identifier */
 } MqttConn;
 
@@ -775,10 +790,7 @@ conn_free (gpointer p)
   for (guint d = 0; d < 2; d++)
     if (c->alias[d])
       g_hash_table_unref (c->alias[d]);
-  if (c->pending)
-    g_hash_table_unref (c->pending);
-  if (c->last_publish)
-    g_hash_table_unref (c->last_publish);
+  g_free (c->ids.slots);
   g_free (c);
 }
 
@@ -1757,13 +1769,58 @@ take_waiting (MqttState *st, PendingList *list, guint type)
   return 0;
 }
 
-/* A per-connection table of small numbers, made when first needed. */
-static GHashTable *
-conn_table (GHashTable **table)
+/* Marks the last-publish keys of MqttConn.ids apart from the pending ones. */
+#define LAST_PUBLISH (1u << 24)
+
+static guint32 *
+id_map_slot (const IdMap *map, guint32 key)
 {
-  if (*table == NULL)
-    *table = g_hash_table_new (g_direct_hash, g_direct_equal);
-  return *table;
+  guint32 mask = map->size - 1, h = (key + 1) * 0x9e3779b1u, i = (h ^ h >> 15) & mask;
+
+  while (map->slots[2 * i] != 0 && map->slots[2 * i] != key + 1)
+    i = (i + 1) & mask;
+  return &map->slots[2 * i];
+}
+
+/* The value of @key, 0 when it has none. */
+static guint32
+id_map_lookup (const IdMap *map, guint32 key)
+{
+  return map->n == 0 ? 0 : id_map_slot (map, key)[1];
+}
+
+/* Keeps the map at most three quarters full. */
+static void
+id_map_grow (IdMap *map)
+{
+  guint32 *old = map->slots, old_size = map->size;
+
+  if ((map->n + 1) * 4 <= map->size * 3)
+    return;
+  map->size = old_size ? old_size * 2 : 8;
+  map->slots = g_new0 (guint32, 2 * map->size);
+  for (guint32 i = 0; i < old_size; i++)
+    if (old[2 * i] != 0)
+      {
+        guint32 *slot = id_map_slot (map, old[2 * i] - 1);
+
+        slot[0] = old[2 * i];
+        slot[1] = old[2 * i + 1];
+      }
+  g_free (old);
+}
+
+static void
+id_map_set (IdMap *map, guint32 key, guint32 value)
+{
+  guint32 *slot;
+
+  id_map_grow (map);
+  slot = id_map_slot (map, key);
+  if (slot[0] == 0)
+    map->n++;
+  slot[0] = key + 1;
+  slot[1] = value;
 }
 
 /* First pass: records what this message answers and what it waits for.
@@ -1804,8 +1861,7 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   /* What it answers. */
   if (is_answer (type) && keyed)
     {
-      gpointer key = GUINT_TO_POINTER ((guint) !ctx->dir << 20 | (guint) type << 16 | id);
-      guint chain_id = conn->pending ? GPOINTER_TO_UINT (g_hash_table_lookup (conn->pending, key)) : 0;
+      guint32 chain_id = id_map_lookup (&conn->ids, (guint32) !ctx->dir << 20 | (guint32) type << 16 | id);
       Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
 
       if (chain != NULL && chain->open.head != 0)
@@ -1840,16 +1896,15 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
    * its own any more. */
   if (type == T_PUBLISH)
     {
-      GHashTable *last = conn_table (&conn->last_publish);
-      gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 16 | id);
-      guint32 prev = GPOINTER_TO_UINT (g_hash_table_lookup (last, key));
+      guint32 key = LAST_PUBLISH | (guint32) ctx->dir << 16 | id;
+      guint32 prev = id_map_lookup (&conn->ids, key);
 
       if (dup && prev != 0)
         {
           tx_at (st, prev - 1)->quiet = TRUE;
           extra_for_write (st, self)->dup_of = tx_at (st, prev - 1)->frame;
         }
-      g_hash_table_replace (last, key, GUINT_TO_POINTER (self + 1));
+      id_map_set (&conn->ids, key, self + 1);
       if (expects == T_PUBREC)
         flow = self + 1;
     }
@@ -1859,9 +1914,8 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
     {
       if (keyed)
         {
-          GHashTable *pending = conn_table (&conn->pending);
-          gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 20 | (guint) expects << 16 | id);
-          guint chain_id = GPOINTER_TO_UINT (g_hash_table_lookup (pending, key));
+          guint32 key = (guint32) ctx->dir << 20 | (guint32) expects << 16 | id;
+          guint32 chain_id = id_map_lookup (&conn->ids, key);
           Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
 
           if (chain != NULL
@@ -1886,7 +1940,7 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
 
               g_array_append_val (st->chains, fresh);
               chain = &g_array_index (st->chains, Chain, st->chains->len - 1);
-              g_hash_table_replace (pending, key, GUINT_TO_POINTER (st->chains->len));
+              id_map_set (&conn->ids, key, st->chains->len);
             }
           pending_push (st, &chain->open, self);
         }
