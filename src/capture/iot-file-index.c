@@ -3,19 +3,26 @@
  * A 10M-frame capture must stay in memory as an index only, so an entry
  * keeps what cannot be derived and no more.  Frames come in blocks of 256:
  * the block holds the first frame's file offset and time in full, and
- * each frame its offset and time as 32-bit distances from them (4 GB of
- * file, 4.29 s of capture) and its captured length in 16 bits, each in an
- * array of its own (no padding): 10 bytes a frame, plus 48 a block.
+ * each frame its time as a 32-bit distance from them (4.29 s of capture)
+ * and its captured length in 16 bits, each in an array of its own (no
+ * padding).  Records follow each other in the file, so a frame's offset
+ * is where the one before it ends plus the record header between them
+ * (16 bytes in a pcap file): only every 16th frame keeps its offset (as a
+ * distance from the block's, 4 GB of file), the others are found by
+ * adding up to 15 lengths.  6.25 bytes a frame, plus 56 a block.
  *
  * What most frames of a block share is kept once in the block: the
  * (link type, flags) pair, as one byte naming it in a small table of the
- * pairs the file uses, and the length on the wire, equal to the captured
- * one unless the capture was cut short.  A block where they vary gets an
- * array of kind bytes or of 16-bit wire lengths the first time one of its
- * frames needs it.
+ * pairs the file uses, the length on the wire, equal to the captured one
+ * unless the capture was cut short, and the bytes between one record's
+ * data and the next one's (a pcapng block's padding varies).  A block
+ * where they vary gets an array of kind bytes, 16-bit wire lengths or
+ * 8-bit gaps the first time one of its frames needs it.
  *
  * What does not fit (a jumbo frame, a block longer than 4.29 s, time that
- * goes back, a 256th different link type) is kept whole, as an IotFrame in
+ * goes back, a 256th different link type, a record further than 255 bytes
+ * from the end of the one before, a frame after one of those in its
+ * group of 16) is kept whole, as an IotFrame in
  * an array the block allocates the first time one of its frames needs it;
  * so every value comes back exactly as appended, and only captures that
  * need it pay for it.
@@ -33,6 +40,8 @@
 
 #define BLOCK_BITS     8
 #define BLOCK_FRAMES   (1u << BLOCK_BITS)
+#define GROUP_BITS     4
+#define GROUP_FRAMES   (1u << GROUP_BITS)
 #define SEGMENT_BITS   16
 #define SEGMENT_FRAMES (1u << SEGMENT_BITS)
 #define N_SEGMENTS     (1u << (32 - SEGMENT_BITS))
@@ -46,11 +55,14 @@ typedef struct {
   IotFrame *whole;   /* BLOCK_FRAMES entries, or NULL while none needs it */
   guint8   *kinds;   /* BLOCK_FRAMES kinds, or NULL while all are kind */
   guint16  *lens;    /* BLOCK_FRAMES wire lengths, or NULL while all equal caplen */
+  guint8   *gaps;    /* BLOCK_FRAMES gaps, or NULL while all are gap */
   guint8    kind;    /* of its first frame */
+  guint8    gap;     /* bytes from the end of a frame's data to the next one's */
+  gboolean  gap_set;
 } Block;
 
 typedef struct {
-  guint32 offsets[SEGMENT_FRAMES];   /* bytes after the block's first frame */
+  guint32 offsets[SEGMENT_FRAMES / GROUP_FRAMES];   /* of a group's first frame, after the block's */
   guint32 ts[SEGMENT_FRAMES];        /* ns after the block's first frame */
   guint16 caplens[SEGMENT_FRAMES];
   Block   blocks[SEGMENT_FRAMES / BLOCK_FRAMES];
@@ -68,6 +80,11 @@ struct _IotFrameIndex {
   Kind      kinds[N_KINDS];
   guint     n_kinds;
   guint     last_kind;
+  /* Where the data of entry end_of ends, when it is one whose group can
+   * go on (what the next frame's offset is counted from); the writer's.
+   * A truncation leaves it naming an entry past the new end. */
+  guint32   end_of;
+  guint64   end;
 };
 
 IotFrameIndex *
@@ -87,6 +104,7 @@ block_clear (Block *block)
   g_clear_pointer (&block->whole, g_free);
   g_clear_pointer (&block->kinds, g_free);
   g_clear_pointer (&block->lens, g_free);
+  g_clear_pointer (&block->gaps, g_free);
 }
 
 void
@@ -171,6 +189,51 @@ block_lens (Block *block, const guint16 *caplens, guint j)
   return lens;
 }
 
+static guint32
+sum_lengths (const guint16 *caplens, guint32 n)
+{
+  guint32 sum = 0;
+
+  for (guint32 k = 0; k < n; k++)
+    sum += caplens[k];
+  return sum;
+}
+
+/* The block's gaps, made (all @block->gap up to @j) when first needed. */
+static guint8 *
+block_gaps (Block *block, guint j)
+{
+  guint8 *gaps;
+
+  if (block->gaps != NULL)
+    return block->gaps;
+  gaps = g_new (guint8, BLOCK_FRAMES);
+  memset (gaps, block->gap, j);
+  g_atomic_pointer_set (&block->gaps, gaps);
+  return gaps;
+}
+
+/* Whether @frame, not the first of its group, starts within 255 bytes of
+ * where the frame before it ends; then records the distance. */
+static gboolean
+chains (IotFrameIndex *self, Block *block, guint32 i, const IotFrame *frame)
+{
+  guint j = i & (BLOCK_FRAMES - 1);
+  guint64 gap;
+
+  if (self->end_of != i - 1 || i == 0 || frame->offset < self->end || frame->offset - self->end > G_MAXUINT8)
+    return FALSE;
+  gap = frame->offset - self->end;
+  if (!block->gap_set)
+    {
+      block->gap = (guint8) gap;
+      block->gap_set = TRUE;
+    }
+  if (gap != block->gap || block->gaps != NULL)
+    block_gaps (block, j)[j] = (guint8) gap;
+  return TRUE;
+}
+
 void
 iot_frame_index_append (IotFrameIndex *self, const IotFrame *frame)
 {
@@ -191,20 +254,26 @@ iot_frame_index_append (IotFrameIndex *self, const IotFrame *frame)
       if (i < self->appended)
         block_clear (block);   /* appending again after a truncation */
       else
-        block->whole = NULL, block->kinds = NULL, block->lens = NULL;
+        block->whole = NULL, block->kinds = NULL, block->lens = NULL, block->gaps = NULL;
+      block->gap_set = FALSE;
       block->offset = frame->offset;
       block->ts_ns = frame->ts_ns;
     }
-  if (kind == KIND_WHOLE || !fits (block, frame))
+  if (kind == KIND_WHOLE || !fits (block, frame)
+      || ((i & (GROUP_FRAMES - 1)) != 0 && !chains (self, block, i, frame)))
     {
       kind = KIND_WHOLE;
       if (block->whole == NULL)
         g_atomic_pointer_set (&block->whole, g_new0 (IotFrame, BLOCK_FRAMES));
       block->whole[j] = *frame;
+      self->end_of = G_MAXUINT32;
     }
   else
     {
-      segment->offsets[in_segment] = (guint32) (frame->offset - block->offset);
+      if ((i & (GROUP_FRAMES - 1)) == 0)
+        segment->offsets[in_segment >> GROUP_BITS] = (guint32) (frame->offset - block->offset);
+      self->end_of = i;
+      self->end = frame->offset + frame->caplen;
       segment->ts[in_segment] = (guint32) (frame->ts_ns - block->ts_ns);
       segment->caplens[in_segment] = (guint16) frame->caplen;
       if (frame->len != frame->caplen || block->lens != NULL)
@@ -216,6 +285,23 @@ iot_frame_index_append (IotFrameIndex *self, const IotFrame *frame)
     block_kinds (block, j)[j] = (guint8) kind;
   self->len = i + 1;
   self->appended = MAX (self->appended, self->len);
+}
+
+/* The offset of entry @in_segment of @segment, not kept whole: its group's
+ * first frame's plus the lengths and gaps of the frames in between. */
+static guint64
+chained_offset (const Segment *segment, const Block *block, guint32 in_segment)
+{
+  const guint8 *gaps = g_atomic_pointer_get ((guint8 **) &block->gaps);
+  guint32 first = in_segment & ~(GROUP_FRAMES - 1);
+  guint64 offset = block->offset + segment->offsets[in_segment >> GROUP_BITS];
+
+  if (gaps == NULL)
+    return offset + (guint64) (in_segment - first) * block->gap
+           + sum_lengths (segment->caplens + first, in_segment - first);
+  for (guint32 k = first + 1; k <= in_segment; k++)
+    offset += segment->caplens[k - 1] + gaps[k & (BLOCK_FRAMES - 1)];
+  return offset;
 }
 
 static guint
@@ -241,7 +327,7 @@ iot_frame_index_get (const IotFrameIndex *self, guint32 i, IotFrame *out)
       return;
     }
   lens = g_atomic_pointer_get ((guint16 **) &block->lens);
-  out->offset = block->offset + segment->offsets[in_segment];
+  out->offset = chained_offset (segment, block, in_segment);
   out->ts_ns = block->ts_ns + (gint64) segment->ts[in_segment];
   out->caplen = segment->caplens[in_segment];
   out->len = lens != NULL ? lens[j] : segment->caplens[in_segment];
@@ -259,7 +345,7 @@ iot_frame_index_end (const IotFrameIndex *self, guint32 i)
   const IotFrame *whole;
 
   if (kind_at (block, i & (BLOCK_FRAMES - 1)) != KIND_WHOLE)
-    return block->offset + segment->offsets[in_segment] + segment->caplens[in_segment];
+    return chained_offset (segment, block, in_segment) + segment->caplens[in_segment];
   whole = &block->whole[i & (BLOCK_FRAMES - 1)];
   return whole->offset + whole->caplen;
 }
@@ -273,5 +359,5 @@ iot_frame_index_offset (const IotFrameIndex *self, guint32 i)
 
   if (kind_at (block, i & (BLOCK_FRAMES - 1)) == KIND_WHOLE)
     return block->whole[i & (BLOCK_FRAMES - 1)].offset;
-  return block->offset + segment->offsets[in_segment];
+  return chained_offset (segment, block, in_segment);
 }
