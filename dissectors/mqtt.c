@@ -677,23 +677,29 @@ static const guint8 version_of_code[4] = { 0, MQTT_V31, MQTT_V311, MQTT_V50 };
 
 /* What matching found for one message that takes part in an exchange.
  * Only frame numbers are kept; times are read back from the frame index.
- * The links only QoS 2 flows and DUP copies have are kept in MsgExtra. */
+ * A message has one partner: the answer it waits for or the message it
+ * answers.  The links only QoS 2 flows and DUP copies have are kept in
+ * MsgExtra, among them what a PUBREC or PUBREL answers (they answer and
+ * wait too).  Read through tx_response_in() and tx_response_to(). */
 typedef struct {
   guint32 frame;
   guint32 origin;           /* position of the message: origin and source */
-  guint32 response_in;      /* the answer (for a QoS 2 PUBLISH: its PUBREC) */
-  guint32 response_to;      /* the message this one answers */
+  guint32 partner;          /* expects != 0: the answer (for a QoS 2 PUBLISH: its PUBREC);
+                             * otherwise the message this one answers */
   guint8  source;
   guint8  type;
   guint8  expects;          /* type of the answer expected; 0 = none */
   guint8  quiet;            /* sent again, or another copy was answered: no warning */
 } MsgTx;
 
+G_STATIC_ASSERT (sizeof (MsgTx) == 16);
+
 typedef struct {
   guint32 publish_in;       /* PUBREC/PUBREL/PUBCOMP: the PUBLISH of the QoS 2 flow */
   guint32 pubrel_in;        /* QoS 2 PUBLISH: later steps of its handshake */
   guint32 pubcomp_in;
   guint32 dup_of;           /* DUP PUBLISH: the earlier copy */
+  guint32 response_to;      /* a message that waits for an answer too: the one it answers */
 } MsgExtra;
 
 /* Where an alias was resolved: a message of a frame. */
@@ -1746,6 +1752,33 @@ extra_at (MqttState *st, guint32 index)
   return found ? &g_array_index (st->extras, MsgExtra, found - 1) : &none;
 }
 
+/* The frame that answers message @index; 0 = none. */
+static guint32
+tx_response_in (MqttState *st, guint32 index)
+{
+  const MsgTx *tx = tx_at (st, index);
+
+  return tx->expects != 0 ? tx->partner : 0;
+}
+
+/* The frame of the message that message @index answers; 0 = none. */
+static guint32
+tx_response_to (MqttState *st, guint32 index)
+{
+  const MsgTx *tx = tx_at (st, index);
+
+  return tx->expects != 0 ? extra_at (st, index)->response_to : tx->partner;
+}
+
+static void
+tx_set_response_to (MqttState *st, guint32 index, guint32 frame)
+{
+  if (tx_at (st, index)->expects != 0)
+    extra_for_write (st, index)->response_to = frame;
+  else
+    tx_at (st, index)->partner = frame;
+}
+
 /* Marks every message still open in @list as not to be warned about. */
 static void
 quiet_all (MqttState *st, const PendingList *list)
@@ -1876,8 +1909,9 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
     answered = take_waiting (st, &conn->waiting[!ctx->dir], type);
   if (answered != 0)
     {
-      tx_at (st, answered - 1)->response_in = frame;
-      tx_at (st, self)->response_to = tx_at (st, answered - 1)->frame;
+      /* Only messages that wait for an answer are answered. */
+      tx_at (st, answered - 1)->partner = frame;
+      tx_set_response_to (st, self, tx_at (st, answered - 1)->frame);
       if (flow != 0)
         {
           guint32 flow_frame = tx_at (st, flow - 1)->frame;
@@ -1972,30 +2006,33 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   gint index = tx_find (ctx->st, iot_packet_frame_number (pkt), msg, ctx->first_pass);
   const MsgExtra *extra;
   const MsgTx *tx;
+  guint32 response_in, response_to;
 
   if (index < 0)
     return;
   tx = tx_at (ctx->st, (guint32) index);
   extra = extra_at (ctx->st, (guint32) index);
+  response_in = tx_response_in (ctx->st, (guint32) index);
+  response_to = tx_response_to (ctx->st, (guint32) index);
   add_frame_link (pkt, tree, F_DUP_OF, extra->dup_of);
-  if (tx->response_to != 0)
+  if (response_to != 0)
     {
-      add_frame_link (pkt, tree, F_RESPONSE_TO, tx->response_to);
-      add_delay (pkt, tree, F_RESPONSE_TIME, tx->response_to);
+      add_frame_link (pkt, tree, F_RESPONSE_TO, response_to);
+      add_delay (pkt, tree, F_RESPONSE_TIME, response_to);
     }
   else if (is_answer (type) && !ctx->first_pass)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_REQUEST_MISSING], "No request seen for this %s", iot_value_name (msgtype_names, type));
   add_frame_link (pkt, tree, F_PUBLISH_IN, extra->publish_in);
   if (type == T_PUBCOMP && extra->publish_in != 0)
     add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
-  add_frame_link (pkt, tree, F_RESPONSE_IN, tx->response_in);
+  add_frame_link (pkt, tree, F_RESPONSE_IN, response_in);
   if (type == T_PUBLISH && tx->expects == T_PUBREC)
     {
-      add_frame_link (pkt, tree, F_PUBREC_IN, tx->response_in);
+      add_frame_link (pkt, tree, F_PUBREC_IN, response_in);
       add_frame_link (pkt, tree, F_PUBREL_IN, extra->pubrel_in);
       add_frame_link (pkt, tree, F_PUBCOMP_IN, extra->pubcomp_in);
     }
-  if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
+  if (tx->expects == 0 || response_in != 0 || tx->quiet || ctx->first_pass)
     return;
   if (type == T_PUBLISH)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_PUBLISH_UNACKED], "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
