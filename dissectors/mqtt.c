@@ -769,7 +769,8 @@ typedef struct {
   gboolean    call_odd;     /* its calls are in odd_calls */
   guint       n_held;       /* its calls not in odd_calls */
   CallFact    held[HELD_CALLS];
-  GArray     *chains;       /* Chain */
+  GArray     *chains;       /* Chain; those settled are let go (see CHAIN_SETTLED) */
+  guint32     free_chain;   /* chains index + 1 of the first let go, linked by open.tail */
   GArray     *pool;         /* Pending */
   guint32     free_pending; /* pool index + 1 of the first unused entry */
 } MqttState;
@@ -1856,6 +1857,41 @@ id_map_set (IdMap *map, guint32 key, guint32 value)
   slot[1] = value;
 }
 
+/* The id map's value for a chain whose copies were all answered and that
+ * leads to no QoS 2 step: what it would say (no open copy, answered, no
+ * flow) needs no record, and most chains end so; its record is reused. */
+#define CHAIN_SETTLED G_MAXUINT32
+
+static Chain *
+chain_at (MqttState *st, guint32 chain_id)
+{
+  return &g_array_index (st->chains, Chain, chain_id - 1);
+}
+
+/* A chain record (chains index + 1), from those let go first. */
+static guint32
+chain_new (MqttState *st)
+{
+  guint32 chain_id = st->free_chain;
+
+  if (chain_id != 0)
+    {
+      st->free_chain = chain_at (st, chain_id)->open.tail;
+      return chain_id;
+    }
+  g_array_set_size (st->chains, st->chains->len + 1);
+  return st->chains->len;
+}
+
+/* @key's chain @chain_id is settled: the map says so, the record is let go. */
+static void
+chain_settle (MqttState *st, IdMap *ids, guint32 key, guint32 chain_id)
+{
+  id_map_set (ids, key, CHAIN_SETTLED);
+  chain_at (st, chain_id)->open.tail = st->free_chain;
+  st->free_chain = chain_id;
+}
+
 /* First pass: records what this message answers and what it waits for.
  * Requests are matched by connection, direction and identifier, CONNECT
  * and PINGREQ by order.  An identifier is in use until its answer comes,
@@ -1894,8 +1930,9 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   /* What it answers. */
   if (is_answer (type) && keyed)
     {
-      guint32 chain_id = id_map_lookup (&conn->ids, (guint32) !ctx->dir << 20 | (guint32) type << 16 | id);
-      Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
+      guint32 key = (guint32) !ctx->dir << 20 | (guint32) type << 16 | id;
+      guint32 chain_id = id_map_lookup (&conn->ids, key);
+      Chain *chain = chain_id != 0 && chain_id != CHAIN_SETTLED ? chain_at (st, chain_id) : NULL;
 
       if (chain != NULL && chain->open.head != 0)
         {
@@ -1903,6 +1940,8 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
           chain->answered = TRUE;
           flow = chain->publish;
           quiet_all (st, &chain->open);
+          if (chain->open.head == 0 && chain->publish == 0)
+            chain_settle (st, &conn->ids, key, chain_id);
         }
     }
   else if (is_answer (type))
@@ -1950,7 +1989,8 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
         {
           guint32 key = (guint32) ctx->dir << 20 | (guint32) expects << 16 | id;
           guint32 chain_id = id_map_lookup (&conn->ids, key);
-          Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
+          Chain settled = { { 0, 0 }, 0, TRUE };
+          Chain *chain = chain_id == CHAIN_SETTLED ? &settled : chain_id != 0 ? chain_at (st, chain_id) : NULL;
 
           if (chain != NULL
               && (chain->open.head != 0 || dup
@@ -1970,11 +2010,16 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
             }
           else
             {
-              Chain fresh = { { 0, 0 }, flow, FALSE };
-
-              g_array_append_val (st->chains, fresh);
-              chain = &g_array_index (st->chains, Chain, st->chains->len - 1);
-              id_map_set (&conn->ids, key, st->chains->len);
+              settled = (Chain) { { 0, 0 }, flow, FALSE };
+              chain = &settled;
+            }
+          /* A settled or new chain gets a record now. */
+          if (chain == &settled)
+            {
+              chain_id = chain_new (st);
+              chain = chain_at (st, chain_id);
+              *chain = settled;
+              id_map_set (&conn->ids, key, chain_id);
             }
           pending_push (st, &chain->open, self);
         }
