@@ -380,14 +380,16 @@ static IotField coap_fields[N_FIELDS] = {
  * stays where it is while others are added) rather than one allocation
  * and table each. */
 
-/* Everything sent with one token in one conversation. */
+/* Everything sent with one token in one conversation.  Its number (what
+ * exchanges name it by) is its record's: found with it, not kept in it. */
 typedef struct {
   guint32     conv;       /* conversation number */
-  guint32     id;         /* transaction number */
-  const char *uri;        /* path of the request that opened it (interned) */
+  guint32     uri;        /* path of the request that opened it: index in uri_list */
   guint8      token_len;
   guint8      token[15];
 } CoapTransaction;
+
+G_STATIC_ASSERT (sizeof (CoapTransaction) == 24);
 
 /* One request and its answer, found by message ID within a transaction.
  * The request's time is read back from the frame index when shown. */
@@ -439,7 +441,8 @@ typedef struct {
   GHashTable *convs;          /* IotConvKey -> conversation number + 1 */
   RecordStore transactions;   /* CoapTransaction by (conversation, token) */
   RecordStore exchanges;      /* CoapExchange by (transaction, message ID) */
-  GHashTable *uris;           /* set of the URIs transactions name */
+  GHashTable *uris;           /* the URIs transactions name → index in uri_list + 1 */
+  GPtrArray  *uri_list;       /* the same URIs, each once (the table's keys) */
   GHashTable *runs;           /* "src>dst" -> CoapBlockRun */
   GHashTable *results;        /* frame -> CoapBlockResult */
 } CoapState;
@@ -481,16 +484,20 @@ record_slot (const RecordStore *store, gconstpointer record)
   return &store->slots[i];
 }
 
+/* The number + 1 of the record equal to @probe, or 0. */
+static guint32
+record_find (const RecordStore *store, gconstpointer probe)
+{
+  return store->n_records == 0 ? 0 : *record_slot (store, probe);
+}
+
 /* The record equal to @probe, or NULL. */
 static gpointer
 record_lookup (const RecordStore *store, gconstpointer probe)
 {
-  guint32 *slot;
+  guint32 found = record_find (store, probe);
 
-  if (store->n_records == 0)
-    return NULL;
-  slot = record_slot (store, probe);
-  return *slot != 0 ? record_at (store, *slot - 1) : NULL;
+  return found != 0 ? record_at (store, found - 1) : NULL;
 }
 
 /* Keeps the table at most half full. */
@@ -599,6 +606,7 @@ coap_state_new (void)
   state->transactions = record_store_init (sizeof (CoapTransaction), transaction_hash, transaction_equal);
   state->exchanges = record_store_init (sizeof (CoapExchange), exchange_hash, exchange_equal);
   state->uris = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->uri_list = g_ptr_array_new ();
   state->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, run_free);
   state->results = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, result_free);
   return state;
@@ -613,6 +621,7 @@ coap_state_free (gpointer data)
   record_store_clear (&state->transactions);
   record_store_clear (&state->exchanges);
   g_hash_table_destroy (state->uris);
+  g_ptr_array_unref (state->uri_list);
   g_hash_table_destroy (state->runs);
   g_hash_table_destroy (state->results);
   g_free (state);
@@ -1348,12 +1357,13 @@ dissect_payload (IotPacket *pkt, int tree, const CoapMessage *msg, IotBuf *paylo
 
 extern IotDissector iot_dissector_coap;
 
-/* The transaction of the message's token in its conversation, or NULL;
- * @create (first pass only) opens it if it is new. */
-static CoapTransaction *
+/* The number + 1 of the transaction of the message's token in its
+ * conversation, or 0; @create (first pass only) opens it if it is new. */
+static guint32
 find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboolean create)
 {
-  CoapTransaction probe = { 0 }, *trans;
+  CoapTransaction probe = { 0 };
+  guint32 trans;
   IotConvKey key;
   gpointer conv, *slot;
 
@@ -1367,7 +1377,7 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
   if (conv == NULL)
     {
       if (!create)
-        return NULL;
+        return 0;
       conv = GUINT_TO_POINTER (g_hash_table_size (state->convs) + 1);
       g_hash_table_insert (state->convs, g_memdup2 (&key, sizeof key), conv);
     }
@@ -1376,23 +1386,33 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
   probe.conv = GPOINTER_TO_UINT (conv);
   probe.token_len = (guint8) MIN (msg->token_len, sizeof probe.token);
   memcpy (probe.token, msg->token, probe.token_len);
-  trans = record_lookup (&state->transactions, &probe);
-  if (trans == NULL && create)
+  trans = record_find (&state->transactions, &probe);
+  if (trans == 0 && create)
     {
-      const char *uri = g_hash_table_lookup (state->uris, msg->uri->str);
+      guint uri = GPOINTER_TO_UINT (g_hash_table_lookup (state->uris, msg->uri->str));
 
-      if (uri == NULL)
+      if (uri == 0)
         {
           char *copy = g_strdup (msg->uri->str);
 
-          g_hash_table_add (state->uris, copy);
-          uri = copy;
+          g_ptr_array_add (state->uri_list, copy);
+          uri = state->uri_list->len;
+          g_hash_table_insert (state->uris, copy, GUINT_TO_POINTER (uri));
         }
-      probe.id = state->transactions.n_records;
-      probe.uri = uri;
-      trans = record_add (&state->transactions, &probe);
+      probe.uri = uri - 1;
+      record_add (&state->transactions, &probe);
+      trans = state->transactions.n_records;
     }
   return trans;
+}
+
+/* The path of the request that opened transaction @trans (number + 1). */
+static const char *
+transaction_uri (const CoapState *state, guint32 trans)
+{
+  const CoapTransaction *t = record_at (&state->transactions, trans - 1);
+
+  return g_ptr_array_index (state->uri_list, t->uri);
 }
 
 static gboolean is_tracked (const CoapState *state, const CoapMessage *msg);
@@ -1402,27 +1422,28 @@ static gboolean is_tracked (const CoapState *state, const CoapMessage *msg);
 static const char *
 payload_location (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
 {
-  CoapTransaction *trans;
+  guint32 trans;
 
   if (is_request (msg) || state == NULL || !is_tracked (state, msg))
     return msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
   trans = find_transaction (pkt, state, msg, FALSE);
-  return trans != NULL && trans->uri != NULL && trans->uri[0] ? iot_packet_strdup_printf (pkt, "%s", trans->uri) : NULL;
+  return trans != 0 && transaction_uri (state, trans)[0]
+         ? iot_packet_strdup_printf (pkt, "%s", transaction_uri (state, trans)) : NULL;
 }
 
-/* The exchange of message ID @mid in @trans, or NULL. */
+/* The exchange of message ID @mid in transaction @trans (number + 1), or NULL. */
 static CoapExchange *
-find_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
+find_exchange (CoapState *state, guint32 trans, guint16 mid)
 {
-  CoapExchange probe = { trans->id, 0, 0, mid };
+  CoapExchange probe = { trans - 1, 0, 0, mid };
 
   return record_lookup (&state->exchanges, &probe);
 }
 
 static CoapExchange *
-add_exchange (CoapState *state, const CoapTransaction *trans, guint16 mid)
+add_exchange (CoapState *state, guint32 trans, guint16 mid)
 {
-  CoapExchange probe = { trans->id, 0, 0, mid };
+  CoapExchange probe = { trans - 1, 0, 0, mid };
 
   return record_add (&state->exchanges, &probe);
 }
@@ -1445,13 +1466,13 @@ static void
 record_message (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  CoapTransaction *trans;
+  guint32 trans;
   CoapExchange *ex;
 
   if (!is_tracked (state, msg) || !iot_packet_first_pass (pkt))
     return;
   trans = find_transaction (pkt, state, msg, is_request (msg));
-  if (trans == NULL)
+  if (trans == 0)
     return;
   ex = find_exchange (state, trans, msg->mid);
   if (is_request (msg) && (ex == NULL || ex->req_frame == 0))
@@ -1480,7 +1501,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
             IotTapCoap *rec)
 {
   guint32 frame = iot_packet_frame_number (pkt);
-  CoapTransaction *trans;
+  guint32 trans;
   CoapExchange *ex;
   int node;
 
@@ -1488,7 +1509,7 @@ show_match (IotPacket *pkt, CoapState *state, int tree, CoapMessage *msg, gboole
   if (!is_tracked (state, msg))
     return;
   trans = find_transaction (pkt, state, msg, FALSE);
-  if (trans == NULL)
+  if (trans == 0)
     return;
   ex = find_exchange (state, trans, msg->mid);
   if (ex == NULL)
@@ -1549,9 +1570,9 @@ set_reading_origin (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
     return;
   if (is_tracked (state, msg) && !is_request (msg))
     {
-      CoapTransaction *trans = find_transaction (pkt, state, msg, FALSE);
+      guint32 trans = find_transaction (pkt, state, msg, FALSE);
 
-      path = trans != NULL ? trans->uri : NULL;
+      path = trans != 0 ? transaction_uri (state, trans) : NULL;
     }
   if (path != NULL && *path != '\0')
     iot_packet_set_reading_origin (pkt, NULL, path);
@@ -1745,9 +1766,9 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
      * Uri-* options (messages outside exchanges show their own). */
     if (is_tracked (state, &msg) && !is_request (&msg))
       {
-        CoapTransaction *trans = find_transaction (pkt, state, &msg, FALSE);
+        guint32 trans = find_transaction (pkt, state, &msg, FALSE);
 
-        g_string_assign (msg.uri, trans != NULL ? trans->uri : "");
+        g_string_assign (msg.uri, trans != 0 ? transaction_uri (state, trans) : "");
       }
     if (msg.uri->len > 0)
       {

@@ -677,23 +677,29 @@ static const guint8 version_of_code[4] = { 0, MQTT_V31, MQTT_V311, MQTT_V50 };
 
 /* What matching found for one message that takes part in an exchange.
  * Only frame numbers are kept; times are read back from the frame index.
- * The links only QoS 2 flows and DUP copies have are kept in MsgExtra. */
+ * A message has one partner: the answer it waits for or the message it
+ * answers.  The links only QoS 2 flows and DUP copies have are kept in
+ * MsgExtra, among them what a PUBREC or PUBREL answers (they answer and
+ * wait too).  Read through tx_response_in() and tx_response_to(). */
 typedef struct {
   guint32 frame;
   guint32 origin;           /* position of the message: origin and source */
-  guint32 response_in;      /* the answer (for a QoS 2 PUBLISH: its PUBREC) */
-  guint32 response_to;      /* the message this one answers */
+  guint32 partner;          /* expects != 0: the answer (for a QoS 2 PUBLISH: its PUBREC);
+                             * otherwise the message this one answers */
   guint8  source;
   guint8  type;
   guint8  expects;          /* type of the answer expected; 0 = none */
   guint8  quiet;            /* sent again, or another copy was answered: no warning */
 } MsgTx;
 
+G_STATIC_ASSERT (sizeof (MsgTx) == 16);
+
 typedef struct {
   guint32 publish_in;       /* PUBREC/PUBREL/PUBCOMP: the PUBLISH of the QoS 2 flow */
   guint32 pubrel_in;        /* QoS 2 PUBLISH: later steps of its handshake */
   guint32 pubcomp_in;
   guint32 dup_of;           /* DUP PUBLISH: the earlier copy */
+  guint32 response_to;      /* a message that waits for an answer too: the one it answers */
 } MsgExtra;
 
 /* Where an alias was resolved: a message of a frame. */
@@ -718,9 +724,21 @@ typedef struct {
  * its re-sent copies (first pass only). */
 typedef struct {
   PendingList open;
-  guint32     publish;      /* QoS 2 flow: msgs index + 1 of its first PUBLISH; 0 = none */
-  gboolean    answered;     /* some copy got its answer */
+  guint32     publish : 31; /* QoS 2 flow: msgs index + 1 of its first PUBLISH; 0 = none */
+  guint32     answered : 1; /* some copy got its answer */
 } Chain;
+
+G_STATIC_ASSERT (sizeof (Chain) == 12);
+
+/* Small numbers → small numbers, for the tables every connection has:
+ * open addressing over pairs of guint32 (key + 1, value), 8 bytes a slot
+ * where a GHashTable costs 20 and a table header of its own.  Values are
+ * never 0, which lookups return for a missing key. */
+typedef struct {
+  guint32 *slots;           /* 2 * size: key + 1 (0 = empty), value */
+  guint32  size;            /* a power of two; 0 until the first entry */
+  guint32  n;
+} IdMap;
 
 /* One TCP connection, as seen by the first pass.  Per direction (see
  * iot_conv_key_from_packet): the side that sent the message.  Tables are
@@ -728,8 +746,11 @@ typedef struct {
 typedef struct {
   guint8      version;      /* of the latest CONNECT; 0 = none seen yet */
   GHashTable *alias[2];     /* topic alias → topic name */
-  GHashTable *pending;      /* (dir << 20 | answer type << 16 | message id) → chains index + 1 */
-  GHashTable *last_publish; /* (dir << 16 | message id) → msgs index + 1 of the latest PUBLISH (QoS > 0) */
+  /* Both tables in one map:
+   *   pending: (dir << 20 | answer type << 16 | message id) → chains index + 1;
+   *   last publish: (LAST_PUBLISH | dir << 16 | message id) → msgs index + 1
+   *   of the latest PUBLISH (QoS > 0) with that identifier. */
+  IdMap       ids;
   PendingList waiting[2];   /* CONNECT, PINGREQ: requests without an identifier */
 } MqttConn;
 
@@ -748,7 +769,8 @@ typedef struct {
   gboolean    call_odd;     /* its calls are in odd_calls */
   guint       n_held;       /* its calls not in odd_calls */
   CallFact    held[HELD_CALLS];
-  GArray     *chains;       /* Chain */
+  GArray     *chains;       /* Chain; those settled are let go (see CHAIN_SETTLED) */
+  guint32     free_chain;   /* chains index + 1 of the first let go, linked by open.tail */
   GArray     *pool;         /* Pending */
   guint32     free_pending; /* pool index + 1 of the first unused entry */
 } MqttState;
@@ -775,10 +797,7 @@ conn_free (gpointer p)
   for (guint d = 0; d < 2; d++)
     if (c->alias[d])
       g_hash_table_unref (c->alias[d]);
-  if (c->pending)
-    g_hash_table_unref (c->pending);
-  if (c->last_publish)
-    g_hash_table_unref (c->last_publish);
+  g_free (c->ids.slots);
   g_free (c);
 }
 
@@ -1820,6 +1839,33 @@ extra_at (MqttState *st, guint32 index)
   return found ? &g_array_index (st->extras, MsgExtra, found - 1) : &none;
 }
 
+/* The frame that answers message @index; 0 = none. */
+static guint32
+tx_response_in (MqttState *st, guint32 index)
+{
+  const MsgTx *tx = tx_at (st, index);
+
+  return tx->expects != 0 ? tx->partner : 0;
+}
+
+/* The frame of the message that message @index answers; 0 = none. */
+static guint32
+tx_response_to (MqttState *st, guint32 index)
+{
+  const MsgTx *tx = tx_at (st, index);
+
+  return tx->expects != 0 ? extra_at (st, index)->response_to : tx->partner;
+}
+
+static void
+tx_set_response_to (MqttState *st, guint32 index, guint32 frame)
+{
+  if (tx_at (st, index)->expects != 0)
+    extra_for_write (st, index)->response_to = frame;
+  else
+    tx_at (st, index)->partner = frame;
+}
+
 /* Marks every message still open in @list as not to be warned about. */
 static void
 quiet_all (MqttState *st, const PendingList *list)
@@ -1843,13 +1889,93 @@ take_waiting (MqttState *st, PendingList *list, guint type)
   return 0;
 }
 
-/* A per-connection table of small numbers, made when first needed. */
-static GHashTable *
-conn_table (GHashTable **table)
+/* Marks the last-publish keys of MqttConn.ids apart from the pending ones. */
+#define LAST_PUBLISH (1u << 24)
+
+static guint32 *
+id_map_slot (const IdMap *map, guint32 key)
 {
-  if (*table == NULL)
-    *table = g_hash_table_new (g_direct_hash, g_direct_equal);
-  return *table;
+  guint32 mask = map->size - 1, h = (key + 1) * 0x9e3779b1u, i = (h ^ h >> 15) & mask;
+
+  while (map->slots[2 * i] != 0 && map->slots[2 * i] != key + 1)
+    i = (i + 1) & mask;
+  return &map->slots[2 * i];
+}
+
+/* The value of @key, 0 when it has none. */
+static guint32
+id_map_lookup (const IdMap *map, guint32 key)
+{
+  return map->n == 0 ? 0 : id_map_slot (map, key)[1];
+}
+
+/* Keeps the map at most three quarters full. */
+static void
+id_map_grow (IdMap *map)
+{
+  guint32 *old = map->slots, old_size = map->size;
+
+  if ((map->n + 1) * 4 <= map->size * 3)
+    return;
+  map->size = old_size ? old_size * 2 : 8;
+  map->slots = g_new0 (guint32, 2 * map->size);
+  for (guint32 i = 0; i < old_size; i++)
+    if (old[2 * i] != 0)
+      {
+        guint32 *slot = id_map_slot (map, old[2 * i] - 1);
+
+        slot[0] = old[2 * i];
+        slot[1] = old[2 * i + 1];
+      }
+  g_free (old);
+}
+
+static void
+id_map_set (IdMap *map, guint32 key, guint32 value)
+{
+  guint32 *slot;
+
+  id_map_grow (map);
+  slot = id_map_slot (map, key);
+  if (slot[0] == 0)
+    map->n++;
+  slot[0] = key + 1;
+  slot[1] = value;
+}
+
+/* The id map's value for a chain whose copies were all answered and that
+ * leads to no QoS 2 step: what it would say (no open copy, answered, no
+ * flow) needs no record, and most chains end so; its record is reused. */
+#define CHAIN_SETTLED G_MAXUINT32
+
+static Chain *
+chain_at (MqttState *st, guint32 chain_id)
+{
+  return &g_array_index (st->chains, Chain, chain_id - 1);
+}
+
+/* A chain record (chains index + 1), from those let go first. */
+static guint32
+chain_new (MqttState *st)
+{
+  guint32 chain_id = st->free_chain;
+
+  if (chain_id != 0)
+    {
+      st->free_chain = chain_at (st, chain_id)->open.tail;
+      return chain_id;
+    }
+  g_array_set_size (st->chains, st->chains->len + 1);
+  return st->chains->len;
+}
+
+/* @key's chain @chain_id is settled: the map says so, the record is let go. */
+static void
+chain_settle (MqttState *st, IdMap *ids, guint32 key, guint32 chain_id)
+{
+  id_map_set (ids, key, CHAIN_SETTLED);
+  chain_at (st, chain_id)->open.tail = st->free_chain;
+  st->free_chain = chain_id;
 }
 
 /* First pass: records what this message answers and what it waits for.
@@ -1890,9 +2016,9 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   /* What it answers. */
   if (is_answer (type) && keyed)
     {
-      gpointer key = GUINT_TO_POINTER ((guint) !ctx->dir << 20 | (guint) type << 16 | id);
-      guint chain_id = conn->pending ? GPOINTER_TO_UINT (g_hash_table_lookup (conn->pending, key)) : 0;
-      Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
+      guint32 key = (guint32) !ctx->dir << 20 | (guint32) type << 16 | id;
+      guint32 chain_id = id_map_lookup (&conn->ids, key);
+      Chain *chain = chain_id != 0 && chain_id != CHAIN_SETTLED ? chain_at (st, chain_id) : NULL;
 
       if (chain != NULL && chain->open.head != 0)
         {
@@ -1900,14 +2026,17 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
           chain->answered = TRUE;
           flow = chain->publish;
           quiet_all (st, &chain->open);
+          if (chain->open.head == 0 && chain->publish == 0)
+            chain_settle (st, &conn->ids, key, chain_id);
         }
     }
   else if (is_answer (type))
     answered = take_waiting (st, &conn->waiting[!ctx->dir], type);
   if (answered != 0)
     {
-      tx_at (st, answered - 1)->response_in = frame;
-      tx_at (st, self)->response_to = tx_at (st, answered - 1)->frame;
+      /* Only messages that wait for an answer are answered. */
+      tx_at (st, answered - 1)->partner = frame;
+      tx_set_response_to (st, self, tx_at (st, answered - 1)->frame);
       if (flow != 0)
         {
           guint32 flow_frame = tx_at (st, flow - 1)->frame;
@@ -1926,16 +2055,15 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
    * its own any more. */
   if (type == T_PUBLISH)
     {
-      GHashTable *last = conn_table (&conn->last_publish);
-      gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 16 | id);
-      guint32 prev = GPOINTER_TO_UINT (g_hash_table_lookup (last, key));
+      guint32 key = LAST_PUBLISH | (guint32) ctx->dir << 16 | id;
+      guint32 prev = id_map_lookup (&conn->ids, key);
 
       if (dup && prev != 0)
         {
           tx_at (st, prev - 1)->quiet = TRUE;
           extra_for_write (st, self)->dup_of = tx_at (st, prev - 1)->frame;
         }
-      g_hash_table_replace (last, key, GUINT_TO_POINTER (self + 1));
+      id_map_set (&conn->ids, key, self + 1);
       if (expects == T_PUBREC)
         flow = self + 1;
     }
@@ -1945,10 +2073,10 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
     {
       if (keyed)
         {
-          GHashTable *pending = conn_table (&conn->pending);
-          gpointer key = GUINT_TO_POINTER ((guint) ctx->dir << 20 | (guint) expects << 16 | id);
-          guint chain_id = GPOINTER_TO_UINT (g_hash_table_lookup (pending, key));
-          Chain *chain = chain_id ? &g_array_index (st->chains, Chain, chain_id - 1) : NULL;
+          guint32 key = (guint32) ctx->dir << 20 | (guint32) expects << 16 | id;
+          guint32 chain_id = id_map_lookup (&conn->ids, key);
+          Chain settled = { { 0, 0 }, 0, TRUE };
+          Chain *chain = chain_id == CHAIN_SETTLED ? &settled : chain_id != 0 ? chain_at (st, chain_id) : NULL;
 
           if (chain != NULL
               && (chain->open.head != 0 || dup
@@ -1968,11 +2096,16 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
             }
           else
             {
-              Chain fresh = { { 0, 0 }, flow, FALSE };
-
-              g_array_append_val (st->chains, fresh);
-              chain = &g_array_index (st->chains, Chain, st->chains->len - 1);
-              g_hash_table_replace (pending, key, GUINT_TO_POINTER (st->chains->len));
+              settled = (Chain) { { 0, 0 }, flow, FALSE };
+              chain = &settled;
+            }
+          /* A settled or new chain gets a record now. */
+          if (chain == &settled)
+            {
+              chain_id = chain_new (st);
+              chain = chain_at (st, chain_id);
+              *chain = settled;
+              id_map_set (&conn->ids, key, chain_id);
             }
           pending_push (st, &chain->open, self);
         }
@@ -2004,33 +2137,36 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   gint index = tx_find (ctx->st, iot_packet_frame_number (pkt), msg, ctx->first_pass);
   const MsgExtra *extra;
   const MsgTx *tx;
+  guint32 response_in, response_to;
 
   if (index < 0)
     return;
   tx = tx_at (ctx->st, (guint32) index);
   extra = extra_at (ctx->st, (guint32) index);
+  response_in = tx_response_in (ctx->st, (guint32) index);
+  response_to = tx_response_to (ctx->st, (guint32) index);
   add_frame_link (pkt, tree, F_DUP_OF, extra->dup_of);
   ctx->rec->dup_of = extra->dup_of;
-  if (tx->response_to != 0)
+  if (response_to != 0)
     {
-      add_frame_link (pkt, tree, F_RESPONSE_TO, tx->response_to);
-      add_delay (pkt, tree, F_RESPONSE_TIME, tx->response_to);
+      add_frame_link (pkt, tree, F_RESPONSE_TO, response_to);
+      add_delay (pkt, tree, F_RESPONSE_TIME, response_to);
       if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
-        ctx->rec->response_time_ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, tx->response_to);
+        ctx->rec->response_time_ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, response_to);
     }
   else if (is_answer (type) && !ctx->first_pass)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_REQUEST_MISSING], "No request seen for this %s", iot_value_name (msgtype_names, type));
   add_frame_link (pkt, tree, F_PUBLISH_IN, extra->publish_in);
   if (type == T_PUBCOMP && extra->publish_in != 0)
     add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
-  add_frame_link (pkt, tree, F_RESPONSE_IN, tx->response_in);
+  add_frame_link (pkt, tree, F_RESPONSE_IN, response_in);
   if (type == T_PUBLISH && tx->expects == T_PUBREC)
     {
-      add_frame_link (pkt, tree, F_PUBREC_IN, tx->response_in);
+      add_frame_link (pkt, tree, F_PUBREC_IN, response_in);
       add_frame_link (pkt, tree, F_PUBREL_IN, extra->pubrel_in);
       add_frame_link (pkt, tree, F_PUBCOMP_IN, extra->pubcomp_in);
     }
-  if (tx->expects == 0 || tx->response_in != 0 || tx->quiet || ctx->first_pass)
+  if (tx->expects == 0 || response_in != 0 || tx->quiet || ctx->first_pass)
     return;
   ctx->rec->unacknowledged = type == T_PUBLISH;
   if (type == T_PUBLISH)

@@ -3,20 +3,36 @@
  * A 10M-frame capture must stay in memory as an index only, so an entry
  * keeps what cannot be derived and no more.  Frames come in blocks of 256:
  * the block holds the first frame's file offset and time in full, and
- * each frame its offset and time as 32-bit distances from them (4 GB of
- * file, 4.29 s of capture), its two lengths in 16 bits, and one byte that
- * names its (link type, flags) pair in a small table of the pairs the
- * file uses.  12 + 1 bytes a frame, plus 24 bytes a block.
+ * each frame its time as a 32-bit distance from them (4.29 s of capture)
+ * and its captured length in 16 bits, each in an array of its own (no
+ * padding).  Records follow each other in the file, so a frame's offset
+ * is where the one before it ends plus the record header between them
+ * (16 bytes in a pcap file): only every 16th frame keeps its offset (as a
+ * distance from the block's, 4 GB of file), the others are found by
+ * adding up to 15 lengths.  6.25 bytes a frame, plus 56 a block.
+ *
+ * What most frames of a block share is kept once in the block: the
+ * (link type, flags) pair, as one byte naming it in a small table of the
+ * pairs the file uses, the length on the wire, equal to the captured one
+ * unless the capture was cut short, and the bytes between one record's
+ * data and the next one's (a pcapng block's padding varies).  A block
+ * where they vary gets an array of kind bytes, 16-bit wire lengths or
+ * 8-bit gaps the first time one of its frames needs it.
  *
  * What does not fit (a jumbo frame, a block longer than 4.29 s, time that
- * goes back, a 256th different link type) is kept whole, as an IotFrame in
+ * goes back, a 256th different link type, a record further than 255 bytes
+ * from the end of the one before, a frame after one of those in its
+ * group of 16) is kept whole, as an IotFrame in
  * an array the block allocates the first time one of its frames needs it;
  * so every value comes back exactly as appended, and only captures that
  * need it pay for it.
  *
  * Entries live in segments of 64k frames that are allocated once and
  * never moved, so a live capture's writer appends while other threads
- * read the frames it has published.
+ * read the frames it has published.  A block's arrays made later are
+ * filled for the frames before them first and then published with a
+ * barrier: a reader sees either no array (the block's shared value holds
+ * for its frame) or a complete one.
  */
 #include "iot-file-index.h"
 
@@ -24,6 +40,8 @@
 
 #define BLOCK_BITS     8
 #define BLOCK_FRAMES   (1u << BLOCK_BITS)
+#define GROUP_BITS     4
+#define GROUP_FRAMES   (1u << GROUP_BITS)
 #define SEGMENT_BITS   16
 #define SEGMENT_FRAMES (1u << SEGMENT_BITS)
 #define N_SEGMENTS     (1u << (32 - SEGMENT_BITS))
@@ -32,22 +50,22 @@
 #define N_KINDS        KIND_WHOLE
 
 typedef struct {
-  guint32 offset;    /* bytes after the block's first frame */
-  guint32 ts;        /* ns after the block's first frame */
-  guint16 caplen;
-  guint16 len;
-} Entry;
-
-typedef struct {
   guint64   offset;
   gint64    ts_ns;
   IotFrame *whole;   /* BLOCK_FRAMES entries, or NULL while none needs it */
+  guint8   *kinds;   /* BLOCK_FRAMES kinds, or NULL while all are kind */
+  guint16  *lens;    /* BLOCK_FRAMES wire lengths, or NULL while all equal caplen */
+  guint8   *gaps;    /* BLOCK_FRAMES gaps, or NULL while all are gap */
+  guint8    kind;    /* of its first frame */
+  guint8    gap;     /* bytes from the end of a frame's data to the next one's */
+  gboolean  gap_set;
 } Block;
 
 typedef struct {
-  Entry  entries[SEGMENT_FRAMES];
-  guint8 kinds[SEGMENT_FRAMES];
-  Block  blocks[SEGMENT_FRAMES / BLOCK_FRAMES];
+  guint32 offsets[SEGMENT_FRAMES / GROUP_FRAMES];   /* of a group's first frame, after the block's */
+  guint32 ts[SEGMENT_FRAMES];        /* ns after the block's first frame */
+  guint16 caplens[SEGMENT_FRAMES];
+  Block   blocks[SEGMENT_FRAMES / BLOCK_FRAMES];
 } Segment;
 
 typedef struct {
@@ -62,9 +80,12 @@ struct _IotFrameIndex {
   Kind      kinds[N_KINDS];
   guint     n_kinds;
   guint     last_kind;
+  /* Where the data of entry end_of ends, when it is one whose group can
+   * go on (what the next frame's offset is counted from); the writer's.
+   * A truncation leaves it naming an entry past the new end. */
+  guint32   end_of;
+  guint64   end;
 };
-
-G_STATIC_ASSERT (sizeof (Entry) == 12);
 
 IotFrameIndex *
 iot_frame_index_new (void)
@@ -77,6 +98,15 @@ iot_frame_index_new (void)
   return self;
 }
 
+static void
+block_clear (Block *block)
+{
+  g_clear_pointer (&block->whole, g_free);
+  g_clear_pointer (&block->kinds, g_free);
+  g_clear_pointer (&block->lens, g_free);
+  g_clear_pointer (&block->gaps, g_free);
+}
+
 void
 iot_frame_index_free (IotFrameIndex *self)
 {
@@ -84,7 +114,7 @@ iot_frame_index_free (IotFrameIndex *self)
     return;
   /* Blocks past the last one started hold no pointer yet. */
   for (guint32 first = 0; first < self->appended; first += BLOCK_FRAMES)
-    g_free (self->segments[first >> SEGMENT_BITS]->blocks[(first & (SEGMENT_FRAMES - 1)) >> BLOCK_BITS].whole);
+    block_clear (&self->segments[first >> SEGMENT_BITS]->blocks[(first & (SEGMENT_FRAMES - 1)) >> BLOCK_BITS]);
   for (guint s = 0; s < N_SEGMENTS && self->segments[s] != NULL; s++)
     g_free (self->segments[s]);
   g_free (self->segments);
@@ -131,10 +161,84 @@ fits (const Block *block, const IotFrame *frame)
          && frame->reserved2 == 0;
 }
 
+/* The block's kind bytes, made (all @block->kind up to @j) when first needed. */
+static guint8 *
+block_kinds (Block *block, guint j)
+{
+  guint8 *kinds;
+
+  if (block->kinds != NULL)
+    return block->kinds;
+  kinds = g_new (guint8, BLOCK_FRAMES);
+  memset (kinds, block->kind, j);
+  g_atomic_pointer_set (&block->kinds, kinds);
+  return kinds;
+}
+
+/* The block's wire lengths, made (the captured ones up to @j) when first needed. */
+static guint16 *
+block_lens (Block *block, const guint16 *caplens, guint j)
+{
+  guint16 *lens;
+
+  if (block->lens != NULL)
+    return block->lens;
+  lens = g_new (guint16, BLOCK_FRAMES);
+  memcpy (lens, caplens, j * sizeof *lens);
+  g_atomic_pointer_set (&block->lens, lens);
+  return lens;
+}
+
+static guint32
+sum_lengths (const guint16 *caplens, guint32 n)
+{
+  guint32 sum = 0;
+
+  for (guint32 k = 0; k < n; k++)
+    sum += caplens[k];
+  return sum;
+}
+
+/* The block's gaps, made (all @block->gap up to @j) when first needed. */
+static guint8 *
+block_gaps (Block *block, guint j)
+{
+  guint8 *gaps;
+
+  if (block->gaps != NULL)
+    return block->gaps;
+  gaps = g_new (guint8, BLOCK_FRAMES);
+  memset (gaps, block->gap, j);
+  g_atomic_pointer_set (&block->gaps, gaps);
+  return gaps;
+}
+
+/* Whether @frame, not the first of its group, starts within 255 bytes of
+ * where the frame before it ends; then records the distance. */
+static gboolean
+chains (IotFrameIndex *self, Block *block, guint32 i, const IotFrame *frame)
+{
+  guint j = i & (BLOCK_FRAMES - 1);
+  guint64 gap;
+
+  if (self->end_of != i - 1 || i == 0 || frame->offset < self->end || frame->offset - self->end > G_MAXUINT8)
+    return FALSE;
+  gap = frame->offset - self->end;
+  if (!block->gap_set)
+    {
+      block->gap = (guint8) gap;
+      block->gap_set = TRUE;
+    }
+  if (gap != block->gap || block->gaps != NULL)
+    block_gaps (block, j)[j] = (guint8) gap;
+  return TRUE;
+}
+
 void
 iot_frame_index_append (IotFrameIndex *self, const IotFrame *frame)
 {
   guint32 i = self->len, in_segment = i & (SEGMENT_FRAMES - 1);
+  guint j = i & (BLOCK_FRAMES - 1);
   Segment *segment;
   Block *block;
   guint kind;
@@ -144,34 +248,68 @@ iot_frame_index_append (IotFrameIndex *self, const IotFrame *frame)
     self->segments[i >> SEGMENT_BITS] = g_new (Segment, 1);
   segment = self->segments[i >> SEGMENT_BITS];
   block = &segment->blocks[in_segment >> BLOCK_BITS];
-  if ((i & (BLOCK_FRAMES - 1)) == 0)
+  kind = kind_of (self, frame);
+  if (j == 0)
     {
+      if (i < self->appended)
+        block_clear (block);   /* appending again after a truncation */
+      else
+        block->whole = NULL, block->kinds = NULL, block->lens = NULL, block->gaps = NULL;
+      block->gap_set = FALSE;
       block->offset = frame->offset;
       block->ts_ns = frame->ts_ns;
-      if (i < self->appended)
-        g_free (block->whole);   /* appending again after a truncation */
-      block->whole = NULL;
     }
-  kind = kind_of (self, frame);
-  if (kind != KIND_WHOLE && fits (block, frame))
-    {
-      Entry *entry = &segment->entries[in_segment];
-
-      entry->offset = (guint32) (frame->offset - block->offset);
-      entry->ts = (guint32) (frame->ts_ns - block->ts_ns);
-      entry->caplen = (guint16) frame->caplen;
-      entry->len = (guint16) frame->len;
-    }
-  else
+  if (kind == KIND_WHOLE || !fits (block, frame)
+      || ((i & (GROUP_FRAMES - 1)) != 0 && !chains (self, block, i, frame)))
     {
       kind = KIND_WHOLE;
       if (block->whole == NULL)
-        block->whole = g_new0 (IotFrame, BLOCK_FRAMES);
-      block->whole[i & (BLOCK_FRAMES - 1)] = *frame;
+        g_atomic_pointer_set (&block->whole, g_new0 (IotFrame, BLOCK_FRAMES));
+      block->whole[j] = *frame;
+      self->end_of = G_MAXUINT32;
     }
-  segment->kinds[in_segment] = (guint8) kind;
+  else
+    {
+      if ((i & (GROUP_FRAMES - 1)) == 0)
+        segment->offsets[in_segment >> GROUP_BITS] = (guint32) (frame->offset - block->offset);
+      self->end_of = i;
+      self->end = frame->offset + frame->caplen;
+      segment->ts[in_segment] = (guint32) (frame->ts_ns - block->ts_ns);
+      segment->caplens[in_segment] = (guint16) frame->caplen;
+      if (frame->len != frame->caplen || block->lens != NULL)
+        block_lens (block, &segment->caplens[in_segment - j], j)[j] = (guint16) frame->len;
+    }
+  if (j == 0)
+    block->kind = (guint8) kind;
+  else if (kind != block->kind || block->kinds != NULL)
+    block_kinds (block, j)[j] = (guint8) kind;
   self->len = i + 1;
   self->appended = MAX (self->appended, self->len);
+}
+
+/* The offset of entry @in_segment of @segment, not kept whole: its group's
+ * first frame's plus the lengths and gaps of the frames in between. */
+static guint64
+chained_offset (const Segment *segment, const Block *block, guint32 in_segment)
+{
+  const guint8 *gaps = g_atomic_pointer_get ((guint8 **) &block->gaps);
+  guint32 first = in_segment & ~(GROUP_FRAMES - 1);
+  guint64 offset = block->offset + segment->offsets[in_segment >> GROUP_BITS];
+
+  if (gaps == NULL)
+    return offset + (guint64) (in_segment - first) * block->gap
+           + sum_lengths (segment->caplens + first, in_segment - first);
+  for (guint32 k = first + 1; k <= in_segment; k++)
+    offset += segment->caplens[k - 1] + gaps[k & (BLOCK_FRAMES - 1)];
+  return offset;
+}
+
+static guint
+kind_at (const Block *block, guint j)
+{
+  const guint8 *kinds = g_atomic_pointer_get ((guint8 **) &block->kinds);
+
+  return kinds != NULL ? kinds[j] : block->kind;
 }
 
 void
@@ -180,19 +318,19 @@ iot_frame_index_get (const IotFrameIndex *self, guint32 i, IotFrame *out)
   const Segment *segment = self->segments[i >> SEGMENT_BITS];
   guint32 in_segment = i & (SEGMENT_FRAMES - 1);
   const Block *block = &segment->blocks[in_segment >> BLOCK_BITS];
-  guint kind = segment->kinds[in_segment];
-  const Entry *entry;
+  guint j = i & (BLOCK_FRAMES - 1), kind = kind_at (block, j);
+  const guint16 *lens;
 
   if (kind == KIND_WHOLE)
     {
-      *out = block->whole[i & (BLOCK_FRAMES - 1)];
+      *out = block->whole[j];
       return;
     }
-  entry = &segment->entries[in_segment];
-  out->offset = block->offset + entry->offset;
-  out->ts_ns = block->ts_ns + (gint64) entry->ts;
-  out->caplen = entry->caplen;
-  out->len = entry->len;
+  lens = g_atomic_pointer_get ((guint16 **) &block->lens);
+  out->offset = chained_offset (segment, block, in_segment);
+  out->ts_ns = block->ts_ns + (gint64) segment->ts[in_segment];
+  out->caplen = segment->caplens[in_segment];
+  out->len = lens != NULL ? lens[j] : segment->caplens[in_segment];
   out->link_type = self->kinds[kind].link_type;
   out->flags = self->kinds[kind].flags;
   out->reserved2 = 0;
@@ -206,8 +344,8 @@ iot_frame_index_end (const IotFrameIndex *self, guint32 i)
   const Block *block = &segment->blocks[in_segment >> BLOCK_BITS];
   const IotFrame *whole;
 
-  if (segment->kinds[in_segment] != KIND_WHOLE)
-    return block->offset + segment->entries[in_segment].offset + segment->entries[in_segment].caplen;
+  if (kind_at (block, i & (BLOCK_FRAMES - 1)) != KIND_WHOLE)
+    return chained_offset (segment, block, in_segment) + segment->caplens[in_segment];
   whole = &block->whole[i & (BLOCK_FRAMES - 1)];
   return whole->offset + whole->caplen;
 }
@@ -219,7 +357,7 @@ iot_frame_index_offset (const IotFrameIndex *self, guint32 i)
   guint32 in_segment = i & (SEGMENT_FRAMES - 1);
   const Block *block = &segment->blocks[in_segment >> BLOCK_BITS];
 
-  if (segment->kinds[in_segment] == KIND_WHOLE)
+  if (kind_at (block, i & (BLOCK_FRAMES - 1)) == KIND_WHOLE)
     return block->whole[i & (BLOCK_FRAMES - 1)].offset;
-  return block->offset + segment->entries[in_segment].offset;
+  return chained_offset (segment, block, in_segment);
 }

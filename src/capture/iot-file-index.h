@@ -1,5 +1,5 @@
 /* iot-file-index.h — the frame index of a capture file, kept compact
- * (about 13 bytes a frame instead of a 32-byte IotFrame).  Inside
+ * (about 6.3 bytes a frame instead of a 32-byte IotFrame).  Inside
  * src/capture only; iot_file_frame() hands out the entries.  GLib only.
  */
 #pragma once

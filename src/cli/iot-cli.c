@@ -333,8 +333,10 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
                             format, error);
 }
 
-/* Frames per step of the first pass below (about 6 MB of a typical capture). */
-#define ONE_WAY_STEP 65536
+/* Frames per step of the first pass below (about 400 KB of a typical
+ * capture): what stays mapped behind it is per-capture memory, not
+ * per-frame state, so it is kept small; a step costs one madvise(). */
+#define ONE_WAY_STEP 4096
 
 /* The first pass reads the capture once, front to back: the pages two
  * steps behind it are let go, so a large capture is never all resident

@@ -1100,10 +1100,11 @@ test_drop_pages (void)
 }
 
 /* The index keeps entries packed: distances from a block's first frame,
- * 16-bit lengths.  Frames that do not fit (jumbo lengths, time that goes
- * back or jumps, a block past 4 GB) come back exactly as well, across
- * blocks and segments, and the decoded entry does not depend on which
- * frames were asked for before. */
+ * 16-bit lengths, the wire length only where it differs.  Frames that do
+ * not fit (jumbo lengths, time that goes back or jumps, a block past 4 GB)
+ * come back exactly as well, across blocks and segments, also when a
+ * block's first frame is one of them, and the decoded entry does not
+ * depend on which frames were asked for before. */
 #define NS_PER_S G_GINT64_CONSTANT (1000000000)
 
 static void
@@ -1132,6 +1133,10 @@ test_index_round_trip (void)
         frame.caplen = frame.len = 70000;                   /* jumbo */
       if (i % 1000 == 600)
         frame.len = 100000;                                 /* cut short, long on the wire */
+      if (i % 1000 == 650 || i % 256 == 255)
+        frame.len = frame.caplen + 1000;                    /* cut short by a snap length */
+      if (i == 1024 || i == 65536)
+        frame.caplen = frame.len = 70000;                   /* the first of a block kept whole */
       if (i % 1000 == 700)
         ts -= 3 * NS_PER_S;                 /* time goes back */
       if (i % 5000 == 800)
