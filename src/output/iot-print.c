@@ -81,20 +81,6 @@ bad:
 
 /* ---- summary ------------------------------------------------------------- */
 
-static void
-append_padded (GString *out, const char *text, guint width, gboolean left)
-{
-  gsize len = strlen (text);
-
-  if (!left)
-    for (gsize i = len; i < width; i++)
-      g_string_append_c (out, ' ');
-  g_string_append_len (out, text, len);
-  if (left)
-    for (gsize i = len; i < width; i++)
-      g_string_append_c (out, ' ');
-}
-
 /* Seconds as "75.000031", truncated to @decimals, with a '-' when negative. */
 static char *
 put_seconds (char *p, gint64 ns, guint decimals)
@@ -128,32 +114,75 @@ iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *
   iot_print_summary_timed (pkt, text, FALSE, out);
 }
 
+/* @text right-aligned (or left-aligned) in @width columns at @p. */
+static char *
+put_padded (char *p, const char *text, gsize len, gsize width, gboolean left)
+{
+  gsize pad = len < width ? width - len : 0;
+
+  if (!left)
+    {
+      memset (p, ' ', pad);
+      p += pad;
+    }
+  memcpy (p, text, len);
+  p += len;
+  if (left)
+    {
+      memset (p, ' ', pad);
+      p += pad;
+    }
+  return p;
+}
+
+/* The line is written straight into @out: its length is known before a
+ * byte is copied, so one resize makes room for all of it. */
 void
 iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out)
 {
-  char src[64], dst[64], text[24], *p;
+  char src[64], dst[64], number[24];
   char sep = tabs ? '\t' : ' ';
+  const char *arrow = tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ";
+  const char *time_shown = iot_packet_has_time (pkt) ? time_text : "";
+  const char *protocol = iot_col_protocol (pkt);
+  const char *info = iot_col_info (pkt);
+  gsize number_len, time_len, src_len, dst_len, protocol_len, info_len, start;
+  char *p;
 
-  /* No. */
-  p = iot_format_put_uint (text, pkt->number);
-  *p = '\0';
-  append_padded (out, text, 5, FALSE);
-  g_string_append_c (out, sep);
-  /* Time; none for a frame stored without one. */
-  append_padded (out, iot_packet_has_time (pkt) ? time_text : "", 10, FALSE);
-  g_string_append_c (out, sep);
+  number_len = (gsize) (iot_format_put_uint (number, pkt->number) - number);
   iot_packet_format_src (pkt, src, sizeof src);
   iot_packet_format_dst (pkt, dst, sizeof dst);
-  append_padded (out, src, 12, FALSE);
-  g_string_append (out, tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ");
-  append_padded (out, dst, 12, TRUE);
-  g_string_append_c (out, sep);
-  g_string_append (out, iot_col_protocol (pkt));
-  g_string_append_c (out, sep);
-  iot_format_append_uint (out, pkt->frame->len);
-  g_string_append_c (out, sep);
-  g_string_append (out, iot_col_info (pkt));
-  g_string_append_c (out, '\n');
+  time_len = strlen (time_shown);
+  src_len = strlen (src);
+  dst_len = strlen (dst);
+  protocol_len = strlen (protocol);
+  info_len = strlen (info);
+  start = out->len;
+  /* Columns at their widths, the arrow, separators, the length's digits
+   * and the newline. */
+  g_string_set_size (out, start + MAX (number_len, 5) + MAX (time_len, 10) + MAX (src_len, 12)
+                            + MAX (dst_len, 12) + protocol_len + info_len + 5 + 4 + 20 + 1);
+  p = out->str + start;
+  /* No. */
+  p = put_padded (p, number, number_len, 5, FALSE);
+  *p++ = sep;
+  /* Time; none for a frame stored without one. */
+  p = put_padded (p, time_shown, time_len, 10, FALSE);
+  *p++ = sep;
+  p = put_padded (p, src, src_len, 12, FALSE);
+  memcpy (p, arrow, 5);
+  p += 5;
+  p = put_padded (p, dst, dst_len, 12, TRUE);
+  *p++ = sep;
+  memcpy (p, protocol, protocol_len);
+  p += protocol_len;
+  *p++ = sep;
+  p = iot_format_put_uint (p, pkt->frame->len);
+  *p++ = sep;
+  memcpy (p, info, info_len);
+  p += info_len;
+  *p++ = '\n';
+  g_string_truncate (out, (gsize) (p - out->str));
 }
 
 /* ---- PSML ----------------------------------------------------------------- */
