@@ -548,7 +548,12 @@ struct _IotFieldsPrinter {
   IotFieldsFormat  format;
   const IotField **fields;
   guint            n_fields;
-  GHashTable      *columns_of_id;   /* field id -> GArray of column indexes */
+  /* Field id -> the first column showing it (+1; 0: none), and each
+   * column's next one showing the same field (+1): an array look-up per
+   * node instead of a hash look-up. */
+  guint           *first_column;
+  guint           *next_column;
+  guint            n_ids;
   GString        **cells;
   guint           *counts;
 };
@@ -561,23 +566,24 @@ iot_fields_printer_new (const IotField *const *fields, guint n_fields, const Iot
   self->format = *format;
   self->n_fields = n_fields;
   self->fields = g_memdup2 (fields, sizeof (IotField *) * n_fields);
-  self->columns_of_id = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                               (GDestroyNotify) g_array_unref);
+  self->n_ids = iot_registry_n_fields ();
+  self->first_column = g_new0 (guint, self->n_ids);
+  self->next_column = g_new0 (guint, n_fields);
   self->cells = g_new0 (GString *, n_fields);
   self->counts = g_new0 (guint, n_fields);
-  for (guint i = 0; i < n_fields; i++)
+  /* Backwards, so that each chain lists its columns in order. */
+  for (guint i = n_fields; i-- > 0;)
     {
-      gpointer key = GINT_TO_POINTER (fields[i]->id);
-      GArray *columns = g_hash_table_lookup (self->columns_of_id, key);
+      guint id = (guint) fields[i]->id;
 
-      if (columns == NULL)
+      if (id < self->n_ids)
         {
-          columns = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (self->columns_of_id, key, columns);
+          self->next_column[i] = self->first_column[id];
+          self->first_column[id] = i + 1;
         }
-      g_array_append_val (columns, i);
-      self->cells[i] = g_string_sized_new (64);
     }
+  for (guint i = 0; i < n_fields; i++)
+    self->cells[i] = g_string_sized_new (64);
   return self;
 }
 
@@ -591,7 +597,8 @@ iot_fields_printer_free (IotFieldsPrinter *self)
   g_free (self->cells);
   g_free (self->counts);
   g_free (self->fields);
-  g_hash_table_unref (self->columns_of_id);
+  g_free (self->first_column);
+  g_free (self->next_column);
   g_free (self);
 }
 
@@ -653,15 +660,15 @@ iot_fields_printer_row (IotFieldsPrinter *self, IotPacket *pkt, GString *out)
     }
   for (guint i = 0; i < n; i++)
     {
-      GArray *columns;
+      guint id;
 
       if (nodes[i].field == NULL)
         continue;
-      columns = g_hash_table_lookup (self->columns_of_id, GINT_TO_POINTER (nodes[i].field->id));
-      if (columns == NULL)
+      id = (guint) nodes[i].field->id;
+      if (id >= self->n_ids)
         continue;
-      for (guint c = 0; c < columns->len; c++)
-        add_occurrence (self, g_array_index (columns, guint, c), pkt, &nodes[i]);
+      for (guint c = self->first_column[id]; c != 0; c = self->next_column[c - 1])
+        add_occurrence (self, c - 1, pkt, &nodes[i]);
     }
   for (guint i = 0; i < self->n_fields; i++)
     {
