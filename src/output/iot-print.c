@@ -158,10 +158,10 @@ iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, G
   protocol_len = strlen (protocol);
   info_len = strlen (info);
   start = out->len;
-  /* Columns at their widths, the arrow, separators, the length's digits
-   * and the newline. */
+  /* Columns at their widths, the arrow (5 bytes), five separators, the
+   * length's digits (at most 20) and the newline. */
   g_string_set_size (out, start + MAX (number_len, 5) + MAX (time_len, 10) + MAX (src_len, 12)
-                            + MAX (dst_len, 12) + protocol_len + info_len + 5 + 4 + 20 + 1);
+                            + MAX (dst_len, 12) + protocol_len + info_len + 5 + 5 + 20 + 1);
   p = out->str + start;
   /* No. */
   p = put_padded (p, number, number_len, 5, FALSE);
