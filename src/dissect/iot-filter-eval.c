@@ -295,6 +295,14 @@ eval_bitand (IotFilter *filter, Expr *e)
 static void
 eval_expr (IotFilter *filter, Expr *e)
 {
+  /* A literal's value (or its lack of one) is the same in every frame:
+   * it is put in place once, not again per frame and comparison. */
+  if (e->kind == EXPR_LITERAL)
+    {
+      if (e->values->len == 0 && !e->no_value)
+        g_array_append_val (e->values, e->value);
+      return;
+    }
   g_array_set_size (e->values, 0);
   g_byte_array_set_size (e->bytes, 0);
   switch (e->kind)
@@ -303,8 +311,6 @@ eval_expr (IotFilter *filter, Expr *e)
       eval_field (filter, e);
       break;
     case EXPR_LITERAL:
-      if (!e->no_value)
-        g_array_append_val (e->values, e->value);
       break;
     case EXPR_SLICE:
       eval_slice (filter, e);

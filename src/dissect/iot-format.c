@@ -28,19 +28,38 @@ iot_format_put_uint (char *p, guint64 v)
   return p;
 }
 
+/* An octet's digits, without the division loop of iot_format_put_uint ():
+ * every summary line prints two addresses. */
+static char *
+put_octet (char *p, guint v)
+{
+  if (v >= 100)
+    {
+      *p++ = (char) ('0' + v / 100);
+      v %= 100;
+      *p++ = (char) ('0' + v / 10);
+    }
+  else if (v >= 10)
+    *p++ = (char) ('0' + v / 10);
+  *p++ = (char) ('0' + v % 10);
+  return p;
+}
+
 void
 iot_format_ipv4 (const guint8 addr[4], char *out, gsize size)
 {
-  char text[16], *p = text;
+  char text[16], *p = size >= sizeof text ? out : text;
+  char *start = p;
 
   for (guint i = 0; i < 4; i++)
     {
       if (i > 0)
         *p++ = '.';
-      p = iot_format_put_uint (p, addr[i]);
+      p = put_octet (p, addr[i]);
     }
   *p = '\0';
-  g_strlcpy (out, text, size);
+  if (start == text)
+    g_strlcpy (out, text, size);
 }
 
 void

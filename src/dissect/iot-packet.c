@@ -430,6 +430,132 @@ iot_packet_format_dst (IotPacket *pkt, char *out, gsize size)
  * the Info column is written many times per frame, so format on the stack. */
 static void append_vprintf (GString *out, const char *fmt, va_list ap) G_GNUC_PRINTF (2, 0);
 
+/* g_string_append () costs a call and a hundred instructions; the Info
+ * column takes several pieces per frame, nearly always into room it has. */
+static inline void
+info_append_len (GString *out, const char *text, gsize len)
+{
+  if (out->len + len < out->allocated_len)
+    {
+      memcpy (out->str + out->len, text, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, (gssize) len);
+}
+
+static inline void
+info_append (GString *out, const char *text)
+{
+  info_append_len (out, text, strlen (text));
+}
+
+/* Whether every conversion in @fmt is one append_simple () does: %s, %c,
+ * %d, %i, %u, %x, %X and, for the unsigned ones, a zero-padded width of
+ * one digit ("%04x").  The Info column's formats are nearly all of them,
+ * and vsnprintf costs more than the rest of a column's text. */
+static gboolean
+simple_format (const char *fmt)
+{
+  for (const char *p = strchr (fmt, '%'); p != NULL; p = strchr (p + 1, '%'))
+    {
+      p++;
+      if (p[0] == '0' && p[1] >= '1' && p[1] <= '9')
+        {
+          p += 2;
+          if (*p != 'u' && *p != 'x' && *p != 'X')
+            return FALSE;
+        }
+      else if (*p != '%' && *p != 's' && *p != 'c' && *p != 'd' && *p != 'i' && *p != 'u'
+               && *p != 'x' && *p != 'X')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Digits of @v in base 10 or 16, at least @width of them (zero-padded). */
+static void
+append_number (GString *out, guint64 v, guint base, const char *digit_chars, guint width)
+{
+  char digits[24];
+  guint n = sizeof digits;
+
+  do
+    {
+      digits[--n] = digit_chars[v % base];
+      v /= base;
+    }
+  while (v != 0);
+  while (sizeof digits - n < width)
+    digits[--n] = '0';
+  info_append_len (out, digits + n, sizeof digits - n);
+}
+
+/* What vsnprintf () would print for a format simple_format () accepts. */
+static void
+append_simple (GString *out, const char *fmt, va_list ap)
+{
+  const char *p = fmt;
+
+  for (;;)
+    {
+      const char *pc = strchr (p, '%');
+      guint width = 0;
+
+      if (pc == NULL)
+        {
+          info_append (out, p);
+          return;
+        }
+      if (pc > p)
+        info_append_len (out, p, (gsize) (pc - p));
+      p = pc + 1;
+      if (*p == '0')
+        {
+          width = (guint) (p[1] - '0');
+          p += 2;
+        }
+      switch (*p)
+        {
+        case '%':
+          g_string_append_c (out, '%');
+          break;
+        case 's':
+          {
+            const char *text = va_arg (ap, const char *);
+
+            /* As glibc prints it. */
+            info_append (out, text != NULL ? text : "(null)");
+          }
+          break;
+        case 'c':
+          g_string_append_c (out, (char) va_arg (ap, int));
+          break;
+        case 'd':
+        case 'i':
+          {
+            int v = va_arg (ap, int);
+
+            if (v < 0)
+              g_string_append_c (out, '-');
+            append_number (out, v < 0 ? (guint64) -(gint64) v : (guint64) v, 10, "0123456789", 0);
+          }
+          break;
+        case 'u':
+          append_number (out, va_arg (ap, unsigned int), 10, "0123456789", width);
+          break;
+        case 'x':
+          append_number (out, va_arg (ap, unsigned int), 16, "0123456789abcdef", width);
+          break;
+        case 'X':
+          append_number (out, va_arg (ap, unsigned int), 16, "0123456789ABCDEF", width);
+          break;
+        }
+      p++;
+    }
+}
+
 static void
 append_vprintf (GString *out, const char *fmt, va_list ap)
 {
@@ -437,11 +563,16 @@ append_vprintf (GString *out, const char *fmt, va_list ap)
   va_list copy;
   int n;
 
+  if (simple_format (fmt))
+    {
+      append_simple (out, fmt, ap);
+      return;
+    }
   va_copy (copy, ap);
   n = g_vsnprintf (stack, sizeof stack, fmt, copy);
   va_end (copy);
   if (n >= 0 && n < (int) sizeof stack)
-    g_string_append_len (out, stack, n);
+    info_append_len (out, stack, (gsize) n);
   else
     g_string_append_vprintf (out, fmt, ap);
 }
@@ -472,7 +603,7 @@ iot_col_set_info (IotPacket *pkt, const char *text)
   if (!(pkt->flags & IOT_DISSECT_COLUMNS))
     return;
   g_string_truncate (pkt->info, pkt->info_fence);
-  g_string_append (pkt->info, text);
+  info_append (pkt->info, text);
 }
 
 void
@@ -492,7 +623,7 @@ void
 iot_col_append_text (IotPacket *pkt, const char *text)
 {
   if (pkt->flags & IOT_DISSECT_COLUMNS)
-    g_string_append (pkt->info, text);
+    info_append (pkt->info, text);
 }
 
 void
@@ -504,14 +635,14 @@ iot_col_append_uint (IotPacket *pkt, const char *prefix, guint64 value)
   if (!(pkt->flags & IOT_DISSECT_COLUMNS))
     return;
   if (prefix != NULL)
-    g_string_append (pkt->info, prefix);
+    info_append (pkt->info, prefix);
   do
     {
       digits[--n] = (char) ('0' + value % 10);
       value /= 10;
     }
   while (value != 0);
-  g_string_append_len (pkt->info, digits + n, sizeof digits - n);
+  info_append_len (pkt->info, digits + n, sizeof digits - n);
 }
 
 void
@@ -540,7 +671,7 @@ iot_col_append_sep_info (IotPacket *pkt, const char *sep, const char *fmt, ...)
   if (!(pkt->flags & IOT_DISSECT_COLUMNS))
     return;
   if (pkt->info->len > 0)
-    g_string_append (pkt->info, sep);
+    info_append (pkt->info, sep);
   va_start (ap, fmt);
   append_vprintf (pkt->info, fmt, ap);
   va_end (ap);

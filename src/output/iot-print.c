@@ -81,20 +81,6 @@ bad:
 
 /* ---- summary ------------------------------------------------------------- */
 
-static void
-append_padded (GString *out, const char *text, guint width, gboolean left)
-{
-  gsize len = strlen (text);
-
-  if (!left)
-    for (gsize i = len; i < width; i++)
-      g_string_append_c (out, ' ');
-  g_string_append_len (out, text, len);
-  if (left)
-    for (gsize i = len; i < width; i++)
-      g_string_append_c (out, ' ');
-}
-
 /* Seconds as "75.000031", truncated to @decimals, with a '-' when negative. */
 static char *
 put_seconds (char *p, gint64 ns, guint decimals)
@@ -128,32 +114,75 @@ iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *
   iot_print_summary_timed (pkt, text, FALSE, out);
 }
 
+/* @text right-aligned (or left-aligned) in @width columns at @p. */
+static char *
+put_padded (char *p, const char *text, gsize len, gsize width, gboolean left)
+{
+  gsize pad = len < width ? width - len : 0;
+
+  if (!left)
+    {
+      memset (p, ' ', pad);
+      p += pad;
+    }
+  memcpy (p, text, len);
+  p += len;
+  if (left)
+    {
+      memset (p, ' ', pad);
+      p += pad;
+    }
+  return p;
+}
+
+/* The line is written straight into @out: its length is known before a
+ * byte is copied, so one resize makes room for all of it. */
 void
 iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out)
 {
-  char src[64], dst[64], text[24], *p;
+  char src[64], dst[64], number[24];
   char sep = tabs ? '\t' : ' ';
+  const char *arrow = tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ";
+  const char *time_shown = iot_packet_has_time (pkt) ? time_text : "";
+  const char *protocol = iot_col_protocol (pkt);
+  const char *info = iot_col_info (pkt);
+  gsize number_len, time_len, src_len, dst_len, protocol_len, info_len, start;
+  char *p;
 
-  /* No. */
-  p = iot_format_put_uint (text, pkt->number);
-  *p = '\0';
-  append_padded (out, text, 5, FALSE);
-  g_string_append_c (out, sep);
-  /* Time; none for a frame stored without one. */
-  append_padded (out, iot_packet_has_time (pkt) ? time_text : "", 10, FALSE);
-  g_string_append_c (out, sep);
+  number_len = (gsize) (iot_format_put_uint (number, pkt->number) - number);
   iot_packet_format_src (pkt, src, sizeof src);
   iot_packet_format_dst (pkt, dst, sizeof dst);
-  append_padded (out, src, 12, FALSE);
-  g_string_append (out, tabs ? "\t\xe2\x86\x92\t" : " \xe2\x86\x92 ");
-  append_padded (out, dst, 12, TRUE);
-  g_string_append_c (out, sep);
-  g_string_append (out, iot_col_protocol (pkt));
-  g_string_append_c (out, sep);
-  iot_format_append_uint (out, pkt->frame->len);
-  g_string_append_c (out, sep);
-  g_string_append (out, iot_col_info (pkt));
-  g_string_append_c (out, '\n');
+  time_len = strlen (time_shown);
+  src_len = strlen (src);
+  dst_len = strlen (dst);
+  protocol_len = strlen (protocol);
+  info_len = strlen (info);
+  start = out->len;
+  /* Columns at their widths, the arrow (5 bytes), five separators, the
+   * length's digits (at most 20) and the newline. */
+  g_string_set_size (out, start + MAX (number_len, 5) + MAX (time_len, 10) + MAX (src_len, 12)
+                            + MAX (dst_len, 12) + protocol_len + info_len + 5 + 5 + 20 + 1);
+  p = out->str + start;
+  /* No. */
+  p = put_padded (p, number, number_len, 5, FALSE);
+  *p++ = sep;
+  /* Time; none for a frame stored without one. */
+  p = put_padded (p, time_shown, time_len, 10, FALSE);
+  *p++ = sep;
+  p = put_padded (p, src, src_len, 12, FALSE);
+  memcpy (p, arrow, 5);
+  p += 5;
+  p = put_padded (p, dst, dst_len, 12, TRUE);
+  *p++ = sep;
+  memcpy (p, protocol, protocol_len);
+  p += protocol_len;
+  *p++ = sep;
+  p = iot_format_put_uint (p, pkt->frame->len);
+  *p++ = sep;
+  memcpy (p, info, info_len);
+  p += info_len;
+  *p++ = '\n';
+  g_string_truncate (out, (gsize) (p - out->str));
 }
 
 /* ---- PSML ----------------------------------------------------------------- */
@@ -519,7 +548,12 @@ struct _IotFieldsPrinter {
   IotFieldsFormat  format;
   const IotField **fields;
   guint            n_fields;
-  GHashTable      *columns_of_id;   /* field id -> GArray of column indexes */
+  /* Field id -> the first column showing it (+1; 0: none), and each
+   * column's next one showing the same field (+1): an array look-up per
+   * node instead of a hash look-up. */
+  guint           *first_column;
+  guint           *next_column;
+  guint            n_ids;
   GString        **cells;
   guint           *counts;
 };
@@ -532,23 +566,24 @@ iot_fields_printer_new (const IotField *const *fields, guint n_fields, const Iot
   self->format = *format;
   self->n_fields = n_fields;
   self->fields = g_memdup2 (fields, sizeof (IotField *) * n_fields);
-  self->columns_of_id = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                               (GDestroyNotify) g_array_unref);
+  self->n_ids = iot_registry_n_fields ();
+  self->first_column = g_new0 (guint, self->n_ids);
+  self->next_column = g_new0 (guint, n_fields);
   self->cells = g_new0 (GString *, n_fields);
   self->counts = g_new0 (guint, n_fields);
-  for (guint i = 0; i < n_fields; i++)
+  /* Backwards, so that each chain lists its columns in order. */
+  for (guint i = n_fields; i-- > 0;)
     {
-      gpointer key = GINT_TO_POINTER (fields[i]->id);
-      GArray *columns = g_hash_table_lookup (self->columns_of_id, key);
+      guint id = (guint) fields[i]->id;
 
-      if (columns == NULL)
+      if (id < self->n_ids)
         {
-          columns = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (self->columns_of_id, key, columns);
+          self->next_column[i] = self->first_column[id];
+          self->first_column[id] = i + 1;
         }
-      g_array_append_val (columns, i);
-      self->cells[i] = g_string_sized_new (64);
     }
+  for (guint i = 0; i < n_fields; i++)
+    self->cells[i] = g_string_sized_new (64);
   return self;
 }
 
@@ -562,7 +597,8 @@ iot_fields_printer_free (IotFieldsPrinter *self)
   g_free (self->cells);
   g_free (self->counts);
   g_free (self->fields);
-  g_hash_table_unref (self->columns_of_id);
+  g_free (self->first_column);
+  g_free (self->next_column);
   g_free (self);
 }
 
@@ -624,15 +660,15 @@ iot_fields_printer_row (IotFieldsPrinter *self, IotPacket *pkt, GString *out)
     }
   for (guint i = 0; i < n; i++)
     {
-      GArray *columns;
+      guint id;
 
       if (nodes[i].field == NULL)
         continue;
-      columns = g_hash_table_lookup (self->columns_of_id, GINT_TO_POINTER (nodes[i].field->id));
-      if (columns == NULL)
+      id = (guint) nodes[i].field->id;
+      if (id >= self->n_ids)
         continue;
-      for (guint c = 0; c < columns->len; c++)
-        add_occurrence (self, g_array_index (columns, guint, c), pkt, &nodes[i]);
+      for (guint c = self->first_column[id]; c != 0; c = self->next_column[c - 1])
+        add_occurrence (self, c - 1, pkt, &nodes[i]);
     }
   for (guint i = 0; i < self->n_fields; i++)
     {

@@ -17,6 +17,10 @@
 #   IOTSCOPE_CLI       path of iotscope-cli (default build/src/cli/iotscope-cli,
 #                      relative to the repository root)
 #   TSHARK             tshark binary (default tshark)
+#   BENCH_CAPTURES     a directory holding captures generated before, named
+#                      as this script names them (iot-N-CKSUM.pcap,
+#                      iot-N-CKSUM-one-direction.pcap): used instead of
+#                      generating them again (read-only)
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -63,6 +67,9 @@ TINY=$OUT/iot-tiny-$GEN_ID.pcap
 
 gen() {  # gen FILE FRAMES [--one-direction]
     local f=$1 n=$2; shift 2
+    if [[ -n ${BENCH_CAPTURES:-} && ! -e $f && -s $BENCH_CAPTURES/$(basename "$f") ]]; then
+        ln -s "$(cd "$BENCH_CAPTURES" && pwd)/$(basename "$f")" "$f"
+    fi
     if [[ ! -s $f ]]; then
         echo "generating $f ($n frames) ..." >&2
         python3 "$SCRIPT_DIR/gen-capture.py" "$n" "$@" --out "$f.tmp"
@@ -118,7 +125,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 
 
 # Per case and size, for the table across sizes: "wall|cpu" of the median
 # run, "-" when a run failed.
-declare -A ICOST TCOST
+declare -A ICOST TCOST IRSS
 CASES=()
 note_cost() {  # note_cost NAME SIZE WALL CPU RC [tshark WALL CPU RC]
     local name=$1 size=$2
@@ -127,6 +134,9 @@ note_cost() {  # note_cost NAME SIZE WALL CPU RC [tshark WALL CPU RC]
     if [[ $# -gt 5 ]]; then
         if [[ $8 == 0 && $6 != - ]]; then TCOST["$name|$size"]="$6|$7"; else TCOST["$name|$size"]="-|-"; fi
     fi
+}
+note_rss() {  # note_rss NAME SIZE KIB: the median peak memory of the case
+    IRSS["$1|$2"]=$(mib "$3")
 }
 
 # Probe optional CLI features on a tiny file.
@@ -167,6 +177,7 @@ pair() {
     if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tc=$(median "${tcs[@]}") tr=$(median "${trs[@]}"); fi
     ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict|$(median "${ics[@]}")|$tc")
     note_cost "$name" "$FRAMES" "$(median "${iws[@]}")" "$(median "${ics[@]}")" "$irc" "$tw" "$tc" "$trc"
+    note_rss "$name" "$FRAMES" "$(median "${irs[@]}")"
 }
 
 # solo NAME IOTSCOPE-ARGS...: a case tshark has no counterpart for; median
@@ -181,6 +192,7 @@ solo() {
     done
     SOLO+=("$name|$(median "${ws[@]}")|$(median "${rs[@]}")|$rc|$(median "${cs[@]}")")
     note_cost "$name" "$FRAMES" "$(median "${ws[@]}")" "$(median "${cs[@]}")" "$rc"
+    note_rss "$name" "$FRAMES" "$(median "${rs[@]}")"
 }
 
 # ---- the window ---------------------------------------------------------------
@@ -239,7 +251,7 @@ bench_size() {  # bench_size FRAMES
     gen "$CAP1" "$FRAMES" --one-direction
     ROWS=() SOLO=()
 
-    echo "capture: $CAP ($(stat -c %s "$CAP") bytes, $FRAMES frames), $RUNS runs per tool and case" >&2
+    echo "capture: $CAP ($(stat -L -c %s "$CAP") bytes, $FRAMES frames), $RUNS runs per tool and case" >&2
     echo "running (details in $LOG):" >&2
 
     # The generated capture is checked against tshark once: both tools must
@@ -265,6 +277,7 @@ bench_size() {  # bench_size FRAMES
     done
     PW=$(median "${pws[@]}") PC=$(median "${pcs[@]}") PR=$(median "${prs[@]}")
     note_cost "bare libpcap read" "$FRAMES" "$PW" "$PC" 0
+    note_rss "bare libpcap read" "$FRAMES" "$PR"
 
     if [[ $HAVE_Q == 1 ]]; then
         pair "-q (index + first pass)" none -r "$CAP" -q -- -r "$CAP" -q
@@ -361,10 +374,10 @@ done
 read -r -a SIZE_LIST <<< "$SIZES"
 if [[ ${#SIZE_LIST[@]} -gt 1 ]]; then
     first=${SIZE_LIST[0]} last=${SIZE_LIST[-1]}
-    printf 'cost across sizes (median wall s / CPU s; growth = last / first, frames grew %sx)\n' \
+    printf 'cost across sizes (median wall s / CPU s / peak MiB; growth = last / first, frames grew %sx)\n' \
         "$(awk -v a="$last" -v b="$first" 'BEGIN { printf "%g", a / b }')"
     printf '%-30s' case
-    for size in "${SIZE_LIST[@]}"; do printf ' %20s' "iotscope $size"; done
+    for size in "${SIZE_LIST[@]}"; do printf ' %28s' "iotscope $size"; done
     printf ' %14s' "growth wall/cpu"
     if [[ $SKIP_TSHARK != 1 ]]; then
         for size in "${SIZE_LIST[@]}"; do printf ' %20s' "tshark $size"; done
@@ -381,7 +394,7 @@ if [[ ${#SIZE_LIST[@]} -gt 1 ]]; then
         printf '%-30s' "$c"
         for size in "${SIZE_LIST[@]}"; do
             v=${ICOST["$c|$size"]:--|-}
-            printf ' %20s' "${v%%|*} / ${v##*|}"
+            printf ' %28s' "${v%%|*} / ${v##*|} / ${IRSS["$c|$size"]:--}"
         done
         printf ' %14s' "$(growth "${ICOST["$c|$first"]:--|-}" "${ICOST["$c|$last"]:--|-}")"
         if [[ $SKIP_TSHARK != 1 && -n ${TCOST["$c|$first"]:-} ]]; then
