@@ -197,7 +197,7 @@ extract_frame (gpointer self, IotPacket *pkt)
   iot_capture_extract_record (self, iot_packet_frame_number (pkt), pkt);
 }
 
-static const IotScanListener extract_listener = {
+const IotScanListener iot_capture_extract_listener = {
   .add_wanted = extract_add_wanted,
   .frame = extract_frame,
 };
@@ -228,7 +228,7 @@ iot_capture_extract_fill (IotCapture *self, const guint32 *numbers, guint n,
       g_array_append_val (missing, numbers[i]);
   progress.known = n - missing->len;
   iot_scan_set_frames (scan, (const guint32 *) (gpointer) missing->data, missing->len);
-  iot_scan_add_listener (scan, &extract_listener, self, NULL);
+  iot_scan_add_listener (scan, &iot_capture_extract_listener, self, NULL);
   return iot_scan_run (scan, cancellable, done != NULL ? fill_progress : NULL, &progress, NULL);
 }
 

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "iot-engine.h"
+#include "iot-scan.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,10 @@ void        iot_worker_lower_priority (void);
 
 /* Records the columns of frame @number, dissected (with columns) in @pkt. */
 void        iot_capture_extract_record (IotCapture *self, guint32 number, IotPacket *pkt);
+/* A scan listener, its data the IotCapture, that records the extract of
+ * every frame it hears (asking for the columns: a scan that dissects the
+ * frames anyway, as the display filter's does, spares a sort a pass). */
+extern const IotScanListener iot_capture_extract_listener;
 /* Fills the extract for the frames in @numbers that lack it, dissecting
  * them; FALSE if cancelled.  @done (atomic, may be NULL) counts frames. */
 gboolean    iot_capture_extract_fill (IotCapture *self, const guint32 *numbers, guint n,

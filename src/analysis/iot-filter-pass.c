@@ -55,25 +55,6 @@ struct _IotFilterPass {
 /* ---- the listeners ----------------------------------------------------------- */
 
 static void
-extract_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
-{
-  /* The columns are the extract's, and the filter dissects the frame
-   * anyway: recording them costs little and spares a sort a pass. */
-  *flags |= IOT_DISSECT_COLUMNS;
-}
-
-static void
-extract_frame (gpointer self, IotPacket *pkt)
-{
-  iot_capture_extract_record (self, iot_packet_frame_number (pkt), pkt);
-}
-
-static const IotScanListener extract_listener = {
-  .add_wanted = extract_add_wanted,
-  .frame = extract_frame,
-};
-
-static void
 match_frame (gpointer self, IotPacket *pkt)
 {
   Chunk *chunk = self;
@@ -176,7 +157,7 @@ scan_chunk (IotFilterPass *pass, guint index, IotFilter *filter)
   if (filter != NULL)
     chunk->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
   iot_scan_set_range (scan, first, last);
-  iot_scan_add_listener (scan, &extract_listener, pass->capture, NULL);
+  iot_scan_add_listener (scan, &iot_capture_extract_listener, pass->capture, NULL);
   iot_scan_add_listener (scan, &match_listener, chunk, filter);
   if (pass->sequential)
     iot_scan_set_displayed_filter (scan, filter);

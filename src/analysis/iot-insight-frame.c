@@ -77,7 +77,10 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
           ff->payload_len = node->vlen;
           break;
         case F_MALFORMED:
-          ff->malformed = last_proto ? last_proto : "frame";
+          /* The hidden mark inside a Malformed-group item is only there
+           * for the filter: the frame did not end early. */
+          if (!(node->flags & IOT_NODE_HIDDEN))
+            ff->malformed = last_proto ? last_proto : "frame";
           break;
         case F_REASSEMBLY_ERROR:
           ff->reassembly_error = TRUE;

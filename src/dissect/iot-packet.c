@@ -1336,6 +1336,22 @@ expert_severity_code (IotSeverity severity)
   return (guint) severity < G_N_ELEMENTS (codes) ? codes[severity] : 0;
 }
 
+/* Any item of the Malformed group marks its frame for the filter
+ * `_ws.malformed`, as in tshark: a hidden mark inside the item (an invalid
+ * CoAP option is a warning, yet the frame is malformed).  The mark the
+ * engine makes where a layer ends early has its own. */
+static void
+add_malformed_mark (IotPacket *pkt, int expert, const IotExpertInfo *info, IotExpertGroup group)
+{
+  const IotField *mark = &iot_expert_fields[IOT_EXPERT_F_MALFORMED];
+  int child;
+
+  if (group != IOT_GROUP_MALFORMED || info == &iot_core_experts[IOT_CORE_E_MALFORMED]
+      || info == &iot_core_experts[IOT_CORE_E_REASSEMBLY] || !packet_wants_field (pkt, mark))
+    return;
+  new_node (pkt, expert, mark, NULL, 0, 0, &child)->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
+}
+
 static int
 add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSeverity severity,
                  IotExpertGroup group, const char *message)
@@ -1375,6 +1391,7 @@ add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSever
   node->flags = IOT_NODE_GENERATED;
   node->v.u = (guint64) group << 24;
   node->label = iot_packet_strdup_printf (pkt, "Group: %s", iot_format_expert_group (group));
+  add_malformed_mark (pkt, index, info, group);
 
   if (severity > pkt->max_severity)
     pkt->max_severity = severity;

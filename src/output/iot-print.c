@@ -464,10 +464,19 @@ iot_print_set_detail_protocols (const char *names)
       g_hash_table_add (detail_protocols, g_strdup (words[i]));
 }
 
+/* A protocol row for -O: tshark registers the malformed and short-frame
+ * marks as protocols too, so -O folds them unless they are listed. */
+static gboolean
+is_protocol_row (const IotField *field)
+{
+  return field->type == IOT_FT_PROTOCOL || strcmp (field->abbrev, "_ws.malformed") == 0
+         || strcmp (field->abbrev, "_ws.short") == 0;
+}
+
 static gboolean
 shows_details (const IotNode *node)
 {
-  return detail_protocols == NULL || node->field == NULL || node->field->type != IOT_FT_PROTOCOL
+  return detail_protocols == NULL || node->field == NULL || !is_protocol_row (node->field)
          || g_hash_table_contains (detail_protocols, node->field->abbrev);
 }
 
