@@ -52,7 +52,7 @@ iot_capture_clear (gpointer data)
 IotCapture *
 iot_capture_new (IotFile *file)
 {
-  IotCapture *self = g_rc_box_new0 (IotCapture);
+  IotCapture *self = g_atomic_rc_box_new0 (IotCapture);
   Extract *x = &self->extract;
 
   self->file = iot_file_ref (file);
@@ -67,16 +67,18 @@ iot_capture_new (IotFile *file)
   return self;
 }
 
+/* Atomic: the window's workers (filter, sort, analyses) hold and drop
+ * references while the main thread does. */
 IotCapture *
 iot_capture_ref (IotCapture *self)
 {
-  return g_rc_box_acquire (self);
+  return g_atomic_rc_box_acquire (self);
 }
 
 void
 iot_capture_unref (IotCapture *self)
 {
-  g_rc_box_release_full (self, iot_capture_clear);
+  g_atomic_rc_box_release_full (self, iot_capture_clear);
 }
 
 IotFile *

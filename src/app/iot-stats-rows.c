@@ -25,19 +25,19 @@ tables_clear (gpointer data)
 IotStatsTables *
 iot_stats_tables_new (void)
 {
-  return g_rc_box_new0 (IotStatsTables);
+  return g_atomic_rc_box_new0 (IotStatsTables);
 }
 
 IotStatsTables *
 iot_stats_tables_ref (IotStatsTables *t)
 {
-  return g_rc_box_acquire (t);
+  return g_atomic_rc_box_acquire (t);
 }
 
 void
 iot_stats_tables_unref (IotStatsTables *t)
 {
-  g_rc_box_release_full (t, tables_clear);
+  g_atomic_rc_box_release_full (t, tables_clear);
 }
 
 double
