@@ -1337,11 +1337,12 @@ expert_severity_code (IotSeverity severity)
 }
 
 /* Any item of the Malformed group marks its frame for the filter
- * `_ws.malformed`, as in tshark: a hidden mark inside the item (an invalid
- * CoAP option is a warning, yet the frame is malformed).  The mark the
- * engine makes where a layer ends early has its own. */
+ * `_ws.malformed`, as in tshark: a hidden mark after the item, beside it
+ * (inside it for an item at the top, which is no layer) — an invalid CoAP
+ * option is a warning, yet the frame is malformed.  The mark the engine
+ * makes where a layer ends early has its own. */
 static void
-add_malformed_mark (IotPacket *pkt, int expert, const IotExpertInfo *info, IotExpertGroup group)
+add_malformed_mark (IotPacket *pkt, int parent, const IotExpertInfo *info, IotExpertGroup group)
 {
   const IotField *mark = &iot_expert_fields[IOT_EXPERT_F_MALFORMED];
   int child;
@@ -1349,7 +1350,7 @@ add_malformed_mark (IotPacket *pkt, int expert, const IotExpertInfo *info, IotEx
   if (group != IOT_GROUP_MALFORMED || info == &iot_core_experts[IOT_CORE_E_MALFORMED]
       || info == &iot_core_experts[IOT_CORE_E_REASSEMBLY] || !packet_wants_field (pkt, mark))
     return;
-  new_node (pkt, expert, mark, NULL, 0, 0, &child)->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
+  new_node (pkt, parent, mark, NULL, 0, 0, &child)->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
 }
 
 static int
@@ -1391,7 +1392,7 @@ add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSever
   node->flags = IOT_NODE_GENERATED;
   node->v.u = (guint64) group << 24;
   node->label = iot_packet_strdup_printf (pkt, "Group: %s", iot_format_expert_group (group));
-  add_malformed_mark (pkt, index, info, group);
+  add_malformed_mark (pkt, parent >= 0 ? parent : index, info, group);
 
   if (severity > pkt->max_severity)
     pkt->max_severity = severity;

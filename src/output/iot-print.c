@@ -736,7 +736,12 @@ json_value_text (IotPacket *pkt, const IotNode *node, GString *text)
   /* A row without a value (an expert item's own field, a flag such as
    * tcp.analysis.duplicate_ack) is "" in tshark's JSON; -T fields shows 1. */
   if (node->field->type == IOT_FT_NONE)
-    return;
+    {
+      /* The malformed mark is a protocol in tshark: its name. */
+      if (strcmp (node->field->abbrev, "_ws.malformed") == 0)
+        g_string_append (text, node->field->name);
+      return;
+    }
   if (node->field->type == IOT_FT_STRING)
     g_string_append_len (text, (const char *) node->v.p, (gssize) node->vlen);
   else if (node->field->type == IOT_FT_BYTES)
