@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "iot-dissector.h"
+#include "mqtt-idmap.h"
 #include "iot-mqtt-rules.h"
 
 extern IotDissector iot_dissector_mqtt;
@@ -729,16 +730,6 @@ typedef struct {
 } Chain;
 
 G_STATIC_ASSERT (sizeof (Chain) == 12);
-
-/* Small numbers → small numbers, for the tables every connection has:
- * open addressing over pairs of guint32 (key + 1, value), 8 bytes a slot
- * where a GHashTable costs 20 and a table header of its own.  Values are
- * never 0, which lookups return for a missing key. */
-typedef struct {
-  guint32 *slots;           /* 2 * size: key + 1 (0 = empty), value */
-  guint32  size;            /* a power of two; 0 until the first entry */
-  guint32  n;
-} IdMap;
 
 /* One TCP connection, as seen by the first pass.  Per direction (see
  * iot_conv_key_from_packet): the side that sent the message.  Tables are
@@ -1892,57 +1883,6 @@ take_waiting (MqttState *st, PendingList *list, guint type)
 /* Marks the last-publish keys of MqttConn.ids apart from the pending ones. */
 #define LAST_PUBLISH (1u << 24)
 
-static guint32 *
-id_map_slot (const IdMap *map, guint32 key)
-{
-  guint32 mask = map->size - 1, h = (key + 1) * 0x9e3779b1u, i = (h ^ h >> 15) & mask;
-
-  while (map->slots[2 * i] != 0 && map->slots[2 * i] != key + 1)
-    i = (i + 1) & mask;
-  return &map->slots[2 * i];
-}
-
-/* The value of @key, 0 when it has none. */
-static guint32
-id_map_lookup (const IdMap *map, guint32 key)
-{
-  return map->n == 0 ? 0 : id_map_slot (map, key)[1];
-}
-
-/* Keeps the map at most three quarters full. */
-static void
-id_map_grow (IdMap *map)
-{
-  guint32 *old = map->slots, old_size = map->size;
-
-  if ((map->n + 1) * 4 <= map->size * 3)
-    return;
-  map->size = old_size ? old_size * 2 : 8;
-  map->slots = g_new0 (guint32, 2 * map->size);
-  for (guint32 i = 0; i < old_size; i++)
-    if (old[2 * i] != 0)
-      {
-        guint32 *slot = id_map_slot (map, old[2 * i] - 1);
-
-        slot[0] = old[2 * i];
-        slot[1] = old[2 * i + 1];
-      }
-  g_free (old);
-}
-
-static void
-id_map_set (IdMap *map, guint32 key, guint32 value)
-{
-  guint32 *slot;
-
-  id_map_grow (map);
-  slot = id_map_slot (map, key);
-  if (slot[0] == 0)
-    map->n++;
-  slot[0] = key + 1;
-  slot[1] = value;
-}
-
 /* The id map's value for a chain whose copies were all answered and that
  * leads to no QoS 2 step: what it would say (no open copy, answered, no
  * flow) needs no record, and most chains end so; its record is reused. */
@@ -1973,7 +1913,7 @@ chain_new (MqttState *st)
 static void
 chain_settle (MqttState *st, IdMap *ids, guint32 key, guint32 chain_id)
 {
-  id_map_set (ids, key, CHAIN_SETTLED);
+  mqtt_id_map_set (ids, key, CHAIN_SETTLED);
   chain_at (st, chain_id)->open.tail = st->free_chain;
   st->free_chain = chain_id;
 }
@@ -2017,7 +1957,7 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   if (is_answer (type) && keyed)
     {
       guint32 key = (guint32) !ctx->dir << 20 | (guint32) type << 16 | id;
-      guint32 chain_id = id_map_lookup (&conn->ids, key);
+      guint32 chain_id = mqtt_id_map_lookup (&conn->ids, key);
       Chain *chain = chain_id != 0 && chain_id != CHAIN_SETTLED ? chain_at (st, chain_id) : NULL;
 
       if (chain != NULL && chain->open.head != 0)
@@ -2056,14 +1996,14 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
   if (type == T_PUBLISH)
     {
       guint32 key = LAST_PUBLISH | (guint32) ctx->dir << 16 | id;
-      guint32 prev = id_map_lookup (&conn->ids, key);
+      guint32 prev = mqtt_id_map_lookup (&conn->ids, key);
 
       if (dup && prev != 0)
         {
           tx_at (st, prev - 1)->quiet = TRUE;
           extra_for_write (st, self)->dup_of = tx_at (st, prev - 1)->frame;
         }
-      id_map_set (&conn->ids, key, self + 1);
+      mqtt_id_map_set (&conn->ids, key, self + 1);
       if (expects == T_PUBREC)
         flow = self + 1;
     }
@@ -2074,7 +2014,7 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
       if (keyed)
         {
           guint32 key = (guint32) ctx->dir << 20 | (guint32) expects << 16 | id;
-          guint32 chain_id = id_map_lookup (&conn->ids, key);
+          guint32 chain_id = mqtt_id_map_lookup (&conn->ids, key);
           Chain settled = { { 0, 0 }, 0, TRUE };
           Chain *chain = chain_id == CHAIN_SETTLED ? &settled : chain_id != 0 ? chain_at (st, chain_id) : NULL;
 
@@ -2105,7 +2045,7 @@ tx_record (IotPacket *pkt, const IotBuf *msg, guint type, guint8 hdr, gboolean h
               chain_id = chain_new (st);
               chain = chain_at (st, chain_id);
               *chain = settled;
-              id_map_set (&conn->ids, key, chain_id);
+              mqtt_id_map_set (&conn->ids, key, chain_id);
             }
           pending_push (st, &chain->open, self);
         }
