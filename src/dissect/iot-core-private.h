@@ -156,6 +156,14 @@ void   iot_packet_finish (IotPacket *pkt);
  * ("[Malformed Packet: X]" with its expert item, or the snap-length note)
  * and the matching tap records (iot-handoff.c calls it). */
 void   iot_packet_end_layer_early (IotPacket *pkt, const IotDissector *dissector);
+/* A new row of the tree (iot-packet.c), for the expert items and layer
+ * ends in iot-packet-expert.c; its index in @index. */
+IotNode *iot_packet_new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                              guint off, guint len, int *index);
+/* A row nobody reads: -1, or -2 with the layers record on (and a
+ * top-level layer row recorded). */
+int      iot_packet_row_not_made (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+                                  guint off, guint len);
 
 /* Registry internals used by the engine. */
 const IotDissector *iot_registry_table_lookup (const char *table, guint32 key);

@@ -828,8 +828,8 @@ layer_row (const IotField *field)
 
 /* A row an add function does not make (nobody asked for its field): a
  * top-level layer still counts for the layers tap. */
-static int
-not_made (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off, guint len)
+int
+iot_packet_row_not_made (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, guint off, guint len)
 {
   if (!(pkt->flags & IOT_DISSECT_TAP (IOT_TAP_PROTO)))
     return -1;
@@ -838,8 +838,8 @@ not_made (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf, 
   return -2;
 }
 
-static IotNode *
-new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
+IotNode *
+iot_packet_new_node (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
           guint off, guint len, int *index)
 {
   IotNode *node;
@@ -929,8 +929,8 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
       if (out)
         *out = value;
       if (!packet_wants_field (pkt, field))
-        return not_made (pkt, parent, field, buf, off, len);
-      node = new_node (pkt, parent, field, buf, off, len, &index);
+        return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+      node = iot_packet_new_node (pkt, parent, field, buf, off, len, &index);
       if (iot_field_type_is_signed (field->type))
         node->v.i = sign_extend (value, field->bitmask ? 64 : len * 8);
       else
@@ -955,8 +955,8 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
     case IOT_FT_NONE:
       iot_buf_check (buf, off, len);
       if (!packet_wants_field (pkt, field))
-        return not_made (pkt, parent, field, buf, off, len);
-      new_node (pkt, parent, field, buf, off, len, &index);
+        return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+      iot_packet_new_node (pkt, parent, field, buf, off, len, &index);
       return index;
     case IOT_FT_DOUBLE:
     case IOT_FT_ABSOLUTE_TIME:
@@ -974,7 +974,7 @@ iot_tree_add_item_wanted (IotPacket *pkt, int parent, const IotField *field, con
 {
   /* Nobody asked for it and nobody needs the value: skip the read. */
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
   return iot_tree_add_item_ret_uint (pkt, parent, field, buf, off, len, little_endian, NULL);
 }
 
@@ -985,8 +985,8 @@ iot_tree_add_uint_wanted (IotPacket *pkt, int parent, const IotField *field, con
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
-  new_node (pkt, parent, field, buf, off, len, &index)->v.u = value;
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+  iot_packet_new_node (pkt, parent, field, buf, off, len, &index)->v.u = value;
   return index;
 }
 
@@ -997,8 +997,8 @@ iot_tree_add_int_wanted (IotPacket *pkt, int parent, const IotField *field, cons
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
-  new_node (pkt, parent, field, buf, off, len, &index)->v.i = value;
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+  iot_packet_new_node (pkt, parent, field, buf, off, len, &index)->v.i = value;
   return index;
 }
 
@@ -1016,8 +1016,8 @@ iot_tree_add_double_wanted (IotPacket *pkt, int parent, const IotField *field, c
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
-  new_node (pkt, parent, field, buf, off, len, &index)->v.d = value;
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+  iot_packet_new_node (pkt, parent, field, buf, off, len, &index)->v.d = value;
   return index;
 }
 
@@ -1037,7 +1037,7 @@ iot_tree_add_string_wanted (IotPacket *pkt, int parent, const IotField *field, c
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
   /* No text at all counts as the empty string (an empty DNS name …). */
   if (value == NULL)
     {
@@ -1047,7 +1047,7 @@ iot_tree_add_string_wanted (IotPacket *pkt, int parent, const IotField *field, c
   n = value_len < 0 ? strlen (value) : (gsize) value_len;
   /* A string ends at its first NUL, as C strings do. */
   n = strnlen (value, n);
-  node = new_node (pkt, parent, field, buf, off, len, &index);
+  node = iot_packet_new_node (pkt, parent, field, buf, off, len, &index);
   if (g_utf8_validate (value, (gssize) n, NULL))
     node->v.p = (const guint8 *) iot_packet_strndup (pkt, value, n);
   else
@@ -1110,8 +1110,8 @@ add_pointer_value (IotPacket *pkt, int parent, const IotField *field, const IotB
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len);
-  node = new_node (pkt, parent, field, buf, off, len, &index);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len);
+  node = iot_packet_new_node (pkt, parent, field, buf, off, len, &index);
   node->v.p = value;
   node->vlen = value_len;
   return index;
@@ -1138,7 +1138,7 @@ iot_tree_add_ipv4_wanted (IotPacket *pkt, int parent, const IotField *field, con
                    guint off, const guint8 addr[4])
 {
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, 4);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, 4);
   return add_pointer_value (pkt, parent, field, buf, off, 4, copy_value (pkt, addr, 4), 4);
 }
 
@@ -1147,7 +1147,7 @@ iot_tree_add_ipv6_wanted (IotPacket *pkt, int parent, const IotField *field, con
                    guint off, const guint8 addr[16])
 {
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, 16);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, 16);
   return add_pointer_value (pkt, parent, field, buf, off, 16, copy_value (pkt, addr, 16), 16);
 }
 
@@ -1156,7 +1156,7 @@ iot_tree_add_ether_wanted (IotPacket *pkt, int parent, const IotField *field, co
                     guint off, const guint8 addr[6])
 {
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, 6);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, 6);
   return add_pointer_value (pkt, parent, field, buf, off, 6, copy_value (pkt, addr, 6), 6);
 }
 
@@ -1168,11 +1168,11 @@ iot_tree_add_protocol_wanted (IotPacket *pkt, int parent, const IotField *field,
   int index;
 
   if (!packet_wants_field (pkt, field))
-    return not_made (pkt, parent, field, buf, off, len < 0 ? iot_buf_remaining (buf, off) : (guint) len);
+    return iot_packet_row_not_made (pkt, parent, field, buf, off, len < 0 ? iot_buf_remaining (buf, off) : (guint) len);
   length = len < 0 ? iot_buf_remaining (buf, off) : (guint) len;
   /* As a value (filters: "ip contains …") a protocol is every byte from
    * its start to the end of what it was given, payload included. */
-  new_node (pkt, parent, field, buf, off, length, &index)->vlen = iot_buf_remaining (buf, off);
+  iot_packet_new_node (pkt, parent, field, buf, off, length, &index)->vlen = iot_buf_remaining (buf, off);
   return index;
 }
 
@@ -1190,7 +1190,7 @@ add_text_va (IotPacket *pkt, int parent, const IotBuf *buf, guint off, guint len
 
   if (!(pkt->flags & IOT_DISSECT_TREE))
     return packet_unmade (pkt);
-  node = new_node (pkt, parent, NULL, buf, off, len, &index);
+  node = iot_packet_new_node (pkt, parent, NULL, buf, off, len, &index);
   text = g_strdup_vprintf (fmt, ap);
   node->label = iot_packet_strndup (pkt, text, strlen (text));
   g_free (text);
@@ -1322,232 +1322,6 @@ iot_tree_set_hidden_wanted (IotPacket *pkt, int index)
 
   if (node)
     node->flags |= IOT_NODE_HIDDEN;
-}
-
-/* ---- expert items ---------------------------------------------------------- */
-
-/* Wireshark's numbering of severities, kept so _ws.expert.severity filters
- * and prints the same. */
-static guint32
-expert_severity_code (IotSeverity severity)
-{
-  static const guint32 codes[] = { 0, 0x00100000, 0x00200000, 0x00400000, 0x00600000, 0x00800000 };
-
-  return (guint) severity < G_N_ELEMENTS (codes) ? codes[severity] : 0;
-}
-
-/* Any item of the Malformed group marks its frame for the filter
- * `_ws.malformed`, as in tshark: a hidden mark after the item, beside it
- * (inside it for an item at the top, which is no layer) — an invalid CoAP
- * option is a warning, yet the frame is malformed.  The mark the engine
- * makes where a layer ends early has its own. */
-static void
-add_malformed_mark (IotPacket *pkt, int parent, const IotExpertInfo *info, IotExpertGroup group)
-{
-  const IotField *mark = &iot_expert_fields[IOT_EXPERT_F_MALFORMED];
-  int child;
-
-  if (group != IOT_GROUP_MALFORMED || info == &iot_core_experts[IOT_CORE_E_MALFORMED]
-      || info == &iot_core_experts[IOT_CORE_E_REASSEMBLY] || !packet_wants_field (pkt, mark))
-    return;
-  new_node (pkt, parent, mark, NULL, 0, 0, &child)->flags = IOT_NODE_GENERATED | IOT_NODE_HIDDEN;
-}
-
-static int
-add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSeverity severity,
-                 IotExpertGroup group, const char *message)
-{
-  IotNode *node;
-  const char *msg = iot_packet_strndup (pkt, message, strlen (message));
-  int index, child;
-
-  node = new_node (pkt, parent, &iot_expert_fields[IOT_EXPERT_F_EXPERT], NULL, 0, 0, &index);
-  node->flags = IOT_NODE_EXPERT | IOT_NODE_GENERATED;
-  node->severity = severity;
-  node->group = group;
-  node->v.p = (const guint8 *) msg;
-  node->vlen = strlen (msg);
-  node->label = iot_packet_strdup_printf (pkt, "Expert Info (%s/%s): %s",
-                                          iot_format_severity (severity),
-                                          iot_format_expert_group (group), msg);
-
-  /* A registered item's own field comes first and shows the message, as
-   * in tshark; the message field is then only there to be filtered on. */
-  if (info != NULL)
-    {
-      node = new_node (pkt, index, &info->field, NULL, 0, 0, &child);
-      node->flags = IOT_NODE_GENERATED;
-      node->label = msg;
-    }
-  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_MESSAGE], NULL, 0, 0, &child);
-  node->flags = info != NULL ? IOT_NODE_GENERATED | IOT_NODE_HIDDEN : IOT_NODE_GENERATED;
-  node->v.p = (const guint8 *) msg;
-  node->vlen = strlen (msg);
-  node->label = msg;
-  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_SEVERITY], NULL, 0, 0, &child);
-  node->flags = IOT_NODE_GENERATED;
-  node->v.u = expert_severity_code (severity);
-  node->label = iot_packet_strdup_printf (pkt, "Severity level: %s", iot_format_severity (severity));
-  node = new_node (pkt, index, &iot_expert_fields[IOT_EXPERT_F_GROUP], NULL, 0, 0, &child);
-  node->flags = IOT_NODE_GENERATED;
-  node->v.u = (guint64) group << 24;
-  node->label = iot_packet_strdup_printf (pkt, "Group: %s", iot_format_expert_group (group));
-  add_malformed_mark (pkt, parent >= 0 ? parent : index, info, group);
-
-  if (severity > pkt->max_severity)
-    pkt->max_severity = severity;
-  return index;
-}
-
-/* An expert item a state-only dissection does not make: at the top it
- * is still a row of the tree for the layers tap. */
-static int
-expert_unmade (IotPacket *pkt, int parent)
-{
-  return not_made (pkt, parent, &iot_expert_fields[IOT_EXPERT_F_EXPERT], NULL, 0, 0);
-}
-
-int
-iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup group,
-                const char *fmt, ...)
-{
-  g_autofree char *message = NULL;
-  gboolean tapped = iot_tap_wanted (pkt, IOT_TAP_EXPERT);
-  va_list ap;
-
-  /* The frame's severity is kept (row colours); the text nobody reads is
-   * not written. */
-  if (packet_state_only (pkt) && !tapped)
-    {
-      iot_tap_queue_expert (pkt, NULL, severity, group, NULL);
-      pkt->max_severity = MAX (pkt->max_severity, severity);
-      return expert_unmade (pkt, node);
-    }
-  va_start (ap, fmt);
-  message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  iot_tap_queue_expert (pkt, NULL, severity, group, message);
-  if (packet_state_only (pkt))
-    {
-      pkt->max_severity = MAX (pkt->max_severity, severity);
-      return expert_unmade (pkt, node);
-    }
-  return add_expert_node (pkt, node, NULL, severity, group, message);
-}
-
-int
-iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const char *fmt, ...)
-{
-  g_autofree char *message = NULL;
-  gboolean tapped;
-  va_list ap;
-
-  g_return_val_if_fail (info != NULL, -1);
-  tapped = iot_tap_wanted (pkt, IOT_TAP_EXPERT);
-  /* As iot_expert_add: only the severity when nobody reads the tree or
-   * the record's text. */
-  if (packet_state_only (pkt) && !tapped)
-    {
-      iot_tap_queue_expert (pkt, info, info->severity, info->group, NULL);
-      pkt->max_severity = MAX (pkt->max_severity, info->severity);
-      return expert_unmade (pkt, node);
-    }
-  if (fmt != NULL)
-    {
-      va_start (ap, fmt);
-      message = g_strdup_vprintf (fmt, ap);
-      va_end (ap);
-    }
-  iot_tap_queue_expert (pkt, info, info->severity, info->group, message ? message : info->field.name);
-  if (packet_state_only (pkt))
-    {
-      pkt->max_severity = MAX (pkt->max_severity, info->severity);
-      return expert_unmade (pkt, node);
-    }
-  return add_expert_node (pkt, node, info, info->severity, info->group, message ? message : info->field.name);
-}
-
-G_NORETURN void
-iot_buf_throw (const IotBuf *buf, IotLayerEnd why, const char *reason)
-{
-  IotPacket *pkt = buf->pkt;
-
-  g_assert (pkt != NULL && pkt->unwind != NULL);
-  pkt->unwind_why = why;
-  pkt->unwind_reason = reason;
-  longjmp (*pkt->unwind, 1);
-}
-
-G_NORETURN void
-iot_malformed (IotPacket *pkt, const char *reason)
-{
-  g_assert (pkt->unwind != NULL);
-  pkt->unwind_why = IOT_LAYER_MALFORMED;
-  pkt->unwind_reason = reason;
-  longjmp (*pkt->unwind, 1);
-}
-
-void
-iot_packet_end_layer_early (IotPacket *pkt, const IotDissector *dissector)
-{
-  const char *name = dissector->name;
-  IotNode *node;
-  int index;
-
-  iot_tap_layer_ended_early (pkt);
-  if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
-    iot_tap_queue_expert (pkt, &iot_core_experts[IOT_CORE_E_MALFORMED], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                          pkt->unwind_reason ? pkt->unwind_reason
-                                             : iot_core_experts[IOT_CORE_E_MALFORMED].field.name);
-  if (packet_state_only (pkt))
-    {
-      if (pkt->unwind_why != IOT_LAYER_TRUNCATED)
-        pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
-      not_made (pkt, -1, &iot_expert_fields[pkt->unwind_why == IOT_LAYER_TRUNCATED ? IOT_EXPERT_F_SHORT
-                                                                                    : IOT_EXPERT_F_MALFORMED],
-                NULL, 0, 0);
-      return;
-    }
-  if (pkt->unwind_why == IOT_LAYER_TRUNCATED)
-    {
-      node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_SHORT], NULL, 0, 0, &index);
-      node->flags = IOT_NODE_GENERATED;
-      node->label = iot_packet_strdup_printf (pkt, "[Packet size limited during capture: %s truncated]",
-                                              name);
-      iot_col_append_info (pkt, "[Packet size limited during capture]");
-      return;
-    }
-  node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
-  node->flags = IOT_NODE_GENERATED;
-  node->label = iot_packet_strdup_printf (pkt, "[Malformed Packet: %s]", name);
-  add_expert_node (pkt, index, &iot_core_experts[IOT_CORE_E_MALFORMED], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                   pkt->unwind_reason ? pkt->unwind_reason
-                                      : iot_core_experts[IOT_CORE_E_MALFORMED].field.name);
-  iot_col_append_info (pkt, "[Malformed Packet]");
-}
-
-void
-iot_packet_add_reassembly_error (IotPacket *pkt, const char *protocol, const char *message)
-{
-  const char *label;
-  IotNode *node;
-  int index;
-
-  iot_tap_queue_expert (pkt, &iot_core_experts[IOT_CORE_E_REASSEMBLY], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                        message);
-  if (packet_state_only (pkt))
-    {
-      pkt->max_severity = MAX (pkt->max_severity, IOT_SEV_ERROR);
-      not_made (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0);
-      return;
-    }
-  label = iot_packet_strdup_printf (pkt, "[Reassembly error, protocol %s: %s]", protocol, message);
-  node = new_node (pkt, -1, &iot_expert_fields[IOT_EXPERT_F_MALFORMED], NULL, 0, 0, &index);
-  node->flags = IOT_NODE_GENERATED;
-  node->label = label;
-  add_expert_node (pkt, index, &iot_core_experts[IOT_CORE_E_REASSEMBLY], IOT_SEV_ERROR, IOT_GROUP_MALFORMED,
-                   message);
-  iot_col_append_info (pkt, "%s", label);
 }
 
 gboolean
