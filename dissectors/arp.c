@@ -129,6 +129,36 @@ add_flag (IotPacket *pkt, int tree, int field)
   iot_tree_set_generated (pkt, iot_tree_add_boolean (pkt, tree, &arp_fields[field], NULL, 0, 0, 1));
 }
 
+/* The packet's record: every value is read by the time its layer's row
+ * is made (the whole packet is checked first). */
+static void
+publish (IotPacket *pkt, guint16 op, gboolean is_mac, gboolean is_ipv4, const guint8 *p_sha, const guint8 *p_spa,
+         const guint8 *p_tha, const guint8 *p_tpa)
+{
+  IotTapLan rec = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_LAN))
+    return;
+  rec.kind = IOT_TAP_LAN_ARP;
+  rec.in_error = iot_packet_in_error (pkt);
+  rec.arp_op = op;
+  rec.arp_has_mac = is_mac;
+  if (is_mac)
+    {
+      memcpy (rec.arp_sender_mac, p_sha, 6);
+      memcpy (rec.arp_target_mac, p_tha, 6);
+    }
+  rec.arp_has_ipv4 = is_ipv4;
+  if (is_ipv4)
+    {
+      memcpy (rec.arp_sender_ip, p_spa, 4);
+      memcpy (rec.arp_target_ip, p_tpa, 4);
+    }
+  rec.dhcp_type = -1;
+  rec.ntp_stratum = -1;
+  iot_tap_queue (pkt, IOT_TAP_LAN, &rec);
+}
+
 static int
 dissect_arp (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -161,6 +191,7 @@ dissect_arp (IotPacket *pkt, IotBuf *buf, int parent)
 
   op_name = iot_value_name (opcode_names, op);
   kind = announcement ? "ARP Announcement" : probe ? "ARP Probe" : op_name ? op_name : "opcode unknown";
+  publish (pkt, op, is_mac, is_ipv4, p_sha, p_spa, p_tha, p_tpa);
   tree = iot_tree_add_protocol (pkt, parent, &arp_fields[F_PROTO], buf, 0, end);
   iot_tree_set_label (pkt, tree, "Address Resolution Protocol (%s%s)", kind,
                       gratuitous && !announcement && op == OP_REPLY ? ", gratuitous"

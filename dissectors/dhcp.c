@@ -330,6 +330,16 @@ add_ipv4_list (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint len, int 
     iot_tree_add_ipv4 (pkt, tree, &dhcp_fields[field], buf, off + i, iot_buf_ptr (buf, off + i, 4));
 }
 
+/* A client MAC address read (dhcp.hw.mac_addr): the record keeps the last. */
+static void
+note_mac (IotTapLan *rec, const guint8 *mac)
+{
+  if (rec == NULL)
+    return;
+  memcpy (rec->dhcp_mac, mac, 6);
+  rec->dhcp_has_mac = TRUE;
+}
+
 /* Whether dissect_option_value() shows fields for this option. */
 static gboolean
 option_is_decoded (IotBuf *buf, guint off, guint8 code, guint8 len)
@@ -371,7 +381,7 @@ option_is_decoded (IotBuf *buf, guint off, guint8 code, guint8 len)
  * option's row (e.g. the single address), or NULL. */
 static const char *
 dissect_option_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 code, guint8 len,
-                      guint8 *message_type)
+                      guint8 *message_type, IotTapLan *rec)
 {
   int node;
 
@@ -388,6 +398,11 @@ dissect_option_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 c
         int field = code == OPT_SUBNET_MASK ? F_OPT_SUBNET_MASK : code == OPT_BROADCAST ? F_OPT_BROADCAST
                   : code == OPT_REQUESTED_IP ? F_OPT_REQUESTED_IP : F_OPT_SERVER_ID;
 
+        if (code == OPT_REQUESTED_IP && rec != NULL)
+          {
+            memcpy (rec->dhcp_requested, a, 4);
+            rec->dhcp_has_requested = TRUE;
+          }
         iot_tree_add_ipv4 (pkt, tree, &dhcp_fields[field], buf, off, a);
         return iot_packet_strdup_printf (pkt, " (%u.%u.%u.%u)", a[0], a[1], a[2], a[3]);
       }
@@ -440,6 +455,8 @@ dissect_option_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 c
       if (len != 1)
         break;
       *message_type = iot_buf_u8 (buf, off);
+      if (rec != NULL)
+        rec->dhcp_type = *message_type;
       iot_tree_add_item (pkt, tree, &dhcp_fields[F_OPT_DHCP], buf, off, 1, FALSE);
       {
         const char *name = iot_value_name (message_type_names, *message_type);
@@ -460,8 +477,11 @@ dissect_option_value (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint8 c
       /* Type 1 (Ethernet) followed by a MAC address is by far the most common. */
       if (len == 7 && iot_buf_u8 (buf, off) == 1)
         {
+          const guint8 *mac = iot_buf_ptr (buf, off + 1, 6);
+
           iot_tree_add_item (pkt, tree, &dhcp_fields[F_HW_TYPE], buf, off, 1, FALSE);
-          iot_tree_add_ether (pkt, tree, &dhcp_fields[F_HW_MAC_ADDR], buf, off + 1, iot_buf_ptr (buf, off + 1, 6));
+          note_mac (rec, mac);
+          iot_tree_add_ether (pkt, tree, &dhcp_fields[F_HW_MAC_ADDR], buf, off + 1, mac);
           return NULL;
         }
       break;
@@ -487,7 +507,7 @@ set_summary (IotPacket *pkt, int tree, guint8 message_type, guint32 xid)
 /* Walks the options after the cookie; returns the DHCP message type (0 if
  * none was found). */
 static guint8
-dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid)
+dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid, IotTapLan *rec)
 {
   guint8 message_type = 0;
 
@@ -535,7 +555,7 @@ dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid)
           if (option_is_decoded (buf, off + 2, code, len))
             iot_tree_set_hidden (pkt, raw);
         }
-      extra = dissect_option_value (pkt, opt, buf, off + 2, code, len, &message_type);
+      extra = dissect_option_value (pkt, opt, buf, off + 2, code, len, &message_type, rec);
       iot_tree_set_label (pkt, opt, "Option: (%u) %s%s", code, name ? name : "Unknown", extra ? extra : "");
       if (code == OPT_MESSAGE_TYPE && message_type != 0)
         set_summary (pkt, tree, message_type, xid);
@@ -545,6 +565,24 @@ dissect_options (IotPacket *pkt, int tree, IotBuf *buf, guint off, guint32 xid)
   return message_type;
 }
 
+/* The message's record, queued where its layer starts and filled in as
+ * the values are read. */
+static IotTapLan *
+open_record (IotPacket *pkt, guint8 op, guint32 xid)
+{
+  IotTapLan rec = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_LAN))
+    return NULL;
+  rec.kind = IOT_TAP_LAN_DHCP;
+  rec.in_error = iot_packet_in_error (pkt);
+  rec.dhcp_op = op;
+  rec.dhcp_xid = xid;
+  rec.dhcp_type = -1;
+  rec.ntp_stratum = -1;
+  return iot_tap_queue_open (pkt, IOT_TAP_LAN, &rec);
+}
+
 static int
 dissect_dhcp (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -552,10 +590,12 @@ dissect_dhcp (IotPacket *pkt, IotBuf *buf, int parent)
   guint32 xid = iot_buf_u32 (buf, 4);
   guint16 flags;
   guint8 message_type = 0;
+  IotTapLan *rec;
   int tree, node;
 
   iot_col_set_protocol (pkt, "BOOTP");
   iot_col_printf_info (pkt, "%s", op == 1 ? "Boot Request" : "Boot Reply");
+  rec = open_record (pkt, op, xid);
   tree = iot_tree_add_protocol (pkt, parent, &dhcp_fields[F_PROTO], buf, 0, -1);
   node = iot_tree_add_item (pkt, tree, &dhcp_fields[F_TYPE], buf, 0, 1, FALSE);
   iot_tree_add_item (pkt, tree, &dhcp_fields[F_HW_TYPE], buf, 1, 1, FALSE);
@@ -569,13 +609,24 @@ dissect_dhcp (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, node, &dhcp_fields[F_FLAGS_BC], buf, 10, 2, FALSE);
   iot_tree_add_item (pkt, node, &dhcp_fields[F_FLAGS_RESERVED], buf, 10, 2, FALSE);
   iot_tree_add_item (pkt, tree, &dhcp_fields[F_IP_CLIENT], buf, 12, 4, FALSE);
+  /* The tree has the row when the bytes up to its end were there. */
+  if (rec != NULL && iot_buf_has (buf, 16, 4))
+    {
+      memcpy (rec->dhcp_your, buf->data + 16, 4);
+      rec->dhcp_has_your = TRUE;
+    }
   iot_tree_add_item (pkt, tree, &dhcp_fields[F_IP_YOUR], buf, 16, 4, FALSE);
   iot_tree_add_item (pkt, tree, &dhcp_fields[F_IP_SERVER], buf, 20, 4, FALSE);
   iot_tree_add_item (pkt, tree, &dhcp_fields[F_IP_RELAY], buf, 24, 4, FALSE);
 
   /* chaddr: a 16-byte slot holding hw_len bytes of address. */
   if (hw_type == 1 && hw_len == 6)
-    iot_tree_add_ether (pkt, tree, &dhcp_fields[F_HW_MAC_ADDR], buf, 28, iot_buf_ptr (buf, 28, 6));
+    {
+      const guint8 *mac = iot_buf_ptr (buf, 28, 6);
+
+      note_mac (rec, mac);
+      iot_tree_add_ether (pkt, tree, &dhcp_fields[F_HW_MAC_ADDR], buf, 28, mac);
+    }
   else if (hw_len > 0)
     iot_tree_add_item (pkt, tree, &dhcp_fields[F_HW_ADDR], buf, 28, MIN (hw_len, 16), FALSE);
   if (hw_len < 16)
@@ -592,7 +643,7 @@ dissect_dhcp (IotPacket *pkt, IotBuf *buf, int parent)
     {
       node = iot_tree_add_item (pkt, tree, &dhcp_fields[F_COOKIE], buf, FIXED_LEN, 4, FALSE);
       iot_tree_set_label (pkt, node, "Magic cookie: DHCP");
-      message_type = dissect_options (pkt, tree, buf, FIXED_LEN + 4, xid);
+      message_type = dissect_options (pkt, tree, buf, FIXED_LEN + 4, xid, rec);
     }
   else if (iot_buf_reported_remaining (buf, FIXED_LEN) > 0)
     iot_tree_add_text (pkt, tree, buf, FIXED_LEN, iot_buf_remaining (buf, FIXED_LEN),

@@ -552,8 +552,41 @@ add_generated_frame (IotPacket *pkt, int tree, int field, guint32 frame)
   iot_tree_set_generated (pkt, node);
 }
 
+/* What the pairing says, in the message's record: the same facts the
+ * generated rows below show. */
 static void
-add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response)
+note_match (IotTapDns *rec, const DnsTrans *t, guint32 frame, gint64 now_ns, gboolean response)
+{
+  if (rec == NULL)
+    return;
+  rec->paired = TRUE;
+  if (!response)
+    {
+      if (t != NULL && t->req_frame != frame)
+        {
+          rec->retransmission = TRUE;
+          rec->original = t->req_frame;
+        }
+      else if (t != NULL && t->rep_frame != 0)
+        rec->response_in = t->rep_frame;
+      return;
+    }
+  if (t == NULL || t->rep_frame == 0)
+    {
+      rec->unsolicited = TRUE;
+      return;
+    }
+  if (t->rep_frame != frame)
+    {
+      rec->retransmission = TRUE;
+      rec->original = t->rep_frame;
+    }
+  rec->request_in = t->req_frame;
+  rec->time_ns = now_ns - t->req_time;
+}
+
+static void
+add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response, IotTapDns *rec)
 {
   DnsState *st = iot_packet_state (pkt, &iot_dissector_dns);
   guint32 frame = iot_packet_frame_number (pkt);
@@ -565,6 +598,7 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
   if (iot_packet_first_pass (pkt))
     record_message (pkt, st, &key, response);
   t = trans_lookup (g_hash_table_lookup (st->trans, &key), frame);
+  note_match (rec, t, frame, iot_packet_time_ns (pkt), response);
 
   if (!response)
     {
@@ -975,8 +1009,23 @@ dissect_rdata (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint16 t
 
 /* ---- questions and records ------------------------------------------------ */
 
+/* The first question read goes into the message's record, with the
+ * rows the tree makes for it. */
+static void
+note_question (IotTapDns *rec, const DnsName *name, guint16 type, guint16 cls)
+{
+  if (rec == NULL || rec->qname != NULL)
+    return;
+  rec->qname = name->text;
+  rec->qname_len = (guint16) name->raw_len;
+  rec->qlabels = (guint16) name->labels;
+  rec->qtype = type;
+  rec->qclass = cls;
+}
+
 static guint
-dissect_question (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboolean is_mdns, Text *info)
+dissect_question (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboolean is_mdns, Text *info,
+                  IotTapDns *rec)
 {
   DnsName name;
   guint16 type, cls;
@@ -985,6 +1034,7 @@ dissect_question (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboo
   read_name (pkt, msg, off, parent, &name);
   type = iot_buf_u16 (msg, off + name.wire_len);
   cls = iot_buf_u16 (msg, off + name.wire_len + 2);
+  note_question (rec, &name, type, is_mdns ? cls & 0x7fff : cls);
   tree = iot_tree_add_text (pkt, parent, msg, off, name.wire_len + 4, "%s: type %s, class %s",
                             name.text, type_name (pkt, type), class_name (cls & (is_mdns ? 0x7fff : 0xffff)));
   iot_tree_add_string (pkt, tree, &dns_fields[F_QRY_NAME], msg, off, name.wire_len, name.text, name.text_len);
@@ -1089,6 +1139,26 @@ dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboole
 
 /* ---- the message ---------------------------------------------------------- */
 
+/* The message's record, queued where its layer starts: what comes after
+ * the header is filled in as it is read. */
+static IotTapDns *
+open_record (IotPacket *pkt, gboolean is_mdns, gboolean tcp, guint32 length, guint16 id, guint16 flags)
+{
+  IotTapDns rec = { 0 };
+
+  rec.mdns = is_mdns;
+  rec.in_error = iot_packet_in_error (pkt);
+  rec.tcp = tcp;
+  rec.length = length;
+  rec.id = id;
+  rec.flags = flags;
+  rec.response = (flags & FLAG_RESPONSE) != 0;
+  rec.opcode = (flags >> 11) & 0xf;
+  rec.rcode = rec.response ? (gint8) (flags & 0xf) : -1;
+  rec.time_ns = -1;
+  return iot_tap_queue_open (pkt, IOT_TAP_DNS, &rec);
+}
+
 static int
 dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_field,
                  gboolean is_mdns, gboolean tcp)
@@ -1100,6 +1170,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_
   const char *opcode_name, *rcode_name;
   int tree, node, flags_tree;
   Text info = { pkt, NULL };
+  IotTapDns *rec = NULL;
   static const char *const sections[4] = { "Queries", "Answers", "Authoritative nameservers",
                                            "Additional records" };
   static const int count_fields[4] = { F_COUNT_QUERIES, F_COUNT_ANSWERS, F_COUNT_AUTH_RR, F_COUNT_ADD_RR };
@@ -1115,6 +1186,8 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_
   if (rcode_name == NULL)
     rcode_name = iot_packet_strdup_printf (pkt, "Unknown error (%u)", flags & 0xf);
 
+  if (iot_tap_wanted (pkt, IOT_TAP_DNS))
+    rec = open_record (pkt, is_mdns, tcp, base + msg.reported, id, flags);
   tree = iot_tree_add_protocol (pkt, parent, proto_field, buf, 0, (gint) (base + msg.reported));
   iot_tree_set_label (pkt, tree, "%s (%s)", proto_field->name, response ? "response" : "query");
   if (tcp)
@@ -1153,6 +1226,11 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_
   for (guint i = 0; i < 4; i++)
     {
       counts[i] = iot_buf_u16 (&msg, 4 + 2 * i);
+      if (rec != NULL)
+        {
+          rec->counts[i] = counts[i];
+          rec->n_counts = (guint8) (i + 1);
+        }
       iot_tree_add_item (pkt, tree, &dns_fields[count_fields[i]], &msg, 4 + 2 * i, 2, FALSE);
     }
 
@@ -1171,14 +1249,14 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_
       for (guint i = 0; i < counts[s]; i++)
         {
           if (s == 0)
-            off += dissect_question (pkt, section, &msg, off, is_mdns, &info);
+            off += dissect_question (pkt, section, &msg, off, is_mdns, &info, rec);
           else
             off += dissect_record (pkt, section, &msg, off, is_mdns, &info);
           iot_col_set_info (pkt, info.str);
         }
       iot_tree_set_length (pkt, section, off - start);
     }
-  add_match (pkt, tree, tcp, id, response);
+  add_match (pkt, tree, tcp, id, response, rec);
   return (int) (base + msg.reported);
 }
 

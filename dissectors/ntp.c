@@ -299,17 +299,37 @@ add_refid (IotPacket *pkt, int tree, IotBuf *buf, guint8 stratum)
     iot_tree_set_label (pkt, node, "Reference ID: %u.%u.%u.%u", id[0], id[1], id[2], id[3]);
 }
 
+/* The packet's record, queued where its layer starts; the stratum is
+ * filled in when it is read. */
+static IotTapLan *
+open_record (IotPacket *pkt, guint8 version, guint8 mode)
+{
+  IotTapLan rec = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_LAN))
+    return NULL;
+  rec.kind = IOT_TAP_LAN_NTP;
+  rec.in_error = iot_packet_in_error (pkt);
+  rec.ntp_version = version;
+  rec.ntp_mode = mode;
+  rec.ntp_stratum = -1;
+  rec.dhcp_type = -1;
+  return iot_tap_queue_open (pkt, IOT_TAP_LAN, &rec);
+}
+
 static int
 dissect_ntp (IotPacket *pkt, IotBuf *buf, int parent)
 {
   guint8 flags = iot_buf_u8 (buf, 0);
   guint8 li = flags >> 6, vn = (flags >> 3) & 7, mode = flags & 7;
   const char *info;
+  IotTapLan *rec;
   int tree, node;
 
   iot_col_set_protocol (pkt, "NTP");
   info = iot_packet_strdup_printf (pkt, "%s, %s", iot_value_name (vn_names, vn), iot_value_name (mode_names, mode));
   iot_col_set_info (pkt, info);
+  rec = open_record (pkt, vn, mode);
   tree = iot_tree_add_protocol (pkt, parent, &ntp_fields[F_PROTO], buf, 0, -1);
   iot_tree_set_label (pkt, tree, "Network Time Protocol (%s)", info);
   node = iot_tree_add_item (pkt, tree, &ntp_fields[F_FLAGS], buf, 0, 1, FALSE);
@@ -340,6 +360,8 @@ dissect_ntp (IotPacket *pkt, IotBuf *buf, int parent)
     gint8 precision = (gint8) iot_buf_u8 (buf, 3);
     guint32 delay = iot_buf_u32 (buf, 4), disp = iot_buf_u32 (buf, 8);
 
+    if (rec != NULL)
+      rec->ntp_stratum = stratum;
     node = iot_tree_add_item (pkt, tree, &ntp_fields[F_STRATUM], buf, 1, 1, FALSE);
     iot_tree_set_label (pkt, node, "Peer Clock Stratum: %s (%u)", stratum_text (stratum), stratum);
     node = iot_tree_add_item (pkt, tree, &ntp_fields[F_PPOLL], buf, 2, 1, FALSE);

@@ -21,13 +21,11 @@ node_string (const IotNode *node)
 }
 
 
-/* An IPv4 address field, in host order (0: none). */
+/* An IPv4 address of a record, in host order. */
 static guint32
-node_ipv4 (const IotNode *node)
+ipv4_host_order (const guint8 *p)
 {
-  const guint8 *p = node->v.p;
-
-  return p != NULL ? (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3] : 0;
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
 }
 
 static void
@@ -90,10 +88,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         }
       switch (idx)
         {
-        case F_DNS: ff->dns = TRUE; ff->dns_rcode = -1; break;
-        case F_DNS_RESPONSE: ff->dns_response = node->v.u != 0; break;
-        case F_DNS_RCODE: ff->dns_rcode = (gint) node->v.u; break;
-        case F_DNS_QNAME: if (ff->dns_qname == NULL) ff->dns_qname = node_string (node); break;
         case F_HTTP: ff->http = TRUE; break;
         case F_HTTP_RESPONSE: ff->http_response = node->v.u != 0; break;
         case F_HTTP_METHOD: ff->http_method = node_string (node); break;
@@ -141,28 +135,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_TLS_SNI:
           ff->sni = node_string (node);
           break;
-        case F_NTP_MODE:
-          ff->ntp_mode = (gint) node->v.u;
-          break;
-        case F_ARP_OPCODE:
-          ff->arp_op = (gint) node->v.u;
-          break;
-        case F_ARP_SPA:
-          ff->arp_spa = node_ipv4 (node);
-          break;
-        case F_ARP_TPA:
-          ff->arp_tpa = node_ipv4 (node);
-          break;
-        case F_DHCP_TYPE:
-          ff->dhcp_type = (gint) node->v.u;
-          break;
-        case F_DHCP_MAC:
-          if (node->v.p != NULL)
-            {
-              memcpy (ff->dhcp_mac, node->v.p, 6);
-              ff->has_dhcp_mac = TRUE;
-            }
-          break;
         case F_ICMP_TYPE:
           if (ff->icmp_type < 0)
             ff->icmp_type = (gint) node->v.u;
@@ -174,12 +146,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_ICMPV6_TYPE:
           if (ff->icmpv6_type < 0)
             ff->icmpv6_type = (gint) node->v.u;
-          break;
-        case F_DHCP_XID:
-          ff->dhcp_xid = (guint32) node->v.u;
-          break;
-        case F_DHCP_REQUESTED:
-          ff->dhcp_requested = node_ipv4 (node);
           break;
         case F_TLS_SV:
         case F_DTLS_SV:
@@ -337,6 +303,83 @@ read_coap_records (IotPacket *pkt, FrameFacts *ff)
           ff->coap_block_number = rec->block[slot].number;
           ff->coap_block_more = rec->block[slot].more;
           ff->coap_block_size = 16u << MIN (rec->block[slot].szx, 6u);
+        }
+    }
+}
+
+/* The frame's DNS and multicast DNS messages, in order, as their rows
+ * said it: a "dns" layer marks the frame as DNS and forgets the reply code
+ * of a message before it; the first question's name of the frame is the
+ * one named.  A copy an ICMP error quotes is not the frame's own. */
+static void
+read_dns_records (IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_DNS, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapDns *rec = records[i];
+
+      if (rec->in_error)
+        continue;
+      if (!rec->mdns)
+        {
+          ff->dns = TRUE;
+          ff->dns_rcode = -1;
+        }
+      ff->dns_response = rec->response;
+      if (rec->rcode >= 0)
+        ff->dns_rcode = rec->rcode;
+      if (ff->dns_qname == NULL)
+        ff->dns_qname = rec->qname;
+    }
+}
+
+/* The frame's ARP, DHCP and NTP facts: the last message of each kind
+ * (and, in a DHCP message, its last message type, client MAC address and
+ * requested address) wins, as the rows did. */
+static void
+read_lan_records (IotPacket *pkt, FrameFacts *ff)
+{
+  gconstpointer const *records;
+  guint n;
+
+  records = iot_packet_tap_records (pkt, IOT_TAP_LAN, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapLan *rec = records[i];
+
+      if (rec->in_error)
+        continue;
+      switch (rec->kind)
+        {
+        case IOT_TAP_LAN_ARP:
+          ff->arp_op = rec->arp_op;
+          if (rec->arp_has_ipv4)
+            {
+              ff->arp_spa = ipv4_host_order (rec->arp_sender_ip);
+              ff->arp_tpa = ipv4_host_order (rec->arp_target_ip);
+            }
+          break;
+        case IOT_TAP_LAN_DHCP:
+          ff->dhcp_xid = rec->dhcp_xid;
+          if (rec->dhcp_has_mac)
+            {
+              memcpy (ff->dhcp_mac, rec->dhcp_mac, 6);
+              ff->has_dhcp_mac = TRUE;
+            }
+          if (rec->dhcp_type >= 0)
+            ff->dhcp_type = rec->dhcp_type;
+          if (rec->dhcp_has_requested)
+            ff->dhcp_requested = ipv4_host_order (rec->dhcp_requested);
+          break;
+        case IOT_TAP_LAN_NTP:
+          ff->ntp_mode = rec->ntp_mode;
+          break;
+        default:
+          break;
         }
     }
 }
@@ -846,6 +889,8 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
       read_mqtt_records (self, pkt, &ff);
     }
   read_coap_records (pkt, &ff);
+  read_dns_records (pkt, &ff);
+  read_lan_records (pkt, &ff);
   if (self->keep & IOT_INSIGHT_KEEP_READINGS)
     iot_readings_add_packet (self->readings, pkt);
   iot_tls_sessions_add_packet (self->tls_sessions, pkt);

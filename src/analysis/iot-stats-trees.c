@@ -31,9 +31,6 @@ typedef struct {
   const IotField *http, *http_code, *http_code_desc, *http_method, *http_host, *http_uri;
   const IotField *ip, *ip_src, *ip_dst, *tcp, *udp;
   const IotField *mqtt, *mqtt_msgtype, *mqtt_topic;
-  const IotField *dns, *dns_response, *dns_opcode, *dns_rcode, *dns_qry_type, *dns_qry_class, *dns_qry_name_len;
-  const IotField *dns_labels, *dns_queries, *dns_answers, *dns_auth, *dns_add, *dns_time, *dns_unsolicited;
-  const IotField *dns_retransmission, *dns_length;
 } TreeFields;
 
 struct _IotStatsTree {
@@ -241,22 +238,6 @@ lookup_fields (TreeFields *f)
   f->mqtt = iot_registry_field ("mqtt");
   f->mqtt_msgtype = iot_registry_field ("mqtt.msgtype");
   f->mqtt_topic = iot_registry_field ("mqtt.topic");
-  f->dns = iot_registry_field ("dns");
-  f->dns_response = iot_registry_field ("dns.flags.response");
-  f->dns_opcode = iot_registry_field ("dns.flags.opcode");
-  f->dns_rcode = iot_registry_field ("dns.flags.rcode");
-  f->dns_qry_type = iot_registry_field ("dns.qry.type");
-  f->dns_qry_class = iot_registry_field ("dns.qry.class");
-  f->dns_qry_name_len = iot_registry_field ("dns.qry.name.len");
-  f->dns_labels = iot_registry_field ("dns.count.labels");
-  f->dns_queries = iot_registry_field ("dns.count.queries");
-  f->dns_answers = iot_registry_field ("dns.count.answers");
-  f->dns_auth = iot_registry_field ("dns.count.auth_rr");
-  f->dns_add = iot_registry_field ("dns.count.add_rr");
-  f->dns_time = iot_registry_field ("dns.time");
-  f->dns_unsolicited = iot_registry_field ("dns.unsolicited");
-  f->dns_retransmission = iot_registry_field ("dns.retransmission");
-  f->dns_length = iot_registry_field ("dns.length");
 }
 
 IotStatsTree *
@@ -312,6 +293,13 @@ iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFl
 {
   const IotField *const *fields = (const IotField *const *) &tree->f;
 
+  /* Each DNS message (not multicast DNS, nor the copy an ICMP error
+   * quotes) is a record. */
+  if (tree->kind == IOT_STATS_TREE_DNS)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_DNS);
+      return;
+    }
   /* Each top-level mqtt row is a message; its record has the rest. */
   if (tree->kind == IOT_STATS_TREE_MQTT)
     {
@@ -627,68 +615,72 @@ tick_named (IotStatsTree *tree, TreeRow *total, const char *pivot_name, const Io
   tick (tree, tick (tree, total, pivot_name, now_ms), name ? name : fallback, now_ms);
 }
 
-static guint64
-layer_uint (const IotNode *nodes, guint n, guint layer, const IotField *field, guint64 otherwise)
-{
-  const IotNode *node = layer_find (nodes, n, layer, field);
-
-  return node ? node->v.u : otherwise;
-}
-
-/* One DNS message, as tshark's DNS tap counts it. */
+/* One DNS message, as tshark's DNS tap counts it; a value the message
+ * did not get to (cut short) counts as 0, as tshark's does. */
 static void
-count_dns (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, double now_ms)
+count_dns (IotStatsTree *tree, const IotTapDns *rec, double now_ms)
 {
-  const TreeFields *f = &tree->f;
   TreeRow *total = tick (tree, NULL, dns_total, now_ms);
-  gboolean response = layer_uint (nodes, n, layer, f->dns_response, 0) != 0;
-  guint64 size = nodes[layer].length;
-  const IotNode *time = layer_find (nodes, n, layer, f->dns_time);
+  static const char *const count_rows[4] = {
+    "no. of questions", "no. of answers", "no. of authorities", "no. of additionals",
+  };
+  /* tshark's rows below Response Stats: questions, authorities, answers, additionals. */
+  static const guint count_order[4] = { 0, 2, 1, 3 };
 
-  tick (tree, tick (tree, total, "Query/Response", now_ms), response ? "Response" : "Query", now_ms);
-  tick_named (tree, total, "opcodes", dns_opcodes, layer_uint (nodes, n, layer, f->dns_opcode, 0),
-              "Unknown opcode", now_ms);
-  tick_named (tree, total, "rcode", dns_rcodes, layer_uint (nodes, n, layer, f->dns_rcode, 0), "Unknown rcode",
+  tick (tree, tick (tree, total, "Query/Response", now_ms), rec->response ? "Response" : "Query", now_ms);
+  tick_named (tree, total, "opcodes", dns_opcodes, rec->opcode, "Unknown opcode", now_ms);
+  tick_named (tree, total, "rcode", dns_rcodes, rec->rcode >= 0 ? (guint64) rec->rcode : 0, "Unknown rcode",
               now_ms);
-  tick_named (tree, total, "Query Type", dns_type_descriptions, layer_uint (nodes, n, layer, f->dns_qry_type, 0),
-              "Unknown packet type", now_ms);
-  tick_named (tree, total, "Class", dns_classes, layer_uint (nodes, n, layer, f->dns_qry_class, 0),
-              "Unknown class", now_ms);
-  row_add_value (tree_row (tree, NULL, dns_payload), (double) size, now_ms);
-  if (!response)
+  tick_named (tree, total, "Query Type", dns_type_descriptions, rec->qtype, "Unknown packet type", now_ms);
+  tick_named (tree, total, "Class", dns_classes, rec->qclass, "Unknown class", now_ms);
+  row_add_value (tree_row (tree, NULL, dns_payload), (double) rec->length, now_ms);
+  if (!rec->response)
     {
       TreeRow *queries = tree_row (tree, NULL, dns_queries_row);
-      guint64 labels = layer_uint (nodes, n, layer, f->dns_labels, 0);
 
-      row_add_value (tree_row (tree, queries, "Qname Len"),
-                     (double) layer_uint (nodes, n, layer, f->dns_qry_name_len, 0), now_ms);
-      if (labels >= 1)
-        tick (tree, tree_row (tree, queries, "Label Stats"), dns_levels[MIN (labels, 4) - 1], now_ms);
+      row_add_value (tree_row (tree, queries, "Qname Len"), (double) rec->qname_len, now_ms);
+      if (rec->qlabels >= 1)
+        tick (tree, tree_row (tree, queries, "Label Stats"), dns_levels[MIN (rec->qlabels, 4) - 1], now_ms);
     }
   {
     TreeRow *responses = tree_row (tree, NULL, dns_responses_row);
 
-    row_add_value (tree_row (tree, responses, "no. of questions"),
-                   (double) layer_uint (nodes, n, layer, f->dns_queries, 0), now_ms);
-    row_add_value (tree_row (tree, responses, "no. of authorities"),
-                   (double) layer_uint (nodes, n, layer, f->dns_auth, 0), now_ms);
-    row_add_value (tree_row (tree, responses, "no. of answers"),
-                   (double) layer_uint (nodes, n, layer, f->dns_answers, 0), now_ms);
-    row_add_value (tree_row (tree, responses, "no. of additionals"),
-                   (double) layer_uint (nodes, n, layer, f->dns_add, 0), now_ms);
+    for (guint k = 0; k < 4; k++)
+      row_add_value (tree_row (tree, responses, count_rows[count_order[k]]),
+                     (double) rec->counts[count_order[k]], now_ms);
   }
-  if (response)
+  if (rec->response)
     {
       TreeRow *service = tree_row (tree, NULL, dns_service_row);
 
-      if (layer_find (nodes, n, layer, f->dns_unsolicited) != NULL)
+      if (rec->unsolicited)
         tick (tree, service, "no. of unsolicited responses", now_ms);
-      else if (layer_find (nodes, n, layer, f->dns_retransmission) != NULL)
+      else if (rec->retransmission)
         tick (tree, service, "no. of retransmissions", now_ms);
-      else if (time != NULL)
+      else if (rec->time_ns >= 0)
         row_add_value (tree_row (tree, service, "request-response time (msec)"),
-                       (double) (float) ((double) time->v.i / 1e6), now_ms);
+                       (double) (float) ((double) rec->time_ns / 1e6), now_ms);
     }
+}
+
+/* The frame's DNS messages, from the records: no tree. */
+static gboolean
+count_dns_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_DNS, &n);
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapDns *rec = records[i];
+
+      if (rec->mdns || rec->in_error)
+        continue;
+      count_dns (tree, rec, now_ms);
+      counted = TRUE;
+    }
+  return counted;
 }
 
 void
@@ -700,10 +692,12 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
   gboolean counted = FALSE;
 
   gboolean from_records = tree->kind == IOT_STATS_TREE_MQTT || tree->kind == IOT_STATS_TREE_PTYPE
-                          || tree->kind == IOT_STATS_TREE_IP_HOSTS;
+                          || tree->kind == IOT_STATS_TREE_IP_HOSTS || tree->kind == IOT_STATS_TREE_DNS;
 
   if (tree->kind == IOT_STATS_TREE_MQTT)
     counted = count_mqtt_records (tree, pkt, now_ms);
+  else if (tree->kind == IOT_STATS_TREE_DNS)
+    counted = count_dns_records (tree, pkt, now_ms);
   else if (from_records)
     counted = count_ipv4_records (tree, pkt, now_ms);
   for (guint i = 0; i < n && !from_records; i++)
@@ -717,8 +711,6 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
       else if (field == tree->f.ip
                && (tree->kind == IOT_STATS_TREE_PTYPE || tree->kind == IOT_STATS_TREE_IP_HOSTS))
         count_ipv4 (tree, nodes, n, i, now_ms);
-      else if (field == tree->f.dns && tree->kind == IOT_STATS_TREE_DNS)
-        count_dns (tree, nodes, n, i, now_ms);
       else
         continue;
       counted = TRUE;

@@ -40,6 +40,8 @@ typedef enum {
   IOT_TAP_TLS_DATA,  /* IotTapTlsData: one TLS record the session's keys decrypted */
   IOT_TAP_HTTP,      /* IotTapHttp: one HTTP message (or continuation text) */
   IOT_TAP_TCP,       /* IotTapTcp: a TCP segment's header and its sequence analysis */
+  IOT_TAP_DNS,       /* IotTapDns: one DNS or multicast DNS message */
+  IOT_TAP_LAN,       /* IotTapLan: one ARP, DHCP or NTP message */
   IOT_TAP_N
 } IotTapId;
 
@@ -373,6 +375,74 @@ typedef struct {
   guint16  flags;               /* tcp.flags; 0 when the header length is bogus (below 20) */
   guint16  analysis;            /* IotTapTcpAnalysis */
 } IotTapTcp;
+
+/* One DNS or multicast DNS message (the dns.* fields of one "dns" or
+ * "mdns" layer), queued where its layer starts and filled in as it is
+ * read: a message cut short keeps what was read before the cut, as the
+ * tree does.  A value not read holds what the tree's readers take for a
+ * missing row (0, NULL). */
+typedef struct {
+  gboolean    mdns;             /* an "mdns" layer (port 5353), else "dns" */
+  gboolean    in_error;         /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean    tcp;              /* over TCP: dns.length comes first */
+  guint32     length;           /* bytes of the layer as the message claims them (its row's length) */
+  guint16     id;               /* dns.id */
+  guint16     flags;            /* dns.flags */
+  gboolean    response;         /* dns.flags.response */
+  guint8      opcode;           /* dns.flags.opcode */
+  gint8       rcode;            /* dns.flags.rcode; -1: a query, which shows none */
+  guint8      n_counts;         /* how many of @counts were read (4 unless cut short) */
+  guint16     counts[4];        /* dns.count.queries, .answers, .auth_rr, .add_rr */
+  /* The first question, once its name, type and class were read. */
+  const char *qname;            /* dns.qry.name; NULL: no question read */
+  guint16     qname_len;        /* dns.qry.name.len */
+  guint16     qlabels;          /* dns.count.labels */
+  guint16     qtype;            /* dns.qry.type */
+  guint16     qclass;           /* dns.qry.class (multicast DNS: without its top bit) */
+  /* The pairing, made once the whole message was read (@paired). */
+  gboolean    paired;
+  gboolean    unsolicited;      /* dns.unsolicited: a response no query was seen for */
+  gboolean    retransmission;   /* dns.retransmission */
+  guint32     original;         /* dns.retransmit_request_in / retransmit_response_in, 0: none */
+  guint32     response_in;      /* dns.response_in, 0: none */
+  guint32     request_in;       /* dns.response_to, 0: none */
+  gint64      time_ns;          /* dns.time, -1: none */
+} IotTapDns;
+
+/* One message of a small LAN protocol, filled in as it is read (a
+ * message cut short keeps what was read before the cut, as the tree
+ * does): an ARP packet, a DHCP/BOOTP message, an NTP packet.  Addresses
+ * as the fields hold them (network byte order). */
+typedef enum {
+  IOT_TAP_LAN_ARP,
+  IOT_TAP_LAN_DHCP,
+  IOT_TAP_LAN_NTP,
+} IotTapLanKind;
+
+typedef struct {
+  guint8   kind;                /* IotTapLanKind */
+  gboolean in_error;            /* a copy an ICMP error quotes, not the frame's own traffic */
+  /* ARP */
+  guint16  arp_op;              /* arp.opcode */
+  gboolean arp_has_mac;         /* Ethernet addresses: arp.src.hw_mac, arp.dst.hw_mac */
+  guint8   arp_sender_mac[6], arp_target_mac[6];
+  gboolean arp_has_ipv4;        /* IPv4 addresses: arp.src.proto_ipv4, arp.dst.proto_ipv4 */
+  guint8   arp_sender_ip[4], arp_target_ip[4];
+  /* DHCP */
+  guint8   dhcp_op;             /* dhcp.type: 1 request, 2 reply */
+  guint32  dhcp_xid;            /* dhcp.id */
+  gboolean dhcp_has_your;       /* dhcp.ip.your */
+  guint8   dhcp_your[4];
+  gboolean dhcp_has_mac;        /* dhcp.hw.mac_addr: the last (a client identifier option's, else chaddr's) */
+  guint8   dhcp_mac[6];
+  gint16   dhcp_type;           /* dhcp.option.dhcp (the last), -1: none */
+  gboolean dhcp_has_requested;  /* dhcp.option.requested_ip_address (the last) */
+  guint8   dhcp_requested[4];
+  /* NTP */
+  guint8   ntp_version;         /* ntp.flags.vn */
+  guint8   ntp_mode;            /* ntp.flags.mode */
+  gint16   ntp_stratum;         /* ntp.stratum, -1: none (control, private or cut short) */
+} IotTapLan;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
