@@ -557,7 +557,7 @@ add_generated_frame (IotPacket *pkt, int tree, int field, guint32 frame)
 static void
 note_match (IotTapDns *rec, const DnsTrans *t, guint32 frame, gint64 now_ns, gboolean response)
 {
-  if (rec == NULL)
+  if (rec == NULL || rec->cut)
     return;
   rec->paired = TRUE;
   if (!response)
@@ -836,6 +836,7 @@ text_append (Text *text, const char *fmt, ...)
 typedef struct {
   Text *info;          /* Info column text for the record */
   Text  summary;       /* tree row text after "name: type X, class Y" */
+  IotTapDns *rec;      /* the message's record, NULL: none */
 } RrText;
 
 static void
@@ -852,13 +853,20 @@ add_character_string (IotPacket *pkt, int tree, const IotBuf *msg, guint off,
 }
 
 static void
-dissect_opt_options (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint end)
+dissect_opt_options (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint end, IotTapDns *rec)
 {
   while (off + 4 <= end)
     {
       guint16 code = iot_buf_u16 (msg, off), len = iot_buf_u16 (msg, off + 2);
       const char *name = iot_value_name (opt_code_names, code);
-      int opt = iot_tree_add_item (pkt, tree, &dns_fields[F_OPT], msg, off, 4 + len, FALSE);
+      int opt;
+
+      /* The option's row reads all its bytes: where they were not all
+       * captured, a tree ends the layer here, before the pairing, even
+       * when this dissection makes no row. */
+      if (rec != NULL && !iot_buf_has (msg, off, 4 + len))
+        rec->cut = TRUE;
+      opt = iot_tree_add_item (pkt, tree, &dns_fields[F_OPT], msg, off, 4 + len, FALSE);
 
       iot_tree_set_label (pkt, opt, "Option: %s", name ? name : "Unknown");
 
@@ -998,7 +1006,7 @@ dissect_rdata (IotPacket *pkt, int tree, const IotBuf *msg, guint off, guint16 t
       }
       break;
     case T_OPT:
-      dissect_opt_options (pkt, tree, msg, off, end);
+      dissect_opt_options (pkt, tree, msg, off, end, text->rec);
       break;
     default:
       if (len > 0)
@@ -1057,7 +1065,8 @@ dissect_question (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboo
 }
 
 static guint
-dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboolean is_mdns, Text *info)
+dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboolean is_mdns, Text *info,
+                IotTapDns *rec)
 {
   DnsName name;
   guint16 type, cls, len;
@@ -1121,6 +1130,7 @@ dissect_record (IotPacket *pkt, int parent, const IotBuf *msg, guint off, gboole
   if (is_mdns && type != T_OPT && (cls & CLASS_TOP_BIT))
     text_append (info, ", cache flush");
   text.info = info;
+  text.rec = rec;
   text.summary.pkt = pkt;
   text.summary.str = NULL;
   if (off + len > msg->reported)
@@ -1251,7 +1261,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, const IotField *proto_
           if (s == 0)
             off += dissect_question (pkt, section, &msg, off, is_mdns, &info, rec);
           else
-            off += dissect_record (pkt, section, &msg, off, is_mdns, &info);
+            off += dissect_record (pkt, section, &msg, off, is_mdns, &info, rec);
           iot_col_set_info (pkt, info.str);
         }
       iot_tree_set_length (pkt, section, off - start);

@@ -399,7 +399,10 @@ typedef struct {
   guint16     qlabels;          /* dns.count.labels */
   guint16     qtype;            /* dns.qry.type */
   guint16     qclass;           /* dns.qry.class (multicast DNS: without its top bit) */
-  /* The pairing, made once the whole message was read (@paired). */
+  /* The pairing, made once the whole message was read (@paired); none
+   * for a message @cut short where a tree ends its layer (the bytes of an
+   * EDNS option that only its rows read). */
+  gboolean    cut;
   gboolean    paired;
   gboolean    unsolicited;      /* dns.unsolicited: a response no query was seen for */
   gboolean    retransmission;   /* dns.retransmission */

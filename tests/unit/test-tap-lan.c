@@ -33,18 +33,21 @@ static const char *const captures[] = {
 };
 
 /* The fields of a layer the records stand for; @last: the record holds
- * the last of the layer's rows (else the first). */
+ * the last of the layer's rows (else the first); @pairing: DNS pairing,
+ * which a tree has only when its layer got to the end. */
 typedef struct {
   const char *abbrev;
   gboolean    last;
+  gboolean    pairing;
 } RecordField;
 
 static const RecordField record_fields[] = {
   { "dns.id" }, { "dns.flags" }, { "dns.flags.response" }, { "dns.flags.opcode" }, { "dns.flags.rcode" },
   { "dns.count.queries" }, { "dns.count.answers" }, { "dns.count.auth_rr" }, { "dns.count.add_rr" },
   { "dns.qry.name" }, { "dns.qry.name.len" }, { "dns.count.labels" }, { "dns.qry.type" }, { "dns.qry.class" },
-  { "dns.unsolicited" }, { "dns.retransmission" }, { "dns.retransmit_request_in" },
-  { "dns.retransmit_response_in" }, { "dns.response_in" }, { "dns.response_to" }, { "dns.time" },
+  { "dns.unsolicited", .pairing = TRUE }, { "dns.retransmission", .pairing = TRUE },
+  { "dns.retransmit_request_in", .pairing = TRUE }, { "dns.retransmit_response_in", .pairing = TRUE },
+  { "dns.response_in", .pairing = TRUE }, { "dns.response_to", .pairing = TRUE }, { "dns.time", .pairing = TRUE },
   { "arp.opcode" }, { "arp.src.hw_mac" }, { "arp.dst.hw_mac" }, { "arp.src.proto_ipv4" }, { "arp.dst.proto_ipv4" },
   { "dhcp.type" }, { "dhcp.id" }, { "dhcp.ip.your" }, { "dhcp.hw.mac_addr", TRUE }, { "dhcp.option.dhcp", TRUE },
   { "dhcp.option.requested_ip_address", TRUE },
@@ -73,7 +76,7 @@ add_hex (GString *out, const char *field, const guint8 *bytes, gsize len)
 
 /* A DNS record as the rows of its layer, in the order of record_fields. */
 static void
-dns_text (GString *out, const IotTapDns *r)
+dns_text (GString *out, const IotTapDns *r, gboolean with_pairing)
 {
   static const char *const counts[4] = { "dns.count.queries", "dns.count.answers", "dns.count.auth_rr",
                                          "dns.count.add_rr" };
@@ -95,6 +98,8 @@ dns_text (GString *out, const IotTapDns *r)
       add_uint (out, "dns.qry.type", r->qtype);
       add_uint (out, "dns.qry.class", r->qclass);
     }
+  if (!with_pairing)
+    return;
   if (!r->paired)
     {
       g_assert_false (r->unsolicited || r->retransmission);
@@ -161,7 +166,7 @@ lan_text (GString *out, const IotTapLan *r)
 
 /* The frame's records, one line each: DNS ones, then LAN ones. */
 static char *
-records_text (IotPacket *pkt, Counts *counts)
+records_text (IotPacket *pkt, Counts *counts, gboolean with_pairing)
 {
   GString *out = g_string_new (NULL);
   gconstpointer const *r;
@@ -172,7 +177,7 @@ records_text (IotPacket *pkt, Counts *counts)
     {
       const IotTapDns *dns = r[i];
 
-      dns_text (out, dns);
+      dns_text (out, dns, with_pairing);
       g_string_append_c (out, '\n');
       if (counts != NULL)
         {
@@ -253,9 +258,10 @@ is_record_layer (const IotNode *node)
 /* One layer's rows: its record fields, each the first (or last) in the
  * layer, in the order of record_fields.  The rows up to the next such
  * layer are its own (a dissection that makes only some rows has no row
- * between the layer and a field to say so). */
+ * between the layer and a field to say so).  @quoted: an ICMP layer came
+ * before, whose error quotes this one. */
 static void
-layer_text (GString *out, IotPacket *pkt, guint layer)
+layer_text (GString *out, IotPacket *pkt, guint layer, gboolean quoted)
 {
   const IotNode *nodes = iot_packet_nodes (pkt);
   guint n = iot_packet_n_nodes (pkt);
@@ -263,7 +269,7 @@ layer_text (GString *out, IotPacket *pkt, guint layer)
   const char *abbrev = nodes[layer].field->abbrev;
   gboolean dns = strcmp (abbrev, "dns") == 0 || strcmp (abbrev, "mdns") == 0;
 
-  g_string_append_printf (out, "%s in_error=%d", abbrev, nodes[layer].parent >= 0);
+  g_string_append_printf (out, "%s in_error=%d", abbrev, quoted);
   if (dns)
     g_string_append_printf (out, " length=%u", nodes[layer].length);
   for (guint j = layer + 1; j < n && !is_record_layer (&nodes[j]); j++)
@@ -287,21 +293,23 @@ tree_text (IotPacket *pkt)
   guint n = iot_packet_n_nodes (pkt);
   g_autoptr (GString) dns = g_string_new (NULL);
   g_autoptr (GString) lan = g_string_new (NULL);
+  gboolean quoted = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       const char *abbrev = nodes[i].field != NULL ? nodes[i].field->abbrev : "";
 
+      quoted |= strcmp (abbrev, "icmp") == 0 || strcmp (abbrev, "icmpv6") == 0;
       if (!is_record_layer (&nodes[i]))
         continue;
       if (strcmp (abbrev, "dns") == 0 || strcmp (abbrev, "mdns") == 0)
         {
-          layer_text (dns, pkt, i);
+          layer_text (dns, pkt, i, quoted);
           g_string_append_c (dns, '\n');
         }
       else
         {
-          layer_text (lan, pkt, i);
+          layer_text (lan, pkt, i, quoted);
           g_string_append_c (lan, '\n');
         }
     }
@@ -310,8 +318,9 @@ tree_text (IotPacket *pkt)
 
 /* ---- one capture ---------------------------------------------------------------------- */
 
-/* The record fields, the layers they are in, and ICMP's (whose errors
- * quote some). */
+/* The record fields but the DNS pairing (those the readers asked for
+ * before the records were made: the insight's, none of the pairing), the
+ * layers they are in, and ICMP's (whose errors quote some). */
 static IotFieldSet *
 record_field_set (void)
 {
@@ -319,7 +328,8 @@ record_field_set (void)
   IotFieldSet *set = iot_field_set_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (record_fields); i++)
-    iot_field_set_add (set, iot_registry_field (record_fields[i].abbrev));
+    if (!record_fields[i].pairing)
+      iot_field_set_add (set, iot_registry_field (record_fields[i].abbrev));
   for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
     iot_field_set_add (set, iot_registry_field (layers[i]));
   return set;
@@ -349,22 +359,29 @@ check_capture (const char *path, gboolean whole, Counts *counts, GArray *with_re
   for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
     {
       g_autofree char *got = NULL, *beside = NULL, *want = NULL, *asked = NULL, *asked_beside = NULL;
+      g_autofree char *got_dns = NULL, *want_dns = NULL, *got_asked = NULL;
       guint before = counts->dns + counts->lan;
 
       iot_engine_dissect (engine, taps, number, &tap_only);
       g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
-      got = records_text (taps, counts);
+      got = records_text (taps, counts, TRUE);
+      got_asked = records_text (taps, NULL, FALSE);
       iot_engine_dissect (engine, full, number, &tree);
-      beside = records_text (full, NULL);
+      beside = records_text (full, NULL, TRUE);
       want = tree_text (full);
       iot_engine_dissect (engine, rows, number, &only_fields);
       asked = tree_text (rows);
-      asked_beside = records_text (rows, NULL);
-      if (g_test_verbose () || strcmp (got, asked) != 0)
+      asked_beside = records_text (rows, NULL, FALSE);
+      if (g_test_verbose () || strcmp (got_asked, asked) != 0)
         g_printerr ("%s %u:\n%s", path, number, got);
-      g_assert_cmpstr (got, ==, asked);
+      g_assert_cmpstr (got_asked, ==, asked);
       g_assert_cmpstr (asked_beside, ==, asked);
       g_assert_cmpstr (beside, ==, want);
+      /* The DNS records hold what a full tree holds, even cut short
+       * (-z dns,tree counted from one). */
+      got_dns = g_strndup (got, strstr (got, "--\n") - got);
+      want_dns = g_strndup (want, strstr (want, "--\n") - want);
+      g_assert_cmpstr (got_dns, ==, want_dns);
       if (whole)
         g_assert_cmpstr (got, ==, want);
       counts->frames++;
@@ -392,16 +409,52 @@ append_u32 (GByteArray *out, guint32 v, gboolean swapped)
   g_byte_array_append (out, (const guint8 *) &v, 4);
 }
 
-/* A pcap file with each of @frames of @path repeated, captured up to
- * every length short of what it had. */
+/* An ICMP port unreachable error from the destination of the
+ * Ethernet/IPv4 frame @frame (@len bytes) quoting its IPv4 packet; NULL
+ * for a frame of another kind. */
+static GByteArray *
+icmp_error_quoting (const guint8 *frame, guint32 len)
+{
+  GByteArray *out;
+  guint8 ip[20] = { 0x45, 0, 0, 0, 0, 1, 0, 0, 64, 1, 0, 0 };
+  const guint8 icmp[8] = { 3, 3, 0, 0, 0, 0, 0, 0 };
+  guint total = 20 + 8 + (len - 14);
+  guint32 sum = 0;
+
+  if (len < 14 + 20 || frame[12] != 0x08 || frame[13] != 0x00 || (frame[14] >> 4) != 4)
+    return NULL;
+  ip[2] = (guint8) (total >> 8);
+  ip[3] = (guint8) total;
+  memcpy (ip + 12, frame + 14 + 16, 4);   /* from the quoted packet's destination */
+  memcpy (ip + 16, frame + 14 + 12, 4);
+  for (guint i = 0; i < 20; i += 2)
+    sum += (guint32) ip[i] << 8 | ip[i + 1];
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  ip[10] = (guint8) (~sum >> 8);
+  ip[11] = (guint8) ~sum;
+  out = g_byte_array_new ();
+  g_byte_array_append (out, frame + 6, 6);   /* back to the sender */
+  g_byte_array_append (out, frame, 6);
+  g_byte_array_append (out, frame + 12, 2);
+  g_byte_array_append (out, ip, 20);
+  g_byte_array_append (out, icmp, 8);
+  g_byte_array_append (out, frame + 14, len - 14);
+  return out;
+}
+
+/* A pcap file with each of @frames of @path repeated: captured up to
+ * every length short of what it had, or (@quote) quoted whole in an ICMP
+ * error. */
 static char *
-write_cut_frames (const char *path, const GArray *frames, const char *dir)
+write_frames (const char *path, const GArray *frames, const char *dir, gboolean quote)
 {
   g_autofree char *data = NULL;
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *name = g_path_get_basename (path);
-  char *cut_path = g_build_filename (dir, name, NULL);
+  g_autofree char *file_name = g_strconcat (quote ? "quoted-" : "cut-", name, NULL);
+  char *cut_path = g_build_filename (dir, file_name, NULL);
   gsize len, off = 24;
   guint32 magic, number = 0;
   gboolean swapped;
@@ -422,8 +475,17 @@ write_cut_frames (const char *path, const GArray *frames, const char *dir)
       g_assert_cmpuint (off + 16 + caplen, <=, len);
       if (++number == g_array_index (frames, guint32, next))
         {
+          g_autoptr (GByteArray) error_frame = quote && caplen == wirelen ? icmp_error_quoting (h + 16, caplen) : NULL;
+
           next++;
-          for (guint32 cut = 1; cut < caplen; cut++)
+          if (error_frame != NULL)
+            {
+              g_byte_array_append (out, h, 8);
+              append_u32 (out, error_frame->len, swapped);
+              append_u32 (out, error_frame->len, swapped);
+              g_byte_array_append (out, error_frame->data, error_frame->len);
+            }
+          for (guint32 cut = 1; cut < caplen && !quote; cut++)
             {
               g_byte_array_append (out, h, 8);
               append_u32 (out, cut, swapped);
@@ -445,32 +507,38 @@ test_lan_records (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("test-tap-lan-XXXXXX", &error);
-  Counts whole = { 0 }, cut = { 0 };
+  Counts whole = { 0 }, cut = { 0 }, quoted = { 0 };
 
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (captures); i++)
     {
       g_autofree char *path = g_build_filename (CAPTURES, captures[i], NULL);
       g_autoptr (GArray) with_records = g_array_new (FALSE, FALSE, sizeof (guint32));
-      g_autofree char *cut_path = NULL;
+      g_autofree char *cut_path = NULL, *quoted_path = NULL;
 
       check_capture (path, TRUE, &whole, with_records);
       if (with_records->len == 0)
         continue;
-      cut_path = write_cut_frames (path, with_records, dir);
+      cut_path = write_frames (path, with_records, dir, FALSE);
       check_capture (cut_path, FALSE, &cut, NULL);
       g_assert_cmpint (g_unlink (cut_path), ==, 0);
+      quoted_path = write_frames (path, with_records, dir, TRUE);
+      check_capture (quoted_path, TRUE, &quoted, NULL);
+      g_assert_cmpint (g_unlink (quoted_path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
   if (g_test_verbose ())
     g_printerr ("whole: %u frames, %u DNS and %u LAN records (%u quoted); cut: %u frames, %u DNS (%u unpaired), "
-                "%u LAN (%u without their later values)\n", whole.frames, whole.dns, whole.lan, whole.quoted,
-                cut.frames, cut.dns, cut.cut_dns, cut.lan, cut.cut_lan);
+                "%u LAN (%u without their later values); in ICMP errors: %u frames, %u DNS and %u LAN records "
+                "(%u quoted)\n", whole.frames, whole.dns, whole.lan, whole.quoted,
+                cut.frames, cut.dns, cut.cut_dns, cut.lan, cut.cut_lan, quoted.frames, quoted.dns, quoted.lan,
+                quoted.quoted);
   /* Every kind, whole and cut short. */
   g_assert_cmpuint (whole.dns, >, 50);
   g_assert_cmpuint (whole.lan, >, 20);
   g_assert_cmpuint (cut.cut_dns, >, 1000);
   g_assert_cmpuint (cut.cut_lan, >, 100);
+  g_assert_cmpuint (quoted.quoted, >, 50);
 }
 
 int
