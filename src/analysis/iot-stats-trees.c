@@ -293,8 +293,7 @@ iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFl
 {
   const IotField *const *fields = (const IotField *const *) &tree->f;
 
-  /* Each DNS message (not multicast DNS, nor the copy an ICMP error
-   * quotes) is a record. */
+  /* Each DNS message (not multicast DNS) is a record. */
   if (tree->kind == IOT_STATS_TREE_DNS)
     {
       *flags |= IOT_DISSECT_TAP (IOT_TAP_DNS);
@@ -663,7 +662,8 @@ count_dns (IotStatsTree *tree, const IotTapDns *rec, double now_ms)
     }
 }
 
-/* The frame's DNS messages, from the records: no tree. */
+/* The frame's DNS messages, from the records: no tree.  A copy an ICMP
+ * error quotes counts too, as its dns row did (tshark leaves it out). */
 static gboolean
 count_dns_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
 {
@@ -675,7 +675,7 @@ count_dns_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
     {
       const IotTapDns *rec = records[i];
 
-      if (rec->mdns || rec->in_error)
+      if (rec->mdns)
         continue;
       count_dns (tree, rec, now_ms);
       counted = TRUE;
