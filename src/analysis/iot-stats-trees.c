@@ -615,7 +615,7 @@ tick_named (IotStatsTree *tree, TreeRow *total, const char *pivot_name, const Io
 }
 
 /* One DNS message, as tshark's DNS tap counts it; a value the message
- * did not get to (cut short) counts as 0, as tshark's does. */
+ * did not get to (cut short) counts as 0, as its missing row did. */
 static void
 count_dns (IotStatsTree *tree, const IotTapDns *rec, double now_ms)
 {

@@ -30,7 +30,9 @@ void          iot_stats_tree_free (IotStatsTree *tree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotStatsTree, iot_stats_tree_free)
 
 /* What each frame's dissection must provide: mqtt,tree reads the layers'
- * and MQTT messages' tap records, the others fields of the whole tree. */
+ * and MQTT messages' tap records, dns,tree the DNS messages' records,
+ * ptype,tree and ip_hosts,tree the layers' and conversations' records,
+ * the others fields of the whole tree. */
 void          iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFlags *flags);
 /* Counts a dissected frame seen @rel_ns after the capture's first frame. */
 void          iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns);
