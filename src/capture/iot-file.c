@@ -609,6 +609,12 @@ iot_file_frame_data (IotFile *self, guint32 number)
   return bytes + iot_frame_index_offset (self->frames, number - 1);
 }
 
+const guint8 *
+iot_file_frame_data_of (IotFile *self, const IotFrame *frame)
+{
+  return (const guint8 *) g_atomic_pointer_get (&self->bytes) + frame->offset;
+}
+
 IotFrameNotes *
 iot_file_notes (IotFile *self)
 {

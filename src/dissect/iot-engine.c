@@ -98,7 +98,8 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
    * short-lived storage. */
   iot_file_frame_copy (self->file, number, &pkt->frame_entry);
   pkt->frame = &pkt->frame_entry;
-  pkt->data = iot_file_frame_data (self->file, number);
+  /* From the copy: the entry is unpacked once per frame. */
+  pkt->data = iot_file_frame_data_of (self->file, &pkt->frame_entry);
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
   pkt->wanted = options ? options->fields : NULL;
