@@ -1427,8 +1427,10 @@ payload_location (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
   if (is_request (msg) || state == NULL || !is_tracked (state, msg))
     return msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
   trans = find_transaction (pkt, state, msg, FALSE);
-  return trans != 0 && transaction_uri (state, trans)[0]
-         ? iot_packet_strdup_printf (pkt, "%s", transaction_uri (state, trans)) : NULL;
+  if (trans == 0 || transaction_uri (state, trans)[0] == '\0')
+    return NULL;
+  /* A plain copy, not a format: most responses with a payload come here. */
+  return iot_packet_strndup (pkt, transaction_uri (state, trans), strlen (transaction_uri (state, trans)));
 }
 
 /* The exchange of message ID @mid in transaction @trans (number + 1), or NULL. */
@@ -1578,9 +1580,68 @@ set_reading_origin (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
     iot_packet_set_reading_origin (pkt, NULL, path);
 }
 
+/* The three strings every message builds, kept per thread and reused:
+ * making and freeing them was most of a message's cost in the first
+ * pass.  A message's strings are the spares unless the spares are
+ * already held in the same frame: a message inside a message, or one
+ * after a message that a cut-short frame ended without giving them back. */
+typedef struct {
+  GString         *strings[3];
+  const IotPacket *pkt;       /* who holds them (NULL: nobody) */
+  guint32          number;    /* and in which frame */
+} SpareStrings;
+
+static void
+spare_strings_free (gpointer data)
+{
+  SpareStrings *spare = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+    g_string_free (spare->strings[i], TRUE);
+  g_free (spare);
+}
+
+static GPrivate spare_strings_key = G_PRIVATE_INIT (spare_strings_free);
+
+static void
+message_take_strings (IotPacket *pkt, CoapMessage *msg)
+{
+  SpareStrings *spare = g_private_get (&spare_strings_key);
+  guint32 number = iot_packet_frame_number (pkt);
+
+  if (spare == NULL)
+    {
+      spare = g_new0 (SpareStrings, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+        spare->strings[i] = g_string_new (NULL);
+      g_private_set (&spare_strings_key, spare);
+    }
+  if (spare->pkt == pkt && spare->number == number)
+    {
+      msg->uri = g_string_new (NULL);
+      msg->query = g_string_new (NULL);
+      msg->location = g_string_new (NULL);
+      return;
+    }
+  spare->pkt = pkt;
+  spare->number = number;
+  for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+    g_string_truncate (spare->strings[i], 0);
+  msg->uri = spare->strings[0];
+  msg->query = spare->strings[1];
+  msg->location = spare->strings[2];
+}
+
 static void
 message_free_strings (CoapMessage *msg)
 {
+  SpareStrings *spare = g_private_get (&spare_strings_key);
+
+  if (spare != NULL && msg->uri == spare->strings[0])
+    {
+      spare->pkt = NULL;
+      return;
+    }
   g_string_free (msg->uri, TRUE);
   g_string_free (msg->query, TRUE);
   g_string_free (msg->location, TRUE);
@@ -1591,13 +1652,17 @@ message_free_strings (CoapMessage *msg)
 static void
 hand_to_lwm2m (IotPacket *pkt, const CoapMessage *msg, const IotBuf *buf, guint payload_off)
 {
-  const IotDissector *lwm2m = iot_registry_dissector ("lwm2m");
+  const IotDissector *lwm2m;
   IotCoapInfo info = { 0 };
   IotBuf payload;
   const char *path = msg->uri->str;
 
-  if (lwm2m == NULL || !(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
+  if (!(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
       || (path[3] != '\0' && path[3] != '/'))
+    return;
+  /* By name only for these paths: every message comes here. */
+  lwm2m = iot_registry_dissector ("lwm2m");
+  if (lwm2m == NULL)
     return;
   info.code = msg->code;
   info.path = path;
@@ -1733,9 +1798,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
       msg.rec->token_len = (guint8) msg.token_len;
     }
 
-  msg.uri = g_string_new (NULL);
-  msg.query = g_string_new (NULL);
-  msg.location = g_string_new (NULL);
+  message_take_strings (pkt, &msg);
   after = dissect_options (pkt, tree, buf, token_at + msg.token_len, &msg, &has_marker);
   if (after < 0)
     {

@@ -1279,12 +1279,15 @@ publish_readings (IotPacket *pkt, const IotBuf *msg, guint off, const char *topi
                   const Ctx *ctx)
 {
   IotMediaInfo info = { .readings_only = TRUE };
-  const IotDissector *json = iot_registry_dissector ("json");
+  const IotDissector *json;
   IotBuf payload;
   guint i;
 
   if (!iot_packet_wants_readings (pkt))
     return;
+  /* Looked up by name only past the check above: most passes read no
+   * readings, and every PUBLISH comes here. */
+  json = iot_registry_dissector ("json");
   iot_packet_set_reading_origin (pkt, sender_client_id (pkt, ctx), topic);
   if (props->content_type != NULL || json == NULL)
     return;
