@@ -967,7 +967,13 @@ static int
 add_bitmask (IotPacket *pkt, int parent, const IotBuf *buf, guint off, int header, const int *bits)
 {
   guint8 value = iot_buf_u8 (buf, off);
-  int node = add_item (pkt, parent, &mqtt_fields[header], buf, off, 1, FALSE);
+  int node;
+
+  /* The first pass makes no row: the byte's check above is all it needs
+   * (every PUBLISH has a header byte). */
+  if (iot_packet_state_only (pkt) && !iot_packet_row_wanted (pkt, &mqtt_fields[header]))
+    return -1;
+  node = add_item (pkt, parent, &mqtt_fields[header], buf, off, 1, FALSE);
 
   if (node >= 0 && iot_packet_wants_tree (pkt))
     {

@@ -681,6 +681,12 @@ iot_file_frame_gone (IotFile *self, guint32 number)
          && iot_frame_index_end (self->frames, number - 1) > iot_file_guard_gone_from (self->guard);
 }
 
+gboolean
+iot_file_frame_gone_of (IotFile *self, const IotFrame *frame)
+{
+  return self->guard != NULL && frame->offset + frame->caplen > iot_file_guard_gone_from (self->guard);
+}
+
 guint32
 iot_file_first_lost (IotFile *self)
 {

@@ -95,6 +95,8 @@ gboolean       iot_file_frame_intact (IotFile *file, guint32 number);
 /* TRUE when frame @number's bytes are known to be gone; unlike
  * iot_file_frame_intact() it only looks at what is already known. */
 gboolean       iot_file_frame_gone (IotFile *file, guint32 number);
+/* The same for @frame, an entry already copied out of @file. */
+gboolean       iot_file_frame_gone_of (IotFile *file, const IotFrame *frame);
 /* Asks the file for its size (one system call): the number of the first
  * frame whose bytes are gone, or 0 when none is. */
 guint32        iot_file_first_lost (IotFile *file);

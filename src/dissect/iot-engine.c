@@ -119,7 +119,7 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->wants_protocols = (pkt->flags & IOT_DISSECT_TREE)
                          || (pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, self->protocols_field));
   /* Bytes another program truncated away are not shown as zeros. */
-  caplen = iot_file_frame_gone (self->file, number) ? 0 : pkt->frame->caplen;
+  caplen = iot_file_frame_gone_of (self->file, pkt->frame) ? 0 : pkt->frame->caplen;
   pkt->sources[0].name = "Frame";
   pkt->sources[0].data = pkt->data;
   pkt->sources[0].length = caplen;
