@@ -656,6 +656,8 @@ typedef struct {
   guint    block_more;
   IotTapCoap *rec;        /* the message's tap record, filled in as it is read (a scratch
                            * one when nobody asked for it) */
+  guint32 *trans_found;   /* find_transaction's answer for this message once it
+                           * found one (transactions are never removed), 0 before */
 } CoapMessage;
 
 static gboolean
@@ -1367,6 +1369,9 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
   IotConvKey key;
   gpointer conv, *slot;
 
+  /* Asked up to four times per message: the first answer stands. */
+  if (msg->trans_found != NULL && *msg->trans_found != 0)
+    return *msg->trans_found;
   iot_conv_key_from_packet (&key, pkt);
   /* In the first pass UDP found the conversation already: its slot saves
    * a look-up. */
@@ -1403,6 +1408,8 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
       record_add (&state->transactions, &probe);
       trans = state->transactions.n_records;
     }
+  if (msg->trans_found != NULL)
+    *msg->trans_found = trans;
   return trans;
 }
 
@@ -1778,6 +1785,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
 {
   CoapState *state = iot_packet_state (pkt, &iot_dissector_coap);
   CoapMessage msg = { 0 };
+  guint32 trans_found = 0;
   IotTapCoap scratch;
   gboolean has_marker, retransmission;
   int tree, node, after;
@@ -1787,6 +1795,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
   iot_col_clear_info (pkt);
   tree = iot_tree_add_protocol (pkt, parent, &coap_fields[F_PROTO], buf, 0, -1);
   msg.rec = publish_message (pkt, &scratch);
+  msg.trans_found = &trans_found;
   token_at = reliable ? dissect_reliable_header (pkt, buf, tree, &msg, length_size)
                       : dissect_datagram_header (pkt, buf, tree, &msg);
 
