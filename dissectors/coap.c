@@ -656,6 +656,8 @@ typedef struct {
   guint    block_more;
   IotTapCoap *rec;        /* the message's tap record, filled in as it is read (a scratch
                            * one when nobody asked for it) */
+  guint32 *trans_found;   /* find_transaction's answer for this message once it
+                           * found one (transactions are never removed), 0 before */
 } CoapMessage;
 
 static gboolean
@@ -1367,6 +1369,9 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
   IotConvKey key;
   gpointer conv, *slot;
 
+  /* Asked up to four times per message: the first answer stands. */
+  if (msg->trans_found != NULL && *msg->trans_found != 0)
+    return *msg->trans_found;
   iot_conv_key_from_packet (&key, pkt);
   /* In the first pass UDP found the conversation already: its slot saves
    * a look-up. */
@@ -1403,6 +1408,8 @@ find_transaction (IotPacket *pkt, CoapState *state, const CoapMessage *msg, gboo
       record_add (&state->transactions, &probe);
       trans = state->transactions.n_records;
     }
+  if (msg->trans_found != NULL)
+    *msg->trans_found = trans;
   return trans;
 }
 
@@ -1427,8 +1434,10 @@ payload_location (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
   if (is_request (msg) || state == NULL || !is_tracked (state, msg))
     return msg->uri->len > 0 ? iot_packet_strndup (pkt, msg->uri->str, msg->uri->len) : NULL;
   trans = find_transaction (pkt, state, msg, FALSE);
-  return trans != 0 && transaction_uri (state, trans)[0]
-         ? iot_packet_strdup_printf (pkt, "%s", transaction_uri (state, trans)) : NULL;
+  if (trans == 0 || transaction_uri (state, trans)[0] == '\0')
+    return NULL;
+  /* A plain copy, not a format: most responses with a payload come here. */
+  return iot_packet_strndup (pkt, transaction_uri (state, trans), strlen (transaction_uri (state, trans)));
 }
 
 /* The exchange of message ID @mid in transaction @trans (number + 1), or NULL. */
@@ -1578,9 +1587,68 @@ set_reading_origin (IotPacket *pkt, CoapState *state, const CoapMessage *msg)
     iot_packet_set_reading_origin (pkt, NULL, path);
 }
 
+/* The three strings every message builds, kept per thread and reused:
+ * making and freeing them was most of a message's cost in the first
+ * pass.  A message's strings are the spares unless the spares are
+ * already held in the same frame: a message inside a message, or one
+ * after a message that a cut-short frame ended without giving them back. */
+typedef struct {
+  GString         *strings[3];
+  const IotPacket *pkt;       /* who holds them (NULL: nobody) */
+  guint32          number;    /* and in which frame */
+} SpareStrings;
+
+static void
+spare_strings_free (gpointer data)
+{
+  SpareStrings *spare = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+    g_string_free (spare->strings[i], TRUE);
+  g_free (spare);
+}
+
+static GPrivate spare_strings_key = G_PRIVATE_INIT (spare_strings_free);
+
+static void
+message_take_strings (IotPacket *pkt, CoapMessage *msg)
+{
+  SpareStrings *spare = g_private_get (&spare_strings_key);
+  guint32 number = iot_packet_frame_number (pkt);
+
+  if (spare == NULL)
+    {
+      spare = g_new0 (SpareStrings, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+        spare->strings[i] = g_string_new (NULL);
+      g_private_set (&spare_strings_key, spare);
+    }
+  if (spare->pkt == pkt && spare->number == number)
+    {
+      msg->uri = g_string_new (NULL);
+      msg->query = g_string_new (NULL);
+      msg->location = g_string_new (NULL);
+      return;
+    }
+  spare->pkt = pkt;
+  spare->number = number;
+  for (guint i = 0; i < G_N_ELEMENTS (spare->strings); i++)
+    g_string_truncate (spare->strings[i], 0);
+  msg->uri = spare->strings[0];
+  msg->query = spare->strings[1];
+  msg->location = spare->strings[2];
+}
+
 static void
 message_free_strings (CoapMessage *msg)
 {
+  SpareStrings *spare = g_private_get (&spare_strings_key);
+
+  if (spare != NULL && msg->uri == spare->strings[0])
+    {
+      spare->pkt = NULL;
+      return;
+    }
   g_string_free (msg->uri, TRUE);
   g_string_free (msg->query, TRUE);
   g_string_free (msg->location, TRUE);
@@ -1591,13 +1659,17 @@ message_free_strings (CoapMessage *msg)
 static void
 hand_to_lwm2m (IotPacket *pkt, const CoapMessage *msg, const IotBuf *buf, guint payload_off)
 {
-  const IotDissector *lwm2m = iot_registry_dissector ("lwm2m");
+  const IotDissector *lwm2m;
   IotCoapInfo info = { 0 };
   IotBuf payload;
   const char *path = msg->uri->str;
 
-  if (lwm2m == NULL || !(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
+  if (!(g_str_has_prefix (path, "/rd") || g_str_has_prefix (path, "/bs"))
       || (path[3] != '\0' && path[3] != '/'))
+    return;
+  /* By name only for these paths: every message comes here. */
+  lwm2m = iot_registry_dissector ("lwm2m");
+  if (lwm2m == NULL)
     return;
   info.code = msg->code;
   info.path = path;
@@ -1713,6 +1785,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
 {
   CoapState *state = iot_packet_state (pkt, &iot_dissector_coap);
   CoapMessage msg = { 0 };
+  guint32 trans_found = 0;
   IotTapCoap scratch;
   gboolean has_marker, retransmission;
   int tree, node, after;
@@ -1722,6 +1795,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
   iot_col_clear_info (pkt);
   tree = iot_tree_add_protocol (pkt, parent, &coap_fields[F_PROTO], buf, 0, -1);
   msg.rec = publish_message (pkt, &scratch);
+  msg.trans_found = &trans_found;
   token_at = reliable ? dissect_reliable_header (pkt, buf, tree, &msg, length_size)
                       : dissect_datagram_header (pkt, buf, tree, &msg);
 
@@ -1733,9 +1807,7 @@ dissect_message (IotPacket *pkt, IotBuf *buf, int parent, gboolean reliable, gui
       msg.rec->token_len = (guint8) msg.token_len;
     }
 
-  msg.uri = g_string_new (NULL);
-  msg.query = g_string_new (NULL);
-  msg.location = g_string_new (NULL);
+  message_take_strings (pkt, &msg);
   after = dissect_options (pkt, tree, buf, token_at + msg.token_len, &msg, &has_marker);
   if (after < 0)
     {

@@ -967,7 +967,13 @@ static int
 add_bitmask (IotPacket *pkt, int parent, const IotBuf *buf, guint off, int header, const int *bits)
 {
   guint8 value = iot_buf_u8 (buf, off);
-  int node = add_item (pkt, parent, &mqtt_fields[header], buf, off, 1, FALSE);
+  int node;
+
+  /* The first pass makes no row: the byte's check above is all it needs
+   * (every PUBLISH has a header byte). */
+  if (iot_packet_state_only (pkt) && !iot_packet_row_wanted (pkt, &mqtt_fields[header]))
+    return -1;
+  node = add_item (pkt, parent, &mqtt_fields[header], buf, off, 1, FALSE);
 
   if (node >= 0 && iot_packet_wants_tree (pkt))
     {
@@ -1279,12 +1285,15 @@ publish_readings (IotPacket *pkt, const IotBuf *msg, guint off, const char *topi
                   const Ctx *ctx)
 {
   IotMediaInfo info = { .readings_only = TRUE };
-  const IotDissector *json = iot_registry_dissector ("json");
+  const IotDissector *json;
   IotBuf payload;
   guint i;
 
   if (!iot_packet_wants_readings (pkt))
     return;
+  /* Looked up by name only past the check above: most passes read no
+   * readings, and every PUBLISH comes here. */
+  json = iot_registry_dissector ("json");
   iot_packet_set_reading_origin (pkt, sender_client_id (pkt, ctx), topic);
   if (props->content_type != NULL || json == NULL)
     return;

@@ -609,6 +609,12 @@ iot_file_frame_data (IotFile *self, guint32 number)
   return bytes + iot_frame_index_offset (self->frames, number - 1);
 }
 
+const guint8 *
+iot_file_frame_data_of (IotFile *self, const IotFrame *frame)
+{
+  return (const guint8 *) g_atomic_pointer_get (&self->bytes) + frame->offset;
+}
+
 IotFrameNotes *
 iot_file_notes (IotFile *self)
 {
@@ -673,6 +679,12 @@ iot_file_frame_gone (IotFile *self, guint32 number)
   g_return_val_if_fail (number >= 1 && number <= iot_file_n_frames (self), FALSE);
   return self->guard != NULL
          && iot_frame_index_end (self->frames, number - 1) > iot_file_guard_gone_from (self->guard);
+}
+
+gboolean
+iot_file_frame_gone_of (IotFile *self, const IotFrame *frame)
+{
+  return self->guard != NULL && frame->offset + frame->caplen > iot_file_guard_gone_from (self->guard);
 }
 
 guint32

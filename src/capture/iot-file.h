@@ -74,6 +74,9 @@ guint32        iot_file_n_frames (IotFile *file);
 const IotFrame *iot_file_frame (IotFile *file, guint32 number);
 void           iot_file_frame_copy (IotFile *file, guint32 number, IotFrame *out);
 const guint8  *iot_file_frame_data (IotFile *file, guint32 number);
+/* The bytes of @frame, an entry already copied out of @file: the same
+ * pointer as iot_file_frame_data() without unpacking the entry again. */
+const guint8  *iot_file_frame_data_of (IotFile *file, const IotFrame *frame);
 /* Set when the file is damaged: frames before the damage are indexed,
  * and this says where and why reading stopped.  NULL when the file is whole. */
 const char    *iot_file_damage (IotFile *file);
@@ -92,6 +95,8 @@ gboolean       iot_file_frame_intact (IotFile *file, guint32 number);
 /* TRUE when frame @number's bytes are known to be gone; unlike
  * iot_file_frame_intact() it only looks at what is already known. */
 gboolean       iot_file_frame_gone (IotFile *file, guint32 number);
+/* The same for @frame, an entry already copied out of @file. */
+gboolean       iot_file_frame_gone_of (IotFile *file, const IotFrame *frame);
 /* Asks the file for its size (one system call): the number of the first
  * frame whose bytes are gone, or 0 when none is. */
 guint32        iot_file_first_lost (IotFile *file);

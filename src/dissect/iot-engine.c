@@ -98,7 +98,8 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
    * short-lived storage. */
   iot_file_frame_copy (self->file, number, &pkt->frame_entry);
   pkt->frame = &pkt->frame_entry;
-  pkt->data = iot_file_frame_data (self->file, number);
+  /* From the copy: the entry is unpacked once per frame. */
+  pkt->data = iot_file_frame_data_of (self->file, &pkt->frame_entry);
   pkt->first_pass = first_pass;
   pkt->flags = options ? options->flags : 0;
   pkt->wanted = options ? options->fields : NULL;
@@ -118,7 +119,7 @@ run_dissection (IotEngine *self, IotPacket *pkt, guint32 number, gboolean first_
   pkt->wants_protocols = (pkt->flags & IOT_DISSECT_TREE)
                          || (pkt->wanted != NULL && iot_field_set_contains (pkt->wanted, self->protocols_field));
   /* Bytes another program truncated away are not shown as zeros. */
-  caplen = iot_file_frame_gone (self->file, number) ? 0 : pkt->frame->caplen;
+  caplen = iot_file_frame_gone_of (self->file, pkt->frame) ? 0 : pkt->frame->caplen;
   pkt->sources[0].name = "Frame";
   pkt->sources[0].data = pkt->data;
   pkt->sources[0].length = caplen;

@@ -1403,5 +1403,12 @@ iot_packet_frame_ignored (IotPacket *pkt)
 char **
 iot_packet_frame_comments (IotPacket *pkt)
 {
-  return pkt->file != NULL ? iot_file_dup_frame_comments (pkt->file, pkt->number) : NULL;
+  if (pkt->file == NULL)
+    return NULL;
+  /* Every frame asks: its own entry says whether the file holds comments
+   * for it, which saves unpacking the entry again. */
+  if (pkt->frame != NULL && !(pkt->frame->flags & IOT_FRAME_HAS_COMMENT)
+      && !iot_file_comments_edited (pkt->file))
+    return NULL;
+  return iot_file_dup_frame_comments (pkt->file, pkt->number);
 }

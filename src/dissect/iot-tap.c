@@ -163,10 +163,20 @@ iot_tap_records_init (IotPacket *pkt)
 void
 iot_tap_records_reset (IotPacket *pkt)
 {
-  /* Most frames queue nothing: only lists in use pay for the call. */
-  for (guint t = 0; t < IOT_TAP_N; t++)
-    if (pkt->tap_records[t]->len > 0)
-      g_ptr_array_set_size (pkt->tap_records[t], 0);
+  /* Records are queued only for the taps the dissection wanted, and the
+   * packet still holds that dissection's flags: the other lists are empty
+   * and are not even read (a pass that wants no tap touches none). */
+  guint taps = (pkt->flags & IOT_DISSECT_TAPS) >> IOT_DISSECT_TAP_SHIFT;
+
+  while (taps != 0)
+    {
+      guint t = (guint) g_bit_nth_lsf (taps, -1);
+
+      taps &= taps - 1;
+      /* Most frames queue nothing: only lists in use pay for the call. */
+      if (pkt->tap_records[t]->len > 0)
+        g_ptr_array_set_size (pkt->tap_records[t], 0);
+    }
 }
 
 void
