@@ -404,6 +404,9 @@ iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference
     case IOT_TIME_UTC_DOY:
       put_calendar (text, sizeof text, ts_ns, style->format == IOT_TIME_UTC_DOY, "%Y/%j %H:%M:%S", d);
       break;
+    case IOT_N_TIME_FORMATS:   /* not a format */
+      text[0] = '\0';
+      break;
     }
   g_strlcpy (out, text, size);
 }

@@ -39,7 +39,7 @@ void     iot_print_pdml_footer (GString *out);
 /* Appends @text with XML's special characters escaped as tshark does. */
 void     iot_print_append_xml_text (GString *out, const char *text);
 
-/* tshark's -t: what the Time column shows. */
+/* tshark's -t: what the Time column shows (the CLI's and the window's). */
 typedef enum {
   IOT_TIME_RELATIVE,          /* r: since the first frame */
   IOT_TIME_ABSOLUTE,          /* a: local time of day */
@@ -51,6 +51,7 @@ typedef enum {
   IOT_TIME_UTC,               /* u: UTC time of day */
   IOT_TIME_UTC_DATE,          /* ud */
   IOT_TIME_UTC_DOY,           /* udoy */
+  IOT_N_TIME_FORMATS
 } IotTimeFormat;
 
 typedef struct {
