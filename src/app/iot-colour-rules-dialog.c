@@ -1,5 +1,6 @@
 /* iot-colour-rules-dialog.c — the colouring rules editor. */
 #include "iot-colour-rules-dialog.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

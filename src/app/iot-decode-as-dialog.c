@@ -1,5 +1,6 @@
 /* iot-decode-as-dialog.c — Decode As. */
 #include "iot-decode-as-dialog.h"
+#include "iot-app-test.h"
 
 #include <string.h>
 

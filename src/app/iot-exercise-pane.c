@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "iot-exercise-add-dialog.h"
+#include "iot-app-test.h"
 #include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
 

@@ -23,8 +23,6 @@ guint            iot_exercise_pane_get_n_questions (IotExercisePane *self);
 GtkEditable     *iot_exercise_pane_get_answer (IotExercisePane *self, guint index);
 GtkButton       *iot_exercise_pane_get_check_button (IotExercisePane *self, guint index);
 GtkButton       *iot_exercise_pane_get_hint_button (IotExercisePane *self, guint index);
-/* NULL unless the question is a filter question. */
-GtkButton       *iot_exercise_pane_get_use_filter_button (IotExercisePane *self, guint index);
 GtkLabel        *iot_exercise_pane_get_feedback (IotExercisePane *self, guint index);
 GtkLabel        *iot_exercise_pane_get_score_label (IotExercisePane *self);
 GtkProgressBar  *iot_exercise_pane_get_progress (IotExercisePane *self);

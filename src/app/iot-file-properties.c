@@ -1,5 +1,6 @@
 /* iot-file-properties.c — Capture File Properties. */
 #include "iot-file-properties.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

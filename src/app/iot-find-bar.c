@@ -8,6 +8,7 @@
  * not shared between threads.
  */
 #include "iot-find-bar.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

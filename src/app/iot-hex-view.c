@@ -5,6 +5,7 @@
  * the layout of Wireshark's bytes pane and of `iotscope-cli -x`.
  */
 #include "iot-hex-view.h"
+#include "iot-app-test.h"
 
 #define BYTES_PER_LINE 16
 

@@ -1,5 +1,6 @@
 /* iot-io-graph.c — the plot of the I/O Graph window. */
 #include "iot-io-graph.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -1,6 +1,7 @@
 /* iot-preferences-window.c — Preferences: General, Protocols (ports,
  * Protocol Buffers folders, MQTT payload rules), TLS and Zigbee pages. */
 #include "iot-preferences-window.h"
+#include "iot-app-test.h"
 
 #include <string.h>
 

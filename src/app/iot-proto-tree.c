@@ -1,6 +1,7 @@
 /* iot-proto-tree.c — the protocol tree: one row per visible node of the
  * selected frame, nested as the dissectors built them. */
 #include "iot-proto-tree.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
