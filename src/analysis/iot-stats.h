@@ -171,9 +171,6 @@ IotExpertSummary     *iot_expert_summary_new (IotSeverity min_severity);
 void                  iot_expert_summary_free (IotExpertSummary *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExpertSummary, iot_expert_summary_free)
 
-void                  iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity,
-                                              IotExpertGroup group, const char *protocol,
-                                              const char *message);
 /* Counts every expert item of a frame dissected with its expert records
  * (IOT_DISSECT_TAP (IOT_TAP_EXPERT); no tree needed), and notes the frame
  * number of each entry's first item. */

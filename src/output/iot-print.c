@@ -105,15 +105,6 @@ put_seconds (char *p, gint64 ns, guint decimals)
 }
 
 /* Assembled by hand: printf would dominate the cost of a summary line. */
-void
-iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
-{
-  char text[48];
-
-  *put_seconds (text, relative_ns, decimals) = '\0';
-  iot_print_summary_timed (pkt, text, FALSE, out);
-}
-
 /* @text right-aligned (or left-aligned) in @width columns at @p. */
 static char *
 put_padded (char *p, const char *text, gsize len, gsize width, gboolean left)
