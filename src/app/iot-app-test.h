@@ -14,6 +14,7 @@
 #include "iot-colour-rules-dialog.h"
 #include "iot-column-prefs.h"
 #include "iot-decode-as-dialog.h"
+#include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
 #include "iot-file-properties.h"
 #include "iot-filter-bar.h"
@@ -58,8 +59,25 @@ GtkColumnViewColumn *iot_column_prefs_get_view_column (IotColumnPrefs *self, gui
  * GtkStringObject. */
 GListModel *iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self);
 
-/* IotExercisePane: NULL unless question @index is a filter question. */
-GtkButton  *iot_exercise_pane_get_use_filter_button (IotExercisePane *self, guint index);
+/* IotExercisePane: the questions' rows (built for the pack, not in the
+ * template): the answer, its buttons (Use Filter is NULL unless the
+ * question is a filter question) and feedback; where the answers are
+ * autosaved. */
+guint        iot_exercise_pane_get_n_questions (IotExercisePane *self);
+GtkEditable *iot_exercise_pane_get_answer (IotExercisePane *self, guint index);
+GtkButton   *iot_exercise_pane_get_check_button (IotExercisePane *self, guint index);
+GtkButton   *iot_exercise_pane_get_hint_button (IotExercisePane *self, guint index);
+GtkButton   *iot_exercise_pane_get_use_filter_button (IotExercisePane *self, guint index);
+GtkLabel    *iot_exercise_pane_get_feedback (IotExercisePane *self, guint index);
+const char  *iot_exercise_pane_get_answers_path (IotExercisePane *self);
+
+/* IotExerciseEditor: its question rows (built for the pack, not in the
+ * template). */
+guint        iot_exercise_editor_get_n_rows (IotExerciseEditor *self);
+GtkEditable *iot_exercise_editor_get_text (IotExerciseEditor *self, guint index);
+GtkButton   *iot_exercise_editor_get_up_button (IotExerciseEditor *self, guint index);
+GtkButton   *iot_exercise_editor_get_remove_button (IotExerciseEditor *self, guint index);
+GtkLabel    *iot_exercise_editor_get_heading (IotExerciseEditor *self, guint index);
 
 /* IotFileProperties: whether the worker has filled every row. */
 gboolean    iot_file_properties_is_ready (IotFileProperties *self);
