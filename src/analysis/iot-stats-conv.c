@@ -114,12 +114,6 @@ iot_conversation_table_free (IotConversationTable *table)
   g_free (table);
 }
 
-IotConvType
-iot_conversation_table_type (IotConversationTable *table)
-{
-  return table->type;
-}
-
 static void
 fill_conv_key (ConvKey *key, const IotAddress *a, const IotAddress *b, guint16 port_a, guint16 port_b,
                guint32 stream)
@@ -312,12 +306,6 @@ iot_endpoint_table_free (IotEndpointTable *table)
   g_array_unref (table->rows);
   g_hash_table_unref (table->index);
   g_free (table);
-}
-
-IotConvType
-iot_endpoint_table_type (IotEndpointTable *table)
-{
-  return table->type;
 }
 
 static IotEndpoint *

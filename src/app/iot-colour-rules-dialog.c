@@ -351,12 +351,6 @@ iot_colour_rules_dialog_get_rules (IotColourRulesDialog *self)
   return G_LIST_MODEL (self->rules);
 }
 
-GtkListBox *
-iot_colour_rules_dialog_get_list (IotColourRulesDialog *self)
-{
-  return self->rule_list;
-}
-
 GtkWidget *
 iot_colour_rules_dialog_get_control (IotColourRulesDialog *self, guint index, const char *what)
 {

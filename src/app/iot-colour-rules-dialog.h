@@ -12,6 +12,5 @@ G_DECLARE_FINAL_TYPE (IotColourRulesDialog, iot_colour_rules_dialog, IOT, COLOUR
 
 IotColourRulesDialog *iot_colour_rules_dialog_new (GSettings *settings);
 
-GtkListBox *iot_colour_rules_dialog_get_list (IotColourRulesDialog *self);
 
 G_END_DECLS

@@ -227,12 +227,6 @@ iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self)
   return G_LIST_MODEL (self->entries);
 }
 
-GtkDropDown *
-iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self)
-{
-  return self->table_dropdown;
-}
-
 static void
 iot_decode_as_dialog_dispose (GObject *object)
 {

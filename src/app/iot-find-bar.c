@@ -429,18 +429,6 @@ iot_find_bar_get_entry (IotFindBar *self)
   return self->entry;
 }
 
-GtkDropDown *
-iot_find_bar_get_mode_dropdown (IotFindBar *self)
-{
-  return self->mode_dropdown;
-}
-
-GtkDropDown *
-iot_find_bar_get_scope_dropdown (IotFindBar *self)
-{
-  return self->scope_dropdown;
-}
-
 static void
 iot_find_bar_dispose (GObject *object)
 {

@@ -28,7 +28,5 @@ void          iot_find_bar_dismiss (IotFindBar *self);
 gboolean      iot_find_bar_find (IotFindBar *self, gboolean backwards);
 
 GtkEntry     *iot_find_bar_get_entry (IotFindBar *self);
-GtkDropDown  *iot_find_bar_get_mode_dropdown (IotFindBar *self);
-GtkDropDown  *iot_find_bar_get_scope_dropdown (IotFindBar *self);
 
 G_END_DECLS

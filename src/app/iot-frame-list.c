@@ -682,41 +682,25 @@ iot_frame_list_time_base (IotFrameList *self, guint32 number)
   return self->time_ref != 0 && number >= self->time_ref ? self->time_ref : 1;
 }
 
-static const struct {
-  const char *id;
-  const char *tshark;
-} time_formats[IOT_N_TIME_FORMATS] = {
-  [IOT_TIME_RELATIVE] = { "relative", "r" },
-  [IOT_TIME_DELTA_DISPLAYED] = { "delta-displayed", "dd" },
-  [IOT_TIME_ABSOLUTE_DATE] = { "date", "ad" },
-  [IOT_TIME_UTC_DATE] = { "utc", "ud" },
-  [IOT_TIME_EPOCH] = { "epoch", "e" },
-  [IOT_TIME_ABSOLUTE] = { "time-of-day", "a" },
-  [IOT_TIME_ABSOLUTE_DOY] = { "day-of-year", "adoy" },
-  [IOT_TIME_DELTA] = { "delta", "d" },
-  [IOT_TIME_UTC] = { "utc-time-of-day", "u" },
-  [IOT_TIME_UTC_DOY] = { "utc-day-of-year", "udoy" },
+/* The GSettings names of the formats (the choices of the time-format key). */
+static const char *const time_format_ids[IOT_N_TIME_FORMATS] = {
+  [IOT_TIME_RELATIVE] = "relative",
+  [IOT_TIME_DELTA_DISPLAYED] = "delta-displayed",
+  [IOT_TIME_ABSOLUTE_DATE] = "date",
+  [IOT_TIME_UTC_DATE] = "utc",
+  [IOT_TIME_EPOCH] = "epoch",
+  [IOT_TIME_ABSOLUTE] = "time-of-day",
+  [IOT_TIME_ABSOLUTE_DOY] = "day-of-year",
+  [IOT_TIME_DELTA] = "delta",
+  [IOT_TIME_UTC] = "utc-time-of-day",
+  [IOT_TIME_UTC_DOY] = "utc-day-of-year",
 };
-
-const char *
-iot_time_format_id (IotTimeFormat format)
-{
-  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
-  return time_formats[format].id;
-}
-
-const char *
-iot_time_format_tshark (IotTimeFormat format)
-{
-  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
-  return time_formats[format].tshark;
-}
 
 int
 iot_time_format_from_id (const char *id)
 {
   for (guint i = 0; i < IOT_N_TIME_FORMATS; i++)
-    if (g_strcmp0 (id, time_formats[i].id) == 0)
+    if (g_strcmp0 (id, time_format_ids[i]) == 0)
       return (int) i;
   return -1;
 }

@@ -20,11 +20,8 @@ G_BEGIN_DECLS
  * -t and the window's View ▸ Time Display Format share it. */
 
 
-/* The GSettings name of @format ("relative", "date", …) and tshark's -t
- * letters for it ("r", "ad", …). */
-const char   *iot_time_format_id (IotTimeFormat format);
-const char   *iot_time_format_tshark (IotTimeFormat format);
-/* -1 when @id names none. */
+/* The format whose GSettings name is @id ("relative", "date", …); -1
+ * when @id names none. */
 int           iot_time_format_from_id (const char *id);
 
 

@@ -970,12 +970,6 @@ iot_io_graph_set_log_scale (IotIoGraph *self, gboolean log_scale)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-gboolean
-iot_io_graph_get_log_scale (IotIoGraph *self)
-{
-  return self->log_scale;
-}
-
 IotIoGraph *
 iot_io_graph_new (void)
 {

@@ -50,7 +50,6 @@ void        iot_io_graph_set_data (IotIoGraph *self, GPtrArray *series, guint n_
 /* What the plot says when there is nothing to draw; NULL for none. */
 void        iot_io_graph_set_empty_text (IotIoGraph *self, const char *text);
 void        iot_io_graph_set_log_scale (IotIoGraph *self, gboolean log_scale);
-gboolean    iot_io_graph_get_log_scale (IotIoGraph *self);
 
 /* The time axis shows @start..@end seconds; the mouse wheel zooms, a drag
  * pans. */

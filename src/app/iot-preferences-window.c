@@ -951,12 +951,6 @@ iot_preferences_window_get_zigbee_keys (IotPreferencesWindow *self)
   return G_LIST_MODEL (self->zigbee_keys);
 }
 
-GtkDropDown *
-iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWindow *self)
-{
-  return self->zigbee_order_dropdown;
-}
-
 static void
 iot_preferences_window_dispose (GObject *object)
 {

@@ -32,6 +32,5 @@ gboolean    iot_preferences_window_add_psk (IotPreferencesWindow *self, const ch
 /* Pages by name: "general", "protocols", "tls", "zigbee"; "protobuf" is
  * the Protocols page scrolled to its Protocol Buffers section. */
 void        iot_preferences_window_show_page (IotPreferencesWindow *self, const char *name);
-GtkDropDown *iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWindow *self);
 
 G_END_DECLS

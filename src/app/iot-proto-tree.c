@@ -570,12 +570,6 @@ iot_proto_tree_set_session (IotProtoTree *self, IotSession *session)
   rebuild (self);
 }
 
-GtkListView *
-iot_proto_tree_get_view (IotProtoTree *self)
-{
-  return self->view;
-}
-
 GtkSingleSelection *
 iot_proto_tree_get_selection (IotProtoTree *self)
 {

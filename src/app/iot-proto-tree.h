@@ -12,7 +12,6 @@ G_DECLARE_FINAL_TYPE (IotProtoTree, iot_proto_tree, IOT, PROTO_TREE, GtkWidget)
 
 GtkWidget          *iot_proto_tree_new (void);
 void                iot_proto_tree_set_session (IotProtoTree *self, IotSession *session);
-GtkListView        *iot_proto_tree_get_view (IotProtoTree *self);
 GtkSingleSelection *iot_proto_tree_get_selection (IotProtoTree *self);
 void                iot_proto_tree_expand_all (IotProtoTree *self);
 /* Shows @abbrev at @frame without its value (an exercise's hidden field)
