@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "iot-exercise-private.h"
+#include "iot-analysis-test.h"
 #include "iot-json-load.h"
 #include "iot-filter.h"
 #include "iot-print.h"

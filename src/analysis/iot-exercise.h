@@ -79,7 +79,6 @@ IotFile           *iot_exercise_pack_open_capture (IotExercisePack *pack, guint 
 
 guint              iot_exercise_pack_n_questions (IotExercisePack *pack);
 const IotQuestion *iot_exercise_pack_question (IotExercisePack *pack, guint index);
-gint               iot_exercise_pack_find_question (IotExercisePack *pack, const char *id);
 guint              iot_exercise_pack_total_points (IotExercisePack *pack);
 
 const char        *iot_question_id (const IotQuestion *question);

@@ -1,6 +1,7 @@
 /* iot-find.c — matching one frame for Find Packet. */
 #define _GNU_SOURCE   /* memmem */
 #include "iot-find.h"
+#include "iot-analysis-test.h"
 
 #include <string.h>
 

@@ -37,9 +37,6 @@ IotFinder *iot_finder_new (IotFindMode mode, IotFindScope scope, const char *tex
 void       iot_finder_free (IotFinder *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFinder, iot_finder_free)
 
-/* Whether frame @number of @engine's capture is what is looked for;
- * @pkt is scratch for the dissection. */
-gboolean   iot_finder_matches (IotFinder *self, IotEngine *engine, IotPacket *pkt, guint32 number);
 
 /* Searches frames @numbers in the order given (a search from the selected
  * row on, wrapping round) and stops at the first that matches: @found is

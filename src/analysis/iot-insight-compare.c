@@ -2,6 +2,7 @@
  * points: matches their frames and sums up what each flow lost and how
  * much it was delayed between the points. */
 #include "iot-insight-report-private.h"
+#include "iot-analysis-test.h"
 
 #include <math.h>
 #include <string.h>

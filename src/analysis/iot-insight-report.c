@@ -5,6 +5,7 @@
  * iot-insight-compare.c.
  */
 #include "iot-insight-report-private.h"
+#include "iot-analysis-test.h"
 
 #include <math.h>
 #include <string.h>

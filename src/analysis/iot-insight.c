@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "iot-endpoint-key.h"
 #include "iot-format.h"
 
 /* ---- fields ------------------------------------------------------------------ */
@@ -602,39 +603,15 @@ insight_device_name (IotInsight *self, const IotAddress *addr)
   return d;
 }
 
-/* An address and port, the key of endpoint_names. */
-typedef struct {
-  IotAddress addr;
-  guint16    port;
-} EndpointKey;
-
-static guint
-endpoint_key_hash (gconstpointer key)
-{
-  const EndpointKey *k = key;
-
-  return address_hash (&k->addr) * 31u + k->port;
-}
-
-static gboolean
-endpoint_key_equal (gconstpointer a, gconstpointer b)
-{
-  const EndpointKey *x = a, *y = b;
-
-  return x->port == y->port && address_equal (&x->addr, &y->addr);
-}
-
 /* insight_endpoint_text, formatted once per endpoint: the CoAP rules name
  * both ends of every message.  The text lives as long as the insight. */
 const char *
 insight_endpoint_name (IotInsight *self, const IotAddress *addr, guint16 port)
 {
-  EndpointKey key;
+  IotEndpointKey key;
   char *text;
 
-  memset (&key, 0, sizeof key);
-  key.addr = *addr;
-  key.port = port;
+  iot_endpoint_key_init (&key, addr, port);
   text = g_hash_table_lookup (self->endpoint_names, &key);
   if (text == NULL)
     {
@@ -683,7 +660,7 @@ iot_insight_new (void)
   self->coap_latency = g_array_new (FALSE, FALSE, sizeof (double));
   self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);
   self->device_names = g_hash_table_new_full (address_hash, address_equal, g_free, device_name_free);
-  self->endpoint_names = g_hash_table_new_full (endpoint_key_hash, endpoint_key_equal, g_free, g_free);
+  self->endpoint_names = g_hash_table_new_full (iot_endpoint_key_hash, iot_endpoint_key_equal, g_free, g_free);
   self->scratch_mqtt = g_array_new (FALSE, FALSE, sizeof (MqttMsg));
   self->scratch_hs = g_array_new (FALSE, FALSE, sizeof (TlsHs));
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, profile_free);

@@ -140,7 +140,6 @@ const IotInsightItem *iot_insight_find (IotInsight *insight, const char *id, con
 /* Topics sorted by name. */
 guint                 iot_insight_n_topics (IotInsight *insight);
 const IotTopicStats  *iot_insight_topic (IotInsight *insight, guint index);
-const IotTopicStats  *iot_insight_topic_by_name (IotInsight *insight, const char *topic);
 guint                 iot_insight_n_sessions (IotInsight *insight);
 const IotMqttSession *iot_insight_session (IotInsight *insight, guint index);
 /* PUBLISH → PUBACK/PUBREC and CoAP request → response times, in seconds. */
@@ -207,8 +206,6 @@ typedef struct _IotCompare IotCompare;
 IotCompare           *iot_compare_new (IotEngine *a, IotEngine *b, gboolean nat, GError **error);
 void                  iot_compare_free (IotCompare *compare);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotCompare, iot_compare_free)
-guint                 iot_compare_n_flows (IotCompare *compare);
-const IotCompareFlow *iot_compare_flow (IotCompare *compare, guint index);
 void                  iot_compare_print (IotCompare *compare, GString *out);
 void                  iot_compare_to_json (IotCompare *compare, JsonBuilder *builder);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "iot-readings.h"
+#include "iot-analysis-test.h"
 
 struct _IotReadings {
   GHashTable *names;      /* interned strings: each device, series, name and unit once */

@@ -55,17 +55,8 @@ void         iot_readings_set_filter (IotReadings *readings, IotFilter *filter);
 /* As a scan listener (instance: an IotReadings). */
 extern const IotScanListener iot_readings_listener;
 
-/* One pass over the frames the engine's first pass covered, keeping the
- * frames that pass @filter (NULL: all).  NULL with @error set when
- * cancelled.  Safe in a worker thread (the engine's random access is). */
-IotReadings *iot_readings_collect (IotEngine *engine, IotFilter *filter, GCancellable *cancellable,
-                                   IotReadingsProgress progress, gpointer user_data, GError **error);
-
 guint                   iot_readings_n_series (IotReadings *readings);
 const IotReadingSeries *iot_readings_series (IotReadings *readings, guint index);
-/* The series of @device, @series and @name, or NULL. */
-const IotReadingSeries *iot_readings_find (IotReadings *readings, const char *device,
-                                           const char *series, const char *name);
 /* Time of the capture's first frame (absolute ns; 0 before any frame). */
 gint64                  iot_readings_start_ns (IotReadings *readings);
 

@@ -4,6 +4,7 @@
  */
 #include "iot-stats.h"
 #include "iot-stats-private.h"
+#include "iot-endpoint-key.h"
 
 #include <string.h>
 
@@ -22,19 +23,6 @@ ns_to_seconds (gint64 ns)
   gint64 frac = ns % NS_PER_SEC;
 
   return (double) secs + (double) frac / 1e9;
-}
-
-/* An address with the bytes its family does not use cleared, so two
- * copies compare equal byte for byte. */
-static IotAddress
-clean_address (const IotAddress *addr)
-{
-  IotAddress out = { 0 };
-  guint len = addr->family == 4 ? 4 : addr->family == 6 ? 16 : 6;
-
-  out.family = addr->family;
-  memcpy (out.bytes, addr->bytes, len);
-  return out;
 }
 
 /* ---- conversation types --------------------------------------------------------- */
@@ -76,33 +64,27 @@ iot_conv_type_has_ports (IotConvType type)
 
 /* ---- conversations ------------------------------------------------------------------ */
 
+/* The two ends as the first frame saw them, and the stream (a new TCP
+ * connection between the same ends is a new conversation). */
 typedef struct {
-  IotAddress a, b;
-  guint32    stream;
-  guint16    port_a, port_b;
+  IotEndpointKey a, b;
+  guint32        stream;
 } ConvKey;
-
-static guint
-key_hash (gconstpointer data, gsize len)
-{
-  const guint8 *p = data;
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ p[i]) * 16777619u;
-  return h;
-}
 
 static guint
 conv_key_hash (gconstpointer key)
 {
-  return key_hash (key, sizeof (ConvKey));
+  const ConvKey *k = key;
+
+  return (iot_endpoint_key_hash (&k->a) * 31u + iot_endpoint_key_hash (&k->b)) * 31u + k->stream;
 }
 
 static gboolean
 conv_key_equal (gconstpointer a, gconstpointer b)
 {
-  return memcmp (a, b, sizeof (ConvKey)) == 0;
+  const ConvKey *x = a, *y = b;
+
+  return x->stream == y->stream && iot_endpoint_key_equal (&x->a, &y->a) && iot_endpoint_key_equal (&x->b, &y->b);
 }
 
 struct _IotConversationTable {
@@ -132,21 +114,12 @@ iot_conversation_table_free (IotConversationTable *table)
   g_free (table);
 }
 
-IotConvType
-iot_conversation_table_type (IotConversationTable *table)
-{
-  return table->type;
-}
-
 static void
 fill_conv_key (ConvKey *key, const IotAddress *a, const IotAddress *b, guint16 port_a, guint16 port_b,
                guint32 stream)
 {
-  memset (key, 0, sizeof *key);
-  key->a = clean_address (a);
-  key->b = clean_address (b);
-  key->port_a = port_a;
-  key->port_b = port_b;
+  iot_endpoint_key_init (&key->a, a, port_a);
+  iot_endpoint_key_init (&key->b, b, port_b);
   key->stream = stream;
 }
 
@@ -175,8 +148,8 @@ iot_conversation_table_add (IotConversationTable *table, const IotAddress *src, 
     {
       IotConversation fresh = { 0 };
 
-      fresh.addr_a = key.a;
-      fresh.addr_b = key.b;
+      fresh.addr_a = key.a.addr;
+      fresh.addr_b = key.b.addr;
       fresh.port_a = src_port;
       fresh.port_b = dst_port;
       fresh.stream = stream;
@@ -308,27 +281,10 @@ iot_conversation_table_print (IotConversationTable *table, const char *filter, G
 
 /* ---- endpoints ----------------------------------------------------------------------- */
 
-typedef struct {
-  IotAddress addr;
-  guint16    port;
-} EndpointKey;
-
-static guint
-endpoint_key_hash (gconstpointer key)
-{
-  return key_hash (key, sizeof (EndpointKey));
-}
-
-static gboolean
-endpoint_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (EndpointKey)) == 0;
-}
-
 struct _IotEndpointTable {
   IotConvType type;
   GArray     *rows;      /* IotEndpoint */
-  GHashTable *index;     /* EndpointKey → row + 1 */
+  GHashTable *index;     /* IotEndpointKey → row + 1 */
 };
 
 IotEndpointTable *
@@ -338,7 +294,7 @@ iot_endpoint_table_new (IotConvType type)
 
   table->type = type;
   table->rows = g_array_new (FALSE, TRUE, sizeof (IotEndpoint));
-  table->index = g_hash_table_new_full (endpoint_key_hash, endpoint_key_equal, g_free, NULL);
+  table->index = g_hash_table_new_full (iot_endpoint_key_hash, iot_endpoint_key_equal, g_free, NULL);
   return table;
 }
 
@@ -352,21 +308,13 @@ iot_endpoint_table_free (IotEndpointTable *table)
   g_free (table);
 }
 
-IotConvType
-iot_endpoint_table_type (IotEndpointTable *table)
-{
-  return table->type;
-}
-
 static IotEndpoint *
 endpoint_row (IotEndpointTable *table, const IotAddress *addr, guint16 port)
 {
-  EndpointKey key;
+  IotEndpointKey key;
   guint row;
 
-  memset (&key, 0, sizeof key);
-  key.addr = clean_address (addr);
-  key.port = port;
+  iot_endpoint_key_init (&key, addr, port);
   row = GPOINTER_TO_UINT (g_hash_table_lookup (table->index, &key));
   if (row == 0)
     {

@@ -1,5 +1,6 @@
 /* iot-stats-expert.c — the expert summary (-z expert). */
 #include "iot-stats.h"
+#include "iot-analysis-test.h"
 #include "iot-stats-private.h"
 #include "iot-format.h"
 

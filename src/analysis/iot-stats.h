@@ -60,7 +60,6 @@ IotConversationTable  *iot_conversation_table_new (IotConvType type);
 void                   iot_conversation_table_free (IotConversationTable *table);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotConversationTable, iot_conversation_table_free)
 
-IotConvType            iot_conversation_table_type (IotConversationTable *table);
 /* Counts one frame of @bytes sent from @src to @dst at @rel_ns. */
 void                   iot_conversation_table_add (IotConversationTable *table,
                                                    const IotAddress *src, const IotAddress *dst,
@@ -100,7 +99,6 @@ IotEndpointTable  *iot_endpoint_table_new (IotConvType type);
 void               iot_endpoint_table_free (IotEndpointTable *table);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotEndpointTable, iot_endpoint_table_free)
 
-IotConvType        iot_endpoint_table_type (IotEndpointTable *table);
 /* Counts one frame for both its sender and its receiver. */
 void               iot_endpoint_table_add (IotEndpointTable *table,
                                            const IotAddress *src, const IotAddress *dst,
@@ -171,9 +169,6 @@ IotExpertSummary     *iot_expert_summary_new (IotSeverity min_severity);
 void                  iot_expert_summary_free (IotExpertSummary *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotExpertSummary, iot_expert_summary_free)
 
-void                  iot_expert_summary_add (IotExpertSummary *summary, IotSeverity severity,
-                                              IotExpertGroup group, const char *protocol,
-                                              const char *message);
 /* Counts every expert item of a frame dissected with its expert records
  * (IOT_DISSECT_TAP (IOT_TAP_EXPERT); no tree needed), and notes the frame
  * number of each entry's first item. */

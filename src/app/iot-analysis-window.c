@@ -1,6 +1,7 @@
 /* iot-analysis-window.c — the base of the analysis windows (see
  * iot-analysis-window.h). */
 #include "iot-analysis-window.h"
+#include "iot-app-test.h"
 
 /* Progress is shown at most this often (ms). */
 #define PROGRESS_INTERVAL 100

@@ -66,8 +66,6 @@ gboolean    iot_analysis_window_is_working (IotAnalysisWindow *self);
 /* How far the running worker got, 0 to 1. */
 double      iot_analysis_window_get_fraction (IotAnalysisWindow *self);
 
-/* Whether "ready" was emitted since the last run started. */
-gboolean    iot_analysis_window_is_ready (IotAnalysisWindow *self);
 void        iot_analysis_window_emit_ready (IotAnalysisWindow *self);
 void        iot_analysis_window_emit_frame_activated (IotAnalysisWindow *self, guint32 frame);
 void        iot_analysis_window_emit_filter_requested (IotAnalysisWindow *self, const char *filter);

@@ -1,5 +1,6 @@
 /* iot-capture-dialog.c — Capture Options. */
 #include "iot-capture-dialog.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -24,8 +24,6 @@ gboolean    iot_capture_dialog_get_promiscuous (IotCaptureDialog *self);
 gboolean    iot_capture_dialog_get_monitor (IotCaptureDialog *self);
 void        iot_capture_dialog_get_limits (IotCaptureDialog *self, IotCaptureLimits *limits);
 void        iot_capture_dialog_set_limits (IotCaptureDialog *self, const IotCaptureLimits *limits);
-/* Whether the filter compiles (an empty one does). */
-gboolean    iot_capture_dialog_filter_is_valid (IotCaptureDialog *self);
 
 /* Presets the choice (e.g. the last one). */
 void        iot_capture_dialog_set_filter (IotCaptureDialog *self, const char *filter);
@@ -38,9 +36,7 @@ int             iot_capture_dialog_get_link_type (IotCaptureDialog *self);
 gboolean        iot_capture_dialog_row_can_monitor (GtkListBoxRow *row);
 /* The interface name a row of the list shows. */
 const char     *iot_capture_dialog_row_interface (GtkListBoxRow *row);
-/* The row's packet-rate sparkline (NULL when the system has no counters
- * for the interface), and a refresh of every rate now. */
-IotSparkline   *iot_capture_dialog_row_sparkline (GtkListBoxRow *row);
+/* Reads every row's packet rate now. */
 void            iot_capture_dialog_sample_rates (IotCaptureDialog *self);
 
 G_END_DECLS

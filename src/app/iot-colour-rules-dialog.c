@@ -1,5 +1,6 @@
 /* iot-colour-rules-dialog.c — the colouring rules editor. */
 #include "iot-colour-rules-dialog.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
@@ -348,12 +349,6 @@ GListModel *
 iot_colour_rules_dialog_get_rules (IotColourRulesDialog *self)
 {
   return G_LIST_MODEL (self->rules);
-}
-
-GtkListBox *
-iot_colour_rules_dialog_get_list (IotColourRulesDialog *self)
-{
-  return self->rule_list;
 }
 
 GtkWidget *

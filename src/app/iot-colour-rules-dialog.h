@@ -12,11 +12,5 @@ G_DECLARE_FINAL_TYPE (IotColourRulesDialog, iot_colour_rules_dialog, IOT, COLOUR
 
 IotColourRulesDialog *iot_colour_rules_dialog_new (GSettings *settings);
 
-/* The working copy (IotColourRule), in order. */
-GListModel *iot_colour_rules_dialog_get_rules (IotColourRulesDialog *self);
-GtkListBox *iot_colour_rules_dialog_get_list (IotColourRulesDialog *self);
-/* A control of row @index: "enabled", "name", "filter", "foreground",
- * "background", "up", "down" or "remove". */
-GtkWidget  *iot_colour_rules_dialog_get_control (IotColourRulesDialog *self, guint index, const char *what);
 
 G_END_DECLS

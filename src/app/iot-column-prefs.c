@@ -8,6 +8,7 @@
  * columns do.
  */
 #include "iot-column-prefs.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -30,13 +30,9 @@ G_DECLARE_FINAL_TYPE (IotColumnPrefs, iot_column_prefs, IOT, COLUMN_PREFS, GObje
  * tree's selected field). */
 IotColumnPrefs *iot_column_prefs_attach (GtkWidget *window, IotPacketList *list, IotSession *session,
                                          GSettings *settings);
-/* The prefs attached to @window, NULL when none. */
-IotColumnPrefs *iot_column_prefs_get_for (GtkWidget *window);
 
 guint           iot_column_prefs_get_n_columns (IotColumnPrefs *self);
 const IotColumnSpec *iot_column_prefs_get_column (IotColumnPrefs *self, guint index);
-/* The view's column for @index. */
-GtkColumnViewColumn *iot_column_prefs_get_view_column (IotColumnPrefs *self, guint index);
 
 /* A custom column for field @abbrev, before Info (NULL @title: the
  * field's name); FALSE with @error for an unknown field.  Returns its

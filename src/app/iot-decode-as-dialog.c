@@ -1,5 +1,6 @@
 /* iot-decode-as-dialog.c — Decode As. */
 #include "iot-decode-as-dialog.h"
+#include "iot-app-test.h"
 
 #include <string.h>
 
@@ -224,12 +225,6 @@ GListModel *
 iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self)
 {
   return G_LIST_MODEL (self->entries);
-}
-
-GtkDropDown *
-iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self)
-{
-  return self->table_dropdown;
 }
 
 static void

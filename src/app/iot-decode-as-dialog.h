@@ -17,9 +17,6 @@ G_DECLARE_FINAL_TYPE (IotDecodeAsDialog, iot_decode_as_dialog, IOT, DECODE_AS_DI
  * the value. */
 IotDecodeAsDialog *iot_decode_as_dialog_new (GSettings *settings, IotSession *session);
 
-/* The entries shown ("tcp.port==1884,mqtt"), as GtkStringObject. */
-GListModel  *iot_decode_as_dialog_get_entries (IotDecodeAsDialog *self);
-GtkDropDown *iot_decode_as_dialog_get_table_dropdown (IotDecodeAsDialog *self);
 /* Selects @abbrev in the protocol list; FALSE if no protocol has it. */
 gboolean     iot_decode_as_dialog_select_protocol (IotDecodeAsDialog *self, const char *abbrev);
 

@@ -202,8 +202,3 @@ iot_exercise_add_dialog_new (IotWindow *window)
   return self;
 }
 
-GtkDropDown *iot_exercise_add_dialog_get_kind (IotExerciseAddDialog *self) { return self->kind_dropdown; }
-GtkEditable *iot_exercise_add_dialog_get_text (IotExerciseAddDialog *self) { return GTK_EDITABLE (self->text_entry); }
-GtkEditable *iot_exercise_add_dialog_get_source (IotExerciseAddDialog *self) { return GTK_EDITABLE (self->source_entry); }
-GtkLabel *iot_exercise_add_dialog_get_reference_label (IotExerciseAddDialog *self) { return self->reference_label; }
-GtkLabel *iot_exercise_add_dialog_get_status (IotExerciseAddDialog *self) { return self->status_label; }

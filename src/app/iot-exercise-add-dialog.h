@@ -19,10 +19,4 @@ IotExerciseAddDialog *iot_exercise_add_dialog_new (IotWindow *window);
  * happened.  FALSE (and the reason in the status line) when it could not. */
 gboolean              iot_exercise_add_dialog_add (IotExerciseAddDialog *self);
 
-GtkDropDown          *iot_exercise_add_dialog_get_kind (IotExerciseAddDialog *self);
-GtkEditable          *iot_exercise_add_dialog_get_text (IotExerciseAddDialog *self);
-GtkEditable          *iot_exercise_add_dialog_get_source (IotExerciseAddDialog *self);
-GtkLabel             *iot_exercise_add_dialog_get_reference_label (IotExerciseAddDialog *self);
-GtkLabel             *iot_exercise_add_dialog_get_status (IotExerciseAddDialog *self);
-
 G_END_DECLS

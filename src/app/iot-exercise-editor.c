@@ -3,6 +3,7 @@
  * holds (by building the pack); Preview builds a practice copy into the
  * cache folder and opens it in the main window's Exercise pane. */
 #include "iot-exercise-editor.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 #include "iot-exercise-pane.h"
@@ -314,4 +315,3 @@ GtkEditable *iot_exercise_editor_get_text (IotExerciseEditor *self, guint i) { r
 GtkButton *iot_exercise_editor_get_up_button (IotExerciseEditor *self, guint i) { return GTK_BUTTON (row_at (self, i)->up); }
 GtkButton *iot_exercise_editor_get_remove_button (IotExerciseEditor *self, guint i) { return GTK_BUTTON (row_at (self, i)->remove); }
 GtkLabel *iot_exercise_editor_get_heading (IotExerciseEditor *self, guint i) { return GTK_LABEL (row_at (self, i)->heading); }
-GtkLabel *iot_exercise_editor_get_status (IotExerciseEditor *self) { return self->status_label; }

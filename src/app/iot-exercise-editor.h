@@ -16,12 +16,6 @@ IotExerciseEditor *iot_exercise_editor_new (IotWindow *window, const char *sourc
 /* Adds win.edit-exercise (Edit Exercise…) to @window. */
 void               iot_exercise_editor_install_action (IotWindow *window);
 
-guint              iot_exercise_editor_get_n_rows (IotExerciseEditor *self);
-GtkEditable       *iot_exercise_editor_get_text (IotExerciseEditor *self, guint index);
-GtkButton         *iot_exercise_editor_get_up_button (IotExerciseEditor *self, guint index);
-GtkButton         *iot_exercise_editor_get_remove_button (IotExerciseEditor *self, guint index);
-GtkLabel          *iot_exercise_editor_get_heading (IotExerciseEditor *self, guint index);
-GtkLabel          *iot_exercise_editor_get_status (IotExerciseEditor *self);
 /* Save / Preview, as the buttons do; FALSE with the reason in the status. */
 gboolean           iot_exercise_editor_save (IotExerciseEditor *self);
 gboolean           iot_exercise_editor_preview (IotExerciseEditor *self);

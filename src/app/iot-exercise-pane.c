@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "iot-exercise-add-dialog.h"
+#include "iot-app-test.h"
 #include "iot-exercise-editor.h"
 #include "iot-exercise-pane.h"
 
@@ -470,15 +471,13 @@ iot_exercise_pane_install_action (IotWindow *window)
   iot_exercise_editor_install_action (window);
 }
 
-/* ---- for tests ---------------------------------------------------------- */
+/* ---- for tests (iot-app-test.h) -------------------------------------------- */
 
 guint iot_exercise_pane_get_n_questions (IotExercisePane *self) { return self->rows->len; }
 GtkEditable *iot_exercise_pane_get_answer (IotExercisePane *self, guint i) { return GTK_EDITABLE (row_at (self, i)->entry); }
 GtkButton *iot_exercise_pane_get_check_button (IotExercisePane *self, guint i) { return GTK_BUTTON (row_at (self, i)->check); }
 GtkButton *iot_exercise_pane_get_hint_button (IotExercisePane *self, guint i) { return GTK_BUTTON (row_at (self, i)->hint); }
 GtkLabel *iot_exercise_pane_get_feedback (IotExercisePane *self, guint i) { return GTK_LABEL (row_at (self, i)->feedback); }
-GtkLabel *iot_exercise_pane_get_score_label (IotExercisePane *self) { return self->score_label; }
-GtkProgressBar *iot_exercise_pane_get_progress (IotExercisePane *self) { return self->progress_bar; }
 const char *iot_exercise_pane_get_answers_path (IotExercisePane *self) { return self->answers_path; }
 
 GtkButton *

@@ -19,16 +19,5 @@ void             iot_exercise_pane_install_action (IotWindow *window);
  * packet list the first time) and opens the student's capture. */
 IotExercisePane *iot_window_open_exercise (IotWindow *window, const char *path, GError **error);
 
-guint            iot_exercise_pane_get_n_questions (IotExercisePane *self);
-GtkEditable     *iot_exercise_pane_get_answer (IotExercisePane *self, guint index);
-GtkButton       *iot_exercise_pane_get_check_button (IotExercisePane *self, guint index);
-GtkButton       *iot_exercise_pane_get_hint_button (IotExercisePane *self, guint index);
-/* NULL unless the question is a filter question. */
-GtkButton       *iot_exercise_pane_get_use_filter_button (IotExercisePane *self, guint index);
-GtkLabel        *iot_exercise_pane_get_feedback (IotExercisePane *self, guint index);
-GtkLabel        *iot_exercise_pane_get_score_label (IotExercisePane *self);
-GtkProgressBar  *iot_exercise_pane_get_progress (IotExercisePane *self);
-/* Where the answers are autosaved. */
-const char      *iot_exercise_pane_get_answers_path (IotExercisePane *self);
 
 G_END_DECLS

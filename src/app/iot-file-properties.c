@@ -1,5 +1,6 @@
 /* iot-file-properties.c — Capture File Properties. */
 #include "iot-file-properties.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
@@ -7,6 +8,7 @@
 #include "iot-file-format.h"
 #include "iot-file-info.h"
 #include "iot-file.h"
+#include "iot-print.h"
 
 struct _IotFileProperties {
   GtkWindow     parent_instance;
@@ -96,29 +98,25 @@ iot_file_properties_to_text (IotFileProperties *self)
 
 /* ---- values --------------------------------------------------------------------------- */
 
-/* "2026-11-26 12:30:58.371370" in local time, as capinfos writes it. */
+/* @ns as iotscope-cli -t @format writes it: "2026-11-26 12:30:58.371370"
+ * in local time (as capinfos writes the first and last packet's times),
+ * or seconds. */
 static char *
-format_time (gint64 ns, guint decimals)
+format_time (IotTimeFormat format, gint64 ns, guint decimals)
 {
-  gint64 secs = ns >= 0 ? ns / 1000000000 : -((-ns + 999999999) / 1000000000);
-  guint64 frac = (guint64) (ns - secs * 1000000000);
-  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (secs);
-  g_autofree char *text = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+  IotTimeStyle style;
+  char text[64];
 
-  for (guint i = decimals; i < 9; i++)
-    frac /= 10;
-  return g_strdup_printf ("%s.%0*" G_GUINT64_FORMAT, text, (int) decimals, frac);
+  iot_time_style_init (&style);
+  style.format = format;
+  iot_time_style_format (&style, ns, 0, decimals, text, sizeof text);
+  return g_strdup (text);
 }
 
 static char *
 format_seconds (gint64 ns, guint decimals)
 {
-  guint64 frac = (guint64) (ns % 1000000000);
-
-  for (guint i = decimals; i < 9; i++)
-    frac /= 10;
-  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT ".%0*" G_GUINT64_FORMAT, ns / 1000000000,
-                                             (int) decimals, frac);
+  g_autofree char *number = format_time (IOT_TIME_RELATIVE, ns, decimals);
 
   return g_strdup_printf (_("%s seconds"), number);
 }
@@ -237,8 +235,8 @@ show_times (IotFileProperties *self, IotFile *file, guint decimals)
       return;
     }
   {
-    g_autofree char *first_text = format_time (first, decimals);
-    g_autofree char *last_text = format_time (last, decimals);
+    g_autofree char *first_text = format_time (IOT_TIME_ABSOLUTE_DATE, first, decimals);
+    g_autofree char *last_text = format_time (IOT_TIME_ABSOLUTE_DATE, last, decimals);
     g_autofree char *elapsed = format_seconds (last - first, decimals);
 
     set_row (self, "first-time", _("First packet"), first_text);

@@ -20,7 +20,6 @@ IotFileProperties *iot_file_properties_new (IotSession *session);
  * "link-types", "interfaces", "application", "os", "hardware",
  * "comments"); NULL when the row is not shown. */
 const char *iot_file_properties_get_value (IotFileProperties *self, const char *key);
-gboolean    iot_file_properties_is_ready (IotFileProperties *self);
 /* Everything as "Title: value" lines (what Copy puts on the clipboard). */
 char       *iot_file_properties_to_text (IotFileProperties *self);
 

@@ -1,5 +1,6 @@
 /* iot-filter-bar.c — the display filter entry. */
 #include "iot-filter-bar.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

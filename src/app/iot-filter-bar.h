@@ -20,7 +20,6 @@ typedef enum {
 
 GtkWidget     *iot_filter_bar_new (void);
 void           iot_filter_bar_set_session (IotFilterBar *self, IotSession *session);
-IotFilterState iot_filter_bar_get_state (IotFilterBar *self);
 /* Puts @text in the entry (checked as if typed); applies it if @apply. */
 void           iot_filter_bar_set_text (IotFilterBar *self, const char *text, gboolean apply);
 /* Applies what the entry holds; FALSE when it does not compile. */
@@ -31,8 +30,6 @@ gboolean       iot_filter_bar_apply (IotFilterBar *self);
 /* Where the history and the saved buttons are kept; NULL (the default)
  * keeps them for this window only. */
 void           iot_filter_bar_set_settings (IotFilterBar *self, GSettings *settings);
-/* Applied filters, most recent first (a GtkStringList). */
-GListModel    *iot_filter_bar_get_history (IotFilterBar *self);
 /* Saves @text as a button named @name under the entry (replacing one of
  * the same name); iot_filter_bar_remove_saved() takes it away. */
 void           iot_filter_bar_add_saved (IotFilterBar *self, const char *name, const char *text);

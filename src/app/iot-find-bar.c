@@ -8,6 +8,7 @@
  * not shared between threads.
  */
 #include "iot-find-bar.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
@@ -426,18 +427,6 @@ GtkEntry *
 iot_find_bar_get_entry (IotFindBar *self)
 {
   return self->entry;
-}
-
-GtkDropDown *
-iot_find_bar_get_mode_dropdown (IotFindBar *self)
-{
-  return self->mode_dropdown;
-}
-
-GtkDropDown *
-iot_find_bar_get_scope_dropdown (IotFindBar *self)
-{
-  return self->scope_dropdown;
 }
 
 static void

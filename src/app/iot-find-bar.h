@@ -20,19 +20,13 @@ void          iot_find_bar_reveal (IotFindBar *self);
 /* Hides it and stops a search that runs. */
 void          iot_find_bar_dismiss (IotFindBar *self);
 
-void          iot_find_bar_set_mode (IotFindBar *self, IotFindMode mode);
-void          iot_find_bar_set_scope (IotFindBar *self, IotFindScope scope);
-void          iot_find_bar_set_case_sensitive (IotFindBar *self, gboolean case_sensitive);
 /* Looks for the next (or previous) displayed frame after the selected one
  * (from the first or last when none is), wrapping around the end;
  * "search-finished" follows with the frame selected (0: none matched or
  * the search text is wrong, see the status label).  FALSE when there is
  * nothing to search (no capture, text that does not compile). */
 gboolean      iot_find_bar_find (IotFindBar *self, gboolean backwards);
-gboolean      iot_find_bar_is_searching (IotFindBar *self);
 
 GtkEntry     *iot_find_bar_get_entry (IotFindBar *self);
-GtkDropDown  *iot_find_bar_get_mode_dropdown (IotFindBar *self);
-GtkDropDown  *iot_find_bar_get_scope_dropdown (IotFindBar *self);
 
 G_END_DECLS

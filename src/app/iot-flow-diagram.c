@@ -2,6 +2,7 @@
  * one row per message.  The window draws it on screen and into PNG and
  * SVG files, and finds the message under a click with it. */
 #include "iot-flow-diagram.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -17,7 +17,5 @@ void iot_flow_diagram_size (IotFlow *flow, int *width, int *height);
 void iot_flow_diagram_draw (IotFlow *flow, guint32 selected, cairo_t *cr, int width, int height);
 /* The message whose row holds (@x, @y), -1 for none. */
 int  iot_flow_diagram_message_at (IotFlow *flow, double x, double y);
-/* The middle of message @index's arrow. */
-void iot_flow_diagram_message_point (IotFlow *flow, guint index, double *x, double *y);
 
 G_END_DECLS

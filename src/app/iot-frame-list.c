@@ -682,77 +682,27 @@ iot_frame_list_time_base (IotFrameList *self, guint32 number)
   return self->time_ref != 0 && number >= self->time_ref ? self->time_ref : 1;
 }
 
-static const struct {
-  const char *id;
-  const char *tshark;
-} time_formats[IOT_N_TIME_FORMATS] = {
-  [IOT_TIME_RELATIVE] = { "relative", "r" },
-  [IOT_TIME_DELTA_DISPLAYED] = { "delta-displayed", "dd" },
-  [IOT_TIME_DATE] = { "date", "ad" },
-  [IOT_TIME_UTC] = { "utc", "ud" },
-  [IOT_TIME_EPOCH] = { "epoch", "e" },
-  [IOT_TIME_OF_DAY] = { "time-of-day", "a" },
-  [IOT_TIME_DAY_OF_YEAR] = { "day-of-year", "adoy" },
-  [IOT_TIME_DELTA] = { "delta", "d" },
-  [IOT_TIME_UTC_OF_DAY] = { "utc-time-of-day", "u" },
-  [IOT_TIME_UTC_DAY_OF_YEAR] = { "utc-day-of-year", "udoy" },
+/* The GSettings names of the formats (the choices of the time-format key). */
+static const char *const time_format_ids[IOT_N_TIME_FORMATS] = {
+  [IOT_TIME_RELATIVE] = "relative",
+  [IOT_TIME_DELTA_DISPLAYED] = "delta-displayed",
+  [IOT_TIME_ABSOLUTE_DATE] = "date",
+  [IOT_TIME_UTC_DATE] = "utc",
+  [IOT_TIME_EPOCH] = "epoch",
+  [IOT_TIME_ABSOLUTE] = "time-of-day",
+  [IOT_TIME_ABSOLUTE_DOY] = "day-of-year",
+  [IOT_TIME_DELTA] = "delta",
+  [IOT_TIME_UTC] = "utc-time-of-day",
+  [IOT_TIME_UTC_DOY] = "utc-day-of-year",
 };
-
-const char *
-iot_time_format_id (IotTimeFormat format)
-{
-  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
-  return time_formats[format].id;
-}
-
-const char *
-iot_time_format_tshark (IotTimeFormat format)
-{
-  g_return_val_if_fail (format < IOT_N_TIME_FORMATS, NULL);
-  return time_formats[format].tshark;
-}
 
 int
 iot_time_format_from_id (const char *id)
 {
   for (guint i = 0; i < IOT_N_TIME_FORMATS; i++)
-    if (g_strcmp0 (id, time_formats[i].id) == 0)
+    if (g_strcmp0 (id, time_format_ids[i]) == 0)
       return (int) i;
   return -1;
-}
-
-/* "2026-11-26 12:24:01.125020" (or as @pattern says) from nanoseconds
- * since 1970. */
-static void
-format_calendar (gint64 ns, gboolean utc, const char *pattern, guint decimals, GString *out)
-{
-  g_autoptr (GDateTime) dt = NULL;
-  g_autofree char *text = NULL;
-  gint64 secs = ns >= 0 ? ns / 1000000000 : -((-ns + 999999999) / 1000000000);
-  guint64 frac = (guint64) (ns - secs * 1000000000);
-
-  dt = utc ? g_date_time_new_from_unix_utc (secs) : g_date_time_new_from_unix_local (secs);
-  if (dt == NULL)
-    {
-      g_string_append (out, "?");
-      return;
-    }
-  text = g_date_time_format (dt, pattern);
-  for (guint i = decimals; i < 9; i++)
-    frac /= 10;
-  g_string_append_printf (out, "%s.%0*" G_GUINT64_FORMAT, text, (int) decimals, frac);
-}
-
-static void
-format_seconds (gint64 ns, guint decimals, GString *out)
-{
-  guint64 mag = ns < 0 ? (guint64) -ns : (guint64) ns;
-  guint64 frac = mag % 1000000000;
-
-  for (guint i = decimals; i < 9; i++)
-    frac /= 10;
-  g_string_append_printf (out, "%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
-                          ns < 0 ? "-" : "", mag / 1000000000, (int) decimals, frac);
 }
 
 void
@@ -761,9 +711,13 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
 {
   IotFile *file;
   gint64 ts;
+  gint64 reference = 0;
   guint decimals;
+  IotTimeStyle style;
+  char text[64];
 
   g_return_if_fail (self->capture != NULL && number != 0);
+  iot_time_style_init (&style);
   file = iot_capture_file (self->capture);
   ts = iot_file_frame (file, number)->ts_ns;
   if (iot_file_frame (file, number)->flags & IOT_FRAME_NO_TIME)
@@ -778,38 +732,28 @@ iot_frame_list_format_time (IotFrameList *self, guint32 number,
       g_string_append (out, "*REF*");
       return;
     }
+  style.format = format;
+  /* What the relative formats subtract; the others ignore it. */
   switch (format)
     {
     case IOT_TIME_RELATIVE:
-      format_seconds (ts - iot_file_frame (file, iot_frame_list_time_base (self, number))->ts_ns, decimals, out);
+      reference = iot_file_frame (file, iot_frame_list_time_base (self, number))->ts_ns;
       break;
     case IOT_TIME_DELTA_DISPLAYED:
       {
         /* The previous displayed frame in capture order, sorted or not. */
         guint32 prev = iot_frame_list_prev_displayed (self, number);
 
-        format_seconds (ts - iot_file_frame (file, prev != 0 ? prev : number)->ts_ns, decimals, out);
+        reference = iot_file_frame (file, prev != 0 ? prev : number)->ts_ns;
       }
       break;
     case IOT_TIME_DELTA:
-      format_seconds (ts - iot_file_frame (file, number > 1 ? number - 1 : number)->ts_ns, decimals, out);
-      break;
-    case IOT_TIME_DATE:
-    case IOT_TIME_UTC:
-      format_calendar (ts, format == IOT_TIME_UTC, "%Y-%m-%d %H:%M:%S", decimals, out);
-      break;
-    case IOT_TIME_OF_DAY:
-    case IOT_TIME_UTC_OF_DAY:
-      format_calendar (ts, format == IOT_TIME_UTC_OF_DAY, "%H:%M:%S", decimals, out);
-      break;
-    case IOT_TIME_DAY_OF_YEAR:
-    case IOT_TIME_UTC_DAY_OF_YEAR:
-      format_calendar (ts, format == IOT_TIME_UTC_DAY_OF_YEAR, "%Y/%j %H:%M:%S", decimals, out);
-      break;
-    case IOT_TIME_EPOCH:
-      format_seconds (ts, decimals, out);
+      reference = iot_file_frame (file, number > 1 ? number - 1 : number)->ts_ns;
       break;
     default:
-      g_assert_not_reached ();
+      break;
     }
+  /* The same text as iotscope-cli -t with the same format. */
+  iot_time_style_format (&style, ts, reference, decimals, text, sizeof text);
+  g_string_append (out, text);
 }

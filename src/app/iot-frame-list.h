@@ -12,29 +12,16 @@
 
 #include "iot-capture.h"
 #include "iot-frame-sort.h"
+#include "iot-print.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  IOT_TIME_RELATIVE,          /* seconds since the first frame */
-  IOT_TIME_DELTA_DISPLAYED,   /* seconds since the previous displayed frame */
-  IOT_TIME_DATE,              /* local date and time of day */
-  IOT_TIME_UTC,               /* UTC date and time of day */
-  IOT_TIME_EPOCH,             /* seconds since 1970 */
-  IOT_TIME_OF_DAY,            /* local time of day (tshark -t a) */
-  IOT_TIME_DAY_OF_YEAR,       /* local year/day of year and time (-t adoy) */
-  IOT_TIME_DELTA,             /* seconds since the previous captured frame (-t d) */
-  IOT_TIME_UTC_OF_DAY,        /* UTC time of day (-t u) */
-  IOT_TIME_UTC_DAY_OF_YEAR,   /* UTC year/day of year and time (-t udoy) */
-  IOT_N_TIME_FORMATS
-} IotTimeFormat;
+/* IotTimeFormat, the Time column's formats, is iot-print.h's: the CLI's
+ * -t and the window's View ▸ Time Display Format share it. */
 
 
-/* The GSettings name of @format ("relative", "date", …) and tshark's -t
- * letters for it ("r", "ad", …). */
-const char   *iot_time_format_id (IotTimeFormat format);
-const char   *iot_time_format_tshark (IotTimeFormat format);
-/* -1 when @id names none. */
+/* The format whose GSettings name is @id ("relative", "date", …); -1
+ * when @id names none. */
 int           iot_time_format_from_id (const char *id);
 
 

@@ -5,6 +5,7 @@
  * the layout of Wireshark's bytes pane and of `iotscope-cli -x`.
  */
 #include "iot-hex-view.h"
+#include "iot-app-test.h"
 
 #define BYTES_PER_LINE 16
 
@@ -260,24 +261,10 @@ iot_hex_view_set_session (IotHexView *self, IotSession *session)
   g_signal_connect_object (session, "notify::selected-node", G_CALLBACK (selected_node_cb), self, 0);
 }
 
-GtkNotebook *
-iot_hex_view_get_notebook (IotHexView *self)
-{
-  return self->notebook;
-}
-
 guint
 iot_hex_view_get_n_sources (IotHexView *self)
 {
   return self->pages->len;
-}
-
-GtkTextView *
-iot_hex_view_get_text_view (IotHexView *self, guint source)
-{
-  Page *page = page_at (self, source);
-
-  return page != NULL ? page->view : NULL;
 }
 
 gboolean

@@ -13,12 +13,6 @@ G_DECLARE_FINAL_TYPE (IotHexView, iot_hex_view, IOT, HEX_VIEW, GtkWidget)
 
 GtkWidget   *iot_hex_view_new (void);
 void         iot_hex_view_set_session (IotHexView *self, IotSession *session);
-GtkNotebook *iot_hex_view_get_notebook (IotHexView *self);
-guint        iot_hex_view_get_n_sources (IotHexView *self);
-GtkTextView *iot_hex_view_get_text_view (IotHexView *self, guint source);
-/* Whether byte @offset of data source @source is highlighted in the text
- * (read back from the text buffer's tags, not from our own state). */
-gboolean     iot_hex_view_byte_is_highlighted (IotHexView *self, guint source, guint offset);
 /* What a click on byte @offset of @source does: selects its deepest node. */
 void         iot_hex_view_click_byte (IotHexView *self, guint source, guint offset);
 

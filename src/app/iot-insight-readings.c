@@ -1,5 +1,6 @@
 /* iot-insight-readings.c — the Readings page: series list and chart. */
 #include "iot-insight-readings.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -27,6 +27,5 @@ void                iot_insight_readings_set_insight (IotInsightReadings *self, 
 #define IOT_TYPE_INSIGHT_READINGS_ROW (iot_insight_readings_row_get_type ())
 G_DECLARE_FINAL_TYPE (IotInsightReadingsRow, iot_insight_readings_row, IOT, INSIGHT_READINGS_ROW, GObject)
 
-const IotReadingSeries *iot_insight_readings_row_get_series (IotInsightReadingsRow *self);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* iot-insight-rows.c — the row objects of the IoT Insight window. */
 #include "iot-insight-rows.h"
+#include "iot-app-test.h"
 
 #include <string.h>
 

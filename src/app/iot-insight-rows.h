@@ -35,8 +35,6 @@ GListStore         *iot_insight_topic_row_build_tree (IotInsight *insight);
 const char         *iot_insight_topic_row_get_level (IotInsightTopicRow *self);
 /* "plant/line1": the topic up to this level. */
 const char         *iot_insight_topic_row_get_path (IotInsightTopicRow *self);
-/* Whether messages were published on exactly this topic. */
-gboolean            iot_insight_topic_row_is_topic (IotInsightTopicRow *self);
 /* The levels below (NULL for a leaf). */
 GListModel         *iot_insight_topic_row_get_children (IotInsightTopicRow *self);
 /* Sums over this level and everything below it; publishers and

@@ -1,5 +1,6 @@
 /* iot-io-graph.c — the plot of the I/O Graph window. */
 #include "iot-io-graph.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
@@ -967,12 +968,6 @@ iot_io_graph_set_log_scale (IotIoGraph *self, gboolean log_scale)
 {
   self->log_scale = log_scale;
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-gboolean
-iot_io_graph_get_log_scale (IotIoGraph *self)
-{
-  return self->log_scale;
 }
 
 IotIoGraph *

@@ -50,7 +50,6 @@ void        iot_io_graph_set_data (IotIoGraph *self, GPtrArray *series, guint n_
 /* What the plot says when there is nothing to draw; NULL for none. */
 void        iot_io_graph_set_empty_text (IotIoGraph *self, const char *text);
 void        iot_io_graph_set_log_scale (IotIoGraph *self, gboolean log_scale);
-gboolean    iot_io_graph_get_log_scale (IotIoGraph *self);
 
 /* The time axis shows @start..@end seconds; the mouse wheel zooms, a drag
  * pans. */
@@ -62,9 +61,6 @@ gboolean    iot_io_graph_is_zoomed (IotIoGraph *self);
 /* Paints the graph into @cr at @width × @height (screen and export). */
 void        iot_io_graph_draw (IotIoGraph *self, cairo_t *cr, int width, int height, gboolean with_hover);
 
-/* Where interval @interval of series @id is drawn, in widget coordinates
- * at the widget's current size; FALSE when not visible. */
-gboolean    iot_io_graph_point_position (IotIoGraph *self, guint id, guint interval, double *x, double *y);
 /* The point nearest to (@x, @y) in the interval under @x. */
 gboolean    iot_io_graph_hit (IotIoGraph *self, double x, double y, guint *id, guint *interval);
 /* What a click at (@x, @y) does: "point-activated" for the point hit. */

@@ -540,12 +540,6 @@ iot_packet_list_get_header_menu (IotPacketList *self)
   return GTK_POPOVER (self->header_menu);
 }
 
-GtkPopover *
-iot_packet_list_get_row_menu (IotPacketList *self)
-{
-  return GTK_POPOVER (self->row_menu);
-}
-
 /* ---- context menus ------------------------------------------------------------ */
 
 /* GtkColumnView 4.8 has no scroll_to(); its inner GtkListView has the

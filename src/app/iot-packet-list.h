@@ -24,8 +24,7 @@ gboolean           iot_packet_list_get_column_visible (IotPacketList *self, IotC
 /* Column ids ("time", "source", …) of the hidden columns, for settings. */
 char             **iot_packet_list_dup_hidden_columns (IotPacketList *self);
 void               iot_packet_list_set_hidden_columns (IotPacketList *self, const char *const *ids);
-/* The context menus: a right click on a row, on the header. */
-GtkPopover        *iot_packet_list_get_row_menu (IotPacketList *self);
+/* The header's context menu (a right click on it). */
 GtkPopover        *iot_packet_list_get_header_menu (IotPacketList *self);
 /* Selects the row at @position (clamped) and scrolls to it. */
 void               iot_packet_list_select_position (IotPacketList *self, guint position);

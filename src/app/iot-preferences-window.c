@@ -1,6 +1,7 @@
 /* iot-preferences-window.c — Preferences: General, Protocols (ports,
  * Protocol Buffers folders, MQTT payload rules), TLS and Zigbee pages. */
 #include "iot-preferences-window.h"
+#include "iot-app-test.h"
 
 #include <string.h>
 
@@ -948,12 +949,6 @@ GListModel *
 iot_preferences_window_get_zigbee_keys (IotPreferencesWindow *self)
 {
   return G_LIST_MODEL (self->zigbee_keys);
-}
-
-GtkDropDown *
-iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWindow *self)
-{
-  return self->zigbee_order_dropdown;
 }
 
 static void

@@ -13,15 +13,11 @@ G_BEGIN_DECLS
 #define IOT_TYPE_PSK_ITEM (iot_psk_item_get_type ())
 G_DECLARE_FINAL_TYPE (IotPskItem, iot_psk_item, IOT, PSK_ITEM, GObject)
 
-const char *iot_psk_item_get_identity (IotPskItem *self);
-const char *iot_psk_item_get_key (IotPskItem *self);
 
 #define IOT_TYPE_ZIGBEE_KEY_ITEM (iot_zigbee_key_item_get_type ())
 G_DECLARE_FINAL_TYPE (IotZigbeeKeyItem, iot_zigbee_key_item, IOT, ZIGBEE_KEY_ITEM, GObject)
 
 const char *iot_zigbee_key_item_get_key (IotZigbeeKeyItem *self);
-gboolean    iot_zigbee_key_item_get_reversed (IotZigbeeKeyItem *self);
-const char *iot_zigbee_key_item_get_label (IotZigbeeKeyItem *self);
 
 #define IOT_TYPE_PREFERENCES_WINDOW (iot_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (IotPreferencesWindow, iot_preferences_window, IOT, PREFERENCES_WINDOW, GtkWindow)
@@ -32,17 +28,9 @@ IotPreferencesWindow *iot_preferences_window_new (GSettings *settings);
 void        iot_preferences_window_set_keylog_file (IotPreferencesWindow *self, const char *path);
 gboolean    iot_preferences_window_add_psk (IotPreferencesWindow *self, const char *identity, const char *hex,
                                             GError **error);
-/* IotPskItem, one per key in the settings, in their order. */
-GListModel *iot_preferences_window_get_psks (IotPreferencesWindow *self);
 
 /* Pages by name: "general", "protocols", "tls", "zigbee"; "protobuf" is
  * the Protocols page scrolled to its Protocol Buffers section. */
 void        iot_preferences_window_show_page (IotPreferencesWindow *self, const char *name);
-/* The entry of @protocol's ports in @table ("mqtt", "tcp.port"), or NULL. */
-GtkEntry   *iot_preferences_window_get_ports_entry (IotPreferencesWindow *self, const char *protocol,
-                                                    const char *table);
-/* IotZigbeeKeyItem, one per key in the settings, in their order. */
-GListModel *iot_preferences_window_get_zigbee_keys (IotPreferencesWindow *self);
-GtkDropDown *iot_preferences_window_get_zigbee_order_dropdown (IotPreferencesWindow *self);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* iot-proto-tree.c — the protocol tree: one row per visible node of the
  * selected frame, nested as the dissectors built them. */
 #include "iot-proto-tree.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 
@@ -567,12 +568,6 @@ iot_proto_tree_set_session (IotProtoTree *self, IotSession *session)
   g_signal_connect_object (session, "notify::selected-frame", G_CALLBACK (selected_frame_cb), self, 0);
   g_signal_connect_object (session, "notify::selected-node", G_CALLBACK (selected_node_cb), self, 0);
   rebuild (self);
-}
-
-GtkListView *
-iot_proto_tree_get_view (IotProtoTree *self)
-{
-  return self->view;
 }
 
 GtkSingleSelection *

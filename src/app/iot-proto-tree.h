@@ -12,18 +12,12 @@ G_DECLARE_FINAL_TYPE (IotProtoTree, iot_proto_tree, IOT, PROTO_TREE, GtkWidget)
 
 GtkWidget          *iot_proto_tree_new (void);
 void                iot_proto_tree_set_session (IotProtoTree *self, IotSession *session);
-GtkListView        *iot_proto_tree_get_view (IotProtoTree *self);
 GtkSingleSelection *iot_proto_tree_get_selection (IotProtoTree *self);
-/* The row text (as shown) and node index at @position of the visible rows. */
-char               *iot_proto_tree_dup_label (IotProtoTree *self, guint position, int *node);
 void                iot_proto_tree_expand_all (IotProtoTree *self);
 /* Shows @abbrev at @frame without its value (an exercise's hidden field)
  * while @masked, as before once it is not. */
 void                iot_proto_tree_set_masked_field (IotProtoTree *self, guint32 frame, const char *abbrev,
                                                      gboolean masked);
-/* The text of the first row showing @abbrev in the selected frame,
- * expanding the rows of its protocol on the way; NULL when there is none. */
-char               *iot_proto_tree_dup_row_label (IotProtoTree *self, const char *abbrev);
 void                iot_proto_tree_collapse_all (IotProtoTree *self);
 /* "field == value" for node @node of the selected frame; NULL when the
  * node has no filterable field. */

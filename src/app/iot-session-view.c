@@ -1,6 +1,7 @@
 /* iot-session-view.c — what the list shows: the filter, the order, the
  * expert counts of the displayed frames, computed in workers. */
 #include "iot-session-private.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

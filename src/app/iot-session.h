@@ -73,7 +73,6 @@ void          iot_session_sort_by_field (IotSession *self, const char *field, gb
 /* The field sorted by; NULL when the sort is by a built-in column. */
 const char   *iot_session_get_sort_field (IotSession *self);
 gboolean      iot_session_get_sort_descending (IotSession *self);
-gboolean      iot_session_is_sorting (IotSession *self);
 /* Seconds the last sort took, from request to result. */
 double        iot_session_get_sort_seconds (IotSession *self);
 /* Displayed frames whose worst expert item is an error / a warning;

@@ -1,5 +1,6 @@
 /* iot-sparkline.c — a small line chart of recent values. */
 #include "iot-sparkline.h"
+#include "iot-app-test.h"
 
 /* 60 values: half a minute at two per second. */
 #define N_VALUES 60

@@ -12,8 +12,6 @@ G_DECLARE_FINAL_TYPE (IotSparkline, iot_sparkline, IOT, SPARKLINE, GtkWidget)
 GtkWidget *iot_sparkline_new (void);
 /* Appends a value (≥ 0); the oldest falls off once the line is full. */
 void       iot_sparkline_push (IotSparkline *self, double value);
-guint      iot_sparkline_get_n_values (IotSparkline *self);
 double     iot_sparkline_get_value (IotSparkline *self, guint index);   /* 0 = oldest */
-double     iot_sparkline_get_last (IotSparkline *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
  * meant to read), and where no portal answers, from GNOME's own key.  The
  * app's color-scheme setting overrides both. */
 #include "iot-style.h"
+#include "iot-app-test.h"
 
 #define PORTAL_NAME "org.freedesktop.portal.Desktop"
 #define PORTAL_PATH "/org/freedesktop/portal/desktop"

@@ -18,11 +18,7 @@ typedef enum {
  * ('default' follows the desktop, 'light', 'dark'); @settings may be NULL.
  * Once per process. */
 void           iot_style_init (GSettings *settings);
-/* What the desktop asked for, as last heard. */
-IotSystemStyle iot_style_get_system (void);
 /* Called when the desktop's preference is known or changes. */
 void           iot_style_set_system (IotSystemStyle style);
-/* Whether the window is drawn dark now. */
-gboolean       iot_style_is_dark (void);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* iot-welcome-page.c — the window with no capture open. */
 #include "iot-welcome-page.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

@@ -62,12 +62,6 @@ range_numbers (IotWindow *self, IotExportRange range)
 }
 
 gboolean
-iot_window_export (IotWindow *self, const char *path, IotExportRange range, GError **error)
-{
-  return iot_window_export_full (self, path, range, IOT_EXPORT_SECRETS_EMBED, error);
-}
-
-gboolean
 iot_window_export_full (IotWindow *self, const char *path, IotExportRange range, IotExportSecrets secrets,
                         GError **error)
 {

@@ -3,6 +3,7 @@
  * unsaved packets.  IotLiveControl runs the capture itself; this file
  * shows what it says. */
 #include "iot-window-private.h"
+#include "iot-app-test.h"
 
 #include <glib/gi18n.h>
 

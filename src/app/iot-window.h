@@ -56,13 +56,8 @@ typedef enum {
   IOT_EXPORT_RANGE_MARKED,
 } IotExportRange;
 
-/* Writes the frames of @range to @path, as pcapng when the name ends in
- * .pcapng, else as pcap (without the packet comments: iot_window_save()
- * asks first). */
-gboolean       iot_window_export (IotWindow *self, const char *path, IotExportRange range,
-                                  GError **error);
 /* What "Save As…" and "Export Specified Frames…" do once a file name is
- * chosen: iot_window_export(), errors shown.  A pcap file has no room for
+ * chosen: iot_window_export_full(), errors shown.  A pcap file has no room for
  * packet comments: when frames of @range have some, a question comes
  * first: save as pcapng instead (IOT_SAVE_AS_PCAPNG: the name ending in
  * .pcapng), save without the comments (IOT_SAVE_WITHOUT_COMMENTS), or
@@ -72,8 +67,10 @@ enum {
   IOT_SAVE_AS_PCAPNG = 1,
   IOT_SAVE_WITHOUT_COMMENTS = 2,
 };
-/* The same, choosing whether a pcapng file gets the known decryption
- * secrets (iot_window_export embeds them). */
+/* Writes the frames of @range to @path, as pcapng when the name ends in
+ * .pcapng, else as pcap (without the packet comments: iot_window_save()
+ * asks first); @secrets says whether a pcapng file gets the known
+ * decryption secrets. */
 gboolean       iot_window_export_full (IotWindow *self, const char *path, IotExportRange range,
                                        IotExportSecrets secrets, GError **error);
 /* Whether problems are shown in dialogs (off for screenshots and tests,
@@ -96,8 +93,7 @@ GtkWindow     *iot_window_show_analysis (IotWindow *self, const char *name, GErr
 
 /* Live capture into a temporary file shown as it grows ("capture-finished"
  * is emitted once it has stopped and every frame is shown), bounded by
- * the limits last chosen in Capture Options (or set here). */
-void           iot_window_set_capture_limits (IotWindow *self, const IotCaptureLimits *limits);
+ * the limits last chosen in Capture Options. */
 gboolean       iot_window_start_capture (IotWindow *self, const char *const *interfaces, const char *filter,
                                          gboolean promiscuous, gboolean monitor, GError **error);
 void           iot_window_stop_capture (IotWindow *self);
@@ -105,8 +101,6 @@ void           iot_window_stop_capture (IotWindow *self);
  * (packets captured, dropped by the kernel and by the interface, as
  * iotscope-capture reports them); zeros before any capture. */
 void           iot_window_get_capture_stats (IotWindow *self, IotLiveStats *stats);
-gboolean       iot_window_is_capturing (IotWindow *self);
-gboolean       iot_window_has_unsaved_capture (IotWindow *self);
 /* Capture Options (Ctrl+K); Start there starts the capture. */
 IotCaptureDialog *iot_window_show_capture_dialog (IotWindow *self);
 

@@ -862,6 +862,14 @@ iot_proto_pool_load (IotProtoPool *pool, const char *name, GError **error)
 }
 
 /* Every .proto file under @dir, by its name relative to @dir. */
+/* g_ptr_array_sort() passes pointers to the elements: compare the names
+ * they point to, so the order is by name and not by address. */
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 collect_files (const char *dir, const char *relative, GPtrArray *out)
 {
@@ -874,7 +882,7 @@ collect_files (const char *dir, const char *relative, GPtrArray *out)
     return;
   while ((entry = g_dir_read_name (d)) != NULL)
     g_ptr_array_add (names, g_strdup (entry));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = g_ptr_array_index (names, i);

@@ -228,6 +228,14 @@ load_plugin (const char *path)
   g_module_make_resident (module);
 }
 
+/* g_ptr_array_sort() passes pointers to the elements: compare the names
+ * they point to, so the order is by name and not by address. */
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 load_plugins_from (const char *dir)
 {
@@ -241,7 +249,7 @@ load_plugins_from (const char *dir)
     if (g_str_has_suffix (name, "." G_MODULE_SUFFIX))
       g_ptr_array_add (names, g_build_filename (dir, name, NULL));
   /* Load in a stable order, whatever the directory returns. */
-  g_ptr_array_sort (names, (GCompareFunc) (void (*) (void)) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     load_plugin (g_ptr_array_index (names, i));
 }

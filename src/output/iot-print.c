@@ -105,15 +105,6 @@ put_seconds (char *p, gint64 ns, guint decimals)
 }
 
 /* Assembled by hand: printf would dominate the cost of a summary line. */
-void
-iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out)
-{
-  char text[48];
-
-  *put_seconds (text, relative_ns, decimals) = '\0';
-  iot_print_summary_timed (pkt, text, FALSE, out);
-}
-
 /* @text right-aligned (or left-aligned) in @width columns at @p. */
 static char *
 put_padded (char *p, const char *text, gsize len, gsize width, gboolean left)
@@ -403,6 +394,9 @@ iot_time_style_format (const IotTimeStyle *style, gint64 ts_ns, gint64 reference
     case IOT_TIME_ABSOLUTE_DOY:
     case IOT_TIME_UTC_DOY:
       put_calendar (text, sizeof text, ts_ns, style->format == IOT_TIME_UTC_DOY, "%Y/%j %H:%M:%S", d);
+      break;
+    case IOT_N_TIME_FORMATS:   /* not a format */
+      text[0] = '\0';
       break;
     }
   g_strlcpy (out, text, size);

@@ -21,11 +21,9 @@ void     iot_fields_format_init (IotFieldsFormat *format);
 /* Parses one -E option ("header=y"); FALSE with @error on a bad one. */
 gboolean iot_fields_format_parse (IotFieldsFormat *format, const char *option, GError **error);
 
-/* The summary line: "    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 …".
- * @decimals: 6 for microsecond captures, 9 for nanosecond ones. */
-void     iot_print_summary (IotPacket *pkt, gint64 relative_ns, guint decimals, GString *out);
-/* The same line with the Time column's text made by the caller
- * (iot_time_style_format); @tabs: columns separated by tabs (-T tabs). */
+/* The summary line: "    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 …",
+ * with the Time column's text made by the caller (iot_time_style_format);
+ * @tabs: columns separated by tabs (-T tabs). */
 void     iot_print_summary_timed (IotPacket *pkt, const char *time_text, gboolean tabs, GString *out);
 /* -T psml: the header, one <packet> of column sections, the footer. */
 void     iot_print_psml_header (GString *out);
@@ -39,7 +37,7 @@ void     iot_print_pdml_footer (GString *out);
 /* Appends @text with XML's special characters escaped as tshark does. */
 void     iot_print_append_xml_text (GString *out, const char *text);
 
-/* tshark's -t: what the Time column shows. */
+/* tshark's -t: what the Time column shows (the CLI's and the window's). */
 typedef enum {
   IOT_TIME_RELATIVE,          /* r: since the first frame */
   IOT_TIME_ABSOLUTE,          /* a: local time of day */
@@ -51,6 +49,7 @@ typedef enum {
   IOT_TIME_UTC,               /* u: UTC time of day */
   IOT_TIME_UTC_DATE,          /* ud */
   IOT_TIME_UTC_DOY,           /* udoy */
+  IOT_N_TIME_FORMATS
 } IotTimeFormat;
 
 typedef struct {

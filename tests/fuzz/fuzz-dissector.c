@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
     {
       iot_engine_dissect (engine, pkt, n, &options);
       iot_print_tree (pkt, out);
-      iot_print_summary (pkt, 0, 6, out);
+      iot_print_summary_timed (pkt, "0.000000", FALSE, out);
       touch_readings (pkt, out);
       g_string_truncate (out, 0);
     }

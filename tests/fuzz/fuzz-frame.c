@@ -17,7 +17,7 @@ render (IotPacket *pkt)
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
 
-  iot_print_summary (pkt, 0, 6, out);
+  iot_print_summary_timed (pkt, "0.000000", FALSE, out);
   iot_print_tree (pkt, out);
   iot_print_hex (pkt, out);
   iot_print_ek (pkt, out);

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-colour-rules.h"
 #include "iot-colour-rules-dialog.h"
 #include "iot-frame-list.h"

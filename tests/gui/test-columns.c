@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-column-editor.h"

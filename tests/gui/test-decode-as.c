@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-decode-as-dialog.h"
 #include "iot-window.h"
 

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "iot-app-script.h"
+#include "iot-app-test.h"
 #include "iot-application-private.h"
 #include "iot-style.h"
 

@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-exercise.h"
@@ -20,6 +21,20 @@
 
 static const char *pack_path;
 static const char *screenshot_path;
+
+/* The widgets of the pane's and the Add to Exercise dialog's templates,
+ * by their ids in the .ui files. */
+static GtkWidget *
+pane_child (IotExercisePane *pane, const char *name)
+{
+  return gui_test_template_child (pane, IOT_TYPE_EXERCISE_PANE, name);
+}
+
+static GtkWidget *
+add_dialog_child (IotExerciseAddDialog *dialog, const char *name)
+{
+  return gui_test_template_child (dialog, IOT_TYPE_EXERCISE_ADD_DIALOG, name);
+}
 
 static IotExercisePane *
 open_pack (IotWindow **window_out)
@@ -93,7 +108,7 @@ test_student (void)
   GtkEditable *filter_answer;
 
   g_assert_cmpuint (iot_exercise_pane_get_n_questions (pane), ==, 8);
-  g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (pane, "score_label"))), ==,
                    "0 of 8 answered correctly · score 0 / 8");
   /* The pane sits in the window, beside the packet list, on the pack's capture. */
   g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (pane), GTK_WIDGET (window)));
@@ -134,7 +149,7 @@ test_student (void)
   click (iot_exercise_pane_get_hint_button (pane, 6));
   g_assert_cmpstr (feedback (pane, 6), ==, "Look at the packets that follow it: which acknowledgements does it get?");
 
-  g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (pane, "score_label"))), ==,
                    "3 of 8 answered correctly · score 3 / 8");
 
   /* The hidden field: no value in the tree until it is answered. */
@@ -170,10 +185,10 @@ test_student (void)
     g_free (summary);
     summary = iot_proto_tree_dup_row_label (tree, "mqtt.hdrflags");
     g_assert_nonnull (strstr (summary, "Exactly once delivery"));
-    g_assert_cmpstr (gtk_label_get_text (iot_exercise_pane_get_score_label (pane)), ==,
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (pane, "score_label"))), ==,
                      "4 of 8 answered correctly · score 4 / 8");
   }
-  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (iot_exercise_pane_get_progress (pane)), 4.0 / 8,
+  g_assert_cmpfloat_with_epsilon (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (pane_child (pane, "progress_bar"))), 4.0 / 8,
                                   1e-9);
 
   /* Autosaved, in the format the CLI grades. */
@@ -239,16 +254,16 @@ test_teacher (void)
   /* From the current filter. */
   gui_test_apply_filter (window, "tcp.flags.reset == 1");
   dialog = add_dialog (window);
-  g_assert_cmpuint (gtk_drop_down_get_selected (iot_exercise_add_dialog_get_kind (dialog)), ==, 0);
-  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_reference_label (dialog)), ==,
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (add_dialog_child (dialog, "kind_dropdown"))), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (add_dialog_child (dialog, "reference_label"))), ==,
                    "Reference: the filter tcp.flags.reset == 1");
-  gtk_editable_set_text (iot_exercise_add_dialog_get_source (dialog), source);
+  gtk_editable_set_text (GTK_EDITABLE (add_dialog_child (dialog, "source_entry")), source);
   g_assert_false (iot_exercise_add_dialog_add (dialog));
-  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_status (dialog)), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (add_dialog_child (dialog, "status_label"))), ==,
                    "Not added: the question needs a text");
-  gtk_editable_set_text (iot_exercise_add_dialog_get_text (dialog), "Show the frames that reset a connection.");
+  gtk_editable_set_text (GTK_EDITABLE (add_dialog_child (dialog, "text_entry")), "Show the frames that reset a connection.");
   g_assert_true (iot_exercise_add_dialog_add (dialog));
-  status = gtk_label_get_text (iot_exercise_add_dialog_get_status (dialog));
+  status = gtk_label_get_text (GTK_LABEL (add_dialog_child (dialog, "status_label")));
   g_assert_true (g_str_has_prefix (status, "Added question q1 to "));
   maybe_screenshot_widget (GTK_WIDGET (dialog), "exercise-add-dialog.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -262,11 +277,11 @@ test_teacher (void)
   iot_session_select_node (session, node);
   gui_test_settle ();
   dialog = add_dialog (window);
-  g_assert_cmpuint (gtk_drop_down_get_selected (iot_exercise_add_dialog_get_kind (dialog)), ==, 3);
-  g_assert_cmpstr (gtk_label_get_text (iot_exercise_add_dialog_get_reference_label (dialog)), ==,
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (add_dialog_child (dialog, "kind_dropdown"))), ==, 3);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (add_dialog_child (dialog, "reference_label"))), ==,
                    "Reference: mqtt.topic at frame 8");
-  gtk_editable_set_text (iot_exercise_add_dialog_get_source (dialog), source);
-  gtk_editable_set_text (iot_exercise_add_dialog_get_text (dialog), "Which topic does the lost reading go to?");
+  gtk_editable_set_text (GTK_EDITABLE (add_dialog_child (dialog, "source_entry")), source);
+  gtk_editable_set_text (GTK_EDITABLE (add_dialog_child (dialog, "text_entry")), "Which topic does the lost reading go to?");
   g_assert_true (iot_exercise_add_dialog_add (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
 

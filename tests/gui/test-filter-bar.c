@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-filter-bar.h"
 #include "iot-window.h"
 

@@ -14,6 +14,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-comment-dialog.h"
@@ -349,7 +350,7 @@ test_marks (void)
   g_assert_cmpuint (iot_frame_list_number_at (iot_session_get_frames (session), 1), ==, 9);
 
   /* Export Specified Frames, marked only: the CLI reads frames 5 and 9. */
-  g_assert_true (iot_window_export (window, out, IOT_EXPORT_RANGE_MARKED, &error));
+  g_assert_true (iot_window_export_full (window, out, IOT_EXPORT_RANGE_MARKED, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_no_error (error);
   {
     g_autofree char *theirs = gui_test_cli_run (out, "-T", "fields", "-e", "frame.len", NULL);
@@ -522,7 +523,7 @@ test_comments (void)
   save_screenshot (window, "marked-comments.png");
 
   /* Saved as pcapng: the CLI reads the edited comments back. */
-  g_assert_true (iot_window_export (window, pcapng, IOT_EXPORT_RANGE_ALL, &error));
+  g_assert_true (iot_window_export_full (window, pcapng, IOT_EXPORT_RANGE_ALL, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_no_error (error);
   saved = gui_test_cli_run (pcapng, "-Y", "frame.comment", "-T", "fields", "-e", "frame.number", "-e", "frame.comment", NULL);
   g_assert_cmpstr (saved, ==,

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-app-script.h"
 #include "iot-application-private.h"
 #include "iot-window.h"
@@ -788,23 +789,23 @@ test_export (void)
   g_autoptr (IotFile) copy = NULL;
 
   g_assert_no_error (error);
-  g_assert_true (iot_window_export (window, all, IOT_EXPORT_RANGE_ALL, &error));
+  g_assert_true (iot_window_export_full (window, all, IOT_EXPORT_RANGE_ALL, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (gui_test_cli_count_file (all, NULL), ==, cli_count (NULL));
 
   g_signal_connect (session, "filter-finished", G_CALLBACK (gui_test_flag_cb), &done);
   iot_filter_bar_set_text (iot_window_get_filter_bar (window), "mqtt", TRUE);
   gui_test_wait_for (&done);
-  g_assert_true (iot_window_export (window, shown, IOT_EXPORT_RANGE_DISPLAYED, &error));
+  g_assert_true (iot_window_export_full (window, shown, IOT_EXPORT_RANGE_DISPLAYED, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (gui_test_cli_count_file (shown, NULL), ==, expected);
 
   /* Nothing selected: an error that says so. */
-  g_assert_false (iot_window_export (window, one, IOT_EXPORT_RANGE_SELECTED, &error));
+  g_assert_false (iot_window_export_full (window, one, IOT_EXPORT_RANGE_SELECTED, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   iot_session_select_frame (session, 7);
-  g_assert_true (iot_window_export (window, one, IOT_EXPORT_RANGE_SELECTED, &error));
+  g_assert_true (iot_window_export_full (window, one, IOT_EXPORT_RANGE_SELECTED, IOT_EXPORT_SECRETS_EMBED, &error));
   g_assert_no_error (error);
   copy = iot_file_open (one, &error);
   g_assert_no_error (error);
@@ -1128,7 +1129,7 @@ test_live_capture (void)
     g_autofree char *dir = g_dir_make_tmp ("iotscope-live-XXXXXX", NULL);
     g_autofree char *out = g_build_filename (dir, "live.pcap", NULL);
 
-    g_assert_true (iot_window_export (window, out, IOT_EXPORT_RANGE_ALL, &error));
+    g_assert_true (iot_window_export_full (window, out, IOT_EXPORT_RANGE_ALL, IOT_EXPORT_SECRETS_EMBED, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (gui_test_cli_count_file (out, NULL), ==, 20);
     g_unlink (out);

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-window.h"
 #include "iot-wpa.h"
 

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-stats-page.h"
 #include "iot-stats-rows.h"
 #include "iot-window.h"

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "gui-test-util.h"
+#include "iot-app-test.h"
 #include "iot-capture-dialog.h"
 #include "iot-welcome-page.h"
 #include "iot-window.h"

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "iot-exercise.h"
+#include "iot-analysis-test.h"
 
 #define SOURCE \
   "{ \"format\": \"iotscope-exercise-source\", \"version\": 1, \"id\": \"unit\", \"title\": \"Unit\"," \

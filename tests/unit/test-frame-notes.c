@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "iot-engine.h"
+#include "iot-analysis-test.h"
 #include "iot-export.h"
 #include "iot-find.h"
 #include "iot-frame-notes.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "iot-insight.h"
+#include "iot-analysis-test.h"
 #include "iot-packet.h"
 
 static IotEngine *

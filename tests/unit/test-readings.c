@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "iot-insight.h"
+#include "iot-analysis-test.h"
 #include "iot-readings.h"
 
 static IotEngine *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "iot-format.h"
+#include "iot-analysis-test.h"
 #include "iot-insight.h"
 #include "iot-readings.h"
 #include "iot-scan.h"

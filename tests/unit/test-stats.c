@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "iot-stats.h"
+#include "iot-analysis-test.h"
 #include "test-util.h"
 
 static IotAddress

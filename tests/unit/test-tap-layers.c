@@ -10,10 +10,10 @@
 #include "iot-core-private.h"
 #include "iot-engine.h"
 #include "iot-packet.h"
+#include "test-util.h"
 
 #include <string.h>
 
-#define CAPTURES "tests/captures"
 
 /* "abbrev@source+offset", one a row, of a full tree's top-level rows. */
 static char *
@@ -49,27 +49,12 @@ record_rows (IotPacket *pkt)
   return g_string_free (out, FALSE);
 }
 
-static GPtrArray *
-capture_paths (void)
-{
-  g_autoptr (GDir) dir = g_dir_open (CAPTURES, 0, NULL);
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
-      g_ptr_array_add (paths, g_build_filename (CAPTURES, name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
-  return paths;
-}
-
 /* Records alone and records beside the tree: the tree's top-level rows
  * each time. */
 static void
 test_layer_records_match_tree (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (IotPacket) taps = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
   IotDissectOptions layers_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_PROTO) };
@@ -179,7 +164,7 @@ record_mqtt (IotPacket *pkt)
 static void
 test_mqtt_topics_match_tree (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (IotPacket) taps = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
   IotDissectOptions records_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_PROTO) | IOT_DISSECT_TAP (IOT_TAP_MQTT) };
@@ -293,7 +278,7 @@ record_ipv4 (IotPacket *pkt)
 static void
 test_ipv4_rows_match_tree (void)
 {
-  g_autoptr (GPtrArray) paths = capture_paths ();
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
   g_autoptr (IotPacket) taps = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
   g_autoptr (IotFieldSet) protocols = iot_field_set_new ();

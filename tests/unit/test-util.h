@@ -23,7 +23,16 @@ test_make_pcap (guint32 link_type, const guint8 *const *frames, const guint32 *c
   return g_byte_array_free_to_bytes (out);
 }
 
-/* Every capture in tests/captures (run from the source root), sorted. */
+/* g_ptr_array_sort() hands the comparison pointers to the elements, not
+ * the elements: compare the strings they point to. */
+static inline int
+test_path_compare (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every capture in tests/captures (run from the source root), sorted by
+ * path so that a test visits them in the same order on every run. */
 static inline GPtrArray *
 test_capture_paths (void)
 {
@@ -36,6 +45,6 @@ test_capture_paths (void)
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".pcap") || g_str_has_suffix (name, ".pcapng"))
       g_ptr_array_add (paths, g_build_filename ("tests/captures", name, NULL));
-  g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (paths, test_path_compare);
   return paths;
 }
