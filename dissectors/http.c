@@ -1016,6 +1016,61 @@ set_info (IotPacket *pkt, const Message *msg, gboolean more)
     iot_col_set_info (pkt, iot_packet_strdup_printf (pkt, "%s ", line));
 }
 
+/* A header value or start line part as its http.* field holds it (the
+ * tree's ascii string: up to a NUL, bytes above 0x7f as U+FFFD). */
+static const char *
+field_text (IotPacket *pkt, const guint8 *p, guint len)
+{
+  gsize n = strnlen ((const char *) p, len);
+  g_autoptr (GString) ascii = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    if (p[i] >= 0x80)
+      {
+        ascii = g_string_sized_new (n + 16);
+        for (gsize k = 0; k < n; k++)
+          if (p[k] >= 0x80)
+            g_string_append (ascii, "\xef\xbf\xbd");   /* U+FFFD */
+          else
+            g_string_append_c (ascii, (char) p[k]);
+        return iot_packet_strndup (pkt, ascii->str, ascii->len);
+      }
+  return iot_packet_strndup (pkt, (const char *) p, n);
+}
+
+/* The record's copies of the fields add_start_line() and add_headers()
+ * show. */
+static void
+record_fields (IotPacket *pkt, const IotBuf *buf, const Message *msg, IotTapHttp *record)
+{
+  const StartLine *sl = &msg->start;
+
+  if (sl->request)
+    {
+      record->method = field_text (pkt, sl->line, sl->method_len);
+      record->uri = field_text (pkt, sl->line + sl->uri_off, sl->uri_len);
+    }
+  else
+    {
+      const char *desc = iot_value_name (status_names, sl->code);
+
+      record->code = (guint16) sl->code;
+      record->code_desc = desc ? desc : "Unknown";
+    }
+  for (guint i = 0; i < msg->headers->len; i++)
+    {
+      const Header *h = &g_array_index (msg->headers, Header, i);
+      const guint8 *value = buf->data + h->value_off;
+
+      if (h->field == F_HOST && record->host == NULL)
+        record->host = field_text (pkt, value, h->value_len);
+      else if (h->field == F_AUTHORIZATION)
+        record->authorization = field_text (pkt, value, h->value_len);
+      else if (h->field == F_CONTENT_TYPE)
+        record->content_type = field_text (pkt, value, h->value_len);
+    }
+}
+
 /* The message (NULL: continuation text) for Follow HTTP, from @off to
  * @end of @buf: where its header block ends and its body as decoded. */
 static void
@@ -1032,6 +1087,9 @@ publish_message (IotPacket *pkt, const IotBuf *buf, guint off, guint end, const 
   record.data = buf->data + off;
   record.length = end - off;
   record.line_length = msg != NULL ? msg->start.line_len : 0;
+  record.in_error = iot_packet_in_error (pkt);
+  if (msg != NULL)
+    record_fields (pkt, buf, msg, &record);
   record.header_length = msg != NULL && msg->body_off != 0 ? msg->body_off - off : record.length;
   if (body != NULL && body->length > 0)
     {

@@ -198,6 +198,35 @@ der_bytes (const IotBuf *buf, const Tlv *t)
   return t->len ? iot_buf_ptr (buf, t->content, t->len) : (const guint8 *) "";
 }
 
+/* ---- the certificate record ------------------------------------------------ */
+
+/* @text as a string field of the tree holds it: up to a NUL, what is not
+ * UTF-8 as U+FFFD. */
+static const char *
+record_text (IotPacket *pkt, const char *text, gsize len)
+{
+  gsize n = strnlen (text, len);
+
+  if (g_utf8_validate (text, (gssize) n, NULL))
+    return iot_packet_strndup (pkt, text, n);
+  return iot_packet_valid_utf8 (pkt, (const guint8 *) text, n);
+}
+
+static void
+record_dns_name (IotPacket *pkt, IotTapCert *rec, const char *name, gsize len)
+{
+  const char **names;
+
+  if (rec == NULL)
+    return;
+  /* A few names per certificate: the list is copied as it grows. */
+  names = iot_packet_alloc (pkt, (rec->n_dns_names + 1) * sizeof *names);
+  if (rec->n_dns_names > 0)
+    memcpy (names, rec->dns_names, rec->n_dns_names * sizeof *names);
+  names[rec->n_dns_names++] = record_text (pkt, name, len);
+  rec->dns_names = names;
+}
+
 static gboolean
 oid_is (const IotBuf *buf, const Tlv *t, const guint8 *oid, guint len)
 {
@@ -399,9 +428,10 @@ dissect_name (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *name, int 
 /* ---- validity ------------------------------------------------------------ */
 
 static void
-dissect_time (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *t, int field)
+dissect_time (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *t, int field, IotTapCert *rec)
 {
   const char *s = (const char *) der_bytes (buf, t);
+  gboolean before = field == F_NOT_BEFORE;
   int node;
 
   node = iot_tree_add_uint (pkt, tree, &x509_fields[field], buf, t->off, t->end - t->off,
@@ -415,15 +445,24 @@ dissect_time (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *t, int fie
       g_snprintf (text, sizeof text, "%s%.2s-%.2s-%.2s %.2s:%.2s:%.2s (UTC)",
                   yy >= 50 ? "19" : "20", s, s + 2, s + 4, s + 6, s + 8, s + 10);
       iot_tree_add_string (pkt, node, &x509_fields[F_UTC_TIME], buf, t->content, t->len, text, -1);
+      if (rec != NULL)
+        {
+          *(before ? &rec->not_before : &rec->not_after) = record_text (pkt, text, strlen (text));
+          *(before ? &rec->not_before_utc : &rec->not_after_utc) = TRUE;
+        }
     }
   else
-    iot_tree_add_text (pkt, node, buf, t->content, t->len, "time: %.*s", (int) t->len, s);
+    {
+      iot_tree_add_text (pkt, node, buf, t->content, t->len, "time: %.*s", (int) t->len, s);
+      if (rec != NULL)
+        *(before ? &rec->not_before : &rec->not_after) = record_text (pkt, s, t->len);
+    }
 }
 
 /* ---- extensions ------------------------------------------------------------ */
 
 static void
-dissect_general_names (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *seq)
+dissect_general_names (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *seq, IotTapCert *rec)
 {
   guint count = 0, p;
   Tlv gn;
@@ -444,11 +483,14 @@ dissect_general_names (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *s
       if (field >= 0 && !(gn.tag & 0x20))
         iot_tree_add_string (pkt, name, &x509_fields[field], buf, gn.content, gn.len,
                              (const char *) der_bytes (buf, &gn), gn.len);
+      if (field == F_DNS_NAME && !(gn.tag & 0x20))
+        record_dns_name (pkt, rec, (const char *) der_bytes (buf, &gn), gn.len);
     }
 }
 
 static void
-dissect_extension_value (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *oid, const Tlv *octets)
+dissect_extension_value (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *oid, const Tlv *octets,
+                         IotTapCert *rec)
 {
   static const guint8 ski[] = { 0x55, 0x1d, 0x0e }, aki[] = { 0x55, 0x1d, 0x23 },
                       bc[] = { 0x55, 0x1d, 0x13 }, san[] = { 0x55, 0x1d, 0x11 },
@@ -483,11 +525,11 @@ dissect_extension_value (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv 
           }
     }
   else if ((oid_is (buf, oid, san, 3) || oid_is (buf, oid, ian, 3)) && v.tag == 0x30)
-    dissect_general_names (pkt, tree, buf, &v);
+    dissect_general_names (pkt, tree, buf, &v, rec);
 }
 
 static void
-dissect_extensions (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *outer)
+dissect_extensions (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *outer, IotTapCert *rec)
 {
   Tlv seq, ext, oid, t;
   guint count = 0, p;
@@ -515,7 +557,7 @@ dissect_extensions (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *oute
             iot_tree_add_boolean (pkt, row, &x509_fields[F_CRITICAL], buf, t.content, 1,
                                   der_bytes (buf, &t)[0] != 0);
           else if (t.tag == 0x04)
-            dissect_extension_value (pkt, row, buf, &oid, &t);
+            dissect_extension_value (pkt, row, buf, &oid, &t, rec);
         }
     }
 }
@@ -532,7 +574,7 @@ add_bit_string (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *t, int f
 }
 
 static const char *
-dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs)
+dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs, IotTapCert *rec)
 {
   const char *subject = NULL;
   guint p = tbs->content;
@@ -552,6 +594,11 @@ dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs)
   if (t.tag != 0x02)
     return NULL;
   iot_tree_add_bytes (pkt, tree, &x509_fields[F_SERIAL], buf, t.content, t.len, der_bytes (buf, &t), t.len);
+  if (rec != NULL)
+    {
+      rec->serial = der_bytes (buf, &t);
+      rec->serial_length = t.len;
+    }
   /* signature algorithm */
   if (!der_get (buf, t.end, tbs->end, &t) || t.tag != 0x30)
     return NULL;
@@ -560,7 +607,12 @@ dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs)
   /* issuer */
   if (!der_get (buf, t.end, tbs->end, &t) || t.tag != 0x30)
     return NULL;
-  dissect_name (pkt, tree, buf, &t, F_ISSUER, F_IF_RDN_SEQUENCE);
+  {
+    const char *issuer = dissect_name (pkt, tree, buf, &t, F_ISSUER, F_IF_RDN_SEQUENCE);
+
+    if (rec != NULL)
+      rec->issuer = record_text (pkt, issuer, strlen (issuer));
+  }
   /* validity */
   if (!der_get (buf, t.end, tbs->end, &t) || t.tag != 0x30)
     return NULL;
@@ -570,15 +622,17 @@ dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs)
 
     if (der_get (buf, t.content, t.end, &nb))
       {
-        dissect_time (pkt, validity, buf, &nb, F_NOT_BEFORE);
+        dissect_time (pkt, validity, buf, &nb, F_NOT_BEFORE, rec);
         if (der_get (buf, nb.end, t.end, &na))
-          dissect_time (pkt, validity, buf, &na, F_NOT_AFTER);
+          dissect_time (pkt, validity, buf, &na, F_NOT_AFTER, rec);
       }
   }
   /* subject */
   if (!der_get (buf, t.end, tbs->end, &t) || t.tag != 0x30)
     return NULL;
   subject = dissect_name (pkt, tree, buf, &t, F_SUBJECT, F_AF_RDN_SEQUENCE);
+  if (rec != NULL)
+    rec->subject = record_text (pkt, subject, strlen (subject));
   /* subjectPublicKeyInfo */
   if (!der_get (buf, t.end, tbs->end, &t) || t.tag != 0x30)
     return subject;
@@ -597,13 +651,28 @@ dissect_tbs (IotPacket *pkt, int tree, const IotBuf *buf, const Tlv *tbs)
   /* optional unique identifiers [1] [2], extensions [3] */
   for (p = t.end; p < tbs->end && der_get (buf, p, tbs->end, &t); p = t.end)
     if (t.tag == 0xa3)
-      dissect_extensions (pkt, tree, buf, &t);
+      dissect_extensions (pkt, tree, buf, &t, rec);
   return subject;
+}
+
+/* The certificate's record, queued before it is read (NULL: nobody
+ * asked for it); the facts are filled in as they are read. */
+static IotTapCert *
+open_record (IotPacket *pkt)
+{
+  IotTapCert fresh = { 0 };
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_CERT))
+    return NULL;
+  fresh.in_error = iot_packet_in_error (pkt);
+  fresh.cut = TRUE;
+  return iot_tap_queue_open (pkt, IOT_TAP_CERT, &fresh);
 }
 
 const char *
 iot_x509_dissect_certificate (IotPacket *pkt, int tree, const IotBuf *buf, guint off, guint len)
 {
+  IotTapCert *rec = open_record (pkt);
   const char *subject = NULL;
   Tlv cert, tbs, alg, sig;
   int node;
@@ -613,10 +682,15 @@ iot_x509_dissect_certificate (IotPacket *pkt, int tree, const IotBuf *buf, guint
       iot_expert_add_info (pkt, tree, &x509_experts[E_INCOMPLETE], "Certificate is not complete or not valid DER");
       return NULL;
     }
+  if (rec != NULL)
+    {
+      rec->data = iot_buf_ptr (buf, cert.off, cert.end - cert.off);
+      rec->length = cert.end - cert.off;
+    }
   if (!der_get (buf, cert.content, cert.end, &tbs) || tbs.tag != 0x30)
     return NULL;
   node = iot_tree_add_text (pkt, tree, buf, tbs.off, tbs.end - tbs.off, "signedCertificate");
-  subject = dissect_tbs (pkt, node, buf, &tbs);
+  subject = dissect_tbs (pkt, node, buf, &tbs, rec);
   if (der_get (buf, tbs.end, cert.end, &alg) && alg.tag == 0x30)
     {
       Tlv oid;
@@ -624,7 +698,12 @@ iot_x509_dissect_certificate (IotPacket *pkt, int tree, const IotBuf *buf, guint
       if (der_get (buf, alg.content, alg.end, &oid) && oid.tag == 0x06)
         add_oid_row (pkt, tree, buf, &oid, "algorithmIdentifier");
       if (der_get (buf, alg.end, cert.end, &sig))
-        add_bit_string (pkt, tree, buf, &sig, F_ENCRYPTED);
+        {
+          add_bit_string (pkt, tree, buf, &sig, F_ENCRYPTED);
+          /* Read to its signature: the certificate is whole. */
+          if (rec != NULL)
+            rec->cut = FALSE;
+        }
     }
   return subject && *subject ? subject : NULL;
 }

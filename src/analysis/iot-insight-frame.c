@@ -71,9 +71,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_UDP:
           ff->l4 = 17;
           break;
-        case F_UDP_PAYLOAD:
-          ff->payload_len = node->vlen;
-          break;
         case F_MALFORMED:
           /* The hidden mark inside a Malformed-group item is only there
            * for the filter: the frame did not end early. */
@@ -88,11 +85,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         }
       switch (idx)
         {
-        case F_HTTP: ff->http = TRUE; break;
-        case F_HTTP_RESPONSE: ff->http_response = node->v.u != 0; break;
-        case F_HTTP_METHOD: ff->http_method = node_string (node); break;
-        case F_HTTP_AUTH: ff->http_auth = node_string (node); break;
-        case F_HTTP_URI: if (ff->http_uri == NULL) ff->http_uri = node_string (node); break;
         case F_TLS: ff->tls = TRUE; break;
         case F_DTLS: ff->dtls = TRUE; break;
         case F_TLS_HS_TYPE:
@@ -123,14 +115,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_TLS_ALERT_DESC:
           if (ff->n_alerts > 0)
             ff->alert_desc[ff->n_alerts - 1] = (guint8) node->v.u;
-          break;
-        case F_X509_UTCTIME:
-          if (ff->n_x509_times < G_N_ELEMENTS (ff->x509_times))
-            ff->x509_times[ff->n_x509_times++] = node_string (node);
-          break;
-        case F_X509_DNSNAME:
-          if (ff->n_x509_names < G_N_ELEMENTS (ff->x509_names))
-            ff->x509_names[ff->n_x509_names++] = node_string (node);
           break;
         case F_TLS_SNI:
           ff->sni = node_string (node);
@@ -189,6 +173,77 @@ read_tcp_record (IotPacket *pkt, FrameFacts *ff)
   ff->retrans = (tcp->analysis & resent) != 0;
   ff->loss_sign = (tcp->analysis & loss) != 0;
   ff->zero_window = (tcp->analysis & IOT_TAP_TCP_ZERO_WINDOW) != 0;
+}
+
+/* The frame's own HTTP messages (not a copy an ICMP error quotes), as
+ * their http.* rows said: any response, the last method and
+ * Authorization value, the first URI. */
+static void
+read_http_records (IotPacket *pkt, FrameFacts *ff)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_HTTP, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapHttp *rec = records[i];
+
+      if (rec->in_error)
+        continue;
+      ff->http = TRUE;
+      if (rec->continuation)
+        continue;
+      if (!rec->request)
+        ff->http_response = TRUE;
+      if (rec->method != NULL)
+        ff->http_method = rec->method;
+      if (rec->authorization != NULL)
+        ff->http_auth = rec->authorization;
+      if (rec->uri != NULL && ff->http_uri == NULL)
+        ff->http_uri = rec->uri;
+    }
+}
+
+/* The certificates' facts the TLS rules read, across the frame's
+ * certificates in order: the first two UTCTime validity times (the first
+ * certificate's notBefore and notAfter when it has those), the first
+ * subjectAltName / issuerAltName DNS names. */
+static void
+read_cert_records (IotPacket *pkt, FrameFacts *ff)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CERT, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapCert *rec = records[i];
+      const char *times[2] = { rec->not_before_utc ? rec->not_before : NULL,
+                               rec->not_after_utc ? rec->not_after : NULL };
+
+      if (rec->in_error)
+        continue;
+      for (guint k = 0; k < 2; k++)
+        if (times[k] != NULL && ff->n_x509_times < G_N_ELEMENTS (ff->x509_times))
+          ff->x509_times[ff->n_x509_times++] = times[k];
+      for (guint k = 0; k < rec->n_dns_names && ff->n_x509_names < G_N_ELEMENTS (ff->x509_names); k++)
+        ff->x509_names[ff->n_x509_names++] = rec->dns_names[k];
+    }
+}
+
+/* The data of the frame's last UDP datagram (a TCP segment's length, read
+ * later, takes its place). */
+static void
+read_udp_payload (IotPacket *pkt, FrameFacts *ff)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_PAYLOAD, &n);
+
+  for (guint i = n; i-- > 0;)
+    if (((const IotTapPayload *) records[i])->layer == IOT_TAP_LAYER_UDP)
+      {
+        ff->payload_len = ((const IotTapPayload *) records[i])->length;
+        return;
+      }
 }
 
 /* A record's string as mqtt.topic holds it: valid UTF-8. */
@@ -873,6 +928,9 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.dhcp_type = -1;
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
+  read_http_records (pkt, &ff);
+  read_cert_records (pkt, &ff);
+  read_udp_payload (pkt, &ff);
   if (ff.first_pass && self->engine != NULL && carries_wpan (pkt))
     {
       /* 802.15.4 rows name a device by what later frames teach (the short

@@ -77,14 +77,16 @@ insight_fields_init (InsightFields *f)
 }
 
 /* Whether the insight reads field @i from a tap record (IotTapTcp,
- * IotTapMqtt, IotTapCoap, IotTapDns, IotTapLan) instead of the tree;
- * iot-insight-frame.c. */
+ * IotTapMqtt, IotTapCoap, IotTapDns, IotTapLan, IotTapHttp, IotTapCert,
+ * IotTapPayload) instead of the tree; iot-insight-frame.c. */
 gboolean
 insight_field_from_record (guint i)
 {
   return (i >= F_TCP_STREAM && i <= F_TCP_DUP_ACK) || (i >= F_MQTT_TYPE && i <= F_MQTT_DUP_OF)
          || (i >= F_COAP_TYPE && i <= F_COAP_BLOCK_SIZE) || i == F_MQTT_UNACKED || i == F_IP_ID
-         || (i >= F_DNS_RESPONSE && i <= F_DNS_QNAME) || (i >= F_NTP_MODE && i <= F_DHCP_XID);
+         || (i >= F_DNS_RESPONSE && i <= F_DNS_QNAME) || (i >= F_NTP_MODE && i <= F_DHCP_XID)
+         || (i >= F_HTTP_METHOD && i <= F_HTTP_URI) || i == F_X509_UTCTIME || i == F_X509_DNSNAME
+         || i == F_UDP_PAYLOAD;
 }
 
 void
@@ -753,6 +755,7 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   insight_sparkplug_add_taps (flags);
   *flags |= IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP);
   *flags |= IOT_DISSECT_TAP (IOT_TAP_DNS) | IOT_DISSECT_TAP (IOT_TAP_LAN);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_HTTP) | IOT_DISSECT_TAP (IOT_TAP_CERT) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;

@@ -28,7 +28,6 @@ struct _TreeRow {
 };
 
 typedef struct {
-  const IotField *http, *http_code, *http_code_desc, *http_method, *http_host, *http_uri;
   const IotField *ip, *ip_src, *ip_dst, *tcp, *udp;
   const IotField *mqtt, *mqtt_msgtype, *mqtt_topic;
 } TreeFields;
@@ -224,12 +223,6 @@ make_dns_rows (IotStatsTree *tree)
 static void
 lookup_fields (TreeFields *f)
 {
-  f->http = iot_registry_field ("http");
-  f->http_code = iot_registry_field ("http.response.code");
-  f->http_code_desc = iot_registry_field ("http.response.code.desc");
-  f->http_method = iot_registry_field ("http.request.method");
-  f->http_host = iot_registry_field ("http.host");
-  f->http_uri = iot_registry_field ("http.request.uri");
   f->ip = iot_registry_field ("ip");
   f->ip_src = iot_registry_field ("ip.src");
   f->ip_dst = iot_registry_field ("ip.dst");
@@ -299,6 +292,12 @@ iot_stats_tree_add_wanted (IotStatsTree *tree, IotFieldSet *wanted, IotDissectFl
       *flags |= IOT_DISSECT_TAP (IOT_TAP_DNS);
       return;
     }
+  /* Each HTTP message or continuation has its record. */
+  if (tree->kind == IOT_STATS_TREE_HTTP || tree->kind == IOT_STATS_TREE_HTTP_REQ)
+    {
+      *flags |= IOT_DISSECT_TAP (IOT_TAP_HTTP);
+      return;
+    }
   /* Each top-level mqtt row is a message; its record has the rest. */
   if (tree->kind == IOT_STATS_TREE_MQTT)
     {
@@ -336,12 +335,6 @@ layer_find (const IotNode *nodes, guint n, guint layer, const IotField *field)
   return NULL;
 }
 
-static const char *
-node_text (const IotNode *node)
-{
-  return node != NULL && node->v.p != NULL ? (const char *) node->v.p : NULL;
-}
-
 /* tshark ticks a response's class, then its code with the standard
  * phrase (not the one the server sent). */
 static void
@@ -362,27 +355,24 @@ count_http_response (IotStatsTree *tree, TreeRow *total, guint code, const char 
   tick (tree, tick (tree, responses, class_name, now_ms), name, now_ms);
 }
 
+/* One HTTP message (a continuation has no method and no code), as
+ * tshark's HTTP tap counts it. */
 static void
-count_http (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, double now_ms)
+count_http (IotStatsTree *tree, const IotTapHttp *rec, double now_ms)
 {
-  const IotNode *code = layer_find (nodes, n, layer, tree->f.http_code);
-  const char *method = node_text (layer_find (nodes, n, layer, tree->f.http_method));
-  const char *host = node_text (layer_find (nodes, n, layer, tree->f.http_host));
-  const char *uri = node_text (layer_find (nodes, n, layer, tree->f.http_uri));
-
   if (tree->kind == IOT_STATS_TREE_HTTP_REQ)
     {
       TreeRow *by_host;
 
-      if (method == NULL)
+      if (rec->method == NULL)
         return;
       by_host = tick (tree, NULL, "HTTP Requests by HTTP Host", now_ms);
-      if (host != NULL)
+      if (rec->host != NULL)
         {
-          TreeRow *host_row = tick (tree, by_host, host, now_ms);
+          TreeRow *host_row = tick (tree, by_host, rec->host, now_ms);
 
-          if (uri != NULL)
-            tick (tree, host_row, uri, now_ms);
+          if (rec->uri != NULL)
+            tick (tree, host_row, rec->uri, now_ms);
         }
       return;
     }
@@ -390,14 +380,35 @@ count_http (IotStatsTree *tree, const IotNode *nodes, guint n, guint layer, doub
   {
     TreeRow *total = tick (tree, NULL, http_total, now_ms);
 
-    if (code != NULL && code->v.u != 0)
-      count_http_response (tree, total, (guint) code->v.u,
-                           node_text (layer_find (nodes, n, layer, tree->f.http_code_desc)), now_ms);
-    else if (method != NULL)
-      tick (tree, tick (tree, total, http_requests, now_ms), method, now_ms);
+    /* A status code of 000 counts as neither a response nor a request. */
+    if (!rec->request && !rec->continuation && rec->code != 0)
+      count_http_response (tree, total, rec->code, rec->code_desc, now_ms);
+    else if (rec->method != NULL)
+      tick (tree, tick (tree, total, http_requests, now_ms), rec->method, now_ms);
     else
       tick (tree, total, http_other, now_ms);
   }
+}
+
+/* The frame's messages from their records, no tree: those of its own
+ * traffic, not one an ICMP error quotes nor one inside another item. */
+static gboolean
+count_http_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_HTTP, &n);
+  gboolean counted = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapHttp *rec = records[i];
+
+      if (rec->in_error || rec->nested)
+        continue;
+      count_http (tree, rec, now_ms);
+      counted = TRUE;
+    }
+  return counted;
 }
 
 /* ptype,tree: the transport the frame ended in, as tshark's port type
@@ -692,12 +703,15 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
   gboolean counted = FALSE;
 
   gboolean from_records = tree->kind == IOT_STATS_TREE_MQTT || tree->kind == IOT_STATS_TREE_PTYPE
-                          || tree->kind == IOT_STATS_TREE_IP_HOSTS || tree->kind == IOT_STATS_TREE_DNS;
+                          || tree->kind == IOT_STATS_TREE_IP_HOSTS || tree->kind == IOT_STATS_TREE_DNS
+                          || tree->kind == IOT_STATS_TREE_HTTP || tree->kind == IOT_STATS_TREE_HTTP_REQ;
 
   if (tree->kind == IOT_STATS_TREE_MQTT)
     counted = count_mqtt_records (tree, pkt, now_ms);
   else if (tree->kind == IOT_STATS_TREE_DNS)
     counted = count_dns_records (tree, pkt, now_ms);
+  else if (tree->kind == IOT_STATS_TREE_HTTP || tree->kind == IOT_STATS_TREE_HTTP_REQ)
+    counted = count_http_records (tree, pkt, now_ms);
   else if (from_records)
     counted = count_ipv4_records (tree, pkt, now_ms);
   for (guint i = 0; i < n && !from_records; i++)
@@ -706,9 +720,7 @@ iot_stats_tree_add_packet (IotStatsTree *tree, IotPacket *pkt, gint64 rel_ns)
 
       if (nodes[i].parent >= 0 || field == NULL)
         continue;
-      if (field == tree->f.http && (tree->kind == IOT_STATS_TREE_HTTP || tree->kind == IOT_STATS_TREE_HTTP_REQ))
-        count_http (tree, nodes, n, i, now_ms);
-      else if (field == tree->f.ip
+      if (field == tree->f.ip
                && (tree->kind == IOT_STATS_TREE_PTYPE || tree->kind == IOT_STATS_TREE_IP_HOSTS))
         count_ipv4 (tree, nodes, n, i, now_ms);
       else

@@ -23,6 +23,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_TCP] = sizeof (IotTapTcp),
   [IOT_TAP_DNS] = sizeof (IotTapDns),
   [IOT_TAP_LAN] = sizeof (IotTapLan),
+  [IOT_TAP_CERT] = sizeof (IotTapCert),
 };
 
 gboolean

@@ -42,6 +42,7 @@ typedef enum {
   IOT_TAP_TCP,       /* IotTapTcp: a TCP segment's header and its sequence analysis */
   IOT_TAP_DNS,       /* IotTapDns: one DNS or multicast DNS message */
   IOT_TAP_LAN,       /* IotTapLan: one ARP, DHCP or NTP message */
+  IOT_TAP_CERT,      /* IotTapCert: one X.509 certificate a TLS/DTLS Certificate message carries */
   IOT_TAP_N
 } IotTapId;
 
@@ -353,6 +354,16 @@ typedef struct {
   guint32       header_length;
   const guint8 *body;           /* NULL: no body */
   guint32       body_length;
+  /* What the message's http.* fields hold, strings as the fields hold them
+   * (bytes above 0x7f as U+FFFD, up to a NUL); NULL: not in the message. */
+  gboolean      in_error;       /* a copy an ICMP error quotes, not the frame's own traffic */
+  const char   *method;         /* http.request.method */
+  const char   *uri;            /* http.request.uri */
+  guint16       code;           /* http.response.code (a response: 0 … 999) */
+  const char   *code_desc;      /* http.response.code.desc: the standard phrase, or "Unknown" */
+  const char   *host;           /* the first http.host */
+  const char   *authorization;  /* the last http.authorization */
+  const char   *content_type;   /* the last http.content_type (the one the body goes by) */
 } IotTapHttp;
 /* One TCP segment of the frame's own traffic (not a copy an ICMP error
  * quotes), as its tcp.* fields say; the ports and addresses are the
@@ -446,6 +457,29 @@ typedef struct {
   guint8   ntp_mode;            /* ntp.flags.mode */
   gint16   ntp_stratum;         /* ntp.stratum, -1: none (control, private or cut short) */
 } IotTapLan;
+/* One X.509 certificate of a TLS or DTLS Certificate message, in the
+ * order of the chain, filled in as it is read: a certificate that is not
+ * valid DER or was not all captured keeps what was read before the cut.
+ * Strings are valid UTF-8, as the x509 fields hold them. */
+typedef struct {
+  gboolean      in_error;       /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean      cut;            /* not read to its signature: it ended early or is not valid DER */
+  const guint8 *data;           /* the certificate's DER bytes (NULL: not all captured) */
+  guint32       length;
+  const guint8 *serial;         /* x509af.serialNumber; NULL: not read */
+  guint32       serial_length;
+  const char   *issuer;         /* the issuer's name as the label sums it up ("CN=…, O=…"); NULL: not read */
+  const char   *subject;        /* the subject's, likewise */
+  /* The validity: a UTCTime as x509af.utcTime shows it ("2025-01-31
+   * 12:00:00 (UTC)", @not_before_utc TRUE), anything else (a
+   * GeneralizedTime) as sent; NULL: not read. */
+  const char   *not_before, *not_after;
+  gboolean      not_before_utc, not_after_utc;
+  /* Every x509ce.dNSName of the subjectAltName and issuerAltName
+   * extensions, in order; in the packet's arena. */
+  const char  **dns_names;
+  guint         n_dns_names;
+} IotTapCert;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
