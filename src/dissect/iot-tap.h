@@ -61,7 +61,8 @@ typedef enum {
 } IotTapLayer;
 
 /* One layer of the frame's own traffic (not the packet an ICMP error
- * quotes), as tshark's conversation taps see it.  Transport layers carry
+ * quotes, unless IOT_DISSECT_QUOTED asks for it), as tshark's
+ * conversation taps see it.  Transport layers carry
  * the addresses of the network layer below them.  @cut: the layer ended
  * early (truncated or malformed) and tshark counts nothing for it. */
 typedef struct {
@@ -71,6 +72,7 @@ typedef struct {
   guint16  sport, dport;        /* TCP and UDP */
   guint32  stream;              /* tcp.stream / udp.stream, else IOT_TAP_NO_STREAM */
   guint    depth;               /* layer nesting, for the cut */
+  gboolean in_error;            /* a copy an ICMP error quotes (only with IOT_DISSECT_QUOTED) */
 } IotTapConv;
 
 /* One MQTT control packet.  The connection it travels on is the frame's
@@ -121,6 +123,9 @@ typedef struct {
   const char   *uri;            /* a request's Uri-*, a response's request's; NULL: none */
   guint32       request_frame, response_frame;
   gboolean      retransmission; /* a request or CON/NON response seen before */
+  /* The message's own Uri-Path options, each after a '/', as the
+   * coap.opt.uri_path rows hold them ("/a/b"); NULL: none. */
+  const char   *uri_path;
   /* Queued where the message starts and filled in as it is read (see
    * IotTapMqtt.cut): a message cut short keeps what came before the cut. */
   gboolean      cut;
@@ -353,7 +358,7 @@ typedef struct {
   guint32       body_length;
 } IotTapHttp;
 /* One TCP segment of the frame's own traffic (not a copy an ICMP error
- * quotes), as its tcp.* fields say; the ports and addresses are the
+ * quotes, unless IOT_DISSECT_QUOTED asks for it), as its tcp.* fields say; the ports and addresses are the
  * frame's TCP conversation record.  @analysis holds the
  * tcp.analysis.* items the second pass shows (none in the first pass). */
 typedef enum {
@@ -372,11 +377,16 @@ typedef struct {
   guint32  len;                 /* tcp.len; 0 when the header length runs past the segment */
   guint16  flags;               /* tcp.flags; 0 when the header length is bogus (below 20) */
   guint16  analysis;            /* IotTapTcpAnalysis */
+  gboolean in_error;            /* a copy an ICMP error quotes (only with IOT_DISSECT_QUOTED) */
 } IotTapTcp;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
 gboolean      iot_tap_wanted (IotPacket *pkt, IotTapId tap);
+/* Whether the layer being read is to publish @tap's records: asked for,
+ * and the frame's own traffic or, with IOT_DISSECT_QUOTED, a copy an
+ * ICMP error quotes. */
+gboolean      iot_tap_wanted_here (IotPacket *pkt, IotTapId tap);
 /* Queues a copy of @record (the struct of @tap's type) for the listeners;
  * nothing when nobody asked for @tap. */
 void          iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record);

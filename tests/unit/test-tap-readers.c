@@ -1,0 +1,290 @@
+/* test-tap-readers.c — the record members the flow graph, MQTT follow,
+ * the capture comparison and the insight's BLE part read instead of the
+ * tree (src/dissect/iot-tap.h), against the full tree frame by frame on
+ * every test capture.
+ *
+ * A dissection asking only for the records (no field, no tree) makes no
+ * field node, yet publishes per frame:
+ *  - with IOT_DISSECT_QUOTED, one TCP segment record per tcp layer that
+ *    reached its header length (the frame's own and those an ICMP error
+ *    quotes, marked in_error), whose stream, flags and length are the
+ *    layer's tcp.stream, tcp.flags and tcp.len; and one conversation
+ *    record per tcp / udp layer with a stream, whose stream and ports are
+ *    the layer's, in_error when an ICMP error quotes it.  Without the flag
+ *    the quoted copies have none and the others are the same;
+ *  - per CoAP message, the Uri-Path its coap.opt.uri_path rows hold. */
+#include "iot-core-private.h"
+#include "iot-engine.h"
+#include "iot-packet.h"
+
+#include "test-util.h"
+
+#include <string.h>
+
+typedef struct {
+  guint tcp_segments, tcp_quoted, conversations, conv_quoted, coap_messages, coap_paths;
+} Counts;
+
+static const char *
+abbrev_of (const IotNode *node)
+{
+  return node->field != NULL ? node->field->abbrev : "";
+}
+
+/* One past the last node of the subtree rooted at @root (pre-order). */
+static guint
+subtree_end (IotPacket *full, guint root)
+{
+  guint end = root + 1;
+
+  for (; end < iot_packet_n_nodes (full); end++)
+    {
+      gint32 up = iot_packet_node (full, end)->parent;
+
+      while (up > (gint32) root)
+        up = iot_packet_node (full, up)->parent;
+      if (up != (gint32) root)
+        break;
+    }
+  return end;
+}
+
+/* The first node named @abbrev in @root's subtree, NULL: none. */
+static const IotNode *
+child (IotPacket *full, guint root, const char *abbrev)
+{
+  guint end = subtree_end (full, root);
+
+  for (guint j = root + 1; j < end; j++)
+    if (strcmp (abbrev_of (iot_packet_node (full, j)), abbrev) == 0)
+      return iot_packet_node (full, j);
+  return NULL;
+}
+
+/* Whether an ICMP or ICMPv6 error row holds node @index. */
+static gboolean
+quoted (IotPacket *full, guint index)
+{
+  for (gint32 up = iot_packet_node (full, index)->parent; up >= 0; up = iot_packet_node (full, up)->parent)
+    {
+      const char *abbrev = abbrev_of (iot_packet_node (full, up));
+
+      if (strcmp (abbrev, "icmp") == 0 || strcmp (abbrev, "icmpv6") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+check_tcp (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_TCP, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      const IotNode *flags, *len, *stream;
+      const IotTapTcp *tcp;
+
+      if (strcmp (abbrev_of (iot_packet_node (full, i)), "tcp") != 0 || child (full, i, "tcp.hdr_len") == NULL)
+        continue;
+      g_assert_cmpuint (next, <, n);
+      tcp = records[next++];
+      flags = child (full, i, "tcp.flags");
+      len = child (full, i, "tcp.len");
+      stream = child (full, i, "tcp.stream");
+      g_assert_cmpint (tcp->in_error, ==, quoted (full, i));
+      g_assert_cmpuint (tcp->flags, ==, flags != NULL ? flags->v.u : 0);
+      g_assert_cmpuint (tcp->len, ==, len != NULL ? len->v.u : 0);
+      g_assert_cmpuint (tcp->stream, ==, stream != NULL ? stream->v.u : IOT_TAP_NO_STREAM);
+      counts->tcp_segments++;
+      counts->tcp_quoted += tcp->in_error;
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
+static void
+check_conversations (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_CONV, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      const char *layer = abbrev_of (iot_packet_node (full, i));
+      gboolean tcp = strcmp (layer, "tcp") == 0;
+      const IotNode *stream, *sport, *dport;
+      const IotTapConv *conv = NULL;
+
+      if (!tcp && strcmp (layer, "udp") != 0)
+        continue;
+      stream = child (full, i, tcp ? "tcp.stream" : "udp.stream");
+      if (stream == NULL)
+        continue;
+      /* Skip the records of other layers and of transports without a stream. */
+      while (next < n)
+        {
+          conv = records[next++];
+          if (conv->layer == (tcp ? IOT_TAP_LAYER_TCP : IOT_TAP_LAYER_UDP) && conv->stream != IOT_TAP_NO_STREAM)
+            break;
+          conv = NULL;
+        }
+      g_assert_nonnull (conv);
+      sport = child (full, i, tcp ? "tcp.srcport" : "udp.srcport");
+      dport = child (full, i, tcp ? "tcp.dstport" : "udp.dstport");
+      g_assert_nonnull (sport);
+      g_assert_nonnull (dport);
+      g_assert_cmpuint (conv->stream, ==, stream->v.u);
+      g_assert_cmpuint (conv->sport, ==, sport->v.u);
+      g_assert_cmpuint (conv->dport, ==, dport->v.u);
+      g_assert_cmpint (conv->in_error, ==, quoted (full, i));
+      counts->conversations++;
+      counts->conv_quoted += conv->in_error;
+    }
+  for (; next < n; next++)
+    {
+      const IotTapConv *conv = records[next];
+
+      g_assert_true ((conv->layer != IOT_TAP_LAYER_TCP && conv->layer != IOT_TAP_LAYER_UDP)
+                     || conv->stream == IOT_TAP_NO_STREAM);
+    }
+}
+
+/* Without IOT_DISSECT_QUOTED: the frame's own records only, the same. */
+static void
+check_own (IotPacket *own, IotPacket *taps, IotTapId tap)
+{
+  guint n_own, n_all, kept = 0;
+  gconstpointer const *own_records = iot_packet_tap_records (own, tap, &n_own);
+  gconstpointer const *all = iot_packet_tap_records (taps, tap, &n_all);
+
+  for (guint i = 0; i < n_all; i++)
+    {
+      gboolean in_error = tap == IOT_TAP_TCP ? ((const IotTapTcp *) all[i])->in_error
+                                             : ((const IotTapConv *) all[i])->in_error;
+
+      if (in_error)
+        continue;
+      g_assert_cmpuint (kept, <, n_own);
+      if (tap == IOT_TAP_TCP)
+        g_assert_cmpmem (own_records[kept], sizeof (IotTapTcp), all[i], sizeof (IotTapTcp));
+      else
+        {
+          const IotTapConv *a = own_records[kept], *b = all[i];
+
+          g_assert_cmpuint (a->layer, ==, b->layer);
+          g_assert_cmpuint (a->stream, ==, b->stream);
+          g_assert_cmpuint (a->sport, ==, b->sport);
+          g_assert_cmpuint (a->dport, ==, b->dport);
+          g_assert_cmpint (a->cut, ==, b->cut);
+          g_assert_cmpmem (&a->src, sizeof a->src, &b->src, sizeof b->src);
+          g_assert_cmpmem (&a->dst, sizeof a->dst, &b->dst, sizeof b->dst);
+        }
+      kept++;
+    }
+  g_assert_cmpuint (kept, ==, n_own);
+}
+
+static void
+check_coap (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_COAP, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      g_autoptr (GString) path = g_string_new (NULL);
+      const IotTapCoap *coap;
+      guint end;
+
+      if (strcmp (abbrev_of (iot_packet_node (full, i)), "coap") != 0)
+        continue;
+      g_assert_cmpuint (next, <, n);
+      coap = records[next++];
+      end = subtree_end (full, i);
+      for (guint j = i + 1; j < end; j++)
+        {
+          const IotNode *node = iot_packet_node (full, j);
+
+          if (strcmp (abbrev_of (node), "coap.opt.uri_path") == 0)
+            g_string_append_printf (path, "/%.*s", (int) node->vlen, (const char *) node->v.p);
+        }
+      if (path->len == 0)
+        g_assert_null (coap->uri_path);
+      else
+        {
+          g_assert_cmpstr (coap->uri_path, ==, path->str);
+          counts->coap_paths++;
+        }
+      counts->coap_messages++;
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
+static const char *const flow_fields[] = {
+  "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
+  "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.opt.uri_path", NULL,
+};
+
+#define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_COAP))
+
+static void
+check_capture (const char *path, Counts *counts)
+{
+  g_autoptr (IotFile) file = iot_file_open (path, NULL);
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) own = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_QUOTED | FLOW_TAPS };
+  IotDissectOptions own_only = { .flags = FLOW_TAPS };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+
+  if (file == NULL)
+    return;
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  for (guint32 n = 1; n <= iot_file_n_frames (file); n++)
+    {
+      iot_engine_dissect (engine, taps, n, &tap_only);
+      /* None of the rows the flow graph read before the records had it all
+       * (expert items may still make theirs). */
+      for (guint i = 0; i < iot_packet_n_nodes (taps); i++)
+        g_assert_false (g_strv_contains (flow_fields, abbrev_of (iot_packet_node (taps, i))));
+      iot_engine_dissect (engine, own, n, &own_only);
+      iot_engine_dissect (engine, full, n, &tree);
+      check_tcp (taps, full, counts);
+      check_conversations (taps, full, counts);
+      check_own (own, taps, IOT_TAP_TCP);
+      check_own (own, taps, IOT_TAP_CONV);
+      check_coap (taps, full, counts);
+    }
+}
+
+static void
+test_flow_records (void)
+{
+  g_autoptr (GPtrArray) paths = test_capture_paths ();
+  Counts counts = { 0 };
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_test_message ("%s", (const char *) g_ptr_array_index (paths, i));
+      check_capture (g_ptr_array_index (paths, i), &counts);
+    }
+  g_test_message ("TCP: %u segments (%u quoted); conversations: %u with a stream (%u quoted); "
+                  "CoAP: %u messages, %u with a Uri-Path", counts.tcp_segments, counts.tcp_quoted,
+                  counts.conversations, counts.conv_quoted, counts.coap_messages, counts.coap_paths);
+  /* The captures hold each kind, the quoted copies included. */
+  g_assert_cmpuint (counts.tcp_segments, >, 1000);
+  g_assert_cmpuint (counts.conv_quoted, >, 0);
+  g_assert_cmpuint (counts.coap_paths, >, 100);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tap-readers/flow-records", test_flow_records);
+  return g_test_run ();
+}
