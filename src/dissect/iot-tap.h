@@ -109,6 +109,16 @@ typedef struct {
   gint64        response_time_ns;   /* mqtt.response_time, -1: none (an answer only, after the first pass) */
   guint32       dup_of;         /* mqtt.dup_of: the frame this copy repeats, 0: none */
   gboolean      unacknowledged; /* mqtt.publish.unacknowledged (only after the first pass) */
+  /* The request/response matching, as the generated mqtt.* rows say
+   * (0: no row): the frames of this message's answer, of the request it
+   * answers, of the PUBLISH a PUBREL or PUBCOMP completes, of a QoS 2
+   * PUBLISH's PUBCOMP; a PUBCOMP's time since its PUBLISH. */
+  guint32       response_in;    /* mqtt.response_in */
+  guint32       response_to;    /* mqtt.response_to */
+  guint32       publish_in;     /* mqtt.publish_in */
+  guint32       pubcomp_in;     /* mqtt.pubcomp_in */
+  gint64        handshake_time_ns;  /* mqtt.handshake_time, -1: none */
+  gboolean      response_missing;   /* mqtt.response.missing (only after the first pass) */
 } IotTapMqtt;
 
 /* One CoAP message; @request_frame / @response_frame pair a request and

@@ -12,7 +12,12 @@
  *    record per tcp / udp layer with a stream, whose stream and ports are
  *    the layer's, in_error when an ICMP error quotes it.  Without the flag
  *    the quoted copies have none and the others are the same;
- *  - per CoAP message, the Uri-Path its coap.opt.uri_path rows hold. */
+ *  - per CoAP message, the Uri-Path its coap.opt.uri_path rows hold;
+ *  - per MQTT message ("mqtt" row), its mqtt.topic rows' values, the
+ *    payload mqtt.msg holds (present exactly when the whole payload was
+ *    captured), the generated frame links and times of the
+ *    request/response matching and the expert items saying no answer
+ *    came. */
 #include "iot-core-private.h"
 #include "iot-engine.h"
 #include "iot-packet.h"
@@ -23,6 +28,7 @@
 
 typedef struct {
   guint tcp_segments, tcp_quoted, conversations, conv_quoted, coap_messages, coap_paths;
+  guint mqtt_messages, mqtt_topics, mqtt_payloads, mqtt_links, mqtt_unanswered;
 } Counts;
 
 static const char *
@@ -31,32 +37,24 @@ abbrev_of (const IotNode *node)
   return node->field != NULL ? node->field->abbrev : "";
 }
 
-/* One past the last node of the subtree rooted at @root (pre-order). */
-static guint
-subtree_end (IotPacket *full, guint root)
+/* Whether node @index is below node @root (rows are not always added in
+ * tree order: a layer's later rows may follow another layer's). */
+static gboolean
+below (IotPacket *full, guint index, guint root)
 {
-  guint end = root + 1;
+  gint32 up = iot_packet_node (full, index)->parent;
 
-  for (; end < iot_packet_n_nodes (full); end++)
-    {
-      gint32 up = iot_packet_node (full, end)->parent;
-
-      while (up > (gint32) root)
-        up = iot_packet_node (full, up)->parent;
-      if (up != (gint32) root)
-        break;
-    }
-  return end;
+  while (up > (gint32) root)
+    up = iot_packet_node (full, up)->parent;
+  return up == (gint32) root;
 }
 
-/* The first node named @abbrev in @root's subtree, NULL: none. */
+/* The first node named @abbrev below @root, NULL: none. */
 static const IotNode *
 child (IotPacket *full, guint root, const char *abbrev)
 {
-  guint end = subtree_end (full, root);
-
-  for (guint j = root + 1; j < end; j++)
-    if (strcmp (abbrev_of (iot_packet_node (full, j)), abbrev) == 0)
+  for (guint j = root + 1; j < iot_packet_n_nodes (full); j++)
+    if (below (full, j, root) && strcmp (abbrev_of (iot_packet_node (full, j)), abbrev) == 0)
       return iot_packet_node (full, j);
   return NULL;
 }
@@ -195,18 +193,16 @@ check_coap (IotPacket *taps, IotPacket *full, Counts *counts)
     {
       g_autoptr (GString) path = g_string_new (NULL);
       const IotTapCoap *coap;
-      guint end;
 
       if (strcmp (abbrev_of (iot_packet_node (full, i)), "coap") != 0)
         continue;
       g_assert_cmpuint (next, <, n);
       coap = records[next++];
-      end = subtree_end (full, i);
-      for (guint j = i + 1; j < end; j++)
+      for (guint j = i + 1; j < iot_packet_n_nodes (full); j++)
         {
           const IotNode *node = iot_packet_node (full, j);
 
-          if (strcmp (abbrev_of (node), "coap.opt.uri_path") == 0)
+          if (below (full, j, i) && strcmp (abbrev_of (node), "coap.opt.uri_path") == 0)
             g_string_append_printf (path, "/%.*s", (int) node->vlen, (const char *) node->v.p);
         }
       if (path->len == 0)
@@ -223,10 +219,83 @@ check_coap (IotPacket *taps, IotPacket *full, Counts *counts)
 
 static const char *const flow_fields[] = {
   "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
-  "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.opt.uri_path", NULL,
+  "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.opt.uri_path", "mqtt.msg", "mqtt.response_in",
+  "mqtt.response_to", "mqtt.response_time", "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of",
+  "mqtt.publish_in", NULL,
 };
 
-#define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_COAP))
+/* The generated frame links of an MQTT message and their record members. */
+static guint32
+link_of (const IotTapMqtt *m, const char *abbrev)
+{
+  if (strcmp (abbrev, "mqtt.response_in") == 0)
+    return m->response_in;
+  if (strcmp (abbrev, "mqtt.response_to") == 0)
+    return m->response_to;
+  if (strcmp (abbrev, "mqtt.publish_in") == 0)
+    return m->publish_in;
+  if (strcmp (abbrev, "mqtt.pubcomp_in") == 0)
+    return m->pubcomp_in;
+  return m->dup_of;
+}
+
+static void
+check_mqtt (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  static const char *const links[] = {
+    "mqtt.response_in", "mqtt.response_to", "mqtt.publish_in", "mqtt.pubcomp_in", "mqtt.dup_of",
+  };
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_MQTT, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      const IotTapMqtt *m;
+      const IotNode *msg, *node;
+      guint topic = 0;
+
+      if (strcmp (abbrev_of (iot_packet_node (full, i)), "mqtt") != 0)
+        continue;
+      g_assert_cmpuint (next, <, n);
+      m = records[next++];
+      for (guint j = i + 1; j < iot_packet_n_nodes (full); j++)
+        if (below (full, j, i) && strcmp (abbrev_of (iot_packet_node (full, j)), "mqtt.topic") == 0)
+          {
+            g_assert_cmpuint (topic, <, m->n_topics);
+            g_assert_cmpstr (m->topics[topic++], ==, (const char *) iot_packet_node (full, j)->v.p);
+            counts->mqtt_topics++;
+          }
+      g_assert_cmpuint (topic, ==, m->n_topics);
+      /* The payload as captured: the record's bytes when they all were. */
+      msg = child (full, i, "mqtt.msg");
+      if (msg == NULL)
+        g_assert_false (m->type == 3 && m->payload_offset > 0 && !m->payload_cut);
+      else
+        {
+          g_assert_true (m->type == 3 && m->payload_offset > 0 && !m->payload_cut);
+          g_assert_cmpmem (m->source + m->payload_offset, m->payload_len, msg->v.p, msg->vlen);
+          counts->mqtt_payloads++;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (links); k++)
+        {
+          node = child (full, i, links[k]);
+          g_assert_cmpuint (link_of (m, links[k]), ==, node != NULL ? node->v.u : 0);
+          counts->mqtt_links += node != NULL;
+        }
+      node = child (full, i, "mqtt.response_time");
+      g_assert_cmpint (m->response_time_ns, ==, node != NULL ? node->v.i : -1);
+      node = child (full, i, "mqtt.handshake_time");
+      g_assert_cmpint (m->handshake_time_ns, ==, node != NULL ? node->v.i : -1);
+      g_assert_cmpint (m->unacknowledged, ==, child (full, i, "mqtt.publish.unacknowledged") != NULL);
+      g_assert_cmpint (m->response_missing, ==, child (full, i, "mqtt.response.missing") != NULL);
+      counts->mqtt_unanswered += m->unacknowledged || m->response_missing;
+      counts->mqtt_messages++;
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
+#define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_COAP) \
+                   | IOT_DISSECT_TAP (IOT_TAP_MQTT))
 
 static void
 check_capture (const char *path, Counts *counts)
@@ -258,6 +327,7 @@ check_capture (const char *path, Counts *counts)
       check_own (own, taps, IOT_TAP_TCP);
       check_own (own, taps, IOT_TAP_CONV);
       check_coap (taps, full, counts);
+      check_mqtt (taps, full, counts);
     }
 }
 
@@ -279,6 +349,12 @@ test_flow_records (void)
   g_assert_cmpuint (counts.tcp_segments, >, 1000);
   g_assert_cmpuint (counts.conv_quoted, >, 0);
   g_assert_cmpuint (counts.coap_paths, >, 100);
+  g_test_message ("MQTT: %u messages, %u topics, %u payloads, %u frame links, %u unanswered",
+                  counts.mqtt_messages, counts.mqtt_topics, counts.mqtt_payloads, counts.mqtt_links,
+                  counts.mqtt_unanswered);
+  g_assert_cmpuint (counts.mqtt_payloads, >, 100);
+  g_assert_cmpuint (counts.mqtt_links, >, 100);
+  g_assert_cmpuint (counts.mqtt_unanswered, >, 0);
 }
 
 int
