@@ -21,6 +21,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_TLS_DATA] = sizeof (IotTapTlsData),
   [IOT_TAP_HTTP] = sizeof (IotTapHttp),
   [IOT_TAP_TCP] = sizeof (IotTapTcp),
+  [IOT_TAP_IP] = sizeof (IotTapIp),
 };
 
 gboolean

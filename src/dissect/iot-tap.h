@@ -40,6 +40,7 @@ typedef enum {
   IOT_TAP_TLS_DATA,  /* IotTapTlsData: one TLS record the session's keys decrypted */
   IOT_TAP_HTTP,      /* IotTapHttp: one HTTP message (or continuation text) */
   IOT_TAP_TCP,       /* IotTapTcp: a TCP segment's header and its sequence analysis */
+  IOT_TAP_IP,        /* IotTapIp: one IPv4 or IPv6 header */
   IOT_TAP_N
 } IotTapId;
 
@@ -389,6 +390,24 @@ typedef struct {
   guint16  analysis;            /* IotTapTcpAnalysis */
   gboolean in_error;            /* a copy an ICMP error quotes (only with IOT_DISSECT_QUOTED) */
 } IotTapTcp;
+
+/* One IPv4 or IPv6 header, queued where the layer starts (one per ip /
+ * ipv6 row) and filled in as it is read, the copy an ICMP error quotes
+ * included (marked).  A bogus version or header length ends it early. */
+typedef struct {
+  guint8     version;           /* 4 or 6: the dissector's, whatever the field says */
+  gboolean   in_error;          /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean   has_id;            /* IPv4: ip.id was read */
+  guint16    id;                /* ip.id */
+  gboolean   has_header;        /* the rest of the fixed header was read, addresses included */
+  guint16    length;            /* ip.len (total) / ipv6.plen (payload), as sent */
+  guint8     ttl;               /* ip.ttl / ipv6.hlim */
+  guint8     protocol;          /* ip.proto / ipv6.nxt (the first next header) */
+  gboolean   dont_fragment;     /* IPv4: ip.flags.df */
+  gboolean   more_fragments;    /* IPv4: ip.flags.mf */
+  guint16    frag_offset;       /* IPv4: ip.frag_offset, in 8-byte units */
+  IotAddress src, dst;          /* ip.src / ip.dst, ipv6.src / ipv6.dst */
+} IotTapIp;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

@@ -13,6 +13,9 @@
  *    the layer's, in_error when an ICMP error quotes it.  Without the flag
  *    the quoted copies have none and the others are the same;
  *  - per CoAP message, the Uri-Path its coap.opt.uri_path rows hold;
+ *  - per ip / ipv6 row, an IP header record with its ip.id, and once the
+ *    header was read its length, TTL / hop limit, protocol, IPv4
+ *    fragment fields and addresses, marked in_error inside an ICMP error;
  *  - per MQTT message ("mqtt" row), its mqtt.topic rows' values, the
  *    payload mqtt.msg holds (present exactly when the whole payload was
  *    captured), the generated frame links and times of the
@@ -29,6 +32,7 @@
 typedef struct {
   guint tcp_segments, tcp_quoted, conversations, conv_quoted, coap_messages, coap_paths;
   guint mqtt_messages, mqtt_topics, mqtt_payloads, mqtt_links, mqtt_unanswered;
+  guint ip_headers, ip_quoted, ip_ids, ip_fragments;
 } Counts;
 
 static const char *
@@ -221,7 +225,7 @@ static const char *const flow_fields[] = {
   "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
   "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.opt.uri_path", "mqtt.msg", "mqtt.response_in",
   "mqtt.response_to", "mqtt.response_time", "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of",
-  "mqtt.publish_in", NULL,
+  "mqtt.publish_in", "ip", "ipv6", "ip.id", "ip.ttl", "ip.src", "ipv6.src", NULL,
 };
 
 /* The generated frame links of an MQTT message and their record members. */
@@ -294,8 +298,80 @@ check_mqtt (IotPacket *taps, IotPacket *full, Counts *counts)
   g_assert_cmpuint (next, ==, n);
 }
 
+static guint64
+value_of (IotPacket *full, guint root, const char *abbrev)
+{
+  const IotNode *node = child (full, root, abbrev);
+
+  g_assert_nonnull (node);
+  return node->v.u;
+}
+
+static void
+check_address (IotPacket *full, guint root, const char *abbrev, const IotAddress *address)
+{
+  const IotNode *node = child (full, root, abbrev);
+
+  g_assert_nonnull (node);
+  g_assert_cmpmem (node->v.p, node->vlen, address->bytes, address->family == 4 ? 4 : 16);
+}
+
+static void
+check_ip (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_IP, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      const char *layer = abbrev_of (iot_packet_node (full, i));
+      gboolean v4 = strcmp (layer, "ip") == 0;
+      const IotNode *id;
+      const IotTapIp *ip;
+
+      if (!v4 && strcmp (layer, "ipv6") != 0)
+        continue;
+      g_assert_cmpuint (next, <, n);
+      ip = records[next++];
+      g_assert_cmpuint (ip->version, ==, v4 ? 4 : 6);
+      g_assert_cmpint (ip->in_error, ==, quoted (full, i));
+      id = child (full, i, "ip.id");
+      g_assert_cmpint (ip->has_id, ==, id != NULL);
+      if (id != NULL)
+        g_assert_cmpuint (ip->id, ==, id->v.u);
+      /* The header read to its addresses: every row of it made. */
+      g_assert_cmpint (ip->has_header, ==, child (full, i, v4 ? "ip.dst" : "ipv6.dst") != NULL);
+      if (!ip->has_header)
+        continue;
+      if (v4)
+        {
+          g_assert_cmpuint (ip->length, ==, value_of (full, i, "ip.len"));
+          g_assert_cmpuint (ip->ttl, ==, value_of (full, i, "ip.ttl"));
+          g_assert_cmpuint (ip->protocol, ==, value_of (full, i, "ip.proto"));
+          g_assert_cmpuint (ip->dont_fragment, ==, value_of (full, i, "ip.flags.df"));
+          g_assert_cmpuint (ip->more_fragments, ==, value_of (full, i, "ip.flags.mf"));
+          g_assert_cmpuint (ip->frag_offset, ==, value_of (full, i, "ip.frag_offset"));
+          check_address (full, i, "ip.src", &ip->src);
+          check_address (full, i, "ip.dst", &ip->dst);
+          counts->ip_ids++;
+          counts->ip_fragments += ip->more_fragments || ip->frag_offset > 0;
+        }
+      else
+        {
+          g_assert_cmpuint (ip->length, ==, value_of (full, i, "ipv6.plen"));
+          g_assert_cmpuint (ip->ttl, ==, value_of (full, i, "ipv6.hlim"));
+          g_assert_cmpuint (ip->protocol, ==, value_of (full, i, "ipv6.nxt"));
+          check_address (full, i, "ipv6.src", &ip->src);
+          check_address (full, i, "ipv6.dst", &ip->dst);
+        }
+      counts->ip_headers++;
+      counts->ip_quoted += ip->in_error;
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
 #define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_COAP) \
-                   | IOT_DISSECT_TAP (IOT_TAP_MQTT))
+                   | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_IP))
 
 static void
 check_capture (const char *path, Counts *counts)
@@ -328,6 +404,7 @@ check_capture (const char *path, Counts *counts)
       check_own (own, taps, IOT_TAP_CONV);
       check_coap (taps, full, counts);
       check_mqtt (taps, full, counts);
+      check_ip (taps, full, counts);
     }
 }
 
@@ -355,6 +432,10 @@ test_flow_records (void)
   g_assert_cmpuint (counts.mqtt_payloads, >, 100);
   g_assert_cmpuint (counts.mqtt_links, >, 100);
   g_assert_cmpuint (counts.mqtt_unanswered, >, 0);
+  g_test_message ("IP: %u headers (%u quoted), %u IPv4 with an id, %u fragments", counts.ip_headers,
+                  counts.ip_quoted, counts.ip_ids, counts.ip_fragments);
+  g_assert_cmpuint (counts.ip_quoted, >, 0);
+  g_assert_cmpuint (counts.ip_fragments, >, 0);
 }
 
 int
