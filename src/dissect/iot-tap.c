@@ -22,6 +22,7 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_HTTP] = sizeof (IotTapHttp),
   [IOT_TAP_TCP] = sizeof (IotTapTcp),
   [IOT_TAP_IP] = sizeof (IotTapIp),
+  [IOT_TAP_ATT] = sizeof (IotTapAtt),
 };
 
 gboolean

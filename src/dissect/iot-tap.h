@@ -41,6 +41,7 @@ typedef enum {
   IOT_TAP_HTTP,      /* IotTapHttp: one HTTP message (or continuation text) */
   IOT_TAP_TCP,       /* IotTapTcp: a TCP segment's header and its sequence analysis */
   IOT_TAP_IP,        /* IotTapIp: one IPv4 or IPv6 header */
+  IOT_TAP_ATT,       /* IotTapAtt: one Bluetooth ATT PDU or SMP pairing method */
   IOT_TAP_N
 } IotTapId;
 
@@ -408,6 +409,19 @@ typedef struct {
   guint16    frag_offset;       /* IPv4: ip.frag_offset, in 8-byte units */
   IotAddress src, dst;          /* ip.src / ip.dst, ipv6.src / ipv6.dst */
 } IotTapIp;
+
+/* One Bluetooth ATT PDU, queued at its opcode and filled in as it is
+ * read, or (@smp) the pairing method an SMP packet's exchange settled. */
+typedef struct {
+  gboolean    smp;              /* an SMP record: only @pairing_method */
+  gint16      opcode;           /* btatt.opcode; -1: SMP */
+  gint32      handle;           /* the PDU's last btatt.handle row (generated ones included); -1: none */
+  /* A Handle Value Notification (0x1b): its value as its first value row
+   * (btatt.value, or the characteristic's own field: btatt.temperature …)
+   * gives it in -T fields; NULL: no such row, or another opcode. */
+  const char *value;
+  const char *pairing_method;   /* SMP: btsmp.pairing_method; NULL: none */
+} IotTapAtt;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */

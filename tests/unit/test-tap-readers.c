@@ -16,6 +16,9 @@
  *  - per ip / ipv6 row, an IP header record with its ip.id, and once the
  *    header was read its length, TTL / hop limit, protocol, IPv4
  *    fragment fields and addresses, marked in_error inside an ICMP error;
+ *  - per btatt row, an ATT record with its opcode, its last btatt.handle
+ *    and, for a notification, its first value row as -T fields formats
+ *    it; per btsmp.pairing_method row, an SMP record with that method;
  *  - per MQTT message ("mqtt" row), its mqtt.topic rows' values, the
  *    payload mqtt.msg holds (present exactly when the whole payload was
  *    captured), the generated frame links and times of the
@@ -23,6 +26,7 @@
  *    came. */
 #include "iot-core-private.h"
 #include "iot-engine.h"
+#include "iot-format.h"
 #include "iot-packet.h"
 
 #include "test-util.h"
@@ -33,6 +37,7 @@ typedef struct {
   guint tcp_segments, tcp_quoted, conversations, conv_quoted, coap_messages, coap_paths;
   guint mqtt_messages, mqtt_topics, mqtt_payloads, mqtt_links, mqtt_unanswered;
   guint ip_headers, ip_quoted, ip_ids, ip_fragments;
+  guint att_pdus, att_handles, att_values, smp_methods;
 } Counts;
 
 static const char *
@@ -221,11 +226,79 @@ check_coap (IotPacket *taps, IotPacket *full, Counts *counts)
   g_assert_cmpuint (next, ==, n);
 }
 
+/* The rows a notification's value lands in (the characteristic's own
+ * field when btatt knows it, else btatt.value). */
+static const char *const att_value_fields[] = {
+  "btatt.value", "btatt.temperature", "btatt.humidity", "btatt.pressure", "btatt.battery_level",
+  "btatt.heart_rate_measurement.value.8", "btatt.heart_rate_measurement.value.16", NULL,
+};
+
+static void
+check_att (IotPacket *taps, IotPacket *full, Counts *counts)
+{
+  guint n, next = 0;
+  gconstpointer const *records = iot_packet_tap_records (taps, IOT_TAP_ATT, &n);
+
+  for (guint i = 0; i < iot_packet_n_nodes (full); i++)
+    {
+      const char *abbrev = abbrev_of (iot_packet_node (full, i));
+      const IotTapAtt *att;
+
+      if (strcmp (abbrev, "btsmp.pairing_method") == 0)
+        {
+          g_assert_cmpuint (next, <, n);
+          att = records[next++];
+          g_assert_true (att->smp);
+          g_assert_cmpstr (att->pairing_method, ==, (const char *) iot_packet_node (full, i)->v.p);
+          counts->smp_methods++;
+          continue;
+        }
+      if (strcmp (abbrev, "btatt") != 0)
+        continue;
+      g_assert_cmpuint (next, <, n);
+      att = records[next++];
+      g_assert_false (att->smp);
+      {
+        const IotNode *opcode = child (full, i, "btatt.opcode");
+        const IotNode *handle = NULL, *value = NULL;
+
+        g_assert_nonnull (opcode);
+        g_assert_cmpint (att->opcode, ==, (gint) opcode->v.u);
+        for (guint j = i + 1; j < iot_packet_n_nodes (full); j++)
+          {
+            const IotNode *node = iot_packet_node (full, j);
+
+            if (!below (full, j, i))
+              continue;
+            if (strcmp (abbrev_of (node), "btatt.handle") == 0)
+              handle = node;
+            else if (value == NULL && g_strv_contains (att_value_fields, abbrev_of (node)))
+              value = node;
+          }
+        g_assert_cmpint (att->handle, ==, handle != NULL ? (gint) handle->v.u : -1);
+        counts->att_handles += handle != NULL;
+        if (att->opcode != 0x1b || value == NULL)
+          g_assert_null (att->value);
+        else
+          {
+            g_autoptr (GString) text = g_string_new (NULL);
+
+            iot_format_field_value (full, value, text);
+            g_assert_cmpstr (att->value, ==, text->str);
+            counts->att_values++;
+          }
+      }
+      counts->att_pdus++;
+    }
+  g_assert_cmpuint (next, ==, n);
+}
+
 static const char *const flow_fields[] = {
   "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
   "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.opt.uri_path", "mqtt.msg", "mqtt.response_in",
   "mqtt.response_to", "mqtt.response_time", "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of",
-  "mqtt.publish_in", "ip", "ipv6", "ip.id", "ip.ttl", "ip.src", "ipv6.src", NULL,
+  "mqtt.publish_in", "ip", "ipv6", "ip.id", "ip.ttl", "ip.src", "ipv6.src", "btatt.opcode", "btatt.handle",
+  "btatt.value", "btatt.temperature", "btsmp.pairing_method", NULL,
 };
 
 /* The generated frame links of an MQTT message and their record members. */
@@ -371,7 +444,7 @@ check_ip (IotPacket *taps, IotPacket *full, Counts *counts)
 }
 
 #define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_COAP) \
-                   | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_IP))
+                   | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_IP) | IOT_DISSECT_TAP (IOT_TAP_ATT))
 
 static void
 check_capture (const char *path, Counts *counts)
@@ -405,11 +478,12 @@ check_capture (const char *path, Counts *counts)
       check_coap (taps, full, counts);
       check_mqtt (taps, full, counts);
       check_ip (taps, full, counts);
+      check_att (taps, full, counts);
     }
 }
 
 static void
-test_flow_records (void)
+test_records (void)
 {
   g_autoptr (GPtrArray) paths = test_capture_paths ();
   Counts counts = { 0 };
@@ -436,12 +510,16 @@ test_flow_records (void)
                   counts.ip_quoted, counts.ip_ids, counts.ip_fragments);
   g_assert_cmpuint (counts.ip_quoted, >, 0);
   g_assert_cmpuint (counts.ip_fragments, >, 0);
+  g_test_message ("ATT: %u PDUs, %u with a handle, %u notification values; SMP: %u pairing methods",
+                  counts.att_pdus, counts.att_handles, counts.att_values, counts.smp_methods);
+  g_assert_cmpuint (counts.att_values, >, 10);
+  g_assert_cmpuint (counts.smp_methods, >, 0);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/tap-readers/flow-records", test_flow_records);
+  g_test_add_func ("/tap-readers/records", test_records);
   return g_test_run ();
 }
