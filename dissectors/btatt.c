@@ -7,6 +7,9 @@
  * in the first pass), so a later read or notification can be named
  * ("Battery: Battery Level") and its value decoded. */
 #include "iot-dissector.h"
+#include "iot-format.h"
+#include "iot-packet.h"
+#include "iot-tap.h"
 #include "bt-radio.h"
 #include "bt-names.h"
 
@@ -481,11 +484,73 @@ add_handle_meaning (IotPacket *pkt, int node, BtattState *state, guint16 handle)
     }
 }
 
+/* The PDU's record for the ATT tap (the last one queued), NULL: nobody
+ * asked. */
+static IotTapAtt *
+tap_record (IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records;
+
+  if (!iot_tap_wanted (pkt, IOT_TAP_ATT))
+    return NULL;
+  records = iot_packet_tap_records (pkt, IOT_TAP_ATT, &n);
+  return n > 0 && !((const IotTapAtt *) records[n - 1])->smp ? (IotTapAtt *) records[n - 1] : NULL;
+}
+
+static void
+tap_handle (IotPacket *pkt, guint16 handle)
+{
+  IotTapAtt *rec = tap_record (pkt);
+
+  if (rec != NULL)
+    rec->handle = handle;
+}
+
+/* A notification's value for the tap, as its row's field formats it:
+ * made once, only when asked for. */
+static void
+tap_value (IotPacket *pkt, int field, const IotBuf *buf, guint off, guint len)
+{
+  IotTapAtt *rec = tap_record (pkt);
+  IotNode node = { .field = &btatt_fields[field] };
+  GString *text;
+
+  if (rec == NULL || rec->opcode != 0x1b || rec->value != NULL)
+    return;
+  switch (btatt_fields[field].type)
+    {
+    case IOT_FT_BYTES:
+      node.v.p = iot_buf_ptr (buf, off, len);
+      node.vlen = len;
+      break;
+    case IOT_FT_INT16:
+      node.v.i = (gint16) iot_buf_u16le (buf, off);
+      break;
+    case IOT_FT_UINT8:
+      node.v.u = iot_buf_u8 (buf, off);
+      break;
+    case IOT_FT_UINT16:
+      node.v.u = iot_buf_u16le (buf, off);
+      break;
+    default:
+      node.v.u = iot_buf_u32le (buf, off);
+      break;
+    }
+  text = g_string_new (NULL);
+  iot_format_field_value (pkt, &node, text);
+  rec->value = iot_packet_strndup (pkt, text->str, text->len);
+  g_string_free (text, TRUE);
+}
+
 static int
 add_handle (IotPacket *pkt, int tree, BtattState *state, int field, const IotBuf *buf, guint off)
 {
   guint16 handle = iot_buf_u16le (buf, off);
   int node = iot_tree_add_item (pkt, tree, &btatt_fields[field], buf, off, 2, TRUE);
+
+  if (field == F_HANDLE)
+    tap_handle (pkt, handle);
 
   add_handle_meaning (pkt, node, state, handle);
   return node;
@@ -534,27 +599,38 @@ add_value (IotPacket *pkt, int tree, BtattState *state, const IotBuf *buf, guint
     case 0x2a19:
       node = iot_tree_add_item (pkt, tree, &btatt_fields[F_BATTERY_LEVEL], buf, off, 1, TRUE);
       iot_tree_append_label (pkt, node, "%%");
+      tap_value (pkt, F_BATTERY_LEVEL, buf, off, 1);
       return;
     case 0x2a6e:
       node = iot_tree_add_item (pkt, tree, &btatt_fields[F_TEMPERATURE], buf, off, 2, TRUE);
       iot_tree_set_label (pkt, node, "Temperature: %.2f °C", (gint16) iot_buf_u16le (buf, off) / 100.0);
+      tap_value (pkt, F_TEMPERATURE, buf, off, 2);
       return;
     case 0x2a6f:
       node = iot_tree_add_item (pkt, tree, &btatt_fields[F_HUMIDITY], buf, off, 2, TRUE);
       iot_tree_set_label (pkt, node, "Humidity: %.2f %%", iot_buf_u16le (buf, off) / 100.0);
+      tap_value (pkt, F_HUMIDITY, buf, off, 2);
       return;
     case 0x2a6d:
       iot_tree_add_item (pkt, tree, &btatt_fields[F_PRESSURE], buf, off, 4, TRUE);
+      tap_value (pkt, F_PRESSURE, buf, off, 4);
       return;
     case 0x2a37:
       iot_tree_add_item (pkt, tree, &btatt_fields[F_HR_FLAGS], buf, off, 1, TRUE);
       if (iot_buf_u8 (buf, off) & 0x01)
-        iot_tree_add_item (pkt, tree, &btatt_fields[F_HR_VALUE16], buf, off + 1, 2, TRUE);
+        {
+          iot_tree_add_item (pkt, tree, &btatt_fields[F_HR_VALUE16], buf, off + 1, 2, TRUE);
+          tap_value (pkt, F_HR_VALUE16, buf, off + 1, 2);
+        }
       else
-        iot_tree_add_item (pkt, tree, &btatt_fields[F_HR_VALUE8], buf, off + 1, 1, TRUE);
+        {
+          iot_tree_add_item (pkt, tree, &btatt_fields[F_HR_VALUE8], buf, off + 1, 1, TRUE);
+          tap_value (pkt, F_HR_VALUE8, buf, off + 1, 1);
+        }
       return;
     default:
       iot_tree_add_item (pkt, tree, &btatt_fields[F_VALUE], buf, off, len, FALSE);
+      tap_value (pkt, F_VALUE, buf, off, len);
       return;
     }
 }
@@ -618,6 +694,7 @@ add_generated_handle (IotPacket *pkt, int tree, BtattState *state, guint16 handl
 {
   int node = iot_tree_add_uint (pkt, tree, &btatt_fields[F_HANDLE], NULL, 0, 0, handle);
 
+  tap_handle (pkt, handle);
   iot_tree_set_generated (pkt, node);
   add_handle_meaning (pkt, node, state, handle);
 }
@@ -1002,6 +1079,11 @@ dissect_btatt (IotPacket *pkt, IotBuf *buf, int parent)
   iot_col_set_protocol (pkt, "ATT");
   tree = iot_tree_add_protocol (pkt, parent, &btatt_fields[F_PROTO], buf, 0, -1);
   node = iot_tree_add_item (pkt, tree, &btatt_fields[F_OPCODE], buf, 0, 1, TRUE);
+  {
+    IotTapAtt rec = { .opcode = (gint16) opcode, .handle = -1 };
+
+    iot_tap_queue (pkt, IOT_TAP_ATT, &rec);
+  }
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_AUTH_SIG], buf, 0, 1, TRUE);
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_COMMAND], buf, 0, 1, TRUE);
   iot_tree_add_item (pkt, node, &btatt_fields[F_OPCODE_METHOD], buf, 0, 1, TRUE);

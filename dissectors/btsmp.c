@@ -1,6 +1,7 @@
 /* btsmp.c — the Security Manager Protocol: how two BLE devices pair,
  * agree on keys and choose how to authenticate each other. */
 #include "iot-dissector.h"
+#include "iot-tap.h"
 #include "bt-radio.h"
 
 enum {
@@ -315,7 +316,9 @@ dissect_pairing (IotPacket *pkt, const IotBuf *buf, int tree, guint opcode)
       const char *method = pairing_method (packed & 0xff, (packed >> 8) & 0xff, (packed >> 16) & 0xff,
                                            io, oob, auth);
       int node = iot_tree_add_string (pkt, tree, &btsmp_fields[F_METHOD], NULL, 0, 0, method, -1);
+      IotTapAtt rec = { .smp = TRUE, .opcode = -1, .handle = -1, .pairing_method = method };
 
+      iot_tap_queue (pkt, IOT_TAP_ATT, &rec);
       iot_tree_set_generated (pkt, node);
       if (strstr (method, "Just Works") || strstr (method, "Legacy"))
         iot_expert_add_info (pkt, node, &btsmp_experts[E_WEAK_PAIRING], "Pairing uses %s: %s", method,

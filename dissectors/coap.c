@@ -985,6 +985,9 @@ add_option_value (IotPacket *pkt, int tree, CoapMessage *msg, guint number,
       add_string_option (pkt, tree, F_OPT_URI_PATH, buf, off, len, &shown);
       g_string_append_c (msg->uri, '/');
       g_string_append (msg->uri, option_string (pkt, buf, off, len));
+      if (iot_tap_wanted (pkt, IOT_TAP_COAP))
+        msg->rec->uri_path = iot_packet_strdup_printf (pkt, "%s/%s", msg->rec->uri_path ? msg->rec->uri_path : "",
+                                                       len ? shown : "");
       break;
     case OPT_CONTENT_FORMAT:
       value = option_uint (buf, off, len);

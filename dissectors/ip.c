@@ -584,6 +584,20 @@ check_ttl (IotPacket *pkt, int node, guint ttl, guint proto, const guint8 *dst)
     iot_expert_add_info (pkt, node, &ip_experts[E_TTL_SMALL], "\"Time To Live\" only %u", ttl);
 }
 
+/* The header for the IP tap, queued where the layer starts and filled in
+ * as it is read.  Nobody asked: @scratch takes the facts. */
+static IotTapIp *
+publish_header (IotPacket *pkt, guint8 version, IotTapIp *scratch)
+{
+  IotTapIp rec = { .version = version, .in_error = iot_packet_in_error (pkt) };
+  IotTapIp *queued = iot_tap_queue_open (pkt, IOT_TAP_IP, &rec);
+
+  if (queued != NULL)
+    return queued;
+  *scratch = rec;
+  return scratch;
+}
+
 static int
 dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 {
@@ -594,9 +608,11 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
   IotAddress src = { 4, { 0 } }, dst = { 4, { 0 } };
   const char *proto_name;
   int tree, node, ttl_node;
+  IotTapIp scratch, *rec;
 
   iot_col_set_protocol (pkt, "IPv4");
   tree = iot_tree_add_protocol (pkt, parent, &ip_fields[F_PROTO], buf, 0, MIN (MAX (hl, 20u), buf->length));
+  rec = publish_header (pkt, 4, &scratch);
   node = iot_tree_add_uint (pkt, tree, &ip_fields[F_VERSION], buf, 0, 1, version);
   iot_tree_set_label (pkt, node, "%u%u%u%u .... = Version: %u", version >> 3 & 1, version >> 2 & 1,
                       version >> 1 & 1, version & 1, version);
@@ -633,6 +649,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
     }
   id = iot_buf_u16 (buf, 4);
   iot_tree_add_item (pkt, tree, &ip_fields[F_ID], buf, 4, 2, FALSE);
+  rec->has_id = TRUE;
+  rec->id = (guint16) id;
   add_flags (pkt, tree, buf);
   frag_word = iot_buf_u16 (buf, 6);
   frag_off = (frag_word & 0x1fff) * 8u;
@@ -653,6 +671,8 @@ dissect_ip (IotPacket *pkt, IotBuf *buf, int parent)
 
   memcpy (src.bytes, iot_buf_ptr (buf, 12, 4), 4);
   memcpy (dst.bytes, iot_buf_ptr (buf, 16, 4), 4);
+  *rec = (IotTapIp) { 4, rec->in_error, TRUE, (guint16) id, TRUE, iot_buf_u16 (buf, 2), (guint8) ttl, (guint8) proto,
+                      (frag_word & 0x4000) != 0, more_frags, (guint16) (frag_word & 0x1fff), src, dst };
   check_ttl (pkt, ttl_node, ttl, proto, dst.bytes);
   add_address (pkt, tree, buf, 12, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 16, F_DST, F_DST_HOST);

@@ -387,9 +387,13 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   gboolean fragment = FALSE;
   Fragment frag = { 0 };
   int tree, node;
+  IotTapIp rec = { .version = 6, .in_error = iot_packet_in_error (pkt) };
+  IotTapIp *queued;
 
   iot_col_set_protocol (pkt, "IPv6");
   tree = iot_tree_add_protocol (pkt, parent, &ipv6_fields[F_PROTO], buf, 0, MIN (40u, buf->length));
+  /* Queued where the layer starts, filled in once the header is read. */
+  queued = iot_tap_queue_open (pkt, IOT_TAP_IP, &rec);
   node = iot_tree_add_uint (pkt, tree, &ipv6_fields[F_VERSION], buf, 0, 1, version);
   iot_tree_set_label (pkt, node, "%u%u%u%u .... = Version: %u", version >> 3 & 1, version >> 2 & 1,
                       version >> 1 & 1, version & 1, version);
@@ -412,6 +416,15 @@ dissect_ipv6 (IotPacket *pkt, IotBuf *buf, int parent)
   iot_tree_add_item (pkt, tree, &ipv6_fields[F_HLIM], buf, 7, 1, FALSE);
   memcpy (src.bytes, iot_buf_ptr (buf, 8, 16), 16);
   memcpy (dst.bytes, iot_buf_ptr (buf, 24, 16), 16);
+  if (queued != NULL)
+    {
+      queued->has_header = TRUE;
+      queued->length = (guint16) plen;
+      queued->ttl = iot_buf_u8 (buf, 7);
+      queued->protocol = (guint8) nxt;
+      queued->src = src;
+      queued->dst = dst;
+    }
   add_address (pkt, tree, buf, 8, F_SRC, F_SRC_HOST);
   add_address (pkt, tree, buf, 24, F_DST, F_DST_HOST);
   if (iot_resolve_get_flags () & IOT_RESOLVE_NETWORK)

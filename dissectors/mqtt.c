@@ -2096,6 +2096,9 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
   response_to = tx_response_to (ctx->st, (guint32) index);
   add_frame_link (pkt, tree, F_DUP_OF, extra->dup_of);
   ctx->rec->dup_of = extra->dup_of;
+  ctx->rec->response_to = response_to;
+  ctx->rec->response_in = response_in;
+  ctx->rec->publish_in = extra->publish_in;
   if (response_to != 0)
     {
       add_frame_link (pkt, tree, F_RESPONSE_TO, response_to);
@@ -2107,17 +2110,23 @@ tx_show (IotPacket *pkt, int tree, const IotBuf *msg, guint type, guint8 hdr, Ct
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_REQUEST_MISSING], "No request seen for this %s", iot_value_name (msgtype_names, type));
   add_frame_link (pkt, tree, F_PUBLISH_IN, extra->publish_in);
   if (type == T_PUBCOMP && extra->publish_in != 0)
-    add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
+    {
+      add_delay (pkt, tree, F_HANDSHAKE_TIME, extra->publish_in);
+      if (iot_tap_wanted (pkt, IOT_TAP_MQTT))
+        ctx->rec->handshake_time_ns = iot_packet_time_ns (pkt) - iot_frame_time_ns (pkt, extra->publish_in);
+    }
   add_frame_link (pkt, tree, F_RESPONSE_IN, response_in);
   if (type == T_PUBLISH && tx->expects == T_PUBREC)
     {
       add_frame_link (pkt, tree, F_PUBREC_IN, response_in);
       add_frame_link (pkt, tree, F_PUBREL_IN, extra->pubrel_in);
       add_frame_link (pkt, tree, F_PUBCOMP_IN, extra->pubcomp_in);
+      ctx->rec->pubcomp_in = extra->pubcomp_in;
     }
   if (tx->expects == 0 || response_in != 0 || tx->quiet || ctx->first_pass)
     return;
   ctx->rec->unacknowledged = type == T_PUBLISH;
+  ctx->rec->response_missing = type != T_PUBLISH;
   if (type == T_PUBLISH)
     iot_expert_add_info (pkt, tree, &mqtt_experts[E_PUBLISH_UNACKED], "PUBLISH (QoS %u) never acknowledged (no %s seen)", (hdr >> 1) & 3u,
                     tx->expects == T_PUBACK ? "PUBACK" : "PUBREC");
@@ -2142,7 +2151,7 @@ static IotTapMqtt *
 publish_message (IotPacket *pkt, const IotBuf *msg, guint off, guint8 hdr, Ctx *ctx, IotTapMqtt *scratch)
 {
   IotTapMqtt rec = { .type = hdr >> 4, .qos = -1, .msgid = -1, .cut = TRUE, .keepalive = -1,
-                     .connack = -1, .error_code = -1, .response_time_ns = -1 };
+                     .connack = -1, .error_code = -1, .response_time_ns = -1, .handshake_time_ns = -1 };
   IotTapMqtt *queued;
   guint16 id;
 

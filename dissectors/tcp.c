@@ -1169,14 +1169,14 @@ tap_analysis (guint16 flags)
 /* The segment's header for the segment tap, as its tcp.* fields say;
  * queued before the options, which may end the layer, and given its
  * analysis afterwards.  NULL: nobody asked, or a copy an ICMP error
- * quotes. */
+ * quotes and nobody asked for those. */
 static IotTapTcp *
 publish_segment (IotPacket *pkt, const Segment *seg, guint32 stream, guint32 ack_raw, guint16 flags,
                  gboolean has_len)
 {
-  IotTapTcp record = { stream, seg->seq, ack_raw, has_len ? seg->len : 0, flags, 0 };
+  IotTapTcp record = { stream, seg->seq, ack_raw, has_len ? seg->len : 0, flags, 0, iot_packet_in_error (pkt) };
 
-  if (!iot_tap_wanted (pkt, IOT_TAP_TCP) || iot_packet_in_error (pkt))
+  if (!iot_tap_wanted_here (pkt, IOT_TAP_TCP))
     return NULL;
   return iot_tap_queue_open (pkt, IOT_TAP_TCP, &record);
 }

@@ -5,15 +5,15 @@
  * the packet identifier of its request and travels the other way on the
  * same connection; a CoAP ACK or RST carries the message ID of its CON.
  *
- * What each frame says comes from its tap records: the conversation
- * record of its own TCP or UDP layer (stream and ports), the MQTT and CoAP
- * records (type, packet identifier, QoS, PUBLISH topic; CoAP type, code,
- * message ID) and the expert records (the first warning's message).  The
- * tree is read only for what no record carries: a SUBSCRIBE's or
- * UNSUBSCRIBE's topic filters, a CoAP message's own Uri-Path options (the
- * record names a response's request's URI), the TCP flags and length, and
- * the stream of a packet quoted in an ICMP error, which counts for its
- * stream here while the conversation records leave such copies out. */
+ * What each frame says comes from its tap records, and no tree is made:
+ * the conversation record of its own TCP or UDP layer (stream and ports),
+ * the TCP segment record (flags and length), the MQTT and CoAP records
+ * (type, packet identifier, QoS, PUBLISH topic, a SUBSCRIBE's or
+ * UNSUBSCRIBE's first topic filter; CoAP type, code, message ID, the
+ * message's own Uri-Path) and the expert records (the first warning's
+ * message).  A packet an ICMP error quotes counts for its stream here, as
+ * tcp.stream / udp.stream count it: the dissection asks for the quoted
+ * copies' records too (IOT_DISSECT_QUOTED), marked in_error. */
 #include <string.h>
 
 #include "iot-flow.h"
@@ -36,38 +36,23 @@ static const char *const mqtt_names[16] = {
 
 static const char *const coap_types[4] = { "CON", "NON", "ACK", "RST" };
 
-/* The fields read from the tree (see above), and the records. */
+/* The records read, and the copies an ICMP error quotes among them. */
+#define FLOW_FLAGS (IOT_DISSECT_COLUMNS | IOT_DISSECT_QUOTED | IOT_DISSECT_TAP (IOT_TAP_CONV) \
+                    | IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_MQTT) \
+                    | IOT_DISSECT_TAP (IOT_TAP_COAP) | IOT_DISSECT_TAP (IOT_TAP_EXPERT))
+
+/* coap.code, read for its value names only. */
 typedef struct {
-  const IotField *tcp_stream, *udp_stream, *tcp_src, *tcp_dst, *udp_src, *udp_dst, *tcp_flags, *tcp_len;
-  const IotField *mqtt_type, *mqtt_topic, *coap_code, *coap_path;
+  const IotField *coap_code;
 } Fields;
 
-#define FLOW_TAPS (IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP) \
-                   | IOT_DISSECT_TAP (IOT_TAP_EXPERT))
-
 static void
-fields_init (Fields *f, IotFieldSet *wanted)
+fields_init (Fields *f)
 {
-  const IotField **all[] = {
-    &f->tcp_stream, &f->udp_stream, &f->tcp_src, &f->tcp_dst, &f->udp_src, &f->udp_dst, &f->tcp_flags,
-    &f->tcp_len, &f->mqtt_type, &f->mqtt_topic, &f->coap_code, &f->coap_path,
-  };
-  static const char *const names[] = {
-    "tcp.stream", "udp.stream", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "tcp.flags",
-    "tcp.len", "mqtt.msgtype", "mqtt.topic", "coap.code", "coap.opt.uri_path",
-  };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (all) == G_N_ELEMENTS (names));
-  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    {
-      *all[i] = iot_registry_field (names[i]);
-      /* The code is read for its value names only. */
-      if (*all[i] != NULL && all[i] != &f->coap_code)
-        iot_field_set_add (wanted, *all[i]);
-    }
+  f->coap_code = iot_registry_field ("coap.code");
 }
 
-/* What one frame says, read from its nodes. */
+/* What one frame says, read from its records. */
 typedef struct {
   char     src[64];
   char     dst[64];
@@ -116,46 +101,22 @@ finish_mqtt (FrameFacts *facts, gint type, gint64 id, gint qos, const char *topi
     }
 }
 
-/* The first mqtt.topic of each MQTT message in the tree (a message
- * starts at its mqtt.msgtype), for the topic filters of SUBSCRIBE and
- * UNSUBSCRIBE, which the MQTT records do not carry. */
-static GPtrArray *
-tree_mqtt_topics (const Fields *f, IotPacket *pkt)
-{
-  GPtrArray *topics = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    {
-      const IotNode *node = iot_packet_node (pkt, i);
-
-      if (node->field == NULL)
-        continue;
-      if (node->field == f->mqtt_type)
-        g_ptr_array_add (topics, NULL);
-      else if (node->field == f->mqtt_topic && topics->len > 0 && topics->pdata[topics->len - 1] == NULL)
-        topics->pdata[topics->len - 1] = g_strndup ((const char *) node->v.p, node->vlen);
-    }
-  return topics;
-}
-
 static void
-read_mqtt (FrameFacts *facts, const Fields *f, IotPacket *pkt)
+read_mqtt (FrameFacts *facts, IotPacket *pkt)
 {
   guint n;
   gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n);
-  g_autoptr (GPtrArray) topics = NULL;
 
   for (guint i = 0; i < n; i++)
     {
       const IotTapMqtt *m = records[i];
       g_autoptr (GString) topic = NULL;
 
+      /* A SUBSCRIBE or UNSUBSCRIBE: its first filter, as the tree shows it. */
       if (m->type == 8 || m->type == 10)
         {
-          if (topics == NULL)
-            topics = tree_mqtt_topics (f, pkt);
-          if (i < topics->len && topics->pdata[i] != NULL)
-            topic = g_string_new (topics->pdata[i]);
+          if (m->n_topics > 0)
+            topic = g_string_new (m->topics[0]);
         }
       else if (m->topic != NULL)
         {
@@ -185,12 +146,13 @@ read_coap (FrameFacts *facts, const Fields *f, IotPacket *pkt)
   /* The last message's ID, the first one's code. */
   facts->coap_mid = ((const IotTapCoap *) records[n - 1])->mid;
   code = first->code == 0 ? "Empty" : f->coap_code != NULL ? iot_value_name (f->coap_code->vals, first->code) : NULL;
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  /* Every message's own Uri-Path options, in order. */
+  for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = iot_packet_node (pkt, i);
+      const IotTapCoap *coap = records[i];
 
-      if (node->field != NULL && node->field == f->coap_path)
-        g_string_append_printf (path, "/%.*s", (int) node->vlen, (const char *) node->v.p);
+      if (coap->uri_path != NULL)
+        g_string_append (path, coap->uri_path);
     }
   g_string_append_printf (text, "%s %s mid=%" G_GINT64_FORMAT, coap_types[facts->coap_type], code ? code : "",
                           facts->coap_mid);
@@ -215,11 +177,12 @@ read_tcp_label (FrameFacts *facts)
   append_label (facts->label, text->str);
 }
 
-/* The stream and ports of the frame's own TCP or UDP layer: the first
- * with a stream names it, the last one's ports are the frame's (a tunnel's
- * inner layer).  FALSE when it has none. */
+/* The stream and ports of the frame's TCP or UDP layers, @quoted: those
+ * of the packets ICMP errors quote included.  The first with a stream
+ * names it, the last one's ports are the frame's (a tunnel's inner
+ * layer).  FALSE when none has a stream. */
 static gboolean
-read_conversation (FrameFacts *facts, IotPacket *pkt)
+read_conversation (FrameFacts *facts, IotPacket *pkt, gboolean quoted)
 {
   guint n;
   gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
@@ -229,6 +192,8 @@ read_conversation (FrameFacts *facts, IotPacket *pkt)
       const IotTapConv *conv = records[i];
 
       if (conv->layer != IOT_TAP_LAYER_TCP && conv->layer != IOT_TAP_LAYER_UDP)
+        continue;
+      if (conv->in_error && !quoted)
         continue;
       if (facts->transport == 0 && conv->stream != IOT_TAP_NO_STREAM)
         {
@@ -241,31 +206,19 @@ read_conversation (FrameFacts *facts, IotPacket *pkt)
   return facts->transport != 0;
 }
 
-/* The tree's transport fields: the TCP flags and length, and for a packet
- * quoted in an ICMP error (no record) its stream and ports. */
+/* The last TCP segment's flags and length, quoted copies included. */
 static void
-read_tree_transport (FrameFacts *facts, const Fields *f, IotPacket *pkt, gboolean quoted)
+read_segment (FrameFacts *facts, IotPacket *pkt)
 {
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
-    {
-      const IotNode *node = iot_packet_node (pkt, i);
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_TCP, &n);
 
-      if (node->field == NULL)
-        continue;
-      if (node->field == f->tcp_flags)
-        facts->tcp_flags = node->v.u;
-      else if (node->field == f->tcp_len)
-        facts->tcp_len = node->v.u;
-      else if (!quoted)
-        continue;
-      else if (node->field == f->tcp_stream && facts->transport == 0)
-        facts->transport = 't', facts->stream = node->v.u;
-      else if (node->field == f->udp_stream && facts->transport == 0)
-        facts->transport = 'u', facts->stream = node->v.u;
-      else if (node->field == f->tcp_src || node->field == f->udp_src)
-        facts->src_port = node->v.u;
-      else if (node->field == f->tcp_dst || node->field == f->udp_dst)
-        facts->dst_port = node->v.u;
+  if (n > 0)
+    {
+      const IotTapTcp *tcp = records[n - 1];
+
+      facts->tcp_flags = tcp->flags;
+      facts->tcp_len = tcp->len;
     }
 }
 
@@ -294,10 +247,13 @@ read_frame (FrameFacts *facts, const Fields *f, IotPacket *pkt)
   facts->label = g_string_new (NULL);
   facts->severity = iot_packet_max_severity (pkt);
   read_finding (facts, pkt);
-  read_tree_transport (facts, f, pkt, !read_conversation (facts, pkt));
+  /* The frame's own stream; else the stream of a packet it quotes. */
+  if (!read_conversation (facts, pkt, FALSE))
+    read_conversation (facts, pkt, TRUE);
+  read_segment (facts, pkt);
   iot_packet_format_src (pkt, facts->src, sizeof facts->src);
   iot_packet_format_dst (pkt, facts->dst, sizeof facts->dst);
-  read_mqtt (facts, f, pkt);
+  read_mqtt (facts, pkt);
   read_coap (facts, f, pkt);
   if (facts->label->len == 0 && facts->transport == 't')
     read_tcp_label (facts);
@@ -431,10 +387,7 @@ typedef struct {
 static void
 build_add_wanted_matched (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  Fields f;
-
-  fields_init (&f, wanted);
-  *flags |= IOT_DISSECT_COLUMNS | FLOW_TAPS;
+  *flags |= FLOW_FLAGS;
 }
 
 static void
@@ -472,7 +425,6 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
 {
   IotFile *file = iot_engine_file (engine);
   g_autoptr (IotPacket) pkt = iot_packet_new ();
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (GArray) pending = g_array_new (FALSE, FALSE, sizeof (Pending));
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   g_autoptr (IotFilter) in_stream = NULL;
@@ -484,9 +436,8 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   FlowBuild build = { NULL };
   IotFlow *flow;
 
-  fields_init (&f, wanted);
-  options.fields = wanted;
-  options.flags = IOT_DISSECT_COLUMNS | FLOW_TAPS;
+  fields_init (&f);
+  options.flags = FLOW_FLAGS;
   iot_engine_dissect (engine, pkt, frame, &options);
   read_frame (&facts, &f, pkt);
   build.transport = facts.transport;
@@ -506,7 +457,7 @@ iot_flow_build (IotEngine *engine, guint32 frame, GCancellable *cancellable, GEr
   /* The stream's frames and those quoting a packet in an ICMP error
    * (whose quoted stream counts here) when the first pass indexed them;
    * else every frame is dissected for its stream number only and the
-   * conversation's frames again with the columns and the fields above.
+   * conversation's frames again with the columns and the records above.
    * Either way the listener checks that the first stream number is ours. */
   frames = iot_engine_stream_frames (engine, build.transport == 't' ? IOT_TAP_LAYER_TCP : IOT_TAP_LAYER_UDP,
                                      (guint32) build.stream, TRUE);

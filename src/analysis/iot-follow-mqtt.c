@@ -1,17 +1,15 @@
 /* iot-follow-mqtt.c — the MQTT messages of one TCP connection, readably.
  *
  * The stream's frames (the stream index's, else every frame) are
- * dissected with the MQTT and conversation records and the few MQTT
- * fields no record carries.  The conversation record says whether the
- * frame's own TCP layer is the stream's (a packet quoted in an ICMP error
- * is not); each MQTT record gives its message's type, QoS, DUP flag,
- * packet identifier and PUBLISH topic.  The tree is read for the rest:
- * the dissector's request/response matching (mqtt.response_in,
- * .response_to, .response_time, .pubcomp_in, .handshake_time, .dup_of,
- * .publish_in and the expert items that say an answer never came), a
- * SUBSCRIBE's or UNSUBSCRIBE's topic filters, and the payload as
- * captured.  Each "mqtt" protocol row starts a message, in the order of
- * the records, and the fields after it (up to the next one) belong to it.
+ * dissected with the MQTT and conversation records only: no tree.  The
+ * conversation record says whether the frame's own TCP layer is the
+ * stream's (a packet quoted in an ICMP error is not); each MQTT record is
+ * one message: its type, QoS, DUP flag, packet identifier, topics (a
+ * PUBLISH's, a SUBSCRIBE's or UNSUBSCRIBE's filters), the payload as
+ * captured, and the dissector's request/response matching as its
+ * generated rows show it (mqtt.response_in, .response_to,
+ * .response_time, .pubcomp_in, .handshake_time, .dup_of, .publish_in and
+ * the expert items that say an answer never came).
  */
 #include "iot-follow-mqtt.h"
 #include "iot-format.h"
@@ -30,14 +28,6 @@ struct _IotMqttFollow {
   char    *endpoint[2];       /* client, broker */
 };
 
-typedef struct {
-  const IotField *mqtt, *topic, *msg;
-  const IotField *response_in, *response_to, *response_time, *pubcomp_in, *handshake_time, *dup_of;
-  const IotField *publish_in;
-  const IotField *unacknowledged;    /* MQTT expert items */
-  const IotField *response_missing;
-} Fields;
-
 static const char *const type_names[16] = {
   "RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
   "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
@@ -47,28 +37,6 @@ const char *
 iot_mqtt_type_name (guint type)
 {
   return type < 16 ? type_names[type] : "?";
-}
-
-static void
-fields_init (Fields *f, IotFieldSet *wanted)
-{
-  const IotField **all[] = {
-    &f->mqtt, &f->topic, &f->msg, &f->response_in, &f->response_to, &f->response_time, &f->pubcomp_in,
-    &f->handshake_time, &f->dup_of, &f->publish_in, &f->unacknowledged, &f->response_missing,
-  };
-  static const char *const names[] = {
-    "mqtt", "mqtt.topic", "mqtt.msg", "mqtt.response_in", "mqtt.response_to", "mqtt.response_time",
-    "mqtt.pubcomp_in", "mqtt.handshake_time", "mqtt.dup_of", "mqtt.publish_in",
-    "mqtt.publish.unacknowledged", "mqtt.response.missing",
-  };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (all) == G_N_ELEMENTS (names));
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      *all[i] = iot_registry_field (names[i]);
-      if (*all[i] != NULL)
-        iot_field_set_add (wanted, *all[i]);
-    }
 }
 
 static char *
@@ -97,9 +65,8 @@ message_clear (gpointer p)
 
 /* Adds a topic; a topic alias repeats the same name as a generated row. */
 static void
-add_topic (IotMqttMessage *m, const IotNode *node)
+add_topic (IotMqttMessage *m, const char *topic)
 {
-  const char *topic = (const char *) node->v.p;
   char *joined;
 
   if (topic == NULL || *topic == '\0')
@@ -132,65 +99,37 @@ message_from_record (IotMqttMessage *m, const IotTapMqtt *record)
       iot_format_valid_utf8 ((const guint8 *) record->topic, strlen (record->topic), topic);
       m->topic = g_string_free (topic, FALSE);
     }
+  else if (record->type != IOT_MQTT_PUBLISH)
+    for (guint i = 0; i < record->n_topics; i++)
+      add_topic (m, record->topics[i]);
+  /* The payload as captured (mqtt.msg), when all of it was. */
+  if (record->type == IOT_MQTT_PUBLISH && record->payload_offset > 0 && !record->payload_cut)
+    m->payload = g_bytes_new (record->source + record->payload_offset, record->payload_len);
+  m->response_in = record->response_in;
+  m->response_to = record->response_to;
+  m->response_time_ns = record->response_time_ns;
+  m->pubcomp_in = record->pubcomp_in;
+  m->handshake_time_ns = record->handshake_time_ns;
+  m->dup_of = record->dup_of;
+  m->publish_in = record->publish_in;
+  /* The dissector alone knows which copies of a message still needed an
+   * answer. */
+  m->unanswered = record->unacknowledged || record->response_missing;
 }
 
 /* The MQTT messages of one dissected frame, appended to @out. */
 static void
-collect_frame (IotPacket *pkt, const Fields *f, guint32 number, gint64 time_ns, gboolean from_first,
-               GArray *out)
+collect_frame (IotPacket *pkt, guint32 number, gint64 time_ns, gboolean from_first, GArray *out)
 {
-  IotMqttMessage *m = NULL;
-  guint n_records, k = 0;
+  guint n_records;
   gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_MQTT, &n_records);
 
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  for (guint k = 0; k < n_records; k++)
     {
-      const IotNode *node = iot_packet_node (pkt, i);
-      const IotField *field = node->field;
+      IotMqttMessage fresh = { number, time_ns, from_first };
 
-      if (field == NULL)
-        continue;
-      if (m != NULL && (field == f->unacknowledged || field == f->response_missing))
-        {
-          /* The dissector's expert items: it alone knows which copies of
-           * a message still needed an answer. */
-          m->unanswered = TRUE;
-          continue;
-        }
-      if (field == f->mqtt)
-        {
-          IotMqttMessage fresh = { number, time_ns, from_first };
-
-          fresh.qos = -1;
-          fresh.msgid = -1;
-          fresh.response_time_ns = -1;
-          fresh.handshake_time_ns = -1;
-          if (k < n_records)
-            message_from_record (&fresh, records[k++]);
-          g_array_append_val (out, fresh);
-          m = &g_array_index (out, IotMqttMessage, out->len - 1);
-          continue;
-        }
-      if (m == NULL)
-        continue;
-      if (field == f->topic && m->type != IOT_MQTT_PUBLISH)
-        add_topic (m, node);
-      else if (field == f->msg && m->payload == NULL)
-        m->payload = g_bytes_new (node->v.p, node->vlen);
-      else if (field == f->response_in)
-        m->response_in = (guint32) node->v.u;
-      else if (field == f->response_to)
-        m->response_to = (guint32) node->v.u;
-      else if (field == f->response_time)
-        m->response_time_ns = node->v.i;
-      else if (field == f->pubcomp_in)
-        m->pubcomp_in = (guint32) node->v.u;
-      else if (field == f->handshake_time)
-        m->handshake_time_ns = node->v.i;
-      else if (field == f->dup_of)
-        m->dup_of = (guint32) node->v.u;
-      else if (field == f->publish_in)
-        m->publish_in = (guint32) node->v.u;
+      message_from_record (&fresh, records[k]);
+      g_array_append_val (out, fresh);
     }
 }
 
@@ -216,7 +155,6 @@ in_stream (IotPacket *pkt, guint32 stream)
 typedef struct {
   IotMqttFollow *self;
   IotFile       *file;
-  Fields         f;
   IotAddress     first_addr;
   guint16        first_port, ports[2];
   char          *names[2];
@@ -228,9 +166,6 @@ typedef struct {
 static void
 follow_add_wanted (gpointer data, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  Fields f;
-
-  fields_init (&f, wanted);
   *flags |= IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_MQTT);
 }
 
@@ -261,7 +196,7 @@ follow_frame (gpointer data, IotPacket *pkt)
     }
   from_first = sport == follow->first_port
                && memcmp (iot_packet_net_src (pkt)->bytes, follow->first_addr.bytes, 16) == 0;
-  collect_frame (pkt, &follow->f, n, ts - follow->t0, from_first, self->messages);
+  collect_frame (pkt, n, ts - follow->t0, from_first, self->messages);
   for (guint i = before; i < self->messages->len && follow->client < 0; i++)
     if (g_array_index (self->messages, IotMqttMessage, i).type == IOT_MQTT_CONNECT)
       follow->client = from_first ? 0 : 1;
@@ -275,7 +210,6 @@ static const IotScanListener follow_listener = {
 IotMqttFollow *
 iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
 {
-  g_autoptr (IotFieldSet) wanted = iot_field_set_new ();
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   g_autoptr (GArray) frames = NULL;
   Follow follow = { NULL };
@@ -284,8 +218,7 @@ iot_mqtt_follow_new (IotEngine *engine, guint32 stream, GError **error)
   char **names = follow.names;
   int client;
 
-  fields_init (&follow.f, wanted);
-  if (iot_registry_field ("tcp.stream") == NULL || follow.f.mqtt == NULL)
+  if (iot_registry_field ("tcp.stream") == NULL || iot_registry_field ("mqtt") == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the TCP or MQTT dissector is missing");
       return NULL;

@@ -1,6 +1,12 @@
 /* iot-insight-compare.c — two captures of the same traffic taken at two
  * points: matches their frames and sums up what each flow lost and how
- * much it was delayed between the points. */
+ * much it was delayed between the points.
+ *
+ * A frame's keys come from the records of its own traffic (not the copy an
+ * ICMP error quotes), no tree: the IP header records (IPv4's id), the
+ * TCP and UDP conversation records (which transport), the TCP segment
+ * record (raw sequence and acknowledgement numbers, flags) and the
+ * payload record (the first segment's or datagram's bytes). */
 #include "iot-insight-report-private.h"
 #include "iot-analysis-test.h"
 
@@ -45,7 +51,6 @@ cmp_addr_port (const IotAddress *a, guint16 pa, const IotAddress *b, guint16 pb)
 
 /* Collecting the compare keys as a scan listener. */
 typedef struct {
-  InsightFields f;
   IotFile      *file;
   GArray       *frames;    /* CmpFrame */
 } CompareCollect;
@@ -53,11 +58,50 @@ typedef struct {
 static void
 compare_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
 {
-  CompareCollect *c = self;
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_IP) | IOT_DISSECT_TAP (IOT_TAP_CONV) | IOT_DISSECT_TAP (IOT_TAP_TCP)
+            | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
+}
 
-  for (guint i = 0; i < N_F; i++)
-    if (c->f.f[i] != NULL && (i <= F_UDP_PAYLOAD))
-      iot_field_set_add (wanted, c->f.f[i]);
+/* What the frame's own IP layers say: whether it has one, and the last
+ * IPv4 id read (0: none). */
+static gboolean
+read_ip (IotPacket *pkt, guint32 *ip_id)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_IP, &n);
+  gboolean ip = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapIp *rec = records[i];
+
+      if (rec->in_error)
+        continue;
+      ip = TRUE;
+      if (rec->has_id)
+        *ip_id = rec->id;
+    }
+  return ip;
+}
+
+/* The frame's own transport: the last TCP or UDP layer (6, 17; 0: none). */
+static guint8
+read_transport (IotPacket *pkt)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_CONV, &n);
+  guint8 l4 = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapConv *conv = records[i];
+
+      if (conv->layer == IOT_TAP_LAYER_TCP)
+        l4 = 6;
+      else if (conv->layer == IOT_TAP_LAYER_UDP)
+        l4 = 17;
+    }
+  return l4;
 }
 
 static void
@@ -70,44 +114,37 @@ compare_frame (gpointer self, IotPacket *pkt)
   guint32 ip_id = 0, seq = 0, ack = 0, flags = 0;
   const guint8 *payload = NULL;
   guint payload_len = 0;
-  guint8 l4 = 0;
-  gboolean ip = FALSE, quoted = FALSE;
+  guint8 l4;
   const IotAddress *src, *dst;
   guint16 sport, dport;
   g_autofree char *a = NULL, *b = NULL;
   gboolean fwd;
 
-  for (guint i = 0; i < iot_packet_n_nodes (pkt) && !quoted; i++)
-    {
-      const IotNode *node = iot_packet_node (pkt, i);
-      const IotField *field = node->field;
+  guint n_records;
+  gconstpointer const *records;
 
-      if (field == NULL)
-        continue;
-      if (field == c->f.f[F_IP] || field == c->f.f[F_IPV6])
-        ip = TRUE;
-      else if (field == c->f.f[F_ICMP] || field == c->f.f[F_ICMPV6])
-        quoted = TRUE;   /* the quoted copy must not change the key */
-      else if (field == c->f.f[F_IP_ID])
-        ip_id = (guint32) node->v.u;
-      else if (field == c->f.f[F_TCP])
-        l4 = 6;
-      else if (field == c->f.f[F_UDP])
-        l4 = 17;
-      else if (field == c->f.f[F_TCP_SEQ_RAW])
-        seq = (guint32) node->v.u;
-      else if (field == c->f.f[F_TCP_ACK_RAW])
-        ack = (guint32) node->v.u;
-      else if (field == c->f.f[F_TCP_FLAGS])
-        flags = (guint32) node->v.u;
-      else if ((field == c->f.f[F_TCP_PAYLOAD] || field == c->f.f[F_UDP_PAYLOAD]) && payload == NULL)
-        {
-          payload = node->v.p;
-          payload_len = node->vlen;
-        }
-    }
-  if (!ip)
+  /* The records are the frame's own traffic: a quoted copy must not
+   * change the key. */
+  if (!read_ip (pkt, &ip_id))
     return;
+  l4 = read_transport (pkt);
+  records = iot_packet_tap_records (pkt, IOT_TAP_TCP, &n_records);
+  if (n_records > 0)
+    {
+      const IotTapTcp *tcp = records[n_records - 1];
+
+      seq = tcp->seq_raw;
+      ack = tcp->ack_raw;
+      flags = tcp->flags;
+    }
+  records = iot_packet_tap_records (pkt, IOT_TAP_PAYLOAD, &n_records);
+  if (n_records > 0)
+    {
+      const IotTapPayload *data = records[0];
+
+      payload = data->data;
+      payload_len = data->length;
+    }
   src = iot_packet_net_src (pkt);
   dst = iot_packet_net_dst (pkt);
   iot_packet_get_ports (pkt, &sport, &dport);
@@ -157,7 +194,6 @@ compare_collect (IotEngine *engine)
   g_autoptr (IotScan) scan = iot_scan_new (engine);
   CompareCollect c = { .file = iot_engine_file (engine) };
 
-  insight_fields_init (&c.f);
   c.frames = g_array_new (FALSE, FALSE, sizeof (CmpFrame));
   iot_scan_add_listener (scan, &compare_listener, &c, NULL);
   iot_scan_run (scan, NULL, NULL, NULL, NULL);

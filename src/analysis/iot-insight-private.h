@@ -496,7 +496,6 @@ void            insight_finish_wpan (IotInsight *self);
  * pairing. */
 void            insight_radio_init (IotInsight *self);
 void            insight_radio_clear (IotInsight *self);
-void            insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted);
 /* The tap records the radio modules read (802.15.4, Zigbee, radio
  * headers, 802.11, Bluetooth LE). */
 void            insight_radio_add_taps (IotDissectFlags *flags);

@@ -6,15 +6,15 @@
  * man in the middle (Just Works, legacy pairing).  Wi-Fi has its own
  * module, iot-insight-wifi.c.
  *
- * The module reads the link layer's IotTapBtle records; ATT and SMP it
- * still reads from the tree's fields (a notification's value is shown as
- * the tree shows it, decoded by the characteristic's own field), and only
- * on the data-channel packets that can carry them. */
+ * The module reads records, no tree: the link layer's IotTapBtle, and on
+ * the data-channel packets that can carry them the IotTapAtt records of
+ * ATT PDUs (opcode, handle, a notification's value as -T fields shows its
+ * row, decoded by the characteristic's own field) and SMP pairing
+ * methods. */
 #include <stdio.h>
 #include <string.h>
 
 #include "iot-insight-private.h"
-#include "iot-format.h"
 
 #define NS_PER_S 1e9
 #define NS_PER_MS 1e6
@@ -30,24 +30,6 @@
 #define MIN_EVENTS 3
 /* Values of a notification series shown in the summary. */
 #define SERIES_SHOWN 8
-
-enum {
-  R_BTATT_OPCODE, R_BTATT_HANDLE, R_BTATT_VALUE, R_BTSMP_METHOD,
-  N_R
-};
-
-static const char *const radio_field_names[N_R] = {
-  [R_BTATT_OPCODE] = "btatt.opcode", [R_BTATT_HANDLE] = "btatt.handle", [R_BTATT_VALUE] = "btatt.value",
-  [R_BTSMP_METHOD] = "btsmp.pairing_method",
-};
-
-/* Where a notification's value lands: the characteristic's own field
- * when btatt knows it from the GATT discovery, else btatt.value. */
-static const char *const value_field_names[] = {
-  "btatt.value", "btatt.temperature", "btatt.humidity", "btatt.pressure", "btatt.battery_level",
-  "btatt.heart_rate_measurement.value.8", "btatt.heart_rate_measurement.value.16",
-};
-#define N_VALUE_FIELDS G_N_ELEMENTS (value_field_names)
 
 #define ADVERTISING_AA 0x8e89bed6u
 #define ATT_NOTIFICATION 0x1b
@@ -72,8 +54,6 @@ typedef struct {
 } Notifications;
 
 struct _InsightRadio {
-  const IotField *f[N_R];
-  const IotField *value_fields[N_VALUE_FIELDS];
   GHashTable *adv;          /* address → Events (every advertising PDU) */
   GHashTable *periodic;     /* access address → Events (AUX_SYNC_IND of a periodic train) */
   GHashTable *connections;  /* access address → Connection */
@@ -118,10 +98,6 @@ insight_radio_init (IotInsight *self)
 {
   InsightRadio *r = g_new0 (InsightRadio, 1);
 
-  for (guint i = 0; i < N_R; i++)
-    r->f[i] = iot_registry_field (radio_field_names[i]);
-  for (guint i = 0; i < N_VALUE_FIELDS; i++)
-    r->value_fields[i] = iot_registry_field (value_field_names[i]);
   r->adv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, events_free);
   r->periodic = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, events_free);
   r->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, connection_free);
@@ -146,28 +122,12 @@ insight_radio_clear (IotInsight *self)
   g_clear_pointer (&self->radio, g_free);
 }
 
-void
-insight_radio_add_wanted (IotInsight *self, IotFieldSet *wanted)
-{
-  iot_field_set_add_each (wanted, self->radio->f, N_R);
-  iot_field_set_add_each (wanted, self->radio->value_fields, N_VALUE_FIELDS);
-}
-
 /* For this module, iot-insight-wpan.c and iot-insight-wifi.c. */
 void
 insight_radio_add_taps (IotDissectFlags *flags)
 {
   *flags |= IOT_DISSECT_TAP (IOT_TAP_WPAN) | IOT_DISSECT_TAP (IOT_TAP_ZIGBEE) | IOT_DISSECT_TAP (IOT_TAP_RADIO)
-            | IOT_DISSECT_TAP (IOT_TAP_WLAN) | IOT_DISSECT_TAP (IOT_TAP_BTLE);
-}
-
-static gboolean
-is_value_field (const InsightRadio *r, const IotField *field)
-{
-  for (guint i = 0; i < N_VALUE_FIELDS; i++)
-    if (r->value_fields[i] == field)
-      return TRUE;
-  return FALSE;
+            | IOT_DISSECT_TAP (IOT_TAP_WLAN) | IOT_DISSECT_TAP (IOT_TAP_BTLE) | IOT_DISSECT_TAP (IOT_TAP_ATT);
 }
 
 /* ---- reading a packet -------------------------------------------------------------- */
@@ -187,15 +147,6 @@ static char *
 mac_text (const guint8 *mac)
 {
   return g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-}
-
-static int
-radio_index (const InsightRadio *r, const IotField *field)
-{
-  for (guint i = 0; i < N_R; i++)
-    if (r->f[i] == field)
-      return (int) i;
-  return -1;
 }
 
 /* The link layer's record (the last, as the tree's fields said it; the
@@ -224,42 +175,29 @@ read_btle (RadioFacts *rf, const IotTapBtle *b)
     }
 }
 
-/* ATT and SMP, from the tree: see the top of the file. */
+/* ATT and SMP, from their records: the last opcode, the last handle, the
+ * first notification's value, the last pairing method. */
 static void
-read_radio (const InsightRadio *r, IotPacket *pkt, RadioFacts *rf)
+read_att (IotPacket *pkt, RadioFacts *rf)
 {
-  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_ATT, &n);
+
+  for (guint i = 0; i < n; i++)
     {
-      const IotNode *node = iot_packet_node (pkt, i);
-      int idx = node->field ? radio_index (r, node->field) : -1;
+      const IotTapAtt *att = records[i];
 
-      /* The value of a notification, decoded where btatt knows the
-       * characteristic (a temperature in °C), else its bytes in hex. */
-      if (rf->att_opcode == ATT_NOTIFICATION && rf->att_value == NULL && node->field != NULL
-          && is_value_field (r, node->field))
+      if (att->smp)
         {
-          GString *text = g_string_new (NULL);
-
-          iot_format_field_value (pkt, node, text);
-          rf->att_value = g_string_free (text, FALSE);
+          if (att->pairing_method != NULL)
+            rf->smp_method = att->pairing_method;
+          continue;
         }
-
-      switch (idx)
-        {
-        case R_BTATT_OPCODE:
-          rf->att_opcode = (gint) node->v.u;
-          break;
-        case R_BTATT_HANDLE:
-          rf->att_handle = (guint) node->v.u;
-          break;
-        case R_BTATT_VALUE:
-          break;
-        case R_BTSMP_METHOD:
-          rf->smp_method = (const char *) node->v.p;
-          break;
-        default:
-          break;
-        }
+      rf->att_opcode = att->opcode;
+      if (att->handle >= 0)
+        rf->att_handle = (guint) att->handle;
+      if (att->value != NULL && rf->att_value == NULL)
+        rf->att_value = g_strdup (att->value);
     }
 }
 
@@ -387,7 +325,7 @@ insight_radio_packet (IotInsight *self, IotPacket *pkt, guint32 number, gint64 r
     read_btle (&rf, records[i]);
   /* ATT and SMP travel on a connection's data channel only. */
   if (rf.has_aa && rf.aa != ADVERTISING_AA && !rf.has_pdu_type)
-    read_radio (r, pkt, &rf);
+    read_att (pkt, &rf);
   if (rf.has_aa)
     {
       if (rf.has_interval)

@@ -741,7 +741,6 @@ void
 iot_insight_add_wanted (IotInsight *self, IotFieldSet *wanted)
 {
   insight_fields_add (&self->f, wanted);
-  insight_radio_add_wanted (self, wanted);
 }
 
 

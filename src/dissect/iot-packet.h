@@ -38,6 +38,10 @@ typedef enum {
   IOT_DISSECT_TREE    = 1 << 0,   /* every field, for the tree / -V / JSON */
   IOT_DISSECT_COLUMNS = 1 << 1,   /* the summary columns */
   IOT_DISSECT_READINGS = 1 << 2,  /* the numeric readings payloads carry */
+  /* The conversation and TCP segment records (IOT_TAP_CONV, IOT_TAP_TCP)
+   * also for the copy an ICMP error quotes, marked in_error: for a reader
+   * that counts such a copy in its stream, as tcp.stream / udp.stream do. */
+  IOT_DISSECT_QUOTED  = 1 << 3,
 } IotDissectFlags;
 
 /* A reassembled or decoded data source other than the frame itself. */

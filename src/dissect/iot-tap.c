@@ -24,6 +24,8 @@ static const gsize record_size[IOT_TAP_N] = {
   [IOT_TAP_DNS] = sizeof (IotTapDns),
   [IOT_TAP_LAN] = sizeof (IotTapLan),
   [IOT_TAP_CERT] = sizeof (IotTapCert),
+  [IOT_TAP_IP] = sizeof (IotTapIp),
+  [IOT_TAP_ATT] = sizeof (IotTapAtt),
 };
 
 gboolean
@@ -32,8 +34,15 @@ iot_tap_wanted (IotPacket *pkt, IotTapId tap)
   return (pkt->flags & IOT_DISSECT_TAP (tap)) != 0;
 }
 
-/* The last network layer of the frame's own traffic: transport layers take
- * their addresses from it, as tshark's do.  NULL: there is none. */
+gboolean
+iot_tap_wanted_here (IotPacket *pkt, IotTapId tap)
+{
+  return iot_tap_wanted (pkt, tap) && (!pkt->in_error || (pkt->flags & IOT_DISSECT_QUOTED));
+}
+
+/* The last network layer of the frame's own traffic, or of the quoted
+ * packet for a layer of it: transport layers take their addresses from
+ * it, as tshark's do.  NULL: there is none. */
 static const IotTapConv *
 last_network_layer (IotPacket *pkt)
 {
@@ -43,19 +52,22 @@ last_network_layer (IotPacket *pkt)
     {
       const IotTapConv *conv = g_ptr_array_index (records, i);
 
-      if (conv->layer == IOT_TAP_LAYER_IPV4 || conv->layer == IOT_TAP_LAYER_IPV6)
+      if ((conv->layer == IOT_TAP_LAYER_IPV4 || conv->layer == IOT_TAP_LAYER_IPV6)
+          && conv->in_error == pkt->in_error)
         return conv;
     }
   return NULL;
 }
 
 /* A conversation record: only the frame's own layers count (not the packet
- * an ICMP error quotes), and a transport needs a network layer below it. */
+ * an ICMP error quotes, unless asked for), and a transport needs a network
+ * layer below it. */
 static gboolean
 complete_conv (IotPacket *pkt, IotTapConv *conv)
 {
-  if (pkt->in_error)
+  if (!iot_tap_wanted_here (pkt, IOT_TAP_CONV))
     return FALSE;
+  conv->in_error = pkt->in_error;
   conv->depth = (guint) pkt->depth;
   conv->cut = FALSE;
   if (conv->layer == IOT_TAP_LAYER_TCP || conv->layer == IOT_TAP_LAYER_UDP)

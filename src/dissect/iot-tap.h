@@ -43,6 +43,8 @@ typedef enum {
   IOT_TAP_DNS,       /* IotTapDns: one DNS or multicast DNS message */
   IOT_TAP_LAN,       /* IotTapLan: one ARP, DHCP or NTP message */
   IOT_TAP_CERT,      /* IotTapCert: one X.509 certificate a TLS/DTLS Certificate message carries */
+  IOT_TAP_IP,        /* IotTapIp: one IPv4 or IPv6 header */
+  IOT_TAP_ATT,       /* IotTapAtt: one Bluetooth ATT PDU or SMP pairing method */
   IOT_TAP_N
 } IotTapId;
 
@@ -64,7 +66,8 @@ typedef enum {
 } IotTapLayer;
 
 /* One layer of the frame's own traffic (not the packet an ICMP error
- * quotes), as tshark's conversation taps see it.  Transport layers carry
+ * quotes, unless IOT_DISSECT_QUOTED asks for it), as tshark's
+ * conversation taps see it.  Transport layers carry
  * the addresses of the network layer below them.  @cut: the layer ended
  * early (truncated or malformed) and tshark counts nothing for it. */
 typedef struct {
@@ -74,6 +77,7 @@ typedef struct {
   guint16  sport, dport;        /* TCP and UDP */
   guint32  stream;              /* tcp.stream / udp.stream, else IOT_TAP_NO_STREAM */
   guint    depth;               /* layer nesting, for the cut */
+  gboolean in_error;            /* a copy an ICMP error quotes (only with IOT_DISSECT_QUOTED) */
 } IotTapConv;
 
 /* One MQTT control packet.  The connection it travels on is the frame's
@@ -110,6 +114,16 @@ typedef struct {
   gint64        response_time_ns;   /* mqtt.response_time, -1: none (an answer only, after the first pass) */
   guint32       dup_of;         /* mqtt.dup_of: the frame this copy repeats, 0: none */
   gboolean      unacknowledged; /* mqtt.publish.unacknowledged (only after the first pass) */
+  /* The request/response matching, as the generated mqtt.* rows say
+   * (0: no row): the frames of this message's answer, of the request it
+   * answers, of the PUBLISH a PUBREL or PUBCOMP completes, of a QoS 2
+   * PUBLISH's PUBCOMP; a PUBCOMP's time since its PUBLISH. */
+  guint32       response_in;    /* mqtt.response_in */
+  guint32       response_to;    /* mqtt.response_to */
+  guint32       publish_in;     /* mqtt.publish_in */
+  guint32       pubcomp_in;     /* mqtt.pubcomp_in */
+  gint64        handshake_time_ns;  /* mqtt.handshake_time, -1: none */
+  gboolean      response_missing;   /* mqtt.response.missing (only after the first pass) */
 } IotTapMqtt;
 
 /* One CoAP message; @request_frame / @response_frame pair a request and
@@ -124,6 +138,9 @@ typedef struct {
   const char   *uri;            /* a request's Uri-*, a response's request's; NULL: none */
   guint32       request_frame, response_frame;
   gboolean      retransmission; /* a request or CON/NON response seen before */
+  /* The message's own Uri-Path options, each after a '/', as the
+   * coap.opt.uri_path rows hold them ("/a/b"); NULL: none. */
+  const char   *uri_path;
   /* Queued where the message starts and filled in as it is read (see
    * IotTapMqtt.cut): a message cut short keeps what came before the cut. */
   gboolean      cut;
@@ -366,7 +383,7 @@ typedef struct {
   const char   *content_type;   /* the last http.content_type (the one the body goes by) */
 } IotTapHttp;
 /* One TCP segment of the frame's own traffic (not a copy an ICMP error
- * quotes), as its tcp.* fields say; the ports and addresses are the
+ * quotes, unless IOT_DISSECT_QUOTED asks for it), as its tcp.* fields say; the ports and addresses are the
  * frame's TCP conversation record.  @analysis holds the
  * tcp.analysis.* items the second pass shows (none in the first pass). */
 typedef enum {
@@ -385,6 +402,7 @@ typedef struct {
   guint32  len;                 /* tcp.len; 0 when the header length runs past the segment */
   guint16  flags;               /* tcp.flags; 0 when the header length is bogus (below 20) */
   guint16  analysis;            /* IotTapTcpAnalysis */
+  gboolean in_error;            /* a copy an ICMP error quotes (only with IOT_DISSECT_QUOTED) */
 } IotTapTcp;
 
 /* One DNS or multicast DNS message (the dns.* fields of one "dns" or
@@ -480,10 +498,44 @@ typedef struct {
   const char  **dns_names;
   guint         n_dns_names;
 } IotTapCert;
+/* One IPv4 or IPv6 header, queued where the layer starts (one per ip /
+ * ipv6 row) and filled in as it is read, the copy an ICMP error quotes
+ * included (marked).  A bogus version or header length ends it early. */
+typedef struct {
+  guint8     version;           /* 4 or 6: the dissector's, whatever the field says */
+  gboolean   in_error;          /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean   has_id;            /* IPv4: ip.id was read */
+  guint16    id;                /* ip.id */
+  gboolean   has_header;        /* the rest of the fixed header was read, addresses included */
+  guint16    length;            /* ip.len (total) / ipv6.plen (payload), as sent */
+  guint8     ttl;               /* ip.ttl / ipv6.hlim */
+  guint8     protocol;          /* ip.proto / ipv6.nxt (the first next header) */
+  gboolean   dont_fragment;     /* IPv4: ip.flags.df */
+  gboolean   more_fragments;    /* IPv4: ip.flags.mf */
+  guint16    frag_offset;       /* IPv4: ip.frag_offset, in 8-byte units */
+  IotAddress src, dst;          /* ip.src / ip.dst, ipv6.src / ipv6.dst */
+} IotTapIp;
+
+/* One Bluetooth ATT PDU, queued at its opcode and filled in as it is
+ * read, or (@smp) the pairing method an SMP packet's exchange settled. */
+typedef struct {
+  gboolean    smp;              /* an SMP record: only @pairing_method */
+  gint16      opcode;           /* btatt.opcode; -1: SMP */
+  gint32      handle;           /* the PDU's last btatt.handle row (generated ones included); -1: none */
+  /* A Handle Value Notification (0x1b): its value as its first value row
+   * (btatt.value, or the characteristic's own field: btatt.temperature …)
+   * gives it in -T fields; NULL: no such row, or another opcode. */
+  const char *value;
+  const char *pairing_method;   /* SMP: btsmp.pairing_method; NULL: none */
+} IotTapAtt;
 
 /* Whether someone asked for @tap's records in this dissection: a
  * dissector tests it before building a record that costs anything. */
 gboolean      iot_tap_wanted (IotPacket *pkt, IotTapId tap);
+/* Whether the layer being read is to publish @tap's records: asked for,
+ * and the frame's own traffic or, with IOT_DISSECT_QUOTED, a copy an
+ * ICMP error quotes. */
+gboolean      iot_tap_wanted_here (IotPacket *pkt, IotTapId tap);
 /* Queues a copy of @record (the struct of @tap's type) for the listeners;
  * nothing when nobody asked for @tap. */
 void          iot_tap_queue (IotPacket *pkt, IotTapId tap, gconstpointer record);
