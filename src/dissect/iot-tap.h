@@ -52,6 +52,8 @@ typedef enum {
 #define IOT_DISSECT_TAP_SHIFT 8
 #define IOT_DISSECT_TAP(id)   (1u << (IOT_DISSECT_TAP_SHIFT + (guint) (id)))
 #define IOT_DISSECT_TAPS      (((1u << IOT_TAP_N) - 1u) << IOT_DISSECT_TAP_SHIFT)
+/* Every tap's bit must fit the 32-bit IotDissectFlags: 8 + 24 taps at most. */
+G_STATIC_ASSERT (IOT_DISSECT_TAP_SHIFT + IOT_TAP_N <= 32);
 
 /* No tcp.stream / udp.stream. */
 #define IOT_TAP_NO_STREAM G_MAXUINT32
