@@ -7,9 +7,6 @@
  * in the first pass), so a later read or notification can be named
  * ("Battery: Battery Level") and its value decoded. */
 #include "iot-dissector.h"
-#include "iot-format.h"
-#include "iot-packet.h"
-#include "iot-tap.h"
 #include "bt-radio.h"
 #include "bt-names.h"
 
@@ -513,34 +510,10 @@ static void
 tap_value (IotPacket *pkt, int field, const IotBuf *buf, guint off, guint len)
 {
   IotTapAtt *rec = tap_record (pkt);
-  IotNode node = { .field = &btatt_fields[field] };
-  GString *text;
 
   if (rec == NULL || rec->opcode != 0x1b || rec->value != NULL)
     return;
-  switch (btatt_fields[field].type)
-    {
-    case IOT_FT_BYTES:
-      node.v.p = iot_buf_ptr (buf, off, len);
-      node.vlen = len;
-      break;
-    case IOT_FT_INT16:
-      node.v.i = (gint16) iot_buf_u16le (buf, off);
-      break;
-    case IOT_FT_UINT8:
-      node.v.u = iot_buf_u8 (buf, off);
-      break;
-    case IOT_FT_UINT16:
-      node.v.u = iot_buf_u16le (buf, off);
-      break;
-    default:
-      node.v.u = iot_buf_u32le (buf, off);
-      break;
-    }
-  text = g_string_new (NULL);
-  iot_format_field_value (pkt, &node, text);
-  rec->value = iot_packet_strndup (pkt, text->str, text->len);
-  g_string_free (text, TRUE);
+  rec->value = iot_packet_field_text (pkt, &btatt_fields[field], buf, off, len, TRUE);
 }
 
 static int

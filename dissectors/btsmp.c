@@ -1,7 +1,6 @@
 /* btsmp.c — the Security Manager Protocol: how two BLE devices pair,
  * agree on keys and choose how to authenticate each other. */
 #include "iot-dissector.h"
-#include "iot-tap.h"
 #include "bt-radio.h"
 
 enum {

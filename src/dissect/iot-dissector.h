@@ -214,6 +214,12 @@ const char *iot_packet_reading_series (IotPacket *pkt);
 gpointer  iot_packet_alloc (IotPacket *pkt, gsize size);
 char     *iot_packet_strdup_printf (IotPacket *pkt, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 char     *iot_packet_strndup (IotPacket *pkt, const char *s, gsize len);
+/* The text @field's row would show for the value at @off (@len bytes;
+ * integers, booleans and bytes), in @pkt's memory: what a tap record
+ * carries when its reader shows a value as the tree does, without the
+ * row being made. */
+char     *iot_packet_field_text (IotPacket *pkt, const IotField *field, const IotBuf *buf, guint off,
+                                 guint len, gboolean little_endian);
 /* Bytes from the wire as labels and the Info column show them (tshark's
  * format_text): control characters escaped (\022, \r …), what is not
  * UTF-8 as U+FFFD; one line of valid UTF-8, in packet scratch memory. */

@@ -968,6 +968,31 @@ iot_tree_add_item_ret_uint (IotPacket *pkt, int parent, const IotField *field,
     }
 }
 
+char *
+iot_packet_field_text (IotPacket *pkt, const IotField *field, const IotBuf *buf, guint off, guint len,
+                       gboolean little_endian)
+{
+  IotNode node = { .field = field };
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (field->type == IOT_FT_BYTES)
+    {
+      node.v.p = iot_buf_ptr (buf, off, len);
+      node.vlen = len;
+    }
+  else
+    {
+      guint64 value = apply_mask (field, read_uint (buf, off, len, little_endian));
+
+      if (iot_field_type_is_signed (field->type))
+        node.v.i = sign_extend (value, field->bitmask ? 64 : len * 8);
+      else
+        node.v.u = value;
+    }
+  iot_format_field_value (pkt, &node, text);
+  return iot_packet_strndup (pkt, text->str, text->len);
+}
+
 int
 iot_tree_add_item_wanted (IotPacket *pkt, int parent, const IotField *field, const IotBuf *buf,
                    guint off, guint len, gboolean little_endian)
