@@ -205,6 +205,14 @@ taps_requested (void)
   return reports != NULL || readings_requests != NULL || insight_requested ();
 }
 
+/* The reports learn the capture's duration from every frame's time
+ * before they hear the first frame (iot_stats_begin). */
+gboolean
+taps_need_all_frames (void)
+{
+  return reports != NULL;
+}
+
 /* The one scan's listeners; they need every frame, in order.  The
  * reports see every frame -R keeps, whatever -Y shows, as tshark's taps
  * do; readings and the insight see every frame (readings apply their own
