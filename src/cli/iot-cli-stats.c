@@ -259,6 +259,7 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
    * frames anyway (-q, no filter): beside a tree or a filter's rows it
    * shares that pass, as it always has (it names a malformed packet's
    * layer by the last of the rows it sees). */
+  iot_scan_set_first_pass_thread (taps, first_pass_threaded ());
   taps_in_first_pass = opts.count <= 0
                        && (!insight_requested ()
                            || (opts.quiet && opts.display_filter == NULL && opts.read_filter == NULL))

@@ -341,7 +341,7 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
 /* Whether the first pass may use a second thread (indexing beside it,
  * listeners behind it): IOTSCOPE_FIRST_PASS_THREADS=1, or
  * IOTSCOPE_THREADS=1, keeps it on one, to compare. */
-static gboolean
+gboolean
 first_pass_threaded (void)
 {
   const char *env = g_getenv ("IOTSCOPE_FIRST_PASS_THREADS");
