@@ -264,6 +264,10 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
                        && (!insight_requested ()
                            || (opts.quiet && opts.display_filter == NULL && opts.read_filter == NULL))
                        && iot_scan_attach_first_pass (taps);
+  if (g_getenv ("IOTSCOPE_TIMING") != NULL)
+    g_printerr ("iotscope: first-pass listeners: %s\n",
+                !taps_in_first_pass ? "none (a pass of their own)"
+                : iot_scan_first_pass_relayed (taps) ? "on a thread of their own" : "on the pass's thread");
 }
 
 /* What the listeners add to the second pass's dissection. */

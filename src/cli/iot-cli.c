@@ -428,6 +428,8 @@ run (void)
   file = threaded ? iot_file_open_indexing (opts.read_file, &error) : iot_file_open (opts.read_file, &error);
   if (file == NULL)
     return fail ("%s", error->message);
+  if (g_getenv ("IOTSCOPE_TIMING") != NULL)
+    g_printerr ("iotscope: indexing %s the first pass\n", iot_file_indexing_done (file) ? "before" : "beside");
   if ((opts.count > 0 || taps_need_all_frames ()) && !iot_file_finish_indexing (file, &error))
     return fail ("%s", error->message);
   engine = iot_engine_new (file);

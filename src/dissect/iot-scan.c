@@ -358,6 +358,12 @@ relay_free (Relay *relay)
   g_free (relay);
 }
 
+gboolean
+iot_scan_first_pass_relayed (IotScan *scan)
+{
+  return scan->relay != NULL;
+}
+
 void
 iot_scan_set_first_pass_thread (IotScan *scan, gboolean threaded)
 {

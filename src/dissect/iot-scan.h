@@ -127,5 +127,7 @@ gboolean iot_scan_attach_first_pass (IotScan *scan);
  * reads could depend on how far the pass has got (-N nd: names from the
  * DNS answers seen so far): the scan then stays on the pass's thread. */
 void     iot_scan_set_first_pass_thread (IotScan *scan, gboolean threaded);
+/* Whether the attached listeners hear the first pass on their thread. */
+gboolean iot_scan_first_pass_relayed (IotScan *scan);
 
 G_END_DECLS
