@@ -69,7 +69,8 @@ grep -q "first-pass listeners: on a thread of their own" "$tmp/timing" || { echo
 IOTSCOPE_TIMING=1 IOTSCOPE_FIRST_PASS_THREADS=1 "$cli" -r "$tmp/long.pcap" -q -z insight 2> "$tmp/timing" > /dev/null
 grep -q "first-pass listeners: on the pass's thread" "$tmp/timing" || { echo "FAIL: IOTSCOPE_FIRST_PASS_THREADS=1 kept a second thread"; cat "$tmp/timing"; failed=$((failed + 1)); }
 
-argsets=("-q -z insight" "-q -z conv,tcp -z endpoints,ip" "-q -z insight -z conv,udp" "-q -z io,phs" "-c 7" "")
+argsets=("-q -z insight" "-q -z conv,tcp -z endpoints,ip" "-q -z insight -z conv,udp" "-q -z io,phs" "-c 7" ""
+         "-z conv,tcp -z endpoints,ip")
 for file in long cut; do
   for i in "${!argsets[@]}"; do
     # shellcheck disable=SC2086
