@@ -51,6 +51,17 @@ typedef struct {
   gsize  length;
 } Mapping;
 
+/* A whole file indexed by a thread of its own (iot_file_open_indexing). */
+typedef struct {
+  GThread  *thread;
+  GMutex    lock;
+  GCond     cond;
+  gint      published;   /* frames readers may use (atomic); final once @done */
+  gboolean  done;        /* under @lock */
+  gboolean  ok;
+  GError   *error;
+} Indexing;
+
 struct _IotFile {
   gint           ref_count;
   char          *path;
@@ -65,6 +76,7 @@ struct _IotFile {
   IotFrameIndex *frames;
   char          *damage;
   GrowingState  *growing;  /* NULL unless opened with iot_file_open_growing */
+  Indexing      *indexing; /* NULL unless opened with iot_file_open_indexing */
   IotFrameNotes *notes;    /* marks, ignores, comment edits */
 };
 
@@ -113,10 +125,20 @@ detect_format (IotFile *self, GError **error)
   return TRUE;
 }
 
+/* The frames the writer has indexed: more than readers see while a
+ * thread indexes (iot_file_open_indexing) or a growing file is refreshed. */
+static guint32
+writer_n_frames (IotFile *self)
+{
+  if (self->growing != NULL)
+    return (guint32) self->growing->n_frames;
+  return iot_frame_index_len (self->frames);
+}
+
 static void
 set_damage (IotFile *self, const char *why)
 {
-  guint32 n = iot_file_n_frames (self);
+  guint32 n = writer_n_frames (self);
 
   g_free (self->damage);
   self->damage = g_strdup_printf ("the file is cut short or damaged after frame %u (%s); %s",
@@ -158,6 +180,16 @@ iot_file_drop_pages (IotFile *self, guint32 from, guint32 to)
                to <= n ? iot_frame_index_offset (self->frames, to - 1) : self->size);
 }
 
+/* Lets readers at frames 1 … @n (indexed, and intact when last looked at). */
+static void
+publish_frames (Indexing *indexing, guint32 n)
+{
+  g_mutex_lock (&indexing->lock);
+  g_atomic_int_set (&indexing->published, (gint) n);
+  g_cond_broadcast (&indexing->cond);
+  g_mutex_unlock (&indexing->lock);
+}
+
 static gboolean
 index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error)
 {
@@ -176,6 +208,8 @@ index_tick (guint64 offset, guint32 n_frames, gpointer user_data, GError **error
    * the page cache, not in this process. */
   drop_mapped (t->file, t->dropped, offset);
   t->dropped = offset;
+  if (t->file->indexing != NULL)
+    publish_frames (t->file->indexing, n_frames);
   if (t->progress && !t->progress (offset, t->file->size, n_frames, t->user_data))
     {
       g_set_error (error, IOT_FILE_ERROR, IOT_FILE_ERROR_CANCELLED, "loading was cancelled");
@@ -200,9 +234,9 @@ file_new (const char *name)
 /* How many of the indexed frames (from the first) still have all their
  * bytes in the file, as far as is known. */
 static guint32
-count_intact (IotFile *self, guint64 gone_from)
+count_intact (IotFile *self, guint64 gone_from, guint32 n)
 {
-  guint32 lo = 0, hi = iot_file_n_frames (self);
+  guint32 lo = 0, hi = n;
 
   /* Frames lie in the file in the order they are numbered. */
   while (lo < hi)
@@ -233,11 +267,18 @@ static gboolean
 drop_lost_frames (IotFile *self)
 {
   g_autofree char *why = NULL;
+  guint32 intact;
 
   iot_file_guard_check (self->guard, self->size);
   if (iot_file_guard_gone_from (self->guard) >= self->size)
     return FALSE;
-  iot_frame_index_truncate (self->frames, count_intact (self, iot_file_guard_gone_from (self->guard)));
+  intact = count_intact (self, iot_file_guard_gone_from (self->guard), writer_n_frames (self));
+  /* Frames a thread has already published stay (readers may be at them):
+   * their bytes read as gone (iot_file_first_lost()), as when the file
+   * shrinks after indexing. */
+  if (self->indexing != NULL)
+    intact = MAX (intact, (guint32) g_atomic_int_get (&self->indexing->published));
+  iot_frame_index_truncate (self->frames, intact);
   why = shrink_reason (self);
   set_damage (self, why);
   return TRUE;
@@ -247,14 +288,14 @@ drop_lost_frames (IotFile *self)
  * in-memory captures share one path.  IOTSCOPE_TIMING=1 prints how long
  * it took (stderr). */
 static gboolean
-index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
-             gpointer user_data, GError **error)
+index_frames (IotFile *self, gboolean format_known, GCancellable *cancellable, IotFileProgress progress,
+              gpointer user_data, GError **error)
 {
   IndexTicks ticks = { self, cancellable, progress, user_data, 0 };
   g_autofree char *damage = NULL;
   g_autoptr (GError) local_error = NULL;
   gint64 started = g_get_monotonic_time ();
-  gboolean ok = detect_format (self, &local_error), indexed = ok;
+  gboolean ok = format_known || detect_format (self, &local_error), indexed = ok;
 
   if (ok && self->format == IOT_FILE_FORMAT_PCAPNG)
     ok = iot_pcapng_index (self->bytes, self->size, self->frames, index_tick, &ticks, &damage,
@@ -285,6 +326,13 @@ index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
   if (progress)
     progress (self->size, self->size, iot_frame_index_len (self->frames), user_data);
   return TRUE;
+}
+
+static gboolean
+index_bytes (IotFile *self, GCancellable *cancellable, IotFileProgress progress,
+             gpointer user_data, GError **error)
+{
+  return index_frames (self, FALSE, cancellable, progress, user_data, error);
 }
 
 /* Maps the whole file read-only, under a guard. */
@@ -508,6 +556,104 @@ iot_file_open (const char *path, GError **error)
   return iot_file_open_full (path, NULL, NULL, NULL, error);
 }
 
+static gpointer
+indexing_thread (gpointer data)
+{
+  IotFile *self = data;
+  Indexing *indexing = self->indexing;
+  GError *error = NULL;
+  gboolean ok = index_frames (self, TRUE, NULL, NULL, NULL, &error);
+
+  g_mutex_lock (&indexing->lock);
+  indexing->ok = ok;
+  indexing->error = error;
+  indexing->done = TRUE;
+  g_atomic_int_set (&indexing->published, (gint) iot_frame_index_len (self->frames));
+  g_cond_broadcast (&indexing->cond);
+  g_mutex_unlock (&indexing->lock);
+  return NULL;
+}
+
+IotFile *
+iot_file_open_indexing (const char *path, GError **error)
+{
+  IotFile *self;
+  gboolean handled;
+
+  self = open_unmappable (path, NULL, NULL, NULL, error, &handled);
+  if (handled)
+    return self;
+  self = file_new (path);
+  if (!map_file (self, error) || !detect_format (self, error))
+    {
+      iot_file_unref (self);
+      return NULL;
+    }
+  self->indexing = g_new0 (Indexing, 1);
+  g_mutex_init (&self->indexing->lock);
+  g_cond_init (&self->indexing->cond);
+  self->indexing->thread = g_thread_new ("iot-index", indexing_thread, self);
+  return self;
+}
+
+guint32
+iot_file_wait_frames (IotFile *self, guint32 n)
+{
+  Indexing *indexing = self->indexing;
+  guint32 have;
+
+  if (indexing == NULL)
+    return iot_file_n_frames (self);
+  g_mutex_lock (&indexing->lock);
+  while (!indexing->done && (guint32) g_atomic_int_get (&indexing->published) < n)
+    g_cond_wait (&indexing->cond, &indexing->lock);
+  have = (guint32) g_atomic_int_get (&indexing->published);
+  g_mutex_unlock (&indexing->lock);
+  return have;
+}
+
+gboolean
+iot_file_indexing_done (IotFile *self)
+{
+  gboolean done;
+
+  if (self->indexing == NULL)
+    return TRUE;
+  g_mutex_lock (&self->indexing->lock);
+  done = self->indexing->done;
+  g_mutex_unlock (&self->indexing->lock);
+  return done;
+}
+
+gboolean
+iot_file_finish_indexing (IotFile *self, GError **error)
+{
+  Indexing *indexing = self->indexing;
+
+  if (indexing == NULL)
+    return TRUE;
+  if (indexing->thread != NULL)
+    g_thread_join (g_steal_pointer (&indexing->thread));
+  if (!indexing->ok)
+    {
+      if (error != NULL && indexing->error != NULL)
+        *error = g_error_copy (indexing->error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+indexing_free (Indexing *indexing)
+{
+  if (indexing->thread != NULL)
+    g_thread_join (indexing->thread);
+  g_clear_error (&indexing->error);
+  g_mutex_clear (&indexing->lock);
+  g_cond_clear (&indexing->cond);
+  g_free (indexing);
+}
+
 IotFile *
 iot_file_ref (IotFile *self)
 {
@@ -522,6 +668,9 @@ iot_file_unref (IotFile *self)
     return;
   if (self->growing != NULL)
     growing_free (self->growing);
+  /* The thread reads the mapping: it ends first. */
+  if (self->indexing != NULL)
+    indexing_free (self->indexing);
   if (self->map_base != NULL)
     {
       iot_file_guard_unwatch (self->map_base);
@@ -573,6 +722,8 @@ iot_file_n_frames (IotFile *self)
 {
   if (self->growing != NULL)
     return (guint32) g_atomic_int_get (&self->growing->n_frames);
+  if (self->indexing != NULL)
+    return (guint32) g_atomic_int_get (&self->indexing->published);
   return iot_frame_index_len (self->frames);
 }
 
@@ -695,7 +846,7 @@ iot_file_first_lost (IotFile *self)
   if (self->guard == NULL)
     return 0;
   iot_file_guard_check (self->guard, self->size);
-  intact = count_intact (self, iot_file_guard_gone_from (self->guard));
+  intact = count_intact (self, iot_file_guard_gone_from (self->guard), iot_file_n_frames (self));
   return intact < iot_file_n_frames (self) ? intact + 1 : 0;
 }
 

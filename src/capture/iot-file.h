@@ -59,6 +59,24 @@ IotFile       *iot_file_open_full (const char *path, GCancellable *cancellable,
                                    GError **error);
 /* Indexes a capture held in memory (tests, fuzzing); @name names it in messages. */
 IotFile       *iot_file_open_bytes (GBytes *bytes, const char *name, GError **error);
+/* As iot_file_open(), but a thread of its own indexes a mapped file:
+ * it returns once the file's format is known, and iot_file_n_frames()
+ * then counts the frames indexed so far (about every 64k, each intact
+ * when counted), which other threads may read while the rest is indexed,
+ * e.g. with a first pass behind the indexing.  A file that cannot be
+ * mapped (standard input, a FIFO, gzip) is indexed before it returns.
+ * Call iot_file_finish_indexing() before asking for the damage or the
+ * size of the index as iot_file_open() would give them. */
+IotFile       *iot_file_open_indexing (const char *path, GError **error);
+/* Waits until at least @n frames are indexed, or indexing is over;
+ * returns how many are (iot_file_n_frames()).  Any thread. */
+guint32        iot_file_wait_frames (IotFile *file, guint32 n);
+gboolean       iot_file_indexing_done (IotFile *file);
+/* Waits for the end of the indexing thread.  FALSE with the error
+ * iot_file_open() would have returned (the file then has no more
+ * use); afterwards the file is as iot_file_open() returns it.  TRUE at
+ * once for a file not opened with iot_file_open_indexing(). */
+gboolean       iot_file_finish_indexing (IotFile *file, GError **error);
 IotFile       *iot_file_ref (IotFile *file);
 void           iot_file_unref (IotFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotFile, iot_file_unref)

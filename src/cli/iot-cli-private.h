@@ -187,6 +187,8 @@ G_GNUC_INTERNAL void print_readings (void);
 G_GNUC_INTERNAL gboolean parse_statistics (GArray *follows, GError **error);
 G_GNUC_INTERNAL gboolean print_follows (IotEngine *engine, GArray *follows);
 G_GNUC_INTERNAL gboolean taps_requested (void);
+G_GNUC_INTERNAL gboolean taps_need_all_frames (void);
+G_GNUC_INTERNAL gboolean first_pass_threaded (void);
 G_GNUC_INTERNAL void create_taps (IotEngine *engine, IotFilter *read, guint32 n);
 G_GNUC_INTERNAL void prepare_stats (IotDissectOptions *options, IotFieldSet *wanted, gboolean *sequential);
 G_GNUC_INTERNAL void print_stats (void);

@@ -205,6 +205,14 @@ taps_requested (void)
   return reports != NULL || readings_requests != NULL || insight_requested ();
 }
 
+/* The reports learn the capture's duration from every frame's time
+ * before they hear the first frame (iot_stats_begin). */
+gboolean
+taps_need_all_frames (void)
+{
+  return reports != NULL;
+}
+
 /* The one scan's listeners; they need every frame, in order.  The
  * reports see every frame -R keeps, whatever -Y shows, as tshark's taps
  * do; readings and the insight see every frame (readings apply their own
@@ -251,10 +259,15 @@ create_taps (IotEngine *engine, IotFilter *read, guint32 n)
    * frames anyway (-q, no filter): beside a tree or a filter's rows it
    * shares that pass, as it always has (it names a malformed packet's
    * layer by the last of the rows it sees). */
+  iot_scan_set_first_pass_thread (taps, first_pass_threaded ());
   taps_in_first_pass = opts.count <= 0
                        && (!insight_requested ()
                            || (opts.quiet && opts.display_filter == NULL && opts.read_filter == NULL))
                        && iot_scan_attach_first_pass (taps);
+  if (g_getenv ("IOTSCOPE_TIMING") != NULL)
+    g_printerr ("iotscope: first-pass listeners: %s\n",
+                !taps_in_first_pass ? "none (a pass of their own)"
+                : iot_scan_first_pass_relayed (taps) ? "on a thread of their own" : "on the pass's thread");
 }
 
 /* What the listeners add to the second pass's dissection. */

@@ -338,18 +338,39 @@ save_frames (IotEngine *engine, IotFilter *display, IotFilter *read, guint32 n, 
  * per-frame state, so it is kept small; a step costs one madvise(). */
 #define ONE_WAY_STEP 4096
 
+/* Whether the first pass may use a second thread (indexing beside it,
+ * listeners behind it): IOTSCOPE_FIRST_PASS_THREADS=1, or
+ * IOTSCOPE_THREADS=1, keeps it on one, to compare. */
+gboolean
+first_pass_threaded (void)
+{
+  const char *env = g_getenv ("IOTSCOPE_FIRST_PASS_THREADS");
+
+  if (env == NULL)
+    env = g_getenv ("IOTSCOPE_THREADS");
+  if (env != NULL)
+    return atoi (env) > 1;
+  return g_get_num_processors () > 1;
+}
+
 /* The first pass reads the capture once, front to back: the pages two
  * steps behind it are let go, so a large capture is never all resident
  * (later passes map them back from the page cache).  One step stays, for
- * reassembly that looks back at recent frames. */
+ * reassembly that looks back at recent frames.  While a thread still
+ * indexes the file (iot_file_open_indexing), the pass follows it: it
+ * takes the frames indexed so far and waits for more. */
 static void
 first_pass_one_way (IotEngine *engine)
 {
   IotFile *file = iot_engine_file (engine);
-  guint32 n = iot_file_n_frames (file), dropped = 1;
+  guint32 dropped = 1;
 
-  for (guint32 done = 0; done < n;)
+  for (guint32 done = 0;;)
     {
+      guint32 n = iot_file_wait_frames (file, done + 1);
+
+      if (done >= n)
+        break;
       done = MIN (n, done + ONE_WAY_STEP);
       iot_engine_first_pass_upto (engine, done, NULL);
       if (done > ONE_WAY_STEP)
@@ -373,7 +394,7 @@ run (void)
   g_autoptr (IotFilter) read = NULL;
   g_autoptr (GArray) follows = g_array_new (FALSE, FALSE, sizeof (FollowRequest));
   IotDissectOptions options = { 0 };
-  gboolean first_json = TRUE, ok, sequential;
+  gboolean first_json = TRUE, ok, sequential, threaded;
   guint n_threads;
   guint32 n, lost = 0;
 
@@ -400,13 +421,25 @@ run (void)
   if (opts.format == OUTPUT_FIELDS && fields->len == 0)
     return fail ("-T fields was given, but no fields were specified with -e");
 
-  file = iot_file_open (opts.read_file, &error);
+  /* Indexing and the first pass overlap: the pass starts on the frames
+   * indexed first.  The reports need every frame's time before the
+   * first, and -c the count: they wait for the index. */
+  threaded = first_pass_threaded ();
+  file = threaded ? iot_file_open_indexing (opts.read_file, &error) : iot_file_open (opts.read_file, &error);
   if (file == NULL)
+    return fail ("%s", error->message);
+  if (g_getenv ("IOTSCOPE_TIMING") != NULL)
+    g_printerr ("iotscope: indexing %s the first pass\n", iot_file_indexing_done (file) ? "before" : "beside");
+  if ((opts.count > 0 || taps_need_all_frames ()) && !iot_file_finish_indexing (file, &error))
     return fail ("%s", error->message);
   engine = iot_engine_new (file);
   n = iot_file_n_frames (file);
   create_taps (engine, read, opts.count > 0 && (guint32) opts.count < n ? (guint32) opts.count : n);
   first_pass_one_way (engine);
+  /* What iot_file_open() would have said, had the index failed. */
+  if (!iot_file_finish_indexing (file, &error))
+    return fail ("%s", error->message);
+  n = iot_file_n_frames (file);
 
   wanted = iot_field_set_new ();
   setup_output (&options, wanted, fields, display, read, out);

@@ -147,6 +147,12 @@ packet_unmade (const IotPacket *pkt)
 
 /* Tree nodes the engine's first pass has made so far (tests). */
 guint64 iot_engine_first_pass_nodes (IotEngine *engine);
+/* From the first pass's listener only: the pass dissects its next frames
+ * into @fresh (an iot_packet_new() the pass has no other use for) and
+ * hands over the packet of the frame just passed, with its records and
+ * rows, for the caller to read later (e.g. on another thread) and to
+ * give back or free. */
+IotPacket *iot_engine_swap_first_pass_packet (IotEngine *engine, IotPacket *fresh);
 /* The engine's stream index, or NULL (tests: its size). */
 struct _IotStreamIndex *iot_engine_stream_index (IotEngine *engine);
 

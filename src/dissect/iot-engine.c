@@ -18,6 +18,11 @@ struct _IotEngine {
   guint      n_states;
   gint       n_passed;    /* frames covered by the first pass (atomic) */
   IotPacket *pass_packet;
+  /* Nodes made by the pass in packets it has handed over
+   * (iot_engine_swap_first_pass_packet), and pass_packet's count when it
+   * came. */
+  guint64    nodes_handed_over;
+  guint64    pass_nodes_base;
   const IotField *protocols_field;
   /* Who reads the first pass's tap records (iot_engine_set_first_pass_listener). */
   IotDissectOptions pass_options;
@@ -212,7 +217,18 @@ iot_engine_set_first_pass_fields (IotEngine *self, const IotFieldSet *fields)
 guint64
 iot_engine_first_pass_nodes (IotEngine *self)
 {
-  return self->pass_packet->nodes_made;
+  return self->nodes_handed_over + self->pass_packet->nodes_made - self->pass_nodes_base;
+}
+
+IotPacket *
+iot_engine_swap_first_pass_packet (IotEngine *self, IotPacket *fresh)
+{
+  IotPacket *used = self->pass_packet;
+
+  self->nodes_handed_over += used->nodes_made - self->pass_nodes_base;
+  self->pass_packet = fresh;
+  self->pass_nodes_base = fresh->nodes_made;
+  return used;
 }
 
 gboolean

@@ -2,6 +2,31 @@
 #include "iot-scan.h"
 
 #include "iot-core-private.h"
+#include "iot-resolve.h"
+
+/* The first pass's listeners on a thread of their own: the pass hands
+ * over its packets (records, rows and all, see
+ * iot_engine_swap_first_pass_packet) a batch at a time, in frame order,
+ * and takes back the batches the listeners are done with.  The packets
+ * rotate: each frame's packet goes into the batch, the slot's older
+ * packet back to the pass.  A few batches bound the memory and how far
+ * the listeners may fall behind. */
+#define BATCH_FRAMES 64
+#define N_BATCHES    3
+
+typedef struct {
+  IotPacket *packets[BATCH_FRAMES];
+  guint      n;
+  gboolean   last;     /* the end of the pass: the thread ends after it */
+} Batch;
+
+typedef struct {
+  GThread     *thread;
+  GAsyncQueue *full;    /* Batch: from the pass to the listeners */
+  GAsyncQueue *empty;   /* Batch: back to the pass */
+  Batch       *filling;
+  Batch        batches[N_BATCHES];
+} Relay;
 
 typedef struct {
   const IotScanListener *listener;
@@ -24,6 +49,8 @@ struct _IotScan {
   IotFieldSet *pass_fields;   /* what the first pass builds for the listeners; NULL: nothing */
   gboolean   range_displayed;
   gboolean   stopped;
+  gboolean   first_pass_thread;   /* iot_scan_set_first_pass_thread */
+  Relay     *relay;               /* attached to the first pass, on a thread */
 };
 
 /* Cancellation and progress are looked at once per this many frames. */
@@ -49,11 +76,14 @@ iot_scan_new (IotEngine *engine)
   return scan;
 }
 
+static void relay_free (Relay *relay);
+
 void
 iot_scan_free (IotScan *scan)
 {
   if (scan == NULL)
     return;
+  g_clear_pointer (&scan->relay, relay_free);
   g_array_unref (scan->entries);
   g_clear_pointer (&scan->pass_fields, iot_field_set_free);
   if (scan->numbers != NULL)
@@ -204,9 +234,14 @@ iot_scan_feed (IotScan *scan, IotPacket *pkt)
     }
 }
 
+static void relay_drain (IotScan *scan);
+
 void
 iot_scan_finish (IotScan *scan)
 {
+  /* The listeners' thread has heard every frame. */
+  if (scan->relay != NULL)
+    relay_drain (scan);
   for (guint i = 0; i < scan->entries->len; i++)
     {
       const Entry *e = &g_array_index (scan->entries, Entry, i);
@@ -230,6 +265,120 @@ static void
 first_pass_frame (IotPacket *pkt, gpointer user_data)
 {
   iot_scan_feed (user_data, pkt);
+}
+
+/* ---- the listeners on a thread of their own ------------------------------ */
+
+static gpointer
+relay_thread (gpointer data)
+{
+  IotScan *scan = data;
+  Relay *relay = scan->relay;
+
+  for (;;)
+    {
+      Batch *batch = g_async_queue_pop (relay->full);
+      gboolean last = batch->last;
+
+      for (guint i = 0; i < batch->n; i++)
+        iot_scan_feed (scan, batch->packets[i]);
+      batch->n = 0;
+      g_async_queue_push (relay->empty, batch);
+      if (last)
+        return NULL;
+    }
+}
+
+static void
+relay_hand_over (Relay *relay, gboolean last)
+{
+  relay->filling->last = last;
+  g_async_queue_push (relay->full, relay->filling);
+  relay->filling = last ? NULL : g_async_queue_pop (relay->empty);
+}
+
+/* On the pass's thread, with the frame just passed. */
+static void
+first_pass_frame_relayed (IotPacket *pkt, gpointer user_data)
+{
+  IotScan *scan = user_data;
+  Relay *relay = scan->relay;
+  Batch *batch = relay->filling;
+  IotPacket **slot = &batch->packets[batch->n++];
+
+  if (*slot == NULL)
+    *slot = iot_packet_new ();
+  *slot = iot_engine_swap_first_pass_packet (scan->engine, *slot);
+  g_assert (*slot == pkt);
+  if (batch->n == BATCH_FRAMES)
+    relay_hand_over (relay, FALSE);
+}
+
+/* The scan's relay, its thread started. */
+static void
+relay_start (IotScan *scan)
+{
+  Relay *relay = g_new0 (Relay, 1);
+
+  relay->full = g_async_queue_new ();
+  relay->empty = g_async_queue_new ();
+  for (guint i = 1; i < N_BATCHES; i++)
+    g_async_queue_push (relay->empty, &relay->batches[i]);
+  relay->filling = &relay->batches[0];
+  scan->relay = relay;
+  relay->thread = g_thread_new ("iot-scan-listeners", relay_thread, scan);
+}
+
+/* The frames still in the batch being filled, then the end; waits for
+ * the thread to have heard them all. */
+static void
+relay_drain (IotScan *scan)
+{
+  Relay *relay = scan->relay;
+
+  if (relay->thread == NULL)
+    return;
+  relay_hand_over (relay, TRUE);
+  g_thread_join (g_steal_pointer (&relay->thread));
+}
+
+static void
+relay_free (Relay *relay)
+{
+  if (relay->thread != NULL)
+    {
+      relay_hand_over (relay, TRUE);
+      g_thread_join (relay->thread);
+    }
+  for (guint i = 0; i < N_BATCHES; i++)
+    for (guint j = 0; j < BATCH_FRAMES; j++)
+      g_clear_pointer (&relay->batches[i].packets[j], iot_packet_free);
+  g_async_queue_unref (relay->full);
+  g_async_queue_unref (relay->empty);
+  g_free (relay);
+}
+
+gboolean
+iot_scan_first_pass_relayed (IotScan *scan)
+{
+  return scan->relay != NULL;
+}
+
+void
+iot_scan_set_first_pass_thread (IotScan *scan, gboolean threaded)
+{
+  scan->first_pass_thread = threaded;
+}
+
+/* Whether a listener on another thread hears what it would on the pass's:
+ * -N nd names addresses from the DNS answers of the frames passed so far,
+ * which a thread behind the pass would see more of. */
+static gboolean
+relay_safe (void)
+{
+  IotResolveFlags flags = iot_resolve_get_flags ();
+
+  return !((flags & IOT_RESOLVE_NETWORK) && (flags & IOT_RESOLVE_DNS_PACKETS));
 }
 
 gboolean
@@ -271,6 +420,13 @@ iot_scan_attach_first_pass (IotScan *scan)
         return FALSE;
       g_clear_pointer (&scan->pass_fields, iot_field_set_free);
       scan->pass_fields = g_steal_pointer (&wanted);
+    }
+  if (scan->first_pass_thread && relay_safe ())
+    {
+      if (!iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame_relayed, scan))
+        return FALSE;
+      relay_start (scan);
+      return TRUE;
     }
   return iot_engine_set_first_pass_listener (scan->engine, flags, first_pass_frame, scan);
 }

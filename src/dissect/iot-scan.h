@@ -119,5 +119,15 @@ void     iot_scan_finish (IotScan *scan);
  * the scan is attached (the caller still calls iot_scan_finish after the
  * pass), FALSE when it needs a walk of its own. */
 gboolean iot_scan_attach_first_pass (IotScan *scan);
+/* Before iot_scan_attach_first_pass: the listeners then hear the first
+ * pass on a thread of their own, a batch of frames behind it, in frame
+ * order, with the same packets (each frame's is kept until they have read
+ * it), while the pass goes on with the next frames.  iot_scan_finish
+ * waits for them to have heard every frame.  Not when what a listener
+ * reads could depend on how far the pass has got (-N nd: names from the
+ * DNS answers seen so far): the scan then stays on the pass's thread. */
+void     iot_scan_set_first_pass_thread (IotScan *scan, gboolean threaded);
+/* Whether the attached listeners hear the first pass on their thread. */
+gboolean iot_scan_first_pass_relayed (IotScan *scan);
 
 G_END_DECLS
