@@ -406,6 +406,7 @@ run (void)
   engine = iot_engine_new (file);
   n = iot_file_n_frames (file);
   create_taps (engine, read, opts.count > 0 && (guint32) opts.count < n ? (guint32) opts.count : n);
+  keep_frame_marks (engine, display, read);
   first_pass_one_way (engine);
 
   wanted = iot_field_set_new ();
