@@ -490,7 +490,7 @@ plain_field (const Expr *e)
 }
 
 /* Adds to @set fields of which a frame @t holds for has one; FALSE when
- * not known.  Every test of a field is false without a value of it (see
+ * not known (and @set may have gained fields: a larger set still holds).  Every test of a field is false without a value of it (see
  * eval_comparison(): no pair, no match, either side); an AND needs what
  * any one of its operands needs, an OR what each of them does. */
 static gboolean
@@ -501,6 +501,19 @@ needed_fields (const Test *t, IotFieldSet *set)
   switch (t->kind)
     {
     case TEST_AND:
+      /* The first operand whose fields' layers are known (see
+       * iot_field_set_carriers()), else the first that needs any. */
+      for (guint i = 0; i < t->operands->len; i++)
+        {
+          g_autoptr (IotFieldSet) one = iot_field_set_new ();
+          g_autofree guint8 *carriers = NULL;
+
+          if (!needed_fields (g_ptr_array_index (t->operands, i), one))
+            continue;
+          carriers = iot_field_set_carriers (one);
+          if (carriers != NULL)
+            return needed_fields (g_ptr_array_index (t->operands, i), set);
+        }
       for (guint i = 0; i < t->operands->len; i++)
         if (needed_fields (g_ptr_array_index (t->operands, i), set))
           return TRUE;
