@@ -1013,6 +1013,224 @@ read_numbers_only (IotPacket *pkt, IotBuf *buf, Builder *b)
   return (int) off;
 }
 
+/* ---- the length of a document, without tokens ----------------------------------- */
+
+/* When nobody reads the rows or the readings (the summary line, a filter
+ * of other fields), only where the documents end matters.  A plain
+ * recursive reading of strict RFC 8259 text finds that without the
+ * matcher's tokens: for such text the grammar above matches exactly the
+ * same bytes.  Whatever the strict reading does not accept (blanks inside
+ * numbers or escapes, which the grammar lets through, nesting deeper than
+ * QUICK_DEPTH, far below the matcher's budget, anything invalid) answers
+ * QUICK_UNSURE, and the matcher decides. */
+#define QUICK_UNSURE (-2)
+#define QUICK_DEPTH  8
+
+typedef struct {
+  const guint8 *d;
+  guint         end;
+} Quick;
+
+static guint
+quick_blanks (const Quick *q, guint off)
+{
+  while (off < q->end && (q->d[off] == ' ' || q->d[off] == '\t' || q->d[off] == '\r' || q->d[off] == '\n'))
+    off++;
+  return off;
+}
+
+static gboolean
+quick_digit (const Quick *q, guint off)
+{
+  return off < q->end && q->d[off] >= '0' && q->d[off] <= '9';
+}
+
+/* Each returns the offset after the value and the blanks after it, or
+ * 0 when unsure (no value ends at offset 0). */
+static guint quick_value (const Quick *q, guint off, int depth);
+
+static guint
+quick_string (const Quick *q, guint off)
+{
+  off++;
+  while (off < q->end)
+    {
+      guint8 c = q->d[off];
+
+      if (c == '"')
+        return quick_blanks (q, off + 1);
+      if (c != '\\')
+        {
+          off++;
+          continue;
+        }
+      if (off + 1 >= q->end)
+        return 0;
+      c = q->d[off + 1];
+      if (c == 'u')
+        {
+          if (off + 6 > q->end)
+            return 0;
+          for (guint i = 2; i < 6; i++)
+            if (!g_ascii_isxdigit (q->d[off + i]))
+              return 0;
+          off += 6;
+        }
+      else if (strchr ("\"\\/bfnrt", c) != NULL && c != '\0')
+        off += 2;
+      else
+        return 0;
+    }
+  return 0;
+}
+
+static guint
+quick_number (const Quick *q, guint off)
+{
+  if (q->d[off] == '-')
+    off++;
+  if (!quick_digit (q, off))
+    return 0;
+  if (q->d[off] == '0')
+    off++;
+  else
+    while (quick_digit (q, off))
+      off++;
+  if (off < q->end && q->d[off] == '.')
+    {
+      off++;
+      if (!quick_digit (q, off))
+        return 0;
+      while (quick_digit (q, off))
+        off++;
+    }
+  if (off < q->end && (q->d[off] == 'e' || q->d[off] == 'E'))
+    {
+      off++;
+      if (off < q->end && (q->d[off] == '-' || q->d[off] == '+'))
+        off++;
+      if (!quick_digit (q, off))
+        return 0;
+      while (quick_digit (q, off))
+        off++;
+    }
+  /* A blank, then more of a number, is one number to the grammar. */
+  if (off < q->end && (q->d[off] == ' ' || q->d[off] == '\t' || q->d[off] == '\r' || q->d[off] == '\n'))
+    {
+      guint next = quick_blanks (q, off);
+
+      if (next < q->end && (quick_digit (q, next) || q->d[next] == '.' || q->d[next] == 'e'
+                            || q->d[next] == 'E'))
+        return 0;
+      return next;
+    }
+  return off;
+}
+
+/* An object (@close '}') or an array (']'). */
+static guint
+quick_container (const Quick *q, guint off, int depth, guint8 close)
+{
+  if (depth >= QUICK_DEPTH)
+    return 0;
+  off = quick_blanks (q, off + 1);
+  if (off < q->end && q->d[off] == close)
+    return quick_blanks (q, off + 1);
+  for (;;)
+    {
+      if (close == '}')
+        {
+          if (off >= q->end || q->d[off] != '"' || (off = quick_string (q, off)) == 0)
+            return 0;
+          if (off >= q->end || q->d[off] != ':')
+            return 0;
+          off = quick_blanks (q, off + 1);
+        }
+      if ((off = quick_value (q, off, depth + 1)) == 0 || off >= q->end)
+        return 0;
+      if (q->d[off] == close)
+        return quick_blanks (q, off + 1);
+      if (q->d[off] != ',')
+        return 0;
+      off = quick_blanks (q, off + 1);
+    }
+}
+
+static gboolean
+quick_word (const Quick *q, guint off, const char *word)
+{
+  gsize len = strlen (word);
+
+  return off + len <= q->end && memcmp (q->d + off, word, len) == 0;
+}
+
+static guint
+quick_value (const Quick *q, guint off, int depth)
+{
+  static const char *const words[] = { "false", "null", "true", "NaN" };
+
+  if (off >= q->end)
+    return 0;
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    if (quick_word (q, off, words[i]))
+      return quick_blanks (q, off + (guint) strlen (words[i]));
+  switch (q->d[off])
+    {
+    case '{':
+      return quick_container (q, off, depth, '}');
+    case '[':
+      return quick_container (q, off, depth, ']');
+    case '"':
+      return quick_string (q, off);
+    default:
+      return q->d[off] == '-' || quick_digit (q, off) ? quick_number (q, off) : 0;
+    }
+}
+
+/* The length match() would find for the document at @off (with the
+ * blanks after it), -1 for none, or QUICK_UNSURE. */
+static int
+quick_document (const Quick *q, guint off)
+{
+  guint after;
+
+  if (off >= q->end || (q->d[off] != '{' && q->d[off] != '['))
+    return -1;
+  after = quick_container (q, off, 0, q->d[off] == '{' ? '}' : ']');
+  return after == 0 ? QUICK_UNSURE : (int) (after - off);
+}
+
+/* Where the documents end and how many there are, as the loop of
+ * dissect_json() finds them; FALSE when unsure. */
+static gboolean
+quick_documents (IotBuf *buf, guint *end, guint *docs)
+{
+  Quick q = { buf->length > 0 ? iot_buf_ptr (buf, 0, buf->length) : NULL, buf->length };
+  guint off = 0, n_docs = 0;
+
+  if (q.d == NULL)
+    {
+      *end = 0;
+      *docs = 0;
+      return TRUE;
+    }
+  for (;;)
+    {
+      guint start = quick_blanks (&q, off);
+      int n = quick_document (&q, start);
+
+      if (n == QUICK_UNSURE)
+        return FALSE;
+      if (n < 0)
+        break;
+      off = start + (guint) n;
+      n_docs++;
+    }
+  *end = off;
+  *docs = n_docs;
+  return TRUE;
+}
+
 static gboolean
 is_senml (const char *media_type)
 {
@@ -1053,6 +1271,8 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
     iot_tree_set_label (pkt, tree, "JavaScript Object Notation: %s", media_type);
   iot_col_append_sep_info (pkt, ", ", "JavaScript Object Notation");
 
+  if (!b.rows && !b.readings && quick_documents (buf, &off, &docs))
+    goto parsed;
   builder_init (&b, buf, tree);
 
   /* One document after the other (newline-delimited JSON works too),
@@ -1073,6 +1293,7 @@ dissect_json (IotPacket *pkt, IotBuf *buf, int parent, gpointer data)
       docs++;
     }
   builder_clear (&b);
+parsed:
   iot_tree_set_length (pkt, tree, off);
 
   if (m.too_deep)

@@ -934,7 +934,14 @@ dissect_tcp (IotPacket *pkt, IotBuf *buf, int parent)
   seg.dport = iot_buf_u16 (buf, 2);
   iot_packet_set_ports (pkt, seg.sport, seg.dport);
   tree = iot_tree_add_protocol (pkt, parent, &tcp_fields[F_PROTO], buf, 0, -1);
-  iot_col_printf_info (pkt, "%u \u2192 %u", seg.sport, seg.dport);
+  /* "54932 → 1883" alone, for a header cut short; set_info_start()
+   * writes the whole start over it. */
+  if (iot_packet_wants_columns (pkt))
+    {
+      iot_col_clear_info (pkt);
+      iot_col_append_uint (pkt, NULL, seg.sport);
+      iot_col_append_uint (pkt, " \u2192 ", seg.dport);
+    }
   if (!state_only)
     add_ports (pkt, tree, buf);
 

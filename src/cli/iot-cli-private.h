@@ -180,6 +180,8 @@ G_GNUC_INTERNAL void renderer_free (Renderer *r);
 G_GNUC_INTERNAL gboolean render_frame (Renderer *r, guint32 number, GString *out);
 G_GNUC_INTERNAL void write_out (GString *out, gboolean *first_json);
 G_GNUC_INTERNAL guint32 render_parallel (IotEngine *engine, const IotDissectOptions *options, GPtrArray *fields, guint32 n, guint n_threads, gboolean *first_json);
+/* Before the first pass: has it mark the frames that may pass the filters. */
+G_GNUC_INTERNAL void keep_frame_marks (IotEngine *engine, IotFilter *display, IotFilter *read);
 G_GNUC_INTERNAL void setup_output (IotDissectOptions *options, IotFieldSet *wanted, GPtrArray *fields, IotFilter *display, IotFilter *read, GString *out);
 
 /* Statistics, -z dispatch, the insight and --compare (iot-cli-stats.c). */

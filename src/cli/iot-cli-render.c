@@ -174,6 +174,21 @@ count_stats (Renderer *r, IotPacket *pkt)
     iot_scan_feed (taps, pkt);
 }
 
+/* A filter that needs a field of some layer (-Y mqtt.qos == 1) cannot
+ * pass a frame the first pass found without that layer: the first pass
+ * marks the frames that have one (a bit a frame), and the others are not
+ * dissected again.  Frames must pass both filters: the display filter's
+ * layers are enough. */
+void
+keep_frame_marks (IotEngine *engine, IotFilter *display, IotFilter *read)
+{
+  g_autoptr (IotFieldSet) needed = iot_field_set_new ();
+  IotFilter *filter = display != NULL ? display : read;
+
+  if (filter != NULL && iot_filter_needed_fields (filter, needed))
+    iot_engine_keep_frame_marks (engine, needed);
+}
+
 /* FALSE when the frame's bytes are no longer in the file (another
  * program truncated it while we read): it and the frames after it are not
  * shown, as with a file cut short. */
@@ -190,6 +205,11 @@ render_frame (Renderer *r, guint32 number, GString *out)
                              r->time_text, sizeof r->time_text);
       r->options.time_column = r->time_text;
     }
+  /* A frame without any layer the filter needs: it does not pass (the
+   * taps, which read every frame, need it dissected all the same). */
+  if ((r->display != NULL || r->read != NULL) && taps == NULL
+      && !iot_engine_frame_marked (r->engine, number))
+    return iot_file_frame_intact (r->file, number);
   if (r->filter_first)
     {
       IotDissectOptions only_filters = r->options;

@@ -435,6 +435,7 @@ run (void)
   engine = iot_engine_new (file);
   n = iot_file_n_frames (file);
   create_taps (engine, read, opts.count > 0 && (guint32) opts.count < n ? (guint32) opts.count : n);
+  keep_frame_marks (engine, display, read);
   first_pass_one_way (engine);
   /* What iot_file_open() would have said, had the index failed. */
   if (!iot_file_finish_indexing (file, &error))

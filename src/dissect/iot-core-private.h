@@ -31,6 +31,10 @@ struct _IotPacket {
   IotDissectFlags    flags;
   const IotFieldSet *wanted;
   const guint8      *skip;           /* layers left out (iot-layer-cut.c), or NULL */
+  /* First pass: the layers whose call marks the frame (see
+   * iot_engine_keep_frame_marks()), or NULL; and whether one was called. */
+  const guint8      *watch;
+  gboolean           watched;
   guint32            prev_displayed;
   guint32            time_ref;
   const char        *time_column;
@@ -96,6 +100,10 @@ struct _IotFieldSet {
  * field of @set nor may call one that does; NULL when none may be left
  * out.  Any thread. */
 const guint8 *iot_field_set_skippable (IotFieldSet *set);
+/* One byte per dissector id, TRUE for the layers a frame must have had
+ * for a field of @set to be in it; NULL when not known.  Free with
+ * g_free(). */
+guint8       *iot_field_set_carriers (const IotFieldSet *set);
 /* Reports (once) a call that iot-layer-cut.c does not list. */
 void          iot_layer_cut_check_call (const IotDissector *caller, const IotDissector *callee);
 

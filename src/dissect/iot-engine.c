@@ -30,6 +30,9 @@ struct _IotEngine {
   gpointer          pass_data;
   /* Each TCP and UDP stream's frames, from the pass's conversation records. */
   IotStreamIndex   *stream_index;
+  /* iot_engine_keep_frame_marks(): the layers watched, and a bit per frame. */
+  guint8           *watch;
+  GByteArray       *marks;
 };
 
 IotEngine *
@@ -69,6 +72,9 @@ iot_engine_free (IotEngine *self)
   g_free (self->states);
   iot_packet_free (self->pass_packet);
   iot_stream_index_free (self->stream_index);
+  g_free (self->watch);
+  if (self->marks != NULL)
+    g_byte_array_unref (self->marks);
   iot_file_unref (self->file);
   g_rw_lock_clear (&self->lock);
   g_free (self);
@@ -147,6 +153,50 @@ iot_engine_n_passed (IotEngine *self)
   return (guint32) g_atomic_int_get (&self->n_passed);
 }
 
+/* The first pass's mark of frame @number (iot_engine_keep_frame_marks). */
+static void
+record_mark (IotEngine *self, guint32 number)
+{
+  guint32 index = number - 1;
+
+  if (self->marks->len <= index / 8)
+    {
+      guint8 zero = 0;
+
+      g_byte_array_append (self->marks, &zero, 1);
+    }
+  if (self->pass_packet->watched)
+    self->marks->data[index / 8] |= (guint8) (1u << (index % 8));
+}
+
+gboolean
+iot_engine_keep_frame_marks (IotEngine *self, const IotFieldSet *fields)
+{
+  guint8 *watch;
+
+  if (iot_engine_n_passed (self) > 0 || self->marks != NULL)
+    return FALSE;
+  watch = iot_field_set_carriers (fields);
+  if (watch == NULL)
+    return FALSE;
+  self->watch = watch;
+  /* Sized once for a file read whole, so that readers never see it move. */
+  self->marks = g_byte_array_sized_new (iot_file_n_frames (self->file) / 8 + 1);
+  self->pass_packet->watch = watch;
+  return TRUE;
+}
+
+gboolean
+iot_engine_frame_marked (IotEngine *self, guint32 number)
+{
+  guint32 index = number - 1;
+
+  if (self->marks == NULL || number == 0 || number > iot_engine_n_passed (self)
+      || index / 8 >= self->marks->len)
+    return TRUE;
+  return (self->marks->data[index / 8] & (1u << (index % 8))) != 0;
+}
+
 /* Frames per write-locked step when nobody else wants the lock. */
 #define PASS_STEP 2048
 /* Frames a step covers at least before it gives way to waiting readers:
@@ -176,6 +226,8 @@ iot_engine_first_pass_upto (IotEngine *self, guint32 upto, GCancellable *cancell
       while (iot_engine_n_passed (self) < end)
         {
           run_dissection (self, self->pass_packet, iot_engine_n_passed (self) + 1, TRUE, &self->pass_options);
+          if (self->marks != NULL)
+            record_mark (self, iot_engine_n_passed (self) + 1);
           if (self->stream_index != NULL)
             iot_stream_index_add_frame (self->stream_index, self->pass_packet);
           if (self->pass_func != NULL)

@@ -45,6 +45,18 @@ typedef struct _IotFieldSet IotFieldSet;
  * another later frame's fact).  Before the pass has started; FALSE
  * afterwards. */
 gboolean     iot_engine_set_first_pass_fields (IotEngine *engine, const IotFieldSet *fields);
+/* Keeps, for each frame of the first pass, one bit: whether a layer that
+ * makes rows of @fields was in it (see iot_field_set_carriers()).  A
+ * frame without one cannot have any of them, so a filter that needs one
+ * of @fields (iot_filter_needed_fields()) cannot match it, and the frame
+ * need not be dissected again to learn so.  Before the pass has started;
+ * FALSE afterwards, or when the layers of some field are not known. */
+gboolean     iot_engine_keep_frame_marks (IotEngine *engine, const IotFieldSet *fields);
+/* FALSE for a frame the first pass covered and found without any layer
+ * of those fields; TRUE otherwise (also without marks kept).  Once the
+ * pass has covered the frame, from any thread that does not run the
+ * pass at the same time. */
+gboolean     iot_engine_frame_marked (IotEngine *engine, guint32 number);
 IotFieldSet *iot_field_set_new (void);
 void         iot_field_set_free (IotFieldSet *set);
 void         iot_field_set_add (IotFieldSet *set, const IotField *field);

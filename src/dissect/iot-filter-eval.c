@@ -478,3 +478,83 @@ iot_filter_matches (IotFilter *filter, IotPacket *pkt)
   filter->pkt = NULL;
   return result;
 }
+
+/* ---- fields a match needs ------------------------------------------------------ */
+
+/* The field whose values @e reads as they are (not a slice, a function or
+ * a literal), or NULL. */
+static const IotField *
+plain_field (const Expr *e)
+{
+  return e != NULL && e->kind == EXPR_FIELD ? e->field : NULL;
+}
+
+/* Adds to @set fields of which a frame @t holds for has one; FALSE when
+ * not known (and @set may have gained fields: a larger set still holds).  Every test of a field is false without a value of it (see
+ * eval_comparison(): no pair, no match, either side); an AND needs what
+ * any one of its operands needs, an OR what each of them does. */
+static gboolean
+needed_fields (const Test *t, IotFieldSet *set)
+{
+  const IotField *field = NULL;
+
+  switch (t->kind)
+    {
+    case TEST_AND:
+      /* The first operand whose fields' layers are known (see
+       * iot_field_set_carriers()), else the first that needs any. */
+      for (guint i = 0; i < t->operands->len; i++)
+        {
+          g_autoptr (IotFieldSet) one = iot_field_set_new ();
+          g_autofree guint8 *carriers = NULL;
+
+          if (!needed_fields (g_ptr_array_index (t->operands, i), one))
+            continue;
+          carriers = iot_field_set_carriers (one);
+          if (carriers != NULL)
+            return needed_fields (g_ptr_array_index (t->operands, i), set);
+        }
+      for (guint i = 0; i < t->operands->len; i++)
+        if (needed_fields (g_ptr_array_index (t->operands, i), set))
+          return TRUE;
+      return FALSE;
+    case TEST_OR:
+      for (guint i = 0; i < t->operands->len; i++)
+        if (!needed_fields (g_ptr_array_index (t->operands, i), set))
+          return FALSE;
+      return TRUE;
+    case TEST_NOT:
+      return FALSE;
+    case TEST_EXISTS:
+    case TEST_TRUTH:
+    case TEST_IN:
+      field = plain_field (t->lhs);
+      break;
+    case TEST_CMP:
+      field = plain_field (t->lhs);
+      if (field == NULL && t->op != OP_MATCHES)
+        field = plain_field (t->rhs);
+      break;
+    }
+  if (field == NULL || field->id < 0)
+    return FALSE;
+  iot_field_set_add (set, field);
+  return TRUE;
+}
+
+gboolean
+iot_filter_needed_fields (IotFilter *filter, IotFieldSet *set)
+{
+  g_autoptr (IotFieldSet) found = iot_field_set_new ();
+
+  if (filter == NULL || filter->root == NULL || !needed_fields (filter->root, found))
+    return FALSE;
+  for (guint id = 0; id < iot_registry_n_fields (); id++)
+    {
+      const IotField *field = iot_registry_field_by_id (id);
+
+      if (field != NULL && iot_field_set_contains (found, field))
+        iot_field_set_add (set, field);
+    }
+  return TRUE;
+}

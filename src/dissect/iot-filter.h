@@ -45,5 +45,10 @@ void               iot_filter_add_fields (IotFilter *filter, IotFieldSet *set);
 /* Whether the dissected frame in @pkt passes the filter.  The packet must
  * have been dissected with (at least) the filter's fields wanted. */
 gboolean           iot_filter_matches (IotFilter *filter, IotPacket *pkt);
+/* Adds to @set fields of which every frame the filter matches has at
+ * least one ("mqtt.qos == 1 && tcp.port == 1883": mqtt.qos, or tcp.port;
+ * "mqtt || coap": both).  FALSE, with @set unchanged, when no such fields
+ * are known ("!mqtt", "frame.len > 0 || 1 == 1" …). */
+gboolean           iot_filter_needed_fields (IotFilter *filter, IotFieldSet *set);
 
 G_END_DECLS

@@ -29,6 +29,8 @@ iot_call_dissector_with_data (IotPacket *pkt, const IotDissector *dissector, Iot
   /* A layer no wanted field can be in: taken as read, at no cost. */
   if (pkt->skip != NULL && dissector->id >= 0 && pkt->skip[dissector->id])
     return (int) buf->length;
+  if (pkt->watch != NULL && dissector->id >= 0 && pkt->watch[dissector->id])
+    pkt->watched = TRUE;
   iot_layer_cut_check_call (pkt->layer, dissector);
   if (pkt->depth >= MAX_LAYER_DEPTH)
     {

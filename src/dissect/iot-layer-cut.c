@@ -265,3 +265,43 @@ iot_layer_cut_check_call (const IotDissector *caller, const IotDissector *callee
                "a dissection reading only some fields may leave %s out wrongly",
                caller->abbrev, callee->abbrev, caller->abbrev);
 }
+
+/* Which layers a frame must have had for a field of @set to be in it: the
+ * fields' own dissectors, and the declared dissectors that may call one
+ * of those (mDNS, which makes DNS's rows itself).  One byte per dissector
+ * id, or NULL when that is not known: a field of no dissector, or of one
+ * this file does not list (its rows might be made by any layer). */
+guint8 *
+iot_field_set_carriers (const IotFieldSet *set)
+{
+  const CallGraph *g;
+  const int *owners;
+  g_autofree guint8 *carriers = NULL;
+  gboolean changed = TRUE, any = FALSE;
+
+  g_mutex_lock (&cut_lock);
+  g = call_graph_locked ();
+  owners = field_owners ();
+  carriers = g_new0 (guint8, g->n);
+  for (guint f = 0; f < set->n_bits && f < iot_registry_n_fields (); f++)
+    {
+      if (!(set->bits[f / 8] & (1u << (f % 8))))
+        continue;
+      if (owners[f] < 0 || !g->declared[owners[f]])
+        {
+          g_mutex_unlock (&cut_lock);
+          return NULL;
+        }
+      carriers[owners[f]] = any = TRUE;
+    }
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint from = 0; from < g->n; from++)
+        for (guint to = 0; !carriers[from] && g->declared[from] && to < g->n; to++)
+          if (carriers[to] && graph_has (g, from, to))
+            carriers[from] = changed = TRUE;
+    }
+  g_mutex_unlock (&cut_lock);
+  return any ? g_steal_pointer (&carriers) : NULL;
+}

@@ -82,6 +82,24 @@ add_expert_node (IotPacket *pkt, int parent, const IotExpertInfo *info, IotSever
   return index;
 }
 
+/* Whether anybody reads an expert item's rows: the tree, a filter or a
+ * column of one of its fields, or the layers tap that counts rows.
+ * Otherwise (the summary lines, -T fields and -Y of other fields) only
+ * the frame's severity and the tap record are kept, and the message
+ * nobody reads is not formatted. */
+static gboolean
+expert_rows_wanted (IotPacket *pkt, const IotExpertInfo *info)
+{
+  if ((pkt->flags & IOT_DISSECT_TREE) || pkt->wants.every_row)
+    return TRUE;
+  if (pkt->wanted == NULL)
+    return FALSE;
+  for (guint f = IOT_EXPERT_F_EXPERT; f <= IOT_EXPERT_F_MALFORMED; f++)
+    if (packet_wants_field (pkt, &iot_expert_fields[f]))
+      return TRUE;
+  return info != NULL && packet_wants_field (pkt, &info->field);
+}
+
 /* An expert item a state-only dissection does not make: at the top it
  * is still a row of the tree for the layers tap. */
 static int
@@ -100,7 +118,7 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
 
   /* The frame's severity is kept (row colours); the text nobody reads is
    * not written. */
-  if (packet_state_only (pkt) && !tapped)
+  if ((packet_state_only (pkt) || !expert_rows_wanted (pkt, NULL)) && !tapped)
     {
       iot_tap_queue_expert (pkt, NULL, severity, group, NULL);
       pkt->max_severity = MAX (pkt->max_severity, severity);
@@ -110,7 +128,7 @@ iot_expert_add (IotPacket *pkt, int node, IotSeverity severity, IotExpertGroup g
   message = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   iot_tap_queue_expert (pkt, NULL, severity, group, message);
-  if (packet_state_only (pkt))
+  if (packet_state_only (pkt) || !expert_rows_wanted (pkt, NULL))
     {
       pkt->max_severity = MAX (pkt->max_severity, severity);
       return expert_unmade (pkt, node);
@@ -129,7 +147,7 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
   tapped = iot_tap_wanted (pkt, IOT_TAP_EXPERT);
   /* As iot_expert_add: only the severity when nobody reads the tree or
    * the record's text. */
-  if (packet_state_only (pkt) && !tapped)
+  if ((packet_state_only (pkt) || !expert_rows_wanted (pkt, info)) && !tapped)
     {
       iot_tap_queue_expert (pkt, info, info->severity, info->group, NULL);
       pkt->max_severity = MAX (pkt->max_severity, info->severity);
@@ -142,7 +160,7 @@ iot_expert_add_info (IotPacket *pkt, int node, const IotExpertInfo *info, const 
       va_end (ap);
     }
   iot_tap_queue_expert (pkt, info, info->severity, info->group, message ? message : info->field.name);
-  if (packet_state_only (pkt))
+  if (packet_state_only (pkt) || !expert_rows_wanted (pkt, info))
     {
       pkt->max_severity = MAX (pkt->max_severity, info->severity);
       return expert_unmade (pkt, node);

@@ -86,6 +86,7 @@ iot_packet_reset (IotPacket *pkt)
   pkt->src_text = pkt->dst_text = NULL;
   pkt->src_port = pkt->dst_port = 0;
   pkt->more_requested = FALSE;
+  pkt->watched = FALSE;
   pkt->in_error = FALSE;
   pkt->quoting = FALSE;
   pkt->conversation = NULL;
