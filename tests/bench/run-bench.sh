@@ -127,64 +127,9 @@ measure() {
 }
 
 # ---- known differences ------------------------------------------------------------
-KNOWN=$SCRIPT_DIR/known-differences.txt
-
-# known_lines CAPTURE CASE: the listed lines of that capture and case, one
-# "LINE|IOTSCOPE-TEXT|TSHARK-TEXT" a line.
-known_lines() {
-    [[ -r $KNOWN ]] || return 0
-    awk -F' [|] ' -v cap="$1" -v name="$2" '
-        /^[ \t]*(#|$)/ { next }
-        $1 == cap && $2 == name && $3 ~ /^[0-9]+$/ { print $3 "|" $4 "|" $5 }' "$KNOWN"
-}
-
-# compare_outputs CAPTURE CASE IOTSCOPE-FILE TSHARK-FILE: VERDICT is
-# "same but for N listed lines" when the outputs differ only in lines of
-# known-differences.txt, each holding the texts listed, else DIFFERENT.
-# The differences that are not listed go to the log.
-compare_outputs() {
-    local cap=$1 name=$2 fi=$3 ft=$4 listed changes bad
-    listed=$(known_lines "$cap" "$name")
-    # Lines changed in place ("NcN"); anything else (lines added, removed,
-    # or several changed at once) is a difference no entry can cover.
-    changes=$(diff "$fi" "$ft" | grep -E '^[0-9]' || true)
-    bad=$(awk -v listed="$listed" -v fi="$fi" -v ft="$ft" '
-        BEGIN {
-            n = split(listed, rows, "\n")
-            for (i = 1; i <= n; i++) if (split(rows[i], f, "|") == 3) { itext[f[1]] = f[2]; ttext[f[1]] = f[3] }
-        }
-        /^[0-9]+c[0-9]+$/ {
-            split($0, ab, "c")
-            if (ab[1] == ab[2] && (ab[1] in itext)) { want[ab[1]] = 1; next }
-        }
-        { print "not listed: " $0 }
-        END {
-            # Each listed line that differs must hold the texts given.
-            for (l in want) {
-                cmd = "sed -n \047" l "{p;q}\047 \047" fi "\047"; cmd | getline li; close(cmd)
-                cmd = "sed -n \047" l "{p;q}\047 \047" ft "\047"; cmd | getline lt; close(cmd)
-                if (index(li, itext[l]) == 0 || index(lt, ttext[l]) == 0)
-                    print "line " l " is not as listed: iotscope \"" li "\", tshark \"" lt "\""
-            }
-        }' <<< "$changes")
-    if [[ -n $changes && -z $bad ]]; then
-        local n
-        n=$(grep -c . <<< "$changes")
-        VERDICT="same but for $n listed line$([[ $n == 1 ]] || echo s) ($(basename "$KNOWN"))"
-    else
-        # All the differences, to be explained (and listed, when tshark is
-        # the one that is wrong) or fixed.
-        local all
-        all=$OUT/differences-$(tr -c 'A-Za-z0-9.\n-' '_' <<< "$name")-${cap%.pcap}.diff
-        diff "$fi" "$ft" > "$all" || true
-        VERDICT="DIFFERENT"
-        {
-            echo "== $name on $cap: differences not in $(basename "$KNOWN") (first 20; all in $all):"
-            [[ -n $bad ]] && head -n 20 <<< "$bad"
-            head -n 40 "$all"
-        } >> "$LOG"
-    fi
-}
+KNOWN=${BENCH_KNOWN_DIFFERENCES:-$SCRIPT_DIR/known-differences.txt}
+# shellcheck source=bench-compare.sh
+. "$SCRIPT_DIR/bench-compare.sh"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
