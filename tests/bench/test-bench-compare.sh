@@ -53,6 +53,34 @@ check "three listed lines, two adjacent" "same but for 3 listed lines" cap-a.pca
 printf '%s\n' one two 'three TKN:01, /a/path' four five six seven > "$tmp/i5"
 check "a line missing" "DIFFERENT" cap-a.pcap summary "$tmp/i5" "$tmp/t"
 
+# list-token-reuse.sh: the entries for CoAP responses to a reused token,
+# checked against the requests; any other difference is unexplained.
+cat > "$tmp/s.i" <<'OUTPUT'
+1 0.1   10.0.0.1 → 10.0.0.9   CoAP 67 CON, MID:5, GET, TKN:aa bb, /sensors/temp
+2 0.2   10.0.0.9 → 10.0.0.1   CoAP 80 ACK, MID:5, 2.05 Content, TKN:aa bb, /sensors/temp
+3 0.3   10.0.0.2 → 10.0.0.9   CoAP 90 CON, MID:7, PUT, TKN:aa bb, /site/1/state
+4 0.4   10.0.0.9 → 10.0.0.2   CoAP 60 ACK, MID:7, 2.04 Changed, TKN:aa bb, /site/1/state
+5 0.5   10.0.0.9 → 10.0.0.2   CoAP 60 ACK, MID:8, 2.04 Changed, TKN:cc dd, /site/2/state
+OUTPUT
+sed -e '4s|/site/1/state$|/sensors/temp|' "$tmp/s.i" > "$tmp/s.t"
+diff "$tmp/s.i" "$tmp/s.t" > "$tmp/s.diff" || true
+if entry=$(bash "$SCRIPT_DIR/list-token-reuse.sh" cap-s.pcap summary "$tmp/s.i" "$tmp/s.diff") \
+    && [[ $entry == "cap-s.pcap | summary | 4 | TKN:aa bb, /site/1/state | TKN:aa bb, /sensors/temp | "*"frame 3 "*"frame 1,"* ]]; then
+    echo "ok: list-token-reuse.sh lists the reused token"
+    printf '%s\n' "$entry" > "$KNOWN"
+    check "its entry" "same but for 1 listed line" cap-s.pcap summary "$tmp/s.i" "$tmp/s.t"
+else
+    echo "FAIL: list-token-reuse.sh: '${entry:-}'"; fail=1
+fi
+# Line 5 answers no request with its token: not a reused token.
+sed -e '5s|/site/2/state$|/site/3/state|' "$tmp/s.i" > "$tmp/s.t2"
+diff "$tmp/s.i" "$tmp/s.t2" > "$tmp/s.diff2" || true
+if bash "$SCRIPT_DIR/list-token-reuse.sh" cap-s.pcap summary "$tmp/s.i" "$tmp/s.diff2" > /dev/null 2>&1; then
+    echo "FAIL: list-token-reuse.sh explains a line that is no reused token"; fail=1
+else
+    echo "ok: list-token-reuse.sh leaves another difference unexplained"
+fi
+
 # The list itself: six fields a line, none empty, a line number.
 bad=$(awk -F' [|] ' '/^[ \t]*(#|$)/ { next }
     NF != 6 || $3 !~ /^[1-9][0-9]*$/ { print FILENAME ":" FNR ": " $0; next }
