@@ -89,6 +89,9 @@ if [[ ! -x $PCAP_READ || $SCRIPT_DIR/pcap-read.c -nt $PCAP_READ ]]; then
 fi
 
 LOG=$OUT/bench.log
+# The outputs kept for a comparison are large (1 GB at 10M frames): gone
+# even when the run is interrupted.
+trap 'rm -f "$OUT"/.out-iotscope.$$ "$OUT"/.out-tshark.$$ "$OUT"/.time.$$ "$OUT"/.err.$$ "$OUT"/.sum.$$' EXIT
 : > "$LOG"
 RUNS=${BENCH_RUNS:-3}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
