@@ -3,11 +3,12 @@
 # synthetic IoT capture.  See tests/bench/README.md.
 #
 # Environment:
-#   BENCH_FRAMES       frames in the generated capture (default 1000000)
-#   BENCH_SIZES        several capture sizes, e.g. "1000000 10000000": every
-#                      case runs on each, and a last table puts each case's
-#                      cost side by side with its growth factor (default
-#                      BENCH_FRAMES)
+#   BENCH_SIZES        the capture sizes, in frames (default "1000000
+#                      10000000"): every case runs on each, and a last table
+#                      puts each case's cost side by side with its growth
+#                      from the first size to the last
+#   BENCH_QUICK        1 = only the first size (a quick run: 1M frames)
+#   BENCH_FRAMES       one size only (the same as BENCH_SIZES=N)
 #   BENCH_WINDOW       1 = also measure the window on each size (default 1
 #                      when xvfb-run and the window's binary are there)
 #   IOTSCOPE_APP       the window (default build/src/app/iotscope)
@@ -26,8 +27,12 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 OUT=$SCRIPT_DIR/out
-FRAMES=${BENCH_FRAMES:-1000000}
-SIZES=${BENCH_SIZES:-$FRAMES}
+if [[ -n ${BENCH_SIZES:-} ]]; then SIZES=$BENCH_SIZES
+elif [[ -n ${BENCH_FRAMES:-} ]]; then SIZES=$BENCH_FRAMES
+else SIZES="1000000 10000000"
+fi
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then SIZES=${SIZES%% *}; fi
+FRAMES=${SIZES%% *}
 APP=${IOTSCOPE_APP:-build/src/app/iotscope}
 case $APP in /*) ;; *) APP=$ROOT/$APP ;; esac
 WINDOW=${BENCH_WINDOW:-}
@@ -84,30 +89,35 @@ if [[ ! -x $PCAP_READ || $SCRIPT_DIR/pcap-read.c -nt $PCAP_READ ]]; then
 fi
 
 LOG=$OUT/bench.log
+# The outputs kept for a comparison are large (1 GB at 10M frames): gone
+# even when the run is interrupted.
+trap 'rm -f "$OUT"/.out-iotscope.$$ "$OUT"/.out-tshark.$$ "$OUT"/.time.$$ "$OUT"/.err.$$ "$OUT"/.sum.$$' EXIT
 : > "$LOG"
 RUNS=${BENCH_RUNS:-3}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
 
-# measure NAME CMD...  -> sets WALL (s), CPU (user + system s), RSS (KiB),
-# RC and SUM (cksum of the standard output: CRC and byte count); logs
-# stderr.  The output goes through cksum on the other core instead of to
-# /dev/null, so the two tools' results can be compared before any ratio is
-# printed.
+# measure NAME CMD...  -> sets WALL (s), CPU (user + system s of the
+# command alone), RSS (KiB), RC and SUM (cksum of the standard output: CRC
+# and byte count); logs stderr.  The output goes through cksum on the other
+# core instead of to /dev/null, so the two tools' results can be compared
+# before any ratio is printed; with KEEP set, it is also written to the
+# file KEEP, for a comparison line by line.
 measure() {
     local name=$1; shift
     local tv=$OUT/.time.$$ err=$OUT/.err.$$ sum=$OUT/.sum.$$ t0 t1
     echo "== $name: $*" >> "$LOG"
     t0=$(date +%s%N)
     set +e
-    /usr/bin/time -v -o "$tv" bash -c 'set -o pipefail; "${@:2}" | cksum > "$1"' _ "$sum" \
-        timeout -k 10 "$TIMEOUT" "$@" 2> "$err"
+    bash -c 'set -o pipefail
+        if [[ -n $3 ]]; then "${@:4}" | tee "$3" | cksum > "$1"; else "${@:4}" | cksum > "$1"; fi' \
+        _ "$sum" "$tv" "${KEEP:-}" /usr/bin/time -v -o "$tv" timeout -k 10 "$TIMEOUT" "$@" 2> "$err"
     RC=$?
     set -e
     t1=$(date +%s%N)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
+    RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv" 2>/dev/null)
     RSS=${RSS:-0}
-    CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$tv")
+    CPU=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$tv" 2>/dev/null)
     SUM=$(cat "$sum" 2>/dev/null || echo "-")
     grep -v 'Running as user "root"' "$err" | head -n 20 >> "$LOG" || true
     echo "   rc=$RC wall=${WALL}s cpu=${CPU}s maxrss=${RSS}KiB output(cksum bytes)=$SUM" >> "$LOG"
@@ -118,6 +128,11 @@ measure() {
         "$(awk -v k="$RSS" 'BEGIN { print k / 1024 }')" "$([[ $RC == 0 ]] || echo "  (exit $RC)")" >&2
     rm -f "$tv" "$err" "$sum"
 }
+
+# ---- known differences ------------------------------------------------------------
+KNOWN=${BENCH_KNOWN_DIFFERENCES:-$SCRIPT_DIR/known-differences.txt}
+# shellcheck source=bench-compare.sh
+. "$SCRIPT_DIR/bench-compare.sh"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -155,24 +170,37 @@ pair() {
     shift
     ta=("$@")
     local irc=0 trc=0 isum=- tsum=- run verdict
+    # The first run of each tool keeps its output, to be compared line by
+    # line if the two differ.
+    local fi=$OUT/.out-iotscope.$$ ft=$OUT/.out-tshark.$$
     for ((run = 1; run <= RUNS; run++)); do
         local order=(i t)
         (( run % 2 == 0 )) && order=(t i)
         for who in "${order[@]}"; do
             if [[ $who == i ]]; then
+                KEEP=; [[ $run == 1 && $check == same && $SKIP_TSHARK != 1 ]] && KEEP=$fi
                 measure "iotscope $name (run $run)" "$CLI" "${ia[@]}"
                 iws+=("$WALL") ics+=("$CPU") irs+=("$RSS"); [[ $RC == 0 ]] || irc=$RC; isum=$SUM
             elif [[ $SKIP_TSHARK != 1 ]]; then
+                KEEP=; [[ $run == 1 && $check == same ]] && KEEP=$ft
                 measure "tshark $name (run $run)" "$TSHARK" "${ta[@]}"
                 tws+=("$WALL") tcs+=("$CPU") trs+=("$RSS"); [[ $RC == 0 ]] || trc=$RC; tsum=$SUM
             fi
         done
     done
+    KEEP=
     if [[ $SKIP_TSHARK == 1 ]]; then verdict="not compared (tshark not run)"
     elif [[ $check == none ]]; then verdict="nothing printed by either"
     elif [[ $isum == "$tsum" ]]; then verdict="identical (${isum#* } bytes)"
-    else verdict="DIFFERENT (iotscope ${isum#* } bytes, tshark ${tsum#* } bytes)"
+    else
+        compare_outputs "$(basename "${ia[1]}")" "$name" "$fi" "$ft"
+        if [[ $VERDICT == DIFFERENT ]]; then
+            verdict="DIFFERENT (iotscope ${isum#* } bytes, tshark ${tsum#* } bytes; see $LOG)"
+        else
+            verdict="$VERDICT"
+        fi
     fi
+    rm -f "$fi" "$ft"
     local tw=- tc=- tr=-
     if [[ ${#tws[@]} -gt 0 ]]; then tw=$(median "${tws[@]}") tc=$(median "${tcs[@]}") tr=$(median "${trs[@]}"); fi
     ROWS+=("$name|$(median "${iws[@]}")|$(median "${irs[@]}")|$irc|$tw|$tr|$trc|$verdict|$(median "${ics[@]}")|$tc")
@@ -374,8 +402,10 @@ done
 read -r -a SIZE_LIST <<< "$SIZES"
 if [[ ${#SIZE_LIST[@]} -gt 1 ]]; then
     first=${SIZE_LIST[0]} last=${SIZE_LIST[-1]}
-    printf 'cost across sizes (median wall s / CPU s / peak MiB; growth = last / first, frames grew %sx)\n' \
-        "$(awk -v a="$last" -v b="$first" 'BEGIN { printf "%g", a / b }')"
+    ideal=$(awk -v a="$last" -v b="$first" 'BEGIN { printf "%.1f", a / b }')
+    printf 'cost across sizes (median wall s / CPU s / peak MiB); growth = the time at %s frames / the time at %s,\n' \
+        "$last" "$first"
+    printf 'wall and CPU (ideal: %s, as the frames grew; more = worse than linear)\n' "$ideal"
     printf '%-30s' case
     for size in "${SIZE_LIST[@]}"; do printf ' %28s' "iotscope $size"; done
     printf ' %14s' "growth wall/cpu"
@@ -387,7 +417,7 @@ if [[ ${#SIZE_LIST[@]} -gt 1 ]]; then
     growth() {  # growth "wall|cpu" "wall|cpu"
         awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, "|"); split(b, y, "|");
             if (x[1] == "-" || y[1] == "-" || x[1] + 0 == 0 || x[2] + 0 == 0) print "-";
-            else printf "%.1fx/%.1fx", y[1] / x[1], y[2] / x[2] }'
+            else printf "%.1f/%.1f", y[1] / x[1], y[2] / x[2] }'
     }
     for c in "${CASES[@]}"; do
         c=${c#[}; c=${c%]}
