@@ -686,7 +686,8 @@ count_dns_records (IotStatsTree *tree, IotPacket *pkt, double now_ms)
     {
       const IotTapDns *rec = records[i];
 
-      if (rec->mdns)
+      /* As tshark: a copy an ICMP error quotes is not a message of its own. */
+      if (rec->mdns || rec->in_error)
         continue;
       count_dns (tree, rec, now_ms);
       counted = TRUE;
