@@ -250,6 +250,8 @@ dissect_hello_verify_request (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *m
   guint64 n = 0;
 
   iot_tree_add_item (pkt, tree, &ctx->f[TF_HS_VERSION], msg, 0, 2, FALSE);
+  if (ctx->tap != NULL && iot_buf_has (msg, 0, 2))
+    ctx->tap->handshake_version = iot_buf_u16 (msg, 0);
   iot_tree_add_item_ret_uint (pkt, tree, &dtls_fields[F_COOKIE_LENGTH], msg, 2, 1, FALSE, &n);
   if (n > 0)
     iot_tree_add_item (pkt, tree, &dtls_fields[F_COOKIE], msg, 3, (guint) n, FALSE);
@@ -623,6 +625,7 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
 
       ctx.hello_retry = FALSE;
       iot_tree_add_item (pkt, hs, &dtls_fields[TF_HS_TYPE], body, off, 1, FALSE);
+      tls_open_handshake (pkt, &ctx, type);
       iot_tree_add_item (pkt, hs, &dtls_fields[TF_HS_LENGTH], body, off + 1, 3, FALSE);
       iot_tree_add_item (pkt, hs, &dtls_fields[F_MESSAGE_SEQ], body, off + 4, 2, FALSE);
       iot_tree_add_item (pkt, hs, &dtls_fields[F_FRAGMENT_OFFSET], body, off + 6, 3, FALSE);
@@ -631,6 +634,8 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
       iot_tree_set_label (pkt, hs, "Handshake Protocol: %s", name);
       if (frag_len > body->reported - off - 12)
         {
+          if (ctx.tap != NULL)
+            ctx.tap->fragment = TRUE;
           iot_col_append_sep_info (pkt, ", ", "%s", name);
           g_string_assign (what, what->len ? "Multiple Handshake Messages" : name);
           iot_expert_add_info (pkt, hs, &dtls_experts[E_FRAGMENT_TOO_LONG], "Fragment length is larger than the record");
@@ -648,7 +653,11 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, G
           g_string_assign (what, what->len ? "Multiple Handshake Messages" : label);
           off += 12 + frag_len;
           if (whole == NULL)
-            continue;
+            {
+              if (ctx.tap != NULL)
+                ctx.tap->fragment = TRUE;
+              continue;
+            }
           msg = rebuilt_message (rc, rec, whole);
           dissect_message (rc, &ctx, hs, &msg, type, len, whole->seq, whole->data);
           continue;
@@ -677,9 +686,9 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, guint16 epoch, GStri
       g_string_assign (what, "Encrypted Alert");
       return;
     }
+  tls_publish_alert (pkt, TRUE, body);
   iot_tree_add_item_ret_uint (pkt, node, &dtls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
   iot_tree_add_item_ret_uint (pkt, node, &dtls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
-  tls_publish_alert (pkt, iot_buf_u8 (body, 0), iot_buf_u8 (body, 1));
   l = iot_value_name (tls_alert_level_names, level);
   d = iot_value_name (tls_alert_desc_names, desc);
   iot_col_append_sep_info (pkt, ", ", "Alert (Level: %s, Description: %s)",

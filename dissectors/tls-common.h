@@ -251,6 +251,9 @@ typedef struct {
    * server name (in the packet's arena) and newest supported version. */
   const char     *sni;
   guint16         newest_supported;
+  /* The message's TLS tap record, queued when its type was read and
+   * filled in as it is read; NULL: nobody asked for it. */
+  IotTapTls      *tap;
 } TlsHsCtx;
 
 /* Application protocols chosen by ALPN that the decrypted records are
@@ -281,7 +284,8 @@ void tls_publish_note (IotPacket *pkt, gboolean dtls, IotTapTlsNoteKind kind, co
 /* For the TLS tap: one whole handshake message in the clear (@msg holds
  * its body), or an alert in the clear. */
 void tls_publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type, gboolean dtls);
-void tls_publish_alert (IotPacket *pkt, guint8 level, guint8 description);
+void tls_publish_alert (IotPacket *pkt, gboolean dtls, const IotBuf *body);
+void tls_open_handshake (IotPacket *pkt, TlsHsCtx *ctx, guint8 type);
 /* Dissects the body of one handshake message (@body holds exactly that
  * body) below @tree. */
 void tls_dissect_handshake_body (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *body, guint type);

@@ -475,6 +475,23 @@ is_grease (guint16 v)
   return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/* Whether @v is a newer version than @than (0: none); DTLS numbers its
+ * versions downwards (0xfefc is 1.3, newer than 0xfefd). */
+static gboolean
+version_newer (const TlsHsCtx *ctx, guint16 v, guint16 than)
+{
+  return than == 0 || (ctx->dtls ? v < than : v > than);
+}
+
+/* A supported_versions row was added: the tap record keeps the newest of
+ * them as the rows show it, GREASE values included. */
+static void
+note_supported_version_row (TlsHsCtx *ctx, guint16 v)
+{
+  if (ctx->tap != NULL && version_newer (ctx, v, ctx->tap->sv_newest_row))
+    ctx->tap->sv_newest_row = v;
+}
+
 /* Suites whose key exchange is ephemeral elliptic-curve Diffie-Hellman
  * signed with the certificate's key: their Server and Client Key Exchange
  * messages carry an EC point. */
@@ -612,8 +629,11 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
           ADD (tree, TF_SNI_TYPE, p, 1);
           nlen = add_ret (pkt, ctx, tree, TF_SNI_LEN, buf, p + 1, 2);
           ADD (tree, TF_SNI, p + 3, nlen);
-          if (ctx->sni == NULL && iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p + 3, nlen))
-            ctx->sni = iot_packet_strndup (pkt, (const char *) iot_buf_ptr (buf, p + 3, nlen), nlen);
+          if (ctx->sni == NULL && ctx->tap != NULL && iot_buf_has (buf, p + 3, nlen))
+            {
+              ctx->sni = iot_packet_strndup (pkt, (const char *) iot_buf_ptr (buf, p + 3, nlen), nlen);
+              ctx->tap->sni = ctx->sni;
+            }
           p += 3 + nlen;
         }
       return;
@@ -670,6 +690,7 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
         {
           guint v = add_ret (pkt, ctx, tree, TF_SV, buf, off, 2);
 
+          note_supported_version_row (ctx, (guint16) v);
           if (hs_type == 2)
             ctx->negotiated = v;
           return;
@@ -678,13 +699,16 @@ dissect_extension (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint t
       for (p = off + 1; p + 2 <= MIN (end, off + 1 + n); p += 2)
         {
           ADD (tree, TF_SV, p, 2);
-          if (iot_tap_wanted (pkt, IOT_TAP_TLS) && iot_buf_has (buf, p, 2) && !is_grease (iot_buf_u16 (buf, p)))
+          if (ctx->tap != NULL && iot_buf_has (buf, p, 2))
             {
               guint16 v = iot_buf_u16 (buf, p);
 
-              /* DTLS numbers its versions downwards (0xfefc is 1.3, newer than 0xfefd). */
-              if (ctx->newest_supported == 0 || (ctx->dtls ? v < ctx->newest_supported : v > ctx->newest_supported))
-                ctx->newest_supported = v;
+              note_supported_version_row (ctx, v);
+              if (!is_grease (v) && version_newer (ctx, v, ctx->newest_supported))
+                {
+                  ctx->newest_supported = v;
+                  ctx->tap->supported_version = v;
+                }
             }
         }
       return;
@@ -788,6 +812,8 @@ dissect_hello_start (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf, guint
   int node;
 
   ADD (tree, TF_HS_VERSION, 0, 2);
+  if (ctx->tap != NULL && iot_buf_has (buf, 0, 2))
+    ctx->tap->handshake_version = iot_buf_u16 (buf, 0);
   node = ADD (tree, TF_RANDOM, 2, 32);
   if (iot_buf_has (buf, 2, 32))
     {
@@ -871,6 +897,11 @@ dissect_server_hello (IotPacket *pkt, TlsHsCtx *ctx, int tree, IotBuf *buf)
 
   ctx->negotiated = version;
   ctx->chosen_cipher = add_ret (pkt, ctx, tree, TF_CIPHER_SUITE, buf, p, 2);
+  if (ctx->tap != NULL)
+    {
+      ctx->tap->cipher = ctx->chosen_cipher;
+      ctx->tap->has_cipher = TRUE;
+    }
   ADD (tree, TF_COMP_METHOD, p + 2, 1);
   /* JA3S lists only the extension types. */
   dissect_extensions (pkt, ctx, tree, buf, p + 3, 2, &ja3);
@@ -1619,27 +1650,45 @@ decrypted_plaintext (RecordCtx *rc, int rec, IotBuf *buf, guint off, guint8 *typ
 void
 tls_publish_handshake (IotPacket *pkt, const TlsHsCtx *ctx, const IotBuf *msg, guint8 type, gboolean dtls)
 {
-  IotTapTls record = { .content_type = 22, .handshake_type = type, .sni = ctx->sni,
-                       .supported_version = ctx->newest_supported };
+  IotTapTls *record = ctx->tap;
 
-  if (!iot_tap_wanted (pkt, IOT_TAP_TLS))
+  if (record == NULL)
     return;
   if ((type == 1 || type == 2 || (dtls && type == 3)) && iot_buf_has (msg, 0, 2))
-    record.handshake_version = iot_buf_u16 (msg, 0);
+    record->handshake_version = iot_buf_u16 (msg, 0);
+  record->sni = ctx->sni;
+  record->supported_version = ctx->newest_supported;
   if (type == 2)
     {
-      record.cipher = ctx->chosen_cipher;
-      record.supported_version = ctx->negotiated;
+      record->cipher = ctx->chosen_cipher;
+      record->supported_version = ctx->negotiated;
     }
-  iot_tap_queue (pkt, IOT_TAP_TLS, &record);
+}
+
+/* Queues the TLS tap record of a handshake message whose type was just
+ * read (its row added): a message cut short still says what it is. */
+void
+tls_open_handshake (IotPacket *pkt, TlsHsCtx *ctx, guint8 type)
+{
+  IotTapTls record = { .content_type = 22, .handshake_type = type, .dtls = ctx->dtls,
+                       .in_error = iot_packet_in_error (pkt) };
+
+  ctx->tap = iot_tap_queue_open (pkt, IOT_TAP_TLS, &record);
 }
 
 /* An alert in the clear for the TLS tap. */
 void
-tls_publish_alert (IotPacket *pkt, guint8 level, guint8 description)
+tls_publish_alert (IotPacket *pkt, gboolean dtls, const IotBuf *body)
 {
-  IotTapTls record = { .content_type = 21, .alert_level = level, .alert_description = description };
+  IotTapTls record = { .content_type = 21, .dtls = dtls, .in_error = iot_packet_in_error (pkt) };
 
+  /* Published before the rows, so that one cut after its level still
+   * counts, as its level row does. */
+  if (!iot_buf_has (body, 0, 1))
+    return;
+  record.alert_level = iot_buf_u8 (body, 0);
+  if (iot_buf_has (body, 1, 1))
+    record.alert_description = iot_buf_u8 (body, 1);
   iot_tap_queue (pkt, IOT_TAP_TLS, &record);
 }
 
@@ -1680,10 +1729,13 @@ dissect_handshake_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
 
       ctx.hello_retry = FALSE;
       iot_tree_add_item (pkt, hs, &tls_fields[TF_HS_TYPE], body, off, 1, FALSE);
+      tls_open_handshake (pkt, &ctx, type);
       iot_tree_add_item (pkt, hs, &tls_fields[TF_HS_LENGTH], body, off + 1, 3, FALSE);
       if (len > body->reported - off - 4)
         {
           /* The message continues in a later record; not reassembled. */
+          if (ctx.tap != NULL)
+            ctx.tap->fragment = TRUE;
           iot_tree_set_label (pkt, hs, "Handshake Protocol: %s (fragment)", tls_handshake_name (type, &ctx));
           iot_col_append_sep_info (pkt, ", ", "%s", tls_handshake_name (type, &ctx));
           g_string_assign (what, tls_handshake_name (type, &ctx));
@@ -1738,9 +1790,9 @@ dissect_alert_record (RecordCtx *rc, int rec, IotBuf *body, GString *what)
       g_string_assign (what, "Encrypted Alert");
       return;
     }
+  tls_publish_alert (pkt, FALSE, body);
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_LEVEL], body, 0, 1, FALSE, &level);
   iot_tree_add_item_ret_uint (pkt, node, &tls_fields[TF_ALERT_DESC], body, 1, 1, FALSE, &desc);
-  tls_publish_alert (pkt, iot_buf_u8 (body, 0), iot_buf_u8 (body, 1));
   {
     const char *l = iot_value_name (tls_alert_level_names, level);
     const char *d = iot_value_name (tls_alert_desc_names, desc);

@@ -14,12 +14,6 @@
 
 /* MqttMsg, TlsHs and FrameFacts: iot-insight-private.h. */
 
-static const char *
-node_string (const IotNode *node)
-{
-  return node->v.p ? (const char *) node->v.p : "";
-}
-
 
 /* An IPv4 address of a record, in host order. */
 static guint32
@@ -33,7 +27,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
 {
   const InsightFields *f = &self->f;
   const char *last_proto = NULL;
-  TlsHs *hs = NULL;
 
   for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
     {
@@ -87,38 +80,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         {
         case F_TLS: ff->tls = TRUE; break;
         case F_DTLS: ff->dtls = TRUE; break;
-        case F_TLS_HS_TYPE:
-        case F_DTLS_HS_TYPE:
-          {
-            TlsHs fresh = { (guint8) node->v.u };
-
-            g_array_append_val (ff->hs, fresh);
-            hs = &g_array_index (ff->hs, TlsHs, ff->hs->len - 1);
-          }
-          break;
-        case F_TLS_HS_VERSION:
-        case F_DTLS_HS_VERSION:
-          if (hs) hs->version = (guint16) node->v.u;
-          break;
-        case F_TLS_CIPHER:
-        case F_DTLS_CIPHER:
-          if (hs && hs->type == 2)
-            {
-              hs->cipher = (guint16) node->v.u;
-              hs->has_cipher = TRUE;
-            }
-          break;
-        case F_TLS_ALERT_LEVEL:
-          if (ff->n_alerts < G_N_ELEMENTS (ff->alert_level))
-            ff->alert_level[ff->n_alerts++] = (guint8) node->v.u;
-          break;
-        case F_TLS_ALERT_DESC:
-          if (ff->n_alerts > 0)
-            ff->alert_desc[ff->n_alerts - 1] = (guint8) node->v.u;
-          break;
-        case F_TLS_SNI:
-          ff->sni = node_string (node);
-          break;
         case F_ICMP_TYPE:
           if (ff->icmp_type < 0)
             ff->icmp_type = (gint) node->v.u;
@@ -130,12 +91,6 @@ read_frame (IotInsight *self, IotPacket *pkt, FrameFacts *ff)
         case F_ICMPV6_TYPE:
           if (ff->icmpv6_type < 0)
             ff->icmpv6_type = (gint) node->v.u;
-          break;
-        case F_TLS_SV:
-        case F_DTLS_SV:
-          /* DTLS numbers versions downwards (0xfefd is 1.2, newer than 0xfeff). */
-          if (hs && (hs->max_sv == 0 || (ff->dtls ? node->v.u < hs->max_sv : node->v.u > hs->max_sv)))
-            hs->max_sv = (guint16) node->v.u;
           break;
         default:
           break;
@@ -173,6 +128,47 @@ read_tcp_record (IotPacket *pkt, FrameFacts *ff)
   ff->retrans = (tcp->analysis & resent) != 0;
   ff->loss_sign = (tcp->analysis & loss) != 0;
   ff->zero_window = (tcp->analysis & IOT_TAP_TCP_ZERO_WINDOW) != 0;
+}
+
+/* The frame's own TLS/DTLS handshake messages and alerts in the clear
+ * (not a copy an ICMP error quotes), as their tls.* / dtls.* rows said:
+ * each message's type, hello version, a Server Hello's suite and the
+ * newest supported_versions value; TLS alerts and the last TLS server
+ * name (the DTLS ones have dtls.* fields the rows did not read). */
+static void
+read_tls_records (IotPacket *pkt, FrameFacts *ff)
+{
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_TLS, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapTls *rec = records[i];
+
+      if (rec->in_error)
+        continue;
+      if (rec->content_type == 21)
+        {
+          if (!rec->dtls && ff->n_alerts < G_N_ELEMENTS (ff->alert_level))
+            {
+              ff->alert_level[ff->n_alerts] = rec->alert_level;
+              ff->alert_desc[ff->n_alerts++] = rec->alert_description;
+            }
+          continue;
+        }
+      {
+        TlsHs hs = { rec->handshake_type, rec->handshake_version, 0, rec->sv_newest_row, FALSE };
+
+        if (rec->handshake_type == 2 && rec->has_cipher)
+          {
+            hs.cipher = rec->cipher;
+            hs.has_cipher = TRUE;
+          }
+        g_array_append_val (ff->hs, hs);
+      }
+      if (!rec->dtls && rec->sni != NULL)
+        ff->sni = rec->sni;
+    }
 }
 
 /* The frame's own HTTP messages (not a copy an ICMP error quotes), as
@@ -929,6 +925,7 @@ iot_insight_add_packet (IotInsight *self, IotPacket *pkt)
   ff.icmp_type = ff.icmp_code = ff.icmpv6_type = -1;
   read_frame (self, pkt, &ff);
   read_http_records (pkt, &ff);
+  read_tls_records (pkt, &ff);
   read_cert_records (pkt, &ff);
   read_udp_payload (pkt, &ff);
   if (ff.first_pass && self->engine != NULL && carries_wpan (pkt))

@@ -86,7 +86,8 @@ insight_field_from_record (guint i)
          || (i >= F_COAP_TYPE && i <= F_COAP_BLOCK_SIZE) || i == F_MQTT_UNACKED || i == F_IP_ID
          || (i >= F_DNS_RESPONSE && i <= F_DNS_QNAME) || (i >= F_NTP_MODE && i <= F_DHCP_XID)
          || (i >= F_HTTP_METHOD && i <= F_HTTP_URI) || i == F_X509_UTCTIME || i == F_X509_DNSNAME
-         || i == F_UDP_PAYLOAD;
+         || i == F_UDP_PAYLOAD || (i >= F_TLS_HS_TYPE && i <= F_TLS_SV) || (i >= F_DTLS_HS_TYPE && i <= F_DTLS_SV)
+         || i == F_TLS_ALERT_LEVEL || i == F_TLS_ALERT_DESC || i == F_TLS_SNI;
 }
 
 void
@@ -754,7 +755,8 @@ listener_add_wanted (gpointer self, IotFieldSet *wanted, IotDissectFlags *flags)
   insight_sparkplug_add_taps (flags);
   *flags |= IOT_DISSECT_TAP (IOT_TAP_TCP) | IOT_DISSECT_TAP (IOT_TAP_MQTT) | IOT_DISSECT_TAP (IOT_TAP_COAP);
   *flags |= IOT_DISSECT_TAP (IOT_TAP_DNS) | IOT_DISSECT_TAP (IOT_TAP_LAN);
-  *flags |= IOT_DISSECT_TAP (IOT_TAP_HTTP) | IOT_DISSECT_TAP (IOT_TAP_CERT) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD);
+  *flags |= IOT_DISSECT_TAP (IOT_TAP_HTTP) | IOT_DISSECT_TAP (IOT_TAP_CERT) | IOT_DISSECT_TAP (IOT_TAP_PAYLOAD)
+            | IOT_DISSECT_TAP (IOT_TAP_TLS);
   iot_tls_sessions_add_wanted (insight->tls_sessions, wanted, flags);
   if (insight->keep & IOT_INSIGHT_KEEP_READINGS)
     *flags |= IOT_DISSECT_READINGS;

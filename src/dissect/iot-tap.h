@@ -168,6 +168,19 @@ typedef struct {
                                  * ServerHello: the version chosen; 0: none */
   const char *sni;              /* ClientHello: the first server_name; NULL: none */
   guint8      alert_level, alert_description;   /* alert */
+  /* Queued where a handshake message's type is read and filled in as the
+   * message is read, so a message cut short (by the snap length, or as a
+   * fragment never rebuilt) keeps what came before the cut, as the tree
+   * does; an alert is queued whole. */
+  gboolean    dtls;             /* published by DTLS, not TLS */
+  gboolean    in_error;         /* a copy an ICMP error quotes, not the frame's own traffic */
+  gboolean    has_cipher;       /* ServerHello: its cipher suite was read (@cipher 0 is a suite too) */
+  /* A piece of a message that continues elsewhere and is not rebuilt in
+   * this frame: only its type was read (the tree shows its type row). */
+  gboolean    fragment;
+  /* The newest supported_versions value read, GREASE values included, as
+   * the rows show them (DTLS numbers downwards); 0: none. */
+  guint16     sv_newest_row;
 } IotTapTls;
 
 /* One expert item.  @info: the registered item (IotExpertInfo), NULL for

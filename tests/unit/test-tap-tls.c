@@ -98,7 +98,11 @@ records_text (IotPacket *pkt)
     {
       const IotTapTls *r = records[i];
 
-      if (i > 0)
+      /* A piece of a message not rebuilt here: the rows-facts test below
+       * checks those. */
+      if (r->fragment)
+        continue;
+      if (text->len > 0)
         g_string_append (text, "; ");
       if (r->content_type == 21)
         {
@@ -313,6 +317,199 @@ test_notes_without_secrets (void)
   check_notes ("dtls12.pcap", NULL, 0, 1, 0);
 }
 
+/* ---- the records against the tree's rows ---------------------------------------------- */
+
+/* The handshake and alert facts the tree's tls.* / dtls.* rows show for
+ * the frame's own traffic (the rows after an ICMP layer belong to the copy
+ * it quotes): each handshake type row starts a message, which takes the
+ * version, a Server Hello's suite and the newest supported_versions row
+ * that follow; the TLS alerts; the last TLS server name. */
+static char *
+tree_facts (IotPacket *pkt)
+{
+  GString *hs = g_string_new (NULL), *alerts = g_string_new (NULL);
+  const char *sni = NULL;
+  gboolean dtls = FALSE, in_message = FALSE;
+  guint type = 0, version = 0, cipher = 0, sv = 0;
+  gboolean has_cipher = FALSE;
+
+#define FLUSH_MESSAGE()                                                                         \
+  if (in_message)                                                                               \
+    g_string_append_printf (hs, "[%u v=%04x c=%s%04x sv=%04x]", type, version, has_cipher ? "" : "-", \
+                            cipher, sv)
+  for (guint i = 0; i < iot_packet_n_nodes (pkt); i++)
+    {
+      const IotNode *node = iot_packet_node (pkt, i);
+      const char *name;
+
+      if (node->field == NULL)
+        continue;
+      name = node->field->abbrev;
+      if (strcmp (name, "icmp") == 0 || strcmp (name, "icmpv6") == 0)
+        break;
+      if (strcmp (name, "dtls") == 0)
+        dtls = TRUE;
+      if (strcmp (name, "tls.handshake.type") == 0 || strcmp (name, "dtls.handshake.type") == 0)
+        {
+          FLUSH_MESSAGE ();
+          in_message = TRUE;
+          type = (guint) node->v.u;
+          version = cipher = sv = 0;
+          has_cipher = FALSE;
+        }
+      else if (strcmp (name, "tls.handshake.version") == 0 || strcmp (name, "dtls.handshake.version") == 0)
+        version = (guint) node->v.u;
+      else if ((strcmp (name, "tls.handshake.ciphersuite") == 0
+                || strcmp (name, "dtls.handshake.ciphersuite") == 0) && in_message && type == 2)
+        {
+          cipher = (guint) node->v.u;
+          has_cipher = TRUE;
+        }
+      else if (strcmp (name, "tls.handshake.extensions.supported_version") == 0
+               || strcmp (name, "dtls.handshake.extensions.supported_version") == 0)
+        {
+          if (sv == 0 || (dtls ? node->v.u < sv : node->v.u > sv))
+            sv = (guint) node->v.u;
+        }
+      else if (strcmp (name, "tls.alert_message.level") == 0)
+        g_string_append_printf (alerts, "[%u", (guint) node->v.u);
+      else if (strcmp (name, "tls.alert_message.desc") == 0)
+        g_string_append_printf (alerts, " %u]", (guint) node->v.u);
+      else if (strcmp (name, "tls.handshake.extensions_server_name") == 0)
+        sni = node->v.p ? (const char *) node->v.p : "";
+    }
+  FLUSH_MESSAGE ();
+#undef FLUSH_MESSAGE
+  g_string_append_printf (hs, " alerts %s sni %s", alerts->str, sni ? sni : "-");
+  g_string_free (alerts, TRUE);
+  return g_string_free (hs, FALSE);
+}
+
+/* The same facts from the frame's TLS records, written the same way. */
+static char *
+record_facts (IotPacket *pkt)
+{
+  GString *hs = g_string_new (NULL), *alerts = g_string_new (NULL);
+  const char *sni = NULL;
+  guint n;
+  gconstpointer const *records = iot_packet_tap_records (pkt, IOT_TAP_TLS, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const IotTapTls *r = records[i];
+
+      if (r->in_error)
+        continue;
+      if (r->content_type == 21)
+        {
+          if (!r->dtls)
+            g_string_append_printf (alerts, "[%u %u]", r->alert_level, r->alert_description);
+          continue;
+        }
+      g_string_append_printf (hs, "[%u v=%04x c=%s%04x sv=%04x]", r->handshake_type, r->handshake_version,
+                              r->has_cipher ? "" : "-", r->cipher * r->has_cipher, r->sv_newest_row);
+      if (!r->dtls && r->sni != NULL)
+        sni = r->sni;
+    }
+  g_string_append_printf (hs, " alerts %s sni %s", alerts->str, sni ? sni : "-");
+  g_string_free (alerts, TRUE);
+  return g_string_free (hs, FALSE);
+}
+
+/* Every frame of @capture: the records say what the rows say. */
+static guint
+check_rows (const char *capture, const char *preference)
+{
+  g_autofree char *path = g_build_filename (CAPTURES, capture, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotFile) file = NULL;
+  g_autoptr (IotEngine) engine = NULL;
+  g_autoptr (IotPacket) taps = iot_packet_new ();
+  g_autoptr (IotPacket) full = iot_packet_new ();
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_TLS) };
+  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
+  IotSecrets *secrets = iot_secrets_default ();
+  guint n_messages = 0;
+
+  iot_secrets_clear (secrets);
+  if (preference != NULL)
+    g_assert_true (iot_secrets_set_preference (secrets, preference, &error));
+  g_assert_no_error (error);
+  file = iot_file_open (path, &error);
+  g_assert_no_error (error);
+  engine = iot_engine_new (file);
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
+    {
+      g_autofree char *want = NULL, *got = NULL;
+
+      iot_engine_dissect (engine, taps, number, &tap_only);
+      g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
+      iot_engine_dissect (engine, full, number, &tree);
+      want = tree_facts (full);
+      got = record_facts (taps);
+      if (g_test_verbose ())
+        g_printerr ("%s %u: %s\n", capture, number, got);
+      g_assert_cmpstr (got, ==, want);
+      for (const char *p = got; (p = strchr (p, '[')) != NULL; p++)
+        n_messages++;
+    }
+  iot_secrets_clear (secrets);
+  return n_messages;
+}
+
+static void
+test_rows (void)
+{
+  static const struct {
+    const char *capture, *preference;
+  } captures[] = {
+    { "tls12.pcap", NULL }, { "tls13.pcap", NULL }, { "tls-failures.pcap", NULL }, { "tls-weak.pcap", NULL },
+    { "tls-smallmtu.pcap", NULL }, { "tls12-psk.pcap", NULL }, { "https-dsb.pcapng", NULL },
+    { "mqtt-tls-decrypt.pcap", KEYLOG }, { "dtls12.pcap", NULL }, { "dtls-fragments.pcap", NULL },
+    { "dtls-alpn.pcap", NULL }, { "dtls-psk.pcap", NULL }, { "dtls-psk-decrypt.pcap", PSK },
+  };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (captures); i++)
+    n += check_rows (captures[i].capture, captures[i].preference);
+  /* Not a comparison of two empty lists. */
+  g_assert_cmpuint (n, >, 100);
+}
+
+/* The DTLS Certificate in four datagrams: the three pieces not rebuilt in
+ * their frame are fragment records that say only their type, as the
+ * tree's type rows do. */
+static void
+test_fragment_records (void)
+{
+  g_autoptr (IotFile) file = iot_file_open (CAPTURES "/dtls-fragments.pcap", NULL);
+  g_autoptr (IotEngine) engine = iot_engine_new (file);
+  g_autoptr (IotPacket) pkt = iot_packet_new ();
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_TLS) };
+
+  g_assert_true (iot_engine_first_pass (engine, NULL));
+  for (guint32 number = 4; number <= 7; number++)
+    {
+      guint n, pieces = 0;
+      gconstpointer const *records;
+
+      iot_engine_dissect (engine, pkt, number, &tap_only);
+      records = iot_packet_tap_records (pkt, IOT_TAP_TLS, &n);
+      for (guint i = 0; i < n; i++)
+        {
+          const IotTapTls *r = records[i];
+
+          if (!r->fragment)
+            continue;
+          g_assert_cmpuint (r->handshake_type, ==, 11);
+          g_assert_cmpuint (r->handshake_version, ==, 0);
+          pieces++;
+        }
+      g_assert_cmpuint (pieces, ==, number < 7 ? 1 : 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -325,5 +522,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tap-tls-note/tls", test_notes_tls);
   g_test_add_func ("/tap-tls-note/dtls", test_notes_dtls);
   g_test_add_func ("/tap-tls-note/without-secrets", test_notes_without_secrets);
+  g_test_add_func ("/tap-tls/rows", test_rows);
+  g_test_add_func ("/tap-dtls/fragment-records", test_fragment_records);
   return g_test_run ();
 }
