@@ -157,7 +157,7 @@ read_tls_records (IotPacket *pkt, FrameFacts *ff)
           continue;
         }
       {
-        TlsHs hs = { rec->handshake_type, rec->handshake_version, 0, rec->sv_newest_row, FALSE };
+        TlsHs hs = { rec->handshake_type, rec->handshake_version, 0, rec->supported_version, FALSE };
 
         if (rec->handshake_type == 2 && rec->has_cipher)
           {
