@@ -594,6 +594,19 @@ add_match (IotPacket *pkt, int tree, gboolean tcp, guint16 id, gboolean response
   DnsKey key;
   int node;
 
+  /* A copy an ICMP error quotes is neither a query nor an answer of its
+   * own: it takes no part in the pairing, so a quoted response finds no
+   * query and is unsolicited (as in tshark). */
+  if (iot_packet_in_error (pkt))
+    {
+      note_match (rec, NULL, frame, iot_packet_time_ns (pkt), response);
+      if (response)
+        {
+          node = iot_tree_add_boolean (pkt, tree, &dns_fields[F_UNSOLICITED], NULL, 0, 0, TRUE);
+          iot_tree_set_generated (pkt, node);
+        }
+      return;
+    }
   trans_key (pkt, tcp, id, &key);
   if (iot_packet_first_pass (pkt))
     record_message (pkt, st, &key, response);
