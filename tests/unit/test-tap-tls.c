@@ -250,23 +250,25 @@ record_notes (IotPacket *pkt, guint *n_secrets)
   return g_string_free (text, FALSE);
 }
 
-/* Every frame's note records, from a tap-only dissection, say what its
- * full tree says; the session table built from them counts @sessions
- * sessions, @n_decrypted of them decrypted. */
-static void
-check_notes (const char *capture, const char *preference, guint min_secrets, guint sessions, guint n_decrypted)
+/* Dissects every frame of @capture (with the secrets @preference sets)
+ * twice, only for @tap and then with the whole tree, and asserts that
+ * @from_records says what @from_tree says.  The engine stays open for
+ * the caller's further checks; the secrets are the caller's to clear. */
+typedef char *(*FactsFunc) (IotPacket *pkt, gpointer data);
+
+static IotEngine *
+compare_every_frame (const char *capture, const char *preference, IotTapId tap, FactsFunc from_tree,
+                     FactsFunc from_records, gpointer data)
 {
   g_autofree char *path = g_build_filename (CAPTURES, capture, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (IotFile) file = NULL;
-  g_autoptr (IotEngine) engine = NULL;
   g_autoptr (IotPacket) taps = iot_packet_new ();
   g_autoptr (IotPacket) full = iot_packet_new ();
-  g_autoptr (IotTlsSessions) table = iot_tls_sessions_new ();
-  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_TLS_NOTE) };
+  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (tap) };
   IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
   IotSecrets *secrets = iot_secrets_default ();
-  guint n_secrets = 0;
+  IotEngine *engine;
 
   iot_secrets_clear (secrets);
   if (preference != NULL)
@@ -283,15 +285,44 @@ check_notes (const char *capture, const char *preference, guint min_secrets, gui
       iot_engine_dissect (engine, taps, number, &tap_only);
       g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
       iot_engine_dissect (engine, full, number, &tree);
-      want = tree_notes (full);
-      got = record_notes (taps, &n_secrets);
+      want = from_tree (full, data);
+      got = from_records (taps, data);
+      if (g_test_verbose ())
+        g_printerr ("%s %u: %s\n", capture, number, got);
       g_assert_cmpstr (got, ==, want);
     }
+  return engine;
+}
+
+/* Every frame's note records, from a tap-only dissection, say what its
+ * full tree says; the session table built from them counts @sessions
+ * sessions, @n_decrypted of them decrypted. */
+static char *
+notes_from_tree (IotPacket *pkt, gpointer data)
+{
+  return tree_notes (pkt);
+}
+
+static char *
+notes_from_records (IotPacket *pkt, gpointer data)
+{
+  return record_notes (pkt, data);
+}
+
+static void
+check_notes (const char *capture, const char *preference, guint min_secrets, guint sessions, guint n_decrypted)
+{
+  g_autoptr (IotTlsSessions) table = iot_tls_sessions_new ();
+  g_autoptr (IotEngine) engine = NULL;
+  guint n_secrets = 0;
+
+  engine = compare_every_frame (capture, preference, IOT_TAP_TLS_NOTE, notes_from_tree, notes_from_records,
+                                &n_secrets);
   g_assert_cmpuint (n_secrets, >=, min_secrets);
   g_assert_true (iot_tls_sessions_scan (table, engine, NULL));
   g_assert_cmpuint (iot_tls_sessions_n (table), ==, sessions);
   g_assert_cmpuint (iot_tls_sessions_n_decrypted (table), ==, n_decrypted);
-  iot_secrets_clear (secrets);
+  iot_secrets_clear (iot_secrets_default ());
 }
 
 /* Eight MQTT over TLS sessions: seven opened by the key log, one whose
@@ -417,44 +448,33 @@ record_facts (IotPacket *pkt)
 }
 
 /* Every frame of @capture: the records say what the rows say. */
+static char *
+facts_from_tree (IotPacket *pkt, gpointer data)
+{
+  return tree_facts (pkt);
+}
+
+/* The records' facts, counting the messages in @data (a guint). */
+static char *
+facts_from_records (IotPacket *pkt, gpointer data)
+{
+  guint *n_messages = data;
+  char *got = record_facts (pkt);
+
+  for (const char *p = got; (p = strchr (p, '[')) != NULL; p++)
+    (*n_messages)++;
+  return got;
+}
+
 static guint
 check_rows (const char *capture, const char *preference)
 {
-  g_autofree char *path = g_build_filename (CAPTURES, capture, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (IotFile) file = NULL;
   g_autoptr (IotEngine) engine = NULL;
-  g_autoptr (IotPacket) taps = iot_packet_new ();
-  g_autoptr (IotPacket) full = iot_packet_new ();
-  IotDissectOptions tap_only = { .flags = IOT_DISSECT_TAP (IOT_TAP_TLS) };
-  IotDissectOptions tree = { .flags = IOT_DISSECT_TREE };
-  IotSecrets *secrets = iot_secrets_default ();
   guint n_messages = 0;
 
-  iot_secrets_clear (secrets);
-  if (preference != NULL)
-    g_assert_true (iot_secrets_set_preference (secrets, preference, &error));
-  g_assert_no_error (error);
-  file = iot_file_open (path, &error);
-  g_assert_no_error (error);
-  engine = iot_engine_new (file);
-  g_assert_true (iot_engine_first_pass (engine, NULL));
-  for (guint32 number = 1; number <= iot_file_n_frames (file); number++)
-    {
-      g_autofree char *want = NULL, *got = NULL;
-
-      iot_engine_dissect (engine, taps, number, &tap_only);
-      g_assert_cmpuint (iot_packet_n_nodes (taps), ==, 0);
-      iot_engine_dissect (engine, full, number, &tree);
-      want = tree_facts (full);
-      got = record_facts (taps);
-      if (g_test_verbose ())
-        g_printerr ("%s %u: %s\n", capture, number, got);
-      g_assert_cmpstr (got, ==, want);
-      for (const char *p = got; (p = strchr (p, '[')) != NULL; p++)
-        n_messages++;
-    }
-  iot_secrets_clear (secrets);
+  engine = compare_every_frame (capture, preference, IOT_TAP_TLS, facts_from_tree, facts_from_records,
+                                &n_messages);
+  iot_secrets_clear (iot_secrets_default ());
   return n_messages;
 }
 
