@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-first-pass-threads.sh — the first pass on two threads (indexing
-# beside it, its listeners -z insight / conv / endpoints on a thread of
-# their own, a batch of frames behind it) prints exactly what it prints on
+# beside it; with -z insight, its listeners, conv and endpoints too, on a
+# thread of their own, a batch of frames behind it) prints exactly what it prints on
 # one (IOTSCOPE_FIRST_PASS_THREADS=1): standard output, standard error and
 # exit code, on captures with their options, on a long capture (several
 # index steps and many batches), on that capture cut inside a record
